@@ -1,0 +1,112 @@
+# assocgen - build, generate, test.
+#
+#   make          build assocgen and libassoc, generate out/models.{h,c,sql}
+#                 from schema/models.def, build and run the demo
+#   make test     build and run every test (unit, golden, bad-input corpus,
+#                 end-to-end), then the same again under ASan+UBSan
+#
+# Build products go to build/ (or build/asan for the sanitizer build) and
+# generated files to out/; neither is committed.
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -std=c11 -Wall -Wextra -Wpedantic -Werror
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L
+SAN      :=
+B        := build
+PYTHON   := /usr/bin/python3
+
+GEN_SRC  := $(filter-out gen/main.c,$(wildcard gen/*.c))
+GEN_OBJ  := $(GEN_SRC:%.c=$(B)/%.o) $(B)/grammar/parser.o $(B)/grammar/scanner.o
+RT_OBJ   := $(B)/runtime/assoc.o
+TESTS    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+
+ASSOCGEN := $(B)/assocgen
+LIBGEN   := $(B)/libassocgen.a
+LIBASSOC := $(B)/libassoc.a
+DEPS_OK  := build/.deps-ok
+
+.PHONY: all demo test check-deps deps unit-tests asan-tests clean golden-refresh
+.DEFAULT_GOAL := all
+
+all: demo
+
+# --- tools this build needs ------------------------------------------------
+# A fresh Debian 12 machine has gcc and make only.  As root we install what
+# is missing with apt-get; otherwise we name the packages and stop.
+DEB_PACKAGES := flex bison libsqlite3-dev libcmocka-dev sqlite3 python3-sqlalchemy valgrind
+$(DEPS_OK): scripts/deps.sh
+	@mkdir -p $(@D)
+	@sh scripts/deps.sh $(DEB_PACKAGES)
+	@touch $@
+deps check-deps: $(DEPS_OK)
+
+# --- the compiler -------------------------------------------------------
+$(B)/grammar/parser.c $(B)/grammar/parser.h: grammar/parser.y | $(DEPS_OK)
+	@mkdir -p $(@D)
+	bison -Wall -Werror --defines=$(B)/grammar/parser.h -o $(B)/grammar/parser.c $<
+
+$(B)/grammar/scanner.c $(B)/grammar/scanner.h: grammar/scanner.l $(B)/grammar/parser.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	flex --header-file=$(B)/grammar/scanner.h -o $(B)/grammar/scanner.c $<
+
+# flex's and bison's output is not ours to keep warning-clean under -Wpedantic
+# -Werror; it gets the warnings but not -Werror or the sign/unused checks it fails.
+GRAMMAR_CFLAGS := -std=c11 -Wall -Wno-unused-function -Wno-sign-compare -Wno-unused-parameter
+$(B)/grammar/%.o: $(B)/grammar/%.c $(B)/grammar/parser.h $(B)/grammar/scanner.h
+	$(CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar $(CFLAGS) $(SAN) $(GRAMMAR_CFLAGS) -c -o $@ $<
+
+$(B)/gen/%.o: gen/%.c $(wildcard gen/*.h) $(B)/grammar/parser.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -Iruntime $(CFLAGS) $(SAN) $(WARN) -c -o $@ $<
+
+$(LIBGEN): $(GEN_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(ASSOCGEN): $(B)/gen/main.o $(LIBGEN)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^
+
+# --- the runtime --------------------------------------------------------
+$(B)/runtime/%.o: runtime/%.c runtime/assoc.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Iruntime $(CFLAGS) $(SAN) $(WARN) -fPIC -c -o $@ $<
+
+$(LIBASSOC): $(RT_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+# --- the main job: the seed's models, generated and run -------------------
+out/models.h out/models.c out/models.sql: schema/models.def $(ASSOCGEN)
+	$(ASSOCGEN) -o out schema/models.def
+
+$(B)/demo: demo/demo.c out/models.c out/models.h $(LIBASSOC)
+	$(CC) $(CPPFLAGS) -Iout -Iruntime $(CFLAGS) $(SAN) $(WARN) -o $@ demo/demo.c out/models.c $(LIBASSOC) -lsqlite3
+
+demo: $(B)/demo
+	$(B)/demo
+
+# --- tests --------------------------------------------------------------
+TEST_LIBS := $(LIBGEN) $(LIBASSOC) -lcmocka -lsqlite3
+$(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIBGEN) $(LIBASSOC) $(ASSOCGEN)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -Iruntime -Itests/unit $(CFLAGS) $(SAN) $(WARN) \
+	    -DSRCDIR='"$(CURDIR)"' -DBUILDDIR='"$(CURDIR)/$(B)"' -o $@ $< $(TEST_LIBS)
+
+unit-tests: $(TESTS) $(ASSOCGEN) $(LIBASSOC)
+	@B=$(B) sh tests/run.sh $(TESTS)
+
+# `make test`: the plain build, then everything again under ASan+UBSan.
+# Both runs always happen; the summary's exit status decides.  A build that
+# fails leaves no results file, which the summary counts as a failure.
+test: $(DEPS_OK)
+	@rm -f build/results.txt build/asan/results.txt
+	-@$(MAKE) --no-print-directory unit-tests B=build
+	-@$(MAKE) --no-print-directory unit-tests B=build/asan CFLAGS='-O1 -g' \
+	    SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all'
+	@sh tests/summary.sh build/results.txt build/asan/results.txt
+
+# Rewrite the golden files from the current emitters, on purpose.
+golden-refresh: $(ASSOCGEN)
+	sh tests/golden/refresh.sh $(ASSOCGEN)
+
+clean:
+	rm -rf build out

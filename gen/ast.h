@@ -1,0 +1,99 @@
+/* ast.h - the syntax tree the parser builds from one .def file.
+ *
+ * The tree records what was written, not what it means: type names,
+ * modifiers and relationship options are all "calls" (a name with optional
+ * arguments), checked and interpreted by the checker.  That keeps the
+ * grammar small, leaves every word of the language usable as a name, and
+ * lets the checker say "unknown modifier 'primary_kye'; did you mean
+ * 'primary_key'?" instead of a bare syntax error.
+ *
+ * Every node and string lives in the arena passed to the parser.  Lists are
+ * singly linked in source order.
+ */
+#ifndef ASSOCGEN_AST_H
+#define ASSOCGEN_AST_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "diag.h"
+
+typedef struct ast_arg ast_arg;
+
+typedef enum ast_expr_kind {
+    AST_IDENT,      /* text: an identifier (true, false, now, ... included) */
+    AST_STRING,     /* text: the string's content, escapes resolved */
+    AST_INT,        /* text: the digits as written, with a leading '-' if any */
+    AST_DECIMAL,    /* text: as written, e.g. "-1.5", "2e10" */
+    AST_DOTTED,     /* text "." text2: users.id */
+    AST_CALL,       /* text(args): backref(orders, cascade = "all") */
+    AST_PAIR        /* text text2: two identifiers, e.g. "title desc" */
+} ast_expr_kind;
+
+typedef struct ast_expr {
+    ast_expr_kind kind;
+    loc at;               /* where the expression starts */
+    char *text;
+    char *text2;          /* AST_DOTTED, AST_PAIR */
+    loc at2;              /* where text2 starts */
+    ast_arg *args;        /* AST_CALL; NULL for "name()" */
+    bool has_nul;         /* AST_STRING: the content holds a \0 escape or byte */
+} ast_expr;
+
+/* One argument of a call: positional (key == NULL) or `key = value`. */
+struct ast_arg {
+    char *key;
+    loc key_at;
+    ast_expr *value;
+    ast_arg *next;
+};
+
+/* A type or modifier: `string(255)`, `primary_key`, `foreign_key(users.id)`,
+ * `relationship(User, backref = orders)`. */
+typedef struct ast_call {
+    char *name;
+    loc at;
+    bool has_parens;      /* written with ( ), even if empty */
+    ast_arg *args;
+    struct ast_call *next;
+} ast_call;
+
+typedef enum ast_member_kind {
+    AST_FIELD,            /* name type { modifier }: a column or a relationship */
+    AST_CONSTRAINT        /* unique(a, b) / index(a, b): name is "unique"/"index" */
+} ast_member_kind;
+
+typedef struct ast_member {
+    ast_member_kind kind;
+    char *name;
+    loc at;
+    ast_call *type;       /* AST_FIELD: the first call (type or "relationship") */
+    ast_call *mods;       /* AST_FIELD: the calls after it */
+    ast_arg *args;        /* AST_CONSTRAINT: the column names */
+    struct ast_member *next;
+} ast_member;
+
+typedef enum ast_decl_kind { AST_IMPORT, AST_MODEL, AST_TABLE } ast_decl_kind;
+
+typedef struct ast_decl {
+    ast_decl_kind kind;
+    loc at;               /* the keyword */
+    char *name;           /* AST_MODEL, AST_TABLE: the name; AST_IMPORT: the path */
+    loc name_at;
+    ast_expr *table;      /* AST_MODEL: the `table NAME` (ident or string), or NULL */
+    ast_member *members;
+    struct ast_decl *next;
+} ast_decl;
+
+typedef struct ast_file {
+    const source *src;
+    ast_decl *decls;
+} ast_file;
+
+/* Parse one source file into a tree allocated in `a`.  Syntax errors are
+ * reported to `d` (with recovery: the parser goes on after an error and
+ * reports further ones); the tree holds every declaration that could be
+ * read.  Returns NULL only when memory ran out. */
+ast_file *ast_parse(arena *a, diag_ctx *d, const source *src);
+
+#endif
