@@ -155,6 +155,13 @@ int assoc_column_text(assoc_db *db, sqlite3_stmt *st, int col, char **out);
 int assoc_column_blob(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *out);
 int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, bool *has);
 
+/* Borrowing forms, for _each loops that must not allocate per row: *out
+ * points into SQLite's own copy of the value, valid until the statement
+ * steps again or is released.  NULL yields NULL; an empty blob gets a
+ * non-NULL pointer and len 0.  ASSOC_NOMEM when SQLite could not convert. */
+int assoc_column_text_ref(assoc_db *db, sqlite3_stmt *st, int col, char **out);
+int assoc_column_blob_ref(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *out);
+
 /* Copy a string or blob into library-owned memory (for writing defaults back
  * into a record).  OUT: *out.  NULL in, NULL out. */
 int assoc_strdup(assoc_db *db, const char *s, char **out);

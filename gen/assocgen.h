@@ -1,0 +1,82 @@
+/* assocgen.h - the compiler as a library; gen/main.c is a thin CLI over it.
+ *
+ *   assocgen *g = assocgen_create();
+ *   int rc = assocgen_load(g, "schema/models.def");      // parse + check
+ *   if (rc == 0) rc = assocgen_generate(g, &opts);       // emit into memory
+ *   if (rc == 0) rc = assocgen_write(g, "out", NULL, err, sizeof err);
+ *   ... assocgen_diagnostics(g) ...
+ *   assocgen_destroy(g);
+ *
+ * Return codes follow the command's exit status: 0 success, 1 errors in the
+ * schema (reported as diagnostics), 2 an unreadable input or a failure to
+ * write (reported in the error buffer or as a diagnostic without a file).
+ * Nothing here prints or exits.
+ */
+#ifndef ASSOCGEN_H
+#define ASSOCGEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "schema.h"
+
+#define ASSOCGEN_VERSION "1.0.0"
+
+enum {
+    ASSOCGEN_EMIT_HEADER = 1 << 0,
+    ASSOCGEN_EMIT_SOURCE = 1 << 1,
+    ASSOCGEN_EMIT_SQL = 1 << 2,
+    ASSOCGEN_EMIT_DOT = 1 << 3,
+    ASSOCGEN_EMIT_DEFAULT = ASSOCGEN_EMIT_HEADER | ASSOCGEN_EMIT_SOURCE | ASSOCGEN_EMIT_SQL
+};
+
+typedef struct assocgen assocgen;
+
+/* Reads a whole file.  OUT: *text (malloc'd, NUL-terminated, owned by the
+ * caller), *len.  Returns 0, or an errno value. */
+typedef int (*assocgen_reader)(void *ctx, const char *path, char **text, size_t *len);
+
+typedef struct assocgen_output {
+    const char *suffix;     /* ".h", ".c", ".sql", ".dot" */
+    char *text;
+    size_t len;
+} assocgen_output;
+
+/* NULL when out of memory. */
+assocgen *assocgen_create(void);
+void assocgen_destroy(assocgen *g);   /* NULL accepted */
+
+/* Read files through `fn` instead of the file system (fuzzing, tests). */
+void assocgen_set_reader(assocgen *g, assocgen_reader fn, void *ctx);
+void assocgen_set_werror(assocgen *g, bool werror);
+
+/* Read `path` and every file it imports, parse and check them. */
+int assocgen_load(assocgen *g, const char *path);
+/* The checked schema after a successful load, else NULL. */
+const sch_schema *assocgen_schema(const assocgen *g);
+
+/* Emit the kinds in `emit` (ASSOCGEN_EMIT_*) into memory; prefix may be NULL. */
+int assocgen_generate(assocgen *g, unsigned emit, const char *prefix);
+size_t assocgen_output_count(const assocgen *g);
+const assocgen_output *assocgen_output_at(const assocgen *g, size_t i);
+/* The output base name: "models" for "schema/models.def". */
+const char *assocgen_base(const assocgen *g);
+
+/* Every file read by the load, the main file first. */
+size_t assocgen_input_count(const assocgen *g);
+const char *assocgen_input_at(const assocgen *g, size_t i);
+
+/* Write the outputs into out_dir (created with its parents when missing)
+ * and, when depfile is not NULL, a make-style dependency file.  Each file is
+ * written to a temporary name and renamed into place; a file whose content
+ * is unchanged is left alone (its mtime kept).  Nothing is renamed into
+ * place unless every temporary file was written.  On failure err gets a
+ * one-line message naming the path and the reason, and 2 is returned. */
+int assocgen_write(assocgen *g, const char *out_dir, const char *depfile, char *err, size_t errsize);
+
+/* Diagnostics so far, in report order; and the counts. */
+const diagnostic *assocgen_diagnostics(const assocgen *g);
+const diag_ctx *assocgen_diag(const assocgen *g);
+
+#endif

@@ -1,0 +1,44 @@
+/* cnames.c - see cnames.h. */
+#include "cnames.h"
+
+#include <stdio.h>
+
+const char *c_field_type(const sch_column *col)
+{
+    switch (col->type) {
+    case SCH_INTEGER: return "int64_t";
+    case SCH_FLOAT: return "double";
+    case SCH_BOOLEAN: return "bool";
+    case SCH_TEXT: case SCH_STRING: return "char *";
+    case SCH_DATETIME: return "assoc_time";
+    case SCH_BLOB: return "assoc_blob";
+    }
+    return "int";
+}
+
+const char *c_param_type(const sch_column *col)
+{
+    switch (col->type) {
+    case SCH_TEXT: case SCH_STRING: return "const char *";
+    case SCH_BLOB: return "const assoc_blob *";
+    default: return c_field_type(col);
+    }
+}
+
+bool c_has_flag(const sch_column *col)
+{
+    return col->nullable && sch_type_has_flag(col->type);
+}
+
+void c_upper(char *buf, size_t size, const char *snake)
+{
+    size_t i = 0;
+    for (; snake[i] && i + 1 < size; i++)
+        buf[i] = (char)(snake[i] >= 'a' && snake[i] <= 'z' ? snake[i] - 'a' + 'A' : snake[i]);
+    buf[i] = '\0';
+}
+
+bool c_rel_is_list(const sch_rel *r)
+{
+    return r->kind == SCH_ONE_TO_MANY || r->kind == SCH_MANY_TO_MANY;
+}

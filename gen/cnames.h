@@ -1,0 +1,24 @@
+/* cnames.h - the C side of the schema: type of each field, names of
+ * generated types and functions.  The header and source emitters both use
+ * these, so a name is spelled in one place. */
+#ifndef ASSOCGEN_CNAMES_H
+#define ASSOCGEN_CNAMES_H
+
+#include <stdbool.h>
+
+#include "emit.h"
+
+/* The field's C type: "int64_t", "double", "bool", "char *", "assoc_time",
+ * "assoc_blob". */
+const char *c_field_type(const sch_column *col);
+/* The type of a value parameter for the column: as the field, but
+ * "const char *" for strings and "const assoc_blob *" for blobs. */
+const char *c_param_type(const sch_column *col);
+/* Whether the field has a has_ presence flag. */
+bool c_has_flag(const sch_column *col);
+/* "USER" for snake "user" (into buf). */
+void c_upper(char *buf, size_t size, const char *snake);
+/* True for one-to-many and many-to-many: the relationship is a list. */
+bool c_rel_is_list(const sch_rel *r);
+
+#endif

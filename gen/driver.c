@@ -1,0 +1,353 @@
+/* driver.c - the compiler library: load, check, generate, write.  See
+ * assocgen.h. */
+#include "assocgen.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "emit.h"
+#include "load.h"
+
+enum { MAX_OUTPUTS = 4 };
+
+struct assocgen {
+    diag_ctx diag;
+    arena trees;                 /* syntax trees of every file */
+    load_result loaded;
+    sch_schema *schema;
+    assocgen_reader read;
+    void *read_ctx;
+    char *source_name;           /* the main file as named */
+    char *base;                  /* "models" */
+    assocgen_output outputs[MAX_OUTPUTS];
+    size_t noutputs;
+};
+
+assocgen *assocgen_create(void)
+{
+    return calloc(1, sizeof(assocgen));
+}
+
+static void free_outputs(assocgen *g)
+{
+    for (size_t i = 0; i < g->noutputs; i++)
+        free(g->outputs[i].text);
+    g->noutputs = 0;
+}
+
+void assocgen_destroy(assocgen *g)
+{
+    if (g == NULL)
+        return;
+    free_outputs(g);
+    sch_schema_free(g->schema);
+    free(g->loaded.files);
+    arena_free(&g->trees);
+    diag_free(&g->diag);
+    free(g->source_name);
+    free(g->base);
+    free(g);
+}
+
+void assocgen_set_reader(assocgen *g, assocgen_reader fn, void *ctx)
+{
+    g->read = fn;
+    g->read_ctx = ctx;
+}
+
+void assocgen_set_werror(assocgen *g, bool werror) { g->diag.werror = werror; }
+
+/* "dir/models.def" -> "models"; "x.y.def" -> "x.y". */
+static char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *b = slash ? slash + 1 : path;
+    size_t n = strlen(b);
+    const char *dot = strrchr(b, '.');
+    if (dot && dot != b)
+        n = (size_t)(dot - b);
+    char *out = malloc(n + 1);
+    if (out) {
+        memcpy(out, b, n);
+        out[n] = '\0';
+    }
+    return out;
+}
+
+/* A base name must make C identifiers (<base>_create_all) and file names. */
+static bool base_is_identifier(const char *s)
+{
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+int assocgen_load(assocgen *g, const char *path)
+{
+    if (g->schema || g->source_name)
+        return 2;                /* one load per context */
+    g->source_name = strdup(path);
+    g->base = base_name(path);
+    if (g->source_name == NULL || g->base == NULL) {
+        diag_error(&g->diag, (loc){ 0 }, "out of memory");
+        return 2;
+    }
+    if (!base_is_identifier(g->base)) {
+        diag_error(&g->diag, (loc){ 0 },
+                   "'%s': the file's base name '%s' names the generated functions (%s_create_all), so it must be a C identifier",
+                   path, g->base, g->base);
+        return 2;
+    }
+    int rc = load_schema(&g->trees, &g->diag, g->read, g->read_ctx, path, &g->loaded);
+    if (rc == 2)
+        return 2;
+    if (rc != 0 || diag_failed(&g->diag) || g->loaded.nfiles == 0)
+        return 1;
+    g->schema = check_schema(&g->diag, g->loaded.files, g->loaded.nfiles, g->base);
+    return g->schema ? 0 : 1;
+}
+
+const sch_schema *assocgen_schema(const assocgen *g) { return g->schema; }
+const char *assocgen_base(const assocgen *g) { return g->base; }
+
+int assocgen_generate(assocgen *g, unsigned emit, const char *prefix)
+{
+    static const struct {
+        unsigned kind;
+        const char *suffix;
+        bool (*fn)(emit_ctx *);
+    } emitters[MAX_OUTPUTS] = {
+        { ASSOCGEN_EMIT_HEADER, ".h", emit_header },
+        { ASSOCGEN_EMIT_SOURCE, ".c", emit_source },
+        { ASSOCGEN_EMIT_SQL, ".sql", emit_sql },
+        { ASSOCGEN_EMIT_DOT, ".dot", emit_dot },
+    };
+    if (g->schema == NULL)
+        return 2;
+    free_outputs(g);
+    for (size_t i = 0; i < MAX_OUTPUTS; i++) {
+        if (!(emit & emitters[i].kind))
+            continue;
+        emit_ctx e = { .s = g->schema, .prefix = prefix ? prefix : "",
+                       .source_name = g->source_name, .base = g->base };
+        if (!emitters[i].fn(&e) || e.out.failed) {
+            strbuf_free(&e.out);
+            diag_error(&g->diag, (loc){ 0 }, "out of memory while generating %s%s", g->base,
+                       emitters[i].suffix);
+            free_outputs(g);
+            return 2;
+        }
+        assocgen_output *o = &g->outputs[g->noutputs++];
+        o->suffix = emitters[i].suffix;
+        o->len = e.out.len;
+        o->text = strbuf_take(&e.out);
+        if (o->text == NULL) {
+            g->noutputs--;
+            free_outputs(g);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+size_t assocgen_output_count(const assocgen *g) { return g->noutputs; }
+const assocgen_output *assocgen_output_at(const assocgen *g, size_t i)
+{
+    return i < g->noutputs ? &g->outputs[i] : NULL;
+}
+
+size_t assocgen_input_count(const assocgen *g) { return g->loaded.nfiles; }
+const char *assocgen_input_at(const assocgen *g, size_t i)
+{
+    /* files[] holds imports first and the main file last; report the main
+     * file first. */
+    size_t n = g->loaded.nfiles;
+    if (i >= n)
+        return NULL;
+    return g->loaded.files[i == 0 ? n - 1 : i - 1]->src->name;
+}
+
+const diagnostic *assocgen_diagnostics(const assocgen *g) { return g->diag.first; }
+const diag_ctx *assocgen_diag(const assocgen *g) { return &g->diag; }
+
+/* ---------------------------------------------------------------------- */
+/* Writing                                                                  */
+
+static int fail(char *err, size_t errsize, const char *what, const char *path, int e)
+{
+    snprintf(err, errsize, "%s '%s': %s", what, path, strerror(e));
+    return 2;
+}
+
+/* mkdir -p */
+static int make_dirs(const char *dir, char *err, size_t errsize)
+{
+    char *p = strdup(dir);
+    if (p == NULL)
+        return fail(err, errsize, "cannot create directory", dir, ENOMEM);
+    for (char *s = p + 1;; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                int e = errno;
+                int rc = fail(err, errsize, "cannot create directory", p, e);
+                free(p);
+                return rc;
+            }
+            *s = c;
+            if (c == '\0')
+                break;
+        }
+    }
+    free(p);
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return fail(err, errsize, "cannot use output directory", dir, ENOTDIR);
+    return 0;
+}
+
+/* True when `path` holds exactly text[0..len). */
+static bool same_content(const char *path, const char *text, size_t len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return false;
+    bool same = true;
+    char buf[8192];
+    size_t off = 0, n;
+    while (same && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (off + n > len || memcmp(buf, text + off, n) != 0)
+            same = false;
+        off += n;
+    }
+    same = same && off == len && !ferror(f);
+    fclose(f);
+    return same;
+}
+
+/* Write text to a new temporary file beside `path`.  OUT: tmp (malloc'd
+ * name), NULL when the content is unchanged and nothing needs writing. */
+static int write_temp(const char *path, const char *text, size_t len, char **tmp,
+                      char *err, size_t errsize)
+{
+    *tmp = NULL;
+    if (same_content(path, text, len))
+        return 0;
+    size_t n = strlen(path) + 16;
+    char *name = malloc(n);
+    if (name == NULL)
+        return fail(err, errsize, "cannot write", path, ENOMEM);
+    snprintf(name, n, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(name);
+    if (fd < 0) {
+        int e = errno;
+        free(name);
+        return fail(err, errsize, "cannot write", path, e);
+    }
+    size_t off = 0;
+    int e = 0;
+    while (off < len) {
+        ssize_t w = write(fd, text + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            e = errno;
+            break;
+        }
+        off += (size_t)w;
+    }
+    if (e == 0 && fchmod(fd, 0644) != 0)
+        e = errno;
+    if (close(fd) != 0 && e == 0)
+        e = errno;
+    if (e) {
+        unlink(name);
+        free(name);
+        return fail(err, errsize, "cannot write", path, e);
+    }
+    *tmp = name;
+    return 0;
+}
+
+/* Make-style escaping of a path in a depfile: spaces, '#' and '$'. */
+static void dep_path(strbuf *sb, const char *p)
+{
+    for (; *p; p++) {
+        if (*p == ' ' || *p == '#' || *p == '\\')
+            strbuf_putc(sb, '\\');
+        if (*p == '$')
+            strbuf_putc(sb, '$');
+        strbuf_putc(sb, *p);
+    }
+}
+
+int assocgen_write(assocgen *g, const char *out_dir, const char *depfile, char *err, size_t errsize)
+{
+    enum { MAX_FILES = MAX_OUTPUTS + 1 };
+    char *paths[MAX_FILES] = { 0 }, *tmps[MAX_FILES] = { 0 };
+    size_t n = 0;
+    int rc = make_dirs(out_dir, err, errsize);
+    strbuf dep = STRBUF_INIT;
+
+    for (size_t i = 0; rc == 0 && i < g->noutputs; i++) {
+        const assocgen_output *o = &g->outputs[i];
+        size_t len = strlen(out_dir) + strlen(g->base) + strlen(o->suffix) + 2;
+        paths[n] = malloc(len);
+        if (paths[n] == NULL) {
+            rc = fail(err, errsize, "cannot write to", out_dir, ENOMEM);
+            break;
+        }
+        snprintf(paths[n], len, "%s/%s%s", out_dir, g->base, o->suffix);
+        rc = write_temp(paths[n], o->text, o->len, &tmps[n], err, errsize);
+        n++;
+    }
+    if (rc == 0 && depfile) {
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                strbuf_putc(&dep, ' ');
+            dep_path(&dep, paths[i]);
+        }
+        strbuf_putc(&dep, ':');
+        for (size_t i = 0; i < assocgen_input_count(g); i++) {
+            strbuf_puts(&dep, " \\\n  ");
+            dep_path(&dep, assocgen_input_at(g, i));
+        }
+        strbuf_putc(&dep, '\n');
+        /* Each input also gets an empty rule, so deleting an import does
+         * not break the build (as gcc -MP does). */
+        for (size_t i = 1; i < assocgen_input_count(g); i++) {
+            strbuf_putc(&dep, '\n');
+            dep_path(&dep, assocgen_input_at(g, i));
+            strbuf_puts(&dep, ":\n");
+        }
+        paths[n] = strdup(depfile);
+        if (dep.failed || paths[n] == NULL)
+            rc = fail(err, errsize, "cannot write", depfile, ENOMEM);
+        else
+            rc = write_temp(paths[n], dep.data, dep.len, &tmps[n], err, errsize);
+        n++;
+    }
+    /* Every temporary file is complete: rename them into place.  Until now
+     * nothing visible has changed. */
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (tmps[i] && rename(tmps[i], paths[i]) != 0)
+            rc = fail(err, errsize, "cannot write", paths[i], errno);
+    for (size_t i = 0; i < n; i++) {
+        if (tmps[i])
+            unlink(tmps[i]);     /* left over only on failure */
+        free(tmps[i]);
+        free(paths[i]);
+    }
+    strbuf_free(&dep);
+    return rc;
+}

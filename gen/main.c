@@ -1,0 +1,154 @@
+/* main.c - the assocgen command: parses the command line, runs the compiler
+ * library, prints its diagnostics.  See SPEC.md section 2. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assocgen.h"
+
+static const char usage[] =
+    "usage: assocgen [options] FILE.def\n"
+    "Compile a model file into C structs, accessors and SQLite DDL.\n"
+    "\n"
+    "  -o, --out-dir DIR   where outputs go (default: out; created if missing)\n"
+    "  --emit LIST         comma list of header, source, sql, dot\n"
+    "                      (default: header,source,sql)\n"
+    "  --prefix P          prepend P to every generated C type, function, macro\n"
+    "  -M, --depfile FILE  write a make-style dependency file for the outputs\n"
+    "  --check             parse and check only; write nothing\n"
+    "  -Werror             treat warnings as errors\n"
+    "  --version           print the version and exit\n"
+    "  --help              print this help and exit\n"
+    "\n"
+    "FILE.def gives FILE.h, FILE.c, FILE.sql (and FILE.dot) in DIR.\n"
+    "Exit status: 0 success, 1 errors in the schema, 2 bad usage or I/O failure.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("assocgen: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'assocgen --help' for more.\n", stderr);
+    return 2;
+}
+
+static bool parse_emit(const char *list, unsigned *out)
+{
+    static const struct { const char *w; unsigned k; } kinds[] = {
+        { "header", ASSOCGEN_EMIT_HEADER }, { "source", ASSOCGEN_EMIT_SOURCE },
+        { "sql", ASSOCGEN_EMIT_SQL }, { "dot", ASSOCGEN_EMIT_DOT },
+    };
+    unsigned k = 0;
+    const char *p = list;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        bool found = false;
+        for (size_t i = 0; i < 4; i++)
+            if (strlen(kinds[i].w) == n && strncmp(p, kinds[i].w, n) == 0) {
+                k |= kinds[i].k;
+                found = true;
+            }
+        if (!found)
+            return false;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    *out = k;
+    return k != 0;
+}
+
+static bool is_prefix_ok(const char *p)
+{
+    if (*p == '\0')
+        return true;
+    if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
+        return false;
+    for (; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return false;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    const char *out_dir = "out", *prefix = "", *depfile = NULL, *input = NULL;
+    unsigned emit = ASSOCGEN_EMIT_DEFAULT;
+    bool check_only = false, werror = false;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        /* Options that take a value: "-o DIR", "--out-dir DIR", "--out-dir=DIR". */
+        const char *const with_value[] = { "-o", "--out-dir", "--emit", "--prefix", "-M", "--depfile" };
+        const char *opt = NULL;
+        for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
+            size_t n = strlen(with_value[k]);
+            if (strcmp(a, with_value[k]) == 0) {
+                if (i + 1 >= argc)
+                    return usage_error("option '%s' needs a value", a);
+                opt = with_value[k];
+                val = argv[++i];
+            } else if (strncmp(a, with_value[k], n) == 0 && a[n] == '=' && a[1] == '-') {
+                opt = with_value[k];
+                val = a + n + 1;
+            }
+        }
+        if (opt) {
+            if (!strcmp(opt, "-o") || !strcmp(opt, "--out-dir"))
+                out_dir = val;
+            else if (!strcmp(opt, "--emit")) {
+                if (!parse_emit(val, &emit))
+                    return usage_error("--emit takes a comma list of header, source, sql, dot; not '%s'", val);
+            } else if (!strcmp(opt, "--prefix")) {
+                if (!is_prefix_ok(val))
+                    return usage_error("--prefix must be a C identifier prefix (letters, digits, '_'); not '%s'", val);
+                prefix = val;
+            } else
+                depfile = val;
+        } else if (!strcmp(a, "--check")) {
+            check_only = true;
+        } else if (!strcmp(a, "-Werror")) {
+            werror = true;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (!strcmp(a, "--version")) {
+            printf("assocgen %s\n", ASSOCGEN_VERSION);
+            return 0;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("unknown option '%s'", a);
+        } else if (input) {
+            return usage_error("one model file at a time; '%s' is a second", a);
+        } else {
+            input = a;
+        }
+    }
+    if (input == NULL)
+        return usage_error("%s", "no model file given");
+    if (out_dir[0] == '\0')
+        return usage_error("%s", "--out-dir needs a directory");
+
+    assocgen *g = assocgen_create();
+    if (g == NULL) {
+        fputs("assocgen: out of memory\n", stderr);
+        return 2;
+    }
+    assocgen_set_werror(g, werror);
+    int rc = assocgen_load(g, input);
+    if (rc == 0 && !check_only)
+        rc = assocgen_generate(g, emit, prefix);
+    char err[1024] = "";
+    if (rc == 0 && !check_only)
+        rc = assocgen_write(g, out_dir, depfile, err, sizeof err);
+
+    for (const diagnostic *d = assocgen_diagnostics(g); d; d = d->next)
+        fputs(d->rendered, stderr);
+    if (err[0])
+        fprintf(stderr, "assocgen: %s\n", err);
+    const diag_ctx *dc = assocgen_diag(g);
+    if (dc->errors > 1 || (dc->errors && dc->warnings))
+        fprintf(stderr, "%d error%s, %d warning%s\n", dc->errors, dc->errors == 1 ? "" : "s",
+                dc->warnings, dc->warnings == 1 ? "" : "s");
+    assocgen_destroy(g);
+    return rc;
+}
