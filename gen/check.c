@@ -317,7 +317,7 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
 
     if (v->kind == AST_IDENT &&
         (strcmp(v->text, "now") == 0 || strcmp(v->text, "current_timestamp") == 0)) {
-        if (col->type != SCH_DATETIME && !(server && (col->type == SCH_STRING || col->type == SCH_TEXT))) {
+        if (col->type != SCH_DATETIME) {
             diag_error(c->d, v->at, "%s(%s) needs a datetime column; '%s' is %s",
                        mod->name, v->text, col->name, tname);
             return false;
@@ -1408,8 +1408,12 @@ static void pass_names(checker *c)
         const char *sn = m->snake;
         claim(c, &names, m->name, who, at);
         claim(c, &names, arena_printf(c->a, "%sList", m->name), who, at);
+        /* The public functions, and the static helpers of the generated
+         * source (named <m>__read and so on, so that no model's public
+         * names can take them, but claimed all the same). */
         static const char *const fns[] = { "insert", "get", "update", "delete", "first", "all",
-                                           "each", "count", "free", "list_free" };
+                                           "each", "count", "free", "list_free", "_read", "_view",
+                                           "_collect", "_stream", "_fetch" };
         for (size_t k = 0; k < sizeof fns / sizeof fns[0]; k++)
             claim(c, &names, arena_printf(c->a, "%s_%s", sn, fns[k]), who, at);
         for (size_t k = 0; k < m->table->ncolumns; k++) {

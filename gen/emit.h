@@ -42,6 +42,8 @@ bool emit_dot(emit_ctx *e);
 /* Append the identifier, double-quoted when SQL needs it (a keyword).  The
  * checker has made sure every name is [A-Za-z_][A-Za-z0-9_]*. */
 void sql_ident(strbuf *sb, const char *name);
+/* The SQL expression of a default: CURRENT_TIMESTAMP, 5, 'text'. */
+void sql_default_expr(strbuf *sb, const sch_column *col, const sch_default *def);
 /* The CREATE statements of the schema, each ending in ";\n", appended to sb. */
 void sql_ddl(strbuf *sb, const sch_schema *s);
 

@@ -101,31 +101,39 @@ static void sql_time_literal(strbuf *sb, int64_t us)
                   (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (long long)frac);
 }
 
-static void sql_default(strbuf *sb, const sch_column *col, const sch_default *def)
+void sql_default_expr(strbuf *sb, const sch_column *col, const sch_default *def)
 {
     switch (def->kind) {
     case SCH_DEFAULT_NONE:
     case SCH_DEFAULT_NOW:
+        strbuf_puts(sb, "NULL");
         return;
     case SCH_DEFAULT_CURRENT_TIMESTAMP:
-        strbuf_puts(sb, " DEFAULT (CURRENT_TIMESTAMP)");
+        strbuf_puts(sb, "CURRENT_TIMESTAMP");
         return;
     case SCH_DEFAULT_INT:
-        if (col->type == SCH_DATETIME) {
-            strbuf_puts(sb, " DEFAULT ");
+        if (col->type == SCH_DATETIME)
             sql_time_literal(sb, def->i);
-        } else {
-            strbuf_printf(sb, " DEFAULT %lld", (long long)def->i);
-        }
+        else
+            strbuf_printf(sb, "%lld", (long long)def->i);
         return;
     case SCH_DEFAULT_FLOAT:
-        strbuf_printf(sb, " DEFAULT %.17g", def->d);
+        strbuf_printf(sb, "%.17g", def->d);
         return;
     case SCH_DEFAULT_STRING:
-        strbuf_puts(sb, " DEFAULT ");
         sql_string(sb, def->s);
         return;
     }
+}
+
+static void sql_default(strbuf *sb, const sch_column *col, const sch_default *def)
+{
+    if (def->kind == SCH_DEFAULT_NONE || def->kind == SCH_DEFAULT_NOW)
+        return;
+    /* Parenthesised: SQLite takes any constant expression that way. */
+    strbuf_puts(sb, " DEFAULT (");
+    sql_default_expr(sb, col, def);
+    strbuf_puts(sb, ")");
 }
 
 static const char *sql_type(const sch_column *col)

@@ -1,4 +1,5 @@
 /* load.c - see load.h. */
+#define _XOPEN_SOURCE 700     /* realpath */
 #include "load.h"
 
 #include <errno.h>
