@@ -77,7 +77,7 @@ static void emit_struct(emit_ctx *e, const sch_model *m)
             emit_text(e, ", false");
     }
     emit_line(e, " }");
-    emit_line(e, "#define %s%sLIST_INIT { NULL, 0 }", P, up);
+    emit_line(e, "#define %s%s_LIST_INIT { NULL, 0 }", P, up);
     emit_line(e, "%s", "");
 }
 
