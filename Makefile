@@ -86,7 +86,7 @@ demo: $(B)/demo
 
 # --- tests --------------------------------------------------------------
 TEST_LIBS := $(LIBGEN) $(LIBASSOC) -lcmocka -lsqlite3
-$(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIBGEN) $(LIBASSOC) $(ASSOCGEN)
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBGEN) $(LIBASSOC) $(ASSOCGEN)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -Iruntime -Itests/unit $(CFLAGS) $(SAN) $(WARN) \
 	    -DSRCDIR='"$(CURDIR)"' -DBUILDDIR='"$(CURDIR)/$(B)"' -o $@ $< $(TEST_LIBS)

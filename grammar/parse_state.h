@@ -1,0 +1,52 @@
+/* parse_state.h - what the scanner and the parser share while reading one
+ * .def file.  It travels as the scanner's "extra" data, so there is no global
+ * state: two files can be parsed at once, in one thread or several.
+ *
+ * Ownership: nothing here is owned.  The arena, the diagnostics and the
+ * source belong to the caller of ast_parse(); every string a token carries
+ * is allocated in the arena.
+ */
+#ifndef ASSOCGEN_PARSE_STATE_H
+#define ASSOCGEN_PARSE_STATE_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+
+enum {
+    PARSE_MAX_IDENT = 128,     /* longest identifier: names become C and SQL names */
+    PARSE_MAX_NESTING = 32,    /* deepest ( ) nesting: backref(...) needs 2 */
+    PARSE_TOKEN_ECHO = 40      /* bytes of the offending token quoted in a message */
+};
+
+typedef struct parse_state {
+    arena *a;
+    diag_ctx *d;
+    const source *src;
+    ast_file *file;            /* the result, filled by the parser */
+
+    /* Scanner position: the next byte's line and column (from 1). */
+    int line, col;
+    int depth;                 /* ( ) nesting; newlines inside do not end a declaration */
+    bool eof_newline_sent;     /* a last NEWLINE is made up at EOF so files need no final newline */
+    bool stop;                 /* a fatal input problem: the scanner reports end of input */
+    int brace_line, brace_col; /* the last '{' seen, for "never closed" hints */
+
+    /* The text of the last token, quoted in syntax errors. */
+    char last_text[PARSE_TOKEN_ECHO + 4];
+
+    bool nomem;                /* an allocation failed: the parse result is discarded */
+    jmp_buf fatal;             /* flex's fatal errors (out of memory) land here */
+} parse_state;
+
+/* The location of a token as a diagnostic location. */
+static inline loc parse_loc(const parse_state *ps, int line, int col)
+{
+    loc l = { ps->src, line, col };
+    return l;
+}
+
+#endif
