@@ -60,7 +60,8 @@ typedef struct assoc_blob {
  * file databases use journal_mode=WAL with synchronous=NORMAL (durable
  * across process crashes; a power loss may lose the last commits).
  * OUT: *out, to be released with assoc_close(), set to NULL on failure.
- * Returns ASSOC_MISUSE for a NULL path or out. */
+ * Returns ASSOC_MISUSE for a NULL path or out.  A failed open has no db for
+ * assoc_errmsg(), so it reports by its return code only. */
 #define ASSOC_BUSY_TIMEOUT_MS 5000
 int assoc_open(const char *path, assoc_db **out);
 

@@ -1,0 +1,1199 @@
+/* assoc.c - libassoc, the runtime under assocgen's generated code.
+ *
+ * The contract of every function is in assoc.h; the comments here say how
+ * and why.  Three rules hold throughout:
+ *
+ *   - Nothing prints and nothing aborts.  A failure returns an ASSOC_ code and
+ *     leaves its reason in the connection's message buffer, a fixed array in
+ *     struct assoc_db, so that recording an error never allocates and works
+ *     under out-of-memory too.
+ *   - There is no global mutable state: everything lives in an assoc_db, and
+ *     an assoc_db is used by one thread at a time.
+ *   - All memory comes from SQLite's allocator (sqlite3_malloc64 and
+ *     friends), the assoc_db itself included, so one
+ *     sqlite3_config(SQLITE_CONFIG_MALLOC) governs the whole program.
+ *
+ * The file is in five parts: the connection, errors and memory; transactions
+ * and atomic sections; the statement cache; datetimes; binding and reading
+ * values.
+ */
+/* clock_gettime and CLOCK_REALTIME are POSIX, not C11. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include "assoc.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Room for one error message.  Longer messages are truncated. */
+enum { MSG_SIZE = 512 };
+
+/* The statements the library itself issues.  They are prepared once, on
+ * first use, and kept, because assoc_tx_enter/assoc_tx_leave run around
+ * every multi-statement generated function and re-parsing "SAVEPOINT ..."
+ * each time would cost more than the work inside many of them.
+ *
+ * Savepoint names: levels opened by assoc_begin() are all called assoc_sp
+ * and atomic sections are all called assoc_tx.  Reusing one name per kind
+ * is correct because levels nest strictly: RELEASE and ROLLBACK TO act on
+ * the most recent savepoint of that name, which is always the innermost. */
+enum sys_stmt {
+    SYS_BEGIN,
+    SYS_COMMIT,
+    SYS_ROLLBACK,
+    SYS_SP,
+    SYS_SP_RELEASE,
+    SYS_SP_ROLLBACK,
+    SYS_TX,
+    SYS_TX_RELEASE,
+    SYS_TX_ROLLBACK,
+    SYS_COUNT
+};
+
+static const char *const sys_sql[SYS_COUNT] = {
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVEPOINT assoc_sp",
+    "RELEASE assoc_sp",
+    "ROLLBACK TO assoc_sp",
+    "SAVEPOINT assoc_tx",
+    "RELEASE assoc_tx",
+    "ROLLBACK TO assoc_tx",
+};
+
+/* One cached statement.  sql is the key (compared by address); in_use is
+ * true between an acquire that handed out stmt and its release. */
+typedef struct stmt_slot {
+    const char *sql;
+    sqlite3_stmt *stmt;
+    bool in_use;
+} stmt_slot;
+
+struct assoc_db {
+    sqlite3 *handle;
+
+    /* The statement cache: an open-addressing table of cap slots (a power
+     * of two, or 0 before the first statement) keyed by the address of the
+     * SQL text, and beside it a second index of cap entries keyed by the
+     * statement, holding slot number + 1 (0 = empty), which lets release
+     * find a statement's slot -- or learn that it is a private statement
+     * to finalize -- without a scan.  Slots are never removed before
+     * assoc_close(), so neither table needs tombstones. */
+    stmt_slot *slots;
+    size_t *by_stmt;
+    size_t cap;
+    size_t count;
+
+    sqlite3_stmt *sys[SYS_COUNT];
+
+    /* assoc_begin() levels.  depth is the number open; outer_savepoint is
+     * true when level 1 is a savepoint rather than BEGIN, because a
+     * transaction was already open when it began. */
+    int depth;
+    bool outer_savepoint;
+
+    /* Atomic sections.  tx_depth is the number open; tx_owner is the depth
+     * of the section whose SAVEPOINT started the transaction (0: none), the
+     * one section that must end it. */
+    int tx_depth;
+    int tx_owner;
+
+    /* Where an empty blob borrowed by assoc_column_blob_ref() points: the
+     * API promises a non-NULL pointer, and SQLite gives NULL for those. */
+    unsigned char empty;
+
+    char msg[MSG_SIZE];
+};
+
+/* What assoc_errmsg() says when there is no db to hold a message. */
+static const char no_db_msg[] = "no database handle (NULL assoc_db; a failed assoc_open() reports by its code only)";
+
+/* ---------------------------------------------------------------------
+ * Errors and memory
+ * ------------------------------------------------------------------- */
+
+static void set_msgv(assoc_db *db, const char *fmt, va_list ap)
+{
+    if (fmt == NULL) {
+        snprintf(db->msg, sizeof db->msg, "%s", "unknown error");
+        return;
+    }
+    if (vsnprintf(db->msg, sizeof db->msg, fmt, ap) < 0)
+        snprintf(db->msg, sizeof db->msg, "%s", "unknown error (bad message format)");
+}
+
+static void set_msg(assoc_db *db, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    set_msgv(db, fmt, ap);
+    va_end(ap);
+}
+
+/* Returns `code` unchanged, except that without a db there is nowhere to
+ * record the message and the call itself is a misuse. */
+int assoc_fail(assoc_db *db, int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    va_start(ap, fmt);
+    set_msgv(db, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* The ASSOC_ code for a primary SQLite result code. */
+static int map_code(int primary)
+{
+    switch (primary) {
+    case SQLITE_OK:
+    case SQLITE_ROW:
+    case SQLITE_DONE:
+        return ASSOC_OK;
+    case SQLITE_CONSTRAINT:
+        return ASSOC_CONSTRAINT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return ASSOC_BUSY;
+    case SQLITE_NOMEM:
+        return ASSOC_NOMEM;
+    case SQLITE_MISUSE:
+    case SQLITE_RANGE:
+        return ASSOC_MISUSE;
+    default:
+        return ASSOC_ERROR;
+    }
+}
+
+/* The message is the connection's own (sqlite3_errmsg, e.g. "UNIQUE
+ * constraint failed: users.email") when the connection's last error is the
+ * one being reported; otherwise -- the code came from elsewhere, or the
+ * message was already overwritten -- the generic text of the code. */
+int assoc_status(assoc_db *db, int sqlite_rc)
+{
+    int primary = sqlite_rc & 0xff;
+    const char *text = NULL;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (map_code(primary) == ASSOC_OK)
+        return ASSOC_OK;
+    if (db->handle != NULL && (sqlite3_errcode(db->handle) & 0xff) == primary)
+        text = sqlite3_errmsg(db->handle);
+    if (text == NULL)
+        text = sqlite3_errstr(sqlite_rc);
+    set_msg(db, "%s", text);
+    return map_code(primary);
+}
+
+const char *assoc_errmsg(assoc_db *db)
+{
+    return db != NULL ? db->msg : no_db_msg;
+}
+
+sqlite3 *assoc_sqlite(assoc_db *db)
+{
+    return db != NULL ? db->handle : NULL;
+}
+
+/* Zero-byte requests get one byte, so that NULL always means "out of
+ * memory" (SQLite's allocator returns NULL for 0). */
+void *assoc_malloc(size_t n)
+{
+    return sqlite3_malloc64(n != 0 ? n : 1);
+}
+
+/* As realloc(), except that n == 0 keeps a one-byte block rather than
+ * freeing p, for the same reason. */
+void *assoc_realloc(void *p, size_t n)
+{
+    return sqlite3_realloc64(p, n != 0 ? n : 1);
+}
+
+void assoc_free(void *p)
+{
+    sqlite3_free(p);
+}
+
+/* ---------------------------------------------------------------------
+ * The connection
+ * ------------------------------------------------------------------- */
+
+/* Run a statement that returns one integer (a PRAGMA) into *value. */
+static int query_int(assoc_db *db, const char *sql, int *value)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db->handle, sql, -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *value = sqlite3_column_int(st, 0);
+            rc = SQLITE_OK;
+        } else if (rc == SQLITE_DONE) {
+            *value = 0;
+            rc = SQLITE_OK;
+        }
+    }
+    rc = assoc_status(db, rc);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The settings assoc.h promises.  The busy timeout comes first so that
+ * switching the journal mode waits for other connections like everything
+ * else.  Memory and temporary databases (sqlite3_db_filename() is "" for
+ * them, whatever the spelling of the path or URI) have no WAL; a read-only
+ * file cannot change its journal mode, so it keeps the one it has.  Where
+ * WAL is impossible (a file system without shared memory) SQLite keeps the
+ * old mode without an error, and so do we. */
+static int configure(assoc_db *db)
+{
+    sqlite3 *h = db->handle;
+    const char *file;
+    int on = 0;
+    int rc;
+
+    rc = assoc_status(db, sqlite3_busy_timeout(h, ASSOC_BUSY_TIMEOUT_MS));
+    if (rc != ASSOC_OK)
+        return rc;
+    rc = assoc_status(db, sqlite3_exec(h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL));
+    if (rc != ASSOC_OK)
+        return rc;
+    /* A SQLite built without foreign keys ignores the pragma silently. */
+    rc = query_int(db, "PRAGMA foreign_keys", &on);
+    if (rc != ASSOC_OK)
+        return rc;
+    if (on != 1)
+        return assoc_fail(db, ASSOC_ERROR, "this SQLite cannot enforce foreign keys");
+
+    file = sqlite3_db_filename(h, "main");
+    if (file == NULL || file[0] == '\0')
+        return ASSOC_OK;
+    if (sqlite3_db_readonly(h, "main") == 0) {
+        rc = assoc_status(db, sqlite3_exec(h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL));
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    return assoc_status(db, sqlite3_exec(h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL));
+}
+
+/* SQLITE_OPEN_URI lets callers name shared in-memory databases
+ * ("file:x?mode=memory&cache=shared"); SQLITE_OPEN_NOMUTEX is safe because
+ * a connection is used by one thread at a time.
+ *
+ * A failed open has no assoc_db to hold its message, so it reports by its
+ * return code alone; assoc_errmsg(NULL) then says so. */
+int assoc_open(const char *path, assoc_db **out)
+{
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    assoc_db *db;
+    int rc;
+
+    if (out != NULL)
+        *out = NULL;
+    if (path == NULL || out == NULL)
+        return ASSOC_MISUSE;
+
+    db = assoc_malloc(sizeof *db);
+    if (db == NULL)
+        return ASSOC_NOMEM;
+    memset(db, 0, sizeof *db);
+
+    rc = sqlite3_open_v2(path, &db->handle, flags, NULL);
+    if (db->handle == NULL)
+        rc = SQLITE_NOMEM; /* SQLite could not even allocate the handle */
+    rc = assoc_status(db, rc);
+    if (rc == ASSOC_OK)
+        rc = configure(db);
+    if (rc != ASSOC_OK) {
+        sqlite3_close(db->handle);
+        assoc_free(db);
+        return rc;
+    }
+    set_msg(db, "%s", "not an error");
+    *out = db;
+    return ASSOC_OK;
+}
+
+/* Statements first, so that nothing is pending when the transaction is
+ * rolled back.  sqlite3_close_v2 rather than sqlite3_close: if the caller
+ * still holds a statement of its own (prepared on assoc_sqlite()), the
+ * connection is closed when that statement is finalized instead of being
+ * leaked with SQLITE_BUSY. */
+void assoc_close(assoc_db *db)
+{
+    if (db == NULL)
+        return;
+    for (size_t i = 0; i < db->cap; i++)
+        if (db->slots[i].sql != NULL)
+            sqlite3_finalize(db->slots[i].stmt);
+    for (int i = 0; i < SYS_COUNT; i++)
+        sqlite3_finalize(db->sys[i]);
+    assoc_free(db->slots);
+    assoc_free(db->by_stmt);
+    if (db->handle != NULL && !sqlite3_get_autocommit(db->handle))
+        sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close_v2(db->handle);
+    assoc_free(db);
+}
+
+/* ---------------------------------------------------------------------
+ * Transactions and atomic sections
+ * ------------------------------------------------------------------- */
+
+/* Run one of the library's own statements to completion.  The message is
+ * recorded before the reset, which would otherwise be free to replace it. */
+static int sys_exec(assoc_db *db, enum sys_stmt which)
+{
+    sqlite3_stmt *st = db->sys[which];
+    int rc;
+
+    if (st == NULL) {
+        rc = sqlite3_prepare_v3(db->handle, sys_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+        if (rc != SQLITE_OK)
+            return assoc_status(db, rc);
+        db->sys[which] = st;
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return ASSOC_OK;
+    }
+    rc = assoc_status(db, rc);
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* True when no transaction is open.  A connection can lose its transaction
+ * behind our back: SQLite rolls back by itself after some errors (disk
+ * full, I/O errors, some out-of-memory cases), and the caller can COMMIT
+ * through assoc_sqlite().  The functions below check for that rather than
+ * issue RELEASE or ROLLBACK TO against savepoints that no longer exist. */
+static bool no_transaction(const assoc_db *db)
+{
+    return sqlite3_get_autocommit(db->handle) != 0;
+}
+
+/* The outermost level is a real BEGIN (deferred, like Python's sqlite3 and
+ * SQLAlchemy), unless a transaction is already open -- the caller issued
+ * BEGIN through assoc_sqlite(), or this is a callback inside an atomic
+ * section -- in which case it is a savepoint inside that transaction. */
+int assoc_begin(assoc_db *db)
+{
+    bool none;
+    int rc;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    none = no_transaction(db);
+    if (db->depth > 0 && none)
+        return assoc_fail(db, ASSOC_ERROR,
+                          "assoc_begin: the transaction ended outside assoc_commit()/assoc_rollback(); "
+                          "call assoc_rollback() for each of its %d open level(s)",
+                          db->depth);
+    if (db->depth == INT_MAX)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_begin: too many nested levels");
+    rc = sys_exec(db, db->depth == 0 && none ? SYS_BEGIN : SYS_SP);
+    if (rc != ASSOC_OK)
+        return rc;
+    if (db->depth == 0)
+        db->outer_savepoint = !none;
+    db->depth++;
+    return ASSOC_OK;
+}
+
+static bool level_is_begin(const assoc_db *db)
+{
+    return db->depth == 1 && !db->outer_savepoint;
+}
+
+/* A COMMIT that fails with ASSOC_BUSY (another connection holds a lock past
+ * the busy timeout) leaves the transaction open, as in SQLite: the caller may
+ * retry assoc_commit() or call assoc_rollback().  The level is gone only if
+ * SQLite itself ended the transaction. */
+int assoc_commit(assoc_db *db)
+{
+    int rc;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (db->depth == 0)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_commit: no open transaction");
+    if (no_transaction(db)) {
+        db->depth--;
+        return assoc_fail(db, ASSOC_ERROR,
+                          "assoc_commit: the transaction had already ended (rolled back by SQLite after an "
+                          "error, or ended through the raw handle)");
+    }
+    rc = sys_exec(db, level_is_begin(db) ? SYS_COMMIT : SYS_SP_RELEASE);
+    if (rc == ASSOC_OK || no_transaction(db))
+        db->depth--;
+    return rc;
+}
+
+/* A level whose transaction has already ended has nothing left to undo, so
+ * rolling it back succeeds. */
+int assoc_rollback(assoc_db *db)
+{
+    int rc;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (db->depth == 0)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_rollback: no open transaction");
+    if (no_transaction(db)) {
+        db->depth--;
+        return ASSOC_OK;
+    }
+    if (level_is_begin(db)) {
+        rc = sys_exec(db, SYS_ROLLBACK);
+    } else {
+        rc = sys_exec(db, SYS_SP_ROLLBACK);
+        if (rc == ASSOC_OK)
+            rc = sys_exec(db, SYS_SP_RELEASE);
+    }
+    if (rc == ASSOC_OK || no_transaction(db))
+        db->depth--;
+    return rc;
+}
+
+/* A SAVEPOINT outside a transaction starts one (deferred); the section that
+ * did so is remembered as the owner, which ends the transaction. */
+int assoc_tx_enter(assoc_db *db)
+{
+    bool starts;
+    int rc;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (db->tx_depth == INT_MAX)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_tx_enter: too many nested sections");
+    starts = no_transaction(db);
+    rc = sys_exec(db, SYS_TX);
+    if (rc != ASSOC_OK)
+        return rc;
+    db->tx_depth++;
+    if (starts)
+        db->tx_owner = db->tx_depth;
+    return ASSOC_OK;
+}
+
+/* Undo the section being left, keeping the message of the failure that
+ * caused it; if undoing fails as well, the message says both.  The owner
+ * rolls back the whole transaction, which it started, in one statement
+ * that cannot fail for a lock; an inner section rolls back to its savepoint
+ * and releases it, leaving the enclosing transaction as it was. */
+static void undo_section(assoc_db *db, bool owner)
+{
+    char cause[MSG_SIZE];
+    int rc;
+
+    if (no_transaction(db))
+        return; /* already undone, by SQLite */
+    memcpy(cause, db->msg, sizeof cause);
+    if (owner) {
+        rc = sys_exec(db, SYS_ROLLBACK);
+    } else {
+        rc = sys_exec(db, SYS_TX_ROLLBACK);
+        if (rc == ASSOC_OK)
+            rc = sys_exec(db, SYS_TX_RELEASE);
+    }
+    if (rc == ASSOC_OK) {
+        memcpy(db->msg, cause, sizeof cause);
+    } else {
+        char failure[MSG_SIZE];
+
+        memcpy(failure, db->msg, sizeof failure);
+        set_msg(db, "%s (and undoing it failed: %s)", cause, failure);
+    }
+}
+
+/* The section is closed whatever happens, so the depth bookkeeping comes
+ * first.  When the release fails (for the owner, RELEASE is the commit, and
+ * can fail with ASSOC_BUSY), the section is undone so that nothing it did
+ * remains and no transaction is left open, and the failure is returned. */
+int assoc_tx_leave(assoc_db *db, int rc)
+{
+    bool owner;
+    int release;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (db->tx_depth == 0)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_tx_leave: no open atomic section");
+    owner = db->tx_owner == db->tx_depth;
+    if (db->tx_owner >= db->tx_depth)
+        db->tx_owner = 0;
+    db->tx_depth--;
+
+    if (no_transaction(db)) {
+        if (rc != ASSOC_OK)
+            return rc; /* SQLite rolled back: nothing remains, as promised */
+        return assoc_fail(db, ASSOC_ERROR, "the transaction ended inside an atomic section");
+    }
+    if (rc != ASSOC_OK) {
+        undo_section(db, owner);
+        return rc;
+    }
+    release = sys_exec(db, SYS_TX_RELEASE);
+    if (release != ASSOC_OK)
+        undo_section(db, owner);
+    return release;
+}
+
+/* ---------------------------------------------------------------------
+ * The statement cache
+ * ------------------------------------------------------------------- */
+
+/* A 64-bit finalizer (from MurmurHash3): addresses are aligned and close
+ * together, so their low bits alone would cluster. */
+static size_t ptr_hash(const void *p)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p;
+
+    x ^= x >> 33;
+    x *= UINT64_C(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    x *= UINT64_C(0xc4ceb9fe1a85ec53);
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+/* The slot holding sql, or the empty slot where it would go.  cap > 0, and
+ * the table is never full (load factor at most 1/2). */
+static size_t find_sql(const assoc_db *db, const char *sql)
+{
+    size_t mask = db->cap - 1;
+    size_t i = ptr_hash(sql) & mask;
+
+    while (db->slots[i].sql != NULL && db->slots[i].sql != sql)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* The slot of a cached statement, or NULL for a private one. */
+static stmt_slot *find_stmt(const assoc_db *db, const sqlite3_stmt *stmt)
+{
+    size_t mask, i;
+
+    if (db->cap == 0)
+        return NULL;
+    mask = db->cap - 1;
+    for (i = ptr_hash(stmt) & mask; db->by_stmt[i] != 0; i = (i + 1) & mask) {
+        stmt_slot *s = &db->slots[db->by_stmt[i] - 1];
+        if (s->stmt == stmt)
+            return s;
+    }
+    return NULL;
+}
+
+static void index_stmt(assoc_db *db, size_t slot)
+{
+    size_t mask = db->cap - 1;
+    size_t i = ptr_hash(db->slots[slot].stmt) & mask;
+
+    while (db->by_stmt[i] != 0)
+        i = (i + 1) & mask;
+    db->by_stmt[i] = slot + 1;
+}
+
+/* Double the tables (16 slots at first) and re-insert every entry.  On
+ * failure the old tables stay as they were. */
+static int cache_grow(assoc_db *db)
+{
+    size_t ncap = db->cap != 0 ? db->cap * 2 : 16;
+    stmt_slot *old = db->slots;
+    size_t ocap = db->cap;
+    stmt_slot *slots;
+    size_t *by_stmt;
+
+    if (ncap < db->cap || ncap > SIZE_MAX / sizeof *slots)
+        return ASSOC_NOMEM;
+    slots = assoc_malloc(ncap * sizeof *slots);
+    by_stmt = assoc_malloc(ncap * sizeof *by_stmt);
+    if (slots == NULL || by_stmt == NULL) {
+        assoc_free(slots);
+        assoc_free(by_stmt);
+        return ASSOC_NOMEM;
+    }
+    memset(slots, 0, ncap * sizeof *slots);
+    memset(by_stmt, 0, ncap * sizeof *by_stmt);
+    assoc_free(db->by_stmt);
+    db->slots = slots;
+    db->by_stmt = by_stmt;
+    db->cap = ncap;
+    for (size_t i = 0; i < ocap; i++) {
+        if (old[i].sql != NULL) {
+            size_t j = find_sql(db, old[i].sql);
+            db->slots[j] = old[i];
+            index_stmt(db, j);
+        }
+    }
+    assoc_free(old);
+    return ASSOC_OK;
+}
+
+static int prepare(assoc_db *db, const char *sql, unsigned flags, sqlite3_stmt **out)
+{
+    int rc = sqlite3_prepare_v3(db->handle, sql, -1, flags, out, NULL);
+
+    if (rc != SQLITE_OK)
+        return assoc_status(db, rc);
+    if (*out == NULL) /* only white space or comments */
+        return assoc_fail(db, ASSOC_MISUSE, "no SQL statement in \"%.60s\"", sql);
+    return ASSOC_OK;
+}
+
+/* Only the first statement of sql is prepared.  A statement that could be
+ * prepared but not cached (no memory to grow the table) is handed out
+ * anyway, as a private statement; the next acquire tries to cache again. */
+int assoc_stmt_acquire(assoc_db *db, const char *sql, sqlite3_stmt **out)
+{
+    stmt_slot *s = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t i;
+    int rc;
+
+    if (out != NULL)
+        *out = NULL;
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (sql == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_stmt_acquire: NULL argument");
+
+    if (db->cap != 0) {
+        i = find_sql(db, sql);
+        if (db->slots[i].sql != NULL)
+            s = &db->slots[i];
+    }
+    if (s != NULL && !s->in_use) {
+        s->in_use = true;
+        *out = s->stmt;
+        return ASSOC_OK;
+    }
+    if (s != NULL) {
+        /* Reentered while the cached statement is stepping: a private one. */
+        rc = prepare(db, sql, 0, &st);
+        if (rc == ASSOC_OK)
+            *out = st;
+        return rc;
+    }
+
+    rc = prepare(db, sql, SQLITE_PREPARE_PERSISTENT, &st);
+    if (rc != ASSOC_OK)
+        return rc;
+    if ((db->count + 1) * 2 <= db->cap || cache_grow(db) == ASSOC_OK) {
+        i = find_sql(db, sql);
+        db->slots[i].sql = sql;
+        db->slots[i].stmt = st;
+        db->slots[i].in_use = true;
+        index_stmt(db, i);
+        db->count++;
+    }
+    *out = st;
+    return ASSOC_OK;
+}
+
+/* The reset's return value repeats the last step's error, which the caller
+ * has already handled, so it is ignored.  Without a db there is no cache to
+ * consult, and finalizing a statement that might be cached would leave a
+ * dangling pointer in it, so release(NULL, st) does nothing. */
+void assoc_stmt_release(assoc_db *db, sqlite3_stmt *stmt)
+{
+    stmt_slot *s;
+
+    if (db == NULL || stmt == NULL)
+        return;
+    s = find_stmt(db, stmt);
+    if (s == NULL) {
+        sqlite3_finalize(stmt);
+        return;
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    s->in_use = false;
+}
+
+/* ---------------------------------------------------------------------
+ * Datetimes
+ *
+ * Days are counted from the civil date with Howard Hinnant's algorithms
+ * (http://howardhinnant.github.io/date_algorithms.html): the proleptic
+ * Gregorian calendar, no time zone, no locale, any year.  timegm() and
+ * gmtime() would depend on the C library's range and are not C11.
+ * ------------------------------------------------------------------- */
+
+#define US_PER_SEC INT64_C(1000000)
+#define SEC_PER_DAY INT64_C(86400)
+
+/* 0000-01-01 00:00:00 and 9999-12-31 23:59:59, in seconds. */
+#define SEC_MIN INT64_C(-62167219200)
+#define SEC_MAX INT64_C(253402300799)
+#define TIME_MIN (SEC_MIN * US_PER_SEC)
+#define TIME_MAX (SEC_MAX * US_PER_SEC + 999999)
+
+/* Days since 1970-01-01 of y-m-d. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The inverse: y-m-d of a day count. */
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    int64_t era, doe, yoe, doy, mp;
+
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static bool is_leap(int64_t y)
+{
+    return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
+
+static int days_in_month(int64_t y, int m)
+{
+    static const unsigned char days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Write v as exactly n decimal digits. */
+static void put_digits(char *p, int64_t v, int n)
+{
+    while (n-- > 0) {
+        p[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/* Division rounding toward minus infinity, so that times before 1970 fall
+ * in the right second and day: -1 us is 1969-12-31 23:59:59.999999. */
+static int64_t floor_div(int64_t a, int64_t b, int64_t *rem)
+{
+    int64_t q = a / b, r = a % b;
+
+    if (r < 0) {
+        r += b;
+        q--;
+    }
+    *rem = r;
+    return q;
+}
+
+int assoc_time_format(assoc_time t, char buf[ASSOC_TIME_TEXT_SIZE])
+{
+    int64_t secs, us, days, sod, y;
+    int m, d;
+
+    if (buf == NULL)
+        return ASSOC_MISUSE;
+    if (t < TIME_MIN || t > TIME_MAX) {
+        buf[0] = '\0';
+        return ASSOC_MISUSE;
+    }
+    secs = floor_div(t, US_PER_SEC, &us);
+    days = floor_div(secs, SEC_PER_DAY, &sod);
+    civil_from_days(days, &y, &m, &d);
+
+    memcpy(buf, "0000-00-00 00:00:00.000000", ASSOC_TIME_TEXT_SIZE);
+    put_digits(buf, y, 4);
+    put_digits(buf + 5, m, 2);
+    put_digits(buf + 8, d, 2);
+    put_digits(buf + 11, sod / 3600, 2);
+    put_digits(buf + 14, sod / 60 % 60, 2);
+    put_digits(buf + 17, sod % 60, 2);
+    put_digits(buf + 20, us, 6);
+    return ASSOC_OK;
+}
+
+/* n decimal digits at p into *v; false if any is not a digit.  (isdigit()
+ * would depend on the locale.) */
+static bool get_digits(const char *p, int n, int *v)
+{
+    int x = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+        x = x * 10 + (p[i] - '0');
+    }
+    *v = x;
+    return true;
+}
+
+/* Fixed positions: YYYY-MM-DD?HH:MM:SS[.f{1,6}], 19 or 21..26 bytes. */
+int assoc_time_parse(const char *text, size_t len, assoc_time *out)
+{
+    int y, mo, d, h, mi, s, frac = 0;
+
+    if (out == NULL)
+        return ASSOC_MISUSE;
+    if (text == NULL)
+        return ASSOC_ERROR;
+    if (len != 19 && (len < 21 || len > 26 || text[19] != '.'))
+        return ASSOC_ERROR;
+    if (text[4] != '-' || text[7] != '-' || (text[10] != ' ' && text[10] != 'T') || text[13] != ':' ||
+        text[16] != ':')
+        return ASSOC_ERROR;
+    if (!get_digits(text, 4, &y) || !get_digits(text + 5, 2, &mo) || !get_digits(text + 8, 2, &d) ||
+        !get_digits(text + 11, 2, &h) || !get_digits(text + 14, 2, &mi) || !get_digits(text + 17, 2, &s))
+        return ASSOC_ERROR;
+    if (len > 19) {
+        int n = (int)len - 20;
+        if (!get_digits(text + 20, n, &frac))
+            return ASSOC_ERROR;
+        for (; n < 6; n++)
+            frac *= 10; /* ".5" is half a second */
+    }
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59)
+        return ASSOC_ERROR;
+    *out = ((days_from_civil(y, mo, d) * SEC_PER_DAY) + h * 3600 + mi * 60 + s) * US_PER_SEC + frac;
+    return ASSOC_OK;
+}
+
+assoc_time assoc_now(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        return 0;
+    return (assoc_time)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* ---------------------------------------------------------------------
+ * Binding and reading values
+ * ------------------------------------------------------------------- */
+
+/* A text or blob longer than SQLite's limit fails with SQLITE_TOOBIG
+ * (ASSOC_ERROR); the 64-bit binders take any size_t without truncation. */
+int assoc_bind_text(assoc_db *db, sqlite3_stmt *st, int idx, const char *s)
+{
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (st == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_text: NULL statement");
+    if (s == NULL)
+        return assoc_status(db, sqlite3_bind_null(st, idx));
+    return assoc_status(db, sqlite3_bind_text64(st, idx, s, strlen(s), SQLITE_STATIC, SQLITE_UTF8));
+}
+
+/* SQLite binds NULL for a NULL pointer and an empty blob for a non-NULL
+ * pointer of length 0, which is exactly assoc_blob's convention. */
+int assoc_bind_blob(assoc_db *db, sqlite3_stmt *st, int idx, const assoc_blob *b)
+{
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (st == NULL || b == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_blob: NULL argument");
+    if (b->data == NULL)
+        return assoc_status(db, sqlite3_bind_null(st, idx));
+    return assoc_status(db, sqlite3_bind_blob64(st, idx, b->data, b->len, SQLITE_STATIC));
+}
+
+int assoc_bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has)
+{
+    char text[ASSOC_TIME_TEXT_SIZE];
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (st == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time: NULL statement");
+    if (!has)
+        return assoc_status(db, sqlite3_bind_null(st, idx));
+    if (assoc_time_format(t, text) != ASSOC_OK)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time: %lld us is outside years 0000-9999", (long long)t);
+    return assoc_status(db, sqlite3_bind_text(st, idx, text, ASSOC_TIME_TEXT_SIZE - 1, SQLITE_TRANSIENT));
+}
+
+/* Common checks of the column readers: a column that does not exist, or a
+ * statement with no current row, is a misuse (SQLite would quietly return
+ * NULL).  Returns the column's type, or -1 after recording the failure. */
+static int column_type(assoc_db *db, sqlite3_stmt *st, int col, const void *out, const char *fn)
+{
+    if (st == NULL || out == NULL) {
+        assoc_fail(db, ASSOC_MISUSE, "%s: NULL argument", fn);
+        return -1;
+    }
+    if (col < 0 || col >= sqlite3_data_count(st)) {
+        assoc_fail(db, ASSOC_MISUSE, "%s: no column %d in the current row", fn, col);
+        return -1;
+    }
+    return sqlite3_column_type(st, col);
+}
+
+/* sqlite3_column_text() returns NULL for a non-NULL value only when it ran
+ * out of memory converting it; "" for empty text. */
+static int text_of(assoc_db *db, sqlite3_stmt *st, int col, const char **text, size_t *len)
+{
+    const unsigned char *p = sqlite3_column_text(st, col);
+
+    if (p == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
+    *text = (const char *)p;
+    *len = (size_t)sqlite3_column_bytes(st, col);
+    return ASSOC_OK;
+}
+
+/* sqlite3_column_blob() returns NULL both for an empty blob and when out of
+ * memory; the connection's error code tells them apart. */
+static int blob_of(assoc_db *db, sqlite3_stmt *st, int col, const unsigned char **data, size_t *len)
+{
+    const void *p = sqlite3_column_blob(st, col);
+
+    if (p == NULL && sqlite3_errcode(db->handle) == SQLITE_NOMEM)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
+    *data = p;
+    *len = p != NULL ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    return ASSOC_OK;
+}
+
+/* All `bytes` bytes are copied -- text may hold NULs -- and a NUL added. */
+int assoc_column_text(assoc_db *db, sqlite3_stmt *st, int col, char **out)
+{
+    const char *text = NULL;
+    size_t len = 0;
+    char *copy;
+    int type, rc;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    type = column_type(db, st, col, out, "assoc_column_text");
+    if (type < 0)
+        return ASSOC_MISUSE;
+    *out = NULL;
+    if (type == SQLITE_NULL)
+        return ASSOC_OK;
+    rc = text_of(db, st, col, &text, &len);
+    if (rc != ASSOC_OK)
+        return rc;
+    copy = assoc_malloc(len + 1);
+    if (copy == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory copying column %d (%zu bytes)", col, len);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    *out = copy;
+    return ASSOC_OK;
+}
+
+int assoc_column_blob(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *out)
+{
+    const unsigned char *data = NULL;
+    size_t len = 0;
+    int type, rc;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    type = column_type(db, st, col, out, "assoc_column_blob");
+    if (type < 0)
+        return ASSOC_MISUSE;
+    out->data = NULL;
+    out->len = 0;
+    if (type == SQLITE_NULL)
+        return ASSOC_OK;
+    rc = blob_of(db, st, col, &data, &len);
+    if (rc != ASSOC_OK)
+        return rc;
+    out->data = assoc_malloc(len); /* 1 byte when empty */
+    if (out->data == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory copying column %d (%zu bytes)", col, len);
+    if (len > 0)
+        memcpy(out->data, data, len);
+    out->len = len;
+    return ASSOC_OK;
+}
+
+int assoc_column_text_ref(assoc_db *db, sqlite3_stmt *st, int col, char **out)
+{
+    const char *text = NULL;
+    size_t len = 0;
+    int type, rc;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    type = column_type(db, st, col, out, "assoc_column_text_ref");
+    if (type < 0)
+        return ASSOC_MISUSE;
+    *out = NULL;
+    if (type == SQLITE_NULL)
+        return ASSOC_OK;
+    rc = text_of(db, st, col, &text, &len);
+    if (rc == ASSOC_OK)
+        *out = (char *)text; /* the caller reads it only (assoc.h) */
+    return rc;
+}
+
+int assoc_column_blob_ref(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *out)
+{
+    const unsigned char *data = NULL;
+    size_t len = 0;
+    int type, rc;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    type = column_type(db, st, col, out, "assoc_column_blob_ref");
+    if (type < 0)
+        return ASSOC_MISUSE;
+    out->data = NULL;
+    out->len = 0;
+    if (type == SQLITE_NULL)
+        return ASSOC_OK;
+    rc = blob_of(db, st, col, &data, &len);
+    if (rc != ASSOC_OK)
+        return rc;
+    out->data = data != NULL ? (unsigned char *)data : &db->empty;
+    out->len = len;
+    return ASSOC_OK;
+}
+
+/* Text is what SQLAlchemy writes; an integer or real is seconds since the
+ * epoch (what strftime('%s') and unixepoch() give).  A value outside years
+ * 0000-9999 is refused, so that whatever is read can be written back. */
+int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, bool *has)
+{
+    const char *text = NULL;
+    size_t len = 0;
+    int type, rc;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    type = column_type(db, st, col, out, "assoc_column_time");
+    if (type < 0)
+        return ASSOC_MISUSE;
+    if (has == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_column_time: NULL argument");
+    *out = 0;
+    *has = false;
+
+    switch (type) {
+    case SQLITE_NULL:
+        return ASSOC_OK;
+    case SQLITE_INTEGER: {
+        sqlite3_int64 secs = sqlite3_column_int64(st, col);
+        if (secs < SEC_MIN || secs > SEC_MAX)
+            return assoc_fail(db, ASSOC_ERROR, "column %d: %lld seconds is outside years 0000-9999", col,
+                              (long long)secs);
+        *out = secs * US_PER_SEC;
+        break;
+    }
+    case SQLITE_FLOAT: {
+        double secs = sqlite3_column_double(st, col);
+        double us;
+        /* Written so that NaN fails too. */
+        if (!(secs >= (double)SEC_MIN && secs < (double)SEC_MAX + 1.0))
+            return assoc_fail(db, ASSOC_ERROR, "column %d: %g seconds is outside years 0000-9999", col, secs);
+        us = secs * 1e6;
+        *out = (assoc_time)(us >= 0 ? us + 0.5 : us - 0.5);
+        if (*out > TIME_MAX)
+            *out = TIME_MAX;
+        break;
+    }
+    default:
+        rc = text_of(db, st, col, &text, &len);
+        if (rc != ASSOC_OK)
+            return rc;
+        if (assoc_time_parse(text, len, out) != ASSOC_OK) {
+            *out = 0;
+            return assoc_fail(db, ASSOC_ERROR,
+                              "column %d: \"%.40s\" is not a datetime (YYYY-MM-DD HH:MM:SS[.ffffff])", col,
+                              text);
+        }
+        break;
+    }
+    *has = true;
+    return ASSOC_OK;
+}
+
+int assoc_strdup(assoc_db *db, const char *s, char **out)
+{
+    size_t n;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_strdup: NULL argument");
+    *out = NULL;
+    if (s == NULL)
+        return ASSOC_OK;
+    n = strlen(s) + 1;
+    *out = assoc_malloc(n);
+    if (*out == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory copying a string (%zu bytes)", n);
+    memcpy(*out, s, n);
+    return ASSOC_OK;
+}
+
+/* As assoc_column_blob(), an empty blob gets a 1-byte block. */
+int assoc_blobdup(assoc_db *db, const void *data, size_t len, assoc_blob *out)
+{
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_blobdup: NULL argument");
+    out->data = NULL;
+    out->len = 0;
+    if (data == NULL)
+        return ASSOC_OK;
+    out->data = assoc_malloc(len);
+    if (out->data == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory copying a blob (%zu bytes)", len);
+    if (len > 0)
+        memcpy(out->data, data, len);
+    out->len = len;
+    return ASSOC_OK;
+}
+
+/* Capacity doubles (from 4), so appending n elements costs O(n) copying;
+ * when doubling would overflow, the exact need is tried instead. */
+int assoc_list_reserve(assoc_db *db, void **items, size_t *cap, size_t len, size_t size)
+{
+    size_t need, ncap;
+    void *p;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (items == NULL || cap == NULL || size == 0)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_list_reserve: NULL argument or zero element size");
+    if (len < *cap)
+        return ASSOC_OK;
+    if (len == SIZE_MAX)
+        return assoc_fail(db, ASSOC_NOMEM, "list too long");
+    need = len + 1;
+    ncap = *cap < 4 ? 4 : (*cap <= SIZE_MAX / 2 ? *cap * 2 : need);
+    if (ncap < need)
+        ncap = need;
+    if (ncap > SIZE_MAX / size)
+        ncap = need;
+    if (ncap > SIZE_MAX / size)
+        return assoc_fail(db, ASSOC_NOMEM, "list too long (%zu elements of %zu bytes)", need, size);
+    p = assoc_realloc(*items, ncap * size);
+    if (p == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory growing a list to %zu elements", ncap);
+    *items = p;
+    *cap = ncap;
+    return ASSOC_OK;
+}

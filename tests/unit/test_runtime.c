@@ -1,0 +1,1425 @@
+/* test_runtime.c - libassoc: the connection and its settings, nested
+ * transactions and atomic sections, error mapping, the statement cache,
+ * datetimes, binding and reading values, memory helpers, and behaviour
+ * under allocation failure. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "assoc.h"
+
+/* ---------------------------------------------------------------------
+ * Helpers
+ * ------------------------------------------------------------------- */
+
+static void exec_ok(assoc_db *db, const char *sql)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(assoc_sqlite(db), sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "exec_ok(%s): %s\n", sql, err ? err : "?");
+    sqlite3_free(err);
+    assert_int_equal(rc, SQLITE_OK);
+}
+
+/* The first column of the first row of sql, as an integer. */
+static int64_t query_i64(assoc_db *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(assoc_sqlite(db), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* The first column of the first row of sql, as text, into buf. */
+static const char *query_text(assoc_db *db, const char *sql, char *buf, size_t size)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(assoc_sqlite(db), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const unsigned char *t = sqlite3_column_text(st, 0);
+    snprintf(buf, size, "%s", t ? (const char *)t : "(null)");
+    sqlite3_finalize(st);
+    return buf;
+}
+
+static int64_t count_rows(assoc_db *db)
+{
+    return query_i64(db, "SELECT count(*) FROM t");
+}
+
+static bool in_transaction(assoc_db *db)
+{
+    return sqlite3_get_autocommit(assoc_sqlite(db)) == 0;
+}
+
+/* Insert v into t(v) through the statement cache, as generated code does. */
+static const char insert_sql[] = "INSERT INTO t(v) VALUES (?1)";
+static int insert_v(assoc_db *db, const char *v)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = assoc_stmt_acquire(db, insert_sql, &st);
+    if (rc != ASSOC_OK)
+        return rc;
+    rc = assoc_bind_text(db, st, 1, v);
+    if (rc == ASSOC_OK)
+        rc = assoc_status(db, sqlite3_step(st));
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static bool has_v(assoc_db *db, const char *v)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(assoc_sqlite(db), "SELECT 1 FROM t WHERE v = ?1", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+/* A private temporary directory holding one database file. */
+typedef struct tmpdb {
+    char dir[64];
+    char path[96];
+} tmpdb;
+
+static void tmpdb_make(tmpdb *t)
+{
+    snprintf(t->dir, sizeof t->dir, "/tmp/assoc_test_XXXXXX");
+    assert_non_null(mkdtemp(t->dir));
+    snprintf(t->path, sizeof t->path, "%s/test.db", t->dir);
+}
+
+static void tmpdb_remove(tmpdb *t)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    char p[128];
+    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+        snprintf(p, sizeof p, "%s%s", t->path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(t->dir);
+}
+
+/* Fixture: an in-memory database with t(id, v UNIQUE). */
+static int setup_mem(void **state)
+{
+    assoc_db *db = NULL;
+    if (assoc_open(":memory:", &db) != ASSOC_OK)
+        return -1;
+    if (sqlite3_exec(assoc_sqlite(db), "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT UNIQUE)", NULL, NULL, NULL) !=
+        SQLITE_OK)
+        return -1;
+    *state = db;
+    return 0;
+}
+
+static int teardown_db(void **state)
+{
+    assoc_close(*state);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * The connection
+ * ------------------------------------------------------------------- */
+
+static void test_open_memory(void **state)
+{
+    (void)state;
+    assoc_db *db = NULL;
+    char buf[64];
+
+    assert_int_equal(assoc_open(":memory:", &db), ASSOC_OK);
+    assert_non_null(db);
+    assert_non_null(assoc_sqlite(db));
+    assert_string_equal(assoc_errmsg(db), "not an error");
+    assert_int_equal(query_i64(db, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(query_i64(db, "PRAGMA busy_timeout"), ASSOC_BUSY_TIMEOUT_MS);
+    assert_string_equal(query_text(db, "PRAGMA journal_mode", buf, sizeof buf), "memory");
+    assoc_close(db);
+
+    /* "" is a private temporary database: no WAL either. */
+    assert_int_equal(assoc_open("", &db), ASSOC_OK);
+    assert_string_not_equal(query_text(db, "PRAGMA journal_mode", buf, sizeof buf), "wal");
+    assert_int_equal(query_i64(db, "PRAGMA foreign_keys"), 1);
+    assoc_close(db);
+
+    assoc_close(NULL); /* accepted */
+}
+
+static void test_open_misuse(void **state)
+{
+    (void)state;
+    assoc_db *db = (assoc_db *)&db; /* not NULL, so that the reset shows */
+
+    assert_int_equal(assoc_open(NULL, &db), ASSOC_MISUSE);
+    assert_null(db);
+    assert_int_equal(assoc_open(":memory:", NULL), ASSOC_MISUSE);
+
+    /* A file that cannot be created: a code, no handle. */
+    db = (assoc_db *)&db;
+    assert_int_equal(assoc_open("/nonexistent-dir-assoc/sub/x.db", &db), ASSOC_ERROR);
+    assert_null(db);
+
+    /* Without a db there is still a message and no crash. */
+    assert_non_null(assoc_errmsg(NULL));
+    assert_true(strlen(assoc_errmsg(NULL)) > 0);
+    assert_null(assoc_sqlite(NULL));
+}
+
+static void test_open_file(void **state)
+{
+    (void)state;
+    tmpdb t;
+    assoc_db *db = NULL;
+    char buf[64];
+
+    tmpdb_make(&t);
+    assert_int_equal(assoc_open(t.path, &db), ASSOC_OK);
+    assert_string_equal(query_text(db, "PRAGMA journal_mode", buf, sizeof buf), "wal");
+    assert_int_equal(query_i64(db, "PRAGMA synchronous"), 1); /* NORMAL */
+    assert_int_equal(query_i64(db, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(query_i64(db, "PRAGMA busy_timeout"), ASSOC_BUSY_TIMEOUT_MS);
+    exec_ok(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
+    assert_int_equal(insert_v(db, "kept"), ASSOC_OK);
+
+    /* An open transaction is rolled back by close. */
+    assert_int_equal(assoc_begin(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "lost"), ASSOC_OK);
+    assoc_close(db);
+
+    db = NULL;
+    assert_int_equal(assoc_open(t.path, &db), ASSOC_OK);
+    assert_true(has_v(db, "kept"));
+    assert_false(has_v(db, "lost"));
+    assoc_close(db);
+    tmpdb_remove(&t);
+}
+
+static void test_foreign_keys_enforced(void **state)
+{
+    assoc_db *db = *state;
+    sqlite3_stmt *st = NULL;
+
+    exec_ok(db, "CREATE TABLE child(id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES t(id))");
+    assert_int_equal(sqlite3_prepare_v2(assoc_sqlite(db), "INSERT INTO child(t_id) VALUES (42)", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(assoc_status(db, sqlite3_step(st)), ASSOC_CONSTRAINT);
+    assert_non_null(strstr(assoc_errmsg(db), "FOREIGN KEY"));
+    sqlite3_finalize(st);
+}
+
+static void test_null_db(void **state)
+{
+    (void)state;
+    sqlite3_stmt *st = NULL;
+    char *s = NULL;
+    assoc_blob b = {NULL, 0};
+    assoc_time t = 0;
+    bool has = false;
+    void *items = NULL;
+    size_t cap = 0;
+
+    assert_int_equal(assoc_begin(NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_commit(NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_rollback(NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_fail(NULL, ASSOC_NOTFOUND, "x"), ASSOC_MISUSE);
+    assert_int_equal(assoc_status(NULL, SQLITE_ERROR), ASSOC_MISUSE);
+    assert_int_equal(assoc_stmt_acquire(NULL, "SELECT 1", &st), ASSOC_MISUSE);
+    assert_null(st);
+    assoc_stmt_release(NULL, NULL);
+    assert_int_equal(assoc_tx_enter(NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_tx_leave(NULL, ASSOC_OK), ASSOC_MISUSE);
+    assert_int_equal(assoc_bind_text(NULL, NULL, 1, "x"), ASSOC_MISUSE);
+    assert_int_equal(assoc_bind_blob(NULL, NULL, 1, &b), ASSOC_MISUSE);
+    assert_int_equal(assoc_bind_time(NULL, NULL, 1, 0, true), ASSOC_MISUSE);
+    assert_int_equal(assoc_column_text(NULL, NULL, 0, &s), ASSOC_MISUSE);
+    assert_int_equal(assoc_column_blob(NULL, NULL, 0, &b), ASSOC_MISUSE);
+    assert_int_equal(assoc_column_time(NULL, NULL, 0, &t, &has), ASSOC_MISUSE);
+    assert_int_equal(assoc_column_text_ref(NULL, NULL, 0, &s), ASSOC_MISUSE);
+    assert_int_equal(assoc_column_blob_ref(NULL, NULL, 0, &b), ASSOC_MISUSE);
+    assert_int_equal(assoc_strdup(NULL, "x", &s), ASSOC_MISUSE);
+    assert_int_equal(assoc_blobdup(NULL, "x", 1, &b), ASSOC_MISUSE);
+    assert_int_equal(assoc_list_reserve(NULL, &items, &cap, 0, 8), ASSOC_MISUSE);
+    assert_null(items);
+}
+
+static void test_null_arguments(void **state)
+{
+    assoc_db *db = *state;
+    sqlite3_stmt *st = NULL;
+    char *s = NULL;
+    assoc_time t = 0;
+    bool has;
+
+    assert_int_equal(assoc_stmt_acquire(db, NULL, &st), ASSOC_MISUSE);
+    assert_true(strlen(assoc_errmsg(db)) > 0);
+    assert_int_equal(assoc_stmt_acquire(db, "SELECT 1", NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_bind_text(db, NULL, 1, "x"), ASSOC_MISUSE);
+    assert_int_equal(assoc_column_text(db, NULL, 0, &s), ASSOC_MISUSE);
+    assert_int_equal(assoc_strdup(db, "x", NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_time_parse("2024-01-01 00:00:00", 19, NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_time_parse(NULL, 19, &t), ASSOC_ERROR);
+    assert_int_equal(assoc_time_format(0, NULL), ASSOC_MISUSE);
+
+    /* Reading with no current row, or a column that does not exist. */
+    assert_int_equal(assoc_stmt_acquire(db, "SELECT 1", &st), ASSOC_OK);
+    assert_int_equal(assoc_column_time(db, st, 0, &t, &has), ASSOC_MISUSE);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(assoc_column_text(db, st, 1, &s), ASSOC_MISUSE);
+    assert_int_equal(assoc_column_text(db, st, -1, &s), ASSOC_MISUSE);
+    assert_null(s);
+    assert_int_equal(assoc_column_time(db, st, 0, &t, NULL), ASSOC_MISUSE);
+    assoc_stmt_release(db, st);
+}
+
+/* ---------------------------------------------------------------------
+ * Errors
+ * ------------------------------------------------------------------- */
+
+static void test_error_mapping(void **state)
+{
+    assoc_db *db = *state;
+
+    assert_int_equal(insert_v(db, "a"), ASSOC_OK);
+    assert_int_equal(insert_v(db, "a"), ASSOC_CONSTRAINT);
+    assert_non_null(strstr(assoc_errmsg(db), "UNIQUE constraint failed: t.v"));
+
+    /* A NOT NULL and a CHECK violation are constraints too. */
+    exec_ok(db, "CREATE TABLE c(x INTEGER NOT NULL CHECK (x > 0))");
+    assert_int_equal(assoc_status(db, sqlite3_exec(assoc_sqlite(db), "INSERT INTO c VALUES (NULL)", 0, 0, 0)),
+                     ASSOC_CONSTRAINT);
+    assert_non_null(strstr(assoc_errmsg(db), "NOT NULL"));
+    assert_int_equal(assoc_status(db, sqlite3_exec(assoc_sqlite(db), "INSERT INTO c VALUES (-1)", 0, 0, 0)),
+                     ASSOC_CONSTRAINT);
+    assert_non_null(strstr(assoc_errmsg(db), "CHECK"));
+
+    /* A syntax error is ASSOC_ERROR, with SQLite's message. */
+    sqlite3_stmt *st = (sqlite3_stmt *)&st;
+    assert_int_equal(assoc_stmt_acquire(db, "SELEKT 1", &st), ASSOC_ERROR);
+    assert_null(st);
+    assert_non_null(strstr(assoc_errmsg(db), "syntax error"));
+
+    /* Codes not produced by the connection get SQLite's generic text. */
+    assert_int_equal(assoc_status(db, SQLITE_BUSY), ASSOC_BUSY);
+    assert_string_equal(assoc_errmsg(db), sqlite3_errstr(SQLITE_BUSY));
+    assert_int_equal(assoc_status(db, SQLITE_LOCKED), ASSOC_BUSY);
+    assert_int_equal(assoc_status(db, SQLITE_BUSY_SNAPSHOT), ASSOC_BUSY);
+    assert_int_equal(assoc_status(db, SQLITE_NOMEM), ASSOC_NOMEM);
+    assert_int_equal(assoc_status(db, SQLITE_MISUSE), ASSOC_MISUSE);
+    assert_int_equal(assoc_status(db, SQLITE_RANGE), ASSOC_MISUSE);
+    assert_int_equal(assoc_status(db, SQLITE_CONSTRAINT_FOREIGNKEY), ASSOC_CONSTRAINT);
+    assert_int_equal(assoc_status(db, SQLITE_IOERR_READ), ASSOC_ERROR);
+    assert_int_equal(assoc_status(db, SQLITE_CORRUPT), ASSOC_ERROR);
+    assert_int_equal(assoc_status(db, SQLITE_FULL), ASSOC_ERROR);
+    assert_string_equal(assoc_errmsg(db), sqlite3_errstr(SQLITE_FULL));
+
+    /* Success codes map to OK and leave the message alone. */
+    assoc_fail(db, ASSOC_ERROR, "previous");
+    assert_int_equal(assoc_status(db, SQLITE_OK), ASSOC_OK);
+    assert_int_equal(assoc_status(db, SQLITE_ROW), ASSOC_OK);
+    assert_int_equal(assoc_status(db, SQLITE_DONE), ASSOC_OK);
+    assert_string_equal(assoc_errmsg(db), "previous");
+
+    /* A bad parameter index is a misuse. */
+    assert_int_equal(assoc_stmt_acquire(db, insert_sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_text(db, st, 7, "x"), ASSOC_MISUSE);
+    assert_true(strlen(assoc_errmsg(db)) > 0);
+    assoc_stmt_release(db, st);
+}
+
+static void test_fail_message(void **state)
+{
+    assoc_db *db = *state;
+
+    assert_int_equal(assoc_fail(db, ASSOC_NOTFOUND, "no such %s %d", "User", 7), ASSOC_NOTFOUND);
+    assert_string_equal(assoc_errmsg(db), "no such User 7");
+
+    /* A message longer than the buffer is truncated, not overflowed. */
+    char big[4000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_int_equal(assoc_fail(db, ASSOC_ERROR, "%s", big), ASSOC_ERROR);
+    size_t n = strlen(assoc_errmsg(db));
+    assert_true(n > 100 && n < sizeof big - 1);
+}
+
+/* A second connection holding the write lock: the busy timeout expires and
+ * the failure is ASSOC_BUSY. */
+static void test_busy(void **state)
+{
+    (void)state;
+    tmpdb t;
+    assoc_db *a = NULL, *b = NULL;
+
+    tmpdb_make(&t);
+    assert_int_equal(assoc_open(t.path, &a), ASSOC_OK);
+    assert_int_equal(assoc_open(t.path, &b), ASSOC_OK);
+    exec_ok(a, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
+    sqlite3_busy_timeout(assoc_sqlite(b), 20); /* do not wait 5 s */
+
+    exec_ok(a, "BEGIN IMMEDIATE");
+    assert_int_equal(insert_v(a, "a"), ASSOC_OK);
+    assert_int_equal(insert_v(b, "b"), ASSOC_BUSY);
+    assert_true(strlen(assoc_errmsg(b)) > 0);
+
+    /* An atomic section in b cannot write either, and leaves nothing open. */
+    assert_int_equal(assoc_tx_enter(b), ASSOC_OK);
+    int rc = insert_v(b, "c");
+    assert_int_equal(rc, ASSOC_BUSY);
+    assert_int_equal(assoc_tx_leave(b, rc), ASSOC_BUSY);
+    assert_false(in_transaction(b));
+
+    exec_ok(a, "COMMIT");
+    assert_int_equal(insert_v(b, "b"), ASSOC_OK);
+    assert_true(has_v(a, "a"));
+    assert_true(has_v(a, "b"));
+    assoc_close(b);
+    assoc_close(a);
+    tmpdb_remove(&t);
+}
+
+/* In rollback-journal mode a commit needs every reader gone: with another
+ * connection reading, COMMIT fails with ASSOC_BUSY.  assoc_commit leaves the
+ * transaction open to retry; an atomic section that started the transaction
+ * undoes it, so nothing remains and nothing stays open. */
+static void test_commit_busy(void **state)
+{
+    (void)state;
+    tmpdb t;
+    assoc_db *a = NULL;
+    sqlite3 *b = NULL; /* raw: assoc_open would switch the file back to WAL */
+    sqlite3_stmt *read = NULL;
+
+    tmpdb_make(&t);
+    assert_int_equal(assoc_open(t.path, &a), ASSOC_OK);
+    exec_ok(a, "PRAGMA journal_mode=DELETE");
+    exec_ok(a, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
+    assert_int_equal(insert_v(a, "seed"), ASSOC_OK);
+    sqlite3_busy_timeout(assoc_sqlite(a), 20);
+
+    /* b holds a read lock. */
+    assert_int_equal(sqlite3_open_v2(t.path, &b, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(b, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(b, "SELECT v FROM t", -1, &read, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(read), SQLITE_ROW);
+
+    assert_int_equal(assoc_tx_enter(a), ASSOC_OK);
+    assert_int_equal(insert_v(a, "x"), ASSOC_OK);
+    assert_int_equal(assoc_tx_leave(a, ASSOC_OK), ASSOC_BUSY);
+    assert_false(in_transaction(a));
+    assert_false(has_v(a, "x"));
+
+    assert_int_equal(assoc_begin(a), ASSOC_OK);
+    assert_int_equal(insert_v(a, "y"), ASSOC_OK);
+    assert_int_equal(assoc_commit(a), ASSOC_BUSY);
+    assert_true(in_transaction(a)); /* still open, to retry */
+
+    sqlite3_finalize(read);
+    assert_int_equal(sqlite3_exec(b, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(assoc_commit(a), ASSOC_OK);
+    assert_false(in_transaction(a));
+    assert_int_equal(assoc_commit(a), ASSOC_MISUSE);
+    assert_int_equal(sqlite3_close(b), SQLITE_OK);
+    assert_true(has_v(a, "y"));
+    assert_false(has_v(a, "x"));
+
+    assoc_close(a);
+    tmpdb_remove(&t);
+}
+
+/* ---------------------------------------------------------------------
+ * Transactions
+ * ------------------------------------------------------------------- */
+
+static void test_nested_transactions(void **state)
+{
+    assoc_db *db = *state;
+
+    assert_int_equal(assoc_begin(db), ASSOC_OK);
+    assert_true(in_transaction(db));
+    assert_int_equal(insert_v(db, "outer"), ASSOC_OK);
+    assert_int_equal(assoc_begin(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "inner"), ASSOC_OK);
+    assert_int_equal(assoc_begin(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "innermost"), ASSOC_OK);
+    assert_int_equal(assoc_commit(db), ASSOC_OK); /* innermost into inner */
+    assert_true(has_v(db, "innermost"));
+    assert_int_equal(assoc_rollback(db), ASSOC_OK); /* undoes inner and innermost */
+    assert_false(has_v(db, "inner"));
+    assert_false(has_v(db, "innermost"));
+    assert_true(has_v(db, "outer"));
+    assert_true(in_transaction(db));
+    assert_int_equal(assoc_commit(db), ASSOC_OK);
+    assert_false(in_transaction(db));
+    assert_int_equal(count_rows(db), 1);
+
+    /* No open level. */
+    assert_int_equal(assoc_commit(db), ASSOC_MISUSE);
+    assert_non_null(strstr(assoc_errmsg(db), "no open transaction"));
+    assert_int_equal(assoc_rollback(db), ASSOC_MISUSE);
+
+    /* Rolling back the outermost level undoes everything, committed inner
+     * levels included. */
+    assert_int_equal(assoc_begin(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "x"), ASSOC_OK);
+    assert_int_equal(assoc_begin(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "y"), ASSOC_OK);
+    assert_int_equal(assoc_commit(db), ASSOC_OK);
+    assert_int_equal(assoc_rollback(db), ASSOC_OK);
+    assert_false(in_transaction(db));
+    assert_int_equal(count_rows(db), 1);
+}
+
+/* BEGIN issued through the raw handle: assoc_begin nests inside it. */
+static void test_begin_inside_raw_transaction(void **state)
+{
+    assoc_db *db = *state;
+
+    exec_ok(db, "BEGIN");
+    assert_int_equal(insert_v(db, "raw"), ASSOC_OK);
+    assert_int_equal(assoc_begin(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "mine"), ASSOC_OK);
+    assert_int_equal(assoc_rollback(db), ASSOC_OK);
+    assert_true(in_transaction(db)); /* the caller's transaction stays open */
+    assert_false(has_v(db, "mine"));
+    assert_true(has_v(db, "raw"));
+    assert_int_equal(assoc_begin(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "mine2"), ASSOC_OK);
+    assert_int_equal(assoc_commit(db), ASSOC_OK);
+    assert_true(in_transaction(db));
+    exec_ok(db, "COMMIT");
+    assert_int_equal(count_rows(db), 2);
+}
+
+/* The transaction ended behind the library's back. */
+static void test_transaction_ended_outside(void **state)
+{
+    assoc_db *db = *state;
+
+    assert_int_equal(assoc_begin(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "a"), ASSOC_OK);
+    exec_ok(db, "COMMIT");
+    assert_int_equal(assoc_begin(db), ASSOC_ERROR);
+    assert_int_equal(assoc_commit(db), ASSOC_ERROR);
+    assert_non_null(strstr(assoc_errmsg(db), "already ended"));
+    assert_int_equal(assoc_commit(db), ASSOC_MISUSE); /* the level is gone */
+
+    assert_int_equal(assoc_begin(db), ASSOC_OK);
+    exec_ok(db, "ROLLBACK");
+    assert_int_equal(assoc_rollback(db), ASSOC_OK); /* nothing left to undo */
+    assert_int_equal(assoc_rollback(db), ASSOC_MISUSE);
+    assert_int_equal(count_rows(db), 1);
+}
+
+static void test_tx_outside_transaction(void **state)
+{
+    assoc_db *db = *state;
+
+    assert_int_equal(assoc_tx_enter(db), ASSOC_OK);
+    assert_true(in_transaction(db));
+    assert_int_equal(insert_v(db, "a"), ASSOC_OK);
+    assert_int_equal(insert_v(db, "b"), ASSOC_OK);
+    assert_int_equal(assoc_tx_leave(db, ASSOC_OK), ASSOC_OK);
+    assert_false(in_transaction(db));
+    assert_int_equal(count_rows(db), 2);
+
+    /* A failure undoes everything the section did and keeps its message. */
+    assert_int_equal(assoc_tx_enter(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "c"), ASSOC_OK);
+    int rc = insert_v(db, "a");
+    assert_int_equal(rc, ASSOC_CONSTRAINT);
+    assert_int_equal(assoc_tx_leave(db, rc), ASSOC_CONSTRAINT);
+    assert_non_null(strstr(assoc_errmsg(db), "UNIQUE constraint failed"));
+    assert_false(in_transaction(db));
+    assert_false(has_v(db, "c"));
+    assert_int_equal(count_rows(db), 2);
+
+    /* A failure of the caller's own making keeps its message too. */
+    assert_int_equal(assoc_tx_enter(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "d"), ASSOC_OK);
+    rc = assoc_fail(db, ASSOC_NOTFOUND, "no such thing");
+    assert_int_equal(assoc_tx_leave(db, rc), ASSOC_NOTFOUND);
+    assert_string_equal(assoc_errmsg(db), "no such thing");
+    assert_false(has_v(db, "d"));
+
+    assert_int_equal(assoc_tx_leave(db, ASSOC_OK), ASSOC_MISUSE);
+}
+
+static void test_tx_inside_transaction(void **state)
+{
+    assoc_db *db = *state;
+
+    assert_int_equal(assoc_begin(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "a"), ASSOC_OK);
+
+    assert_int_equal(assoc_tx_enter(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "b"), ASSOC_OK);
+    assert_int_equal(assoc_tx_leave(db, assoc_fail(db, ASSOC_ERROR, "boom")), ASSOC_ERROR);
+    assert_string_equal(assoc_errmsg(db), "boom");
+    assert_true(in_transaction(db)); /* the caller's transaction is intact */
+    assert_true(has_v(db, "a"));
+    assert_false(has_v(db, "b"));
+
+    assert_int_equal(assoc_tx_enter(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "c"), ASSOC_OK);
+    assert_int_equal(assoc_tx_leave(db, ASSOC_OK), ASSOC_OK);
+    assert_true(in_transaction(db)); /* releasing did not commit */
+
+    assert_int_equal(assoc_rollback(db), ASSOC_OK);
+    assert_int_equal(count_rows(db), 0); /* the section's work went with it */
+
+    /* Nested sections: the inner one fails, the outer one goes on. */
+    assert_int_equal(assoc_tx_enter(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "p"), ASSOC_OK);
+    assert_int_equal(assoc_tx_enter(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "q"), ASSOC_OK);
+    assert_int_equal(assoc_tx_leave(db, ASSOC_CONSTRAINT), ASSOC_CONSTRAINT);
+    assert_true(in_transaction(db));
+    assert_int_equal(assoc_tx_leave(db, ASSOC_OK), ASSOC_OK);
+    assert_false(in_transaction(db));
+    assert_true(has_v(db, "p"));
+    assert_false(has_v(db, "q"));
+
+    /* assoc_begin inside a section nests in the section's transaction. */
+    assert_int_equal(assoc_tx_enter(db), ASSOC_OK);
+    assert_int_equal(assoc_begin(db), ASSOC_OK);
+    assert_int_equal(insert_v(db, "r"), ASSOC_OK);
+    assert_int_equal(assoc_commit(db), ASSOC_OK);
+    assert_true(in_transaction(db));
+    assert_int_equal(assoc_tx_leave(db, ASSOC_OK), ASSOC_OK);
+    assert_false(in_transaction(db));
+    assert_true(has_v(db, "r"));
+}
+
+/* A section that fails while an outer read is stepping (an _each callback
+ * calling a write function): the read carries on afterwards. */
+static void test_tx_during_pending_read(void **state)
+{
+    assoc_db *db = *state;
+    static const char select_sql[] = "SELECT v FROM t ORDER BY id";
+    sqlite3_stmt *st = NULL;
+    int rows = 0;
+
+    assert_int_equal(insert_v(db, "1"), ASSOC_OK);
+    assert_int_equal(insert_v(db, "2"), ASSOC_OK);
+    assert_int_equal(insert_v(db, "3"), ASSOC_OK);
+    assert_int_equal(assoc_stmt_acquire(db, select_sql, &st), ASSOC_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        rows++;
+        assert_int_equal(assoc_tx_enter(db), ASSOC_OK);
+        assert_int_equal(insert_v(db, rows == 2 ? "new" : "1"), rows == 2 ? ASSOC_OK : ASSOC_CONSTRAINT);
+        assert_int_equal(assoc_tx_leave(db, rows == 2 ? ASSOC_OK : ASSOC_CONSTRAINT),
+                         rows == 2 ? ASSOC_OK : ASSOC_CONSTRAINT);
+    }
+    assoc_stmt_release(db, st);
+    assert_true(rows >= 3);
+    assert_true(has_v(db, "new"));
+    assert_false(in_transaction(db));
+}
+
+/* ---------------------------------------------------------------------
+ * The statement cache
+ * ------------------------------------------------------------------- */
+
+static int stmt_count(assoc_db *db)
+{
+    int n = 0;
+    for (sqlite3_stmt *s = sqlite3_next_stmt(assoc_sqlite(db), NULL); s; s = sqlite3_next_stmt(assoc_sqlite(db), s))
+        n++;
+    return n;
+}
+
+static void test_stmt_cache(void **state)
+{
+    assoc_db *db = *state;
+    static const char sql[] = "SELECT ?1";
+    sqlite3_stmt *a = NULL, *b = NULL, *c = NULL;
+
+    assert_int_equal(assoc_stmt_acquire(db, sql, &a), ASSOC_OK);
+    assert_non_null(a);
+    assert_int_equal(sqlite3_bind_int(a, 1, 42), SQLITE_OK);
+    assert_int_equal(sqlite3_step(a), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(a, 0), 42);
+
+    /* In use: a reentrant acquire gets a private statement. */
+    int before = stmt_count(db);
+    assert_int_equal(assoc_stmt_acquire(db, sql, &b), ASSOC_OK);
+    assert_non_null(b);
+    assert_ptr_not_equal(a, b);
+    assert_int_equal(stmt_count(db), before + 1);
+    assoc_stmt_release(db, b); /* finalized */
+    assert_int_equal(stmt_count(db), before);
+
+    /* Release resets and clears bindings; the same pointer comes back. */
+    assoc_stmt_release(db, a);
+    assert_false(sqlite3_stmt_busy(a));
+    assert_int_equal(assoc_stmt_acquire(db, sql, &c), ASSOC_OK);
+    assert_ptr_equal(a, c);
+    assert_int_equal(sqlite3_step(c), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_type(c, 0), SQLITE_NULL);
+
+    /* Still in use after a cache hit: another private statement. */
+    assert_int_equal(assoc_stmt_acquire(db, sql, &b), ASSOC_OK);
+    assert_ptr_not_equal(b, c);
+    assoc_stmt_release(db, b);
+    assoc_stmt_release(db, c);
+
+    /* The key is the address: equal text elsewhere is another entry. */
+    char copy[sizeof sql];
+    memcpy(copy, sql, sizeof sql);
+    assert_int_equal(assoc_stmt_acquire(db, copy, &b), ASSOC_OK);
+    assert_ptr_not_equal(a, b);
+    assoc_stmt_release(db, b);
+    assert_int_equal(assoc_stmt_acquire(db, copy, &c), ASSOC_OK);
+    assert_ptr_equal(b, c);
+    assoc_stmt_release(db, c);
+
+    assoc_stmt_release(db, NULL); /* no-op */
+
+    /* Nothing to prepare. */
+    assert_int_equal(assoc_stmt_acquire(db, "  -- nothing", &b), ASSOC_MISUSE);
+    assert_null(b);
+}
+
+/* Enough distinct statements to grow the table several times; each is
+ * still found afterwards, and all are finalized by close (LeakSanitizer
+ * would see one that is not). */
+static void test_stmt_cache_growth(void **state)
+{
+    assoc_db *db = *state;
+    enum { N = 300 };
+    static char texts[N][32];
+    sqlite3_stmt *first[N];
+
+    for (int i = 0; i < N; i++) {
+        snprintf(texts[i], sizeof texts[i], "SELECT %d", i);
+        assert_int_equal(assoc_stmt_acquire(db, texts[i], &first[i]), ASSOC_OK);
+        assoc_stmt_release(db, first[i]);
+    }
+    for (int i = 0; i < N; i++) {
+        sqlite3_stmt *st = NULL;
+        assert_int_equal(assoc_stmt_acquire(db, texts[i], &st), ASSOC_OK);
+        assert_ptr_equal(st, first[i]);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(st, 0), i);
+        assoc_stmt_release(db, st);
+    }
+    assert_true(stmt_count(db) >= N);
+
+    /* A statement left acquired at close is finalized too. */
+    sqlite3_stmt *held = NULL;
+    assert_int_equal(assoc_stmt_acquire(db, texts[0], &held), ASSOC_OK);
+    assert_int_equal(sqlite3_step(held), SQLITE_ROW);
+}
+
+/* ---------------------------------------------------------------------
+ * Datetimes
+ * ------------------------------------------------------------------- */
+
+#define US INT64_C(1000000)
+
+static void check_format(assoc_time t, const char *want)
+{
+    char buf[ASSOC_TIME_TEXT_SIZE];
+    assoc_time back = 0;
+    assert_int_equal(assoc_time_format(t, buf), ASSOC_OK);
+    assert_string_equal(buf, want);
+    assert_int_equal(assoc_time_parse(buf, strlen(buf), &back), ASSOC_OK);
+    assert_true(back == t);
+}
+
+static assoc_time parse_ok(const char *text)
+{
+    assoc_time t = 0;
+    assert_int_equal(assoc_time_parse(text, strlen(text), &t), ASSOC_OK);
+    return t;
+}
+
+static void parse_bad(const char *text)
+{
+    assoc_time t = 12345;
+    if (assoc_time_parse(text, strlen(text), &t) != ASSOC_ERROR)
+        fail_msg("accepted \"%s\"", text);
+    assert_true(t == 12345); /* untouched */
+}
+
+static void test_time_format(void **state)
+{
+    (void)state;
+    check_format(0, "1970-01-01 00:00:00.000000");
+    check_format(1, "1970-01-01 00:00:00.000001");
+    check_format(-1, "1969-12-31 23:59:59.999999");
+    check_format(-US, "1969-12-31 23:59:59.000000");
+    check_format(-US - 1, "1969-12-31 23:59:58.999999");
+    check_format(-86400 * US, "1969-12-31 00:00:00.000000");
+    check_format(INT64_C(1709208000) * US + 123456, "2024-02-29 12:00:00.123456");
+    check_format(INT64_C(951782400) * US, "2000-02-29 00:00:00.000000");
+    check_format(INT64_C(-2208988800) * US, "1900-01-01 00:00:00.000000");
+    check_format(INT64_C(-12219292800) * US, "1582-10-15 00:00:00.000000");
+    check_format(INT64_C(-62135596800) * US, "0001-01-01 00:00:00.000000");
+    check_format(INT64_C(-62162121600) * US, "0000-02-29 00:00:00.000000"); /* year 0 is leap */
+
+    /* The edges of years 0000-9999. */
+    const assoc_time lo = INT64_C(-62167219200) * US;
+    const assoc_time hi = INT64_C(253402300799) * US + 999999;
+    check_format(lo, "0000-01-01 00:00:00.000000");
+    check_format(hi, "9999-12-31 23:59:59.999999");
+    char buf[ASSOC_TIME_TEXT_SIZE];
+    assert_int_equal(assoc_time_format(lo - 1, buf), ASSOC_MISUSE);
+    assert_int_equal(assoc_time_format(hi + 1, buf), ASSOC_MISUSE);
+    assert_int_equal(assoc_time_format(INT64_MIN, buf), ASSOC_MISUSE);
+    assert_int_equal(assoc_time_format(INT64_MAX, buf), ASSOC_MISUSE);
+}
+
+/* Against the C library's gmtime_r over the whole range, at random points
+ * (a fixed-seed generator, so a failure repeats). */
+static void test_time_against_gmtime(void **state)
+{
+    (void)state;
+    const int64_t lo = INT64_C(-62167219200), hi = INT64_C(253402300799);
+    uint64_t x = UINT64_C(0x9E3779B97F4A7C15);
+
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int64_t secs = lo + (int64_t)(x % (uint64_t)(hi - lo + 1));
+        int64_t us = (int64_t)((x >> 20) % 1000000);
+        assoc_time t = secs * US + us;
+        char buf[ASSOC_TIME_TEXT_SIZE], want[64];
+        time_t tt = (time_t)secs;
+        struct tm tm;
+
+        assert_non_null(gmtime_r(&tt, &tm));
+        snprintf(want, sizeof want, "%04d-%02d-%02d %02d:%02d:%02d.%06d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)us);
+        assert_int_equal(assoc_time_format(t, buf), ASSOC_OK);
+        if (strcmp(buf, want) != 0)
+            fail_msg("t=%lld: got %s, gmtime says %s", (long long)t, buf, want);
+        assoc_time back = 0;
+        assert_int_equal(assoc_time_parse(buf, 26, &back), ASSOC_OK);
+        assert_true(back == t);
+    }
+}
+
+static void test_time_parse(void **state)
+{
+    (void)state;
+    const assoc_time noon = INT64_C(1709208000) * US; /* 2024-02-29 12:00:00 */
+
+    assert_true(parse_ok("2024-02-29 12:00:00") == noon);
+    assert_true(parse_ok("2024-02-29T12:00:00") == noon);
+    assert_true(parse_ok("2024-02-29 12:00:00.5") == noon + 500000);
+    assert_true(parse_ok("2024-02-29 12:00:00.12") == noon + 120000);
+    assert_true(parse_ok("2024-02-29 12:00:00.123") == noon + 123000);
+    assert_true(parse_ok("2024-02-29 12:00:00.1234") == noon + 123400);
+    assert_true(parse_ok("2024-02-29 12:00:00.12345") == noon + 123450);
+    assert_true(parse_ok("2024-02-29 12:00:00.123456") == noon + 123456);
+    assert_true(parse_ok("2024-02-29 12:00:00.000001") == noon + 1);
+    assert_true(parse_ok("1969-12-31 23:59:59.999999") == -1);
+    assert_true(parse_ok("2000-02-29 00:00:00") == INT64_C(951782400) * US);
+    assert_true(parse_ok("2023-12-31 23:59:59") == INT64_C(1704067199) * US);
+
+    /* The length given, not the NUL, ends the text. */
+    assoc_time t = 0;
+    assert_int_equal(assoc_time_parse("2024-02-29 12:00:00.5xyz", 21, &t), ASSOC_OK);
+    assert_true(t == noon + 500000);
+    assert_int_equal(assoc_time_parse("2024-02-29 12:00:00.5", 19, &t), ASSOC_OK);
+    assert_true(t == noon);
+
+    parse_bad("2023-02-29 12:00:00"); /* not a leap year */
+    parse_bad("1900-02-29 12:00:00"); /* nor is 1900 */
+    parse_bad("2024-02-30 12:00:00");
+    parse_bad("2024-04-31 12:00:00");
+    parse_bad("2024-13-01 12:00:00");
+    parse_bad("2024-00-01 12:00:00");
+    parse_bad("2024-01-00 12:00:00");
+    parse_bad("2024-01-01 24:00:00");
+    parse_bad("2024-01-01 23:60:00");
+    parse_bad("2024-01-01 23:59:60");
+    parse_bad("2024-01-01 12:00:00 ");
+    parse_bad("2024-01-01 12:00:00Z");
+    parse_bad("2024-01-01 12:00:00+00:00");
+    parse_bad("2024-01-01 12:00:00.");
+    parse_bad("2024-01-01 12:00:00.1234567");
+    parse_bad("2024-01-01 12:00:00.12a");
+    parse_bad("2024-01-01 12:00:00,5");
+    parse_bad("2024-01-01 12:00");
+    parse_bad("2024-01-01");
+    parse_bad("");
+    parse_bad("2024-1-01 12:00:00");
+    parse_bad("2024/01/01 12:00:00");
+    parse_bad("2024x01-01 12:00:00");
+    parse_bad("2024-01x01 12:00:00");
+    parse_bad("2024-01-01 12x00:00");
+    parse_bad("2024-01-01 12:00x00");
+    parse_bad("2024-01-01 12:00:00x5");
+    parse_bad("2024-01-01x12:00:00");
+    parse_bad("2024-01-01 12-00-00");
+    parse_bad("+024-01-01 12:00:00");
+    parse_bad("2024-01-01 1 :00:00");
+    parse_bad("20240101 12:00:00.000");
+    assert_int_equal(assoc_time_parse("2024-01-01 12:00:00\0", 20, &t), ASSOC_ERROR);
+}
+
+static void test_now(void **state)
+{
+    (void)state;
+    int64_t before = (int64_t)time(NULL);
+    assoc_time now = assoc_now();
+    int64_t after = (int64_t)time(NULL);
+
+    assert_true(now >= (before - 1) * US && now <= (after + 1) * US);
+    assert_true(assoc_now() >= now);
+    char buf[ASSOC_TIME_TEXT_SIZE];
+    assert_int_equal(assoc_time_format(now, buf), ASSOC_OK);
+}
+
+static void test_column_time(void **state)
+{
+    assoc_db *db = *state;
+    sqlite3_stmt *st = NULL;
+    assoc_time t = 99;
+    bool has = true;
+
+    static const char sql[] =
+        "SELECT NULL, 86400, -1, 1.5, -0.25, '2024-02-29 12:00:00', '2024-02-29 12:00:00.000007', "
+        "'yesterday', 1e300, datetime('now'), 253402300800, '2023-02-29 00:00:00'";
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+
+    assert_int_equal(assoc_column_time(db, st, 0, &t, &has), ASSOC_OK);
+    assert_false(has);
+    assert_int_equal(assoc_column_time(db, st, 1, &t, &has), ASSOC_OK);
+    assert_true(has);
+    assert_true(t == 86400 * US);
+    assert_int_equal(assoc_column_time(db, st, 2, &t, &has), ASSOC_OK);
+    assert_true(t == -US);
+    assert_int_equal(assoc_column_time(db, st, 3, &t, &has), ASSOC_OK);
+    assert_true(t == 1500000);
+    assert_int_equal(assoc_column_time(db, st, 4, &t, &has), ASSOC_OK);
+    assert_true(t == -250000);
+    assert_int_equal(assoc_column_time(db, st, 5, &t, &has), ASSOC_OK);
+    assert_true(has);
+    assert_true(t == INT64_C(1709208000) * US);
+    assert_int_equal(assoc_column_time(db, st, 6, &t, &has), ASSOC_OK);
+    assert_true(t == INT64_C(1709208000) * US + 7);
+
+    assert_int_equal(assoc_column_time(db, st, 7, &t, &has), ASSOC_ERROR);
+    assert_false(has);
+    assert_non_null(strstr(assoc_errmsg(db), "yesterday"));
+    assert_int_equal(assoc_column_time(db, st, 8, &t, &has), ASSOC_ERROR);
+    assert_false(has);
+
+    /* CURRENT_TIMESTAMP's form, within a minute of now. */
+    assert_int_equal(assoc_column_time(db, st, 9, &t, &has), ASSOC_OK);
+    assert_true(has);
+    assert_true(t > assoc_now() - 60 * US && t <= assoc_now());
+
+    assert_int_equal(assoc_column_time(db, st, 10, &t, &has), ASSOC_ERROR);
+    assert_int_equal(assoc_column_time(db, st, 11, &t, &has), ASSOC_ERROR);
+    assert_non_null(strstr(assoc_errmsg(db), "not a datetime"));
+    assoc_stmt_release(db, st);
+}
+
+static void test_bind_time(void **state)
+{
+    assoc_db *db = *state;
+    sqlite3_stmt *st = NULL;
+    static const char sql[] = "SELECT typeof(?1), ?1";
+    char *s = NULL;
+
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_time(db, st, 1, -1, true), ASSOC_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "text");
+    assert_int_equal(assoc_column_text(db, st, 1, &s), ASSOC_OK);
+    assert_string_equal(s, "1969-12-31 23:59:59.999999");
+    assoc_free(s);
+    assoc_stmt_release(db, st);
+
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_time(db, st, 1, 12345, false), ASSOC_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "null");
+    assoc_stmt_release(db, st);
+
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_time(db, st, 1, INT64_MAX, true), ASSOC_MISUSE);
+    assert_non_null(strstr(assoc_errmsg(db), "0000-9999"));
+    assoc_stmt_release(db, st);
+
+    /* Through a table and back, to the microsecond, before 1970 too. */
+    static const assoc_time samples[] = {0, 1, -1, INT64_C(-62167219200) * US, INT64_C(253402300799) * US + 999999,
+                                         INT64_C(1709208000) * US + 654321};
+    exec_ok(db, "CREATE TABLE times(t TEXT)");
+    for (size_t i = 0; i < sizeof samples / sizeof *samples; i++) {
+        static const char ins[] = "INSERT INTO times VALUES (?1)";
+        static const char sel[] = "SELECT t FROM times";
+        assoc_time back = 0;
+        bool has = false;
+        exec_ok(db, "DELETE FROM times");
+        assert_int_equal(assoc_stmt_acquire(db, ins, &st), ASSOC_OK);
+        assert_int_equal(assoc_bind_time(db, st, 1, samples[i], true), ASSOC_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        assoc_stmt_release(db, st);
+        assert_int_equal(assoc_stmt_acquire(db, sel, &st), ASSOC_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(assoc_column_time(db, st, 0, &back, &has), ASSOC_OK);
+        assert_true(has);
+        assert_true(back == samples[i]);
+        assoc_stmt_release(db, st);
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * Text and blobs
+ * ------------------------------------------------------------------- */
+
+static void test_text(void **state)
+{
+    assoc_db *db = *state;
+    sqlite3_stmt *st = NULL;
+    static const char sql[] = "SELECT typeof(?1), ?1, ?2, X'', 42";
+    char *s = (char *)"junk", *r = NULL;
+
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_text(db, st, 1, "h\xc3\xa9llo"), ASSOC_OK);
+    assert_int_equal(sqlite3_bind_text(st, 2, "a\0b", 3, SQLITE_STATIC), SQLITE_OK); /* a NUL inside */
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "text");
+    assert_int_equal(assoc_column_text(db, st, 1, &s), ASSOC_OK);
+    assert_string_equal(s, "h\xc3\xa9llo");
+    assoc_free(s);
+
+    assert_int_equal(assoc_column_text(db, st, 2, &s), ASSOC_OK);
+    assert_memory_equal(s, "a\0b", 4); /* every byte, then a NUL */
+    assoc_free(s);
+
+    assert_int_equal(assoc_column_text(db, st, 3, &s), ASSOC_OK); /* empty blob as text */
+    assert_non_null(s);
+    assert_string_equal(s, "");
+    assoc_free(s);
+    assert_int_equal(assoc_column_text(db, st, 4, &s), ASSOC_OK);
+    assert_string_equal(s, "42");
+    assoc_free(s);
+
+    assert_int_equal(assoc_column_text_ref(db, st, 1, &r), ASSOC_OK);
+    assert_string_equal(r, "h\xc3\xa9llo");
+    assert_ptr_equal(r, (const char *)sqlite3_column_text(st, 1)); /* borrowed */
+    assoc_stmt_release(db, st);
+
+    /* NULL binds NULL and reads back as NULL, in both forms. */
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_text(db, st, 1, NULL), ASSOC_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "null");
+    s = (char *)"junk";
+    assert_int_equal(assoc_column_text(db, st, 1, &s), ASSOC_OK);
+    assert_null(s);
+    r = (char *)"junk";
+    assert_int_equal(assoc_column_text_ref(db, st, 1, &r), ASSOC_OK);
+    assert_null(r);
+    assoc_stmt_release(db, st);
+
+    /* Empty text is "" (not NULL). */
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_text(db, st, 1, ""), ASSOC_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "text");
+    assert_int_equal(assoc_column_text(db, st, 1, &s), ASSOC_OK);
+    assert_non_null(s);
+    assert_string_equal(s, "");
+    assoc_free(s);
+    assoc_stmt_release(db, st);
+}
+
+static void test_blob(void **state)
+{
+    assoc_db *db = *state;
+    sqlite3_stmt *st = NULL;
+    static const char sql[] = "SELECT typeof(?1), length(?1), ?1";
+    static const unsigned char bytes[] = {0, 1, 0, 2, 0xff};
+    unsigned char one = 7;
+    assoc_blob in, out;
+
+    /* Bytes with NULs among them. */
+    in.data = (unsigned char *)bytes;
+    in.len = sizeof bytes;
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_blob(db, st, 1, &in), ASSOC_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "blob");
+    assert_int_equal(sqlite3_column_int(st, 1), 5);
+    assert_int_equal(assoc_column_blob(db, st, 2, &out), ASSOC_OK);
+    assert_int_equal(out.len, 5);
+    assert_memory_equal(out.data, bytes, 5);
+    assert_ptr_not_equal(out.data, sqlite3_column_blob(st, 2)); /* a copy */
+    assoc_free(out.data);
+    assert_int_equal(assoc_column_blob_ref(db, st, 2, &out), ASSOC_OK);
+    assert_ptr_equal(out.data, sqlite3_column_blob(st, 2)); /* borrowed */
+    assert_int_equal(out.len, 5);
+    assoc_stmt_release(db, st);
+
+    /* An empty blob stays an empty blob, not NULL. */
+    in.data = &one;
+    in.len = 0;
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_blob(db, st, 1, &in), ASSOC_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "blob");
+    assert_int_equal(sqlite3_column_int(st, 1), 0);
+    assert_int_equal(assoc_column_blob(db, st, 2, &out), ASSOC_OK);
+    assert_non_null(out.data);
+    assert_int_equal(out.len, 0);
+    assoc_free(out.data);
+    out.data = NULL;
+    out.len = 99;
+    assert_int_equal(assoc_column_blob_ref(db, st, 2, &out), ASSOC_OK);
+    assert_non_null(out.data);
+    assert_int_equal(out.len, 0);
+    assoc_stmt_release(db, st);
+
+    /* data == NULL is SQL NULL, both ways. */
+    in.data = NULL;
+    in.len = 3;
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_blob(db, st, 1, &in), ASSOC_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "null");
+    out.data = &one;
+    out.len = 9;
+    assert_int_equal(assoc_column_blob(db, st, 2, &out), ASSOC_OK);
+    assert_null(out.data);
+    assert_int_equal(out.len, 0);
+    out.data = &one;
+    assert_int_equal(assoc_column_blob_ref(db, st, 2, &out), ASSOC_OK);
+    assert_null(out.data);
+    assoc_stmt_release(db, st);
+
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_blob(db, st, 1, NULL), ASSOC_MISUSE);
+    assoc_stmt_release(db, st);
+
+    /* Through a table: empty and NULL stay distinct. */
+    exec_ok(db, "CREATE TABLE b(k INTEGER PRIMARY KEY, x BLOB)");
+    static const char ins[] = "INSERT INTO b(k, x) VALUES (?1, ?2)";
+    for (int k = 0; k < 2; k++) {
+        in.data = k == 0 ? &one : NULL;
+        in.len = 0;
+        assert_int_equal(assoc_stmt_acquire(db, ins, &st), ASSOC_OK);
+        assert_int_equal(sqlite3_bind_int(st, 1, k), SQLITE_OK);
+        assert_int_equal(assoc_bind_blob(db, st, 2, &in), ASSOC_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        assoc_stmt_release(db, st);
+    }
+    assert_int_equal(query_i64(db, "SELECT count(*) FROM b WHERE k = 0 AND x IS NOT NULL AND length(x) = 0"), 1);
+    assert_int_equal(query_i64(db, "SELECT count(*) FROM b WHERE k = 1 AND x IS NULL"), 1);
+}
+
+static void test_dup(void **state)
+{
+    assoc_db *db = *state;
+    char src[] = "copy me";
+    char *s = (char *)"junk";
+    assoc_blob b = {(unsigned char *)"junk", 4};
+
+    assert_int_equal(assoc_strdup(db, src, &s), ASSOC_OK);
+    assert_ptr_not_equal(s, src);
+    src[0] = 'X';
+    assert_string_equal(s, "copy me");
+    assoc_free(s);
+    assert_int_equal(assoc_strdup(db, NULL, &s), ASSOC_OK);
+    assert_null(s);
+
+    assert_int_equal(assoc_blobdup(db, "a\0b", 3, &b), ASSOC_OK);
+    assert_int_equal(b.len, 3);
+    assert_memory_equal(b.data, "a\0b", 3);
+    assoc_free(b.data);
+    assert_int_equal(assoc_blobdup(db, "", 0, &b), ASSOC_OK);
+    assert_non_null(b.data);
+    assert_int_equal(b.len, 0);
+    assoc_free(b.data);
+    assert_int_equal(assoc_blobdup(db, NULL, 5, &b), ASSOC_OK);
+    assert_null(b.data);
+    assert_int_equal(b.len, 0);
+    assert_int_equal(assoc_blobdup(db, "x", 1, NULL), ASSOC_MISUSE);
+}
+
+static void test_memory(void **state)
+{
+    (void)state;
+    void *p = assoc_malloc(0);
+    assert_non_null(p);
+    p = assoc_realloc(p, 100);
+    assert_non_null(p);
+    memset(p, 1, 100);
+    p = assoc_realloc(p, 0);
+    assert_non_null(p);
+    assoc_free(p);
+    assoc_free(NULL);
+    p = assoc_realloc(NULL, 10);
+    assert_non_null(p);
+    assoc_free(p);
+}
+
+static void test_list_reserve(void **state)
+{
+    assoc_db *db = *state;
+    int64_t *items = NULL;
+    size_t cap = 0, len = 0;
+    int grows = 0;
+
+    for (len = 0; len < 10000; len++) {
+        size_t before = cap;
+        assert_int_equal(assoc_list_reserve(db, (void **)&items, &cap, len, sizeof *items), ASSOC_OK);
+        assert_true(cap >= len + 1);
+        if (cap != before)
+            grows++;
+        items[len] = (int64_t)len * 3;
+    }
+    assert_true(grows <= 14); /* geometric, not one element at a time */
+    for (size_t i = 0; i < len; i++)
+        assert_true(items[i] == (int64_t)i * 3);
+
+    /* Room already: nothing moves. */
+    int64_t *same = items;
+    size_t cap_before = cap;
+    assert_int_equal(assoc_list_reserve(db, (void **)&items, &cap, 0, sizeof *items), ASSOC_OK);
+    assert_ptr_equal(items, same);
+    assert_int_equal(cap, cap_before);
+
+    /* Overflow and exhaustion fail cleanly and change nothing. */
+    assert_int_equal(assoc_list_reserve(db, (void **)&items, &cap, SIZE_MAX, sizeof *items), ASSOC_NOMEM);
+    assert_int_equal(assoc_list_reserve(db, (void **)&items, &cap, SIZE_MAX / 4, sizeof *items), ASSOC_NOMEM);
+    assert_int_equal(assoc_list_reserve(db, (void **)&items, &cap, cap, SIZE_MAX / 2), ASSOC_NOMEM);
+    assert_true(strlen(assoc_errmsg(db)) > 0);
+    assert_ptr_equal(items, same);
+    assert_int_equal(cap, cap_before);
+    assert_true(items[9999] == 9999 * 3);
+
+    assert_int_equal(assoc_list_reserve(db, (void **)&items, &cap, 0, 0), ASSOC_MISUSE);
+    assert_int_equal(assoc_list_reserve(db, NULL, &cap, 0, 8), ASSOC_MISUSE);
+    assert_int_equal(assoc_list_reserve(db, (void **)&items, NULL, 0, 8), ASSOC_MISUSE);
+    assoc_free(items);
+}
+
+/* ---------------------------------------------------------------------
+ * Allocation failure
+ *
+ * SQLite's allocator is replaced by one that fails the n-th request, and a
+ * whole session -- open, an atomic section, the cache, reading back, close
+ * -- is run for n = 1, 2, ... until it gets through.  Every step must
+ * either succeed or fail with a proper code, never crash or leak (ASan and
+ * LeakSanitizer watch), and the library's own allocations must go through
+ * the same allocator.
+ * ------------------------------------------------------------------- */
+
+typedef struct faulty {
+    sqlite3_mem_methods real;
+    long countdown; /* fail when it reaches 0; negative: never */
+    long requests;
+} faulty;
+
+static faulty fault; /* test-only: the allocator hooks have no context pointer */
+
+static void *faulty_malloc(int n)
+{
+    fault.requests++;
+    if (fault.countdown >= 0 && fault.countdown-- == 0)
+        return NULL;
+    return fault.real.xMalloc(n);
+}
+
+static void *faulty_realloc(void *p, int n)
+{
+    fault.requests++;
+    if (fault.countdown >= 0 && fault.countdown-- == 0)
+        return NULL;
+    return fault.real.xRealloc(p, n);
+}
+
+static void faulty_free(void *p) { fault.real.xFree(p); }
+static int faulty_size(void *p) { return fault.real.xSize(p); }
+static int faulty_roundup(int n) { return fault.real.xRoundup(n); }
+static int faulty_init(void *p) { return fault.real.xInit(p); }
+static void faulty_shutdown(void *p) { fault.real.xShutdown(p); }
+
+static bool valid_code(int rc)
+{
+    return rc >= ASSOC_OK && rc <= ASSOC_ERROR;
+}
+
+/* One session; returns its first failure code. */
+static int session(void)
+{
+    static const char ins[] = "INSERT INTO t(v, b, d) VALUES (?1, ?2, ?3)";
+    static const char sel[] = "SELECT v, b, d FROM t ORDER BY id";
+    assoc_db *db = NULL;
+    sqlite3_stmt *st = NULL;
+    unsigned char raw[3] = {1, 0, 2};
+    assoc_blob blob = {raw, sizeof raw};
+    int rc = assoc_open(":memory:", &db);
+
+    if (rc != ASSOC_OK) {
+        assert_null(db);
+        return rc;
+    }
+    rc = assoc_tx_enter(db);
+    if (rc != ASSOC_OK)
+        goto out;
+    rc = assoc_status(db, sqlite3_exec(assoc_sqlite(db), "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, b BLOB, d TEXT)",
+                                       NULL, NULL, NULL));
+    for (int i = 0; rc == ASSOC_OK && i < 3; i++) {
+        rc = assoc_stmt_acquire(db, ins, &st);
+        if (rc != ASSOC_OK)
+            break;
+        rc = assoc_bind_text(db, st, 1, "some text");
+        if (rc == ASSOC_OK)
+            rc = assoc_bind_blob(db, st, 2, &blob);
+        if (rc == ASSOC_OK)
+            rc = assoc_bind_time(db, st, 3, assoc_now(), true);
+        if (rc == ASSOC_OK)
+            rc = assoc_status(db, sqlite3_step(st));
+        assoc_stmt_release(db, st);
+    }
+    rc = assoc_tx_leave(db, rc);
+    if (rc != ASSOC_OK)
+        goto out;
+
+    rc = assoc_stmt_acquire(db, sel, &st);
+    if (rc != ASSOC_OK)
+        goto out;
+    int step = SQLITE_DONE;
+    while (rc == ASSOC_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        char *v = NULL;
+        assoc_blob b = {NULL, 0};
+        assoc_time d = 0;
+        bool has = false;
+        void *list = NULL;
+        size_t cap = 0;
+
+        rc = assoc_column_text(db, st, 0, &v);
+        if (rc == ASSOC_OK)
+            rc = assoc_column_blob(db, st, 1, &b);
+        if (rc == ASSOC_OK)
+            rc = assoc_column_time(db, st, 2, &d, &has);
+        if (rc == ASSOC_OK)
+            rc = assoc_list_reserve(db, &list, &cap, 0, 64);
+        if (rc == ASSOC_OK) {
+            assert_string_equal(v, "some text");
+            assert_int_equal(b.len, 3);
+            assert_true(has);
+        }
+        assoc_free(v);
+        assoc_free(b.data);
+        assoc_free(list);
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_status(db, step);
+    assoc_stmt_release(db, st);
+out:
+    assert_true(valid_code(rc));
+    assert_non_null(assoc_errmsg(db));
+    assoc_close(db);
+    return rc;
+}
+
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    sqlite3_mem_methods m;
+
+    assert_int_equal(sqlite3_shutdown(), SQLITE_OK);
+    assert_int_equal(sqlite3_config(SQLITE_CONFIG_GETMALLOC, &fault.real), SQLITE_OK);
+    m = fault.real;
+    m.xMalloc = faulty_malloc;
+    m.xRealloc = faulty_realloc;
+    m.xFree = faulty_free;
+    m.xSize = faulty_size;
+    m.xRoundup = faulty_roundup;
+    m.xInit = faulty_init;
+    m.xShutdown = faulty_shutdown;
+    fault.countdown = -1;
+    assert_int_equal(sqlite3_config(SQLITE_CONFIG_MALLOC, &m), SQLITE_OK);
+    assert_int_equal(sqlite3_initialize(), SQLITE_OK);
+
+    /* The library allocates through SQLite. */
+    fault.countdown = -1;
+    fault.requests = 0;
+    void *p = assoc_malloc(10);
+    assert_non_null(p);
+    assoc_free(p);
+    assert_true(fault.requests == 1);
+    fault.countdown = 0;
+    assert_null(assoc_malloc(10));
+
+    int nomem = 0, done = 0;
+    long n;
+    for (n = 0; n < 5000 && !done; n++) {
+        fault.countdown = n;
+        int rc = session();
+        if (fault.countdown >= 0) /* the failure was never injected */
+            done = 1;
+        else if (rc == ASSOC_NOMEM)
+            nomem++;
+        if (done)
+            assert_int_equal(rc, ASSOC_OK);
+    }
+    fault.countdown = -1;
+    assert_true(done);
+    assert_true(nomem > 0);
+
+    assert_int_equal(sqlite3_shutdown(), SQLITE_OK);
+    assert_int_equal(sqlite3_config(SQLITE_CONFIG_MALLOC, &fault.real), SQLITE_OK);
+    assert_int_equal(sqlite3_initialize(), SQLITE_OK);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test(f)
+#define TM(f) cmocka_unit_test_setup_teardown(f, setup_mem, teardown_db)
+    const struct CMUnitTest tests[] = {
+        T(test_open_memory),
+        T(test_open_misuse),
+        T(test_open_file),
+        TM(test_foreign_keys_enforced),
+        T(test_null_db),
+        TM(test_null_arguments),
+        TM(test_error_mapping),
+        TM(test_fail_message),
+        T(test_busy),
+        T(test_commit_busy),
+        TM(test_nested_transactions),
+        TM(test_begin_inside_raw_transaction),
+        TM(test_transaction_ended_outside),
+        TM(test_tx_outside_transaction),
+        TM(test_tx_inside_transaction),
+        TM(test_tx_during_pending_read),
+        TM(test_stmt_cache),
+        TM(test_stmt_cache_growth),
+        T(test_time_format),
+        T(test_time_against_gmtime),
+        T(test_time_parse),
+        T(test_now),
+        TM(test_column_time),
+        TM(test_bind_time),
+        TM(test_text),
+        TM(test_blob),
+        TM(test_dup),
+        T(test_memory),
+        TM(test_list_reserve),
+        T(test_out_of_memory),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
