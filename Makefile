@@ -26,7 +26,7 @@ LIBGEN   := $(B)/libassocgen.a
 LIBASSOC := $(B)/libassoc.a
 DEPS_OK  := build/.deps-ok
 
-.PHONY: all demo test check-deps deps unit-tests asan-tests clean golden-refresh
+.PHONY: all demo test check-deps deps unit-tests compile-checks clean golden-refresh
 .DEFAULT_GOAL := all
 
 all: demo
@@ -34,7 +34,8 @@ all: demo
 # --- tools this build needs ------------------------------------------------
 # A fresh Debian 12 machine has gcc and make only.  As root we install what
 # is missing with apt-get; otherwise we name the packages and stop.
-DEB_PACKAGES := flex bison libsqlite3-dev libcmocka-dev sqlite3 python3-sqlalchemy valgrind
+DEB_PACKAGES := flex bison libsqlite3-dev libcmocka-dev sqlite3 python3-sqlalchemy valgrind \
+                clang g++ pkg-config graphviz
 $(DEPS_OK): scripts/deps.sh
 	@mkdir -p $(@D)
 	@sh scripts/deps.sh $(DEB_PACKAGES)
@@ -85,24 +86,48 @@ demo: $(B)/demo
 	$(B)/demo
 
 # --- tests --------------------------------------------------------------
+# tests/unit/test_*.c: cmocka programs over the compiler library and libassoc.
+# tests/e2e/<schema>/test_*.c: cmocka programs over the code generated from
+# schema/<schema>.def, compiled with the same -Werror flags as ours.
 TEST_LIBS := $(LIBGEN) $(LIBASSOC) -lcmocka -lsqlite3
 $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBGEN) $(LIBASSOC) $(ASSOCGEN)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -Iruntime -Itests/unit $(CFLAGS) $(SAN) $(WARN) \
 	    -DSRCDIR='"$(CURDIR)"' -DBUILDDIR='"$(CURDIR)/$(B)"' -o $@ $< $(TEST_LIBS)
 
-unit-tests: $(TESTS) $(ASSOCGEN) $(LIBASSOC)
-	@B=$(B) sh tests/run.sh $(TESTS)
+E2E_SCHEMAS := $(notdir $(wildcard tests/e2e/*))
+E2E_TESTS   := $(patsubst tests/e2e/%.c,$(B)/e2e/%,$(wildcard tests/e2e/*/test_*.c))
+
+define E2E_RULES
+$(B)/e2e/$(1)/$(1).c $(B)/e2e/$(1)/$(1).h &: $$(firstword $$(wildcard tests/e2e/$(1)/$(1).def) schema/$(1).def) $(wildcard schema/*.def) $(ASSOCGEN)
+	$(ASSOCGEN) -o $(B)/e2e/$(1) $$(firstword $$(wildcard tests/e2e/$(1)/$(1).def) schema/$(1).def)
+$(B)/e2e/$(1)/$(1).o: $(B)/e2e/$(1)/$(1).c $(B)/e2e/$(1)/$(1).h runtime/assoc.h
+	$(CC) $(CPPFLAGS) -Iruntime $(CFLAGS) $(SAN) $(WARN) -c -o $$@ $$<
+$(B)/e2e/$(1)/test_%: tests/e2e/$(1)/test_%.c $(wildcard tests/e2e/*.h) $(B)/e2e/$(1)/$(1).o $(LIBASSOC)
+	$(CC) $(CPPFLAGS) -I$(B)/e2e/$(1) -Iruntime -Itests/e2e -Itests/unit $(CFLAGS) $(SAN) $(WARN) \
+	    -DSRCDIR='"$(CURDIR)"' -DBUILDDIR='"$(CURDIR)/$(B)"' \
+	    -o $$@ $$< $(B)/e2e/$(1)/$(1).o $(LIBASSOC) -lcmocka -lsqlite3
+endef
+$(foreach s,$(E2E_SCHEMAS),$(eval $(call E2E_RULES,$(s))))
+
+unit-tests: $(TESTS) $(E2E_TESTS) $(ASSOCGEN) $(LIBASSOC)
+	@B=$(B) sh tests/run.sh $(TESTS) $(E2E_TESTS)
+
+# Every schema's generated code compiles warning-free under gcc and clang
+# as C11, and its header as C++ too (one counted check per schema and compiler).
+compile-checks: $(ASSOCGEN)
+	@B=$(B) sh tests/compile_check.sh $(ASSOCGEN) schema/*.def
 
 # `make test`: the plain build, then everything again under ASan+UBSan.
 # Both runs always happen; the summary's exit status decides.  A build that
 # fails leaves no results file, which the summary counts as a failure.
 test: $(DEPS_OK)
-	@rm -f build/results.txt build/asan/results.txt
+	@rm -f build/results.txt build/asan/results.txt build/compile-results.txt
 	-@$(MAKE) --no-print-directory unit-tests B=build
+	-@$(MAKE) --no-print-directory compile-checks B=build
 	-@$(MAKE) --no-print-directory unit-tests B=build/asan CFLAGS='-O1 -g' \
 	    SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all'
-	@sh tests/summary.sh build/results.txt build/asan/results.txt
+	@sh tests/summary.sh build/results.txt build/compile-results.txt build/asan/results.txt
 
 # Rewrite the golden files from the current emitters, on purpose.
 golden-refresh: $(ASSOCGEN)

@@ -27,7 +27,7 @@ const char *c_param_type(const sch_column *col)
 
 bool c_has_flag(const sch_column *col)
 {
-    return col->nullable && sch_type_has_flag(col->type);
+    return col->has_flag;
 }
 
 void c_upper(char *buf, size_t size, const char *snake)

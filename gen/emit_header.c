@@ -42,15 +42,19 @@ static void emit_struct(emit_ctx *e, const sch_model *m)
             size_t n = strlen(note);
             snprintf(note + n, sizeof note - n, "%sat most %d characters", n ? "; " : "", col->length);
         }
+        /* Comments start in one column, whatever the field's length. */
+        int width = (int)(strlen(ty) + (ptr ? 0 : 1) + strlen(col->c_name) + 1);
+        int pad = width < 32 ? 32 - width : 1;
         if (note[0])
-            emit_line(e, "    %s%s%s;%*s/* %s */", ty, ptr ? "" : " ", col->c_name,
-                      (int)(strlen(ty) + strlen(col->c_name) < 28 ? 28 - strlen(ty) - strlen(col->c_name) : 1), "",
-                      note);
+            emit_line(e, "    %s%s%s;%*s/* %s */", ty, ptr ? "" : " ", col->c_name, pad, "", note);
         else
             emit_line(e, "    %s%s%s;", ty, ptr ? "" : " ", col->c_name);
-        if (c_has_flag(col))
-            emit_line(e, "    bool has_%s;%*s/* false: SQL NULL (or unset: the default) */", col->c_name,
-                      (int)(strlen(col->c_name) < 23 ? 23 - strlen(col->c_name) : 1), "");
+        if (c_has_flag(col)) {
+            int fw = (int)(strlen("bool has_;") + strlen(col->c_name));
+            emit_line(e, "    bool has_%s;%*s/* %s */", col->c_name, fw < 32 ? 32 - fw : 1, "",
+                      col->nullable ? "false: SQL NULL (on insert: the default, if any)"
+                                    : "false: unset; insert writes the default");
+        }
     }
     emit_line(e, "} %s%s;", P, m->name);
     emit_line(e, "%s", "");
@@ -94,8 +98,23 @@ static void emit_prototypes(emit_ctx *e, const sch_model *m)
     const char *P = e->prefix, *M = m->name, *s = m->snake;
     const sch_table *t = m->table;
 
+    /* Ownership after insert is mixed only when a string or blob default
+     * can be written back next to the caller's own pointers: say exactly
+     * what to release, where it applies. */
+    bool ptr_default = false;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const sch_column *col = t->columns[i];
+        bool ptr = col->type == SCH_STRING || col->type == SCH_TEXT || col->type == SCH_BLOB;
+        ptr_default |= ptr && (col->def.kind != SCH_DEFAULT_NONE || col->server_def.kind != SCH_DEFAULT_NONE);
+    }
     emit_line(e, "/* Insert r.  A row id of 0 is assigned; unset columns take their defaults,");
-    emit_line(e, " * which are written back into r (library-owned strings: release with %s%s_free). */", P, s);
+    if (ptr_default) {
+        emit_line(e, " * which are written back into r.  A string or blob written back for a field");
+        emit_line(e, " * left NULL is the library's: release it with assoc_free(), or the whole");
+        emit_line(e, " * record with %s%s_free() when none of its strings or blobs are yours. */", P, s);
+    } else {
+        emit_line(e, " * which are written back into r.  Strings and blobs stay the caller's. */");
+    }
     emit_line(e, "int %s%s_insert(assoc_db *db, %s%s *r);", P, s, P, M);
     emit_line(e, "/* By primary key.  OUT: *out (release with %s%s_free); ASSOC_NOTFOUND when absent. */", P, s);
     emit_text(e, "int %s%s_get(assoc_db *db", P, s);

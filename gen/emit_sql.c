@@ -180,8 +180,10 @@ static void ddl_table(strbuf *sb, const sch_table *t)
         strbuf_printf(sb, " %s", sql_type(col));
         if (col->type == SCH_STRING && col->length > 0)
             strbuf_printf(sb, "(%d)", col->length);
+        /* SQLite lets a PRIMARY KEY other than the row id hold NULL (a
+         * legacy quirk), so any other key column says NOT NULL itself. */
         if (col->primary_key && inline_pk)
-            strbuf_puts(sb, " PRIMARY KEY");
+            strbuf_puts(sb, col->is_rowid ? " PRIMARY KEY" : " NOT NULL PRIMARY KEY");
         else if (col->primary_key || col->not_null)
             strbuf_puts(sb, " NOT NULL");
         if (col->unique && !(col->primary_key && inline_pk))

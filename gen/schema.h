@@ -56,6 +56,8 @@ struct sch_column {
     int length;               /* string(N): N; 0 when unbounded */
     bool primary_key, not_null, unique, index_flag;
     bool nullable;            /* !primary_key && !not_null */
+    bool has_flag;            /* the C struct has a has_<c_name> presence flag:
+                                 a nullable or defaulted number, boolean or datetime */
     bool is_rowid;            /* the table's only primary key, an integer: SQLite's row id */
     sch_default def;          /* client default */
     sch_default server_def;   /* server default (in the DDL) */

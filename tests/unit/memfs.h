@@ -14,7 +14,7 @@ typedef struct memfile {
 } memfile;
 
 /* Reader over a NULL-terminated array of memfile. */
-static int memfs_read(void *ctx, const char *path, char **text, size_t *len)
+static inline int memfs_read(void *ctx, const char *path, char **text, size_t *len)
 {
     for (const memfile *f = ctx; f->path; f++) {
         if (strcmp(f->path, path) != 0)
@@ -32,7 +32,7 @@ static int memfs_read(void *ctx, const char *path, char **text, size_t *len)
 
 /* Load `text` as "t.def" (with `more` as further files); returns the
  * compiler, to destroy. */
-static assocgen *memfs_load(const memfile *files, int *rc)
+static inline assocgen *memfs_load(const memfile *files, int *rc)
 {
     assocgen *g = assocgen_create();
     assocgen_set_reader(g, memfs_read, (void *)files);
@@ -41,7 +41,7 @@ static assocgen *memfs_load(const memfile *files, int *rc)
 }
 
 /* The first diagnostic whose message contains `needle`, or NULL. */
-static const diagnostic *memfs_find(const assocgen *g, const char *needle)
+static inline const diagnostic *memfs_find(const assocgen *g, const char *needle)
 {
     for (const diagnostic *d = assocgen_diagnostics(g); d; d = d->next)
         if (strstr(d->message, needle))

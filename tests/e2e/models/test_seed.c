@@ -1,0 +1,512 @@
+/* test_seed.c - the seed's models (schema/models.def) through the generated
+ * API: CRUD, the three relationship kinds both ways, add/remove, the delete
+ * rules, SPEC section 5's StaleDataError cases, misuse and injection. */
+#include "e2e.h"
+
+#include <stdlib.h>
+
+#include "models.h"
+
+static const char *const all_tables[] = { "users", "products", "orders" };
+
+static int setup(void **state)
+{
+    assoc_db *db = NULL;
+    if (assoc_open(":memory:", &db) != ASSOC_OK || models_create_all(db) != ASSOC_OK)
+        return -1;
+    *state = db;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    assoc_close(*state);
+    return 0;
+}
+
+static User new_user(assoc_db *db, const char *email)
+{
+    User u = USER_INIT;
+    u.email = (char *)email;
+    OK(db, user_insert(db, &u));
+    return u;
+}
+
+static Product new_product(assoc_db *db, const char *title)
+{
+    Product p = PRODUCT_INIT;
+    p.title = (char *)title;
+    OK(db, product_insert(db, &p));
+    return p;
+}
+
+/* insert writes back the row id, the client default (now) and the server
+ * default (CURRENT_TIMESTAMP). */
+static void test_insert_writes_back(void **state)
+{
+    assoc_db *db = *state;
+    assoc_time before = assoc_now();
+    User u = new_user(db, "ada@example.com");
+    assert_true(u.id > 0);
+    assert_true(u.has_create_dttm);          /* server default, read back by RETURNING */
+    /* CURRENT_TIMESTAMP has whole seconds. */
+    assert_true(u.create_dttm >= before - 2000000 && u.create_dttm <= assoc_now() + 1000000);
+    assert_string_equal(u.email, "ada@example.com");   /* the caller's string, untouched */
+
+    Product p = new_product(db, "lamp");
+    assert_true(p.id > 0);
+    assert_true(p.has_create_dttm);          /* client default(now) */
+    assert_true(p.create_dttm >= before && p.create_dttm <= assoc_now());
+
+    User back = USER_INIT;
+    OK(db, user_get(db, u.id, &back));
+    assert_int_equal(back.id, u.id);
+    assert_string_equal(back.email, "ada@example.com");
+    assert_true(back.has_create_dttm);
+    assert_int_equal(back.create_dttm, u.create_dttm);
+    user_free(&back);
+    assert_null(back.email);
+
+    /* An explicit id is kept. */
+    User v = USER_INIT;
+    v.id = 1000;
+    OK(db, user_insert(db, &v));
+    assert_int_equal(v.id, 1000);
+    RC(db, ASSOC_CONSTRAINT, user_insert(db, &v));   /* the same id again */
+}
+
+static void test_crud(void **state)
+{
+    assoc_db *db = *state;
+    User u = USER_INIT;
+    RC(db, ASSOC_NOTFOUND, user_first(db, &u));
+    int64_t n = -1;
+    OK(db, user_count(db, &n));
+    assert_int_equal(n, 0);
+
+    User a = new_user(db, "a@x"), b = new_user(db, "b@x");
+    OK(db, user_count(db, &n));
+    assert_int_equal(n, 2);
+    OK(db, user_first(db, &u));
+    assert_int_equal(u.id, a.id);
+    user_free(&u);
+
+    b.email = "b2@x";
+    OK(db, user_update(db, &b));
+    OK(db, user_get(db, b.id, &u));
+    assert_string_equal(u.email, "b2@x");
+    user_free(&u);
+
+    /* Update to NULL: the string pointer NULL is SQL NULL. */
+    b.email = NULL;
+    OK(db, user_update(db, &b));
+    OK(db, user_get(db, b.id, &u));
+    assert_null(u.email);
+    user_free(&u);
+
+    UserList all = USER_LIST_INIT;
+    OK(db, user_all(db, &all));
+    assert_int_equal(all.len, 2);
+    assert_int_equal(all.items[0].id, a.id);
+    assert_int_equal(all.items[1].id, b.id);
+    user_list_free(&all);
+    assert_null(all.items);
+    assert_int_equal(all.len, 0);
+
+    OK(db, user_delete(db, &a));
+    RC(db, ASSOC_NOTFOUND, user_get(db, a.id, &u));
+    RC(db, ASSOC_NOTFOUND, user_delete(db, &a));
+    RC(db, ASSOC_NOTFOUND, user_update(db, &a));
+    OK(db, user_count(db, &n));
+    assert_int_equal(n, 1);
+}
+
+/* The seed's Usage section: user.products, user.orders,
+ * user.orders[0].product, product.users. */
+static void test_relationships_both_ways(void **state)
+{
+    assoc_db *db = *state;
+    User ada = new_user(db, "ada"), bob = new_user(db, "bob");
+    Product kb = new_product(db, "keyboard"), mon = new_product(db, "monitor"), lamp = new_product(db, "lamp");
+
+    /* Added out of key order: collections come back by key. */
+    OK(db, user_products_add(db, &ada, &mon));
+    OK(db, user_products_add(db, &ada, &kb));
+    OK(db, product_users_add(db, &mon, &bob));     /* the other side writes the same table */
+
+    ProductList ps = PRODUCT_LIST_INIT;
+    OK(db, user_products(db, &ada, &ps));
+    assert_int_equal(ps.len, 2);
+    assert_int_equal(ps.items[0].id, kb.id);
+    assert_string_equal(ps.items[0].title, "keyboard");
+    assert_int_equal(ps.items[1].id, mon.id);
+    product_list_free(&ps);
+
+    UserList us = USER_LIST_INIT;
+    OK(db, product_users(db, &mon, &us));
+    assert_int_equal(us.len, 2);
+    assert_int_equal(us.items[0].id, ada.id);
+    assert_int_equal(us.items[1].id, bob.id);
+    user_list_free(&us);
+    OK(db, product_users(db, &lamp, &us));
+    assert_int_equal(us.len, 0);
+    user_list_free(&us);
+
+    OrderList os = ORDER_LIST_INIT;
+    OK(db, user_orders(db, &ada, &os));
+    assert_int_equal(os.len, 2);
+    assert_true(os.items[0].id < os.items[1].id);
+    assert_true(os.items[0].has_user_id);
+    assert_int_equal(os.items[0].user_id, ada.id);
+    assert_true(os.items[0].has_dttm);             /* default(now) on the association row */
+    Product p = PRODUCT_INIT;
+    OK(db, order_product(db, &os.items[0], &p));   /* user.orders[0].product */
+    assert_int_equal(p.id, mon.id);
+    product_free(&p);
+    User u = USER_INIT;
+    OK(db, order_user(db, &os.items[1], &u));
+    assert_int_equal(u.id, ada.id);
+    user_free(&u);
+    order_list_free(&os);
+
+    OK(db, product_orders(db, &kb, &os));
+    assert_int_equal(os.len, 1);
+    order_list_free(&os);
+}
+
+/* A many-to-many collection holds each target once, however many
+ * association rows link it. */
+static void test_many_to_many_distinct(void **state)
+{
+    assoc_db *db = *state;
+    User ada = new_user(db, "ada");
+    Product kb = new_product(db, "keyboard");
+    for (int i = 0; i < 3; i++)
+        OK(db, user_products_add(db, &ada, &kb));
+    ProductList ps = PRODUCT_LIST_INIT;
+    OK(db, user_products(db, &ada, &ps));
+    assert_int_equal(ps.len, 1);
+    product_list_free(&ps);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 3);
+}
+
+/* SPEC section 5: SQLAlchemy 1.4 raises StaleDataError here. */
+static void test_stale_data_cases(void **state)
+{
+    assoc_db *db = *state;
+    User ada = new_user(db, "ada"), bob = new_user(db, "bob");
+    Product kb = new_product(db, "keyboard"), mon = new_product(db, "monitor");
+    OK(db, user_products_add(db, &ada, &kb));
+    OK(db, user_products_add(db, &ada, &kb));     /* bought twice */
+    OK(db, user_products_add(db, &ada, &mon));
+    OK(db, user_products_add(db, &bob, &kb));
+    OK(db, user_products_add(db, &bob, &kb));
+
+    /* remove deletes every association row linking the two. */
+    OK(db, user_products_remove(db, &ada, &kb));
+    ProductList ps = PRODUCT_LIST_INIT;
+    OK(db, user_products(db, &ada, &ps));
+    assert_int_equal(ps.len, 1);
+    assert_int_equal(ps.items[0].id, mon.id);
+    product_list_free(&ps);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 3);
+    RC(db, ASSOC_NOTFOUND, user_products_remove(db, &ada, &kb));   /* no longer linked */
+
+    /* delete removes every order of the user. */
+    OK(db, user_delete(db, &bob));
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 1);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM products"), 2);   /* products stay */
+}
+
+/* one-to-many add/remove with the backref's "all, delete-orphan". */
+static void test_one_to_many_add_remove(void **state)
+{
+    assoc_db *db = *state;
+    User ada = new_user(db, "ada"), bob = new_user(db, "bob");
+    Product kb = new_product(db, "keyboard");
+
+    Order o = ORDER_INIT;
+    o.product_id = kb.id;
+    o.has_product_id = true;
+    OK(db, user_orders_add(db, &ada, &o));          /* id 0: inserted */
+    assert_true(o.id > 0);
+    assert_true(o.has_user_id);
+    assert_int_equal(o.user_id, ada.id);            /* the foreign key, in the struct too */
+    assert_true(o.has_dttm);
+
+    OK(db, user_orders_add(db, &bob, &o));          /* id set: moved by update */
+    assert_int_equal(o.user_id, bob.id);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 1);
+    OrderList os = ORDER_LIST_INIT;
+    OK(db, user_orders(db, &ada, &os));
+    assert_int_equal(os.len, 0);
+    order_list_free(&os);
+
+    RC(db, ASSOC_NOTFOUND, user_orders_remove(db, &ada, &o));   /* not ada's */
+    OK(db, user_orders_remove(db, &bob, &o));        /* delete-orphan: the order goes */
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 0);
+}
+
+/* Deleting a product cascades to its orders (backref cascade "all"); the
+ * users stay. */
+static void test_delete_cascades(void **state)
+{
+    assoc_db *db = *state;
+    User ada = new_user(db, "ada");
+    Product kb = new_product(db, "keyboard"), mon = new_product(db, "monitor");
+    OK(db, user_products_add(db, &ada, &kb));
+    OK(db, user_products_add(db, &ada, &mon));
+    OK(db, product_delete(db, &kb));
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 1);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM users"), 1);
+    OK(db, user_delete(db, &ada));
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 0);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM products"), 1);
+}
+
+/* A multi-statement call nests in the caller's transaction: rolling the
+ * caller back undoes it whole. */
+static void test_nested_in_caller_transaction(void **state)
+{
+    assoc_db *db = *state;
+    User ada = new_user(db, "ada");
+    Product kb = new_product(db, "keyboard");
+    OK(db, user_products_add(db, &ada, &kb));
+    uint64_t before = db_fingerprint(db, all_tables, 3);
+
+    OK(db, assoc_begin(db));
+    OK(db, user_delete(db, &ada));
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 0);
+    OK(db, assoc_rollback(db));
+    assert_int_equal(db_fingerprint(db, all_tables, 3), before);
+
+    OK(db, assoc_begin(db));
+    OK(db, user_delete(db, &ada));
+    OK(db, assoc_commit(db));
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM users"), 0);
+    RC(db, ASSOC_MISUSE, assoc_commit(db));
+    RC(db, ASSOC_MISUSE, assoc_rollback(db));
+}
+
+/* A failing statement inside a multi-statement call leaves nothing behind:
+ * a trigger makes the final DELETE of the user fail after its orders were
+ * deleted. */
+static void test_delete_is_atomic(void **state)
+{
+    assoc_db *db = *state;
+    User ada = new_user(db, "ada");
+    Product kb = new_product(db, "keyboard");
+    OK(db, user_products_add(db, &ada, &kb));
+    OK(db, user_products_add(db, &ada, &kb));
+    assert_int_equal(sqlite3_exec(assoc_sqlite(db),
+                                  "CREATE TRIGGER no_delete BEFORE DELETE ON users "
+                                  "BEGIN SELECT RAISE(ABORT, 'users are forever'); END",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    uint64_t before = db_fingerprint(db, all_tables, 3);
+    RC(db, ASSOC_CONSTRAINT, user_delete(db, &ada));
+    assert_non_null(strstr(assoc_errmsg(db), "users are forever"));
+    assert_int_equal(db_fingerprint(db, all_tables, 3), before);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 2);
+    assert_int_equal(sqlite3_get_autocommit(assoc_sqlite(db)), 1);   /* no transaction left open */
+}
+
+/* Values are bound, never spliced into SQL. */
+static void test_injection_round_trip(void **state)
+{
+    assoc_db *db = *state;
+    static const char *const evil[] = {
+        "'); DROP TABLE users;--", "\" OR 1=1 --", "Robert'); DELETE FROM orders; --",
+        "%s%s%n", "?1 ?2 :name @x $y", "", "caf\xc3\xa9 \xe2\x98\x95",
+    };
+    for (size_t i = 0; i < sizeof evil / sizeof evil[0]; i++) {
+        User u = new_user(db, evil[i]);
+        User back = USER_INIT;
+        OK(db, user_get(db, u.id, &back));
+        assert_non_null(back.email);
+        assert_string_equal(back.email, evil[i]);
+        user_free(&back);
+    }
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM users"), 7);
+    /* An empty string is not NULL. */
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM users WHERE email = ''"), 1);
+}
+
+/* string(255) is enforced: an over-long value is a constraint error. */
+static void test_constraints(void **state)
+{
+    assoc_db *db = *state;
+    char *longer = malloc(257);
+    assert_non_null(longer);
+    memset(longer, 'x', 256);
+    longer[256] = '\0';
+    User u = USER_INIT;
+    u.email = longer;
+    RC(db, ASSOC_CONSTRAINT, user_insert(db, &u));
+    assert_true(strlen(assoc_errmsg(db)) > 0);
+    longer[255] = '\0';                           /* exactly 255 characters is fine */
+    OK(db, user_insert(db, &u));
+    free(longer);
+
+    /* Foreign keys are enforced. */
+    Order o = ORDER_INIT;
+    o.user_id = 424242;
+    o.has_user_id = true;
+    RC(db, ASSOC_CONSTRAINT, order_insert(db, &o));
+}
+
+/* Bad arguments are ASSOC_MISUSE, never a crash. */
+static void test_misuse(void **state)
+{
+    assoc_db *db = *state;
+    User u = USER_INIT;
+    UserList ul = USER_LIST_INIT;
+    Product p = PRODUCT_INIT;
+    int64_t n;
+    RC(db, ASSOC_MISUSE, user_insert(NULL, &u));
+    RC(db, ASSOC_MISUSE, user_insert(db, NULL));
+    RC(db, ASSOC_MISUSE, user_get(db, 1, NULL));
+    RC(db, ASSOC_MISUSE, user_all(db, NULL));
+    RC(db, ASSOC_MISUSE, user_count(db, NULL));
+    RC(db, ASSOC_MISUSE, user_count(NULL, &n));
+    RC(db, ASSOC_MISUSE, user_each(db, NULL, NULL));
+    RC(db, ASSOC_MISUSE, user_update(db, &u));              /* no key */
+    RC(db, ASSOC_MISUSE, user_delete(db, &u));              /* no key */
+    ProductList pl = PRODUCT_LIST_INIT;
+    RC(db, ASSOC_MISUSE, user_products(db, &u, &pl));      /* no key */
+    RC(db, ASSOC_MISUSE, user_products(db, &u, NULL));
+    RC(db, ASSOC_MISUSE, user_products_add(db, &u, &p));
+    RC(db, ASSOC_MISUSE, product_users(db, NULL, &ul));
+    RC(db, ASSOC_MISUSE, assoc_open(NULL, &db));
+    user_free(NULL);
+    user_list_free(NULL);
+    assert_int_equal(ASSOC_OK, 0);
+}
+
+typedef struct walk {
+    assoc_db *db;
+    int seen;
+    int stop_at;
+    int64_t orders;
+} walk;
+
+/* _each streams; a callback may call back into the API (the statement in
+ * use is not handed out twice); a non-zero return stops and is returned. */
+static int visit_user(const User *u, void *ctx)
+{
+    walk *w = ctx;
+    w->seen++;
+    OrderList os = ORDER_LIST_INIT;
+    if (user_orders(w->db, u, &os) != ASSOC_OK)
+        return -1;
+    w->orders += (int64_t)os.len;
+    order_list_free(&os);
+    User again = USER_INIT;
+    if (user_first(w->db, &again) != ASSOC_OK)   /* the same SELECT shape, re-entered */
+        return -2;
+    user_free(&again);
+    return w->seen == w->stop_at ? 77 : 0;
+}
+
+static void test_each(void **state)
+{
+    assoc_db *db = *state;
+    Product kb = new_product(db, "keyboard");
+    for (int i = 0; i < 5; i++) {
+        User u = new_user(db, "u");
+        for (int k = 0; k <= i; k++)
+            OK(db, user_products_add(db, &u, &kb));
+    }
+    walk w = { db, 0, 0, 0 };
+    OK(db, user_each(db, visit_user, &w));
+    assert_int_equal(w.seen, 5);
+    assert_int_equal(w.orders, 15);
+
+    walk stop = { db, 0, 2, 0 };
+    assert_int_equal(user_each(db, visit_user, &stop), 77);
+    assert_int_equal(stop.seen, 2);
+    /* Stopping early left no statement busy: a fresh walk sees every row. */
+    walk again = { db, 0, 0, 0 };
+    OK(db, user_each(db, visit_user, &again));
+    assert_int_equal(again.seen, 5);
+}
+
+static int count_users(const User *u, void *ctx)
+{
+    (void)u;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static void test_collection_each(void **state)
+{
+    assoc_db *db = *state;
+    Product kb = new_product(db, "keyboard");
+    User a = new_user(db, "a"), b = new_user(db, "b");
+    OK(db, product_users_add(db, &kb, &a));
+    OK(db, product_users_add(db, &kb, &b));
+    OK(db, product_users_add(db, &kb, &b));
+    int n = 0;
+    OK(db, product_users_each(db, &kb, count_users, &n));
+    assert_int_equal(n, 2);     /* distinct, as the list form */
+}
+
+/* A NULL foreign key: the many-to-one has no row. */
+static void test_null_foreign_key(void **state)
+{
+    assoc_db *db = *state;
+    Order o = ORDER_INIT;
+    OK(db, order_insert(db, &o));
+    assert_false(o.has_user_id);
+    User u = USER_INIT;
+    RC(db, ASSOC_NOTFOUND, order_user(db, &o, &u));
+    Order back = ORDER_INIT;
+    OK(db, order_get(db, o.id, &back));
+    assert_false(back.has_user_id);
+    assert_false(back.has_product_id);
+    assert_true(back.has_dttm);
+}
+
+/* Datetimes keep their microseconds, in SQLAlchemy's text form. */
+static void test_datetime_text(void **state)
+{
+    assoc_db *db = *state;
+    Product p = PRODUCT_INIT;
+    p.title = "clock";
+    p.create_dttm = 1700000000123456;          /* 2023-11-14 22:13:20.123456 UTC */
+    p.has_create_dttm = true;
+    OK(db, product_insert(db, &p));
+    assert_int_equal(p.create_dttm, 1700000000123456);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(assoc_sqlite(db), "SELECT create_dttm FROM products", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "2023-11-14 22:13:20.123456");
+    sqlite3_finalize(st);
+    Product back = PRODUCT_INIT;
+    OK(db, product_get(db, p.id, &back));
+    assert_int_equal(back.create_dttm, 1700000000123456);
+    product_free(&back);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_insert_writes_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crud, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_relationships_both_ways, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_to_many_distinct, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_data_cases, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_to_many_add_remove, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_cascades, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nested_in_caller_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_is_atomic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_injection_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_constraints, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_misuse, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_each, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_collection_each, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_null_foreign_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_datetime_text, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("e2e seed models", tests, NULL, NULL);
+}
