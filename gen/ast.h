@@ -82,12 +82,14 @@ typedef struct ast_decl {
     loc name_at;
     ast_expr *table;      /* AST_MODEL: the `table NAME` (ident or string), or NULL */
     ast_member *members;
+    bool damaged;         /* a syntax error dropped one of its members */
     struct ast_decl *next;
 } ast_decl;
 
 typedef struct ast_file {
     const source *src;
     ast_decl *decls;
+    bool damaged;         /* a syntax error dropped a declaration (or its name) */
 } ast_file;
 
 /* Parse one source file into a tree allocated in `a`.  Syntax errors are

@@ -11,6 +11,16 @@
  *   7. order     tables sorted so referenced tables come first
  * A pass skips what an earlier pass could not resolve, so one mistake is
  * reported once, not again by every later pass.
+ *
+ * Partial input.  The checker also runs after syntax errors, on what the
+ * parser could read, so that one run reports the semantic mistakes too.
+ * What the parser dropped is marked (ast_decl.damaged, ast_file.damaged),
+ * and so is what an earlier pass rejected (chk_table.bad_columns, the
+ * `lost` names).  An error that a dropped or rejected part could explain is
+ * not reported: "unknown model" while a declaration was lost, "no primary
+ * key" in a body that lost a member, "no foreign key" when a column of
+ * either table failed.  Each reported error is then one a fix of the
+ * reported syntax errors would not make go away.
  */
 #include "check.h"
 
@@ -20,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "symtab.h"
 
@@ -34,6 +45,9 @@ typedef struct chk_table {
     chk_rel **rels;               /* relationships declared here */
     size_t nrels;
     size_t nbackrefs_in;          /* backrefs other models add here */
+    bool damaged;                 /* the parser dropped a member of it */
+    bool bad_columns;             /* damaged, or a column or its foreign key failed */
+    symtab lower;                 /* lower-cased column names -> ast_member (SQL ignores case) */
 } chk_table;
 
 struct chk_rel {
@@ -55,6 +69,10 @@ typedef struct checker {
     symtab tables;                /* table name -> chk_table */
     chk_table **all;              /* every model and table, in declaration order */
     size_t nall;
+    symtab lower_tables;          /* lower-cased table names -> chk_table */
+    symtab lost;                  /* model and table names whose declaration failed */
+    symtab clashes;               /* "what\nother" pairs of C name clashes reported */
+    bool incomplete;              /* the parser dropped a declaration, or an import failed */
     bool nomem;
 } checker;
 
@@ -237,6 +255,46 @@ static bool parse_datetime(const char *s, int64_t *out)
 /* ------------------------------------------------------------------ */
 /* Pass 1: declare models and tables                                   */
 
+static bool is_c_keyword(const char *s);
+
+/* Names a model cannot take: its name becomes a C type (User, UserList), so
+ * not a keyword or a type or macro the generated code uses. */
+static bool is_taken_type_name(const char *s)
+{
+    static const char *const taken[] = {
+        "NULL", "EOF", "FILE", "errno", "assert", "offsetof", "size_t", "ptrdiff_t",
+        "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t",
+        "uint64_t", "intptr_t", "uintptr_t", "max_align_t", "wchar_t",
+        "sqlite3", "sqlite3_stmt", "sqlite3_int64", "linux", "unix", "i386",
+    };
+    for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++)
+        if (strcmp(taken[i], s) == 0)
+            return true;
+    return is_c_keyword(s) || strncmp(s, "assoc_", 6) == 0 || strncmp(s, "ASSOC_", 6) == 0;
+}
+
+/* A lower-case copy in arena memory (SQL names ignore ASCII case). */
+static const char *lower(checker *c, const char *s)
+{
+    char *p = arena_strdup(c->a, s);
+    if (p == NULL) {
+        c->nomem = true;
+        return s;
+    }
+    for (char *q = p; *q; q++)
+        if (*q >= 'A' && *q <= 'Z')
+            *q = (char)(*q - 'A' + 'a');
+    return p;
+}
+
+/* A declaration that failed: its names resolve to nothing, silently. */
+static void lose(checker *c, const ast_decl *decl, const char *table)
+{
+    put(c, &c->lost, decl->name, (void *)decl);
+    if (table)
+        put(c, &c->lost, table, (void *)decl);
+}
+
 static chk_table *declare(checker *c, const ast_decl *decl)
 {
     chk_table *ct = alloc(c, sizeof *ct);
@@ -245,47 +303,67 @@ static chk_table *declare(checker *c, const ast_decl *decl)
         return NULL;
     ct->t = t;
     ct->decl = decl;
+    ct->damaged = ct->bad_columns = decl->damaged;
+    loc table_at = decl->kind == AST_MODEL && decl->table ? decl->table->at : decl->name_at;
 
+    sch_model *m = NULL;
     if (decl->kind == AST_MODEL) {
-        sch_model *m = alloc(c, sizeof *m);
-        if (m == NULL)
-            return NULL;
-        m->name = decl->name;
-        m->snake = snake_case(c, decl->name);
-        m->table = t;
-        t->model = m;
         chk_table *prev = symtab_get(&c->models, decl->name);
         if (prev) {
             diag_error(c->d, decl->name_at, "duplicate model '%s'; first declared at %s",
                        decl->name, where(c, prev->decl->name_at));
             return NULL;
         }
-        put(c, &c->models, decl->name, ct);
+        if (is_taken_type_name(decl->name)) {
+            diag_error(c->d, decl->name_at, "model name '%s' cannot be used: it names the C struct, and in C '%s' is a keyword or a standard or libassoc name; rename the model%s%s%s",
+                       decl->name, decl->name, decl->table ? "" : " (write 'table ",
+                       decl->table ? "" : decl->name, decl->table ? "" : "' after the new name to keep the table's name)");
+            lose(c, decl, NULL);
+            return NULL;
+        }
+        m = alloc(c, sizeof *m);
+        if (m == NULL)
+            return NULL;
+        m->name = decl->name;
+        m->snake = snake_case(c, decl->name);
+        m->table = t;
+        t->model = m;
         t->name = decl->table ? expr_name(decl->table) : m->snake;
     } else {
         t->name = decl->name;
     }
     if (!is_identifier(t->name)) {
-        diag_error(c->d, decl->table ? decl->table->at : decl->name_at,
+        diag_error(c->d, table_at,
                    "table name \"%s\" is not an identifier: use letters, digits and '_', not starting with a digit",
                    t->name ? t->name : "");
+        lose(c, decl, t->name);
         return NULL;
     }
-    if (strncmp(t->name, "sqlite_", 7) == 0) {
-        diag_error(c->d, decl->table ? decl->table->at : decl->name_at,
+    if (strncasecmp(t->name, "sqlite_", 7) == 0) {
+        diag_error(c->d, table_at,
                    "table name '%s' is reserved: SQLite keeps names starting with sqlite_ for itself", t->name);
+        lose(c, decl, t->name);
         return NULL;
     }
-    chk_table *prev = symtab_get(&c->tables, t->name);
+    const char *low = lower(c, t->name);
+    chk_table *prev = symtab_get(&c->lower_tables, low);
     if (prev) {
-        loc at = decl->kind == AST_MODEL && decl->table ? decl->table->at : decl->name_at;
-        diag_error(c->d, at, "duplicate table '%s'; first declared at %s%s%s",
-                   t->name, where(c, prev->decl->name_at),
+        bool exact = strcmp(prev->t->name, t->name) == 0;
+        diag_error(c->d, table_at, "duplicate table '%s'%s%s%s; first declared at %s%s%s",
+                   t->name, exact ? "" : " (SQL ignores case: it is the same as '",
+                   exact ? "" : prev->t->name, exact ? "" : "')",
+                   where(c, prev->decl->name_at),
                    prev->t->model ? " by model " : "",
                    prev->t->model ? prev->t->model->name : "");
+        /* The name still means the first table; a model of this one is lost. */
+        if (m)
+            lose(c, decl, NULL);
         return NULL;
     }
+    put(c, &c->lower_tables, low, ct);
     put(c, &c->tables, t->name, ct);
+    if (m)
+        put(c, &c->models, decl->name, ct);
     return ct;
 }
 
@@ -303,6 +381,11 @@ static const char *const modifier_names[] = {
 };
 enum { MOD_PK, MOD_NOT_NULL, MOD_UNIQUE, MOD_INDEX, MOD_DEFAULT, MOD_SERVER_DEFAULT, MOD_FK, MOD_COUNT };
 
+static const char *a_or_an(const char *word)
+{
+    return strchr("aeiou", word[0]) ? "an" : "a";
+}
+
 /* Interpret a default's value for a column; false after reporting. */
 static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool server, sch_default *out)
 {
@@ -318,8 +401,8 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
     if (v->kind == AST_IDENT &&
         (strcmp(v->text, "now") == 0 || strcmp(v->text, "current_timestamp") == 0)) {
         if (col->type != SCH_DATETIME) {
-            diag_error(c->d, v->at, "%s(%s) needs a datetime column; '%s' is %s",
-                       mod->name, v->text, col->name, tname);
+            diag_error(c->d, v->at, "%s(%s) needs a datetime column; '%s' is %s %s column",
+                       mod->name, v->text, col->name, a_or_an(tname), tname);
             return false;
         }
         out->kind = server ? SCH_DEFAULT_CURRENT_TIMESTAMP : SCH_DEFAULT_NOW;
@@ -400,9 +483,18 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
         }
         break;
     }
-    diag_error(c->d, v->at, "default value %s%s%s does not fit '%s', a %s column",
-               v->kind == AST_STRING ? "\"" : "", v->text ? v->text : "",
-               v->kind == AST_STRING ? "\"" : "", col->name, tname);
+    static const char *const hint[] = {
+        [SCH_INTEGER] = "write a whole number, e.g. default(0)",
+        [SCH_FLOAT] = "write a number, e.g. default(0.5)",
+        [SCH_BOOLEAN] = "write true or false",
+        [SCH_TEXT] = "write a string in quotes, e.g. default(\"none\")",
+        [SCH_STRING] = "write a string in quotes, e.g. default(\"none\")",
+        [SCH_DATETIME] = "write \"YYYY-MM-DD HH:MM:SS\", now or current_timestamp",
+        [SCH_BLOB] = "write a string in quotes",
+    };
+    diag_error(c->d, v->at, "%s value %s%s%s does not fit '%s', %s %s column: %s",
+               mod->name, v->kind == AST_STRING ? "\"" : "", v->text ? v->text : "",
+               v->kind == AST_STRING ? "\"" : "", col->name, a_or_an(tname), tname, hint[col->type]);
     return false;
 }
 
@@ -474,8 +566,8 @@ static bool check_fk(checker *c, sch_column *col, const ast_call *mod, fk_ref *r
         }
         if (name == NULL || !parse_action(name, &col->ondelete)) {
             static const char *const acts[] = { "cascade", "set_null", "restrict", "no_action", "set_default" };
-            diag_error(c->d, arg->value->at, "unknown ondelete action '%s'%s",
-                       name ? name : "?", name ? mean_list(c, name, acts, 5) : "");
+            diag_error(c->d, arg->value->at, "unknown ondelete action '%s'%s (actions: cascade, set_null, restrict, no_action, set_default)",
+                       name ? name : arg->value->text ? arg->value->text : "?", name ? mean_list(c, name, acts, 5) : "");
             return false;
         }
     }
@@ -531,6 +623,10 @@ static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem
         if (mi == MOD_COUNT) {
             if (strcmp(mod->name, "relationship") == 0)
                 diag_error(c->d, mod->at, "a relationship is declared on a line of its own: NAME relationship(Model, ...)");
+            else if (strcmp(mod->name, "nullable") == 0)
+                diag_error(c->d, mod->at, "unknown modifier 'nullable'; columns are nullable unless marked not_null (or primary_key)");
+            else if (strcmp(mod->name, "autoincrement") == 0)
+                diag_error(c->d, mod->at, "unknown modifier 'autoincrement'; an integer primary_key alone is the row id, and inserting with it 0 assigns one");
             else
                 diag_error(c->d, mod->at, "unknown modifier '%s'%s", mod->name,
                            mean_list(c, mod->name, modifier_names, MOD_COUNT));
@@ -567,6 +663,13 @@ static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem
     if (seen[MOD_FK] && !check_fk(c, col, seen[MOD_FK], fk))
         ok = false;
     col->nullable = !col->primary_key && !col->not_null;
+    /* A number, boolean or datetime can be left unset (SQL NULL, or its
+     * default on insert) only through a has_ flag: zero never stands for
+     * NULL.  A not_null column with a default needs one too, else its
+     * default could never apply through the C API. */
+    col->has_flag = sch_type_has_flag(col->type) && !col->primary_key &&
+                    (col->nullable || col->def.kind != SCH_DEFAULT_NONE ||
+                     col->server_def.kind != SCH_DEFAULT_NONE);
     return ok ? col : NULL;
 }
 
@@ -637,6 +740,16 @@ static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
             continue;
         }
         put(c, &ct->members, m->name, (void *)m);
+        if (!is_relationship(m)) {
+            const char *low = lower(c, m->name);
+            const ast_member *same = symtab_get(&ct->lower, low);
+            if (same) {
+                diag_error(c->d, m->at, "duplicate column '%s' in %s: SQL ignores case, so it is the same as '%s', declared at %s",
+                           m->name, decl->name, same->name, where(c, same->at));
+                continue;
+            }
+            put(c, &ct->lower, low, (void *)m);
+        }
         if (is_relationship(m)) {
             if (!t->model) {
                 diag_error(c->d, m->at, "relationship '%s' in plain table '%s': only a model has relationships",
@@ -654,8 +767,10 @@ static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
         }
         fk_ref fk = { 0 };
         sch_column *col = check_column(c, ct, m, &fk);
-        if (col == NULL)
+        if (col == NULL) {
+            ct->bad_columns = true;
             continue;
+        }
         col->index = t->ncolumns;
         col->c_name = col->name;
         if (is_c_keyword(col->name)) {
@@ -684,7 +799,7 @@ static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
                 for (const ast_call *mod = m->mods; mod; mod = mod->next)
                     if (strcmp(mod->name, "primary_key") == 0)
                         key_col_failed = true;
-        if (!key_col_failed)
+        if (!key_col_failed && !ct->damaged)
             diag_error(c->d, decl->name_at, "model '%s' has no primary key; mark a column primary_key, e.g. 'id integer primary_key'",
                        decl->name);
     }
@@ -701,13 +816,55 @@ static sch_column *find_column(const sch_table *t, const char *name)
     return NULL;
 }
 
+static chk_table *table_info(checker *c, const sch_table *t)
+{
+    return symtab_get(&c->tables, t->name);
+}
+
+/* "; did you mean 'x'?" for a column name missing from t, or the reason it
+ * is missing: "; 'x' is a relationship, not a column". */
 static const char *mean_column(checker *c, const sch_table *t, const char *name)
 {
+    chk_table *ct = table_info(c, t);
+    const ast_member *m = ct ? symtab_get(&ct->members, name) : NULL;
+    if (m && is_relationship(m)) {
+        const char *s = arena_printf(c->a, "; %s.%s is a relationship, not a column", ct->decl->name, name);
+        return s ? s : "";
+    }
     diag_suggest sg;
     diag_suggest_init(&sg, name);
     for (size_t i = 0; i < t->ncolumns; i++)
         diag_suggest_offer(&sg, t->columns[i]->name);
     return mean(c, diag_suggest_result(&sg));
+}
+
+/* After a lookup of column `name` in t failed: true when an error already
+ * reported explains it (the column failed its own check, or the parser
+ * dropped a member of t), so that nothing more should be said. */
+static bool column_miss_explained(checker *c, const sch_table *t, const char *name)
+{
+    chk_table *ct = table_info(c, t);
+    if (ct == NULL)
+        return true;
+    const ast_member *m = symtab_get(&ct->members, name);
+    if (m)
+        return !is_relationship(m);
+    return ct->damaged;
+}
+
+/* After a lookup of a model or table name failed: true when a dropped or
+ * rejected declaration could be the one meant. */
+static bool name_miss_explained(checker *c, const char *name)
+{
+    return c->incomplete || symtab_get(&c->lost, name) != NULL;
+}
+
+/* A join that found no foreign key is explained when a column of either
+ * table failed (it may have been the key) or was dropped. */
+static bool join_miss_explained(checker *c, const sch_table *a, const sch_table *b)
+{
+    chk_table *ca = table_info(c, a), *cb = table_info(c, b);
+    return (ca && ca->bad_columns) || (cb && cb->bad_columns);
 }
 
 /* A column that SQLite accepts as a foreign key's parent: the whole primary
@@ -733,22 +890,26 @@ static void pass_keys(checker *c, chk_table *ct, const fk_ref *fks)
         sch_column *col = t->columns[i];
         chk_table *target = symtab_get(&c->tables, ref->table);
         if (target == NULL) {
+            ct->bad_columns = true;
             chk_table *bymodel = symtab_get(&c->models, ref->table);
             if (bymodel)
                 diag_error(c->d, ref->at, "foreign key to unknown table '%s'; model %s is stored in table '%s': write foreign_key(%s.%s)",
                            ref->table, ref->table, bymodel->t->name, bymodel->t->name, ref->column);
-            else
+            else if (!name_miss_explained(c, ref->table))
                 diag_error(c->d, ref->at, "foreign key to unknown table '%s'%s", ref->table,
                            mean_in(c, ref->table, &c->tables));
             continue;
         }
         sch_column *parent = find_column(target->t, ref->column);
         if (parent == NULL) {
-            diag_error(c->d, ref->at, "foreign key to unknown column '%s.%s'%s", ref->table, ref->column,
-                       mean_column(c, target->t, ref->column));
+            ct->bad_columns = true;
+            if (!column_miss_explained(c, target->t, ref->column))
+                diag_error(c->d, ref->at, "foreign key to unknown column '%s.%s'%s", ref->table, ref->column,
+                           mean_column(c, target->t, ref->column));
             continue;
         }
         if (!is_unique_key(parent)) {
+            ct->bad_columns = true;
             diag_error(c->d, ref->at, "foreign key to '%s.%s', which is neither the primary key nor unique; SQLite needs one of the two",
                        ref->table, ref->column);
             continue;
@@ -785,11 +946,13 @@ static void pass_keys(checker *c, chk_table *ct, const fk_ref *fks)
             const char *name = expr_name(a->value);
             sch_column *col = name && !a->key ? find_column(t, name) : NULL;
             if (col == NULL) {
-                if (name && !a->key)
-                    diag_error(c->d, a->value->at, "unknown column '%s' in %s(...)%s", name, m->name,
-                               mean_column(c, t, name));
-                else
+                if (name && !a->key) {
+                    if (!column_miss_explained(c, t, name))
+                        diag_error(c->d, a->value->at, "unknown column '%s' in %s(...)%s", name, m->name,
+                                   mean_column(c, t, name));
+                } else {
                     diag_error(c->d, a->value->at, "%s(...) takes column names", m->name);
+                }
                 ok = false;
                 continue;
             }
@@ -960,8 +1123,9 @@ static bool read_order_by(checker *c, const ast_expr *e, const sch_table *target
     }
     r->order_by = find_column(target, name);
     if (r->order_by == NULL) {
-        diag_error(c->d, e->at, "order_by: '%s' has no column '%s'%s", target->name, name,
-                   mean_column(c, target, name));
+        if (!column_miss_explained(c, target, name))
+            diag_error(c->d, e->at, "order_by: '%s' has no column '%s'%s", target->name, name,
+                       mean_column(c, target, name));
         return false;
     }
     return true;
@@ -1019,9 +1183,9 @@ static void infer_secondary(checker *c, chk_rel *cr, sch_rel *r, const sch_table
     if (st == NULL) {
         chk_table *bymodel = symtab_get(&c->models, sname);
         if (bymodel)
-            diag_error(c->d, cr->secondary->at, "secondary names a table; model %s is stored in table '%s'",
-                       sname, bymodel->t->name);
-        else
+            diag_error(c->d, cr->secondary->at, "secondary names a table; model %s is stored in table '%s': write secondary = %s",
+                       sname, bymodel->t->name, bymodel->t->name);
+        else if (!name_miss_explained(c, sname))
             diag_error(c->d, cr->secondary->at, "unknown secondary table '%s'%s", sname,
                        mean_in(c, sname, &c->tables));
         return;
@@ -1041,6 +1205,10 @@ static void infer_secondary(checker *c, chk_rel *cr, sch_rel *r, const sch_table
     }
     if (fkname) {
         sch_column *col = find_column(st->t, fkname);
+        if (col == NULL && column_miss_explained(c, st->t, fkname))
+            return;
+        if (col && col->fk == NULL && st->bad_columns)
+            return;
         if (col == NULL || col->fk == NULL || col->fk->table != ot) {
             diag_error(c->d, cr->foreign_keys->at, "foreign_keys = %s: '%s' needs a column that is a foreign key to '%s'%s",
                        fkname, st->t->name, ot->name,
@@ -1055,6 +1223,8 @@ static void infer_secondary(checker *c, chk_rel *cr, sch_rel *r, const sch_table
                 tgt[k++] = tgt[i];
         ntgt = k;
     } else {
+        if (ot == tt && nown < 2 && st->bad_columns)
+            return;
         if (ot == tt) {
             candidates_text(c, own, nown, buf, sizeof buf);
             diag_error(c->d, cr->at, "%s.%s is a self-referential many-to-many through '%s': name the column that points at the owning row with foreign_keys = (one of %s)",
@@ -1063,6 +1233,8 @@ static void infer_secondary(checker *c, chk_rel *cr, sch_rel *r, const sch_table
         }
         if (nown != 1) {
             candidates_text(c, own, nown, buf, sizeof buf);
+            if (nown == 0 && st->bad_columns)
+                return;
             if (nown == 0)
                 diag_error(c->d, cr->secondary->at, "secondary table '%s' has no foreign key to '%s', so %s.%s cannot be joined",
                            st->t->name, ot->name, r->owner->name, r->name);
@@ -1075,6 +1247,8 @@ static void infer_secondary(checker *c, chk_rel *cr, sch_rel *r, const sch_table
     }
     if (ntgt != 1) {
         candidates_text(c, tgt, ntgt, buf, sizeof buf);
+        if (ntgt == 0 && st->bad_columns)
+            return;
         if (ntgt == 0)
             diag_error(c->d, cr->secondary->at, "secondary table '%s' has no %sforeign key to '%s', so %s.%s cannot be joined",
                        st->t->name, fkname ? "other " : "", tt->name, r->owner->name, r->name);
@@ -1118,6 +1292,8 @@ static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *o
             return;
         }
         if (!l && !rm) {
+            if (join_miss_explained(c, ot, tt))
+                return;
             diag_error(c->d, cr->foreign_keys->at, "foreign_keys = %s: neither '%s' nor '%s' has a foreign key '%s' to the other",
                        fkname, ot->name, tt->name, fkname);
             return;
@@ -1127,6 +1303,8 @@ static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *o
         local[0] = l;
         remote[0] = rm;
     } else if (nl + nr == 0) {
+        if (join_miss_explained(c, ot, tt))
+            return;
         diag_error(c->d, cr->at, "cannot infer how %s.%s joins %s: no foreign key between '%s' and '%s'; add foreign_key(...) to a column or secondary = TABLE",
                    r->owner->name, r->name, r->target->name, ot->name, tt->name);
         return;
@@ -1220,7 +1398,7 @@ static void pass_relationship(checker *c, chk_rel *cr)
         else if (symtab_get(&c->tables, tname))
             diag_error(c->d, args->value->at, "'%s' is a table; relationship(...) takes a model name%s",
                        tname, mean_in(c, tname, &c->models));
-        else
+        else if (!name_miss_explained(c, tname))
             diag_error(c->d, args->value->at, "unknown model '%s'%s", tname, mean_in(c, tname, &c->models));
         return;
     }
@@ -1345,6 +1523,8 @@ static void link_back_populates(checker *c, chk_rel *cr)
     chk_rel *other = find_declared(c, r->target, name);
     if (other == NULL) {
         chk_table *tt = model_info(c, r->target);
+        if (tt->damaged)
+            return;
         diag_suggest sg;
         diag_suggest_init(&sg, name);
         for (size_t i = 0; i < tt->nrels; i++)
@@ -1356,6 +1536,10 @@ static void link_back_populates(checker *c, chk_rel *cr)
     if (!other->ok)
         return;
     const char *back = expr_name(other->back_populates);
+    /* The other side names a relationship that does not exist: that is
+     * reported there, and fixing it settles this side too. */
+    if (back && strcmp(back, r->name) != 0 && find_declared(c, r->owner, back) == NULL)
+        return;
     if (back == NULL || strcmp(back, r->name) != 0) {
         diag_error(c->d, cr->back_populates->at, "%s.%s has back_populates = %s, but %s.%s does not name it back (add back_populates = %s there)",
                    r->owner->name, r->name, name, r->target->name, name, r->name);
@@ -1383,6 +1567,13 @@ static void claim(checker *c, symtab *names, const char *cname, const char *what
         return;
     name_owner *prev = symtab_get(names, cname);
     if (prev) {
+        /* One report per pair: OrderLine and Order_Line clash on every
+         * function name; saying so once is enough. */
+        const char *pair = arena_printf(c->a, "%s\n%s", what, prev->what);
+        if (pair && symtab_get(&c->clashes, pair))
+            return;
+        if (pair)
+            put(c, &c->clashes, pair, (void *)pair);
         diag_error(c->d, at, "%s would generate the C name '%s', which %s already generates (%s); rename one",
                    what, cname, prev->what, where(c, prev->at));
         return;
@@ -1445,7 +1636,7 @@ static void pass_names(checker *c)
             sch_column *col = m->table->columns[k];
             const char *cw = arena_printf(c->a, "column %s.%s", m->name, col->name);
             claim(c, &fields, col->c_name, cw, ct->col_at[k]->at);
-            if (col->nullable && sch_type_has_flag(col->type))
+            if (col->has_flag)
                 claim(c, &fields, arena_printf(c->a, "has_%s", col->c_name), cw, ct->col_at[k]->at);
         }
         symtab_free(&fields);
@@ -1517,9 +1708,11 @@ sch_schema *check_schema(diag_ctx *d, ast_file *const *files, size_t nfiles, con
     s->base = dupstr(&c, base);
 
     size_t ndecl = 0;
-    for (size_t f = 0; f < nfiles; f++)
+    for (size_t f = 0; f < nfiles; f++) {
+        c.incomplete |= files[f]->damaged;
         for (const ast_decl *decl = files[f]->decls; decl; decl = decl->next)
             ndecl++;
+    }
     c.all = alloc(&c, (ndecl + 1) * sizeof *c.all);
     s->models = alloc(&c, (ndecl + 1) * sizeof *s->models);
     fk_ref **fks = calloc(ndecl + 1, sizeof *fks);
@@ -1587,16 +1780,24 @@ sch_schema *check_schema(diag_ctx *d, ast_file *const *files, size_t nfiles, con
                 r->sec_target_col->fk_indexed = true;
             }
         }
-    /* 6. names, 7. order */
-    if (!c.nomem && !diag_failed(d))
+    /* 6. names: what was built is consistent even after errors (a failed
+     * column or relationship is left out, and leaving one out cannot make
+     * a clash), so clashes are reported in the same run.  7. order, for
+     * the emitters only. */
+    if (!c.nomem)
         pass_names(&c);
     if (!c.nomem && !diag_failed(d))
         pass_order(&c);
 
-    for (size_t i = 0; i < c.nall; i++)
+    for (size_t i = 0; i < c.nall; i++) {
         symtab_free(&c.all[i]->members);
+        symtab_free(&c.all[i]->lower);
+    }
     symtab_free(&c.models);
     symtab_free(&c.tables);
+    symtab_free(&c.lower_tables);
+    symtab_free(&c.lost);
+    symtab_free(&c.clashes);
     free(fks);
     if (c.nomem)
         diag_error(d, (loc){ 0 }, "out of memory");

@@ -18,10 +18,41 @@ static const char *severity_word(diag_severity sev)
     return "error";
 }
 
-/* Append the source line of `at` and a caret under its column.  Tabs in the
- * prefix are kept so the caret lines up in a terminal; bytes that are not
- * printable are shown as '?' so a diagnostic never carries raw control or
- * NUL bytes. */
+/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+    size_t len;
+    unsigned cp;
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xC2 && p[0] <= 0xDF)
+        len = 2, cp = p[0] & 0x1Fu;
+    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+        len = 3, cp = p[0] & 0x0Fu;
+    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+        len = 4, cp = p[0] & 0x07u;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3Fu);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+enum { SHOW_MAX = 160, SHOW_BEFORE = 80 };   /* bytes of a long line shown */
+
+/* Append the source line of `at` and a caret under its column.  Tabs are
+ * kept so the caret lines up in a terminal; a UTF-8 character takes one
+ * place on both lines; a control byte, a NUL or a byte that is not UTF-8 is
+ * shown as '?', so a diagnostic never carries raw bytes.  A long line is
+ * shown as a window around the column, with "..." where it is cut. */
 static void render_source_line(strbuf *sb, loc at)
 {
     const source *src = at.src;
@@ -31,23 +62,59 @@ static void render_source_line(strbuf *sb, loc at)
     for (int line = 1; line < at.line && p < end; p++)
         if (*p == '\n')
             line++;
-    if (p > end)
-        return;
     const char *eol = p;
     while (eol < end && *eol != '\n' && *eol != '\r')
         eol++;
     size_t n = (size_t)(eol - p);
-    if (n > 200)
-        n = 200;           /* a huge line is cut, not dumped */
-    strbuf_puts(sb, "    ");
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        strbuf_putc(sb, (c == '\t' || (c >= 0x20 && c != 0x7f)) ? (char)c : '?');
+    size_t col = at.col > 0 ? (size_t)at.col - 1 : 0;   /* byte offset of the caret */
+    size_t from = 0, to = n;
+    if (n > SHOW_MAX) {
+        if (col > SHOW_BEFORE)
+            from = col - SHOW_BEFORE < n ? col - SHOW_BEFORE : n;
+        while (from > 0 && from < n && ((unsigned char)p[from] & 0xC0) == 0x80)
+            from++;                              /* not inside a character */
+        to = from + SHOW_MAX < n ? from + SHOW_MAX : n;
+        while (to < n && ((unsigned char)p[to] & 0xC0) == 0x80)
+            to++;
     }
+    strbuf text = STRBUF_INIT, caret = STRBUF_INIT;
+    if (from > 0) {
+        strbuf_puts(&text, "...");
+        strbuf_puts(&caret, "   ");
+    }
+    bool caret_done = false;
+    for (size_t i = from; i < to;) {
+        const unsigned char *c = (const unsigned char *)p + i;
+        size_t k = utf8_len(c, to - i);
+        if (!caret_done && i >= col) {
+            strbuf_putc(&caret, '^');
+            caret_done = true;
+        }
+        if (k == 1 && (*c == '\t' || (*c >= 0x20 && *c != 0x7f))) {
+            strbuf_putc(&text, (char)*c);
+        } else if (k > 1) {
+            strbuf_putn(&text, (const char *)c, k);
+        } else {
+            strbuf_putc(&text, '?');
+            k = 1;
+        }
+        if (!caret_done)
+            strbuf_putc(&caret, *c == '\t' ? '\t' : ' ');
+        i += k;
+    }
+    if (to < n)
+        strbuf_puts(&text, "...");
+    if (!caret_done)
+        strbuf_putc(&caret, '^');               /* at or past the end of the line */
+    strbuf_puts(sb, "    ");
+    strbuf_putn(sb, text.data ? text.data : "", text.len);
     strbuf_puts(sb, "\n    ");
-    for (int i = 1; i < at.col && (size_t)(i - 1) < n; i++)
-        strbuf_putc(sb, p[i - 1] == '\t' ? '\t' : ' ');
-    strbuf_puts(sb, "^\n");
+    strbuf_putn(sb, caret.data ? caret.data : "", caret.len);
+    strbuf_puts(sb, "\n");
+    if (text.failed || caret.failed)
+        sb->failed = true;
+    strbuf_free(&text);
+    strbuf_free(&caret);
 }
 
 void diag_report(diag_ctx *ctx, diag_severity sev, loc at, const char *fmt, ...)
@@ -66,11 +133,25 @@ void diag_report(diag_ctx *ctx, diag_severity sev, loc at, const char *fmt, ...)
         fmt = "too many errors; stopping here";
     }
 
-    strbuf msg = STRBUF_INIT, out = STRBUF_INIT;
+    strbuf raw = STRBUF_INIT, msg = STRBUF_INIT, out = STRBUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    strbuf_vprintf(&msg, fmt, ap);
+    strbuf_vprintf(&raw, fmt, ap);
     va_end(ap);
+    /* A message is one line of text, whatever a quoted value held: control
+     * bytes and bytes that are not UTF-8 become '?'. */
+    for (size_t i = 0; i < raw.len;) {
+        const unsigned char *c = (const unsigned char *)raw.data + i;
+        size_t k = utf8_len(c, raw.len - i);
+        if (k > 1)
+            strbuf_putn(&msg, (const char *)c, k);
+        else
+            strbuf_putc(&msg, k == 1 && *c >= 0x20 && *c != 0x7f ? (char)*c : '?');
+        i += k ? k : 1;
+    }
+    if (raw.failed)
+        msg.failed = true;
+    strbuf_free(&raw);
 
     if (at.src != NULL)
         strbuf_printf(&out, "%s:%d:%d: ", at.src->name, at.line, at.col);

@@ -91,7 +91,67 @@ static bool base_is_identifier(const char *s)
     return true;
 }
 
+/* Diagnostics in reading order: by file (in the order the files were
+ * read), line and column, so that syntax errors and the checker's errors
+ * of one file come out interleaved as a reader meets them.  Messages
+ * without a file come first, except the final "too many errors" note. */
+static int diag_group(const diagnostic *x, const diagnostic *note)
+{
+    return x == note ? 2 : x->at.src ? 1 : 0;
+}
+
+/* Sources are listed newest first: a larger index was read earlier. */
+static size_t source_index(const diag_ctx *d, const source *src)
+{
+    size_t n = 0;
+    for (const source *s = d->sources; s && s != src; s = s->next)
+        n++;
+    return n;
+}
+
+static bool diag_before(const diag_ctx *d, const diagnostic *note, const diagnostic *x,
+                        const diagnostic *y)
+{
+    int gx = diag_group(x, note), gy = diag_group(y, note);
+    if (gx != gy || gx != 1)
+        return gx < gy;
+    if (x->at.src != y->at.src)
+        return source_index(d, x->at.src) > source_index(d, y->at.src);
+    if (x->at.line != y->at.line)
+        return x->at.line < y->at.line;
+    return x->at.col < y->at.col;
+}
+
+/* A stable insertion sort: diagnostics are few (DIAG_MAX_ERRORS). */
+static void sort_diagnostics(diag_ctx *d)
+{
+    const diagnostic *note = d->overflowed ? d->last : NULL;   /* "too many errors" */
+    diagnostic *sorted = NULL, *x = d->first;
+    while (x) {
+        diagnostic *next = x->next;
+        diagnostic **p = &sorted;
+        while (*p && !diag_before(d, note, x, *p))
+            p = &(*p)->next;
+        x->next = *p;
+        *p = x;
+        x = next;
+    }
+    d->first = sorted;
+    d->last = NULL;
+    for (diagnostic *y = sorted; y; y = y->next)
+        d->last = y;
+}
+
+static int load_and_check(assocgen *g, const char *path);
+
 int assocgen_load(assocgen *g, const char *path)
+{
+    int rc = load_and_check(g, path);
+    sort_diagnostics(&g->diag);
+    return rc;
+}
+
+static int load_and_check(assocgen *g, const char *path)
 {
     if (g->schema || g->source_name)
         return 2;                /* one load per context */
@@ -110,9 +170,18 @@ int assocgen_load(assocgen *g, const char *path)
     int rc = load_schema(&g->trees, &g->diag, g->read, g->read_ctx, path, &g->loaded);
     if (rc == 2)
         return 2;
-    if (rc != 0 || diag_failed(&g->diag) || g->loaded.nfiles == 0)
+    if (g->diag.nomem || g->loaded.nfiles == 0)
         return 1;
+    /* The checker runs even after syntax errors or a failed import, on
+     * what could be read: the parser marks what it dropped, and the checker
+     * stays quiet about what that could explain, so the run reports the
+     * semantic errors too without echoing the syntax errors.  It returns
+     * no schema when anything failed, so nothing partial is generated. */
     g->schema = check_schema(&g->diag, g->loaded.files, g->loaded.nfiles, g->base);
+    if (g->schema && (rc != 0 || diag_failed(&g->diag))) {
+        sch_schema_free(g->schema);     /* cannot happen: an error was reported */
+        g->schema = NULL;
+    }
     return g->schema ? 0 : 1;
 }
 

@@ -2,6 +2,8 @@
 #define _XOPEN_SOURCE 700     /* realpath */
 #include "load.h"
 
+#include "strbuf.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -71,6 +73,7 @@ typedef struct loader {
     char **done;            /* canonical names of files loaded or loading */
     size_t ndone, capdone;
     const char *stack[LOAD_MAX_IMPORT_DEPTH];   /* canonical names being loaded */
+    const char *shown[LOAD_MAX_IMPORT_DEPTH];   /* the same, as named (for messages) */
     size_t depth;
     bool nomem;
 } loader;
@@ -83,23 +86,64 @@ static char *canonical(const char *path)
     return rp ? rp : strdup(path);
 }
 
+/* Tidy a path in place, as Go's path.Clean does: no "." segments, no
+ * "dir/.." pairs, no doubled slashes.  "dir/lib/../shared.def" becomes
+ * "dir/shared.def", so a file has one name in diagnostics, in the depfile
+ * and for cycle detection, whichever file imports it.  A leading ".."
+ * stays: "../x.def" cannot be shortened. */
+static void clean_path(char *p)
+{
+    bool abs = p[0] == '/';
+    char *start = p + abs, *out = start, *in = start;
+    char *floor = start;             /* ".." segments before this stay */
+    while (*in) {
+        char *seg = in;
+        while (*in && *in != '/')
+            in++;
+        size_t n = (size_t)(in - seg);
+        if (*in == '/')
+            in++;
+        bool dotdot = n == 2 && seg[0] == '.' && seg[1] == '.';
+        if (n == 0 || (n == 1 && seg[0] == '.'))
+            continue;
+        if (dotdot && out > floor) {
+            /* Drop the last segment written, and the '/' before it. */
+            while (out > floor && out[-1] != '/')
+                out--;
+            if (out > start)
+                out--;
+            continue;
+        }
+        if (dotdot && abs)
+            continue;                /* "/.." is "/" */
+        if (out > start)
+            *out++ = '/';
+        memmove(out, seg, n);
+        out += n;
+        if (dotdot)
+            floor = out;
+    }
+    if (out == p)
+        *out++ = '.';
+    *out = '\0';
+}
+
 /* `path` of an import, relative to the directory of the importing file. */
 static char *join_relative(const char *importer, const char *path)
 {
-    if (path[0] == '/')
-        return strdup(path);
     const char *slash = strrchr(importer, '/');
-    size_t dir = slash ? (size_t)(slash - importer) + 1 : 0;
+    size_t dir = path[0] == '/' ? 0 : slash ? (size_t)(slash - importer) + 1 : 0;
     size_t n = strlen(path);
     char *out = malloc(dir + n + 1);
     if (out == NULL)
         return NULL;
     memcpy(out, importer, dir);
     memcpy(out + dir, path, n + 1);
+    clean_path(out);
     return out;
 }
 
-static int load_one(loader *L, const char *path, const ast_decl *from);
+static int load_one(loader *L, const char *path, const ast_decl *from, ast_file *importer);
 
 static int add_file(loader *L, ast_file *f)
 {
@@ -123,15 +167,35 @@ static bool seen(loader *L, const char *canon)
     return false;
 }
 
-static int load_one(loader *L, const char *path, const ast_decl *from)
+/* "a.def -> b.def -> a.def": the imports from stack level i to `path`. */
+static char *cycle_text(const loader *L, size_t i, const char *path)
 {
+    strbuf sb = STRBUF_INIT;
+    for (; i < L->depth; i++)
+        strbuf_printf(&sb, "%s -> ", L->shown[i]);
+    strbuf_puts(&sb, path);
+    return strbuf_take(&sb);
+}
+
+/* Load `path`, imported by the declaration `from` of `importer` (both NULL
+ * for the main file).  An import that cannot be read leaves the importer
+ * `damaged`: its declarations are missing, and the checker must not report
+ * every name they would have defined as unknown. */
+static int load_one(loader *L, const char *path, const ast_decl *from, ast_file *importer)
+{
+    if (from && from->name[0] == '\0') {
+        diag_error(L->d, from->name_at, "import needs a file name, e.g. import \"users.def\"");
+        return 1;
+    }
     char *canon = canonical(path);
     if (canon == NULL)
         return L->nomem = true, 1;
     for (size_t i = 0; i < L->depth; i++)
         if (strcmp(L->stack[i], canon) == 0) {
-            diag_error(L->d, from->name_at, "import cycle: '%s' imports itself through '%s'",
-                       path, from->name_at.src->name);
+            char *chain = cycle_text(L, i, path);
+            diag_error(L->d, from->name_at, "import cycle: %s; a file cannot import itself, directly or through others",
+                       chain ? chain : path);
+            free(chain);
             free(canon);
             return 1;
         }
@@ -141,6 +205,7 @@ static int load_one(loader *L, const char *path, const ast_decl *from)
     }
     if (L->depth == LOAD_MAX_IMPORT_DEPTH) {
         diag_error(L->d, from->name_at, "imports nested more than %d deep", LOAD_MAX_IMPORT_DEPTH);
+        importer->damaged = true;
         free(canon);
         return 1;
     }
@@ -160,10 +225,14 @@ static int load_one(loader *L, const char *path, const ast_decl *from)
     size_t len = 0;
     int err = L->read(L->read_ctx, path, &text, &len);
     if (err) {
-        if (from)
-            diag_error(L->d, from->name_at, "cannot read import '%s': %s", path, strerror(err));
-        else
+        if (from) {
+            diag_error(L->d, from->name_at, "cannot read import '%s': %s%s", path, strerror(err),
+                       strcmp(path, from->name) != 0 && from->name[0] != '/'
+                           ? " (an import's path is relative to the file that imports it)" : "");
+            importer->damaged = true;
+        } else {
             diag_error(L->d, (loc){ 0 }, "cannot read '%s': %s", path, strerror(err));
+        }
         return from ? 1 : 2;
     }
     char *name = strdup(path);
@@ -178,6 +247,7 @@ static int load_one(loader *L, const char *path, const ast_decl *from)
         return L->nomem = true, 1;
 
     int rc = 0;
+    L->shown[L->depth] = src->name;
     L->stack[L->depth++] = canon;
     for (const ast_decl *decl = f->decls; decl; decl = decl->next) {
         if (decl->kind != AST_IMPORT)
@@ -188,7 +258,7 @@ static int load_one(loader *L, const char *path, const ast_decl *from)
             rc = 1;
             break;
         }
-        if (load_one(L, ipath, decl) != 0)
+        if (load_one(L, ipath, decl, f) != 0)
             rc = 1;
         free(ipath);
         if (L->nomem)
@@ -204,9 +274,11 @@ int load_schema(arena *a, diag_ctx *d, assocgen_reader read, void *read_ctx,
                 const char *path, load_result *out)
 {
     loader L = { .a = a, .d = d, .read = read ? read : load_read_file, .read_ctx = read_ctx };
-    int rc = load_one(&L, path, NULL);
-    if (L.nomem)
+    int rc = load_one(&L, path, NULL, NULL);
+    if (L.nomem) {
         diag_error(d, (loc){ 0 }, "out of memory");
+        d->nomem = true;
+    }
     for (size_t i = 0; i < L.ndone; i++)
         free(L.done[i]);
     free(L.done);

@@ -34,6 +34,11 @@ typedef struct parse_state {
     bool eof_newline_sent;     /* a last NEWLINE is made up at EOF so files need no final newline */
     bool stop;                 /* a fatal input problem: the scanner reports end of input */
     int brace_line, brace_col; /* the last '{' seen, for "never closed" hints */
+    int paren_line;            /* where the outermost open '(' stands */
+    int unclosed_paren_line;   /* a '{' or '}' just cut off the '(' opened there, or 0 */
+    int braces;                /* { } nesting: only 1 is valid, more is recovered from */
+    int error_line;            /* the line of the last lexical error reported */
+    bool body_damaged;         /* a member of the body being read was dropped by an error */
 
     /* The text of the last token, quoted in syntax errors. */
     char last_text[PARSE_TOKEN_ECHO + 4];

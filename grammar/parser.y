@@ -9,7 +9,16 @@
  *
  * Errors: every syntax error is reported with the offending token quoted and
  * what was expected, then the parser skips to the end of the line (or to the
- * '}' that closes the body) and goes on, so one run reports many.
+ * '}' that closes the body, or past the body of a declaration whose first
+ * line is bad) and goes on, so one run reports many.  The scanner reports
+ * its own errors and returns bison's error token, which starts the same
+ * recovery without a second message.
+ *
+ * What recovery drops is marked in the tree: a declaration that lost a
+ * member is `damaged`, a file that lost a declaration is `damaged`.  The
+ * checker runs on the partial tree and keeps quiet about what a dropped
+ * part could explain (a missing column, model, primary key), so the errors
+ * it adds are real ones, not echoes of the syntax error.
  *
  * Memory: every node is allocated in the caller's arena, so a subtree that
  * error recovery abandons is freed with the arena; no %destructor is needed.
@@ -169,6 +178,7 @@ static ast_decl *new_decl(parse_state *ps, ast_decl_kind kind, loc at, char *nam
 %token <str> DECIMAL "number"
 %token <string> STRING "string"
 %token NEWLINE "end of line"
+%token INNER_CLOSE "'}' of a nested '{'"   /* never accepted: see scanner.l */
 
 %nterm <str> name
 %nterm <expr> expr table_name table_opt
@@ -184,33 +194,43 @@ static ast_decl *new_decl(parse_state *ps, ast_decl_kind kind, loc at, char *nam
 %%
 
 file:
-    decls                       { PS->file->decls = $1.head; }
+    decls
     ;
 
+/* Each declaration is linked into the file as soon as it is complete, so
+ * the ones before a fatal error (end of file inside a body) are kept. */
 decls:
     %empty                      { $$.head = $$.tail = NULL; }
-  | decls decl                  { $$ = $1; APPEND($$, $2); }
+  | decls decl                  { $$ = $1; APPEND($$, $2); PS->file->decls = $$.head; }
   | decls NEWLINE               { $$ = $1; }
-  | decls error NEWLINE         { $$ = $1; }
+  | decls error NEWLINE         { $$ = $1; PS->file->damaged = true; }
+  | decls error body            { $$ = $1; PS->file->damaged = true; }
   ;
 
 decl:
     IMPORT STRING NEWLINE {
-        $$ = new_decl(PS, AST_IMPORT, LOC(@1), $2.text, LOC(@2));
-        if ($$ && $2.has_nul)
+        if ($2.has_nul) {
             diag_error(PS->d, LOC(@2), "an import path cannot hold a NUL byte");
+            PS->file->damaged = true;
+            $$ = NULL;
+        } else {
+            $$ = new_decl(PS, AST_IMPORT, LOC(@1), $2.text, LOC(@2));
+        }
     }
   | MODEL name table_opt opt_newlines body {
         $$ = new_decl(PS, AST_MODEL, LOC(@1), $2, LOC(@2));
         if ($$) {
             $$->table = $3;
             $$->members = $5.head;
+            $$->damaged = PS->body_damaged;
         }
     }
   | TABLE name opt_newlines body {
         $$ = new_decl(PS, AST_TABLE, LOC(@1), $2, LOC(@2));
-        if ($$)
+        if ($$) {
             $$->members = $4.head;
+            $$->damaged = PS->body_damaged;
+        }
     }
   ;
 
@@ -236,16 +256,20 @@ opt_newlines:
 
 /* A body is one member a line; the last may share the line of the '}'. */
 body:
-    '{' members '}'             { $$ = $2; }
-  | '{' members member '}'      { $$ = $2; APPEND($$, $3); }
-  | '{' members error '}'       { $$ = $2; }
+    lbrace members '}'          { $$ = $2; }
+  | lbrace members member '}'   { $$ = $2; APPEND($$, $3); if ($3 == NULL) PS->body_damaged = true; }
+  | lbrace members error '}'    { $$ = $2; PS->body_damaged = true; }
+  ;
+
+lbrace:
+    '{'                         { PS->body_damaged = false; }
   ;
 
 members:
     %empty                      { $$.head = $$.tail = NULL; }
   | members NEWLINE             { $$ = $1; }
-  | members member NEWLINE      { $$ = $1; APPEND($$, $2); }
-  | members error NEWLINE       { $$ = $1; }
+  | members member NEWLINE      { $$ = $1; APPEND($$, $2); if ($2 == NULL) PS->body_damaged = true; }
+  | members error NEWLINE       { $$ = $1; PS->body_damaged = true; }
   ;
 
 member:
@@ -358,21 +382,41 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
 
     strbuf sb = STRBUF_INIT;
     strbuf_puts(&sb, "unexpected ");
-    put_symbol(&sb, tok);
+    /* The end of line made up at the end of a file without a final newline
+     * is, to the reader, the end of the file. */
+    if (tok == YYSYMBOL_NEWLINE && ps->eof_newline_sent)
+        strbuf_puts(&sb, "end of file");
+    else
+        put_symbol(&sb, tok);
     if (token_has_text(tok))
         strbuf_printf(&sb, " '%s'", ps->last_text);
-    bool wants_close = false, wants_decl = false;
-    if (n > 0) {
+    bool wants_close = false, wants_decl = false, wants_ident = false;
+    for (int i = 0; i < n; i++)
+        wants_ident |= expected[i] == YYSYMBOL_IDENT;
+    /* Where a name is expected the three keywords are names too: listing
+     * them would only suggest that they are required. */
+    int shown = 0;
+    for (int i = 0; i < n; i++)
+        if (!(wants_ident && (expected[i] == YYSYMBOL_MODEL || expected[i] == YYSYMBOL_TABLE ||
+                              expected[i] == YYSYMBOL_IMPORT)))
+            expected[shown++] = expected[i];
+    if (shown > 0) {
         strbuf_puts(&sb, "; expected ");
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < shown; i++) {
             if (i > 0)
-                strbuf_puts(&sb, i == n - 1 ? " or " : ", ");
+                strbuf_puts(&sb, i == shown - 1 ? " or " : ", ");
             put_symbol(&sb, expected[i]);
             wants_close |= strcmp(yysymbol_name(expected[i]), "'}'") == 0;
             wants_decl |= expected[i] == YYSYMBOL_MODEL;
         }
     }
-    if (tok == YYSYMBOL_YYEOF && wants_close && ps->brace_line > 0)
+    n = shown;
+    if (tok == YYSYMBOL_YYEOF && ps->depth > 0 && ps->paren_line > 0)
+        strbuf_printf(&sb, " (the '(' at line %d is never closed)", ps->paren_line);
+    else if ((tok == YYSYMBOL_YYEOF || strcmp(yysymbol_name(tok), "'}'") == 0 ||
+              strcmp(yysymbol_name(tok), "'{'") == 0) && ps->unclosed_paren_line > 0)
+        strbuf_printf(&sb, " (the '(' at line %d is never closed)", ps->unclosed_paren_line);
+    else if (tok == YYSYMBOL_YYEOF && wants_close && ps->brace_line > 0)
         strbuf_printf(&sb, " (the '{' at line %d is never closed)", ps->brace_line);
     else if (wants_decl && tok == YYSYMBOL_IDENT)
         strbuf_puts(&sb, " (a file holds model, table and import declarations)");
@@ -420,8 +464,11 @@ ast_file *ast_parse(arena *a, diag_ctx *d, const source *src)
 
     if (setjmp(ps->fatal) == 0) {
         def__scan_buffer(buf, src->len + 2, scanner);
-        if (def_parse(scanner) == 2)
+        int rc = def_parse(scanner);
+        if (rc == 2)
             ps->nomem = true;
+        else if (rc == 1)
+            file->damaged = true;   /* stopped inside a declaration: it is lost */
     }
     bool nomem = ps->nomem;
     def_lex_destroy(scanner);
