@@ -26,7 +26,7 @@ LIBGEN   := $(B)/libassocgen.a
 LIBASSOC := $(B)/libassoc.a
 DEPS_OK  := build/.deps-ok
 
-.PHONY: all demo test check-deps deps unit-tests compile-checks clean golden-refresh
+.PHONY: all demo docs test check-deps deps unit-tests compile-checks clean golden-refresh
 .DEFAULT_GOAL := all
 
 all: demo
@@ -35,7 +35,7 @@ all: demo
 # A fresh Debian 12 machine has gcc and make only.  As root we install what
 # is missing with apt-get; otherwise we name the packages and stop.
 DEB_PACKAGES := flex bison libsqlite3-dev libcmocka-dev sqlite3 python3-sqlalchemy valgrind \
-                clang g++ pkg-config graphviz
+                clang g++ pkg-config graphviz cmake
 $(DEPS_OK): scripts/deps.sh
 	@mkdir -p $(@D)
 	@sh scripts/deps.sh $(DEB_PACKAGES)
@@ -82,8 +82,18 @@ out/models.h out/models.c out/models.sql: schema/models.def $(ASSOCGEN)
 $(B)/demo: demo/demo.c out/models.c out/models.h $(LIBASSOC)
 	$(CC) $(CPPFLAGS) -Iout -Iruntime $(CFLAGS) $(SAN) $(WARN) -o $@ demo/demo.c out/models.c $(LIBASSOC) -lsqlite3
 
-demo: $(B)/demo
+demo: $(B)/demo out/models.svg
 	$(B)/demo
+
+# The seed's ER diagram (docs/models.svg is the copy the README shows;
+# `make docs` refreshes it).
+out/models.svg: schema/models.def $(ASSOCGEN) | $(DEPS_OK)
+	@mkdir -p out
+	$(ASSOCGEN) -o out --emit dot schema/models.def
+	dot -Tsvg -o $@ out/models.dot
+
+docs: out/models.svg
+	cp out/models.svg docs/models.svg
 
 # --- tests --------------------------------------------------------------
 # tests/unit/test_*.c: cmocka programs over the compiler library and libassoc.
@@ -118,16 +128,25 @@ unit-tests: $(TESTS) $(E2E_TESTS) $(ASSOCGEN) $(LIBASSOC)
 compile-checks: $(ASSOCGEN)
 	@B=$(B) sh tests/compile_check.sh $(ASSOCGEN) schema/*.def
 
-# `make test`: the plain build, then everything again under ASan+UBSan.
-# Both runs always happen; the summary's exit status decides.  A build that
-# fails leaves no results file, which the summary counts as a failure.
+# Further suites live in make fragments (build integration, reliability,
+# benchmarks); each adds the targets it names to TEST_SUITES and writes
+# build/<target>.results ("name passed failed" lines).
+TEST_SUITES :=
+include $(wildcard mk/*.mk bench/bench.mk)
+
+# `make test`: the plain build, then everything again under ASan+UBSan, then
+# the suites of the fragments.  Every run happens; the summary's exit status
+# decides.  A run that fails before writing its results file counts as a
+# failure.
 test: $(DEPS_OK)
-	@rm -f build/results.txt build/asan/results.txt build/compile-results.txt
+	@rm -f build/results.txt build/asan/results.txt build/compile-results.txt build/*.results
 	-@$(MAKE) --no-print-directory unit-tests B=build
 	-@$(MAKE) --no-print-directory compile-checks B=build
 	-@$(MAKE) --no-print-directory unit-tests B=build/asan CFLAGS='-O1 -g' \
 	    SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all'
-	@sh tests/summary.sh build/results.txt build/compile-results.txt build/asan/results.txt
+	-@for t in $(TEST_SUITES); do $(MAKE) --no-print-directory $$t B=build; done
+	@sh tests/summary.sh build/results.txt build/compile-results.txt build/asan/results.txt \
+	    $(patsubst %,build/%.results,$(TEST_SUITES))
 
 # Rewrite the golden files from the current emitters, on purpose.
 golden-refresh: $(ASSOCGEN)

@@ -370,9 +370,15 @@ static void emit_helpers(emit_ctx *e, const sch_model *m)
     emit_line(e, "    int rc;");
     emit_line(e, "%s", "");
     emit_line(e, "    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {");
-    emit_line(e, "        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);");
-    emit_line(e, "        if (rc != ASSOC_OK)");
-    emit_line(e, "            goto fail;");
+    /* Grow through a void * of our own: writing a T * through a void **
+     * would break C's aliasing rules.  Only a full list calls out. */
+    emit_line(e, "        if (out->len == cap) {");
+    emit_line(e, "            void *items = out->items;");
+    emit_line(e, "            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);");
+    emit_line(e, "            if (rc != ASSOC_OK)");
+    emit_line(e, "                goto fail;");
+    emit_line(e, "            out->items = items;");
+    emit_line(e, "        }");
     emit_line(e, "        rc = %s__read(db, st, &out->items[out->len]);", s);
     emit_line(e, "        if (rc != ASSOC_OK)");
     emit_line(e, "            goto fail;");

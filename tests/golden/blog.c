@@ -71,9 +71,13 @@ static int user__collect(assoc_db *db, sqlite3_stmt *st, UserList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = user__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -177,9 +181,13 @@ static int profile__collect(assoc_db *db, sqlite3_stmt *st, ProfileList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = profile__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -313,9 +321,13 @@ static int post__collect(assoc_db *db, sqlite3_stmt *st, PostList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = post__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -407,9 +419,13 @@ static int tag__collect(assoc_db *db, sqlite3_stmt *st, TagList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = tag__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -511,9 +527,13 @@ static int comment__collect(assoc_db *db, sqlite3_stmt *st, CommentList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = comment__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;

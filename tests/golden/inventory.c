@@ -51,9 +51,13 @@ static int category__collect(assoc_db *db, sqlite3_stmt *st, CategoryList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = category__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -167,9 +171,13 @@ static int warehouse__collect(assoc_db *db, sqlite3_stmt *st, WarehouseList *out
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = warehouse__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -303,9 +311,13 @@ static int item__collect(assoc_db *db, sqlite3_stmt *st, ItemList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = item__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -411,9 +423,13 @@ static int stock__collect(assoc_db *db, sqlite3_stmt *st, StockList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = stock__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -527,9 +543,13 @@ static int transfer__collect(assoc_db *db, sqlite3_stmt *st, TransferList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = transfer__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;

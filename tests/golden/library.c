@@ -57,9 +57,13 @@ static int author__collect(assoc_db *db, sqlite3_stmt *st, AuthorList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = author__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -167,9 +171,13 @@ static int book__collect(assoc_db *db, sqlite3_stmt *st, BookList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = book__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -269,9 +277,13 @@ static int copy__collect(assoc_db *db, sqlite3_stmt *st, CopyList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = copy__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -379,9 +391,13 @@ static int member__collect(assoc_db *db, sqlite3_stmt *st, MemberList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = member__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -481,9 +497,13 @@ static int library_card__collect(assoc_db *db, sqlite3_stmt *st, LibraryCardList
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = library_card__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -567,9 +587,13 @@ static int loan__collect(assoc_db *db, sqlite3_stmt *st, LoanList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = loan__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;

@@ -51,9 +51,13 @@ static int user__collect(assoc_db *db, sqlite3_stmt *st, UserList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = user__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -145,9 +149,13 @@ static int product__collect(assoc_db *db, sqlite3_stmt *st, ProductList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = product__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
@@ -221,9 +229,13 @@ static int order__collect(assoc_db *db, sqlite3_stmt *st, OrderList *out)
     int rc;
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = assoc_list_reserve(db, (void **)&out->items, &cap, out->len, sizeof *out->items);
-        if (rc != ASSOC_OK)
-            goto fail;
+        if (out->len == cap) {
+            void *items = out->items;
+            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
+            if (rc != ASSOC_OK)
+                goto fail;
+            out->items = items;
+        }
         rc = order__read(db, st, &out->items[out->len]);
         if (rc != ASSOC_OK)
             goto fail;
