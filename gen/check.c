@@ -326,6 +326,12 @@ static chk_table *declare(checker *c, const ast_decl *decl)
             return NULL;
         m->name = decl->name;
         m->snake = snake_case(c, decl->name);
+        if (strcmp(m->snake, "assoc") == 0 || strncmp(m->snake, "assoc_", 6) == 0) {
+            diag_error(c->d, decl->name_at, "model '%s' would generate functions named %s_..., and names starting with assoc_ belong to libassoc (assoc_free, assoc_open...); rename the model",
+                       decl->name, m->snake);
+            lose(c, decl, NULL);
+            return NULL;
+        }
         m->table = t;
         t->model = m;
         t->name = decl->table ? expr_name(decl->table) : m->snake;
@@ -562,6 +568,10 @@ static bool check_fk(checker *c, sch_column *col, const ast_call *mod, fk_ref *r
         if (arg->key == NULL || strcmp(arg->key, "ondelete") != 0) {
             diag_error(c->d, arg->key ? arg->key_at : arg->value->at,
                        "foreign_key takes one option, ondelete = cascade | set_null | restrict | no_action | set_default");
+            return false;
+        }
+        if (col->ondelete != SCH_FK_NONE) {
+            diag_error(c->d, arg->key_at, "ondelete given twice");
             return false;
         }
         if (name == NULL || !parse_action(name, &col->ondelete)) {

@@ -75,6 +75,7 @@ typedef struct loader {
     const char *stack[LOAD_MAX_IMPORT_DEPTH];   /* canonical names being loaded */
     const char *shown[LOAD_MAX_IMPORT_DEPTH];   /* the same, as named (for messages) */
     size_t depth;
+    const char *main;       /* the main file, as named */
     bool nomem;
 } loader;
 
@@ -177,6 +178,21 @@ static char *cycle_text(const loader *L, size_t i, const char *path)
     return strbuf_take(&sb);
 }
 
+/* True when an import that failed would have been found had its path been
+ * taken relative to the main file: the likely slip behind the failure. */
+static bool found_from_main(loader *L, const ast_decl *from)
+{
+    if (from->name[0] == '/' || strcmp(from->name_at.src->name, L->main) == 0)
+        return false;
+    char *alt = join_relative(L->main, from->name);
+    char *text = NULL;
+    size_t len;
+    bool found = alt && L->read(L->read_ctx, alt, &text, &len) == 0;
+    free(text);
+    free(alt);
+    return found;
+}
+
 /* Load `path`, imported by the declaration `from` of `importer` (both NULL
  * for the main file).  An import that cannot be read leaves the importer
  * `damaged`: its declarations are missing, and the checker must not report
@@ -226,9 +242,9 @@ static int load_one(loader *L, const char *path, const ast_decl *from, ast_file 
     int err = L->read(L->read_ctx, path, &text, &len);
     if (err) {
         if (from) {
-            diag_error(L->d, from->name_at, "cannot read import '%s': %s%s", path, strerror(err),
-                       strcmp(path, from->name) != 0 && from->name[0] != '/'
-                           ? " (an import's path is relative to the file that imports it)" : "");
+            diag_error(L->d, from->name_at, "cannot read import '%s': %s%s%s%s", path, strerror(err),
+                       found_from_main(L, from) ? " (an import's path is relative to the file that imports it, not to " : "",
+                       found_from_main(L, from) ? L->main : "", found_from_main(L, from) ? ")" : "");
             importer->damaged = true;
         } else {
             diag_error(L->d, (loc){ 0 }, "cannot read '%s': %s", path, strerror(err));
@@ -273,7 +289,7 @@ static int load_one(loader *L, const char *path, const ast_decl *from, ast_file 
 int load_schema(arena *a, diag_ctx *d, assocgen_reader read, void *read_ctx,
                 const char *path, load_result *out)
 {
-    loader L = { .a = a, .d = d, .read = read ? read : load_read_file, .read_ctx = read_ctx };
+    loader L = { .a = a, .d = d, .read = read ? read : load_read_file, .read_ctx = read_ctx, .main = path };
     int rc = load_one(&L, path, NULL, NULL);
     if (L.nomem) {
         diag_error(d, (loc){ 0 }, "out of memory");

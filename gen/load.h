@@ -12,9 +12,12 @@ typedef struct load_result {
 
 /* Load `path` and its imports into trees allocated in `a`; files is malloc'd
  * (free it).  Returns 0; 1 when an import failed (reported as a diagnostic
- * at the import); 2 when `path` itself cannot be read (reported as a
- * diagnostic without location).  The parser's own errors are diagnostics
- * too: the caller checks diag_failed(). */
+ * at the import; when the file could not be read, the importing file is
+ * marked `damaged`, as the parser marks a file that lost a declaration);
+ * 2 when `path` itself cannot be read (reported as a diagnostic without
+ * location).  The parser's own errors are diagnostics too: the caller
+ * checks diag_failed().  Import paths are relative to the importing file
+ * and tidied ("a/../b.def" is "b.def"), so a file has one name. */
 int load_schema(arena *a, diag_ctx *d, assocgen_reader read, void *read_ctx,
                 const char *path, load_result *out);
 

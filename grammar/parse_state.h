@@ -37,7 +37,7 @@ typedef struct parse_state {
     int paren_line;            /* where the outermost open '(' stands */
     int unclosed_paren_line;   /* a '{' or '}' just cut off the '(' opened there, or 0 */
     int braces;                /* { } nesting: only 1 is valid, more is recovered from */
-    int error_line;            /* the line of the last lexical error reported */
+    int error_line;            /* the line of the last error reported (lexical or syntax) */
     bool body_damaged;         /* a member of the body being read was dropped by an error */
 
     /* The text of the last token, quoted in syntax errors. */

@@ -427,6 +427,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
         ps->nomem = true;
     else
         diag_error(ps->d, parse_loc(ps, l->first_line, l->first_column), "%s", strbuf_str(&sb));
+    /* The line is dropped: a lexical error further on it would add nothing. */
+    ps->error_line = l->first_line;
     strbuf_free(&sb);
     return 0;
 }

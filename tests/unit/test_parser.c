@@ -387,6 +387,17 @@ static void test_lexical_errors(void **state)
         assert_true(has_y);
         done(p);
     }
+    /* A syntax error and then a bad character on the same line: one message. */
+    parsed *q = parse("model A {\n  x integer = ; @\n  y text\n}\n");
+    assert_int_equal(q->d.errors, 1);
+    assert_non_null(find(q, "unexpected '='"));
+    done(q);
+    /* Two lines of garbage: one message each. */
+    q = parse("model A {\n  ;;; @@@\n  ```\n  y text\n}\n");
+    assert_int_equal(q->d.errors, 2);
+    assert_int_equal(q->d.first->at.line, 2);
+    assert_int_equal(q->d.first->next->at.line, 3);
+    done(q);
     /* NUL bytes. */
     static const char nul[] = "model A {\n  x\0 text\n  y text\n}\n";
     parsed *p = parse_n(nul, sizeof nul - 1);
