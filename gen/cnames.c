@@ -2,6 +2,7 @@
 #include "cnames.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const char *c_field_type(const sch_column *col)
 {
@@ -23,6 +24,17 @@ const char *c_param_type(const sch_column *col)
     case SCH_BLOB: return "const assoc_blob *";
     default: return c_field_type(col);
     }
+}
+
+const char *c_key_param(const sch_column *col, char *buf, size_t size)
+{
+    static const char *const taken[] = { "db", "out", "sql", "st", "rc" };
+    for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++)
+        if (strcmp(col->c_name, taken[i]) == 0) {
+            snprintf(buf, size, "%s_key", col->c_name);
+            return buf;
+        }
+    return col->c_name;
 }
 
 bool c_has_flag(const sch_column *col)

@@ -14,6 +14,10 @@ const char *c_field_type(const sch_column *col);
 /* The type of a value parameter for the column: as the field, but
  * "const char *" for strings and "const assoc_blob *" for blobs. */
 const char *c_param_type(const sch_column *col);
+/* The name of a key column's parameter in <m>_get(db, KEY..., out): the
+ * field's name, or name_key where it would clash with the other names of
+ * that function (db, out, and the locals sql, st, rc). */
+const char *c_key_param(const sch_column *col, char *buf, size_t size);
 /* Whether the field has a has_ presence flag. */
 bool c_has_flag(const sch_column *col);
 /* "USER" for snake "user" (into buf). */

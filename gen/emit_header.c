@@ -87,10 +87,11 @@ static void emit_struct(emit_ctx *e, const sch_model *m)
 
 static void key_params(emit_ctx *e, const sch_table *t)
 {
+    char buf[160];
     for (size_t k = 0; k < t->npk; k++)
         emit_text(e, ", %s%s%s", c_param_type(t->pk[k]),
                   c_param_type(t->pk[k])[strlen(c_param_type(t->pk[k])) - 1] == '*' ? "" : " ",
-                  t->pk[k]->c_name);
+                  c_key_param(t->pk[k], buf, sizeof buf));
 }
 
 static void emit_prototypes(emit_ctx *e, const sch_model *m)

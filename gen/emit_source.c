@@ -90,6 +90,8 @@ static void emit_sql_const(src_ctx *x, const char *name)
     if (n > ISO_STRING_LIMIT)
         x->long_strings = true;
     emit_line(e, "    static const char %s[] =", name);
+    if (n == 0)
+        emit_line(e, "        \"\";");    /* a schema with no tables */
     size_t i = 0;
     while (i < n) {
         size_t take = n - i;
@@ -152,9 +154,6 @@ static void emit_bind_field(emit_ctx *e, int idx, const char *obj, const sch_col
     case SCH_INTEGER:
         if (flag)
             emit_line(e, "    rc = assoc_status(db, %shas_%s ? sqlite3_bind_int64(st, %d, %s%s) : sqlite3_bind_null(st, %d));",
-                      obj, f, idx, obj, f, idx);
-        else if (col->is_rowid)
-            emit_line(e, "    rc = assoc_status(db, %s%s != 0 ? sqlite3_bind_int64(st, %d, %s%s) : sqlite3_bind_null(st, %d));",
                       obj, f, idx, obj, f, idx);
         else
             emit_line(e, "    rc = assoc_status(db, sqlite3_bind_int64(st, %d, %s%s));", idx, obj, f);
@@ -653,8 +652,19 @@ static void emit_insert(src_ctx *x, const sch_model *m)
         emit_line(e, "    }");
     }
     emit_acquire(e, "sql");
-    for (size_t i = 0; i < t->ncolumns; i++)
-        emit_bind_field(e, (int)i + 1, v, t->columns[i]);
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const sch_column *col = t->columns[i];
+        /* Only an insert reads a row id of 0 as "assign one" (NULL). */
+        if (col->is_rowid)
+            emit_line(e, "    rc = assoc_status(db, %s%s != 0 ? sqlite3_bind_int64(st, %d, %s%s) : sqlite3_bind_null(st, %d));",
+                      v, col->c_name, (int)i + 1, v, col->c_name, (int)i + 1);
+        else
+            emit_bind_field(e, (int)i + 1, v, col);
+        if (col->is_rowid) {
+            emit_line(e, "    if (rc != ASSOC_OK)");
+            emit_line(e, "        goto done;");
+        }
+    }
     emit_line(e, "    rc = sqlite3_step(st);");
     if (returning) {
         emit_line(e, "    if (rc == SQLITE_ROW) {");
@@ -720,8 +730,10 @@ static void emit_insert(src_ctx *x, const sch_model *m)
 
 static void emit_key_params(emit_ctx *e, const sch_table *t)
 {
+    char buf[160];
     for (size_t k = 0; k < t->npk; k++)
-        emit_text(e, ", %s%s%s", c_param_type(t->pk[k]), ptr_sp(c_param_type(t->pk[k])), t->pk[k]->c_name);
+        emit_text(e, ", %s%s%s", c_param_type(t->pk[k]), ptr_sp(c_param_type(t->pk[k])),
+                  c_key_param(t->pk[k], buf, sizeof buf));
 }
 
 static void emit_get(src_ctx *x, const sch_model *m)
@@ -744,8 +756,9 @@ static void emit_get(src_ctx *x, const sch_model *m)
     emit_misuse(e, "db == NULL || out == NULL", s, "get");
     emit_line(e, "    memset(out, 0, sizeof *out);");
     emit_acquire(e, "sql");
+    char buf[160];
     for (size_t k = 0; k < t->npk; k++)
-        emit_bind_param(e, (int)k + 1, t->pk[k]->c_name, t->pk[k]);
+        emit_bind_param(e, (int)k + 1, c_key_param(t->pk[k], buf, sizeof buf), t->pk[k]);
     emit_line(e, "    rc = %s__fetch(db, st, out);", s);
     emit_fn_end(e);
 }

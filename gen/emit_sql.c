@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "symtab.h"
 
 /* SQLite's keywords (sqlite.org/lang_keywords.html): a name that is one is
  * quoted.  Sorted, for bsearch. */
@@ -244,18 +245,41 @@ static bool leads_an_index(const sch_column *col)
     if (col->unique || (t->npk > 0 && t->pk[0] == col))
         return true;
     for (size_t k = 0; k < t->nconstraints; k++)
-        if (t->constraints[k].unique && t->constraints[k].columns[0] == col)
-            return true;
+        if (t->constraints[k].columns[0] == col)
+            return true;       /* unique(col, ...) or index(col, ...) serves col too */
     return false;
 }
 
-static void ddl_index(strbuf *sb, const sch_table *t, sch_column *const *cols, size_t n)
+/* Index names are SQLAlchemy's (ix_<table>_<columns>), which two tables
+ * can share (table a_b column c, table a column b_c): a name already taken
+ * in the schema gets _2, _3, ... so that no CREATE INDEX IF NOT EXISTS is
+ * silently skipped. */
+typedef struct index_names {
+    symtab taken;
+    arena mem;              /* the keys of taken */
+} index_names;
+
+static void ddl_index(strbuf *sb, index_names *names, const sch_table *t, sch_column *const *cols, size_t n)
 {
-    strbuf_puts(sb, "CREATE INDEX IF NOT EXISTS ");
-    strbuf_printf(sb, "ix_%s", t->name);
+    strbuf name = STRBUF_INIT;
+    strbuf_printf(&name, "ix_%s", t->name);
     for (size_t j = 0; j < n; j++)
-        strbuf_printf(sb, "_%s", cols[j]->name);
-    strbuf_puts(sb, " ON ");
+        strbuf_printf(&name, "_%s", cols[j]->name);
+    size_t base = name.len;
+    bool nomem = name.failed;
+    for (int k = 2; !nomem && symtab_get(&names->taken, strbuf_str(&name)); k++) {
+        name.len = base;
+        strbuf_printf(&name, "_%d", k);
+        nomem = name.failed;
+    }
+    char *key = nomem ? NULL : arena_strdup(&names->mem, strbuf_str(&name));
+    if (key == NULL || (symtab_put(&names->taken, key, key, &nomem), nomem)) {
+        strbuf_free(&name);
+        sb->failed = true;
+        return;
+    }
+    strbuf_free(&name);
+    strbuf_printf(sb, "CREATE INDEX IF NOT EXISTS %s ON ", key);
     sql_ident(sb, t->name);
     strbuf_puts(sb, " (");
     for (size_t j = 0; j < n; j++) {
@@ -268,6 +292,7 @@ static void ddl_index(strbuf *sb, const sch_table *t, sch_column *const *cols, s
 
 void sql_ddl(strbuf *sb, const sch_schema *s)
 {
+    index_names names = { { NULL, 0, 0 }, { NULL } };
     for (size_t i = 0; i < s->ntables; i++) {
         const sch_table *t = s->tables[i];
         if (i)
@@ -276,12 +301,14 @@ void sql_ddl(strbuf *sb, const sch_schema *s)
         for (size_t k = 0; k < t->ncolumns; k++) {
             const sch_column *col = t->columns[k];
             if ((col->index_flag || col->fk_indexed) && !leads_an_index(col))
-                ddl_index(sb, t, &t->columns[k], 1);
+                ddl_index(sb, &names, t, &t->columns[k], 1);
         }
         for (size_t k = 0; k < t->nconstraints; k++)
             if (!t->constraints[k].unique)
-                ddl_index(sb, t, t->constraints[k].columns, t->constraints[k].ncolumns);
+                ddl_index(sb, &names, t, t->constraints[k].columns, t->constraints[k].ncolumns);
     }
+    symtab_free(&names.taken);
+    arena_free(&names.mem);
 }
 
 bool emit_sql(emit_ctx *e)

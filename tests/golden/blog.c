@@ -640,7 +640,6 @@ int blog_create_all(assoc_db *db)
         "    since DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP),\n"
         "    PRIMARY KEY (follower_id, followed_id)\n"
         ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_follows_followed_id ON follows (followed_id);\n"
         "CREATE INDEX IF NOT EXISTS ix_follows_followed_id_since ON follows (followed_id, "
         "since);\n"
         "\n"
@@ -764,7 +763,7 @@ int user_update(assoc_db *db, const User *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, r->handle);
@@ -816,7 +815,7 @@ int user_delete(assoc_db *db, const User *r)
     rc = assoc_stmt_acquire(db, sql_following, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -832,7 +831,7 @@ int user_delete(assoc_db *db, const User *r)
     rc = assoc_stmt_acquire(db, sql_followers, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -848,7 +847,7 @@ int user_delete(assoc_db *db, const User *r)
     rc = assoc_stmt_acquire(db, sql_profile, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -864,7 +863,7 @@ int user_delete(assoc_db *db, const User *r)
     rc = assoc_stmt_acquire(db, sql_posts, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -880,7 +879,7 @@ int user_delete(assoc_db *db, const User *r)
     rc = assoc_stmt_acquire(db, sql_edited, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -896,7 +895,7 @@ int user_delete(assoc_db *db, const User *r)
     rc = assoc_stmt_acquire(db, sql_comments, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -911,7 +910,7 @@ int user_delete(assoc_db *db, const User *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1095,7 +1094,7 @@ int user_following(assoc_db *db, const User *r, UserList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = user__collect(db, st, out);
@@ -1120,7 +1119,7 @@ int user_following_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = user__stream(db, st, fn, ctx);
@@ -1145,10 +1144,10 @@ int user_following_add(assoc_db *db, const User *r, const User *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1171,10 +1170,10 @@ int user_following_remove(assoc_db *db, const User *r, const User *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1207,7 +1206,7 @@ int user_followers(assoc_db *db, const User *r, UserList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = user__collect(db, st, out);
@@ -1232,7 +1231,7 @@ int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = user__stream(db, st, fn, ctx);
@@ -1257,10 +1256,10 @@ int user_followers_add(assoc_db *db, const User *r, const User *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1283,10 +1282,10 @@ int user_followers_remove(assoc_db *db, const User *r, const User *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1318,7 +1317,7 @@ int user_profile(assoc_db *db, const User *r, Profile *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = profile__fetch(db, st, out);
@@ -1346,7 +1345,7 @@ int user_posts(assoc_db *db, const User *r, PostList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = post__collect(db, st, out);
@@ -1372,7 +1371,7 @@ int user_posts_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = post__stream(db, st, fn, ctx);
@@ -1417,10 +1416,10 @@ int user_posts_remove(assoc_db *db, const User *r, const Post *child)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, child->id != 0 ? sqlite3_bind_int64(st, 1, child->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 2, r->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1453,7 +1452,7 @@ int user_edited(assoc_db *db, const User *r, PostList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = post__collect(db, st, out);
@@ -1478,7 +1477,7 @@ int user_edited_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = post__stream(db, st, fn, ctx);
@@ -1526,10 +1525,10 @@ int user_edited_remove(assoc_db *db, const User *r, const Post *child)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, child->id != 0 ? sqlite3_bind_int64(st, 1, child->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 2, r->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1562,7 +1561,7 @@ int user_comments(assoc_db *db, const User *r, CommentList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = comment__collect(db, st, out);
@@ -1587,7 +1586,7 @@ int user_comments_each(assoc_db *db, const User *r, int (*fn)(const Comment *, v
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = comment__stream(db, st, fn, ctx);
@@ -1635,10 +1634,10 @@ int user_comments_remove(assoc_db *db, const User *r, const Comment *child)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, child->id != 0 ? sqlite3_bind_int64(st, 1, child->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 2, r->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1742,7 +1741,7 @@ int profile_update(assoc_db *db, const Profile *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->user_id != 0 ? sqlite3_bind_int64(st, 1, r->user_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_blob(db, st, 2, &r->avatar);
@@ -1784,7 +1783,7 @@ int profile_delete(assoc_db *db, const Profile *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->user_id != 0 ? sqlite3_bind_int64(st, 1, r->user_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1920,7 +1919,7 @@ int profile_user(assoc_db *db, const Profile *r, User *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->user_id != 0 ? sqlite3_bind_int64(st, 1, r->user_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = user__fetch(db, st, out);
@@ -2085,7 +2084,7 @@ int post_update(assoc_db *db, const Post *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->author_id));
@@ -2152,7 +2151,7 @@ int post_delete(assoc_db *db, const Post *r)
     rc = assoc_stmt_acquire(db, sql_tags, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2168,7 +2167,7 @@ int post_delete(assoc_db *db, const Post *r)
     rc = assoc_stmt_acquire(db, sql_comments, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2183,7 +2182,7 @@ int post_delete(assoc_db *db, const Post *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2397,7 +2396,7 @@ int post_tags(assoc_db *db, const Post *r, TagList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = tag__collect(db, st, out);
@@ -2422,7 +2421,7 @@ int post_tags_each(assoc_db *db, const Post *r, int (*fn)(const Tag *, void *), 
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = tag__stream(db, st, fn, ctx);
@@ -2447,10 +2446,10 @@ int post_tags_add(assoc_db *db, const Post *r, const Tag *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_time(db, st, 3, assoc_now(), true);
@@ -2476,10 +2475,10 @@ int post_tags_remove(assoc_db *db, const Post *r, const Tag *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2512,7 +2511,7 @@ int post_comments(assoc_db *db, const Post *r, CommentList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = comment__collect(db, st, out);
@@ -2537,7 +2536,7 @@ int post_comments_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, v
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = comment__stream(db, st, fn, ctx);
@@ -2582,10 +2581,10 @@ int post_comments_remove(assoc_db *db, const Post *r, const Comment *child)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, child->id != 0 ? sqlite3_bind_int64(st, 1, child->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 2, r->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2690,7 +2689,7 @@ int tag_update(assoc_db *db, const Tag *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, r->name);
@@ -2730,7 +2729,7 @@ int tag_delete(assoc_db *db, const Tag *r)
     rc = assoc_stmt_acquire(db, sql_posts, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2745,7 +2744,7 @@ int tag_delete(assoc_db *db, const Tag *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2902,7 +2901,7 @@ int tag_posts(assoc_db *db, const Tag *r, PostList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = post__collect(db, st, out);
@@ -2928,7 +2927,7 @@ int tag_posts_each(assoc_db *db, const Tag *r, int (*fn)(const Post *, void *), 
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = post__stream(db, st, fn, ctx);
@@ -2953,10 +2952,10 @@ int tag_posts_add(assoc_db *db, const Tag *r, const Post *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_time(db, st, 3, assoc_now(), true);
@@ -2982,10 +2981,10 @@ int tag_posts_remove(assoc_db *db, const Tag *r, const Post *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -3096,7 +3095,7 @@ int comment_update(assoc_db *db, const Comment *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->post_id));
@@ -3141,7 +3140,7 @@ int comment_delete(assoc_db *db, const Comment *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));

@@ -60,7 +60,6 @@ CREATE TABLE IF NOT EXISTS follows (
     since DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP),
     PRIMARY KEY (follower_id, followed_id)
 );
-CREATE INDEX IF NOT EXISTS ix_follows_followed_id ON follows (followed_id);
 CREATE INDEX IF NOT EXISTS ix_follows_followed_id_since ON follows (followed_id, since);
 
 CREATE TABLE IF NOT EXISTS post_tags (

@@ -655,7 +655,6 @@ int inventory_create_all(assoc_db *db)
         "    urgent BOOLEAN NOT NULL DEFAULT (0) CHECK (urgent IN (0, 1))\n"
         ");\n"
         "CREATE INDEX IF NOT EXISTS ix_transfers_item_sku ON transfers (item_sku);\n"
-        "CREATE INDEX IF NOT EXISTS ix_transfers_from_id ON transfers (from_id);\n"
         "CREATE INDEX IF NOT EXISTS ix_transfers_to_id ON transfers (to_id);\n"
         "CREATE INDEX IF NOT EXISTS ix_transfers_from_id_to_id ON transfers (from_id, to_id);\n";
     int rc;
@@ -742,7 +741,7 @@ int category_update(assoc_db *db, const Category *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, r->name);
@@ -782,7 +781,7 @@ int category_delete(assoc_db *db, const Category *r)
     rc = assoc_stmt_acquire(db, sql_items, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -797,7 +796,7 @@ int category_delete(assoc_db *db, const Category *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -981,7 +980,7 @@ int category_items(assoc_db *db, const Category *r, ItemList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = item__collect(db, st, out);
@@ -1006,7 +1005,7 @@ int category_items_each(assoc_db *db, const Category *r, int (*fn)(const Item *,
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = item__stream(db, st, fn, ctx);
@@ -1056,7 +1055,7 @@ int category_items_remove(assoc_db *db, const Category *r, const Item *child)
     rc = assoc_bind_text(db, st, 1, child->sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 2, r->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1178,7 +1177,7 @@ int warehouse_update(assoc_db *db, const Warehouse *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, r->code);
@@ -1233,7 +1232,7 @@ int warehouse_delete(assoc_db *db, const Warehouse *r)
     rc = assoc_stmt_acquire(db, sql_stock, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1249,7 +1248,7 @@ int warehouse_delete(assoc_db *db, const Warehouse *r)
     rc = assoc_stmt_acquire(db, sql_outgoing, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1265,7 +1264,7 @@ int warehouse_delete(assoc_db *db, const Warehouse *r)
     rc = assoc_stmt_acquire(db, sql_incoming, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1280,7 +1279,7 @@ int warehouse_delete(assoc_db *db, const Warehouse *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1444,7 +1443,7 @@ int warehouse_stock(assoc_db *db, const Warehouse *r, StockList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = stock__collect(db, st, out);
@@ -1469,7 +1468,7 @@ int warehouse_stock_each(assoc_db *db, const Warehouse *r, int (*fn)(const Stock
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = stock__stream(db, st, fn, ctx);
@@ -1520,7 +1519,7 @@ int warehouse_stock_remove(assoc_db *db, const Warehouse *r, const Stock *child)
     rc = assoc_bind_text(db, st, 2, child->item_sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 3, r->id) : sqlite3_bind_null(st, 3));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 3, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1554,7 +1553,7 @@ int warehouse_items(assoc_db *db, const Warehouse *r, ItemList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = item__collect(db, st, out);
@@ -1580,7 +1579,7 @@ int warehouse_items_each(assoc_db *db, const Warehouse *r, int (*fn)(const Item 
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = item__stream(db, st, fn, ctx);
@@ -1608,7 +1607,7 @@ int warehouse_outgoing(assoc_db *db, const Warehouse *r, TransferList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = transfer__collect(db, st, out);
@@ -1634,7 +1633,7 @@ int warehouse_outgoing_each(assoc_db *db, const Warehouse *r, int (*fn)(const Tr
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = transfer__stream(db, st, fn, ctx);
@@ -1679,10 +1678,10 @@ int warehouse_outgoing_remove(assoc_db *db, const Warehouse *r, const Transfer *
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, child->id != 0 ? sqlite3_bind_int64(st, 1, child->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 2, r->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1716,7 +1715,7 @@ int warehouse_incoming(assoc_db *db, const Warehouse *r, TransferList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = transfer__collect(db, st, out);
@@ -1742,7 +1741,7 @@ int warehouse_incoming_each(assoc_db *db, const Warehouse *r, int (*fn)(const Tr
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = transfer__stream(db, st, fn, ctx);
@@ -1787,10 +1786,10 @@ int warehouse_incoming_remove(assoc_db *db, const Warehouse *r, const Transfer *
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, child->id != 0 ? sqlite3_bind_int64(st, 1, child->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 2, r->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2428,7 +2427,7 @@ int item_transfers_remove(assoc_db *db, const Item *r, const Transfer *child)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, child->id != 0 ? sqlite3_bind_int64(st, 1, child->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, r->sku);
@@ -2863,7 +2862,7 @@ int transfer_update(assoc_db *db, const Transfer *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, r->item_sku);
@@ -2917,7 +2916,7 @@ int transfer_delete(assoc_db *db, const Transfer *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));

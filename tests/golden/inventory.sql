@@ -58,6 +58,5 @@ CREATE TABLE IF NOT EXISTS transfers (
     urgent BOOLEAN NOT NULL DEFAULT (0) CHECK (urgent IN (0, 1))
 );
 CREATE INDEX IF NOT EXISTS ix_transfers_item_sku ON transfers (item_sku);
-CREATE INDEX IF NOT EXISTS ix_transfers_from_id ON transfers (from_id);
 CREATE INDEX IF NOT EXISTS ix_transfers_to_id ON transfers (to_id);
 CREATE INDEX IF NOT EXISTS ix_transfers_from_id_to_id ON transfers (from_id, to_id);

@@ -696,7 +696,6 @@ int library_create_all(assoc_db *db)
         "    renewals INTEGER NOT NULL,\n"
         "    UNIQUE (book_id, member_id, out)\n"
         ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_loans_member_id ON loans (member_id);\n"
         "CREATE INDEX IF NOT EXISTS ix_loans_member_id_returned ON loans (member_id, returned);\n"
         "\n"
         "CREATE TABLE IF NOT EXISTS book_authors (\n"
@@ -793,7 +792,7 @@ int author_update(assoc_db *db, const Author *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, r->name);
@@ -836,7 +835,7 @@ int author_delete(assoc_db *db, const Author *r)
     rc = assoc_stmt_acquire(db, sql_books, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -851,7 +850,7 @@ int author_delete(assoc_db *db, const Author *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1012,7 +1011,7 @@ int author_books(assoc_db *db, const Author *r, BookList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = book__collect(db, st, out);
@@ -1037,7 +1036,7 @@ int author_books_each(assoc_db *db, const Author *r, int (*fn)(const Book *, voi
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = book__stream(db, st, fn, ctx);
@@ -1062,10 +1061,10 @@ int author_books_add(assoc_db *db, const Author *r, const Book *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_bind_int64(st, 3, 1));
@@ -1091,10 +1090,10 @@ int author_books_remove(assoc_db *db, const Author *r, const Book *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1211,7 +1210,7 @@ int book_update(assoc_db *db, const Book *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, r->isbn);
@@ -1260,7 +1259,7 @@ int book_delete(assoc_db *db, const Book *r)
     rc = assoc_stmt_acquire(db, sql_authors, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1276,7 +1275,7 @@ int book_delete(assoc_db *db, const Book *r)
     rc = assoc_stmt_acquire(db, sql_copies, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1292,7 +1291,7 @@ int book_delete(assoc_db *db, const Book *r)
     rc = assoc_stmt_acquire(db, sql_loans, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1307,7 +1306,7 @@ int book_delete(assoc_db *db, const Book *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1492,7 +1491,7 @@ int book_authors(assoc_db *db, const Book *r, AuthorList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = author__collect(db, st, out);
@@ -1517,7 +1516,7 @@ int book_authors_each(assoc_db *db, const Book *r, int (*fn)(const Author *, voi
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = author__stream(db, st, fn, ctx);
@@ -1542,10 +1541,10 @@ int book_authors_add(assoc_db *db, const Book *r, const Author *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_bind_int64(st, 3, 1));
@@ -1571,10 +1570,10 @@ int book_authors_remove(assoc_db *db, const Book *r, const Author *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1606,7 +1605,7 @@ int book_copies(assoc_db *db, const Book *r, CopyList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = copy__collect(db, st, out);
@@ -1630,7 +1629,7 @@ int book_copies_each(assoc_db *db, const Book *r, int (*fn)(const Copy *, void *
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = copy__stream(db, st, fn, ctx);
@@ -1679,7 +1678,7 @@ int book_copies_remove(assoc_db *db, const Book *r, const Copy *child)
     rc = assoc_status(db, sqlite3_bind_int64(st, 2, child->copy_no));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 3, r->id) : sqlite3_bind_null(st, 3));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 3, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1712,7 +1711,7 @@ int book_loans(assoc_db *db, const Book *r, LoanList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = loan__collect(db, st, out);
@@ -1737,7 +1736,7 @@ int book_loans_each(assoc_db *db, const Book *r, int (*fn)(const Loan *, void *)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = loan__stream(db, st, fn, ctx);
@@ -1782,10 +1781,10 @@ int book_loans_remove(assoc_db *db, const Book *r, const Loan *child)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, child->id != 0 ? sqlite3_bind_int64(st, 1, child->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 2, r->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2204,7 +2203,7 @@ int member_update(assoc_db *db, const Member *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, r->card_no);
@@ -2253,7 +2252,7 @@ int member_delete(assoc_db *db, const Member *r)
     rc = assoc_stmt_acquire(db, sql_card, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2269,7 +2268,7 @@ int member_delete(assoc_db *db, const Member *r)
     rc = assoc_stmt_acquire(db, sql_loans, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2284,7 +2283,7 @@ int member_delete(assoc_db *db, const Member *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2467,7 +2466,7 @@ int member_card(assoc_db *db, const Member *r, LibraryCard *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = library_card__fetch(db, st, out);
@@ -2494,7 +2493,7 @@ int member_loans(assoc_db *db, const Member *r, LoanList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = loan__collect(db, st, out);
@@ -2519,7 +2518,7 @@ int member_loans_each(assoc_db *db, const Member *r, int (*fn)(const Loan *, voi
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = loan__stream(db, st, fn, ctx);
@@ -2567,10 +2566,10 @@ int member_loans_remove(assoc_db *db, const Member *r, const Loan *child)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, child->id != 0 ? sqlite3_bind_int64(st, 1, child->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 2, r->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2603,7 +2602,7 @@ int member_borrowed(assoc_db *db, const Member *r, BookList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = book__collect(db, st, out);
@@ -2628,7 +2627,7 @@ int member_borrowed_each(assoc_db *db, const Member *r, int (*fn)(const Book *, 
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = book__stream(db, st, fn, ctx);
@@ -2726,7 +2725,7 @@ int library_card_update(assoc_db *db, const LibraryCard *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->member_id));
@@ -2768,7 +2767,7 @@ int library_card_delete(assoc_db *db, const LibraryCard *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -3040,7 +3039,7 @@ int loan_update(assoc_db *db, const Loan *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->book_id));
@@ -3091,7 +3090,7 @@ int loan_delete(assoc_db *db, const Loan *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));

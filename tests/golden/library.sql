@@ -57,7 +57,6 @@ CREATE TABLE IF NOT EXISTS loans (
     renewals INTEGER NOT NULL,
     UNIQUE (book_id, member_id, out)
 );
-CREATE INDEX IF NOT EXISTS ix_loans_member_id ON loans (member_id);
 CREATE INDEX IF NOT EXISTS ix_loans_member_id_returned ON loans (member_id, returned);
 
 CREATE TABLE IF NOT EXISTS book_authors (

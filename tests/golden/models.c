@@ -393,7 +393,7 @@ int user_update(assoc_db *db, const User *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, r->email);
@@ -433,7 +433,7 @@ int user_delete(assoc_db *db, const User *r)
     rc = assoc_stmt_acquire(db, sql_orders, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -448,7 +448,7 @@ int user_delete(assoc_db *db, const User *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -581,7 +581,7 @@ int user_products(assoc_db *db, const User *r, ProductList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = product__collect(db, st, out);
@@ -606,7 +606,7 @@ int user_products_each(assoc_db *db, const User *r, int (*fn)(const Product *, v
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = product__stream(db, st, fn, ctx);
@@ -631,10 +631,10 @@ int user_products_add(assoc_db *db, const User *r, const Product *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_time(db, st, 3, assoc_now(), true);
@@ -660,10 +660,10 @@ int user_products_remove(assoc_db *db, const User *r, const Product *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -695,7 +695,7 @@ int user_orders(assoc_db *db, const User *r, OrderList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = order__collect(db, st, out);
@@ -719,7 +719,7 @@ int user_orders_each(assoc_db *db, const User *r, int (*fn)(const Order *, void 
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = order__stream(db, st, fn, ctx);
@@ -767,10 +767,10 @@ int user_orders_remove(assoc_db *db, const User *r, const Order *child)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, child->id != 0 ? sqlite3_bind_int64(st, 1, child->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 2, r->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -866,7 +866,7 @@ int product_update(assoc_db *db, const Product *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, r->title);
@@ -906,7 +906,7 @@ int product_delete(assoc_db *db, const Product *r)
     rc = assoc_stmt_acquire(db, sql_orders, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -921,7 +921,7 @@ int product_delete(assoc_db *db, const Product *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1056,7 +1056,7 @@ int product_users(assoc_db *db, const Product *r, UserList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = user__collect(db, st, out);
@@ -1080,7 +1080,7 @@ int product_users_each(assoc_db *db, const Product *r, int (*fn)(const User *, v
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = user__stream(db, st, fn, ctx);
@@ -1105,10 +1105,10 @@ int product_users_add(assoc_db *db, const Product *r, const User *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_time(db, st, 3, assoc_now(), true);
@@ -1134,10 +1134,10 @@ int product_users_remove(assoc_db *db, const Product *r, const User *t)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, t->id != 0 ? sqlite3_bind_int64(st, 2, t->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1169,7 +1169,7 @@ int product_orders(assoc_db *db, const Product *r, OrderList *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = order__collect(db, st, out);
@@ -1193,7 +1193,7 @@ int product_orders_each(assoc_db *db, const Product *r, int (*fn)(const Order *,
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = order__stream(db, st, fn, ctx);
@@ -1241,10 +1241,10 @@ int product_orders_remove(assoc_db *db, const Product *r, const Order *child)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, child->id != 0 ? sqlite3_bind_int64(st, 1, child->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 2, r->id) : sqlite3_bind_null(st, 2));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1343,7 +1343,7 @@ int order_update(assoc_db *db, const Order *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, r->has_user_id ? sqlite3_bind_int64(st, 2, r->user_id) : sqlite3_bind_null(st, 2));
@@ -1382,7 +1382,7 @@ int order_delete(assoc_db *db, const Order *r)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
