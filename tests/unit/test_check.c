@@ -524,6 +524,33 @@ static void test_import_paths(void **state)
     assocgen_destroy(g);
 }
 
+/* A warning is reported in the error's form and the load succeeds; under
+ * -Werror the same warning fails it. */
+static void test_warnings_and_werror(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "model P {\n    id integer primary_key\n}\n"
+        "model K {\n    id integer primary_key\n    p_id integer foreign_key(p.id)\n"
+        "    name text\n    p relationship(P, order_by = name)\n}\n";
+    for (int werror = 0; werror <= 1; werror++) {
+        memfile files[] = { { "t.def", text }, { NULL, NULL } };
+        assocgen *g = assocgen_create();
+        assocgen_set_reader(g, memfs_read, files);
+        assocgen_set_werror(g, werror);
+        int rc = assocgen_load(g, "t.def");
+        const diagnostic *d = memfs_find(g, "has no effect");
+        assert_non_null(d);
+        assert_int_equal(d->severity, DIAG_WARNING);
+        assert_int_equal(d->at.line, 8);
+        assert_non_null(strstr(d->rendered, "t.def:8:"));
+        assert_non_null(strstr(d->rendered, ": warning: "));
+        assert_int_equal(rc, werror ? 1 : 0);
+        assert_true(werror ? assocgen_schema(g) == NULL : assocgen_schema(g) != NULL);
+        assocgen_destroy(g);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -542,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_model_names_taken_in_c),
         cmocka_unit_test(test_diagnostics_in_reading_order),
         cmocka_unit_test(test_import_paths),
+        cmocka_unit_test(test_warnings_and_werror),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
