@@ -735,8 +735,9 @@ void assoc_stmt_release(assoc_db *db, sqlite3_stmt *stmt)
 #define US_PER_SEC INT64_C(1000000)
 #define SEC_PER_DAY INT64_C(86400)
 
-/* 0000-01-01 00:00:00 and 9999-12-31 23:59:59, in seconds. */
-#define SEC_MIN INT64_C(-62167219200)
+/* 0001-01-01 00:00:00 and 9999-12-31 23:59:59, in seconds: the range of
+ * Python's datetime, so SQLAlchemy reads back whatever we write. */
+#define SEC_MIN INT64_C(-62135596800)
 #define SEC_MAX INT64_C(253402300799)
 #define TIME_MIN (SEC_MIN * US_PER_SEC)
 #define TIME_MAX (SEC_MAX * US_PER_SEC + 999999)
@@ -870,7 +871,7 @@ int assoc_time_parse(const char *text, size_t len, assoc_time *out)
         for (; n < 6; n++)
             frac *= 10; /* ".5" is half a second */
     }
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59)
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59)
         return ASSOC_ERROR;
     *out = ((days_from_civil(y, mo, d) * SEC_PER_DAY) + h * 3600 + mi * 60 + s) * US_PER_SEC + frac;
     return ASSOC_OK;
@@ -926,7 +927,7 @@ int assoc_bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool 
     if (!has)
         return assoc_status(db, sqlite3_bind_null(st, idx));
     if (assoc_time_format(t, text) != ASSOC_OK)
-        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time: %lld us is outside years 0000-9999", (long long)t);
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time: %lld us is outside years 0001-9999", (long long)t);
     return assoc_status(db, sqlite3_bind_text(st, idx, text, ASSOC_TIME_TEXT_SIZE - 1, SQLITE_TRANSIENT));
 }
 
@@ -1072,7 +1073,7 @@ int assoc_column_blob_ref(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *o
 
 /* Text is what SQLAlchemy writes; an integer or real is seconds since the
  * epoch (what strftime('%s') and unixepoch() give).  A value outside years
- * 0000-9999 is refused, so that whatever is read can be written back. */
+ * 0001-9999 is refused, so that whatever is read can be written back. */
 int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, bool *has)
 {
     const char *text = NULL;
@@ -1095,7 +1096,7 @@ int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, 
     case SQLITE_INTEGER: {
         sqlite3_int64 secs = sqlite3_column_int64(st, col);
         if (secs < SEC_MIN || secs > SEC_MAX)
-            return assoc_fail(db, ASSOC_ERROR, "column %d: %lld seconds is outside years 0000-9999", col,
+            return assoc_fail(db, ASSOC_ERROR, "column %d: %lld seconds is outside years 0001-9999", col,
                               (long long)secs);
         *out = secs * US_PER_SEC;
         break;
@@ -1105,7 +1106,7 @@ int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, 
         double us;
         /* Written so that NaN fails too. */
         if (!(secs >= (double)SEC_MIN && secs < (double)SEC_MAX + 1.0))
-            return assoc_fail(db, ASSOC_ERROR, "column %d: %g seconds is outside years 0000-9999", col, secs);
+            return assoc_fail(db, ASSOC_ERROR, "column %d: %g seconds is outside years 0001-9999", col, secs);
         us = secs * 1e6;
         *out = (assoc_time)(us >= 0 ? us + 0.5 : us - 0.5);
         if (*out > TIME_MAX)

@@ -129,7 +129,8 @@ int assoc_tx_enter(assoc_db *db);
 int assoc_tx_leave(assoc_db *db, int rc);
 
 /* Datetime text: "YYYY-MM-DD HH:MM:SS.ffffff" (SQLAlchemy's SQLite format),
- * years 0000-9999.  format writes 26 characters and a NUL into buf and
+ * years 0001-9999 (the range of Python's datetime, so SQLAlchemy reads what
+ * we write).  format writes 26 characters and a NUL into buf and
  * returns ASSOC_OK, or ASSOC_MISUSE for a time outside those years. */
 enum { ASSOC_TIME_TEXT_SIZE = 27 };
 int assoc_time_format(assoc_time t, char buf[ASSOC_TIME_TEXT_SIZE]);
