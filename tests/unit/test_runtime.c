@@ -961,7 +961,7 @@ static void test_bind_time(void **state)
     assoc_stmt_release(db, st);
 
     /* Through a table and back, to the microsecond, before 1970 too. */
-    static const assoc_time samples[] = {0, 1, -1, INT64_C(-62167219200) * US, INT64_C(253402300799) * US + 999999,
+    static const assoc_time samples[] = {0, 1, -1, INT64_C(-62135596800) * US, INT64_C(253402300799) * US + 999999,
                                          INT64_C(1709208000) * US + 654321};
     exec_ok(db, "CREATE TABLE times(t TEXT)");
     for (size_t i = 0; i < sizeof samples / sizeof *samples; i++) {
