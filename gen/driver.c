@@ -257,9 +257,11 @@ static int fail(char *err, size_t errsize, const char *what, const char *path, i
     return 2;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *dir, char *err, size_t errsize)
+/* mkdir -p.  OUT: *created, the length of the shortest prefix of dir
+ * this call created (0: none), for remove_dirs to undo. */
+static int make_dirs(const char *dir, size_t *created, char *err, size_t errsize)
 {
+    *created = 0;
     char *p = strdup(dir);
     if (p == NULL)
         return fail(err, errsize, "cannot create directory", dir, ENOMEM);
@@ -267,7 +269,10 @@ static int make_dirs(const char *dir, char *err, size_t errsize)
         if (*s == '/' || *s == '\0') {
             char c = *s;
             *s = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            if (mkdir(p, 0777) == 0) {
+                if (*created == 0)
+                    *created = (size_t)(s - p);
+            } else if (errno != EEXIST) {
                 int e = errno;
                 int rc = fail(err, errsize, "cannot create directory", p, e);
                 free(p);
@@ -283,6 +288,24 @@ static int make_dirs(const char *dir, char *err, size_t errsize)
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return fail(err, errsize, "cannot use output directory", dir, ENOTDIR);
     return 0;
+}
+
+/* Remove the directories make_dirs created: dir and its parents down to
+ * the prefix of length `created`.  Only empty ones go. */
+static void remove_dirs(const char *dir, size_t created)
+{
+    char *p = strdup(dir);
+    if (p == NULL)
+        return;
+    for (size_t len = strlen(p); len >= created && len > 0;) {
+        rmdir(p);
+        char *slash = strrchr(p, '/');
+        if (slash == NULL || slash == p)
+            break;
+        *slash = '\0';
+        len = (size_t)(slash - p);
+    }
+    free(p);
 }
 
 /* True when `path` holds exactly text[0..len). */
@@ -310,6 +333,15 @@ static int write_temp(const char *path, const char *text, size_t len, char **tmp
                       char *err, size_t errsize)
 {
     *tmp = NULL;
+    /* Something other than a file in the way would only fail at the rename,
+     * after other outputs were renamed, or be replaced (a device): say so now. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode))
+            return fail(err, errsize, "cannot write", path, EISDIR);
+        snprintf(err, errsize, "cannot write '%s': not a regular file (outputs are replaced by renaming)", path);
+        return 2;
+    }
     if (same_content(path, text, len))
         return 0;
     size_t n = strlen(path) + 16;
@@ -364,8 +396,8 @@ int assocgen_write(assocgen *g, const char *out_dir, const char *depfile, char *
 {
     enum { MAX_FILES = MAX_OUTPUTS + 1 };
     char *paths[MAX_FILES] = { 0 }, *tmps[MAX_FILES] = { 0 };
-    size_t n = 0;
-    int rc = make_dirs(out_dir, err, errsize);
+    size_t n = 0, created = 0;
+    int rc = make_dirs(out_dir, &created, err, errsize);
     strbuf dep = STRBUF_INIT;
 
     for (size_t i = 0; rc == 0 && i < g->noutputs; i++) {
@@ -417,6 +449,8 @@ int assocgen_write(assocgen *g, const char *out_dir, const char *depfile, char *
         free(tmps[i]);
         free(paths[i]);
     }
+    if (rc != 0 && created)
+        remove_dirs(out_dir, created);   /* a failed run leaves no trace */
     strbuf_free(&dep);
     return rc;
 }
