@@ -172,19 +172,6 @@ static void table_node(emit_ctx *e, const sch_table *t)
 /* ---------------------------------------------------------------------- */
 /* Edges */
 
-static const char *fk_action(sch_fk_action a)
-{
-    switch (a) {
-    case SCH_FK_NONE: return NULL;
-    case SCH_FK_CASCADE: return "CASCADE";
-    case SCH_FK_SET_NULL: return "SET NULL";
-    case SCH_FK_RESTRICT: return "RESTRICT";
-    case SCH_FK_NO_ACTION: return "NO ACTION";
-    case SCH_FK_SET_DEFAULT: return "SET DEFAULT";
-    }
-    return NULL;
-}
-
 static void fk_edge(emit_ctx *e, const sch_column *c)
 {
     strbuf *sb = &e->out;
@@ -197,21 +184,10 @@ static void fk_edge(emit_ctx *e, const sch_column *c)
     strbuf_putc(sb, ':');
     port(sb, c->fk, "w");
     strbuf_puts(sb, ":w [style=dashed, color=\"#888888\", arrowhead=empty, arrowsize=0.6");
-    const char *act = fk_action(c->ondelete);
+    const char *act = sch_fk_action_sql(c->ondelete);
     if (act)
         strbuf_printf(sb, ", label=\"ON DELETE %s\", fontcolor=\"#666666\", fontsize=7", act);
     strbuf_puts(sb, "];\n");
-}
-
-static const char *kind_name(sch_rel_kind k)
-{
-    switch (k) {
-    case SCH_MANY_TO_ONE: return "many-to-one";
-    case SCH_ONE_TO_MANY: return "one-to-many";
-    case SCH_ONE_TO_ONE: return "one-to-one";
-    case SCH_MANY_TO_MANY: return "many-to-many";
-    }
-    return "";
 }
 
 /* True when a and b describe the same link from its two ends without being
@@ -257,7 +233,7 @@ static size_t rel_order(const sch_schema *s, const sch_rel *r)
  * one-to-many; cascade delete, delete-orphan". */
 static void rel_line(strbuf *sb, const sch_rel *r)
 {
-    strbuf_printf(sb, "%s.%s: %s", r->owner->name, r->name, kind_name(r->kind));
+    strbuf_printf(sb, "%s.%s: %s", r->owner->name, r->name, sch_rel_kind_name(r->kind));
     if (r->secondary)
         strbuf_printf(sb, " through %s", r->secondary->name);
     bool del = r->cascade & SCH_CASCADE_DELETE, orphan = r->cascade & SCH_CASCADE_DELETE_ORPHAN;

@@ -7,17 +7,6 @@
 #include "cnames.h"
 #include "emit.h"
 
-static const char *kind_word(sch_rel_kind k)
-{
-    switch (k) {
-    case SCH_MANY_TO_ONE: return "many-to-one";
-    case SCH_ONE_TO_MANY: return "one-to-many";
-    case SCH_ONE_TO_ONE: return "one-to-one";
-    case SCH_MANY_TO_MANY: return "many-to-many";
-    }
-    return "";
-}
-
 static void emit_struct(emit_ctx *e, const sch_model *m)
 {
     const char *P = e->prefix;
@@ -158,10 +147,10 @@ static void emit_prototypes(emit_ctx *e, const sch_model *m)
         const char *T = r->target->name, *n = r->name;
         emit_line(e, "%s", "");
         if (r->kind == SCH_MANY_TO_MANY)
-            emit_line(e, "/* %s.%s: %s to %s through %s%s%s. */", M, n, kind_word(r->kind), T,
+            emit_line(e, "/* %s.%s: %s to %s through %s%s%s. */", M, n, sch_rel_kind_name(r->kind), T,
                       r->secondary->name, r->is_backref ? " (a backref)" : "", r->viewonly ? ", view only" : "");
         else
-            emit_line(e, "/* %s.%s: %s to %s, joined on %s.%s = %s.%s%s%s. */", M, n, kind_word(r->kind), T,
+            emit_line(e, "/* %s.%s: %s to %s, joined on %s.%s = %s.%s%s%s. */", M, n, sch_rel_kind_name(r->kind), T,
                       t->name, r->owner_col->name, r->target->table->name, r->target_col->name,
                       r->is_backref ? " (a backref)" : "", r->viewonly ? ", view only" : "");
         if (!c_rel_is_list(r)) {

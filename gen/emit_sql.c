@@ -151,19 +151,6 @@ static const char *sql_type(const sch_column *col)
     return "";
 }
 
-static const char *fk_action(sch_fk_action a)
-{
-    switch (a) {
-    case SCH_FK_NONE: return NULL;
-    case SCH_FK_CASCADE: return "CASCADE";
-    case SCH_FK_SET_NULL: return "SET NULL";
-    case SCH_FK_RESTRICT: return "RESTRICT";
-    case SCH_FK_NO_ACTION: return "NO ACTION";
-    case SCH_FK_SET_DEFAULT: return "SET DEFAULT";
-    }
-    return NULL;
-}
-
 static void ddl_table(strbuf *sb, const sch_table *t)
 {
     strbuf_puts(sb, "CREATE TABLE IF NOT EXISTS ");
@@ -206,7 +193,7 @@ static void ddl_table(strbuf *sb, const sch_table *t)
             strbuf_puts(sb, " (");
             sql_ident(sb, col->fk->name);
             strbuf_puts(sb, ")");
-            const char *act = fk_action(col->ondelete);
+            const char *act = sch_fk_action_sql(col->ondelete);
             if (act)
                 strbuf_printf(sb, " ON DELETE %s", act);
         }

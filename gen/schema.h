@@ -144,6 +144,10 @@ typedef struct sch_schema {
 } sch_schema;
 
 const char *sch_type_name(sch_type t);
+/* "many-to-one", "one-to-many", "one-to-one", "many-to-many". */
+const char *sch_rel_kind_name(sch_rel_kind k);
+/* The SQL of an ON DELETE action ("SET NULL"), or NULL for SCH_FK_NONE. */
+const char *sch_fk_action_sql(sch_fk_action a);
 /* true when the C field of a nullable column of this type needs a has_ flag */
 bool sch_type_has_flag(sch_type t);
 
