@@ -35,7 +35,8 @@ all: demo
 # A fresh Debian 12 machine has gcc and make only.  As root we install what
 # is missing with apt-get; otherwise we name the packages and stop.
 DEB_PACKAGES := flex bison libsqlite3-dev libcmocka-dev sqlite3 python3-sqlalchemy valgrind \
-                clang g++ pkg-config graphviz cmake ninja-build groff-base
+                clang g++ pkg-config graphviz cmake ninja-build groff-base \
+                libclang-rt-14-dev llvm
 $(DEPS_OK): scripts/deps.sh Makefile
 	@mkdir -p $(@D)
 	@sh scripts/deps.sh $(DEB_PACKAGES)

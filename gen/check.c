@@ -739,6 +739,10 @@ static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
     if (ncols > CHECK_MAX_COLUMNS)
         diag_error(c->d, decl->name_at, "'%s' has %zu columns; SQLite allows at most %d in one table",
                    decl->name, ncols, CHECK_MAX_COLUMNS);
+    /* SQL has no table without columns (a model without any already lacks
+     * a primary key, reported below). */
+    if (ncols == 0 && !t->model && !ct->damaged)
+        diag_error(c->d, decl->name_at, "table '%s' has no columns; SQL needs at least one", decl->name);
 
     for (const ast_member *m = decl->members; m; m = m->next) {
         if (m->kind == AST_CONSTRAINT)

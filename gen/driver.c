@@ -188,6 +188,30 @@ static int load_and_check(assocgen *g, const char *path)
 const sch_schema *assocgen_schema(const assocgen *g) { return g->schema; }
 const char *assocgen_base(const assocgen *g) { return g->base; }
 
+/* The source name as the banner comments of the outputs show it: a path
+ * may hold a star followed by a slash, or a control byte (a newline),
+ * either of which would end the comment early; the pair gets a space
+ * between and the byte becomes '?'.  Malloc'd; NULL when out of memory. */
+static char *comment_safe(const char *name)
+{
+    size_t n = strlen(name), k = 0;
+    char *out = malloc(2 * n + 1);
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)name[i];
+        if (ch < 0x20 || ch == 0x7f) {
+            out[k++] = '?';
+        } else {
+            out[k++] = (char)ch;
+            if (ch == '*' && name[i + 1] == '/')
+                out[k++] = ' ';
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
 int assocgen_generate(assocgen *g, unsigned emit, const char *prefix)
 {
     static const struct {
@@ -203,16 +227,22 @@ int assocgen_generate(assocgen *g, unsigned emit, const char *prefix)
     if (g->schema == NULL)
         return 2;
     free_outputs(g);
+    char *banner_name = comment_safe(g->source_name);
+    if (banner_name == NULL) {
+        diag_error(&g->diag, (loc){ 0 }, "out of memory while generating %s", g->base);
+        return 2;
+    }
     for (size_t i = 0; i < MAX_OUTPUTS; i++) {
         if (!(emit & emitters[i].kind))
             continue;
         emit_ctx e = { .s = g->schema, .prefix = prefix ? prefix : "",
-                       .source_name = g->source_name, .base = g->base };
+                       .source_name = banner_name, .base = g->base };
         if (!emitters[i].fn(&e) || e.out.failed) {
             strbuf_free(&e.out);
             diag_error(&g->diag, (loc){ 0 }, "out of memory while generating %s%s", g->base,
                        emitters[i].suffix);
             free_outputs(g);
+            free(banner_name);
             return 2;
         }
         assocgen_output *o = &g->outputs[g->noutputs++];
@@ -222,9 +252,11 @@ int assocgen_generate(assocgen *g, unsigned emit, const char *prefix)
         if (o->text == NULL) {
             g->noutputs--;
             free_outputs(g);
+            free(banner_name);
             return 2;
         }
     }
+    free(banner_name);
     return 0;
 }
 

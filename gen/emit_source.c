@@ -108,13 +108,17 @@ static void emit_sql_const(src_ctx *x, const char *name)
         }
         emit_text(e, "        \"");
         for (size_t k = 0; k < take; k++) {
-            char ch = s[i + k];
+            unsigned char ch = (unsigned char)s[i + k];
             if (ch == '"' || ch == '\\')
                 strbuf_putc(&e->out, '\\');
             if (ch == '\n')
                 strbuf_puts(&e->out, "\\n");
+            else if (ch < 0x20 || ch == 0x7f)
+                emit_text(e, "\\%03o", ch);   /* a control byte of a string default */
+            else if (ch == '?' && k > 0 && s[i + k - 1] == '?')
+                strbuf_puts(&e->out, "\\?");  /* never a trigraph ("??/" in a default) */
             else
-                strbuf_putc(&e->out, ch);
+                strbuf_putc(&e->out, (char)ch);
         }
         i += take;
         emit_line(e, "\"%s", i < n ? "" : ";");

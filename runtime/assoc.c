@@ -103,6 +103,14 @@ struct assoc_db {
     int tx_depth;
     int tx_owner;
 
+    /* Undoing failed work failed too (out of memory for good: a ROLLBACK
+     * that must be prepared again after a schema change needs memory), so
+     * the open transaction holds work that must never commit.  The next
+     * call that could see or extend it -- settle(), at every entry that
+     * runs SQL -- rolls the whole transaction back first; until then it is
+     * visible through the raw handle only.  assoc_close() discards it. */
+    bool doomed;
+
     /* Where an empty blob borrowed by assoc_column_blob_ref() points: the
      * API promises a non-NULL pointer, and SQLite gives NULL for those. */
     unsigned char empty;
@@ -350,19 +358,46 @@ void assoc_close(assoc_db *db)
  * Transactions and atomic sections
  * ------------------------------------------------------------------- */
 
+/* Prepare one of the library's own statements, once. */
+static int sys_prepare(assoc_db *db, enum sys_stmt which)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db->sys[which] != NULL)
+        return ASSOC_OK;
+    rc = sqlite3_prepare_v3(db->handle, sys_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK)
+        return assoc_status(db, rc);
+    db->sys[which] = st;
+    return ASSOC_OK;
+}
+
+/* Prepare the statements that undo a level or a section before opening it:
+ * undoing must not depend on memory that may have run out by the time it
+ * is needed (a failed prepare of ROLLBACK would leave the failed work in an
+ * open transaction).  Returns the first failure. */
+static int sys_prepare_undo(assoc_db *db, enum sys_stmt rollback_to, enum sys_stmt release)
+{
+    int rc = sys_prepare(db, SYS_ROLLBACK);
+
+    if (rc == ASSOC_OK)
+        rc = sys_prepare(db, rollback_to);
+    if (rc == ASSOC_OK)
+        rc = sys_prepare(db, release);
+    return rc;
+}
+
 /* Run one of the library's own statements to completion.  The message is
  * recorded before the reset, which would otherwise be free to replace it. */
 static int sys_exec(assoc_db *db, enum sys_stmt which)
 {
-    sqlite3_stmt *st = db->sys[which];
-    int rc;
+    sqlite3_stmt *st;
+    int rc = sys_prepare(db, which);
 
-    if (st == NULL) {
-        rc = sqlite3_prepare_v3(db->handle, sys_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-        if (rc != SQLITE_OK)
-            return assoc_status(db, rc);
-        db->sys[which] = st;
-    }
+    if (rc != ASSOC_OK)
+        return rc;
+    st = db->sys[which];
     rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) {
         sqlite3_reset(st);
@@ -383,6 +418,24 @@ static bool no_transaction(const assoc_db *db)
     return sqlite3_get_autocommit(db->handle) != 0;
 }
 
+/* Finish a doomed transaction (see struct assoc_db) before anything else
+ * runs on the connection.  Returns ASSOC_OK, or the failure to roll back,
+ * which the caller returns: nothing may run inside that transaction. */
+static int settle(assoc_db *db)
+{
+    int rc;
+
+    if (!db->doomed)
+        return ASSOC_OK;
+    if (!no_transaction(db)) {
+        rc = sys_exec(db, SYS_ROLLBACK);
+        if (rc != ASSOC_OK && !no_transaction(db))
+            return rc;
+    }
+    db->doomed = false;
+    return ASSOC_OK;
+}
+
 /* The outermost level is a real BEGIN (deferred, like Python's sqlite3 and
  * SQLAlchemy), unless a transaction is already open -- the caller issued
  * BEGIN through assoc_sqlite(), or this is a callback inside an atomic
@@ -394,6 +447,9 @@ int assoc_begin(assoc_db *db)
 
     if (db == NULL)
         return ASSOC_MISUSE;
+    rc = settle(db);
+    if (rc != ASSOC_OK)
+        return rc;
     none = no_transaction(db);
     if (db->depth > 0 && none)
         return assoc_fail(db, ASSOC_ERROR,
@@ -402,7 +458,9 @@ int assoc_begin(assoc_db *db)
                           db->depth);
     if (db->depth == INT_MAX)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_begin: too many nested levels");
-    rc = sys_exec(db, db->depth == 0 && none ? SYS_BEGIN : SYS_SP);
+    rc = sys_prepare_undo(db, SYS_SP_ROLLBACK, SYS_SP_RELEASE);
+    if (rc == ASSOC_OK)
+        rc = sys_exec(db, db->depth == 0 && none ? SYS_BEGIN : SYS_SP);
     if (rc != ASSOC_OK)
         return rc;
     if (db->depth == 0)
@@ -428,6 +486,9 @@ int assoc_commit(assoc_db *db)
         return ASSOC_MISUSE;
     if (db->depth == 0)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_commit: no open transaction");
+    rc = settle(db);
+    if (rc != ASSOC_OK)
+        return rc;
     if (no_transaction(db)) {
         db->depth--;
         return assoc_fail(db, ASSOC_ERROR,
@@ -441,7 +502,9 @@ int assoc_commit(assoc_db *db)
 }
 
 /* A level whose transaction has already ended has nothing left to undo, so
- * rolling it back succeeds. */
+ * rolling it back succeeds.  So does the outermost level when the ROLLBACK
+ * itself fails for memory: the transaction is doomed (see struct assoc_db)
+ * and the next call rolls it back before it can be seen or extended. */
 int assoc_rollback(assoc_db *db)
 {
     int rc;
@@ -450,12 +513,17 @@ int assoc_rollback(assoc_db *db)
         return ASSOC_MISUSE;
     if (db->depth == 0)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_rollback: no open transaction");
+    (void)settle(db);
     if (no_transaction(db)) {
         db->depth--;
         return ASSOC_OK;
     }
     if (level_is_begin(db)) {
         rc = sys_exec(db, SYS_ROLLBACK);
+        if (rc == ASSOC_NOMEM && !no_transaction(db)) {
+            db->doomed = true;
+            rc = ASSOC_OK;
+        }
     } else {
         rc = sys_exec(db, SYS_SP_ROLLBACK);
         if (rc == ASSOC_OK)
@@ -477,8 +545,13 @@ int assoc_tx_enter(assoc_db *db)
         return ASSOC_MISUSE;
     if (db->tx_depth == INT_MAX)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_tx_enter: too many nested sections");
+    rc = settle(db);
+    if (rc != ASSOC_OK)
+        return rc;
     starts = no_transaction(db);
-    rc = sys_exec(db, SYS_TX);
+    rc = sys_prepare_undo(db, SYS_TX_ROLLBACK, SYS_TX_RELEASE);
+    if (rc == ASSOC_OK)
+        rc = sys_exec(db, SYS_TX);
     if (rc != ASSOC_OK)
         return rc;
     db->tx_depth++;
@@ -491,29 +564,40 @@ int assoc_tx_enter(assoc_db *db)
  * caused it; if undoing fails as well, the message says both.  The owner
  * rolls back the whole transaction, which it started, in one statement
  * that cannot fail for a lock; an inner section rolls back to its savepoint
- * and releases it, leaving the enclosing transaction as it was. */
+ * and releases it, leaving the enclosing transaction as it was.
+ *
+ * Undoing can fail for memory (a statement expired by a schema change must
+ * be prepared again), so it is tried twice; if the transaction is still
+ * open after that, it is doomed (see struct assoc_db): never committed,
+ * rolled back whole by the next call. */
 static void undo_section(assoc_db *db, bool owner)
 {
     char cause[MSG_SIZE];
-    int rc;
+    int rc = ASSOC_OK;
 
     if (no_transaction(db))
         return; /* already undone, by SQLite */
     memcpy(cause, db->msg, sizeof cause);
-    if (owner) {
-        rc = sys_exec(db, SYS_ROLLBACK);
-    } else {
-        rc = sys_exec(db, SYS_TX_ROLLBACK);
+    for (int attempt = 0; attempt < 2 && !no_transaction(db); attempt++) {
+        if (owner) {
+            rc = sys_exec(db, SYS_ROLLBACK);
+        } else {
+            rc = sys_exec(db, SYS_TX_ROLLBACK);
+            if (rc == ASSOC_OK)
+                rc = sys_exec(db, SYS_TX_RELEASE);
+        }
         if (rc == ASSOC_OK)
-            rc = sys_exec(db, SYS_TX_RELEASE);
+            break;
     }
-    if (rc == ASSOC_OK) {
+    if (rc == ASSOC_OK || no_transaction(db)) {
         memcpy(db->msg, cause, sizeof cause);
     } else {
         char failure[MSG_SIZE];
 
+        db->doomed = true;
         memcpy(failure, db->msg, sizeof failure);
-        set_msg(db, "%s (and undoing it failed: %s)", cause, failure);
+        set_msg(db, "%.200s (and undoing it failed: %.200s; the transaction is rolled back by the next call)",
+                cause, failure);
     }
 }
 
@@ -669,6 +753,9 @@ int assoc_stmt_acquire(assoc_db *db, const char *sql, sqlite3_stmt **out)
         return ASSOC_MISUSE;
     if (sql == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_stmt_acquire: NULL argument");
+    rc = settle(db);
+    if (rc != ASSOC_OK)
+        return rc;
 
     if (db->cap != 0) {
         i = find_sql(db, sql);

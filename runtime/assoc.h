@@ -72,7 +72,12 @@ void assoc_close(assoc_db *db);
 /* Transactions nest: the outermost assoc_begin() starts a transaction, inner
  * ones set savepoints.  assoc_commit() ends the innermost level (releasing a
  * savepoint, or committing); assoc_rollback() undoes the innermost level.
- * commit or rollback with no open level: ASSOC_MISUSE. */
+ * commit or rollback with no open level: ASSOC_MISUSE.
+ * Out of memory: rolling back can itself need memory (SQLite prepares a
+ * statement again after a schema change).  When it fails, the transaction
+ * is marked doomed: it is never committed, and the next call on db rolls it
+ * back before doing anything else, so no caller of this API sees its work;
+ * assoc_rollback() of the outermost level then reports ASSOC_OK. */
 int assoc_begin(assoc_db *db);
 int assoc_commit(assoc_db *db);
 int assoc_rollback(assoc_db *db);
@@ -124,7 +129,9 @@ void assoc_stmt_release(assoc_db *db, sqlite3_stmt *stmt);
  * statement: tx_enter sets a savepoint (which starts a transaction when none
  * is open); tx_leave(db, rc) releases it when rc == ASSOC_OK and otherwise
  * rolls back to it and releases it, keeping the error message of rc.  It
- * returns rc, or the failure of the release itself. */
+ * returns rc, or the failure of the release itself.  The statements that
+ * undo a section are prepared before it opens; if undoing fails anyway (out
+ * of memory), the transaction is doomed, as for assoc_rollback(). */
 int assoc_tx_enter(assoc_db *db);
 int assoc_tx_leave(assoc_db *db, int rc);
 

@@ -1,0 +1,138 @@
+# mk/reliability.mk - fuzzing, valgrind and the reliability tests (issue 5).
+# Included from the top Makefile; uses its $(B), $(CC), $(CPPFLAGS),
+# $(CFLAGS), $(SAN), $(WARN), $(ASSOCGEN), $(LIBASSOC) and the e2e layout
+# ($(B)/e2e/models/models.o, $(B)/e2e/*/test_*).
+#
+#   make fuzz [FUZZ_TIME=60]   libFuzzer over the front end for FUZZ_TIME
+#                              seconds; fails on any crash, leak, timeout or
+#                              failed check (artifacts in $(B)/fuzz/artifacts)
+#   make fuzz-regress          replay the seeds and saved inputs once, no fuzzing
+#   make fuzz-coverage         line/branch coverage of the front end by the
+#                              corpus fuzzing has built -> $(B)/fuzz/coverage.txt
+#   make reliability-tests     OOM, I/O error, crash, concurrency, injection and
+#                              integer-edge tests -> $(B)/reliability-results.txt
+#   make valgrind-tests        the e2e programs under valgrind
+#                              -> $(B)/valgrind-results.txt
+
+.PHONY: fuzz fuzz-build fuzz-regress fuzz-coverage reliability-tests valgrind-tests
+
+# --- fuzzing ---------------------------------------------------------------
+FUZZ_TIME    ?= 60
+FUZZ_CC      ?= clang
+FUZZ_DIR     := $(B)/fuzz
+FUZZ_BIN     := $(FUZZ_DIR)/fuzz_frontend
+FUZZ_CORPUS  := $(FUZZ_DIR)/corpus
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_GEN_SRC := $(filter-out gen/main.c,$(wildcard gen/*.c))
+FUZZ_OBJ     := $(FUZZ_GEN_SRC:%.c=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/grammar/parser.o $(FUZZ_DIR)/grammar/scanner.o
+
+$(FUZZ_DIR)/gen/%.o: gen/%.c $(wildcard gen/*.h) $(B)/grammar/parser.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -Iruntime $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/grammar/%.o: $(B)/grammar/%.c $(B)/grammar/parser.h $(B)/grammar/scanner.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar $(FUZZ_CFLAGS) -w -c -o $@ $<
+
+$(FUZZ_BIN): fuzz/fuzz_frontend.c fuzz/fuzz_oracle.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -Ifuzz $(FUZZ_CFLAGS) -Wall -Wextra \
+	    -fsanitize=fuzzer -o $@ fuzz/fuzz_frontend.c $(FUZZ_OBJ) -lsqlite3
+
+fuzz-build: $(FUZZ_BIN)
+
+# The corpus in $(FUZZ_CORPUS) persists between runs (seeds are refreshed,
+# finds kept), so chunks of fuzzing add up.
+fuzz: $(FUZZ_BIN)
+	@sh fuzz/make_corpus.sh $(FUZZ_CORPUS)
+	@sh fuzz/run.sh $(FUZZ_BIN) $(FUZZ_CORPUS) $(FUZZ_TIME) $(FUZZ_DIR)
+
+# Line and branch coverage of the front end by the corpus the fuzzer has
+# built so far: the harness again, with clang's source-based coverage, run
+# once over $(FUZZ_CORPUS); the report goes to $(FUZZ_DIR)/coverage.txt.
+FUZZ_COV_DIR := $(B)/fuzz-cov
+FUZZ_COV_FLAGS := -std=c11 -g -O0 -fprofile-instr-generate -fcoverage-mapping
+FUZZ_COV_OBJ := $(FUZZ_GEN_SRC:%.c=$(FUZZ_COV_DIR)/%.o) $(FUZZ_COV_DIR)/grammar/parser.o $(FUZZ_COV_DIR)/grammar/scanner.o
+$(FUZZ_COV_DIR)/gen/%.o: gen/%.c $(wildcard gen/*.h) $(B)/grammar/parser.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -Iruntime $(FUZZ_COV_FLAGS) -c -o $@ $<
+$(FUZZ_COV_DIR)/grammar/%.o: $(B)/grammar/%.c $(B)/grammar/parser.h $(B)/grammar/scanner.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar $(FUZZ_COV_FLAGS) -w -c -o $@ $<
+$(FUZZ_COV_DIR)/fuzz_frontend: fuzz/fuzz_frontend.c fuzz/fuzz_oracle.h $(FUZZ_COV_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -Ifuzz $(FUZZ_COV_FLAGS) -fsanitize=fuzzer \
+	    -o $@ fuzz/fuzz_frontend.c $(FUZZ_COV_OBJ) -lsqlite3
+
+fuzz-coverage: $(FUZZ_COV_DIR)/fuzz_frontend
+	@mkdir -p $(FUZZ_CORPUS)
+	@rm -f $(FUZZ_COV_DIR)/*.profraw
+	LLVM_PROFILE_FILE=$(FUZZ_COV_DIR)/run.profraw $(FUZZ_COV_DIR)/fuzz_frontend -runs=0 $(FUZZ_CORPUS) \
+	    > $(FUZZ_COV_DIR)/run.log 2>&1
+	llvm-profdata merge -sparse -o $(FUZZ_COV_DIR)/run.profdata $(FUZZ_COV_DIR)/run.profraw
+	llvm-cov report $(FUZZ_COV_DIR)/fuzz_frontend -instr-profile=$(FUZZ_COV_DIR)/run.profdata \
+	    $(FUZZ_GEN_SRC) $(B)/grammar/parser.c $(B)/grammar/scanner.c grammar/parser.y grammar/scanner.l \
+	    | tee $(FUZZ_DIR)/coverage.txt
+
+fuzz-regress: $(FUZZ_BIN)
+	@sh fuzz/make_corpus.sh $(FUZZ_DIR)/regress-corpus
+	$(FUZZ_BIN) -runs=0 -detect_leaks=1 $(FUZZ_DIR)/regress-corpus
+
+# --- reliability tests -----------------------------------------------------
+# cmocka programs over the seed's generated API ($(B)/e2e/models/models.c)
+# and over tests/reliability/edges.def, always built with ASan+UBSan (the
+# point is memory errors under faults): the runtime and the generated code
+# are compiled again from source into $(B)/reliability with those flags.
+# Each program is bounded in time; run.sh-style counting goes to
+# $(B)/reliability-tests.results (and a copy in $(B)/reliability-results.txt).
+REL_DIR   := $(B)/reliability
+REL_SAN   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+REL_FLAGS := $(CPPFLAGS) -Iruntime -Itests/reliability -Ifuzz -Igen -Igrammar -I$(B)/grammar \
+             -O1 -g $(REL_SAN) $(WARN) -DSRCDIR='"$(CURDIR)"' -DBUILDDIR='"$(CURDIR)/$(B)"'
+REL_SRCS  := $(wildcard tests/reliability/test_*.c)
+REL_TESTS := $(REL_SRCS:tests/reliability/%.c=$(REL_DIR)/%)
+REL_HDRS  := $(wildcard tests/reliability/*.h) fuzz/fuzz_oracle.h
+
+$(REL_DIR)/assoc.o: runtime/assoc.c runtime/assoc.h
+	@mkdir -p $(@D)
+	$(CC) $(REL_FLAGS) -c -o $@ $<
+
+$(REL_DIR)/models.o: $(B)/e2e/models/models.c $(B)/e2e/models/models.h runtime/assoc.h
+	@mkdir -p $(@D)
+	$(CC) $(REL_FLAGS) -I$(B)/e2e/models -c -o $@ $<
+
+# assocgen leaves unchanged outputs alone (their mtime too), so a stamp
+# records that they are up to date.
+$(REL_DIR)/edges/stamp: tests/reliability/edges.def $(ASSOCGEN)
+	$(ASSOCGEN) -Werror -o $(REL_DIR)/edges tests/reliability/edges.def
+	@touch $@
+
+$(REL_DIR)/edges.o: $(REL_DIR)/edges/stamp runtime/assoc.h
+	$(CC) $(REL_FLAGS) -I$(REL_DIR)/edges -c -o $@ $(REL_DIR)/edges/edges.c
+
+# The compiler library, for the fuzz-regression and identifier tests: the
+# sanitizer build's objects are not at hand here, so the plain $(LIBGEN).
+$(REL_DIR)/test_%: tests/reliability/test_%.c $(REL_HDRS) $(REL_DIR)/models.o $(REL_DIR)/edges.o \
+                   $(REL_DIR)/assoc.o $(LIBGEN)
+	$(CC) $(REL_FLAGS) -I$(B)/e2e/models -I$(REL_DIR)/edges -o $@ $< \
+	    $(REL_DIR)/models.o $(REL_DIR)/edges.o $(REL_DIR)/assoc.o $(LIBGEN) -lcmocka -lsqlite3
+
+reliability-tests: $(REL_TESTS)
+	@mkdir -p $(B)/tests
+	@B=$(B) sh tests/reliability/run.sh $(B)/reliability-tests.results $(REL_TESTS)
+	@cp $(B)/reliability-tests.results $(B)/reliability-results.txt
+
+# --- valgrind ----------------------------------------------------------------
+# The end-to-end programs of the plain build under valgrind; any error or
+# definite/indirect leak makes valgrind exit 99, which counts as a failure.
+# test_interop forks python: children are not traced.
+VG_TESTS := $(patsubst tests/e2e/%.c,$(B)/e2e/%,$(wildcard tests/e2e/*/test_*.c))
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+            --trace-children=no
+
+valgrind-tests: $(VG_TESTS)
+	@B=$(B) REL_RUNNER='$(VALGRIND)' REL_PREFIX=valgrind: \
+	    sh tests/reliability/run.sh $(B)/valgrind-tests.results $(VG_TESTS)
+	@cp $(B)/valgrind-tests.results $(B)/valgrind-results.txt
+
+# `make test` runs these with B=build and reads build/<target>.results.
+TEST_SUITES += reliability-tests valgrind-tests
