@@ -567,12 +567,17 @@ static void emit_insert(src_ctx *x, const sch_model *m)
     const char *P = e->prefix, *M = m->name, *s = m->snake;
     const sch_table *t = m->table;
     strbuf *q = &x->sql;
-    bool copy = false, returning = false;
+    bool copy = false, server_back = false;
     for (size_t i = 0; i < t->ncolumns; i++) {
         copy = copy || client_default(t->columns[i]) || server_default(t->columns[i]);
-        returning = returning || t->columns[i]->is_rowid ||
-                    (server_default(t->columns[i]) && !is_pointer(t->columns[i]));
+        server_back = server_back || (server_default(t->columns[i]) && !is_pointer(t->columns[i]));
     }
+    /* RETURNING only when a server default must be read back: it costs
+     * SQLite a buffered result per row, and the row id alone comes free
+     * from sqlite3_last_insert_rowid() (exact even when triggers insert
+     * elsewhere, as SQLite restores it when a trigger ends). */
+    bool returning = server_back;
+    const sch_column *rowid = t->rowid;
 
     /* INSERT INTO t (every column) VALUES (?1, ..., COALESCE(?k, DEFAULT))
      * RETURNING the row id and the server defaults that are not pointers
@@ -600,7 +605,7 @@ static void emit_insert(src_ctx *x, const sch_model *m)
     }
     strbuf_putc(q, ')');
     size_t nret = 0;
-    for (size_t i = 0; i < t->ncolumns; i++) {
+    for (size_t i = 0; returning && i < t->ncolumns; i++) {
         const sch_column *col = t->columns[i];
         if (col->is_rowid || (server_default(col) && !is_pointer(col))) {
             strbuf_puts(q, nret++ ? ", " : " RETURNING ");
@@ -696,6 +701,9 @@ static void emit_insert(src_ctx *x, const sch_model *m)
         }
         emit_line(e, "        rc = sqlite3_step(st);");
         emit_line(e, "    }");
+    } else if (rowid) {
+        emit_line(e, "    if (rc == SQLITE_DONE)");
+        emit_line(e, "        %s%s = sqlite3_last_insert_rowid(assoc_sqlite(db));", v, rowid->c_name);
     }
     emit_line(e, "    rc = assoc_status(db, rc);");
     emit_line(e, "    if (rc != ASSOC_OK)");

@@ -805,8 +805,11 @@ void assoc_stmt_release(assoc_db *db, sqlite3_stmt *stmt)
         sqlite3_finalize(stmt);
         return;
     }
+    /* Reset only: the bindings stay until the next user binds anew, as
+     * generated code binds every parameter before every step.  Clearing
+     * them would free the copy a transient bind (a datetime's text) keeps,
+     * only for the next call to allocate it again. */
     sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
     s->in_use = false;
 }
 

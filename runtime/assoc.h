@@ -120,8 +120,9 @@ int assoc_status(assoc_db *db, int sqlite_rc);
  * use.  If that statement is already in use (a callback of an _each loop
  * calling back into the API), a private statement is prepared instead.
  * OUT: *out.  Every successful acquire must be paired with
- * assoc_stmt_release(), which resets it and clears its bindings (or
- * finalizes a private one).  release(db, NULL) is a no-op. */
+ * assoc_stmt_release(), which resets it (or finalizes a private one).
+ * Bindings are not cleared: whoever acquires a statement binds every
+ * parameter before stepping it.  release(db, NULL) is a no-op. */
 int assoc_stmt_acquire(assoc_db *db, const char *sql, sqlite3_stmt **out);
 void assoc_stmt_release(assoc_db *db, sqlite3_stmt *stmt);
 

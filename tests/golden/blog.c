@@ -1658,7 +1658,7 @@ int profile_insert(assoc_db *db, Profile *r)
 {
     static const char sql[] =
         "INSERT INTO profile (user_id, avatar, website, location, updated_at) VALUES (?1, ?2, "
-        "?3, ?4, ?5) RETURNING user_id";
+        "?3, ?4, ?5)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -1690,10 +1690,8 @@ int profile_insert(assoc_db *db, Profile *r)
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.user_id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.user_id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;
@@ -2604,7 +2602,7 @@ done:
 int tag_insert(assoc_db *db, Tag *r)
 {
     static const char sql[] =
-        "INSERT INTO tags (id, name, color) VALUES (?1, ?2, ?3) RETURNING id";
+        "INSERT INTO tags (id, name, color) VALUES (?1, ?2, ?3)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -2635,10 +2633,8 @@ int tag_insert(assoc_db *db, Tag *r)
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;
@@ -3005,7 +3001,7 @@ int comment_insert(assoc_db *db, Comment *r)
 {
     static const char sql[] =
         "INSERT INTO comments (id, post_id, user_id, body, approved, created_at) VALUES (?1, ?2, "
-        "?3, ?4, ?5, ?6) RETURNING id";
+        "?3, ?4, ?5, ?6)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -3044,10 +3040,8 @@ int comment_insert(assoc_db *db, Comment *r)
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;

@@ -894,7 +894,7 @@ int profile_insert(assoc_db *db, Profile *r)
 {
     static const char sql[] =
         "INSERT INTO profile (user_id, avatar, website, location, updated_at) VALUES (?1, ?2, "
-        "?3, ?4, ?5) RETURNING user_id";
+        "?3, ?4, ?5)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -926,10 +926,8 @@ int profile_insert(assoc_db *db, Profile *r)
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.user_id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.user_id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;

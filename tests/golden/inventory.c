@@ -673,7 +673,7 @@ int inventory_create_all(assoc_db *db)
 int category_insert(assoc_db *db, Category *r)
 {
     static const char sql[] =
-        "INSERT INTO categories (id, name, \"group\") VALUES (?1, ?2, ?3) RETURNING id";
+        "INSERT INTO categories (id, name, \"group\") VALUES (?1, ?2, ?3)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -692,10 +692,8 @@ int category_insert(assoc_db *db, Category *r)
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        r->id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        r->id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;

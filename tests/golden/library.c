@@ -721,7 +721,7 @@ int library_create_all(assoc_db *db)
 int author_insert(assoc_db *db, Author *r)
 {
     static const char sql[] =
-        "INSERT INTO authors (id, name, born, country) VALUES (?1, ?2, ?3, ?4) RETURNING id";
+        "INSERT INTO authors (id, name, born, country) VALUES (?1, ?2, ?3, ?4)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -743,10 +743,8 @@ int author_insert(assoc_db *db, Author *r)
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        r->id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        r->id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;
@@ -1114,7 +1112,7 @@ int book_insert(assoc_db *db, Book *r)
 {
     static const char sql[] =
         "INSERT INTO books (id, isbn, title, published, pages, language) VALUES (?1, ?2, ?3, ?4, "
-        "?5, ?6) RETURNING id";
+        "?5, ?6)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -1154,10 +1152,8 @@ int book_insert(assoc_db *db, Book *r)
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;
@@ -2642,7 +2638,7 @@ int library_card_insert(assoc_db *db, LibraryCard *r)
 {
     static const char sql[] =
         "INSERT INTO library_card (id, member_id, barcode, issued, expires) VALUES (?1, ?2, ?3, "
-        "?4, ?5) RETURNING id";
+        "?4, ?5)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -2674,10 +2670,8 @@ int library_card_insert(assoc_db *db, LibraryCard *r)
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;
@@ -2939,7 +2933,7 @@ int loan_insert(assoc_db *db, Loan *r)
 {
     static const char sql[] =
         "INSERT INTO loans (id, book_id, member_id, out, due, returned, fine, renewals) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id";
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -2988,10 +2982,8 @@ int loan_insert(assoc_db *db, Loan *r)
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;

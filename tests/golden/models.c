@@ -790,7 +790,7 @@ done:
 int product_insert(assoc_db *db, Product *r)
 {
     static const char sql[] =
-        "INSERT INTO products (id, title, create_dttm) VALUES (?1, ?2, ?3) RETURNING id";
+        "INSERT INTO products (id, title, create_dttm) VALUES (?1, ?2, ?3)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -816,10 +816,8 @@ int product_insert(assoc_db *db, Product *r)
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;
@@ -1264,7 +1262,7 @@ done:
 int order_insert(assoc_db *db, Order *r)
 {
     static const char sql[] =
-        "INSERT INTO orders (id, user_id, product_id, dttm) VALUES (?1, ?2, ?3, ?4) RETURNING id";
+        "INSERT INTO orders (id, user_id, product_id, dttm) VALUES (?1, ?2, ?3, ?4)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -1293,10 +1291,8 @@ int order_insert(assoc_db *db, Order *r)
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;
