@@ -59,6 +59,8 @@ typedef struct assoc_blob {
  * Foreign keys are enforced, the busy timeout is ASSOC_BUSY_TIMEOUT_MS, and
  * file databases use journal_mode=WAL with synchronous=NORMAL (durable
  * across process crashes; a power loss may lose the last commits).
+ * temp_store=MEMORY keeps the sub-journals of the savepoints that make
+ * multi-statement calls atomic out of temporary files.
  * OUT: *out, to be released with assoc_close(), set to NULL on failure.
  * Returns ASSOC_MISUSE for a NULL path or out.  A failed open has no db for
  * assoc_errmsg(), so it reports by its return code only. */

@@ -187,6 +187,7 @@ static void test_open_file(void **state)
     assert_int_equal(assoc_open(t.path, &db), ASSOC_OK);
     assert_string_equal(query_text(db, "PRAGMA journal_mode", buf, sizeof buf), "wal");
     assert_int_equal(query_i64(db, "PRAGMA synchronous"), 1); /* NORMAL */
+    assert_int_equal(query_i64(db, "PRAGMA temp_store"), 2); /* MEMORY */
     assert_int_equal(query_i64(db, "PRAGMA foreign_keys"), 1);
     assert_int_equal(query_i64(db, "PRAGMA busy_timeout"), ASSOC_BUSY_TIMEOUT_MS);
     exec_ok(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
