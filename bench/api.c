@@ -1,0 +1,199 @@
+/* api.c - the benchmark's workload through the generated API (models.h
+ * generated from schema/models.def), as an application would write it.
+ *
+ * One transaction per phase (assoc_begin/assoc_commit).  The loading
+ * phases stream with the _each functions (user_each, user_products_each,
+ * product_each, product_users_each), so memory stays flat whatever N is;
+ * the third loads each user's orders as a list, the seed's `user.orders`,
+ * and each order's product with order_product, the seed's
+ * `user.orders[0].product`.
+ */
+#include "bench.h"
+#include "models.h"
+
+static assoc_db *db;
+
+static void check(int rc, const char *what)
+{
+    if (rc != ASSOC_OK) {
+        fprintf(stderr, "api: %s failed (%d): %s\n", what, rc, assoc_errmsg(db));
+        exit(1);
+    }
+}
+
+typedef struct loop {
+    uint64_t cs;
+    long long rows;
+    int64_t owner; /* the id of the row whose collection is being walked */
+} loop;
+
+/* ---- user.products for every user ---- */
+
+static int on_user_product(const Product *p, void *ctx)
+{
+    loop *l = ctx;
+    l->cs += cs_h3((uint64_t)l->owner, (uint64_t)p->id, p->title != NULL ? strlen(p->title) : 0) + p->has_create_dttm;
+    l->rows++;
+    return 0;
+}
+
+static int on_user_for_products(const User *u, void *ctx)
+{
+    loop *l = ctx;
+    l->owner = u->id;
+    return user_products_each(db, u, on_user_product, l);
+}
+
+/* ---- product.users for every product ---- */
+
+static int on_product_user(const User *u, void *ctx)
+{
+    loop *l = ctx;
+    l->cs += cs_h3((uint64_t)l->owner, (uint64_t)u->id, u->email != NULL ? strlen(u->email) : 0) + u->has_create_dttm;
+    l->rows++;
+    return 0;
+}
+
+static int on_product_for_users(const Product *p, void *ctx)
+{
+    loop *l = ctx;
+    l->owner = p->id;
+    return product_users_each(db, p, on_product_user, l);
+}
+
+/* ---- user.orders, and each order's product ---- */
+
+static int on_user_for_orders(const User *u, void *ctx)
+{
+    loop *l = ctx;
+    OrderList orders = ORDER_LIST_INIT;
+    int rc = user_orders(db, u, &orders);
+
+    for (size_t j = 0; rc == ASSOC_OK && j < orders.len; j++) {
+        const Order *o = &orders.items[j];
+        Product p = PRODUCT_INIT;
+        rc = order_product(db, o, &p);
+        if (rc == ASSOC_NOTFOUND && !o->has_product_id) {
+            rc = ASSOC_OK; /* an order without a product: nothing to load */
+            continue;
+        }
+        if (rc != ASSOC_OK)
+            break;
+        l->cs += cs_h4((uint64_t)u->id, (uint64_t)o->id, (uint64_t)p.id, p.title != NULL ? strlen(p.title) : 0) +
+                 o->has_dttm + p.has_create_dttm;
+        l->rows++;
+        product_free(&p);
+    }
+    order_list_free(&orders);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    bench_opts o = bench_parse(argc, argv);
+    const int64_t N = o.n, P = o.n / 10;
+    char text[64];
+
+    check(assoc_open(o.db, &db), "assoc_open");
+    check(models_create_all(db), "models_create_all");
+
+    int64_t *uid = malloc((size_t)N * sizeof *uid), *pid = malloc((size_t)P * sizeof *pid);
+    if (uid == NULL || pid == NULL) {
+        fprintf(stderr, "api: out of memory\n");
+        return 1;
+    }
+
+    /* ---- insert ---- */
+    {
+        uint64_t cs = 0;
+        bench_phase ph = bench_start("insert");
+        check(assoc_begin(db), "assoc_begin");
+        for (int64_t i = 1; i <= N; i++) {
+            User u = USER_INIT;
+            snprintf(text, sizeof text, "user%lld@example.com", (long long)i);
+            u.email = text;
+            check(user_insert(db, &u), "user_insert");
+            uid[i - 1] = u.id;
+            cs += cs_h2(0, (uint64_t)u.id);
+        }
+        for (int64_t j = 1; j <= P; j++) {
+            Product p = PRODUCT_INIT;
+            snprintf(text, sizeof text, "product %lld", (long long)j);
+            p.title = text;
+            check(product_insert(db, &p), "product_insert");
+            pid[j - 1] = p.id;
+            cs += cs_h2(1, (uint64_t)p.id);
+        }
+        for (int64_t i = 1; i <= N; i++) {
+            for (int64_t k = 0; k < 10; k++) {
+                Order od = ORDER_INIT;
+                od.user_id = uid[i - 1];
+                od.has_user_id = true;
+                od.product_id = pid[(7 * i + k) % P];
+                od.has_product_id = true;
+                check(order_insert(db, &od), "order_insert");
+                cs += cs_h3((uint64_t)od.id, (uint64_t)od.user_id, (uint64_t)od.product_id);
+            }
+        }
+        check(assoc_commit(db), "assoc_commit");
+        bench_end(ph, N + P + 10 * N, cs);
+    }
+
+    /* ---- user.products for every user ---- */
+    {
+        loop l = { 0, 0, 0 };
+        bench_phase ph = bench_start("user_products");
+        check(assoc_begin(db), "assoc_begin");
+        check(user_each(db, on_user_for_products, &l), "user_each / user_products_each");
+        check(assoc_commit(db), "assoc_commit");
+        bench_end(ph, l.rows, l.cs);
+    }
+
+    /* ---- product.users for every product ---- */
+    {
+        loop l = { 0, 0, 0 };
+        bench_phase ph = bench_start("product_users");
+        check(assoc_begin(db), "assoc_begin");
+        check(product_each(db, on_product_for_users, &l), "product_each / product_users_each");
+        check(assoc_commit(db), "assoc_commit");
+        bench_end(ph, l.rows, l.cs);
+    }
+
+    /* ---- user.orders, and each order's product ---- */
+    {
+        loop l = { 0, 0, 0 };
+        bench_phase ph = bench_start("user_orders_product");
+        check(assoc_begin(db), "assoc_begin");
+        check(user_each(db, on_user_for_orders, &l), "user_each / user_orders / order_product");
+        check(assoc_commit(db), "assoc_commit");
+        bench_end(ph, l.rows, l.cs);
+    }
+
+    /* ---- delete every tenth user with its orders ---- */
+    {
+        int64_t users0, orders0, users1, orders1;
+        uint64_t cs = 0;
+        check(user_count(db, &users0), "user_count");
+        check(order_count(db, &orders0), "order_count");
+        bench_phase ph = bench_start("delete");
+        check(assoc_begin(db), "assoc_begin");
+        for (int64_t i = 10; i <= N; i += 10) {
+            User u = USER_INIT;
+            u.id = uid[i - 1];
+            check(user_delete(db, &u), "user_delete");
+            cs += cs_h2(0, (uint64_t)u.id);
+        }
+        check(assoc_commit(db), "assoc_commit");
+        double ms = bench_stop(&ph);
+        check(user_count(db, &users1), "user_count");
+        check(order_count(db, &orders1), "order_count");
+        cs += cs_h2((uint64_t)users1, (uint64_t)orders1);
+        bench_report(&ph, ms, (users0 - users1) + (orders0 - orders1), cs);
+    }
+
+    free(uid);
+    free(pid);
+    assoc_close(db);
+    bench_finish();
+    return 0;
+}
