@@ -167,7 +167,13 @@ static void emit_prototypes(emit_ctx *e, const sch_model *m)
             continue;
         if (r->kind == SCH_ONE_TO_MANY) {
             emit_line(e, "/* Set child's %s to r's (in *child too) and save it: insert when its", r->target_col->name);
-            emit_line(e, " * key is unset, else update. */");
+            const sch_column *fkc = r->target_col;
+            if (fkc->type == SCH_STRING || fkc->type == SCH_TEXT || fkc->type == SCH_BLOB) {
+                emit_line(e, " * key is unset, else update.  A new key value is the library's copy");
+                emit_line(e, " * (release it with assoc_free); the value it replaces is not freed. */");
+            } else {
+                emit_line(e, " * key is unset, else update. */");
+            }
             emit_line(e, "int %s%s_%s_add(assoc_db *db, const %s%s *r, %s%s *child);", P, s, n, P, M, P, T);
             emit_line(e, "/* Take child out of the collection: %s.  ASSOC_NOTFOUND if it is not r's. */",
                       (r->cascade & SCH_CASCADE_DELETE_ORPHAN) ? "delete it (delete-orphan)" : "set its key to NULL");

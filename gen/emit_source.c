@@ -1353,13 +1353,38 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
                   fk->type == SCH_BLOB ? "(assoc_blob){ NULL, 0 }" : is_pointer(fk) ? "NULL" : "0");
         if (c_has_flag(fk))
             emit_line(e, "    bool old_has = child ? child->has_%s : false;", fk->c_name);
+        /* A string or blob key is copied into the child, never shared with
+         * r: the two records are released separately.  The value it
+         * replaces may be the caller's, so it is left alone. */
+        bool text_key = fk->type == SCH_STRING || fk->type == SCH_TEXT;
+        if (text_key)
+            emit_line(e, "    char *copy = NULL;");
+        else if (fk->type == SCH_BLOB)
+            emit_line(e, "    assoc_blob copy = { NULL, 0 };");
         emit_line(e, "    int rc;");
         emit_line(e, "%s", "");
         emit_line(e, "    if (db == NULL || r == NULL || child == NULL)");
         emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: NULL argument\");", P, fn);
         snprintf(buf, sizeof buf, "return assoc_fail(db, ASSOC_MISUSE, \"%s%s: %s is NULL\");", P, fn, oc->name);
         emit_owner_guard(e, r, fn, buf);
-        emit_line(e, "    child->%s = r->%s;", fk->c_name, oc->c_name);
+        if (text_key) {
+            emit_line(e, "    if (old == NULL || strcmp(old, r->%s) != 0) {", oc->c_name);
+            emit_line(e, "        rc = assoc_strdup(db, r->%s, &copy);", oc->c_name);
+            emit_line(e, "        if (rc != ASSOC_OK)");
+            emit_line(e, "            return rc;");
+            emit_line(e, "        child->%s = copy;", fk->c_name);
+            emit_line(e, "    }");
+        } else if (fk->type == SCH_BLOB) {
+            emit_line(e, "    if (old.data == NULL || old.len != r->%s.len || (old.len > 0 && memcmp(old.data, r->%s.data, old.len) != 0)) {",
+                      oc->c_name, oc->c_name);
+            emit_line(e, "        rc = assoc_blobdup(db, r->%s.data, r->%s.len, &copy);", oc->c_name, oc->c_name);
+            emit_line(e, "        if (rc != ASSOC_OK)");
+            emit_line(e, "            return rc;");
+            emit_line(e, "        child->%s = copy;", fk->c_name);
+            emit_line(e, "    }");
+        } else {
+            emit_line(e, "    child->%s = r->%s;", fk->c_name, oc->c_name);
+        }
         if (c_has_flag(fk))
             emit_line(e, "    child->has_%s = true;", fk->c_name);
         if (cpk) {
@@ -1373,6 +1398,10 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
             emit_line(e, "        rc = %s%s_insert(db, child);", P, ts);
         }
         emit_line(e, "    if (rc != ASSOC_OK) {");
+        if (text_key)
+            emit_line(e, "        assoc_free(copy);");
+        else if (fk->type == SCH_BLOB)
+            emit_line(e, "        assoc_free(copy.data);");
         emit_line(e, "        child->%s = old;", fk->c_name);
         if (c_has_flag(fk))
             emit_line(e, "        child->has_%s = old_has;", fk->c_name);

@@ -2283,17 +2283,24 @@ done:
 int item_stock_add(assoc_db *db, const Item *r, Stock *child)
 {
     char *old = child ? child->item_sku : NULL;
+    char *copy = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_stock_add: NULL argument");
     if (r->sku == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_stock_add: the record has no key (sku is unset)");
-    child->item_sku = r->sku;
+    if (old == NULL || strcmp(old, r->sku) != 0) {
+        rc = assoc_strdup(db, r->sku, &copy);
+        if (rc != ASSOC_OK)
+            return rc;
+        child->item_sku = copy;
+    }
     rc = stock_update(db, child);
     if (rc == ASSOC_NOTFOUND)
         rc = stock_insert(db, child);
     if (rc != ASSOC_OK) {
+        assoc_free(copy);
         child->item_sku = old;
     }
     return rc;
@@ -2392,18 +2399,25 @@ done:
 int item_transfers_add(assoc_db *db, const Item *r, Transfer *child)
 {
     char *old = child ? child->item_sku : NULL;
+    char *copy = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_transfers_add: NULL argument");
     if (r->sku == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_transfers_add: the record has no key (sku is unset)");
-    child->item_sku = r->sku;
+    if (old == NULL || strcmp(old, r->sku) != 0) {
+        rc = assoc_strdup(db, r->sku, &copy);
+        if (rc != ASSOC_OK)
+            return rc;
+        child->item_sku = copy;
+    }
     if (child->id == 0)
         rc = transfer_insert(db, child);
     else
         rc = transfer_update(db, child);
     if (rc != ASSOC_OK) {
+        assoc_free(copy);
         child->item_sku = old;
     }
     return rc;

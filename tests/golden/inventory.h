@@ -272,7 +272,8 @@ int item_category(assoc_db *db, const Item *r, Category *out);
 int item_stock(assoc_db *db, const Item *r, StockList *out);
 int item_stock_each(assoc_db *db, const Item *r, int (*fn)(const Stock *, void *), void *ctx);
 /* Set child's item_sku to r's (in *child too) and save it: insert when its
- * key is unset, else update. */
+ * key is unset, else update.  A new key value is the library's copy
+ * (release it with assoc_free); the value it replaces is not freed. */
 int item_stock_add(assoc_db *db, const Item *r, Stock *child);
 /* Take child out of the collection: delete it (delete-orphan).  ASSOC_NOTFOUND if it is not r's. */
 int item_stock_remove(assoc_db *db, const Item *r, const Stock *child);
@@ -282,7 +283,8 @@ int item_stock_remove(assoc_db *db, const Item *r, const Stock *child);
 int item_transfers(assoc_db *db, const Item *r, TransferList *out);
 int item_transfers_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *, void *), void *ctx);
 /* Set child's item_sku to r's (in *child too) and save it: insert when its
- * key is unset, else update. */
+ * key is unset, else update.  A new key value is the library's copy
+ * (release it with assoc_free); the value it replaces is not freed. */
 int item_transfers_add(assoc_db *db, const Item *r, Transfer *child);
 /* Take child out of the collection: set its key to NULL.  ASSOC_NOTFOUND if it is not r's. */
 int item_transfers_remove(assoc_db *db, const Item *r, const Transfer *child);
