@@ -1308,8 +1308,14 @@ static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *o
         if (!l && !rm) {
             if (join_miss_explained(c, ot, tt))
                 return;
-            diag_error(c->d, cr->foreign_keys->at, "foreign_keys = %s: neither '%s' nor '%s' has a foreign key '%s' to the other",
-                       fkname, ot->name, tt->name, fkname);
+            diag_suggest sg;
+            diag_suggest_init(&sg, fkname);
+            for (size_t i = 0; i < nl; i++)
+                diag_suggest_offer(&sg, local[i]->name);
+            for (size_t i = 0; i < nr; i++)
+                diag_suggest_offer(&sg, remote[i]->name);
+            diag_error(c->d, cr->foreign_keys->at, "foreign_keys = %s: neither '%s' nor '%s' has a foreign key '%s' to the other%s",
+                       fkname, ot->name, tt->name, fkname, mean(c, diag_suggest_result(&sg)));
             return;
         }
         nl = l ? 1 : 0;

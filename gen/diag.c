@@ -157,7 +157,11 @@ void diag_report(diag_ctx *ctx, diag_severity sev, loc at, const char *fmt, ...)
         strbuf_printf(&out, "%s:%d:%d: ", at.src->name, at.line, at.col);
     else
         strbuf_puts(&out, "assocgen: ");
-    strbuf_printf(&out, "%s: %s\n", severity_word(sev), strbuf_str(&msg));
+    /* Under -Werror a warning reads as the error it now is, as gcc's do. */
+    if (sev == DIAG_WARNING && ctx->werror)
+        strbuf_printf(&out, "error: %s [-Werror]\n", strbuf_str(&msg));
+    else
+        strbuf_printf(&out, "%s: %s\n", severity_word(sev), strbuf_str(&msg));
     render_source_line(&out, at);
 
     diagnostic *d = calloc(1, sizeof *d);

@@ -167,6 +167,14 @@ static int load_and_check(assocgen *g, const char *path)
                    path, g->base, g->base);
         return 2;
     }
+    /* assoc.h would be the generated header and the runtime's at once: the
+     * generated one includes "assoc.h" and would find itself. */
+    if (strcmp(g->base, "assoc") == 0) {
+        diag_error(&g->diag, (loc){ 0 },
+                   "'%s': the outputs would be named assoc.h and assoc.c, which are libassoc's own; rename the file",
+                   path);
+        return 2;
+    }
     int rc = load_schema(&g->trees, &g->diag, g->read, g->read_ctx, path, &g->loaded);
     if (rc == 2)
         return 2;

@@ -544,11 +544,26 @@ static void test_warnings_and_werror(void **state)
         assert_int_equal(d->severity, DIAG_WARNING);
         assert_int_equal(d->at.line, 8);
         assert_non_null(strstr(d->rendered, "t.def:8:"));
-        assert_non_null(strstr(d->rendered, ": warning: "));
+        /* Under -Werror it reads as an error, as gcc's do. */
+        assert_non_null(strstr(d->rendered, werror ? ": error: " : ": warning: "));
+        assert_true((strstr(d->rendered, "[-Werror]") != NULL) == (werror != 0));
         assert_int_equal(rc, werror ? 1 : 0);
         assert_true(werror ? assocgen_schema(g) == NULL : assocgen_schema(g) != NULL);
         assocgen_destroy(g);
     }
+}
+
+/* A schema called assoc.def would generate assoc.h, which includes the
+ * runtime's "assoc.h" and would find itself: refused before loading. */
+static void test_base_name_assoc_refused(void **state)
+{
+    (void)state;
+    memfile files[] = { { "dir/assoc.def", "model A {\n    id integer primary_key\n}\n" }, { NULL, NULL } };
+    int rc;
+    assocgen *g = memfs_load(files, &rc);
+    assert_int_equal(rc, 2);
+    assert_non_null(memfs_find(g, "libassoc's own"));
+    assocgen_destroy(g);
 }
 
 int main(void)
@@ -570,6 +585,7 @@ int main(void)
         cmocka_unit_test(test_diagnostics_in_reading_order),
         cmocka_unit_test(test_import_paths),
         cmocka_unit_test(test_warnings_and_werror),
+        cmocka_unit_test(test_base_name_assoc_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
