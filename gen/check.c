@@ -950,6 +950,7 @@ static void pass_keys(checker *c, chk_table *ct, const fk_ref *fks)
             n++;
         sch_constraint *k = &t->constraints[t->nconstraints];
         k->unique = unique;
+        k->ncolumns = 0;        /* a rejected constraint before may have used the slot */
         k->columns = alloc(c, (n + 1) * sizeof *k->columns);
         if (k->columns == NULL)
             return;
@@ -977,8 +978,19 @@ static void pass_keys(checker *c, chk_table *ct, const fk_ref *fks)
                 }
             k->columns[k->ncolumns++] = col;
         }
-        if (ok)
+        /* unique(col) and index(col) say what the column's own modifier
+         * says: fold them in, so the column gets its _get_by_ / _find_by_
+         * look-up as SPEC gives every unique or index column. */
+        if (ok && k->ncolumns == 1) {
+            if (unique)
+                k->columns[0]->unique = true;
+            else
+                k->columns[0]->index_flag = true;
+            k->columns = NULL;      /* the slot serves the next constraint */
+            k->ncolumns = 0;
+        } else if (ok) {
             t->nconstraints++;
+        }
     }
 }
 

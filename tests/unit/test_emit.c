@@ -109,12 +109,47 @@ static void test_key_names_clashing_with_locals(void **state)
     free(c);
 }
 
+/* unique(col) and index(col) are the column's own modifiers: the column gets
+ * its _get_by_ / _find_by_ look-up. */
+static void test_one_column_constraints_give_lookups(void **state)
+{
+    (void)state;
+    static const char def[] = "model U table u {\n id integer primary_key\n email string\n name string\n"
+                              " unique(email)\n index(name)\n}\n";
+    char *h = generate(def, ASSOCGEN_EMIT_HEADER, ".h");
+    assert_non_null(strstr(h, "int u_get_by_email(assoc_db *db, const char *value, U *out);"));
+    assert_non_null(strstr(h, "int u_find_by_name(assoc_db *db, const char *value, UList *out);"));
+    free(h);
+    char *sql = generate(def, ASSOCGEN_EMIT_SQL, ".sql");
+    assert_non_null(strstr(sql, "email VARCHAR UNIQUE"));
+    assert_int_equal(count_indexes(sql), 1);
+    free(sql);
+}
+
+/* A rejected constraint leaves its slot to the next one: a shorter
+ * constraint after a longer rejected one used to write past its columns
+ * (inside the arena, so only a crash or later garbage would show it). */
+static void test_rejected_constraint_slot_reused(void **state)
+{
+    (void)state;
+    memfile files[] = { { "t.def", "model U table u {\n id integer primary_key\n a integer\n b integer\n"
+                                   " c integer\n d integer\n unique(a, b, c, nosuch)\n unique(d, a)\n}\n" },
+                        { NULL, NULL } };
+    int rc;
+    assocgen *g = memfs_load(files, &rc);
+    assert_int_equal(rc, 1);
+    assert_non_null(memfs_find(g, "unknown column 'nosuch'"));
+    assocgen_destroy(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_index_names_unique),
         cmocka_unit_test(test_leading_column_needs_no_index),
         cmocka_unit_test(test_key_names_clashing_with_locals),
+        cmocka_unit_test(test_one_column_constraints_give_lookups),
+        cmocka_unit_test(test_rejected_constraint_slot_reused),
     };
     return cmocka_run_group_tests_name("emitters", tests, NULL, NULL);
 }
