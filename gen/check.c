@@ -257,9 +257,9 @@ static bool parse_datetime(const char *s, int64_t *out)
 
 static bool is_c_keyword(const char *s);
 
-/* Names a model cannot take: its name becomes a C type (User, UserList), so
- * not a keyword or a type or macro the generated code uses. */
-static bool is_taken_type_name(const char *s)
+/* Macros and types of the headers generated code includes: no generated
+ * name may be one. */
+static bool is_c_library_name(const char *s)
 {
     static const char *const taken[] = {
         "NULL", "EOF", "FILE", "errno", "assert", "offsetof", "size_t", "ptrdiff_t",
@@ -270,7 +270,15 @@ static bool is_taken_type_name(const char *s)
     for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++)
         if (strcmp(taken[i], s) == 0)
             return true;
-    return is_c_keyword(s) || strncmp(s, "assoc_", 6) == 0 || strncmp(s, "ASSOC_", 6) == 0;
+    return false;
+}
+
+/* Names a model cannot take: its name becomes a C type (User, UserList), so
+ * not a keyword or a type or macro the generated code uses. */
+static bool is_taken_type_name(const char *s)
+{
+    return is_c_keyword(s) || is_c_library_name(s) || strncmp(s, "assoc_", 6) == 0 ||
+           strncmp(s, "ASSOC_", 6) == 0;
 }
 
 /* A lower-case copy in arena memory (SQL names ignore ASCII case). */
@@ -688,7 +696,8 @@ static bool is_relationship(const ast_member *m)
     return m->kind == AST_FIELD && strcmp(m->type->name, "relationship") == 0;
 }
 
-/* C and C++ keywords: a column so named gets a trailing '_' in C. */
+/* C and C++ keywords: a column so named (or named like is_c_library_name)
+ * gets a trailing '_' in C. */
 static const char *const c_keywords[] = {
     "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",
     "case", "catch", "char", "char16_t", "char32_t", "char8_t", "class", "co_await",
@@ -787,7 +796,7 @@ static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
         }
         col->index = t->ncolumns;
         col->c_name = col->name;
-        if (is_c_keyword(col->name)) {
+        if (is_c_keyword(col->name) || is_c_library_name(col->name)) {
             col->c_name = arena_printf(c->a, "%s_", col->name);
             if (col->c_name == NULL) {
                 c->nomem = true;

@@ -142,6 +142,41 @@ static void test_rejected_constraint_slot_reused(void **state)
     assocgen_destroy(g);
 }
 
+/* Columns named like a C keyword, macro or type of the included headers
+ * get a trailing '_' in C; the source compiles as C and the header as C++. */
+static void test_columns_named_like_c_library(void **state)
+{
+    (void)state;
+    static const char def[] = "model T table t {\n id integer primary_key\n NULL integer\n int64_t integer\n"
+                              " errno text\n float float\n}\n";
+    char *h = generate(def, ASSOCGEN_EMIT_HEADER, ".h");
+    assert_non_null(strstr(h, "int64_t NULL_;"));
+    assert_non_null(strstr(h, "int64_t int64_t_;"));
+    assert_non_null(strstr(h, "char *errno_;"));
+    char *c = generate(def, ASSOCGEN_EMIT_SOURCE, ".c");
+    char dir[] = "/tmp/assocgen-emit-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], cmd[1536];
+    snprintf(path, sizeof path, "%s/t.h", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(h, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/t.c", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(c, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "cc -std=c11 -Wall -Wextra -Wpedantic -Werror -I%s/runtime -I%s -c -o %s/t.o %s/t.c 2>&1 && "
+             "printf '#include \"t.h\"\\n' > %s/u.cc && "
+             "c++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -I%s/runtime -I%s %s/u.cc 2>&1 && rm -rf %s",
+             SRCDIR, dir, dir, dir, dir, SRCDIR, dir, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    free(h);
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +185,7 @@ int main(void)
         cmocka_unit_test(test_key_names_clashing_with_locals),
         cmocka_unit_test(test_one_column_constraints_give_lookups),
         cmocka_unit_test(test_rejected_constraint_slot_reused),
+        cmocka_unit_test(test_columns_named_like_c_library),
     };
     return cmocka_run_group_tests_name("emitters", tests, NULL, NULL);
 }
