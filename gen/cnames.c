@@ -37,6 +37,11 @@ const char *c_key_param(const sch_column *col, char *buf, size_t size)
     return col->c_name;
 }
 
+bool c_is_pointer(const sch_column *col)
+{
+    return col->type == SCH_STRING || col->type == SCH_TEXT || col->type == SCH_BLOB;
+}
+
 bool c_has_flag(const sch_column *col)
 {
     return col->has_flag;

@@ -18,6 +18,9 @@ const char *c_param_type(const sch_column *col);
  * field's name, or name_key where it would clash with the other names of
  * that function (db, out, and the locals sql, st, rc). */
 const char *c_key_param(const sch_column *col, char *buf, size_t size);
+/* Whether the field is a pointer the library may allocate: a string, text
+ * or blob column (NULL, or data == NULL, is SQL NULL). */
+bool c_is_pointer(const sch_column *col);
 /* Whether the field has a has_ presence flag. */
 bool c_has_flag(const sch_column *col);
 /* "USER" for snake "user" (into buf). */

@@ -94,8 +94,8 @@ static void emit_prototypes(emit_ctx *e, const sch_model *m)
     bool ptr_default = false;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const sch_column *col = t->columns[i];
-        bool ptr = col->type == SCH_STRING || col->type == SCH_TEXT || col->type == SCH_BLOB;
-        ptr_default |= ptr && (col->def.kind != SCH_DEFAULT_NONE || col->server_def.kind != SCH_DEFAULT_NONE);
+        ptr_default |= c_is_pointer(col) &&
+                       (col->def.kind != SCH_DEFAULT_NONE || col->server_def.kind != SCH_DEFAULT_NONE);
     }
     emit_line(e, "/* Insert r.  A row id of 0 is assigned; unset columns take their defaults,");
     if (ptr_default) {
@@ -168,7 +168,7 @@ static void emit_prototypes(emit_ctx *e, const sch_model *m)
         if (r->kind == SCH_ONE_TO_MANY) {
             emit_line(e, "/* Set child's %s to r's (in *child too) and save it: insert when its", r->target_col->name);
             const sch_column *fkc = r->target_col;
-            if (fkc->type == SCH_STRING || fkc->type == SCH_TEXT || fkc->type == SCH_BLOB) {
+            if (c_is_pointer(fkc)) {
                 emit_line(e, " * key is unset, else update.  A new key value is the library's copy");
                 emit_line(e, " * (release it with assoc_free); the value it replaces is not freed. */");
             } else {

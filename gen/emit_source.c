@@ -474,7 +474,7 @@ static void emit_c_default(emit_ctx *e, const sch_column *col, const sch_default
  * pointer.  Only such a column can take a default through the C API. */
 static bool can_be_unset(const sch_column *col)
 {
-    return c_has_flag(col) || col->type == SCH_STRING || col->type == SCH_TEXT || col->type == SCH_BLOB;
+    return c_has_flag(col) || c_is_pointer(col);
 }
 
 static bool client_default(const sch_column *col)
@@ -487,11 +487,6 @@ static bool server_default(const sch_column *col)
     return can_be_unset(col) && !client_default(col) && col->server_def.kind != SCH_DEFAULT_NONE;
 }
 
-static bool is_pointer(const sch_column *col)
-{
-    return col->type == SCH_STRING || col->type == SCH_TEXT || col->type == SCH_BLOB;
-}
-
 /* Set v.<field> to the default: the field is known to be unset. */
 static void emit_apply_default(emit_ctx *e, const char *v, const sch_column *col, const sch_default *d)
 {
@@ -501,7 +496,7 @@ static void emit_apply_default(emit_ctx *e, const char *v, const sch_column *col
         emit_c_default(e, col, d);
         emit_line(e, ";");
         emit_line(e, "        %s%s.len = %zu;", v, f, d->len);
-    } else if (is_pointer(col)) {
+    } else if (c_is_pointer(col)) {
         emit_text(e, "        %s%s = (char *)", v, f);
         emit_c_default(e, col, d);
         emit_line(e, ";");
@@ -570,7 +565,7 @@ static void emit_insert(src_ctx *x, const sch_model *m)
     bool copy = false, server_back = false;
     for (size_t i = 0; i < t->ncolumns; i++) {
         copy = copy || client_default(t->columns[i]) || server_default(t->columns[i]);
-        server_back = server_back || (server_default(t->columns[i]) && !is_pointer(t->columns[i]));
+        server_back = server_back || (server_default(t->columns[i]) && !c_is_pointer(t->columns[i]));
     }
     /* RETURNING only when a server default must be read back: it costs
      * SQLite a buffered result per row, and the row id alone comes free
@@ -595,7 +590,7 @@ static void emit_insert(src_ctx *x, const sch_model *m)
         const sch_column *col = t->columns[i];
         if (i)
             strbuf_puts(q, ", ");
-        if (server_default(col) && !is_pointer(col)) {
+        if (server_default(col) && !c_is_pointer(col)) {
             strbuf_printf(q, "COALESCE(?%zu, ", i + 1);
             sql_default_expr(q, col, &col->server_def);
             strbuf_putc(q, ')');
@@ -607,7 +602,7 @@ static void emit_insert(src_ctx *x, const sch_model *m)
     size_t nret = 0;
     for (size_t i = 0; returning && i < t->ncolumns; i++) {
         const sch_column *col = t->columns[i];
-        if (col->is_rowid || (server_default(col) && !is_pointer(col))) {
+        if (col->is_rowid || (server_default(col) && !c_is_pointer(col))) {
             strbuf_puts(q, nret++ ? ", " : " RETURNING ");
             sql_ident(q, col->name);
         }
@@ -622,7 +617,7 @@ static void emit_insert(src_ctx *x, const sch_model *m)
         /* Defaults go into a copy; r changes only when the row is in. */
         emit_line(e, "    %s%s v;", P, M);
         for (size_t i = 0; i < t->ncolumns; i++)
-            if (is_pointer(t->columns[i]) && (client_default(t->columns[i]) || server_default(t->columns[i])))
+            if (c_is_pointer(t->columns[i]) && (client_default(t->columns[i]) || server_default(t->columns[i])))
                 emit_line(e, "    %s dup_%s = %s;", c_field_type(t->columns[i]), t->columns[i]->c_name,
                           t->columns[i]->type == SCH_BLOB ? "{ NULL, 0 }" : "NULL");
         emit_line(e, "%s", "");
@@ -634,7 +629,7 @@ static void emit_insert(src_ctx *x, const sch_model *m)
         for (size_t i = 0; i < t->ncolumns; i++) {
             const sch_column *col = t->columns[i];
             const sch_default *d = client_default(col) ? &col->def
-                                 : server_default(col) && is_pointer(col) ? &col->server_def : NULL;
+                                 : server_default(col) && c_is_pointer(col) ? &col->server_def : NULL;
             if (d == NULL)
                 continue;
             char buf[600];
@@ -647,7 +642,7 @@ static void emit_insert(src_ctx *x, const sch_model *m)
      * running out of memory cannot leave an insert half done. */
     for (size_t i = 0; copy && i < t->ncolumns; i++) {
         const sch_column *col = t->columns[i];
-        if (!(is_pointer(col) && (client_default(col) || server_default(col))))
+        if (!(c_is_pointer(col) && (client_default(col) || server_default(col))))
             continue;
         char buf[600];
         const char *f = col->c_name;
@@ -682,7 +677,7 @@ static void emit_insert(src_ctx *x, const sch_model *m)
             const sch_column *col = t->columns[i];
             if (col->is_rowid) {
                 emit_line(e, "        %s%s = sqlite3_column_int64(st, %d);", v, col->c_name, ix++);
-            } else if (server_default(col) && !is_pointer(col)) {
+            } else if (server_default(col) && !c_is_pointer(col)) {
                 const char *f = col->c_name;
                 if (col->type == SCH_DATETIME)
                     emit_line(e, "        rc = assoc_column_time(db, st, %d, &%s%s, &%shas_%s);", ix, v, f, v, f);
@@ -711,12 +706,12 @@ static void emit_insert(src_ctx *x, const sch_model *m)
     if (copy) {
         bool dups = false;
         for (size_t i = 0; i < t->ncolumns; i++)
-            if (is_pointer(t->columns[i]) && (client_default(t->columns[i]) || server_default(t->columns[i])))
+            if (c_is_pointer(t->columns[i]) && (client_default(t->columns[i]) || server_default(t->columns[i])))
                 dups = true;
         /* Every copy is made: hand them over; r now owns them. */
         for (size_t i = 0; dups && i < t->ncolumns; i++) {
             const sch_column *col = t->columns[i];
-            if (!(is_pointer(col) && (client_default(col) || server_default(col))))
+            if (!(c_is_pointer(col) && (client_default(col) || server_default(col))))
                 continue;
             const char *f = col->c_name;
             emit_line(e, "    if (dup_%s%s) {", f, col->type == SCH_BLOB ? ".data" : "");
@@ -729,7 +724,7 @@ static void emit_insert(src_ctx *x, const sch_model *m)
         emit_line(e, "    assoc_stmt_release(db, st);");
         for (size_t i = 0; i < t->ncolumns; i++) {
             const sch_column *col = t->columns[i];
-            if (is_pointer(col) && (client_default(col) || server_default(col)))
+            if (c_is_pointer(col) && (client_default(col) || server_default(col)))
                 emit_line(e, "    assoc_free(dup_%s%s);", col->c_name, col->type == SCH_BLOB ? ".data" : "");
         }
         emit_line(e, "    return rc;");
@@ -1257,7 +1252,7 @@ static void emit_owner_guard(emit_ctx *e, const sch_rel *r, const char *fn, cons
     if (oc->is_rowid || oc->primary_key) {
         if (oc->is_rowid)
             emit_line(e, "    if (r->%s == 0)", oc->c_name);
-        else if (is_pointer(oc))
+        else if (c_is_pointer(oc))
             emit_line(e, "    if (%s)", null_cond(buf, sizeof buf, "r->", oc));
         else
             return;
@@ -1350,7 +1345,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
         emit_line(e, "int %s%s(assoc_db *db, const %s%s *r, %s%s *child)", P, fn, P, M, P, T);
         emit_line(e, "{");
         emit_line(e, "    %s%sold = child ? child->%s : %s;", c_field_type(fk), ptr_sp(c_field_type(fk)), fk->c_name,
-                  fk->type == SCH_BLOB ? "(assoc_blob){ NULL, 0 }" : is_pointer(fk) ? "NULL" : "0");
+                  fk->type == SCH_BLOB ? "(assoc_blob){ NULL, 0 }" : c_is_pointer(fk) ? "NULL" : "0");
         if (c_has_flag(fk))
             emit_line(e, "    bool old_has = child ? child->has_%s : false;", fk->c_name);
         /* A string or blob key is copied into the child, never shared with

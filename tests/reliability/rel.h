@@ -25,27 +25,8 @@
 
 #include "assoc.h"
 
-/* Assert a call returned ASSOC_OK, showing assoc_errmsg when it did not
- * (as tests/e2e/e2e.h). */
-#ifndef OK
-#define OK(db, call)                                                                    \
-    do {                                                                                \
-        int rc_ = (call);                                                               \
-        if (rc_ != ASSOC_OK)                                                            \
-            fail_msg("%s returned %d: %s", #call, rc_, assoc_errmsg(db));               \
-    } while (0)
-#endif
-
-/* Assert a call returned `code`. */
-#ifndef RC
-#define RC(db, code, call)                                                              \
-    do {                                                                                \
-        int rc_ = (call);                                                               \
-        if (rc_ != (code))                                                              \
-            fail_msg("%s returned %d, expected %d (%s): %s", #call, rc_, (int)(code), #code, \
-                     assoc_errmsg(db));                                                 \
-    } while (0)
-#endif
+/* OK(), RC(), sql_int() and db_fingerprint(): the end-to-end tests' helpers. */
+#include "e2e.h"
 
 /* ------------------------------------------------------------------
  * Growing text buffer (libc memory: never counted by the allocator)

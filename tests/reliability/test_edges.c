@@ -38,18 +38,6 @@ static Thing thing(void)
     return t;
 }
 
-static int64_t sql_int(assoc_db *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    int64_t v = -1;
-    if (sqlite3_prepare_v2(assoc_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("prepare %s: %s", sql, sqlite3_errmsg(assoc_sqlite(db)));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static void test_int64_columns(void **state)
 {
     assoc_db *db = *state;

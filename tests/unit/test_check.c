@@ -2,31 +2,11 @@
  * SQLAlchemy does, backrefs made, errors reported where they stand. */
 #include "testutil.h"
 
+#include "seed.h"
+
 #include <stdio.h>
 
 #include "memfs.h"
-
-static const char seed[] =
-    "model User table users {\n"
-    "    id          integer primary_key\n"
-    "    email       string(255)\n"
-    "    create_dttm datetime server_default(current_timestamp)\n"
-    "    products    relationship(Product, secondary = orders)\n"
-    "}\n"
-    "model Product table products {\n"
-    "    id          integer primary_key\n"
-    "    title       string(255)\n"
-    "    create_dttm datetime default(now)\n"
-    "    users       relationship(User, secondary = orders)\n"
-    "}\n"
-    "model Order table orders {\n"
-    "    id          integer primary_key\n"
-    "    user_id     integer foreign_key(users.id)\n"
-    "    product_id  integer foreign_key(products.id)\n"
-    "    dttm        datetime default(now)\n"
-    "    user        relationship(User, backref = backref(orders, cascade = \"all, delete-orphan\"))\n"
-    "    product     relationship(Product, backref = backref(orders, cascade = \"all, delete-orphan\"))\n"
-    "}\n";
 
 static const sch_model *model(const sch_schema *s, const char *name)
 {
@@ -301,7 +281,6 @@ static void test_column_limit(void **state)
         free(text);
     }
 }
-
 
 /* ------------------------------------------------------------------ */
 /* Recovery: the checker runs on what the parser could read, and says

@@ -5,6 +5,8 @@
  * diagram without a warning. */
 #include "testutil.h"
 
+#include "seed.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -26,28 +28,6 @@ static int read_text(void *ctx, const char *path, char **text, size_t *len)
     memcpy(*text, ctx, *len + 1);
     return 0;
 }
-
-static const char seed[] =
-    "model User table users {\n"
-    "    id          integer primary_key\n"
-    "    email       string(255)\n"
-    "    create_dttm datetime server_default(current_timestamp)\n"
-    "    products    relationship(Product, secondary = orders)\n"
-    "}\n"
-    "model Product table products {\n"
-    "    id          integer primary_key\n"
-    "    title       string(255)\n"
-    "    create_dttm datetime default(now)\n"
-    "    users       relationship(User, secondary = orders)\n"
-    "}\n"
-    "model Order table orders {\n"
-    "    id          integer primary_key\n"
-    "    user_id     integer foreign_key(users.id)\n"
-    "    product_id  integer foreign_key(products.id)\n"
-    "    dttm        datetime default(now)\n"
-    "    user        relationship(User, backref = backref(orders, cascade = \"all, delete-orphan\"))\n"
-    "    product     relationship(Product, backref = backref(orders, cascade = \"all, delete-orphan\"))\n"
-    "}\n";
 
 /* Every other shape the diagram draws. */
 static const char shapes[] =

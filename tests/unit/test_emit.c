@@ -32,6 +32,31 @@ static char *generate(const char *text, unsigned emit, const char *suffix)
     return out;
 }
 
+/* Write h and c as t.h and t.c in a fresh directory and assert that the
+ * source compiles as C11 and the header as C++, warnings as errors. */
+static void assert_compiles(const char *h, const char *c)
+{
+    char dir[] = "/tmp/assocgen-emit-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    static const char *const names[] = { "t.h", "t.c" };
+    const char *texts[] = { h, c };
+    for (int i = 0; i < 2; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(texts[i], f);
+        fclose(f);
+    }
+    char cmd[1536];
+    snprintf(cmd, sizeof cmd,
+             "cc -std=c11 -Wall -Wextra -Wpedantic -Werror -I%s/runtime -I%s -c -o %s/t.o %s/t.c 2>&1 && "
+             "printf '#include \"t.h\"\\n' > %s/u.cc && "
+             "c++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -I%s/runtime -I%s %s/u.cc 2>&1 && rm -rf %s",
+             SRCDIR, dir, dir, dir, dir, SRCDIR, dir, dir, dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static int64_t count_indexes(const char *ddl)
 {
     sqlite3 *db = NULL;
@@ -78,7 +103,7 @@ static void test_leading_column_needs_no_index(void **state)
 }
 
 /* Key columns named out, rc, st, sql, db: _get's parameters are renamed
- * where they would clash, and the source compiles. */
+ * where they would clash, and the code compiles. */
 static void test_key_names_clashing_with_locals(void **state)
 {
     (void)state;
@@ -88,23 +113,7 @@ static void test_key_names_clashing_with_locals(void **state)
     assert_non_null(strstr(h, "int slot_get(assoc_db *db, int64_t out_key, const char *rc_key, Slot *out);"));
     char *c = generate(def, ASSOCGEN_EMIT_SOURCE, ".c");
 
-    char dir[] = "/tmp/assocgen-emit-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[256], cmd[1024];
-    snprintf(path, sizeof path, "%s/t.h", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(h, f);
-    fclose(f);
-    snprintf(path, sizeof path, "%s/t.c", dir);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(c, f);
-    fclose(f);
-    snprintf(cmd, sizeof cmd,
-             "cc -std=c11 -Wall -Wextra -Wpedantic -Werror -I%s/runtime -I%s -c -o %s/t.o %s/t.c 2>&1 && rm -rf %s",
-             SRCDIR, dir, dir, dir, dir);
-    assert_int_equal(system(cmd), 0);
+    assert_compiles(h, c);
     free(h);
     free(c);
 }
@@ -154,25 +163,7 @@ static void test_columns_named_like_c_library(void **state)
     assert_non_null(strstr(h, "int64_t int64_t_;"));
     assert_non_null(strstr(h, "char *errno_;"));
     char *c = generate(def, ASSOCGEN_EMIT_SOURCE, ".c");
-    char dir[] = "/tmp/assocgen-emit-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[256], cmd[1536];
-    snprintf(path, sizeof path, "%s/t.h", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(h, f);
-    fclose(f);
-    snprintf(path, sizeof path, "%s/t.c", dir);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(c, f);
-    fclose(f);
-    snprintf(cmd, sizeof cmd,
-             "cc -std=c11 -Wall -Wextra -Wpedantic -Werror -I%s/runtime -I%s -c -o %s/t.o %s/t.c 2>&1 && "
-             "printf '#include \"t.h\"\\n' > %s/u.cc && "
-             "c++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -I%s/runtime -I%s %s/u.cc 2>&1 && rm -rf %s",
-             SRCDIR, dir, dir, dir, dir, SRCDIR, dir, dir, dir);
-    assert_int_equal(system(cmd), 0);
+    assert_compiles(h, c);
     free(h);
     free(c);
 }
