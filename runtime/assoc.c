@@ -88,6 +88,10 @@ struct assoc_db {
     size_t *by_stmt;
     size_t cap;
     size_t count;
+    /* The slot of the statement handed out last, checked first on release:
+     * generated functions release what they acquired, most often with no
+     * other acquire in between, so the second table is rarely consulted. */
+    size_t last;
 
     sqlite3_stmt *sys[SYS_COUNT];
 
@@ -110,6 +114,12 @@ struct assoc_db {
      * runs SQL -- rolls the whole transaction back first; until then it is
      * visible through the raw handle only.  assoc_close() discards it. */
     bool doomed;
+
+    /* The date part ("YYYY-MM-DD") of the last datetime text read_time()
+     * converted, and its day number (see there). */
+    char last_date[10];
+    int64_t last_days;
+    bool last_date_ok;
 
     /* Where an empty blob borrowed by assoc_column_blob_ref() points: the
      * API promises a non-NULL pointer, and SQLite gives NULL for those. */
@@ -772,6 +782,7 @@ int assoc_stmt_acquire(assoc_db *db, const char *sql, sqlite3_stmt **out)
     }
     if (s != NULL && !s->in_use) {
         s->in_use = true;
+        db->last = i;
         *out = s->stmt;
         return ASSOC_OK;
     }
@@ -793,6 +804,7 @@ int assoc_stmt_acquire(assoc_db *db, const char *sql, sqlite3_stmt **out)
         db->slots[i].in_use = true;
         index_stmt(db, i);
         db->count++;
+        db->last = i;
     }
     *out = st;
     return ASSOC_OK;
@@ -808,7 +820,10 @@ void assoc_stmt_release(assoc_db *db, sqlite3_stmt *stmt)
 
     if (db == NULL || stmt == NULL)
         return;
-    s = find_stmt(db, stmt);
+    if (db->last < db->cap && db->slots[db->last].stmt == stmt)
+        s = &db->slots[db->last];
+    else
+        s = find_stmt(db, stmt);
     if (s == NULL) {
         sqlite3_finalize(stmt);
         return;
@@ -881,13 +896,14 @@ static int days_in_month(int64_t y, int m)
     return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
-/* Write v as exactly n decimal digits. */
-static void put_digits(char *p, int64_t v, int n)
+/* "00".."99", for writing two digits at a time. */
+static const char two_digits[200] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                    "8081828384858687888990919293949596979899";
+
+static void put2(char *p, int v)
 {
-    while (n-- > 0) {
-        p[n] = (char)('0' + v % 10);
-        v /= 10;
-    }
+    memcpy(p, &two_digits[2 * v], 2);
 }
 
 /* Division rounding toward minus infinity, so that times before 1970 fall
@@ -904,10 +920,12 @@ static int64_t floor_div(int64_t a, int64_t b, int64_t *rem)
     return q;
 }
 
+/* Straight-line, two digits per step: every insert of a datetime and every
+ * client default(now) comes through here. */
 int assoc_time_format(assoc_time t, char buf[ASSOC_TIME_TEXT_SIZE])
 {
     int64_t secs, us, days, sod, y;
-    int m, d;
+    int m, d, s;
 
     if (buf == NULL)
         return ASSOC_MISUSE;
@@ -918,61 +936,121 @@ int assoc_time_format(assoc_time t, char buf[ASSOC_TIME_TEXT_SIZE])
     secs = floor_div(t, US_PER_SEC, &us);
     days = floor_div(secs, SEC_PER_DAY, &sod);
     civil_from_days(days, &y, &m, &d);
+    s = (int)sod;
 
-    memcpy(buf, "0000-00-00 00:00:00.000000", ASSOC_TIME_TEXT_SIZE);
-    put_digits(buf, y, 4);
-    put_digits(buf + 5, m, 2);
-    put_digits(buf + 8, d, 2);
-    put_digits(buf + 11, sod / 3600, 2);
-    put_digits(buf + 14, sod / 60 % 60, 2);
-    put_digits(buf + 17, sod % 60, 2);
-    put_digits(buf + 20, us, 6);
+    put2(buf, (int)(y / 100));
+    put2(buf + 2, (int)(y % 100));
+    buf[4] = '-';
+    put2(buf + 5, m);
+    buf[7] = '-';
+    put2(buf + 8, d);
+    buf[10] = ' ';
+    put2(buf + 11, s / 3600);
+    buf[13] = ':';
+    put2(buf + 14, s / 60 % 60);
+    buf[16] = ':';
+    put2(buf + 17, s % 60);
+    buf[19] = '.';
+    put2(buf + 20, (int)(us / 10000));
+    put2(buf + 22, (int)(us / 100 % 100));
+    put2(buf + 24, (int)(us % 100));
+    buf[26] = '\0';
     return ASSOC_OK;
 }
 
-/* n decimal digits at p into *v; false if any is not a digit.  (isdigit()
- * would depend on the locale.) */
-static bool get_digits(const char *p, int n, int *v)
+/* The two digits at p as a number, or -1 if either is not a digit.  (The
+ * locale-free test: isdigit() would depend on the locale.) */
+static int get2(const char *p)
 {
-    int x = 0;
+    unsigned a = (unsigned)(unsigned char)p[0] - '0', b = (unsigned)(unsigned char)p[1] - '0';
 
-    for (int i = 0; i < n; i++) {
-        if (p[i] < '0' || p[i] > '9')
-            return false;
-        x = x * 10 + (p[i] - '0');
-    }
-    *v = x;
+    return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
+}
+
+/* The layout, fixed positions: YYYY-MM-DD?HH:MM:SS[.f{1,6}], 19 or 21..26
+ * bytes, '?' a space or 'T'. */
+static bool time_layout_ok(const char *text, size_t len)
+{
+    if (len != 19 && (len < 21 || len > 26 || text[19] != '.'))
+        return false;
+    return text[4] == '-' && text[7] == '-' && (text[10] == ' ' || text[10] == 'T') && text[13] == ':' &&
+           text[16] == ':';
+}
+
+/* The date of a well laid-out text as days since 1970-01-01; false for a
+ * date that does not exist or lies outside years 0001-9999. */
+static bool parse_date(const char *text, int64_t *days)
+{
+    int yh = get2(text), yl = get2(text + 2), mo = get2(text + 5), d = get2(text + 8);
+
+    if ((yh | yl | mo | d) < 0 || (yh | yl) == 0 || mo < 1 || mo > 12 || d < 1 ||
+        d > days_in_month(yh * 100 + yl, mo))
+        return false;
+    *days = days_from_civil(yh * 100 + yl, mo, d);
     return true;
 }
 
-/* Fixed positions: YYYY-MM-DD?HH:MM:SS[.f{1,6}], 19 or 21..26 bytes. */
+/* The time of day of a well laid-out text, in microseconds. */
+static bool parse_clock(const char *text, size_t len, int64_t *us)
+{
+    int h = get2(text + 11), mi = get2(text + 14), s = get2(text + 17), frac = 0, scale = 100000;
+
+    if ((h | mi | s) < 0 || h > 23 || mi > 59 || s > 59)
+        return false;
+    if (len == 26) { /* six digits of fraction: what we and SQLAlchemy write */
+        int f1 = get2(text + 20), f2 = get2(text + 22), f3 = get2(text + 24);
+        if ((f1 | f2 | f3) < 0)
+            return false;
+        frac = f1 * 10000 + f2 * 100 + f3;
+    } else {
+        /* ".5" is half a second: each digit is worth a tenth of the one before. */
+        for (size_t i = 20; i < len; i++, scale /= 10) {
+            unsigned v = (unsigned)(unsigned char)text[i] - '0';
+            if (v > 9)
+                return false;
+            frac += (int)v * scale;
+        }
+    }
+    *us = (h * 3600 + mi * 60 + s) * US_PER_SEC + frac;
+    return true;
+}
+
+/* Every row read with a datetime column comes through here (or through
+ * read_time(), which adds a cache of the date), so it is written straight:
+ * two digits per step, the range checks together. */
 int assoc_time_parse(const char *text, size_t len, assoc_time *out)
 {
-    int y, mo, d, h, mi, s, frac = 0;
+    int64_t days, us;
 
     if (out == NULL)
         return ASSOC_MISUSE;
-    if (text == NULL)
+    if (text == NULL || !time_layout_ok(text, len) || !parse_date(text, &days) || !parse_clock(text, len, &us))
         return ASSOC_ERROR;
-    if (len != 19 && (len < 21 || len > 26 || text[19] != '.'))
-        return ASSOC_ERROR;
-    if (text[4] != '-' || text[7] != '-' || (text[10] != ' ' && text[10] != 'T') || text[13] != ':' ||
-        text[16] != ':')
-        return ASSOC_ERROR;
-    if (!get_digits(text, 4, &y) || !get_digits(text + 5, 2, &mo) || !get_digits(text + 8, 2, &d) ||
-        !get_digits(text + 11, 2, &h) || !get_digits(text + 14, 2, &mi) || !get_digits(text + 17, 2, &s))
-        return ASSOC_ERROR;
-    if (len > 19) {
-        int n = (int)len - 20;
-        if (!get_digits(text + 20, n, &frac))
-            return ASSOC_ERROR;
-        for (; n < 6; n++)
-            frac *= 10; /* ".5" is half a second */
-    }
-    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59)
-        return ASSOC_ERROR;
-    *out = ((days_from_civil(y, mo, d) * SEC_PER_DAY) + h * 3600 + mi * 60 + s) * US_PER_SEC + frac;
+    *out = days * SEC_PER_DAY * US_PER_SEC + us;
     return ASSOC_OK;
+}
+
+/* assoc_time_parse() for the column readers.  Rows read together mostly
+ * share a date (they were written together), so the connection remembers
+ * the last date it converted and checks only the time of day when the next
+ * text starts with the same ten bytes. */
+static bool read_time(assoc_db *db, const char *text, size_t len, assoc_time *out)
+{
+    int64_t days, us;
+
+    if (!time_layout_ok(text, len) || !parse_clock(text, len, &us))
+        return false;
+    if (db->last_date_ok && memcmp(text, db->last_date, sizeof db->last_date) == 0) {
+        days = db->last_days;
+    } else {
+        if (!parse_date(text, &days))
+            return false;
+        memcpy(db->last_date, text, sizeof db->last_date);
+        db->last_days = days;
+        db->last_date_ok = true;
+    }
+    *out = days * SEC_PER_DAY * US_PER_SEC + us;
+    return true;
 }
 
 assoc_time assoc_now(void)
@@ -1029,6 +1107,43 @@ int assoc_bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool 
     return assoc_status(db, sqlite3_bind_text(st, idx, text, ASSOC_TIME_TEXT_SIZE - 1, SQLITE_TRANSIENT));
 }
 
+/* The text is bound exactly as SQLite gives it ("YYYY-MM-DD HH:MM:SS"), so
+ * the row holds what DEFAULT (CURRENT_TIMESTAMP) would have put there.  One
+ * cached statement: the clock costs a step and a reset per row. */
+int assoc_bind_current_timestamp(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time *out)
+{
+    static const char sql[] = "SELECT CURRENT_TIMESTAMP";
+    sqlite3_stmt *now = NULL;
+    const char *text;
+    int rc;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (st == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_current_timestamp: NULL argument");
+    rc = assoc_stmt_acquire(db, sql, &now);
+    if (rc != ASSOC_OK)
+        return rc;
+    rc = sqlite3_step(now);
+    if (rc != SQLITE_ROW) {
+        rc = rc == SQLITE_DONE ? assoc_fail(db, ASSOC_ERROR, "%s gave no row", sql) : assoc_status(db, rc);
+        goto done;
+    }
+    text = (const char *)sqlite3_column_text(now, 0);
+    if (text == NULL) {
+        rc = assoc_fail(db, ASSOC_NOMEM, "out of memory reading CURRENT_TIMESTAMP");
+        goto done;
+    }
+    if (!read_time(db, text, (size_t)sqlite3_column_bytes(now, 0), out)) {
+        rc = assoc_fail(db, ASSOC_ERROR, "CURRENT_TIMESTAMP gave \"%.40s\", not a datetime", text);
+        goto done;
+    }
+    rc = assoc_status(db, sqlite3_bind_text(st, idx, text, sqlite3_column_bytes(now, 0), SQLITE_TRANSIENT));
+done:
+    assoc_stmt_release(db, now);
+    return rc;
+}
+
 /* Common checks of the column readers: a column that does not exist, or a
  * statement with no current row, is a misuse (SQLite would quietly return
  * NULL).  Returns the column's type, or -1 after recording the failure. */
@@ -1045,18 +1160,20 @@ static int column_type(assoc_db *db, sqlite3_stmt *st, int col, const void *out,
     return sqlite3_column_type(st, col);
 }
 
-/* sqlite3_column_text() returns NULL for a non-NULL value only when it ran
- * out of memory converting it; "" for empty text. */
-static int text_of(assoc_db *db, sqlite3_stmt *st, int col, const char **text, size_t *len)
+/* Why a text reader got a NULL pointer from sqlite3_column_text(): the
+ * column is NULL (ASSOC_OK), or there is no such column in the current row
+ * (ASSOC_MISUSE), or SQLite ran out of memory converting the value
+ * (ASSOC_NOMEM).  The readers ask only then, so that reading a present
+ * value costs SQLite's two calls and nothing more. */
+static int no_text(assoc_db *db, sqlite3_stmt *st, int col, const char *fn)
 {
-    const unsigned char *p = sqlite3_column_text(st, col);
-
-    if (p == NULL)
-        return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
-    *text = (const char *)p;
-    *len = (size_t)sqlite3_column_bytes(st, col);
-    return ASSOC_OK;
+    if (col < 0 || col >= sqlite3_data_count(st))
+        return assoc_fail(db, ASSOC_MISUSE, "%s: no column %d in the current row", fn, col);
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return ASSOC_OK;
+    return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
 }
+
 
 /* sqlite3_column_blob() returns NULL both for an empty blob and when out of
  * memory; the connection's error code tells them apart. */
@@ -1074,22 +1191,19 @@ static int blob_of(assoc_db *db, sqlite3_stmt *st, int col, const unsigned char 
 /* All `bytes` bytes are copied -- text may hold NULs -- and a NUL added. */
 int assoc_column_text(assoc_db *db, sqlite3_stmt *st, int col, char **out)
 {
-    const char *text = NULL;
-    size_t len = 0;
+    const unsigned char *text;
+    size_t len;
     char *copy;
-    int type, rc;
 
     if (db == NULL)
         return ASSOC_MISUSE;
-    type = column_type(db, st, col, out, "assoc_column_text");
-    if (type < 0)
-        return ASSOC_MISUSE;
+    if (st == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_column_text: NULL argument");
     *out = NULL;
-    if (type == SQLITE_NULL)
-        return ASSOC_OK;
-    rc = text_of(db, st, col, &text, &len);
-    if (rc != ASSOC_OK)
-        return rc;
+    text = sqlite3_column_text(st, col);
+    if (text == NULL)
+        return no_text(db, st, col, "assoc_column_text");
+    len = (size_t)sqlite3_column_bytes(st, col);
     copy = assoc_malloc(len + 1);
     if (copy == NULL)
         return assoc_fail(db, ASSOC_NOMEM, "out of memory copying column %d (%zu bytes)", col, len);
@@ -1128,22 +1242,15 @@ int assoc_column_blob(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *out)
 
 int assoc_column_text_ref(assoc_db *db, sqlite3_stmt *st, int col, char **out)
 {
-    const char *text = NULL;
-    size_t len = 0;
-    int type, rc;
+    const unsigned char *text;
 
     if (db == NULL)
         return ASSOC_MISUSE;
-    type = column_type(db, st, col, out, "assoc_column_text_ref");
-    if (type < 0)
-        return ASSOC_MISUSE;
-    *out = NULL;
-    if (type == SQLITE_NULL)
-        return ASSOC_OK;
-    rc = text_of(db, st, col, &text, &len);
-    if (rc == ASSOC_OK)
-        *out = (char *)text; /* the caller reads it only (assoc.h) */
-    return rc;
+    if (st == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_column_text_ref: NULL argument");
+    text = sqlite3_column_text(st, col);
+    *out = (char *)text; /* the caller reads it only (assoc.h) */
+    return text != NULL ? ASSOC_OK : no_text(db, st, col, "assoc_column_text_ref");
 }
 
 int assoc_column_blob_ref(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *out)
@@ -1174,32 +1281,45 @@ int assoc_column_blob_ref(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *o
  * 0001-9999 is refused, so that whatever is read can be written back. */
 int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, bool *has)
 {
-    const char *text = NULL;
-    size_t len = 0;
-    int type, rc;
+    const char *text;
+    int type;
 
     if (db == NULL)
         return ASSOC_MISUSE;
-    type = column_type(db, st, col, out, "assoc_column_time");
-    if (type < 0)
-        return ASSOC_MISUSE;
-    if (has == NULL)
+    if (st == NULL || out == NULL || has == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_column_time: NULL argument");
     *out = 0;
     *has = false;
 
-    switch (type) {
-    case SQLITE_NULL:
+    /* Text first: it is what is stored, and the one case worth a fast path.
+     * (A blob is read as its bytes, as text.) */
+    type = sqlite3_column_type(st, col);
+    if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+        text = (const char *)sqlite3_column_text(st, col);
+        if (text == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
+        if (!read_time(db, text, (size_t)sqlite3_column_bytes(st, col), out)) {
+            *out = 0;
+            return assoc_fail(db, ASSOC_ERROR,
+                              "column %d: \"%.40s\" is not a datetime (YYYY-MM-DD HH:MM:SS[.ffffff])", col,
+                              text);
+        }
+        *has = true;
         return ASSOC_OK;
-    case SQLITE_INTEGER: {
+    }
+    /* An absent column reads as NULL too: tell the two apart. */
+    if (col < 0 || col >= sqlite3_data_count(st))
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_column_time: no column %d in the current row", col);
+    if (type == SQLITE_NULL)
+        return ASSOC_OK;
+
+    if (type == SQLITE_INTEGER) {
         sqlite3_int64 secs = sqlite3_column_int64(st, col);
         if (secs < SEC_MIN || secs > SEC_MAX)
             return assoc_fail(db, ASSOC_ERROR, "column %d: %lld seconds is outside years 0001-9999", col,
                               (long long)secs);
         *out = secs * US_PER_SEC;
-        break;
-    }
-    case SQLITE_FLOAT: {
+    } else {
         double secs = sqlite3_column_double(st, col);
         double us;
         /* Written so that NaN fails too. */
@@ -1209,19 +1329,6 @@ int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, 
         *out = (assoc_time)(us >= 0 ? us + 0.5 : us - 0.5);
         if (*out > TIME_MAX)
             *out = TIME_MAX;
-        break;
-    }
-    default:
-        rc = text_of(db, st, col, &text, &len);
-        if (rc != ASSOC_OK)
-            return rc;
-        if (assoc_time_parse(text, len, out) != ASSOC_OK) {
-            *out = 0;
-            return assoc_fail(db, ASSOC_ERROR,
-                              "column %d: \"%.40s\" is not a datetime (YYYY-MM-DD HH:MM:SS[.ffffff])", col,
-                              text);
-        }
-        break;
     }
     *has = true;
     return ASSOC_OK;
@@ -1266,8 +1373,11 @@ int assoc_blobdup(assoc_db *db, const void *data, size_t len, assoc_blob *out)
     return ASSOC_OK;
 }
 
-/* Capacity doubles (from 4), so appending n elements costs O(n) copying;
- * when doubling would overflow, the exact need is tried instead. */
+/* Capacity doubles (from 16), so appending n elements costs O(n) copying;
+ * when doubling would overflow, the exact need is tried instead.  16: a
+ * collection is loaded to be walked, and most have a handful of rows, so
+ * one allocation should usually do (a list of 4 grew three times to hold
+ * a user's 10 orders). */
 int assoc_list_reserve(assoc_db *db, void **items, size_t *cap, size_t len, size_t size)
 {
     size_t need, ncap;
@@ -1282,7 +1392,7 @@ int assoc_list_reserve(assoc_db *db, void **items, size_t *cap, size_t len, size
     if (len == SIZE_MAX)
         return assoc_fail(db, ASSOC_NOMEM, "list too long");
     need = len + 1;
-    ncap = *cap < 4 ? 4 : (*cap <= SIZE_MAX / 2 ? *cap * 2 : need);
+    ncap = *cap < 16 ? 16 : (*cap <= SIZE_MAX / 2 ? *cap * 2 : need);
     if (ncap < need)
         ncap = need;
     if (ncap > SIZE_MAX / size)

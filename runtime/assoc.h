@@ -153,10 +153,16 @@ int assoc_time_parse(const char *text, size_t len, assoc_time *out);
  * text: NULL binds SQL NULL; the string is bound SQLITE_STATIC, so it must
  * stay unchanged until the statement is reset.
  * blob: data == NULL binds NULL; bound SQLITE_STATIC as well.
- * time: has == false binds NULL; else the text form above (SQLITE_TRANSIENT). */
+ * time: has == false binds NULL; else the text form above (SQLITE_TRANSIENT).
+ * current_timestamp: binds the database's CURRENT_TIMESTAMP, the text a
+ * column declared DEFAULT (CURRENT_TIMESTAMP) would receive, and returns it
+ * in *out (OUT; whole seconds, UTC).  Generated inserts apply a
+ * server_default(current_timestamp) with it, so the value they write back
+ * is the one stored, without RETURNING. */
 int assoc_bind_text(assoc_db *db, sqlite3_stmt *st, int idx, const char *s);
 int assoc_bind_blob(assoc_db *db, sqlite3_stmt *st, int idx, const assoc_blob *b);
 int assoc_bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has);
+int assoc_bind_current_timestamp(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time *out);
 
 /* Reading a result column.  NULL yields NULL / has = false.
  * text: a copy from assoc_malloc() owned by the caller.

@@ -667,7 +667,7 @@ int user_insert(assoc_db *db, User *r)
 {
     static const char sql[] =
         "INSERT INTO users (id, handle, email, bio, is_admin, karma, joined_at) VALUES (?1, ?2, "
-        "?3, ?4, ?5, ?6, COALESCE(?7, CURRENT_TIMESTAMP)) RETURNING id, joined_at";
+        "?3, ?4, ?5, ?6, ?7)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -705,17 +705,17 @@ int user_insert(assoc_db *db, User *r)
     rc = assoc_status(db, v.has_karma ? sqlite3_bind_int64(st, 6, v.karma) : sqlite3_bind_null(st, 6));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 7, v.joined_at, v.has_joined_at);
+    if (!v.has_joined_at) {
+        rc = assoc_bind_current_timestamp(db, st, 7, &v.joined_at);
+        v.has_joined_at = rc == ASSOC_OK;
+    } else {
+        rc = assoc_bind_time(db, st, 7, v.joined_at, true);
+    }
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.id = sqlite3_column_int64(st, 0);
-        rc = assoc_column_time(db, st, 1, &v.joined_at, &v.has_joined_at);
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;
@@ -1933,7 +1933,7 @@ int post_insert(assoc_db *db, Post *r)
     static const char sql[] =
         "INSERT INTO posts (id, author_id, editor_id, title, slug, body, status, published, "
         "pinned, score, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-        "?11, COALESCE(?12, CURRENT_TIMESTAMP)) RETURNING id, updated_at";
+        "?11, ?12)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -2012,17 +2012,17 @@ int post_insert(assoc_db *db, Post *r)
     rc = assoc_bind_time(db, st, 11, v.created_at, v.has_created_at);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 12, v.updated_at, v.has_updated_at);
+    if (!v.has_updated_at) {
+        rc = assoc_bind_current_timestamp(db, st, 12, &v.updated_at);
+        v.has_updated_at = rc == ASSOC_OK;
+    } else {
+        rc = assoc_bind_time(db, st, 12, v.updated_at, true);
+    }
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.id = sqlite3_column_int64(st, 0);
-        rc = assoc_column_time(db, st, 1, &v.updated_at, &v.has_updated_at);
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;

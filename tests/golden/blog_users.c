@@ -277,7 +277,7 @@ int user_insert(assoc_db *db, User *r)
 {
     static const char sql[] =
         "INSERT INTO users (id, handle, email, bio, is_admin, karma, joined_at) VALUES (?1, ?2, "
-        "?3, ?4, ?5, ?6, COALESCE(?7, CURRENT_TIMESTAMP)) RETURNING id, joined_at";
+        "?3, ?4, ?5, ?6, ?7)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -315,17 +315,17 @@ int user_insert(assoc_db *db, User *r)
     rc = assoc_status(db, v.has_karma ? sqlite3_bind_int64(st, 6, v.karma) : sqlite3_bind_null(st, 6));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 7, v.joined_at, v.has_joined_at);
+    if (!v.has_joined_at) {
+        rc = assoc_bind_current_timestamp(db, st, 7, &v.joined_at);
+        v.has_joined_at = rc == ASSOC_OK;
+    } else {
+        rc = assoc_bind_time(db, st, 7, v.joined_at, true);
+    }
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.id = sqlite3_column_int64(st, 0);
-        rc = assoc_column_time(db, st, 1, &v.joined_at, &v.has_joined_at);
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;

@@ -1074,8 +1074,7 @@ int warehouse_insert(assoc_db *db, Warehouse *r)
 {
     static const char sql[] =
         "INSERT INTO warehouses (id, code, name, latitude, longitude, capacity, active, opened) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, CURRENT_TIMESTAMP)) RETURNING id, "
-        "opened";
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -1116,17 +1115,17 @@ int warehouse_insert(assoc_db *db, Warehouse *r)
     rc = assoc_status(db, v.has_active ? sqlite3_bind_int(st, 7, v.active ? 1 : 0) : sqlite3_bind_null(st, 7));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 8, v.opened, v.has_opened);
+    if (!v.has_opened) {
+        rc = assoc_bind_current_timestamp(db, st, 8, &v.opened);
+        v.has_opened = rc == ASSOC_OK;
+    } else {
+        rc = assoc_bind_time(db, st, 8, v.opened, true);
+    }
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.id = sqlite3_column_int64(st, 0);
-        rc = assoc_column_time(db, st, 1, &v.opened, &v.has_opened);
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;
@@ -1808,8 +1807,8 @@ int item_insert(assoc_db *db, Item *r)
 {
     static const char sql[] =
         "INSERT INTO items (sku, category_id, name, unit_price, weight_kg, taxable, fragile, "
-        "photo, thumbnail, description, added) VALUES (?1, COALESCE(?2, 1), ?3, ?4, ?5, ?6, ?7, "
-        "?8, ?9, ?10, ?11) RETURNING category_id";
+        "photo, thumbnail, description, added) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "?11)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -1820,6 +1819,10 @@ int item_insert(assoc_db *db, Item *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_insert: NULL argument");
     v = *r;
+    if (!v.has_category_id) {
+        v.category_id = INT64_C(1);
+        v.has_category_id = true;
+    }
     if (!v.has_unit_price) {
         v.unit_price = 0;
         v.has_unit_price = true;
@@ -1894,11 +1897,6 @@ int item_insert(assoc_db *db, Item *r)
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.category_id = sqlite3_column_int64(st, 0);
-        v.has_category_id = true;
-        rc = sqlite3_step(st);
-    }
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;
@@ -2463,7 +2461,7 @@ int stock_insert(assoc_db *db, Stock *r)
 {
     static const char sql[] =
         "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted) VALUES "
-        "(?1, ?2, ?3, COALESCE(?4, 10), ?5, ?6) RETURNING reorder_at";
+        "(?1, ?2, ?3, ?4, ?5, ?6)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -2475,6 +2473,10 @@ int stock_insert(assoc_db *db, Stock *r)
     if (!v.has_quantity) {
         v.quantity = INT64_C(0);
         v.has_quantity = true;
+    }
+    if (!v.has_reorder_at) {
+        v.reorder_at = INT64_C(10);
+        v.has_reorder_at = true;
     }
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
@@ -2498,11 +2500,6 @@ int stock_insert(assoc_db *db, Stock *r)
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.reorder_at = sqlite3_column_int64(st, 0);
-        v.has_reorder_at = true;
-        rc = sqlite3_step(st);
-    }
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;
@@ -2776,8 +2773,7 @@ int transfer_insert(assoc_db *db, Transfer *r)
 {
     static const char sql[] =
         "INSERT INTO transfers (id, item_sku, from_id, to_id, quantity, requested, shipped, "
-        "manifest, urgent) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, CURRENT_TIMESTAMP), ?7, ?8, "
-        "COALESCE(?9, 0)) RETURNING id, requested, urgent";
+        "manifest, urgent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -2786,6 +2782,10 @@ int transfer_insert(assoc_db *db, Transfer *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_insert: NULL argument");
     v = *r;
+    if (!v.has_urgent) {
+        v.urgent = false;
+        v.has_urgent = true;
+    }
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2804,7 +2804,12 @@ int transfer_insert(assoc_db *db, Transfer *r)
     rc = assoc_status(db, sqlite3_bind_int64(st, 5, v.quantity));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 6, v.requested, v.has_requested);
+    if (!v.has_requested) {
+        rc = assoc_bind_current_timestamp(db, st, 6, &v.requested);
+        v.has_requested = rc == ASSOC_OK;
+    } else {
+        rc = assoc_bind_time(db, st, 6, v.requested, true);
+    }
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_time(db, st, 7, v.shipped, v.has_shipped);
@@ -2817,15 +2822,8 @@ int transfer_insert(assoc_db *db, Transfer *r)
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.id = sqlite3_column_int64(st, 0);
-        rc = assoc_column_time(db, st, 1, &v.requested, &v.has_requested);
-        if (rc != ASSOC_OK)
-            goto done;
-        v.urgent = sqlite3_column_int64(st, 2) != 0;
-        v.has_urgent = true;
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;

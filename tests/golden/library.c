@@ -2110,7 +2110,7 @@ int member_insert(assoc_db *db, Member *r)
 {
     static const char sql[] =
         "INSERT INTO members (id, card_no, name, email, active, joined) VALUES (?1, ?2, ?3, ?4, "
-        "?5, COALESCE(?6, CURRENT_TIMESTAMP)) RETURNING id, joined";
+        "?5, ?6)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -2141,17 +2141,17 @@ int member_insert(assoc_db *db, Member *r)
     rc = assoc_status(db, v.has_active ? sqlite3_bind_int(st, 5, v.active ? 1 : 0) : sqlite3_bind_null(st, 5));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 6, v.joined, v.has_joined);
+    if (!v.has_joined) {
+        rc = assoc_bind_current_timestamp(db, st, 6, &v.joined);
+        v.has_joined = rc == ASSOC_OK;
+    } else {
+        rc = assoc_bind_time(db, st, 6, v.joined, true);
+    }
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.id = sqlite3_column_int64(st, 0);
-        rc = assoc_column_time(db, st, 1, &v.joined, &v.has_joined);
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;

@@ -318,8 +318,7 @@ int models_create_all(assoc_db *db)
 int user_insert(assoc_db *db, User *r)
 {
     static const char sql[] =
-        "INSERT INTO users (id, email, create_dttm) VALUES (?1, ?2, COALESCE(?3, "
-        "CURRENT_TIMESTAMP)) RETURNING id, create_dttm";
+        "INSERT INTO users (id, email, create_dttm) VALUES (?1, ?2, ?3)";
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -337,17 +336,17 @@ int user_insert(assoc_db *db, User *r)
     rc = assoc_bind_text(db, st, 2, v.email);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 3, v.create_dttm, v.has_create_dttm);
+    if (!v.has_create_dttm) {
+        rc = assoc_bind_current_timestamp(db, st, 3, &v.create_dttm);
+        v.has_create_dttm = rc == ASSOC_OK;
+    } else {
+        rc = assoc_bind_time(db, st, 3, v.create_dttm, true);
+    }
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        v.id = sqlite3_column_int64(st, 0);
-        rc = assoc_column_time(db, st, 1, &v.create_dttm, &v.has_create_dttm);
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = sqlite3_step(st);
-    }
+    if (rc == SQLITE_DONE)
+        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
     rc = assoc_status(db, rc);
     if (rc != ASSOC_OK)
         goto done;

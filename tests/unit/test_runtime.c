@@ -280,7 +280,20 @@ static void test_null_arguments(void **state)
     assert_int_equal(assoc_column_text(db, st, -1, &s), ASSOC_MISUSE);
     assert_null(s);
     assert_int_equal(assoc_column_time(db, st, 0, &t, NULL), ASSOC_MISUSE);
+    /* The readers look at a column's range only when SQLite gives no
+     * value, so every reader is tried past both ends. */
+    assert_int_equal(assoc_column_text_ref(db, st, 1, &s), ASSOC_MISUSE);
+    assert_int_equal(assoc_column_text_ref(db, st, -1, &s), ASSOC_MISUSE);
+    assert_null(s);
+    assert_int_equal(assoc_column_time(db, st, 1, &t, &has), ASSOC_MISUSE);
+    assert_int_equal(assoc_column_time(db, st, -1, &t, &has), ASSOC_MISUSE);
+    assert_non_null(strstr(assoc_errmsg(db), "no column -1"));
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    assert_int_equal(assoc_column_text(db, st, 0, &s), ASSOC_MISUSE);
+    assert_int_equal(assoc_column_text_ref(db, st, 0, &s), ASSOC_MISUSE);
     assoc_stmt_release(db, st);
+    assert_int_equal(assoc_bind_current_timestamp(db, NULL, 1, &t), ASSOC_MISUSE);
+    assert_int_equal(assoc_bind_current_timestamp(NULL, NULL, 1, &t), ASSOC_MISUSE);
 }
 
 /* ---------------------------------------------------------------------
@@ -880,6 +893,141 @@ static void test_time_parse(void **state)
     assert_int_equal(assoc_time_parse("2024-01-01 12:00:00\0", 20, &t), ASSOC_ERROR);
 }
 
+/* A slow parser written from the format's definition, for comparing
+ * assoc_time_parse() against it byte by byte.  Days are counted by walking
+ * the years and months. */
+static bool ref_parse(const char *s, size_t len, assoc_time *out)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const char *layout = "dddd-dd-dd?dd:dd:dd";
+    int64_t f[6] = {0};
+    int k = 0;
+
+    if (len != 19 && !(len >= 21 && len <= 26))
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char want = i < 19 ? layout[i] : (i == 19 ? '.' : 'd');
+        if (want == 'd') {
+            if (s[i] < '0' || s[i] > '9')
+                return false;
+        } else if (want == '?') {
+            if (s[i] != ' ' && s[i] != 'T')
+                return false;
+        } else if (s[i] != want) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < 19; i++) {
+        if (layout[i] == 'd')
+            f[k] = f[k] * 10 + (s[i] - '0');
+        else
+            k++;
+    }
+    int64_t y = f[0], mo = f[1], d = f[2];
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap) || f[3] > 23 || f[4] > 59 ||
+        f[5] > 59)
+        return false;
+    int64_t days = 0;
+    for (int64_t yy = 1970; yy < y; yy++)
+        days += 365 + ((yy % 4 == 0 && yy % 100 != 0) || yy % 400 == 0);
+    for (int64_t yy = y; yy < 1970; yy++)
+        days -= 365 + ((yy % 4 == 0 && yy % 100 != 0) || yy % 400 == 0);
+    for (int m = 1; m < mo; m++)
+        days += mdays[m - 1] + (m == 2 && leap);
+    days += d - 1;
+    int64_t frac = 0, scale = 100000;
+    for (size_t i = 20; i < len; i++, scale /= 10)
+        frac += (s[i] - '0') * scale;
+    *out = ((days * 86400 + f[3] * 3600 + f[4] * 60 + f[5]) * US) + frac;
+    return true;
+}
+
+/* Every byte of a few valid texts replaced by every byte value, parsed
+ * both by assoc_time_parse() and, through a column, by the reader with its
+ * cached date -- which sees the unchanged text between two mutations, so
+ * a wrong cache hit would show -- against the reference above. */
+static void test_time_parse_reference(void **state)
+{
+    assoc_db *db = *state;
+    static const char *const valid[] = {
+        "2024-02-29 12:34:56.123456", "2023-12-31T23:59:59", "0001-01-01 00:00:00.5",
+        "9999-12-31 23:59:59.99999",  "1969-07-20 20:17:40.0001", "2000-02-29 00:00:00.123",
+    };
+    sqlite3_stmt *st = NULL;
+    long checked = 0;
+
+    assert_int_equal(assoc_stmt_acquire(db, "SELECT ?1, ?2", &st), ASSOC_OK);
+    for (size_t v = 0; v < sizeof valid / sizeof *valid; v++) {
+        size_t len = strlen(valid[v]);
+        for (size_t pos = 0; pos < len; pos++) {
+            for (int byte = 1; byte < 256; byte++) {
+                char text[32];
+                assoc_time want = 0, got = 0, read = 0, first = 0;
+                bool has = false;
+
+                memcpy(text, valid[v], len + 1);
+                text[pos] = (char)byte;
+                bool ok = ref_parse(text, len, &want);
+                int rc = assoc_time_parse(text, len, &got);
+                if (rc != (ok ? ASSOC_OK : ASSOC_ERROR) || (ok && got != want))
+                    fail_msg("\"%s\": parse gave %d (%lld), the reference %s (%lld)", text, rc, (long long)got,
+                             ok ? "accepts" : "refuses", (long long)want);
+
+                sqlite3_bind_text(st, 1, valid[v], (int)len, SQLITE_STATIC);
+                sqlite3_bind_text(st, 2, text, (int)len, SQLITE_STATIC);
+                assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+                assert_int_equal(assoc_column_time(db, st, 0, &first, &has), ASSOC_OK);
+                rc = assoc_column_time(db, st, 1, &read, &has);
+                if (rc != (ok ? ASSOC_OK : ASSOC_ERROR) || has != ok || (ok && read != want))
+                    fail_msg("\"%s\" after \"%s\": the reader gave %d (%lld)", text, valid[v], rc,
+                             (long long)read);
+                sqlite3_reset(st);
+                checked++;
+            }
+        }
+    }
+    assoc_stmt_release(db, st);
+    assert_true(checked > 30000);
+}
+
+/* The database's clock, bound as the text DEFAULT (CURRENT_TIMESTAMP) gives. */
+static void test_bind_current_timestamp(void **state)
+{
+    assoc_db *db = *state;
+    sqlite3_stmt *st = NULL;
+    assoc_time t = 0, stored = 0;
+    bool has = false;
+    assoc_time before = assoc_now() / US * US;
+
+    exec_ok(db, "CREATE TABLE stamped(id INTEGER PRIMARY KEY, at DATETIME DEFAULT (CURRENT_TIMESTAMP))");
+    assert_int_equal(assoc_stmt_acquire(db, "INSERT INTO stamped(id, at) VALUES (1, ?1)", &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_current_timestamp(db, st, 1, &t), ASSOC_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    assoc_stmt_release(db, st);
+    exec_ok(db, "INSERT INTO stamped(id) VALUES (2)");
+    assert_true(t % US == 0);
+    assert_true(t >= before && t <= assoc_now());
+
+    /* Stored in the same form as the column's own default, and read back equal. */
+    assert_int_equal(assoc_stmt_acquire(db, "SELECT typeof(at), length(at), at FROM stamped ORDER BY id", &st),
+                     ASSOC_OK);
+    for (int row = 1; row <= 2; row++) {
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_string_equal((const char *)sqlite3_column_text(st, 0), "text");
+        assert_int_equal(sqlite3_column_int(st, 1), 19);
+        assert_int_equal(assoc_column_time(db, st, 2, &stored, &has), ASSOC_OK);
+        if (row == 1)
+            assert_true(stored == t);
+    }
+    assoc_stmt_release(db, st);
+
+    /* A parameter that does not exist is a misuse (SQLITE_RANGE). */
+    assert_int_equal(assoc_stmt_acquire(db, "SELECT ?1", &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_current_timestamp(db, st, 2, &t), ASSOC_MISUSE);
+    assoc_stmt_release(db, st);
+}
+
 static void test_now(void **state)
 {
     (void)state;
@@ -1420,6 +1568,8 @@ int main(void)
         T(test_time_against_gmtime),
         T(test_time_parse),
         T(test_now),
+        TM(test_time_parse_reference),
+        TM(test_bind_current_timestamp),
         TM(test_column_time),
         TM(test_bind_time),
         TM(test_text),
