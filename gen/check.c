@@ -1663,8 +1663,8 @@ static void pass_names(checker *c)
             const char *rw = arena_printf(c->a, "relationship %s.%s%s", m->name, r->name,
                                           r->is_backref ? " (a backref)" : "");
             claim(c, &names, arena_printf(c->a, "%s_%s", sn, r->name), rw, rat);
+            claim(c, &names, arena_printf(c->a, "%s_%s_each", sn, r->name), rw, rat);
             if (r->kind == SCH_ONE_TO_MANY || r->kind == SCH_MANY_TO_MANY) {
-                claim(c, &names, arena_printf(c->a, "%s_%s_each", sn, r->name), rw, rat);
                 if (!r->viewonly) {
                     claim(c, &names, arena_printf(c->a, "%s_%s_add", sn, r->name), rw, rat);
                     claim(c, &names, arena_printf(c->a, "%s_%s_remove", sn, r->name), rw, rat);

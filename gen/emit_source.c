@@ -1242,27 +1242,43 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
     char fn[600], buf[2048];
 
     if (!c_rel_is_list(r)) {
-        /* many-to-one, one-to-one */
-        snprintf(fn, sizeof fn, "%s_%s", s, n);
-        sql_select_where(q, tt, r->target_col);
-        if (r->kind == SCH_ONE_TO_ONE) {
-            sql_order(q, tt, r->order_by, r->order_desc);
-            strbuf_puts(q, " LIMIT 1");
+        /* many-to-one, one-to-one: the owned record, and _each, the same
+         * row borrowed (no copy of its strings) for at most one call. */
+        for (int pass = 0; pass < 2; pass++) {
+            snprintf(fn, sizeof fn, "%s_%s%s", s, n, pass ? "_each" : "");
+            sql_select_where(q, tt, r->target_col);
+            if (r->kind == SCH_ONE_TO_ONE) {
+                sql_order(q, tt, r->order_by, r->order_desc);
+                strbuf_puts(q, " LIMIT 1");
+            }
+            if (pass == 0)
+                emit_line(e, "int %s%s(assoc_db *db, const %s%s *r, %s%s *out)", P, fn, P, M, P, T);
+            else
+                emit_line(e, "int %s%s(assoc_db *db, const %s%s *r, int (*fn)(const %s%s *, void *), void *ctx)",
+                          P, fn, P, M, P, T);
+            emit_line(e, "{");
+            emit_sql_const(x, "sql");
+            emit_fn_start(e);
+            char empty[700];
+            if (pass == 0) {
+                emit_misuse(e, "db == NULL || r == NULL || out == NULL", s, n);
+                emit_line(e, "    memset(out, 0, sizeof *out);");
+                snprintf(empty, sizeof empty, "return assoc_fail(db, ASSOC_NOTFOUND, \"%s%s: %s is NULL\");", P, fn,
+                         r->owner_col->name);
+            } else {
+                emit_line(e, "    if (db == NULL || r == NULL || fn == NULL)");
+                emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: NULL argument\");", P, fn);
+                snprintf(empty, sizeof empty, "return ASSOC_OK;");
+            }
+            emit_owner_guard(e, r, fn, empty);
+            emit_acquire(e, "sql");
+            emit_bind_field(e, 1, "r->", r->owner_col);
+            if (pass == 0)
+                emit_line(e, "    rc = %s__fetch(db, st, out);", ts);
+            else
+                emit_line(e, "    rc = %s__stream(db, st, fn, ctx);", ts);
+            emit_fn_end(e);
         }
-        emit_line(e, "int %s%s(assoc_db *db, const %s%s *r, %s%s *out)", P, fn, P, M, P, T);
-        emit_line(e, "{");
-        emit_sql_const(x, "sql");
-        emit_fn_start(e);
-        emit_misuse(e, "db == NULL || r == NULL || out == NULL", s, n);
-        emit_line(e, "    memset(out, 0, sizeof *out);");
-        char empty[700];
-        snprintf(empty, sizeof empty, "return assoc_fail(db, ASSOC_NOTFOUND, \"%s%s: %s is NULL\");", P, fn,
-                 r->owner_col->name);
-        emit_owner_guard(e, r, fn, empty);
-        emit_acquire(e, "sql");
-        emit_bind_field(e, 1, "r->", r->owner_col);
-        emit_line(e, "    rc = %s__fetch(db, st, out);", ts);
-        emit_fn_end(e);
         return;
     }
 

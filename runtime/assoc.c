@@ -1030,15 +1030,16 @@ int assoc_time_parse(const char *text, size_t len, assoc_time *out)
     return ASSOC_OK;
 }
 
-/* assoc_time_parse() for the column readers.  Rows read together mostly
+/* assoc_time_parse() for the column readers, of a text whose layout is
+ * known to be right (time_layout_ok).  Rows read together mostly
  * share a date (they were written together), so the connection remembers
  * the last date it converted and checks only the time of day when the next
  * text starts with the same ten bytes. */
-static bool read_time(assoc_db *db, const char *text, size_t len, assoc_time *out)
+static inline bool read_time(assoc_db *db, const char *text, size_t len, assoc_time *out)
 {
     int64_t days, us;
 
-    if (!time_layout_ok(text, len) || !parse_clock(text, len, &us))
+    if (!parse_clock(text, len, &us))
         return false;
     if (db->last_date_ok && memcmp(text, db->last_date, sizeof db->last_date) == 0) {
         days = db->last_days;
@@ -1134,7 +1135,8 @@ int assoc_bind_current_timestamp(assoc_db *db, sqlite3_stmt *st, int idx, assoc_
         rc = assoc_fail(db, ASSOC_NOMEM, "out of memory reading CURRENT_TIMESTAMP");
         goto done;
     }
-    if (!read_time(db, text, (size_t)sqlite3_column_bytes(now, 0), out)) {
+    if (!time_layout_ok(text, (size_t)sqlite3_column_bytes(now, 0)) ||
+        !read_time(db, text, (size_t)sqlite3_column_bytes(now, 0), out)) {
         rc = assoc_fail(db, ASSOC_ERROR, "CURRENT_TIMESTAMP gave \"%.40s\", not a datetime", text);
         goto done;
     }
@@ -1278,10 +1280,17 @@ int assoc_column_blob_ref(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *o
 
 /* Text is what SQLAlchemy writes; an integer or real is seconds since the
  * epoch (what strftime('%s') and unixepoch() give).  A value outside years
- * 0001-9999 is refused, so that whatever is read can be written back. */
+ * 0001-9999 is refused, so that whatever is read can be written back.
+ *
+ * The text is asked for first, as it is what is stored: a number's text
+ * never has a datetime's layout, so only a value that is not well laid-out
+ * text costs a look at its type.  (Asking converts a number to text in
+ * place; SQLite still reports its type as the number's, and reads it as
+ * one.) */
 int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, bool *has)
 {
     const char *text;
+    size_t len = 0;
     int type;
 
     if (db == NULL)
@@ -1291,35 +1300,31 @@ int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, 
     *out = 0;
     *has = false;
 
-    /* Text first: it is what is stored, and the one case worth a fast path.
-     * (A blob is read as its bytes, as text.) */
-    type = sqlite3_column_type(st, col);
-    if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
-        text = (const char *)sqlite3_column_text(st, col);
-        if (text == NULL)
-            return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
-        if (!read_time(db, text, (size_t)sqlite3_column_bytes(st, col), out)) {
-            *out = 0;
-            return assoc_fail(db, ASSOC_ERROR,
-                              "column %d: \"%.40s\" is not a datetime (YYYY-MM-DD HH:MM:SS[.ffffff])", col,
-                              text);
+    text = (const char *)sqlite3_column_text(st, col);
+    if (text != NULL) {
+        len = (size_t)sqlite3_column_bytes(st, col);
+        if (time_layout_ok(text, len)) {
+            if (!read_time(db, text, len, out))
+                goto not_a_time;
+            *has = true;
+            return ASSOC_OK;
         }
-        *has = true;
-        return ASSOC_OK;
     }
     /* An absent column reads as NULL too: tell the two apart. */
     if (col < 0 || col >= sqlite3_data_count(st))
         return assoc_fail(db, ASSOC_MISUSE, "assoc_column_time: no column %d in the current row", col);
+    type = sqlite3_column_type(st, col);
     if (type == SQLITE_NULL)
         return ASSOC_OK;
-
+    if (text == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
     if (type == SQLITE_INTEGER) {
         sqlite3_int64 secs = sqlite3_column_int64(st, col);
         if (secs < SEC_MIN || secs > SEC_MAX)
             return assoc_fail(db, ASSOC_ERROR, "column %d: %lld seconds is outside years 0001-9999", col,
                               (long long)secs);
         *out = secs * US_PER_SEC;
-    } else {
+    } else if (type == SQLITE_FLOAT) {
         double secs = sqlite3_column_double(st, col);
         double us;
         /* Written so that NaN fails too. */
@@ -1329,9 +1334,16 @@ int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, 
         *out = (assoc_time)(us >= 0 ? us + 0.5 : us - 0.5);
         if (*out > TIME_MAX)
             *out = TIME_MAX;
+    } else {
+        goto not_a_time; /* text or a blob, not laid out as a datetime */
     }
     *has = true;
     return ASSOC_OK;
+
+not_a_time:
+    *out = 0;
+    return assoc_fail(db, ASSOC_ERROR, "column %d: \"%.40s\" is not a datetime (YYYY-MM-DD HH:MM:SS[.ffffff])",
+                      col, text);
 }
 
 int assoc_strdup(assoc_db *db, const char *s, char **out)

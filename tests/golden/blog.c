@@ -1326,6 +1326,31 @@ done:
     return rc;
 }
 
+int user_profile_each(assoc_db *db, const User *r, int (*fn)(const Profile *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
+        "profile.updated_at FROM profile WHERE profile.user_id = ?1 ORDER BY profile.user_id "
+        "LIMIT 1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_profile_each: NULL argument");
+    if (r->id == 0)
+        return assoc_fail(db, ASSOC_MISUSE, "user_profile_each: the record has no key (id is unset)");
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = profile__stream(db, st, fn, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int user_posts(assoc_db *db, const User *r, PostList *out)
 {
     static const char sql[] =
@@ -1926,6 +1951,30 @@ done:
     return rc;
 }
 
+int profile_user_each(assoc_db *db, const Profile *r, int (*fn)(const User *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+        "users.joined_at FROM users WHERE users.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "profile_user_each: NULL argument");
+    if (r->user_id == 0)
+        return assoc_fail(db, ASSOC_MISUSE, "profile_user_each: the record has no key (user_id is unset)");
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = user__stream(db, st, fn, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 /* ---- Post ---- */
 
 int post_insert(assoc_db *db, Post *r)
@@ -2351,6 +2400,28 @@ done:
     return rc;
 }
 
+int post_author_each(assoc_db *db, const Post *r, int (*fn)(const User *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+        "users.joined_at FROM users WHERE users.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "post_author_each: NULL argument");
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->author_id));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = user__stream(db, st, fn, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int post_editor(assoc_db *db, const Post *r, User *out)
 {
     static const char sql[] =
@@ -2371,6 +2442,30 @@ int post_editor(assoc_db *db, const Post *r, User *out)
     if (rc != ASSOC_OK)
         goto done;
     rc = user__fetch(db, st, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int post_editor_each(assoc_db *db, const Post *r, int (*fn)(const User *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+        "users.joined_at FROM users WHERE users.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "post_editor_each: NULL argument");
+    if (!r->has_editor_id)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, r->has_editor_id ? sqlite3_bind_int64(st, 1, r->editor_id) : sqlite3_bind_null(st, 1));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = user__stream(db, st, fn, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3276,6 +3371,29 @@ done:
     return rc;
 }
 
+int comment_post_each(assoc_db *db, const Comment *r, int (*fn)(const Post *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
+        "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, "
+        "posts.updated_at FROM posts WHERE posts.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "comment_post_each: NULL argument");
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->post_id));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = post__stream(db, st, fn, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int comment_author(assoc_db *db, const Comment *r, User *out)
 {
     static const char sql[] =
@@ -3296,6 +3414,30 @@ int comment_author(assoc_db *db, const Comment *r, User *out)
     if (rc != ASSOC_OK)
         goto done;
     rc = user__fetch(db, st, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int comment_author_each(assoc_db *db, const Comment *r, int (*fn)(const User *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+        "users.joined_at FROM users WHERE users.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "comment_author_each: NULL argument");
+    if (!r->has_user_id)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, r->has_user_id ? sqlite3_bind_int64(st, 1, r->user_id) : sqlite3_bind_null(st, 1));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = user__stream(db, st, fn, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;

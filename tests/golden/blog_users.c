@@ -888,6 +888,31 @@ done:
     return rc;
 }
 
+int user_profile_each(assoc_db *db, const User *r, int (*fn)(const Profile *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
+        "profile.updated_at FROM profile WHERE profile.user_id = ?1 ORDER BY profile.user_id "
+        "LIMIT 1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_profile_each: NULL argument");
+    if (r->id == 0)
+        return assoc_fail(db, ASSOC_MISUSE, "user_profile_each: the record has no key (id is unset)");
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = profile__stream(db, st, fn, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 /* ---- Profile ---- */
 
 int profile_insert(assoc_db *db, Profile *r)
@@ -1157,6 +1182,30 @@ int profile_user(assoc_db *db, const Profile *r, User *out)
     if (rc != ASSOC_OK)
         goto done;
     rc = user__fetch(db, st, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int profile_user_each(assoc_db *db, const Profile *r, int (*fn)(const User *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+        "users.joined_at FROM users WHERE users.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "profile_user_each: NULL argument");
+    if (r->user_id == 0)
+        return assoc_fail(db, ASSOC_MISUSE, "profile_user_each: the record has no key (user_id is unset)");
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = user__stream(db, st, fn, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;

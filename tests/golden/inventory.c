@@ -2226,6 +2226,30 @@ done:
     return rc;
 }
 
+int item_category_each(assoc_db *db, const Item *r, int (*fn)(const Category *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT categories.id, categories.name, categories.\"group\" FROM categories WHERE "
+        "categories.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_category_each: NULL argument");
+    if (!r->has_category_id)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, r->has_category_id ? sqlite3_bind_int64(st, 1, r->category_id) : sqlite3_bind_null(st, 1));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = category__stream(db, st, fn, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int item_stock(assoc_db *db, const Item *r, StockList *out)
 {
     static const char sql[] =
@@ -2741,6 +2765,29 @@ done:
     return rc;
 }
 
+int stock_warehouse_each(assoc_db *db, const Stock *r, int (*fn)(const Warehouse *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
+        "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened FROM "
+        "warehouses WHERE warehouses.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "stock_warehouse_each: NULL argument");
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->warehouse_id));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = warehouse__stream(db, st, fn, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int stock_item(assoc_db *db, const Stock *r, Item *out)
 {
     static const char sql[] =
@@ -2762,6 +2809,31 @@ int stock_item(assoc_db *db, const Stock *r, Item *out)
     if (rc != ASSOC_OK)
         goto done;
     rc = item__fetch(db, st, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int stock_item_each(assoc_db *db, const Stock *r, int (*fn)(const Item *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
+        "items.added FROM items WHERE items.sku = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "stock_item_each: NULL argument");
+    if (r->item_sku == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "stock_item_each: the record has no key (item_sku is unset)");
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, r->item_sku);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = item__stream(db, st, fn, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3074,6 +3146,31 @@ done:
     return rc;
 }
 
+int transfer_item_each(assoc_db *db, const Transfer *r, int (*fn)(const Item *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
+        "items.added FROM items WHERE items.sku = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_item_each: NULL argument");
+    if (r->item_sku == NULL)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, r->item_sku);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = item__stream(db, st, fn, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int transfer_source(assoc_db *db, const Transfer *r, Warehouse *out)
 {
     static const char sql[] =
@@ -3098,6 +3195,29 @@ done:
     return rc;
 }
 
+int transfer_source_each(assoc_db *db, const Transfer *r, int (*fn)(const Warehouse *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
+        "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened FROM "
+        "warehouses WHERE warehouses.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_source_each: NULL argument");
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->from_id));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = warehouse__stream(db, st, fn, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int transfer_destination(assoc_db *db, const Transfer *r, Warehouse *out)
 {
     static const char sql[] =
@@ -3117,6 +3237,29 @@ int transfer_destination(assoc_db *db, const Transfer *r, Warehouse *out)
     if (rc != ASSOC_OK)
         goto done;
     rc = warehouse__fetch(db, st, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int transfer_destination_each(assoc_db *db, const Transfer *r, int (*fn)(const Warehouse *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
+        "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened FROM "
+        "warehouses WHERE warehouses.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_destination_each: NULL argument");
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->to_id));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = warehouse__stream(db, st, fn, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;

@@ -2104,6 +2104,28 @@ done:
     return rc;
 }
 
+int copy_book_each(assoc_db *db, const Copy *r, int (*fn)(const Book *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
+        "FROM books WHERE books.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "copy_book_each: NULL argument");
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->book_id));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = book__stream(db, st, fn, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 /* ---- Member ---- */
 
 int member_insert(assoc_db *db, Member *r)
@@ -2466,6 +2488,31 @@ int member_card(assoc_db *db, const Member *r, LibraryCard *out)
     if (rc != ASSOC_OK)
         goto done;
     rc = library_card__fetch(db, st, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int member_card_each(assoc_db *db, const Member *r, int (*fn)(const LibraryCard *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT library_card.id, library_card.member_id, library_card.barcode, "
+        "library_card.issued, library_card.expires FROM library_card WHERE "
+        "library_card.member_id = ?1 ORDER BY library_card.id LIMIT 1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "member_card_each: NULL argument");
+    if (r->id == 0)
+        return assoc_fail(db, ASSOC_MISUSE, "member_card_each: the record has no key (id is unset)");
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = library_card__stream(db, st, fn, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2927,6 +2974,28 @@ done:
     return rc;
 }
 
+int library_card_member_each(assoc_db *db, const LibraryCard *r, int (*fn)(const Member *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT members.id, members.card_no, members.name, members.email, members.active, "
+        "members.joined FROM members WHERE members.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "library_card_member_each: NULL argument");
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->member_id));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = member__stream(db, st, fn, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 /* ---- Loan ---- */
 
 int loan_insert(assoc_db *db, Loan *r)
@@ -3222,6 +3291,30 @@ done:
     return rc;
 }
 
+int loan_member_each(assoc_db *db, const Loan *r, int (*fn)(const Member *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT members.id, members.card_no, members.name, members.email, members.active, "
+        "members.joined FROM members WHERE members.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_member_each: NULL argument");
+    if (!r->has_member_id)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, r->has_member_id ? sqlite3_bind_int64(st, 1, r->member_id) : sqlite3_bind_null(st, 1));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = member__stream(db, st, fn, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int loan_book(assoc_db *db, const Loan *r, Book *out)
 {
     static const char sql[] =
@@ -3240,6 +3333,28 @@ int loan_book(assoc_db *db, const Loan *r, Book *out)
     if (rc != ASSOC_OK)
         goto done;
     rc = book__fetch(db, st, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int loan_book_each(assoc_db *db, const Loan *r, int (*fn)(const Book *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
+        "FROM books WHERE books.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_book_each: NULL argument");
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->book_id));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = book__stream(db, st, fn, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;

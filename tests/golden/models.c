@@ -1516,6 +1516,29 @@ done:
     return rc;
 }
 
+int order_user_each(assoc_db *db, const Order *r, int (*fn)(const User *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT users.id, users.email, users.create_dttm FROM users WHERE users.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_user_each: NULL argument");
+    if (!r->has_user_id)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, r->has_user_id ? sqlite3_bind_int64(st, 1, r->user_id) : sqlite3_bind_null(st, 1));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = user__stream(db, st, fn, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int order_product(assoc_db *db, const Order *r, Product *out)
 {
     static const char sql[] =
@@ -1536,6 +1559,30 @@ int order_product(assoc_db *db, const Order *r, Product *out)
     if (rc != ASSOC_OK)
         goto done;
     rc = product__fetch(db, st, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int order_product_each(assoc_db *db, const Order *r, int (*fn)(const Product *, void *), void *ctx)
+{
+    static const char sql[] =
+        "SELECT products.id, products.title, products.create_dttm FROM products WHERE "
+        "products.id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_product_each: NULL argument");
+    if (!r->has_product_id)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_status(db, r->has_product_id ? sqlite3_bind_int64(st, 1, r->product_id) : sqlite3_bind_null(st, 1));
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = product__stream(db, st, fn, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;

@@ -450,6 +450,59 @@ static void test_collection_each(void **state)
     assert_int_equal(n, 2);     /* distinct, as the list form */
 }
 
+/* What a to-one _each callback saw. */
+typedef struct seen_product {
+    int calls;
+    int64_t id;
+    char title[32];
+    int stop; /* returned by the callback */
+} seen_product;
+
+static int see_product(const Product *p, void *ctx)
+{
+    seen_product *s = ctx;
+    s->calls++;
+    s->id = p->id;
+    snprintf(s->title, sizeof s->title, "%s", p->title != NULL ? p->title : "(null)");
+    return s->stop;
+}
+
+/* The borrowing form of a many-to-one: the row once, or no call at all. */
+static void test_to_one_each(void **state)
+{
+    assoc_db *db = *state;
+    User ada = new_user(db, "ada");
+    Product kb = new_product(db, "keyboard");
+    OK(db, user_products_add(db, &ada, &kb));
+    OrderList os = ORDER_LIST_INIT;
+    OK(db, user_orders(db, &ada, &os));
+    assert_int_equal(os.len, 1);
+
+    seen_product s = { 0, 0, "", 0 };
+    OK(db, order_product_each(db, &os.items[0], see_product, &s));
+    assert_int_equal(s.calls, 1);
+    assert_int_equal(s.id, kb.id);
+    assert_string_equal(s.title, "keyboard");
+
+    seen_product stop = { 0, 0, "", 42 };
+    assert_int_equal(order_product_each(db, &os.items[0], see_product, &stop), 42);
+    assert_int_equal(stop.calls, 1);
+
+    /* A NULL key, and a key with no row behind it: no call, ASSOC_OK. */
+    Order loose = ORDER_INIT;
+    OK(db, order_insert(db, &loose));
+    seen_product none = { 0, 0, "", 0 };
+    OK(db, order_product_each(db, &loose, see_product, &none));
+    loose.product_id = kb.id + 1000;
+    loose.has_product_id = true;
+    OK(db, order_product_each(db, &loose, see_product, &none));
+    assert_int_equal(none.calls, 0);
+
+    RC(db, ASSOC_MISUSE, order_product_each(db, &os.items[0], NULL, &s));
+    RC(db, ASSOC_MISUSE, order_product_each(db, NULL, see_product, &s));
+    order_list_free(&os);
+}
+
 /* A NULL foreign key: the many-to-one has no row. */
 static void test_null_foreign_key(void **state)
 {
@@ -505,6 +558,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_misuse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_each, setup, teardown),
         cmocka_unit_test_setup_teardown(test_collection_each, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_to_one_each, setup, teardown),
         cmocka_unit_test_setup_teardown(test_null_foreign_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_datetime_text, setup, teardown),
     };

@@ -129,6 +129,13 @@ static void test_remove_rules(void **state)
     assert_int_equal(sql_int(db, "SELECT count(*) FROM stricts WHERE parent_id IS NOT NULL"), 1);
 }
 
+static int count_badge(const Badge *b, void *ctx)
+{
+    assert_string_equal(b->label, "gold");
+    ++*(int *)ctx;
+    return 0;
+}
+
 /* order_by = name desc, ties by key; the one-to-one returns one row. */
 static void test_order_by_and_one_to_one(void **state)
 {
@@ -158,6 +165,14 @@ static void test_order_by_and_one_to_one(void **state)
     assert_int_equal(got.id, bd.id);
     assert_string_equal(got.label, "gold");
     badge_free(&got);
+
+    /* The borrowing form of the one-to-one. */
+    int calls = 0;
+    OK(db, parent_badge_each(db, &ann, count_badge, &calls));
+    assert_int_equal(calls, 1);
+    Parent ben = new_parent(db, "ben");
+    OK(db, parent_badge_each(db, &ben, count_badge, &calls));
+    assert_int_equal(calls, 1);
 }
 
 static void test_unique_and_index_lookups(void **state)
