@@ -48,9 +48,20 @@ static void test_insert_writes_back(void **state)
     assoc_time before = assoc_now();
     User u = new_user(db, "ada@example.com");
     assert_true(u.id > 0);
-    assert_true(u.has_create_dttm);          /* server default, read back by RETURNING */
+    assert_true(u.has_create_dttm);          /* server default, from the database's clock */
     /* CURRENT_TIMESTAMP has whole seconds. */
     assert_true(u.create_dttm >= before - 2000000 && u.create_dttm <= assoc_now() + 1000000);
+    /* What was written back is what the row holds, in CURRENT_TIMESTAMP's form. */
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(assoc_sqlite(db), "SELECT create_dttm FROM users WHERE id = ?1", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(st, 1, u.id);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assoc_time stored = 0;
+    assert_int_equal(sqlite3_column_bytes(st, 0), 19);
+    assert_int_equal(assoc_time_parse((const char *)sqlite3_column_text(st, 0), 19, &stored), ASSOC_OK);
+    assert_true(stored == u.create_dttm);
+    sqlite3_finalize(st);
     assert_string_equal(u.email, "ada@example.com");   /* the caller's string, untouched */
 
     Product p = new_product(db, "lamp");
