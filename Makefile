@@ -18,7 +18,7 @@ PYTHON   := /usr/bin/python3
 
 GEN_SRC  := $(filter-out gen/main.c,$(wildcard gen/*.c))
 GEN_OBJ  := $(GEN_SRC:%.c=$(B)/%.o) $(B)/grammar/parser.o $(B)/grammar/scanner.o
-RT_OBJ   := $(B)/runtime/assoc.o
+RT_OBJ   := $(B)/runtime/assoc.o $(B)/runtime/subjournal.o
 TESTS    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
 ASSOCGEN := $(B)/assocgen
@@ -69,7 +69,7 @@ $(ASSOCGEN): $(B)/gen/main.o $(LIBGEN)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^
 
 # --- the runtime --------------------------------------------------------
-$(B)/runtime/%.o: runtime/%.c runtime/assoc.h | $(DEPS_OK)
+$(B)/runtime/%.o: runtime/%.c runtime/assoc.h runtime/subjournal.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Iruntime $(CFLAGS) $(SAN) $(WARN) -fPIC -c -o $@ $<
 

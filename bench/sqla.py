@@ -5,8 +5,10 @@
 The models are the seed article's (schema/models.def), mapped onto tables
 made by the generator's own DDL (--schema), so every implementation has the
 same tables, constraints and indexes.  The connection gets the pragmas
-libassoc's assoc_open() sets: foreign_keys=ON, temp_store=MEMORY,
-busy_timeout=5000 and, for a file, journal_mode=WAL with synchronous=NORMAL.  Each phase is one Session
+libassoc's assoc_open() sets: foreign_keys=ON, busy_timeout=5000 and, for a
+file, journal_mode=WAL with synchronous=NORMAL; and temp_store=MEMORY, which
+assoc_open() set before it had a VFS of its own for savepoint sub-journals
+(SQLAlchemy's workload runs no savepoints; its large sorts stay in memory).  Each phase is one Session
 and one transaction (SQLAlchemy's documented recipe for pysqlite, so that the
 driver's own BEGIN handling does not leave reads outside the transaction).
 

@@ -92,7 +92,11 @@ REL_SRCS  := $(wildcard tests/reliability/test_*.c)
 REL_TESTS := $(REL_SRCS:tests/reliability/%.c=$(REL_DIR)/%)
 REL_HDRS  := $(wildcard tests/reliability/*.h) fuzz/fuzz_oracle.h
 
-$(REL_DIR)/assoc.o: runtime/assoc.c runtime/assoc.h
+$(REL_DIR)/assoc.o: runtime/assoc.c runtime/assoc.h runtime/subjournal.h
+	@mkdir -p $(@D)
+	$(CC) $(REL_FLAGS) -c -o $@ $<
+
+$(REL_DIR)/subjournal.o: runtime/subjournal.c runtime/subjournal.h
 	@mkdir -p $(@D)
 	$(CC) $(REL_FLAGS) -c -o $@ $<
 
@@ -112,9 +116,9 @@ $(REL_DIR)/edges.o: $(REL_DIR)/edges/stamp runtime/assoc.h
 # The compiler library, for the fuzz-regression and identifier tests: the
 # sanitizer build's objects are not at hand here, so the plain $(LIBGEN).
 $(REL_DIR)/test_%: tests/reliability/test_%.c $(REL_HDRS) $(REL_DIR)/models.o $(REL_DIR)/edges.o \
-                   $(REL_DIR)/assoc.o $(LIBGEN)
+                   $(REL_DIR)/assoc.o $(REL_DIR)/subjournal.o $(LIBGEN)
 	$(CC) $(REL_FLAGS) -I$(B)/e2e/models -I$(REL_DIR)/edges -o $@ $< \
-	    $(REL_DIR)/models.o $(REL_DIR)/edges.o $(REL_DIR)/assoc.o $(LIBGEN) -lcmocka -lsqlite3
+	    $(REL_DIR)/models.o $(REL_DIR)/edges.o $(REL_DIR)/assoc.o $(REL_DIR)/subjournal.o $(LIBGEN) -lcmocka -lsqlite3
 
 reliability-tests: $(REL_TESTS)
 	@mkdir -p $(B)/tests

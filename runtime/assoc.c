@@ -22,6 +22,7 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 #include "assoc.h"
+#include "subjournal.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -76,6 +77,9 @@ typedef struct stmt_slot {
 
 struct assoc_db {
     sqlite3 *handle;
+    /* The VFS the connection opened with (subjournal.h), or NULL when the
+     * path named a VFS of its own ("file:...?vfs=..."). */
+    assoc__vfs *vfs;
 
     /* The statement cache: an open-addressing table of cap slots (a power
      * of two, or 0 before the first statement) keyed by the address of the
@@ -273,6 +277,17 @@ static int query_int(assoc_db *db, const char *sql, int *value)
  * file cannot change its journal mode, so it keeps the one it has.  Where
  * WAL is impossible (a file system without shared memory) SQLite keeps the
  * old mode without an error, and so do we. */
+/* Did the connection open with our VFS?  A "file:" path can name another. */
+static bool uses_own_vfs(assoc_db *db)
+{
+    sqlite3_vfs *used = NULL;
+
+    if (db->vfs == NULL ||
+        sqlite3_file_control(db->handle, "main", SQLITE_FCNTL_VFS_POINTER, &used) != SQLITE_OK)
+        return false;
+    return used == assoc__vfs_base(db->vfs);
+}
+
 static int configure(assoc_db *db)
 {
     sqlite3 *h = db->handle;
@@ -286,12 +301,16 @@ static int configure(assoc_db *db)
     rc = assoc_status(db, sqlite3_exec(h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL));
     if (rc != ASSOC_OK)
         return rc;
-    /* Temporary storage in memory: the savepoint of every multi-statement
-     * call keeps the pages it changes in a sub-journal, which past 64 KiB
-     * would spill to a temporary file (a cascade delete touching ~20 pages
-     * ran 1.3x slower for it).  Large sorts use memory too, which is the
-     * price. */
-    rc = assoc_status(db, sqlite3_exec(h, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL));
+    /* Where the sub-journals of savepoints go (every multi-statement call
+     * runs in one; subjournal.c says why this matters).  Through our VFS,
+     * temp_store=FILE: a 64 KiB chunk, then a buffer in memory that lasts
+     * the transaction.  Through another (a path that names its own VFS),
+     * temp_store=MEMORY: 1 KiB chunks, but never a file written page by
+     * page with a system call each. */
+    if (uses_own_vfs(db))
+        rc = assoc_status(db, sqlite3_exec(h, "PRAGMA temp_store=FILE", NULL, NULL, NULL));
+    else
+        rc = assoc_status(db, sqlite3_exec(h, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL));
     if (rc != ASSOC_OK)
         return rc;
     /* A SQLite built without foreign keys ignores the pragma silently. */
@@ -333,8 +352,13 @@ int assoc_open(const char *path, assoc_db **out)
     if (db == NULL)
         return ASSOC_NOMEM;
     memset(db, 0, sizeof *db);
+    rc = assoc__vfs_create(&db->vfs);
+    if (rc != SQLITE_OK) {
+        assoc_free(db);
+        return rc == SQLITE_NOMEM ? ASSOC_NOMEM : ASSOC_ERROR;
+    }
 
-    rc = sqlite3_open_v2(path, &db->handle, flags, NULL);
+    rc = sqlite3_open_v2(path, &db->handle, flags, assoc__vfs_name(db->vfs));
     if (db->handle == NULL)
         rc = SQLITE_NOMEM; /* SQLite could not even allocate the handle */
     rc = assoc_status(db, rc);
@@ -342,6 +366,7 @@ int assoc_open(const char *path, assoc_db **out)
         rc = configure(db);
     if (rc != ASSOC_OK) {
         sqlite3_close(db->handle);
+        assoc__vfs_destroy(db->vfs);
         assoc_free(db);
         return rc;
     }
@@ -368,7 +393,14 @@ void assoc_close(assoc_db *db)
     assoc_free(db->by_stmt);
     if (db->handle != NULL && !sqlite3_get_autocommit(db->handle))
         sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
-    sqlite3_close_v2(db->handle);
+    /* Statements the caller prepared through assoc_sqlite() and did not
+     * finalize keep the connection open (sqlite3_close_v2 closes it when
+     * the last is finalized), and it needs its VFS until then: in that case
+     * the VFS stays registered, and its few hundred bytes are not freed. */
+    if (sqlite3_close(db->handle) == SQLITE_OK)
+        assoc__vfs_destroy(db->vfs);
+    else
+        sqlite3_close_v2(db->handle);
     assoc_free(db);
 }
 

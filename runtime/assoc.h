@@ -59,8 +59,12 @@ typedef struct assoc_blob {
  * Foreign keys are enforced, the busy timeout is ASSOC_BUSY_TIMEOUT_MS, and
  * file databases use journal_mode=WAL with synchronous=NORMAL (durable
  * across process crashes; a power loss may lose the last commits).
- * temp_store=MEMORY keeps the sub-journals of the savepoints that make
- * multi-statement calls atomic out of temporary files.
+ * The connection opens through a VFS of its own that wraps the default
+ * VFS of the moment and keeps the sub-journals of savepoints (every
+ * multi-statement call runs in one) in a reused buffer in memory, with
+ * temp_store=FILE; a "file:" path that names a VFS keeps it, with
+ * temp_store=MEMORY.  assoc_close() unregisters it (if the caller still
+ * holds statements of the connection, it stays until the process ends).
  * OUT: *out, to be released with assoc_close(), set to NULL on failure.
  * Returns ASSOC_MISUSE for a NULL path or out.  A failed open has no db for
  * assoc_errmsg(), so it reports by its return code only. */

@@ -187,8 +187,12 @@ static void test_open_file(void **state)
     assert_int_equal(assoc_open(t.path, &db), ASSOC_OK);
     assert_string_equal(query_text(db, "PRAGMA journal_mode", buf, sizeof buf), "wal");
     assert_int_equal(query_i64(db, "PRAGMA synchronous"), 1); /* NORMAL */
-    assert_int_equal(query_i64(db, "PRAGMA temp_store"), 2); /* MEMORY */
+    assert_int_equal(query_i64(db, "PRAGMA temp_store"), 1); /* FILE, through our VFS */
     assert_int_equal(query_i64(db, "PRAGMA foreign_keys"), 1);
+    sqlite3_vfs *vfs = NULL;
+    assert_int_equal(sqlite3_file_control(assoc_sqlite(db), "main", SQLITE_FCNTL_VFS_POINTER, &vfs), SQLITE_OK);
+    assert_non_null(vfs);
+    assert_memory_equal(vfs->zName, "assoc-", 6);
     assert_int_equal(query_i64(db, "PRAGMA busy_timeout"), ASSOC_BUSY_TIMEOUT_MS);
     exec_ok(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
     assert_int_equal(insert_v(db, "kept"), ASSOC_OK);
@@ -203,6 +207,106 @@ static void test_open_file(void **state)
     assert_true(has_v(db, "kept"));
     assert_false(has_v(db, "lost"));
     assoc_close(db);
+    tmpdb_remove(&t);
+}
+
+/* A path that names its VFS keeps it, and then the sub-journals stay in
+ * memory (temp_store=MEMORY) rather than spill to a file. */
+static void test_open_named_vfs(void **state)
+{
+    (void)state;
+    tmpdb t;
+    assoc_db *db = NULL;
+    char uri[160];
+    sqlite3_vfs *vfs = NULL;
+
+    tmpdb_make(&t);
+    snprintf(uri, sizeof uri, "file:%s?vfs=unix", t.path);
+    assert_int_equal(assoc_open(uri, &db), ASSOC_OK);
+    assert_int_equal(sqlite3_file_control(assoc_sqlite(db), "main", SQLITE_FCNTL_VFS_POINTER, &vfs), SQLITE_OK);
+    assert_string_equal(vfs->zName, "unix");
+    assert_int_equal(query_i64(db, "PRAGMA temp_store"), 2); /* MEMORY */
+    assoc_close(db);
+    tmpdb_remove(&t);
+}
+
+/* Sum of the lengths of big's rows, and how many there are. */
+static int64_t big_total(assoc_db *db)
+{
+    return query_i64(db, "SELECT total(length(v)) + 1000000 * count(*) FROM big");
+}
+
+/* Atomic sections whose sub-journal outgrows SQLite's 64 KiB memory chunk
+ * and our VFS's first allocation are undone exactly, again and again in
+ * one transaction (the buffer is truncated and reused), and released ones
+ * keep their work. */
+static void test_subjournal_spill(void **state)
+{
+    (void)state;
+    tmpdb t;
+    assoc_db *db = NULL;
+
+    tmpdb_make(&t);
+    assert_int_equal(assoc_open(t.path, &db), ASSOC_OK);
+    exec_ok(db, "CREATE TABLE big(id INTEGER PRIMARY KEY, v TEXT)");
+    exec_ok(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                "INSERT INTO big(v) SELECT printf('%.*c', 300, 'a') FROM n");
+    const int64_t before = big_total(db);
+
+    assert_int_equal(assoc_begin(db), ASSOC_OK);
+    static const char *const changes[] = {
+        "UPDATE big SET v = v || 'x' WHERE id % 7 = 0",          /* ~430 rows on most of ~250 pages */
+        "UPDATE big SET v = 'short' WHERE id <= 2500",           /* most pages: past 256 KiB */
+        "DELETE FROM big WHERE id % 2 = 0",
+        "UPDATE big SET v = v || 'y' WHERE id < 100",            /* a few pages only */
+    };
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < sizeof changes / sizeof *changes; i++) {
+            assert_int_equal(assoc_tx_enter(db), ASSOC_OK);
+            exec_ok(db, changes[i]);
+            assert_true(big_total(db) != before);
+            /* Undone: the section fails. */
+            assert_int_equal(assoc_tx_leave(db, ASSOC_ERROR), ASSOC_ERROR);
+            assert_true(big_total(db) == before);
+            assert_true(in_transaction(db));
+        }
+    }
+    /* Kept: a released section, then an undone one on top of it. */
+    assert_int_equal(assoc_tx_enter(db), ASSOC_OK);
+    exec_ok(db, changes[1]);
+    assert_int_equal(assoc_tx_leave(db, ASSOC_OK), ASSOC_OK);
+    const int64_t after = big_total(db);
+    assert_true(after != before);
+    assert_int_equal(assoc_tx_enter(db), ASSOC_OK);
+    exec_ok(db, changes[2]);
+    assert_int_equal(assoc_tx_leave(db, ASSOC_ERROR), ASSOC_ERROR);
+    assert_true(big_total(db) == after);
+    assert_int_equal(assoc_commit(db), ASSOC_OK);
+    assert_true(big_total(db) == after);
+    assoc_close(db);
+    tmpdb_remove(&t);
+}
+
+/* Closing with a statement of the caller's still open: the connection
+ * lives until it is finalized, and its VFS with it. */
+static void test_close_with_open_statement(void **state)
+{
+    (void)state;
+    tmpdb t;
+    assoc_db *db = NULL;
+    sqlite3_stmt *st = NULL;
+
+    tmpdb_make(&t);
+    assert_int_equal(assoc_open(t.path, &db), ASSOC_OK);
+    exec_ok(db, "CREATE TABLE t(id INTEGER PRIMARY KEY)");
+    exec_ok(db, "INSERT INTO t VALUES (1), (2)");
+    assert_int_equal(sqlite3_prepare_v2(assoc_sqlite(db), "SELECT id FROM t ORDER BY id", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assoc_close(db);
+    /* The statement still works; finalizing it closes the connection. */
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 2);
+    assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
     tmpdb_remove(&t);
 }
 
@@ -1549,6 +1653,9 @@ int main(void)
         T(test_open_memory),
         T(test_open_misuse),
         T(test_open_file),
+        T(test_open_named_vfs),
+        T(test_subjournal_spill),
+        T(test_close_with_open_statement),
         TM(test_foreign_keys_enforced),
         T(test_null_db),
         TM(test_null_arguments),
