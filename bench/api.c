@@ -6,7 +6,7 @@
  * product_each, product_users_each), so memory stays flat whatever N is;
  * the third loads each user's orders as a list, the seed's `user.orders`,
  * and each order's product, the seed's `user.orders[0].product`, with
- * order_product_each: the product borrowed for the callback, as the
+ * order_product_view: the product borrowed for the callback, as the
  * hand-written C reads it.  --variant owned loads it with order_product
  * instead, a Product of its own (its title copied) freed after use.
  */
@@ -95,7 +95,7 @@ static int on_user_for_orders(const User *u, void *ctx)
     for (size_t j = 0; rc == ASSOC_OK && j < orders.len; j++) {
         order_visit v = { l, u->id, &orders.items[j] };
         if (!owned) {
-            rc = order_product_each(db, v.order, on_order_product, &v);
+            rc = order_product_view(db, v.order, on_order_product, &v);
             continue;
         }
         Product p = PRODUCT_INIT;

@@ -1663,8 +1663,8 @@ static void pass_names(checker *c)
             const char *rw = arena_printf(c->a, "relationship %s.%s%s", m->name, r->name,
                                           r->is_backref ? " (a backref)" : "");
             claim(c, &names, arena_printf(c->a, "%s_%s", sn, r->name), rw, rat);
-            claim(c, &names, arena_printf(c->a, "%s_%s_each", sn, r->name), rw, rat);
             if (r->kind == SCH_ONE_TO_MANY || r->kind == SCH_MANY_TO_MANY) {
+                claim(c, &names, arena_printf(c->a, "%s_%s_each", sn, r->name), rw, rat);
                 if (!r->viewonly) {
                     claim(c, &names, arena_printf(c->a, "%s_%s_add", sn, r->name), rw, rat);
                     claim(c, &names, arena_printf(c->a, "%s_%s_remove", sn, r->name), rw, rat);
@@ -1681,6 +1681,22 @@ static void pass_names(checker *c)
                 claim(c, &fields, arena_printf(c->a, "has_%s", col->c_name), cw, ct->col_at[k]->at);
         }
         symtab_free(&fields);
+    }
+    /* Names beyond the spec's come last and only where free: the to-one
+     * borrowing loaders (<m>_<rel>_view).  A model UserProfile beside a
+     * relationship User.profile is common, and a name like
+     * <m>_<rel>_each would collide with the model's own _each. */
+    for (size_t i = 0; i < c->s->nmodels && !c->nomem; i++) {
+        sch_model *m = c->s->models[i];
+        for (size_t k = 0; k < m->nrels; k++) {
+            sch_rel *r = m->rels[k];
+            if (r->kind != SCH_MANY_TO_ONE && r->kind != SCH_ONE_TO_ONE)
+                continue;
+            const char *view = arena_printf(c->a, "%s_%s_view", m->snake, r->name);
+            r->has_view = view != NULL && symtab_get(&names, view) == NULL;
+            if (r->has_view)
+                claim(c, &names, view, arena_printf(c->a, "relationship %s.%s", m->name, r->name), (loc){ 0 });
+        }
     }
     symtab_free(&names);
 }

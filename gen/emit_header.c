@@ -156,11 +156,13 @@ static void emit_prototypes(emit_ctx *e, const sch_model *m)
         if (!c_rel_is_list(r)) {
             emit_line(e, "/* OUT: *out; ASSOC_NOTFOUND when there is no related row. */");
             emit_line(e, "int %s%s_%s(assoc_db *db, const %s%s *r, %s%s *out);", P, s, n, P, M, P, T);
-            emit_line(e, "/* The related row, if any, handed to fn without copying (valid during");
-            emit_line(e, " * the call only): fn runs once, or not at all and ASSOC_OK is returned;");
-            emit_line(e, " * a non-zero return from fn is returned. */");
-            emit_line(e, "int %s%s_%s_each(assoc_db *db, const %s%s *r, int (*fn)(const %s%s *, void *), void *ctx);",
-                      P, s, n, P, M, P, T);
+            if (r->has_view) {
+                emit_line(e, "/* The related row, if any, lent to fn without copying (valid during");
+                emit_line(e, " * the call only): fn runs once, or not at all and ASSOC_OK is returned;");
+                emit_line(e, " * a non-zero return from fn is returned. */");
+                emit_line(e, "int %s%s_%s_view(assoc_db *db, const %s%s *r, int (*fn)(const %s%s *, void *), void *ctx);",
+                          P, s, n, P, M, P, T);
+            }
             continue;
         }
         emit_line(e, "/* OUT: *out, the related rows%s. */",

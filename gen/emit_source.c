@@ -487,6 +487,13 @@ static bool server_default(const sch_column *col)
     return can_be_unset(col) && !client_default(col) && col->server_def.kind != SCH_DEFAULT_NONE;
 }
 
+/* A column whose server default is current_timestamp, which the caller can
+ * leave unset: an insert reads the database's clock for it. */
+static bool stamp_default(const sch_column *col)
+{
+    return server_default(col) && col->server_def.kind == SCH_DEFAULT_CURRENT_TIMESTAMP;
+}
+
 /* Set v.<field> to the default: the field is known to be unset. */
 static void emit_apply_default(emit_ctx *e, const char *v, const sch_column *col, const sch_default *d)
 {
@@ -569,7 +576,7 @@ static void emit_insert(src_ctx *x, const sch_model *m)
 
     /* INSERT INTO t (every column) VALUES (?1, ..., ?n): every default is
      * applied in C before the row goes in -- a server default's literal as
-     * a client default's, current_timestamp read from the database -- so
+     * a client default's, current_timestamp read once from the database -- so
      * the values written back are the ones bound, and the row id comes from
      * sqlite3_last_insert_rowid() (exact even when triggers insert
      * elsewhere, as SQLite restores it when a trigger ends).  RETURNING
@@ -594,6 +601,9 @@ static void emit_insert(src_ctx *x, const sch_model *m)
     emit_sql_const(x, "sql");
     emit_fn_start(e);
     const char *v = "r->";
+    size_t nstamps = 0;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        nstamps += stamp_default(t->columns[i]);
     if (copy) {
         /* Defaults go into a copy; r changes only when the row is in. */
         emit_line(e, "    %s%s v;", P, M);
@@ -601,21 +611,44 @@ static void emit_insert(src_ctx *x, const sch_model *m)
             if (c_is_pointer(t->columns[i]) && (client_default(t->columns[i]) || server_default(t->columns[i])))
                 emit_line(e, "    %s dup_%s = %s;", c_field_type(t->columns[i]), t->columns[i]->c_name,
                           t->columns[i]->type == SCH_BLOB ? "{ NULL, 0 }" : "NULL");
+        if (nstamps > 0) {
+            emit_line(e, "    assoc_time stamp = 0;");
+            emit_line(e, "    char stamp_text[ASSOC_TIME_TEXT_SIZE] = \"\";");
+        }
         emit_line(e, "%s", "");
         v = "v.";
     }
     emit_misuse(e, "db == NULL || r == NULL", s, "insert");
     if (copy) {
         emit_line(e, "    v = *r;");
+        if (nstamps > 0) {
+            /* One reading of the clock for every such column, as one
+             * statement's DEFAULT (CURRENT_TIMESTAMP) would give them all. */
+            strbuf cond = { 0 };
+            for (size_t i = 0; i < t->ncolumns; i++)
+                if (stamp_default(t->columns[i]))
+                    strbuf_printf(&cond, "%s!v.has_%s", cond.len ? " || " : "", t->columns[i]->c_name);
+            emit_line(e, "    if (%s) {", cond.len ? cond.data : "false");
+            strbuf_free(&cond);
+            emit_line(e, "        rc = assoc_current_timestamp(db, &stamp, stamp_text);");
+            emit_line(e, "        if (rc != ASSOC_OK)");
+            emit_line(e, "            goto done;");
+            emit_line(e, "    }");
+        }
         for (size_t i = 0; i < t->ncolumns; i++) {
             const sch_column *col = t->columns[i];
             const sch_default *d = client_default(col) ? &col->def
                                  : server_default(col) ? &col->server_def : NULL;
-            if (d == NULL || d->kind == SCH_DEFAULT_CURRENT_TIMESTAMP)
-                continue; /* bound below, from the database's clock */
+            if (d == NULL)
+                continue;
             char buf[600];
             emit_line(e, "    if (%s) {", null_cond(buf, sizeof buf, "v.", col));
-            emit_apply_default(e, "v.", col, d);
+            if (d->kind == SCH_DEFAULT_CURRENT_TIMESTAMP) {
+                emit_line(e, "        v.%s = stamp;", col->c_name);
+                emit_line(e, "        v.has_%s = true;", col->c_name);
+            } else {
+                emit_apply_default(e, "v.", col, d);
+            }
             emit_line(e, "    }");
         }
     }
@@ -643,15 +676,11 @@ static void emit_insert(src_ctx *x, const sch_model *m)
         if (col->is_rowid)
             emit_line(e, "    rc = assoc_status(db, %s%s != 0 ? sqlite3_bind_int64(st, %d, %s%s) : sqlite3_bind_null(st, %d));",
                       v, col->c_name, (int)i + 1, v, col->c_name, (int)i + 1);
-        else if (server_default(col) && col->server_def.kind == SCH_DEFAULT_CURRENT_TIMESTAMP) {
-            /* The text CURRENT_TIMESTAMP gives is bound, so the row holds what
-             * DEFAULT (CURRENT_TIMESTAMP) would have put there. */
-            emit_line(e, "    if (!%shas_%s) {", v, col->c_name);
-            emit_line(e, "        rc = assoc_bind_current_timestamp(db, st, %d, &%s%s);", (int)i + 1, v, col->c_name);
-            emit_line(e, "        %shas_%s = rc == ASSOC_OK;", v, col->c_name);
-            emit_line(e, "    } else {");
-            emit_line(e, "        rc = assoc_bind_time(db, st, %d, %s%s, true);", (int)i + 1, v, col->c_name);
-            emit_line(e, "    }");
+        else if (stamp_default(col)) {
+            /* The clock's own text where the default applied, so the row
+             * holds what DEFAULT (CURRENT_TIMESTAMP) would have put there. */
+            emit_line(e, "    rc = r->has_%s ? assoc_bind_time(db, st, %d, v.%s, true) : assoc_bind_text(db, st, %d, stamp_text);",
+                      col->c_name, (int)i + 1, col->c_name, (int)i + 1);
             emit_line(e, "    if (rc != ASSOC_OK)");
             emit_line(e, "        goto done;");
         } else {
@@ -1243,10 +1272,10 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
     char fn[600], buf[2048];
 
     if (!c_rel_is_list(r)) {
-        /* many-to-one, one-to-one: the owned record, and _each, the same
-         * row borrowed (no copy of its strings) for at most one call. */
-        for (int pass = 0; pass < 2; pass++) {
-            snprintf(fn, sizeof fn, "%s_%s%s", s, n, pass ? "_each" : "");
+        /* many-to-one, one-to-one: the owned record, and _view, the same
+         * row lent (no copy of its strings) to at most one call. */
+        for (int pass = 0; pass < (r->has_view ? 2 : 1); pass++) {
+            snprintf(fn, sizeof fn, "%s_%s%s", s, n, pass ? "_view" : "");
             sql_select_where(q, tt, r->target_col);
             if (r->kind == SCH_ONE_TO_ONE) {
                 sql_order(q, tt, r->order_by, r->order_desc);

@@ -124,6 +124,11 @@ struct sch_rel {
     bool order_desc;
     sch_rel *reverse;         /* the backref / back_populates partner, or NULL */
     bool is_backref;          /* created by another relationship's backref */
+    /* A to-one relationship's borrowing loader, <m>_<rel>_view, is
+     * generated: a name beyond the spec's, so only when no spec name of the
+     * schema takes it (the checker decides; a schema the spec accepts is
+     * never refused for it). */
+    bool has_view;
 };
 
 struct sch_model {

@@ -8,7 +8,9 @@
  *     struct assoc_db, so that recording an error never allocates and works
  *     under out-of-memory too.
  *   - There is no global mutable state: everything lives in an assoc_db, and
- *     an assoc_db is used by one thread at a time.
+ *     an assoc_db is used by one thread at a time.  (The one exception is
+ *     the VFS wrappers of subjournal.c, process-wide because SQLite's list
+ *     of VFSes is, and guarded by a mutex of SQLite's.)
  *   - All memory comes from SQLite's allocator (sqlite3_malloc64 and
  *     friends), the assoc_db itself included, so one
  *     sqlite3_config(SQLITE_CONFIG_MALLOC) governs the whole program.
@@ -77,9 +79,6 @@ typedef struct stmt_slot {
 
 struct assoc_db {
     sqlite3 *handle;
-    /* The VFS the connection opened with (subjournal.h), or NULL when the
-     * path named a VFS of its own ("file:...?vfs=..."). */
-    assoc__vfs *vfs;
 
     /* The statement cache: an open-addressing table of cap slots (a power
      * of two, or 0 before the first statement) keyed by the address of the
@@ -277,15 +276,15 @@ static int query_int(assoc_db *db, const char *sql, int *value)
  * file cannot change its journal mode, so it keeps the one it has.  Where
  * WAL is impossible (a file system without shared memory) SQLite keeps the
  * old mode without an error, and so do we. */
-/* Did the connection open with our VFS?  A "file:" path can name another. */
+/* Did the connection open through our VFS?  A "file:" path can name
+ * another, and a shared cache opens without it (see assoc_open). */
 static bool uses_own_vfs(assoc_db *db)
 {
     sqlite3_vfs *used = NULL;
 
-    if (db->vfs == NULL ||
-        sqlite3_file_control(db->handle, "main", SQLITE_FCNTL_VFS_POINTER, &used) != SQLITE_OK)
+    if (sqlite3_file_control(db->handle, "main", SQLITE_FCNTL_VFS_POINTER, &used) != SQLITE_OK)
         return false;
-    return used == assoc__vfs_base(db->vfs);
+    return assoc__vfs_is_ours(used);
 }
 
 static int configure(assoc_db *db)
@@ -303,10 +302,10 @@ static int configure(assoc_db *db)
         return rc;
     /* Where the sub-journals of savepoints go (every multi-statement call
      * runs in one; subjournal.c says why this matters).  Through our VFS,
-     * temp_store=FILE: a 64 KiB chunk, then a buffer in memory that lasts
-     * the transaction.  Through another (a path that names its own VFS),
-     * temp_store=MEMORY: 1 KiB chunks, but never a file written page by
-     * page with a system call each. */
+     * temp_store=FILE: a 64 KiB chunk, then memory that lasts the
+     * transaction.  Through another (a path that names its own VFS, or a
+     * shared cache), temp_store=MEMORY: 1 KiB chunks, but never a file
+     * written page by page with a system call each. */
     if (uses_own_vfs(db))
         rc = assoc_status(db, sqlite3_exec(h, "PRAGMA temp_store=FILE", NULL, NULL, NULL));
     else
@@ -340,6 +339,7 @@ static int configure(assoc_db *db)
 int assoc_open(const char *path, assoc_db **out)
 {
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    sqlite3_vfs *vfs = NULL;
     assoc_db *db;
     int rc;
 
@@ -352,13 +352,18 @@ int assoc_open(const char *path, assoc_db **out)
     if (db == NULL)
         return ASSOC_NOMEM;
     memset(db, 0, sizeof *db);
-    rc = assoc__vfs_create(&db->vfs);
-    if (rc != SQLITE_OK) {
-        assoc_free(db);
-        return rc == SQLITE_NOMEM ? ASSOC_NOMEM : ASSOC_ERROR;
+    /* Through our VFS (subjournal.c), unless the path asks for a shared
+     * cache: SQLite shares a cache only between connections with the same
+     * VFS, and other programs' connections use the default one. */
+    if (strstr(path, "cache=shared") == NULL) {
+        rc = assoc__vfs_get(&vfs);
+        if (rc != SQLITE_OK) {
+            assoc_free(db);
+            return rc == SQLITE_NOMEM ? ASSOC_NOMEM : ASSOC_ERROR;
+        }
     }
 
-    rc = sqlite3_open_v2(path, &db->handle, flags, assoc__vfs_name(db->vfs));
+    rc = sqlite3_open_v2(path, &db->handle, flags, vfs != NULL ? vfs->zName : NULL);
     if (db->handle == NULL)
         rc = SQLITE_NOMEM; /* SQLite could not even allocate the handle */
     rc = assoc_status(db, rc);
@@ -366,7 +371,6 @@ int assoc_open(const char *path, assoc_db **out)
         rc = configure(db);
     if (rc != ASSOC_OK) {
         sqlite3_close(db->handle);
-        assoc__vfs_destroy(db->vfs);
         assoc_free(db);
         return rc;
     }
@@ -393,14 +397,7 @@ void assoc_close(assoc_db *db)
     assoc_free(db->by_stmt);
     if (db->handle != NULL && !sqlite3_get_autocommit(db->handle))
         sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
-    /* Statements the caller prepared through assoc_sqlite() and did not
-     * finalize keep the connection open (sqlite3_close_v2 closes it when
-     * the last is finalized), and it needs its VFS until then: in that case
-     * the VFS stays registered, and its few hundred bytes are not freed. */
-    if (sqlite3_close(db->handle) == SQLITE_OK)
-        assoc__vfs_destroy(db->vfs);
-    else
-        sqlite3_close_v2(db->handle);
+    sqlite3_close_v2(db->handle);
     assoc_free(db);
 }
 
@@ -1140,41 +1137,42 @@ int assoc_bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool 
     return assoc_status(db, sqlite3_bind_text(st, idx, text, ASSOC_TIME_TEXT_SIZE - 1, SQLITE_TRANSIENT));
 }
 
-/* The text is bound exactly as SQLite gives it ("YYYY-MM-DD HH:MM:SS"), so
- * the row holds what DEFAULT (CURRENT_TIMESTAMP) would have put there.  One
- * cached statement: the clock costs a step and a reset per row. */
-int assoc_bind_current_timestamp(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time *out)
+/* One cached statement: the clock costs a step and a reset per insert. */
+int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_TEXT_SIZE])
 {
     static const char sql[] = "SELECT CURRENT_TIMESTAMP";
-    sqlite3_stmt *now = NULL;
-    const char *text;
+    sqlite3_stmt *st = NULL;
+    const char *t;
+    size_t len;
     int rc;
 
     if (db == NULL)
         return ASSOC_MISUSE;
-    if (st == NULL || out == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_current_timestamp: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &now);
+    if (out == NULL || text == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_current_timestamp: NULL argument");
+    rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         return rc;
-    rc = sqlite3_step(now);
+    rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         rc = rc == SQLITE_DONE ? assoc_fail(db, ASSOC_ERROR, "%s gave no row", sql) : assoc_status(db, rc);
         goto done;
     }
-    text = (const char *)sqlite3_column_text(now, 0);
-    if (text == NULL) {
+    t = (const char *)sqlite3_column_text(st, 0);
+    if (t == NULL) {
         rc = assoc_fail(db, ASSOC_NOMEM, "out of memory reading CURRENT_TIMESTAMP");
         goto done;
     }
-    if (!time_layout_ok(text, (size_t)sqlite3_column_bytes(now, 0)) ||
-        !read_time(db, text, (size_t)sqlite3_column_bytes(now, 0), out)) {
-        rc = assoc_fail(db, ASSOC_ERROR, "CURRENT_TIMESTAMP gave \"%.40s\", not a datetime", text);
+    len = (size_t)sqlite3_column_bytes(st, 0);
+    if (len >= ASSOC_TIME_TEXT_SIZE || !time_layout_ok(t, len) || !read_time(db, t, len, out)) {
+        rc = assoc_fail(db, ASSOC_ERROR, "CURRENT_TIMESTAMP gave \"%.40s\", not a datetime", t);
         goto done;
     }
-    rc = assoc_status(db, sqlite3_bind_text(st, idx, text, sqlite3_column_bytes(now, 0), SQLITE_TRANSIENT));
+    memcpy(text, t, len);
+    text[len] = '\0';
+    rc = ASSOC_OK;
 done:
-    assoc_stmt_release(db, now);
+    assoc_stmt_release(db, st);
     return rc;
 }
 
@@ -1312,16 +1310,10 @@ int assoc_column_blob_ref(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *o
 
 /* Text is what SQLAlchemy writes; an integer or real is seconds since the
  * epoch (what strftime('%s') and unixepoch() give).  A value outside years
- * 0001-9999 is refused, so that whatever is read can be written back.
- *
- * The text is asked for first, as it is what is stored: a number's text
- * never has a datetime's layout, so only a value that is not well laid-out
- * text costs a look at its type.  (Asking converts a number to text in
- * place; SQLite still reports its type as the number's, and reads it as
- * one.) */
+ * 0001-9999 is refused, so that whatever is read can be written back. */
 int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, bool *has)
 {
-    const char *text;
+    const char *text = NULL;
     size_t len = 0;
     int type;
 
@@ -1332,24 +1324,24 @@ int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, 
     *out = 0;
     *has = false;
 
-    text = (const char *)sqlite3_column_text(st, col);
-    if (text != NULL) {
+    /* The type first: after a conversion (asking a number for its text)
+     * SQLite leaves it undefined. */
+    type = sqlite3_column_type(st, col);
+    if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+        text = (const char *)sqlite3_column_text(st, col);
+        if (text == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
         len = (size_t)sqlite3_column_bytes(st, col);
-        if (time_layout_ok(text, len)) {
-            if (!read_time(db, text, len, out))
-                goto not_a_time;
-            *has = true;
-            return ASSOC_OK;
-        }
+        if (!time_layout_ok(text, len) || !read_time(db, text, len, out))
+            goto not_a_time;
+        *has = true;
+        return ASSOC_OK;
     }
     /* An absent column reads as NULL too: tell the two apart. */
     if (col < 0 || col >= sqlite3_data_count(st))
         return assoc_fail(db, ASSOC_MISUSE, "assoc_column_time: no column %d in the current row", col);
-    type = sqlite3_column_type(st, col);
     if (type == SQLITE_NULL)
         return ASSOC_OK;
-    if (text == NULL)
-        return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
     if (type == SQLITE_INTEGER) {
         sqlite3_int64 secs = sqlite3_column_int64(st, col);
         if (secs < SEC_MIN || secs > SEC_MAX)
@@ -1366,8 +1358,6 @@ int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, 
         *out = (assoc_time)(us >= 0 ? us + 0.5 : us - 0.5);
         if (*out > TIME_MAX)
             *out = TIME_MAX;
-    } else {
-        goto not_a_time; /* text or a blob, not laid out as a datetime */
     }
     *has = true;
     return ASSOC_OK;

@@ -59,12 +59,13 @@ typedef struct assoc_blob {
  * Foreign keys are enforced, the busy timeout is ASSOC_BUSY_TIMEOUT_MS, and
  * file databases use journal_mode=WAL with synchronous=NORMAL (durable
  * across process crashes; a power loss may lose the last commits).
- * The connection opens through a VFS of its own that wraps the default
- * VFS of the moment and keeps the sub-journals of savepoints (every
- * multi-statement call runs in one) in a reused buffer in memory, with
- * temp_store=FILE; a "file:" path that names a VFS keeps it, with
- * temp_store=MEMORY.  assoc_close() unregisters it (if the caller still
- * holds statements of the connection, it stays until the process ends).
+ * The connection opens through a wrapper of the default VFS of the moment
+ * that keeps the sub-journals of savepoints (every multi-statement call runs
+ * in one) in memory, with temp_store=FILE; the wrapper is registered with
+ * SQLite as "assoc-<address>" on first use and kept.  A "file:" path that
+ * names a VFS keeps it, and one with cache=shared opens through the default
+ * VFS, so that it shares its cache with other programs' connections; those
+ * get temp_store=MEMORY.
  * OUT: *out, to be released with assoc_close(), set to NULL on failure.
  * Returns ASSOC_MISUSE for a NULL path or out.  A failed open has no db for
  * assoc_errmsg(), so it reports by its return code only. */
@@ -158,15 +159,16 @@ int assoc_time_parse(const char *text, size_t len, assoc_time *out);
  * stay unchanged until the statement is reset.
  * blob: data == NULL binds NULL; bound SQLITE_STATIC as well.
  * time: has == false binds NULL; else the text form above (SQLITE_TRANSIENT).
- * current_timestamp: binds the database's CURRENT_TIMESTAMP, the text a
- * column declared DEFAULT (CURRENT_TIMESTAMP) would receive, and returns it
- * in *out (OUT; whole seconds, UTC).  Generated inserts apply a
- * server_default(current_timestamp) with it, so the value they write back
- * is the one stored, without RETURNING. */
+ * current_timestamp: the database's CURRENT_TIMESTAMP, what a column
+ * declared DEFAULT (CURRENT_TIMESTAMP) would receive: OUT: *out (whole
+ * seconds, UTC) and text, NUL-terminated, as SQLite gives it
+ * ("YYYY-MM-DD HH:MM:SS").  Generated inserts read it once for their
+ * server_default(current_timestamp) columns and bind the text, so the
+ * value they write back is the one stored, without RETURNING. */
 int assoc_bind_text(assoc_db *db, sqlite3_stmt *st, int idx, const char *s);
 int assoc_bind_blob(assoc_db *db, sqlite3_stmt *st, int idx, const assoc_blob *b);
 int assoc_bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has);
-int assoc_bind_current_timestamp(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time *out);
+int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_TEXT_SIZE]);
 
 /* Reading a result column.  NULL yields NULL / has = false.
  * text: a copy from assoc_malloc() owned by the caller.

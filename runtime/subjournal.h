@@ -2,28 +2,26 @@
  * libassoc: not installed, not part of the API).
  *
  * It is the VFS the connection would have used otherwise -- the default
- * when the connection opens, captured then -- with one difference: a
- * savepoint's sub-journal is a buffer in memory that keeps its allocation
- * when SQLite truncates it.  Why, and what it costs: subjournal.c.
+ * when the connection opens -- with one difference: a savepoint's
+ * sub-journal is kept in memory for the transaction.  Why, and what it
+ * costs: subjournal.c.
  */
 #ifndef ASSOC_SUBJOURNAL_H
 #define ASSOC_SUBJOURNAL_H
 
 #include <sqlite3.h>
 
-typedef struct assoc__vfs assoc__vfs;
+#include <stdbool.h>
 
-/* Wrap the current default VFS and register the wrapper under a name of
- * its own (not as the default).  OUT: *out, NULL on failure.  Returns
- * SQLITE_OK, SQLITE_NOMEM, or SQLITE_ERROR when there is no default VFS. */
-int assoc__vfs_create(assoc__vfs **out);
+/* The wrapper of the current default VFS, registered with SQLite (not as
+ * the default) on first use and kept for the life of the process; the
+ * default itself once eight VFSes are wrapped.  Allocates nothing.
+ * OUT: *out, NULL on failure.  Returns SQLITE_OK, or SQLITE_ERROR when
+ * there is no default VFS (or SQLite's own failure to initialise). */
+int assoc__vfs_get(sqlite3_vfs **out);
 
-/* The name to pass to sqlite3_open_v2(), and the VFS itself (what
- * SQLITE_FCNTL_VFS_POINTER reports for a connection that uses it). */
-const char *assoc__vfs_name(const assoc__vfs *v);
-const sqlite3_vfs *assoc__vfs_base(const assoc__vfs *v);
-
-/* Unregister and free.  Only once no connection uses it; NULL is a no-op. */
-void assoc__vfs_destroy(assoc__vfs *v);
+/* Whether v is one of these wrappers (what SQLITE_FCNTL_VFS_POINTER reports
+ * for a connection that opened through one). */
+bool assoc__vfs_is_ours(const sqlite3_vfs *v);
 
 #endif

@@ -672,10 +672,17 @@ int user_insert(assoc_db *db, User *r)
     int rc;
 
     User v;
+    assoc_time stamp = 0;
+    char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_insert: NULL argument");
     v = *r;
+    if (!v.has_joined_at) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
     if (!v.has_is_admin) {
         v.is_admin = false;
         v.has_is_admin = true;
@@ -683,6 +690,10 @@ int user_insert(assoc_db *db, User *r)
     if (!v.has_karma) {
         v.karma = INT64_C(0);
         v.has_karma = true;
+    }
+    if (!v.has_joined_at) {
+        v.joined_at = stamp;
+        v.has_joined_at = true;
     }
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
@@ -705,12 +716,7 @@ int user_insert(assoc_db *db, User *r)
     rc = assoc_status(db, v.has_karma ? sqlite3_bind_int64(st, 6, v.karma) : sqlite3_bind_null(st, 6));
     if (rc != ASSOC_OK)
         goto done;
-    if (!v.has_joined_at) {
-        rc = assoc_bind_current_timestamp(db, st, 7, &v.joined_at);
-        v.has_joined_at = rc == ASSOC_OK;
-    } else {
-        rc = assoc_bind_time(db, st, 7, v.joined_at, true);
-    }
+    rc = r->has_joined_at ? assoc_bind_time(db, st, 7, v.joined_at, true) : assoc_bind_text(db, st, 7, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -1326,7 +1332,7 @@ done:
     return rc;
 }
 
-int user_profile_each(assoc_db *db, const User *r, int (*fn)(const Profile *, void *), void *ctx)
+int user_profile_view(assoc_db *db, const User *r, int (*fn)(const Profile *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
@@ -1336,9 +1342,9 @@ int user_profile_each(assoc_db *db, const User *r, int (*fn)(const Profile *, vo
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "user_profile_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "user_profile_view: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_profile_each: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_MISUSE, "user_profile_view: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1951,7 +1957,7 @@ done:
     return rc;
 }
 
-int profile_user_each(assoc_db *db, const Profile *r, int (*fn)(const User *, void *), void *ctx)
+int profile_user_view(assoc_db *db, const Profile *r, int (*fn)(const User *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
@@ -1960,9 +1966,9 @@ int profile_user_each(assoc_db *db, const Profile *r, int (*fn)(const User *, vo
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "profile_user_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "profile_user_view: NULL argument");
     if (r->user_id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "profile_user_each: the record has no key (user_id is unset)");
+        return assoc_fail(db, ASSOC_MISUSE, "profile_user_view: the record has no key (user_id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1989,10 +1995,17 @@ int post_insert(assoc_db *db, Post *r)
     Post v;
     char * dup_body = NULL;
     char * dup_status = NULL;
+    assoc_time stamp = 0;
+    char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_insert: NULL argument");
     v = *r;
+    if (!v.has_updated_at) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
     if (v.body == NULL) {
         v.body = (char *)"";
     }
@@ -2014,6 +2027,10 @@ int post_insert(assoc_db *db, Post *r)
     if (!v.has_created_at) {
         v.created_at = assoc_now();
         v.has_created_at = true;
+    }
+    if (!v.has_updated_at) {
+        v.updated_at = stamp;
+        v.has_updated_at = true;
     }
     if (r->body == NULL) {
         rc = assoc_strdup(db, v.body, &dup_body);
@@ -2061,12 +2078,7 @@ int post_insert(assoc_db *db, Post *r)
     rc = assoc_bind_time(db, st, 11, v.created_at, v.has_created_at);
     if (rc != ASSOC_OK)
         goto done;
-    if (!v.has_updated_at) {
-        rc = assoc_bind_current_timestamp(db, st, 12, &v.updated_at);
-        v.has_updated_at = rc == ASSOC_OK;
-    } else {
-        rc = assoc_bind_time(db, st, 12, v.updated_at, true);
-    }
+    rc = r->has_updated_at ? assoc_bind_time(db, st, 12, v.updated_at, true) : assoc_bind_text(db, st, 12, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -2400,7 +2412,7 @@ done:
     return rc;
 }
 
-int post_author_each(assoc_db *db, const Post *r, int (*fn)(const User *, void *), void *ctx)
+int post_author_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
@@ -2409,7 +2421,7 @@ int post_author_each(assoc_db *db, const Post *r, int (*fn)(const User *, void *
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "post_author_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "post_author_view: NULL argument");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2447,7 +2459,7 @@ done:
     return rc;
 }
 
-int post_editor_each(assoc_db *db, const Post *r, int (*fn)(const User *, void *), void *ctx)
+int post_editor_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
@@ -2456,7 +2468,7 @@ int post_editor_each(assoc_db *db, const Post *r, int (*fn)(const User *, void *
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "post_editor_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "post_editor_view: NULL argument");
     if (!r->has_editor_id)
         return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
@@ -3371,7 +3383,7 @@ done:
     return rc;
 }
 
-int comment_post_each(assoc_db *db, const Comment *r, int (*fn)(const Post *, void *), void *ctx)
+int comment_post_view(assoc_db *db, const Comment *r, int (*fn)(const Post *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
@@ -3381,7 +3393,7 @@ int comment_post_each(assoc_db *db, const Comment *r, int (*fn)(const Post *, vo
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "comment_post_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "comment_post_view: NULL argument");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3419,7 +3431,7 @@ done:
     return rc;
 }
 
-int comment_author_each(assoc_db *db, const Comment *r, int (*fn)(const User *, void *), void *ctx)
+int comment_author_view(assoc_db *db, const Comment *r, int (*fn)(const User *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
@@ -3428,7 +3440,7 @@ int comment_author_each(assoc_db *db, const Comment *r, int (*fn)(const User *, 
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "comment_author_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "comment_author_view: NULL argument");
     if (!r->has_user_id)
         return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);

@@ -177,10 +177,10 @@ int user_followers_remove(assoc_db *db, const User *r, const User *t);
 /* User.profile: one-to-one to Profile, joined on users.id = profile.user_id (a backref). */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int user_profile(assoc_db *db, const User *r, Profile *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int user_profile_each(assoc_db *db, const User *r, int (*fn)(const Profile *, void *), void *ctx);
+int user_profile_view(assoc_db *db, const User *r, int (*fn)(const Profile *, void *), void *ctx);
 
 /* User.posts: one-to-many to Post, joined on users.id = posts.author_id (a backref). */
 /* OUT: *out, the related rows, by order_by. */
@@ -239,10 +239,10 @@ void profile_list_free(ProfileList *l);
 /* Profile.user: many-to-one to User, joined on profile.user_id = users.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int profile_user(assoc_db *db, const Profile *r, User *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int profile_user_each(assoc_db *db, const Profile *r, int (*fn)(const User *, void *), void *ctx);
+int profile_user_view(assoc_db *db, const Profile *r, int (*fn)(const User *, void *), void *ctx);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  A string or blob written back for a field
@@ -275,18 +275,18 @@ void post_list_free(PostList *l);
 /* Post.author: many-to-one to User, joined on posts.author_id = users.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int post_author(assoc_db *db, const Post *r, User *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int post_author_each(assoc_db *db, const Post *r, int (*fn)(const User *, void *), void *ctx);
+int post_author_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *), void *ctx);
 
 /* Post.editor: many-to-one to User, joined on posts.editor_id = users.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int post_editor(assoc_db *db, const Post *r, User *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int post_editor_each(assoc_db *db, const Post *r, int (*fn)(const User *, void *), void *ctx);
+int post_editor_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *), void *ctx);
 
 /* Post.tags: many-to-many to Tag through post_tags. */
 /* OUT: *out, the related rows, by order_by. */
@@ -371,18 +371,18 @@ void comment_list_free(CommentList *l);
 /* Comment.post: many-to-one to Post, joined on comments.post_id = posts.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int comment_post(assoc_db *db, const Comment *r, Post *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int comment_post_each(assoc_db *db, const Comment *r, int (*fn)(const Post *, void *), void *ctx);
+int comment_post_view(assoc_db *db, const Comment *r, int (*fn)(const Post *, void *), void *ctx);
 
 /* Comment.author: many-to-one to User, joined on comments.user_id = users.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int comment_author(assoc_db *db, const Comment *r, User *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int comment_author_each(assoc_db *db, const Comment *r, int (*fn)(const User *, void *), void *ctx);
+int comment_author_view(assoc_db *db, const Comment *r, int (*fn)(const User *, void *), void *ctx);
 
 #ifdef __cplusplus
 }

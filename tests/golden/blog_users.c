@@ -282,10 +282,17 @@ int user_insert(assoc_db *db, User *r)
     int rc;
 
     User v;
+    assoc_time stamp = 0;
+    char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_insert: NULL argument");
     v = *r;
+    if (!v.has_joined_at) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
     if (!v.has_is_admin) {
         v.is_admin = false;
         v.has_is_admin = true;
@@ -293,6 +300,10 @@ int user_insert(assoc_db *db, User *r)
     if (!v.has_karma) {
         v.karma = INT64_C(0);
         v.has_karma = true;
+    }
+    if (!v.has_joined_at) {
+        v.joined_at = stamp;
+        v.has_joined_at = true;
     }
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
@@ -315,12 +326,7 @@ int user_insert(assoc_db *db, User *r)
     rc = assoc_status(db, v.has_karma ? sqlite3_bind_int64(st, 6, v.karma) : sqlite3_bind_null(st, 6));
     if (rc != ASSOC_OK)
         goto done;
-    if (!v.has_joined_at) {
-        rc = assoc_bind_current_timestamp(db, st, 7, &v.joined_at);
-        v.has_joined_at = rc == ASSOC_OK;
-    } else {
-        rc = assoc_bind_time(db, st, 7, v.joined_at, true);
-    }
+    rc = r->has_joined_at ? assoc_bind_time(db, st, 7, v.joined_at, true) : assoc_bind_text(db, st, 7, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -888,7 +894,7 @@ done:
     return rc;
 }
 
-int user_profile_each(assoc_db *db, const User *r, int (*fn)(const Profile *, void *), void *ctx)
+int user_profile_view(assoc_db *db, const User *r, int (*fn)(const Profile *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
@@ -898,9 +904,9 @@ int user_profile_each(assoc_db *db, const User *r, int (*fn)(const Profile *, vo
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "user_profile_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "user_profile_view: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_profile_each: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_MISUSE, "user_profile_view: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1187,7 +1193,7 @@ done:
     return rc;
 }
 
-int profile_user_each(assoc_db *db, const Profile *r, int (*fn)(const User *, void *), void *ctx)
+int profile_user_view(assoc_db *db, const Profile *r, int (*fn)(const User *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
@@ -1196,9 +1202,9 @@ int profile_user_each(assoc_db *db, const Profile *r, int (*fn)(const User *, vo
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "profile_user_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "profile_user_view: NULL argument");
     if (r->user_id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "profile_user_each: the record has no key (user_id is unset)");
+        return assoc_fail(db, ASSOC_MISUSE, "profile_user_view: the record has no key (user_id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;

@@ -111,10 +111,10 @@ int user_followers_remove(assoc_db *db, const User *r, const User *t);
 /* User.profile: one-to-one to Profile, joined on users.id = profile.user_id (a backref). */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int user_profile(assoc_db *db, const User *r, Profile *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int user_profile_each(assoc_db *db, const User *r, int (*fn)(const Profile *, void *), void *ctx);
+int user_profile_view(assoc_db *db, const User *r, int (*fn)(const Profile *, void *), void *ctx);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -143,10 +143,10 @@ void profile_list_free(ProfileList *l);
 /* Profile.user: many-to-one to User, joined on profile.user_id = users.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int profile_user(assoc_db *db, const Profile *r, User *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int profile_user_each(assoc_db *db, const Profile *r, int (*fn)(const User *, void *), void *ctx);
+int profile_user_view(assoc_db *db, const Profile *r, int (*fn)(const User *, void *), void *ctx);
 
 #ifdef __cplusplus
 }

@@ -1079,10 +1079,17 @@ int warehouse_insert(assoc_db *db, Warehouse *r)
     int rc;
 
     Warehouse v;
+    assoc_time stamp = 0;
+    char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_insert: NULL argument");
     v = *r;
+    if (!v.has_opened) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
     if (!v.has_capacity) {
         v.capacity = 1000.5;
         v.has_capacity = true;
@@ -1090,6 +1097,10 @@ int warehouse_insert(assoc_db *db, Warehouse *r)
     if (!v.has_active) {
         v.active = true;
         v.has_active = true;
+    }
+    if (!v.has_opened) {
+        v.opened = stamp;
+        v.has_opened = true;
     }
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
@@ -1115,12 +1126,7 @@ int warehouse_insert(assoc_db *db, Warehouse *r)
     rc = assoc_status(db, v.has_active ? sqlite3_bind_int(st, 7, v.active ? 1 : 0) : sqlite3_bind_null(st, 7));
     if (rc != ASSOC_OK)
         goto done;
-    if (!v.has_opened) {
-        rc = assoc_bind_current_timestamp(db, st, 8, &v.opened);
-        v.has_opened = rc == ASSOC_OK;
-    } else {
-        rc = assoc_bind_time(db, st, 8, v.opened, true);
-    }
+    rc = r->has_opened ? assoc_bind_time(db, st, 8, v.opened, true) : assoc_bind_text(db, st, 8, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -2226,7 +2232,7 @@ done:
     return rc;
 }
 
-int item_category_each(assoc_db *db, const Item *r, int (*fn)(const Category *, void *), void *ctx)
+int item_category_view(assoc_db *db, const Item *r, int (*fn)(const Category *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT categories.id, categories.name, categories.\"group\" FROM categories WHERE "
@@ -2235,7 +2241,7 @@ int item_category_each(assoc_db *db, const Item *r, int (*fn)(const Category *, 
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "item_category_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "item_category_view: NULL argument");
     if (!r->has_category_id)
         return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
@@ -2765,7 +2771,7 @@ done:
     return rc;
 }
 
-int stock_warehouse_each(assoc_db *db, const Stock *r, int (*fn)(const Warehouse *, void *), void *ctx)
+int stock_warehouse_view(assoc_db *db, const Stock *r, int (*fn)(const Warehouse *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
@@ -2775,7 +2781,7 @@ int stock_warehouse_each(assoc_db *db, const Stock *r, int (*fn)(const Warehouse
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "stock_warehouse_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "stock_warehouse_view: NULL argument");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2814,7 +2820,7 @@ done:
     return rc;
 }
 
-int stock_item_each(assoc_db *db, const Stock *r, int (*fn)(const Item *, void *), void *ctx)
+int stock_item_view(assoc_db *db, const Stock *r, int (*fn)(const Item *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
@@ -2824,9 +2830,9 @@ int stock_item_each(assoc_db *db, const Stock *r, int (*fn)(const Item *, void *
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "stock_item_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "stock_item_view: NULL argument");
     if (r->item_sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "stock_item_each: the record has no key (item_sku is unset)");
+        return assoc_fail(db, ASSOC_MISUSE, "stock_item_view: the record has no key (item_sku is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2850,10 +2856,21 @@ int transfer_insert(assoc_db *db, Transfer *r)
     int rc;
 
     Transfer v;
+    assoc_time stamp = 0;
+    char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_insert: NULL argument");
     v = *r;
+    if (!v.has_requested) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (!v.has_requested) {
+        v.requested = stamp;
+        v.has_requested = true;
+    }
     if (!v.has_urgent) {
         v.urgent = false;
         v.has_urgent = true;
@@ -2876,12 +2893,7 @@ int transfer_insert(assoc_db *db, Transfer *r)
     rc = assoc_status(db, sqlite3_bind_int64(st, 5, v.quantity));
     if (rc != ASSOC_OK)
         goto done;
-    if (!v.has_requested) {
-        rc = assoc_bind_current_timestamp(db, st, 6, &v.requested);
-        v.has_requested = rc == ASSOC_OK;
-    } else {
-        rc = assoc_bind_time(db, st, 6, v.requested, true);
-    }
+    rc = r->has_requested ? assoc_bind_time(db, st, 6, v.requested, true) : assoc_bind_text(db, st, 6, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_time(db, st, 7, v.shipped, v.has_shipped);
@@ -3146,7 +3158,7 @@ done:
     return rc;
 }
 
-int transfer_item_each(assoc_db *db, const Transfer *r, int (*fn)(const Item *, void *), void *ctx)
+int transfer_item_view(assoc_db *db, const Transfer *r, int (*fn)(const Item *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
@@ -3156,7 +3168,7 @@ int transfer_item_each(assoc_db *db, const Transfer *r, int (*fn)(const Item *, 
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "transfer_item_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_item_view: NULL argument");
     if (r->item_sku == NULL)
         return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
@@ -3195,7 +3207,7 @@ done:
     return rc;
 }
 
-int transfer_source_each(assoc_db *db, const Transfer *r, int (*fn)(const Warehouse *, void *), void *ctx)
+int transfer_source_view(assoc_db *db, const Transfer *r, int (*fn)(const Warehouse *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
@@ -3205,7 +3217,7 @@ int transfer_source_each(assoc_db *db, const Transfer *r, int (*fn)(const Wareho
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "transfer_source_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_source_view: NULL argument");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3242,7 +3254,7 @@ done:
     return rc;
 }
 
-int transfer_destination_each(assoc_db *db, const Transfer *r, int (*fn)(const Warehouse *, void *), void *ctx)
+int transfer_destination_view(assoc_db *db, const Transfer *r, int (*fn)(const Warehouse *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
@@ -3252,7 +3264,7 @@ int transfer_destination_each(assoc_db *db, const Transfer *r, int (*fn)(const W
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "transfer_destination_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_destination_view: NULL argument");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;

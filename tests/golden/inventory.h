@@ -266,10 +266,10 @@ void item_list_free(ItemList *l);
 /* Item.category: many-to-one to Category, joined on items.category_id = categories.id (a backref). */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int item_category(assoc_db *db, const Item *r, Category *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int item_category_each(assoc_db *db, const Item *r, int (*fn)(const Category *, void *), void *ctx);
+int item_category_view(assoc_db *db, const Item *r, int (*fn)(const Category *, void *), void *ctx);
 
 /* Item.stock: one-to-many to Stock, joined on items.sku = stock.item_sku (a backref). */
 /* OUT: *out, the related rows, by order_by. */
@@ -320,18 +320,18 @@ void stock_list_free(StockList *l);
 /* Stock.warehouse: many-to-one to Warehouse, joined on stock.warehouse_id = warehouses.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int stock_warehouse(assoc_db *db, const Stock *r, Warehouse *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int stock_warehouse_each(assoc_db *db, const Stock *r, int (*fn)(const Warehouse *, void *), void *ctx);
+int stock_warehouse_view(assoc_db *db, const Stock *r, int (*fn)(const Warehouse *, void *), void *ctx);
 
 /* Stock.item: many-to-one to Item, joined on stock.item_sku = items.sku. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int stock_item(assoc_db *db, const Stock *r, Item *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int stock_item_each(assoc_db *db, const Stock *r, int (*fn)(const Item *, void *), void *ctx);
+int stock_item_view(assoc_db *db, const Stock *r, int (*fn)(const Item *, void *), void *ctx);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -360,26 +360,26 @@ void transfer_list_free(TransferList *l);
 /* Transfer.item: many-to-one to Item, joined on transfers.item_sku = items.sku. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int transfer_item(assoc_db *db, const Transfer *r, Item *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int transfer_item_each(assoc_db *db, const Transfer *r, int (*fn)(const Item *, void *), void *ctx);
+int transfer_item_view(assoc_db *db, const Transfer *r, int (*fn)(const Item *, void *), void *ctx);
 
 /* Transfer.source: many-to-one to Warehouse, joined on transfers.from_id = warehouses.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int transfer_source(assoc_db *db, const Transfer *r, Warehouse *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int transfer_source_each(assoc_db *db, const Transfer *r, int (*fn)(const Warehouse *, void *), void *ctx);
+int transfer_source_view(assoc_db *db, const Transfer *r, int (*fn)(const Warehouse *, void *), void *ctx);
 
 /* Transfer.destination: many-to-one to Warehouse, joined on transfers.to_id = warehouses.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int transfer_destination(assoc_db *db, const Transfer *r, Warehouse *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int transfer_destination_each(assoc_db *db, const Transfer *r, int (*fn)(const Warehouse *, void *), void *ctx);
+int transfer_destination_view(assoc_db *db, const Transfer *r, int (*fn)(const Warehouse *, void *), void *ctx);
 
 #ifdef __cplusplus
 }

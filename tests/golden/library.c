@@ -2104,7 +2104,7 @@ done:
     return rc;
 }
 
-int copy_book_each(assoc_db *db, const Copy *r, int (*fn)(const Book *, void *), void *ctx)
+int copy_book_view(assoc_db *db, const Copy *r, int (*fn)(const Book *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
@@ -2113,7 +2113,7 @@ int copy_book_each(assoc_db *db, const Copy *r, int (*fn)(const Book *, void *),
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "copy_book_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "copy_book_view: NULL argument");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2137,13 +2137,24 @@ int member_insert(assoc_db *db, Member *r)
     int rc;
 
     Member v;
+    assoc_time stamp = 0;
+    char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_insert: NULL argument");
     v = *r;
+    if (!v.has_joined) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
     if (!v.has_active) {
         v.active = true;
         v.has_active = true;
+    }
+    if (!v.has_joined) {
+        v.joined = stamp;
+        v.has_joined = true;
     }
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
@@ -2163,12 +2174,7 @@ int member_insert(assoc_db *db, Member *r)
     rc = assoc_status(db, v.has_active ? sqlite3_bind_int(st, 5, v.active ? 1 : 0) : sqlite3_bind_null(st, 5));
     if (rc != ASSOC_OK)
         goto done;
-    if (!v.has_joined) {
-        rc = assoc_bind_current_timestamp(db, st, 6, &v.joined);
-        v.has_joined = rc == ASSOC_OK;
-    } else {
-        rc = assoc_bind_time(db, st, 6, v.joined, true);
-    }
+    rc = r->has_joined ? assoc_bind_time(db, st, 6, v.joined, true) : assoc_bind_text(db, st, 6, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -2493,7 +2499,7 @@ done:
     return rc;
 }
 
-int member_card_each(assoc_db *db, const Member *r, int (*fn)(const LibraryCard *, void *), void *ctx)
+int member_card_view(assoc_db *db, const Member *r, int (*fn)(const LibraryCard *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT library_card.id, library_card.member_id, library_card.barcode, "
@@ -2503,9 +2509,9 @@ int member_card_each(assoc_db *db, const Member *r, int (*fn)(const LibraryCard 
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "member_card_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "member_card_view: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "member_card_each: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_MISUSE, "member_card_view: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2974,7 +2980,7 @@ done:
     return rc;
 }
 
-int library_card_member_each(assoc_db *db, const LibraryCard *r, int (*fn)(const Member *, void *), void *ctx)
+int library_card_member_view(assoc_db *db, const LibraryCard *r, int (*fn)(const Member *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT members.id, members.card_no, members.name, members.email, members.active, "
@@ -2983,7 +2989,7 @@ int library_card_member_each(assoc_db *db, const LibraryCard *r, int (*fn)(const
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "library_card_member_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "library_card_member_view: NULL argument");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3291,7 +3297,7 @@ done:
     return rc;
 }
 
-int loan_member_each(assoc_db *db, const Loan *r, int (*fn)(const Member *, void *), void *ctx)
+int loan_member_view(assoc_db *db, const Loan *r, int (*fn)(const Member *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT members.id, members.card_no, members.name, members.email, members.active, "
@@ -3300,7 +3306,7 @@ int loan_member_each(assoc_db *db, const Loan *r, int (*fn)(const Member *, void
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "loan_member_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "loan_member_view: NULL argument");
     if (!r->has_member_id)
         return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
@@ -3338,7 +3344,7 @@ done:
     return rc;
 }
 
-int loan_book_each(assoc_db *db, const Loan *r, int (*fn)(const Book *, void *), void *ctx)
+int loan_book_view(assoc_db *db, const Loan *r, int (*fn)(const Book *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
@@ -3347,7 +3353,7 @@ int loan_book_each(assoc_db *db, const Loan *r, int (*fn)(const Book *, void *),
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "loan_book_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "loan_book_view: NULL argument");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;

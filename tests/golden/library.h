@@ -266,10 +266,10 @@ void copy_list_free(CopyList *l);
 /* Copy.book: many-to-one to Book, joined on copies.book_id = books.id (a backref). */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int copy_book(assoc_db *db, const Copy *r, Book *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int copy_book_each(assoc_db *db, const Copy *r, int (*fn)(const Book *, void *), void *ctx);
+int copy_book_view(assoc_db *db, const Copy *r, int (*fn)(const Book *, void *), void *ctx);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -302,10 +302,10 @@ void member_list_free(MemberList *l);
 /* Member.card: one-to-one to LibraryCard, joined on members.id = library_card.member_id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int member_card(assoc_db *db, const Member *r, LibraryCard *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int member_card_each(assoc_db *db, const Member *r, int (*fn)(const LibraryCard *, void *), void *ctx);
+int member_card_view(assoc_db *db, const Member *r, int (*fn)(const LibraryCard *, void *), void *ctx);
 
 /* Member.loans: one-to-many to Loan, joined on members.id = loans.member_id. */
 /* OUT: *out, the related rows, by order_by. */
@@ -351,10 +351,10 @@ void library_card_list_free(LibraryCardList *l);
 /* LibraryCard.member: many-to-one to Member, joined on library_card.member_id = members.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int library_card_member(assoc_db *db, const LibraryCard *r, Member *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int library_card_member_each(assoc_db *db, const LibraryCard *r, int (*fn)(const Member *, void *), void *ctx);
+int library_card_member_view(assoc_db *db, const LibraryCard *r, int (*fn)(const Member *, void *), void *ctx);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -383,18 +383,18 @@ void loan_list_free(LoanList *l);
 /* Loan.member: many-to-one to Member, joined on loans.member_id = members.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int loan_member(assoc_db *db, const Loan *r, Member *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int loan_member_each(assoc_db *db, const Loan *r, int (*fn)(const Member *, void *), void *ctx);
+int loan_member_view(assoc_db *db, const Loan *r, int (*fn)(const Member *, void *), void *ctx);
 
 /* Loan.book: many-to-one to Book, joined on loans.book_id = books.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int loan_book(assoc_db *db, const Loan *r, Book *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int loan_book_each(assoc_db *db, const Loan *r, int (*fn)(const Book *, void *), void *ctx);
+int loan_book_view(assoc_db *db, const Loan *r, int (*fn)(const Book *, void *), void *ctx);
 
 #ifdef __cplusplus
 }

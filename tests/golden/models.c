@@ -323,10 +323,21 @@ int user_insert(assoc_db *db, User *r)
     int rc;
 
     User v;
+    assoc_time stamp = 0;
+    char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_insert: NULL argument");
     v = *r;
+    if (!v.has_create_dttm) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (!v.has_create_dttm) {
+        v.create_dttm = stamp;
+        v.has_create_dttm = true;
+    }
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -336,12 +347,7 @@ int user_insert(assoc_db *db, User *r)
     rc = assoc_bind_text(db, st, 2, v.email);
     if (rc != ASSOC_OK)
         goto done;
-    if (!v.has_create_dttm) {
-        rc = assoc_bind_current_timestamp(db, st, 3, &v.create_dttm);
-        v.has_create_dttm = rc == ASSOC_OK;
-    } else {
-        rc = assoc_bind_time(db, st, 3, v.create_dttm, true);
-    }
+    rc = r->has_create_dttm ? assoc_bind_time(db, st, 3, v.create_dttm, true) : assoc_bind_text(db, st, 3, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -1516,7 +1522,7 @@ done:
     return rc;
 }
 
-int order_user_each(assoc_db *db, const Order *r, int (*fn)(const User *, void *), void *ctx)
+int order_user_view(assoc_db *db, const Order *r, int (*fn)(const User *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT users.id, users.email, users.create_dttm FROM users WHERE users.id = ?1";
@@ -1524,7 +1530,7 @@ int order_user_each(assoc_db *db, const Order *r, int (*fn)(const User *, void *
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "order_user_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "order_user_view: NULL argument");
     if (!r->has_user_id)
         return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
@@ -1564,7 +1570,7 @@ done:
     return rc;
 }
 
-int order_product_each(assoc_db *db, const Order *r, int (*fn)(const Product *, void *), void *ctx)
+int order_product_view(assoc_db *db, const Order *r, int (*fn)(const Product *, void *), void *ctx)
 {
     static const char sql[] =
         "SELECT products.id, products.title, products.create_dttm FROM products WHERE "
@@ -1573,7 +1579,7 @@ int order_product_each(assoc_db *db, const Order *r, int (*fn)(const Product *, 
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "order_product_each: NULL argument");
+        return assoc_fail(db, ASSOC_MISUSE, "order_product_view: NULL argument");
     if (!r->has_product_id)
         return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);

@@ -186,18 +186,18 @@ void order_list_free(OrderList *l);
 /* Order.user: many-to-one to User, joined on orders.user_id = users.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int order_user(assoc_db *db, const Order *r, User *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int order_user_each(assoc_db *db, const Order *r, int (*fn)(const User *, void *), void *ctx);
+int order_user_view(assoc_db *db, const Order *r, int (*fn)(const User *, void *), void *ctx);
 
 /* Order.product: many-to-one to Product, joined on orders.product_id = products.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
 int order_product(assoc_db *db, const Order *r, Product *out);
-/* The related row, if any, handed to fn without copying (valid during
+/* The related row, if any, lent to fn without copying (valid during
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
-int order_product_each(assoc_db *db, const Order *r, int (*fn)(const Product *, void *), void *ctx);
+int order_product_view(assoc_db *db, const Order *r, int (*fn)(const Product *, void *), void *ctx);
 
 #ifdef __cplusplus
 }

@@ -230,6 +230,41 @@ static void test_open_named_vfs(void **state)
     tmpdb_remove(&t);
 }
 
+/* Connections share a cache only through the same VFS: two of ours on one
+ * shared-cache URI see each other's tables, and so does a plain SQLite
+ * connection on it; two on one file use one VFS. */
+static void test_shared_cache_and_one_vfs(void **state)
+{
+    (void)state;
+    static const char uri[] = "file:assoc_shared_test?mode=memory&cache=shared";
+    assoc_db *a = NULL, *b = NULL;
+    sqlite3 *raw = NULL;
+
+    assert_int_equal(assoc_open(uri, &a), ASSOC_OK);
+    assert_int_equal(assoc_open(uri, &b), ASSOC_OK);
+    exec_ok(a, "CREATE TABLE shared_t(x INTEGER)");
+    exec_ok(a, "INSERT INTO shared_t VALUES (7)");
+    assert_int_equal(query_i64(b, "SELECT x FROM shared_t"), 7);
+    assert_int_equal(sqlite3_open_v2(uri, &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, "SELECT x FROM shared_t", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    assoc_close(b);
+    assoc_close(a);
+
+    tmpdb t;
+    sqlite3_vfs *va = NULL, *vb = NULL;
+    tmpdb_make(&t);
+    assert_int_equal(assoc_open(t.path, &a), ASSOC_OK);
+    assert_int_equal(assoc_open(t.path, &b), ASSOC_OK);
+    assert_int_equal(sqlite3_file_control(assoc_sqlite(a), "main", SQLITE_FCNTL_VFS_POINTER, &va), SQLITE_OK);
+    assert_int_equal(sqlite3_file_control(assoc_sqlite(b), "main", SQLITE_FCNTL_VFS_POINTER, &vb), SQLITE_OK);
+    assert_true(va == vb);
+    assert_true(va == sqlite3_vfs_find(va->zName));
+    assoc_close(b);
+    assoc_close(a);
+    tmpdb_remove(&t);
+}
+
 /* Sum of the lengths of big's rows, and how many there are. */
 static int64_t big_total(assoc_db *db)
 {
@@ -396,8 +431,6 @@ static void test_null_arguments(void **state)
     assert_int_equal(assoc_column_text(db, st, 0, &s), ASSOC_MISUSE);
     assert_int_equal(assoc_column_text_ref(db, st, 0, &s), ASSOC_MISUSE);
     assoc_stmt_release(db, st);
-    assert_int_equal(assoc_bind_current_timestamp(db, NULL, 1, &t), ASSOC_MISUSE);
-    assert_int_equal(assoc_bind_current_timestamp(NULL, NULL, 1, &t), ASSOC_MISUSE);
 }
 
 /* ---------------------------------------------------------------------
@@ -1095,25 +1128,28 @@ static void test_time_parse_reference(void **state)
     assert_true(checked > 30000);
 }
 
-/* The database's clock, bound as the text DEFAULT (CURRENT_TIMESTAMP) gives. */
-static void test_bind_current_timestamp(void **state)
+/* The database's clock, and its text as DEFAULT (CURRENT_TIMESTAMP) gives it. */
+static void test_current_timestamp(void **state)
 {
     assoc_db *db = *state;
     sqlite3_stmt *st = NULL;
     assoc_time t = 0, stored = 0;
+    char text[ASSOC_TIME_TEXT_SIZE];
     bool has = false;
     assoc_time before = assoc_now() / US * US;
 
-    exec_ok(db, "CREATE TABLE stamped(id INTEGER PRIMARY KEY, at DATETIME DEFAULT (CURRENT_TIMESTAMP))");
-    assert_int_equal(assoc_stmt_acquire(db, "INSERT INTO stamped(id, at) VALUES (1, ?1)", &st), ASSOC_OK);
-    assert_int_equal(assoc_bind_current_timestamp(db, st, 1, &t), ASSOC_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    assoc_stmt_release(db, st);
-    exec_ok(db, "INSERT INTO stamped(id) VALUES (2)");
+    assert_int_equal(assoc_current_timestamp(db, &t, text), ASSOC_OK);
+    assert_int_equal(strlen(text), 19);
     assert_true(t % US == 0);
     assert_true(t >= before && t <= assoc_now());
 
-    /* Stored in the same form as the column's own default, and read back equal. */
+    /* Bound as text, the row holds the column default's form, read back equal. */
+    exec_ok(db, "CREATE TABLE stamped(id INTEGER PRIMARY KEY, at DATETIME DEFAULT (CURRENT_TIMESTAMP))");
+    assert_int_equal(assoc_stmt_acquire(db, "INSERT INTO stamped(id, at) VALUES (1, ?1)", &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_text(db, st, 1, text), ASSOC_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    assoc_stmt_release(db, st);
+    exec_ok(db, "INSERT INTO stamped(id) VALUES (2)");
     assert_int_equal(assoc_stmt_acquire(db, "SELECT typeof(at), length(at), at FROM stamped ORDER BY id", &st),
                      ASSOC_OK);
     for (int row = 1; row <= 2; row++) {
@@ -1126,10 +1162,9 @@ static void test_bind_current_timestamp(void **state)
     }
     assoc_stmt_release(db, st);
 
-    /* A parameter that does not exist is a misuse (SQLITE_RANGE). */
-    assert_int_equal(assoc_stmt_acquire(db, "SELECT ?1", &st), ASSOC_OK);
-    assert_int_equal(assoc_bind_current_timestamp(db, st, 2, &t), ASSOC_MISUSE);
-    assoc_stmt_release(db, st);
+    assert_int_equal(assoc_current_timestamp(db, NULL, text), ASSOC_MISUSE);
+    assert_int_equal(assoc_current_timestamp(db, &t, NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_current_timestamp(NULL, &t, text), ASSOC_MISUSE);
 }
 
 static void test_now(void **state)
@@ -1654,6 +1689,7 @@ int main(void)
         T(test_open_misuse),
         T(test_open_file),
         T(test_open_named_vfs),
+        T(test_shared_cache_and_one_vfs),
         T(test_subjournal_spill),
         T(test_close_with_open_statement),
         TM(test_foreign_keys_enforced),
@@ -1676,7 +1712,7 @@ int main(void)
         T(test_time_parse),
         T(test_now),
         TM(test_time_parse_reference),
-        TM(test_bind_current_timestamp),
+        TM(test_current_timestamp),
         TM(test_column_time),
         TM(test_bind_time),
         TM(test_text),

@@ -461,7 +461,7 @@ static void test_collection_each(void **state)
     assert_int_equal(n, 2);     /* distinct, as the list form */
 }
 
-/* What a to-one _each callback saw. */
+/* What a to-one _view callback saw. */
 typedef struct seen_product {
     int calls;
     int64_t id;
@@ -479,7 +479,7 @@ static int see_product(const Product *p, void *ctx)
 }
 
 /* The borrowing form of a many-to-one: the row once, or no call at all. */
-static void test_to_one_each(void **state)
+static void test_to_one_view(void **state)
 {
     assoc_db *db = *state;
     User ada = new_user(db, "ada");
@@ -490,27 +490,27 @@ static void test_to_one_each(void **state)
     assert_int_equal(os.len, 1);
 
     seen_product s = { 0, 0, "", 0 };
-    OK(db, order_product_each(db, &os.items[0], see_product, &s));
+    OK(db, order_product_view(db, &os.items[0], see_product, &s));
     assert_int_equal(s.calls, 1);
     assert_int_equal(s.id, kb.id);
     assert_string_equal(s.title, "keyboard");
 
     seen_product stop = { 0, 0, "", 42 };
-    assert_int_equal(order_product_each(db, &os.items[0], see_product, &stop), 42);
+    assert_int_equal(order_product_view(db, &os.items[0], see_product, &stop), 42);
     assert_int_equal(stop.calls, 1);
 
     /* A NULL key, and a key with no row behind it: no call, ASSOC_OK. */
     Order loose = ORDER_INIT;
     OK(db, order_insert(db, &loose));
     seen_product none = { 0, 0, "", 0 };
-    OK(db, order_product_each(db, &loose, see_product, &none));
+    OK(db, order_product_view(db, &loose, see_product, &none));
     loose.product_id = kb.id + 1000;
     loose.has_product_id = true;
-    OK(db, order_product_each(db, &loose, see_product, &none));
+    OK(db, order_product_view(db, &loose, see_product, &none));
     assert_int_equal(none.calls, 0);
 
-    RC(db, ASSOC_MISUSE, order_product_each(db, &os.items[0], NULL, &s));
-    RC(db, ASSOC_MISUSE, order_product_each(db, NULL, see_product, &s));
+    RC(db, ASSOC_MISUSE, order_product_view(db, &os.items[0], NULL, &s));
+    RC(db, ASSOC_MISUSE, order_product_view(db, NULL, see_product, &s));
     order_list_free(&os);
 }
 
@@ -569,7 +569,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_misuse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_each, setup, teardown),
         cmocka_unit_test_setup_teardown(test_collection_each, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_to_one_each, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_to_one_view, setup, teardown),
         cmocka_unit_test_setup_teardown(test_null_foreign_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_datetime_text, setup, teardown),
     };

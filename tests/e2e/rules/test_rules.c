@@ -168,10 +168,10 @@ static void test_order_by_and_one_to_one(void **state)
 
     /* The borrowing form of the one-to-one. */
     int calls = 0;
-    OK(db, parent_badge_each(db, &ann, count_badge, &calls));
+    OK(db, parent_badge_view(db, &ann, count_badge, &calls));
     assert_int_equal(calls, 1);
     Parent ben = new_parent(db, "ben");
-    OK(db, parent_badge_each(db, &ben, count_badge, &calls));
+    OK(db, parent_badge_view(db, &ben, count_badge, &calls));
     assert_int_equal(calls, 1);
 }
 
