@@ -24,7 +24,8 @@
 #                          C programs run at that N as well, for the checksums
 #                          and the ratios
 #   BENCH_REPEAT=5         runs of each C program (the median is reported)
-#   BENCH_IMPLS=raw,api,typical,tuned
+#   BENCH_IMPLS=raw,api,typical,tuned  (also api-owned: the API loading
+#                          order.product as a record of its own)
 #   BENCH_MEM_SIZES=10000,1000000
 #   BENCH_GEN_SIZES=100,1000,10000
 #   BENCH_TMPDIR=          where the database file goes (default: the system's

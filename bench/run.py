@@ -26,6 +26,7 @@ PHASES = ["insert", "user_products", "product_users", "user_orders_product", "de
 IMPLS = {
     "raw": "hand-written C",
     "api": "generated API",
+    "api-owned": "API, owned loads",
     "typical": "SQLAlchemy typical",
     "tuned": "SQLAlchemy tuned",
 }
@@ -63,6 +64,8 @@ def command(impl, a, n, db):
         return [os.path.join(a.bindir, "raw"), "-n", str(n), "--db", db, "--schema", a.schema]
     if impl == "api":
         return [os.path.join(a.bindir, "api"), "-n", str(n), "--db", db]
+    if impl == "api-owned":  # order.product through order_product, a record of its own
+        return [os.path.join(a.bindir, "api"), "-n", str(n), "--db", db, "--variant", "owned"]
     return [a.python, os.path.join(HERE, "sqla.py"), "--variant", impl, "-n", str(n), "--db", db, "--schema", a.schema]
 
 
@@ -149,7 +152,7 @@ def workload(a):
             raise Failure(f"unknown implementation {i!r} (choose from {', '.join(IMPLS)})")
     if "raw" not in impls_main:
         impls_main.insert(0, "raw")
-    c_impls = [i for i in impls_main if i in ("raw", "api")]
+    c_impls = [i for i in impls_main if i in ("raw", "api", "api-owned")]
     py_impls = [i for i in impls_main if i in ("typical", "tuned")]
     n_sqla = a.n_sqla or a.n
     tmp = tempfile.mkdtemp(prefix="assocgen-bench-", dir=a.tmpdir)
@@ -307,7 +310,7 @@ def chart(results, a):
                 api = vals[impls.index("api")] / vals[0]
                 label += f"\\nAPI {api:.2f}x C"
             f.write(f'"{label}" ' + " ".join(f"{v:.3f}" for v in vals) + "\n")
-    colors = {"raw": "#4c72b0", "api": "#55a868", "typical": "#c44e52", "tuned": "#dd8452"}
+    colors = {"raw": "#4c72b0", "api": "#55a868", "api-owned": "#8172b3", "typical": "#c44e52", "tuned": "#dd8452"}
     plots = []
     for k, i in enumerate(impls):
         src = f"'{dat}'" if k == 0 else "''"

@@ -3,7 +3,8 @@
 # bench.mk): "name passed failed" lines in $B/bench-smoke.results, as
 # tests/run.sh writes them.  Environment: B PYTHON ASSOCGEN CC CFLAGS.
 #   bench_checksums   the workload at N = 1,000 through the hand-written C,
-#                     the generated API and both SQLAlchemy variants: every
+#                     the generated API (also with owned loads of
+#                     order.product) and both SQLAlchemy variants: every
 #                     phase's rows and checksum agree
 #   bench_synth       a 100-model synthetic schema (every construct of the
 #                     model language) generates, and its C compiles with CFLAGS
@@ -29,7 +30,7 @@ check() {   # name command...
 }
 
 mkdir -p "$B/bench"
-check bench_checksums "$PYTHON" bench/run.py workload --n 1000 --repeat 1 --impls raw,api,typical,tuned \
+check bench_checksums "$PYTHON" bench/run.py workload --n 1000 --repeat 1 --impls raw,api,api-owned,typical,tuned \
     --bindir "$B/bench" --schema "$B/bench/gen/models.sql" --python "$PYTHON" \
     --csv "$B/bench/smoke.csv" --chart ''
 check bench_synth "$PYTHON" bench/run.py generator --sizes 100 --repeat 1 --assocgen "$ASSOCGEN" \
