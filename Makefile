@@ -55,7 +55,7 @@ $(B)/grammar/scanner.c $(B)/grammar/scanner.h: grammar/scanner.l $(B)/grammar/pa
 # flex's and bison's output is not ours to keep warning-clean under -Wpedantic
 # -Werror; it gets the warnings but not -Werror or the sign/unused checks it fails.
 GRAMMAR_CFLAGS := -std=c11 -Wall -Wno-unused-function -Wno-sign-compare -Wno-unused-parameter
-$(B)/grammar/%.o: $(B)/grammar/%.c $(B)/grammar/parser.h $(B)/grammar/scanner.h
+$(B)/grammar/%.o: $(B)/grammar/%.c $(B)/grammar/parser.h $(B)/grammar/scanner.h $(wildcard gen/*.h)
 	$(CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar $(CFLAGS) $(SAN) $(GRAMMAR_CFLAGS) -c -o $@ $<
 
 $(B)/gen/%.o: gen/%.c $(wildcard gen/*.h) $(B)/grammar/parser.h | $(DEPS_OK)

@@ -130,7 +130,7 @@ static const char *mean_list(checker *c, const char *word, const char *const *wo
 /* "file:line" of a location, for "first declared at" notes. */
 static const char *where(checker *c, loc at)
 {
-    const char *s = arena_printf(c->a, "%s:%d", at.src ? at.src->name : "?", at.line);
+    const char *s = arena_printf(c->a, "%s:%d", at.src ? source_shown(at.src) : "?", at.line);
     return s ? s : "?";
 }
 

@@ -154,7 +154,7 @@ void diag_report(diag_ctx *ctx, diag_severity sev, loc at, const char *fmt, ...)
     strbuf_free(&raw);
 
     if (at.src != NULL)
-        strbuf_printf(&out, "%s:%d:%d: ", at.src->name, at.line, at.col);
+        strbuf_printf(&out, "%s:%d:%d: ", source_shown(at.src), at.line, at.col);
     else
         strbuf_puts(&out, "assocgen: ");
     /* Under -Werror a warning reads as the error it now is, as gcc's do. */
@@ -188,6 +188,11 @@ bool diag_failed(const diag_ctx *ctx)
     return ctx->errors > 0 || (ctx->werror && ctx->warnings > 0) || ctx->nomem;
 }
 
+const char *source_shown(const source *s)
+{
+    return s->shown != NULL ? s->shown : s->name;
+}
+
 source *diag_add_source(diag_ctx *ctx, char *name, char *text, size_t len)
 {
     source *s = calloc(1, sizeof *s);
@@ -219,6 +224,7 @@ void diag_free(diag_ctx *ctx)
     while (s) {
         source *next = s->next;
         free(s->name);
+        free(s->shown);
         free(s->text);
         free(s);
         s = next;

@@ -23,7 +23,11 @@ enum { DIAG_MAX_ERRORS = 50 };
 /* One source file in memory.  `name` is the path as given on the command line
  * or in the import (used in diagnostics); `text` holds `len` bytes plus a NUL. */
 typedef struct source {
-    char *name;
+    char *name;                /* the path it was read from (for the depfile) */
+    /* The name diagnostics give it, as the user wrote it (SPEC 1,
+     * Diagnostics): the command line's path for the main file, the
+     * import's string for an imported one; NULL: `name`. */
+    char *shown;
     char *text;
     size_t len;
     struct source *next;       /* diag_ctx's list of every loaded file */
@@ -70,6 +74,8 @@ bool diag_failed(const diag_ctx *ctx);
  * and name; returns the source, owned by ctx, or NULL on no memory (text and
  * name are then freed). */
 source *diag_add_source(diag_ctx *ctx, char *name, char *text, size_t len);
+/* The name diagnostics give a source (its `shown`, else its `name`). */
+const char *source_shown(const source *s);
 
 /* Free every diagnostic and source. */
 void diag_free(diag_ctx *ctx);

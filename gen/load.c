@@ -258,6 +258,12 @@ static int load_one(loader *L, const char *path, const ast_decl *from, ast_file 
             free(text);
         return L->nomem = true, 1;
     }
+    /* Diagnostics name an imported file as its import wrote it. */
+    if (from != NULL && strcmp(from->name, path) != 0) {
+        src->shown = strdup(from->name);
+        if (src->shown == NULL)
+            return L->nomem = true, 1;
+    }
     ast_file *f = ast_parse(L->a, L->d, src);
     if (f == NULL)
         return L->nomem = true, 1;

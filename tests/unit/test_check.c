@@ -469,6 +469,28 @@ static void test_diagnostics_in_reading_order(void **state)
     assocgen_destroy(g);
 }
 
+/* SPEC 1: an error names its file as given on the command line or in the
+ * import; the depfile keeps the path it was read from. */
+static void test_import_named_as_written(void **state)
+{
+    (void)state;
+    memfile files[] = {
+        { "dir/main.def", "import \"lib/users.def\"\nmodel M { id integer primary_key\n u integr }\n" },
+        { "dir/lib/users.def", "model U { id integer primary_key\n x strng }\n" },
+        { NULL, NULL } };
+    int rc;
+    assocgen *g = memfs_load(files, &rc);
+    assert_int_equal(rc, 1);
+    const diagnostic *main_err = memfs_find(g, "integr");
+    const diagnostic *lib_err = memfs_find(g, "strng");
+    assert_non_null(main_err);
+    assert_non_null(lib_err);
+    assert_memory_equal(main_err->rendered, "dir/main.def:3:", strlen("dir/main.def:3:"));
+    assert_memory_equal(lib_err->rendered, "lib/users.def:2:", strlen("lib/users.def:2:"));
+    assert_string_equal(lib_err->at.src->name, "dir/lib/users.def");
+    assocgen_destroy(g);
+}
+
 static void test_import_paths(void **state)
 {
     (void)state;
@@ -563,6 +585,7 @@ int main(void)
         cmocka_unit_test(test_model_names_taken_in_c),
         cmocka_unit_test(test_diagnostics_in_reading_order),
         cmocka_unit_test(test_import_paths),
+        cmocka_unit_test(test_import_named_as_written),
         cmocka_unit_test(test_warnings_and_werror),
         cmocka_unit_test(test_base_name_assoc_refused),
     };

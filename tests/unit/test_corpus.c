@@ -114,7 +114,7 @@ static const char *check_rendering(const diagnostic *d)
     if (d->at.src == NULL)
         return NULL;                     /* usage-level messages have no line */
     char head[1024];
-    snprintf(head, sizeof head, "%s:%d:%d: %s: %s\n", d->at.src->name, d->at.line, d->at.col,
+    snprintf(head, sizeof head, "%s:%d:%d: %s: %s\n", source_shown(d->at.src), d->at.line, d->at.col,
              d->severity == DIAG_ERROR ? "error" : d->severity == DIAG_WARNING ? "warning" : "note",
              d->message);
     if (strncmp(d->rendered, head, strlen(head)) != 0) {
