@@ -24,7 +24,8 @@ struct assocgen {
     assocgen_reader read;
     void *read_ctx;
     char *source_name;           /* the main file as named */
-    char *base;                  /* "models" */
+    char *base;                  /* "models": the outputs' names */
+    char *cbase;                 /* the schema's C name: "my_models" for my-models.def */
     assocgen_output outputs[MAX_OUTPUTS];
     size_t noutputs;
 };
@@ -52,6 +53,7 @@ void assocgen_destroy(assocgen *g)
     diag_free(&g->diag);
     free(g->source_name);
     free(g->base);
+    free(g->cbase);
     free(g);
 }
 
@@ -80,15 +82,21 @@ static char *base_name(const char *path)
     return out;
 }
 
-/* A base name must make C identifiers (<base>_create_all) and file names. */
-static bool base_is_identifier(const char *s)
+/* The schema's C name (<schema>_create_all, the header guard) from the
+ * file's base name: every byte that cannot be in a C identifier becomes
+ * '_', so my-models.def gives my_models_create_all (the outputs keep the
+ * file's name: my-models.h).  NULL when the name cannot start an
+ * identifier (a digit, or nothing of it left); malloc'd. */
+static char *schema_c_name(const char *base)
 {
-    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
-            return false;
-    return true;
+    char *out;
+    if (!((*base >= 'A' && *base <= 'Z') || (*base >= 'a' && *base <= 'z') || *base == '_'))
+        return NULL;
+    out = strdup(base);
+    for (char *p = out; p && *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            *p = '_';
+    return out;
 }
 
 /* Diagnostics in reading order: by file (in the order the files were
@@ -161,10 +169,12 @@ static int load_and_check(assocgen *g, const char *path)
         diag_error(&g->diag, (loc){ 0 }, "out of memory");
         return 2;
     }
-    if (!base_is_identifier(g->base)) {
+    g->cbase = schema_c_name(g->base);
+    if (g->cbase == NULL) {
         diag_error(&g->diag, (loc){ 0 },
-                   "'%s': the file's base name '%s' names the generated functions (%s_create_all), so it must be a C identifier",
-                   path, g->base, g->base);
+                   "'%s': the file's base name '%s' names the generated functions (<name>_create_all), so it must start "
+                   "with a letter or '_'",
+                   path, g->base);
         return 2;
     }
     /* assoc.h would be the generated header and the runtime's at once: the
@@ -185,7 +195,7 @@ static int load_and_check(assocgen *g, const char *path)
      * stays quiet about what that could explain, so the run reports the
      * semantic errors too without echoing the syntax errors.  It returns
      * no schema when anything failed, so nothing partial is generated. */
-    g->schema = check_schema(&g->diag, g->loaded.files, g->loaded.nfiles, g->base);
+    g->schema = check_schema(&g->diag, g->loaded.files, g->loaded.nfiles, g->cbase);
     if (g->schema && (rc != 0 || diag_failed(&g->diag))) {
         sch_schema_free(g->schema);     /* cannot happen: an error was reported */
         g->schema = NULL;

@@ -201,7 +201,7 @@ bool emit_header(emit_ctx *e)
     const sch_schema *s = e->s;
     char guard[600];
     char up[512];
-    c_upper(up, sizeof up, e->base);
+    c_upper(up, sizeof up, s->base); /* the schema's C name: the file's may hold '-' */
     snprintf(guard, sizeof guard, "%s%s_ASSOCGEN_H", e->prefix, up);
     for (char *g = guard; *g; g++)
         if (*g >= 'a' && *g <= 'z')

@@ -40,10 +40,15 @@ static bool parse_emit(const char *list, unsigned *out)
     unsigned k = 0;
     const char *p = list;
     while (*p) {
+        /* "header, sql" as well as "header,sql": blanks around a word. */
+        p += strspn(p, " \t");
         size_t n = strcspn(p, ",");
+        size_t w = n;
+        while (w > 0 && (p[w - 1] == ' ' || p[w - 1] == '\t'))
+            w--;
         bool found = false;
         for (size_t i = 0; i < 4; i++)
-            if (strlen(kinds[i].w) == n && strncmp(p, kinds[i].w, n) == 0) {
+            if (strlen(kinds[i].w) == w && strncmp(p, kinds[i].w, w) == 0) {
                 k |= kinds[i].k;
                 found = true;
             }
@@ -75,13 +80,16 @@ int main(int argc, char **argv)
     unsigned emit = ASSOCGEN_EMIT_DEFAULT;
     bool check_only = false, werror = false;
 
+    bool options_done = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
-        /* Options that take a value: "-o DIR", "--out-dir DIR", "--out-dir=DIR". */
+        /* Options that take a value, as getopt_long reads them: "-o DIR",
+         * "-oDIR", "--out-dir DIR", "--out-dir=DIR".  After "--" every
+         * argument is a file, even one that starts with '-'. */
         const char *const with_value[] = { "-o", "--out-dir", "--emit", "--prefix", "-M", "--depfile" };
         const char *opt = NULL;
-        for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
+        for (size_t k = 0; k < sizeof with_value / sizeof with_value[0] && !options_done; k++) {
             size_t n = strlen(with_value[k]);
             if (strcmp(a, with_value[k]) == 0) {
                 if (i + 1 >= argc)
@@ -91,9 +99,18 @@ int main(int argc, char **argv)
             } else if (strncmp(a, with_value[k], n) == 0 && a[n] == '=' && a[1] == '-') {
                 opt = with_value[k];
                 val = a + n + 1;
+            } else if (n == 2 && strncmp(a, with_value[k], 2) == 0 && a[2] != '\0') {
+                opt = with_value[k];
+                val = a + 2;
             }
         }
-        if (opt) {
+        if (options_done || a[0] != '-' || a[1] == '\0') {
+            if (input)
+                return usage_error("one model file at a time; '%s' is a second", a);
+            input = a;
+        } else if (!strcmp(a, "--")) {
+            options_done = true;
+        } else if (opt) {
             if (!strcmp(opt, "-o") || !strcmp(opt, "--out-dir"))
                 out_dir = val;
             else if (!strcmp(opt, "--emit")) {
@@ -115,12 +132,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--version")) {
             printf("assocgen %s\n", ASSOCGEN_VERSION);
             return 0;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error("unknown option '%s'", a);
-        } else if (input) {
-            return usage_error("one model file at a time; '%s' is a second", a);
         } else {
-            input = a;
+            return usage_error("unknown option '%s'", a);
         }
     }
     if (input == NULL)

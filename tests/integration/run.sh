@@ -493,6 +493,34 @@ t_bad_depfile_dir() {
     [ "$before" = "$(snap "$d")" ] || die "the outputs changed"
 }
 
+# --- the command line as getopt_long reads one --------------------------------------
+
+t_option_forms() {
+    d=$T/forms
+    mkdir -p "$d"
+    cp "$SCHEMA" "$d/models.def"
+    cp "$SCHEMA" "$d/-dash.def"
+    cp "$SCHEMA" "$d/my-models.def"
+    # -oDIR and -MFILE attached; --emit with blanks after the commas.
+    (cd "$d" && run 0 "$A" -oa -Ma/models.d --emit "header, sql" models.def)
+    [ -f "$d/a/models.h" ] && [ -f "$d/a/models.sql" ] && [ -f "$d/a/models.d" ] || die "missing outputs: $(ls "$d/a")"
+    [ ! -e "$d/a/models.c" ] || die "--emit 'header, sql' wrote the source"
+    # --out-dir=DIR; "--" ends the options: a file name may start with '-'
+    # (its base name is no C identifier start, so exit 2 -- but as a file).
+    (cd "$d" && run 0 "$A" --out-dir=b --emit=source models.def)
+    [ -f "$d/b/models.c" ] || die "--out-dir=b --emit=source"
+    (cd "$d" && run 2 "$A" -o c -- -dash.def)
+    grep -q "'-dash.def'" "$T/stderr" || die "-- did not take -dash.def as the file"
+    (cd "$d" && run 2 "$A" -o c -dash.def)
+    grep -q "unknown option '-dash.def'" "$T/stderr" || die "without --, -dash.def is an option"
+    # A file name that is no C identifier: the C names take '_' for '-'.
+    (cd "$d" && run 0 "$A" -o k my-models.def)
+    [ -f "$d/k/my-models.h" ] || die "my-models.h"
+    grep -q "int my_models_create_all(assoc_db \*db);" "$d/k/my-models.h" || die "my_models_create_all"
+    cc -std=c11 -Wall -Wextra -Wpedantic -Werror -I"$TOP/runtime" -I"$d/k" -c -o "$d/k/m.o" "$d/k/my-models.c" ||
+        die "my-models.c does not compile"
+}
+
 # --- help and version -----------------------------------------------------------------
 
 t_help() {
@@ -551,6 +579,7 @@ check bad_unwritable_out_dir t_bad_unwritable_out_dir
 check bad_missing_input t_bad_missing_input
 check bad_unreadable_import t_bad_unreadable_import
 check bad_depfile_dir t_bad_depfile_dir
+check option_forms t_option_forms
 check help_one_screen t_help
 check version t_version
 check uninstall t_uninstall
