@@ -21,7 +21,6 @@ const char *c_param_type(const sch_column *col)
 {
     switch (col->type) {
     case SCH_TEXT: case SCH_STRING: return "const char *";
-    case SCH_BLOB: return "const assoc_blob *";
     default: return c_field_type(col);
     }
 }

@@ -11,8 +11,9 @@
 /* The field's C type: "int64_t", "double", "bool", "char *", "assoc_time",
  * "assoc_blob". */
 const char *c_field_type(const sch_column *col);
-/* The type of a value parameter for the column: as the field, but
- * "const char *" for strings and "const assoc_blob *" for blobs. */
+/* The type of a value parameter for the column: the field's, but
+ * "const char *" for strings (SPEC 3: "value has the field's C type");
+ * a blob is passed as its assoc_blob, by value. */
 const char *c_param_type(const sch_column *col);
 /* The name of a key column's parameter in <m>_get(db, KEY..., out): the
  * field's name, or name_key where it would clash with the other names of

@@ -215,7 +215,7 @@ static void emit_bind_param(emit_ctx *e, int idx, const char *name, const sch_co
         emit_line(e, "    rc = assoc_bind_time(db, st, %d, %s, true);", idx, name);
         break;
     case SCH_BLOB:
-        emit_line(e, "    rc = assoc_bind_blob(db, st, %d, %s);", idx, name);
+        emit_line(e, "    rc = assoc_bind_blob(db, st, %d, &%s);", idx, name);
         break;
     }
     emit_line(e, "    if (rc != ASSOC_OK)");
@@ -1189,8 +1189,7 @@ static void emit_reads(src_ctx *x, const sch_model *m)
             emit_line(e, "{");
             emit_sql_const(x, "sql");
             emit_fn_start(e);
-            bool ptrv = pt[strlen(pt) - 1] == '*';
-            emit_line(e, "    if (db == NULL || out == NULL%s)", ptrv && col->type == SCH_BLOB ? " || value == NULL" : "");
+            emit_line(e, "    if (db == NULL || out == NULL)");
             emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s_%s_by_%s: NULL argument\");", P, s,
                       pass ? "find" : "get", col->name);
             if (pass == 0) {

@@ -353,6 +353,35 @@ static void test_blobs(void **state)
     free(data);
 }
 
+/* A blob key and a unique blob column: looked up by an assoc_blob passed
+ * by value (the field's C type), bytes compared exactly, NUL bytes and all. */
+static void test_blob_keys(void **state)
+{
+    assoc_db *db = *state;
+    static unsigned char k1[] = { 0, 1, 2 }, k2[] = { 0, 1, 3 }, a1[] = { 9, 0 };
+    Digest d = DIGEST_INIT, r = DIGEST_INIT;
+    d.sum = (assoc_blob){ k1, sizeof k1 };
+    d.alt = (assoc_blob){ a1, sizeof a1 };
+    OK(db, digest_insert(db, &d));
+    OK(db, digest_get(db, (assoc_blob){ k1, sizeof k1 }, &r));
+    assert_int_equal(r.sum.len, sizeof k1);
+    assert_memory_equal(r.sum.data, k1, sizeof k1);
+    digest_free(&r);
+    RC(db, ASSOC_NOTFOUND, digest_get(db, (assoc_blob){ k2, sizeof k2 }, &r));
+    RC(db, ASSOC_NOTFOUND, digest_get(db, (assoc_blob){ k1, 2 }, &r));
+    OK(db, digest_get_by_alt(db, d.alt, &r));
+    assert_memory_equal(r.sum.data, k1, sizeof k1);
+    digest_free(&r);
+    /* A NULL blob matches nothing, as SQL NULL equals nothing. */
+    RC(db, ASSOC_NOTFOUND, digest_get_by_alt(db, (assoc_blob){ NULL, 0 }, &r));
+    /* The same key twice is a constraint error. */
+    Digest dup = DIGEST_INIT;
+    dup.sum = d.sum;
+    RC(db, ASSOC_CONSTRAINT, digest_insert(db, &dup));
+    OK(db, digest_delete(db, &d));
+    RC(db, ASSOC_NOTFOUND, digest_get(db, d.sum, &r));
+}
+
 /* libassoc's arithmetic at the edges, directly. */
 static void test_runtime_edges(void **state)
 {
@@ -418,6 +447,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_datetimes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_strings_empty_null_huge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blobs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_blob_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runtime_edges, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
