@@ -1302,10 +1302,22 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
             emit_owner_guard(e, r, fn, empty);
             emit_acquire(e, "sql");
             emit_bind_field(e, 1, "r->", r->owner_col);
-            if (pass == 0)
+            if (pass == 0) {
                 emit_line(e, "    rc = %s__fetch(db, st, out);", ts);
-            else
-                emit_line(e, "    rc = %s__stream(db, st, fn, ctx);", ts);
+            } else {
+                /* At most one row: step once, as hand-written code would;
+                 * releasing the statement resets it. */
+                emit_line(e, "    rc = sqlite3_step(st);");
+                emit_line(e, "    if (rc == SQLITE_ROW) {");
+                emit_line(e, "        %s%s row;", P, T);
+                emit_line(e, "        rc = %s__%s(db, st, &row);", ts,
+                          has_owned_memory(tt) ? "view" : "read");
+                emit_line(e, "        if (rc == ASSOC_OK)");
+                emit_line(e, "            rc = fn(&row, ctx);");
+                emit_line(e, "    } else {");
+                emit_line(e, "        rc = assoc_status(db, rc);");
+                emit_line(e, "    }");
+            }
             emit_fn_end(e);
         }
         return;

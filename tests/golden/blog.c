@@ -1351,7 +1351,15 @@ int user_profile_view(assoc_db *db, const User *r, int (*fn)(const Profile *, vo
     rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = profile__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        Profile row;
+        rc = profile__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1975,7 +1983,15 @@ int profile_user_view(assoc_db *db, const Profile *r, int (*fn)(const User *, vo
     rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        User row;
+        rc = user__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2428,7 +2444,15 @@ int post_author_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *
     rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->author_id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        User row;
+        rc = user__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2477,7 +2501,15 @@ int post_editor_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *
     rc = assoc_status(db, r->has_editor_id ? sqlite3_bind_int64(st, 1, r->editor_id) : sqlite3_bind_null(st, 1));
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        User row;
+        rc = user__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3400,7 +3432,15 @@ int comment_post_view(assoc_db *db, const Comment *r, int (*fn)(const Post *, vo
     rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->post_id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = post__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        Post row;
+        rc = post__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3449,7 +3489,15 @@ int comment_author_view(assoc_db *db, const Comment *r, int (*fn)(const User *, 
     rc = assoc_status(db, r->has_user_id ? sqlite3_bind_int64(st, 1, r->user_id) : sqlite3_bind_null(st, 1));
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        User row;
+        rc = user__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;

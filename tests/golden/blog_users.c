@@ -913,7 +913,15 @@ int user_profile_view(assoc_db *db, const User *r, int (*fn)(const Profile *, vo
     rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = profile__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        Profile row;
+        rc = profile__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1211,7 +1219,15 @@ int profile_user_view(assoc_db *db, const Profile *r, int (*fn)(const User *, vo
     rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        User row;
+        rc = user__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;

@@ -2250,7 +2250,15 @@ int item_category_view(assoc_db *db, const Item *r, int (*fn)(const Category *, 
     rc = assoc_status(db, r->has_category_id ? sqlite3_bind_int64(st, 1, r->category_id) : sqlite3_bind_null(st, 1));
     if (rc != ASSOC_OK)
         goto done;
-    rc = category__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        Category row;
+        rc = category__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2788,7 +2796,15 @@ int stock_warehouse_view(assoc_db *db, const Stock *r, int (*fn)(const Warehouse
     rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->warehouse_id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = warehouse__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        Warehouse row;
+        rc = warehouse__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2839,7 +2855,15 @@ int stock_item_view(assoc_db *db, const Stock *r, int (*fn)(const Item *, void *
     rc = assoc_bind_text(db, st, 1, r->item_sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = item__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        Item row;
+        rc = item__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3177,7 +3201,15 @@ int transfer_item_view(assoc_db *db, const Transfer *r, int (*fn)(const Item *, 
     rc = assoc_bind_text(db, st, 1, r->item_sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = item__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        Item row;
+        rc = item__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3224,7 +3256,15 @@ int transfer_source_view(assoc_db *db, const Transfer *r, int (*fn)(const Wareho
     rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->from_id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = warehouse__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        Warehouse row;
+        rc = warehouse__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3271,7 +3311,15 @@ int transfer_destination_view(assoc_db *db, const Transfer *r, int (*fn)(const W
     rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->to_id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = warehouse__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        Warehouse row;
+        rc = warehouse__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;

@@ -2120,7 +2120,15 @@ int copy_book_view(assoc_db *db, const Copy *r, int (*fn)(const Book *, void *),
     rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->book_id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = book__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        Book row;
+        rc = book__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2518,7 +2526,15 @@ int member_card_view(assoc_db *db, const Member *r, int (*fn)(const LibraryCard 
     rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = library_card__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        LibraryCard row;
+        rc = library_card__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2996,7 +3012,15 @@ int library_card_member_view(assoc_db *db, const LibraryCard *r, int (*fn)(const
     rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->member_id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = member__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        Member row;
+        rc = member__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3315,7 +3339,15 @@ int loan_member_view(assoc_db *db, const Loan *r, int (*fn)(const Member *, void
     rc = assoc_status(db, r->has_member_id ? sqlite3_bind_int64(st, 1, r->member_id) : sqlite3_bind_null(st, 1));
     if (rc != ASSOC_OK)
         goto done;
-    rc = member__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        Member row;
+        rc = member__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3360,7 +3392,15 @@ int loan_book_view(assoc_db *db, const Loan *r, int (*fn)(const Book *, void *),
     rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->book_id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = book__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        Book row;
+        rc = book__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;

@@ -1539,7 +1539,15 @@ int order_user_view(assoc_db *db, const Order *r, int (*fn)(const User *, void *
     rc = assoc_status(db, r->has_user_id ? sqlite3_bind_int64(st, 1, r->user_id) : sqlite3_bind_null(st, 1));
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        User row;
+        rc = user__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1588,7 +1596,15 @@ int order_product_view(assoc_db *db, const Order *r, int (*fn)(const Product *, 
     rc = assoc_status(db, r->has_product_id ? sqlite3_bind_int64(st, 1, r->product_id) : sqlite3_bind_null(st, 1));
     if (rc != ASSOC_OK)
         goto done;
-    rc = product__stream(db, st, fn, ctx);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        Product row;
+        rc = product__view(db, st, &row);
+        if (rc == ASSOC_OK)
+            rc = fn(&row, ctx);
+    } else {
+        rc = assoc_status(db, rc);
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
