@@ -28,11 +28,13 @@ const char *c_param_type(const sch_column *col)
 const char *c_key_param(const sch_column *col, char *buf, size_t size)
 {
     static const char *const taken[] = { "db", "out", "sql", "st", "rc" };
-    for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++)
-        if (strcmp(col->c_name, taken[i]) == 0) {
-            snprintf(buf, size, "%s_key", col->c_name);
-            return buf;
-        }
+    bool clash = strncmp(col->c_name, "time_text_", 10) == 0; /* emit_time_buf's locals */
+    for (size_t i = 0; !clash && i < sizeof taken / sizeof taken[0]; i++)
+        clash = strcmp(col->c_name, taken[i]) == 0;
+    if (clash) {
+        snprintf(buf, size, "%s_key", col->c_name);
+        return buf;
+    }
     return col->c_name;
 }
 

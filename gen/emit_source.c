@@ -149,6 +149,26 @@ static const char *null_cond(char *buf, size_t size, const char *obj, const sch_
     return buf;
 }
 
+/* Declare a datetime's text buffer, time_text_N, for assoc_bind_time_buf:
+ * a local of the generated function, declared with its other locals (the
+ * text goes back to emit_fn_start's place), so it outlives every step of
+ * the statement (SQLite reads the parameter without a copy).  Key
+ * parameters never take such a name (c_key_param). */
+static const char *emit_time_buf(emit_ctx *e, char *name, size_t size)
+{
+    char line[80];
+    snprintf(name, size, "time_text_%d", ++e->nlocals);
+    int n = snprintf(line, sizeof line, "    char %s[ASSOC_TIME_TEXT_SIZE];\n", name);
+    if (e->locals_at > e->out.len) {
+        /* Not inside emit_fn_start .. emit_fn_end: declare it here. */
+        strbuf_putn(&e->out, line, (size_t)n);
+        return name;
+    }
+    strbuf_insert(&e->out, e->locals_at, line, (size_t)n);
+    e->locals_at += (size_t)n;
+    return name;
+}
+
 /* Bind obj's field for col to parameter idx: "rc = ...;" then the check. */
 static void emit_bind_field(emit_ctx *e, int idx, const char *obj, const sch_column *col)
 {
@@ -180,12 +200,15 @@ static void emit_bind_field(emit_ctx *e, int idx, const char *obj, const sch_col
     case SCH_STRING:
         emit_line(e, "    rc = assoc_bind_text(db, st, %d, %s%s);", idx, obj, f);
         break;
-    case SCH_DATETIME:
+    case SCH_DATETIME: {
+        char tb[32];
+        emit_time_buf(e, tb, sizeof tb);
         if (flag)
-            emit_line(e, "    rc = assoc_bind_time(db, st, %d, %s%s, %shas_%s);", idx, obj, f, obj, f);
+            emit_line(e, "    rc = assoc_bind_time_buf(db, st, %d, %s%s, %shas_%s, %s);", idx, obj, f, obj, f, tb);
         else
-            emit_line(e, "    rc = assoc_bind_time(db, st, %d, %s%s, true);", idx, obj, f);
+            emit_line(e, "    rc = assoc_bind_time_buf(db, st, %d, %s%s, true, %s);", idx, obj, f, tb);
         break;
+    }
     case SCH_BLOB:
         emit_line(e, "    rc = assoc_bind_blob(db, st, %d, &%s%s);", idx, obj, f);
         break;
@@ -211,9 +234,12 @@ static void emit_bind_param(emit_ctx *e, int idx, const char *name, const sch_co
     case SCH_STRING:
         emit_line(e, "    rc = assoc_bind_text(db, st, %d, %s);", idx, name);
         break;
-    case SCH_DATETIME:
-        emit_line(e, "    rc = assoc_bind_time(db, st, %d, %s, true);", idx, name);
+    case SCH_DATETIME: {
+        char tb[32];
+        emit_time_buf(e, tb, sizeof tb);
+        emit_line(e, "    rc = assoc_bind_time_buf(db, st, %d, %s, true, %s);", idx, name, tb);
         break;
+    }
     case SCH_BLOB:
         emit_line(e, "    rc = assoc_bind_blob(db, st, %d, &%s);", idx, name);
         break;
@@ -545,11 +571,14 @@ static void emit_fn_start(emit_ctx *e)
 {
     emit_line(e, "    sqlite3_stmt *st = NULL;");
     emit_line(e, "    int rc;");
+    e->nlocals = 0;
+    e->locals_at = e->out.len;
     emit_line(e, "%s", "");
 }
 
 static void emit_fn_end(emit_ctx *e)
 {
+    e->locals_at = (size_t)-1;
     emit_line(e, "done:");
     emit_line(e, "    assoc_stmt_release(db, st);");
     emit_line(e, "    return rc;");
@@ -679,8 +708,10 @@ static void emit_insert(src_ctx *x, const sch_model *m)
         else if (stamp_default(col)) {
             /* The clock's own text where the default applied, so the row
              * holds what DEFAULT (CURRENT_TIMESTAMP) would have put there. */
-            emit_line(e, "    rc = r->has_%s ? assoc_bind_time(db, st, %d, v.%s, true) : assoc_bind_text(db, st, %d, stamp_text);",
-                      col->c_name, (int)i + 1, col->c_name, (int)i + 1);
+            char tb[32];
+            emit_time_buf(e, tb, sizeof tb);
+            emit_line(e, "    rc = r->has_%s ? assoc_bind_time_buf(db, st, %d, v.%s, true, %s) : assoc_bind_text(db, st, %d, stamp_text);",
+                      col->c_name, (int)i + 1, col->c_name, tb, (int)i + 1);
             emit_line(e, "    if (rc != ASSOC_OK)");
             emit_line(e, "        goto done;");
         } else {
@@ -1531,11 +1562,14 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
         /* The association row's own client default, as an insert of its
          * model would give it. */
         switch (col->type) {
-        case SCH_DATETIME:
-            emit_text(e, "    rc = assoc_bind_time(db, st, %d, ", ix);
+        case SCH_DATETIME: {
+            char tb[32];
+            emit_time_buf(e, tb, sizeof tb);
+            emit_text(e, "    rc = assoc_bind_time_buf(db, st, %d, ", ix);
             emit_c_default(e, col, &col->def);
-            emit_line(e, ", true);");
+            emit_line(e, ", true, %s);", tb);
             break;
+        }
         case SCH_STRING: case SCH_TEXT:
             emit_text(e, "    rc = assoc_bind_text(db, st, %d, ", ix);
             emit_c_default(e, col, &col->def);
@@ -1594,6 +1628,7 @@ bool emit_source(emit_ctx *e)
 {
     src_ctx x = { .e = e };
     const sch_schema *s = e->s;
+    e->locals_at = (size_t)-1; /* no function open yet */
     emit_line(e, "/* Generated by assocgen from %s. DO NOT EDIT. */", e->source_name);
     emit_line(e, "#include \"%s.h\"", e->base);
     emit_line(e, "%s", "");

@@ -1137,6 +1137,22 @@ int assoc_bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool 
     return assoc_status(db, sqlite3_bind_text(st, idx, text, ASSOC_TIME_TEXT_SIZE - 1, SQLITE_TRANSIENT));
 }
 
+/* As assoc_bind_time, without SQLite's copy of the text (an allocation and
+ * a free per bind): the caller's buffer outlives the statement's use. */
+int assoc_bind_time_buf(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has,
+                        char text[ASSOC_TIME_TEXT_SIZE])
+{
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (st == NULL || text == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time_buf: NULL argument");
+    if (!has)
+        return assoc_status(db, sqlite3_bind_null(st, idx));
+    if (assoc_time_format(t, text) != ASSOC_OK)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time: %lld us is outside years 0001-9999", (long long)t);
+    return assoc_status(db, sqlite3_bind_text(st, idx, text, ASSOC_TIME_TEXT_SIZE - 1, SQLITE_STATIC));
+}
+
 /* One cached statement: the clock costs a step and a reset per insert. */
 int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_TEXT_SIZE])
 {

@@ -159,6 +159,9 @@ int assoc_time_parse(const char *text, size_t len, assoc_time *out);
  * stay unchanged until the statement is reset.
  * blob: data == NULL binds NULL; bound SQLITE_STATIC as well.
  * time: has == false binds NULL; else the text form above (SQLITE_TRANSIENT).
+ * time_buf: the same, formatted into the caller's text and bound from there
+ * without a copy (SQLITE_STATIC): text must stay unchanged until the
+ * statement is reset.  Generated code keeps it on its stack for the call.
  * current_timestamp: the database's CURRENT_TIMESTAMP, what a column
  * declared DEFAULT (CURRENT_TIMESTAMP) would receive: OUT: *out (whole
  * seconds, UTC) and text, NUL-terminated, as SQLite gives it
@@ -168,6 +171,8 @@ int assoc_time_parse(const char *text, size_t len, assoc_time *out);
 int assoc_bind_text(assoc_db *db, sqlite3_stmt *st, int idx, const char *s);
 int assoc_bind_blob(assoc_db *db, sqlite3_stmt *st, int idx, const assoc_blob *b);
 int assoc_bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has);
+int assoc_bind_time_buf(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has,
+                        char text[ASSOC_TIME_TEXT_SIZE]);
 int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_TEXT_SIZE]);
 
 /* Reading a result column.  NULL yields NULL / has = false.

@@ -670,6 +670,7 @@ int user_insert(assoc_db *db, User *r)
         "?3, ?4, ?5, ?6, ?7)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     User v;
     assoc_time stamp = 0;
@@ -716,7 +717,7 @@ int user_insert(assoc_db *db, User *r)
     rc = assoc_status(db, v.has_karma ? sqlite3_bind_int64(st, 6, v.karma) : sqlite3_bind_null(st, 6));
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_joined_at ? assoc_bind_time(db, st, 7, v.joined_at, true) : assoc_bind_text(db, st, 7, stamp_text);
+    rc = r->has_joined_at ? assoc_bind_time_buf(db, st, 7, v.joined_at, true, time_text_1) : assoc_bind_text(db, st, 7, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -761,6 +762,7 @@ int user_update(assoc_db *db, const User *r)
         "joined_at = ?7 WHERE users.id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_update: NULL argument");
@@ -787,7 +789,7 @@ int user_update(assoc_db *db, const User *r)
     rc = assoc_status(db, r->has_karma ? sqlite3_bind_int64(st, 6, r->karma) : sqlite3_bind_null(st, 6));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 7, r->joined_at, r->has_joined_at);
+    rc = assoc_bind_time_buf(db, st, 7, r->joined_at, r->has_joined_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1700,6 +1702,7 @@ int profile_insert(assoc_db *db, Profile *r)
         "?3, ?4, ?5)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     Profile v;
 
@@ -1725,7 +1728,7 @@ int profile_insert(assoc_db *db, Profile *r)
     rc = assoc_bind_text(db, st, 4, v.location);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 5, v.updated_at, v.has_updated_at);
+    rc = assoc_bind_time_buf(db, st, 5, v.updated_at, v.has_updated_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -1770,6 +1773,7 @@ int profile_update(assoc_db *db, const Profile *r)
         "profile.user_id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_update: NULL argument");
@@ -1790,7 +1794,7 @@ int profile_update(assoc_db *db, const Profile *r)
     rc = assoc_bind_text(db, st, 4, r->location);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 5, r->updated_at, r->has_updated_at);
+    rc = assoc_bind_time_buf(db, st, 5, r->updated_at, r->has_updated_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2007,6 +2011,8 @@ int post_insert(assoc_db *db, Post *r)
         "?11, ?12)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    char time_text_2[ASSOC_TIME_TEXT_SIZE];
 
     Post v;
     char * dup_body = NULL;
@@ -2091,10 +2097,10 @@ int post_insert(assoc_db *db, Post *r)
     rc = assoc_status(db, v.has_score ? sqlite3_bind_double(st, 10, v.score) : sqlite3_bind_null(st, 10));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 11, v.created_at, v.has_created_at);
+    rc = assoc_bind_time_buf(db, st, 11, v.created_at, v.has_created_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_updated_at ? assoc_bind_time(db, st, 12, v.updated_at, true) : assoc_bind_text(db, st, 12, stamp_text);
+    rc = r->has_updated_at ? assoc_bind_time_buf(db, st, 12, v.updated_at, true, time_text_2) : assoc_bind_text(db, st, 12, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -2151,6 +2157,8 @@ int post_update(assoc_db *db, const Post *r)
         "?12 WHERE posts.id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    char time_text_2[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_update: NULL argument");
@@ -2189,10 +2197,10 @@ int post_update(assoc_db *db, const Post *r)
     rc = assoc_status(db, r->has_score ? sqlite3_bind_double(st, 10, r->score) : sqlite3_bind_null(st, 10));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 11, r->created_at, r->has_created_at);
+    rc = assoc_bind_time_buf(db, st, 11, r->created_at, r->has_created_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 12, r->updated_at, r->has_updated_at);
+    rc = assoc_bind_time_buf(db, st, 12, r->updated_at, r->has_updated_at, time_text_2);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2573,6 +2581,7 @@ int post_tags_add(assoc_db *db, const Post *r, const Tag *t)
         "INSERT INTO post_tags (post_id, tag_id, tagged_at) VALUES (?1, ?2, ?3)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_tags_add: NULL argument");
@@ -2589,7 +2598,7 @@ int post_tags_add(assoc_db *db, const Post *r, const Tag *t)
     rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 3, assoc_now(), true);
+    rc = assoc_bind_time_buf(db, st, 3, assoc_now(), true, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -3077,6 +3086,7 @@ int tag_posts_add(assoc_db *db, const Tag *r, const Post *t)
         "INSERT INTO post_tags (tag_id, post_id, tagged_at) VALUES (?1, ?2, ?3)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_posts_add: NULL argument");
@@ -3093,7 +3103,7 @@ int tag_posts_add(assoc_db *db, const Tag *r, const Post *t)
     rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 3, assoc_now(), true);
+    rc = assoc_bind_time_buf(db, st, 3, assoc_now(), true, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -3143,6 +3153,7 @@ int comment_insert(assoc_db *db, Comment *r)
         "?3, ?4, ?5, ?6)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     Comment v;
 
@@ -3175,7 +3186,7 @@ int comment_insert(assoc_db *db, Comment *r)
     rc = assoc_status(db, v.has_approved ? sqlite3_bind_int(st, 5, v.approved ? 1 : 0) : sqlite3_bind_null(st, 5));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 6, v.created_at, v.has_created_at);
+    rc = assoc_bind_time_buf(db, st, 6, v.created_at, v.has_created_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -3220,6 +3231,7 @@ int comment_update(assoc_db *db, const Comment *r)
         "?6 WHERE comments.id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "comment_update: NULL argument");
@@ -3243,7 +3255,7 @@ int comment_update(assoc_db *db, const Comment *r)
     rc = assoc_status(db, r->has_approved ? sqlite3_bind_int(st, 5, r->approved ? 1 : 0) : sqlite3_bind_null(st, 5));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 6, r->created_at, r->has_created_at);
+    rc = assoc_bind_time_buf(db, st, 6, r->created_at, r->has_created_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));

@@ -280,6 +280,7 @@ int user_insert(assoc_db *db, User *r)
         "?3, ?4, ?5, ?6, ?7)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     User v;
     assoc_time stamp = 0;
@@ -326,7 +327,7 @@ int user_insert(assoc_db *db, User *r)
     rc = assoc_status(db, v.has_karma ? sqlite3_bind_int64(st, 6, v.karma) : sqlite3_bind_null(st, 6));
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_joined_at ? assoc_bind_time(db, st, 7, v.joined_at, true) : assoc_bind_text(db, st, 7, stamp_text);
+    rc = r->has_joined_at ? assoc_bind_time_buf(db, st, 7, v.joined_at, true, time_text_1) : assoc_bind_text(db, st, 7, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -371,6 +372,7 @@ int user_update(assoc_db *db, const User *r)
         "joined_at = ?7 WHERE users.id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_update: NULL argument");
@@ -397,7 +399,7 @@ int user_update(assoc_db *db, const User *r)
     rc = assoc_status(db, r->has_karma ? sqlite3_bind_int64(st, 6, r->karma) : sqlite3_bind_null(st, 6));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 7, r->joined_at, r->has_joined_at);
+    rc = assoc_bind_time_buf(db, st, 7, r->joined_at, r->has_joined_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -936,6 +938,7 @@ int profile_insert(assoc_db *db, Profile *r)
         "?3, ?4, ?5)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     Profile v;
 
@@ -961,7 +964,7 @@ int profile_insert(assoc_db *db, Profile *r)
     rc = assoc_bind_text(db, st, 4, v.location);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 5, v.updated_at, v.has_updated_at);
+    rc = assoc_bind_time_buf(db, st, 5, v.updated_at, v.has_updated_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -1006,6 +1009,7 @@ int profile_update(assoc_db *db, const Profile *r)
         "profile.user_id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_update: NULL argument");
@@ -1026,7 +1030,7 @@ int profile_update(assoc_db *db, const Profile *r)
     rc = assoc_bind_text(db, st, 4, r->location);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 5, r->updated_at, r->has_updated_at);
+    rc = assoc_bind_time_buf(db, st, 5, r->updated_at, r->has_updated_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));

@@ -1077,6 +1077,7 @@ int warehouse_insert(assoc_db *db, Warehouse *r)
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     Warehouse v;
     assoc_time stamp = 0;
@@ -1126,7 +1127,7 @@ int warehouse_insert(assoc_db *db, Warehouse *r)
     rc = assoc_status(db, v.has_active ? sqlite3_bind_int(st, 7, v.active ? 1 : 0) : sqlite3_bind_null(st, 7));
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_opened ? assoc_bind_time(db, st, 8, v.opened, true) : assoc_bind_text(db, st, 8, stamp_text);
+    rc = r->has_opened ? assoc_bind_time_buf(db, st, 8, v.opened, true, time_text_1) : assoc_bind_text(db, st, 8, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -1172,6 +1173,7 @@ int warehouse_update(assoc_db *db, const Warehouse *r)
         "?6, active = ?7, opened = ?8 WHERE warehouses.id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_update: NULL argument");
@@ -1201,7 +1203,7 @@ int warehouse_update(assoc_db *db, const Warehouse *r)
     rc = assoc_status(db, r->has_active ? sqlite3_bind_int(st, 7, r->active ? 1 : 0) : sqlite3_bind_null(st, 7));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 8, r->opened, r->has_opened);
+    rc = assoc_bind_time_buf(db, st, 8, r->opened, r->has_opened, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1817,6 +1819,7 @@ int item_insert(assoc_db *db, Item *r)
         "?11)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     Item v;
     assoc_blob dup_thumbnail = { NULL, 0 };
@@ -1899,7 +1902,7 @@ int item_insert(assoc_db *db, Item *r)
     rc = assoc_bind_text(db, st, 10, v.description);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 11, v.added, v.has_added);
+    rc = assoc_bind_time_buf(db, st, 11, v.added, v.has_added, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -1954,6 +1957,7 @@ int item_update(assoc_db *db, const Item *r)
         "items.sku = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_update: NULL argument");
@@ -1992,7 +1996,7 @@ int item_update(assoc_db *db, const Item *r)
     rc = assoc_bind_text(db, st, 10, r->description);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 11, r->added, r->has_added);
+    rc = assoc_bind_time_buf(db, st, 11, r->added, r->has_added, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2502,6 +2506,7 @@ int stock_insert(assoc_db *db, Stock *r)
         "(?1, ?2, ?3, ?4, ?5, ?6)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     Stock v;
 
@@ -2534,7 +2539,7 @@ int stock_insert(assoc_db *db, Stock *r)
     rc = assoc_bind_text(db, st, 5, v.bin);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 6, v.counted, v.has_counted);
+    rc = assoc_bind_time_buf(db, st, 6, v.counted, v.has_counted, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -2580,6 +2585,7 @@ int stock_update(assoc_db *db, const Stock *r)
         "stock.warehouse_id = ?1 AND stock.item_sku = ?2";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_update: NULL argument");
@@ -2603,7 +2609,7 @@ int stock_update(assoc_db *db, const Stock *r)
     rc = assoc_bind_text(db, st, 5, r->bin);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 6, r->counted, r->has_counted);
+    rc = assoc_bind_time_buf(db, st, 6, r->counted, r->has_counted, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2878,6 +2884,8 @@ int transfer_insert(assoc_db *db, Transfer *r)
         "manifest, urgent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    char time_text_2[ASSOC_TIME_TEXT_SIZE];
 
     Transfer v;
     assoc_time stamp = 0;
@@ -2917,10 +2925,10 @@ int transfer_insert(assoc_db *db, Transfer *r)
     rc = assoc_status(db, sqlite3_bind_int64(st, 5, v.quantity));
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_requested ? assoc_bind_time(db, st, 6, v.requested, true) : assoc_bind_text(db, st, 6, stamp_text);
+    rc = r->has_requested ? assoc_bind_time_buf(db, st, 6, v.requested, true, time_text_1) : assoc_bind_text(db, st, 6, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 7, v.shipped, v.has_shipped);
+    rc = assoc_bind_time_buf(db, st, 7, v.shipped, v.has_shipped, time_text_2);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_blob(db, st, 8, &v.manifest);
@@ -2972,6 +2980,8 @@ int transfer_update(assoc_db *db, const Transfer *r)
         "= ?6, shipped = ?7, manifest = ?8, urgent = ?9 WHERE transfers.id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    char time_text_2[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_update: NULL argument");
@@ -2995,10 +3005,10 @@ int transfer_update(assoc_db *db, const Transfer *r)
     rc = assoc_status(db, sqlite3_bind_int64(st, 5, r->quantity));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 6, r->requested, r->has_requested);
+    rc = assoc_bind_time_buf(db, st, 6, r->requested, r->has_requested, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 7, r->shipped, r->has_shipped);
+    rc = assoc_bind_time_buf(db, st, 7, r->shipped, r->has_shipped, time_text_2);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_blob(db, st, 8, &r->manifest);

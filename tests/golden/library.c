@@ -724,6 +724,7 @@ int author_insert(assoc_db *db, Author *r)
         "INSERT INTO authors (id, name, born, country) VALUES (?1, ?2, ?3, ?4)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_insert: NULL argument");
@@ -736,7 +737,7 @@ int author_insert(assoc_db *db, Author *r)
     rc = assoc_bind_text(db, st, 2, r->name);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 3, r->born, r->has_born);
+    rc = assoc_bind_time_buf(db, st, 3, r->born, r->has_born, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 4, r->country);
@@ -782,6 +783,7 @@ int author_update(assoc_db *db, const Author *r)
         "UPDATE authors SET name = ?2, born = ?3, country = ?4 WHERE authors.id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_update: NULL argument");
@@ -796,7 +798,7 @@ int author_update(assoc_db *db, const Author *r)
     rc = assoc_bind_text(db, st, 2, r->name);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 3, r->born, r->has_born);
+    rc = assoc_bind_time_buf(db, st, 3, r->born, r->has_born, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 4, r->country);
@@ -1115,6 +1117,7 @@ int book_insert(assoc_db *db, Book *r)
         "?5, ?6)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     Book v;
     char * dup_language = NULL;
@@ -1142,7 +1145,7 @@ int book_insert(assoc_db *db, Book *r)
     rc = assoc_bind_text(db, st, 3, v.title);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 4, v.published, v.has_published);
+    rc = assoc_bind_time_buf(db, st, 4, v.published, v.has_published, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, v.has_pages ? sqlite3_bind_int64(st, 5, v.pages) : sqlite3_bind_null(st, 5));
@@ -1198,6 +1201,7 @@ int book_update(assoc_db *db, const Book *r)
         "books.id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_update: NULL argument");
@@ -1215,7 +1219,7 @@ int book_update(assoc_db *db, const Book *r)
     rc = assoc_bind_text(db, st, 3, r->title);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 4, r->published, r->has_published);
+    rc = assoc_bind_time_buf(db, st, 4, r->published, r->has_published, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, r->has_pages ? sqlite3_bind_int64(st, 5, r->pages) : sqlite3_bind_null(st, 5));
@@ -1804,6 +1808,7 @@ int copy_insert(assoc_db *db, Copy *r)
         "?4, ?5)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     Copy v;
     char * dup_condition = NULL;
@@ -1838,7 +1843,7 @@ int copy_insert(assoc_db *db, Copy *r)
     rc = assoc_bind_text(db, st, 4, v.condition);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 5, v.acquired, v.has_acquired);
+    rc = assoc_bind_time_buf(db, st, 5, v.acquired, v.has_acquired, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -1889,6 +1894,7 @@ int copy_update(assoc_db *db, const Copy *r)
         "AND copies.copy_no = ?2";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "copy_update: NULL argument");
@@ -1907,7 +1913,7 @@ int copy_update(assoc_db *db, const Copy *r)
     rc = assoc_bind_text(db, st, 4, r->condition);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 5, r->acquired, r->has_acquired);
+    rc = assoc_bind_time_buf(db, st, 5, r->acquired, r->has_acquired, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2143,6 +2149,7 @@ int member_insert(assoc_db *db, Member *r)
         "?5, ?6)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     Member v;
     assoc_time stamp = 0;
@@ -2182,7 +2189,7 @@ int member_insert(assoc_db *db, Member *r)
     rc = assoc_status(db, v.has_active ? sqlite3_bind_int(st, 5, v.active ? 1 : 0) : sqlite3_bind_null(st, 5));
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_joined ? assoc_bind_time(db, st, 6, v.joined, true) : assoc_bind_text(db, st, 6, stamp_text);
+    rc = r->has_joined ? assoc_bind_time_buf(db, st, 6, v.joined, true, time_text_1) : assoc_bind_text(db, st, 6, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -2227,6 +2234,7 @@ int member_update(assoc_db *db, const Member *r)
         "members.id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_update: NULL argument");
@@ -2250,7 +2258,7 @@ int member_update(assoc_db *db, const Member *r)
     rc = assoc_status(db, r->has_active ? sqlite3_bind_int(st, 5, r->active ? 1 : 0) : sqlite3_bind_null(st, 5));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 6, r->joined, r->has_joined);
+    rc = assoc_bind_time_buf(db, st, 6, r->joined, r->has_joined, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -2710,6 +2718,8 @@ int library_card_insert(assoc_db *db, LibraryCard *r)
         "?4, ?5)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    char time_text_2[ASSOC_TIME_TEXT_SIZE];
 
     LibraryCard v;
 
@@ -2732,10 +2742,10 @@ int library_card_insert(assoc_db *db, LibraryCard *r)
     rc = assoc_bind_blob(db, st, 3, &v.barcode);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 4, v.issued, v.has_issued);
+    rc = assoc_bind_time_buf(db, st, 4, v.issued, v.has_issued, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 5, v.expires, v.has_expires);
+    rc = assoc_bind_time_buf(db, st, 5, v.expires, v.has_expires, time_text_2);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -2780,6 +2790,8 @@ int library_card_update(assoc_db *db, const LibraryCard *r)
         "library_card.id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    char time_text_2[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_card_update: NULL argument");
@@ -2797,10 +2809,10 @@ int library_card_update(assoc_db *db, const LibraryCard *r)
     rc = assoc_bind_blob(db, st, 3, &r->barcode);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 4, r->issued, r->has_issued);
+    rc = assoc_bind_time_buf(db, st, 4, r->issued, r->has_issued, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 5, r->expires, r->has_expires);
+    rc = assoc_bind_time_buf(db, st, 5, r->expires, r->has_expires, time_text_2);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -3035,6 +3047,9 @@ int loan_insert(assoc_db *db, Loan *r)
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    char time_text_2[ASSOC_TIME_TEXT_SIZE];
+    char time_text_3[ASSOC_TIME_TEXT_SIZE];
 
     Loan v;
 
@@ -3065,13 +3080,13 @@ int loan_insert(assoc_db *db, Loan *r)
     rc = assoc_status(db, v.has_member_id ? sqlite3_bind_int64(st, 3, v.member_id) : sqlite3_bind_null(st, 3));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 4, v.out, v.has_out);
+    rc = assoc_bind_time_buf(db, st, 4, v.out, v.has_out, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 5, v.due, true);
+    rc = assoc_bind_time_buf(db, st, 5, v.due, true, time_text_2);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 6, v.returned, v.has_returned);
+    rc = assoc_bind_time_buf(db, st, 6, v.returned, v.has_returned, time_text_3);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, v.has_fine ? sqlite3_bind_double(st, 7, v.fine) : sqlite3_bind_null(st, 7));
@@ -3122,6 +3137,9 @@ int loan_update(assoc_db *db, const Loan *r)
         "= ?7, renewals = ?8 WHERE loans.id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    char time_text_2[ASSOC_TIME_TEXT_SIZE];
+    char time_text_3[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "loan_update: NULL argument");
@@ -3139,13 +3157,13 @@ int loan_update(assoc_db *db, const Loan *r)
     rc = assoc_status(db, r->has_member_id ? sqlite3_bind_int64(st, 3, r->member_id) : sqlite3_bind_null(st, 3));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 4, r->out, r->has_out);
+    rc = assoc_bind_time_buf(db, st, 4, r->out, r->has_out, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 5, r->due, true);
+    rc = assoc_bind_time_buf(db, st, 5, r->due, true, time_text_2);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 6, r->returned, r->has_returned);
+    rc = assoc_bind_time_buf(db, st, 6, r->returned, r->has_returned, time_text_3);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, r->has_fine ? sqlite3_bind_double(st, 7, r->fine) : sqlite3_bind_null(st, 7));

@@ -321,6 +321,7 @@ int user_insert(assoc_db *db, User *r)
         "INSERT INTO users (id, email, create_dttm) VALUES (?1, ?2, ?3)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     User v;
     assoc_time stamp = 0;
@@ -347,7 +348,7 @@ int user_insert(assoc_db *db, User *r)
     rc = assoc_bind_text(db, st, 2, v.email);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_create_dttm ? assoc_bind_time(db, st, 3, v.create_dttm, true) : assoc_bind_text(db, st, 3, stamp_text);
+    rc = r->has_create_dttm ? assoc_bind_time_buf(db, st, 3, v.create_dttm, true, time_text_1) : assoc_bind_text(db, st, 3, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -390,6 +391,7 @@ int user_update(assoc_db *db, const User *r)
         "UPDATE users SET email = ?2, create_dttm = ?3 WHERE users.id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_update: NULL argument");
@@ -404,7 +406,7 @@ int user_update(assoc_db *db, const User *r)
     rc = assoc_bind_text(db, st, 2, r->email);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 3, r->create_dttm, r->has_create_dttm);
+    rc = assoc_bind_time_buf(db, st, 3, r->create_dttm, r->has_create_dttm, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -626,6 +628,7 @@ int user_products_add(assoc_db *db, const User *r, const Product *t)
         "INSERT INTO orders (user_id, product_id, dttm) VALUES (?1, ?2, ?3)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_products_add: NULL argument");
@@ -642,7 +645,7 @@ int user_products_add(assoc_db *db, const User *r, const Product *t)
     rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 3, assoc_now(), true);
+    rc = assoc_bind_time_buf(db, st, 3, assoc_now(), true, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -798,6 +801,7 @@ int product_insert(assoc_db *db, Product *r)
         "INSERT INTO products (id, title, create_dttm) VALUES (?1, ?2, ?3)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     Product v;
 
@@ -817,7 +821,7 @@ int product_insert(assoc_db *db, Product *r)
     rc = assoc_bind_text(db, st, 2, v.title);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 3, v.create_dttm, v.has_create_dttm);
+    rc = assoc_bind_time_buf(db, st, 3, v.create_dttm, v.has_create_dttm, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -861,6 +865,7 @@ int product_update(assoc_db *db, const Product *r)
         "UPDATE products SET title = ?2, create_dttm = ?3 WHERE products.id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_update: NULL argument");
@@ -875,7 +880,7 @@ int product_update(assoc_db *db, const Product *r)
     rc = assoc_bind_text(db, st, 2, r->title);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 3, r->create_dttm, r->has_create_dttm);
+    rc = assoc_bind_time_buf(db, st, 3, r->create_dttm, r->has_create_dttm, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1098,6 +1103,7 @@ int product_users_add(assoc_db *db, const Product *r, const User *t)
         "INSERT INTO orders (product_id, user_id, dttm) VALUES (?1, ?2, ?3)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_users_add: NULL argument");
@@ -1114,7 +1120,7 @@ int product_users_add(assoc_db *db, const Product *r, const User *t)
     rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 3, assoc_now(), true);
+    rc = assoc_bind_time_buf(db, st, 3, assoc_now(), true, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));
@@ -1270,6 +1276,7 @@ int order_insert(assoc_db *db, Order *r)
         "INSERT INTO orders (id, user_id, product_id, dttm) VALUES (?1, ?2, ?3, ?4)";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     Order v;
 
@@ -1292,7 +1299,7 @@ int order_insert(assoc_db *db, Order *r)
     rc = assoc_status(db, v.has_product_id ? sqlite3_bind_int64(st, 3, v.product_id) : sqlite3_bind_null(st, 3));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 4, v.dttm, v.has_dttm);
+    rc = assoc_bind_time_buf(db, st, 4, v.dttm, v.has_dttm, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -1336,6 +1343,7 @@ int order_update(assoc_db *db, const Order *r)
         "UPDATE orders SET user_id = ?2, product_id = ?3, dttm = ?4 WHERE orders.id = ?1";
     sqlite3_stmt *st = NULL;
     int rc;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "order_update: NULL argument");
@@ -1353,7 +1361,7 @@ int order_update(assoc_db *db, const Order *r)
     rc = assoc_status(db, r->has_product_id ? sqlite3_bind_int64(st, 3, r->product_id) : sqlite3_bind_null(st, 3));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time(db, st, 4, r->dttm, r->has_dttm);
+    rc = assoc_bind_time_buf(db, st, 4, r->dttm, r->has_dttm, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_status(db, sqlite3_step(st));

@@ -382,6 +382,29 @@ static void test_blob_keys(void **state)
     RC(db, ASSOC_NOTFOUND, digest_get(db, d.sum, &r));
 }
 
+/* A datetime primary key, bound from the generated function's own buffer;
+ * the key column is named like that buffer (time_text_1). */
+static void test_datetime_key(void **state)
+{
+    assoc_db *db = *state;
+    Stamp s = STAMP_INIT, r = STAMP_INIT;
+    s.time_text_1 = INT64_C(1709208000654321);
+    s.note = "leap day";
+    OK(db, stamp_insert(db, &s));
+    OK(db, stamp_get(db, s.time_text_1, &r));
+    assert_true(r.time_text_1 == s.time_text_1);
+    assert_string_equal(r.note, "leap day");
+    stamp_free(&r);
+    RC(db, ASSOC_NOTFOUND, stamp_get(db, s.time_text_1 + 1, &r));
+    s.note = "updated";
+    OK(db, stamp_update(db, &s));
+    OK(db, stamp_get(db, s.time_text_1, &r));
+    assert_string_equal(r.note, "updated");
+    stamp_free(&r);
+    OK(db, stamp_delete(db, &s));
+    RC(db, ASSOC_NOTFOUND, stamp_delete(db, &s));
+}
+
 /* libassoc's arithmetic at the edges, directly. */
 static void test_runtime_edges(void **state)
 {
@@ -448,6 +471,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_strings_empty_null_huge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blobs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blob_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_datetime_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runtime_edges, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -382,6 +382,8 @@ static void test_null_db(void **state)
     assert_int_equal(assoc_bind_text(NULL, NULL, 1, "x"), ASSOC_MISUSE);
     assert_int_equal(assoc_bind_blob(NULL, NULL, 1, &b), ASSOC_MISUSE);
     assert_int_equal(assoc_bind_time(NULL, NULL, 1, 0, true), ASSOC_MISUSE);
+    char tt[ASSOC_TIME_TEXT_SIZE];
+    assert_int_equal(assoc_bind_time_buf(NULL, NULL, 1, 0, true, tt), ASSOC_MISUSE);
     assert_int_equal(assoc_column_text(NULL, NULL, 0, &s), ASSOC_MISUSE);
     assert_int_equal(assoc_column_blob(NULL, NULL, 0, &b), ASSOC_MISUSE);
     assert_int_equal(assoc_column_time(NULL, NULL, 0, &t, &has), ASSOC_MISUSE);
@@ -1279,6 +1281,45 @@ static void test_bind_time(void **state)
     }
 }
 
+/* assoc_bind_time_buf: the text is formatted into the caller's buffer and
+ * bound from there, without a copy, so SQLite reads what the buffer holds
+ * when it steps. */
+static void test_bind_time_buf(void **state)
+{
+    assoc_db *db = *state;
+    sqlite3_stmt *st = NULL;
+    static const char sql[] = "SELECT typeof(?1), ?1";
+    char text[ASSOC_TIME_TEXT_SIZE];
+
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_time_buf(db, st, 1, INT64_C(1709208000) * US + 654321, true, text), ASSOC_OK);
+    assert_string_equal(text, "2024-02-29 12:00:00.654321");
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 1), "2024-02-29 12:00:00.654321");
+    assoc_stmt_release(db, st);
+
+    /* Bound in place: a change to the buffer before the step is what SQLite sees. */
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_time_buf(db, st, 1, 0, true, text), ASSOC_OK);
+    text[0] = '2';
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 1), "2970-01-01 00:00:00.000000");
+    assoc_stmt_release(db, st);
+
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_time_buf(db, st, 1, 12345, false, text), ASSOC_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "null");
+    assoc_stmt_release(db, st);
+
+    assert_int_equal(assoc_stmt_acquire(db, sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_time_buf(db, st, 1, INT64_MIN, true, text), ASSOC_MISUSE);
+    assert_non_null(strstr(assoc_errmsg(db), "0001-9999"));
+    assert_int_equal(assoc_bind_time_buf(db, st, 1, 0, true, NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_bind_time_buf(db, NULL, 1, 0, true, text), ASSOC_MISUSE);
+    assoc_stmt_release(db, st);
+}
+
 /* ---------------------------------------------------------------------
  * Text and blobs
  * ------------------------------------------------------------------- */
@@ -1717,6 +1758,7 @@ int main(void)
         TM(test_current_timestamp),
         TM(test_column_time),
         TM(test_bind_time),
+        TM(test_bind_time_buf),
         TM(test_text),
         TM(test_blob),
         TM(test_dup),
