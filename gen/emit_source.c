@@ -271,7 +271,10 @@ static void emit_step_done(emit_ctx *e)
     emit_line(e, "        goto done;");
 }
 
-/* The MISUSE guard for a record that must carry its key. */
+/* The guard for a record that names its row by its key: one without a key
+ * (a row id of 0, a NULL string or blob) names no row, so there is nothing
+ * to update, delete or take out: ASSOC_NOTFOUND (SPEC 3: "of a row that
+ * does not exist"). */
 static void emit_key_guard(emit_ctx *e, const char *obj, const sch_table *t, const char *fn)
 {
     for (size_t k = 0; k < t->npk; k++) {
@@ -284,7 +287,7 @@ static void emit_key_guard(emit_ctx *e, const char *obj, const sch_table *t, con
             emit_line(e, "    if (%s%s.data == NULL)", obj, col->c_name);
         else
             continue;
-        emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: the record has no key (%s is unset)\");",
+        emit_line(e, "        return assoc_fail(db, ASSOC_NOTFOUND, \"%s%s: no such row, the record has no key (%s is unset)\");",
                   e->prefix, fn, col->name);
     }
 }
@@ -1269,27 +1272,33 @@ static void emit_reads(src_ctx *x, const sch_model *m)
 /* ------------------------------------------------------------------ */
 /* Relationships                                                        */
 
-/* The guard for the owner's join value: a NULL one means "no related rows"
- * (`empty` is the statement to return), a missing key is misuse. */
-static void emit_owner_guard(emit_ctx *e, const sch_rel *r, const char *fn, const char *empty)
+/* The guard for the owner's join value.  A NULL one, or a record not yet
+ * saved (its key unset), has no related rows: code is what the function
+ * returns then, ASSOC_OK for a read of a collection (it is empty, as
+ * SQLAlchemy's collection of a transient object is), ASSOC_NOTFOUND for a
+ * read of one row or a remove, ASSOC_MISUSE for an add (nothing can be
+ * linked to a row that does not exist); `why` completes the message. */
+static void emit_owner_guard(emit_ctx *e, const sch_rel *r, const char *fn, const char *code, const char *why)
 {
     char buf[600];
     const sch_column *oc = r->owner_col;
-    if (oc->is_rowid || oc->primary_key) {
-        if (oc->is_rowid)
-            emit_line(e, "    if (r->%s == 0)", oc->c_name);
-        else if (c_is_pointer(oc))
-            emit_line(e, "    if (%s)", null_cond(buf, sizeof buf, "r->", oc));
-        else
-            return;
-        emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: the record has no key (%s is unset)\");",
-                  e->prefix, fn, oc->name);
+    bool key = oc->is_rowid || oc->primary_key;
+    if (oc->is_rowid)
+        emit_line(e, "    if (r->%s == 0)", oc->c_name);
+    else if (key && !c_is_pointer(oc))
         return;
-    }
-    if (null_cond(buf, sizeof buf, "r->", oc)) {
+    else if (null_cond(buf, sizeof buf, "r->", oc))
         emit_line(e, "    if (%s)", buf);
-        emit_line(e, "        %s", empty);
-    }
+    else
+        return;
+    if (strcmp(code, "ASSOC_OK") == 0)
+        emit_line(e, "        return ASSOC_OK;");
+    else if (key)
+        emit_line(e, "        return assoc_fail(db, %s, \"%s%s: the record has no key (%s is unset)\");", code,
+                  e->prefix, fn, oc->name);
+    else
+        emit_line(e, "        return assoc_fail(db, %s, \"%s%s: %s is NULL%s\");", code, e->prefix, fn, oc->name,
+                  why);
 }
 
 static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
@@ -1319,18 +1328,14 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
             emit_line(e, "{");
             emit_sql_const(x, "sql");
             emit_fn_start(e);
-            char empty[700];
             if (pass == 0) {
                 emit_misuse(e, "db == NULL || r == NULL || out == NULL", s, n);
                 emit_line(e, "    memset(out, 0, sizeof *out);");
-                snprintf(empty, sizeof empty, "return assoc_fail(db, ASSOC_NOTFOUND, \"%s%s: %s is NULL\");", P, fn,
-                         r->owner_col->name);
             } else {
                 emit_line(e, "    if (db == NULL || r == NULL || fn == NULL)");
                 emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: NULL argument\");", P, fn);
-                snprintf(empty, sizeof empty, "return ASSOC_OK;");
             }
-            emit_owner_guard(e, r, fn, empty);
+            emit_owner_guard(e, r, fn, pass == 0 ? "ASSOC_NOTFOUND" : "ASSOC_OK", "");
             emit_acquire(e, "sql");
             emit_bind_field(e, 1, "r->", r->owner_col);
             if (pass == 0) {
@@ -1379,7 +1384,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
             emit_line(e, "    if (db == NULL || r == NULL || fn == NULL)");
             emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: NULL argument\");", P, fn);
         }
-        emit_owner_guard(e, r, fn, "return ASSOC_OK;");
+        emit_owner_guard(e, r, fn, "ASSOC_OK", "");
         emit_acquire(e, "sql");
         emit_bind_field(e, 1, "r->", r->owner_col);
         if (pass == 0)
@@ -1414,8 +1419,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
         emit_line(e, "%s", "");
         emit_line(e, "    if (db == NULL || r == NULL || child == NULL)");
         emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: NULL argument\");", P, fn);
-        snprintf(buf, sizeof buf, "return assoc_fail(db, ASSOC_MISUSE, \"%s%s: %s is NULL\");", P, fn, oc->name);
-        emit_owner_guard(e, r, fn, buf);
+        emit_owner_guard(e, r, fn, "ASSOC_MISUSE", "");
         if (text_key) {
             emit_line(e, "    if (old == NULL || strcmp(old, r->%s) != 0) {", oc->c_name);
             emit_line(e, "        rc = assoc_strdup(db, r->%s, &copy);", oc->c_name);
@@ -1486,9 +1490,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
         emit_fn_start(e);
         emit_line(e, "    if (db == NULL || r == NULL || child == NULL)");
         emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: NULL argument\");", P, fn);
-        snprintf(buf, sizeof buf, "return assoc_fail(db, ASSOC_NOTFOUND, \"%s%s: %s is NULL, so nothing is its child\");",
-                 P, fn, oc->name);
-        emit_owner_guard(e, r, fn, buf);
+        emit_owner_guard(e, r, fn, "ASSOC_NOTFOUND", ", so nothing is its child");
         emit_key_guard(e, "child->", tt, fn);
         emit_acquire(e, "sql");
         emit_bind_key(e, 1, "child->", tt);
@@ -1541,8 +1543,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
     emit_fn_start(e);
     emit_line(e, "    if (db == NULL || r == NULL || t == NULL)");
     emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: NULL argument\");", P, fn);
-    snprintf(buf, sizeof buf, "return assoc_fail(db, ASSOC_MISUSE, \"%s%s: %s is NULL\");", P, fn, r->owner_col->name);
-    emit_owner_guard(e, r, fn, buf);
+    emit_owner_guard(e, r, fn, "ASSOC_MISUSE", "");
     if (null_cond(buf, sizeof buf, "t->", r->target_col) || r->target_col->is_rowid) {
         if (r->target_col->is_rowid)
             emit_line(e, "    if (t->%s == 0)", r->target_col->c_name);
@@ -1610,8 +1611,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
     emit_fn_start(e);
     emit_line(e, "    if (db == NULL || r == NULL || t == NULL)");
     emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: NULL argument\");", P, fn);
-    snprintf(buf, sizeof buf, "return assoc_fail(db, ASSOC_NOTFOUND, \"%s%s: %s is NULL\");", P, fn, r->owner_col->name);
-    emit_owner_guard(e, r, fn, buf);
+    emit_owner_guard(e, r, fn, "ASSOC_NOTFOUND", "");
     emit_acquire(e, "sql");
     emit_bind_field(e, 1, "r->", r->owner_col);
     emit_bind_field(e, 2, "t->", r->target_col);

@@ -767,7 +767,7 @@ int user_update(assoc_db *db, const User *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -812,7 +812,7 @@ int user_delete(assoc_db *db, const User *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_delete: no such row, the record has no key (id is unset)");
     rc = assoc_tx_enter(db);
     if (rc != ASSOC_OK)
         return rc;
@@ -1098,7 +1098,7 @@ int user_following(assoc_db *db, const User *r, UserList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_following: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1123,7 +1123,7 @@ int user_following_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_following_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_following_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1174,7 +1174,7 @@ int user_following_remove(assoc_db *db, const User *r, const User *t)
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_following_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_following_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_following_remove: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1210,7 +1210,7 @@ int user_followers(assoc_db *db, const User *r, UserList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_followers: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1235,7 +1235,7 @@ int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_followers_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1286,7 +1286,7 @@ int user_followers_remove(assoc_db *db, const User *r, const User *t)
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_followers_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_followers_remove: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1321,7 +1321,7 @@ int user_profile(assoc_db *db, const User *r, Profile *out)
         return assoc_fail(db, ASSOC_MISUSE, "user_profile: NULL argument");
     memset(out, 0, sizeof *out);
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_profile: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_profile: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1346,7 +1346,7 @@ int user_profile_view(assoc_db *db, const User *r, int (*fn)(const Profile *, vo
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_profile_view: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_profile_view: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1382,7 +1382,7 @@ int user_posts(assoc_db *db, const User *r, PostList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_posts: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1408,7 +1408,7 @@ int user_posts_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *)
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_posts_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_posts_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1451,9 +1451,9 @@ int user_posts_remove(assoc_db *db, const User *r, const Post *child)
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_posts_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_posts_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_posts_remove: the record has no key (id is unset)");
     if (child->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_posts_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_posts_remove: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1489,7 +1489,7 @@ int user_edited(assoc_db *db, const User *r, PostList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_edited: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1514,7 +1514,7 @@ int user_edited_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_edited_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_edited_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1560,9 +1560,9 @@ int user_edited_remove(assoc_db *db, const User *r, const Post *child)
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_edited_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_edited_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_edited_remove: the record has no key (id is unset)");
     if (child->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_edited_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_edited_remove: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1598,7 +1598,7 @@ int user_comments(assoc_db *db, const User *r, CommentList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_comments: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1623,7 +1623,7 @@ int user_comments_each(assoc_db *db, const User *r, int (*fn)(const Comment *, v
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_comments_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_comments_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1669,9 +1669,9 @@ int user_comments_remove(assoc_db *db, const User *r, const Comment *child)
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_comments_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_comments_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_comments_remove: the record has no key (id is unset)");
     if (child->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_comments_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_comments_remove: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1778,7 +1778,7 @@ int profile_update(assoc_db *db, const Profile *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_update: NULL argument");
     if (r->user_id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "profile_update: the record has no key (user_id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "profile_update: no such row, the record has no key (user_id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1817,7 +1817,7 @@ int profile_delete(assoc_db *db, const Profile *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_delete: NULL argument");
     if (r->user_id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "profile_delete: the record has no key (user_id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "profile_delete: no such row, the record has no key (user_id is unset)");
     {
     static const char sql[] =
         "DELETE FROM profile WHERE profile.user_id = ?1";
@@ -1956,7 +1956,7 @@ int profile_user(assoc_db *db, const Profile *r, User *out)
         return assoc_fail(db, ASSOC_MISUSE, "profile_user: NULL argument");
     memset(out, 0, sizeof *out);
     if (r->user_id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "profile_user: the record has no key (user_id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "profile_user: the record has no key (user_id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1980,7 +1980,7 @@ int profile_user_view(assoc_db *db, const Profile *r, int (*fn)(const User *, vo
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_user_view: NULL argument");
     if (r->user_id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "profile_user_view: the record has no key (user_id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2163,7 +2163,7 @@ int post_update(assoc_db *db, const Post *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "post_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "post_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2223,7 +2223,7 @@ int post_delete(assoc_db *db, const Post *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "post_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "post_delete: no such row, the record has no key (id is unset)");
     rc = assoc_tx_enter(db);
     if (rc != ASSOC_OK)
         return rc;
@@ -2537,7 +2537,7 @@ int post_tags(assoc_db *db, const Post *r, TagList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "post_tags: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2562,7 +2562,7 @@ int post_tags_each(assoc_db *db, const Post *r, int (*fn)(const Tag *, void *), 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_tags_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "post_tags_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2617,7 +2617,7 @@ int post_tags_remove(assoc_db *db, const Post *r, const Tag *t)
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_tags_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "post_tags_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "post_tags_remove: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2653,7 +2653,7 @@ int post_comments(assoc_db *db, const Post *r, CommentList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "post_comments: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2678,7 +2678,7 @@ int post_comments_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, v
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_comments_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "post_comments_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2721,9 +2721,9 @@ int post_comments_remove(assoc_db *db, const Post *r, const Comment *child)
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_comments_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "post_comments_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "post_comments_remove: the record has no key (id is unset)");
     if (child->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "post_comments_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "post_comments_remove: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2829,7 +2829,7 @@ int tag_update(assoc_db *db, const Tag *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "tag_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "tag_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2862,7 +2862,7 @@ int tag_delete(assoc_db *db, const Tag *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "tag_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "tag_delete: no such row, the record has no key (id is unset)");
     rc = assoc_tx_enter(db);
     if (rc != ASSOC_OK)
         return rc;
@@ -3041,7 +3041,7 @@ int tag_posts(assoc_db *db, const Tag *r, PostList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "tag_posts: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3067,7 +3067,7 @@ int tag_posts_each(assoc_db *db, const Tag *r, int (*fn)(const Post *, void *), 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_posts_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "tag_posts_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3122,7 +3122,7 @@ int tag_posts_remove(assoc_db *db, const Tag *r, const Post *t)
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_posts_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "tag_posts_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "tag_posts_remove: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3236,7 +3236,7 @@ int comment_update(assoc_db *db, const Comment *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "comment_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "comment_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "comment_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3278,7 +3278,7 @@ int comment_delete(assoc_db *db, const Comment *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "comment_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "comment_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "comment_delete: no such row, the record has no key (id is unset)");
     {
     static const char sql[] =
         "DELETE FROM comments WHERE comments.id = ?1";

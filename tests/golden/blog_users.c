@@ -377,7 +377,7 @@ int user_update(assoc_db *db, const User *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -422,7 +422,7 @@ int user_delete(assoc_db *db, const User *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_delete: no such row, the record has no key (id is unset)");
     rc = assoc_tx_enter(db);
     if (rc != ASSOC_OK)
         return rc;
@@ -660,7 +660,7 @@ int user_following(assoc_db *db, const User *r, UserList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_following: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -685,7 +685,7 @@ int user_following_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_following_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_following_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -736,7 +736,7 @@ int user_following_remove(assoc_db *db, const User *r, const User *t)
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_following_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_following_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_following_remove: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -772,7 +772,7 @@ int user_followers(assoc_db *db, const User *r, UserList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_followers: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -797,7 +797,7 @@ int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_followers_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -848,7 +848,7 @@ int user_followers_remove(assoc_db *db, const User *r, const User *t)
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_followers_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_followers_remove: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -883,7 +883,7 @@ int user_profile(assoc_db *db, const User *r, Profile *out)
         return assoc_fail(db, ASSOC_MISUSE, "user_profile: NULL argument");
     memset(out, 0, sizeof *out);
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_profile: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_profile: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -908,7 +908,7 @@ int user_profile_view(assoc_db *db, const User *r, int (*fn)(const Profile *, vo
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_profile_view: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_profile_view: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1014,7 +1014,7 @@ int profile_update(assoc_db *db, const Profile *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_update: NULL argument");
     if (r->user_id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "profile_update: the record has no key (user_id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "profile_update: no such row, the record has no key (user_id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1053,7 +1053,7 @@ int profile_delete(assoc_db *db, const Profile *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_delete: NULL argument");
     if (r->user_id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "profile_delete: the record has no key (user_id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "profile_delete: no such row, the record has no key (user_id is unset)");
     {
     static const char sql[] =
         "DELETE FROM profile WHERE profile.user_id = ?1";
@@ -1192,7 +1192,7 @@ int profile_user(assoc_db *db, const Profile *r, User *out)
         return assoc_fail(db, ASSOC_MISUSE, "profile_user: NULL argument");
     memset(out, 0, sizeof *out);
     if (r->user_id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "profile_user: the record has no key (user_id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "profile_user: the record has no key (user_id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1216,7 +1216,7 @@ int profile_user_view(assoc_db *db, const Profile *r, int (*fn)(const User *, vo
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_user_view: NULL argument");
     if (r->user_id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "profile_user_view: the record has no key (user_id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;

@@ -735,7 +735,7 @@ int category_update(assoc_db *db, const Category *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "category_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "category_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -768,7 +768,7 @@ int category_delete(assoc_db *db, const Category *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "category_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "category_delete: no such row, the record has no key (id is unset)");
     rc = assoc_tx_enter(db);
     if (rc != ASSOC_OK)
         return rc;
@@ -974,7 +974,7 @@ int category_items(assoc_db *db, const Category *r, ItemList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "category_items: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -999,7 +999,7 @@ int category_items_each(assoc_db *db, const Category *r, int (*fn)(const Item *,
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_items_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "category_items_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1044,9 +1044,9 @@ int category_items_remove(assoc_db *db, const Category *r, const Item *child)
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_items_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "category_items_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "category_items_remove: the record has no key (id is unset)");
     if (child->sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "category_items_remove: the record has no key (sku is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "category_items_remove: no such row, the record has no key (sku is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1178,7 +1178,7 @@ int warehouse_update(assoc_db *db, const Warehouse *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1226,7 +1226,7 @@ int warehouse_delete(assoc_db *db, const Warehouse *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_delete: no such row, the record has no key (id is unset)");
     rc = assoc_tx_enter(db);
     if (rc != ASSOC_OK)
         return rc;
@@ -1444,7 +1444,7 @@ int warehouse_stock(assoc_db *db, const Warehouse *r, StockList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1469,7 +1469,7 @@ int warehouse_stock_each(assoc_db *db, const Warehouse *r, int (*fn)(const Stock
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1512,9 +1512,9 @@ int warehouse_stock_remove(assoc_db *db, const Warehouse *r, const Stock *child)
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_stock_remove: the record has no key (id is unset)");
     if (child->item_sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_remove: the record has no key (item_sku is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_stock_remove: no such row, the record has no key (item_sku is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1554,7 +1554,7 @@ int warehouse_items(assoc_db *db, const Warehouse *r, ItemList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_items: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1580,7 +1580,7 @@ int warehouse_items_each(assoc_db *db, const Warehouse *r, int (*fn)(const Item 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_items_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_items_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1608,7 +1608,7 @@ int warehouse_outgoing(assoc_db *db, const Warehouse *r, TransferList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1634,7 +1634,7 @@ int warehouse_outgoing_each(assoc_db *db, const Warehouse *r, int (*fn)(const Tr
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1677,9 +1677,9 @@ int warehouse_outgoing_remove(assoc_db *db, const Warehouse *r, const Transfer *
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_outgoing_remove: the record has no key (id is unset)");
     if (child->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_outgoing_remove: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1716,7 +1716,7 @@ int warehouse_incoming(assoc_db *db, const Warehouse *r, TransferList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1742,7 +1742,7 @@ int warehouse_incoming_each(assoc_db *db, const Warehouse *r, int (*fn)(const Tr
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1785,9 +1785,9 @@ int warehouse_incoming_remove(assoc_db *db, const Warehouse *r, const Transfer *
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_incoming_remove: the record has no key (id is unset)");
     if (child->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_incoming_remove: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1962,7 +1962,7 @@ int item_update(assoc_db *db, const Item *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_update: NULL argument");
     if (r->sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "item_update: the record has no key (sku is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "item_update: no such row, the record has no key (sku is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2019,7 +2019,7 @@ int item_delete(assoc_db *db, const Item *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_delete: NULL argument");
     if (r->sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "item_delete: the record has no key (sku is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "item_delete: no such row, the record has no key (sku is unset)");
     rc = assoc_tx_enter(db);
     if (rc != ASSOC_OK)
         return rc;
@@ -2282,7 +2282,7 @@ int item_stock(assoc_db *db, const Item *r, StockList *out)
     out->items = NULL;
     out->len = 0;
     if (r->sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "item_stock: the record has no key (sku is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2307,7 +2307,7 @@ int item_stock_each(assoc_db *db, const Item *r, int (*fn)(const Stock *, void *
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_stock_each: NULL argument");
     if (r->sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "item_stock_each: the record has no key (sku is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2357,9 +2357,9 @@ int item_stock_remove(assoc_db *db, const Item *r, const Stock *child)
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_stock_remove: NULL argument");
     if (r->sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "item_stock_remove: the record has no key (sku is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "item_stock_remove: the record has no key (sku is unset)");
     if (child->item_sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "item_stock_remove: the record has no key (item_sku is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "item_stock_remove: no such row, the record has no key (item_sku is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2398,7 +2398,7 @@ int item_transfers(assoc_db *db, const Item *r, TransferList *out)
     out->items = NULL;
     out->len = 0;
     if (r->sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "item_transfers: the record has no key (sku is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2423,7 +2423,7 @@ int item_transfers_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *,
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_transfers_each: NULL argument");
     if (r->sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "item_transfers_each: the record has no key (sku is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2473,9 +2473,9 @@ int item_transfers_remove(assoc_db *db, const Item *r, const Transfer *child)
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_transfers_remove: NULL argument");
     if (r->sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "item_transfers_remove: the record has no key (sku is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "item_transfers_remove: the record has no key (sku is unset)");
     if (child->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "item_transfers_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "item_transfers_remove: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2590,7 +2590,7 @@ int stock_update(assoc_db *db, const Stock *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_update: NULL argument");
     if (r->item_sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "stock_update: the record has no key (item_sku is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "stock_update: no such row, the record has no key (item_sku is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2632,7 +2632,7 @@ int stock_delete(assoc_db *db, const Stock *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_delete: NULL argument");
     if (r->item_sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "stock_delete: the record has no key (item_sku is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "stock_delete: no such row, the record has no key (item_sku is unset)");
     {
     static const char sql[] =
         "DELETE FROM stock WHERE stock.warehouse_id = ?1 AND stock.item_sku = ?2";
@@ -2829,7 +2829,7 @@ int stock_item(assoc_db *db, const Stock *r, Item *out)
         return assoc_fail(db, ASSOC_MISUSE, "stock_item: NULL argument");
     memset(out, 0, sizeof *out);
     if (r->item_sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "stock_item: the record has no key (item_sku is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "stock_item: the record has no key (item_sku is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2854,7 +2854,7 @@ int stock_item_view(assoc_db *db, const Stock *r, int (*fn)(const Item *, void *
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_item_view: NULL argument");
     if (r->item_sku == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "stock_item_view: the record has no key (item_sku is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2986,7 +2986,7 @@ int transfer_update(assoc_db *db, const Transfer *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "transfer_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "transfer_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3037,7 +3037,7 @@ int transfer_delete(assoc_db *db, const Transfer *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "transfer_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "transfer_delete: no such row, the record has no key (id is unset)");
     {
     static const char sql[] =
         "DELETE FROM transfers WHERE transfers.id = ?1";

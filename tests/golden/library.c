@@ -788,7 +788,7 @@ int author_update(assoc_db *db, const Author *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "author_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "author_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -824,7 +824,7 @@ int author_delete(assoc_db *db, const Author *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "author_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "author_delete: no such row, the record has no key (id is unset)");
     rc = assoc_tx_enter(db);
     if (rc != ASSOC_OK)
         return rc;
@@ -1007,7 +1007,7 @@ int author_books(assoc_db *db, const Author *r, BookList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "author_books: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1032,7 +1032,7 @@ int author_books_each(assoc_db *db, const Author *r, int (*fn)(const Book *, voi
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_books_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "author_books_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1086,7 +1086,7 @@ int author_books_remove(assoc_db *db, const Author *r, const Book *t)
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_books_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "author_books_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "author_books_remove: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1206,7 +1206,7 @@ int book_update(assoc_db *db, const Book *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "book_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "book_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1248,7 +1248,7 @@ int book_delete(assoc_db *db, const Book *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "book_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "book_delete: no such row, the record has no key (id is unset)");
     rc = assoc_tx_enter(db);
     if (rc != ASSOC_OK)
         return rc;
@@ -1487,7 +1487,7 @@ int book_authors(assoc_db *db, const Book *r, AuthorList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "book_authors: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1512,7 +1512,7 @@ int book_authors_each(assoc_db *db, const Book *r, int (*fn)(const Author *, voi
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_authors_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "book_authors_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1566,7 +1566,7 @@ int book_authors_remove(assoc_db *db, const Book *r, const Author *t)
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_authors_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "book_authors_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "book_authors_remove: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1601,7 +1601,7 @@ int book_copies(assoc_db *db, const Book *r, CopyList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "book_copies: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1625,7 +1625,7 @@ int book_copies_each(assoc_db *db, const Book *r, int (*fn)(const Copy *, void *
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_copies_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "book_copies_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1668,7 +1668,7 @@ int book_copies_remove(assoc_db *db, const Book *r, const Copy *child)
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_copies_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "book_copies_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "book_copies_remove: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1707,7 +1707,7 @@ int book_loans(assoc_db *db, const Book *r, LoanList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "book_loans: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1732,7 +1732,7 @@ int book_loans_each(assoc_db *db, const Book *r, int (*fn)(const Loan *, void *)
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_loans_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "book_loans_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1775,9 +1775,9 @@ int book_loans_remove(assoc_db *db, const Book *r, const Loan *child)
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_loans_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "book_loans_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "book_loans_remove: the record has no key (id is unset)");
     if (child->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "book_loans_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "book_loans_remove: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2239,7 +2239,7 @@ int member_update(assoc_db *db, const Member *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "member_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "member_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2281,7 +2281,7 @@ int member_delete(assoc_db *db, const Member *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "member_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "member_delete: no such row, the record has no key (id is unset)");
     rc = assoc_tx_enter(db);
     if (rc != ASSOC_OK)
         return rc;
@@ -2502,7 +2502,7 @@ int member_card(assoc_db *db, const Member *r, LibraryCard *out)
         return assoc_fail(db, ASSOC_MISUSE, "member_card: NULL argument");
     memset(out, 0, sizeof *out);
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "member_card: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "member_card: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2527,7 +2527,7 @@ int member_card_view(assoc_db *db, const Member *r, int (*fn)(const LibraryCard 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_card_view: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "member_card_view: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2562,7 +2562,7 @@ int member_loans(assoc_db *db, const Member *r, LoanList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "member_loans: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2587,7 +2587,7 @@ int member_loans_each(assoc_db *db, const Member *r, int (*fn)(const Loan *, voi
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_loans_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "member_loans_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2633,9 +2633,9 @@ int member_loans_remove(assoc_db *db, const Member *r, const Loan *child)
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_loans_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "member_loans_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "member_loans_remove: the record has no key (id is unset)");
     if (child->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "member_loans_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "member_loans_remove: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2671,7 +2671,7 @@ int member_borrowed(assoc_db *db, const Member *r, BookList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "member_borrowed: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2696,7 +2696,7 @@ int member_borrowed_each(assoc_db *db, const Member *r, int (*fn)(const Book *, 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_borrowed_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "member_borrowed_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2796,7 +2796,7 @@ int library_card_update(assoc_db *db, const LibraryCard *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_card_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "library_card_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "library_card_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2835,7 +2835,7 @@ int library_card_delete(assoc_db *db, const LibraryCard *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_card_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "library_card_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "library_card_delete: no such row, the record has no key (id is unset)");
     {
     static const char sql[] =
         "DELETE FROM library_card WHERE library_card.id = ?1";
@@ -3144,7 +3144,7 @@ int loan_update(assoc_db *db, const Loan *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "loan_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "loan_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "loan_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3192,7 +3192,7 @@ int loan_delete(assoc_db *db, const Loan *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "loan_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "loan_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "loan_delete: no such row, the record has no key (id is unset)");
     {
     static const char sql[] =
         "DELETE FROM loans WHERE loans.id = ?1";

@@ -396,7 +396,7 @@ int user_update(assoc_db *db, const User *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -429,7 +429,7 @@ int user_delete(assoc_db *db, const User *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_delete: no such row, the record has no key (id is unset)");
     rc = assoc_tx_enter(db);
     if (rc != ASSOC_OK)
         return rc;
@@ -584,7 +584,7 @@ int user_products(assoc_db *db, const User *r, ProductList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_products: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -609,7 +609,7 @@ int user_products_each(assoc_db *db, const User *r, int (*fn)(const Product *, v
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_products_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_products_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -664,7 +664,7 @@ int user_products_remove(assoc_db *db, const User *r, const Product *t)
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_products_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_products_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_products_remove: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -699,7 +699,7 @@ int user_orders(assoc_db *db, const User *r, OrderList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_orders: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -723,7 +723,7 @@ int user_orders_each(assoc_db *db, const User *r, int (*fn)(const Order *, void 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_orders_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_orders_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -769,9 +769,9 @@ int user_orders_remove(assoc_db *db, const User *r, const Order *child)
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_orders_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_orders_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_orders_remove: the record has no key (id is unset)");
     if (child->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "user_orders_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "user_orders_remove: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -870,7 +870,7 @@ int product_update(assoc_db *db, const Product *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "product_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "product_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -903,7 +903,7 @@ int product_delete(assoc_db *db, const Product *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "product_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "product_delete: no such row, the record has no key (id is unset)");
     rc = assoc_tx_enter(db);
     if (rc != ASSOC_OK)
         return rc;
@@ -1060,7 +1060,7 @@ int product_users(assoc_db *db, const Product *r, UserList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "product_users: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1084,7 +1084,7 @@ int product_users_each(assoc_db *db, const Product *r, int (*fn)(const User *, v
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_users_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "product_users_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1139,7 +1139,7 @@ int product_users_remove(assoc_db *db, const Product *r, const User *t)
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_users_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "product_users_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "product_users_remove: the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1174,7 +1174,7 @@ int product_orders(assoc_db *db, const Product *r, OrderList *out)
     out->items = NULL;
     out->len = 0;
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "product_orders: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1198,7 +1198,7 @@ int product_orders_each(assoc_db *db, const Product *r, int (*fn)(const Order *,
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_orders_each: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "product_orders_each: the record has no key (id is unset)");
+        return ASSOC_OK;
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1244,9 +1244,9 @@ int product_orders_remove(assoc_db *db, const Product *r, const Order *child)
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_orders_remove: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "product_orders_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "product_orders_remove: the record has no key (id is unset)");
     if (child->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "product_orders_remove: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "product_orders_remove: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1348,7 +1348,7 @@ int order_update(assoc_db *db, const Order *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "order_update: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "order_update: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "order_update: no such row, the record has no key (id is unset)");
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1384,7 +1384,7 @@ int order_delete(assoc_db *db, const Order *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "order_delete: NULL argument");
     if (r->id == 0)
-        return assoc_fail(db, ASSOC_MISUSE, "order_delete: the record has no key (id is unset)");
+        return assoc_fail(db, ASSOC_NOTFOUND, "order_delete: no such row, the record has no key (id is unset)");
     {
     static const char sql[] =
         "DELETE FROM orders WHERE orders.id = ?1";

@@ -380,17 +380,70 @@ static void test_misuse(void **state)
     RC(db, ASSOC_MISUSE, user_count(db, NULL));
     RC(db, ASSOC_MISUSE, user_count(NULL, &n));
     RC(db, ASSOC_MISUSE, user_each(db, NULL, NULL));
-    RC(db, ASSOC_MISUSE, user_update(db, &u));              /* no key */
-    RC(db, ASSOC_MISUSE, user_delete(db, &u));              /* no key */
-    ProductList pl = PRODUCT_LIST_INIT;
-    RC(db, ASSOC_MISUSE, user_products(db, &u, &pl));      /* no key */
     RC(db, ASSOC_MISUSE, user_products(db, &u, NULL));
-    RC(db, ASSOC_MISUSE, user_products_add(db, &u, &p));
+    RC(db, ASSOC_MISUSE, user_products_add(db, &u, &p));  /* u is not saved: nothing to link to */
     RC(db, ASSOC_MISUSE, product_users(db, NULL, &ul));
     RC(db, ASSOC_MISUSE, assoc_open(NULL, &db));
     user_free(NULL);
     user_list_free(NULL);
     assert_int_equal(ASSOC_OK, 0);
+}
+
+static int count_calls_product(const Product *p, void *ctx)
+{
+    (void)p;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static int count_calls_order(const Order *o, void *ctx)
+{
+    (void)o;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* A record not yet saved (id 0) names no row: update, delete and remove
+ * find nothing, its collections are empty (as SQLAlchemy's collections of a
+ * transient object are), and a to-one read finds no row. */
+static void test_unsaved_record(void **state)
+{
+    assoc_db *db = *state;
+    User u = USER_INIT, saved = USER_INIT;
+    Product p = PRODUCT_INIT;
+    Order o = ORDER_INIT;
+    ProductList pl = PRODUCT_LIST_INIT;
+    OrderList ol = ORDER_LIST_INIT;
+    int64_t before, after;
+    int calls = 0;
+
+    saved.email = "saved@example.com";
+    OK(db, user_insert(db, &saved));
+    p.title = "p";
+    OK(db, product_insert(db, &p));
+    OK(db, user_products_add(db, &saved, &p));
+    OK(db, user_count(db, &before));
+    RC(db, ASSOC_NOTFOUND, user_update(db, &u));
+    assert_non_null(strstr(assoc_errmsg(db), "no key"));
+    RC(db, ASSOC_NOTFOUND, user_delete(db, &u));
+    OK(db, user_count(db, &after));
+    assert_int_equal(before, after);
+    OK(db, user_products(db, &u, &pl));
+    assert_int_equal(pl.len, 0);
+    assert_null(pl.items);
+    OK(db, user_products_each(db, &u, count_calls_product, &calls));
+    OK(db, user_orders(db, &u, &ol));
+    assert_int_equal(ol.len, 0);
+    OK(db, user_orders_each(db, &u, count_calls_order, &calls));
+    assert_int_equal(calls, 0);
+    RC(db, ASSOC_NOTFOUND, user_products_remove(db, &u, &p));
+    RC(db, ASSOC_NOTFOUND, user_orders_remove(db, &saved, &o)); /* an unsaved child is nobody's */
+    RC(db, ASSOC_NOTFOUND, product_delete(db, &(Product)PRODUCT_INIT));
+    /* The saved user's link is untouched by all of it. */
+    OK(db, user_products(db, &saved, &pl));
+    assert_int_equal(pl.len, 1);
+    product_list_free(&pl);
+    /* saved and p hold only the caller's strings: nothing to free. */
 }
 
 typedef struct walk {
@@ -566,6 +619,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_delete_is_atomic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_injection_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_constraints, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unsaved_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_misuse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_each, setup, teardown),
         cmocka_unit_test_setup_teardown(test_collection_each, setup, teardown),
