@@ -890,6 +890,22 @@ static bool join_miss_explained(checker *c, const sch_table *a, const sch_table 
     return (ca && ca->bad_columns) || (cb && cb->bad_columns);
 }
 
+/* foreign_keys = NAME matched no foreign key between the two tables: that
+ * is explained only when NAME is a column of theirs whose own foreign key
+ * failed (it was meant to be the one), a column of theirs that was
+ * rejected, or when a table lost members to a syntax error (NAME may have
+ * been one).  A NAME that is no column at all is a mistake of its own,
+ * reported with its "did you mean". */
+static bool fk_option_miss_explained(checker *c, const sch_table *a, const sch_table *b, const char *name)
+{
+    const sch_column *col = find_column(a, name);
+    if (col == NULL)
+        col = find_column(b, name);
+    if (col != NULL)
+        return col->fk == NULL && join_miss_explained(c, a, b);
+    return column_miss_explained(c, a, name) || column_miss_explained(c, b, name);
+}
+
 /* A column that SQLite accepts as a foreign key's parent: the whole primary
  * key, or unique. */
 static bool is_unique_key(const sch_column *col)
@@ -1327,7 +1343,7 @@ static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *o
             return;
         }
         if (!l && !rm) {
-            if (join_miss_explained(c, ot, tt))
+            if (fk_option_miss_explained(c, ot, tt, fkname))
                 return;
             diag_suggest sg;
             diag_suggest_init(&sg, fkname);
@@ -1335,6 +1351,15 @@ static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *o
                 diag_suggest_offer(&sg, local[i]->name);
             for (size_t i = 0; i < nr; i++)
                 diag_suggest_offer(&sg, remote[i]->name);
+            /* A column whose own foreign key failed, or that was rejected,
+             * is no candidate, but its name may be the one meant. */
+            const sch_table *both[2] = { ot, tt };
+            for (int k = 0; k < 2; k++) {
+                chk_table *ct = table_info(c, both[k]);
+                for (size_t i = 0; ct && i < ct->members.cap; i++)
+                    if (ct->members.slots[i].key && !is_relationship(ct->members.slots[i].value))
+                        diag_suggest_offer(&sg, ct->members.slots[i].key);
+            }
             diag_error(c->d, cr->foreign_keys->at, "foreign_keys = %s: neither '%s' nor '%s' has a foreign key '%s' to the other%s",
                        fkname, ot->name, tt->name, fkname, mean(c, diag_suggest_result(&sg)));
             return;
@@ -1408,6 +1433,20 @@ static void apply_common(checker *c, chk_rel *cr, sch_rel *r, const ast_expr *us
         cr->ok = false;
 }
 
+/* The join could not be resolved (reported, or explained by an earlier
+ * error): the options that do not depend on it are checked all the same,
+ * so that one run reports their mistakes too.  Nothing is kept. */
+static void check_unjoined_options(checker *c, const chk_rel *cr, const sch_rel *r)
+{
+    bool b;
+    unsigned cascade;
+    sch_rel scratch = *r;
+    read_bool(c, cr->uselist, "uselist", true, &b);
+    read_cascade(c, cr->cascade, &cascade);
+    read_bool(c, cr->viewonly, "viewonly", false, &b);
+    read_order_by(c, cr->order_by, r->target->table, &scratch);
+}
+
 static void pass_relationship(checker *c, chk_rel *cr)
 {
     const ast_member *m = cr->mem;
@@ -1452,8 +1491,10 @@ static void pass_relationship(checker *c, chk_rel *cr)
         infer_secondary(c, cr, r, cr->owner->t, target->t);
     else
         infer_direct(c, cr, r, cr->owner->t, target->t);
-    if (!cr->ok)
+    if (!cr->ok) {
+        check_unjoined_options(c, cr, r);
         return;
+    }
     apply_common(c, cr, r, cr->uselist, cr->cascade, cr->order_by, cr->viewonly, cr->at);
 }
 
