@@ -38,6 +38,8 @@ typedef struct parse_state {
     int unclosed_paren_line;   /* a '{' or '}' just cut off the '(' opened there, or 0 */
     int braces;                /* { } nesting: only 1 is valid, more is recovered from */
     int error_line;            /* the line of the last error reported (lexical or syntax) */
+    int token_line;            /* the line of the last token (not blank or comment) */
+    bool first_on_line;        /* the token being scanned is the first of its line */
     bool body_damaged;         /* a member of the body being read was dropped by an error */
 
     /* The text of the last token, quoted in syntax errors. */

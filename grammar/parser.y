@@ -188,7 +188,7 @@ static ast_decl *new_decl(parse_state *ps, ast_decl_kind kind, loc at, char *nam
 %nterm <calls> calls
 %nterm <member> member
 %nterm <members> members body
-%nterm <decl> decl
+%nterm <decl> decl model_decl
 %nterm <decls> decls
 
 %%
@@ -205,6 +205,9 @@ decls:
   | decls NEWLINE               { $$ = $1; }
   | decls error NEWLINE         { $$ = $1; PS->file->damaged = true; }
   | decls error body            { $$ = $1; PS->file->damaged = true; }
+    /* A model keyword where the declaration before could not go on (a
+     * header without its body): the model is read as written. */
+  | decls error model_decl      { $$ = $1; APPEND($$, $3); PS->file->decls = $$.head; PS->file->damaged = true; }
   ;
 
 decl:
@@ -217,18 +220,22 @@ decl:
             $$ = new_decl(PS, AST_IMPORT, LOC(@1), $2.text, LOC(@2));
         }
     }
-  | MODEL name table_opt opt_newlines body {
-        $$ = new_decl(PS, AST_MODEL, LOC(@1), $2, LOC(@2));
-        if ($$) {
-            $$->table = $3;
-            $$->members = $5.head;
-            $$->damaged = PS->body_damaged;
-        }
-    }
+  | model_decl
   | TABLE name opt_newlines body {
         $$ = new_decl(PS, AST_TABLE, LOC(@1), $2, LOC(@2));
         if ($$) {
             $$->members = $4.head;
+            $$->damaged = PS->body_damaged;
+        }
+    }
+  ;
+
+model_decl:
+    MODEL name table_opt opt_newlines body {
+        $$ = new_decl(PS, AST_MODEL, LOC(@1), $2, LOC(@2));
+        if ($$) {
+            $$->table = $3;
+            $$->members = $5.head;
             $$->damaged = PS->body_damaged;
         }
     }
@@ -381,6 +388,15 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
     const DEF_LTYPE *l = yypcontext_location(ctx);
 
     strbuf sb = STRBUF_INIT;
+    bool wants_open = false;
+    for (int i = 0; i < n; i++)
+        wants_open |= strcmp(yysymbol_name(expected[i]), "'{'") == 0;
+    if (wants_open && (tok == YYSYMBOL_MODEL || tok == YYSYMBOL_TABLE || tok == YYSYMBOL_IMPORT)) {
+        /* "model Broken" and the next declaration: the body is missing. */
+        strbuf_printf(&sb, "unexpected '%s'; expected '{' (the declaration before this one has no body)",
+                      ps->last_text);
+        goto report;
+    }
     strbuf_puts(&sb, "unexpected ");
     /* The end of line made up at the end of a file without a final newline
      * is, to the reader, the end of the file. */
@@ -423,6 +439,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
     else if (tok == YYSYMBOL_NEWLINE && n == 1 && expected[0] == YYSYMBOL_IDENT)
         strbuf_puts(&sb, " (the declaration is cut short)");
 
+report:
     if (sb.failed)
         ps->nomem = true;
     else
