@@ -118,6 +118,35 @@ static void test_key_names_clashing_with_locals(void **state)
     free(c);
 }
 
+/* Datetimes bind from buffers of the generated function's own, declared
+ * with its other locals (before any statement, so the code reads as C89
+ * would have it), one per datetime parameter; a key column named like one
+ * of them gets a renamed parameter. */
+static void test_datetime_buffers(void **state)
+{
+    (void)state;
+    static const char def[] = "model Slot {\n time_text_1 datetime primary_key\n a datetime\n b datetime not_null\n}\n";
+    char *h = generate(def, ASSOCGEN_EMIT_HEADER, ".h");
+    assert_non_null(strstr(h, "int slot_get(assoc_db *db, assoc_time time_text_1_key, Slot *out);"));
+    char *c = generate(def, ASSOCGEN_EMIT_SOURCE, ".c");
+    const char *upd = strstr(c, "int slot_update(");
+    assert_non_null(upd);
+    const char *body = strstr(upd, "    int rc;\n");
+    assert_non_null(body);
+    static const char locals[] = "    int rc;\n"
+                                 "    char time_text_1[ASSOC_TIME_TEXT_SIZE];\n"
+                                 "    char time_text_2[ASSOC_TIME_TEXT_SIZE];\n"
+                                 "    char time_text_3[ASSOC_TIME_TEXT_SIZE];\n\n";
+    assert_memory_equal(body, locals, sizeof locals - 1);
+    const char *end = strstr(upd, "\n}\n");
+    const char *bind = strstr(upd, "assoc_bind_time_buf(db, st, 2, r->a, r->has_a, time_text_");
+    assert_true(bind != NULL && bind < end);
+    assert_null(strstr(c, "assoc_bind_time(")); /* never SQLite's copy */
+    assert_compiles(h, c);
+    free(h);
+    free(c);
+}
+
 /* unique(col) and index(col) are the column's own modifiers: the column gets
  * its _get_by_ / _find_by_ look-up. */
 static void test_one_column_constraints_give_lookups(void **state)
@@ -229,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_index_names_unique),
         cmocka_unit_test(test_leading_column_needs_no_index),
         cmocka_unit_test(test_key_names_clashing_with_locals),
+        cmocka_unit_test(test_datetime_buffers),
         cmocka_unit_test(test_one_column_constraints_give_lookups),
         cmocka_unit_test(test_rejected_constraint_slot_reused),
         cmocka_unit_test(test_columns_named_like_c_library),
