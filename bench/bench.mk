@@ -8,6 +8,10 @@
 #                          implementations: hand-written sqlite3 C, the generated
 #                          API, SQLAlchemy 1.4 typical and tuned; a table per
 #                          phase, $(B)/bench/results.csv and bench/results.svg
+#   make bench-instructions  the hand-written C and the generated API counted
+#                          by callgrind, per phase, at BENCH_CG_N users: the
+#                          ratio the machine's load does not move
+#                          ($(B)/bench/instructions.csv)
 #   make bench-memory      peak RSS of the generated-API run per phase, at
 #                          N = 10,000 and 1,000,000 ($(B)/bench/memory.csv)
 #   make bench-generator   assocgen's time and peak memory on synthetic schemas
@@ -28,6 +32,7 @@
 #                          order.product as a record of its own)
 #   BENCH_MEM_SIZES=10000,1000000
 #   BENCH_GEN_SIZES=100,1000,10000
+#   BENCH_CG_N=10000       users for bench-instructions (callgrind is ~50x slower)
 #   BENCH_TMPDIR=          where the database file goes (default: the system's
 #                          temporary directory)
 #   BENCH_FLAGS=           more options for bench/run.py, e.g. --strict (exit 1
@@ -43,6 +48,7 @@ BENCH_REPEAT    ?= 5
 BENCH_IMPLS     ?= raw,api,typical,tuned
 BENCH_MEM_SIZES ?= 10000,1000000
 BENCH_GEN_SIZES ?= 100,1000,10000
+BENCH_CG_N      ?= 10000
 BENCH_TMPDIR    ?=
 BENCH_FLAGS     ?=
 
@@ -55,7 +61,7 @@ BENCH_RUN = $(PYTHON) bench/run.py
 BENCH_COMMON = --bindir $(BENCH_DIR) --schema $(BENCH_GEN)/models.sql --python $(PYTHON) \
     $(if $(BENCH_TMPDIR),--tmpdir $(BENCH_TMPDIR)) $(BENCH_FLAGS)
 
-.PHONY: bench bench-build bench-workload bench-memory bench-generator bench-smoke
+.PHONY: bench bench-build bench-workload bench-instructions bench-memory bench-generator bench-smoke
 
 TEST_SUITES += bench-smoke
 
@@ -82,23 +88,38 @@ $(BENCH_DIR)/api: bench/api.c bench/bench.h $(BENCH_GEN)/.stamp $(LIBASSOC) | $(
 	$(CC) $(CPPFLAGS) -Ibench -I$(BENCH_GEN) -Iruntime $(BENCH_CFLAGS) $(WARN) -o $@ \
 	    bench/api.c $(BENCH_GEN)/models.c $(LIBASSOC) -lsqlite3
 
+# The same two programs built to dump a callgrind profile per phase.
+$(BENCH_DIR)/raw-cg: bench/raw.c bench/bench.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DBENCH_CALLGRIND -Ibench $(BENCH_CFLAGS) $(WARN) -o $@ bench/raw.c -lsqlite3
+
+$(BENCH_DIR)/api-cg: bench/api.c bench/bench.h $(BENCH_GEN)/.stamp $(LIBASSOC) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DBENCH_CALLGRIND -Ibench -I$(BENCH_GEN) -Iruntime $(BENCH_CFLAGS) $(WARN) -o $@ \
+	    bench/api.c $(BENCH_GEN)/models.c $(LIBASSOC) -lsqlite3
+
 bench-build: $(BENCH_DIR)/raw $(BENCH_DIR)/api $(BENCH_GEN)/.stamp $(ASSOCGEN)
 
 BENCH_WORKLOAD = $(BENCH_RUN) workload $(BENCH_COMMON) --n $(BENCH_N) --n-sqla $(BENCH_N_SQLA) \
     --repeat $(BENCH_REPEAT) --impls $(BENCH_IMPLS) --csv $(BENCH_DIR)/results.csv --chart bench/results.svg
+BENCH_INSTRUCTIONS = $(BENCH_RUN) instructions $(BENCH_COMMON) --n $(BENCH_CG_N) --csv $(BENCH_DIR)/instructions.csv
 BENCH_MEMORY = $(BENCH_RUN) memory $(BENCH_COMMON) --sizes $(BENCH_MEM_SIZES) --csv $(BENCH_DIR)/memory.csv
 BENCH_GENERATOR = $(BENCH_RUN) generator $(BENCH_COMMON) --sizes $(BENCH_GEN_SIZES) --assocgen $(ASSOCGEN) \
     --cc '$(CC)' --cflags '$(CPPFLAGS) $(WARN) -O0' --csv $(BENCH_DIR)/generator.csv
 
 # One recipe, so that the three never run at the same time (under make -j
 # they would disturb each other's timings).
-bench: bench-build $(BENCH_DIR)/.deps-ok
+bench: bench-build $(BENCH_DIR)/raw-cg $(BENCH_DIR)/api-cg $(BENCH_DIR)/.deps-ok
 	$(BENCH_WORKLOAD)
+	$(BENCH_INSTRUCTIONS)
 	$(BENCH_MEMORY)
 	$(BENCH_GENERATOR)
 
 bench-workload: bench-build $(BENCH_DIR)/.deps-ok
 	$(BENCH_WORKLOAD)
+
+bench-instructions: $(BENCH_DIR)/raw-cg $(BENCH_DIR)/api-cg $(BENCH_GEN)/.stamp
+	$(BENCH_INSTRUCTIONS)
 
 bench-memory: bench-build
 	$(BENCH_MEMORY)
