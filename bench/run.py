@@ -412,9 +412,9 @@ set logscale y 10
 set format y "%.0f"
 set ylabel "milliseconds (log scale)"
 set grid ytics mytics
-set key top left
+set key outside bottom center horizontal
 set xtics nomirror
-set bmargin 5
+set bmargin 7
 set ytics nomirror
 plot {", ".join(plots)}
 """)
