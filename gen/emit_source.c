@@ -169,11 +169,13 @@ static const char *emit_time_buf(emit_ctx *e, char *name, size_t size)
     return name;
 }
 
-/* Bind obj's field for col to parameter idx: "rc = ...;" then the check. */
-static void emit_bind_field(emit_ctx *e, int idx, const char *obj, const sch_column *col)
+/* Bind obj's field for col to parameter idx: "rc = ...;" then the check.
+ * `present`: a guard before has returned when the field is NULL (its has_
+ * flag false), so the value is bound without asking again. */
+static void emit_bind_value(emit_ctx *e, int idx, const char *obj, const sch_column *col, bool present)
 {
     const char *f = col->c_name;
-    bool flag = c_has_flag(col);
+    bool flag = c_has_flag(col) && !present;
     switch (col->type) {
     case SCH_INTEGER:
         if (flag)
@@ -215,6 +217,17 @@ static void emit_bind_field(emit_ctx *e, int idx, const char *obj, const sch_col
     }
     emit_line(e, "    if (rc != ASSOC_OK)");
     emit_line(e, "        goto done;");
+}
+
+static void emit_bind_field(emit_ctx *e, int idx, const char *obj, const sch_column *col)
+{
+    emit_bind_value(e, idx, obj, col, false);
+}
+
+/* The owner's join value after emit_owner_guard, which returned when it is NULL. */
+static void emit_bind_present(emit_ctx *e, int idx, const char *obj, const sch_column *col)
+{
+    emit_bind_value(e, idx, obj, col, true);
 }
 
 /* Bind a value parameter (c_param_type) named `name` to idx. */
@@ -1337,7 +1350,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
             }
             emit_owner_guard(e, r, fn, pass == 0 ? "ASSOC_NOTFOUND" : "ASSOC_OK", "");
             emit_acquire(e, "sql");
-            emit_bind_field(e, 1, "r->", r->owner_col);
+            emit_bind_present(e, 1, "r->", r->owner_col);
             if (pass == 0) {
                 emit_line(e, "    rc = %s__fetch(db, st, out);", ts);
             } else {
@@ -1386,7 +1399,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
         }
         emit_owner_guard(e, r, fn, "ASSOC_OK", "");
         emit_acquire(e, "sql");
-        emit_bind_field(e, 1, "r->", r->owner_col);
+        emit_bind_present(e, 1, "r->", r->owner_col);
         if (pass == 0)
             emit_line(e, "    rc = %s__collect(db, st, out);", ts);
         else
@@ -1494,7 +1507,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
         emit_key_guard(e, "child->", tt, fn);
         emit_acquire(e, "sql");
         emit_bind_key(e, 1, "child->", tt);
-        emit_bind_field(e, next, "r->", oc);
+        emit_bind_present(e, next, "r->", oc);
         if (visit) {
             emit_line(e, "    rc = sqlite3_step(st);");
             emit_line(e, "    assoc_stmt_release(db, st);");
@@ -1553,8 +1566,8 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
                   r->target_col->name);
     }
     emit_acquire(e, "sql");
-    emit_bind_field(e, 1, "r->", r->owner_col);
-    emit_bind_field(e, 2, "t->", r->target_col);
+    emit_bind_present(e, 1, "r->", r->owner_col);
+    emit_bind_present(e, 2, "t->", r->target_col);
     int ix = 3;
     for (size_t i = 0; i < sec->ncolumns; i++) {
         const sch_column *col = sec->columns[i];
@@ -1613,7 +1626,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
     emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: NULL argument\");", P, fn);
     emit_owner_guard(e, r, fn, "ASSOC_NOTFOUND", "");
     emit_acquire(e, "sql");
-    emit_bind_field(e, 1, "r->", r->owner_col);
+    emit_bind_present(e, 1, "r->", r->owner_col);
     emit_bind_field(e, 2, "t->", r->target_col);
     emit_line(e, "    rc = assoc_status(db, sqlite3_step(st));");
     emit_line(e, "    if (rc != ASSOC_OK)");

@@ -2482,7 +2482,7 @@ int post_editor(assoc_db *db, const Post *r, User *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_editor_id ? sqlite3_bind_int64(st, 1, r->editor_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->editor_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = user__fetch(db, st, out);
@@ -2506,7 +2506,7 @@ int post_editor_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_editor_id ? sqlite3_bind_int64(st, 1, r->editor_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->editor_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -3474,7 +3474,7 @@ int comment_author(assoc_db *db, const Comment *r, User *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_user_id ? sqlite3_bind_int64(st, 1, r->user_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = user__fetch(db, st, out);
@@ -3498,7 +3498,7 @@ int comment_author_view(assoc_db *db, const Comment *r, int (*fn)(const User *, 
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_user_id ? sqlite3_bind_int64(st, 1, r->user_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);

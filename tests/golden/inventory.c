@@ -2227,7 +2227,7 @@ int item_category(assoc_db *db, const Item *r, Category *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_category_id ? sqlite3_bind_int64(st, 1, r->category_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->category_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = category__fetch(db, st, out);
@@ -2251,7 +2251,7 @@ int item_category_view(assoc_db *db, const Item *r, int (*fn)(const Category *, 
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_category_id ? sqlite3_bind_int64(st, 1, r->category_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->category_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);

@@ -3330,7 +3330,7 @@ int loan_member(assoc_db *db, const Loan *r, Member *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_member_id ? sqlite3_bind_int64(st, 1, r->member_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->member_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = member__fetch(db, st, out);
@@ -3354,7 +3354,7 @@ int loan_member_view(assoc_db *db, const Loan *r, int (*fn)(const Member *, void
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_member_id ? sqlite3_bind_int64(st, 1, r->member_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->member_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);

@@ -1521,7 +1521,7 @@ int order_user(assoc_db *db, const Order *r, User *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_user_id ? sqlite3_bind_int64(st, 1, r->user_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = user__fetch(db, st, out);
@@ -1544,7 +1544,7 @@ int order_user_view(assoc_db *db, const Order *r, int (*fn)(const User *, void *
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_user_id ? sqlite3_bind_int64(st, 1, r->user_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
@@ -1577,7 +1577,7 @@ int order_product(assoc_db *db, const Order *r, Product *out)
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_product_id ? sqlite3_bind_int64(st, 1, r->product_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->product_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = product__fetch(db, st, out);
@@ -1601,7 +1601,7 @@ int order_product_view(assoc_db *db, const Order *r, int (*fn)(const Product *, 
     rc = assoc_stmt_acquire(db, sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_product_id ? sqlite3_bind_int64(st, 1, r->product_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->product_id));
     if (rc != ASSOC_OK)
         goto done;
     rc = sqlite3_step(st);
