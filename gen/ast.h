@@ -75,6 +75,12 @@ typedef struct ast_member {
 
 typedef enum ast_decl_kind { AST_IMPORT, AST_MODEL, AST_TABLE } ast_decl_kind;
 
+/* The name of a member a syntax error dropped. */
+typedef struct ast_name {
+    char *name;
+    struct ast_name *next;
+} ast_name;
+
 typedef struct ast_decl {
     ast_decl_kind kind;
     loc at;               /* the keyword */
@@ -83,6 +89,8 @@ typedef struct ast_decl {
     ast_expr *table;      /* AST_MODEL: the `table NAME` (ident or string), or NULL */
     ast_member *members;
     bool damaged;         /* a syntax error dropped one of its members */
+    ast_name *lost;       /* damaged: the names of the dropped members... */
+    bool lost_unnamed;    /* ...and whether one was dropped before its name was read */
     struct ast_decl *next;
 } ast_decl;
 

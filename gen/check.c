@@ -872,7 +872,16 @@ static bool column_miss_explained(checker *c, const sch_table *t, const char *na
     const ast_member *m = symtab_get(&ct->members, name);
     if (m)
         return !is_relationship(m);
-    return ct->damaged;
+    if (!ct->damaged)
+        return false;
+    /* Only a dropped member of that name could be the column meant (or one
+     * dropped before its name was read). */
+    if (ct->decl->lost_unnamed)
+        return true;
+    for (const ast_name *n = ct->decl->lost; n; n = n->next)
+        if (strcmp(n->name, name) == 0)
+            return true;
+    return false;
 }
 
 /* After a lookup of a model or table name failed: true when a dropped or

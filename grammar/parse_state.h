@@ -41,6 +41,16 @@ typedef struct parse_state {
     int token_line;            /* the line of the last token (not blank or comment) */
     bool first_on_line;        /* the token being scanned is the first of its line */
     bool body_damaged;         /* a member of the body being read was dropped by an error */
+    ast_name *body_lost;       /* the names of those members (ast_decl.lost) */
+    bool body_lost_unnamed;    /* one was dropped before its name was read */
+    /* The first word of the member being read (the first token of a body
+     * line outside parentheses), for body_lost; member_named is false when
+     * that token was no name. */
+    char member_name[PARSE_MAX_IDENT + 1];
+    bool member_named;
+    /* The same, taken when an error is reported: the member it drops. */
+    char error_member[PARSE_MAX_IDENT + 1];
+    bool error_member_named;
 
     /* The text of the last token, quoted in syntax errors. */
     char last_text[PARSE_TOKEN_ECHO + 4];
@@ -48,6 +58,19 @@ typedef struct parse_state {
     bool nomem;                /* an allocation failed: the parse result is discarded */
     jmp_buf fatal;             /* flex's fatal errors (out of memory) land here */
 } parse_state;
+
+/* An error is being reported: remember the member it is in, which error
+ * recovery will drop (see parser.y, lost_member). */
+static inline void parse_note_error(parse_state *ps)
+{
+    ps->error_member_named = ps->member_named;
+    if (ps->member_named) {
+        size_t i = 0;
+        for (; ps->member_name[i] != '\0'; i++)
+            ps->error_member[i] = ps->member_name[i];
+        ps->error_member[i] = '\0';
+    }
+}
 
 /* The location of a token as a diagnostic location. */
 static inline loc parse_loc(const parse_state *ps, int line, int col)

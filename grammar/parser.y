@@ -128,6 +128,28 @@ static ast_member *new_member(parse_state *ps, ast_member_kind kind, char *name,
     return m;
 }
 
+/* A syntax error dropped the member being read: the body is damaged, and
+ * the member's name (when its first word was one) is kept, so that the
+ * checker takes only that name as possibly meant where a column is missing. */
+static void lost_member(parse_state *ps)
+{
+    ps->body_damaged = true;
+    if (!ps->error_member_named) {
+        ps->body_lost_unnamed = true;
+        return;
+    }
+    ps->error_member_named = false; /* one member per error */
+    ast_name *n = arena_alloc(ps->a, sizeof *n);
+    char *s = arena_strdup(ps->a, ps->error_member);
+    if (n == NULL || s == NULL) {
+        ps->nomem = true;
+        return;
+    }
+    n->name = s;
+    n->next = ps->body_lost;
+    ps->body_lost = n;
+}
+
 static ast_decl *new_decl(parse_state *ps, ast_decl_kind kind, loc at, char *name, loc name_at)
 {
     ast_decl *d = name ? arena_alloc(ps->a, sizeof *d) : NULL;
@@ -226,6 +248,8 @@ decl:
         if ($$) {
             $$->members = $4.head;
             $$->damaged = PS->body_damaged;
+            $$->lost = PS->body_lost;
+            $$->lost_unnamed = PS->body_lost_unnamed;
         }
     }
   ;
@@ -237,6 +261,8 @@ model_decl:
             $$->table = $3;
             $$->members = $5.head;
             $$->damaged = PS->body_damaged;
+            $$->lost = PS->body_lost;
+            $$->lost_unnamed = PS->body_lost_unnamed;
         }
     }
   ;
@@ -264,19 +290,19 @@ opt_newlines:
 /* A body is one member a line; the last may share the line of the '}'. */
 body:
     lbrace members '}'          { $$ = $2; }
-  | lbrace members member '}'   { $$ = $2; APPEND($$, $3); if ($3 == NULL) PS->body_damaged = true; }
-  | lbrace members error '}'    { $$ = $2; PS->body_damaged = true; }
+  | lbrace members member '}'   { $$ = $2; APPEND($$, $3); if ($3 == NULL) lost_member(PS); }
+  | lbrace members error '}'    { $$ = $2; lost_member(PS); }
   ;
 
 lbrace:
-    '{'                         { PS->body_damaged = false; }
+    '{'                         { PS->body_damaged = false; PS->body_lost = NULL; PS->body_lost_unnamed = false; }
   ;
 
 members:
     %empty                      { $$.head = $$.tail = NULL; }
   | members NEWLINE             { $$ = $1; }
-  | members member NEWLINE      { $$ = $1; APPEND($$, $2); if ($2 == NULL) PS->body_damaged = true; }
-  | members error NEWLINE       { $$ = $1; PS->body_damaged = true; }
+  | members member NEWLINE      { $$ = $1; APPEND($$, $2); if ($2 == NULL) lost_member(PS); }
+  | members error NEWLINE       { $$ = $1; lost_member(PS); }
   ;
 
 member:
@@ -293,6 +319,7 @@ member:
             $$->args = $3.head;
     }
   | name {
+        parse_note_error(PS);
         diag_error(PS->d, LOC(@1),
                    "'%s' needs a type (integer, float, boolean, text, string, datetime, blob) or relationship(...)",
                    $1 ? $1 : "");
@@ -444,6 +471,7 @@ report:
         ps->nomem = true;
     else
         diag_error(ps->d, parse_loc(ps, l->first_line, l->first_column), "%s", strbuf_str(&sb));
+    parse_note_error(ps);
     /* The line is dropped: a lexical error further on it would add nothing. */
     ps->error_line = l->first_line;
     strbuf_free(&sb);
