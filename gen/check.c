@@ -1419,8 +1419,9 @@ static void apply_common(checker *c, chk_rel *cr, sch_rel *r, const ast_expr *us
         if (r->kind == SCH_ONE_TO_MANY)
             r->kind = SCH_ONE_TO_ONE;
         else if (r->kind == SCH_MANY_TO_MANY)
-            diag_error(c->d, uselist_e->at, "uselist = false on a many-to-many is not supported; %s.%s stays a collection",
-                       r->owner->name, r->name);
+            diag_error(c->d, uselist_e->at,
+                       "uselist = false on a many-to-many: assocgen has no single-valued many-to-many; drop it (%s.%s is then a collection), or join %s.%s through a foreign key for a one-to-one",
+                       r->owner->name, r->name, r->owner->name, r->name);
         else
             diag_error(c->d, uselist_e->at, "uselist = true on a many-to-one: %s.%s refers to one %s",
                        r->owner->name, r->name, r->target->name);
