@@ -281,6 +281,21 @@ static bool is_taken_type_name(const char *s)
            strncmp(s, "ASSOC_", 6) == 0;
 }
 
+/* Names the generated functions give their parameters and locals
+ * (gen/emit_source.c): a model of such a name would be a C type that a
+ * local hides before the function uses the type ("int rc; ... rc v;"). */
+static bool is_generated_local(const char *s)
+{
+    static const char *const locals[] = {
+        "db", "st", "rc", "sql", "out", "r", "t", "v", "fn", "ctx", "child", "value", "row",
+        "stamp", "stamp_text", "copy", "old", "old_has", "items", "cap",
+    };
+    for (size_t i = 0; i < sizeof locals / sizeof locals[0]; i++)
+        if (strcmp(locals[i], s) == 0)
+            return true;
+    return strncmp(s, "time_text_", 10) == 0 || strncmp(s, "dup_", 4) == 0;
+}
+
 /* A lower-case copy in arena memory (SQL names ignore ASCII case). */
 static const char *lower(checker *c, const char *s)
 {
@@ -324,6 +339,13 @@ static chk_table *declare(checker *c, const ast_decl *decl)
         }
         if (is_taken_type_name(decl->name)) {
             diag_error(c->d, decl->name_at, "model name '%s' cannot be used: it names the C struct, and in C '%s' is a keyword or a standard or libassoc name; rename the model%s%s%s",
+                       decl->name, decl->name, decl->table ? "" : " (write 'table ",
+                       decl->table ? "" : decl->name, decl->table ? "" : "' after the new name to keep the table's name)");
+            lose(c, decl, NULL);
+            return NULL;
+        }
+        if (is_generated_local(decl->name)) {
+            diag_error(c->d, decl->name_at, "model name '%s' cannot be used: it names the C struct, and the generated functions have a variable called '%s'; rename the model%s%s%s",
                        decl->name, decl->name, decl->table ? "" : " (write 'table ",
                        decl->table ? "" : decl->name, decl->table ? "" : "' after the new name to keep the table's name)");
             lose(c, decl, NULL);
@@ -899,11 +921,25 @@ static bool join_miss_explained(checker *c, const sch_table *a, const sch_table 
     return (ca && ca->bad_columns) || (cb && cb->bad_columns);
 }
 
+/* True when t declares a column `name` with a foreign_key(...) modifier,
+ * whether or not that column or its foreign key survived the checks. */
+static bool declares_fk(checker *c, const sch_table *t, const char *name)
+{
+    chk_table *ct = table_info(c, t);
+    const ast_member *m = ct ? symtab_get(&ct->members, name) : NULL;
+    if (m == NULL || is_relationship(m))
+        return false;
+    for (const ast_call *k = m->mods; k; k = k->next)
+        if (strcmp(k->name, "foreign_key") == 0)
+            return true;
+    return false;
+}
+
 /* foreign_keys = NAME matched no foreign key between the two tables: that
- * is explained only when NAME is a column of theirs whose own foreign key
- * failed (it was meant to be the one), a column of theirs that was
- * rejected, or when a table lost members to a syntax error (NAME may have
- * been one).  A NAME that is no column at all is a mistake of its own,
+ * is explained only when NAME declares a foreign key that failed (or a
+ * column that was rejected with it), or when NAME is no column and a
+ * member dropped by a syntax error may have been it.  A column with no
+ * foreign key, or a name that is nowhere, is a mistake of its own,
  * reported with its "did you mean". */
 static bool fk_option_miss_explained(checker *c, const sch_table *a, const sch_table *b, const char *name)
 {
@@ -911,8 +947,9 @@ static bool fk_option_miss_explained(checker *c, const sch_table *a, const sch_t
     if (col == NULL)
         col = find_column(b, name);
     if (col != NULL)
-        return col->fk == NULL && join_miss_explained(c, a, b);
-    return column_miss_explained(c, a, name) || column_miss_explained(c, b, name);
+        return col->fk == NULL && (declares_fk(c, a, name) || declares_fk(c, b, name));
+    return declares_fk(c, a, name) || declares_fk(c, b, name) ||
+           column_miss_explained(c, a, name) || column_miss_explained(c, b, name);
 }
 
 /* A column that SQLite accepts as a foreign key's parent: the whole primary
@@ -1366,7 +1403,7 @@ static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *o
             for (int k = 0; k < 2; k++) {
                 chk_table *ct = table_info(c, both[k]);
                 for (size_t i = 0; ct && i < ct->members.cap; i++)
-                    if (ct->members.slots[i].key && !is_relationship(ct->members.slots[i].value))
+                    if (ct->members.slots[i].key && declares_fk(c, both[k], ct->members.slots[i].key))
                         diag_suggest_offer(&sg, ct->members.slots[i].key);
             }
             diag_error(c->d, cr->foreign_keys->at, "foreign_keys = %s: neither '%s' nor '%s' has a foreign key '%s' to the other%s",

@@ -159,8 +159,10 @@ static const char *emit_time_buf(emit_ctx *e, char *name, size_t size)
     char line[80];
     snprintf(name, size, "time_text_%d", ++e->nlocals);
     int n = snprintf(line, sizeof line, "    char %s[ASSOC_TIME_TEXT_SIZE];\n", name);
-    if (e->locals_at > e->out.len) {
-        /* Not inside emit_fn_start .. emit_fn_end: declare it here. */
+    /* Outside a function begun with emit_fn_start (none open, or the one
+     * that set locals_at has ended since, without emit_fn_end): declare it
+     * here. */
+    if (e->locals_at > e->out.len || strstr(e->out.data + e->locals_at, "\n}\n") != NULL) {
         strbuf_putn(&e->out, line, (size_t)n);
         return name;
     }

@@ -34,6 +34,8 @@ typedef struct parse_state {
     bool eof_newline_sent;     /* a last NEWLINE is made up at EOF so files need no final newline */
     bool stop;                 /* a fatal input problem: the scanner reports end of input */
     int brace_line, brace_col; /* the last '{' seen, for "never closed" hints */
+    int body_line;             /* the '{' that opened the body being read */
+    bool made_close;           /* the last token is a '}' the scanner made up */
     int paren_line;            /* where the outermost open '(' stands */
     int unclosed_paren_line;   /* a '{' or '}' just cut off the '(' opened there, or 0 */
     int braces;                /* { } nesting: only 1 is valid, more is recovered from */
@@ -48,6 +50,7 @@ typedef struct parse_state {
      * that token was no name. */
     char member_name[PARSE_MAX_IDENT + 1];
     bool member_named;
+    int member_line;           /* the line member_name stands on */
     /* The same, taken when an error is reported: the member it drops. */
     char error_member[PARSE_MAX_IDENT + 1];
     bool error_member_named;
@@ -63,7 +66,10 @@ typedef struct parse_state {
  * recovery will drop (see parser.y, lost_member). */
 static inline void parse_note_error(parse_state *ps)
 {
-    ps->error_member_named = ps->member_named;
+    /* An error on a later line than the member's first: the lines between
+     * may have held members of their own, swallowed by an open '(', whose
+     * names are not known. */
+    ps->error_member_named = ps->member_named && ps->token_line == ps->member_line;
     if (ps->member_named) {
         size_t i = 0;
         for (; ps->member_name[i] != '\0'; i++)

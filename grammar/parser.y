@@ -210,7 +210,7 @@ static ast_decl *new_decl(parse_state *ps, ast_decl_kind kind, loc at, char *nam
 %nterm <calls> calls
 %nterm <member> member
 %nterm <members> members body
-%nterm <decl> decl model_decl
+%nterm <decl> decl model_decl import_decl
 %nterm <decls> decls
 
 %%
@@ -227,21 +227,15 @@ decls:
   | decls NEWLINE               { $$ = $1; }
   | decls error NEWLINE         { $$ = $1; PS->file->damaged = true; }
   | decls error body            { $$ = $1; PS->file->damaged = true; }
-    /* A model keyword where the declaration before could not go on (a
-     * header without its body): the model is read as written. */
+    /* A model or an import where the declaration before could not go on
+     * (a header without its body): it is read as written.  (Not a table:
+     * after an error, 'table' is as likely the middle of a model header.) */
   | decls error model_decl      { $$ = $1; APPEND($$, $3); PS->file->decls = $$.head; PS->file->damaged = true; }
+  | decls error import_decl     { $$ = $1; APPEND($$, $3); PS->file->decls = $$.head; PS->file->damaged = true; }
   ;
 
 decl:
-    IMPORT STRING NEWLINE {
-        if ($2.has_nul) {
-            diag_error(PS->d, LOC(@2), "an import path cannot hold a NUL byte");
-            PS->file->damaged = true;
-            $$ = NULL;
-        } else {
-            $$ = new_decl(PS, AST_IMPORT, LOC(@1), $2.text, LOC(@2));
-        }
-    }
+    import_decl
   | model_decl
   | TABLE name opt_newlines body {
         $$ = new_decl(PS, AST_TABLE, LOC(@1), $2, LOC(@2));
@@ -250,6 +244,18 @@ decl:
             $$->damaged = PS->body_damaged;
             $$->lost = PS->body_lost;
             $$->lost_unnamed = PS->body_lost_unnamed;
+        }
+    }
+  ;
+
+import_decl:
+    IMPORT STRING NEWLINE {
+        if ($2.has_nul) {
+            diag_error(PS->d, LOC(@2), "an import path cannot hold a NUL byte");
+            PS->file->damaged = true;
+            $$ = NULL;
+        } else {
+            $$ = new_decl(PS, AST_IMPORT, LOC(@1), $2.text, LOC(@2));
         }
     }
   ;
@@ -408,6 +414,12 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
     parse_state *ps = PS;
     if (ps->nomem)
         return 0;
+    /* The '}' the scanner put in for a missing one, where it does not fit
+     * either (a '(' was open): its error is already reported. */
+    if (ps->made_close) {
+        parse_note_error(ps);
+        return 0;
+    }
     enum { MAX_EXPECTED = 8 };
     yysymbol_kind_t expected[MAX_EXPECTED];
     int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
