@@ -337,16 +337,11 @@ static chk_table *declare(checker *c, const ast_decl *decl)
                        decl->name, where(c, prev->decl->name_at));
             return NULL;
         }
-        if (is_taken_type_name(decl->name)) {
-            diag_error(c->d, decl->name_at, "model name '%s' cannot be used: it names the C struct, and in C '%s' is a keyword or a standard or libassoc name; rename the model%s%s%s",
-                       decl->name, decl->name, decl->table ? "" : " (write 'table ",
-                       decl->table ? "" : decl->name, decl->table ? "" : "' after the new name to keep the table's name)");
-            lose(c, decl, NULL);
-            return NULL;
-        }
-        if (is_generated_local(decl->name)) {
-            diag_error(c->d, decl->name_at, "model name '%s' cannot be used: it names the C struct, and the generated functions have a variable called '%s'; rename the model%s%s%s",
-                       decl->name, decl->name, decl->table ? "" : " (write 'table ",
+        bool keyword = is_taken_type_name(decl->name);
+        if (keyword || is_generated_local(decl->name)) {
+            diag_error(c->d, decl->name_at, "model name '%s' cannot be used: it names the C struct, and %s'%s'%s; rename the model%s%s%s",
+                       decl->name, keyword ? "" : "the generated functions have a variable called ", decl->name,
+                       keyword ? " is a C keyword or a standard or libassoc name" : "", decl->table ? "" : " (write 'table ",
                        decl->table ? "" : decl->name, decl->table ? "" : "' after the new name to keep the table's name)");
             lose(c, decl, NULL);
             return NULL;

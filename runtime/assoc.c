@@ -1124,19 +1124,27 @@ int assoc_bind_blob(assoc_db *db, sqlite3_stmt *st, int idx, const assoc_blob *b
     return assoc_status(db, sqlite3_bind_blob64(st, idx, b->data, b->len, SQLITE_STATIC));
 }
 
-int assoc_bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has)
+/* Both time binders: format t into text and bind it with `destructor`
+ * (SQLITE_TRANSIENT: SQLite copies it; SQLITE_STATIC: text outlives the
+ * statement's use).  `fn` names the caller in messages. */
+static int bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has, char *text,
+                     void (*destructor)(void *), const char *fn)
 {
-    char text[ASSOC_TIME_TEXT_SIZE];
-
     if (db == NULL)
         return ASSOC_MISUSE;
-    if (st == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time: NULL statement");
+    if (st == NULL || text == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "%s: NULL argument", fn);
     if (!has)
         return assoc_status(db, sqlite3_bind_null(st, idx));
     if (assoc_time_format(t, text) != ASSOC_OK)
-        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time: %lld us is outside years 0001-9999", (long long)t);
-    return assoc_status(db, sqlite3_bind_text(st, idx, text, ASSOC_TIME_TEXT_SIZE - 1, SQLITE_TRANSIENT));
+        return assoc_fail(db, ASSOC_MISUSE, "%s: %lld us is outside years 0001-9999", fn, (long long)t);
+    return assoc_status(db, sqlite3_bind_text(st, idx, text, ASSOC_TIME_TEXT_SIZE - 1, destructor));
+}
+
+int assoc_bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has)
+{
+    char text[ASSOC_TIME_TEXT_SIZE];
+    return bind_time(db, st, idx, t, has, text, SQLITE_TRANSIENT, "assoc_bind_time");
 }
 
 /* As assoc_bind_time, without SQLite's copy of the text (an allocation and
@@ -1144,15 +1152,7 @@ int assoc_bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool 
 int assoc_bind_time_buf(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has,
                         char text[ASSOC_TIME_TEXT_SIZE])
 {
-    if (db == NULL)
-        return ASSOC_MISUSE;
-    if (st == NULL || text == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time_buf: NULL argument");
-    if (!has)
-        return assoc_status(db, sqlite3_bind_null(st, idx));
-    if (assoc_time_format(t, text) != ASSOC_OK)
-        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time_buf: %lld us is outside years 0001-9999", (long long)t);
-    return assoc_status(db, sqlite3_bind_text(st, idx, text, ASSOC_TIME_TEXT_SIZE - 1, SQLITE_STATIC));
+    return bind_time(db, st, idx, t, has, text, SQLITE_STATIC, "assoc_bind_time_buf");
 }
 
 /* One cached statement: the clock costs a step and a reset per insert. */
