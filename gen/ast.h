@@ -88,11 +88,16 @@ typedef struct ast_decl {
     loc name_at;
     ast_expr *table;      /* AST_MODEL: the `table NAME` (ident or string), or NULL */
     ast_member *members;
-    bool damaged;         /* a syntax error dropped one of its members */
-    ast_name *lost;       /* damaged: the names of the dropped members... */
+    ast_name *lost;       /* the names of the members syntax errors dropped... */
     bool lost_unnamed;    /* ...and whether one was dropped before its name was read */
     struct ast_decl *next;
 } ast_decl;
+
+/* A syntax error dropped one of its members. */
+static inline bool ast_decl_damaged(const ast_decl *d)
+{
+    return d->lost != NULL || d->lost_unnamed;
+}
 
 typedef struct ast_file {
     const source *src;

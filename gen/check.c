@@ -281,21 +281,6 @@ static bool is_taken_type_name(const char *s)
            strncmp(s, "ASSOC_", 6) == 0;
 }
 
-/* Names the generated functions give their parameters and locals
- * (gen/emit_source.c): a model of such a name would be a C type that a
- * local hides before the function uses the type ("int rc; ... rc v;"). */
-static bool is_generated_local(const char *s)
-{
-    static const char *const locals[] = {
-        "db", "st", "rc", "sql", "out", "r", "t", "v", "fn", "ctx", "child", "value", "row",
-        "stamp", "stamp_text", "copy", "old", "old_has", "items", "cap",
-    };
-    for (size_t i = 0; i < sizeof locals / sizeof locals[0]; i++)
-        if (strcmp(locals[i], s) == 0)
-            return true;
-    return strncmp(s, "time_text_", 10) == 0 || strncmp(s, "dup_", 4) == 0;
-}
-
 /* A lower-case copy in arena memory (SQL names ignore ASCII case). */
 static const char *lower(checker *c, const char *s)
 {
@@ -326,7 +311,7 @@ static chk_table *declare(checker *c, const ast_decl *decl)
         return NULL;
     ct->t = t;
     ct->decl = decl;
-    ct->damaged = ct->bad_columns = decl->damaged;
+    ct->damaged = ct->bad_columns = ast_decl_damaged(decl);
     loc table_at = decl->kind == AST_MODEL && decl->table ? decl->table->at : decl->name_at;
 
     sch_model *m = NULL;
@@ -338,7 +323,7 @@ static chk_table *declare(checker *c, const ast_decl *decl)
             return NULL;
         }
         bool keyword = is_taken_type_name(decl->name);
-        if (keyword || is_generated_local(decl->name)) {
+        if (keyword || sch_c_local(decl->name)) {
             diag_error(c->d, decl->name_at, "model name '%s' cannot be used: it names the C struct, and %s'%s'%s; rename the model%s%s%s",
                        decl->name, keyword ? "" : "the generated functions have a variable called ", decl->name,
                        keyword ? " is a C keyword or a standard or libassoc name" : "", decl->table ? "" : " (write 'table ",
@@ -916,18 +901,22 @@ static bool join_miss_explained(checker *c, const sch_table *a, const sch_table 
     return (ca && ca->bad_columns) || (cb && cb->bad_columns);
 }
 
-/* True when t declares a column `name` with a foreign_key(...) modifier,
- * whether or not that column or its foreign key survived the checks. */
-static bool declares_fk(checker *c, const sch_table *t, const char *name)
+/* True when m is a column declared with a foreign_key(...) modifier,
+ * whether or not the column or its foreign key survived the checks. */
+static bool member_declares_fk(const ast_member *m)
 {
-    chk_table *ct = table_info(c, t);
-    const ast_member *m = ct ? symtab_get(&ct->members, name) : NULL;
     if (m == NULL || is_relationship(m))
         return false;
     for (const ast_call *k = m->mods; k; k = k->next)
         if (strcmp(k->name, "foreign_key") == 0)
             return true;
     return false;
+}
+
+static bool declares_fk(checker *c, const sch_table *t, const char *name)
+{
+    chk_table *ct = table_info(c, t);
+    return ct && member_declares_fk(symtab_get(&ct->members, name));
 }
 
 /* foreign_keys = NAME matched no foreign key between the two tables: that
@@ -941,10 +930,10 @@ static bool fk_option_miss_explained(checker *c, const sch_table *a, const sch_t
     const sch_column *col = find_column(a, name);
     if (col == NULL)
         col = find_column(b, name);
+    bool declared = declares_fk(c, a, name) || declares_fk(c, b, name);
     if (col != NULL)
-        return col->fk == NULL && (declares_fk(c, a, name) || declares_fk(c, b, name));
-    return declares_fk(c, a, name) || declares_fk(c, b, name) ||
-           column_miss_explained(c, a, name) || column_miss_explained(c, b, name);
+        return declared && col->fk == NULL;
+    return declared || column_miss_explained(c, a, name) || column_miss_explained(c, b, name);
 }
 
 /* A column that SQLite accepts as a foreign key's parent: the whole primary
@@ -1398,7 +1387,7 @@ static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *o
             for (int k = 0; k < 2; k++) {
                 chk_table *ct = table_info(c, both[k]);
                 for (size_t i = 0; ct && i < ct->members.cap; i++)
-                    if (ct->members.slots[i].key && declares_fk(c, both[k], ct->members.slots[i].key))
+                    if (ct->members.slots[i].key && member_declares_fk(ct->members.slots[i].value))
                         diag_suggest_offer(&sg, ct->members.slots[i].key);
             }
             diag_error(c->d, cr->foreign_keys->at, "foreign_keys = %s: neither '%s' nor '%s' has a foreign key '%s' to the other%s",

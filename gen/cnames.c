@@ -27,11 +27,7 @@ const char *c_param_type(const sch_column *col)
 
 const char *c_key_param(const sch_column *col, char *buf, size_t size)
 {
-    static const char *const taken[] = { "db", "out", "sql", "st", "rc" };
-    bool clash = strncmp(col->c_name, "time_text_", 10) == 0; /* emit_time_buf's locals */
-    for (size_t i = 0; !clash && i < sizeof taken / sizeof taken[0]; i++)
-        clash = strcmp(col->c_name, taken[i]) == 0;
-    if (clash) {
+    if (sch_c_local(col->c_name)) {
         snprintf(buf, size, "%s_key", col->c_name);
         return buf;
     }

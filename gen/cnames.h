@@ -16,8 +16,8 @@ const char *c_field_type(const sch_column *col);
  * a blob is passed as its assoc_blob, by value. */
 const char *c_param_type(const sch_column *col);
 /* The name of a key column's parameter in <m>_get(db, KEY..., out): the
- * field's name, or name_key where it would clash with the other names of
- * that function (db, out, and the locals sql, st, rc, time_text_N). */
+ * field's name, or name_key where it is one of the generated functions'
+ * own names (sch_c_local: db, out, sql, st, rc, time_text_N, ...). */
 const char *c_key_param(const sch_column *col, char *buf, size_t size);
 /* Whether the field is a pointer the library may allocate: a string, text
  * or blob column (NULL, or data == NULL, is SQL NULL). */

@@ -25,9 +25,6 @@ typedef struct emit_ctx {
     const char *source_name;   /* the .def as named on the command line */
     const char *base;          /* output base name: "models" */
     strbuf out;
-    int nlocals;               /* source emitter: the scratch locals (time_text_N)
-                                * of the function being written, declared */
-    size_t locals_at;          /* at this offset of out, after its other locals */
 } emit_ctx;
 
 /* Append one line (a newline is added). */

@@ -30,6 +30,10 @@ typedef struct src_ctx {
     emit_ctx *e;
     strbuf sql;            /* scratch for one statement */
     bool long_strings;     /* some SQL text is longer than ISO_STRING_LIMIT */
+    /* The function being written (emit_fn_start): its time_text_N locals so
+     * far, and where in e->out the next one is declared. */
+    int ntimes;
+    size_t locals_at;
 } src_ctx;
 
 static void sql_cols(strbuf *sb, const sch_table *t)
@@ -150,32 +154,25 @@ static const char *null_cond(char *buf, size_t size, const char *obj, const sch_
 }
 
 /* Declare a datetime's text buffer, time_text_N, for assoc_bind_time_buf:
- * a local of the generated function, declared with its other locals (the
- * text goes back to emit_fn_start's place), so it outlives every step of
- * the statement (SQLite reads the parameter without a copy).  Key
- * parameters never take such a name (c_key_param). */
-static const char *emit_time_buf(emit_ctx *e, char *name, size_t size)
+ * a local of the function being written (every bind is inside one begun
+ * with emit_fn_start), declared with its other locals, so it outlives
+ * every step of the statement (SQLite reads the parameter without a copy).
+ * Neither a key parameter nor a model takes such a name (sch_c_local). */
+static void emit_time_buf(src_ctx *x, char *name, size_t size)
 {
     char line[80];
-    snprintf(name, size, "time_text_%d", ++e->nlocals);
+    snprintf(name, size, "time_text_%d", ++x->ntimes);
     int n = snprintf(line, sizeof line, "    char %s[ASSOC_TIME_TEXT_SIZE];\n", name);
-    /* Outside a function begun with emit_fn_start (none open, or the one
-     * that set locals_at has ended since, without emit_fn_end): declare it
-     * here. */
-    if (e->locals_at > e->out.len || strstr(e->out.data + e->locals_at, "\n}\n") != NULL) {
-        strbuf_putn(&e->out, line, (size_t)n);
-        return name;
-    }
-    strbuf_insert(&e->out, e->locals_at, line, (size_t)n);
-    e->locals_at += (size_t)n;
-    return name;
+    strbuf_insert(&x->e->out, x->locals_at, line, (size_t)n);
+    x->locals_at += (size_t)n;
 }
 
 /* Bind obj's field for col to parameter idx: "rc = ...;" then the check.
  * `present`: a guard before has returned when the field is NULL (its has_
  * flag false), so the value is bound without asking again. */
-static void emit_bind_value(emit_ctx *e, int idx, const char *obj, const sch_column *col, bool present)
+static void emit_bind_value(src_ctx *x, int idx, const char *obj, const sch_column *col, bool present)
 {
+    emit_ctx *e = x->e;
     const char *f = col->c_name;
     bool flag = c_has_flag(col) && !present;
     switch (col->type) {
@@ -206,7 +203,7 @@ static void emit_bind_value(emit_ctx *e, int idx, const char *obj, const sch_col
         break;
     case SCH_DATETIME: {
         char tb[32];
-        emit_time_buf(e, tb, sizeof tb);
+        emit_time_buf(x, tb, sizeof tb);
         if (flag)
             emit_line(e, "    rc = assoc_bind_time_buf(db, st, %d, %s%s, %shas_%s, %s);", idx, obj, f, obj, f, tb);
         else
@@ -221,20 +218,21 @@ static void emit_bind_value(emit_ctx *e, int idx, const char *obj, const sch_col
     emit_line(e, "        goto done;");
 }
 
-static void emit_bind_field(emit_ctx *e, int idx, const char *obj, const sch_column *col)
+static void emit_bind_field(src_ctx *x, int idx, const char *obj, const sch_column *col)
 {
-    emit_bind_value(e, idx, obj, col, false);
+    emit_bind_value(x, idx, obj, col, false);
 }
 
 /* The owner's join value after emit_owner_guard, which returned when it is NULL. */
-static void emit_bind_present(emit_ctx *e, int idx, const char *obj, const sch_column *col)
+static void emit_bind_present(src_ctx *x, int idx, const char *obj, const sch_column *col)
 {
-    emit_bind_value(e, idx, obj, col, true);
+    emit_bind_value(x, idx, obj, col, true);
 }
 
 /* Bind a value parameter (c_param_type) named `name` to idx. */
-static void emit_bind_param(emit_ctx *e, int idx, const char *name, const sch_column *col)
+static void emit_bind_param(src_ctx *x, int idx, const char *name, const sch_column *col)
 {
+    emit_ctx *e = x->e;
     switch (col->type) {
     case SCH_INTEGER:
         emit_line(e, "    rc = assoc_status(db, sqlite3_bind_int64(st, %d, %s));", idx, name);
@@ -251,7 +249,7 @@ static void emit_bind_param(emit_ctx *e, int idx, const char *name, const sch_co
         break;
     case SCH_DATETIME: {
         char tb[32];
-        emit_time_buf(e, tb, sizeof tb);
+        emit_time_buf(x, tb, sizeof tb);
         emit_line(e, "    rc = assoc_bind_time_buf(db, st, %d, %s, true, %s);", idx, name, tb);
         break;
     }
@@ -263,10 +261,10 @@ static void emit_bind_param(emit_ctx *e, int idx, const char *name, const sch_co
     emit_line(e, "        goto done;");
 }
 
-static void emit_bind_key(emit_ctx *e, int first, const char *obj, const sch_table *t)
+static void emit_bind_key(src_ctx *x, int first, const char *obj, const sch_table *t)
 {
     for (size_t k = 0; k < t->npk; k++)
-        emit_bind_field(e, first + (int)k, obj, t->pk[k]);
+        emit_bind_field(x, first + (int)k, obj, t->pk[k]);
 }
 
 static void emit_acquire(emit_ctx *e, const char *sql)
@@ -318,6 +316,13 @@ static bool has_owned_memory(const sch_table *t)
             return true;
     }
     return false;
+}
+
+/* The reader that lends a row without copying: <m>__view where the row has
+ * strings or blobs, else <m>__read, which then copies nothing either. */
+static const char *lending_reader(const sch_table *t)
+{
+    return has_owned_memory(t) ? "view" : "read";
 }
 
 /* static int <m>_read(db, st, out) and, when the row has strings or blobs,
@@ -449,7 +454,7 @@ static void emit_helpers(emit_ctx *e, const sch_model *m)
     emit_line(e, "    int rc;");
     emit_line(e, "%s", "");
     emit_line(e, "    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {");
-    emit_line(e, "        rc = %s__%s(db, st, &row);", s, borrow ? "view" : "read");
+    emit_line(e, "        rc = %s__%s(db, st, &row);", s, lending_reader(m->table));
     emit_line(e, "        if (rc != ASSOC_OK)");
     emit_line(e, "            return rc;");
     emit_line(e, "        rc = fn(&row, ctx);");
@@ -585,18 +590,19 @@ static void emit_create_all(src_ctx *x)
 /* ------------------------------------------------------------------ */
 /* CRUD                                                                 */
 
-static void emit_fn_start(emit_ctx *e)
+static void emit_fn_start(src_ctx *x)
 {
+    emit_ctx *e = x->e;
     emit_line(e, "    sqlite3_stmt *st = NULL;");
     emit_line(e, "    int rc;");
-    e->nlocals = 0;
-    e->locals_at = e->out.len;
+    x->ntimes = 0;
+    x->locals_at = e->out.len;
     emit_line(e, "%s", "");
 }
 
-static void emit_fn_end(emit_ctx *e)
+static void emit_fn_end(src_ctx *x)
 {
-    e->locals_at = (size_t)-1;
+    emit_ctx *e = x->e;
     emit_line(e, "done:");
     emit_line(e, "    assoc_stmt_release(db, st);");
     emit_line(e, "    return rc;");
@@ -646,7 +652,7 @@ static void emit_insert(src_ctx *x, const sch_model *m)
     emit_line(e, "int %s%s_insert(assoc_db *db, %s%s *r)", P, s, P, M);
     emit_line(e, "{");
     emit_sql_const(x, "sql");
-    emit_fn_start(e);
+    emit_fn_start(x);
     const char *v = "r->";
     size_t nstamps = 0;
     for (size_t i = 0; i < t->ncolumns; i++)
@@ -727,13 +733,13 @@ static void emit_insert(src_ctx *x, const sch_model *m)
             /* The clock's own text where the default applied, so the row
              * holds what DEFAULT (CURRENT_TIMESTAMP) would have put there. */
             char tb[32];
-            emit_time_buf(e, tb, sizeof tb);
+            emit_time_buf(x, tb, sizeof tb);
             emit_line(e, "    rc = r->has_%s ? assoc_bind_time_buf(db, st, %d, v.%s, true, %s) : assoc_bind_text(db, st, %d, stamp_text);",
                       col->c_name, (int)i + 1, col->c_name, tb, (int)i + 1);
             emit_line(e, "    if (rc != ASSOC_OK)");
             emit_line(e, "        goto done;");
         } else {
-            emit_bind_field(e, (int)i + 1, v, col);
+            emit_bind_field(x, (int)i + 1, v, col);
         }
         if (col->is_rowid) {
             emit_line(e, "    if (rc != ASSOC_OK)");
@@ -777,7 +783,7 @@ static void emit_insert(src_ctx *x, const sch_model *m)
         emit_line(e, "%s", "");
         return;
     }
-    emit_fn_end(e);
+    emit_fn_end(x);
 }
 
 static void emit_key_params(emit_ctx *e, const sch_table *t)
@@ -804,15 +810,15 @@ static void emit_get(src_ctx *x, const sch_model *m)
     emit_line(e, ", %s%s *out)", P, M);
     emit_line(e, "{");
     emit_sql_const(x, "sql");
-    emit_fn_start(e);
+    emit_fn_start(x);
     emit_misuse(e, "db == NULL || out == NULL", s, "get");
     emit_line(e, "    memset(out, 0, sizeof *out);");
     emit_acquire(e, "sql");
     char buf[160];
     for (size_t k = 0; k < t->npk; k++)
-        emit_bind_param(e, (int)k + 1, c_key_param(t->pk[k], buf, sizeof buf), t->pk[k]);
+        emit_bind_param(x, (int)k + 1, c_key_param(t->pk[k], buf, sizeof buf), t->pk[k]);
     emit_line(e, "    rc = %s__fetch(db, st, out);", s);
-    emit_fn_end(e);
+    emit_fn_end(x);
 }
 
 /* rc = "no such row" when the last statement changed nothing. */
@@ -852,22 +858,22 @@ static void emit_update(src_ctx *x, const sch_model *m)
     emit_line(e, "int %s%s_update(assoc_db *db, const %s%s *r)", P, s, P, M);
     emit_line(e, "{");
     emit_sql_const(x, "sql");
-    emit_fn_start(e);
+    emit_fn_start(x);
     emit_misuse(e, "db == NULL || r == NULL", s, "update");
     char fn[300];
     snprintf(fn, sizeof fn, "%s_update", s);
     emit_key_guard(e, "r->", t, fn);
     emit_acquire(e, "sql");
-    emit_bind_key(e, 1, "r->", t);
+    emit_bind_key(x, 1, "r->", t);
     ix = (int)t->npk + 1;
     for (size_t i = 0; i < t->ncolumns; i++)
         if (!t->columns[i]->primary_key)
-            emit_bind_field(e, ix++, "r->", t->columns[i]);
+            emit_bind_field(x, ix++, "r->", t->columns[i]);
     emit_line(e, "    rc = assoc_status(db, sqlite3_step(st));");
     emit_line(e, "    if (rc != ASSOC_OK)");
     emit_line(e, "        goto done;");
     emit_changed_or_notfound(e, fn, "no such row");
-    emit_fn_end(e);
+    emit_fn_end(x);
 }
 
 /* ------------------------------------------------------------------ */
@@ -965,7 +971,7 @@ static void emit_delete(src_ctx *x, const sch_model *m)
         else if (r->kind == SCH_MANY_TO_MANY || delete_has_rules(r->target))
             emit_line(e, "    %s%sList rel_%s = { NULL, 0 };", P, T, r->name);
     }
-    emit_fn_start(e);
+    emit_fn_start(x);
     emit_misuse(e, "db == NULL || r == NULL", s, "delete");
     emit_key_guard(e, "r->", t, fn);
     if (rules) {
@@ -996,7 +1002,7 @@ static void emit_delete(src_ctx *x, const sch_model *m)
                 emit_line(e, "        goto %s_fetched;", r->name);
             }
             emit_acquire(e, name);
-            emit_bind_field(e, 1, "r->", r->owner_col);
+            emit_bind_field(x, 1, "r->", r->owner_col);
             emit_line(e, "    rc = %s__fetch(db, st, &rel_%s);", ts, r->name);
             emit_line(e, "    assoc_stmt_release(db, st);");
             emit_line(e, "    st = NULL;");
@@ -1031,7 +1037,7 @@ static void emit_delete(src_ctx *x, const sch_model *m)
         emit_line(e, "    rc = assoc_stmt_acquire(db, %s, &st);", name);
         emit_line(e, "    if (rc != ASSOC_OK)");
         emit_line(e, "        goto done;");
-        emit_bind_field(e, 1, "r->", r->owner_col);
+        emit_bind_field(x, 1, "r->", r->owner_col);
         emit_step_done(e);
         emit_line(e, "    }");
     }
@@ -1055,7 +1061,7 @@ static void emit_delete(src_ctx *x, const sch_model *m)
             emit_line(e, "    rc = assoc_stmt_acquire(db, %s, &st);", name);
             emit_line(e, "    if (rc != ASSOC_OK)");
             emit_line(e, "        goto done;");
-            emit_bind_field(e, 1, "r->", r->owner_col);
+            emit_bind_field(x, 1, "r->", r->owner_col);
             emit_line(e, "    rc = %s__collect(db, st, &rel_%s);", c->snake, r->name);
             emit_line(e, "    assoc_stmt_release(db, st);");
             emit_line(e, "    st = NULL;");
@@ -1087,7 +1093,7 @@ static void emit_delete(src_ctx *x, const sch_model *m)
             emit_line(e, "    rc = assoc_stmt_acquire(db, %s, &st);", name);
             emit_line(e, "    if (rc != ASSOC_OK)");
             emit_line(e, "        goto done;");
-            emit_bind_field(e, 1, "r->", r->owner_col);
+            emit_bind_field(x, 1, "r->", r->owner_col);
             emit_step_done(e);
         }
         emit_line(e, "    }");
@@ -1100,7 +1106,7 @@ static void emit_delete(src_ctx *x, const sch_model *m)
     emit_line(e, "    {");
     emit_sql_const(x, "sql");
     emit_acquire(e, "sql");
-    emit_bind_key(e, 1, "r->", t);
+    emit_bind_key(x, 1, "r->", t);
     emit_line(e, "    rc = assoc_status(db, sqlite3_step(st));");
     emit_line(e, "    if (rc != ASSOC_OK)");
     emit_line(e, "        goto done;");
@@ -1173,12 +1179,12 @@ static void emit_reads(src_ctx *x, const sch_model *m)
     emit_line(e, "int %s%s_first(assoc_db *db, %s%s *out)", P, s, P, M);
     emit_line(e, "{");
     emit_sql_const(x, "sql");
-    emit_fn_start(e);
+    emit_fn_start(x);
     emit_misuse(e, "db == NULL || out == NULL", s, "first");
     emit_line(e, "    memset(out, 0, sizeof *out);");
     emit_acquire(e, "sql");
     emit_line(e, "    rc = %s__fetch(db, st, out);", s);
-    emit_fn_end(e);
+    emit_fn_end(x);
 
     /* all */
     sql_select_all(q, t);
@@ -1186,13 +1192,13 @@ static void emit_reads(src_ctx *x, const sch_model *m)
     emit_line(e, "int %s%s_all(assoc_db *db, %s%sList *out)", P, s, P, M);
     emit_line(e, "{");
     emit_sql_const(x, "sql");
-    emit_fn_start(e);
+    emit_fn_start(x);
     emit_misuse(e, "db == NULL || out == NULL", s, "all");
     emit_line(e, "    out->items = NULL;");
     emit_line(e, "    out->len = 0;");
     emit_acquire(e, "sql");
     emit_line(e, "    rc = %s__collect(db, st, out);", s);
-    emit_fn_end(e);
+    emit_fn_end(x);
 
     /* each */
     sql_select_all(q, t);
@@ -1200,11 +1206,11 @@ static void emit_reads(src_ctx *x, const sch_model *m)
     emit_line(e, "int %s%s_each(assoc_db *db, int (*fn)(const %s%s *, void *), void *ctx)", P, s, P, M);
     emit_line(e, "{");
     emit_sql_const(x, "sql");
-    emit_fn_start(e);
+    emit_fn_start(x);
     emit_misuse(e, "db == NULL || fn == NULL", s, "each");
     emit_acquire(e, "sql");
     emit_line(e, "    rc = %s__stream(db, st, fn, ctx);", s);
-    emit_fn_end(e);
+    emit_fn_end(x);
 
     /* count */
     strbuf_puts(q, "SELECT count(*) FROM ");
@@ -1212,7 +1218,7 @@ static void emit_reads(src_ctx *x, const sch_model *m)
     emit_line(e, "int %s%s_count(assoc_db *db, int64_t *out)", P, s);
     emit_line(e, "{");
     emit_sql_const(x, "sql");
-    emit_fn_start(e);
+    emit_fn_start(x);
     emit_misuse(e, "db == NULL || out == NULL", s, "count");
     emit_line(e, "    *out = 0;");
     emit_acquire(e, "sql");
@@ -1220,7 +1226,7 @@ static void emit_reads(src_ctx *x, const sch_model *m)
     emit_line(e, "    if (rc == SQLITE_ROW)");
     emit_line(e, "        *out = sqlite3_column_int64(st, 0);");
     emit_line(e, "    rc = assoc_status(db, rc);");
-    emit_fn_end(e);
+    emit_fn_end(x);
 
     /* get_by_<col>, find_by_<col> */
     for (size_t i = 0; i < t->ncolumns; i++) {
@@ -1237,7 +1243,7 @@ static void emit_reads(src_ctx *x, const sch_model *m)
                       pass ? "find" : "get", col->name, pt, ptr_sp(pt), P, M, pass ? "List" : "");
             emit_line(e, "{");
             emit_sql_const(x, "sql");
-            emit_fn_start(e);
+            emit_fn_start(x);
             emit_line(e, "    if (db == NULL || out == NULL)");
             emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s_%s_by_%s: NULL argument\");", P, s,
                       pass ? "find" : "get", col->name);
@@ -1248,9 +1254,9 @@ static void emit_reads(src_ctx *x, const sch_model *m)
                 emit_line(e, "    out->len = 0;");
             }
             emit_acquire(e, "sql");
-            emit_bind_param(e, 1, "value", col);
+            emit_bind_param(x, 1, "value", col);
             emit_line(e, "    rc = %s__%s(db, st, out);", s, pass ? "collect" : "fetch");
-            emit_fn_end(e);
+            emit_fn_end(x);
         }
     }
 
@@ -1342,7 +1348,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
                           P, fn, P, M, P, T);
             emit_line(e, "{");
             emit_sql_const(x, "sql");
-            emit_fn_start(e);
+            emit_fn_start(x);
             if (pass == 0) {
                 emit_misuse(e, "db == NULL || r == NULL || out == NULL", s, n);
                 emit_line(e, "    memset(out, 0, sizeof *out);");
@@ -1352,7 +1358,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
             }
             emit_owner_guard(e, r, fn, pass == 0 ? "ASSOC_NOTFOUND" : "ASSOC_OK", "");
             emit_acquire(e, "sql");
-            emit_bind_present(e, 1, "r->", r->owner_col);
+            emit_bind_present(x, 1, "r->", r->owner_col);
             if (pass == 0) {
                 emit_line(e, "    rc = %s__fetch(db, st, out);", ts);
             } else {
@@ -1361,15 +1367,14 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
                 emit_line(e, "    rc = sqlite3_step(st);");
                 emit_line(e, "    if (rc == SQLITE_ROW) {");
                 emit_line(e, "        %s%s row;", P, T);
-                emit_line(e, "        rc = %s__%s(db, st, &row);", ts,
-                          has_owned_memory(tt) ? "view" : "read");
+                emit_line(e, "        rc = %s__%s(db, st, &row);", ts, lending_reader(tt));
                 emit_line(e, "        if (rc == ASSOC_OK)");
                 emit_line(e, "            rc = fn(&row, ctx);");
                 emit_line(e, "    } else {");
                 emit_line(e, "        rc = assoc_status(db, rc);");
                 emit_line(e, "    }");
             }
-            emit_fn_end(e);
+            emit_fn_end(x);
         }
         return;
     }
@@ -1389,7 +1394,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
                       P, fn, P, M, P, T);
         emit_line(e, "{");
         emit_sql_const(x, "sql");
-        emit_fn_start(e);
+        emit_fn_start(x);
         if (pass == 0) {
             emit_line(e, "    if (db == NULL || r == NULL || out == NULL)");
             emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: NULL argument\");", P, fn);
@@ -1401,12 +1406,12 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
         }
         emit_owner_guard(e, r, fn, "ASSOC_OK", "");
         emit_acquire(e, "sql");
-        emit_bind_present(e, 1, "r->", r->owner_col);
+        emit_bind_present(x, 1, "r->", r->owner_col);
         if (pass == 0)
             emit_line(e, "    rc = %s__collect(db, st, out);", ts);
         else
             emit_line(e, "    rc = %s__stream(db, st, fn, ctx);", ts);
-        emit_fn_end(e);
+        emit_fn_end(x);
     }
     if (r->viewonly)
         return;
@@ -1502,14 +1507,14 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
         emit_line(e, "int %s%s(assoc_db *db, const %s%s *r, const %s%s *child)", P, fn, P, M, P, T);
         emit_line(e, "{");
         emit_sql_const(x, "sql");
-        emit_fn_start(e);
+        emit_fn_start(x);
         emit_line(e, "    if (db == NULL || r == NULL || child == NULL)");
         emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: NULL argument\");", P, fn);
         emit_owner_guard(e, r, fn, "ASSOC_NOTFOUND", ", so nothing is its child");
         emit_key_guard(e, "child->", tt, fn);
         emit_acquire(e, "sql");
-        emit_bind_key(e, 1, "child->", tt);
-        emit_bind_present(e, next, "r->", oc);
+        emit_bind_key(x, 1, "child->", tt);
+        emit_bind_present(x, next, "r->", oc);
         if (visit) {
             emit_line(e, "    rc = sqlite3_step(st);");
             emit_line(e, "    assoc_stmt_release(db, st);");
@@ -1526,7 +1531,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
             emit_line(e, "        goto done;");
             emit_changed_or_notfound(e, fn, "not a child of this row");
         }
-        emit_fn_end(e);
+        emit_fn_end(x);
         return;
     }
 
@@ -1555,7 +1560,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
     emit_line(e, "int %s%s(assoc_db *db, const %s%s *r, const %s%s *t)", P, fn, P, M, P, T);
     emit_line(e, "{");
     emit_sql_const(x, "sql");
-    emit_fn_start(e);
+    emit_fn_start(x);
     emit_line(e, "    if (db == NULL || r == NULL || t == NULL)");
     emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: NULL argument\");", P, fn);
     emit_owner_guard(e, r, fn, "ASSOC_MISUSE", "");
@@ -1568,8 +1573,8 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
                   r->target_col->name);
     }
     emit_acquire(e, "sql");
-    emit_bind_present(e, 1, "r->", r->owner_col);
-    emit_bind_present(e, 2, "t->", r->target_col);
+    emit_bind_present(x, 1, "r->", r->owner_col);
+    emit_bind_present(x, 2, "t->", r->target_col);
     int ix = 3;
     for (size_t i = 0; i < sec->ncolumns; i++) {
         const sch_column *col = sec->columns[i];
@@ -1580,7 +1585,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
         switch (col->type) {
         case SCH_DATETIME: {
             char tb[32];
-            emit_time_buf(e, tb, sizeof tb);
+            emit_time_buf(x, tb, sizeof tb);
             emit_text(e, "    rc = assoc_bind_time_buf(db, st, %d, ", ix);
             emit_c_default(e, col, &col->def);
             emit_line(e, ", true, %s);", tb);
@@ -1610,7 +1615,7 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
         ix++;
     }
     emit_line(e, "    rc = assoc_status(db, sqlite3_step(st));");
-    emit_fn_end(e);
+    emit_fn_end(x);
 
     snprintf(fn, sizeof fn, "%s_%s_remove", s, n);
     strbuf_puts(q, "DELETE FROM ");
@@ -1623,18 +1628,18 @@ static void emit_rel(src_ctx *x, const sch_model *m, const sch_rel *r)
     emit_line(e, "int %s%s(assoc_db *db, const %s%s *r, const %s%s *t)", P, fn, P, M, P, T);
     emit_line(e, "{");
     emit_sql_const(x, "sql");
-    emit_fn_start(e);
+    emit_fn_start(x);
     emit_line(e, "    if (db == NULL || r == NULL || t == NULL)");
     emit_line(e, "        return assoc_fail(db, ASSOC_MISUSE, \"%s%s: NULL argument\");", P, fn);
     emit_owner_guard(e, r, fn, "ASSOC_NOTFOUND", "");
     emit_acquire(e, "sql");
-    emit_bind_present(e, 1, "r->", r->owner_col);
-    emit_bind_field(e, 2, "t->", r->target_col);
+    emit_bind_present(x, 1, "r->", r->owner_col);
+    emit_bind_field(x, 2, "t->", r->target_col);
     emit_line(e, "    rc = assoc_status(db, sqlite3_step(st));");
     emit_line(e, "    if (rc != ASSOC_OK)");
     emit_line(e, "        goto done;");
     emit_changed_or_notfound(e, fn, "the two are not linked");
-    emit_fn_end(e);
+    emit_fn_end(x);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1643,7 +1648,6 @@ bool emit_source(emit_ctx *e)
 {
     src_ctx x = { .e = e };
     const sch_schema *s = e->s;
-    e->locals_at = (size_t)-1; /* no function open yet */
     emit_line(e, "/* Generated by assocgen from %s. DO NOT EDIT. */", e->source_name);
     emit_line(e, "#include \"%s.h\"", e->base);
     emit_line(e, "%s", "");

@@ -1,6 +1,21 @@
-/* schema.c - names of the resolved schema's enumerations, shared by the
- * emitters so each is spelled in one place.  See schema.h. */
+/* schema.c - names of the resolved schema's enumerations, and the names the
+ * generated code keeps for itself, shared by the checker and the emitters so
+ * each is spelled in one place.  See schema.h. */
 #include "schema.h"
+
+#include <string.h>
+
+bool sch_c_local(const char *name)
+{
+    static const char *const locals[] = {
+        "db", "st", "rc", "sql", "out", "r", "t", "v", "fn", "ctx", "child", "value", "row",
+        "stamp", "stamp_text", "copy", "old", "old_has", "items", "cap",
+    };
+    for (size_t i = 0; i < sizeof locals / sizeof locals[0]; i++)
+        if (strcmp(locals[i], name) == 0)
+            return true;
+    return strncmp(name, "time_text_", 10) == 0 || strncmp(name, "dup_", 4) == 0;
+}
 
 const char *sch_rel_kind_name(sch_rel_kind k)
 {

@@ -153,6 +153,11 @@ const char *sch_type_name(sch_type t);
 const char *sch_rel_kind_name(sch_rel_kind k);
 /* The SQL of an ON DELETE action ("SET NULL"), or NULL for SCH_FK_NONE. */
 const char *sch_fk_action_sql(sch_fk_action a);
+/* true when the generated C functions (gen/emit_source.c) name one of their
+ * parameters or locals so: db, st, rc, r, ..., time_text_N, dup_X.  The
+ * checker refuses such a model name (the local would hide the type), and a
+ * key column of such a name gets its _get parameter renamed. */
+bool sch_c_local(const char *name);
 /* true when the C field of a nullable column of this type needs a has_ flag */
 bool sch_type_has_flag(sch_type t);
 

@@ -11,6 +11,7 @@
 
 #include <setjmp.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "arena.h"
 #include "ast.h"
@@ -42,9 +43,10 @@ typedef struct parse_state {
     int error_line;            /* the line of the last error reported (lexical or syntax) */
     int token_line;            /* the line of the last token (not blank or comment) */
     bool first_on_line;        /* the token being scanned is the first of its line */
-    bool body_damaged;         /* a member of the body being read was dropped by an error */
-    ast_name *body_lost;       /* the names of those members (ast_decl.lost) */
-    bool body_lost_unnamed;    /* one was dropped before its name was read */
+    /* Members of the body being read that errors dropped (ast_decl.lost):
+     * their names, and whether one was dropped before its name was read. */
+    ast_name *body_lost;
+    bool body_lost_unnamed;
     /* The first word of the member being read (the first token of a body
      * line outside parentheses), for body_lost; member_named is false when
      * that token was no name. */
@@ -70,12 +72,8 @@ static inline void parse_note_error(parse_state *ps)
      * may have held members of their own, swallowed by an open '(', whose
      * names are not known. */
     ps->error_member_named = ps->member_named && ps->token_line == ps->member_line;
-    if (ps->member_named) {
-        size_t i = 0;
-        for (; ps->member_name[i] != '\0'; i++)
-            ps->error_member[i] = ps->member_name[i];
-        ps->error_member[i] = '\0';
-    }
+    if (ps->error_member_named)
+        memcpy(ps->error_member, ps->member_name, sizeof ps->error_member);
 }
 
 /* The location of a token as a diagnostic location. */

@@ -133,7 +133,6 @@ static ast_member *new_member(parse_state *ps, ast_member_kind kind, char *name,
  * checker takes only that name as possibly meant where a column is missing. */
 static void lost_member(parse_state *ps)
 {
-    ps->body_damaged = true;
     if (!ps->error_member_named) {
         ps->body_lost_unnamed = true;
         return;
@@ -148,6 +147,13 @@ static void lost_member(parse_state *ps)
     n->name = s;
     n->next = ps->body_lost;
     ps->body_lost = n;
+}
+
+/* What the body just read lost to syntax errors, onto its declaration. */
+static void take_body_losses(parse_state *ps, ast_decl *d)
+{
+    d->lost = ps->body_lost;
+    d->lost_unnamed = ps->body_lost_unnamed;
 }
 
 static ast_decl *new_decl(parse_state *ps, ast_decl_kind kind, loc at, char *name, loc name_at)
@@ -241,9 +247,7 @@ decl:
         $$ = new_decl(PS, AST_TABLE, LOC(@1), $2, LOC(@2));
         if ($$) {
             $$->members = $4.head;
-            $$->damaged = PS->body_damaged;
-            $$->lost = PS->body_lost;
-            $$->lost_unnamed = PS->body_lost_unnamed;
+            take_body_losses(PS, $$);
         }
     }
   ;
@@ -266,9 +270,7 @@ model_decl:
         if ($$) {
             $$->table = $3;
             $$->members = $5.head;
-            $$->damaged = PS->body_damaged;
-            $$->lost = PS->body_lost;
-            $$->lost_unnamed = PS->body_lost_unnamed;
+            take_body_losses(PS, $$);
         }
     }
   ;
@@ -301,7 +303,7 @@ body:
   ;
 
 lbrace:
-    '{'                         { PS->body_damaged = false; PS->body_lost = NULL; PS->body_lost_unnamed = false; }
+    '{'                         { PS->body_lost = NULL; PS->body_lost_unnamed = false; }
   ;
 
 members:

@@ -131,7 +131,7 @@ static void test_tree_shape(void **state)
     assert_int_equal(user->table->kind, AST_IDENT);
     assert_string_equal(user->table->text, "users");
     assert_int_equal(count_members(user), 3);
-    assert_false(user->damaged);
+    assert_false(ast_decl_damaged(user));
 
     const ast_member *id = member_at(user, 0);
     assert_int_equal(id->kind, AST_FIELD);
@@ -299,12 +299,12 @@ static void test_recovery_three_errors(void **state)
     assert_string_equal(a->name, "A");
     assert_int_equal(count_members(a), 1);           /* name; id was dropped */
     assert_string_equal(member_at(a, 0)->name, "name");
-    assert_true(a->damaged);
+    assert_true(ast_decl_damaged(a));
     assert_string_equal(c->name, "C");
     assert_int_equal(count_members(c), 1);
-    assert_true(c->damaged);
+    assert_true(ast_decl_damaged(c));
     assert_string_equal(dd->name, "D");
-    assert_false(dd->damaged);
+    assert_false(ast_decl_damaged(dd));
     assert_true(p->f->damaged);                      /* B was lost */
     done(p);
 }
@@ -348,7 +348,7 @@ static void test_error_messages(void **state)
     /* A name alone is a member without a type. */
     p = parse("model A {\n  email\n}\n");
     assert_non_null(find(p, "'email' needs a type"));
-    assert_true(decl_at(p->f, 0)->damaged);
+    assert_true(ast_decl_damaged(decl_at(p->f, 0)));
     done(p);
 }
 
