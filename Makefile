@@ -16,9 +16,15 @@ SAN      :=
 B        := build
 PYTHON   := /usr/bin/python3
 
+# The compiler library: grammar/ (text to syntax tree, with the base it
+# needs: arena, strings, diagnostics), gen/ (everything after), and the one
+# calendar it shares with the runtime (runtime/calendar.c).
+GRAMMAR_SRC := $(wildcard grammar/*.c)
 GEN_SRC  := $(filter-out gen/main.c,$(wildcard gen/*.c))
-GEN_OBJ  := $(GEN_SRC:%.c=$(B)/%.o) $(B)/grammar/parser.o $(B)/grammar/scanner.o
-RT_OBJ   := $(B)/runtime/assoc.o $(B)/runtime/subjournal.o
+GEN_OBJ  := $(GEN_SRC:%.c=$(B)/%.o) $(GRAMMAR_SRC:%.c=$(B)/%.o) $(B)/grammar/parser.o $(B)/grammar/scanner.o \
+            $(B)/gen/calendar.o
+RT_SRC   := $(wildcard runtime/*.c)
+RT_OBJ   := $(RT_SRC:%.c=$(B)/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
 ASSOCGEN := $(B)/assocgen
@@ -55,12 +61,21 @@ $(B)/grammar/scanner.c $(B)/grammar/scanner.h: grammar/scanner.l $(B)/grammar/pa
 # flex's and bison's output is not ours to keep warning-clean under -Wpedantic
 # -Werror; it gets the warnings but not -Werror or the sign/unused checks it fails.
 GRAMMAR_CFLAGS := -std=c11 -Wall -Wno-unused-function -Wno-sign-compare -Wno-unused-parameter
-$(B)/grammar/%.o: $(B)/grammar/%.c $(B)/grammar/parser.h $(B)/grammar/scanner.h $(wildcard gen/*.h)
-	$(CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar $(CFLAGS) $(SAN) $(GRAMMAR_CFLAGS) -c -o $@ $<
+$(B)/grammar/parser.o $(B)/grammar/scanner.o: $(B)/grammar/%.o: $(B)/grammar/%.c $(B)/grammar/parser.h $(B)/grammar/scanner.h $(wildcard grammar/*.h)
+	$(CC) $(CPPFLAGS) -Igrammar -I$(B)/grammar $(CFLAGS) $(SAN) $(GRAMMAR_CFLAGS) -c -o $@ $<
 
-$(B)/gen/%.o: gen/%.c $(wildcard gen/*.h) $(B)/grammar/parser.h | $(DEPS_OK)
+# grammar/ includes only grammar/: the syntax tree is the parser's output.
+$(B)/grammar/%.o: grammar/%.c $(wildcard grammar/*.h) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Igrammar $(CFLAGS) $(SAN) $(WARN) -c -o $@ $<
+
+$(B)/gen/%.o: gen/%.c $(wildcard gen/*.h grammar/*.h) runtime/calendar.h $(B)/grammar/parser.h | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -Iruntime $(CFLAGS) $(SAN) $(WARN) -c -o $@ $<
+
+$(B)/gen/calendar.o: runtime/calendar.c runtime/calendar.h | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Iruntime $(CFLAGS) $(SAN) $(WARN) -c -o $@ $<
 
 $(LIBGEN): $(GEN_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -69,7 +84,7 @@ $(ASSOCGEN): $(B)/gen/main.o $(LIBGEN)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^
 
 # --- the runtime --------------------------------------------------------
-$(B)/runtime/%.o: runtime/%.c runtime/assoc.h runtime/subjournal.h | $(DEPS_OK)
+$(B)/runtime/%.o: runtime/%.c $(wildcard runtime/*.h) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Iruntime $(CFLAGS) $(SAN) $(WARN) -fPIC -c -o $@ $<
 

@@ -32,6 +32,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api.h"
+#include "calendar.h"
 #include "symtab.h"
 
 /* What the checker knows about a table beyond the schema: where things were
@@ -200,56 +202,13 @@ static size_t utf8_chars(const char *s)
 }
 
 /* ------------------------------------------------------------------ */
-/* Datetime literals in defaults: "YYYY-MM-DD[ HH:MM:SS[.ffffff]]".    */
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static bool digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
+/* Datetime literals in defaults: "YYYY-MM-DD[ HH:MM:SS[.ffffff]]", read by
+ * the calendar the runtime uses (runtime/calendar.c), so that a default the
+ * runtime could not write (year 0000, 29 February of 2023) is refused here. */
 
 static bool parse_datetime(const char *s, int64_t *out)
 {
-    size_t n = strlen(s);
-    int y, mo, d, h = 0, mi = 0, se = 0, us = 0;
-    if (n < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
-        s[7] != '-' || !digits(s + 8, 2, &d))
-        return false;
-    if (n > 10) {
-        if (n < 19 || (s[10] != ' ' && s[10] != 'T') || !digits(s + 11, 2, &h) ||
-            s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &se))
-            return false;
-        if (n > 19) {
-            size_t f = n - 20;
-            if (s[19] != '.' || f < 1 || f > 6 || !digits(s + 20, (int)f, &us))
-                return false;
-            for (size_t k = f; k < 6; k++)
-                us *= 10;
-        }
-    }
-    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap) ||
-        h > 23 || mi > 59 || se > 59)
-        return false;
-    *out = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se) * 1000000) + us;
-    return true;
+    return cal_parse(s, strlen(s), true, out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -335,6 +294,7 @@ static chk_table *declare(checker *c, const ast_decl *decl)
         if (m == NULL)
             return NULL;
         m->name = decl->name;
+        m->at = decl->name_at;
         m->snake = snake_case(c, decl->name);
         if (strcmp(m->snake, "assoc") == 0 || strncmp(m->snake, "assoc_", 6) == 0) {
             diag_error(c->d, decl->name_at, "model '%s' would generate functions named %s_..., and names starting with assoc_ belong to libassoc (assoc_free, assoc_open...); rename the model",
@@ -601,6 +561,7 @@ static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem
     if (col == NULL)
         return NULL;
     col->name = mem->name;
+    col->at = mem->at;
     col->table = ct->t;
     bool ok = true;
 
@@ -1487,6 +1448,7 @@ static void pass_relationship(checker *c, chk_rel *cr)
         return;
     cr->r = r;
     r->name = m->name;
+    r->at = cr->at;
     r->owner = cr->owner->t->model;
     if (m->mods) {
         diag_error(c->d, m->mods->at, "'%s' after relationship(...): options go inside the parentheses",
@@ -1580,6 +1542,7 @@ static void make_backref(checker *c, chk_rel *cr)
     if (b == NULL)
         return;
     b->name = name;
+    b->at = name_at;
     b->owner = r->target;
     b->target = r->owner;
     b->is_backref = true;
@@ -1699,78 +1662,54 @@ static void claim(checker *c, symtab *names, const char *cname, const char *what
     put(c, names, cname, o);
 }
 
+/* Every name the generated code will define (the api table, api.c: its
+ * functions, types, macros and the source's own statics) must be one
+ * name's only: two models OrderLine and Order_Line, a relationship called
+ * all on User beside user_all, a column whose _get_by_ function is
+ * another's.  Then each model's struct fields.  A name that starts with
+ * another's name and "__" is refused as well: the generated source names
+ * its own constants so (user_all__sql). */
 static void pass_names(checker *c)
 {
     symtab names = { 0 };
-    char *create_all = arena_printf(c->a, "%s_create_all", c->s->base);
-    claim(c, &names, create_all, "the schema", (loc){ 0 });
-    for (size_t i = 0; i < c->s->nmodels && !c->nomem; i++) {
-        sch_model *m = c->s->models[i];
-        chk_table *ct = model_info(c, m);
-        loc at = ct->decl->name_at;
-        const char *who = arena_printf(c->a, "model %s", m->name);
-        const char *sn = m->snake;
-        claim(c, &names, m->name, who, at);
-        claim(c, &names, arena_printf(c->a, "%sList", m->name), who, at);
-        /* The public functions, and the static helpers of the generated
-         * source (named <m>__read and so on, so that no model's public
-         * names can take them, but claimed all the same). */
-        static const char *const fns[] = { "insert", "get", "update", "delete", "first", "all",
-                                           "each", "count", "free", "list_free", "_read", "_view",
-                                           "_collect", "_stream", "_fetch" };
-        for (size_t k = 0; k < sizeof fns / sizeof fns[0]; k++)
-            claim(c, &names, arena_printf(c->a, "%s_%s", sn, fns[k]), who, at);
-        for (size_t k = 0; k < m->table->ncolumns; k++) {
-            sch_column *col = m->table->columns[k];
-            const char *cw = arena_printf(c->a, "column %s.%s", m->name, col->name);
-            if (col->unique && !(col->primary_key && m->table->npk == 1))
-                claim(c, &names, arena_printf(c->a, "%s_get_by_%s", sn, col->name), cw, ct->col_at[k]->at);
-            if (col->index_flag)
-                claim(c, &names, arena_printf(c->a, "%s_find_by_%s", sn, col->name), cw, ct->col_at[k]->at);
-        }
-        for (size_t k = 0; k < m->nrels; k++) {
-            sch_rel *r = m->rels[k];
-            chk_rel *cr = r->is_backref ? NULL : find_declared(c, m, r->name);
-            loc rat = cr ? cr->at : at;
-            const char *rw = arena_printf(c->a, "relationship %s.%s%s", m->name, r->name,
-                                          r->is_backref ? " (a backref)" : "");
-            claim(c, &names, arena_printf(c->a, "%s_%s", sn, r->name), rw, rat);
-            if (r->kind == SCH_ONE_TO_MANY || r->kind == SCH_MANY_TO_MANY) {
-                claim(c, &names, arena_printf(c->a, "%s_%s_each", sn, r->name), rw, rat);
-                if (!r->viewonly) {
-                    claim(c, &names, arena_printf(c->a, "%s_%s_add", sn, r->name), rw, rat);
-                    claim(c, &names, arena_printf(c->a, "%s_%s_remove", sn, r->name), rw, rat);
-                }
+    arena mem = { 0 };
+    api *a = api_build(c->s, "", &mem);
+    if (a == NULL) {
+        c->nomem = true;
+        arena_free(&mem);
+        return;
+    }
+    for (size_t i = 0; i < a->nnames && !c->nomem; i++)
+        claim(c, &names, a->names[i].name, arena_strdup(c->a, a->names[i].what), a->names[i].at);
+    for (size_t i = 0; i < a->nnames && !c->nomem; i++) {
+        const char *n = a->names[i].name;
+        for (const char *u = strstr(n, "__"); u != NULL; u = strstr(u + 1, "__")) {
+            const char *before = arena_strndup(c->a, n, (size_t)(u - n));
+            name_owner *o = before ? symtab_get(&names, before) : NULL;
+            if (o && strcmp(o->what, a->names[i].what) != 0) {
+                diag_error(c->d, a->names[i].at,
+                           "%s would generate the C name '%s'; names of the form %s__... are kept for the generated "
+                           "source's own use by %s (%s); rename one",
+                           a->names[i].what, n, before, o->what, where(c, o->at));
+                break;
             }
         }
+    }
+    for (size_t i = 0; i < c->s->nmodels && !c->nomem; i++) {
+        sch_model *m = c->s->models[i];
         /* Struct fields: a column's field and its has_ flag. */
         symtab fields = { 0 };
         for (size_t k = 0; k < m->table->ncolumns; k++) {
             sch_column *col = m->table->columns[k];
             const char *cw = arena_printf(c->a, "column %s.%s", m->name, col->name);
-            claim(c, &fields, col->c_name, cw, ct->col_at[k]->at);
+            claim(c, &fields, col->c_name, cw, col->at);
             if (col->has_flag)
-                claim(c, &fields, arena_printf(c->a, "has_%s", col->c_name), cw, ct->col_at[k]->at);
+                claim(c, &fields, arena_printf(c->a, "has_%s", col->c_name), cw, col->at);
         }
         symtab_free(&fields);
     }
-    /* Names beyond the spec's come last and only where free: the to-one
-     * borrowing loaders (<m>_<rel>_view).  A model UserProfile beside a
-     * relationship User.profile is common, and a name like
-     * <m>_<rel>_each would collide with the model's own _each. */
-    for (size_t i = 0; i < c->s->nmodels && !c->nomem; i++) {
-        sch_model *m = c->s->models[i];
-        for (size_t k = 0; k < m->nrels; k++) {
-            sch_rel *r = m->rels[k];
-            if (r->kind != SCH_MANY_TO_ONE && r->kind != SCH_ONE_TO_ONE)
-                continue;
-            const char *view = arena_printf(c->a, "%s_%s_view", m->snake, r->name);
-            r->has_view = view != NULL && symtab_get(&names, view) == NULL;
-            if (r->has_view)
-                claim(c, &names, view, arena_printf(c->a, "relationship %s.%s", m->name, r->name), (loc){ 0 });
-        }
-    }
     symtab_free(&names);
+    arena_free(&mem);
 }
 
 /* ------------------------------------------------------------------ */

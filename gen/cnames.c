@@ -52,6 +52,16 @@ void c_upper(char *buf, size_t size, const char *snake)
     buf[i] = '\0';
 }
 
+bool c_has_get_by(const sch_column *col)
+{
+    return col->unique && !(col->primary_key && col->table->npk == 1);
+}
+
+bool c_has_find_by(const sch_column *col)
+{
+    return col->index_flag;
+}
+
 bool c_rel_is_list(const sch_rel *r)
 {
     return r->kind == SCH_ONE_TO_MANY || r->kind == SCH_MANY_TO_MANY;

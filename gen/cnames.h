@@ -6,7 +6,9 @@
 
 #include <stdbool.h>
 
-#include "emit.h"
+#include <stddef.h>
+
+#include "schema.h"
 
 /* The field's C type: "int64_t", "double", "bool", "char *", "assoc_time",
  * "assoc_blob". */
@@ -26,6 +28,11 @@ bool c_is_pointer(const sch_column *col);
 bool c_has_flag(const sch_column *col);
 /* "USER" for snake "user" (into buf). */
 void c_upper(char *buf, size_t size, const char *snake);
+/* Which columns get a look-up function: <m>_get_by_<col> for a unique
+ * column that is not the whole primary key (which has _get), and
+ * <m>_find_by_<col> for an indexed one.  The one place these rules live. */
+bool c_has_get_by(const sch_column *col);
+bool c_has_find_by(const sch_column *col);
 /* True for one-to-many and many-to-many: the relationship is a list. */
 bool c_rel_is_list(const sch_rel *r);
 

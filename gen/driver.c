@@ -26,6 +26,7 @@ struct assocgen {
     char *source_name;           /* the main file as named */
     char *base;                  /* "models": the outputs' names */
     char *cbase;                 /* the schema's C name: "my_models" for my-models.def */
+    arena gen_mem;               /* the api table and the plans of a generation */
     assocgen_output outputs[MAX_OUTPUTS];
     size_t noutputs;
 };
@@ -47,6 +48,7 @@ void assocgen_destroy(assocgen *g)
     if (g == NULL)
         return;
     free_outputs(g);
+    arena_free(&g->gen_mem);
     sch_schema_free(g->schema);
     free(g->loaded.files);
     arena_free(&g->trees);
@@ -250,10 +252,20 @@ int assocgen_generate(assocgen *g, unsigned emit, const char *prefix)
         diag_error(&g->diag, (loc){ 0 }, "out of memory while generating %s", g->base);
         return 2;
     }
+    /* The one description of the generated API, and what each of its
+     * functions does: built once, read by every emitter. */
+    arena_free(&g->gen_mem);
+    api *a = api_build(g->schema, prefix ? prefix : "", &g->gen_mem);
+    plan_schema *ps = a ? plan_build(a, &g->gen_mem) : NULL;
+    if (ps == NULL) {
+        diag_error(&g->diag, (loc){ 0 }, "out of memory while generating %s", g->base);
+        free(banner_name);
+        return 2;
+    }
     for (size_t i = 0; i < MAX_OUTPUTS; i++) {
         if (!(emit & emitters[i].kind))
             continue;
-        emit_ctx e = { .s = g->schema, .prefix = prefix ? prefix : "",
+        emit_ctx e = { .s = g->schema, .a = a, .ps = ps, .prefix = prefix ? prefix : "",
                        .source_name = banner_name, .base = g->base };
         if (!emitters[i].fn(&e) || e.out.failed) {
             strbuf_free(&e.out);

@@ -66,7 +66,7 @@ int load_read_file(void *ctx, const char *path, char **text, size_t *len)
 typedef struct loader {
     arena *a;
     diag_ctx *d;
-    assocgen_reader read;
+    load_reader read;
     void *read_ctx;
     ast_file **files;
     size_t nfiles, cap;
@@ -292,7 +292,7 @@ static int load_one(loader *L, const char *path, const ast_decl *from, ast_file 
     return rc;
 }
 
-int load_schema(arena *a, diag_ctx *d, assocgen_reader read, void *read_ctx,
+int load_schema(arena *a, diag_ctx *d, load_reader read, void *read_ctx,
                 const char *path, load_result *out)
 {
     loader L = { .a = a, .d = d, .read = read ? read : load_read_file, .read_ctx = read_ctx, .main = path };

@@ -2,8 +2,12 @@
 #ifndef ASSOCGEN_LOAD_H
 #define ASSOCGEN_LOAD_H
 
-#include "assocgen.h"
 #include "ast.h"
+
+/* Reads a whole file (the same type as assocgen.h's assocgen_reader).
+ * OUT: *text (malloc'd, NUL-terminated, owned by the caller), *len.
+ * Returns 0, or an errno value. */
+typedef int (*load_reader)(void *ctx, const char *path, char **text, size_t *len);
 
 typedef struct load_result {
     ast_file **files;       /* imports first, each file once, the main file last */
@@ -18,7 +22,7 @@ typedef struct load_result {
  * location).  The parser's own errors are diagnostics too: the caller
  * checks diag_failed().  Import paths are relative to the importing file
  * and tidied ("a/../b.def" is "b.def"), so a file has one name. */
-int load_schema(arena *a, diag_ctx *d, assocgen_reader read, void *read_ctx,
+int load_schema(arena *a, diag_ctx *d, load_reader read, void *read_ctx,
                 const char *path, load_result *out);
 
 /* The default reader: the file system. */

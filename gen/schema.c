@@ -9,7 +9,7 @@ bool sch_c_local(const char *name)
 {
     static const char *const locals[] = {
         "db", "st", "rc", "sql", "out", "r", "t", "v", "fn", "ctx", "child", "value", "row",
-        "stamp", "stamp_text", "copy", "old", "old_has", "items", "cap",
+        "stamp", "stamp_text", "copy", "old", "old_has", "items", "cap", "prev",
     };
     for (size_t i = 0; i < sizeof locals / sizeof locals[0]; i++)
         if (strcmp(locals[i], name) == 0)

@@ -13,11 +13,13 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "diag.h"
 
 typedef struct sch_table sch_table;
 typedef struct sch_model sch_model;
 typedef struct sch_column sch_column;
 typedef struct sch_rel sch_rel;
+typedef struct sch_query sch_query;
 
 typedef enum sch_type {
     SCH_INTEGER, SCH_FLOAT, SCH_BOOLEAN, SCH_TEXT, SCH_STRING, SCH_DATETIME, SCH_BLOB
@@ -48,6 +50,7 @@ typedef enum sch_fk_action {
 
 struct sch_column {
     const char *name;         /* the SQL column name */
+    loc at;                   /* where it is declared (for diagnostics) */
     const char *c_name;       /* the C struct field: name, or name_ when name is
                                  a C or C++ keyword (see check.c) */
     sch_table *table;
@@ -110,6 +113,7 @@ enum {
  *               and sec_target_col (a foreign key to target_col). */
 struct sch_rel {
     const char *name;
+    loc at;                   /* where it is declared; a backref: where its backref() stands */
     sch_model *owner;
     sch_model *target;
     sch_rel_kind kind;
@@ -124,19 +128,17 @@ struct sch_rel {
     bool order_desc;
     sch_rel *reverse;         /* the backref / back_populates partner, or NULL */
     bool is_backref;          /* created by another relationship's backref */
-    /* A to-one relationship's borrowing loader, <m>_<rel>_view, is
-     * generated: a name beyond the spec's, so only when no spec name of the
-     * schema takes it (the checker decides; a schema the spec accepts is
-     * never refused for it). */
-    bool has_view;
 };
 
 struct sch_model {
     const char *name;         /* as declared: User, OrderLine */
+    loc at;                   /* where its name is declared */
     const char *snake;        /* user, order_line: the C function prefix */
     sch_table *table;
     sch_rel **rels;           /* declaration order; backrefs after the declared */
     size_t nrels;
+    sch_query **queries;      /* declared queries (SPEC 6), in declaration order */
+    size_t nqueries;
 };
 
 typedef struct sch_schema {
@@ -153,10 +155,10 @@ const char *sch_type_name(sch_type t);
 const char *sch_rel_kind_name(sch_rel_kind k);
 /* The SQL of an ON DELETE action ("SET NULL"), or NULL for SCH_FK_NONE. */
 const char *sch_fk_action_sql(sch_fk_action a);
-/* true when the generated C functions (gen/emit_source.c) name one of their
- * parameters or locals so: db, st, rc, r, ..., time_text_N, dup_X.  The
- * checker refuses such a model name (the local would hide the type), and a
- * key column of such a name gets its _get parameter renamed. */
+/* true when the generated C functions name one of their parameters or
+ * locals so: db, st, rc, r, ..., time_text_N, dup_X.  The checker refuses
+ * such a model name (the local would hide the type), and a key column of
+ * such a name gets its _get parameter renamed. */
 bool sch_c_local(const char *name);
 /* true when the C field of a nullable column of this type needs a has_ flag */
 bool sch_type_has_flag(sch_type t);

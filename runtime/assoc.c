@@ -15,18 +15,26 @@
  *     friends), the assoc_db itself included, so one
  *     sqlite3_config(SQLITE_CONFIG_MALLOC) governs the whole program.
  *
- * The file is in five parts: the connection, errors and memory; transactions
- * and atomic sections; the statement cache; datetimes; binding and reading
- * values.
+ * Two databases.  A connection holds a SQLite handle or a PostgreSQL one
+ * (pg.c); every function that runs SQL asks which.  The statement functions
+ * generated code calls most (step, bind, read a number) are inline in
+ * assoc.h and take SQLite's path there; the rest are here.
+ *
+ * The file is in six parts: the connection, errors and memory; transactions
+ * and atomic sections; statements and their cache; binding and reading
+ * values; rows; datetimes.
  */
 /* clock_gettime and CLOCK_REALTIME are POSIX, not C11. */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
 #include "assoc.h"
+#include "calendar.h"
+#include "pg.h"
 #include "subjournal.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,6 +54,7 @@ enum { MSG_SIZE = 512 };
  * the most recent savepoint of that name, which is always the innermost. */
 enum sys_stmt {
     SYS_BEGIN,
+    SYS_BEGIN_WRITE,
     SYS_COMMIT,
     SYS_ROLLBACK,
     SYS_SP,
@@ -57,8 +66,11 @@ enum sys_stmt {
     SYS_COUNT
 };
 
+/* SQLite's text; PostgreSQL's differs only for BEGIN IMMEDIATE, which it
+ * does not have (its writers lock rows, not the database). */
 static const char *const sys_sql[SYS_COUNT] = {
     "BEGIN",
+    "BEGIN IMMEDIATE",
     "COMMIT",
     "ROLLBACK",
     "SAVEPOINT assoc_sp",
@@ -69,32 +81,26 @@ static const char *const sys_sql[SYS_COUNT] = {
     "ROLLBACK TO assoc_tx",
 };
 
-/* One cached statement.  sql is the key (compared by address); in_use is
- * true between an acquire that handed out stmt and its release. */
+/* One entry of the statement cache: the key (compared by address) and the
+ * statement, allocated on its own so that growing the table moves no
+ * statement a caller holds. */
 typedef struct stmt_slot {
-    const char *sql;
-    sqlite3_stmt *stmt;
-    bool in_use;
+    const assoc_sql *sql;
+    assoc_stmt *st;
 } stmt_slot;
 
 struct assoc_db {
-    sqlite3 *handle;
+    sqlite3 *handle;               /* SQLite, or NULL */
+    assoc_pgconn *pg;              /* PostgreSQL, or NULL */
 
     /* The statement cache: an open-addressing table of cap slots (a power
      * of two, or 0 before the first statement) keyed by the address of the
-     * SQL text, and beside it a second index of cap entries keyed by the
-     * statement, holding slot number + 1 (0 = empty), which lets release
-     * find a statement's slot -- or learn that it is a private statement
-     * to finalize -- without a scan.  Slots are never removed before
-     * assoc_close(), so neither table needs tombstones. */
+     * assoc_sql.  Slots are never removed before assoc_close(), so the
+     * table needs no tombstones.  A statement knows whether it is cached,
+     * so releasing one needs no look-up. */
     stmt_slot *slots;
-    size_t *by_stmt;
     size_t cap;
     size_t count;
-    /* The slot of the statement handed out last, checked first on release:
-     * generated functions release what they acquired, most often with no
-     * other acquire in between, so the second table is rarely consulted. */
-    size_t last;
 
     sqlite3_stmt *sys[SYS_COUNT];
 
@@ -105,10 +111,12 @@ struct assoc_db {
     bool outer_savepoint;
 
     /* Atomic sections.  tx_depth is the number open; tx_owner is the depth
-     * of the section whose SAVEPOINT started the transaction (0: none), the
-     * one section that must end it. */
+     * of the section that started the transaction (0: none), the one
+     * section that must end it; tx_owner_began is true when it did so with
+     * BEGIN IMMEDIATE rather than a savepoint, and so ends it with COMMIT. */
     int tx_depth;
     int tx_owner;
+    bool tx_owner_began;
 
     /* Undoing failed work failed too (out of memory for good: a ROLLBACK
      * that must be prepared again after a schema change needs memory), so
@@ -215,6 +223,14 @@ int assoc_status(assoc_db *db, int sqlite_rc)
     return map_code(primary);
 }
 
+/* A PostgreSQL failure: the backend's code, its message copied here. */
+static int pg_status(assoc_db *db, int rc)
+{
+    if (rc != ASSOC_OK && rc != ASSOC_ROW)
+        set_msg(db, "%s", assoc_pg_errmsg(db->pg));
+    return rc;
+}
+
 const char *assoc_errmsg(assoc_db *db)
 {
     return db != NULL ? db->msg : no_db_msg;
@@ -223,6 +239,11 @@ const char *assoc_errmsg(assoc_db *db)
 sqlite3 *assoc_sqlite(assoc_db *db)
 {
     return db != NULL ? db->handle : NULL;
+}
+
+PGconn *assoc_pg(assoc_db *db)
+{
+    return db != NULL && db->pg != NULL ? assoc_pg_conn(db->pg) : NULL;
 }
 
 /* Zero-byte requests get one byte, so that NULL always means "out of
@@ -248,6 +269,14 @@ void assoc_free(void *p)
  * The connection
  * ------------------------------------------------------------------- */
 
+void assoc_options_init(assoc_options *o)
+{
+    static const assoc_options defaults = ASSOC_OPTIONS_INIT;
+
+    if (o != NULL)
+        *o = defaults;
+}
+
 /* Run a statement that returns one integer (a PRAGMA) into *value. */
 static int query_int(assoc_db *db, const char *sql, int *value)
 {
@@ -269,13 +298,6 @@ static int query_int(assoc_db *db, const char *sql, int *value)
     return rc;
 }
 
-/* The settings assoc.h promises.  The busy timeout comes first so that
- * switching the journal mode waits for other connections like everything
- * else.  Memory and temporary databases (sqlite3_db_filename() is "" for
- * them, whatever the spelling of the path or URI) have no WAL; a read-only
- * file cannot change its journal mode, so it keeps the one it has.  Where
- * WAL is impossible (a file system without shared memory) SQLite keeps the
- * old mode without an error, and so do we. */
 /* Did the connection open through our VFS?  A "file:" path can name
  * another, and a shared cache opens without it (see assoc_open). */
 static bool uses_own_vfs(assoc_db *db)
@@ -287,29 +309,60 @@ static bool uses_own_vfs(assoc_db *db)
     return assoc__vfs_is_ours(used);
 }
 
-static int configure(assoc_db *db)
+/* A pragma's word, as a caller may have given it: letters only, so that
+ * nothing else can reach the pragma's text. */
+static bool pragma_word_ok(const char *w)
+{
+    if (w == NULL || *w == '\0' || strlen(w) > 16)
+        return false;
+    for (; *w; w++)
+        if (!((*w >= 'A' && *w <= 'Z') || (*w >= 'a' && *w <= 'z')))
+            return false;
+    return true;
+}
+
+static int pragma(assoc_db *db, const char *fmt, ...)
+{
+    char sql[96];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    return assoc_status(db, sqlite3_exec(db->handle, sql, NULL, NULL, NULL));
+}
+
+/* The settings assoc.h promises.  The busy timeout comes first so that
+ * switching the journal mode waits for other connections like everything
+ * else.  Memory and temporary databases (sqlite3_db_filename() is "" for
+ * them, whatever the spelling of the path or URI) have no WAL; a read-only
+ * file cannot change its journal mode, so it keeps the one it has.  Where
+ * WAL is impossible (a file system without shared memory) SQLite keeps the
+ * old mode without an error, and so do we. */
+static int configure(assoc_db *db, const assoc_options *o)
 {
     sqlite3 *h = db->handle;
     const char *file;
     int on = 0;
     int rc;
 
-    rc = assoc_status(db, sqlite3_busy_timeout(h, ASSOC_BUSY_TIMEOUT_MS));
-    if (rc != ASSOC_OK)
-        return rc;
-    rc = assoc_status(db, sqlite3_exec(h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL));
-    if (rc != ASSOC_OK)
-        return rc;
+    rc = assoc_status(db, sqlite3_busy_timeout(h, o->busy_timeout_ms));
+    if (rc == ASSOC_OK)
+        rc = pragma(db, "PRAGMA foreign_keys=ON");
     /* Where the sub-journals of savepoints go (every multi-statement call
      * runs in one; subjournal.c says why this matters).  Through our VFS,
      * temp_store=FILE: a 64 KiB chunk, then memory that lasts the
      * transaction.  Through another (a path that names its own VFS, or a
      * shared cache), temp_store=MEMORY: 1 KiB chunks, but never a file
      * written page by page with a system call each. */
-    if (uses_own_vfs(db))
-        rc = assoc_status(db, sqlite3_exec(h, "PRAGMA temp_store=FILE", NULL, NULL, NULL));
-    else
-        rc = assoc_status(db, sqlite3_exec(h, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL));
+    if (rc == ASSOC_OK)
+        rc = pragma(db, "PRAGMA temp_store=%s", uses_own_vfs(db) ? "FILE" : "MEMORY");
+    if (rc == ASSOC_OK)
+        rc = pragma(db, "PRAGMA secure_delete=%s", o->secure_delete ? "ON" : "OFF");
+    if (rc == ASSOC_OK && o->cache_kib > 0)
+        rc = pragma(db, "PRAGMA cache_size=-%lld", (long long)o->cache_kib);
+    if (rc == ASSOC_OK && o->mmap_bytes > 0)
+        rc = pragma(db, "PRAGMA mmap_size=%lld", (long long)o->mmap_bytes);
     if (rc != ASSOC_OK)
         return rc;
     /* A SQLite built without foreign keys ignores the pragma silently. */
@@ -323,11 +376,16 @@ static int configure(assoc_db *db)
     if (file == NULL || file[0] == '\0')
         return ASSOC_OK;
     if (sqlite3_db_readonly(h, "main") == 0) {
-        rc = assoc_status(db, sqlite3_exec(h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL));
+        rc = pragma(db, "PRAGMA journal_mode=%s", o->journal);
         if (rc != ASSOC_OK)
             return rc;
     }
-    return assoc_status(db, sqlite3_exec(h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL));
+    return pragma(db, "PRAGMA synchronous=%s", o->synchronous);
+}
+
+static bool is_pg_uri(const char *path)
+{
+    return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
 }
 
 /* SQLITE_OPEN_URI lets callers name shared in-memory databases
@@ -336,9 +394,10 @@ static int configure(assoc_db *db)
  *
  * A failed open has no assoc_db to hold its message, so it reports by its
  * return code alone; assoc_errmsg(NULL) then says so. */
-int assoc_open(const char *path, assoc_db **out)
+int assoc_open_with(const char *path, const assoc_options *opts, assoc_db **out)
 {
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    assoc_options o = ASSOC_OPTIONS_INIT;
     sqlite3_vfs *vfs = NULL;
     assoc_db *db;
     int rc;
@@ -347,11 +406,29 @@ int assoc_open(const char *path, assoc_db **out)
         *out = NULL;
     if (path == NULL || out == NULL)
         return ASSOC_MISUSE;
+    if (opts != NULL)
+        o = *opts;
+    if (o.busy_timeout_ms < 0 || o.cache_kib < 0 || o.mmap_bytes < 0 || !pragma_word_ok(o.journal) ||
+        !pragma_word_ok(o.synchronous))
+        return ASSOC_MISUSE;
 
     db = assoc_malloc(sizeof *db);
     if (db == NULL)
         return ASSOC_NOMEM;
     memset(db, 0, sizeof *db);
+
+    if (is_pg_uri(path)) {
+        rc = assoc_pg_connect(path, o.busy_timeout_ms, &db->pg);
+        if (rc != ASSOC_OK) {
+            assoc_pg_close(db->pg);
+            assoc_free(db);
+            return rc;
+        }
+        set_msg(db, "%s", "not an error");
+        *out = db;
+        return ASSOC_OK;
+    }
+
     /* Through our VFS (subjournal.c), unless the path asks for a shared
      * cache: SQLite shares a cache only between connections with the same
      * VFS, and other programs' connections use the default one. */
@@ -368,7 +445,7 @@ int assoc_open(const char *path, assoc_db **out)
         rc = SQLITE_NOMEM; /* SQLite could not even allocate the handle */
     rc = assoc_status(db, rc);
     if (rc == ASSOC_OK)
-        rc = configure(db);
+        rc = configure(db, &o);
     if (rc != ASSOC_OK) {
         sqlite3_close(db->handle);
         assoc_free(db);
@@ -377,6 +454,20 @@ int assoc_open(const char *path, assoc_db **out)
     set_msg(db, "%s", "not an error");
     *out = db;
     return ASSOC_OK;
+}
+
+int assoc_open(const char *path, assoc_db **out)
+{
+    return assoc_open_with(path, NULL, out);
+}
+
+static void stmt_finalize(assoc_stmt *st)
+{
+    if (st == NULL)
+        return;
+    sqlite3_finalize(st->lite);
+    assoc_pg_finalize(st->pg);
+    assoc_free(st);
 }
 
 /* Statements first, so that nothing is pending when the transaction is
@@ -390,14 +481,14 @@ void assoc_close(assoc_db *db)
         return;
     for (size_t i = 0; i < db->cap; i++)
         if (db->slots[i].sql != NULL)
-            sqlite3_finalize(db->slots[i].stmt);
+            stmt_finalize(db->slots[i].st);
     for (int i = 0; i < SYS_COUNT; i++)
         sqlite3_finalize(db->sys[i]);
     assoc_free(db->slots);
-    assoc_free(db->by_stmt);
     if (db->handle != NULL && !sqlite3_get_autocommit(db->handle))
         sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close_v2(db->handle);
+    assoc_pg_close(db->pg);
     assoc_free(db);
 }
 
@@ -405,13 +496,14 @@ void assoc_close(assoc_db *db)
  * Transactions and atomic sections
  * ------------------------------------------------------------------- */
 
-/* Prepare one of the library's own statements, once. */
+/* Prepare one of the library's own statements, once.  PostgreSQL's run as
+ * simple statements and need no preparing. */
 static int sys_prepare(assoc_db *db, enum sys_stmt which)
 {
     sqlite3_stmt *st = NULL;
     int rc;
 
-    if (db->sys[which] != NULL)
+    if (db->pg != NULL || db->sys[which] != NULL)
         return ASSOC_OK;
     rc = sqlite3_prepare_v3(db->handle, sys_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (rc != SQLITE_OK)
@@ -429,6 +521,8 @@ static int sys_prepare_undo(assoc_db *db, enum sys_stmt rollback_to, enum sys_st
     int rc = sys_prepare(db, SYS_ROLLBACK);
 
     if (rc == ASSOC_OK)
+        rc = sys_prepare(db, SYS_COMMIT);
+    if (rc == ASSOC_OK)
         rc = sys_prepare(db, rollback_to);
     if (rc == ASSOC_OK)
         rc = sys_prepare(db, release);
@@ -440,8 +534,11 @@ static int sys_prepare_undo(assoc_db *db, enum sys_stmt rollback_to, enum sys_st
 static int sys_exec(assoc_db *db, enum sys_stmt which)
 {
     sqlite3_stmt *st;
-    int rc = sys_prepare(db, which);
+    int rc;
 
+    if (db->pg != NULL)
+        return pg_status(db, assoc_pg_exec(db->pg, which == SYS_BEGIN_WRITE ? "BEGIN" : sys_sql[which]));
+    rc = sys_prepare(db, which);
     if (rc != ASSOC_OK)
         return rc;
     st = db->sys[which];
@@ -458,11 +555,23 @@ static int sys_exec(assoc_db *db, enum sys_stmt which)
 /* True when no transaction is open.  A connection can lose its transaction
  * behind our back: SQLite rolls back by itself after some errors (disk
  * full, I/O errors, some out-of-memory cases), and the caller can COMMIT
- * through assoc_sqlite().  The functions below check for that rather than
+ * through the raw handle.  The functions below check for that rather than
  * issue RELEASE or ROLLBACK TO against savepoints that no longer exist. */
 static bool no_transaction(const assoc_db *db)
 {
+    if (db->pg != NULL)
+        return !assoc_pg_in_transaction(db->pg);
     return sqlite3_get_autocommit(db->handle) != 0;
+}
+
+/* PostgreSQL: whether the backend must protect each statement with a
+ * savepoint of its own (a failed statement would otherwise abort the whole
+ * transaction, where SQLite undoes only that statement): not inside an
+ * atomic section, whose own savepoint undoes the statement's work. */
+static void pg_protect(assoc_db *db)
+{
+    if (db->pg != NULL)
+        assoc_pg_set_protect(db->pg, db->tx_depth == 0);
 }
 
 /* Finish a doomed transaction (see struct assoc_db) before anything else
@@ -485,7 +594,7 @@ static int settle(assoc_db *db)
 
 /* The outermost level is a real BEGIN (deferred, like Python's sqlite3 and
  * SQLAlchemy), unless a transaction is already open -- the caller issued
- * BEGIN through assoc_sqlite(), or this is a callback inside an atomic
+ * BEGIN through the raw handle, or this is a callback inside an atomic
  * section -- in which case it is a savepoint inside that transaction. */
 int assoc_begin(assoc_db *db)
 {
@@ -524,7 +633,7 @@ static bool level_is_begin(const assoc_db *db)
 /* A COMMIT that fails with ASSOC_BUSY (another connection holds a lock past
  * the busy timeout) leaves the transaction open, as in SQLite: the caller may
  * retry assoc_commit() or call assoc_rollback().  The level is gone only if
- * SQLite itself ended the transaction. */
+ * the database itself ended the transaction. */
 int assoc_commit(assoc_db *db)
 {
     int rc;
@@ -539,7 +648,7 @@ int assoc_commit(assoc_db *db)
     if (no_transaction(db)) {
         db->depth--;
         return assoc_fail(db, ASSOC_ERROR,
-                          "assoc_commit: the transaction had already ended (rolled back by SQLite after an "
+                          "assoc_commit: the transaction had already ended (rolled back by the database after an "
                           "error, or ended through the raw handle)");
     }
     rc = sys_exec(db, level_is_begin(db) ? SYS_COMMIT : SYS_SP_RELEASE);
@@ -581,9 +690,11 @@ int assoc_rollback(assoc_db *db)
     return rc;
 }
 
-/* A SAVEPOINT outside a transaction starts one (deferred); the section that
- * did so is remembered as the owner, which ends the transaction. */
-int assoc_tx_enter(assoc_db *db)
+/* Outside a transaction, a writing section begins one with the write lock
+ * (BEGIN IMMEDIATE, which waits the busy timeout for other writers) and
+ * owns it; a reading one sets a savepoint, which starts a deferred
+ * transaction, and owns that.  Inside a transaction, a savepoint. */
+int assoc_tx_enter(assoc_db *db, bool write)
 {
     bool starts;
     int rc;
@@ -597,13 +708,18 @@ int assoc_tx_enter(assoc_db *db)
         return rc;
     starts = no_transaction(db);
     rc = sys_prepare_undo(db, SYS_TX_ROLLBACK, SYS_TX_RELEASE);
+    if (rc == ASSOC_OK && starts && write)
+        rc = sys_prepare(db, SYS_BEGIN_WRITE);
     if (rc == ASSOC_OK)
-        rc = sys_exec(db, SYS_TX);
+        rc = sys_exec(db, starts && write ? SYS_BEGIN_WRITE : SYS_TX);
     if (rc != ASSOC_OK)
         return rc;
     db->tx_depth++;
-    if (starts)
+    if (starts) {
         db->tx_owner = db->tx_depth;
+        db->tx_owner_began = write;
+    }
+    pg_protect(db);
     return ASSOC_OK;
 }
 
@@ -623,7 +739,7 @@ static void undo_section(assoc_db *db, bool owner)
     int rc = ASSOC_OK;
 
     if (no_transaction(db))
-        return; /* already undone, by SQLite */
+        return; /* already undone, by the database */
     memcpy(cause, db->msg, sizeof cause);
     for (int attempt = 0; attempt < 2 && !no_transaction(db); attempt++) {
         if (owner) {
@@ -649,12 +765,13 @@ static void undo_section(assoc_db *db, bool owner)
 }
 
 /* The section is closed whatever happens, so the depth bookkeeping comes
- * first.  When the release fails (for the owner, RELEASE is the commit, and
- * can fail with ASSOC_BUSY), the section is undone so that nothing it did
- * remains and no transaction is left open, and the failure is returned. */
+ * first.  When the release fails (for the owner, RELEASE or COMMIT is the
+ * commit, and can fail with ASSOC_BUSY), the section is undone so that
+ * nothing it did remains and no transaction is left open, and the failure
+ * is returned. */
 int assoc_tx_leave(assoc_db *db, int rc)
 {
-    bool owner;
+    bool owner, began;
     int release;
 
     if (db == NULL)
@@ -662,27 +779,31 @@ int assoc_tx_leave(assoc_db *db, int rc)
     if (db->tx_depth == 0)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_tx_leave: no open atomic section");
     owner = db->tx_owner == db->tx_depth;
-    if (db->tx_owner >= db->tx_depth)
+    began = owner && db->tx_owner_began;
+    if (db->tx_owner >= db->tx_depth) {
         db->tx_owner = 0;
+        db->tx_owner_began = false;
+    }
     db->tx_depth--;
+    pg_protect(db);
 
     if (no_transaction(db)) {
         if (rc != ASSOC_OK)
-            return rc; /* SQLite rolled back: nothing remains, as promised */
+            return rc; /* the database rolled back: nothing remains, as promised */
         return assoc_fail(db, ASSOC_ERROR, "the transaction ended inside an atomic section");
     }
     if (rc != ASSOC_OK) {
         undo_section(db, owner);
         return rc;
     }
-    release = sys_exec(db, SYS_TX_RELEASE);
+    release = sys_exec(db, began ? SYS_COMMIT : SYS_TX_RELEASE);
     if (release != ASSOC_OK)
         undo_section(db, owner);
     return release;
 }
 
 /* ---------------------------------------------------------------------
- * The statement cache
+ * Statements and their cache
  * ------------------------------------------------------------------- */
 
 /* A 64-bit finalizer (from MurmurHash3): addresses are aligned and close
@@ -701,7 +822,7 @@ static size_t ptr_hash(const void *p)
 
 /* The slot holding sql, or the empty slot where it would go.  cap > 0, and
  * the table is never full (load factor at most 1/2). */
-static size_t find_sql(const assoc_db *db, const char *sql)
+static size_t find_sql(const assoc_db *db, const assoc_sql *sql)
 {
     size_t mask = db->cap - 1;
     size_t i = ptr_hash(sql) & mask;
@@ -711,549 +832,524 @@ static size_t find_sql(const assoc_db *db, const char *sql)
     return i;
 }
 
-/* The slot of a cached statement, or NULL for a private one. */
-static stmt_slot *find_stmt(const assoc_db *db, const sqlite3_stmt *stmt)
-{
-    size_t mask, i;
-
-    if (db->cap == 0)
-        return NULL;
-    mask = db->cap - 1;
-    for (i = ptr_hash(stmt) & mask; db->by_stmt[i] != 0; i = (i + 1) & mask) {
-        stmt_slot *s = &db->slots[db->by_stmt[i] - 1];
-        if (s->stmt == stmt)
-            return s;
-    }
-    return NULL;
-}
-
-static void index_stmt(assoc_db *db, size_t slot)
-{
-    size_t mask = db->cap - 1;
-    size_t i = ptr_hash(db->slots[slot].stmt) & mask;
-
-    while (db->by_stmt[i] != 0)
-        i = (i + 1) & mask;
-    db->by_stmt[i] = slot + 1;
-}
-
-/* Double the tables (16 slots at first) and re-insert every entry.  On
- * failure the old tables stay as they were. */
+/* Double the table (16 slots at first) and re-insert every entry.  On
+ * failure the old table stays as it was. */
 static int cache_grow(assoc_db *db)
 {
     size_t ncap = db->cap != 0 ? db->cap * 2 : 16;
     stmt_slot *old = db->slots;
     size_t ocap = db->cap;
     stmt_slot *slots;
-    size_t *by_stmt;
 
     if (ncap < db->cap || ncap > SIZE_MAX / sizeof *slots)
         return ASSOC_NOMEM;
     slots = assoc_malloc(ncap * sizeof *slots);
-    by_stmt = assoc_malloc(ncap * sizeof *by_stmt);
-    if (slots == NULL || by_stmt == NULL) {
-        assoc_free(slots);
-        assoc_free(by_stmt);
+    if (slots == NULL)
         return ASSOC_NOMEM;
-    }
     memset(slots, 0, ncap * sizeof *slots);
-    memset(by_stmt, 0, ncap * sizeof *by_stmt);
-    assoc_free(db->by_stmt);
     db->slots = slots;
-    db->by_stmt = by_stmt;
     db->cap = ncap;
-    for (size_t i = 0; i < ocap; i++) {
-        if (old[i].sql != NULL) {
-            size_t j = find_sql(db, old[i].sql);
-            db->slots[j] = old[i];
-            index_stmt(db, j);
-        }
-    }
+    for (size_t i = 0; i < ocap; i++)
+        if (old[i].sql != NULL)
+            db->slots[find_sql(db, old[i].sql)] = old[i];
     assoc_free(old);
     return ASSOC_OK;
 }
 
-static int prepare(assoc_db *db, const char *sql, unsigned flags, sqlite3_stmt **out)
+/* Prepare sql on the connection's database.  SQLite's persistent flag
+ * tells it the statement will be reused many times. */
+static int prepare(assoc_db *db, const assoc_sql *sql, bool cached, assoc_stmt **out)
 {
-    int rc = sqlite3_prepare_v3(db->handle, sql, -1, flags, out, NULL);
+    assoc_stmt *st = assoc_malloc(sizeof *st);
+    int rc;
 
-    if (rc != SQLITE_OK)
-        return assoc_status(db, rc);
-    if (*out == NULL) /* only white space or comments */
-        return assoc_fail(db, ASSOC_MISUSE, "no SQL statement in \"%.60s\"", sql);
+    *out = NULL;
+    if (st == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory preparing a statement");
+    memset(st, 0, sizeof *st);
+    st->sql = sql;
+    st->cached = cached;
+    st->in_use = true;
+    if (db->pg != NULL) {
+        rc = pg_status(db, assoc_pg_prepare(db->pg, sql->pg != NULL ? sql->pg : sql->text, &st->pg));
+    } else {
+        rc = sqlite3_prepare_v3(db->handle, sql->text, -1, cached ? SQLITE_PREPARE_PERSISTENT : 0, &st->lite,
+                                NULL);
+        rc = assoc_status(db, rc);
+        if (rc == ASSOC_OK && st->lite == NULL) /* only white space or comments */
+            rc = assoc_fail(db, ASSOC_MISUSE, "no SQL statement in \"%.60s\"", sql->text);
+    }
+    if (rc != ASSOC_OK) {
+        stmt_finalize(st);
+        return rc;
+    }
+    *out = st;
     return ASSOC_OK;
 }
 
 /* Only the first statement of sql is prepared.  A statement that could be
  * prepared but not cached (no memory to grow the table) is handed out
  * anyway, as a private statement; the next acquire tries to cache again. */
-int assoc_stmt_acquire(assoc_db *db, const char *sql, sqlite3_stmt **out)
+int assoc_stmt_acquire(assoc_db *db, const assoc_sql *sql, assoc_stmt **out)
 {
     stmt_slot *s = NULL;
-    sqlite3_stmt *st = NULL;
-    size_t i;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (out != NULL)
         *out = NULL;
     if (db == NULL)
         return ASSOC_MISUSE;
-    if (sql == NULL || out == NULL)
+    if (sql == NULL || sql->text == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_stmt_acquire: NULL argument");
     rc = settle(db);
     if (rc != ASSOC_OK)
         return rc;
 
     if (db->cap != 0) {
-        i = find_sql(db, sql);
+        size_t i = find_sql(db, sql);
         if (db->slots[i].sql != NULL)
             s = &db->slots[i];
     }
-    if (s != NULL && !s->in_use) {
-        s->in_use = true;
-        db->last = i;
-        *out = s->stmt;
+    if (s != NULL && !s->st->in_use) {
+        s->st->in_use = true;
+        *out = s->st;
         return ASSOC_OK;
     }
-    if (s != NULL) {
-        /* Reentered while the cached statement is stepping: a private one. */
-        rc = prepare(db, sql, 0, &st);
-        if (rc == ASSOC_OK)
-            *out = st;
-        return rc;
-    }
+    if (s != NULL) /* reentered while the cached statement is stepping */
+        return prepare(db, sql, false, out);
 
-    rc = prepare(db, sql, SQLITE_PREPARE_PERSISTENT, &st);
+    rc = prepare(db, sql, true, &st);
     if (rc != ASSOC_OK)
         return rc;
     if ((db->count + 1) * 2 <= db->cap || cache_grow(db) == ASSOC_OK) {
-        i = find_sql(db, sql);
+        size_t i = find_sql(db, sql);
         db->slots[i].sql = sql;
-        db->slots[i].stmt = st;
-        db->slots[i].in_use = true;
-        index_stmt(db, i);
+        db->slots[i].st = st;
         db->count++;
-        db->last = i;
+    } else {
+        st->cached = false;
     }
     *out = st;
     return ASSOC_OK;
 }
 
 /* The reset's return value repeats the last step's error, which the caller
- * has already handled, so it is ignored.  Without a db there is no cache to
- * consult, and finalizing a statement that might be cached would leave a
- * dangling pointer in it, so release(NULL, st) does nothing. */
-void assoc_stmt_release(assoc_db *db, sqlite3_stmt *stmt)
+ * has already handled, so it is ignored. */
+void assoc_stmt_release(assoc_db *db, assoc_stmt *st)
 {
-    stmt_slot *s;
-
-    if (db == NULL || stmt == NULL)
+    if (db == NULL || st == NULL)
         return;
-    if (db->last < db->cap && db->slots[db->last].stmt == stmt)
-        s = &db->slots[db->last];
-    else
-        s = find_stmt(db, stmt);
-    if (s == NULL) {
-        sqlite3_finalize(stmt);
+    if (!st->cached) {
+        stmt_finalize(st);
         return;
     }
     /* Reset only: the bindings stay until the next user binds anew, as
      * generated code binds every parameter before every step (clearing
      * them cost about 1% of a load phase).  A binding left here may point
-     * at a buffer that is gone (SQLITE_STATIC text of the caller's, or a
-     * generated function's time_text_N): SQLite reads it only when the
+     * at a buffer that is gone (text of the caller's, or a generated
+     * function's time_text_N): the database reads it only when the
      * statement steps, and by then it has been bound again. */
-    sqlite3_reset(stmt);
-    s->in_use = false;
+    if (st->lite != NULL)
+        sqlite3_reset(st->lite);
+    else
+        assoc_pg_reset(st->pg);
+    st->in_use = false;
 }
 
-/* ---------------------------------------------------------------------
- * Datetimes
- *
- * Days are counted from the civil date with Howard Hinnant's algorithms
- * (http://howardhinnant.github.io/date_algorithms.html): the proleptic
- * Gregorian calendar, no time zone, no locale, any year.  timegm() and
- * gmtime() would depend on the C library's range and are not C11.
- * ------------------------------------------------------------------- */
-
-#define US_PER_SEC INT64_C(1000000)
-#define SEC_PER_DAY INT64_C(86400)
-
-/* 0001-01-01 00:00:00 and 9999-12-31 23:59:59, in seconds: the range of
- * Python's datetime, so SQLAlchemy reads back whatever we write. */
-#define SEC_MIN INT64_C(-62135596800)
-#define SEC_MAX INT64_C(253402300799)
-#define TIME_MIN (SEC_MIN * US_PER_SEC)
-#define TIME_MAX (SEC_MAX * US_PER_SEC + 999999)
-
-/* Days since 1970-01-01 of y-m-d. */
-static int64_t days_from_civil(int64_t y, int m, int d)
+int assoc_exec(assoc_db *db, const assoc_sql *sql)
 {
-    int64_t era, yoe, doy, doe;
+    int rc;
 
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* The inverse: y-m-d of a day count. */
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    int64_t era, doe, yoe, doy, mp;
-
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static bool is_leap(int64_t y)
-{
-    return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-}
-
-static int days_in_month(int64_t y, int m)
-{
-    static const unsigned char days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-    return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
-/* "00".."99", for writing two digits at a time. */
-static const char two_digits[200] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                    "8081828384858687888990919293949596979899";
-
-static void put2(char *p, int v)
-{
-    memcpy(p, &two_digits[2 * v], 2);
-}
-
-/* Division rounding toward minus infinity, so that times before 1970 fall
- * in the right second and day: -1 us is 1969-12-31 23:59:59.999999. */
-static int64_t floor_div(int64_t a, int64_t b, int64_t *rem)
-{
-    int64_t q = a / b, r = a % b;
-
-    if (r < 0) {
-        r += b;
-        q--;
-    }
-    *rem = r;
-    return q;
-}
-
-/* Straight-line, two digits per step: every insert of a datetime and every
- * client default(now) comes through here. */
-int assoc_time_format(assoc_time t, char buf[ASSOC_TIME_TEXT_SIZE])
-{
-    int64_t secs, us, days, sod, y;
-    int m, d, s;
-
-    if (buf == NULL)
+    if (db == NULL)
         return ASSOC_MISUSE;
-    if (t < TIME_MIN || t > TIME_MAX) {
-        buf[0] = '\0';
-        return ASSOC_MISUSE;
-    }
-    secs = floor_div(t, US_PER_SEC, &us);
-    days = floor_div(secs, SEC_PER_DAY, &sod);
-    civil_from_days(days, &y, &m, &d);
-    s = (int)sod;
-
-    put2(buf, (int)(y / 100));
-    put2(buf + 2, (int)(y % 100));
-    buf[4] = '-';
-    put2(buf + 5, m);
-    buf[7] = '-';
-    put2(buf + 8, d);
-    buf[10] = ' ';
-    put2(buf + 11, s / 3600);
-    buf[13] = ':';
-    put2(buf + 14, s / 60 % 60);
-    buf[16] = ':';
-    put2(buf + 17, s % 60);
-    buf[19] = '.';
-    put2(buf + 20, (int)(us / 10000));
-    put2(buf + 22, (int)(us / 100 % 100));
-    put2(buf + 24, (int)(us % 100));
-    buf[26] = '\0';
-    return ASSOC_OK;
+    if (sql == NULL || sql->text == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_exec: NULL argument");
+    rc = settle(db);
+    if (rc != ASSOC_OK)
+        return rc;
+    if (db->pg != NULL)
+        return pg_status(db, assoc_pg_exec(db->pg, sql->pg != NULL ? sql->pg : sql->text));
+    return assoc_status(db, sqlite3_exec(db->handle, sql->text, NULL, NULL, NULL));
 }
 
-/* The two digits at p as a number, or -1 if either is not a digit.  (The
- * locale-free test: isdigit() would depend on the locale.) */
-static int get2(const char *p)
+int64_t assoc_changes(assoc_db *db)
 {
-    unsigned a = (unsigned)(unsigned char)p[0] - '0', b = (unsigned)(unsigned char)p[1] - '0';
-
-    return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
-}
-
-/* The layout, fixed positions: YYYY-MM-DD?HH:MM:SS[.f{1,6}], 19 or 21..26
- * bytes, '?' a space or 'T'. */
-static bool time_layout_ok(const char *text, size_t len)
-{
-    if (len != 19 && (len < 21 || len > 26 || text[19] != '.'))
-        return false;
-    return text[4] == '-' && text[7] == '-' && (text[10] == ' ' || text[10] == 'T') && text[13] == ':' &&
-           text[16] == ':';
-}
-
-/* The date of a well laid-out text as days since 1970-01-01; false for a
- * date that does not exist or lies outside years 0001-9999. */
-static bool parse_date(const char *text, int64_t *days)
-{
-    int yh = get2(text), yl = get2(text + 2), mo = get2(text + 5), d = get2(text + 8);
-
-    if ((yh | yl | mo | d) < 0 || (yh | yl) == 0 || mo < 1 || mo > 12 || d < 1 ||
-        d > days_in_month(yh * 100 + yl, mo))
-        return false;
-    *days = days_from_civil(yh * 100 + yl, mo, d);
-    return true;
-}
-
-/* The time of day of a well laid-out text, in microseconds. */
-static bool parse_clock(const char *text, size_t len, int64_t *us)
-{
-    int h = get2(text + 11), mi = get2(text + 14), s = get2(text + 17), frac = 0, scale = 100000;
-
-    if ((h | mi | s) < 0 || h > 23 || mi > 59 || s > 59)
-        return false;
-    if (len == 26) { /* six digits of fraction: what we and SQLAlchemy write */
-        int f1 = get2(text + 20), f2 = get2(text + 22), f3 = get2(text + 24);
-        if ((f1 | f2 | f3) < 0)
-            return false;
-        frac = f1 * 10000 + f2 * 100 + f3;
-    } else {
-        /* ".5" is half a second: each digit is worth a tenth of the one before. */
-        for (size_t i = 20; i < len; i++, scale /= 10) {
-            unsigned v = (unsigned)(unsigned char)text[i] - '0';
-            if (v > 9)
-                return false;
-            frac += (int)v * scale;
-        }
-    }
-    *us = (h * 3600 + mi * 60 + s) * US_PER_SEC + frac;
-    return true;
-}
-
-/* Every row read with a datetime column comes through here (or through
- * read_time(), which adds a cache of the date), so it is written straight:
- * two digits per step, the range checks together. */
-int assoc_time_parse(const char *text, size_t len, assoc_time *out)
-{
-    int64_t days, us;
-
-    if (out == NULL)
-        return ASSOC_MISUSE;
-    if (text == NULL || !time_layout_ok(text, len) || !parse_date(text, &days) || !parse_clock(text, len, &us))
-        return ASSOC_ERROR;
-    *out = days * SEC_PER_DAY * US_PER_SEC + us;
-    return ASSOC_OK;
-}
-
-/* assoc_time_parse() for the column readers, of a text whose layout is
- * known to be right (time_layout_ok).  Rows read together mostly
- * share a date (they were written together), so the connection remembers
- * the last date it converted and checks only the time of day when the next
- * text starts with the same ten bytes. */
-static inline bool read_time(assoc_db *db, const char *text, size_t len, assoc_time *out)
-{
-    int64_t days, us;
-
-    if (!parse_clock(text, len, &us))
-        return false;
-    if (db->last_date_ok && memcmp(text, db->last_date, sizeof db->last_date) == 0) {
-        days = db->last_days;
-    } else {
-        if (!parse_date(text, &days))
-            return false;
-        memcpy(db->last_date, text, sizeof db->last_date);
-        db->last_days = days;
-        db->last_date_ok = true;
-    }
-    *out = days * SEC_PER_DAY * US_PER_SEC + us;
-    return true;
-}
-
-assoc_time assoc_now(void)
-{
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+    if (db == NULL)
         return 0;
-    return (assoc_time)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;
+    if (db->pg != NULL)
+        return assoc_pg_changes(db->pg);
+    return sqlite3_changes(db->handle);
+}
+
+/* PostgreSQL's INSERT ends in RETURNING: its one row holds the key. */
+int assoc_insert_step(assoc_db *db, assoc_stmt *st, int64_t *rowid)
+{
+    int rc;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (st == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_insert_step: NULL statement");
+    if (st->lite != NULL) {
+        rc = sqlite3_step(st->lite);
+        if (rc != SQLITE_DONE)
+            return assoc_status(db, rc == SQLITE_ROW ? SQLITE_MISUSE : rc);
+        if (rowid != NULL)
+            *rowid = sqlite3_last_insert_rowid(db->handle);
+        return ASSOC_OK;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW && rowid != NULL)
+        rc = assoc_col_int64(db, st, 0, rowid, NULL);
+    else if (rc == ASSOC_ROW)
+        rc = ASSOC_OK;
+    return rc;
 }
 
 /* ---------------------------------------------------------------------
  * Binding and reading values
  * ------------------------------------------------------------------- */
 
+int assoc__step(assoc_db *db, assoc_stmt *st)
+{
+    if (st->lite != NULL)
+        return assoc_step(db, st);
+    return pg_status(db, assoc_pg_step(st->pg));
+}
+
+int assoc__bind_int64(assoc_db *db, assoc_stmt *st, int idx, int64_t v)
+{
+    if (st->lite != NULL)
+        return assoc_bind_int64(db, st, idx, v);
+    return pg_status(db, assoc_pg_bind_int64(st->pg, idx, v));
+}
+
+int assoc__bind_double(assoc_db *db, assoc_stmt *st, int idx, double v)
+{
+    if (st->lite != NULL)
+        return assoc_bind_double(db, st, idx, v);
+    return pg_status(db, assoc_pg_bind_double(st->pg, idx, v));
+}
+
+int assoc__bind_bool(assoc_db *db, assoc_stmt *st, int idx, bool v)
+{
+    if (st->lite != NULL)
+        return assoc_bind_bool(db, st, idx, v);
+    return pg_status(db, assoc_pg_bind_bool(st->pg, idx, v));
+}
+
+int assoc__bind_null(assoc_db *db, assoc_stmt *st, int idx)
+{
+    if (st->lite != NULL)
+        return assoc_bind_null(db, st, idx);
+    return pg_status(db, assoc_pg_bind_null(st->pg, idx));
+}
+
 /* A text or blob longer than SQLite's limit fails with SQLITE_TOOBIG
  * (ASSOC_ERROR); the 64-bit binders take any size_t without truncation. */
-int assoc_bind_text(assoc_db *db, sqlite3_stmt *st, int idx, const char *s)
+int assoc_bind_text(assoc_db *db, assoc_stmt *st, int idx, const char *s)
 {
     if (db == NULL)
         return ASSOC_MISUSE;
     if (st == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_text: NULL statement");
     if (s == NULL)
-        return assoc_status(db, sqlite3_bind_null(st, idx));
-    return assoc_status(db, sqlite3_bind_text64(st, idx, s, strlen(s), SQLITE_STATIC, SQLITE_UTF8));
+        return assoc_bind_null(db, st, idx);
+    if (st->lite != NULL)
+        return assoc_status(db, sqlite3_bind_text64(st->lite, idx, s, strlen(s), SQLITE_STATIC, SQLITE_UTF8));
+    return pg_status(db, assoc_pg_bind_text(st->pg, idx, s, strlen(s)));
 }
 
 /* SQLite binds NULL for a NULL pointer and an empty blob for a non-NULL
  * pointer of length 0, which is exactly assoc_blob's convention. */
-int assoc_bind_blob(assoc_db *db, sqlite3_stmt *st, int idx, const assoc_blob *b)
+int assoc_bind_blob(assoc_db *db, assoc_stmt *st, int idx, const assoc_blob *b)
 {
     if (db == NULL)
         return ASSOC_MISUSE;
     if (st == NULL || b == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_blob: NULL argument");
     if (b->data == NULL)
-        return assoc_status(db, sqlite3_bind_null(st, idx));
-    return assoc_status(db, sqlite3_bind_blob64(st, idx, b->data, b->len, SQLITE_STATIC));
+        return assoc_bind_null(db, st, idx);
+    if (st->lite != NULL)
+        return assoc_status(db, sqlite3_bind_blob64(st->lite, idx, b->data, b->len, SQLITE_STATIC));
+    return pg_status(db, assoc_pg_bind_blob(st->pg, idx, b->data, b->len));
 }
 
-/* Both time binders: format t into text and bind it with `destructor`
- * (SQLITE_TRANSIENT: SQLite copies it; SQLITE_STATIC: text outlives the
- * statement's use).  `fn` names the caller in messages. */
-static int bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has, char *text,
-                     void (*destructor)(void *), const char *fn)
+/* Both time binders: format t into text and bind it, copied (SQLite's
+ * SQLITE_TRANSIENT) or not.  `fn` names the caller in messages.
+ * PostgreSQL's backend copies what it needs either way. */
+static int bind_time(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, bool has, char *text, bool copy,
+                     const char *fn)
 {
     if (db == NULL)
         return ASSOC_MISUSE;
     if (st == NULL || text == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "%s: NULL argument", fn);
     if (!has)
-        return assoc_status(db, sqlite3_bind_null(st, idx));
-    if (assoc_time_format(t, text) != ASSOC_OK)
+        return assoc_bind_null(db, st, idx);
+    if (!cal_format(t, text))
         return assoc_fail(db, ASSOC_MISUSE, "%s: %lld us is outside years 0001-9999", fn, (long long)t);
-    return assoc_status(db, sqlite3_bind_text(st, idx, text, ASSOC_TIME_TEXT_SIZE - 1, destructor));
+    if (st->lite != NULL)
+        return assoc_status(db, sqlite3_bind_text(st->lite, idx, text, ASSOC_TIME_TEXT_SIZE - 1,
+                                                  copy ? SQLITE_TRANSIENT : SQLITE_STATIC));
+    return pg_status(db, assoc_pg_bind_text(st->pg, idx, text, ASSOC_TIME_TEXT_SIZE - 1));
 }
 
-int assoc_bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has)
+int assoc_bind_time(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, bool has)
 {
     char text[ASSOC_TIME_TEXT_SIZE];
-    return bind_time(db, st, idx, t, has, text, SQLITE_TRANSIENT, "assoc_bind_time");
+    return bind_time(db, st, idx, t, has, text, true, "assoc_bind_time");
 }
 
 /* As assoc_bind_time, without SQLite's copy of the text (an allocation and
  * a free per bind): the caller's buffer outlives the statement's use. */
-int assoc_bind_time_buf(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has,
+int assoc_bind_time_buf(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, bool has,
                         char text[ASSOC_TIME_TEXT_SIZE])
 {
-    return bind_time(db, st, idx, t, has, text, SQLITE_STATIC, "assoc_bind_time_buf");
+    return bind_time(db, st, idx, t, has, text, false, "assoc_bind_time_buf");
 }
 
-/* One cached statement: the clock costs a step and a reset per insert. */
-int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_TEXT_SIZE])
+int assoc_bind_time_short(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, char text[ASSOC_TIME_TEXT_SIZE])
 {
-    static const char sql[] = "SELECT CURRENT_TIMESTAMP";
-    sqlite3_stmt *st = NULL;
-    const char *t;
-    size_t len;
-    int rc;
-
     if (db == NULL)
         return ASSOC_MISUSE;
-    if (out == NULL || text == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "assoc_current_timestamp: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
-    if (rc != ASSOC_OK)
-        return rc;
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        rc = rc == SQLITE_DONE ? assoc_fail(db, ASSOC_ERROR, "%s gave no row", sql) : assoc_status(db, rc);
-        goto done;
-    }
-    t = (const char *)sqlite3_column_text(st, 0);
-    if (t == NULL) {
-        rc = assoc_fail(db, ASSOC_NOMEM, "out of memory reading CURRENT_TIMESTAMP");
-        goto done;
-    }
-    len = (size_t)sqlite3_column_bytes(st, 0);
-    if (len >= ASSOC_TIME_TEXT_SIZE || !time_layout_ok(t, len) || !read_time(db, t, len, out)) {
-        rc = assoc_fail(db, ASSOC_ERROR, "CURRENT_TIMESTAMP gave \"%.40s\", not a datetime", t);
-        goto done;
-    }
-    memcpy(text, t, len);
-    text[len] = '\0';
-    rc = ASSOC_OK;
-done:
-    assoc_stmt_release(db, st);
-    return rc;
+    if (st == NULL || text == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time_short: NULL argument");
+    if (!cal_format(t, text))
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time_short: %lld us is outside years 0001-9999", (long long)t);
+    size_t len = strcmp(text + 19, ".000000") == 0 ? 19 : ASSOC_TIME_TEXT_SIZE - 1;
+    if (st->lite != NULL)
+        return assoc_status(db, sqlite3_bind_text(st->lite, idx, text, (int)len, SQLITE_STATIC));
+    return pg_status(db, assoc_pg_bind_text(st->pg, idx, text, len));
 }
 
-/* Common checks of the column readers: a column that does not exist, or a
- * statement with no current row, is a misuse (SQLite would quietly return
- * NULL).  Returns the column's type, or -1 after recording the failure. */
-static int column_type(assoc_db *db, sqlite3_stmt *st, int col, const void *out, const char *fn)
+/* Whether the current row has column col: an absent column reads as NULL
+ * in SQLite, which must not pass for a NULL value. */
+static int check_column(assoc_db *db, assoc_stmt *st, int col, const char *fn)
 {
-    if (st == NULL || out == NULL) {
-        assoc_fail(db, ASSOC_MISUSE, "%s: NULL argument", fn);
-        return -1;
-    }
-    if (col < 0 || col >= sqlite3_data_count(st)) {
-        assoc_fail(db, ASSOC_MISUSE, "%s: no column %d in the current row", fn, col);
-        return -1;
-    }
-    return sqlite3_column_type(st, col);
-}
+    int n = st->lite != NULL ? sqlite3_data_count(st->lite) : assoc_pg_column_count(st->pg);
 
-/* Why a text reader got a NULL pointer from sqlite3_column_text(): the
- * column is NULL (ASSOC_OK), or there is no such column in the current row
- * (ASSOC_MISUSE), or SQLite ran out of memory converting the value
- * (ASSOC_NOMEM).  The readers ask only then, so that reading a present
- * value costs SQLite's two calls and nothing more. */
-static int no_text(assoc_db *db, sqlite3_stmt *st, int col, const char *fn)
-{
-    if (col < 0 || col >= sqlite3_data_count(st))
+    if (col < 0 || col >= n)
         return assoc_fail(db, ASSOC_MISUSE, "%s: no column %d in the current row", fn, col);
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        return ASSOC_OK;
-    return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
-}
-
-
-/* sqlite3_column_blob() returns NULL both for an empty blob and when out of
- * memory; the connection's error code tells them apart. */
-static int blob_of(assoc_db *db, sqlite3_stmt *st, int col, const unsigned char **data, size_t *len)
-{
-    const void *p = sqlite3_column_blob(st, col);
-
-    if (p == NULL && sqlite3_errcode(db->handle) == SQLITE_NOMEM)
-        return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
-    *data = p;
-    *len = p != NULL ? (size_t)sqlite3_column_bytes(st, col) : 0;
     return ASSOC_OK;
 }
 
-/* All `bytes` bytes are copied -- text may hold NULs -- and a NUL added. */
-int assoc_column_text(assoc_db *db, sqlite3_stmt *st, int col, char **out)
+/* A NULL where the record has no has_ flag to say so. */
+static int null_value(assoc_db *db, int col, bool *has)
 {
-    const unsigned char *text;
+    if (has == NULL)
+        return assoc_fail(db, ASSOC_ERROR, "column %d: NULL in a column that may not be NULL", col);
+    *has = false;
+    return ASSOC_OK;
+}
+
+/* The value of a column as text for a message: quoted, cut at 40 bytes,
+ * control bytes as '?'. */
+static void value_text(assoc_stmt *st, int col, char *buf, size_t size)
+{
+    const char *t;
+    size_t len = 0, k = 0;
+
+    if (st->lite != NULL) {
+        if (sqlite3_column_type(st->lite, col) == SQLITE_NULL) {
+            snprintf(buf, size, "NULL");
+            return;
+        }
+        t = (const char *)sqlite3_column_text(st->lite, col);
+        len = t != NULL ? (size_t)sqlite3_column_bytes(st->lite, col) : 0;
+    } else {
+        if (assoc_pg_col_null(st->pg, col)) {
+            snprintf(buf, size, "NULL");
+            return;
+        }
+        t = assoc_pg_col_text(st->pg, col, &len);
+    }
+    if (size < 4)
+        return;
+    buf[k++] = '"';
+    for (size_t i = 0; t != NULL && i < len && i < 40 && k + 2 < size; i++) {
+        unsigned char c = (unsigned char)t[i];
+        buf[k++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+    }
+    buf[k++] = '"';
+    buf[k] = '\0';
+}
+
+/* Slow path of assoc_col_int64: SQLite's NULL or a value of another kind,
+ * or PostgreSQL's text.  A real is an integer when it holds one exactly
+ * (SQLite keeps 2.0 as a real in a column without integer affinity). */
+int assoc__col_int64(assoc_db *db, assoc_stmt *st, int col, int64_t *out, bool *has)
+{
+    char text[48];
+    int rc = check_column(db, st, col, "assoc_col_int64");
+
+    if (rc != ASSOC_OK)
+        return rc;
+    if (st->lite != NULL) {
+        int type = sqlite3_column_type(st->lite, col);
+        if (type == SQLITE_NULL)
+            return null_value(db, col, has);
+        if (type == SQLITE_INTEGER) {
+            *out = sqlite3_column_int64(st->lite, col);
+        } else if (type == SQLITE_FLOAT) {
+            double d = sqlite3_column_double(st->lite, col);
+            if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) || d != floor(d))
+                goto not_integer;
+            *out = (int64_t)d;
+        } else {
+            goto not_integer;
+        }
+    } else {
+        if (assoc_pg_col_null(st->pg, col))
+            return null_value(db, col, has);
+        rc = pg_status(db, assoc_pg_col_int64(st->pg, col, out));
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    if (has != NULL)
+        *has = true;
+    return ASSOC_OK;
+not_integer:
+    value_text(st, col, text, sizeof text);
+    return assoc_fail(db, ASSOC_ERROR, "column %d: %s is not an integer", col, text);
+}
+
+int assoc__col_double(assoc_db *db, assoc_stmt *st, int col, double *out, bool *has)
+{
+    char text[48];
+    int rc = check_column(db, st, col, "assoc_col_double");
+
+    if (rc != ASSOC_OK)
+        return rc;
+    if (st->lite != NULL) {
+        int type = sqlite3_column_type(st->lite, col);
+        if (type == SQLITE_NULL)
+            return null_value(db, col, has);
+        if (type != SQLITE_FLOAT && type != SQLITE_INTEGER) {
+            value_text(st, col, text, sizeof text);
+            return assoc_fail(db, ASSOC_ERROR, "column %d: %s is not a number", col, text);
+        }
+        *out = sqlite3_column_double(st->lite, col);
+    } else {
+        if (assoc_pg_col_null(st->pg, col))
+            return null_value(db, col, has);
+        rc = pg_status(db, assoc_pg_col_double(st->pg, col, out));
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    if (has != NULL)
+        *has = true;
+    return ASSOC_OK;
+}
+
+int assoc__col_bool(assoc_db *db, assoc_stmt *st, int col, bool *out, bool *has)
+{
+    char text[48];
+    int rc = check_column(db, st, col, "assoc_col_bool");
+
+    if (rc != ASSOC_OK)
+        return rc;
+    if (st->lite != NULL) {
+        int type = sqlite3_column_type(st->lite, col);
+        sqlite3_int64 v;
+        if (type == SQLITE_NULL)
+            return null_value(db, col, has);
+        v = sqlite3_column_int64(st->lite, col);
+        if (type != SQLITE_INTEGER || (v != 0 && v != 1)) {
+            value_text(st, col, text, sizeof text);
+            return assoc_fail(db, ASSOC_ERROR, "column %d: %s is not a boolean (0 or 1)", col, text);
+        }
+        *out = v == 1;
+    } else {
+        if (assoc_pg_col_null(st->pg, col))
+            return null_value(db, col, has);
+        rc = pg_status(db, assoc_pg_col_bool(st->pg, col, out));
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    if (has != NULL)
+        *has = true;
+    return ASSOC_OK;
+}
+
+/* One column's bytes as text: SQLite's (a number converted to its text) or
+ * PostgreSQL's.  OUT: *text, *len; *text NULL for SQL NULL.  The bytes are
+ * the database library's, valid until the statement steps again. */
+static int text_of(assoc_db *db, assoc_stmt *st, int col, const char **text, size_t *len, const char *fn)
+{
+    *text = NULL;
+    *len = 0;
+    if (st->lite != NULL) {
+        const unsigned char *t = sqlite3_column_text(st->lite, col);
+        if (t != NULL) {
+            *text = (const char *)t;
+            *len = (size_t)sqlite3_column_bytes(st->lite, col);
+            return ASSOC_OK;
+        }
+        /* NULL: the value is NULL, or there is no such column, or SQLite
+         * ran out of memory converting it.  Asked only then, so that a
+         * present value costs SQLite's two calls and nothing more. */
+        if (col < 0 || col >= sqlite3_data_count(st->lite))
+            return assoc_fail(db, ASSOC_MISUSE, "%s: no column %d in the current row", fn, col);
+        if (sqlite3_column_type(st->lite, col) == SQLITE_NULL)
+            return ASSOC_OK;
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
+    }
+    if (check_column(db, st, col, fn) != ASSOC_OK)
+        return ASSOC_MISUSE;
+    if (!assoc_pg_col_null(st->pg, col))
+        *text = assoc_pg_col_text(st->pg, col, len);
+    return ASSOC_OK;
+}
+
+/* A blob's bytes.  SQLite's sqlite3_column_blob() returns NULL both for an
+ * empty blob and when out of memory; the connection's error code tells
+ * them apart.  OUT: *data (NULL: SQL NULL; for an empty blob any non-NULL
+ * pointer), *len. */
+static int blob_of(assoc_db *db, assoc_stmt *st, int col, const unsigned char **data, size_t *len, const char *fn)
+{
+    int rc = check_column(db, st, col, fn);
+
+    *data = NULL;
+    *len = 0;
+    if (rc != ASSOC_OK)
+        return rc;
+    if (st->lite != NULL) {
+        const void *p;
+        if (sqlite3_column_type(st->lite, col) == SQLITE_NULL)
+            return ASSOC_OK;
+        p = sqlite3_column_blob(st->lite, col);
+        if (p == NULL && sqlite3_errcode(db->handle) == SQLITE_NOMEM)
+            return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
+        *data = p != NULL ? p : &db->empty;
+        *len = p != NULL ? (size_t)sqlite3_column_bytes(st->lite, col) : 0;
+        return ASSOC_OK;
+    }
+    if (assoc_pg_col_null(st->pg, col))
+        return ASSOC_OK;
+    rc = pg_status(db, assoc_pg_col_blob(st->pg, col, data, len));
+    if (rc == ASSOC_OK && *data == NULL)
+        *data = &db->empty;
+    return rc;
+}
+
+/* All `len` bytes are copied -- text may hold NULs -- and a NUL added. */
+int assoc_column_text(assoc_db *db, assoc_stmt *st, int col, char **out)
+{
+    const char *text;
     size_t len;
     char *copy;
+    int rc;
 
     if (db == NULL)
         return ASSOC_MISUSE;
     if (st == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_column_text: NULL argument");
     *out = NULL;
-    text = sqlite3_column_text(st, col);
-    if (text == NULL)
-        return no_text(db, st, col, "assoc_column_text");
-    len = (size_t)sqlite3_column_bytes(st, col);
+    rc = text_of(db, st, col, &text, &len, "assoc_column_text");
+    if (rc != ASSOC_OK || text == NULL)
+        return rc;
     copy = assoc_malloc(len + 1);
     if (copy == NULL)
         return assoc_fail(db, ASSOC_NOMEM, "out of memory copying column %d (%zu bytes)", col, len);
@@ -1263,23 +1359,35 @@ int assoc_column_text(assoc_db *db, sqlite3_stmt *st, int col, char **out)
     return ASSOC_OK;
 }
 
-int assoc_column_blob(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *out)
+int assoc_column_text_ref(assoc_db *db, assoc_stmt *st, int col, char **out)
 {
-    const unsigned char *data = NULL;
-    size_t len = 0;
-    int type, rc;
+    const char *text;
+    size_t len;
+    int rc;
 
     if (db == NULL)
         return ASSOC_MISUSE;
-    type = column_type(db, st, col, out, "assoc_column_blob");
-    if (type < 0)
+    if (st == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_column_text_ref: NULL argument");
+    rc = text_of(db, st, col, &text, &len, "assoc_column_text_ref");
+    *out = (char *)text; /* the caller reads it only (assoc.h) */
+    return rc;
+}
+
+int assoc_column_blob(assoc_db *db, assoc_stmt *st, int col, assoc_blob *out)
+{
+    const unsigned char *data;
+    size_t len;
+    int rc;
+
+    if (db == NULL)
         return ASSOC_MISUSE;
+    if (st == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_column_blob: NULL argument");
     out->data = NULL;
     out->len = 0;
-    if (type == SQLITE_NULL)
-        return ASSOC_OK;
-    rc = blob_of(db, st, col, &data, &len);
-    if (rc != ASSOC_OK)
+    rc = blob_of(db, st, col, &data, &len, "assoc_column_blob");
+    if (rc != ASSOC_OK || data == NULL)
         return rc;
     out->data = assoc_malloc(len); /* 1 byte when empty */
     if (out->data == NULL)
@@ -1290,101 +1398,393 @@ int assoc_column_blob(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *out)
     return ASSOC_OK;
 }
 
-int assoc_column_text_ref(assoc_db *db, sqlite3_stmt *st, int col, char **out)
+int assoc_column_blob_ref(assoc_db *db, assoc_stmt *st, int col, assoc_blob *out)
 {
-    const unsigned char *text;
+    const unsigned char *data;
+    size_t len;
+    int rc;
 
     if (db == NULL)
         return ASSOC_MISUSE;
     if (st == NULL || out == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "assoc_column_text_ref: NULL argument");
-    text = sqlite3_column_text(st, col);
-    *out = (char *)text; /* the caller reads it only (assoc.h) */
-    return text != NULL ? ASSOC_OK : no_text(db, st, col, "assoc_column_text_ref");
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_column_blob_ref: NULL argument");
+    rc = blob_of(db, st, col, &data, &len, "assoc_column_blob_ref");
+    out->data = (unsigned char *)data; /* read only (assoc.h) */
+    out->len = len;
+    return rc;
 }
 
-int assoc_column_blob_ref(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *out)
+/* ---------------------------------------------------------------------
+ * Rows
+ * ------------------------------------------------------------------- */
+
+/* "users.create_dttm, row id = 7: column 2: "2020-01-01" is not a
+ * datetime (...)": the reader's message, with where it happened. */
+int assoc_read_failed(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int col, int rc)
 {
-    const unsigned char *data = NULL;
-    size_t len = 0;
-    int type, rc;
+    char cause[MSG_SIZE], key[48] = "?";
+
+    if (db == NULL || st == NULL || type == NULL)
+        return rc;
+    memcpy(cause, db->msg, sizeof cause);
+    if (type->key_column >= 0 && check_column(db, st, type->key_column, "assoc_read_failed") == ASSOC_OK)
+        value_text(st, type->key_column, key, sizeof key);
+    set_msg(db, "%s.%s of the row with %s = %s: %.300s", type->table, type->columns[col],
+            type->columns[type->key_column >= 0 ? type->key_column : 0], key, cause);
+    return rc;
+}
+
+int assoc_rows_collect(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, void **items, size_t *len)
+{
+    unsigned char *a = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+
+    if (items != NULL)
+        *items = NULL;
+    if (len != NULL)
+        *len = 0;
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (st == NULL || type == NULL || items == NULL || len == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_rows_collect: NULL argument");
+    while ((rc = assoc_step(db, st)) == ASSOC_ROW) {
+        void *rec;
+        if (n == cap) {
+            void *p = a;
+            rc = assoc_list_reserve(db, &p, &cap, n, type->size);
+            if (rc != ASSOC_OK)
+                break;
+            a = p;
+        }
+        rec = a + n * type->size;
+        memset(rec, 0, type->size);
+        rc = type->read(db, st, rec);
+        if (rc != ASSOC_OK) {
+            if (type->release != NULL)
+                type->release(rec);
+            break;
+        }
+        n++;
+    }
+    if (rc == ASSOC_OK) {
+        *items = a;
+        *len = n;
+        return ASSOC_OK;
+    }
+    assoc_rows_free(type, a, n);
+    return rc;
+}
+
+int assoc_row_fetch(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, void *rec)
+{
+    int rc;
 
     if (db == NULL)
         return ASSOC_MISUSE;
-    type = column_type(db, st, col, out, "assoc_column_blob_ref");
-    if (type < 0)
+    if (st == NULL || type == NULL || rec == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_row_fetch: NULL argument");
+    memset(rec, 0, type->size);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_OK)
+        return assoc_fail(db, ASSOC_NOTFOUND, "no such %s", type->model);
+    if (rc != ASSOC_ROW)
+        return rc;
+    rc = type->read(db, st, rec);
+    if (rc != ASSOC_OK && type->release != NULL)
+        type->release(rec);
+    return rc;
+}
+
+int assoc_row_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, void *rec)
+{
+    int rc;
+
+    if (db == NULL)
         return ASSOC_MISUSE;
-    out->data = NULL;
-    out->len = 0;
-    if (type == SQLITE_NULL)
-        return ASSOC_OK;
-    rc = blob_of(db, st, col, &data, &len);
+    if (st == NULL || type == NULL || rec == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_row_next: NULL argument");
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_ROW)
+        return rc;
+    memset(rec, 0, type->size);
+    rc = type->view(db, st, rec);
+    if (rc != ASSOC_OK) {
+        memset(rec, 0, type->size); /* borrowed: nothing to release */
+        return rc;
+    }
+    return ASSOC_ROW;
+}
+
+void assoc_rows_free(const assoc_rowtype *type, void *items, size_t len)
+{
+    unsigned char *a = items;
+
+    if (type == NULL || items == NULL)
+        return;
+    if (type->release != NULL)
+        for (size_t i = 0; i < len; i++)
+            type->release(a + i * type->size);
+    assoc_free(items);
+}
+
+/* ---------------------------------------------------------------------
+ * Set-based deletes (assoc.h says what each step does)
+ * ------------------------------------------------------------------- */
+
+/* Run one step to its end; with round >= 0 bound as $1.  OUT: *changes
+ * (when not NULL) += the rows it changed. */
+static int run_step(assoc_db *db, const assoc_sql *sql, int64_t round, int64_t *changes)
+{
+    assoc_stmt *st = NULL;
+    int rc = assoc_stmt_acquire(db, sql, &st);
+
+    if (rc == ASSOC_OK && round >= 0)
+        rc = assoc_bind_int64(db, st, 1, round);
+    while (rc == ASSOC_OK && (rc = assoc_step(db, st)) == ASSOC_ROW)
+        ;
+    if (rc == ASSOC_OK && changes != NULL)
+        *changes += assoc_changes(db);
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+/* The one number a counting step gives. */
+static int run_count(assoc_db *db, const assoc_sql *sql, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc = assoc_stmt_acquire(db, sql, &st);
+
+    if (rc == ASSOC_OK) {
+        rc = assoc_step(db, st);
+        if (rc == ASSOC_ROW)
+            rc = assoc_col_int64(db, st, 0, out, NULL);
+        else if (rc == ASSOC_OK)
+            rc = assoc_fail(db, ASSOC_ERROR, "a count gave no row");
+    }
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int assoc_cascade_setup(assoc_db *db, const assoc_cascade *c)
+{
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (c == NULL || c->setup == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_cascade_setup: NULL argument");
+    return assoc_exec(db, c->setup);
+}
+
+/* Each loop runs a constant number of statements per round, and a round
+ * either finds (or deletes) at least one row or ends the loop, so the
+ * whole takes time linear in the rows deleted, in constant stack. */
+int assoc_cascade_run(assoc_db *db, const assoc_cascade *c, int64_t *seeds)
+{
+    int64_t round, n, left = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (c == NULL || c->left == NULL || c->count == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_cascade_run: NULL argument");
+    /* 1. The set: every row the cascades reach. */
+    for (round = 0; rc == ASSOC_OK; round++) {
+        n = 0;
+        for (size_t i = 0; i < c->nexpand && rc == ASSOC_OK; i++)
+            rc = run_step(db, c->expand[i], round, &n);
+        if (n == 0)
+            break;
+    }
+    if (rc == ASSOC_OK && seeds != NULL)
+        rc = run_count(db, c->count, seeds);
+    /* 2. What stays: children's keys, association rows. */
+    for (size_t i = 0; i < c->nbefore && rc == ASSOC_OK; i++)
+        rc = run_step(db, c->before[i], -1, NULL);
+    /* 3. The rows, those no other row of the set refers to first. */
+    for (round = 0; rc == ASSOC_OK; round++) {
+        n = 0;
+        for (size_t i = 0; i < c->nmark && rc == ASSOC_OK; i++)
+            rc = run_step(db, c->mark[i], round, &n);
+        if (rc != ASSOC_OK)
+            break;
+        if (n == 0) {
+            rc = run_count(db, c->left, &left);
+            if (rc == ASSOC_OK && left > 0)
+                rc = assoc_fail(db, ASSOC_CONSTRAINT,
+                                "circular dependency: %lld row(s) of %s refer to each other in a cycle, so no order "
+                                "of deletes can remove them (SQLAlchemy's CircularDependencyError); nothing was deleted",
+                                (long long)left, c->tables ? c->tables : "the tables");
+            break;
+        }
+        for (size_t i = 0; i < c->nnext && rc == ASSOC_OK; i++)
+            rc = run_step(db, c->next[i], round + 1, NULL);
+        for (size_t i = 0; i < c->nremove && rc == ASSOC_OK; i++)
+            rc = run_step(db, c->remove[i], round, NULL);
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Datetimes (the calendar itself is calendar.c, shared with assocgen)
+ * ------------------------------------------------------------------- */
+
+int assoc_time_format(assoc_time t, char buf[ASSOC_TIME_TEXT_SIZE])
+{
+    if (buf == NULL)
+        return ASSOC_MISUSE;
+    return cal_format(t, buf) ? ASSOC_OK : ASSOC_MISUSE;
+}
+
+int assoc_time_parse(const char *text, size_t len, assoc_time *out)
+{
+    if (out == NULL)
+        return ASSOC_MISUSE;
+    return cal_parse(text, len, false, out) ? ASSOC_OK : ASSOC_ERROR;
+}
+
+/* cal_parse() for the column readers, of a text whose layout is known to
+ * be right (cal_layout_ok).  Rows read together mostly share a date (they
+ * were written together), so the connection remembers the last date it
+ * converted and checks only the time of day when the next text starts with
+ * the same ten bytes. */
+static inline bool read_time(assoc_db *db, const char *text, size_t len, assoc_time *out)
+{
+    int64_t days, us;
+
+    if (!cal_parse_clock(text, len, &us))
+        return false;
+    if (db->last_date_ok && memcmp(text, db->last_date, sizeof db->last_date) == 0) {
+        days = db->last_days;
+    } else {
+        if (!cal_parse_date(text, &days))
+            return false;
+        memcpy(db->last_date, text, sizeof db->last_date);
+        db->last_days = days;
+        db->last_date_ok = true;
+    }
+    *out = days * CAL_SEC_PER_DAY * CAL_US_PER_SEC + us;
+    return true;
+}
+
+assoc_time assoc_now(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        return 0;
+    return (assoc_time)ts.tv_sec * CAL_US_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* One cached statement: the clock costs a step and a reset per insert.
+ * PostgreSQL's LOCALTIMESTAMP is its CURRENT_TIMESTAMP in the session's
+ * time zone (UTC), without one, as a TIMESTAMP column stores it; cut to
+ * whole seconds, as SQLite's is. */
+int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_TEXT_SIZE])
+{
+    static const assoc_sql sql = { "SELECT CURRENT_TIMESTAMP", "SELECT LOCALTIMESTAMP(0)" };
+    assoc_stmt *st = NULL;
+    const char *t;
+    size_t len;
+    int rc;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (out == NULL || text == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_current_timestamp: NULL argument");
+    rc = assoc_stmt_acquire(db, &sql, &st);
     if (rc != ASSOC_OK)
         return rc;
-    out->data = data != NULL ? (unsigned char *)data : &db->empty;
-    out->len = len;
-    return ASSOC_OK;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_ROW) {
+        if (rc == ASSOC_OK)
+            rc = assoc_fail(db, ASSOC_ERROR, "%s gave no row", sql.text);
+        goto done;
+    }
+    rc = text_of(db, st, 0, &t, &len, "assoc_current_timestamp");
+    if (rc != ASSOC_OK)
+        goto done;
+    if (t == NULL || len >= ASSOC_TIME_TEXT_SIZE || !cal_layout_ok(t, len) || !read_time(db, t, len, out)) {
+        rc = assoc_fail(db, ASSOC_ERROR, "CURRENT_TIMESTAMP gave \"%.40s\", not a datetime", t ? t : "NULL");
+        goto done;
+    }
+    memcpy(text, t, len);
+    text[len] = '\0';
+    rc = ASSOC_OK;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
 }
 
 /* Text is what SQLAlchemy writes; an integer or real is seconds since the
  * epoch (what strftime('%s') and unixepoch() give).  A value outside years
  * 0001-9999 is refused, so that whatever is read can be written back. */
-int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, bool *has)
+int assoc_column_time(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bool *has)
 {
     const char *text = NULL;
     size_t len = 0;
-    int type;
+    char shown[48];
+    int type, rc;
 
     if (db == NULL)
         return ASSOC_MISUSE;
-    if (st == NULL || out == NULL || has == NULL)
+    if (st == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_column_time: NULL argument");
-    *out = 0;
-    *has = false;
 
     /* The type first: after a conversion (asking a number for its text)
      * SQLite leaves it undefined. */
-    type = sqlite3_column_type(st, col);
+    if (st->lite != NULL) {
+        type = sqlite3_column_type(st->lite, col);
+    } else {
+        rc = check_column(db, st, col, "assoc_column_time");
+        if (rc != ASSOC_OK)
+            return rc;
+        type = assoc_pg_col_null(st->pg, col) ? SQLITE_NULL : SQLITE_TEXT;
+    }
     if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
-        text = (const char *)sqlite3_column_text(st, col);
-        if (text == NULL)
-            return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
-        len = (size_t)sqlite3_column_bytes(st, col);
-        if (!time_layout_ok(text, len) || !read_time(db, text, len, out))
+        rc = text_of(db, st, col, &text, &len, "assoc_column_time");
+        if (rc != ASSOC_OK)
+            return rc;
+        if (text == NULL || !cal_layout_ok(text, len) || !read_time(db, text, len, out))
             goto not_a_time;
-        *has = true;
+        if (has != NULL)
+            *has = true;
         return ASSOC_OK;
     }
-    /* An absent column reads as NULL too: tell the two apart. */
-    if (col < 0 || col >= sqlite3_data_count(st))
-        return assoc_fail(db, ASSOC_MISUSE, "assoc_column_time: no column %d in the current row", col);
+    rc = check_column(db, st, col, "assoc_column_time");
+    if (rc != ASSOC_OK)
+        return rc;
     if (type == SQLITE_NULL)
-        return ASSOC_OK;
+        return null_value(db, col, has);
     if (type == SQLITE_INTEGER) {
-        sqlite3_int64 secs = sqlite3_column_int64(st, col);
-        if (secs < SEC_MIN || secs > SEC_MAX)
+        sqlite3_int64 secs = sqlite3_column_int64(st->lite, col);
+        if (secs < CAL_SEC_MIN || secs > CAL_SEC_MAX)
             return assoc_fail(db, ASSOC_ERROR, "column %d: %lld seconds is outside years 0001-9999", col,
                               (long long)secs);
-        *out = secs * US_PER_SEC;
-    } else if (type == SQLITE_FLOAT) {
-        double secs = sqlite3_column_double(st, col);
+        *out = secs * CAL_US_PER_SEC;
+    } else {
+        double secs = sqlite3_column_double(st->lite, col);
         double us;
         /* Written so that NaN fails too. */
-        if (!(secs >= (double)SEC_MIN && secs < (double)SEC_MAX + 1.0))
+        if (!(secs >= (double)CAL_SEC_MIN && secs < (double)CAL_SEC_MAX + 1.0))
             return assoc_fail(db, ASSOC_ERROR, "column %d: %g seconds is outside years 0001-9999", col, secs);
         us = secs * 1e6;
         *out = (assoc_time)(us >= 0 ? us + 0.5 : us - 0.5);
-        if (*out > TIME_MAX)
-            *out = TIME_MAX;
+        if (*out > CAL_TIME_MAX)
+            *out = CAL_TIME_MAX;
     }
-    *has = true;
+    if (has != NULL)
+        *has = true;
     return ASSOC_OK;
 
 not_a_time:
-    *out = 0;
-    return assoc_fail(db, ASSOC_ERROR, "column %d: \"%.40s\" is not a datetime (YYYY-MM-DD HH:MM:SS[.ffffff])",
-                      col, text);
+    value_text(st, col, shown, sizeof shown);
+    return assoc_fail(db, ASSOC_ERROR, "column %d: %s is not a datetime (YYYY-MM-DD HH:MM:SS[.ffffff], "
+                      "years 0001-9999)", col, shown);
 }
+
+/* ---------------------------------------------------------------------
+ * Copies and lists
+ * ------------------------------------------------------------------- */
 
 int assoc_strdup(assoc_db *db, const char *s, char **out)
 {

@@ -1,11 +1,18 @@
 /* assoc.h - libassoc, the runtime that assocgen's generated code links against.
  *
- * Part 1 is the public API (binding: see SPEC.md section 4).  Part 2 is the
- * support API the generated code calls; programs may use it, but it exists
- * for the generator and is documented for that reader.
+ * Part 1 is the public API (binding: see SPEC.md sections 4 and 8).  Part 2
+ * is the support API the generated code calls; programs may use it, but it
+ * exists for the generator and is documented for that reader.
  *
- * Threads: an assoc_db is used by one thread at a time.  The library has no
- * global mutable state.
+ * Two databases: a connection is SQLite (a file path or ":memory:") or
+ * PostgreSQL (a "postgresql://" or "postgres://" URI), chosen by what is
+ * passed to assoc_open().  Generated code is the same for both: it calls
+ * Part 2, whose statement functions take SQLite's path inline (no call into
+ * the library) and PostgreSQL's through libassoc.
+ *
+ * Threads: an assoc_db is used by one thread at a time; two connections may
+ * be used by two threads at once.  The library has no global mutable state
+ * (the VFS wrappers of subjournal.c aside, guarded by SQLite's mutex).
  *
  * Memory: every allocation the library makes for the caller (strings and
  * blobs in records, list arrays) comes from assoc_malloc(), which is SQLite's
@@ -25,8 +32,8 @@ extern "C" {
 #endif
 
 /* Generated code checks this against the version it was generated for. */
-#define ASSOC_VERSION_NUMBER 1000
-#define ASSOC_VERSION_STRING "1.0.0"
+#define ASSOC_VERSION_NUMBER 2000
+#define ASSOC_VERSION_STRING "2.0.0"
 
 /* ---------------------------------------------------------------------
  * Part 1: the public API
@@ -37,10 +44,12 @@ enum {
     ASSOC_OK = 0,
     ASSOC_NOTFOUND = 1,     /* no such row */
     ASSOC_CONSTRAINT = 2,   /* unique, foreign key, not null or check failed */
-    ASSOC_BUSY = 3,         /* the database stayed locked past the busy timeout */
+    ASSOC_BUSY = 3,         /* locked past the busy timeout; on PostgreSQL also a
+                               serialization failure or deadlock: roll back, retry */
     ASSOC_NOMEM = 4,        /* out of memory */
     ASSOC_MISUSE = 5,       /* bad arguments, e.g. a NULL pointer */
-    ASSOC_ERROR = 6         /* anything else; see assoc_errmsg() */
+    ASSOC_ERROR = 6,        /* anything else; see assoc_errmsg() */
+    ASSOC_SCHEMA = 7        /* the database's tables do not match the generated code */
 };
 
 typedef struct assoc_db assoc_db;
@@ -55,22 +64,50 @@ typedef struct assoc_blob {
     size_t len;
 } assoc_blob;
 
-/* Open (creating if needed) the database at `path`; ":memory:" works.
- * Foreign keys are enforced, the busy timeout is ASSOC_BUSY_TIMEOUT_MS, and
- * file databases use journal_mode=WAL with synchronous=NORMAL (durable
- * across process crashes; a power loss may lose the last commits).
- * The connection opens through a wrapper of the default VFS of the moment
- * that keeps the sub-journals of savepoints (every multi-statement call runs
- * in one) in memory, with temp_store=FILE; the wrapper is registered with
- * SQLite as "assoc-<address>" on first use and kept.  A "file:" path that
- * names a VFS keeps it, and one with cache=shared opens through the default
- * VFS, so that it shares its cache with other programs' connections; those
- * get temp_store=MEMORY.
+/* libpq's connection type, declared here so that assoc_pg() needs no
+ * libpq-fe.h (which declares the same typedef). */
+typedef struct pg_conn PGconn;
+
+/* Connection settings.  Start from assoc_options_init() (or
+ * ASSOC_OPTIONS_INIT) and change what you need; assoc_open() uses the
+ * defaults.  SQLite only, except busy_timeout_ms.  What each default trades
+ * is in README.md ("Connection settings").
+ *   busy_timeout_ms  how long a statement waits for another connection's lock
+ *                    before ASSOC_BUSY (SQLite); PostgreSQL's lock_timeout
+ *   cache_kib        SQLite's page cache per connection, in KiB (0: SQLite's)
+ *   mmap_bytes       bytes of the file read through mmap (0: none)
+ *   secure_delete    overwrite deleted content with zeros
+ *   journal          "WAL" (files; ":memory:" keeps its own), "DELETE", ...
+ *   synchronous      "NORMAL", "FULL" or "OFF" */
+typedef struct assoc_options {
+    int busy_timeout_ms;
+    int64_t cache_kib;
+    int64_t mmap_bytes;
+    bool secure_delete;
+    const char *journal;
+    const char *synchronous;
+} assoc_options;
+#define ASSOC_BUSY_TIMEOUT_MS 5000
+#define ASSOC_OPTIONS_INIT { ASSOC_BUSY_TIMEOUT_MS, 0, 0, false, "WAL", "NORMAL" }
+void assoc_options_init(assoc_options *o);
+
+/* Open (creating if needed) the database at `path`: a SQLite file,
+ * ":memory:", a SQLite "file:" URI, or a PostgreSQL URI
+ * ("postgresql://..." or "postgres://..."; the server's database must
+ * exist).  Foreign keys are enforced.  SQLite file databases use the
+ * settings above (assoc_open: the defaults): journal_mode=WAL with
+ * synchronous=NORMAL is durable across process crashes; a power loss may
+ * lose the last commits.  A SQLite connection opens through a wrapper of
+ * the default VFS that keeps the sub-journals of savepoints in memory
+ * (subjournal.c); a "file:" path that names a VFS keeps it, and one with
+ * cache=shared opens through the default VFS so that it shares its cache
+ * with other programs' connections.  A PostgreSQL connection sets the
+ * session's TimeZone to UTC.
  * OUT: *out, to be released with assoc_close(), set to NULL on failure.
  * Returns ASSOC_MISUSE for a NULL path or out.  A failed open has no db for
  * assoc_errmsg(), so it reports by its return code only. */
-#define ASSOC_BUSY_TIMEOUT_MS 5000
 int assoc_open(const char *path, assoc_db **out);
+int assoc_open_with(const char *path, const assoc_options *opts, assoc_db **out);
 
 /* Finalize every cached statement, roll back an open transaction, close.
  * NULL is accepted. */
@@ -93,8 +130,10 @@ int assoc_rollback(assoc_db *db);
  * open; never NULL).  Valid until the next call on db. */
 const char *assoc_errmsg(assoc_db *db);
 
-/* The raw SQLite handle, for what the API does not cover. */
+/* The raw handles, for what the API does not cover: SQLite's (NULL on a
+ * PostgreSQL connection) and libpq's (NULL on a SQLite connection). */
 sqlite3 *assoc_sqlite(assoc_db *db);
+PGconn *assoc_pg(assoc_db *db);
 
 /* The current time. */
 assoc_time assoc_now(void);
@@ -121,75 +160,337 @@ int assoc_fail(assoc_db *db, int code, const char *fmt, ...)
  * ASSOC_OK. */
 int assoc_status(assoc_db *db, int sqlite_rc);
 
-/* Prepared-statement cache, keyed by the address of `sql` (generated code
- * passes string constants, so the key is stable and lookup is a pointer hash).
- * assoc_stmt_acquire() hands out the cached statement, preparing it on first
- * use.  If that statement is already in use (a callback of an _each loop
- * calling back into the API), a private statement is prepared instead.
- * OUT: *out.  Every successful acquire must be paired with
- * assoc_stmt_release(), which resets it (or finalizes a private one).
- * Bindings are not cleared: whoever acquires a statement binds every
- * parameter before stepping it.  release(db, NULL) is a no-op. */
-int assoc_stmt_acquire(assoc_db *db, const char *sql, sqlite3_stmt **out);
-void assoc_stmt_release(assoc_db *db, sqlite3_stmt *stmt);
+/* ---- Statements ----
+ *
+ * One SQL statement as the generator wrote it.  Parameters are $1..$N,
+ * numbered in the order of their first appearance, which SQLite and
+ * PostgreSQL read alike (SQLite numbers named parameters that way), so one
+ * text serves both unless the dialects differ (DDL, RETURNING), and then pg
+ * holds PostgreSQL's.  Generated code keeps each as a static constant: its
+ * address keys the statement cache. */
+typedef struct assoc_sql {
+    const char *text;       /* SQLite's text; PostgreSQL's too when pg is NULL */
+    const char *pg;         /* PostgreSQL's text where it differs, else NULL */
+} assoc_sql;
 
-/* Atomic sections for generated functions that issue more than one
- * statement: tx_enter sets a savepoint (which starts a transaction when none
- * is open); tx_leave(db, rc) releases it when rc == ASSOC_OK and otherwise
- * rolls back to it and releases it, keeping the error message of rc.  It
- * returns rc, or the failure of the release itself.  The statements that
- * undo a section are prepared before it opens; if undoing fails anyway (out
- * of memory), the transaction is doomed, as for assoc_rollback(). */
-int assoc_tx_enter(assoc_db *db);
-int assoc_tx_leave(assoc_db *db, int rc);
+/* A statement prepared on a connection.  The fields are libassoc's: the
+ * inline functions below read `lite` to run SQLite's statement without a
+ * call into the library; nothing else should touch them. */
+typedef struct assoc_stmt {
+    sqlite3_stmt *lite;            /* SQLite; NULL on PostgreSQL */
+    struct assoc_pg_stmt *pg;      /* PostgreSQL; NULL on SQLite */
+    const assoc_sql *sql;          /* what it was prepared from */
+    bool cached;                   /* in the connection's cache (else private) */
+    bool in_use;                   /* handed out by acquire, not yet released */
+} assoc_stmt;
 
-/* Datetime text: "YYYY-MM-DD HH:MM:SS.ffffff" (SQLAlchemy's SQLite format),
- * years 0001-9999 (the range of Python's datetime, so SQLAlchemy reads what
- * we write).  format writes 26 characters and a NUL into buf and
- * returns ASSOC_OK, or ASSOC_MISUSE for a time outside those years. */
-enum { ASSOC_TIME_TEXT_SIZE = 27 };
-int assoc_time_format(assoc_time t, char buf[ASSOC_TIME_TEXT_SIZE]);
-/* Parse "YYYY-MM-DD HH:MM:SS", optionally followed by '.' and 1-6 digits of
- * fraction; 'T' is accepted for the space.  Returns ASSOC_OK or ASSOC_ERROR
- * for anything else (a wrong length, a bad date, trailing bytes). */
-int assoc_time_parse(const char *text, size_t len, assoc_time *out);
+/* assoc_step()'s answer when a row is ready: not an error, and distinct
+ * from every return code above. */
+enum { ASSOC_ROW = 100 };
 
-/* Binding values.  Each returns an ASSOC_ code (recording the error on db).
- * text: NULL binds SQL NULL; the string is bound SQLITE_STATIC, so it must
- * stay unchanged until the statement is reset.
- * blob: data == NULL binds NULL; bound SQLITE_STATIC as well.
- * time: has == false binds NULL; else the text form above (SQLITE_TRANSIENT).
+/* The statement cache, keyed by the address of `sql`, is prepared on first
+ * use and kept until assoc_close().  If the cached statement is already in
+ * use (a callback of an _each loop calling back into the API), a private
+ * statement is prepared instead.  OUT: *out.  Every successful acquire is
+ * paired with assoc_stmt_release(), which resets the statement (or
+ * finalizes a private one).  Bindings are not cleared: whoever acquires a
+ * statement binds every parameter before stepping it.  release(db, NULL)
+ * is a no-op. */
+int assoc_stmt_acquire(assoc_db *db, const assoc_sql *sql, assoc_stmt **out);
+void assoc_stmt_release(assoc_db *db, assoc_stmt *st);
+
+/* Run a statement that takes no parameters and returns no rows, or a
+ * script of several (the DDL of create_all), to its end. */
+int assoc_exec(assoc_db *db, const assoc_sql *sql);
+
+/* The number of rows the last INSERT, UPDATE or DELETE changed. */
+int64_t assoc_changes(assoc_db *db);
+
+/* Run an INSERT to its end.  OUT: *rowid (when not NULL): the row id it
+ * assigned (SQLite: the last insert rowid; PostgreSQL: the value of the
+ * statement's RETURNING column). */
+int assoc_insert_step(assoc_db *db, assoc_stmt *st, int64_t *rowid);
+
+/* The PostgreSQL side of the inline functions below (and of the slow
+ * paths of SQLite's): not to be called directly. */
+int assoc__step(assoc_db *db, assoc_stmt *st);
+int assoc__bind_int64(assoc_db *db, assoc_stmt *st, int idx, int64_t v);
+int assoc__bind_double(assoc_db *db, assoc_stmt *st, int idx, double v);
+int assoc__bind_bool(assoc_db *db, assoc_stmt *st, int idx, bool v);
+int assoc__bind_null(assoc_db *db, assoc_stmt *st, int idx);
+int assoc__col_int64(assoc_db *db, assoc_stmt *st, int col, int64_t *out, bool *has);
+int assoc__col_double(assoc_db *db, assoc_stmt *st, int col, double *out, bool *has);
+int assoc__col_bool(assoc_db *db, assoc_stmt *st, int col, bool *out, bool *has);
+
+/* Step: ASSOC_ROW when a row is ready, ASSOC_OK when the statement is
+ * done, else the failure (its message recorded). */
+static inline int assoc_step(assoc_db *db, assoc_stmt *st)
+{
+    if (st->lite != NULL) {
+        int rc = sqlite3_step(st->lite);
+        if (rc == SQLITE_ROW)
+            return ASSOC_ROW;
+        return rc == SQLITE_DONE ? ASSOC_OK : assoc_status(db, rc);
+    }
+    return assoc__step(db, st);
+}
+
+/* ---- Binding values to parameters $idx (from 1) ----
+ * Each returns an ASSOC_ code (recording the failure on db).  The _opt forms
+ * bind SQL NULL when `has` is false. */
+static inline int assoc_bind_int64(assoc_db *db, assoc_stmt *st, int idx, int64_t v)
+{
+    if (st->lite != NULL) {
+        int rc = sqlite3_bind_int64(st->lite, idx, v);
+        return rc == SQLITE_OK ? ASSOC_OK : assoc_status(db, rc);
+    }
+    return assoc__bind_int64(db, st, idx, v);
+}
+
+static inline int assoc_bind_null(assoc_db *db, assoc_stmt *st, int idx)
+{
+    if (st->lite != NULL) {
+        int rc = sqlite3_bind_null(st->lite, idx);
+        return rc == SQLITE_OK ? ASSOC_OK : assoc_status(db, rc);
+    }
+    return assoc__bind_null(db, st, idx);
+}
+
+static inline int assoc_bind_double(assoc_db *db, assoc_stmt *st, int idx, double v)
+{
+    if (st->lite != NULL) {
+        int rc = sqlite3_bind_double(st->lite, idx, v);
+        return rc == SQLITE_OK ? ASSOC_OK : assoc_status(db, rc);
+    }
+    return assoc__bind_double(db, st, idx, v);
+}
+
+/* SQLite stores a boolean as 0 or 1 (the DDL checks it); PostgreSQL's is
+ * BOOLEAN. */
+static inline int assoc_bind_bool(assoc_db *db, assoc_stmt *st, int idx, bool v)
+{
+    if (st->lite != NULL) {
+        int rc = sqlite3_bind_int(st->lite, idx, v ? 1 : 0);
+        return rc == SQLITE_OK ? ASSOC_OK : assoc_status(db, rc);
+    }
+    return assoc__bind_bool(db, st, idx, v);
+}
+
+static inline int assoc_bind_int64_opt(assoc_db *db, assoc_stmt *st, int idx, int64_t v, bool has)
+{
+    return has ? assoc_bind_int64(db, st, idx, v) : assoc_bind_null(db, st, idx);
+}
+
+static inline int assoc_bind_double_opt(assoc_db *db, assoc_stmt *st, int idx, double v, bool has)
+{
+    return has ? assoc_bind_double(db, st, idx, v) : assoc_bind_null(db, st, idx);
+}
+
+static inline int assoc_bind_bool_opt(assoc_db *db, assoc_stmt *st, int idx, bool v, bool has)
+{
+    return has ? assoc_bind_bool(db, st, idx, v) : assoc_bind_null(db, st, idx);
+}
+
+/* text: NULL binds SQL NULL; the string is not copied, so it must stay
+ * unchanged until the statement is reset.  A text or blob longer than the
+ * database's limit is ASSOC_ERROR.
+ * blob: data == NULL binds NULL; not copied either.
+ * time: has == false binds NULL; else the text form of the calendar
+ * ("YYYY-MM-DD HH:MM:SS.ffffff"), copied.
  * time_buf: the same, formatted into the caller's text and bound from there
- * without a copy (SQLITE_STATIC): text must stay unchanged until the
- * statement is reset.  Generated code keeps it on its stack for the call.
- * current_timestamp: the database's CURRENT_TIMESTAMP, what a column
- * declared DEFAULT (CURRENT_TIMESTAMP) would receive: OUT: *out (whole
- * seconds, UTC) and text, NUL-terminated, as SQLite gives it
- * ("YYYY-MM-DD HH:MM:SS").  Generated inserts read it once for their
- * server_default(current_timestamp) columns and bind the text, so the
- * value they write back is the one stored, without RETURNING. */
-int assoc_bind_text(assoc_db *db, sqlite3_stmt *st, int idx, const char *s);
-int assoc_bind_blob(assoc_db *db, sqlite3_stmt *st, int idx, const assoc_blob *b);
-int assoc_bind_time(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has);
-int assoc_bind_time_buf(assoc_db *db, sqlite3_stmt *st, int idx, assoc_time t, bool has,
+ * without a copy: text must stay unchanged until the statement is reset.
+ * Generated code keeps it on its stack for the call.  A time outside years
+ * 0001-9999 is ASSOC_MISUSE. */
+int assoc_bind_text(assoc_db *db, assoc_stmt *st, int idx, const char *s);
+int assoc_bind_blob(assoc_db *db, assoc_stmt *st, int idx, const assoc_blob *b);
+enum { ASSOC_TIME_TEXT_SIZE = 27 };
+int assoc_bind_time(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, bool has);
+int assoc_bind_time_buf(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, bool has,
                         char text[ASSOC_TIME_TEXT_SIZE]);
+/* As time_buf, in CURRENT_TIMESTAMP's form ("YYYY-MM-DD HH:MM:SS") when t
+ * has no fraction of a second, else the full text: a look-up binds both
+ * forms, so it finds a row whichever wrote it. */
+int assoc_bind_time_short(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, char text[ASSOC_TIME_TEXT_SIZE]);
+
+/* The database's CURRENT_TIMESTAMP, what a column declared DEFAULT
+ * (CURRENT_TIMESTAMP) would receive.  OUT: *out (whole seconds, UTC) and
+ * text, NUL-terminated, in the database's form ("YYYY-MM-DD HH:MM:SS").
+ * Generated inserts read it once for their server_default(current_timestamp)
+ * columns and bind the text, so the value they write back is the one
+ * stored. */
 int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_TEXT_SIZE]);
 
-/* Reading a result column.  NULL yields NULL / has = false.
- * text: a copy from assoc_malloc() owned by the caller.
+/* ---- Reading a column (from 0) of the current row ----
+ * Numbers: `has` NULL means the column may not be NULL (its field has no
+ * has_ flag): a NULL there is malformed data, ASSOC_ERROR.  A value of the
+ * wrong kind (text in an integer column, 1.5 in an integer column, 2 in a
+ * boolean one) is ASSOC_ERROR too: nothing a file holds may be read as a
+ * number it is not.
+ * text: a copy from assoc_malloc() owned by the caller; NULL for SQL NULL.
  * blob: a copy (an empty blob gets a 1-byte allocation so data != NULL).
- * time: parsed from text; an integer or real column is taken as seconds
- *       since the epoch; anything unparsable is ASSOC_ERROR. */
-int assoc_column_text(assoc_db *db, sqlite3_stmt *st, int col, char **out);
-int assoc_column_blob(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *out);
-int assoc_column_time(assoc_db *db, sqlite3_stmt *st, int col, assoc_time *out, bool *has);
+ * time: the calendar's text, or "YYYY-MM-DD HH:MM:SS" (CURRENT_TIMESTAMP);
+ *       an integer or real is seconds since the epoch; anything else,
+ *       outside years 0001-9999 included, is ASSOC_ERROR.
+ * The outputs are written only on success, except text and blob, which are
+ * NULL after a failure. */
+static inline int assoc_col_int64(assoc_db *db, assoc_stmt *st, int col, int64_t *out, bool *has)
+{
+    if (st->lite != NULL && sqlite3_column_type(st->lite, col) == SQLITE_INTEGER) {
+        *out = sqlite3_column_int64(st->lite, col);
+        if (has != NULL)
+            *has = true;
+        return ASSOC_OK;
+    }
+    return assoc__col_int64(db, st, col, out, has);
+}
+
+static inline int assoc_col_double(assoc_db *db, assoc_stmt *st, int col, double *out, bool *has)
+{
+    if (st->lite != NULL && sqlite3_column_type(st->lite, col) == SQLITE_FLOAT) {
+        *out = sqlite3_column_double(st->lite, col);
+        if (has != NULL)
+            *has = true;
+        return ASSOC_OK;
+    }
+    return assoc__col_double(db, st, col, out, has);
+}
+
+static inline int assoc_col_bool(assoc_db *db, assoc_stmt *st, int col, bool *out, bool *has)
+{
+    if (st->lite != NULL && sqlite3_column_type(st->lite, col) == SQLITE_INTEGER) {
+        sqlite3_int64 v = sqlite3_column_int64(st->lite, col);
+        if (v == 0 || v == 1) {
+            *out = v == 1;
+            if (has != NULL)
+                *has = true;
+            return ASSOC_OK;
+        }
+    }
+    return assoc__col_bool(db, st, col, out, has);
+}
+
+int assoc_column_text(assoc_db *db, assoc_stmt *st, int col, char **out);
+int assoc_column_blob(assoc_db *db, assoc_stmt *st, int col, assoc_blob *out);
+int assoc_column_time(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bool *has);
 
 /* Borrowing forms, for _each loops that must not allocate per row: *out
- * points into SQLite's own copy of the value, valid until the statement
- * steps again or is released.  NULL yields NULL; an empty blob gets a
- * non-NULL pointer and len 0.  ASSOC_NOMEM when SQLite could not convert. */
-int assoc_column_text_ref(assoc_db *db, sqlite3_stmt *st, int col, char **out);
-int assoc_column_blob_ref(assoc_db *db, sqlite3_stmt *st, int col, assoc_blob *out);
+ * points into the database library's copy of the value, valid until the
+ * statement steps again or is released.  NULL yields NULL; an empty blob
+ * gets a non-NULL pointer and len 0. */
+int assoc_column_text_ref(assoc_db *db, assoc_stmt *st, int col, char **out);
+int assoc_column_blob_ref(assoc_db *db, assoc_stmt *st, int col, assoc_blob *out);
+
+/* ---- Rows ----
+ *
+ * What the row loops below need to know of a model's records: generated
+ * once per model.  read fills a record from the current row, copying
+ * strings and blobs; view fills one borrowing them (valid until the
+ * statement steps again).  Both are given a zeroed record and, on failure,
+ * leave it safe to release; they name the failing column with
+ * assoc_read_failed().  release frees what read allocated and zeroes the
+ * record (the model's _free); NULL when records own no memory, and then
+ * view may be read itself. */
+typedef struct assoc_rowtype {
+    const char *model;              /* "User" */
+    const char *table;              /* "users" */
+    const char *const *columns;     /* the SQL names, in the order selected */
+    int key_column;                 /* the column that names a row in messages */
+    size_t size;                    /* of one record */
+    int (*read)(assoc_db *db, assoc_stmt *st, void *rec);
+    int (*view)(assoc_db *db, assoc_stmt *st, void *rec);
+    void (*release)(void *rec);
+} assoc_rowtype;
+
+/* For a reader whose column `col` failed with rc: adds the table, column
+ * and row (by its key column's value) to the message; returns rc. */
+int assoc_read_failed(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int col, int rc);
+
+/* Step st to its end, appending each row read by type->read.
+ * OUT: *items (assoc_malloc'd, owned by the caller), *len; they start
+ * empty (NULL, 0).  On failure they are released and empty again. */
+int assoc_rows_collect(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, void **items, size_t *len);
+
+/* The first row st yields, read into *rec (zeroed first): ASSOC_OK, or
+ * ASSOC_NOTFOUND ("no such <Model>") when there is none. */
+int assoc_row_fetch(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, void *rec);
+
+/* Step st and lend the next row in *rec (type->view): ASSOC_ROW, or
+ * ASSOC_OK at the end, or a failure.  For _each loops:
+ *     while ((rc = assoc_row_next(db, st, &t, &row)) == ASSOC_ROW)
+ *         if ((rc = fn(&row, ctx)) != 0) break;                        */
+int assoc_row_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, void *rec);
+
+/* Release every record of a list and the array; NULL items is accepted. */
+void assoc_rows_free(const assoc_rowtype *type, void *items, size_t len);
+
+/* ---- Atomic sections ----
+ *
+ * For generated functions that issue more than one statement: tx_enter
+ * sets a savepoint, starting a transaction when none is open -- with the
+ * write lock taken up front (BEGIN IMMEDIATE) when `write` is true, so a
+ * section that reads before it writes waits the busy timeout for another
+ * writer rather than failing at its first write.  tx_leave(db, rc)
+ * releases the savepoint when rc == ASSOC_OK and otherwise rolls back to
+ * it, keeping the error message of rc.  It returns rc, or the failure of
+ * the release itself.  The statements that undo a section are prepared
+ * before it opens; if undoing fails anyway (out of memory), the
+ * transaction is doomed, as for assoc_rollback(). */
+int assoc_tx_enter(assoc_db *db, bool write);
+int assoc_tx_leave(assoc_db *db, int rc);
+
+/* ---- Set-based deletes ----
+ *
+ * A delete whose cascades the generator cannot turn into a fixed list of
+ * statements (self-reference, a cascade to a parent or through a
+ * many-to-many, cycles) gathers the keys of every row to delete into
+ * temporary tables and deletes them in an order their foreign keys allow.
+ * The generator writes the SQL of each step; libassoc runs them:
+ *   setup            create the key tables when missing, empty them
+ *   (the caller then inserts the first rows' keys, round 0)
+ *   expand[]   $1 = round   the rows each cascade reaches from the round's
+ *                           rows, as the next round; repeated until a
+ *                           round finds nothing
+ *   before[]                children's keys set to NULL, association rows
+ *                           deleted
+ *   mark[]     $1 = round   rows no remaining row of the set refers to
+ *   next[]     $1 = round+1 rows the marked ones referred to: candidates
+ *   remove[]   $1 = round   the marked rows deleted
+ *   left                    how many rows of the set are still there
+ *   count                   how many rows of the first table are in the set
+ * mark/next/remove repeat until a round marks nothing; rows left then refer
+ * to each other in a cycle: ASSOC_CONSTRAINT (SQLAlchemy's
+ * CircularDependencyError), and the caller's atomic section undoes the lot.
+ * Run inside an atomic section. */
+typedef struct assoc_cascade {
+    const assoc_sql *setup;
+    const assoc_sql *const *expand;
+    size_t nexpand;
+    const assoc_sql *const *before;
+    size_t nbefore;
+    const assoc_sql *const *mark;
+    size_t nmark;
+    const assoc_sql *const *next;
+    size_t nnext;
+    const assoc_sql *const *remove;
+    size_t nremove;
+    const assoc_sql *left;
+    const assoc_sql *count;
+    const char *tables;             /* "nodes, tags", for messages */
+} assoc_cascade;
+
+int assoc_cascade_setup(assoc_db *db, const assoc_cascade *c);
+/* OUT: *seeds (when not NULL): the rows of the first table in the set. */
+int assoc_cascade_run(assoc_db *db, const assoc_cascade *c, int64_t *seeds);
+
+/* ---- Datetime text ----
+ * "YYYY-MM-DD HH:MM:SS.ffffff" (SQLAlchemy's SQLite format), years
+ * 0001-9999 (the range of Python's datetime, so SQLAlchemy reads what we
+ * write).  format writes 26 characters and a NUL into buf and returns
+ * ASSOC_OK, or ASSOC_MISUSE for a time outside those years.  parse takes
+ * "YYYY-MM-DD HH:MM:SS", optionally followed by '.' and 1-6 digits of
+ * fraction, 'T' accepted for the space; ASSOC_ERROR for anything else. */
+int assoc_time_format(assoc_time t, char buf[ASSOC_TIME_TEXT_SIZE]);
+int assoc_time_parse(const char *text, size_t len, assoc_time *out);
 
 /* Copy a string or blob into library-owned memory (for writing defaults back
  * into a record).  OUT: *out.  NULL in, NULL out. */

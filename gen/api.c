@@ -1,0 +1,470 @@
+/* api.c - the table of the generated API: see api.h.
+ *
+ * The order of the rows is the header's: per schema create_all and verify;
+ * per model its CRUD functions, look-ups, memory functions, then each
+ * relationship's, then each query's; the Groups types' free functions.
+ * Names beyond the spec's (the to-one _view loaders) are added last and
+ * only where no other name of the schema takes them, so a schema the spec
+ * accepts is never refused for a name it did not ask for.
+ */
+#include "api.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cnames.h"
+#include "symtab.h"
+
+typedef struct builder {
+    api *a;
+    arena *mem;
+    size_t fcap, ncap;
+    bool nomem;
+    symtab taken;            /* every name claimed so far (for the _view rule) */
+} builder;
+
+static void *grow(builder *b, void *old, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return old;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    void *p = arena_alloc(b->mem, ncap * size);
+    if (p == NULL) {
+        b->nomem = true;
+        return NULL;
+    }
+    if (old)
+        memcpy(p, old, n * size);
+    *cap = ncap;
+    return p;
+}
+
+static void name(builder *b, const char *n, const char *what, loc at)
+{
+    if (n == NULL || what == NULL) {
+        b->nomem = true;
+        return;
+    }
+    api_name *names = grow(b, b->a->names, b->a->nnames, &b->ncap, sizeof *names);
+    if (names == NULL)
+        return;
+    b->a->names = names;
+    names[b->a->nnames++] = (api_name){ n, what, at };
+    bool nomem = false;
+    if (symtab_get(&b->taken, n) == NULL)
+        symtab_put(&b->taken, n, (void *)n, &nomem);
+    b->nomem |= nomem;
+}
+
+/* A new function row named prefix + fmt..., claimed as `what` at `at`. */
+static api_fn *fn(builder *b, api_kind kind, const char *what, loc at, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static api_fn *fn(builder *b, api_kind kind, const char *what, loc at, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    api_fn *fns = grow(b, b->a->fns, b->a->nfns, &b->fcap, sizeof *fns);
+    if (fns == NULL || n < 0 || (size_t)n >= sizeof buf) {
+        b->nomem = true;
+        return NULL;
+    }
+    b->a->fns = fns;
+    api_fn *f = &fns[b->a->nfns++];
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    f->ret = "int";
+    f->name = arena_printf(b->mem, "%s%s", b->a->prefix, buf);
+    f->params = arena_alloc(b->mem, 16 * sizeof *f->params);
+    if (f->name == NULL || f->params == NULL) {
+        b->nomem = true;
+        return NULL;
+    }
+    name(b, arena_strdup(b->mem, buf), what, at);
+    return f;
+}
+
+static void param(builder *b, api_fn *f, const char *type, const char *pname)
+{
+    if (f == NULL)
+        return;
+    if (f->nparams == 16) {
+        /* Composite keys: room for their columns beyond the first 16. */
+        api_param *p = arena_alloc(b->mem, 64 * sizeof *p);
+        if (p == NULL) {
+            b->nomem = true;
+            return;
+        }
+        memcpy(p, f->params, 16 * sizeof *p);
+        f->params = p;
+    }
+    if (f->nparams == 64) {
+        b->nomem = true;
+        return;
+    }
+    f->params[f->nparams++] = (api_param){ type, pname };
+}
+
+/* "const shop_User *" and the like. */
+static const char *ty(builder *b, const char *fmt, const char *M)
+{
+    char *s = arena_printf(b->mem, fmt, b->a->prefix, M);
+    if (s == NULL)
+        b->nomem = true;
+    return s;
+}
+
+static void db_param(builder *b, api_fn *f)
+{
+    param(b, f, "assoc_db *", "db");
+}
+
+/* ------------------------------------------------------------------ */
+
+static void model_fns(builder *b, const sch_model *m)
+{
+    const char *M = m->name, *s = m->snake;
+    const sch_table *t = m->table;
+    const char *who = arena_printf(b->mem, "model %s", M);
+    loc at = m->at;
+    api_fn *f;
+
+    /* Ownership after insert is mixed only when a string or blob default
+     * can be written back next to the caller's own pointers: say exactly
+     * what to release, where it applies. */
+    bool ptr_default = false;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const sch_column *col = t->columns[i];
+        ptr_default |= c_is_pointer(col) && (col->def.kind != SCH_DEFAULT_NONE || col->server_def.kind != SCH_DEFAULT_NONE);
+    }
+    f = fn(b, API_INSERT, who, at, "%s_insert", s);
+    db_param(b, f);
+    param(b, f, ty(b, "%s%s *", M), "r");
+    if (f) {
+        f->model = m;
+        if (ptr_default)
+            f->doc = arena_printf(b->mem,
+                "Insert r.  A row id of 0 is assigned; unset columns take their defaults,\n"
+                "which are written back into r.  A string or blob written back for a field\n"
+                "left NULL is the library's: release it with assoc_free(), or the whole\n"
+                "record with %s%s_free() when none of its strings or blobs are yours.", b->a->prefix, s);
+        else
+            f->doc = "Insert r.  A row id of 0 is assigned; unset columns take their defaults,\n"
+                     "which are written back into r.  Strings and blobs stay the caller's.";
+    }
+
+    f = fn(b, API_GET, who, at, "%s_get", s);
+    db_param(b, f);
+    for (size_t k = 0; k < t->npk; k++) {
+        char buf[160];
+        param(b, f, c_param_type(t->pk[k]), arena_strdup(b->mem, c_key_param(t->pk[k], buf, sizeof buf)));
+    }
+    param(b, f, ty(b, "%s%s *", M), "out");
+    if (f) {
+        f->model = m;
+        f->doc = arena_printf(b->mem, "By primary key.  OUT: *out (release with %s%s_free); ASSOC_NOTFOUND when absent.",
+                              b->a->prefix, s);
+    }
+
+    f = fn(b, API_UPDATE, who, at, "%s_update", s);
+    db_param(b, f);
+    param(b, f, ty(b, "const %s%s *", M), "r");
+    if (f) {
+        f->model = m;
+        f->doc = "Write every column of the row with r's key; ASSOC_NOTFOUND when absent.";
+    }
+
+    f = fn(b, API_DELETE, who, at, "%s_delete", s);
+    db_param(b, f);
+    param(b, f, ty(b, "const %s%s *", M), "r");
+    if (f) {
+        f->model = m;
+        f->doc = "Delete the row with r's key and apply the relationship rules\n"
+                 "(association rows, cascades, orphans), atomically.";
+    }
+
+    f = fn(b, API_FIRST, who, at, "%s_first", s);
+    db_param(b, f);
+    param(b, f, ty(b, "%s%s *", M), "out");
+    if (f) {
+        f->model = m;
+        f->doc = "The row with the lowest key.  OUT: *out; ASSOC_NOTFOUND on an empty table.";
+    }
+
+    f = fn(b, API_ALL, who, at, "%s_all", s);
+    db_param(b, f);
+    param(b, f, ty(b, "%s%sList *", M), "out");
+    if (f) {
+        f->model = m;
+        f->doc = arena_printf(b->mem, "Every row, by key.  OUT: *out (release with %s%s_list_free).", b->a->prefix, s);
+    }
+
+    f = fn(b, API_EACH, who, at, "%s_each", s);
+    db_param(b, f);
+    param(b, f, ty(b, "int (*fn)(const %s%s *, void *)", M), "");
+    param(b, f, "void *", "ctx");
+    if (f) {
+        f->model = m;
+        f->doc = "Call fn for every row, by key, without building a list; the record is\n"
+                 "valid during the call only.  A non-zero return from fn stops and is returned.";
+    }
+
+    f = fn(b, API_COUNT, who, at, "%s_count", s);
+    db_param(b, f);
+    param(b, f, "int64_t *", "out");
+    if (f) {
+        f->model = m;
+        f->doc = "OUT: *out, the number of rows.";
+    }
+
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const sch_column *col = t->columns[i];
+        const char *cw = arena_printf(b->mem, "column %s.%s", M, col->name);
+        if (c_has_get_by(col)) {
+            f = fn(b, API_GET_BY, cw, col->at, "%s_get_by_%s", s, col->name);
+            db_param(b, f);
+            param(b, f, c_param_type(col), "value");
+            param(b, f, ty(b, "%s%s *", M), "out");
+            if (f) {
+                f->model = m;
+                f->col = col;
+                f->doc = arena_printf(b->mem, "The row whose %s is value.  OUT: *out; ASSOC_NOTFOUND when absent.",
+                                      col->name);
+            }
+        }
+        if (c_has_find_by(col)) {
+            f = fn(b, API_FIND_BY, cw, col->at, "%s_find_by_%s", s, col->name);
+            db_param(b, f);
+            param(b, f, c_param_type(col), "value");
+            param(b, f, ty(b, "%s%sList *", M), "out");
+            if (f) {
+                f->model = m;
+                f->col = col;
+                f->doc = arena_printf(b->mem, "The rows whose %s is value, by key.  OUT: *out (empty when none).",
+                                      col->name);
+            }
+        }
+    }
+
+    f = fn(b, API_FREE, who, at, "%s_free", s);
+    param(b, f, ty(b, "%s%s *", M), "r");
+    if (f) {
+        f->model = m;
+        f->ret = "void";
+        f->doc = "Release what the library allocated in r (not r itself) and zero it.\n"
+                 "NULL is accepted.";
+    }
+    f = fn(b, API_LIST_FREE, who, at, "%s_list_free", s);
+    param(b, f, ty(b, "%s%sList *", M), "l");
+    if (f) {
+        f->model = m;
+        f->ret = "void";
+    }
+}
+
+static const char *rel_section(builder *b, const sch_model *m, const sch_rel *r)
+{
+    const char *flags = arena_printf(b->mem, "%s%s", r->is_backref ? " (a backref)" : "",
+                                     r->viewonly ? ", view only" : "");
+    if (r->kind == SCH_MANY_TO_MANY)
+        return arena_printf(b->mem, "%s.%s: %s to %s through %s%s.", m->name, r->name, sch_rel_kind_name(r->kind),
+                            r->target->name, r->secondary->name, flags);
+    return arena_printf(b->mem, "%s.%s: %s to %s, joined on %s.%s = %s.%s%s.", m->name, r->name,
+                        sch_rel_kind_name(r->kind), r->target->name, m->table->name, r->owner_col->name,
+                        r->target->table->name, r->target_col->name, flags);
+}
+
+static void rel_fns(builder *b, const sch_model *m, const sch_rel *r)
+{
+    const char *M = m->name, *s = m->snake, *n = r->name, *T = r->target->name;
+    const char *rw = arena_printf(b->mem, "relationship %s.%s%s", M, n, r->is_backref ? " (a backref)" : "");
+    loc at = r->at;
+    api_fn *f;
+
+    if (!c_rel_is_list(r)) {
+        f = fn(b, API_REL_GET, rw, at, "%s_%s", s, n);
+        db_param(b, f);
+        param(b, f, ty(b, "const %s%s *", M), "r");
+        param(b, f, ty(b, "%s%s *", T), "out");
+        if (f) {
+            f->model = m;
+            f->rel = r;
+            f->section = rel_section(b, m, r);
+            f->doc = "OUT: *out; ASSOC_NOTFOUND when there is no related row.";
+        }
+    } else {
+        f = fn(b, API_REL_LIST, rw, at, "%s_%s", s, n);
+        db_param(b, f);
+        param(b, f, ty(b, "const %s%s *", M), "r");
+        param(b, f, ty(b, "%s%sList *", T), "out");
+        if (f) {
+            f->model = m;
+            f->rel = r;
+            f->section = rel_section(b, m, r);
+            f->doc = r->order_by ? "OUT: *out, the related rows, by order_by." : "OUT: *out, the related rows, by key.";
+        }
+        f = fn(b, API_REL_EACH, rw, at, "%s_%s_each", s, n);
+        db_param(b, f);
+        param(b, f, ty(b, "const %s%s *", M), "r");
+        param(b, f, ty(b, "int (*fn)(const %s%s *, void *)", T), "");
+        param(b, f, "void *", "ctx");
+        if (f) {
+            f->model = m;
+            f->rel = r;
+        }
+        if (!r->viewonly) {
+            f = fn(b, API_REL_ADD, rw, at, "%s_%s_add", s, n);
+            db_param(b, f);
+            param(b, f, ty(b, "const %s%s *", M), "r");
+            if (r->kind == SCH_ONE_TO_MANY)
+                param(b, f, ty(b, "%s%s *", T), "child");
+            else
+                param(b, f, ty(b, "const %s%s *", T), "t");
+            if (f) {
+                f->model = m;
+                f->rel = r;
+                if (r->kind == SCH_ONE_TO_MANY && c_is_pointer(r->target_col))
+                    f->doc = arena_printf(b->mem,
+                        "Set child's %s to r's (in *child too) and save it: insert when its\n"
+                        "key is unset, else update.  A new key value is the library's copy\n"
+                        "(release it with assoc_free); the value it replaces is not freed.", r->target_col->name);
+                else if (r->kind == SCH_ONE_TO_MANY)
+                    f->doc = arena_printf(b->mem,
+                        "Set child's %s to r's (in *child too) and save it: insert when its\n"
+                        "key is unset, else update.", r->target_col->name);
+                else
+                    f->doc = arena_printf(b->mem, "Link t to r: insert a row into %s, its other columns by their defaults.",
+                                          r->secondary->name);
+            }
+            f = fn(b, API_REL_REMOVE, rw, at, "%s_%s_remove", s, n);
+            db_param(b, f);
+            param(b, f, ty(b, "const %s%s *", M), "r");
+            param(b, f, ty(b, "const %s%s *", T), r->kind == SCH_ONE_TO_MANY ? "child" : "t");
+            if (f) {
+                f->model = m;
+                f->rel = r;
+                if (r->kind == SCH_ONE_TO_MANY)
+                    f->doc = arena_printf(b->mem, "Take child out of the collection: %s.  ASSOC_NOTFOUND if it is not r's.",
+                                          (r->cascade & SCH_CASCADE_DELETE_ORPHAN) ? "delete it (delete-orphan)"
+                                                                                   : "set its key to NULL");
+                else
+                    f->doc = arena_printf(b->mem, "Delete every %s row linking r and t.  ASSOC_NOTFOUND if none.",
+                                          r->secondary->name);
+            }
+        }
+    }
+}
+
+/* The names of a model's types and macros, and the generated source's
+ * own statics for it. */
+static void model_names(builder *b, const sch_model *m)
+{
+    const char *who = arena_printf(b->mem, "model %s", m->name);
+    char up[512];
+    c_upper(up, sizeof up, m->snake);
+    name(b, arena_strdup(b->mem, m->name), who, m->at);
+    name(b, arena_printf(b->mem, "%sList", m->name), who, m->at);
+    name(b, arena_printf(b->mem, "%s_INIT", up), who, m->at);
+    name(b, arena_printf(b->mem, "%s_LIST_INIT", up), who, m->at);
+    static const char *const statics[] = { "read", "view", "release", "type", "columns" };
+    for (size_t k = 0; k < sizeof statics / sizeof statics[0]; k++)
+        name(b, arena_printf(b->mem, "%s__%s", m->snake, statics[k]), who, m->at);
+}
+
+/* The to-one borrowing loader <m>_<rel>_view, only where its name is free:
+ * a model UserProfile beside a relationship User.profile is common, and a
+ * name like that must not make a schema the spec accepts fail. */
+static void view_fns(builder *b, const sch_model *m, const sch_rel *r)
+{
+    const char *M = m->name, *T = r->target->name;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s_%s_view", m->snake, r->name);
+    if (symtab_get(&b->taken, buf) != NULL)
+        return;
+    api_fn *f = fn(b, API_REL_VIEW, arena_printf(b->mem, "relationship %s.%s", M, r->name), r->at, "%s", buf);
+    db_param(b, f);
+    param(b, f, ty(b, "const %s%s *", M), "r");
+    param(b, f, ty(b, "int (*fn)(const %s%s *, void *)", T), "");
+    param(b, f, "void *", "ctx");
+    if (f) {
+        f->model = m;
+        f->rel = r;
+        f->doc = "The related row, if any, lent to fn without copying (valid during\n"
+                 "the call only): fn runs once, or not at all and ASSOC_OK is returned;\n"
+                 "a non-zero return from fn is returned.";
+    }
+}
+
+api *api_build(const sch_schema *s, const char *prefix, arena *mem)
+{
+    builder b = { .mem = mem };
+    api *a = arena_alloc(mem, sizeof *a);
+    if (a == NULL)
+        return NULL;
+    b.a = a;
+    a->s = s;
+    a->prefix = prefix;
+    a->cbase = s->base;
+
+    api_fn *f = fn(&b, API_CREATE_ALL, "the schema", (loc){ 0 }, "%s_create_all", s->base);
+    db_param(&b, f);
+    if (f)
+        f->doc = "Create every table and index of the schema that does not exist.";
+
+    for (size_t i = 0; i < s->nmodels && !b.nomem; i++)
+        model_names(&b, s->models[i]);
+    for (size_t i = 0; i < s->nmodels && !b.nomem; i++) {
+        const sch_model *m = s->models[i];
+        model_fns(&b, m);
+        for (size_t k = 0; k < m->nrels; k++)
+            rel_fns(&b, m, m->rels[k]);
+    }
+    /* Where the header declares them: after each model's own functions.
+     * The rows are appended, then moved into place below. */
+    size_t before = a->nfns;
+    for (size_t i = 0; i < s->nmodels && !b.nomem; i++) {
+        const sch_model *m = s->models[i];
+        for (size_t k = 0; k < m->nrels; k++)
+            if (!c_rel_is_list(m->rels[k]))
+                view_fns(&b, m, m->rels[k]);
+    }
+    /* Each _view row goes right after its relationship's _get row. */
+    for (size_t v = before; v < a->nfns && !b.nomem; v++) {
+        api_fn view = a->fns[v];
+        size_t at = 0;
+        while (at < v && !(a->fns[at].kind == API_REL_GET && a->fns[at].rel == view.rel))
+            at++;
+        if (at == v)
+            continue;
+        memmove(&a->fns[at + 2], &a->fns[at + 1], (v - at - 1) * sizeof *a->fns);
+        a->fns[at + 1] = view;
+    }
+    symtab_free(&b.taken);
+    return b.nomem ? NULL : a;
+}
+
+void api_signature(strbuf *sb, const api_fn *f)
+{
+    strbuf_printf(sb, "%s %s(", f->ret, f->name);
+    for (size_t i = 0; i < f->nparams; i++) {
+        const char *t = f->params[i].type;
+        if (i)
+            strbuf_puts(sb, ", ");
+        if (f->params[i].name[0] == '\0')
+            strbuf_puts(sb, t);     /* a function pointer: its name is in the type */
+        else
+            strbuf_printf(sb, "%s%s%s", t, t[strlen(t) - 1] == '*' ? "" : " ", f->params[i].name);
+    }
+    strbuf_putc(sb, ')');
+}
+
+const api_fn *api_find(const api *a, api_kind kind, const sch_model *m, const sch_rel *r)
+{
+    for (size_t i = 0; i < a->nfns; i++)
+        if (a->fns[i].kind == kind && a->fns[i].model == m && (r == NULL || a->fns[i].rel == r))
+            return &a->fns[i];
+    return NULL;
+}

@@ -1,0 +1,276 @@
+/* emit_src_crud.c - the bodies of a model's own functions: create_all,
+ * insert, get, update, first, all, each, count, get_by, find_by.  What each
+ * runs and binds is its plan's. */
+#include <stdio.h>
+#include <string.h>
+
+#include "emit_src.h"
+
+static void create_all(src *x, const api_fn *f)
+{
+    src_open(x, f);
+    SRC_LINE(x, "int rc;");
+    SRC_BLANK(x);
+    src_misuse(x, f);
+    SRC_LINE(x, "rc = assoc_tx_enter(db, true);");
+    SRC_LINE(x, "if (rc != ASSOC_OK)");
+    SRC_LINE(x, "return rc;");
+    SRC_LINE(x, "rc = assoc_exec(db, &%s);", f->plan->stmt.sql->cname);
+    SRC_LINE(x, "return assoc_tx_leave(db, rc);");
+    SRC_LINE(x, "}");
+    SRC_BLANK(x);
+}
+
+/* Set v.<field> to the default d: the field is known to be unset. */
+static void apply_default(src *x, const sch_column *col, const sch_default *d)
+{
+    strbuf v = STRBUF_INIT;
+    src_c_default(&v, col, d);
+    const char *f = col->c_name;
+    if (col->type == SCH_BLOB) {
+        SRC_LINE(x, "v.%s.data = (unsigned char *)%s;", f, strbuf_str(&v));
+        SRC_LINE(x, "v.%s.len = %zu;", f, d->len);
+    } else if (c_is_pointer(col)) {
+        SRC_LINE(x, "v.%s = (char *)%s;", f, strbuf_str(&v));
+    } else {
+        SRC_LINE(x, "v.%s = %s;", f, strbuf_str(&v));
+        SRC_LINE(x, "v.has_%s = true;", f);
+    }
+    strbuf_free(&v);
+}
+
+static void insert(src *x, const api_fn *f)
+{
+    const plan_fn *pl = f->plan;
+    const sch_model *m = f->model;
+    const char *P = x->e->prefix;
+    const plan_stmt *main = pl->rowid ? &pl->auto_stmt : &pl->stmt;
+    char buf[600];
+
+    src_open(x, f);
+    SRC_LINE(x, "assoc_stmt *st = NULL;");
+    if (pl->copy)
+        SRC_LINE(x, "%s%s v;", P, m->name);
+    if (pl->nstamps) {
+        SRC_LINE(x, "assoc_time stamp = 0;");
+        SRC_LINE(x, "char stamp_text[ASSOC_TIME_TEXT_SIZE] = \"\";");
+    }
+    for (size_t i = 0; i < pl->ndefaults; i++)
+        if (pl->defaults[i].dup)
+            SRC_LINE(x, "%s dup_%s = %s;", c_field_type(pl->defaults[i].col), pl->defaults[i].col->c_name,
+                     pl->defaults[i].col->type == SCH_BLOB ? "{ NULL, 0 }" : "NULL");
+    int ntimes = src_count_times(&pl->stmt);
+    for (int i = 1; i <= ntimes; i++)
+        SRC_LINE(x, "char time_text_%d[ASSOC_TIME_TEXT_SIZE];", i);
+    x->times = ntimes;
+    SRC_LINE(x, "int rc;");
+    SRC_BLANK(x);
+    src_misuse(x, f);
+    if (pl->copy) {
+        /* Defaults go into a copy; r changes only when the row is in. */
+        SRC_LINE(x, "v = *r;");
+        if (pl->nstamps > 1) {
+            /* One reading of the clock for every such column, as one
+             * statement's DEFAULT (CURRENT_TIMESTAMP) would give them all. */
+            strbuf cond = STRBUF_INIT;
+            for (size_t i = 0; i < pl->ndefaults; i++)
+                if (pl->defaults[i].stamp)
+                    strbuf_printf(&cond, "%s!v.has_%s", cond.len ? " || " : "", pl->defaults[i].col->c_name);
+            SRC_LINE(x, "if (%s) {", strbuf_str(&cond));
+            strbuf_free(&cond);
+            SRC_LINE(x, "rc = assoc_current_timestamp(db, &stamp, stamp_text);");
+            SRC_LINE(x, "if (rc != ASSOC_OK)");
+            SRC_LINE(x, "goto done;");
+            SRC_LINE(x, "}");
+        }
+        for (size_t i = 0; i < pl->ndefaults; i++) {
+            const plan_default *d = &pl->defaults[i];
+            SRC_LINE(x, "if (%s) {", src_null_cond(buf, sizeof buf, "v.", d->col));
+            if (d->stamp) {
+                if (pl->nstamps == 1) {
+                    SRC_LINE(x, "rc = assoc_current_timestamp(db, &stamp, stamp_text);");
+                    SRC_LINE(x, "if (rc != ASSOC_OK)");
+                    SRC_LINE(x, "goto done;");
+                }
+                SRC_LINE(x, "v.%s = stamp;", d->col->c_name);
+                SRC_LINE(x, "v.has_%s = true;", d->col->c_name);
+            } else {
+                apply_default(x, d->col, d->def);
+            }
+            SRC_LINE(x, "}");
+        }
+        /* Copies of string defaults are made before the row goes in, so
+         * that running out of memory cannot leave an insert half done. */
+        for (size_t i = 0; i < pl->ndefaults; i++) {
+            const plan_default *d = &pl->defaults[i];
+            const char *fl = d->col->c_name;
+            if (!d->dup)
+                continue;
+            SRC_LINE(x, "if (%s) {", src_null_cond(buf, sizeof buf, "r->", d->col));
+            if (d->col->type == SCH_BLOB)
+                SRC_LINE(x, "rc = assoc_blobdup(db, v.%s.data, v.%s.len, &dup_%s);", fl, fl, fl);
+            else
+                SRC_LINE(x, "rc = assoc_strdup(db, v.%s, &dup_%s);", fl, fl);
+            SRC_LINE(x, "if (rc != ASSOC_OK)");
+            SRC_LINE(x, "goto done;");
+            SRC_LINE(x, "}");
+        }
+    }
+    const char *obj = pl->copy ? "v." : "r->";
+    if (pl->rowid) {
+        /* A row id of 0 asks the database for one. */
+        char expr[700];
+        snprintf(expr, sizeof expr, "%s%s != 0 ? &%s : &%s", obj, pl->rowid->c_name, pl->stmt.sql->cname,
+                 pl->auto_stmt.sql->cname);
+        src_acquire_expr(x, expr);
+        src_binds(x, main);
+        SRC_LINE(x, "if (%s%s != 0) {", obj, pl->rowid->c_name);
+        src_bind(x, (int)pl->stmt.nbinds, &pl->stmt.binds[pl->stmt.nbinds - 1]);
+        SRC_LINE(x, "}");
+        SRC_LINE(x, "rc = assoc_insert_step(db, st, &%s%s);", obj, pl->rowid->c_name);
+    } else {
+        src_acquire(x, pl->stmt.sql);
+        src_binds(x, &pl->stmt);
+        SRC_LINE(x, "rc = assoc_insert_step(db, st, NULL);");
+    }
+    if (!pl->copy) {
+        src_close(x, NULL);
+        return;
+    }
+    SRC_LINE(x, "if (rc != ASSOC_OK)");
+    SRC_LINE(x, "goto done;");
+    /* Every copy is made: hand them over; r now owns them. */
+    for (size_t i = 0; i < pl->ndefaults; i++) {
+        const plan_default *d = &pl->defaults[i];
+        const char *fl = d->col->c_name;
+        const char *data = d->col->type == SCH_BLOB ? ".data" : "";
+        if (!d->dup)
+            continue;
+        SRC_LINE(x, "if (dup_%s%s) {", fl, data);
+        SRC_LINE(x, "v.%s = dup_%s;", fl, fl);
+        SRC_LINE(x, "dup_%s%s = NULL;", fl, data);
+        SRC_LINE(x, "}");
+    }
+    SRC_LINE(x, "*r = v;");
+    SRC_LINE(x, "done:");
+    SRC_LINE(x, "assoc_stmt_release(db, st);");
+    for (size_t i = 0; i < pl->ndefaults; i++)
+        if (pl->defaults[i].dup)
+            SRC_LINE(x, "assoc_free(dup_%s%s);", pl->defaults[i].col->c_name,
+                     pl->defaults[i].col->type == SCH_BLOB ? ".data" : "");
+    SRC_LINE(x, "return rc;");
+    SRC_LINE(x, "}");
+    SRC_BLANK(x);
+}
+
+/* get, get_by, first: one row into *out. */
+static void fetch_one(src *x, const api_fn *f)
+{
+    const plan_stmt *st = &f->plan->stmt;
+    char type[300];
+    src_open(x, f);
+    src_locals(x, src_count_times(st));
+    src_misuse(x, f);
+    SRC_LINE(x, "memset(out, 0, sizeof *out);");
+    src_acquire(x, st->sql);
+    src_binds(x, st);
+    SRC_LINE(x, "rc = assoc_row_fetch(db, st, &%s, out);", src_type(x, f->model, type, sizeof type));
+    src_close(x, NULL);
+}
+
+/* all, find_by: every matching row into *out. */
+static void fetch_all(src *x, const api_fn *f)
+{
+    const plan_stmt *st = &f->plan->stmt;
+    char type[300];
+    src_open(x, f);
+    SRC_LINE(x, "void *items = NULL;");
+    src_locals(x, src_count_times(st));
+    src_misuse(x, f);
+    SRC_LINE(x, "out->items = NULL;");
+    SRC_LINE(x, "out->len = 0;");
+    src_acquire(x, st->sql);
+    src_binds(x, st);
+    SRC_LINE(x, "rc = assoc_rows_collect(db, st, &%s, &items, &out->len);", src_type(x, f->model, type, sizeof type));
+    SRC_LINE(x, "out->items = items;");
+    src_close(x, NULL);
+}
+
+static void each(src *x, const api_fn *f)
+{
+    const plan_stmt *st = &f->plan->stmt;
+    char type[300];
+    src_open(x, f);
+    SRC_LINE(x, "%s%s row;", x->e->prefix, f->model->name);
+    src_locals(x, src_count_times(st));
+    src_misuse(x, f);
+    src_acquire(x, st->sql);
+    src_binds(x, st);
+    SRC_LINE(x, "while ((rc = assoc_row_next(db, st, &%s, &row)) == ASSOC_ROW) {",
+             src_type(x, f->model, type, sizeof type));
+    SRC_LINE(x, "rc = fn(&row, ctx);");
+    SRC_LINE(x, "if (rc != 0)");
+    SRC_LINE(x, "break;");
+    SRC_LINE(x, "}");
+    src_close(x, NULL);
+}
+
+static void count(src *x, const api_fn *f)
+{
+    const plan_stmt *st = &f->plan->stmt;
+    src_open(x, f);
+    src_locals(x, 0);
+    src_misuse(x, f);
+    SRC_LINE(x, "*out = 0;");
+    src_acquire(x, st->sql);
+    SRC_LINE(x, "rc = assoc_step(db, st);");
+    SRC_LINE(x, "if (rc == ASSOC_ROW)");
+    SRC_LINE(x, "rc = assoc_col_int64(db, st, 0, out, NULL);");
+    src_close(x, NULL);
+}
+
+static void update(src *x, const api_fn *f)
+{
+    const plan_stmt *st = &f->plan->stmt;
+    src_open(x, f);
+    src_locals(x, src_count_times(st));
+    src_misuse(x, f);
+    src_key_guard(x, "r->", f->model->table, f->name, "ASSOC_NOTFOUND");
+    src_acquire(x, st->sql);
+    src_binds(x, st);
+    src_step_done(x);
+    src_changed_or_notfound(x, f->name, "no such row");
+    src_close(x, NULL);
+}
+
+void src_fn_crud(src *x, const api_fn *f)
+{
+    switch (f->kind) {
+    case API_CREATE_ALL:
+        create_all(x, f);
+        break;
+    case API_INSERT:
+        insert(x, f);
+        break;
+    case API_GET:
+    case API_GET_BY:
+    case API_FIRST:
+        fetch_one(x, f);
+        break;
+    case API_ALL:
+    case API_FIND_BY:
+        fetch_all(x, f);
+        break;
+    case API_EACH:
+        each(x, f);
+        break;
+    case API_COUNT:
+        count(x, f);
+        break;
+    case API_UPDATE:
+        update(x, f);
+        break;
+    default:
+        break;
+    }
+}

@@ -1,0 +1,137 @@
+/* emit_src_rows.c - a model's rows in the generated source: the readers
+ * that fill a record from the current row (owning or borrowing its strings
+ * and blobs), the row type descriptor libassoc's row loops take (so the
+ * loops that collect, stream and fetch rows live once, in libassoc), and
+ * the model's _free and _list_free. */
+#include <stdio.h>
+#include <string.h>
+
+#include "emit_src.h"
+
+static bool owns_memory(const sch_table *t)
+{
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (c_is_pointer(t->columns[i]))
+            return true;
+    return false;
+}
+
+/* static int <m>__read / __view (db, st, rec): the columns in declaration
+ * order, each checked; a failure names its table, column and row. */
+static void reader(src *x, const sch_model *m, bool borrow)
+{
+    const char *P = x->e->prefix, *s = m->snake;
+    const sch_table *t = m->table;
+    if (borrow) {
+        SRC_LINE(x, "/* As %s__read, borrowing the strings and blobs of the row: valid until", s);
+        SRC_LINE(x, " * st steps again.  For streaming without allocation. */");
+    } else {
+        SRC_LINE(x, "/* Fill the zeroed record rec from the current row of st, columns in");
+        SRC_LINE(x, " * declaration order, strings and blobs copied.  On failure rec holds what");
+        SRC_LINE(x, " * was read so far, for %s%s_free. */", P, s);
+    }
+    SRC_LINE(x, "static int %s__%s(assoc_db *db, assoc_stmt *st, void *rec)", s, borrow ? "view" : "read");
+    SRC_LINE(x, "{");
+    SRC_LINE(x, "%s%s *out = rec;", P, m->name);
+    SRC_LINE(x, "int rc;");
+    SRC_BLANK(x);
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const sch_column *col = t->columns[i];
+        const char *f = col->c_name;
+        char has[300];
+        snprintf(has, sizeof has, c_has_flag(col) ? "&out->has_%s" : "NULL", f);
+        switch (col->type) {
+        case SCH_INTEGER:
+            SRC_LINE(x, "rc = assoc_col_int64(db, st, %zu, &out->%s, %s);", i, f, has);
+            break;
+        case SCH_FLOAT:
+            SRC_LINE(x, "rc = assoc_col_double(db, st, %zu, &out->%s, %s);", i, f, has);
+            break;
+        case SCH_BOOLEAN:
+            SRC_LINE(x, "rc = assoc_col_bool(db, st, %zu, &out->%s, %s);", i, f, has);
+            break;
+        case SCH_DATETIME:
+            SRC_LINE(x, "rc = assoc_column_time(db, st, %zu, &out->%s, %s);", i, f, has);
+            break;
+        case SCH_TEXT:
+        case SCH_STRING:
+            SRC_LINE(x, "rc = assoc_column_text%s(db, st, %zu, &out->%s);", borrow ? "_ref" : "", i, f);
+            break;
+        case SCH_BLOB:
+            SRC_LINE(x, "rc = assoc_column_blob%s(db, st, %zu, &out->%s);", borrow ? "_ref" : "", i, f);
+            break;
+        }
+        SRC_LINE(x, "if (rc != ASSOC_OK)");
+        SRC_LINE(x, "return assoc_read_failed(db, st, &%s__type, %zu, rc);", s, i);
+    }
+    SRC_LINE(x, "return ASSOC_OK;");
+    SRC_LINE(x, "}");
+    SRC_BLANK(x);
+}
+
+void src_rows(src *x, const sch_model *m)
+{
+    const char *P = x->e->prefix, *s = m->snake;
+    const sch_table *t = m->table;
+    bool owns = owns_memory(t);
+    SRC_LINE(x, "/* ---- %s: rows of %s ---- */", m->name, t->name);
+    SRC_BLANK(x);
+    SRC_LINE(x, "static const char *const %s__columns[] = {", s);
+    strbuf names = STRBUF_INIT;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        strbuf_printf(&names, "%s\"%s\"", i ? ", " : "", t->columns[i]->name);
+    SRC_LINE(x, "%s", strbuf_str(&names));
+    strbuf_free(&names);
+    SRC_LINE(x, "};");
+    SRC_LINE(x, "static const assoc_rowtype %s__type;", s);
+    SRC_BLANK(x);
+    reader(x, m, false);
+    if (owns)
+        reader(x, m, true);
+    else
+        SRC_LINE(x, "/* %s %s holds no strings or blobs: %s__read copies nothing, and lends. */",
+                 strchr("AEIOUaeiou", m->name[0]) ? "An" : "A", m->name, s);
+    if (owns) {
+        SRC_LINE(x, "static void %s__release(void *rec)", s);
+        SRC_LINE(x, "{");
+        SRC_LINE(x, "%s%s_free(rec);", P, s);
+        SRC_LINE(x, "}");
+        SRC_BLANK(x);
+    }
+    SRC_LINE(x, "static const assoc_rowtype %s__type = {", s);
+    SRC_LINE(x, "\"%s\", \"%s\", %s__columns, %zu, sizeof(%s%s),", m->name, t->name, s,
+             t->npk ? t->pk[0]->index : 0, P, m->name);
+    if (owns)
+        SRC_LINE(x, "%s__read, %s__view, %s__release", s, s, s);
+    else
+        SRC_LINE(x, "%s__read, %s__read, NULL", s, s);
+    SRC_LINE(x, "};");
+    SRC_BLANK(x);
+}
+
+void src_fn_rows(src *x, const api_fn *f)
+{
+    const sch_model *m = f->model;
+    const sch_table *t = m->table;
+    src_open(x, f);
+    if (f->kind == API_FREE) {
+        SRC_LINE(x, "if (r == NULL)");
+        SRC_LINE(x, "return;");
+        for (size_t i = 0; i < t->ncolumns; i++) {
+            const sch_column *col = t->columns[i];
+            if (col->type == SCH_STRING || col->type == SCH_TEXT)
+                SRC_LINE(x, "assoc_free(r->%s);", col->c_name);
+            else if (col->type == SCH_BLOB)
+                SRC_LINE(x, "assoc_free(r->%s.data);", col->c_name);
+        }
+        SRC_LINE(x, "memset(r, 0, sizeof *r);");
+    } else {
+        SRC_LINE(x, "if (l == NULL)");
+        SRC_LINE(x, "return;");
+        SRC_LINE(x, "assoc_rows_free(&%s__type, l->items, l->len);", m->snake);
+        SRC_LINE(x, "l->items = NULL;");
+        SRC_LINE(x, "l->len = 0;");
+    }
+    SRC_LINE(x, "}");
+    SRC_BLANK(x);
+}

@@ -1,0 +1,154 @@
+/* plan.h - what each generated function does, decided once from the
+ * resolved schema: its SQL (every statement a constant, in SQLite's and,
+ * where it differs, PostgreSQL's words), what each parameter binds, which
+ * defaults an insert applies, what a delete must do to related rows.
+ *
+ * The ORM's rules live in the plan builders (plan_*.c) and nowhere else;
+ * the emitters print plans and decide nothing.  One SQL text is one
+ * constant in the generated source, however many functions run it: the
+ * statement cache of libassoc is keyed by the constant's address, so two
+ * copies would be prepared twice.
+ *
+ * All memory belongs to the arena given to plan_build().
+ */
+#ifndef ASSOCGEN_PLAN_H
+#define ASSOCGEN_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "api.h"
+#include "schema.h"
+
+/* Where the value bound to one parameter comes from. */
+typedef enum pb_kind {
+    PB_FIELD,          /* <obj><field> of col: SQL NULL by its has_ flag or a NULL pointer */
+    PB_FIELD_SET,      /* <obj><field>, known not NULL (a guard returned before) */
+    PB_EXPR,           /* expr, a C expression of col's parameter type (never NULL) */
+    PB_DEFAULT,        /* col's client default (an association row's column) */
+    PB_STAMP,          /* insert: the field when the caller set it, else the clock's text */
+    PB_INT,            /* expr, a C expression of type int64_t */
+    PB_SHORT_TIME      /* expr, a datetime: CURRENT_TIMESTAMP's form ("YYYY-MM-DD
+                          HH:MM:SS") when it has no fraction, else the full text */
+} pb_kind;
+
+typedef struct plan_bind {
+    pb_kind kind;
+    const sch_column *col;     /* the value's column: its type and field */
+    const char *obj;           /* PB_FIELD*: "r->", "v.", "child->", "t->" */
+    const char *expr;          /* PB_EXPR, PB_INT */
+} plan_bind;
+
+/* One distinct SQL text: one constant of the generated source. */
+typedef struct plan_sql {
+    const char *text;          /* SQLite's; PostgreSQL's too when pg is NULL */
+    const char *pg;            /* PostgreSQL's where the dialects differ */
+    const char *cname;         /* the constant's C name (a static of the source) */
+    const api_fn *first;       /* the function above which it is printed; NULL: the top */
+    bool script;               /* several statements (DDL): run with assoc_exec */
+} plan_sql;
+
+/* A statement and the values of its parameters $1..$n, in order. */
+typedef struct plan_stmt {
+    plan_sql *sql;
+    plan_bind *binds;
+    size_t nbinds;
+} plan_stmt;
+
+/* An insert's default, applied in C before the row goes in, so the value
+ * written back is the one bound. */
+typedef struct plan_default {
+    const sch_column *col;
+    const sch_default *def;    /* the client default, or the server default's literal */
+    bool stamp;                /* server_default(current_timestamp): the database's clock */
+    bool dup;                  /* a string or blob: r gets the library's copy */
+} plan_default;
+
+/* One step of a delete. */
+typedef enum pd_kind {
+    PD_EXEC,                   /* run stmt; what it changes is not counted */
+    PD_ROW,                    /* the row itself: ASSOC_NOTFOUND when stmt changed nothing */
+    PD_SEED,                   /* the row's key into the delete set: ASSOC_NOTFOUND when absent */
+    PD_CASCADE                 /* run the cascade (plan_cascade) over the delete set */
+} pd_kind;
+
+typedef struct pd_step {
+    pd_kind kind;
+    plan_stmt stmt;
+    const char *comment;       /* why the step is there, for the reader of the output */
+} pd_step;
+
+/* A set-based delete over the rows in temporary key tables, for what the
+ * direct plan cannot do (self-reference, a cascade to a row's parent or
+ * through a many-to-many, cycles): libassoc's assoc_cascade_run() runs it,
+ * level by level, and reports a cycle among the rows to delete as an error
+ * (SQLAlchemy's CircularDependencyError) with nothing changed.  Each array
+ * holds SQL of the steps of one kind; see assoc.h for their parameters. */
+typedef struct plan_cascade {
+    const char *cname;         /* the descriptor's C name */
+    plan_sql *setup;           /* script: the key tables, created when missing, emptied */
+    plan_sql **expand;         /* $1 = round: the rows a cascade reaches from the round's rows */
+    size_t nexpand;
+    plan_sql **before;         /* children's keys set to NULL, association rows deleted */
+    size_t nbefore;
+    plan_sql **mark;           /* $1 = round: rows of the set no remaining row refers to */
+    size_t nmark;
+    plan_sql **next;           /* $1 = round + 1: rows the round's marked ones referred to */
+    size_t nnext;
+    plan_sql **remove;         /* $1 = round: delete the marked rows */
+    size_t nremove;
+    plan_sql *left;            /* the rows of the set still there */
+    plan_sql *count;           /* the rows of the seed's table in the set */
+    const char *tables;        /* "nodes, tags": for the cycle's message */
+} plan_cascade;
+
+typedef struct plan_delete {
+    pd_step *steps;
+    size_t nsteps;
+    bool atomic;               /* several statements: in an atomic section */
+    plan_cascade *cascade;     /* the general plan's engine, or NULL */
+} plan_delete;
+
+typedef struct plan_fn {
+    plan_stmt stmt;            /* the function's statement */
+    /* API_INSERT */
+    plan_stmt auto_stmt;       /* without the row id, which the database assigns */
+    const sch_column *rowid;
+    plan_default *defaults;
+    size_t ndefaults;
+    size_t nstamps;
+    bool copy;                 /* defaults go into a copy v; r changes when the row is in */
+    /* API_DELETE */
+    plan_delete *del;
+    /* API_REL_REMOVE of a one-to-many: delete the child (delete-orphan),
+     * through its model's _delete when deleting it touches other rows */
+    bool orphan, visit;
+    /* API_REL_ADD of a one-to-many: the child's foreign key is part of its
+     * primary key, so moving it changes the row's key: stmt moves it */
+    bool move_key;
+} plan_fn;
+
+/* The schema's DDL: one script per dialect. */
+typedef struct plan_schema {
+    plan_sql *ddl;             /* create_all's script */
+    plan_sql **sqls;           /* every distinct SQL text, in the order first used */
+    size_t nsqls;
+    plan_cascade **cascades;   /* every cascade descriptor, in the order first used */
+    size_t ncascades;
+    size_t longest;            /* bytes of the longest SQL text */
+} plan_schema;
+
+/* Plan every function of the api table (setting each row's plan) and the
+ * schema's DDL.  NULL when memory ran out. */
+plan_schema *plan_build(api *a, arena *mem);
+
+/* The DDL of the schema, each statement ending in ";\n": SQLite's
+ * (pg false) or PostgreSQL's.  Appended to sb. */
+void plan_ddl(strbuf *sb, const sch_schema *s, bool pg);
+
+/* Append the identifier, double-quoted when SQL needs it: a keyword of
+ * SQLite or PostgreSQL, a name with upper-case letters (PostgreSQL folds
+ * unquoted names to lower case), a name starting with sqlite_. */
+void sql_ident(strbuf *sb, const char *name);
+
+#endif

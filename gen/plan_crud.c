@@ -1,0 +1,291 @@
+/* plan_crud.c - the plans of a model's own functions: create_all, insert,
+ * get, update, first, all, each, count, get_by, find_by.  (Delete is
+ * plan_delete.c's; relationships plan_rel.c's.) */
+#include <string.h>
+
+#include "plan_int.h"
+
+/* A column the caller can leave unset: it has a presence flag or is a
+ * pointer.  Only such a column can take a default through the C API. */
+static bool can_be_unset(const sch_column *col)
+{
+    return c_has_flag(col) || c_is_pointer(col);
+}
+
+/* The default an insert applies to an unset column, or NULL: the client
+ * default, else the server default (its literal applied in C too, so the
+ * value written back is the one bound; current_timestamp read from the
+ * database's clock). */
+static const sch_default *insert_default(const sch_column *col)
+{
+    if (!can_be_unset(col))
+        return NULL;
+    if (col->def.kind != SCH_DEFAULT_NONE)
+        return &col->def;
+    if (col->server_def.kind != SCH_DEFAULT_NONE)
+        return &col->server_def;
+    return NULL;
+}
+
+static void plan_create_all(planner *p, api_fn *f)
+{
+    sqlb b;
+    sqlb_init(&b, p);
+    strbuf lite = STRBUF_INIT, pg = STRBUF_INIT;
+    plan_ddl(&lite, p->a->s, false);
+    plan_ddl(&pg, p->a->s, true);
+    sqlb_dialect(&b, strbuf_str(&lite), strbuf_str(&pg));
+    if (lite.failed || pg.failed)
+        p->nomem = true;
+    strbuf_free(&lite);
+    strbuf_free(&pg);
+    f->plan->stmt.sql = sqlb_sql(&b, f, "ddl", true);
+    p->ps->ddl = f->plan->stmt.sql;
+    sqlb_free(&b);
+}
+
+/* INSERT INTO t (every column but the row id, then the row id) VALUES
+ * ($1, ...): every default is applied in C before the row goes in, so the
+ * values written back are the ones bound.  With a row id, a second
+ * statement leaves it out for the database to assign: SQLite's last insert
+ * rowid, PostgreSQL's RETURNING (its identity column would refuse a NULL).
+ * RETURNING is not used on SQLite: it costs an ephemeral table per row (the
+ * insert phase of the benchmark ran 1.19x the hand-written C's
+ * instructions with it, 1.07x without; bench/README.md). */
+static void plan_insert(planner *p, api_fn *f)
+{
+    const sch_table *t = f->model->table;
+    plan_fn *pl = f->plan;
+    pl->rowid = t->rowid;
+
+    size_t nd = 0;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        nd += insert_default(t->columns[i]) != NULL;
+    pl->defaults = nd ? plan_alloc(p, nd * sizeof *pl->defaults) : NULL;
+    for (size_t i = 0; i < t->ncolumns && (nd == 0 || pl->defaults); i++) {
+        const sch_column *col = t->columns[i];
+        const sch_default *d = insert_default(col);
+        if (d == NULL)
+            continue;
+        plan_default *pd = &pl->defaults[pl->ndefaults++];
+        pd->col = col;
+        pd->def = d;
+        pd->stamp = d->kind == SCH_DEFAULT_CURRENT_TIMESTAMP;
+        pd->dup = c_is_pointer(col);
+        pl->nstamps += pd->stamp;
+    }
+    pl->copy = pl->ndefaults > 0;
+    const char *obj = pl->copy ? "v." : "r->";
+
+    sqlb b;
+    sqlb_init(&b, p);
+    for (int with_key = 1; with_key >= (t->rowid ? 0 : 1); with_key--) {
+        sqlb_puts(&b, "INSERT INTO ");
+        sqlb_ident(&b, t->name);
+        sqlb_puts(&b, " (");
+        size_t n = 0;
+        for (size_t i = 0; i < t->ncolumns; i++) {
+            if (t->columns[i]->is_rowid)
+                continue;
+            sqlb_puts(&b, n++ ? ", " : "");
+            sqlb_ident(&b, t->columns[i]->name);
+        }
+        if (with_key && t->rowid) {
+            sqlb_puts(&b, n++ ? ", " : "");
+            sqlb_ident(&b, t->rowid->name);
+        }
+        sqlb_puts(&b, ")\nVALUES (");
+        n = 0;
+        for (size_t i = 0; i < t->ncolumns; i++) {
+            const sch_column *col = t->columns[i];
+            if (col->is_rowid)
+                continue;
+            sqlb_puts(&b, n++ ? ", " : "");
+            bool stamp = false;
+            for (size_t k = 0; k < pl->ndefaults; k++)
+                stamp |= pl->defaults[k].col == col && pl->defaults[k].stamp;
+            sqlb_param(&b, stamp ? (plan_bind){ PB_STAMP, col, obj, NULL } : pb_field(col, obj));
+        }
+        if (with_key && t->rowid) {
+            sqlb_puts(&b, n++ ? ", " : "");
+            sqlb_param(&b, pb_set(t->rowid, obj));
+        }
+        sqlb_puts(&b, ")");
+        if (!t->rowid) {
+            pl->stmt = sqlb_stmt(&b, f, "sql");
+        } else if (with_key) {
+            /* PostgreSQL: an explicit key does not move the identity's
+             * sequence, so the next assigned key could collide with it;
+             * the statement moves it past the key (setval is not undone by
+             * a rollback, which leaves a gap at worst). */
+            strbuf pre = STRBUF_INIT;
+            strbuf_puts(&pre, "WITH ins AS (");
+            strbuf_puts(&pre, strbuf_str(&b.pg));
+            strbuf_puts(&pre, "\nRETURNING ");
+            sql_ident(&pre, t->rowid->name);
+            strbuf_puts(&pre, ")\nSELECT ins.");
+            sql_ident(&pre, t->rowid->name);
+            strbuf_puts(&pre, ", setval(s.seq, GREATEST(ins.");
+            sql_ident(&pre, t->rowid->name);
+            strbuf_puts(&pre, ", COALESCE(pg_sequence_last_value(s.seq), 1)))\nFROM ins, (SELECT pg_get_serial_sequence('");
+            strbuf tq = STRBUF_INIT;
+            sql_ident(&tq, t->name);
+            for (const char *c = strbuf_str(&tq); *c; c++) {
+                if (*c == '\'')
+                    strbuf_putc(&pre, '\'');
+                strbuf_putc(&pre, *c);
+            }
+            strbuf_free(&tq);
+            strbuf_puts(&pre, "', '");
+            strbuf_puts(&pre, t->rowid->name);
+            strbuf_puts(&pre, "')::regclass AS seq) s");
+            strbuf_reset(&b.pg);
+            strbuf_puts(&b.pg, strbuf_str(&pre));
+            b.differs = true;
+            if (pre.failed)
+                p->nomem = true;
+            strbuf_free(&pre);
+            pl->stmt = sqlb_stmt(&b, f, "key");
+        } else {
+            sqlb_dialect(&b, "", "\nRETURNING ");
+            strbuf_puts(&b.pg, "");
+            sql_ident(&b.pg, t->rowid->name);
+            pl->auto_stmt = sqlb_stmt(&b, f, "sql");
+        }
+    }
+    sqlb_free(&b);
+}
+
+static void select_from(sqlb *b, const sch_table *t)
+{
+    sqlb_puts(b, "SELECT ");
+    sqlb_select_list(b, t);
+    sqlb_puts(b, "\nFROM ");
+    sqlb_ident(b, t->name);
+}
+
+static void plan_get(planner *p, api_fn *f)
+{
+    const sch_table *t = f->model->table;
+    sqlb b;
+    sqlb_init(&b, p);
+    select_from(&b, t);
+    sqlb_puts(&b, "\nWHERE ");
+    for (size_t k = 0; k < t->npk; k++) {
+        if (k)
+            sqlb_puts(&b, " AND ");
+        sqlb_col(&b, t->pk[k]);
+        sqlb_puts(&b, " = ");
+        /* the key parameters follow db in the signature */
+        sqlb_param(&b, pb_expr(t->pk[k], f->params[1 + k].name));
+    }
+    f->plan->stmt = sqlb_stmt(&b, f, "sql");
+    sqlb_free(&b);
+}
+
+static void plan_update(planner *p, api_fn *f)
+{
+    const sch_table *t = f->model->table;
+    sqlb b;
+    sqlb_init(&b, p);
+    sqlb_puts(&b, "UPDATE ");
+    sqlb_ident(&b, t->name);
+    sqlb_puts(&b, "\nSET ");
+    size_t nset = 0;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (t->columns[i]->primary_key)
+            continue;
+        if (nset++)
+            sqlb_puts(&b, ", ");
+        sqlb_ident(&b, t->columns[i]->name);
+        sqlb_puts(&b, " = ");
+        sqlb_param(&b, pb_field(t->columns[i], "r->"));
+    }
+    if (nset == 0) {             /* only key columns: touch the row to find it */
+        sqlb_ident(&b, t->pk[0]->name);
+        sqlb_puts(&b, " = ");
+        sqlb_ident(&b, t->pk[0]->name);
+    }
+    sqlb_where_key(&b, t, PB_FIELD_SET, "r->");
+    f->plan->stmt = sqlb_stmt(&b, f, "sql");
+    sqlb_free(&b);
+}
+
+/* first, all, each, count: every row, by key. */
+static void plan_reads(planner *p, api_fn *f)
+{
+    const sch_table *t = f->model->table;
+    sqlb b;
+    sqlb_init(&b, p);
+    if (f->kind == API_COUNT) {
+        sqlb_puts(&b, "SELECT count(*)\nFROM ");
+        sqlb_ident(&b, t->name);
+    } else {
+        select_from(&b, t);
+        sqlb_order(&b, t, NULL, false);
+        if (f->kind == API_FIRST)
+            sqlb_puts(&b, "\nLIMIT 1");
+    }
+    f->plan->stmt = sqlb_stmt(&b, f, "sql");
+    sqlb_free(&b);
+}
+
+/* get_by, find_by: the rows whose column is `value`. */
+static void plan_lookup(planner *p, api_fn *f)
+{
+    const sch_table *t = f->model->table;
+    const sch_column *col = f->col;
+    sqlb b;
+    sqlb_init(&b, p);
+    select_from(&b, t);
+    sqlb_puts(&b, "\nWHERE ");
+    sqlb_col(&b, col);
+    if (col->type == SCH_DATETIME) {
+        /* A datetime is stored as text: the calendar's, or CURRENT_TIMESTAMP's
+         * shorter form (whole seconds) when a server default wrote it.  The
+         * second parameter is that form of the value when it has no
+         * fraction (else the full text again): an IN list keeps the index. */
+        sqlb_puts(&b, " IN (");
+        sqlb_param(&b, pb_expr(col, "value"));
+        sqlb_puts(&b, ", ");
+        sqlb_param(&b, (plan_bind){ PB_SHORT_TIME, col, NULL, "value" });
+        sqlb_puts(&b, ")");
+    } else {
+        sqlb_puts(&b, " = ");
+        sqlb_param(&b, pb_expr(col, "value"));
+    }
+    if (f->kind == API_FIND_BY)
+        sqlb_order(&b, t, NULL, false);
+    f->plan->stmt = sqlb_stmt(&b, f, "sql");
+    sqlb_free(&b);
+}
+
+void plan_crud(planner *p, api_fn *f)
+{
+    switch (f->kind) {
+    case API_CREATE_ALL:
+        plan_create_all(p, f);
+        break;
+    case API_INSERT:
+        plan_insert(p, f);
+        break;
+    case API_GET:
+        plan_get(p, f);
+        break;
+    case API_UPDATE:
+        plan_update(p, f);
+        break;
+    case API_FIRST:
+    case API_ALL:
+    case API_EACH:
+    case API_COUNT:
+        plan_reads(p, f);
+        break;
+    case API_GET_BY:
+    case API_FIND_BY:
+        plan_lookup(p, f);
+        break;
+    default:
+        break;
+    }
+}

@@ -1,0 +1,79 @@
+/* plan_int.h - what the plan builders (plan*.c) share; not for emitters.
+ *
+ * A statement is built once for both databases: sqlb_puts() writes to both
+ * texts, sqlb_dialect() writes each its own words, sqlb_param() writes the
+ * next $N to both and records what it binds.  Parameters are numbered in
+ * the order they first appear, which is how SQLite numbers $-named ones,
+ * so the same text runs on both.
+ */
+#ifndef ASSOCGEN_PLAN_INT_H
+#define ASSOCGEN_PLAN_INT_H
+
+#include "cnames.h"
+#include "plan.h"
+#include "symtab.h"
+
+typedef struct planner {
+    api *a;
+    arena *mem;
+    plan_schema *ps;
+    symtab texts;              /* text + '\1' + pg -> plan_sql */
+    symtab names;              /* constant names taken */
+    size_t scap, ccap;
+    bool nomem;
+} planner;
+
+typedef struct sqlb {
+    planner *p;
+    strbuf lite, pg;
+    bool differs;              /* the two texts differ */
+    plan_bind *binds;
+    size_t nbinds, cap;
+} sqlb;
+
+void sqlb_init(sqlb *b, planner *p);
+void sqlb_free(sqlb *b);
+void sqlb_puts(sqlb *b, const char *s);
+void sqlb_printf(sqlb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* SQLite's words and PostgreSQL's. */
+void sqlb_dialect(sqlb *b, const char *lite, const char *pg);
+void sqlb_ident(sqlb *b, const char *name);
+/* table.column */
+void sqlb_col(sqlb *b, const sch_column *col);
+/* alias.column */
+void sqlb_acol(sqlb *b, const char *alias, const sch_column *col);
+/* $N for a new parameter binding v. */
+void sqlb_param(sqlb *b, plan_bind v);
+/* The columns of t, qualified, comma-separated, in declaration order. */
+void sqlb_select_list(sqlb *b, const sch_table *t);
+/* "WHERE t.k1 = $i AND ...": the key of t, bound to obj's fields. */
+void sqlb_where_key(sqlb *b, const sch_table *t, pb_kind kind, const char *obj);
+/* "\nORDER BY ..." by `first` (nullable columns with SQLite's NULL order on
+ * both databases: first ascending, last descending), then the key. */
+void sqlb_order(sqlb *b, const sch_table *t, const sch_column *first, bool desc);
+
+/* The statement built in b as a plan_stmt: its text interned (one constant
+ * per distinct text; the constant is named <first's name>__<role> when it
+ * is new), its binds copied.  b is emptied for the next statement. */
+plan_stmt sqlb_stmt(sqlb *b, const api_fn *first, const char *role);
+/* The same for a statement without parameters; a script when `script`. */
+plan_sql *sqlb_sql(sqlb *b, const api_fn *first, const char *role, bool script);
+
+/* Binds. */
+plan_bind pb_field(const sch_column *col, const char *obj);
+plan_bind pb_set(const sch_column *col, const char *obj);
+plan_bind pb_expr(const sch_column *col, const char *expr);
+plan_bind pb_int(const char *expr);
+
+/* The builders of each family of functions. */
+void plan_crud(planner *p, api_fn *f);
+void plan_rel(planner *p, api_fn *f);
+void plan_delete_fn(planner *p, api_fn *f);
+/* Does deleting a row of m touch other rows (cascades, association rows,
+ * children's keys)?  Then an orphan is deleted through m's _delete. */
+bool plan_delete_has_rules(const sch_model *m);
+
+void *plan_alloc(planner *p, size_t n);
+char *plan_printf(planner *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

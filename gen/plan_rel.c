@@ -1,0 +1,200 @@
+/* plan_rel.c - the plans of relationship functions: the related row or
+ * rows, streaming them, adding and removing. */
+#include <string.h>
+
+#include "plan_int.h"
+
+/* The target's columns, from the target's table. */
+static void select_target(sqlb *b, const sch_rel *r)
+{
+    const sch_table *tt = r->target->table;
+    sqlb_puts(b, "SELECT ");
+    sqlb_select_list(b, tt);
+    sqlb_puts(b, "\nFROM ");
+    sqlb_ident(b, tt->name);
+}
+
+/* The rows related to the record r: its children by their foreign key, its
+ * parent by the key it holds, or the far side of a many-to-many through a
+ * semi-join, so that each target comes once however many association rows
+ * link it.  The owner's join value is bound after the guard that returns
+ * when it is NULL. */
+static void where_related(sqlb *b, const sch_rel *r)
+{
+    sqlb_puts(b, "\nWHERE ");
+    if (r->kind == SCH_MANY_TO_MANY) {
+        sqlb_col(b, r->target_col);
+        sqlb_puts(b, " IN (SELECT ");
+        sqlb_col(b, r->sec_target_col);
+        sqlb_puts(b, " FROM ");
+        sqlb_ident(b, r->secondary->name);
+        sqlb_puts(b, " WHERE ");
+        sqlb_col(b, r->sec_owner_col);
+        sqlb_puts(b, " = ");
+        sqlb_param(b, pb_set(r->owner_col, "r->"));
+        sqlb_puts(b, ")");
+    } else {
+        sqlb_col(b, r->target_col);
+        sqlb_puts(b, " = ");
+        sqlb_param(b, pb_set(r->owner_col, "r->"));
+    }
+}
+
+static void plan_read(planner *p, api_fn *f)
+{
+    const sch_rel *r = f->rel;
+    sqlb b;
+    sqlb_init(&b, p);
+    select_target(&b, r);
+    where_related(&b, r);
+    if (r->kind != SCH_MANY_TO_ONE)
+        sqlb_order(&b, r->target->table, r->order_by, r->order_desc);
+    if (r->kind == SCH_ONE_TO_ONE)
+        sqlb_puts(&b, "\nLIMIT 1");
+    f->plan->stmt = sqlb_stmt(&b, f, "sql");
+    sqlb_free(&b);
+}
+
+/* one-to-many _add: the child's key is set in C and the child saved with
+ * its model's insert or update.  When the foreign key is part of the
+ * child's primary key, the row's key changes: the statement moves the row
+ * from its old key to the new one first (SQLAlchemy moves it; saving by
+ * the new key would insert a second row). */
+static void plan_add_child(planner *p, api_fn *f)
+{
+    const sch_rel *r = f->rel;
+    const sch_table *tt = r->target->table;
+    if (!r->target_col->primary_key)
+        return;
+    f->plan->move_key = true;
+    sqlb b;
+    sqlb_init(&b, p);
+    sqlb_puts(&b, "UPDATE ");
+    sqlb_ident(&b, tt->name);
+    sqlb_puts(&b, "\nSET ");
+    sqlb_ident(&b, r->target_col->name);
+    sqlb_puts(&b, " = ");
+    sqlb_param(&b, pb_set(r->owner_col, "r->"));
+    /* the old key: the child as the caller gave it */
+    sqlb_where_key(&b, tt, PB_FIELD_SET, "prev.");
+    f->plan->stmt = sqlb_stmt(&b, f, "move");
+    sqlb_free(&b);
+}
+
+/* many-to-many _add: an association row, its other columns by their
+ * client defaults (an insert of its model would give it those). */
+static void plan_link(planner *p, api_fn *f)
+{
+    const sch_rel *r = f->rel;
+    const sch_table *sec = r->secondary;
+    sqlb b;
+    sqlb_init(&b, p);
+    sqlb_puts(&b, "INSERT INTO ");
+    sqlb_ident(&b, sec->name);
+    sqlb_puts(&b, " (");
+    sqlb_ident(&b, r->sec_owner_col->name);
+    sqlb_puts(&b, ", ");
+    sqlb_ident(&b, r->sec_target_col->name);
+    for (size_t i = 0; i < sec->ncolumns; i++) {
+        const sch_column *col = sec->columns[i];
+        if (col != r->sec_owner_col && col != r->sec_target_col && col->def.kind != SCH_DEFAULT_NONE) {
+            sqlb_puts(&b, ", ");
+            sqlb_ident(&b, col->name);
+        }
+    }
+    sqlb_puts(&b, ")\nVALUES (");
+    sqlb_param(&b, pb_set(r->owner_col, "r->"));
+    sqlb_puts(&b, ", ");
+    sqlb_param(&b, pb_set(r->target_col, "t->"));
+    for (size_t i = 0; i < sec->ncolumns; i++) {
+        const sch_column *col = sec->columns[i];
+        if (col != r->sec_owner_col && col != r->sec_target_col && col->def.kind != SCH_DEFAULT_NONE) {
+            sqlb_puts(&b, ", ");
+            sqlb_param(&b, (plan_bind){ PB_DEFAULT, col, NULL, NULL });
+        }
+    }
+    sqlb_puts(&b, ")");
+    f->plan->stmt = sqlb_stmt(&b, f, "sql");
+    sqlb_free(&b);
+}
+
+/* one-to-many _remove: the child leaves the collection.  With
+ * delete-orphan it is deleted: by one statement when deleting it touches
+ * no other row, else through its model's _delete after a statement checks
+ * that it is r's child.  Without, its key is set to NULL. */
+static void plan_unlink_child(planner *p, api_fn *f)
+{
+    const sch_rel *r = f->rel;
+    const sch_table *tt = r->target->table;
+    plan_fn *pl = f->plan;
+    pl->orphan = (r->cascade & SCH_CASCADE_DELETE_ORPHAN) != 0;
+    pl->visit = pl->orphan && plan_delete_has_rules(r->target);
+    sqlb b;
+    sqlb_init(&b, p);
+    if (pl->visit) {
+        sqlb_puts(&b, "SELECT 1\nFROM ");
+        sqlb_ident(&b, tt->name);
+    } else if (pl->orphan) {
+        sqlb_puts(&b, "DELETE FROM ");
+        sqlb_ident(&b, tt->name);
+    } else {
+        sqlb_puts(&b, "UPDATE ");
+        sqlb_ident(&b, tt->name);
+        sqlb_puts(&b, "\nSET ");
+        sqlb_ident(&b, r->target_col->name);
+        sqlb_puts(&b, " = NULL");
+    }
+    sqlb_where_key(&b, tt, PB_FIELD_SET, "child->");
+    sqlb_puts(&b, " AND ");
+    sqlb_col(&b, r->target_col);
+    sqlb_puts(&b, " = ");
+    sqlb_param(&b, pb_set(r->owner_col, "r->"));
+    pl->stmt = sqlb_stmt(&b, f, "sql");
+    sqlb_free(&b);
+}
+
+/* many-to-many _remove: every association row linking the two. */
+static void plan_unlink(planner *p, api_fn *f)
+{
+    const sch_rel *r = f->rel;
+    sqlb b;
+    sqlb_init(&b, p);
+    sqlb_puts(&b, "DELETE FROM ");
+    sqlb_ident(&b, r->secondary->name);
+    sqlb_puts(&b, "\nWHERE ");
+    sqlb_col(&b, r->sec_owner_col);
+    sqlb_puts(&b, " = ");
+    sqlb_param(&b, pb_set(r->owner_col, "r->"));
+    sqlb_puts(&b, " AND ");
+    sqlb_col(&b, r->sec_target_col);
+    sqlb_puts(&b, " = ");
+    sqlb_param(&b, pb_field(r->target_col, "t->"));
+    f->plan->stmt = sqlb_stmt(&b, f, "sql");
+    sqlb_free(&b);
+}
+
+void plan_rel(planner *p, api_fn *f)
+{
+    switch (f->kind) {
+    case API_REL_GET:
+    case API_REL_VIEW:
+    case API_REL_LIST:
+    case API_REL_EACH:
+        plan_read(p, f);
+        break;
+    case API_REL_ADD:
+        if (f->rel->kind == SCH_MANY_TO_MANY)
+            plan_link(p, f);
+        else
+            plan_add_child(p, f);
+        break;
+    case API_REL_REMOVE:
+        if (f->rel->kind == SCH_MANY_TO_MANY)
+            plan_unlink(p, f);
+        else
+            plan_unlink_child(p, f);
+        break;
+    default:
+        break;
+    }
+}
