@@ -358,15 +358,20 @@ static void rel_fns(builder *b, const sch_model *m, const sch_rel *r)
     }
 }
 
-/* The names of a model's types and macros, and the generated source's
- * own statics for it. */
+/* The names of a model's types; then (model_macros) its macros and the
+ * generated source's own statics for it. */
 static void model_names(builder *b, const sch_model *m)
+{
+    const char *who = arena_printf(b->mem, "model %s", m->name);
+    name(b, arena_strdup(b->mem, m->name), who, m->at);
+    name(b, arena_printf(b->mem, "%sList", m->name), who, m->at);
+}
+
+static void model_macros(builder *b, const sch_model *m)
 {
     const char *who = arena_printf(b->mem, "model %s", m->name);
     char up[512];
     c_upper(up, sizeof up, m->snake);
-    name(b, arena_strdup(b->mem, m->name), who, m->at);
-    name(b, arena_printf(b->mem, "%sList", m->name), who, m->at);
     name(b, arena_printf(b->mem, "%s_INIT", up), who, m->at);
     name(b, arena_printf(b->mem, "%s_LIST_INIT", up), who, m->at);
     static const char *const statics[] = { "read", "view", "release", "type", "columns" };
@@ -422,6 +427,8 @@ api *api_build(const sch_schema *s, const char *prefix, arena *mem)
         for (size_t k = 0; k < m->nrels; k++)
             rel_fns(&b, m, m->rels[k]);
     }
+    for (size_t i = 0; i < s->nmodels && !b.nomem; i++)
+        model_macros(&b, s->models[i]);
     /* Where the header declares them: after each model's own functions.
      * The rows are appended, then moved into place below. */
     size_t before = a->nfns;

@@ -449,7 +449,7 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
         if (v->kind == AST_STRING) {
             int64_t us;
             if (!parse_datetime(v->text, &us)) {
-                diag_error(c->d, v->at, "\"%s\" is not a datetime; write \"YYYY-MM-DD HH:MM:SS\", now or current_timestamp",
+                diag_error(c->d, v->at, "\"%s\" is not a datetime of years 0001-9999; write \"YYYY-MM-DD HH:MM:SS\", now or current_timestamp",
                            v->text);
                 return false;
             }
@@ -1419,7 +1419,13 @@ static void apply_common(checker *c, chk_rel *cr, sch_rel *r, const ast_expr *us
     if (r->kind != SCH_MANY_TO_ONE && !read_order_by(c, order_e, r->target->table, r))
         cr->ok = false;
     if (r->kind == SCH_MANY_TO_ONE && order_e) {
-        diag_warning(c->d, order_e->at, "order_by on many-to-one %s.%s has no effect", r->owner->name, r->name);
+        /* Checked all the same: a misspelt column is a mistake whether or
+         * not the option would do anything. */
+        sch_rel scratch = *r;
+        if (read_order_by(c, order_e, r->target->table, &scratch))
+            diag_warning(c->d, order_e->at, "order_by on many-to-one %s.%s has no effect", r->owner->name, r->name);
+        else
+            cr->ok = false;
     }
     if (!read_bool(c, viewonly_e, "viewonly", false, &r->viewonly))
         cr->ok = false;
@@ -1667,8 +1673,9 @@ static void claim(checker *c, symtab *names, const char *cname, const char *what
  * name's only: two models OrderLine and Order_Line, a relationship called
  * all on User beside user_all, a column whose _get_by_ function is
  * another's.  Then each model's struct fields.  A name that starts with
- * another's name and "__" is refused as well: the generated source names
- * its own constants so (user_all__sql). */
+ * another's function's name and "__sql" is refused as well: the generated
+ * source names a function's SQL constants so (user_all__sql,
+ * user_insert__sql_key). */
 static void pass_names(checker *c)
 {
     symtab names = { 0 };
@@ -1681,15 +1688,18 @@ static void pass_names(checker *c)
     }
     for (size_t i = 0; i < a->nnames && !c->nomem; i++)
         claim(c, &names, a->names[i].name, arena_strdup(c->a, a->names[i].what), a->names[i].at);
+    symtab fns = { 0 };
+    for (size_t i = 0; i < a->nfns && !c->nomem; i++)
+        put(c, &fns, a->fns[i].name, (void *)a->fns[i].name);
     for (size_t i = 0; i < a->nnames && !c->nomem; i++) {
         const char *n = a->names[i].name;
-        for (const char *u = strstr(n, "__"); u != NULL; u = strstr(u + 1, "__")) {
+        for (const char *u = strstr(n, "__sql"); u != NULL; u = strstr(u + 1, "__sql")) {
             const char *before = arena_strndup(c->a, n, (size_t)(u - n));
-            name_owner *o = before ? symtab_get(&names, before) : NULL;
+            name_owner *o = before && symtab_get(&fns, before) ? symtab_get(&names, before) : NULL;
             if (o && strcmp(o->what, a->names[i].what) != 0) {
                 diag_error(c->d, a->names[i].at,
-                           "%s would generate the C name '%s'; names of the form %s__... are kept for the generated "
-                           "source's own use by %s (%s); rename one",
+                           "%s would generate the C name '%s'; names of the form %s__sql... are kept for the "
+                           "generated source's constants of %s (%s); rename one",
                            a->names[i].what, n, before, o->what, where(c, o->at));
                 break;
             }
@@ -1708,6 +1718,7 @@ static void pass_names(checker *c)
         }
         symtab_free(&fields);
     }
+    symtab_free(&fns);
     symtab_free(&names);
     arena_free(&mem);
 }

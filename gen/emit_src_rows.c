@@ -42,7 +42,10 @@ static void reader(src *x, const sch_model *m, bool borrow)
         snprintf(has, sizeof has, c_has_flag(col) ? "&out->has_%s" : "NULL", f);
         switch (col->type) {
         case SCH_INTEGER:
-            SRC_LINE(x, "rc = assoc_col_int64(db, st, %zu, &out->%s, %s);", i, f, has);
+            if (col->is_rowid)
+                SRC_LINE(x, "rc = assoc_col_rowid(db, st, %zu, &out->%s);", i, f);
+            else
+                SRC_LINE(x, "rc = assoc_col_int64(db, st, %zu, &out->%s, %s);", i, f, has);
             break;
         case SCH_FLOAT:
             SRC_LINE(x, "rc = assoc_col_double(db, st, %zu, &out->%s, %s);", i, f, has);

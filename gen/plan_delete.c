@@ -689,7 +689,7 @@ static plan_cascade *plan_general(planner *p, api_fn *f, const reach *r)
     plan_cascade *c = plan_alloc(p, sizeof *c);
     if (c == NULL)
         return NULL;
-    c->cname = plan_printf(p, "%s__cascade", f->name);
+    c->cname = plan_printf(p, "%s__sql_cascade", f->name);
     c->setup = general_setup(p, f, r);
 
     size_t ne = 0;

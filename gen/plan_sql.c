@@ -258,12 +258,14 @@ static plan_sql *intern(sqlb *b, const api_fn *first, const char *role, bool scr
     sql->pg = pg ? arena_strdup(p->mem, pg) : NULL;
     sql->first = first;
     sql->script = script;
-    /* <fn>__<role>, or <fn>__<role>2, 3, ... when a function has two
-     * statements of one role. */
+    /* <fn>__sql, or <fn>__sql_<role> for a function's other statements
+     * (user_insert__sql_key), with 2, 3, ... when a function has two of
+     * one role.  Every name a function's constants take starts with
+     * <fn>__sql, which the checker keeps from every other name. */
     const char *base = first ? first->name : plan_printf(p, "%s%s", p->a->prefix, p->a->cbase);
-    char *cname = plan_printf(p, "%s__%s", base, role);
+    char *cname = strcmp(role, "sql") == 0 ? plan_printf(p, "%s__sql", base) : plan_printf(p, "%s__sql_%s", base, role);
     for (int n = 2; cname && symtab_get(&p->names, cname); n++)
-        cname = plan_printf(p, "%s__%s%d", base, role, n);
+        cname = plan_printf(p, "%s__sql_%s%d", base, role, n);
     sql->cname = cname;
     if (sql->text == NULL || (pg && sql->pg == NULL) || cname == NULL) {
         p->nomem = true;

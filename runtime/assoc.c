@@ -1135,11 +1135,14 @@ static int check_column(assoc_db *db, assoc_stmt *st, int col, const char *fn)
     return ASSOC_OK;
 }
 
-/* A NULL where the record has no has_ flag to say so. */
-static int null_value(assoc_db *db, int col, bool *has)
+/* A NULL where the record has no has_ flag to say so is malformed; else
+ * has is false and the value (size bytes at out) zero, so that a reader
+ * writes every field and a record need not be zeroed before it. */
+static int null_value(assoc_db *db, int col, bool *has, void *out, size_t size)
 {
     if (has == NULL)
         return assoc_fail(db, ASSOC_ERROR, "column %d: NULL in a column that may not be NULL", col);
+    memset(out, 0, size);
     *has = false;
     return ASSOC_OK;
 }
@@ -1189,7 +1192,7 @@ int assoc__col_int64(assoc_db *db, assoc_stmt *st, int col, int64_t *out, bool *
     if (st->lite != NULL) {
         int type = sqlite3_column_type(st->lite, col);
         if (type == SQLITE_NULL)
-            return null_value(db, col, has);
+            return null_value(db, col, has, out, sizeof *out);
         if (type == SQLITE_INTEGER) {
             *out = sqlite3_column_int64(st->lite, col);
         } else if (type == SQLITE_FLOAT) {
@@ -1202,7 +1205,7 @@ int assoc__col_int64(assoc_db *db, assoc_stmt *st, int col, int64_t *out, bool *
         }
     } else {
         if (assoc_pg_col_null(st->pg, col))
-            return null_value(db, col, has);
+            return null_value(db, col, has, out, sizeof *out);
         rc = pg_status(db, assoc_pg_col_int64(st->pg, col, out));
         if (rc != ASSOC_OK)
             return rc;
@@ -1225,7 +1228,7 @@ int assoc__col_double(assoc_db *db, assoc_stmt *st, int col, double *out, bool *
     if (st->lite != NULL) {
         int type = sqlite3_column_type(st->lite, col);
         if (type == SQLITE_NULL)
-            return null_value(db, col, has);
+            return null_value(db, col, has, out, sizeof *out);
         if (type != SQLITE_FLOAT && type != SQLITE_INTEGER) {
             value_text(st, col, text, sizeof text);
             return assoc_fail(db, ASSOC_ERROR, "column %d: %s is not a number", col, text);
@@ -1233,7 +1236,7 @@ int assoc__col_double(assoc_db *db, assoc_stmt *st, int col, double *out, bool *
         *out = sqlite3_column_double(st->lite, col);
     } else {
         if (assoc_pg_col_null(st->pg, col))
-            return null_value(db, col, has);
+            return null_value(db, col, has, out, sizeof *out);
         rc = pg_status(db, assoc_pg_col_double(st->pg, col, out));
         if (rc != ASSOC_OK)
             return rc;
@@ -1254,7 +1257,7 @@ int assoc__col_bool(assoc_db *db, assoc_stmt *st, int col, bool *out, bool *has)
         int type = sqlite3_column_type(st->lite, col);
         sqlite3_int64 v;
         if (type == SQLITE_NULL)
-            return null_value(db, col, has);
+            return null_value(db, col, has, out, sizeof *out);
         v = sqlite3_column_int64(st->lite, col);
         if (type != SQLITE_INTEGER || (v != 0 && v != 1)) {
             value_text(st, col, text, sizeof text);
@@ -1263,7 +1266,7 @@ int assoc__col_bool(assoc_db *db, assoc_stmt *st, int col, bool *out, bool *has)
         *out = v == 1;
     } else {
         if (assoc_pg_col_null(st->pg, col))
-            return null_value(db, col, has);
+            return null_value(db, col, has, out, sizeof *out);
         rc = pg_status(db, assoc_pg_col_bool(st->pg, col, out));
         if (rc != ASSOC_OK)
             return rc;
@@ -1359,6 +1362,9 @@ int assoc_column_text(assoc_db *db, assoc_stmt *st, int col, char **out)
     return ASSOC_OK;
 }
 
+/* Every string of every row an _each loop lends comes through here: one
+ * call into SQLite when the value is there (a borrowed pointer needs no
+ * length). */
 int assoc_column_text_ref(assoc_db *db, assoc_stmt *st, int col, char **out)
 {
     const char *text;
@@ -1369,8 +1375,14 @@ int assoc_column_text_ref(assoc_db *db, assoc_stmt *st, int col, char **out)
         return ASSOC_MISUSE;
     if (st == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_column_text_ref: NULL argument");
+    if (st->lite != NULL) {
+        text = (const char *)sqlite3_column_text(st->lite, col);
+        *out = (char *)text; /* the caller reads it only (assoc.h) */
+        if (text != NULL)
+            return ASSOC_OK;
+    }
     rc = text_of(db, st, col, &text, &len, "assoc_column_text_ref");
-    *out = (char *)text; /* the caller reads it only (assoc.h) */
+    *out = (char *)text;
     return rc;
 }
 
@@ -1507,7 +1519,8 @@ int assoc_row_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, void
     rc = assoc_step(db, st);
     if (rc != ASSOC_ROW)
         return rc;
-    memset(rec, 0, type->size);
+    /* No zeroing: a reader writes every field of the record, and a lent
+     * record has nothing to release. */
     rc = type->view(db, st, rec);
     if (rc != ASSOC_OK) {
         memset(rec, 0, type->size); /* borrowed: nothing to release */
@@ -1731,9 +1744,21 @@ int assoc_column_time(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bo
         return assoc_fail(db, ASSOC_MISUSE, "assoc_column_time: NULL argument");
 
     /* The type first: after a conversion (asking a number for its text)
-     * SQLite leaves it undefined. */
+     * SQLite leaves it undefined.  Text is what every row we and
+     * SQLAlchemy write holds, so SQLite's text is read here directly. */
     if (st->lite != NULL) {
         type = sqlite3_column_type(st->lite, col);
+        if (type == SQLITE_TEXT) {
+            text = (const char *)sqlite3_column_text(st->lite, col);
+            len = (size_t)sqlite3_column_bytes(st->lite, col);
+            if (text == NULL)
+                return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
+            if (!cal_layout_ok(text, len) || !read_time(db, text, len, out))
+                goto not_a_time;
+            if (has != NULL)
+                *has = true;
+            return ASSOC_OK;
+        }
     } else {
         rc = check_column(db, st, col, "assoc_column_time");
         if (rc != ASSOC_OK)
@@ -1754,7 +1779,7 @@ int assoc_column_time(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bo
     if (rc != ASSOC_OK)
         return rc;
     if (type == SQLITE_NULL)
-        return null_value(db, col, has);
+        return null_value(db, col, has, out, sizeof *out);
     if (type == SQLITE_INTEGER) {
         sqlite3_int64 secs = sqlite3_column_int64(st->lite, col);
         if (secs < CAL_SEC_MIN || secs > CAL_SEC_MAX)

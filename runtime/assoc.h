@@ -344,6 +344,18 @@ static inline int assoc_col_int64(assoc_db *db, assoc_stmt *st, int col, int64_t
     return assoc__col_int64(db, st, col, out, has);
 }
 
+/* A row id: a table's only primary key, an integer.  SQLite keeps it as
+ * the row's key (INTEGER PRIMARY KEY), which holds nothing but an integer,
+ * so it is read without the check. */
+static inline int assoc_col_rowid(assoc_db *db, assoc_stmt *st, int col, int64_t *out)
+{
+    if (st->lite != NULL) {
+        *out = sqlite3_column_int64(st->lite, col);
+        return ASSOC_OK;
+    }
+    return assoc__col_int64(db, st, col, out, NULL);
+}
+
 static inline int assoc_col_double(assoc_db *db, assoc_stmt *st, int col, double *out, bool *has)
 {
     if (st->lite != NULL && sqlite3_column_type(st->lite, col) == SQLITE_FLOAT) {

@@ -131,15 +131,16 @@ static void test_datetime_buffers(void **state)
     char *c = generate(def, ASSOCGEN_EMIT_SOURCE, ".c");
     const char *upd = strstr(c, "int slot_update(");
     assert_non_null(upd);
-    const char *body = strstr(upd, "    int rc;\n");
+    const char *body = strstr(upd, "    assoc_stmt *st = NULL;\n");
     assert_non_null(body);
-    static const char locals[] = "    int rc;\n"
+    static const char locals[] = "    assoc_stmt *st = NULL;\n"
                                  "    char time_text_1[ASSOC_TIME_TEXT_SIZE];\n"
                                  "    char time_text_2[ASSOC_TIME_TEXT_SIZE];\n"
-                                 "    char time_text_3[ASSOC_TIME_TEXT_SIZE];\n\n";
+                                 "    char time_text_3[ASSOC_TIME_TEXT_SIZE];\n"
+                                 "    int rc;\n\n";
     assert_memory_equal(body, locals, sizeof locals - 1);
     const char *end = strstr(upd, "\n}\n");
-    const char *bind = strstr(upd, "assoc_bind_time_buf(db, st, 2, r->a, r->has_a, time_text_");
+    const char *bind = strstr(upd, "assoc_bind_time_buf(db, st, 1, r->a, r->has_a, time_text_");
     assert_true(bind != NULL && bind < end);
     assert_null(strstr(c, "assoc_bind_time(")); /* never SQLite's copy */
     assert_compiles(h, c);
