@@ -1,13 +1,16 @@
 /* driver.c - the compiler library: load, check, generate, write.  See
  * assocgen.h. */
+#define _XOPEN_SOURCE 700     /* realpath */
 #include "assocgen.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -150,6 +153,73 @@ static void sort_diagnostics(diag_ctx *d)
         d->last = y;
 }
 
+/* Headers the generated code includes, with the runtime's and SQLite's:
+ * an output named like one would be found in its place wherever the output
+ * directory is on the include path (-Iout finds out/stdint.h for
+ * <stdint.h>). */
+static const char *const included_headers[] = { "stdbool", "stddef", "stdint", "string", "sqlite3", "stdarg" };
+
+/* What in a base name cannot be written into the generated code, or NULL.
+ * It lands in the source's `#include "BASE.h"`, in the header's #error
+ * string and in comments.  The #include must name the file, so nothing
+ * can be escaped, and these are refused: a control byte (a newline would
+ * end the line and start code of the file name's choosing), '"' and '\'
+ * (they end or escape the string), a single quote (C11 6.4.7: undefined in
+ * an #include name), a trigraph ("??=" is '#', "??/" a backslash), a
+ * Unicode bidirectional control (gcc refuses one unpaired). */
+static const char *base_name_problem(const char *base, char *buf, size_t size)
+{
+    for (const char *p = base; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f)
+            snprintf(buf, size, "a control character (byte 0x%02x)", c);
+        else if (c == '"' || c == '\\' || c == '\'')
+            snprintf(buf, size, "%s", c == '"' ? "a double quote" : c == '\'' ? "a single quote" : "a backslash");
+        else if (c == '?' && p[1] == '?' && p[2] != '\0' && strchr("=(/)'<!>-", p[2]))
+            snprintf(buf, size, "the trigraph '??%c'", p[2]);
+        else if (load_bidi_at(p))
+            snprintf(buf, size, "a Unicode bidirectional control character");
+        else
+            continue;
+        return buf;
+    }
+    return NULL;
+}
+
+/* Report (exit status 2) a base name the outputs cannot take. */
+static bool base_name_refused(assocgen *g, const char *path)
+{
+    char why[64];
+    const char *problem = base_name_problem(g->base, why, sizeof why);
+    const char *shadowed = NULL;
+    for (size_t i = 0; i < sizeof included_headers / sizeof included_headers[0]; i++)
+        if (strcmp(g->base, included_headers[i]) == 0)
+            shadowed = included_headers[i];
+    if (!problem && !shadowed && strcmp(g->base, "assoc") != 0)
+        return false;
+    char *p = load_show_path(path, false), *b = load_show_path(g->base, false);
+    if (p == NULL || b == NULL)
+        diag_error(&g->diag, (loc){ 0 }, "out of memory");
+    else if (problem)
+        diag_error(&g->diag, (loc){ 0 },
+                   "'%s': the file's base name '%s' holds %s, which cannot be written into the generated code "
+                   "(#include \"%s.h\" and the header's #error string); rename the file",
+                   p, b, problem, b);
+    else if (shadowed)
+        diag_error(&g->diag, (loc){ 0 },
+                   "'%s': the outputs would be named %s.h and %s.c, and %s.h would hide <%s.h>, which the generated "
+                   "code includes, wherever the output directory is on the include path; rename the file",
+                   p, b, b, b, b);
+    else
+        /* assoc.h would be the generated header and the runtime's at once:
+         * the generated one includes "assoc.h" and would find itself. */
+        diag_error(&g->diag, (loc){ 0 },
+                   "'%s': the outputs would be named assoc.h and assoc.c, which are libassoc's own; rename the file", p);
+    free(p);
+    free(b);
+    return true;
+}
+
 static int load_and_check(assocgen *g, const char *path);
 
 int assocgen_load(assocgen *g, const char *path)
@@ -171,20 +241,17 @@ static int load_and_check(assocgen *g, const char *path)
     }
     g->cbase = schema_c_name(g->base);
     if (g->cbase == NULL) {
+        char *p = load_show_path(path, false), *b = load_show_path(g->base, false);
         diag_error(&g->diag, (loc){ 0 },
                    "'%s': the file's base name '%s' names the generated functions (<name>_create_all), so it must start "
                    "with a letter or '_'",
-                   path, g->base);
+                   p ? p : "?", b ? b : "?");
+        free(p);
+        free(b);
         return 2;
     }
-    /* assoc.h would be the generated header and the runtime's at once: the
-     * generated one includes "assoc.h" and would find itself. */
-    if (strcmp(g->base, "assoc") == 0) {
-        diag_error(&g->diag, (loc){ 0 },
-                   "'%s': the outputs would be named assoc.h and assoc.c, which are libassoc's own; rename the file",
-                   path);
+    if (base_name_refused(g, path))
         return 2;
-    }
     int rc = load_schema(&g->trees, &g->diag, g->read, g->read_ctx, path, &g->loaded);
     if (rc == 2)
         return 2;
@@ -206,30 +273,6 @@ static int load_and_check(assocgen *g, const char *path)
 const sch_schema *assocgen_schema(const assocgen *g) { return g->schema; }
 const char *assocgen_base(const assocgen *g) { return g->base; }
 
-/* The source name as the banner comments of the outputs show it: a path
- * may hold a star followed by a slash, or a control byte (a newline),
- * either of which would end the comment early; the pair gets a space
- * between and the byte becomes '?'.  Malloc'd; NULL when out of memory. */
-static char *comment_safe(const char *name)
-{
-    size_t n = strlen(name), k = 0;
-    char *out = malloc(2 * n + 1);
-    if (out == NULL)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)name[i];
-        if (ch < 0x20 || ch == 0x7f) {
-            out[k++] = '?';
-        } else {
-            out[k++] = (char)ch;
-            if (ch == '*' && name[i + 1] == '/')
-                out[k++] = ' ';
-        }
-    }
-    out[k] = '\0';
-    return out;
-}
-
 int assocgen_generate(assocgen *g, unsigned emit, const char *prefix)
 {
     static const struct {
@@ -245,7 +288,10 @@ int assocgen_generate(assocgen *g, unsigned emit, const char *prefix)
     if (g->schema == NULL)
         return 2;
     free_outputs(g);
-    char *banner_name = comment_safe(g->source_name);
+    /* The source's path as the banner comments show it: escaped so that no
+     * byte of it can end the comment, start another, form a trigraph or
+     * trip a compiler's warning (load_show_path). */
+    char *banner_name = load_show_path(g->source_name, true);
     if (banner_name == NULL) {
         diag_error(&g->diag, (loc){ 0 }, "out of memory while generating %s", g->base);
         return 2;
