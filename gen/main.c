@@ -23,10 +23,21 @@ static const char usage[] =
     "FILE.def gives FILE.h, FILE.c, FILE.sql (and FILE.dot) in DIR.\n"
     "Exit status: 0 success, 1 errors in the schema, 2 bad usage or I/O failure.\n";
 
+/* The argument in a message: its control bytes as \xHH, so that none
+ * reaches the terminal (an escape sequence, a newline forging a line). */
 static int usage_error(const char *fmt, const char *arg)
 {
+    char shown[512];
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)arg; *p && k + 5 < sizeof shown; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            k += (size_t)snprintf(shown + k, sizeof shown - k, "\\x%02x", *p);
+        else
+            shown[k++] = (char)*p;
+    }
+    shown[k] = '\0';
     fputs("assocgen: ", stderr);
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, fmt, shown);
     fputs("\nTry 'assocgen --help' for more.\n", stderr);
     return 2;
 }
@@ -120,8 +131,11 @@ int main(int argc, char **argv)
                 if (!is_prefix_ok(val))
                     return usage_error("--prefix must be a C identifier prefix (letters, digits, '_'); not '%s'", val);
                 prefix = val;
-            } else
+            } else {
+                if (val[0] == '\0')
+                    return usage_error("%s", "--depfile needs a file name");
                 depfile = val;
+            }
         } else if (!strcmp(a, "--check")) {
             check_only = true;
         } else if (!strcmp(a, "-Werror")) {
