@@ -10,7 +10,8 @@
  * Each test sweeps the failure over every call the write makes.
  *
  * A signal that ends a build (SIGINT, SIGTERM, SIGHUP) must not cut the
- * renames in two either: it is held until they are over.
+ * renames in two either: it is held until they are over; one that comes
+ * before them stops the write, which then changes nothing.
  */
 #include "testutil.h"
 
@@ -35,6 +36,7 @@ static unsigned long fail_renames;   /* bit k: the k-th rename (from 1) fails */
 static unsigned long fail_links;     /* bit k: the k-th link fails */
 static int nrenames, nlinks;
 static int raise_at_rename;          /* raise SIGTERM in this rename (from 1) */
+static bool no_hard_links;           /* every link fails with EPERM */
 static volatile sig_atomic_t got_term;
 static bool term_during_renames;
 
@@ -61,6 +63,10 @@ int rename(const char *from, const char *to)
 int link(const char *from, const char *to)
 {
     nlinks++;
+    if (no_hard_links) {
+        errno = EPERM;             /* a file system without hard links */
+        return -1;
+    }
     if (chosen(fail_links, nlinks)) {
         errno = EIO;
         return -1;
@@ -73,6 +79,7 @@ static void reset_faults(void)
     fail_renames = fail_links = 0;
     nrenames = nlinks = 0;
     raise_at_rename = 0;
+    no_hard_links = false;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -150,6 +157,11 @@ static void snap(const char *dir, snapshot *s)
         e->ino = st.st_ino;
         e->mtime = st.st_mtim;
         e->mode = st.st_mode;
+        if (S_ISLNK(st.st_mode)) {
+            ssize_t n = readlink(path, e->text, sizeof e->text - 1);
+            assert_true(n > 0);
+            continue;
+        }
         FILE *f = fopen(path, "rb");
         assert_non_null(f);
         size_t n = fread(e->text, 1, sizeof e->text - 1, f);
@@ -270,7 +282,7 @@ static void sweep(fixture *fx, unsigned long *which, unsigned emit_before)
     for (size_t i = 0; i < 5; i++)
         assert_non_null(find(&after, names[i]));
     assert_non_null(strstr(find(&after, "m.h")->text, "b_insert"));
-    assert_non_null(strstr(find(&after, "m.dot")->text, "\"B\""));
+    assert_non_null(strstr(find(&after, "m.dot")->text, "<b>B</b>"));
 }
 
 static void rename_fails_at_each_step(void **state)
@@ -287,6 +299,65 @@ static void link_fails_at_each_step(void **state)
 static void new_outputs_removed_on_failure(void **state)
 {
     sweep(*state, &fail_renames, ASSOCGEN_EMIT_HEADER | ASSOCGEN_EMIT_SOURCE);
+}
+
+/* Without hard links (or with one refused, as fs.protected_hardlinks
+ * refuses a link to another user's file), the old files are renamed aside
+ * instead, and put back the same way. */
+static void without_hard_links(void **state)
+{
+    fixture *fx = *state;
+    /* The sweep resets the faults before each run: keep no_hard_links set
+     * through a rename sweep of its own. */
+    char err[1024];
+    assert_int_equal(generate(fx, v1, ALL_OUTPUTS, err, sizeof err), 0);
+    snapshot before, after;
+    snap(fx->out, &before);
+    int failed_runs = 0;
+    for (int k = 1; k < 40; k++) {
+        fail_renames = 1ul << k;
+        no_hard_links = true;
+        int rc = generate(fx, v2, ALL_OUTPUTS, err, sizeof err);
+        fail_renames = 0;
+        if (rc == 0)
+            break;
+        assert_int_equal(rc, 2);
+        snap(fx->out, &after);
+        char when[64];
+        snprintf(when, sizeof when, "no links, rename %d failing", k);
+        assert_same(&before, &after, when);
+        failed_runs++;
+    }
+    /* Each of four outputs: the old file aside, the new one in place. */
+    assert_true(failed_runs >= 8);
+    snap(fx->out, &after);
+    assert_int_equal(after.n, 5);
+    assert_non_null(strstr(find(&after, "m.c")->text, "b_insert"));
+}
+
+/* An output that is a dangling symbolic link is replaced by the new file,
+ * and put back on a failure. */
+static void dangling_link_put_back(void **state)
+{
+    fixture *fx = *state;
+    char err[1024], path[400];
+    assert_int_equal(generate(fx, v1, ALL_OUTPUTS, err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/m.sql", fx->out);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(symlink("nowhere/m.sql", path), 0);
+    snapshot before, after;
+    snap(fx->out, &before);
+    for (int k = 1; k <= 4; k++) {
+        fail_renames = 1ul << k;
+        assert_int_equal(generate(fx, v2, ALL_OUTPUTS, err, sizeof err), 2);
+        fail_renames = 0;
+        snap(fx->out, &after);
+        assert_same(&before, &after, "dangling link");
+    }
+    assert_int_equal(generate(fx, v2, ALL_OUTPUTS, err, sizeof err), 0);
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
 }
 
 /* When putting an old file back fails too, the error says where it is kept. */
@@ -355,14 +426,50 @@ static void signal_waits_for_the_renames(void **state)
     assert_non_null(strstr(find(&after, "m.c")->text, "b_insert"));
 }
 
+/* A SIGTERM that is waiting when the write starts (or comes while the
+ * temporary files are written) stops it: nothing changes, no file is left
+ * behind, and the signal is delivered when the write returns. */
+static void signal_before_the_renames_stops_the_write(void **state)
+{
+    fixture *fx = *state;
+    char err[1024];
+    assert_int_equal(generate(fx, v1, ALL_OUTPUTS, err, sizeof err), 0);
+    snapshot before, after;
+    snap(fx->out, &before);
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_term;
+    sigemptyset(&sa.sa_mask);
+    assert_int_equal(sigaction(SIGTERM, &sa, &old), 0);
+    sigset_t term, mask;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigprocmask(SIG_BLOCK, &term, &mask);
+    got_term = 0;
+    raise(SIGTERM);                        /* pending */
+    int rc = generate(fx, v2, ALL_OUTPUTS, err, sizeof err);
+    assert_false(got_term);                /* still held: the mask is ours */
+    sigprocmask(SIG_SETMASK, &mask, NULL);
+    sigaction(SIGTERM, &old, NULL);
+    assert_true(got_term);
+    assert_int_equal(rc, 2);
+    assert_non_null(strstr(err, "interrupted"));
+    assert_int_equal(nrenames, 0);
+    snap(fx->out, &after);
+    assert_same(&before, &after, "interrupted");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(rename_fails_at_each_step, setup, teardown),
         cmocka_unit_test_setup_teardown(link_fails_at_each_step, setup, teardown),
         cmocka_unit_test_setup_teardown(new_outputs_removed_on_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(without_hard_links, setup, teardown),
+        cmocka_unit_test_setup_teardown(dangling_link_put_back, setup, teardown),
         cmocka_unit_test_setup_teardown(failed_restore_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(signal_waits_for_the_renames, setup, teardown),
+        cmocka_unit_test_setup_teardown(signal_before_the_renames_stops_the_write, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
