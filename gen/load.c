@@ -329,6 +329,16 @@ static char *cycle_text(const loader *L, size_t i, const char *path)
     return strbuf_take(&sb);
 }
 
+/* An import read from the file system must be a regular file (or a
+ * directory, which the reader refuses with EISDIR): a pipe would block the
+ * build until something writes to it, a device might never end.  Only the
+ * file named on the command line may be one (a shell's <(...)). */
+static bool not_regular(const loader *L, const char *path)
+{
+    struct stat st;
+    return L->read == load_read_file && stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 /* True when an import that failed would have been found had its path been
  * taken relative to the main file: the likely slip behind the failure. */
 static bool found_from_main(loader *L, const ast_decl *from)
@@ -338,7 +348,7 @@ static bool found_from_main(loader *L, const ast_decl *from)
     char *alt = join_relative(L, L->main, from->name);
     char *text = NULL;
     size_t len;
-    bool found = alt && L->read(L->read_ctx, alt, &text, &len) == 0;
+    bool found = alt && !not_regular(L, alt) && L->read(L->read_ctx, alt, &text, &len) == 0;
     free(text);
     free(alt);
     return found;
@@ -394,6 +404,17 @@ static int load_one(loader *L, const char *path, const ast_decl *from, ast_file 
 
     char *text = NULL;
     size_t len = 0;
+    if (from && not_regular(L, path)) {
+        char *p = load_show_path(path, false);
+        if (p == NULL)
+            return L->nomem = true, 1;
+        diag_error(L->d, from->name_at,
+                   "cannot read import '%s': not a regular file (a pipe or a device could block the build or never end)",
+                   p);
+        free(p);
+        importer->damaged = true;
+        return 1;
+    }
     int err = L->read(L->read_ctx, path, &text, &len);
     if (err) {
         /* Names in messages as a terminal can show them: no control bytes. */

@@ -802,6 +802,30 @@ t_bad_empty_values() {
     [ -z "$(ls -A "$d")" ] || die "something was written: $(ls -A "$d")"
 }
 
+# An import is a regular file: a pipe would block the build until someone
+# writes to it, a device could never end.  The file named on the command
+# line may be a pipe (a shell's <(...)).
+t_import_not_regular() {
+    d=$T/nonreg
+    mkdir -p "$d"
+    mkfifo "$d/pipe.def"
+    for imp in pipe.def /dev/zero /dev/null; do
+        printf 'import "%s"\nmodel A { id integer primary_key }\n' "$imp" > "$d/a.def"
+        run 1 timeout 20 "$A" -o "$d/out" "$d/a.def"
+        grep -q "cannot read import '.*$imp': not a regular file" "$T/stderr" || die "$imp: $(cat "$T/stderr")"
+    done
+    # Not even to say where the import would have been found from the main file.
+    mkdir -p "$d/sub"
+    printf 'import "pipe.def"\nmodel B { id integer primary_key }\n' > "$d/sub/b.def"
+    printf 'import "sub/b.def"\nmodel A { id integer primary_key }\n' > "$d/a.def"
+    run 1 timeout 20 "$A" -o "$d/out" "$d/a.def"
+    [ ! -e "$d/out" ] || die "something was written"
+    cat "$SCHEMA" > "$d/pipe.def" &
+    run 0 timeout 20 "$A" -o "$d/out" "$d/pipe.def"
+    wait
+    [ -f "$d/out/pipe.h" ] || die "a pipe named on the command line was not read"
+}
+
 # --- help and version -----------------------------------------------------------------
 
 t_help() {
@@ -868,6 +892,7 @@ check import_symlink_dotdot t_import_symlink_dotdot
 check depfile_make_names t_depfile_make_names
 check output_modes t_output_modes
 check bad_empty_values t_bad_empty_values
+check import_not_regular t_import_not_regular
 check help_one_screen t_help
 check version t_version
 check uninstall t_uninstall
