@@ -1,5 +1,6 @@
 /* main.c - the assocgen command: parses the command line, runs the compiler
  * library, prints its diagnostics.  See SPEC.md section 2. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,18 @@ static int usage_error(const char *fmt, const char *arg)
     fprintf(stderr, fmt, shown);
     fputs("\nTry 'assocgen --help' for more.\n", stderr);
     return 2;
+}
+
+/* --help and --version: what they print must reach standard output (a
+ * full disk, a closed pipe are write failures: exit 2). */
+static int print_stdout(const char *text)
+{
+    fputs(text, stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "assocgen: cannot write to standard output: %s\n", strerror(errno));
+        return 2;
+    }
+    return 0;
 }
 
 static bool parse_emit(const char *list, unsigned *out)
@@ -141,11 +154,9 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "-Werror")) {
             werror = true;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage, stdout);
-            return 0;
+            return print_stdout(usage);
         } else if (!strcmp(a, "--version")) {
-            printf("assocgen %s\n", ASSOCGEN_VERSION);
-            return 0;
+            return print_stdout("assocgen " ASSOCGEN_VERSION "\n");
         } else {
             return usage_error("unknown option '%s'", a);
         }

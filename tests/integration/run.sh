@@ -843,6 +843,18 @@ t_help() {
     run 0 "$A" -h
 }
 
+# --help and --version that cannot be written (a full disk) fail, as any
+# write failure does (SPEC 2: exit 2).
+t_help_unwritable() {
+    for o in --help --version; do
+        rc=0
+        "$A" "$o" > /dev/full 2> "$T/stderr" || rc=$?
+        cat "$T/stderr"
+        [ "$rc" -eq 2 ] || die "$o > /dev/full: exit $rc"
+        grep -q "standard output" "$T/stderr" || die "$o: does not say what failed"
+    done
+}
+
 t_version() {
     run 0 "$A" --version
     [ ! -s "$T/stderr" ] || die "--version wrote to stderr"
@@ -895,5 +907,6 @@ check bad_empty_values t_bad_empty_values
 check import_not_regular t_import_not_regular
 check help_one_screen t_help
 check version t_version
+check help_unwritable t_help_unwritable
 check uninstall t_uninstall
 exit $status
