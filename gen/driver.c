@@ -451,7 +451,9 @@ typedef struct out_file {
 } out_file;
 
 /* A name beside `path` that no file has, for creating with O_EXCL:
- * "<path>.<tag>XXXXXX".  Malloc'd; NULL when out of memory. */
+ * "<path>.<tag>XXXXXX", or ".assocgen-<tag>XXXXXX" in its directory when
+ * that would be longer than a file name may be (an output's own name may
+ * take all 255 bytes).  Malloc'd; NULL when out of memory. */
 static char *side_name(const char *path, const char *tag)
 {
     static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -460,7 +462,7 @@ static char *side_name(const char *path, const char *tag)
     clock_gettime(CLOCK_REALTIME, &ts);
     unsigned long x = (unsigned long)ts.tv_nsec * 2654435761ul ^ (unsigned long)ts.tv_sec ^
                       (unsigned long)getpid() << 20 ^ ++counter * 40503ul;
-    size_t n = strlen(path) + strlen(tag) + 8;
+    size_t n = strlen(path) + strlen(tag) + 20;
     char *name = malloc(n);
     if (name == NULL)
         return NULL;
@@ -470,7 +472,12 @@ static char *side_name(const char *path, const char *tag)
         x /= 62;
     }
     suffix[6] = '\0';
-    snprintf(name, n, "%s.%s%s", path, tag, suffix);
+    const char *slash = strrchr(path, '/');
+    size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+    if (strlen(path) - dir + 1 + strlen(tag) + 6 > 255)
+        snprintf(name, n, "%.*s.assocgen-%s%s", (int)dir, path, tag, suffix);
+    else
+        snprintf(name, n, "%s.%s%s", path, tag, suffix);
     return name;
 }
 

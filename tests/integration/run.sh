@@ -792,6 +792,21 @@ t_output_modes() {
     [ "$(stat -c %a "$d/b/models.dot")" = 644 ] || die "models.dot (new): $(stat -c %a "$d/b/models.dot")"
 }
 
+# An output name as long as a file name may be (255 bytes) is written: the
+# temporary and backup files beside it cannot add to its name.
+t_long_base_name() {
+    d=$T/long
+    mkdir -p "$d"
+    n=$(printf '%0251d' 0 | tr 0 a)
+    cp "$SCHEMA" "$d/$n.def"
+    run 0 "$A" -o "$d/out" --emit header,source,sql,dot "$d/$n.def"
+    run 0 "$A" -o "$d/out" "$d/$n.def"
+    printf '\nmodel Extra { id integer primary_key }\n' >> "$d/$n.def"
+    run 0 "$A" -o "$d/out" -M "$d/out/m.d" "$d/$n.def"
+    grep -q extra_insert "$d/out/$n.h" || die "not rewritten"
+    [ "$(ls -A "$d/out" | wc -l)" -eq 5 ] || die "stray files: $(ls -A "$d/out")"
+}
+
 # Empty option values are usage errors, not files named "".
 t_bad_empty_values() {
     d=$T/empty
@@ -904,6 +919,7 @@ check import_symlink_dotdot t_import_symlink_dotdot
 check depfile_make_names t_depfile_make_names
 check output_modes t_output_modes
 check bad_empty_values t_bad_empty_values
+check long_base_name t_long_base_name
 check import_not_regular t_import_not_regular
 check help_one_screen t_help
 check version t_version
