@@ -163,6 +163,8 @@ int main(int argc, char **argv)
     }
     if (input == NULL)
         return usage_error("%s", "no model file given");
+    if (input[0] == '\0')
+        return usage_error("%s", "the model file's name is empty");
     if (out_dir[0] == '\0')
         return usage_error("%s", "--out-dir needs a directory");
 

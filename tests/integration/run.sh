@@ -814,6 +814,9 @@ t_bad_empty_values() {
     (cd "$d" && run 2 "$A" -o out -M '' "$SCHEMA")
     grep -q -- "--depfile needs a file" "$T/stderr" || die "-M ''"
     (cd "$d" && run 2 "$A" -o out --depfile= "$SCHEMA")
+    (cd "$d" && run 2 "$A" -o out '')
+    grep -q "empty" "$T/stderr" || die "an empty file name"
+    grep -q "Try 'assocgen --help'" "$T/stderr" || die "not a usage error"
     [ -z "$(ls -A "$d")" ] || die "something was written: $(ls -A "$d")"
 }
 
