@@ -68,11 +68,20 @@ size_t assocgen_input_count(const assocgen *g);
 const char *assocgen_input_at(const assocgen *g, size_t i);
 
 /* Write the outputs into out_dir (created with its parents when missing)
- * and, when depfile is not NULL, a make-style dependency file.  Each file is
- * written to a temporary name and renamed into place; a file whose content
- * is unchanged is left alone (its mtime kept).  Nothing is renamed into
- * place unless every temporary file was written.  On failure err gets a
- * one-line message naming the path and the reason, and 2 is returned. */
+ * and, when depfile is not NULL, a dependency file as GNU make reads it.
+ * All or nothing: each file is written to a temporary name beside it, the
+ * old files are kept under a second name, and the new ones are renamed into
+ * place; if any step fails, every old file is put back (and a new file
+ * that had none is removed), so a failed write leaves the files as they
+ * were.  A file whose content is unchanged is left alone (its mtime kept).
+ * New files are created 0666 less the umask; a replaced file keeps its
+ * permission bits.  Refused before anything is written: an output or the
+ * depfile that is one of the inputs, the depfile that is an output (same
+ * inode, or the same path once directories are resolved), a name make
+ * cannot read in the depfile.  SIGINT, SIGTERM and SIGHUP are held while
+ * files are replaced (one that comes before the renames stops the write).
+ * On failure err gets a one-line message naming the path and the reason,
+ * and 2 is returned. */
 int assocgen_write(assocgen *g, const char *out_dir, const char *depfile, char *err, size_t errsize);
 
 /* Diagnostics so far, in report order; and the counts. */

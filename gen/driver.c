@@ -1,13 +1,16 @@
 /* driver.c - the compiler library: load, check, generate, write.  See
  * assocgen.h. */
+#define _XOPEN_SOURCE 700     /* realpath */
 #include "assocgen.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -152,6 +155,73 @@ static void sort_diagnostics(diag_ctx *d)
         d->last = y;
 }
 
+/* Headers the generated code includes, with the runtime's and SQLite's:
+ * an output named like one would be found in its place wherever the output
+ * directory is on the include path (-Iout finds out/stdint.h for
+ * <stdint.h>). */
+static const char *const included_headers[] = { "stdbool", "stddef", "stdint", "string", "sqlite3", "stdarg" };
+
+/* What in a base name cannot be written into the generated code, or NULL.
+ * It lands in the source's `#include "BASE.h"`, in the header's #error
+ * string and in comments.  The #include must name the file, so nothing
+ * can be escaped, and these are refused: a control byte (a newline would
+ * end the line and start code of the file name's choosing), '"' and '\'
+ * (they end or escape the string), a single quote (C11 6.4.7: undefined in
+ * an #include name), a trigraph ("??=" is '#', "??/" a backslash), a
+ * Unicode bidirectional control (gcc refuses one unpaired). */
+static const char *base_name_problem(const char *base, char *buf, size_t size)
+{
+    for (const char *p = base; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f)
+            snprintf(buf, size, "a control character (byte 0x%02x)", c);
+        else if (c == '"' || c == '\\' || c == '\'')
+            snprintf(buf, size, "%s", c == '"' ? "a double quote" : c == '\'' ? "a single quote" : "a backslash");
+        else if (c == '?' && p[1] == '?' && p[2] != '\0' && strchr("=(/)'<!>-", p[2]))
+            snprintf(buf, size, "the trigraph '??%c'", p[2]);
+        else if (load_bidi_at(p))
+            snprintf(buf, size, "a Unicode bidirectional control character");
+        else
+            continue;
+        return buf;
+    }
+    return NULL;
+}
+
+/* Report (exit status 2) a base name the outputs cannot take. */
+static bool base_name_refused(assocgen *g, const char *path)
+{
+    char why[64];
+    const char *problem = base_name_problem(g->base, why, sizeof why);
+    const char *shadowed = NULL;
+    for (size_t i = 0; i < sizeof included_headers / sizeof included_headers[0]; i++)
+        if (strcmp(g->base, included_headers[i]) == 0)
+            shadowed = included_headers[i];
+    if (!problem && !shadowed && strcmp(g->base, "assoc") != 0)
+        return false;
+    char *p = load_show_path(path, false), *b = load_show_path(g->base, false);
+    if (p == NULL || b == NULL)
+        diag_error(&g->diag, (loc){ 0 }, "out of memory");
+    else if (problem)
+        diag_error(&g->diag, (loc){ 0 },
+                   "'%s': the file's base name '%s' holds %s, which cannot be written into the generated code "
+                   "(#include \"%s.h\" and the header's #error string); rename the file",
+                   p, b, problem, b);
+    else if (shadowed)
+        diag_error(&g->diag, (loc){ 0 },
+                   "'%s': the outputs would be named %s.h and %s.c, and %s.h would hide <%s.h>, which the generated "
+                   "code includes, wherever the output directory is on the include path; rename the file",
+                   p, b, b, b, b);
+    else
+        /* assoc.h would be the generated header and the runtime's at once:
+         * the generated one includes "assoc.h" and would find itself. */
+        diag_error(&g->diag, (loc){ 0 },
+                   "'%s': the outputs would be named assoc.h and assoc.c, which are libassoc's own; rename the file", p);
+    free(p);
+    free(b);
+    return true;
+}
+
 static int load_and_check(assocgen *g, const char *path);
 
 int assocgen_load(assocgen *g, const char *path)
@@ -173,20 +243,17 @@ static int load_and_check(assocgen *g, const char *path)
     }
     g->cbase = schema_c_name(g->base);
     if (g->cbase == NULL) {
+        char *p = load_show_path(path, false), *b = load_show_path(g->base, false);
         diag_error(&g->diag, (loc){ 0 },
                    "'%s': the file's base name '%s' names the generated functions (<name>_create_all), so it must start "
                    "with a letter or '_'",
-                   path, g->base);
+                   p ? p : "?", b ? b : "?");
+        free(p);
+        free(b);
         return 2;
     }
-    /* assoc.h would be the generated header and the runtime's at once: the
-     * generated one includes "assoc.h" and would find itself. */
-    if (strcmp(g->base, "assoc") == 0) {
-        diag_error(&g->diag, (loc){ 0 },
-                   "'%s': the outputs would be named assoc.h and assoc.c, which are libassoc's own; rename the file",
-                   path);
+    if (base_name_refused(g, path))
         return 2;
-    }
     int rc = load_schema(&g->trees, &g->diag, g->read, g->read_ctx, path, &g->loaded);
     if (rc == 2)
         return 2;
@@ -208,30 +275,6 @@ static int load_and_check(assocgen *g, const char *path)
 const sch_schema *assocgen_schema(const assocgen *g) { return g->schema; }
 const char *assocgen_base(const assocgen *g) { return g->base; }
 
-/* The source name as the banner comments of the outputs show it: a path
- * may hold a star followed by a slash, or a control byte (a newline),
- * either of which would end the comment early; the pair gets a space
- * between and the byte becomes '?'.  Malloc'd; NULL when out of memory. */
-static char *comment_safe(const char *name)
-{
-    size_t n = strlen(name), k = 0;
-    char *out = malloc(2 * n + 1);
-    if (out == NULL)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)name[i];
-        if (ch < 0x20 || ch == 0x7f) {
-            out[k++] = '?';
-        } else {
-            out[k++] = (char)ch;
-            if (ch == '*' && name[i + 1] == '/')
-                out[k++] = ' ';
-        }
-    }
-    out[k] = '\0';
-    return out;
-}
-
 int assocgen_generate(assocgen *g, unsigned emit, const char *prefix)
 {
     static const struct {
@@ -247,7 +290,10 @@ int assocgen_generate(assocgen *g, unsigned emit, const char *prefix)
     if (g->schema == NULL)
         return 2;
     free_outputs(g);
-    char *banner_name = comment_safe(g->source_name);
+    /* The source's path as the banner comments show it: escaped so that no
+     * byte of it can end the comment, start another, form a trigraph or
+     * trip a compiler's warning (load_show_path). */
+    char *banner_name = load_show_path(g->source_name, true);
     if (banner_name == NULL) {
         diag_error(&g->diag, (loc){ 0 }, "out of memory while generating %s", g->base);
         return 2;
@@ -312,10 +358,24 @@ const diag_ctx *assocgen_diag(const assocgen *g) { return &g->diag; }
 
 /* ---------------------------------------------------------------------- */
 /* Writing                                                                  */
+/*
+ * assocgen_write replaces up to five files (the outputs and the depfile) as
+ * one: every new text goes to a temporary file beside its output; the old
+ * files get a second name (a hard link, the backup); then the new files are
+ * renamed into place.  If any step fails, every output that was renamed is
+ * put back from its backup (or removed, when it had no old file), so the
+ * directory is as it was; only then are temporary and backup files removed.
+ * SIGINT, SIGTERM and SIGHUP are held meanwhile: one that comes while the
+ * temporary files are written stops the write (cleaned up, then delivered);
+ * one that comes during the renames waits until they are over.
+ */
 
+/* err gets "WHAT 'PATH': REASON", the path shown without control bytes. */
 static int fail(char *err, size_t errsize, const char *what, const char *path, int e)
 {
-    snprintf(err, errsize, "%s '%s': %s", what, path, strerror(e));
+    char *shown = load_show_path(path, false);
+    snprintf(err, errsize, "%s '%s': %s", what, shown ? shown : "?", strerror(e));
+    free(shown);
     return 2;
 }
 
@@ -389,38 +449,94 @@ static bool same_content(const char *path, const char *text, size_t len)
     return same;
 }
 
-/* Write text to a new temporary file beside `path`.  OUT: tmp (malloc'd
- * name), NULL when the content is unchanged and nothing needs writing. */
-static int write_temp(const char *path, const char *text, size_t len, char **tmp,
-                      char *err, size_t errsize)
+/* One file assocgen_write replaces. */
+typedef struct out_file {
+    char *path;
+    const char *text;
+    size_t len;
+    char *tmp;          /* the new text, written aside; NULL: unchanged, nothing to do */
+    bool existed;       /* an old file is at path */
+    char *bak;          /* the old file's second name, while it may be needed */
+    bool bak_moved;     /* no hard links here: the old file is renamed to bak at commit */
+    bool old_moved;     /* ... and was */
+    bool placed;        /* tmp renamed to path */
+} out_file;
+
+/* A name beside `path` that no file has, for creating with O_EXCL:
+ * "<path>.<tag>XXXXXX", or ".assocgen-<tag>XXXXXX" in its directory when
+ * that would be longer than a file name may be (an output's own name may
+ * take all 255 bytes).  Malloc'd; NULL when out of memory. */
+static char *side_name(const char *path, const char *tag)
 {
-    *tmp = NULL;
-    /* Something other than a file in the way would only fail at the rename,
-     * after other outputs were renamed, or be replaced (a device): say so now. */
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        if (S_ISDIR(st.st_mode))
-            return fail(err, errsize, "cannot write", path, EISDIR);
-        snprintf(err, errsize, "cannot write '%s': not a regular file (outputs are replaced by renaming)", path);
-        return 2;
-    }
-    if (same_content(path, text, len))
-        return 0;
-    size_t n = strlen(path) + 16;
+    static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    static unsigned long counter;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    unsigned long x = (unsigned long)ts.tv_nsec * 2654435761ul ^ (unsigned long)ts.tv_sec ^
+                      (unsigned long)getpid() << 20 ^ ++counter * 40503ul;
+    size_t n = strlen(path) + strlen(tag) + 20;
     char *name = malloc(n);
     if (name == NULL)
-        return fail(err, errsize, "cannot write", path, ENOMEM);
-    snprintf(name, n, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(name);
+        return NULL;
+    char suffix[7];
+    for (size_t i = 0; i < 6; i++) {
+        suffix[i] = chars[x % 62];
+        x /= 62;
+    }
+    suffix[6] = '\0';
+    const char *slash = strrchr(path, '/');
+    size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+    if (strlen(path) - dir + 1 + strlen(tag) + 6 > 255)
+        snprintf(name, n, "%.*s.assocgen-%s%s", (int)dir, path, tag, suffix);
+    else
+        snprintf(name, n, "%s.%s%s", path, tag, suffix);
+    return name;
+}
+
+/* Write f's text to a new temporary file beside it, unless the file holds
+ * that text already.  The file is created 0666 less the umask, as any
+ * program creates files; it takes the old file's permissions when it
+ * replaces one (as editors do), so a chmod of an output survives. */
+static int write_temp(out_file *f, char *err, size_t errsize)
+{
+    /* Something other than a file in the way would only fail at the rename,
+     * or be replaced (a device): say so now. */
+    struct stat st;
+    bool followed = stat(f->path, &st) == 0;
+    /* A symbolic link (even a dangling one) is an old file too: it is
+     * replaced, and must be put back on a failure. */
+    struct stat lst;
+    f->existed = followed || lstat(f->path, &lst) == 0;
+    if (followed && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode))
+            return fail(err, errsize, "cannot write", f->path, EISDIR);
+        char *shown = load_show_path(f->path, false);
+        snprintf(err, errsize, "cannot write '%s': not a regular file (outputs are replaced by renaming)",
+                 shown ? shown : "?");
+        free(shown);
+        return 2;
+    }
+    if (followed && same_content(f->path, f->text, f->len))
+        return 0;
+    int fd = -1, e = 0;
+    for (int tries = 0; fd < 0 && tries < 100; tries++) {
+        free(f->tmp);
+        f->tmp = side_name(f->path, "tmp");
+        if (f->tmp == NULL)
+            return fail(err, errsize, "cannot write", f->path, ENOMEM);
+        fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        e = fd < 0 ? errno : 0;
+        if (fd < 0 && e != EEXIST)
+            break;
+    }
     if (fd < 0) {
-        int e = errno;
-        free(name);
-        return fail(err, errsize, "cannot write", path, e);
+        free(f->tmp);
+        f->tmp = NULL;
+        return fail(err, errsize, "cannot write", f->path, e);
     }
     size_t off = 0;
-    int e = 0;
-    while (off < len) {
-        ssize_t w = write(fd, text + off, len - off);
+    while (off < f->len) {
+        ssize_t w = write(fd, f->text + off, f->len - off);
         if (w < 0) {
             if (errno == EINTR)
                 continue;
@@ -429,90 +545,403 @@ static int write_temp(const char *path, const char *text, size_t len, char **tmp
         }
         off += (size_t)w;
     }
-    if (e == 0 && fchmod(fd, 0644) != 0)
+    struct stat now;
+    if (e == 0 && followed && fstat(fd, &now) == 0 && (now.st_mode & 0777) != (st.st_mode & 0777) &&
+        fchmod(fd, st.st_mode & 0777) != 0)
         e = errno;
     if (close(fd) != 0 && e == 0)
         e = errno;
     if (e) {
-        unlink(name);
-        free(name);
-        return fail(err, errsize, "cannot write", path, e);
+        unlink(f->tmp);
+        free(f->tmp);
+        f->tmp = NULL;
+        return fail(err, errsize, "cannot write", f->path, e);
     }
-    *tmp = name;
     return 0;
 }
 
-/* Make-style escaping of a path in a depfile: spaces, '#' and '$'. */
-static void dep_path(strbuf *sb, const char *p)
+/* Give the old file a second name, f->bak, to restore it from.  Where the
+ * file system has no hard links (or refuses one to a file of another
+ * user), a name is reserved and the old file is renamed to it just
+ * before the new one takes its place. */
+static int make_backup(out_file *f, char *err, size_t errsize)
 {
-    for (; *p; p++) {
-        if (*p == ' ' || *p == '#' || *p == '\\')
-            strbuf_putc(sb, '\\');
-        if (*p == '$')
-            strbuf_putc(sb, '$');
-        strbuf_putc(sb, *p);
+    for (int tries = 0; tries < 100; tries++) {
+        f->bak = side_name(f->path, "old");
+        if (f->bak == NULL)
+            return fail(err, errsize, "cannot keep the old", f->path, ENOMEM);
+        if (link(f->path, f->bak) == 0)
+            return 0;
+        int e = errno;
+        if (e == EPERM || e == EMLINK || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS || e == EXDEV) {
+            int fd = open(f->bak, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+            if (fd >= 0) {
+                close(fd);
+                f->bak_moved = true;
+                return 0;
+            }
+            e = errno;
+        }
+        free(f->bak);
+        f->bak = NULL;
+        if (e != EEXIST)
+            return fail(err, errsize, "cannot keep the old", f->path, e);
     }
+    return fail(err, errsize, "cannot keep the old", f->path, EEXIST);
+}
+
+/* Put every file back as it was after a failed commit.  Appends to err
+ * what could not be put back, and where the old file is then kept. */
+static void roll_back(out_file *files, size_t n, char *err, size_t errsize)
+{
+    for (size_t i = n; i-- > 0;) {
+        out_file *f = &files[i];
+        if (!f->placed && !f->old_moved)
+            continue;
+        int rc = f->existed ? rename(f->bak, f->path) : unlink(f->path);
+        int e = errno;
+        if (rc == 0) {
+            if (f->existed) {
+                free(f->bak);      /* the backup's name is gone with the rename */
+                f->bak = NULL;
+            }
+            continue;
+        }
+        size_t used = strlen(err);
+        char *p = load_show_path(f->path, false), *b = f->bak ? load_show_path(f->bak, false) : NULL;
+        if (f->existed)
+            snprintf(err + used, errsize - used, "; the old '%s' could not be put back (%s): it is kept as '%s'",
+                     p ? p : "?", strerror(e), b ? b : "?");
+        else
+            snprintf(err + used, errsize - used, "; the new '%s' could not be removed (%s)", p ? p : "?",
+                     strerror(e));
+        free(p);
+        free(b);
+        free(f->bak);              /* kept on disk: the message names it */
+        f->bak = NULL;
+    }
+}
+
+/* Rename every temporary file into place (and, without hard links, each old
+ * file aside first); on a failure, put everything back. */
+static int commit(out_file *files, size_t n, char *err, size_t errsize)
+{
+    for (size_t i = 0; i < n; i++) {
+        out_file *f = &files[i];
+        if (f->tmp == NULL)
+            continue;
+        if (f->bak_moved) {
+            if (rename(f->path, f->bak) != 0) {
+                int rc = fail(err, errsize, "cannot write", f->path, errno);
+                roll_back(files, n, err, errsize);
+                return rc;
+            }
+            f->old_moved = true;
+        }
+        if (rename(f->tmp, f->path) != 0) {
+            int rc = fail(err, errsize, "cannot write", f->path, errno);
+            roll_back(files, n, err, errsize);
+            return rc;
+        }
+        f->placed = true;
+        free(f->tmp);
+        f->tmp = NULL;
+    }
+    return 0;
+}
+
+/* The signals that end a build: held while files are replaced. */
+static void hold_signals(sigset_t *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* True when one of the held signals came (it is delivered once released). */
+static bool signal_waiting(void)
+{
+    sigset_t set;
+    if (sigpending(&set) != 0)
+        return false;
+    return sigismember(&set, SIGINT) == 1 || sigismember(&set, SIGTERM) == 1 || sigismember(&set, SIGHUP) == 1;
+}
+
+/* ---- the depfile ---- */
+
+/* Append `name` as GNU make reads a file name in a rule: ' ', '#', ':',
+ * and the wildcards '*', '?', '[' after a backslash, and in a target '%'
+ * too (it would make a pattern rule); '$' as "$$"; a run of backslashes
+ * before one of those, or at the end of the name (before the ' ' or ':'
+ * that follows it), doubled; any other backslash as it is.  Returns NULL,
+ * or what make cannot read in a rule at all (then nothing is appended). */
+static const char *make_word(strbuf *sb, const char *name, bool target)
+{
+    size_t n = strlen(name);
+    const char *q = name;
+    while (q[0] == '.' && q[1] == '/') {      /* make drops "./" first */
+        q += 2;
+        while (*q == '/')
+            q++;
+    }
+    if (*q == '~')
+        return "a leading '~', which make reads as a home directory";
+    const char *paren = strchr(name, '(');
+    if (paren && paren != name && name[n - 1] == ')' && paren + 1 != name + n - 1)
+        return "the form 'archive(member)', which make reads as a member of an archive";
+    if (target && n > 0 && name[n - 1] == '&')
+        return "a final '&' in a target, which make reads as a grouped target";
+    for (const char *p = name; *p; p++) {
+        switch (*p) {
+        case '\n': return "a newline";
+        case '\t': return "a tab";
+        case '=': return "'=', which make reads as a variable assignment";
+        case ';': return "';', which make reads as the start of a recipe";
+        case '|': return "'|', which make reads as the start of order-only prerequisites";
+        default: break;
+        }
+    }
+    /* Special targets (.PHONY, .SUFFIXES, ...) start with '.': "./.X" is
+     * the file .X to make. */
+    if (target && name[0] == '.' && strchr(name, '/') == NULL)
+        strbuf_puts(sb, "./");
+    for (size_t i = 0; i < n;) {
+        char c = name[i];
+        if (c == '\\') {
+            size_t j = i;
+            while (name[j] == '\\')
+                j++;
+            char next = name[j];
+            bool special = next == '\0' || strchr(" #:*?[", next) != NULL || (target && next == '%');
+            for (size_t k = i; k < j; k++)
+                strbuf_puts(sb, special ? "\\\\" : "\\");
+            i = j;
+            continue;
+        }
+        if (c == '$') {
+            strbuf_puts(sb, "$$");
+        } else {
+            if (strchr(" #:*?[", c) != NULL || (target && c == '%'))
+                strbuf_putc(sb, '\\');
+            strbuf_putc(sb, c);
+        }
+        i++;
+    }
+    return NULL;
+}
+
+/* The depfile: the outputs depend on the file and every import; each
+ * import also gets an empty rule, so deleting one does not break the build
+ * (as gcc -MP does).  2 with err set when a name cannot be written so that
+ * make reads it. */
+static int dep_text(assocgen *g, out_file *outs, size_t nouts, const char *depfile, strbuf *dep, char *err,
+                    size_t errsize)
+{
+    const char *why = NULL, *bad = NULL;
+    for (size_t i = 0; i < nouts && !why; i++) {
+        if (i)
+            strbuf_putc(dep, ' ');
+        why = make_word(dep, outs[i].path, true);
+        bad = outs[i].path;
+    }
+    strbuf_putc(dep, ':');
+    /* A name ending in a backslash cannot end a line (make would read the
+     * backslashes as they are): one that does not comes last. */
+    size_t n = assocgen_input_count(g), last = n;
+    for (size_t i = n; i-- > 0 && last == n;) {
+        const char *in = assocgen_input_at(g, i);
+        if (in[strlen(in) - 1] != '\\')
+            last = i;
+    }
+    if (last == n && !why) {
+        why = "a final '\\', which make cannot read at the end of a line";
+        bad = assocgen_input_at(g, n - 1);
+    }
+    for (size_t k = 0; k < n && !why; k++) {
+        size_t i = k == n - 1 ? last : k < last ? k : k + 1;
+        strbuf_puts(dep, " \\\n  ");
+        why = make_word(dep, assocgen_input_at(g, i), false);
+        bad = assocgen_input_at(g, i);
+    }
+    strbuf_putc(dep, '\n');
+    for (size_t i = 1; i < n && !why; i++) {
+        strbuf_putc(dep, '\n');
+        why = make_word(dep, assocgen_input_at(g, i), true);
+        bad = assocgen_input_at(g, i);
+        strbuf_puts(dep, ":\n");
+    }
+    if (why) {
+        char *d = load_show_path(depfile, false), *b = load_show_path(bad, false);
+        snprintf(err, errsize, "cannot write the depfile '%s': make cannot read the file name '%s' in a rule: it holds %s",
+                 d ? d : "?", b ? b : "?", why);
+        free(d);
+        free(b);
+        return 2;
+    }
+    if (dep->failed)
+        return fail(err, errsize, "cannot write", depfile, ENOMEM);
+    return 0;
+}
+
+/* ---- which file is which ---- */
+
+/* A file as the file system knows it: its device and inode when it exists;
+ * in any case the real path of its directory with its name, when that
+ * directory exists. */
+typedef struct file_id {
+    bool exists;
+    dev_t dev;
+    ino_t ino;
+    char *entry;
+} file_id;
+
+static void identify(const char *path, file_id *id)
+{
+    struct stat st;
+    memset(id, 0, sizeof *id);
+    if (stat(path, &st) == 0) {
+        id->exists = true;
+        id->dev = st.st_dev;
+        id->ino = st.st_ino;
+    }
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    if (name[0] == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return;
+    char *dir = slash == NULL ? strdup(".") : slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+    char *real = dir ? realpath(dir, NULL) : NULL;
+    free(dir);
+    if (real == NULL)
+        return;
+    size_t n = strlen(real) + strlen(name) + 2;
+    id->entry = malloc(n);
+    if (id->entry)
+        snprintf(id->entry, n, "%s%s%s", real, strcmp(real, "/") == 0 ? "" : "/", name);
+    free(real);
+}
+
+static bool same_file(const file_id *a, const file_id *b)
+{
+    if (a->exists && b->exists)
+        return a->dev == b->dev && a->ino == b->ino;
+    return a->entry && b->entry && strcmp(a->entry, b->entry) == 0;
+}
+
+/* Refuse to write over an input (the file or an import), and the depfile
+ * over an output: -M naming one, or an output named like an input. */
+static int check_clobber(assocgen *g, out_file *files, size_t nouts, const char *depfile, char *err,
+                         size_t errsize)
+{
+    size_t nin = assocgen_input_count(g), nfiles = nouts + (depfile != NULL);
+    file_id *ids = calloc(nin + nfiles, sizeof *ids);
+    if (ids == NULL)
+        return fail(err, errsize, "cannot write", files[0].path, ENOMEM);
+    for (size_t i = 0; i < nin; i++)
+        identify(assocgen_input_at(g, i), &ids[i]);
+    for (size_t i = 0; i < nfiles; i++)
+        identify(files[i].path, &ids[nin + i]);
+    int rc = 0;
+    for (size_t i = 0; i < nfiles && rc == 0; i++) {
+        bool is_dep = i == nouts;
+        const char *other = NULL, *kind = NULL;
+        for (size_t k = 0; k < nin && !other; k++)
+            if (same_file(&ids[nin + i], &ids[k]))
+                other = assocgen_input_at(g, k), kind = "input";
+        for (size_t k = 0; is_dep && k < nouts && !other; k++)
+            if (same_file(&ids[nin + i], &ids[nin + k]))
+                other = files[k].path, kind = "output";
+        if (other) {
+            char *p = load_show_path(files[i].path, false), *o = load_show_path(other, false);
+            snprintf(err, errsize, "cannot write %s'%s': it is the %s '%s'; refusing to overwrite it",
+                     is_dep ? "the depfile " : "", p ? p : "?", kind, o ? o : "?");
+            free(p);
+            free(o);
+            rc = 2;
+        }
+    }
+    for (size_t i = 0; i < nin + nfiles; i++)
+        free(ids[i].entry);
+    free(ids);
+    return rc;
 }
 
 int assocgen_write(assocgen *g, const char *out_dir, const char *depfile, char *err, size_t errsize)
 {
     enum { MAX_FILES = MAX_OUTPUTS + 1 };
-    char *paths[MAX_FILES] = { 0 }, *tmps[MAX_FILES] = { 0 };
-    size_t n = 0, created = 0;
-    int rc = make_dirs(out_dir, &created, err, errsize);
+    out_file files[MAX_FILES];
+    size_t n = 0, nouts = 0, created = 0;
     strbuf dep = STRBUF_INIT;
+    int rc = 0;
+    memset(files, 0, sizeof files);
+    err[0] = '\0';
 
+    /* The paths, and the depfile's text (it names them), before anything
+     * is created.  "out/" gives "out/models.h", as make must read it. */
+    size_t dirlen = strlen(out_dir);
+    if (dirlen == 0)
+        return fail(err, errsize, "cannot write to", out_dir, ENOENT);
+    while (dirlen > 1 && out_dir[dirlen - 1] == '/')
+        dirlen--;
     for (size_t i = 0; rc == 0 && i < g->noutputs; i++) {
         const assocgen_output *o = &g->outputs[i];
-        size_t len = strlen(out_dir) + strlen(g->base) + strlen(o->suffix) + 2;
-        paths[n] = malloc(len);
-        if (paths[n] == NULL) {
+        size_t len = dirlen + strlen(g->base) + strlen(o->suffix) + 2;
+        out_file *f = &files[n++];
+        f->path = malloc(len);
+        if (f->path == NULL) {
             rc = fail(err, errsize, "cannot write to", out_dir, ENOMEM);
             break;
         }
-        snprintf(paths[n], len, "%s/%s%s", out_dir, g->base, o->suffix);
-        rc = write_temp(paths[n], o->text, o->len, &tmps[n], err, errsize);
-        n++;
+        snprintf(f->path, len, "%.*s%s%s%s", (int)dirlen, out_dir, out_dir[dirlen - 1] == '/' ? "" : "/", g->base,
+                 o->suffix);
+        f->text = o->text;
+        f->len = o->len;
     }
+    nouts = n;
     if (rc == 0 && depfile) {
-        for (size_t i = 0; i < n; i++) {
-            if (i)
-                strbuf_putc(&dep, ' ');
-            dep_path(&dep, paths[i]);
-        }
-        strbuf_putc(&dep, ':');
-        for (size_t i = 0; i < assocgen_input_count(g); i++) {
-            strbuf_puts(&dep, " \\\n  ");
-            dep_path(&dep, assocgen_input_at(g, i));
-        }
-        strbuf_putc(&dep, '\n');
-        /* Each input also gets an empty rule, so deleting an import does
-         * not break the build (as gcc -MP does). */
-        for (size_t i = 1; i < assocgen_input_count(g); i++) {
-            strbuf_putc(&dep, '\n');
-            dep_path(&dep, assocgen_input_at(g, i));
-            strbuf_puts(&dep, ":\n");
-        }
-        paths[n] = strdup(depfile);
-        if (dep.failed || paths[n] == NULL)
+        rc = dep_text(g, files, nouts, depfile, &dep, err, errsize);
+        out_file *f = &files[n++];
+        f->path = strdup(depfile);
+        f->text = dep.data;
+        f->len = dep.len;
+        if (rc == 0 && f->path == NULL)
             rc = fail(err, errsize, "cannot write", depfile, ENOMEM);
-        else
-            rc = write_temp(paths[n], dep.data, dep.len, &tmps[n], err, errsize);
-        n++;
     }
-    /* Every temporary file is complete: rename them into place.  Until now
-     * nothing visible has changed. */
+    if (rc == 0)
+        rc = make_dirs(out_dir, &created, err, errsize);
+    if (rc == 0)
+        rc = check_clobber(g, files, nouts, depfile, err, errsize);
+
+    sigset_t old_mask;
+    hold_signals(&old_mask);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        rc = write_temp(&files[i], err, errsize);
+        if (rc == 0 && signal_waiting()) {
+            snprintf(err, errsize, "interrupted: nothing written");
+            rc = 2;
+        }
+    }
     for (size_t i = 0; rc == 0 && i < n; i++)
-        if (tmps[i] && rename(tmps[i], paths[i]) != 0)
-            rc = fail(err, errsize, "cannot write", paths[i], errno);
+        if (files[i].tmp && files[i].existed)
+            rc = make_backup(&files[i], err, errsize);
+    /* Until now nothing visible has changed. */
+    if (rc == 0)
+        rc = commit(files, n, err, errsize);
     for (size_t i = 0; i < n; i++) {
-        if (tmps[i])
-            unlink(tmps[i]);     /* left over only on failure */
-        free(tmps[i]);
-        free(paths[i]);
+        out_file *f = &files[i];
+        if (f->tmp)
+            unlink(f->tmp);         /* left over only on failure */
+        if (f->bak)
+            unlink(f->bak);         /* a second name of the old file, or a placeholder */
+        free(f->tmp);
+        free(f->bak);
+        free(f->path);
     }
     if (rc != 0 && created)
         remove_dirs(out_dir, created);   /* a failed run leaves no trace */
+    sigprocmask(SIG_SETMASK, &old_mask, NULL);
     strbuf_free(&dep);
     return rc;
 }

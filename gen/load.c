@@ -11,6 +11,74 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* The length (1 to 4) of the well-formed UTF-8 sequence at s, its code
+ * point in *cp; 0 when the bytes there are not UTF-8. */
+static size_t utf8_seq(const unsigned char *s, unsigned long *cp)
+{
+    unsigned long c = s[0], min;
+    size_t n;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if ((c & 0xe0) == 0xc0)
+        n = 2, c &= 0x1f, min = 0x80;
+    else if ((c & 0xf0) == 0xe0)
+        n = 3, c &= 0x0f, min = 0x800;
+    else if ((c & 0xf8) == 0xf0)
+        n = 4, c &= 0x07, min = 0x10000;
+    else
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        c = c << 6 | (s[i] & 0x3f);
+    }
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+size_t load_bidi_at(const char *s)
+{
+    unsigned long cp = 0;
+    size_t n = utf8_seq((const unsigned char *)s, &cp);
+    bool bidi = cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+                (cp >= 0x2066 && cp <= 0x2069);
+    return n > 1 && bidi ? n : 0;
+}
+
+char *load_show_path(const char *path, bool comment)
+{
+    strbuf sb = STRBUF_INIT;
+    const unsigned char *p = (const unsigned char *)path;
+    while (*p) {
+        unsigned long cp;
+        size_t n = utf8_seq(p, &cp), bidi = load_bidi_at((const char *)p);
+        if (*p < 0x20 || *p == 0x7f || bidi || (comment && n == 0)) {
+            /* A control byte, a bidirectional control (every byte of it),
+             * or in a comment a byte that is no UTF-8. */
+            size_t k = bidi ? bidi : 1;
+            for (size_t i = 0; i < k; i++)
+                strbuf_printf(&sb, "\\x%02x", p[i]);
+            p += k;
+            continue;
+        }
+        if (n == 0)
+            n = 1;
+        strbuf_putn(&sb, (const char *)p, n);
+        if (comment && n == 1) {
+            /* '\' doubled, so that every backslash starts an escape; "??"
+             * (a trigraph's start), "*" "/" and "/" "*" split by one. */
+            if (*p == '\\' || (*p == '?' && p[1] == '?') || (*p == '*' && p[1] == '/') || (*p == '/' && p[1] == '*'))
+                strbuf_putc(&sb, '\\');
+        }
+        p += n;
+    }
+    return strbuf_take(&sb);
+}
+
 int load_read_file(void *ctx, const char *path, char **text, size_t *len)
 {
     (void)ctx;
@@ -129,8 +197,81 @@ static void clean_path(char *p)
     *out = '\0';
 }
 
-/* `path` of an import, relative to the directory of the importing file. */
-static char *join_relative(const char *importer, const char *path)
+/* Drop the last segment of the path in sb ("a/b" -> "a", "/a" -> "/",
+ * "a" -> ""). */
+static void drop_segment(strbuf *sb)
+{
+    const char *s = strbuf_str(sb);
+    const char *slash = strrchr(s, '/');
+    sb->len = slash == NULL ? 0 : slash == s ? 1 : (size_t)(slash - s);
+    if (sb->data)
+        sb->data[sb->len] = '\0';
+}
+
+/* Tidy `p` as the kernel resolves it when the file is opened: "dir/.."
+ * goes only when dir is a directory that is no symbolic link; a link
+ * before ".." is replaced by its real path (realpath), so "link/../c.def"
+ * names the c.def beside the link's target, as open() finds it, and not
+ * the one beside the link; a ".." after something that is no directory
+ * stays, so that reading it fails as open() fails.  "." segments and
+ * doubled slashes go.  Relative paths stay relative unless a link had to
+ * be resolved.  Malloc'd; NULL when out of memory. */
+static char *resolve_dots(const char *p)
+{
+    strbuf sb = STRBUF_INIT;
+    bool abs = p[0] == '/';
+    size_t floor = 0;             /* sb[0..floor) stays: "/", leading ".." */
+    if (abs) {
+        strbuf_putc(&sb, '/');
+        floor = 1;
+    }
+    while (*p) {
+        const char *seg = p;
+        while (*p && *p != '/')
+            p++;
+        size_t n = (size_t)(p - seg);
+        if (*p == '/')
+            p++;
+        if (n == 0 || (n == 1 && seg[0] == '.'))
+            continue;
+        if (n == 2 && seg[0] == '.' && seg[1] == '.' && sb.len > floor && !sb.failed) {
+            struct stat st;
+            const char *dir = strbuf_str(&sb);
+            if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+                drop_segment(&sb);
+                continue;
+            }
+            char *real = lstat(dir, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(dir, NULL) : NULL;
+            if (real && stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+                strbuf_reset(&sb);
+                strbuf_puts(&sb, real);
+                free(real);
+                floor = 1;
+                if (sb.len > 1)
+                    drop_segment(&sb);
+                continue;
+            }
+            free(real);
+            /* Not a directory, or missing: open() fails here, and so shall we. */
+        } else if (n == 2 && seg[0] == '.' && seg[1] == '.' && abs && sb.len == 1) {
+            continue;             /* "/.." is "/" */
+        }
+        if (sb.len > 0 && strbuf_str(&sb)[sb.len - 1] != '/')
+            strbuf_putc(&sb, '/');
+        strbuf_putn(&sb, seg, n);
+        if (n == 2 && seg[0] == '.' && seg[1] == '.')
+            floor = sb.len;
+    }
+    if (sb.len == 0)
+        strbuf_putc(&sb, '.');
+    return strbuf_take(&sb);
+}
+
+/* `path` of an import, relative to the directory of the importing file.
+ * On the file system, ".." is resolved as the kernel would (resolve_dots);
+ * through a reader of the caller's, which has no symbolic links, on the
+ * text (clean_path). */
+static char *join_relative(const loader *L, const char *importer, const char *path)
 {
     const char *slash = strrchr(importer, '/');
     size_t dir = path[0] == '/' ? 0 : slash ? (size_t)(slash - importer) + 1 : 0;
@@ -140,8 +281,13 @@ static char *join_relative(const char *importer, const char *path)
         return NULL;
     memcpy(out, importer, dir);
     memcpy(out + dir, path, n + 1);
-    clean_path(out);
-    return out;
+    if (L->read != load_read_file) {
+        clean_path(out);
+        return out;
+    }
+    char *resolved = resolve_dots(out);
+    free(out);
+    return resolved;
 }
 
 static int load_one(loader *L, const char *path, const ast_decl *from, ast_file *importer);
@@ -172,10 +318,25 @@ static bool seen(loader *L, const char *canon)
 static char *cycle_text(const loader *L, size_t i, const char *path)
 {
     strbuf sb = STRBUF_INIT;
-    for (; i < L->depth; i++)
-        strbuf_printf(&sb, "%s -> ", L->shown[i]);
-    strbuf_puts(&sb, path);
+    for (; i < L->depth; i++) {
+        char *s = load_show_path(L->shown[i], false);
+        strbuf_printf(&sb, "%s -> ", s ? s : "?");
+        free(s);
+    }
+    char *s = load_show_path(path, false);
+    strbuf_puts(&sb, s ? s : "?");
+    free(s);
     return strbuf_take(&sb);
+}
+
+/* An import read from the file system must be a regular file (or a
+ * directory, which the reader refuses with EISDIR): a pipe would block the
+ * build until something writes to it, a device might never end.  Only the
+ * file named on the command line may be one (a shell's <(...)). */
+static bool not_regular(const loader *L, const char *path)
+{
+    struct stat st;
+    return L->read == load_read_file && stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
 
 /* True when an import that failed would have been found had its path been
@@ -184,10 +345,10 @@ static bool found_from_main(loader *L, const ast_decl *from)
 {
     if (from->name[0] == '/' || strcmp(from->name_at.src->name, L->main) == 0)
         return false;
-    char *alt = join_relative(L->main, from->name);
+    char *alt = join_relative(L, L->main, from->name);
     char *text = NULL;
     size_t len;
-    bool found = alt && L->read(L->read_ctx, alt, &text, &len) == 0;
+    bool found = alt && !not_regular(L, alt) && L->read(L->read_ctx, alt, &text, &len) == 0;
     free(text);
     free(alt);
     return found;
@@ -209,8 +370,12 @@ static int load_one(loader *L, const char *path, const ast_decl *from, ast_file 
     for (size_t i = 0; i < L->depth; i++)
         if (strcmp(L->stack[i], canon) == 0) {
             char *chain = cycle_text(L, i, path);
+            if (chain == NULL) {
+                free(canon);
+                return L->nomem = true, 1;
+            }
             diag_error(L->d, from->name_at, "import cycle: %s; a file cannot import itself, directly or through others",
-                       chain ? chain : path);
+                       chain);
             free(chain);
             free(canon);
             return 1;
@@ -239,16 +404,37 @@ static int load_one(loader *L, const char *path, const ast_decl *from, ast_file 
 
     char *text = NULL;
     size_t len = 0;
+    if (from && not_regular(L, path)) {
+        char *p = load_show_path(path, false);
+        if (p == NULL)
+            return L->nomem = true, 1;
+        diag_error(L->d, from->name_at,
+                   "cannot read import '%s': not a regular file (a pipe or a device could block the build or never end)",
+                   p);
+        free(p);
+        importer->damaged = true;
+        return 1;
+    }
     int err = L->read(L->read_ctx, path, &text, &len);
     if (err) {
+        /* Names in messages as a terminal can show them: no control bytes. */
+        char *p = load_show_path(path, false), *m = load_show_path(L->main, false);
+        if (p == NULL || m == NULL) {
+            free(p);
+            free(m);
+            return L->nomem = true, 1;
+        }
         if (from) {
-            diag_error(L->d, from->name_at, "cannot read import '%s': %s%s%s%s", path, strerror(err),
-                       found_from_main(L, from) ? " (an import's path is relative to the file that imports it, not to " : "",
-                       found_from_main(L, from) ? L->main : "", found_from_main(L, from) ? ")" : "");
+            bool slip = found_from_main(L, from);
+            diag_error(L->d, from->name_at, "cannot read import '%s': %s%s%s%s", p, strerror(err),
+                       slip ? " (an import's path is relative to the file that imports it, not to " : "",
+                       slip ? m : "", slip ? ")" : "");
             importer->damaged = true;
         } else {
-            diag_error(L->d, (loc){ 0 }, "cannot read '%s': %s", path, strerror(err));
+            diag_error(L->d, (loc){ 0 }, "cannot read '%s': %s", p, strerror(err));
         }
+        free(p);
+        free(m);
         return from ? 1 : 2;
     }
     char *name = strdup(path);
@@ -258,12 +444,16 @@ static int load_one(loader *L, const char *path, const ast_decl *from, ast_file 
             free(text);
         return L->nomem = true, 1;
     }
-    /* Diagnostics name an imported file as its import wrote it. */
-    if (from != NULL && strcmp(from->name, path) != 0) {
-        src->shown = strdup(from->name);
-        if (src->shown == NULL)
-            return L->nomem = true, 1;
-    }
+    /* Diagnostics name an imported file as its import wrote it, and any
+     * file without the control bytes its name may hold (a newline would
+     * forge a line of the report, an escape sequence drive the terminal). */
+    char *shown = load_show_path(from != NULL ? from->name : path, false);
+    if (shown == NULL)
+        return L->nomem = true, 1;
+    if (strcmp(shown, path) != 0)
+        src->shown = shown;
+    else
+        free(shown);
     ast_file *f = ast_parse(L->a, L->d, src);
     if (f == NULL)
         return L->nomem = true, 1;
@@ -274,7 +464,7 @@ static int load_one(loader *L, const char *path, const ast_decl *from, ast_file 
     for (const ast_decl *decl = f->decls; decl; decl = decl->next) {
         if (decl->kind != AST_IMPORT)
             continue;
-        char *ipath = join_relative(path, decl->name);
+        char *ipath = join_relative(L, path, decl->name);
         if (ipath == NULL) {
             L->nomem = true;
             rc = 1;

@@ -1,5 +1,6 @@
 /* main.c - the assocgen command: parses the command line, runs the compiler
  * library, prints its diagnostics.  See SPEC.md section 2. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +24,35 @@ static const char usage[] =
     "FILE.def gives FILE.h, FILE.c, FILE.sql (and FILE.dot) in DIR.\n"
     "Exit status: 0 success, 1 errors in the schema, 2 bad usage or I/O failure.\n";
 
+/* The argument in a message: its control bytes as \xHH, so that none
+ * reaches the terminal (an escape sequence, a newline forging a line). */
 static int usage_error(const char *fmt, const char *arg)
 {
+    char shown[512];
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)arg; *p && k + 5 < sizeof shown; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            k += (size_t)snprintf(shown + k, sizeof shown - k, "\\x%02x", *p);
+        else
+            shown[k++] = (char)*p;
+    }
+    shown[k] = '\0';
     fputs("assocgen: ", stderr);
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, fmt, shown);
     fputs("\nTry 'assocgen --help' for more.\n", stderr);
     return 2;
+}
+
+/* --help and --version: what they print must reach standard output (a
+ * full disk, a closed pipe are write failures: exit 2). */
+static int print_stdout(const char *text)
+{
+    fputs(text, stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "assocgen: cannot write to standard output: %s\n", strerror(errno));
+        return 2;
+    }
+    return 0;
 }
 
 static bool parse_emit(const char *list, unsigned *out)
@@ -120,24 +144,27 @@ int main(int argc, char **argv)
                 if (!is_prefix_ok(val))
                     return usage_error("--prefix must be a C identifier prefix (letters, digits, '_'); not '%s'", val);
                 prefix = val;
-            } else
+            } else {
+                if (val[0] == '\0')
+                    return usage_error("%s", "--depfile needs a file name");
                 depfile = val;
+            }
         } else if (!strcmp(a, "--check")) {
             check_only = true;
         } else if (!strcmp(a, "-Werror")) {
             werror = true;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage, stdout);
-            return 0;
+            return print_stdout(usage);
         } else if (!strcmp(a, "--version")) {
-            printf("assocgen %s\n", ASSOCGEN_VERSION);
-            return 0;
+            return print_stdout("assocgen " ASSOCGEN_VERSION "\n");
         } else {
             return usage_error("unknown option '%s'", a);
         }
     }
     if (input == NULL)
         return usage_error("%s", "no model file given");
+    if (input[0] == '\0')
+        return usage_error("%s", "the model file's name is empty");
     if (out_dir[0] == '\0')
         return usage_error("%s", "--out-dir needs a directory");
 

@@ -531,9 +531,9 @@ static void test_warnings_and_werror(void **state)
 {
     (void)state;
     static const char text[] =
-        "model P {\n    id integer primary_key\n}\n"
+        "model P {\n    id integer primary_key\n    name text\n}\n"
         "model K {\n    id integer primary_key\n    p_id integer foreign_key(p.id)\n"
-        "    name text\n    p relationship(P, order_by = name)\n}\n";
+        "    p relationship(P, order_by = name)\n}\n";
     for (int werror = 0; werror <= 1; werror++) {
         memfile files[] = { { "t.def", text }, { NULL, NULL } };
         assocgen *g = assocgen_create();
