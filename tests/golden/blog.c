@@ -3,687 +3,582 @@
 
 #include <string.h>
 
-/* ---- User: helpers ---- */
+/* ---- User: rows of users ---- */
 
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int user__read(assoc_db *db, sqlite3_stmt *st, User *out)
+static const char *const user__columns[] = {
+    "id", "handle", "email", "bio", "is_admin", "karma", "joined_at"
+};
+static const assoc_rowtype user__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for user_free. */
+static int user__read(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    User *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, 0, rc);
     rc = assoc_column_text(db, st, 1, &out->handle);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 1, rc);
     rc = assoc_column_text(db, st, 2, &out->email);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 2, rc);
     rc = assoc_column_text(db, st, 3, &out->bio);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_is_admin = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    out->is_admin = sqlite3_column_int64(st, 4) != 0;
-    out->has_karma = sqlite3_column_type(st, 5) != SQLITE_NULL;
-    out->karma = sqlite3_column_int64(st, 5);
+        return assoc_read_failed(db, st, &user__type, 3, rc);
+    rc = assoc_col_bool(db, st, 4, &out->is_admin, &out->has_is_admin);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, 4, rc);
+    rc = assoc_col_int64(db, st, 5, &out->karma, &out->has_karma);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, 5, rc);
     rc = assoc_column_time(db, st, 6, &out->joined_at, &out->has_joined_at);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 6, rc);
     return ASSOC_OK;
-fail:
-    user_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int user__view(assoc_db *db, sqlite3_stmt *st, User *out)
+/* As user__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int user__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    User *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, 0, rc);
     rc = assoc_column_text_ref(db, st, 1, &out->handle);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 1, rc);
     rc = assoc_column_text_ref(db, st, 2, &out->email);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 2, rc);
     rc = assoc_column_text_ref(db, st, 3, &out->bio);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_is_admin = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    out->is_admin = sqlite3_column_int64(st, 4) != 0;
-    out->has_karma = sqlite3_column_type(st, 5) != SQLITE_NULL;
-    out->karma = sqlite3_column_int64(st, 5);
+        return assoc_read_failed(db, st, &user__type, 3, rc);
+    rc = assoc_col_bool(db, st, 4, &out->is_admin, &out->has_is_admin);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, 4, rc);
+    rc = assoc_col_int64(db, st, 5, &out->karma, &out->has_karma);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, 5, rc);
     rc = assoc_column_time(db, st, 6, &out->joined_at, &out->has_joined_at);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 6, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int user__collect(assoc_db *db, sqlite3_stmt *st, UserList *out)
+static void user__release(void *rec)
 {
-    size_t cap = 0;
+    user_free(rec);
+}
+
+static const assoc_rowtype user__type = {
+    "User", "users", user__columns, 0, sizeof(User),
+    user__read, user__view, user__release
+};
+
+/* ---- Profile: rows of profile ---- */
+
+static const char *const profile__columns[] = {
+    "user_id", "avatar", "website", "location", "updated_at"
+};
+static const assoc_rowtype profile__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for profile_free. */
+static int profile__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    Profile *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = user__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    user_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int user__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const User *, void *), void *ctx)
-{
-    User row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = user__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int user__fetch(assoc_db *db, sqlite3_stmt *st, User *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return user__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such User");
-    return assoc_status(db, rc);
-}
-
-/* ---- Profile: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int profile__read(assoc_db *db, sqlite3_stmt *st, Profile *out)
-{
-    int rc;
-
-    out->user_id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->user_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, 0, rc);
     rc = assoc_column_blob(db, st, 1, &out->avatar);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 1, rc);
     rc = assoc_column_text(db, st, 2, &out->website);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 2, rc);
     rc = assoc_column_text(db, st, 3, &out->location);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 3, rc);
     rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 4, rc);
     return ASSOC_OK;
-fail:
-    profile_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int profile__view(assoc_db *db, sqlite3_stmt *st, Profile *out)
+/* As profile__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int profile__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Profile *out = rec;
     int rc;
 
-    out->user_id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->user_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, 0, rc);
     rc = assoc_column_blob_ref(db, st, 1, &out->avatar);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 1, rc);
     rc = assoc_column_text_ref(db, st, 2, &out->website);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 2, rc);
     rc = assoc_column_text_ref(db, st, 3, &out->location);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 3, rc);
     rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 4, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int profile__collect(assoc_db *db, sqlite3_stmt *st, ProfileList *out)
+static void profile__release(void *rec)
 {
-    size_t cap = 0;
+    profile_free(rec);
+}
+
+static const assoc_rowtype profile__type = {
+    "Profile", "profile", profile__columns, 0, sizeof(Profile),
+    profile__read, profile__view, profile__release
+};
+
+/* ---- Post: rows of posts ---- */
+
+static const char *const post__columns[] = {
+    "id", "author_id", "editor_id", "title", "slug", "body", "status", "published", "pinned", "score", "created_at", "updated_at"
+};
+static const assoc_rowtype post__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for post_free. */
+static int post__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    Post *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = profile__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    profile_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int profile__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Profile *, void *), void *ctx)
-{
-    Profile row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = profile__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int profile__fetch(assoc_db *db, sqlite3_stmt *st, Profile *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return profile__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Profile");
-    return assoc_status(db, rc);
-}
-
-/* ---- Post: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int post__read(assoc_db *db, sqlite3_stmt *st, Post *out)
-{
-    int rc;
-
-    out->id = sqlite3_column_int64(st, 0);
-    out->author_id = sqlite3_column_int64(st, 1);
-    out->has_editor_id = sqlite3_column_type(st, 2) != SQLITE_NULL;
-    out->editor_id = sqlite3_column_int64(st, 2);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, 0, rc);
+    rc = assoc_col_int64(db, st, 1, &out->author_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, 1, rc);
+    rc = assoc_col_int64(db, st, 2, &out->editor_id, &out->has_editor_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, 2, rc);
     rc = assoc_column_text(db, st, 3, &out->title);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &post__type, 3, rc);
     rc = assoc_column_text(db, st, 4, &out->slug);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &post__type, 4, rc);
     rc = assoc_column_text(db, st, 5, &out->body);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &post__type, 5, rc);
     rc = assoc_column_text(db, st, 6, &out->status);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_published = sqlite3_column_type(st, 7) != SQLITE_NULL;
-    out->published = sqlite3_column_int64(st, 7) != 0;
-    out->has_pinned = sqlite3_column_type(st, 8) != SQLITE_NULL;
-    out->pinned = sqlite3_column_int64(st, 8) != 0;
-    out->has_score = sqlite3_column_type(st, 9) != SQLITE_NULL;
-    out->score = sqlite3_column_double(st, 9);
+        return assoc_read_failed(db, st, &post__type, 6, rc);
+    rc = assoc_col_bool(db, st, 7, &out->published, &out->has_published);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, 7, rc);
+    rc = assoc_col_bool(db, st, 8, &out->pinned, &out->has_pinned);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, 8, rc);
+    rc = assoc_col_double(db, st, 9, &out->score, &out->has_score);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, 9, rc);
     rc = assoc_column_time(db, st, 10, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &post__type, 10, rc);
     rc = assoc_column_time(db, st, 11, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &post__type, 11, rc);
     return ASSOC_OK;
-fail:
-    post_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int post__view(assoc_db *db, sqlite3_stmt *st, Post *out)
+/* As post__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int post__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Post *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
-    out->author_id = sqlite3_column_int64(st, 1);
-    out->has_editor_id = sqlite3_column_type(st, 2) != SQLITE_NULL;
-    out->editor_id = sqlite3_column_int64(st, 2);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, 0, rc);
+    rc = assoc_col_int64(db, st, 1, &out->author_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, 1, rc);
+    rc = assoc_col_int64(db, st, 2, &out->editor_id, &out->has_editor_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, 2, rc);
     rc = assoc_column_text_ref(db, st, 3, &out->title);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &post__type, 3, rc);
     rc = assoc_column_text_ref(db, st, 4, &out->slug);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &post__type, 4, rc);
     rc = assoc_column_text_ref(db, st, 5, &out->body);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &post__type, 5, rc);
     rc = assoc_column_text_ref(db, st, 6, &out->status);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_published = sqlite3_column_type(st, 7) != SQLITE_NULL;
-    out->published = sqlite3_column_int64(st, 7) != 0;
-    out->has_pinned = sqlite3_column_type(st, 8) != SQLITE_NULL;
-    out->pinned = sqlite3_column_int64(st, 8) != 0;
-    out->has_score = sqlite3_column_type(st, 9) != SQLITE_NULL;
-    out->score = sqlite3_column_double(st, 9);
+        return assoc_read_failed(db, st, &post__type, 6, rc);
+    rc = assoc_col_bool(db, st, 7, &out->published, &out->has_published);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, 7, rc);
+    rc = assoc_col_bool(db, st, 8, &out->pinned, &out->has_pinned);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, 8, rc);
+    rc = assoc_col_double(db, st, 9, &out->score, &out->has_score);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, 9, rc);
     rc = assoc_column_time(db, st, 10, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &post__type, 10, rc);
     rc = assoc_column_time(db, st, 11, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &post__type, 11, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int post__collect(assoc_db *db, sqlite3_stmt *st, PostList *out)
+static void post__release(void *rec)
 {
-    size_t cap = 0;
+    post_free(rec);
+}
+
+static const assoc_rowtype post__type = {
+    "Post", "posts", post__columns, 0, sizeof(Post),
+    post__read, post__view, post__release
+};
+
+/* ---- Tag: rows of tags ---- */
+
+static const char *const tag__columns[] = {
+    "id", "name", "color"
+};
+static const assoc_rowtype tag__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for tag_free. */
+static int tag__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    Tag *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = post__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    post_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int post__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Post *, void *), void *ctx)
-{
-    Post row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = post__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int post__fetch(assoc_db *db, sqlite3_stmt *st, Post *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return post__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Post");
-    return assoc_status(db, rc);
-}
-
-/* ---- Tag: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int tag__read(assoc_db *db, sqlite3_stmt *st, Tag *out)
-{
-    int rc;
-
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &tag__type, 0, rc);
     rc = assoc_column_text(db, st, 1, &out->name);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &tag__type, 1, rc);
     rc = assoc_column_text(db, st, 2, &out->color);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &tag__type, 2, rc);
     return ASSOC_OK;
-fail:
-    tag_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int tag__view(assoc_db *db, sqlite3_stmt *st, Tag *out)
+/* As tag__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int tag__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Tag *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &tag__type, 0, rc);
     rc = assoc_column_text_ref(db, st, 1, &out->name);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &tag__type, 1, rc);
     rc = assoc_column_text_ref(db, st, 2, &out->color);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &tag__type, 2, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int tag__collect(assoc_db *db, sqlite3_stmt *st, TagList *out)
+static void tag__release(void *rec)
 {
-    size_t cap = 0;
+    tag_free(rec);
+}
+
+static const assoc_rowtype tag__type = {
+    "Tag", "tags", tag__columns, 0, sizeof(Tag),
+    tag__read, tag__view, tag__release
+};
+
+/* ---- Comment: rows of comments ---- */
+
+static const char *const comment__columns[] = {
+    "id", "post_id", "user_id", "body", "approved", "created_at"
+};
+static const assoc_rowtype comment__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for comment_free. */
+static int comment__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    Comment *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = tag__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    tag_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int tag__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Tag *, void *), void *ctx)
-{
-    Tag row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = tag__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int tag__fetch(assoc_db *db, sqlite3_stmt *st, Tag *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return tag__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Tag");
-    return assoc_status(db, rc);
-}
-
-/* ---- Comment: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int comment__read(assoc_db *db, sqlite3_stmt *st, Comment *out)
-{
-    int rc;
-
-    out->id = sqlite3_column_int64(st, 0);
-    out->post_id = sqlite3_column_int64(st, 1);
-    out->has_user_id = sqlite3_column_type(st, 2) != SQLITE_NULL;
-    out->user_id = sqlite3_column_int64(st, 2);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, 0, rc);
+    rc = assoc_col_int64(db, st, 1, &out->post_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, 1, rc);
+    rc = assoc_col_int64(db, st, 2, &out->user_id, &out->has_user_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, 2, rc);
     rc = assoc_column_text(db, st, 3, &out->body);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_approved = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    out->approved = sqlite3_column_int64(st, 4) != 0;
+        return assoc_read_failed(db, st, &comment__type, 3, rc);
+    rc = assoc_col_bool(db, st, 4, &out->approved, &out->has_approved);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, 4, rc);
     rc = assoc_column_time(db, st, 5, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &comment__type, 5, rc);
     return ASSOC_OK;
-fail:
-    comment_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int comment__view(assoc_db *db, sqlite3_stmt *st, Comment *out)
+/* As comment__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int comment__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Comment *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
-    out->post_id = sqlite3_column_int64(st, 1);
-    out->has_user_id = sqlite3_column_type(st, 2) != SQLITE_NULL;
-    out->user_id = sqlite3_column_int64(st, 2);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, 0, rc);
+    rc = assoc_col_int64(db, st, 1, &out->post_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, 1, rc);
+    rc = assoc_col_int64(db, st, 2, &out->user_id, &out->has_user_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, 2, rc);
     rc = assoc_column_text_ref(db, st, 3, &out->body);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_approved = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    out->approved = sqlite3_column_int64(st, 4) != 0;
+        return assoc_read_failed(db, st, &comment__type, 3, rc);
+    rc = assoc_col_bool(db, st, 4, &out->approved, &out->has_approved);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, 4, rc);
     rc = assoc_column_time(db, st, 5, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &comment__type, 5, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int comment__collect(assoc_db *db, sqlite3_stmt *st, CommentList *out)
+static void comment__release(void *rec)
 {
-    size_t cap = 0;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = comment__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    comment_list_free(out);
-    return rc;
+    comment_free(rec);
 }
 
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int comment__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Comment *, void *), void *ctx)
-{
-    Comment row;
-    int rc;
+static const assoc_rowtype comment__type = {
+    "Comment", "comments", comment__columns, 0, sizeof(Comment),
+    comment__read, comment__view, comment__release
+};
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = comment__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
 
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int comment__fetch(assoc_db *db, sqlite3_stmt *st, Comment *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return comment__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Comment");
-    return assoc_status(db, rc);
-}
+static const assoc_sql blog_create_all__sql_ddl = {
+    "CREATE TABLE IF NOT EXISTS users (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    handle VARCHAR(40) NOT NULL UNIQUE CHECK (length(handle) <= 40),\n"
+    "    email VARCHAR(255) NOT NULL UNIQUE CHECK (length(email) <= 255),\n"
+    "    bio TEXT,\n"
+    "    is_admin BOOLEAN NOT NULL CHECK (is_admin IN (0, 1)),\n"
+    "    karma INTEGER NOT NULL,\n"
+    "    joined_at DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP)\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS profile (\n"
+    "    user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,\n"
+    "    avatar BLOB,\n"
+    "    website VARCHAR(200) CHECK (length(website) <= 200),\n"
+    "    location VARCHAR,\n"
+    "    updated_at DATETIME\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS posts (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE RESTRICT,\n"
+    "    editor_id INTEGER REFERENCES users (id) ON DELETE SET NULL,\n"
+    "    title VARCHAR(200) NOT NULL CHECK (length(title) <= 200),\n"
+    "    slug VARCHAR(200) NOT NULL UNIQUE CHECK (length(slug) <= 200),\n"
+    "    body TEXT NOT NULL,\n"
+    "    status VARCHAR(16) NOT NULL DEFAULT ('draft') CHECK (length(status) <= 16),\n"
+    "    published BOOLEAN NOT NULL CHECK (published IN (0, 1)),\n"
+    "    pinned BOOLEAN CHECK (pinned IN (0, 1)),\n"
+    "    score FLOAT NOT NULL,\n"
+    "    created_at DATETIME NOT NULL,\n"
+    "    updated_at DATETIME DEFAULT (CURRENT_TIMESTAMP),\n"
+    "    UNIQUE (author_id, title)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_posts_editor_id ON posts (editor_id);\n"
+    "CREATE INDEX IF NOT EXISTS ix_posts_author_id_created_at ON posts (author_id, created_at);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS tags (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    name VARCHAR(50) NOT NULL UNIQUE CHECK (length(name) <= 50),\n"
+    "    color VARCHAR\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS comments (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,\n"
+    "    user_id INTEGER REFERENCES users (id) ON DELETE SET NULL,\n"
+    "    body TEXT NOT NULL,\n"
+    "    approved BOOLEAN NOT NULL CHECK (approved IN (0, 1)),\n"
+    "    created_at DATETIME NOT NULL\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_comments_post_id ON comments (post_id);\n"
+    "CREATE INDEX IF NOT EXISTS ix_comments_user_id ON comments (user_id);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS follows (\n"
+    "    follower_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
+    "    followed_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
+    "    since DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP),\n"
+    "    PRIMARY KEY (follower_id, followed_id)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_follows_followed_id_since ON follows (followed_id, since);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS post_tags (\n"
+    "    post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,\n"
+    "    tag_id INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,\n"
+    "    tagged_at DATETIME,\n"
+    "    PRIMARY KEY (post_id, tag_id)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_post_tags_tag_id ON post_tags (tag_id);\n",
+    /* PostgreSQL: */
+    "CREATE TABLE IF NOT EXISTS users (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    handle VARCHAR(40) NOT NULL UNIQUE,\n"
+    "    email VARCHAR(255) NOT NULL UNIQUE,\n"
+    "    bio TEXT,\n"
+    "    is_admin BOOLEAN NOT NULL,\n"
+    "    karma BIGINT NOT NULL,\n"
+    "    joined_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT (CURRENT_TIMESTAMP)\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS profile (\n"
+    "    user_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,\n"
+    "    avatar BYTEA,\n"
+    "    website VARCHAR(200),\n"
+    "    location VARCHAR,\n"
+    "    updated_at TIMESTAMP WITHOUT TIME ZONE\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS posts (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    author_id BIGINT NOT NULL REFERENCES users (id) ON DELETE RESTRICT,\n"
+    "    editor_id BIGINT REFERENCES users (id) ON DELETE SET NULL,\n"
+    "    title VARCHAR(200) NOT NULL,\n"
+    "    slug VARCHAR(200) NOT NULL UNIQUE,\n"
+    "    body TEXT NOT NULL,\n"
+    "    status VARCHAR(16) NOT NULL DEFAULT ('draft'),\n"
+    "    published BOOLEAN NOT NULL,\n"
+    "    pinned BOOLEAN,\n"
+    "    score DOUBLE PRECISION NOT NULL,\n"
+    "    created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL,\n"
+    "    updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT (CURRENT_TIMESTAMP),\n"
+    "    UNIQUE (author_id, title)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_posts_editor_id ON posts (editor_id);\n"
+    "CREATE INDEX IF NOT EXISTS ix_posts_author_id_created_at ON posts (author_id, created_at);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS tags (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    name VARCHAR(50) NOT NULL UNIQUE,\n"
+    "    color VARCHAR\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS comments (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    post_id BIGINT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,\n"
+    "    user_id BIGINT REFERENCES users (id) ON DELETE SET NULL,\n"
+    "    body TEXT NOT NULL,\n"
+    "    approved BOOLEAN NOT NULL,\n"
+    "    created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_comments_post_id ON comments (post_id);\n"
+    "CREATE INDEX IF NOT EXISTS ix_comments_user_id ON comments (user_id);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS follows (\n"
+    "    follower_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
+    "    followed_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
+    "    since TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT (CURRENT_TIMESTAMP),\n"
+    "    PRIMARY KEY (follower_id, followed_id)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_follows_followed_id_since ON follows (followed_id, since);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS post_tags (\n"
+    "    post_id BIGINT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,\n"
+    "    tag_id BIGINT NOT NULL REFERENCES tags (id) ON DELETE CASCADE,\n"
+    "    tagged_at TIMESTAMP WITHOUT TIME ZONE,\n"
+    "    PRIMARY KEY (post_id, tag_id)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_post_tags_tag_id ON post_tags (tag_id);\n"
+};
 
 int blog_create_all(assoc_db *db)
 {
-    static const char ddl[] =
-        "CREATE TABLE IF NOT EXISTS users (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    handle VARCHAR(40) NOT NULL UNIQUE CHECK (length(handle) <= 40),\n"
-        "    email VARCHAR(255) NOT NULL UNIQUE CHECK (length(email) <= 255),\n"
-        "    bio TEXT,\n"
-        "    is_admin BOOLEAN NOT NULL CHECK (is_admin IN (0, 1)),\n"
-        "    karma INTEGER NOT NULL,\n"
-        "    joined_at DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP)\n"
-        ");\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS profile (\n"
-        "    user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,\n"
-        "    avatar BLOB,\n"
-        "    website VARCHAR(200) CHECK (length(website) <= 200),\n"
-        "    location VARCHAR,\n"
-        "    updated_at DATETIME\n"
-        ");\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS posts (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE RESTRICT,\n"
-        "    editor_id INTEGER REFERENCES users (id) ON DELETE SET NULL,\n"
-        "    title VARCHAR(200) NOT NULL CHECK (length(title) <= 200),\n"
-        "    slug VARCHAR(200) NOT NULL UNIQUE CHECK (length(slug) <= 200),\n"
-        "    body TEXT NOT NULL,\n"
-        "    status VARCHAR(16) NOT NULL DEFAULT ('draft') CHECK (length(status) <= 16),\n"
-        "    published BOOLEAN NOT NULL CHECK (published IN (0, 1)),\n"
-        "    pinned BOOLEAN CHECK (pinned IN (0, 1)),\n"
-        "    score FLOAT NOT NULL,\n"
-        "    created_at DATETIME NOT NULL,\n"
-        "    updated_at DATETIME DEFAULT (CURRENT_TIMESTAMP),\n"
-        "    UNIQUE (author_id, title)\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_posts_editor_id ON posts (editor_id);\n"
-        "CREATE INDEX IF NOT EXISTS ix_posts_author_id_created_at ON posts (author_id, "
-        "created_at);\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS tags (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    name VARCHAR(50) NOT NULL UNIQUE CHECK (length(name) <= 50),\n"
-        "    color VARCHAR\n"
-        ");\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS comments (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,\n"
-        "    user_id INTEGER REFERENCES users (id) ON DELETE SET NULL,\n"
-        "    body TEXT NOT NULL,\n"
-        "    approved BOOLEAN NOT NULL CHECK (approved IN (0, 1)),\n"
-        "    created_at DATETIME NOT NULL\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_comments_post_id ON comments (post_id);\n"
-        "CREATE INDEX IF NOT EXISTS ix_comments_user_id ON comments (user_id);\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS follows (\n"
-        "    follower_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
-        "    followed_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
-        "    since DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP),\n"
-        "    PRIMARY KEY (follower_id, followed_id)\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_follows_followed_id_since ON follows (followed_id, "
-        "since);\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS post_tags (\n"
-        "    post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,\n"
-        "    tag_id INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,\n"
-        "    tagged_at DATETIME,\n"
-        "    PRIMARY KEY (post_id, tag_id)\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_post_tags_tag_id ON post_tags (tag_id);\n";
     int rc;
 
     if (db == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "blog_create_all: NULL argument");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    rc = assoc_status(db, sqlite3_exec(assoc_sqlite(db), ddl, NULL, NULL, NULL));
+    rc = assoc_exec(db, &blog_create_all__sql_ddl);
     return assoc_tx_leave(db, rc);
 }
 
 /* ---- User ---- */
 
+static const assoc_sql user_insert__sql_key = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO users (handle, email, bio, is_admin, karma, joined_at, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('users', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql user_insert__sql = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6)\n"
+    "RETURNING id"
+};
+
 int user_insert(assoc_db *db, User *r)
 {
-    static const char sql[] =
-        "INSERT INTO users (id, handle, email, bio, is_admin, karma, joined_at) VALUES (?1, ?2, "
-        "?3, ?4, ?5, ?6, ?7)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     User v;
     assoc_time stamp = 0;
     char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_insert: NULL argument");
     v = *r;
-    if (!v.has_joined_at) {
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
-    }
     if (!v.has_is_admin) {
         v.is_admin = false;
         v.has_is_admin = true;
@@ -693,37 +588,39 @@ int user_insert(assoc_db *db, User *r)
         v.has_karma = true;
     }
     if (!v.has_joined_at) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
         v.joined_at = stamp;
         v.has_joined_at = true;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.id != 0 ? &user_insert__sql_key : &user_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.id != 0 ? sqlite3_bind_int64(st, 1, v.id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_text(db, st, 1, v.handle);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, v.handle);
+    rc = assoc_bind_text(db, st, 2, v.email);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, v.email);
+    rc = assoc_bind_text(db, st, 3, v.bio);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, v.bio);
+    rc = assoc_bind_bool_opt(db, st, 4, v.is_admin, v.has_is_admin);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_is_admin ? sqlite3_bind_int(st, 5, v.is_admin ? 1 : 0) : sqlite3_bind_null(st, 5));
+    rc = assoc_bind_int64_opt(db, st, 5, v.karma, v.has_karma);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_karma ? sqlite3_bind_int64(st, 6, v.karma) : sqlite3_bind_null(st, 6));
+    rc = r->has_joined_at ? assoc_bind_time_buf(db, st, 6, v.joined_at, true, time_text_1) : assoc_bind_text(db, st, 6, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_joined_at ? assoc_bind_time_buf(db, st, 7, v.joined_at, true, time_text_1) : assoc_bind_text(db, st, 7, stamp_text);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.id != 0) {
+        rc = assoc_bind_int64(db, st, 7, v.id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -732,70 +629,79 @@ done:
     return rc;
 }
 
+static const assoc_sql user_get__sql = {
+    "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+    "users.joined_at\n"
+    "FROM users\n"
+    "WHERE users.id = $1",
+    NULL
+};
+
 int user_get(assoc_db *db, int64_t id, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_update__sql = {
+    "UPDATE users\n"
+    "SET handle = $1, email = $2, bio = $3, is_admin = $4, karma = $5, joined_at = $6\n"
+    "WHERE users.id = $7",
+    NULL
+};
+
 int user_update(assoc_db *db, const User *r)
 {
-    static const char sql[] =
-        "UPDATE users SET handle = ?2, email = ?3, bio = ?4, is_admin = ?5, karma = ?6, "
-        "joined_at = ?7 WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_text(db, st, 1, r->handle);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, r->handle);
+    rc = assoc_bind_text(db, st, 2, r->email);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, r->email);
+    rc = assoc_bind_text(db, st, 3, r->bio);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, r->bio);
+    rc = assoc_bind_bool_opt(db, st, 4, r->is_admin, r->has_is_admin);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_is_admin ? sqlite3_bind_int(st, 5, r->is_admin ? 1 : 0) : sqlite3_bind_null(st, 5));
+    rc = assoc_bind_int64_opt(db, st, 5, r->karma, r->has_karma);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_karma ? sqlite3_bind_int64(st, 6, r->karma) : sqlite3_bind_null(st, 6));
+    rc = assoc_bind_time_buf(db, st, 6, r->joined_at, r->has_joined_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 7, r->joined_at, r->has_joined_at, time_text_1);
+    rc = assoc_bind_int64(db, st, 7, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_update: no such row");
         goto done;
     }
@@ -804,173 +710,202 @@ done:
     return rc;
 }
 
+static const assoc_sql user_delete__sql_following = {
+    "DELETE FROM follows\n"
+    "WHERE follows.follower_id = $1",
+    NULL
+};
+
+static const assoc_sql user_delete__sql_followers = {
+    "DELETE FROM follows\n"
+    "WHERE follows.followed_id = $1",
+    NULL
+};
+
+static const assoc_sql user_delete__sql_posts = {
+    "UPDATE posts\n"
+    "SET author_id = NULL\n"
+    "WHERE posts.author_id = $1",
+    NULL
+};
+
+static const assoc_sql user_delete__sql_edited = {
+    "UPDATE posts\n"
+    "SET editor_id = NULL\n"
+    "WHERE posts.editor_id = $1",
+    NULL
+};
+
+static const assoc_sql user_delete__sql_comments = {
+    "UPDATE comments\n"
+    "SET user_id = NULL\n"
+    "WHERE comments.user_id = $1",
+    NULL
+};
+
+static const assoc_sql user_delete__sql_profile = {
+    "DELETE FROM profile\n"
+    "WHERE profile.user_id = $1",
+    NULL
+};
+
+static const assoc_sql user_delete__sql = {
+    "DELETE FROM users\n"
+    "WHERE users.id = $1",
+    NULL
+};
+
 int user_delete(assoc_db *db, const User *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_delete: no such row, the record has no key (id is unset)");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    /* User.following: its rows in follows go with this row. */
-    {
-    static const char sql_following[] =
-        "DELETE FROM follows WHERE follows.follower_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_following, &st);
+    /* User.following: its rows in follows go with the User row. */
+    rc = assoc_stmt_acquire(db, &user_delete__sql_following, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    /* User.followers: its rows in follows go with this row. */
-    {
-    static const char sql_followers[] =
-        "DELETE FROM follows WHERE follows.followed_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_followers, &st);
+    /* User.followers: its rows in follows go with the User row. */
+    rc = assoc_stmt_acquire(db, &user_delete__sql_followers, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    /* User.profile cascades delete; a Profile has no rules of its own. */
-    static const char sql_profile[] =
-        "DELETE FROM profile WHERE profile.user_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_profile, &st);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = assoc_status(db, sqlite3_step(st));
-    assoc_stmt_release(db, st);
-    st = NULL;
-    if (rc != ASSOC_OK)
-        goto done;
-    }
-    {
     /* User.posts: the children stay, their author_id set to NULL. */
-    static const char sql_posts[] =
-        "UPDATE posts SET author_id = NULL WHERE posts.author_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_posts, &st);
+    rc = assoc_stmt_acquire(db, &user_delete__sql_posts, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
     /* User.edited: the children stay, their editor_id set to NULL. */
-    static const char sql_edited[] =
-        "UPDATE posts SET editor_id = NULL WHERE posts.editor_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_edited, &st);
+    rc = assoc_stmt_acquire(db, &user_delete__sql_edited, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
     /* User.comments: the children stay, their user_id set to NULL. */
-    static const char sql_comments[] =
-        "UPDATE comments SET user_id = NULL WHERE comments.user_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_comments, &st);
+    rc = assoc_stmt_acquire(db, &user_delete__sql_comments, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    static const char sql[] =
-        "DELETE FROM users WHERE users.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    /* User.profile cascades delete. */
+    rc = assoc_stmt_acquire(db, &user_delete__sql_profile, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    rc = assoc_stmt_acquire(db, &user_delete__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return assoc_tx_leave(db, rc);
 }
 
+static const assoc_sql user_first__sql = {
+    "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+    "users.joined_at\n"
+    "FROM users\n"
+    "ORDER BY users.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int user_first(assoc_db *db, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users ORDER BY users.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_all__sql = {
+    "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+    "users.joined_at\n"
+    "FROM users\n"
+    "ORDER BY users.id",
+    NULL
+};
+
 int user_all(assoc_db *db, UserList *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users ORDER BY users.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -978,86 +913,101 @@ done:
 
 int user_each(assoc_db *db, int (*fn)(const User *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users ORDER BY users.id";
-    sqlite3_stmt *st = NULL;
+    User row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_count__sql = {
+    "SELECT count(*)\n"
+    "FROM users",
+    NULL
+};
+
 int user_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM users";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_get_by_handle__sql = {
+    "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+    "users.joined_at\n"
+    "FROM users\n"
+    "WHERE users.handle = $1",
+    NULL
+};
+
 int user_get_by_handle(assoc_db *db, const char *value, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.handle = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_get_by_handle: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get_by_handle__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_get_by_email__sql = {
+    "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+    "users.joined_at\n"
+    "FROM users\n"
+    "WHERE users.email = $1",
+    NULL
+};
+
 int user_get_by_email(assoc_db *db, const char *value, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.email = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_get_by_email: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get_by_email__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1077,20 +1027,24 @@ void user_list_free(UserList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        user_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&user__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
+static const assoc_sql user_following__sql = {
+    "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+    "users.joined_at\n"
+    "FROM users\n"
+    "WHERE users.id IN (SELECT follows.followed_id FROM follows WHERE follows.follower_id = $1)\n"
+    "ORDER BY users.handle, users.id",
+    NULL
+};
+
 int user_following(assoc_db *db, const User *r, UserList *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id IN (SELECT follows.followed_id FROM follows "
-        "WHERE follows.follower_id = ?1) ORDER BY users.handle, users.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1099,13 +1053,14 @@ int user_following(assoc_db *db, const User *r, UserList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_following__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1113,34 +1068,39 @@ done:
 
 int user_following_each(assoc_db *db, const User *r, int (*fn)(const User *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id IN (SELECT follows.followed_id FROM follows "
-        "WHERE follows.follower_id = ?1) ORDER BY users.handle, users.id";
-    sqlite3_stmt *st = NULL;
+    User row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_following_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_following__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_following_add__sql = {
+    "INSERT INTO follows (follower_id, followed_id)\n"
+    "VALUES ($1, $2)",
+    NULL
+};
+
 int user_following_add(assoc_db *db, const User *r, const User *t)
 {
-    static const char sql[] =
-        "INSERT INTO follows (follower_id, followed_id) VALUES (?1, ?2)";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
@@ -1149,45 +1109,49 @@ int user_following_add(assoc_db *db, const User *r, const User *t)
         return assoc_fail(db, ASSOC_MISUSE, "user_following_add: the record has no key (id is unset)");
     if (t->id == 0)
         return assoc_fail(db, ASSOC_MISUSE, "user_following_add: the target has no id");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_following_add__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_following_remove__sql = {
+    "DELETE FROM follows\n"
+    "WHERE follows.follower_id = $1 AND follows.followed_id = $2",
+    NULL
+};
+
 int user_following_remove(assoc_db *db, const User *r, const User *t)
 {
-    static const char sql[] =
-        "DELETE FROM follows WHERE follows.follower_id = ?1 AND follows.followed_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_following_remove: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_following_remove: the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_following_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_following_remove: the two are not linked");
         goto done;
     }
@@ -1196,13 +1160,19 @@ done:
     return rc;
 }
 
+static const assoc_sql user_followers__sql = {
+    "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+    "users.joined_at\n"
+    "FROM users\n"
+    "WHERE users.id IN (SELECT follows.follower_id FROM follows WHERE follows.followed_id = $1)\n"
+    "ORDER BY users.handle, users.id",
+    NULL
+};
+
 int user_followers(assoc_db *db, const User *r, UserList *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id IN (SELECT follows.follower_id FROM follows "
-        "WHERE follows.followed_id = ?1) ORDER BY users.handle, users.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1211,13 +1181,14 @@ int user_followers(assoc_db *db, const User *r, UserList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_followers__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1225,34 +1196,39 @@ done:
 
 int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id IN (SELECT follows.follower_id FROM follows "
-        "WHERE follows.followed_id = ?1) ORDER BY users.handle, users.id";
-    sqlite3_stmt *st = NULL;
+    User row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_followers__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_followers_add__sql = {
+    "INSERT INTO follows (followed_id, follower_id)\n"
+    "VALUES ($1, $2)",
+    NULL
+};
+
 int user_followers_add(assoc_db *db, const User *r, const User *t)
 {
-    static const char sql[] =
-        "INSERT INTO follows (followed_id, follower_id) VALUES (?1, ?2)";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
@@ -1261,45 +1237,49 @@ int user_followers_add(assoc_db *db, const User *r, const User *t)
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_add: the record has no key (id is unset)");
     if (t->id == 0)
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_add: the target has no id");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_followers_add__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_followers_remove__sql = {
+    "DELETE FROM follows\n"
+    "WHERE follows.followed_id = $1 AND follows.follower_id = $2",
+    NULL
+};
+
 int user_followers_remove(assoc_db *db, const User *r, const User *t)
 {
-    static const char sql[] =
-        "DELETE FROM follows WHERE follows.followed_id = ?1 AND follows.follower_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_remove: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_followers_remove: the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_followers_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_followers_remove: the two are not linked");
         goto done;
     }
@@ -1308,13 +1288,18 @@ done:
     return rc;
 }
 
+static const assoc_sql user_profile__sql = {
+    "SELECT profile.user_id, profile.avatar, profile.website, profile.location, profile.updated_at\n"
+    "FROM profile\n"
+    "WHERE profile.user_id = $1\n"
+    "ORDER BY profile.user_id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int user_profile(assoc_db *db, const User *r, Profile *out)
 {
-    static const char sql[] =
-        "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
-        "profile.updated_at FROM profile WHERE profile.user_id = ?1 ORDER BY profile.user_id "
-        "LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1322,13 +1307,13 @@ int user_profile(assoc_db *db, const User *r, Profile *out)
     memset(out, 0, sizeof *out);
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_profile: the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_profile__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = profile__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &profile__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1336,45 +1321,41 @@ done:
 
 int user_profile_view(assoc_db *db, const User *r, int (*fn)(const Profile *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
-        "profile.updated_at FROM profile WHERE profile.user_id = ?1 ORDER BY profile.user_id "
-        "LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    Profile row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_profile_view: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_profile__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        Profile row;
-        rc = profile__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &profile__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_posts__sql = {
+    "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
+    "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, posts.updated_at\n"
+    "FROM posts\n"
+    "WHERE posts.author_id = $1\n"
+    "ORDER BY posts.created_at DESC, posts.id",
+    NULL
+};
+
 int user_posts(assoc_db *db, const User *r, PostList *out)
 {
-    static const char sql[] =
-        "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
-        "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, "
-        "posts.updated_at FROM posts WHERE posts.author_id = ?1 ORDER BY posts.created_at DESC, "
-        "posts.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1383,13 +1364,14 @@ int user_posts(assoc_db *db, const User *r, PostList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_posts__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = post__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &post__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1397,25 +1379,25 @@ done:
 
 int user_posts_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
-        "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, "
-        "posts.updated_at FROM posts WHERE posts.author_id = ?1 ORDER BY posts.created_at DESC, "
-        "posts.id";
-    sqlite3_stmt *st = NULL;
+    Post row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_posts_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_posts__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = post__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &post__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1441,11 +1423,16 @@ int user_posts_add(assoc_db *db, const User *r, Post *child)
     return rc;
 }
 
+static const assoc_sql user_posts_remove__sql = {
+    "UPDATE posts\n"
+    "SET author_id = NULL\n"
+    "WHERE posts.id = $1 AND posts.author_id = $2",
+    NULL
+};
+
 int user_posts_remove(assoc_db *db, const User *r, const Post *child)
 {
-    static const char sql[] =
-        "UPDATE posts SET author_id = NULL WHERE posts.id = ?1 AND posts.author_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
@@ -1454,19 +1441,19 @@ int user_posts_remove(assoc_db *db, const User *r, const Post *child)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_posts_remove: the record has no key (id is unset)");
     if (child->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_posts_remove: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_posts_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
+    rc = assoc_bind_int64(db, st, 1, child->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
+    rc = assoc_bind_int64(db, st, 2, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_posts_remove: not a child of this row");
         goto done;
     }
@@ -1475,13 +1462,19 @@ done:
     return rc;
 }
 
+static const assoc_sql user_edited__sql = {
+    "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
+    "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, posts.updated_at\n"
+    "FROM posts\n"
+    "WHERE posts.editor_id = $1\n"
+    "ORDER BY posts.id",
+    NULL
+};
+
 int user_edited(assoc_db *db, const User *r, PostList *out)
 {
-    static const char sql[] =
-        "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
-        "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, "
-        "posts.updated_at FROM posts WHERE posts.editor_id = ?1 ORDER BY posts.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1490,13 +1483,14 @@ int user_edited(assoc_db *db, const User *r, PostList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_edited__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = post__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &post__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1504,24 +1498,25 @@ done:
 
 int user_edited_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
-        "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, "
-        "posts.updated_at FROM posts WHERE posts.editor_id = ?1 ORDER BY posts.id";
-    sqlite3_stmt *st = NULL;
+    Post row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_edited_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_edited__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = post__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &post__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1550,11 +1545,16 @@ int user_edited_add(assoc_db *db, const User *r, Post *child)
     return rc;
 }
 
+static const assoc_sql user_edited_remove__sql = {
+    "UPDATE posts\n"
+    "SET editor_id = NULL\n"
+    "WHERE posts.id = $1 AND posts.editor_id = $2",
+    NULL
+};
+
 int user_edited_remove(assoc_db *db, const User *r, const Post *child)
 {
-    static const char sql[] =
-        "UPDATE posts SET editor_id = NULL WHERE posts.id = ?1 AND posts.editor_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
@@ -1563,19 +1563,19 @@ int user_edited_remove(assoc_db *db, const User *r, const Post *child)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_edited_remove: the record has no key (id is unset)");
     if (child->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_edited_remove: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_edited_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
+    rc = assoc_bind_int64(db, st, 1, child->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
+    rc = assoc_bind_int64(db, st, 2, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_edited_remove: not a child of this row");
         goto done;
     }
@@ -1584,13 +1584,19 @@ done:
     return rc;
 }
 
+static const assoc_sql user_comments__sql = {
+    "SELECT comments.id, comments.post_id, comments.user_id, comments.body, comments.approved, "
+    "comments.created_at\n"
+    "FROM comments\n"
+    "WHERE comments.user_id = $1\n"
+    "ORDER BY comments.id",
+    NULL
+};
+
 int user_comments(assoc_db *db, const User *r, CommentList *out)
 {
-    static const char sql[] =
-        "SELECT comments.id, comments.post_id, comments.user_id, comments.body, "
-        "comments.approved, comments.created_at FROM comments WHERE comments.user_id = ?1 ORDER "
-        "BY comments.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1599,13 +1605,14 @@ int user_comments(assoc_db *db, const User *r, CommentList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_comments__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = comment__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &comment__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1613,24 +1620,25 @@ done:
 
 int user_comments_each(assoc_db *db, const User *r, int (*fn)(const Comment *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT comments.id, comments.post_id, comments.user_id, comments.body, "
-        "comments.approved, comments.created_at FROM comments WHERE comments.user_id = ?1 ORDER "
-        "BY comments.id";
-    sqlite3_stmt *st = NULL;
+    Comment row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_comments_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_comments__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = comment__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1659,11 +1667,16 @@ int user_comments_add(assoc_db *db, const User *r, Comment *child)
     return rc;
 }
 
+static const assoc_sql user_comments_remove__sql = {
+    "UPDATE comments\n"
+    "SET user_id = NULL\n"
+    "WHERE comments.id = $1 AND comments.user_id = $2",
+    NULL
+};
+
 int user_comments_remove(assoc_db *db, const User *r, const Comment *child)
 {
-    static const char sql[] =
-        "UPDATE comments SET user_id = NULL WHERE comments.id = ?1 AND comments.user_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
@@ -1672,19 +1685,19 @@ int user_comments_remove(assoc_db *db, const User *r, const Comment *child)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_comments_remove: the record has no key (id is unset)");
     if (child->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_comments_remove: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_comments_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
+    rc = assoc_bind_int64(db, st, 1, child->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
+    rc = assoc_bind_int64(db, st, 2, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_comments_remove: not a child of this row");
         goto done;
     }
@@ -1695,16 +1708,33 @@ done:
 
 /* ---- Profile ---- */
 
+static const assoc_sql profile_insert__sql_key = {
+    "INSERT INTO profile (avatar, website, location, updated_at, user_id)\n"
+    "VALUES ($1, $2, $3, $4, $5)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO profile (avatar, website, location, updated_at, user_id)\n"
+    "VALUES ($1, $2, $3, $4, $5)\n"
+    "RETURNING user_id)\n"
+    "SELECT ins.user_id, setval(s.seq, GREATEST(ins.user_id, COALESCE(pg_sequence_last_value(s.seq), "
+    "1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('profile', 'user_id')::regclass AS seq) s"
+};
+
+static const assoc_sql profile_insert__sql = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4)\n"
+    "RETURNING user_id"
+};
+
 int profile_insert(assoc_db *db, Profile *r)
 {
-    static const char sql[] =
-        "INSERT INTO profile (user_id, avatar, website, location, updated_at) VALUES (?1, ?2, "
-        "?3, ?4, ?5)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     Profile v;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_insert: NULL argument");
@@ -1713,28 +1743,27 @@ int profile_insert(assoc_db *db, Profile *r)
         v.updated_at = assoc_now();
         v.has_updated_at = true;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.user_id != 0 ? &profile_insert__sql_key : &profile_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.user_id != 0 ? sqlite3_bind_int64(st, 1, v.user_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_blob(db, st, 1, &v.avatar);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_blob(db, st, 2, &v.avatar);
+    rc = assoc_bind_text(db, st, 2, v.website);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, v.website);
+    rc = assoc_bind_text(db, st, 3, v.location);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, v.location);
+    rc = assoc_bind_time_buf(db, st, 4, v.updated_at, v.has_updated_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 5, v.updated_at, v.has_updated_at, time_text_1);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.user_id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.user_id != 0) {
+        rc = assoc_bind_int64(db, st, 5, v.user_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.user_id);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -1743,64 +1772,72 @@ done:
     return rc;
 }
 
+static const assoc_sql profile_get__sql = {
+    "SELECT profile.user_id, profile.avatar, profile.website, profile.location, profile.updated_at\n"
+    "FROM profile\n"
+    "WHERE profile.user_id = $1",
+    NULL
+};
+
 int profile_get(assoc_db *db, int64_t user_id, Profile *out)
 {
-    static const char sql[] =
-        "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
-        "profile.updated_at FROM profile WHERE profile.user_id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &profile_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, user_id));
+    rc = assoc_bind_int64(db, st, 1, user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = profile__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &profile__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql profile_update__sql = {
+    "UPDATE profile\n"
+    "SET avatar = $1, website = $2, location = $3, updated_at = $4\n"
+    "WHERE profile.user_id = $5",
+    NULL
+};
+
 int profile_update(assoc_db *db, const Profile *r)
 {
-    static const char sql[] =
-        "UPDATE profile SET avatar = ?2, website = ?3, location = ?4, updated_at = ?5 WHERE "
-        "profile.user_id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_update: NULL argument");
     if (r->user_id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "profile_update: no such row, the record has no key (user_id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &profile_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
+    rc = assoc_bind_blob(db, st, 1, &r->avatar);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_blob(db, st, 2, &r->avatar);
+    rc = assoc_bind_text(db, st, 2, r->website);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, r->website);
+    rc = assoc_bind_text(db, st, 3, r->location);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, r->location);
+    rc = assoc_bind_time_buf(db, st, 4, r->updated_at, r->has_updated_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 5, r->updated_at, r->has_updated_at, time_text_1);
+    rc = assoc_bind_int64(db, st, 5, r->user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "profile_update: no such row");
         goto done;
     }
@@ -1811,72 +1848,78 @@ done:
 
 int profile_delete(assoc_db *db, const Profile *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_delete: NULL argument");
     if (r->user_id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "profile_delete: no such row, the record has no key (user_id is unset)");
-    {
-    static const char sql[] =
-        "DELETE FROM profile WHERE profile.user_id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_delete__sql_profile, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
+    rc = assoc_bind_int64(db, st, 1, r->user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "profile_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql profile_first__sql = {
+    "SELECT profile.user_id, profile.avatar, profile.website, profile.location, profile.updated_at\n"
+    "FROM profile\n"
+    "ORDER BY profile.user_id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int profile_first(assoc_db *db, Profile *out)
 {
-    static const char sql[] =
-        "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
-        "profile.updated_at FROM profile ORDER BY profile.user_id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &profile_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = profile__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &profile__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql profile_all__sql = {
+    "SELECT profile.user_id, profile.avatar, profile.website, profile.location, profile.updated_at\n"
+    "FROM profile\n"
+    "ORDER BY profile.user_id",
+    NULL
+};
+
 int profile_all(assoc_db *db, ProfileList *out)
 {
-    static const char sql[] =
-        "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
-        "profile.updated_at FROM profile ORDER BY profile.user_id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &profile_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = profile__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &profile__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1884,40 +1927,45 @@ done:
 
 int profile_each(assoc_db *db, int (*fn)(const Profile *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
-        "profile.updated_at FROM profile ORDER BY profile.user_id";
-    sqlite3_stmt *st = NULL;
+    Profile row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &profile_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = profile__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &profile__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql profile_count__sql = {
+    "SELECT count(*)\n"
+    "FROM profile",
+    NULL
+};
+
 int profile_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM profile";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &profile_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1937,19 +1985,14 @@ void profile_list_free(ProfileList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        profile_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&profile__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
 int profile_user(assoc_db *db, const Profile *r, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1957,13 +2000,13 @@ int profile_user(assoc_db *db, const Profile *r, User *out)
     memset(out, 0, sizeof *out);
     if (r->user_id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "profile_user: the record has no key (user_id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
+    rc = assoc_bind_int64(db, st, 1, r->user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1971,31 +2014,23 @@ done:
 
 int profile_user_view(assoc_db *db, const Profile *r, int (*fn)(const User *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    User row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_user_view: NULL argument");
     if (r->user_id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
+    rc = assoc_bind_int64(db, st, 1, r->user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        User row;
-        rc = user__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &user__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2003,31 +2038,45 @@ done:
 
 /* ---- Post ---- */
 
+static const assoc_sql post_insert__sql_key = {
+    "INSERT INTO posts (author_id, editor_id, title, slug, body, status, published, pinned, score, "
+    "created_at, updated_at, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO posts (author_id, editor_id, title, slug, body, status, published, "
+    "pinned, score, created_at, updated_at, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('posts', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql post_insert__sql = {
+    "INSERT INTO posts (author_id, editor_id, title, slug, body, status, published, pinned, score, "
+    "created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (author_id, editor_id, title, slug, body, status, published, pinned, score, "
+    "created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)\n"
+    "RETURNING id"
+};
+
 int post_insert(assoc_db *db, Post *r)
 {
-    static const char sql[] =
-        "INSERT INTO posts (id, author_id, editor_id, title, slug, body, status, published, "
-        "pinned, score, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-        "?11, ?12)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-    char time_text_2[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     Post v;
-    char * dup_body = NULL;
-    char * dup_status = NULL;
     assoc_time stamp = 0;
     char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
+    char * dup_body = NULL;
+    char * dup_status = NULL;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    char time_text_2[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_insert: NULL argument");
     v = *r;
-    if (!v.has_updated_at) {
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
-    }
     if (v.body == NULL) {
         v.body = (char *)"";
     }
@@ -2051,6 +2100,9 @@ int post_insert(assoc_db *db, Post *r)
         v.has_created_at = true;
     }
     if (!v.has_updated_at) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
         v.updated_at = stamp;
         v.has_updated_at = true;
     }
@@ -2064,49 +2116,48 @@ int post_insert(assoc_db *db, Post *r)
         if (rc != ASSOC_OK)
             goto done;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.id != 0 ? &post_insert__sql_key : &post_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.id != 0 ? sqlite3_bind_int64(st, 1, v.id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_int64(db, st, 1, v.author_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, v.author_id));
+    rc = assoc_bind_int64_opt(db, st, 2, v.editor_id, v.has_editor_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_editor_id ? sqlite3_bind_int64(st, 3, v.editor_id) : sqlite3_bind_null(st, 3));
+    rc = assoc_bind_text(db, st, 3, v.title);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, v.title);
+    rc = assoc_bind_text(db, st, 4, v.slug);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 5, v.slug);
+    rc = assoc_bind_text(db, st, 5, v.body);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 6, v.body);
+    rc = assoc_bind_text(db, st, 6, v.status);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 7, v.status);
+    rc = assoc_bind_bool_opt(db, st, 7, v.published, v.has_published);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_published ? sqlite3_bind_int(st, 8, v.published ? 1 : 0) : sqlite3_bind_null(st, 8));
+    rc = assoc_bind_bool_opt(db, st, 8, v.pinned, v.has_pinned);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_pinned ? sqlite3_bind_int(st, 9, v.pinned ? 1 : 0) : sqlite3_bind_null(st, 9));
+    rc = assoc_bind_double_opt(db, st, 9, v.score, v.has_score);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_score ? sqlite3_bind_double(st, 10, v.score) : sqlite3_bind_null(st, 10));
+    rc = assoc_bind_time_buf(db, st, 10, v.created_at, v.has_created_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 11, v.created_at, v.has_created_at, time_text_1);
+    rc = r->has_updated_at ? assoc_bind_time_buf(db, st, 11, v.updated_at, true, time_text_2) : assoc_bind_text(db, st, 11, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_updated_at ? assoc_bind_time_buf(db, st, 12, v.updated_at, true, time_text_2) : assoc_bind_text(db, st, 12, stamp_text);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.id != 0) {
+        rc = assoc_bind_int64(db, st, 12, v.id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
     if (dup_body) {
@@ -2125,88 +2176,96 @@ done:
     return rc;
 }
 
+static const assoc_sql post_get__sql = {
+    "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
+    "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, posts.updated_at\n"
+    "FROM posts\n"
+    "WHERE posts.id = $1",
+    NULL
+};
+
 int post_get(assoc_db *db, int64_t id, Post *out)
 {
-    static const char sql[] =
-        "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
-        "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, "
-        "posts.updated_at FROM posts WHERE posts.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = post__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &post__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql post_update__sql = {
+    "UPDATE posts\n"
+    "SET author_id = $1, editor_id = $2, title = $3, slug = $4, body = $5, status = $6, "
+    "published = $7, pinned = $8, score = $9, created_at = $10, updated_at = $11\n"
+    "WHERE posts.id = $12",
+    NULL
+};
+
 int post_update(assoc_db *db, const Post *r)
 {
-    static const char sql[] =
-        "UPDATE posts SET author_id = ?2, editor_id = ?3, title = ?4, slug = ?5, body = ?6, "
-        "status = ?7, published = ?8, pinned = ?9, score = ?10, created_at = ?11, updated_at = "
-        "?12 WHERE posts.id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
     char time_text_2[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "post_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->author_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->author_id));
+    rc = assoc_bind_int64_opt(db, st, 2, r->editor_id, r->has_editor_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_editor_id ? sqlite3_bind_int64(st, 3, r->editor_id) : sqlite3_bind_null(st, 3));
+    rc = assoc_bind_text(db, st, 3, r->title);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, r->title);
+    rc = assoc_bind_text(db, st, 4, r->slug);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 5, r->slug);
+    rc = assoc_bind_text(db, st, 5, r->body);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 6, r->body);
+    rc = assoc_bind_text(db, st, 6, r->status);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 7, r->status);
+    rc = assoc_bind_bool_opt(db, st, 7, r->published, r->has_published);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_published ? sqlite3_bind_int(st, 8, r->published ? 1 : 0) : sqlite3_bind_null(st, 8));
+    rc = assoc_bind_bool_opt(db, st, 8, r->pinned, r->has_pinned);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_pinned ? sqlite3_bind_int(st, 9, r->pinned ? 1 : 0) : sqlite3_bind_null(st, 9));
+    rc = assoc_bind_double_opt(db, st, 9, r->score, r->has_score);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_score ? sqlite3_bind_double(st, 10, r->score) : sqlite3_bind_null(st, 10));
+    rc = assoc_bind_time_buf(db, st, 10, r->created_at, r->has_created_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 11, r->created_at, r->has_created_at, time_text_1);
+    rc = assoc_bind_time_buf(db, st, 11, r->updated_at, r->has_updated_at, time_text_2);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 12, r->updated_at, r->has_updated_at, time_text_2);
+    rc = assoc_bind_int64(db, st, 12, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "post_update: no such row");
         goto done;
     }
@@ -2215,111 +2274,127 @@ done:
     return rc;
 }
 
+static const assoc_sql post_delete__sql_tags = {
+    "DELETE FROM post_tags\n"
+    "WHERE post_tags.post_id = $1",
+    NULL
+};
+
+static const assoc_sql post_delete__sql_comments = {
+    "DELETE FROM comments\n"
+    "WHERE comments.post_id = $1",
+    NULL
+};
+
+static const assoc_sql post_delete__sql = {
+    "DELETE FROM posts\n"
+    "WHERE posts.id = $1",
+    NULL
+};
+
 int post_delete(assoc_db *db, const Post *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "post_delete: no such row, the record has no key (id is unset)");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    /* Post.tags: its rows in post_tags go with this row. */
-    {
-    static const char sql_tags[] =
-        "DELETE FROM post_tags WHERE post_tags.post_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_tags, &st);
+    /* Post.tags: its rows in post_tags go with the Post row. */
+    rc = assoc_stmt_acquire(db, &post_delete__sql_tags, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    /* Post.comments cascades delete; a Comment has no rules of its own. */
-    static const char sql_comments[] =
-        "DELETE FROM comments WHERE comments.post_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_comments, &st);
+    /* Post.comments cascades delete. */
+    rc = assoc_stmt_acquire(db, &post_delete__sql_comments, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    static const char sql[] =
-        "DELETE FROM posts WHERE posts.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_delete__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "post_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return assoc_tx_leave(db, rc);
 }
 
+static const assoc_sql post_first__sql = {
+    "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
+    "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, posts.updated_at\n"
+    "FROM posts\n"
+    "ORDER BY posts.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int post_first(assoc_db *db, Post *out)
 {
-    static const char sql[] =
-        "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
-        "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, "
-        "posts.updated_at FROM posts ORDER BY posts.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = post__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &post__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql post_all__sql = {
+    "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
+    "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, posts.updated_at\n"
+    "FROM posts\n"
+    "ORDER BY posts.id",
+    NULL
+};
+
 int post_all(assoc_db *db, PostList *out)
 {
-    static const char sql[] =
-        "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
-        "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, "
-        "posts.updated_at FROM posts ORDER BY posts.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = post__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &post__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2327,65 +2402,73 @@ done:
 
 int post_each(assoc_db *db, int (*fn)(const Post *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
-        "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, "
-        "posts.updated_at FROM posts ORDER BY posts.id";
-    sqlite3_stmt *st = NULL;
+    Post row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = post__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &post__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql post_count__sql = {
+    "SELECT count(*)\n"
+    "FROM posts",
+    NULL
+};
+
 int post_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM posts";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql post_get_by_slug__sql = {
+    "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
+    "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, posts.updated_at\n"
+    "FROM posts\n"
+    "WHERE posts.slug = $1",
+    NULL
+};
+
 int post_get_by_slug(assoc_db *db, const char *value, Post *out)
 {
-    static const char sql[] =
-        "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
-        "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, "
-        "posts.updated_at FROM posts WHERE posts.slug = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_get_by_slug: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_get_by_slug__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = post__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &post__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2406,31 +2489,26 @@ void post_list_free(PostList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        post_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&post__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
 int post_author(assoc_db *db, const Post *r, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_author: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->author_id));
+    rc = assoc_bind_int64(db, st, 1, r->author_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2438,29 +2516,21 @@ done:
 
 int post_author_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    User row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_author_view: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->author_id));
+    rc = assoc_bind_int64(db, st, 1, r->author_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        User row;
-        rc = user__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &user__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2468,10 +2538,7 @@ done:
 
 int post_editor(assoc_db *db, const Post *r, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -2479,13 +2546,13 @@ int post_editor(assoc_db *db, const Post *r, User *out)
     memset(out, 0, sizeof *out);
     if (!r->has_editor_id)
         return assoc_fail(db, ASSOC_NOTFOUND, "post_editor: editor_id is NULL");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->editor_id));
+    rc = assoc_bind_int64(db, st, 1, r->editor_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2493,43 +2560,40 @@ done:
 
 int post_editor_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    User row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_editor_view: NULL argument");
     if (!r->has_editor_id)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->editor_id));
+    rc = assoc_bind_int64(db, st, 1, r->editor_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        User row;
-        rc = user__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &user__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql post_tags__sql = {
+    "SELECT tags.id, tags.name, tags.color\n"
+    "FROM tags\n"
+    "WHERE tags.id IN (SELECT post_tags.tag_id FROM post_tags WHERE post_tags.post_id = $1)\n"
+    "ORDER BY tags.name, tags.id",
+    NULL
+};
+
 int post_tags(assoc_db *db, const Post *r, TagList *out)
 {
-    static const char sql[] =
-        "SELECT tags.id, tags.name, tags.color FROM tags WHERE tags.id IN (SELECT "
-        "post_tags.tag_id FROM post_tags WHERE post_tags.post_id = ?1) ORDER BY tags.name, "
-        "tags.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -2538,13 +2602,14 @@ int post_tags(assoc_db *db, const Post *r, TagList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_tags__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = tag__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &tag__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2552,36 +2617,41 @@ done:
 
 int post_tags_each(assoc_db *db, const Post *r, int (*fn)(const Tag *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT tags.id, tags.name, tags.color FROM tags WHERE tags.id IN (SELECT "
-        "post_tags.tag_id FROM post_tags WHERE post_tags.post_id = ?1) ORDER BY tags.name, "
-        "tags.id";
-    sqlite3_stmt *st = NULL;
+    Tag row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_tags_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_tags__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = tag__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &tag__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql post_tags_add__sql = {
+    "INSERT INTO post_tags (post_id, tag_id, tagged_at)\n"
+    "VALUES ($1, $2, $3)",
+    NULL
+};
+
 int post_tags_add(assoc_db *db, const Post *r, const Tag *t)
 {
-    static const char sql[] =
-        "INSERT INTO post_tags (post_id, tag_id, tagged_at) VALUES (?1, ?2, ?3)";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_tags_add: NULL argument");
@@ -2589,48 +2659,52 @@ int post_tags_add(assoc_db *db, const Post *r, const Tag *t)
         return assoc_fail(db, ASSOC_MISUSE, "post_tags_add: the record has no key (id is unset)");
     if (t->id == 0)
         return assoc_fail(db, ASSOC_MISUSE, "post_tags_add: the target has no id");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_tags_add__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_time_buf(db, st, 3, assoc_now(), true, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql post_tags_remove__sql = {
+    "DELETE FROM post_tags\n"
+    "WHERE post_tags.post_id = $1 AND post_tags.tag_id = $2",
+    NULL
+};
+
 int post_tags_remove(assoc_db *db, const Post *r, const Tag *t)
 {
-    static const char sql[] =
-        "DELETE FROM post_tags WHERE post_tags.post_id = ?1 AND post_tags.tag_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_tags_remove: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "post_tags_remove: the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_tags_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "post_tags_remove: the two are not linked");
         goto done;
     }
@@ -2639,13 +2713,19 @@ done:
     return rc;
 }
 
+static const assoc_sql post_comments__sql = {
+    "SELECT comments.id, comments.post_id, comments.user_id, comments.body, comments.approved, "
+    "comments.created_at\n"
+    "FROM comments\n"
+    "WHERE comments.post_id = $1\n"
+    "ORDER BY comments.created_at, comments.id",
+    NULL
+};
+
 int post_comments(assoc_db *db, const Post *r, CommentList *out)
 {
-    static const char sql[] =
-        "SELECT comments.id, comments.post_id, comments.user_id, comments.body, "
-        "comments.approved, comments.created_at FROM comments WHERE comments.post_id = ?1 ORDER "
-        "BY comments.created_at, comments.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -2654,13 +2734,14 @@ int post_comments(assoc_db *db, const Post *r, CommentList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_comments__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = comment__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &comment__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2668,24 +2749,25 @@ done:
 
 int post_comments_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT comments.id, comments.post_id, comments.user_id, comments.body, "
-        "comments.approved, comments.created_at FROM comments WHERE comments.post_id = ?1 ORDER "
-        "BY comments.created_at, comments.id";
-    sqlite3_stmt *st = NULL;
+    Comment row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_comments_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_comments__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = comment__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2711,11 +2793,15 @@ int post_comments_add(assoc_db *db, const Post *r, Comment *child)
     return rc;
 }
 
+static const assoc_sql post_comments_remove__sql = {
+    "DELETE FROM comments\n"
+    "WHERE comments.id = $1 AND comments.post_id = $2",
+    NULL
+};
+
 int post_comments_remove(assoc_db *db, const Post *r, const Comment *child)
 {
-    static const char sql[] =
-        "DELETE FROM comments WHERE comments.id = ?1 AND comments.post_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
@@ -2724,19 +2810,19 @@ int post_comments_remove(assoc_db *db, const Post *r, const Comment *child)
         return assoc_fail(db, ASSOC_NOTFOUND, "post_comments_remove: the record has no key (id is unset)");
     if (child->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "post_comments_remove: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_comments_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
+    rc = assoc_bind_int64(db, st, 1, child->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
+    rc = assoc_bind_int64(db, st, 2, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "post_comments_remove: not a child of this row");
         goto done;
     }
@@ -2747,15 +2833,32 @@ done:
 
 /* ---- Tag ---- */
 
+static const assoc_sql tag_insert__sql_key = {
+    "INSERT INTO tags (name, color, id)\n"
+    "VALUES ($1, $2, $3)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO tags (name, color, id)\n"
+    "VALUES ($1, $2, $3)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('tags', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql tag_insert__sql = {
+    "INSERT INTO tags (name, color)\n"
+    "VALUES ($1, $2)",
+    /* PostgreSQL: */
+    "INSERT INTO tags (name, color)\n"
+    "VALUES ($1, $2)\n"
+    "RETURNING id"
+};
+
 int tag_insert(assoc_db *db, Tag *r)
 {
-    static const char sql[] =
-        "INSERT INTO tags (id, name, color) VALUES (?1, ?2, ?3)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-
+    assoc_stmt *st = NULL;
     Tag v;
     char * dup_color = NULL;
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_insert: NULL argument");
@@ -2768,22 +2871,21 @@ int tag_insert(assoc_db *db, Tag *r)
         if (rc != ASSOC_OK)
             goto done;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.id != 0 ? &tag_insert__sql_key : &tag_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.id != 0 ? sqlite3_bind_int64(st, 1, v.id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_text(db, st, 1, v.name);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, v.name);
+    rc = assoc_bind_text(db, st, 2, v.color);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, v.color);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.id != 0) {
+        rc = assoc_bind_int64(db, st, 3, v.id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
     if (dup_color) {
@@ -2797,55 +2899,65 @@ done:
     return rc;
 }
 
+static const assoc_sql tag_get__sql = {
+    "SELECT tags.id, tags.name, tags.color\n"
+    "FROM tags\n"
+    "WHERE tags.id = $1",
+    NULL
+};
+
 int tag_get(assoc_db *db, int64_t id, Tag *out)
 {
-    static const char sql[] =
-        "SELECT tags.id, tags.name, tags.color FROM tags WHERE tags.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &tag_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = tag__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &tag__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql tag_update__sql = {
+    "UPDATE tags\n"
+    "SET name = $1, color = $2\n"
+    "WHERE tags.id = $3",
+    NULL
+};
+
 int tag_update(assoc_db *db, const Tag *r)
 {
-    static const char sql[] =
-        "UPDATE tags SET name = ?2, color = ?3 WHERE tags.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "tag_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &tag_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_text(db, st, 1, r->name);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, r->name);
+    rc = assoc_bind_text(db, st, 2, r->color);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, r->color);
+    rc = assoc_bind_int64(db, st, 3, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "tag_update: no such row");
         goto done;
     }
@@ -2854,91 +2966,107 @@ done:
     return rc;
 }
 
+static const assoc_sql tag_delete__sql_posts = {
+    "DELETE FROM post_tags\n"
+    "WHERE post_tags.tag_id = $1",
+    NULL
+};
+
+static const assoc_sql tag_delete__sql = {
+    "DELETE FROM tags\n"
+    "WHERE tags.id = $1",
+    NULL
+};
+
 int tag_delete(assoc_db *db, const Tag *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "tag_delete: no such row, the record has no key (id is unset)");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    /* Tag.posts: its rows in post_tags go with this row. */
-    {
-    static const char sql_posts[] =
-        "DELETE FROM post_tags WHERE post_tags.tag_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_posts, &st);
+    /* Tag.posts: its rows in post_tags go with the Tag row. */
+    rc = assoc_stmt_acquire(db, &tag_delete__sql_posts, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    static const char sql[] =
-        "DELETE FROM tags WHERE tags.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &tag_delete__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "tag_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return assoc_tx_leave(db, rc);
 }
 
+static const assoc_sql tag_first__sql = {
+    "SELECT tags.id, tags.name, tags.color\n"
+    "FROM tags\n"
+    "ORDER BY tags.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int tag_first(assoc_db *db, Tag *out)
 {
-    static const char sql[] =
-        "SELECT tags.id, tags.name, tags.color FROM tags ORDER BY tags.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &tag_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = tag__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &tag__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql tag_all__sql = {
+    "SELECT tags.id, tags.name, tags.color\n"
+    "FROM tags\n"
+    "ORDER BY tags.id",
+    NULL
+};
+
 int tag_all(assoc_db *db, TagList *out)
 {
-    static const char sql[] =
-        "SELECT tags.id, tags.name, tags.color FROM tags ORDER BY tags.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &tag_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = tag__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &tag__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2946,61 +3074,72 @@ done:
 
 int tag_each(assoc_db *db, int (*fn)(const Tag *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT tags.id, tags.name, tags.color FROM tags ORDER BY tags.id";
-    sqlite3_stmt *st = NULL;
+    Tag row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &tag_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = tag__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &tag__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql tag_count__sql = {
+    "SELECT count(*)\n"
+    "FROM tags",
+    NULL
+};
+
 int tag_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM tags";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &tag_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql tag_get_by_name__sql = {
+    "SELECT tags.id, tags.name, tags.color\n"
+    "FROM tags\n"
+    "WHERE tags.name = $1",
+    NULL
+};
+
 int tag_get_by_name(assoc_db *db, const char *value, Tag *out)
 {
-    static const char sql[] =
-        "SELECT tags.id, tags.name, tags.color FROM tags WHERE tags.name = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_get_by_name: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &tag_get_by_name__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = tag__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &tag__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3019,21 +3158,24 @@ void tag_list_free(TagList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        tag_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&tag__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
+static const assoc_sql tag_posts__sql = {
+    "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
+    "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, posts.updated_at\n"
+    "FROM posts\n"
+    "WHERE posts.id IN (SELECT post_tags.post_id FROM post_tags WHERE post_tags.tag_id = $1)\n"
+    "ORDER BY posts.created_at DESC, posts.id",
+    NULL
+};
+
 int tag_posts(assoc_db *db, const Tag *r, PostList *out)
 {
-    static const char sql[] =
-        "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
-        "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, "
-        "posts.updated_at FROM posts WHERE posts.id IN (SELECT post_tags.post_id FROM post_tags "
-        "WHERE post_tags.tag_id = ?1) ORDER BY posts.created_at DESC, posts.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -3042,13 +3184,14 @@ int tag_posts(assoc_db *db, const Tag *r, PostList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &tag_posts__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = post__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &post__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3056,37 +3199,41 @@ done:
 
 int tag_posts_each(assoc_db *db, const Tag *r, int (*fn)(const Post *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
-        "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, "
-        "posts.updated_at FROM posts WHERE posts.id IN (SELECT post_tags.post_id FROM post_tags "
-        "WHERE post_tags.tag_id = ?1) ORDER BY posts.created_at DESC, posts.id";
-    sqlite3_stmt *st = NULL;
+    Post row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_posts_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &tag_posts__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = post__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &post__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql tag_posts_add__sql = {
+    "INSERT INTO post_tags (tag_id, post_id, tagged_at)\n"
+    "VALUES ($1, $2, $3)",
+    NULL
+};
+
 int tag_posts_add(assoc_db *db, const Tag *r, const Post *t)
 {
-    static const char sql[] =
-        "INSERT INTO post_tags (tag_id, post_id, tagged_at) VALUES (?1, ?2, ?3)";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_posts_add: NULL argument");
@@ -3094,48 +3241,52 @@ int tag_posts_add(assoc_db *db, const Tag *r, const Post *t)
         return assoc_fail(db, ASSOC_MISUSE, "tag_posts_add: the record has no key (id is unset)");
     if (t->id == 0)
         return assoc_fail(db, ASSOC_MISUSE, "tag_posts_add: the target has no id");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &tag_posts_add__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_time_buf(db, st, 3, assoc_now(), true, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql tag_posts_remove__sql = {
+    "DELETE FROM post_tags\n"
+    "WHERE post_tags.tag_id = $1 AND post_tags.post_id = $2",
+    NULL
+};
+
 int tag_posts_remove(assoc_db *db, const Tag *r, const Post *t)
 {
-    static const char sql[] =
-        "DELETE FROM post_tags WHERE post_tags.tag_id = ?1 AND post_tags.post_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "tag_posts_remove: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "tag_posts_remove: the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &tag_posts_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "tag_posts_remove: the two are not linked");
         goto done;
     }
@@ -3146,16 +3297,32 @@ done:
 
 /* ---- Comment ---- */
 
+static const assoc_sql comment_insert__sql_key = {
+    "INSERT INTO comments (post_id, user_id, body, approved, created_at, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO comments (post_id, user_id, body, approved, created_at, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('comments', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql comment_insert__sql = {
+    "INSERT INTO comments (post_id, user_id, body, approved, created_at)\n"
+    "VALUES ($1, $2, $3, $4, $5)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (post_id, user_id, body, approved, created_at)\n"
+    "VALUES ($1, $2, $3, $4, $5)\n"
+    "RETURNING id"
+};
+
 int comment_insert(assoc_db *db, Comment *r)
 {
-    static const char sql[] =
-        "INSERT INTO comments (id, post_id, user_id, body, approved, created_at) VALUES (?1, ?2, "
-        "?3, ?4, ?5, ?6)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     Comment v;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "comment_insert: NULL argument");
@@ -3168,31 +3335,30 @@ int comment_insert(assoc_db *db, Comment *r)
         v.created_at = assoc_now();
         v.has_created_at = true;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.id != 0 ? &comment_insert__sql_key : &comment_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.id != 0 ? sqlite3_bind_int64(st, 1, v.id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_int64(db, st, 1, v.post_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, v.post_id));
+    rc = assoc_bind_int64_opt(db, st, 2, v.user_id, v.has_user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_user_id ? sqlite3_bind_int64(st, 3, v.user_id) : sqlite3_bind_null(st, 3));
+    rc = assoc_bind_text(db, st, 3, v.body);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, v.body);
+    rc = assoc_bind_bool_opt(db, st, 4, v.approved, v.has_approved);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_approved ? sqlite3_bind_int(st, 5, v.approved ? 1 : 0) : sqlite3_bind_null(st, 5));
+    rc = assoc_bind_time_buf(db, st, 5, v.created_at, v.has_created_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 6, v.created_at, v.has_created_at, time_text_1);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.id != 0) {
+        rc = assoc_bind_int64(db, st, 6, v.id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -3201,67 +3367,76 @@ done:
     return rc;
 }
 
+static const assoc_sql comment_get__sql = {
+    "SELECT comments.id, comments.post_id, comments.user_id, comments.body, comments.approved, "
+    "comments.created_at\n"
+    "FROM comments\n"
+    "WHERE comments.id = $1",
+    NULL
+};
+
 int comment_get(assoc_db *db, int64_t id, Comment *out)
 {
-    static const char sql[] =
-        "SELECT comments.id, comments.post_id, comments.user_id, comments.body, "
-        "comments.approved, comments.created_at FROM comments WHERE comments.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "comment_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &comment_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = comment__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &comment__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql comment_update__sql = {
+    "UPDATE comments\n"
+    "SET post_id = $1, user_id = $2, body = $3, approved = $4, created_at = $5\n"
+    "WHERE comments.id = $6",
+    NULL
+};
+
 int comment_update(assoc_db *db, const Comment *r)
 {
-    static const char sql[] =
-        "UPDATE comments SET post_id = ?2, user_id = ?3, body = ?4, approved = ?5, created_at = "
-        "?6 WHERE comments.id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "comment_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "comment_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &comment_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->post_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->post_id));
+    rc = assoc_bind_int64_opt(db, st, 2, r->user_id, r->has_user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_user_id ? sqlite3_bind_int64(st, 3, r->user_id) : sqlite3_bind_null(st, 3));
+    rc = assoc_bind_text(db, st, 3, r->body);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, r->body);
+    rc = assoc_bind_bool_opt(db, st, 4, r->approved, r->has_approved);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_approved ? sqlite3_bind_int(st, 5, r->approved ? 1 : 0) : sqlite3_bind_null(st, 5));
+    rc = assoc_bind_time_buf(db, st, 5, r->created_at, r->has_created_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 6, r->created_at, r->has_created_at, time_text_1);
+    rc = assoc_bind_int64(db, st, 6, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "comment_update: no such row");
         goto done;
     }
@@ -3270,74 +3445,88 @@ done:
     return rc;
 }
 
+static const assoc_sql comment_delete__sql = {
+    "DELETE FROM comments\n"
+    "WHERE comments.id = $1",
+    NULL
+};
+
 int comment_delete(assoc_db *db, const Comment *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "comment_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "comment_delete: no such row, the record has no key (id is unset)");
-    {
-    static const char sql[] =
-        "DELETE FROM comments WHERE comments.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &comment_delete__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "comment_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql comment_first__sql = {
+    "SELECT comments.id, comments.post_id, comments.user_id, comments.body, comments.approved, "
+    "comments.created_at\n"
+    "FROM comments\n"
+    "ORDER BY comments.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int comment_first(assoc_db *db, Comment *out)
 {
-    static const char sql[] =
-        "SELECT comments.id, comments.post_id, comments.user_id, comments.body, "
-        "comments.approved, comments.created_at FROM comments ORDER BY comments.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "comment_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &comment_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = comment__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &comment__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql comment_all__sql = {
+    "SELECT comments.id, comments.post_id, comments.user_id, comments.body, comments.approved, "
+    "comments.created_at\n"
+    "FROM comments\n"
+    "ORDER BY comments.id",
+    NULL
+};
+
 int comment_all(assoc_db *db, CommentList *out)
 {
-    static const char sql[] =
-        "SELECT comments.id, comments.post_id, comments.user_id, comments.body, "
-        "comments.approved, comments.created_at FROM comments ORDER BY comments.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "comment_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &comment_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = comment__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &comment__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3345,40 +3534,45 @@ done:
 
 int comment_each(assoc_db *db, int (*fn)(const Comment *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT comments.id, comments.post_id, comments.user_id, comments.body, "
-        "comments.approved, comments.created_at FROM comments ORDER BY comments.id";
-    sqlite3_stmt *st = NULL;
+    Comment row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "comment_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &comment_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = comment__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql comment_count__sql = {
+    "SELECT count(*)\n"
+    "FROM comments",
+    NULL
+};
+
 int comment_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM comments";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "comment_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &comment_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3396,32 +3590,26 @@ void comment_list_free(CommentList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        comment_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&comment__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
 int comment_post(assoc_db *db, const Comment *r, Post *out)
 {
-    static const char sql[] =
-        "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
-        "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, "
-        "posts.updated_at FROM posts WHERE posts.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "comment_post: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->post_id));
+    rc = assoc_bind_int64(db, st, 1, r->post_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = post__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &post__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3429,30 +3617,21 @@ done:
 
 int comment_post_view(assoc_db *db, const Comment *r, int (*fn)(const Post *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
-        "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, "
-        "posts.updated_at FROM posts WHERE posts.id = ?1";
-    sqlite3_stmt *st = NULL;
+    Post row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "comment_post_view: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &post_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->post_id));
+    rc = assoc_bind_int64(db, st, 1, r->post_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        Post row;
-        rc = post__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &post__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3460,10 +3639,7 @@ done:
 
 int comment_author(assoc_db *db, const Comment *r, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -3471,13 +3647,13 @@ int comment_author(assoc_db *db, const Comment *r, User *out)
     memset(out, 0, sizeof *out);
     if (!r->has_user_id)
         return assoc_fail(db, ASSOC_NOTFOUND, "comment_author: user_id is NULL");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
+    rc = assoc_bind_int64(db, st, 1, r->user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3485,31 +3661,23 @@ done:
 
 int comment_author_view(assoc_db *db, const Comment *r, int (*fn)(const User *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    User row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "comment_author_view: NULL argument");
     if (!r->has_user_id)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
+    rc = assoc_bind_int64(db, st, 1, r->user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        User row;
-        rc = user__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &user__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;

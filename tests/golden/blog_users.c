@@ -3,297 +3,256 @@
 
 #include <string.h>
 
-/* ---- User: helpers ---- */
+/* ---- User: rows of users ---- */
 
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int user__read(assoc_db *db, sqlite3_stmt *st, User *out)
+static const char *const user__columns[] = {
+    "id", "handle", "email", "bio", "is_admin", "karma", "joined_at"
+};
+static const assoc_rowtype user__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for user_free. */
+static int user__read(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    User *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, 0, rc);
     rc = assoc_column_text(db, st, 1, &out->handle);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 1, rc);
     rc = assoc_column_text(db, st, 2, &out->email);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 2, rc);
     rc = assoc_column_text(db, st, 3, &out->bio);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_is_admin = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    out->is_admin = sqlite3_column_int64(st, 4) != 0;
-    out->has_karma = sqlite3_column_type(st, 5) != SQLITE_NULL;
-    out->karma = sqlite3_column_int64(st, 5);
+        return assoc_read_failed(db, st, &user__type, 3, rc);
+    rc = assoc_col_bool(db, st, 4, &out->is_admin, &out->has_is_admin);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, 4, rc);
+    rc = assoc_col_int64(db, st, 5, &out->karma, &out->has_karma);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, 5, rc);
     rc = assoc_column_time(db, st, 6, &out->joined_at, &out->has_joined_at);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 6, rc);
     return ASSOC_OK;
-fail:
-    user_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int user__view(assoc_db *db, sqlite3_stmt *st, User *out)
+/* As user__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int user__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    User *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, 0, rc);
     rc = assoc_column_text_ref(db, st, 1, &out->handle);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 1, rc);
     rc = assoc_column_text_ref(db, st, 2, &out->email);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 2, rc);
     rc = assoc_column_text_ref(db, st, 3, &out->bio);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_is_admin = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    out->is_admin = sqlite3_column_int64(st, 4) != 0;
-    out->has_karma = sqlite3_column_type(st, 5) != SQLITE_NULL;
-    out->karma = sqlite3_column_int64(st, 5);
+        return assoc_read_failed(db, st, &user__type, 3, rc);
+    rc = assoc_col_bool(db, st, 4, &out->is_admin, &out->has_is_admin);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, 4, rc);
+    rc = assoc_col_int64(db, st, 5, &out->karma, &out->has_karma);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, 5, rc);
     rc = assoc_column_time(db, st, 6, &out->joined_at, &out->has_joined_at);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 6, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int user__collect(assoc_db *db, sqlite3_stmt *st, UserList *out)
+static void user__release(void *rec)
 {
-    size_t cap = 0;
+    user_free(rec);
+}
+
+static const assoc_rowtype user__type = {
+    "User", "users", user__columns, 0, sizeof(User),
+    user__read, user__view, user__release
+};
+
+/* ---- Profile: rows of profile ---- */
+
+static const char *const profile__columns[] = {
+    "user_id", "avatar", "website", "location", "updated_at"
+};
+static const assoc_rowtype profile__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for profile_free. */
+static int profile__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    Profile *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = user__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    user_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int user__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const User *, void *), void *ctx)
-{
-    User row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = user__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int user__fetch(assoc_db *db, sqlite3_stmt *st, User *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return user__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such User");
-    return assoc_status(db, rc);
-}
-
-/* ---- Profile: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int profile__read(assoc_db *db, sqlite3_stmt *st, Profile *out)
-{
-    int rc;
-
-    out->user_id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->user_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, 0, rc);
     rc = assoc_column_blob(db, st, 1, &out->avatar);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 1, rc);
     rc = assoc_column_text(db, st, 2, &out->website);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 2, rc);
     rc = assoc_column_text(db, st, 3, &out->location);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 3, rc);
     rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 4, rc);
     return ASSOC_OK;
-fail:
-    profile_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int profile__view(assoc_db *db, sqlite3_stmt *st, Profile *out)
+/* As profile__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int profile__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Profile *out = rec;
     int rc;
 
-    out->user_id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->user_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, 0, rc);
     rc = assoc_column_blob_ref(db, st, 1, &out->avatar);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 1, rc);
     rc = assoc_column_text_ref(db, st, 2, &out->website);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 2, rc);
     rc = assoc_column_text_ref(db, st, 3, &out->location);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 3, rc);
     rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &profile__type, 4, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int profile__collect(assoc_db *db, sqlite3_stmt *st, ProfileList *out)
+static void profile__release(void *rec)
 {
-    size_t cap = 0;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = profile__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    profile_list_free(out);
-    return rc;
+    profile_free(rec);
 }
 
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int profile__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Profile *, void *), void *ctx)
-{
-    Profile row;
-    int rc;
+static const assoc_rowtype profile__type = {
+    "Profile", "profile", profile__columns, 0, sizeof(Profile),
+    profile__read, profile__view, profile__release
+};
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = profile__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
 
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int profile__fetch(assoc_db *db, sqlite3_stmt *st, Profile *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return profile__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Profile");
-    return assoc_status(db, rc);
-}
+static const assoc_sql blog_users_create_all__sql_ddl = {
+    "CREATE TABLE IF NOT EXISTS users (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    handle VARCHAR(40) NOT NULL UNIQUE CHECK (length(handle) <= 40),\n"
+    "    email VARCHAR(255) NOT NULL UNIQUE CHECK (length(email) <= 255),\n"
+    "    bio TEXT,\n"
+    "    is_admin BOOLEAN NOT NULL CHECK (is_admin IN (0, 1)),\n"
+    "    karma INTEGER NOT NULL,\n"
+    "    joined_at DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP)\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS profile (\n"
+    "    user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,\n"
+    "    avatar BLOB,\n"
+    "    website VARCHAR(200) CHECK (length(website) <= 200),\n"
+    "    location VARCHAR,\n"
+    "    updated_at DATETIME\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS follows (\n"
+    "    follower_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
+    "    followed_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
+    "    since DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP),\n"
+    "    PRIMARY KEY (follower_id, followed_id)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_follows_followed_id_since ON follows (followed_id, since);\n",
+    /* PostgreSQL: */
+    "CREATE TABLE IF NOT EXISTS users (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    handle VARCHAR(40) NOT NULL UNIQUE,\n"
+    "    email VARCHAR(255) NOT NULL UNIQUE,\n"
+    "    bio TEXT,\n"
+    "    is_admin BOOLEAN NOT NULL,\n"
+    "    karma BIGINT NOT NULL,\n"
+    "    joined_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT (CURRENT_TIMESTAMP)\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS profile (\n"
+    "    user_id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,\n"
+    "    avatar BYTEA,\n"
+    "    website VARCHAR(200),\n"
+    "    location VARCHAR,\n"
+    "    updated_at TIMESTAMP WITHOUT TIME ZONE\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS follows (\n"
+    "    follower_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
+    "    followed_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
+    "    since TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT (CURRENT_TIMESTAMP),\n"
+    "    PRIMARY KEY (follower_id, followed_id)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_follows_followed_id_since ON follows (followed_id, since);\n"
+};
 
 int blog_users_create_all(assoc_db *db)
 {
-    static const char ddl[] =
-        "CREATE TABLE IF NOT EXISTS users (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    handle VARCHAR(40) NOT NULL UNIQUE CHECK (length(handle) <= 40),\n"
-        "    email VARCHAR(255) NOT NULL UNIQUE CHECK (length(email) <= 255),\n"
-        "    bio TEXT,\n"
-        "    is_admin BOOLEAN NOT NULL CHECK (is_admin IN (0, 1)),\n"
-        "    karma INTEGER NOT NULL,\n"
-        "    joined_at DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP)\n"
-        ");\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS profile (\n"
-        "    user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,\n"
-        "    avatar BLOB,\n"
-        "    website VARCHAR(200) CHECK (length(website) <= 200),\n"
-        "    location VARCHAR,\n"
-        "    updated_at DATETIME\n"
-        ");\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS follows (\n"
-        "    follower_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
-        "    followed_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n"
-        "    since DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP),\n"
-        "    PRIMARY KEY (follower_id, followed_id)\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_follows_followed_id_since ON follows (followed_id, "
-        "since);\n";
     int rc;
 
     if (db == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "blog_users_create_all: NULL argument");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    rc = assoc_status(db, sqlite3_exec(assoc_sqlite(db), ddl, NULL, NULL, NULL));
+    rc = assoc_exec(db, &blog_users_create_all__sql_ddl);
     return assoc_tx_leave(db, rc);
 }
 
 /* ---- User ---- */
 
+static const assoc_sql user_insert__sql_key = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO users (handle, email, bio, is_admin, karma, joined_at, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('users', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql user_insert__sql = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6)\n"
+    "RETURNING id"
+};
+
 int user_insert(assoc_db *db, User *r)
 {
-    static const char sql[] =
-        "INSERT INTO users (id, handle, email, bio, is_admin, karma, joined_at) VALUES (?1, ?2, "
-        "?3, ?4, ?5, ?6, ?7)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     User v;
     assoc_time stamp = 0;
     char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_insert: NULL argument");
     v = *r;
-    if (!v.has_joined_at) {
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
-    }
     if (!v.has_is_admin) {
         v.is_admin = false;
         v.has_is_admin = true;
@@ -303,37 +262,39 @@ int user_insert(assoc_db *db, User *r)
         v.has_karma = true;
     }
     if (!v.has_joined_at) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
         v.joined_at = stamp;
         v.has_joined_at = true;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.id != 0 ? &user_insert__sql_key : &user_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.id != 0 ? sqlite3_bind_int64(st, 1, v.id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_text(db, st, 1, v.handle);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, v.handle);
+    rc = assoc_bind_text(db, st, 2, v.email);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, v.email);
+    rc = assoc_bind_text(db, st, 3, v.bio);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, v.bio);
+    rc = assoc_bind_bool_opt(db, st, 4, v.is_admin, v.has_is_admin);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_is_admin ? sqlite3_bind_int(st, 5, v.is_admin ? 1 : 0) : sqlite3_bind_null(st, 5));
+    rc = assoc_bind_int64_opt(db, st, 5, v.karma, v.has_karma);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_karma ? sqlite3_bind_int64(st, 6, v.karma) : sqlite3_bind_null(st, 6));
+    rc = r->has_joined_at ? assoc_bind_time_buf(db, st, 6, v.joined_at, true, time_text_1) : assoc_bind_text(db, st, 6, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_joined_at ? assoc_bind_time_buf(db, st, 7, v.joined_at, true, time_text_1) : assoc_bind_text(db, st, 7, stamp_text);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.id != 0) {
+        rc = assoc_bind_int64(db, st, 7, v.id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -342,70 +303,79 @@ done:
     return rc;
 }
 
+static const assoc_sql user_get__sql = {
+    "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+    "users.joined_at\n"
+    "FROM users\n"
+    "WHERE users.id = $1",
+    NULL
+};
+
 int user_get(assoc_db *db, int64_t id, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_update__sql = {
+    "UPDATE users\n"
+    "SET handle = $1, email = $2, bio = $3, is_admin = $4, karma = $5, joined_at = $6\n"
+    "WHERE users.id = $7",
+    NULL
+};
+
 int user_update(assoc_db *db, const User *r)
 {
-    static const char sql[] =
-        "UPDATE users SET handle = ?2, email = ?3, bio = ?4, is_admin = ?5, karma = ?6, "
-        "joined_at = ?7 WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_text(db, st, 1, r->handle);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, r->handle);
+    rc = assoc_bind_text(db, st, 2, r->email);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, r->email);
+    rc = assoc_bind_text(db, st, 3, r->bio);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, r->bio);
+    rc = assoc_bind_bool_opt(db, st, 4, r->is_admin, r->has_is_admin);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_is_admin ? sqlite3_bind_int(st, 5, r->is_admin ? 1 : 0) : sqlite3_bind_null(st, 5));
+    rc = assoc_bind_int64_opt(db, st, 5, r->karma, r->has_karma);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_karma ? sqlite3_bind_int64(st, 6, r->karma) : sqlite3_bind_null(st, 6));
+    rc = assoc_bind_time_buf(db, st, 6, r->joined_at, r->has_joined_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 7, r->joined_at, r->has_joined_at, time_text_1);
+    rc = assoc_bind_int64(db, st, 7, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_update: no such row");
         goto done;
     }
@@ -414,125 +384,145 @@ done:
     return rc;
 }
 
+static const assoc_sql user_delete__sql_following = {
+    "DELETE FROM follows\n"
+    "WHERE follows.follower_id = $1",
+    NULL
+};
+
+static const assoc_sql user_delete__sql_followers = {
+    "DELETE FROM follows\n"
+    "WHERE follows.followed_id = $1",
+    NULL
+};
+
+static const assoc_sql user_delete__sql_profile = {
+    "DELETE FROM profile\n"
+    "WHERE profile.user_id = $1",
+    NULL
+};
+
+static const assoc_sql user_delete__sql = {
+    "DELETE FROM users\n"
+    "WHERE users.id = $1",
+    NULL
+};
+
 int user_delete(assoc_db *db, const User *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_delete: no such row, the record has no key (id is unset)");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    /* User.following: its rows in follows go with this row. */
-    {
-    static const char sql_following[] =
-        "DELETE FROM follows WHERE follows.follower_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_following, &st);
+    /* User.following: its rows in follows go with the User row. */
+    rc = assoc_stmt_acquire(db, &user_delete__sql_following, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    /* User.followers: its rows in follows go with this row. */
-    {
-    static const char sql_followers[] =
-        "DELETE FROM follows WHERE follows.followed_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_followers, &st);
+    /* User.followers: its rows in follows go with the User row. */
+    rc = assoc_stmt_acquire(db, &user_delete__sql_followers, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    /* User.profile cascades delete; a Profile has no rules of its own. */
-    static const char sql_profile[] =
-        "DELETE FROM profile WHERE profile.user_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_profile, &st);
+    /* User.profile cascades delete. */
+    rc = assoc_stmt_acquire(db, &user_delete__sql_profile, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    static const char sql[] =
-        "DELETE FROM users WHERE users.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_delete__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return assoc_tx_leave(db, rc);
 }
 
+static const assoc_sql user_first__sql = {
+    "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+    "users.joined_at\n"
+    "FROM users\n"
+    "ORDER BY users.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int user_first(assoc_db *db, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users ORDER BY users.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_all__sql = {
+    "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+    "users.joined_at\n"
+    "FROM users\n"
+    "ORDER BY users.id",
+    NULL
+};
+
 int user_all(assoc_db *db, UserList *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users ORDER BY users.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -540,86 +530,101 @@ done:
 
 int user_each(assoc_db *db, int (*fn)(const User *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users ORDER BY users.id";
-    sqlite3_stmt *st = NULL;
+    User row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_count__sql = {
+    "SELECT count(*)\n"
+    "FROM users",
+    NULL
+};
+
 int user_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM users";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_get_by_handle__sql = {
+    "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+    "users.joined_at\n"
+    "FROM users\n"
+    "WHERE users.handle = $1",
+    NULL
+};
+
 int user_get_by_handle(assoc_db *db, const char *value, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.handle = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_get_by_handle: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get_by_handle__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_get_by_email__sql = {
+    "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+    "users.joined_at\n"
+    "FROM users\n"
+    "WHERE users.email = $1",
+    NULL
+};
+
 int user_get_by_email(assoc_db *db, const char *value, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.email = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_get_by_email: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get_by_email__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -639,20 +644,24 @@ void user_list_free(UserList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        user_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&user__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
+static const assoc_sql user_following__sql = {
+    "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+    "users.joined_at\n"
+    "FROM users\n"
+    "WHERE users.id IN (SELECT follows.followed_id FROM follows WHERE follows.follower_id = $1)\n"
+    "ORDER BY users.handle, users.id",
+    NULL
+};
+
 int user_following(assoc_db *db, const User *r, UserList *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id IN (SELECT follows.followed_id FROM follows "
-        "WHERE follows.follower_id = ?1) ORDER BY users.handle, users.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -661,13 +670,14 @@ int user_following(assoc_db *db, const User *r, UserList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_following__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -675,34 +685,39 @@ done:
 
 int user_following_each(assoc_db *db, const User *r, int (*fn)(const User *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id IN (SELECT follows.followed_id FROM follows "
-        "WHERE follows.follower_id = ?1) ORDER BY users.handle, users.id";
-    sqlite3_stmt *st = NULL;
+    User row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_following_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_following__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_following_add__sql = {
+    "INSERT INTO follows (follower_id, followed_id)\n"
+    "VALUES ($1, $2)",
+    NULL
+};
+
 int user_following_add(assoc_db *db, const User *r, const User *t)
 {
-    static const char sql[] =
-        "INSERT INTO follows (follower_id, followed_id) VALUES (?1, ?2)";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
@@ -711,45 +726,49 @@ int user_following_add(assoc_db *db, const User *r, const User *t)
         return assoc_fail(db, ASSOC_MISUSE, "user_following_add: the record has no key (id is unset)");
     if (t->id == 0)
         return assoc_fail(db, ASSOC_MISUSE, "user_following_add: the target has no id");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_following_add__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_following_remove__sql = {
+    "DELETE FROM follows\n"
+    "WHERE follows.follower_id = $1 AND follows.followed_id = $2",
+    NULL
+};
+
 int user_following_remove(assoc_db *db, const User *r, const User *t)
 {
-    static const char sql[] =
-        "DELETE FROM follows WHERE follows.follower_id = ?1 AND follows.followed_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_following_remove: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_following_remove: the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_following_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_following_remove: the two are not linked");
         goto done;
     }
@@ -758,13 +777,19 @@ done:
     return rc;
 }
 
+static const assoc_sql user_followers__sql = {
+    "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
+    "users.joined_at\n"
+    "FROM users\n"
+    "WHERE users.id IN (SELECT follows.follower_id FROM follows WHERE follows.followed_id = $1)\n"
+    "ORDER BY users.handle, users.id",
+    NULL
+};
+
 int user_followers(assoc_db *db, const User *r, UserList *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id IN (SELECT follows.follower_id FROM follows "
-        "WHERE follows.followed_id = ?1) ORDER BY users.handle, users.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -773,13 +798,14 @@ int user_followers(assoc_db *db, const User *r, UserList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_followers__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -787,34 +813,39 @@ done:
 
 int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id IN (SELECT follows.follower_id FROM follows "
-        "WHERE follows.followed_id = ?1) ORDER BY users.handle, users.id";
-    sqlite3_stmt *st = NULL;
+    User row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_followers__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_followers_add__sql = {
+    "INSERT INTO follows (followed_id, follower_id)\n"
+    "VALUES ($1, $2)",
+    NULL
+};
+
 int user_followers_add(assoc_db *db, const User *r, const User *t)
 {
-    static const char sql[] =
-        "INSERT INTO follows (followed_id, follower_id) VALUES (?1, ?2)";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
@@ -823,45 +854,49 @@ int user_followers_add(assoc_db *db, const User *r, const User *t)
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_add: the record has no key (id is unset)");
     if (t->id == 0)
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_add: the target has no id");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_followers_add__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_followers_remove__sql = {
+    "DELETE FROM follows\n"
+    "WHERE follows.followed_id = $1 AND follows.follower_id = $2",
+    NULL
+};
+
 int user_followers_remove(assoc_db *db, const User *r, const User *t)
 {
-    static const char sql[] =
-        "DELETE FROM follows WHERE follows.followed_id = ?1 AND follows.follower_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_remove: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_followers_remove: the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_followers_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_followers_remove: the two are not linked");
         goto done;
     }
@@ -870,13 +905,18 @@ done:
     return rc;
 }
 
+static const assoc_sql user_profile__sql = {
+    "SELECT profile.user_id, profile.avatar, profile.website, profile.location, profile.updated_at\n"
+    "FROM profile\n"
+    "WHERE profile.user_id = $1\n"
+    "ORDER BY profile.user_id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int user_profile(assoc_db *db, const User *r, Profile *out)
 {
-    static const char sql[] =
-        "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
-        "profile.updated_at FROM profile WHERE profile.user_id = ?1 ORDER BY profile.user_id "
-        "LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -884,13 +924,13 @@ int user_profile(assoc_db *db, const User *r, Profile *out)
     memset(out, 0, sizeof *out);
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_profile: the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_profile__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = profile__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &profile__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -898,32 +938,23 @@ done:
 
 int user_profile_view(assoc_db *db, const User *r, int (*fn)(const Profile *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
-        "profile.updated_at FROM profile WHERE profile.user_id = ?1 ORDER BY profile.user_id "
-        "LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    Profile row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_profile_view: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_profile__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        Profile row;
-        rc = profile__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &profile__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -931,16 +962,33 @@ done:
 
 /* ---- Profile ---- */
 
+static const assoc_sql profile_insert__sql_key = {
+    "INSERT INTO profile (avatar, website, location, updated_at, user_id)\n"
+    "VALUES ($1, $2, $3, $4, $5)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO profile (avatar, website, location, updated_at, user_id)\n"
+    "VALUES ($1, $2, $3, $4, $5)\n"
+    "RETURNING user_id)\n"
+    "SELECT ins.user_id, setval(s.seq, GREATEST(ins.user_id, COALESCE(pg_sequence_last_value(s.seq), "
+    "1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('profile', 'user_id')::regclass AS seq) s"
+};
+
+static const assoc_sql profile_insert__sql = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4)\n"
+    "RETURNING user_id"
+};
+
 int profile_insert(assoc_db *db, Profile *r)
 {
-    static const char sql[] =
-        "INSERT INTO profile (user_id, avatar, website, location, updated_at) VALUES (?1, ?2, "
-        "?3, ?4, ?5)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     Profile v;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_insert: NULL argument");
@@ -949,28 +997,27 @@ int profile_insert(assoc_db *db, Profile *r)
         v.updated_at = assoc_now();
         v.has_updated_at = true;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.user_id != 0 ? &profile_insert__sql_key : &profile_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.user_id != 0 ? sqlite3_bind_int64(st, 1, v.user_id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_blob(db, st, 1, &v.avatar);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_blob(db, st, 2, &v.avatar);
+    rc = assoc_bind_text(db, st, 2, v.website);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, v.website);
+    rc = assoc_bind_text(db, st, 3, v.location);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, v.location);
+    rc = assoc_bind_time_buf(db, st, 4, v.updated_at, v.has_updated_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 5, v.updated_at, v.has_updated_at, time_text_1);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.user_id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.user_id != 0) {
+        rc = assoc_bind_int64(db, st, 5, v.user_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.user_id);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -979,64 +1026,72 @@ done:
     return rc;
 }
 
+static const assoc_sql profile_get__sql = {
+    "SELECT profile.user_id, profile.avatar, profile.website, profile.location, profile.updated_at\n"
+    "FROM profile\n"
+    "WHERE profile.user_id = $1",
+    NULL
+};
+
 int profile_get(assoc_db *db, int64_t user_id, Profile *out)
 {
-    static const char sql[] =
-        "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
-        "profile.updated_at FROM profile WHERE profile.user_id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &profile_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, user_id));
+    rc = assoc_bind_int64(db, st, 1, user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = profile__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &profile__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql profile_update__sql = {
+    "UPDATE profile\n"
+    "SET avatar = $1, website = $2, location = $3, updated_at = $4\n"
+    "WHERE profile.user_id = $5",
+    NULL
+};
+
 int profile_update(assoc_db *db, const Profile *r)
 {
-    static const char sql[] =
-        "UPDATE profile SET avatar = ?2, website = ?3, location = ?4, updated_at = ?5 WHERE "
-        "profile.user_id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_update: NULL argument");
     if (r->user_id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "profile_update: no such row, the record has no key (user_id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &profile_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
+    rc = assoc_bind_blob(db, st, 1, &r->avatar);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_blob(db, st, 2, &r->avatar);
+    rc = assoc_bind_text(db, st, 2, r->website);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, r->website);
+    rc = assoc_bind_text(db, st, 3, r->location);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, r->location);
+    rc = assoc_bind_time_buf(db, st, 4, r->updated_at, r->has_updated_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 5, r->updated_at, r->has_updated_at, time_text_1);
+    rc = assoc_bind_int64(db, st, 5, r->user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "profile_update: no such row");
         goto done;
     }
@@ -1047,72 +1102,78 @@ done:
 
 int profile_delete(assoc_db *db, const Profile *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_delete: NULL argument");
     if (r->user_id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "profile_delete: no such row, the record has no key (user_id is unset)");
-    {
-    static const char sql[] =
-        "DELETE FROM profile WHERE profile.user_id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_delete__sql_profile, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
+    rc = assoc_bind_int64(db, st, 1, r->user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "profile_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql profile_first__sql = {
+    "SELECT profile.user_id, profile.avatar, profile.website, profile.location, profile.updated_at\n"
+    "FROM profile\n"
+    "ORDER BY profile.user_id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int profile_first(assoc_db *db, Profile *out)
 {
-    static const char sql[] =
-        "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
-        "profile.updated_at FROM profile ORDER BY profile.user_id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &profile_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = profile__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &profile__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql profile_all__sql = {
+    "SELECT profile.user_id, profile.avatar, profile.website, profile.location, profile.updated_at\n"
+    "FROM profile\n"
+    "ORDER BY profile.user_id",
+    NULL
+};
+
 int profile_all(assoc_db *db, ProfileList *out)
 {
-    static const char sql[] =
-        "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
-        "profile.updated_at FROM profile ORDER BY profile.user_id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &profile_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = profile__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &profile__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1120,40 +1181,45 @@ done:
 
 int profile_each(assoc_db *db, int (*fn)(const Profile *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT profile.user_id, profile.avatar, profile.website, profile.location, "
-        "profile.updated_at FROM profile ORDER BY profile.user_id";
-    sqlite3_stmt *st = NULL;
+    Profile row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &profile_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = profile__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &profile__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql profile_count__sql = {
+    "SELECT count(*)\n"
+    "FROM profile",
+    NULL
+};
+
 int profile_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM profile";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &profile_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1173,19 +1239,14 @@ void profile_list_free(ProfileList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        profile_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&profile__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
 int profile_user(assoc_db *db, const Profile *r, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1193,13 +1254,13 @@ int profile_user(assoc_db *db, const Profile *r, User *out)
     memset(out, 0, sizeof *out);
     if (r->user_id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "profile_user: the record has no key (user_id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
+    rc = assoc_bind_int64(db, st, 1, r->user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1207,31 +1268,23 @@ done:
 
 int profile_user_view(assoc_db *db, const Profile *r, int (*fn)(const User *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
-        "users.joined_at FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    User row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "profile_user_view: NULL argument");
     if (r->user_id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
+    rc = assoc_bind_int64(db, st, 1, r->user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        User row;
-        rc = user__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &user__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;

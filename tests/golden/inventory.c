@@ -3,755 +3,662 @@
 
 #include <string.h>
 
-/* ---- Category: helpers ---- */
+/* ---- Category: rows of categories ---- */
 
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int category__read(assoc_db *db, sqlite3_stmt *st, Category *out)
+static const char *const category__columns[] = {
+    "id", "name", "group"
+};
+static const assoc_rowtype category__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for category_free. */
+static int category__read(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Category *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &category__type, 0, rc);
     rc = assoc_column_text(db, st, 1, &out->name);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &category__type, 1, rc);
     rc = assoc_column_text(db, st, 2, &out->group);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &category__type, 2, rc);
     return ASSOC_OK;
-fail:
-    category_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int category__view(assoc_db *db, sqlite3_stmt *st, Category *out)
+/* As category__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int category__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Category *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &category__type, 0, rc);
     rc = assoc_column_text_ref(db, st, 1, &out->name);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &category__type, 1, rc);
     rc = assoc_column_text_ref(db, st, 2, &out->group);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &category__type, 2, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int category__collect(assoc_db *db, sqlite3_stmt *st, CategoryList *out)
+static void category__release(void *rec)
 {
-    size_t cap = 0;
+    category_free(rec);
+}
+
+static const assoc_rowtype category__type = {
+    "Category", "categories", category__columns, 0, sizeof(Category),
+    category__read, category__view, category__release
+};
+
+/* ---- Warehouse: rows of warehouses ---- */
+
+static const char *const warehouse__columns[] = {
+    "id", "code", "name", "latitude", "longitude", "capacity", "active", "opened"
+};
+static const assoc_rowtype warehouse__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for warehouse_free. */
+static int warehouse__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    Warehouse *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = category__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    category_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int category__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Category *, void *), void *ctx)
-{
-    Category row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = category__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int category__fetch(assoc_db *db, sqlite3_stmt *st, Category *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return category__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Category");
-    return assoc_status(db, rc);
-}
-
-/* ---- Warehouse: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int warehouse__read(assoc_db *db, sqlite3_stmt *st, Warehouse *out)
-{
-    int rc;
-
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, 0, rc);
     rc = assoc_column_text(db, st, 1, &out->code);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &warehouse__type, 1, rc);
     rc = assoc_column_text(db, st, 2, &out->name);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_latitude = sqlite3_column_type(st, 3) != SQLITE_NULL;
-    out->latitude = sqlite3_column_double(st, 3);
-    out->has_longitude = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    out->longitude = sqlite3_column_double(st, 4);
-    out->has_capacity = sqlite3_column_type(st, 5) != SQLITE_NULL;
-    out->capacity = sqlite3_column_double(st, 5);
-    out->has_active = sqlite3_column_type(st, 6) != SQLITE_NULL;
-    out->active = sqlite3_column_int64(st, 6) != 0;
+        return assoc_read_failed(db, st, &warehouse__type, 2, rc);
+    rc = assoc_col_double(db, st, 3, &out->latitude, &out->has_latitude);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, 3, rc);
+    rc = assoc_col_double(db, st, 4, &out->longitude, &out->has_longitude);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, 4, rc);
+    rc = assoc_col_double(db, st, 5, &out->capacity, &out->has_capacity);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, 5, rc);
+    rc = assoc_col_bool(db, st, 6, &out->active, &out->has_active);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, 6, rc);
     rc = assoc_column_time(db, st, 7, &out->opened, &out->has_opened);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &warehouse__type, 7, rc);
     return ASSOC_OK;
-fail:
-    warehouse_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int warehouse__view(assoc_db *db, sqlite3_stmt *st, Warehouse *out)
+/* As warehouse__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int warehouse__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Warehouse *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, 0, rc);
     rc = assoc_column_text_ref(db, st, 1, &out->code);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &warehouse__type, 1, rc);
     rc = assoc_column_text_ref(db, st, 2, &out->name);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_latitude = sqlite3_column_type(st, 3) != SQLITE_NULL;
-    out->latitude = sqlite3_column_double(st, 3);
-    out->has_longitude = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    out->longitude = sqlite3_column_double(st, 4);
-    out->has_capacity = sqlite3_column_type(st, 5) != SQLITE_NULL;
-    out->capacity = sqlite3_column_double(st, 5);
-    out->has_active = sqlite3_column_type(st, 6) != SQLITE_NULL;
-    out->active = sqlite3_column_int64(st, 6) != 0;
+        return assoc_read_failed(db, st, &warehouse__type, 2, rc);
+    rc = assoc_col_double(db, st, 3, &out->latitude, &out->has_latitude);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, 3, rc);
+    rc = assoc_col_double(db, st, 4, &out->longitude, &out->has_longitude);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, 4, rc);
+    rc = assoc_col_double(db, st, 5, &out->capacity, &out->has_capacity);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, 5, rc);
+    rc = assoc_col_bool(db, st, 6, &out->active, &out->has_active);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, 6, rc);
     rc = assoc_column_time(db, st, 7, &out->opened, &out->has_opened);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &warehouse__type, 7, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int warehouse__collect(assoc_db *db, sqlite3_stmt *st, WarehouseList *out)
+static void warehouse__release(void *rec)
 {
-    size_t cap = 0;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = warehouse__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    warehouse_list_free(out);
-    return rc;
+    warehouse_free(rec);
 }
 
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int warehouse__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Warehouse *, void *), void *ctx)
+static const assoc_rowtype warehouse__type = {
+    "Warehouse", "warehouses", warehouse__columns, 0, sizeof(Warehouse),
+    warehouse__read, warehouse__view, warehouse__release
+};
+
+/* ---- Item: rows of items ---- */
+
+static const char *const item__columns[] = {
+    "sku", "category_id", "name", "unit_price", "weight_kg", "taxable", "fragile", "photo", "thumbnail", "description", "added"
+};
+static const assoc_rowtype item__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for item_free. */
+static int item__read(assoc_db *db, assoc_stmt *st, void *rec)
 {
-    Warehouse row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = warehouse__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int warehouse__fetch(assoc_db *db, sqlite3_stmt *st, Warehouse *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return warehouse__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Warehouse");
-    return assoc_status(db, rc);
-}
-
-/* ---- Item: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int item__read(assoc_db *db, sqlite3_stmt *st, Item *out)
-{
+    Item *out = rec;
     int rc;
 
     rc = assoc_column_text(db, st, 0, &out->sku);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_category_id = sqlite3_column_type(st, 1) != SQLITE_NULL;
-    out->category_id = sqlite3_column_int64(st, 1);
+        return assoc_read_failed(db, st, &item__type, 0, rc);
+    rc = assoc_col_int64(db, st, 1, &out->category_id, &out->has_category_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &item__type, 1, rc);
     rc = assoc_column_text(db, st, 2, &out->name);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_unit_price = sqlite3_column_type(st, 3) != SQLITE_NULL;
-    out->unit_price = sqlite3_column_double(st, 3);
-    out->has_weight_kg = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    out->weight_kg = sqlite3_column_double(st, 4);
-    out->has_taxable = sqlite3_column_type(st, 5) != SQLITE_NULL;
-    out->taxable = sqlite3_column_int64(st, 5) != 0;
-    out->has_fragile = sqlite3_column_type(st, 6) != SQLITE_NULL;
-    out->fragile = sqlite3_column_int64(st, 6) != 0;
+        return assoc_read_failed(db, st, &item__type, 2, rc);
+    rc = assoc_col_double(db, st, 3, &out->unit_price, &out->has_unit_price);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &item__type, 3, rc);
+    rc = assoc_col_double(db, st, 4, &out->weight_kg, &out->has_weight_kg);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &item__type, 4, rc);
+    rc = assoc_col_bool(db, st, 5, &out->taxable, &out->has_taxable);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &item__type, 5, rc);
+    rc = assoc_col_bool(db, st, 6, &out->fragile, &out->has_fragile);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &item__type, 6, rc);
     rc = assoc_column_blob(db, st, 7, &out->photo);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &item__type, 7, rc);
     rc = assoc_column_blob(db, st, 8, &out->thumbnail);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &item__type, 8, rc);
     rc = assoc_column_text(db, st, 9, &out->description);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &item__type, 9, rc);
     rc = assoc_column_time(db, st, 10, &out->added, &out->has_added);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &item__type, 10, rc);
     return ASSOC_OK;
-fail:
-    item_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int item__view(assoc_db *db, sqlite3_stmt *st, Item *out)
+/* As item__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int item__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Item *out = rec;
     int rc;
 
     rc = assoc_column_text_ref(db, st, 0, &out->sku);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_category_id = sqlite3_column_type(st, 1) != SQLITE_NULL;
-    out->category_id = sqlite3_column_int64(st, 1);
+        return assoc_read_failed(db, st, &item__type, 0, rc);
+    rc = assoc_col_int64(db, st, 1, &out->category_id, &out->has_category_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &item__type, 1, rc);
     rc = assoc_column_text_ref(db, st, 2, &out->name);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_unit_price = sqlite3_column_type(st, 3) != SQLITE_NULL;
-    out->unit_price = sqlite3_column_double(st, 3);
-    out->has_weight_kg = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    out->weight_kg = sqlite3_column_double(st, 4);
-    out->has_taxable = sqlite3_column_type(st, 5) != SQLITE_NULL;
-    out->taxable = sqlite3_column_int64(st, 5) != 0;
-    out->has_fragile = sqlite3_column_type(st, 6) != SQLITE_NULL;
-    out->fragile = sqlite3_column_int64(st, 6) != 0;
+        return assoc_read_failed(db, st, &item__type, 2, rc);
+    rc = assoc_col_double(db, st, 3, &out->unit_price, &out->has_unit_price);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &item__type, 3, rc);
+    rc = assoc_col_double(db, st, 4, &out->weight_kg, &out->has_weight_kg);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &item__type, 4, rc);
+    rc = assoc_col_bool(db, st, 5, &out->taxable, &out->has_taxable);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &item__type, 5, rc);
+    rc = assoc_col_bool(db, st, 6, &out->fragile, &out->has_fragile);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &item__type, 6, rc);
     rc = assoc_column_blob_ref(db, st, 7, &out->photo);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &item__type, 7, rc);
     rc = assoc_column_blob_ref(db, st, 8, &out->thumbnail);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &item__type, 8, rc);
     rc = assoc_column_text_ref(db, st, 9, &out->description);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &item__type, 9, rc);
     rc = assoc_column_time(db, st, 10, &out->added, &out->has_added);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &item__type, 10, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int item__collect(assoc_db *db, sqlite3_stmt *st, ItemList *out)
+static void item__release(void *rec)
 {
-    size_t cap = 0;
+    item_free(rec);
+}
+
+static const assoc_rowtype item__type = {
+    "Item", "items", item__columns, 0, sizeof(Item),
+    item__read, item__view, item__release
+};
+
+/* ---- Stock: rows of stock ---- */
+
+static const char *const stock__columns[] = {
+    "warehouse_id", "item_sku", "quantity", "reorder_at", "bin", "counted"
+};
+static const assoc_rowtype stock__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for stock_free. */
+static int stock__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    Stock *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = item__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    item_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int item__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Item *, void *), void *ctx)
-{
-    Item row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = item__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int item__fetch(assoc_db *db, sqlite3_stmt *st, Item *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return item__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Item");
-    return assoc_status(db, rc);
-}
-
-/* ---- Stock: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int stock__read(assoc_db *db, sqlite3_stmt *st, Stock *out)
-{
-    int rc;
-
-    out->warehouse_id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_int64(db, st, 0, &out->warehouse_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &stock__type, 0, rc);
     rc = assoc_column_text(db, st, 1, &out->item_sku);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_quantity = sqlite3_column_type(st, 2) != SQLITE_NULL;
-    out->quantity = sqlite3_column_int64(st, 2);
-    out->has_reorder_at = sqlite3_column_type(st, 3) != SQLITE_NULL;
-    out->reorder_at = sqlite3_column_int64(st, 3);
+        return assoc_read_failed(db, st, &stock__type, 1, rc);
+    rc = assoc_col_int64(db, st, 2, &out->quantity, &out->has_quantity);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &stock__type, 2, rc);
+    rc = assoc_col_int64(db, st, 3, &out->reorder_at, &out->has_reorder_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &stock__type, 3, rc);
     rc = assoc_column_text(db, st, 4, &out->bin);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &stock__type, 4, rc);
     rc = assoc_column_time(db, st, 5, &out->counted, &out->has_counted);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &stock__type, 5, rc);
     return ASSOC_OK;
-fail:
-    stock_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int stock__view(assoc_db *db, sqlite3_stmt *st, Stock *out)
+/* As stock__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int stock__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Stock *out = rec;
     int rc;
 
-    out->warehouse_id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_int64(db, st, 0, &out->warehouse_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &stock__type, 0, rc);
     rc = assoc_column_text_ref(db, st, 1, &out->item_sku);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_quantity = sqlite3_column_type(st, 2) != SQLITE_NULL;
-    out->quantity = sqlite3_column_int64(st, 2);
-    out->has_reorder_at = sqlite3_column_type(st, 3) != SQLITE_NULL;
-    out->reorder_at = sqlite3_column_int64(st, 3);
+        return assoc_read_failed(db, st, &stock__type, 1, rc);
+    rc = assoc_col_int64(db, st, 2, &out->quantity, &out->has_quantity);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &stock__type, 2, rc);
+    rc = assoc_col_int64(db, st, 3, &out->reorder_at, &out->has_reorder_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &stock__type, 3, rc);
     rc = assoc_column_text_ref(db, st, 4, &out->bin);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &stock__type, 4, rc);
     rc = assoc_column_time(db, st, 5, &out->counted, &out->has_counted);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &stock__type, 5, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int stock__collect(assoc_db *db, sqlite3_stmt *st, StockList *out)
+static void stock__release(void *rec)
 {
-    size_t cap = 0;
+    stock_free(rec);
+}
+
+static const assoc_rowtype stock__type = {
+    "Stock", "stock", stock__columns, 0, sizeof(Stock),
+    stock__read, stock__view, stock__release
+};
+
+/* ---- Transfer: rows of transfers ---- */
+
+static const char *const transfer__columns[] = {
+    "id", "item_sku", "from_id", "to_id", "quantity", "requested", "shipped", "manifest", "urgent"
+};
+static const assoc_rowtype transfer__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for transfer_free. */
+static int transfer__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    Transfer *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = stock__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    stock_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int stock__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Stock *, void *), void *ctx)
-{
-    Stock row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = stock__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int stock__fetch(assoc_db *db, sqlite3_stmt *st, Stock *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return stock__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Stock");
-    return assoc_status(db, rc);
-}
-
-/* ---- Transfer: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int transfer__read(assoc_db *db, sqlite3_stmt *st, Transfer *out)
-{
-    int rc;
-
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, 0, rc);
     rc = assoc_column_text(db, st, 1, &out->item_sku);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->from_id = sqlite3_column_int64(st, 2);
-    out->to_id = sqlite3_column_int64(st, 3);
-    out->quantity = sqlite3_column_int64(st, 4);
+        return assoc_read_failed(db, st, &transfer__type, 1, rc);
+    rc = assoc_col_int64(db, st, 2, &out->from_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, 2, rc);
+    rc = assoc_col_int64(db, st, 3, &out->to_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, 3, rc);
+    rc = assoc_col_int64(db, st, 4, &out->quantity, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, 4, rc);
     rc = assoc_column_time(db, st, 5, &out->requested, &out->has_requested);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &transfer__type, 5, rc);
     rc = assoc_column_time(db, st, 6, &out->shipped, &out->has_shipped);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &transfer__type, 6, rc);
     rc = assoc_column_blob(db, st, 7, &out->manifest);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_urgent = sqlite3_column_type(st, 8) != SQLITE_NULL;
-    out->urgent = sqlite3_column_int64(st, 8) != 0;
+        return assoc_read_failed(db, st, &transfer__type, 7, rc);
+    rc = assoc_col_bool(db, st, 8, &out->urgent, &out->has_urgent);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, 8, rc);
     return ASSOC_OK;
-fail:
-    transfer_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int transfer__view(assoc_db *db, sqlite3_stmt *st, Transfer *out)
+/* As transfer__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int transfer__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Transfer *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, 0, rc);
     rc = assoc_column_text_ref(db, st, 1, &out->item_sku);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->from_id = sqlite3_column_int64(st, 2);
-    out->to_id = sqlite3_column_int64(st, 3);
-    out->quantity = sqlite3_column_int64(st, 4);
+        return assoc_read_failed(db, st, &transfer__type, 1, rc);
+    rc = assoc_col_int64(db, st, 2, &out->from_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, 2, rc);
+    rc = assoc_col_int64(db, st, 3, &out->to_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, 3, rc);
+    rc = assoc_col_int64(db, st, 4, &out->quantity, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, 4, rc);
     rc = assoc_column_time(db, st, 5, &out->requested, &out->has_requested);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &transfer__type, 5, rc);
     rc = assoc_column_time(db, st, 6, &out->shipped, &out->has_shipped);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &transfer__type, 6, rc);
     rc = assoc_column_blob_ref(db, st, 7, &out->manifest);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_urgent = sqlite3_column_type(st, 8) != SQLITE_NULL;
-    out->urgent = sqlite3_column_int64(st, 8) != 0;
+        return assoc_read_failed(db, st, &transfer__type, 7, rc);
+    rc = assoc_col_bool(db, st, 8, &out->urgent, &out->has_urgent);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, 8, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int transfer__collect(assoc_db *db, sqlite3_stmt *st, TransferList *out)
+static void transfer__release(void *rec)
 {
-    size_t cap = 0;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = transfer__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    transfer_list_free(out);
-    return rc;
+    transfer_free(rec);
 }
 
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int transfer__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Transfer *, void *), void *ctx)
-{
-    Transfer row;
-    int rc;
+static const assoc_rowtype transfer__type = {
+    "Transfer", "transfers", transfer__columns, 0, sizeof(Transfer),
+    transfer__read, transfer__view, transfer__release
+};
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = transfer__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
 
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int transfer__fetch(assoc_db *db, sqlite3_stmt *st, Transfer *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return transfer__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Transfer");
-    return assoc_status(db, rc);
-}
+static const assoc_sql inventory_create_all__sql_ddl = {
+    "CREATE TABLE IF NOT EXISTS categories (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    name VARCHAR(60) NOT NULL UNIQUE CHECK (length(name) <= 60),\n"
+    "    \"group\" VARCHAR(30) CHECK (length(\"group\") <= 30)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_categories_group ON categories (\"group\");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS warehouses (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    code VARCHAR(8) NOT NULL UNIQUE CHECK (length(code) <= 8),\n"
+    "    name VARCHAR(120) NOT NULL CHECK (length(name) <= 120),\n"
+    "    latitude FLOAT,\n"
+    "    longitude FLOAT,\n"
+    "    capacity FLOAT NOT NULL,\n"
+    "    active BOOLEAN NOT NULL CHECK (active IN (0, 1)),\n"
+    "    opened DATETIME DEFAULT (CURRENT_TIMESTAMP)\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS items (\n"
+    "    sku VARCHAR(32) NOT NULL PRIMARY KEY CHECK (length(sku) <= 32),\n"
+    "    category_id INTEGER DEFAULT (1) REFERENCES categories (id) ON DELETE SET DEFAULT,\n"
+    "    name VARCHAR(200) NOT NULL CHECK (length(name) <= 200),\n"
+    "    unit_price FLOAT NOT NULL,\n"
+    "    weight_kg FLOAT,\n"
+    "    taxable BOOLEAN NOT NULL CHECK (taxable IN (0, 1)),\n"
+    "    fragile BOOLEAN CHECK (fragile IN (0, 1)),\n"
+    "    photo BLOB,\n"
+    "    thumbnail BLOB,\n"
+    "    description TEXT,\n"
+    "    added DATETIME NOT NULL\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_items_category_id ON items (category_id);\n"
+    "CREATE INDEX IF NOT EXISTS ix_items_name ON items (name);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS stock (\n"
+    "    warehouse_id INTEGER NOT NULL REFERENCES warehouses (id) ON DELETE CASCADE,\n"
+    "    item_sku VARCHAR(32) NOT NULL CHECK (length(item_sku) <= 32) REFERENCES items (sku) ON DELETE CASCADE,\n"
+    "    quantity INTEGER NOT NULL,\n"
+    "    reorder_at INTEGER NOT NULL DEFAULT (10),\n"
+    "    bin VARCHAR(12) CHECK (length(bin) <= 12),\n"
+    "    counted DATETIME,\n"
+    "    PRIMARY KEY (warehouse_id, item_sku)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_stock_item_sku ON stock (item_sku);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS transfers (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    item_sku VARCHAR(32) NOT NULL CHECK (length(item_sku) <= 32) REFERENCES items (sku) ON DELETE RESTRICT,\n"
+    "    from_id INTEGER NOT NULL REFERENCES warehouses (id) ON DELETE NO ACTION,\n"
+    "    to_id INTEGER NOT NULL REFERENCES warehouses (id) ON DELETE NO ACTION,\n"
+    "    quantity INTEGER NOT NULL,\n"
+    "    requested DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP),\n"
+    "    shipped DATETIME,\n"
+    "    manifest BLOB,\n"
+    "    urgent BOOLEAN NOT NULL DEFAULT (0) CHECK (urgent IN (0, 1))\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_transfers_item_sku ON transfers (item_sku);\n"
+    "CREATE INDEX IF NOT EXISTS ix_transfers_to_id ON transfers (to_id);\n"
+    "CREATE INDEX IF NOT EXISTS ix_transfers_from_id_to_id ON transfers (from_id, to_id);\n",
+    /* PostgreSQL: */
+    "CREATE TABLE IF NOT EXISTS categories (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    name VARCHAR(60) NOT NULL UNIQUE,\n"
+    "    \"group\" VARCHAR(30)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_categories_group ON categories (\"group\");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS warehouses (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    code VARCHAR(8) NOT NULL UNIQUE,\n"
+    "    name VARCHAR(120) NOT NULL,\n"
+    "    latitude DOUBLE PRECISION,\n"
+    "    longitude DOUBLE PRECISION,\n"
+    "    capacity DOUBLE PRECISION NOT NULL,\n"
+    "    active BOOLEAN NOT NULL,\n"
+    "    opened TIMESTAMP WITHOUT TIME ZONE DEFAULT (CURRENT_TIMESTAMP)\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS items (\n"
+    "    sku VARCHAR(32) PRIMARY KEY,\n"
+    "    category_id BIGINT DEFAULT (1) REFERENCES categories (id) ON DELETE SET DEFAULT,\n"
+    "    name VARCHAR(200) NOT NULL,\n"
+    "    unit_price DOUBLE PRECISION NOT NULL,\n"
+    "    weight_kg DOUBLE PRECISION,\n"
+    "    taxable BOOLEAN NOT NULL,\n"
+    "    fragile BOOLEAN,\n"
+    "    photo BYTEA,\n"
+    "    thumbnail BYTEA,\n"
+    "    description TEXT,\n"
+    "    added TIMESTAMP WITHOUT TIME ZONE NOT NULL\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_items_category_id ON items (category_id);\n"
+    "CREATE INDEX IF NOT EXISTS ix_items_name ON items (name);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS stock (\n"
+    "    warehouse_id BIGINT NOT NULL REFERENCES warehouses (id) ON DELETE CASCADE,\n"
+    "    item_sku VARCHAR(32) NOT NULL REFERENCES items (sku) ON DELETE CASCADE,\n"
+    "    quantity BIGINT NOT NULL,\n"
+    "    reorder_at BIGINT NOT NULL DEFAULT (10),\n"
+    "    bin VARCHAR(12),\n"
+    "    counted TIMESTAMP WITHOUT TIME ZONE,\n"
+    "    PRIMARY KEY (warehouse_id, item_sku)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_stock_item_sku ON stock (item_sku);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS transfers (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    item_sku VARCHAR(32) NOT NULL REFERENCES items (sku) ON DELETE RESTRICT,\n"
+    "    from_id BIGINT NOT NULL REFERENCES warehouses (id) ON DELETE NO ACTION,\n"
+    "    to_id BIGINT NOT NULL REFERENCES warehouses (id) ON DELETE NO ACTION,\n"
+    "    quantity BIGINT NOT NULL,\n"
+    "    requested TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT (CURRENT_TIMESTAMP),\n"
+    "    shipped TIMESTAMP WITHOUT TIME ZONE,\n"
+    "    manifest BYTEA,\n"
+    "    urgent BOOLEAN NOT NULL DEFAULT (false)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_transfers_item_sku ON transfers (item_sku);\n"
+    "CREATE INDEX IF NOT EXISTS ix_transfers_to_id ON transfers (to_id);\n"
+    "CREATE INDEX IF NOT EXISTS ix_transfers_from_id_to_id ON transfers (from_id, to_id);\n"
+};
 
 int inventory_create_all(assoc_db *db)
 {
-    static const char ddl[] =
-        "CREATE TABLE IF NOT EXISTS categories (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    name VARCHAR(60) NOT NULL UNIQUE CHECK (length(name) <= 60),\n"
-        "    \"group\" VARCHAR(30) CHECK (length(\"group\") <= 30)\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_categories_group ON categories (\"group\");\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS warehouses (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    code VARCHAR(8) NOT NULL UNIQUE CHECK (length(code) <= 8),\n"
-        "    name VARCHAR(120) NOT NULL CHECK (length(name) <= 120),\n"
-        "    latitude FLOAT,\n"
-        "    longitude FLOAT,\n"
-        "    capacity FLOAT NOT NULL,\n"
-        "    active BOOLEAN NOT NULL CHECK (active IN (0, 1)),\n"
-        "    opened DATETIME DEFAULT (CURRENT_TIMESTAMP)\n"
-        ");\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS items (\n"
-        "    sku VARCHAR(32) NOT NULL PRIMARY KEY CHECK (length(sku) <= 32),\n"
-        "    category_id INTEGER DEFAULT (1) REFERENCES categories (id) ON DELETE SET DEFAULT,\n"
-        "    name VARCHAR(200) NOT NULL CHECK (length(name) <= 200),\n"
-        "    unit_price FLOAT NOT NULL,\n"
-        "    weight_kg FLOAT,\n"
-        "    taxable BOOLEAN NOT NULL CHECK (taxable IN (0, 1)),\n"
-        "    fragile BOOLEAN CHECK (fragile IN (0, 1)),\n"
-        "    photo BLOB,\n"
-        "    thumbnail BLOB,\n"
-        "    description TEXT,\n"
-        "    added DATETIME NOT NULL\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_items_category_id ON items (category_id);\n"
-        "CREATE INDEX IF NOT EXISTS ix_items_name ON items (name);\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS stock (\n"
-        "    warehouse_id INTEGER NOT NULL REFERENCES warehouses (id) ON DELETE CASCADE,\n"
-        "    item_sku VARCHAR(32) NOT NULL CHECK (length(item_sku) <= 32) REFERENCES items (sku) "
-        "ON DELETE CASCADE,\n"
-        "    quantity INTEGER NOT NULL,\n"
-        "    reorder_at INTEGER NOT NULL DEFAULT (10),\n"
-        "    bin VARCHAR(12) CHECK (length(bin) <= 12),\n"
-        "    counted DATETIME,\n"
-        "    PRIMARY KEY (warehouse_id, item_sku)\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_stock_item_sku ON stock (item_sku);\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS transfers (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    item_sku VARCHAR(32) NOT NULL CHECK (length(item_sku) <= 32) REFERENCES items (sku) "
-        "ON DELETE RESTRICT,\n"
-        "    from_id INTEGER NOT NULL REFERENCES warehouses (id) ON DELETE NO ACTION,\n"
-        "    to_id INTEGER NOT NULL REFERENCES warehouses (id) ON DELETE NO ACTION,\n"
-        "    quantity INTEGER NOT NULL,\n"
-        "    requested DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP),\n"
-        "    shipped DATETIME,\n"
-        "    manifest BLOB,\n"
-        "    urgent BOOLEAN NOT NULL DEFAULT (0) CHECK (urgent IN (0, 1))\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_transfers_item_sku ON transfers (item_sku);\n"
-        "CREATE INDEX IF NOT EXISTS ix_transfers_to_id ON transfers (to_id);\n"
-        "CREATE INDEX IF NOT EXISTS ix_transfers_from_id_to_id ON transfers (from_id, to_id);\n";
     int rc;
 
     if (db == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "inventory_create_all: NULL argument");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    rc = assoc_status(db, sqlite3_exec(assoc_sqlite(db), ddl, NULL, NULL, NULL));
+    rc = assoc_exec(db, &inventory_create_all__sql_ddl);
     return assoc_tx_leave(db, rc);
 }
 
 /* ---- Category ---- */
 
+static const assoc_sql category_insert__sql_key = {
+    "INSERT INTO categories (name, \"group\", id)\n"
+    "VALUES ($1, $2, $3)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO categories (name, \"group\", id)\n"
+    "VALUES ($1, $2, $3)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('categories', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql category_insert__sql = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2)\n"
+    "RETURNING id"
+};
+
 int category_insert(assoc_db *db, Category *r)
 {
-    static const char sql[] =
-        "INSERT INTO categories (id, name, \"group\") VALUES (?1, ?2, ?3)";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_insert: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, r->id != 0 ? &category_insert__sql_key : &category_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_text(db, st, 1, r->name);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, r->name);
+    rc = assoc_bind_text(db, st, 2, r->group);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, r->group);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        r->id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
-    if (rc != ASSOC_OK)
-        goto done;
+    if (r->id != 0) {
+        rc = assoc_bind_int64(db, st, 3, r->id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &r->id);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql category_get__sql = {
+    "SELECT categories.id, categories.name, categories.\"group\"\n"
+    "FROM categories\n"
+    "WHERE categories.id = $1",
+    NULL
+};
+
 int category_get(assoc_db *db, int64_t id, Category *out)
 {
-    static const char sql[] =
-        "SELECT categories.id, categories.name, categories.\"group\" FROM categories WHERE "
-        "categories.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &category_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = category__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &category__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql category_update__sql = {
+    "UPDATE categories\n"
+    "SET name = $1, \"group\" = $2\n"
+    "WHERE categories.id = $3",
+    NULL
+};
+
 int category_update(assoc_db *db, const Category *r)
 {
-    static const char sql[] =
-        "UPDATE categories SET name = ?2, \"group\" = ?3 WHERE categories.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "category_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &category_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_text(db, st, 1, r->name);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, r->name);
+    rc = assoc_bind_text(db, st, 2, r->group);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, r->group);
+    rc = assoc_bind_int64(db, st, 3, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "category_update: no such row");
         goto done;
     }
@@ -760,93 +667,108 @@ done:
     return rc;
 }
 
+static const assoc_sql category_delete__sql_items = {
+    "UPDATE items\n"
+    "SET category_id = NULL\n"
+    "WHERE items.category_id = $1",
+    NULL
+};
+
+static const assoc_sql category_delete__sql = {
+    "DELETE FROM categories\n"
+    "WHERE categories.id = $1",
+    NULL
+};
+
 int category_delete(assoc_db *db, const Category *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "category_delete: no such row, the record has no key (id is unset)");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    {
     /* Category.items: the children stay, their category_id set to NULL. */
-    static const char sql_items[] =
-        "UPDATE items SET category_id = NULL WHERE items.category_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_items, &st);
+    rc = assoc_stmt_acquire(db, &category_delete__sql_items, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    static const char sql[] =
-        "DELETE FROM categories WHERE categories.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &category_delete__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "category_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return assoc_tx_leave(db, rc);
 }
 
+static const assoc_sql category_first__sql = {
+    "SELECT categories.id, categories.name, categories.\"group\"\n"
+    "FROM categories\n"
+    "ORDER BY categories.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int category_first(assoc_db *db, Category *out)
 {
-    static const char sql[] =
-        "SELECT categories.id, categories.name, categories.\"group\" FROM categories ORDER BY "
-        "categories.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &category_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = category__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &category__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql category_all__sql = {
+    "SELECT categories.id, categories.name, categories.\"group\"\n"
+    "FROM categories\n"
+    "ORDER BY categories.id",
+    NULL
+};
+
 int category_all(assoc_db *db, CategoryList *out)
 {
-    static const char sql[] =
-        "SELECT categories.id, categories.name, categories.\"group\" FROM categories ORDER BY "
-        "categories.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &category_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = category__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &category__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -854,87 +776,103 @@ done:
 
 int category_each(assoc_db *db, int (*fn)(const Category *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT categories.id, categories.name, categories.\"group\" FROM categories ORDER BY "
-        "categories.id";
-    sqlite3_stmt *st = NULL;
+    Category row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &category_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = category__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &category__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql category_count__sql = {
+    "SELECT count(*)\n"
+    "FROM categories",
+    NULL
+};
+
 int category_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM categories";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &category_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql category_get_by_name__sql = {
+    "SELECT categories.id, categories.name, categories.\"group\"\n"
+    "FROM categories\n"
+    "WHERE categories.name = $1",
+    NULL
+};
+
 int category_get_by_name(assoc_db *db, const char *value, Category *out)
 {
-    static const char sql[] =
-        "SELECT categories.id, categories.name, categories.\"group\" FROM categories WHERE "
-        "categories.name = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_get_by_name: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &category_get_by_name__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = category__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &category__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql category_find_by_group__sql = {
+    "SELECT categories.id, categories.name, categories.\"group\"\n"
+    "FROM categories\n"
+    "WHERE categories.\"group\" = $1\n"
+    "ORDER BY categories.id",
+    NULL
+};
+
 int category_find_by_group(assoc_db *db, const char *value, CategoryList *out)
 {
-    static const char sql[] =
-        "SELECT categories.id, categories.name, categories.\"group\" FROM categories WHERE "
-        "categories.\"group\" = ?1 ORDER BY categories.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_find_by_group: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &category_find_by_group__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = category__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &category__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -953,20 +891,24 @@ void category_list_free(CategoryList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        category_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&category__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
+static const assoc_sql category_items__sql = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "WHERE items.category_id = $1\n"
+    "ORDER BY items.name, items.sku",
+    NULL
+};
+
 int category_items(assoc_db *db, const Category *r, ItemList *out)
 {
-    static const char sql[] =
-        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
-        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
-        "items.added FROM items WHERE items.category_id = ?1 ORDER BY items.name, items.sku";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -975,13 +917,14 @@ int category_items(assoc_db *db, const Category *r, ItemList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &category_items__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = item__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &item__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -989,24 +932,25 @@ done:
 
 int category_items_each(assoc_db *db, const Category *r, int (*fn)(const Item *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
-        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
-        "items.added FROM items WHERE items.category_id = ?1 ORDER BY items.name, items.sku";
-    sqlite3_stmt *st = NULL;
+    Item row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "category_items_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &category_items__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = item__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &item__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1034,11 +978,16 @@ int category_items_add(assoc_db *db, const Category *r, Item *child)
     return rc;
 }
 
+static const assoc_sql category_items_remove__sql = {
+    "UPDATE items\n"
+    "SET category_id = NULL\n"
+    "WHERE items.sku = $1 AND items.category_id = $2",
+    NULL
+};
+
 int category_items_remove(assoc_db *db, const Category *r, const Item *child)
 {
-    static const char sql[] =
-        "UPDATE items SET category_id = NULL WHERE items.sku = ?1 AND items.category_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
@@ -1047,19 +996,19 @@ int category_items_remove(assoc_db *db, const Category *r, const Item *child)
         return assoc_fail(db, ASSOC_NOTFOUND, "category_items_remove: the record has no key (id is unset)");
     if (child->sku == NULL)
         return assoc_fail(db, ASSOC_NOTFOUND, "category_items_remove: no such row, the record has no key (sku is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &category_items_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, child->sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
+    rc = assoc_bind_int64(db, st, 2, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "category_items_remove: not a child of this row");
         goto done;
     }
@@ -1070,27 +1019,39 @@ done:
 
 /* ---- Warehouse ---- */
 
+static const assoc_sql warehouse_insert__sql_key = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened, "
+    "id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('warehouses', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql warehouse_insert__sql = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)\n"
+    "RETURNING id"
+};
+
 int warehouse_insert(assoc_db *db, Warehouse *r)
 {
-    static const char sql[] =
-        "INSERT INTO warehouses (id, code, name, latitude, longitude, capacity, active, opened) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     Warehouse v;
     assoc_time stamp = 0;
     char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_insert: NULL argument");
     v = *r;
-    if (!v.has_opened) {
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
-    }
     if (!v.has_capacity) {
         v.capacity = 1000.5;
         v.has_capacity = true;
@@ -1100,40 +1061,42 @@ int warehouse_insert(assoc_db *db, Warehouse *r)
         v.has_active = true;
     }
     if (!v.has_opened) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
         v.opened = stamp;
         v.has_opened = true;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.id != 0 ? &warehouse_insert__sql_key : &warehouse_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.id != 0 ? sqlite3_bind_int64(st, 1, v.id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_text(db, st, 1, v.code);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, v.code);
+    rc = assoc_bind_text(db, st, 2, v.name);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, v.name);
+    rc = assoc_bind_double_opt(db, st, 3, v.latitude, v.has_latitude);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_latitude ? sqlite3_bind_double(st, 4, v.latitude) : sqlite3_bind_null(st, 4));
+    rc = assoc_bind_double_opt(db, st, 4, v.longitude, v.has_longitude);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_longitude ? sqlite3_bind_double(st, 5, v.longitude) : sqlite3_bind_null(st, 5));
+    rc = assoc_bind_double_opt(db, st, 5, v.capacity, v.has_capacity);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_capacity ? sqlite3_bind_double(st, 6, v.capacity) : sqlite3_bind_null(st, 6));
+    rc = assoc_bind_bool_opt(db, st, 6, v.active, v.has_active);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_active ? sqlite3_bind_int(st, 7, v.active ? 1 : 0) : sqlite3_bind_null(st, 7));
+    rc = r->has_opened ? assoc_bind_time_buf(db, st, 7, v.opened, true, time_text_1) : assoc_bind_text(db, st, 7, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_opened ? assoc_bind_time_buf(db, st, 8, v.opened, true, time_text_1) : assoc_bind_text(db, st, 8, stamp_text);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.id != 0) {
+        rc = assoc_bind_int64(db, st, 8, v.id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -1142,74 +1105,83 @@ done:
     return rc;
 }
 
+static const assoc_sql warehouse_get__sql = {
+    "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
+    "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened\n"
+    "FROM warehouses\n"
+    "WHERE warehouses.id = $1",
+    NULL
+};
+
 int warehouse_get(assoc_db *db, int64_t id, Warehouse *out)
 {
-    static const char sql[] =
-        "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
-        "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened FROM "
-        "warehouses WHERE warehouses.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = warehouse__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &warehouse__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql warehouse_update__sql = {
+    "UPDATE warehouses\n"
+    "SET code = $1, name = $2, latitude = $3, longitude = $4, capacity = $5, active = $6, "
+    "opened = $7\n"
+    "WHERE warehouses.id = $8",
+    NULL
+};
+
 int warehouse_update(assoc_db *db, const Warehouse *r)
 {
-    static const char sql[] =
-        "UPDATE warehouses SET code = ?2, name = ?3, latitude = ?4, longitude = ?5, capacity = "
-        "?6, active = ?7, opened = ?8 WHERE warehouses.id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_text(db, st, 1, r->code);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, r->code);
+    rc = assoc_bind_text(db, st, 2, r->name);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, r->name);
+    rc = assoc_bind_double_opt(db, st, 3, r->latitude, r->has_latitude);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_latitude ? sqlite3_bind_double(st, 4, r->latitude) : sqlite3_bind_null(st, 4));
+    rc = assoc_bind_double_opt(db, st, 4, r->longitude, r->has_longitude);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_longitude ? sqlite3_bind_double(st, 5, r->longitude) : sqlite3_bind_null(st, 5));
+    rc = assoc_bind_double_opt(db, st, 5, r->capacity, r->has_capacity);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_capacity ? sqlite3_bind_double(st, 6, r->capacity) : sqlite3_bind_null(st, 6));
+    rc = assoc_bind_bool_opt(db, st, 6, r->active, r->has_active);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_active ? sqlite3_bind_int(st, 7, r->active ? 1 : 0) : sqlite3_bind_null(st, 7));
+    rc = assoc_bind_time_buf(db, st, 7, r->opened, r->has_opened, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 8, r->opened, r->has_opened, time_text_1);
+    rc = assoc_bind_int64(db, st, 8, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "warehouse_update: no such row");
         goto done;
     }
@@ -1218,127 +1190,147 @@ done:
     return rc;
 }
 
+static const assoc_sql warehouse_delete__sql_outgoing = {
+    "UPDATE transfers\n"
+    "SET from_id = NULL\n"
+    "WHERE transfers.from_id = $1",
+    NULL
+};
+
+static const assoc_sql warehouse_delete__sql_incoming = {
+    "UPDATE transfers\n"
+    "SET to_id = NULL\n"
+    "WHERE transfers.to_id = $1",
+    NULL
+};
+
+static const assoc_sql warehouse_delete__sql_stock = {
+    "DELETE FROM stock\n"
+    "WHERE stock.warehouse_id = $1",
+    NULL
+};
+
+static const assoc_sql warehouse_delete__sql = {
+    "DELETE FROM warehouses\n"
+    "WHERE warehouses.id = $1",
+    NULL
+};
+
 int warehouse_delete(assoc_db *db, const Warehouse *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_delete: no such row, the record has no key (id is unset)");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    {
-    /* Warehouse.stock cascades delete; a Stock has no rules of its own. */
-    static const char sql_stock[] =
-        "DELETE FROM stock WHERE stock.warehouse_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_stock, &st);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = assoc_status(db, sqlite3_step(st));
-    assoc_stmt_release(db, st);
-    st = NULL;
-    if (rc != ASSOC_OK)
-        goto done;
-    }
-    {
     /* Warehouse.outgoing: the children stay, their from_id set to NULL. */
-    static const char sql_outgoing[] =
-        "UPDATE transfers SET from_id = NULL WHERE transfers.from_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_outgoing, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_delete__sql_outgoing, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
     /* Warehouse.incoming: the children stay, their to_id set to NULL. */
-    static const char sql_incoming[] =
-        "UPDATE transfers SET to_id = NULL WHERE transfers.to_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_incoming, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_delete__sql_incoming, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    static const char sql[] =
-        "DELETE FROM warehouses WHERE warehouses.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    /* Warehouse.stock cascades delete. */
+    rc = assoc_stmt_acquire(db, &warehouse_delete__sql_stock, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    rc = assoc_stmt_acquire(db, &warehouse_delete__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "warehouse_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return assoc_tx_leave(db, rc);
 }
 
+static const assoc_sql warehouse_first__sql = {
+    "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
+    "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened\n"
+    "FROM warehouses\n"
+    "ORDER BY warehouses.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int warehouse_first(assoc_db *db, Warehouse *out)
 {
-    static const char sql[] =
-        "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
-        "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened FROM "
-        "warehouses ORDER BY warehouses.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = warehouse__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &warehouse__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql warehouse_all__sql = {
+    "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
+    "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened\n"
+    "FROM warehouses\n"
+    "ORDER BY warehouses.id",
+    NULL
+};
+
 int warehouse_all(assoc_db *db, WarehouseList *out)
 {
-    static const char sql[] =
-        "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
-        "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened FROM "
-        "warehouses ORDER BY warehouses.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = warehouse__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &warehouse__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1346,65 +1338,73 @@ done:
 
 int warehouse_each(assoc_db *db, int (*fn)(const Warehouse *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
-        "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened FROM "
-        "warehouses ORDER BY warehouses.id";
-    sqlite3_stmt *st = NULL;
+    Warehouse row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = warehouse__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &warehouse__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql warehouse_count__sql = {
+    "SELECT count(*)\n"
+    "FROM warehouses",
+    NULL
+};
+
 int warehouse_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM warehouses";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql warehouse_get_by_code__sql = {
+    "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
+    "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened\n"
+    "FROM warehouses\n"
+    "WHERE warehouses.code = $1",
+    NULL
+};
+
 int warehouse_get_by_code(assoc_db *db, const char *value, Warehouse *out)
 {
-    static const char sql[] =
-        "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
-        "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened FROM "
-        "warehouses WHERE warehouses.code = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_get_by_code: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_get_by_code__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = warehouse__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &warehouse__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1423,20 +1423,24 @@ void warehouse_list_free(WarehouseList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        warehouse_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&warehouse__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
+static const assoc_sql warehouse_stock__sql = {
+    "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
+    "stock.counted\n"
+    "FROM stock\n"
+    "WHERE stock.warehouse_id = $1\n"
+    "ORDER BY stock.quantity DESC, stock.warehouse_id, stock.item_sku",
+    NULL
+};
+
 int warehouse_stock(assoc_db *db, const Warehouse *r, StockList *out)
 {
-    static const char sql[] =
-        "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
-        "stock.counted FROM stock WHERE stock.warehouse_id = ?1 ORDER BY stock.quantity DESC, "
-        "stock.warehouse_id, stock.item_sku";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1445,13 +1449,14 @@ int warehouse_stock(assoc_db *db, const Warehouse *r, StockList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_stock__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = stock__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &stock__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1459,31 +1464,41 @@ done:
 
 int warehouse_stock_each(assoc_db *db, const Warehouse *r, int (*fn)(const Stock *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
-        "stock.counted FROM stock WHERE stock.warehouse_id = ?1 ORDER BY stock.quantity DESC, "
-        "stock.warehouse_id, stock.item_sku";
-    sqlite3_stmt *st = NULL;
+    Stock row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_stock__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = stock__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &stock__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql warehouse_stock_add__sql_move = {
+    "UPDATE stock\n"
+    "SET warehouse_id = $1\n"
+    "WHERE stock.warehouse_id = $2 AND stock.item_sku = $3",
+    NULL
+};
+
 int warehouse_stock_add(assoc_db *db, const Warehouse *r, Stock *child)
 {
+    assoc_stmt *st = NULL;
+    Stock prev;
     int64_t old = child ? child->warehouse_id : 0;
     int rc;
 
@@ -1491,22 +1506,46 @@ int warehouse_stock_add(assoc_db *db, const Warehouse *r, Stock *child)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_add: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_add: the record has no key (id is unset)");
+    prev = *child;
     child->warehouse_id = r->id;
-    rc = stock_update(db, child);
-    if (rc == ASSOC_NOTFOUND)
-        rc = stock_insert(db, child);
+    rc = assoc_tx_enter(db, true);
+    if (rc != ASSOC_OK)
+        goto restore;
+    rc = assoc_stmt_acquire(db, &warehouse_stock_add__sql_move, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 2, prev.warehouse_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 3, prev.item_sku);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_changes(db) == 0 ? stock_insert(db, child) : stock_update(db, child);
+done:
+    assoc_stmt_release(db, st);
+    rc = assoc_tx_leave(db, rc);
+restore:
     if (rc != ASSOC_OK) {
         child->warehouse_id = old;
     }
     return rc;
 }
 
+static const assoc_sql warehouse_stock_remove__sql = {
+    "DELETE FROM stock\n"
+    "WHERE stock.warehouse_id = $1 AND stock.item_sku = $2 AND stock.warehouse_id = $3",
+    NULL
+};
+
 int warehouse_stock_remove(assoc_db *db, const Warehouse *r, const Stock *child)
 {
-    static const char sql[] =
-        "DELETE FROM stock WHERE stock.warehouse_id = ?1 AND stock.item_sku = ?2 AND "
-        "stock.warehouse_id = ?3";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
@@ -1515,22 +1554,22 @@ int warehouse_stock_remove(assoc_db *db, const Warehouse *r, const Stock *child)
         return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_stock_remove: the record has no key (id is unset)");
     if (child->item_sku == NULL)
         return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_stock_remove: no such row, the record has no key (item_sku is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_stock_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->warehouse_id));
+    rc = assoc_bind_int64(db, st, 1, child->warehouse_id);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, child->item_sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 3, r->id));
+    rc = assoc_bind_int64(db, st, 3, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "warehouse_stock_remove: not a child of this row");
         goto done;
     }
@@ -1539,14 +1578,19 @@ done:
     return rc;
 }
 
+static const assoc_sql warehouse_items__sql = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "WHERE items.sku IN (SELECT stock.item_sku FROM stock WHERE stock.warehouse_id = $1)\n"
+    "ORDER BY items.sku",
+    NULL
+};
+
 int warehouse_items(assoc_db *db, const Warehouse *r, ItemList *out)
 {
-    static const char sql[] =
-        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
-        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
-        "items.added FROM items WHERE items.sku IN (SELECT stock.item_sku FROM stock WHERE "
-        "stock.warehouse_id = ?1) ORDER BY items.sku";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1555,13 +1599,14 @@ int warehouse_items(assoc_db *db, const Warehouse *r, ItemList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_items__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = item__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &item__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1569,38 +1614,44 @@ done:
 
 int warehouse_items_each(assoc_db *db, const Warehouse *r, int (*fn)(const Item *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
-        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
-        "items.added FROM items WHERE items.sku IN (SELECT stock.item_sku FROM stock WHERE "
-        "stock.warehouse_id = ?1) ORDER BY items.sku";
-    sqlite3_stmt *st = NULL;
+    Item row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_items_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_items__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = item__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &item__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql warehouse_outgoing__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent\n"
+    "FROM transfers\n"
+    "WHERE transfers.from_id = $1\n"
+    "ORDER BY transfers.requested DESC, transfers.id",
+    NULL
+};
+
 int warehouse_outgoing(assoc_db *db, const Warehouse *r, TransferList *out)
 {
-    static const char sql[] =
-        "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
-        "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
-        "transfers.urgent FROM transfers WHERE transfers.from_id = ?1 ORDER BY "
-        "transfers.requested DESC, transfers.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1609,13 +1660,14 @@ int warehouse_outgoing(assoc_db *db, const Warehouse *r, TransferList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_outgoing__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = transfer__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &transfer__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1623,25 +1675,25 @@ done:
 
 int warehouse_outgoing_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
-        "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
-        "transfers.urgent FROM transfers WHERE transfers.from_id = ?1 ORDER BY "
-        "transfers.requested DESC, transfers.id";
-    sqlite3_stmt *st = NULL;
+    Transfer row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_outgoing__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = transfer__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1667,11 +1719,16 @@ int warehouse_outgoing_add(assoc_db *db, const Warehouse *r, Transfer *child)
     return rc;
 }
 
+static const assoc_sql warehouse_outgoing_remove__sql = {
+    "UPDATE transfers\n"
+    "SET from_id = NULL\n"
+    "WHERE transfers.id = $1 AND transfers.from_id = $2",
+    NULL
+};
+
 int warehouse_outgoing_remove(assoc_db *db, const Warehouse *r, const Transfer *child)
 {
-    static const char sql[] =
-        "UPDATE transfers SET from_id = NULL WHERE transfers.id = ?1 AND transfers.from_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
@@ -1680,19 +1737,19 @@ int warehouse_outgoing_remove(assoc_db *db, const Warehouse *r, const Transfer *
         return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_outgoing_remove: the record has no key (id is unset)");
     if (child->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_outgoing_remove: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_outgoing_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
+    rc = assoc_bind_int64(db, st, 1, child->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
+    rc = assoc_bind_int64(db, st, 2, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "warehouse_outgoing_remove: not a child of this row");
         goto done;
     }
@@ -1701,14 +1758,20 @@ done:
     return rc;
 }
 
+static const assoc_sql warehouse_incoming__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent\n"
+    "FROM transfers\n"
+    "WHERE transfers.to_id = $1\n"
+    "ORDER BY transfers.requested DESC, transfers.id",
+    NULL
+};
+
 int warehouse_incoming(assoc_db *db, const Warehouse *r, TransferList *out)
 {
-    static const char sql[] =
-        "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
-        "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
-        "transfers.urgent FROM transfers WHERE transfers.to_id = ?1 ORDER BY transfers.requested "
-        "DESC, transfers.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1717,13 +1780,14 @@ int warehouse_incoming(assoc_db *db, const Warehouse *r, TransferList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_incoming__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = transfer__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &transfer__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1731,25 +1795,25 @@ done:
 
 int warehouse_incoming_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
-        "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
-        "transfers.urgent FROM transfers WHERE transfers.to_id = ?1 ORDER BY transfers.requested "
-        "DESC, transfers.id";
-    sqlite3_stmt *st = NULL;
+    Transfer row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_incoming__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = transfer__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1775,11 +1839,16 @@ int warehouse_incoming_add(assoc_db *db, const Warehouse *r, Transfer *child)
     return rc;
 }
 
+static const assoc_sql warehouse_incoming_remove__sql = {
+    "UPDATE transfers\n"
+    "SET to_id = NULL\n"
+    "WHERE transfers.id = $1 AND transfers.to_id = $2",
+    NULL
+};
+
 int warehouse_incoming_remove(assoc_db *db, const Warehouse *r, const Transfer *child)
 {
-    static const char sql[] =
-        "UPDATE transfers SET to_id = NULL WHERE transfers.id = ?1 AND transfers.to_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
@@ -1788,19 +1857,19 @@ int warehouse_incoming_remove(assoc_db *db, const Warehouse *r, const Transfer *
         return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_incoming_remove: the record has no key (id is unset)");
     if (child->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "warehouse_incoming_remove: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_incoming_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
+    rc = assoc_bind_int64(db, st, 1, child->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
+    rc = assoc_bind_int64(db, st, 2, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "warehouse_incoming_remove: not a child of this row");
         goto done;
     }
@@ -1811,19 +1880,21 @@ done:
 
 /* ---- Item ---- */
 
+static const assoc_sql item_insert__sql = {
+    "INSERT INTO items (sku, category_id, name, unit_price, weight_kg, taxable, fragile, photo, "
+    "thumbnail, description, added)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    NULL
+};
+
 int item_insert(assoc_db *db, Item *r)
 {
-    static const char sql[] =
-        "INSERT INTO items (sku, category_id, name, unit_price, weight_kg, taxable, fragile, "
-        "photo, thumbnail, description, added) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-        "?11)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     Item v;
     assoc_blob dup_thumbnail = { NULL, 0 };
     char * dup_description = NULL;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_insert: NULL argument");
@@ -1869,28 +1940,28 @@ int item_insert(assoc_db *db, Item *r)
         if (rc != ASSOC_OK)
             goto done;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, v.sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_category_id ? sqlite3_bind_int64(st, 2, v.category_id) : sqlite3_bind_null(st, 2));
+    rc = assoc_bind_int64_opt(db, st, 2, v.category_id, v.has_category_id);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 3, v.name);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_unit_price ? sqlite3_bind_double(st, 4, v.unit_price) : sqlite3_bind_null(st, 4));
+    rc = assoc_bind_double_opt(db, st, 4, v.unit_price, v.has_unit_price);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_weight_kg ? sqlite3_bind_double(st, 5, v.weight_kg) : sqlite3_bind_null(st, 5));
+    rc = assoc_bind_double_opt(db, st, 5, v.weight_kg, v.has_weight_kg);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_taxable ? sqlite3_bind_int(st, 6, v.taxable ? 1 : 0) : sqlite3_bind_null(st, 6));
+    rc = assoc_bind_bool_opt(db, st, 6, v.taxable, v.has_taxable);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_fragile ? sqlite3_bind_int(st, 7, v.fragile ? 1 : 0) : sqlite3_bind_null(st, 7));
+    rc = assoc_bind_bool_opt(db, st, 7, v.fragile, v.has_fragile);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_blob(db, st, 8, &v.photo);
@@ -1905,8 +1976,7 @@ int item_insert(assoc_db *db, Item *r)
     rc = assoc_bind_time_buf(db, st, 11, v.added, v.has_added, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    rc = assoc_status(db, rc);
+    rc = assoc_insert_step(db, st, NULL);
     if (rc != ASSOC_OK)
         goto done;
     if (dup_thumbnail.data) {
@@ -1925,84 +1995,92 @@ done:
     return rc;
 }
 
+static const assoc_sql item_get__sql = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "WHERE items.sku = $1",
+    NULL
+};
+
 int item_get(assoc_db *db, const char *sku, Item *out)
 {
-    static const char sql[] =
-        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
-        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
-        "items.added FROM items WHERE items.sku = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = item__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &item__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql item_update__sql = {
+    "UPDATE items\n"
+    "SET category_id = $1, name = $2, unit_price = $3, weight_kg = $4, taxable = $5, fragile = $6, "
+    "photo = $7, thumbnail = $8, description = $9, added = $10\n"
+    "WHERE items.sku = $11",
+    NULL
+};
+
 int item_update(assoc_db *db, const Item *r)
 {
-    static const char sql[] =
-        "UPDATE items SET category_id = ?2, name = ?3, unit_price = ?4, weight_kg = ?5, taxable "
-        "= ?6, fragile = ?7, photo = ?8, thumbnail = ?9, description = ?10, added = ?11 WHERE "
-        "items.sku = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_update: NULL argument");
     if (r->sku == NULL)
         return assoc_fail(db, ASSOC_NOTFOUND, "item_update: no such row, the record has no key (sku is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 1, r->sku);
+    rc = assoc_bind_int64_opt(db, st, 1, r->category_id, r->has_category_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_category_id ? sqlite3_bind_int64(st, 2, r->category_id) : sqlite3_bind_null(st, 2));
+    rc = assoc_bind_text(db, st, 2, r->name);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, r->name);
+    rc = assoc_bind_double_opt(db, st, 3, r->unit_price, r->has_unit_price);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_unit_price ? sqlite3_bind_double(st, 4, r->unit_price) : sqlite3_bind_null(st, 4));
+    rc = assoc_bind_double_opt(db, st, 4, r->weight_kg, r->has_weight_kg);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_weight_kg ? sqlite3_bind_double(st, 5, r->weight_kg) : sqlite3_bind_null(st, 5));
+    rc = assoc_bind_bool_opt(db, st, 5, r->taxable, r->has_taxable);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_taxable ? sqlite3_bind_int(st, 6, r->taxable ? 1 : 0) : sqlite3_bind_null(st, 6));
+    rc = assoc_bind_bool_opt(db, st, 6, r->fragile, r->has_fragile);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_fragile ? sqlite3_bind_int(st, 7, r->fragile ? 1 : 0) : sqlite3_bind_null(st, 7));
+    rc = assoc_bind_blob(db, st, 7, &r->photo);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_blob(db, st, 8, &r->photo);
+    rc = assoc_bind_blob(db, st, 8, &r->thumbnail);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_blob(db, st, 9, &r->thumbnail);
+    rc = assoc_bind_text(db, st, 9, r->description);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 10, r->description);
+    rc = assoc_bind_time_buf(db, st, 10, r->added, r->has_added, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 11, r->added, r->has_added, time_text_1);
+    rc = assoc_bind_text(db, st, 11, r->sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "item_update: no such row");
         goto done;
     }
@@ -2011,111 +2089,128 @@ done:
     return rc;
 }
 
+static const assoc_sql item_delete__sql_transfers = {
+    "UPDATE transfers\n"
+    "SET item_sku = NULL\n"
+    "WHERE transfers.item_sku = $1",
+    NULL
+};
+
+static const assoc_sql item_delete__sql_stock = {
+    "DELETE FROM stock\n"
+    "WHERE stock.item_sku = $1",
+    NULL
+};
+
+static const assoc_sql item_delete__sql = {
+    "DELETE FROM items\n"
+    "WHERE items.sku = $1",
+    NULL
+};
+
 int item_delete(assoc_db *db, const Item *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_delete: NULL argument");
     if (r->sku == NULL)
         return assoc_fail(db, ASSOC_NOTFOUND, "item_delete: no such row, the record has no key (sku is unset)");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    {
-    /* Item.stock cascades delete; a Stock has no rules of its own. */
-    static const char sql_stock[] =
-        "DELETE FROM stock WHERE stock.item_sku = ?1";
-    rc = assoc_stmt_acquire(db, sql_stock, &st);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = assoc_bind_text(db, st, 1, r->sku);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = assoc_status(db, sqlite3_step(st));
-    assoc_stmt_release(db, st);
-    st = NULL;
-    if (rc != ASSOC_OK)
-        goto done;
-    }
-    {
     /* Item.transfers: the children stay, their item_sku set to NULL. */
-    static const char sql_transfers[] =
-        "UPDATE transfers SET item_sku = NULL WHERE transfers.item_sku = ?1";
-    rc = assoc_stmt_acquire(db, sql_transfers, &st);
+    rc = assoc_stmt_acquire(db, &item_delete__sql_transfers, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, r->sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    static const char sql[] =
-        "DELETE FROM items WHERE items.sku = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    /* Item.stock cascades delete. */
+    rc = assoc_stmt_acquire(db, &item_delete__sql_stock, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, r->sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    rc = assoc_stmt_acquire(db, &item_delete__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, r->sku);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "item_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return assoc_tx_leave(db, rc);
 }
 
+static const assoc_sql item_first__sql = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "ORDER BY items.sku\n"
+    "LIMIT 1",
+    NULL
+};
+
 int item_first(assoc_db *db, Item *out)
 {
-    static const char sql[] =
-        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
-        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
-        "items.added FROM items ORDER BY items.sku LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = item__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &item__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql item_all__sql = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "ORDER BY items.sku",
+    NULL
+};
+
 int item_all(assoc_db *db, ItemList *out)
 {
-    static const char sql[] =
-        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
-        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
-        "items.added FROM items ORDER BY items.sku";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = item__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &item__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2123,66 +2218,77 @@ done:
 
 int item_each(assoc_db *db, int (*fn)(const Item *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
-        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
-        "items.added FROM items ORDER BY items.sku";
-    sqlite3_stmt *st = NULL;
+    Item row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = item__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &item__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql item_count__sql = {
+    "SELECT count(*)\n"
+    "FROM items",
+    NULL
+};
+
 int item_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM items";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql item_find_by_name__sql = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "WHERE items.name = $1\n"
+    "ORDER BY items.sku",
+    NULL
+};
+
 int item_find_by_name(assoc_db *db, const char *value, ItemList *out)
 {
-    static const char sql[] =
-        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
-        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
-        "items.added FROM items WHERE items.name = ?1 ORDER BY items.sku";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_find_by_name: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_find_by_name__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = item__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &item__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2204,19 +2310,14 @@ void item_list_free(ItemList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        item_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&item__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
 int item_category(assoc_db *db, const Item *r, Category *out)
 {
-    static const char sql[] =
-        "SELECT categories.id, categories.name, categories.\"group\" FROM categories WHERE "
-        "categories.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -2224,13 +2325,13 @@ int item_category(assoc_db *db, const Item *r, Category *out)
     memset(out, 0, sizeof *out);
     if (!r->has_category_id)
         return assoc_fail(db, ASSOC_NOTFOUND, "item_category: category_id is NULL");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &category_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->category_id));
+    rc = assoc_bind_int64(db, st, 1, r->category_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = category__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &category__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2238,43 +2339,41 @@ done:
 
 int item_category_view(assoc_db *db, const Item *r, int (*fn)(const Category *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT categories.id, categories.name, categories.\"group\" FROM categories WHERE "
-        "categories.id = ?1";
-    sqlite3_stmt *st = NULL;
+    Category row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_category_view: NULL argument");
     if (!r->has_category_id)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &category_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->category_id));
+    rc = assoc_bind_int64(db, st, 1, r->category_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        Category row;
-        rc = category__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &category__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql item_stock__sql = {
+    "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
+    "stock.counted\n"
+    "FROM stock\n"
+    "WHERE stock.item_sku = $1\n"
+    "ORDER BY stock.quantity, stock.warehouse_id, stock.item_sku",
+    NULL
+};
+
 int item_stock(assoc_db *db, const Item *r, StockList *out)
 {
-    static const char sql[] =
-        "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
-        "stock.counted FROM stock WHERE stock.item_sku = ?1 ORDER BY stock.quantity, "
-        "stock.warehouse_id, stock.item_sku";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -2283,13 +2382,14 @@ int item_stock(assoc_db *db, const Item *r, StockList *out)
     out->len = 0;
     if (r->sku == NULL)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_stock__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, r->sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = stock__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &stock__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2297,31 +2397,41 @@ done:
 
 int item_stock_each(assoc_db *db, const Item *r, int (*fn)(const Stock *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
-        "stock.counted FROM stock WHERE stock.item_sku = ?1 ORDER BY stock.quantity, "
-        "stock.warehouse_id, stock.item_sku";
-    sqlite3_stmt *st = NULL;
+    Stock row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_stock_each: NULL argument");
     if (r->sku == NULL)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_stock__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, r->sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = stock__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &stock__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql item_stock_add__sql_move = {
+    "UPDATE stock\n"
+    "SET item_sku = $1\n"
+    "WHERE stock.warehouse_id = $2 AND stock.item_sku = $3",
+    NULL
+};
+
 int item_stock_add(assoc_db *db, const Item *r, Stock *child)
 {
+    assoc_stmt *st = NULL;
+    Stock prev;
     char *old = child ? child->item_sku : NULL;
     char *copy = NULL;
     int rc;
@@ -2330,15 +2440,36 @@ int item_stock_add(assoc_db *db, const Item *r, Stock *child)
         return assoc_fail(db, ASSOC_MISUSE, "item_stock_add: NULL argument");
     if (r->sku == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_stock_add: the record has no key (sku is unset)");
+    prev = *child;
     if (old == NULL || strcmp(old, r->sku) != 0) {
         rc = assoc_strdup(db, r->sku, &copy);
         if (rc != ASSOC_OK)
             return rc;
         child->item_sku = copy;
     }
-    rc = stock_update(db, child);
-    if (rc == ASSOC_NOTFOUND)
-        rc = stock_insert(db, child);
+    rc = assoc_tx_enter(db, true);
+    if (rc != ASSOC_OK)
+        goto restore;
+    rc = assoc_stmt_acquire(db, &item_stock_add__sql_move, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, r->sku);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 2, prev.warehouse_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 3, prev.item_sku);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_changes(db) == 0 ? stock_insert(db, child) : stock_update(db, child);
+done:
+    assoc_stmt_release(db, st);
+    rc = assoc_tx_leave(db, rc);
+restore:
     if (rc != ASSOC_OK) {
         assoc_free(copy);
         child->item_sku = old;
@@ -2346,12 +2477,15 @@ int item_stock_add(assoc_db *db, const Item *r, Stock *child)
     return rc;
 }
 
+static const assoc_sql item_stock_remove__sql = {
+    "DELETE FROM stock\n"
+    "WHERE stock.warehouse_id = $1 AND stock.item_sku = $2 AND stock.item_sku = $3",
+    NULL
+};
+
 int item_stock_remove(assoc_db *db, const Item *r, const Stock *child)
 {
-    static const char sql[] =
-        "DELETE FROM stock WHERE stock.warehouse_id = ?1 AND stock.item_sku = ?2 AND "
-        "stock.item_sku = ?3";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
@@ -2360,10 +2494,10 @@ int item_stock_remove(assoc_db *db, const Item *r, const Stock *child)
         return assoc_fail(db, ASSOC_NOTFOUND, "item_stock_remove: the record has no key (sku is unset)");
     if (child->item_sku == NULL)
         return assoc_fail(db, ASSOC_NOTFOUND, "item_stock_remove: no such row, the record has no key (item_sku is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_stock_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->warehouse_id));
+    rc = assoc_bind_int64(db, st, 1, child->warehouse_id);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, child->item_sku);
@@ -2372,10 +2506,10 @@ int item_stock_remove(assoc_db *db, const Item *r, const Stock *child)
     rc = assoc_bind_text(db, st, 3, r->sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "item_stock_remove: not a child of this row");
         goto done;
     }
@@ -2384,13 +2518,20 @@ done:
     return rc;
 }
 
+static const assoc_sql item_transfers__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent\n"
+    "FROM transfers\n"
+    "WHERE transfers.item_sku = $1\n"
+    "ORDER BY transfers.id",
+    NULL
+};
+
 int item_transfers(assoc_db *db, const Item *r, TransferList *out)
 {
-    static const char sql[] =
-        "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
-        "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
-        "transfers.urgent FROM transfers WHERE transfers.item_sku = ?1 ORDER BY transfers.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -2399,13 +2540,14 @@ int item_transfers(assoc_db *db, const Item *r, TransferList *out)
     out->len = 0;
     if (r->sku == NULL)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_transfers__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, r->sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = transfer__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &transfer__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2413,24 +2555,25 @@ done:
 
 int item_transfers_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
-        "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
-        "transfers.urgent FROM transfers WHERE transfers.item_sku = ?1 ORDER BY transfers.id";
-    sqlite3_stmt *st = NULL;
+    Transfer row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "item_transfers_each: NULL argument");
     if (r->sku == NULL)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_transfers__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, r->sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = transfer__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2463,11 +2606,16 @@ int item_transfers_add(assoc_db *db, const Item *r, Transfer *child)
     return rc;
 }
 
+static const assoc_sql item_transfers_remove__sql = {
+    "UPDATE transfers\n"
+    "SET item_sku = NULL\n"
+    "WHERE transfers.id = $1 AND transfers.item_sku = $2",
+    NULL
+};
+
 int item_transfers_remove(assoc_db *db, const Item *r, const Transfer *child)
 {
-    static const char sql[] =
-        "UPDATE transfers SET item_sku = NULL WHERE transfers.id = ?1 AND transfers.item_sku = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
@@ -2476,19 +2624,19 @@ int item_transfers_remove(assoc_db *db, const Item *r, const Transfer *child)
         return assoc_fail(db, ASSOC_NOTFOUND, "item_transfers_remove: the record has no key (sku is unset)");
     if (child->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "item_transfers_remove: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_transfers_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
+    rc = assoc_bind_int64(db, st, 1, child->id);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, r->sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "item_transfers_remove: not a child of this row");
         goto done;
     }
@@ -2499,16 +2647,18 @@ done:
 
 /* ---- Stock ---- */
 
+static const assoc_sql stock_insert__sql = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6)",
+    NULL
+};
+
 int stock_insert(assoc_db *db, Stock *r)
 {
-    static const char sql[] =
-        "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, ?6)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     Stock v;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_insert: NULL argument");
@@ -2521,19 +2671,19 @@ int stock_insert(assoc_db *db, Stock *r)
         v.reorder_at = INT64_C(10);
         v.has_reorder_at = true;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &stock_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, v.warehouse_id));
+    rc = assoc_bind_int64(db, st, 1, v.warehouse_id);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, v.item_sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_quantity ? sqlite3_bind_int64(st, 3, v.quantity) : sqlite3_bind_null(st, 3));
+    rc = assoc_bind_int64_opt(db, st, 3, v.quantity, v.has_quantity);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_reorder_at ? sqlite3_bind_int64(st, 4, v.reorder_at) : sqlite3_bind_null(st, 4));
+    rc = assoc_bind_int64_opt(db, st, 4, v.reorder_at, v.has_reorder_at);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 5, v.bin);
@@ -2542,8 +2692,7 @@ int stock_insert(assoc_db *db, Stock *r)
     rc = assoc_bind_time_buf(db, st, 6, v.counted, v.has_counted, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    rc = assoc_status(db, rc);
+    rc = assoc_insert_step(db, st, NULL);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -2552,70 +2701,79 @@ done:
     return rc;
 }
 
+static const assoc_sql stock_get__sql = {
+    "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
+    "stock.counted\n"
+    "FROM stock\n"
+    "WHERE stock.warehouse_id = $1 AND stock.item_sku = $2",
+    NULL
+};
+
 int stock_get(assoc_db *db, int64_t warehouse_id, const char *item_sku, Stock *out)
 {
-    static const char sql[] =
-        "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
-        "stock.counted FROM stock WHERE stock.warehouse_id = ?1 AND stock.item_sku = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &stock_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, warehouse_id));
+    rc = assoc_bind_int64(db, st, 1, warehouse_id);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, item_sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = stock__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &stock__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql stock_update__sql = {
+    "UPDATE stock\n"
+    "SET quantity = $1, reorder_at = $2, bin = $3, counted = $4\n"
+    "WHERE stock.warehouse_id = $5 AND stock.item_sku = $6",
+    NULL
+};
+
 int stock_update(assoc_db *db, const Stock *r)
 {
-    static const char sql[] =
-        "UPDATE stock SET quantity = ?3, reorder_at = ?4, bin = ?5, counted = ?6 WHERE "
-        "stock.warehouse_id = ?1 AND stock.item_sku = ?2";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_update: NULL argument");
     if (r->item_sku == NULL)
         return assoc_fail(db, ASSOC_NOTFOUND, "stock_update: no such row, the record has no key (item_sku is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &stock_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->warehouse_id));
+    rc = assoc_bind_int64_opt(db, st, 1, r->quantity, r->has_quantity);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, r->item_sku);
+    rc = assoc_bind_int64_opt(db, st, 2, r->reorder_at, r->has_reorder_at);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_quantity ? sqlite3_bind_int64(st, 3, r->quantity) : sqlite3_bind_null(st, 3));
+    rc = assoc_bind_text(db, st, 3, r->bin);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_reorder_at ? sqlite3_bind_int64(st, 4, r->reorder_at) : sqlite3_bind_null(st, 4));
+    rc = assoc_bind_time_buf(db, st, 4, r->counted, r->has_counted, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 5, r->bin);
+    rc = assoc_bind_int64(db, st, 5, r->warehouse_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 6, r->counted, r->has_counted, time_text_1);
+    rc = assoc_bind_text(db, st, 6, r->item_sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "stock_update: no such row");
         goto done;
     }
@@ -2624,77 +2782,91 @@ done:
     return rc;
 }
 
+static const assoc_sql stock_delete__sql = {
+    "DELETE FROM stock\n"
+    "WHERE stock.warehouse_id = $1 AND stock.item_sku = $2",
+    NULL
+};
+
 int stock_delete(assoc_db *db, const Stock *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_delete: NULL argument");
     if (r->item_sku == NULL)
         return assoc_fail(db, ASSOC_NOTFOUND, "stock_delete: no such row, the record has no key (item_sku is unset)");
-    {
-    static const char sql[] =
-        "DELETE FROM stock WHERE stock.warehouse_id = ?1 AND stock.item_sku = ?2";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &stock_delete__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->warehouse_id));
+    rc = assoc_bind_int64(db, st, 1, r->warehouse_id);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 2, r->item_sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "stock_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql stock_first__sql = {
+    "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
+    "stock.counted\n"
+    "FROM stock\n"
+    "ORDER BY stock.warehouse_id, stock.item_sku\n"
+    "LIMIT 1",
+    NULL
+};
+
 int stock_first(assoc_db *db, Stock *out)
 {
-    static const char sql[] =
-        "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
-        "stock.counted FROM stock ORDER BY stock.warehouse_id, stock.item_sku LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &stock_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = stock__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &stock__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql stock_all__sql = {
+    "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
+    "stock.counted\n"
+    "FROM stock\n"
+    "ORDER BY stock.warehouse_id, stock.item_sku",
+    NULL
+};
+
 int stock_all(assoc_db *db, StockList *out)
 {
-    static const char sql[] =
-        "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
-        "stock.counted FROM stock ORDER BY stock.warehouse_id, stock.item_sku";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &stock_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = stock__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &stock__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2702,40 +2874,45 @@ done:
 
 int stock_each(assoc_db *db, int (*fn)(const Stock *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
-        "stock.counted FROM stock ORDER BY stock.warehouse_id, stock.item_sku";
-    sqlite3_stmt *st = NULL;
+    Stock row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &stock_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = stock__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &stock__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql stock_count__sql = {
+    "SELECT count(*)\n"
+    "FROM stock",
+    NULL
+};
+
 int stock_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM stock";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &stock_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2754,32 +2931,26 @@ void stock_list_free(StockList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        stock_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&stock__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
 int stock_warehouse(assoc_db *db, const Stock *r, Warehouse *out)
 {
-    static const char sql[] =
-        "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
-        "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened FROM "
-        "warehouses WHERE warehouses.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_warehouse: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->warehouse_id));
+    rc = assoc_bind_int64(db, st, 1, r->warehouse_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = warehouse__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &warehouse__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2787,30 +2958,21 @@ done:
 
 int stock_warehouse_view(assoc_db *db, const Stock *r, int (*fn)(const Warehouse *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
-        "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened FROM "
-        "warehouses WHERE warehouses.id = ?1";
-    sqlite3_stmt *st = NULL;
+    Warehouse row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_warehouse_view: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->warehouse_id));
+    rc = assoc_bind_int64(db, st, 1, r->warehouse_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        Warehouse row;
-        rc = warehouse__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &warehouse__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2818,11 +2980,7 @@ done:
 
 int stock_item(assoc_db *db, const Stock *r, Item *out)
 {
-    static const char sql[] =
-        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
-        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
-        "items.added FROM items WHERE items.sku = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -2830,13 +2988,13 @@ int stock_item(assoc_db *db, const Stock *r, Item *out)
     memset(out, 0, sizeof *out);
     if (r->item_sku == NULL)
         return assoc_fail(db, ASSOC_NOTFOUND, "stock_item: the record has no key (item_sku is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, r->item_sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = item__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &item__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2844,32 +3002,23 @@ done:
 
 int stock_item_view(assoc_db *db, const Stock *r, int (*fn)(const Item *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
-        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
-        "items.added FROM items WHERE items.sku = ?1";
-    sqlite3_stmt *st = NULL;
+    Item row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "stock_item_view: NULL argument");
     if (r->item_sku == NULL)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, r->item_sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        Item row;
-        rc = item__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &item__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2877,19 +3026,39 @@ done:
 
 /* ---- Transfer ---- */
 
+static const assoc_sql transfer_insert__sql_key = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, "
+    "manifest, urgent, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('transfers', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql transfer_insert__sql = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)\n"
+    "RETURNING id"
+};
+
 int transfer_insert(assoc_db *db, Transfer *r)
 {
-    static const char sql[] =
-        "INSERT INTO transfers (id, item_sku, from_id, to_id, quantity, requested, shipped, "
-        "manifest, urgent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-    char time_text_2[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     Transfer v;
     assoc_time stamp = 0;
     char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    char time_text_2[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_insert: NULL argument");
@@ -2898,8 +3067,6 @@ int transfer_insert(assoc_db *db, Transfer *r)
         rc = assoc_current_timestamp(db, &stamp, stamp_text);
         if (rc != ASSOC_OK)
             goto done;
-    }
-    if (!v.has_requested) {
         v.requested = stamp;
         v.has_requested = true;
     }
@@ -2907,40 +3074,39 @@ int transfer_insert(assoc_db *db, Transfer *r)
         v.urgent = false;
         v.has_urgent = true;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.id != 0 ? &transfer_insert__sql_key : &transfer_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.id != 0 ? sqlite3_bind_int64(st, 1, v.id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_text(db, st, 1, v.item_sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, v.item_sku);
+    rc = assoc_bind_int64(db, st, 2, v.from_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 3, v.from_id));
+    rc = assoc_bind_int64(db, st, 3, v.to_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 4, v.to_id));
+    rc = assoc_bind_int64(db, st, 4, v.quantity);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 5, v.quantity));
+    rc = r->has_requested ? assoc_bind_time_buf(db, st, 5, v.requested, true, time_text_1) : assoc_bind_text(db, st, 5, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_requested ? assoc_bind_time_buf(db, st, 6, v.requested, true, time_text_1) : assoc_bind_text(db, st, 6, stamp_text);
+    rc = assoc_bind_time_buf(db, st, 6, v.shipped, v.has_shipped, time_text_2);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 7, v.shipped, v.has_shipped, time_text_2);
+    rc = assoc_bind_blob(db, st, 7, &v.manifest);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_blob(db, st, 8, &v.manifest);
+    rc = assoc_bind_bool_opt(db, st, 8, v.urgent, v.has_urgent);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_urgent ? sqlite3_bind_int(st, 9, v.urgent ? 1 : 0) : sqlite3_bind_null(st, 9));
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.id != 0) {
+        rc = assoc_bind_int64(db, st, 9, v.id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -2949,78 +3115,88 @@ done:
     return rc;
 }
 
+static const assoc_sql transfer_get__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent\n"
+    "FROM transfers\n"
+    "WHERE transfers.id = $1",
+    NULL
+};
+
 int transfer_get(assoc_db *db, int64_t id, Transfer *out)
 {
-    static const char sql[] =
-        "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
-        "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
-        "transfers.urgent FROM transfers WHERE transfers.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &transfer_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = transfer__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &transfer__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql transfer_update__sql = {
+    "UPDATE transfers\n"
+    "SET item_sku = $1, from_id = $2, to_id = $3, quantity = $4, requested = $5, shipped = $6, "
+    "manifest = $7, urgent = $8\n"
+    "WHERE transfers.id = $9",
+    NULL
+};
+
 int transfer_update(assoc_db *db, const Transfer *r)
 {
-    static const char sql[] =
-        "UPDATE transfers SET item_sku = ?2, from_id = ?3, to_id = ?4, quantity = ?5, requested "
-        "= ?6, shipped = ?7, manifest = ?8, urgent = ?9 WHERE transfers.id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
     char time_text_2[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "transfer_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &transfer_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_text(db, st, 1, r->item_sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, r->item_sku);
+    rc = assoc_bind_int64(db, st, 2, r->from_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 3, r->from_id));
+    rc = assoc_bind_int64(db, st, 3, r->to_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 4, r->to_id));
+    rc = assoc_bind_int64(db, st, 4, r->quantity);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 5, r->quantity));
+    rc = assoc_bind_time_buf(db, st, 5, r->requested, r->has_requested, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 6, r->requested, r->has_requested, time_text_1);
+    rc = assoc_bind_time_buf(db, st, 6, r->shipped, r->has_shipped, time_text_2);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 7, r->shipped, r->has_shipped, time_text_2);
+    rc = assoc_bind_blob(db, st, 7, &r->manifest);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_blob(db, st, 8, &r->manifest);
+    rc = assoc_bind_bool_opt(db, st, 8, r->urgent, r->has_urgent);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_urgent ? sqlite3_bind_int(st, 9, r->urgent ? 1 : 0) : sqlite3_bind_null(st, 9));
+    rc = assoc_bind_int64(db, st, 9, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "transfer_update: no such row");
         goto done;
     }
@@ -3029,76 +3205,90 @@ done:
     return rc;
 }
 
+static const assoc_sql transfer_delete__sql = {
+    "DELETE FROM transfers\n"
+    "WHERE transfers.id = $1",
+    NULL
+};
+
 int transfer_delete(assoc_db *db, const Transfer *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "transfer_delete: no such row, the record has no key (id is unset)");
-    {
-    static const char sql[] =
-        "DELETE FROM transfers WHERE transfers.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &transfer_delete__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "transfer_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql transfer_first__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent\n"
+    "FROM transfers\n"
+    "ORDER BY transfers.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int transfer_first(assoc_db *db, Transfer *out)
 {
-    static const char sql[] =
-        "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
-        "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
-        "transfers.urgent FROM transfers ORDER BY transfers.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &transfer_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = transfer__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &transfer__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql transfer_all__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent\n"
+    "FROM transfers\n"
+    "ORDER BY transfers.id",
+    NULL
+};
+
 int transfer_all(assoc_db *db, TransferList *out)
 {
-    static const char sql[] =
-        "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
-        "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
-        "transfers.urgent FROM transfers ORDER BY transfers.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &transfer_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = transfer__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &transfer__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3106,41 +3296,45 @@ done:
 
 int transfer_each(assoc_db *db, int (*fn)(const Transfer *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
-        "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
-        "transfers.urgent FROM transfers ORDER BY transfers.id";
-    sqlite3_stmt *st = NULL;
+    Transfer row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &transfer_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = transfer__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql transfer_count__sql = {
+    "SELECT count(*)\n"
+    "FROM transfers",
+    NULL
+};
+
 int transfer_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM transfers";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &transfer_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3159,20 +3353,14 @@ void transfer_list_free(TransferList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        transfer_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&transfer__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
 int transfer_item(assoc_db *db, const Transfer *r, Item *out)
 {
-    static const char sql[] =
-        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
-        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
-        "items.added FROM items WHERE items.sku = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -3180,13 +3368,13 @@ int transfer_item(assoc_db *db, const Transfer *r, Item *out)
     memset(out, 0, sizeof *out);
     if (r->item_sku == NULL)
         return assoc_fail(db, ASSOC_NOTFOUND, "transfer_item: item_sku is NULL");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, r->item_sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = item__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &item__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3194,32 +3382,23 @@ done:
 
 int transfer_item_view(assoc_db *db, const Transfer *r, int (*fn)(const Item *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
-        "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, "
-        "items.added FROM items WHERE items.sku = ?1";
-    sqlite3_stmt *st = NULL;
+    Item row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_item_view: NULL argument");
     if (r->item_sku == NULL)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &item_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, r->item_sku);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        Item row;
-        rc = item__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &item__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3227,23 +3406,19 @@ done:
 
 int transfer_source(assoc_db *db, const Transfer *r, Warehouse *out)
 {
-    static const char sql[] =
-        "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
-        "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened FROM "
-        "warehouses WHERE warehouses.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_source: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->from_id));
+    rc = assoc_bind_int64(db, st, 1, r->from_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = warehouse__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &warehouse__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3251,30 +3426,21 @@ done:
 
 int transfer_source_view(assoc_db *db, const Transfer *r, int (*fn)(const Warehouse *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
-        "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened FROM "
-        "warehouses WHERE warehouses.id = ?1";
-    sqlite3_stmt *st = NULL;
+    Warehouse row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_source_view: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->from_id));
+    rc = assoc_bind_int64(db, st, 1, r->from_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        Warehouse row;
-        rc = warehouse__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &warehouse__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3282,23 +3448,19 @@ done:
 
 int transfer_destination(assoc_db *db, const Transfer *r, Warehouse *out)
 {
-    static const char sql[] =
-        "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
-        "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened FROM "
-        "warehouses WHERE warehouses.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_destination: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->to_id));
+    rc = assoc_bind_int64(db, st, 1, r->to_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = warehouse__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &warehouse__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3306,30 +3468,21 @@ done:
 
 int transfer_destination_view(assoc_db *db, const Transfer *r, int (*fn)(const Warehouse *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT warehouses.id, warehouses.code, warehouses.name, warehouses.latitude, "
-        "warehouses.longitude, warehouses.capacity, warehouses.active, warehouses.opened FROM "
-        "warehouses WHERE warehouses.id = ?1";
-    sqlite3_stmt *st = NULL;
+    Warehouse row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_destination_view: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &warehouse_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->to_id));
+    rc = assoc_bind_int64(db, st, 1, r->to_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        Warehouse row;
-        rc = warehouse__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &warehouse__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;

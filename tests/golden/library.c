@@ -3,811 +3,664 @@
 
 #include <string.h>
 
-/* ---- Author: helpers ---- */
+/* ---- Author: rows of authors ---- */
 
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int author__read(assoc_db *db, sqlite3_stmt *st, Author *out)
+static const char *const author__columns[] = {
+    "id", "name", "born", "country"
+};
+static const assoc_rowtype author__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for author_free. */
+static int author__read(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Author *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &author__type, 0, rc);
     rc = assoc_column_text(db, st, 1, &out->name);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &author__type, 1, rc);
     rc = assoc_column_time(db, st, 2, &out->born, &out->has_born);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &author__type, 2, rc);
     rc = assoc_column_text(db, st, 3, &out->country);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &author__type, 3, rc);
     return ASSOC_OK;
-fail:
-    author_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int author__view(assoc_db *db, sqlite3_stmt *st, Author *out)
+/* As author__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int author__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Author *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &author__type, 0, rc);
     rc = assoc_column_text_ref(db, st, 1, &out->name);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &author__type, 1, rc);
     rc = assoc_column_time(db, st, 2, &out->born, &out->has_born);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &author__type, 2, rc);
     rc = assoc_column_text_ref(db, st, 3, &out->country);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &author__type, 3, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int author__collect(assoc_db *db, sqlite3_stmt *st, AuthorList *out)
+static void author__release(void *rec)
 {
-    size_t cap = 0;
+    author_free(rec);
+}
+
+static const assoc_rowtype author__type = {
+    "Author", "authors", author__columns, 0, sizeof(Author),
+    author__read, author__view, author__release
+};
+
+/* ---- Book: rows of books ---- */
+
+static const char *const book__columns[] = {
+    "id", "isbn", "title", "published", "pages", "language"
+};
+static const assoc_rowtype book__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for book_free. */
+static int book__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    Book *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = author__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    author_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int author__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Author *, void *), void *ctx)
-{
-    Author row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = author__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int author__fetch(assoc_db *db, sqlite3_stmt *st, Author *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return author__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Author");
-    return assoc_status(db, rc);
-}
-
-/* ---- Book: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int book__read(assoc_db *db, sqlite3_stmt *st, Book *out)
-{
-    int rc;
-
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &book__type, 0, rc);
     rc = assoc_column_text(db, st, 1, &out->isbn);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &book__type, 1, rc);
     rc = assoc_column_text(db, st, 2, &out->title);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &book__type, 2, rc);
     rc = assoc_column_time(db, st, 3, &out->published, &out->has_published);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_pages = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    out->pages = sqlite3_column_int64(st, 4);
+        return assoc_read_failed(db, st, &book__type, 3, rc);
+    rc = assoc_col_int64(db, st, 4, &out->pages, &out->has_pages);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &book__type, 4, rc);
     rc = assoc_column_text(db, st, 5, &out->language);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &book__type, 5, rc);
     return ASSOC_OK;
-fail:
-    book_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int book__view(assoc_db *db, sqlite3_stmt *st, Book *out)
+/* As book__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int book__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Book *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &book__type, 0, rc);
     rc = assoc_column_text_ref(db, st, 1, &out->isbn);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &book__type, 1, rc);
     rc = assoc_column_text_ref(db, st, 2, &out->title);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &book__type, 2, rc);
     rc = assoc_column_time(db, st, 3, &out->published, &out->has_published);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_pages = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    out->pages = sqlite3_column_int64(st, 4);
+        return assoc_read_failed(db, st, &book__type, 3, rc);
+    rc = assoc_col_int64(db, st, 4, &out->pages, &out->has_pages);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &book__type, 4, rc);
     rc = assoc_column_text_ref(db, st, 5, &out->language);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &book__type, 5, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int book__collect(assoc_db *db, sqlite3_stmt *st, BookList *out)
+static void book__release(void *rec)
 {
-    size_t cap = 0;
+    book_free(rec);
+}
+
+static const assoc_rowtype book__type = {
+    "Book", "books", book__columns, 0, sizeof(Book),
+    book__read, book__view, book__release
+};
+
+/* ---- Copy: rows of copies ---- */
+
+static const char *const copy__columns[] = {
+    "book_id", "copy_no", "shelf", "condition", "acquired"
+};
+static const assoc_rowtype copy__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for copy_free. */
+static int copy__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    Copy *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = book__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    book_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int book__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Book *, void *), void *ctx)
-{
-    Book row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = book__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int book__fetch(assoc_db *db, sqlite3_stmt *st, Book *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return book__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Book");
-    return assoc_status(db, rc);
-}
-
-/* ---- Copy: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int copy__read(assoc_db *db, sqlite3_stmt *st, Copy *out)
-{
-    int rc;
-
-    out->book_id = sqlite3_column_int64(st, 0);
-    out->copy_no = sqlite3_column_int64(st, 1);
+    rc = assoc_col_int64(db, st, 0, &out->book_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &copy__type, 0, rc);
+    rc = assoc_col_int64(db, st, 1, &out->copy_no, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &copy__type, 1, rc);
     rc = assoc_column_text(db, st, 2, &out->shelf);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &copy__type, 2, rc);
     rc = assoc_column_text(db, st, 3, &out->condition);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &copy__type, 3, rc);
     rc = assoc_column_time(db, st, 4, &out->acquired, &out->has_acquired);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &copy__type, 4, rc);
     return ASSOC_OK;
-fail:
-    copy_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int copy__view(assoc_db *db, sqlite3_stmt *st, Copy *out)
+/* As copy__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int copy__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Copy *out = rec;
     int rc;
 
-    out->book_id = sqlite3_column_int64(st, 0);
-    out->copy_no = sqlite3_column_int64(st, 1);
+    rc = assoc_col_int64(db, st, 0, &out->book_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &copy__type, 0, rc);
+    rc = assoc_col_int64(db, st, 1, &out->copy_no, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &copy__type, 1, rc);
     rc = assoc_column_text_ref(db, st, 2, &out->shelf);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &copy__type, 2, rc);
     rc = assoc_column_text_ref(db, st, 3, &out->condition);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &copy__type, 3, rc);
     rc = assoc_column_time(db, st, 4, &out->acquired, &out->has_acquired);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &copy__type, 4, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int copy__collect(assoc_db *db, sqlite3_stmt *st, CopyList *out)
+static void copy__release(void *rec)
 {
-    size_t cap = 0;
+    copy_free(rec);
+}
+
+static const assoc_rowtype copy__type = {
+    "Copy", "copies", copy__columns, 0, sizeof(Copy),
+    copy__read, copy__view, copy__release
+};
+
+/* ---- Member: rows of members ---- */
+
+static const char *const member__columns[] = {
+    "id", "card_no", "name", "email", "active", "joined"
+};
+static const assoc_rowtype member__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for member_free. */
+static int member__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    Member *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = copy__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    copy_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int copy__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Copy *, void *), void *ctx)
-{
-    Copy row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = copy__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int copy__fetch(assoc_db *db, sqlite3_stmt *st, Copy *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return copy__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Copy");
-    return assoc_status(db, rc);
-}
-
-/* ---- Member: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int member__read(assoc_db *db, sqlite3_stmt *st, Member *out)
-{
-    int rc;
-
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &member__type, 0, rc);
     rc = assoc_column_text(db, st, 1, &out->card_no);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &member__type, 1, rc);
     rc = assoc_column_text(db, st, 2, &out->name);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &member__type, 2, rc);
     rc = assoc_column_text(db, st, 3, &out->email);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_active = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    out->active = sqlite3_column_int64(st, 4) != 0;
+        return assoc_read_failed(db, st, &member__type, 3, rc);
+    rc = assoc_col_bool(db, st, 4, &out->active, &out->has_active);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &member__type, 4, rc);
     rc = assoc_column_time(db, st, 5, &out->joined, &out->has_joined);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &member__type, 5, rc);
     return ASSOC_OK;
-fail:
-    member_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int member__view(assoc_db *db, sqlite3_stmt *st, Member *out)
+/* As member__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int member__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Member *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &member__type, 0, rc);
     rc = assoc_column_text_ref(db, st, 1, &out->card_no);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &member__type, 1, rc);
     rc = assoc_column_text_ref(db, st, 2, &out->name);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &member__type, 2, rc);
     rc = assoc_column_text_ref(db, st, 3, &out->email);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_active = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    out->active = sqlite3_column_int64(st, 4) != 0;
+        return assoc_read_failed(db, st, &member__type, 3, rc);
+    rc = assoc_col_bool(db, st, 4, &out->active, &out->has_active);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &member__type, 4, rc);
     rc = assoc_column_time(db, st, 5, &out->joined, &out->has_joined);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &member__type, 5, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int member__collect(assoc_db *db, sqlite3_stmt *st, MemberList *out)
+static void member__release(void *rec)
 {
-    size_t cap = 0;
+    member_free(rec);
+}
+
+static const assoc_rowtype member__type = {
+    "Member", "members", member__columns, 0, sizeof(Member),
+    member__read, member__view, member__release
+};
+
+/* ---- LibraryCard: rows of library_card ---- */
+
+static const char *const library_card__columns[] = {
+    "id", "member_id", "barcode", "issued", "expires"
+};
+static const assoc_rowtype library_card__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for library_card_free. */
+static int library_card__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    LibraryCard *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = member__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    member_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int member__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Member *, void *), void *ctx)
-{
-    Member row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = member__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int member__fetch(assoc_db *db, sqlite3_stmt *st, Member *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return member__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Member");
-    return assoc_status(db, rc);
-}
-
-/* ---- LibraryCard: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int library_card__read(assoc_db *db, sqlite3_stmt *st, LibraryCard *out)
-{
-    int rc;
-
-    out->id = sqlite3_column_int64(st, 0);
-    out->member_id = sqlite3_column_int64(st, 1);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &library_card__type, 0, rc);
+    rc = assoc_col_int64(db, st, 1, &out->member_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &library_card__type, 1, rc);
     rc = assoc_column_blob(db, st, 2, &out->barcode);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &library_card__type, 2, rc);
     rc = assoc_column_time(db, st, 3, &out->issued, &out->has_issued);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &library_card__type, 3, rc);
     rc = assoc_column_time(db, st, 4, &out->expires, &out->has_expires);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &library_card__type, 4, rc);
     return ASSOC_OK;
-fail:
-    library_card_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int library_card__view(assoc_db *db, sqlite3_stmt *st, LibraryCard *out)
+/* As library_card__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int library_card__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    LibraryCard *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
-    out->member_id = sqlite3_column_int64(st, 1);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &library_card__type, 0, rc);
+    rc = assoc_col_int64(db, st, 1, &out->member_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &library_card__type, 1, rc);
     rc = assoc_column_blob_ref(db, st, 2, &out->barcode);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &library_card__type, 2, rc);
     rc = assoc_column_time(db, st, 3, &out->issued, &out->has_issued);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &library_card__type, 3, rc);
     rc = assoc_column_time(db, st, 4, &out->expires, &out->has_expires);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &library_card__type, 4, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int library_card__collect(assoc_db *db, sqlite3_stmt *st, LibraryCardList *out)
+static void library_card__release(void *rec)
 {
-    size_t cap = 0;
+    library_card_free(rec);
+}
+
+static const assoc_rowtype library_card__type = {
+    "LibraryCard", "library_card", library_card__columns, 0, sizeof(LibraryCard),
+    library_card__read, library_card__view, library_card__release
+};
+
+/* ---- Loan: rows of loans ---- */
+
+static const char *const loan__columns[] = {
+    "id", "book_id", "member_id", "out", "due", "returned", "fine", "renewals"
+};
+static const assoc_rowtype loan__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for loan_free. */
+static int loan__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    Loan *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = library_card__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    library_card_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int library_card__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const LibraryCard *, void *), void *ctx)
-{
-    LibraryCard row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = library_card__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int library_card__fetch(assoc_db *db, sqlite3_stmt *st, LibraryCard *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return library_card__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such LibraryCard");
-    return assoc_status(db, rc);
-}
-
-/* ---- Loan: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int loan__read(assoc_db *db, sqlite3_stmt *st, Loan *out)
-{
-    int rc;
-    bool has;
-
-    out->id = sqlite3_column_int64(st, 0);
-    out->book_id = sqlite3_column_int64(st, 1);
-    out->has_member_id = sqlite3_column_type(st, 2) != SQLITE_NULL;
-    out->member_id = sqlite3_column_int64(st, 2);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &loan__type, 0, rc);
+    rc = assoc_col_int64(db, st, 1, &out->book_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &loan__type, 1, rc);
+    rc = assoc_col_int64(db, st, 2, &out->member_id, &out->has_member_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &loan__type, 2, rc);
     rc = assoc_column_time(db, st, 3, &out->out, &out->has_out);
     if (rc != ASSOC_OK)
-        goto fail;
-    rc = assoc_column_time(db, st, 4, &out->due, &has);
+        return assoc_read_failed(db, st, &loan__type, 3, rc);
+    rc = assoc_column_time(db, st, 4, &out->due, NULL);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &loan__type, 4, rc);
     rc = assoc_column_time(db, st, 5, &out->returned, &out->has_returned);
     if (rc != ASSOC_OK)
-        goto fail;
-    out->has_fine = sqlite3_column_type(st, 6) != SQLITE_NULL;
-    out->fine = sqlite3_column_double(st, 6);
-    out->has_renewals = sqlite3_column_type(st, 7) != SQLITE_NULL;
-    out->renewals = sqlite3_column_int64(st, 7);
+        return assoc_read_failed(db, st, &loan__type, 5, rc);
+    rc = assoc_col_double(db, st, 6, &out->fine, &out->has_fine);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &loan__type, 6, rc);
+    rc = assoc_col_int64(db, st, 7, &out->renewals, &out->has_renewals);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &loan__type, 7, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int loan__collect(assoc_db *db, sqlite3_stmt *st, LoanList *out)
-{
-    size_t cap = 0;
-    int rc;
+/* A Loan holds no strings or blobs: loan__read copies nothing, and lends. */
+static const assoc_rowtype loan__type = {
+    "Loan", "loans", loan__columns, 0, sizeof(Loan),
+    loan__read, loan__read, NULL
+};
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = loan__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    loan_list_free(out);
-    return rc;
-}
 
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int loan__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Loan *, void *), void *ctx)
-{
-    Loan row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = loan__read(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int loan__fetch(assoc_db *db, sqlite3_stmt *st, Loan *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return loan__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Loan");
-    return assoc_status(db, rc);
-}
+static const assoc_sql library_create_all__sql_ddl = {
+    "CREATE TABLE IF NOT EXISTS authors (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    name VARCHAR(120) NOT NULL CHECK (length(name) <= 120),\n"
+    "    born DATETIME,\n"
+    "    country VARCHAR(2) CHECK (length(country) <= 2)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_authors_name ON authors (name);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS books (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    isbn VARCHAR(13) NOT NULL UNIQUE CHECK (length(isbn) <= 13),\n"
+    "    title VARCHAR(300) NOT NULL CHECK (length(title) <= 300),\n"
+    "    published DATETIME,\n"
+    "    pages INTEGER,\n"
+    "    language VARCHAR(8) NOT NULL CHECK (length(language) <= 8)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_books_title ON books (title);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS copies (\n"
+    "    book_id INTEGER NOT NULL REFERENCES books (id) ON DELETE CASCADE,\n"
+    "    copy_no INTEGER NOT NULL,\n"
+    "    shelf VARCHAR(12) CHECK (length(shelf) <= 12),\n"
+    "    condition VARCHAR(10) NOT NULL DEFAULT ('good') CHECK (length(condition) <= 10),\n"
+    "    acquired DATETIME,\n"
+    "    PRIMARY KEY (book_id, copy_no)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_copies_shelf ON copies (shelf);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS members (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    card_no VARCHAR(16) NOT NULL UNIQUE CHECK (length(card_no) <= 16),\n"
+    "    name VARCHAR(120) NOT NULL CHECK (length(name) <= 120),\n"
+    "    email VARCHAR(255) UNIQUE CHECK (length(email) <= 255),\n"
+    "    active BOOLEAN NOT NULL CHECK (active IN (0, 1)),\n"
+    "    joined DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP)\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS library_card (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    member_id INTEGER NOT NULL UNIQUE REFERENCES members (id) ON DELETE CASCADE,\n"
+    "    barcode BLOB NOT NULL,\n"
+    "    issued DATETIME,\n"
+    "    expires DATETIME\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS loans (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    book_id INTEGER NOT NULL REFERENCES books (id) ON DELETE NO ACTION,\n"
+    "    member_id INTEGER REFERENCES members (id) ON DELETE RESTRICT,\n"
+    "    out DATETIME NOT NULL,\n"
+    "    due DATETIME NOT NULL,\n"
+    "    returned DATETIME,\n"
+    "    fine FLOAT,\n"
+    "    renewals INTEGER NOT NULL,\n"
+    "    UNIQUE (book_id, member_id, out)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_loans_member_id_returned ON loans (member_id, returned);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS book_authors (\n"
+    "    book_id INTEGER NOT NULL REFERENCES books (id) ON DELETE CASCADE,\n"
+    "    author_id INTEGER NOT NULL REFERENCES authors (id) ON DELETE CASCADE,\n"
+    "    \"order\" INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (book_id, author_id)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_book_authors_author_id ON book_authors (author_id);\n",
+    /* PostgreSQL: */
+    "CREATE TABLE IF NOT EXISTS authors (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    name VARCHAR(120) NOT NULL,\n"
+    "    born TIMESTAMP WITHOUT TIME ZONE,\n"
+    "    country VARCHAR(2)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_authors_name ON authors (name);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS books (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    isbn VARCHAR(13) NOT NULL UNIQUE,\n"
+    "    title VARCHAR(300) NOT NULL,\n"
+    "    published TIMESTAMP WITHOUT TIME ZONE,\n"
+    "    pages BIGINT,\n"
+    "    language VARCHAR(8) NOT NULL\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_books_title ON books (title);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS copies (\n"
+    "    book_id BIGINT NOT NULL REFERENCES books (id) ON DELETE CASCADE,\n"
+    "    copy_no BIGINT NOT NULL,\n"
+    "    shelf VARCHAR(12),\n"
+    "    condition VARCHAR(10) NOT NULL DEFAULT ('good'),\n"
+    "    acquired TIMESTAMP WITHOUT TIME ZONE,\n"
+    "    PRIMARY KEY (book_id, copy_no)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_copies_shelf ON copies (shelf);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS members (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    card_no VARCHAR(16) NOT NULL UNIQUE,\n"
+    "    name VARCHAR(120) NOT NULL,\n"
+    "    email VARCHAR(255) UNIQUE,\n"
+    "    active BOOLEAN NOT NULL,\n"
+    "    joined TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT (CURRENT_TIMESTAMP)\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS library_card (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    member_id BIGINT NOT NULL UNIQUE REFERENCES members (id) ON DELETE CASCADE,\n"
+    "    barcode BYTEA NOT NULL,\n"
+    "    issued TIMESTAMP WITHOUT TIME ZONE,\n"
+    "    expires TIMESTAMP WITHOUT TIME ZONE\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS loans (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    book_id BIGINT NOT NULL REFERENCES books (id) ON DELETE NO ACTION,\n"
+    "    member_id BIGINT REFERENCES members (id) ON DELETE RESTRICT,\n"
+    "    out TIMESTAMP WITHOUT TIME ZONE NOT NULL,\n"
+    "    due TIMESTAMP WITHOUT TIME ZONE NOT NULL,\n"
+    "    returned TIMESTAMP WITHOUT TIME ZONE,\n"
+    "    fine DOUBLE PRECISION,\n"
+    "    renewals BIGINT NOT NULL,\n"
+    "    UNIQUE (book_id, member_id, out)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_loans_member_id_returned ON loans (member_id, returned);\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS book_authors (\n"
+    "    book_id BIGINT NOT NULL REFERENCES books (id) ON DELETE CASCADE,\n"
+    "    author_id BIGINT NOT NULL REFERENCES authors (id) ON DELETE CASCADE,\n"
+    "    \"order\" BIGINT NOT NULL,\n"
+    "    PRIMARY KEY (book_id, author_id)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_book_authors_author_id ON book_authors (author_id);\n"
+};
 
 int library_create_all(assoc_db *db)
 {
-    static const char ddl[] =
-        "CREATE TABLE IF NOT EXISTS authors (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    name VARCHAR(120) NOT NULL CHECK (length(name) <= 120),\n"
-        "    born DATETIME,\n"
-        "    country VARCHAR(2) CHECK (length(country) <= 2)\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_authors_name ON authors (name);\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS books (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    isbn VARCHAR(13) NOT NULL UNIQUE CHECK (length(isbn) <= 13),\n"
-        "    title VARCHAR(300) NOT NULL CHECK (length(title) <= 300),\n"
-        "    published DATETIME,\n"
-        "    pages INTEGER,\n"
-        "    language VARCHAR(8) NOT NULL CHECK (length(language) <= 8)\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_books_title ON books (title);\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS copies (\n"
-        "    book_id INTEGER NOT NULL REFERENCES books (id) ON DELETE CASCADE,\n"
-        "    copy_no INTEGER NOT NULL,\n"
-        "    shelf VARCHAR(12) CHECK (length(shelf) <= 12),\n"
-        "    condition VARCHAR(10) NOT NULL DEFAULT ('good') CHECK (length(condition) <= 10),\n"
-        "    acquired DATETIME,\n"
-        "    PRIMARY KEY (book_id, copy_no)\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_copies_shelf ON copies (shelf);\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS members (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    card_no VARCHAR(16) NOT NULL UNIQUE CHECK (length(card_no) <= 16),\n"
-        "    name VARCHAR(120) NOT NULL CHECK (length(name) <= 120),\n"
-        "    email VARCHAR(255) UNIQUE CHECK (length(email) <= 255),\n"
-        "    active BOOLEAN NOT NULL CHECK (active IN (0, 1)),\n"
-        "    joined DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP)\n"
-        ");\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS library_card (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    member_id INTEGER NOT NULL UNIQUE REFERENCES members (id) ON DELETE CASCADE,\n"
-        "    barcode BLOB NOT NULL,\n"
-        "    issued DATETIME,\n"
-        "    expires DATETIME\n"
-        ");\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS loans (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    book_id INTEGER NOT NULL REFERENCES books (id) ON DELETE NO ACTION,\n"
-        "    member_id INTEGER REFERENCES members (id) ON DELETE RESTRICT,\n"
-        "    out DATETIME NOT NULL,\n"
-        "    due DATETIME NOT NULL,\n"
-        "    returned DATETIME,\n"
-        "    fine FLOAT,\n"
-        "    renewals INTEGER NOT NULL,\n"
-        "    UNIQUE (book_id, member_id, out)\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_loans_member_id_returned ON loans (member_id, returned);\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS book_authors (\n"
-        "    book_id INTEGER NOT NULL REFERENCES books (id) ON DELETE CASCADE,\n"
-        "    author_id INTEGER NOT NULL REFERENCES authors (id) ON DELETE CASCADE,\n"
-        "    \"order\" INTEGER NOT NULL,\n"
-        "    PRIMARY KEY (book_id, author_id)\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_book_authors_author_id ON book_authors (author_id);\n";
     int rc;
 
     if (db == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_create_all: NULL argument");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    rc = assoc_status(db, sqlite3_exec(assoc_sqlite(db), ddl, NULL, NULL, NULL));
+    rc = assoc_exec(db, &library_create_all__sql_ddl);
     return assoc_tx_leave(db, rc);
 }
 
 /* ---- Author ---- */
 
+static const assoc_sql author_insert__sql_key = {
+    "INSERT INTO authors (name, born, country, id)\n"
+    "VALUES ($1, $2, $3, $4)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO authors (name, born, country, id)\n"
+    "VALUES ($1, $2, $3, $4)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('authors', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql author_insert__sql = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3)\n"
+    "RETURNING id"
+};
+
 int author_insert(assoc_db *db, Author *r)
 {
-    static const char sql[] =
-        "INSERT INTO authors (id, name, born, country) VALUES (?1, ?2, ?3, ?4)";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_insert: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, r->id != 0 ? &author_insert__sql_key : &author_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->id != 0 ? sqlite3_bind_int64(st, 1, r->id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_text(db, st, 1, r->name);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, r->name);
+    rc = assoc_bind_time_buf(db, st, 2, r->born, r->has_born, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 3, r->born, r->has_born, time_text_1);
+    rc = assoc_bind_text(db, st, 3, r->country);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, r->country);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        r->id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
-    if (rc != ASSOC_OK)
-        goto done;
+    if (r->id != 0) {
+        rc = assoc_bind_int64(db, st, 4, r->id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &r->id);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql author_get__sql = {
+    "SELECT authors.id, authors.name, authors.born, authors.country\n"
+    "FROM authors\n"
+    "WHERE authors.id = $1",
+    NULL
+};
+
 int author_get(assoc_db *db, int64_t id, Author *out)
 {
-    static const char sql[] =
-        "SELECT authors.id, authors.name, authors.born, authors.country FROM authors WHERE "
-        "authors.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &author_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = author__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &author__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql author_update__sql = {
+    "UPDATE authors\n"
+    "SET name = $1, born = $2, country = $3\n"
+    "WHERE authors.id = $4",
+    NULL
+};
+
 int author_update(assoc_db *db, const Author *r)
 {
-    static const char sql[] =
-        "UPDATE authors SET name = ?2, born = ?3, country = ?4 WHERE authors.id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "author_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &author_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_text(db, st, 1, r->name);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, r->name);
+    rc = assoc_bind_time_buf(db, st, 2, r->born, r->has_born, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 3, r->born, r->has_born, time_text_1);
+    rc = assoc_bind_text(db, st, 3, r->country);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, r->country);
+    rc = assoc_bind_int64(db, st, 4, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "author_update: no such row");
         goto done;
     }
@@ -816,93 +669,107 @@ done:
     return rc;
 }
 
+static const assoc_sql author_delete__sql_books = {
+    "DELETE FROM book_authors\n"
+    "WHERE book_authors.author_id = $1",
+    NULL
+};
+
+static const assoc_sql author_delete__sql = {
+    "DELETE FROM authors\n"
+    "WHERE authors.id = $1",
+    NULL
+};
+
 int author_delete(assoc_db *db, const Author *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "author_delete: no such row, the record has no key (id is unset)");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    /* Author.books: its rows in book_authors go with this row. */
-    {
-    static const char sql_books[] =
-        "DELETE FROM book_authors WHERE book_authors.author_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_books, &st);
+    /* Author.books: its rows in book_authors go with the Author row. */
+    rc = assoc_stmt_acquire(db, &author_delete__sql_books, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    static const char sql[] =
-        "DELETE FROM authors WHERE authors.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &author_delete__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "author_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return assoc_tx_leave(db, rc);
 }
 
+static const assoc_sql author_first__sql = {
+    "SELECT authors.id, authors.name, authors.born, authors.country\n"
+    "FROM authors\n"
+    "ORDER BY authors.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int author_first(assoc_db *db, Author *out)
 {
-    static const char sql[] =
-        "SELECT authors.id, authors.name, authors.born, authors.country FROM authors ORDER BY "
-        "authors.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &author_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = author__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &author__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql author_all__sql = {
+    "SELECT authors.id, authors.name, authors.born, authors.country\n"
+    "FROM authors\n"
+    "ORDER BY authors.id",
+    NULL
+};
+
 int author_all(assoc_db *db, AuthorList *out)
 {
-    static const char sql[] =
-        "SELECT authors.id, authors.name, authors.born, authors.country FROM authors ORDER BY "
-        "authors.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &author_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = author__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &author__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -910,64 +777,76 @@ done:
 
 int author_each(assoc_db *db, int (*fn)(const Author *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT authors.id, authors.name, authors.born, authors.country FROM authors ORDER BY "
-        "authors.id";
-    sqlite3_stmt *st = NULL;
+    Author row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &author_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = author__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &author__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql author_count__sql = {
+    "SELECT count(*)\n"
+    "FROM authors",
+    NULL
+};
+
 int author_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM authors";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &author_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql author_find_by_name__sql = {
+    "SELECT authors.id, authors.name, authors.born, authors.country\n"
+    "FROM authors\n"
+    "WHERE authors.name = $1\n"
+    "ORDER BY authors.id",
+    NULL
+};
+
 int author_find_by_name(assoc_db *db, const char *value, AuthorList *out)
 {
-    static const char sql[] =
-        "SELECT authors.id, authors.name, authors.born, authors.country FROM authors WHERE "
-        "authors.name = ?1 ORDER BY authors.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_find_by_name: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &author_find_by_name__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = author__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &author__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -986,20 +865,23 @@ void author_list_free(AuthorList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        author_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&author__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
+static const assoc_sql author_books__sql = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "WHERE books.id IN (SELECT book_authors.book_id FROM book_authors WHERE book_authors.author_id = $1)\n"
+    "ORDER BY books.published DESC NULLS LAST, books.id",
+    NULL
+};
+
 int author_books(assoc_db *db, const Author *r, BookList *out)
 {
-    static const char sql[] =
-        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
-        "FROM books WHERE books.id IN (SELECT book_authors.book_id FROM book_authors WHERE "
-        "book_authors.author_id = ?1) ORDER BY books.published DESC, books.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1008,13 +890,14 @@ int author_books(assoc_db *db, const Author *r, BookList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &author_books__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = book__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &book__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1022,34 +905,39 @@ done:
 
 int author_books_each(assoc_db *db, const Author *r, int (*fn)(const Book *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
-        "FROM books WHERE books.id IN (SELECT book_authors.book_id FROM book_authors WHERE "
-        "book_authors.author_id = ?1) ORDER BY books.published DESC, books.id";
-    sqlite3_stmt *st = NULL;
+    Book row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_books_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &author_books__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = book__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &book__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql author_books_add__sql = {
+    "INSERT INTO book_authors (author_id, book_id, \"order\")\n"
+    "VALUES ($1, $2, $3)",
+    NULL
+};
+
 int author_books_add(assoc_db *db, const Author *r, const Book *t)
 {
-    static const char sql[] =
-        "INSERT INTO book_authors (author_id, book_id, \"order\") VALUES (?1, ?2, ?3)";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
@@ -1058,48 +946,52 @@ int author_books_add(assoc_db *db, const Author *r, const Book *t)
         return assoc_fail(db, ASSOC_MISUSE, "author_books_add: the record has no key (id is unset)");
     if (t->id == 0)
         return assoc_fail(db, ASSOC_MISUSE, "author_books_add: the target has no id");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &author_books_add__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 3, 1));
+    rc = assoc_bind_int64(db, st, 3, INT64_C(1));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql author_books_remove__sql = {
+    "DELETE FROM book_authors\n"
+    "WHERE book_authors.author_id = $1 AND book_authors.book_id = $2",
+    NULL
+};
+
 int author_books_remove(assoc_db *db, const Author *r, const Book *t)
 {
-    static const char sql[] =
-        "DELETE FROM book_authors WHERE book_authors.author_id = ?1 AND book_authors.book_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "author_books_remove: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "author_books_remove: the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &author_books_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "author_books_remove: the two are not linked");
         goto done;
     }
@@ -1110,17 +1002,33 @@ done:
 
 /* ---- Book ---- */
 
+static const assoc_sql book_insert__sql_key = {
+    "INSERT INTO books (isbn, title, published, pages, language, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO books (isbn, title, published, pages, language, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('books', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql book_insert__sql = {
+    "INSERT INTO books (isbn, title, published, pages, language)\n"
+    "VALUES ($1, $2, $3, $4, $5)",
+    /* PostgreSQL: */
+    "INSERT INTO books (isbn, title, published, pages, language)\n"
+    "VALUES ($1, $2, $3, $4, $5)\n"
+    "RETURNING id"
+};
+
 int book_insert(assoc_db *db, Book *r)
 {
-    static const char sql[] =
-        "INSERT INTO books (id, isbn, title, published, pages, language) VALUES (?1, ?2, ?3, ?4, "
-        "?5, ?6)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     Book v;
     char * dup_language = NULL;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_insert: NULL argument");
@@ -1133,31 +1041,30 @@ int book_insert(assoc_db *db, Book *r)
         if (rc != ASSOC_OK)
             goto done;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.id != 0 ? &book_insert__sql_key : &book_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.id != 0 ? sqlite3_bind_int64(st, 1, v.id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_text(db, st, 1, v.isbn);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, v.isbn);
+    rc = assoc_bind_text(db, st, 2, v.title);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, v.title);
+    rc = assoc_bind_time_buf(db, st, 3, v.published, v.has_published, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 4, v.published, v.has_published, time_text_1);
+    rc = assoc_bind_int64_opt(db, st, 4, v.pages, v.has_pages);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_pages ? sqlite3_bind_int64(st, 5, v.pages) : sqlite3_bind_null(st, 5));
+    rc = assoc_bind_text(db, st, 5, v.language);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 6, v.language);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.id != 0) {
+        rc = assoc_bind_int64(db, st, 6, v.id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
     if (dup_language) {
@@ -1171,67 +1078,75 @@ done:
     return rc;
 }
 
+static const assoc_sql book_get__sql = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "WHERE books.id = $1",
+    NULL
+};
+
 int book_get(assoc_db *db, int64_t id, Book *out)
 {
-    static const char sql[] =
-        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
-        "FROM books WHERE books.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = book__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &book__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql book_update__sql = {
+    "UPDATE books\n"
+    "SET isbn = $1, title = $2, published = $3, pages = $4, language = $5\n"
+    "WHERE books.id = $6",
+    NULL
+};
+
 int book_update(assoc_db *db, const Book *r)
 {
-    static const char sql[] =
-        "UPDATE books SET isbn = ?2, title = ?3, published = ?4, pages = ?5, language = ?6 WHERE "
-        "books.id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "book_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_text(db, st, 1, r->isbn);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, r->isbn);
+    rc = assoc_bind_text(db, st, 2, r->title);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, r->title);
+    rc = assoc_bind_time_buf(db, st, 3, r->published, r->has_published, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 4, r->published, r->has_published, time_text_1);
+    rc = assoc_bind_int64_opt(db, st, 4, r->pages, r->has_pages);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_pages ? sqlite3_bind_int64(st, 5, r->pages) : sqlite3_bind_null(st, 5));
+    rc = assoc_bind_text(db, st, 5, r->language);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 6, r->language);
+    rc = assoc_bind_int64(db, st, 6, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "book_update: no such row");
         goto done;
     }
@@ -1240,125 +1155,144 @@ done:
     return rc;
 }
 
+static const assoc_sql book_delete__sql_authors = {
+    "DELETE FROM book_authors\n"
+    "WHERE book_authors.book_id = $1",
+    NULL
+};
+
+static const assoc_sql book_delete__sql_loans = {
+    "UPDATE loans\n"
+    "SET book_id = NULL\n"
+    "WHERE loans.book_id = $1",
+    NULL
+};
+
+static const assoc_sql book_delete__sql_copies = {
+    "DELETE FROM copies\n"
+    "WHERE copies.book_id = $1",
+    NULL
+};
+
+static const assoc_sql book_delete__sql = {
+    "DELETE FROM books\n"
+    "WHERE books.id = $1",
+    NULL
+};
+
 int book_delete(assoc_db *db, const Book *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "book_delete: no such row, the record has no key (id is unset)");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    /* Book.authors: its rows in book_authors go with this row. */
-    {
-    static const char sql_authors[] =
-        "DELETE FROM book_authors WHERE book_authors.book_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_authors, &st);
+    /* Book.authors: its rows in book_authors go with the Book row. */
+    rc = assoc_stmt_acquire(db, &book_delete__sql_authors, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    /* Book.copies cascades delete; a Copy has no rules of its own. */
-    static const char sql_copies[] =
-        "DELETE FROM copies WHERE copies.book_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_copies, &st);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = assoc_status(db, sqlite3_step(st));
-    assoc_stmt_release(db, st);
-    st = NULL;
-    if (rc != ASSOC_OK)
-        goto done;
-    }
-    {
     /* Book.loans: the children stay, their book_id set to NULL. */
-    static const char sql_loans[] =
-        "UPDATE loans SET book_id = NULL WHERE loans.book_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_loans, &st);
+    rc = assoc_stmt_acquire(db, &book_delete__sql_loans, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    static const char sql[] =
-        "DELETE FROM books WHERE books.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    /* Book.copies cascades delete. */
+    rc = assoc_stmt_acquire(db, &book_delete__sql_copies, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    rc = assoc_stmt_acquire(db, &book_delete__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "book_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return assoc_tx_leave(db, rc);
 }
 
+static const assoc_sql book_first__sql = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "ORDER BY books.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int book_first(assoc_db *db, Book *out)
 {
-    static const char sql[] =
-        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
-        "FROM books ORDER BY books.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = book__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &book__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql book_all__sql = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "ORDER BY books.id",
+    NULL
+};
+
 int book_all(assoc_db *db, BookList *out)
 {
-    static const char sql[] =
-        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
-        "FROM books ORDER BY books.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = book__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &book__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1366,87 +1300,103 @@ done:
 
 int book_each(assoc_db *db, int (*fn)(const Book *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
-        "FROM books ORDER BY books.id";
-    sqlite3_stmt *st = NULL;
+    Book row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = book__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &book__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql book_count__sql = {
+    "SELECT count(*)\n"
+    "FROM books",
+    NULL
+};
+
 int book_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM books";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql book_get_by_isbn__sql = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "WHERE books.isbn = $1",
+    NULL
+};
+
 int book_get_by_isbn(assoc_db *db, const char *value, Book *out)
 {
-    static const char sql[] =
-        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
-        "FROM books WHERE books.isbn = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_get_by_isbn: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_get_by_isbn__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = book__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &book__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql book_find_by_title__sql = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "WHERE books.title = $1\n"
+    "ORDER BY books.id",
+    NULL
+};
+
 int book_find_by_title(assoc_db *db, const char *value, BookList *out)
 {
-    static const char sql[] =
-        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
-        "FROM books WHERE books.title = ?1 ORDER BY books.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_find_by_title: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_find_by_title__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = book__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &book__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1466,20 +1416,23 @@ void book_list_free(BookList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        book_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&book__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
+static const assoc_sql book_authors__sql = {
+    "SELECT authors.id, authors.name, authors.born, authors.country\n"
+    "FROM authors\n"
+    "WHERE authors.id IN (SELECT book_authors.author_id FROM book_authors WHERE book_authors.book_id = $1)\n"
+    "ORDER BY authors.name, authors.id",
+    NULL
+};
+
 int book_authors(assoc_db *db, const Book *r, AuthorList *out)
 {
-    static const char sql[] =
-        "SELECT authors.id, authors.name, authors.born, authors.country FROM authors WHERE "
-        "authors.id IN (SELECT book_authors.author_id FROM book_authors WHERE "
-        "book_authors.book_id = ?1) ORDER BY authors.name, authors.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1488,13 +1441,14 @@ int book_authors(assoc_db *db, const Book *r, AuthorList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_authors__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = author__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &author__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1502,34 +1456,39 @@ done:
 
 int book_authors_each(assoc_db *db, const Book *r, int (*fn)(const Author *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT authors.id, authors.name, authors.born, authors.country FROM authors WHERE "
-        "authors.id IN (SELECT book_authors.author_id FROM book_authors WHERE "
-        "book_authors.book_id = ?1) ORDER BY authors.name, authors.id";
-    sqlite3_stmt *st = NULL;
+    Author row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_authors_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_authors__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = author__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &author__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql book_authors_add__sql = {
+    "INSERT INTO book_authors (book_id, author_id, \"order\")\n"
+    "VALUES ($1, $2, $3)",
+    NULL
+};
+
 int book_authors_add(assoc_db *db, const Book *r, const Author *t)
 {
-    static const char sql[] =
-        "INSERT INTO book_authors (book_id, author_id, \"order\") VALUES (?1, ?2, ?3)";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
@@ -1538,48 +1497,52 @@ int book_authors_add(assoc_db *db, const Book *r, const Author *t)
         return assoc_fail(db, ASSOC_MISUSE, "book_authors_add: the record has no key (id is unset)");
     if (t->id == 0)
         return assoc_fail(db, ASSOC_MISUSE, "book_authors_add: the target has no id");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_authors_add__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 3, 1));
+    rc = assoc_bind_int64(db, st, 3, INT64_C(1));
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql book_authors_remove__sql = {
+    "DELETE FROM book_authors\n"
+    "WHERE book_authors.book_id = $1 AND book_authors.author_id = $2",
+    NULL
+};
+
 int book_authors_remove(assoc_db *db, const Book *r, const Author *t)
 {
-    static const char sql[] =
-        "DELETE FROM book_authors WHERE book_authors.book_id = ?1 AND book_authors.author_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_authors_remove: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "book_authors_remove: the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_authors_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "book_authors_remove: the two are not linked");
         goto done;
     }
@@ -1588,12 +1551,18 @@ done:
     return rc;
 }
 
+static const assoc_sql book_copies__sql = {
+    "SELECT copies.book_id, copies.copy_no, copies.shelf, copies.condition, copies.acquired\n"
+    "FROM copies\n"
+    "WHERE copies.book_id = $1\n"
+    "ORDER BY copies.copy_no, copies.book_id",
+    NULL
+};
+
 int book_copies(assoc_db *db, const Book *r, CopyList *out)
 {
-    static const char sql[] =
-        "SELECT copies.book_id, copies.copy_no, copies.shelf, copies.condition, copies.acquired "
-        "FROM copies WHERE copies.book_id = ?1 ORDER BY copies.copy_no, copies.book_id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1602,13 +1571,14 @@ int book_copies(assoc_db *db, const Book *r, CopyList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_copies__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = copy__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &copy__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1616,30 +1586,41 @@ done:
 
 int book_copies_each(assoc_db *db, const Book *r, int (*fn)(const Copy *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT copies.book_id, copies.copy_no, copies.shelf, copies.condition, copies.acquired "
-        "FROM copies WHERE copies.book_id = ?1 ORDER BY copies.copy_no, copies.book_id";
-    sqlite3_stmt *st = NULL;
+    Copy row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_copies_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_copies__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = copy__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &copy__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql book_copies_add__sql_move = {
+    "UPDATE copies\n"
+    "SET book_id = $1\n"
+    "WHERE copies.book_id = $2 AND copies.copy_no = $3",
+    NULL
+};
+
 int book_copies_add(assoc_db *db, const Book *r, Copy *child)
 {
+    assoc_stmt *st = NULL;
+    Copy prev;
     int64_t old = child ? child->book_id : 0;
     int rc;
 
@@ -1647,44 +1628,68 @@ int book_copies_add(assoc_db *db, const Book *r, Copy *child)
         return assoc_fail(db, ASSOC_MISUSE, "book_copies_add: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_MISUSE, "book_copies_add: the record has no key (id is unset)");
+    prev = *child;
     child->book_id = r->id;
-    rc = copy_update(db, child);
-    if (rc == ASSOC_NOTFOUND)
-        rc = copy_insert(db, child);
+    rc = assoc_tx_enter(db, true);
+    if (rc != ASSOC_OK)
+        goto restore;
+    rc = assoc_stmt_acquire(db, &book_copies_add__sql_move, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 2, prev.book_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 3, prev.copy_no);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_changes(db) == 0 ? copy_insert(db, child) : copy_update(db, child);
+done:
+    assoc_stmt_release(db, st);
+    rc = assoc_tx_leave(db, rc);
+restore:
     if (rc != ASSOC_OK) {
         child->book_id = old;
     }
     return rc;
 }
 
+static const assoc_sql book_copies_remove__sql = {
+    "DELETE FROM copies\n"
+    "WHERE copies.book_id = $1 AND copies.copy_no = $2 AND copies.book_id = $3",
+    NULL
+};
+
 int book_copies_remove(assoc_db *db, const Book *r, const Copy *child)
 {
-    static const char sql[] =
-        "DELETE FROM copies WHERE copies.book_id = ?1 AND copies.copy_no = ?2 AND copies.book_id "
-        "= ?3";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_copies_remove: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "book_copies_remove: the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_copies_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->book_id));
+    rc = assoc_bind_int64(db, st, 1, child->book_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, child->copy_no));
+    rc = assoc_bind_int64(db, st, 2, child->copy_no);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 3, r->id));
+    rc = assoc_bind_int64(db, st, 3, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "book_copies_remove: not a child of this row");
         goto done;
     }
@@ -1693,13 +1698,19 @@ done:
     return rc;
 }
 
+static const assoc_sql book_loans__sql = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals\n"
+    "FROM loans\n"
+    "WHERE loans.book_id = $1\n"
+    "ORDER BY loans.out DESC, loans.id",
+    NULL
+};
+
 int book_loans(assoc_db *db, const Book *r, LoanList *out)
 {
-    static const char sql[] =
-        "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
-        "loans.fine, loans.renewals FROM loans WHERE loans.book_id = ?1 ORDER BY loans.out DESC, "
-        "loans.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1708,13 +1719,14 @@ int book_loans(assoc_db *db, const Book *r, LoanList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_loans__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = loan__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &loan__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1722,24 +1734,25 @@ done:
 
 int book_loans_each(assoc_db *db, const Book *r, int (*fn)(const Loan *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
-        "loans.fine, loans.renewals FROM loans WHERE loans.book_id = ?1 ORDER BY loans.out DESC, "
-        "loans.id";
-    sqlite3_stmt *st = NULL;
+    Loan row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "book_loans_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_loans__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = loan__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &loan__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1765,11 +1778,16 @@ int book_loans_add(assoc_db *db, const Book *r, Loan *child)
     return rc;
 }
 
+static const assoc_sql book_loans_remove__sql = {
+    "UPDATE loans\n"
+    "SET book_id = NULL\n"
+    "WHERE loans.id = $1 AND loans.book_id = $2",
+    NULL
+};
+
 int book_loans_remove(assoc_db *db, const Book *r, const Loan *child)
 {
-    static const char sql[] =
-        "UPDATE loans SET book_id = NULL WHERE loans.id = ?1 AND loans.book_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
@@ -1778,19 +1796,19 @@ int book_loans_remove(assoc_db *db, const Book *r, const Loan *child)
         return assoc_fail(db, ASSOC_NOTFOUND, "book_loans_remove: the record has no key (id is unset)");
     if (child->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "book_loans_remove: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_loans_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
+    rc = assoc_bind_int64(db, st, 1, child->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
+    rc = assoc_bind_int64(db, st, 2, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "book_loans_remove: not a child of this row");
         goto done;
     }
@@ -1801,17 +1819,19 @@ done:
 
 /* ---- Copy ---- */
 
+static const assoc_sql copy_insert__sql = {
+    "INSERT INTO copies (book_id, copy_no, shelf, condition, acquired)\n"
+    "VALUES ($1, $2, $3, $4, $5)",
+    NULL
+};
+
 int copy_insert(assoc_db *db, Copy *r)
 {
-    static const char sql[] =
-        "INSERT INTO copies (book_id, copy_no, shelf, condition, acquired) VALUES (?1, ?2, ?3, "
-        "?4, ?5)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     Copy v;
     char * dup_condition = NULL;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "copy_insert: NULL argument");
@@ -1828,13 +1848,13 @@ int copy_insert(assoc_db *db, Copy *r)
         if (rc != ASSOC_OK)
             goto done;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &copy_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, v.book_id));
+    rc = assoc_bind_int64(db, st, 1, v.book_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, v.copy_no));
+    rc = assoc_bind_int64(db, st, 2, v.copy_no);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 3, v.shelf);
@@ -1846,8 +1866,7 @@ int copy_insert(assoc_db *db, Copy *r)
     rc = assoc_bind_time_buf(db, st, 5, v.acquired, v.has_acquired, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    rc = assoc_status(db, rc);
+    rc = assoc_insert_step(db, st, NULL);
     if (rc != ASSOC_OK)
         goto done;
     if (dup_condition) {
@@ -1861,65 +1880,73 @@ done:
     return rc;
 }
 
+static const assoc_sql copy_get__sql = {
+    "SELECT copies.book_id, copies.copy_no, copies.shelf, copies.condition, copies.acquired\n"
+    "FROM copies\n"
+    "WHERE copies.book_id = $1 AND copies.copy_no = $2",
+    NULL
+};
+
 int copy_get(assoc_db *db, int64_t book_id, int64_t copy_no, Copy *out)
 {
-    static const char sql[] =
-        "SELECT copies.book_id, copies.copy_no, copies.shelf, copies.condition, copies.acquired "
-        "FROM copies WHERE copies.book_id = ?1 AND copies.copy_no = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "copy_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &copy_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, book_id));
+    rc = assoc_bind_int64(db, st, 1, book_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, copy_no));
+    rc = assoc_bind_int64(db, st, 2, copy_no);
     if (rc != ASSOC_OK)
         goto done;
-    rc = copy__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &copy__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql copy_update__sql = {
+    "UPDATE copies\n"
+    "SET shelf = $1, condition = $2, acquired = $3\n"
+    "WHERE copies.book_id = $4 AND copies.copy_no = $5",
+    NULL
+};
+
 int copy_update(assoc_db *db, const Copy *r)
 {
-    static const char sql[] =
-        "UPDATE copies SET shelf = ?3, condition = ?4, acquired = ?5 WHERE copies.book_id = ?1 "
-        "AND copies.copy_no = ?2";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "copy_update: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &copy_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->book_id));
+    rc = assoc_bind_text(db, st, 1, r->shelf);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->copy_no));
+    rc = assoc_bind_text(db, st, 2, r->condition);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, r->shelf);
+    rc = assoc_bind_time_buf(db, st, 3, r->acquired, r->has_acquired, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, r->condition);
+    rc = assoc_bind_int64(db, st, 4, r->book_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 5, r->acquired, r->has_acquired, time_text_1);
+    rc = assoc_bind_int64(db, st, 5, r->copy_no);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "copy_update: no such row");
         goto done;
     }
@@ -1928,75 +1955,87 @@ done:
     return rc;
 }
 
+static const assoc_sql copy_delete__sql = {
+    "DELETE FROM copies\n"
+    "WHERE copies.book_id = $1 AND copies.copy_no = $2",
+    NULL
+};
+
 int copy_delete(assoc_db *db, const Copy *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "copy_delete: NULL argument");
-    {
-    static const char sql[] =
-        "DELETE FROM copies WHERE copies.book_id = ?1 AND copies.copy_no = ?2";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &copy_delete__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->book_id));
+    rc = assoc_bind_int64(db, st, 1, r->book_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->copy_no));
+    rc = assoc_bind_int64(db, st, 2, r->copy_no);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "copy_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql copy_first__sql = {
+    "SELECT copies.book_id, copies.copy_no, copies.shelf, copies.condition, copies.acquired\n"
+    "FROM copies\n"
+    "ORDER BY copies.book_id, copies.copy_no\n"
+    "LIMIT 1",
+    NULL
+};
+
 int copy_first(assoc_db *db, Copy *out)
 {
-    static const char sql[] =
-        "SELECT copies.book_id, copies.copy_no, copies.shelf, copies.condition, copies.acquired "
-        "FROM copies ORDER BY copies.book_id, copies.copy_no LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "copy_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &copy_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = copy__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &copy__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql copy_all__sql = {
+    "SELECT copies.book_id, copies.copy_no, copies.shelf, copies.condition, copies.acquired\n"
+    "FROM copies\n"
+    "ORDER BY copies.book_id, copies.copy_no",
+    NULL
+};
+
 int copy_all(assoc_db *db, CopyList *out)
 {
-    static const char sql[] =
-        "SELECT copies.book_id, copies.copy_no, copies.shelf, copies.condition, copies.acquired "
-        "FROM copies ORDER BY copies.book_id, copies.copy_no";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "copy_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &copy_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = copy__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &copy__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2004,64 +2043,76 @@ done:
 
 int copy_each(assoc_db *db, int (*fn)(const Copy *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT copies.book_id, copies.copy_no, copies.shelf, copies.condition, copies.acquired "
-        "FROM copies ORDER BY copies.book_id, copies.copy_no";
-    sqlite3_stmt *st = NULL;
+    Copy row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "copy_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &copy_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = copy__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &copy__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql copy_count__sql = {
+    "SELECT count(*)\n"
+    "FROM copies",
+    NULL
+};
+
 int copy_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM copies";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "copy_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &copy_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql copy_find_by_shelf__sql = {
+    "SELECT copies.book_id, copies.copy_no, copies.shelf, copies.condition, copies.acquired\n"
+    "FROM copies\n"
+    "WHERE copies.shelf = $1\n"
+    "ORDER BY copies.book_id, copies.copy_no",
+    NULL
+};
+
 int copy_find_by_shelf(assoc_db *db, const char *value, CopyList *out)
 {
-    static const char sql[] =
-        "SELECT copies.book_id, copies.copy_no, copies.shelf, copies.condition, copies.acquired "
-        "FROM copies WHERE copies.shelf = ?1 ORDER BY copies.book_id, copies.copy_no";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "copy_find_by_shelf: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &copy_find_by_shelf__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = copy__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &copy__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2080,31 +2131,26 @@ void copy_list_free(CopyList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        copy_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&copy__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
 int copy_book(assoc_db *db, const Copy *r, Book *out)
 {
-    static const char sql[] =
-        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
-        "FROM books WHERE books.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "copy_book: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->book_id));
+    rc = assoc_bind_int64(db, st, 1, r->book_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = book__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &book__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2112,29 +2158,21 @@ done:
 
 int copy_book_view(assoc_db *db, const Copy *r, int (*fn)(const Book *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
-        "FROM books WHERE books.id = ?1";
-    sqlite3_stmt *st = NULL;
+    Book row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "copy_book_view: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->book_id));
+    rc = assoc_bind_int64(db, st, 1, r->book_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        Book row;
-        rc = book__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &book__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2142,60 +2180,73 @@ done:
 
 /* ---- Member ---- */
 
+static const assoc_sql member_insert__sql_key = {
+    "INSERT INTO members (card_no, name, email, active, joined, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO members (card_no, name, email, active, joined, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('members', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql member_insert__sql = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5)\n"
+    "RETURNING id"
+};
+
 int member_insert(assoc_db *db, Member *r)
 {
-    static const char sql[] =
-        "INSERT INTO members (id, card_no, name, email, active, joined) VALUES (?1, ?2, ?3, ?4, "
-        "?5, ?6)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     Member v;
     assoc_time stamp = 0;
     char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_insert: NULL argument");
     v = *r;
-    if (!v.has_joined) {
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
-    }
     if (!v.has_active) {
         v.active = true;
         v.has_active = true;
     }
     if (!v.has_joined) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
         v.joined = stamp;
         v.has_joined = true;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.id != 0 ? &member_insert__sql_key : &member_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.id != 0 ? sqlite3_bind_int64(st, 1, v.id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_text(db, st, 1, v.card_no);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, v.card_no);
+    rc = assoc_bind_text(db, st, 2, v.name);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, v.name);
+    rc = assoc_bind_text(db, st, 3, v.email);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, v.email);
+    rc = assoc_bind_bool_opt(db, st, 4, v.active, v.has_active);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_active ? sqlite3_bind_int(st, 5, v.active ? 1 : 0) : sqlite3_bind_null(st, 5));
+    rc = r->has_joined ? assoc_bind_time_buf(db, st, 5, v.joined, true, time_text_1) : assoc_bind_text(db, st, 5, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_joined ? assoc_bind_time_buf(db, st, 6, v.joined, true, time_text_1) : assoc_bind_text(db, st, 6, stamp_text);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.id != 0) {
+        rc = assoc_bind_int64(db, st, 6, v.id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -2204,67 +2255,75 @@ done:
     return rc;
 }
 
+static const assoc_sql member_get__sql = {
+    "SELECT members.id, members.card_no, members.name, members.email, members.active, members.joined\n"
+    "FROM members\n"
+    "WHERE members.id = $1",
+    NULL
+};
+
 int member_get(assoc_db *db, int64_t id, Member *out)
 {
-    static const char sql[] =
-        "SELECT members.id, members.card_no, members.name, members.email, members.active, "
-        "members.joined FROM members WHERE members.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = member__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &member__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql member_update__sql = {
+    "UPDATE members\n"
+    "SET card_no = $1, name = $2, email = $3, active = $4, joined = $5\n"
+    "WHERE members.id = $6",
+    NULL
+};
+
 int member_update(assoc_db *db, const Member *r)
 {
-    static const char sql[] =
-        "UPDATE members SET card_no = ?2, name = ?3, email = ?4, active = ?5, joined = ?6 WHERE "
-        "members.id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "member_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_text(db, st, 1, r->card_no);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, r->card_no);
+    rc = assoc_bind_text(db, st, 2, r->name);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 3, r->name);
+    rc = assoc_bind_text(db, st, 3, r->email);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 4, r->email);
+    rc = assoc_bind_bool_opt(db, st, 4, r->active, r->has_active);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_active ? sqlite3_bind_int(st, 5, r->active ? 1 : 0) : sqlite3_bind_null(st, 5));
+    rc = assoc_bind_time_buf(db, st, 5, r->joined, r->has_joined, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 6, r->joined, r->has_joined, time_text_1);
+    rc = assoc_bind_int64(db, st, 6, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "member_update: no such row");
         goto done;
     }
@@ -2273,109 +2332,126 @@ done:
     return rc;
 }
 
+static const assoc_sql member_delete__sql_loans = {
+    "UPDATE loans\n"
+    "SET member_id = NULL\n"
+    "WHERE loans.member_id = $1",
+    NULL
+};
+
+static const assoc_sql member_delete__sql_card = {
+    "DELETE FROM library_card\n"
+    "WHERE library_card.member_id = $1",
+    NULL
+};
+
+static const assoc_sql member_delete__sql = {
+    "DELETE FROM members\n"
+    "WHERE members.id = $1",
+    NULL
+};
+
 int member_delete(assoc_db *db, const Member *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "member_delete: no such row, the record has no key (id is unset)");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    {
-    /* Member.card cascades delete; a LibraryCard has no rules of its own. */
-    static const char sql_card[] =
-        "DELETE FROM library_card WHERE library_card.member_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_card, &st);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = assoc_status(db, sqlite3_step(st));
-    assoc_stmt_release(db, st);
-    st = NULL;
-    if (rc != ASSOC_OK)
-        goto done;
-    }
-    {
     /* Member.loans: the children stay, their member_id set to NULL. */
-    static const char sql_loans[] =
-        "UPDATE loans SET member_id = NULL WHERE loans.member_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_loans, &st);
+    rc = assoc_stmt_acquire(db, &member_delete__sql_loans, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    static const char sql[] =
-        "DELETE FROM members WHERE members.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    /* Member.card cascades delete. */
+    rc = assoc_stmt_acquire(db, &member_delete__sql_card, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    rc = assoc_stmt_acquire(db, &member_delete__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "member_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return assoc_tx_leave(db, rc);
 }
 
+static const assoc_sql member_first__sql = {
+    "SELECT members.id, members.card_no, members.name, members.email, members.active, members.joined\n"
+    "FROM members\n"
+    "ORDER BY members.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int member_first(assoc_db *db, Member *out)
 {
-    static const char sql[] =
-        "SELECT members.id, members.card_no, members.name, members.email, members.active, "
-        "members.joined FROM members ORDER BY members.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = member__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &member__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql member_all__sql = {
+    "SELECT members.id, members.card_no, members.name, members.email, members.active, members.joined\n"
+    "FROM members\n"
+    "ORDER BY members.id",
+    NULL
+};
+
 int member_all(assoc_db *db, MemberList *out)
 {
-    static const char sql[] =
-        "SELECT members.id, members.card_no, members.name, members.email, members.active, "
-        "members.joined FROM members ORDER BY members.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = member__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &member__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2383,86 +2459,99 @@ done:
 
 int member_each(assoc_db *db, int (*fn)(const Member *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT members.id, members.card_no, members.name, members.email, members.active, "
-        "members.joined FROM members ORDER BY members.id";
-    sqlite3_stmt *st = NULL;
+    Member row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = member__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &member__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql member_count__sql = {
+    "SELECT count(*)\n"
+    "FROM members",
+    NULL
+};
+
 int member_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM members";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql member_get_by_card_no__sql = {
+    "SELECT members.id, members.card_no, members.name, members.email, members.active, members.joined\n"
+    "FROM members\n"
+    "WHERE members.card_no = $1",
+    NULL
+};
+
 int member_get_by_card_no(assoc_db *db, const char *value, Member *out)
 {
-    static const char sql[] =
-        "SELECT members.id, members.card_no, members.name, members.email, members.active, "
-        "members.joined FROM members WHERE members.card_no = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_get_by_card_no: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_get_by_card_no__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = member__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &member__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql member_get_by_email__sql = {
+    "SELECT members.id, members.card_no, members.name, members.email, members.active, members.joined\n"
+    "FROM members\n"
+    "WHERE members.email = $1",
+    NULL
+};
+
 int member_get_by_email(assoc_db *db, const char *value, Member *out)
 {
-    static const char sql[] =
-        "SELECT members.id, members.card_no, members.name, members.email, members.active, "
-        "members.joined FROM members WHERE members.email = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_get_by_email: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_get_by_email__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_text(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = member__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &member__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2482,20 +2571,24 @@ void member_list_free(MemberList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        member_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&member__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
+static const assoc_sql member_card__sql = {
+    "SELECT library_card.id, library_card.member_id, library_card.barcode, library_card.issued, "
+    "library_card.expires\n"
+    "FROM library_card\n"
+    "WHERE library_card.member_id = $1\n"
+    "ORDER BY library_card.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int member_card(assoc_db *db, const Member *r, LibraryCard *out)
 {
-    static const char sql[] =
-        "SELECT library_card.id, library_card.member_id, library_card.barcode, "
-        "library_card.issued, library_card.expires FROM library_card WHERE "
-        "library_card.member_id = ?1 ORDER BY library_card.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -2503,13 +2596,13 @@ int member_card(assoc_db *db, const Member *r, LibraryCard *out)
     memset(out, 0, sizeof *out);
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "member_card: the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_card__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = library_card__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &library_card__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2517,44 +2610,41 @@ done:
 
 int member_card_view(assoc_db *db, const Member *r, int (*fn)(const LibraryCard *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT library_card.id, library_card.member_id, library_card.barcode, "
-        "library_card.issued, library_card.expires FROM library_card WHERE "
-        "library_card.member_id = ?1 ORDER BY library_card.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    LibraryCard row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_card_view: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_card__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        LibraryCard row;
-        rc = library_card__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &library_card__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql member_loans__sql = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals\n"
+    "FROM loans\n"
+    "WHERE loans.member_id = $1\n"
+    "ORDER BY loans.due DESC, loans.id",
+    NULL
+};
+
 int member_loans(assoc_db *db, const Member *r, LoanList *out)
 {
-    static const char sql[] =
-        "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
-        "loans.fine, loans.renewals FROM loans WHERE loans.member_id = ?1 ORDER BY loans.due "
-        "DESC, loans.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -2563,13 +2653,14 @@ int member_loans(assoc_db *db, const Member *r, LoanList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_loans__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = loan__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &loan__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2577,24 +2668,25 @@ done:
 
 int member_loans_each(assoc_db *db, const Member *r, int (*fn)(const Loan *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
-        "loans.fine, loans.renewals FROM loans WHERE loans.member_id = ?1 ORDER BY loans.due "
-        "DESC, loans.id";
-    sqlite3_stmt *st = NULL;
+    Loan row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_loans_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_loans__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = loan__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &loan__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2623,11 +2715,16 @@ int member_loans_add(assoc_db *db, const Member *r, Loan *child)
     return rc;
 }
 
+static const assoc_sql member_loans_remove__sql = {
+    "UPDATE loans\n"
+    "SET member_id = NULL\n"
+    "WHERE loans.id = $1 AND loans.member_id = $2",
+    NULL
+};
+
 int member_loans_remove(assoc_db *db, const Member *r, const Loan *child)
 {
-    static const char sql[] =
-        "UPDATE loans SET member_id = NULL WHERE loans.id = ?1 AND loans.member_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
@@ -2636,19 +2733,19 @@ int member_loans_remove(assoc_db *db, const Member *r, const Loan *child)
         return assoc_fail(db, ASSOC_NOTFOUND, "member_loans_remove: the record has no key (id is unset)");
     if (child->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "member_loans_remove: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_loans_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
+    rc = assoc_bind_int64(db, st, 1, child->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
+    rc = assoc_bind_int64(db, st, 2, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "member_loans_remove: not a child of this row");
         goto done;
     }
@@ -2657,13 +2754,18 @@ done:
     return rc;
 }
 
+static const assoc_sql member_borrowed__sql = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "WHERE books.id IN (SELECT loans.book_id FROM loans WHERE loans.member_id = $1)\n"
+    "ORDER BY books.title, books.id",
+    NULL
+};
+
 int member_borrowed(assoc_db *db, const Member *r, BookList *out)
 {
-    static const char sql[] =
-        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
-        "FROM books WHERE books.id IN (SELECT loans.book_id FROM loans WHERE loans.member_id = "
-        "?1) ORDER BY books.title, books.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -2672,13 +2774,14 @@ int member_borrowed(assoc_db *db, const Member *r, BookList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_borrowed__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = book__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &book__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2686,24 +2789,25 @@ done:
 
 int member_borrowed_each(assoc_db *db, const Member *r, int (*fn)(const Book *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
-        "FROM books WHERE books.id IN (SELECT loans.book_id FROM loans WHERE loans.member_id = "
-        "?1) ORDER BY books.title, books.id";
-    sqlite3_stmt *st = NULL;
+    Book row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_borrowed_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_borrowed__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = book__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &book__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2711,17 +2815,33 @@ done:
 
 /* ---- LibraryCard ---- */
 
+static const assoc_sql library_card_insert__sql_key = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires, id)\n"
+    "VALUES ($1, $2, $3, $4, $5)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO library_card (member_id, barcode, issued, expires, id)\n"
+    "VALUES ($1, $2, $3, $4, $5)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('library_card', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql library_card_insert__sql = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4)\n"
+    "RETURNING id"
+};
+
 int library_card_insert(assoc_db *db, LibraryCard *r)
 {
-    static const char sql[] =
-        "INSERT INTO library_card (id, member_id, barcode, issued, expires) VALUES (?1, ?2, ?3, "
-        "?4, ?5)";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
+    LibraryCard v;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
     char time_text_2[ASSOC_TIME_TEXT_SIZE];
-
-    LibraryCard v;
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_card_insert: NULL argument");
@@ -2730,28 +2850,27 @@ int library_card_insert(assoc_db *db, LibraryCard *r)
         v.issued = assoc_now();
         v.has_issued = true;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.id != 0 ? &library_card_insert__sql_key : &library_card_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.id != 0 ? sqlite3_bind_int64(st, 1, v.id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_int64(db, st, 1, v.member_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, v.member_id));
+    rc = assoc_bind_blob(db, st, 2, &v.barcode);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_blob(db, st, 3, &v.barcode);
+    rc = assoc_bind_time_buf(db, st, 3, v.issued, v.has_issued, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 4, v.issued, v.has_issued, time_text_1);
+    rc = assoc_bind_time_buf(db, st, 4, v.expires, v.has_expires, time_text_2);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 5, v.expires, v.has_expires, time_text_2);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.id != 0) {
+        rc = assoc_bind_int64(db, st, 5, v.id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -2760,65 +2879,74 @@ done:
     return rc;
 }
 
+static const assoc_sql library_card_get__sql = {
+    "SELECT library_card.id, library_card.member_id, library_card.barcode, library_card.issued, "
+    "library_card.expires\n"
+    "FROM library_card\n"
+    "WHERE library_card.id = $1",
+    NULL
+};
+
 int library_card_get(assoc_db *db, int64_t id, LibraryCard *out)
 {
-    static const char sql[] =
-        "SELECT library_card.id, library_card.member_id, library_card.barcode, "
-        "library_card.issued, library_card.expires FROM library_card WHERE library_card.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_card_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &library_card_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = library_card__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &library_card__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql library_card_update__sql = {
+    "UPDATE library_card\n"
+    "SET member_id = $1, barcode = $2, issued = $3, expires = $4\n"
+    "WHERE library_card.id = $5",
+    NULL
+};
+
 int library_card_update(assoc_db *db, const LibraryCard *r)
 {
-    static const char sql[] =
-        "UPDATE library_card SET member_id = ?2, barcode = ?3, issued = ?4, expires = ?5 WHERE "
-        "library_card.id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
     char time_text_2[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_card_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "library_card_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &library_card_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->member_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->member_id));
+    rc = assoc_bind_blob(db, st, 2, &r->barcode);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_blob(db, st, 3, &r->barcode);
+    rc = assoc_bind_time_buf(db, st, 3, r->issued, r->has_issued, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 4, r->issued, r->has_issued, time_text_1);
+    rc = assoc_bind_time_buf(db, st, 4, r->expires, r->has_expires, time_text_2);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 5, r->expires, r->has_expires, time_text_2);
+    rc = assoc_bind_int64(db, st, 5, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "library_card_update: no such row");
         goto done;
     }
@@ -2827,75 +2955,88 @@ done:
     return rc;
 }
 
+static const assoc_sql library_card_delete__sql = {
+    "DELETE FROM library_card\n"
+    "WHERE library_card.id = $1",
+    NULL
+};
+
 int library_card_delete(assoc_db *db, const LibraryCard *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_card_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "library_card_delete: no such row, the record has no key (id is unset)");
-    {
-    static const char sql[] =
-        "DELETE FROM library_card WHERE library_card.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &library_card_delete__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "library_card_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql library_card_first__sql = {
+    "SELECT library_card.id, library_card.member_id, library_card.barcode, library_card.issued, "
+    "library_card.expires\n"
+    "FROM library_card\n"
+    "ORDER BY library_card.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int library_card_first(assoc_db *db, LibraryCard *out)
 {
-    static const char sql[] =
-        "SELECT library_card.id, library_card.member_id, library_card.barcode, "
-        "library_card.issued, library_card.expires FROM library_card ORDER BY library_card.id "
-        "LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_card_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &library_card_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = library_card__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &library_card__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql library_card_all__sql = {
+    "SELECT library_card.id, library_card.member_id, library_card.barcode, library_card.issued, "
+    "library_card.expires\n"
+    "FROM library_card\n"
+    "ORDER BY library_card.id",
+    NULL
+};
+
 int library_card_all(assoc_db *db, LibraryCardList *out)
 {
-    static const char sql[] =
-        "SELECT library_card.id, library_card.member_id, library_card.barcode, "
-        "library_card.issued, library_card.expires FROM library_card ORDER BY library_card.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_card_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &library_card_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = library_card__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &library_card__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2903,64 +3044,73 @@ done:
 
 int library_card_each(assoc_db *db, int (*fn)(const LibraryCard *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT library_card.id, library_card.member_id, library_card.barcode, "
-        "library_card.issued, library_card.expires FROM library_card ORDER BY library_card.id";
-    sqlite3_stmt *st = NULL;
+    LibraryCard row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_card_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &library_card_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = library_card__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &library_card__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql library_card_count__sql = {
+    "SELECT count(*)\n"
+    "FROM library_card",
+    NULL
+};
+
 int library_card_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM library_card";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_card_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &library_card_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql library_card_get_by_member_id__sql = {
+    "SELECT library_card.id, library_card.member_id, library_card.barcode, library_card.issued, "
+    "library_card.expires\n"
+    "FROM library_card\n"
+    "WHERE library_card.member_id = $1",
+    NULL
+};
+
 int library_card_get_by_member_id(assoc_db *db, int64_t value, LibraryCard *out)
 {
-    static const char sql[] =
-        "SELECT library_card.id, library_card.member_id, library_card.barcode, "
-        "library_card.issued, library_card.expires FROM library_card WHERE "
-        "library_card.member_id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_card_get_by_member_id: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &library_card_get_by_member_id__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, value));
+    rc = assoc_bind_int64(db, st, 1, value);
     if (rc != ASSOC_OK)
         goto done;
-    rc = library_card__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &library_card__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2978,31 +3128,26 @@ void library_card_list_free(LibraryCardList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        library_card_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&library_card__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
 int library_card_member(assoc_db *db, const LibraryCard *r, Member *out)
 {
-    static const char sql[] =
-        "SELECT members.id, members.card_no, members.name, members.email, members.active, "
-        "members.joined FROM members WHERE members.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_card_member: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->member_id));
+    rc = assoc_bind_int64(db, st, 1, r->member_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = member__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &member__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3010,29 +3155,21 @@ done:
 
 int library_card_member_view(assoc_db *db, const LibraryCard *r, int (*fn)(const Member *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT members.id, members.card_no, members.name, members.email, members.active, "
-        "members.joined FROM members WHERE members.id = ?1";
-    sqlite3_stmt *st = NULL;
+    Member row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "library_card_member_view: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->member_id));
+    rc = assoc_bind_int64(db, st, 1, r->member_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        Member row;
-        rc = member__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &member__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3040,18 +3177,34 @@ done:
 
 /* ---- Loan ---- */
 
+static const assoc_sql loan_insert__sql_key = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals, id)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('loans', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql loan_insert__sql = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)\n"
+    "RETURNING id"
+};
+
 int loan_insert(assoc_db *db, Loan *r)
 {
-    static const char sql[] =
-        "INSERT INTO loans (id, book_id, member_id, out, due, returned, fine, renewals) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
+    Loan v;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
     char time_text_2[ASSOC_TIME_TEXT_SIZE];
     char time_text_3[ASSOC_TIME_TEXT_SIZE];
-
-    Loan v;
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "loan_insert: NULL argument");
@@ -3068,37 +3221,36 @@ int loan_insert(assoc_db *db, Loan *r)
         v.renewals = INT64_C(0);
         v.has_renewals = true;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.id != 0 ? &loan_insert__sql_key : &loan_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.id != 0 ? sqlite3_bind_int64(st, 1, v.id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_int64(db, st, 1, v.book_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, v.book_id));
+    rc = assoc_bind_int64_opt(db, st, 2, v.member_id, v.has_member_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_member_id ? sqlite3_bind_int64(st, 3, v.member_id) : sqlite3_bind_null(st, 3));
+    rc = assoc_bind_time_buf(db, st, 3, v.out, v.has_out, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 4, v.out, v.has_out, time_text_1);
+    rc = assoc_bind_time_buf(db, st, 4, v.due, true, time_text_2);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 5, v.due, true, time_text_2);
+    rc = assoc_bind_time_buf(db, st, 5, v.returned, v.has_returned, time_text_3);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 6, v.returned, v.has_returned, time_text_3);
+    rc = assoc_bind_double_opt(db, st, 6, v.fine, v.has_fine);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_fine ? sqlite3_bind_double(st, 7, v.fine) : sqlite3_bind_null(st, 7));
+    rc = assoc_bind_int64_opt(db, st, 7, v.renewals, v.has_renewals);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_renewals ? sqlite3_bind_int64(st, 8, v.renewals) : sqlite3_bind_null(st, 8));
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.id != 0) {
+        rc = assoc_bind_int64(db, st, 8, v.id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -3107,75 +3259,84 @@ done:
     return rc;
 }
 
+static const assoc_sql loan_get__sql = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals\n"
+    "FROM loans\n"
+    "WHERE loans.id = $1",
+    NULL
+};
+
 int loan_get(assoc_db *db, int64_t id, Loan *out)
 {
-    static const char sql[] =
-        "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
-        "loans.fine, loans.renewals FROM loans WHERE loans.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "loan_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &loan_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = loan__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &loan__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql loan_update__sql = {
+    "UPDATE loans\n"
+    "SET book_id = $1, member_id = $2, out = $3, due = $4, returned = $5, fine = $6, renewals = $7\n"
+    "WHERE loans.id = $8",
+    NULL
+};
+
 int loan_update(assoc_db *db, const Loan *r)
 {
-    static const char sql[] =
-        "UPDATE loans SET book_id = ?2, member_id = ?3, out = ?4, due = ?5, returned = ?6, fine "
-        "= ?7, renewals = ?8 WHERE loans.id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
     char time_text_2[ASSOC_TIME_TEXT_SIZE];
     char time_text_3[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "loan_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "loan_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &loan_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->book_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->book_id));
+    rc = assoc_bind_int64_opt(db, st, 2, r->member_id, r->has_member_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_member_id ? sqlite3_bind_int64(st, 3, r->member_id) : sqlite3_bind_null(st, 3));
+    rc = assoc_bind_time_buf(db, st, 3, r->out, r->has_out, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 4, r->out, r->has_out, time_text_1);
+    rc = assoc_bind_time_buf(db, st, 4, r->due, true, time_text_2);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 5, r->due, true, time_text_2);
+    rc = assoc_bind_time_buf(db, st, 5, r->returned, r->has_returned, time_text_3);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 6, r->returned, r->has_returned, time_text_3);
+    rc = assoc_bind_double_opt(db, st, 6, r->fine, r->has_fine);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_fine ? sqlite3_bind_double(st, 7, r->fine) : sqlite3_bind_null(st, 7));
+    rc = assoc_bind_int64_opt(db, st, 7, r->renewals, r->has_renewals);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_renewals ? sqlite3_bind_int64(st, 8, r->renewals) : sqlite3_bind_null(st, 8));
+    rc = assoc_bind_int64(db, st, 8, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "loan_update: no such row");
         goto done;
     }
@@ -3184,74 +3345,88 @@ done:
     return rc;
 }
 
+static const assoc_sql loan_delete__sql = {
+    "DELETE FROM loans\n"
+    "WHERE loans.id = $1",
+    NULL
+};
+
 int loan_delete(assoc_db *db, const Loan *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "loan_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "loan_delete: no such row, the record has no key (id is unset)");
-    {
-    static const char sql[] =
-        "DELETE FROM loans WHERE loans.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &loan_delete__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "loan_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql loan_first__sql = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals\n"
+    "FROM loans\n"
+    "ORDER BY loans.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int loan_first(assoc_db *db, Loan *out)
 {
-    static const char sql[] =
-        "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
-        "loans.fine, loans.renewals FROM loans ORDER BY loans.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "loan_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &loan_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = loan__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &loan__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql loan_all__sql = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals\n"
+    "FROM loans\n"
+    "ORDER BY loans.id",
+    NULL
+};
+
 int loan_all(assoc_db *db, LoanList *out)
 {
-    static const char sql[] =
-        "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
-        "loans.fine, loans.renewals FROM loans ORDER BY loans.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "loan_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &loan_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = loan__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &loan__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3259,40 +3434,45 @@ done:
 
 int loan_each(assoc_db *db, int (*fn)(const Loan *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
-        "loans.fine, loans.renewals FROM loans ORDER BY loans.id";
-    sqlite3_stmt *st = NULL;
+    Loan row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "loan_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &loan_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = loan__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &loan__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql loan_count__sql = {
+    "SELECT count(*)\n"
+    "FROM loans",
+    NULL
+};
+
 int loan_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM loans";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "loan_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &loan_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3309,17 +3489,14 @@ void loan_list_free(LoanList *l)
 {
     if (l == NULL)
         return;
-    assoc_free(l->items);
+    assoc_rows_free(&loan__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
 int loan_member(assoc_db *db, const Loan *r, Member *out)
 {
-    static const char sql[] =
-        "SELECT members.id, members.card_no, members.name, members.email, members.active, "
-        "members.joined FROM members WHERE members.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -3327,13 +3504,13 @@ int loan_member(assoc_db *db, const Loan *r, Member *out)
     memset(out, 0, sizeof *out);
     if (!r->has_member_id)
         return assoc_fail(db, ASSOC_NOTFOUND, "loan_member: member_id is NULL");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->member_id));
+    rc = assoc_bind_int64(db, st, 1, r->member_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = member__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &member__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3341,31 +3518,23 @@ done:
 
 int loan_member_view(assoc_db *db, const Loan *r, int (*fn)(const Member *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT members.id, members.card_no, members.name, members.email, members.active, "
-        "members.joined FROM members WHERE members.id = ?1";
-    sqlite3_stmt *st = NULL;
+    Member row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "loan_member_view: NULL argument");
     if (!r->has_member_id)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &member_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->member_id));
+    rc = assoc_bind_int64(db, st, 1, r->member_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        Member row;
-        rc = member__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &member__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3373,22 +3542,19 @@ done:
 
 int loan_book(assoc_db *db, const Loan *r, Book *out)
 {
-    static const char sql[] =
-        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
-        "FROM books WHERE books.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "loan_book: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->book_id));
+    rc = assoc_bind_int64(db, st, 1, r->book_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = book__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &book__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3396,29 +3562,21 @@ done:
 
 int loan_book_view(assoc_db *db, const Loan *r, int (*fn)(const Book *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language "
-        "FROM books WHERE books.id = ?1";
-    sqlite3_stmt *st = NULL;
+    Book row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "loan_book_view: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &book_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->book_id));
+    rc = assoc_bind_int64(db, st, 1, r->book_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        Book row;
-        rc = book__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &book__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;

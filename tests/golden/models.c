@@ -3,329 +3,242 @@
 
 #include <string.h>
 
-/* ---- User: helpers ---- */
+/* ---- User: rows of users ---- */
 
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int user__read(assoc_db *db, sqlite3_stmt *st, User *out)
+static const char *const user__columns[] = {
+    "id", "email", "create_dttm"
+};
+static const assoc_rowtype user__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for user_free. */
+static int user__read(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    User *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, 0, rc);
     rc = assoc_column_text(db, st, 1, &out->email);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 1, rc);
     rc = assoc_column_time(db, st, 2, &out->create_dttm, &out->has_create_dttm);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 2, rc);
     return ASSOC_OK;
-fail:
-    user_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int user__view(assoc_db *db, sqlite3_stmt *st, User *out)
+/* As user__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int user__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    User *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, 0, rc);
     rc = assoc_column_text_ref(db, st, 1, &out->email);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 1, rc);
     rc = assoc_column_time(db, st, 2, &out->create_dttm, &out->has_create_dttm);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &user__type, 2, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int user__collect(assoc_db *db, sqlite3_stmt *st, UserList *out)
+static void user__release(void *rec)
 {
-    size_t cap = 0;
+    user_free(rec);
+}
+
+static const assoc_rowtype user__type = {
+    "User", "users", user__columns, 0, sizeof(User),
+    user__read, user__view, user__release
+};
+
+/* ---- Product: rows of products ---- */
+
+static const char *const product__columns[] = {
+    "id", "title", "create_dttm"
+};
+static const assoc_rowtype product__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for product_free. */
+static int product__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    Product *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = user__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    user_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int user__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const User *, void *), void *ctx)
-{
-    User row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = user__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int user__fetch(assoc_db *db, sqlite3_stmt *st, User *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return user__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such User");
-    return assoc_status(db, rc);
-}
-
-/* ---- Product: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int product__read(assoc_db *db, sqlite3_stmt *st, Product *out)
-{
-    int rc;
-
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &product__type, 0, rc);
     rc = assoc_column_text(db, st, 1, &out->title);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &product__type, 1, rc);
     rc = assoc_column_time(db, st, 2, &out->create_dttm, &out->has_create_dttm);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &product__type, 2, rc);
     return ASSOC_OK;
-fail:
-    product_free(out);
-    return rc;
 }
 
-/* Fill *out from the current row of st, borrowing SQLite's strings and
- * blobs: valid until st steps again.  For streaming without allocation. */
-static int product__view(assoc_db *db, sqlite3_stmt *st, Product *out)
+/* As product__read, borrowing the strings and blobs of the row: valid until
+ * st steps again.  For streaming without allocation. */
+static int product__view(assoc_db *db, assoc_stmt *st, void *rec)
 {
+    Product *out = rec;
     int rc;
 
-    out->id = sqlite3_column_int64(st, 0);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &product__type, 0, rc);
     rc = assoc_column_text_ref(db, st, 1, &out->title);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &product__type, 1, rc);
     rc = assoc_column_time(db, st, 2, &out->create_dttm, &out->has_create_dttm);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &product__type, 2, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int product__collect(assoc_db *db, sqlite3_stmt *st, ProductList *out)
+static void product__release(void *rec)
 {
-    size_t cap = 0;
+    product_free(rec);
+}
+
+static const assoc_rowtype product__type = {
+    "Product", "products", product__columns, 0, sizeof(Product),
+    product__read, product__view, product__release
+};
+
+/* ---- Order: rows of orders ---- */
+
+static const char *const order__columns[] = {
+    "id", "user_id", "product_id", "dttm"
+};
+static const assoc_rowtype order__type;
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for order_free. */
+static int order__read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    Order *out = rec;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = product__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    product_list_free(out);
-    return rc;
-}
-
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int product__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Product *, void *), void *ctx)
-{
-    Product row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = product__view(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int product__fetch(assoc_db *db, sqlite3_stmt *st, Product *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return product__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Product");
-    return assoc_status(db, rc);
-}
-
-/* ---- Order: helpers ---- */
-
-/* Fill *out from the current row of st (the columns in declaration order).
- * Strings and blobs are copied; on failure *out is released and zeroed. */
-static int order__read(assoc_db *db, sqlite3_stmt *st, Order *out)
-{
-    int rc;
-
-    out->id = sqlite3_column_int64(st, 0);
-    out->has_user_id = sqlite3_column_type(st, 1) != SQLITE_NULL;
-    out->user_id = sqlite3_column_int64(st, 1);
-    out->has_product_id = sqlite3_column_type(st, 2) != SQLITE_NULL;
-    out->product_id = sqlite3_column_int64(st, 2);
+    rc = assoc_col_rowid(db, st, 0, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &order__type, 0, rc);
+    rc = assoc_col_int64(db, st, 1, &out->user_id, &out->has_user_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &order__type, 1, rc);
+    rc = assoc_col_int64(db, st, 2, &out->product_id, &out->has_product_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &order__type, 2, rc);
     rc = assoc_column_time(db, st, 3, &out->dttm, &out->has_dttm);
     if (rc != ASSOC_OK)
-        goto fail;
+        return assoc_read_failed(db, st, &order__type, 3, rc);
     return ASSOC_OK;
-fail:
-    memset(out, 0, sizeof *out);
-    return rc;
 }
 
-/* Step st to its end, appending each row to *out (which starts empty).
- * On failure *out is released. */
-static int order__collect(assoc_db *db, sqlite3_stmt *st, OrderList *out)
-{
-    size_t cap = 0;
-    int rc;
+/* An Order holds no strings or blobs: order__read copies nothing, and lends. */
+static const assoc_rowtype order__type = {
+    "Order", "orders", order__columns, 0, sizeof(Order),
+    order__read, order__read, NULL
+};
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            void *items = out->items;
-            rc = assoc_list_reserve(db, &items, &cap, out->len, sizeof *out->items);
-            if (rc != ASSOC_OK)
-                goto fail;
-            out->items = items;
-        }
-        rc = order__read(db, st, &out->items[out->len]);
-        if (rc != ASSOC_OK)
-            goto fail;
-        out->len++;
-    }
-    rc = assoc_status(db, rc);
-    if (rc == ASSOC_OK)
-        return ASSOC_OK;
-fail:
-    order_list_free(out);
-    return rc;
-}
 
-/* Step st to its end, handing each row to fn; stop at fn's first non-zero
- * return and return it. */
-static int order__stream(assoc_db *db, sqlite3_stmt *st, int (*fn)(const Order *, void *), void *ctx)
-{
-    Order row;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = order__read(db, st, &row);
-        if (rc != ASSOC_OK)
-            return rc;
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            return rc;
-    }
-    return assoc_status(db, rc);
-}
-
-/* Read the one row st yields into *out; ASSOC_NOTFOUND when none. */
-static int order__fetch(assoc_db *db, sqlite3_stmt *st, Order *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return order__read(db, st, out);
-    if (rc == SQLITE_DONE)
-        return assoc_fail(db, ASSOC_NOTFOUND, "no such Order");
-    return assoc_status(db, rc);
-}
+static const assoc_sql models_create_all__sql_ddl = {
+    "CREATE TABLE IF NOT EXISTS users (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    email VARCHAR(255) CHECK (length(email) <= 255),\n"
+    "    create_dttm DATETIME DEFAULT (CURRENT_TIMESTAMP)\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS products (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    title VARCHAR(255) CHECK (length(title) <= 255),\n"
+    "    create_dttm DATETIME\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS orders (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    user_id INTEGER REFERENCES users (id),\n"
+    "    product_id INTEGER REFERENCES products (id),\n"
+    "    dttm DATETIME\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_orders_user_id ON orders (user_id);\n"
+    "CREATE INDEX IF NOT EXISTS ix_orders_product_id ON orders (product_id);\n",
+    /* PostgreSQL: */
+    "CREATE TABLE IF NOT EXISTS users (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    email VARCHAR(255),\n"
+    "    create_dttm TIMESTAMP WITHOUT TIME ZONE DEFAULT (CURRENT_TIMESTAMP)\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS products (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    title VARCHAR(255),\n"
+    "    create_dttm TIMESTAMP WITHOUT TIME ZONE\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE IF NOT EXISTS orders (\n"
+    "    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    user_id BIGINT REFERENCES users (id),\n"
+    "    product_id BIGINT REFERENCES products (id),\n"
+    "    dttm TIMESTAMP WITHOUT TIME ZONE\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS ix_orders_user_id ON orders (user_id);\n"
+    "CREATE INDEX IF NOT EXISTS ix_orders_product_id ON orders (product_id);\n"
+};
 
 int models_create_all(assoc_db *db)
 {
-    static const char ddl[] =
-        "CREATE TABLE IF NOT EXISTS users (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    email VARCHAR(255) CHECK (length(email) <= 255),\n"
-        "    create_dttm DATETIME DEFAULT (CURRENT_TIMESTAMP)\n"
-        ");\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS products (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    title VARCHAR(255) CHECK (length(title) <= 255),\n"
-        "    create_dttm DATETIME\n"
-        ");\n"
-        "\n"
-        "CREATE TABLE IF NOT EXISTS orders (\n"
-        "    id INTEGER PRIMARY KEY,\n"
-        "    user_id INTEGER REFERENCES users (id),\n"
-        "    product_id INTEGER REFERENCES products (id),\n"
-        "    dttm DATETIME\n"
-        ");\n"
-        "CREATE INDEX IF NOT EXISTS ix_orders_user_id ON orders (user_id);\n"
-        "CREATE INDEX IF NOT EXISTS ix_orders_product_id ON orders (product_id);\n";
     int rc;
 
     if (db == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "models_create_all: NULL argument");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    rc = assoc_status(db, sqlite3_exec(assoc_sqlite(db), ddl, NULL, NULL, NULL));
+    rc = assoc_exec(db, &models_create_all__sql_ddl);
     return assoc_tx_leave(db, rc);
 }
 
 /* ---- User ---- */
 
+static const assoc_sql user_insert__sql_key = {
+    "INSERT INTO users (email, create_dttm, id)\n"
+    "VALUES ($1, $2, $3)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO users (email, create_dttm, id)\n"
+    "VALUES ($1, $2, $3)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('users', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql user_insert__sql = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2)\n"
+    "RETURNING id"
+};
+
 int user_insert(assoc_db *db, User *r)
 {
-    static const char sql[] =
-        "INSERT INTO users (id, email, create_dttm) VALUES (?1, ?2, ?3)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     User v;
     assoc_time stamp = 0;
     char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_insert: NULL argument");
@@ -334,27 +247,24 @@ int user_insert(assoc_db *db, User *r)
         rc = assoc_current_timestamp(db, &stamp, stamp_text);
         if (rc != ASSOC_OK)
             goto done;
-    }
-    if (!v.has_create_dttm) {
         v.create_dttm = stamp;
         v.has_create_dttm = true;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.id != 0 ? &user_insert__sql_key : &user_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.id != 0 ? sqlite3_bind_int64(st, 1, v.id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_text(db, st, 1, v.email);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, v.email);
+    rc = r->has_create_dttm ? assoc_bind_time_buf(db, st, 2, v.create_dttm, true, time_text_1) : assoc_bind_text(db, st, 2, stamp_text);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_create_dttm ? assoc_bind_time_buf(db, st, 3, v.create_dttm, true, time_text_1) : assoc_bind_text(db, st, 3, stamp_text);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.id != 0) {
+        rc = assoc_bind_int64(db, st, 3, v.id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -363,56 +273,66 @@ done:
     return rc;
 }
 
+static const assoc_sql user_get__sql = {
+    "SELECT users.id, users.email, users.create_dttm\n"
+    "FROM users\n"
+    "WHERE users.id = $1",
+    NULL
+};
+
 int user_get(assoc_db *db, int64_t id, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.email, users.create_dttm FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_update__sql = {
+    "UPDATE users\n"
+    "SET email = $1, create_dttm = $2\n"
+    "WHERE users.id = $3",
+    NULL
+};
+
 int user_update(assoc_db *db, const User *r)
 {
-    static const char sql[] =
-        "UPDATE users SET email = ?2, create_dttm = ?3 WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_text(db, st, 1, r->email);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, r->email);
+    rc = assoc_bind_time_buf(db, st, 2, r->create_dttm, r->has_create_dttm, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 3, r->create_dttm, r->has_create_dttm, time_text_1);
+    rc = assoc_bind_int64(db, st, 3, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_update: no such row");
         goto done;
     }
@@ -421,91 +341,107 @@ done:
     return rc;
 }
 
+static const assoc_sql user_delete__sql_orders = {
+    "DELETE FROM orders\n"
+    "WHERE orders.user_id = $1",
+    NULL
+};
+
+static const assoc_sql user_delete__sql = {
+    "DELETE FROM users\n"
+    "WHERE users.id = $1",
+    NULL
+};
+
 int user_delete(assoc_db *db, const User *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_delete: no such row, the record has no key (id is unset)");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    {
-    /* User.orders cascades delete; a Order has no rules of its own. */
-    static const char sql_orders[] =
-        "DELETE FROM orders WHERE orders.user_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_orders, &st);
+    /* User.orders cascades delete. */
+    rc = assoc_stmt_acquire(db, &user_delete__sql_orders, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    static const char sql[] =
-        "DELETE FROM users WHERE users.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_delete__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return assoc_tx_leave(db, rc);
 }
 
+static const assoc_sql user_first__sql = {
+    "SELECT users.id, users.email, users.create_dttm\n"
+    "FROM users\n"
+    "ORDER BY users.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int user_first(assoc_db *db, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.email, users.create_dttm FROM users ORDER BY users.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_all__sql = {
+    "SELECT users.id, users.email, users.create_dttm\n"
+    "FROM users\n"
+    "ORDER BY users.id",
+    NULL
+};
+
 int user_all(assoc_db *db, UserList *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.email, users.create_dttm FROM users ORDER BY users.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -513,39 +449,45 @@ done:
 
 int user_each(assoc_db *db, int (*fn)(const User *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT users.id, users.email, users.create_dttm FROM users ORDER BY users.id";
-    sqlite3_stmt *st = NULL;
+    User row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_count__sql = {
+    "SELECT count(*)\n"
+    "FROM users",
+    NULL
+};
+
 int user_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM users";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -563,20 +505,23 @@ void user_list_free(UserList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        user_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&user__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
+static const assoc_sql user_products__sql = {
+    "SELECT products.id, products.title, products.create_dttm\n"
+    "FROM products\n"
+    "WHERE products.id IN (SELECT orders.product_id FROM orders WHERE orders.user_id = $1)\n"
+    "ORDER BY products.id",
+    NULL
+};
+
 int user_products(assoc_db *db, const User *r, ProductList *out)
 {
-    static const char sql[] =
-        "SELECT products.id, products.title, products.create_dttm FROM products WHERE "
-        "products.id IN (SELECT orders.product_id FROM orders WHERE orders.user_id = ?1) ORDER "
-        "BY products.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -585,13 +530,14 @@ int user_products(assoc_db *db, const User *r, ProductList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_products__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = product__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &product__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -599,36 +545,41 @@ done:
 
 int user_products_each(assoc_db *db, const User *r, int (*fn)(const Product *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT products.id, products.title, products.create_dttm FROM products WHERE "
-        "products.id IN (SELECT orders.product_id FROM orders WHERE orders.user_id = ?1) ORDER "
-        "BY products.id";
-    sqlite3_stmt *st = NULL;
+    Product row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_products_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_products__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = product__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &product__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_products_add__sql = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3)",
+    NULL
+};
+
 int user_products_add(assoc_db *db, const User *r, const Product *t)
 {
-    static const char sql[] =
-        "INSERT INTO orders (user_id, product_id, dttm) VALUES (?1, ?2, ?3)";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_products_add: NULL argument");
@@ -636,48 +587,52 @@ int user_products_add(assoc_db *db, const User *r, const Product *t)
         return assoc_fail(db, ASSOC_MISUSE, "user_products_add: the record has no key (id is unset)");
     if (t->id == 0)
         return assoc_fail(db, ASSOC_MISUSE, "user_products_add: the target has no id");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_products_add__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_time_buf(db, st, 3, assoc_now(), true, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql user_products_remove__sql = {
+    "DELETE FROM orders\n"
+    "WHERE orders.user_id = $1 AND orders.product_id = $2",
+    NULL
+};
+
 int user_products_remove(assoc_db *db, const User *r, const Product *t)
 {
-    static const char sql[] =
-        "DELETE FROM orders WHERE orders.user_id = ?1 AND orders.product_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_products_remove: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_products_remove: the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_products_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_products_remove: the two are not linked");
         goto done;
     }
@@ -686,12 +641,18 @@ done:
     return rc;
 }
 
+static const assoc_sql user_orders__sql = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1\n"
+    "ORDER BY orders.id",
+    NULL
+};
+
 int user_orders(assoc_db *db, const User *r, OrderList *out)
 {
-    static const char sql[] =
-        "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm FROM orders WHERE "
-        "orders.user_id = ?1 ORDER BY orders.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -700,13 +661,14 @@ int user_orders(assoc_db *db, const User *r, OrderList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_orders__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = order__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &order__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -714,23 +676,25 @@ done:
 
 int user_orders_each(assoc_db *db, const User *r, int (*fn)(const Order *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm FROM orders WHERE "
-        "orders.user_id = ?1 ORDER BY orders.id";
-    sqlite3_stmt *st = NULL;
+    Order row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_orders_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_orders__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = order__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &order__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -759,11 +723,15 @@ int user_orders_add(assoc_db *db, const User *r, Order *child)
     return rc;
 }
 
+static const assoc_sql user_orders_remove__sql = {
+    "DELETE FROM orders\n"
+    "WHERE orders.id = $1 AND orders.user_id = $2",
+    NULL
+};
+
 int user_orders_remove(assoc_db *db, const User *r, const Order *child)
 {
-    static const char sql[] =
-        "DELETE FROM orders WHERE orders.id = ?1 AND orders.user_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
@@ -772,19 +740,19 @@ int user_orders_remove(assoc_db *db, const User *r, const Order *child)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_orders_remove: the record has no key (id is unset)");
     if (child->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_orders_remove: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_orders_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
+    rc = assoc_bind_int64(db, st, 1, child->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
+    rc = assoc_bind_int64(db, st, 2, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "user_orders_remove: not a child of this row");
         goto done;
     }
@@ -795,15 +763,32 @@ done:
 
 /* ---- Product ---- */
 
+static const assoc_sql product_insert__sql_key = {
+    "INSERT INTO products (title, create_dttm, id)\n"
+    "VALUES ($1, $2, $3)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO products (title, create_dttm, id)\n"
+    "VALUES ($1, $2, $3)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('products', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql product_insert__sql = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2)\n"
+    "RETURNING id"
+};
+
 int product_insert(assoc_db *db, Product *r)
 {
-    static const char sql[] =
-        "INSERT INTO products (id, title, create_dttm) VALUES (?1, ?2, ?3)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     Product v;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_insert: NULL argument");
@@ -812,22 +797,21 @@ int product_insert(assoc_db *db, Product *r)
         v.create_dttm = assoc_now();
         v.has_create_dttm = true;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.id != 0 ? &product_insert__sql_key : &product_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.id != 0 ? sqlite3_bind_int64(st, 1, v.id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_text(db, st, 1, v.title);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, v.title);
+    rc = assoc_bind_time_buf(db, st, 2, v.create_dttm, v.has_create_dttm, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 3, v.create_dttm, v.has_create_dttm, time_text_1);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.id != 0) {
+        rc = assoc_bind_int64(db, st, 3, v.id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -836,57 +820,66 @@ done:
     return rc;
 }
 
+static const assoc_sql product_get__sql = {
+    "SELECT products.id, products.title, products.create_dttm\n"
+    "FROM products\n"
+    "WHERE products.id = $1",
+    NULL
+};
+
 int product_get(assoc_db *db, int64_t id, Product *out)
 {
-    static const char sql[] =
-        "SELECT products.id, products.title, products.create_dttm FROM products WHERE "
-        "products.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = product__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &product__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql product_update__sql = {
+    "UPDATE products\n"
+    "SET title = $1, create_dttm = $2\n"
+    "WHERE products.id = $3",
+    NULL
+};
+
 int product_update(assoc_db *db, const Product *r)
 {
-    static const char sql[] =
-        "UPDATE products SET title = ?2, create_dttm = ?3 WHERE products.id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "product_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_text(db, st, 1, r->title);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_text(db, st, 2, r->title);
+    rc = assoc_bind_time_buf(db, st, 2, r->create_dttm, r->has_create_dttm, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 3, r->create_dttm, r->has_create_dttm, time_text_1);
+    rc = assoc_bind_int64(db, st, 3, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "product_update: no such row");
         goto done;
     }
@@ -895,93 +888,107 @@ done:
     return rc;
 }
 
+static const assoc_sql product_delete__sql_orders = {
+    "DELETE FROM orders\n"
+    "WHERE orders.product_id = $1",
+    NULL
+};
+
+static const assoc_sql product_delete__sql = {
+    "DELETE FROM products\n"
+    "WHERE products.id = $1",
+    NULL
+};
+
 int product_delete(assoc_db *db, const Product *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "product_delete: no such row, the record has no key (id is unset)");
-    rc = assoc_tx_enter(db);
+    rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    {
-    /* Product.orders cascades delete; a Order has no rules of its own. */
-    static const char sql_orders[] =
-        "DELETE FROM orders WHERE orders.product_id = ?1";
-    rc = assoc_stmt_acquire(db, sql_orders, &st);
+    /* Product.orders cascades delete. */
+    rc = assoc_stmt_acquire(db, &product_delete__sql_orders, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;
     if (rc != ASSOC_OK)
         goto done;
-    }
-    {
-    static const char sql[] =
-        "DELETE FROM products WHERE products.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_delete__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "product_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return assoc_tx_leave(db, rc);
 }
 
+static const assoc_sql product_first__sql = {
+    "SELECT products.id, products.title, products.create_dttm\n"
+    "FROM products\n"
+    "ORDER BY products.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int product_first(assoc_db *db, Product *out)
 {
-    static const char sql[] =
-        "SELECT products.id, products.title, products.create_dttm FROM products ORDER BY "
-        "products.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = product__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &product__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql product_all__sql = {
+    "SELECT products.id, products.title, products.create_dttm\n"
+    "FROM products\n"
+    "ORDER BY products.id",
+    NULL
+};
+
 int product_all(assoc_db *db, ProductList *out)
 {
-    static const char sql[] =
-        "SELECT products.id, products.title, products.create_dttm FROM products ORDER BY "
-        "products.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = product__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &product__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -989,40 +996,45 @@ done:
 
 int product_each(assoc_db *db, int (*fn)(const Product *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT products.id, products.title, products.create_dttm FROM products ORDER BY "
-        "products.id";
-    sqlite3_stmt *st = NULL;
+    Product row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = product__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &product__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql product_count__sql = {
+    "SELECT count(*)\n"
+    "FROM products",
+    NULL
+};
+
 int product_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM products";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1040,19 +1052,23 @@ void product_list_free(ProductList *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->len; i++)
-        product_free(&l->items[i]);
-    assoc_free(l->items);
+    assoc_rows_free(&product__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
+static const assoc_sql product_users__sql = {
+    "SELECT users.id, users.email, users.create_dttm\n"
+    "FROM users\n"
+    "WHERE users.id IN (SELECT orders.user_id FROM orders WHERE orders.product_id = $1)\n"
+    "ORDER BY users.id",
+    NULL
+};
+
 int product_users(assoc_db *db, const Product *r, UserList *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.email, users.create_dttm FROM users WHERE users.id IN (SELECT "
-        "orders.user_id FROM orders WHERE orders.product_id = ?1) ORDER BY users.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1061,13 +1077,14 @@ int product_users(assoc_db *db, const Product *r, UserList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_users__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1075,35 +1092,41 @@ done:
 
 int product_users_each(assoc_db *db, const Product *r, int (*fn)(const User *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT users.id, users.email, users.create_dttm FROM users WHERE users.id IN (SELECT "
-        "orders.user_id FROM orders WHERE orders.product_id = ?1) ORDER BY users.id";
-    sqlite3_stmt *st = NULL;
+    User row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_users_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_users__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql product_users_add__sql = {
+    "INSERT INTO orders (product_id, user_id, dttm)\n"
+    "VALUES ($1, $2, $3)",
+    NULL
+};
+
 int product_users_add(assoc_db *db, const Product *r, const User *t)
 {
-    static const char sql[] =
-        "INSERT INTO orders (product_id, user_id, dttm) VALUES (?1, ?2, ?3)";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_users_add: NULL argument");
@@ -1111,48 +1134,52 @@ int product_users_add(assoc_db *db, const Product *r, const User *t)
         return assoc_fail(db, ASSOC_MISUSE, "product_users_add: the record has no key (id is unset)");
     if (t->id == 0)
         return assoc_fail(db, ASSOC_MISUSE, "product_users_add: the target has no id");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_users_add__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_time_buf(db, st, 3, assoc_now(), true, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql product_users_remove__sql = {
+    "DELETE FROM orders\n"
+    "WHERE orders.product_id = $1 AND orders.user_id = $2",
+    NULL
+};
+
 int product_users_remove(assoc_db *db, const Product *r, const User *t)
 {
-    static const char sql[] =
-        "DELETE FROM orders WHERE orders.product_id = ?1 AND orders.user_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || t == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_users_remove: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "product_users_remove: the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_users_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, t->id));
+    rc = assoc_bind_int64(db, st, 2, t->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "product_users_remove: the two are not linked");
         goto done;
     }
@@ -1161,12 +1188,18 @@ done:
     return rc;
 }
 
+static const assoc_sql product_orders__sql = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "WHERE orders.product_id = $1\n"
+    "ORDER BY orders.id",
+    NULL
+};
+
 int product_orders(assoc_db *db, const Product *r, OrderList *out)
 {
-    static const char sql[] =
-        "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm FROM orders WHERE "
-        "orders.product_id = ?1 ORDER BY orders.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1175,13 +1208,14 @@ int product_orders(assoc_db *db, const Product *r, OrderList *out)
     out->len = 0;
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_orders__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = order__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &order__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1189,23 +1223,25 @@ done:
 
 int product_orders_each(assoc_db *db, const Product *r, int (*fn)(const Order *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm FROM orders WHERE "
-        "orders.product_id = ?1 ORDER BY orders.id";
-    sqlite3_stmt *st = NULL;
+    Order row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "product_orders_each: NULL argument");
     if (r->id == 0)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_orders__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = order__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &order__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1234,11 +1270,15 @@ int product_orders_add(assoc_db *db, const Product *r, Order *child)
     return rc;
 }
 
+static const assoc_sql product_orders_remove__sql = {
+    "DELETE FROM orders\n"
+    "WHERE orders.id = $1 AND orders.product_id = $2",
+    NULL
+};
+
 int product_orders_remove(assoc_db *db, const Product *r, const Order *child)
 {
-    static const char sql[] =
-        "DELETE FROM orders WHERE orders.id = ?1 AND orders.product_id = ?2";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || child == NULL)
@@ -1247,19 +1287,19 @@ int product_orders_remove(assoc_db *db, const Product *r, const Order *child)
         return assoc_fail(db, ASSOC_NOTFOUND, "product_orders_remove: the record has no key (id is unset)");
     if (child->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "product_orders_remove: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_orders_remove__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, child->id));
+    rc = assoc_bind_int64(db, st, 1, child->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 2, r->id));
+    rc = assoc_bind_int64(db, st, 2, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "product_orders_remove: not a child of this row");
         goto done;
     }
@@ -1270,15 +1310,32 @@ done:
 
 /* ---- Order ---- */
 
+static const assoc_sql order_insert__sql_key = {
+    "INSERT INTO orders (user_id, product_id, dttm, id)\n"
+    "VALUES ($1, $2, $3, $4)",
+    /* PostgreSQL: */
+    "WITH ins AS (INSERT INTO orders (user_id, product_id, dttm, id)\n"
+    "VALUES ($1, $2, $3, $4)\n"
+    "RETURNING id)\n"
+    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "FROM ins, (SELECT pg_get_serial_sequence('orders', 'id')::regclass AS seq) s"
+};
+
+static const assoc_sql order_insert__sql = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3)\n"
+    "RETURNING id"
+};
+
 int order_insert(assoc_db *db, Order *r)
 {
-    static const char sql[] =
-        "INSERT INTO orders (id, user_id, product_id, dttm) VALUES (?1, ?2, ?3, ?4)";
-    sqlite3_stmt *st = NULL;
-    int rc;
-    char time_text_1[ASSOC_TIME_TEXT_SIZE];
-
+    assoc_stmt *st = NULL;
     Order v;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "order_insert: NULL argument");
@@ -1287,25 +1344,24 @@ int order_insert(assoc_db *db, Order *r)
         v.dttm = assoc_now();
         v.has_dttm = true;
     }
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, v.id != 0 ? &order_insert__sql_key : &order_insert__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.id != 0 ? sqlite3_bind_int64(st, 1, v.id) : sqlite3_bind_null(st, 1));
+    rc = assoc_bind_int64_opt(db, st, 1, v.user_id, v.has_user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_user_id ? sqlite3_bind_int64(st, 2, v.user_id) : sqlite3_bind_null(st, 2));
+    rc = assoc_bind_int64_opt(db, st, 2, v.product_id, v.has_product_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, v.has_product_id ? sqlite3_bind_int64(st, 3, v.product_id) : sqlite3_bind_null(st, 3));
+    rc = assoc_bind_time_buf(db, st, 3, v.dttm, v.has_dttm, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 4, v.dttm, v.has_dttm, time_text_1);
-    if (rc != ASSOC_OK)
-        goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        v.id = sqlite3_last_insert_rowid(assoc_sqlite(db));
-    rc = assoc_status(db, rc);
+    if (v.id != 0) {
+        rc = assoc_bind_int64(db, st, 4, v.id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -1314,60 +1370,69 @@ done:
     return rc;
 }
 
+static const assoc_sql order_get__sql = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "WHERE orders.id = $1",
+    NULL
+};
+
 int order_get(assoc_db *db, int64_t id, Order *out)
 {
-    static const char sql[] =
-        "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm FROM orders WHERE "
-        "orders.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "order_get: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &order_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, id));
+    rc = assoc_bind_int64(db, st, 1, id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = order__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &order__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql order_update__sql = {
+    "UPDATE orders\n"
+    "SET user_id = $1, product_id = $2, dttm = $3\n"
+    "WHERE orders.id = $4",
+    NULL
+};
+
 int order_update(assoc_db *db, const Order *r)
 {
-    static const char sql[] =
-        "UPDATE orders SET user_id = ?2, product_id = ?3, dttm = ?4 WHERE orders.id = ?1";
-    sqlite3_stmt *st = NULL;
-    int rc;
+    assoc_stmt *st = NULL;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "order_update: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "order_update: no such row, the record has no key (id is unset)");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &order_update__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64_opt(db, st, 1, r->user_id, r->has_user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_user_id ? sqlite3_bind_int64(st, 2, r->user_id) : sqlite3_bind_null(st, 2));
+    rc = assoc_bind_int64_opt(db, st, 2, r->product_id, r->has_product_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, r->has_product_id ? sqlite3_bind_int64(st, 3, r->product_id) : sqlite3_bind_null(st, 3));
+    rc = assoc_bind_time_buf(db, st, 3, r->dttm, r->has_dttm, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_bind_time_buf(db, st, 4, r->dttm, r->has_dttm, time_text_1);
+    rc = assoc_bind_int64(db, st, 4, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "order_update: no such row");
         goto done;
     }
@@ -1376,74 +1441,86 @@ done:
     return rc;
 }
 
+static const assoc_sql order_delete__sql = {
+    "DELETE FROM orders\n"
+    "WHERE orders.id = $1",
+    NULL
+};
+
 int order_delete(assoc_db *db, const Order *r)
 {
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "order_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "order_delete: no such row, the record has no key (id is unset)");
-    {
-    static const char sql[] =
-        "DELETE FROM orders WHERE orders.id = ?1";
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &order_delete__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->id));
+    rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_step(st));
+    rc = assoc_step(db, st);
     if (rc != ASSOC_OK)
         goto done;
-    if (sqlite3_changes(assoc_sqlite(db)) == 0) {
+    if (assoc_changes(db) == 0) {
         rc = assoc_fail(db, ASSOC_NOTFOUND, "order_delete: no such row");
         goto done;
     }
-    }
-    rc = ASSOC_OK;
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql order_first__sql = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "ORDER BY orders.id\n"
+    "LIMIT 1",
+    NULL
+};
+
 int order_first(assoc_db *db, Order *out)
 {
-    static const char sql[] =
-        "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm FROM orders ORDER BY "
-        "orders.id LIMIT 1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "order_first: NULL argument");
     memset(out, 0, sizeof *out);
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &order_first__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = order__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &order__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql order_all__sql = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "ORDER BY orders.id",
+    NULL
+};
+
 int order_all(assoc_db *db, OrderList *out)
 {
-    static const char sql[] =
-        "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm FROM orders ORDER BY "
-        "orders.id";
-    sqlite3_stmt *st = NULL;
+    void *items = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "order_all: NULL argument");
     out->items = NULL;
     out->len = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &order_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = order__collect(db, st, out);
+    rc = assoc_rows_collect(db, st, &order__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1451,40 +1528,45 @@ done:
 
 int order_each(assoc_db *db, int (*fn)(const Order *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm FROM orders ORDER BY "
-        "orders.id";
-    sqlite3_stmt *st = NULL;
+    Order row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "order_each: NULL argument");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &order_all__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = order__stream(db, st, fn, ctx);
+    while ((rc = assoc_row_next(db, st, &order__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
+static const assoc_sql order_count__sql = {
+    "SELECT count(*)\n"
+    "FROM orders",
+    NULL
+};
+
 int order_count(assoc_db *db, int64_t *out)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM orders";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "order_count: NULL argument");
     *out = 0;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &order_count__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    rc = assoc_status(db, rc);
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1501,16 +1583,14 @@ void order_list_free(OrderList *l)
 {
     if (l == NULL)
         return;
-    assoc_free(l->items);
+    assoc_rows_free(&order__type, l->items, l->len);
     l->items = NULL;
     l->len = 0;
 }
 
 int order_user(assoc_db *db, const Order *r, User *out)
 {
-    static const char sql[] =
-        "SELECT users.id, users.email, users.create_dttm FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1518,13 +1598,13 @@ int order_user(assoc_db *db, const Order *r, User *out)
     memset(out, 0, sizeof *out);
     if (!r->has_user_id)
         return assoc_fail(db, ASSOC_NOTFOUND, "order_user: user_id is NULL");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
+    rc = assoc_bind_int64(db, st, 1, r->user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = user__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &user__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1532,30 +1612,23 @@ done:
 
 int order_user_view(assoc_db *db, const Order *r, int (*fn)(const User *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT users.id, users.email, users.create_dttm FROM users WHERE users.id = ?1";
-    sqlite3_stmt *st = NULL;
+    User row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "order_user_view: NULL argument");
     if (!r->has_user_id)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &user_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->user_id));
+    rc = assoc_bind_int64(db, st, 1, r->user_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        User row;
-        rc = user__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &user__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1563,10 +1636,7 @@ done:
 
 int order_product(assoc_db *db, const Order *r, Product *out)
 {
-    static const char sql[] =
-        "SELECT products.id, products.title, products.create_dttm FROM products WHERE "
-        "products.id = ?1";
-    sqlite3_stmt *st = NULL;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || out == NULL)
@@ -1574,13 +1644,13 @@ int order_product(assoc_db *db, const Order *r, Product *out)
     memset(out, 0, sizeof *out);
     if (!r->has_product_id)
         return assoc_fail(db, ASSOC_NOTFOUND, "order_product: product_id is NULL");
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->product_id));
+    rc = assoc_bind_int64(db, st, 1, r->product_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = product__fetch(db, st, out);
+    rc = assoc_row_fetch(db, st, &product__type, out);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1588,31 +1658,23 @@ done:
 
 int order_product_view(assoc_db *db, const Order *r, int (*fn)(const Product *, void *), void *ctx)
 {
-    static const char sql[] =
-        "SELECT products.id, products.title, products.create_dttm FROM products WHERE "
-        "products.id = ?1";
-    sqlite3_stmt *st = NULL;
+    Product row;
+    assoc_stmt *st = NULL;
     int rc;
 
     if (db == NULL || r == NULL || fn == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "order_product_view: NULL argument");
     if (!r->has_product_id)
         return ASSOC_OK;
-    rc = assoc_stmt_acquire(db, sql, &st);
+    rc = assoc_stmt_acquire(db, &product_get__sql, &st);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_status(db, sqlite3_bind_int64(st, 1, r->product_id));
+    rc = assoc_bind_int64(db, st, 1, r->product_id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        Product row;
-        rc = product__view(db, st, &row);
-        if (rc == ASSOC_OK)
-            rc = fn(&row, ctx);
-    } else {
-        rc = assoc_status(db, rc);
-    }
+    rc = assoc_row_next(db, st, &product__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
 done:
     assoc_stmt_release(db, st);
     return rc;
