@@ -1895,21 +1895,3 @@ void sch_schema_free(sch_schema *s)
     free(s);
 }
 
-const char *sch_type_name(sch_type t)
-{
-    switch (t) {
-    case SCH_INTEGER: return "integer";
-    case SCH_FLOAT: return "float";
-    case SCH_BOOLEAN: return "boolean";
-    case SCH_TEXT: return "text";
-    case SCH_STRING: return "string";
-    case SCH_DATETIME: return "datetime";
-    case SCH_BLOB: return "blob";
-    }
-    return "?";
-}
-
-bool sch_type_has_flag(sch_type t)
-{
-    return t == SCH_INTEGER || t == SCH_FLOAT || t == SCH_BOOLEAN || t == SCH_DATETIME;
-}

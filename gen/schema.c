@@ -40,3 +40,22 @@ const char *sch_fk_action_sql(sch_fk_action a)
     }
     return NULL;
 }
+
+const char *sch_type_name(sch_type t)
+{
+    switch (t) {
+    case SCH_INTEGER: return "integer";
+    case SCH_FLOAT: return "float";
+    case SCH_BOOLEAN: return "boolean";
+    case SCH_TEXT: return "text";
+    case SCH_STRING: return "string";
+    case SCH_DATETIME: return "datetime";
+    case SCH_BLOB: return "blob";
+    }
+    return "?";
+}
+
+bool sch_type_has_flag(sch_type t)
+{
+    return t == SCH_INTEGER || t == SCH_FLOAT || t == SCH_BOOLEAN || t == SCH_DATETIME;
+}

@@ -38,16 +38,6 @@ void strbuf_putn(strbuf *sb, const char *s, size_t n)
     sb->data[sb->len] = '\0';
 }
 
-void strbuf_insert(strbuf *sb, size_t pos, const char *s, size_t n)
-{
-    if (pos > sb->len || !grow(sb, n))
-        return;
-    memmove(sb->data + pos + n, sb->data + pos, sb->len - pos);
-    memcpy(sb->data + pos, s, n);
-    sb->len += n;
-    sb->data[sb->len] = '\0';
-}
-
 void strbuf_putc(strbuf *sb, char c) { strbuf_putn(sb, &c, 1); }
 void strbuf_puts(strbuf *sb, const char *s) { strbuf_putn(sb, s, strlen(s)); }
 

@@ -20,8 +20,6 @@ typedef struct strbuf {
 void strbuf_putc(strbuf *sb, char c);
 void strbuf_puts(strbuf *sb, const char *s);
 void strbuf_putn(strbuf *sb, const char *s, size_t n);
-/* Insert n bytes of s at pos (at most len); what followed moves up. */
-void strbuf_insert(strbuf *sb, size_t pos, const char *s, size_t n);
 void strbuf_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vprintf(strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* The contents, "" when empty; valid until the next change. */
