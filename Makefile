@@ -66,7 +66,7 @@ $(LIBGEN): $(GEN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(ASSOCGEN): $(B)/gen/main.o $(LIBGEN)
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ -lsqlite3
 
 # --- the runtime --------------------------------------------------------
 $(B)/runtime/%.o: runtime/%.c runtime/assoc.h runtime/subjournal.h | $(DEPS_OK)
