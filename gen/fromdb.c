@@ -966,8 +966,8 @@ static void map_default(fctx *x, fcol *c)
         c->def = def;
     else
         left_out(x, &c->notes, c->tab, c->name,
-                 xprintf(x, "DEFAULT %s left out: no server_default of a %s column says it", clean(x, c->dflt, 60),
-                         type_words[c->type]));
+                 xprintf(x, "DEFAULT %s left out: no server_default of %s %s column says it", clean(x, c->dflt, 60),
+                         c->type == T_INTEGER ? "an" : "a", type_words[c->type]));
 }
 
 static void pass_columns(fctx *x, ftab *t)
@@ -1161,6 +1161,73 @@ static int pass_fks(fctx *x, ftab *t)
     for (size_t i = 0; i < t->nfks && sorted; i++)
         t->fks[i].col->fk = &t->fks[i];
     return finish(x, st, s == SQLITE_ROW ? SQLITE_DONE : s, t->name);
+}
+
+/* The checker joins a foreign key and its target only as the same type
+ * (string and text are one): the declared types of a key and of what it
+ * refers to can differ in SQLite (a DATETIME column holding an INTEGER
+ * key), and the generated code would not compile.  Such a key takes the
+ * type of the column it refers to, and says so; unless that would give it
+ * a has_ flag that another column's field takes, and then the foreign key
+ * is left out.  Repeated, so a key to a key to a key settles. */
+static bool same_type(const fcol *a, const fcol *b)
+{
+    bool ta = a->type == T_STRING || a->type == T_TEXT, tb = b->type == T_STRING || b->type == T_TEXT;
+    return a->type == b->type || (ta && tb);
+}
+
+static void drop_fk(fctx *x, ftab *t, size_t k, const char *why)
+{
+    ffk *f = &t->fks[k];
+    left_out(x, &t->notes, t, NULL, xprintf(x, "foreign key %s -> %s left out: %s", f->col->name, f->target->name, why));
+    f->col->fk = NULL;
+    for (size_t i = k + 1; i < t->nfks; i++)
+        t->fks[i - 1] = t->fks[i];
+    t->nfks--;
+    for (size_t i = 0; i < t->nfks; i++)
+        t->fks[i].col->fk = &t->fks[i];
+}
+
+static void pass_fk_types(fctx *x)
+{
+    bool changed = true;
+    for (size_t round = 0; changed && round <= x->ntabs; round++) {
+        changed = false;
+        for (size_t i = 0; i < x->ntabs; i++) {
+            ftab *t = &x->tabs[i];
+            for (size_t k = 0; k < t->nfks; k++) {
+                fcol *c = t->fks[k].col, *tc = t->fks[k].tcol;
+                if (same_type(c, tc))
+                    continue;
+                fcol as = *c;
+                as.type = tc->type;
+                as.length = tc->length;
+                if (has_flag(&as) && !has_flag(c)) {
+                    const char *flag = xprintf(x, "has_%s", field_name(x, c));
+                    bool taken = false;
+                    for (size_t j = 0; j < t->ncols; j++)
+                        if (!t->cols[j].skip && strcmp(field_name(x, &t->cols[j]), flag) == 0)
+                            taken = true;
+                    if (taken) {
+                        drop_fk(x, t, k--, xprintf(x, "its type differs from %s.%s's, whose type would give it a %s flag, which is another column's field",
+                                                   tc->tab->name, tc->name, flag));
+                        changed = true;
+                        continue;
+                    }
+                }
+                add_note(x, &c->notes, xprintf(x, "declared %s: %s, the type of %s.%s, which it refers to",
+                                               c->decl[0] ? clean(x, c->decl, 40) : "without a type",
+                                               type_words[tc->type], clean(x, tc->tab->name, 60), clean(x, tc->name, 60)));
+                c->type = tc->type;
+                c->length = tc->length;
+                if (c->def) {
+                    c->def = NULL;
+                    map_default(x, c);
+                }
+                changed = true;
+            }
+        }
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -1816,6 +1883,7 @@ int fromdb_generate(const char *db_path, const char *base, char **text, size_t *
         if (x.tabs[i].kind != K_SKIP)
             rc = pass_fks(&x, &x.tabs[i]);
     if (rc == 0 && !x.nomem) {
+        pass_fk_types(&x);
         pass_kinds(&x);
         pass_names(&x);
     }

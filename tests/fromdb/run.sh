@@ -17,7 +17,8 @@
 #                    equals what SQLAlchemy's ORM (sa_schemas.py dump) or
 #                    plain SQL (hand_dump.py) reads from the same file; and
 #                    <schema>_create_all accepts a copy of the original
-# then the command's errors and edges (errors:*, edges:*).
+# then random schemas (random:*, FROMDB_RANDOM of them, default 40) and the
+# command's errors and edges (errors:*, edges:*).
 # One line per check goes to RESULTS ("fromdb:NAME passed failed"); the
 # last line printed is "N passed, M failed".  Exit status 1 on any failure.
 set -u
@@ -92,6 +93,23 @@ for name in $(cat "$here/databases"); do
         '$gen/read' '$db' '$work/$name.copy.db' > '$gen/got.txt' &&
         test -s '$gen/expected.txt' &&
         diff -u '$gen/expected.txt' '$gen/got.txt'"
+done
+
+# ------------------------------------------------------------------ random schemas
+# random:SEED  whatever the tables (random_schema.py), the model file passes
+#              --check -Werror and its generated code compiles; a database
+#              whose every table was refused gives no tables error (exit 2)
+rnd=$work/random
+mkdir -p "$rnd"
+for seed in $(seq 1 "${FROMDB_RANDOM:-40}"); do
+    run "random:$seed" sh -c "/usr/bin/python3 '$here/random_schema.py' $seed '$rnd/r$seed.db' &&
+        { '$assocgen' --from-db '$rnd/r$seed.db' -o '$rnd/out' 2> '$rnd/r$seed.err'; rc=\$?;
+          cat '$rnd/r$seed.err'; [ \$rc -eq 0 ] || { [ \$rc -eq 2 ] && grep -q 'has no tables' '$rnd/r$seed.err'; }; } &&
+        if [ -f '$rnd/out/r$seed.def' ]; then
+            '$assocgen' --check -Werror '$rnd/out/r$seed.def' &&
+            '$assocgen' -o '$rnd/gen' '$rnd/out/r$seed.def' &&
+            $CC $CFLAGS_STRICT -I'$root/runtime' -c -o '$rnd/gen/r$seed.o' '$rnd/gen/r$seed.c'
+        fi"
 done
 
 # ------------------------------------------------------------------ errors
