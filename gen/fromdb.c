@@ -1517,8 +1517,11 @@ static void name_assoc(fctx *x, ftab *a)
 {
     ffk *f = &a->fks[0], *g = &a->fks[1];
     ftab *t1 = f->target, *t2 = g->target;
-    if (t1->kind != K_MODEL || t2->kind != K_MODEL || !t1->model || !t2->model)
+    if (t1->kind != K_MODEL || t2->kind != K_MODEL || !t1->model || !t2->model) {
+        add_note(x, &a->notes, xprintf(x, "no many-to-many through it: '%s' is not a model",
+                                       t1->kind != K_MODEL ? t1->name : t2->name));
         return;
+    }
     const char *self_f = NULL, *self_g = NULL;
     if (t1 == t2) {
         /* follows(follower_id, followed_id): user.followed_users are the
@@ -1804,6 +1807,12 @@ static int open_db(fctx *x)
                  x->db ? sqlite3_errmsg(x->db) : "out of memory");
         return 2;
     }
+    /* One read transaction for every query, so that a program changing
+     * the schema meanwhile cannot give a mix of two; a writer holding the
+     * file is waited for a while. */
+    sqlite3_busy_timeout(x->db, 5000);
+    if (sqlite3_exec(x->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(x, NULL);
     return 0;
 }
 

@@ -9,6 +9,7 @@
 
 static const char usage[] =
     "usage: assocgen [options] FILE.def\n"
+    "       assocgen --from-db FILE.db [-o DIR] [--check]\n"
     "Compile a model file into C structs, accessors and SQLite DDL.\n"
     "\n"
     "  -o, --out-dir DIR   where outputs go (default: out; created if missing)\n"
@@ -141,14 +142,14 @@ int main(int argc, char **argv)
             return usage_error("unknown option '%s'", a);
         }
     }
+    if (input == NULL && from_db == NULL)
+        return usage_error("%s", "no model file given");
     if (out_dir[0] == '\0')
         return usage_error("%s", "--out-dir needs a directory");
     if (from_db && (input || depfile || prefix[0] || emit != ASSOCGEN_EMIT_DEFAULT))
         return usage_error("%s", "--from-db writes one model file: it takes -o DIR and --check, no model file, --emit, --prefix or -M");
     if (from_db)
         return fromdb_run(from_db, out_dir, check_only, stderr);
-    if (input == NULL)
-        return usage_error("%s", "no model file given");
 
     assocgen *g = assocgen_create();
     if (g == NULL) {
