@@ -3,17 +3,19 @@
  *
  * The work goes in passes over every table, each using what the ones
  * before settled:
- *   1. read: sqlite_master, table_xinfo, foreign_key_list, index_list,
- *      index_xinfo (the database is opened read-only and never written);
- *   2. columns: the language's type, server default, and whether the column
- *      can be written at all (a name that is no identifier, a generated
- *      column, a C field name that another column's takes);
+ *   1. read: sqlite_master, then per table table_xinfo, foreign_key_list,
+ *      index_list, index_xinfo, in one read transaction of a read-only
+ *      connection;
+ *   2. columns: the language's type and server default, and whether the
+ *      column can be written at all (a name that is no identifier, a
+ *      generated column, a C field that another column's takes);
  *   3. indexes: unique / index modifiers, unique(a, b) / index(a, b);
- *   4. foreign keys: single-column keys to a primary key or unique column;
+ *   4. foreign keys: single-column keys to a primary key or unique column,
+ *      each taking the type of the column it refers to;
  *   5. kinds: a model per table with a primary key, a plain table for an
  *      association table (SPEC 7) and for a table without a primary key;
- *   6. names: models, then every generated C name a model and its columns
- *      take, then relationships, each name checked against all of those;
+ *   6. names: models, with every C name a model and its columns generate,
+ *      then relationships, each name checked against all of those;
  *   7. the text, which the checker reads before anything is written.
  * Whatever the language cannot say is left out with a '#' comment in the
  * output and a warning line.

@@ -16,7 +16,9 @@
 #                    and relationship functions and prints them; the output
 #                    equals what SQLAlchemy's ORM (sa_schemas.py dump) or
 #                    plain SQL (hand_dump.py) reads from the same file; and
-#                    <schema>_create_all accepts a copy of the original
+#                    <schema>_create_all accepts a copy of the original, and
+#                    <schema>_verify (where the generated code has it yet)
+#                    accepts the original
 # then random schemas (random:*, FROMDB_RANDOM of them, default 40) and the
 # command's errors and edges (errors:*, edges:*).
 # One line per check goes to RESULTS ("fromdb:NAME passed failed"); the
@@ -87,7 +89,13 @@ for name in $(cat "$here/databases"); do
     *) oracle="/usr/bin/python3 $here/hand_dump.py $name" ;;
     esac
     cp "$db" "$work/$name.copy.db"
-    run "$name:read" sh -c "$CC $CFLAGS_STRICT -I'$gen' -I'$root/runtime' -I'$here/readers' -o '$gen/read' \
+    verify=
+    if grep -q "_verify(assoc_db" "$gen/$name.h"; then
+        verify=-DFROMDB_VERIFY
+    else
+        echo "     ($name: the generated code has no <schema>_verify yet; not called)"
+    fi
+    run "$name:read" sh -c "$CC $CFLAGS_STRICT $verify -I'$gen' -I'$root/runtime' -I'$here/readers' -o '$gen/read' \
             '$reader' '$gen/$name.o' '$libassoc' -lsqlite3 &&
         $oracle '$db' > '$gen/expected.txt' &&
         '$gen/read' '$db' '$work/$name.copy.db' > '$gen/got.txt' &&

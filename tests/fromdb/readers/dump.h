@@ -89,9 +89,18 @@ static inline void p_blob(const char *key, assoc_blob v)
     printf("'");
 }
 
-/* Open the database to read; with a second path, run <schema>_create_all
- * on that copy of it first, which must find the tables it expects. */
-#define OPEN_AND_CREATE_ALL(argc, argv, create_all)                                           \
+/* <schema>_verify (SPEC 7) where the generated code has it: run.sh
+ * defines FROMDB_VERIFY when the generated header declares it. */
+#ifdef FROMDB_VERIFY
+#define VERIFY(verify) CHECK(verify(db))
+#else
+#define VERIFY(verify) ((void)0)
+#endif
+
+/* Open the database to read, and verify it against the generated code;
+ * with a second path, run <schema>_create_all on that copy of it first,
+ * which must find the tables it expects. */
+#define OPEN_AND_CREATE_ALL(argc, argv, create_all, verify)                                   \
     do {                                                                                      \
         if ((argc) < 2) {                                                                     \
             fprintf(stderr, "usage: %s DB [COPY]\n", (argv)[0]);                              \
@@ -103,6 +112,7 @@ static inline void p_blob(const char *key, assoc_blob v)
             assoc_close(db);                                                                  \
         }                                                                                     \
         CHECK(assoc_open((argv)[1], &db));                                                    \
+        VERIFY(verify);                                                                       \
     } while (0)
 
 #endif

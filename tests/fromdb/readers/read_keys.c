@@ -31,7 +31,7 @@ static void enrollments(const EnrollmentList *l)
 
 int main(int argc, char **argv)
 {
-    OPEN_AND_CREATE_ALL(argc, argv, keys_create_all);
+    OPEN_AND_CREATE_ALL(argc, argv, keys_create_all, keys_verify);
     bool found;
 
     PersonList people = PERSON_LIST_INIT;

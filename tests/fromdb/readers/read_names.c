@@ -18,7 +18,7 @@
 
 int main(int argc, char **argv)
 {
-    OPEN_AND_CREATE_ALL(argc, argv, names_create_all);
+    OPEN_AND_CREATE_ALL(argc, argv, names_create_all, names_verify);
     bool found;
 
     OrderList orders = ORDER_LIST_INIT;

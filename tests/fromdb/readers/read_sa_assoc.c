@@ -14,7 +14,7 @@ static void pairs(const AssociationTableList *l)
 
 int main(int argc, char **argv)
 {
-    OPEN_AND_CREATE_ALL(argc, argv, sa_assoc_create_all);
+    OPEN_AND_CREATE_ALL(argc, argv, sa_assoc_create_all, sa_assoc_verify);
 
     LeftTableList parents = LEFT_TABLE_LIST_INIT;
     CHECK(left_table_all(db, &parents));

@@ -15,7 +15,7 @@ static void ids_orders(const OrderList *l)
 
 int main(int argc, char **argv)
 {
-    OPEN_AND_CREATE_ALL(argc, argv, sa_seed_create_all);
+    OPEN_AND_CREATE_ALL(argc, argv, sa_seed_create_all, sa_seed_verify);
 
     UserList users = USER_LIST_INIT;
     CHECK(user_all(db, &users));

@@ -7,7 +7,7 @@
 
 int main(int argc, char **argv)
 {
-    OPEN_AND_CREATE_ALL(argc, argv, sa_tags_create_all);
+    OPEN_AND_CREATE_ALL(argc, argv, sa_tags_create_all, sa_tags_verify);
 
     PageList pages = PAGE_LIST_INIT;
     CHECK(page_all(db, &pages));

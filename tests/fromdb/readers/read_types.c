@@ -7,7 +7,7 @@
 
 int main(int argc, char **argv)
 {
-    OPEN_AND_CREATE_ALL(argc, argv, types_create_all);
+    OPEN_AND_CREATE_ALL(argc, argv, types_create_all, types_verify);
 
     ItemList items = ITEM_LIST_INIT;
     CHECK(item_all(db, &items));
