@@ -10,6 +10,10 @@
 #   NAME:check       assocgen --check -Werror accepts it
 #   NAME:compile     the code generated from it compiles with
 #                    cc -std=c11 -Wall -Wextra -Wpedantic -Werror
+#   NAME:same-tables the tables its generated DDL makes are the original's:
+#                    columns, keys, NOT NULL, affinity, defaults, foreign
+#                    keys with ON DELETE, unique constraints, indexes
+#                    (same_tables.py); tables left out are said to be
 #   NAME:read        (where readers/read_NAME.c exists) that program, built
 #                    on the generated code and libassoc, opens the ORIGINAL
 #                    database, reads every row through the generated _all
@@ -82,6 +86,8 @@ for name in $(cat "$here/databases"); do
     gen=$work/gen/$name
     run "$name:compile" sh -c "'$assocgen' -o '$gen' '$work/out/$name.def' &&
         $CC $CFLAGS_STRICT -I'$root/runtime' -c -o '$gen/$name.o' '$gen/$name.c'"
+    left_out=$(sed -n 's/^# table \(.*\) left out:.*/\1/p' "$work/out/$name.def" | paste -sd, -)
+    run "$name:same-tables" /usr/bin/python3 "$here/same_tables.py" "$db" "$gen/$name.sql" "$left_out"
     reader=$here/readers/read_$name.c
     [ -f "$reader" ] || continue
     case $name in
