@@ -1500,11 +1500,9 @@ static void name_fk(fctx *x, ffk *f)
     const char *coll = f->one_to_one ? singular_snake(x, t) : plural_snake(x, t);
     const char *coll_c[] = { several ? xprintf(x, "%s_%s", prefix, coll) : coll, NULL };
     /* The many-to-one: user for user_id, else the target's singular. */
-    const char *one_c[] = { st, singular_snake(x, u), NULL };
-    if (st == NULL || strcmp(st, "") == 0)
-        one_c[0] = singular_snake(x, u), one_c[1] = NULL;
+    const char *one_c[] = { st ? st : singular_snake(x, u), st ? singular_snake(x, u) : NULL, NULL };
     if (t == u) {
-        /* Declared on the "one" side: see emit_fk. */
+        /* Declared on the "one" side: see put_fk_rel. */
         f->rel = pick(x, t, coll_c);
         f->back = f->rel ? pick(x, t, one_c) : NULL;
     } else {
