@@ -81,7 +81,7 @@ $(LIBGEN): $(GEN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(ASSOCGEN): $(B)/gen/main.o $(LIBGEN)
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ -lsqlite3
 
 # --- the runtime --------------------------------------------------------
 $(B)/runtime/%.o: runtime/%.c $(wildcard runtime/*.h) | $(DEPS_OK)

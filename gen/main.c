@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "assocgen.h"
+#include "fromdb.h"
 
 static const char usage[] =
     "usage: assocgen [options] FILE.def\n"
+    "       assocgen --from-db FILE.db [-o DIR] [--check]\n"
     "Compile a model file into C structs, accessors and SQLite DDL.\n"
     "\n"
     "  -o, --out-dir DIR   where outputs go (default: out; created if missing)\n"
@@ -18,6 +20,8 @@ static const char usage[] =
     "  -M, --depfile FILE  write a make-style dependency file for the outputs\n"
     "  --check             parse and check only; write nothing\n"
     "  -Werror             treat warnings as errors\n"
+    "  --from-db FILE.db   write DIR/FILE.def, a model file of an existing SQLite\n"
+    "                      database (read-only), instead of compiling one\n"
     "  --version           print the version and exit\n"
     "  --help              print this help and exit\n"
     "\n"
@@ -100,7 +104,7 @@ static bool is_prefix_ok(const char *p)
 
 int main(int argc, char **argv)
 {
-    const char *out_dir = "out", *prefix = "", *depfile = NULL, *input = NULL;
+    const char *out_dir = "out", *prefix = "", *depfile = NULL, *input = NULL, *from_db = NULL;
     unsigned emit = ASSOCGEN_EMIT_DEFAULT;
     bool check_only = false, werror = false;
 
@@ -111,7 +115,7 @@ int main(int argc, char **argv)
         /* Options that take a value, as getopt_long reads them: "-o DIR",
          * "-oDIR", "--out-dir DIR", "--out-dir=DIR".  After "--" every
          * argument is a file, even one that starts with '-'. */
-        const char *const with_value[] = { "-o", "--out-dir", "--emit", "--prefix", "-M", "--depfile" };
+        const char *const with_value[] = { "-o", "--out-dir", "--emit", "--prefix", "-M", "--depfile", "--from-db" };
         const char *opt = NULL;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0] && !options_done; k++) {
             size_t n = strlen(with_value[k]);
@@ -144,6 +148,8 @@ int main(int argc, char **argv)
                 if (!is_prefix_ok(val))
                     return usage_error("--prefix must be a C identifier prefix (letters, digits, '_'); not '%s'", val);
                 prefix = val;
+            } else if (!strcmp(opt, "--from-db")) {
+                from_db = val;
             } else {
                 if (val[0] == '\0')
                     return usage_error("%s", "--depfile needs a file name");
@@ -161,12 +167,16 @@ int main(int argc, char **argv)
             return usage_error("unknown option '%s'", a);
         }
     }
-    if (input == NULL)
+    if (input == NULL && from_db == NULL)
         return usage_error("%s", "no model file given");
-    if (input[0] == '\0')
+    if (input != NULL && input[0] == '\0')
         return usage_error("%s", "the model file's name is empty");
     if (out_dir[0] == '\0')
         return usage_error("%s", "--out-dir needs a directory");
+    if (from_db && (input || depfile || prefix[0] || emit != ASSOCGEN_EMIT_DEFAULT))
+        return usage_error("%s", "--from-db writes one model file: it takes -o DIR and --check, no model file, --emit, --prefix or -M");
+    if (from_db)
+        return fromdb_run(from_db, out_dir, check_only, stderr);
 
     assocgen *g = assocgen_create();
     if (g == NULL) {
