@@ -34,6 +34,7 @@
 
 #include "api.h"
 #include "calendar.h"
+#include "check_query.h"
 #include "symtab.h"
 
 /* What the checker knows about a table beyond the schema: where things were
@@ -46,6 +47,8 @@ typedef struct chk_table {
     symtab members;               /* column and relationship names -> loc* */
     chk_rel **rels;               /* relationships declared here */
     size_t nrels;
+    const ast_member **queries;   /* declared queries (SPEC 6), checked in pass 5b */
+    size_t nqueries;
     size_t nbackrefs_in;          /* backrefs other models add here */
     bool damaged;                 /* the parser dropped a member of it */
     bool bad_columns;             /* damaged, or a column or its foreign key failed */
@@ -688,10 +691,12 @@ static bool is_c_keyword(const char *s)
 static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
 {
     const ast_decl *decl = ct->decl;
-    size_t ncols = 0, nrels = 0, ncons = 0;
+    size_t ncols = 0, nrels = 0, ncons = 0, nqueries = 0;
     for (const ast_member *m = decl->members; m; m = m->next) {
         if (m->kind == AST_CONSTRAINT)
             ncons++;
+        else if (m->kind == AST_QUERY)
+            nqueries++;
         else if (is_relationship(m))
             nrels++;
         else
@@ -703,6 +708,9 @@ static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
     t->constraints = alloc(c, (ncons + 1) * sizeof *t->constraints);
     ct->col_at = alloc(c, (ncols + 1) * sizeof *ct->col_at);
     ct->rels = alloc(c, (nrels + 1) * sizeof *ct->rels);
+    ct->queries = alloc(c, (nqueries + 1) * sizeof *ct->queries);
+    if (t->model)
+        t->model->queries = alloc(c, (nqueries + 1) * sizeof *t->model->queries);
     fk_ref *fks = alloc(c, (ncols + 1) * sizeof *fks);
     *fks_out = fks;
     if (c->nomem)
@@ -726,6 +734,14 @@ static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
             continue;
         }
         put(c, &ct->members, m->name, (void *)m);
+        if (m->kind == AST_QUERY) {
+            if (!t->model)
+                diag_error(c->d, m->at, "query '%s' in plain table '%s': only a model has queries", m->name,
+                           decl->name);
+            else
+                ct->queries[ct->nqueries++] = m;
+            continue;
+        }
         if (!is_relationship(m)) {
             const char *low = lower(c, m->name);
             const ast_member *same = symtab_get(&ct->lower, low);
@@ -834,7 +850,7 @@ static bool column_miss_explained(checker *c, const sch_table *t, const char *na
         return true;
     const ast_member *m = symtab_get(&ct->members, name);
     if (m)
-        return !is_relationship(m);
+        return m->kind == AST_FIELD && !is_relationship(m);
     if (!ct->damaged)
         return false;
     /* Only a dropped member of that name could be the column meant (or one
@@ -1848,6 +1864,17 @@ sch_schema *check_schema(diag_ctx *d, ast_file *const *files, size_t nfiles, con
             else if (cr->back_populates)
                 link_back_populates(&c, cr);
         }
+    /* 5b. declared queries: their paths go through relationships and
+     * backrefs, all resolved by now. */
+    for (size_t i = 0; i < c.nall && !c.nomem; i++) {
+        chk_table *ct = c.all[i];
+        if (!ct->t->model)
+            continue;
+        qcheck_env env = { .d = d, .a = &s->mem, .damaged = ct->damaged || c.incomplete };
+        for (size_t k = 0; k < ct->nqueries; k++)
+            check_query(&env, ct->t->model, ct->queries[k]);
+        c.nomem |= env.nomem;
+    }
     /* Loads through a foreign key want an index on it. */
     for (size_t i = 0; i < s->nmodels; i++)
         for (size_t k = 0; k < s->models[i]->nrels; k++) {

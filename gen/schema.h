@@ -130,6 +130,77 @@ struct sch_rel {
     bool is_backref;          /* created by another relationship's backref */
 };
 
+/* ---- Declared queries (SPEC 6), resolved ----
+ *
+ * A path is a chain of to-one relationships, then a column: user.email on
+ * Order is (Order.user) then users.email.  Inside any/all/none/count it
+ * starts at the relationship's target. */
+typedef struct sq_path {
+    const sch_rel **rels;        /* the to-one hops, in order */
+    size_t nrels;
+    const sch_column *col;
+} sq_path;
+
+/* A parameter of a query: :name, its C type that of what it is compared
+ * with (a column, or an integer for limit and offset). */
+typedef struct sq_param {
+    const char *name;
+    loc at;                      /* its first use */
+    sch_type type;
+    const sch_column *col;       /* the column it is compared with (NULL: limit, offset) */
+    bool optional;
+    size_t index;                /* in order of first appearance */
+    size_t opt_bit;              /* optional: its bit in the mask of those present */
+} sq_param;
+
+typedef enum sq_operand_kind { SQO_PARAM, SQO_VALUE, SQO_PATH } sq_operand_kind;
+
+typedef struct sq_operand {
+    sq_operand_kind kind;
+    sq_param *param;             /* SQO_PARAM */
+    sch_default value;           /* SQO_VALUE: a literal as defaults hold one (INT, FLOAT, STRING) */
+    sq_path path;                /* SQO_PATH */
+} sq_operand;
+
+typedef enum sq_kind {
+    SQ_OR, SQ_AND, SQ_NOT,
+    SQ_CMP, SQ_LIKE, SQ_IS_NULL, SQ_IS_NOT_NULL, SQ_IN,
+    SQ_ANY, SQ_ALL, SQ_NONE, SQ_COUNT
+} sq_kind;
+
+typedef enum sq_cmp { SQ_EQ, SQ_NE, SQ_LT, SQ_LE, SQ_GT, SQ_GE } sq_cmp;
+
+typedef struct sq_expr {
+    sq_kind kind;
+    struct sq_expr *a, *b;       /* OR, AND: both; NOT: a; ANY/ALL/NONE/COUNT: a, the condition (or NULL) */
+    sq_path path;                /* CMP .. IN: the column; ANY..COUNT: the to-one hops before rel */
+    const sch_rel *rel;          /* ANY..COUNT: the relationship (of any kind) */
+    sq_cmp cmp;                  /* CMP, COUNT */
+    sq_operand *rhs;             /* CMP, LIKE, COUNT: one; IN: nrhs */
+    size_t nrhs;
+    sq_param *opt;               /* the optional parameter that leaves this condition out when absent */
+} sq_expr;
+
+typedef struct sq_term {
+    sq_path path;
+    bool desc;
+} sq_term;
+
+struct sch_query {
+    const char *name;            /* recent */
+    const char *camel;           /* Recent: the arguments struct is <Model><Camel>Args */
+    loc at;
+    sch_model *model;
+    sq_expr *where;              /* NULL: every row */
+    sq_term *order;              /* as written; the key is appended where it does not end the order */
+    size_t norder;
+    sq_operand *limit, *offset;  /* NULL when not given */
+    bool paginate;
+    sq_param **params;           /* in order of first appearance */
+    size_t nparams;
+    size_t noptional;            /* at most 6 */
+};
+
 struct sch_model {
     const char *name;         /* as declared: User, OrderLine */
     loc at;                   /* where its name is declared */

@@ -58,9 +58,78 @@ typedef struct ast_call {
     struct ast_call *next;
 } ast_call;
 
+/* ---- Declared queries (SPEC 6) ----
+ *
+ * A query's clauses are kept as written, in order, so that the checker can
+ * say which one repeats; what a path names (columns, relationships) is the
+ * checker's to resolve. */
+
+/* A dotted path, a.b.c: one node per name. */
+typedef struct ast_qpath {
+    char *name;
+    loc at;
+    struct ast_qpath *next;
+} ast_qpath;
+
+typedef enum ast_qoperand_kind {
+    AQO_PARAM,            /* :name or :name? */
+    AQO_VALUE,            /* a literal: INT, DECIMAL, STRING, or IDENT true / false */
+    AQO_PATH              /* another column */
+} ast_qoperand_kind;
+
+typedef struct ast_qoperand {
+    ast_qoperand_kind kind;
+    loc at;
+    char *param;          /* AQO_PARAM: the name */
+    bool optional;        /* AQO_PARAM: written :name? */
+    ast_expr *value;      /* AQO_VALUE */
+    ast_qpath *path;      /* AQO_PATH */
+    struct ast_qoperand *next;   /* in (a, b, c) */
+} ast_qoperand;
+
+typedef enum ast_qcmp { AQ_EQ, AQ_NE, AQ_LT, AQ_LE, AQ_GT, AQ_GE } ast_qcmp;
+
+typedef enum ast_qexpr_kind {
+    AQ_OR, AQ_AND, AQ_NOT,
+    AQ_CMP,               /* path cmp operand */
+    AQ_LIKE,              /* path like operand */
+    AQ_IS_NULL, AQ_IS_NOT_NULL,
+    AQ_IN,                /* path in (operands) */
+    AQ_CALL               /* path(expr?) [cmp operand]: the path ends in any, all, none or count */
+} ast_qexpr_kind;
+
+typedef struct ast_qexpr {
+    ast_qexpr_kind kind;
+    loc at;
+    struct ast_qexpr *a, *b;     /* OR, AND: both; NOT: a; CALL: a, the argument (NULL when none) */
+    ast_qpath *path;             /* CMP .. CALL */
+    bool compared;               /* CALL: followed by cmp operand (count) */
+    ast_qcmp cmp;                /* CMP, compared CALL */
+    loc op_at;
+    ast_qoperand *rhs;           /* CMP, LIKE, compared CALL: one; IN: the list */
+} ast_qexpr;
+
+typedef struct ast_qterm {
+    ast_qpath *path;
+    bool desc;
+    struct ast_qterm *next;
+} ast_qterm;
+
+typedef enum ast_qclause_kind { AQC_WHERE, AQC_ORDER_BY, AQC_LIMIT, AQC_OFFSET, AQC_PAGINATE } ast_qclause_kind;
+
+typedef struct ast_qclause {
+    ast_qclause_kind kind;
+    loc at;                      /* its keyword */
+    ast_qexpr *where;            /* AQC_WHERE */
+    ast_qterm *order;            /* AQC_ORDER_BY */
+    ast_qoperand *count;         /* AQC_LIMIT, AQC_OFFSET: an INT value or a parameter */
+    struct ast_qclause *next;
+} ast_qclause;
+
 typedef enum ast_member_kind {
     AST_FIELD,            /* name type { modifier }: a column or a relationship */
-    AST_CONSTRAINT        /* unique(a, b) / index(a, b): name is "unique"/"index" */
+    AST_CONSTRAINT,       /* unique(a, b) / index(a, b): name is "unique"/"index" */
+    AST_QUERY             /* query name { clauses } */
 } ast_member_kind;
 
 typedef struct ast_member {
@@ -70,6 +139,8 @@ typedef struct ast_member {
     ast_call *type;       /* AST_FIELD: the first call (type or "relationship") */
     ast_call *mods;       /* AST_FIELD: the calls after it */
     ast_arg *args;        /* AST_CONSTRAINT: the column names */
+    ast_qclause *clauses; /* AST_QUERY: in order */
+    bool damaged;         /* AST_QUERY: a syntax error dropped one of its lines */
     struct ast_member *next;
 } ast_member;
 

@@ -39,7 +39,12 @@ typedef struct parse_state {
     bool made_close;           /* the last token is a '}' the scanner made up */
     int paren_line;            /* where the outermost open '(' stands */
     int unclosed_paren_line;   /* a '{' or '}' just cut off the '(' opened there, or 0 */
-    int braces;                /* { } nesting: only 1 is valid, more is recovered from */
+    int braces;                /* { } nesting: 1 is a body, 2 a query's inside one; more is recovered from */
+    /* Declared queries (SPEC 6): 0 outside one; 1 after "query NAME", its
+     * '{' next; 2 inside its body, where the words and operators of the
+     * query language are tokens of their own. */
+    int query;
+    bool query_damaged;        /* a syntax error dropped a line of the query being read */
     int error_line;            /* the line of the last error reported (lexical or syntax) */
     int token_line;            /* the line of the last token (not blank or comment) */
     bool first_on_line;        /* the token being scanned is the first of its line */

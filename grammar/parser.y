@@ -48,6 +48,10 @@ typedef struct call_list { ast_call *head, *tail; } call_list;
 typedef struct member_list { ast_member *head, *tail; } member_list;
 typedef struct decl_list { ast_decl *head, *tail; } decl_list;
 typedef struct string_tok { char *text; bool has_nul; } string_tok;
+typedef struct qpath_list { ast_qpath *head, *tail; } qpath_list;
+typedef struct qoperand_list { ast_qoperand *head, *tail; } qoperand_list;
+typedef struct qterm_list { ast_qterm *head, *tail; } qterm_list;
+typedef struct qclause_list { ast_qclause *head, *tail; } qclause_list;
 }
 
 %code provides {
@@ -170,6 +174,75 @@ static ast_decl *new_decl(parse_state *ps, ast_decl_kind kind, loc at, char *nam
     return d;
 }
 
+/* Query nodes (SPEC 6). */
+static void *qnode(parse_state *ps, size_t size)
+{
+    void *n = arena_alloc(ps->a, size);
+    if (n == NULL)
+        ps->nomem = true;
+    return n;
+}
+
+static ast_qpath *new_qpath(parse_state *ps, char *name, loc at)
+{
+    ast_qpath *p = name ? qnode(ps, sizeof *p) : NULL;
+    if (p) {
+        p->name = name;
+        p->at = at;
+    }
+    return p;
+}
+
+static ast_qexpr *new_qexpr(parse_state *ps, ast_qexpr_kind kind, loc at)
+{
+    ast_qexpr *e = qnode(ps, sizeof *e);
+    if (e) {
+        e->kind = kind;
+        e->at = at;
+    }
+    return e;
+}
+
+static ast_qexpr *new_qbinary(parse_state *ps, ast_qexpr_kind kind, ast_qexpr *a, ast_qexpr *b)
+{
+    ast_qexpr *e = a && b ? new_qexpr(ps, kind, a->at) : NULL;
+    if (e) {
+        e->a = a;
+        e->b = b;
+    }
+    return e;
+}
+
+static ast_qexpr *new_qcond(parse_state *ps, ast_qexpr_kind kind, ast_qpath *path, ast_qoperand *rhs)
+{
+    ast_qexpr *e = path ? new_qexpr(ps, kind, path->at) : NULL;
+    if (e) {
+        e->path = path;
+        e->rhs = rhs;
+    }
+    return e;
+}
+
+static ast_qoperand *new_qoperand(parse_state *ps, ast_qoperand_kind kind, loc at)
+{
+    ast_qoperand *o = qnode(ps, sizeof *o);
+    if (o) {
+        o->kind = kind;
+        o->at = at;
+    }
+    return o;
+}
+
+static ast_qclause *new_qclause(parse_state *ps, ast_qclause_kind kind, loc at)
+{
+    ast_qclause *c = qnode(ps, sizeof *c);
+    if (c) {
+        c->kind = kind;
+        c->at = at;
+    }
+    return c;
+}
+
 /* Append to a list with head and tail; NULL items (dropped after an error
  * or out of memory) are skipped. */
 #define APPEND(list, item)                          \
@@ -196,6 +269,16 @@ static ast_decl *new_decl(parse_state *ps, ast_decl_kind kind, loc at, char *nam
     member_list members;
     ast_decl *decl;
     decl_list decls;
+    ast_qpath *qpath;
+    qpath_list qpaths;
+    ast_qoperand *qoperand;
+    qoperand_list qoperands;
+    ast_qexpr *qexpr;
+    ast_qterm *qterm;
+    qterm_list qterms;
+    ast_qclause *qclause;
+    qclause_list qclauses;
+    int qcmp;
 }
 
 %token <str> IDENT "identifier"
@@ -207,6 +290,11 @@ static ast_decl *new_decl(parse_state *ps, ast_decl_kind kind, loc at, char *nam
 %token <string> STRING "string"
 %token NEWLINE "end of line"
 %token INNER_CLOSE "'}' of a nested '{'"   /* never accepted: see scanner.l */
+/* Declared queries (SPEC 6): tokens only inside a query's body. */
+%token <str> QUERY "'query'"
+%token Q_WHERE "'where'" Q_ORDER_BY "'order_by'" Q_LIMIT "'limit'" Q_OFFSET "'offset'" Q_PAGINATE "'paginate'"
+%token Q_AND "'and'" Q_OR "'or'" Q_NOT "'not'" Q_LIKE "'like'" Q_IS "'is'" Q_NULL "'null'" Q_IN "'in'"
+%token Q_ASC "'asc'" Q_DESC "'desc'" Q_NE "'!='" Q_LE "'<='" Q_GE "'>='"
 
 %nterm <str> name
 %nterm <expr> expr table_name table_opt
@@ -218,6 +306,16 @@ static ast_decl *new_decl(parse_state *ps, ast_decl_kind kind, loc at, char *nam
 %nterm <members> members body
 %nterm <decl> decl model_decl import_decl
 %nterm <decls> decls
+%nterm <qclauses> qlines
+%nterm <qclause> qclause
+%nterm <qexpr> qexpr qand qnot qcond
+%nterm <qpath> qpath
+%nterm <qpaths> qpath_list
+%nterm <qoperand> qoperand qparam qcount
+%nterm <qoperands> qoperands
+%nterm <qterm> qterm
+%nterm <qterms> qterms
+%nterm <qcmp> qcmp
 
 %%
 
@@ -333,6 +431,125 @@ member:
                    $1 ? $1 : "");
         $$ = NULL;
     }
+  | QUERY name '{' qlines '}' {
+        $$ = new_member(PS, AST_QUERY, $2, LOC(@2));
+        if ($$) {
+            $$->clauses = $4.head;
+            $$->damaged = PS->query_damaged;
+        }
+    }
+  ;
+
+/* ---- Declared queries (SPEC 6): a clause a line ---- */
+qlines:
+    %empty                      { $$.head = $$.tail = NULL; }
+  | qlines NEWLINE              { $$ = $1; }
+  | qlines qclause NEWLINE      { $$ = $1; APPEND($$, $2); }
+  | qlines error NEWLINE        { $$ = $1; PS->query_damaged = true; }
+  ;
+
+qclause:
+    Q_WHERE qexpr               { $$ = new_qclause(PS, AQC_WHERE, LOC(@1)); if ($$) $$->where = $2; if (!$2) $$ = NULL; }
+  | Q_ORDER_BY qterms           { $$ = new_qclause(PS, AQC_ORDER_BY, LOC(@1)); if ($$) $$->order = $2.head; }
+  | Q_LIMIT qcount              { $$ = new_qclause(PS, AQC_LIMIT, LOC(@1)); if ($$) $$->count = $2; }
+  | Q_OFFSET qcount             { $$ = new_qclause(PS, AQC_OFFSET, LOC(@1)); if ($$) $$->count = $2; }
+  | Q_PAGINATE                  { $$ = new_qclause(PS, AQC_PAGINATE, LOC(@1)); }
+  ;
+
+qcount:
+    INT                         { $$ = new_qoperand(PS, AQO_VALUE, LOC(@1)); if ($$) $$->value = new_expr(PS, AST_INT, LOC(@1), $1); }
+  | qparam
+  ;
+
+qparam:
+    ':' name                    { $$ = new_qoperand(PS, AQO_PARAM, LOC(@1)); if ($$) $$->param = $2; }
+  | ':' name '?'                { $$ = new_qoperand(PS, AQO_PARAM, LOC(@1)); if ($$) { $$->param = $2; $$->optional = true; } }
+  ;
+
+qterms:
+    qterm                       { $$.head = $$.tail = NULL; APPEND($$, $1); }
+  | qterms ',' qterm            { $$ = $1; APPEND($$, $3); }
+  ;
+
+qterm:
+    qpath                       { $$ = $1 ? qnode(PS, sizeof *$$) : NULL; if ($$) $$->path = $1; }
+  | qpath Q_ASC                 { $$ = $1 ? qnode(PS, sizeof *$$) : NULL; if ($$) $$->path = $1; }
+  | qpath Q_DESC                { $$ = $1 ? qnode(PS, sizeof *$$) : NULL; if ($$) { $$->path = $1; $$->desc = true; } }
+  ;
+
+qexpr:
+    qand
+  | qexpr Q_OR qand             { $$ = new_qbinary(PS, AQ_OR, $1, $3); }
+  ;
+
+qand:
+    qnot
+  | qand Q_AND qnot             { $$ = new_qbinary(PS, AQ_AND, $1, $3); }
+  ;
+
+qnot:
+    Q_NOT qnot                  { $$ = $2 ? new_qexpr(PS, AQ_NOT, LOC(@1)) : NULL; if ($$) $$->a = $2; }
+  | '(' qexpr ')'               { $$ = $2; }
+  | qcond
+  ;
+
+qcond:
+    qpath qcmp qoperand         { $$ = new_qcond(PS, AQ_CMP, $1, $3); if ($$) { $$->cmp = (ast_qcmp)$2; $$->op_at = LOC(@2); } }
+  | qpath Q_LIKE qoperand       { $$ = new_qcond(PS, AQ_LIKE, $1, $3); if ($$) $$->op_at = LOC(@2); }
+  | qpath Q_IS Q_NULL           { $$ = new_qcond(PS, AQ_IS_NULL, $1, NULL); }
+  | qpath Q_IS Q_NOT Q_NULL     { $$ = new_qcond(PS, AQ_IS_NOT_NULL, $1, NULL); }
+  | qpath Q_IN '(' qoperands ')' { $$ = new_qcond(PS, AQ_IN, $1, $4.head); if ($$) $$->op_at = LOC(@2); }
+  | qpath '(' ')'               { $$ = new_qcond(PS, AQ_CALL, $1, NULL); }
+  | qpath '(' qexpr ')'         { $$ = new_qcond(PS, AQ_CALL, $1, NULL); if ($$) $$->a = $3; }
+  | qpath '(' ')' qcmp qoperand {
+        $$ = new_qcond(PS, AQ_CALL, $1, $5);
+        if ($$) { $$->compared = true; $$->cmp = (ast_qcmp)$4; $$->op_at = LOC(@4); }
+    }
+  | qpath '(' qexpr ')' qcmp qoperand {
+        $$ = new_qcond(PS, AQ_CALL, $1, $6);
+        if ($$) { $$->a = $3; $$->compared = true; $$->cmp = (ast_qcmp)$5; $$->op_at = LOC(@5); }
+    }
+  ;
+
+qcmp:
+    '='                         { $$ = AQ_EQ; }
+  | Q_NE                        { $$ = AQ_NE; }
+  | '<'                         { $$ = AQ_LT; }
+  | Q_LE                        { $$ = AQ_LE; }
+  | '>'                         { $$ = AQ_GT; }
+  | Q_GE                        { $$ = AQ_GE; }
+  ;
+
+qoperands:
+    qoperand                    { $$.head = $$.tail = NULL; APPEND($$, $1); }
+  | qoperands ',' qoperand      { $$ = $1; APPEND($$, $3); }
+  ;
+
+qoperand:
+    qparam
+  | qpath                       { $$ = $1 ? new_qoperand(PS, AQO_PATH, $1->at) : NULL; if ($$) $$->path = $1; }
+  | INT                         { $$ = new_qoperand(PS, AQO_VALUE, LOC(@1)); if ($$) $$->value = new_expr(PS, AST_INT, LOC(@1), $1); }
+  | '-' INT                     { $$ = new_qoperand(PS, AQO_VALUE, LOC(@1)); if ($$) $$->value = new_expr(PS, AST_INT, LOC(@1), $2 ? arena_printf(PS->a, "-%s", $2) : NULL); }
+  | DECIMAL                     { $$ = new_qoperand(PS, AQO_VALUE, LOC(@1)); if ($$) $$->value = new_expr(PS, AST_DECIMAL, LOC(@1), $1); }
+  | '-' DECIMAL                 { $$ = new_qoperand(PS, AQO_VALUE, LOC(@1)); if ($$) $$->value = new_expr(PS, AST_DECIMAL, LOC(@1), $2 ? arena_printf(PS->a, "-%s", $2) : NULL); }
+  | STRING                      {
+        $$ = new_qoperand(PS, AQO_VALUE, LOC(@1));
+        if ($$) {
+            $$->value = new_expr(PS, AST_STRING, LOC(@1), $1.text);
+            if ($$->value)
+                $$->value->has_nul = $1.has_nul;
+        }
+    }
+  ;
+
+/* a.b.c; a list head to tail, returned as its head. */
+qpath:
+    qpath_list                  { $$ = $1.head; }
+  ;
+
+qpath_list:
+    name                        { $$.head = $$.tail = NULL; ast_qpath *p = new_qpath(PS, $1, LOC(@1)); APPEND($$, p); }
+  | qpath_list '.' name         { $$ = $1; ast_qpath *p = new_qpath(PS, $3, LOC(@3)); APPEND($$, p); }
   ;
 
 calls:
