@@ -358,6 +358,138 @@ static void rel_fns(builder *b, const sch_model *m, const sch_rel *r)
     }
 }
 
+/* The batched loads of a relationship (SPEC 6), every kind: _load into the
+ * target's Groups, _load_each streaming; and _count of a collection. */
+static void load_fns(builder *b, const sch_model *m, const sch_rel *r)
+{
+    const char *M = m->name, *s = m->snake, *n = r->name, *T = r->target->name;
+    const char *rw = arena_printf(b->mem, "relationship %s.%s%s", M, n, r->is_backref ? " (a backref)" : "");
+    api_fn *f = fn(b, API_REL_LOAD, rw, r->at, "%s_%s_load", s, n);
+    db_param(b, f);
+    param(b, f, ty(b, "const %s%s *", M), "parents");
+    param(b, f, "size_t", "n");
+    param(b, f, ty(b, "%s%sGroups *", T), "out");
+    if (f) {
+        f->model = m;
+        f->rel = r;
+        f->doc = arena_printf(b->mem,
+            "%s.%s of every parent at once (parents may repeat; n may be 0), a constant\n"
+            "number of statements per chunk of %d parents.  OUT: *out: each related row\n"
+            "once, by key, and each parent's rows in the relationship's order (release\n"
+            "with %s%s_groups_free).", M, n, API_LOAD_CHUNK, b->a->prefix, r->target->snake);
+    }
+    f = fn(b, API_REL_LOAD_EACH, rw, r->at, "%s_%s_load_each", s, n);
+    db_param(b, f);
+    param(b, f, ty(b, "const %s%s *", M), "parents");
+    param(b, f, "size_t", "n");
+    param(b, f, ty(b, "int (*fn)(size_t parent, const %s%s *, void *)", T), "");
+    param(b, f, "void *", "ctx");
+    if (f) {
+        f->model = m;
+        f->rel = r;
+        f->doc = "The same, streamed: fn(parent index, row, ctx) once per parent and related\n"
+                 "row, a repeated parent once per occurrence; the row is valid during the\n"
+                 "call only.  A non-zero return from fn stops and is returned.";
+    }
+    if (c_rel_is_list(r)) {
+        f = fn(b, API_REL_COUNT, rw, r->at, "%s_%s_count", s, n);
+        db_param(b, f);
+        param(b, f, ty(b, "const %s%s *", M), "r");
+        param(b, f, "int64_t *", "out");
+        if (f) {
+            f->model = m;
+            f->rel = r;
+            f->doc = "OUT: *out, the size of r's collection, without loading it.";
+        }
+    }
+}
+
+/* The functions of a declared query (SPEC 6).  Its arguments struct, when
+ * it has parameters, is <Model><Q>Args. */
+static void query_fns(builder *b, const sch_model *m, const sch_query *q)
+{
+    const char *M = m->name, *s = m->snake, *n = q->name;
+    const char *qw = arena_printf(b->mem, "query %s.%s", M, n);
+    const char *args = q->nparams ? ty(b, "const %s%s", M) : NULL;
+    if (args)
+        args = arena_printf(b->mem, "%s%sArgs *", args, q->camel);
+    if (q->nparams)
+        name(b, arena_printf(b->mem, "%s%sArgs", M, q->camel), qw, q->at);
+    static const struct { api_kind kind; const char *suffix; } kinds[] = {
+        { API_Q_LIST, "" }, { API_Q_EACH, "_each" }, { API_Q_FIRST, "_first" }, { API_Q_COUNT, "_count" },
+        { API_Q_EXISTS, "_exists" }, { API_Q_DELETE, "_delete" }, { API_Q_PAGE, "_page" },
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        if (kinds[k].kind == API_Q_PAGE && !q->paginate)
+            continue;
+        api_fn *f = fn(b, kinds[k].kind, qw, q->at, "%s_%s%s", s, n, kinds[k].suffix);
+        db_param(b, f);
+        if (args)
+            param(b, f, args, "args");
+        switch (kinds[k].kind) {
+        case API_Q_LIST:
+            param(b, f, ty(b, "%s%sList *", M), "out");
+            break;
+        case API_Q_EACH:
+            param(b, f, ty(b, "int (*fn)(const %s%s *, void *)", M), "");
+            param(b, f, "void *", "ctx");
+            break;
+        case API_Q_FIRST:
+            param(b, f, ty(b, "%s%s *", M), "out");
+            break;
+        case API_Q_COUNT:
+            param(b, f, "int64_t *", "out");
+            break;
+        case API_Q_EXISTS:
+            param(b, f, "bool *", "out");
+            break;
+        case API_Q_DELETE:
+            param(b, f, "int64_t *", "deleted");
+            break;
+        default:
+            param(b, f, ty(b, "const %s%s *", M), "after");
+            param(b, f, "int64_t", "limit");
+            param(b, f, ty(b, "%s%sList *", M), "out");
+            break;
+        }
+        if (f == NULL)
+            continue;
+        f->model = m;
+        f->query = q;
+        switch (kinds[k].kind) {
+        case API_Q_LIST:
+            f->section = arena_printf(b->mem, "%s.%s: a declared query.", M, n);
+            f->doc = arena_printf(b->mem, "The rows that match, in the query's order, after its offset, at most its\n"
+                                          "limit.  OUT: *out (release with %s%s_list_free).", b->a->prefix, s);
+            break;
+        case API_Q_EACH:
+            f->doc = "The same rows streamed to fn, valid during the call only; a non-zero\n"
+                     "return from fn stops and is returned.";
+            break;
+        case API_Q_FIRST:
+            f->doc = "The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none.";
+            break;
+        case API_Q_COUNT:
+            f->doc = "OUT: *out, how many rows match, whatever the order, limit and offset.";
+            break;
+        case API_Q_EXISTS:
+            f->doc = "OUT: *out, whether any row matches.";
+            break;
+        case API_Q_DELETE:
+            f->doc = arena_printf(b->mem, "Delete exactly the rows %s%s_%s returns, with the relationship rules\n"
+                                          "of each, atomically.  OUT: *deleted, the rows of %s that went.",
+                                  b->a->prefix, s, n, M);
+            break;
+        default:
+            f->doc = "The next at most limit rows after the row `after` in the query's order\n"
+                     "(after NULL: the first page), by keyset: no row is missed or repeated\n"
+                     "when rows come and go between calls.  The query's limit and offset do\n"
+                     "not apply.  OUT: *out; limit < 1 is ASSOC_MISUSE.";
+            break;
+        }
+    }
+}
+
 /* The names of a model's types; then (model_macros) its macros and the
  * generated source's own statics for it. */
 static void model_names(builder *b, const sch_model *m)
@@ -373,8 +505,10 @@ static void model_macros(builder *b, const sch_model *m)
     char up[512];
     c_upper(up, sizeof up, m->snake);
     name(b, arena_printf(b->mem, "%s_INIT", up), who, m->at);
+    name(b, arena_printf(b->mem, "%sGroups", m->name), who, m->at);
+    name(b, arena_printf(b->mem, "%s_GROUPS_INIT", up), who, m->at);
     name(b, arena_printf(b->mem, "%s_LIST_INIT", up), who, m->at);
-    static const char *const statics[] = { "read", "view", "release", "type", "columns" };
+    static const char *const statics[] = { "read", "view", "release", "type", "columns", "cmp" };
     for (size_t k = 0; k < sizeof statics / sizeof statics[0]; k++)
         name(b, arena_printf(b->mem, "%s__%s", m->snake, statics[k]), who, m->at);
 }
@@ -424,8 +558,31 @@ api *api_build(const sch_schema *s, const char *prefix, arena *mem)
     for (size_t i = 0; i < s->nmodels && !b.nomem; i++) {
         const sch_model *m = s->models[i];
         model_fns(&b, m);
-        for (size_t k = 0; k < m->nrels; k++)
+        for (size_t k = 0; k < m->nrels; k++) {
             rel_fns(&b, m, m->rels[k]);
+            load_fns(&b, m, m->rels[k]);
+        }
+        for (size_t k = 0; k < m->nqueries; k++)
+            query_fns(&b, m, m->queries[k]);
+    }
+    /* The Groups types' free functions, one per model some relationship
+     * leads to. */
+    for (size_t i = 0; i < s->nmodels && !b.nomem; i++) {
+        const sch_model *t = s->models[i];
+        bool target = false;
+        for (size_t j = 0; j < s->nmodels && !target; j++)
+            for (size_t k = 0; k < s->models[j]->nrels; k++)
+                target |= s->models[j]->rels[k]->target == t;
+        if (!target)
+            continue;
+        f = fn(&b, API_GROUPS_FREE, arena_printf(mem, "model %s", t->name), t->at, "%s_groups_free", t->snake);
+        param(&b, f, arena_printf(mem, "%s%sGroups *", prefix, t->name), "g");
+        if (f) {
+            f->model = t;
+            f->ret = "void";
+            f->section = arena_printf(mem, "%sGroups: the rows of a relationship for many parents.", t->name);
+            f->doc = "Release the rows and the arrays (not g itself) and zero it; NULL accepted.";
+        }
     }
     for (size_t i = 0; i < s->nmodels && !b.nomem; i++)
         model_macros(&b, s->models[i]);

@@ -59,6 +59,10 @@ typedef enum api_kind {
     API_Q_PAGE
 } api_kind;
 
+/* Parents per statement of a batched load (SPEC 6: at least 50 but the
+ * last chunk, never one statement per parent). */
+enum { API_LOAD_CHUNK = 100 };
+
 typedef struct api_param {
     const char *type;        /* "const User *", "int64_t" */
     const char *name;        /* "r", "id" */

@@ -72,6 +72,62 @@ static void emit_struct(emit_ctx *e, const sch_model *m)
     emit_line(e, " }");
     emit_line(e, "#define %s%s_LIST_INIT { NULL, 0 }", P, up);
     emit_line(e, "%s", "");
+    if (api_find(e->a, API_GROUPS_FREE, m, NULL) == NULL)
+        return;
+    /* Batched loads (SPEC 6) of any relationship that leads here. */
+    emit_line(e, "typedef struct %s%sGroups {", P, m->name);
+    emit_line(e, "    %s%sList rows;%*s/* every related row once, by key */", P, m->name,
+              (int)(strlen(m->name) + strlen(P) < 20 ? 20 - strlen(m->name) - strlen(P) : 1), "");
+    emit_line(e, "    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */");
+    emit_line(e, "    size_t *link;");
+    emit_line(e, "    size_t n;                       /* the number of parents */");
+    emit_line(e, "} %s%sGroups;", P, m->name);
+    emit_line(e, "%s", "");
+    emit_line(e, "#define %s%s_GROUPS_INIT { %s%s_LIST_INIT, NULL, NULL, 0 }", P, up, P, up);
+    emit_line(e, "%s", "");
+}
+
+/* The C type of a query parameter (SPEC 6: as for columns; strings are
+ * read only, so const). */
+static const char *param_type(sch_type t)
+{
+    switch (t) {
+    case SCH_INTEGER: return "int64_t";
+    case SCH_FLOAT: return "double";
+    case SCH_BOOLEAN: return "bool";
+    case SCH_TEXT: case SCH_STRING: return "const char *";
+    case SCH_DATETIME: return "assoc_time";
+    case SCH_BLOB: return "assoc_blob";
+    }
+    return "int64_t";
+}
+
+/* <Model><Q>Args: one field per parameter, in order of first appearance;
+ * an optional number, boolean or datetime x is followed by has_x. */
+static void emit_args(emit_ctx *e, const sch_model *m, const sch_query *q)
+{
+    const char *P = e->prefix;
+    emit_line(e, "/* The parameters of query %s.%s, in order of first appearance. */", m->name, q->name);
+    emit_line(e, "typedef struct %s%s%sArgs {", P, m->name, q->camel);
+    for (size_t i = 0; i < q->nparams; i++) {
+        const sq_param *p = q->params[i];
+        const char *t = param_type(p->type);
+        bool ptr = t[strlen(t) - 1] == '*';
+        const char *note = !p->optional ? "" : ptr ? "optional: NULL leaves its condition out"
+                                          : p->type == SCH_BLOB ? "optional: data NULL leaves its condition out"
+                                                                : "";
+        if (note[0])
+            emit_line(e, "    %s%s%s;%*s/* %s */", t, ptr ? "" : " ", p->name,
+                      (int)(strlen(t) + strlen(p->name) + 2 < 32 ? 32 - strlen(t) - strlen(p->name) - 2 : 1), "",
+                      note);
+        else
+            emit_line(e, "    %s%s%s;", t, ptr ? "" : " ", p->name);
+        if (p->optional && !ptr && p->type != SCH_BLOB)
+            emit_line(e, "    bool has_%s;%*s/* false: absent, its condition left out */", p->name,
+                      (int)(strlen(p->name) + 10 < 32 ? 32 - strlen(p->name) - 10 : 1), "");
+    }
+    emit_line(e, "} %s%s%sArgs;", P, m->name, q->camel);
+    emit_line(e, "%s", "");
 }
 
 /* The api table's rows in order: a section heading where one starts, the
@@ -142,6 +198,10 @@ bool emit_header(emit_ctx *e)
     emit_line(e, "%s", "");
     for (size_t i = 0; i < s->nmodels; i++)
         emit_struct(e, s->models[i]);
+    for (size_t i = 0; i < s->nmodels; i++)
+        for (size_t k = 0; k < s->models[i]->nqueries; k++)
+            if (s->models[i]->queries[k]->nparams)
+                emit_args(e, s->models[i], s->models[i]->queries[k]);
     emit_prototypes(e);
     emit_line(e, "#ifdef __cplusplus");
     emit_line(e, "}");

@@ -64,7 +64,7 @@ void src_misuse(src *x, const api_fn *f)
         const char *name = p->name;
         if (name[0] == '\0')
             name = "fn";                     /* the callback */
-        else if (strcmp(name, "ctx") == 0 || strcmp(name, "value") == 0 ||
+        else if (strcmp(name, "ctx") == 0 || strcmp(name, "value") == 0 || strcmp(name, "after") == 0 ||
                  (f->kind == API_GET && i > 0 && i + 1 < f->nparams))
             continue;                        /* the caller's, or a key that may be NULL */
         else if (p->type[strlen(p->type) - 1] != '*')
@@ -178,32 +178,32 @@ static int next_time(src *x)
 }
 
 /* "rc = assoc_bind_<what>(db, st, idx, ...);" for a value that is present. */
-static void bind_value(src *x, int idx, const sch_column *col, const char *v)
+static void bind_value(src *x, const char *idx, const sch_column *col, const char *v)
 {
     switch (col->type) {
     case SCH_INTEGER:
-        SRC_LINE(x, "rc = assoc_bind_int64(db, st, %d, %s);", idx, v);
+        SRC_LINE(x, "rc = assoc_bind_int64(db, st, %s, %s);", idx, v);
         break;
     case SCH_FLOAT:
-        SRC_LINE(x, "rc = assoc_bind_double(db, st, %d, %s);", idx, v);
+        SRC_LINE(x, "rc = assoc_bind_double(db, st, %s, %s);", idx, v);
         break;
     case SCH_BOOLEAN:
-        SRC_LINE(x, "rc = assoc_bind_bool(db, st, %d, %s);", idx, v);
+        SRC_LINE(x, "rc = assoc_bind_bool(db, st, %s, %s);", idx, v);
         break;
     case SCH_TEXT:
     case SCH_STRING:
-        SRC_LINE(x, "rc = assoc_bind_text(db, st, %d, %s);", idx, v);
+        SRC_LINE(x, "rc = assoc_bind_text(db, st, %s, %s);", idx, v);
         break;
     case SCH_DATETIME:
-        SRC_LINE(x, "rc = assoc_bind_time_buf(db, st, %d, %s, true, time_text_%d);", idx, v, next_time(x));
+        SRC_LINE(x, "rc = assoc_bind_time_buf(db, st, %s, %s, true, time_text_%d);", idx, v, next_time(x));
         break;
     case SCH_BLOB:
-        SRC_LINE(x, "rc = assoc_bind_blob(db, st, %d, &%s);", idx, v);
+        SRC_LINE(x, "rc = assoc_bind_blob(db, st, %s, &%s);", idx, v);
         break;
     }
 }
 
-void src_bind(src *x, int idx, const plan_bind *b)
+void src_bind_at(src *x, const char *idx, const plan_bind *b)
 {
     const sch_column *col = b->col;
     char v[600];
@@ -216,16 +216,16 @@ void src_bind(src *x, int idx, const plan_bind *b)
         }
         switch (col->type) {
         case SCH_INTEGER:
-            SRC_LINE(x, "rc = assoc_bind_int64_opt(db, st, %d, %s, %shas_%s);", idx, v, b->obj, col->c_name);
+            SRC_LINE(x, "rc = assoc_bind_int64_opt(db, st, %s, %s, %shas_%s);", idx, v, b->obj, col->c_name);
             break;
         case SCH_FLOAT:
-            SRC_LINE(x, "rc = assoc_bind_double_opt(db, st, %d, %s, %shas_%s);", idx, v, b->obj, col->c_name);
+            SRC_LINE(x, "rc = assoc_bind_double_opt(db, st, %s, %s, %shas_%s);", idx, v, b->obj, col->c_name);
             break;
         case SCH_BOOLEAN:
-            SRC_LINE(x, "rc = assoc_bind_bool_opt(db, st, %d, %s, %shas_%s);", idx, v, b->obj, col->c_name);
+            SRC_LINE(x, "rc = assoc_bind_bool_opt(db, st, %s, %s, %shas_%s);", idx, v, b->obj, col->c_name);
             break;
         case SCH_DATETIME:
-            SRC_LINE(x, "rc = assoc_bind_time_buf(db, st, %d, %s, %shas_%s, time_text_%d);", idx, v, b->obj,
+            SRC_LINE(x, "rc = assoc_bind_time_buf(db, st, %s, %s, %shas_%s, time_text_%d);", idx, v, b->obj,
                      col->c_name, next_time(x));
             break;
         default:
@@ -241,23 +241,23 @@ void src_bind(src *x, int idx, const plan_bind *b)
         bind_value(x, idx, col, b->expr);
         break;
     case PB_SHORT_TIME:
-        SRC_LINE(x, "rc = assoc_bind_time_short(db, st, %d, %s, time_text_%d);", idx, b->expr, next_time(x));
+        SRC_LINE(x, "rc = assoc_bind_time_short(db, st, %s, %s, time_text_%d);", idx, b->expr, next_time(x));
         break;
     case PB_INT:
-        SRC_LINE(x, "rc = assoc_bind_int64(db, st, %d, %s);", idx, b->expr);
+        SRC_LINE(x, "rc = assoc_bind_int64(db, st, %s, %s);", idx, b->expr);
         break;
     case PB_STAMP:
         /* The clock's own text where the default applied, so the row holds
          * what DEFAULT (CURRENT_TIMESTAMP) would have put there. */
-        SRC_LINE(x, "rc = r->has_%s ? assoc_bind_time_buf(db, st, %d, %s%s, true, time_text_%d) : "
-                    "assoc_bind_text(db, st, %d, stamp_text);",
+        SRC_LINE(x, "rc = r->has_%s ? assoc_bind_time_buf(db, st, %s, %s%s, true, time_text_%d) : "
+                    "assoc_bind_text(db, st, %s, stamp_text);",
                  col->c_name, idx, b->obj, col->c_name, next_time(x), idx);
         break;
     case PB_DEFAULT: {
         strbuf d = STRBUF_INIT;
         src_c_default(&d, col, &col->def);
         if (col->type == SCH_BLOB)
-            SRC_LINE(x, "rc = assoc_bind_blob(db, st, %d, &(assoc_blob){ (unsigned char *)%s, %zu });", idx,
+            SRC_LINE(x, "rc = assoc_bind_blob(db, st, %s, &(assoc_blob){ (unsigned char *)%s, %zu });", idx,
                      strbuf_str(&d), col->def.len);
         else
             bind_value(x, idx, col, strbuf_str(&d));
@@ -267,6 +267,13 @@ void src_bind(src *x, int idx, const plan_bind *b)
     }
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "goto done;");
+}
+
+void src_bind(src *x, int idx, const plan_bind *b)
+{
+    char n[16];
+    snprintf(n, sizeof n, "%d", idx);
+    src_bind_at(x, n, b);
 }
 
 void src_binds(src *x, const plan_stmt *st)
@@ -325,9 +332,13 @@ static void sql_literal(src *x, const char *s, bool last)
         const char *nl = memchr(s + i, '\n', n - i);
         size_t take = nl ? (size_t)(nl - (s + i)) + 1 : n - i;
         if (take > WIDTH) {
+            /* After ", " (a list) if there is one, else after a space. */
             size_t cut = 0;
             for (size_t k = WIDTH; k > 20 && cut == 0; k--)
                 if (s[i + k - 1] == ' ' && s[i + k - 2] == ',')
+                    cut = k;
+            for (size_t k = WIDTH; k > 20 && cut == 0; k--)
+                if (s[i + k - 1] == ' ')
                     cut = k;
             if (cut)
                 take = cut;
@@ -434,10 +445,27 @@ bool emit_source(emit_ctx *e)
             sql_const(&x, ps->sqls[k - 1]);
         if (f->plan && f->plan->del && f->plan->del->cascade)
             src_cascade(&x, f->plan->del->cascade);
+        if (f->plan && f->plan->qv)
+            src_variants(&x, f->plan->qv);
         switch (f->kind) {
         case API_FREE:
         case API_LIST_FREE:
+        case API_GROUPS_FREE:
             src_fn_rows(&x, f);
+            break;
+        case API_REL_LOAD:
+        case API_REL_LOAD_EACH:
+        case API_REL_COUNT:
+            src_fn_load(&x, f);
+            break;
+        case API_Q_LIST:
+        case API_Q_EACH:
+        case API_Q_FIRST:
+        case API_Q_COUNT:
+        case API_Q_EXISTS:
+        case API_Q_DELETE:
+        case API_Q_PAGE:
+            src_fn_query(&x, f);
             break;
         case API_DELETE:
             src_fn_delete(&x, f);

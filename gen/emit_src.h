@@ -47,6 +47,8 @@ void src_acquire_expr(src *x, const char *expr);
 /* Bind every parameter of st (from $1), each followed by its check. */
 void src_binds(src *x, const plan_stmt *st);
 void src_bind(src *x, int idx, const plan_bind *b);
+/* The same, at the parameter number a C expression gives. */
+void src_bind_at(src *x, const char *idx, const plan_bind *b);
 /* rc = assoc_step(...): a statement that returns no rows; goto done on
  * failure. */
 void src_step_done(src *x);
@@ -69,6 +71,14 @@ void src_fn_rows(src *x, const api_fn *f);          /* _free, _list_free */
 void src_fn_crud(src *x, const api_fn *f);          /* create_all, insert, get, update, reads, look-ups */
 void src_fn_rel(src *x, const api_fn *f);           /* relationship functions */
 void src_fn_delete(src *x, const api_fn *f);        /* _delete */
+void src_fn_load(src *x, const api_fn *f);          /* _load, _load_each, _count of a relationship */
+void src_fn_query(src *x, const api_fn *f);         /* a declared query's functions */
+/* The steps of a delete plan (emit_src_delete.c); with `deleted`, the
+ * count of the plan's own rows goes into *deleted. */
+void src_delete_steps(src *x, const api_fn *f, const plan_delete *del, bool deleted);
+/* A query's variant table (the statements by variant, and the number of
+ * each slot in each), printed above its first function. */
+void src_variants(src *x, const plan_variants *v);
 void src_cascade(src *x, const plan_cascade *c);    /* a cascade descriptor */
 
 #endif

@@ -39,26 +39,8 @@ void src_cascade(src *x, const plan_cascade *c)
     SRC_BLANK(x);
 }
 
-void src_fn_delete(src *x, const api_fn *f)
+void src_delete_steps(src *x, const api_fn *f, const plan_delete *del, bool deleted)
 {
-    const plan_delete *del = f->plan->del;
-    int ntimes = 0;
-    for (size_t i = 0; i < del->nsteps; i++)
-        ntimes += src_count_times(&del->steps[i].stmt);
-    src_open(x, f);
-    src_locals(x, ntimes);
-    src_misuse(x, f);
-    src_key_guard(x, "r->", f->model->table, f->name, "ASSOC_NOTFOUND");
-    if (del->atomic) {
-        SRC_LINE(x, "rc = assoc_tx_enter(db, true);");
-        SRC_LINE(x, "if (rc != ASSOC_OK)");
-        SRC_LINE(x, "return rc;");
-    }
-    if (del->cascade) {
-        SRC_LINE(x, "rc = assoc_cascade_setup(db, &%s);", del->cascade->cname);
-        SRC_LINE(x, "if (rc != ASSOC_OK)");
-        SRC_LINE(x, "goto done;");
-    }
     for (size_t i = 0; i < del->nsteps; i++) {
         const pd_step *s = &del->steps[i];
         if (s->comment)
@@ -84,10 +66,40 @@ void src_fn_delete(src *x, const api_fn *f)
                 SRC_LINE(x, "st = NULL;");
             }
             break;
+        case PD_ROWS:
+            src_acquire(x, s->stmt.sql);
+            src_binds(x, &s->stmt);
+            src_step_done(x);
+            if (deleted)
+                SRC_LINE(x, "*deleted = assoc_changes(db);");
+            break;
         case PD_CASCADE:
-            SRC_LINE(x, "rc = assoc_cascade_run(db, &%s, NULL);", del->cascade->cname);
+            SRC_LINE(x, "rc = assoc_cascade_run(db, &%s, %s);", del->cascade->cname, deleted ? "deleted" : "NULL");
             break;
         }
     }
+}
+
+void src_fn_delete(src *x, const api_fn *f)
+{
+    const plan_delete *del = f->plan->del;
+    int ntimes = 0;
+    for (size_t i = 0; i < del->nsteps; i++)
+        ntimes += src_count_times(&del->steps[i].stmt);
+    src_open(x, f);
+    src_locals(x, ntimes);
+    src_misuse(x, f);
+    src_key_guard(x, "r->", f->model->table, f->name, "ASSOC_NOTFOUND");
+    if (del->atomic) {
+        SRC_LINE(x, "rc = assoc_tx_enter(db, true);");
+        SRC_LINE(x, "if (rc != ASSOC_OK)");
+        SRC_LINE(x, "return rc;");
+    }
+    if (del->cascade) {
+        SRC_LINE(x, "rc = assoc_cascade_setup(db, &%s);", del->cascade->cname);
+        SRC_LINE(x, "if (rc != ASSOC_OK)");
+        SRC_LINE(x, "goto done;");
+    }
+    src_delete_steps(x, f, del, false);
     src_close(x, del->atomic ? "assoc_tx_leave(db, rc)" : NULL);
 }

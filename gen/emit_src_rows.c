@@ -94,6 +94,43 @@ void src_rows(src *x, const sch_model *m)
     else
         SRC_LINE(x, "/* %s %s holds no strings or blobs: %s__read copies nothing, and lends. */",
                  strchr("AEIOUaeiou", m->name[0]) ? "An" : "A", m->name, s);
+    /* By primary key, for gathering batched loads (SPEC 6). */
+    SRC_LINE(x, "static int %s__cmp(const void *a, const void *b)", s);
+    SRC_LINE(x, "{");
+    SRC_LINE(x, "const %s%s *x = a, *y = b;", P, m->name);
+    bool need_c = false;   /* only text and blob keys compare through c */
+    for (size_t k = 0; k < t->npk; k++)
+        if (t->pk[k]->type == SCH_STRING || t->pk[k]->type == SCH_TEXT || t->pk[k]->type == SCH_BLOB)
+            need_c = true;
+    if (need_c)
+        SRC_LINE(x, "int c;");
+    SRC_BLANK(x);
+    for (size_t k = 0; k < t->npk; k++) {
+        const sch_column *col = t->pk[k];
+        const char *f = col->c_name;
+        bool last = k + 1 == t->npk;
+        if (col->type == SCH_STRING || col->type == SCH_TEXT || col->type == SCH_BLOB) {
+            if (col->type == SCH_BLOB)
+                SRC_LINE(x, "c = assoc_cmp_blob(&x->%s, &y->%s);", f, f);
+            else
+                SRC_LINE(x, "c = assoc_cmp_text(x->%s, y->%s);", f, f);
+            if (last) {
+                SRC_LINE(x, "return c;");
+            } else {
+                SRC_LINE(x, "if (c != 0)");
+                SRC_LINE(x, "return c;");
+            }
+        } else if (last) {
+            SRC_LINE(x, "return (x->%s > y->%s) - (x->%s < y->%s);", f, f, f, f);
+        } else {
+            SRC_LINE(x, "if (x->%s != y->%s)", f, f);
+            SRC_LINE(x, "return x->%s < y->%s ? -1 : 1;", f, f);
+        }
+    }
+    if (t->npk == 0)
+        SRC_LINE(x, "return 0;");
+    SRC_LINE(x, "}");
+    SRC_BLANK(x);
     if (owns) {
         SRC_LINE(x, "static void %s__release(void *rec)", s);
         SRC_LINE(x, "{");
@@ -105,9 +142,9 @@ void src_rows(src *x, const sch_model *m)
     SRC_LINE(x, "\"%s\", \"%s\", %s__columns, %zu, sizeof(%s%s),", m->name, t->name, s,
              t->npk ? t->pk[0]->index : 0, P, m->name);
     if (owns)
-        SRC_LINE(x, "%s__read, %s__view, %s__release", s, s, s);
+        SRC_LINE(x, "%s__read, %s__view, %s__release, %s__cmp", s, s, s, s);
     else
-        SRC_LINE(x, "%s__read, %s__read, NULL", s, s);
+        SRC_LINE(x, "%s__read, %s__read, NULL, %s__cmp", s, s, s);
     SRC_LINE(x, "};");
     SRC_BLANK(x);
 }
@@ -117,7 +154,14 @@ void src_fn_rows(src *x, const api_fn *f)
     const sch_model *m = f->model;
     const sch_table *t = m->table;
     src_open(x, f);
-    if (f->kind == API_FREE) {
+    if (f->kind == API_GROUPS_FREE) {
+        SRC_LINE(x, "if (g == NULL)");
+        SRC_LINE(x, "return;");
+        SRC_LINE(x, "assoc_rows_free(&%s__type, g->rows.items, g->rows.len);", m->snake);
+        SRC_LINE(x, "assoc_free(g->start);");
+        SRC_LINE(x, "assoc_free(g->link);");
+        SRC_LINE(x, "memset(g, 0, sizeof *g);");
+    } else if (f->kind == API_FREE) {
         SRC_LINE(x, "if (r == NULL)");
         SRC_LINE(x, "return;");
         for (size_t i = 0; i < t->ncolumns; i++) {

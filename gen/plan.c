@@ -28,6 +28,22 @@ plan_schema *plan_build(api *a, arena *mem)
         case API_REL_REMOVE:
             plan_rel(&p, f);
             break;
+        case API_REL_LOAD:
+        case API_REL_LOAD_EACH:
+        case API_REL_COUNT:
+            plan_load_fn(&p, f);
+            break;
+        case API_Q_LIST:
+        case API_Q_EACH:
+        case API_Q_FIRST:
+        case API_Q_COUNT:
+        case API_Q_EXISTS:
+        case API_Q_DELETE:
+        case API_Q_PAGE:
+            plan_query_fn(&p, f);
+            break;
+        case API_GROUPS_FREE:
+            break;
         default:
             plan_crud(&p, f);
             break;

@@ -69,6 +69,7 @@ typedef enum pd_kind {
     PD_EXEC,                   /* run stmt; what it changes is not counted */
     PD_ROW,                    /* the row itself: ASSOC_NOTFOUND when stmt changed nothing */
     PD_SEED,                   /* the row's key into the delete set: ASSOC_NOTFOUND when absent */
+    PD_ROWS,                   /* the rows of the set (a query's): how many it changed is *deleted */
     PD_CASCADE                 /* run the cascade (plan_cascade) over the delete set */
 } pd_kind;
 
@@ -109,6 +110,34 @@ typedef struct plan_delete {
     plan_cascade *cascade;     /* the general plan's engine, or NULL */
 } plan_delete;
 
+/* A query function's statements (SPEC 6): one per combination of the
+ * optional parameters present -- bit k of the mask is the query's k-th
+ * optional parameter -- and, for _page, whether `after` is given (the
+ * next bit).  A slot is one value the statements may bind (a parameter, a
+ * field of `after`, the page's limit); its $N differs per variant, and is
+ * 0 where the variant leaves it out.  One variant: cname is NULL and the
+ * numbers are those of sql[0]. */
+typedef struct plan_variants {
+    size_t n;
+    plan_sql **sql;            /* per variant */
+    size_t nslots;
+    plan_bind *slots;          /* what each slot binds */
+    const void **keys;         /* what each slot stands for (a sq_param, a column of after) */
+    unsigned short *number;    /* n x nslots */
+    const char *cname;         /* base name of the variant table, when n > 1 */
+    bool page_bit;             /* the highest bit is "after given" (_page) */
+} plan_variants;
+
+/* A batched load (SPEC 6): one statement per chunk of API_LOAD_CHUNK
+ * parents, $2i+1 the parent's index and $2i+2 its join value; exactly each
+ * parent's related rows come, in the relationship's order, with the
+ * parent's index after their own columns. */
+typedef struct plan_load {
+    plan_sql *sql;
+    const sch_column *key;     /* the parent's join value: a column of the parent */
+    plan_bind key_bind;        /* parents[at].<key>, SQL NULL where the parent's is */
+} plan_load;
+
 typedef struct plan_fn {
     plan_stmt stmt;            /* the function's statement */
     /* API_INSERT */
@@ -126,6 +155,14 @@ typedef struct plan_fn {
     /* API_REL_ADD of a one-to-many: the child's foreign key is part of its
      * primary key, so moving it changes the row's key: stmt moves it */
     bool move_key;
+    /* API_Q_*: the statements by variant; API_Q_DELETE: they put the keys
+     * of the rows to delete into the model's key table (made by
+     * keys_setup), and del deletes them -- unless one statement deletes
+     * them all (del NULL: the variants are DELETE statements) */
+    plan_variants *qv;
+    plan_sql *keys_setup;
+    /* API_REL_LOAD, API_REL_LOAD_EACH */
+    plan_load *load;
 } plan_fn;
 
 /* The schema's DDL: one script per dialect. */

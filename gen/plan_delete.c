@@ -189,6 +189,7 @@ typedef struct dplan {
     planner *p;
     api_fn *f;
     const reach *r;
+    bool set;                  /* the rows of M are those in its key table, not the row r */
     pd_step *steps;
     size_t n, cap;
 } dplan;
@@ -208,14 +209,31 @@ static void add_step(dplan *d, pd_kind kind, plan_stmt st, const char *comment)
     d->steps[d->n++] = (pd_step){ kind, st, comment };
 }
 
+static void keys_table(sqlb *b, const sch_table *t);
+
 /* The condition that holds for the rows of reached model i that the delete
- * takes: the row itself for M; for a child, its key in the parent rows'
- * join column. */
-static void cond(sqlb *b, const reach *r, size_t i)
+ * takes: the row itself for M (or the rows in its key table); for a child,
+ * its key in the parent rows' join column. */
+static void cond(sqlb *b, const reach *r, size_t i, bool set)
 {
     const sch_rel *via = r->via[i];
     if (via == NULL) {
         const sch_table *t = r->m[0]->table;
+        if (set) {
+            sqlb_puts(b, t->npk > 1 ? "(" : "");
+            for (size_t k = 0; k < t->npk; k++) {
+                if (k)
+                    sqlb_puts(b, ", ");
+                sqlb_col(b, t->pk[k]);
+            }
+            sqlb_puts(b, t->npk > 1 ? ") IN (SELECT " : " IN (SELECT ");
+            for (size_t k = 0; k < t->npk; k++)
+                sqlb_printf(b, "%sd.k%zu", k ? ", " : "", k + 1);
+            sqlb_puts(b, " FROM ");
+            keys_table(b, t);
+            sqlb_puts(b, " d)");
+            return;
+        }
         for (size_t k = 0; k < t->npk; k++) {
             if (k)
                 sqlb_puts(b, " AND ");
@@ -227,7 +245,7 @@ static void cond(sqlb *b, const reach *r, size_t i)
     }
     size_t parent = (size_t)reach_index(r, via->owner);
     sqlb_col(b, via->target_col);
-    if (parent == 0) {
+    if (parent == 0 && !set) {
         sqlb_puts(b, " = ");
         sqlb_param(b, pb_field(via->owner_col, "r->"));
         return;
@@ -237,16 +255,17 @@ static void cond(sqlb *b, const reach *r, size_t i)
     sqlb_puts(b, " FROM ");
     sqlb_ident(b, via->owner->table->name);
     sqlb_puts(b, " WHERE ");
-    cond(b, r, parent);
+    cond(b, r, parent, set);
     sqlb_puts(b, ")");
 }
 
 /* "<col> IN (SELECT <x's owner column> FROM x WHERE cond(x))", or
- * "<col> = $r.<owner column>" for M itself. */
-static void joined_to(sqlb *b, const reach *r, size_t i, const sch_column *col, const sch_column *owner_col)
+ * "<col> = $r.<owner column>" for the row r itself. */
+static void joined_to(sqlb *b, const reach *r, size_t i, const sch_column *col, const sch_column *owner_col,
+                      bool set)
 {
     sqlb_col(b, col);
-    if (i == 0) {
+    if (i == 0 && !set) {
         sqlb_puts(b, " = ");
         sqlb_param(b, pb_field(owner_col, "r->"));
         return;
@@ -256,7 +275,7 @@ static void joined_to(sqlb *b, const reach *r, size_t i, const sch_column *col, 
     sqlb_puts(b, " FROM ");
     sqlb_ident(b, r->m[i]->table->name);
     sqlb_puts(b, " WHERE ");
-    cond(b, r, i);
+    cond(b, r, i, set);
     sqlb_puts(b, ")");
 }
 
@@ -277,7 +296,7 @@ static void plan_direct(dplan *d)
                 sqlb_puts(&b, "DELETE FROM ");
                 sqlb_ident(&b, e->secondary->name);
                 sqlb_puts(&b, "\nWHERE ");
-                joined_to(&b, r, i, e->sec_owner_col, e->owner_col);
+                joined_to(&b, r, i, e->sec_owner_col, e->owner_col, d->set);
                 add_step(d, PD_EXEC, sqlb_stmt(&b, d->f, e->name),
                          plan_printf(p, "%s.%s: its rows in %s go with the %s%s.", x->name, e->name,
                                      e->secondary->name, x->name, i ? " rows deleted" : " row"));
@@ -287,7 +306,7 @@ static void plan_direct(dplan *d)
                 sqlb_puts(&b, "\nSET ");
                 sqlb_ident(&b, e->target_col->name);
                 sqlb_puts(&b, " = NULL\nWHERE ");
-                joined_to(&b, r, i, e->target_col, e->owner_col);
+                joined_to(&b, r, i, e->target_col, e->owner_col, d->set);
                 add_step(d, PD_EXEC, sqlb_stmt(&b, d->f, e->name),
                          plan_printf(p, "%s.%s: the children stay, their %s set to NULL.", x->name, e->name,
                                      e->target_col->name));
@@ -308,15 +327,21 @@ static void plan_direct(dplan *d)
             sqlb_puts(&b, "DELETE FROM ");
             sqlb_ident(&b, r->m[i]->table->name);
             sqlb_puts(&b, "\nWHERE ");
-            cond(&b, r, i);
+            cond(&b, r, i, d->set);
             add_step(d, PD_EXEC, sqlb_stmt(&b, d->f, via->name),
                      plan_printf(p, "%s.%s cascades delete.", via->owner->name, via->name));
         }
     const sch_table *t = r->m[0]->table;
     sqlb_puts(&b, "DELETE FROM ");
     sqlb_ident(&b, t->name);
-    sqlb_where_key(&b, t, PB_FIELD_SET, "r->");
-    add_step(d, PD_ROW, sqlb_stmt(&b, d->f, "sql"), NULL);
+    if (d->set) {
+        sqlb_puts(&b, "\nWHERE ");
+        cond(&b, r, 0, true);
+        add_step(d, PD_ROWS, sqlb_stmt(&b, d->f, "rows"), plan_printf(p, "The %s rows themselves.", r->m[0]->name));
+    } else {
+        sqlb_where_key(&b, t, PB_FIELD_SET, "r->");
+        add_step(d, PD_ROW, sqlb_stmt(&b, d->f, "sql"), NULL);
+    }
     sqlb_free(&b);
 }
 
@@ -753,18 +778,45 @@ static plan_cascade *plan_general(planner *p, api_fn *f, const reach *r)
 
 /* ------------------------------------------------------------------ */
 
-void plan_delete_fn(planner *p, api_fn *f)
+void sqlb_keys_table(sqlb *b, const sch_table *t)
+{
+    keys_table(b, t);
+}
+
+plan_sql *plan_keys_setup(planner *p, api_fn *f, const sch_model *m)
 {
     reach r;
-    if (!reach_from(p, f->model, &r))
-        return;
+    memset(&r, 0, sizeof r);
+    if (!reach_add(p, &r, m, NULL, 0))
+        return NULL;
+    return general_setup(p, f, &r);
+}
+
+/* Does deleting m's rows touch nothing else?  Then one statement deletes a
+ * query's rows. */
+static bool delete_is_one_statement(const reach *r)
+{
+    return r->direct && r->n == 1 && !plan_delete_has_rules(r->m[0]);
+}
+
+plan_delete *plan_delete_of(planner *p, api_fn *f, const sch_model *m, bool from_set)
+{
+    reach r;
+    if (!reach_from(p, m, &r))
+        return NULL;
+    if (from_set && delete_is_one_statement(&r))
+        return NULL;
     plan_delete *del = plan_alloc(p, sizeof *del);
     if (del == NULL)
-        return;
-    f->plan->del = del;
-    dplan d = { .p = p, .f = f, .r = &r };
+        return NULL;
+    dplan d = { .p = p, .f = f, .r = &r, .set = from_set };
     if (r.direct) {
         plan_direct(&d);
+    } else if (from_set) {
+        del->cascade = plan_general(p, f, &r);
+        add_step(&d, PD_CASCADE, (plan_stmt){ 0 },
+                 plan_printf(p, "Everything their cascades reach, and their rules (%s).",
+                             del->cascade ? del->cascade->tables : ""));
     } else {
         del->cascade = plan_general(p, f, &r);
         sqlb b;
@@ -791,5 +843,11 @@ void plan_delete_fn(planner *p, api_fn *f)
     }
     del->steps = d.steps;
     del->nsteps = d.n;
-    del->atomic = d.n > 1;
+    del->atomic = d.n > 1 || from_set;
+    return del;
+}
+
+void plan_delete_fn(planner *p, api_fn *f)
+{
+    f->plan->del = plan_delete_of(p, f, f->model, false);
 }

@@ -28,6 +28,7 @@ typedef struct sqlb {
     strbuf lite, pg;
     bool differs;              /* the two texts differ */
     plan_bind *binds;
+    const void **keys;         /* per bind: what it stands for (sqlb_param_keyed), or NULL */
     size_t nbinds, cap;
 } sqlb;
 
@@ -44,6 +45,12 @@ void sqlb_col(sqlb *b, const sch_column *col);
 void sqlb_acol(sqlb *b, const char *alias, const sch_column *col);
 /* $N for a new parameter binding v. */
 void sqlb_param(sqlb *b, plan_bind v);
+/* $N for the value `key` stands for (a query's parameter, a field): the
+ * number it already has in this statement, or a new one binding v.  OUT:
+ * returns the number. */
+size_t sqlb_param_keyed(sqlb *b, const void *key, plan_bind v);
+/* The number key has in the statement built so far, or 0. */
+size_t sqlb_key_number(const sqlb *b, const void *key);
 /* The columns of t, qualified, comma-separated, in declaration order. */
 void sqlb_select_list(sqlb *b, const sch_table *t);
 /* "WHERE t.k1 = $i AND ...": the key of t, bound to obj's fields. */
@@ -69,6 +76,17 @@ plan_bind pb_int(const char *expr);
 void plan_crud(planner *p, api_fn *f);
 void plan_rel(planner *p, api_fn *f);
 void plan_delete_fn(planner *p, api_fn *f);
+void plan_query_fn(planner *p, api_fn *f);
+void plan_load_fn(planner *p, api_fn *f);
+/* The delete plan of model m's rows: of the row r (from_set false), or of
+ * the rows whose keys a caller put into m's key table (from_set true, for a
+ * query's _delete: SPEC 6).  f names the constants. */
+plan_delete *plan_delete_of(planner *p, api_fn *f, const sch_model *m, bool from_set);
+/* The script that creates model m's key table when missing and empties it
+ * (the first table of a set-based delete). */
+plan_sql *plan_keys_setup(planner *p, api_fn *f, const sch_model *m);
+/* "assoc_del_<table>", m's key table. */
+void sqlb_keys_table(sqlb *b, const sch_table *t);
 /* Does deleting a row of m touch other rows (cascades, association rows,
  * children's keys)?  Then an orphan is deleted through m's _delete. */
 bool plan_delete_has_rules(const sch_model *m);

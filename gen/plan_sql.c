@@ -107,7 +107,9 @@ void sqlb_free(sqlb *b)
     strbuf_free(&b->lite);
     strbuf_free(&b->pg);
     free(b->binds);
+    free(b->keys);
     b->binds = NULL;
+    b->keys = NULL;
     b->nbinds = b->cap = 0;
 }
 
@@ -156,7 +158,7 @@ void sqlb_acol(sqlb *b, const char *alias, const sch_column *col)
     sqlb_ident(b, col->name);
 }
 
-void sqlb_param(sqlb *b, plan_bind v)
+static void add_param(sqlb *b, const void *key, plan_bind v)
 {
     if (b->nbinds == b->cap) {
         size_t ncap = b->cap ? b->cap * 2 : 8;
@@ -166,10 +168,41 @@ void sqlb_param(sqlb *b, plan_bind v)
             return;
         }
         b->binds = nb;
+        const void **nk = realloc(b->keys, ncap * sizeof *nk);
+        if (nk == NULL) {
+            b->p->nomem = true;
+            return;
+        }
+        b->keys = nk;
         b->cap = ncap;
     }
+    b->keys[b->nbinds] = key;
     b->binds[b->nbinds++] = v;
     sqlb_printf(b, "$%zu", b->nbinds);
+}
+
+void sqlb_param(sqlb *b, plan_bind v)
+{
+    add_param(b, NULL, v);
+}
+
+size_t sqlb_key_number(const sqlb *b, const void *key)
+{
+    for (size_t i = 0; i < b->nbinds; i++)
+        if (b->keys[i] == key)
+            return i + 1;
+    return 0;
+}
+
+size_t sqlb_param_keyed(sqlb *b, const void *key, plan_bind v)
+{
+    size_t n = sqlb_key_number(b, key);
+    if (n) {
+        sqlb_printf(b, "$%zu", n);
+        return n;
+    }
+    add_param(b, key, v);
+    return b->nbinds;
 }
 
 void sqlb_select_list(sqlb *b, const sch_table *t)

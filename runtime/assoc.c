@@ -1542,6 +1542,218 @@ void assoc_rows_free(const assoc_rowtype *type, void *items, size_t len)
 }
 
 /* ---------------------------------------------------------------------
+ * Batched loads
+ * ------------------------------------------------------------------- */
+
+void assoc_load_init(assoc_load *l, const assoc_rowtype *type, size_t nparents)
+{
+    memset(l, 0, sizeof *l);
+    l->type = type;
+    l->nparents = nparents;
+}
+
+void assoc_load_free(assoc_load *l)
+{
+    if (l == NULL)
+        return;
+    assoc_rows_free(l->type, l->recs, l->n);
+    assoc_free(l->parent);
+    l->recs = NULL;
+    l->parent = NULL;
+    l->n = l->cap = 0;
+}
+
+/* The parent index of the current row: an integer below nparents. */
+static int parent_index(assoc_db *db, assoc_stmt *st, int pcol, size_t nparents, size_t *out)
+{
+    int64_t i = 0;
+    int rc = assoc_col_int64(db, st, pcol, &i, NULL);
+
+    if (rc != ASSOC_OK)
+        return rc;
+    if (i < 0 || (uint64_t)i >= nparents)
+        return assoc_fail(db, ASSOC_ERROR, "a batched load's row names parent %lld of %zu", (long long)i, nparents);
+    *out = (size_t)i;
+    return ASSOC_OK;
+}
+
+int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol)
+{
+    const assoc_rowtype *t;
+    int rc;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (l == NULL || st == NULL || l->type == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_load_rows: NULL argument");
+    t = l->type;
+    while ((rc = assoc_step(db, st)) == ASSOC_ROW) {
+        size_t parent = 0;
+        if (l->n == l->cap) {
+            size_t cap = l->cap;
+            void *recs = l->recs, *par = l->parent;
+            rc = assoc_list_reserve(db, &recs, &cap, l->n, t->size);
+            if (rc != ASSOC_OK)
+                return rc;
+            l->recs = recs;
+            cap = l->cap;
+            rc = assoc_list_reserve(db, &par, &cap, l->n, sizeof *l->parent);
+            if (rc != ASSOC_OK)
+                return rc;
+            l->parent = par;
+            l->cap = cap;
+        }
+        rc = parent_index(db, st, pcol, l->nparents, &parent);
+        if (rc != ASSOC_OK)
+            return rc;
+        void *rec = l->recs + l->n * t->size;
+        memset(rec, 0, t->size);
+        rc = t->read(db, st, rec);
+        if (rc != ASSOC_OK) {
+            if (t->release != NULL)
+                t->release(rec);
+            return rc;
+        }
+        l->parent[l->n++] = parent;
+    }
+    return rc;
+}
+
+/* A stable merge sort of the indexes idx[0..n) by their records' keys,
+ * ties by index (C11 has no qsort with a context). */
+static void sort_by_key(const assoc_load *l, size_t *idx, size_t *tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2;
+    sort_by_key(l, idx, tmp, h);
+    sort_by_key(l, idx + h, tmp, n - h);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) {
+        const void *a = l->recs + idx[i] * l->type->size, *b = l->recs + idx[j] * l->type->size;
+        tmp[k++] = l->type->cmp(b, a) < 0 ? idx[j++] : idx[i++];
+    }
+    while (i < h)
+        tmp[k++] = idx[i++];
+    while (j < n)
+        tmp[k++] = idx[j++];
+    memcpy(idx, tmp, n * sizeof *idx);
+}
+
+int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, size_t **start, size_t **link)
+{
+    const assoc_rowtype *t;
+    size_t *idx = NULL, *tmp = NULL, *row = NULL, *st = NULL, *lk = NULL, nrows = 0;
+    unsigned char *rows = NULL;
+    int rc = ASSOC_NOMEM;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (l == NULL || items == NULL || len == NULL || start == NULL || link == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_load_finish: NULL argument");
+    t = l->type;
+    *items = NULL;
+    *len = 0;
+    *start = NULL;
+    *link = NULL;
+    idx = assoc_malloc((l->n + 1) * sizeof *idx);
+    tmp = assoc_malloc((l->n + 1) * sizeof *tmp);
+    row = assoc_malloc((l->n + 1) * sizeof *row);
+    st = assoc_malloc((l->nparents + 1) * sizeof *st);
+    lk = assoc_malloc((l->n + 1) * sizeof *lk);
+    rows = assoc_malloc((l->n + 1) * t->size);
+    if (!idx || !tmp || !row || !st || !lk || !rows)
+        goto done;
+    /* Each distinct key once, in key order; a row shared by several
+     * parents (the same key read twice) is kept once. */
+    for (size_t k = 0; k < l->n; k++)
+        idx[k] = k;
+    sort_by_key(l, idx, tmp, l->n);
+    for (size_t k = 0; k < l->n; k++) {
+        unsigned char *rec = l->recs + idx[k] * t->size;
+        if (nrows > 0 && t->cmp(rows + (nrows - 1) * t->size, rec) == 0) {
+            if (t->release != NULL)
+                t->release(rec);
+        } else {
+            memcpy(rows + nrows * t->size, rec, t->size);
+            nrows++;
+        }
+        row[idx[k]] = nrows - 1;
+    }
+    /* Rows came in parent order: each parent's run starts where the one
+     * before ended. */
+    size_t k = 0;
+    for (size_t i = 0; i <= l->nparents; i++) {
+        while (k < l->n && l->parent[k] < i)
+            k++;
+        st[i] = k;
+    }
+    for (k = 0; k < l->n; k++)
+        lk[k] = row[k];
+    assoc_free(l->recs);        /* its records moved into rows */
+    assoc_free(l->parent);
+    l->recs = NULL;
+    l->parent = NULL;
+    l->n = l->cap = 0;
+    *items = rows;
+    *len = nrows;
+    *start = st;
+    *link = lk;
+    rows = NULL;
+    st = lk = NULL;
+    rc = ASSOC_OK;
+done:
+    assoc_free(idx);
+    assoc_free(tmp);
+    assoc_free(row);
+    assoc_free(st);
+    assoc_free(lk);
+    assoc_free(rows);
+    if (rc != ASSOC_OK) {
+        assoc_load_free(l);
+        return assoc_fail(db, rc, "out of memory gathering a batched load");
+    }
+    return rc;
+}
+
+int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int pcol, void *rec, size_t *parent)
+{
+    int rc = assoc_row_next(db, st, type, rec);
+
+    if (rc == ASSOC_ROW) {
+        int64_t i = 0;
+        int prc = assoc_col_int64(db, st, pcol, &i, NULL);
+        if (prc != ASSOC_OK)
+            return prc;
+        if (i < 0)
+            return assoc_fail(db, ASSOC_ERROR, "a batched load's row names parent %lld", (long long)i);
+        *parent = (size_t)i;
+    }
+    return rc;
+}
+
+int assoc_cmp_text(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
+int assoc_cmp_blob(const assoc_blob *a, const assoc_blob *b)
+{
+    size_t n;
+    int c;
+
+    if (a->data == NULL || b->data == NULL)
+        return (a->data != NULL) - (b->data != NULL);
+    n = a->len < b->len ? a->len : b->len;
+    c = n ? memcmp(a->data, b->data, n) : 0;
+    if (c != 0)
+        return c;
+    return (a->len > b->len) - (a->len < b->len);
+}
+
+/* ---------------------------------------------------------------------
  * Set-based deletes (assoc.h says what each step does)
  * ------------------------------------------------------------------- */
 

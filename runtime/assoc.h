@@ -411,6 +411,7 @@ typedef struct assoc_rowtype {
     int (*read)(assoc_db *db, assoc_stmt *st, void *rec);
     int (*view)(assoc_db *db, assoc_stmt *st, void *rec);
     void (*release)(void *rec);
+    int (*cmp)(const void *a, const void *b);   /* by primary key: <0, 0, >0 */
 } assoc_rowtype;
 
 /* For a reader whose column `col` failed with rc: adds the table, column
@@ -434,6 +435,39 @@ int assoc_row_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, void
 
 /* Release every record of a list and the array; NULL items is accepted. */
 void assoc_rows_free(const assoc_rowtype *type, void *items, size_t len);
+
+/* ---- Batched loads (SPEC 6) ----
+ *
+ * A relationship for many parents at once: the generated code runs one
+ * statement per chunk of parents, whose rows carry their parent's index in
+ * column pcol (after the row's own), in parent order and, within a parent,
+ * in the relationship's order; libassoc gathers them.  finish hands over
+ * each related row once -- rows shared by several parents are kept once --
+ * in key order (type->cmp), and for parent i its rows as items[link[k]] for
+ * start[i] <= k < start[i + 1].  start has nparents + 1 entries. */
+typedef struct assoc_load {
+    const assoc_rowtype *type;
+    size_t nparents;
+    unsigned char *recs;            /* the rows read, owned, in the order they came */
+    size_t *parent;                 /* each one's parent */
+    size_t n, cap;
+} assoc_load;
+
+void assoc_load_init(assoc_load *l, const assoc_rowtype *type, size_t nparents);
+int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol);
+/* OUT: *items, *len, *start, *link (all assoc_malloc'd, the caller's);
+ * the accumulator is emptied either way. */
+int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, size_t **start, size_t **link);
+/* Release what the accumulator holds (after a failure). */
+void assoc_load_free(assoc_load *l);
+/* For _load_each: step st and lend the next row (type->view) and its
+ * parent's index (column pcol): ASSOC_ROW, ASSOC_OK at the end, or a
+ * failure. */
+int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int pcol, void *rec, size_t *parent);
+
+/* Orders of values, for the generated key comparators: NULL first. */
+int assoc_cmp_text(const char *a, const char *b);
+int assoc_cmp_blob(const assoc_blob *a, const assoc_blob *b);
 
 /* ---- Atomic sections ----
  *

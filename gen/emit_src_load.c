@@ -1,0 +1,154 @@
+/* emit_src_load.c - the bodies of batched loads and collection counts
+ * (SPEC 6): one statement per chunk of parents, each parent's index and
+ * join value bound into the chunk's VALUES list; libassoc gathers the rows
+ * (assoc_load_*).  The statement is the plan's (plan_load.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "emit_src.h"
+
+/* The chunk's binds: for each of its places j, the parent's index and join
+ * value, or two NULLs past the last parent. */
+static void bind_chunk(src *x, const api_fn *f)
+{
+    const plan_load *l = f->plan->load;
+    SRC_LINE(x, "for (size_t j = 0; j < %d && rc == ASSOC_OK; j++) {", API_LOAD_CHUNK);
+    SRC_LINE(x, "size_t at = base + j;");
+    SRC_LINE(x, "int idx = (int)(2 * j + 1);");
+    SRC_BLANK(x);
+    SRC_LINE(x, "if (at >= n) {");
+    SRC_LINE(x, "rc = assoc_bind_null(db, st, idx);");
+    SRC_LINE(x, "if (rc == ASSOC_OK)");
+    SRC_LINE(x, "rc = assoc_bind_null(db, st, idx + 1);");
+    SRC_LINE(x, "continue;");
+    SRC_LINE(x, "}");
+    SRC_LINE(x, "rc = assoc_bind_int64(db, st, idx, (int64_t)at);");
+    SRC_LINE(x, "if (rc != ASSOC_OK)");
+    SRC_LINE(x, "break;");
+    src_bind_at(x, "idx + 1", &l->key_bind);
+    SRC_LINE(x, "}");
+    SRC_LINE(x, "if (rc != ASSOC_OK)");
+    SRC_LINE(x, "goto done;");
+}
+
+static void load(src *x, const api_fn *f)
+{
+    const plan_load *l = f->plan->load;
+    const sch_rel *r = f->rel;
+    char type[300];
+    src_type(x, r->target, type, sizeof type);
+    bool dt = l->key->type == SCH_DATETIME;
+    src_open(x, f);
+    SRC_LINE(x, "assoc_stmt *st = NULL;");
+    SRC_LINE(x, "assoc_load acc;");
+    SRC_LINE(x, "void *items = NULL;");
+    if (dt)
+        SRC_LINE(x, "char time_text_1[ASSOC_TIME_TEXT_SIZE];");
+    SRC_LINE(x, "int rc = ASSOC_OK;");
+    SRC_BLANK(x);
+    SRC_LINE(x, "if (db == NULL || out == NULL || (parents == NULL && n > 0))");
+    SRC_LINE(x, "return assoc_fail(db, ASSOC_MISUSE, \"%s: NULL argument\");", f->name);
+    SRC_LINE(x, "memset(out, 0, sizeof *out);");
+    SRC_LINE(x, "assoc_load_init(&acc, &%s, n);", type);
+    /* More than one chunk reads in one transaction: one snapshot. */
+    SRC_LINE(x, "if (n > %d) {", API_LOAD_CHUNK);
+    SRC_LINE(x, "rc = assoc_tx_enter(db, false);");
+    SRC_LINE(x, "if (rc != ASSOC_OK)");
+    SRC_LINE(x, "return rc;");
+    SRC_LINE(x, "}");
+    SRC_LINE(x, "for (size_t base = 0; base < n; base += %d) {", API_LOAD_CHUNK);
+    src_acquire(x, l->sql);
+    bind_chunk(x, f);
+    SRC_LINE(x, "rc = assoc_load_rows(db, &acc, st, %zu);", r->target->table->ncolumns);
+    SRC_LINE(x, "assoc_stmt_release(db, st);");
+    SRC_LINE(x, "st = NULL;");
+    SRC_LINE(x, "if (rc != ASSOC_OK)");
+    SRC_LINE(x, "goto done;");
+    SRC_LINE(x, "}");
+    SRC_LINE(x, "rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);");
+    SRC_LINE(x, "out->rows.items = items;");
+    SRC_LINE(x, "out->n = n;");
+    SRC_LINE(x, "done:");
+    SRC_LINE(x, "assoc_stmt_release(db, st);");
+    SRC_LINE(x, "if (rc != ASSOC_OK)");
+    SRC_LINE(x, "assoc_load_free(&acc);");
+    SRC_LINE(x, "return n > %d ? assoc_tx_leave(db, rc) : rc;", API_LOAD_CHUNK);
+    SRC_LINE(x, "}");
+    SRC_BLANK(x);
+}
+
+static void load_each(src *x, const api_fn *f)
+{
+    const plan_load *l = f->plan->load;
+    const sch_rel *r = f->rel;
+    char type[300];
+    src_type(x, r->target, type, sizeof type);
+    bool dt = l->key->type == SCH_DATETIME;
+    src_open(x, f);
+    SRC_LINE(x, "assoc_stmt *st = NULL;");
+    SRC_LINE(x, "%s%s row;", x->e->prefix, r->target->name);
+    SRC_LINE(x, "size_t parent = 0;");
+    if (dt)
+        SRC_LINE(x, "char time_text_1[ASSOC_TIME_TEXT_SIZE];");
+    SRC_LINE(x, "int rc = ASSOC_OK;");
+    SRC_BLANK(x);
+    SRC_LINE(x, "if (db == NULL || fn == NULL || (parents == NULL && n > 0))");
+    SRC_LINE(x, "return assoc_fail(db, ASSOC_MISUSE, \"%s: NULL argument\");", f->name);
+    SRC_LINE(x, "if (n > %d) {", API_LOAD_CHUNK);
+    SRC_LINE(x, "rc = assoc_tx_enter(db, false);");
+    SRC_LINE(x, "if (rc != ASSOC_OK)");
+    SRC_LINE(x, "return rc;");
+    SRC_LINE(x, "}");
+    SRC_LINE(x, "for (size_t base = 0; base < n; base += %d) {", API_LOAD_CHUNK);
+    src_acquire(x, l->sql);
+    bind_chunk(x, f);
+    SRC_LINE(x, "while ((rc = assoc_load_next(db, st, &%s, %zu, &row, &parent)) == ASSOC_ROW) {", type,
+             r->target->table->ncolumns);
+    SRC_LINE(x, "rc = fn(parent, &row, ctx);");
+    SRC_LINE(x, "if (rc != 0)");
+    SRC_LINE(x, "goto done;");
+    SRC_LINE(x, "}");
+    SRC_LINE(x, "assoc_stmt_release(db, st);");
+    SRC_LINE(x, "st = NULL;");
+    SRC_LINE(x, "if (rc != ASSOC_OK)");
+    SRC_LINE(x, "goto done;");
+    SRC_LINE(x, "}");
+    SRC_LINE(x, "done:");
+    SRC_LINE(x, "assoc_stmt_release(db, st);");
+    SRC_LINE(x, "return n > %d ? assoc_tx_leave(db, rc) : rc;", API_LOAD_CHUNK);
+    SRC_LINE(x, "}");
+    SRC_BLANK(x);
+}
+
+static void count(src *x, const api_fn *f)
+{
+    const plan_stmt *st = &f->plan->stmt;
+    src_open(x, f);
+    src_locals(x, src_count_times(st));
+    src_misuse(x, f);
+    SRC_LINE(x, "*out = 0;");
+    src_owner_guard(x, f->rel, f->name, "ASSOC_OK", "");
+    src_acquire(x, st->sql);
+    src_binds(x, st);
+    SRC_LINE(x, "rc = assoc_step(db, st);");
+    SRC_LINE(x, "if (rc == ASSOC_ROW)");
+    SRC_LINE(x, "rc = assoc_col_int64(db, st, 0, out, NULL);");
+    src_close(x, NULL);
+}
+
+void src_fn_load(src *x, const api_fn *f)
+{
+    switch (f->kind) {
+    case API_REL_LOAD:
+        load(x, f);
+        break;
+    case API_REL_LOAD_EACH:
+        load_each(x, f);
+        break;
+    case API_REL_COUNT:
+        count(x, f);
+        break;
+    default:
+        break;
+    }
+}
