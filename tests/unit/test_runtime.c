@@ -188,6 +188,7 @@ static void test_open_memory(void **state)
     assert_int_equal(assoc_open(":memory:", &db), ASSOC_OK);
     assert_non_null(db);
     assert_non_null(assoc_sqlite(db));
+    assert_null(assoc_pg(db)); /* a SQLite connection */
     assert_string_equal(assoc_errmsg(db), "not an error");
     assert_int_equal(query_i64(db, "PRAGMA foreign_keys"), 1);
     assert_int_equal(query_i64(db, "PRAGMA busy_timeout"), ASSOC_BUSY_TIMEOUT_MS);
@@ -442,6 +443,27 @@ static void test_null_db(void **state)
     assert_int_equal(assoc_blobdup(NULL, "x", 1, &b), ASSOC_MISUSE);
     assert_int_equal(assoc_list_reserve(NULL, &items, &cap, 0, 8), ASSOC_MISUSE);
     assert_null(items);
+
+    /* What 2.0 adds. */
+    size_t len = 9;
+    items = &items;
+    assert_int_equal(assoc_exec(NULL, &one), ASSOC_MISUSE);
+    assert_true(assoc_changes(NULL) == 0);
+    assert_int_equal(assoc_insert_step(NULL, NULL, NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_bind_time_short(NULL, NULL, 1, 0, tt), ASSOC_MISUSE);
+    assert_int_equal(assoc_rows_collect(NULL, NULL, NULL, &items, &len), ASSOC_MISUSE);
+    assert_null(items);
+    assert_int_equal(len, 0);
+    assert_int_equal(assoc_row_fetch(NULL, NULL, NULL, &b), ASSOC_MISUSE);
+    assert_int_equal(assoc_row_next(NULL, NULL, NULL, &b), ASSOC_MISUSE);
+    assert_int_equal(assoc_read_failed(NULL, NULL, NULL, 0, ASSOC_NOMEM), ASSOC_NOMEM);
+    assert_int_equal(assoc_cascade_setup(NULL, NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_cascade_run(NULL, NULL, NULL), ASSOC_MISUSE);
+    assert_null(assoc_pg(NULL));
+    assoc_db *db = (assoc_db *)&db;
+    assert_int_equal(assoc_open_with(NULL, NULL, &db), ASSOC_MISUSE);
+    assert_null(db);
+    assert_int_equal(assoc_open_with(":memory:", NULL, NULL), ASSOC_MISUSE);
 }
 
 static void test_null_arguments(void **state)
@@ -1675,6 +1697,166 @@ static void test_list_reserve(void **state)
 }
 
 /* ---------------------------------------------------------------------
+ * Return codes
+ * ------------------------------------------------------------------- */
+
+/* Every code distinct, ASSOC_OK 0, the others positive, ASSOC_ROW apart
+ * from all of them; 2.0 adds ASSOC_SCHEMA. */
+static void test_codes(void **state)
+{
+    assoc_db *db = *state;
+    static const int codes[] = { ASSOC_OK,    ASSOC_NOTFOUND, ASSOC_CONSTRAINT, ASSOC_BUSY, ASSOC_NOMEM,
+                                 ASSOC_MISUSE, ASSOC_ERROR,   ASSOC_SCHEMA,     ASSOC_ROW };
+    const size_t n = sizeof codes / sizeof *codes;
+
+    assert_int_equal(ASSOC_OK, 0);
+    assert_int_equal(ASSOC_SCHEMA, 7);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(codes[i] >= 0);
+        for (size_t k = i + 1; k < n; k++)
+            assert_int_not_equal(codes[i], codes[k]);
+    }
+    assert_int_equal(ASSOC_VERSION_NUMBER, 2000);
+    assert_string_equal(ASSOC_VERSION_STRING, "2.0.0");
+    assert_int_equal(assoc_fail(db, ASSOC_SCHEMA, "no table %s", "users"), ASSOC_SCHEMA);
+    assert_string_equal(assoc_errmsg(db), "no table users");
+}
+
+/* ---------------------------------------------------------------------
+ * Scripts, changes and inserts
+ * ------------------------------------------------------------------- */
+
+/* assoc_exec runs a script of several statements to its end, reports a
+ * failure by its code with SQLite's message, and runs inside sections. */
+static void test_exec(void **state)
+{
+    assoc_db *db = *state;
+    static const assoc_sql script = { "CREATE TABLE s(id INTEGER PRIMARY KEY, n INTEGER NOT NULL CHECK (n > 0));\n"
+                                      "CREATE INDEX ix_s_n ON s (n);\n"
+                                      "INSERT INTO s(n) VALUES (1);\n"
+                                      "INSERT INTO s(n) VALUES (2);\n",
+                                      NULL };
+    static const assoc_sql one_more = { "INSERT INTO s(n) VALUES (3)", NULL };
+    static const assoc_sql selekt = { "SELEKT 1", NULL };
+    static const assoc_sql null_n = { "INSERT INTO s(n) VALUES (NULL)", NULL };
+    static const assoc_sql negative = { "UPDATE s SET n = -n", NULL };
+    static const assoc_sql no_table = { "DELETE FROM nowhere", NULL };
+    static const assoc_sql no_text = { NULL, NULL };
+
+    assert_int_equal(assoc_exec(db, &script), ASSOC_OK);
+    assert_int_equal(query_i64(db, "SELECT count(*) FROM s"), 2);
+    assert_int_equal(query_i64(db, "SELECT count(*) FROM sqlite_master WHERE name = 'ix_s_n'"), 1);
+
+    assert_int_equal(assoc_exec(db, &selekt), ASSOC_ERROR);
+    assert_non_null(strstr(assoc_errmsg(db), "syntax error"));
+    assert_int_equal(assoc_exec(db, &no_table), ASSOC_ERROR);
+    assert_non_null(strstr(assoc_errmsg(db), "no such table: nowhere"));
+    assert_int_equal(assoc_exec(db, &null_n), ASSOC_CONSTRAINT);
+    assert_non_null(strstr(assoc_errmsg(db), "NOT NULL"));
+    assert_int_equal(assoc_exec(db, &negative), ASSOC_CONSTRAINT);
+    assert_non_null(strstr(assoc_errmsg(db), "CHECK"));
+    assert_int_equal(query_i64(db, "SELECT total(n) FROM s"), 3); /* the UPDATE undone whole */
+
+    /* Inside a section: kept when it succeeds, undone when it fails. */
+    assert_int_equal(assoc_tx_enter(db, true), ASSOC_OK);
+    assert_int_equal(assoc_exec(db, &one_more), ASSOC_OK);
+    assert_int_equal(assoc_tx_leave(db, ASSOC_OK), ASSOC_OK);
+    assert_int_equal(query_i64(db, "SELECT count(*) FROM s"), 3);
+    assert_int_equal(assoc_tx_enter(db, true), ASSOC_OK);
+    assert_int_equal(assoc_exec(db, &one_more), ASSOC_OK);
+    assert_int_equal(query_i64(db, "SELECT count(*) FROM s"), 4);
+    assert_int_equal(assoc_tx_leave(db, ASSOC_ERROR), ASSOC_ERROR);
+    assert_int_equal(query_i64(db, "SELECT count(*) FROM s"), 3);
+    assert_false(in_transaction(db));
+
+    assert_int_equal(assoc_exec(db, NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_exec(db, &no_text), ASSOC_MISUSE);
+    assert_true(strlen(assoc_errmsg(db)) > 0);
+}
+
+/* assoc_changes: the rows the last INSERT, UPDATE or DELETE changed; a
+ * query in between leaves it alone. */
+static void test_changes(void **state)
+{
+    assoc_db *db = *state;
+    static const assoc_sql upd = { "UPDATE t SET v = v || '!' WHERE id <= $1", NULL };
+    static const assoc_sql sel = { "SELECT count(*) FROM t", NULL };
+    static const assoc_sql del = { "DELETE FROM t", NULL };
+    assoc_stmt *st = NULL;
+
+    for (int i = 0; i < 4; i++) {
+        char v[16];
+        snprintf(v, sizeof v, "v%d", i);
+        assert_int_equal(insert_v(db, v), ASSOC_OK);
+        assert_true(assoc_changes(db) == 1);
+    }
+    for (int64_t upto = 0; upto <= 3; upto++) {
+        assert_int_equal(assoc_stmt_acquire(db, &upd, &st), ASSOC_OK);
+        assert_int_equal(assoc_bind_int64(db, st, 1, upto), ASSOC_OK);
+        assert_int_equal(assoc_step(db, st), ASSOC_OK);
+        assoc_stmt_release(db, st);
+        assert_true(assoc_changes(db) == upto);
+    }
+    assert_int_equal(assoc_stmt_acquire(db, &sel, &st), ASSOC_OK);
+    assert_int_equal(assoc_step(db, st), ASSOC_ROW);
+    assert_true(col_i64(db, st, 0) == 4);
+    assoc_stmt_release(db, st);
+    assert_true(assoc_changes(db) == 3);
+    assert_int_equal(assoc_exec(db, &del), ASSOC_OK);
+    assert_true(assoc_changes(db) == 4);
+    assert_true(assoc_changes(NULL) == 0);
+}
+
+/* assoc_insert_step runs an INSERT and gives the row id it assigned, or
+ * the one the statement named. */
+static void test_insert_step(void **state)
+{
+    assoc_db *db = *state;
+    static const assoc_sql ins_id = { "INSERT INTO t(id, v) VALUES ($1, $2)", NULL };
+    assoc_stmt *st = NULL;
+    int64_t rowid = -1;
+
+    assert_int_equal(assoc_stmt_acquire(db, &insert_sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_text(db, st, 1, "a"), ASSOC_OK);
+    assert_int_equal(assoc_insert_step(db, st, &rowid), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_true(rowid == 1);
+    assert_true(query_i64(db, "SELECT id FROM t WHERE v = 'a'") == rowid);
+
+    /* The row id is optional. */
+    assert_int_equal(assoc_stmt_acquire(db, &insert_sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_text(db, st, 1, "b"), ASSOC_OK);
+    assert_int_equal(assoc_insert_step(db, st, NULL), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_true(has_v(db, "b"));
+
+    /* A key given is the key written back; the next one follows it. */
+    assert_int_equal(assoc_stmt_acquire(db, &ins_id, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_int64(db, st, 1, 100), ASSOC_OK);
+    assert_int_equal(assoc_bind_text(db, st, 2, "c"), ASSOC_OK);
+    assert_int_equal(assoc_insert_step(db, st, &rowid), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_true(rowid == 100);
+    assert_int_equal(assoc_stmt_acquire(db, &insert_sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_text(db, st, 1, "d"), ASSOC_OK);
+    assert_int_equal(assoc_insert_step(db, st, &rowid), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_true(rowid == 101);
+    assert_true(assoc_changes(db) == 1);
+
+    /* A failure: its code and message. */
+    assert_int_equal(assoc_stmt_acquire(db, &insert_sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_text(db, st, 1, "a"), ASSOC_OK);
+    assert_int_equal(assoc_insert_step(db, st, &rowid), ASSOC_CONSTRAINT);
+    assert_non_null(strstr(assoc_errmsg(db), "UNIQUE constraint failed: t.v"));
+    assoc_stmt_release(db, st);
+    assert_int_equal(count_rows(db), 4);
+
+    assert_int_equal(assoc_insert_step(db, NULL, &rowid), ASSOC_MISUSE);
+    assert_int_equal(assoc_insert_step(NULL, NULL, &rowid), ASSOC_MISUSE);
+}
+
+/* ---------------------------------------------------------------------
  * Allocation failure
  *
  * SQLite's allocator is replaced by one that fails the n-th request, and a
@@ -1889,6 +2071,10 @@ int main(void)
         TM(test_dup),
         T(test_memory),
         TM(test_list_reserve),
+        TM(test_codes),
+        TM(test_exec),
+        TM(test_changes),
+        TM(test_insert_step),
         T(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
