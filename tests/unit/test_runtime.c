@@ -1857,6 +1857,120 @@ static void test_insert_step(void **state)
 }
 
 /* ---------------------------------------------------------------------
+ * Reading numbers: values of the wrong kind are refused
+ * ------------------------------------------------------------------- */
+
+/* Step `SELECT i, b, r FROM nums WHERE k = $1` to its row. */
+static assoc_stmt *num_row(assoc_db *db, int64_t k)
+{
+    static const assoc_sql sql = { "SELECT i, b, r FROM nums WHERE k = $1", NULL };
+    assoc_stmt *st = NULL;
+    assert_int_equal(assoc_stmt_acquire(db, &sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_int64(db, st, 1, k), ASSOC_OK);
+    assert_int_equal(assoc_step(db, st), ASSOC_ROW);
+    return st;
+}
+
+/* Has the last failure on db this code and a message holding both words? */
+static void assert_failed(assoc_db *db, int rc, int want, const char *a, const char *b)
+{
+    if (rc != want || strstr(assoc_errmsg(db), a) == NULL || (b != NULL && strstr(assoc_errmsg(db), b) == NULL))
+        fail_msg("got %d \"%s\", expected %d with \"%s\" and \"%s\"", rc, assoc_errmsg(db), want, a, b ? b : "");
+}
+
+/* 2.0: assoc_col_int64/_double/_bool read a number only from a value of
+ * its kind.  (1.0 had no number readers: generated code called
+ * sqlite3_column_int64(), which reads text as 0 and 1.5 as 1.)  Text in
+ * an integer column, 1.5 in one, 2 in a boolean one, and a NULL where has
+ * is NULL are ASSOC_ERROR with a message naming the value; the outputs
+ * stay as they were. */
+static void test_number_readers_refuse(void **state)
+{
+    assoc_db *db = *state;
+    assoc_stmt *st;
+    int64_t i = 77;
+    double d = 7.5;
+    bool b = true, has = true;
+
+    exec_ok(db, "CREATE TABLE nums(k INTEGER PRIMARY KEY, i INTEGER, b BOOLEAN, r REAL)");
+    exec_ok(db, "INSERT INTO nums VALUES (1, 'abc', 2, 'xyz'), (2, 1.5, -1, NULL), (3, NULL, NULL, 7), "
+                "(4, 42, 1, 2.5), (5, 9.5e18, 0, -0.5), (6, '12abc', 'yes', X'01')");
+    /* What SQLite kept: affinity converted none of them. */
+    assert_int_equal(query_i64(db, "SELECT count(*) FROM nums WHERE typeof(i) = 'text'"), 2);
+    assert_int_equal(query_i64(db, "SELECT count(*) FROM nums WHERE typeof(i) = 'real'"), 2);
+
+    st = num_row(db, 1);
+    assert_failed(db, assoc_col_int64(db, st, 0, &i, &has), ASSOC_ERROR, "\"abc\"", "not an integer");
+    assert_failed(db, assoc_col_int64(db, st, 0, &i, NULL), ASSOC_ERROR, "\"abc\"", "not an integer");
+    assert_failed(db, assoc_col_bool(db, st, 1, &b, &has), ASSOC_ERROR, "\"2\"", "not a boolean");
+    assert_failed(db, assoc_col_double(db, st, 2, &d, &has), ASSOC_ERROR, "\"xyz\"", "not a number");
+    assoc_stmt_release(db, st);
+    assert_true(i == 77 && b && d == 7.5 && has);
+
+    st = num_row(db, 2);
+    assert_failed(db, assoc_col_int64(db, st, 0, &i, &has), ASSOC_ERROR, "\"1.5\"", "not an integer");
+    assert_failed(db, assoc_col_bool(db, st, 1, &b, &has), ASSOC_ERROR, "\"-1\"", "not a boolean");
+    assert_true(i == 77 && b && has);
+    assert_int_equal(assoc_col_double(db, st, 2, &d, &has), ASSOC_OK); /* NULL, and has says so */
+    assert_false(has);
+    assert_failed(db, assoc_col_double(db, st, 2, &d, NULL), ASSOC_ERROR, "NULL", "column 2");
+    assoc_stmt_release(db, st);
+
+    st = num_row(db, 3);
+    has = true;
+    assert_int_equal(assoc_col_int64(db, st, 0, &i, &has), ASSOC_OK);
+    assert_false(has);
+    assert_failed(db, assoc_col_int64(db, st, 0, &i, NULL), ASSOC_ERROR, "NULL", "column 0");
+    has = true;
+    assert_int_equal(assoc_col_bool(db, st, 1, &b, &has), ASSOC_OK);
+    assert_false(has);
+    assert_failed(db, assoc_col_bool(db, st, 1, &b, NULL), ASSOC_ERROR, "NULL", "column 1");
+    /* An integer in a real column is that number. */
+    assert_int_equal(assoc_col_double(db, st, 2, &d, NULL), ASSOC_OK);
+    assert_true(d == 7.0);
+    assoc_stmt_release(db, st);
+
+    st = num_row(db, 4);
+    assert_int_equal(assoc_col_int64(db, st, 0, &i, &has), ASSOC_OK);
+    assert_true(i == 42 && has);
+    assert_int_equal(assoc_col_bool(db, st, 1, &b, NULL), ASSOC_OK);
+    assert_true(b);
+    assert_int_equal(assoc_col_double(db, st, 2, &d, &has), ASSOC_OK);
+    assert_true(d == 2.5 && has);
+    assoc_stmt_release(db, st);
+
+    /* A real beyond int64's range is no integer either. */
+    st = num_row(db, 5);
+    i = 77;
+    assert_failed(db, assoc_col_int64(db, st, 0, &i, NULL), ASSOC_ERROR, "not an integer", NULL);
+    assert_true(i == 77);
+    assert_int_equal(assoc_col_bool(db, st, 1, &b, NULL), ASSOC_OK);
+    assert_false(b);
+    assert_int_equal(assoc_col_double(db, st, 2, &d, NULL), ASSOC_OK);
+    assert_true(d == -0.5);
+    assoc_stmt_release(db, st);
+
+    st = num_row(db, 6);
+    assert_failed(db, assoc_col_int64(db, st, 0, &i, NULL), ASSOC_ERROR, "\"12abc\"", "not an integer");
+    assert_failed(db, assoc_col_bool(db, st, 1, &b, NULL), ASSOC_ERROR, "\"yes\"", "not a boolean");
+    assert_failed(db, assoc_col_double(db, st, 2, &d, NULL), ASSOC_ERROR, "column 2", "not a number");
+    assoc_stmt_release(db, st);
+
+    /* Outside a table: a real that holds an integer exactly is that
+     * integer; text is no number even when it spells one. */
+    static const assoc_sql exprs = { "SELECT 2.0, -3.0, '12', 1.0", NULL };
+    assert_int_equal(assoc_stmt_acquire(db, &exprs, &st), ASSOC_OK);
+    assert_int_equal(assoc_step(db, st), ASSOC_ROW);
+    assert_int_equal(assoc_col_int64(db, st, 0, &i, NULL), ASSOC_OK);
+    assert_true(i == 2);
+    assert_int_equal(assoc_col_int64(db, st, 1, &i, NULL), ASSOC_OK);
+    assert_true(i == -3);
+    assert_failed(db, assoc_col_int64(db, st, 2, &i, NULL), ASSOC_ERROR, "\"12\"", "not an integer");
+    assert_failed(db, assoc_col_double(db, st, 2, &d, NULL), ASSOC_ERROR, "\"12\"", "not a number");
+    assoc_stmt_release(db, st);
+}
+
+/* ---------------------------------------------------------------------
  * Allocation failure
  *
  * SQLite's allocator is replaced by one that fails the n-th request, and a
@@ -2075,6 +2189,7 @@ int main(void)
         TM(test_exec),
         TM(test_changes),
         TM(test_insert_step),
+        TM(test_number_readers_refuse),
         T(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
