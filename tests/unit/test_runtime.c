@@ -1971,6 +1971,81 @@ static void test_number_readers_refuse(void **state)
 }
 
 /* ---------------------------------------------------------------------
+ * assoc_bind_time_short
+ * ------------------------------------------------------------------- */
+
+static void test_bind_time_short(void **state)
+{
+    assoc_db *db = *state;
+    static const assoc_sql sql = { "SELECT typeof($1), length($1), $1", NULL };
+    const assoc_time noon = INT64_C(1709208000) * US; /* 2024-02-29 12:00:00 */
+    char text[ASSOC_TIME_TEXT_SIZE], full[ASSOC_TIME_TEXT_SIZE];
+    assoc_stmt *st = NULL;
+
+    /* Whole seconds: CURRENT_TIMESTAMP's form. */
+    assert_int_equal(assoc_stmt_acquire(db, &sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_time_short(db, st, 1, noon, text), ASSOC_OK);
+    assert_int_equal(assoc_step(db, st), ASSOC_ROW);
+    assert_string_equal(ref_text(db, st, 0), "text");
+    assert_true(col_i64(db, st, 1) == 19);
+    assert_string_equal(ref_text(db, st, 2), "2024-02-29 12:00:00");
+    assoc_stmt_release(db, st);
+
+    /* A fraction, down to one microsecond: the full text. */
+    static const assoc_time fractions[] = { 654321, 1, 500000 };
+    static const char *const want[] = { "2024-02-29 12:00:00.654321", "2024-02-29 12:00:00.000001",
+                                        "2024-02-29 12:00:00.500000" };
+    for (size_t i = 0; i < sizeof fractions / sizeof *fractions; i++) {
+        assert_int_equal(assoc_stmt_acquire(db, &sql, &st), ASSOC_OK);
+        assert_int_equal(assoc_bind_time_short(db, st, 1, noon + fractions[i], text), ASSOC_OK);
+        assert_int_equal(assoc_step(db, st), ASSOC_ROW);
+        assert_true(col_i64(db, st, 1) == 26);
+        assert_string_equal(ref_text(db, st, 2), want[i]);
+        assoc_stmt_release(db, st);
+    }
+
+    /* Bound from the caller's text, not a copy. */
+    assert_int_equal(assoc_stmt_acquire(db, &sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_time_short(db, st, 1, 0, text), ASSOC_OK);
+    text[0] = '2';
+    assert_int_equal(assoc_step(db, st), ASSOC_ROW);
+    assert_string_equal(ref_text(db, st, 2), "2970-01-01 00:00:00");
+    assoc_stmt_release(db, st);
+
+    /* Outside years 0001-9999, or without a buffer. */
+    assert_int_equal(assoc_stmt_acquire(db, &sql, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_time_short(db, st, 1, INT64_MIN, text), ASSOC_MISUSE);
+    assert_non_null(strstr(assoc_errmsg(db), "0001-9999"));
+    assert_int_equal(assoc_bind_time_short(db, st, 1, INT64_C(253402300800) * US, text), ASSOC_MISUSE);
+    assert_int_equal(assoc_bind_time_short(db, st, 1, noon, NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_bind_time_short(db, NULL, 1, noon, text), ASSOC_MISUSE);
+    assert_int_equal(assoc_bind_time_short(NULL, st, 1, noon, text), ASSOC_MISUSE);
+    assoc_stmt_release(db, st);
+
+    /* A look-up binding both forms finds a row whichever wrote it: the
+     * database's clock (row 1) or the calendar's full text (row 2). */
+    static const assoc_sql look = { "SELECT id FROM stamps WHERE at IN ($1, $2) ORDER BY id", NULL };
+    exec_ok(db, "CREATE TABLE stamps(id INTEGER PRIMARY KEY, at DATETIME)");
+    exec_ok(db, "INSERT INTO stamps VALUES (1, '2024-02-29 12:00:00'), (2, '2024-02-29 12:00:00.000000'), "
+                "(3, '2024-02-29 12:00:01'), (4, '2024-02-29 12:00:01.250000')");
+    static const assoc_time probes[] = { 0, US, US + 250000, 2 * US };
+    static const char *const found[] = { "1,2", "3", "4", "" };
+    for (size_t i = 0; i < sizeof probes / sizeof *probes; i++) {
+        char ids[32] = "";
+        int rc;
+        assert_int_equal(assoc_stmt_acquire(db, &look, &st), ASSOC_OK);
+        assert_int_equal(assoc_bind_time_buf(db, st, 1, noon + probes[i], true, full), ASSOC_OK);
+        assert_int_equal(assoc_bind_time_short(db, st, 2, noon + probes[i], text), ASSOC_OK);
+        while ((rc = assoc_step(db, st)) == ASSOC_ROW)
+            snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%lld", ids[0] ? "," : "",
+                     (long long)col_i64(db, st, 0));
+        assert_int_equal(rc, ASSOC_OK);
+        assoc_stmt_release(db, st);
+        assert_string_equal(ids, found[i]);
+    }
+}
+
+/* ---------------------------------------------------------------------
  * Allocation failure
  *
  * SQLite's allocator is replaced by one that fails the n-th request, and a
@@ -2190,6 +2265,7 @@ int main(void)
         TM(test_changes),
         TM(test_insert_step),
         TM(test_number_readers_refuse),
+        TM(test_bind_time_short),
         T(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
