@@ -2046,6 +2046,116 @@ static void test_bind_time_short(void **state)
 }
 
 /* ---------------------------------------------------------------------
+ * Connection settings: assoc_open_with
+ * ------------------------------------------------------------------- */
+
+static void test_open_with(void **state)
+{
+    (void)state;
+    tmpdb t;
+    assoc_db *db = NULL;
+    assoc_options o;
+    char buf[64];
+
+    /* The defaults. */
+    assoc_options_init(&o);
+    assert_int_equal(o.busy_timeout_ms, ASSOC_BUSY_TIMEOUT_MS);
+    assert_true(o.cache_kib == 0 && o.mmap_bytes == 0);
+    assert_false(o.secure_delete);
+    assert_string_equal(o.journal, "WAL");
+    assert_string_equal(o.synchronous, "NORMAL");
+    assoc_options init = ASSOC_OPTIONS_INIT;
+    assert_int_equal(init.busy_timeout_ms, o.busy_timeout_ms);
+    assert_string_equal(init.journal, o.journal);
+    assoc_options_init(NULL); /* accepted */
+
+    /* Every setting, seen through the raw handle. */
+    tmpdb_make(&t);
+    o.busy_timeout_ms = 1234;
+    o.cache_kib = 4096;
+    o.mmap_bytes = 1 << 20;
+    o.secure_delete = true;
+    o.journal = "TRUNCATE";
+    o.synchronous = "FULL";
+    assert_int_equal(assoc_open_with(t.path, &o, &db), ASSOC_OK);
+    assert_int_equal(query_i64(db, "PRAGMA busy_timeout"), 1234);
+    assert_int_equal(query_i64(db, "PRAGMA cache_size"), -4096);
+    assert_int_equal(query_i64(db, "PRAGMA mmap_size"), 1 << 20);
+    assert_int_equal(query_i64(db, "PRAGMA secure_delete"), 1);
+    assert_string_equal(query_text(db, "PRAGMA journal_mode", buf, sizeof buf), "truncate");
+    assert_int_equal(query_i64(db, "PRAGMA synchronous"), 2); /* FULL */
+    assert_int_equal(query_i64(db, "PRAGMA foreign_keys"), 1);
+    assoc_close(db);
+
+    /* Others, in lower case; cache and mmap at 0 are SQLite's own. */
+    sqlite3 *raw = NULL;
+    assert_int_equal(sqlite3_open(":memory:", &raw), SQLITE_OK);
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA cache_size", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    const int64_t sqlite_cache = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(raw);
+    assoc_options_init(&o);
+    o.journal = "delete";
+    o.synchronous = "off";
+    assert_int_equal(assoc_open_with(t.path, &o, &db), ASSOC_OK);
+    assert_string_equal(query_text(db, "PRAGMA journal_mode", buf, sizeof buf), "delete");
+    assert_int_equal(query_i64(db, "PRAGMA synchronous"), 0);
+    assert_int_equal(query_i64(db, "PRAGMA secure_delete"), 0);
+    assert_int_equal(query_i64(db, "PRAGMA mmap_size"), 0);
+    assert_true(query_i64(db, "PRAGMA cache_size") == sqlite_cache);
+    assert_int_equal(query_i64(db, "PRAGMA busy_timeout"), ASSOC_BUSY_TIMEOUT_MS);
+    assoc_close(db);
+
+    /* NULL options are assoc_open's defaults: the file back in WAL. */
+    assert_int_equal(assoc_open_with(t.path, NULL, &db), ASSOC_OK);
+    assert_string_equal(query_text(db, "PRAGMA journal_mode", buf, sizeof buf), "wal");
+    assert_int_equal(query_i64(db, "PRAGMA synchronous"), 1);
+    assoc_close(db);
+    tmpdb_remove(&t);
+
+    /* A memory database keeps its own journal; the rest applies. */
+    assoc_options_init(&o);
+    o.journal = "DELETE";
+    o.busy_timeout_ms = 77;
+    o.cache_kib = 100;
+    assert_int_equal(assoc_open_with(":memory:", &o, &db), ASSOC_OK);
+    assert_string_equal(query_text(db, "PRAGMA journal_mode", buf, sizeof buf), "memory");
+    assert_int_equal(query_i64(db, "PRAGMA busy_timeout"), 77);
+    assert_int_equal(query_i64(db, "PRAGMA cache_size"), -100);
+    assoc_close(db);
+
+    /* What cannot be right is ASSOC_MISUSE, before anything is opened:
+     * no handle, no file. */
+    tmpdb_make(&t);
+    for (int bad = 0; bad < 9; bad++) {
+        assoc_options_init(&o);
+        switch (bad) {
+        case 0: o.journal = "WAL; DROP TABLE t"; break;
+        case 1: o.journal = "wal'"; break;
+        case 2: o.journal = ""; break;
+        case 3: o.journal = NULL; break;
+        case 4: o.synchronous = "FULL --"; break;
+        case 5: o.synchronous = NULL; break;
+        case 6: o.busy_timeout_ms = -1; break;
+        case 7: o.cache_kib = -1; break;
+        default: o.mmap_bytes = -1; break;
+        }
+        db = (assoc_db *)&db;
+        if (assoc_open_with(t.path, &o, &db) != ASSOC_MISUSE)
+            fail_msg("bad option %d accepted", bad);
+        assert_null(db);
+        assert_int_equal(access(t.path, F_OK), -1);
+    }
+    db = (assoc_db *)&db;
+    assert_int_equal(assoc_open_with(NULL, &o, &db), ASSOC_MISUSE);
+    assert_null(db);
+    assert_int_equal(assoc_open_with(t.path, &o, NULL), ASSOC_MISUSE);
+    tmpdb_remove(&t);
+}
+
+/* ---------------------------------------------------------------------
  * Allocation failure
  *
  * SQLite's allocator is replaced by one that fails the n-th request, and a
@@ -2266,6 +2376,7 @@ int main(void)
         TM(test_insert_step),
         TM(test_number_readers_refuse),
         TM(test_bind_time_short),
+        T(test_open_with),
         T(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
