@@ -2156,6 +2156,87 @@ static void test_open_with(void **state)
 }
 
 /* ---------------------------------------------------------------------
+ * Writing sections: assoc_tx_enter(db, true)
+ * ------------------------------------------------------------------- */
+
+static int txn_state(assoc_db *db)
+{
+    return sqlite3_txn_state(assoc_sqlite(db), "main");
+}
+
+/* A writing section that starts the transaction takes the write lock at
+ * once (BEGIN IMMEDIATE): another connection's write waits its timeout
+ * and fails busy while the section is open, before the section has
+ * written anything; the section reads, then writes, without failing.  A
+ * reading section takes no lock until it needs one, and once it has read,
+ * another connection's commit makes its write fail at once (WAL: its
+ * snapshot is stale) -- what the flag is for.  Inside a transaction a
+ * writing section is a savepoint, and takes no lock of its own. */
+static void test_tx_enter_write(void **state)
+{
+    (void)state;
+    tmpdb t;
+    assoc_db *a = NULL, *b = NULL;
+    assoc_options quick;
+
+    tmpdb_make(&t);
+    assoc_options_init(&quick);
+    quick.busy_timeout_ms = 20; /* b does not wait 5 s */
+    assert_int_equal(assoc_open(t.path, &a), ASSOC_OK);
+    assert_int_equal(assoc_open_with(t.path, &quick, &b), ASSOC_OK);
+    exec_ok(a, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
+
+    assert_int_equal(assoc_tx_enter(a, true), ASSOC_OK);
+    assert_true(in_transaction(a));
+    assert_int_equal(txn_state(a), SQLITE_TXN_WRITE);
+    assert_int_equal(insert_v(b, "b"), ASSOC_BUSY);
+    assert_int_equal(count_rows(a), 0);
+    assert_int_equal(insert_v(a, "a"), ASSOC_OK);
+    assert_int_equal(assoc_tx_leave(a, ASSOC_OK), ASSOC_OK);
+    assert_false(in_transaction(a));
+    assert_int_equal(txn_state(a), SQLITE_TXN_NONE);
+    assert_int_equal(insert_v(b, "b"), ASSOC_OK);
+    assert_true(has_v(b, "a"));
+
+    /* Undone, it releases the lock too. */
+    assert_int_equal(assoc_tx_enter(a, true), ASSOC_OK);
+    assert_int_equal(insert_v(a, "gone"), ASSOC_OK);
+    assert_int_equal(assoc_tx_leave(a, ASSOC_ERROR), ASSOC_ERROR);
+    assert_int_equal(txn_state(a), SQLITE_TXN_NONE);
+    assert_int_equal(insert_v(b, "c"), ASSOC_OK);
+    assert_false(has_v(b, "gone"));
+
+    /* A reading section. */
+    assert_int_equal(assoc_tx_enter(a, false), ASSOC_OK);
+    assert_true(in_transaction(a));
+    assert_int_equal(txn_state(a), SQLITE_TXN_NONE);
+    assert_int_equal(insert_v(b, "d"), ASSOC_OK);
+    assert_int_equal(count_rows(a), 4);
+    assert_int_equal(txn_state(a), SQLITE_TXN_READ);
+    assert_int_equal(insert_v(b, "e"), ASSOC_OK);
+    int rc = insert_v(a, "f");
+    assert_int_equal(rc, ASSOC_BUSY);
+    assert_int_equal(assoc_tx_leave(a, rc), ASSOC_BUSY);
+    assert_false(in_transaction(a));
+    assert_false(has_v(a, "f"));
+
+    /* Inside assoc_begin's (deferred) transaction. */
+    assert_int_equal(assoc_begin(a), ASSOC_OK);
+    assert_int_equal(assoc_tx_enter(a, true), ASSOC_OK);
+    assert_int_equal(txn_state(a), SQLITE_TXN_NONE);
+    assert_int_equal(insert_v(b, "g"), ASSOC_OK);
+    assert_int_equal(assoc_tx_leave(a, ASSOC_OK), ASSOC_OK);
+    assert_true(in_transaction(a));
+    assert_int_equal(assoc_rollback(a), ASSOC_OK);
+    assert_false(in_transaction(a));
+    assert_int_equal(count_rows(a), 6);
+
+    assoc_close(b);
+    assoc_close(a);
+    tmpdb_remove(&t);
+}
+
+/* ---------------------------------------------------------------------
  * Allocation failure
  *
  * SQLite's allocator is replaced by one that fails the n-th request, and a
@@ -2377,6 +2458,7 @@ int main(void)
         TM(test_number_readers_refuse),
         TM(test_bind_time_short),
         T(test_open_with),
+        T(test_tx_enter_write),
         T(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
