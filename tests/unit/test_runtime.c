@@ -2237,6 +2237,336 @@ static void test_tx_enter_write(void **state)
 }
 
 /* ---------------------------------------------------------------------
+ * Rows: assoc_rowtype and the row loops
+ * ------------------------------------------------------------------- */
+
+/* A model's record and its rowtype, written as the generator writes them:
+ * people(id, name, score, born, photo). */
+typedef struct person {
+    int64_t id;
+    char *name;
+    double score;
+    bool has_score;
+    assoc_time born;
+    bool has_born;
+    assoc_blob photo;
+} person;
+
+static const char *const person_columns[] = { "id", "name", "score", "born", "photo" };
+static const assoc_rowtype person_type;
+
+/* Strings and blobs person_read copied and person_release has not freed. */
+static long person_live;
+
+static int person_read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    person *p = rec;
+    int rc = assoc_col_int64(db, st, 0, &p->id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &person_type, 0, rc);
+    rc = assoc_column_text(db, st, 1, &p->name);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &person_type, 1, rc);
+    person_live += p->name != NULL;
+    rc = assoc_col_double(db, st, 2, &p->score, &p->has_score);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &person_type, 2, rc);
+    rc = assoc_column_time(db, st, 3, &p->born, &p->has_born);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &person_type, 3, rc);
+    rc = assoc_column_blob(db, st, 4, &p->photo);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &person_type, 4, rc);
+    person_live += p->photo.data != NULL;
+    return ASSOC_OK;
+}
+
+static int person_view(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    person *p = rec;
+    int rc = assoc_col_int64(db, st, 0, &p->id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &person_type, 0, rc);
+    rc = assoc_column_text_ref(db, st, 1, &p->name);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &person_type, 1, rc);
+    rc = assoc_col_double(db, st, 2, &p->score, &p->has_score);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &person_type, 2, rc);
+    rc = assoc_column_time(db, st, 3, &p->born, &p->has_born);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &person_type, 3, rc);
+    rc = assoc_column_blob_ref(db, st, 4, &p->photo);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &person_type, 4, rc);
+    return ASSOC_OK;
+}
+
+static void person_release(void *rec)
+{
+    person *p = rec;
+    person_live -= (p->name != NULL) + (p->photo.data != NULL);
+    assoc_free(p->name);
+    assoc_free(p->photo.data);
+    memset(p, 0, sizeof *p);
+}
+
+static const assoc_rowtype person_type = { "Person", "people", person_columns, 0, sizeof(person),
+                                           person_read, person_view, person_release };
+
+static const assoc_sql people_all = { "SELECT id, name, score, born, photo FROM people ORDER BY id", NULL };
+static const assoc_sql people_one = { "SELECT id, name, score, born, photo FROM people WHERE id = $1", NULL };
+static const assoc_sql people_none = { "SELECT id, name, score, born, photo FROM people WHERE id < 0", NULL };
+
+/* Three people: every kind of value, NULLs, an empty blob. */
+static void make_people(assoc_db *db)
+{
+    exec_ok(db, "CREATE TABLE people(id INTEGER PRIMARY KEY, name TEXT, score REAL, born DATETIME, photo BLOB)");
+    exec_ok(db, "INSERT INTO people VALUES (1, 'ada', 1.5, '2024-02-29 12:00:00', X'0102'), "
+                "(2, 'bob', NULL, NULL, NULL), (3, 'cy', 3.0, '1969-12-31 23:59:59.999999', X'')");
+    person_live = 0;
+}
+
+static void check_people(const person *p, size_t len)
+{
+    assert_int_equal(len, 3);
+    assert_true(p[0].id == 1);
+    assert_string_equal(p[0].name, "ada");
+    assert_true(p[0].has_score && p[0].score == 1.5);
+    assert_true(p[0].has_born && p[0].born == INT64_C(1709208000) * US);
+    assert_int_equal(p[0].photo.len, 2);
+    assert_memory_equal(p[0].photo.data, "\x01\x02", 2);
+    assert_true(p[1].id == 2);
+    assert_string_equal(p[1].name, "bob");
+    assert_false(p[1].has_score);
+    assert_false(p[1].has_born);
+    assert_null(p[1].photo.data);
+    assert_true(p[2].id == 3);
+    assert_true(p[2].has_born && p[2].born == -1);
+    assert_non_null(p[2].photo.data); /* empty, not NULL */
+    assert_int_equal(p[2].photo.len, 0);
+}
+
+/* assoc_rows_collect: every row read into a list the caller owns. */
+static void test_rows_collect(void **state)
+{
+    assoc_db *db = *state;
+    assoc_stmt *st = NULL;
+    void *items = &items;
+    size_t len = 99;
+
+    make_people(db);
+    assert_int_equal(assoc_stmt_acquire(db, &people_all, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_collect(db, st, &person_type, &items, &len), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    check_people(items, len);
+    assert_int_equal(person_live, 5); /* copies: three names, two blobs */
+    assoc_rows_free(&person_type, items, len);
+    assert_int_equal(person_live, 0);
+
+    /* No rows: an empty list, nothing allocated. */
+    items = &items;
+    len = 99;
+    assert_int_equal(assoc_stmt_acquire(db, &people_none, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_collect(db, st, &person_type, &items, &len), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_null(items);
+    assert_int_equal(len, 0);
+    assoc_rows_free(&person_type, NULL, 0); /* accepted */
+    assoc_rows_free(NULL, NULL, 0);
+
+    /* Enough rows to grow the list a few times, in order. */
+    exec_ok(db, "WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n WHERE i < 209) "
+                "INSERT INTO people(id, name) SELECT i, printf('n%d', i) FROM n");
+    assert_int_equal(assoc_stmt_acquire(db, &people_all, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_collect(db, st, &person_type, &items, &len), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_int_equal(len, 203);
+    check_people(items, 3);
+    const person *p = items;
+    for (size_t i = 3; i < len; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "n%zu", i + 7);
+        assert_true(p[i].id == (int64_t)i + 7);
+        assert_string_equal(p[i].name, want);
+    }
+    assoc_rows_free(&person_type, items, len);
+    assert_int_equal(person_live, 0);
+
+    /* Arguments: the outputs are emptied first. */
+    items = &items;
+    len = 99;
+    assert_int_equal(assoc_rows_collect(db, NULL, &person_type, &items, &len), ASSOC_MISUSE);
+    assert_null(items);
+    assert_int_equal(len, 0);
+    assert_int_equal(assoc_stmt_acquire(db, &people_all, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_collect(db, st, NULL, &items, &len), ASSOC_MISUSE);
+    assert_int_equal(assoc_rows_collect(db, st, &person_type, NULL, &len), ASSOC_MISUSE);
+    assert_int_equal(assoc_rows_collect(db, st, &person_type, &items, NULL), ASSOC_MISUSE);
+    assoc_stmt_release(db, st);
+}
+
+/* assoc_row_fetch: the first row, or ASSOC_NOTFOUND naming the model. */
+static void test_row_fetch(void **state)
+{
+    assoc_db *db = *state;
+    assoc_stmt *st = NULL;
+    person rec, zero;
+
+    make_people(db);
+    memset(&zero, 0, sizeof zero);
+    assert_int_equal(assoc_stmt_acquire(db, &people_one, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_int64(db, st, 1, 3), ASSOC_OK);
+    assert_int_equal(assoc_row_fetch(db, st, &person_type, &rec), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_true(rec.id == 3);
+    assert_string_equal(rec.name, "cy");
+    assert_true(rec.has_score && rec.score == 3.0);
+    assert_int_equal(person_live, 2);
+    person_release(&rec);
+    assert_int_equal(person_live, 0);
+
+    /* None: NOTFOUND, "no such Person", the record zeroed. */
+    memset(&rec, 0x5a, sizeof rec);
+    assert_int_equal(assoc_stmt_acquire(db, &people_one, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_int64(db, st, 1, 42), ASSOC_OK);
+    assert_int_equal(assoc_row_fetch(db, st, &person_type, &rec), ASSOC_NOTFOUND);
+    assoc_stmt_release(db, st);
+    assert_string_equal(assoc_errmsg(db), "no such Person");
+    assert_memory_equal(&rec, &zero, sizeof rec);
+
+    /* The first of several rows; the statement is released unfinished. */
+    assert_int_equal(assoc_stmt_acquire(db, &people_all, &st), ASSOC_OK);
+    assert_int_equal(assoc_row_fetch(db, st, &person_type, &rec), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_true(rec.id == 1);
+    assert_string_equal(rec.name, "ada");
+    person_release(&rec);
+    assert_int_equal(busy_count(db), 0);
+
+    assert_int_equal(assoc_stmt_acquire(db, &people_all, &st), ASSOC_OK);
+    assert_int_equal(assoc_row_fetch(db, st, NULL, &rec), ASSOC_MISUSE);
+    assert_int_equal(assoc_row_fetch(db, st, &person_type, NULL), ASSOC_MISUSE);
+    assoc_stmt_release(db, st);
+    assert_int_equal(assoc_row_fetch(db, NULL, &person_type, &rec), ASSOC_MISUSE);
+}
+
+/* assoc_row_next: each row lent through view, borrowing SQLite's copies,
+ * then ASSOC_OK at the end; a caller may stop early. */
+static void test_row_next(void **state)
+{
+    assoc_db *db = *state;
+    assoc_stmt *st = NULL;
+    person row, rows[3];
+    int rc, n = 0;
+
+    make_people(db);
+    assert_int_equal(assoc_stmt_acquire(db, &people_all, &st), ASSOC_OK);
+    while ((rc = assoc_row_next(db, st, &person_type, &row)) == ASSOC_ROW) {
+        sqlite3_stmt *raw = raw_busy(db, &people_all);
+        assert_true(n < 3);
+        assert_ptr_equal(row.name, sqlite3_column_text(raw, 1)); /* borrowed */
+        if (row.photo.len > 0)
+            assert_ptr_equal(row.photo.data, sqlite3_column_blob(raw, 4));
+        rows[n] = row;
+        rows[n].name = NULL; /* gone at the next step */
+        rows[n].photo.data = row.photo.data ? (unsigned char *)"" : NULL;
+        n++;
+    }
+    assert_int_equal(rc, ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_int_equal(n, 3);
+    assert_true(rows[0].id == 1 && rows[1].id == 2 && rows[2].id == 3);
+    assert_true(rows[0].has_born && !rows[1].has_born && rows[2].born == -1);
+    assert_null(rows[1].photo.data);
+    assert_non_null(rows[2].photo.data); /* an empty blob lent as non-NULL */
+    assert_int_equal(person_live, 0);    /* nothing copied */
+
+    /* Stopping after the first row. */
+    assert_int_equal(assoc_stmt_acquire(db, &people_all, &st), ASSOC_OK);
+    assert_int_equal(assoc_row_next(db, st, &person_type, &row), ASSOC_ROW);
+    assert_string_equal(row.name, "ada");
+    assoc_stmt_release(db, st);
+    assert_int_equal(busy_count(db), 0);
+
+    /* No rows at all. */
+    assert_int_equal(assoc_stmt_acquire(db, &people_none, &st), ASSOC_OK);
+    assert_int_equal(assoc_row_next(db, st, &person_type, &row), ASSOC_OK);
+    assert_int_equal(assoc_row_next(db, st, NULL, &row), ASSOC_MISUSE);
+    assert_int_equal(assoc_row_next(db, st, &person_type, NULL), ASSOC_MISUSE);
+    assoc_stmt_release(db, st);
+}
+
+/* A reader that fails in the middle of a row: what it read of that row is
+ * released, and so are the rows before it; the message names the table,
+ * the column and the row (by its key), then the reader's own cause. */
+static void test_row_read_failure(void **state)
+{
+    assoc_db *db = *state;
+    assoc_stmt *st = NULL;
+    void *items = &items;
+    size_t len = 99;
+    person rec, zero;
+    int rc;
+
+    make_people(db);
+    memset(&zero, 0, sizeof zero);
+    /* Row 4's name and score read fine, then its born is no datetime. */
+    exec_ok(db, "INSERT INTO people VALUES (4, 'dee', 2.5, 'yesterday', X'05')");
+
+    assert_int_equal(assoc_stmt_acquire(db, &people_all, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_collect(db, st, &person_type, &items, &len), ASSOC_ERROR);
+    assoc_stmt_release(db, st);
+    assert_null(items);
+    assert_int_equal(len, 0);
+    assert_int_equal(person_live, 0);
+    assert_failed(db, ASSOC_ERROR, ASSOC_ERROR, "people.born", "id = \"4\"");
+    assert_non_null(strstr(assoc_errmsg(db), "\"yesterday\" is not a datetime"));
+
+    memset(&rec, 0x5a, sizeof rec);
+    assert_int_equal(assoc_stmt_acquire(db, &people_one, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_int64(db, st, 1, 4), ASSOC_OK);
+    assert_int_equal(assoc_row_fetch(db, st, &person_type, &rec), ASSOC_ERROR);
+    assoc_stmt_release(db, st);
+    assert_int_equal(person_live, 0);
+    assert_memory_equal(&rec, &zero, sizeof rec); /* released: safe to release again */
+    person_release(&rec);
+    assert_failed(db, ASSOC_ERROR, ASSOC_ERROR, "people.born", "id = \"4\"");
+
+    int n = 0;
+    assert_int_equal(assoc_stmt_acquire(db, &people_all, &st), ASSOC_OK);
+    while ((rc = assoc_row_next(db, st, &person_type, &rec)) == ASSOC_ROW)
+        n++;
+    assoc_stmt_release(db, st);
+    assert_int_equal(n, 3);
+    assert_int_equal(rc, ASSOC_ERROR);
+    assert_memory_equal(&rec, &zero, sizeof rec);
+    assert_failed(db, ASSOC_ERROR, ASSOC_ERROR, "people.born", "id = \"4\"");
+
+    /* Another column, another cause: text in the real column score. */
+    exec_ok(db, "UPDATE people SET born = NULL WHERE id = 4");
+    exec_ok(db, "INSERT INTO people VALUES (5, 'eve', 'abc', NULL, NULL)");
+    assert_int_equal(assoc_stmt_acquire(db, &people_all, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_collect(db, st, &person_type, &items, &len), ASSOC_ERROR);
+    assoc_stmt_release(db, st);
+    assert_int_equal(person_live, 0);
+    assert_failed(db, ASSOC_ERROR, ASSOC_ERROR, "people.score", "id = \"5\"");
+    assert_non_null(strstr(assoc_errmsg(db), "\"abc\" is not a number"));
+
+    /* assoc_read_failed itself: the code unchanged, the cause kept. */
+    assert_int_equal(assoc_stmt_acquire(db, &people_one, &st), ASSOC_OK);
+    assert_int_equal(assoc_bind_int64(db, st, 1, 2), ASSOC_OK);
+    assert_int_equal(assoc_step(db, st), ASSOC_ROW);
+    assoc_fail(db, ASSOC_NOMEM, "the cause");
+    assert_int_equal(assoc_read_failed(db, st, &person_type, 1, ASSOC_NOMEM), ASSOC_NOMEM);
+    assert_failed(db, ASSOC_NOMEM, ASSOC_NOMEM, "people.name", "id = \"2\"");
+    assert_non_null(strstr(assoc_errmsg(db), "the cause"));
+    assert_int_equal(assoc_read_failed(NULL, st, &person_type, 1, ASSOC_ERROR), ASSOC_ERROR);
+    assert_int_equal(assoc_read_failed(db, st, NULL, 1, ASSOC_BUSY), ASSOC_BUSY);
+    assoc_stmt_release(db, st);
+}
+
+/* ---------------------------------------------------------------------
  * Allocation failure
  *
  * SQLite's allocator is replaced by one that fails the n-th request, and a
@@ -2281,6 +2611,54 @@ static bool valid_code(int rc)
 {
     return rc >= ASSOC_OK && rc <= ASSOC_ERROR;
 }
+
+/* The session's rows, for assoc_rows_collect: t(v, b, d). */
+typedef struct srow {
+    char *v;
+    assoc_blob b;
+    assoc_time d;
+    bool has_d;
+} srow;
+
+static const char *const srow_columns[] = { "v", "b", "d" };
+static const assoc_rowtype srow_type;
+
+static int srow_read(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    srow *r = rec;
+    int rc = assoc_column_text(db, st, 0, &r->v);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &srow_type, 0, rc);
+    rc = assoc_column_blob(db, st, 1, &r->b);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &srow_type, 1, rc);
+    rc = assoc_column_time(db, st, 2, &r->d, &r->has_d);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &srow_type, 2, rc);
+    return ASSOC_OK;
+}
+
+static int srow_view(assoc_db *db, assoc_stmt *st, void *rec)
+{
+    srow *r = rec;
+    int rc = assoc_column_text_ref(db, st, 0, &r->v);
+    if (rc == ASSOC_OK)
+        rc = assoc_column_blob_ref(db, st, 1, &r->b);
+    if (rc == ASSOC_OK)
+        rc = assoc_column_time(db, st, 2, &r->d, &r->has_d);
+    return rc;
+}
+
+static void srow_release(void *rec)
+{
+    srow *r = rec;
+    assoc_free(r->v);
+    assoc_free(r->b.data);
+    memset(r, 0, sizeof *r);
+}
+
+static const assoc_rowtype srow_type = { "Row", "t", srow_columns, 0, sizeof(srow), srow_read, srow_view,
+                                         srow_release };
 
 /* One session; returns its first failure code. */
 static int session(void)
@@ -2353,6 +2731,37 @@ static int session(void)
     if (rc == ASSOC_OK)
         rc = step;
     assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        goto out;
+
+    /* The same rows as a list, then the first one alone. */
+    void *items = NULL;
+    size_t len = 0;
+    rc = assoc_stmt_acquire(db, &sel, &st);
+    if (rc == ASSOC_OK) {
+        rc = assoc_rows_collect(db, st, &srow_type, &items, &len);
+        assoc_stmt_release(db, st);
+    }
+    if (rc == ASSOC_OK) {
+        assert_int_equal(len, 3);
+        assert_string_equal(((srow *)items)[2].v, "some text");
+        assert_true(((srow *)items)[2].has_d);
+    } else {
+        assert_null(items);
+        assert_int_equal(len, 0);
+    }
+    assoc_rows_free(&srow_type, items, len);
+    if (rc != ASSOC_OK)
+        goto out;
+    srow first;
+    rc = assoc_stmt_acquire(db, &sel, &st);
+    if (rc == ASSOC_OK) {
+        rc = assoc_row_fetch(db, st, &srow_type, &first);
+        assoc_stmt_release(db, st);
+        if (rc == ASSOC_OK)
+            assert_int_equal(first.b.len, 3);
+        srow_release(&first);
+    }
 out:
     assert_true(valid_code(rc));
     assert_non_null(assoc_errmsg(db));
@@ -2459,6 +2868,10 @@ int main(void)
         TM(test_bind_time_short),
         T(test_open_with),
         T(test_tx_enter_write),
+        TM(test_rows_collect),
+        TM(test_row_fetch),
+        TM(test_row_next),
+        TM(test_row_read_failure),
         T(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
