@@ -2567,6 +2567,196 @@ static void test_row_read_failure(void **state)
 }
 
 /* ---------------------------------------------------------------------
+ * The cascade engine, on a hand-made assoc_cascade
+ *
+ * nodes(id, parent_id -> nodes.id): deleting a node deletes its subtree
+ * (an ORM cascade; the foreign key itself has no ON DELETE, so children
+ * must go first); tags(node_id -> nodes.id) of deleted nodes are set to
+ * NULL.  The key table cascade_nodes holds the set: round (when the
+ * expansion reached the row), cand (the round in which it is a candidate
+ * for marking: its children went in the round before) and mark (the round
+ * in which it is deleted).  The SQL follows the contract in assoc.h.
+ * ------------------------------------------------------------------- */
+
+static const assoc_sql node_setup = { "CREATE TEMP TABLE IF NOT EXISTS cascade_nodes(\n"
+                                      "    id INTEGER PRIMARY KEY, round INTEGER NOT NULL, cand INTEGER, mark INTEGER);\n"
+                                      "DELETE FROM cascade_nodes;",
+                                      NULL };
+static const assoc_sql node_seed = { "INSERT INTO cascade_nodes(id, round) VALUES ($1, 0)", NULL };
+static const assoc_sql node_expand = { "INSERT OR IGNORE INTO cascade_nodes(id, round)\n"
+                                       "SELECT n.id, $1 + 1 FROM nodes n JOIN cascade_nodes k ON n.parent_id = k.id\n"
+                                       "WHERE k.round = $1",
+                                       NULL };
+static const assoc_sql node_before = { "UPDATE tags SET node_id = NULL WHERE node_id IN (SELECT id FROM cascade_nodes)",
+                                       NULL };
+static const assoc_sql node_mark = { "UPDATE cascade_nodes SET mark = $1\n"
+                                     "WHERE mark IS NULL AND ($1 = 0 OR cand = $1)\n"
+                                     "AND NOT EXISTS (SELECT 1 FROM nodes n WHERE n.parent_id = cascade_nodes.id)",
+                                     NULL };
+static const assoc_sql node_next = { "UPDATE cascade_nodes SET cand = $1\n"
+                                     "WHERE mark IS NULL AND id IN (SELECT n.parent_id FROM nodes n\n"
+                                     "JOIN cascade_nodes k ON k.id = n.id WHERE k.mark = $1 - 1)",
+                                     NULL };
+static const assoc_sql node_remove = { "DELETE FROM nodes WHERE id IN (SELECT id FROM cascade_nodes WHERE mark = $1)",
+                                       NULL };
+static const assoc_sql node_left = { "SELECT count(*) FROM nodes WHERE id IN (SELECT id FROM cascade_nodes)", NULL };
+static const assoc_sql node_count = { "SELECT count(*) FROM cascade_nodes", NULL };
+static const assoc_sql *const node_expands[] = { &node_expand };
+static const assoc_sql *const node_befores[] = { &node_before };
+static const assoc_sql *const node_marks[] = { &node_mark };
+static const assoc_sql *const node_nexts[] = { &node_next };
+static const assoc_sql *const node_removes[] = { &node_remove };
+static const assoc_cascade node_cascade = { &node_setup,   node_expands, 1, node_befores, 1,          node_marks,
+                                            1,             node_nexts,   1, node_removes, 1,          &node_left,
+                                            &node_count,   "nodes" };
+
+/* Delete the nodes ids[0..n) and their subtrees, as a generated delete
+ * would: one writing section around setup, the seeds, and the run. */
+static int delete_nodes(assoc_db *db, const int64_t *ids, size_t n, int64_t *seeds)
+{
+    int rc = assoc_tx_enter(db, true);
+    if (rc != ASSOC_OK)
+        return rc;
+    rc = assoc_cascade_setup(db, &node_cascade);
+    for (size_t i = 0; rc == ASSOC_OK && i < n; i++) {
+        assoc_stmt *st = NULL;
+        rc = assoc_stmt_acquire(db, &node_seed, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_bind_int64(db, st, 1, ids[i]);
+        if (rc == ASSOC_OK)
+            rc = assoc_step(db, st);
+        assoc_stmt_release(db, st);
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_cascade_run(db, &node_cascade, seeds);
+    return assoc_tx_leave(db, rc);
+}
+
+/* The ids deleted since the last call, in the order of their deletes. */
+static size_t deleted_since(assoc_db *db, int64_t *seq, int64_t *ids, size_t max)
+{
+    sqlite3_stmt *q = NULL;
+    size_t n = 0;
+    assert_int_equal(sqlite3_prepare_v2(assoc_sqlite(db), "SELECT seq, id FROM deleted WHERE seq > ?1 ORDER BY seq",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(q, 1, *seq);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        assert_true(n < max);
+        *seq = sqlite3_column_int64(q, 0);
+        ids[n++] = sqlite3_column_int64(q, 1);
+    }
+    sqlite3_finalize(q);
+    return n;
+}
+
+static size_t position(const int64_t *ids, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return i;
+    fail_msg("node %lld was not deleted", (long long)id);
+    return n;
+}
+
+/* The whole of nodes and tags, as text. */
+static const char *dump_nodes(assoc_db *db, char *buf, size_t size)
+{
+    return query_text(db,
+                      "SELECT ifnull((SELECT group_concat(id || ':' || ifnull(parent_id, '-'), ',') FROM "
+                      "(SELECT * FROM nodes ORDER BY id)), '') || ' / ' || ifnull((SELECT group_concat(id || ':' || "
+                      "ifnull(node_id, '-'), ',') FROM (SELECT * FROM tags ORDER BY id)), '')",
+                      buf, size);
+}
+
+static void test_cascade(void **state)
+{
+    assoc_db *db = *state;
+    int64_t seq = 0, seeds = -1, ids[16];
+    size_t n;
+    char before[256], after[256];
+
+    exec_ok(db, "CREATE TABLE nodes(id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES nodes(id));\n"
+                "CREATE TABLE tags(id INTEGER PRIMARY KEY, node_id INTEGER REFERENCES nodes(id));\n"
+                "CREATE TABLE deleted(seq INTEGER PRIMARY KEY, id INTEGER);\n"
+                "CREATE TRIGGER nodes_deleted AFTER DELETE ON nodes BEGIN\n"
+                "    INSERT INTO deleted(id) VALUES (old.id);\n"
+                "END;");
+
+    /* A chain 1 <- 2 <- 3 <- 4 <- 5, and a tree 10 <- 11 beside it.
+     * Deleting 2 deletes 5, 4, 3, 2 in that order, leaves first. */
+    exec_ok(db, "INSERT INTO nodes VALUES (1, NULL), (2, 1), (3, 2), (4, 3), (5, 4), (10, NULL), (11, 10);\n"
+                "INSERT INTO tags VALUES (1, 3), (2, 11), (3, 1);");
+    const int64_t two = 2;
+    assert_int_equal(delete_nodes(db, &two, 1, &seeds), ASSOC_OK);
+    assert_true(seeds == 4);
+    n = deleted_since(db, &seq, ids, 16);
+    assert_int_equal(n, 4);
+    assert_true(ids[0] == 5 && ids[1] == 4 && ids[2] == 3 && ids[3] == 2);
+    assert_string_equal(dump_nodes(db, after, sizeof after), "1:-,10:-,11:10 / 1:-,2:11,3:1");
+    assert_false(in_transaction(db));
+
+    /* A tree with branches: every node goes after all of its children. */
+    exec_ok(db, "INSERT INTO nodes VALUES (20, NULL), (21, 20), (22, 20), (23, 21), (24, 23), (25, 22), (26, 21)");
+    const int64_t twenty = 20;
+    assert_int_equal(delete_nodes(db, &twenty, 1, &seeds), ASSOC_OK);
+    assert_true(seeds == 7);
+    n = deleted_since(db, &seq, ids, 16);
+    assert_int_equal(n, 7);
+    static const int64_t parent_child[][2] = { { 20, 21 }, { 20, 22 }, { 21, 23 }, { 21, 26 }, { 23, 24 }, { 22, 25 } };
+    for (size_t i = 0; i < sizeof parent_child / sizeof *parent_child; i++)
+        assert_true(position(ids, n, parent_child[i][0]) > position(ids, n, parent_child[i][1]));
+
+    /* Two seeds, one of them reached from the other too; no count asked. */
+    exec_ok(db, "UPDATE nodes SET parent_id = 1 WHERE id = 10");
+    const int64_t both[] = { 1, 10 };
+    assert_int_equal(delete_nodes(db, both, 2, NULL), ASSOC_OK);
+    n = deleted_since(db, &seq, ids, 16);
+    assert_int_equal(n, 3);
+    assert_true(position(ids, n, 11) < position(ids, n, 10) && position(ids, n, 10) < position(ids, n, 1));
+    assert_int_equal(query_i64(db, "SELECT count(*) FROM nodes"), 0);
+    assert_string_equal(dump_nodes(db, after, sizeof after), " / 1:-,2:-,3:-");
+    assert_int_equal(query_i64(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+
+    /* A cycle: 30 and 31 are each other's parent, 32 hangs from 31.  No
+     * order of deletes removes 30 and 31: ASSOC_CONSTRAINT, and the
+     * caller's section undoes the lot -- 32's delete, the tag set to NULL. */
+    exec_ok(db, "INSERT INTO nodes VALUES (30, NULL), (31, 30), (32, 31);\n"
+                "UPDATE nodes SET parent_id = 31 WHERE id = 30;\n"
+                "INSERT INTO tags VALUES (4, 30), (5, 32);");
+    dump_nodes(db, before, sizeof before);
+    const int64_t thirty = 30;
+    seeds = -1;
+    int rc = delete_nodes(db, &thirty, 1, &seeds);
+    assert_failed(db, rc, ASSOC_CONSTRAINT, "cycle", "nodes");
+    assert_false(in_transaction(db));
+    assert_string_equal(dump_nodes(db, after, sizeof after), before);
+    assert_int_equal(deleted_since(db, &seq, ids, 16), 0);
+
+    /* Broken the cycle, the same delete goes through. */
+    exec_ok(db, "UPDATE nodes SET parent_id = NULL WHERE id = 30");
+    assert_int_equal(delete_nodes(db, &thirty, 1, &seeds), ASSOC_OK);
+    assert_true(seeds == 3);
+    n = deleted_since(db, &seq, ids, 16);
+    assert_true(n == 3 && ids[0] == 32 && ids[1] == 31 && ids[2] == 30);
+
+    /* Arguments. */
+    assoc_cascade partial = node_cascade;
+    partial.left = NULL;
+    assert_int_equal(assoc_cascade_run(db, &partial, NULL), ASSOC_MISUSE);
+    partial = node_cascade;
+    partial.count = NULL;
+    assert_int_equal(assoc_cascade_run(db, &partial, NULL), ASSOC_MISUSE);
+    partial = node_cascade;
+    partial.setup = NULL;
+    assert_int_equal(assoc_cascade_setup(db, &partial), ASSOC_MISUSE);
+    assert_int_equal(assoc_cascade_setup(db, NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_cascade_run(db, NULL, NULL), ASSOC_MISUSE);
+    assert_int_equal(assoc_cascade_setup(NULL, &node_cascade), ASSOC_MISUSE);
+    assert_int_equal(assoc_cascade_run(NULL, &node_cascade, NULL), ASSOC_MISUSE);
+}
+
+/* ---------------------------------------------------------------------
  * Allocation failure
  *
  * SQLite's allocator is replaced by one that fails the n-th request, and a
@@ -2872,6 +3062,7 @@ int main(void)
         TM(test_row_fetch),
         TM(test_row_next),
         TM(test_row_read_failure),
+        TM(test_cascade),
         T(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
