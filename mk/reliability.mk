@@ -95,6 +95,8 @@ REL_HDRS  := $(wildcard tests/reliability/*.h) fuzz/fuzz_oracle.h
 # Every file of the runtime (assoc.c, subjournal.c, calendar.c, the
 # PostgreSQL backend or its stub), as the top Makefile's $(RT_SRC) lists them.
 REL_RT_OBJ := $(RT_SRC:runtime/%.c=$(REL_DIR)/runtime/%.o)
+# Built by a pattern rule for another pattern rule: kept, not intermediate.
+.SECONDARY: $(REL_RT_OBJ)
 
 $(REL_DIR)/runtime/%.o: runtime/%.c $(wildcard runtime/*.h)
 	@mkdir -p $(@D)
