@@ -2155,6 +2155,47 @@ static void test_open_with(void **state)
     tmpdb_remove(&t);
 }
 
+/* A word that is no journal mode or synchronous level of SQLite's is a bad
+ * word too, as much as one with a quote in it: ASSOC_MISUSE.  FAILS with
+ * libassoc 2.0.0: the words are checked for their letters only, and SQLite
+ * ignores a PRAGMA journal_mode or synchronous it does not know, so
+ * journal = "WALL" (a typo) opens the file in rollback-journal mode, and
+ * synchronous = "SOMETIMES" leaves whatever level was there, both with
+ * ASSOC_OK. */
+static void test_open_with_unknown_words(void **state)
+{
+    (void)state;
+    static const char *const journals[] = { "WALL", "BOGUS", "EXCLUSIVE", "NORMAL" };
+    static const char *const levels[] = { "SOMETIMES", "WAL", "DELETE" };
+    tmpdb t;
+    char buf[64];
+
+    tmpdb_make(&t);
+    for (size_t i = 0; i < sizeof journals / sizeof *journals + sizeof levels / sizeof *levels; i++) {
+        assoc_options o;
+        assoc_db *db = NULL;
+        bool journal = i < sizeof journals / sizeof *journals;
+        assoc_options_init(&o);
+        if (journal)
+            o.journal = journals[i];
+        else
+            o.synchronous = levels[i - sizeof journals / sizeof *journals];
+        int rc = assoc_open_with(t.path, &o, &db);
+        if (rc != ASSOC_MISUSE || db != NULL) {
+            char got[96] = "";
+            if (db != NULL)
+                snprintf(got, sizeof got, ": opened with journal_mode %s, synchronous %lld",
+                         query_text(db, "PRAGMA journal_mode", buf, sizeof buf),
+                         (long long)query_i64(db, "PRAGMA synchronous"));
+            assoc_close(db);
+            tmpdb_remove(&t);
+            fail_msg("%s = \"%s\" gave %d%s, expected ASSOC_MISUSE", journal ? "journal" : "synchronous",
+                     journal ? o.journal : o.synchronous, rc, got);
+        }
+    }
+    tmpdb_remove(&t);
+}
+
 /* ---------------------------------------------------------------------
  * Writing sections: assoc_tx_enter(db, true)
  * ------------------------------------------------------------------- */
@@ -3057,6 +3098,7 @@ int main(void)
         TM(test_number_readers_refuse),
         TM(test_bind_time_short),
         T(test_open_with),
+        T(test_open_with_unknown_words),
         T(test_tx_enter_write),
         TM(test_rows_collect),
         TM(test_row_fetch),
