@@ -2196,6 +2196,32 @@ static void test_open_with_unknown_words(void **state)
     tmpdb_remove(&t);
 }
 
+/* A cache larger than SQLite's cache_size can say (2^31 KiB and up) is
+ * refused, or given the largest cache SQLite takes -- not no cache at all.
+ * FAILS with libassoc 2.0.0: "PRAGMA cache_size=-4294967296" overflows
+ * SQLite's 32-bit parse, which gives 0, and the connection opens with
+ * cache_size 0 and ASSOC_OK. */
+static void test_open_with_huge_cache(void **state)
+{
+    (void)state;
+    static const int64_t kib[] = { INT64_C(1) << 31, (INT64_C(1) << 32) + 100, INT64_MAX };
+
+    for (size_t i = 0; i < sizeof kib / sizeof *kib; i++) {
+        assoc_options o;
+        assoc_db *db = NULL;
+        assoc_options_init(&o);
+        o.cache_kib = kib[i];
+        int rc = assoc_open_with(":memory:", &o, &db);
+        if (rc == ASSOC_MISUSE && db == NULL)
+            continue;
+        assert_int_equal(rc, ASSOC_OK);
+        int64_t size = query_i64(db, "PRAGMA cache_size");
+        assoc_close(db);
+        if (size != INT32_MIN)
+            fail_msg("cache_kib = %lld opened with cache_size %lld", (long long)kib[i], (long long)size);
+    }
+}
+
 /* ---------------------------------------------------------------------
  * Writing sections: assoc_tx_enter(db, true)
  * ------------------------------------------------------------------- */
@@ -3099,6 +3125,7 @@ int main(void)
         TM(test_bind_time_short),
         T(test_open_with),
         T(test_open_with_unknown_words),
+        T(test_open_with_huge_cache),
         T(test_tx_enter_write),
         TM(test_rows_collect),
         TM(test_row_fetch),
