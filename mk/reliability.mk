@@ -92,11 +92,13 @@ REL_SRCS  := $(wildcard tests/reliability/test_*.c)
 REL_TESTS := $(REL_SRCS:tests/reliability/%.c=$(REL_DIR)/%)
 REL_HDRS  := $(wildcard tests/reliability/*.h) fuzz/fuzz_oracle.h
 
-$(REL_DIR)/assoc.o: runtime/assoc.c runtime/assoc.h runtime/subjournal.h
-	@mkdir -p $(@D)
-	$(CC) $(REL_FLAGS) -c -o $@ $<
+# Every file of the runtime (assoc.c, subjournal.c, calendar.c, the
+# PostgreSQL backend or its stub), as the top Makefile's $(RT_SRC) lists them.
+REL_RT_OBJ := $(RT_SRC:runtime/%.c=$(REL_DIR)/runtime/%.o)
+# Built by a pattern rule for another pattern rule: kept, not intermediate.
+.SECONDARY: $(REL_RT_OBJ)
 
-$(REL_DIR)/subjournal.o: runtime/subjournal.c runtime/subjournal.h
+$(REL_DIR)/runtime/%.o: runtime/%.c $(wildcard runtime/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(REL_FLAGS) -c -o $@ $<
 
@@ -116,9 +118,9 @@ $(REL_DIR)/edges.o: $(REL_DIR)/edges/stamp runtime/assoc.h
 # The compiler library, for the fuzz-regression and identifier tests: the
 # sanitizer build's objects are not at hand here, so the plain $(LIBGEN).
 $(REL_DIR)/test_%: tests/reliability/test_%.c $(REL_HDRS) $(REL_DIR)/models.o $(REL_DIR)/edges.o \
-                   $(REL_DIR)/assoc.o $(REL_DIR)/subjournal.o $(LIBGEN)
+                   $(REL_RT_OBJ) $(LIBGEN)
 	$(CC) $(REL_FLAGS) -I$(B)/e2e/models -I$(REL_DIR)/edges -o $@ $< \
-	    $(REL_DIR)/models.o $(REL_DIR)/edges.o $(REL_DIR)/assoc.o $(REL_DIR)/subjournal.o $(LIBGEN) -lcmocka -lsqlite3
+	    $(REL_DIR)/models.o $(REL_DIR)/edges.o $(REL_RT_OBJ) $(LIBGEN) -lcmocka -lsqlite3
 
 reliability-tests: $(REL_TESTS)
 	@mkdir -p $(B)/tests

@@ -34,6 +34,10 @@ SROOT=$STAGE$SP
 INST=$T/inst
 A=$SROOT/bin/assocgen           # the command under test: the installed one
 SCHEMA=$TOP/schema/models.def
+# libassoc's version, as runtime/assoc.h states it and mk/install.mk reads
+# it: libassoc.so.$VER with the soname libassoc.so.$SOMAJOR.
+VER=$(sed -n 's/^.define ASSOC_VERSION_STRING "\(.*\)"/\1/p' "$TOP/runtime/assoc.h")
+SOMAJOR=${VER%%.*}
 INSTALL_MAKE="$MAKE --no-print-directory -f Makefile -f mk/install.mk B=$B"
 status=0
 
@@ -98,7 +102,7 @@ inst_env() {
         LD_LIBRARY_PATH="$INST/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$@"
 }
 
-INSTALLED="bin/assocgen lib/libassoc.a lib/libassoc.so.1.0.0 lib/libassoc.so.1 lib/libassoc.so
+INSTALLED="bin/assocgen lib/libassoc.a lib/libassoc.so.$VER lib/libassoc.so.$SOMAJOR lib/libassoc.so
 include/assoc.h lib/pkgconfig/assoc.pc share/man/man1/assocgen.1"
 
 # --- packaging ------------------------------------------------------------------
@@ -109,8 +113,9 @@ t_install_destdir() {
         [ -e "$SROOT/$f" ] || die "$SP/$f not installed"
     done
     [ -x "$SROOT/bin/assocgen" ] || die "assocgen not executable"
-    [ "$(readlink "$SROOT/lib/libassoc.so.1")" = libassoc.so.1.0.0 ] || die "libassoc.so.1 link"
-    [ "$(readlink "$SROOT/lib/libassoc.so")" = libassoc.so.1 ] || die "libassoc.so link"
+    [ -n "$VER" ] && [ "$SOMAJOR" -ge 2 ] || die "no version 2 or later in runtime/assoc.h: '$VER'"
+    [ "$(readlink "$SROOT/lib/libassoc.so.$SOMAJOR")" = "libassoc.so.$VER" ] || die "libassoc.so.$SOMAJOR link"
+    [ "$(readlink "$SROOT/lib/libassoc.so")" = "libassoc.so.$SOMAJOR" ] || die "libassoc.so link"
     # Nothing outside PREFIX, and DESTDIR recorded nowhere.
     outside=$(find "$STAGE" ! -type d ! -path "$SROOT/*")
     [ -z "$outside" ] || die "installed outside PREFIX: $outside"
@@ -123,11 +128,11 @@ t_install_destdir() {
 }
 
 t_soname() {
-    readelf -d "$SROOT/lib/libassoc.so.1.0.0" | tee "$T/dyn"
-    grep -q 'SONAME.*\[libassoc\.so\.1\]' "$T/dyn" || die "no soname libassoc.so.1"
+    readelf -d "$SROOT/lib/libassoc.so.$VER" | tee "$T/dyn"
+    grep -q "SONAME.*\\[libassoc\\.so\\.$SOMAJOR\\]" "$T/dyn" || die "no soname libassoc.so.$SOMAJOR"
     grep -q 'NEEDED.*\[libsqlite3\.so' "$T/dyn" || die "not linked with sqlite3"
     # The shared library exports the runtime's API and nothing else.
-    nm -D --defined-only "$SROOT/lib/libassoc.so.1.0.0" | awk 'NF == 3 { print $3 }' > "$T/syms"
+    nm -D --defined-only "$SROOT/lib/libassoc.so.$VER" | awk 'NF == 3 { print $3 }' > "$T/syms"
     [ -s "$T/syms" ] || die "no symbols exported"
     ! grep -v '^assoc_' "$T/syms" || die "exports names outside assoc_"
     grep -qx assoc_open "$T/syms"
@@ -163,7 +168,7 @@ pkg_build() {   # pkg_build DIR: generate the seed's code into DIR/gen
     echo " $libs " | grep -qF -- " -L$SROOT/lib " || die "--libs lacks -L"
     echo " $libs " | grep -qF -- " -lassoc " || die "--libs lacks -lassoc"
     echo " $libs " | grep -qF -- " -lsqlite3 " || die "--libs lacks sqlite3"
-    [ "$(staged_pkg --modversion assoc)" = 1.0.0 ]
+    [ "$(staged_pkg --modversion assoc)" = "$VER" ]
 }
 
 t_pkgconfig_static() {
@@ -189,9 +194,9 @@ t_pkgconfig_shared() {
     # shellcheck disable=SC2086
     $CC -std=c11 -Wall -Wextra -Werror -I"$d/gen" $cflags -o "$d/prog" \
         "$TOP/tests/integration/seed_consumer.c" "$d/gen/models.c" $libs
-    readelf -d "$d/prog" | grep -q 'NEEDED.*\[libassoc\.so\.1\]' || die "not linked with libassoc.so.1"
+    readelf -d "$d/prog" | grep -q "NEEDED.*\\[libassoc\\.so\\.$SOMAJOR\\]" || die "not linked with libassoc.so.$SOMAJOR"
     # It needs the library from the stage: without the path it cannot start.
-    ! env -u LD_LIBRARY_PATH "$d/prog" > /dev/null 2>&1 || die "ran without libassoc.so.1"
+    ! env -u LD_LIBRARY_PATH "$d/prog" > /dev/null 2>&1 || die "ran without libassoc.so.$SOMAJOR"
     LD_LIBRARY_PATH=$SROOT/lib "$d/prog" | tee "$T/prog.out"
     grep -q '^ada@example.com bought 1: keyboard' "$T/prog.out"
 }

@@ -210,6 +210,68 @@ static void test_datetimes(void **state)
     }
 }
 
+static int count_things(const Thing *t, void *ctx)
+{
+    (void)t;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* Numbers of the wrong kind, stored by another program (the CHECK on b
+ * turned off for it): libassoc 2.0's readers refuse them, so every
+ * generated read of the row fails with ASSOC_ERROR naming the table, the
+ * column, the row and the value -- where 1.0's code read text as 0, 1.5
+ * as 1 and 2 as true.  The list and each loops give nothing back. */
+static void test_numbers_of_the_wrong_kind(void **state)
+{
+    assoc_db *db = *state;
+    static const struct {
+        const char *col, *value, *shown;
+    } bad[] = {
+        { "i", "'abc'", "\"abc\"" },  { "i", "1.5", "\"1.5\"" },   { "i", "'0x10'", "\"0x10\"" },
+        { "n", "'x1'", "\"x1\"" },    { "n", "2.5e19", "not an integer" }, { "f", "'nan'", "\"nan\"" },
+        { "b", "2", "\"2\"" },        { "b", "-1", "\"-1\"" },     { "b", "'yes'", "\"yes\"" },
+        { "b", "0.5", "\"0.5\"" },
+    };
+    Thing t = thing(), other = thing();
+    OK(db, thing_insert(db, &other));
+    OK(db, thing_insert(db, &t));
+    assert_int_equal(sqlite3_exec(assoc_sqlite(db), "PRAGMA ignore_check_constraints = ON", NULL, NULL, NULL),
+                     SQLITE_OK);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char sql[200], where[64];
+        snprintf(sql, sizeof sql, "UPDATE things SET i = NULL, n = 0, f = NULL, b = NULL, %s = %s WHERE id = %lld",
+                 bad[i].col, bad[i].value, (long long)t.id);
+        assert_int_equal(sqlite3_exec(assoc_sqlite(db), sql, NULL, NULL, NULL), SQLITE_OK);
+        snprintf(where, sizeof where, "things.%s of the row with id = \"%lld\"", bad[i].col, (long long)t.id);
+
+        Thing r;
+        int rc = thing_get(db, t.id, &r);
+        if (rc != ASSOC_ERROR || strstr(assoc_errmsg(db), where) == NULL ||
+            strstr(assoc_errmsg(db), bad[i].shown) == NULL)
+            fail_msg("%s = %s: thing_get gave %d \"%s\"", bad[i].col, bad[i].value, rc, assoc_errmsg(db));
+        assert_null(r.t);
+        thing_free(&r);
+
+        ThingList l;
+        RC(db, ASSOC_ERROR, thing_all(db, &l));
+        assert_int_equal(l.len, 0);
+        thing_list_free(&l);
+        int seen = 0;
+        RC(db, ASSOC_ERROR, thing_each(db, count_things, &seen));
+        assert_non_null(strstr(assoc_errmsg(db), where));
+        assert_int_equal(seen, 1); /* the row before it */
+    }
+    assert_int_equal(sqlite3_exec(assoc_sqlite(db), "PRAGMA ignore_check_constraints = OFF", NULL, NULL, NULL),
+                     SQLITE_OK);
+    /* Put right, the row reads again. */
+    assert_int_equal(sqlite3_exec(assoc_sqlite(db), "UPDATE things SET b = 1, f = 2", NULL, NULL, NULL), SQLITE_OK);
+    Thing r;
+    OK(db, thing_get(db, t.id, &r));
+    assert_true(r.has_b && r.b && r.has_f && r.f == 2.0);
+    thing_free(&r);
+}
+
 static void test_strings_empty_null_huge(void **state)
 {
     assoc_db *db = *state;
@@ -468,6 +530,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_row_ids_at_the_edges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doubles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_datetimes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_numbers_of_the_wrong_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_strings_empty_null_huge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blobs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blob_keys, setup, teardown),

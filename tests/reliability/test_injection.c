@@ -10,13 +10,16 @@
  *     relationship collections.  The schema and the row counts stay as
  *     they were.
  *   - The generated source of both schemas builds no SQL at run time: every
- *     statement is a static constant, no printf-family or string-splicing
- *     call appears, sqlite3_exec runs only the DDL constant; libassoc's own
- *     SQL is constant too.
+ *     statement acquired and every script run (assoc_exec) is a static
+ *     assoc_sql constant, no printf-family or string-splicing call appears,
+ *     nor sqlite3_exec; libassoc's own SQL is constant too, and the words
+ *     of assoc_options that reach a PRAGMA refuse anything but a word.
  *   - Model files whose identifiers are SQL keywords generate SQL that runs
  *     (the DDL, and every statement prepares), and a table name that is
  *     not an identifier is refused. */
 #include "rel.h"
+
+#include <ctype.h>
 
 #include "edges.h"
 #include "fuzz_oracle.h"
@@ -340,30 +343,76 @@ static size_t count(const char *text, const char *needle)
     return n;
 }
 
+/* Is name (len bytes) a static assoc_sql constant of c whose text is a
+ * string literal? */
+static bool is_static_sql(const char *c, const char *name, size_t len)
+{
+    char decl[192];
+    snprintf(decl, sizeof decl, "static const assoc_sql %.*s = {\n    \"", (int)len, name);
+    return len > 0 && strstr(c, decl) != NULL;
+}
+
+/* The argument arg (len bytes) of an acquire or exec: one or more
+ * &constant, each a static assoc_sql, chosen between by a condition at
+ * most (`v.id != 0 ? &a : &b`) -- no string literal, no call.  Returns how
+ * many constants it names. */
+static size_t check_sql_arg(const char *path, const char *c, const char *what, const char *arg, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (arg[i] == '"' || arg[i] == '(')
+            fail_msg("%s: %s with '%.*s', not a static SQL constant", path, what, (int)len, arg);
+        if (arg[i] != '&')
+            continue;
+        size_t k = i + 1;
+        while (k < len && (isalnum((unsigned char)arg[k]) || arg[k] == '_'))
+            k++;
+        if (!is_static_sql(c, arg + i + 1, k - i - 1))
+            fail_msg("%s: %s with '%.*s': '%.*s' is not a static assoc_sql constant", path, what, (int)len, arg,
+                     (int)(k - i), arg + i);
+        n++;
+        i = k - 1;
+    }
+    if (n == 0)
+        fail_msg("%s: %s with '%.*s', not a static SQL constant", path, what, (int)len, arg);
+    return n;
+}
+
 static void check_generated(const char *path)
 {
     char *c = read_text(path);
     static const char *const banned[] = { "printf", "strcat", "strcpy", "strncpy", "memcpy", "sqlite3_str",
-                                          "sqlite3_prepare", "snprintf" };
+                                          "sqlite3_prepare", "snprintf", "sqlite3_exec" };
     for (size_t i = 0; i < sizeof banned / sizeof *banned; i++)
         if (count(c, banned[i]) != 0)
             fail_msg("%s calls %s: generated code must not build SQL text", path, banned[i]);
-    /* Every statement acquired is a static constant declared just above. */
-    size_t acquires = 0;
+    /* Every SQL constant is static and const, its text a literal. */
+    size_t decls = count(c, "assoc_sql ");
+    if (decls != count(c, "static const assoc_sql "))
+        fail_msg("%s: an assoc_sql that is not a static constant", path);
+    for (const char *p = c; (p = strstr(p, "static const assoc_sql ")) != NULL; p++) {
+        const char *name = p + strlen("static const assoc_sql ");
+        if (!is_static_sql(c, name, strcspn(name, " ")))
+            fail_msg("%s: an assoc_sql whose text is not a literal: %.60s", path, p);
+    }
+    /* Every statement acquired is one of them, and so is every script run. */
+    size_t acquires = 0, execs = 0;
     for (const char *p = c; (p = strstr(p, "assoc_stmt_acquire(db, ")) != NULL; p++) {
         const char *arg = p + strlen("assoc_stmt_acquire(db, ");
-        size_t len = strcspn(arg, ",");
-        char decl[128];
-        snprintf(decl, sizeof decl, "static const char %.*s[] =", (int)len, arg);
-        if (len == 0 || strncmp(arg, "sql", 3) != 0 || strstr(c, decl) == NULL)
-            fail_msg("%s: assoc_stmt_acquire with '%.*s', not a static SQL constant", path, (int)len, arg);
+        const char *end = strstr(arg, ", &st);");
+        if (end == NULL)
+            fail_msg("%s: an assoc_stmt_acquire not into &st: %.60s", path, p);
+        check_sql_arg(path, c, "assoc_stmt_acquire", arg, (size_t)(end - arg));
         acquires++;
     }
-    size_t execs = count(c, "sqlite3_exec(");
-    if (execs != count(c, "sqlite3_exec(assoc_sqlite(db), ddl, NULL, NULL, NULL)"))
-        fail_msg("%s: sqlite3_exec runs something other than the DDL constant", path);
-    printf("%s: %zu statements, all static constants; %zu sqlite3_exec, of the DDL\n", path, acquires, execs);
+    for (const char *p = c; (p = strstr(p, "assoc_exec(db, ")) != NULL; p++) {
+        const char *arg = p + strlen("assoc_exec(db, ");
+        check_sql_arg(path, c, "assoc_exec", arg, strcspn(arg, ")"));
+        execs++;
+    }
+    printf("%s: %zu statements and %zu scripts, all static constants (%zu)\n", path, acquires, execs, decls);
     assert_true(acquires > 20);
+    assert_true(execs >= 1);
     free(c);
 }
 
@@ -379,8 +428,9 @@ static void test_no_sql_built_from_values(void **state)
     static const char *const allowed[] = {
         "sqlite3_prepare_v2(db->handle, sql, -1, &st, NULL)",                                  /* query_int: PRAGMA literals */
         "sqlite3_prepare_v3(db->handle, sys_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)", /* constants */
-        "sqlite3_prepare_v3(db->handle, sql, -1, flags, out, NULL)",                           /* the generated code's constants */
-        "sqlite3_exec(h, \"PRAGMA",
+        "sqlite3_prepare_v3(db->handle, sql->text, -1,",                                       /* the generated code's constants */
+        "sqlite3_exec(db->handle, sql->text, NULL, NULL, NULL)",                               /* assoc_exec: the same */
+        "sqlite3_exec(db->handle, sql, NULL, NULL, NULL)",                                     /* pragma(): below */
         "sqlite3_exec(db->handle, \"ROLLBACK\"",
     };
     size_t calls = count(rt, "sqlite3_prepare") + count(rt, "sqlite3_exec(");
@@ -390,11 +440,46 @@ static void test_no_sql_built_from_values(void **state)
     if (ok != calls)
         fail_msg("runtime/assoc.c: %zu calls that hand SQL to SQLite, %zu of them known to pass constants", calls,
                  ok);
-    /* query_int is only given literals. */
+    /* query_int is only given literals, and pragma() literal formats (the
+     * words of assoc_options it formats in are checked: see below). */
     for (const char *p = rt; (p = strstr(p, "query_int(db, ")) != NULL; p++)
         if (p[strlen("query_int(db, ")] != '"')
             fail_msg("runtime/assoc.c: query_int with a non-literal: %.60s", p);
+    size_t pragmas = 0;
+    for (const char *p = rt; (p = strstr(p, "pragma(db, ")) != NULL; p++, pragmas++)
+        if (strncmp(p + strlen("pragma(db, "), "\"PRAGMA ", 8) != 0)
+            fail_msg("runtime/assoc.c: pragma() with a non-literal: %.60s", p);
+    assert_true(pragmas >= 6);
     free(rt);
+}
+
+/* The words of assoc_options that reach a PRAGMA's text: anything but a
+ * plain word is refused with ASSOC_MISUSE before the database is opened,
+ * so a file opened with them is neither created nor changed. */
+static void test_option_words(void **state)
+{
+    (void)state;
+    static const char *const words[] = { "WAL; DROP TABLE users", "DELETE --", "WAL'", "OFF)", "", "FULL\n",
+                                         "NORMAL;", "WAL/*", "TRUNCATEXXXXXXXXXXXXXX" };
+    char dir[] = "/tmp/assoc-inject-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/x.db", dir);
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        for (int which = 0; which < 2; which++) {
+            assoc_options o;
+            assoc_db *db = (assoc_db *)&o;
+            assoc_options_init(&o);
+            if (which == 0)
+                o.journal = words[i];
+            else
+                o.synchronous = words[i];
+            if (assoc_open_with(path, &o, &db) != ASSOC_MISUSE)
+                fail_msg("%s \"%s\" was not refused", which == 0 ? "journal" : "synchronous", words[i]);
+            assert_null(db);
+            assert_int_equal(access(path, F_OK), -1); /* not even created */
+        }
+    }
+    rmdir(dir);
 }
 
 /* ---- identifiers from the model file ---- */
@@ -469,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_seed_strings),
         cmocka_unit_test(test_edges_strings),
         cmocka_unit_test(test_no_sql_built_from_values),
+        cmocka_unit_test(test_option_words),
         cmocka_unit_test(test_keyword_identifiers),
         cmocka_unit_test(test_bad_table_names),
     };

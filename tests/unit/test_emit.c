@@ -131,15 +131,29 @@ static void test_datetime_buffers(void **state)
     char *c = generate(def, ASSOCGEN_EMIT_SOURCE, ".c");
     const char *upd = strstr(c, "int slot_update(");
     assert_non_null(upd);
-    const char *body = strstr(upd, "    assoc_stmt *st = NULL;\n");
+    /* The locals: the lines from the opening brace to the first blank
+     * line, whatever their order. */
+    const char *body = strstr(upd, "{\n");
     assert_non_null(body);
-    static const char locals[] = "    assoc_stmt *st = NULL;\n"
-                                 "    char time_text_1[ASSOC_TIME_TEXT_SIZE];\n"
-                                 "    char time_text_2[ASSOC_TIME_TEXT_SIZE];\n"
-                                 "    char time_text_3[ASSOC_TIME_TEXT_SIZE];\n"
-                                 "    int rc;\n\n";
-    assert_memory_equal(body, locals, sizeof locals - 1);
+    body += 2;
+    const char *blank = strstr(body, "\n\n");
+    assert_non_null(blank);
+    size_t nlocals = (size_t)(blank - body) + 1;
+    char *locals = strndup(body, nlocals);
+    static const char *const decls[] = { "    int rc;\n", "    char time_text_1[ASSOC_TIME_TEXT_SIZE];\n",
+                                         "    char time_text_2[ASSOC_TIME_TEXT_SIZE];\n",
+                                         "    char time_text_3[ASSOC_TIME_TEXT_SIZE];\n" };
+    for (size_t i = 0; i < sizeof decls / sizeof *decls; i++)
+        if (strstr(locals, decls[i]) == NULL)
+            fail_msg("slot_update's locals lack %s:\n%s", decls[i], locals);
+    free(locals);
     const char *end = strstr(upd, "\n}\n");
+    size_t buffers = 0;
+    for (const char *p = upd; (p = strstr(p, "[ASSOC_TIME_TEXT_SIZE];")) != NULL && p < end; p++)
+        buffers++;
+    assert_int_equal(buffers, 3); /* one per datetime parameter, all among the locals */
+    /* 2.0: parameters are numbered in order of first appearance, so a
+     * (SET a = $1) is the first (1.0: ?2, after the key ?1). */
     const char *bind = strstr(upd, "assoc_bind_time_buf(db, st, 1, r->a, r->has_a, time_text_");
     assert_true(bind != NULL && bind < end);
     assert_null(strstr(c, "assoc_bind_time(")); /* never SQLite's copy */
