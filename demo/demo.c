@@ -7,6 +7,11 @@
  *   p1 = Product.query.first()
  *   p1.users                 # all users who bought this product
  *
+ * then a query declared in schema/models.def and a batched load:
+ *
+ *   session.query(Product).filter(~Product.orders.any()).order_by(Product.title)
+ *   session.query(User).options(selectinload(User.products))
+ *
  * Run with no argument: a fresh in-memory database.  With a path: that file.
  */
 #include <inttypes.h>
@@ -96,6 +101,32 @@ int main(int argc, char **argv)
         printf(" [User %" PRId64 " <%s>]", buyers.items[i].id, buyers.items[i].email);
     printf("\n");
 
+    /* Product.never_ordered: where orders.none(), by title. */
+    ProductList unsold = PRODUCT_LIST_INIT;
+    CHECK(product_never_ordered(db, &unsold));
+    printf("product_never_ordered            ->");
+    for (size_t i = 0; i < unsold.len; i++)
+        printf(" [Product %" PRId64 " %s]", unsold.items[i].id, unsold.items[i].title);
+    printf("\n");
+
+    /* Every user's products at once: one statement per 100 users, not one
+     * per user; a product two users bought is read and stored once. */
+    UserList everyone = USER_LIST_INIT;
+    ProductGroups bought = PRODUCT_GROUPS_INIT;
+    CHECK(user_all(db, &everyone));
+    CHECK(user_products_load(db, everyone.items, everyone.len, &bought));
+    for (size_t i = 0; i < everyone.len; i++) {
+        printf("user_products_load: User %-8" PRId64 "->", everyone.items[i].id);
+        for (size_t k = bought.start[i]; k < bought.start[i + 1]; k++) {
+            const Product *bp = &bought.rows.items[bought.link[k]];
+            printf(" [Product %" PRId64 " %s]", bp->id, bp->title);
+        }
+        printf("\n");
+    }
+
+    product_groups_free(&bought);
+    user_list_free(&everyone);
+    product_list_free(&unsold);
     user_list_free(&buyers);
     product_free(&p1);
     order_list_free(&orders);

@@ -211,7 +211,7 @@ static size_t utf8_chars(const char *s)
 
 static bool parse_datetime(const char *s, int64_t *out)
 {
-    return cal_parse(s, strlen(s), true, out);
+    return assoc_cal_parse(s, strlen(s), true, out);
 }
 
 /* ------------------------------------------------------------------ */

@@ -271,7 +271,7 @@ static bool literal(qc *c, const ast_expr *v, sch_type t, const sch_column *col,
     case SCH_DATETIME:
         if (v->kind == AST_STRING) {
             int64_t us;
-            if (!cal_parse(v->text, strlen(v->text), true, &us)) {
+            if (!assoc_cal_parse(v->text, strlen(v->text), true, &us)) {
                 ERR(c, v->at, "query %s: \"%s\" is not a datetime of years 0001-9999 (\"YYYY-MM-DD HH:MM:SS\")",
                     c->qname, v->text);
                 return false;

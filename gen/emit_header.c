@@ -76,8 +76,9 @@ static void emit_struct(emit_ctx *e, const sch_model *m)
         return;
     /* Batched loads (SPEC 6) of any relationship that leads here. */
     emit_line(e, "typedef struct %s%sGroups {", P, m->name);
+    size_t used = 4 + strlen(P) + strlen(m->name) + strlen("List rows;");
     emit_line(e, "    %s%sList rows;%*s/* every related row once, by key */", P, m->name,
-              (int)(strlen(m->name) + strlen(P) < 20 ? 20 - strlen(m->name) - strlen(P) : 1), "");
+              (int)(used < 36 ? 36 - used : 1), "");
     emit_line(e, "    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */");
     emit_line(e, "    size_t *link;");
     emit_line(e, "    size_t n;                       /* the number of parents */");
@@ -116,15 +117,21 @@ static void emit_args(emit_ctx *e, const sch_model *m, const sch_query *q)
         const char *note = !p->optional ? "" : ptr ? "optional: NULL leaves its condition out"
                                           : p->type == SCH_BLOB ? "optional: data NULL leaves its condition out"
                                                                 : "";
+        size_t used = 4 + strlen(t) + (ptr ? 0 : 1) + strlen(p->name) + 1;
         if (note[0])
-            emit_line(e, "    %s%s%s;%*s/* %s */", t, ptr ? "" : " ", p->name,
-                      (int)(strlen(t) + strlen(p->name) + 2 < 32 ? 32 - strlen(t) - strlen(p->name) - 2 : 1), "",
+            emit_line(e, "    %s%s%s;%*s/* %s */", t, ptr ? "" : " ", p->name, (int)(used < 36 ? 36 - used : 1), "",
                       note);
         else
             emit_line(e, "    %s%s%s;", t, ptr ? "" : " ", p->name);
-        if (p->optional && !ptr && p->type != SCH_BLOB)
-            emit_line(e, "    bool has_%s;%*s/* false: absent, its condition left out */", p->name,
-                      (int)(strlen(p->name) + 10 < 32 ? 32 - strlen(p->name) - 10 : 1), "");
+        if (p->optional && !ptr && p->type != SCH_BLOB) {
+            const char *absent = "false: absent, its condition left out";
+            if (q->limit && q->limit->kind == SQO_PARAM && q->limit->param == p)
+                absent = "false: no limit";
+            else if (q->offset && q->offset->kind == SQO_PARAM && q->offset->param == p)
+                absent = "false: no offset";
+            used = 4 + strlen("bool has_") + strlen(p->name) + 1;
+            emit_line(e, "    bool has_%s;%*s/* %s */", p->name, (int)(used < 36 ? 36 - used : 1), "", absent);
+        }
     }
     emit_line(e, "} %s%s%sArgs;", P, m->name, q->camel);
     emit_line(e, "%s", "");
@@ -138,12 +145,15 @@ static void emit_prototypes(emit_ctx *e)
     const sch_model *model = NULL;
     for (size_t i = 0; i < e->a->nfns; i++) {
         const api_fn *f = &e->a->fns[i];
+        bool blank = false;
         if (f->model != model) {
             model = f->model;
             emit_line(e, "%s", "");
+            blank = true;
         }
         if (f->section) {
-            emit_line(e, "%s", "");
+            if (!blank)
+                emit_line(e, "%s", "");
             emit_line(e, "/* %s */", f->section);
         }
         if (f->doc) {

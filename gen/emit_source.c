@@ -445,7 +445,7 @@ bool emit_source(emit_ctx *e)
             sql_const(&x, ps->sqls[k - 1]);
         if (f->plan && f->plan->del && f->plan->del->cascade)
             src_cascade(&x, f->plan->del->cascade);
-        if (f->plan && f->plan->qv)
+        if (f->plan && f->plan->qv && f->plan->qv->first == f)
             src_variants(&x, f->plan->qv);
         switch (f->kind) {
         case API_FREE:

@@ -17,10 +17,12 @@ void src_variants(src *x, const plan_variants *v)
     SRC_LINE(x, "static const assoc_sql *const %s[%zu] = {", v->cname, v->n);
     strbuf line = STRBUF_INIT;
     for (size_t i = 0; i < v->n; i++) {
-        strbuf_printf(&line, "&%s%s", v->sql[i]->cname, i + 1 < v->n ? ", " : "");
+        strbuf_printf(&line, "&%s%s", v->sql[i]->cname, i + 1 < v->n ? "," : "");
         if (line.len > 70 || i + 1 == v->n) {
             SRC_LINE(x, "%s", strbuf_str(&line));
             strbuf_reset(&line);
+        } else {
+            strbuf_putc(&line, ' ');
         }
     }
     SRC_LINE(x, "};");

@@ -125,6 +125,7 @@ typedef struct plan_variants {
     const void **keys;         /* what each slot stands for (a sq_param, a column of after) */
     unsigned short *number;    /* n x nslots */
     const char *cname;         /* base name of the variant table, when n > 1 */
+    const api_fn *first;       /* the function above which the table is printed */
     bool page_bit;             /* the highest bit is "after given" (_page) */
 } plan_variants;
 

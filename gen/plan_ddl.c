@@ -45,7 +45,7 @@ static void sql_default_expr(strbuf *sb, const sch_column *col, const sch_defaul
     case SCH_DEFAULT_INT:
         if (col->type == SCH_DATETIME) {
             /* The checker read it with the same calendar: it formats. */
-            if (!cal_format(def->i, text))
+            if (!assoc_cal_format(def->i, text))
                 sb->failed = true;
             strbuf_printf(sb, "'%s'", text);
         } else if (col->type == SCH_BOOLEAN && pg) {

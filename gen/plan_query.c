@@ -222,7 +222,7 @@ static void write_literal(qgen *g, const sch_column *col, const sch_default *v)
     switch (v->kind) {
     case SCH_DEFAULT_INT:
         if (t == SCH_DATETIME) {
-            if (!cal_format(v->i, text))
+            if (!assoc_cal_format(v->i, text))
                 g->p->nomem = true;
             sqlb_printf(g->b, "'%s'", text);
         } else if (t == SCH_BOOLEAN) {
@@ -687,6 +687,7 @@ static plan_variants *variants(planner *p, api_fn *f, qstmt kind, const char *ro
     sqlb_free(&b);
     if (v->n > 1)
         v->cname = plan_printf(p, "%s__sql_%s", f->name, role);
+    v->first = f;
     return v;
 }
 
@@ -694,8 +695,18 @@ void plan_query_fn(planner *p, api_fn *f)
 {
     plan_fn *pl = f->plan;
     switch (f->kind) {
-    case API_Q_LIST:
     case API_Q_EACH:
+        /* The list's statements and table, when it is planned already
+         * (the api table puts it first). */
+        for (size_t i = 0; i < p->a->nfns; i++)
+            if (p->a->fns[i].kind == API_Q_LIST && p->a->fns[i].query == f->query && p->a->fns[i].plan &&
+                p->a->fns[i].plan->qv) {
+                pl->qv = p->a->fns[i].plan->qv;
+                return;
+            }
+        pl->qv = variants(p, f, QS_ROWS, "rows");
+        break;
+    case API_Q_LIST:
         pl->qv = variants(p, f, QS_ROWS, "rows");
         break;
     case API_Q_FIRST:

@@ -311,15 +311,22 @@ static bool uses_own_vfs(assoc_db *db)
 
 /* A pragma's word, as a caller may have given it: letters only, so that
  * nothing else can reach the pragma's text. */
-static bool pragma_word_ok(const char *w)
+/* Is `w` one of `words` (any case)?  SQLite ignores a journal_mode or
+ * synchronous it does not know and keeps the mode it had, so a typo would
+ * open silently in another mode; only the words it knows pass here (and
+ * only letters reach the PRAGMA text). */
+static bool pragma_word_ok(const char *w, const char *const *words)
 {
-    if (w == NULL || *w == '\0' || strlen(w) > 16)
+    if (w == NULL)
         return false;
-    for (; *w; w++)
-        if (!((*w >= 'A' && *w <= 'Z') || (*w >= 'a' && *w <= 'z')))
-            return false;
-    return true;
+    for (; *words != NULL; words++)
+        if (sqlite3_stricmp(w, *words) == 0)
+            return true;
+    return false;
 }
+
+static const char *const journal_words[] = { "DELETE", "TRUNCATE", "PERSIST", "MEMORY", "WAL", "OFF", NULL };
+static const char *const synchronous_words[] = { "OFF", "NORMAL", "FULL", "EXTRA", NULL };
 
 static int pragma(assoc_db *db, const char *fmt, ...)
 {
@@ -408,8 +415,8 @@ int assoc_open_with(const char *path, const assoc_options *opts, assoc_db **out)
         return ASSOC_MISUSE;
     if (opts != NULL)
         o = *opts;
-    if (o.busy_timeout_ms < 0 || o.cache_kib < 0 || o.mmap_bytes < 0 || !pragma_word_ok(o.journal) ||
-        !pragma_word_ok(o.synchronous))
+    if (o.busy_timeout_ms < 0 || o.cache_kib < 0 || o.cache_kib > INT32_MAX || o.mmap_bytes < 0 ||
+        !pragma_word_ok(o.journal, journal_words) || !pragma_word_ok(o.synchronous, synchronous_words))
         return ASSOC_MISUSE;
 
     db = assoc_malloc(sizeof *db);
@@ -1088,7 +1095,7 @@ static int bind_time(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, bool h
         return assoc_fail(db, ASSOC_MISUSE, "%s: NULL argument", fn);
     if (!has)
         return assoc_bind_null(db, st, idx);
-    if (!cal_format(t, text))
+    if (!assoc_cal_format(t, text))
         return assoc_fail(db, ASSOC_MISUSE, "%s: %lld us is outside years 0001-9999", fn, (long long)t);
     if (st->lite != NULL)
         return assoc_status(db, sqlite3_bind_text(st->lite, idx, text, ASSOC_TIME_TEXT_SIZE - 1,
@@ -1116,7 +1123,7 @@ int assoc_bind_time_short(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, c
         return ASSOC_MISUSE;
     if (st == NULL || text == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time_short: NULL argument");
-    if (!cal_format(t, text))
+    if (!assoc_cal_format(t, text))
         return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time_short: %lld us is outside years 0001-9999", (long long)t);
     size_t len = strcmp(text + 19, ".000000") == 0 ? 19 : ASSOC_TIME_TEXT_SIZE - 1;
     if (st->lite != NULL)
@@ -1857,18 +1864,18 @@ int assoc_time_format(assoc_time t, char buf[ASSOC_TIME_TEXT_SIZE])
 {
     if (buf == NULL)
         return ASSOC_MISUSE;
-    return cal_format(t, buf) ? ASSOC_OK : ASSOC_MISUSE;
+    return assoc_cal_format(t, buf) ? ASSOC_OK : ASSOC_MISUSE;
 }
 
 int assoc_time_parse(const char *text, size_t len, assoc_time *out)
 {
     if (out == NULL)
         return ASSOC_MISUSE;
-    return cal_parse(text, len, false, out) ? ASSOC_OK : ASSOC_ERROR;
+    return assoc_cal_parse(text, len, false, out) ? ASSOC_OK : ASSOC_ERROR;
 }
 
-/* cal_parse() for the column readers, of a text whose layout is known to
- * be right (cal_layout_ok).  Rows read together mostly share a date (they
+/* assoc_cal_parse() for the column readers, of a text whose layout is known to
+ * be right (assoc_cal_layout_ok).  Rows read together mostly share a date (they
  * were written together), so the connection remembers the last date it
  * converted and checks only the time of day when the next text starts with
  * the same ten bytes. */
@@ -1876,12 +1883,12 @@ static inline bool read_time(assoc_db *db, const char *text, size_t len, assoc_t
 {
     int64_t days, us;
 
-    if (!cal_parse_clock(text, len, &us))
+    if (!assoc_cal_parse_clock(text, len, &us))
         return false;
     if (db->last_date_ok && memcmp(text, db->last_date, sizeof db->last_date) == 0) {
         days = db->last_days;
     } else {
-        if (!cal_parse_date(text, &days))
+        if (!assoc_cal_parse_date(text, &days))
             return false;
         memcpy(db->last_date, text, sizeof db->last_date);
         db->last_days = days;
@@ -1928,7 +1935,7 @@ int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_
     rc = text_of(db, st, 0, &t, &len, "assoc_current_timestamp");
     if (rc != ASSOC_OK)
         goto done;
-    if (t == NULL || len >= ASSOC_TIME_TEXT_SIZE || !cal_layout_ok(t, len) || !read_time(db, t, len, out)) {
+    if (t == NULL || len >= ASSOC_TIME_TEXT_SIZE || !assoc_cal_layout_ok(t, len) || !read_time(db, t, len, out)) {
         rc = assoc_fail(db, ASSOC_ERROR, "CURRENT_TIMESTAMP gave \"%.40s\", not a datetime", t ? t : "NULL");
         goto done;
     }
@@ -1965,7 +1972,7 @@ int assoc_column_time(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bo
             len = (size_t)sqlite3_column_bytes(st->lite, col);
             if (text == NULL)
                 return assoc_fail(db, ASSOC_NOMEM, "out of memory reading column %d", col);
-            if (!cal_layout_ok(text, len) || !read_time(db, text, len, out))
+            if (!assoc_cal_layout_ok(text, len) || !read_time(db, text, len, out))
                 goto not_a_time;
             if (has != NULL)
                 *has = true;
@@ -1981,7 +1988,7 @@ int assoc_column_time(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bo
         rc = text_of(db, st, col, &text, &len, "assoc_column_time");
         if (rc != ASSOC_OK)
             return rc;
-        if (text == NULL || !cal_layout_ok(text, len) || !read_time(db, text, len, out))
+        if (text == NULL || !assoc_cal_layout_ok(text, len) || !read_time(db, text, len, out))
             goto not_a_time;
         if (has != NULL)
             *has = true;

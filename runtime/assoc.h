@@ -74,11 +74,16 @@ typedef struct pg_conn PGconn;
  * is in README.md ("Connection settings").
  *   busy_timeout_ms  how long a statement waits for another connection's lock
  *                    before ASSOC_BUSY (SQLite); PostgreSQL's lock_timeout
- *   cache_kib        SQLite's page cache per connection, in KiB (0: SQLite's)
+ *   cache_kib        SQLite's page cache per connection, in KiB (0: SQLite's;
+ *                    at most 2^31 - 1, what SQLite's cache_size can say)
  *   mmap_bytes       bytes of the file read through mmap (0: none)
  *   secure_delete    overwrite deleted content with zeros
- *   journal          "WAL" (files; ":memory:" keeps its own), "DELETE", ...
- *   synchronous      "NORMAL", "FULL" or "OFF" */
+ *   journal          "WAL" (files; ":memory:" keeps its own), "DELETE",
+ *                    "TRUNCATE", "PERSIST", "MEMORY" or "OFF"
+ *   synchronous      "NORMAL", "FULL", "EXTRA" or "OFF"
+ * Anything else (a negative number, a word SQLite does not know, in any
+ * case) is ASSOC_MISUSE from assoc_open_with, before anything is opened:
+ * SQLite would ignore an unknown mode and open in another. */
 typedef struct assoc_options {
     int busy_timeout_ms;
     int64_t cache_kib;

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-int64_t cal_days_from_civil(int64_t y, int m, int d)
+int64_t assoc_cal_days_from_civil(int64_t y, int m, int d)
 {
     int64_t era, yoe, doy, doe;
 
@@ -17,7 +17,7 @@ int64_t cal_days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-void cal_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void assoc_cal_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
     int64_t era, doe, yoe, doy, mp;
 
@@ -32,16 +32,16 @@ void cal_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
-bool cal_is_leap(int64_t y)
+bool assoc_cal_is_leap(int64_t y)
 {
     return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
 }
 
-int cal_days_in_month(int64_t y, int m)
+int assoc_cal_days_in_month(int64_t y, int m)
 {
     static const unsigned char days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 
-    return m == 2 && cal_is_leap(y) ? 29 : days[m - 1];
+    return m == 2 && assoc_cal_is_leap(y) ? 29 : days[m - 1];
 }
 
 /* "00".."99", for writing two digits at a time. */
@@ -68,7 +68,7 @@ static int64_t floor_div(int64_t a, int64_t b, int64_t *rem)
     return q;
 }
 
-bool cal_format(int64_t t, char buf[CAL_TEXT_SIZE])
+bool assoc_cal_format(int64_t t, char buf[CAL_TEXT_SIZE])
 {
     int64_t secs, us, days, sod, y;
     int m, d, s;
@@ -79,7 +79,7 @@ bool cal_format(int64_t t, char buf[CAL_TEXT_SIZE])
     }
     secs = floor_div(t, CAL_US_PER_SEC, &us);
     days = floor_div(secs, CAL_SEC_PER_DAY, &sod);
-    cal_civil_from_days(days, &y, &m, &d);
+    assoc_cal_civil_from_days(days, &y, &m, &d);
     s = (int)sod;
 
     put2(buf, (int)(y / 100));
@@ -111,7 +111,7 @@ static int get2(const char *p)
     return a > 9 || b > 9 ? -1 : (int)(a * 10 + b);
 }
 
-bool cal_layout_ok(const char *text, size_t len)
+bool assoc_cal_layout_ok(const char *text, size_t len)
 {
     if (len != 19 && (len < 21 || len > 26 || text[19] != '.'))
         return false;
@@ -119,19 +119,19 @@ bool cal_layout_ok(const char *text, size_t len)
            text[16] == ':';
 }
 
-bool cal_parse_date(const char *text, int64_t *days)
+bool assoc_cal_parse_date(const char *text, int64_t *days)
 {
     int yh = get2(text), yl = get2(text + 2), mo = get2(text + 5), d = get2(text + 8);
 
     /* (yh | yl) == 0 is year 0000, before the calendar's first year. */
     if ((yh | yl | mo | d) < 0 || (yh | yl) == 0 || mo < 1 || mo > 12 || d < 1 ||
-        d > cal_days_in_month(yh * 100 + yl, mo))
+        d > assoc_cal_days_in_month(yh * 100 + yl, mo))
         return false;
-    *days = cal_days_from_civil(yh * 100 + yl, mo, d);
+    *days = assoc_cal_days_from_civil(yh * 100 + yl, mo, d);
     return true;
 }
 
-bool cal_parse_clock(const char *text, size_t len, int64_t *us)
+bool assoc_cal_parse_clock(const char *text, size_t len, int64_t *us)
 {
     int h = get2(text + 11), mi = get2(text + 14), s = get2(text + 17), frac = 0, scale = 100000;
 
@@ -154,16 +154,16 @@ bool cal_parse_clock(const char *text, size_t len, int64_t *us)
     return true;
 }
 
-bool cal_parse(const char *text, size_t len, bool date_only, int64_t *t)
+bool assoc_cal_parse(const char *text, size_t len, bool date_only, int64_t *t)
 {
     int64_t days, us = 0;
 
     if (text == NULL)
         return false;
     if (len == 10 && date_only) {
-        if (text[4] != '-' || text[7] != '-' || !cal_parse_date(text, &days))
+        if (text[4] != '-' || text[7] != '-' || !assoc_cal_parse_date(text, &days))
             return false;
-    } else if (!cal_layout_ok(text, len) || !cal_parse_date(text, &days) || !cal_parse_clock(text, len, &us)) {
+    } else if (!assoc_cal_layout_ok(text, len) || !assoc_cal_parse_date(text, &days) || !assoc_cal_parse_clock(text, len, &us)) {
         return false;
     }
     *t = days * CAL_SEC_PER_DAY * CAL_US_PER_SEC + us;

@@ -5,7 +5,9 @@
  * generator (checking datetime defaults, writing them into DDL), so that
  * `assocgen --check` refuses exactly the values the runtime would refuse:
  * two copies that disagreed let default("0000-03-01") pass the checker and
- * then fail every insert.  Internal to the project: not installed.
+ * then fail every insert.  Internal to the project: not installed; its
+ * names carry libassoc's prefix (assoc_cal_) because the shared library
+ * exports them, and a program's own cal_format must not meet ours.
  *
  * The calendar is the proleptic Gregorian one, without time zones or leap
  * seconds, limited to years 0001-9999: the range of Python's datetime, so
@@ -36,31 +38,31 @@
 enum { CAL_TEXT_SIZE = 27 };
 
 /* Days since 1970-01-01 of y-m-d (any y; m 1-12, d 1-31), and back. */
-int64_t cal_days_from_civil(int64_t y, int m, int d);
-void cal_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
-bool cal_is_leap(int64_t y);
-int cal_days_in_month(int64_t y, int m);
+int64_t assoc_cal_days_from_civil(int64_t y, int m, int d);
+void assoc_cal_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+bool assoc_cal_is_leap(int64_t y);
+int assoc_cal_days_in_month(int64_t y, int m);
 
 /* Write t as "YYYY-MM-DD HH:MM:SS.ffffff" (26 characters and a NUL) into
  * buf.  false, with buf empty, for a time outside years 0001-9999. */
-bool cal_format(int64_t t, char buf[CAL_TEXT_SIZE]);
+bool assoc_cal_format(int64_t t, char buf[CAL_TEXT_SIZE]);
 
 /* The layout of a datetime text, checked at fixed positions:
  * YYYY-MM-DD?HH:MM:SS, optionally '.' and 1-6 digits of fraction, '?' a
  * space or 'T' (19 or 21..26 bytes).  Digits are not checked here. */
-bool cal_layout_ok(const char *text, size_t len);
+bool assoc_cal_layout_ok(const char *text, size_t len);
 /* The date of a text whose layout is ok, as days since 1970-01-01; false
  * for a date that does not exist or lies outside years 0001-9999. */
-bool cal_parse_date(const char *text, int64_t *days);
+bool assoc_cal_parse_date(const char *text, int64_t *days);
 /* The time of day of a text whose layout is ok, in microseconds; false
  * for an hour, minute or second out of range or a non-digit.  ".5" is half
  * a second: each digit of the fraction is worth a tenth of the one before. */
-bool cal_parse_clock(const char *text, size_t len, int64_t *us);
+bool assoc_cal_parse_clock(const char *text, size_t len, int64_t *us);
 
 /* The whole parse: a text of the layout above, or with `date_only`, also
  * "YYYY-MM-DD" alone (midnight; the model language's defaults allow it,
  * stored values do not, as SQLAlchemy refuses them).  false for anything
  * else, trailing bytes included. */
-bool cal_parse(const char *text, size_t len, bool date_only, int64_t *t);
+bool assoc_cal_parse(const char *text, size_t len, bool date_only, int64_t *t);
 
 #endif

@@ -41,6 +41,15 @@ typedef struct UserList {
 #define USER_INIT { 0, NULL, NULL, NULL, false, false, 0, false, 0, false }
 #define USER_LIST_INIT { NULL, 0 }
 
+typedef struct UserGroups {
+    UserList rows;                  /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} UserGroups;
+
+#define USER_GROUPS_INIT { USER_LIST_INIT, NULL, NULL, 0 }
+
 /* Profile: a row of table profile. */
 typedef struct Profile {
     int64_t user_id;                /* primary key; 0 on insert assigns one */
@@ -58,6 +67,15 @@ typedef struct ProfileList {
 
 #define PROFILE_INIT { 0, { NULL, 0 }, NULL, NULL, 0, false }
 #define PROFILE_LIST_INIT { NULL, 0 }
+
+typedef struct ProfileGroups {
+    ProfileList rows;               /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} ProfileGroups;
+
+#define PROFILE_GROUPS_INIT { PROFILE_LIST_INIT, NULL, NULL, 0 }
 
 /* Post: a row of table posts. */
 typedef struct Post {
@@ -89,6 +107,15 @@ typedef struct PostList {
 #define POST_INIT { 0, 0, 0, false, NULL, NULL, NULL, NULL, false, false, false, false, 0, false, 0, false, 0, false }
 #define POST_LIST_INIT { NULL, 0 }
 
+typedef struct PostGroups {
+    PostList rows;                  /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} PostGroups;
+
+#define POST_GROUPS_INIT { POST_LIST_INIT, NULL, NULL, 0 }
+
 /* Tag: a row of table tags. */
 typedef struct Tag {
     int64_t id;                     /* primary key; 0 on insert assigns one */
@@ -103,6 +130,15 @@ typedef struct TagList {
 
 #define TAG_INIT { 0, NULL, NULL }
 #define TAG_LIST_INIT { NULL, 0 }
+
+typedef struct TagGroups {
+    TagList rows;                   /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} TagGroups;
+
+#define TAG_GROUPS_INIT { TAG_LIST_INIT, NULL, NULL, 0 }
 
 /* Comment: a row of table comments. */
 typedef struct Comment {
@@ -124,6 +160,57 @@ typedef struct CommentList {
 
 #define COMMENT_INIT { 0, 0, 0, false, NULL, false, false, 0, false }
 #define COMMENT_LIST_INIT { NULL, 0 }
+
+typedef struct CommentGroups {
+    CommentList rows;               /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} CommentGroups;
+
+#define COMMENT_GROUPS_INIT { COMMENT_LIST_INIT, NULL, NULL, 0 }
+
+/* The parameters of query User.popular, in order of first appearance. */
+typedef struct UserPopularArgs {
+    int64_t n;
+} UserPopularArgs;
+
+/* The parameters of query User.find, in order of first appearance. */
+typedef struct UserFindArgs {
+    const char *pattern;
+    bool admin;
+    bool has_admin;                 /* false: absent, its condition left out */
+    int64_t n;
+    bool has_n;                     /* false: absent, its condition left out */
+} UserFindArgs;
+
+/* The parameters of query Post.published_by, in order of first appearance. */
+typedef struct PostPublishedByArgs {
+    const char *handle;
+} PostPublishedByArgs;
+
+/* The parameters of query Post.tagged_both, in order of first appearance. */
+typedef struct PostTaggedBothArgs {
+    const char *a;
+    const char *b;
+} PostTaggedBothArgs;
+
+/* The parameters of query Post.discussed, in order of first appearance. */
+typedef struct PostDiscussedArgs {
+    int64_t n;
+    int64_t author_id;
+    bool has_author_id;             /* false: absent, its condition left out */
+    int64_t limit;
+    bool has_limit;                 /* false: absent, its condition left out */
+} PostDiscussedArgs;
+
+/* The parameters of query Comment.pending, in order of first appearance. */
+typedef struct CommentPendingArgs {
+    assoc_time since;
+    bool has_since;                 /* false: absent, its condition left out */
+    int64_t n;
+    bool has_n;                     /* false: absent, its condition left out */
+} CommentPendingArgs;
 
 /* Create every table and index of the schema that does not exist. */
 int blog_create_all(assoc_db *db);
@@ -164,6 +251,17 @@ int user_following_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
 int user_following_add(assoc_db *db, const User *r, const User *t);
 /* Delete every follows row linking r and t.  ASSOC_NOTFOUND if none. */
 int user_following_remove(assoc_db *db, const User *r, const User *t);
+/* User.following of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with user_groups_free). */
+int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int user_following_count(assoc_db *db, const User *r, int64_t *out);
 
 /* User.followers: many-to-many to User through follows. */
 /* OUT: *out, the related rows, by order_by. */
@@ -173,6 +271,17 @@ int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
 int user_followers_add(assoc_db *db, const User *r, const User *t);
 /* Delete every follows row linking r and t.  ASSOC_NOTFOUND if none. */
 int user_followers_remove(assoc_db *db, const User *r, const User *t);
+/* User.followers of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with user_groups_free). */
+int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int user_followers_count(assoc_db *db, const User *r, int64_t *out);
 
 /* User.profile: one-to-one to Profile, joined on users.id = profile.user_id (a backref). */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
@@ -181,6 +290,15 @@ int user_profile(assoc_db *db, const User *r, Profile *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int user_profile_view(assoc_db *db, const User *r, int (*fn)(const Profile *, void *), void *ctx);
+/* User.profile of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with profile_groups_free). */
+int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Profile *, void *), void *ctx);
 
 /* User.posts: one-to-many to Post, joined on users.id = posts.author_id (a backref). */
 /* OUT: *out, the related rows, by order_by. */
@@ -191,6 +309,17 @@ int user_posts_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *)
 int user_posts_add(assoc_db *db, const User *r, Post *child);
 /* Take child out of the collection: set its key to NULL.  ASSOC_NOTFOUND if it is not r's. */
 int user_posts_remove(assoc_db *db, const User *r, const Post *child);
+/* User.posts of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with post_groups_free). */
+int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int user_posts_count(assoc_db *db, const User *r, int64_t *out);
 
 /* User.edited: one-to-many to Post, joined on users.id = posts.editor_id (a backref). */
 /* OUT: *out, the related rows, by key. */
@@ -201,6 +330,17 @@ int user_edited_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *
 int user_edited_add(assoc_db *db, const User *r, Post *child);
 /* Take child out of the collection: set its key to NULL.  ASSOC_NOTFOUND if it is not r's. */
 int user_edited_remove(assoc_db *db, const User *r, const Post *child);
+/* User.edited of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with post_groups_free). */
+int user_edited_load(assoc_db *db, const User *parents, size_t n, PostGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int user_edited_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int user_edited_count(assoc_db *db, const User *r, int64_t *out);
 
 /* User.comments: one-to-many to Comment, joined on users.id = comments.user_id (a backref). */
 /* OUT: *out, the related rows, by key. */
@@ -211,6 +351,51 @@ int user_comments_each(assoc_db *db, const User *r, int (*fn)(const Comment *, v
 int user_comments_add(assoc_db *db, const User *r, Comment *child);
 /* Take child out of the collection: set its key to NULL.  ASSOC_NOTFOUND if it is not r's. */
 int user_comments_remove(assoc_db *db, const User *r, const Comment *child);
+/* User.comments of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with comment_groups_free). */
+int user_comments_load(assoc_db *db, const User *parents, size_t n, CommentGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int user_comments_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int user_comments_count(assoc_db *db, const User *r, int64_t *out);
+
+/* User.popular: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with user_list_free). */
+int user_popular(assoc_db *db, const UserPopularArgs *args, UserList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int user_popular_each(assoc_db *db, const UserPopularArgs *args, int (*fn)(const User *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int user_popular_first(assoc_db *db, const UserPopularArgs *args, User *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int user_popular_count(assoc_db *db, const UserPopularArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int user_popular_exists(assoc_db *db, const UserPopularArgs *args, bool *out);
+/* Delete exactly the rows user_popular returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of User that went. */
+int user_popular_delete(assoc_db *db, const UserPopularArgs *args, int64_t *deleted);
+
+/* User.find: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with user_list_free). */
+int user_find(assoc_db *db, const UserFindArgs *args, UserList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int user_find_each(assoc_db *db, const UserFindArgs *args, int (*fn)(const User *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int user_find_first(assoc_db *db, const UserFindArgs *args, User *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int user_find_count(assoc_db *db, const UserFindArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int user_find_exists(assoc_db *db, const UserFindArgs *args, bool *out);
+/* Delete exactly the rows user_find returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of User that went. */
+int user_find_delete(assoc_db *db, const UserFindArgs *args, int64_t *deleted);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -243,6 +428,15 @@ int profile_user(assoc_db *db, const Profile *r, User *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int profile_user_view(assoc_db *db, const Profile *r, int (*fn)(const User *, void *), void *ctx);
+/* Profile.user of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with user_groups_free). */
+int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  A string or blob written back for a field
@@ -279,6 +473,15 @@ int post_author(assoc_db *db, const Post *r, User *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int post_author_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *), void *ctx);
+/* Post.author of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with user_groups_free). */
+int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Post.editor: many-to-one to User, joined on posts.editor_id = users.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
@@ -287,6 +490,15 @@ int post_editor(assoc_db *db, const Post *r, User *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int post_editor_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *), void *ctx);
+/* Post.editor of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with user_groups_free). */
+int post_editor_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int post_editor_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Post.tags: many-to-many to Tag through post_tags. */
 /* OUT: *out, the related rows, by order_by. */
@@ -296,6 +508,17 @@ int post_tags_each(assoc_db *db, const Post *r, int (*fn)(const Tag *, void *), 
 int post_tags_add(assoc_db *db, const Post *r, const Tag *t);
 /* Delete every post_tags row linking r and t.  ASSOC_NOTFOUND if none. */
 int post_tags_remove(assoc_db *db, const Post *r, const Tag *t);
+/* Post.tags of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with tag_groups_free). */
+int post_tags_load(assoc_db *db, const Post *parents, size_t n, TagGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int post_tags_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Tag *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int post_tags_count(assoc_db *db, const Post *r, int64_t *out);
 
 /* Post.comments: one-to-many to Comment, joined on posts.id = comments.post_id. */
 /* OUT: *out, the related rows, by order_by. */
@@ -306,6 +529,73 @@ int post_comments_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, v
 int post_comments_add(assoc_db *db, const Post *r, Comment *child);
 /* Take child out of the collection: delete it (delete-orphan).  ASSOC_NOTFOUND if it is not r's. */
 int post_comments_remove(assoc_db *db, const Post *r, const Comment *child);
+/* Post.comments of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with comment_groups_free). */
+int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int post_comments_count(assoc_db *db, const Post *r, int64_t *out);
+
+/* Post.published_by: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with post_list_free). */
+int post_published_by(assoc_db *db, const PostPublishedByArgs *args, PostList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int post_published_by_each(assoc_db *db, const PostPublishedByArgs *args, int (*fn)(const Post *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int post_published_by_first(assoc_db *db, const PostPublishedByArgs *args, Post *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int post_published_by_count(assoc_db *db, const PostPublishedByArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int post_published_by_exists(assoc_db *db, const PostPublishedByArgs *args, bool *out);
+/* Delete exactly the rows post_published_by returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Post that went. */
+int post_published_by_delete(assoc_db *db, const PostPublishedByArgs *args, int64_t *deleted);
+/* The next at most limit rows after the row `after` in the query's order
+ * (after NULL: the first page), by keyset: no row is missed or repeated
+ * when rows come and go between calls.  The query's limit and offset do
+ * not apply.  OUT: *out; limit < 1 is ASSOC_MISUSE. */
+int post_published_by_page(assoc_db *db, const PostPublishedByArgs *args, const Post *after, int64_t limit, PostList *out);
+
+/* Post.tagged_both: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with post_list_free). */
+int post_tagged_both(assoc_db *db, const PostTaggedBothArgs *args, PostList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int post_tagged_both_each(assoc_db *db, const PostTaggedBothArgs *args, int (*fn)(const Post *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int post_tagged_both_first(assoc_db *db, const PostTaggedBothArgs *args, Post *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int post_tagged_both_count(assoc_db *db, const PostTaggedBothArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int post_tagged_both_exists(assoc_db *db, const PostTaggedBothArgs *args, bool *out);
+/* Delete exactly the rows post_tagged_both returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Post that went. */
+int post_tagged_both_delete(assoc_db *db, const PostTaggedBothArgs *args, int64_t *deleted);
+
+/* Post.discussed: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with post_list_free). */
+int post_discussed(assoc_db *db, const PostDiscussedArgs *args, PostList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int post_discussed_each(assoc_db *db, const PostDiscussedArgs *args, int (*fn)(const Post *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int post_discussed_first(assoc_db *db, const PostDiscussedArgs *args, Post *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int post_discussed_count(assoc_db *db, const PostDiscussedArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int post_discussed_exists(assoc_db *db, const PostDiscussedArgs *args, bool *out);
+/* Delete exactly the rows post_discussed returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Post that went. */
+int post_discussed_delete(assoc_db *db, const PostDiscussedArgs *args, int64_t *deleted);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  A string or blob written back for a field
@@ -343,6 +633,34 @@ int tag_posts_each(assoc_db *db, const Tag *r, int (*fn)(const Post *, void *), 
 int tag_posts_add(assoc_db *db, const Tag *r, const Post *t);
 /* Delete every post_tags row linking r and t.  ASSOC_NOTFOUND if none. */
 int tag_posts_remove(assoc_db *db, const Tag *r, const Post *t);
+/* Tag.posts of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with post_groups_free). */
+int tag_posts_load(assoc_db *db, const Tag *parents, size_t n, PostGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int tag_posts_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int tag_posts_count(assoc_db *db, const Tag *r, int64_t *out);
+
+/* Tag.unused: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with tag_list_free). */
+int tag_unused(assoc_db *db, TagList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int tag_unused_each(assoc_db *db, int (*fn)(const Tag *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int tag_unused_first(assoc_db *db, Tag *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int tag_unused_count(assoc_db *db, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int tag_unused_exists(assoc_db *db, bool *out);
+/* Delete exactly the rows tag_unused returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Tag that went. */
+int tag_unused_delete(assoc_db *db, int64_t *deleted);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -375,6 +693,15 @@ int comment_post(assoc_db *db, const Comment *r, Post *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int comment_post_view(assoc_db *db, const Comment *r, int (*fn)(const Post *, void *), void *ctx);
+/* Comment.post of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with post_groups_free). */
+int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 
 /* Comment.author: many-to-one to User, joined on comments.user_id = users.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
@@ -383,6 +710,52 @@ int comment_author(assoc_db *db, const Comment *r, User *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int comment_author_view(assoc_db *db, const Comment *r, int (*fn)(const User *, void *), void *ctx);
+/* Comment.author of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with user_groups_free). */
+int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
+
+/* Comment.pending: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with comment_list_free). */
+int comment_pending(assoc_db *db, const CommentPendingArgs *args, CommentList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int comment_pending_each(assoc_db *db, const CommentPendingArgs *args, int (*fn)(const Comment *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int comment_pending_first(assoc_db *db, const CommentPendingArgs *args, Comment *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int comment_pending_count(assoc_db *db, const CommentPendingArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int comment_pending_exists(assoc_db *db, const CommentPendingArgs *args, bool *out);
+/* Delete exactly the rows comment_pending returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Comment that went. */
+int comment_pending_delete(assoc_db *db, const CommentPendingArgs *args, int64_t *deleted);
+
+/* UserGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void user_groups_free(UserGroups *g);
+
+/* ProfileGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void profile_groups_free(ProfileGroups *g);
+
+/* PostGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void post_groups_free(PostGroups *g);
+
+/* TagGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void tag_groups_free(TagGroups *g);
+
+/* CommentGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void comment_groups_free(CommentGroups *g);
 
 #ifdef __cplusplus
 }

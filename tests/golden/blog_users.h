@@ -41,6 +41,15 @@ typedef struct UserList {
 #define USER_INIT { 0, NULL, NULL, NULL, false, false, 0, false, 0, false }
 #define USER_LIST_INIT { NULL, 0 }
 
+typedef struct UserGroups {
+    UserList rows;                  /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} UserGroups;
+
+#define USER_GROUPS_INIT { USER_LIST_INIT, NULL, NULL, 0 }
+
 /* Profile: a row of table profile. */
 typedef struct Profile {
     int64_t user_id;                /* primary key; 0 on insert assigns one */
@@ -58,6 +67,29 @@ typedef struct ProfileList {
 
 #define PROFILE_INIT { 0, { NULL, 0 }, NULL, NULL, 0, false }
 #define PROFILE_LIST_INIT { NULL, 0 }
+
+typedef struct ProfileGroups {
+    ProfileList rows;               /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} ProfileGroups;
+
+#define PROFILE_GROUPS_INIT { PROFILE_LIST_INIT, NULL, NULL, 0 }
+
+/* The parameters of query User.popular, in order of first appearance. */
+typedef struct UserPopularArgs {
+    int64_t n;
+} UserPopularArgs;
+
+/* The parameters of query User.find, in order of first appearance. */
+typedef struct UserFindArgs {
+    const char *pattern;
+    bool admin;
+    bool has_admin;                 /* false: absent, its condition left out */
+    int64_t n;
+    bool has_n;                     /* false: absent, its condition left out */
+} UserFindArgs;
 
 /* Create every table and index of the schema that does not exist. */
 int blog_users_create_all(assoc_db *db);
@@ -98,6 +130,17 @@ int user_following_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
 int user_following_add(assoc_db *db, const User *r, const User *t);
 /* Delete every follows row linking r and t.  ASSOC_NOTFOUND if none. */
 int user_following_remove(assoc_db *db, const User *r, const User *t);
+/* User.following of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with user_groups_free). */
+int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int user_following_count(assoc_db *db, const User *r, int64_t *out);
 
 /* User.followers: many-to-many to User through follows. */
 /* OUT: *out, the related rows, by order_by. */
@@ -107,6 +150,17 @@ int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
 int user_followers_add(assoc_db *db, const User *r, const User *t);
 /* Delete every follows row linking r and t.  ASSOC_NOTFOUND if none. */
 int user_followers_remove(assoc_db *db, const User *r, const User *t);
+/* User.followers of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with user_groups_free). */
+int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int user_followers_count(assoc_db *db, const User *r, int64_t *out);
 
 /* User.profile: one-to-one to Profile, joined on users.id = profile.user_id (a backref). */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
@@ -115,6 +169,49 @@ int user_profile(assoc_db *db, const User *r, Profile *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int user_profile_view(assoc_db *db, const User *r, int (*fn)(const Profile *, void *), void *ctx);
+/* User.profile of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with profile_groups_free). */
+int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Profile *, void *), void *ctx);
+
+/* User.popular: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with user_list_free). */
+int user_popular(assoc_db *db, const UserPopularArgs *args, UserList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int user_popular_each(assoc_db *db, const UserPopularArgs *args, int (*fn)(const User *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int user_popular_first(assoc_db *db, const UserPopularArgs *args, User *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int user_popular_count(assoc_db *db, const UserPopularArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int user_popular_exists(assoc_db *db, const UserPopularArgs *args, bool *out);
+/* Delete exactly the rows user_popular returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of User that went. */
+int user_popular_delete(assoc_db *db, const UserPopularArgs *args, int64_t *deleted);
+
+/* User.find: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with user_list_free). */
+int user_find(assoc_db *db, const UserFindArgs *args, UserList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int user_find_each(assoc_db *db, const UserFindArgs *args, int (*fn)(const User *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int user_find_first(assoc_db *db, const UserFindArgs *args, User *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int user_find_count(assoc_db *db, const UserFindArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int user_find_exists(assoc_db *db, const UserFindArgs *args, bool *out);
+/* Delete exactly the rows user_find returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of User that went. */
+int user_find_delete(assoc_db *db, const UserFindArgs *args, int64_t *deleted);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -147,6 +244,23 @@ int profile_user(assoc_db *db, const Profile *r, User *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int profile_user_view(assoc_db *db, const Profile *r, int (*fn)(const User *, void *), void *ctx);
+/* Profile.user of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with user_groups_free). */
+int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
+
+/* UserGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void user_groups_free(UserGroups *g);
+
+/* ProfileGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void profile_groups_free(ProfileGroups *g);
 
 #ifdef __cplusplus
 }

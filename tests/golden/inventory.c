@@ -49,6 +49,13 @@ static int category__view(assoc_db *db, assoc_stmt *st, void *rec)
     return ASSOC_OK;
 }
 
+static int category__cmp(const void *a, const void *b)
+{
+    const Category *x = a, *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
 static void category__release(void *rec)
 {
     category_free(rec);
@@ -56,7 +63,7 @@ static void category__release(void *rec)
 
 static const assoc_rowtype category__type = {
     "Category", "categories", category__columns, 0, sizeof(Category),
-    category__read, category__view, category__release
+    category__read, category__view, category__release, category__cmp
 };
 
 /* ---- Warehouse: rows of warehouses ---- */
@@ -135,6 +142,13 @@ static int warehouse__view(assoc_db *db, assoc_stmt *st, void *rec)
     return ASSOC_OK;
 }
 
+static int warehouse__cmp(const void *a, const void *b)
+{
+    const Warehouse *x = a, *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
 static void warehouse__release(void *rec)
 {
     warehouse_free(rec);
@@ -142,7 +156,7 @@ static void warehouse__release(void *rec)
 
 static const assoc_rowtype warehouse__type = {
     "Warehouse", "warehouses", warehouse__columns, 0, sizeof(Warehouse),
-    warehouse__read, warehouse__view, warehouse__release
+    warehouse__read, warehouse__view, warehouse__release, warehouse__cmp
 };
 
 /* ---- Item: rows of items ---- */
@@ -239,6 +253,15 @@ static int item__view(assoc_db *db, assoc_stmt *st, void *rec)
     return ASSOC_OK;
 }
 
+static int item__cmp(const void *a, const void *b)
+{
+    const Item *x = a, *y = b;
+    int c;
+
+    c = assoc_cmp_text(x->sku, y->sku);
+    return c;
+}
+
 static void item__release(void *rec)
 {
     item_free(rec);
@@ -246,7 +269,7 @@ static void item__release(void *rec)
 
 static const assoc_rowtype item__type = {
     "Item", "items", item__columns, 0, sizeof(Item),
-    item__read, item__view, item__release
+    item__read, item__view, item__release, item__cmp
 };
 
 /* ---- Stock: rows of stock ---- */
@@ -313,6 +336,17 @@ static int stock__view(assoc_db *db, assoc_stmt *st, void *rec)
     return ASSOC_OK;
 }
 
+static int stock__cmp(const void *a, const void *b)
+{
+    const Stock *x = a, *y = b;
+    int c;
+
+    if (x->warehouse_id != y->warehouse_id)
+        return x->warehouse_id < y->warehouse_id ? -1 : 1;
+    c = assoc_cmp_text(x->item_sku, y->item_sku);
+    return c;
+}
+
 static void stock__release(void *rec)
 {
     stock_free(rec);
@@ -320,7 +354,7 @@ static void stock__release(void *rec)
 
 static const assoc_rowtype stock__type = {
     "Stock", "stock", stock__columns, 0, sizeof(Stock),
-    stock__read, stock__view, stock__release
+    stock__read, stock__view, stock__release, stock__cmp
 };
 
 /* ---- Transfer: rows of transfers ---- */
@@ -405,6 +439,13 @@ static int transfer__view(assoc_db *db, assoc_stmt *st, void *rec)
     return ASSOC_OK;
 }
 
+static int transfer__cmp(const void *a, const void *b)
+{
+    const Transfer *x = a, *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
 static void transfer__release(void *rec)
 {
     transfer_free(rec);
@@ -412,7 +453,7 @@ static void transfer__release(void *rec)
 
 static const assoc_rowtype transfer__type = {
     "Transfer", "transfers", transfer__columns, 0, sizeof(Transfer),
-    transfer__read, transfer__view, transfer__release
+    transfer__read, transfer__view, transfer__release, transfer__cmp
 };
 
 
@@ -453,7 +494,8 @@ static const assoc_sql inventory_create_all__sql_ddl = {
     "\n"
     "CREATE TABLE IF NOT EXISTS stock (\n"
     "    warehouse_id INTEGER NOT NULL REFERENCES warehouses (id) ON DELETE CASCADE,\n"
-    "    item_sku VARCHAR(32) NOT NULL CHECK (length(item_sku) <= 32) REFERENCES items (sku) ON DELETE CASCADE,\n"
+    "    item_sku VARCHAR(32) NOT NULL CHECK (length(item_sku) <= 32) REFERENCES items (sku) ON "
+    "DELETE CASCADE,\n"
     "    quantity INTEGER NOT NULL,\n"
     "    reorder_at INTEGER NOT NULL DEFAULT (10),\n"
     "    bin VARCHAR(12) CHECK (length(bin) <= 12),\n"
@@ -464,7 +506,8 @@ static const assoc_sql inventory_create_all__sql_ddl = {
     "\n"
     "CREATE TABLE IF NOT EXISTS transfers (\n"
     "    id INTEGER PRIMARY KEY,\n"
-    "    item_sku VARCHAR(32) NOT NULL CHECK (length(item_sku) <= 32) REFERENCES items (sku) ON DELETE RESTRICT,\n"
+    "    item_sku VARCHAR(32) NOT NULL CHECK (length(item_sku) <= 32) REFERENCES items (sku) ON "
+    "DELETE RESTRICT,\n"
     "    from_id INTEGER NOT NULL REFERENCES warehouses (id) ON DELETE NO ACTION,\n"
     "    to_id INTEGER NOT NULL REFERENCES warehouses (id) ON DELETE NO ACTION,\n"
     "    quantity INTEGER NOT NULL,\n"
@@ -1012,6 +1055,214 @@ int category_items_remove(assoc_db *db, const Category *r, const Item *child)
         rc = assoc_fail(db, ASSOC_NOTFOUND, "category_items_remove: not a child of this row");
         goto done;
     }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql category_items_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
+    "t.thumbnail, t.description, t.added, p.i\n"
+    "FROM p JOIN items t ON t.category_id = p.k\n"
+    "ORDER BY p.i, t.name, t.sku",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
+    "t.thumbnail, t.description, t.added, p.i\n"
+    "FROM p JOIN items t ON t.category_id = p.k\n"
+    "ORDER BY p.i, t.name, t.sku"
+};
+
+int category_items_load(assoc_db *db, const Category *parents, size_t n, ItemGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "category_items_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &item__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &category_items_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 11);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int category_items_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Item row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "category_items_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &category_items_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &item__type, 11, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql category_items_count__sql = {
+    "SELECT count(*)\n"
+    "FROM items\n"
+    "WHERE items.category_id = $1",
+    NULL
+};
+
+int category_items_count(assoc_db *db, const Category *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "category_items_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &category_items_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1578,6 +1829,212 @@ done:
     return rc;
 }
 
+static const assoc_sql warehouse_stock_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
+    "FROM p JOIN stock t ON t.warehouse_id = p.k\n"
+    "ORDER BY p.i, t.quantity DESC, t.warehouse_id, t.item_sku",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
+    "FROM p JOIN stock t ON t.warehouse_id = p.k\n"
+    "ORDER BY p.i, t.quantity DESC, t.warehouse_id, t.item_sku"
+};
+
+int warehouse_stock_load(assoc_db *db, const Warehouse *parents, size_t n, StockGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &stock__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &warehouse_stock_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 6);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Stock row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &warehouse_stock_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &stock__type, 6, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql warehouse_stock_count__sql = {
+    "SELECT count(*)\n"
+    "FROM stock\n"
+    "WHERE stock.warehouse_id = $1",
+    NULL
+};
+
+int warehouse_stock_count(assoc_db *db, const Warehouse *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &warehouse_stock_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 static const assoc_sql warehouse_items__sql = {
     "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
     "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
@@ -1633,6 +2090,214 @@ int warehouse_items_each(assoc_db *db, const Warehouse *r, int (*fn)(const Item 
         if (rc != 0)
             break;
     }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql warehouse_items_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
+    "t.thumbnail, t.description, t.added, p.i\n"
+    "FROM p JOIN items t ON t.sku IN (SELECT a.item_sku FROM stock a WHERE a.warehouse_id = p.k)\n"
+    "ORDER BY p.i, t.sku",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
+    "t.thumbnail, t.description, t.added, p.i\n"
+    "FROM p JOIN items t ON t.sku IN (SELECT a.item_sku FROM stock a WHERE a.warehouse_id = p.k)\n"
+    "ORDER BY p.i, t.sku"
+};
+
+int warehouse_items_load(assoc_db *db, const Warehouse *parents, size_t n, ItemGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_items_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &item__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &warehouse_items_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 11);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Item row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_items_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &warehouse_items_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &item__type, 11, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql warehouse_items_count__sql = {
+    "SELECT count(DISTINCT stock.item_sku)\n"
+    "FROM stock\n"
+    "WHERE stock.warehouse_id = $1",
+    NULL
+};
+
+int warehouse_items_count(assoc_db *db, const Warehouse *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_items_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &warehouse_items_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1758,6 +2423,214 @@ done:
     return rc;
 }
 
+static const assoc_sql warehouse_outgoing_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
+    "t.urgent, p.i\n"
+    "FROM p JOIN transfers t ON t.from_id = p.k\n"
+    "ORDER BY p.i, t.requested DESC, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
+    "t.urgent, p.i\n"
+    "FROM p JOIN transfers t ON t.from_id = p.k\n"
+    "ORDER BY p.i, t.requested DESC, t.id"
+};
+
+int warehouse_outgoing_load(assoc_db *db, const Warehouse *parents, size_t n, TransferGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &transfer__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &warehouse_outgoing_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 9);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Transfer row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &warehouse_outgoing_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &transfer__type, 9, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql warehouse_outgoing_count__sql = {
+    "SELECT count(*)\n"
+    "FROM transfers\n"
+    "WHERE transfers.from_id = $1",
+    NULL
+};
+
+int warehouse_outgoing_count(assoc_db *db, const Warehouse *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &warehouse_outgoing_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 static const assoc_sql warehouse_incoming__sql = {
     "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
     "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
@@ -1873,6 +2746,214 @@ int warehouse_incoming_remove(assoc_db *db, const Warehouse *r, const Transfer *
         rc = assoc_fail(db, ASSOC_NOTFOUND, "warehouse_incoming_remove: not a child of this row");
         goto done;
     }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql warehouse_incoming_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
+    "t.urgent, p.i\n"
+    "FROM p JOIN transfers t ON t.to_id = p.k\n"
+    "ORDER BY p.i, t.requested DESC, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
+    "t.urgent, p.i\n"
+    "FROM p JOIN transfers t ON t.to_id = p.k\n"
+    "ORDER BY p.i, t.requested DESC, t.id"
+};
+
+int warehouse_incoming_load(assoc_db *db, const Warehouse *parents, size_t n, TransferGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &transfer__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &warehouse_incoming_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 9);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Transfer row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &warehouse_incoming_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &transfer__type, 9, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql warehouse_incoming_count__sql = {
+    "SELECT count(*)\n"
+    "FROM transfers\n"
+    "WHERE transfers.to_id = $1",
+    NULL
+};
+
+int warehouse_incoming_count(assoc_db *db, const Warehouse *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &warehouse_incoming_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2361,6 +3442,181 @@ done:
     return rc;
 }
 
+static const assoc_sql item_category_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.name, t.\"group\", p.i\n"
+    "FROM p JOIN categories t ON t.id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.name, t.\"group\", p.i\n"
+    "FROM p JOIN categories t ON t.id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "item_category_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &category__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &item_category_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].category_id, parents[at].has_category_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 3);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Category row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "item_category_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &item_category_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].category_id, parents[at].has_category_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &category__type, 3, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
 static const assoc_sql item_stock__sql = {
     "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
     "stock.counted\n"
@@ -2518,6 +3774,212 @@ done:
     return rc;
 }
 
+static const assoc_sql item_stock_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
+    "FROM p JOIN stock t ON t.item_sku = p.k\n"
+    "ORDER BY p.i, t.quantity, t.warehouse_id, t.item_sku",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::TEXT), ($3::BIGINT, $4::TEXT), ($5::BIGINT, $6::TEXT), "
+    "($7::BIGINT, $8::TEXT), ($9::BIGINT, $10::TEXT), ($11::BIGINT, $12::TEXT), ($13::BIGINT, "
+    "$14::TEXT), ($15::BIGINT, $16::TEXT),\n"
+    "($17::BIGINT, $18::TEXT), ($19::BIGINT, $20::TEXT), ($21::BIGINT, $22::TEXT), ($23::BIGINT, "
+    "$24::TEXT), ($25::BIGINT, $26::TEXT), ($27::BIGINT, $28::TEXT), ($29::BIGINT, $30::TEXT), "
+    "($31::BIGINT, $32::TEXT),\n"
+    "($33::BIGINT, $34::TEXT), ($35::BIGINT, $36::TEXT), ($37::BIGINT, $38::TEXT), ($39::BIGINT, "
+    "$40::TEXT), ($41::BIGINT, $42::TEXT), ($43::BIGINT, $44::TEXT), ($45::BIGINT, $46::TEXT), "
+    "($47::BIGINT, $48::TEXT),\n"
+    "($49::BIGINT, $50::TEXT), ($51::BIGINT, $52::TEXT), ($53::BIGINT, $54::TEXT), ($55::BIGINT, "
+    "$56::TEXT), ($57::BIGINT, $58::TEXT), ($59::BIGINT, $60::TEXT), ($61::BIGINT, $62::TEXT), "
+    "($63::BIGINT, $64::TEXT),\n"
+    "($65::BIGINT, $66::TEXT), ($67::BIGINT, $68::TEXT), ($69::BIGINT, $70::TEXT), ($71::BIGINT, "
+    "$72::TEXT), ($73::BIGINT, $74::TEXT), ($75::BIGINT, $76::TEXT), ($77::BIGINT, $78::TEXT), "
+    "($79::BIGINT, $80::TEXT),\n"
+    "($81::BIGINT, $82::TEXT), ($83::BIGINT, $84::TEXT), ($85::BIGINT, $86::TEXT), ($87::BIGINT, "
+    "$88::TEXT), ($89::BIGINT, $90::TEXT), ($91::BIGINT, $92::TEXT), ($93::BIGINT, $94::TEXT), "
+    "($95::BIGINT, $96::TEXT),\n"
+    "($97::BIGINT, $98::TEXT), ($99::BIGINT, $100::TEXT), ($101::BIGINT, $102::TEXT), ($103::BIGINT, "
+    "$104::TEXT), ($105::BIGINT, $106::TEXT), ($107::BIGINT, $108::TEXT), ($109::BIGINT, "
+    "$110::TEXT), ($111::BIGINT, $112::TEXT),\n"
+    "($113::BIGINT, $114::TEXT), ($115::BIGINT, $116::TEXT), ($117::BIGINT, $118::TEXT), "
+    "($119::BIGINT, $120::TEXT), ($121::BIGINT, $122::TEXT), ($123::BIGINT, $124::TEXT), "
+    "($125::BIGINT, $126::TEXT), ($127::BIGINT, $128::TEXT),\n"
+    "($129::BIGINT, $130::TEXT), ($131::BIGINT, $132::TEXT), ($133::BIGINT, $134::TEXT), "
+    "($135::BIGINT, $136::TEXT), ($137::BIGINT, $138::TEXT), ($139::BIGINT, $140::TEXT), "
+    "($141::BIGINT, $142::TEXT), ($143::BIGINT, $144::TEXT),\n"
+    "($145::BIGINT, $146::TEXT), ($147::BIGINT, $148::TEXT), ($149::BIGINT, $150::TEXT), "
+    "($151::BIGINT, $152::TEXT), ($153::BIGINT, $154::TEXT), ($155::BIGINT, $156::TEXT), "
+    "($157::BIGINT, $158::TEXT), ($159::BIGINT, $160::TEXT),\n"
+    "($161::BIGINT, $162::TEXT), ($163::BIGINT, $164::TEXT), ($165::BIGINT, $166::TEXT), "
+    "($167::BIGINT, $168::TEXT), ($169::BIGINT, $170::TEXT), ($171::BIGINT, $172::TEXT), "
+    "($173::BIGINT, $174::TEXT), ($175::BIGINT, $176::TEXT),\n"
+    "($177::BIGINT, $178::TEXT), ($179::BIGINT, $180::TEXT), ($181::BIGINT, $182::TEXT), "
+    "($183::BIGINT, $184::TEXT), ($185::BIGINT, $186::TEXT), ($187::BIGINT, $188::TEXT), "
+    "($189::BIGINT, $190::TEXT), ($191::BIGINT, $192::TEXT),\n"
+    "($193::BIGINT, $194::TEXT), ($195::BIGINT, $196::TEXT), ($197::BIGINT, $198::TEXT), "
+    "($199::BIGINT, $200::TEXT))\n"
+    "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
+    "FROM p JOIN stock t ON t.item_sku = p.k\n"
+    "ORDER BY p.i, t.quantity, t.warehouse_id, t.item_sku"
+};
+
+int item_stock_load(assoc_db *db, const Item *parents, size_t n, StockGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "item_stock_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &stock__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &item_stock_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_text(db, st, idx + 1, parents[at].sku);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 6);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Stock row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "item_stock_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &item_stock_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_text(db, st, idx + 1, parents[at].sku);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &stock__type, 6, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql item_stock_count__sql = {
+    "SELECT count(*)\n"
+    "FROM stock\n"
+    "WHERE stock.item_sku = $1",
+    NULL
+};
+
+int item_stock_count(assoc_db *db, const Item *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_stock_count: NULL argument");
+    *out = 0;
+    if (r->sku == NULL)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &item_stock_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, r->sku);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 static const assoc_sql item_transfers__sql = {
     "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
     "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
@@ -2640,6 +4102,1061 @@ int item_transfers_remove(assoc_db *db, const Item *r, const Transfer *child)
         rc = assoc_fail(db, ASSOC_NOTFOUND, "item_transfers_remove: not a child of this row");
         goto done;
     }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql item_transfers_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
+    "t.urgent, p.i\n"
+    "FROM p JOIN transfers t ON t.item_sku = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::TEXT), ($3::BIGINT, $4::TEXT), ($5::BIGINT, $6::TEXT), "
+    "($7::BIGINT, $8::TEXT), ($9::BIGINT, $10::TEXT), ($11::BIGINT, $12::TEXT), ($13::BIGINT, "
+    "$14::TEXT), ($15::BIGINT, $16::TEXT),\n"
+    "($17::BIGINT, $18::TEXT), ($19::BIGINT, $20::TEXT), ($21::BIGINT, $22::TEXT), ($23::BIGINT, "
+    "$24::TEXT), ($25::BIGINT, $26::TEXT), ($27::BIGINT, $28::TEXT), ($29::BIGINT, $30::TEXT), "
+    "($31::BIGINT, $32::TEXT),\n"
+    "($33::BIGINT, $34::TEXT), ($35::BIGINT, $36::TEXT), ($37::BIGINT, $38::TEXT), ($39::BIGINT, "
+    "$40::TEXT), ($41::BIGINT, $42::TEXT), ($43::BIGINT, $44::TEXT), ($45::BIGINT, $46::TEXT), "
+    "($47::BIGINT, $48::TEXT),\n"
+    "($49::BIGINT, $50::TEXT), ($51::BIGINT, $52::TEXT), ($53::BIGINT, $54::TEXT), ($55::BIGINT, "
+    "$56::TEXT), ($57::BIGINT, $58::TEXT), ($59::BIGINT, $60::TEXT), ($61::BIGINT, $62::TEXT), "
+    "($63::BIGINT, $64::TEXT),\n"
+    "($65::BIGINT, $66::TEXT), ($67::BIGINT, $68::TEXT), ($69::BIGINT, $70::TEXT), ($71::BIGINT, "
+    "$72::TEXT), ($73::BIGINT, $74::TEXT), ($75::BIGINT, $76::TEXT), ($77::BIGINT, $78::TEXT), "
+    "($79::BIGINT, $80::TEXT),\n"
+    "($81::BIGINT, $82::TEXT), ($83::BIGINT, $84::TEXT), ($85::BIGINT, $86::TEXT), ($87::BIGINT, "
+    "$88::TEXT), ($89::BIGINT, $90::TEXT), ($91::BIGINT, $92::TEXT), ($93::BIGINT, $94::TEXT), "
+    "($95::BIGINT, $96::TEXT),\n"
+    "($97::BIGINT, $98::TEXT), ($99::BIGINT, $100::TEXT), ($101::BIGINT, $102::TEXT), ($103::BIGINT, "
+    "$104::TEXT), ($105::BIGINT, $106::TEXT), ($107::BIGINT, $108::TEXT), ($109::BIGINT, "
+    "$110::TEXT), ($111::BIGINT, $112::TEXT),\n"
+    "($113::BIGINT, $114::TEXT), ($115::BIGINT, $116::TEXT), ($117::BIGINT, $118::TEXT), "
+    "($119::BIGINT, $120::TEXT), ($121::BIGINT, $122::TEXT), ($123::BIGINT, $124::TEXT), "
+    "($125::BIGINT, $126::TEXT), ($127::BIGINT, $128::TEXT),\n"
+    "($129::BIGINT, $130::TEXT), ($131::BIGINT, $132::TEXT), ($133::BIGINT, $134::TEXT), "
+    "($135::BIGINT, $136::TEXT), ($137::BIGINT, $138::TEXT), ($139::BIGINT, $140::TEXT), "
+    "($141::BIGINT, $142::TEXT), ($143::BIGINT, $144::TEXT),\n"
+    "($145::BIGINT, $146::TEXT), ($147::BIGINT, $148::TEXT), ($149::BIGINT, $150::TEXT), "
+    "($151::BIGINT, $152::TEXT), ($153::BIGINT, $154::TEXT), ($155::BIGINT, $156::TEXT), "
+    "($157::BIGINT, $158::TEXT), ($159::BIGINT, $160::TEXT),\n"
+    "($161::BIGINT, $162::TEXT), ($163::BIGINT, $164::TEXT), ($165::BIGINT, $166::TEXT), "
+    "($167::BIGINT, $168::TEXT), ($169::BIGINT, $170::TEXT), ($171::BIGINT, $172::TEXT), "
+    "($173::BIGINT, $174::TEXT), ($175::BIGINT, $176::TEXT),\n"
+    "($177::BIGINT, $178::TEXT), ($179::BIGINT, $180::TEXT), ($181::BIGINT, $182::TEXT), "
+    "($183::BIGINT, $184::TEXT), ($185::BIGINT, $186::TEXT), ($187::BIGINT, $188::TEXT), "
+    "($189::BIGINT, $190::TEXT), ($191::BIGINT, $192::TEXT),\n"
+    "($193::BIGINT, $194::TEXT), ($195::BIGINT, $196::TEXT), ($197::BIGINT, $198::TEXT), "
+    "($199::BIGINT, $200::TEXT))\n"
+    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
+    "t.urgent, p.i\n"
+    "FROM p JOIN transfers t ON t.item_sku = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+int item_transfers_load(assoc_db *db, const Item *parents, size_t n, TransferGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "item_transfers_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &transfer__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &item_transfers_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_text(db, st, idx + 1, parents[at].sku);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 9);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Transfer row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "item_transfers_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &item_transfers_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_text(db, st, idx + 1, parents[at].sku);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &transfer__type, 9, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql item_transfers_count__sql = {
+    "SELECT count(*)\n"
+    "FROM transfers\n"
+    "WHERE transfers.item_sku = $1",
+    NULL
+};
+
+int item_transfers_count(assoc_db *db, const Item *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_transfers_count: NULL argument");
+    *out = 0;
+    if (r->sku == NULL)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &item_transfers_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, r->sku);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql item_unstocked__sql_rows = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "WHERE NOT EXISTS (SELECT 1 FROM stock s1 WHERE s1.item_sku = items.sku AND (s1.quantity > 0))\n"
+    "ORDER BY items.name, items.sku",
+    NULL
+};
+
+int item_unstocked(assoc_db *db, ItemList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    int rc;
+
+    if (db == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_unstocked: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    rc = assoc_stmt_acquire(db, &item_unstocked__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_rows_collect(db, st, &item__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int item_unstocked_each(assoc_db *db, int (*fn)(const Item *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Item row;
+    int rc;
+
+    if (db == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_unstocked_each: NULL argument");
+    rc = assoc_stmt_acquire(db, &item_unstocked__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &item__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql item_unstocked_first__sql_first = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "WHERE NOT EXISTS (SELECT 1 FROM stock s1 WHERE s1.item_sku = items.sku AND (s1.quantity > 0))\n"
+    "ORDER BY items.name, items.sku\n"
+    "LIMIT 1",
+    NULL
+};
+
+int item_unstocked_first(assoc_db *db, Item *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_unstocked_first: NULL argument");
+    memset(out, 0, sizeof *out);
+    rc = assoc_stmt_acquire(db, &item_unstocked_first__sql_first, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_row_fetch(db, st, &item__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql item_unstocked_count__sql_count = {
+    "SELECT count(*)\n"
+    "FROM items\n"
+    "WHERE NOT EXISTS (SELECT 1 FROM stock s1 WHERE s1.item_sku = items.sku AND (s1.quantity > 0))",
+    NULL
+};
+
+int item_unstocked_count(assoc_db *db, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_unstocked_count: NULL argument");
+    *out = 0;
+    rc = assoc_stmt_acquire(db, &item_unstocked_count__sql_count, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql item_unstocked_exists__sql_exists = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM items\n"
+    "WHERE NOT EXISTS (SELECT 1 FROM stock s1 WHERE s1.item_sku = items.sku AND (s1.quantity > 0)))",
+    NULL
+};
+
+int item_unstocked_exists(assoc_db *db, bool *out)
+{
+    assoc_stmt *st = NULL;
+    int64_t one = 0;
+    int rc;
+
+    if (db == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_unstocked_exists: NULL argument");
+    *out = false;
+    rc = assoc_stmt_acquire(db, &item_unstocked_exists__sql_exists, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, &one, NULL);
+    *out = one != 0;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql item_unstocked_delete__sql_transfers = {
+    "UPDATE transfers\n"
+    "SET item_sku = NULL\n"
+    "WHERE transfers.item_sku IN (SELECT items.sku FROM items WHERE items.sku IN (SELECT d.k1 FROM "
+    "assoc_del_items d))",
+    NULL
+};
+
+static const assoc_sql item_unstocked_delete__sql_stock = {
+    "DELETE FROM stock\n"
+    "WHERE stock.item_sku IN (SELECT items.sku FROM items WHERE items.sku IN (SELECT d.k1 FROM "
+    "assoc_del_items d))",
+    NULL
+};
+
+static const assoc_sql item_unstocked_delete__sql_rows = {
+    "DELETE FROM items\n"
+    "WHERE items.sku IN (SELECT d.k1 FROM assoc_del_items d)",
+    NULL
+};
+
+static const assoc_sql item_unstocked_delete__sql_setup = {
+    "CREATE TEMP TABLE IF NOT EXISTS assoc_del_items (k1 TEXT NOT NULL, rnd INTEGER, cand INTEGER, "
+    "gone INTEGER, PRIMARY KEY (k1));\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_items_rnd ON assoc_del_items (rnd);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_items_cand ON assoc_del_items (cand);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_items_gone ON assoc_del_items (gone);\n"
+    "DELETE FROM assoc_del_items;\n",
+    /* PostgreSQL: */
+    "CREATE TEMP TABLE IF NOT EXISTS assoc_del_items (k1 TEXT NOT NULL, rnd BIGINT, cand BIGINT, "
+    "gone BIGINT, PRIMARY KEY (k1));\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_items_rnd ON assoc_del_items (rnd);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_items_cand ON assoc_del_items (cand);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_items_gone ON assoc_del_items (gone);\n"
+    "DELETE FROM assoc_del_items;\n"
+};
+
+static const assoc_sql item_unstocked_delete__sql_seed = {
+    "INSERT INTO assoc_del_items (k1, rnd, cand)\n"
+    "SELECT items.sku, 0, 0\n"
+    "FROM items\n"
+    "WHERE NOT EXISTS (SELECT 1 FROM stock s1 WHERE s1.item_sku = items.sku AND (s1.quantity > 0))\n"
+    "ORDER BY items.name, items.sku",
+    NULL
+};
+
+int item_unstocked_delete(assoc_db *db, int64_t *deleted)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || deleted == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_unstocked_delete: NULL argument");
+    *deleted = 0;
+    rc = assoc_tx_enter(db, true);
+    if (rc != ASSOC_OK)
+        return rc;
+    rc = assoc_exec(db, &item_unstocked_delete__sql_setup);
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The keys of the rows the query returns. */
+    rc = assoc_stmt_acquire(db, &item_unstocked_delete__sql_seed, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Item.transfers: the children stay, their item_sku set to NULL. */
+    rc = assoc_stmt_acquire(db, &item_unstocked_delete__sql_transfers, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Item.stock cascades delete. */
+    rc = assoc_stmt_acquire(db, &item_unstocked_delete__sql_stock, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The Item rows themselves. */
+    rc = assoc_stmt_acquire(db, &item_unstocked_delete__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    *deleted = assoc_changes(db);
+done:
+    assoc_stmt_release(db, st);
+    return assoc_tx_leave(db, rc);
+}
+
+static const assoc_sql item_catalogue__sql_rows0 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "ORDER BY items.name, items.sku",
+    NULL
+};
+
+static const assoc_sql item_catalogue__sql_rows1 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "WHERE j1.\"group\" = $1\n"
+    "ORDER BY items.name, items.sku",
+    NULL
+};
+
+static const assoc_sql item_catalogue__sql_rows2 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "WHERE items.unit_price <= $1\n"
+    "ORDER BY items.name, items.sku",
+    NULL
+};
+
+static const assoc_sql item_catalogue__sql_rows3 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "WHERE j1.\"group\" = $1 AND items.unit_price <= $2\n"
+    "ORDER BY items.name, items.sku",
+    NULL
+};
+
+static const assoc_sql *const item_catalogue__sql_rows[4] = {
+    &item_catalogue__sql_rows0, &item_catalogue__sql_rows1, &item_catalogue__sql_rows2,
+    &item_catalogue__sql_rows3
+};
+static const unsigned short item_catalogue__sql_rows_at[4][2] = {
+    { 0, 0 },
+    { 1, 0 },
+    { 0, 1 },
+    { 1, 2 }
+};
+
+int item_catalogue(assoc_db *db, const ItemCatalogueArgs *args, ItemList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_catalogue: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    if (args->group != NULL)
+        v |= 1u;
+    if (args->has_max_price)
+        v |= 2u;
+    rc = assoc_stmt_acquire(db, item_catalogue__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (item_catalogue__sql_rows_at[v][0] != 0) {
+        rc = assoc_bind_text(db, st, item_catalogue__sql_rows_at[v][0], args->group);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (item_catalogue__sql_rows_at[v][1] != 0) {
+        rc = assoc_bind_double(db, st, item_catalogue__sql_rows_at[v][1], args->max_price);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_rows_collect(db, st, &item__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int item_catalogue_each(assoc_db *db, const ItemCatalogueArgs *args, int (*fn)(const Item *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Item row;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_catalogue_each: NULL argument");
+    if (args->group != NULL)
+        v |= 1u;
+    if (args->has_max_price)
+        v |= 2u;
+    rc = assoc_stmt_acquire(db, item_catalogue__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (item_catalogue__sql_rows_at[v][0] != 0) {
+        rc = assoc_bind_text(db, st, item_catalogue__sql_rows_at[v][0], args->group);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (item_catalogue__sql_rows_at[v][1] != 0) {
+        rc = assoc_bind_double(db, st, item_catalogue__sql_rows_at[v][1], args->max_price);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    while ((rc = assoc_row_next(db, st, &item__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql item_catalogue_first__sql_first0 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "ORDER BY items.name, items.sku\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql item_catalogue_first__sql_first1 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "WHERE j1.\"group\" = $1\n"
+    "ORDER BY items.name, items.sku\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql item_catalogue_first__sql_first2 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "WHERE items.unit_price <= $1\n"
+    "ORDER BY items.name, items.sku\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql item_catalogue_first__sql_first3 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "WHERE j1.\"group\" = $1 AND items.unit_price <= $2\n"
+    "ORDER BY items.name, items.sku\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql *const item_catalogue_first__sql_first[4] = {
+    &item_catalogue_first__sql_first0, &item_catalogue_first__sql_first1, &item_catalogue_first__sql_first2,
+    &item_catalogue_first__sql_first3
+};
+static const unsigned short item_catalogue_first__sql_first_at[4][2] = {
+    { 0, 0 },
+    { 1, 0 },
+    { 0, 1 },
+    { 1, 2 }
+};
+
+int item_catalogue_first(assoc_db *db, const ItemCatalogueArgs *args, Item *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_catalogue_first: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (args->group != NULL)
+        v |= 1u;
+    if (args->has_max_price)
+        v |= 2u;
+    rc = assoc_stmt_acquire(db, item_catalogue_first__sql_first[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (item_catalogue_first__sql_first_at[v][0] != 0) {
+        rc = assoc_bind_text(db, st, item_catalogue_first__sql_first_at[v][0], args->group);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (item_catalogue_first__sql_first_at[v][1] != 0) {
+        rc = assoc_bind_double(db, st, item_catalogue_first__sql_first_at[v][1], args->max_price);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_row_fetch(db, st, &item__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql item_catalogue_count__sql_count1 = {
+    "SELECT count(*)\n"
+    "FROM items\n"
+    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "WHERE j1.\"group\" = $1",
+    NULL
+};
+
+static const assoc_sql item_catalogue_count__sql_count2 = {
+    "SELECT count(*)\n"
+    "FROM items\n"
+    "WHERE items.unit_price <= $1",
+    NULL
+};
+
+static const assoc_sql item_catalogue_count__sql_count3 = {
+    "SELECT count(*)\n"
+    "FROM items\n"
+    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "WHERE j1.\"group\" = $1 AND items.unit_price <= $2",
+    NULL
+};
+
+static const assoc_sql *const item_catalogue_count__sql_count[4] = {
+    &item_count__sql, &item_catalogue_count__sql_count1, &item_catalogue_count__sql_count2,
+    &item_catalogue_count__sql_count3
+};
+static const unsigned short item_catalogue_count__sql_count_at[4][2] = {
+    { 0, 0 },
+    { 1, 0 },
+    { 0, 1 },
+    { 1, 2 }
+};
+
+int item_catalogue_count(assoc_db *db, const ItemCatalogueArgs *args, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_catalogue_count: NULL argument");
+    *out = 0;
+    if (args->group != NULL)
+        v |= 1u;
+    if (args->has_max_price)
+        v |= 2u;
+    rc = assoc_stmt_acquire(db, item_catalogue_count__sql_count[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (item_catalogue_count__sql_count_at[v][0] != 0) {
+        rc = assoc_bind_text(db, st, item_catalogue_count__sql_count_at[v][0], args->group);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (item_catalogue_count__sql_count_at[v][1] != 0) {
+        rc = assoc_bind_double(db, st, item_catalogue_count__sql_count_at[v][1], args->max_price);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql item_catalogue_exists__sql_exists0 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM items)",
+    NULL
+};
+
+static const assoc_sql item_catalogue_exists__sql_exists1 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM items\n"
+    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "WHERE j1.\"group\" = $1)",
+    NULL
+};
+
+static const assoc_sql item_catalogue_exists__sql_exists2 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM items\n"
+    "WHERE items.unit_price <= $1)",
+    NULL
+};
+
+static const assoc_sql item_catalogue_exists__sql_exists3 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM items\n"
+    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "WHERE j1.\"group\" = $1 AND items.unit_price <= $2)",
+    NULL
+};
+
+static const assoc_sql *const item_catalogue_exists__sql_exists[4] = {
+    &item_catalogue_exists__sql_exists0, &item_catalogue_exists__sql_exists1,
+    &item_catalogue_exists__sql_exists2, &item_catalogue_exists__sql_exists3
+};
+static const unsigned short item_catalogue_exists__sql_exists_at[4][2] = {
+    { 0, 0 },
+    { 1, 0 },
+    { 0, 1 },
+    { 1, 2 }
+};
+
+int item_catalogue_exists(assoc_db *db, const ItemCatalogueArgs *args, bool *out)
+{
+    assoc_stmt *st = NULL;
+    int64_t one = 0;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_catalogue_exists: NULL argument");
+    *out = false;
+    if (args->group != NULL)
+        v |= 1u;
+    if (args->has_max_price)
+        v |= 2u;
+    rc = assoc_stmt_acquire(db, item_catalogue_exists__sql_exists[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (item_catalogue_exists__sql_exists_at[v][0] != 0) {
+        rc = assoc_bind_text(db, st, item_catalogue_exists__sql_exists_at[v][0], args->group);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (item_catalogue_exists__sql_exists_at[v][1] != 0) {
+        rc = assoc_bind_double(db, st, item_catalogue_exists__sql_exists_at[v][1], args->max_price);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, &one, NULL);
+    *out = one != 0;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql item_catalogue_delete__sql_seed0 = {
+    "INSERT INTO assoc_del_items (k1, rnd, cand)\n"
+    "SELECT items.sku, 0, 0\n"
+    "FROM items\n"
+    "ORDER BY items.name, items.sku",
+    NULL
+};
+
+static const assoc_sql item_catalogue_delete__sql_seed1 = {
+    "INSERT INTO assoc_del_items (k1, rnd, cand)\n"
+    "SELECT items.sku, 0, 0\n"
+    "FROM items\n"
+    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "WHERE j1.\"group\" = $1\n"
+    "ORDER BY items.name, items.sku",
+    NULL
+};
+
+static const assoc_sql item_catalogue_delete__sql_seed2 = {
+    "INSERT INTO assoc_del_items (k1, rnd, cand)\n"
+    "SELECT items.sku, 0, 0\n"
+    "FROM items\n"
+    "WHERE items.unit_price <= $1\n"
+    "ORDER BY items.name, items.sku",
+    NULL
+};
+
+static const assoc_sql item_catalogue_delete__sql_seed3 = {
+    "INSERT INTO assoc_del_items (k1, rnd, cand)\n"
+    "SELECT items.sku, 0, 0\n"
+    "FROM items\n"
+    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "WHERE j1.\"group\" = $1 AND items.unit_price <= $2\n"
+    "ORDER BY items.name, items.sku",
+    NULL
+};
+
+static const assoc_sql *const item_catalogue_delete__sql_seed[4] = {
+    &item_catalogue_delete__sql_seed0, &item_catalogue_delete__sql_seed1, &item_catalogue_delete__sql_seed2,
+    &item_catalogue_delete__sql_seed3
+};
+static const unsigned short item_catalogue_delete__sql_seed_at[4][2] = {
+    { 0, 0 },
+    { 1, 0 },
+    { 0, 1 },
+    { 1, 2 }
+};
+
+int item_catalogue_delete(assoc_db *db, const ItemCatalogueArgs *args, int64_t *deleted)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || deleted == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_catalogue_delete: NULL argument");
+    *deleted = 0;
+    if (args->group != NULL)
+        v |= 1u;
+    if (args->has_max_price)
+        v |= 2u;
+    rc = assoc_tx_enter(db, true);
+    if (rc != ASSOC_OK)
+        return rc;
+    rc = assoc_exec(db, &item_unstocked_delete__sql_setup);
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The keys of the rows the query returns. */
+    rc = assoc_stmt_acquire(db, item_catalogue_delete__sql_seed[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (item_catalogue_delete__sql_seed_at[v][0] != 0) {
+        rc = assoc_bind_text(db, st, item_catalogue_delete__sql_seed_at[v][0], args->group);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (item_catalogue_delete__sql_seed_at[v][1] != 0) {
+        rc = assoc_bind_double(db, st, item_catalogue_delete__sql_seed_at[v][1], args->max_price);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Item.transfers: the children stay, their item_sku set to NULL. */
+    rc = assoc_stmt_acquire(db, &item_unstocked_delete__sql_transfers, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Item.stock cascades delete. */
+    rc = assoc_stmt_acquire(db, &item_unstocked_delete__sql_stock, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The Item rows themselves. */
+    rc = assoc_stmt_acquire(db, &item_unstocked_delete__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    *deleted = assoc_changes(db);
+done:
+    assoc_stmt_release(db, st);
+    return assoc_tx_leave(db, rc);
+}
+
+static const assoc_sql item_catalogue_page__sql_page0 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "ORDER BY items.name, items.sku\n"
+    "LIMIT $1",
+    NULL
+};
+
+static const assoc_sql item_catalogue_page__sql_page1 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "WHERE j1.\"group\" = $1\n"
+    "ORDER BY items.name, items.sku\n"
+    "LIMIT $2",
+    NULL
+};
+
+static const assoc_sql item_catalogue_page__sql_page2 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "WHERE items.unit_price <= $1\n"
+    "ORDER BY items.name, items.sku\n"
+    "LIMIT $2",
+    NULL
+};
+
+static const assoc_sql item_catalogue_page__sql_page3 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "WHERE j1.\"group\" = $1 AND items.unit_price <= $2\n"
+    "ORDER BY items.name, items.sku\n"
+    "LIMIT $3",
+    NULL
+};
+
+static const assoc_sql item_catalogue_page__sql_page4 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "WHERE (items.name >= $1 AND (items.name > $1 OR items.sku > $2))\n"
+    "ORDER BY items.name, items.sku\n"
+    "LIMIT $3",
+    NULL
+};
+
+static const assoc_sql item_catalogue_page__sql_page5 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "WHERE j1.\"group\" = $1 AND (items.name >= $2 AND (items.name > $2 OR items.sku > $3))\n"
+    "ORDER BY items.name, items.sku\n"
+    "LIMIT $4",
+    NULL
+};
+
+static const assoc_sql item_catalogue_page__sql_page6 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "WHERE items.unit_price <= $1 AND (items.name >= $2 AND (items.name > $2 OR items.sku > $3))\n"
+    "ORDER BY items.name, items.sku\n"
+    "LIMIT $4",
+    NULL
+};
+
+static const assoc_sql item_catalogue_page__sql_page7 = {
+    "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
+    "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
+    "FROM items\n"
+    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "WHERE j1.\"group\" = $1 AND items.unit_price <= $2 AND (items.name >= $3 AND (items.name > $3 OR "
+    "items.sku > $4))\n"
+    "ORDER BY items.name, items.sku\n"
+    "LIMIT $5",
+    NULL
+};
+
+static const assoc_sql *const item_catalogue_page__sql_page[8] = {
+    &item_catalogue_page__sql_page0, &item_catalogue_page__sql_page1, &item_catalogue_page__sql_page2,
+    &item_catalogue_page__sql_page3, &item_catalogue_page__sql_page4, &item_catalogue_page__sql_page5,
+    &item_catalogue_page__sql_page6, &item_catalogue_page__sql_page7
+};
+static const unsigned short item_catalogue_page__sql_page_at[8][5] = {
+    { 0, 0, 0, 0, 1 },
+    { 1, 0, 0, 0, 2 },
+    { 0, 1, 0, 0, 2 },
+    { 1, 2, 0, 0, 3 },
+    { 0, 0, 1, 2, 3 },
+    { 1, 0, 2, 3, 4 },
+    { 0, 1, 2, 3, 4 },
+    { 1, 2, 3, 4, 5 }
+};
+
+int item_catalogue_page(assoc_db *db, const ItemCatalogueArgs *args, const Item *after, int64_t limit, ItemList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_catalogue_page: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    if (limit < 1)
+        return assoc_fail(db, ASSOC_MISUSE, "item_catalogue_page: limit %lld is not a page", (long long)limit);
+    if (args->group != NULL)
+        v |= 1u;
+    if (args->has_max_price)
+        v |= 2u;
+    if (after != NULL)
+        v |= 4u;
+    rc = assoc_stmt_acquire(db, item_catalogue_page__sql_page[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (item_catalogue_page__sql_page_at[v][0] != 0) {
+        rc = assoc_bind_text(db, st, item_catalogue_page__sql_page_at[v][0], args->group);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (item_catalogue_page__sql_page_at[v][1] != 0) {
+        rc = assoc_bind_double(db, st, item_catalogue_page__sql_page_at[v][1], args->max_price);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (item_catalogue_page__sql_page_at[v][2] != 0) {
+        rc = assoc_bind_text(db, st, item_catalogue_page__sql_page_at[v][2], after->name);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (item_catalogue_page__sql_page_at[v][3] != 0) {
+        rc = assoc_bind_text(db, st, item_catalogue_page__sql_page_at[v][3], after->sku);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_bind_int64(db, st, item_catalogue_page__sql_page_at[v][4], limit);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_rows_collect(db, st, &item__type, &items, &out->len);
+    out->items = items;
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2978,6 +5495,181 @@ done:
     return rc;
 }
 
+static const assoc_sql stock_warehouse_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.code, t.name, t.latitude, t.longitude, t.capacity, t.active, t.opened, p.i\n"
+    "FROM p JOIN warehouses t ON t.id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.code, t.name, t.latitude, t.longitude, t.capacity, t.active, t.opened, p.i\n"
+    "FROM p JOIN warehouses t ON t.id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, WarehouseGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "stock_warehouse_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &warehouse__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &stock_warehouse_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].warehouse_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 8);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Warehouse row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "stock_warehouse_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &stock_warehouse_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].warehouse_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &warehouse__type, 8, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
 int stock_item(assoc_db *db, const Stock *r, Item *out)
 {
     assoc_stmt *st = NULL;
@@ -3019,6 +5711,489 @@ int stock_item_view(assoc_db *db, const Stock *r, int (*fn)(const Item *, void *
     rc = assoc_row_next(db, st, &item__type, &row);
     if (rc == ASSOC_ROW)
         rc = fn(&row, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql stock_item_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
+    "t.thumbnail, t.description, t.added, p.i\n"
+    "FROM p JOIN items t ON t.sku = p.k\n"
+    "ORDER BY p.i, t.sku",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::TEXT), ($3::BIGINT, $4::TEXT), ($5::BIGINT, $6::TEXT), "
+    "($7::BIGINT, $8::TEXT), ($9::BIGINT, $10::TEXT), ($11::BIGINT, $12::TEXT), ($13::BIGINT, "
+    "$14::TEXT), ($15::BIGINT, $16::TEXT),\n"
+    "($17::BIGINT, $18::TEXT), ($19::BIGINT, $20::TEXT), ($21::BIGINT, $22::TEXT), ($23::BIGINT, "
+    "$24::TEXT), ($25::BIGINT, $26::TEXT), ($27::BIGINT, $28::TEXT), ($29::BIGINT, $30::TEXT), "
+    "($31::BIGINT, $32::TEXT),\n"
+    "($33::BIGINT, $34::TEXT), ($35::BIGINT, $36::TEXT), ($37::BIGINT, $38::TEXT), ($39::BIGINT, "
+    "$40::TEXT), ($41::BIGINT, $42::TEXT), ($43::BIGINT, $44::TEXT), ($45::BIGINT, $46::TEXT), "
+    "($47::BIGINT, $48::TEXT),\n"
+    "($49::BIGINT, $50::TEXT), ($51::BIGINT, $52::TEXT), ($53::BIGINT, $54::TEXT), ($55::BIGINT, "
+    "$56::TEXT), ($57::BIGINT, $58::TEXT), ($59::BIGINT, $60::TEXT), ($61::BIGINT, $62::TEXT), "
+    "($63::BIGINT, $64::TEXT),\n"
+    "($65::BIGINT, $66::TEXT), ($67::BIGINT, $68::TEXT), ($69::BIGINT, $70::TEXT), ($71::BIGINT, "
+    "$72::TEXT), ($73::BIGINT, $74::TEXT), ($75::BIGINT, $76::TEXT), ($77::BIGINT, $78::TEXT), "
+    "($79::BIGINT, $80::TEXT),\n"
+    "($81::BIGINT, $82::TEXT), ($83::BIGINT, $84::TEXT), ($85::BIGINT, $86::TEXT), ($87::BIGINT, "
+    "$88::TEXT), ($89::BIGINT, $90::TEXT), ($91::BIGINT, $92::TEXT), ($93::BIGINT, $94::TEXT), "
+    "($95::BIGINT, $96::TEXT),\n"
+    "($97::BIGINT, $98::TEXT), ($99::BIGINT, $100::TEXT), ($101::BIGINT, $102::TEXT), ($103::BIGINT, "
+    "$104::TEXT), ($105::BIGINT, $106::TEXT), ($107::BIGINT, $108::TEXT), ($109::BIGINT, "
+    "$110::TEXT), ($111::BIGINT, $112::TEXT),\n"
+    "($113::BIGINT, $114::TEXT), ($115::BIGINT, $116::TEXT), ($117::BIGINT, $118::TEXT), "
+    "($119::BIGINT, $120::TEXT), ($121::BIGINT, $122::TEXT), ($123::BIGINT, $124::TEXT), "
+    "($125::BIGINT, $126::TEXT), ($127::BIGINT, $128::TEXT),\n"
+    "($129::BIGINT, $130::TEXT), ($131::BIGINT, $132::TEXT), ($133::BIGINT, $134::TEXT), "
+    "($135::BIGINT, $136::TEXT), ($137::BIGINT, $138::TEXT), ($139::BIGINT, $140::TEXT), "
+    "($141::BIGINT, $142::TEXT), ($143::BIGINT, $144::TEXT),\n"
+    "($145::BIGINT, $146::TEXT), ($147::BIGINT, $148::TEXT), ($149::BIGINT, $150::TEXT), "
+    "($151::BIGINT, $152::TEXT), ($153::BIGINT, $154::TEXT), ($155::BIGINT, $156::TEXT), "
+    "($157::BIGINT, $158::TEXT), ($159::BIGINT, $160::TEXT),\n"
+    "($161::BIGINT, $162::TEXT), ($163::BIGINT, $164::TEXT), ($165::BIGINT, $166::TEXT), "
+    "($167::BIGINT, $168::TEXT), ($169::BIGINT, $170::TEXT), ($171::BIGINT, $172::TEXT), "
+    "($173::BIGINT, $174::TEXT), ($175::BIGINT, $176::TEXT),\n"
+    "($177::BIGINT, $178::TEXT), ($179::BIGINT, $180::TEXT), ($181::BIGINT, $182::TEXT), "
+    "($183::BIGINT, $184::TEXT), ($185::BIGINT, $186::TEXT), ($187::BIGINT, $188::TEXT), "
+    "($189::BIGINT, $190::TEXT), ($191::BIGINT, $192::TEXT),\n"
+    "($193::BIGINT, $194::TEXT), ($195::BIGINT, $196::TEXT), ($197::BIGINT, $198::TEXT), "
+    "($199::BIGINT, $200::TEXT))\n"
+    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
+    "t.thumbnail, t.description, t.added, p.i\n"
+    "FROM p JOIN items t ON t.sku = p.k\n"
+    "ORDER BY p.i, t.sku"
+};
+
+int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "stock_item_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &item__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &stock_item_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_text(db, st, idx + 1, parents[at].item_sku);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 11);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Item row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "stock_item_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &stock_item_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_text(db, st, idx + 1, parents[at].item_sku);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &item__type, 11, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql stock_to_reorder__sql_rows0 = {
+    "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
+    "stock.counted\n"
+    "FROM stock\n"
+    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "LEFT JOIN items j2 ON j2.sku = stock.item_sku\n"
+    "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE\n"
+    "ORDER BY j1.code NULLS FIRST, j2.name NULLS FIRST, stock.warehouse_id, stock.item_sku",
+    NULL
+};
+
+static const assoc_sql stock_to_reorder__sql_rows1 = {
+    "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
+    "stock.counted\n"
+    "FROM stock\n"
+    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "LEFT JOIN items j2 ON j2.sku = stock.item_sku\n"
+    "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE AND stock.warehouse_id = $1\n"
+    "ORDER BY j1.code NULLS FIRST, j2.name NULLS FIRST, stock.warehouse_id, stock.item_sku",
+    NULL
+};
+
+static const assoc_sql *const stock_to_reorder__sql_rows[2] = {
+    &stock_to_reorder__sql_rows0, &stock_to_reorder__sql_rows1
+};
+static const unsigned short stock_to_reorder__sql_rows_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int stock_to_reorder(assoc_db *db, const StockToReorderArgs *args, StockList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "stock_to_reorder: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    if (args->has_warehouse_id)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, stock_to_reorder__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (stock_to_reorder__sql_rows_at[v][0] != 0) {
+        rc = assoc_bind_int64(db, st, stock_to_reorder__sql_rows_at[v][0], args->warehouse_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_rows_collect(db, st, &stock__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int stock_to_reorder_each(assoc_db *db, const StockToReorderArgs *args, int (*fn)(const Stock *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Stock row;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "stock_to_reorder_each: NULL argument");
+    if (args->has_warehouse_id)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, stock_to_reorder__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (stock_to_reorder__sql_rows_at[v][0] != 0) {
+        rc = assoc_bind_int64(db, st, stock_to_reorder__sql_rows_at[v][0], args->warehouse_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    while ((rc = assoc_row_next(db, st, &stock__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql stock_to_reorder_first__sql_first0 = {
+    "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
+    "stock.counted\n"
+    "FROM stock\n"
+    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "LEFT JOIN items j2 ON j2.sku = stock.item_sku\n"
+    "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE\n"
+    "ORDER BY j1.code NULLS FIRST, j2.name NULLS FIRST, stock.warehouse_id, stock.item_sku\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql stock_to_reorder_first__sql_first1 = {
+    "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
+    "stock.counted\n"
+    "FROM stock\n"
+    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "LEFT JOIN items j2 ON j2.sku = stock.item_sku\n"
+    "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE AND stock.warehouse_id = $1\n"
+    "ORDER BY j1.code NULLS FIRST, j2.name NULLS FIRST, stock.warehouse_id, stock.item_sku\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql *const stock_to_reorder_first__sql_first[2] = {
+    &stock_to_reorder_first__sql_first0, &stock_to_reorder_first__sql_first1
+};
+static const unsigned short stock_to_reorder_first__sql_first_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int stock_to_reorder_first(assoc_db *db, const StockToReorderArgs *args, Stock *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "stock_to_reorder_first: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (args->has_warehouse_id)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, stock_to_reorder_first__sql_first[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (stock_to_reorder_first__sql_first_at[v][0] != 0) {
+        rc = assoc_bind_int64(db, st, stock_to_reorder_first__sql_first_at[v][0], args->warehouse_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_row_fetch(db, st, &stock__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql stock_to_reorder_count__sql_count0 = {
+    "SELECT count(*)\n"
+    "FROM stock\n"
+    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE",
+    NULL
+};
+
+static const assoc_sql stock_to_reorder_count__sql_count1 = {
+    "SELECT count(*)\n"
+    "FROM stock\n"
+    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE AND stock.warehouse_id = $1",
+    NULL
+};
+
+static const assoc_sql *const stock_to_reorder_count__sql_count[2] = {
+    &stock_to_reorder_count__sql_count0, &stock_to_reorder_count__sql_count1
+};
+static const unsigned short stock_to_reorder_count__sql_count_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int stock_to_reorder_count(assoc_db *db, const StockToReorderArgs *args, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "stock_to_reorder_count: NULL argument");
+    *out = 0;
+    if (args->has_warehouse_id)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, stock_to_reorder_count__sql_count[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (stock_to_reorder_count__sql_count_at[v][0] != 0) {
+        rc = assoc_bind_int64(db, st, stock_to_reorder_count__sql_count_at[v][0], args->warehouse_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql stock_to_reorder_exists__sql_exists0 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM stock\n"
+    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE)",
+    NULL
+};
+
+static const assoc_sql stock_to_reorder_exists__sql_exists1 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM stock\n"
+    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE AND stock.warehouse_id = $1)",
+    NULL
+};
+
+static const assoc_sql *const stock_to_reorder_exists__sql_exists[2] = {
+    &stock_to_reorder_exists__sql_exists0, &stock_to_reorder_exists__sql_exists1
+};
+static const unsigned short stock_to_reorder_exists__sql_exists_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int stock_to_reorder_exists(assoc_db *db, const StockToReorderArgs *args, bool *out)
+{
+    assoc_stmt *st = NULL;
+    int64_t one = 0;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "stock_to_reorder_exists: NULL argument");
+    *out = false;
+    if (args->has_warehouse_id)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, stock_to_reorder_exists__sql_exists[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (stock_to_reorder_exists__sql_exists_at[v][0] != 0) {
+        rc = assoc_bind_int64(db, st, stock_to_reorder_exists__sql_exists_at[v][0], args->warehouse_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, &one, NULL);
+    *out = one != 0;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql stock_to_reorder_delete__sql_sql0 = {
+    "DELETE FROM stock\n"
+    "WHERE (stock.warehouse_id, stock.item_sku) IN (SELECT stock.warehouse_id, stock.item_sku\n"
+    "FROM stock\n"
+    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "LEFT JOIN items j2 ON j2.sku = stock.item_sku\n"
+    "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE\n"
+    "ORDER BY j1.code NULLS FIRST, j2.name NULLS FIRST, stock.warehouse_id, stock.item_sku)",
+    NULL
+};
+
+static const assoc_sql stock_to_reorder_delete__sql_sql1 = {
+    "DELETE FROM stock\n"
+    "WHERE (stock.warehouse_id, stock.item_sku) IN (SELECT stock.warehouse_id, stock.item_sku\n"
+    "FROM stock\n"
+    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "LEFT JOIN items j2 ON j2.sku = stock.item_sku\n"
+    "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE AND stock.warehouse_id = $1\n"
+    "ORDER BY j1.code NULLS FIRST, j2.name NULLS FIRST, stock.warehouse_id, stock.item_sku)",
+    NULL
+};
+
+static const assoc_sql *const stock_to_reorder_delete__sql_sql[2] = {
+    &stock_to_reorder_delete__sql_sql0, &stock_to_reorder_delete__sql_sql1
+};
+static const unsigned short stock_to_reorder_delete__sql_sql_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int stock_to_reorder_delete(assoc_db *db, const StockToReorderArgs *args, int64_t *deleted)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || deleted == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "stock_to_reorder_delete: NULL argument");
+    *deleted = 0;
+    if (args->has_warehouse_id)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, stock_to_reorder_delete__sql_sql[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (stock_to_reorder_delete__sql_sql_at[v][0] != 0) {
+        rc = assoc_bind_int64(db, st, stock_to_reorder_delete__sql_sql_at[v][0], args->warehouse_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    *deleted = assoc_changes(db);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3404,6 +6579,113 @@ done:
     return rc;
 }
 
+int transfer_item_load(assoc_db *db, const Transfer *parents, size_t n, ItemGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_item_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &item__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &stock_item_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_text(db, st, idx + 1, parents[at].item_sku);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 11);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Item row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_item_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &stock_item_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_text(db, st, idx + 1, parents[at].item_sku);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &item__type, 11, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
 int transfer_source(assoc_db *db, const Transfer *r, Warehouse *out)
 {
     assoc_stmt *st = NULL;
@@ -3446,6 +6728,113 @@ done:
     return rc;
 }
 
+int transfer_source_load(assoc_db *db, const Transfer *parents, size_t n, WarehouseGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_source_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &warehouse__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &stock_warehouse_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].from_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 8);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Warehouse row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_source_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &stock_warehouse_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].from_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &warehouse__type, 8, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
 int transfer_destination(assoc_db *db, const Transfer *r, Warehouse *out)
 {
     assoc_stmt *st = NULL;
@@ -3486,5 +6875,466 @@ int transfer_destination_view(assoc_db *db, const Transfer *r, int (*fn)(const W
 done:
     assoc_stmt_release(db, st);
     return rc;
+}
+
+int transfer_destination_load(assoc_db *db, const Transfer *parents, size_t n, WarehouseGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_destination_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &warehouse__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &stock_warehouse_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].to_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 8);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Warehouse row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_destination_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &stock_warehouse_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].to_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &warehouse__type, 8, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql transfer_open__sql_rows0 = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent\n"
+    "FROM transfers\n"
+    "WHERE transfers.shipped IS NULL\n"
+    "ORDER BY transfers.urgent DESC, transfers.requested, transfers.id",
+    NULL
+};
+
+static const assoc_sql transfer_open__sql_rows1 = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent\n"
+    "FROM transfers\n"
+    "WHERE transfers.shipped IS NULL AND transfers.from_id = $1\n"
+    "ORDER BY transfers.urgent DESC, transfers.requested, transfers.id",
+    NULL
+};
+
+static const assoc_sql *const transfer_open__sql_rows[2] = {
+    &transfer_open__sql_rows0, &transfer_open__sql_rows1
+};
+static const unsigned short transfer_open__sql_rows_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int transfer_open(assoc_db *db, const TransferOpenArgs *args, TransferList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_open: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    if (args->has_from_id)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, transfer_open__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (transfer_open__sql_rows_at[v][0] != 0) {
+        rc = assoc_bind_int64(db, st, transfer_open__sql_rows_at[v][0], args->from_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_rows_collect(db, st, &transfer__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int transfer_open_each(assoc_db *db, const TransferOpenArgs *args, int (*fn)(const Transfer *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Transfer row;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_open_each: NULL argument");
+    if (args->has_from_id)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, transfer_open__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (transfer_open__sql_rows_at[v][0] != 0) {
+        rc = assoc_bind_int64(db, st, transfer_open__sql_rows_at[v][0], args->from_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql transfer_open_first__sql_first0 = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent\n"
+    "FROM transfers\n"
+    "WHERE transfers.shipped IS NULL\n"
+    "ORDER BY transfers.urgent DESC, transfers.requested, transfers.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql transfer_open_first__sql_first1 = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent\n"
+    "FROM transfers\n"
+    "WHERE transfers.shipped IS NULL AND transfers.from_id = $1\n"
+    "ORDER BY transfers.urgent DESC, transfers.requested, transfers.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql *const transfer_open_first__sql_first[2] = {
+    &transfer_open_first__sql_first0, &transfer_open_first__sql_first1
+};
+static const unsigned short transfer_open_first__sql_first_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int transfer_open_first(assoc_db *db, const TransferOpenArgs *args, Transfer *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_open_first: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (args->has_from_id)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, transfer_open_first__sql_first[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (transfer_open_first__sql_first_at[v][0] != 0) {
+        rc = assoc_bind_int64(db, st, transfer_open_first__sql_first_at[v][0], args->from_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_row_fetch(db, st, &transfer__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql transfer_open_count__sql_count0 = {
+    "SELECT count(*)\n"
+    "FROM transfers\n"
+    "WHERE transfers.shipped IS NULL",
+    NULL
+};
+
+static const assoc_sql transfer_open_count__sql_count1 = {
+    "SELECT count(*)\n"
+    "FROM transfers\n"
+    "WHERE transfers.shipped IS NULL AND transfers.from_id = $1",
+    NULL
+};
+
+static const assoc_sql *const transfer_open_count__sql_count[2] = {
+    &transfer_open_count__sql_count0, &transfer_open_count__sql_count1
+};
+static const unsigned short transfer_open_count__sql_count_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int transfer_open_count(assoc_db *db, const TransferOpenArgs *args, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_open_count: NULL argument");
+    *out = 0;
+    if (args->has_from_id)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, transfer_open_count__sql_count[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (transfer_open_count__sql_count_at[v][0] != 0) {
+        rc = assoc_bind_int64(db, st, transfer_open_count__sql_count_at[v][0], args->from_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql transfer_open_exists__sql_exists0 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM transfers\n"
+    "WHERE transfers.shipped IS NULL)",
+    NULL
+};
+
+static const assoc_sql transfer_open_exists__sql_exists1 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM transfers\n"
+    "WHERE transfers.shipped IS NULL AND transfers.from_id = $1)",
+    NULL
+};
+
+static const assoc_sql *const transfer_open_exists__sql_exists[2] = {
+    &transfer_open_exists__sql_exists0, &transfer_open_exists__sql_exists1
+};
+static const unsigned short transfer_open_exists__sql_exists_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int transfer_open_exists(assoc_db *db, const TransferOpenArgs *args, bool *out)
+{
+    assoc_stmt *st = NULL;
+    int64_t one = 0;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_open_exists: NULL argument");
+    *out = false;
+    if (args->has_from_id)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, transfer_open_exists__sql_exists[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (transfer_open_exists__sql_exists_at[v][0] != 0) {
+        rc = assoc_bind_int64(db, st, transfer_open_exists__sql_exists_at[v][0], args->from_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, &one, NULL);
+    *out = one != 0;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql transfer_open_delete__sql_sql0 = {
+    "DELETE FROM transfers\n"
+    "WHERE transfers.id IN (SELECT transfers.id\n"
+    "FROM transfers\n"
+    "WHERE transfers.shipped IS NULL\n"
+    "ORDER BY transfers.urgent DESC, transfers.requested, transfers.id)",
+    NULL
+};
+
+static const assoc_sql transfer_open_delete__sql_sql1 = {
+    "DELETE FROM transfers\n"
+    "WHERE transfers.id IN (SELECT transfers.id\n"
+    "FROM transfers\n"
+    "WHERE transfers.shipped IS NULL AND transfers.from_id = $1\n"
+    "ORDER BY transfers.urgent DESC, transfers.requested, transfers.id)",
+    NULL
+};
+
+static const assoc_sql *const transfer_open_delete__sql_sql[2] = {
+    &transfer_open_delete__sql_sql0, &transfer_open_delete__sql_sql1
+};
+static const unsigned short transfer_open_delete__sql_sql_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int transfer_open_delete(assoc_db *db, const TransferOpenArgs *args, int64_t *deleted)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || deleted == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_open_delete: NULL argument");
+    *deleted = 0;
+    if (args->has_from_id)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, transfer_open_delete__sql_sql[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (transfer_open_delete__sql_sql_at[v][0] != 0) {
+        rc = assoc_bind_int64(db, st, transfer_open_delete__sql_sql_at[v][0], args->from_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    *deleted = assoc_changes(db);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+/* ---- Category ---- */
+
+void category_groups_free(CategoryGroups *g)
+{
+    if (g == NULL)
+        return;
+    assoc_rows_free(&category__type, g->rows.items, g->rows.len);
+    assoc_free(g->start);
+    assoc_free(g->link);
+    memset(g, 0, sizeof *g);
+}
+
+/* ---- Warehouse ---- */
+
+void warehouse_groups_free(WarehouseGroups *g)
+{
+    if (g == NULL)
+        return;
+    assoc_rows_free(&warehouse__type, g->rows.items, g->rows.len);
+    assoc_free(g->start);
+    assoc_free(g->link);
+    memset(g, 0, sizeof *g);
+}
+
+/* ---- Item ---- */
+
+void item_groups_free(ItemGroups *g)
+{
+    if (g == NULL)
+        return;
+    assoc_rows_free(&item__type, g->rows.items, g->rows.len);
+    assoc_free(g->start);
+    assoc_free(g->link);
+    memset(g, 0, sizeof *g);
+}
+
+/* ---- Stock ---- */
+
+void stock_groups_free(StockGroups *g)
+{
+    if (g == NULL)
+        return;
+    assoc_rows_free(&stock__type, g->rows.items, g->rows.len);
+    assoc_free(g->start);
+    assoc_free(g->link);
+    memset(g, 0, sizeof *g);
+}
+
+/* ---- Transfer ---- */
+
+void transfer_groups_free(TransferGroups *g)
+{
+    if (g == NULL)
+        return;
+    assoc_rows_free(&transfer__type, g->rows.items, g->rows.len);
+    assoc_free(g->start);
+    assoc_free(g->link);
+    memset(g, 0, sizeof *g);
 }
 

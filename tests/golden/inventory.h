@@ -34,6 +34,15 @@ typedef struct CategoryList {
 #define CATEGORY_INIT { 0, NULL, NULL }
 #define CATEGORY_LIST_INIT { NULL, 0 }
 
+typedef struct CategoryGroups {
+    CategoryList rows;              /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} CategoryGroups;
+
+#define CATEGORY_GROUPS_INIT { CATEGORY_LIST_INIT, NULL, NULL, 0 }
+
 /* Warehouse: a row of table warehouses. */
 typedef struct Warehouse {
     int64_t id;                     /* primary key; 0 on insert assigns one */
@@ -58,6 +67,15 @@ typedef struct WarehouseList {
 
 #define WAREHOUSE_INIT { 0, NULL, NULL, 0, false, 0, false, 0, false, false, false, 0, false }
 #define WAREHOUSE_LIST_INIT { NULL, 0 }
+
+typedef struct WarehouseGroups {
+    WarehouseList rows;             /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} WarehouseGroups;
+
+#define WAREHOUSE_GROUPS_INIT { WAREHOUSE_LIST_INIT, NULL, NULL, 0 }
 
 /* Item: a row of table items. */
 typedef struct Item {
@@ -88,6 +106,15 @@ typedef struct ItemList {
 #define ITEM_INIT { NULL, 0, false, NULL, 0, false, 0, false, false, false, false, false, { NULL, 0 }, { NULL, 0 }, NULL, 0, false }
 #define ITEM_LIST_INIT { NULL, 0 }
 
+typedef struct ItemGroups {
+    ItemList rows;                  /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} ItemGroups;
+
+#define ITEM_GROUPS_INIT { ITEM_LIST_INIT, NULL, NULL, 0 }
+
 /* Stock: a row of table stock. */
 typedef struct Stock {
     int64_t warehouse_id;           /* primary key */
@@ -108,6 +135,15 @@ typedef struct StockList {
 
 #define STOCK_INIT { 0, NULL, 0, false, 0, false, NULL, 0, false }
 #define STOCK_LIST_INIT { NULL, 0 }
+
+typedef struct StockGroups {
+    StockList rows;                 /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} StockGroups;
+
+#define STOCK_GROUPS_INIT { STOCK_LIST_INIT, NULL, NULL, 0 }
 
 /* Transfer: a row of table transfers. */
 typedef struct Transfer {
@@ -132,6 +168,34 @@ typedef struct TransferList {
 
 #define TRANSFER_INIT { 0, NULL, 0, 0, 0, 0, false, 0, false, { NULL, 0 }, false, false }
 #define TRANSFER_LIST_INIT { NULL, 0 }
+
+typedef struct TransferGroups {
+    TransferList rows;              /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} TransferGroups;
+
+#define TRANSFER_GROUPS_INIT { TRANSFER_LIST_INIT, NULL, NULL, 0 }
+
+/* The parameters of query Item.catalogue, in order of first appearance. */
+typedef struct ItemCatalogueArgs {
+    const char *group;             /* optional: NULL leaves its condition out */
+    double max_price;
+    bool has_max_price;             /* false: absent, its condition left out */
+} ItemCatalogueArgs;
+
+/* The parameters of query Stock.to_reorder, in order of first appearance. */
+typedef struct StockToReorderArgs {
+    int64_t warehouse_id;
+    bool has_warehouse_id;          /* false: absent, its condition left out */
+} StockToReorderArgs;
+
+/* The parameters of query Transfer.open, in order of first appearance. */
+typedef struct TransferOpenArgs {
+    int64_t from_id;
+    bool has_from_id;               /* false: absent, its condition left out */
+} TransferOpenArgs;
 
 /* Create every table and index of the schema that does not exist. */
 int inventory_create_all(assoc_db *db);
@@ -173,6 +237,17 @@ int category_items_each(assoc_db *db, const Category *r, int (*fn)(const Item *,
 int category_items_add(assoc_db *db, const Category *r, Item *child);
 /* Take child out of the collection: set its key to NULL.  ASSOC_NOTFOUND if it is not r's. */
 int category_items_remove(assoc_db *db, const Category *r, const Item *child);
+/* Category.items of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with item_groups_free). */
+int category_items_load(assoc_db *db, const Category *parents, size_t n, ItemGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int category_items_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int category_items_count(assoc_db *db, const Category *r, int64_t *out);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -209,11 +284,33 @@ int warehouse_stock_each(assoc_db *db, const Warehouse *r, int (*fn)(const Stock
 int warehouse_stock_add(assoc_db *db, const Warehouse *r, Stock *child);
 /* Take child out of the collection: delete it (delete-orphan).  ASSOC_NOTFOUND if it is not r's. */
 int warehouse_stock_remove(assoc_db *db, const Warehouse *r, const Stock *child);
+/* Warehouse.stock of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with stock_groups_free). */
+int warehouse_stock_load(assoc_db *db, const Warehouse *parents, size_t n, StockGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int warehouse_stock_count(assoc_db *db, const Warehouse *r, int64_t *out);
 
 /* Warehouse.items: many-to-many to Item through stock, view only. */
 /* OUT: *out, the related rows, by key. */
 int warehouse_items(assoc_db *db, const Warehouse *r, ItemList *out);
 int warehouse_items_each(assoc_db *db, const Warehouse *r, int (*fn)(const Item *, void *), void *ctx);
+/* Warehouse.items of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with item_groups_free). */
+int warehouse_items_load(assoc_db *db, const Warehouse *parents, size_t n, ItemGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int warehouse_items_count(assoc_db *db, const Warehouse *r, int64_t *out);
 
 /* Warehouse.outgoing: one-to-many to Transfer, joined on warehouses.id = transfers.from_id (a backref). */
 /* OUT: *out, the related rows, by order_by. */
@@ -224,6 +321,17 @@ int warehouse_outgoing_each(assoc_db *db, const Warehouse *r, int (*fn)(const Tr
 int warehouse_outgoing_add(assoc_db *db, const Warehouse *r, Transfer *child);
 /* Take child out of the collection: set its key to NULL.  ASSOC_NOTFOUND if it is not r's. */
 int warehouse_outgoing_remove(assoc_db *db, const Warehouse *r, const Transfer *child);
+/* Warehouse.outgoing of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with transfer_groups_free). */
+int warehouse_outgoing_load(assoc_db *db, const Warehouse *parents, size_t n, TransferGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int warehouse_outgoing_count(assoc_db *db, const Warehouse *r, int64_t *out);
 
 /* Warehouse.incoming: one-to-many to Transfer, joined on warehouses.id = transfers.to_id (a backref). */
 /* OUT: *out, the related rows, by order_by. */
@@ -234,6 +342,17 @@ int warehouse_incoming_each(assoc_db *db, const Warehouse *r, int (*fn)(const Tr
 int warehouse_incoming_add(assoc_db *db, const Warehouse *r, Transfer *child);
 /* Take child out of the collection: set its key to NULL.  ASSOC_NOTFOUND if it is not r's. */
 int warehouse_incoming_remove(assoc_db *db, const Warehouse *r, const Transfer *child);
+/* Warehouse.incoming of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with transfer_groups_free). */
+int warehouse_incoming_load(assoc_db *db, const Warehouse *parents, size_t n, TransferGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int warehouse_incoming_count(assoc_db *db, const Warehouse *r, int64_t *out);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  A string or blob written back for a field
@@ -270,6 +389,15 @@ int item_category(assoc_db *db, const Item *r, Category *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int item_category_view(assoc_db *db, const Item *r, int (*fn)(const Category *, void *), void *ctx);
+/* Item.category of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with category_groups_free). */
+int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx);
 
 /* Item.stock: one-to-many to Stock, joined on items.sku = stock.item_sku (a backref). */
 /* OUT: *out, the related rows, by order_by. */
@@ -281,6 +409,17 @@ int item_stock_each(assoc_db *db, const Item *r, int (*fn)(const Stock *, void *
 int item_stock_add(assoc_db *db, const Item *r, Stock *child);
 /* Take child out of the collection: delete it (delete-orphan).  ASSOC_NOTFOUND if it is not r's. */
 int item_stock_remove(assoc_db *db, const Item *r, const Stock *child);
+/* Item.stock of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with stock_groups_free). */
+int item_stock_load(assoc_db *db, const Item *parents, size_t n, StockGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int item_stock_count(assoc_db *db, const Item *r, int64_t *out);
 
 /* Item.transfers: one-to-many to Transfer, joined on items.sku = transfers.item_sku (a backref). */
 /* OUT: *out, the related rows, by key. */
@@ -292,6 +431,56 @@ int item_transfers_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *,
 int item_transfers_add(assoc_db *db, const Item *r, Transfer *child);
 /* Take child out of the collection: set its key to NULL.  ASSOC_NOTFOUND if it is not r's. */
 int item_transfers_remove(assoc_db *db, const Item *r, const Transfer *child);
+/* Item.transfers of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with transfer_groups_free). */
+int item_transfers_load(assoc_db *db, const Item *parents, size_t n, TransferGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int item_transfers_count(assoc_db *db, const Item *r, int64_t *out);
+
+/* Item.unstocked: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with item_list_free). */
+int item_unstocked(assoc_db *db, ItemList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int item_unstocked_each(assoc_db *db, int (*fn)(const Item *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int item_unstocked_first(assoc_db *db, Item *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int item_unstocked_count(assoc_db *db, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int item_unstocked_exists(assoc_db *db, bool *out);
+/* Delete exactly the rows item_unstocked returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Item that went. */
+int item_unstocked_delete(assoc_db *db, int64_t *deleted);
+
+/* Item.catalogue: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with item_list_free). */
+int item_catalogue(assoc_db *db, const ItemCatalogueArgs *args, ItemList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int item_catalogue_each(assoc_db *db, const ItemCatalogueArgs *args, int (*fn)(const Item *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int item_catalogue_first(assoc_db *db, const ItemCatalogueArgs *args, Item *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int item_catalogue_count(assoc_db *db, const ItemCatalogueArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int item_catalogue_exists(assoc_db *db, const ItemCatalogueArgs *args, bool *out);
+/* Delete exactly the rows item_catalogue returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Item that went. */
+int item_catalogue_delete(assoc_db *db, const ItemCatalogueArgs *args, int64_t *deleted);
+/* The next at most limit rows after the row `after` in the query's order
+ * (after NULL: the first page), by keyset: no row is missed or repeated
+ * when rows come and go between calls.  The query's limit and offset do
+ * not apply.  OUT: *out; limit < 1 is ASSOC_MISUSE. */
+int item_catalogue_page(assoc_db *db, const ItemCatalogueArgs *args, const Item *after, int64_t limit, ItemList *out);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -324,6 +513,15 @@ int stock_warehouse(assoc_db *db, const Stock *r, Warehouse *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int stock_warehouse_view(assoc_db *db, const Stock *r, int (*fn)(const Warehouse *, void *), void *ctx);
+/* Stock.warehouse of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with warehouse_groups_free). */
+int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, WarehouseGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx);
 
 /* Stock.item: many-to-one to Item, joined on stock.item_sku = items.sku. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
@@ -332,6 +530,32 @@ int stock_item(assoc_db *db, const Stock *r, Item *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int stock_item_view(assoc_db *db, const Stock *r, int (*fn)(const Item *, void *), void *ctx);
+/* Stock.item of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with item_groups_free). */
+int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx);
+
+/* Stock.to_reorder: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with stock_list_free). */
+int stock_to_reorder(assoc_db *db, const StockToReorderArgs *args, StockList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int stock_to_reorder_each(assoc_db *db, const StockToReorderArgs *args, int (*fn)(const Stock *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int stock_to_reorder_first(assoc_db *db, const StockToReorderArgs *args, Stock *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int stock_to_reorder_count(assoc_db *db, const StockToReorderArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int stock_to_reorder_exists(assoc_db *db, const StockToReorderArgs *args, bool *out);
+/* Delete exactly the rows stock_to_reorder returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Stock that went. */
+int stock_to_reorder_delete(assoc_db *db, const StockToReorderArgs *args, int64_t *deleted);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -364,6 +588,15 @@ int transfer_item(assoc_db *db, const Transfer *r, Item *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int transfer_item_view(assoc_db *db, const Transfer *r, int (*fn)(const Item *, void *), void *ctx);
+/* Transfer.item of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with item_groups_free). */
+int transfer_item_load(assoc_db *db, const Transfer *parents, size_t n, ItemGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx);
 
 /* Transfer.source: many-to-one to Warehouse, joined on transfers.from_id = warehouses.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
@@ -372,6 +605,15 @@ int transfer_source(assoc_db *db, const Transfer *r, Warehouse *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int transfer_source_view(assoc_db *db, const Transfer *r, int (*fn)(const Warehouse *, void *), void *ctx);
+/* Transfer.source of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with warehouse_groups_free). */
+int transfer_source_load(assoc_db *db, const Transfer *parents, size_t n, WarehouseGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx);
 
 /* Transfer.destination: many-to-one to Warehouse, joined on transfers.to_id = warehouses.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
@@ -380,6 +622,52 @@ int transfer_destination(assoc_db *db, const Transfer *r, Warehouse *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int transfer_destination_view(assoc_db *db, const Transfer *r, int (*fn)(const Warehouse *, void *), void *ctx);
+/* Transfer.destination of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with warehouse_groups_free). */
+int transfer_destination_load(assoc_db *db, const Transfer *parents, size_t n, WarehouseGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx);
+
+/* Transfer.open: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with transfer_list_free). */
+int transfer_open(assoc_db *db, const TransferOpenArgs *args, TransferList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int transfer_open_each(assoc_db *db, const TransferOpenArgs *args, int (*fn)(const Transfer *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int transfer_open_first(assoc_db *db, const TransferOpenArgs *args, Transfer *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int transfer_open_count(assoc_db *db, const TransferOpenArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int transfer_open_exists(assoc_db *db, const TransferOpenArgs *args, bool *out);
+/* Delete exactly the rows transfer_open returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Transfer that went. */
+int transfer_open_delete(assoc_db *db, const TransferOpenArgs *args, int64_t *deleted);
+
+/* CategoryGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void category_groups_free(CategoryGroups *g);
+
+/* WarehouseGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void warehouse_groups_free(WarehouseGroups *g);
+
+/* ItemGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void item_groups_free(ItemGroups *g);
+
+/* StockGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void stock_groups_free(StockGroups *g);
+
+/* TransferGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void transfer_groups_free(TransferGroups *g);
 
 #ifdef __cplusplus
 }

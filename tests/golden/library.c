@@ -55,6 +55,13 @@ static int author__view(assoc_db *db, assoc_stmt *st, void *rec)
     return ASSOC_OK;
 }
 
+static int author__cmp(const void *a, const void *b)
+{
+    const Author *x = a, *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
 static void author__release(void *rec)
 {
     author_free(rec);
@@ -62,7 +69,7 @@ static void author__release(void *rec)
 
 static const assoc_rowtype author__type = {
     "Author", "authors", author__columns, 0, sizeof(Author),
-    author__read, author__view, author__release
+    author__read, author__view, author__release, author__cmp
 };
 
 /* ---- Book: rows of books ---- */
@@ -129,6 +136,13 @@ static int book__view(assoc_db *db, assoc_stmt *st, void *rec)
     return ASSOC_OK;
 }
 
+static int book__cmp(const void *a, const void *b)
+{
+    const Book *x = a, *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
 static void book__release(void *rec)
 {
     book_free(rec);
@@ -136,7 +150,7 @@ static void book__release(void *rec)
 
 static const assoc_rowtype book__type = {
     "Book", "books", book__columns, 0, sizeof(Book),
-    book__read, book__view, book__release
+    book__read, book__view, book__release, book__cmp
 };
 
 /* ---- Copy: rows of copies ---- */
@@ -197,6 +211,15 @@ static int copy__view(assoc_db *db, assoc_stmt *st, void *rec)
     return ASSOC_OK;
 }
 
+static int copy__cmp(const void *a, const void *b)
+{
+    const Copy *x = a, *y = b;
+
+    if (x->book_id != y->book_id)
+        return x->book_id < y->book_id ? -1 : 1;
+    return (x->copy_no > y->copy_no) - (x->copy_no < y->copy_no);
+}
+
 static void copy__release(void *rec)
 {
     copy_free(rec);
@@ -204,7 +227,7 @@ static void copy__release(void *rec)
 
 static const assoc_rowtype copy__type = {
     "Copy", "copies", copy__columns, 0, sizeof(Copy),
-    copy__read, copy__view, copy__release
+    copy__read, copy__view, copy__release, copy__cmp
 };
 
 /* ---- Member: rows of members ---- */
@@ -271,6 +294,13 @@ static int member__view(assoc_db *db, assoc_stmt *st, void *rec)
     return ASSOC_OK;
 }
 
+static int member__cmp(const void *a, const void *b)
+{
+    const Member *x = a, *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
 static void member__release(void *rec)
 {
     member_free(rec);
@@ -278,7 +308,7 @@ static void member__release(void *rec)
 
 static const assoc_rowtype member__type = {
     "Member", "members", member__columns, 0, sizeof(Member),
-    member__read, member__view, member__release
+    member__read, member__view, member__release, member__cmp
 };
 
 /* ---- LibraryCard: rows of library_card ---- */
@@ -339,6 +369,13 @@ static int library_card__view(assoc_db *db, assoc_stmt *st, void *rec)
     return ASSOC_OK;
 }
 
+static int library_card__cmp(const void *a, const void *b)
+{
+    const LibraryCard *x = a, *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
 static void library_card__release(void *rec)
 {
     library_card_free(rec);
@@ -346,7 +383,7 @@ static void library_card__release(void *rec)
 
 static const assoc_rowtype library_card__type = {
     "LibraryCard", "library_card", library_card__columns, 0, sizeof(LibraryCard),
-    library_card__read, library_card__view, library_card__release
+    library_card__read, library_card__view, library_card__release, library_card__cmp
 };
 
 /* ---- Loan: rows of loans ---- */
@@ -392,9 +429,16 @@ static int loan__read(assoc_db *db, assoc_stmt *st, void *rec)
 }
 
 /* A Loan holds no strings or blobs: loan__read copies nothing, and lends. */
+static int loan__cmp(const void *a, const void *b)
+{
+    const Loan *x = a, *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
 static const assoc_rowtype loan__type = {
     "Loan", "loans", loan__columns, 0, sizeof(Loan),
-    loan__read, loan__read, NULL
+    loan__read, loan__read, NULL, loan__cmp
 };
 
 
@@ -873,7 +917,8 @@ void author_list_free(AuthorList *l)
 static const assoc_sql author_books__sql = {
     "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
     "FROM books\n"
-    "WHERE books.id IN (SELECT book_authors.book_id FROM book_authors WHERE book_authors.author_id = $1)\n"
+    "WHERE books.id IN (SELECT book_authors.book_id FROM book_authors WHERE book_authors.author_id = "
+    "$1)\n"
     "ORDER BY books.published DESC NULLS LAST, books.id",
     NULL
 };
@@ -995,6 +1040,212 @@ int author_books_remove(assoc_db *db, const Author *r, const Book *t)
         rc = assoc_fail(db, ASSOC_NOTFOUND, "author_books_remove: the two are not linked");
         goto done;
     }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql author_books_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
+    "FROM p JOIN books t ON t.id IN (SELECT a.book_id FROM book_authors a WHERE a.author_id = p.k)\n"
+    "ORDER BY p.i, t.published DESC NULLS LAST, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
+    "FROM p JOIN books t ON t.id IN (SELECT a.book_id FROM book_authors a WHERE a.author_id = p.k)\n"
+    "ORDER BY p.i, t.published DESC NULLS LAST, t.id"
+};
+
+int author_books_load(assoc_db *db, const Author *parents, size_t n, BookGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "author_books_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &book__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &author_books_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 6);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Book row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "author_books_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &author_books_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &book__type, 6, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql author_books_count__sql = {
+    "SELECT count(DISTINCT book_authors.book_id)\n"
+    "FROM book_authors\n"
+    "WHERE book_authors.author_id = $1",
+    NULL
+};
+
+int author_books_count(assoc_db *db, const Author *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "author_books_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &author_books_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1424,7 +1675,8 @@ void book_list_free(BookList *l)
 static const assoc_sql book_authors__sql = {
     "SELECT authors.id, authors.name, authors.born, authors.country\n"
     "FROM authors\n"
-    "WHERE authors.id IN (SELECT book_authors.author_id FROM book_authors WHERE book_authors.book_id = $1)\n"
+    "WHERE authors.id IN (SELECT book_authors.author_id FROM book_authors WHERE book_authors.book_id "
+    "= $1)\n"
     "ORDER BY authors.name, authors.id",
     NULL
 };
@@ -1546,6 +1798,212 @@ int book_authors_remove(assoc_db *db, const Book *r, const Author *t)
         rc = assoc_fail(db, ASSOC_NOTFOUND, "book_authors_remove: the two are not linked");
         goto done;
     }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_authors_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.name, t.born, t.country, p.i\n"
+    "FROM p JOIN authors t ON t.id IN (SELECT a.author_id FROM book_authors a WHERE a.book_id = p.k)\n"
+    "ORDER BY p.i, t.name, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.name, t.born, t.country, p.i\n"
+    "FROM p JOIN authors t ON t.id IN (SELECT a.author_id FROM book_authors a WHERE a.book_id = p.k)\n"
+    "ORDER BY p.i, t.name, t.id"
+};
+
+int book_authors_load(assoc_db *db, const Book *parents, size_t n, AuthorGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "book_authors_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &author__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &book_authors_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 4);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Author *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Author row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "book_authors_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &book_authors_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &author__type, 4, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql book_authors_count__sql = {
+    "SELECT count(DISTINCT book_authors.author_id)\n"
+    "FROM book_authors\n"
+    "WHERE book_authors.book_id = $1",
+    NULL
+};
+
+int book_authors_count(assoc_db *db, const Book *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_authors_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &book_authors_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1698,6 +2156,212 @@ done:
     return rc;
 }
 
+static const assoc_sql book_copies_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.book_id, t.copy_no, t.shelf, t.condition, t.acquired, p.i\n"
+    "FROM p JOIN copies t ON t.book_id = p.k\n"
+    "ORDER BY p.i, t.copy_no, t.book_id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.book_id, t.copy_no, t.shelf, t.condition, t.acquired, p.i\n"
+    "FROM p JOIN copies t ON t.book_id = p.k\n"
+    "ORDER BY p.i, t.copy_no, t.book_id"
+};
+
+int book_copies_load(assoc_db *db, const Book *parents, size_t n, CopyGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "book_copies_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &copy__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &book_copies_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 5);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Copy *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Copy row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "book_copies_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &book_copies_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &copy__type, 5, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql book_copies_count__sql = {
+    "SELECT count(*)\n"
+    "FROM copies\n"
+    "WHERE copies.book_id = $1",
+    NULL
+};
+
+int book_copies_count(assoc_db *db, const Book *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_copies_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &book_copies_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 static const assoc_sql book_loans__sql = {
     "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
     "loans.fine, loans.renewals\n"
@@ -1815,6 +2479,849 @@ int book_loans_remove(assoc_db *db, const Book *r, const Loan *child)
 done:
     assoc_stmt_release(db, st);
     return rc;
+}
+
+static const assoc_sql book_loans_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
+    "FROM p JOIN loans t ON t.book_id = p.k\n"
+    "ORDER BY p.i, t.out DESC, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
+    "FROM p JOIN loans t ON t.book_id = p.k\n"
+    "ORDER BY p.i, t.out DESC, t.id"
+};
+
+int book_loans_load(assoc_db *db, const Book *parents, size_t n, LoanGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "book_loans_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &loan__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &book_loans_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 8);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Loan row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "book_loans_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &book_loans_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &loan__type, 8, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql book_loans_count__sql = {
+    "SELECT count(*)\n"
+    "FROM loans\n"
+    "WHERE loans.book_id = $1",
+    NULL
+};
+
+int book_loans_count(assoc_db *db, const Book *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_loans_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &book_loans_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_by_author__sql_rows0 = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM book_authors a1 JOIN authors s1 ON s1.id = a1.author_id WHERE "
+    "a1.book_id = books.id AND (s1.name = $1))\n"
+    "ORDER BY books.published DESC NULLS LAST, books.id",
+    NULL
+};
+
+static const assoc_sql book_by_author__sql_rows1 = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM book_authors a1 JOIN authors s1 ON s1.id = a1.author_id WHERE "
+    "a1.book_id = books.id AND (s1.name = $1)) AND books.language = $2\n"
+    "ORDER BY books.published DESC NULLS LAST, books.id",
+    NULL
+};
+
+static const assoc_sql *const book_by_author__sql_rows[2] = {
+    &book_by_author__sql_rows0, &book_by_author__sql_rows1
+};
+static const unsigned short book_by_author__sql_rows_at[2][2] = {
+    { 1, 0 },
+    { 1, 2 }
+};
+
+int book_by_author(assoc_db *db, const BookByAuthorArgs *args, BookList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_by_author: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    if (args->author == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_by_author: parameter :author is NULL");
+    if (args->language != NULL)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, book_by_author__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, book_by_author__sql_rows_at[v][0], args->author);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (book_by_author__sql_rows_at[v][1] != 0) {
+        rc = assoc_bind_text(db, st, book_by_author__sql_rows_at[v][1], args->language);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_rows_collect(db, st, &book__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int book_by_author_each(assoc_db *db, const BookByAuthorArgs *args, int (*fn)(const Book *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Book row;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_by_author_each: NULL argument");
+    if (args->author == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_by_author_each: parameter :author is NULL");
+    if (args->language != NULL)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, book_by_author__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, book_by_author__sql_rows_at[v][0], args->author);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (book_by_author__sql_rows_at[v][1] != 0) {
+        rc = assoc_bind_text(db, st, book_by_author__sql_rows_at[v][1], args->language);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    while ((rc = assoc_row_next(db, st, &book__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_by_author_first__sql_first0 = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM book_authors a1 JOIN authors s1 ON s1.id = a1.author_id WHERE "
+    "a1.book_id = books.id AND (s1.name = $1))\n"
+    "ORDER BY books.published DESC NULLS LAST, books.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql book_by_author_first__sql_first1 = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM book_authors a1 JOIN authors s1 ON s1.id = a1.author_id WHERE "
+    "a1.book_id = books.id AND (s1.name = $1)) AND books.language = $2\n"
+    "ORDER BY books.published DESC NULLS LAST, books.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql *const book_by_author_first__sql_first[2] = {
+    &book_by_author_first__sql_first0, &book_by_author_first__sql_first1
+};
+static const unsigned short book_by_author_first__sql_first_at[2][2] = {
+    { 1, 0 },
+    { 1, 2 }
+};
+
+int book_by_author_first(assoc_db *db, const BookByAuthorArgs *args, Book *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_by_author_first: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (args->author == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_by_author_first: parameter :author is NULL");
+    if (args->language != NULL)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, book_by_author_first__sql_first[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, book_by_author_first__sql_first_at[v][0], args->author);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (book_by_author_first__sql_first_at[v][1] != 0) {
+        rc = assoc_bind_text(db, st, book_by_author_first__sql_first_at[v][1], args->language);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_row_fetch(db, st, &book__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_by_author_count__sql_count0 = {
+    "SELECT count(*)\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM book_authors a1 JOIN authors s1 ON s1.id = a1.author_id WHERE "
+    "a1.book_id = books.id AND (s1.name = $1))",
+    NULL
+};
+
+static const assoc_sql book_by_author_count__sql_count1 = {
+    "SELECT count(*)\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM book_authors a1 JOIN authors s1 ON s1.id = a1.author_id WHERE "
+    "a1.book_id = books.id AND (s1.name = $1)) AND books.language = $2",
+    NULL
+};
+
+static const assoc_sql *const book_by_author_count__sql_count[2] = {
+    &book_by_author_count__sql_count0, &book_by_author_count__sql_count1
+};
+static const unsigned short book_by_author_count__sql_count_at[2][2] = {
+    { 1, 0 },
+    { 1, 2 }
+};
+
+int book_by_author_count(assoc_db *db, const BookByAuthorArgs *args, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_by_author_count: NULL argument");
+    *out = 0;
+    if (args->author == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_by_author_count: parameter :author is NULL");
+    if (args->language != NULL)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, book_by_author_count__sql_count[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, book_by_author_count__sql_count_at[v][0], args->author);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (book_by_author_count__sql_count_at[v][1] != 0) {
+        rc = assoc_bind_text(db, st, book_by_author_count__sql_count_at[v][1], args->language);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_by_author_exists__sql_exists0 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM book_authors a1 JOIN authors s1 ON s1.id = a1.author_id WHERE "
+    "a1.book_id = books.id AND (s1.name = $1)))",
+    NULL
+};
+
+static const assoc_sql book_by_author_exists__sql_exists1 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM book_authors a1 JOIN authors s1 ON s1.id = a1.author_id WHERE "
+    "a1.book_id = books.id AND (s1.name = $1)) AND books.language = $2)",
+    NULL
+};
+
+static const assoc_sql *const book_by_author_exists__sql_exists[2] = {
+    &book_by_author_exists__sql_exists0, &book_by_author_exists__sql_exists1
+};
+static const unsigned short book_by_author_exists__sql_exists_at[2][2] = {
+    { 1, 0 },
+    { 1, 2 }
+};
+
+int book_by_author_exists(assoc_db *db, const BookByAuthorArgs *args, bool *out)
+{
+    assoc_stmt *st = NULL;
+    int64_t one = 0;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_by_author_exists: NULL argument");
+    *out = false;
+    if (args->author == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_by_author_exists: parameter :author is NULL");
+    if (args->language != NULL)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, book_by_author_exists__sql_exists[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, book_by_author_exists__sql_exists_at[v][0], args->author);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (book_by_author_exists__sql_exists_at[v][1] != 0) {
+        rc = assoc_bind_text(db, st, book_by_author_exists__sql_exists_at[v][1], args->language);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, &one, NULL);
+    *out = one != 0;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_by_author_delete__sql_authors = {
+    "DELETE FROM book_authors\n"
+    "WHERE book_authors.book_id IN (SELECT books.id FROM books WHERE books.id IN (SELECT d.k1 FROM "
+    "assoc_del_books d))",
+    NULL
+};
+
+static const assoc_sql book_by_author_delete__sql_loans = {
+    "UPDATE loans\n"
+    "SET book_id = NULL\n"
+    "WHERE loans.book_id IN (SELECT books.id FROM books WHERE books.id IN (SELECT d.k1 FROM "
+    "assoc_del_books d))",
+    NULL
+};
+
+static const assoc_sql book_by_author_delete__sql_copies = {
+    "DELETE FROM copies\n"
+    "WHERE copies.book_id IN (SELECT books.id FROM books WHERE books.id IN (SELECT d.k1 FROM "
+    "assoc_del_books d))",
+    NULL
+};
+
+static const assoc_sql book_by_author_delete__sql_rows = {
+    "DELETE FROM books\n"
+    "WHERE books.id IN (SELECT d.k1 FROM assoc_del_books d)",
+    NULL
+};
+
+static const assoc_sql book_by_author_delete__sql_setup = {
+    "CREATE TEMP TABLE IF NOT EXISTS assoc_del_books (k1 INTEGER NOT NULL, rnd INTEGER, "
+    "cand INTEGER, gone INTEGER, PRIMARY KEY (k1));\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_books_rnd ON assoc_del_books (rnd);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_books_cand ON assoc_del_books (cand);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_books_gone ON assoc_del_books (gone);\n"
+    "DELETE FROM assoc_del_books;\n",
+    /* PostgreSQL: */
+    "CREATE TEMP TABLE IF NOT EXISTS assoc_del_books (k1 BIGINT NOT NULL, rnd BIGINT, cand BIGINT, "
+    "gone BIGINT, PRIMARY KEY (k1));\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_books_rnd ON assoc_del_books (rnd);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_books_cand ON assoc_del_books (cand);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_books_gone ON assoc_del_books (gone);\n"
+    "DELETE FROM assoc_del_books;\n"
+};
+
+static const assoc_sql book_by_author_delete__sql_seed0 = {
+    "INSERT INTO assoc_del_books (k1, rnd, cand)\n"
+    "SELECT books.id, 0, 0\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM book_authors a1 JOIN authors s1 ON s1.id = a1.author_id WHERE "
+    "a1.book_id = books.id AND (s1.name = $1))\n"
+    "ORDER BY books.published DESC NULLS LAST, books.id",
+    NULL
+};
+
+static const assoc_sql book_by_author_delete__sql_seed1 = {
+    "INSERT INTO assoc_del_books (k1, rnd, cand)\n"
+    "SELECT books.id, 0, 0\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM book_authors a1 JOIN authors s1 ON s1.id = a1.author_id WHERE "
+    "a1.book_id = books.id AND (s1.name = $1)) AND books.language = $2\n"
+    "ORDER BY books.published DESC NULLS LAST, books.id",
+    NULL
+};
+
+static const assoc_sql *const book_by_author_delete__sql_seed[2] = {
+    &book_by_author_delete__sql_seed0, &book_by_author_delete__sql_seed1
+};
+static const unsigned short book_by_author_delete__sql_seed_at[2][2] = {
+    { 1, 0 },
+    { 1, 2 }
+};
+
+int book_by_author_delete(assoc_db *db, const BookByAuthorArgs *args, int64_t *deleted)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || deleted == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_by_author_delete: NULL argument");
+    *deleted = 0;
+    if (args->author == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_by_author_delete: parameter :author is NULL");
+    if (args->language != NULL)
+        v |= 1u;
+    rc = assoc_tx_enter(db, true);
+    if (rc != ASSOC_OK)
+        return rc;
+    rc = assoc_exec(db, &book_by_author_delete__sql_setup);
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The keys of the rows the query returns. */
+    rc = assoc_stmt_acquire(db, book_by_author_delete__sql_seed[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, book_by_author_delete__sql_seed_at[v][0], args->author);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (book_by_author_delete__sql_seed_at[v][1] != 0) {
+        rc = assoc_bind_text(db, st, book_by_author_delete__sql_seed_at[v][1], args->language);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Book.authors: its rows in book_authors go with the Book row. */
+    rc = assoc_stmt_acquire(db, &book_by_author_delete__sql_authors, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Book.loans: the children stay, their book_id set to NULL. */
+    rc = assoc_stmt_acquire(db, &book_by_author_delete__sql_loans, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Book.copies cascades delete. */
+    rc = assoc_stmt_acquire(db, &book_by_author_delete__sql_copies, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The Book rows themselves. */
+    rc = assoc_stmt_acquire(db, &book_by_author_delete__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    *deleted = assoc_changes(db);
+done:
+    assoc_stmt_release(db, st);
+    return assoc_tx_leave(db, rc);
+}
+
+static const assoc_sql book_all_out__sql_rows = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM copies s1 WHERE s1.book_id = books.id) AND (SELECT count(*) FROM "
+    "loans s2 WHERE s2.book_id = books.id AND (s2.returned IS NULL)) >= $1\n"
+    "ORDER BY books.title, books.id",
+    NULL
+};
+
+int book_all_out(assoc_db *db, const BookAllOutArgs *args, BookList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_all_out: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    rc = assoc_stmt_acquire(db, &book_all_out__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, args->n);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_rows_collect(db, st, &book__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int book_all_out_each(assoc_db *db, const BookAllOutArgs *args, int (*fn)(const Book *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Book row;
+    int rc;
+
+    if (db == NULL || args == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_all_out_each: NULL argument");
+    rc = assoc_stmt_acquire(db, &book_all_out__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, args->n);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &book__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_all_out_first__sql_first = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM copies s1 WHERE s1.book_id = books.id) AND (SELECT count(*) FROM "
+    "loans s2 WHERE s2.book_id = books.id AND (s2.returned IS NULL)) >= $1\n"
+    "ORDER BY books.title, books.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+int book_all_out_first(assoc_db *db, const BookAllOutArgs *args, Book *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_all_out_first: NULL argument");
+    memset(out, 0, sizeof *out);
+    rc = assoc_stmt_acquire(db, &book_all_out_first__sql_first, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, args->n);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_row_fetch(db, st, &book__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_all_out_count__sql_count = {
+    "SELECT count(*)\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM copies s1 WHERE s1.book_id = books.id) AND (SELECT count(*) FROM "
+    "loans s2 WHERE s2.book_id = books.id AND (s2.returned IS NULL)) >= $1",
+    NULL
+};
+
+int book_all_out_count(assoc_db *db, const BookAllOutArgs *args, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_all_out_count: NULL argument");
+    *out = 0;
+    rc = assoc_stmt_acquire(db, &book_all_out_count__sql_count, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, args->n);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_all_out_exists__sql_exists = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM copies s1 WHERE s1.book_id = books.id) AND (SELECT count(*) FROM "
+    "loans s2 WHERE s2.book_id = books.id AND (s2.returned IS NULL)) >= $1)",
+    NULL
+};
+
+int book_all_out_exists(assoc_db *db, const BookAllOutArgs *args, bool *out)
+{
+    assoc_stmt *st = NULL;
+    int64_t one = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_all_out_exists: NULL argument");
+    *out = false;
+    rc = assoc_stmt_acquire(db, &book_all_out_exists__sql_exists, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, args->n);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, &one, NULL);
+    *out = one != 0;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_all_out_delete__sql_seed = {
+    "INSERT INTO assoc_del_books (k1, rnd, cand)\n"
+    "SELECT books.id, 0, 0\n"
+    "FROM books\n"
+    "WHERE EXISTS (SELECT 1 FROM copies s1 WHERE s1.book_id = books.id) AND (SELECT count(*) FROM "
+    "loans s2 WHERE s2.book_id = books.id AND (s2.returned IS NULL)) >= $1\n"
+    "ORDER BY books.title, books.id",
+    NULL
+};
+
+int book_all_out_delete(assoc_db *db, const BookAllOutArgs *args, int64_t *deleted)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || deleted == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_all_out_delete: NULL argument");
+    *deleted = 0;
+    rc = assoc_tx_enter(db, true);
+    if (rc != ASSOC_OK)
+        return rc;
+    rc = assoc_exec(db, &book_by_author_delete__sql_setup);
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The keys of the rows the query returns. */
+    rc = assoc_stmt_acquire(db, &book_all_out_delete__sql_seed, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, args->n);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Book.authors: its rows in book_authors go with the Book row. */
+    rc = assoc_stmt_acquire(db, &book_by_author_delete__sql_authors, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Book.loans: the children stay, their book_id set to NULL. */
+    rc = assoc_stmt_acquire(db, &book_by_author_delete__sql_loans, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Book.copies cascades delete. */
+    rc = assoc_stmt_acquire(db, &book_by_author_delete__sql_copies, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The Book rows themselves. */
+    rc = assoc_stmt_acquire(db, &book_by_author_delete__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    *deleted = assoc_changes(db);
+done:
+    assoc_stmt_release(db, st);
+    return assoc_tx_leave(db, rc);
 }
 
 /* ---- Copy ---- */
@@ -2176,6 +3683,181 @@ int copy_book_view(assoc_db *db, const Copy *r, int (*fn)(const Book *, void *),
 done:
     assoc_stmt_release(db, st);
     return rc;
+}
+
+static const assoc_sql copy_book_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
+    "FROM p JOIN books t ON t.id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
+    "FROM p JOIN books t ON t.id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+int copy_book_load(assoc_db *db, const Copy *parents, size_t n, BookGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "copy_book_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &book__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &copy_book_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].book_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 6);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Book row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "copy_book_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &copy_book_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].book_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &book__type, 6, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
 /* ---- Member ---- */
@@ -2632,6 +4314,183 @@ done:
     return rc;
 }
 
+static const assoc_sql member_card_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.member_id, t.barcode, t.issued, t.expires, p.i\n"
+    "FROM p JOIN library_card t ON t.id = (SELECT x.id FROM library_card x WHERE x.member_id = p.k "
+    "ORDER BY x.id LIMIT 1)\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.member_id, t.barcode, t.issued, t.expires, p.i\n"
+    "FROM p JOIN library_card t ON t.id = (SELECT x.id FROM library_card x WHERE x.member_id = p.k "
+    "ORDER BY x.id LIMIT 1)\n"
+    "ORDER BY p.i, t.id"
+};
+
+int member_card_load(assoc_db *db, const Member *parents, size_t n, LibraryCardGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "member_card_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &library_card__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &member_card_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 5);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const LibraryCard *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    LibraryCard row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "member_card_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &member_card_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &library_card__type, 5, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
 static const assoc_sql member_loans__sql = {
     "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
     "loans.fine, loans.renewals\n"
@@ -2754,6 +4613,212 @@ done:
     return rc;
 }
 
+static const assoc_sql member_loans_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
+    "FROM p JOIN loans t ON t.member_id = p.k\n"
+    "ORDER BY p.i, t.due DESC, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
+    "FROM p JOIN loans t ON t.member_id = p.k\n"
+    "ORDER BY p.i, t.due DESC, t.id"
+};
+
+int member_loans_load(assoc_db *db, const Member *parents, size_t n, LoanGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "member_loans_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &loan__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &member_loans_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 8);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Loan row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "member_loans_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &member_loans_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &loan__type, 8, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql member_loans_count__sql = {
+    "SELECT count(*)\n"
+    "FROM loans\n"
+    "WHERE loans.member_id = $1",
+    NULL
+};
+
+int member_loans_count(assoc_db *db, const Member *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "member_loans_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &member_loans_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 static const assoc_sql member_borrowed__sql = {
     "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
     "FROM books\n"
@@ -2808,6 +4873,212 @@ int member_borrowed_each(assoc_db *db, const Member *r, int (*fn)(const Book *, 
         if (rc != 0)
             break;
     }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql member_borrowed_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
+    "FROM p JOIN books t ON t.id IN (SELECT a.book_id FROM loans a WHERE a.member_id = p.k)\n"
+    "ORDER BY p.i, t.title, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
+    "FROM p JOIN books t ON t.id IN (SELECT a.book_id FROM loans a WHERE a.member_id = p.k)\n"
+    "ORDER BY p.i, t.title, t.id"
+};
+
+int member_borrowed_load(assoc_db *db, const Member *parents, size_t n, BookGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "member_borrowed_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &book__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &member_borrowed_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 6);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Book row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "member_borrowed_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &member_borrowed_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &book__type, 6, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql member_borrowed_count__sql = {
+    "SELECT count(DISTINCT loans.book_id)\n"
+    "FROM loans\n"
+    "WHERE loans.member_id = $1",
+    NULL
+};
+
+int member_borrowed_count(assoc_db *db, const Member *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "member_borrowed_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &member_borrowed_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3175,6 +5446,181 @@ done:
     return rc;
 }
 
+static const assoc_sql library_card_member_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.card_no, t.name, t.email, t.active, t.joined, p.i\n"
+    "FROM p JOIN members t ON t.id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.card_no, t.name, t.email, t.active, t.joined, p.i\n"
+    "FROM p JOIN members t ON t.id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+int library_card_member_load(assoc_db *db, const LibraryCard *parents, size_t n, MemberGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "library_card_member_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &member__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &library_card_member_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].member_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 6);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Member row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "library_card_member_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &library_card_member_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].member_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &member__type, 6, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
 /* ---- Loan ---- */
 
 static const assoc_sql loan_insert__sql_key = {
@@ -3540,6 +5986,113 @@ done:
     return rc;
 }
 
+int loan_member_load(assoc_db *db, const Loan *parents, size_t n, MemberGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "loan_member_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &member__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &library_card_member_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].member_id, parents[at].has_member_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 6);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Member row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "loan_member_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &library_card_member_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].member_id, parents[at].has_member_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &member__type, 6, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
 int loan_book(assoc_db *db, const Loan *r, Book *out)
 {
     assoc_stmt *st = NULL;
@@ -3580,5 +6133,745 @@ int loan_book_view(assoc_db *db, const Loan *r, int (*fn)(const Book *, void *),
 done:
     assoc_stmt_release(db, st);
     return rc;
+}
+
+int loan_book_load(assoc_db *db, const Loan *parents, size_t n, BookGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "loan_book_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &book__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &copy_book_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].book_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 6);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Book row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "loan_book_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &copy_book_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].book_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &book__type, 6, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql loan_overdue__sql_rows0 = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals\n"
+    "FROM loans\n"
+    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "WHERE loans.returned IS NULL AND loans.due < $1\n"
+    "ORDER BY loans.due, j1.name NULLS FIRST, loans.id",
+    NULL
+};
+
+static const assoc_sql loan_overdue__sql_rows1 = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals\n"
+    "FROM loans\n"
+    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "WHERE loans.returned IS NULL AND loans.due < $1\n"
+    "ORDER BY loans.due, j1.name NULLS FIRST, loans.id\n"
+    "LIMIT $2",
+    NULL
+};
+
+static const assoc_sql *const loan_overdue__sql_rows[2] = {
+    &loan_overdue__sql_rows0, &loan_overdue__sql_rows1
+};
+static const unsigned short loan_overdue__sql_rows_at[2][2] = {
+    { 1, 0 },
+    { 1, 2 }
+};
+
+int loan_overdue(assoc_db *db, const LoanOverdueArgs *args, LoanList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_overdue: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    if (args->has_n && args->n < 0)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_overdue: limit :n is negative");
+    if (args->has_n)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, loan_overdue__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_time_buf(db, st, loan_overdue__sql_rows_at[v][0], args->now, true, time_text_1);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (loan_overdue__sql_rows_at[v][1] != 0) {
+        rc = assoc_bind_int64(db, st, loan_overdue__sql_rows_at[v][1], args->n);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_rows_collect(db, st, &loan__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int loan_overdue_each(assoc_db *db, const LoanOverdueArgs *args, int (*fn)(const Loan *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Loan row;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_overdue_each: NULL argument");
+    if (args->has_n && args->n < 0)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_overdue_each: limit :n is negative");
+    if (args->has_n)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, loan_overdue__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_time_buf(db, st, loan_overdue__sql_rows_at[v][0], args->now, true, time_text_1);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (loan_overdue__sql_rows_at[v][1] != 0) {
+        rc = assoc_bind_int64(db, st, loan_overdue__sql_rows_at[v][1], args->n);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    while ((rc = assoc_row_next(db, st, &loan__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql loan_overdue_first__sql_first0 = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals\n"
+    "FROM loans\n"
+    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "WHERE loans.returned IS NULL AND loans.due < $1\n"
+    "ORDER BY loans.due, j1.name NULLS FIRST, loans.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql *const loan_overdue_first__sql_first[2] = {
+    &loan_overdue_first__sql_first0, &loan_overdue_first__sql_first0
+};
+static const unsigned short loan_overdue_first__sql_first_at[2][2] = {
+    { 1, 0 },
+    { 1, 0 }
+};
+
+int loan_overdue_first(assoc_db *db, const LoanOverdueArgs *args, Loan *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_overdue_first: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (args->has_n && args->n < 0)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_overdue_first: limit :n is negative");
+    if (args->has_n && args->n == 0)
+        return assoc_fail(db, ASSOC_NOTFOUND, "no such Loan: the limit is 0");
+    if (args->has_n)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, loan_overdue_first__sql_first[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_time_buf(db, st, loan_overdue_first__sql_first_at[v][0], args->now, true, time_text_1);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_row_fetch(db, st, &loan__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql loan_overdue_count__sql_count0 = {
+    "SELECT count(*)\n"
+    "FROM loans\n"
+    "WHERE loans.returned IS NULL AND loans.due < $1",
+    NULL
+};
+
+static const assoc_sql *const loan_overdue_count__sql_count[2] = {
+    &loan_overdue_count__sql_count0, &loan_overdue_count__sql_count0
+};
+static const unsigned short loan_overdue_count__sql_count_at[2][2] = {
+    { 1, 0 },
+    { 1, 0 }
+};
+
+int loan_overdue_count(assoc_db *db, const LoanOverdueArgs *args, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_overdue_count: NULL argument");
+    *out = 0;
+    if (args->has_n)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, loan_overdue_count__sql_count[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_time_buf(db, st, loan_overdue_count__sql_count_at[v][0], args->now, true, time_text_1);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql loan_overdue_exists__sql_exists0 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM loans\n"
+    "WHERE loans.returned IS NULL AND loans.due < $1)",
+    NULL
+};
+
+static const assoc_sql *const loan_overdue_exists__sql_exists[2] = {
+    &loan_overdue_exists__sql_exists0, &loan_overdue_exists__sql_exists0
+};
+static const unsigned short loan_overdue_exists__sql_exists_at[2][2] = {
+    { 1, 0 },
+    { 1, 0 }
+};
+
+int loan_overdue_exists(assoc_db *db, const LoanOverdueArgs *args, bool *out)
+{
+    assoc_stmt *st = NULL;
+    int64_t one = 0;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_overdue_exists: NULL argument");
+    *out = false;
+    if (args->has_n)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, loan_overdue_exists__sql_exists[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_time_buf(db, st, loan_overdue_exists__sql_exists_at[v][0], args->now, true, time_text_1);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, &one, NULL);
+    *out = one != 0;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql loan_overdue_delete__sql_sql0 = {
+    "DELETE FROM loans\n"
+    "WHERE loans.id IN (SELECT loans.id\n"
+    "FROM loans\n"
+    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "WHERE loans.returned IS NULL AND loans.due < $1\n"
+    "ORDER BY loans.due, j1.name NULLS FIRST, loans.id)",
+    NULL
+};
+
+static const assoc_sql loan_overdue_delete__sql_sql1 = {
+    "DELETE FROM loans\n"
+    "WHERE loans.id IN (SELECT loans.id\n"
+    "FROM loans\n"
+    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "WHERE loans.returned IS NULL AND loans.due < $1\n"
+    "ORDER BY loans.due, j1.name NULLS FIRST, loans.id\n"
+    "LIMIT $2)",
+    NULL
+};
+
+static const assoc_sql *const loan_overdue_delete__sql_sql[2] = {
+    &loan_overdue_delete__sql_sql0, &loan_overdue_delete__sql_sql1
+};
+static const unsigned short loan_overdue_delete__sql_sql_at[2][2] = {
+    { 1, 0 },
+    { 1, 2 }
+};
+
+int loan_overdue_delete(assoc_db *db, const LoanOverdueArgs *args, int64_t *deleted)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || deleted == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_overdue_delete: NULL argument");
+    *deleted = 0;
+    if (args->has_n && args->n < 0)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_overdue_delete: limit :n is negative");
+    if (args->has_n)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, loan_overdue_delete__sql_sql[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_time_buf(db, st, loan_overdue_delete__sql_sql_at[v][0], args->now, true, time_text_1);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (loan_overdue_delete__sql_sql_at[v][1] != 0) {
+        rc = assoc_bind_int64(db, st, loan_overdue_delete__sql_sql_at[v][1], args->n);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    *deleted = assoc_changes(db);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql loan_history__sql_rows = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals\n"
+    "FROM loans\n"
+    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "WHERE j1.card_no = $1\n"
+    "ORDER BY loans.out DESC, loans.id",
+    NULL
+};
+
+int loan_history(assoc_db *db, const LoanHistoryArgs *args, LoanList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    if (args->card_no == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history: parameter :card_no is NULL");
+    rc = assoc_stmt_acquire(db, &loan_history__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, args->card_no);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_rows_collect(db, st, &loan__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int loan_history_each(assoc_db *db, const LoanHistoryArgs *args, int (*fn)(const Loan *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Loan row;
+    int rc;
+
+    if (db == NULL || args == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history_each: NULL argument");
+    if (args->card_no == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history_each: parameter :card_no is NULL");
+    rc = assoc_stmt_acquire(db, &loan_history__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, args->card_no);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &loan__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql loan_history_first__sql_first = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals\n"
+    "FROM loans\n"
+    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "WHERE j1.card_no = $1\n"
+    "ORDER BY loans.out DESC, loans.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+int loan_history_first(assoc_db *db, const LoanHistoryArgs *args, Loan *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history_first: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (args->card_no == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history_first: parameter :card_no is NULL");
+    rc = assoc_stmt_acquire(db, &loan_history_first__sql_first, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, args->card_no);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_row_fetch(db, st, &loan__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql loan_history_count__sql_count = {
+    "SELECT count(*)\n"
+    "FROM loans\n"
+    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "WHERE j1.card_no = $1",
+    NULL
+};
+
+int loan_history_count(assoc_db *db, const LoanHistoryArgs *args, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history_count: NULL argument");
+    *out = 0;
+    if (args->card_no == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history_count: parameter :card_no is NULL");
+    rc = assoc_stmt_acquire(db, &loan_history_count__sql_count, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, args->card_no);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql loan_history_exists__sql_exists = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM loans\n"
+    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "WHERE j1.card_no = $1)",
+    NULL
+};
+
+int loan_history_exists(assoc_db *db, const LoanHistoryArgs *args, bool *out)
+{
+    assoc_stmt *st = NULL;
+    int64_t one = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history_exists: NULL argument");
+    *out = false;
+    if (args->card_no == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history_exists: parameter :card_no is NULL");
+    rc = assoc_stmt_acquire(db, &loan_history_exists__sql_exists, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, args->card_no);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, &one, NULL);
+    *out = one != 0;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql loan_history_delete__sql = {
+    "DELETE FROM loans\n"
+    "WHERE loans.id IN (SELECT loans.id\n"
+    "FROM loans\n"
+    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "WHERE j1.card_no = $1\n"
+    "ORDER BY loans.out DESC, loans.id)",
+    NULL
+};
+
+int loan_history_delete(assoc_db *db, const LoanHistoryArgs *args, int64_t *deleted)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || deleted == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history_delete: NULL argument");
+    *deleted = 0;
+    if (args->card_no == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history_delete: parameter :card_no is NULL");
+    rc = assoc_stmt_acquire(db, &loan_history_delete__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, args->card_no);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    *deleted = assoc_changes(db);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql loan_history_page__sql_page0 = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals\n"
+    "FROM loans\n"
+    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "WHERE j1.card_no = $1\n"
+    "ORDER BY loans.out DESC, loans.id\n"
+    "LIMIT $2",
+    NULL
+};
+
+static const assoc_sql loan_history_page__sql_page1 = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals\n"
+    "FROM loans\n"
+    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "WHERE j1.card_no = $1 AND (loans.out <= $2 AND (loans.out < $2 OR loans.id > $3))\n"
+    "ORDER BY loans.out DESC, loans.id\n"
+    "LIMIT $4",
+    NULL
+};
+
+static const assoc_sql *const loan_history_page__sql_page[2] = {
+    &loan_history_page__sql_page0, &loan_history_page__sql_page1
+};
+static const unsigned short loan_history_page__sql_page_at[2][4] = {
+    { 1, 0, 0, 2 },
+    { 1, 2, 3, 4 }
+};
+
+int loan_history_page(assoc_db *db, const LoanHistoryArgs *args, const Loan *after, int64_t limit, LoanList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history_page: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    if (limit < 1)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history_page: limit %lld is not a page", (long long)limit);
+    if (args->card_no == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "loan_history_page: parameter :card_no is NULL");
+    if (after != NULL)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, loan_history_page__sql_page[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, loan_history_page__sql_page_at[v][0], args->card_no);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (loan_history_page__sql_page_at[v][1] != 0) {
+        rc = assoc_bind_time_buf(db, st, loan_history_page__sql_page_at[v][1], after->out, true, time_text_1);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (loan_history_page__sql_page_at[v][2] != 0) {
+        rc = assoc_bind_int64(db, st, loan_history_page__sql_page_at[v][2], after->id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_bind_int64(db, st, loan_history_page__sql_page_at[v][3], limit);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_rows_collect(db, st, &loan__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+/* ---- Author ---- */
+
+void author_groups_free(AuthorGroups *g)
+{
+    if (g == NULL)
+        return;
+    assoc_rows_free(&author__type, g->rows.items, g->rows.len);
+    assoc_free(g->start);
+    assoc_free(g->link);
+    memset(g, 0, sizeof *g);
+}
+
+/* ---- Book ---- */
+
+void book_groups_free(BookGroups *g)
+{
+    if (g == NULL)
+        return;
+    assoc_rows_free(&book__type, g->rows.items, g->rows.len);
+    assoc_free(g->start);
+    assoc_free(g->link);
+    memset(g, 0, sizeof *g);
+}
+
+/* ---- Copy ---- */
+
+void copy_groups_free(CopyGroups *g)
+{
+    if (g == NULL)
+        return;
+    assoc_rows_free(&copy__type, g->rows.items, g->rows.len);
+    assoc_free(g->start);
+    assoc_free(g->link);
+    memset(g, 0, sizeof *g);
+}
+
+/* ---- Member ---- */
+
+void member_groups_free(MemberGroups *g)
+{
+    if (g == NULL)
+        return;
+    assoc_rows_free(&member__type, g->rows.items, g->rows.len);
+    assoc_free(g->start);
+    assoc_free(g->link);
+    memset(g, 0, sizeof *g);
+}
+
+/* ---- LibraryCard ---- */
+
+void library_card_groups_free(LibraryCardGroups *g)
+{
+    if (g == NULL)
+        return;
+    assoc_rows_free(&library_card__type, g->rows.items, g->rows.len);
+    assoc_free(g->start);
+    assoc_free(g->link);
+    memset(g, 0, sizeof *g);
+}
+
+/* ---- Loan ---- */
+
+void loan_groups_free(LoanGroups *g)
+{
+    if (g == NULL)
+        return;
+    assoc_rows_free(&loan__type, g->rows.items, g->rows.len);
+    assoc_free(g->start);
+    assoc_free(g->link);
+    memset(g, 0, sizeof *g);
 }
 

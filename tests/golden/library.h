@@ -36,6 +36,15 @@ typedef struct AuthorList {
 #define AUTHOR_INIT { 0, NULL, 0, false, NULL }
 #define AUTHOR_LIST_INIT { NULL, 0 }
 
+typedef struct AuthorGroups {
+    AuthorList rows;                /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} AuthorGroups;
+
+#define AUTHOR_GROUPS_INIT { AUTHOR_LIST_INIT, NULL, NULL, 0 }
+
 /* Book: a row of table books. */
 typedef struct Book {
     int64_t id;                     /* primary key; 0 on insert assigns one */
@@ -56,6 +65,15 @@ typedef struct BookList {
 #define BOOK_INIT { 0, NULL, NULL, 0, false, 0, false, NULL }
 #define BOOK_LIST_INIT { NULL, 0 }
 
+typedef struct BookGroups {
+    BookList rows;                  /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} BookGroups;
+
+#define BOOK_GROUPS_INIT { BOOK_LIST_INIT, NULL, NULL, 0 }
+
 /* Copy: a row of table copies. */
 typedef struct Copy {
     int64_t book_id;                /* primary key */
@@ -73,6 +91,15 @@ typedef struct CopyList {
 
 #define COPY_INIT { 0, 0, NULL, NULL, 0, false }
 #define COPY_LIST_INIT { NULL, 0 }
+
+typedef struct CopyGroups {
+    CopyList rows;                  /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} CopyGroups;
+
+#define COPY_GROUPS_INIT { COPY_LIST_INIT, NULL, NULL, 0 }
 
 /* Member: a row of table members. */
 typedef struct Member {
@@ -94,6 +121,15 @@ typedef struct MemberList {
 #define MEMBER_INIT { 0, NULL, NULL, NULL, false, false, 0, false }
 #define MEMBER_LIST_INIT { NULL, 0 }
 
+typedef struct MemberGroups {
+    MemberList rows;                /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} MemberGroups;
+
+#define MEMBER_GROUPS_INIT { MEMBER_LIST_INIT, NULL, NULL, 0 }
+
 /* LibraryCard: a row of table library_card. */
 typedef struct LibraryCard {
     int64_t id;                     /* primary key; 0 on insert assigns one */
@@ -112,6 +148,15 @@ typedef struct LibraryCardList {
 
 #define LIBRARY_CARD_INIT { 0, 0, { NULL, 0 }, 0, false, 0, false }
 #define LIBRARY_CARD_LIST_INIT { NULL, 0 }
+
+typedef struct LibraryCardGroups {
+    LibraryCardList rows;           /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} LibraryCardGroups;
+
+#define LIBRARY_CARD_GROUPS_INIT { LIBRARY_CARD_LIST_INIT, NULL, NULL, 0 }
 
 /* Loan: a row of table loans. */
 typedef struct Loan {
@@ -137,6 +182,38 @@ typedef struct LoanList {
 
 #define LOAN_INIT { 0, 0, 0, false, 0, false, 0, 0, false, 0, false, 0, false }
 #define LOAN_LIST_INIT { NULL, 0 }
+
+typedef struct LoanGroups {
+    LoanList rows;                  /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} LoanGroups;
+
+#define LOAN_GROUPS_INIT { LOAN_LIST_INIT, NULL, NULL, 0 }
+
+/* The parameters of query Book.by_author, in order of first appearance. */
+typedef struct BookByAuthorArgs {
+    const char *author;
+    const char *language;          /* optional: NULL leaves its condition out */
+} BookByAuthorArgs;
+
+/* The parameters of query Book.all_out, in order of first appearance. */
+typedef struct BookAllOutArgs {
+    int64_t n;
+} BookAllOutArgs;
+
+/* The parameters of query Loan.overdue, in order of first appearance. */
+typedef struct LoanOverdueArgs {
+    assoc_time now;
+    int64_t n;
+    bool has_n;                     /* false: absent, its condition left out */
+} LoanOverdueArgs;
+
+/* The parameters of query Loan.history, in order of first appearance. */
+typedef struct LoanHistoryArgs {
+    const char *card_no;
+} LoanHistoryArgs;
 
 /* Create every table and index of the schema that does not exist. */
 int library_create_all(assoc_db *db);
@@ -175,6 +252,17 @@ int author_books_each(assoc_db *db, const Author *r, int (*fn)(const Book *, voi
 int author_books_add(assoc_db *db, const Author *r, const Book *t);
 /* Delete every book_authors row linking r and t.  ASSOC_NOTFOUND if none. */
 int author_books_remove(assoc_db *db, const Author *r, const Book *t);
+/* Author.books of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with book_groups_free). */
+int author_books_load(assoc_db *db, const Author *parents, size_t n, BookGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int author_books_count(assoc_db *db, const Author *r, int64_t *out);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  A string or blob written back for a field
@@ -214,6 +302,17 @@ int book_authors_each(assoc_db *db, const Book *r, int (*fn)(const Author *, voi
 int book_authors_add(assoc_db *db, const Book *r, const Author *t);
 /* Delete every book_authors row linking r and t.  ASSOC_NOTFOUND if none. */
 int book_authors_remove(assoc_db *db, const Book *r, const Author *t);
+/* Book.authors of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with author_groups_free). */
+int book_authors_load(assoc_db *db, const Book *parents, size_t n, AuthorGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Author *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int book_authors_count(assoc_db *db, const Book *r, int64_t *out);
 
 /* Book.copies: one-to-many to Copy, joined on books.id = copies.book_id. */
 /* OUT: *out, the related rows, by order_by. */
@@ -224,6 +323,17 @@ int book_copies_each(assoc_db *db, const Book *r, int (*fn)(const Copy *, void *
 int book_copies_add(assoc_db *db, const Book *r, Copy *child);
 /* Take child out of the collection: delete it (delete-orphan).  ASSOC_NOTFOUND if it is not r's. */
 int book_copies_remove(assoc_db *db, const Book *r, const Copy *child);
+/* Book.copies of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with copy_groups_free). */
+int book_copies_load(assoc_db *db, const Book *parents, size_t n, CopyGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Copy *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int book_copies_count(assoc_db *db, const Book *r, int64_t *out);
 
 /* Book.loans: one-to-many to Loan, joined on books.id = loans.book_id (a backref). */
 /* OUT: *out, the related rows, by order_by. */
@@ -234,6 +344,51 @@ int book_loans_each(assoc_db *db, const Book *r, int (*fn)(const Loan *, void *)
 int book_loans_add(assoc_db *db, const Book *r, Loan *child);
 /* Take child out of the collection: set its key to NULL.  ASSOC_NOTFOUND if it is not r's. */
 int book_loans_remove(assoc_db *db, const Book *r, const Loan *child);
+/* Book.loans of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with loan_groups_free). */
+int book_loans_load(assoc_db *db, const Book *parents, size_t n, LoanGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int book_loans_count(assoc_db *db, const Book *r, int64_t *out);
+
+/* Book.by_author: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with book_list_free). */
+int book_by_author(assoc_db *db, const BookByAuthorArgs *args, BookList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int book_by_author_each(assoc_db *db, const BookByAuthorArgs *args, int (*fn)(const Book *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int book_by_author_first(assoc_db *db, const BookByAuthorArgs *args, Book *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int book_by_author_count(assoc_db *db, const BookByAuthorArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int book_by_author_exists(assoc_db *db, const BookByAuthorArgs *args, bool *out);
+/* Delete exactly the rows book_by_author returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Book that went. */
+int book_by_author_delete(assoc_db *db, const BookByAuthorArgs *args, int64_t *deleted);
+
+/* Book.all_out: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with book_list_free). */
+int book_all_out(assoc_db *db, const BookAllOutArgs *args, BookList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int book_all_out_each(assoc_db *db, const BookAllOutArgs *args, int (*fn)(const Book *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int book_all_out_first(assoc_db *db, const BookAllOutArgs *args, Book *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int book_all_out_count(assoc_db *db, const BookAllOutArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int book_all_out_exists(assoc_db *db, const BookAllOutArgs *args, bool *out);
+/* Delete exactly the rows book_all_out returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Book that went. */
+int book_all_out_delete(assoc_db *db, const BookAllOutArgs *args, int64_t *deleted);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  A string or blob written back for a field
@@ -270,6 +425,15 @@ int copy_book(assoc_db *db, const Copy *r, Book *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int copy_book_view(assoc_db *db, const Copy *r, int (*fn)(const Book *, void *), void *ctx);
+/* Copy.book of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with book_groups_free). */
+int copy_book_load(assoc_db *db, const Copy *parents, size_t n, BookGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -306,6 +470,15 @@ int member_card(assoc_db *db, const Member *r, LibraryCard *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int member_card_view(assoc_db *db, const Member *r, int (*fn)(const LibraryCard *, void *), void *ctx);
+/* Member.card of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with library_card_groups_free). */
+int member_card_load(assoc_db *db, const Member *parents, size_t n, LibraryCardGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const LibraryCard *, void *), void *ctx);
 
 /* Member.loans: one-to-many to Loan, joined on members.id = loans.member_id. */
 /* OUT: *out, the related rows, by order_by. */
@@ -316,11 +489,33 @@ int member_loans_each(assoc_db *db, const Member *r, int (*fn)(const Loan *, voi
 int member_loans_add(assoc_db *db, const Member *r, Loan *child);
 /* Take child out of the collection: set its key to NULL.  ASSOC_NOTFOUND if it is not r's. */
 int member_loans_remove(assoc_db *db, const Member *r, const Loan *child);
+/* Member.loans of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with loan_groups_free). */
+int member_loans_load(assoc_db *db, const Member *parents, size_t n, LoanGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int member_loans_count(assoc_db *db, const Member *r, int64_t *out);
 
 /* Member.borrowed: many-to-many to Book through loans, view only. */
 /* OUT: *out, the related rows, by order_by. */
 int member_borrowed(assoc_db *db, const Member *r, BookList *out);
 int member_borrowed_each(assoc_db *db, const Member *r, int (*fn)(const Book *, void *), void *ctx);
+/* Member.borrowed of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with book_groups_free). */
+int member_borrowed_load(assoc_db *db, const Member *parents, size_t n, BookGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int member_borrowed_count(assoc_db *db, const Member *r, int64_t *out);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -355,6 +550,15 @@ int library_card_member(assoc_db *db, const LibraryCard *r, Member *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int library_card_member_view(assoc_db *db, const LibraryCard *r, int (*fn)(const Member *, void *), void *ctx);
+/* LibraryCard.member of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with member_groups_free). */
+int library_card_member_load(assoc_db *db, const LibraryCard *parents, size_t n, MemberGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -387,6 +591,15 @@ int loan_member(assoc_db *db, const Loan *r, Member *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int loan_member_view(assoc_db *db, const Loan *r, int (*fn)(const Member *, void *), void *ctx);
+/* Loan.member of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with member_groups_free). */
+int loan_member_load(assoc_db *db, const Loan *parents, size_t n, MemberGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx);
 
 /* Loan.book: many-to-one to Book, joined on loans.book_id = books.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
@@ -395,6 +608,78 @@ int loan_book(assoc_db *db, const Loan *r, Book *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int loan_book_view(assoc_db *db, const Loan *r, int (*fn)(const Book *, void *), void *ctx);
+/* Loan.book of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with book_groups_free). */
+int loan_book_load(assoc_db *db, const Loan *parents, size_t n, BookGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx);
+
+/* Loan.overdue: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with loan_list_free). */
+int loan_overdue(assoc_db *db, const LoanOverdueArgs *args, LoanList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int loan_overdue_each(assoc_db *db, const LoanOverdueArgs *args, int (*fn)(const Loan *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int loan_overdue_first(assoc_db *db, const LoanOverdueArgs *args, Loan *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int loan_overdue_count(assoc_db *db, const LoanOverdueArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int loan_overdue_exists(assoc_db *db, const LoanOverdueArgs *args, bool *out);
+/* Delete exactly the rows loan_overdue returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Loan that went. */
+int loan_overdue_delete(assoc_db *db, const LoanOverdueArgs *args, int64_t *deleted);
+
+/* Loan.history: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with loan_list_free). */
+int loan_history(assoc_db *db, const LoanHistoryArgs *args, LoanList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int loan_history_each(assoc_db *db, const LoanHistoryArgs *args, int (*fn)(const Loan *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int loan_history_first(assoc_db *db, const LoanHistoryArgs *args, Loan *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int loan_history_count(assoc_db *db, const LoanHistoryArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int loan_history_exists(assoc_db *db, const LoanHistoryArgs *args, bool *out);
+/* Delete exactly the rows loan_history returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Loan that went. */
+int loan_history_delete(assoc_db *db, const LoanHistoryArgs *args, int64_t *deleted);
+/* The next at most limit rows after the row `after` in the query's order
+ * (after NULL: the first page), by keyset: no row is missed or repeated
+ * when rows come and go between calls.  The query's limit and offset do
+ * not apply.  OUT: *out; limit < 1 is ASSOC_MISUSE. */
+int loan_history_page(assoc_db *db, const LoanHistoryArgs *args, const Loan *after, int64_t limit, LoanList *out);
+
+/* AuthorGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void author_groups_free(AuthorGroups *g);
+
+/* BookGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void book_groups_free(BookGroups *g);
+
+/* CopyGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void copy_groups_free(CopyGroups *g);
+
+/* MemberGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void member_groups_free(MemberGroups *g);
+
+/* LibraryCardGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void library_card_groups_free(LibraryCardGroups *g);
+
+/* LoanGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void loan_groups_free(LoanGroups *g);
 
 #ifdef __cplusplus
 }

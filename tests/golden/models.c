@@ -49,6 +49,13 @@ static int user__view(assoc_db *db, assoc_stmt *st, void *rec)
     return ASSOC_OK;
 }
 
+static int user__cmp(const void *a, const void *b)
+{
+    const User *x = a, *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
 static void user__release(void *rec)
 {
     user_free(rec);
@@ -56,7 +63,7 @@ static void user__release(void *rec)
 
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
-    user__read, user__view, user__release
+    user__read, user__view, user__release, user__cmp
 };
 
 /* ---- Product: rows of products ---- */
@@ -105,6 +112,13 @@ static int product__view(assoc_db *db, assoc_stmt *st, void *rec)
     return ASSOC_OK;
 }
 
+static int product__cmp(const void *a, const void *b)
+{
+    const Product *x = a, *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
 static void product__release(void *rec)
 {
     product_free(rec);
@@ -112,7 +126,7 @@ static void product__release(void *rec)
 
 static const assoc_rowtype product__type = {
     "Product", "products", product__columns, 0, sizeof(Product),
-    product__read, product__view, product__release
+    product__read, product__view, product__release, product__cmp
 };
 
 /* ---- Order: rows of orders ---- */
@@ -146,9 +160,16 @@ static int order__read(assoc_db *db, assoc_stmt *st, void *rec)
 }
 
 /* An Order holds no strings or blobs: order__read copies nothing, and lends. */
+static int order__cmp(const void *a, const void *b)
+{
+    const Order *x = a, *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
 static const assoc_rowtype order__type = {
     "Order", "orders", order__columns, 0, sizeof(Order),
-    order__read, order__read, NULL
+    order__read, order__read, NULL, order__cmp
 };
 
 
@@ -641,6 +662,212 @@ done:
     return rc;
 }
 
+static const assoc_sql user_products_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.title, t.create_dttm, p.i\n"
+    "FROM p JOIN products t ON t.id IN (SELECT a.product_id FROM orders a WHERE a.user_id = p.k)\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.title, t.create_dttm, p.i\n"
+    "FROM p JOIN products t ON t.id IN (SELECT a.product_id FROM orders a WHERE a.user_id = p.k)\n"
+    "ORDER BY p.i, t.id"
+};
+
+int user_products_load(assoc_db *db, const User *parents, size_t n, ProductGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "user_products_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &product__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &user_products_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 3);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int user_products_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Product row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "user_products_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &user_products_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &product__type, 3, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql user_products_count__sql = {
+    "SELECT count(DISTINCT orders.product_id)\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1",
+    NULL
+};
+
+int user_products_count(assoc_db *db, const User *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_products_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &user_products_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 static const assoc_sql user_orders__sql = {
     "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
     "FROM orders\n"
@@ -759,6 +986,446 @@ int user_orders_remove(assoc_db *db, const User *r, const Order *child)
 done:
     assoc_stmt_release(db, st);
     return rc;
+}
+
+static const assoc_sql user_orders_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
+    "FROM p JOIN orders t ON t.user_id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
+    "FROM p JOIN orders t ON t.user_id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+int user_orders_load(assoc_db *db, const User *parents, size_t n, OrderGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "user_orders_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &order__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &user_orders_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 4);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int user_orders_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Order *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Order row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "user_orders_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &user_orders_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &order__type, 4, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql user_orders_count__sql = {
+    "SELECT count(*)\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1",
+    NULL
+};
+
+int user_orders_count(assoc_db *db, const User *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_orders_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &user_orders_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql user_bought_twice__sql_rows = {
+    "SELECT users.id, users.email, users.create_dttm\n"
+    "FROM users\n"
+    "WHERE (SELECT count(*) FROM orders s1 WHERE s1.user_id = users.id AND (s1.product_id = $1)) >= "
+    "2\n"
+    "ORDER BY users.email NULLS FIRST, users.id",
+    NULL
+};
+
+int user_bought_twice(assoc_db *db, const UserBoughtTwiceArgs *args, UserList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_bought_twice: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    rc = assoc_stmt_acquire(db, &user_bought_twice__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, args->product_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int user_bought_twice_each(assoc_db *db, const UserBoughtTwiceArgs *args, int (*fn)(const User *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    User row;
+    int rc;
+
+    if (db == NULL || args == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_bought_twice_each: NULL argument");
+    rc = assoc_stmt_acquire(db, &user_bought_twice__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, args->product_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql user_bought_twice_first__sql_first = {
+    "SELECT users.id, users.email, users.create_dttm\n"
+    "FROM users\n"
+    "WHERE (SELECT count(*) FROM orders s1 WHERE s1.user_id = users.id AND (s1.product_id = $1)) >= "
+    "2\n"
+    "ORDER BY users.email NULLS FIRST, users.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+int user_bought_twice_first(assoc_db *db, const UserBoughtTwiceArgs *args, User *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_bought_twice_first: NULL argument");
+    memset(out, 0, sizeof *out);
+    rc = assoc_stmt_acquire(db, &user_bought_twice_first__sql_first, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, args->product_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_row_fetch(db, st, &user__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql user_bought_twice_count__sql_count = {
+    "SELECT count(*)\n"
+    "FROM users\n"
+    "WHERE (SELECT count(*) FROM orders s1 WHERE s1.user_id = users.id AND (s1.product_id = $1)) >= 2",
+    NULL
+};
+
+int user_bought_twice_count(assoc_db *db, const UserBoughtTwiceArgs *args, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_bought_twice_count: NULL argument");
+    *out = 0;
+    rc = assoc_stmt_acquire(db, &user_bought_twice_count__sql_count, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, args->product_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql user_bought_twice_exists__sql_exists = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM users\n"
+    "WHERE (SELECT count(*) FROM orders s1 WHERE s1.user_id = users.id AND (s1.product_id = $1)) >= "
+    "2)",
+    NULL
+};
+
+int user_bought_twice_exists(assoc_db *db, const UserBoughtTwiceArgs *args, bool *out)
+{
+    assoc_stmt *st = NULL;
+    int64_t one = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_bought_twice_exists: NULL argument");
+    *out = false;
+    rc = assoc_stmt_acquire(db, &user_bought_twice_exists__sql_exists, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, args->product_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, &one, NULL);
+    *out = one != 0;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql user_bought_twice_delete__sql_orders = {
+    "DELETE FROM orders\n"
+    "WHERE orders.user_id IN (SELECT users.id FROM users WHERE users.id IN (SELECT d.k1 FROM "
+    "assoc_del_users d))",
+    NULL
+};
+
+static const assoc_sql user_bought_twice_delete__sql_rows = {
+    "DELETE FROM users\n"
+    "WHERE users.id IN (SELECT d.k1 FROM assoc_del_users d)",
+    NULL
+};
+
+static const assoc_sql user_bought_twice_delete__sql_setup = {
+    "CREATE TEMP TABLE IF NOT EXISTS assoc_del_users (k1 INTEGER NOT NULL, rnd INTEGER, "
+    "cand INTEGER, gone INTEGER, PRIMARY KEY (k1));\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_users_rnd ON assoc_del_users (rnd);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_users_cand ON assoc_del_users (cand);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_users_gone ON assoc_del_users (gone);\n"
+    "DELETE FROM assoc_del_users;\n",
+    /* PostgreSQL: */
+    "CREATE TEMP TABLE IF NOT EXISTS assoc_del_users (k1 BIGINT NOT NULL, rnd BIGINT, cand BIGINT, "
+    "gone BIGINT, PRIMARY KEY (k1));\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_users_rnd ON assoc_del_users (rnd);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_users_cand ON assoc_del_users (cand);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_users_gone ON assoc_del_users (gone);\n"
+    "DELETE FROM assoc_del_users;\n"
+};
+
+static const assoc_sql user_bought_twice_delete__sql_seed = {
+    "INSERT INTO assoc_del_users (k1, rnd, cand)\n"
+    "SELECT users.id, 0, 0\n"
+    "FROM users\n"
+    "WHERE (SELECT count(*) FROM orders s1 WHERE s1.user_id = users.id AND (s1.product_id = $1)) >= "
+    "2\n"
+    "ORDER BY users.email NULLS FIRST, users.id",
+    NULL
+};
+
+int user_bought_twice_delete(assoc_db *db, const UserBoughtTwiceArgs *args, int64_t *deleted)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || deleted == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_bought_twice_delete: NULL argument");
+    *deleted = 0;
+    rc = assoc_tx_enter(db, true);
+    if (rc != ASSOC_OK)
+        return rc;
+    rc = assoc_exec(db, &user_bought_twice_delete__sql_setup);
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The keys of the rows the query returns. */
+    rc = assoc_stmt_acquire(db, &user_bought_twice_delete__sql_seed, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, args->product_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* User.orders cascades delete. */
+    rc = assoc_stmt_acquire(db, &user_bought_twice_delete__sql_orders, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The User rows themselves. */
+    rc = assoc_stmt_acquire(db, &user_bought_twice_delete__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    *deleted = assoc_changes(db);
+done:
+    assoc_stmt_release(db, st);
+    return assoc_tx_leave(db, rc);
 }
 
 /* ---- Product ---- */
@@ -1188,6 +1855,212 @@ done:
     return rc;
 }
 
+static const assoc_sql product_users_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.email, t.create_dttm, p.i\n"
+    "FROM p JOIN users t ON t.id IN (SELECT a.user_id FROM orders a WHERE a.product_id = p.k)\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.email, t.create_dttm, p.i\n"
+    "FROM p JOIN users t ON t.id IN (SELECT a.user_id FROM orders a WHERE a.product_id = p.k)\n"
+    "ORDER BY p.i, t.id"
+};
+
+int product_users_load(assoc_db *db, const Product *parents, size_t n, UserGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "product_users_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &user__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &product_users_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 3);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int product_users_load_each(assoc_db *db, const Product *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    User row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "product_users_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &product_users_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &user__type, 3, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql product_users_count__sql = {
+    "SELECT count(DISTINCT orders.user_id)\n"
+    "FROM orders\n"
+    "WHERE orders.product_id = $1",
+    NULL
+};
+
+int product_users_count(assoc_db *db, const Product *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "product_users_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &product_users_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 static const assoc_sql product_orders__sql = {
     "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
     "FROM orders\n"
@@ -1306,6 +2179,424 @@ int product_orders_remove(assoc_db *db, const Product *r, const Order *child)
 done:
     assoc_stmt_release(db, st);
     return rc;
+}
+
+static const assoc_sql product_orders_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
+    "FROM p JOIN orders t ON t.product_id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
+    "FROM p JOIN orders t ON t.product_id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+int product_orders_load(assoc_db *db, const Product *parents, size_t n, OrderGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "product_orders_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &order__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &product_orders_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 4);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int product_orders_load_each(assoc_db *db, const Product *parents, size_t n, int (*fn)(size_t parent, const Order *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Order row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "product_orders_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &product_orders_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &order__type, 4, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql product_orders_count__sql = {
+    "SELECT count(*)\n"
+    "FROM orders\n"
+    "WHERE orders.product_id = $1",
+    NULL
+};
+
+int product_orders_count(assoc_db *db, const Product *r, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "product_orders_count: NULL argument");
+    *out = 0;
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &product_orders_count__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql product_never_ordered__sql_rows = {
+    "SELECT products.id, products.title, products.create_dttm\n"
+    "FROM products\n"
+    "WHERE NOT EXISTS (SELECT 1 FROM orders s1 WHERE s1.product_id = products.id)\n"
+    "ORDER BY products.title NULLS FIRST, products.id",
+    NULL
+};
+
+int product_never_ordered(assoc_db *db, ProductList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    int rc;
+
+    if (db == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "product_never_ordered: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    rc = assoc_stmt_acquire(db, &product_never_ordered__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_rows_collect(db, st, &product__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int product_never_ordered_each(assoc_db *db, int (*fn)(const Product *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Product row;
+    int rc;
+
+    if (db == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "product_never_ordered_each: NULL argument");
+    rc = assoc_stmt_acquire(db, &product_never_ordered__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &product__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql product_never_ordered_first__sql_first = {
+    "SELECT products.id, products.title, products.create_dttm\n"
+    "FROM products\n"
+    "WHERE NOT EXISTS (SELECT 1 FROM orders s1 WHERE s1.product_id = products.id)\n"
+    "ORDER BY products.title NULLS FIRST, products.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+int product_never_ordered_first(assoc_db *db, Product *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "product_never_ordered_first: NULL argument");
+    memset(out, 0, sizeof *out);
+    rc = assoc_stmt_acquire(db, &product_never_ordered_first__sql_first, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_row_fetch(db, st, &product__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql product_never_ordered_count__sql_count = {
+    "SELECT count(*)\n"
+    "FROM products\n"
+    "WHERE NOT EXISTS (SELECT 1 FROM orders s1 WHERE s1.product_id = products.id)",
+    NULL
+};
+
+int product_never_ordered_count(assoc_db *db, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "product_never_ordered_count: NULL argument");
+    *out = 0;
+    rc = assoc_stmt_acquire(db, &product_never_ordered_count__sql_count, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql product_never_ordered_exists__sql_exists = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM products\n"
+    "WHERE NOT EXISTS (SELECT 1 FROM orders s1 WHERE s1.product_id = products.id))",
+    NULL
+};
+
+int product_never_ordered_exists(assoc_db *db, bool *out)
+{
+    assoc_stmt *st = NULL;
+    int64_t one = 0;
+    int rc;
+
+    if (db == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "product_never_ordered_exists: NULL argument");
+    *out = false;
+    rc = assoc_stmt_acquire(db, &product_never_ordered_exists__sql_exists, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, &one, NULL);
+    *out = one != 0;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql product_never_ordered_delete__sql_orders = {
+    "DELETE FROM orders\n"
+    "WHERE orders.product_id IN (SELECT products.id FROM products WHERE products.id IN (SELECT d.k1 "
+    "FROM assoc_del_products d))",
+    NULL
+};
+
+static const assoc_sql product_never_ordered_delete__sql_rows = {
+    "DELETE FROM products\n"
+    "WHERE products.id IN (SELECT d.k1 FROM assoc_del_products d)",
+    NULL
+};
+
+static const assoc_sql product_never_ordered_delete__sql_setup = {
+    "CREATE TEMP TABLE IF NOT EXISTS assoc_del_products (k1 INTEGER NOT NULL, rnd INTEGER, "
+    "cand INTEGER, gone INTEGER, PRIMARY KEY (k1));\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_products_rnd ON assoc_del_products (rnd);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_products_cand ON assoc_del_products (cand);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_products_gone ON assoc_del_products (gone);\n"
+    "DELETE FROM assoc_del_products;\n",
+    /* PostgreSQL: */
+    "CREATE TEMP TABLE IF NOT EXISTS assoc_del_products (k1 BIGINT NOT NULL, rnd BIGINT, "
+    "cand BIGINT, gone BIGINT, PRIMARY KEY (k1));\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_products_rnd ON assoc_del_products (rnd);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_products_cand ON assoc_del_products (cand);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_products_gone ON assoc_del_products (gone);\n"
+    "DELETE FROM assoc_del_products;\n"
+};
+
+static const assoc_sql product_never_ordered_delete__sql_seed = {
+    "INSERT INTO assoc_del_products (k1, rnd, cand)\n"
+    "SELECT products.id, 0, 0\n"
+    "FROM products\n"
+    "WHERE NOT EXISTS (SELECT 1 FROM orders s1 WHERE s1.product_id = products.id)\n"
+    "ORDER BY products.title NULLS FIRST, products.id",
+    NULL
+};
+
+int product_never_ordered_delete(assoc_db *db, int64_t *deleted)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || deleted == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "product_never_ordered_delete: NULL argument");
+    *deleted = 0;
+    rc = assoc_tx_enter(db, true);
+    if (rc != ASSOC_OK)
+        return rc;
+    rc = assoc_exec(db, &product_never_ordered_delete__sql_setup);
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The keys of the rows the query returns. */
+    rc = assoc_stmt_acquire(db, &product_never_ordered_delete__sql_seed, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Product.orders cascades delete. */
+    rc = assoc_stmt_acquire(db, &product_never_ordered_delete__sql_orders, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The Product rows themselves. */
+    rc = assoc_stmt_acquire(db, &product_never_ordered_delete__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    *deleted = assoc_changes(db);
+done:
+    assoc_stmt_release(db, st);
+    return assoc_tx_leave(db, rc);
 }
 
 /* ---- Order ---- */
@@ -1634,6 +2925,181 @@ done:
     return rc;
 }
 
+static const assoc_sql order_user_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.email, t.create_dttm, p.i\n"
+    "FROM p JOIN users t ON t.id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.email, t.create_dttm, p.i\n"
+    "FROM p JOIN users t ON t.id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+int order_user_load(assoc_db *db, const Order *parents, size_t n, UserGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "order_user_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &user__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &order_user_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].user_id, parents[at].has_user_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 3);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int order_user_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    User row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "order_user_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &order_user_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].user_id, parents[at].has_user_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &user__type, 3, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
 int order_product(assoc_db *db, const Order *r, Product *out)
 {
     assoc_stmt *st = NULL;
@@ -1678,5 +3144,1014 @@ int order_product_view(assoc_db *db, const Order *r, int (*fn)(const Product *, 
 done:
     assoc_stmt_release(db, st);
     return rc;
+}
+
+static const assoc_sql order_product_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
+    "$14), ($15, $16),\n"
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
+    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
+    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
+    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
+    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
+    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
+    "($111, $112),\n"
+    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
+    "$126), ($127, $128),\n"
+    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
+    "$142), ($143, $144),\n"
+    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
+    "$158), ($159, $160),\n"
+    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
+    "$174), ($175, $176),\n"
+    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
+    "$190), ($191, $192),\n"
+    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "SELECT t.id, t.title, t.create_dttm, p.i\n"
+    "FROM p JOIN products t ON t.id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
+    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
+    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
+    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
+    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
+    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
+    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
+    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
+    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
+    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
+    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
+    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
+    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
+    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
+    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
+    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
+    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
+    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
+    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
+    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
+    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
+    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
+    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
+    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
+    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
+    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
+    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
+    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
+    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
+    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
+    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
+    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
+    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
+    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
+    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
+    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
+    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
+    "($199::BIGINT, $200::BIGINT))\n"
+    "SELECT t.id, t.title, t.create_dttm, p.i\n"
+    "FROM p JOIN products t ON t.id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+int order_product_load(assoc_db *db, const Order *parents, size_t n, ProductGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "order_product_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &product__type, n);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &order_product_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].product_id, parents[at].has_product_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_load_rows(db, &acc, st, 3);
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    out->rows.items = items;
+    out->n = n;
+done:
+    assoc_stmt_release(db, st);
+    if (rc != ASSOC_OK)
+        assoc_load_free(&acc);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+int order_product_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Product row;
+    size_t parent = 0;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "order_product_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n; base += 100) {
+        rc = assoc_stmt_acquire(db, &order_product_load__sql_chunk, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+            size_t at = base + j;
+            int idx = (int)(2 * j + 1);
+
+            if (at >= n) {
+                rc = assoc_bind_null(db, st, idx);
+                if (rc == ASSOC_OK)
+                    rc = assoc_bind_null(db, st, idx + 1);
+                continue;
+            }
+            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
+            if (rc != ASSOC_OK)
+                break;
+            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].product_id, parents[at].has_product_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (rc != ASSOC_OK)
+            goto done;
+        while ((rc = assoc_load_next(db, st, &product__type, 3, &row, &parent)) == ASSOC_ROW) {
+            rc = fn(parent, &row, ctx);
+            if (rc != 0)
+                goto done;
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+}
+
+static const assoc_sql order_recent_of_user__sql_rows0 = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1\n"
+    "ORDER BY orders.dttm DESC NULLS LAST, orders.id",
+    NULL
+};
+
+static const assoc_sql order_recent_of_user__sql_rows1 = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1 AND orders.dttm >= $2\n"
+    "ORDER BY orders.dttm DESC NULLS LAST, orders.id",
+    NULL
+};
+
+static const assoc_sql order_recent_of_user__sql_rows2 = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1\n"
+    "ORDER BY orders.dttm DESC NULLS LAST, orders.id\n"
+    "LIMIT $2",
+    NULL
+};
+
+static const assoc_sql order_recent_of_user__sql_rows3 = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1 AND orders.dttm >= $2\n"
+    "ORDER BY orders.dttm DESC NULLS LAST, orders.id\n"
+    "LIMIT $3",
+    NULL
+};
+
+static const assoc_sql *const order_recent_of_user__sql_rows[4] = {
+    &order_recent_of_user__sql_rows0, &order_recent_of_user__sql_rows1, &order_recent_of_user__sql_rows2,
+    &order_recent_of_user__sql_rows3
+};
+static const unsigned short order_recent_of_user__sql_rows_at[4][3] = {
+    { 1, 0, 0 },
+    { 1, 2, 0 },
+    { 1, 0, 2 },
+    { 1, 2, 3 }
+};
+
+int order_recent_of_user(assoc_db *db, const OrderRecentOfUserArgs *args, OrderList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_recent_of_user: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    if (args->has_n && args->n < 0)
+        return assoc_fail(db, ASSOC_MISUSE, "order_recent_of_user: limit :n is negative");
+    if (args->has_since)
+        v |= 1u;
+    if (args->has_n)
+        v |= 2u;
+    rc = assoc_stmt_acquire(db, order_recent_of_user__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, order_recent_of_user__sql_rows_at[v][0], args->user_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (order_recent_of_user__sql_rows_at[v][1] != 0) {
+        rc = assoc_bind_time_buf(db, st, order_recent_of_user__sql_rows_at[v][1], args->since, true, time_text_1);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (order_recent_of_user__sql_rows_at[v][2] != 0) {
+        rc = assoc_bind_int64(db, st, order_recent_of_user__sql_rows_at[v][2], args->n);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_rows_collect(db, st, &order__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int order_recent_of_user_each(assoc_db *db, const OrderRecentOfUserArgs *args, int (*fn)(const Order *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Order row;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_recent_of_user_each: NULL argument");
+    if (args->has_n && args->n < 0)
+        return assoc_fail(db, ASSOC_MISUSE, "order_recent_of_user_each: limit :n is negative");
+    if (args->has_since)
+        v |= 1u;
+    if (args->has_n)
+        v |= 2u;
+    rc = assoc_stmt_acquire(db, order_recent_of_user__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, order_recent_of_user__sql_rows_at[v][0], args->user_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (order_recent_of_user__sql_rows_at[v][1] != 0) {
+        rc = assoc_bind_time_buf(db, st, order_recent_of_user__sql_rows_at[v][1], args->since, true, time_text_1);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (order_recent_of_user__sql_rows_at[v][2] != 0) {
+        rc = assoc_bind_int64(db, st, order_recent_of_user__sql_rows_at[v][2], args->n);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    while ((rc = assoc_row_next(db, st, &order__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql order_recent_of_user_first__sql_first0 = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1\n"
+    "ORDER BY orders.dttm DESC NULLS LAST, orders.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql order_recent_of_user_first__sql_first1 = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1 AND orders.dttm >= $2\n"
+    "ORDER BY orders.dttm DESC NULLS LAST, orders.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql *const order_recent_of_user_first__sql_first[4] = {
+    &order_recent_of_user_first__sql_first0, &order_recent_of_user_first__sql_first1,
+    &order_recent_of_user_first__sql_first0, &order_recent_of_user_first__sql_first1
+};
+static const unsigned short order_recent_of_user_first__sql_first_at[4][3] = {
+    { 1, 0, 0 },
+    { 1, 2, 0 },
+    { 1, 0, 0 },
+    { 1, 2, 0 }
+};
+
+int order_recent_of_user_first(assoc_db *db, const OrderRecentOfUserArgs *args, Order *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_recent_of_user_first: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (args->has_n && args->n < 0)
+        return assoc_fail(db, ASSOC_MISUSE, "order_recent_of_user_first: limit :n is negative");
+    if (args->has_n && args->n == 0)
+        return assoc_fail(db, ASSOC_NOTFOUND, "no such Order: the limit is 0");
+    if (args->has_since)
+        v |= 1u;
+    if (args->has_n)
+        v |= 2u;
+    rc = assoc_stmt_acquire(db, order_recent_of_user_first__sql_first[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, order_recent_of_user_first__sql_first_at[v][0], args->user_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (order_recent_of_user_first__sql_first_at[v][1] != 0) {
+        rc = assoc_bind_time_buf(db, st, order_recent_of_user_first__sql_first_at[v][1], args->since, true, time_text_1);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_row_fetch(db, st, &order__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql order_recent_of_user_count__sql_count1 = {
+    "SELECT count(*)\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1 AND orders.dttm >= $2",
+    NULL
+};
+
+static const assoc_sql *const order_recent_of_user_count__sql_count[4] = {
+    &user_orders_count__sql, &order_recent_of_user_count__sql_count1, &user_orders_count__sql,
+    &order_recent_of_user_count__sql_count1
+};
+static const unsigned short order_recent_of_user_count__sql_count_at[4][3] = {
+    { 1, 0, 0 },
+    { 1, 2, 0 },
+    { 1, 0, 0 },
+    { 1, 2, 0 }
+};
+
+int order_recent_of_user_count(assoc_db *db, const OrderRecentOfUserArgs *args, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_recent_of_user_count: NULL argument");
+    *out = 0;
+    if (args->has_since)
+        v |= 1u;
+    if (args->has_n)
+        v |= 2u;
+    rc = assoc_stmt_acquire(db, order_recent_of_user_count__sql_count[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, order_recent_of_user_count__sql_count_at[v][0], args->user_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (order_recent_of_user_count__sql_count_at[v][1] != 0) {
+        rc = assoc_bind_time_buf(db, st, order_recent_of_user_count__sql_count_at[v][1], args->since, true, time_text_1);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql order_recent_of_user_exists__sql_exists0 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1)",
+    NULL
+};
+
+static const assoc_sql order_recent_of_user_exists__sql_exists1 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1 AND orders.dttm >= $2)",
+    NULL
+};
+
+static const assoc_sql *const order_recent_of_user_exists__sql_exists[4] = {
+    &order_recent_of_user_exists__sql_exists0, &order_recent_of_user_exists__sql_exists1,
+    &order_recent_of_user_exists__sql_exists0, &order_recent_of_user_exists__sql_exists1
+};
+static const unsigned short order_recent_of_user_exists__sql_exists_at[4][3] = {
+    { 1, 0, 0 },
+    { 1, 2, 0 },
+    { 1, 0, 0 },
+    { 1, 2, 0 }
+};
+
+int order_recent_of_user_exists(assoc_db *db, const OrderRecentOfUserArgs *args, bool *out)
+{
+    assoc_stmt *st = NULL;
+    int64_t one = 0;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_recent_of_user_exists: NULL argument");
+    *out = false;
+    if (args->has_since)
+        v |= 1u;
+    if (args->has_n)
+        v |= 2u;
+    rc = assoc_stmt_acquire(db, order_recent_of_user_exists__sql_exists[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, order_recent_of_user_exists__sql_exists_at[v][0], args->user_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (order_recent_of_user_exists__sql_exists_at[v][1] != 0) {
+        rc = assoc_bind_time_buf(db, st, order_recent_of_user_exists__sql_exists_at[v][1], args->since, true, time_text_1);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, &one, NULL);
+    *out = one != 0;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql order_recent_of_user_delete__sql_sql0 = {
+    "DELETE FROM orders\n"
+    "WHERE orders.id IN (SELECT orders.id\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1\n"
+    "ORDER BY orders.dttm DESC NULLS LAST, orders.id)",
+    NULL
+};
+
+static const assoc_sql order_recent_of_user_delete__sql_sql1 = {
+    "DELETE FROM orders\n"
+    "WHERE orders.id IN (SELECT orders.id\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1 AND orders.dttm >= $2\n"
+    "ORDER BY orders.dttm DESC NULLS LAST, orders.id)",
+    NULL
+};
+
+static const assoc_sql order_recent_of_user_delete__sql_sql2 = {
+    "DELETE FROM orders\n"
+    "WHERE orders.id IN (SELECT orders.id\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1\n"
+    "ORDER BY orders.dttm DESC NULLS LAST, orders.id\n"
+    "LIMIT $2)",
+    NULL
+};
+
+static const assoc_sql order_recent_of_user_delete__sql_sql3 = {
+    "DELETE FROM orders\n"
+    "WHERE orders.id IN (SELECT orders.id\n"
+    "FROM orders\n"
+    "WHERE orders.user_id = $1 AND orders.dttm >= $2\n"
+    "ORDER BY orders.dttm DESC NULLS LAST, orders.id\n"
+    "LIMIT $3)",
+    NULL
+};
+
+static const assoc_sql *const order_recent_of_user_delete__sql_sql[4] = {
+    &order_recent_of_user_delete__sql_sql0, &order_recent_of_user_delete__sql_sql1,
+    &order_recent_of_user_delete__sql_sql2, &order_recent_of_user_delete__sql_sql3
+};
+static const unsigned short order_recent_of_user_delete__sql_sql_at[4][3] = {
+    { 1, 0, 0 },
+    { 1, 2, 0 },
+    { 1, 0, 2 },
+    { 1, 2, 3 }
+};
+
+int order_recent_of_user_delete(assoc_db *db, const OrderRecentOfUserArgs *args, int64_t *deleted)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || deleted == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_recent_of_user_delete: NULL argument");
+    *deleted = 0;
+    if (args->has_n && args->n < 0)
+        return assoc_fail(db, ASSOC_MISUSE, "order_recent_of_user_delete: limit :n is negative");
+    if (args->has_since)
+        v |= 1u;
+    if (args->has_n)
+        v |= 2u;
+    rc = assoc_stmt_acquire(db, order_recent_of_user_delete__sql_sql[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, order_recent_of_user_delete__sql_sql_at[v][0], args->user_id);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (order_recent_of_user_delete__sql_sql_at[v][1] != 0) {
+        rc = assoc_bind_time_buf(db, st, order_recent_of_user_delete__sql_sql_at[v][1], args->since, true, time_text_1);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (order_recent_of_user_delete__sql_sql_at[v][2] != 0) {
+        rc = assoc_bind_int64(db, st, order_recent_of_user_delete__sql_sql_at[v][2], args->n);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    *deleted = assoc_changes(db);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql order_newest__sql_rows0 = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "ORDER BY orders.id DESC",
+    NULL
+};
+
+static const assoc_sql order_newest__sql_rows1 = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "WHERE j1.email LIKE $1\n"
+    "ORDER BY orders.id DESC",
+    /* PostgreSQL: */
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "WHERE j1.email ILIKE $1\n"
+    "ORDER BY orders.id DESC"
+};
+
+static const assoc_sql *const order_newest__sql_rows[2] = {
+    &order_newest__sql_rows0, &order_newest__sql_rows1
+};
+static const unsigned short order_newest__sql_rows_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int order_newest(assoc_db *db, const OrderNewestArgs *args, OrderList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_newest: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    if (args->buyer != NULL)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, order_newest__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (order_newest__sql_rows_at[v][0] != 0) {
+        rc = assoc_bind_text(db, st, order_newest__sql_rows_at[v][0], args->buyer);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_rows_collect(db, st, &order__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int order_newest_each(assoc_db *db, const OrderNewestArgs *args, int (*fn)(const Order *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Order row;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_newest_each: NULL argument");
+    if (args->buyer != NULL)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, order_newest__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (order_newest__sql_rows_at[v][0] != 0) {
+        rc = assoc_bind_text(db, st, order_newest__sql_rows_at[v][0], args->buyer);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    while ((rc = assoc_row_next(db, st, &order__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql order_newest_first__sql_first0 = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "ORDER BY orders.id DESC\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql order_newest_first__sql_first1 = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "WHERE j1.email LIKE $1\n"
+    "ORDER BY orders.id DESC\n"
+    "LIMIT 1",
+    /* PostgreSQL: */
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "WHERE j1.email ILIKE $1\n"
+    "ORDER BY orders.id DESC\n"
+    "LIMIT 1"
+};
+
+static const assoc_sql *const order_newest_first__sql_first[2] = {
+    &order_newest_first__sql_first0, &order_newest_first__sql_first1
+};
+static const unsigned short order_newest_first__sql_first_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int order_newest_first(assoc_db *db, const OrderNewestArgs *args, Order *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_newest_first: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (args->buyer != NULL)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, order_newest_first__sql_first[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (order_newest_first__sql_first_at[v][0] != 0) {
+        rc = assoc_bind_text(db, st, order_newest_first__sql_first_at[v][0], args->buyer);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_row_fetch(db, st, &order__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql order_newest_count__sql_count1 = {
+    "SELECT count(*)\n"
+    "FROM orders\n"
+    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "WHERE j1.email LIKE $1",
+    /* PostgreSQL: */
+    "SELECT count(*)\n"
+    "FROM orders\n"
+    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "WHERE j1.email ILIKE $1"
+};
+
+static const assoc_sql *const order_newest_count__sql_count[2] = {
+    &order_count__sql, &order_newest_count__sql_count1
+};
+static const unsigned short order_newest_count__sql_count_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int order_newest_count(assoc_db *db, const OrderNewestArgs *args, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_newest_count: NULL argument");
+    *out = 0;
+    if (args->buyer != NULL)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, order_newest_count__sql_count[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (order_newest_count__sql_count_at[v][0] != 0) {
+        rc = assoc_bind_text(db, st, order_newest_count__sql_count_at[v][0], args->buyer);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql order_newest_exists__sql_exists0 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM orders)",
+    NULL
+};
+
+static const assoc_sql order_newest_exists__sql_exists1 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM orders\n"
+    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "WHERE j1.email LIKE $1)",
+    /* PostgreSQL: */
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM orders\n"
+    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "WHERE j1.email ILIKE $1)"
+};
+
+static const assoc_sql *const order_newest_exists__sql_exists[2] = {
+    &order_newest_exists__sql_exists0, &order_newest_exists__sql_exists1
+};
+static const unsigned short order_newest_exists__sql_exists_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int order_newest_exists(assoc_db *db, const OrderNewestArgs *args, bool *out)
+{
+    assoc_stmt *st = NULL;
+    int64_t one = 0;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_newest_exists: NULL argument");
+    *out = false;
+    if (args->buyer != NULL)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, order_newest_exists__sql_exists[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (order_newest_exists__sql_exists_at[v][0] != 0) {
+        rc = assoc_bind_text(db, st, order_newest_exists__sql_exists_at[v][0], args->buyer);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, &one, NULL);
+    *out = one != 0;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql order_newest_delete__sql_sql0 = {
+    "DELETE FROM orders\n"
+    "WHERE orders.id IN (SELECT orders.id\n"
+    "FROM orders\n"
+    "ORDER BY orders.id DESC)",
+    NULL
+};
+
+static const assoc_sql order_newest_delete__sql_sql1 = {
+    "DELETE FROM orders\n"
+    "WHERE orders.id IN (SELECT orders.id\n"
+    "FROM orders\n"
+    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "WHERE j1.email LIKE $1\n"
+    "ORDER BY orders.id DESC)",
+    /* PostgreSQL: */
+    "DELETE FROM orders\n"
+    "WHERE orders.id IN (SELECT orders.id\n"
+    "FROM orders\n"
+    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "WHERE j1.email ILIKE $1\n"
+    "ORDER BY orders.id DESC)"
+};
+
+static const assoc_sql *const order_newest_delete__sql_sql[2] = {
+    &order_newest_delete__sql_sql0, &order_newest_delete__sql_sql1
+};
+static const unsigned short order_newest_delete__sql_sql_at[2][1] = {
+    { 0 },
+    { 1 }
+};
+
+int order_newest_delete(assoc_db *db, const OrderNewestArgs *args, int64_t *deleted)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || deleted == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_newest_delete: NULL argument");
+    *deleted = 0;
+    if (args->buyer != NULL)
+        v |= 1u;
+    rc = assoc_stmt_acquire(db, order_newest_delete__sql_sql[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (order_newest_delete__sql_sql_at[v][0] != 0) {
+        rc = assoc_bind_text(db, st, order_newest_delete__sql_sql_at[v][0], args->buyer);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    *deleted = assoc_changes(db);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql order_newest_page__sql_page0 = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "ORDER BY orders.id DESC\n"
+    "LIMIT $1",
+    NULL
+};
+
+static const assoc_sql order_newest_page__sql_page1 = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "WHERE j1.email LIKE $1\n"
+    "ORDER BY orders.id DESC\n"
+    "LIMIT $2",
+    /* PostgreSQL: */
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "WHERE j1.email ILIKE $1\n"
+    "ORDER BY orders.id DESC\n"
+    "LIMIT $2"
+};
+
+static const assoc_sql order_newest_page__sql_page2 = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "WHERE (orders.id < $1)\n"
+    "ORDER BY orders.id DESC\n"
+    "LIMIT $2",
+    NULL
+};
+
+static const assoc_sql order_newest_page__sql_page3 = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "WHERE j1.email LIKE $1 AND (orders.id < $2)\n"
+    "ORDER BY orders.id DESC\n"
+    "LIMIT $3",
+    /* PostgreSQL: */
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
+    "FROM orders\n"
+    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "WHERE j1.email ILIKE $1 AND (orders.id < $2)\n"
+    "ORDER BY orders.id DESC\n"
+    "LIMIT $3"
+};
+
+static const assoc_sql *const order_newest_page__sql_page[4] = {
+    &order_newest_page__sql_page0, &order_newest_page__sql_page1, &order_newest_page__sql_page2,
+    &order_newest_page__sql_page3
+};
+static const unsigned short order_newest_page__sql_page_at[4][3] = {
+    { 0, 0, 1 },
+    { 1, 0, 2 },
+    { 0, 1, 2 },
+    { 1, 2, 3 }
+};
+
+int order_newest_page(assoc_db *db, const OrderNewestArgs *args, const Order *after, int64_t limit, OrderList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    unsigned v = 0;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "order_newest_page: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    if (limit < 1)
+        return assoc_fail(db, ASSOC_MISUSE, "order_newest_page: limit %lld is not a page", (long long)limit);
+    if (args->buyer != NULL)
+        v |= 1u;
+    if (after != NULL)
+        v |= 2u;
+    rc = assoc_stmt_acquire(db, order_newest_page__sql_page[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (order_newest_page__sql_page_at[v][0] != 0) {
+        rc = assoc_bind_text(db, st, order_newest_page__sql_page_at[v][0], args->buyer);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (order_newest_page__sql_page_at[v][1] != 0) {
+        rc = assoc_bind_int64(db, st, order_newest_page__sql_page_at[v][1], after->id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_bind_int64(db, st, order_newest_page__sql_page_at[v][2], limit);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_rows_collect(db, st, &order__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+/* ---- User ---- */
+
+void user_groups_free(UserGroups *g)
+{
+    if (g == NULL)
+        return;
+    assoc_rows_free(&user__type, g->rows.items, g->rows.len);
+    assoc_free(g->start);
+    assoc_free(g->link);
+    memset(g, 0, sizeof *g);
+}
+
+/* ---- Product ---- */
+
+void product_groups_free(ProductGroups *g)
+{
+    if (g == NULL)
+        return;
+    assoc_rows_free(&product__type, g->rows.items, g->rows.len);
+    assoc_free(g->start);
+    assoc_free(g->link);
+    memset(g, 0, sizeof *g);
+}
+
+/* ---- Order ---- */
+
+void order_groups_free(OrderGroups *g)
+{
+    if (g == NULL)
+        return;
+    assoc_rows_free(&order__type, g->rows.items, g->rows.len);
+    assoc_free(g->start);
+    assoc_free(g->link);
+    memset(g, 0, sizeof *g);
 }
 

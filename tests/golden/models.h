@@ -35,6 +35,15 @@ typedef struct UserList {
 #define USER_INIT { 0, NULL, 0, false }
 #define USER_LIST_INIT { NULL, 0 }
 
+typedef struct UserGroups {
+    UserList rows;                  /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} UserGroups;
+
+#define USER_GROUPS_INIT { USER_LIST_INIT, NULL, NULL, 0 }
+
 /* Product: a row of table products. */
 typedef struct Product {
     int64_t id;                     /* primary key; 0 on insert assigns one */
@@ -50,6 +59,15 @@ typedef struct ProductList {
 
 #define PRODUCT_INIT { 0, NULL, 0, false }
 #define PRODUCT_LIST_INIT { NULL, 0 }
+
+typedef struct ProductGroups {
+    ProductList rows;               /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} ProductGroups;
+
+#define PRODUCT_GROUPS_INIT { PRODUCT_LIST_INIT, NULL, NULL, 0 }
 
 /* Order: a row of table orders. */
 typedef struct Order {
@@ -69,6 +87,34 @@ typedef struct OrderList {
 
 #define ORDER_INIT { 0, 0, false, 0, false, 0, false }
 #define ORDER_LIST_INIT { NULL, 0 }
+
+typedef struct OrderGroups {
+    OrderList rows;                 /* every related row once, by key */
+    size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
+    size_t *link;
+    size_t n;                       /* the number of parents */
+} OrderGroups;
+
+#define ORDER_GROUPS_INIT { ORDER_LIST_INIT, NULL, NULL, 0 }
+
+/* The parameters of query User.bought_twice, in order of first appearance. */
+typedef struct UserBoughtTwiceArgs {
+    int64_t product_id;
+} UserBoughtTwiceArgs;
+
+/* The parameters of query Order.recent_of_user, in order of first appearance. */
+typedef struct OrderRecentOfUserArgs {
+    int64_t user_id;
+    assoc_time since;
+    bool has_since;                 /* false: absent, its condition left out */
+    int64_t n;
+    bool has_n;                     /* false: absent, its condition left out */
+} OrderRecentOfUserArgs;
+
+/* The parameters of query Order.newest, in order of first appearance. */
+typedef struct OrderNewestArgs {
+    const char *buyer;             /* optional: NULL leaves its condition out */
+} OrderNewestArgs;
 
 /* Create every table and index of the schema that does not exist. */
 int models_create_all(assoc_db *db);
@@ -105,6 +151,17 @@ int user_products_each(assoc_db *db, const User *r, int (*fn)(const Product *, v
 int user_products_add(assoc_db *db, const User *r, const Product *t);
 /* Delete every orders row linking r and t.  ASSOC_NOTFOUND if none. */
 int user_products_remove(assoc_db *db, const User *r, const Product *t);
+/* User.products of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with product_groups_free). */
+int user_products_load(assoc_db *db, const User *parents, size_t n, ProductGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int user_products_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int user_products_count(assoc_db *db, const User *r, int64_t *out);
 
 /* User.orders: one-to-many to Order, joined on users.id = orders.user_id (a backref). */
 /* OUT: *out, the related rows, by key. */
@@ -115,6 +172,34 @@ int user_orders_each(assoc_db *db, const User *r, int (*fn)(const Order *, void 
 int user_orders_add(assoc_db *db, const User *r, Order *child);
 /* Take child out of the collection: delete it (delete-orphan).  ASSOC_NOTFOUND if it is not r's. */
 int user_orders_remove(assoc_db *db, const User *r, const Order *child);
+/* User.orders of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with order_groups_free). */
+int user_orders_load(assoc_db *db, const User *parents, size_t n, OrderGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int user_orders_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Order *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int user_orders_count(assoc_db *db, const User *r, int64_t *out);
+
+/* User.bought_twice: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with user_list_free). */
+int user_bought_twice(assoc_db *db, const UserBoughtTwiceArgs *args, UserList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int user_bought_twice_each(assoc_db *db, const UserBoughtTwiceArgs *args, int (*fn)(const User *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int user_bought_twice_first(assoc_db *db, const UserBoughtTwiceArgs *args, User *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int user_bought_twice_count(assoc_db *db, const UserBoughtTwiceArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int user_bought_twice_exists(assoc_db *db, const UserBoughtTwiceArgs *args, bool *out);
+/* Delete exactly the rows user_bought_twice returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of User that went. */
+int user_bought_twice_delete(assoc_db *db, const UserBoughtTwiceArgs *args, int64_t *deleted);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -148,6 +233,17 @@ int product_users_each(assoc_db *db, const Product *r, int (*fn)(const User *, v
 int product_users_add(assoc_db *db, const Product *r, const User *t);
 /* Delete every orders row linking r and t.  ASSOC_NOTFOUND if none. */
 int product_users_remove(assoc_db *db, const Product *r, const User *t);
+/* Product.users of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with user_groups_free). */
+int product_users_load(assoc_db *db, const Product *parents, size_t n, UserGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int product_users_load_each(assoc_db *db, const Product *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int product_users_count(assoc_db *db, const Product *r, int64_t *out);
 
 /* Product.orders: one-to-many to Order, joined on products.id = orders.product_id (a backref). */
 /* OUT: *out, the related rows, by key. */
@@ -158,6 +254,34 @@ int product_orders_each(assoc_db *db, const Product *r, int (*fn)(const Order *,
 int product_orders_add(assoc_db *db, const Product *r, Order *child);
 /* Take child out of the collection: delete it (delete-orphan).  ASSOC_NOTFOUND if it is not r's. */
 int product_orders_remove(assoc_db *db, const Product *r, const Order *child);
+/* Product.orders of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with order_groups_free). */
+int product_orders_load(assoc_db *db, const Product *parents, size_t n, OrderGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int product_orders_load_each(assoc_db *db, const Product *parents, size_t n, int (*fn)(size_t parent, const Order *, void *), void *ctx);
+/* OUT: *out, the size of r's collection, without loading it. */
+int product_orders_count(assoc_db *db, const Product *r, int64_t *out);
+
+/* Product.never_ordered: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with product_list_free). */
+int product_never_ordered(assoc_db *db, ProductList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int product_never_ordered_each(assoc_db *db, int (*fn)(const Product *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int product_never_ordered_first(assoc_db *db, Product *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int product_never_ordered_count(assoc_db *db, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int product_never_ordered_exists(assoc_db *db, bool *out);
+/* Delete exactly the rows product_never_ordered returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Product that went. */
+int product_never_ordered_delete(assoc_db *db, int64_t *deleted);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
@@ -190,6 +314,15 @@ int order_user(assoc_db *db, const Order *r, User *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int order_user_view(assoc_db *db, const Order *r, int (*fn)(const User *, void *), void *ctx);
+/* Order.user of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with user_groups_free). */
+int order_user_load(assoc_db *db, const Order *parents, size_t n, UserGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int order_user_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Order.product: many-to-one to Product, joined on orders.product_id = products.id. */
 /* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
@@ -198,6 +331,66 @@ int order_product(assoc_db *db, const Order *r, Product *out);
  * the call only): fn runs once, or not at all and ASSOC_OK is returned;
  * a non-zero return from fn is returned. */
 int order_product_view(assoc_db *db, const Order *r, int (*fn)(const Product *, void *), void *ctx);
+/* Order.product of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with product_groups_free). */
+int order_product_load(assoc_db *db, const Order *parents, size_t n, ProductGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned. */
+int order_product_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx);
+
+/* Order.recent_of_user: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with order_list_free). */
+int order_recent_of_user(assoc_db *db, const OrderRecentOfUserArgs *args, OrderList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int order_recent_of_user_each(assoc_db *db, const OrderRecentOfUserArgs *args, int (*fn)(const Order *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int order_recent_of_user_first(assoc_db *db, const OrderRecentOfUserArgs *args, Order *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int order_recent_of_user_count(assoc_db *db, const OrderRecentOfUserArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int order_recent_of_user_exists(assoc_db *db, const OrderRecentOfUserArgs *args, bool *out);
+/* Delete exactly the rows order_recent_of_user returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Order that went. */
+int order_recent_of_user_delete(assoc_db *db, const OrderRecentOfUserArgs *args, int64_t *deleted);
+
+/* Order.newest: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with order_list_free). */
+int order_newest(assoc_db *db, const OrderNewestArgs *args, OrderList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int order_newest_each(assoc_db *db, const OrderNewestArgs *args, int (*fn)(const Order *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int order_newest_first(assoc_db *db, const OrderNewestArgs *args, Order *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int order_newest_count(assoc_db *db, const OrderNewestArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int order_newest_exists(assoc_db *db, const OrderNewestArgs *args, bool *out);
+/* Delete exactly the rows order_newest returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Order that went. */
+int order_newest_delete(assoc_db *db, const OrderNewestArgs *args, int64_t *deleted);
+/* The next at most limit rows after the row `after` in the query's order
+ * (after NULL: the first page), by keyset: no row is missed or repeated
+ * when rows come and go between calls.  The query's limit and offset do
+ * not apply.  OUT: *out; limit < 1 is ASSOC_MISUSE. */
+int order_newest_page(assoc_db *db, const OrderNewestArgs *args, const Order *after, int64_t limit, OrderList *out);
+
+/* UserGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void user_groups_free(UserGroups *g);
+
+/* ProductGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void product_groups_free(ProductGroups *g);
+
+/* OrderGroups: the rows of a relationship for many parents. */
+/* Release the rows and the arrays (not g itself) and zero it; NULL accepted. */
+void order_groups_free(OrderGroups *g);
 
 #ifdef __cplusplus
 }

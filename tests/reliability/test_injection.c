@@ -352,6 +352,36 @@ static bool is_static_sql(const char *c, const char *name, size_t len)
     return len > 0 && strstr(c, decl) != NULL;
 }
 
+/* Is name (len bytes) a table of statements (a declared query's variants,
+ * SPEC 6: `static const assoc_sql *const name[N] = { &a, &b, ... };`)
+ * whose every entry is a static assoc_sql constant with a literal text? */
+static bool is_static_table(const char *path, const char *c, const char *name, size_t len)
+{
+    char decl[192];
+    snprintf(decl, sizeof decl, "static const assoc_sql *const %.*s[", (int)len, name);
+    const char *p = len > 0 ? strstr(c, decl) : NULL;
+    if (p == NULL)
+        return false;
+    const char *open = strstr(p, "= {\n"), *end = strstr(p, "\n};\n");
+    if (open == NULL || end == NULL || end < open)
+        fail_msg("%s: table %.*s is not one initializer", path, (int)len, name);
+    size_t entries = 0;
+    for (const char *q = open + 4; q < end; q++) {
+        if (*q == ' ' || *q == ',' || *q == '\n')
+            continue;
+        if (*q != '&')
+            fail_msg("%s: table %.*s holds '%.20s', not &constant", path, (int)len, name, q);
+        size_t k = 1;
+        while (isalnum((unsigned char)q[k]) || q[k] == '_')
+            k++;
+        if (!is_static_sql(c, q + 1, k - 1))
+            fail_msg("%s: table %.*s holds %.*s, not a static assoc_sql constant", path, (int)len, name, (int)k, q);
+        entries++;
+        q += k - 1;
+    }
+    return entries > 1;
+}
+
 /* The argument arg (len bytes) of an acquire or exec: one or more
  * &constant, each a static assoc_sql, chosen between by a condition at
  * most (`v.id != 0 ? &a : &b`) -- no string literal, no call.  Returns how
@@ -362,6 +392,14 @@ static size_t check_sql_arg(const char *path, const char *c, const char *what, c
     for (size_t i = 0; i < len; i++) {
         if (arg[i] == '"' || arg[i] == '(')
             fail_msg("%s: %s with '%.*s', not a static SQL constant", path, what, (int)len, arg);
+        /* NAME[v]: one of a table of constants, picked by the variant. */
+        if (i == 0 && (isalpha((unsigned char)arg[0]) || arg[0] == '_')) {
+            size_t k = 0;
+            while (k < len && (isalnum((unsigned char)arg[k]) || arg[k] == '_'))
+                k++;
+            if (k + 3 == len && memcmp(arg + k, "[v]", 3) == 0 && is_static_table(path, c, arg, k))
+                return 1;
+        }
         if (arg[i] != '&')
             continue;
         size_t k = i + 1;
@@ -392,6 +430,12 @@ static void check_generated(const char *path)
         fail_msg("%s: an assoc_sql that is not a static constant", path);
     for (const char *p = c; (p = strstr(p, "static const assoc_sql ")) != NULL; p++) {
         const char *name = p + strlen("static const assoc_sql ");
+        if (strncmp(name, "*const ", 7) == 0) {
+            name += 7;
+            if (!is_static_table(path, c, name, strcspn(name, "[")))
+                fail_msg("%s: a table of statements that is not of static constants: %.60s", path, p);
+            continue;
+        }
         if (!is_static_sql(c, name, strcspn(name, " ")))
             fail_msg("%s: an assoc_sql whose text is not a literal: %.60s", path, p);
     }

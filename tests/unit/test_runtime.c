@@ -2379,7 +2379,7 @@ static void person_release(void *rec)
 }
 
 static const assoc_rowtype person_type = { "Person", "people", person_columns, 0, sizeof(person),
-                                           person_read, person_view, person_release };
+                                           person_read, person_view, person_release, NULL };
 
 static const assoc_sql people_all = { "SELECT id, name, score, born, photo FROM people ORDER BY id", NULL };
 static const assoc_sql people_one = { "SELECT id, name, score, born, photo FROM people WHERE id = $1", NULL };
@@ -2915,7 +2915,7 @@ static void srow_release(void *rec)
 }
 
 static const assoc_rowtype srow_type = { "Row", "t", srow_columns, 0, sizeof(srow), srow_read, srow_view,
-                                         srow_release };
+                                         srow_release, NULL };
 
 /* One session; returns its first failure code. */
 static int session(void)
