@@ -181,7 +181,7 @@ typedef struct UserFindArgs {
     bool admin;
     bool has_admin;                 /* false: absent, its condition left out */
     int64_t n;
-    bool has_n;                     /* false: absent, its condition left out */
+    bool has_n;                     /* false: no limit */
 } UserFindArgs;
 
 /* The parameters of query Post.published_by, in order of first appearance. */
@@ -201,7 +201,7 @@ typedef struct PostDiscussedArgs {
     int64_t author_id;
     bool has_author_id;             /* false: absent, its condition left out */
     int64_t limit;
-    bool has_limit;                 /* false: absent, its condition left out */
+    bool has_limit;                 /* false: no limit */
 } PostDiscussedArgs;
 
 /* The parameters of query Comment.pending, in order of first appearance. */
@@ -209,7 +209,7 @@ typedef struct CommentPendingArgs {
     assoc_time since;
     bool has_since;                 /* false: absent, its condition left out */
     int64_t n;
-    bool has_n;                     /* false: absent, its condition left out */
+    bool has_n;                     /* false: no limit */
 } CommentPendingArgs;
 
 /* Create every table and index of the schema that does not exist. */

@@ -88,7 +88,7 @@ typedef struct UserFindArgs {
     bool admin;
     bool has_admin;                 /* false: absent, its condition left out */
     int64_t n;
-    bool has_n;                     /* false: absent, its condition left out */
+    bool has_n;                     /* false: no limit */
 } UserFindArgs;
 
 /* Create every table and index of the schema that does not exist. */

@@ -180,7 +180,7 @@ typedef struct TransferGroups {
 
 /* The parameters of query Item.catalogue, in order of first appearance. */
 typedef struct ItemCatalogueArgs {
-    const char *group;             /* optional: NULL leaves its condition out */
+    const char *group;              /* optional: NULL leaves its condition out */
     double max_price;
     bool has_max_price;             /* false: absent, its condition left out */
 } ItemCatalogueArgs;

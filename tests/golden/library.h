@@ -195,7 +195,7 @@ typedef struct LoanGroups {
 /* The parameters of query Book.by_author, in order of first appearance. */
 typedef struct BookByAuthorArgs {
     const char *author;
-    const char *language;          /* optional: NULL leaves its condition out */
+    const char *language;           /* optional: NULL leaves its condition out */
 } BookByAuthorArgs;
 
 /* The parameters of query Book.all_out, in order of first appearance. */
@@ -207,7 +207,7 @@ typedef struct BookAllOutArgs {
 typedef struct LoanOverdueArgs {
     assoc_time now;
     int64_t n;
-    bool has_n;                     /* false: absent, its condition left out */
+    bool has_n;                     /* false: no limit */
 } LoanOverdueArgs;
 
 /* The parameters of query Loan.history, in order of first appearance. */

@@ -108,12 +108,12 @@ typedef struct OrderRecentOfUserArgs {
     assoc_time since;
     bool has_since;                 /* false: absent, its condition left out */
     int64_t n;
-    bool has_n;                     /* false: absent, its condition left out */
+    bool has_n;                     /* false: no limit */
 } OrderRecentOfUserArgs;
 
 /* The parameters of query Order.newest, in order of first appearance. */
 typedef struct OrderNewestArgs {
-    const char *buyer;             /* optional: NULL leaves its condition out */
+    const char *buyer;              /* optional: NULL leaves its condition out */
 } OrderNewestArgs;
 
 /* Create every table and index of the schema that does not exist. */
