@@ -35,6 +35,7 @@
 #include "api.h"
 #include "calendar.h"
 #include "check_query.h"
+#include "reserved.h"
 #include "symtab.h"
 
 /* What the checker knows about a table beyond the schema: where things were
@@ -217,30 +218,11 @@ static bool parse_datetime(const char *s, int64_t *out)
 /* ------------------------------------------------------------------ */
 /* Pass 1: declare models and tables                                   */
 
-static bool is_c_keyword(const char *s);
-
-/* Macros and types of the headers generated code includes: no generated
- * name may be one. */
-static bool is_c_library_name(const char *s)
-{
-    static const char *const taken[] = {
-        "NULL", "EOF", "FILE", "errno", "assert", "offsetof", "size_t", "ptrdiff_t",
-        "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t",
-        "uint64_t", "intptr_t", "uintptr_t", "max_align_t", "wchar_t",
-        "sqlite3", "sqlite3_stmt", "sqlite3_int64", "linux", "unix", "i386",
-    };
-    for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++)
-        if (strcmp(taken[i], s) == 0)
-            return true;
-    return false;
-}
-
 /* Names a model cannot take: its name becomes a C type (User, UserList), so
- * not a keyword or a type or macro the generated code uses. */
+ * not a keyword, nor anything the included headers declare, nor libassoc's. */
 static bool is_taken_type_name(const char *s)
 {
-    return is_c_keyword(s) || is_c_library_name(s) || strncmp(s, "assoc_", 6) == 0 ||
-           strncmp(s, "ASSOC_", 6) == 0;
+    return c_reserved(s, NULL) != C_FREE || strncmp(s, "assoc_", 6) == 0 || strncmp(s, "ASSOC_", 6) == 0;
 }
 
 /* A lower-case copy in arena memory (SQL names ignore ASCII case). */
@@ -286,9 +268,15 @@ static chk_table *declare(checker *c, const ast_decl *decl)
         }
         bool keyword = is_taken_type_name(decl->name);
         if (keyword || sch_c_local(decl->name)) {
+            const char *from = NULL;
+            c_reserved_kind rk = c_reserved(decl->name, &from);
+            const char *why = rk == C_KEYWORD ? " is a keyword of C or C++"
+                              : rk == C_MACRO ? arena_printf(c->a, " is a macro of %s", from)
+                              : rk == C_GLOBAL ? arena_printf(c->a, " is declared by %s", from)
+                                               : " is libassoc's";
             diag_error(c->d, decl->name_at, "model name '%s' cannot be used: it names the C struct, and %s'%s'%s; rename the model%s%s%s",
                        decl->name, keyword ? "" : "the generated functions have a variable called ", decl->name,
-                       keyword ? " is a C keyword or a standard or libassoc name" : "", decl->table ? "" : " (write 'table ",
+                       keyword ? (why ? why : "") : "", decl->table ? "" : " (write 'table ",
                        decl->table ? "" : decl->name, decl->table ? "" : "' after the new name to keep the table's name)");
             lose(c, decl, NULL);
             return NULL;
@@ -662,32 +650,6 @@ static bool is_relationship(const ast_member *m)
     return m->kind == AST_FIELD && strcmp(m->type->name, "relationship") == 0;
 }
 
-/* C and C++ keywords: a column so named (or named like is_c_library_name)
- * gets a trailing '_' in C. */
-static const char *const c_keywords[] = {
-    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",
-    "case", "catch", "char", "char16_t", "char32_t", "char8_t", "class", "co_await",
-    "co_return", "co_yield", "compl", "concept", "const", "const_cast", "consteval",
-    "constexpr", "constinit", "continue", "decltype", "default", "delete", "do", "double",
-    "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false", "float", "for",
-    "friend", "goto", "if", "inline", "int", "long", "mutable", "namespace", "new",
-    "noexcept", "not", "not_eq", "nullptr", "operator", "or", "or_eq", "private",
-    "protected", "public", "register", "reinterpret_cast", "requires", "restrict", "return",
-    "short", "signed", "sizeof", "static", "static_assert", "static_cast", "struct",
-    "switch", "template", "this", "thread_local", "throw", "true", "try", "typedef",
-    "typeid", "typename", "union", "unsigned", "using", "virtual", "void", "volatile",
-    "wchar_t", "while", "xor", "xor_eq", "_Alignas", "_Alignof", "_Atomic", "_Bool",
-    "_Complex", "_Generic", "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local",
-};
-
-static bool is_c_keyword(const char *s)
-{
-    for (size_t i = 0; i < sizeof c_keywords / sizeof c_keywords[0]; i++)
-        if (strcmp(c_keywords[i], s) == 0)
-            return true;
-    return false;
-}
-
 static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
 {
     const ast_decl *decl = ct->decl;
@@ -775,7 +737,7 @@ static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
         }
         col->index = t->ncolumns;
         col->c_name = col->name;
-        if (is_c_keyword(col->name) || is_c_library_name(col->name)) {
+        if (c_field_needs_underscore(col->name)) {
             col->c_name = arena_printf(c->a, "%s_", col->name);
             if (col->c_name == NULL) {
                 c->nomem = true;
@@ -1659,6 +1621,33 @@ typedef struct name_owner {
     loc at;
 } name_owner;
 
+/* The generated header's macros are its only names without a lower-case
+ * letter (USER_INIT, USER_LIST_INIT, the include guard). */
+static bool is_macro_name(const char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'a' && *s <= 'z')
+            return false;
+    return true;
+}
+
+/* True when the pair (a, b) was reported already; else notes it. */
+static bool once(checker *c, const char *a, const char *b)
+{
+    if (strcmp(a, b) > 0) {
+        const char *t = a;
+        a = b;
+        b = t;
+    }
+    const char *pair = arena_printf(c->a, "%s\n%s", a, b);
+    if (pair == NULL)
+        return false;
+    if (symtab_get(&c->clashes, pair))
+        return true;
+    put(c, &c->clashes, pair, (void *)pair);
+    return false;
+}
+
 static void claim(checker *c, symtab *names, const char *cname, const char *what, loc at)
 {
     if (cname == NULL)
@@ -1667,13 +1656,20 @@ static void claim(checker *c, symtab *names, const char *cname, const char *what
     if (prev) {
         /* One report per pair: OrderLine and Order_Line clash on every
          * function name; saying so once is enough. */
-        const char *pair = arena_printf(c->a, "%s\n%s", what, prev->what);
-        if (pair && symtab_get(&c->clashes, pair))
+        if (once(c, what, prev->what))
             return;
-        if (pair)
-            put(c, &c->clashes, pair, (void *)pair);
-        diag_error(c->d, at, "%s would generate the C name '%s', which %s already generates (%s); rename one",
-                   what, cname, prev->what, where(c, prev->at));
+        /* At the later of the two declarations in the file, whichever
+         * the table of generated names met first. */
+        const char *w = what, *pw = prev->what;
+        loc l = at, pl = prev->at;
+        if (at.src == prev->at.src && (at.line < pl.line || (at.line == pl.line && at.col < pl.col))) {
+            w = prev->what;
+            pw = what;
+            l = prev->at;
+            pl = at;
+        }
+        diag_error(c->d, l, "%s would generate the C name '%s', which %s already generates (%s); rename one", w,
+                   cname, pw, where(c, pl));
         return;
     }
     name_owner *o = alloc(c, sizeof *o);
@@ -1702,8 +1698,33 @@ static void pass_names(checker *c)
         arena_free(&mem);
         return;
     }
-    for (size_t i = 0; i < a->nnames && !c->nomem; i++)
-        claim(c, &names, a->names[i].name, arena_strdup(c->a, a->names[i].what), a->names[i].at);
+    for (size_t i = 0; i < a->nnames && !c->nomem; i++) {
+        const char *n = a->names[i].name, *what = a->names[i].what;
+        claim(c, &names, n, arena_strdup(c->a, what), a->names[i].at);
+        /* Not a name the included headers declare, nor one of the
+         * libraries' own prefixes (a model Sqlite3 gives sqlite3_free). */
+        const char *from = NULL;
+        c_reserved_kind rk = c_reserved(n, &from);
+        const char *prefix = NULL;
+        if (rk == C_FREE) {
+            static const char *const prefixes[] = { "sqlite3_", "SQLITE_", "assoc_", "ASSOC_" };
+            for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes && !prefix; k++)
+                if (strncmp(n, prefixes[k], strlen(prefixes[k])) == 0)
+                    prefix = prefixes[k];
+        }
+        if (rk == C_FREE && prefix == NULL)
+            continue;
+        if (once(c, what, "reserved"))
+            continue;
+        if (prefix)
+            diag_error(c->d, a->names[i].at,
+                       "%s would generate the C name '%s'; names starting with %s belong to %s; rename it", what,
+                       n, prefix, prefix[0] == 's' || prefix[0] == 'S' ? "SQLite" : "libassoc");
+        else
+            diag_error(c->d, a->names[i].at, "%s would generate the C name '%s', which %s already %s; rename it",
+                       what, n, rk == C_KEYWORD ? "C or C++" : from,
+                       rk == C_KEYWORD ? "keeps as a keyword" : rk == C_MACRO ? "defines as a macro" : "declares");
+    }
     symtab fns = { 0 };
     for (size_t i = 0; i < a->nfns && !c->nomem; i++)
         put(c, &fns, a->fns[i].name, (void *)a->fns[i].name);
@@ -1713,6 +1734,8 @@ static void pass_names(checker *c)
             const char *before = arena_strndup(c->a, n, (size_t)(u - n));
             name_owner *o = before && symtab_get(&fns, before) ? symtab_get(&names, before) : NULL;
             if (o && strcmp(o->what, a->names[i].what) != 0) {
+                if (once(c, a->names[i].what, o->what))
+                    break;
                 diag_error(c->d, a->names[i].at,
                            "%s would generate the C name '%s'; names of the form %s__sql... are kept for the "
                            "generated source's constants of %s (%s); rename one",
@@ -1729,10 +1752,33 @@ static void pass_names(checker *c)
             sch_column *col = m->table->columns[k];
             const char *cw = arena_printf(c->a, "column %s.%s", m->name, col->name);
             claim(c, &fields, col->c_name, cw, col->at);
+            /* A field named like a macro the header defines (another
+             * model's TAG_INIT) would be replaced by its expansion. */
+            name_owner *macro = symtab_get(&names, col->c_name);
+            if (macro && is_macro_name(col->c_name) && !once(c, cw, macro->what))
+                diag_error(c->d, col->at,
+                           "%s would be the struct field '%s', which the header defines as a macro for %s (%s); "
+                           "rename one",
+                           cw, col->c_name, macro->what, where(c, macro->at));
             if (col->has_flag)
                 claim(c, &fields, arena_printf(c->a, "has_%s", col->c_name), cw, col->at);
         }
         symtab_free(&fields);
+        /* Each query's arguments struct: a parameter's field and the
+         * has_ flag of an optional number, boolean or datetime. */
+        for (size_t q = 0; q < m->nqueries; q++) {
+            const sch_query *qu = m->queries[q];
+            symtab args = { 0 };
+            for (size_t k = 0; k < qu->nparams; k++) {
+                const sq_param *p = qu->params[k];
+                const char *pw = arena_printf(c->a, "parameter :%s of query %s.%s", p->name, m->name, qu->name);
+                claim(c, &args, p->c_name, pw, p->at);
+                bool pointer = p->type == SCH_STRING || p->type == SCH_TEXT || p->type == SCH_BLOB;
+                if (p->optional && !pointer)
+                    claim(c, &args, arena_printf(c->a, "has_%s", p->c_name), pw, p->at);
+            }
+            symtab_free(&args);
+        }
     }
     symtab_free(&fns);
     symtab_free(&names);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "reserved.h"
 
 typedef struct qc {
     qcheck_env *env;
@@ -24,6 +25,7 @@ typedef struct qc {
     sch_query *q;
     const char *qname;
     bool ok;
+    bool ordering;             /* checking order_by terms, not conditions */
     size_t pcap;
 } qc;
 
@@ -112,6 +114,13 @@ static bool hops(qc *c, const sch_model *from, const ast_qpath *p, size_t n, sq_
                 c->ok = false;
             return false;
         }
+        if (!is_to_one(r) && c->ordering) {
+            ERR(c, p->at,
+                "query %s: %s.%s is %s: order_by goes through to-one relationships only (a %s has many %s, "
+                "so no one value to sort by)",
+                c->qname, m->name, r->name, sch_rel_kind_name(r->kind), m->name, r->name);
+            return false;
+        }
         if (!is_to_one(r)) {
             ERR(c, p->at,
                 "query %s: %s.%s is %s: a path goes through to-one relationships only; ask about a collection "
@@ -140,8 +149,8 @@ static bool column_path(qc *c, const sch_model *from, const ast_qpath *p, sq_pat
     if (out->col == NULL) {
         const sch_rel *r = find_rel(m, last->name);
         if (r)
-            ERR(c, last->at, "query %s: %s.%s is a relationship; a condition compares a column, e.g. %s.%s",
-                c->qname, m->name, r->name, r->name,
+            ERR(c, last->at, "query %s: %s.%s is a relationship; %s a column, e.g. %s.%s", c->qname, m->name,
+                r->name, c->ordering ? "order_by sorts by" : "a condition compares", r->name,
                 r->target->table->npk ? r->target->table->pk[0]->name : "id");
         else if (!c->env->damaged)
             ERR(c, last->at, "query %s: %s has no column '%s'%s", c->qname, m->name, last->name,
@@ -176,16 +185,16 @@ static sq_param *param(qc *c, const ast_qoperand *o, sch_type type, const sch_co
         if (strcmp(p->name, o->param) != 0)
             continue;
         if (!same_c_type(p->type, type)) {
-            ERR(c, o->at, "query %s: parameter :%s is used as %s %s here, and as %s %s at line %d; a parameter has one type",
+            ERR(c, o->at, "query %s: parameter :%s is used as %s %s here, and as %s %s at %d:%d; a parameter has one type",
                 c->qname, o->param, strchr("aeiou", type_name(type)[0]) ? "an" : "a", type_name(type),
-                strchr("aeiou", type_name(p->type)[0]) ? "an" : "a", type_name(p->type), p->at.line);
+                strchr("aeiou", type_name(p->type)[0]) ? "an" : "a", type_name(p->type), p->at.line, p->at.col);
             return NULL;
         }
         if (p->optional != o->optional) {
-            ERR(c, o->at, "query %s: parameter :%s is written %s here and %s at line %d; an optional parameter is "
+            ERR(c, o->at, "query %s: parameter :%s is written %s here and %s at %d:%d; an optional parameter is "
                           ":%s? wherever it is used",
                 c->qname, o->param, o->optional ? "optional" : "required", p->optional ? "optional" : "required",
-                p->at.line, o->param);
+                p->at.line, p->at.col, o->param);
             return NULL;
         }
         return p;
@@ -204,6 +213,9 @@ static sq_param *param(qc *c, const ast_qoperand *o, sch_type type, const sch_co
     if (p == NULL)
         return NULL;
     p->name = o->param;
+    p->c_name = c_field_needs_underscore(o->param) ? arena_printf(c->env->a, "%s_", o->param) : o->param;
+    if (p->c_name == NULL)
+        return NULL;
     p->at = o->at;
     p->type = type;
     p->col = col;
@@ -282,9 +294,13 @@ static bool literal(qc *c, const ast_expr *v, sch_type t, const sch_column *col,
         }
         break;
     }
-    ERR(c, v->at, "query %s: %s%s%s does not fit %s, %s %s column", c->qname, v->kind == AST_STRING ? "\"" : "",
-        v->text, v->kind == AST_STRING ? "\"" : "", col ? col->name : "the count",
-        strchr("aeiou", type_name(t)[0]) ? "an" : "a", type_name(t));
+    if (col == NULL)
+        ERR(c, v->at, "query %s: %s%s%s is not a count; count(...) is compared with an integer or a parameter",
+            c->qname, v->kind == AST_STRING ? "\"" : "", v->text, v->kind == AST_STRING ? "\"" : "");
+    else
+        ERR(c, v->at, "query %s: %s%s%s does not fit %s, %s %s column", c->qname, v->kind == AST_STRING ? "\"" : "",
+            v->text, v->kind == AST_STRING ? "\"" : "", col->name, strchr("aeiou", type_name(t)[0]) ? "an" : "a",
+            type_name(t));
     return false;
 }
 
@@ -609,6 +625,7 @@ void check_query(qcheck_env *env, sch_model *m, const ast_member *mem)
             for (const ast_qterm *t = cl->order; t; t = t->next)
                 nterms++;
             q->order = alloc(&c, (nterms ? nterms : 1) * sizeof *q->order);
+            c.ordering = true;
             for (const ast_qterm *t = cl->order; t && q->order; t = t->next) {
                 sq_term *st = &q->order[q->norder];
                 st->desc = t->desc;
@@ -617,6 +634,7 @@ void check_query(qcheck_env *env, sch_model *m, const ast_member *mem)
                 else
                     c.ok = false;
             }
+            c.ordering = false;
             break;
         case AQC_LIMIT:
             if (!count_operand(&c, cl->count, "limit", &q->limit))

@@ -117,20 +117,20 @@ static void emit_args(emit_ctx *e, const sch_model *m, const sch_query *q)
         const char *note = !p->optional ? "" : ptr ? "optional: NULL leaves its condition out"
                                           : p->type == SCH_BLOB ? "optional: data NULL leaves its condition out"
                                                                 : "";
-        size_t used = 4 + strlen(t) + (ptr ? 0 : 1) + strlen(p->name) + 1;
+        size_t used = 4 + strlen(t) + (ptr ? 0 : 1) + strlen(p->c_name) + 1;
         if (note[0])
-            emit_line(e, "    %s%s%s;%*s/* %s */", t, ptr ? "" : " ", p->name, (int)(used < 36 ? 36 - used : 1), "",
+            emit_line(e, "    %s%s%s;%*s/* %s */", t, ptr ? "" : " ", p->c_name, (int)(used < 36 ? 36 - used : 1), "",
                       note);
         else
-            emit_line(e, "    %s%s%s;", t, ptr ? "" : " ", p->name);
+            emit_line(e, "    %s%s%s;", t, ptr ? "" : " ", p->c_name);
         if (p->optional && !ptr && p->type != SCH_BLOB) {
             const char *absent = "false: absent, its condition left out";
             if (q->limit && q->limit->kind == SQO_PARAM && q->limit->param == p)
                 absent = "false: no limit";
             else if (q->offset && q->offset->kind == SQO_PARAM && q->offset->param == p)
                 absent = "false: no offset";
-            used = 4 + strlen("bool has_") + strlen(p->name) + 1;
-            emit_line(e, "    bool has_%s;%*s/* %s */", p->name, (int)(used < 36 ? 36 - used : 1), "", absent);
+            used = 4 + strlen("bool has_") + strlen(p->c_name) + 1;
+            emit_line(e, "    bool has_%s;%*s/* %s */", p->c_name, (int)(used < 36 ? 36 - used : 1), "", absent);
         }
     }
     emit_line(e, "} %s%s%sArgs;", P, m->name, q->camel);

@@ -62,7 +62,7 @@ static void check_args(src *x, const api_fn *f)
         const sq_param *p = q->params[i];
         bool text = p->type == SCH_STRING || p->type == SCH_TEXT;
         if (!p->optional && (text || p->type == SCH_BLOB)) {
-            SRC_LINE(x, "if (args->%s%s == NULL)", p->name, p->type == SCH_BLOB ? ".data" : "");
+            SRC_LINE(x, "if (args->%s%s == NULL)", p->c_name, p->type == SCH_BLOB ? ".data" : "");
             SRC_LINE(x, "return assoc_fail(db, ASSOC_MISUSE, \"%s: parameter :%s is NULL\");", f->name, p->name);
         }
     }
@@ -74,9 +74,9 @@ static void check_args(src *x, const api_fn *f)
         if (c == NULL || c->kind != SQO_PARAM)
             continue;
         if (c->param->optional)
-            SRC_LINE(x, "if (args->has_%s && args->%s < 0)", c->param->name, c->param->name);
+            SRC_LINE(x, "if (args->has_%s && args->%s < 0)", c->param->c_name, c->param->c_name);
         else
-            SRC_LINE(x, "if (args->%s < 0)", c->param->name);
+            SRC_LINE(x, "if (args->%s < 0)", c->param->c_name);
         SRC_LINE(x, "return assoc_fail(db, ASSOC_MISUSE, \"%s: %s :%s is negative\");", f->name, names[k],
                  c->param->name);
     }
@@ -94,11 +94,11 @@ static void pick_variant(src *x, const api_fn *f, const plan_variants *v)
             continue;
         bool ptr = p->type == SCH_STRING || p->type == SCH_TEXT;
         if (ptr)
-            SRC_LINE(x, "if (args->%s != NULL)", p->name);
+            SRC_LINE(x, "if (args->%s != NULL)", p->c_name);
         else if (p->type == SCH_BLOB)
-            SRC_LINE(x, "if (args->%s.data != NULL)", p->name);
+            SRC_LINE(x, "if (args->%s.data != NULL)", p->c_name);
         else
-            SRC_LINE(x, "if (args->has_%s)", p->name);
+            SRC_LINE(x, "if (args->has_%s)", p->c_name);
         SRC_LINE(x, "v |= %uu;", 1u << p->opt_bit);
     }
     if (v->page_bit) {
@@ -173,9 +173,9 @@ static void fn_rows(src *x, const api_fn *f)
     if (f->kind == API_Q_FIRST && q->limit && q->limit->kind == SQO_PARAM) {
         /* A limit of 0 leaves no first row. */
         if (q->limit->param->optional)
-            SRC_LINE(x, "if (args->has_%s && args->%s == 0)", q->limit->param->name, q->limit->param->name);
+            SRC_LINE(x, "if (args->has_%s && args->%s == 0)", q->limit->param->c_name, q->limit->param->c_name);
         else
-            SRC_LINE(x, "if (args->%s == 0)", q->limit->param->name);
+            SRC_LINE(x, "if (args->%s == 0)", q->limit->param->c_name);
         SRC_LINE(x, "return assoc_fail(db, ASSOC_NOTFOUND, \"no such %s: the limit is 0\");", f->model->name);
     }
     pick_variant(x, f, v);

@@ -36,6 +36,7 @@
 
 #include "arena.h"
 #include "assocgen.h"
+#include "reserved.h"
 #include "strbuf.h"
 #include "symtab.h"
 
@@ -232,39 +233,17 @@ static bool is_language_word(const char *s)
 /* ------------------------------------------------------------------ */
 /* Names C cannot take (the checker's rules, SPEC 1 "Diagnostics")     */
 
-static const char *const c_keywords[] = {
-    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",
-    "case", "catch", "char", "char16_t", "char32_t", "char8_t", "class", "co_await",
-    "co_return", "co_yield", "compl", "concept", "const", "const_cast", "consteval",
-    "constexpr", "constinit", "continue", "decltype", "default", "delete", "do", "double",
-    "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false", "float", "for",
-    "friend", "goto", "if", "inline", "int", "long", "mutable", "namespace", "new",
-    "noexcept", "not", "not_eq", "nullptr", "operator", "or", "or_eq", "private",
-    "protected", "public", "register", "reinterpret_cast", "requires", "restrict", "return",
-    "short", "signed", "sizeof", "static", "static_assert", "static_cast", "struct",
-    "switch", "template", "this", "thread_local", "throw", "true", "try", "typedef",
-    "typeid", "typename", "union", "unsigned", "using", "virtual", "void", "volatile",
-    "wchar_t", "while", "xor", "xor_eq", "_Alignas", "_Alignof", "_Atomic", "_Bool",
-    "_Complex", "_Generic", "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local",
-    /* types and macros of the headers generated code includes */
-    "NULL", "EOF", "FILE", "errno", "assert", "offsetof", "size_t", "ptrdiff_t",
-    "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t",
-    "uint64_t", "intptr_t", "uintptr_t", "max_align_t", "sqlite3", "sqlite3_stmt",
-    "sqlite3_int64", "linux", "unix", "i386",
-};
-
+/* A model name the checker refuses: a keyword, a name the included
+ * headers declare, libassoc's prefix (check.c, is_taken_type_name). */
 static bool is_c_taken(const char *s)
 {
-    for (size_t i = 0; i < sizeof c_keywords / sizeof c_keywords[0]; i++)
-        if (strcmp(c_keywords[i], s) == 0)
-            return true;
-    return strncmp(s, "assoc_", 6) == 0 || strncmp(s, "ASSOC_", 6) == 0;
+    return c_reserved(s, NULL) != C_FREE || strncmp(s, "assoc_", 6) == 0 || strncmp(s, "ASSOC_", 6) == 0;
 }
 
 /* The field a column becomes in its model's struct. */
 static const char *field_name(fctx *x, const fcol *c)
 {
-    return is_c_taken(c->name) ? xprintf(x, "%s_", c->name) : c->name;
+    return c_field_needs_underscore(c->name) ? xprintf(x, "%s_", c->name) : c->name;
 }
 
 /* A number, boolean or datetime column that can be unset has a has_ flag. */

@@ -266,7 +266,7 @@ static void write_operand(qgen *g, const qscope *s, const sq_operand *o, const s
     switch (o->kind) {
     case SQO_PARAM: {
         const sq_param *p = o->param;
-        const char *expr = plan_printf(g->p, "args->%s", p->name);
+        const char *expr = plan_printf(g->p, "args->%s", p->c_name);
         plan_bind v = p->col ? pb_expr(p->col, expr) : pb_int(expr);
         sqlb_param_keyed(g->b, p, v);
         return;
@@ -658,7 +658,7 @@ static plan_variants *variants(planner *p, api_fn *f, qstmt kind, const char *ro
         return NULL;
     for (size_t i = 0; i < q->nparams; i++) {
         const sq_param *pr = q->params[i];
-        const char *expr = plan_printf(p, "args->%s", pr->name);
+        const char *expr = plan_printf(p, "args->%s", pr->c_name);
         v->slots[i] = pr->col ? pb_expr(pr->col, expr) : pb_int(expr);
         v->keys[i] = pr;
     }

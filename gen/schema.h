@@ -145,6 +145,7 @@ typedef struct sq_path {
  * with (a column, or an integer for limit and offset). */
 typedef struct sq_param {
     const char *name;
+    const char *c_name;          /* its field in the arguments struct: name, or name_ (c_field_needs_underscore) */
     loc at;                      /* its first use */
     sch_type type;
     const sch_column *col;       /* the column it is compared with (NULL: limit, offset) */

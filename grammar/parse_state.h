@@ -36,6 +36,8 @@ typedef struct parse_state {
     bool stop;                 /* a fatal input problem: the scanner reports end of input */
     int brace_line, brace_col; /* the last '{' seen, for "never closed" hints */
     int body_line;             /* the '{' that opened the body being read */
+    int query_line;            /* the '{' that opened the query being read */
+    bool query_newline;        /* a made-up query '}' is followed by a made-up NEWLINE */
     bool made_close;           /* the last token is a '}' the scanner made up */
     int paren_line;            /* where the outermost open '(' stands */
     int unclosed_paren_line;   /* a '{' or '}' just cut off the '(' opened there, or 0 */

@@ -408,7 +408,7 @@ members:
     %empty                      { $$.head = $$.tail = NULL; }
   | members NEWLINE             { $$ = $1; }
   | members member NEWLINE      { $$ = $1; APPEND($$, $2); if ($2 == NULL) lost_member(PS); }
-  | members error NEWLINE       { $$ = $1; lost_member(PS); }
+  | members error NEWLINE       { $$ = $1; lost_member(PS); yyerrok; }
   ;
 
 member:
@@ -438,6 +438,17 @@ member:
             $$->damaged = PS->query_damaged;
         }
     }
+    /* A bad last clause that shares the line of the query's '}' (or runs
+     * into it: "where (a = 1 }"): the '}' still closes the query, not the
+     * model around it. */
+  | QUERY name '{' qlines error '}' {
+        yyerrok;
+        $$ = new_member(PS, AST_QUERY, $2, LOC(@2));
+        if ($$) {
+            $$->clauses = $4.head;
+            $$->damaged = true;
+        }
+    }
   ;
 
 /* ---- Declared queries (SPEC 6): a clause a line ---- */
@@ -445,7 +456,7 @@ qlines:
     %empty                      { $$.head = $$.tail = NULL; }
   | qlines NEWLINE              { $$ = $1; }
   | qlines qclause NEWLINE      { $$ = $1; APPEND($$, $2); }
-  | qlines error NEWLINE        { $$ = $1; PS->query_damaged = true; }
+  | qlines error NEWLINE        { $$ = $1; PS->query_damaged = true; yyerrok; }
   ;
 
 qclause:
@@ -458,6 +469,8 @@ qclause:
 
 qcount:
     INT                         { $$ = new_qoperand(PS, AQO_VALUE, LOC(@1)); if ($$) $$->value = new_expr(PS, AST_INT, LOC(@1), $1); }
+    /* Read so that the checker can say why it is wrong. */
+  | '-' INT                     { $$ = new_qoperand(PS, AQO_VALUE, LOC(@1)); if ($$) $$->value = new_expr(PS, AST_INT, LOC(@1), $2 ? arena_printf(PS->a, "-%s", $2) : NULL); }
   | qparam
   ;
 
@@ -639,7 +652,13 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
         parse_note_error(ps);
         return 0;
     }
-    enum { MAX_EXPECTED = 8 };
+    /* The '}' of a nested '{': bodies do not nest, so that '{' was the
+     * error, reported already. */
+    if (yypcontext_token(ctx) == YYSYMBOL_INNER_CLOSE) {
+        parse_note_error(ps);
+        return 0;
+    }
+    enum { MAX_EXPECTED = 16 };
     yysymbol_kind_t expected[MAX_EXPECTED];
     int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
     yysymbol_kind_t tok = yypcontext_token(ctx);
@@ -672,7 +691,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
     int shown = 0;
     for (int i = 0; i < n; i++)
         if (!(wants_ident && (expected[i] == YYSYMBOL_MODEL || expected[i] == YYSYMBOL_TABLE ||
-                              expected[i] == YYSYMBOL_IMPORT)))
+                              expected[i] == YYSYMBOL_IMPORT || expected[i] == YYSYMBOL_QUERY)))
             expected[shown++] = expected[i];
     if (shown > 0) {
         strbuf_puts(&sb, "; expected ");

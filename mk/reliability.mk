@@ -27,9 +27,9 @@ FUZZ_CFLAGS  := -std=c11 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_GEN_SRC := $(filter-out gen/main.c,$(wildcard gen/*.c)) $(wildcard grammar/*.c) runtime/calendar.c
 FUZZ_OBJ     := $(FUZZ_GEN_SRC:%.c=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/grammar/parser.o $(FUZZ_DIR)/grammar/scanner.o
 
-$(FUZZ_DIR)/%.o: %.c $(wildcard gen/*.h grammar/*.h) runtime/calendar.h $(B)/grammar/parser.h
+$(FUZZ_DIR)/%.o: %.c $(wildcard gen/*.h grammar/*.h) runtime/calendar.h $(B)/grammar/parser.h $(B)/gen/reserved.inc
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -Iruntime $(FUZZ_CFLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -I$(B)/gen -Iruntime $(FUZZ_CFLAGS) -c -o $@ $<
 
 $(FUZZ_DIR)/grammar/parser.o $(FUZZ_DIR)/grammar/scanner.o: $(FUZZ_DIR)/grammar/%.o: $(B)/grammar/%.c $(B)/grammar/parser.h $(B)/grammar/scanner.h
 	@mkdir -p $(@D)
@@ -53,9 +53,9 @@ fuzz: $(FUZZ_BIN)
 FUZZ_COV_DIR := $(B)/fuzz-cov
 FUZZ_COV_FLAGS := -std=c11 -g -O0 -fprofile-instr-generate -fcoverage-mapping
 FUZZ_COV_OBJ := $(FUZZ_GEN_SRC:%.c=$(FUZZ_COV_DIR)/%.o) $(FUZZ_COV_DIR)/grammar/parser.o $(FUZZ_COV_DIR)/grammar/scanner.o
-$(FUZZ_COV_DIR)/%.o: %.c $(wildcard gen/*.h grammar/*.h) runtime/calendar.h $(B)/grammar/parser.h
+$(FUZZ_COV_DIR)/%.o: %.c $(wildcard gen/*.h grammar/*.h) runtime/calendar.h $(B)/grammar/parser.h $(B)/gen/reserved.inc
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -Iruntime $(FUZZ_COV_FLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -I$(B)/gen -Iruntime $(FUZZ_COV_FLAGS) -c -o $@ $<
 $(FUZZ_COV_DIR)/grammar/parser.o $(FUZZ_COV_DIR)/grammar/scanner.o: $(FUZZ_COV_DIR)/grammar/%.o: $(B)/grammar/%.c $(B)/grammar/parser.h $(B)/grammar/scanner.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar $(FUZZ_COV_FLAGS) -w -c -o $@ $<
