@@ -353,13 +353,54 @@ static const sch_type type_values[] = {
     SCH_INTEGER, SCH_FLOAT, SCH_BOOLEAN, SCH_TEXT, SCH_STRING, SCH_DATETIME, SCH_BLOB
 };
 static const char *const modifier_names[] = {
-    "primary_key", "not_null", "unique", "index", "default", "server_default", "foreign_key"
+    "primary_key", "not_null", "unique", "index", "default", "server_default", "foreign_key",
+    "column"
 };
-enum { MOD_PK, MOD_NOT_NULL, MOD_UNIQUE, MOD_INDEX, MOD_DEFAULT, MOD_SERVER_DEFAULT, MOD_FK, MOD_COUNT };
+enum { MOD_PK, MOD_NOT_NULL, MOD_UNIQUE, MOD_INDEX, MOD_DEFAULT, MOD_SERVER_DEFAULT, MOD_FK,
+       MOD_COLUMN, MOD_COUNT };
 
 static const char *a_or_an(const char *word)
 {
     return strchr("aeiou", word[0]) ? "an" : "a";
+}
+
+/* column("Name"): the SQL name, when it differs from the member's (SPEC 9).
+ * The SQL name is quoted wherever SQL prints it, so any text will do but an
+ * empty one or one with control characters, which no database takes
+ * readably.  Returns the name, or NULL after reporting. */
+static const char *check_sql_name(checker *c, const ast_call *mod)
+{
+    const ast_arg *arg = mod->args;
+    const ast_expr *v = arg ? arg->value : NULL;
+    if (!mod->has_parens || arg == NULL || arg->next != NULL || arg->key != NULL || expr_name(v) == NULL) {
+        diag_error(c->d, mod->at, "column takes the column's SQL name, e.g. column(\"UserName\")");
+        return NULL;
+    }
+    if (v->text[0] == '\0' || v->has_nul) {
+        diag_error(c->d, v->at, "column(...) needs a non-empty SQL name without NUL bytes");
+        return NULL;
+    }
+    for (const unsigned char *p = (const unsigned char *)v->text; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) {
+            diag_error(c->d, v->at, "the SQL name in column(...) holds a control character (0x%02X)", *p);
+            return NULL;
+        }
+    if (strlen(v->text) > 128) {
+        diag_error(c->d, v->at, "the SQL name in column(...) is %zu bytes; the limit is 128", strlen(v->text));
+        return NULL;
+    }
+    return v->text;
+}
+
+/* The SQL name a member's column(...) gives, unchecked (the duplicate check
+ * runs before the column's own), or the member's name. */
+static const char *member_sql_name(const ast_member *m)
+{
+    for (const ast_call *k = m->mods; k; k = k->next)
+        if (strcmp(k->name, "column") == 0 && k->has_parens && k->args && !k->args->key && !k->args->next &&
+            expr_name(k->args->value) && k->args->value->text[0])
+            return k->args->value->text;
+    return m->name;
 }
 
 /* Interpret a default's value for a column; false after reporting. */
@@ -561,6 +602,7 @@ static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem
     if (col == NULL)
         return NULL;
     col->name = mem->name;
+    col->sql_name = mem->name;
     col->at = mem->at;
     col->table = ct->t;
     bool ok = true;
@@ -643,6 +685,13 @@ static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem
         ok = false;
     if (seen[MOD_FK] && !check_fk(c, col, seen[MOD_FK], fk))
         ok = false;
+    if (seen[MOD_COLUMN]) {
+        const char *sql = check_sql_name(c, seen[MOD_COLUMN]);
+        if (sql)
+            col->sql_name = sql;
+        else
+            ok = false;
+    }
     col->nullable = !col->primary_key && !col->not_null;
     /* A number, boolean or datetime can be left unset (SQL NULL, or its
      * default on insert) only through a has_ flag: zero never stands for
@@ -727,8 +776,16 @@ static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
         }
         put(c, &ct->members, m->name, (void *)m);
         if (!is_relationship(m)) {
-            const char *low = lower(c, m->name);
+            /* By the SQL names, which column(...) may set. */
+            const char *sql = member_sql_name(m);
+            const char *low = lower(c, sql);
             const ast_member *same = symtab_get(&ct->lower, low);
+            if (same && (sql != m->name || member_sql_name(same) != same->name)) {
+                diag_error(c->d, m->at, "duplicate column: '%s' in %s has the SQL name \"%s\", as '%s' declared at %s has%s",
+                           m->name, decl->name, sql, same->name, where(c, same->at),
+                           strcmp(sql, member_sql_name(same)) == 0 ? "" : " (SQL ignores case)");
+                continue;
+            }
             if (same) {
                 diag_error(c->d, m->at, "duplicate column '%s' in %s: SQL ignores case, so it is the same as '%s', declared at %s",
                            m->name, decl->name, same->name, where(c, same->at));
@@ -817,6 +874,14 @@ static const char *mean_column(checker *c, const sch_table *t, const char *name)
         const char *s = arena_printf(c->a, "; %s.%s is a relationship, not a column", ct->decl->name, name);
         return s ? s : "";
     }
+    /* The SQL name of a column given by column(...): the model language
+     * names it by its member. */
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (t->columns[i]->sql_name != t->columns[i]->name && strcasecmp(t->columns[i]->sql_name, name) == 0) {
+            const char *s = arena_printf(c->a, "; \"%s\" is the SQL name of '%s', and the model language names a column by its member's name: write %s",
+                                         t->columns[i]->sql_name, t->columns[i]->name, t->columns[i]->name);
+            return s ? s : "";
+        }
     diag_suggest sg;
     diag_suggest_init(&sg, name);
     for (size_t i = 0; i < t->ncolumns; i++)

@@ -149,6 +149,12 @@ static void table_node(emit_ctx *e, const sch_table *t)
         html(sb, c->name);
         if (c->primary_key)
             strbuf_puts(sb, "</u>");
+        if (strcmp(c->sql_name, c->name) != 0) {
+            /* column("..."): the name the database knows it by */
+            strbuf_puts(sb, " <font point-size=\"8\" color=\"#555555\">&quot;");
+            html(sb, c->sql_name);
+            strbuf_puts(sb, "&quot;</font>");
+        }
         strbuf_puts(sb, "</td><td align=\"left\" ");
         html_port(sb, c, "e");
         strbuf_puts(sb, "><i>");

@@ -167,6 +167,8 @@ void src_c_default(strbuf *sb, const sch_column *col, const sch_default *d)
         break;
     case SCH_DEFAULT_NONE:
     case SCH_DEFAULT_CURRENT_TIMESTAMP:
+    case SCH_DEFAULT_UUID:             /* made at run time (emit_src_crud.c) */
+    case SCH_DEFAULT_CALL:
         break;
     }
 }

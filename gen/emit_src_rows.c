@@ -81,8 +81,12 @@ void src_rows(src *x, const sch_model *m)
     SRC_BLANK(x);
     SRC_LINE(x, "static const char *const %s__columns[] = {", s);
     strbuf names = STRBUF_INIT;
-    for (size_t i = 0; i < t->ncolumns; i++)
-        strbuf_printf(&names, "%s\"%s\"", i ? ", " : "", t->columns[i]->name);
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        /* the SQL names, which messages give */
+        strbuf_puts(&names, i ? ", \"" : "\"");
+        cp_c_string(&names, t->columns[i]->sql_name, strlen(t->columns[i]->sql_name));
+        strbuf_putc(&names, '"');
+    }
     SRC_LINE(x, "%s", strbuf_str(&names));
     strbuf_free(&names);
     SRC_LINE(x, "};");

@@ -88,11 +88,11 @@ static void plan_insert(planner *p, api_fn *f)
             if (t->columns[i]->is_rowid)
                 continue;
             sqlb_puts(&b, n++ ? ", " : "");
-            sqlb_ident(&b, t->columns[i]->name);
+            sqlb_ident(&b, t->columns[i]->sql_name);
         }
         if (with_key && t->rowid) {
             sqlb_puts(&b, n++ ? ", " : "");
-            sqlb_ident(&b, t->rowid->name);
+            sqlb_ident(&b, t->rowid->sql_name);
         }
         sqlb_puts(&b, ")\nVALUES (");
         n = 0;
@@ -122,11 +122,11 @@ static void plan_insert(planner *p, api_fn *f)
             strbuf_puts(&pre, "WITH ins AS (");
             strbuf_puts(&pre, strbuf_str(&b.pg));
             strbuf_puts(&pre, "\nRETURNING ");
-            sql_ident(&pre, t->rowid->name);
+            sql_ident(&pre, t->rowid->sql_name);
             strbuf_puts(&pre, ")\nSELECT ins.");
-            sql_ident(&pre, t->rowid->name);
+            sql_ident(&pre, t->rowid->sql_name);
             strbuf_puts(&pre, ", setval(s.seq, GREATEST(ins.");
-            sql_ident(&pre, t->rowid->name);
+            sql_ident(&pre, t->rowid->sql_name);
             strbuf_puts(&pre, ", COALESCE(pg_sequence_last_value(s.seq), 1)))\nFROM ins, (SELECT pg_get_serial_sequence('");
             strbuf tq = STRBUF_INIT;
             sql_ident(&tq, t->name);
@@ -137,7 +137,12 @@ static void plan_insert(planner *p, api_fn *f)
             }
             strbuf_free(&tq);
             strbuf_puts(&pre, "', '");
-            strbuf_puts(&pre, t->rowid->name);
+            /* pg_get_serial_sequence takes the column's name as is */
+            for (const char *c = t->rowid->sql_name; *c; c++) {
+                if (*c == '\'')
+                    strbuf_putc(&pre, '\'');
+                strbuf_putc(&pre, *c);
+            }
             strbuf_puts(&pre, "')::regclass AS seq) s");
             strbuf_reset(&b.pg);
             strbuf_puts(&b.pg, strbuf_str(&pre));
@@ -149,7 +154,7 @@ static void plan_insert(planner *p, api_fn *f)
         } else {
             sqlb_dialect(&b, "", "\nRETURNING ");
             strbuf_puts(&b.pg, "");
-            sql_ident(&b.pg, t->rowid->name);
+            sql_ident(&b.pg, t->rowid->sql_name);
             pl->auto_stmt = sqlb_stmt(&b, f, "sql");
         }
     }
@@ -197,14 +202,14 @@ static void plan_update(planner *p, api_fn *f)
             continue;
         if (nset++)
             sqlb_puts(&b, ", ");
-        sqlb_ident(&b, t->columns[i]->name);
+        sqlb_ident(&b, t->columns[i]->sql_name);
         sqlb_puts(&b, " = ");
         sqlb_param(&b, pb_field(t->columns[i], "r->"));
     }
     if (nset == 0) {             /* only key columns: touch the row to find it */
-        sqlb_ident(&b, t->pk[0]->name);
+        sqlb_ident(&b, t->pk[0]->sql_name);
         sqlb_puts(&b, " = ");
-        sqlb_ident(&b, t->pk[0]->name);
+        sqlb_ident(&b, t->pk[0]->sql_name);
     }
     sqlb_where_key(&b, t, PB_FIELD_SET, "r->");
     f->plan->stmt = sqlb_stmt(&b, f, "sql");

@@ -37,6 +37,8 @@ static void sql_default_expr(strbuf *sb, const sch_column *col, const sch_defaul
     switch (def->kind) {
     case SCH_DEFAULT_NONE:
     case SCH_DEFAULT_NOW:
+    case SCH_DEFAULT_UUID:             /* client defaults are not in the DDL */
+    case SCH_DEFAULT_CALL:
         strbuf_puts(sb, "NULL");
         return;
     case SCH_DEFAULT_CURRENT_TIMESTAMP:
@@ -101,7 +103,7 @@ static void references(strbuf *sb, const sch_column *col)
     strbuf_puts(sb, "REFERENCES ");
     sql_ident(sb, col->fk->table->name);
     strbuf_puts(sb, " (");
-    sql_ident(sb, col->fk->name);
+    sql_ident(sb, col->fk->sql_name);
     strbuf_puts(sb, ")");
     const char *act = sch_fk_action_sql(col->ondelete);
     if (act)
@@ -128,7 +130,7 @@ static void ddl_table(strbuf *sb, const sch_schema *s, const sch_table *t, bool 
         const sch_column *col = t->columns[i];
         strbuf_puts(sb, sep);
         sep = ",\n    ";
-        sql_ident(sb, col->name);
+        sql_ident(sb, col->sql_name);
         strbuf_printf(sb, " %s", sql_type(col, pg));
         if (col->type == SCH_STRING && col->length > 0)
             strbuf_printf(sb, "(%d)", col->length);
@@ -150,12 +152,12 @@ static void ddl_table(strbuf *sb, const sch_schema *s, const sch_table *t, bool 
         }
         if (!pg && col->type == SCH_STRING && col->length > 0) {
             strbuf_puts(sb, " CHECK (length(");
-            sql_ident(sb, col->name);
+            sql_ident(sb, col->sql_name);
             strbuf_printf(sb, ") <= %d)", col->length);
         }
         if (!pg && col->type == SCH_BOOLEAN) {
             strbuf_puts(sb, " CHECK (");
-            sql_ident(sb, col->name);
+            sql_ident(sb, col->sql_name);
             strbuf_puts(sb, " IN (0, 1))");
         }
         if (col->fk && !fk_deferred(s, col, pg)) {
@@ -169,7 +171,7 @@ static void ddl_table(strbuf *sb, const sch_schema *s, const sch_table *t, bool 
         for (size_t k = 0; k < t->npk; k++) {
             if (k)
                 strbuf_puts(sb, ", ");
-            sql_ident(sb, t->pk[k]->name);
+            sql_ident(sb, t->pk[k]->sql_name);
         }
         strbuf_puts(sb, ")");
     }
@@ -182,7 +184,7 @@ static void ddl_table(strbuf *sb, const sch_schema *s, const sch_table *t, bool 
         for (size_t j = 0; j < c->ncolumns; j++) {
             if (j)
                 strbuf_puts(sb, ", ");
-            sql_ident(sb, c->columns[j]->name);
+            sql_ident(sb, c->columns[j]->sql_name);
         }
         strbuf_puts(sb, ")");
     }
@@ -237,7 +239,7 @@ static void ddl_index(strbuf *sb, index_names *names, const sch_table *t, sch_co
     strbuf name = STRBUF_INIT;
     strbuf_printf(&name, "ix_%s", t->name);
     for (size_t j = 0; j < n; j++)
-        strbuf_printf(&name, "_%s", cols[j]->name);
+        strbuf_printf(&name, "_%s", cols[j]->sql_name);
     size_t base = name.len;
     char *l = lowered(names, strbuf_str(&name));
     for (int k = 2; l && !name.failed && symtab_get(&names->taken, l); k++) {
@@ -259,7 +261,7 @@ static void ddl_index(strbuf *sb, index_names *names, const sch_table *t, sch_co
     for (size_t j = 0; j < n; j++) {
         if (j)
             strbuf_puts(sb, ", ");
-        sql_ident(sb, cols[j]->name);
+        sql_ident(sb, cols[j]->sql_name);
     }
     strbuf_puts(sb, ");\n");
     strbuf_free(&name);
@@ -270,13 +272,14 @@ static void ddl_index(strbuf *sb, index_names *names, const sch_table *t, sch_co
  * IF NOT EXISTS for constraints), so create_all can run again. */
 static void ddl_late_fk(strbuf *sb, const sch_column *col)
 {
+    /* Named by the member (an identifier), whatever the SQL name. */
     strbuf_printf(sb, "DO $$ BEGIN\n"
                       "    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'fk_%s_%s') THEN\n"
                       "        ALTER TABLE ",
                   col->table->name, col->name);
     sql_ident(sb, col->table->name);
     strbuf_printf(sb, " ADD CONSTRAINT fk_%s_%s FOREIGN KEY (", col->table->name, col->name);
-    sql_ident(sb, col->name);
+    sql_ident(sb, col->sql_name);
     strbuf_puts(sb, ") ");
     references(sb, col);
     strbuf_puts(sb, ";\n    END IF;\nEND $$;\n");

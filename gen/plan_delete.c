@@ -285,7 +285,7 @@ static void plan_direct(dplan *d)
                 sqlb_puts(&b, "UPDATE ");
                 sqlb_ident(&b, e->target->table->name);
                 sqlb_puts(&b, "\nSET ");
-                sqlb_ident(&b, e->target_col->name);
+                sqlb_ident(&b, e->target_col->sql_name);
                 sqlb_puts(&b, " = NULL\nWHERE ");
                 joined_to(&b, r, i, e->target_col, e->owner_col);
                 add_step(d, PD_EXEC, sqlb_stmt(&b, d->f, e->name),
@@ -521,7 +521,7 @@ static void general_before(planner *p, api_fn *f, const reach *r, plan_cascade *
                 sqlb_puts(&b, "UPDATE ");
                 sqlb_ident(&b, ct->name);
                 sqlb_puts(&b, " AS c\nSET ");
-                sqlb_ident(&b, e->target_col->name);
+                sqlb_ident(&b, e->target_col->sql_name);
                 sqlb_puts(&b, " = NULL\nWHERE ");
                 in_deleted(&b, "c", e->target_col, e->owner_col);
                 if (reach_table(r, ct) >= 0) {
