@@ -34,6 +34,7 @@
 
 #include "api.h"
 #include "calendar.h"
+#include "json.h"
 #include "symtab.h"
 
 /* What the checker knows about a table beyond the schema: where things were
@@ -347,11 +348,15 @@ static chk_table *declare(checker *c, const ast_decl *decl)
 /* Pass 2: columns                                                      */
 
 static const char *const type_names[] = {
-    "integer", "float", "boolean", "text", "string", "datetime", "blob"
+    "integer", "float", "boolean", "text", "string", "datetime", "blob", "json"
 };
 static const sch_type type_values[] = {
-    SCH_INTEGER, SCH_FLOAT, SCH_BOOLEAN, SCH_TEXT, SCH_STRING, SCH_DATETIME, SCH_BLOB
+    SCH_INTEGER, SCH_FLOAT, SCH_BOOLEAN, SCH_TEXT, SCH_STRING, SCH_DATETIME, SCH_BLOB,
+    SCH_TEXT /* json: text checked to hold JSON */
 };
+enum { NTYPES = sizeof type_names / sizeof type_names[0] };
+#define TYPE_LIST "integer, float, boolean, text, string, datetime, blob, json"
+
 static const char *const modifier_names[] = {
     "primary_key", "not_null", "unique", "index", "default", "server_default", "foreign_key",
     "column"
@@ -478,6 +483,11 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
             if (col->type == SCH_STRING && col->length > 0 && chars > (size_t)col->length) {
                 diag_error(c->d, v->at, "default \"%s\" is %zu characters; '%s' holds at most %d",
                            v->text, chars, col->name, col->length);
+                return false;
+            }
+            if (col->json && !json_valid_text(v->text, strlen(v->text))) {
+                diag_error(c->d, v->at, "default \"%s\" is not JSON; '%s' is a json column: write JSON text, e.g. %s(\"{}\")",
+                           v->text, col->name, mod->name);
                 return false;
             }
             out->kind = SCH_DEFAULT_STRING;
@@ -609,14 +619,15 @@ static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem
 
     const ast_call *ty = mem->type;
     size_t ti = 0;
-    while (ti < 7 && strcmp(type_names[ti], ty->name) != 0)
+    while (ti < NTYPES && strcmp(type_names[ti], ty->name) != 0)
         ti++;
-    if (ti == 7) {
-        diag_error(c->d, ty->at, "unknown type '%s'%s (types: integer, float, boolean, text, string, datetime, blob)",
-                   ty->name, mean_list(c, ty->name, type_names, 7));
+    if (ti == NTYPES) {
+        diag_error(c->d, ty->at, "unknown type '%s'%s (types: " TYPE_LIST ")",
+                   ty->name, mean_list(c, ty->name, type_names, NTYPES));
         return NULL;
     }
     col->type = type_values[ti];
+    col->json = strcmp(ty->name, "json") == 0;
     if (col->type == SCH_STRING && ty->has_parens) {
         const ast_arg *a = ty->args;
         if (a == NULL || a->next || a->key || a->value->kind != AST_INT) {
@@ -692,6 +703,14 @@ static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem
         else
             ok = false;
     }
+    /* PostgreSQL's JSON has no equality: nothing may compare it. */
+    static const int no_json[] = { MOD_PK, MOD_UNIQUE, MOD_INDEX, MOD_FK };
+    for (size_t k = 0; col->json && k < sizeof no_json / sizeof no_json[0]; k++)
+        if (seen[no_json[k]]) {
+            diag_error(c->d, seen[no_json[k]]->at, "a json column cannot be %s: PostgreSQL's JSON type has no equality; key or index a column beside it",
+                       modifier_names[no_json[k]]);
+            ok = false;
+        }
     col->nullable = !col->primary_key && !col->not_null;
     /* A number, boolean or datetime can be left unset (SQL NULL, or its
      * default on insert) only through a has_ flag: zero never stands for
@@ -1057,6 +1076,11 @@ static void pass_keys(checker *c, chk_table *ct, const fk_ref *fks)
                     diag_error(c->d, a->value->at, "column '%s' named twice in %s(...)", name, m->name);
                     ok = false;
                 }
+            if (col->json) {
+                diag_error(c->d, a->value->at, "'%s' is a json column, which %s(...) cannot hold: PostgreSQL's JSON type has no equality",
+                           name, m->name);
+                ok = false;
+            }
             k->columns[k->ncolumns++] = col;
         }
         /* unique(col) and index(col) say what the column's own modifier
@@ -1233,6 +1257,10 @@ static bool read_order_by(checker *c, const ast_expr *e, const sch_table *target
         if (!column_miss_explained(c, target, name))
             diag_error(c->d, e->at, "order_by: '%s' has no column '%s'%s", target->name, name,
                        mean_column(c, target, name));
+        return false;
+    }
+    if (r->order_by->json) {
+        diag_error(c->d, e->at, "order_by: '%s' is a json column, which PostgreSQL cannot sort", name);
         return false;
     }
     return true;

@@ -107,7 +107,7 @@ static void column_markers(strbuf *sb, const sch_column *c)
 
 static void column_type(strbuf *sb, const sch_column *c)
 {
-    strbuf_puts(sb, sch_type_name(c->type));
+    strbuf_puts(sb, c->json ? "json" : sch_type_name(c->type));
     if (c->type == SCH_STRING && c->length > 0)
         strbuf_printf(sb, "(%d)", c->length);
 }

@@ -23,6 +23,8 @@ static void emit_struct(emit_ctx *e, const sch_model *m)
         else if (col->fk)
             snprintf(note, sizeof note, "-> %s.%s%s", col->fk->table->name, col->fk->name,
                      col->nullable && !c_has_flag(col) ? "; NULL is SQL NULL" : "");
+        else if (col->json)
+            snprintf(note, sizeof note, "JSON text%s", col->nullable ? "; NULL is SQL NULL" : "");
         else if (col->nullable && (col->type == SCH_STRING || col->type == SCH_TEXT))
             snprintf(note, sizeof note, "NULL is SQL NULL");
         else if (col->nullable && col->type == SCH_BLOB)

@@ -78,7 +78,7 @@ static const char *sql_type(const sch_column *col, bool pg)
     case SCH_INTEGER: return pg ? "BIGINT" : "INTEGER";
     case SCH_FLOAT: return pg ? "DOUBLE PRECISION" : "FLOAT";
     case SCH_BOOLEAN: return "BOOLEAN";
-    case SCH_TEXT: return "TEXT";
+    case SCH_TEXT: return col->json && pg ? "JSON" : "TEXT";
     case SCH_STRING: return "VARCHAR";
     case SCH_DATETIME: return pg ? "TIMESTAMP WITHOUT TIME ZONE" : "DATETIME";
     case SCH_BLOB: return pg ? "BYTEA" : "BLOB";
@@ -154,6 +154,12 @@ static void ddl_table(strbuf *sb, const sch_schema *s, const sch_table *t, bool 
             strbuf_puts(sb, " CHECK (length(");
             sql_ident(sb, col->sql_name);
             strbuf_printf(sb, ") <= %d)", col->length);
+        }
+        if (!pg && col->json) {
+            /* SQLite keeps JSON as text; json_valid() refuses what is not */
+            strbuf_puts(sb, " CHECK (json_valid(");
+            sql_ident(sb, col->sql_name);
+            strbuf_puts(sb, "))");
         }
         if (!pg && col->type == SCH_BOOLEAN) {
             strbuf_puts(sb, " CHECK (");
