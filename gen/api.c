@@ -223,10 +223,11 @@ static void model_fns(builder *b, const sch_model *m)
     for (size_t i = 0; i < t->ncolumns; i++) {
         const sch_column *col = t->columns[i];
         const char *cw = arena_printf(b->mem, "column %s.%s", M, col->name);
+        const char *vt = col->type == SCH_ENUM ? ty(b, "%s%s", c_field_type(col)) : c_param_type(col);
         if (c_has_get_by(col)) {
             f = fn(b, API_GET_BY, cw, col->at, "%s_get_by_%s", s, col->name);
             db_param(b, f);
-            param(b, f, c_param_type(col), "value");
+            param(b, f, vt, "value");
             param(b, f, ty(b, "%s%s *", M), "out");
             if (f) {
                 f->model = m;
@@ -238,7 +239,7 @@ static void model_fns(builder *b, const sch_model *m)
         if (c_has_find_by(col)) {
             f = fn(b, API_FIND_BY, cw, col->at, "%s_find_by_%s", s, col->name);
             db_param(b, f);
-            param(b, f, c_param_type(col), "value");
+            param(b, f, vt, "value");
             param(b, f, ty(b, "%s%sList *", M), "out");
             if (f) {
                 f->model = m;
@@ -365,6 +366,18 @@ static void model_names(builder *b, const sch_model *m)
     const char *who = arena_printf(b->mem, "model %s", m->name);
     name(b, arena_strdup(b->mem, m->name), who, m->at);
     name(b, arena_printf(b->mem, "%sList", m->name), who, m->at);
+    /* enum(...) columns: their C type and constants */
+    for (size_t i = 0; i < m->table->ncolumns; i++) {
+        const sch_column *col = m->table->columns[i];
+        if (col->type != SCH_ENUM)
+            continue;
+        const char *cw = arena_printf(b->mem, "column %s.%s (an enum)", m->name, col->name);
+        name(b, arena_strdup(b->mem, col->enumv->type), cw, col->at);
+        for (size_t k = 0; k < col->enumv->nvalues; k++) {
+            char buf[300];
+            name(b, arena_strdup(b->mem, c_enum_const(buf, sizeof buf, "", col, k)), cw, col->at);
+        }
+    }
 }
 
 static void model_macros(builder *b, const sch_model *m)
@@ -377,6 +390,11 @@ static void model_macros(builder *b, const sch_model *m)
     static const char *const statics[] = { "read", "view", "release", "type", "columns" };
     for (size_t k = 0; k < sizeof statics / sizeof statics[0]; k++)
         name(b, arena_printf(b->mem, "%s__%s", m->snake, statics[k]), who, m->at);
+    for (size_t i = 0; i < m->table->ncolumns; i++)
+        if (m->table->columns[i]->type == SCH_ENUM) {
+            name(b, arena_printf(b->mem, "%s__enum_%s", m->snake, m->table->columns[i]->c_name), who, m->at);
+            name(b, arena_printf(b->mem, "%s__enum_%s_names", m->snake, m->table->columns[i]->c_name), who, m->at);
+        }
 }
 
 /* The to-one borrowing loader <m>_<rel>_view, only where its name is free:

@@ -35,6 +35,7 @@
 #include "api.h"
 #include "calendar.h"
 #include "json.h"
+#include "strbuf.h"
 #include "symtab.h"
 
 /* What the checker knows about a table beyond the schema: where things were
@@ -348,14 +349,14 @@ static chk_table *declare(checker *c, const ast_decl *decl)
 /* Pass 2: columns                                                      */
 
 static const char *const type_names[] = {
-    "integer", "float", "boolean", "text", "string", "datetime", "blob", "json"
+    "integer", "float", "boolean", "text", "string", "datetime", "blob", "json", "enum"
 };
 static const sch_type type_values[] = {
     SCH_INTEGER, SCH_FLOAT, SCH_BOOLEAN, SCH_TEXT, SCH_STRING, SCH_DATETIME, SCH_BLOB,
-    SCH_TEXT /* json: text checked to hold JSON */
+    SCH_TEXT /* json: text checked to hold JSON */, SCH_ENUM
 };
 enum { NTYPES = sizeof type_names / sizeof type_names[0] };
-#define TYPE_LIST "integer, float, boolean, text, string, datetime, blob, json"
+#define TYPE_LIST "integer, float, boolean, text, string, datetime, blob, json, enum(...)"
 
 static const char *const modifier_names[] = {
     "primary_key", "not_null", "unique", "index", "default", "server_default", "foreign_key",
@@ -408,6 +409,119 @@ static const char *member_sql_name(const ast_member *m)
     return m->name;
 }
 
+/* "status" -> "Status", "billing_state" -> "BillingState": a member's name
+ * in a C type name. */
+static const char *camel_case(checker *c, const char *name)
+{
+    char *out = arena_alloc(c->a, strlen(name) + 1);
+    if (out == NULL) {
+        c->nomem = true;
+        return name;
+    }
+    size_t j = 0;
+    bool up = true;
+    for (const char *p = name; *p; p++) {
+        if (*p == '_') {
+            up = true;
+            continue;
+        }
+        out[j++] = up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+        up = false;
+    }
+    out[j] = '\0';
+    return out;
+}
+
+static const char *upper(checker *c, const char *s)
+{
+    char *p = arena_strdup(c->a, s);
+    if (p == NULL) {
+        c->nomem = true;
+        return s;
+    }
+    for (char *q = p; *q; q++)
+        if (*q >= 'a' && *q <= 'z')
+            *q = (char)(*q - 'a' + 'A');
+    return p;
+}
+
+/* enum(a, b, c): the values, names each (written as identifiers or as
+ * strings, as SQLAlchemy's Enum('a', 'b') has them), none twice, and none
+ * two that make one C constant.  The C type is the model's name and the
+ * member's in CamelCase (Task.status: TaskStatus, its values TASK_STATUS_A);
+ * a plain table's enum has no C type.  Returns false after reporting. */
+static bool check_enum(checker *c, chk_table *ct, sch_column *col, const ast_call *ty)
+{
+    size_t n = 0;
+    for (const ast_arg *a = ty->args; a; a = a->next)
+        n++;
+    if (!ty->has_parens || n == 0) {
+        diag_error(c->d, ty->at, "enum takes its values, e.g. enum(open, in_progress, done)");
+        return false;
+    }
+    sch_enum *e = alloc(c, sizeof *e);
+    const char **values = alloc(c, n * sizeof *values);
+    if (e == NULL || values == NULL)
+        return false;
+    bool ok = true;
+    for (const ast_arg *a = ty->args; a; a = a->next) {
+        const char *v = a->key ? NULL : expr_name(a->value);
+        if (v == NULL || !is_identifier(v)) {
+            diag_error(c->d, a->key ? a->key_at : a->value->at,
+                       "enum values are names (letters, digits and '_', not starting with a digit), e.g. enum(open, in_progress, done)");
+            ok = false;
+            continue;
+        }
+        bool dup = false;
+        for (size_t k = 0; k < e->nvalues && !dup; k++) {
+            if (strcmp(values[k], v) == 0) {
+                diag_error(c->d, a->value->at, "enum value '%s' given twice", v);
+                dup = true;
+            } else if (strcasecmp(values[k], v) == 0) {
+                diag_error(c->d, a->value->at, "enum values '%s' and '%s' would make one C constant, %s_%s; rename one",
+                           values[k], v, ct->t->model ? upper(c, arena_printf(c->a, "%s_%s", ct->t->model->snake, col->name)) : "",
+                           upper(c, v));
+                dup = true;
+            }
+        }
+        if (dup) {
+            ok = false;
+            continue;
+        }
+        values[e->nvalues++] = v;
+        if (strlen(v) > e->longest)
+            e->longest = strlen(v);
+    }
+    e->values = values;
+    if (ct->t->model) {
+        e->type = arena_printf(c->a, "%s%s", ct->t->model->name, camel_case(c, col->name));
+        e->upper = upper(c, arena_printf(c->a, "%s_%s", ct->t->model->snake, col->name));
+        if (e->type == NULL || e->upper == NULL)
+            c->nomem = true;
+    }
+    col->enumv = e;
+    return ok;
+}
+
+/* The value of an enum column named by a default: 1 + its index, or 0
+ * after reporting. */
+static int64_t enum_value(checker *c, const sch_column *col, const ast_call *mod, const ast_expr *v)
+{
+    const sch_enum *e = col->enumv;
+    const char *name = expr_name(v);
+    for (size_t k = 0; name && k < e->nvalues; k++)
+        if (strcmp(e->values[k], name) == 0)
+            return (int64_t)k + 1;
+    strbuf list = STRBUF_INIT;
+    for (size_t k = 0; k < e->nvalues; k++)
+        strbuf_printf(&list, "%s%s", k ? ", " : "", e->values[k]);
+    diag_error(c->d, v->at, "%s(%s): '%s' is an enum of %s%s",
+               mod->name, v->text ? v->text : "", col->name, list.failed ? "..." : strbuf_str(&list),
+               name ? mean_list(c, name, e->values, e->nvalues) : "");
+    strbuf_free(&list);
+    return 0;
+}
+
 /* Interpret a default's value for a column; false after reporting. */
 static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool server, sch_default *out)
 {
@@ -419,6 +533,14 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
     const ast_expr *v = arg->value;
     out->literal = v->text;
     const char *tname = sch_type_name(col->type);
+
+    if (col->type == SCH_ENUM) {
+        if (col->enumv == NULL)
+            return false;           /* its enum(...) failed: reported */
+        out->kind = SCH_DEFAULT_INT;
+        out->i = enum_value(c, col, mod, v);
+        return out->i != 0;
+    }
 
     if (v->kind == AST_IDENT &&
         (strcmp(v->text, "now") == 0 || strcmp(v->text, "current_timestamp") == 0)) {
@@ -509,6 +631,8 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
             return true;
         }
         break;
+    case SCH_ENUM:
+        break;                      /* read above */
     }
     static const char *const hint[] = {
         [SCH_INTEGER] = "write a whole number, e.g. default(0)",
@@ -518,6 +642,7 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
         [SCH_STRING] = "write a string in quotes, e.g. default(\"none\")",
         [SCH_DATETIME] = "write \"YYYY-MM-DD HH:MM:SS\", now or current_timestamp",
         [SCH_BLOB] = "write a string in quotes",
+        [SCH_ENUM] = "write one of its values",
     };
     diag_error(c->d, v->at, "%s value %s%s%s does not fit '%s', %s %s column: %s",
                mod->name, v->kind == AST_STRING ? "\"" : "", v->text ? v->text : "",
@@ -628,7 +753,10 @@ static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem
     }
     col->type = type_values[ti];
     col->json = strcmp(ty->name, "json") == 0;
-    if (col->type == SCH_STRING && ty->has_parens) {
+    if (col->type == SCH_ENUM) {
+        if (!check_enum(c, ct, col, ty))
+            ok = false;
+    } else if (col->type == SCH_STRING && ty->has_parens) {
         const ast_arg *a = ty->args;
         if (a == NULL || a->next || a->key || a->value->kind != AST_INT) {
             diag_error(c->d, ty->at, "string takes one length, e.g. string(255)");
@@ -703,6 +831,14 @@ static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem
         else
             ok = false;
     }
+    /* An enum is a value, not a key: a C enum is no row's name. */
+    static const int no_enum[] = { MOD_PK, MOD_FK };
+    for (size_t k = 0; col->type == SCH_ENUM && k < sizeof no_enum / sizeof no_enum[0]; k++)
+        if (seen[no_enum[k]]) {
+            diag_error(c->d, seen[no_enum[k]]->at, "an enum column cannot be %s; give the table a key of its own",
+                       modifier_names[no_enum[k]]);
+            ok = false;
+        }
     /* PostgreSQL's JSON has no equality: nothing may compare it. */
     static const int no_json[] = { MOD_PK, MOD_UNIQUE, MOD_INDEX, MOD_FK };
     for (size_t k = 0; col->json && k < sizeof no_json / sizeof no_json[0]; k++)

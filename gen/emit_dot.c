@@ -110,6 +110,15 @@ static void column_type(strbuf *sb, const sch_column *c)
     strbuf_puts(sb, c->json ? "json" : sch_type_name(c->type));
     if (c->type == SCH_STRING && c->length > 0)
         strbuf_printf(sb, "(%d)", c->length);
+    if (c->type == SCH_ENUM) {
+        strbuf_putc(sb, '(');
+        for (size_t k = 0; k < c->enumv->nvalues; k++) {
+            if (k)
+                strbuf_puts(sb, ", ");
+            html(sb, c->enumv->values[k]);
+        }
+        strbuf_putc(sb, ')');
+    }
 }
 
 static void table_node(emit_ctx *e, const sch_table *t)

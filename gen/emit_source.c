@@ -202,7 +202,19 @@ static void bind_value(src *x, int idx, const sch_column *col, const char *v)
     case SCH_BLOB:
         SRC_LINE(x, "rc = assoc_bind_blob(db, st, %d, &%s);", idx, v);
         break;
+    case SCH_ENUM: {
+        char desc[300];
+        SRC_LINE(x, "rc = assoc_bind_enum(db, st, %d, &%s, (int)%s, true);", idx,
+                 src_enum_desc(desc, sizeof desc, col), v);
+        break;
     }
+    }
+}
+
+const char *src_enum_desc(char *buf, size_t size, const sch_column *col)
+{
+    snprintf(buf, size, "%s__enum_%s", col->table->model ? col->table->model->snake : col->table->name, col->c_name);
+    return buf;
 }
 
 void src_bind(src *x, int idx, const plan_bind *b)
@@ -230,6 +242,12 @@ void src_bind(src *x, int idx, const plan_bind *b)
             SRC_LINE(x, "rc = assoc_bind_time_buf(db, st, %d, %s, %shas_%s, time_text_%d);", idx, v, b->obj,
                      col->c_name, next_time(x));
             break;
+        case SCH_ENUM: {
+            char desc[300];
+            SRC_LINE(x, "rc = assoc_bind_enum(db, st, %d, &%s, (int)%s, %shas_%s);", idx,
+                     src_enum_desc(desc, sizeof desc, col), v, b->obj, col->c_name);
+            break;
+        }
         default:
             bind_value(x, idx, col, v);
             break;
@@ -258,7 +276,9 @@ void src_bind(src *x, int idx, const plan_bind *b)
     case PB_DEFAULT: {
         strbuf d = STRBUF_INIT;
         src_c_default(&d, col, &col->def);
-        if (col->type == SCH_BLOB)
+        if (col->type == SCH_ENUM)      /* an association table's: its name, as stored */
+            SRC_LINE(x, "rc = assoc_bind_text(db, st, %d, \"%s\");", idx, col->enumv->values[col->def.i - 1]);
+        else if (col->type == SCH_BLOB)
             SRC_LINE(x, "rc = assoc_bind_blob(db, st, %d, &(assoc_blob){ (unsigned char *)%s, %zu });", idx,
                      strbuf_str(&d), col->def.len);
         else

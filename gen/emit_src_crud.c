@@ -25,7 +25,11 @@ static void create_all(src *x, const api_fn *f)
 static void apply_default(src *x, const sch_column *col, const sch_default *d)
 {
     strbuf v = STRBUF_INIT;
-    src_c_default(&v, col, d);
+    char k[300];
+    if (col->type == SCH_ENUM)
+        strbuf_puts(&v, c_enum_const(k, sizeof k, x->e->prefix, col, (size_t)(d->i - 1)));
+    else
+        src_c_default(&v, col, d);
     const char *f = col->c_name;
     if (col->type == SCH_BLOB) {
         SRC_LINE(x, "v.%s.data = (unsigned char *)%s;", f, strbuf_str(&v));

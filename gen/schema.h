@@ -22,7 +22,8 @@ typedef struct sch_rel sch_rel;
 typedef struct sch_query sch_query;
 
 typedef enum sch_type {
-    SCH_INTEGER, SCH_FLOAT, SCH_BOOLEAN, SCH_TEXT, SCH_STRING, SCH_DATETIME, SCH_BLOB
+    SCH_INTEGER, SCH_FLOAT, SCH_BOOLEAN, SCH_TEXT, SCH_STRING, SCH_DATETIME, SCH_BLOB,
+    SCH_ENUM                  /* enum(a, b, c): a C enum, stored as the name (SPEC 9) */
 } sch_type;
 
 typedef enum sch_default_kind {

@@ -329,7 +329,7 @@ member:
   | name {
         parse_note_error(PS);
         diag_error(PS->d, LOC(@1),
-                   "'%s' needs a type (integer, float, boolean, text, string, datetime, blob) or relationship(...)",
+                   "'%s' needs a type (integer, float, boolean, text, string, datetime, blob, json, enum(...)) or relationship(...)",
                    $1 ? $1 : "");
         $$ = NULL;
     }
