@@ -34,6 +34,7 @@
 
 #include "api.h"
 #include "calendar.h"
+#include "cnames.h"
 #include "json.h"
 #include "strbuf.h"
 #include "symtab.h"
@@ -360,10 +361,10 @@ enum { NTYPES = sizeof type_names / sizeof type_names[0] };
 
 static const char *const modifier_names[] = {
     "primary_key", "not_null", "unique", "index", "default", "server_default", "foreign_key",
-    "column"
+    "column", "onupdate"
 };
 enum { MOD_PK, MOD_NOT_NULL, MOD_UNIQUE, MOD_INDEX, MOD_DEFAULT, MOD_SERVER_DEFAULT, MOD_FK,
-       MOD_COLUMN, MOD_COUNT };
+       MOD_COLUMN, MOD_ONUPDATE, MOD_COUNT };
 
 static const char *a_or_an(const char *word)
 {
@@ -522,6 +523,56 @@ static int64_t enum_value(checker *c, const sch_column *col, const ast_call *mod
     return 0;
 }
 
+/* default(uuid) and default(call f): values the insert makes, the first
+ * a random UUID's text (a string column with room for its 36 characters,
+ * or text), the second by the program's function f (any column), which
+ * the generated header declares.  Client defaults only. */
+static bool check_made_default(checker *c, const sch_column *col, bool server, const ast_expr *v,
+                               sch_default *out)
+{
+    bool uuid = is_word(v, "uuid");
+    if (server) {
+        diag_error(c->d, v->at, "server_default takes a constant; %s is made by the client: write default(%s)",
+                   uuid ? "uuid" : "call f", uuid ? "uuid" : "call f");
+        return false;
+    }
+    if (uuid) {
+        if (!(col->type == SCH_TEXT || col->type == SCH_STRING) || col->json) {
+            diag_error(c->d, v->at, "default(uuid) needs a string or text column, which holds the UUID's text; '%s' is %s %s column",
+                       col->name, a_or_an(col->json ? "json" : sch_type_name(col->type)),
+                       col->json ? "json" : sch_type_name(col->type));
+            return false;
+        }
+        if (col->type == SCH_STRING && col->length > 0 && col->length < 36) {
+            diag_error(c->d, v->at, "default(uuid) writes 36 characters; '%s' holds at most %d: make it string(36)",
+                       col->name, col->length);
+            return false;
+        }
+        out->kind = SCH_DEFAULT_UUID;
+        return true;
+    }
+    if (v->kind != AST_PAIR) {
+        diag_error(c->d, v->at, "default(call ...) names the function that makes the value, e.g. default(call make_slug)");
+        return false;
+    }
+    const char *fn = v->text2;
+    bool keyword = is_taken_type_name(fn);
+    if (keyword || sch_c_local(fn)) {
+        diag_error(c->d, v->at2, "default(call %s): '%s' cannot name the function: %s; rename it",
+                   fn, fn, keyword ? "it is a C keyword or a standard or libassoc name"
+                                   : "the generated insert has a variable of that name, which would hide it");
+        return false;
+    }
+    if (col->type == SCH_ENUM && col->table->model == NULL) {
+        diag_error(c->d, v->at, "default(call %s) on an enum column of a plain table: its values have no C type; give the column a constant default",
+                   fn);
+        return false;
+    }
+    out->kind = SCH_DEFAULT_CALL;
+    out->fn = fn;
+    return true;
+}
+
 /* Interpret a default's value for a column; false after reporting. */
 static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool server, sch_default *out)
 {
@@ -534,6 +585,9 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
     out->literal = v->text;
     const char *tname = sch_type_name(col->type);
 
+    if ((v->kind == AST_PAIR && strcmp(v->text, "call") == 0) ||
+        (col->type != SCH_ENUM && (is_word(v, "uuid") || is_word(v, "call"))))
+        return check_made_default(c, col, server, v, out);
     if (col->type == SCH_ENUM) {
         if (col->enumv == NULL)
             return false;           /* its enum(...) failed: reported */
@@ -824,6 +878,25 @@ static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem
         ok = false;
     if (seen[MOD_FK] && !check_fk(c, col, seen[MOD_FK], fk))
         ok = false;
+    if (seen[MOD_ONUPDATE]) {
+        /* onupdate(now): SQLAlchemy's onupdate=datetime.utcnow */
+        const ast_call *mod = seen[MOD_ONUPDATE];
+        const ast_arg *a = mod->args;
+        if (!mod->has_parens || a == NULL || a->next || a->key || !is_word(a->value, "now")) {
+            diag_error(c->d, a && !a->key ? a->value->at : mod->at,
+                       "onupdate takes now: onupdate(now) stores the client's clock at each _update");
+            ok = false;
+        } else if (col->type != SCH_DATETIME) {
+            diag_error(c->d, a->value->at, "onupdate(now) needs a datetime column; '%s' is %s %s column",
+                       col->name, a_or_an(sch_type_name(col->type)), sch_type_name(col->type));
+            ok = false;
+        } else if (col->primary_key) {
+            diag_error(c->d, mod->at, "onupdate(now) on a primary key column: _update finds the row by its key");
+            ok = false;
+        } else {
+            col->onupdate_now = true;
+        }
+    }
     if (seen[MOD_COLUMN]) {
         const char *sql = check_sql_name(c, seen[MOD_COLUMN]);
         if (sql)
@@ -1934,6 +2007,27 @@ static void pass_names(checker *c)
             }
         }
     }
+    /* default(call f): one function, one type, however many columns call it. */
+    symtab calls = { 0 };
+    for (size_t i = 0; i < c->s->nmodels && !c->nomem; i++) {
+        const sch_table *t = c->s->models[i]->table;
+        for (size_t k = 0; k < t->ncolumns; k++) {
+            const sch_column *col = t->columns[k];
+            if (col->def.kind != SCH_DEFAULT_CALL)
+                continue;
+            const sch_column *prev = symtab_get(&calls, col->def.fn);
+            if (prev == NULL) {
+                put(c, &calls, col->def.fn, (void *)col);
+                continue;
+            }
+            const char *a = c_field_type(prev), *b = c_field_type(col);
+            if (strcmp(a, b) != 0)
+                diag_error(c->d, col->at, "default(call %s) of %s.%s makes %s %s, but %s makes %s %s for %s.%s (%s): one function has one type; give each its own",
+                           col->def.fn, t->model->name, col->name, a_or_an(b), b, col->def.fn, a_or_an(a), a,
+                           prev->table->model->name, prev->name, where(c, prev->at));
+        }
+    }
+    symtab_free(&calls);
     for (size_t i = 0; i < c->s->nmodels && !c->nomem; i++) {
         sch_model *m = c->s->models[i];
         /* Struct fields: a column's field and its has_ flag. */

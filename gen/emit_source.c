@@ -276,7 +276,11 @@ void src_bind(src *x, int idx, const plan_bind *b)
     case PB_DEFAULT: {
         strbuf d = STRBUF_INIT;
         src_c_default(&d, col, &col->def);
-        if (col->type == SCH_ENUM)      /* an association table's: its name, as stored */
+        if (col->def.kind == SCH_DEFAULT_UUID || col->def.kind == SCH_DEFAULT_CALL) {
+            /* made before the statement, into a local (emit_src_rel.c) */
+            snprintf(v, sizeof v, "made_%s", col->c_name);
+            bind_value(x, idx, col, v);
+        } else if (col->type == SCH_ENUM)      /* an association table's: its name, as stored */
             SRC_LINE(x, "rc = assoc_bind_text(db, st, %d, \"%s\");", idx, col->enumv->values[col->def.i - 1]);
         else if (col->type == SCH_BLOB)
             SRC_LINE(x, "rc = assoc_bind_blob(db, st, %d, &(assoc_blob){ (unsigned char *)%s, %zu });", idx,

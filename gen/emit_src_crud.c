@@ -43,6 +43,12 @@ static void apply_default(src *x, const sch_column *col, const sch_default *d)
     strbuf_free(&v);
 }
 
+/* A default the insert makes at run time: default(uuid), default(call f). */
+static bool made(const plan_default *d)
+{
+    return d->def->kind == SCH_DEFAULT_UUID || d->def->kind == SCH_DEFAULT_CALL;
+}
+
 static void insert(src *x, const api_fn *f)
 {
     const plan_fn *pl = f->plan;
@@ -89,8 +95,16 @@ static void insert(src *x, const api_fn *f)
         }
         for (size_t i = 0; i < pl->ndefaults; i++) {
             const plan_default *d = &pl->defaults[i];
+            if (made(d) && d->dup)
+                continue;           /* made with the copies, below */
             SRC_LINE(x, "if (%s) {", src_null_cond(buf, sizeof buf, "v.", d->col));
-            if (d->stamp) {
+            if (made(d)) {
+                /* default(call f) of a number, boolean, datetime or enum */
+                SRC_LINE(x, "rc = %s(db, &v.%s);", d->def->fn, d->col->c_name);
+                SRC_LINE(x, "if (rc != ASSOC_OK)");
+                SRC_LINE(x, "goto done;");
+                SRC_LINE(x, "v.has_%s = true;", d->col->c_name);
+            } else if (d->stamp) {
                 if (pl->nstamps == 1) {
                     SRC_LINE(x, "rc = assoc_current_timestamp(db, &stamp, stamp_text);");
                     SRC_LINE(x, "if (rc != ASSOC_OK)");
@@ -103,7 +117,8 @@ static void insert(src *x, const api_fn *f)
             }
             SRC_LINE(x, "}");
         }
-        /* Copies of string defaults are made before the row goes in, so
+        /* Copies of string defaults, and the strings and blobs default(uuid)
+         * and default(call f) make, are made before the row goes in, so
          * that running out of memory cannot leave an insert half done. */
         for (size_t i = 0; i < pl->ndefaults; i++) {
             const plan_default *d = &pl->defaults[i];
@@ -111,12 +126,18 @@ static void insert(src *x, const api_fn *f)
             if (!d->dup)
                 continue;
             SRC_LINE(x, "if (%s) {", src_null_cond(buf, sizeof buf, "r->", d->col));
-            if (d->col->type == SCH_BLOB)
+            if (d->def->kind == SCH_DEFAULT_UUID)
+                SRC_LINE(x, "rc = assoc_uuid4(db, &dup_%s);", fl);
+            else if (d->def->kind == SCH_DEFAULT_CALL)
+                SRC_LINE(x, "rc = %s(db, &dup_%s);", d->def->fn, fl);
+            else if (d->col->type == SCH_BLOB)
                 SRC_LINE(x, "rc = assoc_blobdup(db, v.%s.data, v.%s.len, &dup_%s);", fl, fl, fl);
             else
                 SRC_LINE(x, "rc = assoc_strdup(db, v.%s, &dup_%s);", fl, fl);
             SRC_LINE(x, "if (rc != ASSOC_OK)");
             SRC_LINE(x, "goto done;");
+            if (made(d))
+                SRC_LINE(x, "v.%s = dup_%s;", fl, fl);
             SRC_LINE(x, "}");
         }
     }
@@ -237,6 +258,8 @@ static void update(src *x, const api_fn *f)
 {
     const plan_stmt *st = &f->plan->stmt;
     src_open(x, f);
+    if (f->plan->clock)
+        SRC_LINE(x, "assoc_time stamp = assoc_now();   /* onupdate(now) */");
     src_locals(x, src_count_times(st));
     src_misuse(x, f);
     src_key_guard(x, "r->", f->model->table, f->name, "ASSOC_NOTFOUND");

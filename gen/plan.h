@@ -118,6 +118,9 @@ typedef struct plan_fn {
     size_t ndefaults;
     size_t nstamps;
     bool copy;                 /* defaults go into a copy v; r changes when the row is in */
+    /* API_UPDATE: the statement binds `stamp`, one reading of the client's
+     * clock, to the onupdate(now) columns */
+    bool clock;
     /* API_DELETE */
     plan_delete *del;
     /* API_REL_REMOVE of a one-to-many: delete the child (delete-orphan),

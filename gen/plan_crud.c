@@ -204,7 +204,13 @@ static void plan_update(planner *p, api_fn *f)
             sqlb_puts(&b, ", ");
         sqlb_ident(&b, t->columns[i]->sql_name);
         sqlb_puts(&b, " = ");
-        sqlb_param(&b, pb_field(t->columns[i], "r->"));
+        if (t->columns[i]->onupdate_now) {
+            /* SQLAlchemy's onupdate: the clock, whatever r holds */
+            sqlb_param(&b, pb_expr(t->columns[i], "stamp"));
+            f->plan->clock = true;
+        } else {
+            sqlb_param(&b, pb_field(t->columns[i], "r->"));
+        }
     }
     if (nset == 0) {             /* only key columns: touch the row to find it */
         sqlb_ident(&b, t->pk[0]->sql_name);

@@ -173,8 +173,14 @@ static void ddl_table(strbuf *sb, const sch_schema *s, const sch_table *t, bool 
             strbuf_puts(sb, "))");
         }
         if (!pg && col->json) {
-            /* SQLite keeps JSON as text; json_valid() refuses what is not */
-            strbuf_puts(sb, " CHECK (json_valid(");
+            /* SQLite keeps JSON as text; json_valid() refuses what is not
+             * (and NULL too, before SQLite 3.45) */
+            strbuf_puts(sb, " CHECK (");
+            if (col->nullable) {
+                sql_ident(sb, col->sql_name);
+                strbuf_puts(sb, " IS NULL OR ");
+            }
+            strbuf_puts(sb, "json_valid(");
             sql_ident(sb, col->sql_name);
             strbuf_puts(sb, "))");
         }
