@@ -62,8 +62,9 @@ struct chk_rel {
     loc at;                       /* where the relationship's name stands */
     const ast_expr *target_expr;
     const ast_expr *secondary, *backref, *back_populates, *cascade,
-        *order_by, *foreign_keys, *uselist, *viewonly;
+        *order_by, *foreign_keys, *uselist, *viewonly, *remote_side, *post_update;
     bool ok;                      /* resolved in pass 4 */
+    bool pair_reported;           /* a back_populates pair's mismatch is reported */
 };
 
 typedef struct checker {
@@ -1313,8 +1314,9 @@ static void pass_keys(checker *c, chk_table *ct, const fk_ref *fks)
 
 static const char *const option_names[] = {
     "secondary", "backref", "back_populates", "cascade", "order_by", "foreign_keys",
-    "uselist", "viewonly"
+    "uselist", "viewonly", "remote_side", "post_update"
 };
+enum { NOPTIONS = sizeof option_names / sizeof option_names[0] };
 
 /* Read the option list of a relationship (or of a backref(...), where
  * `in_backref` limits the options).  Returns false after reporting. */
@@ -1324,8 +1326,9 @@ static bool read_options(checker *c, chk_rel *cr, const ast_arg *args, bool in_b
     for (const ast_arg *a = args; a; a = a->next) {
         if (a->key == NULL) {
             diag_error(c->d, a->value->at, "unexpected argument; options are written name = value (%s)",
-                       in_backref ? "cascade, uselist, order_by, viewonly" :
-                       "secondary, backref, back_populates, cascade, order_by, foreign_keys, uselist, viewonly");
+                       in_backref ? "cascade, uselist, order_by, viewonly, remote_side, post_update" :
+                       "secondary, backref, back_populates, cascade, order_by, foreign_keys, uselist, viewonly, "
+                       "remote_side, post_update");
             ok = false;
             continue;
         }
@@ -1339,9 +1342,11 @@ static bool read_options(checker *c, chk_rel *cr, const ast_arg *args, bool in_b
         else if (strcmp(k, "foreign_keys") == 0) slot = &cr->foreign_keys;
         else if (strcmp(k, "uselist") == 0) slot = &cr->uselist;
         else if (strcmp(k, "viewonly") == 0) slot = &cr->viewonly;
+        else if (strcmp(k, "remote_side") == 0) slot = &cr->remote_side;
+        else if (strcmp(k, "post_update") == 0) slot = &cr->post_update;
         if (slot == NULL) {
             diag_error(c->d, a->key_at, "unknown relationship option '%s'%s", k,
-                       mean_list(c, k, option_names, 8));
+                       mean_list(c, k, option_names, NOPTIONS));
             ok = false;
             continue;
         }
@@ -1422,57 +1427,284 @@ static bool read_bool(checker *c, const ast_expr *e, const char *opt, bool dflt,
     return false;
 }
 
-/* order_by = col | col asc | col desc | "col desc" | "Model.col" */
+/* ------------------------------------------------------------------ */
+/* Columns named in options, as SQLAlchemy code writes them (SPEC 9)    */
+
+/* `col`, `Model.col` or `table.c.col`: an identifier, a dotted name or a
+ * string ("Model.col", "[Model.col]"); for order_by also a direction:
+ * `col desc`, `Model.col desc`, `Model.col.desc()`, `desc(Model.col)`, or
+ * any of these as a string ("desc(Event.created_at)",
+ * "Event.created_at.desc()").  A qualifier is checked by the option. */
+typedef struct colref {
+    const char *qual;             /* the qualifier, or NULL */
+    const char *col;
+    const char *dir;              /* the direction word as written, or NULL */
+    loc at, qual_at, col_at, dir_at;
+} colref;
+
+/* Where the byte `offset` of a string's content stands: after the opening
+ * quote, when no escape before it moved the text (the source there holds
+ * `expect`); else where the string starts. */
+static loc string_at(const ast_expr *e, size_t offset, const char *expect, size_t n)
+{
+    loc at = e->at;
+    const source *src = at.src;
+    if (src == NULL || at.line < 1 || at.col < 1)
+        return at;
+    const char *p = src->text, *end = src->text + src->len;
+    for (int line = 1; line < at.line && p < end; p++)
+        if (*p == '\n')
+            line++;
+    size_t col = (size_t)at.col + offset;     /* 0-based: past the '"' */
+    if (offset < 100000 && (size_t)(end - p) >= col + n && memcmp(p + col, expect, n) == 0)
+        at.col += (int)(offset + 1);
+    return at;
+}
+
+static bool is_word_ci(const char *s, size_t n, const char *w)
+{
+    return strlen(w) == n && strncasecmp(s, w, n) == 0;
+}
+
+/* The part of a string between [b, e) as an arena string. */
+static const char *part(checker *c, const char *b, const char *e)
+{
+    const char *p = arena_strndup(c->a, b, (size_t)(e - b));
+    if (p == NULL)
+        c->nomem = true;
+    return p ? p : "";
+}
+
+static void trim(const char **b, const char **e)
+{
+    while (*b < *e && (**b == ' ' || **b == '\t'))
+        (*b)++;
+    while (*e > *b && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
+        (*e)--;
+}
+
+/* A dotted name [b, e) of a string: col, qual.col or qual.c.col. */
+static bool string_name(checker *c, const ast_expr *e, const char *b, const char *end, colref *out)
+{
+    const char *dots[3];
+    size_t n = 0;
+    for (const char *p = b; p < end; p++)
+        if (*p == '.') {
+            if (n == 2)
+                return false;
+            dots[n++] = p;
+        }
+    if (n == 2 && !(dots[1] - dots[0] == 2 && dots[0][1] == 'c'))
+        return false;                    /* a.b.c: only table.c.col */
+    const char *col = n ? dots[n - 1] + 1 : b;
+    out->col = part(c, col, end);
+    out->col_at = string_at(e, (size_t)(col - e->text), out->col, strlen(out->col));
+    if (n) {
+        out->qual = part(c, b, dots[0]);
+        out->qual_at = string_at(e, (size_t)(b - e->text), out->qual, strlen(out->qual));
+        if (!is_identifier(out->qual))
+            return false;
+    }
+    return is_identifier(out->col);
+}
+
+/* The string forms.  False when the text is none of them. */
+static bool string_colref(checker *c, const ast_expr *e, bool order, colref *out)
+{
+    const char *b = e->text, *end = e->text + strlen(e->text);
+    trim(&b, &end);
+    if (end - b >= 2 && *b == '[' && end[-1] == ']') {   /* a Python list of one */
+        b++, end--;
+        trim(&b, &end);
+    }
+    if (order) {
+        const char *open = memchr(b, '(', (size_t)(end - b));
+        if (open && end[-1] == ')' && (is_word_ci(b, (size_t)(open - b), "desc") || is_word_ci(b, (size_t)(open - b), "asc"))) {
+            /* desc(Event.created_at) */
+            out->dir = part(c, b, open);
+            out->dir_at = string_at(e, (size_t)(b - e->text), out->dir, strlen(out->dir));
+            b = open + 1;
+            end--;
+            trim(&b, &end);
+        } else if (end - b > 7 && strncasecmp(end - 7, ".desc()", 7) == 0) {
+            out->dir = part(c, end - 6, end - 2);
+            out->dir_at = string_at(e, (size_t)(end - 6 - e->text), out->dir, 4);
+            end -= 7;
+        } else if (end - b > 6 && strncasecmp(end - 6, ".asc()", 6) == 0) {
+            out->dir = part(c, end - 5, end - 2);
+            out->dir_at = string_at(e, (size_t)(end - 5 - e->text), out->dir, 3);
+            end -= 6;
+        } else {
+            /* "created_at desc" */
+            const char *sp = b;
+            while (sp < end && *sp != ' ' && *sp != '\t')
+                sp++;
+            if (sp < end) {
+                const char *d = sp;
+                while (d < end && (*d == ' ' || *d == '\t'))
+                    d++;
+                out->dir = part(c, d, end);
+                out->dir_at = string_at(e, (size_t)(d - e->text), out->dir, strlen(out->dir));
+                end = sp;
+            }
+        }
+    }
+    return b < end && string_name(c, e, b, end, out);
+}
+
+/* Read a column reference of option `opt` (order: with a direction).
+ * False after reporting one that is none of the forms. */
+static bool read_colref(checker *c, const ast_expr *e, const char *opt, bool order, colref *out)
+{
+    memset(out, 0, sizeof *out);
+    out->at = out->col_at = out->qual_at = out->dir_at = e->at;
+    switch (e->kind) {
+    case AST_IDENT:
+        out->col = e->text;
+        return true;
+    case AST_PAIR:
+        if (!order)
+            break;
+        out->col = e->text;
+        out->dir = e->text2;
+        out->dir_at = e->at2;
+        return true;
+    case AST_DOTTED:
+        if (e->text3 && !order)
+            break;
+        out->qual = e->text;
+        out->col = e->text2;
+        out->col_at = e->at2;
+        if (e->text3) {
+            out->dir = e->text3;
+            out->dir_at = e->at3;
+        }
+        return true;
+    case AST_CALL:
+        /* desc(Event.created_at), as Python writes it */
+        if (order && (strcasecmp(e->text, "desc") == 0 || strcasecmp(e->text, "asc") == 0) && e->args &&
+            !e->args->next && !e->args->key &&
+            (e->args->value->kind == AST_IDENT ||
+             (e->args->value->kind == AST_DOTTED && e->args->value->text3 == NULL))) {
+            const ast_expr *in = e->args->value;
+            out->col = in->kind == AST_DOTTED ? in->text2 : in->text;
+            out->col_at = in->kind == AST_DOTTED ? in->at2 : in->at;
+            if (in->kind == AST_DOTTED) {
+                out->qual = in->text;
+                out->qual_at = in->at;
+            }
+            out->dir = e->text;
+            out->dir_at = e->at;
+            return true;
+        }
+        break;
+    case AST_STRING:
+        if (string_colref(c, e, order, out))
+            return true;
+        break;
+    default:
+        break;
+    }
+    if (order)
+        diag_error(c->d, e->at, "order_by takes a column of the target as SQLAlchemy writes it: title, title desc, "
+                                "Post.title desc, \"desc(Post.title)\" or \"Post.title.desc()\"");
+    else
+        diag_error(c->d, e->at, "%s takes a column name: col, Model.col or \"Model.col\"", opt);
+    return false;
+}
+
+/* Whether a qualifier names the table t: its model's name, or its own. */
+static bool qual_is(const char *qual, const sch_table *t)
+{
+    return strcmp(qual, t->name) == 0 || (t->model && strcmp(qual, t->model->name) == 0);
+}
+
+/* The name a table goes by in the model language: its model's, or its own. */
+static const char *table_word(const sch_table *t)
+{
+    return t->model ? t->model->name : t->name;
+}
+
+/* order_by = ...: a column of the target's table.  Its qualifier, if any,
+ * names the target (SQLAlchemy would resolve "Node.label" to Node's
+ * column, whatever the relationship's target). */
 static bool read_order_by(checker *c, const ast_expr *e, const sch_table *target, sch_rel *r)
 {
     if (e == NULL)
         return true;
-    char name[256];
-    const char *dir = NULL;
-    if (e->kind == AST_IDENT) {
-        snprintf(name, sizeof name, "%s", e->text);
-    } else if (e->kind == AST_PAIR) {
-        snprintf(name, sizeof name, "%s", e->text);
-        dir = e->text2;
-    } else if (e->kind == AST_STRING || e->kind == AST_DOTTED) {
-        const char *s = e->kind == AST_DOTTED ? e->text2 : e->text;
-        const char *dot = e->kind == AST_STRING ? strrchr(s, '.') : NULL;
-        if (dot)
-            s = dot + 1;
-        size_t n = strcspn(s, " \t");
-        if (n >= sizeof name)
-            n = sizeof name - 1;
-        memcpy(name, s, n);
-        name[n] = '\0';
-        const char *rest = s + strcspn(s, " \t");
-        while (*rest == ' ' || *rest == '\t')
-            rest++;
-        if (*rest)
-            dir = rest;
-    } else {
-        diag_error(c->d, e->at, "order_by takes a column of the target, e.g. order_by = title desc");
+    colref ref;
+    if (!read_colref(c, e, "order_by", true, &ref))
         return false;
-    }
-    if (dir) {
-        if (strcmp(dir, "desc") == 0 || strcmp(dir, "DESC") == 0)
+    if (ref.dir) {
+        if (strcasecmp(ref.dir, "desc") == 0)
             r->order_desc = true;
-        else if (strcmp(dir, "asc") != 0 && strcmp(dir, "ASC") != 0) {
-            diag_error(c->d, e->kind == AST_PAIR ? e->at2 : e->at, "order_by direction must be asc or desc, not '%s'", dir);
+        else if (strcasecmp(ref.dir, "asc") != 0) {
+            diag_error(c->d, ref.dir_at, "order_by direction must be asc or desc, not '%s'", ref.dir);
             return false;
         }
     }
-    r->order_by = find_column(target, name);
+    if (ref.qual && !qual_is(ref.qual, target)) {
+        chk_table *other = symtab_get(&c->models, ref.qual);
+        if (other == NULL)
+            other = symtab_get(&c->tables, ref.qual);
+        if (other)
+            diag_error(c->d, ref.qual_at, "order_by = %s.%s names %s, but %s.%s holds %s rows: order by a column of %s (order_by = %s%s)",
+                       ref.qual, ref.col, table_word(other->t), r->owner->name, r->name, table_word(target),
+                       table_word(target), ref.col, ref.dir && r->order_desc ? " desc" : "");
+        else if (!name_miss_explained(c, ref.qual))
+            diag_error(c->d, ref.qual_at, "order_by = %s.%s: no model '%s'%s; %s.%s holds %s rows (order_by = %s)",
+                       ref.qual, ref.col, ref.qual, mean_in(c, ref.qual, &c->models), r->owner->name, r->name,
+                       table_word(target), ref.col);
+        return false;
+    }
+    r->order_by = find_column(target, ref.col);
     if (r->order_by == NULL) {
-        if (!column_miss_explained(c, target, name))
-            diag_error(c->d, e->at, "order_by: '%s' has no column '%s'%s", target->name, name,
-                       mean_column(c, target, name));
+        if (!column_miss_explained(c, target, ref.col))
+            diag_error(c->d, ref.col_at, "order_by: '%s' has no column '%s'%s", target->name, ref.col,
+                       mean_column(c, target, ref.col));
         return false;
     }
     if (r->order_by->json) {
-        diag_error(c->d, e->at, "order_by: '%s' is a json column, which PostgreSQL cannot sort", name);
+        diag_error(c->d, ref.col_at, "order_by: '%s' is a json column, which PostgreSQL cannot sort", ref.col);
         return false;
     }
     return true;
+}
+
+/* foreign_keys = ... or remote_side = ...: the column's name, and the
+ * table its qualifier names, which must be one of `allowed` (else it is
+ * reported and NULL returned).  *in is NULL without a qualifier. */
+static const char *read_join_column(checker *c, const ast_expr *e, const char *opt, const sch_table *const *allowed,
+                                    size_t nallowed, const sch_table **in)
+{
+    colref ref;
+    *in = NULL;
+    if (!read_colref(c, e, opt, false, &ref))
+        return NULL;
+    if (ref.qual == NULL)
+        return ref.col;
+    for (size_t i = 0; i < nallowed; i++)
+        if (qual_is(ref.qual, allowed[i])) {
+            *in = allowed[i];
+            return ref.col;
+        }
+    strbuf names = STRBUF_INIT;
+    for (size_t i = 0; i < nallowed; i++)
+        if (i == 0 || allowed[i] != allowed[i - 1])
+            strbuf_printf(&names, "%s%s", names.len ? " or " : "", table_word(allowed[i]));
+    chk_table *other = symtab_get(&c->models, ref.qual);
+    if (other == NULL)
+        other = symtab_get(&c->tables, ref.qual);
+    if (other)
+        diag_error(c->d, ref.qual_at, "%s = %s.%s names %s, which this relationship does not join; name a column of %s",
+                   opt, ref.qual, ref.col, table_word(other->t), strbuf_str(&names));
+    else if (!name_miss_explained(c, ref.qual))
+        diag_error(c->d, ref.qual_at, "%s = %s.%s: no model '%s'%s; name a column of %s", opt, ref.qual, ref.col,
+                   ref.qual, mean_in(c, ref.qual, &c->models), strbuf_str(&names));
+    if (names.failed)
+        c->nomem = true;
+    strbuf_free(&names);
+    return NULL;
 }
 
 static void candidates_text(checker *c, sch_column **cols, size_t n, char *buf, size_t size)
@@ -1487,23 +1719,6 @@ static void candidates_text(checker *c, sch_column **cols, size_t n, char *buf, 
             break;
         used += (size_t)w;
     }
-}
-
-/* The column named by foreign_keys = ...: an identifier, "Model.col",
- * "table.col" or table.col; returns the column part. */
-static const char *fk_option_column(const ast_expr *e)
-{
-    if (e == NULL)
-        return NULL;
-    if (e->kind == AST_IDENT)
-        return e->text;
-    if (e->kind == AST_DOTTED)
-        return e->text2;
-    if (e->kind == AST_STRING) {
-        const char *dot = strrchr(e->text, '.');
-        return dot ? dot + 1 : e->text;
-    }
-    return NULL;
 }
 
 /* Collect the columns of t that are foreign keys into `to`. */
@@ -1542,9 +1757,17 @@ static void infer_secondary(checker *c, chk_rel *cr, sch_rel *r, const sch_table
     size_t ntgt = fks_into(st->t, tt, tgt, MAXC);
     char buf[512];
 
-    const char *fkname = fk_option_column(cr->foreign_keys);
-    if (cr->foreign_keys && fkname == NULL) {
-        diag_error(c->d, cr->foreign_keys->at, "foreign_keys takes a column name");
+    const char *fkname = NULL;
+    if (cr->foreign_keys) {
+        /* a column of the association table, which a qualifier must name */
+        const sch_table *allowed[] = { st->t }, *in;
+        fkname = read_join_column(c, cr->foreign_keys, "foreign_keys", allowed, 1, &in);
+        if (fkname == NULL)
+            return;
+    }
+    if (cr->remote_side) {
+        diag_error(c->d, cr->remote_side->at, "remote_side applies to a relationship joined by a foreign key; %s.%s goes through '%s' (foreign_keys picks its columns)",
+                   r->owner->name, r->name, st->t->name);
         return;
     }
     if (fkname) {
@@ -1607,6 +1830,81 @@ static void infer_secondary(checker *c, chk_rel *cr, sch_rel *r, const sch_table
     cr->ok = true;
 }
 
+/* remote_side = col (SPEC 9, SQLAlchemy's adjacency list): the column on
+ * the target's side of the join.  On a self-referential relationship it
+ * decides the direction: the referenced key (id) makes it many-to-one,
+ * the parent; the foreign key itself (parent_id), one-to-many, the
+ * children, which is also what no remote_side means.  `fks` are the
+ * table's foreign keys to itself (the one foreign_keys picked, if given). */
+static void infer_remote_side(checker *c, chk_rel *cr, sch_rel *r, const sch_table *t, sch_column *const *fks,
+                              size_t nfks)
+{
+    const sch_table *allowed[] = { t }, *in;
+    const char *name = read_join_column(c, cr->remote_side, "remote_side", allowed, 1, &in);
+    if (name == NULL)
+        return;
+    sch_column *col = find_column(t, name);
+    if (col == NULL) {
+        if (!column_miss_explained(c, t, name))
+            diag_error(c->d, cr->remote_side->at, "remote_side: '%s' has no column '%s'%s", t->name, name,
+                       mean_column(c, t, name));
+        return;
+    }
+    if (nfks == 0) {
+        if (!join_miss_explained(c, t, t))
+            diag_error(c->d, cr->at, "cannot infer how %s.%s joins %s: '%s' has no foreign key to itself",
+                       r->owner->name, r->name, r->target->name, t->name);
+        return;
+    }
+    sch_column *pick = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < nfks; i++)
+        if (fks[i] == col) {
+            r->kind = SCH_ONE_TO_MANY;              /* remote_side = parent_id: the children */
+            r->target_col = col;
+            r->owner_col = col->fk;
+            cr->ok = true;
+            return;
+        }
+    for (size_t i = 0; i < nfks; i++)
+        if (fks[i]->fk == col) {
+            pick = fks[i];
+            n++;
+        }
+    if (n == 0) {
+        diag_error(c->d, cr->remote_side->at, "remote_side = %s: %s.%s joins '%s' to itself through %s.%s -> %s; remote_side names %s (many-to-one: the parent) or %s (one-to-many: the children)",
+                   name, r->owner->name, r->name, t->name, t->name, fks[0]->name, fks[0]->fk->name,
+                   fks[0]->fk->name, fks[0]->name);
+        return;
+    }
+    if (n > 1) {
+        diag_error(c->d, cr->remote_side->at, "remote_side = %s: more than one foreign key of '%s' refers to %s; pick one with foreign_keys = ...",
+                   name, t->name, name);
+        return;
+    }
+    r->kind = SCH_MANY_TO_ONE;                      /* remote_side = id: the parent */
+    r->owner_col = pick;
+    r->target_col = col;
+    cr->ok = true;
+}
+
+/* remote_side where the join does not depend on it: it must name the
+ * column on the target's side, as SQLAlchemy requires.  False after
+ * reporting. */
+static bool remote_side_agrees(checker *c, const ast_expr *e, const sch_rel *r)
+{
+    const sch_table *allowed[] = { r->target->table }, *in;
+    const char *name = read_join_column(c, e, "remote_side", allowed, 1, &in);
+    if (name == NULL)
+        return false;
+    if (strcmp(name, r->target_col->name) == 0)
+        return true;
+    diag_error(c->d, e->at, "remote_side = %s: %s.%s is %s, joined on %s.%s = %s.%s, so its remote side is %s",
+               name, r->owner->name, r->name, sch_rel_kind_name(r->kind), r->owner->table->name, r->owner_col->name,
+               r->target->table->name, r->target_col->name, r->target_col->name);
+    return false;
+}
+
 static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *ot, const sch_table *tt)
 {
     enum { MAXC = 16 };
@@ -1617,18 +1915,22 @@ static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *o
     size_t nr = fks_into(tt, ot, remote, MAXC);
     char buf[512];
 
-    const char *fkname = fk_option_column(cr->foreign_keys);
-    if (cr->foreign_keys && fkname == NULL) {
-        diag_error(c->d, cr->foreign_keys->at, "foreign_keys takes a column name");
-        return;
+    const char *fkname = NULL;
+    const sch_table *fk_in = NULL;
+    if (cr->foreign_keys) {
+        /* a column of either table; a qualifier names which */
+        const sch_table *allowed[] = { ot, tt };
+        fkname = read_join_column(c, cr->foreign_keys, "foreign_keys", allowed, 2, &fk_in);
+        if (fkname == NULL)
+            return;
     }
     if (fkname) {
         sch_column *l = NULL, *rm = NULL;
         for (size_t i = 0; i < nl; i++)
-            if (strcmp(local[i]->name, fkname) == 0)
+            if (strcmp(local[i]->name, fkname) == 0 && (fk_in == NULL || fk_in == ot))
                 l = local[i];
         for (size_t i = 0; i < nr; i++)
-            if (strcmp(remote[i]->name, fkname) == 0)
+            if (strcmp(remote[i]->name, fkname) == 0 && (fk_in == NULL || fk_in == tt))
                 rm = remote[i];
         if (l && rm) {
             diag_error(c->d, cr->foreign_keys->at, "foreign_keys = %s is ambiguous: both %s.%s and %s.%s are foreign keys between the two",
@@ -1661,6 +1963,13 @@ static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *o
         nr = rm ? 1 : 0;
         local[0] = l;
         remote[0] = rm;
+    }
+    if (cr->remote_side && ot == tt) {
+        infer_remote_side(c, cr, r, tt, remote, nr);
+        return;
+    }
+    if (fkname) {
+        /* picked above */
     } else if (nl + nr == 0) {
         if (join_miss_explained(c, ot, tt))
             return;
@@ -1689,6 +1998,8 @@ static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *o
         r->owner_col = remote[0]->fk;
     }
     cr->ok = true;
+    if (cr->remote_side && !remote_side_agrees(c, cr->remote_side, r))
+        cr->ok = false;
 }
 
 /* Apply uselist, cascade and order_by, which a relationship and a backref
@@ -1731,6 +2042,38 @@ static void apply_common(checker *c, chk_rel *cr, sch_rel *r, const ast_expr *us
     }
     if (!read_bool(c, viewonly_e, "viewonly", false, &r->viewonly))
         cr->ok = false;
+}
+
+/* post_update = true (SPEC 9, SQLAlchemy's post_update): the relationship's
+ * foreign key is written by a second statement after the insert and
+ * cleared before a delete, so two rows that refer to each other can come
+ * and go.  The key must be able to hold NULL in between.  False after
+ * reporting. */
+static bool apply_post_update(checker *c, const ast_expr *e, sch_rel *r)
+{
+    bool on;
+    if (!read_bool(c, e, "post_update", false, &on))
+        return false;
+    if (!on)
+        return true;
+    if (r->kind == SCH_MANY_TO_MANY) {
+        diag_error(c->d, e->at, "post_update applies to a relationship joined by a foreign key; %s.%s goes through '%s'",
+                   r->owner->name, r->name, r->secondary->name);
+        return false;
+    }
+    sch_column *fk = r->kind == SCH_MANY_TO_ONE ? r->owner_col : r->target_col;
+    if (!fk->nullable) {
+        diag_error(c->d, e->at, "post_update writes %s.%s after the insert and clears it before a delete, so it must hold NULL; it is %s",
+                   fk->table->name, fk->name, fk->primary_key ? "part of the primary key" : "not_null");
+        return false;
+    }
+    if (r->viewonly) {
+        diag_error(c->d, e->at, "post_update on view-only %s.%s: nothing is written through it", r->owner->name, r->name);
+        return false;
+    }
+    r->post_update = true;
+    fk->post_update = true;
+    return true;
 }
 
 /* The join could not be resolved (reported, or explained by an earlier
@@ -1797,6 +2140,8 @@ static void pass_relationship(checker *c, chk_rel *cr)
         return;
     }
     apply_common(c, cr, r, cr->uselist, cr->cascade, cr->order_by, cr->viewonly, cr->at);
+    if (!apply_post_update(c, cr->post_update, r))
+        cr->ok = false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1868,6 +2213,11 @@ static void make_backref(checker *c, chk_rel *cr)
     opts.owner = tt;
     opts.ok = true;
     apply_common(c, &opts, b, opts.uselist, opts.cascade, opts.order_by, opts.viewonly, name_at);
+    /* backref(parent, remote_side = id): the reverse's own remote side */
+    if (opts.remote_side && !remote_side_agrees(c, opts.remote_side, b))
+        return;
+    if (!apply_post_update(c, opts.post_update, b))
+        return;
     if (!opts.ok)
         return;
     b->reverse = r;
@@ -1930,6 +2280,26 @@ static void link_back_populates(checker *c, chk_rel *cr)
         return;
     }
     if (!reverse_of(r, other->r)) {
+        if (other->pair_reported)
+            return;             /* said once, from the first of the two */
+        cr->pair_reported = true;
+        const sch_rel *o = other->r;
+        bool same_fk = r->kind != SCH_MANY_TO_MANY && o->kind != SCH_MANY_TO_MANY &&
+                       (r->kind == SCH_MANY_TO_ONE ? r->owner_col : r->target_col) ==
+                       (o->kind == SCH_MANY_TO_ONE ? o->owner_col : o->target_col);
+        if (same_fk && r->owner == r->target && r->kind == o->kind) {
+            /* SQLAlchemy: "are both of the same direction ... Did you mean
+             * to set remote_side on the many-to-one side?" */
+            const sch_column *fk = r->kind == SCH_MANY_TO_ONE ? r->owner_col : r->target_col;
+            if (r->kind == SCH_MANY_TO_ONE)
+                diag_error(c->d, cr->back_populates->at, "%s.%s and %s.%s are both many-to-one through %s.%s: remote_side = %s belongs on one of them only, the parent; the other is its children",
+                           r->owner->name, r->name, o->owner->name, o->name, fk->table->name, fk->name, fk->fk->name);
+            else
+                diag_error(c->d, cr->back_populates->at, "%s.%s and %s.%s are both one-to-many through %s.%s: a relationship of %s to itself is one-to-many (the children) unless remote_side says otherwise; set remote_side = %s on the many-to-one side (the parent)",
+                           r->owner->name, r->name, o->owner->name, o->name, fk->table->name, fk->name,
+                           r->owner->name, fk->fk->name);
+            return;
+        }
         diag_error(c->d, cr->back_populates->at, "%s.%s and %s.%s name each other in back_populates but do not join through the same foreign key",
                    r->owner->name, r->name, r->target->name, name);
         return;

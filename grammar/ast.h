@@ -38,6 +38,12 @@ typedef struct ast_expr {
     loc at2;              /* where text2 starts */
     ast_arg *args;        /* AST_CALL; NULL for "name()" */
     bool has_nul;         /* AST_STRING: the content holds a \0 escape or byte */
+    /* AST_DOTTED followed by a word, as SQLAlchemy orders: "Event.created_at
+     * desc" (text3 "desc"), or "Event.created_at.desc()" (text3 "desc",
+     * method true).  NULL otherwise. */
+    char *text3;
+    loc at3;
+    bool method;
 } ast_expr;
 
 /* One argument of a call: positional (key == NULL) or `key = value`. */

@@ -377,6 +377,27 @@ expr:
             $$->at2 = LOC(@3);
         }
     }
+    /* SQLAlchemy's order_by spellings: Event.created_at desc, and
+     * Event.created_at.desc() as Python writes it. */
+  | name '.' name name {
+        $$ = new_expr(PS, AST_DOTTED, LOC(@1), $1);
+        if ($$) {
+            $$->text2 = $3;
+            $$->at2 = LOC(@3);
+            $$->text3 = $4;
+            $$->at3 = LOC(@4);
+        }
+    }
+  | name '.' name '.' name '(' ')' {
+        $$ = new_expr(PS, AST_DOTTED, LOC(@1), $1);
+        if ($$) {
+            $$->text2 = $3;
+            $$->at2 = LOC(@3);
+            $$->text3 = $5;
+            $$->at3 = LOC(@5);
+            $$->method = true;
+        }
+    }
   | name '(' opt_args ')' {
         $$ = new_expr(PS, AST_CALL, LOC(@1), $1);
         if ($$)
