@@ -39,7 +39,7 @@ int src_count_times(const plan_stmt *st)
     int n = 0;
     for (size_t i = 0; i < st->nbinds; i++) {
         const plan_bind *b = &st->binds[i];
-        if (b->col && b->col->type == SCH_DATETIME && b->kind != PB_INT)
+        if (b->col && b->col->type == SCH_DATETIME && b->kind != PB_INT && b->kind != PB_NULL)
             n++;
     }
     return n;
@@ -265,6 +265,9 @@ void src_bind(src *x, int idx, const plan_bind *b)
         break;
     case PB_INT:
         SRC_LINE(x, "rc = assoc_bind_int64(db, st, %d, %s);", idx, b->expr);
+        break;
+    case PB_NULL:
+        SRC_LINE(x, "rc = assoc_bind_null(db, st, %d);", idx);
         break;
     case PB_STAMP:
         /* The clock's own text where the default applied, so the row holds

@@ -70,12 +70,20 @@ static void insert(src *x, const api_fn *f)
             SRC_LINE(x, "%s dup_%s = %s;", c_field_type(pl->defaults[i].col), pl->defaults[i].col->c_name,
                      pl->defaults[i].col->type == SCH_BLOB ? "{ NULL, 0 }" : "NULL");
     int ntimes = src_count_times(&pl->stmt);
+    for (size_t k = 0; k < pl->npost; k++)
+        ntimes += src_count_times(&pl->post[k]);
     for (int i = 1; i <= ntimes; i++)
         SRC_LINE(x, "char time_text_%d[ASSOC_TIME_TEXT_SIZE];", i);
     x->times = ntimes;
     SRC_LINE(x, "int rc;");
     SRC_BLANK(x);
     src_misuse(x, f);
+    if (pl->npost) {
+        /* The row, then its post_update keys: one atomic section. */
+        SRC_LINE(x, "rc = assoc_tx_enter(db, true);");
+        SRC_LINE(x, "if (rc != ASSOC_OK)");
+        SRC_LINE(x, "return rc;");
+    }
     if (pl->copy) {
         /* Defaults go into a copy; r changes only when the row is in. */
         SRC_LINE(x, "v = *r;");
@@ -164,6 +172,26 @@ static void insert(src *x, const api_fn *f)
     }
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "goto done;");
+    if (pl->npost) {
+        SRC_LINE(x, "assoc_stmt_release(db, st);");
+        SRC_LINE(x, "st = NULL;");
+    }
+    for (size_t k = 0; k < pl->npost; k++) {
+        /* SQLAlchemy's post_update: the key is written once the row is in,
+         * so two rows that refer to each other can both go in. */
+        const sch_column *col = pl->post_cols[k];
+        SRC_LINE(x, "/* %s (post_update) is written once the row is in. */", col->name);
+        if (c_has_flag(col))
+            SRC_LINE(x, "if (v.has_%s) {", col->c_name);
+        else
+            SRC_LINE(x, "if (v.%s%s != NULL) {", col->c_name, col->type == SCH_BLOB ? ".data" : "");
+        src_acquire(x, pl->post[k].sql);
+        src_binds(x, &pl->post[k]);
+        src_step_done(x);
+        SRC_LINE(x, "assoc_stmt_release(db, st);");
+        SRC_LINE(x, "st = NULL;");
+        SRC_LINE(x, "}");
+    }
     /* Every copy is made: hand them over; r now owns them. */
     for (size_t i = 0; i < pl->ndefaults; i++) {
         const plan_default *d = &pl->defaults[i];
@@ -183,7 +211,7 @@ static void insert(src *x, const api_fn *f)
         if (pl->defaults[i].dup)
             SRC_LINE(x, "assoc_free(dup_%s%s);", pl->defaults[i].col->c_name,
                      pl->defaults[i].col->type == SCH_BLOB ? ".data" : "");
-    SRC_LINE(x, "return rc;");
+    SRC_LINE(x, "return %s;", pl->npost ? "assoc_tx_leave(db, rc)" : "rc");
     SRC_LINE(x, "}");
     SRC_BLANK(x);
 }

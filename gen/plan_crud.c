@@ -74,7 +74,11 @@ static void plan_insert(planner *p, api_fn *f)
         pd->dup = c_is_pointer(col);
         pl->nstamps += pd->stamp;
     }
-    pl->copy = pl->ndefaults > 0;
+    /* post_update keys: NULL in the insert, then set by an UPDATE each once
+     * the row is in (a copy v keeps r as it was until all of it is done) */
+    for (size_t i = 0; i < t->ncolumns; i++)
+        pl->npost += t->columns[i]->post_update;
+    pl->copy = pl->ndefaults > 0 || pl->npost > 0;
     const char *obj = pl->copy ? "v." : "r->";
 
     sqlb b;
@@ -104,7 +108,10 @@ static void plan_insert(planner *p, api_fn *f)
             bool stamp = false;
             for (size_t k = 0; k < pl->ndefaults; k++)
                 stamp |= pl->defaults[k].col == col && pl->defaults[k].stamp;
-            sqlb_param(&b, stamp ? (plan_bind){ PB_STAMP, col, obj, NULL } : pb_field(col, obj));
+            if (col->post_update)
+                sqlb_param(&b, (plan_bind){ PB_NULL, col, NULL, NULL });
+            else
+                sqlb_param(&b, stamp ? (plan_bind){ PB_STAMP, col, obj, NULL } : pb_field(col, obj));
         }
         if (with_key && t->rowid) {
             sqlb_puts(&b, n++ ? ", " : "");
@@ -156,6 +163,25 @@ static void plan_insert(planner *p, api_fn *f)
             strbuf_puts(&b.pg, "");
             sql_ident(&b.pg, t->rowid->sql_name);
             pl->auto_stmt = sqlb_stmt(&b, f, "sql");
+        }
+    }
+    if (pl->npost) {
+        pl->post = plan_alloc(p, pl->npost * sizeof *pl->post);
+        pl->post_cols = plan_alloc(p, pl->npost * sizeof *pl->post_cols);
+        size_t k = 0;
+        for (size_t i = 0; i < t->ncolumns && pl->post && pl->post_cols; i++) {
+            const sch_column *col = t->columns[i];
+            if (!col->post_update)
+                continue;
+            sqlb_puts(&b, "UPDATE ");
+            sqlb_ident(&b, t->name);
+            sqlb_puts(&b, "\nSET ");
+            sqlb_ident(&b, col->sql_name);
+            sqlb_puts(&b, " = ");
+            sqlb_param(&b, pb_set(col, obj));
+            sqlb_where_key(&b, t, PB_FIELD_SET, obj);
+            pl->post_cols[k] = col;
+            pl->post[k++] = sqlb_stmt(&b, f, "post");
         }
     }
     sqlb_free(&b);
