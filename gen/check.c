@@ -78,6 +78,8 @@ typedef struct checker {
     symtab lower_tables;          /* lower-cased table names -> chk_table */
     symtab lost;                  /* model and table names whose declaration failed */
     symtab clashes;               /* "what\nother" pairs of C name clashes reported */
+    symtab mixins;                /* mixin name -> ast_decl (SPEC 9) */
+    symtab included;              /* mixin names some body includes */
     bool incomplete;              /* the parser dropped a declaration, or an import failed */
     bool nomem;
 } checker;
@@ -213,6 +215,157 @@ static size_t utf8_chars(const char *s)
 static bool parse_datetime(const char *s, int64_t *out)
 {
     return cal_parse(s, strlen(s), true, out);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pass 0: mixins (SPEC 9)                                             */
+
+enum { MAX_MIXIN_DEPTH = 32 };       /* mixins including mixins */
+
+static bool name_miss_explained(checker *c, const char *name);
+
+/* `include Name` in a body: a member called include whose "type" is no
+ * type.  (A column may still be called include: include integer.) */
+static bool is_include(const ast_member *m)
+{
+    static const char *const types[] = {
+        "integer", "float", "boolean", "text", "string", "datetime", "blob", "json", "enum", "relationship"
+    };
+    if (m->kind != AST_FIELD || strcmp(m->name, "include") != 0 || m->type == NULL)
+        return false;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(m->type->name, types[i]) == 0)
+            return false;
+    return true;
+}
+
+static void collect_mixins(checker *c, ast_file *const *files, size_t nfiles)
+{
+    for (size_t f = 0; f < nfiles; f++)
+        for (const ast_decl *d = files[f]->decls; d; d = d->next) {
+            if (d->kind != AST_MIXIN)
+                continue;
+            const ast_decl *prev = symtab_get(&c->mixins, d->name);
+            if (prev)
+                diag_error(c->d, d->name_at, "duplicate mixin '%s'; first declared at %s", d->name,
+                           where(c, prev->name_at));
+            else
+                put(c, &c->mixins, d->name, (void *)d);
+        }
+}
+
+/* Append a shallow copy of m (its calls shared) to the list ending at *tail. */
+static void append_copy(checker *c, ast_member ***tail, const ast_member *m)
+{
+    ast_member *copy = alloc(c, sizeof *copy);
+    if (copy == NULL)
+        return;
+    *copy = *m;
+    copy->next = NULL;
+    **tail = copy;
+    *tail = &copy->next;
+}
+
+/* Copy the names a syntax error dropped from a mixin's body to `out`. */
+static void take_losses(checker *c, ast_decl *out, const ast_decl *from)
+{
+    out->lost_unnamed |= from->lost_unnamed;
+    for (const ast_name *n = from->lost; n; n = n->next) {
+        ast_name *copy = alloc(c, sizeof *copy);
+        if (copy == NULL)
+            return;
+        copy->name = n->name;
+        copy->next = out->lost;
+        out->lost = copy;
+    }
+}
+
+/* The members of `members` with each include replaced by the mixin's
+ * members (their own includes too), appended at *tail.  `chain` holds the
+ * mixins being expanded, outermost first, for cycles. */
+static void expand_members(checker *c, ast_decl *out, const ast_member *members, ast_member ***tail,
+                           const ast_decl **chain, size_t depth)
+{
+    for (const ast_member *m = members; m && !c->nomem; m = m->next) {
+        if (!is_include(m)) {
+            append_copy(c, tail, m);
+            continue;
+        }
+        const ast_call *ty = m->type;
+        if (ty->has_parens || m->mods) {
+            diag_error(c->d, ty->has_parens ? ty->at : m->mods->at,
+                       "include takes a mixin's name alone: include %s", ty->name);
+            out->lost_unnamed = true;
+            continue;
+        }
+        const ast_decl *mx = symtab_get(&c->mixins, ty->name);
+        if (mx == NULL) {
+            out->lost_unnamed = true;      /* what it held may explain later misses */
+            if (name_miss_explained(c, ty->name))
+                continue;
+            static const char *const types[] = {
+                "integer", "float", "boolean", "text", "string", "datetime", "blob", "json"
+            };
+            diag_suggest sg;
+            diag_suggest_init(&sg, ty->name);
+            for (size_t i = 0; i < c->mixins.cap; i++)
+                if (c->mixins.slots[i].key)
+                    diag_suggest_offer(&sg, c->mixins.slots[i].key);
+            const char *best = diag_suggest_result(&sg);
+            const char *type = best ? NULL : diag_closest(ty->name, types, sizeof types / sizeof types[0]);
+            if (type)
+                diag_error(c->d, ty->at, "unknown mixin '%s'; for a column called include, did you mean the type '%s'?",
+                           ty->name, type);
+            else
+                diag_error(c->d, ty->at, "unknown mixin '%s'%s", ty->name, mean(c, best));
+            continue;
+        }
+        put(c, &c->included, mx->name, (void *)mx);
+        bool cycle = false;
+        for (size_t i = 0; i < depth; i++)
+            cycle |= chain[i] == mx;
+        if (cycle || depth >= MAX_MIXIN_DEPTH) {
+            diag_error(c->d, ty->at, "mixin '%s' includes itself (through %s)", mx->name,
+                       depth ? chain[depth - 1]->name : mx->name);
+            out->lost_unnamed = true;
+            continue;
+        }
+        chain[depth] = mx;
+        take_losses(c, out, mx);
+        expand_members(c, out, mx->members, tail, chain, depth + 1);
+    }
+}
+
+/* A model or table as if its includes were written out: the mixins'
+ * members in their place, each still located in its mixin, so that
+ * diagnostics point there.  The declaration itself when it has none. */
+static const ast_decl *expand_includes(checker *c, const ast_decl *decl)
+{
+    bool any = false;
+    for (const ast_member *m = decl->members; m; m = m->next)
+        any |= is_include(m);
+    if (!any)
+        return decl;
+    ast_decl *out = alloc(c, sizeof *out);
+    if (out == NULL)
+        return decl;
+    *out = *decl;
+    out->members = NULL;
+    ast_member **tail = &out->members;
+    const ast_decl *chain[MAX_MIXIN_DEPTH + 1];
+    expand_members(c, out, decl->members, &tail, chain, 0);
+    return out;
+}
+
+/* A mixin no body includes: its members were never checked. */
+static void unused_mixins(checker *c, ast_file *const *files, size_t nfiles)
+{
+    for (size_t f = 0; f < nfiles; f++)
+        for (const ast_decl *d = files[f]->decls; d; d = d->next)
+            if (d->kind == AST_MIXIN && symtab_get(&c->mixins, d->name) == d &&
+                symtab_get(&c->included, d->name) == NULL)
+                diag_warning(c->d, d->name_at, "mixin '%s' is never included (write include %s in a model); its members are not checked",
+                             d->name, d->name);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2491,18 +2644,20 @@ sch_schema *check_schema(diag_ctx *d, ast_file *const *files, size_t nfiles, con
     if (fks == NULL)
         c.nomem = true;
 
-    /* 1. declare */
+    /* 0. mixins; 1. declare, each body with its includes written out */
+    collect_mixins(&c, files, nfiles);
     for (size_t f = 0; f < nfiles && !c.nomem; f++)
         for (const ast_decl *decl = files[f]->decls; decl && !c.nomem; decl = decl->next) {
-            if (decl->kind == AST_IMPORT)
+            if (decl->kind == AST_IMPORT || decl->kind == AST_MIXIN)
                 continue;
-            chk_table *ct = declare(&c, decl);
+            chk_table *ct = declare(&c, expand_includes(&c, decl));
             if (ct == NULL)
                 continue;
             c.all[c.nall++] = ct;
             if (ct->t->model)
                 s->models[s->nmodels++] = ct->t->model;
         }
+    unused_mixins(&c, files, nfiles);
     /* 2. columns */
     for (size_t i = 0; i < c.nall && !c.nomem; i++)
         pass_columns(&c, c.all[i], &fks[i]);
@@ -2570,6 +2725,8 @@ sch_schema *check_schema(diag_ctx *d, ast_file *const *files, size_t nfiles, con
     symtab_free(&c.lower_tables);
     symtab_free(&c.lost);
     symtab_free(&c.clashes);
+    symtab_free(&c.mixins);
+    symtab_free(&c.included);
     free(fks);
     if (c.nomem)
         diag_error(d, (loc){ 0 }, "out of memory");

@@ -79,7 +79,10 @@ typedef struct ast_member {
     struct ast_member *next;
 } ast_member;
 
-typedef enum ast_decl_kind { AST_IMPORT, AST_MODEL, AST_TABLE } ast_decl_kind;
+typedef enum ast_decl_kind {
+    AST_IMPORT, AST_MODEL, AST_TABLE,
+    AST_MIXIN             /* mixin Name { members }: members a model includes */
+} ast_decl_kind;
 
 /* The name of a member a syntax error dropped. */
 typedef struct ast_name {
@@ -90,7 +93,7 @@ typedef struct ast_name {
 typedef struct ast_decl {
     ast_decl_kind kind;
     loc at;               /* the keyword */
-    char *name;           /* AST_MODEL, AST_TABLE: the name; AST_IMPORT: the path */
+    char *name;           /* AST_MODEL, AST_TABLE, AST_MIXIN: the name; AST_IMPORT: the path */
     loc name_at;
     ast_expr *table;      /* AST_MODEL: the `table NAME` (ident or string), or NULL */
     ast_member *members;
