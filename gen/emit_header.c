@@ -64,6 +64,14 @@ static void emit_struct(emit_ctx *e, const sch_model *m)
             size_t n = strlen(note);
             snprintf(note + n, sizeof note - n, "%sat most %d characters", n ? "; " : "", col->length);
         }
+        if (col->post_update) {
+            size_t n = strlen(note);
+            snprintf(note + n, sizeof note - n, "%sset after the insert (post_update)", n ? "; " : "");
+        }
+        if (col->onupdate_now) {
+            size_t n = strlen(note);
+            snprintf(note + n, sizeof note - n, "%s_update writes the time", n ? "; " : "");
+        }
         /* Comments start in one column, whatever the field's length. */
         int width = (int)(strlen(ty) + (ptr ? 0 : 1) + strlen(col->c_name) + 1);
         int pad = width < 32 ? 32 - width : 1;
