@@ -900,6 +900,10 @@ static bool check_fk(checker *c, sch_column *col, const ast_call *mod, fk_ref *r
     }
     const ast_expr *v = arg->value;
     ref->at = v->at;
+    if (v->kind == AST_DOTTED && v->text3) {
+        diag_error(c->d, v->at3, "foreign_key takes table.column alone, e.g. foreign_key(users.id, ondelete = cascade)");
+        return false;
+    }
     if (v->kind == AST_DOTTED) {
         ref->table = v->text;
         ref->column = v->text2;
