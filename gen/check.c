@@ -2245,6 +2245,7 @@ static void check_unjoined_options(checker *c, const chk_rel *cr, const sch_rel 
     read_cascade(c, cr->cascade, &cascade);
     read_bool(c, cr->viewonly, "viewonly", false, &b);
     read_order_by(c, cr->order_by, r->target->table, &scratch);
+    read_bool(c, cr->post_update, "post_update", false, &b);
 }
 
 static void pass_relationship(checker *c, chk_rel *cr)
