@@ -22,6 +22,7 @@ typedef struct builder {
     size_t fcap, ncap;
     bool nomem;
     symtab taken;            /* every name claimed so far (for the _view rule) */
+    symtab calls;            /* default(call f) functions declared so far */
 } builder;
 
 static void *grow(builder *b, void *old, size_t n, size_t *cap, size_t size)
@@ -124,6 +125,39 @@ static void db_param(builder *b, api_fn *f)
 
 /* ------------------------------------------------------------------ */
 
+/* default(call f): the program defines f, the header declares it, once
+ * however many columns call it (the checker has seen that they agree on
+ * its type).  Declared before the first insert that calls it. */
+static void call_default_fn(builder *b, const sch_model *m, const sch_column *col)
+{
+    if (col->def.kind != SCH_DEFAULT_CALL || symtab_get(&b->calls, col->def.fn))
+        return;
+    bool nomem = false;
+    symtab_put(&b->calls, col->def.fn, (void *)col, &nomem);
+    b->nomem |= nomem;
+    const char *owner = col->table->model ? col->table->model->name : col->table->name;
+    api_fn *f = fn(b, API_DEFAULT_CALL, arena_printf(b->mem, "default(call %s) of %s.%s", col->def.fn, owner, col->name),
+                   col->at, "%s", col->def.fn);
+    if (f == NULL)
+        return;
+    f->name = col->def.fn;       /* the program's name: no prefix */
+    const char *t = c_field_type(col);
+    db_param(b, f);
+    if (col->type == SCH_ENUM)
+        param(b, f, ty(b, "%s%s *", t), "out");
+    else
+        param(b, f, arena_printf(b->mem, "%s%s*", t, t[strlen(t) - 1] == '*' ? "" : " "), "out");
+    f->model = m;
+    f->col = col;
+    f->doc = arena_printf(b->mem,
+        "Yours to define, for %s.%s's default(call %s):\n"
+        "fill *out for an insert that left %s unset and return ASSOC_OK, or an\n"
+        "error code (assoc_fail() records its message), which aborts the insert.%s",
+        owner, col->name, col->def.fn, col->name,
+        !c_is_pointer(col) ? "" : col->table->model ? "\n*out is assoc_malloc'd and becomes the record's."
+                                                    : "\n*out is assoc_malloc'd; the library frees it once the row is in.");
+}
+
 static void model_fns(builder *b, const sch_model *m)
 {
     const char *M = m->name, *s = m->snake;
@@ -140,6 +174,12 @@ static void model_fns(builder *b, const sch_model *m)
         const sch_column *col = t->columns[i];
         ptr_default |= c_is_pointer(col) && (col->def.kind != SCH_DEFAULT_NONE || col->server_def.kind != SCH_DEFAULT_NONE);
     }
+    for (size_t i = 0; i < t->ncolumns; i++)
+        call_default_fn(b, m, t->columns[i]);
+    for (size_t k = 0; k < m->nrels; k++)       /* the association rows _add inserts */
+        if (m->rels[k]->kind == SCH_MANY_TO_MANY && m->rels[k]->secondary->model == NULL)
+            for (size_t i = 0; i < m->rels[k]->secondary->ncolumns; i++)
+                call_default_fn(b, m, m->rels[k]->secondary->columns[i]);
     f = fn(b, API_INSERT, who, at, "%s_insert", s);
     db_param(b, f);
     param(b, f, ty(b, "%s%s *", M), "r");
@@ -175,6 +215,17 @@ static void model_fns(builder *b, const sch_model *m)
     if (f) {
         f->model = m;
         f->doc = "Write every column of the row with r's key; ASSOC_NOTFOUND when absent.";
+        strbuf clock = STRBUF_INIT;
+        for (size_t i = 0; i < t->ncolumns; i++)
+            if (t->columns[i]->onupdate_now)
+                strbuf_printf(&clock, "%s%s", clock.len ? ", " : "", t->columns[i]->name);
+        if (clock.len)
+            f->doc = arena_printf(b->mem, "Write every column of the row with r's key; ASSOC_NOTFOUND when absent.\n"
+                                          "%s: the time of the update (onupdate(now)); r is left as it is.",
+                                  strbuf_str(&clock));
+        if (clock.failed)
+            b->nomem = true;
+        strbuf_free(&clock);
     }
 
     f = fn(b, API_DELETE, who, at, "%s_delete", s);
@@ -223,10 +274,11 @@ static void model_fns(builder *b, const sch_model *m)
     for (size_t i = 0; i < t->ncolumns; i++) {
         const sch_column *col = t->columns[i];
         const char *cw = arena_printf(b->mem, "column %s.%s", M, col->name);
+        const char *vt = col->type == SCH_ENUM ? ty(b, "%s%s", c_field_type(col)) : c_param_type(col);
         if (c_has_get_by(col)) {
             f = fn(b, API_GET_BY, cw, col->at, "%s_get_by_%s", s, col->name);
             db_param(b, f);
-            param(b, f, c_param_type(col), "value");
+            param(b, f, vt, "value");
             param(b, f, ty(b, "%s%s *", M), "out");
             if (f) {
                 f->model = m;
@@ -238,7 +290,7 @@ static void model_fns(builder *b, const sch_model *m)
         if (c_has_find_by(col)) {
             f = fn(b, API_FIND_BY, cw, col->at, "%s_find_by_%s", s, col->name);
             db_param(b, f);
-            param(b, f, c_param_type(col), "value");
+            param(b, f, vt, "value");
             param(b, f, ty(b, "%s%sList *", M), "out");
             if (f) {
                 f->model = m;
@@ -497,6 +549,18 @@ static void model_names(builder *b, const sch_model *m)
     const char *who = arena_printf(b->mem, "model %s", m->name);
     name(b, arena_strdup(b->mem, m->name), who, m->at);
     name(b, arena_printf(b->mem, "%sList", m->name), who, m->at);
+    /* enum(...) columns: their C type and constants */
+    for (size_t i = 0; i < m->table->ncolumns; i++) {
+        const sch_column *col = m->table->columns[i];
+        if (col->type != SCH_ENUM)
+            continue;
+        const char *cw = arena_printf(b->mem, "column %s.%s (an enum)", m->name, col->name);
+        name(b, arena_strdup(b->mem, col->enumv->type), cw, col->at);
+        for (size_t k = 0; k < col->enumv->nvalues; k++) {
+            char buf[300];
+            name(b, arena_strdup(b->mem, c_enum_const(buf, sizeof buf, "", col, k)), cw, col->at);
+        }
+    }
 }
 
 static void model_macros(builder *b, const sch_model *m)
@@ -511,6 +575,11 @@ static void model_macros(builder *b, const sch_model *m)
     static const char *const statics[] = { "read", "view", "release", "type", "columns", "cmp" };
     for (size_t k = 0; k < sizeof statics / sizeof statics[0]; k++)
         name(b, arena_printf(b->mem, "%s__%s", m->snake, statics[k]), who, m->at);
+    for (size_t i = 0; i < m->table->ncolumns; i++)
+        if (m->table->columns[i]->type == SCH_ENUM) {
+            name(b, arena_printf(b->mem, "%s__enum_%s", m->snake, m->table->columns[i]->c_name), who, m->at);
+            name(b, arena_printf(b->mem, "%s__enum_%s_names", m->snake, m->table->columns[i]->c_name), who, m->at);
+        }
 }
 
 /* The to-one borrowing loader <m>_<rel>_view, only where its name is free:
@@ -607,6 +676,7 @@ api *api_build(const sch_schema *s, const char *prefix, arena *mem)
         a->fns[at + 1] = view;
     }
     symtab_free(&b.taken);
+    symtab_free(&b.calls);
     return b.nomem ? NULL : a;
 }
 

@@ -56,7 +56,9 @@ typedef enum api_kind {
     API_Q_COUNT,
     API_Q_EXISTS,
     API_Q_DELETE,
-    API_Q_PAGE
+    API_Q_PAGE,
+    /* the program's: declared by the header, defined by the program */
+    API_DEFAULT_CALL     /* col: a column's default(call f); name is f, unprefixed */
 } api_kind;
 
 /* Parents per statement of a batched load (SPEC 6: at least 50 but the

@@ -35,7 +35,10 @@
 #include "api.h"
 #include "calendar.h"
 #include "check_query.h"
+#include "cnames.h"
+#include "json.h"
 #include "reserved.h"
+#include "strbuf.h"
 #include "symtab.h"
 
 /* What the checker knows about a table beyond the schema: where things were
@@ -63,8 +66,9 @@ struct chk_rel {
     loc at;                       /* where the relationship's name stands */
     const ast_expr *target_expr;
     const ast_expr *secondary, *backref, *back_populates, *cascade,
-        *order_by, *foreign_keys, *uselist, *viewonly;
+        *order_by, *foreign_keys, *uselist, *viewonly, *remote_side, *post_update;
     bool ok;                      /* resolved in pass 4 */
+    bool pair_reported;           /* a back_populates pair's mismatch is reported */
 };
 
 typedef struct checker {
@@ -78,6 +82,8 @@ typedef struct checker {
     symtab lower_tables;          /* lower-cased table names -> chk_table */
     symtab lost;                  /* model and table names whose declaration failed */
     symtab clashes;               /* "what\nother" pairs of C name clashes reported */
+    symtab mixins;                /* mixin name -> ast_decl (SPEC 9) */
+    symtab included;              /* mixin names some body includes */
     bool incomplete;              /* the parser dropped a declaration, or an import failed */
     bool nomem;
 } checker;
@@ -216,6 +222,157 @@ static bool parse_datetime(const char *s, int64_t *out)
 }
 
 /* ------------------------------------------------------------------ */
+/* Pass 0: mixins (SPEC 9)                                             */
+
+enum { MAX_MIXIN_DEPTH = 32 };       /* mixins including mixins */
+
+static bool name_miss_explained(checker *c, const char *name);
+
+/* `include Name` in a body: a member called include whose "type" is no
+ * type.  (A column may still be called include: include integer.) */
+static bool is_include(const ast_member *m)
+{
+    static const char *const types[] = {
+        "integer", "float", "boolean", "text", "string", "datetime", "blob", "json", "enum", "relationship"
+    };
+    if (m->kind != AST_FIELD || strcmp(m->name, "include") != 0 || m->type == NULL)
+        return false;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(m->type->name, types[i]) == 0)
+            return false;
+    return true;
+}
+
+static void collect_mixins(checker *c, ast_file *const *files, size_t nfiles)
+{
+    for (size_t f = 0; f < nfiles; f++)
+        for (const ast_decl *d = files[f]->decls; d; d = d->next) {
+            if (d->kind != AST_MIXIN)
+                continue;
+            const ast_decl *prev = symtab_get(&c->mixins, d->name);
+            if (prev)
+                diag_error(c->d, d->name_at, "duplicate mixin '%s'; first declared at %s", d->name,
+                           where(c, prev->name_at));
+            else
+                put(c, &c->mixins, d->name, (void *)d);
+        }
+}
+
+/* Append a shallow copy of m (its calls shared) to the list ending at *tail. */
+static void append_copy(checker *c, ast_member ***tail, const ast_member *m)
+{
+    ast_member *copy = alloc(c, sizeof *copy);
+    if (copy == NULL)
+        return;
+    *copy = *m;
+    copy->next = NULL;
+    **tail = copy;
+    *tail = &copy->next;
+}
+
+/* Copy the names a syntax error dropped from a mixin's body to `out`. */
+static void take_losses(checker *c, ast_decl *out, const ast_decl *from)
+{
+    out->lost_unnamed |= from->lost_unnamed;
+    for (const ast_name *n = from->lost; n; n = n->next) {
+        ast_name *copy = alloc(c, sizeof *copy);
+        if (copy == NULL)
+            return;
+        copy->name = n->name;
+        copy->next = out->lost;
+        out->lost = copy;
+    }
+}
+
+/* The members of `members` with each include replaced by the mixin's
+ * members (their own includes too), appended at *tail.  `chain` holds the
+ * mixins being expanded, outermost first, for cycles. */
+static void expand_members(checker *c, ast_decl *out, const ast_member *members, ast_member ***tail,
+                           const ast_decl **chain, size_t depth)
+{
+    for (const ast_member *m = members; m && !c->nomem; m = m->next) {
+        if (!is_include(m)) {
+            append_copy(c, tail, m);
+            continue;
+        }
+        const ast_call *ty = m->type;
+        if (ty->has_parens || m->mods) {
+            diag_error(c->d, ty->has_parens ? ty->at : m->mods->at,
+                       "include takes a mixin's name alone: include %s", ty->name);
+            out->lost_unnamed = true;
+            continue;
+        }
+        const ast_decl *mx = symtab_get(&c->mixins, ty->name);
+        if (mx == NULL) {
+            out->lost_unnamed = true;      /* what it held may explain later misses */
+            if (name_miss_explained(c, ty->name))
+                continue;
+            static const char *const types[] = {
+                "integer", "float", "boolean", "text", "string", "datetime", "blob", "json"
+            };
+            diag_suggest sg;
+            diag_suggest_init(&sg, ty->name);
+            for (size_t i = 0; i < c->mixins.cap; i++)
+                if (c->mixins.slots[i].key)
+                    diag_suggest_offer(&sg, c->mixins.slots[i].key);
+            const char *best = diag_suggest_result(&sg);
+            const char *type = best ? NULL : diag_closest(ty->name, types, sizeof types / sizeof types[0]);
+            if (type)
+                diag_error(c->d, ty->at, "unknown mixin '%s'; for a column called include, did you mean the type '%s'?",
+                           ty->name, type);
+            else
+                diag_error(c->d, ty->at, "unknown mixin '%s'%s", ty->name, mean(c, best));
+            continue;
+        }
+        put(c, &c->included, mx->name, (void *)mx);
+        bool cycle = false;
+        for (size_t i = 0; i < depth; i++)
+            cycle |= chain[i] == mx;
+        if (cycle || depth >= MAX_MIXIN_DEPTH) {
+            diag_error(c->d, ty->at, "mixin '%s' includes itself (through %s)", mx->name,
+                       depth ? chain[depth - 1]->name : mx->name);
+            out->lost_unnamed = true;
+            continue;
+        }
+        chain[depth] = mx;
+        take_losses(c, out, mx);
+        expand_members(c, out, mx->members, tail, chain, depth + 1);
+    }
+}
+
+/* A model or table as if its includes were written out: the mixins'
+ * members in their place, each still located in its mixin, so that
+ * diagnostics point there.  The declaration itself when it has none. */
+static const ast_decl *expand_includes(checker *c, const ast_decl *decl)
+{
+    bool any = false;
+    for (const ast_member *m = decl->members; m; m = m->next)
+        any |= is_include(m);
+    if (!any)
+        return decl;
+    ast_decl *out = alloc(c, sizeof *out);
+    if (out == NULL)
+        return decl;
+    *out = *decl;
+    out->members = NULL;
+    ast_member **tail = &out->members;
+    const ast_decl *chain[MAX_MIXIN_DEPTH + 1];
+    expand_members(c, out, decl->members, &tail, chain, 0);
+    return out;
+}
+
+/* A mixin no body includes: its members were never checked. */
+static void unused_mixins(checker *c, ast_file *const *files, size_t nfiles)
+{
+    for (size_t f = 0; f < nfiles; f++)
+        for (const ast_decl *d = files[f]->decls; d; d = d->next)
+            if (d->kind == AST_MIXIN && symtab_get(&c->mixins, d->name) == d &&
+                symtab_get(&c->included, d->name) == NULL)
+                diag_warning(c->d, d->name_at, "mixin '%s' is never included (write include %s in a model); its members are not checked",
+                             d->name, d->name);
+}
+
+/* ------------------------------------------------------------------ */
 /* Pass 1: declare models and tables                                   */
 
 /* Names a model cannot take: its name becomes a C type (User, UserList), so
@@ -338,19 +495,227 @@ static chk_table *declare(checker *c, const ast_decl *decl)
 /* Pass 2: columns                                                      */
 
 static const char *const type_names[] = {
-    "integer", "float", "boolean", "text", "string", "datetime", "blob"
+    "integer", "float", "boolean", "text", "string", "datetime", "blob", "json", "enum"
 };
 static const sch_type type_values[] = {
-    SCH_INTEGER, SCH_FLOAT, SCH_BOOLEAN, SCH_TEXT, SCH_STRING, SCH_DATETIME, SCH_BLOB
+    SCH_INTEGER, SCH_FLOAT, SCH_BOOLEAN, SCH_TEXT, SCH_STRING, SCH_DATETIME, SCH_BLOB,
+    SCH_TEXT /* json: text checked to hold JSON */, SCH_ENUM
 };
+enum { NTYPES = sizeof type_names / sizeof type_names[0] };
+#define TYPE_LIST "integer, float, boolean, text, string, datetime, blob, json, enum(...)"
+
 static const char *const modifier_names[] = {
-    "primary_key", "not_null", "unique", "index", "default", "server_default", "foreign_key"
+    "primary_key", "not_null", "unique", "index", "default", "server_default", "foreign_key",
+    "column", "onupdate"
 };
-enum { MOD_PK, MOD_NOT_NULL, MOD_UNIQUE, MOD_INDEX, MOD_DEFAULT, MOD_SERVER_DEFAULT, MOD_FK, MOD_COUNT };
+enum { MOD_PK, MOD_NOT_NULL, MOD_UNIQUE, MOD_INDEX, MOD_DEFAULT, MOD_SERVER_DEFAULT, MOD_FK,
+       MOD_COLUMN, MOD_ONUPDATE, MOD_COUNT };
 
 static const char *a_or_an(const char *word)
 {
     return strchr("aeiou", word[0]) ? "an" : "a";
+}
+
+/* column("Name"): the SQL name, when it differs from the member's (SPEC 9).
+ * The SQL name is quoted wherever SQL prints it, so any text will do but an
+ * empty one or one with control characters, which no database takes
+ * readably.  Returns the name, or NULL after reporting. */
+static const char *check_sql_name(checker *c, const ast_call *mod)
+{
+    const ast_arg *arg = mod->args;
+    const ast_expr *v = arg ? arg->value : NULL;
+    if (!mod->has_parens || arg == NULL || arg->next != NULL || arg->key != NULL || expr_name(v) == NULL) {
+        diag_error(c->d, mod->at, "column takes the column's SQL name, e.g. column(\"UserName\")");
+        return NULL;
+    }
+    if (v->text[0] == '\0' || v->has_nul) {
+        diag_error(c->d, v->at, "column(...) needs a non-empty SQL name without NUL bytes");
+        return NULL;
+    }
+    for (const unsigned char *p = (const unsigned char *)v->text; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) {
+            diag_error(c->d, v->at, "the SQL name in column(...) holds a control character (0x%02X)", *p);
+            return NULL;
+        }
+    if (strlen(v->text) > 128) {
+        diag_error(c->d, v->at, "the SQL name in column(...) is %zu bytes; the limit is 128", strlen(v->text));
+        return NULL;
+    }
+    return v->text;
+}
+
+/* The SQL name a member's column(...) gives, unchecked (the duplicate check
+ * runs before the column's own), or the member's name. */
+static const char *member_sql_name(const ast_member *m)
+{
+    for (const ast_call *k = m->mods; k; k = k->next)
+        if (strcmp(k->name, "column") == 0 && k->has_parens && k->args && !k->args->key && !k->args->next &&
+            expr_name(k->args->value) && k->args->value->text[0])
+            return k->args->value->text;
+    return m->name;
+}
+
+/* "status" -> "Status", "billing_state" -> "BillingState": a member's name
+ * in a C type name. */
+static const char *camel_case(checker *c, const char *name)
+{
+    char *out = arena_alloc(c->a, strlen(name) + 1);
+    if (out == NULL) {
+        c->nomem = true;
+        return name;
+    }
+    size_t j = 0;
+    bool up = true;
+    for (const char *p = name; *p; p++) {
+        if (*p == '_') {
+            up = true;
+            continue;
+        }
+        out[j++] = up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+        up = false;
+    }
+    out[j] = '\0';
+    return out;
+}
+
+static const char *upper(checker *c, const char *s)
+{
+    char *p = arena_strdup(c->a, s);
+    if (p == NULL) {
+        c->nomem = true;
+        return s;
+    }
+    for (char *q = p; *q; q++)
+        if (*q >= 'a' && *q <= 'z')
+            *q = (char)(*q - 'a' + 'A');
+    return p;
+}
+
+/* enum(a, b, c): the values, names each (written as identifiers or as
+ * strings, as SQLAlchemy's Enum('a', 'b') has them), none twice, and none
+ * two that make one C constant.  The C type is the model's name and the
+ * member's in CamelCase (Task.status: TaskStatus, its values TASK_STATUS_A);
+ * a plain table's enum has no C type.  Returns false after reporting. */
+static bool check_enum(checker *c, chk_table *ct, sch_column *col, const ast_call *ty)
+{
+    size_t n = 0;
+    for (const ast_arg *a = ty->args; a; a = a->next)
+        n++;
+    if (!ty->has_parens || n == 0) {
+        diag_error(c->d, ty->at, "enum takes its values, e.g. enum(open, in_progress, done)");
+        return false;
+    }
+    sch_enum *e = alloc(c, sizeof *e);
+    const char **values = alloc(c, n * sizeof *values);
+    if (e == NULL || values == NULL)
+        return false;
+    bool ok = true;
+    for (const ast_arg *a = ty->args; a; a = a->next) {
+        const char *v = a->key ? NULL : expr_name(a->value);
+        if (v == NULL || !is_identifier(v)) {
+            diag_error(c->d, a->key ? a->key_at : a->value->at,
+                       "enum values are names (letters, digits and '_', not starting with a digit), e.g. enum(open, in_progress, done)");
+            ok = false;
+            continue;
+        }
+        bool dup = false;
+        for (size_t k = 0; k < e->nvalues && !dup; k++) {
+            if (strcmp(values[k], v) == 0) {
+                diag_error(c->d, a->value->at, "enum value '%s' given twice", v);
+                dup = true;
+            } else if (strcasecmp(values[k], v) == 0) {
+                diag_error(c->d, a->value->at, "enum values '%s' and '%s' would make one C constant, %s_%s; rename one",
+                           values[k], v, ct->t->model ? upper(c, arena_printf(c->a, "%s_%s", ct->t->model->snake, col->name)) : "",
+                           upper(c, v));
+                dup = true;
+            }
+        }
+        if (dup) {
+            ok = false;
+            continue;
+        }
+        values[e->nvalues++] = v;
+        if (strlen(v) > e->longest)
+            e->longest = strlen(v);
+    }
+    e->values = values;
+    if (ct->t->model) {
+        e->type = arena_printf(c->a, "%s%s", ct->t->model->name, camel_case(c, col->name));
+        e->upper = upper(c, arena_printf(c->a, "%s_%s", ct->t->model->snake, col->name));
+        if (e->type == NULL || e->upper == NULL)
+            c->nomem = true;
+    }
+    col->enumv = e;
+    return ok;
+}
+
+/* The value of an enum column named by a default: 1 + its index, or 0
+ * after reporting. */
+static int64_t enum_value(checker *c, const sch_column *col, const ast_call *mod, const ast_expr *v)
+{
+    const sch_enum *e = col->enumv;
+    const char *name = expr_name(v);
+    for (size_t k = 0; name && k < e->nvalues; k++)
+        if (strcmp(e->values[k], name) == 0)
+            return (int64_t)k + 1;
+    strbuf list = STRBUF_INIT;
+    for (size_t k = 0; k < e->nvalues; k++)
+        strbuf_printf(&list, "%s%s", k ? ", " : "", e->values[k]);
+    diag_error(c->d, v->at, "%s(%s): '%s' is an enum of %s%s",
+               mod->name, v->text ? v->text : "", col->name, list.failed ? "..." : strbuf_str(&list),
+               name ? mean_list(c, name, e->values, e->nvalues) : "");
+    strbuf_free(&list);
+    return 0;
+}
+
+/* default(uuid) and default(call f): values the insert makes, the first
+ * a random UUID's text (a string column with room for its 36 characters,
+ * or text), the second by the program's function f (any column), which
+ * the generated header declares.  Client defaults only. */
+static bool check_made_default(checker *c, const sch_column *col, bool server, const ast_expr *v,
+                               sch_default *out)
+{
+    bool uuid = is_word(v, "uuid");
+    if (server) {
+        diag_error(c->d, v->at, "server_default takes a constant; %s is made by the client: write default(%s)",
+                   uuid ? "uuid" : "call f", uuid ? "uuid" : "call f");
+        return false;
+    }
+    if (uuid) {
+        if (!(col->type == SCH_TEXT || col->type == SCH_STRING) || col->json) {
+            diag_error(c->d, v->at, "default(uuid) needs a string or text column, which holds the UUID's text; '%s' is %s %s column",
+                       col->name, a_or_an(col->json ? "json" : sch_type_name(col->type)),
+                       col->json ? "json" : sch_type_name(col->type));
+            return false;
+        }
+        if (col->type == SCH_STRING && col->length > 0 && col->length < 36) {
+            diag_error(c->d, v->at, "default(uuid) writes 36 characters; '%s' holds at most %d: make it string(36)",
+                       col->name, col->length);
+            return false;
+        }
+        out->kind = SCH_DEFAULT_UUID;
+        return true;
+    }
+    if (v->kind != AST_PAIR) {
+        diag_error(c->d, v->at, "default(call ...) names the function that makes the value, e.g. default(call make_slug)");
+        return false;
+    }
+    const char *fn = v->text2;
+    bool keyword = is_taken_type_name(fn);
+    if (keyword || sch_c_local(fn)) {
+        diag_error(c->d, v->at2, "default(call %s): '%s' cannot name the function: %s; rename it",
+                   fn, fn, keyword ? "it is a C keyword or a standard or libassoc name"
+                                   : "the generated insert has a variable of that name, which would hide it");
+        return false;
+    }
+    if (col->type == SCH_ENUM && col->table->model == NULL) {
+        diag_error(c->d, v->at, "default(call %s) on an enum column of a plain table: its values have no C type; give the column a constant default",
+                   fn);
+        return false;
+    }
+    out->kind = SCH_DEFAULT_CALL;
+    out->fn = fn;
+    return true;
 }
 
 /* Interpret a default's value for a column; false after reporting. */
@@ -364,6 +729,17 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
     const ast_expr *v = arg->value;
     out->literal = v->text;
     const char *tname = sch_type_name(col->type);
+
+    if ((v->kind == AST_PAIR && strcmp(v->text, "call") == 0) ||
+        (col->type != SCH_ENUM && (is_word(v, "uuid") || is_word(v, "call"))))
+        return check_made_default(c, col, server, v, out);
+    if (col->type == SCH_ENUM) {
+        if (col->enumv == NULL)
+            return false;           /* its enum(...) failed: reported */
+        out->kind = SCH_DEFAULT_INT;
+        out->i = enum_value(c, col, mod, v);
+        return out->i != 0;
+    }
 
     if (v->kind == AST_IDENT &&
         (strcmp(v->text, "now") == 0 || strcmp(v->text, "current_timestamp") == 0)) {
@@ -430,6 +806,11 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
                            v->text, chars, col->name, col->length);
                 return false;
             }
+            if (col->json && !json_valid_text(v->text, strlen(v->text))) {
+                diag_error(c->d, v->at, "default \"%s\" is not JSON; '%s' is a json column: write JSON text, e.g. %s(\"{}\")",
+                           v->text, col->name, mod->name);
+                return false;
+            }
             out->kind = SCH_DEFAULT_STRING;
             out->s = v->text;
             out->len = strlen(v->text);
@@ -449,6 +830,8 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
             return true;
         }
         break;
+    case SCH_ENUM:
+        break;                      /* read above */
     }
     static const char *const hint[] = {
         [SCH_INTEGER] = "write a whole number, e.g. default(0)",
@@ -458,6 +841,7 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
         [SCH_STRING] = "write a string in quotes, e.g. default(\"none\")",
         [SCH_DATETIME] = "write \"YYYY-MM-DD HH:MM:SS\", now or current_timestamp",
         [SCH_BLOB] = "write a string in quotes",
+        [SCH_ENUM] = "write one of its values",
     };
     diag_error(c->d, v->at, "%s value %s%s%s does not fit '%s', %s %s column: %s",
                mod->name, v->kind == AST_STRING ? "\"" : "", v->text ? v->text : "",
@@ -507,6 +891,10 @@ static bool check_fk(checker *c, sch_column *col, const ast_call *mod, fk_ref *r
     }
     const ast_expr *v = arg->value;
     ref->at = v->at;
+    if (v->kind == AST_DOTTED && v->text3) {
+        diag_error(c->d, v->at3, "foreign_key takes table.column alone, e.g. foreign_key(users.id, ondelete = cascade)");
+        return false;
+    }
     if (v->kind == AST_DOTTED) {
         ref->table = v->text;
         ref->column = v->text2;
@@ -552,21 +940,26 @@ static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem
     if (col == NULL)
         return NULL;
     col->name = mem->name;
+    col->sql_name = mem->name;
     col->at = mem->at;
     col->table = ct->t;
     bool ok = true;
 
     const ast_call *ty = mem->type;
     size_t ti = 0;
-    while (ti < 7 && strcmp(type_names[ti], ty->name) != 0)
+    while (ti < NTYPES && strcmp(type_names[ti], ty->name) != 0)
         ti++;
-    if (ti == 7) {
-        diag_error(c->d, ty->at, "unknown type '%s'%s (types: integer, float, boolean, text, string, datetime, blob)",
-                   ty->name, mean_list(c, ty->name, type_names, 7));
+    if (ti == NTYPES) {
+        diag_error(c->d, ty->at, "unknown type '%s'%s (types: " TYPE_LIST ")",
+                   ty->name, mean_list(c, ty->name, type_names, NTYPES));
         return NULL;
     }
     col->type = type_values[ti];
-    if (col->type == SCH_STRING && ty->has_parens) {
+    col->json = strcmp(ty->name, "json") == 0;
+    if (col->type == SCH_ENUM) {
+        if (!check_enum(c, ct, col, ty))
+            ok = false;
+    } else if (col->type == SCH_STRING && ty->has_parens) {
         const ast_arg *a = ty->args;
         if (a == NULL || a->next || a->key || a->value->kind != AST_INT) {
             diag_error(c->d, ty->at, "string takes one length, e.g. string(255)");
@@ -634,6 +1027,48 @@ static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem
         ok = false;
     if (seen[MOD_FK] && !check_fk(c, col, seen[MOD_FK], fk))
         ok = false;
+    if (seen[MOD_ONUPDATE]) {
+        /* onupdate(now): SQLAlchemy's onupdate=datetime.utcnow */
+        const ast_call *mod = seen[MOD_ONUPDATE];
+        const ast_arg *a = mod->args;
+        if (!mod->has_parens || a == NULL || a->next || a->key || !is_word(a->value, "now")) {
+            diag_error(c->d, a && !a->key ? a->value->at : mod->at,
+                       "onupdate takes now: onupdate(now) stores the client's clock at each _update");
+            ok = false;
+        } else if (col->type != SCH_DATETIME) {
+            diag_error(c->d, a->value->at, "onupdate(now) needs a datetime column; '%s' is %s %s column",
+                       col->name, a_or_an(sch_type_name(col->type)), sch_type_name(col->type));
+            ok = false;
+        } else if (col->primary_key) {
+            diag_error(c->d, mod->at, "onupdate(now) on a primary key column: _update finds the row by its key");
+            ok = false;
+        } else {
+            col->onupdate_now = true;
+        }
+    }
+    if (seen[MOD_COLUMN]) {
+        const char *sql = check_sql_name(c, seen[MOD_COLUMN]);
+        if (sql)
+            col->sql_name = sql;
+        else
+            ok = false;
+    }
+    /* An enum is a value, not a key: a C enum is no row's name. */
+    static const int no_enum[] = { MOD_PK, MOD_FK };
+    for (size_t k = 0; col->type == SCH_ENUM && k < sizeof no_enum / sizeof no_enum[0]; k++)
+        if (seen[no_enum[k]]) {
+            diag_error(c->d, seen[no_enum[k]]->at, "an enum column cannot be %s; give the table a key of its own",
+                       modifier_names[no_enum[k]]);
+            ok = false;
+        }
+    /* PostgreSQL's JSON has no equality: nothing may compare it. */
+    static const int no_json[] = { MOD_PK, MOD_UNIQUE, MOD_INDEX, MOD_FK };
+    for (size_t k = 0; col->json && k < sizeof no_json / sizeof no_json[0]; k++)
+        if (seen[no_json[k]]) {
+            diag_error(c->d, seen[no_json[k]]->at, "a json column cannot be %s: PostgreSQL's JSON type has no equality; key or index a column beside it",
+                       modifier_names[no_json[k]]);
+            ok = false;
+        }
     col->nullable = !col->primary_key && !col->not_null;
     /* A number, boolean or datetime can be left unset (SQL NULL, or its
      * default on insert) only through a has_ flag: zero never stands for
@@ -705,8 +1140,16 @@ static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
             continue;
         }
         if (!is_relationship(m)) {
-            const char *low = lower(c, m->name);
+            /* By the SQL names, which column(...) may set. */
+            const char *sql = member_sql_name(m);
+            const char *low = lower(c, sql);
             const ast_member *same = symtab_get(&ct->lower, low);
+            if (same && (sql != m->name || member_sql_name(same) != same->name)) {
+                diag_error(c->d, m->at, "duplicate column: '%s' in %s has the SQL name \"%s\", as '%s' declared at %s has%s",
+                           m->name, decl->name, sql, same->name, where(c, same->at),
+                           strcmp(sql, member_sql_name(same)) == 0 ? "" : " (SQL ignores case)");
+                continue;
+            }
             if (same) {
                 diag_error(c->d, m->at, "duplicate column '%s' in %s: SQL ignores case, so it is the same as '%s', declared at %s",
                            m->name, decl->name, same->name, where(c, same->at));
@@ -795,6 +1238,14 @@ static const char *mean_column(checker *c, const sch_table *t, const char *name)
         const char *s = arena_printf(c->a, "; %s.%s is a relationship, not a column", ct->decl->name, name);
         return s ? s : "";
     }
+    /* The SQL name of a column given by column(...): the model language
+     * names it by its member. */
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (t->columns[i]->sql_name != t->columns[i]->name && strcasecmp(t->columns[i]->sql_name, name) == 0) {
+            const char *s = arena_printf(c->a, "; \"%s\" is the SQL name of '%s', and the model language names a column by its member's name: write %s",
+                                         t->columns[i]->sql_name, t->columns[i]->name, t->columns[i]->name);
+            return s ? s : "";
+        }
     diag_suggest sg;
     diag_suggest_init(&sg, name);
     for (size_t i = 0; i < t->ncolumns; i++)
@@ -970,6 +1421,11 @@ static void pass_keys(checker *c, chk_table *ct, const fk_ref *fks)
                     diag_error(c->d, a->value->at, "column '%s' named twice in %s(...)", name, m->name);
                     ok = false;
                 }
+            if (col->json) {
+                diag_error(c->d, a->value->at, "'%s' is a json column, which %s(...) cannot hold: PostgreSQL's JSON type has no equality",
+                           name, m->name);
+                ok = false;
+            }
             k->columns[k->ncolumns++] = col;
         }
         /* unique(col) and index(col) say what the column's own modifier
@@ -993,8 +1449,9 @@ static void pass_keys(checker *c, chk_table *ct, const fk_ref *fks)
 
 static const char *const option_names[] = {
     "secondary", "backref", "back_populates", "cascade", "order_by", "foreign_keys",
-    "uselist", "viewonly"
+    "uselist", "viewonly", "remote_side", "post_update"
 };
+enum { NOPTIONS = sizeof option_names / sizeof option_names[0] };
 
 /* Read the option list of a relationship (or of a backref(...), where
  * `in_backref` limits the options).  Returns false after reporting. */
@@ -1004,8 +1461,9 @@ static bool read_options(checker *c, chk_rel *cr, const ast_arg *args, bool in_b
     for (const ast_arg *a = args; a; a = a->next) {
         if (a->key == NULL) {
             diag_error(c->d, a->value->at, "unexpected argument; options are written name = value (%s)",
-                       in_backref ? "cascade, uselist, order_by, viewonly" :
-                       "secondary, backref, back_populates, cascade, order_by, foreign_keys, uselist, viewonly");
+                       in_backref ? "cascade, uselist, order_by, viewonly, remote_side, post_update" :
+                       "secondary, backref, back_populates, cascade, order_by, foreign_keys, uselist, viewonly, "
+                       "remote_side, post_update");
             ok = false;
             continue;
         }
@@ -1019,9 +1477,11 @@ static bool read_options(checker *c, chk_rel *cr, const ast_arg *args, bool in_b
         else if (strcmp(k, "foreign_keys") == 0) slot = &cr->foreign_keys;
         else if (strcmp(k, "uselist") == 0) slot = &cr->uselist;
         else if (strcmp(k, "viewonly") == 0) slot = &cr->viewonly;
+        else if (strcmp(k, "remote_side") == 0) slot = &cr->remote_side;
+        else if (strcmp(k, "post_update") == 0) slot = &cr->post_update;
         if (slot == NULL) {
             diag_error(c->d, a->key_at, "unknown relationship option '%s'%s", k,
-                       mean_list(c, k, option_names, 8));
+                       mean_list(c, k, option_names, NOPTIONS));
             ok = false;
             continue;
         }
@@ -1102,53 +1562,284 @@ static bool read_bool(checker *c, const ast_expr *e, const char *opt, bool dflt,
     return false;
 }
 
-/* order_by = col | col asc | col desc | "col desc" | "Model.col" */
+/* ------------------------------------------------------------------ */
+/* Columns named in options, as SQLAlchemy code writes them (SPEC 9)    */
+
+/* `col`, `Model.col` or `table.c.col`: an identifier, a dotted name or a
+ * string ("Model.col", "[Model.col]"); for order_by also a direction:
+ * `col desc`, `Model.col desc`, `Model.col.desc()`, `desc(Model.col)`, or
+ * any of these as a string ("desc(Event.created_at)",
+ * "Event.created_at.desc()").  A qualifier is checked by the option. */
+typedef struct colref {
+    const char *qual;             /* the qualifier, or NULL */
+    const char *col;
+    const char *dir;              /* the direction word as written, or NULL */
+    loc at, qual_at, col_at, dir_at;
+} colref;
+
+/* Where the byte `offset` of a string's content stands: after the opening
+ * quote, when no escape before it moved the text (the source there holds
+ * `expect`); else where the string starts. */
+static loc string_at(const ast_expr *e, size_t offset, const char *expect, size_t n)
+{
+    loc at = e->at;
+    const source *src = at.src;
+    if (src == NULL || at.line < 1 || at.col < 1)
+        return at;
+    const char *p = src->text, *end = src->text + src->len;
+    for (int line = 1; line < at.line && p < end; p++)
+        if (*p == '\n')
+            line++;
+    size_t col = (size_t)at.col + offset;     /* 0-based: past the '"' */
+    if (offset < 100000 && (size_t)(end - p) >= col + n && memcmp(p + col, expect, n) == 0)
+        at.col += (int)(offset + 1);
+    return at;
+}
+
+static bool is_word_ci(const char *s, size_t n, const char *w)
+{
+    return strlen(w) == n && strncasecmp(s, w, n) == 0;
+}
+
+/* The part of a string between [b, e) as an arena string. */
+static const char *part(checker *c, const char *b, const char *e)
+{
+    const char *p = arena_strndup(c->a, b, (size_t)(e - b));
+    if (p == NULL)
+        c->nomem = true;
+    return p ? p : "";
+}
+
+static void trim(const char **b, const char **e)
+{
+    while (*b < *e && (**b == ' ' || **b == '\t'))
+        (*b)++;
+    while (*e > *b && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
+        (*e)--;
+}
+
+/* A dotted name [b, e) of a string: col, qual.col or qual.c.col. */
+static bool string_name(checker *c, const ast_expr *e, const char *b, const char *end, colref *out)
+{
+    const char *dots[3];
+    size_t n = 0;
+    for (const char *p = b; p < end; p++)
+        if (*p == '.') {
+            if (n == 2)
+                return false;
+            dots[n++] = p;
+        }
+    if (n == 2 && !(dots[1] - dots[0] == 2 && dots[0][1] == 'c'))
+        return false;                    /* a.b.c: only table.c.col */
+    const char *col = n ? dots[n - 1] + 1 : b;
+    out->col = part(c, col, end);
+    out->col_at = string_at(e, (size_t)(col - e->text), out->col, strlen(out->col));
+    if (n) {
+        out->qual = part(c, b, dots[0]);
+        out->qual_at = string_at(e, (size_t)(b - e->text), out->qual, strlen(out->qual));
+        if (!is_identifier(out->qual))
+            return false;
+    }
+    return is_identifier(out->col);
+}
+
+/* The string forms.  False when the text is none of them. */
+static bool string_colref(checker *c, const ast_expr *e, bool order, colref *out)
+{
+    const char *b = e->text, *end = e->text + strlen(e->text);
+    trim(&b, &end);
+    if (end - b >= 2 && *b == '[' && end[-1] == ']') {   /* a Python list of one */
+        b++, end--;
+        trim(&b, &end);
+    }
+    if (order) {
+        const char *open = memchr(b, '(', (size_t)(end - b));
+        if (open && end[-1] == ')' && (is_word_ci(b, (size_t)(open - b), "desc") || is_word_ci(b, (size_t)(open - b), "asc"))) {
+            /* desc(Event.created_at) */
+            out->dir = part(c, b, open);
+            out->dir_at = string_at(e, (size_t)(b - e->text), out->dir, strlen(out->dir));
+            b = open + 1;
+            end--;
+            trim(&b, &end);
+        } else if (end - b > 7 && strncasecmp(end - 7, ".desc()", 7) == 0) {
+            out->dir = part(c, end - 6, end - 2);
+            out->dir_at = string_at(e, (size_t)(end - 6 - e->text), out->dir, 4);
+            end -= 7;
+        } else if (end - b > 6 && strncasecmp(end - 6, ".asc()", 6) == 0) {
+            out->dir = part(c, end - 5, end - 2);
+            out->dir_at = string_at(e, (size_t)(end - 5 - e->text), out->dir, 3);
+            end -= 6;
+        } else {
+            /* "created_at desc" */
+            const char *sp = b;
+            while (sp < end && *sp != ' ' && *sp != '\t')
+                sp++;
+            if (sp < end) {
+                const char *d = sp;
+                while (d < end && (*d == ' ' || *d == '\t'))
+                    d++;
+                out->dir = part(c, d, end);
+                out->dir_at = string_at(e, (size_t)(d - e->text), out->dir, strlen(out->dir));
+                end = sp;
+            }
+        }
+    }
+    return b < end && string_name(c, e, b, end, out);
+}
+
+/* Read a column reference of option `opt` (order: with a direction).
+ * False after reporting one that is none of the forms. */
+static bool read_colref(checker *c, const ast_expr *e, const char *opt, bool order, colref *out)
+{
+    memset(out, 0, sizeof *out);
+    out->at = out->col_at = out->qual_at = out->dir_at = e->at;
+    switch (e->kind) {
+    case AST_IDENT:
+        out->col = e->text;
+        return true;
+    case AST_PAIR:
+        if (!order)
+            break;
+        out->col = e->text;
+        out->dir = e->text2;
+        out->dir_at = e->at2;
+        return true;
+    case AST_DOTTED:
+        if (e->text3 && !order)
+            break;
+        out->qual = e->text;
+        out->col = e->text2;
+        out->col_at = e->at2;
+        if (e->text3) {
+            out->dir = e->text3;
+            out->dir_at = e->at3;
+        }
+        return true;
+    case AST_CALL:
+        /* desc(Event.created_at), as Python writes it */
+        if (order && (strcasecmp(e->text, "desc") == 0 || strcasecmp(e->text, "asc") == 0) && e->args &&
+            !e->args->next && !e->args->key &&
+            (e->args->value->kind == AST_IDENT ||
+             (e->args->value->kind == AST_DOTTED && e->args->value->text3 == NULL))) {
+            const ast_expr *in = e->args->value;
+            out->col = in->kind == AST_DOTTED ? in->text2 : in->text;
+            out->col_at = in->kind == AST_DOTTED ? in->at2 : in->at;
+            if (in->kind == AST_DOTTED) {
+                out->qual = in->text;
+                out->qual_at = in->at;
+            }
+            out->dir = e->text;
+            out->dir_at = e->at;
+            return true;
+        }
+        break;
+    case AST_STRING:
+        if (string_colref(c, e, order, out))
+            return true;
+        break;
+    default:
+        break;
+    }
+    if (order)
+        diag_error(c->d, e->at, "order_by takes a column of the target as SQLAlchemy writes it: title, title desc, "
+                                "Post.title desc, \"desc(Post.title)\" or \"Post.title.desc()\"");
+    else
+        diag_error(c->d, e->at, "%s takes a column name: col, Model.col or \"Model.col\"", opt);
+    return false;
+}
+
+/* Whether a qualifier names the table t: its model's name, or its own. */
+static bool qual_is(const char *qual, const sch_table *t)
+{
+    return strcmp(qual, t->name) == 0 || (t->model && strcmp(qual, t->model->name) == 0);
+}
+
+/* The name a table goes by in the model language: its model's, or its own. */
+static const char *table_word(const sch_table *t)
+{
+    return t->model ? t->model->name : t->name;
+}
+
+/* order_by = ...: a column of the target's table.  Its qualifier, if any,
+ * names the target (SQLAlchemy would resolve "Node.label" to Node's
+ * column, whatever the relationship's target). */
 static bool read_order_by(checker *c, const ast_expr *e, const sch_table *target, sch_rel *r)
 {
     if (e == NULL)
         return true;
-    char name[256];
-    const char *dir = NULL;
-    if (e->kind == AST_IDENT) {
-        snprintf(name, sizeof name, "%s", e->text);
-    } else if (e->kind == AST_PAIR) {
-        snprintf(name, sizeof name, "%s", e->text);
-        dir = e->text2;
-    } else if (e->kind == AST_STRING || e->kind == AST_DOTTED) {
-        const char *s = e->kind == AST_DOTTED ? e->text2 : e->text;
-        const char *dot = e->kind == AST_STRING ? strrchr(s, '.') : NULL;
-        if (dot)
-            s = dot + 1;
-        size_t n = strcspn(s, " \t");
-        if (n >= sizeof name)
-            n = sizeof name - 1;
-        memcpy(name, s, n);
-        name[n] = '\0';
-        const char *rest = s + strcspn(s, " \t");
-        while (*rest == ' ' || *rest == '\t')
-            rest++;
-        if (*rest)
-            dir = rest;
-    } else {
-        diag_error(c->d, e->at, "order_by takes a column of the target, e.g. order_by = title desc");
+    colref ref;
+    if (!read_colref(c, e, "order_by", true, &ref))
         return false;
-    }
-    if (dir) {
-        if (strcmp(dir, "desc") == 0 || strcmp(dir, "DESC") == 0)
+    if (ref.dir) {
+        if (strcasecmp(ref.dir, "desc") == 0)
             r->order_desc = true;
-        else if (strcmp(dir, "asc") != 0 && strcmp(dir, "ASC") != 0) {
-            diag_error(c->d, e->kind == AST_PAIR ? e->at2 : e->at, "order_by direction must be asc or desc, not '%s'", dir);
+        else if (strcasecmp(ref.dir, "asc") != 0) {
+            diag_error(c->d, ref.dir_at, "order_by direction must be asc or desc, not '%s'", ref.dir);
             return false;
         }
     }
-    r->order_by = find_column(target, name);
+    if (ref.qual && !qual_is(ref.qual, target)) {
+        chk_table *other = symtab_get(&c->models, ref.qual);
+        if (other == NULL)
+            other = symtab_get(&c->tables, ref.qual);
+        if (other)
+            diag_error(c->d, ref.qual_at, "order_by = %s.%s names %s, but %s.%s holds %s rows: order by a column of %s (order_by = %s%s)",
+                       ref.qual, ref.col, table_word(other->t), r->owner->name, r->name, table_word(target),
+                       table_word(target), ref.col, ref.dir && r->order_desc ? " desc" : "");
+        else if (!name_miss_explained(c, ref.qual))
+            diag_error(c->d, ref.qual_at, "order_by = %s.%s: no model '%s'%s; %s.%s holds %s rows (order_by = %s)",
+                       ref.qual, ref.col, ref.qual, mean_in(c, ref.qual, &c->models), r->owner->name, r->name,
+                       table_word(target), ref.col);
+        return false;
+    }
+    r->order_by = find_column(target, ref.col);
     if (r->order_by == NULL) {
-        if (!column_miss_explained(c, target, name))
-            diag_error(c->d, e->at, "order_by: '%s' has no column '%s'%s", target->name, name,
-                       mean_column(c, target, name));
+        if (!column_miss_explained(c, target, ref.col))
+            diag_error(c->d, ref.col_at, "order_by: '%s' has no column '%s'%s", target->name, ref.col,
+                       mean_column(c, target, ref.col));
+        return false;
+    }
+    if (r->order_by->json) {
+        diag_error(c->d, ref.col_at, "order_by: '%s' is a json column, which PostgreSQL cannot sort", ref.col);
         return false;
     }
     return true;
+}
+
+/* foreign_keys = ... or remote_side = ...: the column's name, and the
+ * table its qualifier names, which must be one of `allowed` (else it is
+ * reported and NULL returned).  *in is NULL without a qualifier. */
+static const char *read_join_column(checker *c, const ast_expr *e, const char *opt, const sch_table *const *allowed,
+                                    size_t nallowed, const sch_table **in)
+{
+    colref ref;
+    *in = NULL;
+    if (!read_colref(c, e, opt, false, &ref))
+        return NULL;
+    if (ref.qual == NULL)
+        return ref.col;
+    for (size_t i = 0; i < nallowed; i++)
+        if (qual_is(ref.qual, allowed[i])) {
+            *in = allowed[i];
+            return ref.col;
+        }
+    strbuf names = STRBUF_INIT;
+    for (size_t i = 0; i < nallowed; i++)
+        if (i == 0 || allowed[i] != allowed[i - 1])
+            strbuf_printf(&names, "%s%s", names.len ? " or " : "", table_word(allowed[i]));
+    chk_table *other = symtab_get(&c->models, ref.qual);
+    if (other == NULL)
+        other = symtab_get(&c->tables, ref.qual);
+    if (other)
+        diag_error(c->d, ref.qual_at, "%s = %s.%s names %s, which this relationship does not join; name a column of %s",
+                   opt, ref.qual, ref.col, table_word(other->t), strbuf_str(&names));
+    else if (!name_miss_explained(c, ref.qual))
+        diag_error(c->d, ref.qual_at, "%s = %s.%s: no model '%s'%s; name a column of %s", opt, ref.qual, ref.col,
+                   ref.qual, mean_in(c, ref.qual, &c->models), strbuf_str(&names));
+    if (names.failed)
+        c->nomem = true;
+    strbuf_free(&names);
+    return NULL;
 }
 
 static void candidates_text(checker *c, sch_column **cols, size_t n, char *buf, size_t size)
@@ -1163,23 +1854,6 @@ static void candidates_text(checker *c, sch_column **cols, size_t n, char *buf, 
             break;
         used += (size_t)w;
     }
-}
-
-/* The column named by foreign_keys = ...: an identifier, "Model.col",
- * "table.col" or table.col; returns the column part. */
-static const char *fk_option_column(const ast_expr *e)
-{
-    if (e == NULL)
-        return NULL;
-    if (e->kind == AST_IDENT)
-        return e->text;
-    if (e->kind == AST_DOTTED)
-        return e->text2;
-    if (e->kind == AST_STRING) {
-        const char *dot = strrchr(e->text, '.');
-        return dot ? dot + 1 : e->text;
-    }
-    return NULL;
 }
 
 /* Collect the columns of t that are foreign keys into `to`. */
@@ -1218,9 +1892,17 @@ static void infer_secondary(checker *c, chk_rel *cr, sch_rel *r, const sch_table
     size_t ntgt = fks_into(st->t, tt, tgt, MAXC);
     char buf[512];
 
-    const char *fkname = fk_option_column(cr->foreign_keys);
-    if (cr->foreign_keys && fkname == NULL) {
-        diag_error(c->d, cr->foreign_keys->at, "foreign_keys takes a column name");
+    const char *fkname = NULL;
+    if (cr->foreign_keys) {
+        /* a column of the association table, which a qualifier must name */
+        const sch_table *allowed[] = { st->t }, *in;
+        fkname = read_join_column(c, cr->foreign_keys, "foreign_keys", allowed, 1, &in);
+        if (fkname == NULL)
+            return;
+    }
+    if (cr->remote_side) {
+        diag_error(c->d, cr->remote_side->at, "remote_side applies to a relationship joined by a foreign key; %s.%s goes through '%s' (foreign_keys picks its columns)",
+                   r->owner->name, r->name, st->t->name);
         return;
     }
     if (fkname) {
@@ -1283,6 +1965,81 @@ static void infer_secondary(checker *c, chk_rel *cr, sch_rel *r, const sch_table
     cr->ok = true;
 }
 
+/* remote_side = col (SPEC 9, SQLAlchemy's adjacency list): the column on
+ * the target's side of the join.  On a self-referential relationship it
+ * decides the direction: the referenced key (id) makes it many-to-one,
+ * the parent; the foreign key itself (parent_id), one-to-many, the
+ * children, which is also what no remote_side means.  `fks` are the
+ * table's foreign keys to itself (the one foreign_keys picked, if given). */
+static void infer_remote_side(checker *c, chk_rel *cr, sch_rel *r, const sch_table *t, sch_column *const *fks,
+                              size_t nfks)
+{
+    const sch_table *allowed[] = { t }, *in;
+    const char *name = read_join_column(c, cr->remote_side, "remote_side", allowed, 1, &in);
+    if (name == NULL)
+        return;
+    sch_column *col = find_column(t, name);
+    if (col == NULL) {
+        if (!column_miss_explained(c, t, name))
+            diag_error(c->d, cr->remote_side->at, "remote_side: '%s' has no column '%s'%s", t->name, name,
+                       mean_column(c, t, name));
+        return;
+    }
+    if (nfks == 0) {
+        if (!join_miss_explained(c, t, t))
+            diag_error(c->d, cr->at, "cannot infer how %s.%s joins %s: '%s' has no foreign key to itself",
+                       r->owner->name, r->name, r->target->name, t->name);
+        return;
+    }
+    sch_column *pick = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < nfks; i++)
+        if (fks[i] == col) {
+            r->kind = SCH_ONE_TO_MANY;              /* remote_side = parent_id: the children */
+            r->target_col = col;
+            r->owner_col = col->fk;
+            cr->ok = true;
+            return;
+        }
+    for (size_t i = 0; i < nfks; i++)
+        if (fks[i]->fk == col) {
+            pick = fks[i];
+            n++;
+        }
+    if (n == 0) {
+        diag_error(c->d, cr->remote_side->at, "remote_side = %s: %s.%s joins '%s' to itself through %s.%s -> %s; remote_side names %s (many-to-one: the parent) or %s (one-to-many: the children)",
+                   name, r->owner->name, r->name, t->name, t->name, fks[0]->name, fks[0]->fk->name,
+                   fks[0]->fk->name, fks[0]->name);
+        return;
+    }
+    if (n > 1) {
+        diag_error(c->d, cr->remote_side->at, "remote_side = %s: more than one foreign key of '%s' refers to %s; pick one with foreign_keys = ...",
+                   name, t->name, name);
+        return;
+    }
+    r->kind = SCH_MANY_TO_ONE;                      /* remote_side = id: the parent */
+    r->owner_col = pick;
+    r->target_col = col;
+    cr->ok = true;
+}
+
+/* remote_side where the join does not depend on it: it must name the
+ * column on the target's side, as SQLAlchemy requires.  False after
+ * reporting. */
+static bool remote_side_agrees(checker *c, const ast_expr *e, const sch_rel *r)
+{
+    const sch_table *allowed[] = { r->target->table }, *in;
+    const char *name = read_join_column(c, e, "remote_side", allowed, 1, &in);
+    if (name == NULL)
+        return false;
+    if (strcmp(name, r->target_col->name) == 0)
+        return true;
+    diag_error(c->d, e->at, "remote_side = %s: %s.%s is %s, joined on %s.%s = %s.%s, so its remote side is %s",
+               name, r->owner->name, r->name, sch_rel_kind_name(r->kind), r->owner->table->name, r->owner_col->name,
+               r->target->table->name, r->target_col->name, r->target_col->name);
+    return false;
+}
+
 static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *ot, const sch_table *tt)
 {
     enum { MAXC = 16 };
@@ -1293,18 +2050,22 @@ static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *o
     size_t nr = fks_into(tt, ot, remote, MAXC);
     char buf[512];
 
-    const char *fkname = fk_option_column(cr->foreign_keys);
-    if (cr->foreign_keys && fkname == NULL) {
-        diag_error(c->d, cr->foreign_keys->at, "foreign_keys takes a column name");
-        return;
+    const char *fkname = NULL;
+    const sch_table *fk_in = NULL;
+    if (cr->foreign_keys) {
+        /* a column of either table; a qualifier names which */
+        const sch_table *allowed[] = { ot, tt };
+        fkname = read_join_column(c, cr->foreign_keys, "foreign_keys", allowed, 2, &fk_in);
+        if (fkname == NULL)
+            return;
     }
     if (fkname) {
         sch_column *l = NULL, *rm = NULL;
         for (size_t i = 0; i < nl; i++)
-            if (strcmp(local[i]->name, fkname) == 0)
+            if (strcmp(local[i]->name, fkname) == 0 && (fk_in == NULL || fk_in == ot))
                 l = local[i];
         for (size_t i = 0; i < nr; i++)
-            if (strcmp(remote[i]->name, fkname) == 0)
+            if (strcmp(remote[i]->name, fkname) == 0 && (fk_in == NULL || fk_in == tt))
                 rm = remote[i];
         if (l && rm) {
             diag_error(c->d, cr->foreign_keys->at, "foreign_keys = %s is ambiguous: both %s.%s and %s.%s are foreign keys between the two",
@@ -1337,6 +2098,13 @@ static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *o
         nr = rm ? 1 : 0;
         local[0] = l;
         remote[0] = rm;
+    }
+    if (cr->remote_side && ot == tt) {
+        infer_remote_side(c, cr, r, tt, remote, nr);
+        return;
+    }
+    if (fkname) {
+        /* picked above */
     } else if (nl + nr == 0) {
         if (join_miss_explained(c, ot, tt))
             return;
@@ -1365,6 +2133,8 @@ static void infer_direct(checker *c, chk_rel *cr, sch_rel *r, const sch_table *o
         r->owner_col = remote[0]->fk;
     }
     cr->ok = true;
+    if (cr->remote_side && !remote_side_agrees(c, cr->remote_side, r))
+        cr->ok = false;
 }
 
 /* Apply uselist, cascade and order_by, which a relationship and a backref
@@ -1409,6 +2179,38 @@ static void apply_common(checker *c, chk_rel *cr, sch_rel *r, const ast_expr *us
         cr->ok = false;
 }
 
+/* post_update = true (SPEC 9, SQLAlchemy's post_update): the relationship's
+ * foreign key is written by a second statement after the insert and
+ * cleared before a delete, so two rows that refer to each other can come
+ * and go.  The key must be able to hold NULL in between.  False after
+ * reporting. */
+static bool apply_post_update(checker *c, const ast_expr *e, sch_rel *r)
+{
+    bool on;
+    if (!read_bool(c, e, "post_update", false, &on))
+        return false;
+    if (!on)
+        return true;
+    if (r->kind == SCH_MANY_TO_MANY) {
+        diag_error(c->d, e->at, "post_update applies to a relationship joined by a foreign key; %s.%s goes through '%s'",
+                   r->owner->name, r->name, r->secondary->name);
+        return false;
+    }
+    sch_column *fk = r->kind == SCH_MANY_TO_ONE ? r->owner_col : r->target_col;
+    if (!fk->nullable) {
+        diag_error(c->d, e->at, "post_update writes %s.%s after the insert and clears it before a delete, so it must hold NULL; it is %s",
+                   fk->table->name, fk->name, fk->primary_key ? "part of the primary key" : "not_null");
+        return false;
+    }
+    if (r->viewonly) {
+        diag_error(c->d, e->at, "post_update on view-only %s.%s: nothing is written through it", r->owner->name, r->name);
+        return false;
+    }
+    r->post_update = true;
+    fk->post_update = true;
+    return true;
+}
+
 /* The join could not be resolved (reported, or explained by an earlier
  * error): the options that do not depend on it are checked all the same,
  * so that one run reports their mistakes too.  Nothing is kept. */
@@ -1421,6 +2223,7 @@ static void check_unjoined_options(checker *c, const chk_rel *cr, const sch_rel 
     read_cascade(c, cr->cascade, &cascade);
     read_bool(c, cr->viewonly, "viewonly", false, &b);
     read_order_by(c, cr->order_by, r->target->table, &scratch);
+    read_bool(c, cr->post_update, "post_update", false, &b);
 }
 
 static void pass_relationship(checker *c, chk_rel *cr)
@@ -1473,6 +2276,8 @@ static void pass_relationship(checker *c, chk_rel *cr)
         return;
     }
     apply_common(c, cr, r, cr->uselist, cr->cascade, cr->order_by, cr->viewonly, cr->at);
+    if (!apply_post_update(c, cr->post_update, r))
+        cr->ok = false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1544,6 +2349,11 @@ static void make_backref(checker *c, chk_rel *cr)
     opts.owner = tt;
     opts.ok = true;
     apply_common(c, &opts, b, opts.uselist, opts.cascade, opts.order_by, opts.viewonly, name_at);
+    /* backref(parent, remote_side = id): the reverse's own remote side */
+    if (opts.remote_side && !remote_side_agrees(c, opts.remote_side, b))
+        return;
+    if (!apply_post_update(c, opts.post_update, b))
+        return;
     if (!opts.ok)
         return;
     b->reverse = r;
@@ -1606,6 +2416,26 @@ static void link_back_populates(checker *c, chk_rel *cr)
         return;
     }
     if (!reverse_of(r, other->r)) {
+        if (other->pair_reported)
+            return;             /* said once, from the first of the two */
+        cr->pair_reported = true;
+        const sch_rel *o = other->r;
+        bool same_fk = r->kind != SCH_MANY_TO_MANY && o->kind != SCH_MANY_TO_MANY &&
+                       (r->kind == SCH_MANY_TO_ONE ? r->owner_col : r->target_col) ==
+                       (o->kind == SCH_MANY_TO_ONE ? o->owner_col : o->target_col);
+        if (same_fk && r->owner == r->target && r->kind == o->kind) {
+            /* SQLAlchemy: "are both of the same direction ... Did you mean
+             * to set remote_side on the many-to-one side?" */
+            const sch_column *fk = r->kind == SCH_MANY_TO_ONE ? r->owner_col : r->target_col;
+            if (r->kind == SCH_MANY_TO_ONE)
+                diag_error(c->d, cr->back_populates->at, "%s.%s and %s.%s are both many-to-one through %s.%s: remote_side = %s belongs on one of them only, the parent; the other is its children",
+                           r->owner->name, r->name, o->owner->name, o->name, fk->table->name, fk->name, fk->fk->name);
+            else
+                diag_error(c->d, cr->back_populates->at, "%s.%s and %s.%s are both one-to-many through %s.%s: a relationship of %s to itself is one-to-many (the children) unless remote_side says otherwise; set remote_side = %s on the many-to-one side (the parent)",
+                           r->owner->name, r->name, o->owner->name, o->name, fk->table->name, fk->name,
+                           r->owner->name, fk->fk->name);
+            return;
+        }
         diag_error(c->d, cr->back_populates->at, "%s.%s and %s.%s name each other in back_populates but do not join through the same foreign key",
                    r->owner->name, r->name, r->target->name, name);
         return;
@@ -1744,6 +2574,27 @@ static void pass_names(checker *c)
             }
         }
     }
+    /* default(call f): one function, one type, however many columns call it. */
+    symtab calls = { 0 };
+    for (size_t i = 0; i < c->s->nmodels && !c->nomem; i++) {
+        const sch_table *t = c->s->models[i]->table;
+        for (size_t k = 0; k < t->ncolumns; k++) {
+            const sch_column *col = t->columns[k];
+            if (col->def.kind != SCH_DEFAULT_CALL)
+                continue;
+            const sch_column *prev = symtab_get(&calls, col->def.fn);
+            if (prev == NULL) {
+                put(c, &calls, col->def.fn, (void *)col);
+                continue;
+            }
+            const char *a = c_field_type(prev), *b = c_field_type(col);
+            if (strcmp(a, b) != 0)
+                diag_error(c->d, col->at, "default(call %s) of %s.%s makes %s %s, but %s makes %s %s for %s.%s (%s): one function has one type; give each its own",
+                           col->def.fn, t->model->name, col->name, a_or_an(b), b, col->def.fn, a_or_an(a), a,
+                           prev->table->model->name, prev->name, where(c, prev->at));
+        }
+    }
+    symtab_free(&calls);
     for (size_t i = 0; i < c->s->nmodels && !c->nomem; i++) {
         sch_model *m = c->s->models[i];
         /* Struct fields: a column's field and its has_ flag. */
@@ -1860,18 +2711,20 @@ sch_schema *check_schema(diag_ctx *d, ast_file *const *files, size_t nfiles, con
     if (fks == NULL)
         c.nomem = true;
 
-    /* 1. declare */
+    /* 0. mixins; 1. declare, each body with its includes written out */
+    collect_mixins(&c, files, nfiles);
     for (size_t f = 0; f < nfiles && !c.nomem; f++)
         for (const ast_decl *decl = files[f]->decls; decl && !c.nomem; decl = decl->next) {
-            if (decl->kind == AST_IMPORT)
+            if (decl->kind == AST_IMPORT || decl->kind == AST_MIXIN)
                 continue;
-            chk_table *ct = declare(&c, decl);
+            chk_table *ct = declare(&c, expand_includes(&c, decl));
             if (ct == NULL)
                 continue;
             c.all[c.nall++] = ct;
             if (ct->t->model)
                 s->models[s->nmodels++] = ct->t->model;
         }
+    unused_mixins(&c, files, nfiles);
     /* 2. columns */
     for (size_t i = 0; i < c.nall && !c.nomem; i++)
         pass_columns(&c, c.all[i], &fks[i]);
@@ -1950,6 +2803,8 @@ sch_schema *check_schema(diag_ctx *d, ast_file *const *files, size_t nfiles, con
     symtab_free(&c.lower_tables);
     symtab_free(&c.lost);
     symtab_free(&c.clashes);
+    symtab_free(&c.mixins);
+    symtab_free(&c.included);
     free(fks);
     if (c.nomem)
         diag_error(d, (loc){ 0 }, "out of memory");

@@ -18,6 +18,7 @@
 
 #include "calendar.h"
 #include "reserved.h"
+#include "strbuf.h"
 
 typedef struct qc {
     qcheck_env *env;
@@ -146,6 +147,12 @@ static bool column_path(qc *c, const sch_model *from, const ast_qpath *p, sq_pat
     while (last->next)
         last = last->next;
     out->col = find_col(m->table, last->name);
+    if (out->col && out->col->json) {
+        ERR(c, last->at, "query %s: %s.%s is a json column, which a query neither compares nor sorts by "
+                         "(PostgreSQL's json has no equality or order)",
+            c->qname, m->name, out->col->name);
+        return false;
+    }
     if (out->col == NULL) {
         const sch_rel *r = find_rel(m, last->name);
         if (r)
@@ -184,6 +191,13 @@ static sq_param *param(qc *c, const ast_qoperand *o, sch_type type, const sch_co
         sq_param *p = q->params[i];
         if (strcmp(p->name, o->param) != 0)
             continue;
+        if (p->type == SCH_ENUM && type == SCH_ENUM && p->col && col && p->col->enumv != col->enumv) {
+            ERR(c, o->at, "query %s: parameter :%s is compared with %s.%s here, and with %s.%s at %d:%d; a parameter "
+                          "has one type, and the two enums are two",
+                c->qname, o->param, col->table->name, col->name, p->col->table->name, p->col->name, p->at.line,
+                p->at.col);
+            return NULL;
+        }
         if (!same_c_type(p->type, type)) {
             ERR(c, o->at, "query %s: parameter :%s is used as %s %s here, and as %s %s at %d:%d; a parameter has one type",
                 c->qname, o->param, strchr("aeiou", type_name(type)[0]) ? "an" : "a", type_name(type),
@@ -280,6 +294,25 @@ static bool literal(qc *c, const ast_expr *v, sch_type t, const sch_column *col,
             return true;
         }
         break;
+    case SCH_ENUM:
+        /* A member's name, as stored: "done" or done. */
+        if (v->kind == AST_STRING || v->kind == AST_IDENT) {
+            for (size_t i = 0; col && i < col->enumv->nvalues; i++)
+                if (strcmp(col->enumv->values[i], v->text) == 0) {
+                    out->kind = SCH_DEFAULT_STRING;
+                    out->s = col->enumv->values[i];
+                    out->len = strlen(out->s);
+                    return true;
+                }
+            strbuf names = STRBUF_INIT;
+            for (size_t i = 0; col && i < col->enumv->nvalues; i++)
+                strbuf_printf(&names, "%s%s", i ? ", " : "", col->enumv->values[i]);
+            ERR(c, v->at, "query %s: '%s' is not a value of %s (%s)", c->qname, v->text, col ? col->name : "?",
+                strbuf_str(&names));
+            strbuf_free(&names);
+            return false;
+        }
+        break;
     case SCH_DATETIME:
         if (v->kind == AST_STRING) {
             int64_t us;
@@ -320,7 +353,8 @@ static bool operand(qc *c, const sch_model *from, const ast_qoperand *o, sch_typ
         out->kind = SQO_VALUE;
         return literal(c, o->value, t, col, &out->value);
     case AQO_PATH:
-        if (o->path->next == NULL && (strcmp(o->path->name, "true") == 0 || strcmp(o->path->name, "false") == 0) &&
+        if (o->path->next == NULL &&
+            (strcmp(o->path->name, "true") == 0 || strcmp(o->path->name, "false") == 0 || t == SCH_ENUM) &&
             find_col(from->table, o->path->name) == NULL) {
             ast_expr v = { .kind = AST_IDENT, .at = o->at, .text = o->path->name };
             out->kind = SQO_VALUE;

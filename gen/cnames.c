@@ -13,6 +13,7 @@ const char *c_field_type(const sch_column *col)
     case SCH_TEXT: case SCH_STRING: return "char *";
     case SCH_DATETIME: return "assoc_time";
     case SCH_BLOB: return "assoc_blob";
+    case SCH_ENUM: return col->enumv && col->enumv->type ? col->enumv->type : "int";
     }
     return "int";
 }
@@ -60,6 +61,14 @@ bool c_has_get_by(const sch_column *col)
 bool c_has_find_by(const sch_column *col)
 {
     return col->index_flag;
+}
+
+const char *c_enum_const(char *buf, size_t size, const char *prefix, const sch_column *col, size_t k)
+{
+    char up[256];
+    c_upper(up, sizeof up, col->enumv->values[k]);
+    snprintf(buf, size, "%s%s_%s", prefix, col->enumv->upper ? col->enumv->upper : "", up);
+    return buf;
 }
 
 bool c_rel_is_list(const sch_rel *r)

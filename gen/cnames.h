@@ -11,7 +11,8 @@
 #include "schema.h"
 
 /* The field's C type: "int64_t", "double", "bool", "char *", "assoc_time",
- * "assoc_blob". */
+ * "assoc_blob"; an enum's type (TaskStatus) without the prefix, which its
+ * printers put before it. */
 const char *c_field_type(const sch_column *col);
 /* The type of a value parameter for the column: the field's, but
  * "const char *" for strings (SPEC 3: "value has the field's C type");
@@ -33,6 +34,9 @@ void c_upper(char *buf, size_t size, const char *snake);
  * <m>_find_by_<col> for an indexed one.  The one place these rules live. */
 bool c_has_get_by(const sch_column *col);
 bool c_has_find_by(const sch_column *col);
+/* The C constant of an enum column's value k (from 0): "TASK_STATUS_OPEN",
+ * with the prefix, into buf. */
+const char *c_enum_const(char *buf, size_t size, const char *prefix, const sch_column *col, size_t k);
 /* True for one-to-many and many-to-many: the relationship is a list. */
 bool c_rel_is_list(const sch_rel *r);
 

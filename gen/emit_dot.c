@@ -107,9 +107,18 @@ static void column_markers(strbuf *sb, const sch_column *c)
 
 static void column_type(strbuf *sb, const sch_column *c)
 {
-    strbuf_puts(sb, sch_type_name(c->type));
+    strbuf_puts(sb, c->json ? "json" : sch_type_name(c->type));
     if (c->type == SCH_STRING && c->length > 0)
         strbuf_printf(sb, "(%d)", c->length);
+    if (c->type == SCH_ENUM) {
+        strbuf_putc(sb, '(');
+        for (size_t k = 0; k < c->enumv->nvalues; k++) {
+            if (k)
+                strbuf_puts(sb, ", ");
+            html(sb, c->enumv->values[k]);
+        }
+        strbuf_putc(sb, ')');
+    }
 }
 
 static void table_node(emit_ctx *e, const sch_table *t)
@@ -149,6 +158,12 @@ static void table_node(emit_ctx *e, const sch_table *t)
         html(sb, c->name);
         if (c->primary_key)
             strbuf_puts(sb, "</u>");
+        if (strcmp(c->sql_name, c->name) != 0) {
+            /* column("..."): the name the database knows it by */
+            strbuf_puts(sb, " <font point-size=\"8\" color=\"#555555\">&quot;");
+            html(sb, c->sql_name);
+            strbuf_puts(sb, "&quot;</font>");
+        }
         strbuf_puts(sb, "</td><td align=\"left\" ");
         html_port(sb, c, "e");
         strbuf_puts(sb, "><i>");

@@ -7,15 +7,44 @@
 #include "cnames.h"
 #include "emit.h"
 
+/* enum(...) columns: a C enum each, value k (from 1) the k-th name;
+ * 0 is unset. */
+static void emit_enums(emit_ctx *e, const sch_model *m)
+{
+    const char *P = e->prefix;
+    const sch_table *t = m->table;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const sch_column *col = t->columns[i];
+        if (col->type != SCH_ENUM)
+            continue;
+        const sch_enum *en = col->enumv;
+        emit_line(e, "/* %s.%s, stored as the value's name; 0 is unset. */", m->name, col->name);
+        emit_line(e, "typedef enum {");
+        for (size_t k = 0; k < en->nvalues; k++) {
+            char name[300];
+            emit_line(e, "    %s = %zu%s", c_enum_const(name, sizeof name, P, col, k), k + 1,
+                      k + 1 < en->nvalues ? "," : "");
+        }
+        emit_line(e, "} %s%s;", P, en->type);
+        emit_line(e, "%s", "");
+    }
+}
+
 static void emit_struct(emit_ctx *e, const sch_model *m)
 {
     const char *P = e->prefix;
     const sch_table *t = m->table;
+    emit_enums(e, m);
     emit_line(e, "/* %s: a row of table %s. */", m->name, t->name);
     emit_line(e, "typedef struct %s%s {", P, m->name);
     for (size_t i = 0; i < t->ncolumns; i++) {
         const sch_column *col = t->columns[i];
         const char *ty = c_field_type(col);
+        char prefixed[300];
+        if (col->type == SCH_ENUM) {
+            snprintf(prefixed, sizeof prefixed, "%s%s", P, ty);
+            ty = prefixed;
+        }
         bool ptr = ty[strlen(ty) - 1] == '*';
         char note[160] = "";
         if (col->primary_key)
@@ -23,6 +52,10 @@ static void emit_struct(emit_ctx *e, const sch_model *m)
         else if (col->fk)
             snprintf(note, sizeof note, "-> %s.%s%s", col->fk->table->name, col->fk->name,
                      col->nullable && !c_has_flag(col) ? "; NULL is SQL NULL" : "");
+        else if (col->json)
+            snprintf(note, sizeof note, "JSON text%s", col->nullable ? "; NULL is SQL NULL" : "");
+        else if (col->type == SCH_ENUM && !c_has_flag(col))
+            snprintf(note, sizeof note, "0 is unset");
         else if (col->nullable && (col->type == SCH_STRING || col->type == SCH_TEXT))
             snprintf(note, sizeof note, "NULL is SQL NULL");
         else if (col->nullable && col->type == SCH_BLOB)
@@ -30,6 +63,14 @@ static void emit_struct(emit_ctx *e, const sch_model *m)
         if (col->type == SCH_STRING && col->length > 0) {
             size_t n = strlen(note);
             snprintf(note + n, sizeof note - n, "%sat most %d characters", n ? "; " : "", col->length);
+        }
+        if (col->post_update) {
+            size_t n = strlen(note);
+            snprintf(note + n, sizeof note - n, "%sset after the insert (post_update)", n ? "; " : "");
+        }
+        if (col->onupdate_now) {
+            size_t n = strlen(note);
+            snprintf(note + n, sizeof note - n, "%s_update writes the time", n ? "; " : "");
         }
         /* Comments start in one column, whatever the field's length. */
         int width = (int)(strlen(ty) + (ptr ? 0 : 1) + strlen(col->c_name) + 1);
@@ -65,6 +106,12 @@ static void emit_struct(emit_ctx *e, const sch_model *m)
             init = "{ NULL, 0 }";
         else if (col->type == SCH_BOOLEAN)
             init = "false";
+        char zero[300];
+        if (col->type == SCH_ENUM) {
+            /* a cast: C++ takes no plain 0 for an enum */
+            snprintf(zero, sizeof zero, "(%s%s)0", P, c_field_type(col));
+            init = zero;
+        }
         emit_text(e, "%s%s", i ? ", " : "", init);
         if (c_has_flag(col))
             emit_text(e, ", false");
@@ -90,9 +137,13 @@ static void emit_struct(emit_ctx *e, const sch_model *m)
 
 /* The C type of a query parameter (SPEC 6: as for columns; strings are
  * read only, so const). */
-static const char *param_type(sch_type t)
+static const char *param_type(emit_ctx *e, const sq_param *p, char *buf, size_t size)
 {
-    switch (t) {
+    switch (p->type) {
+    case SCH_ENUM:
+        /* the enum's own type (the checker gives an enum parameter its column) */
+        snprintf(buf, size, "%s%s", e->prefix, p->col ? p->col->enumv->type : "int");
+        return buf;
     case SCH_INTEGER: return "int64_t";
     case SCH_FLOAT: return "double";
     case SCH_BOOLEAN: return "bool";
@@ -112,7 +163,8 @@ static void emit_args(emit_ctx *e, const sch_model *m, const sch_query *q)
     emit_line(e, "typedef struct %s%s%sArgs {", P, m->name, q->camel);
     for (size_t i = 0; i < q->nparams; i++) {
         const sq_param *p = q->params[i];
-        const char *t = param_type(p->type);
+        char enum_type[300];
+        const char *t = param_type(e, p, enum_type, sizeof enum_type);
         bool ptr = t[strlen(t) - 1] == '*';
         const char *note = !p->optional ? "" : ptr ? "optional: NULL leaves its condition out"
                                           : p->type == SCH_BLOB ? "optional: data NULL leaves its condition out"

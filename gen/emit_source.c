@@ -39,7 +39,7 @@ int src_count_times(const plan_stmt *st)
     int n = 0;
     for (size_t i = 0; i < st->nbinds; i++) {
         const plan_bind *b = &st->binds[i];
-        if (b->col && b->col->type == SCH_DATETIME && b->kind != PB_INT)
+        if (b->col && b->col->type == SCH_DATETIME && b->kind != PB_INT && b->kind != PB_NULL)
             n++;
     }
     return n;
@@ -167,6 +167,8 @@ void src_c_default(strbuf *sb, const sch_column *col, const sch_default *d)
         break;
     case SCH_DEFAULT_NONE:
     case SCH_DEFAULT_CURRENT_TIMESTAMP:
+    case SCH_DEFAULT_UUID:             /* made at run time (emit_src_crud.c) */
+    case SCH_DEFAULT_CALL:
         break;
     }
 }
@@ -200,7 +202,19 @@ static void bind_value(src *x, const char *idx, const sch_column *col, const cha
     case SCH_BLOB:
         SRC_LINE(x, "rc = assoc_bind_blob(db, st, %s, &%s);", idx, v);
         break;
+    case SCH_ENUM: {
+        char desc[300];
+        SRC_LINE(x, "rc = assoc_bind_enum(db, st, %s, &%s, (int)%s, true);", idx,
+                 src_enum_desc(desc, sizeof desc, col), v);
+        break;
     }
+    }
+}
+
+const char *src_enum_desc(char *buf, size_t size, const sch_column *col)
+{
+    snprintf(buf, size, "%s__enum_%s", col->table->model ? col->table->model->snake : col->table->name, col->c_name);
+    return buf;
 }
 
 void src_bind_at(src *x, const char *idx, const plan_bind *b)
@@ -228,6 +242,12 @@ void src_bind_at(src *x, const char *idx, const plan_bind *b)
             SRC_LINE(x, "rc = assoc_bind_time_buf(db, st, %s, %s, %shas_%s, time_text_%d);", idx, v, b->obj,
                      col->c_name, next_time(x));
             break;
+        case SCH_ENUM: {
+            char desc[300];
+            SRC_LINE(x, "rc = assoc_bind_enum(db, st, %s, &%s, (int)%s, %shas_%s);", idx,
+                     src_enum_desc(desc, sizeof desc, col), v, b->obj, col->c_name);
+            break;
+        }
         default:
             bind_value(x, idx, col, v);
             break;
@@ -246,6 +266,9 @@ void src_bind_at(src *x, const char *idx, const plan_bind *b)
     case PB_INT:
         SRC_LINE(x, "rc = assoc_bind_int64(db, st, %s, %s);", idx, b->expr);
         break;
+    case PB_NULL:
+        SRC_LINE(x, "rc = assoc_bind_null(db, st, %s);", idx);
+        break;
     case PB_STAMP:
         /* The clock's own text where the default applied, so the row holds
          * what DEFAULT (CURRENT_TIMESTAMP) would have put there. */
@@ -256,7 +279,13 @@ void src_bind_at(src *x, const char *idx, const plan_bind *b)
     case PB_DEFAULT: {
         strbuf d = STRBUF_INIT;
         src_c_default(&d, col, &col->def);
-        if (col->type == SCH_BLOB)
+        if (col->def.kind == SCH_DEFAULT_UUID || col->def.kind == SCH_DEFAULT_CALL) {
+            /* made before the statement, into a local (emit_src_rel.c) */
+            snprintf(v, sizeof v, "made_%s", col->c_name);
+            bind_value(x, idx, col, v);
+        } else if (col->type == SCH_ENUM)      /* an association table's: its name, as stored */
+            SRC_LINE(x, "rc = assoc_bind_text(db, st, %s, \"%s\");", idx, col->enumv->values[col->def.i - 1]);
+        else if (col->type == SCH_BLOB)
             SRC_LINE(x, "rc = assoc_bind_blob(db, st, %s, &(assoc_blob){ (unsigned char *)%s, %zu });", idx,
                      strbuf_str(&d), col->def.len);
         else

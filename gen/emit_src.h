@@ -62,6 +62,8 @@ void src_close(src *x, const char *ret);
 const char *src_null_cond(char *buf, size_t size, const char *obj, const sch_column *col);
 /* A client default as a C expression of the field's type. */
 void src_c_default(strbuf *sb, const sch_column *col, const sch_default *d);
+/* The C name of an enum column's descriptor (assoc_enum): "task__enum_status". */
+const char *src_enum_desc(char *buf, size_t size, const sch_column *col);
 /* The C name of a model's row type descriptor: "user__type". */
 const char *src_type(src *x, const sch_model *m, char *buf, size_t size);
 

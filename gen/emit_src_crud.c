@@ -25,7 +25,11 @@ static void create_all(src *x, const api_fn *f)
 static void apply_default(src *x, const sch_column *col, const sch_default *d)
 {
     strbuf v = STRBUF_INIT;
-    src_c_default(&v, col, d);
+    char k[300];
+    if (col->type == SCH_ENUM)
+        strbuf_puts(&v, c_enum_const(k, sizeof k, x->e->prefix, col, (size_t)(d->i - 1)));
+    else
+        src_c_default(&v, col, d);
     const char *f = col->c_name;
     if (col->type == SCH_BLOB) {
         SRC_LINE(x, "v.%s.data = (unsigned char *)%s;", f, strbuf_str(&v));
@@ -37,6 +41,12 @@ static void apply_default(src *x, const sch_column *col, const sch_default *d)
         SRC_LINE(x, "v.has_%s = true;", f);
     }
     strbuf_free(&v);
+}
+
+/* A default the insert makes at run time: default(uuid), default(call f). */
+static bool made(const plan_default *d)
+{
+    return d->def->kind == SCH_DEFAULT_UUID || d->def->kind == SCH_DEFAULT_CALL;
 }
 
 static void insert(src *x, const api_fn *f)
@@ -60,12 +70,20 @@ static void insert(src *x, const api_fn *f)
             SRC_LINE(x, "%s dup_%s = %s;", c_field_type(pl->defaults[i].col), pl->defaults[i].col->c_name,
                      pl->defaults[i].col->type == SCH_BLOB ? "{ NULL, 0 }" : "NULL");
     int ntimes = src_count_times(&pl->stmt);
+    for (size_t k = 0; k < pl->npost; k++)
+        ntimes += src_count_times(&pl->post[k]);
     for (int i = 1; i <= ntimes; i++)
         SRC_LINE(x, "char time_text_%d[ASSOC_TIME_TEXT_SIZE];", i);
     x->times = ntimes;
     SRC_LINE(x, "int rc;");
     SRC_BLANK(x);
     src_misuse(x, f);
+    if (pl->npost) {
+        /* The row, then its post_update keys: one atomic section. */
+        SRC_LINE(x, "rc = assoc_tx_enter(db, true);");
+        SRC_LINE(x, "if (rc != ASSOC_OK)");
+        SRC_LINE(x, "return rc;");
+    }
     if (pl->copy) {
         /* Defaults go into a copy; r changes only when the row is in. */
         SRC_LINE(x, "v = *r;");
@@ -85,8 +103,16 @@ static void insert(src *x, const api_fn *f)
         }
         for (size_t i = 0; i < pl->ndefaults; i++) {
             const plan_default *d = &pl->defaults[i];
+            if (made(d) && d->dup)
+                continue;           /* made with the copies, below */
             SRC_LINE(x, "if (%s) {", src_null_cond(buf, sizeof buf, "v.", d->col));
-            if (d->stamp) {
+            if (made(d)) {
+                /* default(call f) of a number, boolean, datetime or enum */
+                SRC_LINE(x, "rc = %s(db, &v.%s);", d->def->fn, d->col->c_name);
+                SRC_LINE(x, "if (rc != ASSOC_OK)");
+                SRC_LINE(x, "goto done;");
+                SRC_LINE(x, "v.has_%s = true;", d->col->c_name);
+            } else if (d->stamp) {
                 if (pl->nstamps == 1) {
                     SRC_LINE(x, "rc = assoc_current_timestamp(db, &stamp, stamp_text);");
                     SRC_LINE(x, "if (rc != ASSOC_OK)");
@@ -99,7 +125,8 @@ static void insert(src *x, const api_fn *f)
             }
             SRC_LINE(x, "}");
         }
-        /* Copies of string defaults are made before the row goes in, so
+        /* Copies of string defaults, and the strings and blobs default(uuid)
+         * and default(call f) make, are made before the row goes in, so
          * that running out of memory cannot leave an insert half done. */
         for (size_t i = 0; i < pl->ndefaults; i++) {
             const plan_default *d = &pl->defaults[i];
@@ -107,12 +134,18 @@ static void insert(src *x, const api_fn *f)
             if (!d->dup)
                 continue;
             SRC_LINE(x, "if (%s) {", src_null_cond(buf, sizeof buf, "r->", d->col));
-            if (d->col->type == SCH_BLOB)
+            if (d->def->kind == SCH_DEFAULT_UUID)
+                SRC_LINE(x, "rc = assoc_uuid4(db, &dup_%s);", fl);
+            else if (d->def->kind == SCH_DEFAULT_CALL)
+                SRC_LINE(x, "rc = %s(db, &dup_%s);", d->def->fn, fl);
+            else if (d->col->type == SCH_BLOB)
                 SRC_LINE(x, "rc = assoc_blobdup(db, v.%s.data, v.%s.len, &dup_%s);", fl, fl, fl);
             else
                 SRC_LINE(x, "rc = assoc_strdup(db, v.%s, &dup_%s);", fl, fl);
             SRC_LINE(x, "if (rc != ASSOC_OK)");
             SRC_LINE(x, "goto done;");
+            if (made(d))
+                SRC_LINE(x, "v.%s = dup_%s;", fl, fl);
             SRC_LINE(x, "}");
         }
     }
@@ -139,6 +172,26 @@ static void insert(src *x, const api_fn *f)
     }
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "goto done;");
+    if (pl->npost) {
+        SRC_LINE(x, "assoc_stmt_release(db, st);");
+        SRC_LINE(x, "st = NULL;");
+    }
+    for (size_t k = 0; k < pl->npost; k++) {
+        /* SQLAlchemy's post_update: the key is written once the row is in,
+         * so two rows that refer to each other can both go in. */
+        const sch_column *col = pl->post_cols[k];
+        SRC_LINE(x, "/* %s (post_update) is written once the row is in. */", col->name);
+        if (c_has_flag(col))
+            SRC_LINE(x, "if (v.has_%s) {", col->c_name);
+        else
+            SRC_LINE(x, "if (v.%s%s != NULL) {", col->c_name, col->type == SCH_BLOB ? ".data" : "");
+        src_acquire(x, pl->post[k].sql);
+        src_binds(x, &pl->post[k]);
+        src_step_done(x);
+        SRC_LINE(x, "assoc_stmt_release(db, st);");
+        SRC_LINE(x, "st = NULL;");
+        SRC_LINE(x, "}");
+    }
     /* Every copy is made: hand them over; r now owns them. */
     for (size_t i = 0; i < pl->ndefaults; i++) {
         const plan_default *d = &pl->defaults[i];
@@ -158,7 +211,7 @@ static void insert(src *x, const api_fn *f)
         if (pl->defaults[i].dup)
             SRC_LINE(x, "assoc_free(dup_%s%s);", pl->defaults[i].col->c_name,
                      pl->defaults[i].col->type == SCH_BLOB ? ".data" : "");
-    SRC_LINE(x, "return rc;");
+    SRC_LINE(x, "return %s;", pl->npost ? "assoc_tx_leave(db, rc)" : "rc");
     SRC_LINE(x, "}");
     SRC_BLANK(x);
 }
@@ -233,6 +286,8 @@ static void update(src *x, const api_fn *f)
 {
     const plan_stmt *st = &f->plan->stmt;
     src_open(x, f);
+    if (f->plan->clock)
+        SRC_LINE(x, "assoc_time stamp = assoc_now();   /* onupdate(now) */");
     src_locals(x, src_count_times(st));
     src_misuse(x, f);
     src_key_guard(x, "r->", f->model->table, f->name, "ASSOC_NOTFOUND");

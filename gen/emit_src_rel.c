@@ -204,12 +204,28 @@ static void remove_child(src *x, const api_fn *f)
     src_close(x, NULL);
 }
 
+/* An association row's column whose default the insert makes at run time
+ * (default(uuid), default(call f)): the value goes in a local, made_<c>. */
+static bool made_default(const plan_bind *b)
+{
+    return b->kind == PB_DEFAULT &&
+           (b->col->def.kind == SCH_DEFAULT_UUID || b->col->def.kind == SCH_DEFAULT_CALL);
+}
+
 static void link_pair(src *x, const api_fn *f)
 {
     const sch_rel *r = f->rel;
     const plan_stmt *st = &f->plan->stmt;
     char buf[600];
     src_open(x, f);
+    for (size_t i = 0; i < st->nbinds; i++) {
+        const sch_column *col = st->binds[i].col;
+        if (!made_default(&st->binds[i]))
+            continue;
+        const char *ty = c_field_type(col);
+        SRC_LINE(x, "%s%smade_%s = %s;", ty, ty[strlen(ty) - 1] == '*' ? "" : " ", col->c_name,
+                 col->type == SCH_BLOB ? "{ NULL, 0 }" : c_is_pointer(col) ? "NULL" : "0");
+    }
     src_locals(x, src_count_times(st));
     src_misuse(x, f);
     src_owner_guard(x, r, f->name, "ASSOC_MISUSE", "");
@@ -220,10 +236,35 @@ static void link_pair(src *x, const api_fn *f)
         SRC_LINE(x, "if (%s)", buf);
         SRC_LINE(x, "return assoc_fail(db, ASSOC_MISUSE, \"%s: the target has no %s\");", f->name, r->target_col->name);
     }
+    bool made = false;
+    for (size_t i = 0; i < st->nbinds; i++) {
+        const sch_column *col = st->binds[i].col;
+        if (!made_default(&st->binds[i]))
+            continue;
+        made = true;
+        if (col->def.kind == SCH_DEFAULT_UUID)
+            SRC_LINE(x, "rc = assoc_uuid4(db, &made_%s);", col->c_name);
+        else
+            SRC_LINE(x, "rc = %s(db, &made_%s);", col->def.fn, col->c_name);
+        SRC_LINE(x, "if (rc != ASSOC_OK)");
+        SRC_LINE(x, "goto done;");
+    }
     src_acquire(x, st->sql);
     src_binds(x, st);
     SRC_LINE(x, "rc = assoc_step(db, st);");
-    src_close(x, NULL);
+    if (!made) {
+        src_close(x, NULL);
+        return;
+    }
+    SRC_LINE(x, "done:");
+    SRC_LINE(x, "assoc_stmt_release(db, st);");
+    for (size_t i = 0; i < st->nbinds; i++)
+        if (made_default(&st->binds[i]) && c_is_pointer(st->binds[i].col))
+            SRC_LINE(x, "assoc_free(made_%s%s);", st->binds[i].col->c_name,
+                     st->binds[i].col->type == SCH_BLOB ? ".data" : "");
+    SRC_LINE(x, "return rc;");
+    SRC_LINE(x, "}");
+    SRC_BLANK(x);
 }
 
 static void unlink_pair(src *x, const api_fn *f)

@@ -33,6 +33,11 @@ static void reader(src *x, const sch_model *m, bool borrow)
     SRC_LINE(x, "static int %s__%s(assoc_db *db, assoc_stmt *st, void *rec)", s, borrow ? "view" : "read");
     SRC_LINE(x, "{");
     SRC_LINE(x, "%s%s *out = rec;", P, m->name);
+    bool enums = false;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        enums |= t->columns[i]->type == SCH_ENUM;
+    if (enums)
+        SRC_LINE(x, "int value = 0;");
     SRC_LINE(x, "int rc;");
     SRC_BLANK(x);
     for (size_t i = 0; i < t->ncolumns; i++) {
@@ -63,12 +68,39 @@ static void reader(src *x, const sch_model *m, bool borrow)
         case SCH_BLOB:
             SRC_LINE(x, "rc = assoc_column_blob%s(db, st, %zu, &out->%s);", borrow ? "_ref" : "", i, f);
             break;
+        case SCH_ENUM: {
+            char desc[300];
+            SRC_LINE(x, "rc = assoc_column_enum(db, st, %zu, &%s, &value, %s);", i,
+                     src_enum_desc(desc, sizeof desc, col), has);
+            SRC_LINE(x, "out->%s = (%s%s)value;", f, P, c_field_type(col));
+            break;
+        }
         }
         SRC_LINE(x, "if (rc != ASSOC_OK)");
         SRC_LINE(x, "return assoc_read_failed(db, st, &%s__type, %zu, rc);", s, i);
     }
     SRC_LINE(x, "return ASSOC_OK;");
     SRC_LINE(x, "}");
+    SRC_BLANK(x);
+}
+
+/* An enum column's names, value k at [k - 1], as SQLAlchemy's Enum stores
+ * them, and the descriptor libassoc's enum binder and reader take. */
+static void enum_desc(src *x, const sch_model *m, const sch_column *col)
+{
+    const sch_enum *e = col->enumv;
+    char desc[300];
+    src_enum_desc(desc, sizeof desc, col);
+    SRC_LINE(x, "static const char *const %s_names[] = {", desc);
+    strbuf names = STRBUF_INIT;
+    for (size_t k = 0; k < e->nvalues; k++)
+        strbuf_printf(&names, "%s\"%s\"", k ? ", " : "", e->values[k]);
+    SRC_LINE(x, "%s", strbuf_str(&names));
+    strbuf_free(&names);
+    SRC_LINE(x, "};");
+    SRC_LINE(x, "static const assoc_enum %s = {", desc);
+    SRC_LINE(x, "\"%s.%s\", \"%s%s\", %s_names, %zu", m->name, col->name, x->e->prefix, e->type, desc, e->nvalues);
+    SRC_LINE(x, "};");
     SRC_BLANK(x);
 }
 
@@ -81,13 +113,20 @@ void src_rows(src *x, const sch_model *m)
     SRC_BLANK(x);
     SRC_LINE(x, "static const char *const %s__columns[] = {", s);
     strbuf names = STRBUF_INIT;
-    for (size_t i = 0; i < t->ncolumns; i++)
-        strbuf_printf(&names, "%s\"%s\"", i ? ", " : "", t->columns[i]->name);
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        /* the SQL names, which messages give */
+        strbuf_puts(&names, i ? ", \"" : "\"");
+        cp_c_string(&names, t->columns[i]->sql_name, strlen(t->columns[i]->sql_name));
+        strbuf_putc(&names, '"');
+    }
     SRC_LINE(x, "%s", strbuf_str(&names));
     strbuf_free(&names);
     SRC_LINE(x, "};");
     SRC_LINE(x, "static const assoc_rowtype %s__type;", s);
     SRC_BLANK(x);
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (t->columns[i]->type == SCH_ENUM)
+            enum_desc(x, m, t->columns[i]);
     reader(x, m, false);
     if (owns)
         reader(x, m, true);

@@ -28,8 +28,9 @@ typedef enum pb_kind {
     PB_DEFAULT,        /* col's client default (an association row's column) */
     PB_STAMP,          /* insert: the field when the caller set it, else the clock's text */
     PB_INT,            /* expr, a C expression of type int64_t */
-    PB_SHORT_TIME      /* expr, a datetime: CURRENT_TIMESTAMP's form ("YYYY-MM-DD
+    PB_SHORT_TIME,     /* expr, a datetime: CURRENT_TIMESTAMP's form ("YYYY-MM-DD
                           HH:MM:SS") when it has no fraction, else the full text */
+    PB_NULL            /* SQL NULL: an insert's post_update key, written after */
 } pb_kind;
 
 typedef struct plan_bind {
@@ -148,6 +149,14 @@ typedef struct plan_fn {
     size_t ndefaults;
     size_t nstamps;
     bool copy;                 /* defaults go into a copy v; r changes when the row is in */
+    /* post_update keys (SPEC 9): the insert writes NULL, then post[i] sets
+     * post_cols[i] when the record has it, in one atomic section */
+    plan_stmt *post;
+    const sch_column **post_cols;
+    size_t npost;
+    /* API_UPDATE: the statement binds `stamp`, one reading of the client's
+     * clock, to the onupdate(now) columns */
+    bool clock;
     /* API_DELETE */
     plan_delete *del;
     /* API_REL_REMOVE of a one-to-many: delete the child (delete-orphan),

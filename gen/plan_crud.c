@@ -74,7 +74,11 @@ static void plan_insert(planner *p, api_fn *f)
         pd->dup = c_is_pointer(col);
         pl->nstamps += pd->stamp;
     }
-    pl->copy = pl->ndefaults > 0;
+    /* post_update keys: NULL in the insert, then set by an UPDATE each once
+     * the row is in (a copy v keeps r as it was until all of it is done) */
+    for (size_t i = 0; i < t->ncolumns; i++)
+        pl->npost += t->columns[i]->post_update;
+    pl->copy = pl->ndefaults > 0 || pl->npost > 0;
     const char *obj = pl->copy ? "v." : "r->";
 
     sqlb b;
@@ -88,11 +92,11 @@ static void plan_insert(planner *p, api_fn *f)
             if (t->columns[i]->is_rowid)
                 continue;
             sqlb_puts(&b, n++ ? ", " : "");
-            sqlb_ident(&b, t->columns[i]->name);
+            sqlb_ident(&b, t->columns[i]->sql_name);
         }
         if (with_key && t->rowid) {
             sqlb_puts(&b, n++ ? ", " : "");
-            sqlb_ident(&b, t->rowid->name);
+            sqlb_ident(&b, t->rowid->sql_name);
         }
         sqlb_puts(&b, ")\nVALUES (");
         n = 0;
@@ -104,7 +108,10 @@ static void plan_insert(planner *p, api_fn *f)
             bool stamp = false;
             for (size_t k = 0; k < pl->ndefaults; k++)
                 stamp |= pl->defaults[k].col == col && pl->defaults[k].stamp;
-            sqlb_param(&b, stamp ? (plan_bind){ PB_STAMP, col, obj, NULL } : pb_field(col, obj));
+            if (col->post_update)
+                sqlb_param(&b, (plan_bind){ PB_NULL, col, NULL, NULL });
+            else
+                sqlb_param(&b, stamp ? (plan_bind){ PB_STAMP, col, obj, NULL } : pb_field(col, obj));
         }
         if (with_key && t->rowid) {
             sqlb_puts(&b, n++ ? ", " : "");
@@ -122,11 +129,11 @@ static void plan_insert(planner *p, api_fn *f)
             strbuf_puts(&pre, "WITH ins AS (");
             strbuf_puts(&pre, strbuf_str(&b.pg));
             strbuf_puts(&pre, "\nRETURNING ");
-            sql_ident(&pre, t->rowid->name);
+            sql_ident(&pre, t->rowid->sql_name);
             strbuf_puts(&pre, ")\nSELECT ins.");
-            sql_ident(&pre, t->rowid->name);
+            sql_ident(&pre, t->rowid->sql_name);
             strbuf_puts(&pre, ", setval(s.seq, GREATEST(ins.");
-            sql_ident(&pre, t->rowid->name);
+            sql_ident(&pre, t->rowid->sql_name);
             strbuf_puts(&pre, ", COALESCE(pg_sequence_last_value(s.seq), 1)))\nFROM ins, (SELECT pg_get_serial_sequence('");
             strbuf tq = STRBUF_INIT;
             sql_ident(&tq, t->name);
@@ -137,7 +144,12 @@ static void plan_insert(planner *p, api_fn *f)
             }
             strbuf_free(&tq);
             strbuf_puts(&pre, "', '");
-            strbuf_puts(&pre, t->rowid->name);
+            /* pg_get_serial_sequence takes the column's name as is */
+            for (const char *c = t->rowid->sql_name; *c; c++) {
+                if (*c == '\'')
+                    strbuf_putc(&pre, '\'');
+                strbuf_putc(&pre, *c);
+            }
             strbuf_puts(&pre, "')::regclass AS seq) s");
             strbuf_reset(&b.pg);
             strbuf_puts(&b.pg, strbuf_str(&pre));
@@ -149,8 +161,27 @@ static void plan_insert(planner *p, api_fn *f)
         } else {
             sqlb_dialect(&b, "", "\nRETURNING ");
             strbuf_puts(&b.pg, "");
-            sql_ident(&b.pg, t->rowid->name);
+            sql_ident(&b.pg, t->rowid->sql_name);
             pl->auto_stmt = sqlb_stmt(&b, f, "sql");
+        }
+    }
+    if (pl->npost) {
+        pl->post = plan_alloc(p, pl->npost * sizeof *pl->post);
+        pl->post_cols = plan_alloc(p, pl->npost * sizeof *pl->post_cols);
+        size_t k = 0;
+        for (size_t i = 0; i < t->ncolumns && pl->post && pl->post_cols; i++) {
+            const sch_column *col = t->columns[i];
+            if (!col->post_update)
+                continue;
+            sqlb_puts(&b, "UPDATE ");
+            sqlb_ident(&b, t->name);
+            sqlb_puts(&b, "\nSET ");
+            sqlb_ident(&b, col->sql_name);
+            sqlb_puts(&b, " = ");
+            sqlb_param(&b, pb_set(col, obj));
+            sqlb_where_key(&b, t, PB_FIELD_SET, obj);
+            pl->post_cols[k] = col;
+            pl->post[k++] = sqlb_stmt(&b, f, "post");
         }
     }
     sqlb_free(&b);
@@ -197,14 +228,20 @@ static void plan_update(planner *p, api_fn *f)
             continue;
         if (nset++)
             sqlb_puts(&b, ", ");
-        sqlb_ident(&b, t->columns[i]->name);
+        sqlb_ident(&b, t->columns[i]->sql_name);
         sqlb_puts(&b, " = ");
-        sqlb_param(&b, pb_field(t->columns[i], "r->"));
+        if (t->columns[i]->onupdate_now) {
+            /* SQLAlchemy's onupdate: the clock, whatever r holds */
+            sqlb_param(&b, pb_expr(t->columns[i], "stamp"));
+            f->plan->clock = true;
+        } else {
+            sqlb_param(&b, pb_field(t->columns[i], "r->"));
+        }
     }
     if (nset == 0) {             /* only key columns: touch the row to find it */
-        sqlb_ident(&b, t->pk[0]->name);
+        sqlb_ident(&b, t->pk[0]->sql_name);
         sqlb_puts(&b, " = ");
-        sqlb_ident(&b, t->pk[0]->name);
+        sqlb_ident(&b, t->pk[0]->sql_name);
     }
     sqlb_where_key(&b, t, PB_FIELD_SET, "r->");
     f->plan->stmt = sqlb_stmt(&b, f, "sql");

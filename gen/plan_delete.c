@@ -142,6 +142,8 @@ static bool reach_from(planner *p, const sch_model *M, reach *r)
                 continue;
             if (!is_child(e))
                 r->direct = false;       /* to a parent, or through a many-to-many */
+            else if (e->target_col->post_update)
+                r->direct = false;       /* the key that finds the children is cleared first */
             ptrdiff_t at = reach_index(r, e->target);
             if (at >= 0) {
                 r->direct = false;       /* reached twice, or a cycle */
@@ -168,11 +170,12 @@ static bool reach_from(planner *p, const sch_model *M, reach *r)
             if (e->kind == SCH_MANY_TO_MANY && !assoc_rows_covered(x, e) && reach_table(r, e->secondary) >= 0)
                 r->direct = false;
         }
-        /* foreign keys among reached tables must point up the tree */
+        /* foreign keys among reached tables must point up the tree (a
+         * post_update key is cleared before any row goes: no order) */
         const sch_table *t = x->table;
         for (size_t c = 0; c < t->ncolumns; c++) {
             const sch_column *fk = t->columns[c]->fk;
-            if (fk == NULL)
+            if (fk == NULL || t->columns[c]->post_update)
                 continue;
             ptrdiff_t to = reach_table(r, fk->table);
             if (to >= 0 && (fk->table == t || r->depth[to] >= r->depth[i]))
@@ -279,12 +282,55 @@ static void joined_to(sqlb *b, const reach *r, size_t i, const sch_column *col, 
     sqlb_puts(b, ")");
 }
 
+/* The relationship that made col a post_update key, for comments. */
+static const sch_rel *post_update_rel(const sch_model *m, const sch_column *col)
+{
+    for (size_t k = 0; k < m->nrels; k++) {
+        const sch_rel *e = m->rels[k];
+        if (e->post_update && (e->kind == SCH_MANY_TO_ONE ? e->owner_col : e->target_col) == col)
+            return e;
+        if (e->reverse && e->reverse->post_update &&
+            (e->reverse->kind == SCH_MANY_TO_ONE ? e->reverse->owner_col : e->reverse->target_col) == col)
+            return e->reverse;
+    }
+    return NULL;
+}
+
+static const char *post_update_comment(planner *p, const sch_table *t, const sch_column *col)
+{
+    const sch_rel *e = t->model ? post_update_rel(t->model, col) : NULL;
+    if (e == NULL && col->fk->table->model)
+        e = post_update_rel(col->fk->table->model, col);     /* a one-to-many's */
+    if (e)
+        return plan_printf(p, "%s.%s is post_update: %s.%s is cleared before the rows go.", e->owner->name, e->name,
+                           t->name, col->name);
+    return plan_printf(p, "%s.%s (post_update) is cleared before the rows go.", t->name, col->name);
+}
+
 static void plan_direct(dplan *d)
 {
     planner *p = d->p;
     const reach *r = d->r;
     sqlb b;
     sqlb_init(&b, p);
+    /* 0. post_update keys of the rows to delete, cleared first: such a key
+     *    may point down the tree (a topic's first post), and is no order
+     *    (SQLAlchemy's post_update).  None of them finds a reached row. */
+    for (size_t i = 0; i < r->n; i++) {
+        const sch_table *t = r->m[i]->table;
+        for (size_t c = 0; c < t->ncolumns; c++) {
+            const sch_column *col = t->columns[c];
+            if (!col->post_update)
+                continue;
+            sqlb_puts(&b, "UPDATE ");
+            sqlb_ident(&b, t->name);
+            sqlb_puts(&b, "\nSET ");
+            sqlb_ident(&b, col->sql_name);
+            sqlb_puts(&b, " = NULL\nWHERE ");
+            cond(&b, r, i, d->set);
+            add_step(d, PD_EXEC, sqlb_stmt(&b, d->f, "post"), post_update_comment(p, t, col));
+        }
+    }
     /* 1. Before any row goes: association rows, children's keys. */
     for (size_t i = 0; i < r->n; i++) {
         const sch_model *x = r->m[i];
@@ -304,7 +350,7 @@ static void plan_direct(dplan *d)
                 sqlb_puts(&b, "UPDATE ");
                 sqlb_ident(&b, e->target->table->name);
                 sqlb_puts(&b, "\nSET ");
-                sqlb_ident(&b, e->target_col->name);
+                sqlb_ident(&b, e->target_col->sql_name);
                 sqlb_puts(&b, " = NULL\nWHERE ");
                 joined_to(&b, r, i, e->target_col, e->owner_col, d->set);
                 add_step(d, PD_EXEC, sqlb_stmt(&b, d->f, e->name),
@@ -362,7 +408,7 @@ static const char *pg_type(const sch_column *col)
     case SCH_INTEGER: return "BIGINT";
     case SCH_FLOAT: return "DOUBLE PRECISION";
     case SCH_BOOLEAN: return "BOOLEAN";
-    case SCH_TEXT: case SCH_STRING: return "TEXT";
+    case SCH_TEXT: case SCH_STRING: case SCH_ENUM: return "TEXT";
     case SCH_DATETIME: return "TIMESTAMP WITHOUT TIME ZONE";
     case SCH_BLOB: return "BYTEA";
     }
@@ -530,6 +576,34 @@ static void general_before(planner *p, api_fn *f, const reach *r, plan_cascade *
     size_t n = 0;
     plan_sql **out = plan_alloc(p, 64 * sizeof *out);
     size_t cap = 64;
+    /* post_update keys of the rows in the set: cleared before any goes,
+     * so they are no order among them (general_mark leaves them out). */
+    for (size_t i = 0; i < r->n && out; i++) {
+        const sch_table *t = r->m[i]->table;
+        for (size_t k = 0; k < t->ncolumns; k++) {
+            const sch_column *col = t->columns[k];
+            if (!col->post_update)
+                continue;
+            sqlb_puts(&b, "UPDATE ");
+            sqlb_ident(&b, t->name);
+            sqlb_puts(&b, " AS c\nSET ");
+            sqlb_ident(&b, col->sql_name);
+            sqlb_puts(&b, " = NULL\nWHERE EXISTS (SELECT 1 FROM ");
+            keys_table(&b, t);
+            sqlb_puts(&b, " dc WHERE ");
+            key_join(&b, "c", t, "dc");
+            sqlb_puts(&b, ")");
+            if (n == cap) {
+                plan_sql **m = plan_alloc(p, 2 * cap * sizeof *m);
+                if (m == NULL)
+                    break;
+                memcpy(m, out, n * sizeof *m);
+                out = m;
+                cap *= 2;
+            }
+            out[n++] = sqlb_sql(&b, f, "post", false);
+        }
+    }
     for (size_t i = 0; i < r->n && out; i++) {
         const sch_model *x = r->m[i];
         for (size_t k = 0; k < x->nrels; k++) {
@@ -546,7 +620,7 @@ static void general_before(planner *p, api_fn *f, const reach *r, plan_cascade *
                 sqlb_puts(&b, "UPDATE ");
                 sqlb_ident(&b, ct->name);
                 sqlb_puts(&b, " AS c\nSET ");
-                sqlb_ident(&b, e->target_col->name);
+                sqlb_ident(&b, e->target_col->sql_name);
                 sqlb_puts(&b, " = NULL\nWHERE ");
                 in_deleted(&b, "c", e->target_col, e->owner_col);
                 if (reach_table(r, ct) >= 0) {
@@ -575,10 +649,12 @@ static void general_before(planner *p, api_fn *f, const reach *r, plan_cascade *
 }
 
 /* A foreign key between two reached tables: column fk of table z refers
- * to a row of t (fk->fk->table == t). */
+ * to a row of t (fk->fk->table == t).  A post_update key is cleared
+ * before any row goes (general_before): it orders nothing. */
 static bool refers_within(const reach *r, const sch_column *fk)
 {
-    return fk->fk != NULL && reach_table(r, fk->table) >= 0 && reach_table(r, fk->fk->table) >= 0;
+    return fk->fk != NULL && !fk->post_update && reach_table(r, fk->table) >= 0 &&
+           reach_table(r, fk->fk->table) >= 0;
 }
 
 /* Rows of t in the set, candidates of round $1, that no row of the set

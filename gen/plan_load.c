@@ -20,7 +20,7 @@ static const char *pg_cast(const sch_column *col)
     case SCH_INTEGER: return "BIGINT";
     case SCH_FLOAT: return "DOUBLE PRECISION";
     case SCH_BOOLEAN: return "BOOLEAN";
-    case SCH_TEXT: case SCH_STRING: return "TEXT";
+    case SCH_TEXT: case SCH_STRING: case SCH_ENUM: return "TEXT";
     case SCH_DATETIME: return "TIMESTAMP";
     case SCH_BLOB: return "BYTEA";
     }

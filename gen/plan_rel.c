@@ -72,7 +72,7 @@ static void plan_add_child(planner *p, api_fn *f)
     sqlb_puts(&b, "UPDATE ");
     sqlb_ident(&b, tt->name);
     sqlb_puts(&b, "\nSET ");
-    sqlb_ident(&b, r->target_col->name);
+    sqlb_ident(&b, r->target_col->sql_name);
     sqlb_puts(&b, " = ");
     sqlb_param(&b, pb_set(r->owner_col, "r->"));
     /* the old key: the child as the caller gave it */
@@ -92,14 +92,14 @@ static void plan_link(planner *p, api_fn *f)
     sqlb_puts(&b, "INSERT INTO ");
     sqlb_ident(&b, sec->name);
     sqlb_puts(&b, " (");
-    sqlb_ident(&b, r->sec_owner_col->name);
+    sqlb_ident(&b, r->sec_owner_col->sql_name);
     sqlb_puts(&b, ", ");
-    sqlb_ident(&b, r->sec_target_col->name);
+    sqlb_ident(&b, r->sec_target_col->sql_name);
     for (size_t i = 0; i < sec->ncolumns; i++) {
         const sch_column *col = sec->columns[i];
         if (col != r->sec_owner_col && col != r->sec_target_col && col->def.kind != SCH_DEFAULT_NONE) {
             sqlb_puts(&b, ", ");
-            sqlb_ident(&b, col->name);
+            sqlb_ident(&b, col->sql_name);
         }
     }
     sqlb_puts(&b, ")\nVALUES (");
@@ -141,7 +141,7 @@ static void plan_unlink_child(planner *p, api_fn *f)
         sqlb_puts(&b, "UPDATE ");
         sqlb_ident(&b, tt->name);
         sqlb_puts(&b, "\nSET ");
-        sqlb_ident(&b, r->target_col->name);
+        sqlb_ident(&b, r->target_col->sql_name);
         sqlb_puts(&b, " = NULL");
     }
     sqlb_where_key(&b, tt, PB_FIELD_SET, "child->");

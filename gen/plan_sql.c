@@ -64,12 +64,32 @@ static bool has_upper(const char *s)
     return false;
 }
 
+/* [a-z_][a-z0-9_]*: a name SQL takes unquoted (case aside). */
+static bool is_plain(const char *s)
+{
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
 void sql_ident(strbuf *sb, const char *name)
 {
-    if (is_sql_keyword(name) || has_upper(name) || strncmp(name, "sqlite_", 7) == 0)
-        strbuf_printf(sb, "\"%s\"", name);
-    else
+    if (!is_plain(name) || is_sql_keyword(name) || has_upper(name) || strncmp(name, "sqlite_", 7) == 0) {
+        /* A SQL name given by column("...") may hold anything printable:
+         * a double quote is doubled. */
+        strbuf_putc(sb, '"');
+        for (const char *c = name; *c; c++) {
+            if (*c == '"')
+                strbuf_putc(sb, '"');
+            strbuf_putc(sb, *c);
+        }
+        strbuf_putc(sb, '"');
+    } else {
         strbuf_puts(sb, name);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -148,14 +168,14 @@ void sqlb_col(sqlb *b, const sch_column *col)
 {
     sqlb_ident(b, col->table->name);
     sqlb_puts(b, ".");
-    sqlb_ident(b, col->name);
+    sqlb_ident(b, col->sql_name);
 }
 
 void sqlb_acol(sqlb *b, const char *alias, const sch_column *col)
 {
     sqlb_puts(b, alias);
     sqlb_puts(b, ".");
-    sqlb_ident(b, col->name);
+    sqlb_ident(b, col->sql_name);
 }
 
 static void add_param(sqlb *b, const void *key, plan_bind v)

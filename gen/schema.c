@@ -51,11 +51,12 @@ const char *sch_type_name(sch_type t)
     case SCH_STRING: return "string";
     case SCH_DATETIME: return "datetime";
     case SCH_BLOB: return "blob";
+    case SCH_ENUM: return "enum";
     }
     return "?";
 }
 
 bool sch_type_has_flag(sch_type t)
 {
-    return t == SCH_INTEGER || t == SCH_FLOAT || t == SCH_BOOLEAN || t == SCH_DATETIME;
+    return t == SCH_INTEGER || t == SCH_FLOAT || t == SCH_BOOLEAN || t == SCH_DATETIME || t == SCH_ENUM;
 }

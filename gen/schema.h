@@ -22,7 +22,8 @@ typedef struct sch_rel sch_rel;
 typedef struct sch_query sch_query;
 
 typedef enum sch_type {
-    SCH_INTEGER, SCH_FLOAT, SCH_BOOLEAN, SCH_TEXT, SCH_STRING, SCH_DATETIME, SCH_BLOB
+    SCH_INTEGER, SCH_FLOAT, SCH_BOOLEAN, SCH_TEXT, SCH_STRING, SCH_DATETIME, SCH_BLOB,
+    SCH_ENUM                  /* enum(a, b, c): a C enum, stored as the name (SPEC 9) */
 } sch_type;
 
 typedef enum sch_default_kind {
@@ -31,7 +32,9 @@ typedef enum sch_default_kind {
     SCH_DEFAULT_FLOAT,        /* d */
     SCH_DEFAULT_STRING,       /* s, len bytes (string, text, blob) */
     SCH_DEFAULT_NOW,          /* client side: the time of the insert */
-    SCH_DEFAULT_CURRENT_TIMESTAMP  /* SQL CURRENT_TIMESTAMP */
+    SCH_DEFAULT_CURRENT_TIMESTAMP, /* SQL CURRENT_TIMESTAMP */
+    SCH_DEFAULT_UUID,         /* client side: a random version-4 UUID's text */
+    SCH_DEFAULT_CALL          /* client side: the program's function fn */
 } sch_default_kind;
 
 typedef struct sch_default {
@@ -41,7 +44,18 @@ typedef struct sch_default {
     const char *s;
     size_t len;
     const char *literal;      /* the value as written, for messages and SQL of decimals */
+    const char *fn;           /* SCH_DEFAULT_CALL: the function's C name */
 } sch_default;
+
+/* The values of an enum(...) column: names, stored as text.  Value k of the
+ * C enum (from 1; 0 is unset) is values[k - 1]. */
+typedef struct sch_enum {
+    const char *type;         /* the C type without the prefix: TaskStatus */
+    const char *upper;        /* its constants' stem: TASK_STATUS (TASK_STATUS_OPEN) */
+    const char **values;      /* the names, as declared */
+    size_t nvalues;
+    size_t longest;           /* bytes of the longest name: the VARCHAR's length */
+} sch_enum;
 
 typedef enum sch_fk_action {
     SCH_FK_NONE,              /* not given: SQLite's NO ACTION, not written */
@@ -49,7 +63,10 @@ typedef enum sch_fk_action {
 } sch_fk_action;
 
 struct sch_column {
-    const char *name;         /* the SQL column name */
+    const char *name;         /* the member's name: the model language's name of
+                                 the column (foreign keys, order_by, look-ups) */
+    const char *sql_name;     /* the SQL name: column("...") or name.  Every
+                                 SQL text prints this one (SPEC 9) */
     loc at;                   /* where it is declared (for diagnostics) */
     const char *c_name;       /* the C struct field: name, or name_ when name is
                                  a C or C++ keyword (see check.c) */
@@ -67,6 +84,11 @@ struct sch_column {
     sch_column *fk;           /* the referenced column, or NULL */
     sch_fk_action ondelete;
     bool fk_indexed;          /* a relationship loads through this foreign key: index it */
+    bool json;                /* json: a text column checked to hold JSON */
+    sch_enum *enumv;          /* SCH_ENUM: its values */
+    bool onupdate_now;        /* onupdate(now): _update writes the client's clock */
+    bool post_update;         /* the foreign key of a post_update relationship:
+                                 written after the insert, cleared before a delete */
 };
 
 typedef struct sch_constraint {
@@ -128,6 +150,7 @@ struct sch_rel {
     bool order_desc;
     sch_rel *reverse;         /* the backref / back_populates partner, or NULL */
     bool is_backref;          /* created by another relationship's backref */
+    bool post_update;         /* post_update = true (its foreign key is post_update) */
 };
 
 /* ---- Declared queries (SPEC 6), resolved ----

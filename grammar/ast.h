@@ -38,6 +38,12 @@ typedef struct ast_expr {
     loc at2;              /* where text2 starts */
     ast_arg *args;        /* AST_CALL; NULL for "name()" */
     bool has_nul;         /* AST_STRING: the content holds a \0 escape or byte */
+    /* AST_DOTTED followed by a word, as SQLAlchemy orders: "Event.created_at
+     * desc" (text3 "desc"), or "Event.created_at.desc()" (text3 "desc",
+     * method true).  NULL otherwise. */
+    char *text3;
+    loc at3;
+    bool method;
 } ast_expr;
 
 /* One argument of a call: positional (key == NULL) or `key = value`. */
@@ -144,7 +150,10 @@ typedef struct ast_member {
     struct ast_member *next;
 } ast_member;
 
-typedef enum ast_decl_kind { AST_IMPORT, AST_MODEL, AST_TABLE } ast_decl_kind;
+typedef enum ast_decl_kind {
+    AST_IMPORT, AST_MODEL, AST_TABLE,
+    AST_MIXIN             /* mixin Name { members }: members a model includes */
+} ast_decl_kind;
 
 /* The name of a member a syntax error dropped. */
 typedef struct ast_name {
@@ -155,7 +164,7 @@ typedef struct ast_name {
 typedef struct ast_decl {
     ast_decl_kind kind;
     loc at;               /* the keyword */
-    char *name;           /* AST_MODEL, AST_TABLE: the name; AST_IMPORT: the path */
+    char *name;           /* AST_MODEL, AST_TABLE, AST_MIXIN: the name; AST_IMPORT: the path */
     loc name_at;
     ast_expr *table;      /* AST_MODEL: the `table NAME` (ident or string), or NULL */
     ast_member *members;

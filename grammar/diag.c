@@ -117,41 +117,58 @@ static void render_source_line(strbuf *sb, loc at)
     strbuf_free(&caret);
 }
 
+/* A message is one line of text, whatever a quoted value held: control
+ * bytes and bytes that are not UTF-8 become '?'. */
+static void one_line(strbuf *msg, const strbuf *raw)
+{
+    for (size_t i = 0; i < raw->len;) {
+        const unsigned char *c = (const unsigned char *)raw->data + i;
+        size_t k = utf8_len(c, raw->len - i);
+        if (k > 1)
+            strbuf_putn(msg, (const char *)c, k);
+        else
+            strbuf_putc(msg, k == 1 && *c >= 0x20 && *c != 0x7f ? (char)*c : '?');
+        i += k ? k : 1;
+    }
+    if (raw->failed)
+        msg->failed = true;
+}
+
 void diag_report(diag_ctx *ctx, diag_severity sev, loc at, const char *fmt, ...)
 {
+    strbuf raw = STRBUF_INIT, msg = STRBUF_INIT, out = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vprintf(&raw, fmt, ap);
+    va_end(ap);
+    one_line(&msg, &raw);
+    strbuf_free(&raw);
+
+    /* The same diagnostic at the same place again is said once: a member of
+     * a mixin is checked in every model that includes it. */
+    for (const diagnostic *d = ctx->first; d && at.src != NULL && !msg.failed; d = d->next)
+        if (d->severity == sev && d->at.src == at.src && d->at.line == at.line && d->at.col == at.col &&
+            strcmp(d->message, strbuf_str(&msg)) == 0) {
+            strbuf_free(&msg);
+            return;
+        }
+
     bool counts_as_error = sev == DIAG_ERROR || (sev == DIAG_WARNING && ctx->werror);
     if (sev == DIAG_ERROR)
         ctx->errors++;
     else if (sev == DIAG_WARNING)
         ctx->warnings++;
     if (counts_as_error && ctx->errors + (ctx->werror ? ctx->warnings : 0) > DIAG_MAX_ERRORS) {
-        if (ctx->overflowed)
+        if (ctx->overflowed) {
+            strbuf_free(&msg);
             return;
+        }
         ctx->overflowed = true;
         sev = DIAG_NOTE;
         at.src = NULL;
-        fmt = "too many errors; stopping here";
+        strbuf_reset(&msg);
+        strbuf_puts(&msg, "too many errors; stopping here");
     }
-
-    strbuf raw = STRBUF_INIT, msg = STRBUF_INIT, out = STRBUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    strbuf_vprintf(&raw, fmt, ap);
-    va_end(ap);
-    /* A message is one line of text, whatever a quoted value held: control
-     * bytes and bytes that are not UTF-8 become '?'. */
-    for (size_t i = 0; i < raw.len;) {
-        const unsigned char *c = (const unsigned char *)raw.data + i;
-        size_t k = utf8_len(c, raw.len - i);
-        if (k > 1)
-            strbuf_putn(&msg, (const char *)c, k);
-        else
-            strbuf_putc(&msg, k == 1 && *c >= 0x20 && *c != 0x7f ? (char)*c : '?');
-        i += k ? k : 1;
-    }
-    if (raw.failed)
-        msg.failed = true;
-    strbuf_free(&raw);
 
     if (at.src != NULL)
         strbuf_printf(&out, "%s:%d:%d: ", source_shown(at.src), at.line, at.col);

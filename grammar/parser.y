@@ -5,7 +5,9 @@
  * `name call call ...`, a call is `word` or `word(args)`.  Which words are
  * types, modifiers and options, and what their arguments must be, is the
  * checker's to decide (and to explain, with "did you mean").  So `model`,
- * `table` and `import` are the only keywords, and they are names too.
+ * `table`, `mixin` and `import` are the only keywords, and they are names
+ * too.  (`include Name` in a body is a member like any other, which the
+ * checker recognises.)
  *
  * Errors: every syntax error is reported with the offending token quoted and
  * what was expected, then the parser skips to the end of the line (or to the
@@ -285,6 +287,7 @@ static ast_qclause *new_qclause(parse_state *ps, ast_qclause_kind kind, loc at)
 %token <str> MODEL "'model'"
 %token <str> TABLE "'table'"
 %token <str> IMPORT "'import'"
+%token <str> MIXIN "'mixin'"
 %token <str> INT "integer"
 %token <str> DECIMAL "number"
 %token <string> STRING "string"
@@ -348,6 +351,14 @@ decl:
             take_body_losses(PS, $$);
         }
     }
+    /* Members models take with `include Name` (SPEC 9). */
+  | MIXIN name opt_newlines body {
+        $$ = new_decl(PS, AST_MIXIN, LOC(@1), $2, LOC(@2));
+        if ($$) {
+            $$->members = $4.head;
+            take_body_losses(PS, $$);
+        }
+    }
   ;
 
 import_decl:
@@ -373,9 +384,10 @@ model_decl:
     }
   ;
 
-/* The words of the language are names too: a column may be called `table`. */
+/* The words of the language are names too: a column may be called `table`
+ * (or `mixin`). */
 name:
-    IDENT | MODEL | TABLE | IMPORT
+    IDENT | MODEL | TABLE | IMPORT | MIXIN
     ;
 
 table_opt:
@@ -427,7 +439,7 @@ member:
   | name {
         parse_note_error(PS);
         diag_error(PS->d, LOC(@1),
-                   "'%s' needs a type (integer, float, boolean, text, string, datetime, blob) or relationship(...)",
+                   "'%s' needs a type (integer, float, boolean, text, string, datetime, blob, json, enum(...)) or relationship(...)",
                    $1 ? $1 : "");
         $$ = NULL;
     }
@@ -607,6 +619,27 @@ expr:
             $$->at2 = LOC(@3);
         }
     }
+    /* SQLAlchemy's order_by spellings: Event.created_at desc, and
+     * Event.created_at.desc() as Python writes it. */
+  | name '.' name name {
+        $$ = new_expr(PS, AST_DOTTED, LOC(@1), $1);
+        if ($$) {
+            $$->text2 = $3;
+            $$->at2 = LOC(@3);
+            $$->text3 = $4;
+            $$->at3 = LOC(@4);
+        }
+    }
+  | name '.' name '.' name '(' ')' {
+        $$ = new_expr(PS, AST_DOTTED, LOC(@1), $1);
+        if ($$) {
+            $$->text2 = $3;
+            $$->at2 = LOC(@3);
+            $$->text3 = $5;
+            $$->at3 = LOC(@5);
+            $$->method = true;
+        }
+    }
   | name '(' opt_args ')' {
         $$ = new_expr(PS, AST_CALL, LOC(@1), $1);
         if ($$)
@@ -668,7 +701,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
     bool wants_open = false;
     for (int i = 0; i < n; i++)
         wants_open |= strcmp(yysymbol_name(expected[i]), "'{'") == 0;
-    if (wants_open && (tok == YYSYMBOL_MODEL || tok == YYSYMBOL_TABLE || tok == YYSYMBOL_IMPORT)) {
+    if (wants_open && (tok == YYSYMBOL_MODEL || tok == YYSYMBOL_TABLE || tok == YYSYMBOL_IMPORT ||
+                       tok == YYSYMBOL_MIXIN)) {
         /* "model Broken" and the next declaration: the body is missing. */
         strbuf_printf(&sb, "unexpected '%s'; expected '{' (the declaration before this one has no body)",
                       ps->last_text);
@@ -691,7 +725,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
     int shown = 0;
     for (int i = 0; i < n; i++)
         if (!(wants_ident && (expected[i] == YYSYMBOL_MODEL || expected[i] == YYSYMBOL_TABLE ||
-                              expected[i] == YYSYMBOL_IMPORT || expected[i] == YYSYMBOL_QUERY)))
+                              expected[i] == YYSYMBOL_IMPORT || expected[i] == YYSYMBOL_QUERY ||
+                              expected[i] == YYSYMBOL_MIXIN)))
             expected[shown++] = expected[i];
     if (shown > 0) {
         strbuf_puts(&sb, "; expected ");
@@ -712,7 +747,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
     else if (tok == YYSYMBOL_YYEOF && wants_close && ps->brace_line > 0)
         strbuf_printf(&sb, " (the '{' at line %d is never closed)", ps->brace_line);
     else if (wants_decl && tok == YYSYMBOL_IDENT)
-        strbuf_puts(&sb, " (a file holds model, table and import declarations)");
+        strbuf_puts(&sb, " (a file holds model, table, mixin and import declarations)");
     else if (tok == YYSYMBOL_NEWLINE && n == 1 && expected[0] == YYSYMBOL_IDENT)
         strbuf_puts(&sb, " (the declaration is cut short)");
 

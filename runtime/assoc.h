@@ -553,6 +553,36 @@ int assoc_blobdup(assoc_db *db, const void *data, size_t len, assoc_blob *out);
  * ASSOC_NOMEM is returned. */
 int assoc_list_reserve(assoc_db *db, void **items, size_t *cap, size_t len, size_t size);
 
+/* ---- Values of section 9's column types (values.c) ----
+ *
+ * enum(a, b, c): a C enum whose value k (from 1; 0 is unset) is stored as
+ * the text of names[k - 1], as SQLAlchemy's Enum stores a member's name.
+ * Generated code keeps one descriptor per enum column. */
+typedef struct assoc_enum {
+    const char *what;               /* "Task.status", for messages */
+    const char *type;               /* "TaskStatus" */
+    const char *const *names;       /* value k is names[k - 1] */
+    int count;
+} assoc_enum;
+
+/* Bind value v's name, or NULL when has is false.  A v that is not one of
+ * the values (0, unset, included) is ASSOC_MISUSE. */
+int assoc_bind_enum(assoc_db *db, assoc_stmt *st, int idx, const assoc_enum *e, int v, bool has);
+/* Read a column holding a name of e: OUT: *out, its value (from 1).  NULL
+ * sets *has false (*out 0), or is malformed data, ASSOC_ERROR, when has is
+ * NULL; text that is none of the names is ASSOC_ERROR too, its message
+ * quoting the text and listing the names (assoc_read_failed() adds the
+ * table, column and row). */
+int assoc_column_enum(assoc_db *db, assoc_stmt *st, int col, const assoc_enum *e, int *out, bool *has);
+
+/* default(uuid): a random version-4 UUID (RFC 4122) in its text form,
+ * "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" in lower case, as Python's
+ * str(uuid.uuid4()) writes it; the randomness is SQLite's
+ * (sqlite3_randomness, seeded from the operating system).  OUT: *out, 37
+ * bytes from assoc_malloc(), owned by the caller. */
+enum { ASSOC_UUID_TEXT_SIZE = 37 };
+int assoc_uuid4(assoc_db *db, char **out);
+
 #ifdef __cplusplus
 }
 #endif
