@@ -418,6 +418,7 @@ bool emit_source(emit_ctx *e)
         src_rows(&x, s->models[i]);
 
     firsts fi = { NULL, NULL };
+    bool spec_done = false;
     if (!index_firsts(e, &fi)) {
         free(fi.head);
         free(fi.next);
@@ -434,6 +435,10 @@ bool emit_source(emit_ctx *e)
             sql_const(&x, ps->sqls[k - 1]);
         if (f->plan && f->plan->del && f->plan->del->cascade)
             src_cascade(&x, f->plan->del->cascade);
+        if (f->plan && f->plan->spec && !spec_done) {
+            src_spec(&x, f->plan->spec);
+            spec_done = true;
+        }
         switch (f->kind) {
         case API_FREE:
         case API_LIST_FREE:
@@ -441,6 +446,9 @@ bool emit_source(emit_ctx *e)
             break;
         case API_DELETE:
             src_fn_delete(&x, f);
+            break;
+        case API_VERIFY:
+            src_fn_verify(&x, f);
             break;
         case API_REL_GET:
         case API_REL_VIEW:

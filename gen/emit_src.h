@@ -70,5 +70,7 @@ void src_fn_crud(src *x, const api_fn *f);          /* create_all, insert, get, 
 void src_fn_rel(src *x, const api_fn *f);           /* relationship functions */
 void src_fn_delete(src *x, const api_fn *f);        /* _delete */
 void src_cascade(src *x, const plan_cascade *c);    /* a cascade descriptor */
+void src_spec(src *x, const plan_spec *sp);         /* the tables verify compares (statics) */
+void src_fn_verify(src *x, const api_fn *f);        /* <schema>_verify */
 
 #endif

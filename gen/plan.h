@@ -109,6 +109,35 @@ typedef struct plan_delete {
     plan_cascade *cascade;     /* the general plan's engine, or NULL */
 } plan_delete;
 
+/* What create_all makes, as <schema>_verify and create_all compare it
+ * with the database: libassoc's assoc_schema_spec (assoc.h), one entry per
+ * table in create_all's order, one per column in declaration order. */
+typedef struct plan_spec_col {
+    const sch_column *col;
+    const char *type;          /* as create_all's SQLite DDL declares it: "VARCHAR(255)" */
+    const char *affinity;      /* the C name of its affinity: "ASSOC_AFFINITY_TEXT" */
+    bool primary_key, not_null, unique, rowid;
+    const char *ondelete;      /* the declared action, "CASCADE"; NULL: NO ACTION */
+} plan_spec_col;
+
+typedef struct plan_spec_table {
+    const sch_table *t;
+    plan_spec_col *cols;
+    size_t ncols;
+    const char **uniques;      /* unique(a, b) constraints, each "a, b" */
+    size_t nuniques;
+} plan_spec_table;
+
+typedef struct plan_spec {
+    const char *cname;         /* the descriptor's C name: models__schema */
+    const char *cname_tables;  /* its arrays: models__schema_tables, ... */
+    const char *cname_columns;
+    const char *cname_uniques;
+    plan_spec_table *tables;
+    size_t ntables;
+    size_t ncols, nuniques;    /* in all tables */
+} plan_spec;
+
 typedef struct plan_fn {
     plan_stmt stmt;            /* the function's statement */
     /* API_INSERT */
@@ -126,6 +155,8 @@ typedef struct plan_fn {
     /* API_REL_ADD of a one-to-many: the child's foreign key is part of its
      * primary key, so moving it changes the row's key: stmt moves it */
     bool move_key;
+    /* API_CREATE_ALL, API_VERIFY: the tables they compare with the database */
+    const plan_spec *spec;
 } plan_fn;
 
 /* The schema's DDL: one script per dialect. */
@@ -136,6 +167,7 @@ typedef struct plan_schema {
     plan_cascade **cascades;   /* every cascade descriptor, in the order first used */
     size_t ncascades;
     size_t longest;            /* bytes of the longest SQL text */
+    plan_spec *spec;           /* the tables create_all makes, for verify */
 } plan_schema;
 
 /* Plan every function of the api table (setting each row's plan) and the
@@ -145,6 +177,8 @@ plan_schema *plan_build(api *a, arena *mem);
 /* The DDL of the schema, each statement ending in ";\n": SQLite's
  * (pg false) or PostgreSQL's.  Appended to sb. */
 void plan_ddl(strbuf *sb, const sch_schema *s, bool pg);
+/* A column's type as the DDL declares it ("VARCHAR(255)"), into buf. */
+const char *plan_ddl_type(const sch_column *col, bool pg, char *buf, size_t size);
 
 /* Append the identifier, double-quoted when SQL needs it: a keyword of
  * SQLite or PostgreSQL, a name with upper-case letters (PostgreSQL folds

@@ -84,6 +84,15 @@ static const char *sql_type(const sch_column *col, bool pg)
     return "";
 }
 
+const char *plan_ddl_type(const sch_column *col, bool pg, char *buf, size_t size)
+{
+    if (col->type == SCH_STRING && col->length > 0)
+        snprintf(buf, size, "%s(%d)", sql_type(col, pg), col->length);
+    else
+        snprintf(buf, size, "%s", sql_type(col, pg));
+    return buf;
+}
+
 /* Whether t's table comes before u's in the schema's order. */
 static bool made_before(const sch_schema *s, const sch_table *t, const sch_table *u)
 {

@@ -69,6 +69,10 @@ plan_bind pb_int(const char *expr);
 void plan_crud(planner *p, api_fn *f);
 void plan_rel(planner *p, api_fn *f);
 void plan_delete_fn(planner *p, api_fn *f);
+/* API_VERIFY; and the schema's description of its tables, built once
+ * (create_all compares the tables that exist with it too). */
+void plan_verify(planner *p, api_fn *f);
+const plan_spec *plan_spec_of(planner *p);
 /* Does deleting a row of m touch other rows (cascades, association rows,
  * children's keys)?  Then an orphan is deleted through m's _delete. */
 bool plan_delete_has_rules(const sch_model *m);
