@@ -51,10 +51,18 @@ typedef struct found_unique {
     struct found_unique *next;
 } found_unique;
 
+/* The pool's unit of alignment: what the found_ structures hold.  (Not
+ * max_align_t: SQLite's allocator aligns to 8 bytes.) */
+typedef union unit {
+    int64_t i;
+    double d;
+    void *p;
+} unit;
+
 typedef struct chunk {
     struct chunk *next;
     size_t used, size;
-    max_align_t data[];
+    unit data[];
 } chunk;
 
 typedef struct found_table {
@@ -68,7 +76,7 @@ typedef struct found_table {
 
 static void *found_alloc(found_table *f, size_t n)
 {
-    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    n = (n + sizeof(unit) - 1) / sizeof(unit) * sizeof(unit);
     chunk *c = f->mem;
     if (c == NULL || c->size - c->used < n) {
         size_t size = n > 4000 ? n : 4000;
@@ -219,6 +227,26 @@ static int read_table_sqlite(assoc_db *db, const char *name, found_table *f)
         rc = lite_prepare(db, sql_fks, name, &st);
     if (rc == ASSOC_OK)
         rc = lite_rows(db, st, f, lite_fk);
+    /* REFERENCES users, without a column, names the parent's key. */
+    for (found_fk *k = f->fks; k && rc == ASSOC_OK; k = k->next) {
+        if (k->to != NULL || k->table == NULL)
+            continue;
+        found_table parent;
+        memset(&parent, 0, sizeof parent);
+        rc = lite_prepare(db, sql_columns, k->table, &st);
+        if (rc == ASSOC_OK)
+            rc = lite_rows(db, st, &parent, lite_column);
+        const found_column *key = NULL;
+        size_t nkey = 0;
+        for (const found_column *c = parent.columns; c; c = c->next)
+            if (c->pk > 0) {
+                key = c;
+                nkey++;
+            }
+        if (nkey == 1)
+            k->to = found_text(f, (const unsigned char *)key->name);
+        found_free(&parent);
+    }
     if (rc == ASSOC_OK)
         rc = lite_prepare(db, sql_uniques, name, &st);
     if (rc == ASSOC_OK)
