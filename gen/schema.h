@@ -67,6 +67,9 @@ struct sch_column {
     sch_column *fk;           /* the referenced column, or NULL */
     sch_fk_action ondelete;
     bool fk_indexed;          /* a relationship loads through this foreign key: index it */
+    const char *renamed_from; /* renamed_from(OLD): its name in the file's previous
+                                 version, for --migrate-from; NULL: none */
+    loc renamed_at;           /* where renamed_from(...) is written */
 };
 
 typedef struct sch_constraint {
@@ -85,6 +88,10 @@ struct sch_table {
     sch_column *rowid;        /* the integer primary key, when it is the only one */
     sch_constraint *constraints;
     size_t nconstraints;
+    loc at;                   /* where its name (a model's name) is declared */
+    const char *renamed_from; /* renamed_from(OLD): the table's name in the file's
+                                 previous version, for --migrate-from; NULL: none */
+    loc renamed_at;
 };
 
 typedef enum sch_rel_kind {
