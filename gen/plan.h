@@ -177,6 +177,28 @@ plan_schema *plan_build(api *a, arena *mem);
 /* The DDL of the schema, each statement ending in ";\n": SQLite's
  * (pg false) or PostgreSQL's.  Appended to sb. */
 void plan_ddl(strbuf *sb, const sch_schema *s, bool pg);
+/* Pieces of SQLite's DDL, for a migration (migrate.c): one column's
+ * definition as CREATE TABLE has it; a table's CREATE TABLE under another
+ * name (`as`, without IF NOT EXISTS); and every CREATE INDEX of the schema
+ * with the index's name, table and columns, as plan_ddl() makes them. */
+void plan_ddl_column(strbuf *sb, const sch_schema *s, const sch_column *col);
+/* A default's value as SQLite's DDL writes it ('text', 42, CURRENT_TIMESTAMP). */
+void plan_ddl_default(strbuf *sb, const sch_column *col, const sch_default *def);
+void plan_ddl_table_as(strbuf *sb, const sch_schema *s, const sch_table *t, const char *as);
+typedef struct plan_index {
+    const sch_table *table;
+    const char *name;
+    sch_column **columns;
+    size_t ncolumns;
+    const char *sql;           /* CREATE INDEX IF NOT EXISTS ..., without the ';' */
+} plan_index;
+typedef struct plan_index_list {
+    arena *mem;                /* where the list lives (set by the caller) */
+    plan_index *items;
+    size_t n, cap;
+    bool failed;               /* out of memory */
+} plan_index_list;
+void plan_ddl_indexes(const sch_schema *s, plan_index_list *out);
 /* A column's type as the DDL declares it ("VARCHAR(255)"), into buf. */
 const char *plan_ddl_type(const sch_column *col, bool pg, char *buf, size_t size);
 
