@@ -815,6 +815,17 @@ static void guard_checks(mig *m)
     m->before = NULL;
     m->nbefore = m->before_cap = 0;
     const char *old = m->o->old_file;
+    /* The SQLite it runs on: 3.26 carries renames into other tables'
+     * foreign keys as the steps expect; DROP COLUMN came with 3.35. */
+    bool drops = false;
+    for (size_t i = 0; i < m->nnew; i++)
+        drops |= m->maps[i].ndropped > 0 && !m->maps[i].rebuild;
+    int need = drops ? 35 : 26;
+    check(m, false,
+          fmt(m, "CAST(sqlite_version() AS INTEGER) * 1000 +\n"
+                 "              CAST(substr(sqlite_version(), instr(sqlite_version(), '.') + 1) AS INTEGER) < %d",
+              3000 + need),
+          fmt(m, "this script needs SQLite 3.%d or later%s", need, drops ? " (ALTER TABLE DROP COLUMN)" : ""));
     check(m, false, fmt(m, "(SELECT id FROM main.assoc_migrations ORDER BY rowid DESC LIMIT 1) = '%s'", m->plan->id),
           fmt(m, "this migration from %s to %s is the last one recorded in assoc_migrations: it was applied "
                  "already, and the database is left as it is", old, m->o->new_file));
