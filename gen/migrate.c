@@ -391,7 +391,8 @@ static bool same_fk(mig *m, const sch_column *o, const sch_column *n)
 
 /* The value existing rows take for NEW's column c where they have none:
  * the server default, else (when `client`) the client default; "" when
- * there is none.  An integer key that is the row id takes the row id. */
+ * there is none.  (A new integer key that is the row id takes the row id:
+ * rebuild_step.) */
 static const char *fill(mig *m, const sch_column *c, bool client)
 {
     strbuf sb = STRBUF_INIT;
