@@ -1,4 +1,4 @@
-/* test_verify.c - models_verify and the stricter models_create_all (SPEC 7)
+/* test_schema_verify.c - models_verify and the stricter models_create_all (SPEC 7)
  * on the seed's generated code.
  *
  * A database made by create_all verifies; so does one SQLAlchemy 1.4 made
