@@ -1036,6 +1036,129 @@ static void fk_checks(mig *m)
     }
 }
 
+/* A statement of the form WORDS name [WORDS2 name2]: the names quoted as
+ * SQL needs. */
+static void statement(mig *m, mig_step *st, const char *words, const char *name, const char *words2,
+                      const char *name2)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, words);
+    sql_ident(&sb, name);
+    if (words2) {
+        strbuf_puts(&sb, words2);
+        sql_ident(&sb, name2);
+    }
+    stmt(m, st, &sb);
+    strbuf_free(&sb);
+}
+
+/* OLD's indexes that NEW does not have as they are, on the tables that
+ * stay (a dropped or rebuilt table's go with it); those it keeps are
+ * marked, so that only the others are made. */
+static void drop_index_steps(mig *m)
+{
+    for (size_t i = 0; i < m->oldix.n && !m->nomem; i++) {
+        const plan_index *oi = &m->oldix.items[i];
+        table_map *tm = map_of_old(m, oi->table);
+        if (tm == NULL || tm->new == NULL || tm->rebuild)
+            continue;
+        bool kept = false;
+        for (size_t k = 0; k < m->newix.n && !kept; k++)
+            if (same_index(m, oi, &m->newix.items[k]))
+                kept = m->newix_kept[k] = true;
+        if (kept)
+            continue;
+        mig_step *st = step(m, MIG_DROP_INDEX, tm->new->name, fmt(m, "Index %s is not the new schema's.", oi->name));
+        statement(m, st, "DROP INDEX IF EXISTS ", oi->name, NULL, NULL);
+        change(m, "index %s dropped", oi->name);
+    }
+}
+
+/* Tables, then columns: ALTER TABLE carries each into the other tables'
+ * foreign keys (and a column's into indexes), before anything else uses
+ * the new names. */
+static void rename_steps(mig *m)
+{
+    for (size_t i = 0; i < m->nnew; i++) {
+        table_map *tm = &m->maps[i];
+        if (!tm->renamed)
+            continue;
+        mig_step *st = step(m, MIG_RENAME_TABLE, tm->new->name,
+                            fmt(m, "Table %s is renamed %s (renamed_from); the foreign keys of other tables\n"
+                                   "follow it.", tm->old->name, tm->new->name));
+        statement(m, st, "ALTER TABLE ", tm->old->name, " RENAME TO ", tm->new->name);
+    }
+    for (size_t i = 0; i < m->nnew; i++) {
+        table_map *tm = &m->maps[i];
+        for (size_t k = 0; tm->old && k < tm->new->ncolumns; k++) {
+            const col_map *cm = &tm->cols[k];
+            if (!cm->renamed)
+                continue;
+            mig_step *st = step(m, MIG_RENAME_COLUMN, tm->new->name,
+                                fmt(m, "%s.%s is renamed %s (renamed_from); indexes and foreign keys follow it.",
+                                    tm->new->name, cm->old->name, cm->new->name));
+            strbuf sb = STRBUF_INIT;
+            strbuf_puts(&sb, "ALTER TABLE ");
+            sql_ident(&sb, tm->new->name);
+            strbuf_puts(&sb, " RENAME COLUMN ");
+            sql_ident(&sb, cm->old->name);
+            strbuf_puts(&sb, " TO ");
+            sql_ident(&sb, cm->new->name);
+            stmt(m, st, &sb);
+            strbuf_free(&sb);
+        }
+    }
+}
+
+/* NEW's tables that OLD lacks, then every index of NEW that is not there. */
+static void create_steps(mig *m)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < m->nnew; i++) {
+        table_map *tm = &m->maps[i];
+        if (tm->old)
+            continue;
+        mig_step *st = step(m, MIG_CREATE_TABLE, tm->new->name, fmt(m, "Table %s is new.", tm->new->name));
+        plan_ddl_table_as(&sb, m->new, tm->new, tm->new->name);
+        while (sb.len && (sb.data[sb.len - 1] == '\n' || sb.data[sb.len - 1] == ';'))
+            sb.data[--sb.len] = '\0';
+        stmt(m, st, &sb);
+    }
+    strbuf_free(&sb);
+    for (size_t i = 0; i < m->newix.n; i++) {
+        const plan_index *ni = &m->newix.items[i];
+        if (m->newix_kept[i])
+            continue;
+        table_map *tm = map_of_new(m, ni->table);
+        mig_step *st = step(m, MIG_CREATE_INDEX, ni->table->name,
+                            fmt(m, "Index %s%s.", ni->name,
+                                tm && tm->old == NULL ? " of the new table"
+                                : tm && tm->rebuild   ? " again, on the rebuilt table"
+                                                      : " is new"));
+        stmt_text(m, st, ni->sql);
+        if (tm && tm->old && !tm->rebuild)
+            change(m, "index %s added", ni->name);
+    }
+}
+
+static void commit_step(mig *m)
+{
+    mig_step *st = step(m, MIG_COMMIT, NULL, "Record the migration; commit; foreign keys on again.");
+    stmt_text(m, st, "DROP TABLE temp.assoc_migration_step");
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "INSERT INTO assoc_migrations (id, from_file, to_file)\nVALUES (");
+    str_lit(&sb, m->plan->id);
+    strbuf_puts(&sb, ", ");
+    str_lit(&sb, m->o->old_file);
+    strbuf_puts(&sb, ", ");
+    str_lit(&sb, m->o->new_file);
+    strbuf_puts(&sb, ")");
+    stmt(m, st, &sb);
+    strbuf_free(&sb);
+    stmt_text(m, st, "COMMIT");
+    stmt_text(m, st, "PRAGMA foreign_keys = ON");
+}
+
 /* FNV-1a, 64 bits, as 16 hex digits. */
 static const char *hash_ddl(mig *m, const sch_schema *s)
 {
@@ -1129,113 +1252,27 @@ mig_plan *mig_build(const sch_schema *old, const sch_schema *new, const mig_opti
     check_step(&m, false,
                "Stop here, changing nothing, unless the migration applies: it is not the\n"
                "last one applied, the database is at the old file, its values fit the new.");
-    strbuf sb = STRBUF_INIT;
-    for (size_t i = 0; i < m.oldix.n && !m.nomem; i++) {
-        const plan_index *oi = &m.oldix.items[i];
-        table_map *tm = map_of_old(&m, oi->table);
-        if (tm == NULL || tm->new == NULL || tm->rebuild)
-            continue;             /* it goes with its table */
-        bool kept = false;
-        for (size_t k = 0; k < m.newix.n && !kept; k++)
-            if (same_index(&m, oi, &m.newix.items[k]))
-                kept = m.newix_kept[k] = true;
-        if (kept)
-            continue;
-        mig_step *st = step(&m, MIG_DROP_INDEX, tm->new->name, fmt(&m, "Index %s is not the new schema's.", oi->name));
-        strbuf_puts(&sb, "DROP INDEX IF EXISTS ");
-        sql_ident(&sb, oi->name);
-        stmt(&m, st, &sb);
-        change(&m, "index %s dropped", oi->name);
-    }
-    for (size_t i = 0; i < m.nnew; i++) {
-        table_map *tm = &m.maps[i];
-        if (!tm->renamed)
-            continue;
-        mig_step *st = step(&m, MIG_RENAME_TABLE, tm->new->name,
-                            fmt(&m, "Table %s is renamed %s (renamed_from); the foreign keys of other tables\n"
-                                    "follow it.", tm->old->name, tm->new->name));
-        strbuf_puts(&sb, "ALTER TABLE ");
-        sql_ident(&sb, tm->old->name);
-        strbuf_puts(&sb, " RENAME TO ");
-        sql_ident(&sb, tm->new->name);
-        stmt(&m, st, &sb);
-    }
-    for (size_t i = 0; i < m.nnew; i++) {
-        table_map *tm = &m.maps[i];
-        for (size_t k = 0; tm->old && k < tm->new->ncolumns; k++) {
-            const col_map *cm = &tm->cols[k];
-            if (!cm->renamed)
-                continue;
-            mig_step *st = step(&m, MIG_RENAME_COLUMN, tm->new->name,
-                                fmt(&m, "%s.%s is renamed %s (renamed_from); indexes and foreign keys follow it.",
-                                    tm->new->name, cm->old->name, cm->new->name));
-            strbuf_puts(&sb, "ALTER TABLE ");
-            sql_ident(&sb, tm->new->name);
-            strbuf_puts(&sb, " RENAME COLUMN ");
-            sql_ident(&sb, cm->old->name);
-            strbuf_puts(&sb, " TO ");
-            sql_ident(&sb, cm->new->name);
-            stmt(&m, st, &sb);
-        }
-    }
+    drop_index_steps(&m);
+    rename_steps(&m);
     for (size_t i = m.nnew; i < m.nmaps; i++) {
         const sch_table *t = m.maps[i].old;
         mig_step *st = step(&m, MIG_DROP_TABLE, NULL,
                             fmt(&m, "Table %s goes, and its rows with it (--allow-data-loss).", t->name));
-        strbuf_puts(&sb, "DROP TABLE ");
-        sql_ident(&sb, t->name);
-        stmt(&m, st, &sb);
+        statement(&m, st, "DROP TABLE ", t->name, NULL, NULL);
     }
     for (size_t i = 0; i < m.nnew; i++) {
         table_map *tm = &m.maps[i];
-        if (tm->old == NULL)
-            continue;
-        if (tm->rebuild)
+        if (tm->old && tm->rebuild)
             rebuild_step(&m, tm);
-        else
+        else if (tm->old)
             alter_steps(&m, tm);
     }
-    for (size_t i = 0; i < m.nnew; i++) {
-        table_map *tm = &m.maps[i];
-        if (tm->old)
-            continue;
-        mig_step *st = step(&m, MIG_CREATE_TABLE, tm->new->name, fmt(&m, "Table %s is new.", tm->new->name));
-        plan_ddl_table_as(&sb, new, tm->new, tm->new->name);
-        while (sb.len && (sb.data[sb.len - 1] == '\n' || sb.data[sb.len - 1] == ';'))
-            sb.data[--sb.len] = '\0';
-        stmt(&m, st, &sb);
-    }
-    for (size_t i = 0; i < m.newix.n; i++) {
-        const plan_index *ni = &m.newix.items[i];
-        if (m.newix_kept[i])
-            continue;
-        table_map *tm = map_of_new(&m, ni->table);
-        mig_step *st = step(&m, MIG_CREATE_INDEX, ni->table->name,
-                            fmt(&m, "Index %s%s.", ni->name,
-                                tm && tm->old == NULL ? " of the new table"
-                                : tm && tm->rebuild   ? " again, on the rebuilt table"
-                                                      : " is new"));
-        stmt_text(&m, st, ni->sql);
-        if (tm && tm->old && !tm->rebuild)
-            change(&m, "index %s added", ni->name);
-    }
+    create_steps(&m);
     fk_checks(&m);
     check_step(&m, true,
                "Stop, undoing everything, unless the values copied are of their new types\n"
                "and every foreign key of a table that changed, or refers to one, holds.");
-    mig_step *st = step(&m, MIG_COMMIT, NULL, "Record the migration; commit; foreign keys on again.");
-    stmt_text(&m, st, "DROP TABLE temp.assoc_migration_step");
-    strbuf_puts(&sb, "INSERT INTO assoc_migrations (id, from_file, to_file)\nVALUES (");
-    str_lit(&sb, m.plan->id);
-    strbuf_puts(&sb, ", ");
-    str_lit(&sb, o->old_file);
-    strbuf_puts(&sb, ", ");
-    str_lit(&sb, o->new_file);
-    strbuf_puts(&sb, ")");
-    stmt(&m, st, &sb);
-    stmt_text(&m, st, "COMMIT");
-    stmt_text(&m, st, "PRAGMA foreign_keys = ON");
-    strbuf_free(&sb);
+    commit_step(&m);
     if (m.nomem) {
         diag_error(d, (loc){ 0 }, "out of memory while planning the migration");
         return NULL;
