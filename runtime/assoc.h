@@ -502,7 +502,8 @@ int assoc_cascade_run(assoc_db *db, const assoc_cascade *c, int64_t *seeds);
  * each table: that it exists; for each column it declares: that it exists
  * (names ignore case, as SQL's do), with a declared type of the same
  * affinity, in the primary key or not as declared, NOT NULL as declared
- * (key columns aside), UNIQUE as declared; the primary key's columns; each
+ * (key columns aside), UNIQUE as declared, the row id declared INTEGER
+ * PRIMARY KEY (SQLite assigns no other key); the primary key's columns; each
  * foreign key with its ON DELETE action (and no foreign key on a column
  * that declares none); each unique(a, b) constraint.  Tables, columns,
  * indexes and CHECK constraints the description does not name are

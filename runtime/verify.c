@@ -456,6 +456,14 @@ static bool compare(const assoc_schema_spec *s, const assoc_table_spec *t, const
                 strcmp(wants, "()") ? wants : "none");
             return true;
         }
+        /* The row id: generated inserts leave the key to SQLite, which
+         * assigns it only to an INTEGER PRIMARY KEY, its row id's alias
+         * (BIGINT PRIMARY KEY is a column like any other). */
+        if ((col->flags & ASSOC_COL_ROWID) && (strcasecmp(c->type, "INTEGER") != 0 || nkey != 1)) {
+            SAY(v, "the database has %s, which is not SQLite's row id, the schema wants INTEGER PRIMARY KEY "
+                   "(an insert leaves the key to SQLite, which assigns only that)", c->type);
+            return true;
+        }
         /* A key column's NOT NULL is the key's business: SQLite's row id is
          * never NULL whatever is declared, and SQLAlchemy declares it. */
         bool want_nn = (col->flags & ASSOC_COL_NOT_NULL) != 0;

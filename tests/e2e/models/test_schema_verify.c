@@ -163,6 +163,9 @@ static const mismatch mismatches[] = {
       { "table users", "primary key is none", "the schema wants (id)", NULL } },
     { "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(255) REFERENCES products (title), create_dttm DATETIME)",
       { "column email", "foreign key to products (title)", "the schema wants none", NULL } },
+    /* An integer key that is not the row id: inserts could not leave it to SQLite. */
+    { "CREATE TABLE users (id BIGINT PRIMARY KEY, email VARCHAR(255), create_dttm DATETIME)",
+      { "table users, column id", "the database has BIGINT, which is not SQLite's row id", "INTEGER PRIMARY KEY", NULL } },
 };
 
 static void test_mismatches(void **state)
@@ -215,7 +218,7 @@ static void test_extras_allowed(void **state)
 {
     fixture *f = *state;
     assoc_db *db = open_db(f);
-    exec_sql(db, "CREATE TABLE Users (ID BIGINT NOT NULL, EMAIL TEXT CHECK (email LIKE '%@%'),"
+    exec_sql(db, "CREATE TABLE Users (ID integer NOT NULL, EMAIL TEXT CHECK (email LIKE '%@%'),"
                  " create_dttm TIMESTAMP, nickname TEXT NOT NULL DEFAULT 'x', PRIMARY KEY (ID));"
                  "CREATE INDEX users_nick ON users (nickname);"
                  "CREATE UNIQUE INDEX users_email_lower ON users (lower(email));"
