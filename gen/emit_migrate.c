@@ -37,8 +37,8 @@ bool emit_migrate(emit_ctx *e, const mig_plan *p)
     emit_line(e, "-- the connection).  It is all or nothing: it runs in one transaction, and an");
     emit_line(e, "-- error -- the database is not at the old file, the migration was applied");
     emit_line(e, "-- already, a value does not fit the new schema -- stops it with the database");
-    emit_line(e, "-- as it was.  Views and triggers of your own on a table it rebuilds are not");
-    emit_line(e, "-- kept: make them again afterwards.");
+    emit_line(e, "-- as it was.  Views of your own keep working; triggers of your own on a table");
+    emit_line(e, "-- it rebuilds go with the old table: make them again afterwards.");
     emit_line(e, "-- Migration %s, recorded in the table assoc_migrations.", p->id);
     emit_line(e, "--");
     emit_line(e, "-- Changes:");

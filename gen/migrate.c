@@ -971,11 +971,16 @@ static void rebuild_step(mig *m, table_map *tm)
     strbuf_puts(&sb, "DROP TABLE ");
     sql_ident(&sb, t->name);
     stmt(m, st, &sb);
+    /* The rename under legacy_alter_table: nothing refers to the temporary
+     * name, and SQLite's newer rename would stop at a view of the table,
+     * which refers to a table that is not there until the rename is done. */
+    stmt_text(m, st, "PRAGMA legacy_alter_table = ON");
     strbuf_puts(&sb, "ALTER TABLE ");
     sql_ident(&sb, tm->temp);
     strbuf_puts(&sb, " RENAME TO ");
     sql_ident(&sb, t->name);
     stmt(m, st, &sb);
+    stmt_text(m, st, "PRAGMA legacy_alter_table = OFF");
     strbuf_free(&sb);
     strbuf_free(&cols);
     strbuf_free(&vals);
