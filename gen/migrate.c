@@ -924,6 +924,20 @@ static void guard_checks(mig *m)
                       old, tm->old->name, cm->new->name, cm->old ? "renames one to" : "adds"));
         }
     }
+    /* A table the script rebuilds gets NEW's columns only: one the database
+     * has beyond OLD's (a column another program added) would be lost. */
+    for (size_t i = 0; i < m->nnew && !m->o->allow_data_loss; i++) {
+        const table_map *tm = &m->maps[i];
+        if (!tm->rebuild)
+            continue;
+        strbuf_reset(&name);
+        str_lit(&name, tm->old->name);
+        check(m, false, fmt(m, "(SELECT count(*) FROM pragma_table_info(%s, 'main')) > %zu", strbuf_str(&name),
+                            tm->old->ncolumns),
+              fmt(m, "cannot migrate: table %s has columns %s does not declare, which rebuilding it would lose; "
+                     "declare them in the model files, or generate the script with --allow-data-loss to drop them",
+                  tm->old->name, old));
+    }
     strbuf_free(&sb);
     strbuf_free(&name);
     for (size_t i = 0; i < nfits; i++)
