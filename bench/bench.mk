@@ -17,6 +17,10 @@
 #   make bench-generator   assocgen's time and peak memory on synthetic schemas
 #                          of 100, 1,000 and 10,000 models, and a compile of the
 #                          largest output ($(B)/bench/generator.csv)
+#   make bench-migrate     a table of BENCH_MIGRATE_ROWS rows migrated by rebuild:
+#                          the script assocgen --migrate-from writes against the
+#                          same rebuild written by hand, both through the sqlite3
+#                          shell; both medians and the ratio ($(B)/bench/migrate.csv)
 #   make bench-smoke       seconds, for `make test` (in TEST_SUITES): the workload
 #                          at N = 1,000 in all four implementations must agree
 #                          on every checksum, and a 100-model synthetic schema
@@ -33,6 +37,7 @@
 #   BENCH_MEM_SIZES=10000,1000000
 #   BENCH_GEN_SIZES=100,1000,10000
 #   BENCH_CG_N=10000       users for bench-instructions (callgrind is ~50x slower)
+#   BENCH_MIGRATE_ROWS=1000000  BENCH_MIGRATE_REPEAT=5   (bench-migrate)
 #   BENCH_TMPDIR=          where the database file goes (default: the system's
 #                          temporary directory)
 #   BENCH_FLAGS=           more options for bench/run.py, e.g. --strict (exit 1
@@ -61,7 +66,7 @@ BENCH_RUN = $(PYTHON) bench/run.py
 BENCH_COMMON = --bindir $(BENCH_DIR) --schema $(BENCH_GEN)/models.sql --python $(PYTHON) \
     $(if $(BENCH_TMPDIR),--tmpdir $(BENCH_TMPDIR)) $(BENCH_FLAGS)
 
-.PHONY: bench bench-build bench-workload bench-instructions bench-memory bench-generator bench-smoke
+.PHONY: bench bench-build bench-workload bench-instructions bench-memory bench-generator bench-smoke bench-migrate
 
 TEST_SUITES += bench-smoke
 
@@ -130,3 +135,12 @@ bench-generator: $(ASSOCGEN) | $(DEPS_OK)
 bench-smoke: bench-build
 	@B='$(B)' PYTHON='$(PYTHON)' ASSOCGEN='$(ASSOCGEN)' CC='$(CC)' CFLAGS='$(CPPFLAGS) $(WARN) -O0' \
 	    sh bench/smoke.sh
+
+# The migration benchmark (SPEC 7): bench/migrate.py, bench/migrate_*.def and
+# the hand-written rebuild bench/migrate_hand.sql.
+BENCH_MIGRATE_ROWS   ?= 1000000
+BENCH_MIGRATE_REPEAT ?= 5
+bench-migrate: $(ASSOCGEN) | $(DEPS_OK)
+	@mkdir -p $(BENCH_DIR)
+	$(PYTHON) -B bench/migrate.py --assocgen $(ASSOCGEN) --rows $(BENCH_MIGRATE_ROWS) \
+	    --repeat $(BENCH_MIGRATE_REPEAT) $(if $(BENCH_TMPDIR),--tmpdir $(BENCH_TMPDIR)) --csv $(BENCH_DIR)/migrate.csv

@@ -620,7 +620,21 @@ api *api_build(const sch_schema *s, const char *prefix, arena *mem)
     api_fn *f = fn(&b, API_CREATE_ALL, "the schema", (loc){ 0 }, "%s_create_all", s->base);
     db_param(&b, f);
     if (f)
-        f->doc = "Create every table and index of the schema that does not exist.";
+        f->doc = "Create every table and index of the schema that does not exist.  The\n"
+                 "tables that exist already must be the schema's (as _verify checks them):\n"
+                 "else ASSOC_SCHEMA, and nothing is created.";
+    f = fn(&b, API_VERIFY, "the schema", (loc){ 0 }, "%s_verify", s->base);
+    db_param(&b, f);
+    if (f)
+        f->doc = "ASSOC_OK when every table of the schema exists with its columns (name,\n"
+                 "affinity of the type, primary key, not null, unique) and foreign keys (with\n"
+                 "their ON DELETE); else ASSOC_SCHEMA, and assoc_errmsg() names the first\n"
+                 "difference and how to migrate.  Other tables, columns, indexes and CHECKs\n"
+                 "are allowed.";
+    /* The source's description of the tables, which both compare with. */
+    static const char *const spec_statics[] = { "schema", "schema_tables", "schema_columns", "schema_uniques" };
+    for (size_t k = 0; k < sizeof spec_statics / sizeof spec_statics[0]; k++)
+        name(&b, arena_printf(mem, "%s__%s", s->base, spec_statics[k]), "the schema", (loc){ 0 });
 
     for (size_t i = 0; i < s->nmodels && !b.nomem; i++)
         model_names(&b, s->models[i]);

@@ -38,7 +38,7 @@ typedef struct assocgen assocgen;
 typedef int (*assocgen_reader)(void *ctx, const char *path, char **text, size_t *len);
 
 typedef struct assocgen_output {
-    const char *suffix;     /* ".h", ".c", ".sql", ".dot" */
+    const char *suffix;     /* ".h", ".c", ".sql", ".dot", ".migrate.sql" */
     char *text;
     size_t len;
 } assocgen_output;
@@ -53,6 +53,14 @@ void assocgen_set_werror(assocgen *g, bool werror);
 
 /* Read `path` and every file it imports, parse and check them. */
 int assocgen_load(assocgen *g, const char *path);
+/* --migrate-from: after a successful load, read and check old_path (the
+ * file's previous version) and plan the migration from it (migrate.h);
+ * assocgen_generate() then adds the output ".migrate.sql".  A change that
+ * loses data is an error unless allow_data_loss.  Returns 0, 1 (errors,
+ * as diagnostics) or 2 (old_path unreadable, out of memory).  Its files
+ * count as inputs (the depfile names them; no output may be one). */
+int assocgen_migrate_from(assocgen *g, const char *old_path, bool allow_data_loss);
+
 /* The checked schema after a successful load, else NULL. */
 const sch_schema *assocgen_schema(const assocgen *g);
 

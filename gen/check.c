@@ -484,11 +484,62 @@ static chk_table *declare(checker *c, const ast_decl *decl)
             lose(c, decl, NULL);
         return NULL;
     }
+    t->at = decl->kind == AST_MODEL ? decl->name_at : table_at;
     put(c, &c->lower_tables, low, ct);
     put(c, &c->tables, t->name, ct);
     if (m)
         put(c, &c->models, decl->name, ct);
     return ct;
+}
+
+static bool check_renamed_from(checker *c, const ast_call *mod, const char *what, const char *self,
+                               const char **out, loc *at);
+
+/* Pass 1b: what ends a header, renamed_from(OLD), once every table's
+ * name is known: OLD must be a name no table of the schema has now, and
+ * one table's only. */
+static void pass_header(checker *c, chk_table *ct)
+{
+    static const char *const header_words[] = { "renamed_from" };
+    const ast_decl *decl = ct->decl;
+    const char *kind = decl->kind == AST_MODEL ? "model" : "table";
+    const ast_call *seen = NULL;
+    for (const ast_call *mod = decl->mods; mod; mod = mod->next) {
+        if (strcmp(mod->name, "renamed_from") != 0) {
+            diag_error(c->d, mod->at, "unknown word '%s' in the header of %s %s%s (a header is: %s)", mod->name,
+                       kind, decl->name, mean_list(c, mod->name, header_words, 1),
+                       decl->kind == AST_MODEL ? "model Name [table name] [renamed_from(old_table)]"
+                                               : "table name [renamed_from(old_name)]");
+            continue;
+        }
+        if (seen) {
+            diag_error(c->d, mod->at, "renamed_from given twice for %s %s", kind, decl->name);
+            continue;
+        }
+        seen = mod;
+    }
+    sch_table *t = ct->t;
+    if (seen == NULL || !check_renamed_from(c, seen, "table", t->name, &t->renamed_from, &t->renamed_at))
+        return;
+    chk_table *other = symtab_get(&c->lower_tables, lower(c, t->renamed_from));
+    if (other) {
+        diag_error(c->d, t->renamed_at,
+                   "%s %s renamed_from(%s): table '%s' is declared in this schema too (at %s); a table is renamed "
+                   "from a name no table has now",
+                   kind, decl->name, t->renamed_from, other->t->name, where(c, other->decl->name_at));
+        t->renamed_from = NULL;
+        return;
+    }
+    for (size_t i = 0; i < c->nall && c->all[i] != ct; i++) {
+        const sch_table *u = c->all[i]->t;
+        if (u->renamed_from && strcasecmp(u->renamed_from, t->renamed_from) == 0) {
+            diag_error(c->d, t->renamed_at,
+                       "tables '%s' and '%s' are both renamed_from(%s); one table can take its place", u->name,
+                       t->name, t->renamed_from);
+            t->renamed_from = NULL;
+            return;
+        }
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -506,10 +557,10 @@ enum { NTYPES = sizeof type_names / sizeof type_names[0] };
 
 static const char *const modifier_names[] = {
     "primary_key", "not_null", "unique", "index", "default", "server_default", "foreign_key",
-    "column", "onupdate"
+    "column", "onupdate", "renamed_from"
 };
 enum { MOD_PK, MOD_NOT_NULL, MOD_UNIQUE, MOD_INDEX, MOD_DEFAULT, MOD_SERVER_DEFAULT, MOD_FK,
-       MOD_COLUMN, MOD_ONUPDATE, MOD_COUNT };
+       MOD_COLUMN, MOD_ONUPDATE, MOD_RENAMED_FROM, MOD_COUNT };
 
 static const char *a_or_an(const char *word)
 {
@@ -933,6 +984,36 @@ static bool check_fk(checker *c, sch_column *col, const ast_call *mod, fk_ref *r
     return true;
 }
 
+/* renamed_from(OLD) on a column or a model's or table's header: the one
+ * name it had in the file's previous version (read by --migrate-from).
+ * `self` is the name it has now.  OUT: *out, *at; false after reporting. */
+static bool check_renamed_from(checker *c, const ast_call *mod, const char *what, const char *self,
+                               const char **out, loc *at)
+{
+    const ast_arg *arg = mod->args;
+    const char *name = arg ? expr_name(arg->value) : NULL;
+    if (!mod->has_parens || arg == NULL || arg->next != NULL || arg->key != NULL || name == NULL) {
+        diag_error(c->d, mod->at, "renamed_from takes the %s's previous name, e.g. renamed_from(%s)", what,
+                   strcmp(what, "column") == 0 ? "mail" : "accounts");
+        return false;
+    }
+    if (arg->value->has_nul || !is_identifier(name)) {
+        diag_error(c->d, arg->value->at,
+                   "renamed_from(\"%s\"): a %s's name is an identifier (letters, digits and '_', not starting with a digit)",
+                   arg->value->has_nul ? "" : name, what);
+        return false;
+    }
+    if (strcasecmp(name, self) == 0) {
+        diag_error(c->d, arg->value->at,
+                   "renamed_from(%s) names the %s itself; it gives the name the %s had before it was renamed",
+                   name, what, what);
+        return false;
+    }
+    *out = name;
+    *at = arg->value->at;
+    return true;
+}
+
 /* Build one column; returns it, or NULL after reporting. */
 static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem, fk_ref *fk)
 {
@@ -1069,6 +1150,9 @@ static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem
                        modifier_names[no_json[k]]);
             ok = false;
         }
+    if (seen[MOD_RENAMED_FROM] &&
+        !check_renamed_from(c, seen[MOD_RENAMED_FROM], "column", col->name, &col->renamed_from, &col->renamed_at))
+        ok = false;
     col->nullable = !col->primary_key && !col->not_null;
     /* A number, boolean or datetime can be left unset (SQL NULL, or its
      * default on insert) only through a has_ flag: zero never stands for
@@ -1192,6 +1276,30 @@ static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
         t->columns[t->ncolumns++] = col;
         if (col->primary_key)
             t->pk[t->npk++] = col;
+    }
+    /* renamed_from(OLD) must name a column the table no longer has, and
+     * one column only. */
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        sch_column *col = t->columns[i];
+        if (col->renamed_from == NULL)
+            continue;
+        const ast_member *same = symtab_get(&ct->lower, lower(c, col->renamed_from));
+        if (same) {
+            diag_error(c->d, col->renamed_at,
+                       "column '%s' renamed_from(%s): %s has a column '%s' (declared at %s); a column is renamed "
+                       "from a name the table no longer has",
+                       col->name, col->renamed_from, decl->name, same->name, where(c, same->at));
+            col->renamed_from = NULL;
+            continue;
+        }
+        for (size_t k = 0; k < i; k++)
+            if (t->columns[k]->renamed_from && strcasecmp(t->columns[k]->renamed_from, col->renamed_from) == 0) {
+                diag_error(c->d, col->renamed_at,
+                           "columns '%s' and '%s' are both renamed_from(%s); one column can take its place",
+                           t->columns[k]->name, col->name, col->renamed_from);
+                col->renamed_from = NULL;
+                break;
+            }
     }
     if (t->npk == 1 && t->pk[0]->type == SCH_INTEGER)
         t->rowid = t->pk[0];
@@ -2725,6 +2833,9 @@ sch_schema *check_schema(diag_ctx *d, ast_file *const *files, size_t nfiles, con
                 s->models[s->nmodels++] = ct->t->model;
         }
     unused_mixins(&c, files, nfiles);
+    /* 1b. headers: renamed_from */
+    for (size_t i = 0; i < c.nall && !c.nomem; i++)
+        pass_header(&c, c.all[i]);
     /* 2. columns */
     for (size_t i = 0; i < c.nall && !c.nomem; i++)
         pass_columns(&c, c.all[i], &fks[i]);

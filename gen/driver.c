@@ -16,8 +16,9 @@
 #include "check.h"
 #include "emit.h"
 #include "load.h"
+#include "migrate.h"
 
-enum { MAX_OUTPUTS = 4 };
+enum { MAX_OUTPUTS = 5 };
 
 struct assocgen {
     diag_ctx diag;
@@ -32,6 +33,12 @@ struct assocgen {
     arena gen_mem;               /* the api table and the plans of a generation */
     assocgen_output outputs[MAX_OUTPUTS];
     size_t noutputs;
+    /* --migrate-from: the old file's trees and schema, the plan */
+    arena old_trees;
+    load_result old_loaded;
+    sch_schema *old_schema;
+    arena mig_mem;
+    mig_plan *migration;
 };
 
 assocgen *assocgen_create(void)
@@ -52,6 +59,10 @@ void assocgen_destroy(assocgen *g)
         return;
     free_outputs(g);
     arena_free(&g->gen_mem);
+    arena_free(&g->mig_mem);
+    sch_schema_free(g->old_schema);
+    free(g->old_loaded.files);
+    arena_free(&g->old_trees);
     sch_schema_free(g->schema);
     free(g->loaded.files);
     arena_free(&g->trees);
@@ -272,6 +283,49 @@ static int load_and_check(assocgen *g, const char *path)
     return g->schema ? 0 : 1;
 }
 
+int assocgen_migrate_from(assocgen *g, const char *old_path, bool allow_data_loss)
+{
+    if (g->schema == NULL || g->old_schema != NULL)
+        return 2;                /* after a successful load, once */
+    int rc = load_schema(&g->old_trees, &g->diag, g->read, g->read_ctx, old_path, &g->old_loaded);
+    if (rc == 2 || g->diag.nomem) {
+        sort_diagnostics(&g->diag);
+        return 2;
+    }
+    /* Checked as the schema it was: under the new file's C name, so that
+     * the names it generated are judged as they were. */
+    if (rc == 0 && g->old_loaded.nfiles > 0)
+        g->old_schema = check_schema(&g->diag, g->old_loaded.files, g->old_loaded.nfiles, g->cbase);
+    if (g->old_schema == NULL || diag_failed(&g->diag)) {
+        sort_diagnostics(&g->diag);
+        return 1;
+    }
+    char *old_name = load_show_path(old_path, false), *new_name = load_show_path(g->source_name, false);
+    if (old_name == NULL || new_name == NULL) {
+        diag_error(&g->diag, (loc){ 0 }, "out of memory");
+        free(old_name);
+        free(new_name);
+        return 2;
+    }
+    mig_options o = { allow_data_loss, old_name, new_name };
+    g->migration = mig_build(g->old_schema, g->schema, &o, &g->diag, &g->mig_mem);
+    /* The plan keeps the names: copies in its arena. */
+    if (g->migration) {
+        g->migration->old_file = arena_strdup(&g->mig_mem, old_name);
+        g->migration->new_file = arena_strdup(&g->mig_mem, new_name);
+        if (g->migration->old_file == NULL || g->migration->new_file == NULL) {
+            diag_error(&g->diag, (loc){ 0 }, "out of memory");
+            g->migration = NULL;
+        }
+    }
+    free(old_name);
+    free(new_name);
+    sort_diagnostics(&g->diag);
+    if (g->migration == NULL)
+        return g->diag.nomem ? 2 : 1;
+    return diag_failed(&g->diag) ? 1 : 0;
+}
+
 const sch_schema *assocgen_schema(const assocgen *g) { return g->schema; }
 const char *assocgen_base(const assocgen *g) { return g->base; }
 
@@ -332,6 +386,23 @@ int assocgen_generate(assocgen *g, unsigned emit, const char *prefix)
             return 2;
         }
     }
+    if (g->migration) {
+        emit_ctx e = { .s = g->schema, .a = a, .ps = ps, .prefix = prefix ? prefix : "",
+                       .source_name = banner_name, .base = g->base };
+        bool ok = emit_migrate(&e, g->migration) && !e.out.failed;
+        assocgen_output *o = &g->outputs[g->noutputs];
+        o->suffix = ".migrate.sql";
+        o->len = e.out.len;
+        o->text = ok ? strbuf_take(&e.out) : NULL;
+        strbuf_free(&e.out);
+        if (o->text == NULL) {
+            diag_error(&g->diag, (loc){ 0 }, "out of memory while generating %s.migrate.sql", g->base);
+            free_outputs(g);
+            free(banner_name);
+            return 2;
+        }
+        g->noutputs++;
+    }
     free(banner_name);
     return 0;
 }
@@ -342,15 +413,21 @@ const assocgen_output *assocgen_output_at(const assocgen *g, size_t i)
     return i < g->noutputs ? &g->outputs[i] : NULL;
 }
 
-size_t assocgen_input_count(const assocgen *g) { return g->loaded.nfiles; }
+size_t assocgen_input_count(const assocgen *g) { return g->loaded.nfiles + g->old_loaded.nfiles; }
 const char *assocgen_input_at(const assocgen *g, size_t i)
 {
     /* files[] holds imports first and the main file last; report the main
-     * file first. */
-    size_t n = g->loaded.nfiles;
+     * file first.  The old file of --migrate-from and its imports follow,
+     * in the same order. */
+    const load_result *l = &g->loaded;
+    if (i >= l->nfiles) {
+        i -= l->nfiles;
+        l = &g->old_loaded;
+    }
+    size_t n = l->nfiles;
     if (i >= n)
         return NULL;
-    return g->loaded.files[i == 0 ? n - 1 : i - 1]->src->name;
+    return l->files[i == 0 ? n - 1 : i - 1]->src->name;
 }
 
 const diagnostic *assocgen_diagnostics(const assocgen *g) { return g->diag.first; }

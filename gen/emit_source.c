@@ -458,6 +458,7 @@ bool emit_source(emit_ctx *e)
         src_rows(&x, s->models[i]);
 
     firsts fi = { NULL, NULL };
+    bool spec_done = false;
     if (!index_firsts(e, &fi)) {
         free(fi.head);
         free(fi.next);
@@ -476,6 +477,10 @@ bool emit_source(emit_ctx *e)
             src_cascade(&x, f->plan->del->cascade);
         if (f->plan && f->plan->qv && f->plan->qv->first == f)
             src_variants(&x, f->plan->qv);
+        if (f->plan && f->plan->spec && !spec_done) {
+            src_spec(&x, f->plan->spec);
+            spec_done = true;
+        }
         switch (f->kind) {
         case API_FREE:
         case API_LIST_FREE:
@@ -498,6 +503,9 @@ bool emit_source(emit_ctx *e)
             break;
         case API_DELETE:
             src_fn_delete(&x, f);
+            break;
+        case API_VERIFY:
+            src_fn_verify(&x, f);
             break;
         case API_REL_GET:
         case API_REL_VIEW:

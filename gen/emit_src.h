@@ -82,5 +82,7 @@ void src_delete_steps(src *x, const api_fn *f, const plan_delete *del, bool dele
  * each slot in each), printed above its first function. */
 void src_variants(src *x, const plan_variants *v);
 void src_cascade(src *x, const plan_cascade *c);    /* a cascade descriptor */
+void src_spec(src *x, const plan_spec *sp);         /* the tables verify compares (statics) */
+void src_fn_verify(src *x, const api_fn *f);        /* <schema>_verify */
 
 #endif

@@ -15,6 +15,9 @@ static void create_all(src *x, const api_fn *f)
     SRC_LINE(x, "rc = assoc_tx_enter(db, true);");
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "return rc;");
+    SRC_LINE(x, "/* The tables that exist must be the schema's, or nothing is created. */");
+    SRC_LINE(x, "rc = assoc_verify(db, &%s, ASSOC_VERIFY_EXISTING);", f->plan->spec->cname);
+    SRC_LINE(x, "if (rc == ASSOC_OK)");
     SRC_LINE(x, "rc = assoc_exec(db, &%s);", f->plan->stmt.sql->cname);
     SRC_LINE(x, "return assoc_tx_leave(db, rc);");
     SRC_LINE(x, "}");

@@ -22,6 +22,10 @@ static const char usage[] =
     "  -Werror             treat warnings as errors\n"
     "  --from-db FILE.db   write DIR/FILE.def, a model file of an existing SQLite\n"
     "                      database (read-only), instead of compiling one\n"
+    "  --migrate-from OLD.def  also write FILE.migrate.sql: the SQL that takes a\n"
+    "                      database made with OLD.def (the file's previous version)\n"
+    "                      to FILE.def's tables, keeping its data\n"
+    "  --allow-data-loss   let the migration drop tables and columns\n"
     "  --version           print the version and exit\n"
     "  --help              print this help and exit\n"
     "\n"
@@ -104,9 +108,9 @@ static bool is_prefix_ok(const char *p)
 
 int main(int argc, char **argv)
 {
-    const char *out_dir = "out", *prefix = "", *depfile = NULL, *input = NULL, *from_db = NULL;
+    const char *out_dir = "out", *prefix = "", *depfile = NULL, *input = NULL, *from_db = NULL, *migrate_from = NULL;
     unsigned emit = ASSOCGEN_EMIT_DEFAULT;
-    bool check_only = false, werror = false;
+    bool check_only = false, werror = false, allow_data_loss = false;
 
     bool options_done = false;
     for (int i = 1; i < argc; i++) {
@@ -115,7 +119,8 @@ int main(int argc, char **argv)
         /* Options that take a value, as getopt_long reads them: "-o DIR",
          * "-oDIR", "--out-dir DIR", "--out-dir=DIR".  After "--" every
          * argument is a file, even one that starts with '-'. */
-        const char *const with_value[] = { "-o", "--out-dir", "--emit", "--prefix", "-M", "--depfile", "--from-db" };
+        const char *const with_value[] = { "-o", "--out-dir", "--emit", "--prefix", "-M", "--depfile", "--from-db",
+                                           "--migrate-from" };
         const char *opt = NULL;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0] && !options_done; k++) {
             size_t n = strlen(with_value[k]);
@@ -150,6 +155,10 @@ int main(int argc, char **argv)
                 prefix = val;
             } else if (!strcmp(opt, "--from-db")) {
                 from_db = val;
+            } else if (!strcmp(opt, "--migrate-from")) {
+                if (val[0] == '\0')
+                    return usage_error("%s", "--migrate-from needs the model file's previous version");
+                migrate_from = val;
             } else {
                 if (val[0] == '\0')
                     return usage_error("%s", "--depfile needs a file name");
@@ -159,6 +168,8 @@ int main(int argc, char **argv)
             check_only = true;
         } else if (!strcmp(a, "-Werror")) {
             werror = true;
+        } else if (!strcmp(a, "--allow-data-loss")) {
+            allow_data_loss = true;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             return print_stdout(usage);
         } else if (!strcmp(a, "--version")) {
@@ -173,10 +184,12 @@ int main(int argc, char **argv)
         return usage_error("%s", "the model file's name is empty");
     if (out_dir[0] == '\0')
         return usage_error("%s", "--out-dir needs a directory");
-    if (from_db && (input || depfile || prefix[0] || emit != ASSOCGEN_EMIT_DEFAULT))
-        return usage_error("%s", "--from-db writes one model file: it takes -o DIR and --check, no model file, --emit, --prefix or -M");
+    if (from_db && (input || depfile || prefix[0] || emit != ASSOCGEN_EMIT_DEFAULT || migrate_from))
+        return usage_error("%s", "--from-db writes one model file: it takes -o DIR and --check, no model file, --emit, --prefix, -M or --migrate-from");
     if (from_db)
         return fromdb_run(from_db, out_dir, check_only, stderr);
+    if (allow_data_loss && migrate_from == NULL)
+        return usage_error("%s", "--allow-data-loss goes with --migrate-from OLD.def");
 
     assocgen *g = assocgen_create();
     if (g == NULL) {
@@ -185,6 +198,8 @@ int main(int argc, char **argv)
     }
     assocgen_set_werror(g, werror);
     int rc = assocgen_load(g, input);
+    if (rc == 0 && migrate_from)
+        rc = assocgen_migrate_from(g, migrate_from, allow_data_loss);
     if (rc == 0 && !check_only)
         rc = assocgen_generate(g, emit, prefix);
     char err[1024] = "";

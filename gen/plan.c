@@ -20,6 +20,9 @@ plan_schema *plan_build(api *a, arena *mem)
         case API_DELETE:
             plan_delete_fn(&p, f);
             break;
+        case API_VERIFY:
+            plan_verify(&p, f);
+            break;
         case API_REL_GET:
         case API_REL_VIEW:
         case API_REL_LIST:

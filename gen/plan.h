@@ -139,6 +139,34 @@ typedef struct plan_load {
     const sch_column *key;     /* the parent's join value: a column of the parent */
     plan_bind key_bind;        /* parents[at].<key>, SQL NULL where the parent's is */
 } plan_load;
+/* What create_all makes, as <schema>_verify and create_all compare it
+ * with the database: libassoc's assoc_schema_spec (assoc.h), one entry per
+ * table in create_all's order, one per column in declaration order. */
+typedef struct plan_spec_col {
+    const sch_column *col;
+    const char *type;          /* as create_all's SQLite DDL declares it: "VARCHAR(255)" */
+    const char *affinity;      /* the C name of its affinity: "ASSOC_AFFINITY_TEXT" */
+    bool primary_key, not_null, unique, rowid;
+    const char *ondelete;      /* the declared action, "CASCADE"; NULL: NO ACTION */
+} plan_spec_col;
+
+typedef struct plan_spec_table {
+    const sch_table *t;
+    plan_spec_col *cols;
+    size_t ncols;
+    const char **uniques;      /* unique(a, b) constraints, each "a, b" */
+    size_t nuniques;
+} plan_spec_table;
+
+typedef struct plan_spec {
+    const char *cname;         /* the descriptor's C name: models__schema */
+    const char *cname_tables;  /* its arrays: models__schema_tables, ... */
+    const char *cname_columns;
+    const char *cname_uniques;
+    plan_spec_table *tables;
+    size_t ntables;
+    size_t ncols, nuniques;    /* in all tables */
+} plan_spec;
 
 typedef struct plan_fn {
     plan_stmt stmt;            /* the function's statement */
@@ -173,6 +201,8 @@ typedef struct plan_fn {
     plan_sql *keys_setup;
     /* API_REL_LOAD, API_REL_LOAD_EACH */
     plan_load *load;
+    /* API_CREATE_ALL, API_VERIFY: the tables they compare with the database */
+    const plan_spec *spec;
 } plan_fn;
 
 /* The schema's DDL: one script per dialect. */
@@ -183,6 +213,7 @@ typedef struct plan_schema {
     plan_cascade **cascades;   /* every cascade descriptor, in the order first used */
     size_t ncascades;
     size_t longest;            /* bytes of the longest SQL text */
+    plan_spec *spec;           /* the tables create_all makes, for verify */
 } plan_schema;
 
 /* Plan every function of the api table (setting each row's plan) and the
@@ -192,6 +223,30 @@ plan_schema *plan_build(api *a, arena *mem);
 /* The DDL of the schema, each statement ending in ";\n": SQLite's
  * (pg false) or PostgreSQL's.  Appended to sb. */
 void plan_ddl(strbuf *sb, const sch_schema *s, bool pg);
+/* Pieces of SQLite's DDL, for a migration (migrate.c): one column's
+ * definition as CREATE TABLE has it; a table's CREATE TABLE under another
+ * name (`as`, without IF NOT EXISTS); and every CREATE INDEX of the schema
+ * with the index's name, table and columns, as plan_ddl() makes them. */
+void plan_ddl_column(strbuf *sb, const sch_schema *s, const sch_column *col);
+/* A default's value as SQLite's DDL writes it ('text', 42, CURRENT_TIMESTAMP). */
+void plan_ddl_default(strbuf *sb, const sch_column *col, const sch_default *def);
+void plan_ddl_table_as(strbuf *sb, const sch_schema *s, const sch_table *t, const char *as);
+typedef struct plan_index {
+    const sch_table *table;
+    const char *name;
+    sch_column **columns;
+    size_t ncolumns;
+    const char *sql;           /* CREATE INDEX IF NOT EXISTS ..., without the ';' */
+} plan_index;
+typedef struct plan_index_list {
+    arena *mem;                /* where the list lives (set by the caller) */
+    plan_index *items;
+    size_t n, cap;
+    bool failed;               /* out of memory */
+} plan_index_list;
+void plan_ddl_indexes(const sch_schema *s, plan_index_list *out);
+/* A column's type as the DDL declares it ("VARCHAR(255)"), into buf. */
+const char *plan_ddl_type(const sch_column *col, bool pg, char *buf, size_t size);
 
 /* Append the identifier, double-quoted when SQL needs it: a keyword of
  * SQLite or PostgreSQL, a name with upper-case letters (PostgreSQL folds

@@ -41,6 +41,7 @@ static void plan_create_all(planner *p, api_fn *f)
     strbuf_free(&pg);
     f->plan->stmt.sql = sqlb_sql(&b, f, "ddl", true);
     p->ps->ddl = f->plan->stmt.sql;
+    f->plan->spec = plan_spec_of(p);
     sqlb_free(&b);
 }
 

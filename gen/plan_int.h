@@ -87,6 +87,10 @@ plan_delete *plan_delete_of(planner *p, api_fn *f, const sch_model *m, bool from
 plan_sql *plan_keys_setup(planner *p, api_fn *f, const sch_model *m);
 /* "assoc_del_<table>", m's key table. */
 void sqlb_keys_table(sqlb *b, const sch_table *t);
+/* API_VERIFY; and the schema's description of its tables, built once
+ * (create_all compares the tables that exist with it too). */
+void plan_verify(planner *p, api_fn *f);
+const plan_spec *plan_spec_of(planner *p);
 /* Does deleting a row of m touch other rows (cascades, association rows,
  * children's keys)?  Then an orphan is deleted through m's _delete. */
 bool plan_delete_has_rules(const sch_model *m);

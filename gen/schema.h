@@ -89,6 +89,9 @@ struct sch_column {
     bool onupdate_now;        /* onupdate(now): _update writes the client's clock */
     bool post_update;         /* the foreign key of a post_update relationship:
                                  written after the insert, cleared before a delete */
+    const char *renamed_from; /* renamed_from(OLD): its name in the file's previous
+                                 version, for --migrate-from; NULL: none */
+    loc renamed_at;           /* where renamed_from(...) is written */
 };
 
 typedef struct sch_constraint {
@@ -107,6 +110,10 @@ struct sch_table {
     sch_column *rowid;        /* the integer primary key, when it is the only one */
     sch_constraint *constraints;
     size_t nconstraints;
+    loc at;                   /* where its name (a model's name) is declared */
+    const char *renamed_from; /* renamed_from(OLD): the table's name in the file's
+                                 previous version, for --migrate-from; NULL: none */
+    loc renamed_at;
 };
 
 typedef enum sch_rel_kind {

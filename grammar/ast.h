@@ -167,6 +167,8 @@ typedef struct ast_decl {
     char *name;           /* AST_MODEL, AST_TABLE, AST_MIXIN: the name; AST_IMPORT: the path */
     loc name_at;
     ast_expr *table;      /* AST_MODEL: the `table NAME` (ident or string), or NULL */
+    ast_call *mods;       /* AST_MODEL, AST_TABLE: the calls that end the header
+                             (renamed_from(accounts)), in order; NULL: none */
     ast_member *members;
     ast_name *lost;       /* the names of the members syntax errors dropped... */
     bool lost_unnamed;    /* ...and whether one was dropped before its name was read */

@@ -303,8 +303,8 @@ static ast_qclause *new_qclause(parse_state *ps, ast_qclause_kind kind, loc at)
 %nterm <expr> expr table_name table_opt
 %nterm <arg> arg
 %nterm <args> args opt_args
-%nterm <call> call
-%nterm <calls> calls
+%nterm <call> call header_call
+%nterm <calls> calls header_mods
 %nterm <member> member
 %nterm <members> members body
 %nterm <decl> decl model_decl import_decl
@@ -344,10 +344,11 @@ decls:
 decl:
     import_decl
   | model_decl
-  | TABLE name opt_newlines body {
+  | TABLE name header_mods opt_newlines body {
         $$ = new_decl(PS, AST_TABLE, LOC(@1), $2, LOC(@2));
         if ($$) {
-            $$->members = $4.head;
+            $$->mods = $3.head;
+            $$->members = $5.head;
             take_body_losses(PS, $$);
         }
     }
@@ -374,11 +375,12 @@ import_decl:
   ;
 
 model_decl:
-    MODEL name table_opt opt_newlines body {
+    MODEL name table_opt header_mods opt_newlines body {
         $$ = new_decl(PS, AST_MODEL, LOC(@1), $2, LOC(@2));
         if ($$) {
             $$->table = $3;
-            $$->members = $5.head;
+            $$->mods = $4.head;
+            $$->members = $6.head;
             take_body_losses(PS, $$);
         }
     }
@@ -585,6 +587,19 @@ calls:
 call:
     name                        { $$ = new_call(PS, $1, LOC(@1), false, NULL); }
   | name '(' opt_args ')'       { $$ = new_call(PS, $1, LOC(@1), true, $3.head); }
+  ;
+
+/* The calls that end a header: `model User table users renamed_from(accounts)`.
+ * Each starts with an identifier (not a keyword, so that `table` still
+ * begins the table's name); the checker knows which words they are. */
+header_mods:
+    %empty                      { $$.head = $$.tail = NULL; }
+  | header_mods header_call     { $$ = $1; APPEND($$, $2); }
+  ;
+
+header_call:
+    IDENT                       { $$ = new_call(PS, $1, LOC(@1), false, NULL); }
+  | IDENT '(' opt_args ')'      { $$ = new_call(PS, $1, LOC(@1), true, $3.head); }
   ;
 
 opt_args:

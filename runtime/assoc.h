@@ -533,6 +533,77 @@ int assoc_cascade_setup(assoc_db *db, const assoc_cascade *c);
 /* OUT: *seeds (when not NULL): the rows of the first table in the set. */
 int assoc_cascade_run(assoc_db *db, const assoc_cascade *c, int64_t *seeds);
 
+/* ---- The tables generated code expects (SPEC 7) ----
+ *
+ * The generator writes a static description of the schema's tables, as
+ * create_all makes them; assoc_verify() compares it with what the
+ * database holds and names the first difference.  What is compared, for
+ * each table: that it exists; for each column it declares: that it exists
+ * (names ignore case, as SQL's do), with a declared type of the same
+ * affinity, in the primary key or not as declared, NOT NULL as declared
+ * (key columns aside), UNIQUE as declared, the row id declared INTEGER
+ * PRIMARY KEY (SQLite assigns no other key); the primary key's columns; each
+ * foreign key with its ON DELETE action (and no foreign key on a column
+ * that declares none); each unique(a, b) constraint.  Tables, columns,
+ * indexes and CHECK constraints the description does not name are
+ * allowed, so a database another program made (SQLAlchemy from the same
+ * models) verifies. */
+enum {
+    ASSOC_COL_PRIMARY_KEY = 1 << 0,  /* in the primary key */
+    ASSOC_COL_NOT_NULL = 1 << 1,     /* declared not_null */
+    ASSOC_COL_UNIQUE = 1 << 2,       /* declared unique (a column that is not the whole key) */
+    ASSOC_COL_ROWID = 1 << 3         /* the table's only key, an integer: SQLite's row id */
+};
+
+/* SQLite's type affinities (the rules of its "Datatypes" page). */
+enum {
+    ASSOC_AFFINITY_INTEGER,          /* INTEGER, BIGINT, ... */
+    ASSOC_AFFINITY_TEXT,             /* TEXT, VARCHAR(N), ... */
+    ASSOC_AFFINITY_BLOB,             /* BLOB, or no type */
+    ASSOC_AFFINITY_REAL,             /* FLOAT, REAL, DOUBLE */
+    ASSOC_AFFINITY_NUMERIC           /* BOOLEAN, DATETIME, ... */
+};
+
+typedef struct assoc_column_spec {
+    const char *name;
+    const char *type;                /* as create_all declares it: "VARCHAR(255)" */
+    int affinity;                    /* ASSOC_AFFINITY_* of that type */
+    unsigned flags;                  /* ASSOC_COL_* */
+    const char *ref_table;           /* a foreign key: the parent's table and column; else NULL */
+    const char *ref_column;
+    const char *ondelete;            /* "CASCADE", "SET NULL", ...; NULL: NO ACTION */
+} assoc_column_spec;
+
+typedef struct assoc_table_spec {
+    const char *name;
+    const assoc_column_spec *columns;
+    size_t ncolumns;
+    const char *const *uniques;      /* unique(a, b) constraints, each "a, b" */
+    size_t nuniques;
+} assoc_table_spec;
+
+typedef struct assoc_schema_spec {
+    const char *name;                /* the schema: "models" */
+    const char *file;                /* its model file, for the message: "models.def" */
+    const char *script;              /* the migration script assocgen writes: "models.migrate.sql" */
+    const assoc_table_spec *tables;  /* referenced tables first */
+    size_t ntables;
+} assoc_schema_spec;
+
+/* ASSOC_VERIFY_ALL: every table must exist (<schema>_verify).
+ * ASSOC_VERIFY_EXISTING: only the tables that exist are compared (create_all
+ * checks them before it creates the others). */
+enum { ASSOC_VERIFY_ALL = 0, ASSOC_VERIFY_EXISTING = 1 };
+
+/* ASSOC_OK when the database matches; ASSOC_SCHEMA when it does not, the
+ * message naming the table, the column, what the database has and what
+ * the schema wants, and how to migrate; another code when the database
+ * could not be read.  Reads only.  SQLite's tables are read (PRAGMA
+ * table_info, foreign_key_list, index_list); until PostgreSQL's catalogs
+ * are, a PostgreSQL connection gives ASSOC_ERROR, or ASSOC_OK in
+ * ASSOC_VERIFY_EXISTING mode (create_all then creates unchecked). */
+int assoc_verify(assoc_db *db, const assoc_schema_spec *s, int mode);
+
 /* ---- Datetime text ----
  * "YYYY-MM-DD HH:MM:SS.ffffff" (SQLAlchemy's SQLite format), years
  * 0001-9999 (the range of Python's datetime, so SQLAlchemy reads what we

@@ -568,6 +568,73 @@ static const assoc_sql blog_create_all__sql_ddl = {
     "CREATE INDEX IF NOT EXISTS ix_post_tags_tag_id ON post_tags (tag_id);\n"
 };
 
+/* The tables create_all makes, as blog_verify and create_all compare them
+ * with the database: name, type, affinity, flags, foreign key, ON DELETE. */
+static const assoc_column_spec blog__schema_columns[] = {
+    /* users */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "handle", "VARCHAR(40)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "email", "VARCHAR(255)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "bio", "TEXT", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "is_admin", "BOOLEAN", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "karma", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "joined_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    /* profile */
+    { "user_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, "users", "id", "CASCADE" },
+    { "avatar", "BLOB", ASSOC_AFFINITY_BLOB, 0, NULL, NULL, NULL },
+    { "website", "VARCHAR(200)", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "location", "VARCHAR", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "updated_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* posts */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "author_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, "users", "id", "RESTRICT" },
+    { "editor_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "users", "id", "SET NULL" },
+    { "title", "VARCHAR(200)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "slug", "VARCHAR(200)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "body", "TEXT", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "status", "VARCHAR(16)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "published", "BOOLEAN", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "pinned", "BOOLEAN", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    { "score", "FLOAT", ASSOC_AFFINITY_REAL, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "created_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "updated_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* tags */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "name", "VARCHAR(50)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "color", "VARCHAR", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    /* comments */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "post_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, "posts", "id", "CASCADE" },
+    { "user_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "users", "id", "SET NULL" },
+    { "body", "TEXT", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "approved", "BOOLEAN", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "created_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    /* follows */
+    { "follower_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY, "users", "id", "CASCADE" },
+    { "followed_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY, "users", "id", "CASCADE" },
+    { "since", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    /* post_tags */
+    { "post_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY, "posts", "id", "CASCADE" },
+    { "tag_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY, "tags", "id", "CASCADE" },
+    { "tagged_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+};
+static const char *const blog__schema_uniques[] = {
+    "author_id, title",
+};
+static const assoc_table_spec blog__schema_tables[] = {
+    { "users", &blog__schema_columns[0], 7, NULL, 0 },
+    { "profile", &blog__schema_columns[7], 5, NULL, 0 },
+    { "posts", &blog__schema_columns[12], 12, &blog__schema_uniques[0], 1 },
+    { "tags", &blog__schema_columns[24], 3, NULL, 0 },
+    { "comments", &blog__schema_columns[27], 6, NULL, 0 },
+    { "follows", &blog__schema_columns[33], 3, NULL, 0 },
+    { "post_tags", &blog__schema_columns[36], 3, NULL, 0 },
+};
+static const assoc_schema_spec blog__schema = {
+    "blog", "blog.def", "blog.migrate.sql",
+    blog__schema_tables, 7
+};
+
 int blog_create_all(assoc_db *db)
 {
     int rc;
@@ -577,8 +644,18 @@ int blog_create_all(assoc_db *db)
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    rc = assoc_exec(db, &blog_create_all__sql_ddl);
+    /* The tables that exist must be the schema's, or nothing is created. */
+    rc = assoc_verify(db, &blog__schema, ASSOC_VERIFY_EXISTING);
+    if (rc == ASSOC_OK)
+        rc = assoc_exec(db, &blog_create_all__sql_ddl);
     return assoc_tx_leave(db, rc);
+}
+
+int blog_verify(assoc_db *db)
+{
+    if (db == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "blog_verify: NULL argument");
+    return assoc_verify(db, &blog__schema, ASSOC_VERIFY_ALL);
 }
 
 /* ---- User ---- */

@@ -221,6 +221,38 @@ static const assoc_sql blog_users_create_all__sql_ddl = {
     "CREATE INDEX IF NOT EXISTS ix_follows_followed_id_since ON follows (followed_id, since);\n"
 };
 
+/* The tables create_all makes, as blog_users_verify and create_all compare them
+ * with the database: name, type, affinity, flags, foreign key, ON DELETE. */
+static const assoc_column_spec blog_users__schema_columns[] = {
+    /* users */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "handle", "VARCHAR(40)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "email", "VARCHAR(255)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "bio", "TEXT", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "is_admin", "BOOLEAN", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "karma", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "joined_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    /* profile */
+    { "user_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, "users", "id", "CASCADE" },
+    { "avatar", "BLOB", ASSOC_AFFINITY_BLOB, 0, NULL, NULL, NULL },
+    { "website", "VARCHAR(200)", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "location", "VARCHAR", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "updated_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* follows */
+    { "follower_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY, "users", "id", "CASCADE" },
+    { "followed_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY, "users", "id", "CASCADE" },
+    { "since", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+};
+static const assoc_table_spec blog_users__schema_tables[] = {
+    { "users", &blog_users__schema_columns[0], 7, NULL, 0 },
+    { "profile", &blog_users__schema_columns[7], 5, NULL, 0 },
+    { "follows", &blog_users__schema_columns[12], 3, NULL, 0 },
+};
+static const assoc_schema_spec blog_users__schema = {
+    "blog_users", "blog_users.def", "blog_users.migrate.sql",
+    blog_users__schema_tables, 3
+};
+
 int blog_users_create_all(assoc_db *db)
 {
     int rc;
@@ -230,8 +262,18 @@ int blog_users_create_all(assoc_db *db)
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    rc = assoc_exec(db, &blog_users_create_all__sql_ddl);
+    /* The tables that exist must be the schema's, or nothing is created. */
+    rc = assoc_verify(db, &blog_users__schema, ASSOC_VERIFY_EXISTING);
+    if (rc == ASSOC_OK)
+        rc = assoc_exec(db, &blog_users_create_all__sql_ddl);
     return assoc_tx_leave(db, rc);
+}
+
+int blog_users_verify(assoc_db *db)
+{
+    if (db == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "blog_users_verify: NULL argument");
+    return assoc_verify(db, &blog_users__schema, ASSOC_VERIFY_ALL);
 }
 
 /* ---- User ---- */

@@ -91,8 +91,16 @@ typedef struct UserFindArgs {
     bool has_n;                     /* false: no limit */
 } UserFindArgs;
 
-/* Create every table and index of the schema that does not exist. */
+/* Create every table and index of the schema that does not exist.  The
+ * tables that exist already must be the schema's (as _verify checks them):
+ * else ASSOC_SCHEMA, and nothing is created. */
 int blog_users_create_all(assoc_db *db);
+/* ASSOC_OK when every table of the schema exists with its columns (name,
+ * affinity of the type, primary key, not null, unique) and foreign keys (with
+ * their ON DELETE); else ASSOC_SCHEMA, and assoc_errmsg() names the first
+ * difference and how to migrate.  Other tables, columns, indexes and CHECKs
+ * are allowed. */
+int blog_users_verify(assoc_db *db);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */

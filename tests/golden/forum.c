@@ -526,6 +526,56 @@ static const assoc_sql forum_create_all__sql_ddl = {
     "END $$;\n"
 };
 
+/* The tables create_all makes, as forum_verify and create_all compare them
+ * with the database: name, type, affinity, flags, foreign key, ON DELETE. */
+static const assoc_column_spec forum__schema_columns[] = {
+    /* users */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "username", "VARCHAR(200)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "email", "VARCHAR(200)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "created_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "updated_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* categories */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "title", "VARCHAR(255)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "position", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    /* forums */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "category_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, "categories", "id", NULL },
+    { "title", "VARCHAR(255)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "position", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "created_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "updated_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* topics */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "forum_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, "forums", "id", NULL },
+    { "title", "VARCHAR(255)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "user_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "users", "id", "SET NULL" },
+    { "state", "VARCHAR", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "first_post_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "posts", "id", "SET NULL" },
+    { "last_post_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "posts", "id", "SET NULL" },
+    { "created_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "updated_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* posts */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "topic_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "topics", "id", "CASCADE" },
+    { "user_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "users", "id", "SET NULL" },
+    { "content", "TEXT", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "created_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "updated_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+};
+static const assoc_table_spec forum__schema_tables[] = {
+    { "users", &forum__schema_columns[0], 5, NULL, 0 },
+    { "categories", &forum__schema_columns[5], 3, NULL, 0 },
+    { "forums", &forum__schema_columns[8], 6, NULL, 0 },
+    { "topics", &forum__schema_columns[14], 9, NULL, 0 },
+    { "posts", &forum__schema_columns[23], 6, NULL, 0 },
+};
+static const assoc_schema_spec forum__schema = {
+    "forum", "forum.def", "forum.migrate.sql",
+    forum__schema_tables, 5
+};
+
 int forum_create_all(assoc_db *db)
 {
     int rc;
@@ -535,8 +585,18 @@ int forum_create_all(assoc_db *db)
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    rc = assoc_exec(db, &forum_create_all__sql_ddl);
+    /* The tables that exist must be the schema's, or nothing is created. */
+    rc = assoc_verify(db, &forum__schema, ASSOC_VERIFY_EXISTING);
+    if (rc == ASSOC_OK)
+        rc = assoc_exec(db, &forum_create_all__sql_ddl);
     return assoc_tx_leave(db, rc);
+}
+
+int forum_verify(assoc_db *db)
+{
+    if (db == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "forum_verify: NULL argument");
+    return assoc_verify(db, &forum__schema, ASSOC_VERIFY_ALL);
 }
 
 /* ---- User ---- */

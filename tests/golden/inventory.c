@@ -581,6 +581,64 @@ static const assoc_sql inventory_create_all__sql_ddl = {
     "CREATE INDEX IF NOT EXISTS ix_transfers_from_id_to_id ON transfers (from_id, to_id);\n"
 };
 
+/* The tables create_all makes, as inventory_verify and create_all compare them
+ * with the database: name, type, affinity, flags, foreign key, ON DELETE. */
+static const assoc_column_spec inventory__schema_columns[] = {
+    /* categories */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "name", "VARCHAR(60)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "group", "VARCHAR(30)", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    /* warehouses */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "code", "VARCHAR(8)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "name", "VARCHAR(120)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "latitude", "FLOAT", ASSOC_AFFINITY_REAL, 0, NULL, NULL, NULL },
+    { "longitude", "FLOAT", ASSOC_AFFINITY_REAL, 0, NULL, NULL, NULL },
+    { "capacity", "FLOAT", ASSOC_AFFINITY_REAL, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "active", "BOOLEAN", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "opened", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* items */
+    { "sku", "VARCHAR(32)", ASSOC_AFFINITY_TEXT, ASSOC_COL_PRIMARY_KEY, NULL, NULL, NULL },
+    { "category_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "categories", "id", "SET DEFAULT" },
+    { "name", "VARCHAR(200)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "unit_price", "FLOAT", ASSOC_AFFINITY_REAL, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "weight_kg", "FLOAT", ASSOC_AFFINITY_REAL, 0, NULL, NULL, NULL },
+    { "taxable", "BOOLEAN", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "fragile", "BOOLEAN", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    { "photo", "BLOB", ASSOC_AFFINITY_BLOB, 0, NULL, NULL, NULL },
+    { "thumbnail", "BLOB", ASSOC_AFFINITY_BLOB, 0, NULL, NULL, NULL },
+    { "description", "TEXT", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "added", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    /* stock */
+    { "warehouse_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY, "warehouses", "id", "CASCADE" },
+    { "item_sku", "VARCHAR(32)", ASSOC_AFFINITY_TEXT, ASSOC_COL_PRIMARY_KEY, "items", "sku", "CASCADE" },
+    { "quantity", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "reorder_at", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "bin", "VARCHAR(12)", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "counted", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* transfers */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "item_sku", "VARCHAR(32)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, "items", "sku", "RESTRICT" },
+    { "from_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, "warehouses", "id", "NO ACTION" },
+    { "to_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, "warehouses", "id", "NO ACTION" },
+    { "quantity", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "requested", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "shipped", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    { "manifest", "BLOB", ASSOC_AFFINITY_BLOB, 0, NULL, NULL, NULL },
+    { "urgent", "BOOLEAN", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+};
+static const assoc_table_spec inventory__schema_tables[] = {
+    { "categories", &inventory__schema_columns[0], 3, NULL, 0 },
+    { "warehouses", &inventory__schema_columns[3], 8, NULL, 0 },
+    { "items", &inventory__schema_columns[11], 11, NULL, 0 },
+    { "stock", &inventory__schema_columns[22], 6, NULL, 0 },
+    { "transfers", &inventory__schema_columns[28], 9, NULL, 0 },
+};
+static const assoc_schema_spec inventory__schema = {
+    "inventory", "inventory.def", "inventory.migrate.sql",
+    inventory__schema_tables, 5
+};
+
 int inventory_create_all(assoc_db *db)
 {
     int rc;
@@ -590,8 +648,18 @@ int inventory_create_all(assoc_db *db)
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    rc = assoc_exec(db, &inventory_create_all__sql_ddl);
+    /* The tables that exist must be the schema's, or nothing is created. */
+    rc = assoc_verify(db, &inventory__schema, ASSOC_VERIFY_EXISTING);
+    if (rc == ASSOC_OK)
+        rc = assoc_exec(db, &inventory_create_all__sql_ddl);
     return assoc_tx_leave(db, rc);
+}
+
+int inventory_verify(assoc_db *db)
+{
+    if (db == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "inventory_verify: NULL argument");
+    return assoc_verify(db, &inventory__schema, ASSOC_VERIFY_ALL);
 }
 
 /* ---- Category ---- */

@@ -576,6 +576,71 @@ static const assoc_sql library_create_all__sql_ddl = {
     "CREATE INDEX IF NOT EXISTS ix_book_authors_author_id ON book_authors (author_id);\n"
 };
 
+/* The tables create_all makes, as library_verify and create_all compare them
+ * with the database: name, type, affinity, flags, foreign key, ON DELETE. */
+static const assoc_column_spec library__schema_columns[] = {
+    /* authors */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "name", "VARCHAR(120)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "born", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    { "country", "VARCHAR(2)", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    /* books */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "isbn", "VARCHAR(13)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "title", "VARCHAR(300)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "published", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    { "pages", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, NULL, NULL, NULL },
+    { "language", "VARCHAR(8)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    /* copies */
+    { "book_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY, "books", "id", "CASCADE" },
+    { "copy_no", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY, NULL, NULL, NULL },
+    { "shelf", "VARCHAR(12)", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "condition", "VARCHAR(10)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "acquired", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* members */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "card_no", "VARCHAR(16)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "name", "VARCHAR(120)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "email", "VARCHAR(255)", ASSOC_AFFINITY_TEXT, ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "active", "BOOLEAN", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "joined", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    /* library_card */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "member_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, "members", "id", "CASCADE" },
+    { "barcode", "BLOB", ASSOC_AFFINITY_BLOB, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "issued", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    { "expires", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* loans */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "book_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, "books", "id", "NO ACTION" },
+    { "member_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "members", "id", "RESTRICT" },
+    { "out", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "due", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "returned", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    { "fine", "FLOAT", ASSOC_AFFINITY_REAL, 0, NULL, NULL, NULL },
+    { "renewals", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    /* book_authors */
+    { "book_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY, "books", "id", "CASCADE" },
+    { "author_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY, "authors", "id", "CASCADE" },
+    { "order", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+};
+static const char *const library__schema_uniques[] = {
+    "book_id, member_id, out",
+};
+static const assoc_table_spec library__schema_tables[] = {
+    { "authors", &library__schema_columns[0], 4, NULL, 0 },
+    { "books", &library__schema_columns[4], 6, NULL, 0 },
+    { "copies", &library__schema_columns[10], 5, NULL, 0 },
+    { "members", &library__schema_columns[15], 6, NULL, 0 },
+    { "library_card", &library__schema_columns[21], 5, NULL, 0 },
+    { "loans", &library__schema_columns[26], 8, &library__schema_uniques[0], 1 },
+    { "book_authors", &library__schema_columns[34], 3, NULL, 0 },
+};
+static const assoc_schema_spec library__schema = {
+    "library", "library.def", "library.migrate.sql",
+    library__schema_tables, 7
+};
+
 int library_create_all(assoc_db *db)
 {
     int rc;
@@ -585,8 +650,18 @@ int library_create_all(assoc_db *db)
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    rc = assoc_exec(db, &library_create_all__sql_ddl);
+    /* The tables that exist must be the schema's, or nothing is created. */
+    rc = assoc_verify(db, &library__schema, ASSOC_VERIFY_EXISTING);
+    if (rc == ASSOC_OK)
+        rc = assoc_exec(db, &library_create_all__sql_ddl);
     return assoc_tx_leave(db, rc);
+}
+
+int library_verify(assoc_db *db)
+{
+    if (db == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "library_verify: NULL argument");
+    return assoc_verify(db, &library__schema, ASSOC_VERIFY_ALL);
 }
 
 /* ---- Author ---- */

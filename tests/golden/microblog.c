@@ -317,6 +317,44 @@ static const assoc_sql microblog_create_all__sql_ddl = {
     "CREATE INDEX IF NOT EXISTS ix_followers_followed_id ON followers (followed_id);\n"
 };
 
+/* The tables create_all makes, as microblog_verify and create_all compare them
+ * with the database: name, type, affinity, flags, foreign key, ON DELETE. */
+static const assoc_column_spec microblog__schema_columns[] = {
+    /* users */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "username", "VARCHAR(64)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "email", "VARCHAR(120)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "password_hash", "VARCHAR(256)", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "about_me", "VARCHAR(140)", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "last_seen", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* posts */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "body", "VARCHAR(140)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "timestamp", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "user_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, "users", "id", NULL },
+    { "language", "VARCHAR(5)", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    /* comments */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "body", "TEXT", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "timestamp", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "post_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, "posts", "id", NULL },
+    { "author_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "users", "id", NULL },
+    { "parent_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "comments", "id", NULL },
+    /* followers */
+    { "follower_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "users", "id", NULL },
+    { "followed_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "users", "id", NULL },
+};
+static const assoc_table_spec microblog__schema_tables[] = {
+    { "users", &microblog__schema_columns[0], 6, NULL, 0 },
+    { "posts", &microblog__schema_columns[6], 5, NULL, 0 },
+    { "comments", &microblog__schema_columns[11], 6, NULL, 0 },
+    { "followers", &microblog__schema_columns[17], 2, NULL, 0 },
+};
+static const assoc_schema_spec microblog__schema = {
+    "microblog", "microblog.def", "microblog.migrate.sql",
+    microblog__schema_tables, 4
+};
+
 int microblog_create_all(assoc_db *db)
 {
     int rc;
@@ -326,8 +364,18 @@ int microblog_create_all(assoc_db *db)
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    rc = assoc_exec(db, &microblog_create_all__sql_ddl);
+    /* The tables that exist must be the schema's, or nothing is created. */
+    rc = assoc_verify(db, &microblog__schema, ASSOC_VERIFY_EXISTING);
+    if (rc == ASSOC_OK)
+        rc = assoc_exec(db, &microblog_create_all__sql_ddl);
     return assoc_tx_leave(db, rc);
+}
+
+int microblog_verify(assoc_db *db)
+{
+    if (db == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "microblog_verify: NULL argument");
+    return assoc_verify(db, &microblog__schema, ASSOC_VERIFY_ALL);
 }
 
 /* ---- User ---- */

@@ -217,6 +217,33 @@ static const assoc_sql models_create_all__sql_ddl = {
     "CREATE INDEX IF NOT EXISTS ix_orders_product_id ON orders (product_id);\n"
 };
 
+/* The tables create_all makes, as models_verify and create_all compare them
+ * with the database: name, type, affinity, flags, foreign key, ON DELETE. */
+static const assoc_column_spec models__schema_columns[] = {
+    /* users */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "email", "VARCHAR(255)", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "create_dttm", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* products */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "title", "VARCHAR(255)", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "create_dttm", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* orders */
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "user_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "users", "id", NULL },
+    { "product_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "products", "id", NULL },
+    { "dttm", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+};
+static const assoc_table_spec models__schema_tables[] = {
+    { "users", &models__schema_columns[0], 3, NULL, 0 },
+    { "products", &models__schema_columns[3], 3, NULL, 0 },
+    { "orders", &models__schema_columns[6], 4, NULL, 0 },
+};
+static const assoc_schema_spec models__schema = {
+    "models", "models.def", "models.migrate.sql",
+    models__schema_tables, 3
+};
+
 int models_create_all(assoc_db *db)
 {
     int rc;
@@ -226,8 +253,18 @@ int models_create_all(assoc_db *db)
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    rc = assoc_exec(db, &models_create_all__sql_ddl);
+    /* The tables that exist must be the schema's, or nothing is created. */
+    rc = assoc_verify(db, &models__schema, ASSOC_VERIFY_EXISTING);
+    if (rc == ASSOC_OK)
+        rc = assoc_exec(db, &models_create_all__sql_ddl);
     return assoc_tx_leave(db, rc);
+}
+
+int models_verify(assoc_db *db)
+{
+    if (db == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "models_verify: NULL argument");
+    return assoc_verify(db, &models__schema, ASSOC_VERIFY_ALL);
 }
 
 /* ---- User ---- */

@@ -338,6 +338,45 @@ static const assoc_sql tasks_create_all__sql_ddl = {
     "CREATE INDEX IF NOT EXISTS ix_task_tags_tag_id ON task_tags (tag_id);\n"
 };
 
+/* The tables create_all makes, as tasks_verify and create_all compare them
+ * with the database: name, type, affinity, flags, foreign key, ON DELETE. */
+static const assoc_column_spec tasks__schema_columns[] = {
+    /* projects */
+    { "id", "VARCHAR(36)", ASSOC_AFFINITY_TEXT, ASSOC_COL_PRIMARY_KEY, NULL, NULL, NULL },
+    { "name", "VARCHAR(100)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "settings", "TEXT", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "created_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "updated_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* tasks */
+    { "id", "VARCHAR(36)", ASSOC_AFFINITY_TEXT, ASSOC_COL_PRIMARY_KEY, NULL, NULL, NULL },
+    { "project_id", "VARCHAR(36)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, "projects", "id", NULL },
+    { "title", "VARCHAR(200)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "body", "TEXT", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "status", "VARCHAR", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "position", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "labels", "TEXT", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "due_date", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    { "slug", "VARCHAR(80)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    { "created_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "updated_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
+    /* tags */
+    { "id", "VARCHAR(36)", ASSOC_AFFINITY_TEXT, ASSOC_COL_PRIMARY_KEY, NULL, NULL, NULL },
+    { "name", "VARCHAR(50)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+    /* task_tags */
+    { "task_id", "VARCHAR(36)", ASSOC_AFFINITY_TEXT, ASSOC_COL_PRIMARY_KEY, "tasks", "id", NULL },
+    { "tag_id", "VARCHAR(36)", ASSOC_AFFINITY_TEXT, ASSOC_COL_PRIMARY_KEY, "tags", "id", NULL },
+};
+static const assoc_table_spec tasks__schema_tables[] = {
+    { "projects", &tasks__schema_columns[0], 5, NULL, 0 },
+    { "tasks", &tasks__schema_columns[5], 11, NULL, 0 },
+    { "tags", &tasks__schema_columns[16], 2, NULL, 0 },
+    { "task_tags", &tasks__schema_columns[18], 2, NULL, 0 },
+};
+static const assoc_schema_spec tasks__schema = {
+    "tasks", "tasks.def", "tasks.migrate.sql",
+    tasks__schema_tables, 4
+};
+
 int tasks_create_all(assoc_db *db)
 {
     int rc;
@@ -347,8 +386,18 @@ int tasks_create_all(assoc_db *db)
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
-    rc = assoc_exec(db, &tasks_create_all__sql_ddl);
+    /* The tables that exist must be the schema's, or nothing is created. */
+    rc = assoc_verify(db, &tasks__schema, ASSOC_VERIFY_EXISTING);
+    if (rc == ASSOC_OK)
+        rc = assoc_exec(db, &tasks_create_all__sql_ddl);
     return assoc_tx_leave(db, rc);
+}
+
+int tasks_verify(assoc_db *db)
+{
+    if (db == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "tasks_verify: NULL argument");
+    return assoc_verify(db, &tasks__schema, ASSOC_VERIFY_ALL);
 }
 
 /* ---- Project ---- */

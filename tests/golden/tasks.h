@@ -114,8 +114,16 @@ typedef struct TagGroups {
 
 #define TAG_GROUPS_INIT { TAG_LIST_INIT, NULL, NULL, 0 }
 
-/* Create every table and index of the schema that does not exist. */
+/* Create every table and index of the schema that does not exist.  The
+ * tables that exist already must be the schema's (as _verify checks them):
+ * else ASSOC_SCHEMA, and nothing is created. */
 int tasks_create_all(assoc_db *db);
+/* ASSOC_OK when every table of the schema exists with its columns (name,
+ * affinity of the type, primary key, not null, unique) and foreign keys (with
+ * their ON DELETE); else ASSOC_SCHEMA, and assoc_errmsg() names the first
+ * difference and how to migrate.  Other tables, columns, indexes and CHECKs
+ * are allowed. */
+int tasks_verify(assoc_db *db);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  A string or blob written back for a field

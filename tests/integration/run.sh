@@ -144,13 +144,13 @@ t_man_page() {
     [ ! -s "$T/groff" ] || { cat "$T/groff"; die "groff warns"; }
     groff -man -Tutf8 -P -c "$man1" 2>/dev/null | sed 's/.\x08//g' > "$T/man.txt"
     for s in NAME SYNOPSIS OPTIONS 'EXIT STATUS' 'THE MODEL LANGUAGE' Grammar Relationships \
-             'GENERATED CODE' EXAMPLES; do
+             'GENERATED CODE' 'SCHEMA CHANGES' EXAMPLES; do
         grep -q "^ *$s" "$T/man.txt" || die "man page lacks section '$s'"
     done
     # Every option of --help is documented.
-    for o in --out-dir --emit --prefix --depfile --check -Werror --version --help \
-             primary_key foreign_key secondary backref back_populates cascade order_by \
-             foreign_keys uselist viewonly import; do
+    for o in --out-dir --emit --prefix --depfile --check -Werror --migrate-from --allow-data-loss \
+             --version --help primary_key foreign_key renamed_from secondary backref back_populates \
+             cascade order_by foreign_keys uselist viewonly import _verify ASSOC_SCHEMA; do
         grep -qF -- "$o" "$T/man.txt" || die "man page does not mention $o"
     done
 }

@@ -309,6 +309,32 @@ static void test_recovery_three_errors(void **state)
     done(p);
 }
 
+/* A header may end in calls (renamed_from(OLD)); `table` still starts the
+ * table's name, and a plain table's header takes them too. */
+static void test_header_calls(void **state)
+{
+    (void)state;
+    parsed *p = parse("model User table users renamed_from(accounts) {\n  id integer primary_key\n}\n"
+                      "model Post renamed_from(\"articles\")\n{\n  id integer primary_key\n}\n"
+                      "table follows renamed_from(followers) {\n  a integer\n}\n"
+                      "model Tag table tags {\n  id integer primary_key\n}\n");
+    assert_int_equal(p->d.errors, 0);
+    const ast_decl *user = decl_at(p->f, 0), *post = decl_at(p->f, 1), *follows = decl_at(p->f, 2);
+    assert_string_equal(user->table->text, "users");
+    assert_non_null(user->mods);
+    assert_string_equal(user->mods->name, "renamed_from");
+    assert_true(user->mods->has_parens);
+    assert_string_equal(user->mods->args->value->text, "accounts");
+    assert_null(user->mods->next);
+    assert_at(user->mods->at, 1, 24);
+    assert_null(post->table);
+    assert_int_equal(post->mods->args->value->kind, AST_STRING);
+    assert_string_equal(post->mods->args->value->text, "articles");
+    assert_string_equal(follows->mods->args->value->text, "followers");
+    assert_null(decl_at(p->f, 3)->mods);
+    done(p);
+}
+
 static void test_error_messages(void **state)
 {
     (void)state;
@@ -508,6 +534,7 @@ int main(void)
         cmocka_unit_test(test_multiline_parentheses),
         cmocka_unit_test(test_recovery_three_errors),
         cmocka_unit_test(test_error_messages),
+        cmocka_unit_test(test_header_calls),
         cmocka_unit_test(test_lexical_errors),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_partial_tree),

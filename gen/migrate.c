@@ -1,0 +1,1321 @@
+/* migrate.c - the migration plan from one resolved schema to another: see
+ * migrate.h.
+ *
+ * In order:
+ *   1. match    NEW's tables with OLD's (same name, ignoring case as SQL
+ *               does; else renamed_from), then each matched table's columns
+ *               the same way; OLD's leftovers are dropped
+ *   2. compare  every matched column and table; decide for each table
+ *               whether ALTER TABLE can do it or it is rebuilt; collect the
+ *               checks the values must pass; refuse what loses data
+ *   3. indexes  OLD's that NEW does not have the same are dropped, NEW's
+ *               that are not there are made
+ *   4. steps    begin; checks; drop indexes; rename tables, then columns
+ *               (ALTER TABLE carries a rename into the foreign keys of the
+ *               other tables); drop tables; per table drop and add columns
+ *               or rebuild; create tables; create indexes; checks; commit
+ * SQL names are written through sql_ident (quoted where SQL needs it);
+ * the DDL of tables, columns and indexes is plan_ddl.c's, so that a
+ * migrated table is the table create_all makes.
+ */
+#include "migrate.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "plan.h"
+#include "strbuf.h"
+
+/* What became of one NEW column. */
+typedef struct col_map {
+    const sch_column *old;     /* NULL: added */
+    const sch_column *new;
+    bool renamed;
+} col_map;
+
+/* What became of one table: NEW's (old NULL: created), or OLD's that NEW
+ * drops (new NULL). */
+typedef struct table_map {
+    const sch_table *old, *new;
+    bool renamed;
+    col_map *cols;             /* per NEW column */
+    const sch_column **dropped;/* OLD's columns that NEW does not have */
+    size_t ndropped;
+    bool rebuild;
+    const char *why;           /* the first reason it is rebuilt */
+    const char *temp;          /* rebuild: the new table's name while it is filled */
+} table_map;
+
+typedef struct mig {
+    const sch_schema *old, *new;
+    const mig_options *o;
+    diag_ctx *d;
+    arena *mem;
+    mig_plan *plan;
+    size_t step_cap, change_cap;
+    table_map *maps;           /* NEW's tables in NEW's order, then OLD's dropped ones */
+    size_t nmaps, nnew;
+    mig_check *before, *after; /* the checks of the two check steps */
+    size_t nbefore, nafter, before_cap, after_cap;
+    plan_index_list oldix, newix;
+    bool *newix_kept;
+    bool nomem;
+} mig;
+
+/* ------------------------------------------------------------------ */
+/* Memory, text                                                          */
+
+static void *grow(mig *m, void *old, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return old;
+    size_t ncap = *cap ? 2 * *cap : 16;
+    void *p = arena_alloc(m->mem, ncap * size);
+    if (p == NULL) {
+        m->nomem = true;
+        return NULL;
+    }
+    if (old && n)
+        memcpy(p, old, n * size);
+    *cap = ncap;
+    return p;
+}
+
+static const char *fmt(mig *m, const char *f, ...) __attribute__((format(printf, 2, 3)));
+static const char *fmt(mig *m, const char *f, ...)
+{
+    strbuf sb = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, f);
+    strbuf_vprintf(&sb, f, ap);
+    va_end(ap);
+    char *s = sb.failed ? NULL : arena_strdup(m->mem, strbuf_str(&sb));
+    strbuf_free(&sb);
+    if (s == NULL)
+        m->nomem = true;
+    return s ? s : "";
+}
+
+/* The text of sb, in the arena; sb is emptied. */
+static const char *take_sb(mig *m, strbuf *sb)
+{
+    char *s = sb->failed ? NULL : arena_strdup(m->mem, strbuf_str(sb));
+    if (s == NULL)
+        m->nomem = true;
+    strbuf_reset(sb);
+    sb->failed = false;
+    return s ? s : "";
+}
+
+/* 'text', quotes doubled. */
+static void str_lit(strbuf *sb, const char *s)
+{
+    strbuf_putc(sb, '\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            strbuf_putc(sb, '\'');
+        strbuf_putc(sb, *s);
+    }
+    strbuf_putc(sb, '\'');
+}
+
+static bool same(const char *a, const char *b)
+{
+    return a && b && strcasecmp(a, b) == 0;
+}
+
+/* "string(255)", "integer": a column's type in the model language. */
+static const char *type_text(mig *m, const sch_column *c)
+{
+    if (c->type == SCH_STRING && c->length > 0)
+        return fmt(m, "string(%d)", c->length);
+    return sch_type_name(c->type);
+}
+
+static void change(mig *m, const char *f, ...) __attribute__((format(printf, 2, 3)));
+static void change(mig *m, const char *f, ...)
+{
+    strbuf sb = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, f);
+    strbuf_vprintf(&sb, f, ap);
+    va_end(ap);
+    const char **c = grow(m, m->plan->changes, m->plan->nchanges, &m->change_cap, sizeof *c);
+    if (c) {
+        m->plan->changes = c;
+        c[m->plan->nchanges++] = take_sb(m, &sb);
+    }
+    strbuf_free(&sb);
+}
+
+/* ------------------------------------------------------------------ */
+/* Steps and checks                                                      */
+
+static mig_step *step(mig *m, mig_kind kind, const char *table, const char *comment)
+{
+    mig_step *s = grow(m, m->plan->steps, m->plan->nsteps, &m->step_cap, sizeof *s);
+    if (s == NULL)
+        return NULL;
+    m->plan->steps = s;
+    s = &s[m->plan->nsteps++];
+    memset(s, 0, sizeof *s);
+    s->kind = kind;
+    s->table = table;
+    s->comment = comment;
+    return s;
+}
+
+/* Append sb's text as a statement of st; sb is emptied. */
+static void stmt(mig *m, mig_step *st, strbuf *sb)
+{
+    const char *text = take_sb(m, sb);
+    if (st == NULL)
+        return;
+    /* Statements are few per step: grow one at a time. */
+    const char **p = arena_alloc(m->mem, (st->nsql + 1) * sizeof *p);
+    if (p == NULL) {
+        m->nomem = true;
+        return;
+    }
+    if (st->nsql)
+        memcpy(p, st->sql, st->nsql * sizeof *p);
+    p[st->nsql++] = text;
+    st->sql = p;
+}
+
+static void stmt_text(mig *m, mig_step *st, const char *text)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, text);
+    stmt(m, st, &sb);
+    strbuf_free(&sb);
+}
+
+static void check(mig *m, bool after, const char *cond, const char *message)
+{
+    mig_check **list = after ? &m->after : &m->before;
+    size_t *n = after ? &m->nafter : &m->nbefore;
+    size_t *cap = after ? &m->after_cap : &m->before_cap;
+    mig_check *c = grow(m, *list, *n, cap, sizeof *c);
+    if (c == NULL)
+        return;
+    *list = c;
+    c[(*n)++] = (mig_check){ message, cond };
+}
+
+/* The checks as SQL: a temporary trigger on the step table raises each
+ * message where its condition holds, one insert fires it, and it goes
+ * again (a trigger would be compiled against tables a later step renames
+ * or drops).  RAISE(ROLLBACK): the transaction is undone at once, so the
+ * database is as it was whatever the executor does next. */
+static void check_step(mig *m, bool after, const char *comment)
+{
+    mig_check *list = after ? m->after : m->before;
+    size_t n = after ? m->nafter : m->nbefore;
+    if (n == 0)
+        return;
+    mig_step *st = step(m, MIG_CHECK, NULL, comment);
+    if (st == NULL)
+        return;
+    st->checks = list;
+    st->nchecks = n;
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "CREATE TEMP TRIGGER assoc_migration_check BEFORE INSERT ON assoc_migration_step\nBEGIN\n");
+    for (size_t i = 0; i < n; i++) {
+        strbuf_puts(&sb, "    SELECT RAISE(ROLLBACK, ");
+        str_lit(&sb, list[i].message);
+        strbuf_printf(&sb, ")\n        WHERE %s;\n", list[i].cond);
+    }
+    strbuf_puts(&sb, "END");
+    stmt(m, st, &sb);
+    strbuf_printf(&sb, "INSERT INTO assoc_migration_step VALUES ('%s')", after ? "after" : "before");
+    stmt(m, st, &sb);
+    strbuf_puts(&sb, "DROP TRIGGER temp.assoc_migration_check");
+    stmt(m, st, &sb);
+    strbuf_free(&sb);
+}
+
+/* ------------------------------------------------------------------ */
+/* 1. Matching                                                           */
+
+static const sch_table *old_table_named(mig *m, const char *name)
+{
+    for (size_t i = 0; i < m->old->ntables; i++)
+        if (same(m->old->tables[i]->name, name))
+            return m->old->tables[i];
+    return NULL;
+}
+
+static const sch_column *column_named(const sch_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (same(t->columns[i]->name, name))
+            return t->columns[i];
+    return NULL;
+}
+
+/* The map of OLD's table t (matched or dropped). */
+static table_map *map_of_old(mig *m, const sch_table *t)
+{
+    for (size_t i = 0; i < m->nmaps; i++)
+        if (m->maps[i].old == t)
+            return &m->maps[i];
+    return NULL;
+}
+
+static table_map *map_of_new(mig *m, const sch_table *t)
+{
+    for (size_t i = 0; i < m->nnew; i++)
+        if (m->maps[i].new == t)
+            return &m->maps[i];
+    return NULL;
+}
+
+/* NEW's column that OLD's column c became, or NULL (dropped, or its table). */
+static const sch_column *new_of(mig *m, const sch_column *c)
+{
+    table_map *tm = map_of_old(m, c->table);
+    if (tm == NULL || tm->new == NULL)
+        return NULL;
+    for (size_t i = 0; i < tm->new->ncolumns; i++)
+        if (tm->cols[i].old == c)
+            return tm->cols[i].new;
+    return NULL;
+}
+
+static void match(mig *m)
+{
+    size_t n = m->new->ntables + m->old->ntables;
+    m->maps = arena_alloc(m->mem, (n + 1) * sizeof *m->maps);
+    if (m->maps == NULL) {
+        m->nomem = true;
+        return;
+    }
+    memset(m->maps, 0, (n + 1) * sizeof *m->maps);
+    for (size_t i = 0; i < m->new->ntables; i++) {
+        const sch_table *t = m->new->tables[i];
+        table_map *tm = &m->maps[m->nmaps++];
+        tm->new = t;
+        tm->old = old_table_named(m, t->name);
+        if (tm->old == NULL && t->renamed_from) {
+            tm->old = old_table_named(m, t->renamed_from);
+            tm->renamed = tm->old != NULL;
+        }
+    }
+    m->nnew = m->nmaps;
+    for (size_t i = 0; i < m->old->ntables; i++)
+        if (map_of_old(m, m->old->tables[i]) == NULL)
+            m->maps[m->nmaps++].old = m->old->tables[i];
+
+    for (size_t i = 0; i < m->nnew; i++) {
+        table_map *tm = &m->maps[i];
+        const sch_table *t = tm->new, *o = tm->old;
+        tm->cols = arena_alloc(m->mem, (t->ncolumns + 1) * sizeof *tm->cols);
+        tm->dropped = arena_alloc(m->mem, ((o ? o->ncolumns : 0) + 1) * sizeof *tm->dropped);
+        if (tm->cols == NULL || tm->dropped == NULL) {
+            m->nomem = true;
+            return;
+        }
+        for (size_t k = 0; k < t->ncolumns; k++) {
+            col_map *cm = &tm->cols[k];
+            cm->new = t->columns[k];
+            cm->old = o ? column_named(o, cm->new->name) : NULL;
+            if (o && cm->old == NULL && cm->new->renamed_from) {
+                cm->old = column_named(o, cm->new->renamed_from);
+                cm->renamed = cm->old != NULL;
+            }
+        }
+        for (size_t k = 0; o && k < o->ncolumns; k++) {
+            bool kept = false;
+            for (size_t j = 0; j < t->ncolumns; j++)
+                kept |= tm->cols[j].old == o->columns[k];
+            if (!kept)
+                tm->dropped[tm->ndropped++] = o->columns[k];
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* 2. Comparing                                                          */
+
+static bool same_type(const sch_column *a, const sch_column *b)
+{
+    return a->type == b->type && (a->type != SCH_STRING || a->length == b->length);
+}
+
+static bool same_default(const sch_default *a, const sch_default *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    switch (a->kind) {
+    case SCH_DEFAULT_INT: return a->i == b->i;
+    case SCH_DEFAULT_FLOAT: return a->d == b->d;
+    case SCH_DEFAULT_STRING: return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+    default: return true;
+    }
+}
+
+/* The server default the DDL declares (NOW is the client's, never in it). */
+static bool has_server_default(const sch_column *c)
+{
+    return c->server_def.kind != SCH_DEFAULT_NONE && c->server_def.kind != SCH_DEFAULT_NOW;
+}
+
+/* UNIQUE as the DDL has it: a key of one column is unique by being the key. */
+static bool is_unique(const sch_column *c)
+{
+    return c->unique && !(c->primary_key && c->table->npk == 1);
+}
+
+static bool not_null(const sch_column *c)
+{
+    return c->not_null || c->primary_key;
+}
+
+static sch_fk_action action(sch_fk_action a)
+{
+    return a == SCH_FK_NONE ? SCH_FK_NO_ACTION : a;
+}
+
+/* Whether OLD's column o's foreign key is NEW's column n's: the same
+ * parent (as the migration maps it) and the same ON DELETE. */
+static bool same_fk(mig *m, const sch_column *o, const sch_column *n)
+{
+    if (!o->fk || !n->fk)
+        return !o->fk && !n->fk;
+    return new_of(m, o->fk) == n->fk && action(o->ondelete) == action(n->ondelete);
+}
+
+/* The value existing rows take for NEW's column c where they have none:
+ * the server default, else (when `client`) the client default; "" when
+ * there is none.  (A new integer key that is the row id takes the row id:
+ * rebuild_step.) */
+static const char *fill(mig *m, const sch_column *c, bool client)
+{
+    strbuf sb = STRBUF_INIT;
+    if (has_server_default(c))
+        plan_ddl_default(&sb, c, &c->server_def);
+    else if (client && c->def.kind == SCH_DEFAULT_NOW)
+        /* The client's clock as the generated code writes it. */
+        strbuf_puts(&sb, "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'");
+    else if (client && c->def.kind != SCH_DEFAULT_NONE)
+        plan_ddl_default(&sb, c, &c->def);
+    const char *s = take_sb(m, &sb);
+    strbuf_free(&sb);
+    return s;
+}
+
+static void rebuild(table_map *tm, const char *why)
+{
+    if (!tm->rebuild)
+        tm->why = why;
+    tm->rebuild = true;
+}
+
+/* "users" + ".email" for messages, by NEW's names. */
+#define TN(tm) ((tm)->new->name)
+
+/* The checks of values that must fit NEW, made before anything changes,
+ * over OLD's names. */
+static void fit_checks(mig *m, table_map *tm, const col_map *cm)
+{
+    const sch_column *o = cm->old, *n = cm->new;
+    strbuf t = STRBUF_INIT, c = STRBUF_INIT;
+    sql_ident(&t, tm->old->name);
+    sql_ident(&c, o->name);
+    const char *T = strbuf_str(&t), *C = strbuf_str(&c);
+    if (n->type == SCH_STRING && n->length > 0 &&
+        !(o->type == SCH_STRING && o->length > 0 && o->length <= n->length))
+        check(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE length(%s) > %d)", T, C, n->length),
+              fmt(m, "cannot migrate %s.%s to string(%d): a value is longer than %d characters; shorten it, "
+                     "then run the script again", TN(tm), n->name, n->length, n->length));
+    if (n->type == SCH_BOOLEAN && o->type != SCH_BOOLEAN)
+        check(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL AND %s NOT IN (0, 1))", T, C, C),
+              fmt(m, "cannot migrate %s.%s to boolean: a value is neither 0 nor 1", TN(tm), n->name));
+    if (is_unique(n) && !is_unique(o))
+        check(m, false,
+              fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1)", T, C, C),
+              fmt(m, "cannot migrate %s.%s to unique: two rows hold the same value; make them differ, then run "
+                     "the script again", TN(tm), n->name));
+    if (not_null(n) && !not_null(o) && !n->is_rowid && fill(m, n, true)[0] == '\0')
+        check(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NULL)", T, C),
+              fmt(m, "cannot migrate %s.%s to not_null: a row holds NULL and the column has no default; set it, "
+                     "then run the script again", TN(tm), n->name));
+    strbuf_free(&t);
+    strbuf_free(&c);
+}
+
+/* After a rebuild copied the values, those of a column whose type changed
+ * must be of the new type (SQLite converts what it can on insert). */
+static void type_check(mig *m, table_map *tm, const col_map *cm)
+{
+    const sch_column *n = cm->new;
+    const char *allowed = NULL, *what = NULL;
+    switch (n->type) {
+    case SCH_INTEGER: allowed = "'integer'"; what = "an integer"; break;
+    case SCH_FLOAT: allowed = "'real', 'integer'"; what = "a number"; break;
+    case SCH_TEXT:
+    case SCH_STRING:
+    case SCH_ENUM: allowed = "'text'"; what = "text"; break;
+    case SCH_DATETIME: allowed = "'text', 'integer', 'real'"; what = "a datetime"; break;
+    case SCH_BOOLEAN:
+    case SCH_BLOB: return;     /* booleans are checked before; a blob holds anything */
+    }
+    strbuf t = STRBUF_INIT, c = STRBUF_INIT;
+    sql_ident(&t, tm->new->name);
+    sql_ident(&c, n->name);
+    check(m, true, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE typeof(%s) NOT IN (%s, 'null'))", strbuf_str(&t),
+                       strbuf_str(&c), allowed),
+          fmt(m, "cannot migrate %s.%s from %s to %s: a value is not %s; change it, then run the script again",
+              TN(tm), n->name, type_text(m, cm->old), type_text(m, n), what));
+    strbuf_free(&t);
+    strbuf_free(&c);
+}
+
+/* Whether ALTER TABLE ADD COLUMN can add NEW's column c: SQLite adds no
+ * key, no UNIQUE, no NOT NULL without a constant default, no
+ * CURRENT_TIMESTAMP default, no foreign key with a default. */
+static bool can_add(const sch_column *c)
+{
+    bool server = has_server_default(c);
+    if (c->primary_key || is_unique(c))
+        return false;
+    if (c->not_null && !server)
+        return false;
+    if (c->server_def.kind == SCH_DEFAULT_CURRENT_TIMESTAMP)
+        return false;
+    if (c->fk && server)
+        return false;
+    for (size_t k = 0; k < c->table->nconstraints; k++)
+        for (size_t j = 0; j < c->table->constraints[k].ncolumns; j++)
+            if (c->table->constraints[k].unique && c->table->constraints[k].columns[j] == c)
+                return false;
+    return true;
+}
+
+/* Whether ALTER TABLE DROP COLUMN can drop OLD's column c: not a key, not
+ * unique, no foreign key either way, in no unique(a, b).  (Its indexes
+ * are dropped before.) */
+static bool can_drop(mig *m, const sch_column *c)
+{
+    if (c->primary_key || is_unique(c) || c->fk)
+        return false;
+    const sch_table *t = c->table;
+    for (size_t k = 0; k < t->nconstraints; k++)
+        for (size_t j = 0; j < t->constraints[k].ncolumns; j++)
+            if (t->constraints[k].unique && t->constraints[k].columns[j] == c)
+                return false;
+    for (size_t i = 0; i < m->old->ntables; i++)
+        for (size_t k = 0; k < m->old->tables[i]->ncolumns; k++)
+            if (m->old->tables[i]->columns[k]->fk == c)
+                return false;
+    return true;
+}
+
+/* "a, b" of a constraint, by NEW's names (OLD's columns mapped); NULL when
+ * a column of it is gone. */
+static const char *constraint_key(mig *m, const sch_constraint *k, bool old)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t j = 0; j < k->ncolumns; j++) {
+        const sch_column *c = old ? new_of(m, k->columns[j]) : k->columns[j];
+        if (c == NULL) {
+            strbuf_free(&sb);
+            return NULL;
+        }
+        strbuf_printf(&sb, "%s%s", j ? ", " : "", c->name);
+    }
+    const char *s = take_sb(m, &sb);
+    strbuf_free(&sb);
+    return s;
+}
+
+static bool has_unique_constraint(mig *m, const sch_table *t, const char *key, bool old)
+{
+    for (size_t k = 0; k < t->nconstraints; k++) {
+        const char *other = t->constraints[k].unique ? constraint_key(m, &t->constraints[k], old) : NULL;
+        if (other && same(other, key))
+            return true;
+    }
+    return false;
+}
+
+/* The key's columns by NEW's names, in key order. */
+static const char *key_names(mig *m, const sch_table *t, bool old)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t k = 0; k < t->npk; k++) {
+        const sch_column *c = old ? new_of(m, t->pk[k]) : t->pk[k];
+        strbuf_printf(&sb, "%s%s", k ? ", " : "", c ? c->name : "?");
+    }
+    const char *s = take_sb(m, &sb);
+    strbuf_free(&sb);
+    return s;
+}
+
+static void refuse(mig *m, loc at, const char *f, ...) __attribute__((format(printf, 3, 4)));
+static void refuse(mig *m, loc at, const char *f, ...)
+{
+    strbuf sb = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, f);
+    strbuf_vprintf(&sb, f, ap);
+    va_end(ap);
+    diag_error(m->d, at, "%s", strbuf_str(&sb));
+    strbuf_free(&sb);
+}
+
+static void compare_table(mig *m, table_map *tm)
+{
+    const sch_table *t = tm->new, *o = tm->old;
+    const char *T = t->name;
+    if (tm->renamed)
+        change(m, "table %s renamed to %s", o->name, T);
+    for (size_t k = 0; k < t->ncolumns; k++) {
+        col_map *cm = &tm->cols[k];
+        const sch_column *n = cm->new, *c = cm->old;
+        if (c == NULL) {
+            const char *f = fill(m, n, not_null(n));
+            if (not_null(n) && !n->is_rowid && f[0] == '\0') {
+                if (!m->o->allow_data_loss)
+                    refuse(m, n->at,
+                           "column %s.%s is new and not_null without a default, so the rows %s has cannot be kept; "
+                           "give it a default(...) (the rows take it), or pass --allow-data-loss to migrate anyway "
+                           "(the script then stops if %s has a row)", T, n->name, o->name, o->name);
+                strbuf tt = STRBUF_INIT;
+                sql_ident(&tt, o->name);
+                check(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s)", strbuf_str(&tt)),
+                      fmt(m, "cannot migrate: %s has rows, and its new column %s is not_null without a default",
+                          T, n->name));
+                strbuf_free(&tt);
+            }
+            change(m, "%s.%s added (%s)%s", T, n->name, type_text(m, n),
+                   f[0] ? fmt(m, ", existing rows take %s", f) : "");
+            if (!can_add(n))
+                rebuild(tm, fmt(m, "ALTER TABLE cannot add %s.%s (a key, unique, not null without a constant "
+                                      "default, or a default with a foreign key)", T, n->name));
+            continue;
+        }
+        if (cm->renamed)
+            change(m, "%s.%s renamed to %s", T, c->name, n->name);
+        if (!same_type(c, n)) {
+            change(m, "%s.%s: %s becomes %s", T, n->name, type_text(m, c), type_text(m, n));
+            rebuild(tm, fmt(m, "%s.%s changes type", T, n->name));
+        }
+        if (c->primary_key != n->primary_key) {
+            change(m, "%s.%s %s the primary key", T, n->name, n->primary_key ? "joins" : "leaves");
+            rebuild(tm, fmt(m, "the primary key of %s changes", T));
+        }
+        if (!n->primary_key && not_null(c) != not_null(n)) {
+            const char *f = fill(m, n, true);
+            change(m, "%s.%s becomes %s%s", T, n->name, n->not_null ? "not_null" : "nullable",
+                   n->not_null && f[0] ? fmt(m, " (NULLs take %s)", f) : "");
+            rebuild(tm, fmt(m, "%s.%s becomes %s", T, n->name, n->not_null ? "not_null" : "nullable"));
+            if (n->not_null && f[0] == '\0' && !m->o->allow_data_loss)
+                refuse(m, n->at,
+                       "column %s.%s becomes not_null without a default, so a row that holds NULL in it cannot be "
+                       "kept; give it a default(...) (existing NULLs take it), or pass --allow-data-loss to "
+                       "migrate anyway (the script then stops if a row holds NULL)", T, n->name);
+        }
+        if (is_unique(c) != is_unique(n)) {
+            change(m, "%s.%s becomes %s", T, n->name, is_unique(n) ? "unique" : "not unique");
+            rebuild(tm, fmt(m, "%s.%s becomes %s", T, n->name, is_unique(n) ? "unique" : "not unique"));
+        }
+        if (!same_default(&c->server_def, &n->server_def) && (has_server_default(c) || has_server_default(n))) {
+            change(m, "%s.%s: its server_default changes", T, n->name);
+            rebuild(tm, fmt(m, "the server_default of %s.%s changes", T, n->name));
+        }
+        if (!same_default(&c->def, &n->def))
+            change(m, "%s.%s: its default changes (applied by the generated code; no change to the table)", T,
+                   n->name);
+        if (!same_fk(m, c, n)) {
+            if (n->fk)
+                change(m, "%s.%s: foreign key to %s.%s%s%s", T, n->name, n->fk->table->name, n->fk->name,
+                       sch_fk_action_sql(n->ondelete) ? " ON DELETE " : "",
+                       sch_fk_action_sql(n->ondelete) ? sch_fk_action_sql(n->ondelete) : "");
+            else
+                change(m, "%s.%s: its foreign key goes", T, n->name);
+            rebuild(tm, fmt(m, "the foreign key of %s.%s changes", T, n->name));
+        }
+        fit_checks(m, tm, cm);
+    }
+    for (size_t k = 0; k < tm->ndropped; k++) {
+        const sch_column *c = tm->dropped[k];
+        change(m, "%s.%s dropped", T, c->name);
+        if (!m->o->allow_data_loss)
+            refuse(m, c->at,
+                   "%s drops column %s.%s and the values in it; pass --allow-data-loss to drop it, or, if it was "
+                   "renamed, write renamed_from(%s) on the column that takes its place", m->o->new_file, o->name,
+                   c->name, c->name);
+        if (!can_drop(m, c))
+            rebuild(tm, fmt(m, "ALTER TABLE cannot drop %s.%s (a key, unique, or a foreign key)", o->name,
+                               c->name));
+    }
+    /* The key's columns and their order; the unique(a, b) constraints. */
+    const char *ok = key_names(m, o, true), *nk = key_names(m, t, false);
+    if (!same(ok, nk)) {
+        change(m, "the primary key of %s becomes (%s)", T, nk);
+        rebuild(tm, fmt(m, "the primary key of %s becomes (%s)", T, nk));
+        if (t->npk > 0) {
+            /* Its values must be unique, as the key makes them. */
+            strbuf cols = STRBUF_INIT, tt = STRBUF_INIT;
+            bool all_old = true;
+            for (size_t k = 0; k < t->npk; k++) {
+                const col_map *cm = &tm->cols[t->pk[k]->index];
+                all_old &= cm->old != NULL;
+                if (k)
+                    strbuf_puts(&cols, ", ");
+                sql_ident(&cols, cm->old ? cm->old->name : "?");
+            }
+            sql_ident(&tt, o->name);
+            if (all_old)
+                check(m, false,
+                      fmt(m, "EXISTS (SELECT 1 FROM %s GROUP BY %s HAVING count(*) > 1)", strbuf_str(&tt),
+                          strbuf_str(&cols)),
+                      fmt(m, "cannot migrate %s to the primary key (%s): two rows hold the same values", T, nk));
+            strbuf_free(&cols);
+            strbuf_free(&tt);
+        }
+    }
+    for (size_t k = 0; k < t->nconstraints; k++) {
+        const sch_constraint *con = &t->constraints[k];
+        const char *key = con->unique ? constraint_key(m, con, false) : NULL;
+        if (key == NULL || has_unique_constraint(m, o, key, true))
+            continue;
+        change(m, "%s: unique(%s) added", T, key);
+        rebuild(tm, fmt(m, "%s gets unique(%s)", T, key));
+        strbuf cols = STRBUF_INIT, nn = STRBUF_INIT, tt = STRBUF_INIT;
+        bool all_old = true;
+        for (size_t j = 0; j < con->ncolumns; j++) {
+            const col_map *cm = &tm->cols[con->columns[j]->index];
+            all_old &= cm->old != NULL;
+            if (!cm->old)
+                continue;
+            if (cols.len)
+                strbuf_puts(&cols, ", ");
+            sql_ident(&cols, cm->old->name);
+            strbuf_puts(&nn, nn.len ? " AND " : "");
+            sql_ident(&nn, cm->old->name);
+            strbuf_puts(&nn, " IS NOT NULL");
+        }
+        sql_ident(&tt, o->name);
+        if (all_old)
+            check(m, false,
+                  fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s GROUP BY %s HAVING count(*) > 1)", strbuf_str(&tt),
+                      strbuf_str(&nn), strbuf_str(&cols)),
+                  fmt(m, "cannot migrate %s to unique(%s): two rows hold the same values; make them differ, then "
+                         "run the script again", T, key));
+        strbuf_free(&cols);
+        strbuf_free(&nn);
+        strbuf_free(&tt);
+    }
+    for (size_t k = 0; k < o->nconstraints; k++) {
+        const sch_constraint *con = &o->constraints[k];
+        if (!con->unique)
+            continue;
+        const char *key = constraint_key(m, con, true);
+        if (key && has_unique_constraint(m, t, key, false))
+            continue;
+        change(m, "%s: a unique(...) constraint goes", T);
+        rebuild(tm, fmt(m, "%s loses a unique(...) constraint", T));
+    }
+    if (tm->rebuild)
+        for (size_t k = 0; k < t->ncolumns; k++)
+            if (tm->cols[k].old && tm->cols[k].old->type != tm->cols[k].new->type)
+                type_check(m, tm, &tm->cols[k]);
+}
+
+/* A name no table of either schema has (ignoring case) for the table a
+ * rebuild fills: assoc_new_<table>, or with _2, _3, ... */
+static const char *temp_name(mig *m, const char *table)
+{
+    for (int k = 1;; k++) {
+        const char *name = k == 1 ? fmt(m, "assoc_new_%s", table) : fmt(m, "assoc_new_%s_%d", table, k);
+        bool taken = old_table_named(m, name) != NULL;
+        for (size_t i = 0; i < m->new->ntables && !taken; i++)
+            taken = same(m->new->tables[i]->name, name);
+        if (!taken || m->nomem)
+            return name;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* 3. Indexes                                                            */
+
+/* Whether NEW's index ni is OLD's index oi as the migration leaves it:
+ * same name, same table, same columns (mapped). */
+static bool same_index(mig *m, const plan_index *oi, const plan_index *ni)
+{
+    if (!same(oi->name, ni->name) || oi->ncolumns != ni->ncolumns)
+        return false;
+    table_map *tm = map_of_old(m, oi->table);
+    if (tm == NULL || tm->new != ni->table)
+        return false;
+    for (size_t k = 0; k < oi->ncolumns; k++)
+        if (new_of(m, oi->columns[k]) != ni->columns[k])
+            return false;
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* 4. Steps                                                              */
+
+static void begin_step(mig *m)
+{
+    mig_step *st = step(m, MIG_BEGIN, NULL,
+                        "Foreign keys off, as SQLite's table rebuild requires (PRAGMA foreign_keys\n"
+                        "does nothing inside a transaction); renames carried into other tables'\n"
+                        "foreign keys; one transaction; the table that records migrations.");
+    stmt_text(m, st, "PRAGMA foreign_keys = OFF");
+    stmt_text(m, st, "PRAGMA legacy_alter_table = OFF");
+    stmt_text(m, st, "BEGIN IMMEDIATE");
+    stmt_text(m, st, "CREATE TABLE IF NOT EXISTS assoc_migrations (\n"
+                     "    id TEXT NOT NULL,\n"
+                     "    from_file TEXT NOT NULL,\n"
+                     "    to_file TEXT NOT NULL,\n"
+                     "    applied_at TEXT NOT NULL DEFAULT (CURRENT_TIMESTAMP)\n"
+                     ")");
+    stmt_text(m, st, "DROP TABLE IF EXISTS temp.assoc_migration_step");
+    stmt_text(m, st, "CREATE TEMP TABLE assoc_migration_step (step TEXT NOT NULL)");
+}
+
+/* SQLite's affinity of a declared type (its "Datatypes" page), by the
+ * name of a column `type`, as SQL; and the affinity of each model type. */
+#define AFFINITY_SQL                                                                               \
+    "CASE WHEN type LIKE '%INT%' THEN 'integer'\n"                                                \
+    "                          WHEN type LIKE '%CHAR%' OR type LIKE '%CLOB%' OR type LIKE '%TEXT%' THEN 'text'\n" \
+    "                          WHEN type LIKE '%BLOB%' OR type = '' THEN 'blob'\n"                 \
+    "                          WHEN type LIKE '%REAL%' OR type LIKE '%FLOA%' OR type LIKE '%DOUB%' THEN 'real'\n" \
+    "                          ELSE 'numeric' END"
+
+static const char *affinity_name(sch_type t)
+{
+    switch (t) {
+    case SCH_INTEGER: return "integer";
+    case SCH_FLOAT: return "real";
+    case SCH_TEXT:
+    case SCH_STRING:
+    case SCH_ENUM: return "text";
+    case SCH_BLOB: return "blob";
+    case SCH_BOOLEAN:
+    case SCH_DATETIME: return "numeric";
+    }
+    return "numeric";
+}
+
+/* The checks before anything changes: not applied already; the database
+ * at OLD, as OLD's <schema>_verify would find it (each table, each column's
+ * name, affinity, key or NOT NULL, each foreign key with its ON DELETE),
+ * and none of what the migration makes there yet; then the fit of the
+ * values (already collected by compare_table). */
+static void guard_checks(mig *m)
+{
+    mig_check *fits = m->before;
+    size_t nfits = m->nbefore;
+    m->before = NULL;
+    m->nbefore = m->before_cap = 0;
+    const char *old = m->o->old_file;
+    /* The SQLite it runs on: 3.26 carries renames into other tables'
+     * foreign keys as the steps expect; DROP COLUMN came with 3.35. */
+    bool drops = false;
+    for (size_t i = 0; i < m->nnew; i++)
+        drops |= m->maps[i].ndropped > 0 && !m->maps[i].rebuild;
+    int need = drops ? 35 : 26;
+    check(m, false,
+          fmt(m, "CAST(sqlite_version() AS INTEGER) * 1000 +\n"
+                 "              CAST(substr(sqlite_version(), instr(sqlite_version(), '.') + 1) AS INTEGER) < %d",
+              3000 + need),
+          fmt(m, "this script needs SQLite 3.%d or later%s", need, drops ? " (ALTER TABLE DROP COLUMN)" : ""));
+    check(m, false, fmt(m, "(SELECT id FROM main.assoc_migrations ORDER BY rowid DESC LIMIT 1) = '%s'", m->plan->id),
+          fmt(m, "this migration from %s to %s is the last one recorded in assoc_migrations: it was applied "
+                 "already, and the database is left as it is", old, m->o->new_file));
+    strbuf sb = STRBUF_INIT, name = STRBUF_INIT, shown = STRBUF_INIT;
+    for (size_t i = 0; i < m->old->ntables; i++) {
+        const sch_table *t = m->old->tables[i];
+        strbuf_reset(&name);
+        str_lit(&name, t->name);
+        check(m, false,
+              fmt(m, "NOT EXISTS (SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = %s COLLATE NOCASE)",
+                  strbuf_str(&name)),
+              fmt(m, "the database is not at %s: it has no table %s", old, t->name));
+        /* Its columns as <schema>_verify compares them: name, affinity of
+         * the type, in the key or NOT NULL or neither. */
+        strbuf_reset(&sb);
+        strbuf_reset(&shown);
+        for (size_t k = 0; k < t->ncolumns; k++) {
+            const sch_column *c = t->columns[k];
+            const char *sig = fmt(m, "%s %s %s", c->name, affinity_name(c->type),
+                                  c->primary_key ? "key" : c->not_null ? "not null" : "null");
+            char *low = (char *)sig;
+            for (; *low; low++)
+                if (*low >= 'A' && *low <= 'Z')
+                    *low = (char)(*low - 'A' + 'a');
+            strbuf_puts(&sb, k ? ", " : "");
+            str_lit(&sb, sig);
+            strbuf_printf(&shown, "%s%s", k ? "; " : "", sig);
+        }
+        check(m, false,
+              fmt(m, "(SELECT count(*) FROM pragma_table_info(%s, 'main')\n"
+                     "               WHERE lower(name) || ' ' ||\n"
+                     "                     %s || ' ' ||\n"
+                     "                     CASE WHEN pk > 0 THEN 'key' WHEN \"notnull\" THEN 'not null' ELSE 'null' END\n"
+                     "                     IN (%s)) <> %zu",
+                  strbuf_str(&name), AFFINITY_SQL, strbuf_str(&sb), t->ncolumns),
+              fmt(m, "the database is not at %s: a column of table %s is missing or is not as %s declares it "
+                     "(name, type affinity, key or NOT NULL: %s)", old, t->name, old, strbuf_str(&shown)));
+        /* Its foreign keys: column, parent table, ON DELETE. */
+        size_t nfk = 0;
+        strbuf_reset(&sb);
+        strbuf_reset(&shown);
+        for (size_t k = 0; k < t->ncolumns; k++) {
+            const sch_column *c = t->columns[k];
+            if (c->fk == NULL)
+                continue;
+            const char *act = sch_fk_action_sql(action(c->ondelete));
+            char *sig = (char *)fmt(m, "%s %s %s", c->name, c->fk->table->name, act);
+            for (char *low = sig; *low; low++)
+                if (*low >= 'A' && *low <= 'Z')
+                    *low = (char)(*low - 'A' + 'a');
+            strbuf_puts(&sb, nfk ? ", " : "");
+            str_lit(&sb, sig);
+            strbuf_printf(&shown, "%s%s.%s references %s on delete %s", nfk ? "; " : "", t->name, c->name,
+                          c->fk->table->name, act);
+            nfk++;
+        }
+        if (nfk)
+            check(m, false,
+                  fmt(m, "(SELECT count(*) FROM pragma_foreign_key_list(%s, 'main')\n"
+                         "               WHERE lower(\"from\" || ' ' || \"table\" || ' ' || on_delete) IN (%s)) <> %zu",
+                      strbuf_str(&name), strbuf_str(&sb), nfk),
+                  fmt(m, "the database is not at %s: a foreign key of table %s is missing or is not as %s declares "
+                         "it (%s)", old, t->name, old, strbuf_str(&shown)));
+    }
+    strbuf_free(&shown);
+    /* What the migration makes must not be there: new tables, new names of
+     * tables, the rebuilds' temporary tables; new and renamed columns. */
+    for (size_t i = 0; i < m->nnew; i++) {
+        table_map *tm = &m->maps[i];
+        const char *names[2] = { tm->old == NULL || tm->renamed ? tm->new->name : NULL, tm->temp };
+        for (size_t j = 0; j < 2; j++) {
+            if (names[j] == NULL)
+                continue;
+            strbuf_reset(&name);
+            str_lit(&name, names[j]);
+            check(m, false, fmt(m, "EXISTS (SELECT 1 FROM main.sqlite_master WHERE name = %s COLLATE NOCASE)",
+                                strbuf_str(&name)),
+                  fmt(m, "the database is not at %s: it has %s already, which this migration %s", old, names[j],
+                      j == 1 ? "uses for a table it rebuilds" : "makes"));
+        }
+        if (tm->old == NULL)
+            continue;
+        for (size_t k = 0; k < tm->new->ncolumns; k++) {
+            const col_map *cm = &tm->cols[k];
+            if (cm->old && !cm->renamed)
+                continue;
+            strbuf_reset(&name);
+            str_lit(&name, tm->old->name);
+            strbuf_reset(&sb);
+            str_lit(&sb, cm->new->name);
+            check(m, false,
+                  fmt(m, "EXISTS (SELECT 1 FROM pragma_table_info(%s, 'main') WHERE name = %s COLLATE NOCASE)",
+                      strbuf_str(&name), strbuf_str(&sb)),
+                  fmt(m, "the database is not at %s: table %s has a column %s already, which this migration %s",
+                      old, tm->old->name, cm->new->name, cm->old ? "renames one to" : "adds"));
+        }
+    }
+    /* A table the script rebuilds gets NEW's columns only: one the database
+     * has beyond OLD's (a column another program added) would be lost. */
+    for (size_t i = 0; i < m->nnew && !m->o->allow_data_loss; i++) {
+        const table_map *tm = &m->maps[i];
+        if (!tm->rebuild)
+            continue;
+        strbuf_reset(&name);
+        str_lit(&name, tm->old->name);
+        check(m, false, fmt(m, "(SELECT count(*) FROM pragma_table_info(%s, 'main')) > %zu", strbuf_str(&name),
+                            tm->old->ncolumns),
+              fmt(m, "cannot migrate: table %s has columns %s does not declare, which rebuilding it would lose; "
+                     "declare them in the model files, or generate the script with --allow-data-loss to drop them",
+                  tm->old->name, old));
+    }
+    strbuf_free(&sb);
+    strbuf_free(&name);
+    for (size_t i = 0; i < nfits; i++)
+        check(m, false, fits[i].cond, fits[i].message);
+}
+
+static void rebuild_step(mig *m, table_map *tm)
+{
+    const sch_table *t = tm->new;
+    mig_step *st = step(m, MIG_REBUILD, t->name,
+                        fmt(m, "Rebuild %s: %s.\n"
+                               "SQLite's 12 steps: the new table, the rows copied, the old table dropped,\n"
+                               "the new one renamed (its indexes are made below).",
+                            t->name, tm->why));
+    strbuf sb = STRBUF_INIT, cols = STRBUF_INIT, vals = STRBUF_INIT;
+    plan_ddl_table_as(&sb, m->new, t, tm->temp);
+    /* The DDL ends in ";\n". */
+    while (sb.len && (sb.data[sb.len - 1] == '\n' || sb.data[sb.len - 1] == ';'))
+        sb.data[--sb.len] = '\0';
+    stmt(m, st, &sb);
+    for (size_t k = 0; k < t->ncolumns; k++) {
+        const col_map *cm = &tm->cols[k];
+        const sch_column *n = cm->new;
+        if (k) {
+            strbuf_puts(&cols, ", ");
+            strbuf_puts(&vals, ", ");
+        }
+        sql_ident(&cols, n->name);
+        if (cm->old == NULL) {
+            const char *f = n->is_rowid ? "rowid" : fill(m, n, not_null(n));
+            strbuf_puts(&vals, f[0] ? f : "NULL");
+        } else if (not_null(n) && !not_null(cm->old) && !n->is_rowid && fill(m, n, true)[0]) {
+            strbuf_puts(&vals, "coalesce(");
+            sql_ident(&vals, n->name);
+            strbuf_printf(&vals, ", %s)", fill(m, n, true));
+        } else {
+            sql_ident(&vals, n->name);
+        }
+    }
+    strbuf_puts(&sb, "INSERT INTO ");
+    sql_ident(&sb, tm->temp);
+    strbuf_printf(&sb, " (%s)\nSELECT %s\nFROM ", strbuf_str(&cols), strbuf_str(&vals));
+    sql_ident(&sb, t->name);
+    stmt(m, st, &sb);
+    strbuf_puts(&sb, "DROP TABLE ");
+    sql_ident(&sb, t->name);
+    stmt(m, st, &sb);
+    /* The rename under legacy_alter_table: nothing refers to the temporary
+     * name, and SQLite's newer rename would stop at a view of the table,
+     * which refers to a table that is not there until the rename is done. */
+    stmt_text(m, st, "PRAGMA legacy_alter_table = ON");
+    strbuf_puts(&sb, "ALTER TABLE ");
+    sql_ident(&sb, tm->temp);
+    strbuf_puts(&sb, " RENAME TO ");
+    sql_ident(&sb, t->name);
+    stmt(m, st, &sb);
+    stmt_text(m, st, "PRAGMA legacy_alter_table = OFF");
+    strbuf_free(&sb);
+    strbuf_free(&cols);
+    strbuf_free(&vals);
+}
+
+static void alter_steps(mig *m, table_map *tm)
+{
+    const sch_table *t = tm->new;
+    strbuf sb = STRBUF_INIT;
+    for (size_t k = 0; k < tm->ndropped; k++) {
+        mig_step *st = step(m, MIG_DROP_COLUMN, t->name,
+                            fmt(m, "%s.%s goes%s.", t->name, tm->dropped[k]->name,
+                                m->o->allow_data_loss ? ", and its values with it (--allow-data-loss)" : ""));
+        strbuf_puts(&sb, "ALTER TABLE ");
+        sql_ident(&sb, t->name);
+        strbuf_puts(&sb, " DROP COLUMN ");
+        sql_ident(&sb, tm->dropped[k]->name);
+        stmt(m, st, &sb);
+    }
+    for (size_t k = 0; k < t->ncolumns; k++) {
+        const sch_column *n = tm->cols[k].new;
+        if (tm->cols[k].old)
+            continue;
+        mig_step *st = step(m, MIG_ADD_COLUMN, t->name,
+                            fmt(m, "%s.%s is new%s.", t->name, n->name,
+                                has_server_default(n) ? ": the rows there are take its default" : ""));
+        strbuf_puts(&sb, "ALTER TABLE ");
+        sql_ident(&sb, t->name);
+        strbuf_puts(&sb, " ADD COLUMN ");
+        plan_ddl_column(&sb, m->new, n);
+        stmt(m, st, &sb);
+    }
+    strbuf_free(&sb);
+}
+
+/* Tables whose foreign keys are checked at the end: each rebuilt one that
+ * has foreign keys, and each that refers to a rebuilt one. */
+static void fk_checks(mig *m)
+{
+    for (size_t i = 0; i < m->nnew; i++) {
+        const table_map *tm = &m->maps[i];
+        const sch_table *t = tm->new;
+        bool check_it = false;
+        for (size_t k = 0; k < t->ncolumns && !check_it; k++) {
+            const sch_column *c = t->columns[k];
+            const table_map *parent = c->fk ? map_of_new(m, c->fk->table) : NULL;
+            check_it = c->fk && tm->old && (tm->rebuild || (parent && parent->rebuild));
+        }
+        if (!check_it)
+            continue;
+        strbuf name = STRBUF_INIT;
+        str_lit(&name, t->name);
+        check(m, true, fmt(m, "EXISTS (SELECT 1 FROM pragma_foreign_key_check(%s, 'main'))", strbuf_str(&name)),
+              fmt(m, "cannot migrate: a row of %s refers to a row that does not exist (PRAGMA "
+                     "foreign_key_check(%s) lists them); fix those rows, then run the script again",
+                  t->name, t->name));
+        strbuf_free(&name);
+    }
+}
+
+/* A statement of the form WORDS name [WORDS2 name2]: the names quoted as
+ * SQL needs. */
+static void statement(mig *m, mig_step *st, const char *words, const char *name, const char *words2,
+                      const char *name2)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, words);
+    sql_ident(&sb, name);
+    if (words2) {
+        strbuf_puts(&sb, words2);
+        sql_ident(&sb, name2);
+    }
+    stmt(m, st, &sb);
+    strbuf_free(&sb);
+}
+
+/* OLD's indexes that NEW does not have as they are, on the tables that
+ * stay (a dropped or rebuilt table's go with it); those it keeps are
+ * marked, so that only the others are made. */
+static void drop_index_steps(mig *m)
+{
+    for (size_t i = 0; i < m->oldix.n && !m->nomem; i++) {
+        const plan_index *oi = &m->oldix.items[i];
+        table_map *tm = map_of_old(m, oi->table);
+        if (tm == NULL || tm->new == NULL || tm->rebuild)
+            continue;
+        bool kept = false;
+        for (size_t k = 0; k < m->newix.n && !kept; k++)
+            if (same_index(m, oi, &m->newix.items[k]))
+                kept = m->newix_kept[k] = true;
+        if (kept)
+            continue;
+        mig_step *st = step(m, MIG_DROP_INDEX, tm->new->name, fmt(m, "Index %s is not the new schema's.", oi->name));
+        statement(m, st, "DROP INDEX IF EXISTS ", oi->name, NULL, NULL);
+        change(m, "index %s dropped", oi->name);
+    }
+}
+
+/* Tables, then columns: ALTER TABLE carries each into the other tables'
+ * foreign keys (and a column's into indexes), before anything else uses
+ * the new names. */
+static void rename_steps(mig *m)
+{
+    for (size_t i = 0; i < m->nnew; i++) {
+        table_map *tm = &m->maps[i];
+        if (!tm->renamed)
+            continue;
+        mig_step *st = step(m, MIG_RENAME_TABLE, tm->new->name,
+                            fmt(m, "Table %s is renamed %s (renamed_from); the foreign keys of other tables\n"
+                                   "follow it.", tm->old->name, tm->new->name));
+        statement(m, st, "ALTER TABLE ", tm->old->name, " RENAME TO ", tm->new->name);
+    }
+    for (size_t i = 0; i < m->nnew; i++) {
+        table_map *tm = &m->maps[i];
+        for (size_t k = 0; tm->old && k < tm->new->ncolumns; k++) {
+            const col_map *cm = &tm->cols[k];
+            if (!cm->renamed)
+                continue;
+            mig_step *st = step(m, MIG_RENAME_COLUMN, tm->new->name,
+                                fmt(m, "%s.%s is renamed %s (renamed_from); indexes and foreign keys follow it.",
+                                    tm->new->name, cm->old->name, cm->new->name));
+            strbuf sb = STRBUF_INIT;
+            strbuf_puts(&sb, "ALTER TABLE ");
+            sql_ident(&sb, tm->new->name);
+            strbuf_puts(&sb, " RENAME COLUMN ");
+            sql_ident(&sb, cm->old->name);
+            strbuf_puts(&sb, " TO ");
+            sql_ident(&sb, cm->new->name);
+            stmt(m, st, &sb);
+            strbuf_free(&sb);
+        }
+    }
+}
+
+/* NEW's tables that OLD lacks, then every index of NEW that is not there. */
+static void create_steps(mig *m)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < m->nnew; i++) {
+        table_map *tm = &m->maps[i];
+        if (tm->old)
+            continue;
+        mig_step *st = step(m, MIG_CREATE_TABLE, tm->new->name, fmt(m, "Table %s is new.", tm->new->name));
+        plan_ddl_table_as(&sb, m->new, tm->new, tm->new->name);
+        while (sb.len && (sb.data[sb.len - 1] == '\n' || sb.data[sb.len - 1] == ';'))
+            sb.data[--sb.len] = '\0';
+        stmt(m, st, &sb);
+    }
+    strbuf_free(&sb);
+    for (size_t i = 0; i < m->newix.n; i++) {
+        const plan_index *ni = &m->newix.items[i];
+        if (m->newix_kept[i])
+            continue;
+        table_map *tm = map_of_new(m, ni->table);
+        mig_step *st = step(m, MIG_CREATE_INDEX, ni->table->name,
+                            fmt(m, "Index %s%s.", ni->name,
+                                tm && tm->old == NULL ? " of the new table"
+                                : tm && tm->rebuild   ? " again, on the rebuilt table"
+                                                      : " is new"));
+        stmt_text(m, st, ni->sql);
+        if (tm && tm->old && !tm->rebuild)
+            change(m, "index %s added", ni->name);
+    }
+}
+
+static void commit_step(mig *m)
+{
+    mig_step *st = step(m, MIG_COMMIT, NULL, "Record the migration; commit; foreign keys on again.");
+    stmt_text(m, st, "DROP TABLE temp.assoc_migration_step");
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "INSERT INTO assoc_migrations (id, from_file, to_file)\nVALUES (");
+    str_lit(&sb, m->plan->id);
+    strbuf_puts(&sb, ", ");
+    str_lit(&sb, m->o->old_file);
+    strbuf_puts(&sb, ", ");
+    str_lit(&sb, m->o->new_file);
+    strbuf_puts(&sb, ")");
+    stmt(m, st, &sb);
+    strbuf_free(&sb);
+    stmt_text(m, st, "COMMIT");
+    stmt_text(m, st, "PRAGMA foreign_keys = ON");
+}
+
+/* FNV-1a, 64 bits, as 16 hex digits. */
+static const char *hash_ddl(mig *m, const sch_schema *s)
+{
+    strbuf sb = STRBUF_INIT;
+    plan_ddl(&sb, s, false);
+    uint64_t h = 14695981039346656037u;
+    for (size_t i = 0; i < sb.len; i++)
+        h = (h ^ (unsigned char)sb.data[i]) * 1099511628211u;
+    if (sb.failed)
+        m->nomem = true;
+    strbuf_free(&sb);
+    return fmt(m, "%016llx", (unsigned long long)h);
+}
+
+static bool reserved_name(const char *name)
+{
+    return strncasecmp(name, "assoc_migration", 15) == 0;
+}
+
+mig_plan *mig_build(const sch_schema *old, const sch_schema *new, const mig_options *o, diag_ctx *d, arena *mem)
+{
+    mig m = { .old = old, .new = new, .o = o, .d = d, .mem = mem };
+    int errors = d->errors;
+    m.plan = arena_alloc(mem, sizeof *m.plan);
+    if (m.plan == NULL) {
+        diag_error(d, (loc){ 0 }, "out of memory while planning the migration");
+        return NULL;
+    }
+    memset(m.plan, 0, sizeof *m.plan);
+    m.plan->old_file = o->old_file;
+    m.plan->new_file = o->new_file;
+    const char *oh = hash_ddl(&m, old), *nh = hash_ddl(&m, new);
+    m.plan->id = fmt(&m, "%s-%s", oh, nh);
+    for (size_t i = 0; i < new->ntables; i++)
+        if (reserved_name(new->tables[i]->name))
+            diag_error(d, new->tables[i]->at,
+                       "table name '%s' is kept for migrations (assoc_migrations records them); rename the table",
+                       new->tables[i]->name);
+    if (d->errors > errors)
+        return NULL;
+
+    match(&m);
+    for (size_t i = 0; i < m.nnew && !m.nomem; i++) {
+        table_map *tm = &m.maps[i];
+        if (tm->old)
+            compare_table(&m, tm);
+        else
+            change(&m, "table %s added", tm->new->name);
+    }
+    for (size_t i = m.nnew; i < m.nmaps; i++) {
+        const sch_table *t = m.maps[i].old;
+        change(&m, "table %s dropped", t->name);
+        if (!o->allow_data_loss)
+            refuse(&m, t->at,
+                   "%s drops table %s and its rows; pass --allow-data-loss to drop it, or, if it was renamed, "
+                   "write renamed_from(%s) on the %s that takes its place",
+                   o->new_file, t->name, t->name, t->model ? "model" : "table");
+    }
+    for (size_t i = 0; i < m.nnew; i++)
+        if (m.maps[i].rebuild)
+            m.maps[i].temp = temp_name(&m, m.maps[i].new->name);
+
+    /* 3. indexes */
+    m.oldix.mem = m.newix.mem = mem;
+    plan_ddl_indexes(old, &m.oldix);
+    plan_ddl_indexes(new, &m.newix);
+    m.newix_kept = arena_alloc(mem, (m.newix.n + 1) * sizeof *m.newix_kept);
+    if (m.oldix.failed || m.newix.failed || m.newix_kept == NULL)
+        m.nomem = true;
+    if (m.nomem || d->errors > errors) {
+        if (m.nomem)
+            diag_error(d, (loc){ 0 }, "out of memory while planning the migration");
+        return NULL;
+    }
+    memset(m.newix_kept, 0, (m.newix.n + 1) * sizeof *m.newix_kept);
+
+    /* The same tables: the changes (a client default) are the generated
+     * code's alone. */
+    strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+    plan_ddl(&a, old, false);
+    plan_ddl(&b, new, false);
+    m.plan->empty = strcmp(strbuf_str(&a), strbuf_str(&b)) == 0;
+    strbuf_free(&a);
+    strbuf_free(&b);
+    if (m.plan->empty)
+        return m.plan;
+
+    /* 4. steps */
+    begin_step(&m);
+    guard_checks(&m);
+    check_step(&m, false,
+               "Stop here, changing nothing, unless the migration applies: it is not the\n"
+               "last one applied, the database is at the old file, its values fit the new.");
+    drop_index_steps(&m);
+    rename_steps(&m);
+    for (size_t i = m.nnew; i < m.nmaps; i++) {
+        const sch_table *t = m.maps[i].old;
+        mig_step *st = step(&m, MIG_DROP_TABLE, NULL,
+                            fmt(&m, "Table %s goes, and its rows with it (--allow-data-loss).", t->name));
+        statement(&m, st, "DROP TABLE ", t->name, NULL, NULL);
+    }
+    for (size_t i = 0; i < m.nnew; i++) {
+        table_map *tm = &m.maps[i];
+        if (tm->old && tm->rebuild)
+            rebuild_step(&m, tm);
+        else if (tm->old)
+            alter_steps(&m, tm);
+    }
+    create_steps(&m);
+    fk_checks(&m);
+    check_step(&m, true,
+               "Stop, undoing everything, unless the values copied are of their new types\n"
+               "and every foreign key of a table that changed, or refers to one, holds.");
+    commit_step(&m);
+    if (m.nomem) {
+        diag_error(d, (loc){ 0 }, "out of memory while planning the migration");
+        return NULL;
+    }
+    return m.plan;
+}
+
+const char *mig_kind_name(mig_kind k)
+{
+    switch (k) {
+    case MIG_BEGIN: return "begin";
+    case MIG_CHECK: return "check";
+    case MIG_DROP_INDEX: return "drop index";
+    case MIG_RENAME_TABLE: return "rename table";
+    case MIG_RENAME_COLUMN: return "rename column";
+    case MIG_DROP_TABLE: return "drop table";
+    case MIG_DROP_COLUMN: return "drop column";
+    case MIG_ADD_COLUMN: return "add column";
+    case MIG_REBUILD: return "rebuild";
+    case MIG_CREATE_TABLE: return "create table";
+    case MIG_CREATE_INDEX: return "create index";
+    case MIG_COMMIT: return "commit";
+    }
+    return "?";
+}

@@ -1,0 +1,574 @@
+/* verify.c - does the database hold the tables the generated code expects?
+ * (SPEC 7: <schema>_verify, and the check create_all makes of the tables
+ * that already exist.)  The contract is assoc_verify() in assoc.h.
+ *
+ * Two halves.  read_table() learns what the database holds of one table --
+ * its columns (declared type, NOT NULL, place in the primary key), its
+ * foreign keys with their ON DELETE actions, its unique indexes -- into a
+ * found_table, which is the same whatever the database.  It is the one
+ * function here that knows SQLite (PRAGMA table_info, foreign_key_list,
+ * index_list, index_info); PostgreSQL's reader (information_schema and
+ * pg_catalog) goes beside it and fills the same structure.  compare()
+ * holds a found_table against the description the generator wrote
+ * (assoc_table_spec) and names the first difference.
+ *
+ * Memory: what a reader finds lives in a small pool freed after each
+ * table; messages go to the connection's buffer (assoc_fail), which never
+ * allocates.
+ */
+#include "assoc.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---------------------------------------------------------------------
+ * What the database holds of one table
+ * ------------------------------------------------------------------- */
+
+typedef struct found_column {
+    const char *name;
+    const char *type;              /* as declared; "" when none */
+    bool not_null;
+    int pk;                        /* 1-based place in the primary key; 0: not in it */
+    struct found_column *next;
+} found_column;
+
+typedef struct found_fk {
+    const char *from;              /* the child column */
+    const char *table, *to;        /* the parent; to NULL: the parent's primary key */
+    const char *ondelete;          /* "NO ACTION", "CASCADE", ... */
+    struct found_fk *next;
+} found_fk;
+
+/* A unique index over plain columns (a UNIQUE constraint, the primary
+ * key's, or CREATE UNIQUE INDEX), not partial. */
+typedef struct found_unique {
+    const char *name;
+    const char *columns[16];       /* wider ones are kept with n > 16 and never match */
+    size_t n;
+    bool plain;                    /* every column a column (no expression) */
+    struct found_unique *next;
+} found_unique;
+
+/* The pool's unit of alignment: what the found_ structures hold.  (Not
+ * max_align_t: SQLite's allocator aligns to 8 bytes.) */
+typedef union unit {
+    int64_t i;
+    double d;
+    void *p;
+} unit;
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, size;
+    unit data[];
+} chunk;
+
+typedef struct found_table {
+    bool exists;
+    found_column *columns;
+    found_fk *fks;
+    found_unique *uniques;
+    chunk *mem;
+    bool nomem;
+} found_table;
+
+static void *found_alloc(found_table *f, size_t n)
+{
+    n = (n + sizeof(unit) - 1) / sizeof(unit) * sizeof(unit);
+    chunk *c = f->mem;
+    if (c == NULL || c->size - c->used < n) {
+        size_t size = n > 4000 ? n : 4000;
+        c = assoc_malloc(sizeof *c + size);
+        if (c == NULL) {
+            f->nomem = true;
+            return NULL;
+        }
+        c->next = f->mem;
+        c->used = 0;
+        c->size = size;
+        f->mem = c;
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+static const char *found_text(found_table *f, const unsigned char *s)
+{
+    if (s == NULL)
+        return NULL;
+    size_t n = strlen((const char *)s) + 1;
+    char *p = found_alloc(f, n);
+    if (p != NULL)
+        memcpy(p, s, n);
+    return p;
+}
+
+static void found_free(found_table *f)
+{
+    while (f->mem != NULL) {
+        chunk *next = f->mem->next;
+        assoc_free(f->mem);
+        f->mem = next;
+    }
+    memset(f, 0, sizeof *f);
+}
+
+/* ---- SQLite ---- */
+
+static int lite_prepare(assoc_db *db, const char *sql, const char *table, sqlite3_stmt **st)
+{
+    sqlite3 *h = assoc_sqlite(db);
+    int rc = sqlite3_prepare_v2(h, sql, -1, st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(*st, 1, table, -1, SQLITE_STATIC);
+    return rc == SQLITE_OK ? ASSOC_OK : assoc_status(db, rc);
+}
+
+/* Step st to its end; row() takes each row.  The statement is finalized. */
+static int lite_rows(assoc_db *db, sqlite3_stmt *st, found_table *f, void (*row)(sqlite3_stmt *, found_table *))
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && !f->nomem)
+        row(st, f);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    rc = rc == SQLITE_OK ? ASSOC_OK : assoc_status(db, rc);
+    sqlite3_finalize(st);
+    if (rc == ASSOC_OK && f->nomem)
+        rc = assoc_fail(db, ASSOC_NOMEM, "out of memory reading the database's schema");
+    return rc;
+}
+
+static void lite_exists(sqlite3_stmt *st, found_table *f)
+{
+    (void)st;
+    f->exists = true;
+}
+
+static void lite_column(sqlite3_stmt *st, found_table *f)
+{
+    found_column *c = found_alloc(f, sizeof *c);
+    if (c == NULL)
+        return;
+    c->name = found_text(f, sqlite3_column_text(st, 0));
+    c->type = found_text(f, sqlite3_column_type(st, 1) == SQLITE_NULL ? (const unsigned char *)""
+                                                                     : sqlite3_column_text(st, 1));
+    c->not_null = sqlite3_column_int(st, 2) != 0;
+    c->pk = sqlite3_column_int(st, 3);
+    c->next = NULL;
+    found_column **tail = &f->columns;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = c;
+}
+
+static void lite_fk(sqlite3_stmt *st, found_table *f)
+{
+    found_fk *k = found_alloc(f, sizeof *k);
+    if (k == NULL)
+        return;
+    k->from = found_text(f, sqlite3_column_text(st, 0));
+    k->table = found_text(f, sqlite3_column_text(st, 1));
+    k->to = found_text(f, sqlite3_column_text(st, 2));
+    k->ondelete = found_text(f, sqlite3_column_text(st, 3));
+    k->next = f->fks;
+    f->fks = k;
+}
+
+/* One row per (unique index, column), in index order then column order. */
+static void lite_unique(sqlite3_stmt *st, found_table *f)
+{
+    const char *index = (const char *)sqlite3_column_text(st, 0);
+    found_unique *u = f->uniques;
+    if (u == NULL || index == NULL || strcmp(u->name, index) != 0) {
+        u = found_alloc(f, sizeof *u);
+        if (u == NULL)
+            return;
+        memset(u, 0, sizeof *u);
+        u->name = found_text(f, (const unsigned char *)index);
+        u->plain = true;
+        u->next = f->uniques;
+        f->uniques = u;
+    }
+    const unsigned char *col = sqlite3_column_text(st, 1);
+    if (col == NULL)
+        u->plain = false;           /* an expression: lower(email) is no unique email */
+    else if (u->n < sizeof u->columns / sizeof u->columns[0])
+        u->columns[u->n] = found_text(f, col);
+    u->n++;
+}
+
+/* What SQLite's main database holds of `name`: the one place this file
+ * knows SQLite.  (PostgreSQL's reader goes beside it.) */
+static int read_table_sqlite(assoc_db *db, const char *name, found_table *f)
+{
+    static const char *const sql_exists =
+        "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE";
+    static const char *const sql_columns =
+        "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1, 'main') ORDER BY cid";
+    static const char *const sql_fks =
+        "SELECT \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list(?1, 'main') ORDER BY id, seq";
+    static const char *const sql_uniques =
+        "SELECT il.name, ii.name FROM pragma_index_list(?1, 'main') AS il, pragma_index_info(il.name, 'main') AS ii"
+        " WHERE il.\"unique\" = 1 AND il.partial = 0 ORDER BY il.seq, ii.seqno";
+    sqlite3_stmt *st = NULL;
+    int rc = lite_prepare(db, sql_exists, name, &st);
+    if (rc == ASSOC_OK)
+        rc = lite_rows(db, st, f, lite_exists);
+    if (rc != ASSOC_OK || !f->exists)
+        return rc;
+    rc = lite_prepare(db, sql_columns, name, &st);
+    if (rc == ASSOC_OK)
+        rc = lite_rows(db, st, f, lite_column);
+    if (rc == ASSOC_OK)
+        rc = lite_prepare(db, sql_fks, name, &st);
+    if (rc == ASSOC_OK)
+        rc = lite_rows(db, st, f, lite_fk);
+    /* REFERENCES users, without a column, names the parent's key. */
+    for (found_fk *k = f->fks; k && rc == ASSOC_OK; k = k->next) {
+        if (k->to != NULL || k->table == NULL)
+            continue;
+        found_table parent;
+        memset(&parent, 0, sizeof parent);
+        rc = lite_prepare(db, sql_columns, k->table, &st);
+        if (rc == ASSOC_OK)
+            rc = lite_rows(db, st, &parent, lite_column);
+        const found_column *key = NULL;
+        size_t nkey = 0;
+        for (const found_column *c = parent.columns; c; c = c->next)
+            if (c->pk > 0) {
+                key = c;
+                nkey++;
+            }
+        if (nkey == 1)
+            k->to = found_text(f, (const unsigned char *)key->name);
+        found_free(&parent);
+    }
+    if (rc == ASSOC_OK)
+        rc = lite_prepare(db, sql_uniques, name, &st);
+    if (rc == ASSOC_OK)
+        rc = lite_rows(db, st, f, lite_unique);
+    return rc;
+}
+
+/* ASSOC_OK with *f filled; or, on a database this file cannot read yet
+ * (PostgreSQL, until its reader is written), NOT_READABLE. */
+enum { NOT_READABLE = -1 };
+
+static int read_table(assoc_db *db, const char *name, found_table *f)
+{
+    memset(f, 0, sizeof *f);
+    if (assoc_sqlite(db) != NULL)
+        return read_table_sqlite(db, name, f);
+    return NOT_READABLE;
+}
+
+/* ---------------------------------------------------------------------
+ * Comparing
+ * ------------------------------------------------------------------- */
+
+/* SQLite's rules for the affinity of a declared type, in their order. */
+static int affinity_of(const char *type)
+{
+    char up[64];
+    size_t n = 0;
+    for (; type[n] && n < sizeof up - 1; n++)
+        up[n] = (char)(type[n] >= 'a' && type[n] <= 'z' ? type[n] - 'a' + 'A' : type[n]);
+    up[n] = '\0';
+    if (strstr(up, "INT"))
+        return ASSOC_AFFINITY_INTEGER;
+    if (strstr(up, "CHAR") || strstr(up, "CLOB") || strstr(up, "TEXT"))
+        return ASSOC_AFFINITY_TEXT;
+    if (strstr(up, "BLOB") || n == 0)
+        return ASSOC_AFFINITY_BLOB;
+    if (strstr(up, "REAL") || strstr(up, "FLOA") || strstr(up, "DOUB"))
+        return ASSOC_AFFINITY_REAL;
+    return ASSOC_AFFINITY_NUMERIC;
+}
+
+static const char *affinity_name(int a)
+{
+    switch (a) {
+    case ASSOC_AFFINITY_INTEGER: return "integer";
+    case ASSOC_AFFINITY_TEXT: return "text";
+    case ASSOC_AFFINITY_BLOB: return "blob";
+    case ASSOC_AFFINITY_REAL: return "real";
+    default: return "numeric";
+    }
+}
+
+static bool same_name(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && strcasecmp(a, b) == 0;
+}
+
+static const found_column *find_column(const found_table *f, const char *name)
+{
+    for (const found_column *c = f->columns; c; c = c->next)
+        if (same_name(c->name, name))
+            return c;
+    return NULL;
+}
+
+static const assoc_table_spec *spec_table(const assoc_schema_spec *s, const char *name)
+{
+    for (size_t i = 0; i < s->ntables; i++)
+        if (same_name(s->tables[i].name, name))
+            return &s->tables[i];
+    return NULL;
+}
+
+/* The parent column a foreign key without one names: the parent's only
+ * key column, as the schema describes the parent. */
+static const char *parent_key(const assoc_schema_spec *s, const char *table)
+{
+    const assoc_table_spec *t = spec_table(s, table);
+    const char *key = NULL;
+    size_t n = 0;
+    for (size_t i = 0; t && i < t->ncolumns; i++)
+        if (t->columns[i].flags & ASSOC_COL_PRIMARY_KEY) {
+            key = t->columns[i].name;
+            n++;
+        }
+    return n == 1 ? key : NULL;
+}
+
+static const char *ondelete_of(const char *a)
+{
+    return a != NULL ? a : "NO ACTION";
+}
+
+/* "(a, b)" of the key columns the database has, in key order. */
+static void found_key(const found_table *f, char *buf, size_t size)
+{
+    size_t k = (size_t)snprintf(buf, size, "(");
+    for (int place = 1; k < size; place++) {
+        const found_column *hit = NULL;
+        for (const found_column *c = f->columns; c; c = c->next)
+            if (c->pk == place)
+                hit = c;
+        if (hit == NULL)
+            break;
+        k += (size_t)snprintf(buf + k, size - k, "%s%s", place > 1 ? ", " : "", hit->name);
+    }
+    if (k < size)
+        snprintf(buf + k, size - k, ")");
+}
+
+static void spec_key(const assoc_table_spec *t, char *buf, size_t size)
+{
+    size_t k = (size_t)snprintf(buf, size, "(");
+    bool first = true;
+    for (size_t i = 0; i < t->ncolumns && k < size; i++)
+        if (t->columns[i].flags & ASSOC_COL_PRIMARY_KEY) {
+            k += (size_t)snprintf(buf + k, size - k, "%s%s", first ? "" : ", ", t->columns[i].name);
+            first = false;
+        }
+    if (k < size)
+        snprintf(buf + k, size - k, ")");
+}
+
+/* Whether a plain unique index of the table covers exactly these columns
+ * (names as a "a, b" list), in any order. */
+static bool has_unique(const found_table *f, const char *const *cols, size_t n)
+{
+    for (const found_unique *u = f->uniques; u; u = u->next) {
+        if (!u->plain || u->n != n || n > sizeof u->columns / sizeof u->columns[0])
+            continue;
+        size_t hits = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < u->n; j++)
+                if (same_name(cols[i], u->columns[j])) {
+                    hits++;
+                    break;
+                }
+        if (hits == n)
+            return true;
+    }
+    return false;
+}
+
+/* "a, b" -> its names, into buf (at most max of them).  Returns how many. */
+static size_t split_list(const char *list, char *buf, size_t size, const char **out, size_t max)
+{
+    size_t n = 0, k = 0;
+    const char *p = list;
+    while (*p && n < max) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (*p == '\0')
+            break;
+        out[n++] = buf + k;
+        while (*p && *p != ',' && *p != ' ' && k + 1 < size)
+            buf[k++] = *p++;
+        if (k + 1 >= size)
+            break;
+        buf[k++] = '\0';
+    }
+    return n;
+}
+
+typedef struct verdict {
+    char what[200];                /* "table users, column email" */
+    char diff[400];                /* "the database has ..., the schema wants ..." */
+} verdict;
+
+#define SAY(v, ...) snprintf((v)->diff, sizeof (v)->diff, __VA_ARGS__)
+
+/* The first difference between the table and its description, into v;
+ * false when there is none. */
+static bool compare(const assoc_schema_spec *s, const assoc_table_spec *t, const found_table *f, verdict *v)
+{
+    snprintf(v->what, sizeof v->what, "table %s", t->name);
+    if (!f->exists) {
+        SAY(v, "the database has no such table (create_all makes the tables that are missing)");
+        return true;
+    }
+    size_t nkey = 0;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (t->columns[i].flags & ASSOC_COL_PRIMARY_KEY)
+            nkey++;
+
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const assoc_column_spec *col = &t->columns[i];
+        const found_column *c = find_column(f, col->name);
+        snprintf(v->what, sizeof v->what, "table %s, column %s", t->name, col->name);
+        if (c == NULL) {
+            SAY(v, "the database has no such column, the schema wants %s", col->type);
+            return true;
+        }
+        int aff = affinity_of(c->type);
+        if (aff != col->affinity) {
+            SAY(v, "the database has %s%s (%s affinity), the schema wants %s (%s affinity)",
+                c->type[0] ? "" : "no type", c->type, affinity_name(aff), col->type, affinity_name(col->affinity));
+            return true;
+        }
+        bool key = (col->flags & ASSOC_COL_PRIMARY_KEY) != 0;
+        if (key != (c->pk > 0)) {
+            char has[160], wants[160];
+            found_key(f, has, sizeof has);
+            spec_key(t, wants, sizeof wants);
+            snprintf(v->what, sizeof v->what, "table %s", t->name);
+            SAY(v, "the database's primary key is %s, the schema wants %s", strcmp(has, "()") ? has : "none",
+                strcmp(wants, "()") ? wants : "none");
+            return true;
+        }
+        /* The row id: generated inserts leave the key to SQLite, which
+         * assigns it only to an INTEGER PRIMARY KEY, its row id's alias
+         * (BIGINT PRIMARY KEY is a column like any other). */
+        if ((col->flags & ASSOC_COL_ROWID) && (strcasecmp(c->type, "INTEGER") != 0 || nkey != 1)) {
+            SAY(v, "the database has %s, which is not SQLite's row id, the schema wants INTEGER PRIMARY KEY "
+                   "(an insert leaves the key to SQLite, which assigns only that)", c->type);
+            return true;
+        }
+        /* A key column's NOT NULL is the key's business: SQLite's row id is
+         * never NULL whatever is declared, and SQLAlchemy declares it. */
+        bool want_nn = (col->flags & ASSOC_COL_NOT_NULL) != 0;
+        if (!key && want_nn != c->not_null) {
+            SAY(v, "the database has %s, the schema wants %s", c->not_null ? "NOT NULL" : "it nullable",
+                want_nn ? "NOT NULL" : "it nullable");
+            return true;
+        }
+        /* Unique: a plain unique index of that one column (a key of one
+         * column is unique by itself, and says nothing here). */
+        if (!(key && nkey == 1)) {
+            bool want_u = (col->flags & ASSOC_COL_UNIQUE) != 0;
+            bool has_u = has_unique(f, &col->name, 1);
+            if (want_u != has_u) {
+                SAY(v, "the database has %s, the schema wants %s", has_u ? "UNIQUE" : "it not unique",
+                    want_u ? "UNIQUE" : "it not unique");
+                return true;
+            }
+        }
+        /* Foreign keys on this column: the declared one, with its action,
+         * and no other. */
+        const found_fk *match = NULL, *other = NULL;
+        for (const found_fk *k = f->fks; k; k = k->next) {
+            if (!same_name(k->from, col->name))
+                continue;
+            const char *to = k->to ? k->to : parent_key(s, k->table);
+            if (col->ref_table && same_name(k->table, col->ref_table) && same_name(to, col->ref_column))
+                match = k;
+            else
+                other = k;
+        }
+        if (col->ref_table && match == NULL) {
+            if (other)
+                SAY(v, "the database has a foreign key to %s (%s), the schema wants one to %s (%s)", other->table,
+                    other->to ? other->to : "its key", col->ref_table, col->ref_column);
+            else
+                SAY(v, "the database has no foreign key, the schema wants REFERENCES %s (%s)", col->ref_table,
+                    col->ref_column);
+            return true;
+        }
+        if (col->ref_table == NULL && other) {
+            SAY(v, "the database has a foreign key to %s (%s), the schema wants none", other->table,
+                other->to ? other->to : "its key");
+            return true;
+        }
+        if (match && strcasecmp(ondelete_of(match->ondelete), ondelete_of(col->ondelete)) != 0) {
+            SAY(v, "the database's foreign key to %s (%s) has ON DELETE %s, the schema wants ON DELETE %s",
+                col->ref_table, col->ref_column, ondelete_of(match->ondelete), ondelete_of(col->ondelete));
+            return true;
+        }
+    }
+    /* The key: no column the schema leaves out of it may be in it. */
+    size_t found_nkey = 0;
+    for (const found_column *c = f->columns; c; c = c->next)
+        if (c->pk > 0)
+            found_nkey++;
+    if (found_nkey != nkey) {
+        char has[160], wants[160];
+        found_key(f, has, sizeof has);
+        spec_key(t, wants, sizeof wants);
+        snprintf(v->what, sizeof v->what, "table %s", t->name);
+        SAY(v, "the database's primary key is %s, the schema wants %s", has, strcmp(wants, "()") ? wants : "none");
+        return true;
+    }
+    for (size_t i = 0; i < t->nuniques; i++) {
+        char buf[512];
+        const char *cols[16];
+        size_t n = split_list(t->uniques[i], buf, sizeof buf, cols, 16);
+        if (!has_unique(f, cols, n)) {
+            snprintf(v->what, sizeof v->what, "table %s", t->name);
+            SAY(v, "the database has no UNIQUE (%s), the schema wants it", t->uniques[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
+int assoc_verify(assoc_db *db, const assoc_schema_spec *s, int mode)
+{
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (s == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_verify: NULL argument");
+    for (size_t i = 0; i < s->ntables; i++) {
+        const assoc_table_spec *t = &s->tables[i];
+        found_table f;
+        int rc = read_table(db, t->name, &f);
+        if (rc == NOT_READABLE) {
+            /* create_all goes on unchecked; verify cannot answer. */
+            if (mode == ASSOC_VERIFY_EXISTING)
+                return ASSOC_OK;
+            return assoc_fail(db, ASSOC_ERROR, "%s_verify: reading the tables of a PostgreSQL database is not "
+                              "supported yet", s->name);
+        }
+        verdict v;
+        bool differs = rc == ASSOC_OK && (f.exists || mode != ASSOC_VERIFY_EXISTING) && compare(s, t, &f, &v);
+        found_free(&f);
+        if (rc != ASSOC_OK)
+            return rc;
+        if (differs)
+            return assoc_fail(db, ASSOC_SCHEMA,
+                              "the database does not match the schema %s (%s): %s: %s. To migrate it: "
+                              "assocgen --migrate-from OLD.def %s (OLD.def: the model file the database was made "
+                              "with), then sqlite3 -bail DATABASE < %s",
+                              s->name, s->file, v.what, v.diff, s->file, s->script);
+    }
+    return ASSOC_OK;
+}

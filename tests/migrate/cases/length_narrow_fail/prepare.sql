@@ -1,0 +1,1 @@
+UPDATE users SET name = 'Name 1234' WHERE id = 3;

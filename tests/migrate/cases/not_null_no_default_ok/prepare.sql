@@ -1,0 +1,1 @@
+UPDATE users SET name = 'none' WHERE name IS NULL;

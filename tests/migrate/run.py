@@ -1,0 +1,383 @@
+#!/usr/bin/python3
+"""run.py - the migration tests (SPEC 7), run by `make migrate-tests`.
+
+    run.py --assocgen A --libassoc L --cc CC --cflags FLAGS --out DIR
+           --results FILE [CASE...]
+
+Every case is a directory tests/migrate/cases/NAME holding new.def, the
+schema base.def becomes, and what to expect:
+
+    new.def      required: base.def changed
+    flags        options for assocgen besides --migrate-from (--allow-data-loss)
+    refuse       without the flags assocgen must refuse the migration (exit 1,
+                 no script written) with a message holding this text
+    prepare.sql  SQL run on the filled database before the migration
+    fail         the script must stop with a message holding this text and
+                 leave the database as it was (a .dump before and after)
+    keep         how values carry over where names change:
+                   table OLD NEW           a table renamed
+                   column TABLE OLD NEW    a column renamed (TABLE: the new name)
+                   before TABLE COLUMN SQL the value to expect, as SQL over the
+                                           old table (a conversion, a default)
+                   skip TABLE COLUMN       not compared
+    not-at-old   the script must refuse a database made by new.def's create_all
+    empty        the two files make the same tables: the script does nothing
+    check.c      int case_check(assoc_db *db): reads through the new API
+
+Each case runs on two databases holding the rows of expect.h: one filled
+through base.def's generated API (fill.c), one made and filled by
+SQLAlchemy 1.4 (sqla_base.py).  A migration that must succeed is applied
+with `sqlite3 -bail DB < new.migrate.sql`; then PRAGMA integrity_check is ok,
+PRAGMA foreign_key_check finds nothing, every value of every column that
+both databases have (after the keep file's renames) is the same before and
+after, by rowid, and a program built on new.def's generated code verifies
+the database (new_verify), reads every row of every model (_all, _count)
+and runs check.c (not on the database create_all made).  A second run must stop ("applied already") and change
+nothing; on a database new.def's create_all made, the script must either
+stop ("is not at") and change nothing, or leave a database that verifies.
+
+Writes "migrate:NAME passed failed" per case to the results file; exits 1
+when anything failed.
+"""
+import argparse
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PYTHON = "/usr/bin/python3"
+
+
+class Case:
+    def __init__(self, name):
+        self.name = name
+        self.dir = os.path.join(HERE, "cases", name)
+        self.passed = 0
+        self.failed = 0
+
+    def file(self, name):
+        path = os.path.join(self.dir, name)
+        if not os.path.exists(path):
+            return None
+        with open(path, encoding="utf-8") as f:
+            return f.read().strip()
+
+    def ok(self, cond, what):
+        if cond:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL %s: %s" % (self.name, what), file=sys.stderr)
+        return cond
+
+
+def run(cmd, stdin=None, cwd=None):
+    with open(stdin, "rb") if stdin else open(os.devnull, "rb") as f:
+        p = subprocess.run(cmd, stdin=f, cwd=cwd, capture_output=True)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def sql_shell(db, sql):
+    p = subprocess.run(["sqlite3", "-bail", db], input=sql.encode(), capture_output=True)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def dump(db):
+    rc, out, err = run(["sqlite3", db, ".dump"])
+    return out if rc == 0 else "dump failed: " + err
+
+
+# ---- the values of a database ------------------------------------------
+
+def tables(db):
+    con = sqlite3.connect(db)
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+            "AND name NOT LIKE 'assoc%' ORDER BY name")]
+        return {t: [r[1] for r in con.execute("SELECT * FROM pragma_table_info(?)", (t,))] for t in names}
+    finally:
+        con.close()
+
+
+def column_values(db, table, expr):
+    con = sqlite3.connect(db)
+    try:
+        return [r[0] for r in con.execute('SELECT quote(%s) FROM "%s" ORDER BY rowid' % (expr, table))]
+    finally:
+        con.close()
+
+
+def read_keep(case):
+    keep = {"table": {}, "column": {}, "before": {}, "skip": set()}
+    for line in (case.file("keep") or "").splitlines():
+        words = line.split(None, 3)
+        if not words or words[0].startswith("#"):
+            continue
+        if words[0] == "table":
+            keep["table"][words[1]] = words[2]
+        elif words[0] == "column":
+            keep["column"][(words[1], words[2])] = words[3]
+        elif words[0] == "before":
+            keep["before"][(words[1], words[2])] = words[3]
+        elif words[0] == "skip":
+            keep["skip"].add((words[1], words[2]))
+        else:
+            raise ValueError("%s/keep: unknown line %r" % (case.name, line))
+    return keep
+
+
+def compare_values(case, before_db, after_db, label):
+    """Every value of every column both databases have, by rowid."""
+    keep = read_keep(case)
+    before, after = tables(before_db), tables(after_db)
+    compared = 0
+    for t, cols in before.items():
+        t2 = keep["table"].get(t, t)
+        if t2 not in after:
+            continue
+        n1 = column_values(before_db, t, "1")
+        n2 = column_values(after_db, t2, "1")
+        if not case.ok(len(n1) == len(n2), "%s: %s has %d rows, %s %d after" % (label, t, len(n1), t2, len(n2))):
+            continue
+        for c in cols:
+            c2 = keep["column"].get((t2, c), c)
+            if c2 not in after[t2] or (t2, c2) in keep["skip"]:
+                continue
+            expr = keep["before"].get((t2, c2), '"%s"' % c)
+            v1 = column_values(before_db, t, expr)
+            v2 = column_values(after_db, t2, '"%s"' % c2)
+            diff = [i for i in range(len(v1)) if v1[i] != v2[i]]
+            case.ok(not diff, "%s: %s.%s -> %s.%s differs at row %s: %s before, %s after"
+                    % (label, t, c, t2, c2, diff[:1], diff and v1[diff[0]], diff and v2[diff[0]]))
+            compared += 1
+    case.ok(compared > 0, "%s: no column compared" % label)
+
+
+# ---- programs ------------------------------------------------------------
+
+READER = """/* Generated by tests/migrate/run.py: verify a database with %(base)s's
+ * generated code and read every row of every model through it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "%(base)s.h"
+
+int case_check(assoc_db *db);
+
+int main(int argc, char **argv)
+{
+    assoc_db *db = NULL;
+    int rc, failed = 0;
+    if (argc < 2 || assoc_open(argv[1], &db) != ASSOC_OK) {
+        fprintf(stderr, "cannot open the database\\n");
+        return 2;
+    }
+    if (argc > 2 && strcmp(argv[2], "create") == 0) {
+        rc = %(base)s_create_all(db);
+        if (rc != ASSOC_OK)
+            fprintf(stderr, "%(base)s_create_all: %%s\\n", assoc_errmsg(db));
+        assoc_close(db);
+        return rc != ASSOC_OK;
+    }
+    rc = %(base)s_verify(db);
+    if (rc != ASSOC_OK) {
+        fprintf(stderr, "%(base)s_verify: %%s\\n", assoc_errmsg(db));
+        assoc_close(db);
+        return 1;
+    }
+%(reads)s
+    if (!failed && !(argc > 2 && strcmp(argv[2], "plain") == 0))
+        failed = case_check(db);
+    assoc_close(db);
+    return failed != 0;
+}
+"""
+
+READ_ONE = """    {
+        %(M)sList l = { NULL, 0 };
+        int64_t n = -1;
+        rc = %(m)s_all(db, &l);
+        if (rc == ASSOC_OK)
+            rc = %(m)s_count(db, &n);
+        if (rc != ASSOC_OK || n != (int64_t)l.len) {
+            fprintf(stderr, "%(m)s_all: %%d %%s\\n", rc, assoc_errmsg(db));
+            failed = 1;
+        }
+        printf("%(m)s %%zu\\n", l.len);
+        %(m)s_list_free(&l);
+    }"""
+
+
+def build_reader(case, out_dir, base, cc, cflags, libassoc):
+    header = open(os.path.join(out_dir, base + ".h"), encoding="utf-8").read()
+    models = re.findall(r"^int (\w+)_all\(assoc_db \*db, (\w+)List \*out\);", header, re.M)
+    reads = "\n".join(READ_ONE % {"m": m, "M": M} for m, M in models)
+    src = os.path.join(out_dir, "reader.c")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write(READER % {"base": base, "reads": reads})
+    check = os.path.join(case.dir, "check.c") if case else None
+    if check is None or not os.path.exists(check):
+        check = os.path.join(out_dir, "no_check.c")
+        with open(check, "w", encoding="utf-8") as f:
+            f.write('#include "assoc.h"\nint case_check(assoc_db *db);\n'
+                    "int case_check(assoc_db *db)\n{\n    (void)db;\n    return 0;\n}\n")
+    exe = os.path.join(out_dir, "reader")
+    cmd = [cc] + cflags.split() + ["-I" + out_dir, "-I" + HERE, "-o", exe, src, check,
+                                   os.path.join(out_dir, base + ".c"), libassoc, "-lsqlite3"]
+    rc, _, err = run(cmd)
+    return (exe if rc == 0 else None), err
+
+
+# ---- a case ----------------------------------------------------------------
+
+def run_case(case, args, templates):
+    out = os.path.join(args.out, case.name)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    new_def = os.path.join(case.dir, "new.def")
+    base_def = os.path.join(HERE, "base.def")
+    flags = (case.file("flags") or "").split()
+
+    refuse = case.file("refuse")
+    if refuse:
+        tmp = os.path.join(out, "refused")
+        rc, _, err = run([args.assocgen, "-o", tmp, "--migrate-from", base_def, new_def])
+        case.ok(rc == 1, "without %s assocgen exited %d, not 1: %s" % (flags, rc, err))
+        case.ok(refuse in err, "the refusal does not say %r: %s" % (refuse, err))
+        case.ok(not os.path.exists(os.path.join(tmp, "new.migrate.sql")), "a refused migration wrote its script")
+
+    gen = os.path.join(out, "gen")
+    rc, _, err = run([args.assocgen, "-o", gen] + flags + ["--migrate-from", base_def, new_def])
+    if not case.ok(rc == 0, "assocgen %s exited %d: %s" % (" ".join(flags), rc, err)):
+        return
+    script = os.path.join(gen, "new.migrate.sql")
+    reader, err = build_reader(case, gen, "new", args.cc, args.cflags, args.libassoc)
+    if not case.ok(reader is not None, "the reader does not compile: %s" % err):
+        return
+    script_text = open(script, encoding="utf-8").read()
+    empty = case.file("empty") is not None
+    case.ok(empty == ("Nothing to do" in script_text), "the script is%s empty" % ("" if not empty else " not"))
+
+    fail = case.file("fail")
+    prepare = case.file("prepare.sql")
+    for label, template in templates:
+        db = os.path.join(out, label + ".db")
+        shutil.copyfile(template, db)
+        if prepare:
+            rc, _, err = sql_shell(db, prepare)
+            if not case.ok(rc == 0, "%s: prepare.sql failed: %s" % (label, err)):
+                continue
+        before = os.path.join(out, label + "-before.db")
+        shutil.copyfile(db, before)
+        dump0 = dump(db)
+        rc, _, err = run(["sqlite3", "-bail", db], stdin=script)
+        if fail:
+            case.ok(rc != 0, "%s: the script did not stop" % label)
+            case.ok(fail in err, "%s: the script's error does not say %r: %s" % (label, fail, err))
+            case.ok(dump(db) == dump0, "%s: the stopped script changed the database" % label)
+            continue
+        if not case.ok(rc == 0, "%s: the script failed: %s" % (label, err)):
+            continue
+        _, integrity, _ = run(["sqlite3", db, "PRAGMA integrity_check"])
+        case.ok(integrity.strip() == "ok", "%s: integrity_check: %s" % (label, integrity))
+        _, fkc, _ = run(["sqlite3", db, "PRAGMA foreign_key_check"])
+        case.ok(fkc.strip() == "", "%s: foreign_key_check: %s" % (label, fkc))
+        compare_values(case, before, db, label)
+        rc, _, err = run([reader, db])
+        case.ok(rc == 0, "%s: reading through the new API: %s" % (label, err))
+        # A second run stops and changes nothing (a script with nothing to
+        # do does nothing again).
+        dump1 = dump(db)
+        rc, _, err = run(["sqlite3", "-bail", db], stdin=script)
+        if empty:
+            case.ok(rc == 0, "%s: a second run of an empty script: %d %s" % (label, rc, err))
+        else:
+            case.ok(rc != 0 and "applied already" in err, "%s: a second run: %d %s" % (label, rc, err))
+        case.ok(dump(db) == dump1, "%s: a second run changed the database" % label)
+
+    if fail or empty:
+        return
+    # A database new.def's create_all made is not at base.def: the script
+    # stops, or (where the two differ only in what verify does not compare)
+    # leaves it as it was meant to be.
+    db = os.path.join(out, "fresh.db")
+    rc, _, err = run([reader, db, "create"])
+    if case.ok(rc == 0, "create_all of new.def: %s" % err):
+        dump0 = dump(db)
+        rc, _, err = run(["sqlite3", "-bail", db], stdin=script)
+        if rc != 0 or case.file("not-at-old") is not None:
+            case.ok(rc != 0 and "is not at" in err, "on new.def's database: %d %s" % (rc, err))
+            case.ok(dump(db) == dump0, "the script changed new.def's database")
+        else:
+            rc, _, err = run([reader, db, "plain"])
+            case.ok(rc == 0, "new.def's database after the script: %s" % err)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--assocgen", required=True)
+    ap.add_argument("--libassoc", required=True)
+    ap.add_argument("--cc", default="cc")
+    ap.add_argument("--cflags", default="-std=c11 -Wall -Wextra -Wpedantic -Werror -O0")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--results", required=True)
+    ap.add_argument("cases", nargs="*")
+    args = ap.parse_args()
+    args.cflags += " -I" + os.path.join(os.path.dirname(os.path.dirname(HERE)), "runtime")
+    os.makedirs(args.out, exist_ok=True)
+    results = []
+    setup = Case("setup")
+
+    # base.def's code, the filler, and the two filled databases.
+    base = os.path.join(args.out, "base")
+    shutil.rmtree(base, ignore_errors=True)
+    rc, _, err = run([args.assocgen, "-o", base, os.path.join(HERE, "base.def")])
+    setup.ok(rc == 0, "assocgen base.def: %s" % err)
+    fill = os.path.join(base, "fill")
+    rc, _, err = run([args.cc] + args.cflags.split() + ["-I" + base, "-I" + HERE, "-o", fill,
+                     os.path.join(HERE, "fill.c"), os.path.join(base, "base.c"), args.libassoc, "-lsqlite3"])
+    setup.ok(rc == 0, "fill.c: %s" % err)
+    api_db, sqla_db = os.path.join(base, "api.db"), os.path.join(base, "sqla.db")
+    for db in (api_db, sqla_db):
+        if os.path.exists(db):
+            os.unlink(db)
+    rc, _, err = run([fill, api_db])
+    setup.ok(rc == 0, "fill: %s" % err)
+    rc, _, err = run([PYTHON, "-B", os.path.join(HERE, "sqla_base.py"), sqla_db])
+    setup.ok(rc == 0, "sqla_base.py (SQLAlchemy 1.4 under %s): %s" % (PYTHON, err))
+    # Both verify as base.def, and read through its API.
+    reader, err = build_reader(None, base, "base", args.cc, args.cflags, args.libassoc)
+    if setup.ok(reader is not None, "base's reader: %s" % err):
+        for db in (api_db, sqla_db):
+            rc, _, err = run([reader, db])
+            setup.ok(rc == 0, "%s as base.def: %s" % (os.path.basename(db), err))
+    results.append(setup)
+    if setup.failed:
+        write_results(args.results, results)
+        return 1
+
+    names = args.cases or sorted(os.listdir(os.path.join(HERE, "cases")))
+    for name in names:
+        case = Case(name)
+        try:
+            run_case(case, args, [("api", api_db), ("sqla", sqla_db)])
+        except Exception as e:          # a broken case is a failed case, not a stopped run
+            case.ok(False, "raised %r" % e)
+        print("%s %s: %d passed, %d failed" % ("ok  " if not case.failed else "FAIL", name, case.passed, case.failed))
+        results.append(case)
+    write_results(args.results, results)
+    return 1 if any(c.failed for c in results) else 0
+
+
+def write_results(path, results):
+    with open(path, "w", encoding="utf-8") as f:
+        for c in results:
+            f.write("migrate:%s %d %d\n" % (c.name, c.passed, c.failed))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,363 @@
+/* test_migrate.c - the migration planner (gen/migrate.c): which steps each
+ * kind of change gets (ALTER TABLE where SQLite can, the rebuild where it
+ * cannot), the checks it collects, the refusals and where they stand; and
+ * the command line's --migrate-from and --allow-data-loss.  What the
+ * scripts do to databases is tests/migrate's (make migrate-tests). */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "memfs.h"
+#include "migrate.h"
+
+#define BASE                                                                    \
+    "model User table users {\n"                                                \
+    "    id     integer primary_key\n"                                         \
+    "    email  string(255) unique\n"                                          \
+    "    name   text\n"                                                        \
+    "    age    integer\n"                                                     \
+    "    city   string(40) index\n"                                            \
+    "    posts  relationship(Post, backref = author)\n"                        \
+    "}\n"                                                                       \
+    "model Post table posts {\n"                                                \
+    "    id        integer primary_key\n"                                      \
+    "    author_id integer foreign_key(users.id)\n"                            \
+    "    title     string(100)\n"                                              \
+    "}\n"
+
+typedef struct planned {
+    assocgen *old, *new;
+    diag_ctx d;
+    arena mem;
+    mig_plan *plan;
+    char kinds[1024];          /* the steps but begin, check and commit: "rebuild users, create index" */
+} planned;
+
+static void dump(const diag_ctx *d)
+{
+    for (const diagnostic *x = d->first; x; x = x->next)
+        fputs(x->rendered, stderr);
+}
+
+static planned *plan(const char *old_text, const char *new_text, bool allow)
+{
+    planned *p = calloc(1, sizeof *p);
+    memfile of[] = { { "old.def", old_text }, { NULL, NULL } };
+    memfile nf[] = { { "new.def", new_text }, { NULL, NULL } };
+    int rc1, rc2;
+    p->old = memfs_load(of, &rc1);
+    p->new = memfs_load(nf, &rc2);
+    if (rc1 || rc2) {
+        dump(assocgen_diag(p->old));
+        dump(assocgen_diag(p->new));
+        fail_msg("the test's schemas do not load");
+    }
+    mig_options o = { allow, "old.def", "new.def" };
+    p->plan = mig_build(assocgen_schema(p->old), assocgen_schema(p->new), &o, &p->d, &p->mem);
+    size_t k = 0;
+    for (size_t i = 0; p->plan && i < p->plan->nsteps; i++) {
+        const mig_step *st = &p->plan->steps[i];
+        if (st->kind == MIG_BEGIN || st->kind == MIG_CHECK || st->kind == MIG_COMMIT)
+            continue;
+        k += (size_t)snprintf(p->kinds + k, sizeof p->kinds - k, "%s%s%s%s", k ? ", " : "", mig_kind_name(st->kind),
+                              st->table ? " " : "", st->table ? st->table : "");
+    }
+    return p;
+}
+
+static void done(planned *p)
+{
+    assocgen_destroy(p->old);
+    assocgen_destroy(p->new);
+    diag_free(&p->d);
+    arena_free(&p->mem);
+    free(p);
+}
+
+/* text with `from` replaced by `to` (static memory, a few at a time). */
+static char *edit_in(const char *text, const char *from, const char *to)
+{
+    static char buf[8][4096];
+    static int next;
+    char *out = buf[next++ % 8];
+    const char *at = strstr(text, from);
+    if (at == NULL)
+        fail_msg("'%s' is not in the text", from);
+    snprintf(out, 4096, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    return out;
+}
+
+static char *edit(const char *from, const char *to)
+{
+    return edit_in(BASE, from, to);
+}
+
+static void expect_kinds(const char *new_text, const char *kinds)
+{
+    planned *p = plan(BASE, new_text, true);
+    dump(&p->d);
+    assert_non_null(p->plan);
+    assert_string_equal(p->kinds, kinds);
+    done(p);
+}
+
+/* The SQL of every step, joined, for looking into. */
+static const char *script_of(const planned *p)
+{
+    static char buf[65536];
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < p->plan->nsteps; i++)
+        for (size_t j = 0; j < p->plan->steps[i].nsql; j++)
+            k += (size_t)snprintf(buf + k, sizeof buf - k, "%s;\n", p->plan->steps[i].sql[j]);
+    return buf;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void test_alter_table_where_it_can(void **state)
+{
+    (void)state;
+    expect_kinds(edit("    name   text\n", "    full   text renamed_from(name)\n"), "rename column users");
+    expect_kinds(edit("    age    integer\n", "    age    integer\n    phone  text\n"), "add column users");
+    expect_kinds(edit("    age    integer\n", "    age    integer\n    n      integer not_null server_default(3)\n"),
+                 "add column users");
+    expect_kinds(edit("    age    integer\n", ""), "drop column users");
+    /* An indexed column: its index goes first. */
+    expect_kinds(edit("    city   string(40) index\n", ""), "drop index users, drop column users");
+    expect_kinds(edit_in(edit("model User table users {", "model User table people renamed_from(users) {"),
+                         "foreign_key(users.id)", "foreign_key(people.id)"),
+                 "drop index people, rename table people, create index people");
+}
+
+static void test_rebuild_where_it_cannot(void **state)
+{
+    (void)state;
+    /* Not addable: unique, not null without a constant server default,
+     * CURRENT_TIMESTAMP. */
+    expect_kinds(edit("    age    integer\n", "    age    integer\n    code   text unique\n"),
+                 "rebuild users, create index users");
+    expect_kinds(edit("    age    integer\n", "    age    integer\n    n      integer not_null default(3)\n"),
+                 "rebuild users, create index users");
+    expect_kinds(edit("    age    integer\n", "    age    integer\n    t      datetime server_default(current_timestamp)\n"),
+                 "rebuild users, create index users");
+    /* Not droppable: unique, a foreign key. */
+    expect_kinds(edit("    email  string(255) unique\n", ""), "rebuild users, create index users");
+    expect_kinds(edit_in(edit("    author_id integer foreign_key(users.id)\n", ""),
+                         "    posts  relationship(Post, backref = author)\n", ""),
+                 "rebuild posts");   /* its index goes with the old table */
+    /* Changes of a column. */
+    expect_kinds(edit("    age    integer\n", "    age    float\n"), "rebuild users, create index users");
+    expect_kinds(edit("    title     string(100)\n", "    title     string(50)\n"), "rebuild posts, create index posts");
+    expect_kinds(edit("    age    integer\n", "    age    integer not_null server_default(0)\n"),
+                 "rebuild users, create index users");
+    expect_kinds(edit("    email  string(255) unique\n", "    email  string(255)\n"), "rebuild users, create index users");
+    expect_kinds(edit("foreign_key(users.id)", "foreign_key(users.id, ondelete = cascade)"),
+                 "rebuild posts, create index posts");
+}
+
+static void test_indexes_only(void **state)
+{
+    (void)state;
+    expect_kinds(edit("    city   string(40) index\n", "    city   string(40)\n"), "drop index users");
+    expect_kinds(edit("    age    integer\n", "    age    integer index\n"), "create index users");
+    /* index(author_id, title) serves author_id too: its own index goes. */
+    expect_kinds(edit("    title     string(100)\n", "    title     string(100)\n    index(author_id, title)\n"),
+                 "drop index posts, create index posts");
+}
+
+/* The same DDL: nothing to do, whatever else changed. */
+static void test_empty(void **state)
+{
+    (void)state;
+    planned *p = plan(BASE, edit("    age    integer\n", "    age    integer default(7)\n"), false);
+    assert_non_null(p->plan);
+    assert_true(p->plan->empty);
+    assert_int_equal(p->plan->nsteps, 0);
+    assert_int_equal(p->plan->nchanges, 1);
+    assert_non_null(strstr(p->plan->changes[0], "users.age: its default changes"));
+    done(p);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    planned *p = plan(BASE, edit("    age    integer\n", ""), false);
+    assert_null(p->plan);
+    assert_int_equal(p->d.errors, 1);
+    assert_non_null(strstr(p->d.first->message, "new.def drops column users.age and the values in it"));
+    assert_non_null(strstr(p->d.first->message, "--allow-data-loss"));
+    assert_non_null(strstr(p->d.first->message, "renamed_from(age)"));
+    /* At the column, in the old file. */
+    assert_string_equal(source_shown(p->d.first->at.src), "old.def");
+    assert_int_equal(p->d.first->at.line, 5);
+    done(p);
+
+    p = plan(BASE, "model User table users {\n    id integer primary_key\n    email string(255) unique\n"
+                   "    name text\n    age integer\n    city string(40) index\n}\n", false);
+    assert_null(p->plan);
+    assert_non_null(strstr(p->d.first->message, "drops table posts and its rows"));
+    assert_int_equal(p->d.first->at.line, 9);
+    done(p);
+
+    p = plan(BASE, edit("    name   text\n", "    name   text not_null\n"), false);
+    assert_null(p->plan);
+    assert_non_null(strstr(p->d.first->message, "column users.name becomes not_null without a default"));
+    assert_string_equal(source_shown(p->d.first->at.src), "new.def");
+    done(p);
+
+    p = plan(BASE, edit("    age    integer\n", "    age    integer\n    n      integer not_null\n"), false);
+    assert_null(p->plan);
+    assert_non_null(strstr(p->d.first->message, "column users.n is new and not_null without a default"));
+    done(p);
+
+    /* With the flag: planned, with the check that stops on the data. */
+    p = plan(BASE, edit("    name   text\n", "    name   text not_null\n"), true);
+    assert_non_null(p->plan);
+    assert_int_equal(p->d.errors, 0);
+    assert_non_null(strstr(script_of(p), "cannot migrate users.name to not_null: a row holds NULL"));
+    done(p);
+
+    /* A table the migrations keep for themselves. */
+    p = plan(BASE, edit("model Post table posts {", "table assoc_migrations {\n    x integer\n}\nmodel Post table posts {"),
+             true);
+    assert_null(p->plan);
+    assert_non_null(strstr(p->d.first->message, "table name 'assoc_migrations' is kept for migrations"));
+    done(p);
+}
+
+static void test_checks(void **state)
+{
+    (void)state;
+    planned *p = plan(BASE, edit("    title     string(100)\n", "    title     string(50)\n"), false);
+    const char *sql = script_of(p);
+    /* Before: the record, the database at old.def, the lengths. */
+    assert_non_null(strstr(sql, "SELECT id FROM main.assoc_migrations ORDER BY rowid DESC LIMIT 1"));
+    assert_non_null(strstr(sql, "the database is not at old.def: it has no table users"));
+    assert_non_null(strstr(sql, "IN ('id integer key', 'author_id integer null', 'title text null')) <> 3"));
+    assert_non_null(strstr(sql, "lower(\"from\" || ' ' || \"table\" || ' ' || on_delete) IN ('author_id users no action')"));
+    assert_non_null(strstr(sql, "it has assoc_new_posts already"));
+    assert_non_null(strstr(sql, "EXISTS (SELECT 1 FROM posts WHERE length(title) > 50)"));
+    /* After: the foreign keys of the rebuilt table. */
+    assert_non_null(strstr(sql, "pragma_foreign_key_check('posts', 'main')"));
+    assert_null(strstr(sql, "pragma_foreign_key_check('users', 'main')"));
+    /* The 12 steps, in order. */
+    const char *c = strstr(sql, "CREATE TABLE assoc_new_posts"), *i = strstr(sql, "INSERT INTO assoc_new_posts"),
+               *d = strstr(sql, "DROP TABLE posts"), *r = strstr(sql, "ALTER TABLE assoc_new_posts RENAME TO posts"),
+               *x = strstr(sql, "CREATE INDEX IF NOT EXISTS ix_posts_author_id");
+    assert_true(c && i && d && r && x && c < i && i < d && d < r && r < x);
+    assert_non_null(strstr(sql, "PRAGMA foreign_keys = OFF;\nPRAGMA legacy_alter_table = OFF;\nBEGIN IMMEDIATE;"));
+    assert_non_null(strstr(sql, "COMMIT;\nPRAGMA foreign_keys = ON;"));
+    done(p);
+
+    /* A rebuilt parent: the tables that refer to it are checked. */
+    p = plan(BASE, edit("    age    integer\n", "    age    float\n"), false);
+    sql = script_of(p);
+    assert_non_null(strstr(sql, "pragma_foreign_key_check('posts', 'main')"));
+    assert_non_null(strstr(sql, "cannot migrate users.age from integer to float: a value is not a number"));
+    done(p);
+
+    /* not_null with a default: NULLs take it in the copy. */
+    p = plan(BASE, edit("    name   text\n", "    name   text not_null default(\"x\")\n"), false);
+    assert_non_null(strstr(script_of(p), "coalesce(name, 'x')"));
+    done(p);
+
+    /* A new unique: duplicates stop it; a new integer key takes the row id. */
+    p = plan(BASE, edit("    name   text\n", "    name   text unique\n"), false);
+    assert_non_null(strstr(script_of(p), "EXISTS (SELECT 1 FROM users WHERE name IS NOT NULL GROUP BY name HAVING count(*) > 1)"));
+    done(p);
+}
+
+/* A name a rebuild would use that a table has: another one. */
+static void test_temp_name(void **state)
+{
+    (void)state;
+    const char *with = "table assoc_new_posts {\n    x integer\n}\n" BASE;
+    planned *p = plan(with, edit("    title     string(100)\n", "    title     text\n"), true);
+    assert_non_null(p->plan);
+    assert_non_null(strstr(script_of(p), "CREATE TABLE assoc_new_posts_2 ("));
+    done(p);
+}
+
+/* renamed_from is read only when the old file lacks the name: a rename
+ * done in an earlier migration stays in the file harmlessly. */
+static void test_renamed_from_kept(void **state)
+{
+    (void)state;
+    const char *v2 = edit("    name   text\n", "    full   text renamed_from(name)\n");
+    char v3[4096];
+    snprintf(v3, sizeof v3, "%s", v2);
+    planned *p = plan(v2, v3, false);
+    assert_non_null(p->plan);
+    assert_true(p->plan->empty);
+    done(p);
+}
+
+/* The command line. */
+static int run_cli(const char *args)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd %s && %s/assocgen %s >/dev/null 2>&1", SRCDIR, BUILDDIR, args);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_command_line(void **state)
+{
+    (void)state;
+    assert_int_equal(run_cli("--check --allow-data-loss tests/migrate/base.def"), 2);
+    assert_int_equal(run_cli("--check --migrate-from= tests/migrate/base.def"), 2);
+    assert_int_equal(run_cli("--check --migrate-from tests/migrate/no-such.def tests/migrate/base.def"), 2);
+    assert_int_equal(run_cli("--check --migrate-from tests/migrate/base.def tests/migrate/cases/rename_column/new.def"), 0);
+    assert_int_equal(run_cli("--check --migrate-from tests/migrate/base.def tests/migrate/cases/drop_table/new.def"), 1);
+    assert_int_equal(run_cli("--check --allow-data-loss --migrate-from=tests/migrate/base.def "
+                             "tests/migrate/cases/drop_table/new.def"), 0);
+    /* An error in the old file is an error of the run. */
+    assert_int_equal(run_cli("--check --migrate-from tests/bad/unknown_type.def tests/migrate/base.def"), 1);
+}
+
+/* The old file and its imports are inputs: the depfile names them. */
+static void test_inputs(void **state)
+{
+    (void)state;
+    memfile files[] = { { "new.def", "import \"lib.def\"\nmodel A table a {\n    id integer primary_key\n}\n" },
+                        { "lib.def", "model B table b {\n    id integer primary_key\n}\n" },
+                        { "old.def", "import \"olib.def\"\nmodel A table a {\n    id integer primary_key\n}\n" },
+                        { "olib.def", "model B table b {\n    id integer primary_key\n}\n" },
+                        { NULL, NULL } };
+    int rc;
+    assocgen *g = memfs_load(files, &rc);
+    assert_int_equal(rc, 0);
+    assert_int_equal(assocgen_migrate_from(g, "old.def", false), 0);
+    assert_int_equal(assocgen_input_count(g), 4);
+    assert_string_equal(assocgen_input_at(g, 0), "new.def");
+    assert_string_equal(assocgen_input_at(g, 1), "lib.def");
+    assert_string_equal(assocgen_input_at(g, 2), "old.def");
+    assert_string_equal(assocgen_input_at(g, 3), "olib.def");
+    assert_int_equal(assocgen_generate(g, ASSOCGEN_EMIT_SQL, NULL), 0);
+    assert_int_equal(assocgen_output_count(g), 2);
+    const assocgen_output *o = assocgen_output_at(g, 1);
+    assert_string_equal(o->suffix, ".migrate.sql");
+    assert_non_null(strstr(o->text, "Nothing to do: the two files make the same tables."));
+    assocgen_destroy(g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_alter_table_where_it_can),
+        cmocka_unit_test(test_rebuild_where_it_cannot),
+        cmocka_unit_test(test_indexes_only),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_checks),
+        cmocka_unit_test(test_temp_name),
+        cmocka_unit_test(test_renamed_from_kept),
+        cmocka_unit_test(test_command_line),
+        cmocka_unit_test(test_inputs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,194 @@
+/* test_verify.c - libassoc's assoc_verify() over descriptions written here
+ * (as the generator writes them) and tables made by hand: composite keys
+ * and unique constraints, ON DELETE actions, what counts as unique, the
+ * EXISTING mode, bad arguments.  The seed's generated code is tested in
+ * tests/e2e/models/test_verify.c. */
+#include "testutil.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "assoc.h"
+
+static assoc_db *db_with(const char *ddl)
+{
+    assoc_db *db = NULL;
+    assert_int_equal(assoc_open(":memory:", &db), ASSOC_OK);
+    char *err = NULL;
+    if (sqlite3_exec(assoc_sqlite(db), ddl, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("%s: %s", ddl, err);
+    return db;
+}
+
+static void expect(assoc_db *db, const assoc_schema_spec *s, int mode, int code, const char *words)
+{
+    int rc = assoc_verify(db, s, mode);
+    if (rc != code)
+        fail_msg("assoc_verify returned %d, expected %d: %s", rc, code, assoc_errmsg(db));
+    if (words && strstr(assoc_errmsg(db), words) == NULL)
+        fail_msg("message lacks \"%s\": %s", words, assoc_errmsg(db));
+}
+
+/* tags (post_id, name) with a composite key and unique(name, slug); posts
+ * referring to users with ON DELETE CASCADE. */
+static const assoc_column_spec columns[] = {
+    { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+    { "author_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, "users", "id", "CASCADE" },
+    { "post_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY, "posts", "id", NULL },
+    { "name", "VARCHAR(20)", ASSOC_AFFINITY_TEXT, ASSOC_COL_PRIMARY_KEY, NULL, NULL, NULL },
+    { "slug", "TEXT", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "code", "TEXT", ASSOC_AFFINITY_TEXT, ASSOC_COL_UNIQUE, NULL, NULL, NULL },
+};
+static const char *const uniques[] = { "name, slug" };
+static const assoc_table_spec tables[] = {
+    { "posts", &columns[0], 2, NULL, 0 },
+    { "tags", &columns[2], 4, &uniques[0], 1 },
+};
+static const assoc_schema_spec schema = { "blog", "blog.def", "blog.migrate.sql", tables, 2 };
+
+static const char good[] =
+    "CREATE TABLE users (id INTEGER PRIMARY KEY);"
+    "CREATE TABLE posts (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE);"
+    "CREATE TABLE tags (post_id INTEGER NOT NULL REFERENCES posts (id), name VARCHAR(20) NOT NULL, slug TEXT,"
+    " code TEXT UNIQUE, PRIMARY KEY (post_id, name), UNIQUE (name, slug));";
+
+static void test_good(void **state)
+{
+    (void)state;
+    assoc_db *db = db_with(good);
+    expect(db, &schema, ASSOC_VERIFY_ALL, ASSOC_OK, NULL);
+    assoc_close(db);
+}
+
+/* The key's columns in another order, unique (slug, name): the same. */
+static void test_orders_do_not_matter(void **state)
+{
+    (void)state;
+    assoc_db *db = db_with(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, author_id INT NOT NULL REFERENCES users ON DELETE cascade);"
+        "CREATE TABLE tags (code TEXT, slug CLOB, name CHAR(5), post_id INTEGER REFERENCES posts (id),"
+        " PRIMARY KEY (post_id, name));"
+        "CREATE UNIQUE INDEX t1 ON tags (slug, name); CREATE UNIQUE INDEX t2 ON tags (code);");
+    expect(db, &schema, ASSOC_VERIFY_ALL, ASSOC_OK, NULL);
+    assoc_close(db);
+}
+
+static void test_composite_unique_missing(void **state)
+{
+    (void)state;
+    assoc_db *db = db_with(
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE);"
+        "CREATE TABLE tags (post_id INTEGER REFERENCES posts (id), name VARCHAR(20), slug TEXT, code TEXT UNIQUE,"
+        " PRIMARY KEY (post_id, name));"
+        /* neither a partial index nor a wider one is the constraint */
+        "CREATE UNIQUE INDEX p ON tags (name, slug) WHERE slug IS NOT NULL;"
+        "CREATE UNIQUE INDEX w ON tags (name, slug, code);");
+    expect(db, &schema, ASSOC_VERIFY_ALL, ASSOC_SCHEMA, "table tags: the database has no UNIQUE (name, slug)");
+    assoc_close(db);
+}
+
+static void test_key_differs(void **state)
+{
+    (void)state;
+    assoc_db *db = db_with(
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE);"
+        "CREATE TABLE tags (post_id INTEGER PRIMARY KEY REFERENCES posts (id), name VARCHAR(20), slug TEXT, code TEXT UNIQUE,"
+        " UNIQUE (name, slug));");
+    expect(db, &schema, ASSOC_VERIFY_ALL, ASSOC_SCHEMA,
+           "table tags: the database's primary key is (post_id), the schema wants (post_id, name)");
+    assoc_close(db);
+}
+
+static void test_ondelete_differs(void **state)
+{
+    (void)state;
+    assoc_db *db = db_with(
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE SET NULL);");
+    expect(db, &schema, ASSOC_VERIFY_EXISTING, ASSOC_SCHEMA,
+           "table posts, column author_id: the database's foreign key to users (id) has ON DELETE SET NULL, "
+           "the schema wants ON DELETE CASCADE");
+    assoc_close(db);
+}
+
+static void test_unique_needs_plain_index(void **state)
+{
+    (void)state;
+    assoc_db *db = db_with(
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE);"
+        "CREATE TABLE tags (post_id INTEGER REFERENCES posts (id), name VARCHAR(20), slug TEXT, code TEXT,"
+        " PRIMARY KEY (post_id, name), UNIQUE (name, slug));"
+        "CREATE UNIQUE INDEX c ON tags (upper(code));");
+    expect(db, &schema, ASSOC_VERIFY_ALL, ASSOC_SCHEMA,
+           "table tags, column code: the database has it not unique, the schema wants UNIQUE");
+    assoc_close(db);
+}
+
+/* EXISTING compares only the tables there are; ALL wants them all. */
+static void test_modes(void **state)
+{
+    (void)state;
+    assoc_db *db = db_with("CREATE TABLE posts (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL"
+                           " REFERENCES users (id) ON DELETE CASCADE);");
+    expect(db, &schema, ASSOC_VERIFY_EXISTING, ASSOC_OK, NULL);
+    expect(db, &schema, ASSOC_VERIFY_ALL, ASSOC_SCHEMA, "table tags: the database has no such table");
+    expect(db, &schema, ASSOC_VERIFY_ALL, ASSOC_SCHEMA,
+           "assocgen --migrate-from OLD.def blog.def (OLD.def: the model file the database was made with), "
+           "then sqlite3 -bail DATABASE < blog.migrate.sql");
+    /* A view of that name is no table. */
+    char *err = NULL;
+    assert_int_equal(sqlite3_exec(assoc_sqlite(db), "CREATE VIEW tags AS SELECT 1 AS post_id", NULL, NULL, &err), SQLITE_OK);
+    expect(db, &schema, ASSOC_VERIFY_EXISTING, ASSOC_OK, NULL);
+    expect(db, &schema, ASSOC_VERIFY_ALL, ASSOC_SCHEMA, "table tags: the database has no such table");
+    assoc_close(db);
+}
+
+static void test_not_null_of_keys_ignored(void **state)
+{
+    (void)state;
+    /* SQLite lets a key column other than the row id hold NULL unless it
+     * says NOT NULL; either way it is the key, and verifies. */
+    assoc_db *db = db_with(
+        "CREATE TABLE posts (id INTEGER NOT NULL, author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+        " PRIMARY KEY (id));"
+        "CREATE TABLE tags (post_id INTEGER REFERENCES posts (id), name VARCHAR(20), slug TEXT, code TEXT UNIQUE,"
+        " PRIMARY KEY (post_id, name), UNIQUE (name, slug));");
+    expect(db, &schema, ASSOC_VERIFY_ALL, ASSOC_OK, NULL);
+    assoc_close(db);
+}
+
+static void test_not_null_differs(void **state)
+{
+    (void)state;
+    assoc_db *db = db_with("CREATE TABLE posts (id INTEGER PRIMARY KEY, author_id INTEGER"
+                           " REFERENCES users (id) ON DELETE CASCADE);");
+    expect(db, &schema, ASSOC_VERIFY_EXISTING, ASSOC_SCHEMA,
+           "table posts, column author_id: the database has it nullable, the schema wants NOT NULL");
+    assoc_close(db);
+}
+
+static void test_misuse(void **state)
+{
+    (void)state;
+    assoc_db *db = db_with("");
+    assert_int_equal(assoc_verify(NULL, &schema, ASSOC_VERIFY_ALL), ASSOC_MISUSE);
+    assert_int_equal(assoc_verify(db, NULL, ASSOC_VERIFY_ALL), ASSOC_MISUSE);
+    assoc_close(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good),
+        cmocka_unit_test(test_orders_do_not_matter),
+        cmocka_unit_test(test_composite_unique_missing),
+        cmocka_unit_test(test_key_differs),
+        cmocka_unit_test(test_ondelete_differs),
+        cmocka_unit_test(test_unique_needs_plain_index),
+        cmocka_unit_test(test_modes),
+        cmocka_unit_test(test_not_null_of_keys_ignored),
+        cmocka_unit_test(test_not_null_differs),
+        cmocka_unit_test(test_misuse),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
