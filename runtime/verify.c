@@ -38,6 +38,7 @@ typedef struct found_fk {
     const char *from;              /* the child column */
     const char *table, *to;        /* the parent; to NULL: the parent's primary key */
     const char *ondelete;          /* "NO ACTION", "CASCADE", ... */
+    int parts;                     /* its columns: 1, or more for a composite key */
     struct found_fk *next;
 } found_fk;
 
@@ -174,6 +175,7 @@ static void lite_fk(sqlite3_stmt *st, found_table *f)
     k->table = found_text(f, sqlite3_column_text(st, 1));
     k->to = found_text(f, sqlite3_column_text(st, 2));
     k->ondelete = found_text(f, sqlite3_column_text(st, 3));
+    k->parts = sqlite3_column_int(st, 4);
     k->next = f->fks;
     f->fks = k;
 }
@@ -210,7 +212,9 @@ static int read_table_sqlite(assoc_db *db, const char *name, found_table *f)
     static const char *const sql_columns =
         "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1, 'main') ORDER BY cid";
     static const char *const sql_fks =
-        "SELECT \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list(?1, 'main') ORDER BY id, seq";
+        "SELECT \"from\", \"table\", \"to\", on_delete,"
+        " (SELECT count(*) FROM pragma_foreign_key_list(?1, 'main') AS o WHERE o.id = k.id)"
+        " FROM pragma_foreign_key_list(?1, 'main') AS k ORDER BY id, seq";
     static const char *const sql_uniques =
         "SELECT il.name, ii.name FROM pragma_index_list(?1, 'main') AS il, pragma_index_info(il.name, 'main') AS ii"
         " WHERE il.\"unique\" = 1 AND il.partial = 0 ORDER BY il.seq, ii.seqno";
@@ -269,6 +273,16 @@ static int read_table(assoc_db *db, const char *name, found_table *f)
 /* ---------------------------------------------------------------------
  * Comparing
  * ------------------------------------------------------------------- */
+
+/* Does the declared type contain `word` (any case)? */
+static bool contains_word(const char *type, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = type; *p; p++)
+        if (strncasecmp(p, word, n) == 0)
+            return true;
+    return false;
+}
 
 /* SQLite's rules for the affinity of a declared type, in their order. */
 static int affinity_of(const char *type)
@@ -441,7 +455,12 @@ static bool compare(const assoc_schema_spec *s, const assoc_table_spec *t, const
             return true;
         }
         int aff = affinity_of(c->type);
-        if (aff != col->affinity) {
+        /* SQLAlchemy's Date and Time keep text in a column whose declared
+         * type gives it numeric affinity ("DATE"), and no such text looks
+         * like a number, so a string column reads and writes it as is. */
+        bool temporal_text = aff == ASSOC_AFFINITY_NUMERIC && col->affinity == ASSOC_AFFINITY_TEXT &&
+                             (contains_word(c->type, "DATE") || contains_word(c->type, "TIME"));
+        if (aff != col->affinity && !temporal_text) {
             SAY(v, "the database has %s%s (%s affinity), the schema wants %s (%s affinity)",
                 c->type[0] ? "" : "no type", c->type, affinity_name(aff), col->type, affinity_name(col->affinity));
             return true;
@@ -487,7 +506,9 @@ static bool compare(const assoc_schema_spec *s, const assoc_table_spec *t, const
          * and no other. */
         const found_fk *match = NULL, *other = NULL;
         for (const found_fk *k = f->fks; k; k = k->next) {
-            if (!same_name(k->from, col->name))
+            /* A foreign key of several columns is none the model language
+             * can declare: an extra constraint, as a CHECK is. */
+            if (!same_name(k->from, col->name) || k->parts > 1)
                 continue;
             const char *to = k->to ? k->to : parent_key(s, k->table);
             if (col->ref_table && same_name(k->table, col->ref_table) && same_name(to, col->ref_column))

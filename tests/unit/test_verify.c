@@ -167,6 +167,53 @@ static void test_not_null_differs(void **state)
     assoc_close(db);
 }
 
+/* SQLAlchemy's Date and Time keep text in DATE and TIME columns (numeric
+ * affinity by their names): a string column of the schema takes them; a
+ * numeric column declared otherwise (NUMERIC) is still a difference. */
+static void test_temporal_text(void **state)
+{
+    (void)state;
+    static const assoc_column_spec cols[] = {
+        { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+        { "born", "VARCHAR(10)", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+        { "opens", "VARCHAR(8)", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    };
+    static const assoc_table_spec t[] = { { "days", cols, 3, NULL, 0 } };
+    static const assoc_schema_spec sp = { "days", "days.def", "days.migrate.sql", t, 1 };
+    assoc_db *db = db_with("CREATE TABLE days (id INTEGER PRIMARY KEY, born DATE, opens TIME)");
+    expect(db, &sp, ASSOC_VERIFY_ALL, ASSOC_OK, NULL);
+    assoc_close(db);
+    db = db_with("CREATE TABLE days (id INTEGER PRIMARY KEY, born NUMERIC, opens TIME)");
+    expect(db, &sp, ASSOC_VERIFY_ALL, ASSOC_SCHEMA,
+           "table days, column born: the database has NUMERIC (numeric affinity), the schema wants VARCHAR(10)");
+    assoc_close(db);
+}
+
+/* A foreign key of several columns is no key the language declares: an
+ * extra constraint, allowed; one of a single column the schema does not
+ * declare is a difference. */
+static void test_composite_foreign_key_extra(void **state)
+{
+    (void)state;
+    assoc_db *db = db_with(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+        " UNIQUE (id, author_id));"
+        "CREATE TABLE tags (post_id INTEGER NOT NULL REFERENCES posts (id), name VARCHAR(20) NOT NULL, slug TEXT,"
+        " code TEXT UNIQUE, PRIMARY KEY (post_id, name), UNIQUE (name, slug),"
+        " FOREIGN KEY (post_id, code) REFERENCES posts (id, author_id));");
+    expect(db, &schema, ASSOC_VERIFY_ALL, ASSOC_OK, NULL);
+    assoc_close(db);
+    db = db_with(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE);"
+        "CREATE TABLE tags (post_id INTEGER NOT NULL REFERENCES posts (id), name VARCHAR(20) NOT NULL, slug TEXT,"
+        " code TEXT UNIQUE REFERENCES users (id), PRIMARY KEY (post_id, name), UNIQUE (name, slug));");
+    expect(db, &schema, ASSOC_VERIFY_ALL, ASSOC_SCHEMA,
+           "table tags, column code: the database has a foreign key to users (id), the schema wants none");
+    assoc_close(db);
+}
+
 static void test_misuse(void **state)
 {
     (void)state;
@@ -188,6 +235,8 @@ int main(void)
         cmocka_unit_test(test_modes),
         cmocka_unit_test(test_not_null_of_keys_ignored),
         cmocka_unit_test(test_not_null_differs),
+        cmocka_unit_test(test_temporal_text),
+        cmocka_unit_test(test_composite_foreign_key_extra),
         cmocka_unit_test(test_misuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -124,7 +124,7 @@ typedef struct entry {
     ino_t ino;
     struct timespec mtime;
     mode_t mode;
-    char text[16384];
+    char text[65536];          /* a generated source of a small schema: tens of KiB */
 } entry;
 
 typedef struct snapshot {
@@ -255,7 +255,7 @@ static void sweep(fixture *fx, unsigned long *which, unsigned emit_before)
 {
     char err[1024];
     assert_int_equal(generate(fx, v1, emit_before, err, sizeof err), 0);
-    snapshot before, after;
+    static snapshot before, after;    /* static: a snapshot is 1 MiB */
     snap(fx->out, &before);
     int failed_runs = 0;
     for (int k = 1; k < 40; k++) {
@@ -311,7 +311,7 @@ static void without_hard_links(void **state)
      * through a rename sweep of its own. */
     char err[1024];
     assert_int_equal(generate(fx, v1, ALL_OUTPUTS, err, sizeof err), 0);
-    snapshot before, after;
+    static snapshot before, after;    /* static: a snapshot is 1 MiB */
     snap(fx->out, &before);
     int failed_runs = 0;
     for (int k = 1; k < 40; k++) {
@@ -345,7 +345,7 @@ static void dangling_link_put_back(void **state)
     snprintf(path, sizeof path, "%s/m.sql", fx->out);
     assert_int_equal(unlink(path), 0);
     assert_int_equal(symlink("nowhere/m.sql", path), 0);
-    snapshot before, after;
+    static snapshot before, after;    /* static: a snapshot is 1 MiB */
     snap(fx->out, &before);
     for (int k = 1; k <= 4; k++) {
         fail_renames = 1ul << k;
@@ -366,7 +366,7 @@ static void failed_restore_is_reported(void **state)
     fixture *fx = *state;
     char err[1024];
     assert_int_equal(generate(fx, v1, ALL_OUTPUTS, err, sizeof err), 0);
-    snapshot before, after;
+    static snapshot before, after;    /* static: a snapshot is 1 MiB */
     snap(fx->out, &before);
     /* Renames 1 and 2 put the first two outputs in place, 3 fails, 4 and 5
      * put the two old files back: the first of those fails too. */
@@ -419,7 +419,7 @@ static void signal_waits_for_the_renames(void **state)
     assert_int_equal(rc, 0);
     assert_true(got_term);                 /* delivered, once the write was over */
     assert_false(term_during_renames);
-    snapshot after;
+    static snapshot after;
     snap(fx->out, &after);
     assert_int_equal(after.n, 5);
     assert_non_null(strstr(find(&after, "m.h")->text, "b_insert"));
@@ -434,7 +434,7 @@ static void signal_before_the_renames_stops_the_write(void **state)
     fixture *fx = *state;
     char err[1024];
     assert_int_equal(generate(fx, v1, ALL_OUTPUTS, err, sizeof err), 0);
-    snapshot before, after;
+    static snapshot before, after;    /* static: a snapshot is 1 MiB */
     snap(fx->out, &before);
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "assoc.h"
 
@@ -113,6 +114,38 @@ static inline void p_blob(const char *key, assoc_blob v)
         }                                                                                     \
         CHECK(assoc_open((argv)[1], &db));                                                    \
         VERIFY(verify);                                                                       \
+    } while (0)
+
+
+/* `call` must be ASSOC_SCHEMA with `needle` in the message: a database the
+ * generated code reads but cannot write as it is (a BIGINT key is not
+ * SQLite's row id, so inserts would leave it NULL), which create_all and
+ * verify refuse, saying why. */
+#define EXPECT_SCHEMA(call, needle)                                                           \
+    do {                                                                                      \
+        int rc_ = (call);                                                                     \
+        if (rc_ != ASSOC_SCHEMA || strstr(assoc_errmsg(db), (needle)) == NULL) {              \
+            fprintf(stderr, "%s:%d: %s returned %d, expected ASSOC_SCHEMA saying \"%s\": %s\n", \
+                    __FILE__, __LINE__, #call, rc_, (needle), assoc_errmsg(db));              \
+            exit(1);                                                                          \
+        }                                                                                     \
+    } while (0)
+
+/* OPEN_AND_CREATE_ALL for such a database: create_all on the copy and
+ * verify on the original both refuse it with ASSOC_SCHEMA saying `needle`. */
+#define OPEN_REFUSED(argc, argv, create_all, verify, needle)                                  \
+    do {                                                                                      \
+        if ((argc) < 2) {                                                                     \
+            fprintf(stderr, "usage: %s DB [COPY]\n", (argv)[0]);                              \
+            return 2;                                                                         \
+        }                                                                                     \
+        if ((argc) > 2) {                                                                     \
+            CHECK(assoc_open((argv)[2], &db));                                                \
+            EXPECT_SCHEMA(create_all(db), (needle));                                          \
+            assoc_close(db);                                                                  \
+        }                                                                                     \
+        CHECK(assoc_open((argv)[1], &db));                                                    \
+        EXPECT_SCHEMA(verify(db), (needle));                                                  \
     } while (0)
 
 #endif

@@ -31,7 +31,12 @@ static void enrollments(const EnrollmentList *l)
 
 int main(int argc, char **argv)
 {
-    OPEN_AND_CREATE_ALL(argc, argv, keys_create_all, keys_verify);
+    /* notes.missing_id refers to a table that does not exist: --from-db
+     * leaves that key out (it can name no model), and a write of a value
+     * there would fail, so create_all and verify say so.  (A composite
+     * key, grade_appeals', is an extra constraint, allowed.) */
+    OPEN_REFUSED(argc, argv, keys_create_all, keys_verify,
+                 "table notes, column missing_id: the database has a foreign key to nowhere (id)");
     bool found;
 
     PersonList people = PERSON_LIST_INIT;
