@@ -36,7 +36,7 @@ all: demo
 # is missing with apt-get; otherwise we name the packages and stop.
 DEB_PACKAGES := flex bison libsqlite3-dev libcmocka-dev sqlite3 python3-sqlalchemy valgrind \
                 clang g++ pkg-config graphviz cmake ninja-build groff-base \
-                libclang-rt-14-dev llvm
+                libclang-rt-14-dev llvm postgresql libpq-dev python3-psycopg2
 $(DEPS_OK): scripts/deps.sh Makefile
 	@mkdir -p $(@D)
 	@sh scripts/deps.sh $(DEB_PACKAGES)
