@@ -1,0 +1,64 @@
+# mk/pg.mk - libassoc's PostgreSQL backend (runtime/pg.c) against a real
+# server (issue 16).  Included from the top Makefile; uses its $(B), $(CC),
+# $(CPPFLAGS), $(CFLAGS), $(SAN), $(WARN), $(LIBASSOC), $(DEPS_OK).
+#
+#   make pg-backend-tests     tests/pg/test_pg_backend.c, plain and under
+#                             ASan+UBSan, against a PostgreSQL 15 that
+#                             tests/pg/with_server.sh starts in $(B)/pg-test
+#                             and stops afterwards -> $(B)/pg-backend-tests.results
+#   make pg-backend-valgrind  the plain program under valgrind
+#                             -> $(B)/pg-backend-valgrind.results
+#   make pg-protect-bench     what statement protection costs per statement
+#                             (tests/pg/bench_protect.c), printed
+#
+# The programs compile runtime/pg.c in directly and link $(LIBASSOC) for
+# the allocator and the datetime helpers.
+
+.PHONY: pg-backend-tests pg-backend-valgrind pg-protect-bench
+
+# Expanded when a recipe runs, so after `make deps` has installed pkg-config
+# and libpq-dev.
+PG_CFLAGS = $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+PG_LIBS   = $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
+
+PG_OUT       := $(B)/pg
+PG_SERVER    := $(B)/pg-test
+PG_TEST      := $(PG_OUT)/test_pg_backend
+PG_TEST_ASAN := $(PG_OUT)/test_pg_backend_asan
+PG_SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+PG_DEPS      := tests/pg/test_pg_backend.c runtime/pg.c runtime/pg.h runtime/assoc.h tests/unit/testutil.h
+PG_VALGRIND  := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+                --trace-children=no
+
+$(PG_TEST): $(PG_DEPS) $(LIBASSOC) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Iruntime $(PG_CFLAGS) $(CFLAGS) $(SAN) $(WARN) -DSRCDIR='"$(CURDIR)"' \
+	    -o $@ tests/pg/test_pg_backend.c runtime/pg.c $(LIBASSOC) $(PG_LIBS) -lcmocka -lsqlite3
+
+$(PG_TEST_ASAN): $(PG_DEPS) $(LIBASSOC) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Iruntime $(PG_CFLAGS) -O1 -g $(PG_SAN) $(WARN) -DSRCDIR='"$(CURDIR)"' \
+	    -o $@ tests/pg/test_pg_backend.c runtime/pg.c $(LIBASSOC) $(PG_LIBS) -lcmocka -lsqlite3
+
+# A server that does not start leaves no results file, which the summary
+# counts as a failure.
+pg-backend-tests: $(PG_TEST) $(PG_TEST_ASAN)
+	@rm -f $(B)/pg-backend-tests.results
+	@B=$(B) sh tests/pg/with_server.sh $(PG_SERVER) \
+	    sh tests/reliability/run.sh $(B)/pg-backend-tests.results $(PG_TEST) $(PG_TEST_ASAN)
+
+pg-backend-valgrind: $(PG_TEST)
+	@rm -f $(B)/pg-backend-valgrind.results
+	@B=$(B) REL_RUNNER='$(PG_VALGRIND)' REL_PREFIX=valgrind: sh tests/pg/with_server.sh $(PG_SERVER) \
+	    sh tests/reliability/run.sh $(B)/pg-backend-valgrind.results $(PG_TEST)
+
+$(PG_OUT)/bench_protect: tests/pg/bench_protect.c runtime/pg.c runtime/pg.h runtime/assoc.h $(LIBASSOC) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Iruntime $(PG_CFLAGS) -O2 -g $(WARN) -o $@ tests/pg/bench_protect.c runtime/pg.c \
+	    $(LIBASSOC) $(PG_LIBS) -lsqlite3
+
+pg-protect-bench: $(PG_OUT)/bench_protect
+	@sh tests/pg/with_server.sh $(B)/pg-bench $(PG_OUT)/bench_protect
+
+# `make test` runs this with B=build and reads build/pg-backend-tests.results.
+TEST_SUITES += pg-backend-tests
