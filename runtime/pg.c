@@ -17,10 +17,13 @@
 #error "libassoc's PostgreSQL backend needs libpq 14 or later (pipeline mode)"
 #endif
 
-/* The savepoint that protects one statement (pg.h). */
+/* The savepoint that protects one statement (pg.h): set, released, undone. */
 #define SP_SET "SAVEPOINT assoc_stmt"
 #define SP_RELEASE "RELEASE SAVEPOINT assoc_stmt"
 #define SP_UNDO "ROLLBACK TO SAVEPOINT assoc_stmt; RELEASE SAVEPOINT assoc_stmt"
+/* ... whose first two are prepared at connect under these names. */
+#define SP_SET_NAME "assoc_pg_savepoint"
+#define SP_RELEASE_NAME "assoc_pg_release"
 
 enum { NAME_SIZE = 32, NUM_SIZE = 32, BYTEA_OID = 17 };
 
@@ -214,12 +217,13 @@ static void note_changes(assoc_pg *c, PGresult *res)
  * ------------------------------------------------------------------- */
 
 /* One command of a pipeline. */
-enum op_kind { OP_SQL, OP_PREPARE, OP_DESCRIBE, OP_EXEC };
+enum op_kind { OP_PREPARE, OP_DESCRIBE, OP_NAMED, OP_EXEC };
 struct pg_op {
     enum op_kind kind;
-    const char *sql;  /* OP_SQL, OP_PREPARE */
-    const assoc_pg_stmt *stmt; /* OP_DESCRIBE, OP_EXEC; OP_PREPARE's name */
-    PGresult *res;    /* OUT: its result (NULL if never run) */
+    const char *sql;           /* OP_PREPARE */
+    const char *name;          /* OP_PREPARE, OP_DESCRIBE, OP_NAMED: a prepared statement */
+    const assoc_pg_stmt *stmt; /* OP_EXEC */
+    PGresult *res;             /* OUT: its result (NULL if never run) */
 };
 
 /* Send ops as one pipeline and read each one's result.  Returns ASSOC_OK
@@ -238,14 +242,14 @@ static int run_pipeline(assoc_pg *c, struct pg_op *ops, int nops)
         struct pg_op *op = &ops[sent];
         int ok;
         switch (op->kind) {
-        case OP_SQL:
-            ok = PQsendQueryParams(conn, op->sql, 0, NULL, NULL, NULL, NULL, 0);
-            break;
         case OP_PREPARE:
-            ok = PQsendPrepare(conn, op->stmt->name, op->sql, 0, NULL);
+            ok = PQsendPrepare(conn, op->name, op->sql, 0, NULL);
             break;
         case OP_DESCRIBE:
-            ok = PQsendDescribePrepared(conn, op->stmt->name);
+            ok = PQsendDescribePrepared(conn, op->name);
+            break;
+        case OP_NAMED:
+            ok = PQsendQueryPrepared(conn, op->name, 0, NULL, NULL, NULL, 0);
             break;
         default:
             ok = PQsendQueryPrepared(conn, op->stmt->name, op->stmt->nparams, op->stmt->values,
@@ -391,6 +395,19 @@ int assoc_pg_connect(const char *uri, assoc_pg **out)
     PGresult *r = PQexec(c->conn, session_setup);
     int rc = res_ok(r) ? ASSOC_OK : fail_result(c, r);
     PQclear(r);
+    if (rc == ASSOC_OK) {
+        /* The savepoint's two statements, prepared once: protection then
+         * costs no parsing per statement. */
+        struct pg_op ops[2] = {
+            {OP_PREPARE, SP_SET, SP_SET_NAME, NULL, NULL},
+            {OP_PREPARE, SP_RELEASE, SP_RELEASE_NAME, NULL, NULL},
+        };
+        rc = run_pipeline(c, ops, 2);
+        for (int i = 0; rc == ASSOC_OK && i < 2; i++)
+            if (!res_ok(ops[i].res))
+                rc = fail_result(c, ops[i].res);
+        clear_ops(ops, 2);
+    }
     if (rc != ASSOC_OK) {
         c->dead = true;
         if (!c->lost[0])
@@ -600,12 +617,12 @@ int assoc_pg_prepare(assoc_pg *c, const char *sql, assoc_pg_stmt **out)
     struct pg_op ops[4];
     int n = 0;
     if (protect)
-        ops[n++] = (struct pg_op){OP_SQL, SP_SET, NULL, NULL};
+        ops[n++] = (struct pg_op){OP_NAMED, NULL, SP_SET_NAME, NULL, NULL};
     int prep = n;
-    ops[n++] = (struct pg_op){OP_PREPARE, sql, s, NULL};
-    ops[n++] = (struct pg_op){OP_DESCRIBE, NULL, s, NULL};
+    ops[n++] = (struct pg_op){OP_PREPARE, sql, s->name, NULL, NULL};
+    ops[n++] = (struct pg_op){OP_DESCRIBE, NULL, s->name, NULL, NULL};
     if (protect)
-        ops[n++] = (struct pg_op){OP_SQL, SP_RELEASE, NULL, NULL};
+        ops[n++] = (struct pg_op){OP_NAMED, NULL, SP_RELEASE_NAME, NULL, NULL};
     rc = run_pipeline(c, ops, n);
     if (rc == ASSOC_OK) {
         for (int i = 0; i < n; i++)
@@ -823,9 +840,9 @@ static PGresult *execute(assoc_pg_stmt *s, int *rc)
         return NULL;
     }
     struct pg_op ops[3] = {
-        {OP_SQL, SP_SET, NULL, NULL},
-        {OP_EXEC, NULL, s, NULL},
-        {OP_SQL, SP_RELEASE, NULL, NULL},
+        {OP_NAMED, NULL, SP_SET_NAME, NULL, NULL},
+        {OP_EXEC, NULL, NULL, s, NULL},
+        {OP_NAMED, NULL, SP_RELEASE_NAME, NULL, NULL},
     };
     *rc = run_pipeline(c, ops, 3);
     if (*rc == ASSOC_OK) {

@@ -40,7 +40,10 @@
  * transaction block that has not failed, assoc_pg_prepare() and every
  * execution by assoc_pg_step() run as
  *     SAVEPOINT assoc_stmt; <the statement>; RELEASE SAVEPOINT assoc_stmt
- * in one round trip (libpq's pipeline mode); when the statement fails, a
+ * in one round trip (libpq's pipeline mode; the SAVEPOINT and RELEASE are
+ * statements prepared at connect, as "assoc_pg_savepoint" and
+ * "assoc_pg_release", so a program that runs DEALLOCATE ALL or DISCARD ALL
+ * through the raw handle breaks protection); when the statement fails, a
  * second round trip runs ROLLBACK TO SAVEPOINT assoc_stmt and RELEASE, so
  * the failure leaves the transaction as it was before the statement.
  * Outside a transaction block a statement is its own transaction and needs
@@ -87,7 +90,8 @@ enum { ASSOC_PG_ERRMSG_SIZE = 512 };
  * ("postgresql://..." or "postgres://...", or key=value pairs), and set up
  * the session: TimeZone=UTC, client_encoding=UTF8, DateStyle=ISO,
  * standard_conforming_strings=on, extra_float_digits=3 (exact doubles),
- * bytea_output=hex, IntervalStyle=postgres.  Statement protection is on.
+ * bytea_output=hex, IntervalStyle=postgres, and prepare the statements of
+ * protection (two round trips after libpq's own).  Protection is on.
  * OUT: *out.  ASSOC_OK: *out is the connection, to be released with
  * assoc_pg_close().  ASSOC_MISUSE (out or uri NULL) and ASSOC_NOMEM (the
  * handle itself could not be allocated): *out is NULL.  Any other failure
