@@ -4,8 +4,8 @@
 # Starts the server of DIR (tests/pg/server.sh start DIR), runs CMD with
 # ASSOC_PG_URI (the libpq URI of database "assoc"), ASSOC_PG_DIR (DIR) and
 # PGHOST/PGPORT/PGDATABASE exported, and stops the server afterwards, also
-# when CMD fails or this script is interrupted (INT, TERM, HUP: CMD gets
-# TERM, then the server stops).  Exits with CMD's status; 1 when the server
+# when CMD fails or this script is interrupted (INT, TERM, HUP: CMD and its
+# children get TERM, then the server stops).  Exits with CMD's status; 1 when the server
 # did not start (CMD is not run then).  CMD keeps this script's stdin.
 set -u
 [ $# -ge 2 ] || { echo "usage: sh tests/pg/with_server.sh DIR CMD..." >&2; exit 2; }
@@ -14,9 +14,19 @@ dir=$1
 shift
 
 child=
+# kill_tree PID: TERM to PID and everything below it (CMD may be a shell
+# running a test program: the program must not outlive the server).
+kill_tree() {
+    below=$(ps -o pid= --ppid "$1" 2>/dev/null)
+    kill -TERM "$1" 2>/dev/null
+    for k in $below; do kill_tree "$k"; done
+}
 stop_server() { sh "$here/server.sh" stop "$dir" >/dev/null 2>&1 || sh "$here/server.sh" stop "$dir"; }
 on_signal() {
-    [ -n "$child" ] && kill -TERM "$child" 2>/dev/null && wait "$child" 2>/dev/null
+    if [ -n "$child" ]; then
+        kill_tree "$child"
+        wait "$child" 2>/dev/null
+    fi
     exit "$1"
 }
 trap 'stop_server' EXIT
@@ -28,7 +38,7 @@ out=$(sh "$here/server.sh" start "$dir") || { echo "with_server.sh: the server d
 uri=$(printf '%s\n' "$out" | sed -n '1{/^postgres/p}')
 [ -n "$uri" ] || { echo "with_server.sh: server.sh printed no URI" >&2; exit 1; }
 ASSOC_PG_URI=$uri
-ASSOC_PG_DIR=$dir
+ASSOC_PG_DIR=$(realpath -m -- "$dir")
 PGHOST=$(printf '%s\n' "$out" | sed -n 's/^PGHOST=//p')
 PGPORT=$(printf '%s\n' "$out" | sed -n 's/^PGPORT=//p')
 PGDATABASE=assoc
