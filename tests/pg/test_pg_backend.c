@@ -17,6 +17,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sqlite3.h>
+
 #include "pg.h"
 
 static const char *uri;
@@ -1179,6 +1181,116 @@ static void test_connection_killed(void **state)
     assoc_pg_close(killer);
 }
 
+/* ---------------------------------------------------------------------
+ * Out of memory: every allocation of the module comes from assoc_malloc
+ * (SQLite's allocator, per assoc.h), so a failing allocator installed with
+ * sqlite3_config reaches each of them in turn.
+ * ------------------------------------------------------------------- */
+
+static struct {
+    sqlite3_mem_methods real;
+    long countdown; /* allocations until the one that fails; -1: none */
+    long requests;
+} fault;
+
+static bool fault_now(void)
+{
+    fault.requests++;
+    if (fault.countdown < 0)
+        return false;
+    if (fault.countdown-- == 0) {
+        fault.countdown = -1; /* one failure, then memory again */
+        return true;
+    }
+    return false;
+}
+
+static void *faulty_malloc(int n)
+{
+    return fault_now() ? NULL : fault.real.xMalloc(n);
+}
+
+static void *faulty_realloc(void *p, int n)
+{
+    return fault_now() ? NULL : fault.real.xRealloc(p, n);
+}
+
+/* Connect, prepare inside a transaction, bind text and blob, step, decode a
+ * blob, finalize (queued), commit, close: each step ASSOC_OK or
+ * ASSOC_NOMEM, and nothing leaks (the sanitizer and valgrind runs check). */
+static int oom_session(void)
+{
+    assoc_pg *c = NULL;
+    int rc = assoc_pg_connect(uri, &c);
+    if (rc != ASSOC_OK) {
+        assert_int_equal(rc, ASSOC_NOMEM);
+        assert_non_null(assoc_pg_errmsg(c));
+        assoc_pg_close(c);
+        return rc;
+    }
+    assoc_pg_stmt *s = NULL;
+    rc = assoc_pg_exec(c, "BEGIN");
+    if (rc == ASSOC_OK)
+        rc = assoc_pg_prepare(c, "SELECT $1::text, $2::bytea, '\\x00ff'::bytea", &s);
+    if (rc == ASSOC_OK)
+        rc = assoc_pg_bind_text(s, 1, "some text that is long enough to need its own buffer", 52);
+    if (rc == ASSOC_OK)
+        rc = assoc_pg_bind_blob(s, 2, "\0\1\2", 3);
+    if (rc == ASSOC_OK)
+        rc = assoc_pg_step(s) == ASSOC_ROW ? ASSOC_OK : ASSOC_ERROR;
+    if (rc == ASSOC_OK) {
+        const unsigned char *d = NULL;
+        size_t len = 0;
+        rc = assoc_pg_col_blob(s, 1, &d, &len);
+        if (rc == ASSOC_OK)
+            assert_int_equal(len, 3);
+        if (rc == ASSOC_OK)
+            rc = assoc_pg_col_blob(s, 2, &d, &len);
+        if (rc == ASSOC_OK)
+            assert_true(len == 2 && d[1] == 0xff);
+    }
+    assoc_pg_finalize(s);
+    if (assoc_pg_in_transaction(c))
+        OK(c, assoc_pg_exec(c, "COMMIT"));
+    assoc_pg_close(c);
+    assert_true(rc == ASSOC_OK || rc == ASSOC_NOMEM);
+    return rc;
+}
+
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    assert_int_equal(sqlite3_shutdown(), SQLITE_OK);
+    assert_int_equal(sqlite3_config(SQLITE_CONFIG_GETMALLOC, &fault.real), SQLITE_OK);
+    sqlite3_mem_methods m = fault.real;
+    m.xMalloc = faulty_malloc;
+    m.xRealloc = faulty_realloc;
+    fault.countdown = -1;
+    assert_int_equal(sqlite3_config(SQLITE_CONFIG_MALLOC, &m), SQLITE_OK);
+    assert_int_equal(sqlite3_initialize(), SQLITE_OK);
+
+    int nomem = 0;
+    bool done = false;
+    for (long n = 0; n < 200 && !done; n++) {
+        fault.countdown = n;
+        int rc = oom_session();
+        if (fault.countdown >= 0) { /* ran without reaching the failure */
+            done = true;
+            assert_int_equal(rc, ASSOC_OK);
+        } else if (rc == ASSOC_NOMEM) {
+            nomem++;
+        }
+    }
+    fault.countdown = -1;
+    print_message("out of memory: %d of the sessions failed with ASSOC_NOMEM\n", nomem);
+    assert_true(done);
+    assert_true(nomem >= 5);
+
+    assert_int_equal(sqlite3_shutdown(), SQLITE_OK);
+    assert_int_equal(sqlite3_config(SQLITE_CONFIG_MALLOC, &fault.real), SQLITE_OK);
+    assert_int_equal(sqlite3_initialize(), SQLITE_OK);
+}
+
 /* The server itself stopped (and started again): only when the test knows
  * the server's directory ($ASSOC_PG_DIR, set by tests/pg/with_server.sh).
  * Runs last. */
@@ -1343,6 +1455,7 @@ int main(void)
         cmocka_unit_test(test_connection_killed),
         cmocka_unit_test(test_injection_strings),
         cmocka_unit_test(test_prepared_on_server),
+        cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_server_stopped), /* last: it restarts the server */
     };
     return cmocka_run_group_tests(tests, setup_group, NULL);
