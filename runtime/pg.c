@@ -55,6 +55,7 @@ struct assoc_pg_stmt {
     int nrows;
     struct pg_colbuf *cols; /* per column, allocated on the first col_blob */
     int ncols;
+    bool protect; /* assoc_pg_stmt_set_protect(): false skips protection */
 };
 
 struct assoc_pg {
@@ -611,6 +612,7 @@ int assoc_pg_prepare(assoc_pg *c, const char *sql, assoc_pg_stmt **out)
     memset(s, 0, sizeof *s);
     s->c = c;
     s->row = -1;
+    s->protect = true;
     snprintf(s->name, sizeof s->name, "assoc_pg_%" PRIu64, ++c->next_id);
 
     bool protect = needs_protect(c);
@@ -685,6 +687,15 @@ void assoc_pg_finalize(assoc_pg_stmt *s)
         s->next->prev = s->prev;
     deallocate(c, s->name);
     stmt_free(s);
+}
+
+bool assoc_pg_stmt_set_protect(assoc_pg_stmt *s, bool on)
+{
+    if (!s)
+        return false;
+    bool was = s->protect;
+    s->protect = on;
+    return was;
 }
 
 int assoc_pg_param_count(const assoc_pg_stmt *s)
@@ -829,7 +840,7 @@ int assoc_pg_bind_blob(assoc_pg_stmt *s, int idx, const void *v, size_t len)
 static PGresult *execute(assoc_pg_stmt *s, int *rc)
 {
     assoc_pg *c = s->c;
-    if (!needs_protect(c)) {
+    if (!s->protect || !needs_protect(c)) {
         PGresult *r = PQexecPrepared(c->conn, s->name, s->nparams, s->values, s->lengths, s->formats, 0);
         if (res_ok(r)) {
             *rc = ASSOC_OK;

@@ -93,11 +93,13 @@ enum { ASSOC_PG_ERRMSG_SIZE = 512 };
  * bytea_output=hex, IntervalStyle=postgres, and prepare the statements of
  * protection (two round trips after libpq's own).  Protection is on.
  * OUT: *out.  ASSOC_OK: *out is the connection, to be released with
- * assoc_pg_close().  ASSOC_MISUSE (out or uri NULL) and ASSOC_NOMEM (the
- * handle itself could not be allocated): *out is NULL.  Any other failure
- * (the server cannot be reached, bad URI, setup failed): *out is still a
- * handle, whose assoc_pg_errmsg() says why and on which every other call
- * returns ASSOC_ERROR; the caller releases it with assoc_pg_close(). */
+ * assoc_pg_close().  ASSOC_MISUSE (out or uri NULL), or ASSOC_NOMEM for the
+ * handle itself: *out is NULL.  Any other failure (the server cannot be
+ * reached, a bad URI, libpq out of memory, the setup failed): *out is
+ * still a handle, whose assoc_pg_errmsg() says why and on which every
+ * other call returns ASSOC_ERROR.  Either way the caller passes *out to
+ * assoc_pg_close() (NULL is accepted).  libpq waits for the server as long
+ * as the URI's connect_timeout says (forever by default). */
 int assoc_pg_connect(const char *uri, assoc_pg **out);
 
 /* Close the connection and free every statement still prepared on it (their
@@ -164,9 +166,19 @@ int assoc_pg_prepare(assoc_pg *c, const char *sql, assoc_pg_stmt **out);
 
 /* Release s and DEALLOCATE it on the server, best effort: outside a
  * transaction block at once (one round trip); inside one the name is queued
- * and deallocated by the next call on c made outside a transaction block,
- * so that a transaction is never touched by it.  NULL is accepted. */
+ * and deallocated by the next exec, prepare or executing step on c made
+ * outside a transaction block (one more round trip then), so that a
+ * transaction is never touched by it.  Nothing is sent on a lost
+ * connection.  NULL is accepted. */
 void assoc_pg_finalize(assoc_pg_stmt *s);
+
+/* Protection of this one statement's executions (on by default; the
+ * connection's setting must be on too).  A caller that knows a statement
+ * cannot fail in a way the transaction should survive (a SELECT by primary
+ * key: only a lost connection or a serialization failure, after which the
+ * transaction is rolled back anyway) may turn it off to save the
+ * savepoint's cost.  Returns the previous setting (false for NULL). */
+bool assoc_pg_stmt_set_protect(assoc_pg_stmt *s, bool on);
 
 /* The number of parameters ($N) of s; 0 for NULL. */
 int assoc_pg_param_count(const assoc_pg_stmt *s);

@@ -847,6 +847,19 @@ static void test_failed_statement_keeps_transaction(void **state)
     exec_ok(c, "ROLLBACK TO s1; RELEASE s1; END");
     assert_false(assoc_pg_set_protect(c, true));
     EXPECT(c, assoc_pg_exec(c, "end"), ASSOC_OK); /* no transaction: a warning only */
+    /* Protection off for one statement only. */
+    assert_true(assoc_pg_stmt_set_protect(div, false));
+    exec_ok(c, "BEGIN");
+    OK(c, assoc_pg_bind_int64(ins, 1, 1));
+    EXPECT(c, assoc_pg_step(ins), ASSOC_CONSTRAINT); /* protected: goes on */
+    assoc_pg_reset(ins);
+    EXPECT(c, assoc_pg_step(div), ASSOC_ERROR);      /* not: aborts */
+    EXPECT(c, assoc_pg_step(ins), ASSOC_ERROR);
+    assert_string_equal(assoc_pg_sqlstate(c), "25P02");
+    assoc_pg_reset(ins);
+    exec_ok(c, "ROLLBACK");
+    assert_false(assoc_pg_stmt_set_protect(div, true));
+    assert_false(assoc_pg_stmt_set_protect(NULL, true));
     assoc_pg_finalize(ins);
     assoc_pg_finalize(div);
     exec_ok(c, "DROP TABLE ta");
