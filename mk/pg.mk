@@ -10,11 +10,16 @@
 #                             -> $(B)/pg-backend-valgrind.results
 #   make pg-protect-bench     what statement protection costs per statement
 #                             (tests/pg/bench_protect.c), printed
+#   make pg-sqla-ddl          what SQLAlchemy 1.4 + psycopg2 do with the seed's
+#                             models on PostgreSQL (tests/pg/sqla_ddl.py), printed
+#
+# By hand: sh tests/pg/server.sh start|stop DIR, sh tests/pg/with_server.sh
+# DIR CMD... (CMD gets $ASSOC_PG_URI).
 #
 # The programs compile runtime/pg.c in directly and link $(LIBASSOC) for
 # the allocator and the datetime helpers.
 
-.PHONY: pg-backend-tests pg-backend-valgrind pg-protect-bench
+.PHONY: pg-backend-tests pg-backend-valgrind pg-protect-bench pg-sqla-ddl
 
 # Expanded when a recipe runs, so after `make deps` has installed pkg-config
 # and libpq-dev.
@@ -59,6 +64,9 @@ $(PG_OUT)/bench_protect: tests/pg/bench_protect.c runtime/pg.c runtime/pg.h runt
 
 pg-protect-bench: $(PG_OUT)/bench_protect
 	@sh tests/pg/with_server.sh $(B)/pg-bench $(PG_OUT)/bench_protect
+
+pg-sqla-ddl: | $(DEPS_OK)
+	@sh tests/pg/with_server.sh $(B)/pg-bench $(PYTHON) tests/pg/sqla_ddl.py
 
 # `make test` runs this with B=build and reads build/pg-backend-tests.results.
 TEST_SUITES += pg-backend-tests
