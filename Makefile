@@ -27,6 +27,13 @@ RT_SRC   := $(wildcard runtime/*.c)
 RT_OBJ   := $(RT_SRC:%.c=$(B)/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
+# libassoc over SQLite and libpq (runtime/pg.c): what a program linking it
+# links too.  Expanded when a recipe runs, after `make deps` has installed
+# pkg-config and libpq-dev.
+PG_CFLAGS  = $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+PG_LIBS    = $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
+ASSOC_LIBS = -lsqlite3 $(PG_LIBS)
+
 ASSOCGEN := $(B)/assocgen
 LIBGEN   := $(B)/libassocgen.a
 LIBASSOC := $(B)/libassoc.a
@@ -42,7 +49,7 @@ all: demo
 # is missing with apt-get; otherwise we name the packages and stop.
 DEB_PACKAGES := flex bison libsqlite3-dev libcmocka-dev sqlite3 python3-sqlalchemy valgrind \
                 clang g++ pkg-config graphviz cmake ninja-build groff-base \
-                libclang-rt-14-dev llvm
+                libclang-rt-14-dev llvm postgresql libpq-dev python3-psycopg2
 $(DEPS_OK): scripts/deps.sh Makefile
 	@mkdir -p $(@D)
 	@sh scripts/deps.sh $(DEB_PACKAGES)
@@ -99,6 +106,11 @@ $(B)/runtime/%.o: runtime/%.c $(wildcard runtime/*.h) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Iruntime $(CFLAGS) $(SAN) $(WARN) -fPIC -c -o $@ $<
 
+# Only the PostgreSQL backend sees libpq's header.
+$(B)/runtime/pg.o: runtime/pg.c $(wildcard runtime/*.h) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Iruntime $(PG_CFLAGS) $(CFLAGS) $(SAN) $(WARN) -fPIC -c -o $@ $<
+
 $(LIBASSOC): $(RT_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -107,7 +119,7 @@ out/models.h out/models.c out/models.sql: schema/models.def $(ASSOCGEN)
 	$(ASSOCGEN) -o out schema/models.def
 
 $(B)/demo: demo/demo.c out/models.c out/models.h $(LIBASSOC)
-	$(CC) $(CPPFLAGS) -Iout -Iruntime $(CFLAGS) $(SAN) $(WARN) -o $@ demo/demo.c out/models.c $(LIBASSOC) -lsqlite3
+	$(CC) $(CPPFLAGS) -Iout -Iruntime $(CFLAGS) $(SAN) $(WARN) -o $@ demo/demo.c out/models.c $(LIBASSOC) $(ASSOC_LIBS)
 
 demo: $(B)/demo out/models.svg
 	$(B)/demo
@@ -126,7 +138,7 @@ docs: out/models.svg
 # tests/unit/test_*.c: cmocka programs over the compiler library and libassoc.
 # tests/e2e/<schema>/test_*.c: cmocka programs over the code generated from
 # schema/<schema>.def, compiled with the same -Werror flags as ours.
-TEST_LIBS := $(LIBGEN) $(LIBASSOC) -lcmocka -lsqlite3
+TEST_LIBS = $(LIBGEN) $(LIBASSOC) -lcmocka $(ASSOC_LIBS)
 $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBGEN) $(LIBASSOC) $(ASSOCGEN)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -Iruntime -Itests/unit $(CFLAGS) $(SAN) $(WARN) \
@@ -143,7 +155,7 @@ $(B)/e2e/$(1)/$(1).o: $(B)/e2e/$(1)/$(1).c $(B)/e2e/$(1)/$(1).h runtime/assoc.h
 $(B)/e2e/$(1)/test_%: tests/e2e/$(1)/test_%.c $(wildcard tests/e2e/*.h) $(B)/e2e/$(1)/$(1).o $(LIBASSOC)
 	$(CC) $(CPPFLAGS) -I$(B)/e2e/$(1) -Iruntime -Itests/e2e -Itests/unit $(CFLAGS) $(SAN) $(WARN) \
 	    -DSRCDIR='"$(CURDIR)"' -DBUILDDIR='"$(CURDIR)/$(B)"' \
-	    -o $$@ $$< $(B)/e2e/$(1)/$(1).o $(LIBASSOC) -lcmocka -lsqlite3
+	    -o $$@ $$< $(B)/e2e/$(1)/$(1).o $(LIBASSOC) -lcmocka $$(ASSOC_LIBS)
 endef
 $(foreach s,$(E2E_SCHEMAS),$(eval $(call E2E_RULES,$(s))))
 

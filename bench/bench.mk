@@ -91,7 +91,7 @@ $(BENCH_DIR)/raw: bench/raw.c bench/bench.h | $(DEPS_OK)
 $(BENCH_DIR)/api: bench/api.c bench/bench.h $(BENCH_GEN)/.stamp $(LIBASSOC) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Ibench -I$(BENCH_GEN) -Iruntime $(BENCH_CFLAGS) $(WARN) -o $@ \
-	    bench/api.c $(BENCH_GEN)/models.c $(LIBASSOC) -lsqlite3
+	    bench/api.c $(BENCH_GEN)/models.c $(LIBASSOC) $(ASSOC_LIBS)
 
 # The same two programs built to dump a callgrind profile per phase.
 $(BENCH_DIR)/raw-cg: bench/raw.c bench/bench.h | $(DEPS_OK)
@@ -101,7 +101,7 @@ $(BENCH_DIR)/raw-cg: bench/raw.c bench/bench.h | $(DEPS_OK)
 $(BENCH_DIR)/api-cg: bench/api.c bench/bench.h $(BENCH_GEN)/.stamp $(LIBASSOC) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -DBENCH_CALLGRIND -Ibench -I$(BENCH_GEN) -Iruntime $(BENCH_CFLAGS) $(WARN) -o $@ \
-	    bench/api.c $(BENCH_GEN)/models.c $(LIBASSOC) -lsqlite3
+	    bench/api.c $(BENCH_GEN)/models.c $(LIBASSOC) $(ASSOC_LIBS)
 
 bench-build: $(BENCH_DIR)/raw $(BENCH_DIR)/api $(BENCH_GEN)/.stamp $(ASSOCGEN)
 

@@ -45,7 +45,7 @@ ASSOC_PC      := $(B)/assoc.pc
 # $(RT_OBJ) (runtime/*.c) is compiled -fPIC, so the archive and the shared
 # library share objects.  -z defs: every symbol is resolved here or in sqlite3.
 $(ASSOC_SHLIB): $(RT_OBJ)
-	$(CC) $(CFLAGS) $(SAN) -shared -Wl,-soname,$(ASSOC_SONAME) -Wl,-z,defs -o $@ $(RT_OBJ) -lsqlite3
+	$(CC) $(CFLAGS) $(SAN) -shared -Wl,-soname,$(ASSOC_SONAME) -Wl,-z,defs -o $@ $(RT_OBJ) $(ASSOC_LIBS)
 	ln -sf $(@F) $(B)/$(ASSOC_SONAME)
 	ln -sf $(ASSOC_SONAME) $(B)/libassoc.so
 

@@ -92,15 +92,15 @@ REL_SRCS  := $(wildcard tests/reliability/test_*.c)
 REL_TESTS := $(REL_SRCS:tests/reliability/%.c=$(REL_DIR)/%)
 REL_HDRS  := $(wildcard tests/reliability/*.h) fuzz/fuzz_oracle.h
 
-# Every file of the runtime (assoc.c, subjournal.c, calendar.c, the
-# PostgreSQL backend or its stub), as the top Makefile's $(RT_SRC) lists them.
+# Every file of the runtime (assoc.c, subjournal.c, calendar.c, verify.c,
+# the PostgreSQL backend), as the top Makefile's $(RT_SRC) lists them.
 REL_RT_OBJ := $(RT_SRC:runtime/%.c=$(REL_DIR)/runtime/%.o)
 # Built by a pattern rule for another pattern rule: kept, not intermediate.
 .SECONDARY: $(REL_RT_OBJ)
 
 $(REL_DIR)/runtime/%.o: runtime/%.c $(wildcard runtime/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(REL_FLAGS) -c -o $@ $<
+	$(CC) $(REL_FLAGS) $(PG_CFLAGS) -c -o $@ $<
 
 $(REL_DIR)/models.o: $(B)/e2e/models/models.c $(B)/e2e/models/models.h runtime/assoc.h
 	@mkdir -p $(@D)
@@ -120,7 +120,7 @@ $(REL_DIR)/edges.o: $(REL_DIR)/edges/stamp runtime/assoc.h
 $(REL_DIR)/test_%: tests/reliability/test_%.c $(REL_HDRS) $(REL_DIR)/models.o $(REL_DIR)/edges.o \
                    $(REL_RT_OBJ) $(LIBGEN)
 	$(CC) $(REL_FLAGS) -I$(B)/e2e/models -I$(REL_DIR)/edges -o $@ $< \
-	    $(REL_DIR)/models.o $(REL_DIR)/edges.o $(REL_RT_OBJ) $(LIBGEN) -lcmocka -lsqlite3
+	    $(REL_DIR)/models.o $(REL_DIR)/edges.o $(REL_RT_OBJ) $(LIBGEN) -lcmocka $(ASSOC_LIBS)
 
 reliability-tests: $(REL_TESTS)
 	@mkdir -p $(B)/tests

@@ -140,7 +140,19 @@ struct assoc_db {
 };
 
 /* What assoc_errmsg() says when there is no db to hold a message. */
-static const char no_db_msg[] = "no database handle (NULL assoc_db; a failed assoc_open() reports by its code only)";
+/* What assoc_errmsg(NULL) says: why this thread's last assoc_open failed
+ * (there is no handle to hold it), or that there is no handle. */
+static _Thread_local char open_msg[512];
+static const char no_db_msg[] = "no database handle (NULL assoc_db)";
+
+static void set_open_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void set_open_msg(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(open_msg, sizeof open_msg, fmt, ap);
+    va_end(ap);
+}
 
 /* ---------------------------------------------------------------------
  * Errors and memory
@@ -233,7 +245,7 @@ static int pg_status(assoc_db *db, int rc)
 
 const char *assoc_errmsg(assoc_db *db)
 {
-    return db != NULL ? db->msg : no_db_msg;
+    return db != NULL ? db->msg : open_msg[0] ? open_msg : no_db_msg;
 }
 
 sqlite3 *assoc_sqlite(assoc_db *db)
@@ -425,8 +437,17 @@ int assoc_open_with(const char *path, const assoc_options *opts, assoc_db **out)
     memset(db, 0, sizeof *db);
 
     if (is_pg_uri(path)) {
-        rc = assoc_pg_connect(path, o.busy_timeout_ms, &db->pg);
+        /* busy_timeout_ms: how long a statement waits for a lock before
+         * ASSOC_BUSY (55P03), as SQLite's busy timeout. */
+        rc = assoc_pg_connect(path, &db->pg);
+        if (rc == ASSOC_OK) {
+            char sql[64];
+            snprintf(sql, sizeof sql, "SET lock_timeout = %d", o.busy_timeout_ms);
+            rc = assoc_pg_exec(db->pg, sql);
+        }
         if (rc != ASSOC_OK) {
+            set_open_msg("cannot open %s: %s", "the PostgreSQL database",
+                         db->pg ? assoc_pg_errmsg(db->pg) : "out of memory");
             assoc_pg_close(db->pg);
             assoc_free(db);
             return rc;
@@ -454,6 +475,7 @@ int assoc_open_with(const char *path, const assoc_options *opts, assoc_db **out)
     if (rc == ASSOC_OK)
         rc = configure(db, &o);
     if (rc != ASSOC_OK) {
+        set_open_msg("cannot open %s: %s", path, db->msg[0] ? db->msg : "unknown error");
         sqlite3_close(db->handle);
         assoc_free(db);
         return rc;

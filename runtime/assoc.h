@@ -109,8 +109,9 @@ void assoc_options_init(assoc_options *o);
  * with other programs' connections.  A PostgreSQL connection sets the
  * session's TimeZone to UTC.
  * OUT: *out, to be released with assoc_close(), set to NULL on failure.
- * Returns ASSOC_MISUSE for a NULL path or out.  A failed open has no db for
- * assoc_errmsg(), so it reports by its return code only. */
+ * Returns ASSOC_MISUSE for a NULL path or out.  A failed open has no db:
+ * assoc_errmsg(NULL) then says why (the server's or libpq's message for
+ * PostgreSQL), until the thread's next failed open. */
 int assoc_open(const char *path, assoc_db **out);
 int assoc_open_with(const char *path, const assoc_options *opts, assoc_db **out);
 
@@ -132,7 +133,8 @@ int assoc_commit(assoc_db *db);
 int assoc_rollback(assoc_db *db);
 
 /* The message of the last failure on db ("not an error" after success of
- * open; never NULL).  Valid until the next call on db. */
+ * open; never NULL).  Valid until the next call on db.  For db NULL: why
+ * this thread's last assoc_open failed, if one did. */
 const char *assoc_errmsg(assoc_db *db);
 
 /* The raw handles, for what the API does not cover: SQLite's (NULL on a

@@ -102,7 +102,7 @@ for name in $(cat "$here/databases"); do
         echo "     ($name: the generated code has no <schema>_verify yet; not called)"
     fi
     run "$name:read" sh -c "$CC $CFLAGS_STRICT $verify -I'$gen' -I'$root/runtime' -I'$here/readers' -o '$gen/read' \
-            '$reader' '$gen/$name.o' '$libassoc' -lsqlite3 &&
+            '$reader' '$gen/$name.o' '$libassoc' -lsqlite3 -lpq &&
         $oracle '$db' > '$gen/expected.txt' &&
         '$gen/read' '$db' '$work/$name.copy.db' > '$gen/got.txt' &&
         test -s '$gen/expected.txt' &&

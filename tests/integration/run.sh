@@ -174,7 +174,10 @@ pkg_build() {   # pkg_build DIR: generate the seed's code into DIR/gen
 t_pkgconfig_static() {
     d=$T/pkg-static
     pkg_build "$d"
-    # Static: the same flags, with libassoc taken from libassoc.a.
+    # Static: pkg-config --static adds what libassoc.a needs besides
+    # (Requires.private: libpq), and libassoc is taken from libassoc.a.
+    libs=$(staged_pkg --static --libs assoc)
+    echo " $libs " | grep -qF -- " -lpq " || die "--static --libs lacks libpq"
     slibs=
     for w in $libs; do
         [ "$w" = -lassoc ] && w="-Wl,-Bstatic -lassoc -Wl,-Bdynamic"

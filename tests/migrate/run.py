@@ -227,7 +227,7 @@ def build_reader(case, out_dir, base, cc, cflags, libassoc):
                     "int case_check(assoc_db *db)\n{\n    (void)db;\n    return 0;\n}\n")
     exe = os.path.join(out_dir, "reader")
     cmd = [cc] + cflags.split() + ["-I" + out_dir, "-I" + HERE, "-o", exe, src, check,
-                                   os.path.join(out_dir, base + ".c"), libassoc, "-lsqlite3"]
+                                   os.path.join(out_dir, base + ".c"), libassoc, "-lsqlite3", "-lpq"]
     rc, _, err = run(cmd)
     return (exe if rc == 0 else None), err
 
@@ -339,7 +339,7 @@ def main():
     setup.ok(rc == 0, "assocgen base.def: %s" % err)
     fill = os.path.join(base, "fill")
     rc, _, err = run([args.cc] + args.cflags.split() + ["-I" + base, "-I" + HERE, "-o", fill,
-                     os.path.join(HERE, "fill.c"), os.path.join(base, "base.c"), args.libassoc, "-lsqlite3"])
+                     os.path.join(HERE, "fill.c"), os.path.join(base, "base.c"), args.libassoc, "-lsqlite3", "-lpq"])
     setup.ok(rc == 0, "fill.c: %s" % err)
     api_db, sqla_db = os.path.join(base, "api.db"), os.path.join(base, "sqla.db")
     for db in (api_db, sqla_db):
