@@ -240,7 +240,9 @@ def workload(a):
                 plan[0] = (a.n, c_impls, a.repeat, py_impls)
             else:
                 plan.append((n_sqla, c_impls, a.repeat, py_impls))
-        print(f"database: one file, {db} (journal_mode=WAL, synchronous=NORMAL, foreign_keys=ON; temp_store=FILE for C, MEMORY for SQLAlchemy), fresh for every run")
+        print(f"database: one file, {db}, fresh for every run (journal_mode=WAL, synchronous=NORMAL, foreign_keys=ON;"
+              " generated API: assoc_open()'s settings; hand-written C: its own, see bench/raw.c;"
+              " SQLAlchemy: temp_store=MEMORY)")
         for n, cs, reps, pys in plan:
             res = results.setdefault(n, Results(n))
             # The C programs alternate, so that drift in the machine's load
