@@ -153,7 +153,7 @@ $(B)/e2e/$(1)/$(1).c $(B)/e2e/$(1)/$(1).h &: $$(firstword $$(wildcard tests/e2e/
 $(B)/e2e/$(1)/$(1).o: $(B)/e2e/$(1)/$(1).c $(B)/e2e/$(1)/$(1).h runtime/assoc.h
 	$(CC) $(CPPFLAGS) -Iruntime $(CFLAGS) $(SAN) $(WARN) -c -o $$@ $$<
 $(B)/e2e/$(1)/test_%: tests/e2e/$(1)/test_%.c $(wildcard tests/e2e/*.h) $(B)/e2e/$(1)/$(1).o $(LIBASSOC)
-	$(CC) $(CPPFLAGS) -I$(B)/e2e/$(1) -Iruntime -Itests/e2e -Itests/unit $(CFLAGS) $(SAN) $(WARN) \
+	$(CC) $(CPPFLAGS) -I$(B)/e2e/$(1) -Iruntime -Itests/e2e -Itests/unit $$(PG_CFLAGS) $(CFLAGS) $(SAN) $(WARN) \
 	    -DSRCDIR='"$(CURDIR)"' -DBUILDDIR='"$(CURDIR)/$(B)"' \
 	    -o $$@ $$< $(B)/e2e/$(1)/$(1).o $(LIBASSOC) -lcmocka $$(ASSOC_LIBS)
 endef

@@ -203,7 +203,7 @@ static void fn_number(src *x, const api_fn *f)
 {
     const plan_variants *v = f->plan->qv;
     src_open(x, f);
-    locals(x, v, f->kind == API_Q_EXISTS ? "int64_t one = 0;" : NULL);
+    locals(x, v, NULL);
     src_misuse(x, f);
     SRC_LINE(x, "*out = %s;", f->kind == API_Q_EXISTS ? "false" : "0");
     check_args(x, f);
@@ -212,8 +212,8 @@ static void fn_number(src *x, const api_fn *f)
     SRC_LINE(x, "rc = assoc_step(db, st);");
     SRC_LINE(x, "if (rc == ASSOC_ROW)");
     if (f->kind == API_Q_EXISTS) {
-        SRC_LINE(x, "rc = assoc_col_int64(db, st, 0, &one, NULL);");
-        SRC_LINE(x, "*out = one != 0;");
+        /* EXISTS: an integer 0 or 1 on SQLite, a boolean on PostgreSQL */
+        SRC_LINE(x, "rc = assoc_col_bool(db, st, 0, out, NULL);");
     } else {
         SRC_LINE(x, "rc = assoc_col_int64(db, st, 0, out, NULL);");
     }

@@ -19,7 +19,7 @@
 # The programs link $(LIBASSOC), which holds the backend (runtime/pg.c),
 # with libpq; PG_CFLAGS and ASSOC_LIBS come from the top Makefile.
 
-.PHONY: pg-backend-tests pg-backend-valgrind pg-protect-bench pg-sqla-ddl
+.PHONY: pg-backend-tests pg-backend-valgrind pg-protect-bench pg-sqla-ddl pg-e2e-tests
 
 PG_OUT       := $(B)/pg
 PG_SERVER    := $(B)/pg-test
@@ -70,3 +70,17 @@ pg-sqla-ddl: | $(DEPS_OK)
 
 # `make test` runs this with B=build and reads build/pg-backend-tests.results.
 TEST_SUITES += pg-backend-tests
+
+# The end-to-end programs of tests/e2e on PostgreSQL: the same programs,
+# with ASSOC_TEST_PG set to the server's URI (tests/e2e/e2e.h opens it, in
+# a schema of the connection's own).  Those not listed read or write a
+# SQLite file for SQLAlchemy, or test SQLite's own machinery.
+PG_E2E := $(addprefix $(B)/e2e/,models/test_seed rules/test_rules strkey/test_strkey widgets/test_widgets \
+            cascade/test_cascade queries/test_queries)
+
+pg-e2e-tests: $(PG_E2E)
+	@rm -f $(B)/pg-e2e-tests.results
+	@B=$(B) REL_PREFIX=pg: sh tests/pg/with_server.sh $(PG_SERVER) \
+	    sh -c 'ASSOC_TEST_PG="$$ASSOC_PG_URI" exec sh tests/reliability/run.sh $(B)/pg-e2e-tests.results $(PG_E2E)'
+
+TEST_SUITES += pg-e2e-tests

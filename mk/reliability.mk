@@ -86,7 +86,7 @@ fuzz-regress: $(FUZZ_BIN)
 # $(B)/reliability-tests.results (and a copy in $(B)/reliability-results.txt).
 REL_DIR   := $(B)/reliability
 REL_SAN   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-REL_FLAGS := $(CPPFLAGS) -Iruntime -Itests/reliability -Itests/e2e -Ifuzz -Igen -Igrammar -I$(B)/grammar \
+REL_FLAGS := $(CPPFLAGS) $(PG_CFLAGS) -Iruntime -Itests/reliability -Itests/e2e -Ifuzz -Igen -Igrammar -I$(B)/grammar \
              -O1 -g $(REL_SAN) $(WARN) -DSRCDIR='"$(CURDIR)"' -DBUILDDIR='"$(CURDIR)/$(B)"'
 REL_SRCS  := $(wildcard tests/reliability/test_*.c)
 REL_TESTS := $(REL_SRCS:tests/reliability/%.c=$(REL_DIR)/%)

@@ -736,17 +736,22 @@ int assoc_tx_enter(assoc_db *db, bool write)
     if (rc != ASSOC_OK)
         return rc;
     starts = no_transaction(db);
+    /* A section that starts the transaction: BEGIN IMMEDIATE when it will
+     * write (SQLite); a reading one a SAVEPOINT, which SQLite lets open a
+     * deferred transaction.  PostgreSQL has no savepoint outside a
+     * transaction block: there every starting section is a BEGIN. */
+    bool begin = starts && (write || db->pg != NULL);
     rc = sys_prepare_undo(db, SYS_TX_ROLLBACK, SYS_TX_RELEASE);
-    if (rc == ASSOC_OK && starts && write)
+    if (rc == ASSOC_OK && begin)
         rc = sys_prepare(db, SYS_BEGIN_WRITE);
     if (rc == ASSOC_OK)
-        rc = sys_exec(db, starts && write ? SYS_BEGIN_WRITE : SYS_TX);
+        rc = sys_exec(db, begin ? SYS_BEGIN_WRITE : SYS_TX);
     if (rc != ASSOC_OK)
         return rc;
     db->tx_depth++;
     if (starts) {
         db->tx_owner = db->tx_depth;
-        db->tx_owner_began = write;
+        db->tx_owner_began = begin;
     }
     pg_protect(db);
     return ASSOC_OK;

@@ -1,16 +1,22 @@
 /* e2e.h - shared by the end-to-end tests: programs that run the code
- * assocgen generated, against a real SQLite database. */
+ * assocgen generated, against a real SQLite database, or a real
+ * PostgreSQL server (ASSOC_TEST_PG). */
 #ifndef ASSOCGEN_E2E_H
 #define ASSOCGEN_E2E_H
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include "assoc.h"
 
@@ -31,43 +37,214 @@
                      assoc_errmsg(db));                                                 \
     } while (0)
 
-/* One integer from a SQL query, for checking what is really in the tables. */
+/* ---------------------------------------------------------------------
+ * The database: SQLite, or PostgreSQL when ASSOC_TEST_PG holds a server's
+ * URI (make pg-e2e-tests runs every program so, against the server that
+ * tests/pg/with_server.sh starts).  Each PostgreSQL connection works in a
+ * schema of its own (e2e_<pid>_<n>), made empty at open and dropped at
+ * close, so programs and tests never see each other's tables.
+ * ------------------------------------------------------------------- */
+
+static inline const char *e2e_pg_uri(void)
+{
+    const char *u = getenv("ASSOC_TEST_PG");
+    return u && *u ? u : NULL;
+}
+
+static inline bool e2e_is_pg(assoc_db *db)
+{
+    return assoc_pg(db) != NULL;
+}
+
+/* Run SQL through the raw handle (no parameters; several statements
+ * allowed).  Fails the test on error. */
+static inline void e2e_raw(assoc_db *db, const char *sql)
+{
+    if (e2e_is_pg(db)) {
+        PGresult *r = PQexec(assoc_pg(db), sql);
+        ExecStatusType st = PQresultStatus(r);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
+            PQclear(r);
+            fail_msg("%s: %s", sql, msg);
+        }
+        PQclear(r);
+        return;
+    }
+    char *err = NULL;
+    if (sqlite3_exec(assoc_sqlite(db), sql, NULL, NULL, &err) != SQLITE_OK) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", err ? err : "?");
+        sqlite3_free(err);
+        fail_msg("%s: %s", sql, msg);
+    }
+}
+
+/* Open the test database.  SQLite: path (":memory:" for most tests).
+ * PostgreSQL: the server's, in a fresh schema; path is ignored. */
+static inline int e2e_open_path(const char *path, assoc_db **db)
+{
+    const char *uri = e2e_pg_uri();
+    int rc = assoc_open(uri ? uri : path, db);
+    if (rc != ASSOC_OK || uri == NULL)
+        return rc;
+    static int n;
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SET client_min_messages = warning; DROP SCHEMA IF EXISTS e2e_%ld_%d CASCADE; "
+             "CREATE SCHEMA e2e_%ld_%d; SET search_path TO e2e_%ld_%d",
+             (long)getpid(), n, (long)getpid(), n, (long)getpid(), n);
+    n++;
+    e2e_raw(*db, sql);
+    return ASSOC_OK;
+}
+
+static inline int e2e_open(assoc_db **db)
+{
+    return e2e_open_path(":memory:", db);
+}
+
+/* Close; on PostgreSQL, drop the connection's schema first. */
+static inline void e2e_close(assoc_db *db)
+{
+    if (db != NULL && e2e_is_pg(db) && PQstatus(assoc_pg(db)) == CONNECTION_OK) {
+        PGresult *r = PQexec(assoc_pg(db), "ROLLBACK");
+        PQclear(r);
+        r = PQexec(assoc_pg(db), "SELECT current_schema()");
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+            strncmp(PQgetvalue(r, 0, 0), "e2e_", 4) == 0) {
+            char sql[128];
+            snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", PQgetvalue(r, 0, 0));
+            PQclear(PQexec(assoc_pg(db), sql));
+        }
+        PQclear(r);
+    }
+    assoc_close(db);
+}
+
+/* Run SQL that writes rows with explicit keys.  On PostgreSQL the identity
+ * columns' sequences then move past the largest key, as SQLite's row ids
+ * do by themselves, so that the API's next insert takes a new one. */
+static inline void e2e_exec(assoc_db *db, const char *sql)
+{
+    e2e_raw(db, sql);
+    if (!e2e_is_pg(db))
+        return;
+    e2e_raw(db,
+            "DO $$ DECLARE r record; BEGIN "
+            "FOR r IN SELECT table_name AS t, column_name AS c FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND is_identity = 'YES' LOOP "
+            "EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), "
+            "COALESCE((SELECT max(%I) FROM %I), 0) + 1, false)', r.t, r.c, r.c, r.t); "
+            "END LOOP; END $$");
+}
+
+/* One integer from a SQL query (NULL and no row: -1), for checking what is
+ * really in the tables.  Write portable SQL (count(*), sum(...), ...). */
 static inline int64_t sql_int(assoc_db *db, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
     int64_t v = -1;
+    if (e2e_is_pg(db)) {
+        PGresult *r = PQexec(assoc_pg(db), sql);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
+            PQclear(r);
+            fail_msg("%s: %s", sql, msg);
+        }
+        if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+            v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        PQclear(r);
+        return v;
+    }
+    sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(assoc_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
         fail_msg("prepare %s: %s", sql, sqlite3_errmsg(assoc_sqlite(db)));
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
         v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return v;
 }
 
+/* One text from a SQL query into buf ("" for NULL or no row). */
+static inline const char *sql_text(assoc_db *db, const char *sql, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (e2e_is_pg(db)) {
+        PGresult *r = PQexec(assoc_pg(db), sql);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
+            PQclear(r);
+            fail_msg("%s: %s", sql, msg);
+        }
+        if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+            snprintf(buf, size, "%s", PQgetvalue(r, 0, 0));
+        PQclear(r);
+        return buf;
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(assoc_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("prepare %s: %s", sql, sqlite3_errmsg(assoc_sqlite(db)));
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+        snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return buf;
+}
+
+static inline uint64_t e2e_hash_row(uint64_t h, const char *t)
+{
+    for (; t && *t; t++)
+        h = (h ^ (unsigned char)*t) * 1099511628211u;
+    return (h ^ 0xff) * 1099511628211u;
+}
+
 /* A fingerprint of every row of the named tables, to show that a failed
- * call changed nothing: sum of a hash of each row's text form. */
+ * call changed nothing: sum of a hash of each row's text form (each
+ * database's own text form: compare fingerprints of one database only). */
 static inline uint64_t db_fingerprint(assoc_db *db, const char *const *tables, size_t n)
 {
     uint64_t total = 0;
     for (size_t i = 0; i < n; i++) {
         char sql[256];
         snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", tables[i]);
+        if (e2e_is_pg(db)) {
+            PGresult *r = PQexec(assoc_pg(db), sql);
+            if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+                PQclear(r);
+                fail_msg("%s failed", sql);
+            }
+            for (int row = 0; row < PQntuples(r); row++) {
+                uint64_t h = 1469598103934665603u + i;
+                for (int c = 0; c < PQnfields(r); c++)
+                    h = e2e_hash_row(h, PQgetisnull(r, row, c) ? NULL : PQgetvalue(r, row, c));
+                total += h;
+            }
+            PQclear(r);
+            continue;
+        }
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(assoc_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
             fail_msg("prepare %s", sql);
         while (sqlite3_step(st) == SQLITE_ROW) {
             uint64_t h = 1469598103934665603u + i;
-            for (int c = 0; c < sqlite3_column_count(st); c++) {
-                const unsigned char *t = sqlite3_column_text(st, c);
-                for (; t && *t; t++)
-                    h = (h ^ *t) * 1099511628211u;
-                h = (h ^ 0xff) * 1099511628211u;
-            }
+            for (int c = 0; c < sqlite3_column_count(st); c++)
+                h = e2e_hash_row(h, (const char *)sqlite3_column_text(st, c));
             total += h;
         }
         sqlite3_finalize(st);
     }
     return total;
 }
+
+/* A test that needs SQLite itself (its PRAGMAs, its query plans, the
+ * raw handle's hooks) is skipped on PostgreSQL. */
+#define SQLITE_ONLY(db)                                                                 \
+    do {                                                                                \
+        if (e2e_is_pg(db)) {                                                            \
+            skip();                                                                     \
+        }                                                                               \
+    } while (0)
 
 #endif

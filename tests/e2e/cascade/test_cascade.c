@@ -19,7 +19,7 @@ enum { NTABLES = sizeof all_tables / sizeof all_tables[0] };
 static int setup(void **state)
 {
     assoc_db *db = NULL;
-    if (assoc_open(":memory:", &db) != ASSOC_OK || cascade_create_all(db) != ASSOC_OK)
+    if (e2e_open(&db) != ASSOC_OK || cascade_create_all(db) != ASSOC_OK)
         return -1;
     *state = db;
     return 0;
@@ -27,14 +27,13 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    assoc_close(*state);
+    e2e_close(*state);
     return 0;
 }
 
 static void exec(assoc_db *db, const char *sql)
 {
-    if (sqlite3_exec(assoc_sqlite(db), sql, NULL, NULL, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(assoc_sqlite(db)));
+    e2e_exec(db, sql);
 }
 
 static Node node(int64_t id)
@@ -79,9 +78,11 @@ static uint64_t delete_chain(assoc_db *db, int depth)
     exec(db, sql);
     exec(db, "INSERT INTO nodes (id, parent_id) VALUES (-1, NULL)");
     Node root = node(1);
-    sqlite3_progress_handler(assoc_sqlite(db), 1, count_op, &ops);
+    if (!e2e_is_pg(db))
+        sqlite3_progress_handler(assoc_sqlite(db), 1, count_op, &ops);
     OK(db, node_delete(db, &root));
-    sqlite3_progress_handler(assoc_sqlite(db), 0, NULL, NULL);
+    if (!e2e_is_pg(db))
+        sqlite3_progress_handler(assoc_sqlite(db), 0, NULL, NULL);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM nodes"), 1);
     return ops;
 }
@@ -96,6 +97,13 @@ static uint64_t delete_chain(assoc_db *db, int depth)
 static void test_deep_chain(void **state)
 {
     assoc_db *db = *state;
+    if (e2e_is_pg(db)) {
+        /* The rows go as on SQLite (each level of the chain is one round
+         * trip there, so a shorter chain); SQLite's instruction count has
+         * no counterpart here. */
+        delete_chain(db, 2000);
+        return;
+    }
     const char *preload = getenv("LD_PRELOAD");
     int depth = preload != NULL && strstr(preload, "vgpreload") != NULL ? 10000 : 100000;
     uint64_t small = delete_chain(db, depth / 10);
@@ -182,9 +190,9 @@ static void test_cascade_to_parent(void **state)
     Post p1 = POST_INIT;
     p1.id = 1;
     OK(db, post_delete(db, &p1));
-    assert_int_equal(sql_int(db, "SELECT group_concat(id) FROM authors"), 2);
-    assert_int_equal(sql_int(db, "SELECT group_concat(id) FROM posts"), 3);
-    assert_int_equal(sql_int(db, "SELECT group_concat(id) FROM tags"), 2);
+    assert_int_equal(sql_int(db, "SELECT CASE WHEN count(*) = 1 THEN max(id) END FROM authors"), 2);
+    assert_int_equal(sql_int(db, "SELECT CASE WHEN count(*) = 1 THEN max(id) END FROM posts"), 3);
+    assert_int_equal(sql_int(db, "SELECT CASE WHEN count(*) = 1 THEN max(id) END FROM tags"), 2);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM post_tags"), 1);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM notes WHERE post_id IS NULL"), 2);
     assert_int_equal(sql_int(db, "SELECT post_id FROM notes WHERE id = 3"), 3);
@@ -198,9 +206,9 @@ static void test_cascade_to_children(void **state)
     Author a2 = AUTHOR_INIT;
     a2.id = 2;
     OK(db, author_delete(db, &a2));
-    assert_int_equal(sql_int(db, "SELECT group_concat(id) FROM authors"), 1);
+    assert_int_equal(sql_int(db, "SELECT CASE WHEN count(*) = 1 THEN max(id) END FROM authors"), 1);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM posts"), 2);
-    assert_int_equal(sql_int(db, "SELECT group_concat(id) FROM tags"), 1);
+    assert_int_equal(sql_int(db, "SELECT CASE WHEN count(*) = 1 THEN max(id) END FROM tags"), 1);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM post_tags"), 1);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM notes WHERE post_id IS NULL"), 1);
 }

@@ -14,7 +14,7 @@ enum { NTABLES = sizeof all_tables / sizeof all_tables[0] };
 static int setup(void **state)
 {
     assoc_db *db = NULL;
-    if (assoc_open(":memory:", &db) != ASSOC_OK || rules_create_all(db) != ASSOC_OK)
+    if (e2e_open(&db) != ASSOC_OK || rules_create_all(db) != ASSOC_OK)
         return -1;
     *state = db;
     return 0;
@@ -22,7 +22,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    assoc_close(*state);
+    e2e_close(*state);
     return 0;
 }
 

@@ -8,7 +8,7 @@
 static int setup(void **state)
 {
     assoc_db *db = NULL;
-    if (assoc_open(":memory:", &db) != ASSOC_OK || strkey_create_all(db) != ASSOC_OK)
+    if (e2e_open(&db) != ASSOC_OK || strkey_create_all(db) != ASSOC_OK)
         return -1;
     *state = db;
     return 0;
@@ -16,7 +16,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    assoc_close(*state);
+    e2e_close(*state);
     return 0;
 }
 
