@@ -3159,7 +3159,6 @@ static const assoc_sql user_popular_exists__sql_exists = {
 int user_popular_exists(assoc_db *db, const UserPopularArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     int rc;
 
     if (db == NULL || args == NULL || out == NULL)
@@ -3173,8 +3172,7 @@ int user_popular_exists(assoc_db *db, const UserPopularArgs *args, bool *out)
         goto done;
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3683,7 +3681,6 @@ static const unsigned short user_find_exists__sql_exists_at[4][3] = {
 int user_find_exists(assoc_db *db, const UserFindArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     unsigned v = 0;
     int rc;
 
@@ -3709,8 +3706,7 @@ int user_find_exists(assoc_db *db, const UserFindArgs *args, bool *out)
     }
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -5962,7 +5958,6 @@ static const assoc_sql post_published_by_exists__sql_exists = {
 int post_published_by_exists(assoc_db *db, const PostPublishedByArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     int rc;
 
     if (db == NULL || args == NULL || out == NULL)
@@ -5978,8 +5973,7 @@ int post_published_by_exists(assoc_db *db, const PostPublishedByArgs *args, bool
         goto done;
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -6326,7 +6320,6 @@ static const assoc_sql post_tagged_both_exists__sql_exists = {
 int post_tagged_both_exists(assoc_db *db, const PostTaggedBothArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     int rc;
 
     if (db == NULL || args == NULL || out == NULL)
@@ -6347,8 +6340,7 @@ int post_tagged_both_exists(assoc_db *db, const PostTaggedBothArgs *args, bool *
         goto done;
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -6719,7 +6711,6 @@ static const unsigned short post_discussed_exists__sql_exists_at[4][3] = {
 int post_discussed_exists(assoc_db *db, const PostDiscussedArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     unsigned v = 0;
     int rc;
 
@@ -6743,8 +6734,7 @@ int post_discussed_exists(assoc_db *db, const PostDiscussedArgs *args, bool *out
     }
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -7664,7 +7654,6 @@ static const assoc_sql tag_unused_exists__sql_exists = {
 int tag_unused_exists(assoc_db *db, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     int rc;
 
     if (db == NULL || out == NULL)
@@ -7675,8 +7664,7 @@ int tag_unused_exists(assoc_db *db, bool *out)
         goto done;
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -8710,7 +8698,6 @@ static const unsigned short comment_pending_exists__sql_exists_at[4][2] = {
 int comment_pending_exists(assoc_db *db, const CommentPendingArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     unsigned v = 0;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
     int rc;
@@ -8732,8 +8719,7 @@ int comment_pending_exists(assoc_db *db, const CommentPendingArgs *args, bool *o
     }
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;

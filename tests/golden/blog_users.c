@@ -1735,7 +1735,6 @@ static const assoc_sql user_popular_exists__sql_exists = {
 int user_popular_exists(assoc_db *db, const UserPopularArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     int rc;
 
     if (db == NULL || args == NULL || out == NULL)
@@ -1749,8 +1748,7 @@ int user_popular_exists(assoc_db *db, const UserPopularArgs *args, bool *out)
         goto done;
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2208,7 +2206,6 @@ static const unsigned short user_find_exists__sql_exists_at[4][3] = {
 int user_find_exists(assoc_db *db, const UserFindArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     unsigned v = 0;
     int rc;
 
@@ -2234,8 +2231,7 @@ int user_find_exists(assoc_db *db, const UserFindArgs *args, bool *out)
     }
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;

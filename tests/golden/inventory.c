@@ -4496,7 +4496,6 @@ static const assoc_sql item_unstocked_exists__sql_exists = {
 int item_unstocked_exists(assoc_db *db, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     int rc;
 
     if (db == NULL || out == NULL)
@@ -4507,8 +4506,7 @@ int item_unstocked_exists(assoc_db *db, bool *out)
         goto done;
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -4928,7 +4926,6 @@ static const unsigned short item_catalogue_exists__sql_exists_at[4][2] = {
 int item_catalogue_exists(assoc_db *db, const ItemCatalogueArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     unsigned v = 0;
     int rc;
 
@@ -4954,8 +4951,7 @@ int item_catalogue_exists(assoc_db *db, const ItemCatalogueArgs *args, bool *out
     }
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -6183,7 +6179,6 @@ static const unsigned short stock_to_reorder_exists__sql_exists_at[2][1] = {
 int stock_to_reorder_exists(assoc_db *db, const StockToReorderArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     unsigned v = 0;
     int rc;
 
@@ -6202,8 +6197,7 @@ int stock_to_reorder_exists(assoc_db *db, const StockToReorderArgs *args, bool *
     }
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -7266,7 +7260,6 @@ static const unsigned short transfer_open_exists__sql_exists_at[2][1] = {
 int transfer_open_exists(assoc_db *db, const TransferOpenArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     unsigned v = 0;
     int rc;
 
@@ -7285,8 +7278,7 @@ int transfer_open_exists(assoc_db *db, const TransferOpenArgs *args, bool *out)
     }
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;

@@ -2996,7 +2996,6 @@ static const unsigned short book_by_author_exists__sql_exists_at[2][2] = {
 int book_by_author_exists(assoc_db *db, const BookByAuthorArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     unsigned v = 0;
     int rc;
 
@@ -3020,8 +3019,7 @@ int book_by_author_exists(assoc_db *db, const BookByAuthorArgs *args, bool *out)
     }
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3302,7 +3300,6 @@ static const assoc_sql book_all_out_exists__sql_exists = {
 int book_all_out_exists(assoc_db *db, const BookAllOutArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     int rc;
 
     if (db == NULL || args == NULL || out == NULL)
@@ -3316,8 +3313,7 @@ int book_all_out_exists(assoc_db *db, const BookAllOutArgs *args, bool *out)
         goto done;
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -6521,7 +6517,6 @@ static const unsigned short loan_overdue_exists__sql_exists_at[2][2] = {
 int loan_overdue_exists(assoc_db *db, const LoanOverdueArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     unsigned v = 0;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
     int rc;
@@ -6539,8 +6534,7 @@ int loan_overdue_exists(assoc_db *db, const LoanOverdueArgs *args, bool *out)
         goto done;
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -6746,7 +6740,6 @@ static const assoc_sql loan_history_exists__sql_exists = {
 int loan_history_exists(assoc_db *db, const LoanHistoryArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     int rc;
 
     if (db == NULL || args == NULL || out == NULL)
@@ -6762,8 +6755,7 @@ int loan_history_exists(assoc_db *db, const LoanHistoryArgs *args, bool *out)
         goto done;
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;

@@ -1357,7 +1357,6 @@ static const assoc_sql user_bought_twice_exists__sql_exists = {
 int user_bought_twice_exists(assoc_db *db, const UserBoughtTwiceArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     int rc;
 
     if (db == NULL || args == NULL || out == NULL)
@@ -1371,8 +1370,7 @@ int user_bought_twice_exists(assoc_db *db, const UserBoughtTwiceArgs *args, bool
         goto done;
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2535,7 +2533,6 @@ static const assoc_sql product_never_ordered_exists__sql_exists = {
 int product_never_ordered_exists(assoc_db *db, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     int rc;
 
     if (db == NULL || out == NULL)
@@ -2546,8 +2543,7 @@ int product_never_ordered_exists(assoc_db *db, bool *out)
         goto done;
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3629,7 +3625,6 @@ static const unsigned short order_recent_of_user_exists__sql_exists_at[4][3] = {
 int order_recent_of_user_exists(assoc_db *db, const OrderRecentOfUserArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     unsigned v = 0;
     char time_text_1[ASSOC_TIME_TEXT_SIZE];
     int rc;
@@ -3654,8 +3649,7 @@ int order_recent_of_user_exists(assoc_db *db, const OrderRecentOfUserArgs *args,
     }
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3970,7 +3964,6 @@ static const unsigned short order_newest_exists__sql_exists_at[2][1] = {
 int order_newest_exists(assoc_db *db, const OrderNewestArgs *args, bool *out)
 {
     assoc_stmt *st = NULL;
-    int64_t one = 0;
     unsigned v = 0;
     int rc;
 
@@ -3989,8 +3982,7 @@ int order_newest_exists(assoc_db *db, const OrderNewestArgs *args, bool *out)
     }
     rc = assoc_step(db, st);
     if (rc == ASSOC_ROW)
-        rc = assoc_col_int64(db, st, 0, &one, NULL);
-    *out = one != 0;
+        rc = assoc_col_bool(db, st, 0, out, NULL);
 done:
     assoc_stmt_release(db, st);
     return rc;
