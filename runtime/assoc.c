@@ -1940,7 +1940,7 @@ assoc_time assoc_now(void)
  * whole seconds, as SQLite's is. */
 int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_TEXT_SIZE])
 {
-    static const assoc_sql sql = { "SELECT CURRENT_TIMESTAMP", "SELECT LOCALTIMESTAMP(0)" };
+    static const assoc_sql sql = { "SELECT CURRENT_TIMESTAMP", "SELECT LOCALTIMESTAMP" };   /* UTC: libassoc sets the session's TimeZone */
     assoc_stmt *st = NULL;
     const char *t;
     size_t len;

@@ -103,3 +103,12 @@ STATES = {
     "written": (USERS, PRODUCTS, ORDERS),
     "round-trip": (RT_USERS, RT_PRODUCTS, RT_ORDERS),
 }
+
+
+def engine_for(path):
+    """A SQLite file, or a PostgreSQL URI as libpq reads it (psycopg2)."""
+    from sqlalchemy import create_engine
+    if path.startswith(("postgresql://", "postgres://")):
+        import psycopg2
+        return create_engine("postgresql+psycopg2://", creator=lambda: psycopg2.connect(path), future=True)
+    return create_engine("sqlite:///" + path, future=True)

@@ -14,9 +14,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True   # leave no __pycache__ in the source tree
 
-from fixtures import NOW, ORDERS, PRODUCTS, SERVER_NOW, USERS  # noqa: E402
+from fixtures import NOW, ORDERS, PRODUCTS, SERVER_NOW, USERS, engine_for  # noqa: E402
 
-from sqlalchemy import create_engine, inspect  # noqa: E402
+from sqlalchemy import inspect  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from seed_models import BaseModel, Order, Product, User  # noqa: E402
@@ -32,7 +32,7 @@ def main(argv):
         print("usage: sqla_write.py DBFILE", file=sys.stderr)
         return 2
     path = argv[1]
-    engine = create_engine("sqlite:///" + path, future=True)
+    engine = engine_for(path)
     if inspect(engine).get_table_names():
         fail("%s already has tables" % path)
     BaseModel.metadata.create_all(engine)
