@@ -28,9 +28,10 @@
 
 typedef struct found_column {
     const char *name;
-    const char *type;              /* as declared; "" when none */
+    const char *type;              /* as declared; "" when none (PostgreSQL: format_type's) */
     bool not_null;
     int pk;                        /* 1-based place in the primary key; 0: not in it */
+    bool assigned;                 /* PostgreSQL: the server assigns it (identity, serial) */
     struct found_column *next;
 } found_column;
 
@@ -258,16 +259,180 @@ static int read_table_sqlite(assoc_db *db, const char *name, found_table *f)
     return rc;
 }
 
-/* ASSOC_OK with *f filled; or, on a database this file cannot read yet
- * (PostgreSQL, until its reader is written), NOT_READABLE. */
-enum { NOT_READABLE = -1 };
+/* ---- PostgreSQL ----
+ *
+ * The catalogs of the connection's current schema (the first of its
+ * search_path, where create_all made the tables), through libassoc's own
+ * statements.  Names compare without case, as PostgreSQL folds unquoted
+ * ones to lower case. */
+
+/* The same text for both fields: these statements run on PostgreSQL only. */
+#define PG_SQL(text) { text, text }
+
+static const assoc_sql pg_exists = PG_SQL(
+    "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema() AND lower(c.relname) = lower($1)");
+static const assoc_sql pg_columns = PG_SQL(
+    "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,\n"
+    "    COALESCE((SELECT k.ord FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(att, ord)\n"
+    "              WHERE k.att = a.attnum), 0),\n"
+    "    a.attidentity <> '' OR COALESCE(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false)\n"
+    "FROM pg_catalog.pg_attribute a\n"
+    "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid\n"
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "LEFT JOIN pg_catalog.pg_index i ON i.indrelid = c.oid AND i.indisprimary\n"
+    "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n"
+    "WHERE n.nspname = current_schema() AND lower(c.relname) = lower($1) AND a.attnum > 0\n"
+    "    AND NOT a.attisdropped\n"
+    "ORDER BY a.attnum");
+static const assoc_sql pg_fks = PG_SQL(
+    "SELECT a.attname, fc.relname, fa.attname,\n"
+    "    CASE con.confdeltype WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL'\n"
+    "        WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END,\n"
+    "    cardinality(con.conkey)\n"
+    "FROM pg_catalog.pg_constraint con\n"
+    "JOIN pg_catalog.pg_class c ON c.oid = con.conrelid\n"
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid\n"
+    "CROSS JOIN LATERAL unnest(con.conkey, con.confkey) AS k(col, fcol)\n"
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.col\n"
+    "JOIN pg_catalog.pg_attribute fa ON fa.attrelid = con.confrelid AND fa.attnum = k.fcol\n"
+    "WHERE con.contype = 'f' AND n.nspname = current_schema() AND lower(c.relname) = lower($1)\n"
+    "ORDER BY con.oid");
+static const assoc_sql pg_uniques = PG_SQL(
+    "SELECT ic.relname, a.attname\n"
+    "FROM pg_catalog.pg_index i\n"
+    "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid\n"
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid\n"
+    "CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)\n"
+    "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum AND k.attnum > 0\n"
+    "WHERE i.indisunique AND i.indpred IS NULL AND n.nspname = current_schema()\n"
+    "    AND lower(c.relname) = lower($1)\n"
+    "ORDER BY ic.relname, k.ord");
+
+/* One text column of the current row, copied into f's pool (NULL: NULL). */
+static const char *pg_text(assoc_db *db, assoc_stmt *st, int col, found_table *f, int *rc)
+{
+    char *t = NULL;
+    if (*rc == ASSOC_OK)
+        *rc = assoc_column_text_ref(db, st, col, &t);
+    return *rc == ASSOC_OK ? found_text(f, (const unsigned char *)t) : NULL;
+}
+
+/* Run one catalog query for table `name`; row() takes each row. */
+static int pg_rows(assoc_db *db, const assoc_sql *sql, const char *name, found_table *f,
+                   int (*row)(assoc_db *, assoc_stmt *, found_table *))
+{
+    assoc_stmt *st = NULL;
+    int rc = assoc_stmt_acquire(db, sql, &st);
+    if (rc == ASSOC_OK)
+        rc = assoc_bind_text(db, st, 1, name);
+    while (rc == ASSOC_OK && (rc = assoc_step(db, st)) == ASSOC_ROW) {
+        rc = row(db, st, f);
+        if (rc == ASSOC_OK && f->nomem)
+            rc = assoc_fail(db, ASSOC_NOMEM, "out of memory reading the database's schema");
+    }
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static int pg_exists_row(assoc_db *db, assoc_stmt *st, found_table *f)
+{
+    (void)db;
+    (void)st;
+    f->exists = true;
+    return ASSOC_OK;
+}
+
+static int pg_column_row(assoc_db *db, assoc_stmt *st, found_table *f)
+{
+    int rc = ASSOC_OK;
+    int64_t pk = 0;
+    found_column *c = found_alloc(f, sizeof *c);
+    if (c == NULL)
+        return ASSOC_OK;
+    memset(c, 0, sizeof *c);
+    c->name = pg_text(db, st, 0, f, &rc);
+    c->type = pg_text(db, st, 1, f, &rc);
+    if (rc == ASSOC_OK)
+        rc = assoc_col_bool(db, st, 2, &c->not_null, NULL);
+    if (rc == ASSOC_OK)
+        rc = assoc_col_int64(db, st, 3, &pk, NULL);
+    if (rc == ASSOC_OK)
+        rc = assoc_col_bool(db, st, 4, &c->assigned, NULL);
+    c->pk = (int)pk;
+    found_column **tail = &f->columns;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = c;
+    return rc;
+}
+
+static int pg_fk_row(assoc_db *db, assoc_stmt *st, found_table *f)
+{
+    int rc = ASSOC_OK;
+    int64_t parts = 0;
+    found_fk *k = found_alloc(f, sizeof *k);
+    if (k == NULL)
+        return ASSOC_OK;
+    k->from = pg_text(db, st, 0, f, &rc);
+    k->table = pg_text(db, st, 1, f, &rc);
+    k->to = pg_text(db, st, 2, f, &rc);
+    k->ondelete = pg_text(db, st, 3, f, &rc);
+    if (rc == ASSOC_OK)
+        rc = assoc_col_int64(db, st, 4, &parts, NULL);
+    k->parts = (int)parts;
+    k->next = f->fks;
+    f->fks = k;
+    return rc;
+}
+
+static int pg_unique_row(assoc_db *db, assoc_stmt *st, found_table *f)
+{
+    int rc = ASSOC_OK;
+    const char *index = pg_text(db, st, 0, f, &rc);
+    const char *col = pg_text(db, st, 1, f, &rc);
+    if (rc != ASSOC_OK || index == NULL)
+        return rc;
+    found_unique *u = f->uniques;
+    if (u == NULL || strcmp(u->name, index) != 0) {
+        u = found_alloc(f, sizeof *u);
+        if (u == NULL)
+            return ASSOC_OK;
+        memset(u, 0, sizeof *u);
+        u->name = index;
+        u->plain = true;
+        u->next = f->uniques;
+        f->uniques = u;
+    }
+    if (col == NULL)
+        u->plain = false;           /* an expression */
+    else if (u->n < sizeof u->columns / sizeof u->columns[0])
+        u->columns[u->n] = col;
+    u->n++;
+    return ASSOC_OK;
+}
+
+static int read_table_pg(assoc_db *db, const char *name, found_table *f)
+{
+    int rc = pg_rows(db, &pg_exists, name, f, pg_exists_row);
+    if (rc != ASSOC_OK || !f->exists)
+        return rc;
+    rc = pg_rows(db, &pg_columns, name, f, pg_column_row);
+    if (rc == ASSOC_OK)
+        rc = pg_rows(db, &pg_fks, name, f, pg_fk_row);
+    if (rc == ASSOC_OK)
+        rc = pg_rows(db, &pg_uniques, name, f, pg_unique_row);
+    return rc;
+}
 
 static int read_table(assoc_db *db, const char *name, found_table *f)
 {
     memset(f, 0, sizeof *f);
     if (assoc_sqlite(db) != NULL)
         return read_table_sqlite(db, name, f);
-    return NOT_READABLE;
+    return read_table_pg(db, name, f);
 }
 
 /* ---------------------------------------------------------------------
@@ -301,6 +466,49 @@ static int affinity_of(const char *type)
     if (strstr(up, "REAL") || strstr(up, "FLOA") || strstr(up, "DOUB"))
         return ASSOC_AFFINITY_REAL;
     return ASSOC_AFFINITY_NUMERIC;
+}
+
+/* PostgreSQL: the types a column of the schema's type may have (the
+ * schema describes SQLite's DDL: its type and affinity say which). */
+static const char *pg_family(const assoc_column_spec *col)
+{
+    if (contains_word(col->type, "JSON"))
+        return "json or jsonb";
+    switch (col->affinity) {
+    case ASSOC_AFFINITY_INTEGER: return "bigint, integer or smallint";
+    case ASSOC_AFFINITY_REAL: return "double precision, real or numeric";
+    case ASSOC_AFFINITY_TEXT: return "character varying, text or character";
+    case ASSOC_AFFINITY_BLOB: return "bytea";
+    default:
+        if (contains_word(col->type, "BOOL"))
+            return "boolean";
+        return "timestamp without time zone";
+    }
+}
+
+/* Is the type format_type() gave one of the family's ("a, b or c")? */
+static bool pg_type_in(const char *type, const char *family)
+{
+    char name[64];
+    size_t n = 0;
+    for (; type[n] && type[n] != '(' && n < sizeof name - 1; n++)
+        name[n] = type[n];
+    while (n > 0 && name[n - 1] == ' ')
+        n--;
+    name[n] = '\0';
+    /* timestamp(6) without time zone: the precision sits in the middle */
+    if (strncmp(type, "timestamp", 9) == 0 && strstr(type, "without time zone") != NULL)
+        snprintf(name, sizeof name, "%s", "timestamp without time zone");
+    const char *p = family;
+    size_t len = strlen(name);
+    while ((p = strstr(p, name)) != NULL) {
+        bool start = p == family || p[-1] == ' ';
+        bool end = p[len] == '\0' || p[len] == ',' || strncmp(p + len, " or", 3) == 0;
+        if (start && end)
+            return true;
+        p += len;
+    }
+    return false;
 }
 
 static const char *affinity_name(int a)
@@ -434,7 +642,8 @@ typedef struct verdict {
 
 /* The first difference between the table and its description, into v;
  * false when there is none. */
-static bool compare(const assoc_schema_spec *s, const assoc_table_spec *t, const found_table *f, verdict *v)
+static bool compare(const assoc_schema_spec *s, const assoc_table_spec *t, const found_table *f, bool pg,
+                    verdict *v)
 {
     snprintf(v->what, sizeof v->what, "table %s", t->name);
     if (!f->exists) {
@@ -454,7 +663,16 @@ static bool compare(const assoc_schema_spec *s, const assoc_table_spec *t, const
             SAY(v, "the database has no such column, the schema wants %s", col->type);
             return true;
         }
-        int aff = affinity_of(c->type);
+        if (pg) {
+            /* PostgreSQL's types are the values' types: the column's
+             * must be of the family the schema's type maps to. */
+            const char *family = pg_family(col);
+            if (!pg_type_in(c->type, family)) {
+                SAY(v, "the database has %s, the schema wants %s (%s)", c->type, col->type, family);
+                return true;
+            }
+        }
+        int aff = pg ? col->affinity : affinity_of(c->type);
         /* SQLAlchemy's Date and Time keep text in a column whose declared
          * type gives it numeric affinity ("DATE"), and no such text looks
          * like a number, so a string column reads and writes it as is. */
@@ -478,7 +696,12 @@ static bool compare(const assoc_schema_spec *s, const assoc_table_spec *t, const
         /* The row id: generated inserts leave the key to SQLite, which
          * assigns it only to an INTEGER PRIMARY KEY, its row id's alias
          * (BIGINT PRIMARY KEY is a column like any other). */
-        if ((col->flags & ASSOC_COL_ROWID) && (strcasecmp(c->type, "INTEGER") != 0 || nkey != 1)) {
+        if (pg && (col->flags & ASSOC_COL_ROWID) && (!c->assigned || nkey != 1)) {
+            SAY(v, "the database has %s without an identity or a sequence, the schema wants a key the server "
+                   "assigns (an insert leaves it to the server)", c->type);
+            return true;
+        }
+        if (!pg && (col->flags & ASSOC_COL_ROWID) && (strcasecmp(c->type, "INTEGER") != 0 || nkey != 1)) {
             SAY(v, "the database has %s, which is not SQLite's row id, the schema wants INTEGER PRIMARY KEY "
                    "(an insert leaves the key to SQLite, which assigns only that)", c->type);
             return true;
@@ -572,15 +795,9 @@ int assoc_verify(assoc_db *db, const assoc_schema_spec *s, int mode)
         const assoc_table_spec *t = &s->tables[i];
         found_table f;
         int rc = read_table(db, t->name, &f);
-        if (rc == NOT_READABLE) {
-            /* create_all goes on unchecked; verify cannot answer. */
-            if (mode == ASSOC_VERIFY_EXISTING)
-                return ASSOC_OK;
-            return assoc_fail(db, ASSOC_ERROR, "%s_verify: reading the tables of a PostgreSQL database is not "
-                              "supported yet", s->name);
-        }
         verdict v;
-        bool differs = rc == ASSOC_OK && (f.exists || mode != ASSOC_VERIFY_EXISTING) && compare(s, t, &f, &v);
+        bool differs = rc == ASSOC_OK && (f.exists || mode != ASSOC_VERIFY_EXISTING) &&
+                       compare(s, t, &f, assoc_sqlite(db) == NULL, &v);
         found_free(&f);
         if (rc != ASSOC_OK)
             return rc;
@@ -588,8 +805,12 @@ int assoc_verify(assoc_db *db, const assoc_schema_spec *s, int mode)
             return assoc_fail(db, ASSOC_SCHEMA,
                               "the database does not match the schema %s (%s): %s: %s. To migrate it: "
                               "assocgen --migrate-from OLD.def %s (OLD.def: the model file the database was made "
-                              "with), then sqlite3 -bail DATABASE < %s",
-                              s->name, s->file, v.what, v.diff, s->file, s->script);
+                              "with), then %s%s",
+                              s->name, s->file, v.what, v.diff, s->file,
+                              assoc_sqlite(db) != NULL ? "sqlite3 -bail DATABASE < " : "",
+                              assoc_sqlite(db) != NULL ? s->script
+                                                       : "change the PostgreSQL tables as its steps say (the "
+                                                         "script is SQLite's)");
     }
     return ASSOC_OK;
 }
