@@ -1,0 +1,278 @@
+/* test_pg_reliability.c - the seed's generated code on PostgreSQL when
+ * things go wrong (SPEC 8): another connection holding a lock (ASSOC_BUSY
+ * after the busy timeout), a deadlock between two writer processes
+ * (ASSOC_BUSY for one, which rolls back and retries), a connection killed
+ * in the middle of a cascade (ASSOC_ERROR with the server's message, later
+ * calls fail without crashing, nothing of the cascade remains).  Values
+ * against injection are test_seed's, which runs here too.  Run by make
+ * pg-e2e-tests; on SQLite every test skips.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "e2e.h"
+#include "models.h"
+
+typedef struct fixture {
+    assoc_db *db;
+    char uri[1200];            /* the server's URI with this test's schema as search_path */
+} fixture;
+
+static int setup(void **state)
+{
+    if (e2e_pg_uri() == NULL) {
+        *state = NULL;
+        return 0;
+    }
+    fixture *f = calloc(1, sizeof *f);
+    if (f == NULL || e2e_open(&f->db) != ASSOC_OK || models_create_all(f->db) != ASSOC_OK)
+        return -1;
+    char schema[64];
+    sql_text(f->db, "SELECT current_schema()", schema, sizeof schema);
+    snprintf(f->uri, sizeof f->uri, "%s%soptions=-csearch_path%%3D%s", e2e_pg_uri(),
+             strchr(e2e_pg_uri(), '?') ? "&" : "?", schema);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    if (f) {
+        e2e_close(f->db);
+        free(f);
+    }
+    return 0;
+}
+
+#define PG_ONLY(f)                                                                      \
+    do {                                                                                \
+        if ((f) == NULL)                                                                \
+            skip();                                                                     \
+    } while (0)
+
+static void sleep_ms(long ms)
+{
+    struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&t, NULL);
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static User add_user(assoc_db *db, const char *email)
+{
+    User u = USER_INIT;
+    u.email = (char *)email;
+    OK(db, user_insert(db, &u));
+    u.email = NULL;
+    return u;
+}
+
+static Product add_product(assoc_db *db, const char *title)
+{
+    Product p = PRODUCT_INIT;
+    p.title = (char *)title;
+    OK(db, product_insert(db, &p));
+    p.title = NULL;
+    return p;
+}
+
+/* Another connection holds a row lock: an update waits the busy timeout
+ * (lock_timeout), then ASSOC_BUSY; the caller's transaction rolls back and
+ * the same update succeeds once the lock is gone. */
+static void test_lock_held_is_busy(void **state)
+{
+    fixture *f = *state;
+    PG_ONLY(f);
+    User u = add_user(f->db, "ada@example.com");
+    assoc_db *other = NULL;
+    assoc_options quick;
+    assoc_options_init(&quick);
+    quick.busy_timeout_ms = 200;
+    OK(other, assoc_open_with(f->uri, &quick, &other));
+    OK(f->db, assoc_begin(f->db));
+    u.email = "held@example.com";
+    OK(f->db, user_update(f->db, &u));          /* f->db holds the row */
+
+    User mine = u;
+    mine.email = "other@example.com";
+    double t0 = now_s();
+    RC(other, ASSOC_BUSY, user_update(other, &mine));
+    double waited = now_s() - t0;
+    if (waited < 0.15)
+        fail_msg("ASSOC_BUSY after %.3f s, before the 0.2 s timeout", waited);
+    assert_non_null(strstr(assoc_errmsg(other), "lock"));
+    OK(f->db, assoc_commit(f->db));
+    OK(other, user_update(other, &mine));
+    User back = USER_INIT;
+    OK(f->db, user_get(f->db, u.id, &back));
+    assert_string_equal(back.email, "other@example.com");
+    user_free(&back);
+    assoc_close(other);
+}
+
+/* Two writer processes take two rows in opposite orders: PostgreSQL finds
+ * the deadlock and cancels one, whose call returns ASSOC_BUSY; it rolls its
+ * transaction back and retries, and both finish. */
+static void test_deadlock_is_busy(void **state)
+{
+    fixture *f = *state;
+    PG_ONLY(f);
+    User a = add_user(f->db, "a@example.com");
+    User b = add_user(f->db, "b@example.com");
+    int pipefd[2];
+    assert_int_equal(pipe(pipefd), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* The second writer: b, then a.  Exit status: how many times it
+         * got ASSOC_BUSY (it retries), 100 + code on anything else. */
+        close(pipefd[0]);
+        assoc_db *db = NULL;
+        if (assoc_open(f->uri, &db) != ASSOC_OK)
+            _exit(100);
+        int busy = 0;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int rc = assoc_begin(db);
+            User x = b, y = a;
+            x.email = "child-b";
+            y.email = "child-a";
+            if (rc == ASSOC_OK)
+                rc = user_update(db, &x);
+            if (attempt == 0) {
+                (void)!write(pipefd[1], "x", 1);   /* the parent may take a now */
+                sleep_ms(300);
+            }
+            if (rc == ASSOC_OK)
+                rc = user_update(db, &y);
+            if (rc == ASSOC_OK)
+                rc = assoc_commit(db);
+            if (rc == ASSOC_OK)
+                break;
+            if (rc != ASSOC_BUSY)
+                _exit(100 + rc);
+            busy++;
+            assoc_rollback(db);
+        }
+        assoc_close(db);
+        _exit(busy);
+    }
+    close(pipefd[1]);
+    char c;
+    assert_int_equal(read(pipefd[0], &c, 1), 1);   /* the child holds b */
+    close(pipefd[0]);
+    int busy = 0;
+    for (int attempt = 0; attempt < 5; attempt++) {
+        OK(f->db, assoc_begin(f->db));
+        User x = a, y = b;
+        x.email = "parent-a";
+        y.email = "parent-b";
+        int rc = user_update(f->db, &x);
+        if (rc == ASSOC_OK)
+            rc = user_update(f->db, &y);        /* waits for the child, which waits for a */
+        if (rc == ASSOC_OK)
+            rc = assoc_commit(f->db);
+        if (rc == ASSOC_OK)
+            break;
+        if (rc != ASSOC_BUSY)
+            fail_msg("returned %d, expected ASSOC_OK or ASSOC_BUSY: %s", rc, assoc_errmsg(f->db));
+        busy++;
+        OK(f->db, assoc_rollback(f->db));
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    int child_busy = WEXITSTATUS(status);
+    if (child_busy >= 100)
+        fail_msg("the child writer failed with code %d", child_busy - 100);
+    /* At least the one deadlock (retries may meet again before one wins). */
+    if (busy + child_busy < 1)
+        fail_msg("no ASSOC_BUSY in either writer: the deadlock was not reported");
+    /* Both transactions went through in the end: each row holds the last
+     * writer's value, the two from one writer. */
+    char ea[32], eb[32];
+    sql_text(f->db, "SELECT email FROM users WHERE email LIKE '%-a'", ea, sizeof ea);
+    sql_text(f->db, "SELECT email FROM users WHERE email LIKE '%-b'", eb, sizeof eb);
+    assert_true(strncmp(ea, eb, 5) == 0);
+}
+
+/* The connection is killed (pg_terminate_backend) while a cascade runs:
+ * the call returns ASSOC_ERROR with the server's or libpq's message, every
+ * later call on the handle returns an error without crashing, and the
+ * server rolled the cascade back. */
+static void test_connection_killed_mid_cascade(void **state)
+{
+    fixture *f = *state;
+    PG_ONLY(f);
+    User u = add_user(f->db, "doomed@example.com");
+    Product p = add_product(f->db, "keyboard");
+    for (int i = 0; i < 20; i++)
+        OK(f->db, user_products_add(f->db, &u, &p));
+    /* Deleting an order takes a while, so the cascade is mid-way when the
+     * other connection kills this one. */
+    e2e_raw(f->db, "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                   "PERFORM pg_sleep(0.05); RETURN OLD; END $$; "
+                   "CREATE TRIGGER slow BEFORE DELETE ON orders FOR EACH ROW EXECUTE FUNCTION slow()");
+    char pid[32];
+    sql_text(f->db, "SELECT pg_backend_pid()", pid, sizeof pid);
+    fflush(NULL);
+    pid_t killer = fork();
+    assert_true(killer >= 0);
+    if (killer == 0) {
+        sleep_ms(300);
+        assoc_db *k = NULL;
+        if (assoc_open(f->uri, &k) != ASSOC_OK)
+            _exit(1);
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%s)", pid);
+        PGresult *r = PQexec(assoc_pg(k), sql);
+        int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+        PQclear(r);
+        assoc_close(k);
+        _exit(ok ? 0 : 2);
+    }
+    int rc = user_delete(f->db, &u);
+    int status = 0;
+    assert_int_equal(waitpid(killer, &status, 0), killer);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    if (rc != ASSOC_ERROR)
+        fail_msg("user_delete returned %d, expected ASSOC_ERROR: %s", rc, assoc_errmsg(f->db));
+    assert_true(strlen(assoc_errmsg(f->db)) > 10);
+    /* The handle is dead; calls fail, none crashes. */
+    int64_t n = 0;
+    assert_int_not_equal(user_count(f->db, &n), ASSOC_OK);
+    assert_int_not_equal(user_delete(f->db, &u), ASSOC_OK);
+    UserList all = USER_LIST_INIT;
+    assert_int_not_equal(user_all(f->db, &all), ASSOC_OK);
+    assert_int_not_equal(assoc_begin(f->db), ASSOC_OK);
+    /* A new connection finds everything as it was. */
+    assoc_db *again = NULL;
+    OK(again, assoc_open(f->uri, &again));
+    assert_int_equal(sql_int(again, "SELECT count(*) FROM orders"), 20);
+    assert_int_equal(sql_int(again, "SELECT count(*) FROM users"), 1);
+    e2e_raw(again, "DROP TRIGGER slow ON orders");
+    OK(again, user_delete(again, &u));
+    assert_int_equal(sql_int(again, "SELECT count(*) FROM orders"), 0);
+    /* The old handle's schema goes with the new one's teardown. */
+    e2e_close(f->db);
+    f->db = again;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_lock_held_is_busy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deadlock_is_busy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_connection_killed_mid_cascade, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("the seed on PostgreSQL under failure", tests, NULL, NULL);
+}
