@@ -246,8 +246,8 @@ bool emit_header(emit_ctx *e)
     emit_line(e, "%s", "");
     emit_line(e, "#include \"assoc.h\"");
     emit_line(e, "%s", "");
-    emit_line(e, "#if ASSOC_VERSION_NUMBER != 2000");
-    emit_line(e, "#error \"%s.h was generated for libassoc 2.0 (ASSOC_VERSION_NUMBER 2000): regenerate it with the assocgen that matches your assoc.h\"",
+    emit_line(e, "#if ASSOC_VERSION_NUMBER != 2100");
+    emit_line(e, "#error \"%s.h was generated for libassoc 2.1 (ASSOC_VERSION_NUMBER 2100): regenerate it with the assocgen that matches your assoc.h\"",
               e->base);
     emit_line(e, "#endif");
     emit_line(e, "%s", "");

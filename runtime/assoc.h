@@ -32,8 +32,8 @@ extern "C" {
 #endif
 
 /* Generated code checks this against the version it was generated for. */
-#define ASSOC_VERSION_NUMBER 2000
-#define ASSOC_VERSION_STRING "2.0.0"
+#define ASSOC_VERSION_NUMBER 2100
+#define ASSOC_VERSION_STRING "2.1.0"
 
 /* ---------------------------------------------------------------------
  * Part 1: the public API

@@ -8,8 +8,8 @@
 
 #include "assoc.h"
 
-#if ASSOC_VERSION_NUMBER != 2000
-#error "inventory.h was generated for libassoc 2.0 (ASSOC_VERSION_NUMBER 2000): regenerate it with the assocgen that matches your assoc.h"
+#if ASSOC_VERSION_NUMBER != 2100
+#error "inventory.h was generated for libassoc 2.1 (ASSOC_VERSION_NUMBER 2100): regenerate it with the assocgen that matches your assoc.h"
 #endif
 
 #ifdef __cplusplus
