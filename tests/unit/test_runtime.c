@@ -1716,8 +1716,8 @@ static void test_codes(void **state)
         for (size_t k = i + 1; k < n; k++)
             assert_int_not_equal(codes[i], codes[k]);
     }
-    assert_int_equal(ASSOC_VERSION_NUMBER, 2000);
-    assert_string_equal(ASSOC_VERSION_STRING, "2.0.0");
+    assert_int_equal(ASSOC_VERSION_NUMBER, 2100);
+    assert_string_equal(ASSOC_VERSION_STRING, "2.1.0");
     assert_int_equal(assoc_fail(db, ASSOC_SCHEMA, "no table %s", "users"), ASSOC_SCHEMA);
     assert_string_equal(assoc_errmsg(db), "no table users");
 }
