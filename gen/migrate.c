@@ -705,11 +705,16 @@ static bool can_add(const sch_column *c)
 }
 
 /* Whether ALTER TABLE DROP COLUMN can drop OLD's column c: not a key, not
- * unique, no foreign key either way, in no unique(a, b).  (Its indexes
- * are dropped before.) */
+ * unique, no foreign key either way, in no unique(a, b), no enum or
+ * boolean.  (Its indexes are dropped before.)  SQLite drops no column that
+ * a CHECK of the table names, and while our DDL checks an enum's names and
+ * a boolean's 0 or 1 in the column's own CHECK, which goes with it,
+ * SQLAlchemy's Enum(create_constraint=True) and Boolean (before 1.4, or
+ * create_constraint=True) write a table CHECK: such a database takes a
+ * rebuild. */
 static bool can_drop(mig *m, const sch_column *c)
 {
-    if (c->primary_key || is_unique(c) || c->fk)
+    if (c->primary_key || is_unique(c) || c->fk || c->type == SCH_ENUM || c->type == SCH_BOOLEAN)
         return false;
     const sch_table *t = c->table;
     for (size_t k = 0; k < t->nconstraints; k++)
@@ -895,8 +900,8 @@ static void compare_table(mig *m, table_map *tm)
                    "renamed, write renamed_from(%s) on the column that takes its place", m->o->new_file, o->name,
                    label(m, c), c->name);
         if (!can_drop(m, c))
-            rebuild(tm, fmt(m, "ALTER TABLE cannot drop %s.%s (a key, unique, or a foreign key)", o->name,
-                               c->name));
+            rebuild(tm, fmt(m, "ALTER TABLE cannot drop %s.%s (a key, unique, a foreign key, or an enum or a "
+                                  "boolean, which SQLAlchemy checks in a CHECK of the table)", o->name, c->name));
     }
     /* The key's columns and their order; the unique(a, b) constraints. */
     const char *ok = key_names(m, o, true), *nk = key_names(m, t, false);

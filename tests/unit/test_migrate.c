@@ -376,6 +376,11 @@ static void test_sql_names(void **state)
     assert_string_equal(p->kinds, "drop column tasks");
     HAS(script_of(p), "ALTER TABLE tasks DROP COLUMN \"Hours\"");
     done(p);
+    /* An enum: a database SQLAlchemy made checks it in a CHECK of the
+     * table, which DROP COLUMN cannot drop. */
+    p = plan9(edit9("    status enum(todo, doing, done) column(\"State\") not_null default(todo)\n", ""), true);
+    assert_string_equal(p->kinds, "rebuild tasks");
+    done(p);
     p = plan(BASE9, edit9("    hours  integer column(\"Hours\")\n", ""), false);
     assert_null(p->plan);
     HAS(p->d.first->message, "drops column tasks.hours (column \"Hours\") and the values in it");
