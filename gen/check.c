@@ -1277,13 +1277,21 @@ static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
         if (col->primary_key)
             t->pk[t->npk++] = col;
     }
-    /* renamed_from(OLD) must name a column the table no longer has, and
+    /* renamed_from(OLD) must name a column the table no longer has (by its
+     * SQL name or its member's: --migrate-from reads OLD as either), and
      * one column only. */
     for (size_t i = 0; i < t->ncolumns; i++) {
         sch_column *col = t->columns[i];
         if (col->renamed_from == NULL)
             continue;
         const ast_member *same = symtab_get(&ct->lower, lower(c, col->renamed_from));
+        for (size_t k = 0; k < t->ncolumns && same == NULL; k++)
+            if (strcasecmp(t->columns[k]->name, col->renamed_from) == 0)
+                same = ct->col_at[k];
+        /* Its own SQL name: a member renamed under column("title") was
+         * that member before, and the database's column stays. */
+        if (same == ct->col_at[i])
+            same = NULL;
         if (same) {
             diag_error(c->d, col->renamed_at,
                        "column '%s' renamed_from(%s): %s has a column '%s' (declared at %s); a column is renamed "

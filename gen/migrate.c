@@ -3,8 +3,10 @@
  *
  * In order:
  *   1. match    NEW's tables with OLD's (same name, ignoring case as SQL
- *               does; else renamed_from), then each matched table's columns
- *               the same way; OLD's leftovers are dropped
+ *               does; else renamed_from), then each matched table's
+ *               columns: the same SQL name, else renamed_from, else the
+ *               same member name (match_columns); OLD's leftovers are
+ *               dropped
  *   2. compare  every matched column and table; decide for each table
  *               whether ALTER TABLE can do it or it is rebuilt; collect the
  *               checks the values must pass; refuse what loses data
@@ -17,6 +19,15 @@
  * SQL names are written through sql_ident (quoted where SQL needs it);
  * the DDL of tables, columns and indexes is plan_ddl.c's, so that a
  * migrated table is the table create_all makes.
+ *
+ * A column has two names (SPEC 9): its member's (sch_column.name), which
+ * the model file, the C code and the messages use, and its SQL name
+ * (.sql_name: column("...") or the member's), which the database has.
+ * Every SQL text here names a column by its SQL name -- OLD's where it
+ * reads the database before the steps, NEW's after the renames -- and
+ * every message by its member (label(): with the SQL name beside it where
+ * the two differ).  Matching, keys and constraints compare sch_column
+ * pointers or NEW's member names, which name a column of NEW uniquely.
  */
 #include "migrate.h"
 
@@ -33,7 +44,8 @@
 typedef struct col_map {
     const sch_column *old;     /* NULL: added */
     const sch_column *new;
-    bool renamed;
+    bool renamed;              /* its SQL name changes: ALTER TABLE RENAME COLUMN */
+    bool member_renamed;       /* its member's name changes (the model file's, the C code's) */
 } col_map;
 
 /* What became of one table: NEW's (old NULL: created), or OLD's that NEW
@@ -127,12 +139,35 @@ static bool same(const char *a, const char *b)
     return a && b && strcasecmp(a, b) == 0;
 }
 
-/* "string(255)", "integer": a column's type in the model language. */
+/* "a, b, c": an enum's names. */
+static const char *enum_names(mig *m, const sch_column *c)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t k = 0; k < c->enumv->nvalues; k++)
+        strbuf_printf(&sb, "%s%s", k ? ", " : "", c->enumv->values[k]);
+    const char *s = take_sb(m, &sb);
+    strbuf_free(&sb);
+    return s;
+}
+
+/* "string(255)", "integer", "json", "enum(a, b)": a column's type in the
+ * model language. */
 static const char *type_text(mig *m, const sch_column *c)
 {
     if (c->type == SCH_STRING && c->length > 0)
         return fmt(m, "string(%d)", c->length);
+    if (c->type == SCH_TEXT && c->json)
+        return "json";
+    if (c->type == SCH_ENUM && c->enumv)
+        return fmt(m, "enum(%s)", enum_names(m, c));
     return sch_type_name(c->type);
+}
+
+static const char *label(mig *m, const sch_column *c)
+{
+    if (strcmp(c->name, c->sql_name) == 0)
+        return c->name;
+    return fmt(m, "%s (column \"%s\")", c->name, c->sql_name);
 }
 
 static void change(mig *m, const char *f, ...) __attribute__((format(printf, 2, 3)));
@@ -249,13 +284,21 @@ static const sch_table *old_table_named(mig *m, const char *name)
     return NULL;
 }
 
-static const sch_column *column_named(const sch_table *t, const char *name)
+/* t's column of that member name, else (when `sql`) of that SQL name. */
+static const sch_column *column_named(const sch_table *t, const char *name, bool sql)
 {
     for (size_t i = 0; i < t->ncolumns; i++)
         if (same(t->columns[i]->name, name))
             return t->columns[i];
+    for (size_t i = 0; sql && i < t->ncolumns; i++)
+        if (same(t->columns[i]->sql_name, name))
+            return t->columns[i];
     return NULL;
 }
+
+/* "status", or "status (column \"State\")" where column("State") gives it
+ * a SQL name of its own: a column in a message. */
+static const char *label(mig *m, const sch_column *c);
 
 /* The map of OLD's table t (matched or dropped). */
 static table_map *map_of_old(mig *m, const sch_table *t)
@@ -284,6 +327,80 @@ static const sch_column *new_of(mig *m, const sch_column *c)
         if (tm->cols[i].old == c)
             return tm->cols[i].new;
     return NULL;
+}
+
+/* OLD's column c is taken by a NEW column of tm already. */
+static bool taken(const table_map *tm, const sch_column *c)
+{
+    for (size_t j = 0; j < tm->new->ncolumns; j++)
+        if (tm->cols[j].old == c)
+            return true;
+    return false;
+}
+
+/* The columns of a table NEW and OLD both have.  The database knows a
+ * column by its SQL name, so, in three passes, each OLD column going to
+ * one NEW column at most:
+ *   1. the same SQL name (ignoring case, as SQL does): the same column,
+ *      whatever its member is called now -- a member renamed under a kept
+ *      column("...") changes nothing in the database;
+ *   2. renamed_from(OLD): the old member of that name, else the old column
+ *      of that SQL name;
+ *   3. the same member name: the member kept and its SQL name changed
+ *      (column("...") given, changed or dropped), a rename in the database.
+ * A rename's new SQL name is thus no OLD column's that stays (pass 1 would
+ * have matched it), so renames never collide, whatever their order.
+ * renamed_from naming an old column that pass 1 gave to another NEW
+ * column, or on a column pass 1 matched with another, contradicts it: an
+ * error. */
+static void match_columns(mig *m, table_map *tm)
+{
+    const sch_table *t = tm->new, *o = tm->old;
+    for (size_t k = 0; k < t->ncolumns; k++) {
+        col_map *cm = &tm->cols[k];
+        for (size_t j = 0; j < o->ncolumns && cm->old == NULL; j++)
+            if (same(o->columns[j]->sql_name, cm->new->sql_name) && !taken(tm, o->columns[j]))
+                cm->old = o->columns[j];
+    }
+    for (size_t k = 0; k < t->ncolumns; k++) {
+        col_map *cm = &tm->cols[k];
+        const sch_column *n = cm->new;
+        const sch_column *r = n->renamed_from ? column_named(o, n->renamed_from, true) : NULL;
+        if (r == NULL || cm->old == r)
+            continue;           /* none (a rename of an earlier migration), or the same column */
+        if (cm->old == NULL && !taken(tm, r)) {
+            cm->old = r;
+            continue;
+        }
+        const sch_column *other = NULL;
+        for (size_t j = 0; j < t->ncolumns && other == NULL; j++)
+            if (tm->cols[j].old == r)
+                other = tm->cols[j].new;
+        if (other)
+            diag_error(m->d, n->renamed_at,
+                       "column %s.%s renamed_from(%s): the old column %s is %s now, which has its SQL name \"%s\"; "
+                       "drop renamed_from(%s), or give %s another SQL name",
+                       t->name, n->name, n->renamed_from, label(m, r), other->name, r->sql_name, n->renamed_from,
+                       other->name);
+        else
+            diag_error(m->d, n->renamed_at,
+                       "column %s.%s renamed_from(%s): its SQL name \"%s\" is the old column %s's, so it is that "
+                       "column; drop renamed_from(%s), or give it another SQL name",
+                       t->name, n->name, n->renamed_from, n->sql_name, cm->old->name, n->renamed_from);
+    }
+    for (size_t k = 0; k < t->ncolumns; k++) {
+        col_map *cm = &tm->cols[k];
+        const sch_column *c = cm->old ? NULL : column_named(o, cm->new->name, false);
+        if (c && !taken(tm, c))
+            cm->old = c;
+    }
+    for (size_t k = 0; k < t->ncolumns; k++) {
+        col_map *cm = &tm->cols[k];
+        if (cm->old == NULL)
+            continue;
+        cm->renamed = !same(cm->old->sql_name, cm->new->sql_name);
+        cm->member_renamed = !same(cm->old->name, cm->new->name);
+    }
 }
 
 static void match(mig *m)
@@ -319,15 +436,10 @@ static void match(mig *m)
             m->nomem = true;
             return;
         }
-        for (size_t k = 0; k < t->ncolumns; k++) {
-            col_map *cm = &tm->cols[k];
-            cm->new = t->columns[k];
-            cm->old = o ? column_named(o, cm->new->name) : NULL;
-            if (o && cm->old == NULL && cm->new->renamed_from) {
-                cm->old = column_named(o, cm->new->renamed_from);
-                cm->renamed = cm->old != NULL;
-            }
-        }
+        for (size_t k = 0; k < t->ncolumns; k++)
+            tm->cols[k].new = t->columns[k];
+        if (o)
+            match_columns(m, tm);
         for (size_t k = 0; o && k < o->ncolumns; k++) {
             bool kept = false;
             for (size_t j = 0; j < t->ncolumns; j++)
@@ -341,19 +453,56 @@ static void match(mig *m)
 /* ------------------------------------------------------------------ */
 /* 2. Comparing                                                          */
 
-static bool same_type(const sch_column *a, const sch_column *b)
+static bool has_name(const sch_enum *e, const char *name)
 {
-    return a->type == b->type && (a->type != SCH_STRING || a->length == b->length);
+    for (size_t k = 0; k < e->nvalues; k++)
+        if (strcmp(e->values[k], name) == 0)
+            return true;
+    return false;
 }
 
-static bool same_default(const sch_default *a, const sch_default *b)
+/* Whether every name of a is one of b's (as the CHECK compares them: case
+ * counts). */
+static bool names_within(const sch_enum *a, const sch_enum *b)
+{
+    for (size_t k = 0; k < a->nvalues; k++)
+        if (!has_name(b, a->values[k]))
+            return false;
+    return true;
+}
+
+/* The same type as the database holds it: a string's length, json or
+ * text, an enum's names in any order (the order numbers the C enum; the
+ * database holds names, and its CHECK allows the same ones). */
+static bool same_type(const sch_column *a, const sch_column *b)
+{
+    if (a->type != b->type)
+        return false;
+    switch (a->type) {
+    case SCH_STRING: return a->length == b->length;
+    case SCH_TEXT: return a->json == b->json;
+    case SCH_ENUM:
+        return a->enumv && b->enumv && a->enumv->nvalues == b->enumv->nvalues && names_within(a->enumv, b->enumv);
+    default: return true;
+    }
+}
+
+/* Whether a (column ca's default) is b (column cb's).  An enum's default is
+ * its name (its number changes when the names are reordered); a call's,
+ * its function. */
+static bool same_default(const sch_column *ca, const sch_default *a, const sch_column *cb, const sch_default *b)
 {
     if (a->kind != b->kind)
         return false;
+    bool ea = ca->type == SCH_ENUM && ca->enumv, eb = cb->type == SCH_ENUM && cb->enumv;
     switch (a->kind) {
-    case SCH_DEFAULT_INT: return a->i == b->i;
+    case SCH_DEFAULT_INT:
+        if (ea || eb)
+            return ea && eb && strcmp(ca->enumv->values[a->i - 1], cb->enumv->values[b->i - 1]) == 0;
+        return a->i == b->i;
     case SCH_DEFAULT_FLOAT: return a->d == b->d;
     case SCH_DEFAULT_STRING: return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+    case SCH_DEFAULT_CALL: return strcmp(a->fn, b->fn) == 0;
     default: return true;
     }
 }
@@ -389,9 +538,19 @@ static bool same_fk(mig *m, const sch_column *o, const sch_column *n)
     return new_of(m, o->fk) == n->fk && action(o->ondelete) == action(n->ondelete);
 }
 
+/* A version-4 UUID's text, as default(uuid) makes one at insert: 122
+ * random bits, the version nibble 4, the variant 8, 9, a or b.  Evaluated
+ * per row.  (random() & 3, not abs(random()) % 4: abs() fails on the
+ * smallest integer.) */
+#define UUID_SQL                                                                                 \
+    "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || " \
+    "substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+
 /* The value existing rows take for NEW's column c where they have none:
- * the server default, else (when `client`) the client default; "" when
- * there is none.  (A new integer key that is the row id takes the row id:
+ * the server default, else (when `client`) the client default as SQL
+ * makes it (now: the clock; uuid: a new one per row); "" when there is
+ * none, and for default(call f), the program's function, which SQL
+ * cannot call.  (A new integer key that is the row id takes the row id:
  * rebuild_step.) */
 static const char *fill(mig *m, const sch_column *c, bool client)
 {
@@ -401,11 +560,35 @@ static const char *fill(mig *m, const sch_column *c, bool client)
     else if (client && c->def.kind == SCH_DEFAULT_NOW)
         /* The client's clock as the generated code writes it. */
         strbuf_puts(&sb, "strftime('%Y-%m-%d %H:%M:%f', 'now') || '000'");
-    else if (client && c->def.kind != SCH_DEFAULT_NONE)
+    else if (client && c->def.kind == SCH_DEFAULT_UUID)
+        strbuf_puts(&sb, UUID_SQL);
+    else if (client && c->def.kind != SCH_DEFAULT_NONE && c->def.kind != SCH_DEFAULT_CALL)
         plan_ddl_default(&sb, c, &c->def);
     const char *s = take_sb(m, &sb);
     strbuf_free(&sb);
     return s;
+}
+
+/* What a refusal asks for where fill() has nothing. */
+static const char *default_hint(const sch_column *c)
+{
+    return c->def.kind == SCH_DEFAULT_CALL ? "server_default(...) as well" : "default(...)";
+}
+
+/* fill() for a reader: "a new UUID each" rather than its SQL. */
+static const char *fill_shown(mig *m, const sch_column *c, bool client)
+{
+    const char *f = fill(m, c, client);
+    return strcmp(f, UUID_SQL) == 0 ? "a new UUID each" : f;
+}
+
+/* Why a column has no value for existing rows: "" or, for default(call f),
+ * that the program makes it. */
+static const char *no_fill_why(mig *m, const sch_column *c)
+{
+    if (c->def.kind != SCH_DEFAULT_CALL)
+        return "";
+    return fmt(m, " (its default(call %s) is made by the program at insert, not by SQL)", c->def.fn);
 }
 
 static void rebuild(table_map *tm, const char *why)
@@ -419,31 +602,56 @@ static void rebuild(table_map *tm, const char *why)
 #define TN(tm) ((tm)->new->name)
 
 /* The checks of values that must fit NEW, made before anything changes,
- * over OLD's names. */
+ * over OLD's names (the database's: the table's, the column's SQL name). */
 static void fit_checks(mig *m, table_map *tm, const col_map *cm)
 {
     const sch_column *o = cm->old, *n = cm->new;
+    const char *N = label(m, n);
     strbuf t = STRBUF_INIT, c = STRBUF_INIT;
     sql_ident(&t, tm->old->name);
-    sql_ident(&c, o->name);
+    sql_ident(&c, o->sql_name);
     const char *T = strbuf_str(&t), *C = strbuf_str(&c);
     if (n->type == SCH_STRING && n->length > 0 &&
         !(o->type == SCH_STRING && o->length > 0 && o->length <= n->length))
         check(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE length(%s) > %d)", T, C, n->length),
               fmt(m, "cannot migrate %s.%s to string(%d): a value is longer than %d characters; shorten it, "
-                     "then run the script again", TN(tm), n->name, n->length, n->length));
+                     "then run the script again", TN(tm), N, n->length, n->length));
     if (n->type == SCH_BOOLEAN && o->type != SCH_BOOLEAN)
         check(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL AND %s NOT IN (0, 1))", T, C, C),
-              fmt(m, "cannot migrate %s.%s to boolean: a value is neither 0 nor 1", TN(tm), n->name));
+              fmt(m, "cannot migrate %s.%s to boolean: a value is neither 0 nor 1", TN(tm), N));
+    /* The new CHECK of an enum: the values must be among its names. */
+    if (n->type == SCH_ENUM && n->enumv && !(o->type == SCH_ENUM && o->enumv && names_within(o->enumv, n->enumv))) {
+        strbuf in = STRBUF_INIT;
+        for (size_t k = 0; k < n->enumv->nvalues; k++) {
+            strbuf_puts(&in, k ? ", " : "");
+            str_lit(&in, n->enumv->values[k]);
+        }
+        check(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL AND %s NOT IN (%s))", T, C, C,
+                            strbuf_str(&in)),
+              fmt(m, "cannot migrate %s.%s to %s: a value is none of its names; change it, then run the script "
+                     "again", TN(tm), N, type_text(m, n)));
+        if (in.failed)
+            m->nomem = true;
+        strbuf_free(&in);
+    }
+    /* The new CHECK of json: the values must be JSON text (a blob is not,
+     * and json_valid() of a blob is not the same on every SQLite). */
+    if (n->json && !o->json)
+        check(m, false,
+              fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL AND\n"
+                     "                      CASE WHEN typeof(%s) = 'blob' THEN 1 ELSE NOT json_valid(%s) END)",
+                  T, C, C, C),
+              fmt(m, "cannot migrate %s.%s to json: a value is not JSON; change it, then run the script again",
+                  TN(tm), N));
     if (is_unique(n) && !is_unique(o))
         check(m, false,
               fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1)", T, C, C),
               fmt(m, "cannot migrate %s.%s to unique: two rows hold the same value; make them differ, then run "
-                     "the script again", TN(tm), n->name));
+                     "the script again", TN(tm), N));
     if (not_null(n) && !not_null(o) && !n->is_rowid && fill(m, n, true)[0] == '\0')
         check(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NULL)", T, C),
-              fmt(m, "cannot migrate %s.%s to not_null: a row holds NULL and the column has no default; set it, "
-                     "then run the script again", TN(tm), n->name));
+              fmt(m, "cannot migrate %s.%s to not_null: a row holds NULL and the column has no default%s; set it, "
+                     "then run the script again", TN(tm), N, no_fill_why(m, n)));
     strbuf_free(&t);
     strbuf_free(&c);
 }
@@ -466,11 +674,11 @@ static void type_check(mig *m, table_map *tm, const col_map *cm)
     }
     strbuf t = STRBUF_INIT, c = STRBUF_INIT;
     sql_ident(&t, tm->new->name);
-    sql_ident(&c, n->name);
+    sql_ident(&c, n->sql_name);
     check(m, true, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE typeof(%s) NOT IN (%s, 'null'))", strbuf_str(&t),
                        strbuf_str(&c), allowed),
           fmt(m, "cannot migrate %s.%s from %s to %s: a value is not %s; change it, then run the script again",
-              TN(tm), n->name, type_text(m, cm->old), type_text(m, n), what));
+              TN(tm), label(m, n), type_text(m, cm->old), type_text(m, n), what));
     strbuf_free(&t);
     strbuf_free(&c);
 }
@@ -497,11 +705,16 @@ static bool can_add(const sch_column *c)
 }
 
 /* Whether ALTER TABLE DROP COLUMN can drop OLD's column c: not a key, not
- * unique, no foreign key either way, in no unique(a, b).  (Its indexes
- * are dropped before.) */
+ * unique, no foreign key either way, in no unique(a, b), no enum or
+ * boolean.  (Its indexes are dropped before.)  SQLite drops no column that
+ * a CHECK of the table names, and while our DDL checks an enum's names and
+ * a boolean's 0 or 1 in the column's own CHECK, which goes with it,
+ * SQLAlchemy's Enum(create_constraint=True) and Boolean (before 1.4, or
+ * create_constraint=True) write a table CHECK: such a database takes a
+ * rebuild. */
 static bool can_drop(mig *m, const sch_column *c)
 {
-    if (c->primary_key || is_unique(c) || c->fk)
+    if (c->primary_key || is_unique(c) || c->fk || c->type == SCH_ENUM || c->type == SCH_BOOLEAN)
         return false;
     const sch_table *t = c->table;
     for (size_t k = 0; k < t->nconstraints; k++)
@@ -515,8 +728,9 @@ static bool can_drop(mig *m, const sch_column *c)
     return true;
 }
 
-/* "a, b" of a constraint, by NEW's names (OLD's columns mapped); NULL when
- * a column of it is gone. */
+/* "a, b" of a constraint, by NEW's member names (OLD's columns mapped; a
+ * member names one column of NEW, whatever its SQL name, and the text is
+ * also the messages'); NULL when a column of it is gone. */
 static const char *constraint_key(mig *m, const sch_constraint *k, bool old)
 {
     strbuf sb = STRBUF_INIT;
@@ -543,7 +757,8 @@ static bool has_unique_constraint(mig *m, const sch_table *t, const char *key, b
     return false;
 }
 
-/* The key's columns by NEW's names, in key order. */
+/* The key's columns by NEW's member names (as constraint_key), in key
+ * order. */
 static const char *key_names(mig *m, const sch_table *t, bool old)
 {
     strbuf sb = STRBUF_INIT;
@@ -574,85 +789,119 @@ static void compare_table(mig *m, table_map *tm)
     const char *T = t->name;
     if (tm->renamed)
         change(m, "table %s renamed to %s", o->name, T);
+    bool reordered = false;
     for (size_t k = 0; k < t->ncolumns; k++) {
         col_map *cm = &tm->cols[k];
         const sch_column *n = cm->new, *c = cm->old;
+        const char *N = label(m, n);
         if (c == NULL) {
             const char *f = fill(m, n, not_null(n));
             if (not_null(n) && !n->is_rowid && f[0] == '\0') {
                 if (!m->o->allow_data_loss)
                     refuse(m, n->at,
-                           "column %s.%s is new and not_null without a default, so the rows %s has cannot be kept; "
-                           "give it a default(...) (the rows take it), or pass --allow-data-loss to migrate anyway "
-                           "(the script then stops if %s has a row)", T, n->name, o->name, o->name);
+                           "column %s.%s is new and not_null without a default%s, so the rows %s has cannot be "
+                           "kept; give it a %s (the rows take it), or pass --allow-data-loss to migrate "
+                           "anyway (the script then stops if %s has a row)", T, n->name, no_fill_why(m, n),
+                           o->name, default_hint(n), o->name);
                 strbuf tt = STRBUF_INIT;
                 sql_ident(&tt, o->name);
                 check(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s)", strbuf_str(&tt)),
-                      fmt(m, "cannot migrate: %s has rows, and its new column %s is not_null without a default",
-                          T, n->name));
+                      fmt(m, "cannot migrate: %s has rows, and its new column %s is not_null without a default%s",
+                          T, N, no_fill_why(m, n)));
                 strbuf_free(&tt);
             }
-            change(m, "%s.%s added (%s)%s", T, n->name, type_text(m, n),
-                   f[0] ? fmt(m, ", existing rows take %s", f) : "");
+            change(m, "%s.%s added (%s)%s", T, N, type_text(m, n),
+                   f[0] ? fmt(m, ", existing rows take %s", fill_shown(m, n, not_null(n))) : "");
             if (!can_add(n))
                 rebuild(tm, fmt(m, "ALTER TABLE cannot add %s.%s (a key, unique, not null without a constant "
                                       "default, or a default with a foreign key)", T, n->name));
             continue;
         }
-        if (cm->renamed)
-            change(m, "%s.%s renamed to %s", T, c->name, n->name);
+        /* Its names: the member's (the model file's, the C code's), the SQL
+         * name (the database's). */
+        if (cm->renamed && cm->member_renamed)
+            change(m, "%s.%s renamed to %s", T, label(m, c), N);
+        else if (cm->renamed)
+            change(m, "%s.%s: its SQL name \"%s\" becomes \"%s\"", T, n->name, c->sql_name, n->sql_name);
+        else if (cm->member_renamed)
+            change(m, "%s.%s renamed to %s; its SQL name \"%s\" stays (no change to the table)", T, c->name,
+                   n->name, n->sql_name);
+        else if (strcmp(c->sql_name, n->sql_name) != 0)
+            change(m, "%s.%s: its SQL name \"%s\" becomes \"%s\", the same to SQL, which ignores case (no change "
+                      "to the table)", T, n->name, c->sql_name, n->sql_name);
         if (!same_type(c, n)) {
-            change(m, "%s.%s: %s becomes %s", T, n->name, type_text(m, c), type_text(m, n));
+            change(m, "%s.%s: %s becomes %s", T, N, type_text(m, c), type_text(m, n));
             rebuild(tm, fmt(m, "%s.%s changes type", T, n->name));
+        } else if (n->type == SCH_ENUM && strcmp(type_text(m, c), type_text(m, n)) != 0) {
+            change(m, "%s.%s: %s becomes %s: the same names in another order, which numbers the C enum (no change "
+                      "to the table, which holds the names)", T, N, type_text(m, c), type_text(m, n));
         }
         if (c->primary_key != n->primary_key) {
-            change(m, "%s.%s %s the primary key", T, n->name, n->primary_key ? "joins" : "leaves");
+            change(m, "%s.%s %s the primary key", T, N, n->primary_key ? "joins" : "leaves");
             rebuild(tm, fmt(m, "the primary key of %s changes", T));
         }
         if (!n->primary_key && not_null(c) != not_null(n)) {
             const char *f = fill(m, n, true);
-            change(m, "%s.%s becomes %s%s", T, n->name, n->not_null ? "not_null" : "nullable",
-                   n->not_null && f[0] ? fmt(m, " (NULLs take %s)", f) : "");
+            change(m, "%s.%s becomes %s%s", T, N, n->not_null ? "not_null" : "nullable",
+                   n->not_null && f[0] ? fmt(m, " (NULLs take %s)", fill_shown(m, n, true)) : "");
             rebuild(tm, fmt(m, "%s.%s becomes %s", T, n->name, n->not_null ? "not_null" : "nullable"));
             if (n->not_null && f[0] == '\0' && !m->o->allow_data_loss)
                 refuse(m, n->at,
-                       "column %s.%s becomes not_null without a default, so a row that holds NULL in it cannot be "
-                       "kept; give it a default(...) (existing NULLs take it), or pass --allow-data-loss to "
-                       "migrate anyway (the script then stops if a row holds NULL)", T, n->name);
+                       "column %s.%s becomes not_null without a default%s, so a row that holds NULL in it cannot "
+                       "be kept; give it a %s (existing NULLs take it), or pass --allow-data-loss to "
+                       "migrate anyway (the script then stops if a row holds NULL)", T, n->name,
+                       no_fill_why(m, n), default_hint(n));
         }
         if (is_unique(c) != is_unique(n)) {
-            change(m, "%s.%s becomes %s", T, n->name, is_unique(n) ? "unique" : "not unique");
+            change(m, "%s.%s becomes %s", T, N, is_unique(n) ? "unique" : "not unique");
             rebuild(tm, fmt(m, "%s.%s becomes %s", T, n->name, is_unique(n) ? "unique" : "not unique"));
         }
-        if (!same_default(&c->server_def, &n->server_def) && (has_server_default(c) || has_server_default(n))) {
-            change(m, "%s.%s: its server_default changes", T, n->name);
+        if (!same_default(c, &c->server_def, n, &n->server_def) && (has_server_default(c) || has_server_default(n))) {
+            change(m, "%s.%s: its server_default changes", T, N);
             rebuild(tm, fmt(m, "the server_default of %s.%s changes", T, n->name));
         }
-        if (!same_default(&c->def, &n->def))
-            change(m, "%s.%s: its default changes (applied by the generated code; no change to the table)", T,
-                   n->name);
+        /* Client defaults (now, uuid, call f, constants) and onupdate(now)
+         * are the generated code's: not in the table. */
+        if (!same_default(c, &c->def, n, &n->def))
+            change(m, "%s.%s: its default changes (applied by the generated code; no change to the table)", T, N);
+        if (c->onupdate_now != n->onupdate_now)
+            change(m, "%s.%s: onupdate(now) %s (applied by the generated code; no change to the table)", T, N,
+                   n->onupdate_now ? "comes" : "goes");
         if (!same_fk(m, c, n)) {
             if (n->fk)
-                change(m, "%s.%s: foreign key to %s.%s%s%s", T, n->name, n->fk->table->name, n->fk->name,
+                change(m, "%s.%s: foreign key to %s.%s%s%s", T, N, n->fk->table->name, n->fk->name,
                        sch_fk_action_sql(n->ondelete) ? " ON DELETE " : "",
                        sch_fk_action_sql(n->ondelete) ? sch_fk_action_sql(n->ondelete) : "");
             else
-                change(m, "%s.%s: its foreign key goes", T, n->name);
+                change(m, "%s.%s: its foreign key goes", T, N);
             rebuild(tm, fmt(m, "the foreign key of %s.%s changes", T, n->name));
         }
         fit_checks(m, tm, cm);
     }
+    /* The columns OLD has too, in another order (a mixin's included
+     * elsewhere): the generated code names every column it reads. */
+    size_t last = 0;
+    for (size_t k = 0; k < t->ncolumns && !reordered; k++) {
+        const sch_column *c = tm->cols[k].old;
+        if (c && c->index < last)
+            reordered = true;
+        else if (c)
+            last = c->index;
+    }
+    if (reordered)
+        change(m, "%s: its columns are declared in another order (the generated code names each column it reads: "
+                  "no change to the table)", T);
     for (size_t k = 0; k < tm->ndropped; k++) {
         const sch_column *c = tm->dropped[k];
-        change(m, "%s.%s dropped", T, c->name);
+        change(m, "%s.%s dropped", T, label(m, c));
         if (!m->o->allow_data_loss)
             refuse(m, c->at,
                    "%s drops column %s.%s and the values in it; pass --allow-data-loss to drop it, or, if it was "
                    "renamed, write renamed_from(%s) on the column that takes its place", m->o->new_file, o->name,
-                   c->name, c->name);
+                   label(m, c), c->name);
         if (!can_drop(m, c))
-            rebuild(tm, fmt(m, "ALTER TABLE cannot drop %s.%s (a key, unique, or a foreign key)", o->name,
-                               c->name));
+            rebuild(tm, fmt(m, "ALTER TABLE cannot drop %s.%s (a key, unique, a foreign key, or an enum or a "
+                                  "boolean, which SQLAlchemy checks in a CHECK of the table)", o->name, c->name));
     }
     /* The key's columns and their order; the unique(a, b) constraints. */
     const char *ok = key_names(m, o, true), *nk = key_names(m, t, false);
@@ -668,7 +917,7 @@ static void compare_table(mig *m, table_map *tm)
                 all_old &= cm->old != NULL;
                 if (k)
                     strbuf_puts(&cols, ", ");
-                sql_ident(&cols, cm->old ? cm->old->name : "?");
+                sql_ident(&cols, cm->old ? cm->old->sql_name : "?");
             }
             sql_ident(&tt, o->name);
             if (all_old)
@@ -696,9 +945,9 @@ static void compare_table(mig *m, table_map *tm)
                 continue;
             if (cols.len)
                 strbuf_puts(&cols, ", ");
-            sql_ident(&cols, cm->old->name);
+            sql_ident(&cols, cm->old->sql_name);
             strbuf_puts(&nn, nn.len ? " AND " : "");
-            sql_ident(&nn, cm->old->name);
+            sql_ident(&nn, cm->old->sql_name);
             strbuf_puts(&nn, " IS NOT NULL");
         }
         sql_ident(&tt, o->name);
@@ -783,9 +1032,13 @@ static void begin_step(mig *m)
 }
 
 /* SQLite's affinity of a declared type (its "Datatypes" page), by the
- * name of a column `type`, as SQL; and the affinity of each model type. */
+ * name of a column `type`, as SQL; and the affinity of each model type.
+ * The type JSON, SQLAlchemy's for its JSON (numeric affinity, holding JSON
+ * text), is 'json': a json column may have it (as <schema>_verify
+ * allows), no other. */
 #define AFFINITY_SQL                                                                               \
-    "CASE WHEN type LIKE '%INT%' THEN 'integer'\n"                                                \
+    "CASE WHEN upper(type) = 'JSON' THEN 'json'\n"                                                \
+    "                          WHEN type LIKE '%INT%' THEN 'integer'\n"                          \
     "                          WHEN type LIKE '%CHAR%' OR type LIKE '%CLOB%' OR type LIKE '%TEXT%' THEN 'text'\n" \
     "                          WHEN type LIKE '%BLOB%' OR type = '' THEN 'blob'\n"                 \
     "                          WHEN type LIKE '%REAL%' OR type LIKE '%FLOA%' OR type LIKE '%DOUB%' THEN 'real'\n" \
@@ -847,15 +1100,18 @@ static void guard_checks(mig *m)
         strbuf_reset(&shown);
         for (size_t k = 0; k < t->ncolumns; k++) {
             const sch_column *c = t->columns[k];
-            const char *sig = fmt(m, "%s %s %s", c->name, affinity_name(c->type),
-                                  c->primary_key ? "key" : c->not_null ? "not null" : "null");
-            char *low = (char *)sig;
-            for (; *low; low++)
-                if (*low >= 'A' && *low <= 'Z')
-                    *low = (char)(*low - 'A' + 'a');
-            strbuf_puts(&sb, k ? ", " : "");
-            str_lit(&sb, sig);
-            strbuf_printf(&shown, "%s%s", k ? "; " : "", sig);
+            for (int json = 0; json <= c->json; json++) {
+                const char *sig = fmt(m, "%s %s %s", c->sql_name, json ? "json" : affinity_name(c->type),
+                                      c->primary_key ? "key" : c->not_null ? "not null" : "null");
+                char *low = (char *)sig;
+                for (; *low; low++)
+                    if (*low >= 'A' && *low <= 'Z')
+                        *low = (char)(*low - 'A' + 'a');
+                strbuf_puts(&sb, k || json ? ", " : "");
+                str_lit(&sb, sig);
+                if (!json)
+                    strbuf_printf(&shown, "%s%s", k ? "; " : "", sig);
+            }
         }
         check(m, false,
               fmt(m, "(SELECT count(*) FROM pragma_table_info(%s, 'main')\n"
@@ -875,13 +1131,13 @@ static void guard_checks(mig *m)
             if (c->fk == NULL)
                 continue;
             const char *act = sch_fk_action_sql(action(c->ondelete));
-            char *sig = (char *)fmt(m, "%s %s %s", c->name, c->fk->table->name, act);
+            char *sig = (char *)fmt(m, "%s %s %s", c->sql_name, c->fk->table->name, act);
             for (char *low = sig; *low; low++)
                 if (*low >= 'A' && *low <= 'Z')
                     *low = (char)(*low - 'A' + 'a');
             strbuf_puts(&sb, nfk ? ", " : "");
             str_lit(&sb, sig);
-            strbuf_printf(&shown, "%s%s.%s references %s on delete %s", nfk ? "; " : "", t->name, c->name,
+            strbuf_printf(&shown, "%s%s.%s references %s on delete %s", nfk ? "; " : "", t->name, c->sql_name,
                           c->fk->table->name, act);
             nfk++;
         }
@@ -918,12 +1174,12 @@ static void guard_checks(mig *m)
             strbuf_reset(&name);
             str_lit(&name, tm->old->name);
             strbuf_reset(&sb);
-            str_lit(&sb, cm->new->name);
+            str_lit(&sb, cm->new->sql_name);
             check(m, false,
                   fmt(m, "EXISTS (SELECT 1 FROM pragma_table_info(%s, 'main') WHERE name = %s COLLATE NOCASE)",
                       strbuf_str(&name), strbuf_str(&sb)),
                   fmt(m, "the database is not at %s: table %s has a column %s already, which this migration %s",
-                      old, tm->old->name, cm->new->name, cm->old ? "renames one to" : "adds"));
+                      old, tm->old->name, cm->new->sql_name, cm->old ? "renames one to" : "adds"));
         }
     }
     /* A table the script rebuilds gets NEW's columns only: one the database
@@ -967,16 +1223,18 @@ static void rebuild_step(mig *m, table_map *tm)
             strbuf_puts(&cols, ", ");
             strbuf_puts(&vals, ", ");
         }
-        sql_ident(&cols, n->name);
+        /* The old table has NEW's SQL names by now: the renames came
+         * first. */
+        sql_ident(&cols, n->sql_name);
         if (cm->old == NULL) {
             const char *f = n->is_rowid ? "rowid" : fill(m, n, not_null(n));
             strbuf_puts(&vals, f[0] ? f : "NULL");
         } else if (not_null(n) && !not_null(cm->old) && !n->is_rowid && fill(m, n, true)[0]) {
             strbuf_puts(&vals, "coalesce(");
-            sql_ident(&vals, n->name);
+            sql_ident(&vals, n->sql_name);
             strbuf_printf(&vals, ", %s)", fill(m, n, true));
         } else {
-            sql_ident(&vals, n->name);
+            sql_ident(&vals, n->sql_name);
         }
     }
     strbuf_puts(&sb, "INSERT INTO ");
@@ -1008,12 +1266,12 @@ static void alter_steps(mig *m, table_map *tm)
     strbuf sb = STRBUF_INIT;
     for (size_t k = 0; k < tm->ndropped; k++) {
         mig_step *st = step(m, MIG_DROP_COLUMN, t->name,
-                            fmt(m, "%s.%s goes%s.", t->name, tm->dropped[k]->name,
+                            fmt(m, "%s.%s goes%s.", t->name, label(m, tm->dropped[k]),
                                 m->o->allow_data_loss ? ", and its values with it (--allow-data-loss)" : ""));
         strbuf_puts(&sb, "ALTER TABLE ");
         sql_ident(&sb, t->name);
         strbuf_puts(&sb, " DROP COLUMN ");
-        sql_ident(&sb, tm->dropped[k]->name);
+        sql_ident(&sb, tm->dropped[k]->sql_name);
         stmt(m, st, &sb);
     }
     for (size_t k = 0; k < t->ncolumns; k++) {
@@ -1021,7 +1279,7 @@ static void alter_steps(mig *m, table_map *tm)
         if (tm->cols[k].old)
             continue;
         mig_step *st = step(m, MIG_ADD_COLUMN, t->name,
-                            fmt(m, "%s.%s is new%s.", t->name, n->name,
+                            fmt(m, "%s.%s is new%s.", t->name, label(m, n),
                                 has_server_default(n) ? ": the rows there are take its default" : ""));
         strbuf_puts(&sb, "ALTER TABLE ");
         sql_ident(&sb, t->name);
@@ -1115,16 +1373,20 @@ static void rename_steps(mig *m)
             const col_map *cm = &tm->cols[k];
             if (!cm->renamed)
                 continue;
+            const char *rf = cm->new->renamed_from;
+            const char *why = rf && (same(rf, cm->old->name) || same(rf, cm->old->sql_name))
+                                  ? "renamed_from"
+                                  : "the member's column(...) changes";
             mig_step *st = step(m, MIG_RENAME_COLUMN, tm->new->name,
-                                fmt(m, "%s.%s is renamed %s (renamed_from); indexes and foreign keys follow it.",
-                                    tm->new->name, cm->old->name, cm->new->name));
+                                fmt(m, "%s.%s is renamed %s (%s); indexes and foreign keys follow it.",
+                                    tm->new->name, cm->old->sql_name, cm->new->sql_name, why));
             strbuf sb = STRBUF_INIT;
             strbuf_puts(&sb, "ALTER TABLE ");
             sql_ident(&sb, tm->new->name);
             strbuf_puts(&sb, " RENAME COLUMN ");
-            sql_ident(&sb, cm->old->name);
+            sql_ident(&sb, cm->old->sql_name);
             strbuf_puts(&sb, " TO ");
-            sql_ident(&sb, cm->new->name);
+            sql_ident(&sb, cm->new->sql_name);
             stmt(m, st, &sb);
             strbuf_free(&sb);
         }
@@ -1297,6 +1559,23 @@ mig_plan *mig_build(const sch_schema *old, const sch_schema *new, const mig_opti
     if (m.nomem) {
         diag_error(d, (loc){ 0 }, "out of memory while planning the migration");
         return NULL;
+    }
+    /* DDL that differs where the database need not: the columns in
+     * another order (a mixin included elsewhere), an enum's names
+     * reordered, a SQL name's case, a member renamed under its
+     * column("..."), the tables in another order.  No step changes a
+     * table or an index: nothing to do, as with the same DDL.  (Every
+     * difference of the DDL that matters -- type, length, json, an enum's
+     * names, key, NOT NULL, UNIQUE, DEFAULT, REFERENCES, a name -- is a
+     * step above.) */
+    bool changes_db = false;
+    for (size_t i = 0; i < m.plan->nsteps; i++) {
+        mig_kind k = m.plan->steps[i].kind;
+        changes_db |= k != MIG_BEGIN && k != MIG_CHECK && k != MIG_COMMIT;
+    }
+    if (!changes_db) {
+        m.plan->empty = true;
+        m.plan->nsteps = 0;
     }
     return m.plan;
 }

@@ -1,24 +1,28 @@
 /* migrate.h - the migration stage (SPEC 7, --migrate-from): two resolved
  * schemas in, a plan out.
  *
- * mig_build() matches OLD's tables and columns with NEW's (by name, else by
- * renamed_from), finds every difference, refuses those that would lose data
+ * mig_build() matches OLD's tables with NEW's (by name, else by
+ * renamed_from) and their columns (by SQL name, else by renamed_from, else
+ * by member name: see match_columns()), finds every difference, refuses
+ * those that would lose data
  * unless they are allowed, and decides the steps that take a SQLite
  * database made with OLD's DDL, and holding data, to NEW's:
  *
  *   - ALTER TABLE where SQLite can: rename a table or a column, add a
  *     column (not a key, not unique, NOT NULL only with a constant
  *     default), drop one (not a key, not unique, no foreign key);
- *   - SQLite's 12-step rebuild where it cannot (a type, length, key, NOT
- *     NULL, UNIQUE, DEFAULT, foreign key or ON DELETE that changes; a
- *     unique(a, b)): the new table under a temporary name, the rows copied,
+ *   - SQLite's 12-step rebuild where it cannot (a type, length, json, an
+ *     enum's names, key, NOT NULL, UNIQUE, DEFAULT, foreign key or ON
+ *     DELETE that changes; a unique(a, b)): the new table under a
+ *     temporary name, the rows copied,
  *     the old table dropped, the new one renamed; the tables that refer to
  *     it keep referring to it by name, and their rows to its keys, which
  *     are copied as they are;
  *   - CREATE and DROP for tables and indexes;
  *   - checks that stop the script, before anything changes (the migration
  *     is not the last one applied, the database is at OLD, the values fit
- *     NEW: lengths, NOT NULL, UNIQUE, booleans) and after the steps (the
+ *     NEW: lengths, NOT NULL, UNIQUE, booleans, an enum's names, JSON) and
+ *     after the steps (the
  *     copied values' types; the foreign keys of every table that changed or
  *     refers to one that did), each with a message naming what is wrong;
  *   - all of it in one transaction, with foreign keys off (as the 12 steps
@@ -73,7 +77,9 @@ typedef struct mig_plan {
     const char *old_file;      /* the two model files, as the messages name them */
     const char *new_file;
     const char *id;            /* the migration's key: OLD's DDL hash '-' NEW's */
-    bool empty;                /* OLD and NEW make the same tables: nothing to do */
+    bool empty;                /* OLD and NEW make the same tables (as the database sees
+                                  them: the same DDL, or one that differs in no step:
+                                  column order, an enum's order, a name's case): nothing to do */
     const char **changes;      /* one line per change, for the script's banner */
     size_t nchanges;
     mig_step *steps;

@@ -147,6 +147,7 @@ typedef struct plan_spec_col {
     const char *type;          /* as create_all's SQLite DDL declares it: "VARCHAR(255)" */
     const char *affinity;      /* the C name of its affinity: "ASSOC_AFFINITY_TEXT" */
     bool primary_key, not_null, unique, rowid;
+    bool json;                 /* json: text, or declared JSON as SQLAlchemy does */
     const char *ondelete;      /* the declared action, "CASCADE"; NULL: NO ACTION */
 } plan_spec_col;
 
@@ -154,7 +155,8 @@ typedef struct plan_spec_table {
     const sch_table *t;
     plan_spec_col *cols;
     size_t ncols;
-    const char **uniques;      /* unique(a, b) constraints, each "a, b" */
+    const char **uniques;      /* unique(a, b) constraints, each "a, b" by SQL names (quoted
+                                  where a name holds a blank, a comma or a quote) */
     size_t nuniques;
 } plan_spec_table;
 

@@ -44,6 +44,7 @@ static void spec_table(planner *p, plan_spec *sp, plan_spec_table *st, const sch
          * a key of one column unique. */
         c->not_null = col->not_null && !col->primary_key;
         c->unique = col->unique && !(col->primary_key && t->npk == 1);
+        c->json = col->json;
         c->ondelete = col->fk ? sch_fk_action_sql(col->ondelete) : NULL;
     }
     for (size_t k = 0; k < t->nconstraints; k++) {
@@ -51,8 +52,23 @@ static void spec_table(planner *p, plan_spec *sp, plan_spec_table *st, const sch
         if (!con->unique)
             continue;
         strbuf list = STRBUF_INIT;
-        for (size_t j = 0; j < con->ncolumns; j++)
-            strbuf_printf(&list, "%s%s", j ? ", " : "", con->columns[j]->sql_name);
+        for (size_t j = 0; j < con->ncolumns; j++) {
+            /* A SQL name given by column("...") may hold what separates
+             * the names: quoted then, as SQL quotes it. */
+            const char *name = con->columns[j]->sql_name;
+            strbuf_puts(&list, j ? ", " : "");
+            if (strpbrk(name, " ,\"") == NULL) {
+                strbuf_puts(&list, name);
+                continue;
+            }
+            strbuf_putc(&list, '"');
+            for (const char *ch = name; *ch; ch++) {
+                if (*ch == '"')
+                    strbuf_putc(&list, '"');
+                strbuf_putc(&list, *ch);
+            }
+            strbuf_putc(&list, '"');
+        }
         st->uniques[st->nuniques++] = plan_printf(p, "%s", strbuf_str(&list));
         if (list.failed)
             p->nomem = true;

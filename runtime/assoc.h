@@ -544,7 +544,8 @@ int assoc_cascade_run(assoc_db *db, const assoc_cascade *c, int64_t *seeds);
  * (names ignore case, as SQL's do), with a declared type of the same
  * affinity, in the primary key or not as declared, NOT NULL as declared
  * (key columns aside), UNIQUE as declared, the row id declared INTEGER
- * PRIMARY KEY (SQLite assigns no other key); the primary key's columns; each
+ * PRIMARY KEY (SQLite assigns no other key), a json column's type text or
+ * JSON (SQLAlchemy's, of numeric affinity); the primary key's columns; each
  * foreign key with its ON DELETE action (and no foreign key on a column
  * that declares none); each unique(a, b) constraint.  Tables, columns,
  * indexes and CHECK constraints the description does not name are
@@ -554,7 +555,8 @@ enum {
     ASSOC_COL_PRIMARY_KEY = 1 << 0,  /* in the primary key */
     ASSOC_COL_NOT_NULL = 1 << 1,     /* declared not_null */
     ASSOC_COL_UNIQUE = 1 << 2,       /* declared unique (a column that is not the whole key) */
-    ASSOC_COL_ROWID = 1 << 3         /* the table's only key, an integer: SQLite's row id */
+    ASSOC_COL_ROWID = 1 << 3,        /* the table's only key, an integer: SQLite's row id */
+    ASSOC_COL_JSON = 1 << 4          /* json: text, or declared JSON (SQLAlchemy's JSON type) */
 };
 
 /* SQLite's type affinities (the rules of its "Datatypes" page). */
@@ -580,7 +582,9 @@ typedef struct assoc_table_spec {
     const char *name;
     const assoc_column_spec *columns;
     size_t ncolumns;
-    const char *const *uniques;      /* unique(a, b) constraints, each "a, b" */
+    const char *const *uniques;      /* unique(a, b) constraints, each "a, b"; a name holding a
+                                        blank, a comma or a double quote within double quotes,
+                                        as SQL quotes it: "First Name", b */
     size_t nuniques;
 } assoc_table_spec;
 

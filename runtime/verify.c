@@ -472,7 +472,7 @@ static int affinity_of(const char *type)
  * schema describes SQLite's DDL: its type and affinity say which). */
 static const char *pg_family(const assoc_column_spec *col)
 {
-    if (contains_word(col->type, "JSON"))
+    if ((col->flags & ASSOC_COL_JSON) || contains_word(col->type, "JSON"))
         return "json or jsonb";
     switch (col->affinity) {
     case ASSOC_AFFINITY_INTEGER: return "bigint, integer or smallint";
@@ -613,7 +613,9 @@ static bool has_unique(const found_table *f, const char *const *cols, size_t n)
     return false;
 }
 
-/* "a, b" -> its names, into buf (at most max of them).  Returns how many. */
+/* "a, b" -> its names, into buf (at most max of them).  A name within
+ * double quotes ("First Name", a doubled quote standing for one) may hold
+ * blanks and commas.  Returns how many. */
 static size_t split_list(const char *list, char *buf, size_t size, const char **out, size_t max)
 {
     size_t n = 0, k = 0;
@@ -624,8 +626,20 @@ static size_t split_list(const char *list, char *buf, size_t size, const char **
         if (*p == '\0')
             break;
         out[n++] = buf + k;
-        while (*p && *p != ',' && *p != ' ' && k + 1 < size)
-            buf[k++] = *p++;
+        if (*p == '"') {
+            for (p++; *p && k + 1 < size; p++) {
+                if (*p == '"' && p[1] != '"')
+                    break;
+                if (*p == '"')
+                    p++;
+                buf[k++] = *p;
+            }
+            if (*p == '"')
+                p++;
+        } else {
+            while (*p && *p != ',' && *p != ' ' && k + 1 < size)
+                buf[k++] = *p++;
+        }
         if (k + 1 >= size)
             break;
         buf[k++] = '\0';
@@ -678,7 +692,10 @@ static bool compare(const assoc_schema_spec *s, const assoc_table_spec *t, const
          * like a number, so a string column reads and writes it as is. */
         bool temporal_text = aff == ASSOC_AFFINITY_NUMERIC && col->affinity == ASSOC_AFFINITY_TEXT &&
                              (contains_word(c->type, "DATE") || contains_word(c->type, "TIME"));
-        if (aff != col->affinity && !temporal_text) {
+        /* SQLAlchemy's JSON declares JSON (numeric affinity) for the JSON
+         * text it keeps: a json column may be so declared. */
+        bool json_type = (col->flags & ASSOC_COL_JSON) && strcasecmp(c->type, "JSON") == 0;
+        if (aff != col->affinity && !temporal_text && !json_type) {
             SAY(v, "the database has %s%s (%s affinity), the schema wants %s (%s affinity)",
                 c->type[0] ? "" : "no type", c->type, affinity_name(aff), col->type, affinity_name(col->affinity));
             return true;

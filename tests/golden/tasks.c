@@ -344,7 +344,7 @@ static const assoc_column_spec tasks__schema_columns[] = {
     /* projects */
     { "id", "VARCHAR(36)", ASSOC_AFFINITY_TEXT, ASSOC_COL_PRIMARY_KEY, NULL, NULL, NULL },
     { "name", "VARCHAR(100)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
-    { "settings", "TEXT", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "settings", "TEXT", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_JSON, NULL, NULL, NULL },
     { "created_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
     { "updated_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
     /* tasks */
@@ -354,7 +354,7 @@ static const assoc_column_spec tasks__schema_columns[] = {
     { "body", "TEXT", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
     { "status", "VARCHAR", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
     { "position", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
-    { "labels", "TEXT", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    { "labels", "TEXT", ASSOC_AFFINITY_TEXT, ASSOC_COL_JSON, NULL, NULL, NULL },
     { "due_date", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },
     { "slug", "VARCHAR(80)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_UNIQUE, NULL, NULL, NULL },
     { "created_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },

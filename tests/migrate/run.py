@@ -5,9 +5,12 @@
            --results FILE [CASE...]
 
 Every case is a directory tests/migrate/cases/NAME holding new.def, the
-schema base.def becomes, and what to expect:
+schema its base (base.def, or base9.def) becomes, and what to expect:
 
-    new.def      required: base.def changed
+    new.def      required: the base changed
+    base         the base's name when it is not base.def: base9 (section 9's
+                 constructs: SQL names of their own, enum, json, made
+                 defaults, a mixin; filled by fill9.c and sqla_base9.py)
     flags        options for assocgen besides --migrate-from (--allow-data-loss)
     refuse       without the flags assocgen must refuse the migration (exit 1,
                  no script written) with a message holding this text
@@ -16,7 +19,8 @@ schema base.def becomes, and what to expect:
                  leave the database as it was (a .dump before and after)
     keep         how values carry over where names change:
                    table OLD NEW           a table renamed
-                   column TABLE OLD NEW    a column renamed (TABLE: the new name)
+                   column TABLE OLD NEW    a column renamed (TABLE: the new name;
+                                           a SQL name with a blank in "quotes")
                    before TABLE COLUMN SQL the value to expect, as SQL over the
                                            old table (a conversion, a default)
                    skip TABLE COLUMN       not compared
@@ -24,9 +28,9 @@ schema base.def becomes, and what to expect:
     empty        the two files make the same tables: the script does nothing
     check.c      int case_check(assoc_db *db): reads through the new API
 
-Each case runs on two databases holding the rows of expect.h: one filled
-through base.def's generated API (fill.c), one made and filled by
-SQLAlchemy 1.4 (sqla_base.py).  A migration that must succeed is applied
+Each case runs on two databases holding the rows of expect.h (base9:
+expect9.h): one filled through the base's generated API (fill.c, fill9.c),
+one made and filled by SQLAlchemy 1.4 (sqla_base.py, sqla_base9.py).  A migration that must succeed is applied
 with `sqlite3 -bail DB < new.migrate.sql`; then PRAGMA integrity_check is ok,
 PRAGMA foreign_key_check finds nothing, every value of every column that
 both databases have (after the keep file's renames) is the same before and
@@ -42,6 +46,7 @@ when anything failed.
 import argparse
 import os
 import re
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -50,6 +55,13 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"
 
+# The bases a case's new.def changes: the model file, the program that
+# fills a database through its generated API, SQLAlchemy's.
+BASES = {
+    "base": ("base.def", "fill.c", "sqla_base.py"),
+    "base9": ("base9.def", "fill9.c", "sqla_base9.py"),
+}
+
 
 class Case:
     def __init__(self, name):
@@ -57,6 +69,9 @@ class Case:
         self.dir = os.path.join(HERE, "cases", name)
         self.passed = 0
         self.failed = 0
+        self.base = "base"
+        if os.path.isdir(self.dir):
+            self.base = self.file("base") or "base"
 
     def file(self, name):
         path = os.path.join(self.dir, name)
@@ -117,6 +132,8 @@ def read_keep(case):
         words = line.split(None, 3)
         if not words or words[0].startswith("#"):
             continue
+        if words[0] != "before":
+            words = shlex.split(line)
         if words[0] == "table":
             keep["table"][words[1]] = words[2]
         elif words[0] == "column":
@@ -239,7 +256,7 @@ def run_case(case, args, templates):
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     new_def = os.path.join(case.dir, "new.def")
-    base_def = os.path.join(HERE, "base.def")
+    base_def = os.path.join(HERE, BASES[case.base][0])
     flags = (case.file("flags") or "").split()
 
     refuse = case.file("refuse")
@@ -330,47 +347,59 @@ def main():
     args.cflags += " -I" + os.path.join(os.path.dirname(os.path.dirname(HERE)), "runtime")
     os.makedirs(args.out, exist_ok=True)
     results = []
-    setup = Case("setup")
+    names = args.cases or sorted(os.listdir(os.path.join(HERE, "cases")))
+    cases = [Case(name) for name in names]
+    templates = {}
+    for name in BASES:
+        if not any(c.base == name for c in cases):
+            continue
+        setup = Case("setup" if name == "base" else "setup-" + name)
+        templates[name] = set_up(setup, args, name)
+        results.append(setup)
+        if setup.failed:
+            write_results(args.results, results)
+            return 1
 
-    # base.def's code, the filler, and the two filled databases.
-    base = os.path.join(args.out, "base")
+    for case in cases:
+        try:
+            if case.base not in templates:
+                raise ValueError("%s/base: no base %r" % (case.name, case.base))
+            run_case(case, args, templates[case.base])
+        except Exception as e:          # a broken case is a failed case, not a stopped run
+            case.ok(False, "raised %r" % e)
+        print("%s %s: %d passed, %d failed" % ("ok  " if not case.failed else "FAIL", case.name, case.passed, case.failed))
+        results.append(case)
+    write_results(args.results, results)
+    return 1 if any(c.failed for c in results) else 0
+
+
+def set_up(setup, args, name):
+    """A base's code, its filler, and the two databases it fills: the
+    templates of its cases, [(label, path)]."""
+    def_file, fill_c, sqla_py = BASES[name]
+    base = os.path.join(args.out, name)
     shutil.rmtree(base, ignore_errors=True)
-    rc, _, err = run([args.assocgen, "-o", base, os.path.join(HERE, "base.def")])
-    setup.ok(rc == 0, "assocgen base.def: %s" % err)
+    rc, _, err = run([args.assocgen, "-o", base, os.path.join(HERE, def_file)])
+    setup.ok(rc == 0, "assocgen %s: %s" % (def_file, err))
     fill = os.path.join(base, "fill")
     rc, _, err = run([args.cc] + args.cflags.split() + ["-I" + base, "-I" + HERE, "-o", fill,
-                     os.path.join(HERE, "fill.c"), os.path.join(base, "base.c"), args.libassoc, "-lsqlite3", "-lpq"])
-    setup.ok(rc == 0, "fill.c: %s" % err)
+                     os.path.join(HERE, fill_c), os.path.join(base, name + ".c"), args.libassoc, "-lsqlite3", "-lpq"])
+    setup.ok(rc == 0, "%s: %s" % (fill_c, err))
     api_db, sqla_db = os.path.join(base, "api.db"), os.path.join(base, "sqla.db")
     for db in (api_db, sqla_db):
         if os.path.exists(db):
             os.unlink(db)
     rc, _, err = run([fill, api_db])
     setup.ok(rc == 0, "fill: %s" % err)
-    rc, _, err = run([PYTHON, "-B", os.path.join(HERE, "sqla_base.py"), sqla_db])
-    setup.ok(rc == 0, "sqla_base.py (SQLAlchemy 1.4 under %s): %s" % (PYTHON, err))
-    # Both verify as base.def, and read through its API.
-    reader, err = build_reader(None, base, "base", args.cc, args.cflags, args.libassoc)
-    if setup.ok(reader is not None, "base's reader: %s" % err):
+    rc, _, err = run([PYTHON, "-B", os.path.join(HERE, sqla_py), sqla_db])
+    setup.ok(rc == 0, "%s (SQLAlchemy 1.4 under %s): %s" % (sqla_py, PYTHON, err))
+    # Both verify as the base, and read through its API.
+    reader, err = build_reader(None, base, name, args.cc, args.cflags, args.libassoc)
+    if setup.ok(reader is not None, "%s's reader: %s" % (name, err)):
         for db in (api_db, sqla_db):
             rc, _, err = run([reader, db])
-            setup.ok(rc == 0, "%s as base.def: %s" % (os.path.basename(db), err))
-    results.append(setup)
-    if setup.failed:
-        write_results(args.results, results)
-        return 1
-
-    names = args.cases or sorted(os.listdir(os.path.join(HERE, "cases")))
-    for name in names:
-        case = Case(name)
-        try:
-            run_case(case, args, [("api", api_db), ("sqla", sqla_db)])
-        except Exception as e:          # a broken case is a failed case, not a stopped run
-            case.ok(False, "raised %r" % e)
-        print("%s %s: %d passed, %d failed" % ("ok  " if not case.failed else "FAIL", name, case.passed, case.failed))
-        results.append(case)
-    write_results(args.results, results)
-    return 1 if any(c.failed for c in results) else 0
+            setup.ok(rc == 0, "%s as %s: %s" % (os.path.basename(db), def_file, err))
+    return [("api", api_db), ("sqla", sqla_db)]
 
 
 def write_results(path, results):

@@ -296,6 +296,261 @@ static void test_renamed_from_kept(void **state)
     done(p);
 }
 
+/* ------------------------------------------------------------------ */
+/* Section 9's constructs                                                 */
+
+#define BASE9                                                                   \
+    "mixin Stamps {\n"                                                          \
+    "    created_at datetime default(now) onupdate(now)\n"                      \
+    "}\n"                                                                       \
+    "model Task table tasks {\n"                                                \
+    "    id     integer primary_key\n"                                         \
+    "    title  string(50) column(\"Title\") not_null\n"                       \
+    "    status enum(todo, doing, done) column(\"State\") not_null default(todo)\n" \
+    "    hours  integer column(\"Hours\")\n"                                   \
+    "    notes  text\n"                                                        \
+    "    prefs  json\n"                                                        \
+    "    include Stamps\n"                                                     \
+    "}\n"
+
+static char *edit9(const char *from, const char *to)
+{
+    return edit_in(BASE9, from, to);
+}
+
+static planned *plan9(const char *new_text, bool allow)
+{
+    planned *p = plan(BASE9, new_text, allow);
+    dump(&p->d);
+    assert_non_null(p->plan);
+    return p;
+}
+
+/* Whether a change line of the plan holds text. */
+static bool has_change(const planned *p, const char *text)
+{
+    for (size_t i = 0; i < p->plan->nchanges; i++)
+        if (strstr(p->plan->changes[i], text))
+            return true;
+    return false;
+}
+
+#define HAS(sql, text) assert_non_null(strstr((sql), (text)))
+
+/* Every statement names a column by its SQL name; messages by the member,
+ * the SQL name beside it. */
+static void test_sql_names(void **state)
+{
+    (void)state;
+    /* A rebuild (a narrower title): the checks read OLD's SQL names, the
+     * copy NEW's, the messages name both. */
+    planned *p = plan9(edit9("string(50) column(\"Title\")", "string(10) column(\"Title\")"), false);
+    const char *sql = script_of(p);
+    HAS(sql, "INSERT INTO assoc_new_tasks (id, \"Title\", \"State\", \"Hours\", notes, prefs, created_at)\n"
+             "SELECT id, \"Title\", \"State\", \"Hours\", notes, prefs, created_at\nFROM tasks");
+    HAS(sql, "EXISTS (SELECT 1 FROM tasks WHERE length(\"Title\") > 10)");
+    HAS(sql, "cannot migrate tasks.title (column \"Title\") to string(10)");
+    /* The database at OLD, by its SQL names. */
+    HAS(sql, "IN ('id integer key', 'title text not null', 'state text not null', 'hours integer null', "
+             "'notes text null', 'prefs text null', 'prefs json null', 'created_at numeric null')) <> 7");
+    done(p);
+
+    /* Renamed and narrowed at once: the check reads the old name, before
+     * the rename; the copy the new one, after it. */
+    p = plan9(edit9("title  string(50) column(\"Title\")", "title  string(10) column(\"Heading\")"), false);
+    sql = script_of(p);
+    assert_string_equal(p->kinds, "rename column tasks, rebuild tasks");
+    HAS(sql, "ALTER TABLE tasks RENAME COLUMN \"Title\" TO \"Heading\"");
+    HAS(sql, "length(\"Title\") > 10");
+    HAS(sql, "SELECT id, \"Heading\", \"State\"");
+    HAS(sql, "WHERE name = 'Heading' COLLATE NOCASE");
+    done(p);
+
+    /* Added and dropped by their SQL names. */
+    p = plan9(edit9("    notes  text\n", "    notes  text\n    extra  string(9) column(\"Extra Col\")\n"), false);
+    assert_string_equal(p->kinds, "add column tasks");
+    HAS(script_of(p), "ALTER TABLE tasks ADD COLUMN \"Extra Col\" VARCHAR(9) CHECK (length(\"Extra Col\") <= 9)");
+    assert_true(has_change(p, "tasks.extra (column \"Extra Col\") added (string(9))"));
+    done(p);
+    p = plan9(edit9("    hours  integer column(\"Hours\")\n", ""), true);
+    assert_string_equal(p->kinds, "drop column tasks");
+    HAS(script_of(p), "ALTER TABLE tasks DROP COLUMN \"Hours\"");
+    done(p);
+    /* An enum: a database SQLAlchemy made checks it in a CHECK of the
+     * table, which DROP COLUMN cannot drop. */
+    p = plan9(edit9("    status enum(todo, doing, done) column(\"State\") not_null default(todo)\n", ""), true);
+    assert_string_equal(p->kinds, "rebuild tasks");
+    done(p);
+    p = plan(BASE9, edit9("    hours  integer column(\"Hours\")\n", ""), false);
+    assert_null(p->plan);
+    HAS(p->d.first->message, "drops column tasks.hours (column \"Hours\") and the values in it");
+    HAS(p->d.first->message, "write renamed_from(hours)");
+    done(p);
+}
+
+/* OLD's and NEW's columns are matched by SQL name, then renamed_from (the
+ * old member, else the old SQL name), then member. */
+static void test_sql_name_matching(void **state)
+{
+    (void)state;
+    /* A member renamed under its column("..."): the same column. */
+    planned *p = plan9(edit9("    title  string(50)", "    heading string(50)"), false);
+    assert_true(p->plan->empty);
+    assert_true(has_change(p, "tasks.title renamed to heading; its SQL name \"Title\" stays (no change to the table)"));
+    done(p);
+    /* The SQL name changed under a kept member: a rename. */
+    p = plan9(edit9("column(\"Hours\")", "column(\"Effort\")"), false);
+    assert_string_equal(p->kinds, "rename column tasks");
+    HAS(script_of(p), "ALTER TABLE tasks RENAME COLUMN \"Hours\" TO \"Effort\"");
+    assert_true(has_change(p, "tasks.hours: its SQL name \"Hours\" becomes \"Effort\""));
+    done(p);
+    /* column("...") given to a plain column, or taken away. */
+    p = plan9(edit9("    notes  text\n", "    notes  text column(\"Remarks\")\n"), false);
+    HAS(script_of(p), "ALTER TABLE tasks RENAME COLUMN notes TO \"Remarks\"");
+    done(p);
+    p = plan9(edit9("column(\"State\")", ""), false);
+    HAS(script_of(p), "ALTER TABLE tasks RENAME COLUMN \"State\" TO status");
+    done(p);
+    p = plan9(edit9("column(\"Hours\")", ""), false);
+    assert_true(p->plan->empty);     /* "Hours" is hours to SQL */
+    done(p);
+    /* Only the case: SQL ignores it, nothing to do. */
+    p = plan9(edit9("    notes  text\n", "    notes  text column(\"NOTES\")\n"), false);
+    assert_true(p->plan->empty);
+    done(p);
+    /* Both renamed: renamed_from names the old member, or its SQL name. */
+    p = plan9(edit9("    hours  integer column(\"Hours\")", "    effort integer column(\"Effort\") renamed_from(hours)"),
+              false);
+    HAS(script_of(p), "ALTER TABLE tasks RENAME COLUMN \"Hours\" TO \"Effort\"");
+    assert_true(has_change(p, "tasks.hours (column \"Hours\") renamed to effort (column \"Effort\")"));
+    done(p);
+    p = plan9(edit9("    title  string(50) column(\"Title\")", "    head   string(50) column(\"Head\") renamed_from(Title)"),
+              false);
+    HAS(script_of(p), "ALTER TABLE tasks RENAME COLUMN \"Title\" TO \"Head\"");
+    done(p);
+    /* Two members that swap their SQL names: each database column stays
+     * (pass 1), so nothing to do. */
+    p = plan9(edit_in(edit9("    hours  integer column(\"Hours\")\n", "    hours  text column(\"notes\")\n"),
+                      "    notes  text\n", "    notes  integer column(\"Hours\")\n"), false);
+    assert_true(p->plan->empty);
+    assert_true(has_change(p, "tasks.hours renamed to notes; its SQL name \"Hours\" stays"));
+    done(p);
+    /* renamed_from naming an old column another keeps by its SQL name, or
+     * on a column that keeps another's: contradictions. */
+    p = plan(BASE9, edit_in(edit9("    notes  text\n", "    notes  text\n    phase  text column(\"Phase\") renamed_from(status)\n"),
+                            "    status enum", "    stage  enum"),
+             false);
+    assert_null(p->plan);
+    HAS(p->d.first->message, "column tasks.phase renamed_from(status): the old column status (column \"State\") is "
+                             "stage now, which has its SQL name \"State\"");
+    done(p);
+    p = plan(BASE9, edit_in(edit9("    notes  text\n", ""), "column(\"Hours\")", "column(\"Hours\") renamed_from(notes)"),
+             false);
+    assert_null(p->plan);
+    HAS(p->d.first->message, "column tasks.hours renamed_from(notes): its SQL name \"Hours\" is the old column hours's");
+    done(p);
+}
+
+static void test_enum(void **state)
+{
+    (void)state;
+    /* A name added: the CHECK changes, a rebuild; no value can fail. */
+    planned *p = plan9(edit9("enum(todo, doing, done)", "enum(todo, doing, done, blocked)"), false);
+    assert_string_equal(p->kinds, "rebuild tasks");
+    assert_true(has_change(p, "tasks.status (column \"State\"): enum(todo, doing, done) becomes "
+                              "enum(todo, doing, done, blocked)"));
+    assert_null(strstr(script_of(p), "none of its names"));
+    HAS(script_of(p), "\"State\" VARCHAR(7) NOT NULL CHECK (\"State\" IN ('todo', 'doing', 'done', 'blocked'))");
+    done(p);
+    /* A name removed: the values must be among the others. */
+    p = plan9(edit9("enum(todo, doing, done)", "enum(todo, done)"), false);
+    assert_string_equal(p->kinds, "rebuild tasks");
+    HAS(script_of(p), "EXISTS (SELECT 1 FROM tasks WHERE \"State\" IS NOT NULL AND \"State\" NOT IN ('todo', 'done'))");
+    HAS(script_of(p), "cannot migrate tasks.status (column \"State\") to enum(todo, done): a value is none of its names");
+    done(p);
+    /* Reordered, the default kept by name: nothing to do. */
+    p = plan9(edit9("enum(todo, doing, done)", "enum(done, doing, todo)"), false);
+    assert_true(p->plan->empty);
+    assert_int_equal(p->plan->nchanges, 1);
+    assert_true(has_change(p, "the same names in another order"));
+    done(p);
+    /* To a string and back. */
+    p = plan9(edit9("enum(todo, doing, done) column(\"State\") not_null default(todo)",
+                    "string(5) column(\"State\") not_null default(\"todo\")"), false);
+    assert_string_equal(p->kinds, "rebuild tasks");
+    HAS(script_of(p), "length(\"State\") > 5");
+    done(p);
+    p = plan9(edit9("    notes  text\n", "    notes  enum(a, b)\n"), false);
+    HAS(script_of(p), "notes IS NOT NULL AND notes NOT IN ('a', 'b')");
+    done(p);
+    /* Added: nullable by ALTER TABLE, with its CHECK; not_null with a
+     * default by a rebuild, the rows taking the default's name. */
+    p = plan9(edit9("    notes  text\n", "    notes  text\n    level  enum(low, high)\n"), false);
+    assert_string_equal(p->kinds, "add column tasks");
+    HAS(script_of(p), "ADD COLUMN level VARCHAR(4) CHECK (level IN ('low', 'high'))");
+    done(p);
+    p = plan9(edit9("    notes  text\n", "    notes  text\n    level  enum(low, high) not_null default(high)\n"), false);
+    assert_string_equal(p->kinds, "rebuild tasks");
+    HAS(script_of(p), "SELECT id, \"Title\", \"State\", \"Hours\", notes, 'high', prefs");
+    done(p);
+}
+
+static void test_json(void **state)
+{
+    (void)state;
+    planned *p = plan9(edit9("    notes  text\n", "    notes  json\n"), false);
+    assert_string_equal(p->kinds, "rebuild tasks");
+    assert_true(has_change(p, "tasks.notes: text becomes json"));
+    HAS(script_of(p), "notes IS NOT NULL AND\n"
+                      "                      CASE WHEN typeof(notes) = 'blob' THEN 1 ELSE NOT json_valid(notes) END");
+    HAS(script_of(p), "cannot migrate tasks.notes to json: a value is not JSON");
+    done(p);
+    p = plan9(edit9("    prefs  json\n", "    prefs  text\n"), false);
+    assert_string_equal(p->kinds, "rebuild tasks");
+    assert_null(strstr(script_of(p), "json_valid(prefs) END"));
+    HAS(script_of(p), "    prefs TEXT,\n");
+    done(p);
+    p = plan9(edit9("    prefs  json\n", "    prefs  json\n    more   json not_null default(\"[]\")\n"), false);
+    HAS(script_of(p), "prefs, '[]', created_at");
+    done(p);
+}
+
+/* What only the generated code does is no step: client defaults, onupdate,
+ * mixins; default(uuid) fills rows, default(call f) cannot. */
+static void test_made_defaults(void **state)
+{
+    (void)state;
+    planned *p = plan9(edit9("default(now) onupdate(now)", "default(now)"), false);
+    assert_true(p->plan->empty);
+    assert_true(has_change(p, "tasks.created_at: onupdate(now) goes"));
+    done(p);
+    p = plan9(edit9("    notes  text\n", "    notes  text default(call make_notes)\n"), false);
+    assert_true(p->plan->empty);
+    done(p);
+    /* The mixin written out, elsewhere: the same columns. */
+    p = plan9(edit_in(edit9("    include Stamps\n", ""), "    id     integer primary_key\n",
+                      "    created_at datetime default(now) onupdate(now)\n    id     integer primary_key\n"),
+              false);
+    assert_true(p->plan->empty);
+    assert_true(has_change(p, "tasks: its columns are declared in another order"));
+    done(p);
+    p = plan9(edit9("    notes  text\n", "    notes  text\n    ref    string(36) not_null default(uuid)\n"), false);
+    assert_string_equal(p->kinds, "rebuild tasks");
+    HAS(script_of(p), "notes, lower(hex(randomblob(4)) || '-'");
+    assert_true(has_change(p, "tasks.ref added (string(36)), existing rows take a new UUID each"));
+    done(p);
+    p = plan(BASE9, edit9("    notes  text\n", "    notes  text\n    slug   text not_null default(call mk)\n"), false);
+    assert_null(p->plan);
+    HAS(p->d.first->message, "column tasks.slug is new and not_null without a default (its default(call mk) is made "
+                             "by the program at insert, not by SQL)");
+    HAS(p->d.first->message, "give it a server_default(...) as well");
+    done(p);
+    p = plan(BASE9, edit9("    notes  text\n", "    notes  text not_null default(call mk)\n"), false);
+    assert_null(p->plan);
+    HAS(p->d.first->message, "column tasks.notes becomes not_null without a default (its default(call mk)");
+    done(p);
+}
+
 /* The command line. */
 static int run_cli(const char *args)
 {
@@ -356,6 +611,11 @@ int main(void)
         cmocka_unit_test(test_checks),
         cmocka_unit_test(test_temp_name),
         cmocka_unit_test(test_renamed_from_kept),
+        cmocka_unit_test(test_sql_names),
+        cmocka_unit_test(test_sql_name_matching),
+        cmocka_unit_test(test_enum),
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_made_defaults),
         cmocka_unit_test(test_command_line),
         cmocka_unit_test(test_inputs),
     };

@@ -214,6 +214,68 @@ static void test_composite_foreign_key_extra(void **state)
     assoc_close(db);
 }
 
+/* SQLAlchemy's JSON declares JSON (numeric affinity): a json column may
+ * be so declared, a text column not; enum(...) is VARCHAR(N), text. */
+static void test_json_and_enum(void **state)
+{
+    (void)state;
+    static const assoc_column_spec cols[] = {
+        { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+        { "settings", "TEXT", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_JSON, NULL, NULL, NULL },
+        { "State", "VARCHAR", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+        { "notes", "TEXT", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    };
+    static const assoc_table_spec t[] = { { "tasks", cols, 4, NULL, 0 } };
+    static const assoc_schema_spec sp = { "tasks", "tasks.def", "tasks.migrate.sql", t, 1 };
+    /* As assocgen makes it, and as SQLAlchemy does (JSON, Enum). */
+    assoc_db *db = db_with("CREATE TABLE tasks (id INTEGER PRIMARY KEY, settings TEXT NOT NULL CHECK (json_valid(settings)),"
+                           " \"State\" VARCHAR(5) NOT NULL CHECK (\"State\" IN ('todo', 'done')), notes TEXT)");
+    expect(db, &sp, ASSOC_VERIFY_ALL, ASSOC_OK, NULL);
+    assoc_close(db);
+    db = db_with("CREATE TABLE tasks (id INTEGER NOT NULL, settings JSON NOT NULL, state VARCHAR(4) NOT NULL,"
+                 " notes TEXT, PRIMARY KEY (id), CONSTRAINT state CHECK (state IN ('todo', 'done')))");
+    expect(db, &sp, ASSOC_VERIFY_ALL, ASSOC_OK, NULL);
+    assoc_close(db);
+    db = db_with("CREATE TABLE tasks (id INTEGER PRIMARY KEY, settings TEXT NOT NULL, \"State\" VARCHAR(5) NOT NULL,"
+                 " notes JSON)");
+    expect(db, &sp, ASSOC_VERIFY_ALL, ASSOC_SCHEMA,
+           "table tasks, column notes: the database has JSON (numeric affinity), the schema wants TEXT");
+    assoc_close(db);
+    db = db_with("CREATE TABLE tasks (id INTEGER PRIMARY KEY, settings NUMERIC NOT NULL, \"State\" VARCHAR(5) NOT NULL,"
+                 " notes TEXT)");
+    expect(db, &sp, ASSOC_VERIFY_ALL, ASSOC_SCHEMA, "table tasks, column settings: the database has NUMERIC");
+    assoc_close(db);
+    db = db_with("CREATE TABLE tasks (id INTEGER PRIMARY KEY, settings TEXT NOT NULL, \"State\" INTEGER NOT NULL,"
+                 " notes TEXT)");
+    expect(db, &sp, ASSOC_VERIFY_ALL, ASSOC_SCHEMA, "table tasks, column State: the database has INTEGER");
+    assoc_close(db);
+}
+
+/* unique(a, b) over SQL names (column("...")) that hold blanks, commas,
+ * quotes: the description quotes them, as SQL does. */
+static void test_unique_quoted_names(void **state)
+{
+    (void)state;
+    static const assoc_column_spec cols[] = {
+        { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+        { "First Name", "TEXT", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+        { "Last, Name", "TEXT", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+        { "Nick\"", "TEXT", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    };
+    static const char *const u[] = { "\"First Name\", \"Last, Name\"", "\"Nick\"\"\", id" };
+    static const assoc_table_spec t[] = { { "people", cols, 4, u, 2 } };
+    static const assoc_schema_spec sp = { "people", "people.def", "people.migrate.sql", t, 1 };
+    assoc_db *db = db_with("CREATE TABLE people (id INTEGER PRIMARY KEY, \"First Name\" TEXT, \"Last, Name\" TEXT,"
+                           " \"Nick\"\"\" TEXT, UNIQUE (\"First Name\", \"Last, Name\"), UNIQUE (id, \"Nick\"\"\"))");
+    expect(db, &sp, ASSOC_VERIFY_ALL, ASSOC_OK, NULL);
+    assoc_close(db);
+    db = db_with("CREATE TABLE people (id INTEGER PRIMARY KEY, \"First Name\" TEXT, \"Last, Name\" TEXT,"
+                 " \"Nick\"\"\" TEXT, UNIQUE (\"First Name\", id), UNIQUE (id, \"Nick\"\"\"))");
+    expect(db, &sp, ASSOC_VERIFY_ALL, ASSOC_SCHEMA,
+           "the database has no UNIQUE (\"First Name\", \"Last, Name\"), the schema wants it");
+    assoc_close(db);
+}
+
 static void test_misuse(void **state)
 {
     (void)state;
@@ -237,6 +299,8 @@ int main(void)
         cmocka_unit_test(test_not_null_differs),
         cmocka_unit_test(test_temporal_text),
         cmocka_unit_test(test_composite_foreign_key_extra),
+        cmocka_unit_test(test_json_and_enum),
+        cmocka_unit_test(test_unique_quoted_names),
         cmocka_unit_test(test_misuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

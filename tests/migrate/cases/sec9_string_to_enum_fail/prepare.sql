@@ -1,0 +1,1 @@
+UPDATE tasks SET kind = 'chore' WHERE id = 2;
