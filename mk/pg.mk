@@ -75,7 +75,7 @@ TEST_SUITES += pg-backend-tests
 # with ASSOC_TEST_PG set to the server's URI (tests/e2e/e2e.h opens it, in
 # a schema of the connection's own).  Those not listed read or write a
 # SQLite file for SQLAlchemy, or test SQLite's own machinery.
-PG_E2E := $(addprefix $(B)/e2e/,models/test_seed models/test_interop models/test_pg_verify models/test_pg_reliability rules/test_rules strkey/test_strkey widgets/test_widgets \
+PG_E2E := $(addprefix $(B)/e2e/,models/test_seed models/test_interop models/test_pg_verify models/test_pg_reliability rules/test_rules strkey/test_strkey widgets/test_widgets cycle/test_cycle \
             cascade/test_cascade queries/test_queries)
 
 pg-e2e-tests: $(PG_E2E)

@@ -363,6 +363,47 @@ static void test_enum_name_unknown_to_c(void **state)
     topic_free(&t);
 }
 
+/* create_all makes every foreign key of the tables it makes, also those it
+ * adds after both tables exist on PostgreSQL (topics' keys to posts, a
+ * cycle), when another schema of the same database already holds tables
+ * of the same names (another tenant's, another test's); and it can run
+ * again.  On SQLite, two databases. */
+static int64_t topic_foreign_keys(assoc_db *db)
+{
+    return sql_int(db, e2e_is_pg(db) ? "SELECT count(*) FROM pg_constraint WHERE conrelid = 'topics'::regclass"
+                                       " AND contype = 'f'"
+                                     : "SELECT count(*) FROM pragma_foreign_key_list('topics')");
+}
+
+static void test_create_all_beside_another_schema(void **state)
+{
+    sqla_fixture *f = *state;
+    assoc_db *other = NULL;
+    OK(other, e2e_open(&other));
+    OK(other, forum_create_all(other));
+    assoc_db *db = sqla_open(f);
+    OK(db, forum_create_all(db));
+    assert_int_equal(topic_foreign_keys(other), 4);
+    assert_int_equal(topic_foreign_keys(db), 4);    /* forum, user, first and last post */
+    OK(db, forum_verify(db));
+    OK(db, forum_create_all(db));                   /* again: nothing to add */
+    assert_int_equal(topic_foreign_keys(db), 4);
+    /* The keys are there: a first post that does not exist is refused. */
+    Category cat = CATEGORY_INIT;
+    cat.title = "General";
+    OK(db, category_insert(db, &cat));
+    Forum fo = FORUM_INIT;
+    fo.title = "Help";
+    OK(db, category_forums_add(db, &cat, &fo));
+    Topic t = TOPIC_INIT;
+    t.forum_id = fo.id;
+    t.title = "points nowhere";
+    t.first_post_id = 99;
+    t.has_first_post_id = true;
+    RC(db, ASSOC_CONSTRAINT, topic_insert(db, &t));
+    e2e_close(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +411,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sqlalchemy_writes_c_reads_and_changes, sqla_setup, sqla_teardown),
         cmocka_unit_test_setup_teardown(test_post_update_statements, sqla_setup, sqla_teardown),
         cmocka_unit_test_setup_teardown(test_enum_name_unknown_to_c, sqla_setup, sqla_teardown),
+        cmocka_unit_test_setup_teardown(test_create_all_beside_another_schema, sqla_setup, sqla_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
