@@ -147,6 +147,7 @@ typedef struct plan_spec_col {
     const char *type;          /* as create_all's SQLite DDL declares it: "VARCHAR(255)" */
     const char *affinity;      /* the C name of its affinity: "ASSOC_AFFINITY_TEXT" */
     bool primary_key, not_null, unique, rowid;
+    bool json, enumerated;     /* a json column; an enum(...) column */
     const char *ondelete;      /* the declared action, "CASCADE"; NULL: NO ACTION */
 } plan_spec_col;
 

@@ -549,12 +549,18 @@ int assoc_cascade_run(assoc_db *db, const assoc_cascade *c, int64_t *seeds);
  * that declares none); each unique(a, b) constraint.  Tables, columns,
  * indexes and CHECK constraints the description does not name are
  * allowed, so a database another program made (SQLAlchemy from the same
- * models) verifies. */
+ * models) verifies.  A json column may also be declared JSON (SQLAlchemy's
+ * JSON on SQLite, of numeric affinity); on PostgreSQL it is json or jsonb.
+ * An enum column on PostgreSQL may also be of a native ENUM type
+ * (SQLAlchemy's Enum there); its names are not compared, as a CHECK's are
+ * not. */
 enum {
     ASSOC_COL_PRIMARY_KEY = 1 << 0,  /* in the primary key */
     ASSOC_COL_NOT_NULL = 1 << 1,     /* declared not_null */
     ASSOC_COL_UNIQUE = 1 << 2,       /* declared unique (a column that is not the whole key) */
-    ASSOC_COL_ROWID = 1 << 3         /* the table's only key, an integer: SQLite's row id */
+    ASSOC_COL_ROWID = 1 << 3,        /* the table's only key, an integer: SQLite's row id */
+    ASSOC_COL_JSON = 1 << 4,         /* a json column (SPEC 9) */
+    ASSOC_COL_ENUM = 1 << 5          /* an enum(...) column (SPEC 9) */
 };
 
 /* SQLite's type affinities (the rules of its "Datatypes" page). */

@@ -557,7 +557,7 @@ static const assoc_column_spec forum__schema_columns[] = {
     { "forum_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, "forums", "id", NULL },
     { "title", "VARCHAR(255)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
     { "user_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "users", "id", "SET NULL" },
-    { "state", "VARCHAR", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "state", "VARCHAR", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_ENUM, NULL, NULL, NULL },
     { "first_post_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "posts", "id", "SET NULL" },
     { "last_post_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "posts", "id", "SET NULL" },
     { "created_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },

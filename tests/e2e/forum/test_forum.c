@@ -240,6 +240,8 @@ static void test_sqlalchemy_writes_c_reads_and_changes(void **state)
     assoc_time since = assoc_now();
     sqla_run(f, SCRIPT, "write");
     assoc_db *db = sqla_open(f);
+    OK(db, forum_verify(db));
+    OK(db, forum_create_all(db));
     check_data(db, since);
 
     /* Topic 2 locked: _update stores the clock in updated_at. */

@@ -205,6 +205,8 @@ static void test_sqlalchemy_writes_c_reads_and_changes(void **state)
     assoc_time since = assoc_now();
     sqla_run(f, SCRIPT, "write");
     assoc_db *db = sqla_open(f);
+    OK(db, microblog_verify(db));
+    OK(db, microblog_create_all(db));
     check_data(db, since);
 
     User miguel = USER_INIT, susan = USER_INIT, david = USER_INIT;
