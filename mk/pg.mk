@@ -73,10 +73,11 @@ TEST_SUITES += pg-backend-tests
 
 # The end-to-end programs of tests/e2e on PostgreSQL: the same programs,
 # with ASSOC_TEST_PG set to the server's URI (tests/e2e/e2e.h opens it, in
-# a schema of the connection's own).  Those not listed read or write a
-# SQLite file for SQLAlchemy, or test SQLite's own machinery.
+# a schema of the connection's own; those that share the database with
+# SQLAlchemy name a schema of their own in the URI they both open).  Those
+# not listed test SQLite's own machinery.
 PG_E2E := $(addprefix $(B)/e2e/,models/test_seed models/test_interop models/test_pg_verify models/test_pg_reliability rules/test_rules strkey/test_strkey widgets/test_widgets cycle/test_cycle \
-            cascade/test_cascade queries/test_queries)
+            cascade/test_cascade queries/test_queries forum/test_forum microblog/test_microblog tasks/test_tasks)
 
 pg-e2e-tests: $(PG_E2E)
 	@rm -f $(B)/pg-e2e-tests.results

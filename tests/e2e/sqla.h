@@ -157,6 +157,22 @@ static assoc_db *sqla_open(sqla_fixture *f)
                      w_ ? "\"" : "", g_ ? "\"" : "", g_ ? g_ : "NULL", g_ ? "\"" : "");  \
     } while (0)
 
+/* The stored form of a datetime: the text SQLite holds (SQLAlchemy's
+ * 'YYYY-MM-DD HH:MM:SS.ffffff', which both sides write), or on PostgreSQL
+ * the TIMESTAMP's value in that form, every microsecond shown: column of
+ * the one row FROM from_where names. */
+static inline void sqla_stored_time(assoc_db *db, const char *column, const char *from_where, const char *want)
+{
+    char sql[512], got[64];
+    if (e2e_is_pg(db))
+        snprintf(sql, sizeof sql, "SELECT to_char(%s, 'YYYY-MM-DD HH24:MI:SS.US') FROM %s", column, from_where);
+    else
+        snprintf(sql, sizeof sql, "SELECT %s FROM %s", column, from_where);
+    sql_text(db, sql, got, sizeof got);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s: expected '%s', got '%s'", sql, want, got);
+}
+
 /* A default(now) or onupdate(now) value: the clock of this test's run,
  * within a generous window (slow sanitizer runs). */
 static void sqla_recent(const char *what, bool has, assoc_time t, assoc_time since)

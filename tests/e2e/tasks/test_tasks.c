@@ -241,6 +241,35 @@ static void check_data(assoc_db *db, assoc_time since)
     tag_free(&web);
 }
 
+/* What is stored, read with SQL (whoever wrote it): the enum's name (in a
+ * VARCHAR, or SQLAlchemy's ENUM type on PostgreSQL), the JSON text byte for
+ * byte (SQLite's TEXT, PostgreSQL's json, keep it as written), the SQL names
+ * of column("body") and column("due_date"), the datetime to the
+ * microsecond. */
+static void check_stored(assoc_db *db, const task_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const task_row *w = &rows[i];
+        char sql[256], got[256], where[128];
+        snprintf(where, sizeof where, "tasks WHERE slug = '%s'", w->slug);
+        snprintf(sql, sizeof sql, "SELECT CAST(status AS TEXT) FROM %s", where);
+        static const char *const names[] = { "todo", "in_progress", "done" };
+        STR_EQ("stored status", sql_text(db, sql, got, sizeof got), names[(w->status ? w->status : 1) - 1]);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s AND labels IS NULL", where);
+        assert_int_equal(sql_int(db, sql), w->labels == NULL);
+        snprintf(sql, sizeof sql, "SELECT CAST(labels AS TEXT) FROM %s", where);
+        STR_EQ("stored labels", sql_text(db, sql, got, sizeof got), w->labels ? w->labels : "");
+        snprintf(sql, sizeof sql, "SELECT body FROM %s", where);
+        STR_EQ("stored body", sql_text(db, sql, got, sizeof got), w->desc ? w->desc : "");
+        if (w->due)
+            sqla_stored_time(db, "due_date", where, w->due);
+    }
+    char got[256];
+    STR_EQ("stored settings",
+           sql_text(db, "SELECT CAST(settings AS TEXT) FROM projects WHERE name = 'Website'", got, sizeof got),
+           WEBSITE_SETTINGS);
+}
+
 /* ------------------------------------------------------------------
  * The tests
  * ---------------------------------------------------------------- */
@@ -252,8 +281,7 @@ static void test_c_writes_sqlalchemy_reads(void **state)
     assoc_db *db = sqla_open(f);
     write_data(db);
     check_data(db, since);
-    /* The SQL names of column("body") and column("due_date"). */
-    assert_int_equal(sql_int(db, "SELECT count(*) FROM tasks WHERE body IS NOT NULL AND due_date IS NOT NULL"), 2);
+    check_stored(db, tasks, N(tasks));
     sqla_run(f, SCRIPT, "check");
 }
 
@@ -266,6 +294,7 @@ static void test_sqlalchemy_writes_c_reads_and_changes(void **state)
     OK(db, tasks_verify(db));
     OK(db, tasks_create_all(db));
     check_data(db, since);
+    check_stored(db, tasks, N(tasks));
 
     /* Ship is done, with labels: updated_at takes the time of the update. */
     Task ship = TASK_INIT;
