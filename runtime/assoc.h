@@ -607,9 +607,8 @@ enum { ASSOC_VERIFY_ALL = 0, ASSOC_VERIFY_EXISTING = 1 };
  * message naming the table, the column, what the database has and what
  * the schema wants, and how to migrate; another code when the database
  * could not be read.  Reads only.  SQLite's tables are read (PRAGMA
- * table_info, foreign_key_list, index_list); until PostgreSQL's catalogs
- * are, a PostgreSQL connection gives ASSOC_ERROR, or ASSOC_OK in
- * ASSOC_VERIFY_EXISTING mode (create_all then creates unchecked). */
+ * table_info, foreign_key_list, index_list); PostgreSQL's from the catalogs
+ * of the connection's current schema. */
 int assoc_verify(assoc_db *db, const assoc_schema_spec *s, int mode);
 
 /* ---- Datetime text ----
