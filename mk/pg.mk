@@ -11,7 +11,8 @@
 #   make pg-protect-bench     what statement protection costs per statement
 #                             (tests/pg/bench_protect.c), printed
 #   make pg-sqla-ddl          what SQLAlchemy 1.4 + psycopg2 do with the seed's
-#                             models on PostgreSQL (tests/pg/sqla_ddl.py), printed
+#                             models on PostgreSQL (tests/pg/sqla_ddl.py), and
+#                             the DDL of section 9's (forum, microblog, tasks), printed
 #
 # By hand: sh tests/pg/server.sh start|stop DIR, sh tests/pg/with_server.sh
 # DIR CMD... (CMD gets $ASSOC_PG_URI).
