@@ -34,6 +34,8 @@ static void flags(strbuf *sb, const plan_spec_col *c)
         strbuf_printf(sb, "%sASSOC_COL_UNIQUE", sb->len ? " | " : "");
     if (c->json)
         strbuf_printf(sb, "%sASSOC_COL_JSON", sb->len ? " | " : "");
+    if (c->enumerated)
+        strbuf_printf(sb, "%sASSOC_COL_ENUM", sb->len ? " | " : "");
     if (sb->len == 0)
         strbuf_putc(sb, '0');
 }

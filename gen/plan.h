@@ -148,6 +148,7 @@ typedef struct plan_spec_col {
     const char *affinity;      /* the C name of its affinity: "ASSOC_AFFINITY_TEXT" */
     bool primary_key, not_null, unique, rowid;
     bool json;                 /* json: text, or declared JSON as SQLAlchemy does */
+    bool enumerated;           /* an enum(...) column */
     const char *ondelete;      /* the declared action, "CASCADE"; NULL: NO ACTION */
 } plan_spec_col;
 

@@ -362,21 +362,48 @@ static void ddl_index(strbuf *sb, index_names *names, const sch_table *t, sch_co
 }
 
 /* A PostgreSQL foreign key added after both tables exist, under a name of
- * its own, only when no constraint has that name yet (ALTER TABLE has no
- * IF NOT EXISTS for constraints), so create_all can run again. */
+ * its own (fk_<table>_<member>), only when the column has no foreign key
+ * yet (ALTER TABLE has no IF NOT EXISTS for constraints), so create_all can
+ * run again, also on a database another program made.  The test looks at
+ * the table the search path finds, the one the ALTER TABLE changes: a table
+ * of the same name in another schema of the database (another tenant, a
+ * test's) has constraints of the same name that say nothing about it.  The
+ * block is quoted with $$, or with a tag its text does not hold (a SQL name
+ * given by column("...") may hold anything). */
 static void ddl_late_fk(strbuf *sb, const sch_column *col)
 {
-    /* Named by the member (an identifier), whatever the SQL name. */
-    strbuf_printf(sb, "DO $$ BEGIN\n"
-                      "    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'fk_%s_%s') THEN\n"
-                      "        ALTER TABLE ",
-                  col->table->name, col->name);
-    sql_ident(sb, col->table->name);
-    strbuf_printf(sb, " ADD CONSTRAINT fk_%s_%s FOREIGN KEY (", col->table->name, col->name);
-    sql_ident(sb, col->sql_name);
-    strbuf_puts(sb, ") ");
-    references(sb, col);
-    strbuf_puts(sb, ";\n    END IF;\nEND $$;\n");
+    strbuf table = STRBUF_INIT, name = STRBUF_INIT, body = STRBUF_INIT, tag = STRBUF_INIT;
+    sql_ident(&table, col->table->name);
+    strbuf_printf(&name, "fk_%s_%s", col->table->name, col->name);
+    strbuf_puts(&body, " BEGIN\n"
+                       "    IF NOT EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_attribute a"
+                       " ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)\n"
+                       "                   WHERE c.conrelid = ");
+    sql_string(&body, strbuf_str(&table));
+    strbuf_puts(&body, "::regclass AND c.contype = 'f' AND a.attname = ");
+    sql_string(&body, col->sql_name);
+    strbuf_puts(&body, ") THEN\n"
+                       "        ALTER TABLE ");
+    strbuf_puts(&body, strbuf_str(&table));
+    strbuf_puts(&body, " ADD CONSTRAINT ");
+    sql_ident(&body, strbuf_str(&name));
+    strbuf_puts(&body, " FOREIGN KEY (");
+    sql_ident(&body, col->sql_name);
+    strbuf_puts(&body, ") ");
+    references(&body, col);
+    strbuf_puts(&body, ";\n    END IF;\nEND ");
+    strbuf_puts(&tag, "$$");
+    for (unsigned n = 1; strstr(strbuf_str(&body), strbuf_str(&tag)) != NULL && !tag.failed; n++) {
+        strbuf_reset(&tag);
+        strbuf_printf(&tag, "$ddl%u$", n);
+    }
+    strbuf_printf(sb, "DO %s%s%s;\n", strbuf_str(&tag), strbuf_str(&body), strbuf_str(&tag));
+    if (table.failed || name.failed || body.failed || tag.failed)
+        sb->failed = true;
+    strbuf_free(&table);
+    strbuf_free(&name);
+    strbuf_free(&body);
+    strbuf_free(&tag);
 }
 
 /* The indexes of t: each indexed column that no index leads already, each

@@ -2,7 +2,8 @@
  * <schema>_verify and create_all hold against the database (SPEC 7): for
  * each table create_all makes, each column with its declared type and
  * that type's affinity, its place in the key, NOT NULL, UNIQUE and
- * foreign key as the DDL (plan_ddl.c) declares them, and the table's
+ * foreign key as the DDL (plan_ddl.c) declares them, whether it is json or
+ * an enum (whose types other programs declare their own way), and the table's
  * unique(a, b) constraints.  libassoc's assoc_verify() does the comparing
  * (runtime/verify.c); this decides what it compares with. */
 #include <string.h>
@@ -40,6 +41,8 @@ static void spec_table(planner *p, plan_spec *sp, plan_spec_table *st, const sch
         c->affinity = affinity(col->type);
         c->primary_key = col->primary_key;
         c->rowid = col->is_rowid;
+        c->json = col->json;
+        c->enumerated = col->type == SCH_ENUM;
         /* As the DDL has them: a key column is NOT NULL by being one, and
          * a key of one column unique. */
         c->not_null = col->not_null && !col->primary_key;

@@ -11,7 +11,8 @@
 #   make pg-protect-bench     what statement protection costs per statement
 #                             (tests/pg/bench_protect.c), printed
 #   make pg-sqla-ddl          what SQLAlchemy 1.4 + psycopg2 do with the seed's
-#                             models on PostgreSQL (tests/pg/sqla_ddl.py), printed
+#                             models on PostgreSQL (tests/pg/sqla_ddl.py), and
+#                             the DDL of section 9's (forum, microblog, tasks), printed
 #
 # By hand: sh tests/pg/server.sh start|stop DIR, sh tests/pg/with_server.sh
 # DIR CMD... (CMD gets $ASSOC_PG_URI).
@@ -73,10 +74,11 @@ TEST_SUITES += pg-backend-tests
 
 # The end-to-end programs of tests/e2e on PostgreSQL: the same programs,
 # with ASSOC_TEST_PG set to the server's URI (tests/e2e/e2e.h opens it, in
-# a schema of the connection's own).  Those not listed read or write a
-# SQLite file for SQLAlchemy, or test SQLite's own machinery.
-PG_E2E := $(addprefix $(B)/e2e/,models/test_seed models/test_interop models/test_pg_verify models/test_pg_reliability rules/test_rules strkey/test_strkey widgets/test_widgets \
-            cascade/test_cascade queries/test_queries)
+# a schema of the connection's own; those that share the database with
+# SQLAlchemy name a schema of their own in the URI they both open).  Those
+# not listed test SQLite's own machinery.
+PG_E2E := $(addprefix $(B)/e2e/,models/test_seed models/test_interop models/test_pg_verify models/test_pg_reliability rules/test_rules strkey/test_strkey widgets/test_widgets cycle/test_cycle \
+            cascade/test_cascade queries/test_queries forum/test_forum microblog/test_microblog tasks/test_tasks)
 
 pg-e2e-tests: $(PG_E2E)
 	@rm -f $(B)/pg-e2e-tests.results

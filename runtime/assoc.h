@@ -550,13 +550,18 @@ int assoc_cascade_run(assoc_db *db, const assoc_cascade *c, int64_t *seeds);
  * that declares none); each unique(a, b) constraint.  Tables, columns,
  * indexes and CHECK constraints the description does not name are
  * allowed, so a database another program made (SQLAlchemy from the same
- * models) verifies. */
+ * models) verifies.  A json column may also be declared JSON (SQLAlchemy's
+ * JSON on SQLite, of numeric affinity); on PostgreSQL it is json or jsonb.
+ * An enum column on PostgreSQL may also be of a native ENUM type
+ * (SQLAlchemy's Enum there); its names are not compared, as a CHECK's are
+ * not. */
 enum {
     ASSOC_COL_PRIMARY_KEY = 1 << 0,  /* in the primary key */
     ASSOC_COL_NOT_NULL = 1 << 1,     /* declared not_null */
     ASSOC_COL_UNIQUE = 1 << 2,       /* declared unique (a column that is not the whole key) */
     ASSOC_COL_ROWID = 1 << 3,        /* the table's only key, an integer: SQLite's row id */
-    ASSOC_COL_JSON = 1 << 4          /* json: text, or declared JSON (SQLAlchemy's JSON type) */
+    ASSOC_COL_JSON = 1 << 4,         /* a json column (SPEC 9) */
+    ASSOC_COL_ENUM = 1 << 5          /* an enum(...) column (SPEC 9) */
 };
 
 /* SQLite's type affinities (the rules of its "Datatypes" page). */
@@ -605,9 +610,8 @@ enum { ASSOC_VERIFY_ALL = 0, ASSOC_VERIFY_EXISTING = 1 };
  * message naming the table, the column, what the database has and what
  * the schema wants, and how to migrate; another code when the database
  * could not be read.  Reads only.  SQLite's tables are read (PRAGMA
- * table_info, foreign_key_list, index_list); until PostgreSQL's catalogs
- * are, a PostgreSQL connection gives ASSOC_ERROR, or ASSOC_OK in
- * ASSOC_VERIFY_EXISTING mode (create_all then creates unchecked). */
+ * table_info, foreign_key_list, index_list); PostgreSQL's from the catalogs
+ * of the connection's current schema. */
 int assoc_verify(assoc_db *db, const assoc_schema_spec *s, int mode);
 
 /* ---- Datetime text ----

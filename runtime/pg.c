@@ -116,7 +116,12 @@ static int map_sqlstate(const char *st)
         return ASSOC_ERROR;
     if (st[0] == '2' && st[1] == '3')
         return ASSOC_CONSTRAINT;
-    if (strcmp(st, "22001") == 0)
+    /* A value the column cannot hold: too long for VARCHAR(N); text the
+     * column's type refuses (invalid_text_representation: not JSON for a
+     * json column, as SQLite's CHECK (json_valid(...)) refuses it; no name
+     * of a native ENUM type, as the CHECK on the names does).  Every value
+     * is bound, so only data raises these. */
+    if (strcmp(st, "22001") == 0 || strcmp(st, "22P02") == 0)
         return ASSOC_CONSTRAINT;
     if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0 || strcmp(st, "55P03") == 0)
         return ASSOC_BUSY;

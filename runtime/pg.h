@@ -21,6 +21,9 @@
  * Return codes from the server's SQLSTATE:
  *   class 23 (integrity constraint violation)        ASSOC_CONSTRAINT
  *   22001 (string too long for VARCHAR(N))           ASSOC_CONSTRAINT
+ *   22P02 (a value the column's type refuses: text
+ *         that is not JSON for a json column, a name
+ *         a native ENUM type does not have)          ASSOC_CONSTRAINT
  *   40001 serialization failure, 40P01 deadlock,
  *   55P03 lock not available                         ASSOC_BUSY
  *   53200 out of memory                              ASSOC_NOMEM

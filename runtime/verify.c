@@ -32,6 +32,7 @@ typedef struct found_column {
     bool not_null;
     int pk;                        /* 1-based place in the primary key; 0: not in it */
     bool assigned;                 /* PostgreSQL: the server assigns it (identity, serial) */
+    bool native_enum;              /* PostgreSQL: of an ENUM type (CREATE TYPE ... AS ENUM) */
     struct found_column *next;
 } found_column;
 
@@ -276,8 +277,10 @@ static const assoc_sql pg_columns = PG_SQL(
     "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,\n"
     "    COALESCE((SELECT k.ord FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(att, ord)\n"
     "              WHERE k.att = a.attnum), 0),\n"
-    "    a.attidentity <> '' OR COALESCE(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false)\n"
+    "    a.attidentity <> '' OR COALESCE(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false),\n"
+    "    t.typtype = 'e'\n"
     "FROM pg_catalog.pg_attribute a\n"
+    "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid\n"
     "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid\n"
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
     "LEFT JOIN pg_catalog.pg_index i ON i.indrelid = c.oid AND i.indisprimary\n"
@@ -361,6 +364,8 @@ static int pg_column_row(assoc_db *db, assoc_stmt *st, found_table *f)
         rc = assoc_col_int64(db, st, 3, &pk, NULL);
     if (rc == ASSOC_OK)
         rc = assoc_col_bool(db, st, 4, &c->assigned, NULL);
+    if (rc == ASSOC_OK)
+        rc = assoc_col_bool(db, st, 5, &c->native_enum, NULL);
     c->pk = (int)pk;
     found_column **tail = &f->columns;
     while (*tail)
@@ -472,8 +477,10 @@ static int affinity_of(const char *type)
  * schema describes SQLite's DDL: its type and affinity say which). */
 static const char *pg_family(const assoc_column_spec *col)
 {
-    if ((col->flags & ASSOC_COL_JSON) || contains_word(col->type, "JSON"))
+    if (col->flags & ASSOC_COL_JSON)
         return "json or jsonb";
+    if (col->flags & ASSOC_COL_ENUM)
+        return "character varying, text, character or an ENUM type";
     switch (col->affinity) {
     case ASSOC_AFFINITY_INTEGER: return "bigint, integer or smallint";
     case ASSOC_AFFINITY_REAL: return "double precision, real or numeric";
@@ -681,8 +688,11 @@ static bool compare(const assoc_schema_spec *s, const assoc_table_spec *t, const
             /* PostgreSQL's types are the values' types: the column's
              * must be of the family the schema's type maps to. */
             const char *family = pg_family(col);
-            if (!pg_type_in(c->type, family)) {
-                SAY(v, "the database has %s, the schema wants %s (%s)", c->type, col->type, family);
+            bool native_enum = (col->flags & ASSOC_COL_ENUM) && c->native_enum;
+            if (!pg_type_in(c->type, family) && !native_enum) {
+                /* (a json column's type is SQLite's TEXT) */
+                SAY(v, "the database has %s, the schema wants %s (%s)", c->type,
+                    (col->flags & ASSOC_COL_JSON) ? "JSON" : col->type, family);
                 return true;
             }
         }
@@ -692,10 +702,11 @@ static bool compare(const assoc_schema_spec *s, const assoc_table_spec *t, const
          * like a number, so a string column reads and writes it as is. */
         bool temporal_text = aff == ASSOC_AFFINITY_NUMERIC && col->affinity == ASSOC_AFFINITY_TEXT &&
                              (contains_word(c->type, "DATE") || contains_word(c->type, "TIME"));
-        /* SQLAlchemy's JSON declares JSON (numeric affinity) for the JSON
-         * text it keeps: a json column may be so declared. */
-        bool json_type = (col->flags & ASSOC_COL_JSON) && strcasecmp(c->type, "JSON") == 0;
-        if (aff != col->affinity && !temporal_text && !json_type) {
+        /* SQLAlchemy's JSON is declared JSON on SQLite (numeric affinity),
+         * where it keeps JSON text. */
+        bool json_decl = !pg && aff == ASSOC_AFFINITY_NUMERIC && (col->flags & ASSOC_COL_JSON) &&
+                         contains_word(c->type, "JSON");
+        if (aff != col->affinity && !temporal_text && !json_decl) {
             SAY(v, "the database has %s%s (%s affinity), the schema wants %s (%s affinity)",
                 c->type[0] ? "" : "no type", c->type, affinity_name(aff), col->type, affinity_name(col->affinity));
             return true;

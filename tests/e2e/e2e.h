@@ -105,6 +105,48 @@ static inline int e2e_open(assoc_db **db)
     return e2e_open_path(":memory:", db);
 }
 
+/* Run SQL on a connection of its own to the server of ASSOC_TEST_PG,
+ * outside any test's schema (to make or drop one).  Fails the test when the
+ * server cannot be reached or the SQL fails. */
+static inline void e2e_pg_admin(const char *sql)
+{
+    assoc_db *a = NULL;
+    if (assoc_open(e2e_pg_uri(), &a) != ASSOC_OK) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", assoc_errmsg(a));
+        assoc_close(a);
+        fail_msg("cannot reach the server %s: %s", e2e_pg_uri(), msg);
+    }
+    e2e_raw(a, sql);
+    assoc_close(a);
+}
+
+/* For a database that another program (SQLAlchemy) opens too: an empty
+ * schema of the test's own, named prefix_<pid>_<n> into schema, and into
+ * uri the server's URI with that schema as the search_path of every
+ * connection made with it (options=-csearch_path=..., as libpq and
+ * psycopg2 read it).  Drop it with e2e_pg_drop_schema. */
+static inline void e2e_pg_schema(const char *prefix, char *schema, size_t schema_size, char *uri, size_t uri_size)
+{
+    static int n;
+    char sql[256];
+    const char *base = e2e_pg_uri();
+    snprintf(schema, schema_size, "%s_%ld_%d", prefix, (long)getpid(), n++);
+    if ((size_t)snprintf(uri, uri_size, "%s%soptions=-csearch_path%%3D%s", base, strchr(base, '?') ? "&" : "?",
+                         schema) >= uri_size)
+        fail_msg("the server's URI is too long: %s", base);
+    snprintf(sql, sizeof sql, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS %s CASCADE; "
+             "CREATE SCHEMA %s", schema, schema);
+    e2e_pg_admin(sql);
+}
+
+static inline void e2e_pg_drop_schema(const char *schema)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS %s CASCADE", schema);
+    e2e_pg_admin(sql);
+}
+
 /* Close; on PostgreSQL, drop the connection's schema first. */
 static inline void e2e_close(assoc_db *db)
 {

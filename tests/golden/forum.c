@@ -512,14 +512,20 @@ static const assoc_sql forum_create_all__sql_ddl = {
     "CREATE INDEX IF NOT EXISTS ix_posts_user_id ON posts (user_id);\n"
     "\n"
     "DO $$ BEGIN\n"
-    "    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'fk_topics_first_post_id') THEN\n"
+    "    IF NOT EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid "
+    "AND a.attnum = ANY (c.conkey)\n"
+    "                   WHERE c.conrelid = 'topics'::regclass AND c.contype = 'f' AND a.attname = "
+    "'first_post_id') THEN\n"
     "        ALTER TABLE topics ADD CONSTRAINT fk_topics_first_post_id FOREIGN KEY (first_post_id) "
     "REFERENCES posts (id) ON DELETE SET NULL;\n"
     "    END IF;\n"
     "END $$;\n"
     "\n"
     "DO $$ BEGIN\n"
-    "    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'fk_topics_last_post_id') THEN\n"
+    "    IF NOT EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid "
+    "AND a.attnum = ANY (c.conkey)\n"
+    "                   WHERE c.conrelid = 'topics'::regclass AND c.contype = 'f' AND a.attname = "
+    "'last_post_id') THEN\n"
     "        ALTER TABLE topics ADD CONSTRAINT fk_topics_last_post_id FOREIGN KEY (last_post_id) "
     "REFERENCES posts (id) ON DELETE SET NULL;\n"
     "    END IF;\n"
@@ -551,7 +557,7 @@ static const assoc_column_spec forum__schema_columns[] = {
     { "forum_id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, "forums", "id", NULL },
     { "title", "VARCHAR(255)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
     { "user_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "users", "id", "SET NULL" },
-    { "state", "VARCHAR", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "state", "VARCHAR", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_ENUM, NULL, NULL, NULL },
     { "first_post_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "posts", "id", "SET NULL" },
     { "last_post_id", "INTEGER", ASSOC_AFFINITY_INTEGER, 0, "posts", "id", "SET NULL" },
     { "created_at", "DATETIME", ASSOC_AFFINITY_NUMERIC, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },

@@ -352,7 +352,7 @@ static const assoc_column_spec tasks__schema_columns[] = {
     { "project_id", "VARCHAR(36)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, "projects", "id", NULL },
     { "title", "VARCHAR(200)", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
     { "body", "TEXT", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
-    { "status", "VARCHAR", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
+    { "status", "VARCHAR", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_ENUM, NULL, NULL, NULL },
     { "position", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_NOT_NULL, NULL, NULL, NULL },
     { "labels", "TEXT", ASSOC_AFFINITY_TEXT, ASSOC_COL_JSON, NULL, NULL, NULL },
     { "due_date", "DATETIME", ASSOC_AFFINITY_NUMERIC, 0, NULL, NULL, NULL },

@@ -10,9 +10,13 @@ Modes:
              deleted with its post 4 (they refer to each other), forum 1
              deleted with its topic 1 and posts 1, 2 (post_update keys in the
              way), a topic added to forum 2 with a post as its first and last
-             (ids 3 and 4 again: SQLite gives the highest + 1)
+             (ids 3 and 4 again on SQLite, which gives the highest + 1; 4 and
+             5 on PostgreSQL, whose sequences never give an id twice)
 
-The C side holds the same data (test_forum.c): keep the two in step.
+The writers leave the ids to the database, as applications do (on
+PostgreSQL an explicit id would leave the key's sequence behind), inserting
+in the order listed; write() checks it got the ids listed.  The C side holds
+the same data (test_forum.c): keep the two in step.
 """
 import enum
 import os
@@ -118,34 +122,57 @@ POSTS = [
 ]
 
 RT_FORUMS = [FORUMS[1]]
-# Ids as SQLite assigns them after the deletes: the highest + 1.
-RT_TOPICS = [
-    (2, 2, "Question", 2, TopicState.locked, 3, 3, [3]),
-    (3, 2, "Added by C", 1, TopicState.open, 4, 4, [4]),
-]
-RT_POSTS = [POSTS[2], (4, 3, 1, "Posted from C")]
+
+
+def rt_data(pg):
+    """The topics and posts after test_forum.c's changes.  The new topic's
+    and post's ids: SQLite's highest + 1 after the deletes, or the next of
+    PostgreSQL's sequences (3 topics and 4 posts were made before)."""
+    topic, post = (4, 5) if pg else (3, 4)
+    topics = [
+        (2, 2, "Question", 2, TopicState.locked, 3, 3, [3]),
+        (topic, 2, "Added by C", 1, TopicState.open, post, post, [post]),
+    ]
+    return topics, [POSTS[2], (post, topic, 1, "Posted from C")]
+
+
+def got_id(c, what, obj, want):
+    if obj.id != want:
+        c.error("%s was written with id %r, expected %d" % (what, obj.id, want))
 
 
 def write(path, c):
     eng = sec9.engine(path)
     Base.metadata.create_all(eng)
     with Session(eng) as s:
-        users = [User(id=i, username=n, email=e) for i, n, e in USERS]
-        cat = Category(id=1, title="General")
-        forums = [Forum(id=i, category=cat, title=t, position=p) for i, _, t, p in FORUMS]
-        s.add_all(users + [cat] + forums)
+        users = [User(username=n, email=e) for _, n, e in USERS]
+        cat = Category(title="General")
+        s.add_all(users + [cat])
         s.flush()
+        forums = []
+        for fid, _, title, pos in FORUMS:
+            forums.append(Forum(title=title, position=pos))
+            s.add(forums[-1])
+            forums[-1].category = cat       # (in the session first: no backref cascade)
+            s.flush()
+            got_id(c, "forum " + title, forums[-1], fid)
+        for (uid, name, _), u in zip(USERS, users):
+            got_id(c, "user " + name, u, uid)
+        got_id(c, "category", cat, CATEGORIES[0][0])
         for tid, fid, title, uid, state, first, last, pids in TOPICS:
             # As an application writes it: the topic, its posts, and the
             # first and last post in one flush (post_update breaks the cycle).
-            t = Topic(id=tid, forum_id=fid, title=title, user_id=uid, state=state)
+            t = Topic(forum_id=fid, title=title, user_id=uid, state=state)
             for pid, _, puid, content in POSTS:
                 if pid in pids:
-                    t.posts.append(Post(id=pid, user_id=puid, content=content))
-            t.first_post = next(p for p in t.posts if p.id == first)
-            t.last_post = next(p for p in t.posts if p.id == last)
+                    t.posts.append(Post(user_id=puid, content=content))
+            t.first_post = t.posts[pids.index(first)]
+            t.last_post = t.posts[pids.index(last)]
             s.add(t)
             s.flush()
+            got_id(c, "topic " + title, t, tid)
+            for pid, p in zip(pids, t.posts):
+                got_id(c, "post of topic " + title, p, pid)
         s.commit()
 
 
@@ -194,7 +221,7 @@ def check(path, c):
 
 
 def check_rt(path, c):
-    check_state(path, c, RT_FORUMS, RT_TOPICS, RT_POSTS)
+    check_state(path, c, RT_FORUMS, *rt_data(sec9.is_uri(path)))
     eng = sec9.engine(path)
     with Session(eng) as s:
         t = s.get(Topic, 2)

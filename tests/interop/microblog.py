@@ -12,7 +12,11 @@ Modes:
              cascade); a reply 6 by miguel to comment 5; post 1 deleted;
              miguel's about_me changed
 
-The C side holds the same data (test_microblog.c): keep the two in step.
+The writers leave the ids to the database, as applications do (on
+PostgreSQL an explicit id would leave the key's sequence behind), inserting
+in the order listed; write() checks it got the ids listed.  The reply C adds
+is 6 on both databases: SQLite's highest + 1, PostgreSQL's next.  The C side
+holds the same data (test_microblog.c): keep the two in step.
 """
 import os
 import sys
@@ -111,25 +115,36 @@ RT_POSTS = POSTS[1:]
 RT_COMMENTS = [COMMENTS[4], (6, 2, 1, 5, "a reply from C", None)]
 
 
+def got_id(c, what, obj, want):
+    if obj.id != want:
+        c.error("%s was written with id %r, expected %d" % (what, obj.id, want))
+
+
 def write(path, c):
     eng = sec9.engine(path)
     Base.metadata.create_all(eng)
     with Session(eng) as s:
         users = {}
         for uid, name, email, about, seen in USERS:
-            users[uid] = User(id=uid, username=name, email=email, about_me=about, last_seen=seen)
+            users[uid] = User(username=name, email=email, about_me=about, last_seen=seen)
             s.add(users[uid])
+            s.flush()
+            got_id(c, "user " + name, users[uid], uid)
         for a, b in FOLLOWS:
             users[a].followed.append(users[b])
         for pid, uid, body, ts, lang in POSTS:
-            s.add(Post(id=pid, user_id=uid, body=body, timestamp=ts, language=lang))
-        s.flush()
+            p = Post(user_id=uid, body=body, timestamp=ts, language=lang)
+            s.add(p)
+            s.flush()
+            got_id(c, "post %r" % body, p, pid)
         comments = {}
         for cid, pid, uid, parent, body, ts in COMMENTS:
-            comments[cid] = Comment(id=cid, post_id=pid, author_id=uid, body=body, timestamp=ts)
+            comments[cid] = Comment(post_id=pid, author_id=uid, body=body, timestamp=ts)
             s.add(comments[cid])
             if parent:
                 comments[parent].replies.append(comments[cid])
+            s.flush()
+            got_id(c, "comment %r" % body, comments[cid], cid)
         s.commit()
 
 

@@ -2,9 +2,11 @@
 forum.py, tasks.py): an engine that enforces foreign keys as libassoc does,
 a check log, the time window of default(now) values, and the command line.
 
-Every script is run as SCRIPT DBFILE MODE by its test program
+Every script is run as SCRIPT DB MODE by its test program
 (tests/e2e/<schema>/test_<schema>.c) and prints nothing when all is well;
 otherwise it lists every mismatch on stderr and exits 1 (2 for bad usage).
+DB is a SQLite file, or a PostgreSQL URI as libpq reads it (opened with
+psycopg2; the test names its schema in the URI's options=-csearch_path=).
 """
 import sys
 import traceback
@@ -21,8 +23,16 @@ if not sys.warnoptions:
 WINDOW = timedelta(minutes=15)   # generous, for slow sanitizer runs
 
 
+def is_uri(path):
+    return path.startswith(("postgresql://", "postgres://"))
+
+
 def engine(path):
-    """SQLite at path, with foreign keys enforced as libassoc's connections do."""
+    """SQLite at path, with foreign keys enforced as libassoc's connections do;
+    or PostgreSQL at the URI path, through psycopg2 (which enforces them)."""
+    if is_uri(path):
+        import psycopg2
+        return create_engine("postgresql+psycopg2://", creator=lambda: psycopg2.connect(path), future=True)
     eng = create_engine("sqlite:///" + path, future=True)
 
     @event.listens_for(eng, "connect")

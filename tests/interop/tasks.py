@@ -187,13 +187,27 @@ def check_state(path, c, projects, tasks, tagnames):
         for g in s.query(Tag):
             c.eq("tag %s tasks" % g.name, sorted(t.title for t in g.tasks),
                  sorted(t[1] for t in tasks if g.name in t[8]))
-        # What is stored: the enum's names, JSON text (or NULL), the SQL
-        # names column("...") gives.
-        rows = s.execute(text("SELECT title, status, labels, body, due_date FROM tasks ORDER BY title")).all()
+        # What is stored, under the SQL names column("...") gives: the
+        # enum's names (in a VARCHAR, or PostgreSQL's ENUM type that
+        # SQLAlchemy makes), JSON text as json.dumps writes it (or NULL),
+        # which SQLite's TEXT and PostgreSQL's json keep byte for byte, and
+        # the datetime to the microsecond (SQLite: SQLAlchemy's text form).
+        pg = s.bind.dialect.name == "postgresql"
+        rows = s.execute(text("SELECT title, CAST(status AS TEXT), CAST(labels AS TEXT), body, due_date"
+                              " FROM tasks ORDER BY title")).all()
         for title, status, raw, body, due in rows:
             want = next(t for t in tasks if t[1] == title)
             c.eq("stored status of " + title, status, (want[3] or Status.todo).name)
-            c.eq("stored labels of " + title, None if raw is None else json.loads(raw), want[5])
+            c.eq("stored labels of " + title, raw, None if want[5] is None else json.dumps(want[5]))
+            c.eq("stored body of " + title, body, want[2])
+            if want[6] is None:
+                c.eq("stored due_date of " + title, due, None)
+            elif pg:
+                c.eq("stored due_date of " + title, due, want[6])
+            else:
+                c.eq("stored due_date of " + title, due, want[6].strftime("%Y-%m-%d %H:%M:%S.%f"))
+        rows = s.execute(text("SELECT name, CAST(settings AS TEXT) FROM projects ORDER BY name")).all()
+        c.eq("stored settings", [tuple(r) for r in rows], sorted((n, json.dumps(st)) for n, st in projects))
 
 
 def check(path, c):

@@ -5,7 +5,9 @@ on PostgreSQL, so that libassoc's PostgreSQL DDL and values can match them.
 Prints:
   1. the DDL SQLAlchemy emits for the seed's models (tests/interop/
      seed_models.py) on the postgresql dialect (create_mock_engine: the text,
-     without a server);
+     without a server), then for section 9's (tests/interop/forum.py,
+     microblog.py, tasks.py: its defaults there, a native ENUM type for an
+     Enum, JSON for JSON, SERIAL keys);
   2. with a server (URI, or $ASSOC_PG_URI; a libpq URI as tests/pg/server.sh
      prints): the same create_all run for real in a scratch schema, the
      column types and defaults PostgreSQL then reports, one ORM insert, how
@@ -31,14 +33,14 @@ from seed_models import BaseModel, Product, User  # noqa: E402
 SCHEMA = "sqla_ddl_scratch"
 
 
-def mock_ddl():
+def mock_ddl(metadata=BaseModel.metadata):
     out = []
 
     def dump(sql, *multiparams, **params):
         out.append(str(sql.compile(dialect=engine.dialect)).strip() + ";")
 
     engine = create_mock_engine("postgresql+psycopg2://", dump)
-    BaseModel.metadata.create_all(engine, checkfirst=False)
+    metadata.create_all(engine, checkfirst=False)
     return out
 
 
@@ -128,6 +130,10 @@ def main(argv):
           __import__("sqlalchemy").__version__)
     for stmt in mock_ddl():
         print(stmt + "\n")
+    for name in ("forum", "microblog", "tasks"):
+        print("-- 1. and of tests/interop/%s.py's models (schema/%s.def):" % (name, name))
+        for stmt in mock_ddl(__import__(name).Base.metadata):
+            print(stmt + "\n")
     uri = argv[1] if len(argv) > 1 else os.environ.get("ASSOC_PG_URI")
     if not uri:
         print("-- (no URI and no $ASSOC_PG_URI: nothing run on a server)")

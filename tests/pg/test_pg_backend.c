@@ -736,6 +736,56 @@ static void test_constraints(void **state)
     assoc_pg_close(c);
 }
 
+/* A bound value that the column's type refuses is a constraint failure,
+ * as SQLite's CHECKs make it: text that is not JSON for a JSON column (SPEC
+ * 9: ASSOC_CONSTRAINT), a name that a native ENUM type (SQLAlchemy's Enum on
+ * PostgreSQL) does not have.  The statement's failure leaves the
+ * transaction usable. */
+static void test_values_the_type_refuses(void **state)
+{
+    (void)state;
+    assoc_pgconn *c = connect_ok();
+    exec_ok(c, "DROP TABLE IF EXISTS typed; DROP TYPE IF EXISTS mood;"
+               "CREATE TYPE mood AS ENUM ('happy', 'sad');"
+               "CREATE TABLE typed(id bigint PRIMARY KEY, doc json, m mood)");
+    assoc_pg_stmt *ins = prepare_ok(c, "INSERT INTO typed(id, doc, m) VALUES ($1, $2, $3)");
+    struct {
+        const char *doc, *mood;
+        int want;
+        const char *msg;
+    } cases[] = {
+        {"{\"a\": [1, 2]}", "happy", ASSOC_OK, ""},
+        {"{\"unclosed\": [1, 2}", "sad", ASSOC_CONSTRAINT, "invalid input syntax for type json"},
+        {"not json", "sad", ASSOC_CONSTRAINT, "invalid input syntax for type json"},
+        {"[]", "pinned", ASSOC_CONSTRAINT, "invalid input value for enum mood: \"pinned\""},
+    };
+    for (size_t pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            exec_ok(c, "DELETE FROM typed; BEGIN");
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            OK(c, assoc_pg_bind_int64(ins, 1, (int64_t)i));
+            OK(c, assoc_pg_bind_text(ins, 2, cases[i].doc, strlen(cases[i].doc)));
+            OK(c, assoc_pg_bind_text(ins, 3, cases[i].mood, strlen(cases[i].mood)));
+            EXPECT(c, assoc_pg_step(ins), cases[i].want);
+            if (cases[i].want != ASSOC_OK) {
+                assert_string_equal(assoc_pg_sqlstate(c), "22P02");
+                if (!contains(assoc_pg_errmsg(c), cases[i].msg))
+                    print_error("message '%s' lacks '%s'\n", assoc_pg_errmsg(c), cases[i].msg);
+                assert_true(contains(assoc_pg_errmsg(c), cases[i].msg));
+            }
+            assoc_pg_reset(ins);
+        }
+        if (pass == 1) {
+            assert_true(assoc_pg_in_transaction(c));
+            exec_ok(c, "COMMIT");
+        }
+        assert_int_equal(q_i64(c, "SELECT count(*) FROM typed"), 1);
+    }
+    assoc_pg_finalize(ins);
+    exec_ok(c, "DROP TABLE typed; DROP TYPE mood");
+    assoc_pg_close(c);
+}
+
 /* Every SQLSTATE the backend maps, raised on purpose. */
 static void test_sqlstate_mapping(void **state)
 {
@@ -748,7 +798,8 @@ static void test_sqlstate_mapping(void **state)
         int want;
     } cases[] = {
         {"23505", ASSOC_CONSTRAINT}, {"23000", ASSOC_CONSTRAINT}, {"23P01", ASSOC_CONSTRAINT},
-        {"22001", ASSOC_CONSTRAINT}, {"40001", ASSOC_BUSY},       {"40P01", ASSOC_BUSY},
+        {"22001", ASSOC_CONSTRAINT}, {"22P02", ASSOC_CONSTRAINT}, {"40001", ASSOC_BUSY},
+        {"40P01", ASSOC_BUSY},
         {"55P03", ASSOC_BUSY},       {"53200", ASSOC_NOMEM},      {"53100", ASSOC_ERROR},
         {"42P01", ASSOC_ERROR},      {"22012", ASSOC_ERROR},      {"P0001", ASSOC_ERROR},
         {"57014", ASSOC_ERROR},      {"08006", ASSOC_ERROR},      {"40002", ASSOC_ERROR},
@@ -1459,6 +1510,7 @@ int main(void)
         cmocka_unit_test(test_blob),
         cmocka_unit_test(test_time),
         cmocka_unit_test(test_constraints),
+        cmocka_unit_test(test_values_the_type_refuses),
         cmocka_unit_test(test_sqlstate_mapping),
         cmocka_unit_test(test_failed_statement_keeps_transaction),
         cmocka_unit_test(test_reset_and_reexecute),

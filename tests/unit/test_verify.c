@@ -189,6 +189,44 @@ static void test_temporal_text(void **state)
     assoc_close(db);
 }
 
+/* A json column: TEXT as create_all declares it, or JSON as SQLAlchemy's
+ * JSON declares it on SQLite (numeric affinity by its name); a text column
+ * declared JSON, or a json column of another numeric type, is a
+ * difference.  An enum column is a VARCHAR on SQLite, whoever made it. */
+static void test_json_and_enum_columns(void **state)
+{
+    (void)state;
+    static const assoc_column_spec cols[] = {
+        { "id", "INTEGER", ASSOC_AFFINITY_INTEGER, ASSOC_COL_PRIMARY_KEY | ASSOC_COL_ROWID, NULL, NULL, NULL },
+        { "settings", "TEXT", ASSOC_AFFINITY_TEXT, ASSOC_COL_NOT_NULL | ASSOC_COL_JSON, NULL, NULL, NULL },
+        { "status", "VARCHAR", ASSOC_AFFINITY_TEXT, ASSOC_COL_ENUM, NULL, NULL, NULL },
+        { "note", "TEXT", ASSOC_AFFINITY_TEXT, 0, NULL, NULL, NULL },
+    };
+    static const assoc_table_spec t[] = { { "tasks", cols, 4, NULL, 0 } };
+    static const assoc_schema_spec sp = { "tasks", "tasks.def", "tasks.migrate.sql", t, 1 };
+    static const char *const good_ones[] = {
+        "CREATE TABLE tasks (id INTEGER PRIMARY KEY, settings TEXT NOT NULL CHECK (json_valid(settings)),"
+        " status VARCHAR(11) CHECK (status IN ('todo', 'done')), note TEXT)",
+        /* SQLAlchemy 1.4: JSON, Enum(create_constraint=True) */
+        "CREATE TABLE tasks (id INTEGER NOT NULL, settings JSON NOT NULL, status VARCHAR(4),"
+        " note TEXT, PRIMARY KEY (id), CONSTRAINT status CHECK (status IN ('todo', 'done')))",
+    };
+    for (size_t i = 0; i < sizeof good_ones / sizeof good_ones[0]; i++) {
+        assoc_db *db = db_with(good_ones[i]);
+        expect(db, &sp, ASSOC_VERIFY_ALL, ASSOC_OK, NULL);
+        assoc_close(db);
+    }
+    assoc_db *db = db_with("CREATE TABLE tasks (id INTEGER PRIMARY KEY, settings NUMERIC NOT NULL, status VARCHAR(4),"
+                           " note TEXT)");
+    expect(db, &sp, ASSOC_VERIFY_ALL, ASSOC_SCHEMA,
+           "table tasks, column settings: the database has NUMERIC (numeric affinity), the schema wants TEXT");
+    assoc_close(db);
+    db = db_with("CREATE TABLE tasks (id INTEGER PRIMARY KEY, settings TEXT NOT NULL, status VARCHAR(4), note JSON)");
+    expect(db, &sp, ASSOC_VERIFY_ALL, ASSOC_SCHEMA,
+           "table tasks, column note: the database has JSON (numeric affinity), the schema wants TEXT");
+    assoc_close(db);
+}
+
 /* A foreign key of several columns is no key the language declares: an
  * extra constraint, allowed; one of a single column the schema does not
  * declare is a difference. */
@@ -298,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_not_null_of_keys_ignored),
         cmocka_unit_test(test_not_null_differs),
         cmocka_unit_test(test_temporal_text),
+        cmocka_unit_test(test_json_and_enum_columns),
         cmocka_unit_test(test_composite_foreign_key_extra),
         cmocka_unit_test(test_json_and_enum),
         cmocka_unit_test(test_unique_quoted_names),

@@ -189,6 +189,21 @@ static void check_data(assoc_db *db, assoc_time since)
     user_free(&david);
 }
 
+/* The datetimes as stored, to the microsecond (whoever wrote them). */
+static void check_stored(assoc_db *db)
+{
+    char where[64];
+    for (size_t i = 0; i < N(posts); i++) {
+        snprintf(where, sizeof where, "posts WHERE id = %lld", (long long)posts[i].id);
+        sqla_stored_time(db, "timestamp", where, posts[i].ts);
+    }
+    for (size_t i = 0; i < N(comments); i++) {
+        snprintf(where, sizeof where, "comments WHERE id = %lld", (long long)comments[i].id);
+        sqla_stored_time(db, "timestamp", where, comments[i].ts);
+    }
+    sqla_stored_time(db, "last_seen", "users WHERE id = 1", users[0].seen);
+}
+
 static void test_c_writes_sqlalchemy_reads(void **state)
 {
     sqla_fixture *f = *state;
@@ -196,6 +211,7 @@ static void test_c_writes_sqlalchemy_reads(void **state)
     assoc_db *db = sqla_open(f);
     write_data(db);
     check_data(db, since);
+    check_stored(db);
     sqla_run(f, SCRIPT, "check");
 }
 
@@ -210,6 +226,7 @@ static void test_sqlalchemy_writes_c_reads_and_changes(void **state)
     OK(db, microblog_verify(db));
     OK(db, microblog_create_all(db));
     check_data(db, since);
+    check_stored(db);
 
     User miguel = USER_INIT, susan = USER_INIT, david = USER_INIT;
     OK(db, user_get(db, 1, &miguel));

@@ -145,16 +145,6 @@ typedef struct fixture {
     assoc_db *db;
 } fixture;
 
-/* Run SQL on the server outside the test's schema (to make or drop it). */
-static void pg_admin(const char *sql)
-{
-    assoc_db *a = NULL;
-    if (assoc_open(e2e_pg_uri(), &a) != ASSOC_OK)
-        fail_msg("cannot reach the server: %s", assoc_errmsg(NULL));
-    e2e_raw(a, sql);
-    assoc_close(a);
-}
-
 static const char *const side_files[] = { "", "-wal", "-shm", "-journal" };
 
 static int setup(void **st)
@@ -172,16 +162,8 @@ static int setup(void **st)
         return -1;
     }
     snprintf(f->path, sizeof f->path, "%s/shop.db", f->dir);
-    if (e2e_pg_uri()) {
-        static int n;
-        char sql[256];
-        snprintf(f->schema, sizeof f->schema, "interop_%ld_%d", (long)getpid(), n++);
-        snprintf(f->path, sizeof f->path, "%s%soptions=-csearch_path%%3D%s", e2e_pg_uri(),
-                 strchr(e2e_pg_uri(), '?') ? "&" : "?", f->schema);
-        snprintf(sql, sizeof sql, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS %s CASCADE; "
-                 "CREATE SCHEMA %s", f->schema, f->schema);
-        pg_admin(sql);
-    }
+    if (e2e_pg_uri())
+        e2e_pg_schema("interop", f->schema, sizeof f->schema, f->path, sizeof f->path);
     *st = f;
     return 0;
 }
@@ -193,11 +175,8 @@ static int teardown(void **st)
     fixture *f = *st;
     int rc = 0;
     assoc_close(f->db);
-    if (f->schema[0]) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", f->schema);
-        pg_admin(sql);
-    }
+    if (f->schema[0])
+        e2e_pg_drop_schema(f->schema);
     for (size_t i = 0; i < N(side_files); i++) {
         char p[1200];
         snprintf(p, sizeof p, "%s%s", f->path, side_files[i]);

@@ -241,6 +241,35 @@ static void check_data(assoc_db *db, assoc_time since)
     tag_free(&web);
 }
 
+/* What is stored, read with SQL (whoever wrote it): the enum's name (in a
+ * VARCHAR, or SQLAlchemy's ENUM type on PostgreSQL), the JSON text byte for
+ * byte (SQLite's TEXT, PostgreSQL's json, keep it as written), the SQL names
+ * of column("body") and column("due_date"), the datetime to the
+ * microsecond. */
+static void check_stored(assoc_db *db, const task_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const task_row *w = &rows[i];
+        char sql[256], got[256], where[128];
+        snprintf(where, sizeof where, "tasks WHERE slug = '%s'", w->slug);
+        snprintf(sql, sizeof sql, "SELECT CAST(status AS TEXT) FROM %s", where);
+        static const char *const names[] = { "todo", "in_progress", "done" };
+        STR_EQ("stored status", sql_text(db, sql, got, sizeof got), names[(w->status ? w->status : 1) - 1]);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s AND labels IS NULL", where);
+        assert_int_equal(sql_int(db, sql), w->labels == NULL);
+        snprintf(sql, sizeof sql, "SELECT CAST(labels AS TEXT) FROM %s", where);
+        STR_EQ("stored labels", sql_text(db, sql, got, sizeof got), w->labels ? w->labels : "");
+        snprintf(sql, sizeof sql, "SELECT body FROM %s", where);
+        STR_EQ("stored body", sql_text(db, sql, got, sizeof got), w->desc ? w->desc : "");
+        if (w->due)
+            sqla_stored_time(db, "due_date", where, w->due);
+    }
+    char got[256];
+    STR_EQ("stored settings",
+           sql_text(db, "SELECT CAST(settings AS TEXT) FROM projects WHERE name = 'Website'", got, sizeof got),
+           WEBSITE_SETTINGS);
+}
+
 /* ------------------------------------------------------------------
  * The tests
  * ---------------------------------------------------------------- */
@@ -252,8 +281,7 @@ static void test_c_writes_sqlalchemy_reads(void **state)
     assoc_db *db = sqla_open(f);
     write_data(db);
     check_data(db, since);
-    /* The SQL names of column("body") and column("due_date"). */
-    assert_int_equal(sql_int(db, "SELECT count(*) FROM tasks WHERE body IS NOT NULL AND due_date IS NOT NULL"), 2);
+    check_stored(db, tasks, N(tasks));
     sqla_run(f, SCRIPT, "check");
 }
 
@@ -268,6 +296,7 @@ static void test_sqlalchemy_writes_c_reads_and_changes(void **state)
     OK(db, tasks_verify(db));
     OK(db, tasks_create_all(db));
     check_data(db, since);
+    check_stored(db, tasks, N(tasks));
 
     /* Ship is done, with labels: updated_at takes the time of the update. */
     Task ship = TASK_INIT;
@@ -349,12 +378,68 @@ static void test_json_and_call_defaults_refused(void **state)
     project_free(&p);
 }
 
+/* tasks_verify and create_all's check, on the tables create_all made and
+ * on the types the columns may have (SQLAlchemy's are checked by
+ * test_sqlalchemy_writes_c_reads_and_changes): on PostgreSQL a json column
+ * is json or jsonb, and an enum column a VARCHAR or a native ENUM type
+ * (SQLAlchemy's Enum there), which the API then reads and writes; text for
+ * json, or an ENUM type for a column that is no enum, is a difference.  On
+ * SQLite, tests/unit/test_verify.c holds the declared types' cases. */
+static void test_verify_json_and_enum_columns(void **state)
+{
+    sqla_fixture *f = *state;
+    assoc_db *db = sqla_open(f);
+    write_data(db);
+    OK(db, tasks_verify(db));
+    OK(db, tasks_create_all(db));               /* again: the tables are as it makes them */
+    if (!e2e_is_pg(db))
+        return;
+    e2e_raw(db, "ALTER TABLE tasks ALTER COLUMN labels TYPE text");
+    RC(db, ASSOC_SCHEMA, tasks_verify(db));
+    if (strstr(assoc_errmsg(db), "table tasks, column labels: the database has text, the schema wants JSON "
+                                 "(json or jsonb)") == NULL)
+        fail_msg("%s", assoc_errmsg(db));
+    RC(db, ASSOC_SCHEMA, tasks_create_all(db));
+    e2e_raw(db, "ALTER TABLE tasks ALTER COLUMN labels TYPE jsonb USING labels::jsonb");
+    OK(db, tasks_verify(db));
+
+    /* status as SQLAlchemy makes it: CREATE TYPE status AS ENUM. */
+    e2e_raw(db, "CREATE TYPE status AS ENUM ('todo', 'in_progress', 'done');"
+                "ALTER TABLE tasks DROP CONSTRAINT tasks_status_check;"
+                "ALTER TABLE tasks ALTER COLUMN status TYPE status USING status::status");
+    OK(db, tasks_verify(db));
+    OK(db, tasks_create_all(db));
+    Task t = TASK_INIT;
+    OK(db, task_get_by_slug(db, "task-4", &t));
+    assert_int_equal(t.status, TASK_STATUS_TODO);
+    t.status = TASK_STATUS_IN_PROGRESS;
+    OK(db, task_update(db, &t));
+    task_free(&t);
+    TaskList tl = TASK_LIST_INIT;
+    OK(db, task_find_by_status(db, TASK_STATUS_IN_PROGRESS, &tl));
+    assert_int_equal(tl.len, 2);
+    task_list_free(&tl);
+    char buf[32];
+    STR_EQ("stored status", sql_text(db, "SELECT status FROM tasks WHERE slug = 'task-4'", buf, sizeof buf),
+           "in_progress");
+
+    /* An ENUM type where the schema has a plain string. */
+    e2e_raw(db, "DELETE FROM task_tags; DELETE FROM tags;"
+                "CREATE TYPE tagname AS ENUM ('ux', 'web');"
+                "ALTER TABLE tags ALTER COLUMN name TYPE tagname USING name::tagname");
+    RC(db, ASSOC_SCHEMA, tasks_verify(db));
+    if (strstr(assoc_errmsg(db), "table tags, column name: the database has tagname, the schema wants VARCHAR(50)")
+        == NULL)
+        fail_msg("%s", assoc_errmsg(db));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_c_writes_sqlalchemy_reads, sqla_setup, sqla_teardown),
         cmocka_unit_test_setup_teardown(test_sqlalchemy_writes_c_reads_and_changes, sqla_setup, sqla_teardown),
         cmocka_unit_test_setup_teardown(test_json_and_call_defaults_refused, sqla_setup, sqla_teardown),
+        cmocka_unit_test_setup_teardown(test_verify_json_and_enum_columns, sqla_setup, sqla_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
