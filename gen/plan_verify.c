@@ -47,7 +47,6 @@ static void spec_table(planner *p, plan_spec *sp, plan_spec_table *st, const sch
          * a key of one column unique. */
         c->not_null = col->not_null && !col->primary_key;
         c->unique = col->unique && !(col->primary_key && t->npk == 1);
-        c->json = col->json;
         c->ondelete = col->fk ? sch_fk_action_sql(col->ondelete) : NULL;
     }
     for (size_t k = 0; k < t->nconstraints; k++) {
