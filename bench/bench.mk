@@ -144,3 +144,4 @@ bench-migrate: $(ASSOCGEN) | $(DEPS_OK)
 	@mkdir -p $(BENCH_DIR)
 	$(PYTHON) -B bench/migrate.py --assocgen $(ASSOCGEN) --rows $(BENCH_MIGRATE_ROWS) \
 	    --repeat $(BENCH_MIGRATE_REPEAT) $(if $(BENCH_TMPDIR),--tmpdir $(BENCH_TMPDIR)) --csv $(BENCH_DIR)/migrate.csv
+include bench/queries.mk
