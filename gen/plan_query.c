@@ -30,6 +30,7 @@ typedef struct qjoin {
     const sch_rel *const *rels;
     size_t n;
     char alias[16];
+    bool inner;                  /* a condition of the whole where needs the row: JOIN, not LEFT JOIN */
 } qjoin;
 
 typedef struct qscope {
@@ -95,8 +96,27 @@ static void add_joins(qgen *g, qscope *s, const sq_path *path)
         qjoin *j = &s->joins[s->njoins++];
         j->rels = path->rels;
         j->n = n;
+        j->inner = false;
         snprintf(j->alias, sizeof j->alias, "j%d", ++g->aliases);
     }
+}
+
+/* A condition that cannot hold where the path's related row is missing
+ * (its column is NULL there) needs that row, and every row before it on
+ * the path: where such a condition is one of the top-level and-chain's,
+ * the query's rows all have them, and a JOIN gives the same rows as a LEFT
+ * JOIN -- which SQLite does not always see for itself (not for LIKE). */
+static void mark_inner(qscope *s, const sq_path *path)
+{
+    for (size_t n = 1; n <= path->nrels; n++)
+        for (size_t i = 0; i < s->njoins; i++) {
+            qjoin *j = &s->joins[i];
+            bool same = j->n == n;
+            for (size_t k = 0; k < n && same; k++)
+                same = j->rels[k] == path->rels[k];
+            if (same)
+                j->inner = true;
+        }
 }
 
 /* The joins the conditions at this level need (not those inside a
@@ -123,6 +143,13 @@ static void collect(qgen *g, qscope *s, const sq_expr *e, bool top)
     for (size_t i = 0; i < e->nrhs; i++)
         if (e->rhs[i].kind == SQO_PATH)
             add_joins(g, s, &e->rhs[i].path);
+    bool needs_row = e->kind == SQ_CMP || e->kind == SQ_LIKE || e->kind == SQ_IN || e->kind == SQ_IS_NOT_NULL;
+    if (top && needs_row) {
+        mark_inner(s, &e->path);
+        for (size_t i = 0; i < e->nrhs; i++)
+            if (e->rhs[i].kind == SQO_PATH)
+                mark_inner(s, &e->rhs[i].path);
+    }
 }
 
 /* "alias.column" of a path from scope s. */
@@ -134,7 +161,7 @@ static void path_col(qgen *g, const qscope *s, const sq_path *path)
     else
         scope_alias(g, s);
     sqlb_puts(g->b, ".");
-    sqlb_ident(g->b, path->col->name);
+    sqlb_ident(g->b, path->col->sql_name);
 }
 
 /* The alias the to-one hops of a path lead to (the scope's own with none). */
@@ -168,35 +195,36 @@ static void order_by_rel(qgen *g, const char *alias, const sch_rel *r)
     }
 }
 
-/* FROM the scope's table and its LEFT JOINs.  A one-to-one (a one-to-many
- * of one) joins its first child only, as the relationship reads it. */
+/* FROM the scope's table and its joins (LEFT JOINs, or JOINs where the
+ * where needs the row: mark_inner).  A one-to-one (a one-to-many of one)
+ * joins its first child only, as the relationship reads it. */
 static void write_joins(qgen *g, const qscope *s)
 {
     for (size_t i = 0; i < s->njoins; i++) {
         const qjoin *j = &s->joins[i];
         const sch_rel *r = j->rels[j->n - 1];
         const sch_table *tt = r->target->table;
-        sqlb_puts(g->b, "\nLEFT JOIN ");
+        sqlb_puts(g->b, j->inner ? "\nJOIN " : "\nLEFT JOIN ");
         sqlb_ident(g->b, tt->name);
         sqlb_printf(g->b, " %s ON %s.", j->alias, j->alias);
-        sqlb_ident(g->b, r->target_col->name);
+        sqlb_ident(g->b, r->target_col->sql_name);
         sqlb_puts(g->b, " = ");
         hop_alias(g, s, j->rels, j->n - 1);
         sqlb_puts(g->b, ".");
-        sqlb_ident(g->b, r->owner_col->name);
+        sqlb_ident(g->b, r->owner_col->sql_name);
         if (r->kind == SCH_ONE_TO_ONE && tt->npk == 1) {
             sqlb_printf(g->b, " AND %s.", j->alias);
-            sqlb_ident(g->b, tt->pk[0]->name);
+            sqlb_ident(g->b, tt->pk[0]->sql_name);
             sqlb_puts(g->b, " = (SELECT x.");
-            sqlb_ident(g->b, tt->pk[0]->name);
+            sqlb_ident(g->b, tt->pk[0]->sql_name);
             sqlb_puts(g->b, " FROM ");
             sqlb_ident(g->b, tt->name);
             sqlb_puts(g->b, " x WHERE x.");
-            sqlb_ident(g->b, r->target_col->name);
+            sqlb_ident(g->b, r->target_col->sql_name);
             sqlb_puts(g->b, " = ");
             hop_alias(g, s, j->rels, j->n - 1);
             sqlb_puts(g->b, ".");
-            sqlb_ident(g->b, r->owner_col->name);
+            sqlb_ident(g->b, r->owner_col->sql_name);
             order_by_rel(g, "x", r);
             sqlb_puts(g->b, " LIMIT 1)");
         }
@@ -312,9 +340,9 @@ static void write_related(qgen *g, const qscope *outer, const sq_expr *e, bool n
         sqlb_printf(g->b, " %s JOIN ", sec);
         sqlb_ident(g->b, r->target->table->name);
         sqlb_printf(g->b, " %s ON %s.", alias, alias);
-        sqlb_ident(g->b, r->target_col->name);
+        sqlb_ident(g->b, r->target_col->sql_name);
         sqlb_printf(g->b, " = %s.", sec);
-        sqlb_ident(g->b, r->sec_target_col->name);
+        sqlb_ident(g->b, r->sec_target_col->sql_name);
     } else {
         sqlb_ident(g->b, r->target->table->name);
         sqlb_printf(g->b, " %s", alias);
@@ -323,15 +351,15 @@ static void write_related(qgen *g, const qscope *outer, const sq_expr *e, bool n
     sqlb_puts(g->b, " WHERE ");
     if (r->kind == SCH_MANY_TO_MANY) {
         sqlb_printf(g->b, "%s.", sec);
-        sqlb_ident(g->b, r->sec_owner_col->name);
+        sqlb_ident(g->b, r->sec_owner_col->sql_name);
     } else {
         sqlb_printf(g->b, "%s.", alias);
-        sqlb_ident(g->b, r->target_col->name);
+        sqlb_ident(g->b, r->target_col->sql_name);
     }
     sqlb_puts(g->b, " = ");
     hop_alias(g, outer, e->path.rels, e->path.nrels);
     sqlb_puts(g->b, ".");
-    sqlb_ident(g->b, r->owner_col->name);
+    sqlb_ident(g->b, r->owner_col->sql_name);
     if (e->a) {
         sqlb_puts(g->b, negate_condition ? " AND NOT (" : " AND (");
         write_expr(g, &in, e->a);
@@ -403,7 +431,7 @@ static void write_expr(qgen *g, const qscope *s, const sq_expr *e)
         int alias = g->aliases + 1;
         if (e->rel->kind == SCH_MANY_TO_MANY && tt->npk == 1) {
             sqlb_printf(g->b, "(SELECT count(DISTINCT s%d.", alias);
-            sqlb_ident(g->b, tt->pk[0]->name);
+            sqlb_ident(g->b, tt->pk[0]->sql_name);
             sqlb_puts(g->b, ")");
         } else {
             sqlb_puts(g->b, "(SELECT count(*)");
@@ -550,7 +578,7 @@ static void select_cols(qgen *g, const qscope *s)
             sqlb_puts(g->b, ", ");
         scope_alias(g, s);
         sqlb_puts(g->b, ".");
-        sqlb_ident(g->b, t->columns[i]->name);
+        sqlb_ident(g->b, t->columns[i]->sql_name);
     }
 }
 
@@ -562,7 +590,7 @@ static void key_cols(qgen *g, const qscope *s)
             sqlb_puts(g->b, ", ");
         scope_alias(g, s);
         sqlb_puts(g->b, ".");
-        sqlb_ident(g->b, t->pk[k]->name);
+        sqlb_ident(g->b, t->pk[k]->sql_name);
     }
 }
 

@@ -366,6 +366,15 @@ static int configure(assoc_db *db, const assoc_options *o)
     int rc;
 
     rc = assoc_status(db, sqlite3_busy_timeout(h, o->busy_timeout_ms));
+    /* The query planner's stability guarantee: a statement's plan does not
+     * depend on the values bound to it.  Without it, binding a LIKE
+     * pattern again makes SQLite prepare the statement again on its next
+     * step (to see whether the pattern allows the LIKE index optimization,
+     * which needs a NOCASE index our tables never have): a keyset-paged
+     * query with a pattern spent a quarter of its time re-preparing
+     * (bench/README.md, "Queries and batched loads"). */
+    if (rc == ASSOC_OK)
+        rc = assoc_status(db, sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)NULL));
     if (rc == ASSOC_OK)
         rc = pragma(db, "PRAGMA foreign_keys=ON");
     /* Where the sub-journals of savepoints go (every multi-statement call

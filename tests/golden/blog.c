@@ -5825,7 +5825,7 @@ static const assoc_sql post_published_by__sql_rows = {
     "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
     "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, posts.updated_at\n"
     "FROM posts\n"
-    "LEFT JOIN users j1 ON j1.id = posts.author_id\n"
+    "JOIN users j1 ON j1.id = posts.author_id\n"
     "WHERE j1.handle = $1 AND posts.published = TRUE\n"
     "ORDER BY posts.created_at DESC, posts.id",
     NULL
@@ -5886,7 +5886,7 @@ static const assoc_sql post_published_by_first__sql_first = {
     "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
     "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, posts.updated_at\n"
     "FROM posts\n"
-    "LEFT JOIN users j1 ON j1.id = posts.author_id\n"
+    "JOIN users j1 ON j1.id = posts.author_id\n"
     "WHERE j1.handle = $1 AND posts.published = TRUE\n"
     "ORDER BY posts.created_at DESC, posts.id\n"
     "LIMIT 1",
@@ -5918,7 +5918,7 @@ done:
 static const assoc_sql post_published_by_count__sql_count = {
     "SELECT count(*)\n"
     "FROM posts\n"
-    "LEFT JOIN users j1 ON j1.id = posts.author_id\n"
+    "JOIN users j1 ON j1.id = posts.author_id\n"
     "WHERE j1.handle = $1 AND posts.published = TRUE",
     NULL
 };
@@ -5950,7 +5950,7 @@ done:
 static const assoc_sql post_published_by_exists__sql_exists = {
     "SELECT EXISTS (SELECT 1\n"
     "FROM posts\n"
-    "LEFT JOIN users j1 ON j1.id = posts.author_id\n"
+    "JOIN users j1 ON j1.id = posts.author_id\n"
     "WHERE j1.handle = $1 AND posts.published = TRUE)",
     NULL
 };
@@ -6019,7 +6019,7 @@ static const assoc_sql post_published_by_delete__sql_seed = {
     "INSERT INTO assoc_del_posts (k1, rnd, cand)\n"
     "SELECT posts.id, 0, 0\n"
     "FROM posts\n"
-    "LEFT JOIN users j1 ON j1.id = posts.author_id\n"
+    "JOIN users j1 ON j1.id = posts.author_id\n"
     "WHERE j1.handle = $1 AND posts.published = TRUE\n"
     "ORDER BY posts.created_at DESC, posts.id",
     NULL
@@ -6088,7 +6088,7 @@ static const assoc_sql post_published_by_page__sql_page0 = {
     "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
     "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, posts.updated_at\n"
     "FROM posts\n"
-    "LEFT JOIN users j1 ON j1.id = posts.author_id\n"
+    "JOIN users j1 ON j1.id = posts.author_id\n"
     "WHERE j1.handle = $1 AND posts.published = TRUE\n"
     "ORDER BY posts.created_at DESC, posts.id\n"
     "LIMIT $2",
@@ -6099,7 +6099,7 @@ static const assoc_sql post_published_by_page__sql_page1 = {
     "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
     "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, posts.updated_at\n"
     "FROM posts\n"
-    "LEFT JOIN users j1 ON j1.id = posts.author_id\n"
+    "JOIN users j1 ON j1.id = posts.author_id\n"
     "WHERE j1.handle = $1 AND posts.published = TRUE AND (posts.created_at <= $2 AND "
     "(posts.created_at < $2 OR posts.id > $3))\n"
     "ORDER BY posts.created_at DESC, posts.id\n"

@@ -4624,7 +4624,7 @@ static const assoc_sql item_catalogue__sql_rows1 = {
     "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
     "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
     "FROM items\n"
-    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "JOIN categories j1 ON j1.id = items.category_id\n"
     "WHERE j1.\"group\" = $1\n"
     "ORDER BY items.name, items.sku",
     NULL
@@ -4643,7 +4643,7 @@ static const assoc_sql item_catalogue__sql_rows3 = {
     "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
     "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
     "FROM items\n"
-    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "JOIN categories j1 ON j1.id = items.category_id\n"
     "WHERE j1.\"group\" = $1 AND items.unit_price <= $2\n"
     "ORDER BY items.name, items.sku",
     NULL
@@ -4744,7 +4744,7 @@ static const assoc_sql item_catalogue_first__sql_first1 = {
     "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
     "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
     "FROM items\n"
-    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "JOIN categories j1 ON j1.id = items.category_id\n"
     "WHERE j1.\"group\" = $1\n"
     "ORDER BY items.name, items.sku\n"
     "LIMIT 1",
@@ -4765,7 +4765,7 @@ static const assoc_sql item_catalogue_first__sql_first3 = {
     "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
     "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
     "FROM items\n"
-    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "JOIN categories j1 ON j1.id = items.category_id\n"
     "WHERE j1.\"group\" = $1 AND items.unit_price <= $2\n"
     "ORDER BY items.name, items.sku\n"
     "LIMIT 1",
@@ -4818,7 +4818,7 @@ done:
 static const assoc_sql item_catalogue_count__sql_count1 = {
     "SELECT count(*)\n"
     "FROM items\n"
-    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "JOIN categories j1 ON j1.id = items.category_id\n"
     "WHERE j1.\"group\" = $1",
     NULL
 };
@@ -4833,7 +4833,7 @@ static const assoc_sql item_catalogue_count__sql_count2 = {
 static const assoc_sql item_catalogue_count__sql_count3 = {
     "SELECT count(*)\n"
     "FROM items\n"
-    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "JOIN categories j1 ON j1.id = items.category_id\n"
     "WHERE j1.\"group\" = $1 AND items.unit_price <= $2",
     NULL
 };
@@ -4892,7 +4892,7 @@ static const assoc_sql item_catalogue_exists__sql_exists0 = {
 static const assoc_sql item_catalogue_exists__sql_exists1 = {
     "SELECT EXISTS (SELECT 1\n"
     "FROM items\n"
-    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "JOIN categories j1 ON j1.id = items.category_id\n"
     "WHERE j1.\"group\" = $1)",
     NULL
 };
@@ -4907,7 +4907,7 @@ static const assoc_sql item_catalogue_exists__sql_exists2 = {
 static const assoc_sql item_catalogue_exists__sql_exists3 = {
     "SELECT EXISTS (SELECT 1\n"
     "FROM items\n"
-    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "JOIN categories j1 ON j1.id = items.category_id\n"
     "WHERE j1.\"group\" = $1 AND items.unit_price <= $2)",
     NULL
 };
@@ -4969,7 +4969,7 @@ static const assoc_sql item_catalogue_delete__sql_seed1 = {
     "INSERT INTO assoc_del_items (k1, rnd, cand)\n"
     "SELECT items.sku, 0, 0\n"
     "FROM items\n"
-    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "JOIN categories j1 ON j1.id = items.category_id\n"
     "WHERE j1.\"group\" = $1\n"
     "ORDER BY items.name, items.sku",
     NULL
@@ -4988,7 +4988,7 @@ static const assoc_sql item_catalogue_delete__sql_seed3 = {
     "INSERT INTO assoc_del_items (k1, rnd, cand)\n"
     "SELECT items.sku, 0, 0\n"
     "FROM items\n"
-    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "JOIN categories j1 ON j1.id = items.category_id\n"
     "WHERE j1.\"group\" = $1 AND items.unit_price <= $2\n"
     "ORDER BY items.name, items.sku",
     NULL
@@ -5087,7 +5087,7 @@ static const assoc_sql item_catalogue_page__sql_page1 = {
     "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
     "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
     "FROM items\n"
-    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "JOIN categories j1 ON j1.id = items.category_id\n"
     "WHERE j1.\"group\" = $1\n"
     "ORDER BY items.name, items.sku\n"
     "LIMIT $2",
@@ -5108,7 +5108,7 @@ static const assoc_sql item_catalogue_page__sql_page3 = {
     "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
     "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
     "FROM items\n"
-    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "JOIN categories j1 ON j1.id = items.category_id\n"
     "WHERE j1.\"group\" = $1 AND items.unit_price <= $2\n"
     "ORDER BY items.name, items.sku\n"
     "LIMIT $3",
@@ -5129,7 +5129,7 @@ static const assoc_sql item_catalogue_page__sql_page5 = {
     "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
     "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
     "FROM items\n"
-    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "JOIN categories j1 ON j1.id = items.category_id\n"
     "WHERE j1.\"group\" = $1 AND (items.name >= $2 AND (items.name > $2 OR items.sku > $3))\n"
     "ORDER BY items.name, items.sku\n"
     "LIMIT $4",
@@ -5150,7 +5150,7 @@ static const assoc_sql item_catalogue_page__sql_page7 = {
     "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
     "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
     "FROM items\n"
-    "LEFT JOIN categories j1 ON j1.id = items.category_id\n"
+    "JOIN categories j1 ON j1.id = items.category_id\n"
     "WHERE j1.\"group\" = $1 AND items.unit_price <= $2 AND (items.name >= $3 AND (items.name > $3 OR "
     "items.sku > $4))\n"
     "ORDER BY items.name, items.sku\n"
@@ -5961,7 +5961,7 @@ static const assoc_sql stock_to_reorder__sql_rows0 = {
     "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
     "stock.counted\n"
     "FROM stock\n"
-    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
     "LEFT JOIN items j2 ON j2.sku = stock.item_sku\n"
     "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE\n"
     "ORDER BY j1.code NULLS FIRST, j2.name NULLS FIRST, stock.warehouse_id, stock.item_sku",
@@ -5972,7 +5972,7 @@ static const assoc_sql stock_to_reorder__sql_rows1 = {
     "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
     "stock.counted\n"
     "FROM stock\n"
-    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
     "LEFT JOIN items j2 ON j2.sku = stock.item_sku\n"
     "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE AND stock.warehouse_id = $1\n"
     "ORDER BY j1.code NULLS FIRST, j2.name NULLS FIRST, stock.warehouse_id, stock.item_sku",
@@ -6048,7 +6048,7 @@ static const assoc_sql stock_to_reorder_first__sql_first0 = {
     "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
     "stock.counted\n"
     "FROM stock\n"
-    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
     "LEFT JOIN items j2 ON j2.sku = stock.item_sku\n"
     "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE\n"
     "ORDER BY j1.code NULLS FIRST, j2.name NULLS FIRST, stock.warehouse_id, stock.item_sku\n"
@@ -6060,7 +6060,7 @@ static const assoc_sql stock_to_reorder_first__sql_first1 = {
     "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
     "stock.counted\n"
     "FROM stock\n"
-    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
     "LEFT JOIN items j2 ON j2.sku = stock.item_sku\n"
     "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE AND stock.warehouse_id = $1\n"
     "ORDER BY j1.code NULLS FIRST, j2.name NULLS FIRST, stock.warehouse_id, stock.item_sku\n"
@@ -6104,7 +6104,7 @@ done:
 static const assoc_sql stock_to_reorder_count__sql_count0 = {
     "SELECT count(*)\n"
     "FROM stock\n"
-    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
     "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE",
     NULL
 };
@@ -6112,7 +6112,7 @@ static const assoc_sql stock_to_reorder_count__sql_count0 = {
 static const assoc_sql stock_to_reorder_count__sql_count1 = {
     "SELECT count(*)\n"
     "FROM stock\n"
-    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
     "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE AND stock.warehouse_id = $1",
     NULL
 };
@@ -6155,7 +6155,7 @@ done:
 static const assoc_sql stock_to_reorder_exists__sql_exists0 = {
     "SELECT EXISTS (SELECT 1\n"
     "FROM stock\n"
-    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
     "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE)",
     NULL
 };
@@ -6163,7 +6163,7 @@ static const assoc_sql stock_to_reorder_exists__sql_exists0 = {
 static const assoc_sql stock_to_reorder_exists__sql_exists1 = {
     "SELECT EXISTS (SELECT 1\n"
     "FROM stock\n"
-    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
     "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE AND stock.warehouse_id = $1)",
     NULL
 };
@@ -6207,7 +6207,7 @@ static const assoc_sql stock_to_reorder_delete__sql_sql0 = {
     "DELETE FROM stock\n"
     "WHERE (stock.warehouse_id, stock.item_sku) IN (SELECT stock.warehouse_id, stock.item_sku\n"
     "FROM stock\n"
-    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
     "LEFT JOIN items j2 ON j2.sku = stock.item_sku\n"
     "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE\n"
     "ORDER BY j1.code NULLS FIRST, j2.name NULLS FIRST, stock.warehouse_id, stock.item_sku)",
@@ -6218,7 +6218,7 @@ static const assoc_sql stock_to_reorder_delete__sql_sql1 = {
     "DELETE FROM stock\n"
     "WHERE (stock.warehouse_id, stock.item_sku) IN (SELECT stock.warehouse_id, stock.item_sku\n"
     "FROM stock\n"
-    "LEFT JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
+    "JOIN warehouses j1 ON j1.id = stock.warehouse_id\n"
     "LEFT JOIN items j2 ON j2.sku = stock.item_sku\n"
     "WHERE stock.quantity <= stock.reorder_at AND j1.active = TRUE AND stock.warehouse_id = $1\n"
     "ORDER BY j1.code NULLS FIRST, j2.name NULLS FIRST, stock.warehouse_id, stock.item_sku)",

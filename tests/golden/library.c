@@ -6607,7 +6607,7 @@ static const assoc_sql loan_history__sql_rows = {
     "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
     "loans.fine, loans.renewals\n"
     "FROM loans\n"
-    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "JOIN members j1 ON j1.id = loans.member_id\n"
     "WHERE j1.card_no = $1\n"
     "ORDER BY loans.out DESC, loans.id",
     NULL
@@ -6668,7 +6668,7 @@ static const assoc_sql loan_history_first__sql_first = {
     "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
     "loans.fine, loans.renewals\n"
     "FROM loans\n"
-    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "JOIN members j1 ON j1.id = loans.member_id\n"
     "WHERE j1.card_no = $1\n"
     "ORDER BY loans.out DESC, loans.id\n"
     "LIMIT 1",
@@ -6700,7 +6700,7 @@ done:
 static const assoc_sql loan_history_count__sql_count = {
     "SELECT count(*)\n"
     "FROM loans\n"
-    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "JOIN members j1 ON j1.id = loans.member_id\n"
     "WHERE j1.card_no = $1",
     NULL
 };
@@ -6732,7 +6732,7 @@ done:
 static const assoc_sql loan_history_exists__sql_exists = {
     "SELECT EXISTS (SELECT 1\n"
     "FROM loans\n"
-    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "JOIN members j1 ON j1.id = loans.member_id\n"
     "WHERE j1.card_no = $1)",
     NULL
 };
@@ -6765,7 +6765,7 @@ static const assoc_sql loan_history_delete__sql = {
     "DELETE FROM loans\n"
     "WHERE loans.id IN (SELECT loans.id\n"
     "FROM loans\n"
-    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "JOIN members j1 ON j1.id = loans.member_id\n"
     "WHERE j1.card_no = $1\n"
     "ORDER BY loans.out DESC, loans.id)",
     NULL
@@ -6800,7 +6800,7 @@ static const assoc_sql loan_history_page__sql_page0 = {
     "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
     "loans.fine, loans.renewals\n"
     "FROM loans\n"
-    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "JOIN members j1 ON j1.id = loans.member_id\n"
     "WHERE j1.card_no = $1\n"
     "ORDER BY loans.out DESC, loans.id\n"
     "LIMIT $2",
@@ -6811,7 +6811,7 @@ static const assoc_sql loan_history_page__sql_page1 = {
     "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
     "loans.fine, loans.renewals\n"
     "FROM loans\n"
-    "LEFT JOIN members j1 ON j1.id = loans.member_id\n"
+    "JOIN members j1 ON j1.id = loans.member_id\n"
     "WHERE j1.card_no = $1 AND (loans.out <= $2 AND (loans.out < $2 OR loans.id > $3))\n"
     "ORDER BY loans.out DESC, loans.id\n"
     "LIMIT $4",

@@ -3755,13 +3755,13 @@ static const assoc_sql order_newest__sql_rows0 = {
 static const assoc_sql order_newest__sql_rows1 = {
     "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
     "FROM orders\n"
-    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "JOIN users j1 ON j1.id = orders.user_id\n"
     "WHERE j1.email LIKE $1\n"
     "ORDER BY orders.id DESC",
     /* PostgreSQL: */
     "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
     "FROM orders\n"
-    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "JOIN users j1 ON j1.id = orders.user_id\n"
     "WHERE j1.email ILIKE $1\n"
     "ORDER BY orders.id DESC"
 };
@@ -3842,14 +3842,14 @@ static const assoc_sql order_newest_first__sql_first0 = {
 static const assoc_sql order_newest_first__sql_first1 = {
     "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
     "FROM orders\n"
-    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "JOIN users j1 ON j1.id = orders.user_id\n"
     "WHERE j1.email LIKE $1\n"
     "ORDER BY orders.id DESC\n"
     "LIMIT 1",
     /* PostgreSQL: */
     "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
     "FROM orders\n"
-    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "JOIN users j1 ON j1.id = orders.user_id\n"
     "WHERE j1.email ILIKE $1\n"
     "ORDER BY orders.id DESC\n"
     "LIMIT 1"
@@ -3891,12 +3891,12 @@ done:
 static const assoc_sql order_newest_count__sql_count1 = {
     "SELECT count(*)\n"
     "FROM orders\n"
-    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "JOIN users j1 ON j1.id = orders.user_id\n"
     "WHERE j1.email LIKE $1",
     /* PostgreSQL: */
     "SELECT count(*)\n"
     "FROM orders\n"
-    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "JOIN users j1 ON j1.id = orders.user_id\n"
     "WHERE j1.email ILIKE $1"
 };
 
@@ -3944,12 +3944,12 @@ static const assoc_sql order_newest_exists__sql_exists0 = {
 static const assoc_sql order_newest_exists__sql_exists1 = {
     "SELECT EXISTS (SELECT 1\n"
     "FROM orders\n"
-    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "JOIN users j1 ON j1.id = orders.user_id\n"
     "WHERE j1.email LIKE $1)",
     /* PostgreSQL: */
     "SELECT EXISTS (SELECT 1\n"
     "FROM orders\n"
-    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "JOIN users j1 ON j1.id = orders.user_id\n"
     "WHERE j1.email ILIKE $1)"
 };
 
@@ -4000,14 +4000,14 @@ static const assoc_sql order_newest_delete__sql_sql1 = {
     "DELETE FROM orders\n"
     "WHERE orders.id IN (SELECT orders.id\n"
     "FROM orders\n"
-    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "JOIN users j1 ON j1.id = orders.user_id\n"
     "WHERE j1.email LIKE $1\n"
     "ORDER BY orders.id DESC)",
     /* PostgreSQL: */
     "DELETE FROM orders\n"
     "WHERE orders.id IN (SELECT orders.id\n"
     "FROM orders\n"
-    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "JOIN users j1 ON j1.id = orders.user_id\n"
     "WHERE j1.email ILIKE $1\n"
     "ORDER BY orders.id DESC)"
 };
@@ -4059,14 +4059,14 @@ static const assoc_sql order_newest_page__sql_page0 = {
 static const assoc_sql order_newest_page__sql_page1 = {
     "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
     "FROM orders\n"
-    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "JOIN users j1 ON j1.id = orders.user_id\n"
     "WHERE j1.email LIKE $1\n"
     "ORDER BY orders.id DESC\n"
     "LIMIT $2",
     /* PostgreSQL: */
     "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
     "FROM orders\n"
-    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "JOIN users j1 ON j1.id = orders.user_id\n"
     "WHERE j1.email ILIKE $1\n"
     "ORDER BY orders.id DESC\n"
     "LIMIT $2"
@@ -4084,14 +4084,14 @@ static const assoc_sql order_newest_page__sql_page2 = {
 static const assoc_sql order_newest_page__sql_page3 = {
     "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
     "FROM orders\n"
-    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "JOIN users j1 ON j1.id = orders.user_id\n"
     "WHERE j1.email LIKE $1 AND (orders.id < $2)\n"
     "ORDER BY orders.id DESC\n"
     "LIMIT $3",
     /* PostgreSQL: */
     "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
     "FROM orders\n"
-    "LEFT JOIN users j1 ON j1.id = orders.user_id\n"
+    "JOIN users j1 ON j1.id = orders.user_id\n"
     "WHERE j1.email ILIKE $1 AND (orders.id < $2)\n"
     "ORDER BY orders.id DESC\n"
     "LIMIT $3"

@@ -2098,6 +2098,673 @@ done:
     return rc;
 }
 
+static const assoc_sql task_due_before__sql_rows0 = {
+    "SELECT tasks.id, tasks.project_id, tasks.title, tasks.body, tasks.status, tasks.position, "
+    "tasks.labels, tasks.due_date, tasks.slug, tasks.created_at, tasks.updated_at\n"
+    "FROM tasks\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done'\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id",
+    NULL
+};
+
+static const assoc_sql task_due_before__sql_rows1 = {
+    "SELECT tasks.id, tasks.project_id, tasks.title, tasks.body, tasks.status, tasks.position, "
+    "tasks.labels, tasks.due_date, tasks.slug, tasks.created_at, tasks.updated_at\n"
+    "FROM tasks\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND tasks.status = $2\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id",
+    NULL
+};
+
+static const assoc_sql task_due_before__sql_rows2 = {
+    "SELECT tasks.id, tasks.project_id, tasks.title, tasks.body, tasks.status, tasks.position, "
+    "tasks.labels, tasks.due_date, tasks.slug, tasks.created_at, tasks.updated_at\n"
+    "FROM tasks\n"
+    "JOIN projects j1 ON j1.id = tasks.project_id\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND j1.name = $2\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id",
+    NULL
+};
+
+static const assoc_sql task_due_before__sql_rows3 = {
+    "SELECT tasks.id, tasks.project_id, tasks.title, tasks.body, tasks.status, tasks.position, "
+    "tasks.labels, tasks.due_date, tasks.slug, tasks.created_at, tasks.updated_at\n"
+    "FROM tasks\n"
+    "JOIN projects j1 ON j1.id = tasks.project_id\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND tasks.status = $2 AND j1.name = $3\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id",
+    NULL
+};
+
+static const assoc_sql task_due_before__sql_rows4 = {
+    "SELECT tasks.id, tasks.project_id, tasks.title, tasks.body, tasks.status, tasks.position, "
+    "tasks.labels, tasks.due_date, tasks.slug, tasks.created_at, tasks.updated_at\n"
+    "FROM tasks\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done'\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id\n"
+    "LIMIT $2",
+    NULL
+};
+
+static const assoc_sql task_due_before__sql_rows5 = {
+    "SELECT tasks.id, tasks.project_id, tasks.title, tasks.body, tasks.status, tasks.position, "
+    "tasks.labels, tasks.due_date, tasks.slug, tasks.created_at, tasks.updated_at\n"
+    "FROM tasks\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND tasks.status = $2\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id\n"
+    "LIMIT $3",
+    NULL
+};
+
+static const assoc_sql task_due_before__sql_rows6 = {
+    "SELECT tasks.id, tasks.project_id, tasks.title, tasks.body, tasks.status, tasks.position, "
+    "tasks.labels, tasks.due_date, tasks.slug, tasks.created_at, tasks.updated_at\n"
+    "FROM tasks\n"
+    "JOIN projects j1 ON j1.id = tasks.project_id\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND j1.name = $2\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id\n"
+    "LIMIT $3",
+    NULL
+};
+
+static const assoc_sql task_due_before__sql_rows7 = {
+    "SELECT tasks.id, tasks.project_id, tasks.title, tasks.body, tasks.status, tasks.position, "
+    "tasks.labels, tasks.due_date, tasks.slug, tasks.created_at, tasks.updated_at\n"
+    "FROM tasks\n"
+    "JOIN projects j1 ON j1.id = tasks.project_id\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND tasks.status = $2 AND j1.name = $3\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id\n"
+    "LIMIT $4",
+    NULL
+};
+
+static const assoc_sql *const task_due_before__sql_rows[8] = {
+    &task_due_before__sql_rows0, &task_due_before__sql_rows1, &task_due_before__sql_rows2,
+    &task_due_before__sql_rows3, &task_due_before__sql_rows4, &task_due_before__sql_rows5,
+    &task_due_before__sql_rows6, &task_due_before__sql_rows7
+};
+static const unsigned short task_due_before__sql_rows_at[8][4] = {
+    { 1, 0, 0, 0 },
+    { 1, 2, 0, 0 },
+    { 1, 0, 2, 0 },
+    { 1, 2, 3, 0 },
+    { 1, 0, 0, 2 },
+    { 1, 2, 0, 3 },
+    { 1, 0, 2, 3 },
+    { 1, 2, 3, 4 }
+};
+
+int task_due_before(assoc_db *db, const TaskDueBeforeArgs *args, TaskList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "task_due_before: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    if (args->has_n && args->n < 0)
+        return assoc_fail(db, ASSOC_MISUSE, "task_due_before: limit :n is negative");
+    if (args->has_status)
+        v |= 1u;
+    if (args->project != NULL)
+        v |= 2u;
+    if (args->has_n)
+        v |= 4u;
+    rc = assoc_stmt_acquire(db, task_due_before__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_time_buf(db, st, task_due_before__sql_rows_at[v][0], args->before, true, time_text_1);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (task_due_before__sql_rows_at[v][1] != 0) {
+        rc = assoc_bind_enum(db, st, task_due_before__sql_rows_at[v][1], &task__enum_status, (int)args->status, true);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (task_due_before__sql_rows_at[v][2] != 0) {
+        rc = assoc_bind_text(db, st, task_due_before__sql_rows_at[v][2], args->project);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (task_due_before__sql_rows_at[v][3] != 0) {
+        rc = assoc_bind_int64(db, st, task_due_before__sql_rows_at[v][3], args->n);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_rows_collect(db, st, &task__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int task_due_before_each(assoc_db *db, const TaskDueBeforeArgs *args, int (*fn)(const Task *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Task row;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "task_due_before_each: NULL argument");
+    if (args->has_n && args->n < 0)
+        return assoc_fail(db, ASSOC_MISUSE, "task_due_before_each: limit :n is negative");
+    if (args->has_status)
+        v |= 1u;
+    if (args->project != NULL)
+        v |= 2u;
+    if (args->has_n)
+        v |= 4u;
+    rc = assoc_stmt_acquire(db, task_due_before__sql_rows[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_time_buf(db, st, task_due_before__sql_rows_at[v][0], args->before, true, time_text_1);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (task_due_before__sql_rows_at[v][1] != 0) {
+        rc = assoc_bind_enum(db, st, task_due_before__sql_rows_at[v][1], &task__enum_status, (int)args->status, true);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (task_due_before__sql_rows_at[v][2] != 0) {
+        rc = assoc_bind_text(db, st, task_due_before__sql_rows_at[v][2], args->project);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (task_due_before__sql_rows_at[v][3] != 0) {
+        rc = assoc_bind_int64(db, st, task_due_before__sql_rows_at[v][3], args->n);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    while ((rc = assoc_row_next(db, st, &task__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql task_due_before_first__sql_first0 = {
+    "SELECT tasks.id, tasks.project_id, tasks.title, tasks.body, tasks.status, tasks.position, "
+    "tasks.labels, tasks.due_date, tasks.slug, tasks.created_at, tasks.updated_at\n"
+    "FROM tasks\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done'\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql task_due_before_first__sql_first1 = {
+    "SELECT tasks.id, tasks.project_id, tasks.title, tasks.body, tasks.status, tasks.position, "
+    "tasks.labels, tasks.due_date, tasks.slug, tasks.created_at, tasks.updated_at\n"
+    "FROM tasks\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND tasks.status = $2\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql task_due_before_first__sql_first2 = {
+    "SELECT tasks.id, tasks.project_id, tasks.title, tasks.body, tasks.status, tasks.position, "
+    "tasks.labels, tasks.due_date, tasks.slug, tasks.created_at, tasks.updated_at\n"
+    "FROM tasks\n"
+    "JOIN projects j1 ON j1.id = tasks.project_id\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND j1.name = $2\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql task_due_before_first__sql_first3 = {
+    "SELECT tasks.id, tasks.project_id, tasks.title, tasks.body, tasks.status, tasks.position, "
+    "tasks.labels, tasks.due_date, tasks.slug, tasks.created_at, tasks.updated_at\n"
+    "FROM tasks\n"
+    "JOIN projects j1 ON j1.id = tasks.project_id\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND tasks.status = $2 AND j1.name = $3\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+static const assoc_sql *const task_due_before_first__sql_first[8] = {
+    &task_due_before_first__sql_first0, &task_due_before_first__sql_first1,
+    &task_due_before_first__sql_first2, &task_due_before_first__sql_first3,
+    &task_due_before_first__sql_first0, &task_due_before_first__sql_first1,
+    &task_due_before_first__sql_first2, &task_due_before_first__sql_first3
+};
+static const unsigned short task_due_before_first__sql_first_at[8][4] = {
+    { 1, 0, 0, 0 },
+    { 1, 2, 0, 0 },
+    { 1, 0, 2, 0 },
+    { 1, 2, 3, 0 },
+    { 1, 0, 0, 0 },
+    { 1, 2, 0, 0 },
+    { 1, 0, 2, 0 },
+    { 1, 2, 3, 0 }
+};
+
+int task_due_before_first(assoc_db *db, const TaskDueBeforeArgs *args, Task *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "task_due_before_first: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (args->has_n && args->n < 0)
+        return assoc_fail(db, ASSOC_MISUSE, "task_due_before_first: limit :n is negative");
+    if (args->has_n && args->n == 0)
+        return assoc_fail(db, ASSOC_NOTFOUND, "no such Task: the limit is 0");
+    if (args->has_status)
+        v |= 1u;
+    if (args->project != NULL)
+        v |= 2u;
+    if (args->has_n)
+        v |= 4u;
+    rc = assoc_stmt_acquire(db, task_due_before_first__sql_first[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_time_buf(db, st, task_due_before_first__sql_first_at[v][0], args->before, true, time_text_1);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (task_due_before_first__sql_first_at[v][1] != 0) {
+        rc = assoc_bind_enum(db, st, task_due_before_first__sql_first_at[v][1], &task__enum_status, (int)args->status, true);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (task_due_before_first__sql_first_at[v][2] != 0) {
+        rc = assoc_bind_text(db, st, task_due_before_first__sql_first_at[v][2], args->project);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_row_fetch(db, st, &task__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql task_due_before_count__sql_count0 = {
+    "SELECT count(*)\n"
+    "FROM tasks\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done'",
+    NULL
+};
+
+static const assoc_sql task_due_before_count__sql_count1 = {
+    "SELECT count(*)\n"
+    "FROM tasks\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND tasks.status = $2",
+    NULL
+};
+
+static const assoc_sql task_due_before_count__sql_count2 = {
+    "SELECT count(*)\n"
+    "FROM tasks\n"
+    "JOIN projects j1 ON j1.id = tasks.project_id\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND j1.name = $2",
+    NULL
+};
+
+static const assoc_sql task_due_before_count__sql_count3 = {
+    "SELECT count(*)\n"
+    "FROM tasks\n"
+    "JOIN projects j1 ON j1.id = tasks.project_id\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND tasks.status = $2 AND j1.name = $3",
+    NULL
+};
+
+static const assoc_sql *const task_due_before_count__sql_count[8] = {
+    &task_due_before_count__sql_count0, &task_due_before_count__sql_count1,
+    &task_due_before_count__sql_count2, &task_due_before_count__sql_count3,
+    &task_due_before_count__sql_count0, &task_due_before_count__sql_count1,
+    &task_due_before_count__sql_count2, &task_due_before_count__sql_count3
+};
+static const unsigned short task_due_before_count__sql_count_at[8][4] = {
+    { 1, 0, 0, 0 },
+    { 1, 2, 0, 0 },
+    { 1, 0, 2, 0 },
+    { 1, 2, 3, 0 },
+    { 1, 0, 0, 0 },
+    { 1, 2, 0, 0 },
+    { 1, 0, 2, 0 },
+    { 1, 2, 3, 0 }
+};
+
+int task_due_before_count(assoc_db *db, const TaskDueBeforeArgs *args, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "task_due_before_count: NULL argument");
+    *out = 0;
+    if (args->has_status)
+        v |= 1u;
+    if (args->project != NULL)
+        v |= 2u;
+    if (args->has_n)
+        v |= 4u;
+    rc = assoc_stmt_acquire(db, task_due_before_count__sql_count[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_time_buf(db, st, task_due_before_count__sql_count_at[v][0], args->before, true, time_text_1);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (task_due_before_count__sql_count_at[v][1] != 0) {
+        rc = assoc_bind_enum(db, st, task_due_before_count__sql_count_at[v][1], &task__enum_status, (int)args->status, true);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (task_due_before_count__sql_count_at[v][2] != 0) {
+        rc = assoc_bind_text(db, st, task_due_before_count__sql_count_at[v][2], args->project);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql task_due_before_exists__sql_exists0 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM tasks\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done')",
+    NULL
+};
+
+static const assoc_sql task_due_before_exists__sql_exists1 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM tasks\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND tasks.status = $2)",
+    NULL
+};
+
+static const assoc_sql task_due_before_exists__sql_exists2 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM tasks\n"
+    "JOIN projects j1 ON j1.id = tasks.project_id\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND j1.name = $2)",
+    NULL
+};
+
+static const assoc_sql task_due_before_exists__sql_exists3 = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM tasks\n"
+    "JOIN projects j1 ON j1.id = tasks.project_id\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND tasks.status = $2 AND j1.name = $3)",
+    NULL
+};
+
+static const assoc_sql *const task_due_before_exists__sql_exists[8] = {
+    &task_due_before_exists__sql_exists0, &task_due_before_exists__sql_exists1,
+    &task_due_before_exists__sql_exists2, &task_due_before_exists__sql_exists3,
+    &task_due_before_exists__sql_exists0, &task_due_before_exists__sql_exists1,
+    &task_due_before_exists__sql_exists2, &task_due_before_exists__sql_exists3
+};
+static const unsigned short task_due_before_exists__sql_exists_at[8][4] = {
+    { 1, 0, 0, 0 },
+    { 1, 2, 0, 0 },
+    { 1, 0, 2, 0 },
+    { 1, 2, 3, 0 },
+    { 1, 0, 0, 0 },
+    { 1, 2, 0, 0 },
+    { 1, 0, 2, 0 },
+    { 1, 2, 3, 0 }
+};
+
+int task_due_before_exists(assoc_db *db, const TaskDueBeforeArgs *args, bool *out)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "task_due_before_exists: NULL argument");
+    *out = false;
+    if (args->has_status)
+        v |= 1u;
+    if (args->project != NULL)
+        v |= 2u;
+    if (args->has_n)
+        v |= 4u;
+    rc = assoc_stmt_acquire(db, task_due_before_exists__sql_exists[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_time_buf(db, st, task_due_before_exists__sql_exists_at[v][0], args->before, true, time_text_1);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (task_due_before_exists__sql_exists_at[v][1] != 0) {
+        rc = assoc_bind_enum(db, st, task_due_before_exists__sql_exists_at[v][1], &task__enum_status, (int)args->status, true);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (task_due_before_exists__sql_exists_at[v][2] != 0) {
+        rc = assoc_bind_text(db, st, task_due_before_exists__sql_exists_at[v][2], args->project);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_bool(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql task_due_before_delete__sql_tags = {
+    "DELETE FROM task_tags\n"
+    "WHERE task_tags.task_id IN (SELECT tasks.id FROM tasks WHERE tasks.id IN (SELECT d.k1 FROM "
+    "assoc_del_tasks d))",
+    NULL
+};
+
+static const assoc_sql task_due_before_delete__sql_rows = {
+    "DELETE FROM tasks\n"
+    "WHERE tasks.id IN (SELECT d.k1 FROM assoc_del_tasks d)",
+    NULL
+};
+
+static const assoc_sql task_due_before_delete__sql_setup = {
+    "CREATE TEMP TABLE IF NOT EXISTS assoc_del_tasks (k1 TEXT NOT NULL, rnd INTEGER, cand INTEGER, "
+    "gone INTEGER, PRIMARY KEY (k1));\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_tasks_rnd ON assoc_del_tasks (rnd);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_tasks_cand ON assoc_del_tasks (cand);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_tasks_gone ON assoc_del_tasks (gone);\n"
+    "DELETE FROM assoc_del_tasks;\n",
+    /* PostgreSQL: */
+    "CREATE TEMP TABLE IF NOT EXISTS assoc_del_tasks (k1 TEXT NOT NULL, rnd BIGINT, cand BIGINT, "
+    "gone BIGINT, PRIMARY KEY (k1));\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_tasks_rnd ON assoc_del_tasks (rnd);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_tasks_cand ON assoc_del_tasks (cand);\n"
+    "CREATE INDEX IF NOT EXISTS assoc_del_tasks_gone ON assoc_del_tasks (gone);\n"
+    "DELETE FROM assoc_del_tasks;\n"
+};
+
+static const assoc_sql task_due_before_delete__sql_seed0 = {
+    "INSERT INTO assoc_del_tasks (k1, rnd, cand)\n"
+    "SELECT tasks.id, 0, 0\n"
+    "FROM tasks\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done'\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id",
+    NULL
+};
+
+static const assoc_sql task_due_before_delete__sql_seed1 = {
+    "INSERT INTO assoc_del_tasks (k1, rnd, cand)\n"
+    "SELECT tasks.id, 0, 0\n"
+    "FROM tasks\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND tasks.status = $2\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id",
+    NULL
+};
+
+static const assoc_sql task_due_before_delete__sql_seed2 = {
+    "INSERT INTO assoc_del_tasks (k1, rnd, cand)\n"
+    "SELECT tasks.id, 0, 0\n"
+    "FROM tasks\n"
+    "JOIN projects j1 ON j1.id = tasks.project_id\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND j1.name = $2\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id",
+    NULL
+};
+
+static const assoc_sql task_due_before_delete__sql_seed3 = {
+    "INSERT INTO assoc_del_tasks (k1, rnd, cand)\n"
+    "SELECT tasks.id, 0, 0\n"
+    "FROM tasks\n"
+    "JOIN projects j1 ON j1.id = tasks.project_id\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND tasks.status = $2 AND j1.name = $3\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id",
+    NULL
+};
+
+static const assoc_sql task_due_before_delete__sql_seed4 = {
+    "INSERT INTO assoc_del_tasks (k1, rnd, cand)\n"
+    "SELECT tasks.id, 0, 0\n"
+    "FROM tasks\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done'\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id\n"
+    "LIMIT $2",
+    NULL
+};
+
+static const assoc_sql task_due_before_delete__sql_seed5 = {
+    "INSERT INTO assoc_del_tasks (k1, rnd, cand)\n"
+    "SELECT tasks.id, 0, 0\n"
+    "FROM tasks\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND tasks.status = $2\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id\n"
+    "LIMIT $3",
+    NULL
+};
+
+static const assoc_sql task_due_before_delete__sql_seed6 = {
+    "INSERT INTO assoc_del_tasks (k1, rnd, cand)\n"
+    "SELECT tasks.id, 0, 0\n"
+    "FROM tasks\n"
+    "JOIN projects j1 ON j1.id = tasks.project_id\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND j1.name = $2\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id\n"
+    "LIMIT $3",
+    NULL
+};
+
+static const assoc_sql task_due_before_delete__sql_seed7 = {
+    "INSERT INTO assoc_del_tasks (k1, rnd, cand)\n"
+    "SELECT tasks.id, 0, 0\n"
+    "FROM tasks\n"
+    "JOIN projects j1 ON j1.id = tasks.project_id\n"
+    "WHERE tasks.due_date < $1 AND tasks.status <> 'done' AND tasks.status = $2 AND j1.name = $3\n"
+    "ORDER BY tasks.due_date NULLS FIRST, tasks.position, tasks.id\n"
+    "LIMIT $4",
+    NULL
+};
+
+static const assoc_sql *const task_due_before_delete__sql_seed[8] = {
+    &task_due_before_delete__sql_seed0, &task_due_before_delete__sql_seed1,
+    &task_due_before_delete__sql_seed2, &task_due_before_delete__sql_seed3,
+    &task_due_before_delete__sql_seed4, &task_due_before_delete__sql_seed5,
+    &task_due_before_delete__sql_seed6, &task_due_before_delete__sql_seed7
+};
+static const unsigned short task_due_before_delete__sql_seed_at[8][4] = {
+    { 1, 0, 0, 0 },
+    { 1, 2, 0, 0 },
+    { 1, 0, 2, 0 },
+    { 1, 2, 3, 0 },
+    { 1, 0, 0, 2 },
+    { 1, 2, 0, 3 },
+    { 1, 0, 2, 3 },
+    { 1, 2, 3, 4 }
+};
+
+int task_due_before_delete(assoc_db *db, const TaskDueBeforeArgs *args, int64_t *deleted)
+{
+    assoc_stmt *st = NULL;
+    unsigned v = 0;
+    char time_text_1[ASSOC_TIME_TEXT_SIZE];
+    int rc;
+
+    if (db == NULL || args == NULL || deleted == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "task_due_before_delete: NULL argument");
+    *deleted = 0;
+    if (args->has_n && args->n < 0)
+        return assoc_fail(db, ASSOC_MISUSE, "task_due_before_delete: limit :n is negative");
+    if (args->has_status)
+        v |= 1u;
+    if (args->project != NULL)
+        v |= 2u;
+    if (args->has_n)
+        v |= 4u;
+    rc = assoc_tx_enter(db, true);
+    if (rc != ASSOC_OK)
+        return rc;
+    rc = assoc_exec(db, &task_due_before_delete__sql_setup);
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The keys of the rows the query returns. */
+    rc = assoc_stmt_acquire(db, task_due_before_delete__sql_seed[v], &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_time_buf(db, st, task_due_before_delete__sql_seed_at[v][0], args->before, true, time_text_1);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (task_due_before_delete__sql_seed_at[v][1] != 0) {
+        rc = assoc_bind_enum(db, st, task_due_before_delete__sql_seed_at[v][1], &task__enum_status, (int)args->status, true);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (task_due_before_delete__sql_seed_at[v][2] != 0) {
+        rc = assoc_bind_text(db, st, task_due_before_delete__sql_seed_at[v][2], args->project);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (task_due_before_delete__sql_seed_at[v][3] != 0) {
+        rc = assoc_bind_int64(db, st, task_due_before_delete__sql_seed_at[v][3], args->n);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Task.tags: its rows in task_tags go with the Task row. */
+    rc = assoc_stmt_acquire(db, &task_due_before_delete__sql_tags, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The Task rows themselves. */
+    rc = assoc_stmt_acquire(db, &task_due_before_delete__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    *deleted = assoc_changes(db);
+done:
+    assoc_stmt_release(db, st);
+    return assoc_tx_leave(db, rc);
+}
+
 /* ---- Tag ---- */
 
 static const assoc_sql tag_insert__sql = {

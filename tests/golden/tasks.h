@@ -114,6 +114,16 @@ typedef struct TagGroups {
 
 #define TAG_GROUPS_INIT { TAG_LIST_INIT, NULL, NULL, 0 }
 
+/* The parameters of query Task.due_before, in order of first appearance. */
+typedef struct TaskDueBeforeArgs {
+    assoc_time before;
+    TaskStatus status;
+    bool has_status;                /* false: absent, its condition left out */
+    const char *project;            /* optional: NULL leaves its condition out */
+    int64_t n;
+    bool has_n;                     /* false: no limit */
+} TaskDueBeforeArgs;
+
 /* Create every table and index of the schema that does not exist.  The
  * tables that exist already must be the schema's (as _verify checks them):
  * else ASSOC_SCHEMA, and nothing is created. */
@@ -248,6 +258,23 @@ int task_tags_load(assoc_db *db, const Task *parents, size_t n, TagGroups *out);
 int task_tags_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(size_t parent, const Tag *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int task_tags_count(assoc_db *db, const Task *r, int64_t *out);
+
+/* Task.due_before: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with task_list_free). */
+int task_due_before(assoc_db *db, const TaskDueBeforeArgs *args, TaskList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int task_due_before_each(assoc_db *db, const TaskDueBeforeArgs *args, int (*fn)(const Task *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int task_due_before_first(assoc_db *db, const TaskDueBeforeArgs *args, Task *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int task_due_before_count(assoc_db *db, const TaskDueBeforeArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int task_due_before_exists(assoc_db *db, const TaskDueBeforeArgs *args, bool *out);
+/* Delete exactly the rows task_due_before returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Task that went. */
+int task_due_before_delete(assoc_db *db, const TaskDueBeforeArgs *args, int64_t *deleted);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  A string or blob written back for a field

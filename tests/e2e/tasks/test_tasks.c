@@ -433,6 +433,56 @@ static void test_verify_json_and_enum_columns(void **state)
         fail_msg("%s", assoc_errmsg(db));
 }
 
+/* Task.due_before (SPEC 6 on SPEC 9's columns): due is the SQL column
+ * due_date, status an enum compared with a member's name and with a
+ * parameter of the enum's type, project.name a path through a to-one
+ * relationship (a JOIN, as the condition needs the project). */
+static size_t due_titles(assoc_db *db, const TaskDueBeforeArgs *a, char *out, size_t size)
+{
+    TaskList l = TASK_LIST_INIT;
+    OK(db, task_due_before(db, a, &l));
+    out[0] = '\0';
+    for (size_t i = 0; i < l.len; i++)
+        snprintf(out + strlen(out), size - strlen(out), "%s%s", i ? "," : "", l.items[i].title);
+    size_t n = l.len;
+    task_list_free(&l);
+    return n;
+}
+
+static void test_due_before_query(void **state)
+{
+    sqla_fixture *f = *state;
+    assoc_db *db = sqla_open(f);
+    write_data(db);
+    char got[256];
+    TaskDueBeforeArgs a = { .before = at("2025-01-01 00:00:00.000000") };
+    due_titles(db, &a, got, sizeof got);
+    assert_string_equal(got, "Ship");          /* Design is done; Build and API have no due date */
+    a.before = at("2024-06-01 00:00:00.000001");
+    assert_int_equal(due_titles(db, &a, got, sizeof got), 0);   /* strictly before */
+    a.before = at("2025-01-01 00:00:00.000000");
+    a.status = TASK_STATUS_TODO;
+    a.has_status = true;
+    due_titles(db, &a, got, sizeof got);
+    assert_string_equal(got, "Ship");
+    a.status = TASK_STATUS_IN_PROGRESS;
+    assert_int_equal(due_titles(db, &a, got, sizeof got), 0);
+    a.has_status = false;
+    a.project = "Backend";
+    assert_int_equal(due_titles(db, &a, got, sizeof got), 0);
+    a.project = "Website";
+    a.n = 0;
+    a.has_n = true;
+    assert_int_equal(due_titles(db, &a, got, sizeof got), 0);   /* limit 0 */
+    a.has_n = false;
+    due_titles(db, &a, got, sizeof got);
+    assert_string_equal(got, "Ship");
+    int64_t count = 0;
+    a.project = NULL;
+    OK(db, task_due_before_count(db, &a, &count));
+    assert_int_equal(count, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +490,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sqlalchemy_writes_c_reads_and_changes, sqla_setup, sqla_teardown),
         cmocka_unit_test_setup_teardown(test_json_and_call_defaults_refused, sqla_setup, sqla_teardown),
         cmocka_unit_test_setup_teardown(test_verify_json_and_enum_columns, sqla_setup, sqla_teardown),
+        cmocka_unit_test_setup_teardown(test_due_before_query, sqla_setup, sqla_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
