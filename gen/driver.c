@@ -18,7 +18,7 @@
 #include "load.h"
 #include "migrate.h"
 
-enum { MAX_OUTPUTS = 5 };
+enum { MAX_OUTPUTS = 6 };
 
 struct assocgen {
     diag_ctx diag;
@@ -335,7 +335,7 @@ int assocgen_generate(assocgen *g, unsigned emit, const char *prefix)
         unsigned kind;
         const char *suffix;
         bool (*fn)(emit_ctx *);
-    } emitters[MAX_OUTPUTS] = {
+    } emitters[] = {
         { ASSOCGEN_EMIT_HEADER, ".h", emit_header },
         { ASSOCGEN_EMIT_SOURCE, ".c", emit_source },
         { ASSOCGEN_EMIT_SQL, ".sql", emit_sql },
@@ -362,7 +362,7 @@ int assocgen_generate(assocgen *g, unsigned emit, const char *prefix)
         free(banner_name);
         return 2;
     }
-    for (size_t i = 0; i < MAX_OUTPUTS; i++) {
+    for (size_t i = 0; i < sizeof emitters / sizeof emitters[0]; i++) {
         if (!(emit & emitters[i].kind))
             continue;
         emit_ctx e = { .s = g->schema, .a = a, .ps = ps, .prefix = prefix ? prefix : "",
@@ -386,17 +386,19 @@ int assocgen_generate(assocgen *g, unsigned emit, const char *prefix)
             return 2;
         }
     }
-    if (g->migration) {
+    /* The migration: SQLite's script, then PostgreSQL's. */
+    for (int pg = 0; g->migration && pg <= 1; pg++) {
+        const char *suffix = pg ? ".migrate.pg.sql" : ".migrate.sql";
         emit_ctx e = { .s = g->schema, .a = a, .ps = ps, .prefix = prefix ? prefix : "",
                        .source_name = banner_name, .base = g->base };
-        bool ok = emit_migrate(&e, g->migration) && !e.out.failed;
+        bool ok = emit_migrate(&e, g->migration, pg) && !e.out.failed;
         assocgen_output *o = &g->outputs[g->noutputs];
-        o->suffix = ".migrate.sql";
+        o->suffix = suffix;
         o->len = e.out.len;
         o->text = ok ? strbuf_take(&e.out) : NULL;
         strbuf_free(&e.out);
         if (o->text == NULL) {
-            diag_error(&g->diag, (loc){ 0 }, "out of memory while generating %s.migrate.sql", g->base);
+            diag_error(&g->diag, (loc){ 0 }, "out of memory while generating %s%s", g->base, suffix);
             free_outputs(g);
             free(banner_name);
             return 2;
@@ -436,7 +438,7 @@ const diag_ctx *assocgen_diag(const assocgen *g) { return &g->diag; }
 /* ---------------------------------------------------------------------- */
 /* Writing                                                                  */
 /*
- * assocgen_write replaces up to five files (the outputs and the depfile) as
+ * assocgen_write replaces up to seven files (the outputs and the depfile) as
  * one: every new text goes to a temporary file beside its output; the old
  * files get a second name (a hard link, the backup); then the new files are
  * renamed into place.  If any step fails, every output that was renamed is

@@ -46,6 +46,16 @@ typedef struct col_map {
     const sch_column *new;
     bool renamed;              /* its SQL name changes: ALTER TABLE RENAME COLUMN */
     bool member_renamed;       /* its member's name changes (the model file's, the C code's) */
+    /* What changes in the table, as compare_table() found it (PostgreSQL
+     * does each with an ALTER TABLE of its own; SQLite rebuilds): */
+    bool type_changed;         /* type, length, json, an enum's names */
+    bool check_changed;        /* an enum's CHECK: names added or removed, enum-ness */
+    bool unique_changed;
+    bool default_changed;      /* the server default */
+    bool fk_changed;           /* parent or ON DELETE */
+    bool fk_remake;            /* PostgreSQL: its foreign key goes and comes back (the parent's key changes) */
+    const char *pg_using;      /* PostgreSQL: ALTER COLUMN TYPE's USING, for a type that changes */
+    const char *pg_fails;      /* ... and the message when a value does not convert (NULL: none can fail) */
 } col_map;
 
 /* What became of one table: NEW's (old NULL: created), or OLD's that NEW
@@ -59,6 +69,9 @@ typedef struct table_map {
     bool rebuild;
     const char *why;           /* the first reason it is rebuilt */
     const char *temp;          /* rebuild: the new table's name while it is filled */
+    bool key_changed;          /* the primary key's columns or their order */
+    const sch_constraint **uadd, **udrop; /* unique(a, b): NEW's that OLD lacks, OLD's that NEW lacks */
+    size_t nuadd, nudrop;
 } table_map;
 
 typedef struct mig {
@@ -74,6 +87,8 @@ typedef struct mig {
     size_t nbefore, nafter, before_cap, after_cap;
     plan_index_list oldix, newix;
     bool *newix_kept;
+    bool pg;                   /* the steps being made are PostgreSQL's (step() adds to pg_steps) */
+    size_t pg_step_cap;
     bool nomem;
 } mig;
 
@@ -191,11 +206,13 @@ static void change(mig *m, const char *f, ...)
 
 static mig_step *step(mig *m, mig_kind kind, const char *table, const char *comment)
 {
-    mig_step *s = grow(m, m->plan->steps, m->plan->nsteps, &m->step_cap, sizeof *s);
+    mig_step **list = m->pg ? &m->plan->pg_steps : &m->plan->steps;
+    size_t *n = m->pg ? &m->plan->npg_steps : &m->plan->nsteps;
+    mig_step *s = grow(m, *list, *n, m->pg ? &m->pg_step_cap : &m->step_cap, sizeof *s);
     if (s == NULL)
         return NULL;
-    m->plan->steps = s;
-    s = &s[m->plan->nsteps++];
+    *list = s;
+    s = &s[(*n)++];
     memset(s, 0, sizeof *s);
     s->kind = kind;
     s->table = table;
@@ -229,7 +246,9 @@ static void stmt_text(mig *m, mig_step *st, const char *text)
     strbuf_free(&sb);
 }
 
-static void check(mig *m, bool after, const char *cond, const char *message)
+/* A check of both scripts: `cond` SQLite's, `pg` PostgreSQL's (either
+ * NULL: none on that database). */
+static void check2(mig *m, bool after, const char *cond, const char *pg, const char *message)
 {
     mig_check **list = after ? &m->after : &m->before;
     size_t *n = after ? &m->nafter : &m->nbefore;
@@ -238,7 +257,19 @@ static void check(mig *m, bool after, const char *cond, const char *message)
     if (c == NULL)
         return;
     *list = c;
-    c[(*n)++] = (mig_check){ message, cond };
+    c[(*n)++] = (mig_check){ message, cond, pg };
+}
+
+/* A check of SQLite's script only. */
+static void check(mig *m, bool after, const char *cond, const char *message)
+{
+    check2(m, after, cond, NULL, message);
+}
+
+/* A check whose SQL serves both databases. */
+static void check_both(mig *m, bool after, const char *cond, const char *message)
+{
+    check2(m, after, cond, cond, message);
 }
 
 /* The checks as SQL: a temporary trigger on the step table raises each
@@ -249,8 +280,10 @@ static void check(mig *m, bool after, const char *cond, const char *message)
 static void check_step(mig *m, bool after, const char *comment)
 {
     mig_check *list = after ? m->after : m->before;
-    size_t n = after ? m->nafter : m->nbefore;
-    if (n == 0)
+    size_t n = after ? m->nafter : m->nbefore, nlite = 0;
+    for (size_t i = 0; i < n; i++)
+        nlite += list[i].cond != NULL;
+    if (nlite == 0)
         return;
     mig_step *st = step(m, MIG_CHECK, NULL, comment);
     if (st == NULL)
@@ -260,6 +293,8 @@ static void check_step(mig *m, bool after, const char *comment)
     strbuf sb = STRBUF_INIT;
     strbuf_puts(&sb, "CREATE TEMP TRIGGER assoc_migration_check BEFORE INSERT ON assoc_migration_step\nBEGIN\n");
     for (size_t i = 0; i < n; i++) {
+        if (list[i].cond == NULL)
+            continue;
         strbuf_puts(&sb, "    SELECT RAISE(ROLLBACK, ");
         str_lit(&sb, list[i].message);
         strbuf_printf(&sb, ")\n        WHERE %s;\n", list[i].cond);
@@ -611,14 +646,27 @@ static void fit_checks(mig *m, table_map *tm, const col_map *cm)
     sql_ident(&t, tm->old->name);
     sql_ident(&c, o->sql_name);
     const char *T = strbuf_str(&t), *C = strbuf_str(&c);
+    /* PostgreSQL's values are typed: text is compared as text, and a
+     * blob, which no cast makes text, fails each check that it reaches
+     * (no blob is text, a boolean, a name or JSON, as on SQLite). */
+    bool o_text = o->type == SCH_TEXT || o->type == SCH_STRING || o->type == SCH_ENUM;
+    bool o_blob = o->type == SCH_BLOB;
+    const char *pg_blob = fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL)", T, C);
     if (n->type == SCH_STRING && n->length > 0 &&
         !(o->type == SCH_STRING && o->length > 0 && o->length <= n->length))
-        check(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE length(%s) > %d)", T, C, n->length),
-              fmt(m, "cannot migrate %s.%s to string(%d): a value is longer than %d characters; shorten it, "
-                     "then run the script again", TN(tm), N, n->length, n->length));
+        check2(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE length(%s) > %d)", T, C, n->length),
+               o_blob ? NULL : fmt(m, "EXISTS (SELECT 1 FROM %s WHERE length(CAST(%s AS text)) > %d)", T, C, n->length),
+               fmt(m, "cannot migrate %s.%s to string(%d): a value is longer than %d characters; shorten it, "
+                      "then run the script again", TN(tm), N, n->length, n->length));
     if (n->type == SCH_BOOLEAN && o->type != SCH_BOOLEAN)
-        check(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL AND %s NOT IN (0, 1))", T, C, C),
-              fmt(m, "cannot migrate %s.%s to boolean: a value is neither 0 nor 1", TN(tm), N));
+        check2(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL AND %s NOT IN (0, 1))", T, C, C),
+               o->type == SCH_INTEGER || o->type == SCH_FLOAT
+                   ? fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL AND %s NOT IN (0, 1))", T, C, C)
+               : o_text || o->json
+                   ? fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL AND CAST(%s AS text) NOT IN ('0', '1'))", T,
+                         C, C)
+                   : pg_blob,
+               fmt(m, "cannot migrate %s.%s to boolean: a value is neither 0 nor 1", TN(tm), N));
     /* The new CHECK of an enum: the values must be among its names. */
     if (n->type == SCH_ENUM && n->enumv && !(o->type == SCH_ENUM && o->enumv && names_within(o->enumv, n->enumv))) {
         strbuf in = STRBUF_INIT;
@@ -626,32 +674,42 @@ static void fit_checks(mig *m, table_map *tm, const col_map *cm)
             strbuf_puts(&in, k ? ", " : "");
             str_lit(&in, n->enumv->values[k]);
         }
-        check(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL AND %s NOT IN (%s))", T, C, C,
-                            strbuf_str(&in)),
-              fmt(m, "cannot migrate %s.%s to %s: a value is none of its names; change it, then run the script "
-                     "again", TN(tm), N, type_text(m, n)));
+        check2(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL AND %s NOT IN (%s))", T, C, C,
+                             strbuf_str(&in)),
+               o_blob ? pg_blob
+                      : fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL AND CAST(%s AS text) NOT IN (%s))", T, C,
+                            C, strbuf_str(&in)),
+               fmt(m, "cannot migrate %s.%s to %s: a value is none of its names; change it, then run the script "
+                      "again", TN(tm), N, type_text(m, n)));
         if (in.failed)
             m->nomem = true;
         strbuf_free(&in);
     }
     /* The new CHECK of json: the values must be JSON text (a blob is not,
      * and json_valid() of a blob is not the same on every SQLite). */
+    /* (PostgreSQL: the cast to JSON, ALTER COLUMN TYPE's, says it.) */
     if (n->json && !o->json)
-        check(m, false,
-              fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL AND\n"
-                     "                      CASE WHEN typeof(%s) = 'blob' THEN 1 ELSE NOT json_valid(%s) END)",
-                  T, C, C, C),
-              fmt(m, "cannot migrate %s.%s to json: a value is not JSON; change it, then run the script again",
-                  TN(tm), N));
+        check2(m, false,
+               fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL AND\n"
+                      "                      CASE WHEN typeof(%s) = 'blob' THEN 1 ELSE NOT json_valid(%s) END)",
+                   T, C, C, C),
+               o_blob ? pg_blob : NULL,
+               fmt(m, "cannot migrate %s.%s to json: a value is not JSON; change it, then run the script again",
+                   TN(tm), N));
+    /* (PostgreSQL's json has no equality: its text is compared.) */
     if (is_unique(n) && !is_unique(o))
-        check(m, false,
-              fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1)", T, C, C),
-              fmt(m, "cannot migrate %s.%s to unique: two rows hold the same value; make them differ, then run "
-                     "the script again", TN(tm), N));
+        check2(m, false,
+               fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1)", T, C, C),
+               o->json ? fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL GROUP BY CAST(%s AS text) HAVING "
+                                "count(*) > 1)", T, C, C)
+                       : fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1)", T,
+                             C, C),
+               fmt(m, "cannot migrate %s.%s to unique: two rows hold the same value; make them differ, then run "
+                      "the script again", TN(tm), N));
     if (not_null(n) && !not_null(o) && !n->is_rowid && fill(m, n, true)[0] == '\0')
-        check(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NULL)", T, C),
-              fmt(m, "cannot migrate %s.%s to not_null: a row holds NULL and the column has no default%s; set it, "
-                     "then run the script again", TN(tm), N, no_fill_why(m, n)));
+        check_both(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NULL)", T, C),
+                   fmt(m, "cannot migrate %s.%s to not_null: a row holds NULL and the column has no default%s; set "
+                          "it, then run the script again", TN(tm), N, no_fill_why(m, n)));
     strbuf_free(&t);
     strbuf_free(&c);
 }
@@ -681,6 +739,121 @@ static void type_check(mig *m, table_map *tm, const col_map *cm)
               TN(tm), label(m, n), type_text(m, cm->old), type_text(m, n), what));
     strbuf_free(&t);
     strbuf_free(&c);
+}
+
+/* The kinds of value PostgreSQL converts between. */
+typedef enum pg_kind { PK_INT, PK_FLOAT, PK_BOOL, PK_TEXT, PK_JSON, PK_TIME, PK_BLOB } pg_kind;
+
+static pg_kind pg_kind_of(const sch_column *c)
+{
+    switch (c->type) {
+    case SCH_INTEGER: return PK_INT;
+    case SCH_FLOAT: return PK_FLOAT;
+    case SCH_BOOLEAN: return PK_BOOL;
+    case SCH_TEXT: return c->json ? PK_JSON : PK_TEXT;
+    case SCH_STRING:
+    case SCH_ENUM: return PK_TEXT;
+    case SCH_DATETIME: return PK_TIME;
+    case SCH_BLOB: return PK_BLOB;
+    }
+    return PK_TEXT;
+}
+
+/* How PostgreSQL's ALTER COLUMN TYPE converts a column whose type changes
+ * (cm->pg_using, over NEW's names: the renames come first), the message
+ * when a value does not convert (cm->pg_fails: the statement is wrapped),
+ * and, where a cast would change a value silently or no cast exists, a
+ * check before anything changes.  The rules are SQLite's: what its type
+ * check after the copy refuses (text that is no integer, a blob that is no
+ * text), and the fit checks (booleans, an enum's names, JSON, lengths). */
+static void pg_convert(mig *m, table_map *tm, col_map *cm)
+{
+    const sch_column *o = cm->old, *n = cm->new;
+    pg_kind from = pg_kind_of(o), to = pg_kind_of(n);
+    strbuf c = STRBUF_INIT, oc = STRBUF_INIT, ot = STRBUF_INIT;
+    sql_ident(&c, n->sql_name);
+    sql_ident(&oc, o->sql_name);
+    sql_ident(&ot, tm->old->name);
+    const char *C = strbuf_str(&c);
+    const char *what = to == PK_INT ? "an integer" : to == PK_FLOAT ? "a number" : to == PK_TIME ? "a datetime"
+                     : to == PK_BLOB ? "a blob" : "text";
+    const char *fails = fmt(m, "cannot migrate %s.%s from %s to %s: a value is not %s; change it, then run the script "
+                               "again", TN(tm), label(m, n), type_text(m, o), type_text(m, n), what);
+    /* No value of the old kind is one of the new: only NULLs may be there. */
+    bool none = false;
+    const char *using = NULL, *wrap = NULL;
+    switch (to) {
+    case PK_INT:
+        if (from == PK_FLOAT) {
+            check2(m, false, NULL, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s <> trunc(%s))", strbuf_str(&ot),
+                                       strbuf_str(&oc), strbuf_str(&oc)), fails);
+            using = fmt(m, "CAST(%s AS bigint)", C);
+        } else if (from == PK_BOOL) {
+            using = fmt(m, "CAST(%s AS integer)", C);
+        } else if (from == PK_TEXT || from == PK_JSON) {
+            using = fmt(m, "CAST(CAST(%s AS text) AS bigint)", C);
+        } else {
+            none = true;
+        }
+        wrap = fails;
+        break;
+    case PK_FLOAT:
+        if (from == PK_INT)
+            using = fmt(m, "CAST(%s AS double precision)", C);
+        else if (from == PK_BOOL)
+            using = fmt(m, "CAST(CAST(%s AS integer) AS double precision)", C);
+        else if (from == PK_TEXT || from == PK_JSON)
+            using = fmt(m, "CAST(CAST(%s AS text) AS double precision)", C), wrap = fails;
+        else
+            none = true;
+        break;
+    case PK_BOOL:
+        /* The fit check made sure of 0 and 1 (and of no blob, time). */
+        if (from == PK_INT || from == PK_FLOAT)
+            using = fmt(m, "%s <> 0", C);
+        else if (from == PK_TEXT || from == PK_JSON)
+            using = fmt(m, "CAST(%s AS text) = '1'", C);
+        else
+            using = "NULL";
+        break;
+    case PK_TEXT:
+        if (from == PK_BLOB)
+            none = true;
+        else
+            using = fmt(m, "CAST(%s AS text)", C), wrap = fmt(m, "cannot migrate %s.%s to %s: a value does not fit; "
+                                                                 "change it, then run the script again", TN(tm),
+                                                              label(m, n), type_text(m, n));
+        break;
+    case PK_JSON:
+        /* JSON's own message, as SQLite's check before says it. */
+        if (from == PK_BLOB)
+            using = "NULL";   /* the fit check allowed only NULLs */
+        else
+            using = fmt(m, "CAST(CAST(%s AS text) AS json)", C),
+            wrap = fmt(m, "cannot migrate %s.%s to json: a value is not JSON; change it, then run the script again",
+                       TN(tm), label(m, n));
+        break;
+    case PK_TIME:
+        if (from == PK_TEXT || from == PK_JSON)
+            using = fmt(m, "CAST(CAST(%s AS text) AS timestamp)", C), wrap = fails;
+        else
+            none = true;
+        break;
+    case PK_BLOB:
+        using = fmt(m, "convert_to(CAST(%s AS text), 'UTF8')", C);
+        break;
+    }
+    if (none) {
+        check2(m, false, NULL, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL)", strbuf_str(&ot),
+                                   strbuf_str(&oc)), fails);
+        using = "NULL";
+        wrap = NULL;
+    }
+    cm->pg_using = using;
+    cm->pg_fails = wrap;
+    strbuf_free(&c);
+    strbuf_free(&oc);
+    strbuf_free(&ot);
 }
 
 /* Whether ALTER TABLE ADD COLUMN can add NEW's column c: SQLite adds no
@@ -805,9 +978,9 @@ static void compare_table(mig *m, table_map *tm)
                            o->name, default_hint(n), o->name);
                 strbuf tt = STRBUF_INIT;
                 sql_ident(&tt, o->name);
-                check(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s)", strbuf_str(&tt)),
-                      fmt(m, "cannot migrate: %s has rows, and its new column %s is not_null without a default%s",
-                          T, N, no_fill_why(m, n)));
+                check_both(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s)", strbuf_str(&tt)),
+                           fmt(m, "cannot migrate: %s has rows, and its new column %s is not_null without a "
+                                  "default%s", T, N, no_fill_why(m, n)));
                 strbuf_free(&tt);
             }
             change(m, "%s.%s added (%s)%s", T, N, type_text(m, n),
@@ -832,6 +1005,9 @@ static void compare_table(mig *m, table_map *tm)
         if (!same_type(c, n)) {
             change(m, "%s.%s: %s becomes %s", T, N, type_text(m, c), type_text(m, n));
             rebuild(tm, fmt(m, "%s.%s changes type", T, n->name));
+            cm->type_changed = true;
+            cm->check_changed = c->type == SCH_ENUM || n->type == SCH_ENUM;
+            pg_convert(m, tm, cm);
         } else if (n->type == SCH_ENUM && strcmp(type_text(m, c), type_text(m, n)) != 0) {
             change(m, "%s.%s: %s becomes %s: the same names in another order, which numbers the C enum (no change "
                       "to the table, which holds the names)", T, N, type_text(m, c), type_text(m, n));
@@ -853,11 +1029,13 @@ static void compare_table(mig *m, table_map *tm)
                        no_fill_why(m, n), default_hint(n));
         }
         if (is_unique(c) != is_unique(n)) {
+            cm->unique_changed = true;
             change(m, "%s.%s becomes %s", T, N, is_unique(n) ? "unique" : "not unique");
             rebuild(tm, fmt(m, "%s.%s becomes %s", T, n->name, is_unique(n) ? "unique" : "not unique"));
         }
         if (!same_default(c, &c->server_def, n, &n->server_def) && (has_server_default(c) || has_server_default(n))) {
             change(m, "%s.%s: its server_default changes", T, N);
+            cm->default_changed = true;
             rebuild(tm, fmt(m, "the server_default of %s.%s changes", T, n->name));
         }
         /* Client defaults (now, uuid, call f, constants) and onupdate(now)
@@ -868,6 +1046,7 @@ static void compare_table(mig *m, table_map *tm)
             change(m, "%s.%s: onupdate(now) %s (applied by the generated code; no change to the table)", T, N,
                    n->onupdate_now ? "comes" : "goes");
         if (!same_fk(m, c, n)) {
+            cm->fk_changed = true;
             if (n->fk)
                 change(m, "%s.%s: foreign key to %s.%s%s%s", T, N, n->fk->table->name, n->fk->name,
                        sch_fk_action_sql(n->ondelete) ? " ON DELETE " : "",
@@ -906,6 +1085,7 @@ static void compare_table(mig *m, table_map *tm)
     /* The key's columns and their order; the unique(a, b) constraints. */
     const char *ok = key_names(m, o, true), *nk = key_names(m, t, false);
     if (!same(ok, nk)) {
+        tm->key_changed = true;
         change(m, "the primary key of %s becomes (%s)", T, nk);
         rebuild(tm, fmt(m, "the primary key of %s becomes (%s)", T, nk));
         if (t->npk > 0) {
@@ -921,10 +1101,10 @@ static void compare_table(mig *m, table_map *tm)
             }
             sql_ident(&tt, o->name);
             if (all_old)
-                check(m, false,
-                      fmt(m, "EXISTS (SELECT 1 FROM %s GROUP BY %s HAVING count(*) > 1)", strbuf_str(&tt),
-                          strbuf_str(&cols)),
-                      fmt(m, "cannot migrate %s to the primary key (%s): two rows hold the same values", T, nk));
+                check_both(m, false,
+                           fmt(m, "EXISTS (SELECT 1 FROM %s GROUP BY %s HAVING count(*) > 1)", strbuf_str(&tt),
+                               strbuf_str(&cols)),
+                           fmt(m, "cannot migrate %s to the primary key (%s): two rows hold the same values", T, nk));
             strbuf_free(&cols);
             strbuf_free(&tt);
         }
@@ -936,6 +1116,15 @@ static void compare_table(mig *m, table_map *tm)
             continue;
         change(m, "%s: unique(%s) added", T, key);
         rebuild(tm, fmt(m, "%s gets unique(%s)", T, key));
+        const sch_constraint **ua = arena_alloc(m->mem, (tm->nuadd + 1) * sizeof *ua);
+        if (ua == NULL) {
+            m->nomem = true;
+            return;
+        }
+        if (tm->nuadd)
+            memcpy(ua, tm->uadd, tm->nuadd * sizeof *ua);
+        ua[tm->nuadd++] = con;
+        tm->uadd = ua;
         strbuf cols = STRBUF_INIT, nn = STRBUF_INIT, tt = STRBUF_INIT;
         bool all_old = true;
         for (size_t j = 0; j < con->ncolumns; j++) {
@@ -952,7 +1141,7 @@ static void compare_table(mig *m, table_map *tm)
         }
         sql_ident(&tt, o->name);
         if (all_old)
-            check(m, false,
+            check_both(m, false,
                   fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s GROUP BY %s HAVING count(*) > 1)", strbuf_str(&tt),
                       strbuf_str(&nn), strbuf_str(&cols)),
                   fmt(m, "cannot migrate %s to unique(%s): two rows hold the same values; make them differ, then "
@@ -970,6 +1159,15 @@ static void compare_table(mig *m, table_map *tm)
             continue;
         change(m, "%s: a unique(...) constraint goes", T);
         rebuild(tm, fmt(m, "%s loses a unique(...) constraint", T));
+        const sch_constraint **ud = arena_alloc(m->mem, (tm->nudrop + 1) * sizeof *ud);
+        if (ud == NULL) {
+            m->nomem = true;
+            return;
+        }
+        if (tm->nudrop)
+            memcpy(ud, tm->udrop, tm->nudrop * sizeof *ud);
+        ud[tm->nudrop++] = con;
+        tm->udrop = ud;
     }
     if (tm->rebuild)
         for (size_t k = 0; k < t->ncolumns; k++)
@@ -1059,6 +1257,22 @@ static const char *affinity_name(sch_type t)
     return "numeric";
 }
 
+/* A column's type family on PostgreSQL, as verify accepts it
+ * (pg_temp.assoc_columns() names the database's the same way). */
+static const char *pg_family_name(const sch_column *c)
+{
+    switch (pg_kind_of(c)) {
+    case PK_INT: return "integer";
+    case PK_FLOAT: return "real";
+    case PK_BOOL: return "boolean";
+    case PK_TEXT: return "text";
+    case PK_JSON: return "json";
+    case PK_TIME: return "datetime";
+    case PK_BLOB: return "blob";
+    }
+    return "text";
+}
+
 /* The checks before anything changes: not applied already; the database
  * at OLD, as OLD's <schema>_verify would find it (each table, each column's
  * name, affinity, key or NOT NULL, each foreign key with its ON DELETE),
@@ -1082,24 +1296,35 @@ static void guard_checks(mig *m)
                  "              CAST(substr(sqlite_version(), instr(sqlite_version(), '.') + 1) AS INTEGER) < %d",
               3000 + need),
           fmt(m, "this script needs SQLite 3.%d or later%s", need, drops ? " (ALTER TABLE DROP COLUMN)" : ""));
-    check(m, false, fmt(m, "(SELECT id FROM main.assoc_migrations ORDER BY rowid DESC LIMIT 1) = '%s'", m->plan->id),
-          fmt(m, "this migration from %s to %s is the last one recorded in assoc_migrations: it was applied "
-                 "already, and the database is left as it is", old, m->o->new_file));
-    strbuf sb = STRBUF_INIT, name = STRBUF_INIT, shown = STRBUF_INIT;
+    check2(m, false, fmt(m, "(SELECT id FROM main.assoc_migrations ORDER BY rowid DESC LIMIT 1) = '%s'", m->plan->id),
+           fmt(m, "(SELECT id FROM assoc_migrations ORDER BY seq DESC LIMIT 1) = '%s'", m->plan->id),
+           fmt(m, "this migration from %s to %s is the last one recorded in assoc_migrations: it was applied "
+                  "already, and the database is left as it is", old, m->o->new_file));
+    strbuf sb = STRBUF_INIT, name = STRBUF_INIT, shown = STRBUF_INIT, pgsig = STRBUF_INIT;
     for (size_t i = 0; i < m->old->ntables; i++) {
         const sch_table *t = m->old->tables[i];
         strbuf_reset(&name);
         str_lit(&name, t->name);
-        check(m, false,
-              fmt(m, "NOT EXISTS (SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = %s COLLATE NOCASE)",
-                  strbuf_str(&name)),
-              fmt(m, "the database is not at %s: it has no table %s", old, t->name));
+        check2(m, false,
+               fmt(m, "NOT EXISTS (SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = %s COLLATE NOCASE)",
+                   strbuf_str(&name)),
+               fmt(m, "pg_temp.assoc_table(%s) IS NULL", strbuf_str(&name)),
+               fmt(m, "the database is not at %s: it has no table %s", old, t->name));
         /* Its columns as <schema>_verify compares them: name, affinity of
          * the type, in the key or NOT NULL or neither. */
         strbuf_reset(&sb);
         strbuf_reset(&shown);
+        strbuf_reset(&pgsig);
         for (size_t k = 0; k < t->ncolumns; k++) {
             const sch_column *c = t->columns[k];
+            /* PostgreSQL: the type's family, as verify accepts it. */
+            char *psig = (char *)fmt(m, "%s %s %s", c->sql_name, pg_family_name(c),
+                                     c->primary_key ? "key" : c->not_null ? "not null" : "null");
+            for (char *low = psig; *low; low++)
+                if (*low >= 'A' && *low <= 'Z')
+                    *low = (char)(*low - 'A' + 'a');
+            strbuf_puts(&pgsig, k ? ", " : "");
+            str_lit(&pgsig, psig);
             for (int json = 0; json <= c->json; json++) {
                 const char *sig = fmt(m, "%s %s %s", c->sql_name, json ? "json" : affinity_name(c->type),
                                       c->primary_key ? "key" : c->not_null ? "not null" : "null");
@@ -1110,18 +1335,24 @@ static void guard_checks(mig *m)
                 strbuf_puts(&sb, k || json ? ", " : "");
                 str_lit(&sb, sig);
                 if (!json)
-                    strbuf_printf(&shown, "%s%s", k ? "; " : "", sig);
+                    strbuf_printf(&shown, "%s%s %s %s", k ? "; " : "", c->sql_name, type_text(m, c),
+                                  c->primary_key ? "key" : c->not_null ? "not null" : "null");
             }
         }
-        check(m, false,
-              fmt(m, "(SELECT count(*) FROM pragma_table_info(%s, 'main')\n"
-                     "               WHERE lower(name) || ' ' ||\n"
-                     "                     %s || ' ' ||\n"
-                     "                     CASE WHEN pk > 0 THEN 'key' WHEN \"notnull\" THEN 'not null' ELSE 'null' END\n"
-                     "                     IN (%s)) <> %zu",
-                  strbuf_str(&name), AFFINITY_SQL, strbuf_str(&sb), t->ncolumns),
-              fmt(m, "the database is not at %s: a column of table %s is missing or is not as %s declares it "
-                     "(name, type affinity, key or NOT NULL: %s)", old, t->name, old, strbuf_str(&shown)));
+        check2(m, false,
+               fmt(m, "(SELECT count(*) FROM pragma_table_info(%s, 'main')\n"
+                      "               WHERE lower(name) || ' ' ||\n"
+                      "                     %s || ' ' ||\n"
+                      "                     CASE WHEN pk > 0 THEN 'key' WHEN \"notnull\" THEN 'not null' ELSE 'null' END\n"
+                      "                     IN (%s)) <> %zu",
+                   strbuf_str(&name), AFFINITY_SQL, strbuf_str(&sb), t->ncolumns),
+               fmt(m, "(SELECT count(*) FROM pg_temp.assoc_columns(%s)\n"
+                      "               WHERE lower(name) || ' ' || family || ' ' ||\n"
+                      "                     CASE WHEN key THEN 'key' WHEN not_null THEN 'not null' ELSE 'null' END\n"
+                      "                     IN (%s)) <> %zu",
+                   strbuf_str(&name), strbuf_str(&pgsig), t->ncolumns),
+               fmt(m, "the database is not at %s: a column of table %s is missing or is not as %s declares it "
+                      "(name, type, key or NOT NULL: %s)", old, t->name, old, strbuf_str(&shown)));
         /* Its foreign keys: column, parent table, ON DELETE. */
         size_t nfk = 0;
         strbuf_reset(&sb);
@@ -1142,14 +1373,18 @@ static void guard_checks(mig *m)
             nfk++;
         }
         if (nfk)
-            check(m, false,
+            check2(m, false,
                   fmt(m, "(SELECT count(*) FROM pragma_foreign_key_list(%s, 'main')\n"
                          "               WHERE lower(\"from\" || ' ' || \"table\" || ' ' || on_delete) IN (%s)) <> %zu",
+                      strbuf_str(&name), strbuf_str(&sb), nfk),
+                  fmt(m, "(SELECT count(*) FROM pg_temp.assoc_foreign_keys(%s)\n"
+                         "               WHERE lower(name || ' ' || parent || ' ' || on_delete) IN (%s)) <> %zu",
                       strbuf_str(&name), strbuf_str(&sb), nfk),
                   fmt(m, "the database is not at %s: a foreign key of table %s is missing or is not as %s declares "
                          "it (%s)", old, t->name, old, strbuf_str(&shown)));
     }
     strbuf_free(&shown);
+    strbuf_free(&pgsig);
     /* What the migration makes must not be there: new tables, new names of
      * tables, the rebuilds' temporary tables; new and renamed columns. */
     for (size_t i = 0; i < m->nnew; i++) {
@@ -1160,10 +1395,12 @@ static void guard_checks(mig *m)
                 continue;
             strbuf_reset(&name);
             str_lit(&name, names[j]);
-            check(m, false, fmt(m, "EXISTS (SELECT 1 FROM main.sqlite_master WHERE name = %s COLLATE NOCASE)",
-                                strbuf_str(&name)),
-                  fmt(m, "the database is not at %s: it has %s already, which this migration %s", old, names[j],
-                      j == 1 ? "uses for a table it rebuilds" : "makes"));
+            /* (PostgreSQL rebuilds nothing: no temporary table.) */
+            check2(m, false, fmt(m, "EXISTS (SELECT 1 FROM main.sqlite_master WHERE name = %s COLLATE NOCASE)",
+                                 strbuf_str(&name)),
+                   j == 1 ? NULL : fmt(m, "pg_temp.assoc_table(%s, true) IS NOT NULL", strbuf_str(&name)),
+                   fmt(m, "the database is not at %s: it has %s already, which this migration %s", old, names[j],
+                       j == 1 ? "uses for a table it rebuilds" : "makes"));
         }
         if (tm->old == NULL)
             continue;
@@ -1175,8 +1412,10 @@ static void guard_checks(mig *m)
             str_lit(&name, tm->old->name);
             strbuf_reset(&sb);
             str_lit(&sb, cm->new->sql_name);
-            check(m, false,
+            check2(m, false,
                   fmt(m, "EXISTS (SELECT 1 FROM pragma_table_info(%s, 'main') WHERE name = %s COLLATE NOCASE)",
+                      strbuf_str(&name), strbuf_str(&sb)),
+                  fmt(m, "EXISTS (SELECT 1 FROM pg_temp.assoc_columns(%s) WHERE lower(name) = lower(%s))",
                       strbuf_str(&name), strbuf_str(&sb)),
                   fmt(m, "the database is not at %s: table %s has a column %s already, which this migration %s",
                       old, tm->old->name, cm->new->sql_name, cm->old ? "renames one to" : "adds"));
@@ -1199,7 +1438,7 @@ static void guard_checks(mig *m)
     strbuf_free(&sb);
     strbuf_free(&name);
     for (size_t i = 0; i < nfits; i++)
-        check(m, false, fits[i].cond, fits[i].message);
+        check2(m, false, fits[i].cond, fits[i].pg, fits[i].message);
 }
 
 static void rebuild_step(mig *m, table_map *tm)
@@ -1442,6 +1681,639 @@ static void commit_step(mig *m)
     stmt_text(m, st, "PRAGMA foreign_keys = ON");
 }
 
+/* ------------------------------------------------------------------ */
+/* 5. PostgreSQL's steps                                                 */
+/*
+ * The same decisions (compare_table's), PostgreSQL's own ALTER TABLE for
+ * each: nothing is rebuilt.  In order: begin (the transaction, UTC, the
+ * record table, helpers in pg_temp); the checks; drop the indexes,
+ * foreign keys, keys, unique constraints and enum CHECKs that change or
+ * go (over OLD's names: the catalogs find their names, which differ
+ * between create_all, SQLAlchemy and renames); rename tables and columns;
+ * drop tables; per table drop, add and alter columns; add the keys,
+ * unique constraints and CHECKs; create the new tables; add the foreign
+ * keys (each existing row checked, the failure named); create the
+ * indexes; record; commit.
+ */
+
+/* The helpers the steps call, in the session's pg_temp (gone when it
+ * ends; dropped at commit):
+ *   assoc_table(name [, any kind])  the oid of the current schema's table
+ *                                   (or, any kind, relation) of that name,
+ *                                   ignoring case as verify does; NULL
+ *   assoc_columns(table)            its columns: name, the type's family
+ *                                   as verify accepts it, in the key, NOT NULL
+ *   assoc_foreign_keys(table)       its foreign keys of one column: the
+ *                                   column, the parent, ON DELETE
+ *   assoc_drop(table, kind, cols)   drop its constraints of a kind --
+ *                                   'primary key', 'foreign key', 'unique'
+ *                                   (and unique indexes), 'check' (an IN
+ *                                   list's) -- over exactly those columns */
+static const char *const PG_HELPERS[] = {
+    "CREATE OR REPLACE FUNCTION pg_temp.assoc_table(text, boolean DEFAULT false) RETURNS oid\n"
+    "LANGUAGE sql STABLE AS $f$\n"
+    "    SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "    WHERE n.nspname = current_schema() AND lower(c.relname) = lower($1) AND ($2 OR c.relkind IN ('r', 'p'))\n"
+    "    ORDER BY c.relname = $1 DESC LIMIT 1\n"
+    "$f$",
+    "CREATE OR REPLACE FUNCTION pg_temp.assoc_columns(text)\n"
+    "RETURNS TABLE (name text, family text, key boolean, not_null boolean)\n"
+    "LANGUAGE sql STABLE AS $f$\n"
+    "    SELECT a.attname::text,\n"
+    "           CASE WHEN t.typname IN ('int8', 'int4', 'int2') THEN 'integer'\n"
+    "                WHEN t.typname IN ('float8', 'float4', 'numeric') THEN 'real'\n"
+    "                WHEN t.typname IN ('varchar', 'text', 'bpchar') THEN 'text'\n"
+    "                WHEN t.typname IN ('json', 'jsonb') THEN 'json'\n"
+    "                WHEN t.typname = 'bool' THEN 'boolean'\n"
+    "                WHEN t.typname = 'timestamp' THEN 'datetime'\n"
+    "                WHEN t.typname = 'bytea' THEN 'blob'\n"
+    "                ELSE t.typname::text END,\n"
+    "           EXISTS (SELECT 1 FROM pg_catalog.pg_index i\n"
+    "                   WHERE i.indrelid = a.attrelid AND i.indisprimary AND a.attnum = ANY (i.indkey)),\n"
+    "           a.attnotnull\n"
+    "    FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid\n"
+    "    WHERE a.attrelid = pg_temp.assoc_table($1) AND a.attnum > 0 AND NOT a.attisdropped\n"
+    "$f$",
+    "CREATE OR REPLACE FUNCTION pg_temp.assoc_foreign_keys(text)\n"
+    "RETURNS TABLE (name text, parent text, on_delete text)\n"
+    "LANGUAGE sql STABLE AS $f$\n"
+    "    SELECT a.attname::text, p.relname::text,\n"
+    "           CASE con.confdeltype WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null'\n"
+    "                WHEN 'd' THEN 'set default' ELSE 'no action' END\n"
+    "    FROM pg_catalog.pg_constraint con\n"
+    "    JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]\n"
+    "    JOIN pg_catalog.pg_class p ON p.oid = con.confrelid\n"
+    "    WHERE con.conrelid = pg_temp.assoc_table($1) AND con.contype = 'f' AND cardinality(con.conkey) = 1\n"
+    "$f$",
+    "CREATE OR REPLACE PROCEDURE pg_temp.assoc_drop(tab text, kind text, cols text[])\n"
+    "LANGUAGE plpgsql AS $f$\n"
+    "DECLARE\n"
+    "    rel oid := pg_temp.assoc_table(tab);\n"
+    "    keys int2[];\n"
+    "    r record;\n"
+    "BEGIN\n"
+    "    SELECT array_agg(a.attnum) INTO keys FROM pg_catalog.pg_attribute a\n"
+    "    WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped\n"
+    "        AND lower(a.attname) IN (SELECT lower(x) FROM unnest(cols) AS x);\n"
+    "    FOR r IN SELECT con.conname FROM pg_catalog.pg_constraint con\n"
+    "             WHERE con.conrelid = rel AND CASE kind\n"
+    "                 WHEN 'primary key' THEN con.contype = 'p'\n"
+    "                 WHEN 'foreign key' THEN con.contype = 'f' AND con.conkey @> keys AND con.conkey <@ keys\n"
+    "                 WHEN 'unique' THEN con.contype = 'u' AND con.conkey @> keys AND con.conkey <@ keys\n"
+    "                 ELSE con.contype = 'c' AND con.conkey @> keys AND con.conkey <@ keys\n"
+    "                     AND pg_catalog.pg_get_constraintdef(con.oid) LIKE '%= ANY%' END\n"
+    "    LOOP\n"
+    "        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', rel::regclass, r.conname);\n"
+    "    END LOOP;\n"
+    "    IF kind = 'unique' THEN\n"
+    "        FOR r IN SELECT i.indexrelid FROM pg_catalog.pg_index i\n"
+    "                 WHERE i.indrelid = rel AND i.indisunique AND NOT i.indisprimary AND i.indpred IS NULL\n"
+    "                     AND i.indexprs IS NULL AND i.indkey::int2[] @> keys AND i.indkey::int2[] <@ keys\n"
+    "                     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c\n"
+    "                                     WHERE c.conindid = i.indexrelid AND c.conrelid = rel)\n"
+    "        LOOP\n"
+    "            EXECUTE format('DROP INDEX %s', r.indexrelid::regclass);\n"
+    "        END LOOP;\n"
+    "    END IF;\n"
+    "END\n"
+    "$f$",
+};
+
+static void pg_begin_step(mig *m)
+{
+    mig_step *st = step(m, MIG_BEGIN, NULL,
+                        "One transaction (PostgreSQL's DDL is transactional: an error undoes it all);\n"
+                        "UTC, as libassoc's sessions have it; the table that records migrations;\n"
+                        "helpers that read the catalogs of the current schema (pg_temp, this\n"
+                        "session's only).");
+    stmt_text(m, st, "BEGIN");
+    stmt_text(m, st, "DO $assoc$\n"
+                     "BEGIN\n"
+                     "    IF current_setting('server_version_num')::integer < 110000 THEN\n"
+                     "        RAISE EXCEPTION '%', 'this script needs PostgreSQL 11 or later';\n"
+                     "    END IF;\n"
+                     "END\n"
+                     "$assoc$");
+    stmt_text(m, st, "SET LOCAL TIME ZONE 'UTC'");
+    stmt_text(m, st, "CREATE TABLE IF NOT EXISTS assoc_migrations (\n"
+                     "    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
+                     "    id TEXT NOT NULL,\n"
+                     "    from_file TEXT NOT NULL,\n"
+                     "    to_file TEXT NOT NULL,\n"
+                     "    applied_at TIMESTAMP WITHOUT TIME ZONE NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')\n"
+                     ")");
+    for (size_t i = 0; i < sizeof PG_HELPERS / sizeof PG_HELPERS[0]; i++)
+        stmt_text(m, st, PG_HELPERS[i]);
+}
+
+/* The checks as a DO block that raises each message where its condition
+ * holds. */
+static void pg_check_step(mig *m, const char *comment)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->nbefore; i++)
+        n += m->before[i].pg != NULL;
+    if (n == 0)
+        return;
+    mig_step *st = step(m, MIG_CHECK, NULL, comment);
+    if (st == NULL)
+        return;
+    st->checks = m->before;
+    st->nchecks = m->nbefore;
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "DO $assoc$\nBEGIN\n");
+    for (size_t i = 0; i < m->nbefore; i++) {
+        if (m->before[i].pg == NULL)
+            continue;
+        strbuf_printf(&sb, "    IF %s THEN\n        RAISE EXCEPTION '%%', ", m->before[i].pg);
+        str_lit(&sb, m->before[i].message);
+        strbuf_puts(&sb, ";\n    END IF;\n");
+    }
+    strbuf_puts(&sb, "END\n$assoc$");
+    stmt(m, st, &sb);
+    strbuf_free(&sb);
+}
+
+/* `sql` in a DO block that turns errors of class `errors` (a condition
+ * name of PL/pgSQL) into `message`, and (when errors2 is not NULL) those
+ * of errors2 into message2, PostgreSQL's own in the DETAIL. */
+static void pg_wrapped2(mig *m, mig_step *st, const char *sql, const char *errors, const char *message,
+                        const char *errors2, const char *message2)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_printf(&sb, "DO $assoc$\nBEGIN\n    %s;\nEXCEPTION", sql);
+    for (int k = 0; k < 2; k++) {
+        if (k == 1 && errors2 == NULL)
+            break;
+        strbuf_printf(&sb, "\n    WHEN %s THEN\n        RAISE EXCEPTION '%%', ", k ? errors2 : errors);
+        str_lit(&sb, k ? message2 : message);
+        strbuf_puts(&sb, " USING DETAIL = SQLERRM;");
+    }
+    strbuf_puts(&sb, "\nEND\n$assoc$");
+    stmt(m, st, &sb);
+    strbuf_free(&sb);
+}
+
+static void pg_wrapped(mig *m, mig_step *st, const char *sql, const char *errors, const char *message)
+{
+    pg_wrapped2(m, st, sql, errors, message, NULL, NULL);
+}
+
+/* CALL pg_temp.assoc_drop('table', 'kind', ARRAY['a', 'b']) */
+static void pg_drop(mig *m, const char *table, const char *kind, const sch_column *const *cols, size_t n,
+                    const char *comment)
+{
+    mig_step *st = step(m, MIG_DROP_CONSTRAINT, table, comment);
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "CALL pg_temp.assoc_drop(");
+    str_lit(&sb, table);
+    strbuf_printf(&sb, ", '%s', ", kind);
+    if (n == 0) {
+        strbuf_puts(&sb, "NULL");
+    } else {
+        strbuf_puts(&sb, "ARRAY[");
+        for (size_t k = 0; k < n; k++) {
+            strbuf_puts(&sb, k ? ", " : "");
+            str_lit(&sb, cols[k]->sql_name);
+        }
+        strbuf_puts(&sb, "]");
+    }
+    strbuf_puts(&sb, ")");
+    stmt(m, st, &sb);
+    strbuf_free(&sb);
+}
+
+/* The value existing rows take for NEW's column c where they have none,
+ * as fill() but in PostgreSQL's SQL. */
+static const char *pg_fill(mig *m, const sch_column *c, bool client)
+{
+    strbuf sb = STRBUF_INIT;
+    if (has_server_default(c))
+        plan_ddl_pg_default(&sb, c, &c->server_def);
+    else if (client && c->def.kind == SCH_DEFAULT_NOW)
+        strbuf_puts(&sb, "(now() AT TIME ZONE 'UTC')");
+    else if (client && c->def.kind == SCH_DEFAULT_UUID)
+        strbuf_puts(&sb, "CAST(gen_random_uuid() AS text)");
+    else if (client && c->def.kind != SCH_DEFAULT_NONE && c->def.kind != SCH_DEFAULT_CALL)
+        plan_ddl_pg_default(&sb, c, &c->def);
+    const char *s = take_sb(m, &sb);
+    strbuf_free(&sb);
+    return s;
+}
+
+/* "ALTER TABLE t " + the rest, a statement of st. */
+static void pg_alter(mig *m, mig_step *st, const char *table, const char *f, ...) __attribute__((format(printf, 4, 5)));
+static void pg_alter(mig *m, mig_step *st, const char *table, const char *f, ...)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "ALTER TABLE ");
+    sql_ident(&sb, table);
+    strbuf_putc(&sb, ' ');
+    va_list ap;
+    va_start(ap, f);
+    strbuf_vprintf(&sb, f, ap);
+    va_end(ap);
+    stmt(m, st, &sb);
+    strbuf_free(&sb);
+}
+
+static const char *ident(mig *m, const char *name)
+{
+    strbuf sb = STRBUF_INIT;
+    sql_ident(&sb, name);
+    const char *s = take_sb(m, &sb);
+    strbuf_free(&sb);
+    return s;
+}
+
+/* Indexes: OLD's that NEW does not have as they are go, from every table
+ * that stays (nothing is rebuilt here). */
+static void pg_drop_index_steps(mig *m, bool *kept)
+{
+    for (size_t i = 0; i < m->oldix.n && !m->nomem; i++) {
+        const plan_index *oi = &m->oldix.items[i];
+        table_map *tm = map_of_old(m, oi->table);
+        if (tm == NULL || tm->new == NULL)
+            continue;
+        bool same_one = false;
+        for (size_t k = 0; k < m->newix.n && !same_one; k++)
+            if (same_index(m, oi, &m->newix.items[k]))
+                same_one = kept[k] = true;
+        if (same_one)
+            continue;
+        mig_step *st = step(m, MIG_DROP_INDEX, tm->new->name, fmt(m, "Index %s is not the new schema's.", oi->name));
+        statement(m, st, "DROP INDEX IF EXISTS ", oi->name, NULL, NULL);
+    }
+}
+
+/* The constraints that change or go, over OLD's names (before the
+ * renames): foreign keys first (a key they refer to may go next), then
+ * keys, unique constraints and enum CHECKs. */
+static void pg_drop_constraint_steps(mig *m)
+{
+    for (size_t i = 0; i < m->nnew; i++) {
+        table_map *tm = &m->maps[i];
+        if (tm->old == NULL)
+            continue;
+        const char *T = tm->old->name;
+        for (size_t k = 0; k < tm->new->ncolumns; k++) {
+            const col_map *cm = &tm->cols[k];
+            if (cm->old && cm->old->fk && (cm->fk_changed || cm->fk_remake))
+                pg_drop(m, T, "foreign key", &cm->old, 1,
+                        fmt(m, "The foreign key of %s.%s %s.", tm->new->name, label(m, cm->new),
+                            cm->fk_changed ? "changes" : "goes while the key it refers to changes, and comes back"));
+        }
+        for (size_t k = 0; k < tm->ndropped; k++)
+            if (tm->dropped[k]->fk)
+                pg_drop(m, T, "foreign key", &tm->dropped[k], 1,
+                        fmt(m, "The foreign key of %s.%s goes with the column.", T, label(m, tm->dropped[k])));
+    }
+    for (size_t i = 0; i < m->nnew; i++) {
+        table_map *tm = &m->maps[i];
+        if (tm->old == NULL)
+            continue;
+        const char *T = tm->old->name;
+        if (tm->key_changed && tm->old->npk > 0)
+            pg_drop(m, T, "primary key", NULL, 0, fmt(m, "The primary key of %s changes.", tm->new->name));
+        for (size_t k = 0; k < tm->new->ncolumns; k++) {
+            const col_map *cm = &tm->cols[k];
+            if (cm->old && cm->unique_changed && is_unique(cm->old))
+                pg_drop(m, T, "unique", &cm->old, 1,
+                        fmt(m, "%s.%s is unique no more.", tm->new->name, label(m, cm->new)));
+            if (cm->old && cm->check_changed && cm->old->type == SCH_ENUM)
+                pg_drop(m, T, "check", &cm->old, 1,
+                        fmt(m, "The CHECK of %s.%s's enum names goes (%s becomes %s).", tm->new->name,
+                            label(m, cm->new), type_text(m, cm->old), type_text(m, cm->new)));
+        }
+        for (size_t k = 0; k < tm->nudrop; k++)
+            pg_drop(m, T, "unique", (const sch_column *const *)tm->udrop[k]->columns, tm->udrop[k]->ncolumns,
+                    fmt(m, "A unique(...) constraint of %s goes.", tm->new->name));
+    }
+}
+
+/* One table that stays: its columns dropped, added and changed. */
+static void pg_table_steps(mig *m, table_map *tm)
+{
+    const sch_table *t = tm->new;
+    const char *T = t->name;
+    strbuf sb = STRBUF_INIT;
+    for (size_t k = 0; k < tm->ndropped; k++) {
+        mig_step *st = step(m, MIG_DROP_COLUMN, T,
+                            fmt(m, "%s.%s goes%s.", T, label(m, tm->dropped[k]),
+                                m->o->allow_data_loss ? ", and its values with it (--allow-data-loss)" : ""));
+        pg_alter(m, st, T, "DROP COLUMN %s", ident(m, tm->dropped[k]->sql_name));
+    }
+    for (size_t k = 0; k < t->ncolumns; k++) {
+        const sch_column *n = tm->cols[k].new;
+        if (tm->cols[k].old)
+            continue;
+        /* NOT NULL with a value only the client makes: added empty, filled,
+         * then NOT NULL. */
+        bool later = not_null(n) && !has_server_default(n) && !n->is_rowid;
+        const char *f = later ? pg_fill(m, n, true) : "";
+        mig_step *st = step(m, MIG_ADD_COLUMN, T,
+                            fmt(m, "%s.%s is new%s.", T, label(m, n),
+                                n->is_rowid                ? ": the rows there are take a key each"
+                                : has_server_default(n)   ? ": the rows there are take its default"
+                                : later && f[0]           ? ": the rows there are take its default, then it is NOT NULL"
+                                                          : ""));
+        plan_ddl_pg_add_column(&sb, m->new, n);
+        if (later) {
+            /* The definition says NOT NULL: not yet. */
+            static const char nn[] = " NOT NULL";
+            char *at = strstr(sb.data, nn);
+            if (at)
+                memmove(at, at + sizeof nn - 1, strlen(at + sizeof nn - 1) + 1), sb.len -= sizeof nn - 1;
+        }
+        pg_alter(m, st, T, "ADD COLUMN %s", strbuf_str(&sb));
+        strbuf_reset(&sb);
+        if (later && f[0])
+            stmt_text(m, st, fmt(m, "UPDATE %s SET %s = %s", ident(m, T), ident(m, n->sql_name), f));
+        if (later)
+            pg_alter(m, st, T, "ALTER COLUMN %s SET NOT NULL", ident(m, n->sql_name));
+    }
+    for (size_t k = 0; k < t->ncolumns; k++) {
+        const col_map *cm = &tm->cols[k];
+        const sch_column *o = cm->old, *n = cm->new;
+        if (o == NULL)
+            continue;
+        const char *C = ident(m, n->sql_name);
+        bool to_nn = not_null(n) && !not_null(o), to_null = !not_null(n) && not_null(o);
+        bool rowid_goes = o->is_rowid && !n->is_rowid, rowid_comes = n->is_rowid && !o->is_rowid;
+        bool set_default = cm->default_changed || (cm->type_changed && has_server_default(n));
+        if (!cm->type_changed && !to_nn && !to_null && !rowid_goes && !rowid_comes && !set_default)
+            continue;
+        mig_step *st = step(m, MIG_ALTER_COLUMN, T, fmt(m, "%s.%s changes.", T, label(m, n)));
+        bool dropped_default = false;
+        if (rowid_goes) {
+            /* An identity column (create_all's) or a serial (SQLAlchemy's). */
+            pg_alter(m, st, T, "ALTER COLUMN %s DROP IDENTITY IF EXISTS", C);
+            pg_alter(m, st, T, "ALTER COLUMN %s DROP DEFAULT", C);
+            dropped_default = true;
+        }
+        if (cm->type_changed) {
+            if (has_server_default(o) && !dropped_default) {
+                /* The old default may not cast to the new type. */
+                pg_alter(m, st, T, "ALTER COLUMN %s DROP DEFAULT", C);
+                dropped_default = true;
+            }
+            strbuf_puts(&sb, "ALTER TABLE ");
+            sql_ident(&sb, T);
+            strbuf_printf(&sb, " ALTER COLUMN %s TYPE ", C);
+            plan_ddl_pg_type(&sb, n);
+            strbuf_printf(&sb, " USING %s", cm->pg_using ? cm->pg_using : C);
+            /* PostgreSQL changes no type under a view (or rule) that reads
+             * the column: said by name. */
+            const char *view = fmt(m, "cannot migrate %s.%s to %s: a view or rule reads the column, and PostgreSQL "
+                                      "changes no type under one; drop the view, run the script, then make the "
+                                      "view again", T, label(m, n), type_text(m, n));
+            if (cm->pg_fails)
+                pg_wrapped2(m, st, strbuf_str(&sb), "feature_not_supported", view, "data_exception", cm->pg_fails);
+            else
+                pg_wrapped(m, st, strbuf_str(&sb), "feature_not_supported", view);
+            strbuf_reset(&sb);
+        }
+        if (set_default && has_server_default(n)) {
+            plan_ddl_pg_default(&sb, n, &n->server_def);
+            pg_alter(m, st, T, "ALTER COLUMN %s SET DEFAULT (%s)", C, strbuf_str(&sb));
+            strbuf_reset(&sb);
+        } else if (set_default && !dropped_default) {
+            pg_alter(m, st, T, "ALTER COLUMN %s DROP DEFAULT", C);
+        }
+        if (to_nn) {
+            const char *f = pg_fill(m, n, true);
+            if (f[0] && !n->is_rowid)
+                stmt_text(m, st, fmt(m, "UPDATE %s SET %s = %s WHERE %s IS NULL", ident(m, T), C, f, C));
+            pg_alter(m, st, T, "ALTER COLUMN %s SET NOT NULL", C);
+        } else if (to_null) {
+            pg_alter(m, st, T, "ALTER COLUMN %s DROP NOT NULL", C);
+        }
+        if (rowid_comes) {
+            /* The server assigns the key from now on, after those there are. */
+            if (!to_nn)
+                pg_alter(m, st, T, "ALTER COLUMN %s SET NOT NULL", C);
+            pg_alter(m, st, T, "ALTER COLUMN %s ADD GENERATED BY DEFAULT AS IDENTITY", C);
+            strbuf_puts(&sb, "DO $assoc$\nBEGIN\n    PERFORM setval(pg_get_serial_sequence(");
+            str_lit(&sb, ident(m, T));
+            strbuf_puts(&sb, ", ");
+            str_lit(&sb, n->sql_name);
+            strbuf_printf(&sb, "), coalesce(max(%s), 0) + 1, false) FROM %s;\nEND\n$assoc$", C, ident(m, T));
+            stmt(m, st, &sb);
+        }
+    }
+    strbuf_free(&sb);
+}
+
+/* "(a, b)" of columns by their SQL names. */
+static const char *column_list(mig *m, sch_column *const *cols, size_t n)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_putc(&sb, '(');
+    for (size_t k = 0; k < n; k++) {
+        strbuf_puts(&sb, k ? ", " : "");
+        sql_ident(&sb, cols[k]->sql_name);
+    }
+    strbuf_putc(&sb, ')');
+    const char *s = take_sb(m, &sb);
+    strbuf_free(&sb);
+    return s;
+}
+
+/* Keys, unique constraints and enum CHECKs of the tables that stay, over
+ * NEW's names: the values were checked before. */
+static void pg_add_constraint_steps(mig *m)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < m->nnew; i++) {
+        table_map *tm = &m->maps[i];
+        const sch_table *t = tm->new;
+        if (tm->old == NULL)
+            continue;
+        if (tm->key_changed && t->npk > 0) {
+            mig_step *st = step(m, MIG_ADD_CONSTRAINT, t->name,
+                                fmt(m, "The primary key of %s: %s.", t->name, column_list(m, t->pk, t->npk)));
+            pg_alter(m, st, t->name, "ADD PRIMARY KEY %s", column_list(m, t->pk, t->npk));
+        }
+        for (size_t k = 0; k < t->ncolumns; k++) {
+            const col_map *cm = &tm->cols[k];
+            const sch_column *n = cm->new;
+            if (is_unique(n) && (cm->old == NULL || cm->unique_changed)) {
+                mig_step *st = step(m, MIG_ADD_CONSTRAINT, t->name, fmt(m, "%s.%s is unique.", t->name, label(m, n)));
+                pg_alter(m, st, t->name, "ADD UNIQUE (%s)", ident(m, n->sql_name));
+            }
+            if (cm->old && cm->check_changed && n->type == SCH_ENUM) {
+                mig_step *st = step(m, MIG_ADD_CONSTRAINT, t->name,
+                                    fmt(m, "The CHECK of %s.%s's enum names.", t->name, label(m, n)));
+                plan_ddl_enum_check(&sb, n);
+                pg_alter(m, st, t->name, "ADD %s", strbuf_str(&sb));
+                strbuf_reset(&sb);
+            }
+        }
+        for (size_t k = 0; k < tm->nuadd; k++) {
+            const sch_constraint *con = tm->uadd[k];
+            mig_step *st = step(m, MIG_ADD_CONSTRAINT, t->name,
+                                fmt(m, "%s gets unique(%s).", t->name, constraint_key(m, con, false)));
+            pg_alter(m, st, t->name, "ADD UNIQUE %s", column_list(m, con->columns, con->ncolumns));
+        }
+    }
+    strbuf_free(&sb);
+}
+
+/* A new table's foreign key is inline when its parent is there by then: a
+ * table that stays, or a new one made before it (or itself). */
+typedef struct pg_fk_ctx {
+    mig *m;
+    size_t at;                 /* the map of the table being made */
+} pg_fk_ctx;
+
+static bool pg_fk_inline(const sch_column *c, void *ctx)
+{
+    pg_fk_ctx *x = ctx;
+    for (size_t i = 0; i < x->m->nnew; i++)
+        if (x->m->maps[i].new == c->fk->table)
+            return x->m->maps[i].old != NULL || i <= x->at;
+    return false;
+}
+
+static void pg_create_steps(mig *m)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < m->nnew; i++) {
+        table_map *tm = &m->maps[i];
+        if (tm->old)
+            continue;
+        mig_step *st = step(m, MIG_CREATE_TABLE, tm->new->name, fmt(m, "Table %s is new.", tm->new->name));
+        pg_fk_ctx x = { m, i };
+        plan_ddl_pg_table(&sb, m->new, tm->new, pg_fk_inline, &x);
+        while (sb.len && (sb.data[sb.len - 1] == '\n' || sb.data[sb.len - 1] == ';'))
+            sb.data[--sb.len] = '\0';
+        stmt(m, st, &sb);
+    }
+    strbuf_free(&sb);
+}
+
+/* The foreign keys that are new or change: PostgreSQL checks the rows
+ * there are as it adds each; one that refers to no row stops the script,
+ * named. */
+static void pg_fk_steps(mig *m)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < m->nnew; i++) {
+        table_map *tm = &m->maps[i];
+        const sch_table *t = tm->new;
+        for (size_t k = 0; k < t->ncolumns; k++) {
+            const col_map *cm = &tm->cols[k];
+            const sch_column *n = cm->new;
+            if (n->fk == NULL)
+                continue;
+            if (tm->old ? !(cm->old == NULL || cm->fk_changed || cm->fk_remake) : pg_fk_inline(n, &(pg_fk_ctx){ m, i }))
+                continue;
+            mig_step *st = step(m, MIG_ADD_CONSTRAINT, t->name,
+                                fmt(m, "The foreign key of %s.%s: %s.%s%s%s.", t->name, label(m, n), n->fk->table->name,
+                                    n->fk->name, sch_fk_action_sql(n->ondelete) ? " ON DELETE " : "",
+                                    sch_fk_action_sql(n->ondelete) ? sch_fk_action_sql(n->ondelete) : ""));
+            strbuf_puts(&sb, "ALTER TABLE ");
+            sql_ident(&sb, t->name);
+            strbuf_printf(&sb, " ADD FOREIGN KEY (%s) ", ident(m, n->sql_name));
+            plan_ddl_pg_references(&sb, n);
+            if (tm->old)
+                pg_wrapped(m, st, strbuf_str(&sb), "foreign_key_violation",
+                           fmt(m, "cannot migrate: a row of %s refers to a row that does not exist (%s.%s to %s.%s); "
+                                  "fix those rows, then run the script again", t->name, t->name, label(m, n),
+                               n->fk->table->name, n->fk->name));
+            else
+                stmt(m, st, &sb);
+            strbuf_reset(&sb);
+        }
+    }
+    strbuf_free(&sb);
+}
+
+static void pg_create_index_steps(mig *m, const bool *kept)
+{
+    for (size_t i = 0; i < m->newix.n; i++) {
+        const plan_index *ni = &m->newix.items[i];
+        if (kept[i])
+            continue;
+        table_map *tm = map_of_new(m, ni->table);
+        mig_step *st = step(m, MIG_CREATE_INDEX, ni->table->name,
+                            fmt(m, "Index %s%s.", ni->name, tm && tm->old == NULL ? " of the new table" : " is new"));
+        stmt_text(m, st, ni->sql);
+    }
+}
+
+static void pg_commit_step(mig *m)
+{
+    mig_step *st = step(m, MIG_COMMIT, NULL, "Record the migration; commit.");
+    stmt_text(m, st, "DROP PROCEDURE pg_temp.assoc_drop(text, text, text[])");
+    stmt_text(m, st, "DROP FUNCTION pg_temp.assoc_foreign_keys(text)");
+    stmt_text(m, st, "DROP FUNCTION pg_temp.assoc_columns(text)");
+    stmt_text(m, st, "DROP FUNCTION pg_temp.assoc_table(text, boolean)");
+    strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "INSERT INTO assoc_migrations (id, from_file, to_file)\nVALUES (");
+    str_lit(&sb, m->plan->id);
+    strbuf_puts(&sb, ", ");
+    str_lit(&sb, m->o->old_file);
+    strbuf_puts(&sb, ", ");
+    str_lit(&sb, m->o->new_file);
+    strbuf_puts(&sb, ")");
+    stmt(m, st, &sb);
+    strbuf_free(&sb);
+    stmt_text(m, st, "COMMIT");
+}
+
+/* PostgreSQL's steps, from the decisions made for SQLite's. */
+static void pg_plan(mig *m)
+{
+    m->pg = true;
+    /* A key that changes takes the foreign keys that refer to it along. */
+    for (size_t i = 0; i < m->nnew; i++) {
+        const table_map *tm = &m->maps[i];
+        if (tm->old == NULL || !tm->key_changed)
+            continue;
+        for (size_t j = 0; j < m->nnew; j++) {
+            table_map *other = &m->maps[j];
+            for (size_t k = 0; other->old && k < other->new->ncolumns; k++) {
+                col_map *cm = &other->cols[k];
+                if (cm->old && cm->old->fk && cm->old->fk->table == tm->old && cm->new->fk)
+                    cm->fk_remake = true;
+            }
+        }
+    }
+    bool *kept = arena_alloc(m->mem, (m->newix.n + 1) * sizeof *kept);
+    if (kept == NULL) {
+        m->nomem = true;
+        return;
+    }
+    memset(kept, 0, (m->newix.n + 1) * sizeof *kept);
+    pg_begin_step(m);
+    pg_check_step(m, "Stop here, changing nothing, unless the migration applies: it is not the\n"
+                     "last one applied, the database is at the old file, its values fit the new.");
+    pg_drop_index_steps(m, kept);
+    pg_drop_constraint_steps(m);
+    rename_steps(m);
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = m->nnew; i < m->nmaps; i++) {
+        strbuf_puts(&sb, sb.len ? ", " : "DROP TABLE ");
+        sql_ident(&sb, m->maps[i].old->name);
+    }
+    if (sb.len) {
+        /* In one statement: they may refer to each other. */
+        mig_step *st = step(m, MIG_DROP_TABLE, NULL, "Tables go, and their rows with them (--allow-data-loss).");
+        stmt(m, st, &sb);
+    }
+    strbuf_free(&sb);
+    for (size_t i = 0; i < m->nnew; i++)
+        if (m->maps[i].old)
+            pg_table_steps(m, &m->maps[i]);
+    pg_add_constraint_steps(m);
+    pg_create_steps(m);
+    pg_fk_steps(m);
+    pg_create_index_steps(m, kept);
+    pg_commit_step(m);
+    m->pg = false;
+}
+
 /* FNV-1a, 64 bits, as 16 hex digits. */
 static const char *hash_ddl(mig *m, const sch_schema *s)
 {
@@ -1556,6 +2428,7 @@ mig_plan *mig_build(const sch_schema *old, const sch_schema *new, const mig_opti
                "Stop, undoing everything, unless the values copied are of their new types\n"
                "and every foreign key of a table that changed, or refers to one, holds.");
     commit_step(&m);
+    pg_plan(&m);
     if (m.nomem) {
         diag_error(d, (loc){ 0 }, "out of memory while planning the migration");
         return NULL;
@@ -1576,6 +2449,7 @@ mig_plan *mig_build(const sch_schema *old, const sch_schema *new, const mig_opti
     if (!changes_db) {
         m.plan->empty = true;
         m.plan->nsteps = 0;
+        m.plan->npg_steps = 0;
     }
     return m.plan;
 }
@@ -1594,6 +2468,9 @@ const char *mig_kind_name(mig_kind k)
     case MIG_REBUILD: return "rebuild";
     case MIG_CREATE_TABLE: return "create table";
     case MIG_CREATE_INDEX: return "create index";
+    case MIG_DROP_CONSTRAINT: return "drop constraint";
+    case MIG_ALTER_COLUMN: return "alter column";
+    case MIG_ADD_CONSTRAINT: return "add constraint";
     case MIG_COMMIT: return "commit";
     }
     return "?";

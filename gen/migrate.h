@@ -28,8 +28,17 @@
  *   - all of it in one transaction, with foreign keys off (as the 12 steps
  *     require), recorded in the table assoc_migrations.
  *
+ * The same decisions give PostgreSQL's steps too (pg_steps), for a
+ * database made by OLD's create_all on PostgreSQL or by SQLAlchemy from the
+ * same models, in the connection's current schema: PostgreSQL's own ALTER
+ * TABLE for every change (RENAME, ADD/DROP COLUMN, ALTER COLUMN TYPE ...
+ * USING, SET/DROP NOT NULL, SET/DROP DEFAULT, ADD/DROP CONSTRAINT, identity
+ * columns), never a rebuild; checks raised from DO blocks; all of it in
+ * one transaction (PostgreSQL's DDL is transactional), recorded in
+ * assoc_migrations.
+ *
  * Every step carries its SQL; emit_migrate.c prints the plan as
- * <base>.migrate.sql and decides nothing.  All memory belongs to the arena
+ * <base>.migrate.sql and <base>.migrate.pg.sql and decides nothing.  All memory belongs to the arena
  * given to mig_build().
  */
 #ifndef ASSOCGEN_MIGRATE_H
@@ -54,13 +63,18 @@ typedef enum mig_kind {
     MIG_REBUILD,         /* new table, copy, drop, rename */
     MIG_CREATE_TABLE,
     MIG_CREATE_INDEX,
+    MIG_DROP_CONSTRAINT, /* PostgreSQL: a key, unique, foreign key or enum CHECK that changes or goes */
+    MIG_ALTER_COLUMN,    /* PostgreSQL: a column's type, NOT NULL, DEFAULT or identity */
+    MIG_ADD_CONSTRAINT,  /* PostgreSQL: a key, unique, foreign key or enum CHECK that is new or changed */
     MIG_COMMIT           /* the migration recorded, the transaction committed */
 } mig_kind;
 
-/* The script stops with `message` where `cond` (SQL) holds. */
+/* The script stops with `message` where `cond` (SQLite's SQL) holds, or,
+ * on PostgreSQL, where `pg` does; NULL: no such check on that database. */
 typedef struct mig_check {
     const char *message;
     const char *cond;
+    const char *pg;
 } mig_check;
 
 typedef struct mig_step {
@@ -82,8 +96,10 @@ typedef struct mig_plan {
                                   column order, an enum's order, a name's case): nothing to do */
     const char **changes;      /* one line per change, for the script's banner */
     size_t nchanges;
-    mig_step *steps;
+    mig_step *steps;           /* SQLite's script, <base>.migrate.sql */
     size_t nsteps;
+    mig_step *pg_steps;        /* PostgreSQL's, <base>.migrate.pg.sql: the same changes */
+    size_t npg_steps;
 } mig_plan;
 
 typedef struct mig_options {
@@ -100,9 +116,10 @@ mig_plan *mig_build(const sch_schema *old, const sch_schema *new, const mig_opti
 /* The name of a step's kind, for tests and messages: "rebuild", ... */
 const char *mig_kind_name(mig_kind k);
 
-/* The plan as <base>.migrate.sql, into e->out (emit_migrate.c); false when
- * memory ran out. */
+/* The plan as <base>.migrate.sql (pg false: SQLite's steps) or
+ * <base>.migrate.pg.sql (pg true: PostgreSQL's), into e->out
+ * (emit_migrate.c); false when memory ran out. */
 struct emit_ctx;
-bool emit_migrate(struct emit_ctx *e, const mig_plan *p);
+bool emit_migrate(struct emit_ctx *e, const mig_plan *p, bool pg);
 
 #endif

@@ -234,6 +234,20 @@ void plan_ddl_column(strbuf *sb, const sch_schema *s, const sch_column *col);
 /* A default's value as SQLite's DDL writes it ('text', 42, CURRENT_TIMESTAMP). */
 void plan_ddl_default(strbuf *sb, const sch_column *col, const sch_default *def);
 void plan_ddl_table_as(strbuf *sb, const sch_schema *s, const sch_table *t, const char *as);
+/* Pieces of PostgreSQL's DDL, for its migration: a default's value
+ * (true, decode('..', 'hex')); a column's type (BIGINT, VARCHAR(40), an
+ * enum's VARCHAR(longest name)); a column's definition for ALTER TABLE ADD
+ * COLUMN without its key, UNIQUE and foreign key (added as constraints of
+ * their own); REFERENCES t (c) ON DELETE ...; an enum's CHECK (c IN (...));
+ * and a table's CREATE TABLE (without IF NOT EXISTS) whose foreign keys are
+ * inline where fk_inline(column, ctx) says so (the others are added later). */
+void plan_ddl_pg_default(strbuf *sb, const sch_column *col, const sch_default *def);
+void plan_ddl_pg_type(strbuf *sb, const sch_column *col);
+void plan_ddl_pg_add_column(strbuf *sb, const sch_schema *s, const sch_column *col);
+void plan_ddl_pg_references(strbuf *sb, const sch_column *col);
+void plan_ddl_enum_check(strbuf *sb, const sch_column *col);
+void plan_ddl_pg_table(strbuf *sb, const sch_schema *s, const sch_table *t,
+                       bool (*fk_inline)(const sch_column *, void *), void *ctx);
 typedef struct plan_index {
     const sch_table *table;
     const char *name;

@@ -829,16 +829,28 @@ int assoc_verify(assoc_db *db, const assoc_schema_spec *s, int mode)
         found_free(&f);
         if (rc != ASSOC_OK)
             return rc;
-        if (differs)
+        if (differs) {
+            /* assocgen writes PostgreSQL's script beside SQLite's:
+             * models.migrate.sql, models.migrate.pg.sql. */
+            char pg_script[256];
+            size_t n = strlen(s->script);
+            if (n > 4 && strcmp(s->script + n - 4, ".sql") == 0)
+                snprintf(pg_script, sizeof pg_script, "%.*s.pg.sql", (int)(n - 4), s->script);
+            else
+                snprintf(pg_script, sizeof pg_script, "%s", s->script);
+            if (assoc_sqlite(db) == NULL)
+                return assoc_fail(db, ASSOC_SCHEMA,
+                                  "the database does not match the schema %s (%s): %s: %s. To migrate it: "
+                                  "assocgen --migrate-from OLD.def %s (OLD.def: the model file the database was "
+                                  "made with), then psql -v ON_ERROR_STOP=1 -f %s DATABASE-URI (in the schema the "
+                                  "tables are in)",
+                                  s->name, s->file, v.what, v.diff, s->file, pg_script);
             return assoc_fail(db, ASSOC_SCHEMA,
                               "the database does not match the schema %s (%s): %s: %s. To migrate it: "
                               "assocgen --migrate-from OLD.def %s (OLD.def: the model file the database was made "
-                              "with), then %s%s",
-                              s->name, s->file, v.what, v.diff, s->file,
-                              assoc_sqlite(db) != NULL ? "sqlite3 -bail DATABASE < " : "",
-                              assoc_sqlite(db) != NULL ? s->script
-                                                       : "change the PostgreSQL tables as its steps say (the "
-                                                         "script is SQLite's)");
+                              "with), then sqlite3 -bail DATABASE < %s",
+                              s->name, s->file, v.what, v.diff, s->file, s->script);
+        }
     }
     return ASSOC_OK;
 }

@@ -40,10 +40,32 @@ and runs check.c (not on the database create_all made).  A second run must stop 
 nothing; on a database new.def's create_all made, the script must either
 stop ("is not at") and change nothing, or leave a database that verifies.
 
+With --pg URI (make migrate-pg-tests, against the private server of
+tests/pg/with_server.sh) every case runs on PostgreSQL instead, in schemas
+of its own (options=-csearch_path=SCHEMA appended to the URI): one made by
+the base's generated create_all and filled through its API, one made and
+filled by SQLAlchemy 1.4 with psycopg2 (SERIAL keys, INTEGER columns), and
+new.migrate.pg.sql applied with `psql -v ON_ERROR_STOP=1 -f`.  Then every
+kept value is compared (by the old key, else as a multiset of rows),
+new_verify returns ASSOC_OK and the new API reads every row and runs
+check.c, a second run stops ("applied already") with nothing changed (the
+catalogs and every row: snapshot()), a database new.def's create_all made is
+refused or verifies, and cases that must fail leave everything as it was.
+Where PostgreSQL differs, a case says so:
+
+    fail.pg          the script must stop there with this text (empty: it
+                     must not stop: PostgreSQL alters in place, where SQLite's
+                     rebuild would lose a column nobody declared)
+    prepare.pg.sql   PostgreSQL's prepare.sql
+
+Results go to the file as "migrate-pg:NAME passed failed".
+
 Writes "migrate:NAME passed failed" per case to the results file; exits 1
 when anything failed.
 """
 import argparse
+import concurrent.futures
+import importlib
 import os
 import re
 import shlex
@@ -51,6 +73,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"
@@ -334,6 +357,318 @@ def run_case(case, args, templates):
             case.ok(rc == 0, "new.def's database after the script: %s" % err)
 
 
+# ---- PostgreSQL ---------------------------------------------------------------
+
+def pg_uri(base, schema):
+    return base + ("&" if "?" in base else "?") + "options=-csearch_path%3D" + schema
+
+
+def schema_name(case_name, label):
+    name = re.sub(r"[^a-z0-9_]", "_", ("m_%s_%s" % (case_name, label)).lower())
+    return name[:63]
+
+
+def pg_connect(uri):
+    import psycopg2
+    con = psycopg2.connect(uri)
+    con.autocommit = True
+    return con
+
+
+def pg_make_schema(admin_uri, schema):
+    con = pg_connect(admin_uri)
+    try:
+        cur = con.cursor()
+        cur.execute('DROP SCHEMA IF EXISTS "%s" CASCADE' % schema)
+        cur.execute('CREATE SCHEMA "%s"' % schema)
+    finally:
+        con.close()
+
+
+def psql(uri, script=None, sql=None):
+    cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1"]
+    cmd += ["-f", script] if script else ["-c", sql]
+    p = subprocess.run(cmd + [uri], stdin=subprocess.DEVNULL, capture_output=True)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def qi(name):
+    return '"%s"' % name.replace('"', '""')
+
+
+TABLES_SQL = """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'assoc_migrations' ORDER BY 1"""
+COLUMNS_SQL = """SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"""
+KEY_SQL = """SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+WHERE n.nspname = current_schema() AND c.relname = %s AND i.indisprimary ORDER BY k.ord"""
+
+
+def snapshot(uri):
+    """Everything of the schema that a migration could change: its
+    relations, columns (type, NOT NULL, default, identity), constraints,
+    indexes, views, and every row of every table (as text, sorted)."""
+    con = pg_connect(uri)
+    try:
+        cur = con.cursor()
+        snap = []
+        for sql in (
+                """SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                   WHERE n.nspname = current_schema() ORDER BY 1""",
+                """SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
+                          pg_get_expr(d.adbin, d.adrelid)
+                   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+                   JOIN pg_namespace n ON n.oid = c.relnamespace
+                   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                   WHERE n.nspname = current_schema() AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, 2""",
+                """SELECT c.relname, con.conname, pg_get_constraintdef(con.oid) FROM pg_constraint con
+                   JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                   WHERE n.nspname = current_schema() ORDER BY 1, 2, 3""",
+                """SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1""",
+                """SELECT viewname, definition FROM pg_views WHERE schemaname = current_schema() ORDER BY 1"""):
+            cur.execute(sql)
+            snap.append(cur.fetchall())
+        cur.execute(TABLES_SQL.replace(" AND c.relname <> 'assoc_migrations'", ""))
+        for (t,) in cur.fetchall():
+            cur.execute("SELECT CAST(x AS text) FROM %s AS x" % qi(t))
+            snap.append((t, sorted(r[0] for r in cur.fetchall())))
+        return snap
+    finally:
+        con.close()
+
+
+def pg_values_before(uri, keep):
+    """Per table of the old schema: its new name, its key, the columns to
+    compare (old, new name) and the rows: the key's text, then each value's
+    (the keep file's `before` expression where it gives one)."""
+    con = pg_connect(uri)
+    try:
+        cur = con.cursor()
+        cur.execute(TABLES_SQL)
+        out = {}
+        for (t,) in cur.fetchall():
+            cur.execute(COLUMNS_SQL, (t,))
+            cols = [r[0] for r in cur.fetchall()]
+            cur.execute(KEY_SQL, (t,))
+            key = [r[0] for r in cur.fetchall()]
+            t2 = keep["table"].get(t, t)
+            pairs = [(c, keep["column"].get((t2, c), c)) for c in cols]
+            exprs = ["CAST(%s AS text)" % qi(k) for k in key]
+            exprs += ["CAST((%s) AS text)" % keep["before"].get((t2, c2), qi(c)) for c, c2 in pairs]
+            cur.execute("SELECT %s FROM %s" % (", ".join(exprs), qi(t)))
+            out[t] = (t2, key, pairs, cur.fetchall())
+        return out
+    finally:
+        con.close()
+
+
+def pg_compare_values(case, before, uri, label):
+    keep = read_keep(case)
+    con = pg_connect(uri)
+    compared = 0
+    try:
+        cur = con.cursor()
+        cur.execute(TABLES_SQL)
+        after_tables = [r[0] for r in cur.fetchall()]
+        for t, (t2, key, pairs, rows) in sorted(before.items()):
+            if t2 not in after_tables:
+                continue
+            cur.execute(COLUMNS_SQL, (t2,))
+            after_cols = [r[0] for r in cur.fetchall()]
+            idx = [i for i, (c, c2) in enumerate(pairs) if c2 in after_cols and (t2, c2) not in keep["skip"]]
+            key2 = [keep["column"].get((t2, k), k) for k in key]
+            by_key = bool(key) and all(k in after_cols for k in key2)
+            exprs = ["CAST(%s AS text)" % qi(k) for k in key2] if by_key else []
+            exprs += ["CAST(%s AS text)" % qi(pairs[i][1]) for i in idx] or ["1"]
+            cur.execute("SELECT %s FROM %s" % (", ".join(exprs), qi(t2)))
+            rows2 = cur.fetchall()
+            if not case.ok(len(rows) == len(rows2), "%s: %s has %d rows, %s %d after" % (label, t, len(rows), t2,
+                                                                                           len(rows2))):
+                continue
+            nk = len(key)
+            if by_key:
+                old = {r[:nk]: r[nk:] for r in rows}
+                new = {r[:nk]: r[nk:] for r in rows2}
+                case.ok(set(old) == set(new), "%s: %s's keys differ after" % (label, t))
+                for j, i in enumerate(idx):
+                    diff = [k for k in old if k in new and old[k][i] != new[k][j]]
+                    case.ok(not diff, "%s: %s.%s -> %s.%s differs at key %s: %r before, %r after"
+                            % (label, t, pairs[i][0], t2, pairs[i][1], diff[:1], diff and old[diff[0]][i],
+                               diff and new[diff[0]][j]))
+                    compared += 1
+            else:
+                old = sorted(tuple(r[nk + i] for i in idx) for r in rows)
+                new = sorted(tuple(r) for r in rows2) if idx else old
+                case.ok(old == new, "%s: the rows of %s -> %s differ after" % (label, t, t2))
+                compared += len(idx)
+    finally:
+        con.close()
+    case.ok(compared > 0, "%s: no column compared" % label)
+
+
+SQLA_LOCK = threading.Lock()
+
+
+def sqla_fill(sqla_py, uri):
+    """SQLAlchemy's fill, in this process (one import of SQLAlchemy for
+    every case)."""
+    with SQLA_LOCK:
+        if HERE not in sys.path:
+            sys.path.insert(0, HERE)
+        mod = importlib.import_module(sqla_py[:-3])
+        import io
+        import contextlib
+        err = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(err):
+                rc = mod.main([sqla_py, uri])
+        except Exception as e:           # psycopg2's, SQLAlchemy's: the fill failed
+            return 1, "%r" % e
+        return rc, err.getvalue()
+
+
+def pg_fill(base_out, name, label, uri):
+    def_file, fill_c, sqla_py = BASES[name]
+    if label == "api":
+        rc, _, err = run([os.path.join(base_out, "fill"), uri])
+        return rc, err
+    return sqla_fill(sqla_py, uri)
+
+
+def run_case_pg(case, args, bases):
+    out = os.path.join(args.out, case.name)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    new_def = os.path.join(case.dir, "new.def")
+    base_def = os.path.join(HERE, BASES[case.base][0])
+    flags = (case.file("flags") or "").split()
+    if case.file("refuse"):
+        tmp = os.path.join(out, "refused")
+        rc, _, err = run([args.assocgen, "-o", tmp, "--migrate-from", base_def, new_def])
+        case.ok(rc == 1, "without %s assocgen exited %d, not 1: %s" % (flags, rc, err))
+        case.ok(not os.path.exists(os.path.join(tmp, "new.migrate.pg.sql")), "a refused migration wrote its script")
+    gen = os.path.join(out, "gen")
+    rc, _, err = run([args.assocgen, "-o", gen] + flags + ["--migrate-from", base_def, new_def])
+    if not case.ok(rc == 0, "assocgen %s exited %d: %s" % (" ".join(flags), rc, err)):
+        return
+    script = os.path.join(gen, "new.migrate.pg.sql")
+    reader, err = build_reader(case, gen, "new", args.cc, args.cflags, args.libassoc)
+    if not case.ok(reader is not None, "the reader does not compile: %s" % err):
+        return
+    empty = case.file("empty") is not None
+    script_text = open(script, encoding="utf-8").read()
+    case.ok(empty == ("Nothing to do" in script_text), "the script is%s empty" % ("" if not empty else " not"))
+    fail = case.file("fail")
+    if case.file("fail.pg") is not None:
+        fail = case.file("fail.pg") or None
+    prepare = case.file("prepare.pg.sql") or case.file("prepare.sql")
+    for label in ("api", "sqla"):
+        schema = schema_name(case.name, label)
+        uri = pg_uri(args.pg, schema)
+        pg_make_schema(args.pg, schema)
+        rc, err = pg_fill(bases[case.base], case.base, label, uri)
+        if not case.ok(rc == 0, "%s: filling %s: %s" % (label, schema, err)):
+            continue
+        if prepare:
+            rc, _, err = psql(uri, sql=prepare)
+            if not case.ok(rc == 0, "%s: prepare.sql failed: %s" % (label, err)):
+                continue
+        snap0 = snapshot(uri)
+        before = pg_values_before(uri, read_keep(case))
+        rc, _, err = psql(uri, script=script)
+        if fail:
+            case.ok(rc != 0, "%s: the script did not stop" % label)
+            case.ok(fail in err, "%s: the script's error does not say %r: %s" % (label, fail, err))
+            case.ok(snapshot(uri) == snap0, "%s: the stopped script changed the database" % label)
+            continue
+        if not case.ok(rc == 0, "%s: the script failed: %s" % (label, err)):
+            continue
+        pg_compare_values(case, before, uri, label)
+        rc, _, err = run([reader, uri])
+        case.ok(rc == 0, "%s: reading through the new API: %s" % (label, err))
+        snap1 = snapshot(uri)
+        rc, _, err = psql(uri, script=script)
+        if empty:
+            case.ok(rc == 0, "%s: a second run of an empty script: %d %s" % (label, rc, err))
+        else:
+            case.ok(rc != 0 and "applied already" in err, "%s: a second run: %d %s" % (label, rc, err))
+        case.ok(snapshot(uri) == snap1, "%s: a second run changed the database" % label)
+    if fail or empty:
+        return
+    schema = schema_name(case.name, "fresh")
+    uri = pg_uri(args.pg, schema)
+    pg_make_schema(args.pg, schema)
+    rc, _, err = run([reader, uri, "create"])
+    if case.ok(rc == 0, "create_all of new.def: %s" % err):
+        snap0 = snapshot(uri)
+        rc, _, err = psql(uri, script=script)
+        if rc != 0 or case.file("not-at-old") is not None:
+            case.ok(rc != 0 and "is not at" in err, "on new.def's database: %d %s" % (rc, err))
+            case.ok(snapshot(uri) == snap0, "the script changed new.def's database")
+        else:
+            rc, _, err = run([reader, uri, "plain"])
+            case.ok(rc == 0, "new.def's database after the script: %s" % err)
+
+
+def set_up_pg(setup, args, name):
+    """A base's code and filler; both fills in schemas of their own verify
+    as the base and read through its API.  Returns the base's directory."""
+    def_file, fill_c, sqla_py = BASES[name]
+    base = os.path.join(args.out, name)
+    shutil.rmtree(base, ignore_errors=True)
+    rc, _, err = run([args.assocgen, "-o", base, os.path.join(HERE, def_file)])
+    setup.ok(rc == 0, "assocgen %s: %s" % (def_file, err))
+    rc, _, err = run([args.cc] + args.cflags.split() + ["-I" + base, "-I" + HERE, "-o", os.path.join(base, "fill"),
+                     os.path.join(HERE, fill_c), os.path.join(base, name + ".c"), args.libassoc, "-lsqlite3", "-lpq"])
+    setup.ok(rc == 0, "%s: %s" % (fill_c, err))
+    reader, err = build_reader(None, base, name, args.cc, args.cflags, args.libassoc)
+    setup.ok(reader is not None, "%s's reader: %s" % (name, err))
+    for label in ("api", "sqla"):
+        schema = schema_name(setup.name, label)
+        uri = pg_uri(args.pg, schema)
+        pg_make_schema(args.pg, schema)
+        rc, err = pg_fill(base, name, label, uri)
+        if setup.ok(rc == 0, "%s: filling %s: %s" % (label, schema, err)) and reader:
+            rc, _, err = run([reader, uri])
+            setup.ok(rc == 0, "%s as %s: %s" % (label, def_file, err))
+    return base
+
+
+def main_pg(args, cases):
+    results = []
+    bases = {}
+    for name in BASES:
+        if not any(c.base == name for c in cases):
+            continue
+        setup = Case("setup" if name == "base" else "setup-" + name)
+        bases[name] = set_up_pg(setup, args, name)
+        results.append(setup)
+        if setup.failed:
+            write_results(args.results, results, "migrate-pg")
+            return 1
+
+    def one(case):
+        try:
+            if case.base not in bases:
+                raise ValueError("%s/base: no base %r" % (case.name, case.base))
+            run_case_pg(case, args, bases)
+        except Exception as e:          # a broken case is a failed case, not a stopped run
+            case.ok(False, "raised %r" % e)
+        return case
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        for case in pool.map(one, cases):
+            print("%s %s: %d passed, %d failed" % ("ok  " if not case.failed else "FAIL", case.name, case.passed,
+                                                    case.failed))
+            results.append(case)
+    write_results(args.results, results, "migrate-pg")
+    return 1 if any(c.failed for c in results) else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--assocgen", required=True)
@@ -342,6 +677,8 @@ def main():
     ap.add_argument("--cflags", default="-std=c11 -Wall -Wextra -Wpedantic -Werror -O0")
     ap.add_argument("--out", required=True)
     ap.add_argument("--results", required=True)
+    ap.add_argument("--pg", help="run on PostgreSQL: the server's libpq URI")
+    ap.add_argument("--jobs", type=int, default=2, help="cases at once (--pg)")
     ap.add_argument("cases", nargs="*")
     args = ap.parse_args()
     args.cflags += " -I" + os.path.join(os.path.dirname(os.path.dirname(HERE)), "runtime")
@@ -349,6 +686,8 @@ def main():
     results = []
     names = args.cases or sorted(os.listdir(os.path.join(HERE, "cases")))
     cases = [Case(name) for name in names]
+    if args.pg:
+        return main_pg(args, cases)
     templates = {}
     for name in BASES:
         if not any(c.base == name for c in cases):
@@ -402,10 +741,10 @@ def set_up(setup, args, name):
     return [("api", api_db), ("sqla", sqla_db)]
 
 
-def write_results(path, results):
+def write_results(path, results, prefix="migrate"):
     with open(path, "w", encoding="utf-8") as f:
         for c in results:
-            f.write("migrate:%s %d %d\n" % (c.name, c.passed, c.failed))
+            f.write("%s:%s %d %d\n" % (prefix, c.name, c.passed, c.failed))
 
 
 if __name__ == "__main__":

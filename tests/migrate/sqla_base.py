@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """sqla_base.py DATABASE - base.def's models in SQLAlchemy 1.4, and the rows
-of expect.h written through its ORM.
+of expect.h written through its ORM.  DATABASE is a SQLite file or a
+PostgreSQL URI as libpq reads it (psycopg2; the tables go to its
+search_path's first schema).
 
 Makes the tables with SQLAlchemy's own create_all (its DDL, not assocgen's)
 in DATABASE, which must not hold them yet, then writes the same rows as
@@ -122,9 +124,24 @@ def main(argv):
     if len(argv) != 2:
         print("usage: sqla_base.py DATABASE", file=sys.stderr)
         return 2
-    engine = create_engine("sqlite:///" + argv[1], future=True)
+    engine = engine_for(argv[1])
+    try:
+        return fill(engine, argv[1])
+    finally:
+        engine.dispose()
+
+
+def engine_for(path):
+    """A SQLite file, or a PostgreSQL URI as libpq reads it (psycopg2)."""
+    if path.startswith(("postgresql://", "postgres://")):
+        import psycopg2
+        return create_engine("postgresql+psycopg2://", creator=lambda: psycopg2.connect(path), future=True)
+    return create_engine("sqlite:///" + path, future=True)
+
+
+def fill(engine, where):
     if inspect(engine).get_table_names():
-        print("sqla_base.py: %s already has tables" % argv[1], file=sys.stderr)
+        print("sqla_base.py: %s already has tables" % where, file=sys.stderr)
         return 1
     Base.metadata.create_all(engine)
     with Session(engine, future=True) as s:

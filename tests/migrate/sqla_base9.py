@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 """sqla_base9.py DATABASE - base9.def's models in SQLAlchemy 1.4, and the
-rows of expect9.h written through its ORM.
+rows of expect9.h written through its ORM.  DATABASE is a SQLite file or a
+PostgreSQL URI as libpq reads it (psycopg2; the tables go to its
+search_path's first schema).
 
 Makes the tables with SQLAlchemy's own create_all (its DDL: JSON for json,
-VARCHAR with a named CHECK for Enum(create_constraint=True), the SQL names
+VARCHAR with a named CHECK for Enum(create_constraint=True,
+native_enum=False: PostgreSQL's own enum type is none assocgen makes), the SQL names
 of Column("Name", ...)) in DATABASE, which must not hold them yet, then
 writes the same rows as fill9.c, defaults left to SQLAlchemy (the enum's
 todo, settings' {}, a uuid4 token, utcnow stamps).  Keep the formulas in
@@ -54,7 +57,7 @@ class Task(Stamps, Base):
     id = Column(Integer, primary_key=True)
     project_id = Column("ProjectRef", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False)
     title = Column("Task Title", String(200), nullable=False)
-    status = Column("State", Enum(Status, create_constraint=True), nullable=False, default=Status.todo,
+    status = Column("State", Enum(Status, create_constraint=True, native_enum=False), nullable=False, default=Status.todo,
                     index=True)
     kind = Column(String(10))
     labels = Column(JSON(none_as_null=True))
@@ -94,9 +97,24 @@ def main(argv):
     if len(argv) != 2:
         print("usage: sqla_base9.py DATABASE", file=sys.stderr)
         return 2
-    engine = create_engine("sqlite:///" + argv[1], future=True)
+    engine = engine_for(argv[1])
+    try:
+        return fill(engine, argv[1])
+    finally:
+        engine.dispose()
+
+
+def engine_for(path):
+    """A SQLite file, or a PostgreSQL URI as libpq reads it (psycopg2)."""
+    if path.startswith(("postgresql://", "postgres://")):
+        import psycopg2
+        return create_engine("postgresql+psycopg2://", creator=lambda: psycopg2.connect(path), future=True)
+    return create_engine("sqlite:///" + path, future=True)
+
+
+def fill(engine, where):
     if inspect(engine).get_table_names():
-        print("sqla_base9.py: %s already has tables" % argv[1], file=sys.stderr)
+        print("sqla_base9.py: %s already has tables" % where, file=sys.stderr)
         return 1
     Base.metadata.create_all(engine)
     with Session(engine, future=True) as s:

@@ -116,6 +116,34 @@ static const char *script_of(const planned *p)
     return buf;
 }
 
+/* PostgreSQL's statements, joined. */
+static const char *pg_script_of(const planned *p)
+{
+    static char buf[131072];
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < p->plan->npg_steps; i++)
+        for (size_t j = 0; j < p->plan->pg_steps[i].nsql; j++)
+            k += (size_t)snprintf(buf + k, sizeof buf - k, "%s;\n", p->plan->pg_steps[i].sql[j]);
+    return buf;
+}
+
+/* PostgreSQL's steps but begin, check and commit. */
+static const char *pg_kinds(const planned *p)
+{
+    static char buf[1024];
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < p->plan->npg_steps; i++) {
+        const mig_step *st = &p->plan->pg_steps[i];
+        if (st->kind == MIG_BEGIN || st->kind == MIG_CHECK || st->kind == MIG_COMMIT)
+            continue;
+        k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s%s%s", k ? ", " : "", mig_kind_name(st->kind),
+                              st->table ? " " : "", st->table ? st->table : "");
+    }
+    return buf;
+}
+
 /* ------------------------------------------------------------------ */
 
 static void test_alter_table_where_it_can(void **state)
@@ -560,6 +588,157 @@ static int run_cli(const char *args)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* PostgreSQL: the same decisions, each an ALTER TABLE of PostgreSQL's own,
+ * nothing rebuilt. */
+static void test_pg_steps(void **state)
+{
+    (void)state;
+    /* A narrower string: checked before, then ALTER COLUMN TYPE. */
+    planned *p = plan(BASE, edit("    title     string(100)\n", "    title     string(50)\n"), false);
+    const char *sql = pg_script_of(p);
+    assert_string_equal(pg_kinds(p), "alter column posts");
+    assert_non_null(strstr(sql, "BEGIN;\n"));
+    assert_non_null(strstr(sql, "SET LOCAL TIME ZONE 'UTC';\n"));
+    assert_non_null(strstr(sql, "CREATE TABLE IF NOT EXISTS assoc_migrations (\n    seq BIGINT GENERATED ALWAYS AS IDENTITY"));
+    assert_non_null(strstr(sql, "IF (SELECT id FROM assoc_migrations ORDER BY seq DESC LIMIT 1) = '"));
+    assert_non_null(strstr(sql, "IF pg_temp.assoc_table('users') IS NULL THEN\n"
+                                "        RAISE EXCEPTION '%', 'the database is not at old.def: it has no table users';"));
+    assert_non_null(strstr(sql, "IN ('id integer key', 'author_id integer null', 'title text null')) <> 3"));
+    assert_non_null(strstr(sql, "IN ('author_id users no action')) <> 1"));
+    assert_non_null(strstr(sql, "IF EXISTS (SELECT 1 FROM posts WHERE length(CAST(title AS text)) > 50) THEN"));
+    assert_non_null(strstr(sql, "ALTER TABLE posts ALTER COLUMN title TYPE VARCHAR(50) USING CAST(title AS text);\n"
+                                "EXCEPTION\n    WHEN feature_not_supported THEN"));
+    assert_null(strstr(sql, "assoc_new_posts"));
+    assert_null(strstr(sql, "PRAGMA"));
+    const char *ins = strstr(sql, "INSERT INTO assoc_migrations (id, from_file, to_file)"), *com = strstr(sql, "COMMIT;");
+    assert_true(ins && com && ins < com);
+    done(p);
+
+    /* Text to integer: the cast says which column when a value is none. */
+    p = plan(BASE, edit("    name   text\n", "    name   integer\n"), false);
+    sql = pg_script_of(p);
+    assert_non_null(strstr(sql, "ALTER TABLE users ALTER COLUMN name TYPE BIGINT USING CAST(CAST(name AS text) AS bigint);"));
+    assert_non_null(strstr(sql, "WHEN data_exception THEN\n        RAISE EXCEPTION '%', 'cannot migrate users.name from "
+                                "text to integer: a value is not an integer"));
+    done(p);
+
+    /* Float to integer: a fraction would be rounded away: checked before. */
+    p = plan(BASE, edit("    age    integer\n", "    age    float\n"), false);
+    assert_non_null(strstr(pg_script_of(p), "TYPE DOUBLE PRECISION USING CAST(age AS double precision)"));
+    done(p);
+    p = plan(edit("    age    integer\n", "    age    float\n"), BASE, false);
+    assert_non_null(strstr(pg_script_of(p), "IF EXISTS (SELECT 1 FROM users WHERE age <> trunc(age)) THEN"));
+    done(p);
+
+    /* not_null with a default: NULLs take it, then SET NOT NULL. */
+    p = plan(BASE, edit("    name   text\n", "    name   text not_null default(\"x\")\n"), false);
+    sql = pg_script_of(p);
+    const char *u = strstr(sql, "UPDATE users SET name = 'x' WHERE name IS NULL;"),
+               *nn = strstr(sql, "ALTER TABLE users ALTER COLUMN name SET NOT NULL;");
+    assert_true(u && nn && u < nn);
+    done(p);
+
+    /* A new unique: duplicates checked before; the constraint added. */
+    p = plan(BASE, edit("    name   text\n", "    name   text unique\n"), false);
+    sql = pg_script_of(p);
+    assert_string_equal(pg_kinds(p), "add constraint users");
+    assert_non_null(strstr(sql, "EXISTS (SELECT 1 FROM users WHERE name IS NOT NULL GROUP BY name HAVING count(*) > 1)"));
+    assert_non_null(strstr(sql, "ALTER TABLE users ADD UNIQUE (name);"));
+    done(p);
+
+    /* Unique no more: the catalogs find the constraint (its name is
+     * create_all's, SQLAlchemy's or an old table's). */
+    p = plan(BASE, edit("    email  string(255) unique\n", "    email  string(255)\n"), false);
+    assert_non_null(strstr(pg_script_of(p), "CALL pg_temp.assoc_drop('users', 'unique', ARRAY['email']);"));
+    done(p);
+
+    /* A foreign key's ON DELETE: dropped over the old names, added with
+     * every row checked, a failure named. */
+    p = plan(BASE, edit("author_id integer foreign_key(users.id)", "author_id integer foreign_key(users.id, ondelete = cascade)"),
+             false);
+    sql = pg_script_of(p);
+    assert_string_equal(pg_kinds(p), "drop constraint posts, add constraint posts");
+    assert_non_null(strstr(sql, "CALL pg_temp.assoc_drop('posts', 'foreign key', ARRAY['author_id']);"));
+    assert_non_null(strstr(sql, "ALTER TABLE posts ADD FOREIGN KEY (author_id) REFERENCES users (id) ON DELETE CASCADE;\n"
+                                "EXCEPTION\n    WHEN foreign_key_violation THEN\n        RAISE EXCEPTION '%', "
+                                "'cannot migrate: a row of posts refers to a row that does not exist"));
+    done(p);
+
+    /* Columns added and dropped, a table renamed, a server default. */
+    p = plan(BASE, edit("    city   string(40) index\n", "    phone  text\n    level  integer not_null server_default(3)\n"),
+             true);
+    sql = pg_script_of(p);
+    assert_string_equal(pg_kinds(p), "drop index users, drop column users, add column users, add column users");
+    assert_non_null(strstr(sql, "DROP INDEX IF EXISTS ix_users_city;"));
+    assert_non_null(strstr(sql, "ALTER TABLE users DROP COLUMN city;"));
+    assert_non_null(strstr(sql, "ALTER TABLE users ADD COLUMN level BIGINT NOT NULL DEFAULT (3);"));
+    done(p);
+
+    /* A new not_null column with a client default only: added, filled,
+     * then NOT NULL (a new UUID per row). */
+    p = plan(BASE, edit("    name   text\n", "    name   text\n    ref    string(36) not_null default(uuid)\n"), false);
+    sql = pg_script_of(p);
+    assert_non_null(strstr(sql, "ALTER TABLE users ADD COLUMN ref VARCHAR(36);\n"
+                                "UPDATE users SET ref = CAST(gen_random_uuid() AS text);\n"
+                                "ALTER TABLE users ALTER COLUMN ref SET NOT NULL;"));
+    done(p);
+
+    /* The key changes: the foreign keys that refer to it go first and
+     * come back; a new integer key is an identity column. */
+    p = plan(BASE, edit("    id     integer primary_key\n    email  string(255) unique\n",
+                        "    id     integer not_null unique\n    email  string(255) primary_key\n"), true);
+    sql = pg_script_of(p);
+    const char *f = strstr(sql, "CALL pg_temp.assoc_drop('posts', 'foreign key', ARRAY['author_id']);"),
+               *k = strstr(sql, "CALL pg_temp.assoc_drop('users', 'primary key', NULL);"),
+               *id = strstr(sql, "ALTER TABLE users ALTER COLUMN id DROP IDENTITY IF EXISTS;"),
+               *pk = strstr(sql, "ALTER TABLE users ADD PRIMARY KEY (email);");
+    const char *un = strstr(sql, "ALTER TABLE users ADD UNIQUE (id);"),
+               *back = strstr(sql, "ALTER TABLE posts ADD FOREIGN KEY (author_id) REFERENCES users (id)");
+    assert_true(f && k && id && pk && un && back && f < k && k < id && id < pk && pk < back && un < back);
+    done(p);
+
+    /* A table renamed and one made: PostgreSQL's DDL for it. */
+    p = plan(BASE, edit("model Post table posts {", "model Post table articles renamed_from(posts) {"), false);
+    assert_non_null(strstr(pg_script_of(p), "ALTER TABLE posts RENAME TO articles;"));
+    done(p);
+    p = plan(BASE, edit("model Post table posts {\n", "model Tag table tags {\n    id integer primary_key\n}\n"
+                                                     "model Post table posts {\n"), false);
+    assert_non_null(strstr(pg_script_of(p), "CREATE TABLE tags (\n    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY\n)"));
+    done(p);
+
+    /* Nothing to do: no steps on either database. */
+    p = plan(BASE, BASE, false);
+    assert_true(p->plan->empty && p->plan->nsteps == 0 && p->plan->npg_steps == 0);
+    done(p);
+}
+
+/* An enum's names: the CHECK goes and comes back; its values checked
+ * before; json from text by the cast, whose failure names the column. */
+static void test_pg_enum_json(void **state)
+{
+    (void)state;
+    const char *base = "model Task table tasks {\n"
+                       "    id     integer primary_key\n"
+                       "    status enum(todo, done) column(\"State\") not_null default(todo)\n"
+                       "    notes  text\n"
+                       "}\n";
+    planned *p = plan(base, edit_in(base, "enum(todo, done)", "enum(todo, doing, done)"), false);
+    const char *sql = pg_script_of(p);
+    assert_non_null(strstr(sql, "CALL pg_temp.assoc_drop('tasks', 'check', ARRAY['State']);"));
+    assert_non_null(strstr(sql, "ALTER TABLE tasks ALTER COLUMN \"State\" TYPE VARCHAR(5) USING CAST(\"State\" AS text);"));
+    assert_non_null(strstr(sql, "ALTER TABLE tasks ADD CHECK (\"State\" IN ('todo', 'doing', 'done'));"));
+    done(p);
+    p = plan(base, edit_in(base, "enum(todo, done)", "enum(todo)"), false);
+    assert_non_null(strstr(pg_script_of(p), "WHERE \"State\" IS NOT NULL AND CAST(\"State\" AS text) NOT IN ('todo'))"));
+    done(p);
+    p = plan(base, edit_in(base, "notes  text", "notes  json"), false);
+    sql = pg_script_of(p);
+    assert_non_null(strstr(sql, "ALTER TABLE tasks ALTER COLUMN notes TYPE JSON USING CAST(CAST(notes AS text) AS json);"));
+    assert_non_null(strstr(sql, "'cannot migrate tasks.notes to json: a value is not JSON; change it, then run the script again'"));
+    assert_null(strstr(sql, "json_valid"));
+    done(p);
+}
+
 static void test_command_line(void **state)
 {
     (void)state;
@@ -593,9 +772,13 @@ static void test_inputs(void **state)
     assert_string_equal(assocgen_input_at(g, 2), "old.def");
     assert_string_equal(assocgen_input_at(g, 3), "olib.def");
     assert_int_equal(assocgen_generate(g, ASSOCGEN_EMIT_SQL, NULL), 0);
-    assert_int_equal(assocgen_output_count(g), 2);
+    assert_int_equal(assocgen_output_count(g), 3);
     const assocgen_output *o = assocgen_output_at(g, 1);
     assert_string_equal(o->suffix, ".migrate.sql");
+    assert_non_null(strstr(o->text, "Nothing to do: the two files make the same tables."));
+    o = assocgen_output_at(g, 2);
+    assert_string_equal(o->suffix, ".migrate.pg.sql");
+    assert_non_null(strstr(o->text, "on PostgreSQL"));
     assert_non_null(strstr(o->text, "Nothing to do: the two files make the same tables."));
     assocgen_destroy(g);
 }
@@ -616,6 +799,8 @@ int main(void)
         cmocka_unit_test(test_enum),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_made_defaults),
+        cmocka_unit_test(test_pg_steps),
+        cmocka_unit_test(test_pg_enum_json),
         cmocka_unit_test(test_command_line),
         cmocka_unit_test(test_inputs),
     };

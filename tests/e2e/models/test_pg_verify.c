@@ -147,7 +147,8 @@ static void test_mismatches(void **state)
         RC(db, ASSOC_SCHEMA, models_verify(db));
         for (size_t k = 0; mismatches[i].words[k]; k++)
             msg_has(db, mismatches[i].words[k], NULL);
-        msg_has(db, "models.def", "assocgen --migrate-from OLD.def models.def", NULL);
+        msg_has(db, "models.def", "assocgen --migrate-from OLD.def models.def",
+                "psql -v ON_ERROR_STOP=1 -f models.migrate.pg.sql", NULL);
         RC(db, ASSOC_SCHEMA, models_create_all(db));
         assert_int_equal(count_objects(db), objects);   /* no index made */
     }

@@ -2,16 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "raw.h"
 #include "expect9.h"
 #include "new.h"
 
 int case_check(assoc_db *db);
-
-/* SQL straight to the database: 0 when it ran. */
-static int raw(assoc_db *db, const char *sql)
-{
-    return sqlite3_exec(assoc_sqlite(db), sql, NULL, NULL, NULL);
-}
 
 int case_check(assoc_db *db)
 {
@@ -28,7 +23,10 @@ int case_check(assoc_db *db)
     EXPECT(task_update(db, &t) == ASSOC_OK, "%s", assoc_errmsg(db));
     assoc_free(t.extra);
     EXPECT(assoc_strdup(db, "not json", &t.extra) == ASSOC_OK, "%s", assoc_errmsg(db));
-    EXPECT(task_update(db, &t) == ASSOC_CONSTRAINT, "not JSON is refused");
+    /* SQLite's CHECK refuses it; PostgreSQL's json type does not take it
+     * in (an error of the value's text, not of a constraint). */
+    int rc = task_update(db, &t);
+    EXPECT(assoc_sqlite(db) ? rc == ASSOC_CONSTRAINT : rc != ASSOC_OK, "not JSON is refused: %d", rc);
     task_free(&t);
     EXPECT(raw(db, "UPDATE projects SET limits = '{' WHERE id = 1") != 0, "the CHECK of limits");
     EXPECT(raw(db, "UPDATE tasks SET \"Extra Data\" = 'x' WHERE id = 1") != 0, "the CHECK of Extra Data");

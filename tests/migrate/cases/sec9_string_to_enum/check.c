@@ -2,16 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "raw.h"
 #include "expect9.h"
 #include "new.h"
 
 int case_check(assoc_db *db);
-
-/* SQL straight to the database: 0 when it ran. */
-static int raw(assoc_db *db, const char *sql)
-{
-    return sqlite3_exec(assoc_sqlite(db), sql, NULL, NULL, NULL);
-}
 
 int case_check(assoc_db *db)
 {
