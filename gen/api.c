@@ -572,7 +572,7 @@ static void model_macros(builder *b, const sch_model *m)
     name(b, arena_printf(b->mem, "%sGroups", m->name), who, m->at);
     name(b, arena_printf(b->mem, "%s_GROUPS_INIT", up), who, m->at);
     name(b, arena_printf(b->mem, "%s_LIST_INIT", up), who, m->at);
-    static const char *const statics[] = { "read", "view", "release", "type", "columns", "cmp" };
+    static const char *const statics[] = { "read", "view", "release", "type", "columns", "cmp", "texts", "blobs" };
     for (size_t k = 0; k < sizeof statics / sizeof statics[0]; k++)
         name(b, arena_printf(b->mem, "%s__%s", m->snake, statics[k]), who, m->at);
     for (size_t i = 0; i < m->table->ncolumns; i++)

@@ -177,13 +177,42 @@ void src_rows(src *x, const sch_model *m)
         SRC_LINE(x, "}");
         SRC_BLANK(x);
     }
+    /* Where the strings and blobs are, for the copies libassoc makes of
+     * lent rows it must keep (assoc_rows_keep). */
+    size_t ntexts = 0, nblobs = 0;
+    for (int blob = 0; blob < 2; blob++) {
+        strbuf fields = STRBUF_INIT;
+        for (size_t i = 0; i < t->ncolumns; i++) {
+            const sch_column *col = t->columns[i];
+            if (!c_is_pointer(col) || (col->type == SCH_BLOB) != (blob == 1))
+                continue;
+            strbuf_printf(&fields, "%soffsetof(%s%s, %s)", fields.len ? ", " : "", P, m->name, col->c_name);
+            if (blob)
+                nblobs++;
+            else
+                ntexts++;
+        }
+        if (fields.len) {
+            SRC_LINE(x, "static const size_t %s__%s[] = {", s, blob ? "blobs" : "texts");
+            SRC_LINE(x, "%s", strbuf_str(&fields));
+            SRC_LINE(x, "};");
+            SRC_BLANK(x);
+        }
+        strbuf_free(&fields);
+    }
+    char texts[300] = "NULL", blobs[300] = "NULL";
+    if (ntexts)
+        snprintf(texts, sizeof texts, "%s__texts", s);
+    if (nblobs)
+        snprintf(blobs, sizeof blobs, "%s__blobs", s);
     SRC_LINE(x, "static const assoc_rowtype %s__type = {", s);
     SRC_LINE(x, "\"%s\", \"%s\", %s__columns, %zu, sizeof(%s%s),", m->name, t->name, s,
              t->npk ? t->pk[0]->index : 0, P, m->name);
     if (owns)
-        SRC_LINE(x, "%s__read, %s__view, %s__release, %s__cmp", s, s, s, s);
+        SRC_LINE(x, "%s__read, %s__view, %s__release, %s__cmp,", s, s, s, s);
     else
-        SRC_LINE(x, "%s__read, %s__read, NULL, %s__cmp", s, s, s);
+        SRC_LINE(x, "%s__read, %s__read, NULL, %s__cmp,", s, s, s);
+    SRC_LINE(x, "%s, %zu, %s, %zu", texts, ntexts, blobs, nblobs);
     SRC_LINE(x, "};");
     SRC_BLANK(x);
 }

@@ -190,6 +190,12 @@ typedef struct plan_fn {
     /* API_REL_REMOVE of a one-to-many: delete the child (delete-orphan),
      * through its model's _delete when deleting it touches other rows */
     bool orphan, visit;
+    /* API_REL_LIST, API_REL_EACH of a many-to-many: the statement joins
+     * through the association table, so a target comes once per link; the
+     * rows are gathered and each kept once (assoc_rows_unique,
+     * assoc_rows_keep), in key order -- sorted by libassoc unless `sorted`,
+     * when the statement orders them (the relationship's order_by) */
+    bool unique, sorted;
     /* API_REL_ADD of a one-to-many: the child's foreign key is part of its
      * primary key, so moving it changes the row's key: stmt moves it */
     bool move_key;

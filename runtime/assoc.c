@@ -136,6 +136,10 @@ struct assoc_db {
      * API promises a non-NULL pointer, and SQLite gives NULL for those. */
     unsigned char empty;
 
+    /* The memory assoc_rows_keep() gathers a collection in, kept between
+     * calls (NULL while a call holds it, or before the first). */
+    struct assoc_keep_buf *keep;
+
     char msg[MSG_SIZE];
 };
 
@@ -176,6 +180,8 @@ static void set_msg(assoc_db *db, const char *fmt, ...)
     set_msgv(db, fmt, ap);
     va_end(ap);
 }
+
+static void keep_buf_free(struct assoc_keep_buf *b);
 
 /* Returns `code` unchanged, except that without a db there is nowhere to
  * record the message and the call itself is a misuse. */
@@ -514,6 +520,7 @@ void assoc_close(assoc_db *db)
     for (int i = 0; i < SYS_COUNT; i++)
         sqlite3_finalize(db->sys[i]);
     assoc_free(db->slots);
+    keep_buf_free(db->keep);
     if (db->handle != NULL && !sqlite3_get_autocommit(db->handle))
         sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close_v2(db->handle);
@@ -1568,6 +1575,316 @@ void assoc_rows_free(const assoc_rowtype *type, void *items, size_t len)
         for (size_t i = 0; i < len; i++)
             type->release(a + i * type->size);
     assoc_free(items);
+}
+
+/* ---------------------------------------------------------------------
+ * Collections read through an association table
+ * ------------------------------------------------------------------- */
+
+/* Memory for the strings and blobs of kept records: blocks that never
+ * move once made, so that a record can point into one while later rows
+ * still arrive.  Reused from the first block on by the next call. */
+typedef struct keep_block {
+    struct keep_block *next;
+    size_t cap, used;
+    unsigned char data[];
+} keep_block;
+
+struct assoc_keep_buf {
+    unsigned char *recs;            /* the records, in the order they came */
+    size_t nrecs, rcap;
+    const void **order;             /* pointers to them: sorted, repeats dropped */
+    const void **tmp;               /* the merge sort's other half */
+    size_t ocap;
+    keep_block *blocks, *cur;       /* strings and blobs; cur: the one being filled */
+    size_t held;                    /* bytes of all of the above */
+};
+
+/* What a connection keeps between calls; beyond it, the memory goes back. */
+enum { KEEP_RETAIN = 1 << 20 };
+
+static void keep_buf_free(struct assoc_keep_buf *b)
+{
+    if (b == NULL)
+        return;
+    for (keep_block *k = b->blocks, *next; k != NULL; k = next) {
+        next = k->next;
+        assoc_free(k);
+    }
+    assoc_free(b->recs);
+    assoc_free(b->order);
+    assoc_free(b->tmp);
+    assoc_free(b);
+}
+
+/* Room for n bytes in the blocks: a pointer to them, or NULL (out of
+ * memory).  A new block is at least 4 KiB and twice the last. */
+static unsigned char *keep_alloc(struct assoc_keep_buf *b, size_t n)
+{
+    keep_block *k = b->cur, *last = NULL;
+    while (k != NULL && k->cap - k->used < n) {
+        last = k;
+        k = k->next;
+    }
+    if (k == NULL) {
+        size_t cap = last != NULL ? 2 * last->cap : 4096;
+        if (cap < n)
+            cap = n;
+        if (cap > SIZE_MAX - sizeof *k)
+            return NULL;
+        k = assoc_malloc(sizeof *k + cap);
+        if (k == NULL)
+            return NULL;
+        k->next = NULL;
+        k->cap = cap;
+        k->used = 0;
+        if (last != NULL)
+            last->next = k;
+        else
+            b->blocks = k;
+        b->held += cap;
+    }
+    b->cur = k;
+    k->used += n;
+    return k->data + k->used - n;
+}
+
+/* Copy the strings and blobs a lent record points at into the blocks. */
+static bool keep_copy(struct assoc_keep_buf *b, const assoc_rowtype *t, unsigned char *rec)
+{
+    for (size_t i = 0; i < t->ntexts; i++) {
+        char **s = (char **)(void *)(rec + t->texts[i]);
+        if (*s == NULL)
+            continue;
+        size_t n = strlen(*s) + 1;
+        unsigned char *p = keep_alloc(b, n);
+        if (p == NULL)
+            return false;
+        memcpy(p, *s, n);
+        *s = (char *)p;
+    }
+    for (size_t i = 0; i < t->nblobs; i++) {
+        assoc_blob *v = (assoc_blob *)(void *)(rec + t->blobs[i]);
+        if (v->data == NULL)
+            continue;
+        unsigned char *p = keep_alloc(b, v->len != 0 ? v->len : 1);
+        if (p == NULL)
+            return false;
+        if (v->len != 0)
+            memcpy(p, v->data, v->len);
+        v->data = p;
+    }
+    return true;
+}
+
+/* A stable merge sort of n pointers by their records' keys. */
+static void sort_ptrs(const void **a, const void **tmp, size_t n, int (*cmp)(const void *, const void *))
+{
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            const void *x = a[i];
+            size_t j = i;
+            for (; j > 0 && cmp(a[j - 1], x) > 0; j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_ptrs(a, tmp, h, cmp);
+    sort_ptrs(a + h, tmp, n - h, cmp);
+    if (cmp(a[h - 1], a[h]) <= 0)
+        return;
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = cmp(a[j], a[i]) < 0 ? a[j++] : a[i++];
+    while (i < h)
+        tmp[k++] = a[i++];
+    memcpy(a, tmp, k * sizeof *a);
+}
+
+/* Point order[0..n) at the n records of recs (size bytes each) in key
+ * order, each key once: OUT: the number kept.  One pass does it when the
+ * records come in order (or `sorted`: ordered by the statement, repeats
+ * adjacent); otherwise every record is sorted, then repeats dropped. */
+static size_t order_unique(const unsigned char *recs, size_t n, size_t size, bool sorted, const void **order,
+                           const void **tmp, int (*cmp)(const void *, const void *))
+{
+    size_t w = 0, i = 0;
+    for (; i < n; i++) {
+        const void *r = recs + i * size;
+        if (w > 0) {
+            int c = cmp(order[w - 1], r);
+            if (c == 0)
+                continue;               /* a repeat of the row before */
+            if (c > 0 && !sorted)
+                break;                  /* out of order: sort them all */
+        }
+        order[w++] = r;
+    }
+    if (i == n)
+        return w;
+    for (i = 0; i < n; i++)
+        order[i] = recs + i * size;
+    sort_ptrs(order, tmp, n, cmp);
+    w = 0;
+    for (i = 0; i < n; i++)
+        if (w == 0 || cmp(order[w - 1], order[i]) != 0)
+            order[w++] = order[i];
+    return w;
+}
+
+/* Room for one more record and its order pointers. */
+static int keep_reserve(assoc_db *db, struct assoc_keep_buf *b, size_t size)
+{
+    if (b->nrecs < b->rcap)
+        return ASSOC_OK;
+    size_t cap = b->rcap != 0 ? 2 * b->rcap : 16;
+    if (cap > SIZE_MAX / size || cap > SIZE_MAX / sizeof *b->order)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
+    unsigned char *recs = assoc_realloc(b->recs, cap * size);
+    if (recs == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
+    b->recs = recs;
+    b->held += (cap - b->rcap) * size;
+    b->rcap = cap;
+    return ASSOC_OK;
+}
+
+static int order_reserve(assoc_db *db, struct assoc_keep_buf *b)
+{
+    if (b->nrecs <= b->ocap)
+        return ASSOC_OK;
+    const void **order = assoc_realloc(b->order, b->rcap * sizeof *order);
+    if (order == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
+    b->order = order;
+    const void **tmp = assoc_realloc(b->tmp, b->rcap * sizeof *tmp);
+    if (tmp == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
+    b->tmp = tmp;
+    b->held += 2 * (b->rcap - b->ocap) * sizeof *order;
+    b->ocap = b->rcap;
+    return ASSOC_OK;
+}
+
+int assoc_rows_keep(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, bool sorted, assoc_kept *out)
+{
+    struct assoc_keep_buf *b;
+    int rc;
+
+    if (out != NULL)
+        *out = (assoc_kept)ASSOC_KEPT_INIT;
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (st == NULL || type == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_rows_keep: NULL argument");
+    /* The connection's memory, unless a call further up holds it (an
+     * _each callback walking another collection). */
+    b = db->keep;
+    db->keep = NULL;
+    if (b == NULL) {
+        b = assoc_malloc(sizeof *b);
+        if (b == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
+        memset(b, 0, sizeof *b);
+    }
+    b->nrecs = 0;
+    b->cur = b->blocks;
+    for (keep_block *k = b->blocks; k != NULL; k = k->next)
+        k->used = 0;
+    out->buf = b;
+    while ((rc = assoc_step(db, st)) == ASSOC_ROW) {
+        rc = keep_reserve(db, b, type->size);
+        if (rc != ASSOC_OK)
+            break;
+        unsigned char *rec = b->recs + b->nrecs * type->size;
+        rc = type->view(db, st, rec);
+        if (rc != ASSOC_OK)
+            break;
+        if (!keep_copy(b, type, rec)) {
+            rc = assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
+            break;
+        }
+        b->nrecs++;
+    }
+    if (rc == ASSOC_OK)
+        rc = order_reserve(db, b);
+    if (rc != ASSOC_OK) {
+        assoc_kept_free(db, out);
+        return rc;
+    }
+    out->n = order_unique(b->recs, b->nrecs, type->size, sorted, b->order, b->tmp, type->cmp);
+    out->rows = b->order;
+    return ASSOC_OK;
+}
+
+void assoc_kept_free(assoc_db *db, assoc_kept *k)
+{
+    if (k == NULL)
+        return;
+    if (db != NULL && db->keep == NULL && k->buf != NULL && k->buf->held <= KEEP_RETAIN)
+        db->keep = k->buf;
+    else
+        keep_buf_free(k->buf);
+    *k = (assoc_kept)ASSOC_KEPT_INIT;
+}
+
+int assoc_rows_unique(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, bool sorted, void **items,
+                      size_t *len)
+{
+    const void **order = NULL, **tmp = NULL;
+    unsigned char *a, *b = NULL;
+    size_t n, w;
+    int rc = assoc_rows_collect(db, st, type, items, len);
+
+    if (rc != ASSOC_OK || *len < 2)
+        return rc;
+    a = *items;
+    n = *len;
+    order = assoc_malloc(n * sizeof *order);
+    tmp = assoc_malloc(n * sizeof *tmp);
+    if (order == NULL || tmp == NULL)
+        goto nomem;
+    w = order_unique(a, n, type->size, sorted, order, tmp, type->cmp);
+    if (w == n) {
+        size_t i = 0;
+        while (i < n && order[i] == a + i * type->size)
+            i++;
+        if (i == n) { /* in order, no repeats: the list as it came */
+            assoc_free(order);
+            assoc_free(tmp);
+            return ASSOC_OK;
+        }
+    }
+    b = assoc_malloc(n * type->size);
+    if (b == NULL)
+        goto nomem;
+    /* The records kept, in order, into b; the repeats released.  A repeat
+     * is the record no pointer names: mark the kept ones through tmp. */
+    for (size_t i = 0; i < w; i++)
+        memcpy(b + i * type->size, order[i], type->size);
+    if (w < n && type->release != NULL) {
+        memset(tmp, 0, n * sizeof *tmp);
+        for (size_t i = 0; i < w; i++)
+            tmp[((const unsigned char *)order[i] - a) / type->size] = order[i];
+        for (size_t i = 0; i < n; i++)
+            if (tmp[i] == NULL)
+                type->release(a + i * type->size);
+    }
+    assoc_free(order);
+    assoc_free(tmp);
+    assoc_free(a);
+    *items = b;
+    *len = w;
+    return ASSOC_OK;
+nomem:
+    assoc_free(order);
+    assoc_free(tmp);
+    assoc_rows_free(type, a, n);
+    *items = NULL;
+    *len = 0;
+    return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
 }
 
 /* ---------------------------------------------------------------------

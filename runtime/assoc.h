@@ -419,6 +419,12 @@ typedef struct assoc_rowtype {
     int (*view)(assoc_db *db, assoc_stmt *st, void *rec);
     void (*release)(void *rec);
     int (*cmp)(const void *a, const void *b);   /* by primary key: <0, 0, >0 */
+    /* Where a record's strings (char *) and blobs (assoc_blob) are, as
+     * offsetof gives them: what assoc_rows_keep copies out of a lent row. */
+    const size_t *texts;
+    size_t ntexts;
+    const size_t *blobs;
+    size_t nblobs;
 } assoc_rowtype;
 
 /* For a reader whose column `col` failed with rc: adds the table, column
@@ -442,6 +448,38 @@ int assoc_row_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, void
 
 /* Release every record of a list and the array; NULL items is accepted. */
 void assoc_rows_free(const assoc_rowtype *type, void *items, size_t len);
+
+/* ---- Collections read through an association table ----
+ *
+ * A many-to-many collection is read by a JOIN from the association table
+ * to the target: a target comes once per association row that links it,
+ * and, without an ORDER BY, in the association table's order.  These
+ * gather such a statement's rows (stepping it to its end), put them in key
+ * order (type->cmp) -- unless `sorted`, when the statement ordered them
+ * itself and repeats are adjacent -- and keep each row once.  The order
+ * check comes first, so rows that come in key order cost one comparison
+ * each; others are merge-sorted, O(n log n).
+ *
+ * rows_unique: as assoc_rows_collect, the records owned by the caller.
+ * rows_keep: for _each loops, records that must not allocate per row: read
+ * with type->view, their strings and blobs (type->texts, type->blobs)
+ * copied into memory the connection keeps from one call to the next (at
+ * most 1 MiB of it between calls).  The records stay valid until
+ * assoc_kept_free(), whatever happens to the statement, so the caller
+ * releases it before handing them out.  On failure out is empty. */
+typedef struct assoc_kept {
+    const void *const *rows;        /* n records, in order, each once */
+    size_t n;
+    struct assoc_keep_buf *buf;     /* libassoc's */
+} assoc_kept;
+#define ASSOC_KEPT_INIT { NULL, 0, NULL }
+
+int assoc_rows_unique(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, bool sorted, void **items,
+                      size_t *len);
+int assoc_rows_keep(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, bool sorted, assoc_kept *out);
+/* Give the records' memory back (to the connection, for the next call);
+ * k is empty after.  A NULL db or k is accepted. */
+void assoc_kept_free(assoc_db *db, assoc_kept *k);
 
 /* ---- Batched loads (SPEC 6) ----
  *

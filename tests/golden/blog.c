@@ -85,9 +85,14 @@ static void user__release(void *rec)
     user_free(rec);
 }
 
+static const size_t user__texts[] = {
+    offsetof(User, handle), offsetof(User, email), offsetof(User, bio)
+};
+
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
-    user__read, user__view, user__release, user__cmp
+    user__read, user__view, user__release, user__cmp,
+    user__texts, 3, NULL, 0
 };
 
 /* ---- Profile: rows of profile ---- */
@@ -160,9 +165,18 @@ static void profile__release(void *rec)
     profile_free(rec);
 }
 
+static const size_t profile__texts[] = {
+    offsetof(Profile, website), offsetof(Profile, location)
+};
+
+static const size_t profile__blobs[] = {
+    offsetof(Profile, avatar)
+};
+
 static const assoc_rowtype profile__type = {
     "Profile", "profile", profile__columns, 0, sizeof(Profile),
-    profile__read, profile__view, profile__release, profile__cmp
+    profile__read, profile__view, profile__release, profile__cmp,
+    profile__texts, 2, profile__blobs, 1
 };
 
 /* ---- Post: rows of posts ---- */
@@ -277,9 +291,14 @@ static void post__release(void *rec)
     post_free(rec);
 }
 
+static const size_t post__texts[] = {
+    offsetof(Post, title), offsetof(Post, slug), offsetof(Post, body), offsetof(Post, status)
+};
+
 static const assoc_rowtype post__type = {
     "Post", "posts", post__columns, 0, sizeof(Post),
-    post__read, post__view, post__release, post__cmp
+    post__read, post__view, post__release, post__cmp,
+    post__texts, 4, NULL, 0
 };
 
 /* ---- Tag: rows of tags ---- */
@@ -340,9 +359,14 @@ static void tag__release(void *rec)
     tag_free(rec);
 }
 
+static const size_t tag__texts[] = {
+    offsetof(Tag, name), offsetof(Tag, color)
+};
+
 static const assoc_rowtype tag__type = {
     "Tag", "tags", tag__columns, 0, sizeof(Tag),
-    tag__read, tag__view, tag__release, tag__cmp
+    tag__read, tag__view, tag__release, tag__cmp,
+    tag__texts, 2, NULL, 0
 };
 
 /* ---- Comment: rows of comments ---- */
@@ -421,9 +445,14 @@ static void comment__release(void *rec)
     comment_free(rec);
 }
 
+static const size_t comment__texts[] = {
+    offsetof(Comment, body)
+};
+
 static const assoc_rowtype comment__type = {
     "Comment", "comments", comment__columns, 0, sizeof(Comment),
-    comment__read, comment__view, comment__release, comment__cmp
+    comment__read, comment__view, comment__release, comment__cmp,
+    comment__texts, 1, NULL, 0
 };
 
 
@@ -1149,7 +1178,8 @@ static const assoc_sql user_following__sql = {
     "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
     "users.joined_at\n"
     "FROM users\n"
-    "WHERE users.id IN (SELECT follows.followed_id FROM follows WHERE follows.follower_id = $1)\n"
+    "JOIN follows ON follows.followed_id = users.id\n"
+    "WHERE follows.follower_id = $1\n"
     "ORDER BY users.handle, users.id",
     NULL
 };
@@ -1172,7 +1202,7 @@ int user_following(assoc_db *db, const User *r, UserList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &user__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1181,7 +1211,7 @@ done:
 
 int user_following_each(assoc_db *db, const User *r, int (*fn)(const User *, void *), void *ctx)
 {
-    User row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1195,11 +1225,12 @@ int user_following_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &user__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const User *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1483,7 +1514,8 @@ static const assoc_sql user_followers__sql = {
     "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
     "users.joined_at\n"
     "FROM users\n"
-    "WHERE users.id IN (SELECT follows.follower_id FROM follows WHERE follows.followed_id = $1)\n"
+    "JOIN follows ON follows.follower_id = users.id\n"
+    "WHERE follows.followed_id = $1\n"
     "ORDER BY users.handle, users.id",
     NULL
 };
@@ -1506,7 +1538,7 @@ int user_followers(assoc_db *db, const User *r, UserList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &user__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1515,7 +1547,7 @@ done:
 
 int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, void *), void *ctx)
 {
-    User row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1529,11 +1561,12 @@ int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &user__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const User *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -5167,7 +5200,8 @@ done:
 static const assoc_sql post_tags__sql = {
     "SELECT tags.id, tags.name, tags.color\n"
     "FROM tags\n"
-    "WHERE tags.id IN (SELECT post_tags.tag_id FROM post_tags WHERE post_tags.post_id = $1)\n"
+    "JOIN post_tags ON post_tags.tag_id = tags.id\n"
+    "WHERE post_tags.post_id = $1\n"
     "ORDER BY tags.name, tags.id",
     NULL
 };
@@ -5190,7 +5224,7 @@ int post_tags(assoc_db *db, const Post *r, TagList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &tag__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &tag__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -5199,7 +5233,7 @@ done:
 
 int post_tags_each(assoc_db *db, const Post *r, int (*fn)(const Tag *, void *), void *ctx)
 {
-    Tag row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -5213,11 +5247,12 @@ int post_tags_each(assoc_db *db, const Post *r, int (*fn)(const Tag *, void *), 
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &tag__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &tag__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Tag *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -7213,7 +7248,8 @@ static const assoc_sql tag_posts__sql = {
     "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
     "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, posts.updated_at\n"
     "FROM posts\n"
-    "WHERE posts.id IN (SELECT post_tags.post_id FROM post_tags WHERE post_tags.tag_id = $1)\n"
+    "JOIN post_tags ON post_tags.post_id = posts.id\n"
+    "WHERE post_tags.tag_id = $1\n"
     "ORDER BY posts.created_at DESC, posts.id",
     NULL
 };
@@ -7236,7 +7272,7 @@ int tag_posts(assoc_db *db, const Tag *r, PostList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &post__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &post__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -7245,7 +7281,7 @@ done:
 
 int tag_posts_each(assoc_db *db, const Tag *r, int (*fn)(const Post *, void *), void *ctx)
 {
-    Post row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -7259,11 +7295,12 @@ int tag_posts_each(assoc_db *db, const Tag *r, int (*fn)(const Post *, void *), 
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &post__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &post__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Post *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;

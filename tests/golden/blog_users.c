@@ -85,9 +85,14 @@ static void user__release(void *rec)
     user_free(rec);
 }
 
+static const size_t user__texts[] = {
+    offsetof(User, handle), offsetof(User, email), offsetof(User, bio)
+};
+
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
-    user__read, user__view, user__release, user__cmp
+    user__read, user__view, user__release, user__cmp,
+    user__texts, 3, NULL, 0
 };
 
 /* ---- Profile: rows of profile ---- */
@@ -160,9 +165,18 @@ static void profile__release(void *rec)
     profile_free(rec);
 }
 
+static const size_t profile__texts[] = {
+    offsetof(Profile, website), offsetof(Profile, location)
+};
+
+static const size_t profile__blobs[] = {
+    offsetof(Profile, avatar)
+};
+
 static const assoc_rowtype profile__type = {
     "Profile", "profile", profile__columns, 0, sizeof(Profile),
-    profile__read, profile__view, profile__release, profile__cmp
+    profile__read, profile__view, profile__release, profile__cmp,
+    profile__texts, 2, profile__blobs, 1
 };
 
 
@@ -710,7 +724,8 @@ static const assoc_sql user_following__sql = {
     "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
     "users.joined_at\n"
     "FROM users\n"
-    "WHERE users.id IN (SELECT follows.followed_id FROM follows WHERE follows.follower_id = $1)\n"
+    "JOIN follows ON follows.followed_id = users.id\n"
+    "WHERE follows.follower_id = $1\n"
     "ORDER BY users.handle, users.id",
     NULL
 };
@@ -733,7 +748,7 @@ int user_following(assoc_db *db, const User *r, UserList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &user__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -742,7 +757,7 @@ done:
 
 int user_following_each(assoc_db *db, const User *r, int (*fn)(const User *, void *), void *ctx)
 {
-    User row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -756,11 +771,12 @@ int user_following_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &user__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const User *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1044,7 +1060,8 @@ static const assoc_sql user_followers__sql = {
     "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
     "users.joined_at\n"
     "FROM users\n"
-    "WHERE users.id IN (SELECT follows.follower_id FROM follows WHERE follows.followed_id = $1)\n"
+    "JOIN follows ON follows.follower_id = users.id\n"
+    "WHERE follows.followed_id = $1\n"
     "ORDER BY users.handle, users.id",
     NULL
 };
@@ -1067,7 +1084,7 @@ int user_followers(assoc_db *db, const User *r, UserList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &user__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1076,7 +1093,7 @@ done:
 
 int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, void *), void *ctx)
 {
-    User row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1090,11 +1107,12 @@ int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &user__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const User *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;

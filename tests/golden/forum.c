@@ -73,9 +73,14 @@ static void user__release(void *rec)
     user_free(rec);
 }
 
+static const size_t user__texts[] = {
+    offsetof(User, username), offsetof(User, email)
+};
+
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
-    user__read, user__view, user__release, user__cmp
+    user__read, user__view, user__release, user__cmp,
+    user__texts, 2, NULL, 0
 };
 
 /* ---- Category: rows of categories ---- */
@@ -136,9 +141,14 @@ static void category__release(void *rec)
     category_free(rec);
 }
 
+static const size_t category__texts[] = {
+    offsetof(Category, title)
+};
+
 static const assoc_rowtype category__type = {
     "Category", "categories", category__columns, 0, sizeof(Category),
-    category__read, category__view, category__release, category__cmp
+    category__read, category__view, category__release, category__cmp,
+    category__texts, 1, NULL, 0
 };
 
 /* ---- Forum: rows of forums ---- */
@@ -217,9 +227,14 @@ static void forum__release(void *rec)
     forum_free(rec);
 }
 
+static const size_t forum__texts[] = {
+    offsetof(Forum, title)
+};
+
 static const assoc_rowtype forum__type = {
     "Forum", "forums", forum__columns, 0, sizeof(Forum),
-    forum__read, forum__view, forum__release, forum__cmp
+    forum__read, forum__view, forum__release, forum__cmp,
+    forum__texts, 1, NULL, 0
 };
 
 /* ---- Topic: rows of topics ---- */
@@ -327,9 +342,14 @@ static void topic__release(void *rec)
     topic_free(rec);
 }
 
+static const size_t topic__texts[] = {
+    offsetof(Topic, title)
+};
+
 static const assoc_rowtype topic__type = {
     "Topic", "topics", topic__columns, 0, sizeof(Topic),
-    topic__read, topic__view, topic__release, topic__cmp
+    topic__read, topic__view, topic__release, topic__cmp,
+    topic__texts, 1, NULL, 0
 };
 
 /* ---- Post: rows of posts ---- */
@@ -408,9 +428,14 @@ static void post__release(void *rec)
     post_free(rec);
 }
 
+static const size_t post__texts[] = {
+    offsetof(Post, content)
+};
+
 static const assoc_rowtype post__type = {
     "Post", "posts", post__columns, 0, sizeof(Post),
-    post__read, post__view, post__release, post__cmp
+    post__read, post__view, post__release, post__cmp,
+    post__texts, 1, NULL, 0
 };
 
 

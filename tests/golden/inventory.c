@@ -61,9 +61,14 @@ static void category__release(void *rec)
     category_free(rec);
 }
 
+static const size_t category__texts[] = {
+    offsetof(Category, name), offsetof(Category, group)
+};
+
 static const assoc_rowtype category__type = {
     "Category", "categories", category__columns, 0, sizeof(Category),
-    category__read, category__view, category__release, category__cmp
+    category__read, category__view, category__release, category__cmp,
+    category__texts, 2, NULL, 0
 };
 
 /* ---- Warehouse: rows of warehouses ---- */
@@ -154,9 +159,14 @@ static void warehouse__release(void *rec)
     warehouse_free(rec);
 }
 
+static const size_t warehouse__texts[] = {
+    offsetof(Warehouse, code), offsetof(Warehouse, name)
+};
+
 static const assoc_rowtype warehouse__type = {
     "Warehouse", "warehouses", warehouse__columns, 0, sizeof(Warehouse),
-    warehouse__read, warehouse__view, warehouse__release, warehouse__cmp
+    warehouse__read, warehouse__view, warehouse__release, warehouse__cmp,
+    warehouse__texts, 2, NULL, 0
 };
 
 /* ---- Item: rows of items ---- */
@@ -267,9 +277,18 @@ static void item__release(void *rec)
     item_free(rec);
 }
 
+static const size_t item__texts[] = {
+    offsetof(Item, sku), offsetof(Item, name), offsetof(Item, description)
+};
+
+static const size_t item__blobs[] = {
+    offsetof(Item, photo), offsetof(Item, thumbnail)
+};
+
 static const assoc_rowtype item__type = {
     "Item", "items", item__columns, 0, sizeof(Item),
-    item__read, item__view, item__release, item__cmp
+    item__read, item__view, item__release, item__cmp,
+    item__texts, 3, item__blobs, 2
 };
 
 /* ---- Stock: rows of stock ---- */
@@ -352,9 +371,14 @@ static void stock__release(void *rec)
     stock_free(rec);
 }
 
+static const size_t stock__texts[] = {
+    offsetof(Stock, item_sku), offsetof(Stock, bin)
+};
+
 static const assoc_rowtype stock__type = {
     "Stock", "stock", stock__columns, 0, sizeof(Stock),
-    stock__read, stock__view, stock__release, stock__cmp
+    stock__read, stock__view, stock__release, stock__cmp,
+    stock__texts, 2, NULL, 0
 };
 
 /* ---- Transfer: rows of transfers ---- */
@@ -451,9 +475,18 @@ static void transfer__release(void *rec)
     transfer_free(rec);
 }
 
+static const size_t transfer__texts[] = {
+    offsetof(Transfer, item_sku)
+};
+
+static const size_t transfer__blobs[] = {
+    offsetof(Transfer, manifest)
+};
+
 static const assoc_rowtype transfer__type = {
     "Transfer", "transfers", transfer__columns, 0, sizeof(Transfer),
-    transfer__read, transfer__view, transfer__release, transfer__cmp
+    transfer__read, transfer__view, transfer__release, transfer__cmp,
+    transfer__texts, 1, transfer__blobs, 1
 };
 
 
@@ -2107,8 +2140,8 @@ static const assoc_sql warehouse_items__sql = {
     "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
     "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
     "FROM items\n"
-    "WHERE items.sku IN (SELECT stock.item_sku FROM stock WHERE stock.warehouse_id = $1)\n"
-    "ORDER BY items.sku",
+    "JOIN stock ON stock.item_sku = items.sku\n"
+    "WHERE stock.warehouse_id = $1",
     NULL
 };
 
@@ -2130,7 +2163,7 @@ int warehouse_items(assoc_db *db, const Warehouse *r, ItemList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &item__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &item__type, false, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -2139,7 +2172,7 @@ done:
 
 int warehouse_items_each(assoc_db *db, const Warehouse *r, int (*fn)(const Item *, void *), void *ctx)
 {
-    Item row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -2153,11 +2186,12 @@ int warehouse_items_each(assoc_db *db, const Warehouse *r, int (*fn)(const Item 
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &item__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &item__type, false, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Item *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;

@@ -67,9 +67,14 @@ static void author__release(void *rec)
     author_free(rec);
 }
 
+static const size_t author__texts[] = {
+    offsetof(Author, name), offsetof(Author, country)
+};
+
 static const assoc_rowtype author__type = {
     "Author", "authors", author__columns, 0, sizeof(Author),
-    author__read, author__view, author__release, author__cmp
+    author__read, author__view, author__release, author__cmp,
+    author__texts, 2, NULL, 0
 };
 
 /* ---- Book: rows of books ---- */
@@ -148,9 +153,14 @@ static void book__release(void *rec)
     book_free(rec);
 }
 
+static const size_t book__texts[] = {
+    offsetof(Book, isbn), offsetof(Book, title), offsetof(Book, language)
+};
+
 static const assoc_rowtype book__type = {
     "Book", "books", book__columns, 0, sizeof(Book),
-    book__read, book__view, book__release, book__cmp
+    book__read, book__view, book__release, book__cmp,
+    book__texts, 3, NULL, 0
 };
 
 /* ---- Copy: rows of copies ---- */
@@ -225,9 +235,14 @@ static void copy__release(void *rec)
     copy_free(rec);
 }
 
+static const size_t copy__texts[] = {
+    offsetof(Copy, shelf), offsetof(Copy, condition)
+};
+
 static const assoc_rowtype copy__type = {
     "Copy", "copies", copy__columns, 0, sizeof(Copy),
-    copy__read, copy__view, copy__release, copy__cmp
+    copy__read, copy__view, copy__release, copy__cmp,
+    copy__texts, 2, NULL, 0
 };
 
 /* ---- Member: rows of members ---- */
@@ -306,9 +321,14 @@ static void member__release(void *rec)
     member_free(rec);
 }
 
+static const size_t member__texts[] = {
+    offsetof(Member, card_no), offsetof(Member, name), offsetof(Member, email)
+};
+
 static const assoc_rowtype member__type = {
     "Member", "members", member__columns, 0, sizeof(Member),
-    member__read, member__view, member__release, member__cmp
+    member__read, member__view, member__release, member__cmp,
+    member__texts, 3, NULL, 0
 };
 
 /* ---- LibraryCard: rows of library_card ---- */
@@ -381,9 +401,14 @@ static void library_card__release(void *rec)
     library_card_free(rec);
 }
 
+static const size_t library_card__blobs[] = {
+    offsetof(LibraryCard, barcode)
+};
+
 static const assoc_rowtype library_card__type = {
     "LibraryCard", "library_card", library_card__columns, 0, sizeof(LibraryCard),
-    library_card__read, library_card__view, library_card__release, library_card__cmp
+    library_card__read, library_card__view, library_card__release, library_card__cmp,
+    NULL, 0, library_card__blobs, 1
 };
 
 /* ---- Loan: rows of loans ---- */
@@ -438,7 +463,8 @@ static int loan__cmp(const void *a, const void *b)
 
 static const assoc_rowtype loan__type = {
     "Loan", "loans", loan__columns, 0, sizeof(Loan),
-    loan__read, loan__read, NULL, loan__cmp
+    loan__read, loan__read, NULL, loan__cmp,
+    NULL, 0, NULL, 0
 };
 
 
@@ -992,8 +1018,8 @@ void author_list_free(AuthorList *l)
 static const assoc_sql author_books__sql = {
     "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
     "FROM books\n"
-    "WHERE books.id IN (SELECT book_authors.book_id FROM book_authors WHERE book_authors.author_id = "
-    "$1)\n"
+    "JOIN book_authors ON book_authors.book_id = books.id\n"
+    "WHERE book_authors.author_id = $1\n"
     "ORDER BY books.published DESC NULLS LAST, books.id",
     NULL
 };
@@ -1016,7 +1042,7 @@ int author_books(assoc_db *db, const Author *r, BookList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &book__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &book__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1025,7 +1051,7 @@ done:
 
 int author_books_each(assoc_db *db, const Author *r, int (*fn)(const Book *, void *), void *ctx)
 {
-    Book row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1039,11 +1065,12 @@ int author_books_each(assoc_db *db, const Author *r, int (*fn)(const Book *, voi
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &book__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &book__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Book *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1750,8 +1777,8 @@ void book_list_free(BookList *l)
 static const assoc_sql book_authors__sql = {
     "SELECT authors.id, authors.name, authors.born, authors.country\n"
     "FROM authors\n"
-    "WHERE authors.id IN (SELECT book_authors.author_id FROM book_authors WHERE book_authors.book_id "
-    "= $1)\n"
+    "JOIN book_authors ON book_authors.author_id = authors.id\n"
+    "WHERE book_authors.book_id = $1\n"
     "ORDER BY authors.name, authors.id",
     NULL
 };
@@ -1774,7 +1801,7 @@ int book_authors(assoc_db *db, const Book *r, AuthorList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &author__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &author__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1783,7 +1810,7 @@ done:
 
 int book_authors_each(assoc_db *db, const Book *r, int (*fn)(const Author *, void *), void *ctx)
 {
-    Author row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1797,11 +1824,12 @@ int book_authors_each(assoc_db *db, const Book *r, int (*fn)(const Author *, voi
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &author__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &author__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Author *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -4897,7 +4925,8 @@ done:
 static const assoc_sql member_borrowed__sql = {
     "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
     "FROM books\n"
-    "WHERE books.id IN (SELECT loans.book_id FROM loans WHERE loans.member_id = $1)\n"
+    "JOIN loans ON loans.book_id = books.id\n"
+    "WHERE loans.member_id = $1\n"
     "ORDER BY books.title, books.id",
     NULL
 };
@@ -4920,7 +4949,7 @@ int member_borrowed(assoc_db *db, const Member *r, BookList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &book__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &book__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -4929,7 +4958,7 @@ done:
 
 int member_borrowed_each(assoc_db *db, const Member *r, int (*fn)(const Book *, void *), void *ctx)
 {
-    Book row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -4943,11 +4972,12 @@ int member_borrowed_each(assoc_db *db, const Member *r, int (*fn)(const Book *, 
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &book__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &book__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Book *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;

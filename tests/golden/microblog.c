@@ -79,9 +79,14 @@ static void user__release(void *rec)
     user_free(rec);
 }
 
+static const size_t user__texts[] = {
+    offsetof(User, username), offsetof(User, email), offsetof(User, password_hash), offsetof(User, about_me)
+};
+
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
-    user__read, user__view, user__release, user__cmp
+    user__read, user__view, user__release, user__cmp,
+    user__texts, 4, NULL, 0
 };
 
 /* ---- Post: rows of posts ---- */
@@ -154,9 +159,14 @@ static void post__release(void *rec)
     post_free(rec);
 }
 
+static const size_t post__texts[] = {
+    offsetof(Post, body), offsetof(Post, language)
+};
+
 static const assoc_rowtype post__type = {
     "Post", "posts", post__columns, 0, sizeof(Post),
-    post__read, post__view, post__release, post__cmp
+    post__read, post__view, post__release, post__cmp,
+    post__texts, 2, NULL, 0
 };
 
 /* ---- Comment: rows of comments ---- */
@@ -235,9 +245,14 @@ static void comment__release(void *rec)
     comment_free(rec);
 }
 
+static const size_t comment__texts[] = {
+    offsetof(Comment, body)
+};
+
 static const assoc_rowtype comment__type = {
     "Comment", "comments", comment__columns, 0, sizeof(Comment),
-    comment__read, comment__view, comment__release, comment__cmp
+    comment__read, comment__view, comment__release, comment__cmp,
+    comment__texts, 1, NULL, 0
 };
 
 
@@ -1119,9 +1134,8 @@ static const assoc_sql user_followed__sql = {
     "SELECT users.id, users.username, users.email, users.password_hash, users.about_me, "
     "users.last_seen\n"
     "FROM users\n"
-    "WHERE users.id IN (SELECT followers.followed_id FROM followers WHERE followers.follower_id = "
-    "$1)\n"
-    "ORDER BY users.id",
+    "JOIN followers ON followers.followed_id = users.id\n"
+    "WHERE followers.follower_id = $1",
     NULL
 };
 
@@ -1143,7 +1157,7 @@ int user_followed(assoc_db *db, const User *r, UserList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &user__type, false, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1152,7 +1166,7 @@ done:
 
 int user_followed_each(assoc_db *db, const User *r, int (*fn)(const User *, void *), void *ctx)
 {
-    User row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1166,11 +1180,12 @@ int user_followed_each(assoc_db *db, const User *r, int (*fn)(const User *, void
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &user__type, false, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const User *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1456,9 +1471,8 @@ static const assoc_sql user_followers__sql = {
     "SELECT users.id, users.username, users.email, users.password_hash, users.about_me, "
     "users.last_seen\n"
     "FROM users\n"
-    "WHERE users.id IN (SELECT followers.follower_id FROM followers WHERE followers.followed_id = "
-    "$1)\n"
-    "ORDER BY users.id",
+    "JOIN followers ON followers.follower_id = users.id\n"
+    "WHERE followers.followed_id = $1",
     NULL
 };
 
@@ -1480,7 +1494,7 @@ int user_followers(assoc_db *db, const User *r, UserList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &user__type, false, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1489,7 +1503,7 @@ done:
 
 int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, void *), void *ctx)
 {
-    User row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1503,11 +1517,12 @@ int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &user__type, false, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const User *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;

@@ -61,9 +61,14 @@ static void user__release(void *rec)
     user_free(rec);
 }
 
+static const size_t user__texts[] = {
+    offsetof(User, email)
+};
+
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
-    user__read, user__view, user__release, user__cmp
+    user__read, user__view, user__release, user__cmp,
+    user__texts, 1, NULL, 0
 };
 
 /* ---- Product: rows of products ---- */
@@ -124,9 +129,14 @@ static void product__release(void *rec)
     product_free(rec);
 }
 
+static const size_t product__texts[] = {
+    offsetof(Product, title)
+};
+
 static const assoc_rowtype product__type = {
     "Product", "products", product__columns, 0, sizeof(Product),
-    product__read, product__view, product__release, product__cmp
+    product__read, product__view, product__release, product__cmp,
+    product__texts, 1, NULL, 0
 };
 
 /* ---- Order: rows of orders ---- */
@@ -169,7 +179,8 @@ static int order__cmp(const void *a, const void *b)
 
 static const assoc_rowtype order__type = {
     "Order", "orders", order__columns, 0, sizeof(Order),
-    order__read, order__read, NULL, order__cmp
+    order__read, order__read, NULL, order__cmp,
+    NULL, 0, NULL, 0
 };
 
 
@@ -571,8 +582,8 @@ void user_list_free(UserList *l)
 static const assoc_sql user_products__sql = {
     "SELECT products.id, products.title, products.create_dttm\n"
     "FROM products\n"
-    "WHERE products.id IN (SELECT orders.product_id FROM orders WHERE orders.user_id = $1)\n"
-    "ORDER BY products.id",
+    "JOIN orders ON orders.product_id = products.id\n"
+    "WHERE orders.user_id = $1",
     NULL
 };
 
@@ -594,7 +605,7 @@ int user_products(assoc_db *db, const User *r, ProductList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &product__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &product__type, false, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -603,7 +614,7 @@ done:
 
 int user_products_each(assoc_db *db, const User *r, int (*fn)(const Product *, void *), void *ctx)
 {
-    Product row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -617,11 +628,12 @@ int user_products_each(assoc_db *db, const User *r, int (*fn)(const Product *, v
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &product__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &product__type, false, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Product *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1764,8 +1776,8 @@ void product_list_free(ProductList *l)
 static const assoc_sql product_users__sql = {
     "SELECT users.id, users.email, users.create_dttm\n"
     "FROM users\n"
-    "WHERE users.id IN (SELECT orders.user_id FROM orders WHERE orders.product_id = $1)\n"
-    "ORDER BY users.id",
+    "JOIN orders ON orders.user_id = users.id\n"
+    "WHERE orders.product_id = $1",
     NULL
 };
 
@@ -1787,7 +1799,7 @@ int product_users(assoc_db *db, const Product *r, UserList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &user__type, false, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1796,7 +1808,7 @@ done:
 
 int product_users_each(assoc_db *db, const Product *r, int (*fn)(const User *, void *), void *ctx)
 {
-    User row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1810,11 +1822,12 @@ int product_users_each(assoc_db *db, const Product *r, int (*fn)(const User *, v
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &user__type, false, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const User *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;

@@ -75,9 +75,14 @@ static void project__release(void *rec)
     project_free(rec);
 }
 
+static const size_t project__texts[] = {
+    offsetof(Project, id), offsetof(Project, name), offsetof(Project, settings)
+};
+
 static const assoc_rowtype project__type = {
     "Project", "projects", project__columns, 0, sizeof(Project),
-    project__read, project__view, project__release, project__cmp
+    project__read, project__view, project__release, project__cmp,
+    project__texts, 3, NULL, 0
 };
 
 /* ---- Task: rows of tasks ---- */
@@ -199,9 +204,14 @@ static void task__release(void *rec)
     task_free(rec);
 }
 
+static const size_t task__texts[] = {
+    offsetof(Task, id), offsetof(Task, project_id), offsetof(Task, title), offsetof(Task, description), offsetof(Task, labels), offsetof(Task, slug)
+};
+
 static const assoc_rowtype task__type = {
     "Task", "tasks", task__columns, 0, sizeof(Task),
-    task__read, task__view, task__release, task__cmp
+    task__read, task__view, task__release, task__cmp,
+    task__texts, 6, NULL, 0
 };
 
 /* ---- Tag: rows of tags ---- */
@@ -258,9 +268,14 @@ static void tag__release(void *rec)
     tag_free(rec);
 }
 
+static const size_t tag__texts[] = {
+    offsetof(Tag, id), offsetof(Tag, name)
+};
+
 static const assoc_rowtype tag__type = {
     "Tag", "tags", tag__columns, 0, sizeof(Tag),
-    tag__read, tag__view, tag__release, tag__cmp
+    tag__read, tag__view, tag__release, tag__cmp,
+    tag__texts, 2, NULL, 0
 };
 
 
@@ -1768,7 +1783,8 @@ done:
 static const assoc_sql task_tags__sql = {
     "SELECT tags.id, tags.name\n"
     "FROM tags\n"
-    "WHERE tags.id IN (SELECT task_tags.tag_id FROM task_tags WHERE task_tags.task_id = $1)\n"
+    "JOIN task_tags ON task_tags.tag_id = tags.id\n"
+    "WHERE task_tags.task_id = $1\n"
     "ORDER BY tags.name, tags.id",
     NULL
 };
@@ -1791,7 +1807,7 @@ int task_tags(assoc_db *db, const Task *r, TagList *out)
     rc = assoc_bind_text(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &tag__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &tag__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1800,7 +1816,7 @@ done:
 
 int task_tags_each(assoc_db *db, const Task *r, int (*fn)(const Tag *, void *), void *ctx)
 {
-    Tag row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1814,11 +1830,12 @@ int task_tags_each(assoc_db *db, const Task *r, int (*fn)(const Tag *, void *), 
     rc = assoc_bind_text(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &tag__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &tag__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Tag *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2410,8 +2427,8 @@ static const assoc_sql tag_tasks__sql = {
     "SELECT tasks.id, tasks.project_id, tasks.title, tasks.body, tasks.status, tasks.position, "
     "tasks.labels, tasks.due_date, tasks.slug, tasks.created_at, tasks.updated_at\n"
     "FROM tasks\n"
-    "WHERE tasks.id IN (SELECT task_tags.task_id FROM task_tags WHERE task_tags.tag_id = $1)\n"
-    "ORDER BY tasks.id",
+    "JOIN task_tags ON task_tags.task_id = tasks.id\n"
+    "WHERE task_tags.tag_id = $1",
     NULL
 };
 
@@ -2433,7 +2450,7 @@ int tag_tasks(assoc_db *db, const Tag *r, TaskList *out)
     rc = assoc_bind_text(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &task__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &task__type, false, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -2442,7 +2459,7 @@ done:
 
 int tag_tasks_each(assoc_db *db, const Tag *r, int (*fn)(const Task *, void *), void *ctx)
 {
-    Task row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -2456,11 +2473,12 @@ int tag_tasks_each(assoc_db *db, const Tag *r, int (*fn)(const Task *, void *), 
     rc = assoc_bind_text(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &task__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &task__type, false, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Task *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;

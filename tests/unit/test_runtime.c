@@ -2378,8 +2378,17 @@ static void person_release(void *rec)
     memset(p, 0, sizeof *p);
 }
 
+static int person_cmp(const void *a, const void *b)
+{
+    const person *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static const size_t person_texts[] = { offsetof(person, name) };
+static const size_t person_blobs[] = { offsetof(person, photo) };
 static const assoc_rowtype person_type = { "Person", "people", person_columns, 0, sizeof(person),
-                                           person_read, person_view, person_release, NULL };
+                                           person_read, person_view, person_release, person_cmp,
+                                           person_texts, 1, person_blobs, 1 };
 
 static const assoc_sql people_all = { "SELECT id, name, score, born, photo FROM people ORDER BY id", NULL };
 static const assoc_sql people_one = { "SELECT id, name, score, born, photo FROM people WHERE id = $1", NULL };
@@ -2471,6 +2480,123 @@ static void test_rows_collect(void **state)
     assert_int_equal(assoc_rows_collect(db, st, &person_type, NULL, &len), ASSOC_MISUSE);
     assert_int_equal(assoc_rows_collect(db, st, &person_type, &items, NULL), ASSOC_MISUSE);
     assoc_stmt_release(db, st);
+}
+
+/* The people by the ids of a VALUES list, in its order, repeats and all:
+ * what a join through an association table gives. */
+static const assoc_sql people_linked = {
+    "SELECT p.id, p.name, p.score, p.born, p.photo FROM (VALUES (3), (1), (3), (2), (1), (1)) v "
+    "CROSS JOIN people p ON p.id = v.column1", NULL };
+static const assoc_sql people_linked_ordered = {
+    "SELECT p.id, p.name, p.score, p.born, p.photo FROM (VALUES (3), (1), (3), (2), (1), (1)) v "
+    "JOIN people p ON p.id = v.column1 ORDER BY p.name DESC", NULL };
+/* 60 rows: ids 1..3 over and over, out of order (the merge sort's path). */
+static const assoc_sql people_many = {
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60) "
+    "SELECT p.id, p.name, p.score, p.born, p.photo FROM n CROSS JOIN people p ON p.id = (n.i * 7) % 3 + 1", NULL };
+
+/* assoc_rows_unique: the rows in key order, each once, the caller's; the
+ * repeats released. */
+static void test_rows_unique(void **state)
+{
+    assoc_db *db = *state;
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    size_t len = 0;
+
+    make_people(db);
+    assert_int_equal(assoc_stmt_acquire(db, &people_linked, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_unique(db, st, &person_type, false, &items, &len), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    check_people(items, len);
+    assert_int_equal(person_live, 5); /* the repeats' copies are gone */
+    assoc_rows_free(&person_type, items, len);
+    assert_int_equal(person_live, 0);
+
+    assert_int_equal(assoc_stmt_acquire(db, &people_many, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_unique(db, st, &person_type, false, &items, &len), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    check_people(items, len);
+    assert_int_equal(person_live, 5);
+    assoc_rows_free(&person_type, items, len);
+    assert_int_equal(person_live, 0);
+
+    /* Ordered by the statement (names descending): kept in that order. */
+    assert_int_equal(assoc_stmt_acquire(db, &people_linked_ordered, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_unique(db, st, &person_type, true, &items, &len), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_int_equal(len, 3);
+    const person *p = items;
+    assert_string_equal(p[0].name, "cy");
+    assert_string_equal(p[1].name, "bob");
+    assert_string_equal(p[2].name, "ada");
+    assoc_rows_free(&person_type, items, len);
+    assert_int_equal(person_live, 0);
+
+    /* None, and arguments. */
+    assert_int_equal(assoc_stmt_acquire(db, &people_none, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_unique(db, st, &person_type, false, &items, &len), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_null(items);
+    assert_int_equal(len, 0);
+    assert_int_equal(assoc_rows_unique(db, NULL, &person_type, false, &items, &len), ASSOC_MISUSE);
+}
+
+/* assoc_rows_keep: lent records, their strings and blobs copied, valid
+ * after the statement is released and while another collection is kept
+ * (an _each callback walking one); nothing allocated per row once warm. */
+static void test_rows_keep(void **state)
+{
+    assoc_db *db = *state;
+    assoc_stmt *st = NULL;
+    assoc_kept a = ASSOC_KEPT_INIT, b = ASSOC_KEPT_INIT;
+    person got[3];
+
+    make_people(db);
+    assert_int_equal(assoc_stmt_acquire(db, &people_linked, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_keep(db, st, &person_type, false, &a), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_int_equal(person_live, 0); /* nothing of the caller's to free */
+    assert_int_equal(a.n, 3);
+    for (size_t i = 0; i < 3; i++)
+        memcpy(&got[i], a.rows[i], sizeof got[i]);
+    check_people(got, 3);
+
+    /* A second collection while the first is held: both stay valid. */
+    assert_int_equal(assoc_stmt_acquire(db, &people_many, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_keep(db, st, &person_type, false, &b), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_int_equal(b.n, 3);
+    for (size_t i = 0; i < 3; i++)
+        memcpy(&got[i], b.rows[i], sizeof got[i]);
+    check_people(got, 3);
+    assoc_kept_free(db, &b);
+    for (size_t i = 0; i < 3; i++)
+        memcpy(&got[i], a.rows[i], sizeof got[i]);
+    check_people(got, 3);
+    assoc_kept_free(db, &a);
+    assert_null(a.rows);
+    assert_int_equal(a.n, 0);
+    assoc_kept_free(db, &a); /* twice: accepted */
+    assoc_kept_free(NULL, NULL);
+
+    /* Ordered by the statement: repeats dropped, the order kept. */
+    assert_int_equal(assoc_stmt_acquire(db, &people_linked_ordered, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_keep(db, st, &person_type, true, &a), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_int_equal(a.n, 3);
+    assert_string_equal(((const person *)a.rows[0])->name, "cy");
+    assert_string_equal(((const person *)a.rows[2])->name, "ada");
+    assoc_kept_free(db, &a);
+
+    /* A failing row: the error, an empty result. */
+    exec_ok(db, "UPDATE people SET born = 'not a time' WHERE id = 2");
+    assert_int_equal(assoc_stmt_acquire(db, &people_linked, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_keep(db, st, &person_type, false, &a), ASSOC_ERROR);
+    assoc_stmt_release(db, st);
+    assert_null(a.rows);
+    assert_int_equal(a.n, 0);
+    assert_int_equal(assoc_rows_keep(db, NULL, &person_type, false, &a), ASSOC_MISUSE);
 }
 
 /* assoc_row_fetch: the first row, or ASSOC_NOTFOUND naming the model. */
@@ -2915,7 +3041,7 @@ static void srow_release(void *rec)
 }
 
 static const assoc_rowtype srow_type = { "Row", "t", srow_columns, 0, sizeof(srow), srow_read, srow_view,
-                                         srow_release, NULL };
+                                         srow_release, NULL, NULL, 0, NULL, 0 };
 
 /* One session; returns its first failure code. */
 static int session(void)
@@ -3128,6 +3254,8 @@ int main(void)
         T(test_open_with_huge_cache),
         T(test_tx_enter_write),
         TM(test_rows_collect),
+        TM(test_rows_unique),
+        TM(test_rows_keep),
         TM(test_row_fetch),
         TM(test_row_next),
         TM(test_row_read_failure),
