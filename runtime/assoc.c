@@ -372,6 +372,15 @@ static int configure(assoc_db *db, const assoc_options *o)
     int rc;
 
     rc = assoc_status(db, sqlite3_busy_timeout(h, o->busy_timeout_ms));
+    /* The page size of a database without pages yet (a new file): before
+     * anything writes its first page, the switch to WAL included.  Asked
+     * for only then, so that an existing file's next VACUUM keeps its own. */
+    if (rc == ASSOC_OK && o->page_size != 0) {
+        int pages = 0;
+        rc = query_int(db, "PRAGMA page_count", &pages);
+        if (rc == ASSOC_OK && pages == 0)
+            rc = pragma(db, "PRAGMA page_size=%d", o->page_size);
+    }
     if (rc == ASSOC_OK)
         rc = pragma(db, "PRAGMA foreign_keys=ON");
     /* Where the sub-journals of savepoints go (every multi-statement call
@@ -434,7 +443,8 @@ int assoc_open_with(const char *path, const assoc_options *opts, assoc_db **out)
     if (opts != NULL)
         o = *opts;
     if (o.busy_timeout_ms < 0 || o.cache_kib < 0 || o.cache_kib > INT32_MAX || o.mmap_bytes < 0 ||
-        !pragma_word_ok(o.journal, journal_words) || !pragma_word_ok(o.synchronous, synchronous_words))
+        !pragma_word_ok(o.journal, journal_words) || !pragma_word_ok(o.synchronous, synchronous_words) ||
+        (o.page_size != 0 && (o.page_size < 512 || o.page_size > 65536 || (o.page_size & (o.page_size - 1)) != 0)))
         return ASSOC_MISUSE;
 
     db = assoc_malloc(sizeof *db);

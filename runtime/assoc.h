@@ -74,16 +74,26 @@ typedef struct pg_conn PGconn;
  * is in README.md ("Connection settings").
  *   busy_timeout_ms  how long a statement waits for another connection's lock
  *                    before ASSOC_BUSY (SQLite); PostgreSQL's lock_timeout
- *   cache_kib        SQLite's page cache per connection, in KiB (0: SQLite's;
- *                    at most 2^31 - 1, what SQLite's cache_size can say)
+ *   cache_kib        SQLite's page cache per connection, in KiB: the most it
+ *                    holds, filled as pages are read (0: SQLite's, 2 MB; at
+ *                    most 2^31 - 1, what SQLite's cache_size can say)
  *   mmap_bytes       bytes of the file read through mmap (0: none)
  *   secure_delete    overwrite deleted content with zeros
  *   journal          "WAL" (files; ":memory:" keeps its own), "DELETE",
  *                    "TRUNCATE", "PERSIST", "MEMORY" or "OFF"
  *   synchronous      "NORMAL", "FULL", "EXTRA" or "OFF"
+ *   page_size        bytes per page of a database that is created (or still
+ *                    empty) when it is opened: a power of two from 512 to
+ *                    65536, or 0 for SQLite's (4096); a database with pages
+ *                    keeps its own
  * Anything else (a negative number, a word SQLite does not know, in any
  * case) is ASSOC_MISUSE from assoc_open_with, before anything is opened:
- * SQLite would ignore an unknown mode and open in another. */
+ * SQLite would ignore an unknown mode and open in another.
+ *
+ * Not a connection's to choose, but the program's: SQLite keeps statistics
+ * of every allocation behind a process-wide mutex unless the program calls
+ * sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) before it uses SQLite
+ * (README.md, "Connection settings", says what that saves and costs). */
 typedef struct assoc_options {
     int busy_timeout_ms;
     int64_t cache_kib;
@@ -91,9 +101,12 @@ typedef struct assoc_options {
     bool secure_delete;
     const char *journal;
     const char *synchronous;
+    int page_size;
 } assoc_options;
 #define ASSOC_BUSY_TIMEOUT_MS 5000
-#define ASSOC_OPTIONS_INIT { ASSOC_BUSY_TIMEOUT_MS, 0, 0, false, "WAL", "NORMAL" }
+#define ASSOC_CACHE_KIB 65536
+#define ASSOC_PAGE_SIZE 8192
+#define ASSOC_OPTIONS_INIT { ASSOC_BUSY_TIMEOUT_MS, ASSOC_CACHE_KIB, 0, false, "WAL", "NORMAL", ASSOC_PAGE_SIZE }
 void assoc_options_init(assoc_options *o);
 
 /* Open (creating if needed) the database at `path`: a SQLite file,

@@ -2060,7 +2060,9 @@ static void test_open_with(void **state)
     /* The defaults. */
     assoc_options_init(&o);
     assert_int_equal(o.busy_timeout_ms, ASSOC_BUSY_TIMEOUT_MS);
-    assert_true(o.cache_kib == 0 && o.mmap_bytes == 0);
+    assert_true(o.cache_kib == ASSOC_CACHE_KIB && o.cache_kib == 65536 && o.mmap_bytes == 0);
+    assert_int_equal(o.page_size, ASSOC_PAGE_SIZE);
+    assert_int_equal(o.page_size, 8192);
     assert_false(o.secure_delete);
     assert_string_equal(o.journal, "WAL");
     assert_string_equal(o.synchronous, "NORMAL");
@@ -2077,7 +2079,10 @@ static void test_open_with(void **state)
     o.secure_delete = true;
     o.journal = "TRUNCATE";
     o.synchronous = "FULL";
+    o.page_size = 16384;
     assert_int_equal(assoc_open_with(t.path, &o, &db), ASSOC_OK);
+    exec_ok(db, "CREATE TABLE t(x)"); /* the file has pages now */
+    assert_int_equal(query_i64(db, "PRAGMA page_size"), 16384);
     assert_int_equal(query_i64(db, "PRAGMA busy_timeout"), 1234);
     assert_int_equal(query_i64(db, "PRAGMA cache_size"), -4096);
     assert_int_equal(query_i64(db, "PRAGMA mmap_size"), 1 << 20);
@@ -2099,6 +2104,7 @@ static void test_open_with(void **state)
     assoc_options_init(&o);
     o.journal = "delete";
     o.synchronous = "off";
+    o.cache_kib = 0;
     assert_int_equal(assoc_open_with(t.path, &o, &db), ASSOC_OK);
     assert_string_equal(query_text(db, "PRAGMA journal_mode", buf, sizeof buf), "delete");
     assert_int_equal(query_i64(db, "PRAGMA synchronous"), 0);
@@ -2108,10 +2114,27 @@ static void test_open_with(void **state)
     assert_int_equal(query_i64(db, "PRAGMA busy_timeout"), ASSOC_BUSY_TIMEOUT_MS);
     assoc_close(db);
 
-    /* NULL options are assoc_open's defaults: the file back in WAL. */
+    /* NULL options are assoc_open's defaults: the file back in WAL, its
+     * pages as they were made; a new file gets 8 KiB pages. */
     assert_int_equal(assoc_open_with(t.path, NULL, &db), ASSOC_OK);
     assert_string_equal(query_text(db, "PRAGMA journal_mode", buf, sizeof buf), "wal");
     assert_int_equal(query_i64(db, "PRAGMA synchronous"), 1);
+    assert_int_equal(query_i64(db, "PRAGMA cache_size"), -ASSOC_CACHE_KIB);
+    assert_int_equal(query_i64(db, "PRAGMA page_size"), 16384);
+    assoc_close(db);
+    tmpdb_remove(&t);
+    tmpdb_make(&t);
+    assert_int_equal(assoc_open(t.path, &db), ASSOC_OK);
+    exec_ok(db, "CREATE TABLE t(x)");
+    assert_int_equal(query_i64(db, "PRAGMA page_size"), 8192);
+    assoc_close(db);
+    tmpdb_remove(&t);
+    tmpdb_make(&t);
+    assoc_options_init(&o);
+    o.page_size = 0; /* SQLite's own */
+    assert_int_equal(assoc_open_with(t.path, &o, &db), ASSOC_OK);
+    exec_ok(db, "CREATE TABLE t(x)");
+    assert_int_equal(query_i64(db, "PRAGMA page_size"), 4096);
     assoc_close(db);
     tmpdb_remove(&t);
 
@@ -2129,7 +2152,7 @@ static void test_open_with(void **state)
     /* What cannot be right is ASSOC_MISUSE, before anything is opened:
      * no handle, no file. */
     tmpdb_make(&t);
-    for (int bad = 0; bad < 9; bad++) {
+    for (int bad = 0; bad < 12; bad++) {
         assoc_options_init(&o);
         switch (bad) {
         case 0: o.journal = "WAL; DROP TABLE t"; break;
@@ -2140,6 +2163,9 @@ static void test_open_with(void **state)
         case 5: o.synchronous = NULL; break;
         case 6: o.busy_timeout_ms = -1; break;
         case 7: o.cache_kib = -1; break;
+        case 8: o.page_size = 1000; break;
+        case 9: o.page_size = 256; break;
+        case 10: o.page_size = 131072; break;
         default: o.mmap_bytes = -1; break;
         }
         db = (assoc_db *)&db;
