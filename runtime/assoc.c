@@ -2223,6 +2223,18 @@ int assoc_time_parse(const char *text, size_t len, assoc_time *out)
     return assoc_cal_parse(text, len, false, out) ? ASSOC_OK : ASSOC_ERROR;
 }
 
+/* The first ten bytes of a and b alike? */
+static inline bool same_date(const char *a, const char *b)
+{
+    uint64_t x, y;
+    uint16_t u, w;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    memcpy(&u, a + 8, 2);
+    memcpy(&w, b + 8, 2);
+    return x == y && u == w;
+}
+
 /* assoc_cal_parse() for the column readers, of a text whose layout is known to
  * be right (assoc_cal_layout_ok).  Rows read together mostly share a date (they
  * were written together), so the connection remembers the last date it
@@ -2234,7 +2246,7 @@ static inline bool read_time(assoc_db *db, const char *text, size_t len, assoc_t
 
     if (!assoc_cal_parse_clock(text, len, &us))
         return false;
-    if (db->last_date_ok && memcmp(text, db->last_date, sizeof db->last_date) == 0) {
+    if (db->last_date_ok && same_date(text, db->last_date)) {
         days = db->last_days;
     } else {
         if (!assoc_cal_parse_date(text, &days))
@@ -2245,6 +2257,23 @@ static inline bool read_time(assoc_db *db, const char *text, size_t len, assoc_t
     }
     *out = days * CAL_SEC_PER_DAY * CAL_US_PER_SEC + us;
     return true;
+}
+
+/* The reader's common case first: a text of 19 or 26 bytes of the date
+ * converted last (which passed the whole check then), a space and a clock
+ * that assoc_cal_clock_swar() accepts.  Anything else takes the whole
+ * check. */
+static inline bool read_time_text(assoc_db *db, const char *text, size_t len, assoc_time *out)
+{
+#ifdef ASSOC_CAL_SWAR
+    int64_t us;
+    if ((len == 19 || len == 26) && db->last_date_ok && same_date(text, db->last_date) && text[10] == ' ' &&
+        assoc_cal_clock_swar(text, len, &us)) {
+        *out = db->last_days * CAL_SEC_PER_DAY * CAL_US_PER_SEC + us;
+        return true;
+    }
+#endif
+    return assoc_cal_layout_ok(text, len) && read_time(db, text, len, out);
 }
 
 assoc_time assoc_now(void)
@@ -2299,7 +2328,32 @@ done:
 /* Text is what SQLAlchemy writes; an integer or real is seconds since the
  * epoch (what strftime('%s') and unixepoch() give).  A value outside years
  * 0001-9999 is refused, so that whatever is read can be written back. */
+static int column_time_slow(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bool *has);
+
+/* Text is what every row we and SQLAlchemy write holds, so SQLite's text
+ * is read here first, through the column's value: one look-up of the
+ * column for its type, text and length, not one each.  (SQLite calls that
+ * value unprotected: reading it is safe where one thread uses the
+ * connection, as here.)  Everything else -- NULL, numbers, PostgreSQL, a
+ * text that is no datetime, the errors -- is the slow path's. */
 int assoc_column_time(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bool *has)
+{
+    if (db != NULL && st != NULL && out != NULL && st->lite != NULL) {
+        sqlite3_value *v = sqlite3_column_value(st->lite, col);
+        if (sqlite3_value_type(v) == SQLITE_TEXT) {
+            const char *text = (const char *)sqlite3_value_text(v);
+            size_t len = (size_t)sqlite3_value_bytes(v);
+            if (text != NULL && read_time_text(db, text, len, out)) {
+                if (has != NULL)
+                    *has = true;
+                return ASSOC_OK;
+            }
+        }
+    }
+    return column_time_slow(db, st, col, out, has);
+}
+
+static int column_time_slow(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bool *has)
 {
     const char *text = NULL;
     size_t len = 0;
@@ -2312,8 +2366,7 @@ int assoc_column_time(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bo
         return assoc_fail(db, ASSOC_MISUSE, "assoc_column_time: NULL argument");
 
     /* The type first: after a conversion (asking a number for its text)
-     * SQLite leaves it undefined.  Text is what every row we and
-     * SQLAlchemy write holds, so SQLite's text is read here directly. */
+     * SQLite leaves it undefined. */
     if (st->lite != NULL) {
         type = sqlite3_column_type(st->lite, col);
         if (type == SQLITE_TEXT) {
