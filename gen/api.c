@@ -606,6 +606,41 @@ static void view_fns(builder *b, const sch_model *m, const sch_rel *r)
     }
 }
 
+/* <m>_insert_many, a name beyond the spec's: only where it is free, and
+ * for models whose inserts make nothing the library must own (no string
+ * or blob default, default(uuid) or default(call) of one) and write no
+ * post_update key, so that a failed call leaves the caller's records as
+ * they were with nothing to release. */
+static void many_fns(builder *b, const sch_model *m)
+{
+    const sch_table *t = m->table;
+    char buf[1024];
+    if (t->ncolumns == (t->rowid != NULL ? 1u : 0u))
+        return; /* nothing but the row id: no row to write many of */
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const sch_column *col = t->columns[i];
+        if (col->post_update ||
+            (c_is_pointer(col) && (col->def.kind != SCH_DEFAULT_NONE || col->server_def.kind != SCH_DEFAULT_NONE)))
+            return;
+    }
+    snprintf(buf, sizeof buf, "%s_insert_many", m->snake);
+    if (symtab_get(&b->taken, buf) != NULL)
+        return;
+    api_fn *f = fn(b, API_INSERT_MANY, arena_printf(b->mem, "model %s", m->name), m->at, "%s", buf);
+    db_param(b, f);
+    param(b, f, ty(b, "%s%s *", m->name), "rows");
+    param(b, f, "size_t", "n");
+    if (f) {
+        f->model = m;
+        f->doc = arena_printf(b->mem,
+            "Insert rows[0..n) as %s%s_insert would, in order, %d rows to a statement,\n"
+            "atomically.  A row id of 0 is assigned; unset columns take their\n"
+            "defaults; both are written back into rows once every row is in, and\n"
+            "rows are left as they were on failure.  n == 0 does nothing.",
+            b->a->prefix, m->snake, API_INSERT_ROWS);
+    }
+}
+
 api *api_build(const sch_schema *s, const char *prefix, arena *mem)
 {
     builder b = { .mem = mem };
@@ -678,11 +713,15 @@ api *api_build(const sch_schema *s, const char *prefix, arena *mem)
             if (!c_rel_is_list(m->rels[k]))
                 view_fns(&b, m, m->rels[k]);
     }
-    /* Each _view row goes right after its relationship's _get row. */
+    for (size_t i = 0; i < s->nmodels && !b.nomem; i++)
+        many_fns(&b, s->models[i]);
+    /* Each _view row goes right after its relationship's _get row, each
+     * _insert_many after its model's _insert. */
     for (size_t v = before; v < a->nfns && !b.nomem; v++) {
         api_fn view = a->fns[v];
         size_t at = 0;
-        while (at < v && !(a->fns[at].kind == API_REL_GET && a->fns[at].rel == view.rel))
+        while (at < v && !(view.kind == API_REL_VIEW ? a->fns[at].kind == API_REL_GET && a->fns[at].rel == view.rel
+                                                     : a->fns[at].kind == API_INSERT && a->fns[at].model == view.model))
             at++;
         if (at == v)
             continue;

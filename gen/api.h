@@ -27,6 +27,7 @@ typedef enum api_kind {
     API_VERIFY,
     /* model */
     API_INSERT,
+    API_INSERT_MANY,     /* rows in one statement per API_INSERT_ROWS */
     API_GET,
     API_UPDATE,
     API_DELETE,
@@ -64,6 +65,12 @@ typedef enum api_kind {
 /* Parents per statement of a batched load (SPEC 6: at least 50 but the
  * last chunk, never one statement per parent). */
 enum { API_LOAD_CHUNK = 100 };
+/* Rows per statement of <m>_insert_many. */
+enum { API_INSERT_ROWS = 16 };
+
+/* The last chunk of at most this many parents runs a statement of this
+ * many places, so that a load of a few parents binds a few values. */
+enum { API_LOAD_SMALL = 16 };
 
 typedef struct api_param {
     const char *type;        /* "const User *", "int64_t" */

@@ -86,8 +86,22 @@ static const char *const sys_sql[SYS_COUNT] = {
  * statement a caller holds. */
 typedef struct stmt_slot {
     const assoc_sql *sql;
+    int rows;                      /* 1, or the rows of assoc_stmt_acquire_rows */
     assoc_stmt *st;
 } stmt_slot;
+
+/* What assoc_rowids() knows of a table's row ids: the largest its last
+ * call handed out (pending until the INSERT is done), valid while the
+ * connection's write transaction, its data version and its count of
+ * changes are those it was taken in. */
+typedef struct rowid_slot {
+    const assoc_sql *key;
+    int64_t max, pending;
+    sqlite3_int64 changes;     /* the connection's count of changes when taken */
+    unsigned version;
+    bool valid;
+} rowid_slot;
+enum { ROWID_SLOTS = 4 };
 
 struct assoc_db {
     sqlite3 *handle;               /* SQLite, or NULL */
@@ -139,6 +153,20 @@ struct assoc_db {
     /* The memory assoc_rows_keep() gathers a collection in, kept between
      * calls (NULL while a call holds it, or before the first). */
     struct assoc_keep_buf *keep;
+
+    /* The text of the second formatted last ("YYYY-MM-DD HH:MM:SS."):
+     * rows written together share it, and only the microseconds change. */
+    int64_t fmt_secs;
+    char fmt_text[20];
+    bool fmt_ok;
+
+    /* The VFS the main database opened through: its clock is the one
+     * SQLite's CURRENT_TIMESTAMP reads. */
+    sqlite3_vfs *vfs;
+
+    /* Row ids of the tables assoc_rowids() was last asked about. */
+    rowid_slot rowids[ROWID_SLOTS];
+    unsigned rowids_next;
 
     char msg[MSG_SIZE];
 };
@@ -239,6 +267,12 @@ int assoc_status(assoc_db *db, int sqlite_rc)
         text = sqlite3_errstr(sqlite_rc);
     set_msg(db, "%s", text);
     return map_code(primary);
+}
+
+/* assoc_status() for the calls that succeed nearly always: no call then. */
+static inline int lite_status(assoc_db *db, int sqlite_rc)
+{
+    return sqlite_rc == SQLITE_OK ? ASSOC_OK : assoc_status(db, sqlite_rc);
 }
 
 /* A PostgreSQL failure: the backend's code, its message copied here. */
@@ -488,6 +522,9 @@ int assoc_open_with(const char *path, const assoc_options *opts, assoc_db **out)
     if (db->handle == NULL)
         rc = SQLITE_NOMEM; /* SQLite could not even allocate the handle */
     rc = assoc_status(db, rc);
+    if (rc == ASSOC_OK &&
+        (sqlite3_file_control(db->handle, "main", SQLITE_FCNTL_VFS_POINTER, &db->vfs) != SQLITE_OK || db->vfs == NULL))
+        db->vfs = vfs != NULL ? vfs : sqlite3_vfs_find(NULL);
     if (rc == ASSOC_OK)
         rc = configure(db, &o);
     if (rc != ASSOC_OK) {
@@ -769,6 +806,23 @@ int assoc_tx_enter(assoc_db *db, bool write)
     return ASSOC_OK;
 }
 
+int assoc_tx_enter_for(assoc_db *db, bool several, bool *entered)
+{
+    int rc;
+
+    if (entered != NULL)
+        *entered = false;
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (entered == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_tx_enter_for: NULL argument");
+    if (!several && !no_transaction(db))
+        return ASSOC_OK;
+    rc = assoc_tx_enter(db, true);
+    *entered = rc == ASSOC_OK;
+    return rc;
+}
+
 /* Undo the section being left, keeping the message of the failure that
  * caused it; if undoing fails as well, the message says both.  The owner
  * rolls back the whole transaction, which it started, in one statement
@@ -866,14 +920,14 @@ static size_t ptr_hash(const void *p)
     return (size_t)x;
 }
 
-/* The slot holding sql, or the empty slot where it would go.  cap > 0, and
- * the table is never full (load factor at most 1/2). */
-static size_t find_sql(const assoc_db *db, const assoc_sql *sql)
+/* The slot holding (sql, rows), or the empty slot where it would go.
+ * cap > 0, and the table is never full (load factor at most 1/2). */
+static size_t find_sql(const assoc_db *db, const assoc_sql *sql, int rows)
 {
     size_t mask = db->cap - 1;
-    size_t i = ptr_hash(sql) & mask;
+    size_t i = (ptr_hash(sql) + (size_t)(rows - 1) * 0x9e3779b9u) & mask;
 
-    while (db->slots[i].sql != NULL && db->slots[i].sql != sql)
+    while (db->slots[i].sql != NULL && (db->slots[i].sql != sql || db->slots[i].rows != rows))
         i = (i + 1) & mask;
     return i;
 }
@@ -897,16 +951,68 @@ static int cache_grow(assoc_db *db)
     db->cap = ncap;
     for (size_t i = 0; i < ocap; i++)
         if (old[i].sql != NULL)
-            db->slots[find_sql(db, old[i].sql)] = old[i];
+            db->slots[find_sql(db, old[i].sql, old[i].rows)] = old[i];
     assoc_free(old);
     return ASSOC_OK;
 }
 
-/* Prepare sql on the connection's database.  SQLite's persistent flag
- * tells it the statement will be reused many times. */
-static int prepare(assoc_db *db, const assoc_sql *sql, bool cached, assoc_stmt **out)
+/* The text of `rows` rows of a one-row INSERT (see assoc.h), from
+ * assoc_malloc; NULL when sql is not of that form or memory ran out. */
+static char *rows_text(const char *sql, int rows)
+{
+    const char *v = NULL, *t, *end;
+    size_t p = 0, len = strlen(sql);
+
+    for (t = strstr(sql, "VALUES ("); t != NULL; t = strstr(t + 1, "VALUES ("))
+        v = t;
+    if (v == NULL || len == 0 || sql[len - 1] != ')' || rows < 1)
+        return NULL;
+    v += strlen("VALUES ");
+    end = sql + len;
+    /* The tuple's parameters: $1..$p, each a number. */
+    for (t = v; t < end; t++)
+        if (*t == '$') {
+            size_t k = 0;
+            while (t + 1 < end && t[1] >= '0' && t[1] <= '9' && k < 100000)
+                k = k * 10 + (size_t)(*++t - '0');
+            if (k > p)
+                p = k;
+        } else if (*t == '\'' || *t == '"') {
+            return NULL; /* parameters only */
+        }
+    size_t cap = (size_t)(v - sql) + (size_t)rows * ((size_t)(end - v) + 2 + 8 * (p + 1)) + 1;
+    char *out = assoc_malloc(cap), *o = out;
+    if (out == NULL)
+        return NULL;
+    memcpy(o, sql, (size_t)(v - sql));
+    o += v - sql;
+    for (int r = 0; r < rows; r++) {
+        if (r > 0) {
+            *o++ = ',';
+            *o++ = ' ';
+        }
+        for (t = v; t < end; t++) {
+            if (*t != '$') {
+                *o++ = *t;
+                continue;
+            }
+            size_t k = 0;
+            while (t + 1 < end && t[1] >= '0' && t[1] <= '9')
+                k = k * 10 + (size_t)(*++t - '0');
+            o += snprintf(o, (size_t)(out + cap - o), "$%zu", k + (size_t)r * p);
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Prepare sql (of `rows` rows, see rows_text) on the connection's
+ * database.  SQLite's persistent flag tells it the statement will be
+ * reused many times. */
+static int prepare_rows(assoc_db *db, const assoc_sql *sql, int rows, bool cached, assoc_stmt **out)
 {
     assoc_stmt *st = assoc_malloc(sizeof *st);
+    char *text = NULL;
     int rc;
 
     *out = NULL;
@@ -919,9 +1025,12 @@ static int prepare(assoc_db *db, const assoc_sql *sql, bool cached, assoc_stmt *
     if (db->pg != NULL) {
         rc = pg_status(db, assoc_pg_prepare(db->pg, sql->pg != NULL ? sql->pg : sql->text, &st->pg));
     } else {
-        rc = sqlite3_prepare_v3(db->handle, sql->text, -1, cached ? SQLITE_PREPARE_PERSISTENT : 0, &st->lite,
-                                NULL);
-        rc = assoc_status(db, rc);
+        if (rows > 1 && (text = rows_text(sql->text, rows)) == NULL)
+            rc = assoc_fail(db, ASSOC_MISUSE, "no INSERT of %d rows can be made of \"%.60s\"", rows, sql->text);
+        else
+            rc = assoc_status(db, sqlite3_prepare_v3(db->handle, text != NULL ? text : sql->text, -1,
+                                                     cached ? SQLITE_PREPARE_PERSISTENT : 0, &st->lite, NULL));
+        assoc_free(text);
         if (rc == ASSOC_OK && st->lite == NULL) /* only white space or comments */
             rc = assoc_fail(db, ASSOC_MISUSE, "no SQL statement in \"%.60s\"", sql->text);
     }
@@ -933,10 +1042,11 @@ static int prepare(assoc_db *db, const assoc_sql *sql, bool cached, assoc_stmt *
     return ASSOC_OK;
 }
 
+
 /* Only the first statement of sql is prepared.  A statement that could be
  * prepared but not cached (no memory to grow the table) is handed out
  * anyway, as a private statement; the next acquire tries to cache again. */
-int assoc_stmt_acquire(assoc_db *db, const assoc_sql *sql, assoc_stmt **out)
+static int acquire(assoc_db *db, const assoc_sql *sql, int rows, assoc_stmt **out)
 {
     stmt_slot *s = NULL;
     assoc_stmt *st = NULL;
@@ -953,7 +1063,7 @@ int assoc_stmt_acquire(assoc_db *db, const assoc_sql *sql, assoc_stmt **out)
         return rc;
 
     if (db->cap != 0) {
-        size_t i = find_sql(db, sql);
+        size_t i = find_sql(db, sql, rows);
         if (db->slots[i].sql != NULL)
             s = &db->slots[i];
     }
@@ -963,20 +1073,145 @@ int assoc_stmt_acquire(assoc_db *db, const assoc_sql *sql, assoc_stmt **out)
         return ASSOC_OK;
     }
     if (s != NULL) /* reentered while the cached statement is stepping */
-        return prepare(db, sql, false, out);
+        return prepare_rows(db, sql, rows, false, out);
 
-    rc = prepare(db, sql, true, &st);
+    rc = prepare_rows(db, sql, rows, true, &st);
     if (rc != ASSOC_OK)
         return rc;
     if ((db->count + 1) * 2 <= db->cap || cache_grow(db) == ASSOC_OK) {
-        size_t i = find_sql(db, sql);
+        size_t i = find_sql(db, sql, rows);
         db->slots[i].sql = sql;
+        db->slots[i].rows = rows;
         db->slots[i].st = st;
         db->count++;
     } else {
         st->cached = false;
     }
     *out = st;
+    return ASSOC_OK;
+}
+
+int assoc_stmt_acquire(assoc_db *db, const assoc_sql *sql, assoc_stmt **out)
+{
+    return acquire(db, sql, 1, out);
+}
+
+int assoc_stmt_acquire_rows(assoc_db *db, const assoc_sql *sql, int rows, assoc_stmt **out)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (rows < 1 || db->handle == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_stmt_acquire_rows: %d rows%s", rows,
+                          db->handle == NULL ? " on PostgreSQL" : "");
+    return acquire(db, sql, rows, out);
+}
+
+size_t assoc_rows_fit(assoc_db *db, int params, size_t want)
+{
+    size_t most;
+
+    if (db == NULL || db->handle == NULL || params < 1)
+        return want > 0 ? 1 : 0;
+    most = (size_t)sqlite3_limit(db->handle, SQLITE_LIMIT_VARIABLE_NUMBER, -1) / (size_t)params;
+    if (most < 1)
+        most = 1;
+    return want < most ? want : most;
+}
+
+/* The connection's data version of main, which changes whenever another
+ * connection's commit is seen and at every commit of its own. */
+static unsigned data_version(assoc_db *db)
+{
+    unsigned v = 0;
+    sqlite3_file_control(db->handle, "main", SQLITE_FCNTL_DATA_VERSION, &v);
+    return v;
+}
+
+static rowid_slot *rowid_slot_of(assoc_db *db, const assoc_sql *key)
+{
+    for (int i = 0; i < ROWID_SLOTS; i++)
+        if (db->rowids[i].key == key)
+            return &db->rowids[i];
+    return NULL;
+}
+
+/* The largest id is taken from the slot while the connection holds the
+ * write lock it held when it took it (the same write transaction: no
+ * commit, no other connection's change seen, nothing changed since on this
+ * connection -- an insert of its own into the table, by any road, changes
+ * the count of changes).  Otherwise the statement reads it, and whether
+ * the table has triggers (a table that has none when the slot is valid has
+ * none still: a trigger made by another connection would be a change seen,
+ * one made by this connection is caught by assoc_rowids_done). */
+int assoc_rowids(assoc_db *db, const assoc_sql *max_sql, size_t n, int64_t *first, bool *fits)
+{
+    rowid_slot *s;
+    int64_t cur = 0, triggers = 0;
+    int rc;
+
+    if (fits != NULL)
+        *fits = false;
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (max_sql == NULL || first == NULL || fits == NULL || db->handle == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_rowids: NULL argument, or not SQLite");
+    s = rowid_slot_of(db, max_sql);
+    if (s != NULL && s->valid && sqlite3_txn_state(db->handle, "main") == SQLITE_TXN_WRITE &&
+        s->changes == sqlite3_total_changes64(db->handle) && s->version == data_version(db)) {
+        cur = s->max;
+    } else {
+        assoc_stmt *st = NULL;
+        bool has = false;
+        rc = assoc_stmt_acquire(db, max_sql, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_step(db, st);
+        if (rc == ASSOC_ROW)
+            rc = assoc_col_int64(db, st, 0, &cur, &has);
+        else if (rc == ASSOC_OK)
+            rc = assoc_fail(db, ASSOC_ERROR, "\"%.60s\" gave no row", max_sql->text);
+        if (rc == ASSOC_OK)
+            rc = assoc_col_int64(db, st, 1, &triggers, NULL);
+        assoc_stmt_release(db, st);
+        if (rc != ASSOC_OK)
+            return rc;
+        if (!has)
+            cur = 0;
+        if (s == NULL) {
+            s = &db->rowids[db->rowids_next++ % ROWID_SLOTS];
+            s->key = max_sql;
+        }
+        s->valid = false;
+        if (triggers != 0)
+            return ASSOC_OK; /* *fits stays false */
+    }
+    s->valid = false;
+    if (cur < 0 || (uint64_t)(INT64_MAX - cur) < n)
+        return ASSOC_OK;
+    s->pending = cur + (int64_t)n;
+    s->changes = sqlite3_total_changes64(db->handle);
+    *first = cur + 1;
+    *fits = true;
+    return ASSOC_OK;
+}
+
+int assoc_rowids_done(assoc_db *db, const assoc_sql *max_sql, size_t n)
+{
+    rowid_slot *s;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (db->handle == NULL || (s = rowid_slot_of(db, max_sql)) == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_rowids_done without assoc_rowids");
+    if (sqlite3_total_changes64(db->handle) - s->changes != (sqlite3_int64)n ||
+        sqlite3_last_insert_rowid(db->handle) != s->pending)
+        return assoc_fail(db, ASSOC_ERROR, "something else changed rows while %zu rows went in at once (a trigger "
+                          "made on their table since the connection looked), so their ids are not known", n);
+    s->max = s->pending;
+    s->changes = sqlite3_total_changes64(db->handle);
+    s->version = data_version(db);
+    s->valid = true;
     return ASSOC_OK;
 }
 
@@ -1103,7 +1338,7 @@ int assoc_bind_text(assoc_db *db, assoc_stmt *st, int idx, const char *s)
     if (s == NULL)
         return assoc_bind_null(db, st, idx);
     if (st->lite != NULL)
-        return assoc_status(db, sqlite3_bind_text64(st->lite, idx, s, strlen(s), SQLITE_STATIC, SQLITE_UTF8));
+        return lite_status(db, sqlite3_bind_text64(st->lite, idx, s, strlen(s), SQLITE_STATIC, SQLITE_UTF8));
     return pg_status(db, assoc_pg_bind_text(st->pg, idx, s, strlen(s)));
 }
 
@@ -1118,8 +1353,34 @@ int assoc_bind_blob(assoc_db *db, assoc_stmt *st, int idx, const assoc_blob *b)
     if (b->data == NULL)
         return assoc_bind_null(db, st, idx);
     if (st->lite != NULL)
-        return assoc_status(db, sqlite3_bind_blob64(st->lite, idx, b->data, b->len, SQLITE_STATIC));
+        return lite_status(db, sqlite3_bind_blob64(st->lite, idx, b->data, b->len, SQLITE_STATIC));
     return pg_status(db, assoc_pg_bind_blob(st->pg, idx, b->data, b->len));
+}
+
+/* assoc_cal_format(), the date and time of day copied from the last call
+ * when t falls in the same second (rows written together do). */
+static bool format_time(assoc_db *db, assoc_time t, char text[ASSOC_TIME_TEXT_SIZE])
+{
+    if (t >= 0 && db->fmt_ok && t / CAL_US_PER_SEC == db->fmt_secs) {
+        unsigned us = (unsigned)(t % CAL_US_PER_SEC), a = us / 1000, b = us % 1000;
+        memcpy(text, db->fmt_text, sizeof db->fmt_text);
+        text[20] = (char)('0' + a / 100);
+        text[21] = (char)('0' + a / 10 % 10);
+        text[22] = (char)('0' + a % 10);
+        text[23] = (char)('0' + b / 100);
+        text[24] = (char)('0' + b / 10 % 10);
+        text[25] = (char)('0' + b % 10);
+        text[26] = '\0';
+        return true;
+    }
+    if (!assoc_cal_format(t, text))
+        return false;
+    if (t >= 0) {
+        memcpy(db->fmt_text, text, sizeof db->fmt_text);
+        db->fmt_secs = t / CAL_US_PER_SEC;
+        db->fmt_ok = true;
+    }
+    return true;
 }
 
 /* Both time binders: format t into text and bind it, copied (SQLite's
@@ -1134,10 +1395,10 @@ static int bind_time(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, bool h
         return assoc_fail(db, ASSOC_MISUSE, "%s: NULL argument", fn);
     if (!has)
         return assoc_bind_null(db, st, idx);
-    if (!assoc_cal_format(t, text))
+    if (!format_time(db, t, text))
         return assoc_fail(db, ASSOC_MISUSE, "%s: %lld us is outside years 0001-9999", fn, (long long)t);
     if (st->lite != NULL)
-        return assoc_status(db, sqlite3_bind_text(st->lite, idx, text, ASSOC_TIME_TEXT_SIZE - 1,
+        return lite_status(db, sqlite3_bind_text(st->lite, idx, text, ASSOC_TIME_TEXT_SIZE - 1,
                                                   copy ? SQLITE_TRANSIENT : SQLITE_STATIC));
     return pg_status(db, assoc_pg_bind_text(st->pg, idx, text, ASSOC_TIME_TEXT_SIZE - 1));
 }
@@ -1166,7 +1427,7 @@ int assoc_bind_time_short(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, c
         return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time_short: %lld us is outside years 0001-9999", (long long)t);
     size_t len = strcmp(text + 19, ".000000") == 0 ? 19 : ASSOC_TIME_TEXT_SIZE - 1;
     if (st->lite != NULL)
-        return assoc_status(db, sqlite3_bind_text(st->lite, idx, text, (int)len, SQLITE_STATIC));
+        return lite_status(db, sqlite3_bind_text(st->lite, idx, text, (int)len, SQLITE_STATIC));
     return pg_status(db, assoc_pg_bind_text(st->pg, idx, text, len));
 }
 
@@ -1919,21 +2180,23 @@ void assoc_load_free(assoc_load *l)
     l->n = l->cap = 0;
 }
 
-/* The parent index of the current row: an integer below nparents. */
-static int parent_index(assoc_db *db, assoc_stmt *st, int pcol, size_t nparents, size_t *out)
+/* The parent index of the current row: base + its place in the chunk, an
+ * integer below nparents. */
+static int parent_index(assoc_db *db, assoc_stmt *st, int pcol, size_t base, size_t nparents, size_t *out)
 {
     int64_t i = 0;
     int rc = assoc_col_int64(db, st, pcol, &i, NULL);
 
     if (rc != ASSOC_OK)
         return rc;
-    if (i < 0 || (uint64_t)i >= nparents)
-        return assoc_fail(db, ASSOC_ERROR, "a batched load's row names parent %lld of %zu", (long long)i, nparents);
-    *out = (size_t)i;
+    if (i < 0 || (uint64_t)i >= nparents - base)
+        return assoc_fail(db, ASSOC_ERROR, "a batched load's row names parent %lld + %zu of %zu", (long long)i, base,
+                          nparents);
+    *out = base + (size_t)i;
     return ASSOC_OK;
 }
 
-int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol)
+int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_t base)
 {
     const assoc_rowtype *t;
     int rc;
@@ -1959,7 +2222,9 @@ int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol)
             l->parent = par;
             l->cap = cap;
         }
-        rc = parent_index(db, st, pcol, l->nparents, &parent);
+        rc = base < l->nparents ? parent_index(db, st, pcol, base, l->nparents, &parent)
+                                : assoc_fail(db, ASSOC_MISUSE, "assoc_load_rows: chunk at %zu of %zu parents", base,
+                                             l->nparents);
         if (rc != ASSOC_OK)
             return rc;
         void *rec = l->recs + l->n * t->size;
@@ -2036,16 +2301,19 @@ int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, si
         }
         row[idx[k]] = nrows - 1;
     }
-    /* Rows came in parent order: each parent's run starts where the one
-     * before ended. */
-    size_t k = 0;
-    for (size_t i = 0; i <= l->nparents; i++) {
-        while (k < l->n && l->parent[k] < i)
-            k++;
-        st[i] = k;
-    }
-    for (k = 0; k < l->n; k++)
-        lk[k] = row[k];
+    /* Each parent's rows together, in the order they came (the
+     * relationship's, within a parent): counted per parent, then placed.
+     * Rows that came in parent order stay where they are. */
+    memset(st, 0, (l->nparents + 1) * sizeof *st);
+    for (size_t k = 0; k < l->n; k++)
+        st[l->parent[k] + 1]++;
+    for (size_t i = 0; i < l->nparents; i++)
+        st[i + 1] += st[i];
+    for (size_t k = 0; k < l->n; k++)
+        lk[st[l->parent[k]]++] = row[k];
+    for (size_t i = l->nparents; i > 0; i--)
+        st[i] = st[i - 1];
+    st[0] = 0;
     assoc_free(l->recs);        /* its records moved into rows */
     assoc_free(l->parent);
     l->recs = NULL;
@@ -2072,7 +2340,8 @@ done:
     return rc;
 }
 
-int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int pcol, void *rec, size_t *parent)
+int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int pcol, size_t base, void *rec,
+                    size_t *parent)
 {
     int rc = assoc_row_next(db, st, type, rec);
 
@@ -2081,9 +2350,9 @@ int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int
         int prc = assoc_col_int64(db, st, pcol, &i, NULL);
         if (prc != ASSOC_OK)
             return prc;
-        if (i < 0)
-            return assoc_fail(db, ASSOC_ERROR, "a batched load's row names parent %lld", (long long)i);
-        *parent = (size_t)i;
+        if (i < 0 || (uint64_t)i > SIZE_MAX - base)
+            return assoc_fail(db, ASSOC_ERROR, "a batched load's row names parent %lld + %zu", (long long)i, base);
+        *parent = base + (size_t)i;
     }
     return rc;
 }
@@ -2285,10 +2554,13 @@ assoc_time assoc_now(void)
     return (assoc_time)ts.tv_sec * CAL_US_PER_SEC + ts.tv_nsec / 1000;
 }
 
-/* One cached statement: the clock costs a step and a reset per insert.
- * PostgreSQL's LOCALTIMESTAMP is its CURRENT_TIMESTAMP in the session's
- * time zone (UTC), without one, as a TIMESTAMP column stores it; cut to
- * whole seconds, as SQLite's is. */
+/* SQLite's CURRENT_TIMESTAMP is the clock of the connection's VFS, read
+ * as SQLite reads it (sqlite3OsCurrentTimeInt64: milliseconds of the Julian
+ * day), cut to whole seconds: computed here as SQLite computes it, with no
+ * statement to run.  PostgreSQL's, the server's clock, by one cached
+ * statement: LOCALTIMESTAMP is its CURRENT_TIMESTAMP in the session's time
+ * zone (UTC), without one, as a TIMESTAMP column stores it; cut to whole
+ * seconds, as SQLite's is. */
 int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_TEXT_SIZE])
 {
     static const assoc_sql sql = { "SELECT CURRENT_TIMESTAMP", "SELECT LOCALTIMESTAMP(0)" };
@@ -2301,6 +2573,26 @@ int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_
         return ASSOC_MISUSE;
     if (out == NULL || text == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_current_timestamp: NULL argument");
+    if (db->handle != NULL && db->vfs != NULL) {
+        /* 2440587.5 days: the Julian day of 1970-01-01 00:00:00, in ms. */
+        const sqlite3_int64 epoch_ms = INT64_C(210866760000000);
+        sqlite3_vfs *v = db->vfs;
+        sqlite3_int64 jd = 0;
+        if (v->iVersion >= 2 && v->xCurrentTimeInt64 != NULL) {
+            rc = v->xCurrentTimeInt64(v, &jd);
+        } else {
+            double r = 0;
+            rc = v->xCurrentTime(v, &r);
+            jd = (sqlite3_int64)(r * 86400000.0);
+        }
+        int64_t ms = jd - epoch_ms, secs = ms / 1000 - (ms % 1000 < 0);
+        if (rc != SQLITE_OK || secs < CAL_SEC_MIN || secs > CAL_SEC_MAX)
+            return assoc_fail(db, ASSOC_ERROR, "the VFS's clock gave no time in years 0001-9999");
+        *out = secs * CAL_US_PER_SEC;
+        format_time(db, *out, text);
+        text[19] = '\0';
+        return ASSOC_OK;
+    }
     rc = assoc_stmt_acquire(db, &sql, &st);
     if (rc != ASSOC_OK)
         return rc;

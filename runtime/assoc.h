@@ -497,12 +497,14 @@ void assoc_kept_free(assoc_db *db, assoc_kept *k);
 /* ---- Batched loads (SPEC 6) ----
  *
  * A relationship for many parents at once: the generated code runs one
- * statement per chunk of parents, whose rows carry their parent's index in
- * column pcol (after the row's own), in parent order and, within a parent,
- * in the relationship's order; libassoc gathers them.  finish hands over
- * each related row once -- rows shared by several parents are kept once --
- * in key order (type->cmp), and for parent i its rows as items[link[k]] for
- * start[i] <= k < start[i + 1].  start has nparents + 1 entries. */
+ * statement per chunk of parents, the chunk starting at parent `base`,
+ * whose rows carry their parent's place in the chunk in column pcol (after
+ * the row's own) -- the parent is base + place -- each parent's rows in the
+ * relationship's order; libassoc gathers them.  finish hands over each
+ * related row once -- rows shared by several parents are kept once -- in
+ * key order (type->cmp), and for parent i its rows as items[link[k]] for
+ * start[i] <= k < start[i + 1], in the order they came.  start has
+ * nparents + 1 entries. */
 typedef struct assoc_load {
     const assoc_rowtype *type;
     size_t nparents;
@@ -512,16 +514,17 @@ typedef struct assoc_load {
 } assoc_load;
 
 void assoc_load_init(assoc_load *l, const assoc_rowtype *type, size_t nparents);
-int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol);
+int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_t base);
 /* OUT: *items, *len, *start, *link (all assoc_malloc'd, the caller's);
  * the accumulator is emptied either way. */
 int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, size_t **start, size_t **link);
 /* Release what the accumulator holds (after a failure). */
 void assoc_load_free(assoc_load *l);
 /* For _load_each: step st and lend the next row (type->view) and its
- * parent's index (column pcol): ASSOC_ROW, ASSOC_OK at the end, or a
- * failure. */
-int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int pcol, void *rec, size_t *parent);
+ * parent's index (base + the place in column pcol): ASSOC_ROW, ASSOC_OK at
+ * the end, or a failure. */
+int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int pcol, size_t base, void *rec,
+                    size_t *parent);
 
 /* Orders of values, for the generated key comparators: NULL first. */
 int assoc_cmp_text(const char *a, const char *b);
@@ -541,6 +544,43 @@ int assoc_cmp_blob(const assoc_blob *a, const assoc_blob *b);
  * transaction is doomed, as for assoc_rollback(). */
 int assoc_tx_enter(assoc_db *db, bool write);
 int assoc_tx_leave(assoc_db *db, int rc);
+
+/* For a call that writes with several statements, or reads before it
+ * writes: an atomic section (assoc_tx_enter(db, true)) when `several` is
+ * true or no transaction is open; else none, since one statement is atomic
+ * alone and the open transaction keeps what the call read.  OUT: *entered,
+ * whether to assoc_tx_leave(). */
+int assoc_tx_enter_for(assoc_db *db, bool several, bool *entered);
+
+/* ---- Many rows in one INSERT (<m>_insert_many) ----
+ *
+ * assoc_stmt_acquire_rows: as assoc_stmt_acquire, the statement of `rows`
+ * rows made from sql, a one-row INSERT whose SQLite text ends in
+ * "VALUES (...)" holding parameters only: the tuple repeated, each copy's
+ * numbered on (row r's $k is $(r * p + k), p the parameters of the
+ * tuple).  Cached by sql and rows; rows == 1 is sql's own statement.
+ * SQLite only: ASSOC_MISUSE on PostgreSQL.
+ * assoc_rows_fit: how many rows of `params` parameters, at most `want`,
+ * one statement may bind (SQLite's limit on parameters); at least 1. */
+int assoc_stmt_acquire_rows(assoc_db *db, const assoc_sql *sql, int rows, assoc_stmt **out);
+size_t assoc_rows_fit(assoc_db *db, int params, size_t want);
+
+/* The row ids SQLite gives the n rows of a multi-row INSERT into a table
+ * with a row id, the rows' own ids left NULL: each the largest in the table
+ * plus one, so n ids in a row from the largest before the statement plus
+ * one, unless something else changes the table while the statement runs
+ * (a trigger on it) or they would pass INT64_MAX (SQLite then picks free
+ * ids at random).  max_sql is "SELECT max(<row id>), <the count of
+ * triggers on the table> FROM <table>", run unless the table's last ids
+ * were taken in this same write transaction with nothing changed on the
+ * connection since: they then follow on.  OUT: *first, the first row's id;
+ * *fits false when the rows must go in one by one instead (triggers on the
+ * table, or ids past INT64_MAX).  assoc_rowids_done(), after the INSERT,
+ * checks that they came so (the connection's changes grew by n, its last
+ * insert rowid is *first + n - 1: ASSOC_ERROR otherwise) and records the
+ * largest. */
+int assoc_rowids(assoc_db *db, const assoc_sql *max_sql, size_t n, int64_t *first, bool *fits);
+int assoc_rowids_done(assoc_db *db, const assoc_sql *max_sql, size_t n);
 
 /* ---- Set-based deletes ----
  *

@@ -190,6 +190,11 @@ int forum_verify(assoc_db *db);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int user_insert(assoc_db *db, User *r);
+/* Insert rows[0..n) as user_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int user_insert_many(assoc_db *db, User *rows, size_t n);
 /* By primary key.  OUT: *out (release with user_free); ASSOC_NOTFOUND when absent. */
 int user_get(assoc_db *db, int64_t id, User *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent.
@@ -240,6 +245,11 @@ int user_posts_count(assoc_db *db, const User *r, int64_t *out);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int category_insert(assoc_db *db, Category *r);
+/* Insert rows[0..n) as category_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int category_insert_many(assoc_db *db, Category *rows, size_t n);
 /* By primary key.  OUT: *out (release with category_free); ASSOC_NOTFOUND when absent. */
 int category_get(assoc_db *db, int64_t id, Category *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -285,6 +295,11 @@ int category_forums_count(assoc_db *db, const Category *r, int64_t *out);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int forum_insert(assoc_db *db, Forum *r);
+/* Insert rows[0..n) as forum_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int forum_insert_many(assoc_db *db, Forum *rows, size_t n);
 /* By primary key.  OUT: *out (release with forum_free); ASSOC_NOTFOUND when absent. */
 int forum_get(assoc_db *db, int64_t id, Forum *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent.

@@ -211,6 +211,11 @@ int inventory_verify(assoc_db *db);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int category_insert(assoc_db *db, Category *r);
+/* Insert rows[0..n) as category_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int category_insert_many(assoc_db *db, Category *rows, size_t n);
 /* By primary key.  OUT: *out (release with category_free); ASSOC_NOTFOUND when absent. */
 int category_get(assoc_db *db, int64_t id, Category *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -260,6 +265,11 @@ int category_items_count(assoc_db *db, const Category *r, int64_t *out);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int warehouse_insert(assoc_db *db, Warehouse *r);
+/* Insert rows[0..n) as warehouse_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int warehouse_insert_many(assoc_db *db, Warehouse *rows, size_t n);
 /* By primary key.  OUT: *out (release with warehouse_free); ASSOC_NOTFOUND when absent. */
 int warehouse_get(assoc_db *db, int64_t id, Warehouse *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -493,6 +503,11 @@ int item_catalogue_page(assoc_db *db, const ItemCatalogueArgs *args, const Item 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int stock_insert(assoc_db *db, Stock *r);
+/* Insert rows[0..n) as stock_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int stock_insert_many(assoc_db *db, Stock *rows, size_t n);
 /* By primary key.  OUT: *out (release with stock_free); ASSOC_NOTFOUND when absent. */
 int stock_get(assoc_db *db, int64_t warehouse_id, const char *item_sku, Stock *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -568,6 +583,11 @@ int stock_to_reorder_delete(assoc_db *db, const StockToReorderArgs *args, int64_
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int transfer_insert(assoc_db *db, Transfer *r);
+/* Insert rows[0..n) as transfer_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int transfer_insert_many(assoc_db *db, Transfer *rows, size_t n);
 /* By primary key.  OUT: *out (release with transfer_free); ASSOC_NOTFOUND when absent. */
 int transfer_get(assoc_db *db, int64_t id, Transfer *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */

@@ -229,6 +229,11 @@ int library_verify(assoc_db *db);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int author_insert(assoc_db *db, Author *r);
+/* Insert rows[0..n) as author_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int author_insert_many(assoc_db *db, Author *rows, size_t n);
 /* By primary key.  OUT: *out (release with author_free); ASSOC_NOTFOUND when absent. */
 int author_get(assoc_db *db, int64_t id, Author *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -446,6 +451,11 @@ int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(s
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int member_insert(assoc_db *db, Member *r);
+/* Insert rows[0..n) as member_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int member_insert_many(assoc_db *db, Member *rows, size_t n);
 /* By primary key.  OUT: *out (release with member_free); ASSOC_NOTFOUND when absent. */
 int member_get(assoc_db *db, int64_t id, Member *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -528,6 +538,11 @@ int member_borrowed_count(assoc_db *db, const Member *r, int64_t *out);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int library_card_insert(assoc_db *db, LibraryCard *r);
+/* Insert rows[0..n) as library_card_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int library_card_insert_many(assoc_db *db, LibraryCard *rows, size_t n);
 /* By primary key.  OUT: *out (release with library_card_free); ASSOC_NOTFOUND when absent. */
 int library_card_get(assoc_db *db, int64_t id, LibraryCard *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -571,6 +586,11 @@ int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int loan_insert(assoc_db *db, Loan *r);
+/* Insert rows[0..n) as loan_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int loan_insert_many(assoc_db *db, Loan *rows, size_t n);
 /* By primary key.  OUT: *out (release with loan_free); ASSOC_NOTFOUND when absent. */
 int loan_get(assoc_db *db, int64_t id, Loan *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */

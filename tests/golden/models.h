@@ -130,6 +130,11 @@ int models_verify(assoc_db *db);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int user_insert(assoc_db *db, User *r);
+/* Insert rows[0..n) as user_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int user_insert_many(assoc_db *db, User *rows, size_t n);
 /* By primary key.  OUT: *out (release with user_free); ASSOC_NOTFOUND when absent. */
 int user_get(assoc_db *db, int64_t id, User *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -212,6 +217,11 @@ int user_bought_twice_delete(assoc_db *db, const UserBoughtTwiceArgs *args, int6
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int product_insert(assoc_db *db, Product *r);
+/* Insert rows[0..n) as product_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int product_insert_many(assoc_db *db, Product *rows, size_t n);
 /* By primary key.  OUT: *out (release with product_free); ASSOC_NOTFOUND when absent. */
 int product_get(assoc_db *db, int64_t id, Product *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -294,6 +304,11 @@ int product_never_ordered_delete(assoc_db *db, int64_t *deleted);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int order_insert(assoc_db *db, Order *r);
+/* Insert rows[0..n) as order_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int order_insert_many(assoc_db *db, Order *rows, size_t n);
 /* By primary key.  OUT: *out (release with order_free); ASSOC_NOTFOUND when absent. */
 int order_get(assoc_db *db, int64_t id, Order *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
