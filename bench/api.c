@@ -15,6 +15,8 @@
 
 static assoc_db *db;
 static bool owned; /* --variant owned */
+static bool view;  /* --variant view */
+static bool single; /* --variant single */
 
 /* Is `word` one of the comma-separated words of the variant? */
 static bool has(const char *variant, const char *word)
@@ -100,15 +102,34 @@ static int on_order_product(const Product *p, void *ctx)
     return 0;
 }
 
+/* The batched load's rows: the product of order `parent` of the list. */
+typedef struct orders_visit {
+    loop *l;
+    int64_t user;
+    const OrderList *orders;
+} orders_visit;
+
+static int on_order_product_at(size_t parent, const Product *p, void *ctx)
+{
+    orders_visit *w = ctx;
+    order_visit v = { w->l, w->user, &w->orders->items[parent] };
+    count_product(&v, p);
+    return 0;
+}
+
 static int on_user_for_orders(const User *u, void *ctx)
 {
     loop *l = ctx;
     OrderList orders = ORDER_LIST_INIT;
     int rc = user_orders(db, u, &orders);
 
-    for (size_t j = 0; rc == ASSOC_OK && j < orders.len; j++) {
+    if (rc == ASSOC_OK && !view && !owned) {
+        orders_visit w = { l, u->id, &orders };
+        rc = order_product_load_each(db, orders.items, orders.len, on_order_product_at, &w);
+    }
+    for (size_t j = 0; rc == ASSOC_OK && (view || owned) && j < orders.len; j++) {
         order_visit v = { l, u->id, &orders.items[j] };
-        if (!owned) {
+        if (view) {
             rc = order_product_view(db, v.order, on_order_product, &v);
             continue;
         }
@@ -133,6 +154,8 @@ int main(int argc, char **argv)
     char text[64];
 
     owned = has(o.variant, "owned");
+    view = has(o.variant, "view");
+    single = has(o.variant, "single");
 
     /* The program's choice, made once before SQLite is used, as the
      * hand-written C makes it: no statistics of every allocation (they take
@@ -173,15 +196,20 @@ int main(int argc, char **argv)
             cs += cs_h2(1, (uint64_t)p.id);
         }
         for (int64_t i = 1; i <= N; i++) {
+            Order od[10];
             for (int64_t k = 0; k < 10; k++) {
-                Order od = ORDER_INIT;
-                od.user_id = uid[i - 1];
-                od.has_user_id = true;
-                od.product_id = pid[(7 * i + k) % P];
-                od.has_product_id = true;
-                check(order_insert(db, &od), "order_insert");
-                cs += cs_h3((uint64_t)od.id, (uint64_t)od.user_id, (uint64_t)od.product_id);
+                od[k] = (Order)ORDER_INIT;
+                od[k].user_id = uid[i - 1];
+                od[k].has_user_id = true;
+                od[k].product_id = pid[(7 * i + k) % P];
+                od[k].has_product_id = true;
+                if (single)
+                    check(order_insert(db, &od[k]), "order_insert");
             }
+            if (!single)
+                check(order_insert_many(db, od, 10), "order_insert_many");
+            for (int k = 0; k < 10; k++)
+                cs += cs_h3((uint64_t)od[k].id, (uint64_t)od[k].user_id, (uint64_t)od[k].product_id);
         }
         check(assoc_commit(db), "assoc_commit");
         bench_end(ph, N + P + 10 * N, cs);
