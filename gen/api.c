@@ -606,6 +606,42 @@ static void view_fns(builder *b, const sch_model *m, const sch_rel *r)
     }
 }
 
+/* <m>_<rel>_with_<rel2>_each, a name beyond the spec's, only where it is
+ * free: a one-to-many collection streamed with each child's many-to-one
+ * rel2 in the same statement (a join), as SQLAlchemy's joinedload of rel2
+ * along rel; rel2 back to the owner by rel's own key is left out. */
+static void with_fns(builder *b, const sch_model *m, const sch_rel *r)
+{
+    char buf[1024];
+    if (r->kind != SCH_ONE_TO_MANY || !c_rel_is_list(r))
+        return;
+    const sch_model *t = r->target;
+    for (size_t k = 0; k < t->nrels; k++) {
+        const sch_rel *r2 = t->rels[k];
+        if (r2->kind != SCH_MANY_TO_ONE || r2->owner_col == r->target_col)
+            continue;
+        snprintf(buf, sizeof buf, "%s_%s_with_%s_each", m->snake, r->name, r2->name);
+        if (symtab_get(&b->taken, buf) != NULL)
+            continue;
+        api_fn *f = fn(b, API_REL_EACH_WITH, arena_printf(b->mem, "relationship %s.%s", m->name, r->name), r->at,
+                       "%s", buf);
+        db_param(b, f);
+        param(b, f, ty(b, "const %s%s *", m->name), "r");
+        param(b, f, arena_printf(b->mem, "int (*fn)(const %s%s *, const %s%s *, void *)", b->a->prefix, t->name,
+                                 b->a->prefix, r2->target->name), "");
+        param(b, f, "void *", "ctx");
+        if (f) {
+            f->model = m;
+            f->rel = r;
+            f->rel2 = r2;
+            f->doc = arena_printf(b->mem,
+                "As %s%s_%s_each, each %s lent to fn with its %s, read by the same\n"
+                "statement (NULL when it has none); both valid during the call only.",
+                b->a->prefix, m->snake, r->name, t->name, r2->name);
+        }
+    }
+}
+
 /* <m>_insert_many, a name beyond the spec's: only where it is free, and
  * for models whose inserts make nothing the library must own (no string
  * or blob default, default(uuid) or default(call) of one) and write no
@@ -715,13 +751,18 @@ api *api_build(const sch_schema *s, const char *prefix, arena *mem)
     }
     for (size_t i = 0; i < s->nmodels && !b.nomem; i++)
         many_fns(&b, s->models[i]);
+    for (size_t i = 0; i < s->nmodels && !b.nomem; i++)
+        for (size_t k = 0; k < s->models[i]->nrels; k++)
+            with_fns(&b, s->models[i], s->models[i]->rels[k]);
     /* Each _view row goes right after its relationship's _get row, each
-     * _insert_many after its model's _insert. */
+     * _with_<rel2>_each after its relationship's _each, each _insert_many
+     * after its model's _insert. */
     for (size_t v = before; v < a->nfns && !b.nomem; v++) {
         api_fn view = a->fns[v];
         size_t at = 0;
-        while (at < v && !(view.kind == API_REL_VIEW ? a->fns[at].kind == API_REL_GET && a->fns[at].rel == view.rel
-                                                     : a->fns[at].kind == API_INSERT && a->fns[at].model == view.model))
+        while (at < v && !(view.kind == API_REL_VIEW        ? a->fns[at].kind == API_REL_GET && a->fns[at].rel == view.rel
+                           : view.kind == API_REL_EACH_WITH ? a->fns[at].kind == API_REL_EACH && a->fns[at].rel == view.rel
+                                                            : a->fns[at].kind == API_INSERT && a->fns[at].model == view.model))
             at++;
         if (at == v)
             continue;

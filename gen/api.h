@@ -45,6 +45,7 @@ typedef enum api_kind {
     API_REL_VIEW,        /* to-one: the related row lent to a callback */
     API_REL_LIST,        /* collection */
     API_REL_EACH,
+    API_REL_EACH_WITH,   /* a one-to-many's rows, each with its rel2 (a many-to-one) */
     API_REL_ADD,
     API_REL_REMOVE,
     API_REL_LOAD,        /* batched: the relationship of many parents */
@@ -85,6 +86,7 @@ typedef struct api_fn {
     size_t nparams;
     const sch_model *model;  /* the model it belongs to; NULL for the schema's */
     const sch_rel *rel;      /* API_REL_* */
+    const sch_rel *rel2;     /* API_REL_EACH_WITH: the target's to-one relationship */
     const sch_column *col;   /* API_GET_BY, API_FIND_BY */
     const sch_query *query;  /* API_Q_* */
     const char *doc;         /* the comment above its prototype (lines joined by '\n') */

@@ -511,6 +511,7 @@ bool emit_source(emit_ctx *e)
         case API_REL_VIEW:
         case API_REL_LIST:
         case API_REL_EACH:
+        case API_REL_EACH_WITH:
         case API_REL_ADD:
         case API_REL_REMOVE:
             src_fn_rel(&x, f);

@@ -112,6 +112,34 @@ static void each(src *x, const api_fn *f)
     src_close(x, NULL);
 }
 
+/* A one-to-many's rows, each lent with its many-to-one rel2 (NULL where the
+ * left join found none), from one statement. */
+static void each_with(src *x, const api_fn *f)
+{
+    const sch_rel *r = f->rel, *r2 = f->rel2;
+    const plan_stmt *st = &f->plan->stmt;
+    char type[300], type2[300];
+    src_open(x, f);
+    SRC_LINE(x, "%s%s row;", x->e->prefix, r->target->name);
+    SRC_LINE(x, "%s%s row2;", x->e->prefix, r2->target->name);
+    src_locals(x, src_count_times(st));
+    src_misuse(x, f);
+    src_owner_guard(x, r, f->name, "ASSOC_OK", "");
+    src_acquire(x, st->sql);
+    src_binds(x, st);
+    SRC_LINE(x, "while ((rc = assoc_row_next(db, st, &%s, &row)) == ASSOC_ROW) {",
+             src_type(x, r->target, type, sizeof type));
+    SRC_LINE(x, "rc = assoc_row_view(db, st, &%s, %zu, &row2);", src_type(x, r2->target, type2, sizeof type2),
+             r->target->table->ncolumns);
+    SRC_LINE(x, "if (rc != ASSOC_ROW && rc != ASSOC_OK)");
+    SRC_LINE(x, "break;");
+    SRC_LINE(x, "rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);");
+    SRC_LINE(x, "if (rc != 0)");
+    SRC_LINE(x, "break;");
+    SRC_LINE(x, "}");
+    src_close(x, NULL);
+}
+
 /* one-to-many _add: point the child at r and save it.  A string or blob
  * key is copied into the child, never shared with r: the two records are
  * released separately.  The value it replaces may be the caller's, so it
@@ -329,6 +357,9 @@ void src_fn_rel(src *x, const api_fn *f)
             each_unique(x, f);
         else
             each(x, f);
+        break;
+    case API_REL_EACH_WITH:
+        each_with(x, f);
         break;
     case API_REL_ADD:
         if (f->rel->kind == SCH_MANY_TO_MANY)

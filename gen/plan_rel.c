@@ -50,6 +50,36 @@ static void join_secondary(sqlb *b, const sch_rel *r)
         sqlb_order(b, r->target->table, r->order_by, r->order_desc);
 }
 
+/* A one-to-many's rows, each with its many-to-one rel2: the collection's
+ * statement with the related row left-joined (j), its columns after the
+ * child's, in the collection's order.  One statement where a load of the
+ * collection, then of rel2 for its rows, would run two. */
+static void plan_read_with(planner *p, api_fn *f)
+{
+    const sch_rel *r = f->rel, *r2 = f->rel2;
+    const sch_table *tt = r->target->table, *t2 = r2->target->table;
+    sqlb b;
+    sqlb_init(&b, p);
+    sqlb_puts(&b, "SELECT ");
+    sqlb_select_list(&b, tt);
+    for (size_t i = 0; i < t2->ncolumns; i++) {
+        sqlb_puts(&b, ", ");
+        sqlb_acol(&b, "j", t2->columns[i]);
+    }
+    sqlb_puts(&b, "\nFROM ");
+    sqlb_ident(&b, tt->name);
+    sqlb_puts(&b, "\nLEFT JOIN ");
+    sqlb_ident(&b, t2->name);
+    sqlb_puts(&b, " j ON ");
+    sqlb_acol(&b, "j", r2->target_col);
+    sqlb_puts(&b, " = ");
+    sqlb_col(&b, r2->owner_col);
+    where_related(&b, r);
+    sqlb_order(&b, tt, r->order_by, r->order_desc);
+    f->plan->stmt = sqlb_stmt(&b, f, "sql");
+    sqlb_free(&b);
+}
+
 static void plan_read(planner *p, api_fn *f)
 {
     const sch_rel *r = f->rel;
@@ -197,6 +227,9 @@ void plan_rel(planner *p, api_fn *f)
     case API_REL_LIST:
     case API_REL_EACH:
         plan_read(p, f);
+        break;
+    case API_REL_EACH_WITH:
+        plan_read_with(p, f);
         break;
     case API_REL_ADD:
         if (f->rel->kind == SCH_MANY_TO_MANY)

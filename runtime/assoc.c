@@ -1739,15 +1739,16 @@ int assoc_column_blob_ref(assoc_db *db, assoc_stmt *st, int col, assoc_blob *out
 
 /* "users.create_dttm, row id = 7: column 2: "2020-01-01" is not a
  * datetime (...)": the reader's message, with where it happened. */
-int assoc_read_failed(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int col, int rc)
+int assoc_read_failed(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int at, int col, int rc)
 {
     char cause[MSG_SIZE], key[48] = "?";
 
     if (db == NULL || st == NULL || type == NULL)
         return rc;
     memcpy(cause, db->msg, sizeof cause);
-    if (type->key_column >= 0 && check_column(db, st, type->key_column, "assoc_read_failed") == ASSOC_OK)
-        value_text(st, type->key_column, key, sizeof key);
+    if (type->key_column >= 0 &&
+        check_column(db, st, at + type->key_column, "assoc_read_failed") == ASSOC_OK)
+        value_text(st, at + type->key_column, key, sizeof key);
     set_msg(db, "%s.%s of the row with %s = %s: %.300s", type->table, type->columns[col],
             type->columns[type->key_column >= 0 ? type->key_column : 0], key, cause);
     return rc;
@@ -1778,7 +1779,7 @@ int assoc_rows_collect(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, 
         }
         rec = a + n * type->size;
         memset(rec, 0, type->size);
-        rc = type->read(db, st, rec);
+        rc = type->read(db, st, 0, rec);
         if (rc != ASSOC_OK) {
             if (type->release != NULL)
                 type->release(rec);
@@ -1809,7 +1810,7 @@ int assoc_row_fetch(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, voi
         return assoc_fail(db, ASSOC_NOTFOUND, "no such %s", type->model);
     if (rc != ASSOC_ROW)
         return rc;
-    rc = type->read(db, st, rec);
+    rc = type->read(db, st, 0, rec);
     if (rc != ASSOC_OK && type->release != NULL)
         type->release(rec);
     return rc;
@@ -1828,7 +1829,39 @@ int assoc_row_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, void
         return rc;
     /* No zeroing: a reader writes every field of the record, and a lent
      * record has nothing to release. */
-    rc = type->view(db, st, rec);
+    rc = type->view(db, st, 0, rec);
+    if (rc != ASSOC_OK) {
+        memset(rec, 0, type->size); /* borrowed: nothing to release */
+        return rc;
+    }
+    return ASSOC_ROW;
+}
+
+int assoc_row_view(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int at, void *rec)
+{
+    int key, rc;
+    bool null;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (st == NULL || type == NULL || rec == NULL || at < 0)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_row_view: NULL argument");
+    key = at + (type->key_column >= 0 ? type->key_column : 0);
+    /* SQLite: a column that is not there reads as NULL, so its count is
+     * asked only then. */
+    null = st->lite != NULL && sqlite3_column_type(st->lite, key) == SQLITE_NULL;
+    if (st->lite == NULL || null) {
+        rc = check_column(db, st, key, "assoc_row_view");
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    if (st->lite == NULL)
+        null = assoc_pg_col_null(st->pg, key);
+    if (null) {
+        memset(rec, 0, type->size);
+        return ASSOC_OK;
+    }
+    rc = type->view(db, st, at, rec);
     if (rc != ASSOC_OK) {
         memset(rec, 0, type->size); /* borrowed: nothing to release */
         return rc;
@@ -2070,7 +2103,7 @@ int assoc_rows_keep(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, boo
         if (rc != ASSOC_OK)
             break;
         unsigned char *rec = b->recs + b->nrecs * type->size;
-        rc = type->view(db, st, rec);
+        rc = type->view(db, st, 0, rec);
         if (rc != ASSOC_OK)
             break;
         if (!keep_copy(b, type, rec)) {
@@ -2229,7 +2262,7 @@ int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_
             return rc;
         void *rec = l->recs + l->n * t->size;
         memset(rec, 0, t->size);
-        rc = t->read(db, st, rec);
+        rc = t->read(db, st, 0, rec);
         if (rc != ASSOC_OK) {
             if (t->release != NULL)
                 t->release(rec);
@@ -2620,6 +2653,10 @@ done:
 /* Text is what SQLAlchemy writes; an integer or real is seconds since the
  * epoch (what strftime('%s') and unixepoch() give).  A value outside years
  * 0001-9999 is refused, so that whatever is read can be written back. */
+/* Out of line, so that the common case's frame stays small. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
 static int column_time_slow(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bool *has);
 
 /* Text is what every row we and SQLAlchemy write holds, so SQLite's text

@@ -415,12 +415,13 @@ int assoc_column_blob_ref(assoc_db *db, assoc_stmt *st, int col, assoc_blob *out
 /* ---- Rows ----
  *
  * What the row loops below need to know of a model's records: generated
- * once per model.  read fills a record from the current row, copying
- * strings and blobs; view fills one borrowing them (valid until the
- * statement steps again).  Both are given a zeroed record and, on failure,
- * leave it safe to release; they name the failing column with
- * assoc_read_failed().  release frees what read allocated and zeroes the
- * record (the model's _free); NULL when records own no memory, and then
+ * once per model.  read fills a record from the current row, its columns
+ * from column `at` on (0 but where a row of another model comes first, as
+ * in a join), copying strings and blobs; view fills one borrowing them
+ * (valid until the statement steps again).  Both are given a zeroed record
+ * and, on failure, leave it safe to release; they name the failing column
+ * with assoc_read_failed().  release frees what read allocated and zeroes
+ * the record (the model's _free); NULL when records own no memory, and then
  * view may be read itself. */
 typedef struct assoc_rowtype {
     const char *model;              /* "User" */
@@ -428,8 +429,8 @@ typedef struct assoc_rowtype {
     const char *const *columns;     /* the SQL names, in the order selected */
     int key_column;                 /* the column that names a row in messages */
     size_t size;                    /* of one record */
-    int (*read)(assoc_db *db, assoc_stmt *st, void *rec);
-    int (*view)(assoc_db *db, assoc_stmt *st, void *rec);
+    int (*read)(assoc_db *db, assoc_stmt *st, int at, void *rec);
+    int (*view)(assoc_db *db, assoc_stmt *st, int at, void *rec);
     void (*release)(void *rec);
     int (*cmp)(const void *a, const void *b);   /* by primary key: <0, 0, >0 */
     /* Where a record's strings (char *) and blobs (assoc_blob) are, as
@@ -440,9 +441,10 @@ typedef struct assoc_rowtype {
     size_t nblobs;
 } assoc_rowtype;
 
-/* For a reader whose column `col` failed with rc: adds the table, column
- * and row (by its key column's value) to the message; returns rc. */
-int assoc_read_failed(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int col, int rc);
+/* For a reader (of a row from column `at`) whose column `col` (of the
+ * type's) failed with rc: adds the table, column and row (by its key
+ * column's value) to the message; returns rc. */
+int assoc_read_failed(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int at, int col, int rc);
 
 /* Step st to its end, appending each row read by type->read.
  * OUT: *items (assoc_malloc'd, owned by the caller), *len; they start
@@ -458,6 +460,11 @@ int assoc_row_fetch(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, voi
  *     while ((rc = assoc_row_next(db, st, &t, &row)) == ASSOC_ROW)
  *         if ((rc = fn(&row, ctx)) != 0) break;                        */
 int assoc_row_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, void *rec);
+
+/* A row of type from column `at` of st's current row, lent in *rec
+ * (type->view), when the row has one: ASSOC_ROW; ASSOC_OK, *rec zeroed,
+ * when its key column is NULL (an outer join found none); or a failure. */
+int assoc_row_view(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int at, void *rec);
 
 /* Release every record of a list and the array; NULL items is accepted. */
 void assoc_rows_free(const assoc_rowtype *type, void *items, size_t len);

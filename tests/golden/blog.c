@@ -13,63 +13,63 @@ static const assoc_rowtype user__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for user_free. */
-static int user__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->handle);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->handle);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->bio);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->bio);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 3, rc);
-    rc = assoc_col_bool(db, st, 4, &out->is_admin, &out->has_is_admin);
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->is_admin, &out->has_is_admin);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->karma, &out->has_karma);
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->karma, &out->has_karma);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 5, rc);
-    rc = assoc_column_time(db, st, 6, &out->joined_at, &out->has_joined_at);
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->joined_at, &out->has_joined_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 6, rc);
+        return assoc_read_failed(db, st, &user__type, at, 6, rc);
     return ASSOC_OK;
 }
 
 /* As user__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int user__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->handle);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->handle);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->bio);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->bio);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 3, rc);
-    rc = assoc_col_bool(db, st, 4, &out->is_admin, &out->has_is_admin);
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->is_admin, &out->has_is_admin);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->karma, &out->has_karma);
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->karma, &out->has_karma);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 5, rc);
-    rc = assoc_column_time(db, st, 6, &out->joined_at, &out->has_joined_at);
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->joined_at, &out->has_joined_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 6, rc);
+        return assoc_read_failed(db, st, &user__type, at, 6, rc);
     return ASSOC_OK;
 }
 
@@ -105,51 +105,51 @@ static const assoc_rowtype profile__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for profile_free. */
-static int profile__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int profile__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Profile *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->user_id);
+    rc = assoc_col_rowid(db, st, at, &out->user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 0, rc);
-    rc = assoc_column_blob(db, st, 1, &out->avatar);
+        return assoc_read_failed(db, st, &profile__type, at, 0, rc);
+    rc = assoc_column_blob(db, st, at + 1, &out->avatar);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->website);
+        return assoc_read_failed(db, st, &profile__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->website);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->location);
+        return assoc_read_failed(db, st, &profile__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->location);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &profile__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 4, rc);
+        return assoc_read_failed(db, st, &profile__type, at, 4, rc);
     return ASSOC_OK;
 }
 
 /* As profile__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int profile__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int profile__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Profile *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->user_id);
+    rc = assoc_col_rowid(db, st, at, &out->user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 0, rc);
-    rc = assoc_column_blob_ref(db, st, 1, &out->avatar);
+        return assoc_read_failed(db, st, &profile__type, at, 0, rc);
+    rc = assoc_column_blob_ref(db, st, at + 1, &out->avatar);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->website);
+        return assoc_read_failed(db, st, &profile__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->website);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->location);
+        return assoc_read_failed(db, st, &profile__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->location);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &profile__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 4, rc);
+        return assoc_read_failed(db, st, &profile__type, at, 4, rc);
     return ASSOC_OK;
 }
 
@@ -189,93 +189,93 @@ static const assoc_rowtype post__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for post_free. */
-static int post__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int post__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Post *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->author_id, NULL);
+        return assoc_read_failed(db, st, &post__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->author_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->editor_id, &out->has_editor_id);
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->editor_id, &out->has_editor_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->title);
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 3, rc);
-    rc = assoc_column_text(db, st, 4, &out->slug);
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_text(db, st, at + 4, &out->slug);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 4, rc);
-    rc = assoc_column_text(db, st, 5, &out->body);
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
+    rc = assoc_column_text(db, st, at + 5, &out->body);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 5, rc);
-    rc = assoc_column_text(db, st, 6, &out->status);
+        return assoc_read_failed(db, st, &post__type, at, 5, rc);
+    rc = assoc_column_text(db, st, at + 6, &out->status);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 6, rc);
-    rc = assoc_col_bool(db, st, 7, &out->published, &out->has_published);
+        return assoc_read_failed(db, st, &post__type, at, 6, rc);
+    rc = assoc_col_bool(db, st, at + 7, &out->published, &out->has_published);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 7, rc);
-    rc = assoc_col_bool(db, st, 8, &out->pinned, &out->has_pinned);
+        return assoc_read_failed(db, st, &post__type, at, 7, rc);
+    rc = assoc_col_bool(db, st, at + 8, &out->pinned, &out->has_pinned);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 8, rc);
-    rc = assoc_col_double(db, st, 9, &out->score, &out->has_score);
+        return assoc_read_failed(db, st, &post__type, at, 8, rc);
+    rc = assoc_col_double(db, st, at + 9, &out->score, &out->has_score);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 9, rc);
-    rc = assoc_column_time(db, st, 10, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &post__type, at, 9, rc);
+    rc = assoc_column_time(db, st, at + 10, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 10, rc);
-    rc = assoc_column_time(db, st, 11, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &post__type, at, 10, rc);
+    rc = assoc_column_time(db, st, at + 11, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 11, rc);
+        return assoc_read_failed(db, st, &post__type, at, 11, rc);
     return ASSOC_OK;
 }
 
 /* As post__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int post__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int post__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Post *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->author_id, NULL);
+        return assoc_read_failed(db, st, &post__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->author_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->editor_id, &out->has_editor_id);
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->editor_id, &out->has_editor_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->title);
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 3, rc);
-    rc = assoc_column_text_ref(db, st, 4, &out->slug);
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_text_ref(db, st, at + 4, &out->slug);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 4, rc);
-    rc = assoc_column_text_ref(db, st, 5, &out->body);
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
+    rc = assoc_column_text_ref(db, st, at + 5, &out->body);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 5, rc);
-    rc = assoc_column_text_ref(db, st, 6, &out->status);
+        return assoc_read_failed(db, st, &post__type, at, 5, rc);
+    rc = assoc_column_text_ref(db, st, at + 6, &out->status);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 6, rc);
-    rc = assoc_col_bool(db, st, 7, &out->published, &out->has_published);
+        return assoc_read_failed(db, st, &post__type, at, 6, rc);
+    rc = assoc_col_bool(db, st, at + 7, &out->published, &out->has_published);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 7, rc);
-    rc = assoc_col_bool(db, st, 8, &out->pinned, &out->has_pinned);
+        return assoc_read_failed(db, st, &post__type, at, 7, rc);
+    rc = assoc_col_bool(db, st, at + 8, &out->pinned, &out->has_pinned);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 8, rc);
-    rc = assoc_col_double(db, st, 9, &out->score, &out->has_score);
+        return assoc_read_failed(db, st, &post__type, at, 8, rc);
+    rc = assoc_col_double(db, st, at + 9, &out->score, &out->has_score);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 9, rc);
-    rc = assoc_column_time(db, st, 10, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &post__type, at, 9, rc);
+    rc = assoc_column_time(db, st, at + 10, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 10, rc);
-    rc = assoc_column_time(db, st, 11, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &post__type, at, 10, rc);
+    rc = assoc_column_time(db, st, at + 11, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 11, rc);
+        return assoc_read_failed(db, st, &post__type, at, 11, rc);
     return ASSOC_OK;
 }
 
@@ -311,39 +311,39 @@ static const assoc_rowtype tag__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for tag_free. */
-static int tag__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int tag__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Tag *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &tag__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->color);
+        return assoc_read_failed(db, st, &tag__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->color);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, 2, rc);
+        return assoc_read_failed(db, st, &tag__type, at, 2, rc);
     return ASSOC_OK;
 }
 
 /* As tag__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int tag__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int tag__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Tag *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &tag__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->color);
+        return assoc_read_failed(db, st, &tag__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->color);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, 2, rc);
+        return assoc_read_failed(db, st, &tag__type, at, 2, rc);
     return ASSOC_OK;
 }
 
@@ -379,57 +379,57 @@ static const assoc_rowtype comment__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for comment_free. */
-static int comment__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int comment__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Comment *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->post_id, NULL);
+        return assoc_read_failed(db, st, &comment__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->post_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->user_id, &out->has_user_id);
+        return assoc_read_failed(db, st, &comment__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->user_id, &out->has_user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->body);
+        return assoc_read_failed(db, st, &comment__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->body);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 3, rc);
-    rc = assoc_col_bool(db, st, 4, &out->approved, &out->has_approved);
+        return assoc_read_failed(db, st, &comment__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->approved, &out->has_approved);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &comment__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 5, rc);
+        return assoc_read_failed(db, st, &comment__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As comment__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int comment__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int comment__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Comment *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->post_id, NULL);
+        return assoc_read_failed(db, st, &comment__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->post_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->user_id, &out->has_user_id);
+        return assoc_read_failed(db, st, &comment__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->user_id, &out->has_user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->body);
+        return assoc_read_failed(db, st, &comment__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->body);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 3, rc);
-    rc = assoc_col_bool(db, st, 4, &out->approved, &out->has_approved);
+        return assoc_read_failed(db, st, &comment__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->approved, &out->has_approved);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &comment__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 5, rc);
+        return assoc_read_failed(db, st, &comment__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -2243,6 +2243,47 @@ done:
     return rc;
 }
 
+static const assoc_sql user_posts_with_editor_each__sql = {
+    "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
+    "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, posts.updated_at, "
+    "j.id, j.handle, j.email, j.bio, j.is_admin, j.karma, j.joined_at\n"
+    "FROM posts\n"
+    "LEFT JOIN users j ON j.id = posts.editor_id\n"
+    "WHERE posts.author_id = $1\n"
+    "ORDER BY posts.created_at DESC, posts.id",
+    NULL
+};
+
+int user_posts_with_editor_each(assoc_db *db, const User *r, int (*fn)(const Post *, const User *, void *), void *ctx)
+{
+    Post row;
+    User row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_posts_with_editor_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &user_posts_with_editor_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &post__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &user__type, 12, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int user_posts_add(assoc_db *db, const User *r, Post *child)
 {
     int64_t old = child ? child->author_id : 0;
@@ -2553,6 +2594,47 @@ int user_edited_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *
         goto done;
     while ((rc = assoc_row_next(db, st, &post__type, &row)) == ASSOC_ROW) {
         rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql user_edited_with_author_each__sql = {
+    "SELECT posts.id, posts.author_id, posts.editor_id, posts.title, posts.slug, posts.body, "
+    "posts.status, posts.published, posts.pinned, posts.score, posts.created_at, posts.updated_at, "
+    "j.id, j.handle, j.email, j.bio, j.is_admin, j.karma, j.joined_at\n"
+    "FROM posts\n"
+    "LEFT JOIN users j ON j.id = posts.author_id\n"
+    "WHERE posts.editor_id = $1\n"
+    "ORDER BY posts.id",
+    NULL
+};
+
+int user_edited_with_author_each(assoc_db *db, const User *r, int (*fn)(const Post *, const User *, void *), void *ctx)
+{
+    Post row;
+    User row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_edited_with_author_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &user_edited_with_author_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &post__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &user__type, 12, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
         if (rc != 0)
             break;
     }
@@ -2874,6 +2956,47 @@ int user_comments_each(assoc_db *db, const User *r, int (*fn)(const Comment *, v
         goto done;
     while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
         rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql user_comments_with_post_each__sql = {
+    "SELECT comments.id, comments.post_id, comments.user_id, comments.body, comments.approved, "
+    "comments.created_at, j.id, j.author_id, j.editor_id, j.title, j.slug, j.body, j.status, "
+    "j.published, j.pinned, j.score, j.created_at, j.updated_at\n"
+    "FROM comments\n"
+    "LEFT JOIN posts j ON j.id = comments.post_id\n"
+    "WHERE comments.user_id = $1\n"
+    "ORDER BY comments.id",
+    NULL
+};
+
+int user_comments_with_post_each(assoc_db *db, const User *r, int (*fn)(const Comment *, const Post *, void *), void *ctx)
+{
+    Comment row;
+    Post row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_comments_with_post_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &user_comments_with_post_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &post__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
         if (rc != 0)
             break;
     }
@@ -5737,6 +5860,46 @@ int post_comments_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, v
         goto done;
     while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
         rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql post_comments_with_author_each__sql = {
+    "SELECT comments.id, comments.post_id, comments.user_id, comments.body, comments.approved, "
+    "comments.created_at, j.id, j.handle, j.email, j.bio, j.is_admin, j.karma, j.joined_at\n"
+    "FROM comments\n"
+    "LEFT JOIN users j ON j.id = comments.user_id\n"
+    "WHERE comments.post_id = $1\n"
+    "ORDER BY comments.created_at, comments.id",
+    NULL
+};
+
+int post_comments_with_author_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, const User *, void *), void *ctx)
+{
+    Comment row;
+    User row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "post_comments_with_author_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &post_comments_with_author_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &user__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
         if (rc != 0)
             break;
     }

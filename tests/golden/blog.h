@@ -317,6 +317,9 @@ int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn
 /* OUT: *out, the related rows, by order_by. */
 int user_posts(assoc_db *db, const User *r, PostList *out);
 int user_posts_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *), void *ctx);
+/* As user_posts_each, each Post lent to fn with its editor, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int user_posts_with_editor_each(assoc_db *db, const User *r, int (*fn)(const Post *, const User *, void *), void *ctx);
 /* Set child's author_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int user_posts_add(assoc_db *db, const User *r, Post *child);
@@ -338,6 +341,9 @@ int user_posts_count(assoc_db *db, const User *r, int64_t *out);
 /* OUT: *out, the related rows, by key. */
 int user_edited(assoc_db *db, const User *r, PostList *out);
 int user_edited_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *), void *ctx);
+/* As user_edited_each, each Post lent to fn with its author, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int user_edited_with_author_each(assoc_db *db, const User *r, int (*fn)(const Post *, const User *, void *), void *ctx);
 /* Set child's editor_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int user_edited_add(assoc_db *db, const User *r, Post *child);
@@ -359,6 +365,9 @@ int user_edited_count(assoc_db *db, const User *r, int64_t *out);
 /* OUT: *out, the related rows, by key. */
 int user_comments(assoc_db *db, const User *r, CommentList *out);
 int user_comments_each(assoc_db *db, const User *r, int (*fn)(const Comment *, void *), void *ctx);
+/* As user_comments_each, each Comment lent to fn with its post, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int user_comments_with_post_each(assoc_db *db, const User *r, int (*fn)(const Comment *, const Post *, void *), void *ctx);
 /* Set child's user_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int user_comments_add(assoc_db *db, const User *r, Comment *child);
@@ -542,6 +551,9 @@ int post_tags_count(assoc_db *db, const Post *r, int64_t *out);
 /* OUT: *out, the related rows, by order_by. */
 int post_comments(assoc_db *db, const Post *r, CommentList *out);
 int post_comments_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, void *), void *ctx);
+/* As post_comments_each, each Comment lent to fn with its author, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int post_comments_with_author_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, const User *, void *), void *ctx);
 /* Set child's post_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int post_comments_add(assoc_db *db, const Post *r, Comment *child);

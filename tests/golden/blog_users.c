@@ -13,63 +13,63 @@ static const assoc_rowtype user__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for user_free. */
-static int user__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->handle);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->handle);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->bio);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->bio);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 3, rc);
-    rc = assoc_col_bool(db, st, 4, &out->is_admin, &out->has_is_admin);
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->is_admin, &out->has_is_admin);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->karma, &out->has_karma);
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->karma, &out->has_karma);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 5, rc);
-    rc = assoc_column_time(db, st, 6, &out->joined_at, &out->has_joined_at);
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->joined_at, &out->has_joined_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 6, rc);
+        return assoc_read_failed(db, st, &user__type, at, 6, rc);
     return ASSOC_OK;
 }
 
 /* As user__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int user__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->handle);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->handle);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->bio);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->bio);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 3, rc);
-    rc = assoc_col_bool(db, st, 4, &out->is_admin, &out->has_is_admin);
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->is_admin, &out->has_is_admin);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->karma, &out->has_karma);
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->karma, &out->has_karma);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 5, rc);
-    rc = assoc_column_time(db, st, 6, &out->joined_at, &out->has_joined_at);
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->joined_at, &out->has_joined_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 6, rc);
+        return assoc_read_failed(db, st, &user__type, at, 6, rc);
     return ASSOC_OK;
 }
 
@@ -105,51 +105,51 @@ static const assoc_rowtype profile__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for profile_free. */
-static int profile__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int profile__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Profile *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->user_id);
+    rc = assoc_col_rowid(db, st, at, &out->user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 0, rc);
-    rc = assoc_column_blob(db, st, 1, &out->avatar);
+        return assoc_read_failed(db, st, &profile__type, at, 0, rc);
+    rc = assoc_column_blob(db, st, at + 1, &out->avatar);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->website);
+        return assoc_read_failed(db, st, &profile__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->website);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->location);
+        return assoc_read_failed(db, st, &profile__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->location);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &profile__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 4, rc);
+        return assoc_read_failed(db, st, &profile__type, at, 4, rc);
     return ASSOC_OK;
 }
 
 /* As profile__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int profile__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int profile__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Profile *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->user_id);
+    rc = assoc_col_rowid(db, st, at, &out->user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 0, rc);
-    rc = assoc_column_blob_ref(db, st, 1, &out->avatar);
+        return assoc_read_failed(db, st, &profile__type, at, 0, rc);
+    rc = assoc_column_blob_ref(db, st, at + 1, &out->avatar);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->website);
+        return assoc_read_failed(db, st, &profile__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->website);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->location);
+        return assoc_read_failed(db, st, &profile__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->location);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &profile__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 4, rc);
+        return assoc_read_failed(db, st, &profile__type, at, 4, rc);
     return ASSOC_OK;
 }
 

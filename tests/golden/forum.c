@@ -13,51 +13,51 @@ static const assoc_rowtype user__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for user_free. */
-static int user__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->username);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->username);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 4, rc);
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
     return ASSOC_OK;
 }
 
 /* As user__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int user__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->username);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->username);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 4, rc);
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
     return ASSOC_OK;
 }
 
@@ -93,39 +93,39 @@ static const assoc_rowtype category__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for category_free. */
-static int category__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int category__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Category *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->title);
+        return assoc_read_failed(db, st, &category__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->position, &out->has_position);
+        return assoc_read_failed(db, st, &category__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->position, &out->has_position);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 2, rc);
+        return assoc_read_failed(db, st, &category__type, at, 2, rc);
     return ASSOC_OK;
 }
 
 /* As category__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int category__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int category__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Category *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->title);
+        return assoc_read_failed(db, st, &category__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->position, &out->has_position);
+        return assoc_read_failed(db, st, &category__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->position, &out->has_position);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 2, rc);
+        return assoc_read_failed(db, st, &category__type, at, 2, rc);
     return ASSOC_OK;
 }
 
@@ -161,57 +161,57 @@ static const assoc_rowtype forum__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for forum_free. */
-static int forum__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int forum__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Forum *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->category_id, NULL);
+        return assoc_read_failed(db, st, &forum__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->category_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &forum__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->position, &out->has_position);
+        return assoc_read_failed(db, st, &forum__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->position, &out->has_position);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &forum__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &forum__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 5, rc);
+        return assoc_read_failed(db, st, &forum__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As forum__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int forum__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int forum__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Forum *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->category_id, NULL);
+        return assoc_read_failed(db, st, &forum__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->category_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &forum__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->position, &out->has_position);
+        return assoc_read_failed(db, st, &forum__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->position, &out->has_position);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &forum__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &forum__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 5, rc);
+        return assoc_read_failed(db, st, &forum__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -254,79 +254,79 @@ static const assoc_enum topic__enum_state = {
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for topic_free. */
-static int topic__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int topic__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Topic *out = rec;
     int value = 0;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->forum_id, NULL);
+        return assoc_read_failed(db, st, &topic__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->forum_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &topic__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->user_id, &out->has_user_id);
+        return assoc_read_failed(db, st, &topic__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->user_id, &out->has_user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 3, rc);
-    rc = assoc_column_enum(db, st, 4, &topic__enum_state, &value, &out->has_state);
+        return assoc_read_failed(db, st, &topic__type, at, 3, rc);
+    rc = assoc_column_enum(db, st, at + 4, &topic__enum_state, &value, &out->has_state);
     out->state = (TopicState)value;
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->first_post_id, &out->has_first_post_id);
+        return assoc_read_failed(db, st, &topic__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->first_post_id, &out->has_first_post_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 5, rc);
-    rc = assoc_col_int64(db, st, 6, &out->last_post_id, &out->has_last_post_id);
+        return assoc_read_failed(db, st, &topic__type, at, 5, rc);
+    rc = assoc_col_int64(db, st, at + 6, &out->last_post_id, &out->has_last_post_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 6, rc);
-    rc = assoc_column_time(db, st, 7, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &topic__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 7, rc);
-    rc = assoc_column_time(db, st, 8, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &topic__type, at, 7, rc);
+    rc = assoc_column_time(db, st, at + 8, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 8, rc);
+        return assoc_read_failed(db, st, &topic__type, at, 8, rc);
     return ASSOC_OK;
 }
 
 /* As topic__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int topic__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int topic__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Topic *out = rec;
     int value = 0;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->forum_id, NULL);
+        return assoc_read_failed(db, st, &topic__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->forum_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &topic__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->user_id, &out->has_user_id);
+        return assoc_read_failed(db, st, &topic__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->user_id, &out->has_user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 3, rc);
-    rc = assoc_column_enum(db, st, 4, &topic__enum_state, &value, &out->has_state);
+        return assoc_read_failed(db, st, &topic__type, at, 3, rc);
+    rc = assoc_column_enum(db, st, at + 4, &topic__enum_state, &value, &out->has_state);
     out->state = (TopicState)value;
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->first_post_id, &out->has_first_post_id);
+        return assoc_read_failed(db, st, &topic__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->first_post_id, &out->has_first_post_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 5, rc);
-    rc = assoc_col_int64(db, st, 6, &out->last_post_id, &out->has_last_post_id);
+        return assoc_read_failed(db, st, &topic__type, at, 5, rc);
+    rc = assoc_col_int64(db, st, at + 6, &out->last_post_id, &out->has_last_post_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 6, rc);
-    rc = assoc_column_time(db, st, 7, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &topic__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 7, rc);
-    rc = assoc_column_time(db, st, 8, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &topic__type, at, 7, rc);
+    rc = assoc_column_time(db, st, at + 8, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 8, rc);
+        return assoc_read_failed(db, st, &topic__type, at, 8, rc);
     return ASSOC_OK;
 }
 
@@ -362,57 +362,57 @@ static const assoc_rowtype post__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for post_free. */
-static int post__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int post__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Post *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->topic_id, &out->has_topic_id);
+        return assoc_read_failed(db, st, &post__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->topic_id, &out->has_topic_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->user_id, &out->has_user_id);
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->user_id, &out->has_user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->content);
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->content);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 5, rc);
+        return assoc_read_failed(db, st, &post__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As post__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int post__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int post__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Post *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->topic_id, &out->has_topic_id);
+        return assoc_read_failed(db, st, &post__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->topic_id, &out->has_topic_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->user_id, &out->has_user_id);
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->user_id, &out->has_user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->content);
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->content);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 5, rc);
+        return assoc_read_failed(db, st, &post__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -1155,6 +1155,47 @@ int user_posts_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *)
         goto done;
     while ((rc = assoc_row_next(db, st, &post__type, &row)) == ASSOC_ROW) {
         rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql user_posts_with_topic_each__sql = {
+    "SELECT posts.id, posts.topic_id, posts.user_id, posts.content, posts.created_at, "
+    "posts.updated_at, j.id, j.forum_id, j.title, j.user_id, j.state, j.first_post_id, "
+    "j.last_post_id, j.created_at, j.updated_at\n"
+    "FROM posts\n"
+    "LEFT JOIN topics j ON j.id = posts.topic_id\n"
+    "WHERE posts.user_id = $1\n"
+    "ORDER BY posts.id",
+    NULL
+};
+
+int user_posts_with_topic_each(assoc_db *db, const User *r, int (*fn)(const Post *, const Topic *, void *), void *ctx)
+{
+    Post row;
+    Topic row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_posts_with_topic_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &user_posts_with_topic_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &post__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &topic__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
         if (rc != 0)
             break;
     }
@@ -3124,6 +3165,129 @@ done:
     return rc;
 }
 
+static const assoc_sql forum_topics_with_last_post_each__sql = {
+    "SELECT topics.id, topics.forum_id, topics.title, topics.user_id, topics.state, "
+    "topics.first_post_id, topics.last_post_id, topics.created_at, topics.updated_at, j.id, "
+    "j.topic_id, j.user_id, j.content, j.created_at, j.updated_at\n"
+    "FROM topics\n"
+    "LEFT JOIN posts j ON j.id = topics.last_post_id\n"
+    "WHERE topics.forum_id = $1\n"
+    "ORDER BY topics.created_at DESC, topics.id",
+    NULL
+};
+
+int forum_topics_with_last_post_each(assoc_db *db, const Forum *r, int (*fn)(const Topic *, const Post *, void *), void *ctx)
+{
+    Topic row;
+    Post row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "forum_topics_with_last_post_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &forum_topics_with_last_post_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &topic__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &post__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql forum_topics_with_first_post_each__sql = {
+    "SELECT topics.id, topics.forum_id, topics.title, topics.user_id, topics.state, "
+    "topics.first_post_id, topics.last_post_id, topics.created_at, topics.updated_at, j.id, "
+    "j.topic_id, j.user_id, j.content, j.created_at, j.updated_at\n"
+    "FROM topics\n"
+    "LEFT JOIN posts j ON j.id = topics.first_post_id\n"
+    "WHERE topics.forum_id = $1\n"
+    "ORDER BY topics.created_at DESC, topics.id",
+    NULL
+};
+
+int forum_topics_with_first_post_each(assoc_db *db, const Forum *r, int (*fn)(const Topic *, const Post *, void *), void *ctx)
+{
+    Topic row;
+    Post row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "forum_topics_with_first_post_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &forum_topics_with_first_post_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &topic__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &post__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql forum_topics_with_user_each__sql = {
+    "SELECT topics.id, topics.forum_id, topics.title, topics.user_id, topics.state, "
+    "topics.first_post_id, topics.last_post_id, topics.created_at, topics.updated_at, j.id, "
+    "j.username, j.email, j.created_at, j.updated_at\n"
+    "FROM topics\n"
+    "LEFT JOIN users j ON j.id = topics.user_id\n"
+    "WHERE topics.forum_id = $1\n"
+    "ORDER BY topics.created_at DESC, topics.id",
+    NULL
+};
+
+int forum_topics_with_user_each(assoc_db *db, const Forum *r, int (*fn)(const Topic *, const User *, void *), void *ctx)
+{
+    Topic row;
+    User row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "forum_topics_with_user_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &forum_topics_with_user_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &topic__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &user__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int forum_topics_add(assoc_db *db, const Forum *r, Topic *child)
 {
     int64_t old = child ? child->forum_id : 0;
@@ -4671,6 +4835,46 @@ int topic_posts_each(assoc_db *db, const Topic *r, int (*fn)(const Post *, void 
         goto done;
     while ((rc = assoc_row_next(db, st, &post__type, &row)) == ASSOC_ROW) {
         rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql topic_posts_with_user_each__sql = {
+    "SELECT posts.id, posts.topic_id, posts.user_id, posts.content, posts.created_at, "
+    "posts.updated_at, j.id, j.username, j.email, j.created_at, j.updated_at\n"
+    "FROM posts\n"
+    "LEFT JOIN users j ON j.id = posts.user_id\n"
+    "WHERE posts.topic_id = $1\n"
+    "ORDER BY posts.id",
+    NULL
+};
+
+int topic_posts_with_user_each(assoc_db *db, const Topic *r, int (*fn)(const Post *, const User *, void *), void *ctx)
+{
+    Post row;
+    User row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "topic_posts_with_user_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &topic_posts_with_user_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &post__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &user__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
         if (rc != 0)
             break;
     }

@@ -225,6 +225,9 @@ void user_list_free(UserList *l);
 /* OUT: *out, the related rows, by key. */
 int user_posts(assoc_db *db, const User *r, PostList *out);
 int user_posts_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *), void *ctx);
+/* As user_posts_each, each Post lent to fn with its topic, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int user_posts_with_topic_each(assoc_db *db, const User *r, int (*fn)(const Post *, const Topic *, void *), void *ctx);
 /* Set child's user_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int user_posts_add(assoc_db *db, const User *r, Post *child);
@@ -343,6 +346,15 @@ int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (
 /* OUT: *out, the related rows, by order_by. */
 int forum_topics(assoc_db *db, const Forum *r, TopicList *out);
 int forum_topics_each(assoc_db *db, const Forum *r, int (*fn)(const Topic *, void *), void *ctx);
+/* As forum_topics_each, each Topic lent to fn with its last_post, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int forum_topics_with_last_post_each(assoc_db *db, const Forum *r, int (*fn)(const Topic *, const Post *, void *), void *ctx);
+/* As forum_topics_each, each Topic lent to fn with its first_post, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int forum_topics_with_first_post_each(assoc_db *db, const Forum *r, int (*fn)(const Topic *, const Post *, void *), void *ctx);
+/* As forum_topics_each, each Topic lent to fn with its user, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int forum_topics_with_user_each(assoc_db *db, const Forum *r, int (*fn)(const Topic *, const User *, void *), void *ctx);
 /* Set child's forum_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int forum_topics_add(assoc_db *db, const Forum *r, Topic *child);
@@ -457,6 +469,9 @@ int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int 
 /* OUT: *out, the related rows, by order_by. */
 int topic_posts(assoc_db *db, const Topic *r, PostList *out);
 int topic_posts_each(assoc_db *db, const Topic *r, int (*fn)(const Post *, void *), void *ctx);
+/* As topic_posts_each, each Post lent to fn with its user, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int topic_posts_with_user_each(assoc_db *db, const Topic *r, int (*fn)(const Post *, const User *, void *), void *ctx);
 /* Set child's topic_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int topic_posts_add(assoc_db *db, const Topic *r, Post *child);

@@ -13,39 +13,39 @@ static const assoc_rowtype category__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for category_free. */
-static int category__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int category__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Category *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &category__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->group);
+        return assoc_read_failed(db, st, &category__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->group);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 2, rc);
+        return assoc_read_failed(db, st, &category__type, at, 2, rc);
     return ASSOC_OK;
 }
 
 /* As category__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int category__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int category__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Category *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &category__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->group);
+        return assoc_read_failed(db, st, &category__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->group);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 2, rc);
+        return assoc_read_failed(db, st, &category__type, at, 2, rc);
     return ASSOC_OK;
 }
 
@@ -81,69 +81,69 @@ static const assoc_rowtype warehouse__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for warehouse_free. */
-static int warehouse__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int warehouse__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Warehouse *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->code);
+        return assoc_read_failed(db, st, &warehouse__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->code);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->name);
+        return assoc_read_failed(db, st, &warehouse__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 2, rc);
-    rc = assoc_col_double(db, st, 3, &out->latitude, &out->has_latitude);
+        return assoc_read_failed(db, st, &warehouse__type, at, 2, rc);
+    rc = assoc_col_double(db, st, at + 3, &out->latitude, &out->has_latitude);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 3, rc);
-    rc = assoc_col_double(db, st, 4, &out->longitude, &out->has_longitude);
+        return assoc_read_failed(db, st, &warehouse__type, at, 3, rc);
+    rc = assoc_col_double(db, st, at + 4, &out->longitude, &out->has_longitude);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 4, rc);
-    rc = assoc_col_double(db, st, 5, &out->capacity, &out->has_capacity);
+        return assoc_read_failed(db, st, &warehouse__type, at, 4, rc);
+    rc = assoc_col_double(db, st, at + 5, &out->capacity, &out->has_capacity);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 5, rc);
-    rc = assoc_col_bool(db, st, 6, &out->active, &out->has_active);
+        return assoc_read_failed(db, st, &warehouse__type, at, 5, rc);
+    rc = assoc_col_bool(db, st, at + 6, &out->active, &out->has_active);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 6, rc);
-    rc = assoc_column_time(db, st, 7, &out->opened, &out->has_opened);
+        return assoc_read_failed(db, st, &warehouse__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->opened, &out->has_opened);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 7, rc);
+        return assoc_read_failed(db, st, &warehouse__type, at, 7, rc);
     return ASSOC_OK;
 }
 
 /* As warehouse__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int warehouse__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int warehouse__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Warehouse *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->code);
+        return assoc_read_failed(db, st, &warehouse__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->code);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->name);
+        return assoc_read_failed(db, st, &warehouse__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 2, rc);
-    rc = assoc_col_double(db, st, 3, &out->latitude, &out->has_latitude);
+        return assoc_read_failed(db, st, &warehouse__type, at, 2, rc);
+    rc = assoc_col_double(db, st, at + 3, &out->latitude, &out->has_latitude);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 3, rc);
-    rc = assoc_col_double(db, st, 4, &out->longitude, &out->has_longitude);
+        return assoc_read_failed(db, st, &warehouse__type, at, 3, rc);
+    rc = assoc_col_double(db, st, at + 4, &out->longitude, &out->has_longitude);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 4, rc);
-    rc = assoc_col_double(db, st, 5, &out->capacity, &out->has_capacity);
+        return assoc_read_failed(db, st, &warehouse__type, at, 4, rc);
+    rc = assoc_col_double(db, st, at + 5, &out->capacity, &out->has_capacity);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 5, rc);
-    rc = assoc_col_bool(db, st, 6, &out->active, &out->has_active);
+        return assoc_read_failed(db, st, &warehouse__type, at, 5, rc);
+    rc = assoc_col_bool(db, st, at + 6, &out->active, &out->has_active);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 6, rc);
-    rc = assoc_column_time(db, st, 7, &out->opened, &out->has_opened);
+        return assoc_read_failed(db, st, &warehouse__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->opened, &out->has_opened);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 7, rc);
+        return assoc_read_failed(db, st, &warehouse__type, at, 7, rc);
     return ASSOC_OK;
 }
 
@@ -179,87 +179,87 @@ static const assoc_rowtype item__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for item_free. */
-static int item__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int item__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Item *out = rec;
     int rc;
 
-    rc = assoc_column_text(db, st, 0, &out->sku);
+    rc = assoc_column_text(db, st, at, &out->sku);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->category_id, &out->has_category_id);
+        return assoc_read_failed(db, st, &item__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->category_id, &out->has_category_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->name);
+        return assoc_read_failed(db, st, &item__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 2, rc);
-    rc = assoc_col_double(db, st, 3, &out->unit_price, &out->has_unit_price);
+        return assoc_read_failed(db, st, &item__type, at, 2, rc);
+    rc = assoc_col_double(db, st, at + 3, &out->unit_price, &out->has_unit_price);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 3, rc);
-    rc = assoc_col_double(db, st, 4, &out->weight_kg, &out->has_weight_kg);
+        return assoc_read_failed(db, st, &item__type, at, 3, rc);
+    rc = assoc_col_double(db, st, at + 4, &out->weight_kg, &out->has_weight_kg);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 4, rc);
-    rc = assoc_col_bool(db, st, 5, &out->taxable, &out->has_taxable);
+        return assoc_read_failed(db, st, &item__type, at, 4, rc);
+    rc = assoc_col_bool(db, st, at + 5, &out->taxable, &out->has_taxable);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 5, rc);
-    rc = assoc_col_bool(db, st, 6, &out->fragile, &out->has_fragile);
+        return assoc_read_failed(db, st, &item__type, at, 5, rc);
+    rc = assoc_col_bool(db, st, at + 6, &out->fragile, &out->has_fragile);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 6, rc);
-    rc = assoc_column_blob(db, st, 7, &out->photo);
+        return assoc_read_failed(db, st, &item__type, at, 6, rc);
+    rc = assoc_column_blob(db, st, at + 7, &out->photo);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 7, rc);
-    rc = assoc_column_blob(db, st, 8, &out->thumbnail);
+        return assoc_read_failed(db, st, &item__type, at, 7, rc);
+    rc = assoc_column_blob(db, st, at + 8, &out->thumbnail);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 8, rc);
-    rc = assoc_column_text(db, st, 9, &out->description);
+        return assoc_read_failed(db, st, &item__type, at, 8, rc);
+    rc = assoc_column_text(db, st, at + 9, &out->description);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 9, rc);
-    rc = assoc_column_time(db, st, 10, &out->added, &out->has_added);
+        return assoc_read_failed(db, st, &item__type, at, 9, rc);
+    rc = assoc_column_time(db, st, at + 10, &out->added, &out->has_added);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 10, rc);
+        return assoc_read_failed(db, st, &item__type, at, 10, rc);
     return ASSOC_OK;
 }
 
 /* As item__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int item__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int item__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Item *out = rec;
     int rc;
 
-    rc = assoc_column_text_ref(db, st, 0, &out->sku);
+    rc = assoc_column_text_ref(db, st, at, &out->sku);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->category_id, &out->has_category_id);
+        return assoc_read_failed(db, st, &item__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->category_id, &out->has_category_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->name);
+        return assoc_read_failed(db, st, &item__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 2, rc);
-    rc = assoc_col_double(db, st, 3, &out->unit_price, &out->has_unit_price);
+        return assoc_read_failed(db, st, &item__type, at, 2, rc);
+    rc = assoc_col_double(db, st, at + 3, &out->unit_price, &out->has_unit_price);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 3, rc);
-    rc = assoc_col_double(db, st, 4, &out->weight_kg, &out->has_weight_kg);
+        return assoc_read_failed(db, st, &item__type, at, 3, rc);
+    rc = assoc_col_double(db, st, at + 4, &out->weight_kg, &out->has_weight_kg);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 4, rc);
-    rc = assoc_col_bool(db, st, 5, &out->taxable, &out->has_taxable);
+        return assoc_read_failed(db, st, &item__type, at, 4, rc);
+    rc = assoc_col_bool(db, st, at + 5, &out->taxable, &out->has_taxable);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 5, rc);
-    rc = assoc_col_bool(db, st, 6, &out->fragile, &out->has_fragile);
+        return assoc_read_failed(db, st, &item__type, at, 5, rc);
+    rc = assoc_col_bool(db, st, at + 6, &out->fragile, &out->has_fragile);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 6, rc);
-    rc = assoc_column_blob_ref(db, st, 7, &out->photo);
+        return assoc_read_failed(db, st, &item__type, at, 6, rc);
+    rc = assoc_column_blob_ref(db, st, at + 7, &out->photo);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 7, rc);
-    rc = assoc_column_blob_ref(db, st, 8, &out->thumbnail);
+        return assoc_read_failed(db, st, &item__type, at, 7, rc);
+    rc = assoc_column_blob_ref(db, st, at + 8, &out->thumbnail);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 8, rc);
-    rc = assoc_column_text_ref(db, st, 9, &out->description);
+        return assoc_read_failed(db, st, &item__type, at, 8, rc);
+    rc = assoc_column_text_ref(db, st, at + 9, &out->description);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 9, rc);
-    rc = assoc_column_time(db, st, 10, &out->added, &out->has_added);
+        return assoc_read_failed(db, st, &item__type, at, 9, rc);
+    rc = assoc_column_time(db, st, at + 10, &out->added, &out->has_added);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 10, rc);
+        return assoc_read_failed(db, st, &item__type, at, 10, rc);
     return ASSOC_OK;
 }
 
@@ -301,57 +301,57 @@ static const assoc_rowtype stock__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for stock_free. */
-static int stock__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int stock__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Stock *out = rec;
     int rc;
 
-    rc = assoc_col_int64(db, st, 0, &out->warehouse_id, NULL);
+    rc = assoc_col_int64(db, st, at, &out->warehouse_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->item_sku);
+        return assoc_read_failed(db, st, &stock__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->item_sku);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->quantity, &out->has_quantity);
+        return assoc_read_failed(db, st, &stock__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->quantity, &out->has_quantity);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->reorder_at, &out->has_reorder_at);
+        return assoc_read_failed(db, st, &stock__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->reorder_at, &out->has_reorder_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 3, rc);
-    rc = assoc_column_text(db, st, 4, &out->bin);
+        return assoc_read_failed(db, st, &stock__type, at, 3, rc);
+    rc = assoc_column_text(db, st, at + 4, &out->bin);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->counted, &out->has_counted);
+        return assoc_read_failed(db, st, &stock__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->counted, &out->has_counted);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 5, rc);
+        return assoc_read_failed(db, st, &stock__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As stock__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int stock__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int stock__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Stock *out = rec;
     int rc;
 
-    rc = assoc_col_int64(db, st, 0, &out->warehouse_id, NULL);
+    rc = assoc_col_int64(db, st, at, &out->warehouse_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->item_sku);
+        return assoc_read_failed(db, st, &stock__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->item_sku);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->quantity, &out->has_quantity);
+        return assoc_read_failed(db, st, &stock__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->quantity, &out->has_quantity);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->reorder_at, &out->has_reorder_at);
+        return assoc_read_failed(db, st, &stock__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->reorder_at, &out->has_reorder_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 3, rc);
-    rc = assoc_column_text_ref(db, st, 4, &out->bin);
+        return assoc_read_failed(db, st, &stock__type, at, 3, rc);
+    rc = assoc_column_text_ref(db, st, at + 4, &out->bin);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->counted, &out->has_counted);
+        return assoc_read_failed(db, st, &stock__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->counted, &out->has_counted);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 5, rc);
+        return assoc_read_failed(db, st, &stock__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -391,75 +391,75 @@ static const assoc_rowtype transfer__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for transfer_free. */
-static int transfer__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int transfer__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Transfer *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->item_sku);
+        return assoc_read_failed(db, st, &transfer__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->item_sku);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->from_id, NULL);
+        return assoc_read_failed(db, st, &transfer__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->from_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->to_id, NULL);
+        return assoc_read_failed(db, st, &transfer__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->to_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 3, rc);
-    rc = assoc_col_int64(db, st, 4, &out->quantity, NULL);
+        return assoc_read_failed(db, st, &transfer__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->quantity, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->requested, &out->has_requested);
+        return assoc_read_failed(db, st, &transfer__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->requested, &out->has_requested);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 5, rc);
-    rc = assoc_column_time(db, st, 6, &out->shipped, &out->has_shipped);
+        return assoc_read_failed(db, st, &transfer__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->shipped, &out->has_shipped);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 6, rc);
-    rc = assoc_column_blob(db, st, 7, &out->manifest);
+        return assoc_read_failed(db, st, &transfer__type, at, 6, rc);
+    rc = assoc_column_blob(db, st, at + 7, &out->manifest);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 7, rc);
-    rc = assoc_col_bool(db, st, 8, &out->urgent, &out->has_urgent);
+        return assoc_read_failed(db, st, &transfer__type, at, 7, rc);
+    rc = assoc_col_bool(db, st, at + 8, &out->urgent, &out->has_urgent);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 8, rc);
+        return assoc_read_failed(db, st, &transfer__type, at, 8, rc);
     return ASSOC_OK;
 }
 
 /* As transfer__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int transfer__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int transfer__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Transfer *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->item_sku);
+        return assoc_read_failed(db, st, &transfer__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->item_sku);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->from_id, NULL);
+        return assoc_read_failed(db, st, &transfer__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->from_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->to_id, NULL);
+        return assoc_read_failed(db, st, &transfer__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->to_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 3, rc);
-    rc = assoc_col_int64(db, st, 4, &out->quantity, NULL);
+        return assoc_read_failed(db, st, &transfer__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->quantity, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->requested, &out->has_requested);
+        return assoc_read_failed(db, st, &transfer__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->requested, &out->has_requested);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 5, rc);
-    rc = assoc_column_time(db, st, 6, &out->shipped, &out->has_shipped);
+        return assoc_read_failed(db, st, &transfer__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->shipped, &out->has_shipped);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 6, rc);
-    rc = assoc_column_blob_ref(db, st, 7, &out->manifest);
+        return assoc_read_failed(db, st, &transfer__type, at, 6, rc);
+    rc = assoc_column_blob_ref(db, st, at + 7, &out->manifest);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 7, rc);
-    rc = assoc_col_bool(db, st, 8, &out->urgent, &out->has_urgent);
+        return assoc_read_failed(db, st, &transfer__type, at, 7, rc);
+    rc = assoc_col_bool(db, st, at + 8, &out->urgent, &out->has_urgent);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 8, rc);
+        return assoc_read_failed(db, st, &transfer__type, at, 8, rc);
     return ASSOC_OK;
 }
 
@@ -2047,6 +2047,47 @@ done:
     return rc;
 }
 
+static const assoc_sql warehouse_stock_with_item_each__sql = {
+    "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
+    "stock.counted, j.sku, j.category_id, j.name, j.unit_price, j.weight_kg, j.taxable, j.fragile, "
+    "j.photo, j.thumbnail, j.description, j.added\n"
+    "FROM stock\n"
+    "LEFT JOIN items j ON j.sku = stock.item_sku\n"
+    "WHERE stock.warehouse_id = $1\n"
+    "ORDER BY stock.quantity DESC, stock.warehouse_id, stock.item_sku",
+    NULL
+};
+
+int warehouse_stock_with_item_each(assoc_db *db, const Warehouse *r, int (*fn)(const Stock *, const Item *, void *), void *ctx)
+{
+    Stock row;
+    Item row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_with_item_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &warehouse_stock_with_item_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &stock__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &item__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 static const assoc_sql warehouse_stock_add__sql_move = {
     "UPDATE stock\n"
     "SET warehouse_id = $1\n"
@@ -2661,6 +2702,89 @@ done:
     return rc;
 }
 
+static const assoc_sql warehouse_outgoing_with_destination_each__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent, j.id, j.code, j.name, j.latitude, j.longitude, j.capacity, j.active, j.opened\n"
+    "FROM transfers\n"
+    "LEFT JOIN warehouses j ON j.id = transfers.to_id\n"
+    "WHERE transfers.from_id = $1\n"
+    "ORDER BY transfers.requested DESC, transfers.id",
+    NULL
+};
+
+int warehouse_outgoing_with_destination_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx)
+{
+    Transfer row;
+    Warehouse row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_with_destination_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &warehouse_outgoing_with_destination_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &warehouse__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql warehouse_outgoing_with_item_each__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent, j.sku, j.category_id, j.name, j.unit_price, j.weight_kg, j.taxable, "
+    "j.fragile, j.photo, j.thumbnail, j.description, j.added\n"
+    "FROM transfers\n"
+    "LEFT JOIN items j ON j.sku = transfers.item_sku\n"
+    "WHERE transfers.from_id = $1\n"
+    "ORDER BY transfers.requested DESC, transfers.id",
+    NULL
+};
+
+int warehouse_outgoing_with_item_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Item *, void *), void *ctx)
+{
+    Transfer row;
+    Item row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_with_item_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &warehouse_outgoing_with_item_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &item__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int warehouse_outgoing_add(assoc_db *db, const Warehouse *r, Transfer *child)
 {
     int64_t old = child ? child->from_id : 0;
@@ -2972,6 +3096,89 @@ int warehouse_incoming_each(assoc_db *db, const Warehouse *r, int (*fn)(const Tr
         goto done;
     while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
         rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql warehouse_incoming_with_source_each__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent, j.id, j.code, j.name, j.latitude, j.longitude, j.capacity, j.active, j.opened\n"
+    "FROM transfers\n"
+    "LEFT JOIN warehouses j ON j.id = transfers.from_id\n"
+    "WHERE transfers.to_id = $1\n"
+    "ORDER BY transfers.requested DESC, transfers.id",
+    NULL
+};
+
+int warehouse_incoming_with_source_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx)
+{
+    Transfer row;
+    Warehouse row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_with_source_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &warehouse_incoming_with_source_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &warehouse__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql warehouse_incoming_with_item_each__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent, j.sku, j.category_id, j.name, j.unit_price, j.weight_kg, j.taxable, "
+    "j.fragile, j.photo, j.thumbnail, j.description, j.added\n"
+    "FROM transfers\n"
+    "LEFT JOIN items j ON j.sku = transfers.item_sku\n"
+    "WHERE transfers.to_id = $1\n"
+    "ORDER BY transfers.requested DESC, transfers.id",
+    NULL
+};
+
+int warehouse_incoming_with_item_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Item *, void *), void *ctx)
+{
+    Transfer row;
+    Item row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_with_item_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &warehouse_incoming_with_item_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &item__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
         if (rc != 0)
             break;
     }
@@ -3943,6 +4150,46 @@ done:
     return rc;
 }
 
+static const assoc_sql item_stock_with_warehouse_each__sql = {
+    "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
+    "stock.counted, j.id, j.code, j.name, j.latitude, j.longitude, j.capacity, j.active, j.opened\n"
+    "FROM stock\n"
+    "LEFT JOIN warehouses j ON j.id = stock.warehouse_id\n"
+    "WHERE stock.item_sku = $1\n"
+    "ORDER BY stock.quantity, stock.warehouse_id, stock.item_sku",
+    NULL
+};
+
+int item_stock_with_warehouse_each(assoc_db *db, const Item *r, int (*fn)(const Stock *, const Warehouse *, void *), void *ctx)
+{
+    Stock row;
+    Warehouse row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_stock_with_warehouse_each: NULL argument");
+    if (r->sku == NULL)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &item_stock_with_warehouse_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, r->sku);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &stock__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &warehouse__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 static const assoc_sql item_stock_add__sql_move = {
     "UPDATE stock\n"
     "SET item_sku = $1\n"
@@ -4288,6 +4535,88 @@ int item_transfers_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *,
         goto done;
     while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
         rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql item_transfers_with_destination_each__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent, j.id, j.code, j.name, j.latitude, j.longitude, j.capacity, j.active, j.opened\n"
+    "FROM transfers\n"
+    "LEFT JOIN warehouses j ON j.id = transfers.to_id\n"
+    "WHERE transfers.item_sku = $1\n"
+    "ORDER BY transfers.id",
+    NULL
+};
+
+int item_transfers_with_destination_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx)
+{
+    Transfer row;
+    Warehouse row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_transfers_with_destination_each: NULL argument");
+    if (r->sku == NULL)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &item_transfers_with_destination_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, r->sku);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &warehouse__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql item_transfers_with_source_each__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent, j.id, j.code, j.name, j.latitude, j.longitude, j.capacity, j.active, j.opened\n"
+    "FROM transfers\n"
+    "LEFT JOIN warehouses j ON j.id = transfers.from_id\n"
+    "WHERE transfers.item_sku = $1\n"
+    "ORDER BY transfers.id",
+    NULL
+};
+
+int item_transfers_with_source_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx)
+{
+    Transfer row;
+    Warehouse row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_transfers_with_source_each: NULL argument");
+    if (r->sku == NULL)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &item_transfers_with_source_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, r->sku);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &warehouse__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
         if (rc != 0)
             break;
     }

@@ -297,6 +297,9 @@ void warehouse_list_free(WarehouseList *l);
 /* OUT: *out, the related rows, by order_by. */
 int warehouse_stock(assoc_db *db, const Warehouse *r, StockList *out);
 int warehouse_stock_each(assoc_db *db, const Warehouse *r, int (*fn)(const Stock *, void *), void *ctx);
+/* As warehouse_stock_each, each Stock lent to fn with its item, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int warehouse_stock_with_item_each(assoc_db *db, const Warehouse *r, int (*fn)(const Stock *, const Item *, void *), void *ctx);
 /* Set child's warehouse_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int warehouse_stock_add(assoc_db *db, const Warehouse *r, Stock *child);
@@ -334,6 +337,12 @@ int warehouse_items_count(assoc_db *db, const Warehouse *r, int64_t *out);
 /* OUT: *out, the related rows, by order_by. */
 int warehouse_outgoing(assoc_db *db, const Warehouse *r, TransferList *out);
 int warehouse_outgoing_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, void *), void *ctx);
+/* As warehouse_outgoing_each, each Transfer lent to fn with its destination, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int warehouse_outgoing_with_destination_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx);
+/* As warehouse_outgoing_each, each Transfer lent to fn with its item, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int warehouse_outgoing_with_item_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Item *, void *), void *ctx);
 /* Set child's from_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int warehouse_outgoing_add(assoc_db *db, const Warehouse *r, Transfer *child);
@@ -355,6 +364,12 @@ int warehouse_outgoing_count(assoc_db *db, const Warehouse *r, int64_t *out);
 /* OUT: *out, the related rows, by order_by. */
 int warehouse_incoming(assoc_db *db, const Warehouse *r, TransferList *out);
 int warehouse_incoming_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, void *), void *ctx);
+/* As warehouse_incoming_each, each Transfer lent to fn with its source, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int warehouse_incoming_with_source_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx);
+/* As warehouse_incoming_each, each Transfer lent to fn with its item, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int warehouse_incoming_with_item_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Item *, void *), void *ctx);
 /* Set child's to_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int warehouse_incoming_add(assoc_db *db, const Warehouse *r, Transfer *child);
@@ -421,6 +436,9 @@ int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*f
 /* OUT: *out, the related rows, by order_by. */
 int item_stock(assoc_db *db, const Item *r, StockList *out);
 int item_stock_each(assoc_db *db, const Item *r, int (*fn)(const Stock *, void *), void *ctx);
+/* As item_stock_each, each Stock lent to fn with its warehouse, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int item_stock_with_warehouse_each(assoc_db *db, const Item *r, int (*fn)(const Stock *, const Warehouse *, void *), void *ctx);
 /* Set child's item_sku to r's (in *child too) and save it: insert when its
  * key is unset, else update.  A new key value is the library's copy
  * (release it with assoc_free); the value it replaces is not freed. */
@@ -443,6 +461,12 @@ int item_stock_count(assoc_db *db, const Item *r, int64_t *out);
 /* OUT: *out, the related rows, by key. */
 int item_transfers(assoc_db *db, const Item *r, TransferList *out);
 int item_transfers_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *, void *), void *ctx);
+/* As item_transfers_each, each Transfer lent to fn with its destination, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int item_transfers_with_destination_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx);
+/* As item_transfers_each, each Transfer lent to fn with its source, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int item_transfers_with_source_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx);
 /* Set child's item_sku to r's (in *child too) and save it: insert when its
  * key is unset, else update.  A new key value is the library's copy
  * (release it with assoc_free); the value it replaces is not freed. */

@@ -13,45 +13,45 @@ static const assoc_rowtype author__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for author_free. */
-static int author__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int author__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Author *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &author__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->born, &out->has_born);
+        return assoc_read_failed(db, st, &author__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->born, &out->has_born);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->country);
+        return assoc_read_failed(db, st, &author__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->country);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 3, rc);
+        return assoc_read_failed(db, st, &author__type, at, 3, rc);
     return ASSOC_OK;
 }
 
 /* As author__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int author__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int author__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Author *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &author__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->born, &out->has_born);
+        return assoc_read_failed(db, st, &author__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->born, &out->has_born);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->country);
+        return assoc_read_failed(db, st, &author__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->country);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 3, rc);
+        return assoc_read_failed(db, st, &author__type, at, 3, rc);
     return ASSOC_OK;
 }
 
@@ -87,57 +87,57 @@ static const assoc_rowtype book__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for book_free. */
-static int book__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int book__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Book *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->isbn);
+        return assoc_read_failed(db, st, &book__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->isbn);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &book__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->published, &out->has_published);
+        return assoc_read_failed(db, st, &book__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->published, &out->has_published);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 3, rc);
-    rc = assoc_col_int64(db, st, 4, &out->pages, &out->has_pages);
+        return assoc_read_failed(db, st, &book__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->pages, &out->has_pages);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 4, rc);
-    rc = assoc_column_text(db, st, 5, &out->language);
+        return assoc_read_failed(db, st, &book__type, at, 4, rc);
+    rc = assoc_column_text(db, st, at + 5, &out->language);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 5, rc);
+        return assoc_read_failed(db, st, &book__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As book__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int book__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int book__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Book *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->isbn);
+        return assoc_read_failed(db, st, &book__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->isbn);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &book__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->published, &out->has_published);
+        return assoc_read_failed(db, st, &book__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->published, &out->has_published);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 3, rc);
-    rc = assoc_col_int64(db, st, 4, &out->pages, &out->has_pages);
+        return assoc_read_failed(db, st, &book__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->pages, &out->has_pages);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 4, rc);
-    rc = assoc_column_text_ref(db, st, 5, &out->language);
+        return assoc_read_failed(db, st, &book__type, at, 4, rc);
+    rc = assoc_column_text_ref(db, st, at + 5, &out->language);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 5, rc);
+        return assoc_read_failed(db, st, &book__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -173,51 +173,51 @@ static const assoc_rowtype copy__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for copy_free. */
-static int copy__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int copy__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Copy *out = rec;
     int rc;
 
-    rc = assoc_col_int64(db, st, 0, &out->book_id, NULL);
+    rc = assoc_col_int64(db, st, at, &out->book_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->copy_no, NULL);
+        return assoc_read_failed(db, st, &copy__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->copy_no, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->shelf);
+        return assoc_read_failed(db, st, &copy__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->shelf);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->condition);
+        return assoc_read_failed(db, st, &copy__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->condition);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->acquired, &out->has_acquired);
+        return assoc_read_failed(db, st, &copy__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->acquired, &out->has_acquired);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 4, rc);
+        return assoc_read_failed(db, st, &copy__type, at, 4, rc);
     return ASSOC_OK;
 }
 
 /* As copy__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int copy__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int copy__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Copy *out = rec;
     int rc;
 
-    rc = assoc_col_int64(db, st, 0, &out->book_id, NULL);
+    rc = assoc_col_int64(db, st, at, &out->book_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->copy_no, NULL);
+        return assoc_read_failed(db, st, &copy__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->copy_no, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->shelf);
+        return assoc_read_failed(db, st, &copy__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->shelf);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->condition);
+        return assoc_read_failed(db, st, &copy__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->condition);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->acquired, &out->has_acquired);
+        return assoc_read_failed(db, st, &copy__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->acquired, &out->has_acquired);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 4, rc);
+        return assoc_read_failed(db, st, &copy__type, at, 4, rc);
     return ASSOC_OK;
 }
 
@@ -255,57 +255,57 @@ static const assoc_rowtype member__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for member_free. */
-static int member__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int member__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Member *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->card_no);
+        return assoc_read_failed(db, st, &member__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->card_no);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->name);
+        return assoc_read_failed(db, st, &member__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->email);
+        return assoc_read_failed(db, st, &member__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 3, rc);
-    rc = assoc_col_bool(db, st, 4, &out->active, &out->has_active);
+        return assoc_read_failed(db, st, &member__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->active, &out->has_active);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->joined, &out->has_joined);
+        return assoc_read_failed(db, st, &member__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->joined, &out->has_joined);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 5, rc);
+        return assoc_read_failed(db, st, &member__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As member__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int member__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int member__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Member *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->card_no);
+        return assoc_read_failed(db, st, &member__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->card_no);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->name);
+        return assoc_read_failed(db, st, &member__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->email);
+        return assoc_read_failed(db, st, &member__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 3, rc);
-    rc = assoc_col_bool(db, st, 4, &out->active, &out->has_active);
+        return assoc_read_failed(db, st, &member__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->active, &out->has_active);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->joined, &out->has_joined);
+        return assoc_read_failed(db, st, &member__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->joined, &out->has_joined);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 5, rc);
+        return assoc_read_failed(db, st, &member__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -341,51 +341,51 @@ static const assoc_rowtype library_card__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for library_card_free. */
-static int library_card__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int library_card__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     LibraryCard *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->member_id, NULL);
+        return assoc_read_failed(db, st, &library_card__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->member_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 1, rc);
-    rc = assoc_column_blob(db, st, 2, &out->barcode);
+        return assoc_read_failed(db, st, &library_card__type, at, 1, rc);
+    rc = assoc_column_blob(db, st, at + 2, &out->barcode);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->issued, &out->has_issued);
+        return assoc_read_failed(db, st, &library_card__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->issued, &out->has_issued);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->expires, &out->has_expires);
+        return assoc_read_failed(db, st, &library_card__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->expires, &out->has_expires);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 4, rc);
+        return assoc_read_failed(db, st, &library_card__type, at, 4, rc);
     return ASSOC_OK;
 }
 
 /* As library_card__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int library_card__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int library_card__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     LibraryCard *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->member_id, NULL);
+        return assoc_read_failed(db, st, &library_card__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->member_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 1, rc);
-    rc = assoc_column_blob_ref(db, st, 2, &out->barcode);
+        return assoc_read_failed(db, st, &library_card__type, at, 1, rc);
+    rc = assoc_column_blob_ref(db, st, at + 2, &out->barcode);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->issued, &out->has_issued);
+        return assoc_read_failed(db, st, &library_card__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->issued, &out->has_issued);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->expires, &out->has_expires);
+        return assoc_read_failed(db, st, &library_card__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->expires, &out->has_expires);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 4, rc);
+        return assoc_read_failed(db, st, &library_card__type, at, 4, rc);
     return ASSOC_OK;
 }
 
@@ -421,35 +421,35 @@ static const assoc_rowtype loan__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for loan_free. */
-static int loan__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int loan__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Loan *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->book_id, NULL);
+        return assoc_read_failed(db, st, &loan__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->book_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->member_id, &out->has_member_id);
+        return assoc_read_failed(db, st, &loan__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->member_id, &out->has_member_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->out, &out->has_out);
+        return assoc_read_failed(db, st, &loan__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->out, &out->has_out);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->due, NULL);
+        return assoc_read_failed(db, st, &loan__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->due, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->returned, &out->has_returned);
+        return assoc_read_failed(db, st, &loan__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->returned, &out->has_returned);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 5, rc);
-    rc = assoc_col_double(db, st, 6, &out->fine, &out->has_fine);
+        return assoc_read_failed(db, st, &loan__type, at, 5, rc);
+    rc = assoc_col_double(db, st, at + 6, &out->fine, &out->has_fine);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 6, rc);
-    rc = assoc_col_int64(db, st, 7, &out->renewals, &out->has_renewals);
+        return assoc_read_failed(db, st, &loan__type, at, 6, rc);
+    rc = assoc_col_int64(db, st, at + 7, &out->renewals, &out->has_renewals);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 7, rc);
+        return assoc_read_failed(db, st, &loan__type, at, 7, rc);
     return ASSOC_OK;
 }
 
@@ -2596,6 +2596,46 @@ int book_loans_each(assoc_db *db, const Book *r, int (*fn)(const Loan *, void *)
         goto done;
     while ((rc = assoc_row_next(db, st, &loan__type, &row)) == ASSOC_ROW) {
         rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_loans_with_member_each__sql = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals, j.id, j.card_no, j.name, j.email, j.active, j.joined\n"
+    "FROM loans\n"
+    "LEFT JOIN members j ON j.id = loans.member_id\n"
+    "WHERE loans.book_id = $1\n"
+    "ORDER BY loans.out DESC, loans.id",
+    NULL
+};
+
+int book_loans_with_member_each(assoc_db *db, const Book *r, int (*fn)(const Loan *, const Member *, void *), void *ctx)
+{
+    Loan row;
+    Member row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_loans_with_member_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &book_loans_with_member_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &loan__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &member__type, 8, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
         if (rc != 0)
             break;
     }
@@ -4805,6 +4845,46 @@ int member_loans_each(assoc_db *db, const Member *r, int (*fn)(const Loan *, voi
         goto done;
     while ((rc = assoc_row_next(db, st, &loan__type, &row)) == ASSOC_ROW) {
         rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql member_loans_with_book_each__sql = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals, j.id, j.isbn, j.title, j.published, j.pages, j.language\n"
+    "FROM loans\n"
+    "LEFT JOIN books j ON j.id = loans.book_id\n"
+    "WHERE loans.member_id = $1\n"
+    "ORDER BY loans.due DESC, loans.id",
+    NULL
+};
+
+int member_loans_with_book_each(assoc_db *db, const Member *r, int (*fn)(const Loan *, const Book *, void *), void *ctx)
+{
+    Loan row;
+    Book row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "member_loans_with_book_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &member_loans_with_book_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &loan__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &book__type, 8, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
         if (rc != 0)
             break;
     }

@@ -352,6 +352,9 @@ int book_copies_count(assoc_db *db, const Book *r, int64_t *out);
 /* OUT: *out, the related rows, by order_by. */
 int book_loans(assoc_db *db, const Book *r, LoanList *out);
 int book_loans_each(assoc_db *db, const Book *r, int (*fn)(const Loan *, void *), void *ctx);
+/* As book_loans_each, each Loan lent to fn with its member, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int book_loans_with_member_each(assoc_db *db, const Book *r, int (*fn)(const Loan *, const Member *, void *), void *ctx);
 /* Set child's book_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int book_loans_add(assoc_db *db, const Book *r, Loan *child);
@@ -502,6 +505,9 @@ int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*f
 /* OUT: *out, the related rows, by order_by. */
 int member_loans(assoc_db *db, const Member *r, LoanList *out);
 int member_loans_each(assoc_db *db, const Member *r, int (*fn)(const Loan *, void *), void *ctx);
+/* As member_loans_each, each Loan lent to fn with its book, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int member_loans_with_book_each(assoc_db *db, const Member *r, int (*fn)(const Loan *, const Book *, void *), void *ctx);
 /* Set child's member_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int member_loans_add(assoc_db *db, const Member *r, Loan *child);

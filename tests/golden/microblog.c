@@ -13,57 +13,57 @@ static const assoc_rowtype user__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for user_free. */
-static int user__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->username);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->username);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->password_hash);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->password_hash);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 3, rc);
-    rc = assoc_column_text(db, st, 4, &out->about_me);
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_column_text(db, st, at + 4, &out->about_me);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->last_seen, &out->has_last_seen);
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->last_seen, &out->has_last_seen);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 5, rc);
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As user__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int user__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->username);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->username);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->password_hash);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->password_hash);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 3, rc);
-    rc = assoc_column_text_ref(db, st, 4, &out->about_me);
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_column_text_ref(db, st, at + 4, &out->about_me);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->last_seen, &out->has_last_seen);
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->last_seen, &out->has_last_seen);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 5, rc);
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -99,51 +99,51 @@ static const assoc_rowtype post__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for post_free. */
-static int post__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int post__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Post *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->body);
+        return assoc_read_failed(db, st, &post__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->body);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->timestamp, &out->has_timestamp);
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->user_id, NULL);
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->user_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 3, rc);
-    rc = assoc_column_text(db, st, 4, &out->language);
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_text(db, st, at + 4, &out->language);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 4, rc);
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
     return ASSOC_OK;
 }
 
 /* As post__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int post__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int post__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Post *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->body);
+        return assoc_read_failed(db, st, &post__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->body);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->timestamp, &out->has_timestamp);
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->user_id, NULL);
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->user_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 3, rc);
-    rc = assoc_column_text_ref(db, st, 4, &out->language);
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_text_ref(db, st, at + 4, &out->language);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 4, rc);
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
     return ASSOC_OK;
 }
 
@@ -179,57 +179,57 @@ static const assoc_rowtype comment__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for comment_free. */
-static int comment__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int comment__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Comment *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->body);
+        return assoc_read_failed(db, st, &comment__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->body);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->timestamp, &out->has_timestamp);
+        return assoc_read_failed(db, st, &comment__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->post_id, NULL);
+        return assoc_read_failed(db, st, &comment__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->post_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 3, rc);
-    rc = assoc_col_int64(db, st, 4, &out->author_id, &out->has_author_id);
+        return assoc_read_failed(db, st, &comment__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->author_id, &out->has_author_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->parent_id, &out->has_parent_id);
+        return assoc_read_failed(db, st, &comment__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->parent_id, &out->has_parent_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 5, rc);
+        return assoc_read_failed(db, st, &comment__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As comment__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int comment__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int comment__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Comment *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->body);
+        return assoc_read_failed(db, st, &comment__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->body);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->timestamp, &out->has_timestamp);
+        return assoc_read_failed(db, st, &comment__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->post_id, NULL);
+        return assoc_read_failed(db, st, &comment__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->post_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 3, rc);
-    rc = assoc_col_int64(db, st, 4, &out->author_id, &out->has_author_id);
+        return assoc_read_failed(db, st, &comment__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->author_id, &out->has_author_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->parent_id, &out->has_parent_id);
+        return assoc_read_failed(db, st, &comment__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->parent_id, &out->has_parent_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 5, rc);
+        return assoc_read_failed(db, st, &comment__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -2756,6 +2756,86 @@ done:
     return rc;
 }
 
+static const assoc_sql post_comments_with_parent_each__sql = {
+    "SELECT comments.id, comments.body, comments.timestamp, comments.post_id, comments.author_id, "
+    "comments.parent_id, j.id, j.body, j.timestamp, j.post_id, j.author_id, j.parent_id\n"
+    "FROM comments\n"
+    "LEFT JOIN comments j ON j.id = comments.parent_id\n"
+    "WHERE comments.post_id = $1\n"
+    "ORDER BY comments.timestamp, comments.id",
+    NULL
+};
+
+int post_comments_with_parent_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, const Comment *, void *), void *ctx)
+{
+    Comment row;
+    Comment row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "post_comments_with_parent_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &post_comments_with_parent_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &comment__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql post_comments_with_author_each__sql = {
+    "SELECT comments.id, comments.body, comments.timestamp, comments.post_id, comments.author_id, "
+    "comments.parent_id, j.id, j.username, j.email, j.password_hash, j.about_me, j.last_seen\n"
+    "FROM comments\n"
+    "LEFT JOIN users j ON j.id = comments.author_id\n"
+    "WHERE comments.post_id = $1\n"
+    "ORDER BY comments.timestamp, comments.id",
+    NULL
+};
+
+int post_comments_with_author_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, const User *, void *), void *ctx)
+{
+    Comment row;
+    User row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "post_comments_with_author_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &post_comments_with_author_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &user__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int post_comments_add(assoc_db *db, const Post *r, Comment *child)
 {
     int64_t old = child ? child->post_id : 0;
@@ -4085,6 +4165,86 @@ int comment_replies_each(assoc_db *db, const Comment *r, int (*fn)(const Comment
         goto done;
     while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
         rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql comment_replies_with_author_each__sql = {
+    "SELECT comments.id, comments.body, comments.timestamp, comments.post_id, comments.author_id, "
+    "comments.parent_id, j.id, j.username, j.email, j.password_hash, j.about_me, j.last_seen\n"
+    "FROM comments\n"
+    "LEFT JOIN users j ON j.id = comments.author_id\n"
+    "WHERE comments.parent_id = $1\n"
+    "ORDER BY comments.timestamp, comments.id",
+    NULL
+};
+
+int comment_replies_with_author_each(assoc_db *db, const Comment *r, int (*fn)(const Comment *, const User *, void *), void *ctx)
+{
+    Comment row;
+    User row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "comment_replies_with_author_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &comment_replies_with_author_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &user__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql comment_replies_with_post_each__sql = {
+    "SELECT comments.id, comments.body, comments.timestamp, comments.post_id, comments.author_id, "
+    "comments.parent_id, j.id, j.body, j.timestamp, j.user_id, j.language\n"
+    "FROM comments\n"
+    "LEFT JOIN posts j ON j.id = comments.post_id\n"
+    "WHERE comments.parent_id = $1\n"
+    "ORDER BY comments.timestamp, comments.id",
+    NULL
+};
+
+int comment_replies_with_post_each(assoc_db *db, const Comment *r, int (*fn)(const Comment *, const Post *, void *), void *ctx)
+{
+    Comment row;
+    Post row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "comment_replies_with_post_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &comment_replies_with_post_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &post__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
         if (rc != 0)
             break;
     }

@@ -263,6 +263,12 @@ int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
 /* OUT: *out, the related rows, by order_by. */
 int post_comments(assoc_db *db, const Post *r, CommentList *out);
 int post_comments_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, void *), void *ctx);
+/* As post_comments_each, each Comment lent to fn with its parent, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int post_comments_with_parent_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, const Comment *, void *), void *ctx);
+/* As post_comments_each, each Comment lent to fn with its author, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int post_comments_with_author_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, const User *, void *), void *ctx);
 /* Set child's post_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int post_comments_add(assoc_db *db, const Post *r, Comment *child);
@@ -364,6 +370,12 @@ int comment_parent_load_each(assoc_db *db, const Comment *parents, size_t n, int
 /* OUT: *out, the related rows, by order_by. */
 int comment_replies(assoc_db *db, const Comment *r, CommentList *out);
 int comment_replies_each(assoc_db *db, const Comment *r, int (*fn)(const Comment *, void *), void *ctx);
+/* As comment_replies_each, each Comment lent to fn with its author, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int comment_replies_with_author_each(assoc_db *db, const Comment *r, int (*fn)(const Comment *, const User *, void *), void *ctx);
+/* As comment_replies_each, each Comment lent to fn with its post, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int comment_replies_with_post_each(assoc_db *db, const Comment *r, int (*fn)(const Comment *, const Post *, void *), void *ctx);
 /* Set child's parent_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int comment_replies_add(assoc_db *db, const Comment *r, Comment *child);

@@ -13,39 +13,39 @@ static const assoc_rowtype user__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for user_free. */
-static int user__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->create_dttm, &out->has_create_dttm);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
     return ASSOC_OK;
 }
 
 /* As user__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int user__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->create_dttm, &out->has_create_dttm);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
     return ASSOC_OK;
 }
 
@@ -81,39 +81,39 @@ static const assoc_rowtype product__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for product_free. */
-static int product__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int product__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Product *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->title);
+        return assoc_read_failed(db, st, &product__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->create_dttm, &out->has_create_dttm);
+        return assoc_read_failed(db, st, &product__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, 2, rc);
+        return assoc_read_failed(db, st, &product__type, at, 2, rc);
     return ASSOC_OK;
 }
 
 /* As product__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int product__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int product__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Product *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->title);
+        return assoc_read_failed(db, st, &product__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->create_dttm, &out->has_create_dttm);
+        return assoc_read_failed(db, st, &product__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, 2, rc);
+        return assoc_read_failed(db, st, &product__type, at, 2, rc);
     return ASSOC_OK;
 }
 
@@ -149,23 +149,23 @@ static const assoc_rowtype order__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for order_free. */
-static int order__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int order__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Order *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &order__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->user_id, &out->has_user_id);
+        return assoc_read_failed(db, st, &order__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->user_id, &out->has_user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &order__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->product_id, &out->has_product_id);
+        return assoc_read_failed(db, st, &order__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->product_id, &out->has_product_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &order__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->dttm, &out->has_dttm);
+        return assoc_read_failed(db, st, &order__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->dttm, &out->has_dttm);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &order__type, 3, rc);
+        return assoc_read_failed(db, st, &order__type, at, 3, rc);
     return ASSOC_OK;
 }
 
@@ -1067,6 +1067,45 @@ int user_orders_each(assoc_db *db, const User *r, int (*fn)(const Order *, void 
         goto done;
     while ((rc = assoc_row_next(db, st, &order__type, &row)) == ASSOC_ROW) {
         rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql user_orders_with_product_each__sql = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm, j.id, j.title, j.create_dttm\n"
+    "FROM orders\n"
+    "LEFT JOIN products j ON j.id = orders.product_id\n"
+    "WHERE orders.user_id = $1\n"
+    "ORDER BY orders.id",
+    NULL
+};
+
+int user_orders_with_product_each(assoc_db *db, const User *r, int (*fn)(const Order *, const Product *, void *), void *ctx)
+{
+    Order row;
+    Product row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_orders_with_product_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &user_orders_with_product_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &order__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &product__type, 4, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
         if (rc != 0)
             break;
     }
@@ -2344,6 +2383,45 @@ int product_orders_each(assoc_db *db, const Product *r, int (*fn)(const Order *,
         goto done;
     while ((rc = assoc_row_next(db, st, &order__type, &row)) == ASSOC_ROW) {
         rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql product_orders_with_user_each__sql = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm, j.id, j.email, j.create_dttm\n"
+    "FROM orders\n"
+    "LEFT JOIN users j ON j.id = orders.user_id\n"
+    "WHERE orders.product_id = $1\n"
+    "ORDER BY orders.id",
+    NULL
+};
+
+int product_orders_with_user_each(assoc_db *db, const Product *r, int (*fn)(const Order *, const User *, void *), void *ctx)
+{
+    Order row;
+    User row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "product_orders_with_user_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &product_orders_with_user_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &order__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &user__type, 4, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
         if (rc != 0)
             break;
     }

@@ -180,6 +180,9 @@ int user_products_count(assoc_db *db, const User *r, int64_t *out);
 /* OUT: *out, the related rows, by key. */
 int user_orders(assoc_db *db, const User *r, OrderList *out);
 int user_orders_each(assoc_db *db, const User *r, int (*fn)(const Order *, void *), void *ctx);
+/* As user_orders_each, each Order lent to fn with its product, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int user_orders_with_product_each(assoc_db *db, const User *r, int (*fn)(const Order *, const Product *, void *), void *ctx);
 /* Set child's user_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int user_orders_add(assoc_db *db, const User *r, Order *child);
@@ -267,6 +270,9 @@ int product_users_count(assoc_db *db, const Product *r, int64_t *out);
 /* OUT: *out, the related rows, by key. */
 int product_orders(assoc_db *db, const Product *r, OrderList *out);
 int product_orders_each(assoc_db *db, const Product *r, int (*fn)(const Order *, void *), void *ctx);
+/* As product_orders_each, each Order lent to fn with its user, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int product_orders_with_user_each(assoc_db *db, const Product *r, int (*fn)(const Order *, const User *, void *), void *ctx);
 /* Set child's product_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int product_orders_add(assoc_db *db, const Product *r, Order *child);

@@ -13,51 +13,51 @@ static const assoc_rowtype project__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for project_free. */
-static int project__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int project__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Project *out = rec;
     int rc;
 
-    rc = assoc_column_text(db, st, 0, &out->id);
+    rc = assoc_column_text(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &project__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->settings);
+        return assoc_read_failed(db, st, &project__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->settings);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &project__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &project__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 4, rc);
+        return assoc_read_failed(db, st, &project__type, at, 4, rc);
     return ASSOC_OK;
 }
 
 /* As project__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int project__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int project__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Project *out = rec;
     int rc;
 
-    rc = assoc_column_text_ref(db, st, 0, &out->id);
+    rc = assoc_column_text_ref(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &project__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->settings);
+        return assoc_read_failed(db, st, &project__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->settings);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &project__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &project__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 4, rc);
+        return assoc_read_failed(db, st, &project__type, at, 4, rc);
     return ASSOC_OK;
 }
 
@@ -102,91 +102,91 @@ static const assoc_enum task__enum_status = {
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for task_free. */
-static int task__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int task__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Task *out = rec;
     int value = 0;
     int rc;
 
-    rc = assoc_column_text(db, st, 0, &out->id);
+    rc = assoc_column_text(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->project_id);
+        return assoc_read_failed(db, st, &task__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->project_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &task__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->description);
+        return assoc_read_failed(db, st, &task__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->description);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 3, rc);
-    rc = assoc_column_enum(db, st, 4, &task__enum_status, &value, &out->has_status);
+        return assoc_read_failed(db, st, &task__type, at, 3, rc);
+    rc = assoc_column_enum(db, st, at + 4, &task__enum_status, &value, &out->has_status);
     out->status = (TaskStatus)value;
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->position, &out->has_position);
+        return assoc_read_failed(db, st, &task__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->position, &out->has_position);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 5, rc);
-    rc = assoc_column_text(db, st, 6, &out->labels);
+        return assoc_read_failed(db, st, &task__type, at, 5, rc);
+    rc = assoc_column_text(db, st, at + 6, &out->labels);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 6, rc);
-    rc = assoc_column_time(db, st, 7, &out->due, &out->has_due);
+        return assoc_read_failed(db, st, &task__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->due, &out->has_due);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 7, rc);
-    rc = assoc_column_text(db, st, 8, &out->slug);
+        return assoc_read_failed(db, st, &task__type, at, 7, rc);
+    rc = assoc_column_text(db, st, at + 8, &out->slug);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 8, rc);
-    rc = assoc_column_time(db, st, 9, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &task__type, at, 8, rc);
+    rc = assoc_column_time(db, st, at + 9, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 9, rc);
-    rc = assoc_column_time(db, st, 10, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &task__type, at, 9, rc);
+    rc = assoc_column_time(db, st, at + 10, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 10, rc);
+        return assoc_read_failed(db, st, &task__type, at, 10, rc);
     return ASSOC_OK;
 }
 
 /* As task__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int task__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int task__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Task *out = rec;
     int value = 0;
     int rc;
 
-    rc = assoc_column_text_ref(db, st, 0, &out->id);
+    rc = assoc_column_text_ref(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->project_id);
+        return assoc_read_failed(db, st, &task__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->project_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &task__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->description);
+        return assoc_read_failed(db, st, &task__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->description);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 3, rc);
-    rc = assoc_column_enum(db, st, 4, &task__enum_status, &value, &out->has_status);
+        return assoc_read_failed(db, st, &task__type, at, 3, rc);
+    rc = assoc_column_enum(db, st, at + 4, &task__enum_status, &value, &out->has_status);
     out->status = (TaskStatus)value;
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->position, &out->has_position);
+        return assoc_read_failed(db, st, &task__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->position, &out->has_position);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 5, rc);
-    rc = assoc_column_text_ref(db, st, 6, &out->labels);
+        return assoc_read_failed(db, st, &task__type, at, 5, rc);
+    rc = assoc_column_text_ref(db, st, at + 6, &out->labels);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 6, rc);
-    rc = assoc_column_time(db, st, 7, &out->due, &out->has_due);
+        return assoc_read_failed(db, st, &task__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->due, &out->has_due);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 7, rc);
-    rc = assoc_column_text_ref(db, st, 8, &out->slug);
+        return assoc_read_failed(db, st, &task__type, at, 7, rc);
+    rc = assoc_column_text_ref(db, st, at + 8, &out->slug);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 8, rc);
-    rc = assoc_column_time(db, st, 9, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &task__type, at, 8, rc);
+    rc = assoc_column_time(db, st, at + 9, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 9, rc);
-    rc = assoc_column_time(db, st, 10, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &task__type, at, 9, rc);
+    rc = assoc_column_time(db, st, at + 10, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 10, rc);
+        return assoc_read_failed(db, st, &task__type, at, 10, rc);
     return ASSOC_OK;
 }
 
@@ -224,33 +224,33 @@ static const assoc_rowtype tag__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for tag_free. */
-static int tag__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int tag__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Tag *out = rec;
     int rc;
 
-    rc = assoc_column_text(db, st, 0, &out->id);
+    rc = assoc_column_text(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &tag__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, 1, rc);
+        return assoc_read_failed(db, st, &tag__type, at, 1, rc);
     return ASSOC_OK;
 }
 
 /* As tag__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int tag__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int tag__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Tag *out = rec;
     int rc;
 
-    rc = assoc_column_text_ref(db, st, 0, &out->id);
+    rc = assoc_column_text_ref(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &tag__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, 1, rc);
+        return assoc_read_failed(db, st, &tag__type, at, 1, rc);
     return ASSOC_OK;
 }
 

@@ -456,7 +456,7 @@ static void test_null_db(void **state)
     assert_int_equal(len, 0);
     assert_int_equal(assoc_row_fetch(NULL, NULL, NULL, &b), ASSOC_MISUSE);
     assert_int_equal(assoc_row_next(NULL, NULL, NULL, &b), ASSOC_MISUSE);
-    assert_int_equal(assoc_read_failed(NULL, NULL, NULL, 0, ASSOC_NOMEM), ASSOC_NOMEM);
+    assert_int_equal(assoc_read_failed(NULL, NULL, NULL, 0, 0, ASSOC_NOMEM), ASSOC_NOMEM);
     assert_int_equal(assoc_cascade_setup(NULL, NULL), ASSOC_MISUSE);
     assert_int_equal(assoc_cascade_run(NULL, NULL, NULL), ASSOC_MISUSE);
     assert_null(assoc_pg(NULL));
@@ -2351,47 +2351,47 @@ static const assoc_rowtype person_type;
 /* Strings and blobs person_read copied and person_release has not freed. */
 static long person_live;
 
-static int person_read(assoc_db *db, assoc_stmt *st, void *rec)
+static int person_read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     person *p = rec;
-    int rc = assoc_col_int64(db, st, 0, &p->id, NULL);
+    int rc = assoc_col_int64(db, st, at + 0, &p->id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &p->name);
+        return assoc_read_failed(db, st, &person_type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &p->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 1, rc);
+        return assoc_read_failed(db, st, &person_type, at, 1, rc);
     person_live += p->name != NULL;
-    rc = assoc_col_double(db, st, 2, &p->score, &p->has_score);
+    rc = assoc_col_double(db, st, at + 2, &p->score, &p->has_score);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &p->born, &p->has_born);
+        return assoc_read_failed(db, st, &person_type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &p->born, &p->has_born);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 3, rc);
-    rc = assoc_column_blob(db, st, 4, &p->photo);
+        return assoc_read_failed(db, st, &person_type, at, 3, rc);
+    rc = assoc_column_blob(db, st, at + 4, &p->photo);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 4, rc);
+        return assoc_read_failed(db, st, &person_type, at, 4, rc);
     person_live += p->photo.data != NULL;
     return ASSOC_OK;
 }
 
-static int person_view(assoc_db *db, assoc_stmt *st, void *rec)
+static int person_view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     person *p = rec;
-    int rc = assoc_col_int64(db, st, 0, &p->id, NULL);
+    int rc = assoc_col_int64(db, st, at + 0, &p->id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &p->name);
+        return assoc_read_failed(db, st, &person_type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &p->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 1, rc);
-    rc = assoc_col_double(db, st, 2, &p->score, &p->has_score);
+        return assoc_read_failed(db, st, &person_type, at, 1, rc);
+    rc = assoc_col_double(db, st, at + 2, &p->score, &p->has_score);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &p->born, &p->has_born);
+        return assoc_read_failed(db, st, &person_type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &p->born, &p->has_born);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 3, rc);
-    rc = assoc_column_blob_ref(db, st, 4, &p->photo);
+        return assoc_read_failed(db, st, &person_type, at, 3, rc);
+    rc = assoc_column_blob_ref(db, st, at + 4, &p->photo);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 4, rc);
+        return assoc_read_failed(db, st, &person_type, at, 4, rc);
     return ASSOC_OK;
 }
 
@@ -2777,11 +2777,11 @@ static void test_row_read_failure(void **state)
     assert_int_equal(assoc_bind_int64(db, st, 1, 2), ASSOC_OK);
     assert_int_equal(assoc_step(db, st), ASSOC_ROW);
     assoc_fail(db, ASSOC_NOMEM, "the cause");
-    assert_int_equal(assoc_read_failed(db, st, &person_type, 1, ASSOC_NOMEM), ASSOC_NOMEM);
+    assert_int_equal(assoc_read_failed(db, st, &person_type, 0, 1, ASSOC_NOMEM), ASSOC_NOMEM);
     assert_failed(db, ASSOC_NOMEM, ASSOC_NOMEM, "people.name", "id = \"2\"");
     assert_non_null(strstr(assoc_errmsg(db), "the cause"));
-    assert_int_equal(assoc_read_failed(NULL, st, &person_type, 1, ASSOC_ERROR), ASSOC_ERROR);
-    assert_int_equal(assoc_read_failed(db, st, NULL, 1, ASSOC_BUSY), ASSOC_BUSY);
+    assert_int_equal(assoc_read_failed(NULL, st, &person_type, 0, 1, ASSOC_ERROR), ASSOC_ERROR);
+    assert_int_equal(assoc_read_failed(db, st, NULL, 0, 1, ASSOC_BUSY), ASSOC_BUSY);
     assoc_stmt_release(db, st);
 }
 
@@ -3032,29 +3032,29 @@ typedef struct srow {
 static const char *const srow_columns[] = { "v", "b", "d" };
 static const assoc_rowtype srow_type;
 
-static int srow_read(assoc_db *db, assoc_stmt *st, void *rec)
+static int srow_read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     srow *r = rec;
-    int rc = assoc_column_text(db, st, 0, &r->v);
+    int rc = assoc_column_text(db, st, at + 0, &r->v);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &srow_type, 0, rc);
-    rc = assoc_column_blob(db, st, 1, &r->b);
+        return assoc_read_failed(db, st, &srow_type, at, 0, rc);
+    rc = assoc_column_blob(db, st, at + 1, &r->b);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &srow_type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &r->d, &r->has_d);
+        return assoc_read_failed(db, st, &srow_type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &r->d, &r->has_d);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &srow_type, 2, rc);
+        return assoc_read_failed(db, st, &srow_type, at, 2, rc);
     return ASSOC_OK;
 }
 
-static int srow_view(assoc_db *db, assoc_stmt *st, void *rec)
+static int srow_view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     srow *r = rec;
-    int rc = assoc_column_text_ref(db, st, 0, &r->v);
+    int rc = assoc_column_text_ref(db, st, at + 0, &r->v);
     if (rc == ASSOC_OK)
-        rc = assoc_column_blob_ref(db, st, 1, &r->b);
+        rc = assoc_column_blob_ref(db, st, at + 1, &r->b);
     if (rc == ASSOC_OK)
-        rc = assoc_column_time(db, st, 2, &r->d, &r->has_d);
+        rc = assoc_column_time(db, st, at + 2, &r->d, &r->has_d);
     return rc;
 }
 

@@ -248,6 +248,64 @@ static void test_insert_many_two_connections(void **state)
     unlink(side);
 }
 
+static int on_user_of_order(const Order *o, const User *u, void *ctx)
+{
+    assert_non_null(u);
+    assert_true(o->user_id == u->id);
+    *(int64_t *)ctx = u->id;
+    return 0;
+}
+
+typedef struct pairs {
+    int64_t order[8], product[8];
+    size_t n, stop_at;
+    assoc_db *db;
+} pairs;
+
+static int on_pair(const Order *o, const Product *p, void *ctx)
+{
+    pairs *x = ctx;
+    x->order[x->n] = o->id;
+    x->product[x->n++] = p != NULL ? p->id : 0;
+    if (p != NULL)
+        assert_true(o->has_product_id && o->product_id == p->id && p->title != NULL);
+    /* Back into the API while the row is lent: its own statement. */
+    int64_t n = 0;
+    OK(x->db, user_orders_count(x->db, &(User){ .id = o->user_id }, &n));
+    return x->n == x->stop_at ? 42 : 0;
+}
+
+/* user_orders_with_product_each: each order with its product, NULL for
+ * none, in the collection's order; a non-zero return stops. */
+static void test_each_with(void **state)
+{
+    assoc_db *db = *state;
+    User u = new_user(db, "ada@example.com"), nobody = USER_INIT;
+    Product a = new_product(db, "anvil"), b = new_product(db, "bolt");
+    Order o[3];
+    orders_of(o, 3, &u, &a);
+    o[1].has_product_id = false;
+    o[2].product_id = b.id;
+    OK(db, order_insert_many(db, o, 3));
+    pairs x = { .n = 0, .stop_at = 0, .db = db };
+    OK(db, user_orders_with_product_each(db, &u, on_pair, &x));
+    assert_int_equal(x.n, 3);
+    assert_true(x.order[0] == o[0].id && x.product[0] == a.id);
+    assert_true(x.order[1] == o[1].id && x.product[1] == 0);
+    assert_true(x.order[2] == o[2].id && x.product[2] == b.id);
+    x = (pairs){ .n = 0, .stop_at = 2, .db = db };
+    RC(db, 42, user_orders_with_product_each(db, &u, on_pair, &x));
+    assert_int_equal(x.n, 2);
+    x = (pairs){ .n = 0, .stop_at = 0, .db = db };
+    OK(db, user_orders_with_product_each(db, &nobody, on_pair, &x)); /* unsaved: none */
+    assert_int_equal(x.n, 0);
+    RC(db, ASSOC_MISUSE, user_orders_with_product_each(db, &u, NULL, &x));
+    /* The other way: product.orders with each order's user. */
+    int64_t seen = 0;
+    OK(db, product_orders_with_user_each(db, &a, on_user_of_order, &seen));
+    assert_true(seen == u.id);
+}
+
 /* insert writes back the row id, the client default (now) and the server
  * default (CURRENT_TIMESTAMP). */
 static void test_insert_writes_back(void **state)
@@ -837,6 +895,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insert_many, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insert_many_triggers, setup, teardown),
         cmocka_unit_test(test_insert_many_two_connections),
+        cmocka_unit_test_setup_teardown(test_each_with, setup, teardown),
     };
     return cmocka_run_group_tests_name("e2e seed models", tests, NULL, NULL);
 }
