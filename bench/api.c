@@ -17,6 +17,7 @@ static assoc_db *db;
 static bool owned; /* --variant owned */
 static bool view;  /* --variant view */
 static bool single; /* --variant single */
+static bool load;   /* --variant load */
 
 /* Is `word` one of the comma-separated words of the variant? */
 static bool has(const char *variant, const char *word)
@@ -117,13 +118,28 @@ static int on_order_product_at(size_t parent, const Product *p, void *ctx)
     return 0;
 }
 
+/* The joined loader's rows: an order and its product (NULL: none). */
+static int on_order_with_product(const Order *o, const Product *p, void *ctx)
+{
+    order_visit *v = ctx;
+    if (p == NULL)
+        return 0; /* an order without a product: nothing to count */
+    v->order = o;
+    count_product(v, p);
+    return 0;
+}
+
 static int on_user_for_orders(const User *u, void *ctx)
 {
     loop *l = ctx;
+    if (!load && !view && !owned) {
+        order_visit v = { l, u->id, NULL };
+        return user_orders_with_product_each(db, u, on_order_with_product, &v);
+    }
     OrderList orders = ORDER_LIST_INIT;
     int rc = user_orders(db, u, &orders);
 
-    if (rc == ASSOC_OK && !view && !owned) {
+    if (rc == ASSOC_OK && load) {
         orders_visit w = { l, u->id, &orders };
         rc = order_product_load_each(db, orders.items, orders.len, on_order_product_at, &w);
     }
@@ -156,6 +172,7 @@ int main(int argc, char **argv)
     owned = has(o.variant, "owned");
     view = has(o.variant, "view");
     single = has(o.variant, "single");
+    load = has(o.variant, "load");
 
     /* The program's choice, made once before SQLite is used, as the
      * hand-written C makes it: no statistics of every allocation (they take
