@@ -1,14 +1,24 @@
 /* api.c - the benchmark's workload through the generated API (models.h
  * generated from schema/models.def), as an application would write it.
  *
- * One transaction per phase (assoc_begin/assoc_commit).  The loading
- * phases stream with the _each functions (user_each, user_products_each,
- * product_each, product_users_each), so memory stays flat whatever N is;
- * the third loads each user's orders as a list, the seed's `user.orders`,
- * and each order's product, the seed's `user.orders[0].product`, with
- * order_product_view: the product borrowed for the callback, as the
- * hand-written C reads it.  --variant owned loads it with order_product
- * instead, a Product of its own (its title copied) freed after use.
+ * One transaction per phase (assoc_begin/assoc_commit).  Inserts: each user
+ * and product by its _insert, a user's ten orders together by
+ * order_insert_many.  The loading phases stream: user_each with
+ * user_products_each, product_each with product_users_each, and user_each
+ * with user_orders_with_product_each (each order lent with its product, one
+ * statement per user), so memory stays flat whatever N is.  Deletes: each
+ * tenth user by user_delete, its orders going by the relationship's cascade.
+ * Memory statistics are turned off before SQLite is used, as the
+ * hand-written C does (a program's choice, process-wide).
+ *
+ * --variant words (comma-separated), for the comparisons in README.md:
+ *   single     each order by its own order_insert
+ *   load       user_orders, then order_product_load_each over the list (the
+ *              batched load: two statements per user)
+ *   view       user_orders, then order_product_view per order
+ *   owned      user_orders, then order_product per order, a Product of its
+ *              own (its title copied) freed after use
+ *   memstatus  leave SQLite's memory statistics on
  */
 #include "bench.h"
 #include "models.h"
