@@ -1,20 +1,47 @@
 /* api.c - the benchmark's workload through the generated API (models.h
  * generated from schema/models.def), as an application would write it.
  *
- * One transaction per phase (assoc_begin/assoc_commit).  The loading
- * phases stream with the _each functions (user_each, user_products_each,
- * product_each, product_users_each), so memory stays flat whatever N is;
- * the third loads each user's orders as a list, the seed's `user.orders`,
- * and each order's product, the seed's `user.orders[0].product`, with
- * order_product_view: the product borrowed for the callback, as the
- * hand-written C reads it.  --variant owned loads it with order_product
- * instead, a Product of its own (its title copied) freed after use.
+ * One transaction per phase (assoc_begin/assoc_commit).  Inserts: each user
+ * and product by its _insert, a user's ten orders together by
+ * order_insert_many.  The loading phases stream: user_each with
+ * user_products_each, product_each with product_users_each, and user_each
+ * with user_orders_with_product_each (each order lent with its product, one
+ * statement per user), so memory stays flat whatever N is.  Deletes: each
+ * tenth user by user_delete, its orders going by the relationship's cascade.
+ * Memory statistics are turned off before SQLite is used, as the
+ * hand-written C does (a program's choice, process-wide).
+ *
+ * --variant words (comma-separated), for the comparisons in README.md:
+ *   single     each order by its own order_insert
+ *   load       user_orders, then order_product_load_each over the list (the
+ *              batched load: two statements per user)
+ *   view       user_orders, then order_product_view per order
+ *   owned      user_orders, then order_product per order, a Product of its
+ *              own (its title copied) freed after use
+ *   memstatus  leave SQLite's memory statistics on
  */
 #include "bench.h"
 #include "models.h"
 
 static assoc_db *db;
 static bool owned; /* --variant owned */
+static bool view;  /* --variant view */
+static bool single; /* --variant single */
+static bool load;   /* --variant load */
+
+/* Is `word` one of the comma-separated words of the variant? */
+static bool has(const char *variant, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = variant; *p != '\0';) {
+        const char *e = strchr(p, ',');
+        size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
+        if (len == n && memcmp(p, word, n) == 0)
+            return true;
+        p += len + (e != NULL);
+    }
+    return false;
+}
 
 static void check(int rc, const char *what)
 {
@@ -86,15 +113,49 @@ static int on_order_product(const Product *p, void *ctx)
     return 0;
 }
 
+/* The batched load's rows: the product of order `parent` of the list. */
+typedef struct orders_visit {
+    loop *l;
+    int64_t user;
+    const OrderList *orders;
+} orders_visit;
+
+static int on_order_product_at(size_t parent, const Product *p, void *ctx)
+{
+    orders_visit *w = ctx;
+    order_visit v = { w->l, w->user, &w->orders->items[parent] };
+    count_product(&v, p);
+    return 0;
+}
+
+/* The joined loader's rows: an order and its product (NULL: none). */
+static int on_order_with_product(const Order *o, const Product *p, void *ctx)
+{
+    order_visit *v = ctx;
+    if (p == NULL)
+        return 0; /* an order without a product: nothing to count */
+    v->order = o;
+    count_product(v, p);
+    return 0;
+}
+
 static int on_user_for_orders(const User *u, void *ctx)
 {
     loop *l = ctx;
+    if (!load && !view && !owned) {
+        order_visit v = { l, u->id, NULL };
+        return user_orders_with_product_each(db, u, on_order_with_product, &v);
+    }
     OrderList orders = ORDER_LIST_INIT;
     int rc = user_orders(db, u, &orders);
 
-    for (size_t j = 0; rc == ASSOC_OK && j < orders.len; j++) {
+    if (rc == ASSOC_OK && load) {
+        orders_visit w = { l, u->id, &orders };
+        rc = order_product_load_each(db, orders.items, orders.len, on_order_product_at, &w);
+    }
+    for (size_t j = 0; rc == ASSOC_OK && (view || owned) && j < orders.len; j++) {
         order_visit v = { l, u->id, &orders.items[j] };
-        if (!owned) {
+        if (view) {
             rc = order_product_view(db, v.order, on_order_product, &v);
             continue;
         }
@@ -118,8 +179,19 @@ int main(int argc, char **argv)
     const int64_t N = o.n, P = o.n / 10;
     char text[64];
 
-    owned = strcmp(o.variant, "owned") == 0;
+    owned = has(o.variant, "owned");
+    view = has(o.variant, "view");
+    single = has(o.variant, "single");
+    load = has(o.variant, "load");
 
+    /* The program's choice, made once before SQLite is used, as the
+     * hand-written C makes it: no statistics of every allocation (they take
+     * a process-wide mutex each time; nothing here reads them).
+     * --variant memstatus leaves them on. */
+    if (!has(o.variant, "memstatus") && sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK) {
+        fprintf(stderr, "api: sqlite3_config(SQLITE_CONFIG_MEMSTATUS) failed\n");
+        return 1;
+    }
     check(assoc_open(o.db, &db), "assoc_open");
     check(models_create_all(db), "models_create_all");
 
@@ -151,15 +223,20 @@ int main(int argc, char **argv)
             cs += cs_h2(1, (uint64_t)p.id);
         }
         for (int64_t i = 1; i <= N; i++) {
+            Order od[10];
             for (int64_t k = 0; k < 10; k++) {
-                Order od = ORDER_INIT;
-                od.user_id = uid[i - 1];
-                od.has_user_id = true;
-                od.product_id = pid[(7 * i + k) % P];
-                od.has_product_id = true;
-                check(order_insert(db, &od), "order_insert");
-                cs += cs_h3((uint64_t)od.id, (uint64_t)od.user_id, (uint64_t)od.product_id);
+                od[k] = (Order)ORDER_INIT;
+                od[k].user_id = uid[i - 1];
+                od[k].has_user_id = true;
+                od[k].product_id = pid[(7 * i + k) % P];
+                od[k].has_product_id = true;
+                if (single)
+                    check(order_insert(db, &od[k]), "order_insert");
             }
+            if (!single)
+                check(order_insert_many(db, od, 10), "order_insert_many");
+            for (int k = 0; k < 10; k++)
+                cs += cs_h3((uint64_t)od[k].id, (uint64_t)od[k].user_id, (uint64_t)od[k].product_id);
         }
         check(assoc_commit(db), "assoc_commit");
         bench_end(ph, N + P + 10 * N, cs);

@@ -12,8 +12,10 @@
 #                          by callgrind, per phase, at BENCH_CG_N users: the
 #                          ratio the machine's load does not move
 #                          ($(B)/bench/instructions.csv)
-#   make bench-memory      peak RSS of the generated-API run per phase, at
-#                          N = 10,000 and 1,000,000 ($(B)/bench/memory.csv)
+#   make bench-memory      the scale test: both C programs at N = 100,000 and
+#                          1,000,000 (BENCH_MEM_REPEAT runs each, alternating):
+#                          time per row of each phase and its growth, peak RSS
+#                          of the generated-API run per phase ($(B)/bench/memory.csv)
 #   make bench-generator   assocgen's time and peak memory on synthetic schemas
 #                          of 100, 1,000 and 10,000 models, and a compile of the
 #                          largest output ($(B)/bench/generator.csv)
@@ -34,7 +36,7 @@
 #   BENCH_REPEAT=5         runs of each C program (the median is reported)
 #   BENCH_IMPLS=raw,api,typical,tuned  (also api-owned: the API loading
 #                          order.product as a record of its own)
-#   BENCH_MEM_SIZES=10000,1000000
+#   BENCH_MEM_SIZES=100000,1000000  BENCH_MEM_REPEAT=3
 #   BENCH_GEN_SIZES=100,1000,10000
 #   BENCH_CG_N=10000       users for bench-instructions (callgrind is ~50x slower)
 #   BENCH_MIGRATE_ROWS=1000000  BENCH_MIGRATE_REPEAT=5   (bench-migrate)
@@ -51,7 +53,8 @@ BENCH_N         ?= 100000
 BENCH_N_SQLA    ?= $(BENCH_N)
 BENCH_REPEAT    ?= 5
 BENCH_IMPLS     ?= raw,api,typical,tuned
-BENCH_MEM_SIZES ?= 10000,1000000
+BENCH_MEM_SIZES ?= 100000,1000000
+BENCH_MEM_REPEAT ?= 3
 BENCH_GEN_SIZES ?= 100,1000,10000
 BENCH_CG_N      ?= 10000
 BENCH_TMPDIR    ?=
@@ -108,7 +111,8 @@ bench-build: $(BENCH_DIR)/raw $(BENCH_DIR)/api $(BENCH_GEN)/.stamp $(ASSOCGEN)
 BENCH_WORKLOAD = $(BENCH_RUN) workload $(BENCH_COMMON) --n $(BENCH_N) --n-sqla $(BENCH_N_SQLA) \
     --repeat $(BENCH_REPEAT) --impls $(BENCH_IMPLS) --csv $(BENCH_DIR)/results.csv --chart bench/results.svg
 BENCH_INSTRUCTIONS = $(BENCH_RUN) instructions $(BENCH_COMMON) --n $(BENCH_CG_N) --csv $(BENCH_DIR)/instructions.csv
-BENCH_MEMORY = $(BENCH_RUN) memory $(BENCH_COMMON) --sizes $(BENCH_MEM_SIZES) --csv $(BENCH_DIR)/memory.csv
+BENCH_MEMORY = $(BENCH_RUN) memory $(BENCH_COMMON) --sizes $(BENCH_MEM_SIZES) --repeat $(BENCH_MEM_REPEAT) \
+    --csv $(BENCH_DIR)/memory.csv
 BENCH_GENERATOR = $(BENCH_RUN) generator $(BENCH_COMMON) --sizes $(BENCH_GEN_SIZES) --assocgen $(ASSOCGEN) \
     --cc '$(CC)' --cflags '$(CPPFLAGS) $(WARN) -O0' --csv $(BENCH_DIR)/generator.csv
 

@@ -572,7 +572,7 @@ static void model_macros(builder *b, const sch_model *m)
     name(b, arena_printf(b->mem, "%sGroups", m->name), who, m->at);
     name(b, arena_printf(b->mem, "%s_GROUPS_INIT", up), who, m->at);
     name(b, arena_printf(b->mem, "%s_LIST_INIT", up), who, m->at);
-    static const char *const statics[] = { "read", "view", "release", "type", "columns", "cmp" };
+    static const char *const statics[] = { "read", "view", "release", "type", "columns", "cmp", "texts", "blobs" };
     for (size_t k = 0; k < sizeof statics / sizeof statics[0]; k++)
         name(b, arena_printf(b->mem, "%s__%s", m->snake, statics[k]), who, m->at);
     for (size_t i = 0; i < m->table->ncolumns; i++)
@@ -603,6 +603,77 @@ static void view_fns(builder *b, const sch_model *m, const sch_rel *r)
         f->doc = "The related row, if any, lent to fn without copying (valid during\n"
                  "the call only): fn runs once, or not at all and ASSOC_OK is returned;\n"
                  "a non-zero return from fn is returned.";
+    }
+}
+
+/* <m>_<rel>_with_<rel2>_each, a name beyond the spec's, only where it is
+ * free: a one-to-many collection streamed with each child's many-to-one
+ * rel2 in the same statement (a join), as SQLAlchemy's joinedload of rel2
+ * along rel; rel2 back to the owner by rel's own key is left out. */
+static void with_fns(builder *b, const sch_model *m, const sch_rel *r)
+{
+    char buf[1024];
+    if (r->kind != SCH_ONE_TO_MANY || !c_rel_is_list(r))
+        return;
+    const sch_model *t = r->target;
+    for (size_t k = 0; k < t->nrels; k++) {
+        const sch_rel *r2 = t->rels[k];
+        if (r2->kind != SCH_MANY_TO_ONE || r2->owner_col == r->target_col)
+            continue;
+        snprintf(buf, sizeof buf, "%s_%s_with_%s_each", m->snake, r->name, r2->name);
+        if (symtab_get(&b->taken, buf) != NULL)
+            continue;
+        api_fn *f = fn(b, API_REL_EACH_WITH, arena_printf(b->mem, "relationship %s.%s", m->name, r->name), r->at,
+                       "%s", buf);
+        db_param(b, f);
+        param(b, f, ty(b, "const %s%s *", m->name), "r");
+        param(b, f, arena_printf(b->mem, "int (*fn)(const %s%s *, const %s%s *, void *)", b->a->prefix, t->name,
+                                 b->a->prefix, r2->target->name), "");
+        param(b, f, "void *", "ctx");
+        if (f) {
+            f->model = m;
+            f->rel = r;
+            f->rel2 = r2;
+            f->doc = arena_printf(b->mem,
+                "As %s%s_%s_each, each %s lent to fn with its %s, read by the same\n"
+                "statement (NULL when it has none); both valid during the call only.",
+                b->a->prefix, m->snake, r->name, t->name, r2->name);
+        }
+    }
+}
+
+/* <m>_insert_many, a name beyond the spec's: only where it is free, and
+ * for models whose inserts make nothing the library must own (no string
+ * or blob default, default(uuid) or default(call) of one) and write no
+ * post_update key, so that a failed call leaves the caller's records as
+ * they were with nothing to release. */
+static void many_fns(builder *b, const sch_model *m)
+{
+    const sch_table *t = m->table;
+    char buf[1024];
+    if (t->ncolumns == (t->rowid != NULL ? 1u : 0u))
+        return; /* nothing but the row id: no row to write many of */
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const sch_column *col = t->columns[i];
+        if (col->post_update ||
+            (c_is_pointer(col) && (col->def.kind != SCH_DEFAULT_NONE || col->server_def.kind != SCH_DEFAULT_NONE)))
+            return;
+    }
+    snprintf(buf, sizeof buf, "%s_insert_many", m->snake);
+    if (symtab_get(&b->taken, buf) != NULL)
+        return;
+    api_fn *f = fn(b, API_INSERT_MANY, arena_printf(b->mem, "model %s", m->name), m->at, "%s", buf);
+    db_param(b, f);
+    param(b, f, ty(b, "%s%s *", m->name), "rows");
+    param(b, f, "size_t", "n");
+    if (f) {
+        f->model = m;
+        f->doc = arena_printf(b->mem,
+            "Insert rows[0..n) as %s%s_insert would, in order, %d rows to a statement,\n"
+            "atomically.  A row id of 0 is assigned; unset columns take their\n"
+            "defaults; both are written back into rows once every row is in, and\n"
+            "rows are left as they were on failure.  n == 0 does nothing.",
+            b->a->prefix, m->snake, API_INSERT_ROWS);
     }
 }
 
@@ -678,11 +749,20 @@ api *api_build(const sch_schema *s, const char *prefix, arena *mem)
             if (!c_rel_is_list(m->rels[k]))
                 view_fns(&b, m, m->rels[k]);
     }
-    /* Each _view row goes right after its relationship's _get row. */
+    for (size_t i = 0; i < s->nmodels && !b.nomem; i++)
+        many_fns(&b, s->models[i]);
+    for (size_t i = 0; i < s->nmodels && !b.nomem; i++)
+        for (size_t k = 0; k < s->models[i]->nrels; k++)
+            with_fns(&b, s->models[i], s->models[i]->rels[k]);
+    /* Each _view row goes right after its relationship's _get row, each
+     * _with_<rel2>_each after its relationship's _each, each _insert_many
+     * after its model's _insert. */
     for (size_t v = before; v < a->nfns && !b.nomem; v++) {
         api_fn view = a->fns[v];
         size_t at = 0;
-        while (at < v && !(a->fns[at].kind == API_REL_GET && a->fns[at].rel == view.rel))
+        while (at < v && !(view.kind == API_REL_VIEW        ? a->fns[at].kind == API_REL_GET && a->fns[at].rel == view.rel
+                           : view.kind == API_REL_EACH_WITH ? a->fns[at].kind == API_REL_EACH && a->fns[at].rel == view.rel
+                                                            : a->fns[at].kind == API_INSERT && a->fns[at].model == view.model))
             at++;
         if (at == v)
             continue;

@@ -27,6 +27,7 @@ typedef enum api_kind {
     API_VERIFY,
     /* model */
     API_INSERT,
+    API_INSERT_MANY,     /* rows in one statement per API_INSERT_ROWS */
     API_GET,
     API_UPDATE,
     API_DELETE,
@@ -44,6 +45,7 @@ typedef enum api_kind {
     API_REL_VIEW,        /* to-one: the related row lent to a callback */
     API_REL_LIST,        /* collection */
     API_REL_EACH,
+    API_REL_EACH_WITH,   /* a one-to-many's rows, each with its rel2 (a many-to-one) */
     API_REL_ADD,
     API_REL_REMOVE,
     API_REL_LOAD,        /* batched: the relationship of many parents */
@@ -64,6 +66,12 @@ typedef enum api_kind {
 /* Parents per statement of a batched load (SPEC 6: at least 50 but the
  * last chunk, never one statement per parent). */
 enum { API_LOAD_CHUNK = 100 };
+/* Rows per statement of <m>_insert_many. */
+enum { API_INSERT_ROWS = 16 };
+
+/* The last chunk of at most this many parents runs a statement of this
+ * many places, so that a load of a few parents binds a few values. */
+enum { API_LOAD_SMALL = 16 };
 
 typedef struct api_param {
     const char *type;        /* "const User *", "int64_t" */
@@ -78,6 +86,7 @@ typedef struct api_fn {
     size_t nparams;
     const sch_model *model;  /* the model it belongs to; NULL for the schema's */
     const sch_rel *rel;      /* API_REL_* */
+    const sch_rel *rel2;     /* API_REL_EACH_WITH: the target's to-one relationship */
     const sch_column *col;   /* API_GET_BY, API_FIND_BY */
     const sch_query *query;  /* API_Q_* */
     const char *doc;         /* the comment above its prototype (lines joined by '\n') */

@@ -272,9 +272,9 @@ void src_bind_at(src *x, const char *idx, const plan_bind *b)
     case PB_STAMP:
         /* The clock's own text where the default applied, so the row holds
          * what DEFAULT (CURRENT_TIMESTAMP) would have put there. */
-        SRC_LINE(x, "rc = r->has_%s ? assoc_bind_time_buf(db, st, %s, %s%s, true, time_text_%d) : "
+        SRC_LINE(x, "rc = %shas_%s ? assoc_bind_time_buf(db, st, %s, %s%s, true, time_text_%d) : "
                     "assoc_bind_text(db, st, %s, stamp_text);",
-                 col->c_name, idx, b->obj, col->c_name, next_time(x), idx);
+                 b->expr ? b->expr : "r->", col->c_name, idx, b->obj, col->c_name, next_time(x), idx);
         break;
     case PB_DEFAULT: {
         strbuf d = STRBUF_INIT;
@@ -511,6 +511,7 @@ bool emit_source(emit_ctx *e)
         case API_REL_VIEW:
         case API_REL_LIST:
         case API_REL_EACH:
+        case API_REL_EACH_WITH:
         case API_REL_ADD:
         case API_REL_REMOVE:
             src_fn_rel(&x, f);

@@ -24,8 +24,8 @@ static void create_all(src *x, const api_fn *f)
     SRC_BLANK(x);
 }
 
-/* Set v.<field> to the default d: the field is known to be unset. */
-static void apply_default(src *x, const sch_column *col, const sch_default *d)
+/* Set <obj><field> to the default d: the field is known to be unset. */
+static void apply_default_to(src *x, const char *obj, const sch_column *col, const sch_default *d)
 {
     strbuf v = STRBUF_INIT;
     char k[300];
@@ -35,15 +35,20 @@ static void apply_default(src *x, const sch_column *col, const sch_default *d)
         src_c_default(&v, col, d);
     const char *f = col->c_name;
     if (col->type == SCH_BLOB) {
-        SRC_LINE(x, "v.%s.data = (unsigned char *)%s;", f, strbuf_str(&v));
-        SRC_LINE(x, "v.%s.len = %zu;", f, d->len);
+        SRC_LINE(x, "%s%s.data = (unsigned char *)%s;", obj, f, strbuf_str(&v));
+        SRC_LINE(x, "%s%s.len = %zu;", obj, f, d->len);
     } else if (c_is_pointer(col)) {
-        SRC_LINE(x, "v.%s = (char *)%s;", f, strbuf_str(&v));
+        SRC_LINE(x, "%s%s = (char *)%s;", obj, f, strbuf_str(&v));
     } else {
-        SRC_LINE(x, "v.%s = %s;", f, strbuf_str(&v));
-        SRC_LINE(x, "v.has_%s = true;", f);
+        SRC_LINE(x, "%s%s = %s;", obj, f, strbuf_str(&v));
+        SRC_LINE(x, "%shas_%s = true;", obj, f);
     }
     strbuf_free(&v);
+}
+
+static void apply_default(src *x, const sch_column *col, const sch_default *d)
+{
+    apply_default_to(x, "v.", col, d);
 }
 
 /* A default the insert makes at run time: default(uuid), default(call f). */
@@ -219,6 +224,147 @@ static void insert(src *x, const api_fn *f)
     SRC_BLANK(x);
 }
 
+/* insert_many: the rows in chunks of API_INSERT_ROWS (fewer where SQLite's
+ * limit on parameters says so), each chunk one multi-row INSERT of the
+ * insert's own statement, the ids SQLite assigns known in advance and
+ * checked after (assoc_rowids); the records worked on are copies, handed
+ * back when every row is in.  PostgreSQL, rows with ids of their own, a
+ * table with triggers, ids past INT64_MAX: the rows one by one through
+ * _insert. */
+static void insert_many(src *x, const api_fn *f)
+{
+    const plan_fn *pl = f->plan;
+    const sch_model *m = f->model;
+    const char *P = x->e->prefix;
+    const int per = API_INSERT_ROWS;
+    const char *one = pl->one->name;
+    int ntimes = src_count_times(&pl->stmt);
+    char buf[600];
+
+    src_open(x, f);
+    SRC_LINE(x, "%s%s buf[%d], *v = buf, *w;", P, m->name, per);
+    if (pl->rowid)
+        SRC_LINE(x, "int64_t first = 0;");
+    if (ntimes)
+        SRC_LINE(x, "char times[%d][%d][ASSOC_TIME_TEXT_SIZE];", per, ntimes);
+    if (pl->nstamps) {
+        SRC_LINE(x, "assoc_time stamp = 0;");
+        SRC_LINE(x, "char stamp_text[ASSOC_TIME_TEXT_SIZE] = \"\";");
+    }
+    SRC_LINE(x, "assoc_stmt *st = NULL;");
+    SRC_LINE(x, "size_t c = 0;");
+    SRC_LINE(x, "bool entered = false%s;", pl->rowid ? ", fits = true" : "");
+    SRC_LINE(x, "int rc;");
+    SRC_BLANK(x);
+    SRC_LINE(x, "if (db == NULL || (rows == NULL && n > 0))");
+    SRC_LINE(x, "return assoc_fail(db, ASSOC_MISUSE, \"%s: NULL argument\");", f->name);
+    SRC_LINE(x, "if (n == 0)");
+    SRC_LINE(x, "return ASSOC_OK;");
+    SRC_LINE(x, "if (n > %d) {", per);
+    SRC_LINE(x, "v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;");
+    SRC_LINE(x, "if (v == NULL)");
+    SRC_LINE(x, "return assoc_fail(db, ASSOC_NOMEM, \"%s: out of memory for %%zu rows\", n);", f->name);
+    SRC_LINE(x, "}");
+    SRC_LINE(x, "memcpy(v, rows, n * sizeof *v);");
+    SRC_LINE(x, "/* Several statements, or the ids read before the rows go in: one");
+    SRC_LINE(x, " * transaction, unless the caller's is open and one statement does. */");
+    SRC_LINE(x, "rc = assoc_tx_enter_for(db, n > %d || assoc_sqlite(db) == NULL, &entered);", per);
+    SRC_LINE(x, "if (rc != ASSOC_OK)");
+    SRC_LINE(x, "goto done;");
+    SRC_LINE(x, "if (assoc_sqlite(db) == NULL) {");
+    SRC_LINE(x, "for (size_t i = 0; i < n && rc == ASSOC_OK; i++)");
+    SRC_LINE(x, "rc = %s(db, &v[i]);", one);
+    SRC_LINE(x, "goto done;");
+    SRC_LINE(x, "}");
+    SRC_LINE(x, "for (size_t base = 0; base < n; base += c) {");
+    SRC_LINE(x, "c = assoc_rows_fit(db, %zu, n - base < %d ? n - base : %d);", pl->stmt.nbinds, per, per);
+    SRC_LINE(x, "w = v + base;");
+    if (pl->rowid) {
+        /* Rows that bring their own ids, a table with triggers, ids past
+         * INT64_MAX: one by one, each id as SQLite reports it. */
+        SRC_LINE(x, "fits = true;");
+        SRC_LINE(x, "for (size_t j = 0; j < c; j++)");
+        SRC_LINE(x, "fits &= w[j].%s == 0;", pl->rowid->c_name);
+        SRC_LINE(x, "if (fits) {");
+        SRC_LINE(x, "rc = assoc_rowids(db, &%s, c, &first, &fits);", pl->max_sql->cname);
+        SRC_LINE(x, "if (rc != ASSOC_OK)");
+        SRC_LINE(x, "goto done;");
+        SRC_LINE(x, "}");
+        SRC_LINE(x, "if (!fits) {");
+        SRC_LINE(x, "for (size_t j = 0; j < c && rc == ASSOC_OK; j++)");
+        SRC_LINE(x, "rc = %s(db, &w[j]);", one);
+        SRC_LINE(x, "if (rc != ASSOC_OK)");
+        SRC_LINE(x, "goto done;");
+        SRC_LINE(x, "continue;");
+        SRC_LINE(x, "}");
+    }
+    if (pl->nstamps) {
+        /* One reading of the database's clock for the chunk, as one
+         * statement's DEFAULT (CURRENT_TIMESTAMP) would give its rows. */
+        SRC_LINE(x, "rc = assoc_current_timestamp(db, &stamp, stamp_text);");
+        SRC_LINE(x, "if (rc != ASSOC_OK)");
+        SRC_LINE(x, "goto done;");
+    }
+    char expr[600];
+    snprintf(expr, sizeof expr, "assoc_stmt_acquire_rows(db, &%s, (int)c, &st)", pl->stmt.sql->cname);
+    SRC_LINE(x, "rc = %s;", expr);
+    SRC_LINE(x, "if (rc != ASSOC_OK)");
+    SRC_LINE(x, "goto done;");
+    SRC_LINE(x, "for (size_t j = 0; j < c; j++) {");
+    SRC_LINE(x, "int idx = (int)j * %zu;", pl->stmt.nbinds);
+    for (int i = 0; i < ntimes; i++)
+        SRC_LINE(x, "char *time_text_%d = times[j][%d];", i + 1, i);
+    SRC_BLANK(x);
+    for (size_t i = 0; i < pl->ndefaults; i++) {
+        const plan_default *d = &pl->defaults[i];
+        SRC_LINE(x, "if (%s) {", src_null_cond(buf, sizeof buf, "w[j].", d->col));
+        if (made(d)) {
+            /* default(call f) of a number, boolean, datetime or enum */
+            SRC_LINE(x, "rc = %s(db, &w[j].%s);", d->def->fn, d->col->c_name);
+            SRC_LINE(x, "if (rc != ASSOC_OK)");
+            SRC_LINE(x, "goto done;");
+            SRC_LINE(x, "w[j].has_%s = true;", d->col->c_name);
+        } else if (d->stamp) {
+            SRC_LINE(x, "w[j].%s = stamp;", d->col->c_name);
+            SRC_LINE(x, "w[j].has_%s = true;", d->col->c_name);
+        } else {
+            apply_default_to(x, "w[j].", d->col, d->def);
+        }
+        SRC_LINE(x, "}");
+    }
+    x->next_time = 0;
+    for (size_t i = 0; i < pl->stmt.nbinds; i++) {
+        char idx[32];
+        snprintf(idx, sizeof idx, "idx + %zu", i + 1);
+        src_bind_at(x, idx, &pl->stmt.binds[i]);
+    }
+    SRC_LINE(x, "}");
+    SRC_LINE(x, "rc = assoc_step(db, st);");
+    SRC_LINE(x, "if (rc != ASSOC_OK)");
+    SRC_LINE(x, "goto done;");
+    SRC_LINE(x, "assoc_stmt_release(db, st);");
+    SRC_LINE(x, "st = NULL;");
+    if (pl->rowid) {
+        SRC_LINE(x, "rc = assoc_rowids_done(db, &%s, c);", pl->max_sql->cname);
+        SRC_LINE(x, "if (rc != ASSOC_OK)");
+        SRC_LINE(x, "goto done;");
+        SRC_LINE(x, "for (size_t j = 0; j < c; j++)");
+        SRC_LINE(x, "w[j].%s = first + (int64_t)j;", pl->rowid->c_name);
+    }
+    SRC_LINE(x, "}");
+    SRC_LINE(x, "done:");
+    SRC_LINE(x, "assoc_stmt_release(db, st);");
+    SRC_LINE(x, "if (entered)");
+    SRC_LINE(x, "rc = assoc_tx_leave(db, rc);");
+    SRC_LINE(x, "if (rc == ASSOC_OK)");
+    SRC_LINE(x, "memcpy(rows, v, n * sizeof *v);");
+    SRC_LINE(x, "if (v != buf)");
+    SRC_LINE(x, "assoc_free(v);");
+    SRC_LINE(x, "return rc;");
+    SRC_LINE(x, "}");
+    SRC_BLANK(x);
+}
+
 /* get, get_by, first: one row into *out. */
 static void fetch_one(src *x, const api_fn *f)
 {
@@ -309,6 +455,9 @@ void src_fn_crud(src *x, const api_fn *f)
         break;
     case API_INSERT:
         insert(x, f);
+        break;
+    case API_INSERT_MANY:
+        insert_many(x, f);
         break;
     case API_GET:
     case API_GET_BY:

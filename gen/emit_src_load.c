@@ -1,31 +1,31 @@
 /* emit_src_load.c - the bodies of batched loads and collection counts
- * (SPEC 6): one statement per chunk of parents, each parent's index and
- * join value bound into the chunk's VALUES list; libassoc gathers the rows
- * (assoc_load_*).  The statement is the plan's (plan_load.c). */
+ * (SPEC 6): one statement per chunk of parents, each parent's join value
+ * bound into the chunk's VALUES list; libassoc gathers the rows
+ * (assoc_load_*).  The statements are the plan's (plan_load.c). */
 #include <stdio.h>
 #include <string.h>
 
 #include "emit_src.h"
 
-/* The chunk's binds: for each of its places j, the parent's index and join
- * value, or two NULLs past the last parent. */
-static void bind_chunk(src *x, const api_fn *f)
+/* The chunk's statement -- of API_LOAD_SMALL places when that many are
+ * left, else of API_LOAD_CHUNK -- and its binds: for each place j, the
+ * join value of parent base + j, or NULL past the last parent. */
+static void acquire_chunk(src *x, const api_fn *f)
 {
     const plan_load *l = f->plan->load;
-    SRC_LINE(x, "for (size_t j = 0; j < %d && rc == ASSOC_OK; j++) {", API_LOAD_CHUNK);
+    SRC_LINE(x, "places = n - base <= %d ? %d : %d;", API_LOAD_SMALL, API_LOAD_SMALL, API_LOAD_CHUNK);
+    char expr[600];
+    snprintf(expr, sizeof expr, "places == %d ? &%s : &%s", API_LOAD_SMALL, l->sql_small->cname, l->sql->cname);
+    src_acquire_expr(x, expr);
+    SRC_LINE(x, "for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {");
     SRC_LINE(x, "size_t at = base + j;");
-    SRC_LINE(x, "int idx = (int)(2 * j + 1);");
+    SRC_LINE(x, "int idx = (int)j + 1;");
     SRC_BLANK(x);
     SRC_LINE(x, "if (at >= n) {");
     SRC_LINE(x, "rc = assoc_bind_null(db, st, idx);");
-    SRC_LINE(x, "if (rc == ASSOC_OK)");
-    SRC_LINE(x, "rc = assoc_bind_null(db, st, idx + 1);");
     SRC_LINE(x, "continue;");
     SRC_LINE(x, "}");
-    SRC_LINE(x, "rc = assoc_bind_int64(db, st, idx, (int64_t)at);");
-    SRC_LINE(x, "if (rc != ASSOC_OK)");
-    SRC_LINE(x, "break;");
-    src_bind_at(x, "idx + 1", &l->key_bind);
+    src_bind_at(x, "idx", &l->key_bind);
     SRC_LINE(x, "}");
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "goto done;");
@@ -42,6 +42,7 @@ static void load(src *x, const api_fn *f)
     SRC_LINE(x, "assoc_stmt *st = NULL;");
     SRC_LINE(x, "assoc_load acc;");
     SRC_LINE(x, "void *items = NULL;");
+    SRC_LINE(x, "size_t places;");
     if (dt)
         SRC_LINE(x, "char time_text_1[ASSOC_TIME_TEXT_SIZE];");
     SRC_LINE(x, "int rc = ASSOC_OK;");
@@ -57,9 +58,8 @@ static void load(src *x, const api_fn *f)
     SRC_LINE(x, "return rc;");
     SRC_LINE(x, "}");
     SRC_LINE(x, "for (size_t base = 0; base < n; base += %d) {", API_LOAD_CHUNK);
-    src_acquire(x, l->sql);
-    bind_chunk(x, f);
-    SRC_LINE(x, "rc = assoc_load_rows(db, &acc, st, %zu);", r->target->table->ncolumns);
+    acquire_chunk(x, f);
+    SRC_LINE(x, "rc = assoc_load_rows(db, &acc, st, %zu, base);", r->target->table->ncolumns);
     SRC_LINE(x, "assoc_stmt_release(db, st);");
     SRC_LINE(x, "st = NULL;");
     SRC_LINE(x, "if (rc != ASSOC_OK)");
@@ -87,7 +87,7 @@ static void load_each(src *x, const api_fn *f)
     src_open(x, f);
     SRC_LINE(x, "assoc_stmt *st = NULL;");
     SRC_LINE(x, "%s%s row;", x->e->prefix, r->target->name);
-    SRC_LINE(x, "size_t parent = 0;");
+    SRC_LINE(x, "size_t parent = 0, places;");
     if (dt)
         SRC_LINE(x, "char time_text_1[ASSOC_TIME_TEXT_SIZE];");
     SRC_LINE(x, "int rc = ASSOC_OK;");
@@ -100,9 +100,8 @@ static void load_each(src *x, const api_fn *f)
     SRC_LINE(x, "return rc;");
     SRC_LINE(x, "}");
     SRC_LINE(x, "for (size_t base = 0; base < n; base += %d) {", API_LOAD_CHUNK);
-    src_acquire(x, l->sql);
-    bind_chunk(x, f);
-    SRC_LINE(x, "while ((rc = assoc_load_next(db, st, &%s, %zu, &row, &parent)) == ASSOC_ROW) {", type,
+    acquire_chunk(x, f);
+    SRC_LINE(x, "while ((rc = assoc_load_next(db, st, &%s, %zu, base, &row, &parent)) == ASSOC_ROW) {", type,
              r->target->table->ncolumns);
     SRC_LINE(x, "rc = fn(parent, &row, ctx);");
     SRC_LINE(x, "if (rc != 0)");

@@ -56,8 +56,38 @@ static void list(src *x, const api_fn *f)
     src_owner_guard(x, r, f->name, "ASSOC_OK", "");
     src_acquire(x, st->sql);
     src_binds(x, st);
-    SRC_LINE(x, "rc = assoc_rows_collect(db, st, &%s, &items, &out->len);", src_type(x, r->target, type, sizeof type));
+    if (f->plan->unique)
+        SRC_LINE(x, "rc = assoc_rows_unique(db, st, &%s, %s, &items, &out->len);",
+                 src_type(x, r->target, type, sizeof type), f->plan->sorted ? "true" : "false");
+    else
+        SRC_LINE(x, "rc = assoc_rows_collect(db, st, &%s, &items, &out->len);",
+                 src_type(x, r->target, type, sizeof type));
     SRC_LINE(x, "out->items = items;");
+    src_close(x, NULL);
+}
+
+/* A many-to-many collection streamed: its rows gathered (each target once,
+ * in order) and the statement released before the first call, so that fn
+ * may run it again; nothing is allocated per row. */
+static void each_unique(src *x, const api_fn *f)
+{
+    const sch_rel *r = f->rel;
+    const plan_stmt *st = &f->plan->stmt;
+    char type[300];
+    src_open(x, f);
+    SRC_LINE(x, "assoc_kept kept = ASSOC_KEPT_INIT;");
+    src_locals(x, src_count_times(st));
+    src_misuse(x, f);
+    src_owner_guard(x, r, f->name, "ASSOC_OK", "");
+    src_acquire(x, st->sql);
+    src_binds(x, st);
+    SRC_LINE(x, "rc = assoc_rows_keep(db, st, &%s, %s, &kept);", src_type(x, r->target, type, sizeof type),
+             f->plan->sorted ? "true" : "false");
+    SRC_LINE(x, "assoc_stmt_release(db, st);");
+    SRC_LINE(x, "st = NULL;");
+    SRC_LINE(x, "for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)");
+    SRC_LINE(x, "rc = fn((const %s%s *)kept.rows[i], ctx);", x->e->prefix, r->target->name);
+    SRC_LINE(x, "assoc_kept_free(db, &kept);");
     src_close(x, NULL);
 }
 
@@ -76,6 +106,34 @@ static void each(src *x, const api_fn *f)
     SRC_LINE(x, "while ((rc = assoc_row_next(db, st, &%s, &row)) == ASSOC_ROW) {",
              src_type(x, r->target, type, sizeof type));
     SRC_LINE(x, "rc = fn(&row, ctx);");
+    SRC_LINE(x, "if (rc != 0)");
+    SRC_LINE(x, "break;");
+    SRC_LINE(x, "}");
+    src_close(x, NULL);
+}
+
+/* A one-to-many's rows, each lent with its many-to-one rel2 (NULL where the
+ * left join found none), from one statement. */
+static void each_with(src *x, const api_fn *f)
+{
+    const sch_rel *r = f->rel, *r2 = f->rel2;
+    const plan_stmt *st = &f->plan->stmt;
+    char type[300], type2[300];
+    src_open(x, f);
+    SRC_LINE(x, "%s%s row;", x->e->prefix, r->target->name);
+    SRC_LINE(x, "%s%s row2;", x->e->prefix, r2->target->name);
+    src_locals(x, src_count_times(st));
+    src_misuse(x, f);
+    src_owner_guard(x, r, f->name, "ASSOC_OK", "");
+    src_acquire(x, st->sql);
+    src_binds(x, st);
+    SRC_LINE(x, "while ((rc = assoc_row_next(db, st, &%s, &row)) == ASSOC_ROW) {",
+             src_type(x, r->target, type, sizeof type));
+    SRC_LINE(x, "rc = assoc_row_view(db, st, &%s, %zu, &row2);", src_type(x, r2->target, type2, sizeof type2),
+             r->target->table->ncolumns);
+    SRC_LINE(x, "if (rc != ASSOC_ROW && rc != ASSOC_OK)");
+    SRC_LINE(x, "break;");
+    SRC_LINE(x, "rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);");
     SRC_LINE(x, "if (rc != 0)");
     SRC_LINE(x, "break;");
     SRC_LINE(x, "}");
@@ -295,7 +353,13 @@ void src_fn_rel(src *x, const api_fn *f)
         list(x, f);
         break;
     case API_REL_EACH:
-        each(x, f);
+        if (f->plan->unique)
+            each_unique(x, f);
+        else
+            each(x, f);
+        break;
+    case API_REL_EACH_WITH:
+        each_with(x, f);
         break;
     case API_REL_ADD:
         if (f->rel->kind == SCH_MANY_TO_MANY)

@@ -30,7 +30,7 @@ static void reader(src *x, const sch_model *m, bool borrow)
         SRC_LINE(x, " * declaration order, strings and blobs copied.  On failure rec holds what");
         SRC_LINE(x, " * was read so far, for %s%s_free. */", P, s);
     }
-    SRC_LINE(x, "static int %s__%s(assoc_db *db, assoc_stmt *st, void *rec)", s, borrow ? "view" : "read");
+    SRC_LINE(x, "static int %s__%s(assoc_db *db, assoc_stmt *st, int at, void *rec)", s, borrow ? "view" : "read");
     SRC_LINE(x, "{");
     SRC_LINE(x, "%s%s *out = rec;", P, m->name);
     bool enums = false;
@@ -43,41 +43,45 @@ static void reader(src *x, const sch_model *m, bool borrow)
     for (size_t i = 0; i < t->ncolumns; i++) {
         const sch_column *col = t->columns[i];
         const char *f = col->c_name;
-        char has[300];
+        char has[300], at[32];
+        if (i == 0)
+            snprintf(at, sizeof at, "at");
+        else
+            snprintf(at, sizeof at, "at + %zu", i);
         snprintf(has, sizeof has, c_has_flag(col) ? "&out->has_%s" : "NULL", f);
         switch (col->type) {
         case SCH_INTEGER:
             if (col->is_rowid)
-                SRC_LINE(x, "rc = assoc_col_rowid(db, st, %zu, &out->%s);", i, f);
+                SRC_LINE(x, "rc = assoc_col_rowid(db, st, %s, &out->%s);", at, f);
             else
-                SRC_LINE(x, "rc = assoc_col_int64(db, st, %zu, &out->%s, %s);", i, f, has);
+                SRC_LINE(x, "rc = assoc_col_int64(db, st, %s, &out->%s, %s);", at, f, has);
             break;
         case SCH_FLOAT:
-            SRC_LINE(x, "rc = assoc_col_double(db, st, %zu, &out->%s, %s);", i, f, has);
+            SRC_LINE(x, "rc = assoc_col_double(db, st, %s, &out->%s, %s);", at, f, has);
             break;
         case SCH_BOOLEAN:
-            SRC_LINE(x, "rc = assoc_col_bool(db, st, %zu, &out->%s, %s);", i, f, has);
+            SRC_LINE(x, "rc = assoc_col_bool(db, st, %s, &out->%s, %s);", at, f, has);
             break;
         case SCH_DATETIME:
-            SRC_LINE(x, "rc = assoc_column_time(db, st, %zu, &out->%s, %s);", i, f, has);
+            SRC_LINE(x, "rc = assoc_column_time(db, st, %s, &out->%s, %s);", at, f, has);
             break;
         case SCH_TEXT:
         case SCH_STRING:
-            SRC_LINE(x, "rc = assoc_column_text%s(db, st, %zu, &out->%s);", borrow ? "_ref" : "", i, f);
+            SRC_LINE(x, "rc = assoc_column_text%s(db, st, %s, &out->%s);", borrow ? "_ref" : "", at, f);
             break;
         case SCH_BLOB:
-            SRC_LINE(x, "rc = assoc_column_blob%s(db, st, %zu, &out->%s);", borrow ? "_ref" : "", i, f);
+            SRC_LINE(x, "rc = assoc_column_blob%s(db, st, %s, &out->%s);", borrow ? "_ref" : "", at, f);
             break;
         case SCH_ENUM: {
             char desc[300];
-            SRC_LINE(x, "rc = assoc_column_enum(db, st, %zu, &%s, &value, %s);", i,
+            SRC_LINE(x, "rc = assoc_column_enum(db, st, %s, &%s, &value, %s);", at,
                      src_enum_desc(desc, sizeof desc, col), has);
             SRC_LINE(x, "out->%s = (%s%s)value;", f, P, c_field_type(col));
             break;
         }
         }
         SRC_LINE(x, "if (rc != ASSOC_OK)");
-        SRC_LINE(x, "return assoc_read_failed(db, st, &%s__type, %zu, rc);", s, i);
+        SRC_LINE(x, "return assoc_read_failed(db, st, &%s__type, at, %zu, rc);", s, i);
     }
     SRC_LINE(x, "return ASSOC_OK;");
     SRC_LINE(x, "}");
@@ -177,13 +181,42 @@ void src_rows(src *x, const sch_model *m)
         SRC_LINE(x, "}");
         SRC_BLANK(x);
     }
+    /* Where the strings and blobs are, for the copies libassoc makes of
+     * lent rows it must keep (assoc_rows_keep). */
+    size_t ntexts = 0, nblobs = 0;
+    for (int blob = 0; blob < 2; blob++) {
+        strbuf fields = STRBUF_INIT;
+        for (size_t i = 0; i < t->ncolumns; i++) {
+            const sch_column *col = t->columns[i];
+            if (!c_is_pointer(col) || (col->type == SCH_BLOB) != (blob == 1))
+                continue;
+            strbuf_printf(&fields, "%soffsetof(%s%s, %s)", fields.len ? ", " : "", P, m->name, col->c_name);
+            if (blob)
+                nblobs++;
+            else
+                ntexts++;
+        }
+        if (fields.len) {
+            SRC_LINE(x, "static const size_t %s__%s[] = {", s, blob ? "blobs" : "texts");
+            SRC_LINE(x, "%s", strbuf_str(&fields));
+            SRC_LINE(x, "};");
+            SRC_BLANK(x);
+        }
+        strbuf_free(&fields);
+    }
+    char texts[300] = "NULL", blobs[300] = "NULL";
+    if (ntexts)
+        snprintf(texts, sizeof texts, "%s__texts", s);
+    if (nblobs)
+        snprintf(blobs, sizeof blobs, "%s__blobs", s);
     SRC_LINE(x, "static const assoc_rowtype %s__type = {", s);
     SRC_LINE(x, "\"%s\", \"%s\", %s__columns, %zu, sizeof(%s%s),", m->name, t->name, s,
              t->npk ? t->pk[0]->index : 0, P, m->name);
     if (owns)
-        SRC_LINE(x, "%s__read, %s__view, %s__release, %s__cmp", s, s, s, s);
+        SRC_LINE(x, "%s__read, %s__view, %s__release, %s__cmp,", s, s, s, s);
     else
-        SRC_LINE(x, "%s__read, %s__read, NULL, %s__cmp", s, s, s);
+        SRC_LINE(x, "%s__read, %s__read, NULL, %s__cmp,", s, s, s);
+    SRC_LINE(x, "%s, %zu, %s, %zu", texts, ntexts, blobs, nblobs);
     SRC_LINE(x, "};");
     SRC_BLANK(x);
 }

@@ -27,6 +27,7 @@ plan_schema *plan_build(api *a, arena *mem)
         case API_REL_VIEW:
         case API_REL_LIST:
         case API_REL_EACH:
+        case API_REL_EACH_WITH:
         case API_REL_ADD:
         case API_REL_REMOVE:
             plan_rel(&p, f);

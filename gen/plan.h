@@ -26,7 +26,8 @@ typedef enum pb_kind {
     PB_FIELD_SET,      /* <obj><field>, known not NULL (a guard returned before) */
     PB_EXPR,           /* expr, a C expression of col's parameter type (never NULL) */
     PB_DEFAULT,        /* col's client default (an association row's column) */
-    PB_STAMP,          /* insert: the field when the caller set it, else the clock's text */
+    PB_STAMP,          /* insert: the field when the caller set it (expr: the caller's
+                          record, "r->" when NULL), else the clock's text */
     PB_INT,            /* expr, a C expression of type int64_t */
     PB_SHORT_TIME,     /* expr, a datetime: CURRENT_TIMESTAMP's form ("YYYY-MM-DD
                           HH:MM:SS") when it has no fraction, else the full text */
@@ -131,11 +132,13 @@ typedef struct plan_variants {
 } plan_variants;
 
 /* A batched load (SPEC 6): one statement per chunk of API_LOAD_CHUNK
- * parents, $2i+1 the parent's index and $2i+2 its join value; exactly each
- * parent's related rows come, in the relationship's order, with the
- * parent's index after their own columns. */
+ * parents (sql), or of API_LOAD_SMALL for a last chunk that small
+ * (sql_small); $i+1 is the join value of the chunk's parent i.  Exactly
+ * each parent's related rows come, in the relationship's order, with the
+ * parent's place in the chunk after their own columns. */
 typedef struct plan_load {
     plan_sql *sql;
+    plan_sql *sql_small;
     const sch_column *key;     /* the parent's join value: a column of the parent */
     plan_bind key_bind;        /* parents[at].<key>, SQL NULL where the parent's is */
 } plan_load;
@@ -185,6 +188,13 @@ typedef struct plan_fn {
     plan_stmt *post;
     const sch_column **post_cols;
     size_t npost;
+    /* API_INSERT_MANY: stmt is one row of the insert's statement (with the
+     * row id, bound from ids[j]), its binds reading record w[j], which the
+     * defaults above go into (as the insert's, whose they are); the SQLite
+     * text is repeated for several rows by libassoc (assoc.h).  max_sql
+     * reads the table's largest row id (assoc_rowids); NULL without one. */
+    plan_sql *max_sql;
+    const struct api_fn *one;  /* the model's _insert, for rows taken one by one */
     /* API_UPDATE: the statement binds `stamp`, one reading of the client's
      * clock, to the onupdate(now) columns */
     bool clock;
@@ -193,6 +203,12 @@ typedef struct plan_fn {
     /* API_REL_REMOVE of a one-to-many: delete the child (delete-orphan),
      * through its model's _delete when deleting it touches other rows */
     bool orphan, visit;
+    /* API_REL_LIST, API_REL_EACH of a many-to-many: the statement joins
+     * through the association table, so a target comes once per link; the
+     * rows are gathered and each kept once (assoc_rows_unique,
+     * assoc_rows_keep), in key order -- sorted by libassoc unless `sorted`,
+     * when the statement orders them (the relationship's order_by) */
+    bool unique, sorted;
     /* API_REL_ADD of a one-to-many: the child's foreign key is part of its
      * primary key, so moving it changes the row's key: stmt moves it */
     bool move_key;

@@ -188,6 +188,69 @@ static void plan_insert(planner *p, api_fn *f)
     sqlb_free(&b);
 }
 
+/* insert_many: the insert's own statement without the row id (each row
+ * gets the one SQLite assigns, and libassoc knows which: assoc_rowids),
+ * its binds reading row w[j] of the chunk, whose caller's record is
+ * rows[base + j]. */
+static void plan_insert_many(planner *p, api_fn *f)
+{
+    const sch_table *t = f->model->table;
+    const api_fn *ins = api_find(p->a, API_INSERT, f->model, NULL);
+    plan_fn *pl = f->plan;
+    if (ins == NULL || ins->plan == NULL)
+        return;
+    const plan_fn *pi = ins->plan;
+    const plan_stmt *one = t->rowid ? &pi->auto_stmt : &pi->stmt;
+    pl->one = ins;
+    pl->rowid = pi->rowid;
+    pl->defaults = pi->defaults;
+    pl->ndefaults = pi->ndefaults;
+    pl->nstamps = pi->nstamps;
+    pl->copy = true;
+    pl->stmt.sql = one->sql;
+    pl->stmt.nbinds = one->nbinds;
+    pl->stmt.binds = plan_alloc(p, one->nbinds * sizeof *pl->stmt.binds);
+    if (pl->stmt.binds == NULL)
+        return;
+    for (size_t i = 0; i < one->nbinds; i++) {
+        plan_bind b = one->binds[i];
+        if (b.kind == PB_STAMP)
+            b = (plan_bind){ PB_STAMP, b.col, "w[j].", "rows[base + j]." };
+        else if (b.obj != NULL)
+            b.obj = "w[j].";
+        pl->stmt.binds[i] = b;
+    }
+    if (!t->rowid)
+        return;
+    /* The largest row id, and whether triggers on the table (main's or
+     * temp's) could change it while the rows go in. */
+    strbuf lit = STRBUF_INIT;
+    strbuf_putc(&lit, '\'');
+    for (const char *c = t->name; *c; c++) {
+        if (*c == '\'')
+            strbuf_putc(&lit, '\'');
+        strbuf_putc(&lit, *c);
+    }
+    strbuf_putc(&lit, '\'');
+    sqlb b;
+    sqlb_init(&b, p);
+    sqlb_puts(&b, "SELECT max(");
+    sqlb_ident(&b, t->rowid->sql_name);
+    sqlb_puts(&b, "),\n");
+    const char *const masters[] = { "sqlite_master", "sqlite_temp_master" };
+    for (int k = 0; k < 2; k++) {
+        sqlb_printf(&b, "%s(SELECT count(*) FROM %s WHERE type = 'trigger' AND tbl_name = %s COLLATE NOCASE)",
+                    k ? " + " : "", masters[k], strbuf_str(&lit));
+    }
+    sqlb_puts(&b, "\nFROM ");
+    sqlb_ident(&b, t->name);
+    if (lit.failed)
+        p->nomem = true;
+    strbuf_free(&lit);
+    pl->max_sql = sqlb_sql(&b, f, "max", false);
+    sqlb_free(&b);
+}
+
 static void select_from(sqlb *b, const sch_table *t)
 {
     sqlb_puts(b, "SELECT ");
@@ -306,6 +369,9 @@ void plan_crud(planner *p, api_fn *f)
         break;
     case API_INSERT:
         plan_insert(p, f);
+        break;
+    case API_INSERT_MANY:
+        plan_insert_many(p, f);
         break;
     case API_GET:
         plan_get(p, f);

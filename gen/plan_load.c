@@ -1,13 +1,23 @@
 /* plan_load.c - batched loads and collection counts (SPEC 6).
  *
  * A batched load reads a relationship for a chunk of parents in one
- * statement: the chunk is a VALUES list of (parent's index, parent's join
- * value) pairs, joined to the related rows, which come back with the
- * parent's index after their own columns, ordered by it and then by the
- * relationship's order.  A repeated parent is one pair per occurrence; a
- * parent whose join value is NULL matches nothing; the last chunk binds
- * NULL pairs for its empty places.  The statement is constant, whatever n.
- * PostgreSQL types the VALUES by their first row, hence its casts.
+ * statement: the chunk is a VALUES list of (place, join value) pairs, the
+ * place a literal (0, 1, ...) and the value bound, joined to the related
+ * rows, which come back with the parent's place after their own columns,
+ * by place and then in the relationship's order.  A repeated parent is one
+ * pair per occurrence; a parent whose join value is NULL matches nothing;
+ * the last chunk binds NULL for its empty places.  Two statements per
+ * load, constant whatever n: one of API_LOAD_CHUNK places, and one of
+ * API_LOAD_SMALL for a last chunk that small (a load of a few parents binds
+ * a few values, not a hundred).
+ *
+ * Rows by place: a to-one relationship has at most one row per parent, so
+ * SQLite's text joins with CROSS JOIN, which makes the VALUES list the
+ * outer loop (SQLite's rule for CROSS JOIN): the rows come in the list's
+ * order with no sort (libassoc groups rows by place whatever their order,
+ * so nothing depends on it but speed).  A collection is ordered by place
+ * and the relationship's order; PostgreSQL, which has no such rule, always
+ * is.  PostgreSQL types the VALUES by their first row, hence its casts.
  */
 #include <stdio.h>
 #include <string.h>
@@ -27,26 +37,30 @@ static const char *pg_cast(const sch_column *col)
     return "TEXT";
 }
 
-static void plan_chunk(planner *p, api_fn *f)
+/* ", t.title NULLS FIRST" and the like: the relationship's order_by column. */
+static void order_by_col(sqlb *b, const sch_rel *r, const char *alias)
 {
-    const sch_rel *r = f->rel;
-    const sch_table *tt = r->target->table;
-    plan_load *l = plan_alloc(p, sizeof *l);
-    if (l == NULL)
-        return;
-    f->plan->load = l;
-    l->key = r->owner_col;
-    l->key_bind = pb_field(r->owner_col, "parents[at].");
+    sqlb_puts(b, ", ");
+    sqlb_acol(b, alias, r->order_by);
+    if (r->order_by->nullable)
+        sqlb_puts(b, r->order_desc ? " DESC NULLS LAST" : " NULLS FIRST");
+    else if (r->order_desc)
+        sqlb_puts(b, " DESC");
+}
 
+static plan_sql *chunk_sql(planner *p, const api_fn *first, const sch_rel *r, int places, const char *role)
+{
+    const sch_table *tt = r->target->table;
+    bool to_one = r->kind == SCH_MANY_TO_ONE || r->kind == SCH_ONE_TO_ONE;
     sqlb b;
     sqlb_init(&b, p);
     sqlb_puts(&b, "WITH p(i, k) AS (VALUES ");
-    for (int i = 0; i < API_LOAD_CHUNK; i++) {
+    for (int i = 0; i < places; i++) {
         if (i)
             sqlb_puts(&b, i % 8 == 0 ? ",\n" : ", ");
         strbuf lite = STRBUF_INIT, pg = STRBUF_INIT;
-        strbuf_printf(&lite, "($%d, $%d)", 2 * i + 1, 2 * i + 2);
-        strbuf_printf(&pg, "($%d::BIGINT, $%d::%s)", 2 * i + 1, 2 * i + 2, pg_cast(l->key));
+        strbuf_printf(&lite, "(%d, $%d)", i, i + 1);
+        strbuf_printf(&pg, "(%d, $%d::%s)", i, i + 1, pg_cast(r->owner_col));
         sqlb_dialect(&b, strbuf_str(&lite), strbuf_str(&pg));
         strbuf_free(&lite);
         strbuf_free(&pg);
@@ -57,20 +71,30 @@ static void plan_chunk(planner *p, api_fn *f)
             sqlb_puts(&b, ", ");
         sqlb_acol(&b, "t", tt->columns[i]);
     }
-    sqlb_puts(&b, ", p.i\nFROM p JOIN ");
+    sqlb_puts(&b, ", p.i\nFROM p ");
+    if (to_one)
+        sqlb_dialect(&b, "CROSS JOIN ", "JOIN ");
+    else
+        sqlb_puts(&b, "JOIN ");
     if (r->kind == SCH_MANY_TO_MANY) {
-        /* A semi-join, as the single load: each target once per parent,
-         * however many association rows link the two. */
+        /* Through the association rows, as the single load: a target
+         * linked twice to one parent comes twice, and the grouping by
+         * place and key keeps it once (one sort for the chunk, where a
+         * semi-join would index the linked keys for every parent). */
+        sqlb_ident(&b, r->secondary->name);
+        sqlb_puts(&b, " a ON ");
+        sqlb_acol(&b, "a", r->sec_owner_col);
+        sqlb_puts(&b, " = p.k\nJOIN ");
         sqlb_ident(&b, tt->name);
         sqlb_puts(&b, " t ON ");
         sqlb_acol(&b, "t", r->target_col);
-        sqlb_puts(&b, " IN (SELECT ");
+        sqlb_puts(&b, " = ");
         sqlb_acol(&b, "a", r->sec_target_col);
-        sqlb_puts(&b, " FROM ");
-        sqlb_ident(&b, r->secondary->name);
-        sqlb_puts(&b, " a WHERE ");
-        sqlb_acol(&b, "a", r->sec_owner_col);
-        sqlb_puts(&b, " = p.k)");
+        sqlb_puts(&b, "\nGROUP BY p.i");
+        for (size_t k = 0; k < tt->npk; k++) {
+            sqlb_puts(&b, ", ");
+            sqlb_acol(&b, "t", tt->pk[k]);
+        }
     } else if (r->kind == SCH_ONE_TO_ONE && tt->npk == 1) {
         /* The first child only, as the single load reads it. */
         sqlb_ident(&b, tt->name);
@@ -99,29 +123,41 @@ static void plan_chunk(planner *p, api_fn *f)
         sqlb_acol(&b, "t", r->target_col);
         sqlb_puts(&b, " = p.k");
     }
-    sqlb_puts(&b, "\nORDER BY p.i");
-    if (r->order_by) {
-        sqlb_puts(&b, ", ");
-        sqlb_acol(&b, "t", r->order_by);
-        if (r->order_by->nullable)
-            sqlb_puts(&b, r->order_desc ? " DESC NULLS LAST" : " NULLS FIRST");
-        else if (r->order_desc)
-            sqlb_puts(&b, " DESC");
+    if (to_one) {
+        sqlb_dialect(&b, "", "\nORDER BY p.i");
+    } else {
+        sqlb_puts(&b, "\nORDER BY p.i");
+        if (r->order_by)
+            order_by_col(&b, r, "t");
+        for (size_t k = 0; k < tt->npk; k++)
+            if (tt->pk[k] != r->order_by) {
+                sqlb_puts(&b, ", ");
+                sqlb_acol(&b, "t", tt->pk[k]);
+            }
     }
-    for (size_t k = 0; k < tt->npk; k++)
-        if (tt->pk[k] != r->order_by) {
-            sqlb_puts(&b, ", ");
-            sqlb_acol(&b, "t", tt->pk[k]);
-        }
-    /* The two functions run one text: the first names it. */
+    plan_sql *sql = sqlb_sql(&b, first, role, false);
+    sqlb_free(&b);
+    return sql;
+}
+
+static void plan_chunk(planner *p, api_fn *f)
+{
+    const sch_rel *r = f->rel;
+    plan_load *l = plan_alloc(p, sizeof *l);
+    if (l == NULL)
+        return;
+    f->plan->load = l;
+    l->key = r->owner_col;
+    l->key_bind = pb_field(r->owner_col, "parents[at].");
+    /* The two functions run the same texts: the first names them. */
     const api_fn *first = f;
     if (f->kind == API_REL_LOAD_EACH) {
         const api_fn *load = api_find(p->a, API_REL_LOAD, f->model, r);
         if (load)
             first = load;
     }
-    l->sql = sqlb_sql(&b, first, "chunk", false);
-    sqlb_free(&b);
+    l->sql = chunk_sql(p, first, r, API_LOAD_CHUNK, "chunk");
+    l->sql_small = chunk_sql(p, first, r, API_LOAD_SMALL, "chunk_small");
 }
 
 /* The size of a collection: its rows, or the distinct targets linked. */

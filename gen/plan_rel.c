@@ -14,30 +14,70 @@ static void select_target(sqlb *b, const sch_rel *r)
     sqlb_ident(b, tt->name);
 }
 
-/* The rows related to the record r: its children by their foreign key, its
- * parent by the key it holds, or the far side of a many-to-many through a
- * semi-join, so that each target comes once however many association rows
- * link it.  The owner's join value is bound after the guard that returns
- * when it is NULL. */
+/* The rows related to the record r: its children by their foreign key, or
+ * its parent by the key it holds.  The owner's join value is bound after
+ * the guard that returns when it is NULL. */
 static void where_related(sqlb *b, const sch_rel *r)
 {
     sqlb_puts(b, "\nWHERE ");
-    if (r->kind == SCH_MANY_TO_MANY) {
-        sqlb_col(b, r->target_col);
-        sqlb_puts(b, " IN (SELECT ");
-        sqlb_col(b, r->sec_target_col);
-        sqlb_puts(b, " FROM ");
-        sqlb_ident(b, r->secondary->name);
-        sqlb_puts(b, " WHERE ");
-        sqlb_col(b, r->sec_owner_col);
-        sqlb_puts(b, " = ");
-        sqlb_param(b, pb_set(r->owner_col, "r->"));
-        sqlb_puts(b, ")");
-    } else {
-        sqlb_col(b, r->target_col);
-        sqlb_puts(b, " = ");
-        sqlb_param(b, pb_set(r->owner_col, "r->"));
+    sqlb_col(b, r->target_col);
+    sqlb_puts(b, " = ");
+    sqlb_param(b, pb_set(r->owner_col, "r->"));
+}
+
+/* The far side of a many-to-many: a join from the owner's association rows
+ * (through the index on their owner column, when there is one) to the
+ * targets by key.  A target linked twice comes twice; the rows are gathered
+ * and each target kept once, in key order, by libassoc, which sorts them
+ * in C: a semi-join (IN (SELECT ...)) would build an index of the linked
+ * keys on every call, and an ORDER BY run SQLite's sorter, each more work
+ * than the whole C sort.  With an order_by the statement orders the rows
+ * (by it, then the key), so that a target's repeats are adjacent. */
+static void join_secondary(sqlb *b, const sch_rel *r)
+{
+    select_target(b, r);
+    sqlb_puts(b, "\nJOIN ");
+    sqlb_ident(b, r->secondary->name);
+    sqlb_puts(b, " ON ");
+    sqlb_col(b, r->sec_target_col);
+    sqlb_puts(b, " = ");
+    sqlb_col(b, r->target_col);
+    sqlb_puts(b, "\nWHERE ");
+    sqlb_col(b, r->sec_owner_col);
+    sqlb_puts(b, " = ");
+    sqlb_param(b, pb_set(r->owner_col, "r->"));
+    if (r->order_by)
+        sqlb_order(b, r->target->table, r->order_by, r->order_desc);
+}
+
+/* A one-to-many's rows, each with its many-to-one rel2: the collection's
+ * statement with the related row left-joined (j), its columns after the
+ * child's, in the collection's order.  One statement where a load of the
+ * collection, then of rel2 for its rows, would run two. */
+static void plan_read_with(planner *p, api_fn *f)
+{
+    const sch_rel *r = f->rel, *r2 = f->rel2;
+    const sch_table *tt = r->target->table, *t2 = r2->target->table;
+    sqlb b;
+    sqlb_init(&b, p);
+    sqlb_puts(&b, "SELECT ");
+    sqlb_select_list(&b, tt);
+    for (size_t i = 0; i < t2->ncolumns; i++) {
+        sqlb_puts(&b, ", ");
+        sqlb_acol(&b, "j", t2->columns[i]);
     }
+    sqlb_puts(&b, "\nFROM ");
+    sqlb_ident(&b, tt->name);
+    sqlb_puts(&b, "\nLEFT JOIN ");
+    sqlb_ident(&b, t2->name);
+    sqlb_puts(&b, " j ON ");
+    sqlb_acol(&b, "j", r2->target_col);
+    sqlb_puts(&b, " = ");
+    sqlb_col(&b, r2->owner_col);
+    where_related(&b, r);
+    sqlb_order(&b, tt, r->order_by, r->order_desc);
+    f->plan->stmt = sqlb_stmt(&b, f, "sql");
+    sqlb_free(&b);
 }
 
 static void plan_read(planner *p, api_fn *f)
@@ -45,12 +85,18 @@ static void plan_read(planner *p, api_fn *f)
     const sch_rel *r = f->rel;
     sqlb b;
     sqlb_init(&b, p);
-    select_target(&b, r);
-    where_related(&b, r);
-    if (r->kind != SCH_MANY_TO_ONE)
-        sqlb_order(&b, r->target->table, r->order_by, r->order_desc);
-    if (r->kind == SCH_ONE_TO_ONE)
-        sqlb_puts(&b, "\nLIMIT 1");
+    if (r->kind == SCH_MANY_TO_MANY) {
+        join_secondary(&b, r);
+        f->plan->unique = true;
+        f->plan->sorted = r->order_by != NULL;
+    } else {
+        select_target(&b, r);
+        where_related(&b, r);
+        if (r->kind != SCH_MANY_TO_ONE)
+            sqlb_order(&b, r->target->table, r->order_by, r->order_desc);
+        if (r->kind == SCH_ONE_TO_ONE)
+            sqlb_puts(&b, "\nLIMIT 1");
+    }
     f->plan->stmt = sqlb_stmt(&b, f, "sql");
     sqlb_free(&b);
 }
@@ -181,6 +227,9 @@ void plan_rel(planner *p, api_fn *f)
     case API_REL_LIST:
     case API_REL_EACH:
         plan_read(p, f);
+        break;
+    case API_REL_EACH_WITH:
+        plan_read_with(p, f);
         break;
     case API_REL_ADD:
         if (f->rel->kind == SCH_MANY_TO_MANY)

@@ -86,8 +86,22 @@ static const char *const sys_sql[SYS_COUNT] = {
  * statement a caller holds. */
 typedef struct stmt_slot {
     const assoc_sql *sql;
+    int rows;                      /* 1, or the rows of assoc_stmt_acquire_rows */
     assoc_stmt *st;
 } stmt_slot;
+
+/* What assoc_rowids() knows of a table's row ids: the largest its last
+ * call handed out (pending until the INSERT is done), valid while the
+ * connection's write transaction, its data version and its count of
+ * changes are those it was taken in. */
+typedef struct rowid_slot {
+    const assoc_sql *key;
+    int64_t max, pending;
+    sqlite3_int64 changes;     /* the connection's count of changes when taken */
+    unsigned version;
+    bool valid;
+} rowid_slot;
+enum { ROWID_SLOTS = 4 };
 
 struct assoc_db {
     sqlite3 *handle;               /* SQLite, or NULL */
@@ -136,6 +150,24 @@ struct assoc_db {
      * API promises a non-NULL pointer, and SQLite gives NULL for those. */
     unsigned char empty;
 
+    /* The memory assoc_rows_keep() gathers a collection in, kept between
+     * calls (NULL while a call holds it, or before the first). */
+    struct assoc_keep_buf *keep;
+
+    /* The text of the second formatted last ("YYYY-MM-DD HH:MM:SS."):
+     * rows written together share it, and only the microseconds change. */
+    int64_t fmt_secs;
+    char fmt_text[20];
+    bool fmt_ok;
+
+    /* The VFS the main database opened through: its clock is the one
+     * SQLite's CURRENT_TIMESTAMP reads. */
+    sqlite3_vfs *vfs;
+
+    /* Row ids of the tables assoc_rowids() was last asked about. */
+    rowid_slot rowids[ROWID_SLOTS];
+    unsigned rowids_next;
+
     char msg[MSG_SIZE];
 };
 
@@ -176,6 +208,8 @@ static void set_msg(assoc_db *db, const char *fmt, ...)
     set_msgv(db, fmt, ap);
     va_end(ap);
 }
+
+static void keep_buf_free(struct assoc_keep_buf *b);
 
 /* Returns `code` unchanged, except that without a db there is nowhere to
  * record the message and the call itself is a misuse. */
@@ -233,6 +267,12 @@ int assoc_status(assoc_db *db, int sqlite_rc)
         text = sqlite3_errstr(sqlite_rc);
     set_msg(db, "%s", text);
     return map_code(primary);
+}
+
+/* assoc_status() for the calls that succeed nearly always: no call then. */
+static inline int lite_status(assoc_db *db, int sqlite_rc)
+{
+    return sqlite_rc == SQLITE_OK ? ASSOC_OK : assoc_status(db, sqlite_rc);
 }
 
 /* A PostgreSQL failure: the backend's code, its message copied here. */
@@ -375,6 +415,15 @@ static int configure(assoc_db *db, const assoc_options *o)
      * (bench/README.md, "Queries and batched loads"). */
     if (rc == ASSOC_OK)
         rc = assoc_status(db, sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)NULL));
+    /* The page size of a database without pages yet (a new file): before
+     * anything writes its first page, the switch to WAL included.  Asked
+     * for only then, so that an existing file's next VACUUM keeps its own. */
+    if (rc == ASSOC_OK && o->page_size != 0) {
+        int pages = 0;
+        rc = query_int(db, "PRAGMA page_count", &pages);
+        if (rc == ASSOC_OK && pages == 0)
+            rc = pragma(db, "PRAGMA page_size=%d", o->page_size);
+    }
     if (rc == ASSOC_OK)
         rc = pragma(db, "PRAGMA foreign_keys=ON");
     /* Where the sub-journals of savepoints go (every multi-statement call
@@ -437,7 +486,8 @@ int assoc_open_with(const char *path, const assoc_options *opts, assoc_db **out)
     if (opts != NULL)
         o = *opts;
     if (o.busy_timeout_ms < 0 || o.cache_kib < 0 || o.cache_kib > INT32_MAX || o.mmap_bytes < 0 ||
-        !pragma_word_ok(o.journal, journal_words) || !pragma_word_ok(o.synchronous, synchronous_words))
+        !pragma_word_ok(o.journal, journal_words) || !pragma_word_ok(o.synchronous, synchronous_words) ||
+        (o.page_size != 0 && (o.page_size < 512 || o.page_size > 65536 || (o.page_size & (o.page_size - 1)) != 0)))
         return ASSOC_MISUSE;
 
     db = assoc_malloc(sizeof *db);
@@ -481,6 +531,9 @@ int assoc_open_with(const char *path, const assoc_options *opts, assoc_db **out)
     if (db->handle == NULL)
         rc = SQLITE_NOMEM; /* SQLite could not even allocate the handle */
     rc = assoc_status(db, rc);
+    if (rc == ASSOC_OK &&
+        (sqlite3_file_control(db->handle, "main", SQLITE_FCNTL_VFS_POINTER, &db->vfs) != SQLITE_OK || db->vfs == NULL))
+        db->vfs = vfs != NULL ? vfs : sqlite3_vfs_find(NULL);
     if (rc == ASSOC_OK)
         rc = configure(db, &o);
     if (rc != ASSOC_OK) {
@@ -523,6 +576,7 @@ void assoc_close(assoc_db *db)
     for (int i = 0; i < SYS_COUNT; i++)
         sqlite3_finalize(db->sys[i]);
     assoc_free(db->slots);
+    keep_buf_free(db->keep);
     if (db->handle != NULL && !sqlite3_get_autocommit(db->handle))
         sqlite3_exec(db->handle, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close_v2(db->handle);
@@ -766,6 +820,23 @@ int assoc_tx_enter(assoc_db *db, bool write)
     return ASSOC_OK;
 }
 
+int assoc_tx_enter_for(assoc_db *db, bool several, bool *entered)
+{
+    int rc;
+
+    if (entered != NULL)
+        *entered = false;
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (entered == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_tx_enter_for: NULL argument");
+    if (!several && !no_transaction(db))
+        return ASSOC_OK;
+    rc = assoc_tx_enter(db, true);
+    *entered = rc == ASSOC_OK;
+    return rc;
+}
+
 /* Undo the section being left, keeping the message of the failure that
  * caused it; if undoing fails as well, the message says both.  The owner
  * rolls back the whole transaction, which it started, in one statement
@@ -863,14 +934,14 @@ static size_t ptr_hash(const void *p)
     return (size_t)x;
 }
 
-/* The slot holding sql, or the empty slot where it would go.  cap > 0, and
- * the table is never full (load factor at most 1/2). */
-static size_t find_sql(const assoc_db *db, const assoc_sql *sql)
+/* The slot holding (sql, rows), or the empty slot where it would go.
+ * cap > 0, and the table is never full (load factor at most 1/2). */
+static size_t find_sql(const assoc_db *db, const assoc_sql *sql, int rows)
 {
     size_t mask = db->cap - 1;
-    size_t i = ptr_hash(sql) & mask;
+    size_t i = (ptr_hash(sql) + (size_t)(rows - 1) * 0x9e3779b9u) & mask;
 
-    while (db->slots[i].sql != NULL && db->slots[i].sql != sql)
+    while (db->slots[i].sql != NULL && (db->slots[i].sql != sql || db->slots[i].rows != rows))
         i = (i + 1) & mask;
     return i;
 }
@@ -894,16 +965,68 @@ static int cache_grow(assoc_db *db)
     db->cap = ncap;
     for (size_t i = 0; i < ocap; i++)
         if (old[i].sql != NULL)
-            db->slots[find_sql(db, old[i].sql)] = old[i];
+            db->slots[find_sql(db, old[i].sql, old[i].rows)] = old[i];
     assoc_free(old);
     return ASSOC_OK;
 }
 
-/* Prepare sql on the connection's database.  SQLite's persistent flag
- * tells it the statement will be reused many times. */
-static int prepare(assoc_db *db, const assoc_sql *sql, bool cached, assoc_stmt **out)
+/* The text of `rows` rows of a one-row INSERT (see assoc.h), from
+ * assoc_malloc; NULL when sql is not of that form or memory ran out. */
+static char *rows_text(const char *sql, int rows)
+{
+    const char *v = NULL, *t, *end;
+    size_t p = 0, len = strlen(sql);
+
+    for (t = strstr(sql, "VALUES ("); t != NULL; t = strstr(t + 1, "VALUES ("))
+        v = t;
+    if (v == NULL || len == 0 || sql[len - 1] != ')' || rows < 1)
+        return NULL;
+    v += strlen("VALUES ");
+    end = sql + len;
+    /* The tuple's parameters: $1..$p, each a number. */
+    for (t = v; t < end; t++)
+        if (*t == '$') {
+            size_t k = 0;
+            while (t + 1 < end && t[1] >= '0' && t[1] <= '9' && k < 100000)
+                k = k * 10 + (size_t)(*++t - '0');
+            if (k > p)
+                p = k;
+        } else if (*t == '\'' || *t == '"') {
+            return NULL; /* parameters only */
+        }
+    size_t cap = (size_t)(v - sql) + (size_t)rows * ((size_t)(end - v) + 2 + 8 * (p + 1)) + 1;
+    char *out = assoc_malloc(cap), *o = out;
+    if (out == NULL)
+        return NULL;
+    memcpy(o, sql, (size_t)(v - sql));
+    o += v - sql;
+    for (int r = 0; r < rows; r++) {
+        if (r > 0) {
+            *o++ = ',';
+            *o++ = ' ';
+        }
+        for (t = v; t < end; t++) {
+            if (*t != '$') {
+                *o++ = *t;
+                continue;
+            }
+            size_t k = 0;
+            while (t + 1 < end && t[1] >= '0' && t[1] <= '9')
+                k = k * 10 + (size_t)(*++t - '0');
+            o += snprintf(o, (size_t)(out + cap - o), "$%zu", k + (size_t)r * p);
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Prepare sql (of `rows` rows, see rows_text) on the connection's
+ * database.  SQLite's persistent flag tells it the statement will be
+ * reused many times. */
+static int prepare_rows(assoc_db *db, const assoc_sql *sql, int rows, bool cached, assoc_stmt **out)
 {
     assoc_stmt *st = assoc_malloc(sizeof *st);
+    char *text = NULL;
     int rc;
 
     *out = NULL;
@@ -916,9 +1039,12 @@ static int prepare(assoc_db *db, const assoc_sql *sql, bool cached, assoc_stmt *
     if (db->pg != NULL) {
         rc = pg_status(db, assoc_pg_prepare(db->pg, sql->pg != NULL ? sql->pg : sql->text, &st->pg));
     } else {
-        rc = sqlite3_prepare_v3(db->handle, sql->text, -1, cached ? SQLITE_PREPARE_PERSISTENT : 0, &st->lite,
-                                NULL);
-        rc = assoc_status(db, rc);
+        if (rows > 1 && (text = rows_text(sql->text, rows)) == NULL)
+            rc = assoc_fail(db, ASSOC_MISUSE, "no INSERT of %d rows can be made of \"%.60s\"", rows, sql->text);
+        else
+            rc = assoc_status(db, sqlite3_prepare_v3(db->handle, text != NULL ? text : sql->text, -1,
+                                                     cached ? SQLITE_PREPARE_PERSISTENT : 0, &st->lite, NULL));
+        assoc_free(text);
         if (rc == ASSOC_OK && st->lite == NULL) /* only white space or comments */
             rc = assoc_fail(db, ASSOC_MISUSE, "no SQL statement in \"%.60s\"", sql->text);
     }
@@ -930,10 +1056,11 @@ static int prepare(assoc_db *db, const assoc_sql *sql, bool cached, assoc_stmt *
     return ASSOC_OK;
 }
 
+
 /* Only the first statement of sql is prepared.  A statement that could be
  * prepared but not cached (no memory to grow the table) is handed out
  * anyway, as a private statement; the next acquire tries to cache again. */
-int assoc_stmt_acquire(assoc_db *db, const assoc_sql *sql, assoc_stmt **out)
+static int acquire(assoc_db *db, const assoc_sql *sql, int rows, assoc_stmt **out)
 {
     stmt_slot *s = NULL;
     assoc_stmt *st = NULL;
@@ -950,7 +1077,7 @@ int assoc_stmt_acquire(assoc_db *db, const assoc_sql *sql, assoc_stmt **out)
         return rc;
 
     if (db->cap != 0) {
-        size_t i = find_sql(db, sql);
+        size_t i = find_sql(db, sql, rows);
         if (db->slots[i].sql != NULL)
             s = &db->slots[i];
     }
@@ -960,20 +1087,145 @@ int assoc_stmt_acquire(assoc_db *db, const assoc_sql *sql, assoc_stmt **out)
         return ASSOC_OK;
     }
     if (s != NULL) /* reentered while the cached statement is stepping */
-        return prepare(db, sql, false, out);
+        return prepare_rows(db, sql, rows, false, out);
 
-    rc = prepare(db, sql, true, &st);
+    rc = prepare_rows(db, sql, rows, true, &st);
     if (rc != ASSOC_OK)
         return rc;
     if ((db->count + 1) * 2 <= db->cap || cache_grow(db) == ASSOC_OK) {
-        size_t i = find_sql(db, sql);
+        size_t i = find_sql(db, sql, rows);
         db->slots[i].sql = sql;
+        db->slots[i].rows = rows;
         db->slots[i].st = st;
         db->count++;
     } else {
         st->cached = false;
     }
     *out = st;
+    return ASSOC_OK;
+}
+
+int assoc_stmt_acquire(assoc_db *db, const assoc_sql *sql, assoc_stmt **out)
+{
+    return acquire(db, sql, 1, out);
+}
+
+int assoc_stmt_acquire_rows(assoc_db *db, const assoc_sql *sql, int rows, assoc_stmt **out)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (rows < 1 || db->handle == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_stmt_acquire_rows: %d rows%s", rows,
+                          db->handle == NULL ? " on PostgreSQL" : "");
+    return acquire(db, sql, rows, out);
+}
+
+size_t assoc_rows_fit(assoc_db *db, int params, size_t want)
+{
+    size_t most;
+
+    if (db == NULL || db->handle == NULL || params < 1)
+        return want > 0 ? 1 : 0;
+    most = (size_t)sqlite3_limit(db->handle, SQLITE_LIMIT_VARIABLE_NUMBER, -1) / (size_t)params;
+    if (most < 1)
+        most = 1;
+    return want < most ? want : most;
+}
+
+/* The connection's data version of main, which changes whenever another
+ * connection's commit is seen and at every commit of its own. */
+static unsigned data_version(assoc_db *db)
+{
+    unsigned v = 0;
+    sqlite3_file_control(db->handle, "main", SQLITE_FCNTL_DATA_VERSION, &v);
+    return v;
+}
+
+static rowid_slot *rowid_slot_of(assoc_db *db, const assoc_sql *key)
+{
+    for (int i = 0; i < ROWID_SLOTS; i++)
+        if (db->rowids[i].key == key)
+            return &db->rowids[i];
+    return NULL;
+}
+
+/* The largest id is taken from the slot while the connection holds the
+ * write lock it held when it took it (the same write transaction: no
+ * commit, no other connection's change seen, nothing changed since on this
+ * connection -- an insert of its own into the table, by any road, changes
+ * the count of changes).  Otherwise the statement reads it, and whether
+ * the table has triggers (a table that has none when the slot is valid has
+ * none still: a trigger made by another connection would be a change seen,
+ * one made by this connection is caught by assoc_rowids_done). */
+int assoc_rowids(assoc_db *db, const assoc_sql *max_sql, size_t n, int64_t *first, bool *fits)
+{
+    rowid_slot *s;
+    int64_t cur = 0, triggers = 0;
+    int rc;
+
+    if (fits != NULL)
+        *fits = false;
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (max_sql == NULL || first == NULL || fits == NULL || db->handle == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_rowids: NULL argument, or not SQLite");
+    s = rowid_slot_of(db, max_sql);
+    if (s != NULL && s->valid && sqlite3_txn_state(db->handle, "main") == SQLITE_TXN_WRITE &&
+        s->changes == sqlite3_total_changes64(db->handle) && s->version == data_version(db)) {
+        cur = s->max;
+    } else {
+        assoc_stmt *st = NULL;
+        bool has = false;
+        rc = assoc_stmt_acquire(db, max_sql, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_step(db, st);
+        if (rc == ASSOC_ROW)
+            rc = assoc_col_int64(db, st, 0, &cur, &has);
+        else if (rc == ASSOC_OK)
+            rc = assoc_fail(db, ASSOC_ERROR, "\"%.60s\" gave no row", max_sql->text);
+        if (rc == ASSOC_OK)
+            rc = assoc_col_int64(db, st, 1, &triggers, NULL);
+        assoc_stmt_release(db, st);
+        if (rc != ASSOC_OK)
+            return rc;
+        if (!has)
+            cur = 0;
+        if (s == NULL) {
+            s = &db->rowids[db->rowids_next++ % ROWID_SLOTS];
+            s->key = max_sql;
+        }
+        s->valid = false;
+        if (triggers != 0)
+            return ASSOC_OK; /* *fits stays false */
+    }
+    s->valid = false;
+    if (cur < 0 || (uint64_t)(INT64_MAX - cur) < n)
+        return ASSOC_OK;
+    s->pending = cur + (int64_t)n;
+    s->changes = sqlite3_total_changes64(db->handle);
+    *first = cur + 1;
+    *fits = true;
+    return ASSOC_OK;
+}
+
+int assoc_rowids_done(assoc_db *db, const assoc_sql *max_sql, size_t n)
+{
+    rowid_slot *s;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (db->handle == NULL || (s = rowid_slot_of(db, max_sql)) == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_rowids_done without assoc_rowids");
+    if (sqlite3_total_changes64(db->handle) - s->changes != (sqlite3_int64)n ||
+        sqlite3_last_insert_rowid(db->handle) != s->pending)
+        return assoc_fail(db, ASSOC_ERROR, "something else changed rows while %zu rows went in at once (a trigger "
+                          "made on their table since the connection looked), so their ids are not known", n);
+    s->max = s->pending;
+    s->changes = sqlite3_total_changes64(db->handle);
+    s->version = data_version(db);
+    s->valid = true;
     return ASSOC_OK;
 }
 
@@ -1100,7 +1352,7 @@ int assoc_bind_text(assoc_db *db, assoc_stmt *st, int idx, const char *s)
     if (s == NULL)
         return assoc_bind_null(db, st, idx);
     if (st->lite != NULL)
-        return assoc_status(db, sqlite3_bind_text64(st->lite, idx, s, strlen(s), SQLITE_STATIC, SQLITE_UTF8));
+        return lite_status(db, sqlite3_bind_text64(st->lite, idx, s, strlen(s), SQLITE_STATIC, SQLITE_UTF8));
     return pg_status(db, assoc_pg_bind_text(st->pg, idx, s, strlen(s)));
 }
 
@@ -1115,8 +1367,34 @@ int assoc_bind_blob(assoc_db *db, assoc_stmt *st, int idx, const assoc_blob *b)
     if (b->data == NULL)
         return assoc_bind_null(db, st, idx);
     if (st->lite != NULL)
-        return assoc_status(db, sqlite3_bind_blob64(st->lite, idx, b->data, b->len, SQLITE_STATIC));
+        return lite_status(db, sqlite3_bind_blob64(st->lite, idx, b->data, b->len, SQLITE_STATIC));
     return pg_status(db, assoc_pg_bind_blob(st->pg, idx, b->data, b->len));
+}
+
+/* assoc_cal_format(), the date and time of day copied from the last call
+ * when t falls in the same second (rows written together do). */
+static bool format_time(assoc_db *db, assoc_time t, char text[ASSOC_TIME_TEXT_SIZE])
+{
+    if (t >= 0 && db->fmt_ok && t / CAL_US_PER_SEC == db->fmt_secs) {
+        unsigned us = (unsigned)(t % CAL_US_PER_SEC), a = us / 1000, b = us % 1000;
+        memcpy(text, db->fmt_text, sizeof db->fmt_text);
+        text[20] = (char)('0' + a / 100);
+        text[21] = (char)('0' + a / 10 % 10);
+        text[22] = (char)('0' + a % 10);
+        text[23] = (char)('0' + b / 100);
+        text[24] = (char)('0' + b / 10 % 10);
+        text[25] = (char)('0' + b % 10);
+        text[26] = '\0';
+        return true;
+    }
+    if (!assoc_cal_format(t, text))
+        return false;
+    if (t >= 0) {
+        memcpy(db->fmt_text, text, sizeof db->fmt_text);
+        db->fmt_secs = t / CAL_US_PER_SEC;
+        db->fmt_ok = true;
+    }
+    return true;
 }
 
 /* Both time binders: format t into text and bind it, copied (SQLite's
@@ -1131,10 +1409,10 @@ static int bind_time(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, bool h
         return assoc_fail(db, ASSOC_MISUSE, "%s: NULL argument", fn);
     if (!has)
         return assoc_bind_null(db, st, idx);
-    if (!assoc_cal_format(t, text))
+    if (!format_time(db, t, text))
         return assoc_fail(db, ASSOC_MISUSE, "%s: %lld us is outside years 0001-9999", fn, (long long)t);
     if (st->lite != NULL)
-        return assoc_status(db, sqlite3_bind_text(st->lite, idx, text, ASSOC_TIME_TEXT_SIZE - 1,
+        return lite_status(db, sqlite3_bind_text(st->lite, idx, text, ASSOC_TIME_TEXT_SIZE - 1,
                                                   copy ? SQLITE_TRANSIENT : SQLITE_STATIC));
     return pg_status(db, assoc_pg_bind_text(st->pg, idx, text, ASSOC_TIME_TEXT_SIZE - 1));
 }
@@ -1163,7 +1441,7 @@ int assoc_bind_time_short(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, c
         return assoc_fail(db, ASSOC_MISUSE, "assoc_bind_time_short: %lld us is outside years 0001-9999", (long long)t);
     size_t len = strcmp(text + 19, ".000000") == 0 ? 19 : ASSOC_TIME_TEXT_SIZE - 1;
     if (st->lite != NULL)
-        return assoc_status(db, sqlite3_bind_text(st->lite, idx, text, (int)len, SQLITE_STATIC));
+        return lite_status(db, sqlite3_bind_text(st->lite, idx, text, (int)len, SQLITE_STATIC));
     return pg_status(db, assoc_pg_bind_text(st->pg, idx, text, len));
 }
 
@@ -1475,15 +1753,16 @@ int assoc_column_blob_ref(assoc_db *db, assoc_stmt *st, int col, assoc_blob *out
 
 /* "users.create_dttm, row id = 7: column 2: "2020-01-01" is not a
  * datetime (...)": the reader's message, with where it happened. */
-int assoc_read_failed(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int col, int rc)
+int assoc_read_failed(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int at, int col, int rc)
 {
     char cause[MSG_SIZE], key[48] = "?";
 
     if (db == NULL || st == NULL || type == NULL)
         return rc;
     memcpy(cause, db->msg, sizeof cause);
-    if (type->key_column >= 0 && check_column(db, st, type->key_column, "assoc_read_failed") == ASSOC_OK)
-        value_text(st, type->key_column, key, sizeof key);
+    if (type->key_column >= 0 &&
+        check_column(db, st, at + type->key_column, "assoc_read_failed") == ASSOC_OK)
+        value_text(st, at + type->key_column, key, sizeof key);
     set_msg(db, "%s.%s of the row with %s = %s: %.300s", type->table, type->columns[col],
             type->columns[type->key_column >= 0 ? type->key_column : 0], key, cause);
     return rc;
@@ -1514,7 +1793,7 @@ int assoc_rows_collect(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, 
         }
         rec = a + n * type->size;
         memset(rec, 0, type->size);
-        rc = type->read(db, st, rec);
+        rc = type->read(db, st, 0, rec);
         if (rc != ASSOC_OK) {
             if (type->release != NULL)
                 type->release(rec);
@@ -1545,7 +1824,7 @@ int assoc_row_fetch(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, voi
         return assoc_fail(db, ASSOC_NOTFOUND, "no such %s", type->model);
     if (rc != ASSOC_ROW)
         return rc;
-    rc = type->read(db, st, rec);
+    rc = type->read(db, st, 0, rec);
     if (rc != ASSOC_OK && type->release != NULL)
         type->release(rec);
     return rc;
@@ -1564,7 +1843,39 @@ int assoc_row_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, void
         return rc;
     /* No zeroing: a reader writes every field of the record, and a lent
      * record has nothing to release. */
-    rc = type->view(db, st, rec);
+    rc = type->view(db, st, 0, rec);
+    if (rc != ASSOC_OK) {
+        memset(rec, 0, type->size); /* borrowed: nothing to release */
+        return rc;
+    }
+    return ASSOC_ROW;
+}
+
+int assoc_row_view(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int at, void *rec)
+{
+    int key, rc;
+    bool null;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (st == NULL || type == NULL || rec == NULL || at < 0)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_row_view: NULL argument");
+    key = at + (type->key_column >= 0 ? type->key_column : 0);
+    /* SQLite: a column that is not there reads as NULL, so its count is
+     * asked only then. */
+    null = st->lite != NULL && sqlite3_column_type(st->lite, key) == SQLITE_NULL;
+    if (st->lite == NULL || null) {
+        rc = check_column(db, st, key, "assoc_row_view");
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    if (st->lite == NULL)
+        null = assoc_pg_col_null(st->pg, key);
+    if (null) {
+        memset(rec, 0, type->size);
+        return ASSOC_OK;
+    }
+    rc = type->view(db, st, at, rec);
     if (rc != ASSOC_OK) {
         memset(rec, 0, type->size); /* borrowed: nothing to release */
         return rc;
@@ -1582,6 +1893,316 @@ void assoc_rows_free(const assoc_rowtype *type, void *items, size_t len)
         for (size_t i = 0; i < len; i++)
             type->release(a + i * type->size);
     assoc_free(items);
+}
+
+/* ---------------------------------------------------------------------
+ * Collections read through an association table
+ * ------------------------------------------------------------------- */
+
+/* Memory for the strings and blobs of kept records: blocks that never
+ * move once made, so that a record can point into one while later rows
+ * still arrive.  Reused from the first block on by the next call. */
+typedef struct keep_block {
+    struct keep_block *next;
+    size_t cap, used;
+    unsigned char data[];
+} keep_block;
+
+struct assoc_keep_buf {
+    unsigned char *recs;            /* the records, in the order they came */
+    size_t nrecs, rcap;
+    const void **order;             /* pointers to them: sorted, repeats dropped */
+    const void **tmp;               /* the merge sort's other half */
+    size_t ocap;
+    keep_block *blocks, *cur;       /* strings and blobs; cur: the one being filled */
+    size_t held;                    /* bytes of all of the above */
+};
+
+/* What a connection keeps between calls; beyond it, the memory goes back. */
+enum { KEEP_RETAIN = 1 << 20 };
+
+static void keep_buf_free(struct assoc_keep_buf *b)
+{
+    if (b == NULL)
+        return;
+    for (keep_block *k = b->blocks, *next; k != NULL; k = next) {
+        next = k->next;
+        assoc_free(k);
+    }
+    assoc_free(b->recs);
+    assoc_free(b->order);
+    assoc_free(b->tmp);
+    assoc_free(b);
+}
+
+/* Room for n bytes in the blocks: a pointer to them, or NULL (out of
+ * memory).  A new block is at least 4 KiB and twice the last. */
+static unsigned char *keep_alloc(struct assoc_keep_buf *b, size_t n)
+{
+    keep_block *k = b->cur, *last = NULL;
+    while (k != NULL && k->cap - k->used < n) {
+        last = k;
+        k = k->next;
+    }
+    if (k == NULL) {
+        size_t cap = last != NULL ? 2 * last->cap : 4096;
+        if (cap < n)
+            cap = n;
+        if (cap > SIZE_MAX - sizeof *k)
+            return NULL;
+        k = assoc_malloc(sizeof *k + cap);
+        if (k == NULL)
+            return NULL;
+        k->next = NULL;
+        k->cap = cap;
+        k->used = 0;
+        if (last != NULL)
+            last->next = k;
+        else
+            b->blocks = k;
+        b->held += cap;
+    }
+    b->cur = k;
+    k->used += n;
+    return k->data + k->used - n;
+}
+
+/* Copy the strings and blobs a lent record points at into the blocks. */
+static bool keep_copy(struct assoc_keep_buf *b, const assoc_rowtype *t, unsigned char *rec)
+{
+    for (size_t i = 0; i < t->ntexts; i++) {
+        char **s = (char **)(void *)(rec + t->texts[i]);
+        if (*s == NULL)
+            continue;
+        size_t n = strlen(*s) + 1;
+        unsigned char *p = keep_alloc(b, n);
+        if (p == NULL)
+            return false;
+        memcpy(p, *s, n);
+        *s = (char *)p;
+    }
+    for (size_t i = 0; i < t->nblobs; i++) {
+        assoc_blob *v = (assoc_blob *)(void *)(rec + t->blobs[i]);
+        if (v->data == NULL)
+            continue;
+        unsigned char *p = keep_alloc(b, v->len != 0 ? v->len : 1);
+        if (p == NULL)
+            return false;
+        if (v->len != 0)
+            memcpy(p, v->data, v->len);
+        v->data = p;
+    }
+    return true;
+}
+
+/* A stable merge sort of n pointers by their records' keys. */
+static void sort_ptrs(const void **a, const void **tmp, size_t n, int (*cmp)(const void *, const void *))
+{
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            const void *x = a[i];
+            size_t j = i;
+            for (; j > 0 && cmp(a[j - 1], x) > 0; j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_ptrs(a, tmp, h, cmp);
+    sort_ptrs(a + h, tmp, n - h, cmp);
+    if (cmp(a[h - 1], a[h]) <= 0)
+        return;
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = cmp(a[j], a[i]) < 0 ? a[j++] : a[i++];
+    while (i < h)
+        tmp[k++] = a[i++];
+    memcpy(a, tmp, k * sizeof *a);
+}
+
+/* Point order[0..n) at the n records of recs (size bytes each) in key
+ * order, each key once: OUT: the number kept.  One pass does it when the
+ * records come in order (or `sorted`: ordered by the statement, repeats
+ * adjacent); otherwise every record is sorted, then repeats dropped. */
+static size_t order_unique(const unsigned char *recs, size_t n, size_t size, bool sorted, const void **order,
+                           const void **tmp, int (*cmp)(const void *, const void *))
+{
+    size_t w = 0, i = 0;
+    for (; i < n; i++) {
+        const void *r = recs + i * size;
+        if (w > 0) {
+            int c = cmp(order[w - 1], r);
+            if (c == 0)
+                continue;               /* a repeat of the row before */
+            if (c > 0 && !sorted)
+                break;                  /* out of order: sort them all */
+        }
+        order[w++] = r;
+    }
+    if (i == n)
+        return w;
+    for (i = 0; i < n; i++)
+        order[i] = recs + i * size;
+    sort_ptrs(order, tmp, n, cmp);
+    w = 0;
+    for (i = 0; i < n; i++)
+        if (w == 0 || cmp(order[w - 1], order[i]) != 0)
+            order[w++] = order[i];
+    return w;
+}
+
+/* Room for one more record and its order pointers. */
+static int keep_reserve(assoc_db *db, struct assoc_keep_buf *b, size_t size)
+{
+    if (b->nrecs < b->rcap)
+        return ASSOC_OK;
+    size_t cap = b->rcap != 0 ? 2 * b->rcap : 16;
+    if (cap > SIZE_MAX / size || cap > SIZE_MAX / sizeof *b->order)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
+    unsigned char *recs = assoc_realloc(b->recs, cap * size);
+    if (recs == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
+    b->recs = recs;
+    b->held += (cap - b->rcap) * size;
+    b->rcap = cap;
+    return ASSOC_OK;
+}
+
+static int order_reserve(assoc_db *db, struct assoc_keep_buf *b)
+{
+    if (b->nrecs <= b->ocap)
+        return ASSOC_OK;
+    const void **order = assoc_realloc(b->order, b->rcap * sizeof *order);
+    if (order == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
+    b->order = order;
+    const void **tmp = assoc_realloc(b->tmp, b->rcap * sizeof *tmp);
+    if (tmp == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
+    b->tmp = tmp;
+    b->held += 2 * (b->rcap - b->ocap) * sizeof *order;
+    b->ocap = b->rcap;
+    return ASSOC_OK;
+}
+
+int assoc_rows_keep(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, bool sorted, assoc_kept *out)
+{
+    struct assoc_keep_buf *b;
+    int rc;
+
+    if (out != NULL)
+        *out = (assoc_kept)ASSOC_KEPT_INIT;
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (st == NULL || type == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_rows_keep: NULL argument");
+    /* The connection's memory, unless a call further up holds it (an
+     * _each callback walking another collection). */
+    b = db->keep;
+    db->keep = NULL;
+    if (b == NULL) {
+        b = assoc_malloc(sizeof *b);
+        if (b == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
+        memset(b, 0, sizeof *b);
+    }
+    b->nrecs = 0;
+    b->cur = b->blocks;
+    for (keep_block *k = b->blocks; k != NULL; k = k->next)
+        k->used = 0;
+    out->buf = b;
+    while ((rc = assoc_step(db, st)) == ASSOC_ROW) {
+        rc = keep_reserve(db, b, type->size);
+        if (rc != ASSOC_OK)
+            break;
+        unsigned char *rec = b->recs + b->nrecs * type->size;
+        rc = type->view(db, st, 0, rec);
+        if (rc != ASSOC_OK)
+            break;
+        if (!keep_copy(b, type, rec)) {
+            rc = assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
+            break;
+        }
+        b->nrecs++;
+    }
+    if (rc == ASSOC_OK)
+        rc = order_reserve(db, b);
+    if (rc != ASSOC_OK) {
+        assoc_kept_free(db, out);
+        return rc;
+    }
+    out->n = order_unique(b->recs, b->nrecs, type->size, sorted, b->order, b->tmp, type->cmp);
+    out->rows = b->order;
+    return ASSOC_OK;
+}
+
+void assoc_kept_free(assoc_db *db, assoc_kept *k)
+{
+    if (k == NULL)
+        return;
+    if (db != NULL && db->keep == NULL && k->buf != NULL && k->buf->held <= KEEP_RETAIN)
+        db->keep = k->buf;
+    else
+        keep_buf_free(k->buf);
+    *k = (assoc_kept)ASSOC_KEPT_INIT;
+}
+
+int assoc_rows_unique(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, bool sorted, void **items,
+                      size_t *len)
+{
+    const void **order = NULL, **tmp = NULL;
+    unsigned char *a, *b = NULL;
+    size_t n, w;
+    int rc = assoc_rows_collect(db, st, type, items, len);
+
+    if (rc != ASSOC_OK || *len < 2)
+        return rc;
+    a = *items;
+    n = *len;
+    order = assoc_malloc(n * sizeof *order);
+    tmp = assoc_malloc(n * sizeof *tmp);
+    if (order == NULL || tmp == NULL)
+        goto nomem;
+    w = order_unique(a, n, type->size, sorted, order, tmp, type->cmp);
+    if (w == n) {
+        size_t i = 0;
+        while (i < n && order[i] == a + i * type->size)
+            i++;
+        if (i == n) { /* in order, no repeats: the list as it came */
+            assoc_free(order);
+            assoc_free(tmp);
+            return ASSOC_OK;
+        }
+    }
+    b = assoc_malloc(n * type->size);
+    if (b == NULL)
+        goto nomem;
+    /* The records kept, in order, into b; the repeats released.  A repeat
+     * is the record no pointer names: mark the kept ones through tmp. */
+    for (size_t i = 0; i < w; i++)
+        memcpy(b + i * type->size, order[i], type->size);
+    if (w < n && type->release != NULL) {
+        memset(tmp, 0, n * sizeof *tmp);
+        for (size_t i = 0; i < w; i++)
+            tmp[((const unsigned char *)order[i] - a) / type->size] = order[i];
+        for (size_t i = 0; i < n; i++)
+            if (tmp[i] == NULL)
+                type->release(a + i * type->size);
+    }
+    assoc_free(order);
+    assoc_free(tmp);
+    assoc_free(a);
+    *items = b;
+    *len = w;
+    return ASSOC_OK;
+nomem:
+    assoc_free(order);
+    assoc_free(tmp);
+    assoc_rows_free(type, a, n);
+    *items = NULL;
+    *len = 0;
+    return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
 }
 
 /* ---------------------------------------------------------------------
@@ -1606,21 +2227,23 @@ void assoc_load_free(assoc_load *l)
     l->n = l->cap = 0;
 }
 
-/* The parent index of the current row: an integer below nparents. */
-static int parent_index(assoc_db *db, assoc_stmt *st, int pcol, size_t nparents, size_t *out)
+/* The parent index of the current row: base + its place in the chunk, an
+ * integer below nparents. */
+static int parent_index(assoc_db *db, assoc_stmt *st, int pcol, size_t base, size_t nparents, size_t *out)
 {
     int64_t i = 0;
     int rc = assoc_col_int64(db, st, pcol, &i, NULL);
 
     if (rc != ASSOC_OK)
         return rc;
-    if (i < 0 || (uint64_t)i >= nparents)
-        return assoc_fail(db, ASSOC_ERROR, "a batched load's row names parent %lld of %zu", (long long)i, nparents);
-    *out = (size_t)i;
+    if (i < 0 || (uint64_t)i >= nparents - base)
+        return assoc_fail(db, ASSOC_ERROR, "a batched load's row names parent %lld + %zu of %zu", (long long)i, base,
+                          nparents);
+    *out = base + (size_t)i;
     return ASSOC_OK;
 }
 
-int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol)
+int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_t base)
 {
     const assoc_rowtype *t;
     int rc;
@@ -1646,12 +2269,14 @@ int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol)
             l->parent = par;
             l->cap = cap;
         }
-        rc = parent_index(db, st, pcol, l->nparents, &parent);
+        rc = base < l->nparents ? parent_index(db, st, pcol, base, l->nparents, &parent)
+                                : assoc_fail(db, ASSOC_MISUSE, "assoc_load_rows: chunk at %zu of %zu parents", base,
+                                             l->nparents);
         if (rc != ASSOC_OK)
             return rc;
         void *rec = l->recs + l->n * t->size;
         memset(rec, 0, t->size);
-        rc = t->read(db, st, rec);
+        rc = t->read(db, st, 0, rec);
         if (rc != ASSOC_OK) {
             if (t->release != NULL)
                 t->release(rec);
@@ -1723,16 +2348,19 @@ int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, si
         }
         row[idx[k]] = nrows - 1;
     }
-    /* Rows came in parent order: each parent's run starts where the one
-     * before ended. */
-    size_t k = 0;
-    for (size_t i = 0; i <= l->nparents; i++) {
-        while (k < l->n && l->parent[k] < i)
-            k++;
-        st[i] = k;
-    }
-    for (k = 0; k < l->n; k++)
-        lk[k] = row[k];
+    /* Each parent's rows together, in the order they came (the
+     * relationship's, within a parent): counted per parent, then placed.
+     * Rows that came in parent order stay where they are. */
+    memset(st, 0, (l->nparents + 1) * sizeof *st);
+    for (size_t k = 0; k < l->n; k++)
+        st[l->parent[k] + 1]++;
+    for (size_t i = 0; i < l->nparents; i++)
+        st[i + 1] += st[i];
+    for (size_t k = 0; k < l->n; k++)
+        lk[st[l->parent[k]]++] = row[k];
+    for (size_t i = l->nparents; i > 0; i--)
+        st[i] = st[i - 1];
+    st[0] = 0;
     assoc_free(l->recs);        /* its records moved into rows */
     assoc_free(l->parent);
     l->recs = NULL;
@@ -1759,7 +2387,8 @@ done:
     return rc;
 }
 
-int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int pcol, void *rec, size_t *parent)
+int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int pcol, size_t base, void *rec,
+                    size_t *parent)
 {
     int rc = assoc_row_next(db, st, type, rec);
 
@@ -1768,9 +2397,9 @@ int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int
         int prc = assoc_col_int64(db, st, pcol, &i, NULL);
         if (prc != ASSOC_OK)
             return prc;
-        if (i < 0)
-            return assoc_fail(db, ASSOC_ERROR, "a batched load's row names parent %lld", (long long)i);
-        *parent = (size_t)i;
+        if (i < 0 || (uint64_t)i > SIZE_MAX - base)
+            return assoc_fail(db, ASSOC_ERROR, "a batched load's row names parent %lld + %zu", (long long)i, base);
+        *parent = base + (size_t)i;
     }
     return rc;
 }
@@ -1910,6 +2539,18 @@ int assoc_time_parse(const char *text, size_t len, assoc_time *out)
     return assoc_cal_parse(text, len, false, out) ? ASSOC_OK : ASSOC_ERROR;
 }
 
+/* The first ten bytes of a and b alike? */
+static inline bool same_date(const char *a, const char *b)
+{
+    uint64_t x, y;
+    uint16_t u, w;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    memcpy(&u, a + 8, 2);
+    memcpy(&w, b + 8, 2);
+    return x == y && u == w;
+}
+
 /* assoc_cal_parse() for the column readers, of a text whose layout is known to
  * be right (assoc_cal_layout_ok).  Rows read together mostly share a date (they
  * were written together), so the connection remembers the last date it
@@ -1921,7 +2562,7 @@ static inline bool read_time(assoc_db *db, const char *text, size_t len, assoc_t
 
     if (!assoc_cal_parse_clock(text, len, &us))
         return false;
-    if (db->last_date_ok && memcmp(text, db->last_date, sizeof db->last_date) == 0) {
+    if (db->last_date_ok && same_date(text, db->last_date)) {
         days = db->last_days;
     } else {
         if (!assoc_cal_parse_date(text, &days))
@@ -1934,6 +2575,23 @@ static inline bool read_time(assoc_db *db, const char *text, size_t len, assoc_t
     return true;
 }
 
+/* The reader's common case first: a text of 19 or 26 bytes of the date
+ * converted last (which passed the whole check then), a space and a clock
+ * that assoc_cal_clock_swar() accepts.  Anything else takes the whole
+ * check. */
+static inline bool read_time_text(assoc_db *db, const char *text, size_t len, assoc_time *out)
+{
+#ifdef ASSOC_CAL_SWAR
+    int64_t us;
+    if ((len == 19 || len == 26) && db->last_date_ok && same_date(text, db->last_date) && text[10] == ' ' &&
+        assoc_cal_clock_swar(text, len, &us)) {
+        *out = db->last_days * CAL_SEC_PER_DAY * CAL_US_PER_SEC + us;
+        return true;
+    }
+#endif
+    return assoc_cal_layout_ok(text, len) && read_time(db, text, len, out);
+}
+
 assoc_time assoc_now(void)
 {
     struct timespec ts;
@@ -1943,10 +2601,13 @@ assoc_time assoc_now(void)
     return (assoc_time)ts.tv_sec * CAL_US_PER_SEC + ts.tv_nsec / 1000;
 }
 
-/* One cached statement: the clock costs a step and a reset per insert.
- * PostgreSQL's LOCALTIMESTAMP is its CURRENT_TIMESTAMP in the session's
- * time zone (UTC), without one, as a TIMESTAMP column stores it; cut to
- * whole seconds, as SQLite's is. */
+/* SQLite's CURRENT_TIMESTAMP is the clock of the connection's VFS, read
+ * as SQLite reads it (sqlite3OsCurrentTimeInt64: milliseconds of the Julian
+ * day), cut to whole seconds: computed here as SQLite computes it, with no
+ * statement to run.  PostgreSQL's, the server's clock, by one cached
+ * statement: LOCALTIMESTAMP is its CURRENT_TIMESTAMP in the session's time
+ * zone (UTC), without one, as a TIMESTAMP column stores it; cut to whole
+ * seconds, as SQLite's is. */
 int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_TEXT_SIZE])
 {
     static const assoc_sql sql = { "SELECT CURRENT_TIMESTAMP", "SELECT LOCALTIMESTAMP" };   /* UTC: libassoc sets the session's TimeZone */
@@ -1959,6 +2620,26 @@ int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_
         return ASSOC_MISUSE;
     if (out == NULL || text == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_current_timestamp: NULL argument");
+    if (db->handle != NULL && db->vfs != NULL) {
+        /* 2440587.5 days: the Julian day of 1970-01-01 00:00:00, in ms. */
+        const sqlite3_int64 epoch_ms = INT64_C(210866760000000);
+        sqlite3_vfs *v = db->vfs;
+        sqlite3_int64 jd = 0;
+        if (v->iVersion >= 2 && v->xCurrentTimeInt64 != NULL) {
+            rc = v->xCurrentTimeInt64(v, &jd);
+        } else {
+            double r = 0;
+            rc = v->xCurrentTime(v, &r);
+            jd = (sqlite3_int64)(r * 86400000.0);
+        }
+        int64_t ms = jd - epoch_ms, secs = ms / 1000 - (ms % 1000 < 0);
+        if (rc != SQLITE_OK || secs < CAL_SEC_MIN || secs > CAL_SEC_MAX)
+            return assoc_fail(db, ASSOC_ERROR, "the VFS's clock gave no time in years 0001-9999");
+        *out = secs * CAL_US_PER_SEC;
+        format_time(db, *out, text);
+        text[19] = '\0';
+        return ASSOC_OK;
+    }
     rc = assoc_stmt_acquire(db, &sql, &st);
     if (rc != ASSOC_OK)
         return rc;
@@ -1986,7 +2667,36 @@ done:
 /* Text is what SQLAlchemy writes; an integer or real is seconds since the
  * epoch (what strftime('%s') and unixepoch() give).  A value outside years
  * 0001-9999 is refused, so that whatever is read can be written back. */
+/* Out of line, so that the common case's frame stays small. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static int column_time_slow(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bool *has);
+
+/* Text is what every row we and SQLAlchemy write holds, so SQLite's text
+ * is read here first, through the column's value: one look-up of the
+ * column for its type, text and length, not one each.  (SQLite calls that
+ * value unprotected: reading it is safe where one thread uses the
+ * connection, as here.)  Everything else -- NULL, numbers, PostgreSQL, a
+ * text that is no datetime, the errors -- is the slow path's. */
 int assoc_column_time(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bool *has)
+{
+    if (db != NULL && st != NULL && out != NULL && st->lite != NULL) {
+        sqlite3_value *v = sqlite3_column_value(st->lite, col);
+        if (sqlite3_value_type(v) == SQLITE_TEXT) {
+            const char *text = (const char *)sqlite3_value_text(v);
+            size_t len = (size_t)sqlite3_value_bytes(v);
+            if (text != NULL && read_time_text(db, text, len, out)) {
+                if (has != NULL)
+                    *has = true;
+                return ASSOC_OK;
+            }
+        }
+    }
+    return column_time_slow(db, st, col, out, has);
+}
+
+static int column_time_slow(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bool *has)
 {
     const char *text = NULL;
     size_t len = 0;
@@ -1999,8 +2709,7 @@ int assoc_column_time(assoc_db *db, assoc_stmt *st, int col, assoc_time *out, bo
         return assoc_fail(db, ASSOC_MISUSE, "assoc_column_time: NULL argument");
 
     /* The type first: after a conversion (asking a number for its text)
-     * SQLite leaves it undefined.  Text is what every row we and
-     * SQLAlchemy write holds, so SQLite's text is read here directly. */
+     * SQLite leaves it undefined. */
     if (st->lite != NULL) {
         type = sqlite3_column_type(st->lite, col);
         if (type == SQLITE_TEXT) {

@@ -74,16 +74,26 @@ typedef struct pg_conn PGconn;
  * is in README.md ("Connection settings").
  *   busy_timeout_ms  how long a statement waits for another connection's lock
  *                    before ASSOC_BUSY (SQLite); PostgreSQL's lock_timeout
- *   cache_kib        SQLite's page cache per connection, in KiB (0: SQLite's;
- *                    at most 2^31 - 1, what SQLite's cache_size can say)
+ *   cache_kib        SQLite's page cache per connection, in KiB: the most it
+ *                    holds, filled as pages are read (0: SQLite's, 2 MB; at
+ *                    most 2^31 - 1, what SQLite's cache_size can say)
  *   mmap_bytes       bytes of the file read through mmap (0: none)
  *   secure_delete    overwrite deleted content with zeros
  *   journal          "WAL" (files; ":memory:" keeps its own), "DELETE",
  *                    "TRUNCATE", "PERSIST", "MEMORY" or "OFF"
  *   synchronous      "NORMAL", "FULL", "EXTRA" or "OFF"
+ *   page_size        bytes per page of a database that is created (or still
+ *                    empty) when it is opened: a power of two from 512 to
+ *                    65536, or 0 for SQLite's (4096); a database with pages
+ *                    keeps its own
  * Anything else (a negative number, a word SQLite does not know, in any
  * case) is ASSOC_MISUSE from assoc_open_with, before anything is opened:
- * SQLite would ignore an unknown mode and open in another. */
+ * SQLite would ignore an unknown mode and open in another.
+ *
+ * Not a connection's to choose, but the program's: SQLite keeps statistics
+ * of every allocation behind a process-wide mutex unless the program calls
+ * sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) before it uses SQLite
+ * (README.md, "Connection settings", says what that saves and costs). */
 typedef struct assoc_options {
     int busy_timeout_ms;
     int64_t cache_kib;
@@ -91,9 +101,12 @@ typedef struct assoc_options {
     bool secure_delete;
     const char *journal;
     const char *synchronous;
+    int page_size;
 } assoc_options;
 #define ASSOC_BUSY_TIMEOUT_MS 5000
-#define ASSOC_OPTIONS_INIT { ASSOC_BUSY_TIMEOUT_MS, 0, 0, false, "WAL", "NORMAL" }
+#define ASSOC_CACHE_KIB 65536
+#define ASSOC_PAGE_SIZE 8192
+#define ASSOC_OPTIONS_INIT { ASSOC_BUSY_TIMEOUT_MS, ASSOC_CACHE_KIB, 0, false, "WAL", "NORMAL", ASSOC_PAGE_SIZE }
 void assoc_options_init(assoc_options *o);
 
 /* Open (creating if needed) the database at `path`: a SQLite file,
@@ -402,12 +415,13 @@ int assoc_column_blob_ref(assoc_db *db, assoc_stmt *st, int col, assoc_blob *out
 /* ---- Rows ----
  *
  * What the row loops below need to know of a model's records: generated
- * once per model.  read fills a record from the current row, copying
- * strings and blobs; view fills one borrowing them (valid until the
- * statement steps again).  Both are given a zeroed record and, on failure,
- * leave it safe to release; they name the failing column with
- * assoc_read_failed().  release frees what read allocated and zeroes the
- * record (the model's _free); NULL when records own no memory, and then
+ * once per model.  read fills a record from the current row, its columns
+ * from column `at` on (0 but where a row of another model comes first, as
+ * in a join), copying strings and blobs; view fills one borrowing them
+ * (valid until the statement steps again).  Both are given a zeroed record
+ * and, on failure, leave it safe to release; they name the failing column
+ * with assoc_read_failed().  release frees what read allocated and zeroes
+ * the record (the model's _free); NULL when records own no memory, and then
  * view may be read itself. */
 typedef struct assoc_rowtype {
     const char *model;              /* "User" */
@@ -415,15 +429,22 @@ typedef struct assoc_rowtype {
     const char *const *columns;     /* the SQL names, in the order selected */
     int key_column;                 /* the column that names a row in messages */
     size_t size;                    /* of one record */
-    int (*read)(assoc_db *db, assoc_stmt *st, void *rec);
-    int (*view)(assoc_db *db, assoc_stmt *st, void *rec);
+    int (*read)(assoc_db *db, assoc_stmt *st, int at, void *rec);
+    int (*view)(assoc_db *db, assoc_stmt *st, int at, void *rec);
     void (*release)(void *rec);
     int (*cmp)(const void *a, const void *b);   /* by primary key: <0, 0, >0 */
+    /* Where a record's strings (char *) and blobs (assoc_blob) are, as
+     * offsetof gives them: what assoc_rows_keep copies out of a lent row. */
+    const size_t *texts;
+    size_t ntexts;
+    const size_t *blobs;
+    size_t nblobs;
 } assoc_rowtype;
 
-/* For a reader whose column `col` failed with rc: adds the table, column
- * and row (by its key column's value) to the message; returns rc. */
-int assoc_read_failed(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int col, int rc);
+/* For a reader (of a row from column `at`) whose column `col` (of the
+ * type's) failed with rc: adds the table, column and row (by its key
+ * column's value) to the message; returns rc. */
+int assoc_read_failed(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int at, int col, int rc);
 
 /* Step st to its end, appending each row read by type->read.
  * OUT: *items (assoc_malloc'd, owned by the caller), *len; they start
@@ -440,18 +461,57 @@ int assoc_row_fetch(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, voi
  *         if ((rc = fn(&row, ctx)) != 0) break;                        */
 int assoc_row_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, void *rec);
 
+/* A row of type from column `at` of st's current row, lent in *rec
+ * (type->view), when the row has one: ASSOC_ROW; ASSOC_OK, *rec zeroed,
+ * when its key column is NULL (an outer join found none); or a failure. */
+int assoc_row_view(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int at, void *rec);
+
 /* Release every record of a list and the array; NULL items is accepted. */
 void assoc_rows_free(const assoc_rowtype *type, void *items, size_t len);
+
+/* ---- Collections read through an association table ----
+ *
+ * A many-to-many collection is read by a JOIN from the association table
+ * to the target: a target comes once per association row that links it,
+ * and, without an ORDER BY, in the association table's order.  These
+ * gather such a statement's rows (stepping it to its end), put them in key
+ * order (type->cmp) -- unless `sorted`, when the statement ordered them
+ * itself and repeats are adjacent -- and keep each row once.  The order
+ * check comes first, so rows that come in key order cost one comparison
+ * each; others are merge-sorted, O(n log n).
+ *
+ * rows_unique: as assoc_rows_collect, the records owned by the caller.
+ * rows_keep: for _each loops, records that must not allocate per row: read
+ * with type->view, their strings and blobs (type->texts, type->blobs)
+ * copied into memory the connection keeps from one call to the next (at
+ * most 1 MiB of it between calls).  The records stay valid until
+ * assoc_kept_free(), whatever happens to the statement, so the caller
+ * releases it before handing them out.  On failure out is empty. */
+typedef struct assoc_kept {
+    const void *const *rows;        /* n records, in order, each once */
+    size_t n;
+    struct assoc_keep_buf *buf;     /* libassoc's */
+} assoc_kept;
+#define ASSOC_KEPT_INIT { NULL, 0, NULL }
+
+int assoc_rows_unique(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, bool sorted, void **items,
+                      size_t *len);
+int assoc_rows_keep(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, bool sorted, assoc_kept *out);
+/* Give the records' memory back (to the connection, for the next call);
+ * k is empty after.  A NULL db or k is accepted. */
+void assoc_kept_free(assoc_db *db, assoc_kept *k);
 
 /* ---- Batched loads (SPEC 6) ----
  *
  * A relationship for many parents at once: the generated code runs one
- * statement per chunk of parents, whose rows carry their parent's index in
- * column pcol (after the row's own), in parent order and, within a parent,
- * in the relationship's order; libassoc gathers them.  finish hands over
- * each related row once -- rows shared by several parents are kept once --
- * in key order (type->cmp), and for parent i its rows as items[link[k]] for
- * start[i] <= k < start[i + 1].  start has nparents + 1 entries. */
+ * statement per chunk of parents, the chunk starting at parent `base`,
+ * whose rows carry their parent's place in the chunk in column pcol (after
+ * the row's own) -- the parent is base + place -- each parent's rows in the
+ * relationship's order; libassoc gathers them.  finish hands over each
+ * related row once -- rows shared by several parents are kept once -- in
+ * key order (type->cmp), and for parent i its rows as items[link[k]] for
+ * start[i] <= k < start[i + 1], in the order they came.  start has
+ * nparents + 1 entries. */
 typedef struct assoc_load {
     const assoc_rowtype *type;
     size_t nparents;
@@ -461,16 +521,17 @@ typedef struct assoc_load {
 } assoc_load;
 
 void assoc_load_init(assoc_load *l, const assoc_rowtype *type, size_t nparents);
-int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol);
+int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_t base);
 /* OUT: *items, *len, *start, *link (all assoc_malloc'd, the caller's);
  * the accumulator is emptied either way. */
 int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, size_t **start, size_t **link);
 /* Release what the accumulator holds (after a failure). */
 void assoc_load_free(assoc_load *l);
 /* For _load_each: step st and lend the next row (type->view) and its
- * parent's index (column pcol): ASSOC_ROW, ASSOC_OK at the end, or a
- * failure. */
-int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int pcol, void *rec, size_t *parent);
+ * parent's index (base + the place in column pcol): ASSOC_ROW, ASSOC_OK at
+ * the end, or a failure. */
+int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int pcol, size_t base, void *rec,
+                    size_t *parent);
 
 /* Orders of values, for the generated key comparators: NULL first. */
 int assoc_cmp_text(const char *a, const char *b);
@@ -490,6 +551,43 @@ int assoc_cmp_blob(const assoc_blob *a, const assoc_blob *b);
  * transaction is doomed, as for assoc_rollback(). */
 int assoc_tx_enter(assoc_db *db, bool write);
 int assoc_tx_leave(assoc_db *db, int rc);
+
+/* For a call that writes with several statements, or reads before it
+ * writes: an atomic section (assoc_tx_enter(db, true)) when `several` is
+ * true or no transaction is open; else none, since one statement is atomic
+ * alone and the open transaction keeps what the call read.  OUT: *entered,
+ * whether to assoc_tx_leave(). */
+int assoc_tx_enter_for(assoc_db *db, bool several, bool *entered);
+
+/* ---- Many rows in one INSERT (<m>_insert_many) ----
+ *
+ * assoc_stmt_acquire_rows: as assoc_stmt_acquire, the statement of `rows`
+ * rows made from sql, a one-row INSERT whose SQLite text ends in
+ * "VALUES (...)" holding parameters only: the tuple repeated, each copy's
+ * numbered on (row r's $k is $(r * p + k), p the parameters of the
+ * tuple).  Cached by sql and rows; rows == 1 is sql's own statement.
+ * SQLite only: ASSOC_MISUSE on PostgreSQL.
+ * assoc_rows_fit: how many rows of `params` parameters, at most `want`,
+ * one statement may bind (SQLite's limit on parameters); at least 1. */
+int assoc_stmt_acquire_rows(assoc_db *db, const assoc_sql *sql, int rows, assoc_stmt **out);
+size_t assoc_rows_fit(assoc_db *db, int params, size_t want);
+
+/* The row ids SQLite gives the n rows of a multi-row INSERT into a table
+ * with a row id, the rows' own ids left NULL: each the largest in the table
+ * plus one, so n ids in a row from the largest before the statement plus
+ * one, unless something else changes the table while the statement runs
+ * (a trigger on it) or they would pass INT64_MAX (SQLite then picks free
+ * ids at random).  max_sql is "SELECT max(<row id>), <the count of
+ * triggers on the table> FROM <table>", run unless the table's last ids
+ * were taken in this same write transaction with nothing changed on the
+ * connection since: they then follow on.  OUT: *first, the first row's id;
+ * *fits false when the rows must go in one by one instead (triggers on the
+ * table, or ids past INT64_MAX).  assoc_rowids_done(), after the INSERT,
+ * checks that they came so (the connection's changes grew by n, its last
+ * insert rowid is *first + n - 1: ASSOC_ERROR otherwise) and records the
+ * largest. */
+int assoc_rowids(assoc_db *db, const assoc_sql *max_sql, size_t n, int64_t *first, bool *fits);
+int assoc_rowids_done(assoc_db *db, const assoc_sql *max_sql, size_t n);
 
 /* ---- Set-based deletes ----
  *

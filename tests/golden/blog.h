@@ -226,6 +226,11 @@ int blog_verify(assoc_db *db);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int user_insert(assoc_db *db, User *r);
+/* Insert rows[0..n) as user_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int user_insert_many(assoc_db *db, User *rows, size_t n);
 /* By primary key.  OUT: *out (release with user_free); ASSOC_NOTFOUND when absent. */
 int user_get(assoc_db *db, int64_t id, User *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -312,6 +317,9 @@ int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn
 /* OUT: *out, the related rows, by order_by. */
 int user_posts(assoc_db *db, const User *r, PostList *out);
 int user_posts_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *), void *ctx);
+/* As user_posts_each, each Post lent to fn with its editor, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int user_posts_with_editor_each(assoc_db *db, const User *r, int (*fn)(const Post *, const User *, void *), void *ctx);
 /* Set child's author_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int user_posts_add(assoc_db *db, const User *r, Post *child);
@@ -333,6 +341,9 @@ int user_posts_count(assoc_db *db, const User *r, int64_t *out);
 /* OUT: *out, the related rows, by key. */
 int user_edited(assoc_db *db, const User *r, PostList *out);
 int user_edited_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *), void *ctx);
+/* As user_edited_each, each Post lent to fn with its author, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int user_edited_with_author_each(assoc_db *db, const User *r, int (*fn)(const Post *, const User *, void *), void *ctx);
 /* Set child's editor_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int user_edited_add(assoc_db *db, const User *r, Post *child);
@@ -354,6 +365,9 @@ int user_edited_count(assoc_db *db, const User *r, int64_t *out);
 /* OUT: *out, the related rows, by key. */
 int user_comments(assoc_db *db, const User *r, CommentList *out);
 int user_comments_each(assoc_db *db, const User *r, int (*fn)(const Comment *, void *), void *ctx);
+/* As user_comments_each, each Comment lent to fn with its post, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int user_comments_with_post_each(assoc_db *db, const User *r, int (*fn)(const Comment *, const Post *, void *), void *ctx);
 /* Set child's user_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int user_comments_add(assoc_db *db, const User *r, Comment *child);
@@ -408,6 +422,11 @@ int user_find_delete(assoc_db *db, const UserFindArgs *args, int64_t *deleted);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int profile_insert(assoc_db *db, Profile *r);
+/* Insert rows[0..n) as profile_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int profile_insert_many(assoc_db *db, Profile *rows, size_t n);
 /* By primary key.  OUT: *out (release with profile_free); ASSOC_NOTFOUND when absent. */
 int profile_get(assoc_db *db, int64_t user_id, Profile *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -532,6 +551,9 @@ int post_tags_count(assoc_db *db, const Post *r, int64_t *out);
 /* OUT: *out, the related rows, by order_by. */
 int post_comments(assoc_db *db, const Post *r, CommentList *out);
 int post_comments_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, void *), void *ctx);
+/* As post_comments_each, each Comment lent to fn with its author, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int post_comments_with_author_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, const User *, void *), void *ctx);
 /* Set child's post_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int post_comments_add(assoc_db *db, const Post *r, Comment *child);
@@ -673,6 +695,11 @@ int tag_unused_delete(assoc_db *db, int64_t *deleted);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int comment_insert(assoc_db *db, Comment *r);
+/* Insert rows[0..n) as comment_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int comment_insert_many(assoc_db *db, Comment *rows, size_t n);
 /* By primary key.  OUT: *out (release with comment_free); ASSOC_NOTFOUND when absent. */
 int comment_get(assoc_db *db, int64_t id, Comment *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */

@@ -13,63 +13,63 @@ static const assoc_rowtype user__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for user_free. */
-static int user__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->handle);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->handle);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->bio);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->bio);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 3, rc);
-    rc = assoc_col_bool(db, st, 4, &out->is_admin, &out->has_is_admin);
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->is_admin, &out->has_is_admin);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->karma, &out->has_karma);
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->karma, &out->has_karma);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 5, rc);
-    rc = assoc_column_time(db, st, 6, &out->joined_at, &out->has_joined_at);
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->joined_at, &out->has_joined_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 6, rc);
+        return assoc_read_failed(db, st, &user__type, at, 6, rc);
     return ASSOC_OK;
 }
 
 /* As user__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int user__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->handle);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->handle);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->bio);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->bio);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 3, rc);
-    rc = assoc_col_bool(db, st, 4, &out->is_admin, &out->has_is_admin);
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->is_admin, &out->has_is_admin);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->karma, &out->has_karma);
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->karma, &out->has_karma);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 5, rc);
-    rc = assoc_column_time(db, st, 6, &out->joined_at, &out->has_joined_at);
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->joined_at, &out->has_joined_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 6, rc);
+        return assoc_read_failed(db, st, &user__type, at, 6, rc);
     return ASSOC_OK;
 }
 
@@ -85,9 +85,14 @@ static void user__release(void *rec)
     user_free(rec);
 }
 
+static const size_t user__texts[] = {
+    offsetof(User, handle), offsetof(User, email), offsetof(User, bio)
+};
+
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
-    user__read, user__view, user__release, user__cmp
+    user__read, user__view, user__release, user__cmp,
+    user__texts, 3, NULL, 0
 };
 
 /* ---- Profile: rows of profile ---- */
@@ -100,51 +105,51 @@ static const assoc_rowtype profile__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for profile_free. */
-static int profile__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int profile__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Profile *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->user_id);
+    rc = assoc_col_rowid(db, st, at, &out->user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 0, rc);
-    rc = assoc_column_blob(db, st, 1, &out->avatar);
+        return assoc_read_failed(db, st, &profile__type, at, 0, rc);
+    rc = assoc_column_blob(db, st, at + 1, &out->avatar);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->website);
+        return assoc_read_failed(db, st, &profile__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->website);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->location);
+        return assoc_read_failed(db, st, &profile__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->location);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &profile__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 4, rc);
+        return assoc_read_failed(db, st, &profile__type, at, 4, rc);
     return ASSOC_OK;
 }
 
 /* As profile__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int profile__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int profile__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Profile *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->user_id);
+    rc = assoc_col_rowid(db, st, at, &out->user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 0, rc);
-    rc = assoc_column_blob_ref(db, st, 1, &out->avatar);
+        return assoc_read_failed(db, st, &profile__type, at, 0, rc);
+    rc = assoc_column_blob_ref(db, st, at + 1, &out->avatar);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->website);
+        return assoc_read_failed(db, st, &profile__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->website);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->location);
+        return assoc_read_failed(db, st, &profile__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->location);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &profile__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, 4, rc);
+        return assoc_read_failed(db, st, &profile__type, at, 4, rc);
     return ASSOC_OK;
 }
 
@@ -160,9 +165,18 @@ static void profile__release(void *rec)
     profile_free(rec);
 }
 
+static const size_t profile__texts[] = {
+    offsetof(Profile, website), offsetof(Profile, location)
+};
+
+static const size_t profile__blobs[] = {
+    offsetof(Profile, avatar)
+};
+
 static const assoc_rowtype profile__type = {
     "Profile", "profile", profile__columns, 0, sizeof(Profile),
-    profile__read, profile__view, profile__release, profile__cmp
+    profile__read, profile__view, profile__release, profile__cmp,
+    profile__texts, 2, profile__blobs, 1
 };
 
 
@@ -357,6 +371,128 @@ int user_insert(assoc_db *db, User *r)
     *r = v;
 done:
     assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql user_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'users' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'users' COLLATE NOCASE)\n"
+    "FROM users",
+    NULL
+};
+
+int user_insert_many(assoc_db *db, User *rows, size_t n)
+{
+    User buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][1][ASSOC_TIME_TEXT_SIZE];
+    assoc_time stamp = 0;
+    char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "user_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "user_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = user_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 6, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &user_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = user_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_stmt_acquire_rows(db, &user_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 6;
+            char *time_text_1 = times[j][0];
+
+            if (!w[j].has_is_admin) {
+                w[j].is_admin = false;
+                w[j].has_is_admin = true;
+            }
+            if (!w[j].has_karma) {
+                w[j].karma = INT64_C(0);
+                w[j].has_karma = true;
+            }
+            if (!w[j].has_joined_at) {
+                w[j].joined_at = stamp;
+                w[j].has_joined_at = true;
+            }
+            rc = assoc_bind_text(db, st, idx + 1, w[j].handle);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 2, w[j].email);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 3, w[j].bio);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_bool_opt(db, st, idx + 4, w[j].is_admin, w[j].has_is_admin);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64_opt(db, st, idx + 5, w[j].karma, w[j].has_karma);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = rows[base + j].has_joined_at ? assoc_bind_time_buf(db, st, idx + 6, w[j].joined_at, true, time_text_1) : assoc_bind_text(db, st, idx + 6, stamp_text);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &user_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
     return rc;
 }
 
@@ -710,7 +846,8 @@ static const assoc_sql user_following__sql = {
     "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
     "users.joined_at\n"
     "FROM users\n"
-    "WHERE users.id IN (SELECT follows.followed_id FROM follows WHERE follows.follower_id = $1)\n"
+    "JOIN follows ON follows.followed_id = users.id\n"
+    "WHERE follows.follower_id = $1\n"
     "ORDER BY users.handle, users.id",
     NULL
 };
@@ -733,7 +870,7 @@ int user_following(assoc_db *db, const User *r, UserList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &user__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -742,7 +879,7 @@ done:
 
 int user_following_each(assoc_db *db, const User *r, int (*fn)(const User *, void *), void *ctx)
 {
-    User row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -756,11 +893,12 @@ int user_following_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &user__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const User *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -835,70 +973,74 @@ done:
 }
 
 static const assoc_sql user_following_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
-    "FROM p JOIN users t ON t.id IN (SELECT a.followed_id FROM follows a WHERE a.follower_id = p.k)\n"
+    "FROM p JOIN follows a ON a.follower_id = p.k\n"
+    "JOIN users t ON t.id = a.followed_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.handle, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
-    "FROM p JOIN users t ON t.id IN (SELECT a.followed_id FROM follows a WHERE a.follower_id = p.k)\n"
+    "FROM p JOIN follows a ON a.follower_id = p.k\n"
+    "JOIN users t ON t.id = a.followed_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.handle, t.id"
+};
+
+static const assoc_sql user_following_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
+    "FROM p JOIN follows a ON a.follower_id = p.k\n"
+    "JOIN users t ON t.id = a.followed_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.handle, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
+    "FROM p JOIN follows a ON a.follower_id = p.k\n"
+    "JOIN users t ON t.id = a.followed_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.handle, t.id"
 };
 
@@ -907,6 +1049,7 @@ int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups 
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -919,29 +1062,25 @@ int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_following_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_following_load__sql_chunk_small : &user_following_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 7);
+        rc = assoc_load_rows(db, &acc, st, 7, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -961,7 +1100,7 @@ int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*
 {
     assoc_stmt *st = NULL;
     User row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -972,29 +1111,25 @@ int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_following_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_following_load__sql_chunk_small : &user_following_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 7, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &user__type, 7, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -1044,7 +1179,8 @@ static const assoc_sql user_followers__sql = {
     "SELECT users.id, users.handle, users.email, users.bio, users.is_admin, users.karma, "
     "users.joined_at\n"
     "FROM users\n"
-    "WHERE users.id IN (SELECT follows.follower_id FROM follows WHERE follows.followed_id = $1)\n"
+    "JOIN follows ON follows.follower_id = users.id\n"
+    "WHERE follows.followed_id = $1\n"
     "ORDER BY users.handle, users.id",
     NULL
 };
@@ -1067,7 +1203,7 @@ int user_followers(assoc_db *db, const User *r, UserList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &user__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1076,7 +1212,7 @@ done:
 
 int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, void *), void *ctx)
 {
-    User row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1090,11 +1226,12 @@ int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &user__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const User *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1169,70 +1306,74 @@ done:
 }
 
 static const assoc_sql user_followers_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
-    "FROM p JOIN users t ON t.id IN (SELECT a.follower_id FROM follows a WHERE a.followed_id = p.k)\n"
+    "FROM p JOIN follows a ON a.followed_id = p.k\n"
+    "JOIN users t ON t.id = a.follower_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.handle, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
-    "FROM p JOIN users t ON t.id IN (SELECT a.follower_id FROM follows a WHERE a.followed_id = p.k)\n"
+    "FROM p JOIN follows a ON a.followed_id = p.k\n"
+    "JOIN users t ON t.id = a.follower_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.handle, t.id"
+};
+
+static const assoc_sql user_followers_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
+    "FROM p JOIN follows a ON a.followed_id = p.k\n"
+    "JOIN users t ON t.id = a.follower_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.handle, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
+    "FROM p JOIN follows a ON a.followed_id = p.k\n"
+    "JOIN users t ON t.id = a.follower_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.handle, t.id"
 };
 
@@ -1241,6 +1382,7 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1253,29 +1395,25 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_followers_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load__sql_chunk_small : &user_followers_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 7);
+        rc = assoc_load_rows(db, &acc, st, 7, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -1295,7 +1433,7 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
 {
     assoc_stmt *st = NULL;
     User row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1306,29 +1444,25 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_followers_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load__sql_chunk_small : &user_followers_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 7, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &user__type, 7, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -1430,73 +1564,69 @@ done:
 }
 
 static const assoc_sql user_profile_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.user_id, t.avatar, t.website, t.location, t.updated_at, p.i\n"
-    "FROM p JOIN profile t ON t.user_id = (SELECT x.user_id FROM profile x WHERE x.user_id = p.k "
-    "ORDER BY x.user_id LIMIT 1)\n"
-    "ORDER BY p.i, t.user_id",
+    "FROM p CROSS JOIN profile t ON t.user_id = (SELECT x.user_id FROM profile x WHERE x.user_id = "
+    "p.k ORDER BY x.user_id LIMIT 1)",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.user_id, t.avatar, t.website, t.location, t.updated_at, p.i\n"
     "FROM p JOIN profile t ON t.user_id = (SELECT x.user_id FROM profile x WHERE x.user_id = p.k "
     "ORDER BY x.user_id LIMIT 1)\n"
-    "ORDER BY p.i, t.user_id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql user_profile_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.user_id, t.avatar, t.website, t.location, t.updated_at, p.i\n"
+    "FROM p CROSS JOIN profile t ON t.user_id = (SELECT x.user_id FROM profile x WHERE x.user_id = "
+    "p.k ORDER BY x.user_id LIMIT 1)",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.user_id, t.avatar, t.website, t.location, t.updated_at, p.i\n"
+    "FROM p JOIN profile t ON t.user_id = (SELECT x.user_id FROM profile x WHERE x.user_id = p.k "
+    "ORDER BY x.user_id LIMIT 1)\n"
+    "ORDER BY p.i"
 };
 
 int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups *out)
@@ -1504,6 +1634,7 @@ int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1516,29 +1647,25 @@ int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_profile_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_profile_load__sql_chunk_small : &user_profile_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 5);
+        rc = assoc_load_rows(db, &acc, st, 5, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -1558,7 +1685,7 @@ int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn
 {
     assoc_stmt *st = NULL;
     Profile row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1569,29 +1696,25 @@ int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_profile_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_profile_load__sql_chunk_small : &user_profile_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &profile__type, 5, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &profile__type, 5, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -2459,6 +2582,109 @@ done:
     return rc;
 }
 
+static const assoc_sql profile_insert_many__sql_max = {
+    "SELECT max(user_id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'profile' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'profile' COLLATE NOCASE)\n"
+    "FROM profile",
+    NULL
+};
+
+int profile_insert_many(assoc_db *db, Profile *rows, size_t n)
+{
+    Profile buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][1][ASSOC_TIME_TEXT_SIZE];
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "profile_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "profile_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = profile_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 4, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].user_id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &profile_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = profile_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_stmt_acquire_rows(db, &profile_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 4;
+            char *time_text_1 = times[j][0];
+
+            if (!w[j].has_updated_at) {
+                w[j].updated_at = assoc_now();
+                w[j].has_updated_at = true;
+            }
+            rc = assoc_bind_blob(db, st, idx + 1, &w[j].avatar);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 2, w[j].website);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 3, w[j].location);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 4, w[j].updated_at, w[j].has_updated_at, time_text_1);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &profile_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].user_id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
+    return rc;
+}
+
 static const assoc_sql profile_get__sql = {
     "SELECT profile.user_id, profile.avatar, profile.website, profile.location, profile.updated_at\n"
     "FROM profile\n"
@@ -2724,71 +2950,65 @@ done:
 }
 
 static const assoc_sql profile_user_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
-    "FROM p JOIN users t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN users t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
     "FROM p JOIN users t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql profile_user_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
+    "FROM p CROSS JOIN users t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
+    "FROM p JOIN users t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups *out)
@@ -2796,6 +3016,7 @@ int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2808,29 +3029,25 @@ int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &profile_user_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].user_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].user_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 7);
+        rc = assoc_load_rows(db, &acc, st, 7, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2850,7 +3067,7 @@ int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (
 {
     assoc_stmt *st = NULL;
     User row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2861,29 +3078,25 @@ int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &profile_user_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].user_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].user_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 7, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &user__type, 7, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;

@@ -105,6 +105,11 @@ int blog_users_verify(assoc_db *db);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int user_insert(assoc_db *db, User *r);
+/* Insert rows[0..n) as user_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int user_insert_many(assoc_db *db, User *rows, size_t n);
 /* By primary key.  OUT: *out (release with user_free); ASSOC_NOTFOUND when absent. */
 int user_get(assoc_db *db, int64_t id, User *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -224,6 +229,11 @@ int user_find_delete(assoc_db *db, const UserFindArgs *args, int64_t *deleted);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int profile_insert(assoc_db *db, Profile *r);
+/* Insert rows[0..n) as profile_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int profile_insert_many(assoc_db *db, Profile *rows, size_t n);
 /* By primary key.  OUT: *out (release with profile_free); ASSOC_NOTFOUND when absent. */
 int profile_get(assoc_db *db, int64_t user_id, Profile *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */

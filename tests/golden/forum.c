@@ -13,51 +13,51 @@ static const assoc_rowtype user__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for user_free. */
-static int user__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->username);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->username);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 4, rc);
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
     return ASSOC_OK;
 }
 
 /* As user__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int user__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->username);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->username);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 4, rc);
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
     return ASSOC_OK;
 }
 
@@ -73,9 +73,14 @@ static void user__release(void *rec)
     user_free(rec);
 }
 
+static const size_t user__texts[] = {
+    offsetof(User, username), offsetof(User, email)
+};
+
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
-    user__read, user__view, user__release, user__cmp
+    user__read, user__view, user__release, user__cmp,
+    user__texts, 2, NULL, 0
 };
 
 /* ---- Category: rows of categories ---- */
@@ -88,39 +93,39 @@ static const assoc_rowtype category__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for category_free. */
-static int category__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int category__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Category *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->title);
+        return assoc_read_failed(db, st, &category__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->position, &out->has_position);
+        return assoc_read_failed(db, st, &category__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->position, &out->has_position);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 2, rc);
+        return assoc_read_failed(db, st, &category__type, at, 2, rc);
     return ASSOC_OK;
 }
 
 /* As category__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int category__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int category__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Category *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->title);
+        return assoc_read_failed(db, st, &category__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->position, &out->has_position);
+        return assoc_read_failed(db, st, &category__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->position, &out->has_position);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 2, rc);
+        return assoc_read_failed(db, st, &category__type, at, 2, rc);
     return ASSOC_OK;
 }
 
@@ -136,9 +141,14 @@ static void category__release(void *rec)
     category_free(rec);
 }
 
+static const size_t category__texts[] = {
+    offsetof(Category, title)
+};
+
 static const assoc_rowtype category__type = {
     "Category", "categories", category__columns, 0, sizeof(Category),
-    category__read, category__view, category__release, category__cmp
+    category__read, category__view, category__release, category__cmp,
+    category__texts, 1, NULL, 0
 };
 
 /* ---- Forum: rows of forums ---- */
@@ -151,57 +161,57 @@ static const assoc_rowtype forum__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for forum_free. */
-static int forum__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int forum__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Forum *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->category_id, NULL);
+        return assoc_read_failed(db, st, &forum__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->category_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &forum__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->position, &out->has_position);
+        return assoc_read_failed(db, st, &forum__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->position, &out->has_position);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &forum__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &forum__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 5, rc);
+        return assoc_read_failed(db, st, &forum__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As forum__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int forum__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int forum__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Forum *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->category_id, NULL);
+        return assoc_read_failed(db, st, &forum__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->category_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &forum__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->position, &out->has_position);
+        return assoc_read_failed(db, st, &forum__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->position, &out->has_position);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &forum__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &forum__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, 5, rc);
+        return assoc_read_failed(db, st, &forum__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -217,9 +227,14 @@ static void forum__release(void *rec)
     forum_free(rec);
 }
 
+static const size_t forum__texts[] = {
+    offsetof(Forum, title)
+};
+
 static const assoc_rowtype forum__type = {
     "Forum", "forums", forum__columns, 0, sizeof(Forum),
-    forum__read, forum__view, forum__release, forum__cmp
+    forum__read, forum__view, forum__release, forum__cmp,
+    forum__texts, 1, NULL, 0
 };
 
 /* ---- Topic: rows of topics ---- */
@@ -239,79 +254,79 @@ static const assoc_enum topic__enum_state = {
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for topic_free. */
-static int topic__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int topic__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Topic *out = rec;
     int value = 0;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->forum_id, NULL);
+        return assoc_read_failed(db, st, &topic__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->forum_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &topic__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->user_id, &out->has_user_id);
+        return assoc_read_failed(db, st, &topic__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->user_id, &out->has_user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 3, rc);
-    rc = assoc_column_enum(db, st, 4, &topic__enum_state, &value, &out->has_state);
+        return assoc_read_failed(db, st, &topic__type, at, 3, rc);
+    rc = assoc_column_enum(db, st, at + 4, &topic__enum_state, &value, &out->has_state);
     out->state = (TopicState)value;
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->first_post_id, &out->has_first_post_id);
+        return assoc_read_failed(db, st, &topic__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->first_post_id, &out->has_first_post_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 5, rc);
-    rc = assoc_col_int64(db, st, 6, &out->last_post_id, &out->has_last_post_id);
+        return assoc_read_failed(db, st, &topic__type, at, 5, rc);
+    rc = assoc_col_int64(db, st, at + 6, &out->last_post_id, &out->has_last_post_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 6, rc);
-    rc = assoc_column_time(db, st, 7, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &topic__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 7, rc);
-    rc = assoc_column_time(db, st, 8, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &topic__type, at, 7, rc);
+    rc = assoc_column_time(db, st, at + 8, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 8, rc);
+        return assoc_read_failed(db, st, &topic__type, at, 8, rc);
     return ASSOC_OK;
 }
 
 /* As topic__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int topic__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int topic__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Topic *out = rec;
     int value = 0;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->forum_id, NULL);
+        return assoc_read_failed(db, st, &topic__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->forum_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &topic__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->user_id, &out->has_user_id);
+        return assoc_read_failed(db, st, &topic__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->user_id, &out->has_user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 3, rc);
-    rc = assoc_column_enum(db, st, 4, &topic__enum_state, &value, &out->has_state);
+        return assoc_read_failed(db, st, &topic__type, at, 3, rc);
+    rc = assoc_column_enum(db, st, at + 4, &topic__enum_state, &value, &out->has_state);
     out->state = (TopicState)value;
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->first_post_id, &out->has_first_post_id);
+        return assoc_read_failed(db, st, &topic__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->first_post_id, &out->has_first_post_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 5, rc);
-    rc = assoc_col_int64(db, st, 6, &out->last_post_id, &out->has_last_post_id);
+        return assoc_read_failed(db, st, &topic__type, at, 5, rc);
+    rc = assoc_col_int64(db, st, at + 6, &out->last_post_id, &out->has_last_post_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 6, rc);
-    rc = assoc_column_time(db, st, 7, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &topic__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 7, rc);
-    rc = assoc_column_time(db, st, 8, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &topic__type, at, 7, rc);
+    rc = assoc_column_time(db, st, at + 8, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, 8, rc);
+        return assoc_read_failed(db, st, &topic__type, at, 8, rc);
     return ASSOC_OK;
 }
 
@@ -327,9 +342,14 @@ static void topic__release(void *rec)
     topic_free(rec);
 }
 
+static const size_t topic__texts[] = {
+    offsetof(Topic, title)
+};
+
 static const assoc_rowtype topic__type = {
     "Topic", "topics", topic__columns, 0, sizeof(Topic),
-    topic__read, topic__view, topic__release, topic__cmp
+    topic__read, topic__view, topic__release, topic__cmp,
+    topic__texts, 1, NULL, 0
 };
 
 /* ---- Post: rows of posts ---- */
@@ -342,57 +362,57 @@ static const assoc_rowtype post__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for post_free. */
-static int post__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int post__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Post *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->topic_id, &out->has_topic_id);
+        return assoc_read_failed(db, st, &post__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->topic_id, &out->has_topic_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->user_id, &out->has_user_id);
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->user_id, &out->has_user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->content);
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->content);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 5, rc);
+        return assoc_read_failed(db, st, &post__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As post__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int post__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int post__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Post *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->topic_id, &out->has_topic_id);
+        return assoc_read_failed(db, st, &post__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->topic_id, &out->has_topic_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->user_id, &out->has_user_id);
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->user_id, &out->has_user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->content);
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->content);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 5, rc);
+        return assoc_read_failed(db, st, &post__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -408,9 +428,14 @@ static void post__release(void *rec)
     post_free(rec);
 }
 
+static const size_t post__texts[] = {
+    offsetof(Post, content)
+};
+
 static const assoc_rowtype post__type = {
     "Post", "posts", post__columns, 0, sizeof(Post),
-    post__read, post__view, post__release, post__cmp
+    post__read, post__view, post__release, post__cmp,
+    post__texts, 1, NULL, 0
 };
 
 
@@ -672,6 +697,114 @@ int user_insert(assoc_db *db, User *r)
     *r = v;
 done:
     assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql user_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'users' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'users' COLLATE NOCASE)\n"
+    "FROM users",
+    NULL
+};
+
+int user_insert_many(assoc_db *db, User *rows, size_t n)
+{
+    User buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][2][ASSOC_TIME_TEXT_SIZE];
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "user_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "user_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = user_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 4, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &user_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = user_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_stmt_acquire_rows(db, &user_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 4;
+            char *time_text_1 = times[j][0];
+            char *time_text_2 = times[j][1];
+
+            if (!w[j].has_created_at) {
+                w[j].created_at = assoc_now();
+                w[j].has_created_at = true;
+            }
+            if (!w[j].has_updated_at) {
+                w[j].updated_at = assoc_now();
+                w[j].has_updated_at = true;
+            }
+            rc = assoc_bind_text(db, st, idx + 1, w[j].username);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 2, w[j].email);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 3, w[j].created_at, w[j].has_created_at, time_text_1);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 4, w[j].updated_at, w[j].has_updated_at, time_text_2);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &user_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
     return rc;
 }
 
@@ -1036,6 +1169,47 @@ done:
     return rc;
 }
 
+static const assoc_sql user_posts_with_topic_each__sql = {
+    "SELECT posts.id, posts.topic_id, posts.user_id, posts.content, posts.created_at, "
+    "posts.updated_at, j.id, j.forum_id, j.title, j.user_id, j.state, j.first_post_id, "
+    "j.last_post_id, j.created_at, j.updated_at\n"
+    "FROM posts\n"
+    "LEFT JOIN topics j ON j.id = posts.topic_id\n"
+    "WHERE posts.user_id = $1\n"
+    "ORDER BY posts.id",
+    NULL
+};
+
+int user_posts_with_topic_each(assoc_db *db, const User *r, int (*fn)(const Post *, const Topic *, void *), void *ctx)
+{
+    Post row;
+    Topic row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_posts_with_topic_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &user_posts_with_topic_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &post__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &topic__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int user_posts_add(assoc_db *db, const User *r, Post *child)
 {
     int64_t old = child ? child->user_id : 0;
@@ -1099,68 +1273,64 @@ done:
 }
 
 static const assoc_sql user_posts_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN posts t ON t.user_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN posts t ON t.user_id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+static const assoc_sql user_posts_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN posts t ON t.user_id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN posts t ON t.user_id = p.k\n"
     "ORDER BY p.i, t.id"
@@ -1171,6 +1341,7 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1183,29 +1354,25 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_posts_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_posts_load__sql_chunk_small : &user_posts_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -1225,7 +1392,7 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
 {
     assoc_stmt *st = NULL;
     Post row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1236,29 +1403,25 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_posts_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_posts_load__sql_chunk_small : &user_posts_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &post__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &post__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -1359,6 +1522,101 @@ int category_insert(assoc_db *db, Category *r)
     *r = v;
 done:
     assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql category_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'categories' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'categories' COLLATE NOCASE)\n"
+    "FROM categories",
+    NULL
+};
+
+int category_insert_many(assoc_db *db, Category *rows, size_t n)
+{
+    Category buf[16], *v = buf, *w;
+    int64_t first = 0;
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "category_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "category_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = category_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 2, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &category_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = category_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_stmt_acquire_rows(db, &category_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 2;
+
+            if (!w[j].has_position) {
+                w[j].position = INT64_C(1);
+                w[j].has_position = true;
+            }
+            rc = assoc_bind_text(db, st, idx + 1, w[j].title);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64_opt(db, st, idx + 2, w[j].position, w[j].has_position);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &category_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
     return rc;
 }
 
@@ -1934,68 +2192,64 @@ done:
 }
 
 static const assoc_sql category_forums_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.category_id, t.title, t.position, t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN forums t ON t.category_id = p.k\n"
     "ORDER BY p.i, t.position DESC, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.category_id, t.title, t.position, t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN forums t ON t.category_id = p.k\n"
+    "ORDER BY p.i, t.position DESC, t.id"
+};
+
+static const assoc_sql category_forums_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.category_id, t.title, t.position, t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN forums t ON t.category_id = p.k\n"
+    "ORDER BY p.i, t.position DESC, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.category_id, t.title, t.position, t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN forums t ON t.category_id = p.k\n"
     "ORDER BY p.i, t.position DESC, t.id"
@@ -2006,6 +2260,7 @@ int category_forums_load(assoc_db *db, const Category *parents, size_t n, ForumG
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2018,29 +2273,25 @@ int category_forums_load(assoc_db *db, const Category *parents, size_t n, ForumG
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &category_forums_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &category_forums_load__sql_chunk_small : &category_forums_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2060,7 +2311,7 @@ int category_forums_load_each(assoc_db *db, const Category *parents, size_t n, i
 {
     assoc_stmt *st = NULL;
     Forum row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2071,29 +2322,25 @@ int category_forums_load_each(assoc_db *db, const Category *parents, size_t n, i
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &category_forums_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &category_forums_load__sql_chunk_small : &category_forums_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &forum__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &forum__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -2213,6 +2460,121 @@ int forum_insert(assoc_db *db, Forum *r)
     *r = v;
 done:
     assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql forum_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'forums' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'forums' COLLATE NOCASE)\n"
+    "FROM forums",
+    NULL
+};
+
+int forum_insert_many(assoc_db *db, Forum *rows, size_t n)
+{
+    Forum buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][2][ASSOC_TIME_TEXT_SIZE];
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "forum_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "forum_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = forum_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 5, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &forum_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = forum_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_stmt_acquire_rows(db, &forum_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 5;
+            char *time_text_1 = times[j][0];
+            char *time_text_2 = times[j][1];
+
+            if (!w[j].has_position) {
+                w[j].position = INT64_C(1);
+                w[j].has_position = true;
+            }
+            if (!w[j].has_created_at) {
+                w[j].created_at = assoc_now();
+                w[j].has_created_at = true;
+            }
+            if (!w[j].has_updated_at) {
+                w[j].updated_at = assoc_now();
+                w[j].has_updated_at = true;
+            }
+            rc = assoc_bind_int64(db, st, idx + 1, w[j].category_id);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 2, w[j].title);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64_opt(db, st, idx + 3, w[j].position, w[j].has_position);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 4, w[j].created_at, w[j].has_created_at, time_text_1);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 5, w[j].updated_at, w[j].has_updated_at, time_text_2);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &forum_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
     return rc;
 }
 
@@ -2588,71 +2950,65 @@ done:
 }
 
 static const assoc_sql forum_category_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.title, t.position, p.i\n"
-    "FROM p JOIN categories t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN categories t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.title, t.position, p.i\n"
     "FROM p JOIN categories t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql forum_category_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.title, t.position, p.i\n"
+    "FROM p CROSS JOIN categories t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.title, t.position, p.i\n"
+    "FROM p JOIN categories t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int forum_category_load(assoc_db *db, const Forum *parents, size_t n, CategoryGroups *out)
@@ -2660,6 +3016,7 @@ int forum_category_load(assoc_db *db, const Forum *parents, size_t n, CategoryGr
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2672,29 +3029,25 @@ int forum_category_load(assoc_db *db, const Forum *parents, size_t n, CategoryGr
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &forum_category_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &forum_category_load__sql_chunk_small : &forum_category_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].category_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].category_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 3);
+        rc = assoc_load_rows(db, &acc, st, 3, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2714,7 +3067,7 @@ int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (
 {
     assoc_stmt *st = NULL;
     Category row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2725,29 +3078,25 @@ int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &forum_category_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &forum_category_load__sql_chunk_small : &forum_category_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].category_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].category_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &category__type, 3, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &category__type, 3, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -2822,6 +3171,129 @@ done:
     return rc;
 }
 
+static const assoc_sql forum_topics_with_last_post_each__sql = {
+    "SELECT topics.id, topics.forum_id, topics.title, topics.user_id, topics.state, "
+    "topics.first_post_id, topics.last_post_id, topics.created_at, topics.updated_at, j.id, "
+    "j.topic_id, j.user_id, j.content, j.created_at, j.updated_at\n"
+    "FROM topics\n"
+    "LEFT JOIN posts j ON j.id = topics.last_post_id\n"
+    "WHERE topics.forum_id = $1\n"
+    "ORDER BY topics.created_at DESC, topics.id",
+    NULL
+};
+
+int forum_topics_with_last_post_each(assoc_db *db, const Forum *r, int (*fn)(const Topic *, const Post *, void *), void *ctx)
+{
+    Topic row;
+    Post row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "forum_topics_with_last_post_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &forum_topics_with_last_post_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &topic__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &post__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql forum_topics_with_first_post_each__sql = {
+    "SELECT topics.id, topics.forum_id, topics.title, topics.user_id, topics.state, "
+    "topics.first_post_id, topics.last_post_id, topics.created_at, topics.updated_at, j.id, "
+    "j.topic_id, j.user_id, j.content, j.created_at, j.updated_at\n"
+    "FROM topics\n"
+    "LEFT JOIN posts j ON j.id = topics.first_post_id\n"
+    "WHERE topics.forum_id = $1\n"
+    "ORDER BY topics.created_at DESC, topics.id",
+    NULL
+};
+
+int forum_topics_with_first_post_each(assoc_db *db, const Forum *r, int (*fn)(const Topic *, const Post *, void *), void *ctx)
+{
+    Topic row;
+    Post row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "forum_topics_with_first_post_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &forum_topics_with_first_post_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &topic__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &post__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql forum_topics_with_user_each__sql = {
+    "SELECT topics.id, topics.forum_id, topics.title, topics.user_id, topics.state, "
+    "topics.first_post_id, topics.last_post_id, topics.created_at, topics.updated_at, j.id, "
+    "j.username, j.email, j.created_at, j.updated_at\n"
+    "FROM topics\n"
+    "LEFT JOIN users j ON j.id = topics.user_id\n"
+    "WHERE topics.forum_id = $1\n"
+    "ORDER BY topics.created_at DESC, topics.id",
+    NULL
+};
+
+int forum_topics_with_user_each(assoc_db *db, const Forum *r, int (*fn)(const Topic *, const User *, void *), void *ctx)
+{
+    Topic row;
+    User row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "forum_topics_with_user_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &forum_topics_with_user_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &topic__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &user__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int forum_topics_add(assoc_db *db, const Forum *r, Topic *child)
 {
     int64_t old = child ? child->forum_id : 0;
@@ -2882,69 +3354,67 @@ done:
 }
 
 static const assoc_sql forum_topics_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.forum_id, t.title, t.user_id, t.state, t.first_post_id, t.last_post_id, "
     "t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN topics t ON t.forum_id = p.k\n"
     "ORDER BY p.i, t.created_at DESC, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.forum_id, t.title, t.user_id, t.state, t.first_post_id, t.last_post_id, "
+    "t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN topics t ON t.forum_id = p.k\n"
+    "ORDER BY p.i, t.created_at DESC, t.id"
+};
+
+static const assoc_sql forum_topics_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.forum_id, t.title, t.user_id, t.state, t.first_post_id, t.last_post_id, "
+    "t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN topics t ON t.forum_id = p.k\n"
+    "ORDER BY p.i, t.created_at DESC, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.forum_id, t.title, t.user_id, t.state, t.first_post_id, t.last_post_id, "
     "t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN topics t ON t.forum_id = p.k\n"
@@ -2956,6 +3426,7 @@ int forum_topics_load(assoc_db *db, const Forum *parents, size_t n, TopicGroups 
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2968,29 +3439,25 @@ int forum_topics_load(assoc_db *db, const Forum *parents, size_t n, TopicGroups 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &forum_topics_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &forum_topics_load__sql_chunk_small : &forum_topics_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 9);
+        rc = assoc_load_rows(db, &acc, st, 9, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -3010,7 +3477,7 @@ int forum_topics_load_each(assoc_db *db, const Forum *parents, size_t n, int (*f
 {
     assoc_stmt *st = NULL;
     Topic row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3021,29 +3488,25 @@ int forum_topics_load_each(assoc_db *db, const Forum *parents, size_t n, int (*f
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &forum_topics_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &forum_topics_load__sql_chunk_small : &forum_topics_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &topic__type, 9, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &topic__type, 9, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -3595,71 +4058,65 @@ done:
 }
 
 static const assoc_sql topic_forum_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.category_id, t.title, t.position, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN forums t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN forums t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.category_id, t.title, t.position, t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN forums t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql topic_forum_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.category_id, t.title, t.position, t.created_at, t.updated_at, p.i\n"
+    "FROM p CROSS JOIN forums t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.category_id, t.title, t.position, t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN forums t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int topic_forum_load(assoc_db *db, const Topic *parents, size_t n, ForumGroups *out)
@@ -3667,6 +4124,7 @@ int topic_forum_load(assoc_db *db, const Topic *parents, size_t n, ForumGroups *
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3679,29 +4137,25 @@ int topic_forum_load(assoc_db *db, const Topic *parents, size_t n, ForumGroups *
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &topic_forum_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &topic_forum_load__sql_chunk_small : &topic_forum_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].forum_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].forum_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -3721,7 +4175,7 @@ int topic_forum_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn
 {
     assoc_stmt *st = NULL;
     Forum row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3732,29 +4186,25 @@ int topic_forum_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &topic_forum_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &topic_forum_load__sql_chunk_small : &topic_forum_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].forum_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].forum_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &forum__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &forum__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -3816,71 +4266,65 @@ done:
 }
 
 static const assoc_sql topic_user_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.username, t.email, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN users t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN users t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.username, t.email, t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN users t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql topic_user_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.username, t.email, t.created_at, t.updated_at, p.i\n"
+    "FROM p CROSS JOIN users t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.username, t.email, t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN users t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int topic_user_load(assoc_db *db, const Topic *parents, size_t n, UserGroups *out)
@@ -3888,6 +4332,7 @@ int topic_user_load(assoc_db *db, const Topic *parents, size_t n, UserGroups *ou
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3900,29 +4345,25 @@ int topic_user_load(assoc_db *db, const Topic *parents, size_t n, UserGroups *ou
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &topic_user_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &topic_user_load__sql_chunk_small : &topic_user_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].user_id, parents[at].has_user_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 5);
+        rc = assoc_load_rows(db, &acc, st, 5, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -3942,7 +4383,7 @@ int topic_user_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)
 {
     assoc_stmt *st = NULL;
     User row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3953,29 +4394,25 @@ int topic_user_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &topic_user_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &topic_user_load__sql_chunk_small : &topic_user_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].user_id, parents[at].has_user_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 5, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &user__type, 5, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -4045,71 +4482,65 @@ done:
 }
 
 static const assoc_sql topic_first_post_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN posts t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN posts t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql topic_first_post_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
+    "FROM p CROSS JOIN posts t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN posts t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int topic_first_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *out)
@@ -4117,6 +4548,7 @@ int topic_first_post_load(assoc_db *db, const Topic *parents, size_t n, PostGrou
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -4129,29 +4561,25 @@ int topic_first_post_load(assoc_db *db, const Topic *parents, size_t n, PostGrou
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &topic_first_post_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &topic_first_post_load__sql_chunk_small : &topic_first_post_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].first_post_id, parents[at].has_first_post_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].first_post_id, parents[at].has_first_post_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -4171,7 +4599,7 @@ int topic_first_post_load_each(assoc_db *db, const Topic *parents, size_t n, int
 {
     assoc_stmt *st = NULL;
     Post row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4182,29 +4610,25 @@ int topic_first_post_load_each(assoc_db *db, const Topic *parents, size_t n, int
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &topic_first_post_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &topic_first_post_load__sql_chunk_small : &topic_first_post_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].first_post_id, parents[at].has_first_post_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].first_post_id, parents[at].has_first_post_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &post__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &post__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -4270,6 +4694,7 @@ int topic_last_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroup
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -4282,29 +4707,25 @@ int topic_last_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroup
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &topic_first_post_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &topic_first_post_load__sql_chunk_small : &topic_first_post_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].last_post_id, parents[at].has_last_post_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].last_post_id, parents[at].has_last_post_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -4324,7 +4745,7 @@ int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int 
 {
     assoc_stmt *st = NULL;
     Post row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4335,29 +4756,25 @@ int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &topic_first_post_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &topic_first_post_load__sql_chunk_small : &topic_first_post_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].last_post_id, parents[at].has_last_post_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].last_post_id, parents[at].has_last_post_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &post__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &post__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -4432,6 +4849,46 @@ done:
     return rc;
 }
 
+static const assoc_sql topic_posts_with_user_each__sql = {
+    "SELECT posts.id, posts.topic_id, posts.user_id, posts.content, posts.created_at, "
+    "posts.updated_at, j.id, j.username, j.email, j.created_at, j.updated_at\n"
+    "FROM posts\n"
+    "LEFT JOIN users j ON j.id = posts.user_id\n"
+    "WHERE posts.topic_id = $1\n"
+    "ORDER BY posts.id",
+    NULL
+};
+
+int topic_posts_with_user_each(assoc_db *db, const Topic *r, int (*fn)(const Post *, const User *, void *), void *ctx)
+{
+    Post row;
+    User row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "topic_posts_with_user_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &topic_posts_with_user_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &post__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &user__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int topic_posts_add(assoc_db *db, const Topic *r, Post *child)
 {
     int64_t old = child ? child->topic_id : 0;
@@ -4494,68 +4951,64 @@ done:
 }
 
 static const assoc_sql topic_posts_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN posts t ON t.topic_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN posts t ON t.topic_id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+static const assoc_sql topic_posts_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN posts t ON t.topic_id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN posts t ON t.topic_id = p.k\n"
     "ORDER BY p.i, t.id"
@@ -4566,6 +5019,7 @@ int topic_posts_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *o
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -4578,29 +5032,25 @@ int topic_posts_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *o
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &topic_posts_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &topic_posts_load__sql_chunk_small : &topic_posts_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -4620,7 +5070,7 @@ int topic_posts_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn
 {
     assoc_stmt *st = NULL;
     Post row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4631,29 +5081,25 @@ int topic_posts_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &topic_posts_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &topic_posts_load__sql_chunk_small : &topic_posts_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &post__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &post__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -5092,73 +5538,69 @@ done:
 }
 
 static const assoc_sql post_topic_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.forum_id, t.title, t.user_id, t.state, t.first_post_id, t.last_post_id, "
     "t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN topics t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN topics t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.forum_id, t.title, t.user_id, t.state, t.first_post_id, t.last_post_id, "
     "t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN topics t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql post_topic_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.forum_id, t.title, t.user_id, t.state, t.first_post_id, t.last_post_id, "
+    "t.created_at, t.updated_at, p.i\n"
+    "FROM p CROSS JOIN topics t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.forum_id, t.title, t.user_id, t.state, t.first_post_id, t.last_post_id, "
+    "t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN topics t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int post_topic_load(assoc_db *db, const Post *parents, size_t n, TopicGroups *out)
@@ -5166,6 +5608,7 @@ int post_topic_load(assoc_db *db, const Post *parents, size_t n, TopicGroups *ou
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -5178,29 +5621,25 @@ int post_topic_load(assoc_db *db, const Post *parents, size_t n, TopicGroups *ou
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &post_topic_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &post_topic_load__sql_chunk_small : &post_topic_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].topic_id, parents[at].has_topic_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].topic_id, parents[at].has_topic_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 9);
+        rc = assoc_load_rows(db, &acc, st, 9, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -5220,7 +5659,7 @@ int post_topic_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(
 {
     assoc_stmt *st = NULL;
     Topic row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -5231,29 +5670,25 @@ int post_topic_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &post_topic_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &post_topic_load__sql_chunk_small : &post_topic_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].topic_id, parents[at].has_topic_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].topic_id, parents[at].has_topic_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &topic__type, 9, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &topic__type, 9, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -5319,6 +5754,7 @@ int post_user_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -5331,29 +5767,25 @@ int post_user_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &topic_user_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &topic_user_load__sql_chunk_small : &topic_user_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].user_id, parents[at].has_user_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 5);
+        rc = assoc_load_rows(db, &acc, st, 5, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -5373,7 +5805,7 @@ int post_user_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(s
 {
     assoc_stmt *st = NULL;
     User row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -5384,29 +5816,25 @@ int post_user_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(s
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &topic_user_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &topic_user_load__sql_chunk_small : &topic_user_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].user_id, parents[at].has_user_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 5, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &user__type, 5, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;

@@ -190,6 +190,11 @@ int forum_verify(assoc_db *db);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int user_insert(assoc_db *db, User *r);
+/* Insert rows[0..n) as user_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int user_insert_many(assoc_db *db, User *rows, size_t n);
 /* By primary key.  OUT: *out (release with user_free); ASSOC_NOTFOUND when absent. */
 int user_get(assoc_db *db, int64_t id, User *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent.
@@ -220,6 +225,9 @@ void user_list_free(UserList *l);
 /* OUT: *out, the related rows, by key. */
 int user_posts(assoc_db *db, const User *r, PostList *out);
 int user_posts_each(assoc_db *db, const User *r, int (*fn)(const Post *, void *), void *ctx);
+/* As user_posts_each, each Post lent to fn with its topic, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int user_posts_with_topic_each(assoc_db *db, const User *r, int (*fn)(const Post *, const Topic *, void *), void *ctx);
 /* Set child's user_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int user_posts_add(assoc_db *db, const User *r, Post *child);
@@ -240,6 +248,11 @@ int user_posts_count(assoc_db *db, const User *r, int64_t *out);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int category_insert(assoc_db *db, Category *r);
+/* Insert rows[0..n) as category_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int category_insert_many(assoc_db *db, Category *rows, size_t n);
 /* By primary key.  OUT: *out (release with category_free); ASSOC_NOTFOUND when absent. */
 int category_get(assoc_db *db, int64_t id, Category *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -285,6 +298,11 @@ int category_forums_count(assoc_db *db, const Category *r, int64_t *out);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int forum_insert(assoc_db *db, Forum *r);
+/* Insert rows[0..n) as forum_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int forum_insert_many(assoc_db *db, Forum *rows, size_t n);
 /* By primary key.  OUT: *out (release with forum_free); ASSOC_NOTFOUND when absent. */
 int forum_get(assoc_db *db, int64_t id, Forum *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent.
@@ -328,6 +346,15 @@ int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (
 /* OUT: *out, the related rows, by order_by. */
 int forum_topics(assoc_db *db, const Forum *r, TopicList *out);
 int forum_topics_each(assoc_db *db, const Forum *r, int (*fn)(const Topic *, void *), void *ctx);
+/* As forum_topics_each, each Topic lent to fn with its last_post, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int forum_topics_with_last_post_each(assoc_db *db, const Forum *r, int (*fn)(const Topic *, const Post *, void *), void *ctx);
+/* As forum_topics_each, each Topic lent to fn with its first_post, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int forum_topics_with_first_post_each(assoc_db *db, const Forum *r, int (*fn)(const Topic *, const Post *, void *), void *ctx);
+/* As forum_topics_each, each Topic lent to fn with its user, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int forum_topics_with_user_each(assoc_db *db, const Forum *r, int (*fn)(const Topic *, const User *, void *), void *ctx);
 /* Set child's forum_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int forum_topics_add(assoc_db *db, const Forum *r, Topic *child);
@@ -442,6 +469,9 @@ int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int 
 /* OUT: *out, the related rows, by order_by. */
 int topic_posts(assoc_db *db, const Topic *r, PostList *out);
 int topic_posts_each(assoc_db *db, const Topic *r, int (*fn)(const Post *, void *), void *ctx);
+/* As topic_posts_each, each Post lent to fn with its user, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int topic_posts_with_user_each(assoc_db *db, const Topic *r, int (*fn)(const Post *, const User *, void *), void *ctx);
 /* Set child's topic_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int topic_posts_add(assoc_db *db, const Topic *r, Post *child);

@@ -13,39 +13,39 @@ static const assoc_rowtype category__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for category_free. */
-static int category__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int category__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Category *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &category__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->group);
+        return assoc_read_failed(db, st, &category__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->group);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 2, rc);
+        return assoc_read_failed(db, st, &category__type, at, 2, rc);
     return ASSOC_OK;
 }
 
 /* As category__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int category__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int category__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Category *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &category__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->group);
+        return assoc_read_failed(db, st, &category__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->group);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, 2, rc);
+        return assoc_read_failed(db, st, &category__type, at, 2, rc);
     return ASSOC_OK;
 }
 
@@ -61,9 +61,14 @@ static void category__release(void *rec)
     category_free(rec);
 }
 
+static const size_t category__texts[] = {
+    offsetof(Category, name), offsetof(Category, group)
+};
+
 static const assoc_rowtype category__type = {
     "Category", "categories", category__columns, 0, sizeof(Category),
-    category__read, category__view, category__release, category__cmp
+    category__read, category__view, category__release, category__cmp,
+    category__texts, 2, NULL, 0
 };
 
 /* ---- Warehouse: rows of warehouses ---- */
@@ -76,69 +81,69 @@ static const assoc_rowtype warehouse__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for warehouse_free. */
-static int warehouse__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int warehouse__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Warehouse *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->code);
+        return assoc_read_failed(db, st, &warehouse__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->code);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->name);
+        return assoc_read_failed(db, st, &warehouse__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 2, rc);
-    rc = assoc_col_double(db, st, 3, &out->latitude, &out->has_latitude);
+        return assoc_read_failed(db, st, &warehouse__type, at, 2, rc);
+    rc = assoc_col_double(db, st, at + 3, &out->latitude, &out->has_latitude);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 3, rc);
-    rc = assoc_col_double(db, st, 4, &out->longitude, &out->has_longitude);
+        return assoc_read_failed(db, st, &warehouse__type, at, 3, rc);
+    rc = assoc_col_double(db, st, at + 4, &out->longitude, &out->has_longitude);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 4, rc);
-    rc = assoc_col_double(db, st, 5, &out->capacity, &out->has_capacity);
+        return assoc_read_failed(db, st, &warehouse__type, at, 4, rc);
+    rc = assoc_col_double(db, st, at + 5, &out->capacity, &out->has_capacity);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 5, rc);
-    rc = assoc_col_bool(db, st, 6, &out->active, &out->has_active);
+        return assoc_read_failed(db, st, &warehouse__type, at, 5, rc);
+    rc = assoc_col_bool(db, st, at + 6, &out->active, &out->has_active);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 6, rc);
-    rc = assoc_column_time(db, st, 7, &out->opened, &out->has_opened);
+        return assoc_read_failed(db, st, &warehouse__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->opened, &out->has_opened);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 7, rc);
+        return assoc_read_failed(db, st, &warehouse__type, at, 7, rc);
     return ASSOC_OK;
 }
 
 /* As warehouse__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int warehouse__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int warehouse__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Warehouse *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->code);
+        return assoc_read_failed(db, st, &warehouse__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->code);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->name);
+        return assoc_read_failed(db, st, &warehouse__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 2, rc);
-    rc = assoc_col_double(db, st, 3, &out->latitude, &out->has_latitude);
+        return assoc_read_failed(db, st, &warehouse__type, at, 2, rc);
+    rc = assoc_col_double(db, st, at + 3, &out->latitude, &out->has_latitude);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 3, rc);
-    rc = assoc_col_double(db, st, 4, &out->longitude, &out->has_longitude);
+        return assoc_read_failed(db, st, &warehouse__type, at, 3, rc);
+    rc = assoc_col_double(db, st, at + 4, &out->longitude, &out->has_longitude);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 4, rc);
-    rc = assoc_col_double(db, st, 5, &out->capacity, &out->has_capacity);
+        return assoc_read_failed(db, st, &warehouse__type, at, 4, rc);
+    rc = assoc_col_double(db, st, at + 5, &out->capacity, &out->has_capacity);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 5, rc);
-    rc = assoc_col_bool(db, st, 6, &out->active, &out->has_active);
+        return assoc_read_failed(db, st, &warehouse__type, at, 5, rc);
+    rc = assoc_col_bool(db, st, at + 6, &out->active, &out->has_active);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 6, rc);
-    rc = assoc_column_time(db, st, 7, &out->opened, &out->has_opened);
+        return assoc_read_failed(db, st, &warehouse__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->opened, &out->has_opened);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, 7, rc);
+        return assoc_read_failed(db, st, &warehouse__type, at, 7, rc);
     return ASSOC_OK;
 }
 
@@ -154,9 +159,14 @@ static void warehouse__release(void *rec)
     warehouse_free(rec);
 }
 
+static const size_t warehouse__texts[] = {
+    offsetof(Warehouse, code), offsetof(Warehouse, name)
+};
+
 static const assoc_rowtype warehouse__type = {
     "Warehouse", "warehouses", warehouse__columns, 0, sizeof(Warehouse),
-    warehouse__read, warehouse__view, warehouse__release, warehouse__cmp
+    warehouse__read, warehouse__view, warehouse__release, warehouse__cmp,
+    warehouse__texts, 2, NULL, 0
 };
 
 /* ---- Item: rows of items ---- */
@@ -169,87 +179,87 @@ static const assoc_rowtype item__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for item_free. */
-static int item__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int item__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Item *out = rec;
     int rc;
 
-    rc = assoc_column_text(db, st, 0, &out->sku);
+    rc = assoc_column_text(db, st, at, &out->sku);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->category_id, &out->has_category_id);
+        return assoc_read_failed(db, st, &item__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->category_id, &out->has_category_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->name);
+        return assoc_read_failed(db, st, &item__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 2, rc);
-    rc = assoc_col_double(db, st, 3, &out->unit_price, &out->has_unit_price);
+        return assoc_read_failed(db, st, &item__type, at, 2, rc);
+    rc = assoc_col_double(db, st, at + 3, &out->unit_price, &out->has_unit_price);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 3, rc);
-    rc = assoc_col_double(db, st, 4, &out->weight_kg, &out->has_weight_kg);
+        return assoc_read_failed(db, st, &item__type, at, 3, rc);
+    rc = assoc_col_double(db, st, at + 4, &out->weight_kg, &out->has_weight_kg);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 4, rc);
-    rc = assoc_col_bool(db, st, 5, &out->taxable, &out->has_taxable);
+        return assoc_read_failed(db, st, &item__type, at, 4, rc);
+    rc = assoc_col_bool(db, st, at + 5, &out->taxable, &out->has_taxable);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 5, rc);
-    rc = assoc_col_bool(db, st, 6, &out->fragile, &out->has_fragile);
+        return assoc_read_failed(db, st, &item__type, at, 5, rc);
+    rc = assoc_col_bool(db, st, at + 6, &out->fragile, &out->has_fragile);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 6, rc);
-    rc = assoc_column_blob(db, st, 7, &out->photo);
+        return assoc_read_failed(db, st, &item__type, at, 6, rc);
+    rc = assoc_column_blob(db, st, at + 7, &out->photo);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 7, rc);
-    rc = assoc_column_blob(db, st, 8, &out->thumbnail);
+        return assoc_read_failed(db, st, &item__type, at, 7, rc);
+    rc = assoc_column_blob(db, st, at + 8, &out->thumbnail);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 8, rc);
-    rc = assoc_column_text(db, st, 9, &out->description);
+        return assoc_read_failed(db, st, &item__type, at, 8, rc);
+    rc = assoc_column_text(db, st, at + 9, &out->description);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 9, rc);
-    rc = assoc_column_time(db, st, 10, &out->added, &out->has_added);
+        return assoc_read_failed(db, st, &item__type, at, 9, rc);
+    rc = assoc_column_time(db, st, at + 10, &out->added, &out->has_added);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 10, rc);
+        return assoc_read_failed(db, st, &item__type, at, 10, rc);
     return ASSOC_OK;
 }
 
 /* As item__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int item__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int item__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Item *out = rec;
     int rc;
 
-    rc = assoc_column_text_ref(db, st, 0, &out->sku);
+    rc = assoc_column_text_ref(db, st, at, &out->sku);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->category_id, &out->has_category_id);
+        return assoc_read_failed(db, st, &item__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->category_id, &out->has_category_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->name);
+        return assoc_read_failed(db, st, &item__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 2, rc);
-    rc = assoc_col_double(db, st, 3, &out->unit_price, &out->has_unit_price);
+        return assoc_read_failed(db, st, &item__type, at, 2, rc);
+    rc = assoc_col_double(db, st, at + 3, &out->unit_price, &out->has_unit_price);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 3, rc);
-    rc = assoc_col_double(db, st, 4, &out->weight_kg, &out->has_weight_kg);
+        return assoc_read_failed(db, st, &item__type, at, 3, rc);
+    rc = assoc_col_double(db, st, at + 4, &out->weight_kg, &out->has_weight_kg);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 4, rc);
-    rc = assoc_col_bool(db, st, 5, &out->taxable, &out->has_taxable);
+        return assoc_read_failed(db, st, &item__type, at, 4, rc);
+    rc = assoc_col_bool(db, st, at + 5, &out->taxable, &out->has_taxable);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 5, rc);
-    rc = assoc_col_bool(db, st, 6, &out->fragile, &out->has_fragile);
+        return assoc_read_failed(db, st, &item__type, at, 5, rc);
+    rc = assoc_col_bool(db, st, at + 6, &out->fragile, &out->has_fragile);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 6, rc);
-    rc = assoc_column_blob_ref(db, st, 7, &out->photo);
+        return assoc_read_failed(db, st, &item__type, at, 6, rc);
+    rc = assoc_column_blob_ref(db, st, at + 7, &out->photo);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 7, rc);
-    rc = assoc_column_blob_ref(db, st, 8, &out->thumbnail);
+        return assoc_read_failed(db, st, &item__type, at, 7, rc);
+    rc = assoc_column_blob_ref(db, st, at + 8, &out->thumbnail);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 8, rc);
-    rc = assoc_column_text_ref(db, st, 9, &out->description);
+        return assoc_read_failed(db, st, &item__type, at, 8, rc);
+    rc = assoc_column_text_ref(db, st, at + 9, &out->description);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 9, rc);
-    rc = assoc_column_time(db, st, 10, &out->added, &out->has_added);
+        return assoc_read_failed(db, st, &item__type, at, 9, rc);
+    rc = assoc_column_time(db, st, at + 10, &out->added, &out->has_added);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &item__type, 10, rc);
+        return assoc_read_failed(db, st, &item__type, at, 10, rc);
     return ASSOC_OK;
 }
 
@@ -267,9 +277,18 @@ static void item__release(void *rec)
     item_free(rec);
 }
 
+static const size_t item__texts[] = {
+    offsetof(Item, sku), offsetof(Item, name), offsetof(Item, description)
+};
+
+static const size_t item__blobs[] = {
+    offsetof(Item, photo), offsetof(Item, thumbnail)
+};
+
 static const assoc_rowtype item__type = {
     "Item", "items", item__columns, 0, sizeof(Item),
-    item__read, item__view, item__release, item__cmp
+    item__read, item__view, item__release, item__cmp,
+    item__texts, 3, item__blobs, 2
 };
 
 /* ---- Stock: rows of stock ---- */
@@ -282,57 +301,57 @@ static const assoc_rowtype stock__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for stock_free. */
-static int stock__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int stock__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Stock *out = rec;
     int rc;
 
-    rc = assoc_col_int64(db, st, 0, &out->warehouse_id, NULL);
+    rc = assoc_col_int64(db, st, at, &out->warehouse_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->item_sku);
+        return assoc_read_failed(db, st, &stock__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->item_sku);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->quantity, &out->has_quantity);
+        return assoc_read_failed(db, st, &stock__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->quantity, &out->has_quantity);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->reorder_at, &out->has_reorder_at);
+        return assoc_read_failed(db, st, &stock__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->reorder_at, &out->has_reorder_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 3, rc);
-    rc = assoc_column_text(db, st, 4, &out->bin);
+        return assoc_read_failed(db, st, &stock__type, at, 3, rc);
+    rc = assoc_column_text(db, st, at + 4, &out->bin);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->counted, &out->has_counted);
+        return assoc_read_failed(db, st, &stock__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->counted, &out->has_counted);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 5, rc);
+        return assoc_read_failed(db, st, &stock__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As stock__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int stock__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int stock__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Stock *out = rec;
     int rc;
 
-    rc = assoc_col_int64(db, st, 0, &out->warehouse_id, NULL);
+    rc = assoc_col_int64(db, st, at, &out->warehouse_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->item_sku);
+        return assoc_read_failed(db, st, &stock__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->item_sku);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->quantity, &out->has_quantity);
+        return assoc_read_failed(db, st, &stock__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->quantity, &out->has_quantity);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->reorder_at, &out->has_reorder_at);
+        return assoc_read_failed(db, st, &stock__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->reorder_at, &out->has_reorder_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 3, rc);
-    rc = assoc_column_text_ref(db, st, 4, &out->bin);
+        return assoc_read_failed(db, st, &stock__type, at, 3, rc);
+    rc = assoc_column_text_ref(db, st, at + 4, &out->bin);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->counted, &out->has_counted);
+        return assoc_read_failed(db, st, &stock__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->counted, &out->has_counted);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &stock__type, 5, rc);
+        return assoc_read_failed(db, st, &stock__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -352,9 +371,14 @@ static void stock__release(void *rec)
     stock_free(rec);
 }
 
+static const size_t stock__texts[] = {
+    offsetof(Stock, item_sku), offsetof(Stock, bin)
+};
+
 static const assoc_rowtype stock__type = {
     "Stock", "stock", stock__columns, 0, sizeof(Stock),
-    stock__read, stock__view, stock__release, stock__cmp
+    stock__read, stock__view, stock__release, stock__cmp,
+    stock__texts, 2, NULL, 0
 };
 
 /* ---- Transfer: rows of transfers ---- */
@@ -367,75 +391,75 @@ static const assoc_rowtype transfer__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for transfer_free. */
-static int transfer__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int transfer__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Transfer *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->item_sku);
+        return assoc_read_failed(db, st, &transfer__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->item_sku);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->from_id, NULL);
+        return assoc_read_failed(db, st, &transfer__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->from_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->to_id, NULL);
+        return assoc_read_failed(db, st, &transfer__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->to_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 3, rc);
-    rc = assoc_col_int64(db, st, 4, &out->quantity, NULL);
+        return assoc_read_failed(db, st, &transfer__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->quantity, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->requested, &out->has_requested);
+        return assoc_read_failed(db, st, &transfer__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->requested, &out->has_requested);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 5, rc);
-    rc = assoc_column_time(db, st, 6, &out->shipped, &out->has_shipped);
+        return assoc_read_failed(db, st, &transfer__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->shipped, &out->has_shipped);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 6, rc);
-    rc = assoc_column_blob(db, st, 7, &out->manifest);
+        return assoc_read_failed(db, st, &transfer__type, at, 6, rc);
+    rc = assoc_column_blob(db, st, at + 7, &out->manifest);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 7, rc);
-    rc = assoc_col_bool(db, st, 8, &out->urgent, &out->has_urgent);
+        return assoc_read_failed(db, st, &transfer__type, at, 7, rc);
+    rc = assoc_col_bool(db, st, at + 8, &out->urgent, &out->has_urgent);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 8, rc);
+        return assoc_read_failed(db, st, &transfer__type, at, 8, rc);
     return ASSOC_OK;
 }
 
 /* As transfer__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int transfer__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int transfer__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Transfer *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->item_sku);
+        return assoc_read_failed(db, st, &transfer__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->item_sku);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->from_id, NULL);
+        return assoc_read_failed(db, st, &transfer__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->from_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->to_id, NULL);
+        return assoc_read_failed(db, st, &transfer__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->to_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 3, rc);
-    rc = assoc_col_int64(db, st, 4, &out->quantity, NULL);
+        return assoc_read_failed(db, st, &transfer__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->quantity, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->requested, &out->has_requested);
+        return assoc_read_failed(db, st, &transfer__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->requested, &out->has_requested);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 5, rc);
-    rc = assoc_column_time(db, st, 6, &out->shipped, &out->has_shipped);
+        return assoc_read_failed(db, st, &transfer__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->shipped, &out->has_shipped);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 6, rc);
-    rc = assoc_column_blob_ref(db, st, 7, &out->manifest);
+        return assoc_read_failed(db, st, &transfer__type, at, 6, rc);
+    rc = assoc_column_blob_ref(db, st, at + 7, &out->manifest);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 7, rc);
-    rc = assoc_col_bool(db, st, 8, &out->urgent, &out->has_urgent);
+        return assoc_read_failed(db, st, &transfer__type, at, 7, rc);
+    rc = assoc_col_bool(db, st, at + 8, &out->urgent, &out->has_urgent);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, 8, rc);
+        return assoc_read_failed(db, st, &transfer__type, at, 8, rc);
     return ASSOC_OK;
 }
 
@@ -451,9 +475,18 @@ static void transfer__release(void *rec)
     transfer_free(rec);
 }
 
+static const size_t transfer__texts[] = {
+    offsetof(Transfer, item_sku)
+};
+
+static const size_t transfer__blobs[] = {
+    offsetof(Transfer, manifest)
+};
+
 static const assoc_rowtype transfer__type = {
     "Transfer", "transfers", transfer__columns, 0, sizeof(Transfer),
-    transfer__read, transfer__view, transfer__release, transfer__cmp
+    transfer__read, transfer__view, transfer__release, transfer__cmp,
+    transfer__texts, 1, transfer__blobs, 1
 };
 
 
@@ -708,6 +741,97 @@ int category_insert(assoc_db *db, Category *r)
     rc = assoc_insert_step(db, st, &r->id);
 done:
     assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql category_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'categories' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'categories' COLLATE NOCASE)\n"
+    "FROM categories",
+    NULL
+};
+
+int category_insert_many(assoc_db *db, Category *rows, size_t n)
+{
+    Category buf[16], *v = buf, *w;
+    int64_t first = 0;
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "category_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "category_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = category_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 2, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &category_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = category_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_stmt_acquire_rows(db, &category_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 2;
+
+            rc = assoc_bind_text(db, st, idx + 1, w[j].name);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 2, w[j].group);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &category_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
     return rc;
 }
 
@@ -1129,69 +1253,67 @@ done:
 }
 
 static const assoc_sql category_items_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
     "t.thumbnail, t.description, t.added, p.i\n"
     "FROM p JOIN items t ON t.category_id = p.k\n"
     "ORDER BY p.i, t.name, t.sku",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
+    "t.thumbnail, t.description, t.added, p.i\n"
+    "FROM p JOIN items t ON t.category_id = p.k\n"
+    "ORDER BY p.i, t.name, t.sku"
+};
+
+static const assoc_sql category_items_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
+    "t.thumbnail, t.description, t.added, p.i\n"
+    "FROM p JOIN items t ON t.category_id = p.k\n"
+    "ORDER BY p.i, t.name, t.sku",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
     "t.thumbnail, t.description, t.added, p.i\n"
     "FROM p JOIN items t ON t.category_id = p.k\n"
@@ -1203,6 +1325,7 @@ int category_items_load(assoc_db *db, const Category *parents, size_t n, ItemGro
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1215,29 +1338,25 @@ int category_items_load(assoc_db *db, const Category *parents, size_t n, ItemGro
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &category_items_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &category_items_load__sql_chunk_small : &category_items_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 11);
+        rc = assoc_load_rows(db, &acc, st, 11, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -1257,7 +1376,7 @@ int category_items_load_each(assoc_db *db, const Category *parents, size_t n, in
 {
     assoc_stmt *st = NULL;
     Item row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1268,29 +1387,25 @@ int category_items_load_each(assoc_db *db, const Category *parents, size_t n, in
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &category_items_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &category_items_load__sql_chunk_small : &category_items_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &item__type, 11, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &item__type, 11, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -1421,6 +1536,131 @@ int warehouse_insert(assoc_db *db, Warehouse *r)
     *r = v;
 done:
     assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql warehouse_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'warehouses' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'warehouses' COLLATE NOCASE)\n"
+    "FROM warehouses",
+    NULL
+};
+
+int warehouse_insert_many(assoc_db *db, Warehouse *rows, size_t n)
+{
+    Warehouse buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][1][ASSOC_TIME_TEXT_SIZE];
+    assoc_time stamp = 0;
+    char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "warehouse_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = warehouse_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 7, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &warehouse_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = warehouse_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_stmt_acquire_rows(db, &warehouse_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 7;
+            char *time_text_1 = times[j][0];
+
+            if (!w[j].has_capacity) {
+                w[j].capacity = 1000.5;
+                w[j].has_capacity = true;
+            }
+            if (!w[j].has_active) {
+                w[j].active = true;
+                w[j].has_active = true;
+            }
+            if (!w[j].has_opened) {
+                w[j].opened = stamp;
+                w[j].has_opened = true;
+            }
+            rc = assoc_bind_text(db, st, idx + 1, w[j].code);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 2, w[j].name);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_double_opt(db, st, idx + 3, w[j].latitude, w[j].has_latitude);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_double_opt(db, st, idx + 4, w[j].longitude, w[j].has_longitude);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_double_opt(db, st, idx + 5, w[j].capacity, w[j].has_capacity);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_bool_opt(db, st, idx + 6, w[j].active, w[j].has_active);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = rows[base + j].has_opened ? assoc_bind_time_buf(db, st, idx + 7, w[j].opened, true, time_text_1) : assoc_bind_text(db, st, idx + 7, stamp_text);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &warehouse_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
     return rc;
 }
 
@@ -1807,6 +2047,47 @@ done:
     return rc;
 }
 
+static const assoc_sql warehouse_stock_with_item_each__sql = {
+    "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
+    "stock.counted, j.sku, j.category_id, j.name, j.unit_price, j.weight_kg, j.taxable, j.fragile, "
+    "j.photo, j.thumbnail, j.description, j.added\n"
+    "FROM stock\n"
+    "LEFT JOIN items j ON j.sku = stock.item_sku\n"
+    "WHERE stock.warehouse_id = $1\n"
+    "ORDER BY stock.quantity DESC, stock.warehouse_id, stock.item_sku",
+    NULL
+};
+
+int warehouse_stock_with_item_each(assoc_db *db, const Warehouse *r, int (*fn)(const Stock *, const Item *, void *), void *ctx)
+{
+    Stock row;
+    Item row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_with_item_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &warehouse_stock_with_item_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &stock__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &item__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 static const assoc_sql warehouse_stock_add__sql_move = {
     "UPDATE stock\n"
     "SET warehouse_id = $1\n"
@@ -1898,68 +2179,64 @@ done:
 }
 
 static const assoc_sql warehouse_stock_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
     "FROM p JOIN stock t ON t.warehouse_id = p.k\n"
     "ORDER BY p.i, t.quantity DESC, t.warehouse_id, t.item_sku",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
+    "FROM p JOIN stock t ON t.warehouse_id = p.k\n"
+    "ORDER BY p.i, t.quantity DESC, t.warehouse_id, t.item_sku"
+};
+
+static const assoc_sql warehouse_stock_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
+    "FROM p JOIN stock t ON t.warehouse_id = p.k\n"
+    "ORDER BY p.i, t.quantity DESC, t.warehouse_id, t.item_sku",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
     "FROM p JOIN stock t ON t.warehouse_id = p.k\n"
     "ORDER BY p.i, t.quantity DESC, t.warehouse_id, t.item_sku"
@@ -1970,6 +2247,7 @@ int warehouse_stock_load(assoc_db *db, const Warehouse *parents, size_t n, Stock
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1982,29 +2260,25 @@ int warehouse_stock_load(assoc_db *db, const Warehouse *parents, size_t n, Stock
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &warehouse_stock_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_stock_load__sql_chunk_small : &warehouse_stock_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2024,7 +2298,7 @@ int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
 {
     assoc_stmt *st = NULL;
     Stock row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2035,29 +2309,25 @@ int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &warehouse_stock_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_stock_load__sql_chunk_small : &warehouse_stock_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &stock__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &stock__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -2107,8 +2377,8 @@ static const assoc_sql warehouse_items__sql = {
     "SELECT items.sku, items.category_id, items.name, items.unit_price, items.weight_kg, "
     "items.taxable, items.fragile, items.photo, items.thumbnail, items.description, items.added\n"
     "FROM items\n"
-    "WHERE items.sku IN (SELECT stock.item_sku FROM stock WHERE stock.warehouse_id = $1)\n"
-    "ORDER BY items.sku",
+    "JOIN stock ON stock.item_sku = items.sku\n"
+    "WHERE stock.warehouse_id = $1",
     NULL
 };
 
@@ -2130,7 +2400,7 @@ int warehouse_items(assoc_db *db, const Warehouse *r, ItemList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &item__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &item__type, false, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -2139,7 +2409,7 @@ done:
 
 int warehouse_items_each(assoc_db *db, const Warehouse *r, int (*fn)(const Item *, void *), void *ctx)
 {
-    Item row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -2153,83 +2423,90 @@ int warehouse_items_each(assoc_db *db, const Warehouse *r, int (*fn)(const Item 
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &item__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &item__type, false, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Item *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
 static const assoc_sql warehouse_items_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
     "t.thumbnail, t.description, t.added, p.i\n"
-    "FROM p JOIN items t ON t.sku IN (SELECT a.item_sku FROM stock a WHERE a.warehouse_id = p.k)\n"
+    "FROM p JOIN stock a ON a.warehouse_id = p.k\n"
+    "JOIN items t ON t.sku = a.item_sku\n"
+    "GROUP BY p.i, t.sku\n"
     "ORDER BY p.i, t.sku",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
     "t.thumbnail, t.description, t.added, p.i\n"
-    "FROM p JOIN items t ON t.sku IN (SELECT a.item_sku FROM stock a WHERE a.warehouse_id = p.k)\n"
+    "FROM p JOIN stock a ON a.warehouse_id = p.k\n"
+    "JOIN items t ON t.sku = a.item_sku\n"
+    "GROUP BY p.i, t.sku\n"
+    "ORDER BY p.i, t.sku"
+};
+
+static const assoc_sql warehouse_items_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
+    "t.thumbnail, t.description, t.added, p.i\n"
+    "FROM p JOIN stock a ON a.warehouse_id = p.k\n"
+    "JOIN items t ON t.sku = a.item_sku\n"
+    "GROUP BY p.i, t.sku\n"
+    "ORDER BY p.i, t.sku",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
+    "t.thumbnail, t.description, t.added, p.i\n"
+    "FROM p JOIN stock a ON a.warehouse_id = p.k\n"
+    "JOIN items t ON t.sku = a.item_sku\n"
+    "GROUP BY p.i, t.sku\n"
     "ORDER BY p.i, t.sku"
 };
 
@@ -2238,6 +2515,7 @@ int warehouse_items_load(assoc_db *db, const Warehouse *parents, size_t n, ItemG
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2250,29 +2528,25 @@ int warehouse_items_load(assoc_db *db, const Warehouse *parents, size_t n, ItemG
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &warehouse_items_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_items_load__sql_chunk_small : &warehouse_items_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 11);
+        rc = assoc_load_rows(db, &acc, st, 11, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2292,7 +2566,7 @@ int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
 {
     assoc_stmt *st = NULL;
     Item row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2303,29 +2577,25 @@ int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &warehouse_items_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_items_load__sql_chunk_small : &warehouse_items_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &item__type, 11, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &item__type, 11, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -2432,6 +2702,89 @@ done:
     return rc;
 }
 
+static const assoc_sql warehouse_outgoing_with_destination_each__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent, j.id, j.code, j.name, j.latitude, j.longitude, j.capacity, j.active, j.opened\n"
+    "FROM transfers\n"
+    "LEFT JOIN warehouses j ON j.id = transfers.to_id\n"
+    "WHERE transfers.from_id = $1\n"
+    "ORDER BY transfers.requested DESC, transfers.id",
+    NULL
+};
+
+int warehouse_outgoing_with_destination_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx)
+{
+    Transfer row;
+    Warehouse row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_with_destination_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &warehouse_outgoing_with_destination_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &warehouse__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql warehouse_outgoing_with_item_each__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent, j.sku, j.category_id, j.name, j.unit_price, j.weight_kg, j.taxable, "
+    "j.fragile, j.photo, j.thumbnail, j.description, j.added\n"
+    "FROM transfers\n"
+    "LEFT JOIN items j ON j.sku = transfers.item_sku\n"
+    "WHERE transfers.from_id = $1\n"
+    "ORDER BY transfers.requested DESC, transfers.id",
+    NULL
+};
+
+int warehouse_outgoing_with_item_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Item *, void *), void *ctx)
+{
+    Transfer row;
+    Item row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_with_item_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &warehouse_outgoing_with_item_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &item__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int warehouse_outgoing_add(assoc_db *db, const Warehouse *r, Transfer *child)
 {
     int64_t old = child ? child->from_id : 0;
@@ -2492,69 +2845,67 @@ done:
 }
 
 static const assoc_sql warehouse_outgoing_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
     "t.urgent, p.i\n"
     "FROM p JOIN transfers t ON t.from_id = p.k\n"
     "ORDER BY p.i, t.requested DESC, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
+    "t.urgent, p.i\n"
+    "FROM p JOIN transfers t ON t.from_id = p.k\n"
+    "ORDER BY p.i, t.requested DESC, t.id"
+};
+
+static const assoc_sql warehouse_outgoing_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
+    "t.urgent, p.i\n"
+    "FROM p JOIN transfers t ON t.from_id = p.k\n"
+    "ORDER BY p.i, t.requested DESC, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
     "t.urgent, p.i\n"
     "FROM p JOIN transfers t ON t.from_id = p.k\n"
@@ -2566,6 +2917,7 @@ int warehouse_outgoing_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2578,29 +2930,25 @@ int warehouse_outgoing_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &warehouse_outgoing_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_outgoing_load__sql_chunk_small : &warehouse_outgoing_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 9);
+        rc = assoc_load_rows(db, &acc, st, 9, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2620,7 +2968,7 @@ int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t 
 {
     assoc_stmt *st = NULL;
     Transfer row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2631,29 +2979,25 @@ int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &warehouse_outgoing_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_outgoing_load__sql_chunk_small : &warehouse_outgoing_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &transfer__type, 9, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &transfer__type, 9, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -2760,6 +3104,89 @@ done:
     return rc;
 }
 
+static const assoc_sql warehouse_incoming_with_source_each__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent, j.id, j.code, j.name, j.latitude, j.longitude, j.capacity, j.active, j.opened\n"
+    "FROM transfers\n"
+    "LEFT JOIN warehouses j ON j.id = transfers.from_id\n"
+    "WHERE transfers.to_id = $1\n"
+    "ORDER BY transfers.requested DESC, transfers.id",
+    NULL
+};
+
+int warehouse_incoming_with_source_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx)
+{
+    Transfer row;
+    Warehouse row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_with_source_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &warehouse_incoming_with_source_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &warehouse__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql warehouse_incoming_with_item_each__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent, j.sku, j.category_id, j.name, j.unit_price, j.weight_kg, j.taxable, "
+    "j.fragile, j.photo, j.thumbnail, j.description, j.added\n"
+    "FROM transfers\n"
+    "LEFT JOIN items j ON j.sku = transfers.item_sku\n"
+    "WHERE transfers.to_id = $1\n"
+    "ORDER BY transfers.requested DESC, transfers.id",
+    NULL
+};
+
+int warehouse_incoming_with_item_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Item *, void *), void *ctx)
+{
+    Transfer row;
+    Item row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_with_item_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &warehouse_incoming_with_item_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &item__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int warehouse_incoming_add(assoc_db *db, const Warehouse *r, Transfer *child)
 {
     int64_t old = child ? child->to_id : 0;
@@ -2820,69 +3247,67 @@ done:
 }
 
 static const assoc_sql warehouse_incoming_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
     "t.urgent, p.i\n"
     "FROM p JOIN transfers t ON t.to_id = p.k\n"
     "ORDER BY p.i, t.requested DESC, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
+    "t.urgent, p.i\n"
+    "FROM p JOIN transfers t ON t.to_id = p.k\n"
+    "ORDER BY p.i, t.requested DESC, t.id"
+};
+
+static const assoc_sql warehouse_incoming_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
+    "t.urgent, p.i\n"
+    "FROM p JOIN transfers t ON t.to_id = p.k\n"
+    "ORDER BY p.i, t.requested DESC, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
     "t.urgent, p.i\n"
     "FROM p JOIN transfers t ON t.to_id = p.k\n"
@@ -2894,6 +3319,7 @@ int warehouse_incoming_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2906,29 +3332,25 @@ int warehouse_incoming_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &warehouse_incoming_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_incoming_load__sql_chunk_small : &warehouse_incoming_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 9);
+        rc = assoc_load_rows(db, &acc, st, 9, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2948,7 +3370,7 @@ int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t 
 {
     assoc_stmt *st = NULL;
     Transfer row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2959,29 +3381,25 @@ int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &warehouse_incoming_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_incoming_load__sql_chunk_small : &warehouse_incoming_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &transfer__type, 9, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &transfer__type, 9, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -3511,71 +3929,65 @@ done:
 }
 
 static const assoc_sql item_category_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.name, t.\"group\", p.i\n"
-    "FROM p JOIN categories t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN categories t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.name, t.\"group\", p.i\n"
     "FROM p JOIN categories t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql item_category_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.name, t.\"group\", p.i\n"
+    "FROM p CROSS JOIN categories t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.name, t.\"group\", p.i\n"
+    "FROM p JOIN categories t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGroups *out)
@@ -3583,6 +3995,7 @@ int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGrou
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3595,29 +4008,25 @@ int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGrou
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &item_category_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &item_category_load__sql_chunk_small : &item_category_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].category_id, parents[at].has_category_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].category_id, parents[at].has_category_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 3);
+        rc = assoc_load_rows(db, &acc, st, 3, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -3637,7 +4046,7 @@ int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*f
 {
     assoc_stmt *st = NULL;
     Category row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3648,29 +4057,25 @@ int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*f
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &item_category_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &item_category_load__sql_chunk_small : &item_category_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].category_id, parents[at].has_category_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].category_id, parents[at].has_category_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &category__type, 3, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &category__type, 3, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -3737,6 +4142,46 @@ int item_stock_each(assoc_db *db, const Item *r, int (*fn)(const Stock *, void *
         goto done;
     while ((rc = assoc_row_next(db, st, &stock__type, &row)) == ASSOC_ROW) {
         rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql item_stock_with_warehouse_each__sql = {
+    "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
+    "stock.counted, j.id, j.code, j.name, j.latitude, j.longitude, j.capacity, j.active, j.opened\n"
+    "FROM stock\n"
+    "LEFT JOIN warehouses j ON j.id = stock.warehouse_id\n"
+    "WHERE stock.item_sku = $1\n"
+    "ORDER BY stock.quantity, stock.warehouse_id, stock.item_sku",
+    NULL
+};
+
+int item_stock_with_warehouse_each(assoc_db *db, const Item *r, int (*fn)(const Stock *, const Warehouse *, void *), void *ctx)
+{
+    Stock row;
+    Warehouse row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_stock_with_warehouse_each: NULL argument");
+    if (r->sku == NULL)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &item_stock_with_warehouse_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, r->sku);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &stock__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &warehouse__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
         if (rc != 0)
             break;
     }
@@ -3843,68 +4288,64 @@ done:
 }
 
 static const assoc_sql item_stock_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
     "FROM p JOIN stock t ON t.item_sku = p.k\n"
     "ORDER BY p.i, t.quantity, t.warehouse_id, t.item_sku",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::TEXT), ($3::BIGINT, $4::TEXT), ($5::BIGINT, $6::TEXT), "
-    "($7::BIGINT, $8::TEXT), ($9::BIGINT, $10::TEXT), ($11::BIGINT, $12::TEXT), ($13::BIGINT, "
-    "$14::TEXT), ($15::BIGINT, $16::TEXT),\n"
-    "($17::BIGINT, $18::TEXT), ($19::BIGINT, $20::TEXT), ($21::BIGINT, $22::TEXT), ($23::BIGINT, "
-    "$24::TEXT), ($25::BIGINT, $26::TEXT), ($27::BIGINT, $28::TEXT), ($29::BIGINT, $30::TEXT), "
-    "($31::BIGINT, $32::TEXT),\n"
-    "($33::BIGINT, $34::TEXT), ($35::BIGINT, $36::TEXT), ($37::BIGINT, $38::TEXT), ($39::BIGINT, "
-    "$40::TEXT), ($41::BIGINT, $42::TEXT), ($43::BIGINT, $44::TEXT), ($45::BIGINT, $46::TEXT), "
-    "($47::BIGINT, $48::TEXT),\n"
-    "($49::BIGINT, $50::TEXT), ($51::BIGINT, $52::TEXT), ($53::BIGINT, $54::TEXT), ($55::BIGINT, "
-    "$56::TEXT), ($57::BIGINT, $58::TEXT), ($59::BIGINT, $60::TEXT), ($61::BIGINT, $62::TEXT), "
-    "($63::BIGINT, $64::TEXT),\n"
-    "($65::BIGINT, $66::TEXT), ($67::BIGINT, $68::TEXT), ($69::BIGINT, $70::TEXT), ($71::BIGINT, "
-    "$72::TEXT), ($73::BIGINT, $74::TEXT), ($75::BIGINT, $76::TEXT), ($77::BIGINT, $78::TEXT), "
-    "($79::BIGINT, $80::TEXT),\n"
-    "($81::BIGINT, $82::TEXT), ($83::BIGINT, $84::TEXT), ($85::BIGINT, $86::TEXT), ($87::BIGINT, "
-    "$88::TEXT), ($89::BIGINT, $90::TEXT), ($91::BIGINT, $92::TEXT), ($93::BIGINT, $94::TEXT), "
-    "($95::BIGINT, $96::TEXT),\n"
-    "($97::BIGINT, $98::TEXT), ($99::BIGINT, $100::TEXT), ($101::BIGINT, $102::TEXT), ($103::BIGINT, "
-    "$104::TEXT), ($105::BIGINT, $106::TEXT), ($107::BIGINT, $108::TEXT), ($109::BIGINT, "
-    "$110::TEXT), ($111::BIGINT, $112::TEXT),\n"
-    "($113::BIGINT, $114::TEXT), ($115::BIGINT, $116::TEXT), ($117::BIGINT, $118::TEXT), "
-    "($119::BIGINT, $120::TEXT), ($121::BIGINT, $122::TEXT), ($123::BIGINT, $124::TEXT), "
-    "($125::BIGINT, $126::TEXT), ($127::BIGINT, $128::TEXT),\n"
-    "($129::BIGINT, $130::TEXT), ($131::BIGINT, $132::TEXT), ($133::BIGINT, $134::TEXT), "
-    "($135::BIGINT, $136::TEXT), ($137::BIGINT, $138::TEXT), ($139::BIGINT, $140::TEXT), "
-    "($141::BIGINT, $142::TEXT), ($143::BIGINT, $144::TEXT),\n"
-    "($145::BIGINT, $146::TEXT), ($147::BIGINT, $148::TEXT), ($149::BIGINT, $150::TEXT), "
-    "($151::BIGINT, $152::TEXT), ($153::BIGINT, $154::TEXT), ($155::BIGINT, $156::TEXT), "
-    "($157::BIGINT, $158::TEXT), ($159::BIGINT, $160::TEXT),\n"
-    "($161::BIGINT, $162::TEXT), ($163::BIGINT, $164::TEXT), ($165::BIGINT, $166::TEXT), "
-    "($167::BIGINT, $168::TEXT), ($169::BIGINT, $170::TEXT), ($171::BIGINT, $172::TEXT), "
-    "($173::BIGINT, $174::TEXT), ($175::BIGINT, $176::TEXT),\n"
-    "($177::BIGINT, $178::TEXT), ($179::BIGINT, $180::TEXT), ($181::BIGINT, $182::TEXT), "
-    "($183::BIGINT, $184::TEXT), ($185::BIGINT, $186::TEXT), ($187::BIGINT, $188::TEXT), "
-    "($189::BIGINT, $190::TEXT), ($191::BIGINT, $192::TEXT),\n"
-    "($193::BIGINT, $194::TEXT), ($195::BIGINT, $196::TEXT), ($197::BIGINT, $198::TEXT), "
-    "($199::BIGINT, $200::TEXT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
+    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
+    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
+    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT),\n"
+    "(16, $17::TEXT), (17, $18::TEXT), (18, $19::TEXT), (19, $20::TEXT), (20, $21::TEXT), (21, "
+    "$22::TEXT), (22, $23::TEXT), (23, $24::TEXT),\n"
+    "(24, $25::TEXT), (25, $26::TEXT), (26, $27::TEXT), (27, $28::TEXT), (28, $29::TEXT), (29, "
+    "$30::TEXT), (30, $31::TEXT), (31, $32::TEXT),\n"
+    "(32, $33::TEXT), (33, $34::TEXT), (34, $35::TEXT), (35, $36::TEXT), (36, $37::TEXT), (37, "
+    "$38::TEXT), (38, $39::TEXT), (39, $40::TEXT),\n"
+    "(40, $41::TEXT), (41, $42::TEXT), (42, $43::TEXT), (43, $44::TEXT), (44, $45::TEXT), (45, "
+    "$46::TEXT), (46, $47::TEXT), (47, $48::TEXT),\n"
+    "(48, $49::TEXT), (49, $50::TEXT), (50, $51::TEXT), (51, $52::TEXT), (52, $53::TEXT), (53, "
+    "$54::TEXT), (54, $55::TEXT), (55, $56::TEXT),\n"
+    "(56, $57::TEXT), (57, $58::TEXT), (58, $59::TEXT), (59, $60::TEXT), (60, $61::TEXT), (61, "
+    "$62::TEXT), (62, $63::TEXT), (63, $64::TEXT),\n"
+    "(64, $65::TEXT), (65, $66::TEXT), (66, $67::TEXT), (67, $68::TEXT), (68, $69::TEXT), (69, "
+    "$70::TEXT), (70, $71::TEXT), (71, $72::TEXT),\n"
+    "(72, $73::TEXT), (73, $74::TEXT), (74, $75::TEXT), (75, $76::TEXT), (76, $77::TEXT), (77, "
+    "$78::TEXT), (78, $79::TEXT), (79, $80::TEXT),\n"
+    "(80, $81::TEXT), (81, $82::TEXT), (82, $83::TEXT), (83, $84::TEXT), (84, $85::TEXT), (85, "
+    "$86::TEXT), (86, $87::TEXT), (87, $88::TEXT),\n"
+    "(88, $89::TEXT), (89, $90::TEXT), (90, $91::TEXT), (91, $92::TEXT), (92, $93::TEXT), (93, "
+    "$94::TEXT), (94, $95::TEXT), (95, $96::TEXT),\n"
+    "(96, $97::TEXT), (97, $98::TEXT), (98, $99::TEXT), (99, $100::TEXT))\n"
+    "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
+    "FROM p JOIN stock t ON t.item_sku = p.k\n"
+    "ORDER BY p.i, t.quantity, t.warehouse_id, t.item_sku"
+};
+
+static const assoc_sql item_stock_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
+    "FROM p JOIN stock t ON t.item_sku = p.k\n"
+    "ORDER BY p.i, t.quantity, t.warehouse_id, t.item_sku",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
+    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
+    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
+    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT))\n"
     "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
     "FROM p JOIN stock t ON t.item_sku = p.k\n"
     "ORDER BY p.i, t.quantity, t.warehouse_id, t.item_sku"
@@ -3915,6 +4356,7 @@ int item_stock_load(assoc_db *db, const Item *parents, size_t n, StockGroups *ou
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3927,29 +4369,25 @@ int item_stock_load(assoc_db *db, const Item *parents, size_t n, StockGroups *ou
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &item_stock_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &item_stock_load__sql_chunk_small : &item_stock_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].sku);
+            rc = assoc_bind_text(db, st, idx, parents[at].sku);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -3969,7 +4407,7 @@ int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(
 {
     assoc_stmt *st = NULL;
     Stock row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3980,29 +4418,25 @@ int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &item_stock_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &item_stock_load__sql_chunk_small : &item_stock_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].sku);
+            rc = assoc_bind_text(db, st, idx, parents[at].sku);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &stock__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &stock__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -4109,6 +4543,88 @@ done:
     return rc;
 }
 
+static const assoc_sql item_transfers_with_destination_each__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent, j.id, j.code, j.name, j.latitude, j.longitude, j.capacity, j.active, j.opened\n"
+    "FROM transfers\n"
+    "LEFT JOIN warehouses j ON j.id = transfers.to_id\n"
+    "WHERE transfers.item_sku = $1\n"
+    "ORDER BY transfers.id",
+    NULL
+};
+
+int item_transfers_with_destination_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx)
+{
+    Transfer row;
+    Warehouse row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_transfers_with_destination_each: NULL argument");
+    if (r->sku == NULL)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &item_transfers_with_destination_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, r->sku);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &warehouse__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql item_transfers_with_source_each__sql = {
+    "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
+    "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
+    "transfers.urgent, j.id, j.code, j.name, j.latitude, j.longitude, j.capacity, j.active, j.opened\n"
+    "FROM transfers\n"
+    "LEFT JOIN warehouses j ON j.id = transfers.from_id\n"
+    "WHERE transfers.item_sku = $1\n"
+    "ORDER BY transfers.id",
+    NULL
+};
+
+int item_transfers_with_source_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx)
+{
+    Transfer row;
+    Warehouse row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "item_transfers_with_source_each: NULL argument");
+    if (r->sku == NULL)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &item_transfers_with_source_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, r->sku);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &transfer__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &warehouse__type, 9, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int item_transfers_add(assoc_db *db, const Item *r, Transfer *child)
 {
     char *old = child ? child->item_sku : NULL;
@@ -4176,69 +4692,67 @@ done:
 }
 
 static const assoc_sql item_transfers_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
     "t.urgent, p.i\n"
     "FROM p JOIN transfers t ON t.item_sku = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::TEXT), ($3::BIGINT, $4::TEXT), ($5::BIGINT, $6::TEXT), "
-    "($7::BIGINT, $8::TEXT), ($9::BIGINT, $10::TEXT), ($11::BIGINT, $12::TEXT), ($13::BIGINT, "
-    "$14::TEXT), ($15::BIGINT, $16::TEXT),\n"
-    "($17::BIGINT, $18::TEXT), ($19::BIGINT, $20::TEXT), ($21::BIGINT, $22::TEXT), ($23::BIGINT, "
-    "$24::TEXT), ($25::BIGINT, $26::TEXT), ($27::BIGINT, $28::TEXT), ($29::BIGINT, $30::TEXT), "
-    "($31::BIGINT, $32::TEXT),\n"
-    "($33::BIGINT, $34::TEXT), ($35::BIGINT, $36::TEXT), ($37::BIGINT, $38::TEXT), ($39::BIGINT, "
-    "$40::TEXT), ($41::BIGINT, $42::TEXT), ($43::BIGINT, $44::TEXT), ($45::BIGINT, $46::TEXT), "
-    "($47::BIGINT, $48::TEXT),\n"
-    "($49::BIGINT, $50::TEXT), ($51::BIGINT, $52::TEXT), ($53::BIGINT, $54::TEXT), ($55::BIGINT, "
-    "$56::TEXT), ($57::BIGINT, $58::TEXT), ($59::BIGINT, $60::TEXT), ($61::BIGINT, $62::TEXT), "
-    "($63::BIGINT, $64::TEXT),\n"
-    "($65::BIGINT, $66::TEXT), ($67::BIGINT, $68::TEXT), ($69::BIGINT, $70::TEXT), ($71::BIGINT, "
-    "$72::TEXT), ($73::BIGINT, $74::TEXT), ($75::BIGINT, $76::TEXT), ($77::BIGINT, $78::TEXT), "
-    "($79::BIGINT, $80::TEXT),\n"
-    "($81::BIGINT, $82::TEXT), ($83::BIGINT, $84::TEXT), ($85::BIGINT, $86::TEXT), ($87::BIGINT, "
-    "$88::TEXT), ($89::BIGINT, $90::TEXT), ($91::BIGINT, $92::TEXT), ($93::BIGINT, $94::TEXT), "
-    "($95::BIGINT, $96::TEXT),\n"
-    "($97::BIGINT, $98::TEXT), ($99::BIGINT, $100::TEXT), ($101::BIGINT, $102::TEXT), ($103::BIGINT, "
-    "$104::TEXT), ($105::BIGINT, $106::TEXT), ($107::BIGINT, $108::TEXT), ($109::BIGINT, "
-    "$110::TEXT), ($111::BIGINT, $112::TEXT),\n"
-    "($113::BIGINT, $114::TEXT), ($115::BIGINT, $116::TEXT), ($117::BIGINT, $118::TEXT), "
-    "($119::BIGINT, $120::TEXT), ($121::BIGINT, $122::TEXT), ($123::BIGINT, $124::TEXT), "
-    "($125::BIGINT, $126::TEXT), ($127::BIGINT, $128::TEXT),\n"
-    "($129::BIGINT, $130::TEXT), ($131::BIGINT, $132::TEXT), ($133::BIGINT, $134::TEXT), "
-    "($135::BIGINT, $136::TEXT), ($137::BIGINT, $138::TEXT), ($139::BIGINT, $140::TEXT), "
-    "($141::BIGINT, $142::TEXT), ($143::BIGINT, $144::TEXT),\n"
-    "($145::BIGINT, $146::TEXT), ($147::BIGINT, $148::TEXT), ($149::BIGINT, $150::TEXT), "
-    "($151::BIGINT, $152::TEXT), ($153::BIGINT, $154::TEXT), ($155::BIGINT, $156::TEXT), "
-    "($157::BIGINT, $158::TEXT), ($159::BIGINT, $160::TEXT),\n"
-    "($161::BIGINT, $162::TEXT), ($163::BIGINT, $164::TEXT), ($165::BIGINT, $166::TEXT), "
-    "($167::BIGINT, $168::TEXT), ($169::BIGINT, $170::TEXT), ($171::BIGINT, $172::TEXT), "
-    "($173::BIGINT, $174::TEXT), ($175::BIGINT, $176::TEXT),\n"
-    "($177::BIGINT, $178::TEXT), ($179::BIGINT, $180::TEXT), ($181::BIGINT, $182::TEXT), "
-    "($183::BIGINT, $184::TEXT), ($185::BIGINT, $186::TEXT), ($187::BIGINT, $188::TEXT), "
-    "($189::BIGINT, $190::TEXT), ($191::BIGINT, $192::TEXT),\n"
-    "($193::BIGINT, $194::TEXT), ($195::BIGINT, $196::TEXT), ($197::BIGINT, $198::TEXT), "
-    "($199::BIGINT, $200::TEXT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
+    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
+    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
+    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT),\n"
+    "(16, $17::TEXT), (17, $18::TEXT), (18, $19::TEXT), (19, $20::TEXT), (20, $21::TEXT), (21, "
+    "$22::TEXT), (22, $23::TEXT), (23, $24::TEXT),\n"
+    "(24, $25::TEXT), (25, $26::TEXT), (26, $27::TEXT), (27, $28::TEXT), (28, $29::TEXT), (29, "
+    "$30::TEXT), (30, $31::TEXT), (31, $32::TEXT),\n"
+    "(32, $33::TEXT), (33, $34::TEXT), (34, $35::TEXT), (35, $36::TEXT), (36, $37::TEXT), (37, "
+    "$38::TEXT), (38, $39::TEXT), (39, $40::TEXT),\n"
+    "(40, $41::TEXT), (41, $42::TEXT), (42, $43::TEXT), (43, $44::TEXT), (44, $45::TEXT), (45, "
+    "$46::TEXT), (46, $47::TEXT), (47, $48::TEXT),\n"
+    "(48, $49::TEXT), (49, $50::TEXT), (50, $51::TEXT), (51, $52::TEXT), (52, $53::TEXT), (53, "
+    "$54::TEXT), (54, $55::TEXT), (55, $56::TEXT),\n"
+    "(56, $57::TEXT), (57, $58::TEXT), (58, $59::TEXT), (59, $60::TEXT), (60, $61::TEXT), (61, "
+    "$62::TEXT), (62, $63::TEXT), (63, $64::TEXT),\n"
+    "(64, $65::TEXT), (65, $66::TEXT), (66, $67::TEXT), (67, $68::TEXT), (68, $69::TEXT), (69, "
+    "$70::TEXT), (70, $71::TEXT), (71, $72::TEXT),\n"
+    "(72, $73::TEXT), (73, $74::TEXT), (74, $75::TEXT), (75, $76::TEXT), (76, $77::TEXT), (77, "
+    "$78::TEXT), (78, $79::TEXT), (79, $80::TEXT),\n"
+    "(80, $81::TEXT), (81, $82::TEXT), (82, $83::TEXT), (83, $84::TEXT), (84, $85::TEXT), (85, "
+    "$86::TEXT), (86, $87::TEXT), (87, $88::TEXT),\n"
+    "(88, $89::TEXT), (89, $90::TEXT), (90, $91::TEXT), (91, $92::TEXT), (92, $93::TEXT), (93, "
+    "$94::TEXT), (94, $95::TEXT), (95, $96::TEXT),\n"
+    "(96, $97::TEXT), (97, $98::TEXT), (98, $99::TEXT), (99, $100::TEXT))\n"
+    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
+    "t.urgent, p.i\n"
+    "FROM p JOIN transfers t ON t.item_sku = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+static const assoc_sql item_transfers_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
+    "t.urgent, p.i\n"
+    "FROM p JOIN transfers t ON t.item_sku = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
+    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
+    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
+    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT))\n"
     "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
     "t.urgent, p.i\n"
     "FROM p JOIN transfers t ON t.item_sku = p.k\n"
@@ -4250,6 +4764,7 @@ int item_transfers_load(assoc_db *db, const Item *parents, size_t n, TransferGro
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -4262,29 +4777,25 @@ int item_transfers_load(assoc_db *db, const Item *parents, size_t n, TransferGro
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &item_transfers_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &item_transfers_load__sql_chunk_small : &item_transfers_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].sku);
+            rc = assoc_bind_text(db, st, idx, parents[at].sku);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 9);
+        rc = assoc_load_rows(db, &acc, st, 9, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -4304,7 +4815,7 @@ int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*
 {
     assoc_stmt *st = NULL;
     Transfer row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4315,29 +4826,25 @@ int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &item_transfers_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &item_transfers_load__sql_chunk_small : &item_transfers_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].sku);
+            rc = assoc_bind_text(db, st, idx, parents[at].sku);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &transfer__type, 9, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &transfer__type, 9, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -5282,6 +5789,89 @@ done:
     return rc;
 }
 
+int stock_insert_many(assoc_db *db, Stock *rows, size_t n)
+{
+    Stock buf[16], *v = buf, *w;
+    char times[16][1][ASSOC_TIME_TEXT_SIZE];
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "stock_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "stock_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = stock_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 6, n - base < 16 ? n - base : 16);
+        w = v + base;
+        rc = assoc_stmt_acquire_rows(db, &stock_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 6;
+            char *time_text_1 = times[j][0];
+
+            if (!w[j].has_quantity) {
+                w[j].quantity = INT64_C(0);
+                w[j].has_quantity = true;
+            }
+            if (!w[j].has_reorder_at) {
+                w[j].reorder_at = INT64_C(10);
+                w[j].has_reorder_at = true;
+            }
+            rc = assoc_bind_int64(db, st, idx + 1, w[j].warehouse_id);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 2, w[j].item_sku);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64_opt(db, st, idx + 3, w[j].quantity, w[j].has_quantity);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64_opt(db, st, idx + 4, w[j].reorder_at, w[j].has_reorder_at);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 5, w[j].bin);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 6, w[j].counted, w[j].has_counted, time_text_1);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
+    return rc;
+}
+
 static const assoc_sql stock_get__sql = {
     "SELECT stock.warehouse_id, stock.item_sku, stock.quantity, stock.reorder_at, stock.bin, "
     "stock.counted\n"
@@ -5560,71 +6150,65 @@ done:
 }
 
 static const assoc_sql stock_warehouse_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.code, t.name, t.latitude, t.longitude, t.capacity, t.active, t.opened, p.i\n"
-    "FROM p JOIN warehouses t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN warehouses t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.code, t.name, t.latitude, t.longitude, t.capacity, t.active, t.opened, p.i\n"
     "FROM p JOIN warehouses t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql stock_warehouse_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.code, t.name, t.latitude, t.longitude, t.capacity, t.active, t.opened, p.i\n"
+    "FROM p CROSS JOIN warehouses t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.code, t.name, t.latitude, t.longitude, t.capacity, t.active, t.opened, p.i\n"
+    "FROM p JOIN warehouses t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, WarehouseGroups *out)
@@ -5632,6 +6216,7 @@ int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, Warehouse
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -5644,29 +6229,25 @@ int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, Warehouse
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &stock_warehouse_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].warehouse_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].warehouse_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 8);
+        rc = assoc_load_rows(db, &acc, st, 8, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -5686,7 +6267,7 @@ int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int 
 {
     assoc_stmt *st = NULL;
     Warehouse row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -5697,29 +6278,25 @@ int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &stock_warehouse_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].warehouse_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].warehouse_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &warehouse__type, 8, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &warehouse__type, 8, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -5781,73 +6358,69 @@ done:
 }
 
 static const assoc_sql stock_item_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
     "t.thumbnail, t.description, t.added, p.i\n"
-    "FROM p JOIN items t ON t.sku = p.k\n"
-    "ORDER BY p.i, t.sku",
+    "FROM p CROSS JOIN items t ON t.sku = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::TEXT), ($3::BIGINT, $4::TEXT), ($5::BIGINT, $6::TEXT), "
-    "($7::BIGINT, $8::TEXT), ($9::BIGINT, $10::TEXT), ($11::BIGINT, $12::TEXT), ($13::BIGINT, "
-    "$14::TEXT), ($15::BIGINT, $16::TEXT),\n"
-    "($17::BIGINT, $18::TEXT), ($19::BIGINT, $20::TEXT), ($21::BIGINT, $22::TEXT), ($23::BIGINT, "
-    "$24::TEXT), ($25::BIGINT, $26::TEXT), ($27::BIGINT, $28::TEXT), ($29::BIGINT, $30::TEXT), "
-    "($31::BIGINT, $32::TEXT),\n"
-    "($33::BIGINT, $34::TEXT), ($35::BIGINT, $36::TEXT), ($37::BIGINT, $38::TEXT), ($39::BIGINT, "
-    "$40::TEXT), ($41::BIGINT, $42::TEXT), ($43::BIGINT, $44::TEXT), ($45::BIGINT, $46::TEXT), "
-    "($47::BIGINT, $48::TEXT),\n"
-    "($49::BIGINT, $50::TEXT), ($51::BIGINT, $52::TEXT), ($53::BIGINT, $54::TEXT), ($55::BIGINT, "
-    "$56::TEXT), ($57::BIGINT, $58::TEXT), ($59::BIGINT, $60::TEXT), ($61::BIGINT, $62::TEXT), "
-    "($63::BIGINT, $64::TEXT),\n"
-    "($65::BIGINT, $66::TEXT), ($67::BIGINT, $68::TEXT), ($69::BIGINT, $70::TEXT), ($71::BIGINT, "
-    "$72::TEXT), ($73::BIGINT, $74::TEXT), ($75::BIGINT, $76::TEXT), ($77::BIGINT, $78::TEXT), "
-    "($79::BIGINT, $80::TEXT),\n"
-    "($81::BIGINT, $82::TEXT), ($83::BIGINT, $84::TEXT), ($85::BIGINT, $86::TEXT), ($87::BIGINT, "
-    "$88::TEXT), ($89::BIGINT, $90::TEXT), ($91::BIGINT, $92::TEXT), ($93::BIGINT, $94::TEXT), "
-    "($95::BIGINT, $96::TEXT),\n"
-    "($97::BIGINT, $98::TEXT), ($99::BIGINT, $100::TEXT), ($101::BIGINT, $102::TEXT), ($103::BIGINT, "
-    "$104::TEXT), ($105::BIGINT, $106::TEXT), ($107::BIGINT, $108::TEXT), ($109::BIGINT, "
-    "$110::TEXT), ($111::BIGINT, $112::TEXT),\n"
-    "($113::BIGINT, $114::TEXT), ($115::BIGINT, $116::TEXT), ($117::BIGINT, $118::TEXT), "
-    "($119::BIGINT, $120::TEXT), ($121::BIGINT, $122::TEXT), ($123::BIGINT, $124::TEXT), "
-    "($125::BIGINT, $126::TEXT), ($127::BIGINT, $128::TEXT),\n"
-    "($129::BIGINT, $130::TEXT), ($131::BIGINT, $132::TEXT), ($133::BIGINT, $134::TEXT), "
-    "($135::BIGINT, $136::TEXT), ($137::BIGINT, $138::TEXT), ($139::BIGINT, $140::TEXT), "
-    "($141::BIGINT, $142::TEXT), ($143::BIGINT, $144::TEXT),\n"
-    "($145::BIGINT, $146::TEXT), ($147::BIGINT, $148::TEXT), ($149::BIGINT, $150::TEXT), "
-    "($151::BIGINT, $152::TEXT), ($153::BIGINT, $154::TEXT), ($155::BIGINT, $156::TEXT), "
-    "($157::BIGINT, $158::TEXT), ($159::BIGINT, $160::TEXT),\n"
-    "($161::BIGINT, $162::TEXT), ($163::BIGINT, $164::TEXT), ($165::BIGINT, $166::TEXT), "
-    "($167::BIGINT, $168::TEXT), ($169::BIGINT, $170::TEXT), ($171::BIGINT, $172::TEXT), "
-    "($173::BIGINT, $174::TEXT), ($175::BIGINT, $176::TEXT),\n"
-    "($177::BIGINT, $178::TEXT), ($179::BIGINT, $180::TEXT), ($181::BIGINT, $182::TEXT), "
-    "($183::BIGINT, $184::TEXT), ($185::BIGINT, $186::TEXT), ($187::BIGINT, $188::TEXT), "
-    "($189::BIGINT, $190::TEXT), ($191::BIGINT, $192::TEXT),\n"
-    "($193::BIGINT, $194::TEXT), ($195::BIGINT, $196::TEXT), ($197::BIGINT, $198::TEXT), "
-    "($199::BIGINT, $200::TEXT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
+    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
+    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
+    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT),\n"
+    "(16, $17::TEXT), (17, $18::TEXT), (18, $19::TEXT), (19, $20::TEXT), (20, $21::TEXT), (21, "
+    "$22::TEXT), (22, $23::TEXT), (23, $24::TEXT),\n"
+    "(24, $25::TEXT), (25, $26::TEXT), (26, $27::TEXT), (27, $28::TEXT), (28, $29::TEXT), (29, "
+    "$30::TEXT), (30, $31::TEXT), (31, $32::TEXT),\n"
+    "(32, $33::TEXT), (33, $34::TEXT), (34, $35::TEXT), (35, $36::TEXT), (36, $37::TEXT), (37, "
+    "$38::TEXT), (38, $39::TEXT), (39, $40::TEXT),\n"
+    "(40, $41::TEXT), (41, $42::TEXT), (42, $43::TEXT), (43, $44::TEXT), (44, $45::TEXT), (45, "
+    "$46::TEXT), (46, $47::TEXT), (47, $48::TEXT),\n"
+    "(48, $49::TEXT), (49, $50::TEXT), (50, $51::TEXT), (51, $52::TEXT), (52, $53::TEXT), (53, "
+    "$54::TEXT), (54, $55::TEXT), (55, $56::TEXT),\n"
+    "(56, $57::TEXT), (57, $58::TEXT), (58, $59::TEXT), (59, $60::TEXT), (60, $61::TEXT), (61, "
+    "$62::TEXT), (62, $63::TEXT), (63, $64::TEXT),\n"
+    "(64, $65::TEXT), (65, $66::TEXT), (66, $67::TEXT), (67, $68::TEXT), (68, $69::TEXT), (69, "
+    "$70::TEXT), (70, $71::TEXT), (71, $72::TEXT),\n"
+    "(72, $73::TEXT), (73, $74::TEXT), (74, $75::TEXT), (75, $76::TEXT), (76, $77::TEXT), (77, "
+    "$78::TEXT), (78, $79::TEXT), (79, $80::TEXT),\n"
+    "(80, $81::TEXT), (81, $82::TEXT), (82, $83::TEXT), (83, $84::TEXT), (84, $85::TEXT), (85, "
+    "$86::TEXT), (86, $87::TEXT), (87, $88::TEXT),\n"
+    "(88, $89::TEXT), (89, $90::TEXT), (90, $91::TEXT), (91, $92::TEXT), (92, $93::TEXT), (93, "
+    "$94::TEXT), (94, $95::TEXT), (95, $96::TEXT),\n"
+    "(96, $97::TEXT), (97, $98::TEXT), (98, $99::TEXT), (99, $100::TEXT))\n"
     "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
     "t.thumbnail, t.description, t.added, p.i\n"
     "FROM p JOIN items t ON t.sku = p.k\n"
-    "ORDER BY p.i, t.sku"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql stock_item_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
+    "t.thumbnail, t.description, t.added, p.i\n"
+    "FROM p CROSS JOIN items t ON t.sku = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
+    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
+    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
+    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT))\n"
+    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
+    "t.thumbnail, t.description, t.added, p.i\n"
+    "FROM p JOIN items t ON t.sku = p.k\n"
+    "ORDER BY p.i"
 };
 
 int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *out)
@@ -5855,6 +6428,7 @@ int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *ou
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -5867,29 +6441,25 @@ int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *ou
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &stock_item_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &stock_item_load__sql_chunk_small : &stock_item_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].item_sku);
+            rc = assoc_bind_text(db, st, idx, parents[at].item_sku);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 11);
+        rc = assoc_load_rows(db, &acc, st, 11, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -5909,7 +6479,7 @@ int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)
 {
     assoc_stmt *st = NULL;
     Item row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -5920,29 +6490,25 @@ int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &stock_item_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &stock_item_load__sql_chunk_small : &stock_item_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].item_sku);
+            rc = assoc_bind_text(db, st, idx, parents[at].item_sku);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &item__type, 11, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &item__type, 11, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -6352,6 +6918,131 @@ done:
     return rc;
 }
 
+static const assoc_sql transfer_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'transfers' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'transfers' COLLATE NOCASE)\n"
+    "FROM transfers",
+    NULL
+};
+
+int transfer_insert_many(assoc_db *db, Transfer *rows, size_t n)
+{
+    Transfer buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][2][ASSOC_TIME_TEXT_SIZE];
+    assoc_time stamp = 0;
+    char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "transfer_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "transfer_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = transfer_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 8, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &transfer_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = transfer_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_stmt_acquire_rows(db, &transfer_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 8;
+            char *time_text_1 = times[j][0];
+            char *time_text_2 = times[j][1];
+
+            if (!w[j].has_requested) {
+                w[j].requested = stamp;
+                w[j].has_requested = true;
+            }
+            if (!w[j].has_urgent) {
+                w[j].urgent = false;
+                w[j].has_urgent = true;
+            }
+            rc = assoc_bind_text(db, st, idx + 1, w[j].item_sku);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64(db, st, idx + 2, w[j].from_id);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64(db, st, idx + 3, w[j].to_id);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64(db, st, idx + 4, w[j].quantity);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = rows[base + j].has_requested ? assoc_bind_time_buf(db, st, idx + 5, w[j].requested, true, time_text_1) : assoc_bind_text(db, st, idx + 5, stamp_text);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 6, w[j].shipped, w[j].has_shipped, time_text_2);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_blob(db, st, idx + 7, &w[j].manifest);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_bool_opt(db, st, idx + 8, w[j].urgent, w[j].has_urgent);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &transfer_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
+    return rc;
+}
+
 static const assoc_sql transfer_get__sql = {
     "SELECT transfers.id, transfers.item_sku, transfers.from_id, transfers.to_id, "
     "transfers.quantity, transfers.requested, transfers.shipped, transfers.manifest, "
@@ -6646,6 +7337,7 @@ int transfer_item_load(assoc_db *db, const Transfer *parents, size_t n, ItemGrou
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -6658,29 +7350,25 @@ int transfer_item_load(assoc_db *db, const Transfer *parents, size_t n, ItemGrou
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &stock_item_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &stock_item_load__sql_chunk_small : &stock_item_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].item_sku);
+            rc = assoc_bind_text(db, st, idx, parents[at].item_sku);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 11);
+        rc = assoc_load_rows(db, &acc, st, 11, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -6700,7 +7388,7 @@ int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int
 {
     assoc_stmt *st = NULL;
     Item row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -6711,29 +7399,25 @@ int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &stock_item_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &stock_item_load__sql_chunk_small : &stock_item_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].item_sku);
+            rc = assoc_bind_text(db, st, idx, parents[at].item_sku);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &item__type, 11, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &item__type, 11, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -6795,6 +7479,7 @@ int transfer_source_load(assoc_db *db, const Transfer *parents, size_t n, Wareho
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -6807,29 +7492,25 @@ int transfer_source_load(assoc_db *db, const Transfer *parents, size_t n, Wareho
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &stock_warehouse_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].from_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].from_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 8);
+        rc = assoc_load_rows(db, &acc, st, 8, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -6849,7 +7530,7 @@ int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, i
 {
     assoc_stmt *st = NULL;
     Warehouse row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -6860,29 +7541,25 @@ int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, i
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &stock_warehouse_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].from_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].from_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &warehouse__type, 8, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &warehouse__type, 8, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -6944,6 +7621,7 @@ int transfer_destination_load(assoc_db *db, const Transfer *parents, size_t n, W
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -6956,29 +7634,25 @@ int transfer_destination_load(assoc_db *db, const Transfer *parents, size_t n, W
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &stock_warehouse_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].to_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].to_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 8);
+        rc = assoc_load_rows(db, &acc, st, 8, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -6998,7 +7672,7 @@ int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t
 {
     assoc_stmt *st = NULL;
     Warehouse row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -7009,29 +7683,25 @@ int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &stock_warehouse_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].to_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].to_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &warehouse__type, 8, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &warehouse__type, 8, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;

@@ -211,6 +211,11 @@ int inventory_verify(assoc_db *db);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int category_insert(assoc_db *db, Category *r);
+/* Insert rows[0..n) as category_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int category_insert_many(assoc_db *db, Category *rows, size_t n);
 /* By primary key.  OUT: *out (release with category_free); ASSOC_NOTFOUND when absent. */
 int category_get(assoc_db *db, int64_t id, Category *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -260,6 +265,11 @@ int category_items_count(assoc_db *db, const Category *r, int64_t *out);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int warehouse_insert(assoc_db *db, Warehouse *r);
+/* Insert rows[0..n) as warehouse_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int warehouse_insert_many(assoc_db *db, Warehouse *rows, size_t n);
 /* By primary key.  OUT: *out (release with warehouse_free); ASSOC_NOTFOUND when absent. */
 int warehouse_get(assoc_db *db, int64_t id, Warehouse *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -287,6 +297,9 @@ void warehouse_list_free(WarehouseList *l);
 /* OUT: *out, the related rows, by order_by. */
 int warehouse_stock(assoc_db *db, const Warehouse *r, StockList *out);
 int warehouse_stock_each(assoc_db *db, const Warehouse *r, int (*fn)(const Stock *, void *), void *ctx);
+/* As warehouse_stock_each, each Stock lent to fn with its item, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int warehouse_stock_with_item_each(assoc_db *db, const Warehouse *r, int (*fn)(const Stock *, const Item *, void *), void *ctx);
 /* Set child's warehouse_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int warehouse_stock_add(assoc_db *db, const Warehouse *r, Stock *child);
@@ -324,6 +337,12 @@ int warehouse_items_count(assoc_db *db, const Warehouse *r, int64_t *out);
 /* OUT: *out, the related rows, by order_by. */
 int warehouse_outgoing(assoc_db *db, const Warehouse *r, TransferList *out);
 int warehouse_outgoing_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, void *), void *ctx);
+/* As warehouse_outgoing_each, each Transfer lent to fn with its destination, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int warehouse_outgoing_with_destination_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx);
+/* As warehouse_outgoing_each, each Transfer lent to fn with its item, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int warehouse_outgoing_with_item_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Item *, void *), void *ctx);
 /* Set child's from_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int warehouse_outgoing_add(assoc_db *db, const Warehouse *r, Transfer *child);
@@ -345,6 +364,12 @@ int warehouse_outgoing_count(assoc_db *db, const Warehouse *r, int64_t *out);
 /* OUT: *out, the related rows, by order_by. */
 int warehouse_incoming(assoc_db *db, const Warehouse *r, TransferList *out);
 int warehouse_incoming_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, void *), void *ctx);
+/* As warehouse_incoming_each, each Transfer lent to fn with its source, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int warehouse_incoming_with_source_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx);
+/* As warehouse_incoming_each, each Transfer lent to fn with its item, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int warehouse_incoming_with_item_each(assoc_db *db, const Warehouse *r, int (*fn)(const Transfer *, const Item *, void *), void *ctx);
 /* Set child's to_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int warehouse_incoming_add(assoc_db *db, const Warehouse *r, Transfer *child);
@@ -411,6 +436,9 @@ int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*f
 /* OUT: *out, the related rows, by order_by. */
 int item_stock(assoc_db *db, const Item *r, StockList *out);
 int item_stock_each(assoc_db *db, const Item *r, int (*fn)(const Stock *, void *), void *ctx);
+/* As item_stock_each, each Stock lent to fn with its warehouse, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int item_stock_with_warehouse_each(assoc_db *db, const Item *r, int (*fn)(const Stock *, const Warehouse *, void *), void *ctx);
 /* Set child's item_sku to r's (in *child too) and save it: insert when its
  * key is unset, else update.  A new key value is the library's copy
  * (release it with assoc_free); the value it replaces is not freed. */
@@ -433,6 +461,12 @@ int item_stock_count(assoc_db *db, const Item *r, int64_t *out);
 /* OUT: *out, the related rows, by key. */
 int item_transfers(assoc_db *db, const Item *r, TransferList *out);
 int item_transfers_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *, void *), void *ctx);
+/* As item_transfers_each, each Transfer lent to fn with its destination, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int item_transfers_with_destination_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx);
+/* As item_transfers_each, each Transfer lent to fn with its source, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int item_transfers_with_source_each(assoc_db *db, const Item *r, int (*fn)(const Transfer *, const Warehouse *, void *), void *ctx);
 /* Set child's item_sku to r's (in *child too) and save it: insert when its
  * key is unset, else update.  A new key value is the library's copy
  * (release it with assoc_free); the value it replaces is not freed. */
@@ -493,6 +527,11 @@ int item_catalogue_page(assoc_db *db, const ItemCatalogueArgs *args, const Item 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int stock_insert(assoc_db *db, Stock *r);
+/* Insert rows[0..n) as stock_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int stock_insert_many(assoc_db *db, Stock *rows, size_t n);
 /* By primary key.  OUT: *out (release with stock_free); ASSOC_NOTFOUND when absent. */
 int stock_get(assoc_db *db, int64_t warehouse_id, const char *item_sku, Stock *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -568,6 +607,11 @@ int stock_to_reorder_delete(assoc_db *db, const StockToReorderArgs *args, int64_
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int transfer_insert(assoc_db *db, Transfer *r);
+/* Insert rows[0..n) as transfer_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int transfer_insert_many(assoc_db *db, Transfer *rows, size_t n);
 /* By primary key.  OUT: *out (release with transfer_free); ASSOC_NOTFOUND when absent. */
 int transfer_get(assoc_db *db, int64_t id, Transfer *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */

@@ -13,45 +13,45 @@ static const assoc_rowtype author__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for author_free. */
-static int author__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int author__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Author *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &author__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->born, &out->has_born);
+        return assoc_read_failed(db, st, &author__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->born, &out->has_born);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->country);
+        return assoc_read_failed(db, st, &author__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->country);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 3, rc);
+        return assoc_read_failed(db, st, &author__type, at, 3, rc);
     return ASSOC_OK;
 }
 
 /* As author__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int author__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int author__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Author *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &author__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->born, &out->has_born);
+        return assoc_read_failed(db, st, &author__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->born, &out->has_born);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->country);
+        return assoc_read_failed(db, st, &author__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->country);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, 3, rc);
+        return assoc_read_failed(db, st, &author__type, at, 3, rc);
     return ASSOC_OK;
 }
 
@@ -67,9 +67,14 @@ static void author__release(void *rec)
     author_free(rec);
 }
 
+static const size_t author__texts[] = {
+    offsetof(Author, name), offsetof(Author, country)
+};
+
 static const assoc_rowtype author__type = {
     "Author", "authors", author__columns, 0, sizeof(Author),
-    author__read, author__view, author__release, author__cmp
+    author__read, author__view, author__release, author__cmp,
+    author__texts, 2, NULL, 0
 };
 
 /* ---- Book: rows of books ---- */
@@ -82,57 +87,57 @@ static const assoc_rowtype book__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for book_free. */
-static int book__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int book__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Book *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->isbn);
+        return assoc_read_failed(db, st, &book__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->isbn);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &book__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->published, &out->has_published);
+        return assoc_read_failed(db, st, &book__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->published, &out->has_published);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 3, rc);
-    rc = assoc_col_int64(db, st, 4, &out->pages, &out->has_pages);
+        return assoc_read_failed(db, st, &book__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->pages, &out->has_pages);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 4, rc);
-    rc = assoc_column_text(db, st, 5, &out->language);
+        return assoc_read_failed(db, st, &book__type, at, 4, rc);
+    rc = assoc_column_text(db, st, at + 5, &out->language);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 5, rc);
+        return assoc_read_failed(db, st, &book__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As book__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int book__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int book__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Book *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->isbn);
+        return assoc_read_failed(db, st, &book__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->isbn);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &book__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->published, &out->has_published);
+        return assoc_read_failed(db, st, &book__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->published, &out->has_published);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 3, rc);
-    rc = assoc_col_int64(db, st, 4, &out->pages, &out->has_pages);
+        return assoc_read_failed(db, st, &book__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->pages, &out->has_pages);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 4, rc);
-    rc = assoc_column_text_ref(db, st, 5, &out->language);
+        return assoc_read_failed(db, st, &book__type, at, 4, rc);
+    rc = assoc_column_text_ref(db, st, at + 5, &out->language);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, 5, rc);
+        return assoc_read_failed(db, st, &book__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -148,9 +153,14 @@ static void book__release(void *rec)
     book_free(rec);
 }
 
+static const size_t book__texts[] = {
+    offsetof(Book, isbn), offsetof(Book, title), offsetof(Book, language)
+};
+
 static const assoc_rowtype book__type = {
     "Book", "books", book__columns, 0, sizeof(Book),
-    book__read, book__view, book__release, book__cmp
+    book__read, book__view, book__release, book__cmp,
+    book__texts, 3, NULL, 0
 };
 
 /* ---- Copy: rows of copies ---- */
@@ -163,51 +173,51 @@ static const assoc_rowtype copy__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for copy_free. */
-static int copy__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int copy__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Copy *out = rec;
     int rc;
 
-    rc = assoc_col_int64(db, st, 0, &out->book_id, NULL);
+    rc = assoc_col_int64(db, st, at, &out->book_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->copy_no, NULL);
+        return assoc_read_failed(db, st, &copy__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->copy_no, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->shelf);
+        return assoc_read_failed(db, st, &copy__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->shelf);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->condition);
+        return assoc_read_failed(db, st, &copy__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->condition);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->acquired, &out->has_acquired);
+        return assoc_read_failed(db, st, &copy__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->acquired, &out->has_acquired);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 4, rc);
+        return assoc_read_failed(db, st, &copy__type, at, 4, rc);
     return ASSOC_OK;
 }
 
 /* As copy__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int copy__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int copy__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Copy *out = rec;
     int rc;
 
-    rc = assoc_col_int64(db, st, 0, &out->book_id, NULL);
+    rc = assoc_col_int64(db, st, at, &out->book_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->copy_no, NULL);
+        return assoc_read_failed(db, st, &copy__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->copy_no, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->shelf);
+        return assoc_read_failed(db, st, &copy__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->shelf);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->condition);
+        return assoc_read_failed(db, st, &copy__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->condition);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->acquired, &out->has_acquired);
+        return assoc_read_failed(db, st, &copy__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->acquired, &out->has_acquired);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &copy__type, 4, rc);
+        return assoc_read_failed(db, st, &copy__type, at, 4, rc);
     return ASSOC_OK;
 }
 
@@ -225,9 +235,14 @@ static void copy__release(void *rec)
     copy_free(rec);
 }
 
+static const size_t copy__texts[] = {
+    offsetof(Copy, shelf), offsetof(Copy, condition)
+};
+
 static const assoc_rowtype copy__type = {
     "Copy", "copies", copy__columns, 0, sizeof(Copy),
-    copy__read, copy__view, copy__release, copy__cmp
+    copy__read, copy__view, copy__release, copy__cmp,
+    copy__texts, 2, NULL, 0
 };
 
 /* ---- Member: rows of members ---- */
@@ -240,57 +255,57 @@ static const assoc_rowtype member__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for member_free. */
-static int member__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int member__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Member *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->card_no);
+        return assoc_read_failed(db, st, &member__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->card_no);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->name);
+        return assoc_read_failed(db, st, &member__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->email);
+        return assoc_read_failed(db, st, &member__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 3, rc);
-    rc = assoc_col_bool(db, st, 4, &out->active, &out->has_active);
+        return assoc_read_failed(db, st, &member__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->active, &out->has_active);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->joined, &out->has_joined);
+        return assoc_read_failed(db, st, &member__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->joined, &out->has_joined);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 5, rc);
+        return assoc_read_failed(db, st, &member__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As member__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int member__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int member__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Member *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->card_no);
+        return assoc_read_failed(db, st, &member__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->card_no);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->name);
+        return assoc_read_failed(db, st, &member__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->email);
+        return assoc_read_failed(db, st, &member__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 3, rc);
-    rc = assoc_col_bool(db, st, 4, &out->active, &out->has_active);
+        return assoc_read_failed(db, st, &member__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->active, &out->has_active);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->joined, &out->has_joined);
+        return assoc_read_failed(db, st, &member__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->joined, &out->has_joined);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, 5, rc);
+        return assoc_read_failed(db, st, &member__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -306,9 +321,14 @@ static void member__release(void *rec)
     member_free(rec);
 }
 
+static const size_t member__texts[] = {
+    offsetof(Member, card_no), offsetof(Member, name), offsetof(Member, email)
+};
+
 static const assoc_rowtype member__type = {
     "Member", "members", member__columns, 0, sizeof(Member),
-    member__read, member__view, member__release, member__cmp
+    member__read, member__view, member__release, member__cmp,
+    member__texts, 3, NULL, 0
 };
 
 /* ---- LibraryCard: rows of library_card ---- */
@@ -321,51 +341,51 @@ static const assoc_rowtype library_card__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for library_card_free. */
-static int library_card__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int library_card__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     LibraryCard *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->member_id, NULL);
+        return assoc_read_failed(db, st, &library_card__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->member_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 1, rc);
-    rc = assoc_column_blob(db, st, 2, &out->barcode);
+        return assoc_read_failed(db, st, &library_card__type, at, 1, rc);
+    rc = assoc_column_blob(db, st, at + 2, &out->barcode);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->issued, &out->has_issued);
+        return assoc_read_failed(db, st, &library_card__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->issued, &out->has_issued);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->expires, &out->has_expires);
+        return assoc_read_failed(db, st, &library_card__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->expires, &out->has_expires);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 4, rc);
+        return assoc_read_failed(db, st, &library_card__type, at, 4, rc);
     return ASSOC_OK;
 }
 
 /* As library_card__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int library_card__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int library_card__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     LibraryCard *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->member_id, NULL);
+        return assoc_read_failed(db, st, &library_card__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->member_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 1, rc);
-    rc = assoc_column_blob_ref(db, st, 2, &out->barcode);
+        return assoc_read_failed(db, st, &library_card__type, at, 1, rc);
+    rc = assoc_column_blob_ref(db, st, at + 2, &out->barcode);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->issued, &out->has_issued);
+        return assoc_read_failed(db, st, &library_card__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->issued, &out->has_issued);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->expires, &out->has_expires);
+        return assoc_read_failed(db, st, &library_card__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->expires, &out->has_expires);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, 4, rc);
+        return assoc_read_failed(db, st, &library_card__type, at, 4, rc);
     return ASSOC_OK;
 }
 
@@ -381,9 +401,14 @@ static void library_card__release(void *rec)
     library_card_free(rec);
 }
 
+static const size_t library_card__blobs[] = {
+    offsetof(LibraryCard, barcode)
+};
+
 static const assoc_rowtype library_card__type = {
     "LibraryCard", "library_card", library_card__columns, 0, sizeof(LibraryCard),
-    library_card__read, library_card__view, library_card__release, library_card__cmp
+    library_card__read, library_card__view, library_card__release, library_card__cmp,
+    NULL, 0, library_card__blobs, 1
 };
 
 /* ---- Loan: rows of loans ---- */
@@ -396,35 +421,35 @@ static const assoc_rowtype loan__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for loan_free. */
-static int loan__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int loan__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Loan *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->book_id, NULL);
+        return assoc_read_failed(db, st, &loan__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->book_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->member_id, &out->has_member_id);
+        return assoc_read_failed(db, st, &loan__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->member_id, &out->has_member_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->out, &out->has_out);
+        return assoc_read_failed(db, st, &loan__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->out, &out->has_out);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->due, NULL);
+        return assoc_read_failed(db, st, &loan__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->due, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->returned, &out->has_returned);
+        return assoc_read_failed(db, st, &loan__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->returned, &out->has_returned);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 5, rc);
-    rc = assoc_col_double(db, st, 6, &out->fine, &out->has_fine);
+        return assoc_read_failed(db, st, &loan__type, at, 5, rc);
+    rc = assoc_col_double(db, st, at + 6, &out->fine, &out->has_fine);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 6, rc);
-    rc = assoc_col_int64(db, st, 7, &out->renewals, &out->has_renewals);
+        return assoc_read_failed(db, st, &loan__type, at, 6, rc);
+    rc = assoc_col_int64(db, st, at + 7, &out->renewals, &out->has_renewals);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, 7, rc);
+        return assoc_read_failed(db, st, &loan__type, at, 7, rc);
     return ASSOC_OK;
 }
 
@@ -438,7 +463,8 @@ static int loan__cmp(const void *a, const void *b)
 
 static const assoc_rowtype loan__type = {
     "Loan", "loans", loan__columns, 0, sizeof(Loan),
-    loan__read, loan__read, NULL, loan__cmp
+    loan__read, loan__read, NULL, loan__cmp,
+    NULL, 0, NULL, 0
 };
 
 
@@ -717,6 +743,102 @@ done:
     return rc;
 }
 
+static const assoc_sql author_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'authors' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'authors' COLLATE NOCASE)\n"
+    "FROM authors",
+    NULL
+};
+
+int author_insert_many(assoc_db *db, Author *rows, size_t n)
+{
+    Author buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][1][ASSOC_TIME_TEXT_SIZE];
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "author_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "author_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = author_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 3, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &author_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = author_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_stmt_acquire_rows(db, &author_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 3;
+            char *time_text_1 = times[j][0];
+
+            rc = assoc_bind_text(db, st, idx + 1, w[j].name);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 2, w[j].born, w[j].has_born, time_text_1);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 3, w[j].country);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &author_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
+    return rc;
+}
+
 static const assoc_sql author_get__sql = {
     "SELECT authors.id, authors.name, authors.born, authors.country\n"
     "FROM authors\n"
@@ -992,8 +1114,8 @@ void author_list_free(AuthorList *l)
 static const assoc_sql author_books__sql = {
     "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
     "FROM books\n"
-    "WHERE books.id IN (SELECT book_authors.book_id FROM book_authors WHERE book_authors.author_id = "
-    "$1)\n"
+    "JOIN book_authors ON book_authors.book_id = books.id\n"
+    "WHERE book_authors.author_id = $1\n"
     "ORDER BY books.published DESC NULLS LAST, books.id",
     NULL
 };
@@ -1016,7 +1138,7 @@ int author_books(assoc_db *db, const Author *r, BookList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &book__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &book__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1025,7 +1147,7 @@ done:
 
 int author_books_each(assoc_db *db, const Author *r, int (*fn)(const Book *, void *), void *ctx)
 {
-    Book row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1039,11 +1161,12 @@ int author_books_each(assoc_db *db, const Author *r, int (*fn)(const Book *, voi
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &book__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &book__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Book *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1121,70 +1244,74 @@ done:
 }
 
 static const assoc_sql author_books_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
-    "FROM p JOIN books t ON t.id IN (SELECT a.book_id FROM book_authors a WHERE a.author_id = p.k)\n"
+    "FROM p JOIN book_authors a ON a.author_id = p.k\n"
+    "JOIN books t ON t.id = a.book_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.published DESC NULLS LAST, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
-    "FROM p JOIN books t ON t.id IN (SELECT a.book_id FROM book_authors a WHERE a.author_id = p.k)\n"
+    "FROM p JOIN book_authors a ON a.author_id = p.k\n"
+    "JOIN books t ON t.id = a.book_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.published DESC NULLS LAST, t.id"
+};
+
+static const assoc_sql author_books_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
+    "FROM p JOIN book_authors a ON a.author_id = p.k\n"
+    "JOIN books t ON t.id = a.book_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.published DESC NULLS LAST, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
+    "FROM p JOIN book_authors a ON a.author_id = p.k\n"
+    "JOIN books t ON t.id = a.book_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.published DESC NULLS LAST, t.id"
 };
 
@@ -1193,6 +1320,7 @@ int author_books_load(assoc_db *db, const Author *parents, size_t n, BookGroups 
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1205,29 +1333,25 @@ int author_books_load(assoc_db *db, const Author *parents, size_t n, BookGroups 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &author_books_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &author_books_load__sql_chunk_small : &author_books_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -1247,7 +1371,7 @@ int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*
 {
     assoc_stmt *st = NULL;
     Book row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1258,29 +1382,25 @@ int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &author_books_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &author_books_load__sql_chunk_small : &author_books_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &book__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &book__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -1750,8 +1870,8 @@ void book_list_free(BookList *l)
 static const assoc_sql book_authors__sql = {
     "SELECT authors.id, authors.name, authors.born, authors.country\n"
     "FROM authors\n"
-    "WHERE authors.id IN (SELECT book_authors.author_id FROM book_authors WHERE book_authors.book_id "
-    "= $1)\n"
+    "JOIN book_authors ON book_authors.author_id = authors.id\n"
+    "WHERE book_authors.book_id = $1\n"
     "ORDER BY authors.name, authors.id",
     NULL
 };
@@ -1774,7 +1894,7 @@ int book_authors(assoc_db *db, const Book *r, AuthorList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &author__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &author__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1783,7 +1903,7 @@ done:
 
 int book_authors_each(assoc_db *db, const Book *r, int (*fn)(const Author *, void *), void *ctx)
 {
-    Author row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1797,11 +1917,12 @@ int book_authors_each(assoc_db *db, const Book *r, int (*fn)(const Author *, voi
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &author__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &author__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Author *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1879,70 +2000,74 @@ done:
 }
 
 static const assoc_sql book_authors_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.name, t.born, t.country, p.i\n"
-    "FROM p JOIN authors t ON t.id IN (SELECT a.author_id FROM book_authors a WHERE a.book_id = p.k)\n"
+    "FROM p JOIN book_authors a ON a.book_id = p.k\n"
+    "JOIN authors t ON t.id = a.author_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.name, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.name, t.born, t.country, p.i\n"
-    "FROM p JOIN authors t ON t.id IN (SELECT a.author_id FROM book_authors a WHERE a.book_id = p.k)\n"
+    "FROM p JOIN book_authors a ON a.book_id = p.k\n"
+    "JOIN authors t ON t.id = a.author_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.name, t.id"
+};
+
+static const assoc_sql book_authors_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.name, t.born, t.country, p.i\n"
+    "FROM p JOIN book_authors a ON a.book_id = p.k\n"
+    "JOIN authors t ON t.id = a.author_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.name, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.name, t.born, t.country, p.i\n"
+    "FROM p JOIN book_authors a ON a.book_id = p.k\n"
+    "JOIN authors t ON t.id = a.author_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.name, t.id"
 };
 
@@ -1951,6 +2076,7 @@ int book_authors_load(assoc_db *db, const Book *parents, size_t n, AuthorGroups 
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1963,29 +2089,25 @@ int book_authors_load(assoc_db *db, const Book *parents, size_t n, AuthorGroups 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &book_authors_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &book_authors_load__sql_chunk_small : &book_authors_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 4);
+        rc = assoc_load_rows(db, &acc, st, 4, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2005,7 +2127,7 @@ int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn
 {
     assoc_stmt *st = NULL;
     Author row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2016,29 +2138,25 @@ int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &book_authors_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &book_authors_load__sql_chunk_small : &book_authors_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &author__type, 4, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &author__type, 4, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -2232,68 +2350,64 @@ done:
 }
 
 static const assoc_sql book_copies_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.book_id, t.copy_no, t.shelf, t.condition, t.acquired, p.i\n"
     "FROM p JOIN copies t ON t.book_id = p.k\n"
     "ORDER BY p.i, t.copy_no, t.book_id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.book_id, t.copy_no, t.shelf, t.condition, t.acquired, p.i\n"
+    "FROM p JOIN copies t ON t.book_id = p.k\n"
+    "ORDER BY p.i, t.copy_no, t.book_id"
+};
+
+static const assoc_sql book_copies_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.book_id, t.copy_no, t.shelf, t.condition, t.acquired, p.i\n"
+    "FROM p JOIN copies t ON t.book_id = p.k\n"
+    "ORDER BY p.i, t.copy_no, t.book_id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.book_id, t.copy_no, t.shelf, t.condition, t.acquired, p.i\n"
     "FROM p JOIN copies t ON t.book_id = p.k\n"
     "ORDER BY p.i, t.copy_no, t.book_id"
@@ -2304,6 +2418,7 @@ int book_copies_load(assoc_db *db, const Book *parents, size_t n, CopyGroups *ou
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2316,29 +2431,25 @@ int book_copies_load(assoc_db *db, const Book *parents, size_t n, CopyGroups *ou
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &book_copies_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &book_copies_load__sql_chunk_small : &book_copies_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 5);
+        rc = assoc_load_rows(db, &acc, st, 5, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2358,7 +2469,7 @@ int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)
 {
     assoc_stmt *st = NULL;
     Copy row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2369,29 +2480,25 @@ int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &book_copies_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &book_copies_load__sql_chunk_small : &book_copies_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &copy__type, 5, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &copy__type, 5, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -2497,6 +2604,46 @@ done:
     return rc;
 }
 
+static const assoc_sql book_loans_with_member_each__sql = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals, j.id, j.card_no, j.name, j.email, j.active, j.joined\n"
+    "FROM loans\n"
+    "LEFT JOIN members j ON j.id = loans.member_id\n"
+    "WHERE loans.book_id = $1\n"
+    "ORDER BY loans.out DESC, loans.id",
+    NULL
+};
+
+int book_loans_with_member_each(assoc_db *db, const Book *r, int (*fn)(const Loan *, const Member *, void *), void *ctx)
+{
+    Loan row;
+    Member row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_loans_with_member_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &book_loans_with_member_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &loan__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &member__type, 8, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int book_loans_add(assoc_db *db, const Book *r, Loan *child)
 {
     int64_t old = child ? child->book_id : 0;
@@ -2557,68 +2704,64 @@ done:
 }
 
 static const assoc_sql book_loans_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
     "FROM p JOIN loans t ON t.book_id = p.k\n"
     "ORDER BY p.i, t.out DESC, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
+    "FROM p JOIN loans t ON t.book_id = p.k\n"
+    "ORDER BY p.i, t.out DESC, t.id"
+};
+
+static const assoc_sql book_loans_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
+    "FROM p JOIN loans t ON t.book_id = p.k\n"
+    "ORDER BY p.i, t.out DESC, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
     "FROM p JOIN loans t ON t.book_id = p.k\n"
     "ORDER BY p.i, t.out DESC, t.id"
@@ -2629,6 +2772,7 @@ int book_loans_load(assoc_db *db, const Book *parents, size_t n, LoanGroups *out
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2641,29 +2785,25 @@ int book_loans_load(assoc_db *db, const Book *parents, size_t n, LoanGroups *out
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &book_loans_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &book_loans_load__sql_chunk_small : &book_loans_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 8);
+        rc = assoc_load_rows(db, &acc, st, 8, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2683,7 +2823,7 @@ int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(
 {
     assoc_stmt *st = NULL;
     Loan row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2694,29 +2834,25 @@ int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &book_loans_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &book_loans_load__sql_chunk_small : &book_loans_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &loan__type, 8, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &loan__type, 8, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -3757,71 +3893,65 @@ done:
 }
 
 static const assoc_sql copy_book_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
-    "FROM p JOIN books t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN books t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
     "FROM p JOIN books t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql copy_book_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
+    "FROM p CROSS JOIN books t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
+    "FROM p JOIN books t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int copy_book_load(assoc_db *db, const Copy *parents, size_t n, BookGroups *out)
@@ -3829,6 +3959,7 @@ int copy_book_load(assoc_db *db, const Copy *parents, size_t n, BookGroups *out)
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3841,29 +3972,25 @@ int copy_book_load(assoc_db *db, const Copy *parents, size_t n, BookGroups *out)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &copy_book_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &copy_book_load__sql_chunk_small : &copy_book_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].book_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].book_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -3883,7 +4010,7 @@ int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(s
 {
     assoc_stmt *st = NULL;
     Book row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3894,29 +4021,25 @@ int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(s
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &copy_book_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &copy_book_load__sql_chunk_small : &copy_book_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].book_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].book_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &book__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &book__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -4005,6 +4128,121 @@ int member_insert(assoc_db *db, Member *r)
     *r = v;
 done:
     assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql member_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'members' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'members' COLLATE NOCASE)\n"
+    "FROM members",
+    NULL
+};
+
+int member_insert_many(assoc_db *db, Member *rows, size_t n)
+{
+    Member buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][1][ASSOC_TIME_TEXT_SIZE];
+    assoc_time stamp = 0;
+    char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "member_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "member_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = member_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 5, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &member_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = member_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_stmt_acquire_rows(db, &member_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 5;
+            char *time_text_1 = times[j][0];
+
+            if (!w[j].has_active) {
+                w[j].active = true;
+                w[j].has_active = true;
+            }
+            if (!w[j].has_joined) {
+                w[j].joined = stamp;
+                w[j].has_joined = true;
+            }
+            rc = assoc_bind_text(db, st, idx + 1, w[j].card_no);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 2, w[j].name);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 3, w[j].email);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_bool_opt(db, st, idx + 4, w[j].active, w[j].has_active);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = rows[base + j].has_joined ? assoc_bind_time_buf(db, st, idx + 5, w[j].joined, true, time_text_1) : assoc_bind_text(db, st, idx + 5, stamp_text);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &member_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
     return rc;
 }
 
@@ -4386,73 +4624,69 @@ done:
 }
 
 static const assoc_sql member_card_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.member_id, t.barcode, t.issued, t.expires, p.i\n"
-    "FROM p JOIN library_card t ON t.id = (SELECT x.id FROM library_card x WHERE x.member_id = p.k "
-    "ORDER BY x.id LIMIT 1)\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN library_card t ON t.id = (SELECT x.id FROM library_card x WHERE x.member_id = "
+    "p.k ORDER BY x.id LIMIT 1)",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.member_id, t.barcode, t.issued, t.expires, p.i\n"
     "FROM p JOIN library_card t ON t.id = (SELECT x.id FROM library_card x WHERE x.member_id = p.k "
     "ORDER BY x.id LIMIT 1)\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql member_card_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.member_id, t.barcode, t.issued, t.expires, p.i\n"
+    "FROM p CROSS JOIN library_card t ON t.id = (SELECT x.id FROM library_card x WHERE x.member_id = "
+    "p.k ORDER BY x.id LIMIT 1)",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.member_id, t.barcode, t.issued, t.expires, p.i\n"
+    "FROM p JOIN library_card t ON t.id = (SELECT x.id FROM library_card x WHERE x.member_id = p.k "
+    "ORDER BY x.id LIMIT 1)\n"
+    "ORDER BY p.i"
 };
 
 int member_card_load(assoc_db *db, const Member *parents, size_t n, LibraryCardGroups *out)
@@ -4460,6 +4694,7 @@ int member_card_load(assoc_db *db, const Member *parents, size_t n, LibraryCardG
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -4472,29 +4707,25 @@ int member_card_load(assoc_db *db, const Member *parents, size_t n, LibraryCardG
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &member_card_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &member_card_load__sql_chunk_small : &member_card_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 5);
+        rc = assoc_load_rows(db, &acc, st, 5, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -4514,7 +4745,7 @@ int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*f
 {
     assoc_stmt *st = NULL;
     LibraryCard row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4525,29 +4756,25 @@ int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*f
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &member_card_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &member_card_load__sql_chunk_small : &member_card_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &library_card__type, 5, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &library_card__type, 5, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -4622,6 +4849,46 @@ done:
     return rc;
 }
 
+static const assoc_sql member_loans_with_book_each__sql = {
+    "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
+    "loans.fine, loans.renewals, j.id, j.isbn, j.title, j.published, j.pages, j.language\n"
+    "FROM loans\n"
+    "LEFT JOIN books j ON j.id = loans.book_id\n"
+    "WHERE loans.member_id = $1\n"
+    "ORDER BY loans.due DESC, loans.id",
+    NULL
+};
+
+int member_loans_with_book_each(assoc_db *db, const Member *r, int (*fn)(const Loan *, const Book *, void *), void *ctx)
+{
+    Loan row;
+    Book row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "member_loans_with_book_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &member_loans_with_book_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &loan__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &book__type, 8, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int member_loans_add(assoc_db *db, const Member *r, Loan *child)
 {
     int64_t old = child ? child->member_id : 0;
@@ -4685,68 +4952,64 @@ done:
 }
 
 static const assoc_sql member_loans_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
     "FROM p JOIN loans t ON t.member_id = p.k\n"
     "ORDER BY p.i, t.due DESC, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
+    "FROM p JOIN loans t ON t.member_id = p.k\n"
+    "ORDER BY p.i, t.due DESC, t.id"
+};
+
+static const assoc_sql member_loans_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
+    "FROM p JOIN loans t ON t.member_id = p.k\n"
+    "ORDER BY p.i, t.due DESC, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
     "FROM p JOIN loans t ON t.member_id = p.k\n"
     "ORDER BY p.i, t.due DESC, t.id"
@@ -4757,6 +5020,7 @@ int member_loans_load(assoc_db *db, const Member *parents, size_t n, LoanGroups 
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -4769,29 +5033,25 @@ int member_loans_load(assoc_db *db, const Member *parents, size_t n, LoanGroups 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &member_loans_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &member_loans_load__sql_chunk_small : &member_loans_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 8);
+        rc = assoc_load_rows(db, &acc, st, 8, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -4811,7 +5071,7 @@ int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*
 {
     assoc_stmt *st = NULL;
     Loan row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4822,29 +5082,25 @@ int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &member_loans_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &member_loans_load__sql_chunk_small : &member_loans_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &loan__type, 8, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &loan__type, 8, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -4893,7 +5149,8 @@ done:
 static const assoc_sql member_borrowed__sql = {
     "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
     "FROM books\n"
-    "WHERE books.id IN (SELECT loans.book_id FROM loans WHERE loans.member_id = $1)\n"
+    "JOIN loans ON loans.book_id = books.id\n"
+    "WHERE loans.member_id = $1\n"
     "ORDER BY books.title, books.id",
     NULL
 };
@@ -4916,7 +5173,7 @@ int member_borrowed(assoc_db *db, const Member *r, BookList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &book__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &book__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -4925,7 +5182,7 @@ done:
 
 int member_borrowed_each(assoc_db *db, const Member *r, int (*fn)(const Book *, void *), void *ctx)
 {
-    Book row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -4939,81 +5196,86 @@ int member_borrowed_each(assoc_db *db, const Member *r, int (*fn)(const Book *, 
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &book__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &book__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Book *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
 }
 
 static const assoc_sql member_borrowed_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
-    "FROM p JOIN books t ON t.id IN (SELECT a.book_id FROM loans a WHERE a.member_id = p.k)\n"
+    "FROM p JOIN loans a ON a.member_id = p.k\n"
+    "JOIN books t ON t.id = a.book_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.title, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
-    "FROM p JOIN books t ON t.id IN (SELECT a.book_id FROM loans a WHERE a.member_id = p.k)\n"
+    "FROM p JOIN loans a ON a.member_id = p.k\n"
+    "JOIN books t ON t.id = a.book_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.title, t.id"
+};
+
+static const assoc_sql member_borrowed_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
+    "FROM p JOIN loans a ON a.member_id = p.k\n"
+    "JOIN books t ON t.id = a.book_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.title, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
+    "FROM p JOIN loans a ON a.member_id = p.k\n"
+    "JOIN books t ON t.id = a.book_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.title, t.id"
 };
 
@@ -5022,6 +5284,7 @@ int member_borrowed_load(assoc_db *db, const Member *parents, size_t n, BookGrou
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -5034,29 +5297,25 @@ int member_borrowed_load(assoc_db *db, const Member *parents, size_t n, BookGrou
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &member_borrowed_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &member_borrowed_load__sql_chunk_small : &member_borrowed_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -5076,7 +5335,7 @@ int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int
 {
     assoc_stmt *st = NULL;
     Book row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -5087,29 +5346,25 @@ int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &member_borrowed_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &member_borrowed_load__sql_chunk_small : &member_borrowed_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &book__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &book__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -5218,6 +5473,110 @@ int library_card_insert(assoc_db *db, LibraryCard *r)
     *r = v;
 done:
     assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql library_card_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'library_card' "
+    "COLLATE NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name "
+    "= 'library_card' COLLATE NOCASE)\n"
+    "FROM library_card",
+    NULL
+};
+
+int library_card_insert_many(assoc_db *db, LibraryCard *rows, size_t n)
+{
+    LibraryCard buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][2][ASSOC_TIME_TEXT_SIZE];
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "library_card_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "library_card_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = library_card_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 4, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &library_card_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = library_card_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_stmt_acquire_rows(db, &library_card_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 4;
+            char *time_text_1 = times[j][0];
+            char *time_text_2 = times[j][1];
+
+            if (!w[j].has_issued) {
+                w[j].issued = assoc_now();
+                w[j].has_issued = true;
+            }
+            rc = assoc_bind_int64(db, st, idx + 1, w[j].member_id);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_blob(db, st, idx + 2, &w[j].barcode);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 3, w[j].issued, w[j].has_issued, time_text_1);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 4, w[j].expires, w[j].has_expires, time_text_2);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &library_card_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
     return rc;
 }
 
@@ -5518,71 +5877,65 @@ done:
 }
 
 static const assoc_sql library_card_member_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.card_no, t.name, t.email, t.active, t.joined, p.i\n"
-    "FROM p JOIN members t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN members t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.card_no, t.name, t.email, t.active, t.joined, p.i\n"
     "FROM p JOIN members t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql library_card_member_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.card_no, t.name, t.email, t.active, t.joined, p.i\n"
+    "FROM p CROSS JOIN members t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.card_no, t.name, t.email, t.active, t.joined, p.i\n"
+    "FROM p JOIN members t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int library_card_member_load(assoc_db *db, const LibraryCard *parents, size_t n, MemberGroups *out)
@@ -5590,6 +5943,7 @@ int library_card_member_load(assoc_db *db, const LibraryCard *parents, size_t n,
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -5602,29 +5956,25 @@ int library_card_member_load(assoc_db *db, const LibraryCard *parents, size_t n,
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &library_card_member_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &library_card_member_load__sql_chunk_small : &library_card_member_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].member_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].member_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -5644,7 +5994,7 @@ int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size
 {
     assoc_stmt *st = NULL;
     Member row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -5655,29 +6005,25 @@ int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &library_card_member_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &library_card_member_load__sql_chunk_small : &library_card_member_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].member_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].member_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &member__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &member__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -5773,6 +6119,128 @@ int loan_insert(assoc_db *db, Loan *r)
     *r = v;
 done:
     assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql loan_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'loans' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'loans' COLLATE NOCASE)\n"
+    "FROM loans",
+    NULL
+};
+
+int loan_insert_many(assoc_db *db, Loan *rows, size_t n)
+{
+    Loan buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][3][ASSOC_TIME_TEXT_SIZE];
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "loan_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "loan_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = loan_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 7, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &loan_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = loan_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_stmt_acquire_rows(db, &loan_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 7;
+            char *time_text_1 = times[j][0];
+            char *time_text_2 = times[j][1];
+            char *time_text_3 = times[j][2];
+
+            if (!w[j].has_out) {
+                w[j].out = assoc_now();
+                w[j].has_out = true;
+            }
+            if (!w[j].has_fine) {
+                w[j].fine = 0.25;
+                w[j].has_fine = true;
+            }
+            if (!w[j].has_renewals) {
+                w[j].renewals = INT64_C(0);
+                w[j].has_renewals = true;
+            }
+            rc = assoc_bind_int64(db, st, idx + 1, w[j].book_id);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64_opt(db, st, idx + 2, w[j].member_id, w[j].has_member_id);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 3, w[j].out, w[j].has_out, time_text_1);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 4, w[j].due, true, time_text_2);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 5, w[j].returned, w[j].has_returned, time_text_3);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_double_opt(db, st, idx + 6, w[j].fine, w[j].has_fine);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64_opt(db, st, idx + 7, w[j].renewals, w[j].has_renewals);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &loan_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
     return rc;
 }
 
@@ -6062,6 +6530,7 @@ int loan_member_load(assoc_db *db, const Loan *parents, size_t n, MemberGroups *
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -6074,29 +6543,25 @@ int loan_member_load(assoc_db *db, const Loan *parents, size_t n, MemberGroups *
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &library_card_member_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &library_card_member_load__sql_chunk_small : &library_card_member_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].member_id, parents[at].has_member_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].member_id, parents[at].has_member_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -6116,7 +6581,7 @@ int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)
 {
     assoc_stmt *st = NULL;
     Member row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -6127,29 +6592,25 @@ int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &library_card_member_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &library_card_member_load__sql_chunk_small : &library_card_member_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].member_id, parents[at].has_member_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].member_id, parents[at].has_member_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &member__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &member__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -6211,6 +6672,7 @@ int loan_book_load(assoc_db *db, const Loan *parents, size_t n, BookGroups *out)
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -6223,29 +6685,25 @@ int loan_book_load(assoc_db *db, const Loan *parents, size_t n, BookGroups *out)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &copy_book_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &copy_book_load__sql_chunk_small : &copy_book_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].book_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].book_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -6265,7 +6723,7 @@ int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(s
 {
     assoc_stmt *st = NULL;
     Book row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -6276,29 +6734,25 @@ int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(s
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &copy_book_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &copy_book_load__sql_chunk_small : &copy_book_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].book_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].book_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &book__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &book__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;

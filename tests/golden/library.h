@@ -229,6 +229,11 @@ int library_verify(assoc_db *db);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int author_insert(assoc_db *db, Author *r);
+/* Insert rows[0..n) as author_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int author_insert_many(assoc_db *db, Author *rows, size_t n);
 /* By primary key.  OUT: *out (release with author_free); ASSOC_NOTFOUND when absent. */
 int author_get(assoc_db *db, int64_t id, Author *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -347,6 +352,9 @@ int book_copies_count(assoc_db *db, const Book *r, int64_t *out);
 /* OUT: *out, the related rows, by order_by. */
 int book_loans(assoc_db *db, const Book *r, LoanList *out);
 int book_loans_each(assoc_db *db, const Book *r, int (*fn)(const Loan *, void *), void *ctx);
+/* As book_loans_each, each Loan lent to fn with its member, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int book_loans_with_member_each(assoc_db *db, const Book *r, int (*fn)(const Loan *, const Member *, void *), void *ctx);
 /* Set child's book_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int book_loans_add(assoc_db *db, const Book *r, Loan *child);
@@ -446,6 +454,11 @@ int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(s
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int member_insert(assoc_db *db, Member *r);
+/* Insert rows[0..n) as member_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int member_insert_many(assoc_db *db, Member *rows, size_t n);
 /* By primary key.  OUT: *out (release with member_free); ASSOC_NOTFOUND when absent. */
 int member_get(assoc_db *db, int64_t id, Member *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -492,6 +505,9 @@ int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*f
 /* OUT: *out, the related rows, by order_by. */
 int member_loans(assoc_db *db, const Member *r, LoanList *out);
 int member_loans_each(assoc_db *db, const Member *r, int (*fn)(const Loan *, void *), void *ctx);
+/* As member_loans_each, each Loan lent to fn with its book, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int member_loans_with_book_each(assoc_db *db, const Member *r, int (*fn)(const Loan *, const Book *, void *), void *ctx);
 /* Set child's member_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int member_loans_add(assoc_db *db, const Member *r, Loan *child);
@@ -528,6 +544,11 @@ int member_borrowed_count(assoc_db *db, const Member *r, int64_t *out);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int library_card_insert(assoc_db *db, LibraryCard *r);
+/* Insert rows[0..n) as library_card_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int library_card_insert_many(assoc_db *db, LibraryCard *rows, size_t n);
 /* By primary key.  OUT: *out (release with library_card_free); ASSOC_NOTFOUND when absent. */
 int library_card_get(assoc_db *db, int64_t id, LibraryCard *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -571,6 +592,11 @@ int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int loan_insert(assoc_db *db, Loan *r);
+/* Insert rows[0..n) as loan_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int loan_insert_many(assoc_db *db, Loan *rows, size_t n);
 /* By primary key.  OUT: *out (release with loan_free); ASSOC_NOTFOUND when absent. */
 int loan_get(assoc_db *db, int64_t id, Loan *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */

@@ -13,57 +13,57 @@ static const assoc_rowtype user__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for user_free. */
-static int user__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->username);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->username);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->password_hash);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->password_hash);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 3, rc);
-    rc = assoc_column_text(db, st, 4, &out->about_me);
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_column_text(db, st, at + 4, &out->about_me);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->last_seen, &out->has_last_seen);
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->last_seen, &out->has_last_seen);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 5, rc);
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As user__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int user__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->username);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->username);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->password_hash);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->password_hash);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 3, rc);
-    rc = assoc_column_text_ref(db, st, 4, &out->about_me);
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_column_text_ref(db, st, at + 4, &out->about_me);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 4, rc);
-    rc = assoc_column_time(db, st, 5, &out->last_seen, &out->has_last_seen);
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->last_seen, &out->has_last_seen);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 5, rc);
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -79,9 +79,14 @@ static void user__release(void *rec)
     user_free(rec);
 }
 
+static const size_t user__texts[] = {
+    offsetof(User, username), offsetof(User, email), offsetof(User, password_hash), offsetof(User, about_me)
+};
+
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
-    user__read, user__view, user__release, user__cmp
+    user__read, user__view, user__release, user__cmp,
+    user__texts, 4, NULL, 0
 };
 
 /* ---- Post: rows of posts ---- */
@@ -94,51 +99,51 @@ static const assoc_rowtype post__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for post_free. */
-static int post__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int post__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Post *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->body);
+        return assoc_read_failed(db, st, &post__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->body);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->timestamp, &out->has_timestamp);
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->user_id, NULL);
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->user_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 3, rc);
-    rc = assoc_column_text(db, st, 4, &out->language);
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_text(db, st, at + 4, &out->language);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 4, rc);
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
     return ASSOC_OK;
 }
 
 /* As post__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int post__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int post__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Post *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->body);
+        return assoc_read_failed(db, st, &post__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->body);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->timestamp, &out->has_timestamp);
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->user_id, NULL);
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->user_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 3, rc);
-    rc = assoc_column_text_ref(db, st, 4, &out->language);
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_text_ref(db, st, at + 4, &out->language);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, 4, rc);
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
     return ASSOC_OK;
 }
 
@@ -154,9 +159,14 @@ static void post__release(void *rec)
     post_free(rec);
 }
 
+static const size_t post__texts[] = {
+    offsetof(Post, body), offsetof(Post, language)
+};
+
 static const assoc_rowtype post__type = {
     "Post", "posts", post__columns, 0, sizeof(Post),
-    post__read, post__view, post__release, post__cmp
+    post__read, post__view, post__release, post__cmp,
+    post__texts, 2, NULL, 0
 };
 
 /* ---- Comment: rows of comments ---- */
@@ -169,57 +179,57 @@ static const assoc_rowtype comment__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for comment_free. */
-static int comment__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int comment__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Comment *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->body);
+        return assoc_read_failed(db, st, &comment__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->body);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->timestamp, &out->has_timestamp);
+        return assoc_read_failed(db, st, &comment__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->post_id, NULL);
+        return assoc_read_failed(db, st, &comment__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->post_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 3, rc);
-    rc = assoc_col_int64(db, st, 4, &out->author_id, &out->has_author_id);
+        return assoc_read_failed(db, st, &comment__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->author_id, &out->has_author_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->parent_id, &out->has_parent_id);
+        return assoc_read_failed(db, st, &comment__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->parent_id, &out->has_parent_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 5, rc);
+        return assoc_read_failed(db, st, &comment__type, at, 5, rc);
     return ASSOC_OK;
 }
 
 /* As comment__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int comment__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int comment__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Comment *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->body);
+        return assoc_read_failed(db, st, &comment__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->body);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->timestamp, &out->has_timestamp);
+        return assoc_read_failed(db, st, &comment__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 2, rc);
-    rc = assoc_col_int64(db, st, 3, &out->post_id, NULL);
+        return assoc_read_failed(db, st, &comment__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->post_id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 3, rc);
-    rc = assoc_col_int64(db, st, 4, &out->author_id, &out->has_author_id);
+        return assoc_read_failed(db, st, &comment__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->author_id, &out->has_author_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->parent_id, &out->has_parent_id);
+        return assoc_read_failed(db, st, &comment__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->parent_id, &out->has_parent_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, 5, rc);
+        return assoc_read_failed(db, st, &comment__type, at, 5, rc);
     return ASSOC_OK;
 }
 
@@ -235,9 +245,14 @@ static void comment__release(void *rec)
     comment_free(rec);
 }
 
+static const size_t comment__texts[] = {
+    offsetof(Comment, body)
+};
+
 static const assoc_rowtype comment__type = {
     "Comment", "comments", comment__columns, 0, sizeof(Comment),
-    comment__read, comment__view, comment__release, comment__cmp
+    comment__read, comment__view, comment__release, comment__cmp,
+    comment__texts, 1, NULL, 0
 };
 
 
@@ -443,6 +458,112 @@ int user_insert(assoc_db *db, User *r)
     *r = v;
 done:
     assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql user_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'users' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'users' COLLATE NOCASE)\n"
+    "FROM users",
+    NULL
+};
+
+int user_insert_many(assoc_db *db, User *rows, size_t n)
+{
+    User buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][1][ASSOC_TIME_TEXT_SIZE];
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "user_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "user_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = user_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 5, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &user_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = user_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_stmt_acquire_rows(db, &user_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 5;
+            char *time_text_1 = times[j][0];
+
+            if (!w[j].has_last_seen) {
+                w[j].last_seen = assoc_now();
+                w[j].has_last_seen = true;
+            }
+            rc = assoc_bind_text(db, st, idx + 1, w[j].username);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 2, w[j].email);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 3, w[j].password_hash);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 4, w[j].about_me);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 5, w[j].last_seen, w[j].has_last_seen, time_text_1);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &user_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
     return rc;
 }
 
@@ -910,68 +1031,64 @@ done:
 }
 
 static const assoc_sql user_posts_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.body, t.timestamp, t.user_id, t.language, p.i\n"
     "FROM p JOIN posts t ON t.user_id = p.k\n"
     "ORDER BY p.i, t.timestamp DESC, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.body, t.timestamp, t.user_id, t.language, p.i\n"
+    "FROM p JOIN posts t ON t.user_id = p.k\n"
+    "ORDER BY p.i, t.timestamp DESC, t.id"
+};
+
+static const assoc_sql user_posts_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.body, t.timestamp, t.user_id, t.language, p.i\n"
+    "FROM p JOIN posts t ON t.user_id = p.k\n"
+    "ORDER BY p.i, t.timestamp DESC, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.body, t.timestamp, t.user_id, t.language, p.i\n"
     "FROM p JOIN posts t ON t.user_id = p.k\n"
     "ORDER BY p.i, t.timestamp DESC, t.id"
@@ -982,6 +1099,7 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -994,29 +1112,25 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_posts_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_posts_load__sql_chunk_small : &user_posts_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 5);
+        rc = assoc_load_rows(db, &acc, st, 5, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -1036,7 +1150,7 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
 {
     assoc_stmt *st = NULL;
     Post row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1047,29 +1161,25 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_posts_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_posts_load__sql_chunk_small : &user_posts_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &post__type, 5, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &post__type, 5, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -1119,9 +1229,8 @@ static const assoc_sql user_followed__sql = {
     "SELECT users.id, users.username, users.email, users.password_hash, users.about_me, "
     "users.last_seen\n"
     "FROM users\n"
-    "WHERE users.id IN (SELECT followers.followed_id FROM followers WHERE followers.follower_id = "
-    "$1)\n"
-    "ORDER BY users.id",
+    "JOIN followers ON followers.followed_id = users.id\n"
+    "WHERE followers.follower_id = $1",
     NULL
 };
 
@@ -1143,7 +1252,7 @@ int user_followed(assoc_db *db, const User *r, UserList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &user__type, false, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1152,7 +1261,7 @@ done:
 
 int user_followed_each(assoc_db *db, const User *r, int (*fn)(const User *, void *), void *ctx)
 {
-    User row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1166,11 +1275,12 @@ int user_followed_each(assoc_db *db, const User *r, int (*fn)(const User *, void
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &user__type, false, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const User *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1245,72 +1355,74 @@ done:
 }
 
 static const assoc_sql user_followed_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
-    "FROM p JOIN users t ON t.id IN (SELECT a.followed_id FROM followers a WHERE a.follower_id = "
-    "p.k)\n"
+    "FROM p JOIN followers a ON a.follower_id = p.k\n"
+    "JOIN users t ON t.id = a.followed_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
-    "FROM p JOIN users t ON t.id IN (SELECT a.followed_id FROM followers a WHERE a.follower_id = "
-    "p.k)\n"
+    "FROM p JOIN followers a ON a.follower_id = p.k\n"
+    "JOIN users t ON t.id = a.followed_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id"
+};
+
+static const assoc_sql user_followed_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
+    "FROM p JOIN followers a ON a.follower_id = p.k\n"
+    "JOIN users t ON t.id = a.followed_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
+    "FROM p JOIN followers a ON a.follower_id = p.k\n"
+    "JOIN users t ON t.id = a.followed_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id"
 };
 
@@ -1319,6 +1431,7 @@ int user_followed_load(assoc_db *db, const User *parents, size_t n, UserGroups *
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1331,29 +1444,25 @@ int user_followed_load(assoc_db *db, const User *parents, size_t n, UserGroups *
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_followed_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_followed_load__sql_chunk_small : &user_followed_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -1373,7 +1482,7 @@ int user_followed_load_each(assoc_db *db, const User *parents, size_t n, int (*f
 {
     assoc_stmt *st = NULL;
     User row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1384,29 +1493,25 @@ int user_followed_load_each(assoc_db *db, const User *parents, size_t n, int (*f
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_followed_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_followed_load__sql_chunk_small : &user_followed_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &user__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -1456,9 +1561,8 @@ static const assoc_sql user_followers__sql = {
     "SELECT users.id, users.username, users.email, users.password_hash, users.about_me, "
     "users.last_seen\n"
     "FROM users\n"
-    "WHERE users.id IN (SELECT followers.follower_id FROM followers WHERE followers.followed_id = "
-    "$1)\n"
-    "ORDER BY users.id",
+    "JOIN followers ON followers.follower_id = users.id\n"
+    "WHERE followers.followed_id = $1",
     NULL
 };
 
@@ -1480,7 +1584,7 @@ int user_followers(assoc_db *db, const User *r, UserList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &user__type, false, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1489,7 +1593,7 @@ done:
 
 int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, void *), void *ctx)
 {
-    User row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1503,11 +1607,12 @@ int user_followers_each(assoc_db *db, const User *r, int (*fn)(const User *, voi
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &user__type, false, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const User *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1582,72 +1687,74 @@ done:
 }
 
 static const assoc_sql user_followers_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
-    "FROM p JOIN users t ON t.id IN (SELECT a.follower_id FROM followers a WHERE a.followed_id = "
-    "p.k)\n"
+    "FROM p JOIN followers a ON a.followed_id = p.k\n"
+    "JOIN users t ON t.id = a.follower_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
-    "FROM p JOIN users t ON t.id IN (SELECT a.follower_id FROM followers a WHERE a.followed_id = "
-    "p.k)\n"
+    "FROM p JOIN followers a ON a.followed_id = p.k\n"
+    "JOIN users t ON t.id = a.follower_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id"
+};
+
+static const assoc_sql user_followers_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
+    "FROM p JOIN followers a ON a.followed_id = p.k\n"
+    "JOIN users t ON t.id = a.follower_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
+    "FROM p JOIN followers a ON a.followed_id = p.k\n"
+    "JOIN users t ON t.id = a.follower_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id"
 };
 
@@ -1656,6 +1763,7 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1668,29 +1776,25 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_followers_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load__sql_chunk_small : &user_followers_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -1710,7 +1814,7 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
 {
     assoc_stmt *st = NULL;
     User row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1721,29 +1825,25 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_followers_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load__sql_chunk_small : &user_followers_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &user__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -1851,6 +1951,109 @@ int post_insert(assoc_db *db, Post *r)
     *r = v;
 done:
     assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql post_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'posts' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'posts' COLLATE NOCASE)\n"
+    "FROM posts",
+    NULL
+};
+
+int post_insert_many(assoc_db *db, Post *rows, size_t n)
+{
+    Post buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][1][ASSOC_TIME_TEXT_SIZE];
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "post_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "post_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = post_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 4, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &post_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = post_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_stmt_acquire_rows(db, &post_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 4;
+            char *time_text_1 = times[j][0];
+
+            if (!w[j].has_timestamp) {
+                w[j].timestamp = assoc_now();
+                w[j].has_timestamp = true;
+            }
+            rc = assoc_bind_text(db, st, idx + 1, w[j].body);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 2, w[j].timestamp, w[j].has_timestamp, time_text_1);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64(db, st, idx + 3, w[j].user_id);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_text(db, st, idx + 4, w[j].language);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &post_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
     return rc;
 }
 
@@ -2332,71 +2535,65 @@ done:
 }
 
 static const assoc_sql post_author_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
-    "FROM p JOIN users t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN users t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
     "FROM p JOIN users t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql post_author_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
+    "FROM p CROSS JOIN users t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
+    "FROM p JOIN users t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
@@ -2404,6 +2601,7 @@ int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2416,29 +2614,25 @@ int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &post_author_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &post_author_load__sql_chunk_small : &post_author_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].user_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].user_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2458,7 +2652,7 @@ int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
 {
     assoc_stmt *st = NULL;
     User row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2469,29 +2663,25 @@ int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &post_author_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &post_author_load__sql_chunk_small : &post_author_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].user_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].user_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &user__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -2566,6 +2756,86 @@ done:
     return rc;
 }
 
+static const assoc_sql post_comments_with_parent_each__sql = {
+    "SELECT comments.id, comments.body, comments.timestamp, comments.post_id, comments.author_id, "
+    "comments.parent_id, j.id, j.body, j.timestamp, j.post_id, j.author_id, j.parent_id\n"
+    "FROM comments\n"
+    "LEFT JOIN comments j ON j.id = comments.parent_id\n"
+    "WHERE comments.post_id = $1\n"
+    "ORDER BY comments.timestamp, comments.id",
+    NULL
+};
+
+int post_comments_with_parent_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, const Comment *, void *), void *ctx)
+{
+    Comment row;
+    Comment row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "post_comments_with_parent_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &post_comments_with_parent_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &comment__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql post_comments_with_author_each__sql = {
+    "SELECT comments.id, comments.body, comments.timestamp, comments.post_id, comments.author_id, "
+    "comments.parent_id, j.id, j.username, j.email, j.password_hash, j.about_me, j.last_seen\n"
+    "FROM comments\n"
+    "LEFT JOIN users j ON j.id = comments.author_id\n"
+    "WHERE comments.post_id = $1\n"
+    "ORDER BY comments.timestamp, comments.id",
+    NULL
+};
+
+int post_comments_with_author_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, const User *, void *), void *ctx)
+{
+    Comment row;
+    User row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "post_comments_with_author_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &post_comments_with_author_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &user__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int post_comments_add(assoc_db *db, const Post *r, Comment *child)
 {
     int64_t old = child ? child->post_id : 0;
@@ -2626,68 +2896,64 @@ done:
 }
 
 static const assoc_sql post_comments_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
     "FROM p JOIN comments t ON t.post_id = p.k\n"
     "ORDER BY p.i, t.timestamp, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
+    "FROM p JOIN comments t ON t.post_id = p.k\n"
+    "ORDER BY p.i, t.timestamp, t.id"
+};
+
+static const assoc_sql post_comments_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
+    "FROM p JOIN comments t ON t.post_id = p.k\n"
+    "ORDER BY p.i, t.timestamp, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
     "FROM p JOIN comments t ON t.post_id = p.k\n"
     "ORDER BY p.i, t.timestamp, t.id"
@@ -2698,6 +2964,7 @@ int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroup
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2710,29 +2977,25 @@ int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroup
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &post_comments_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &post_comments_load__sql_chunk_small : &post_comments_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2752,7 +3015,7 @@ int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*f
 {
     assoc_stmt *st = NULL;
     Comment row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2763,29 +3026,25 @@ int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*f
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &post_comments_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &post_comments_load__sql_chunk_small : &post_comments_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &comment__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &comment__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -2896,6 +3155,112 @@ int comment_insert(assoc_db *db, Comment *r)
     *r = v;
 done:
     assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql comment_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'comments' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'comments' COLLATE NOCASE)\n"
+    "FROM comments",
+    NULL
+};
+
+int comment_insert_many(assoc_db *db, Comment *rows, size_t n)
+{
+    Comment buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][1][ASSOC_TIME_TEXT_SIZE];
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "comment_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "comment_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = comment_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 5, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &comment_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = comment_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_stmt_acquire_rows(db, &comment_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 5;
+            char *time_text_1 = times[j][0];
+
+            if (!w[j].has_timestamp) {
+                w[j].timestamp = assoc_now();
+                w[j].has_timestamp = true;
+            }
+            rc = assoc_bind_text(db, st, idx + 1, w[j].body);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 2, w[j].timestamp, w[j].has_timestamp, time_text_1);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64(db, st, idx + 3, w[j].post_id);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64_opt(db, st, idx + 4, w[j].author_id, w[j].has_author_id);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64_opt(db, st, idx + 5, w[j].parent_id, w[j].has_parent_id);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &comment_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
     return rc;
 }
 
@@ -3233,71 +3598,65 @@ done:
 }
 
 static const assoc_sql comment_post_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.body, t.timestamp, t.user_id, t.language, p.i\n"
-    "FROM p JOIN posts t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN posts t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.body, t.timestamp, t.user_id, t.language, p.i\n"
     "FROM p JOIN posts t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql comment_post_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.body, t.timestamp, t.user_id, t.language, p.i\n"
+    "FROM p CROSS JOIN posts t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.body, t.timestamp, t.user_id, t.language, p.i\n"
+    "FROM p JOIN posts t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups *out)
@@ -3305,6 +3664,7 @@ int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3317,29 +3677,25 @@ int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &comment_post_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &comment_post_load__sql_chunk_small : &comment_post_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].post_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].post_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 5);
+        rc = assoc_load_rows(db, &acc, st, 5, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -3359,7 +3715,7 @@ int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (
 {
     assoc_stmt *st = NULL;
     Post row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3370,29 +3726,25 @@ int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &comment_post_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &comment_post_load__sql_chunk_small : &comment_post_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].post_id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].post_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &post__type, 5, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &post__type, 5, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -3458,6 +3810,7 @@ int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGrou
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3470,29 +3823,25 @@ int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGrou
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &post_author_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &post_author_load__sql_chunk_small : &post_author_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].author_id, parents[at].has_author_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].author_id, parents[at].has_author_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -3512,7 +3861,7 @@ int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int
 {
     assoc_stmt *st = NULL;
     User row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3523,29 +3872,25 @@ int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &post_author_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &post_author_load__sql_chunk_small : &post_author_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].author_id, parents[at].has_author_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].author_id, parents[at].has_author_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &user__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -3607,71 +3952,65 @@ done:
 }
 
 static const assoc_sql comment_parent_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
-    "FROM p JOIN comments t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN comments t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
     "FROM p JOIN comments t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql comment_parent_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
+    "FROM p CROSS JOIN comments t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
+    "FROM p JOIN comments t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int comment_parent_load(assoc_db *db, const Comment *parents, size_t n, CommentGroups *out)
@@ -3679,6 +4018,7 @@ int comment_parent_load(assoc_db *db, const Comment *parents, size_t n, CommentG
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3691,29 +4031,25 @@ int comment_parent_load(assoc_db *db, const Comment *parents, size_t n, CommentG
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &comment_parent_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &comment_parent_load__sql_chunk_small : &comment_parent_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].parent_id, parents[at].has_parent_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].parent_id, parents[at].has_parent_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -3733,7 +4069,7 @@ int comment_parent_load_each(assoc_db *db, const Comment *parents, size_t n, int
 {
     assoc_stmt *st = NULL;
     Comment row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3744,29 +4080,25 @@ int comment_parent_load_each(assoc_db *db, const Comment *parents, size_t n, int
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &comment_parent_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &comment_parent_load__sql_chunk_small : &comment_parent_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].parent_id, parents[at].has_parent_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].parent_id, parents[at].has_parent_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &comment__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &comment__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -3841,6 +4173,86 @@ done:
     return rc;
 }
 
+static const assoc_sql comment_replies_with_author_each__sql = {
+    "SELECT comments.id, comments.body, comments.timestamp, comments.post_id, comments.author_id, "
+    "comments.parent_id, j.id, j.username, j.email, j.password_hash, j.about_me, j.last_seen\n"
+    "FROM comments\n"
+    "LEFT JOIN users j ON j.id = comments.author_id\n"
+    "WHERE comments.parent_id = $1\n"
+    "ORDER BY comments.timestamp, comments.id",
+    NULL
+};
+
+int comment_replies_with_author_each(assoc_db *db, const Comment *r, int (*fn)(const Comment *, const User *, void *), void *ctx)
+{
+    Comment row;
+    User row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "comment_replies_with_author_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &comment_replies_with_author_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &user__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql comment_replies_with_post_each__sql = {
+    "SELECT comments.id, comments.body, comments.timestamp, comments.post_id, comments.author_id, "
+    "comments.parent_id, j.id, j.body, j.timestamp, j.user_id, j.language\n"
+    "FROM comments\n"
+    "LEFT JOIN posts j ON j.id = comments.post_id\n"
+    "WHERE comments.parent_id = $1\n"
+    "ORDER BY comments.timestamp, comments.id",
+    NULL
+};
+
+int comment_replies_with_post_each(assoc_db *db, const Comment *r, int (*fn)(const Comment *, const Post *, void *), void *ctx)
+{
+    Comment row;
+    Post row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "comment_replies_with_post_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &comment_replies_with_post_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &comment__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &post__type, 6, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int comment_replies_add(assoc_db *db, const Comment *r, Comment *child)
 {
     int64_t old = child ? child->parent_id : 0;
@@ -3904,68 +4316,64 @@ done:
 }
 
 static const assoc_sql comment_replies_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
     "FROM p JOIN comments t ON t.parent_id = p.k\n"
     "ORDER BY p.i, t.timestamp, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
+    "FROM p JOIN comments t ON t.parent_id = p.k\n"
+    "ORDER BY p.i, t.timestamp, t.id"
+};
+
+static const assoc_sql comment_replies_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
+    "FROM p JOIN comments t ON t.parent_id = p.k\n"
+    "ORDER BY p.i, t.timestamp, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
     "FROM p JOIN comments t ON t.parent_id = p.k\n"
     "ORDER BY p.i, t.timestamp, t.id"
@@ -3976,6 +4384,7 @@ int comment_replies_load(assoc_db *db, const Comment *parents, size_t n, Comment
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3988,29 +4397,25 @@ int comment_replies_load(assoc_db *db, const Comment *parents, size_t n, Comment
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &comment_replies_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &comment_replies_load__sql_chunk_small : &comment_replies_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 6);
+        rc = assoc_load_rows(db, &acc, st, 6, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -4030,7 +4435,7 @@ int comment_replies_load_each(assoc_db *db, const Comment *parents, size_t n, in
 {
     assoc_stmt *st = NULL;
     Comment row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4041,29 +4446,25 @@ int comment_replies_load_each(assoc_db *db, const Comment *parents, size_t n, in
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &comment_replies_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &comment_replies_load__sql_chunk_small : &comment_replies_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &comment__type, 6, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &comment__type, 6, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;

@@ -118,6 +118,11 @@ int microblog_verify(assoc_db *db);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int user_insert(assoc_db *db, User *r);
+/* Insert rows[0..n) as user_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int user_insert_many(assoc_db *db, User *rows, size_t n);
 /* By primary key.  OUT: *out (release with user_free); ASSOC_NOTFOUND when absent. */
 int user_get(assoc_db *db, int64_t id, User *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -207,6 +212,11 @@ int user_followers_count(assoc_db *db, const User *r, int64_t *out);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int post_insert(assoc_db *db, Post *r);
+/* Insert rows[0..n) as post_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int post_insert_many(assoc_db *db, Post *rows, size_t n);
 /* By primary key.  OUT: *out (release with post_free); ASSOC_NOTFOUND when absent. */
 int post_get(assoc_db *db, int64_t id, Post *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -253,6 +263,12 @@ int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
 /* OUT: *out, the related rows, by order_by. */
 int post_comments(assoc_db *db, const Post *r, CommentList *out);
 int post_comments_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, void *), void *ctx);
+/* As post_comments_each, each Comment lent to fn with its parent, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int post_comments_with_parent_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, const Comment *, void *), void *ctx);
+/* As post_comments_each, each Comment lent to fn with its author, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int post_comments_with_author_each(assoc_db *db, const Post *r, int (*fn)(const Comment *, const User *, void *), void *ctx);
 /* Set child's post_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int post_comments_add(assoc_db *db, const Post *r, Comment *child);
@@ -273,6 +289,11 @@ int post_comments_count(assoc_db *db, const Post *r, int64_t *out);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int comment_insert(assoc_db *db, Comment *r);
+/* Insert rows[0..n) as comment_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int comment_insert_many(assoc_db *db, Comment *rows, size_t n);
 /* By primary key.  OUT: *out (release with comment_free); ASSOC_NOTFOUND when absent. */
 int comment_get(assoc_db *db, int64_t id, Comment *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -349,6 +370,12 @@ int comment_parent_load_each(assoc_db *db, const Comment *parents, size_t n, int
 /* OUT: *out, the related rows, by order_by. */
 int comment_replies(assoc_db *db, const Comment *r, CommentList *out);
 int comment_replies_each(assoc_db *db, const Comment *r, int (*fn)(const Comment *, void *), void *ctx);
+/* As comment_replies_each, each Comment lent to fn with its author, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int comment_replies_with_author_each(assoc_db *db, const Comment *r, int (*fn)(const Comment *, const User *, void *), void *ctx);
+/* As comment_replies_each, each Comment lent to fn with its post, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int comment_replies_with_post_each(assoc_db *db, const Comment *r, int (*fn)(const Comment *, const Post *, void *), void *ctx);
 /* Set child's parent_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int comment_replies_add(assoc_db *db, const Comment *r, Comment *child);

@@ -13,39 +13,39 @@ static const assoc_rowtype user__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for user_free. */
-static int user__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->create_dttm, &out->has_create_dttm);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
     return ASSOC_OK;
 }
 
 /* As user__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int user__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->email);
+        return assoc_read_failed(db, st, &user__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->email);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->create_dttm, &out->has_create_dttm);
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, 2, rc);
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
     return ASSOC_OK;
 }
 
@@ -61,9 +61,14 @@ static void user__release(void *rec)
     user_free(rec);
 }
 
+static const size_t user__texts[] = {
+    offsetof(User, email)
+};
+
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
-    user__read, user__view, user__release, user__cmp
+    user__read, user__view, user__release, user__cmp,
+    user__texts, 1, NULL, 0
 };
 
 /* ---- Product: rows of products ---- */
@@ -76,39 +81,39 @@ static const assoc_rowtype product__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for product_free. */
-static int product__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int product__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Product *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->title);
+        return assoc_read_failed(db, st, &product__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->create_dttm, &out->has_create_dttm);
+        return assoc_read_failed(db, st, &product__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, 2, rc);
+        return assoc_read_failed(db, st, &product__type, at, 2, rc);
     return ASSOC_OK;
 }
 
 /* As product__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int product__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int product__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Product *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->title);
+        return assoc_read_failed(db, st, &product__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &out->create_dttm, &out->has_create_dttm);
+        return assoc_read_failed(db, st, &product__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, 2, rc);
+        return assoc_read_failed(db, st, &product__type, at, 2, rc);
     return ASSOC_OK;
 }
 
@@ -124,9 +129,14 @@ static void product__release(void *rec)
     product_free(rec);
 }
 
+static const size_t product__texts[] = {
+    offsetof(Product, title)
+};
+
 static const assoc_rowtype product__type = {
     "Product", "products", product__columns, 0, sizeof(Product),
-    product__read, product__view, product__release, product__cmp
+    product__read, product__view, product__release, product__cmp,
+    product__texts, 1, NULL, 0
 };
 
 /* ---- Order: rows of orders ---- */
@@ -139,23 +149,23 @@ static const assoc_rowtype order__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for order_free. */
-static int order__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int order__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Order *out = rec;
     int rc;
 
-    rc = assoc_col_rowid(db, st, 0, &out->id);
+    rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &order__type, 0, rc);
-    rc = assoc_col_int64(db, st, 1, &out->user_id, &out->has_user_id);
+        return assoc_read_failed(db, st, &order__type, at, 0, rc);
+    rc = assoc_col_int64(db, st, at + 1, &out->user_id, &out->has_user_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &order__type, 1, rc);
-    rc = assoc_col_int64(db, st, 2, &out->product_id, &out->has_product_id);
+        return assoc_read_failed(db, st, &order__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->product_id, &out->has_product_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &order__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->dttm, &out->has_dttm);
+        return assoc_read_failed(db, st, &order__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->dttm, &out->has_dttm);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &order__type, 3, rc);
+        return assoc_read_failed(db, st, &order__type, at, 3, rc);
     return ASSOC_OK;
 }
 
@@ -169,7 +179,8 @@ static int order__cmp(const void *a, const void *b)
 
 static const assoc_rowtype order__type = {
     "Order", "orders", order__columns, 0, sizeof(Order),
-    order__read, order__read, NULL, order__cmp
+    order__read, order__read, NULL, order__cmp,
+    NULL, 0, NULL, 0
 };
 
 
@@ -328,6 +339,108 @@ int user_insert(assoc_db *db, User *r)
     *r = v;
 done:
     assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql user_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'users' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'users' COLLATE NOCASE)\n"
+    "FROM users",
+    NULL
+};
+
+int user_insert_many(assoc_db *db, User *rows, size_t n)
+{
+    User buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][1][ASSOC_TIME_TEXT_SIZE];
+    assoc_time stamp = 0;
+    char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "user_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "user_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = user_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 2, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &user_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = user_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+        rc = assoc_stmt_acquire_rows(db, &user_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 2;
+            char *time_text_1 = times[j][0];
+
+            if (!w[j].has_create_dttm) {
+                w[j].create_dttm = stamp;
+                w[j].has_create_dttm = true;
+            }
+            rc = assoc_bind_text(db, st, idx + 1, w[j].email);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = rows[base + j].has_create_dttm ? assoc_bind_time_buf(db, st, idx + 2, w[j].create_dttm, true, time_text_1) : assoc_bind_text(db, st, idx + 2, stamp_text);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &user_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
     return rc;
 }
 
@@ -571,8 +684,8 @@ void user_list_free(UserList *l)
 static const assoc_sql user_products__sql = {
     "SELECT products.id, products.title, products.create_dttm\n"
     "FROM products\n"
-    "WHERE products.id IN (SELECT orders.product_id FROM orders WHERE orders.user_id = $1)\n"
-    "ORDER BY products.id",
+    "JOIN orders ON orders.product_id = products.id\n"
+    "WHERE orders.user_id = $1",
     NULL
 };
 
@@ -594,7 +707,7 @@ int user_products(assoc_db *db, const User *r, ProductList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &product__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &product__type, false, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -603,7 +716,7 @@ done:
 
 int user_products_each(assoc_db *db, const User *r, int (*fn)(const Product *, void *), void *ctx)
 {
-    Product row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -617,11 +730,12 @@ int user_products_each(assoc_db *db, const User *r, int (*fn)(const Product *, v
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &product__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &product__type, false, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Product *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -700,70 +814,74 @@ done:
 }
 
 static const assoc_sql user_products_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.title, t.create_dttm, p.i\n"
-    "FROM p JOIN products t ON t.id IN (SELECT a.product_id FROM orders a WHERE a.user_id = p.k)\n"
+    "FROM p JOIN orders a ON a.user_id = p.k\n"
+    "JOIN products t ON t.id = a.product_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.title, t.create_dttm, p.i\n"
-    "FROM p JOIN products t ON t.id IN (SELECT a.product_id FROM orders a WHERE a.user_id = p.k)\n"
+    "FROM p JOIN orders a ON a.user_id = p.k\n"
+    "JOIN products t ON t.id = a.product_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id"
+};
+
+static const assoc_sql user_products_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.title, t.create_dttm, p.i\n"
+    "FROM p JOIN orders a ON a.user_id = p.k\n"
+    "JOIN products t ON t.id = a.product_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.title, t.create_dttm, p.i\n"
+    "FROM p JOIN orders a ON a.user_id = p.k\n"
+    "JOIN products t ON t.id = a.product_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id"
 };
 
@@ -772,6 +890,7 @@ int user_products_load(assoc_db *db, const User *parents, size_t n, ProductGroup
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -784,29 +903,25 @@ int user_products_load(assoc_db *db, const User *parents, size_t n, ProductGroup
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_products_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_products_load__sql_chunk_small : &user_products_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 3);
+        rc = assoc_load_rows(db, &acc, st, 3, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -826,7 +941,7 @@ int user_products_load_each(assoc_db *db, const User *parents, size_t n, int (*f
 {
     assoc_stmt *st = NULL;
     Product row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -837,29 +952,25 @@ int user_products_load_each(assoc_db *db, const User *parents, size_t n, int (*f
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_products_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_products_load__sql_chunk_small : &user_products_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &product__type, 3, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &product__type, 3, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -964,6 +1075,45 @@ done:
     return rc;
 }
 
+static const assoc_sql user_orders_with_product_each__sql = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm, j.id, j.title, j.create_dttm\n"
+    "FROM orders\n"
+    "LEFT JOIN products j ON j.id = orders.product_id\n"
+    "WHERE orders.user_id = $1\n"
+    "ORDER BY orders.id",
+    NULL
+};
+
+int user_orders_with_product_each(assoc_db *db, const User *r, int (*fn)(const Order *, const Product *, void *), void *ctx)
+{
+    Order row;
+    Product row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "user_orders_with_product_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &user_orders_with_product_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &order__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &product__type, 4, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int user_orders_add(assoc_db *db, const User *r, Order *child)
 {
     int64_t old = child ? child->user_id : 0;
@@ -1026,68 +1176,64 @@ done:
 }
 
 static const assoc_sql user_orders_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
     "FROM p JOIN orders t ON t.user_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
+    "FROM p JOIN orders t ON t.user_id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+static const assoc_sql user_orders_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
+    "FROM p JOIN orders t ON t.user_id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
     "FROM p JOIN orders t ON t.user_id = p.k\n"
     "ORDER BY p.i, t.id"
@@ -1098,6 +1244,7 @@ int user_orders_load(assoc_db *db, const User *parents, size_t n, OrderGroups *o
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1110,29 +1257,25 @@ int user_orders_load(assoc_db *db, const User *parents, size_t n, OrderGroups *o
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_orders_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_orders_load__sql_chunk_small : &user_orders_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 4);
+        rc = assoc_load_rows(db, &acc, st, 4, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -1152,7 +1295,7 @@ int user_orders_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)
 {
     assoc_stmt *st = NULL;
     Order row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1163,29 +1306,25 @@ int user_orders_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &user_orders_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_orders_load__sql_chunk_small : &user_orders_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &order__type, 4, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &order__type, 4, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -1522,6 +1661,103 @@ done:
     return rc;
 }
 
+static const assoc_sql product_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'products' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'products' COLLATE NOCASE)\n"
+    "FROM products",
+    NULL
+};
+
+int product_insert_many(assoc_db *db, Product *rows, size_t n)
+{
+    Product buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][1][ASSOC_TIME_TEXT_SIZE];
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "product_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "product_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = product_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 2, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &product_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = product_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_stmt_acquire_rows(db, &product_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 2;
+            char *time_text_1 = times[j][0];
+
+            if (!w[j].has_create_dttm) {
+                w[j].create_dttm = assoc_now();
+                w[j].has_create_dttm = true;
+            }
+            rc = assoc_bind_text(db, st, idx + 1, w[j].title);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 2, w[j].create_dttm, w[j].has_create_dttm, time_text_1);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &product_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
+    return rc;
+}
+
 static const assoc_sql product_get__sql = {
     "SELECT products.id, products.title, products.create_dttm\n"
     "FROM products\n"
@@ -1762,8 +1998,8 @@ void product_list_free(ProductList *l)
 static const assoc_sql product_users__sql = {
     "SELECT users.id, users.email, users.create_dttm\n"
     "FROM users\n"
-    "WHERE users.id IN (SELECT orders.user_id FROM orders WHERE orders.product_id = $1)\n"
-    "ORDER BY users.id",
+    "JOIN orders ON orders.user_id = users.id\n"
+    "WHERE orders.product_id = $1",
     NULL
 };
 
@@ -1785,7 +2021,7 @@ int product_users(assoc_db *db, const Product *r, UserList *out)
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &user__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &user__type, false, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1794,7 +2030,7 @@ done:
 
 int product_users_each(assoc_db *db, const Product *r, int (*fn)(const User *, void *), void *ctx)
 {
-    User row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1808,11 +2044,12 @@ int product_users_each(assoc_db *db, const Product *r, int (*fn)(const User *, v
     rc = assoc_bind_int64(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &user__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &user__type, false, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const User *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1891,70 +2128,74 @@ done:
 }
 
 static const assoc_sql product_users_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.email, t.create_dttm, p.i\n"
-    "FROM p JOIN users t ON t.id IN (SELECT a.user_id FROM orders a WHERE a.product_id = p.k)\n"
+    "FROM p JOIN orders a ON a.product_id = p.k\n"
+    "JOIN users t ON t.id = a.user_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.email, t.create_dttm, p.i\n"
-    "FROM p JOIN users t ON t.id IN (SELECT a.user_id FROM orders a WHERE a.product_id = p.k)\n"
+    "FROM p JOIN orders a ON a.product_id = p.k\n"
+    "JOIN users t ON t.id = a.user_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id"
+};
+
+static const assoc_sql product_users_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.email, t.create_dttm, p.i\n"
+    "FROM p JOIN orders a ON a.product_id = p.k\n"
+    "JOIN users t ON t.id = a.user_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.email, t.create_dttm, p.i\n"
+    "FROM p JOIN orders a ON a.product_id = p.k\n"
+    "JOIN users t ON t.id = a.user_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id"
 };
 
@@ -1963,6 +2204,7 @@ int product_users_load(assoc_db *db, const Product *parents, size_t n, UserGroup
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1975,29 +2217,25 @@ int product_users_load(assoc_db *db, const Product *parents, size_t n, UserGroup
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &product_users_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &product_users_load__sql_chunk_small : &product_users_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 3);
+        rc = assoc_load_rows(db, &acc, st, 3, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2017,7 +2255,7 @@ int product_users_load_each(assoc_db *db, const Product *parents, size_t n, int 
 {
     assoc_stmt *st = NULL;
     User row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2028,29 +2266,25 @@ int product_users_load_each(assoc_db *db, const Product *parents, size_t n, int 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &product_users_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &product_users_load__sql_chunk_small : &product_users_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 3, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &user__type, 3, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -2155,6 +2389,45 @@ done:
     return rc;
 }
 
+static const assoc_sql product_orders_with_user_each__sql = {
+    "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm, j.id, j.email, j.create_dttm\n"
+    "FROM orders\n"
+    "LEFT JOIN users j ON j.id = orders.user_id\n"
+    "WHERE orders.product_id = $1\n"
+    "ORDER BY orders.id",
+    NULL
+};
+
+int product_orders_with_user_each(assoc_db *db, const Product *r, int (*fn)(const Order *, const User *, void *), void *ctx)
+{
+    Order row;
+    User row2;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "product_orders_with_user_each: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &product_orders_with_user_each__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &order__type, &row)) == ASSOC_ROW) {
+        rc = assoc_row_view(db, st, &user__type, 4, &row2);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            break;
+        rc = fn(&row, rc == ASSOC_ROW ? &row2 : NULL, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
 int product_orders_add(assoc_db *db, const Product *r, Order *child)
 {
     int64_t old = child ? child->product_id : 0;
@@ -2217,68 +2490,64 @@ done:
 }
 
 static const assoc_sql product_orders_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
     "FROM p JOIN orders t ON t.product_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
+    "FROM p JOIN orders t ON t.product_id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+static const assoc_sql product_orders_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
+    "FROM p JOIN orders t ON t.product_id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
     "FROM p JOIN orders t ON t.product_id = p.k\n"
     "ORDER BY p.i, t.id"
@@ -2289,6 +2558,7 @@ int product_orders_load(assoc_db *db, const Product *parents, size_t n, OrderGro
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2301,29 +2571,25 @@ int product_orders_load(assoc_db *db, const Product *parents, size_t n, OrderGro
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &product_orders_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &product_orders_load__sql_chunk_small : &product_orders_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 4);
+        rc = assoc_load_rows(db, &acc, st, 4, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2343,7 +2609,7 @@ int product_orders_load_each(assoc_db *db, const Product *parents, size_t n, int
 {
     assoc_stmt *st = NULL;
     Order row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2354,29 +2620,25 @@ int product_orders_load_each(assoc_db *db, const Product *parents, size_t n, int
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &product_orders_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &product_orders_load__sql_chunk_small : &product_orders_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_int64(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &order__type, 4, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &order__type, 4, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -2694,6 +2956,106 @@ done:
     return rc;
 }
 
+static const assoc_sql order_insert_many__sql_max = {
+    "SELECT max(id),\n"
+    "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'orders' COLLATE "
+    "NOCASE) + (SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = "
+    "'orders' COLLATE NOCASE)\n"
+    "FROM orders",
+    NULL
+};
+
+int order_insert_many(assoc_db *db, Order *rows, size_t n)
+{
+    Order buf[16], *v = buf, *w;
+    int64_t first = 0;
+    char times[16][1][ASSOC_TIME_TEXT_SIZE];
+    assoc_stmt *st = NULL;
+    size_t c = 0;
+    bool entered = false, fits = true;
+    int rc;
+
+    if (db == NULL || (rows == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "order_insert_many: NULL argument");
+    if (n == 0)
+        return ASSOC_OK;
+    if (n > 16) {
+        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
+        if (v == NULL)
+            return assoc_fail(db, ASSOC_NOMEM, "order_insert_many: out of memory for %zu rows", n);
+    }
+    memcpy(v, rows, n * sizeof *v);
+    /* Several statements, or the ids read before the rows go in: one
+     * transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+    if (rc != ASSOC_OK)
+        goto done;
+    if (assoc_sqlite(db) == NULL) {
+        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
+            rc = order_insert(db, &v[i]);
+        goto done;
+    }
+    for (size_t base = 0; base < n; base += c) {
+        c = assoc_rows_fit(db, 3, n - base < 16 ? n - base : 16);
+        w = v + base;
+        fits = true;
+        for (size_t j = 0; j < c; j++)
+            fits &= w[j].id == 0;
+        if (fits) {
+            rc = assoc_rowids(db, &order_insert_many__sql_max, c, &first, &fits);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        if (!fits) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = order_insert(db, &w[j]);
+            if (rc != ASSOC_OK)
+                goto done;
+            continue;
+        }
+        rc = assoc_stmt_acquire_rows(db, &order_insert__sql, (int)c, &st);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++) {
+            int idx = (int)j * 3;
+            char *time_text_1 = times[j][0];
+
+            if (!w[j].has_dttm) {
+                w[j].dttm = assoc_now();
+                w[j].has_dttm = true;
+            }
+            rc = assoc_bind_int64_opt(db, st, idx + 1, w[j].user_id, w[j].has_user_id);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_int64_opt(db, st, idx + 2, w[j].product_id, w[j].has_product_id);
+            if (rc != ASSOC_OK)
+                goto done;
+            rc = assoc_bind_time_buf(db, st, idx + 3, w[j].dttm, w[j].has_dttm, time_text_1);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto done;
+        assoc_stmt_release(db, st);
+        st = NULL;
+        rc = assoc_rowids_done(db, &order_insert_many__sql_max, c);
+        if (rc != ASSOC_OK)
+            goto done;
+        for (size_t j = 0; j < c; j++)
+            w[j].id = first + (int64_t)j;
+    }
+done:
+    assoc_stmt_release(db, st);
+    if (entered)
+        rc = assoc_tx_leave(db, rc);
+    if (rc == ASSOC_OK)
+        memcpy(rows, v, n * sizeof *v);
+    if (v != buf)
+        assoc_free(v);
+    return rc;
+}
+
 static const assoc_sql order_get__sql = {
     "SELECT orders.id, orders.user_id, orders.product_id, orders.dttm\n"
     "FROM orders\n"
@@ -2959,71 +3321,65 @@ done:
 }
 
 static const assoc_sql order_user_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.email, t.create_dttm, p.i\n"
-    "FROM p JOIN users t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN users t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.email, t.create_dttm, p.i\n"
     "FROM p JOIN users t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql order_user_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.email, t.create_dttm, p.i\n"
+    "FROM p CROSS JOIN users t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.email, t.create_dttm, p.i\n"
+    "FROM p JOIN users t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int order_user_load(assoc_db *db, const Order *parents, size_t n, UserGroups *out)
@@ -3031,6 +3387,7 @@ int order_user_load(assoc_db *db, const Order *parents, size_t n, UserGroups *ou
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3043,29 +3400,25 @@ int order_user_load(assoc_db *db, const Order *parents, size_t n, UserGroups *ou
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &order_user_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &order_user_load__sql_chunk_small : &order_user_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].user_id, parents[at].has_user_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 3);
+        rc = assoc_load_rows(db, &acc, st, 3, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -3085,7 +3438,7 @@ int order_user_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)
 {
     assoc_stmt *st = NULL;
     User row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3096,29 +3449,25 @@ int order_user_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &order_user_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &order_user_load__sql_chunk_small : &order_user_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].user_id, parents[at].has_user_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 3, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &user__type, 3, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -3180,71 +3529,65 @@ done:
 }
 
 static const assoc_sql order_product_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.title, t.create_dttm, p.i\n"
-    "FROM p JOIN products t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN products t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::BIGINT), ($3::BIGINT, $4::BIGINT), ($5::BIGINT, "
-    "$6::BIGINT), ($7::BIGINT, $8::BIGINT), ($9::BIGINT, $10::BIGINT), ($11::BIGINT, $12::BIGINT), "
-    "($13::BIGINT, $14::BIGINT), ($15::BIGINT, $16::BIGINT),\n"
-    "($17::BIGINT, $18::BIGINT), ($19::BIGINT, $20::BIGINT), ($21::BIGINT, $22::BIGINT), "
-    "($23::BIGINT, $24::BIGINT), ($25::BIGINT, $26::BIGINT), ($27::BIGINT, $28::BIGINT), "
-    "($29::BIGINT, $30::BIGINT), ($31::BIGINT, $32::BIGINT),\n"
-    "($33::BIGINT, $34::BIGINT), ($35::BIGINT, $36::BIGINT), ($37::BIGINT, $38::BIGINT), "
-    "($39::BIGINT, $40::BIGINT), ($41::BIGINT, $42::BIGINT), ($43::BIGINT, $44::BIGINT), "
-    "($45::BIGINT, $46::BIGINT), ($47::BIGINT, $48::BIGINT),\n"
-    "($49::BIGINT, $50::BIGINT), ($51::BIGINT, $52::BIGINT), ($53::BIGINT, $54::BIGINT), "
-    "($55::BIGINT, $56::BIGINT), ($57::BIGINT, $58::BIGINT), ($59::BIGINT, $60::BIGINT), "
-    "($61::BIGINT, $62::BIGINT), ($63::BIGINT, $64::BIGINT),\n"
-    "($65::BIGINT, $66::BIGINT), ($67::BIGINT, $68::BIGINT), ($69::BIGINT, $70::BIGINT), "
-    "($71::BIGINT, $72::BIGINT), ($73::BIGINT, $74::BIGINT), ($75::BIGINT, $76::BIGINT), "
-    "($77::BIGINT, $78::BIGINT), ($79::BIGINT, $80::BIGINT),\n"
-    "($81::BIGINT, $82::BIGINT), ($83::BIGINT, $84::BIGINT), ($85::BIGINT, $86::BIGINT), "
-    "($87::BIGINT, $88::BIGINT), ($89::BIGINT, $90::BIGINT), ($91::BIGINT, $92::BIGINT), "
-    "($93::BIGINT, $94::BIGINT), ($95::BIGINT, $96::BIGINT),\n"
-    "($97::BIGINT, $98::BIGINT), ($99::BIGINT, $100::BIGINT), ($101::BIGINT, $102::BIGINT), "
-    "($103::BIGINT, $104::BIGINT), ($105::BIGINT, $106::BIGINT), ($107::BIGINT, $108::BIGINT), "
-    "($109::BIGINT, $110::BIGINT), ($111::BIGINT, $112::BIGINT),\n"
-    "($113::BIGINT, $114::BIGINT), ($115::BIGINT, $116::BIGINT), ($117::BIGINT, $118::BIGINT), "
-    "($119::BIGINT, $120::BIGINT), ($121::BIGINT, $122::BIGINT), ($123::BIGINT, $124::BIGINT), "
-    "($125::BIGINT, $126::BIGINT), ($127::BIGINT, $128::BIGINT),\n"
-    "($129::BIGINT, $130::BIGINT), ($131::BIGINT, $132::BIGINT), ($133::BIGINT, $134::BIGINT), "
-    "($135::BIGINT, $136::BIGINT), ($137::BIGINT, $138::BIGINT), ($139::BIGINT, $140::BIGINT), "
-    "($141::BIGINT, $142::BIGINT), ($143::BIGINT, $144::BIGINT),\n"
-    "($145::BIGINT, $146::BIGINT), ($147::BIGINT, $148::BIGINT), ($149::BIGINT, $150::BIGINT), "
-    "($151::BIGINT, $152::BIGINT), ($153::BIGINT, $154::BIGINT), ($155::BIGINT, $156::BIGINT), "
-    "($157::BIGINT, $158::BIGINT), ($159::BIGINT, $160::BIGINT),\n"
-    "($161::BIGINT, $162::BIGINT), ($163::BIGINT, $164::BIGINT), ($165::BIGINT, $166::BIGINT), "
-    "($167::BIGINT, $168::BIGINT), ($169::BIGINT, $170::BIGINT), ($171::BIGINT, $172::BIGINT), "
-    "($173::BIGINT, $174::BIGINT), ($175::BIGINT, $176::BIGINT),\n"
-    "($177::BIGINT, $178::BIGINT), ($179::BIGINT, $180::BIGINT), ($181::BIGINT, $182::BIGINT), "
-    "($183::BIGINT, $184::BIGINT), ($185::BIGINT, $186::BIGINT), ($187::BIGINT, $188::BIGINT), "
-    "($189::BIGINT, $190::BIGINT), ($191::BIGINT, $192::BIGINT),\n"
-    "($193::BIGINT, $194::BIGINT), ($195::BIGINT, $196::BIGINT), ($197::BIGINT, $198::BIGINT), "
-    "($199::BIGINT, $200::BIGINT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.title, t.create_dttm, p.i\n"
     "FROM p JOIN products t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql order_product_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.title, t.create_dttm, p.i\n"
+    "FROM p CROSS JOIN products t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.title, t.create_dttm, p.i\n"
+    "FROM p JOIN products t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int order_product_load(assoc_db *db, const Order *parents, size_t n, ProductGroups *out)
@@ -3252,6 +3595,7 @@ int order_product_load(assoc_db *db, const Order *parents, size_t n, ProductGrou
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3264,29 +3608,25 @@ int order_product_load(assoc_db *db, const Order *parents, size_t n, ProductGrou
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &order_product_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &order_product_load__sql_chunk_small : &order_product_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].product_id, parents[at].has_product_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].product_id, parents[at].has_product_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 3);
+        rc = assoc_load_rows(db, &acc, st, 3, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -3306,7 +3646,7 @@ int order_product_load_each(assoc_db *db, const Order *parents, size_t n, int (*
 {
     assoc_stmt *st = NULL;
     Product row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3317,29 +3657,25 @@ int order_product_load_each(assoc_db *db, const Order *parents, size_t n, int (*
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &order_product_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &order_product_load__sql_chunk_small : &order_product_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_int64_opt(db, st, idx + 1, parents[at].product_id, parents[at].has_product_id);
+            rc = assoc_bind_int64_opt(db, st, idx, parents[at].product_id, parents[at].has_product_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &product__type, 3, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &product__type, 3, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;

@@ -130,6 +130,11 @@ int models_verify(assoc_db *db);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int user_insert(assoc_db *db, User *r);
+/* Insert rows[0..n) as user_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int user_insert_many(assoc_db *db, User *rows, size_t n);
 /* By primary key.  OUT: *out (release with user_free); ASSOC_NOTFOUND when absent. */
 int user_get(assoc_db *db, int64_t id, User *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -175,6 +180,9 @@ int user_products_count(assoc_db *db, const User *r, int64_t *out);
 /* OUT: *out, the related rows, by key. */
 int user_orders(assoc_db *db, const User *r, OrderList *out);
 int user_orders_each(assoc_db *db, const User *r, int (*fn)(const Order *, void *), void *ctx);
+/* As user_orders_each, each Order lent to fn with its product, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int user_orders_with_product_each(assoc_db *db, const User *r, int (*fn)(const Order *, const Product *, void *), void *ctx);
 /* Set child's user_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int user_orders_add(assoc_db *db, const User *r, Order *child);
@@ -212,6 +220,11 @@ int user_bought_twice_delete(assoc_db *db, const UserBoughtTwiceArgs *args, int6
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int product_insert(assoc_db *db, Product *r);
+/* Insert rows[0..n) as product_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int product_insert_many(assoc_db *db, Product *rows, size_t n);
 /* By primary key.  OUT: *out (release with product_free); ASSOC_NOTFOUND when absent. */
 int product_get(assoc_db *db, int64_t id, Product *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */
@@ -257,6 +270,9 @@ int product_users_count(assoc_db *db, const Product *r, int64_t *out);
 /* OUT: *out, the related rows, by key. */
 int product_orders(assoc_db *db, const Product *r, OrderList *out);
 int product_orders_each(assoc_db *db, const Product *r, int (*fn)(const Order *, void *), void *ctx);
+/* As product_orders_each, each Order lent to fn with its user, read by the same
+ * statement (NULL when it has none); both valid during the call only. */
+int product_orders_with_user_each(assoc_db *db, const Product *r, int (*fn)(const Order *, const User *, void *), void *ctx);
 /* Set child's product_id to r's (in *child too) and save it: insert when its
  * key is unset, else update. */
 int product_orders_add(assoc_db *db, const Product *r, Order *child);
@@ -294,6 +310,11 @@ int product_never_ordered_delete(assoc_db *db, int64_t *deleted);
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
  * which are written back into r.  Strings and blobs stay the caller's. */
 int order_insert(assoc_db *db, Order *r);
+/* Insert rows[0..n) as order_insert would, in order, 16 rows to a statement,
+ * atomically.  A row id of 0 is assigned; unset columns take their
+ * defaults; both are written back into rows once every row is in, and
+ * rows are left as they were on failure.  n == 0 does nothing. */
+int order_insert_many(assoc_db *db, Order *rows, size_t n);
 /* By primary key.  OUT: *out (release with order_free); ASSOC_NOTFOUND when absent. */
 int order_get(assoc_db *db, int64_t id, Order *out);
 /* Write every column of the row with r's key; ASSOC_NOTFOUND when absent. */

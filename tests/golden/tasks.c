@@ -13,51 +13,51 @@ static const assoc_rowtype project__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for project_free. */
-static int project__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int project__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Project *out = rec;
     int rc;
 
-    rc = assoc_column_text(db, st, 0, &out->id);
+    rc = assoc_column_text(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &project__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->settings);
+        return assoc_read_failed(db, st, &project__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->settings);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &project__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &project__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 4, rc);
+        return assoc_read_failed(db, st, &project__type, at, 4, rc);
     return ASSOC_OK;
 }
 
 /* As project__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int project__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int project__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Project *out = rec;
     int rc;
 
-    rc = assoc_column_text_ref(db, st, 0, &out->id);
+    rc = assoc_column_text_ref(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &project__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->settings);
+        return assoc_read_failed(db, st, &project__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->settings);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &project__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 3, rc);
-    rc = assoc_column_time(db, st, 4, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &project__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &project__type, 4, rc);
+        return assoc_read_failed(db, st, &project__type, at, 4, rc);
     return ASSOC_OK;
 }
 
@@ -75,9 +75,14 @@ static void project__release(void *rec)
     project_free(rec);
 }
 
+static const size_t project__texts[] = {
+    offsetof(Project, id), offsetof(Project, name), offsetof(Project, settings)
+};
+
 static const assoc_rowtype project__type = {
     "Project", "projects", project__columns, 0, sizeof(Project),
-    project__read, project__view, project__release, project__cmp
+    project__read, project__view, project__release, project__cmp,
+    project__texts, 3, NULL, 0
 };
 
 /* ---- Task: rows of tasks ---- */
@@ -97,91 +102,91 @@ static const assoc_enum task__enum_status = {
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for task_free. */
-static int task__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int task__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Task *out = rec;
     int value = 0;
     int rc;
 
-    rc = assoc_column_text(db, st, 0, &out->id);
+    rc = assoc_column_text(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->project_id);
+        return assoc_read_failed(db, st, &task__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->project_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 1, rc);
-    rc = assoc_column_text(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &task__type, at, 1, rc);
+    rc = assoc_column_text(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 2, rc);
-    rc = assoc_column_text(db, st, 3, &out->description);
+        return assoc_read_failed(db, st, &task__type, at, 2, rc);
+    rc = assoc_column_text(db, st, at + 3, &out->description);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 3, rc);
-    rc = assoc_column_enum(db, st, 4, &task__enum_status, &value, &out->has_status);
+        return assoc_read_failed(db, st, &task__type, at, 3, rc);
+    rc = assoc_column_enum(db, st, at + 4, &task__enum_status, &value, &out->has_status);
     out->status = (TaskStatus)value;
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->position, &out->has_position);
+        return assoc_read_failed(db, st, &task__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->position, &out->has_position);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 5, rc);
-    rc = assoc_column_text(db, st, 6, &out->labels);
+        return assoc_read_failed(db, st, &task__type, at, 5, rc);
+    rc = assoc_column_text(db, st, at + 6, &out->labels);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 6, rc);
-    rc = assoc_column_time(db, st, 7, &out->due, &out->has_due);
+        return assoc_read_failed(db, st, &task__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->due, &out->has_due);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 7, rc);
-    rc = assoc_column_text(db, st, 8, &out->slug);
+        return assoc_read_failed(db, st, &task__type, at, 7, rc);
+    rc = assoc_column_text(db, st, at + 8, &out->slug);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 8, rc);
-    rc = assoc_column_time(db, st, 9, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &task__type, at, 8, rc);
+    rc = assoc_column_time(db, st, at + 9, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 9, rc);
-    rc = assoc_column_time(db, st, 10, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &task__type, at, 9, rc);
+    rc = assoc_column_time(db, st, at + 10, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 10, rc);
+        return assoc_read_failed(db, st, &task__type, at, 10, rc);
     return ASSOC_OK;
 }
 
 /* As task__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int task__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int task__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Task *out = rec;
     int value = 0;
     int rc;
 
-    rc = assoc_column_text_ref(db, st, 0, &out->id);
+    rc = assoc_column_text_ref(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->project_id);
+        return assoc_read_failed(db, st, &task__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->project_id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 1, rc);
-    rc = assoc_column_text_ref(db, st, 2, &out->title);
+        return assoc_read_failed(db, st, &task__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 2, rc);
-    rc = assoc_column_text_ref(db, st, 3, &out->description);
+        return assoc_read_failed(db, st, &task__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->description);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 3, rc);
-    rc = assoc_column_enum(db, st, 4, &task__enum_status, &value, &out->has_status);
+        return assoc_read_failed(db, st, &task__type, at, 3, rc);
+    rc = assoc_column_enum(db, st, at + 4, &task__enum_status, &value, &out->has_status);
     out->status = (TaskStatus)value;
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 4, rc);
-    rc = assoc_col_int64(db, st, 5, &out->position, &out->has_position);
+        return assoc_read_failed(db, st, &task__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->position, &out->has_position);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 5, rc);
-    rc = assoc_column_text_ref(db, st, 6, &out->labels);
+        return assoc_read_failed(db, st, &task__type, at, 5, rc);
+    rc = assoc_column_text_ref(db, st, at + 6, &out->labels);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 6, rc);
-    rc = assoc_column_time(db, st, 7, &out->due, &out->has_due);
+        return assoc_read_failed(db, st, &task__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->due, &out->has_due);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 7, rc);
-    rc = assoc_column_text_ref(db, st, 8, &out->slug);
+        return assoc_read_failed(db, st, &task__type, at, 7, rc);
+    rc = assoc_column_text_ref(db, st, at + 8, &out->slug);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 8, rc);
-    rc = assoc_column_time(db, st, 9, &out->created_at, &out->has_created_at);
+        return assoc_read_failed(db, st, &task__type, at, 8, rc);
+    rc = assoc_column_time(db, st, at + 9, &out->created_at, &out->has_created_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 9, rc);
-    rc = assoc_column_time(db, st, 10, &out->updated_at, &out->has_updated_at);
+        return assoc_read_failed(db, st, &task__type, at, 9, rc);
+    rc = assoc_column_time(db, st, at + 10, &out->updated_at, &out->has_updated_at);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &task__type, 10, rc);
+        return assoc_read_failed(db, st, &task__type, at, 10, rc);
     return ASSOC_OK;
 }
 
@@ -199,9 +204,14 @@ static void task__release(void *rec)
     task_free(rec);
 }
 
+static const size_t task__texts[] = {
+    offsetof(Task, id), offsetof(Task, project_id), offsetof(Task, title), offsetof(Task, description), offsetof(Task, labels), offsetof(Task, slug)
+};
+
 static const assoc_rowtype task__type = {
     "Task", "tasks", task__columns, 0, sizeof(Task),
-    task__read, task__view, task__release, task__cmp
+    task__read, task__view, task__release, task__cmp,
+    task__texts, 6, NULL, 0
 };
 
 /* ---- Tag: rows of tags ---- */
@@ -214,33 +224,33 @@ static const assoc_rowtype tag__type;
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for tag_free. */
-static int tag__read(assoc_db *db, assoc_stmt *st, void *rec)
+static int tag__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Tag *out = rec;
     int rc;
 
-    rc = assoc_column_text(db, st, 0, &out->id);
+    rc = assoc_column_text(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &tag__type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, 1, rc);
+        return assoc_read_failed(db, st, &tag__type, at, 1, rc);
     return ASSOC_OK;
 }
 
 /* As tag__read, borrowing the strings and blobs of the row: valid until
  * st steps again.  For streaming without allocation. */
-static int tag__view(assoc_db *db, assoc_stmt *st, void *rec)
+static int tag__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Tag *out = rec;
     int rc;
 
-    rc = assoc_column_text_ref(db, st, 0, &out->id);
+    rc = assoc_column_text_ref(db, st, at, &out->id);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &out->name);
+        return assoc_read_failed(db, st, &tag__type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, 1, rc);
+        return assoc_read_failed(db, st, &tag__type, at, 1, rc);
     return ASSOC_OK;
 }
 
@@ -258,9 +268,14 @@ static void tag__release(void *rec)
     tag_free(rec);
 }
 
+static const size_t tag__texts[] = {
+    offsetof(Tag, id), offsetof(Tag, name)
+};
+
 static const assoc_rowtype tag__type = {
     "Tag", "tags", tag__columns, 0, sizeof(Tag),
-    tag__read, tag__view, tag__release, tag__cmp
+    tag__read, tag__view, tag__release, tag__cmp,
+    tag__texts, 2, NULL, 0
 };
 
 
@@ -898,69 +913,67 @@ done:
 }
 
 static const assoc_sql project_tasks_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
     "t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN tasks t ON t.project_id = p.k\n"
     "ORDER BY p.i, t.position, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::TEXT), ($3::BIGINT, $4::TEXT), ($5::BIGINT, $6::TEXT), "
-    "($7::BIGINT, $8::TEXT), ($9::BIGINT, $10::TEXT), ($11::BIGINT, $12::TEXT), ($13::BIGINT, "
-    "$14::TEXT), ($15::BIGINT, $16::TEXT),\n"
-    "($17::BIGINT, $18::TEXT), ($19::BIGINT, $20::TEXT), ($21::BIGINT, $22::TEXT), ($23::BIGINT, "
-    "$24::TEXT), ($25::BIGINT, $26::TEXT), ($27::BIGINT, $28::TEXT), ($29::BIGINT, $30::TEXT), "
-    "($31::BIGINT, $32::TEXT),\n"
-    "($33::BIGINT, $34::TEXT), ($35::BIGINT, $36::TEXT), ($37::BIGINT, $38::TEXT), ($39::BIGINT, "
-    "$40::TEXT), ($41::BIGINT, $42::TEXT), ($43::BIGINT, $44::TEXT), ($45::BIGINT, $46::TEXT), "
-    "($47::BIGINT, $48::TEXT),\n"
-    "($49::BIGINT, $50::TEXT), ($51::BIGINT, $52::TEXT), ($53::BIGINT, $54::TEXT), ($55::BIGINT, "
-    "$56::TEXT), ($57::BIGINT, $58::TEXT), ($59::BIGINT, $60::TEXT), ($61::BIGINT, $62::TEXT), "
-    "($63::BIGINT, $64::TEXT),\n"
-    "($65::BIGINT, $66::TEXT), ($67::BIGINT, $68::TEXT), ($69::BIGINT, $70::TEXT), ($71::BIGINT, "
-    "$72::TEXT), ($73::BIGINT, $74::TEXT), ($75::BIGINT, $76::TEXT), ($77::BIGINT, $78::TEXT), "
-    "($79::BIGINT, $80::TEXT),\n"
-    "($81::BIGINT, $82::TEXT), ($83::BIGINT, $84::TEXT), ($85::BIGINT, $86::TEXT), ($87::BIGINT, "
-    "$88::TEXT), ($89::BIGINT, $90::TEXT), ($91::BIGINT, $92::TEXT), ($93::BIGINT, $94::TEXT), "
-    "($95::BIGINT, $96::TEXT),\n"
-    "($97::BIGINT, $98::TEXT), ($99::BIGINT, $100::TEXT), ($101::BIGINT, $102::TEXT), ($103::BIGINT, "
-    "$104::TEXT), ($105::BIGINT, $106::TEXT), ($107::BIGINT, $108::TEXT), ($109::BIGINT, "
-    "$110::TEXT), ($111::BIGINT, $112::TEXT),\n"
-    "($113::BIGINT, $114::TEXT), ($115::BIGINT, $116::TEXT), ($117::BIGINT, $118::TEXT), "
-    "($119::BIGINT, $120::TEXT), ($121::BIGINT, $122::TEXT), ($123::BIGINT, $124::TEXT), "
-    "($125::BIGINT, $126::TEXT), ($127::BIGINT, $128::TEXT),\n"
-    "($129::BIGINT, $130::TEXT), ($131::BIGINT, $132::TEXT), ($133::BIGINT, $134::TEXT), "
-    "($135::BIGINT, $136::TEXT), ($137::BIGINT, $138::TEXT), ($139::BIGINT, $140::TEXT), "
-    "($141::BIGINT, $142::TEXT), ($143::BIGINT, $144::TEXT),\n"
-    "($145::BIGINT, $146::TEXT), ($147::BIGINT, $148::TEXT), ($149::BIGINT, $150::TEXT), "
-    "($151::BIGINT, $152::TEXT), ($153::BIGINT, $154::TEXT), ($155::BIGINT, $156::TEXT), "
-    "($157::BIGINT, $158::TEXT), ($159::BIGINT, $160::TEXT),\n"
-    "($161::BIGINT, $162::TEXT), ($163::BIGINT, $164::TEXT), ($165::BIGINT, $166::TEXT), "
-    "($167::BIGINT, $168::TEXT), ($169::BIGINT, $170::TEXT), ($171::BIGINT, $172::TEXT), "
-    "($173::BIGINT, $174::TEXT), ($175::BIGINT, $176::TEXT),\n"
-    "($177::BIGINT, $178::TEXT), ($179::BIGINT, $180::TEXT), ($181::BIGINT, $182::TEXT), "
-    "($183::BIGINT, $184::TEXT), ($185::BIGINT, $186::TEXT), ($187::BIGINT, $188::TEXT), "
-    "($189::BIGINT, $190::TEXT), ($191::BIGINT, $192::TEXT),\n"
-    "($193::BIGINT, $194::TEXT), ($195::BIGINT, $196::TEXT), ($197::BIGINT, $198::TEXT), "
-    "($199::BIGINT, $200::TEXT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
+    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
+    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
+    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT),\n"
+    "(16, $17::TEXT), (17, $18::TEXT), (18, $19::TEXT), (19, $20::TEXT), (20, $21::TEXT), (21, "
+    "$22::TEXT), (22, $23::TEXT), (23, $24::TEXT),\n"
+    "(24, $25::TEXT), (25, $26::TEXT), (26, $27::TEXT), (27, $28::TEXT), (28, $29::TEXT), (29, "
+    "$30::TEXT), (30, $31::TEXT), (31, $32::TEXT),\n"
+    "(32, $33::TEXT), (33, $34::TEXT), (34, $35::TEXT), (35, $36::TEXT), (36, $37::TEXT), (37, "
+    "$38::TEXT), (38, $39::TEXT), (39, $40::TEXT),\n"
+    "(40, $41::TEXT), (41, $42::TEXT), (42, $43::TEXT), (43, $44::TEXT), (44, $45::TEXT), (45, "
+    "$46::TEXT), (46, $47::TEXT), (47, $48::TEXT),\n"
+    "(48, $49::TEXT), (49, $50::TEXT), (50, $51::TEXT), (51, $52::TEXT), (52, $53::TEXT), (53, "
+    "$54::TEXT), (54, $55::TEXT), (55, $56::TEXT),\n"
+    "(56, $57::TEXT), (57, $58::TEXT), (58, $59::TEXT), (59, $60::TEXT), (60, $61::TEXT), (61, "
+    "$62::TEXT), (62, $63::TEXT), (63, $64::TEXT),\n"
+    "(64, $65::TEXT), (65, $66::TEXT), (66, $67::TEXT), (67, $68::TEXT), (68, $69::TEXT), (69, "
+    "$70::TEXT), (70, $71::TEXT), (71, $72::TEXT),\n"
+    "(72, $73::TEXT), (73, $74::TEXT), (74, $75::TEXT), (75, $76::TEXT), (76, $77::TEXT), (77, "
+    "$78::TEXT), (78, $79::TEXT), (79, $80::TEXT),\n"
+    "(80, $81::TEXT), (81, $82::TEXT), (82, $83::TEXT), (83, $84::TEXT), (84, $85::TEXT), (85, "
+    "$86::TEXT), (86, $87::TEXT), (87, $88::TEXT),\n"
+    "(88, $89::TEXT), (89, $90::TEXT), (90, $91::TEXT), (91, $92::TEXT), (92, $93::TEXT), (93, "
+    "$94::TEXT), (94, $95::TEXT), (95, $96::TEXT),\n"
+    "(96, $97::TEXT), (97, $98::TEXT), (98, $99::TEXT), (99, $100::TEXT))\n"
+    "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
+    "t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN tasks t ON t.project_id = p.k\n"
+    "ORDER BY p.i, t.position, t.id"
+};
+
+static const assoc_sql project_tasks_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
+    "t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN tasks t ON t.project_id = p.k\n"
+    "ORDER BY p.i, t.position, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
+    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
+    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
+    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT))\n"
     "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
     "t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN tasks t ON t.project_id = p.k\n"
@@ -972,6 +985,7 @@ int project_tasks_load(assoc_db *db, const Project *parents, size_t n, TaskGroup
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -984,29 +998,25 @@ int project_tasks_load(assoc_db *db, const Project *parents, size_t n, TaskGroup
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &project_tasks_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &project_tasks_load__sql_chunk_small : &project_tasks_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_text(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 11);
+        rc = assoc_load_rows(db, &acc, st, 11, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -1026,7 +1036,7 @@ int project_tasks_load_each(assoc_db *db, const Project *parents, size_t n, int 
 {
     assoc_stmt *st = NULL;
     Task row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1037,29 +1047,25 @@ int project_tasks_load_each(assoc_db *db, const Project *parents, size_t n, int 
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &project_tasks_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &project_tasks_load__sql_chunk_small : &project_tasks_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_text(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &task__type, 11, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &task__type, 11, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -1591,71 +1597,65 @@ done:
 }
 
 static const assoc_sql task_project_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.name, t.settings, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN projects t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p CROSS JOIN projects t ON t.id = p.k",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::TEXT), ($3::BIGINT, $4::TEXT), ($5::BIGINT, $6::TEXT), "
-    "($7::BIGINT, $8::TEXT), ($9::BIGINT, $10::TEXT), ($11::BIGINT, $12::TEXT), ($13::BIGINT, "
-    "$14::TEXT), ($15::BIGINT, $16::TEXT),\n"
-    "($17::BIGINT, $18::TEXT), ($19::BIGINT, $20::TEXT), ($21::BIGINT, $22::TEXT), ($23::BIGINT, "
-    "$24::TEXT), ($25::BIGINT, $26::TEXT), ($27::BIGINT, $28::TEXT), ($29::BIGINT, $30::TEXT), "
-    "($31::BIGINT, $32::TEXT),\n"
-    "($33::BIGINT, $34::TEXT), ($35::BIGINT, $36::TEXT), ($37::BIGINT, $38::TEXT), ($39::BIGINT, "
-    "$40::TEXT), ($41::BIGINT, $42::TEXT), ($43::BIGINT, $44::TEXT), ($45::BIGINT, $46::TEXT), "
-    "($47::BIGINT, $48::TEXT),\n"
-    "($49::BIGINT, $50::TEXT), ($51::BIGINT, $52::TEXT), ($53::BIGINT, $54::TEXT), ($55::BIGINT, "
-    "$56::TEXT), ($57::BIGINT, $58::TEXT), ($59::BIGINT, $60::TEXT), ($61::BIGINT, $62::TEXT), "
-    "($63::BIGINT, $64::TEXT),\n"
-    "($65::BIGINT, $66::TEXT), ($67::BIGINT, $68::TEXT), ($69::BIGINT, $70::TEXT), ($71::BIGINT, "
-    "$72::TEXT), ($73::BIGINT, $74::TEXT), ($75::BIGINT, $76::TEXT), ($77::BIGINT, $78::TEXT), "
-    "($79::BIGINT, $80::TEXT),\n"
-    "($81::BIGINT, $82::TEXT), ($83::BIGINT, $84::TEXT), ($85::BIGINT, $86::TEXT), ($87::BIGINT, "
-    "$88::TEXT), ($89::BIGINT, $90::TEXT), ($91::BIGINT, $92::TEXT), ($93::BIGINT, $94::TEXT), "
-    "($95::BIGINT, $96::TEXT),\n"
-    "($97::BIGINT, $98::TEXT), ($99::BIGINT, $100::TEXT), ($101::BIGINT, $102::TEXT), ($103::BIGINT, "
-    "$104::TEXT), ($105::BIGINT, $106::TEXT), ($107::BIGINT, $108::TEXT), ($109::BIGINT, "
-    "$110::TEXT), ($111::BIGINT, $112::TEXT),\n"
-    "($113::BIGINT, $114::TEXT), ($115::BIGINT, $116::TEXT), ($117::BIGINT, $118::TEXT), "
-    "($119::BIGINT, $120::TEXT), ($121::BIGINT, $122::TEXT), ($123::BIGINT, $124::TEXT), "
-    "($125::BIGINT, $126::TEXT), ($127::BIGINT, $128::TEXT),\n"
-    "($129::BIGINT, $130::TEXT), ($131::BIGINT, $132::TEXT), ($133::BIGINT, $134::TEXT), "
-    "($135::BIGINT, $136::TEXT), ($137::BIGINT, $138::TEXT), ($139::BIGINT, $140::TEXT), "
-    "($141::BIGINT, $142::TEXT), ($143::BIGINT, $144::TEXT),\n"
-    "($145::BIGINT, $146::TEXT), ($147::BIGINT, $148::TEXT), ($149::BIGINT, $150::TEXT), "
-    "($151::BIGINT, $152::TEXT), ($153::BIGINT, $154::TEXT), ($155::BIGINT, $156::TEXT), "
-    "($157::BIGINT, $158::TEXT), ($159::BIGINT, $160::TEXT),\n"
-    "($161::BIGINT, $162::TEXT), ($163::BIGINT, $164::TEXT), ($165::BIGINT, $166::TEXT), "
-    "($167::BIGINT, $168::TEXT), ($169::BIGINT, $170::TEXT), ($171::BIGINT, $172::TEXT), "
-    "($173::BIGINT, $174::TEXT), ($175::BIGINT, $176::TEXT),\n"
-    "($177::BIGINT, $178::TEXT), ($179::BIGINT, $180::TEXT), ($181::BIGINT, $182::TEXT), "
-    "($183::BIGINT, $184::TEXT), ($185::BIGINT, $186::TEXT), ($187::BIGINT, $188::TEXT), "
-    "($189::BIGINT, $190::TEXT), ($191::BIGINT, $192::TEXT),\n"
-    "($193::BIGINT, $194::TEXT), ($195::BIGINT, $196::TEXT), ($197::BIGINT, $198::TEXT), "
-    "($199::BIGINT, $200::TEXT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
+    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
+    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
+    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT),\n"
+    "(16, $17::TEXT), (17, $18::TEXT), (18, $19::TEXT), (19, $20::TEXT), (20, $21::TEXT), (21, "
+    "$22::TEXT), (22, $23::TEXT), (23, $24::TEXT),\n"
+    "(24, $25::TEXT), (25, $26::TEXT), (26, $27::TEXT), (27, $28::TEXT), (28, $29::TEXT), (29, "
+    "$30::TEXT), (30, $31::TEXT), (31, $32::TEXT),\n"
+    "(32, $33::TEXT), (33, $34::TEXT), (34, $35::TEXT), (35, $36::TEXT), (36, $37::TEXT), (37, "
+    "$38::TEXT), (38, $39::TEXT), (39, $40::TEXT),\n"
+    "(40, $41::TEXT), (41, $42::TEXT), (42, $43::TEXT), (43, $44::TEXT), (44, $45::TEXT), (45, "
+    "$46::TEXT), (46, $47::TEXT), (47, $48::TEXT),\n"
+    "(48, $49::TEXT), (49, $50::TEXT), (50, $51::TEXT), (51, $52::TEXT), (52, $53::TEXT), (53, "
+    "$54::TEXT), (54, $55::TEXT), (55, $56::TEXT),\n"
+    "(56, $57::TEXT), (57, $58::TEXT), (58, $59::TEXT), (59, $60::TEXT), (60, $61::TEXT), (61, "
+    "$62::TEXT), (62, $63::TEXT), (63, $64::TEXT),\n"
+    "(64, $65::TEXT), (65, $66::TEXT), (66, $67::TEXT), (67, $68::TEXT), (68, $69::TEXT), (69, "
+    "$70::TEXT), (70, $71::TEXT), (71, $72::TEXT),\n"
+    "(72, $73::TEXT), (73, $74::TEXT), (74, $75::TEXT), (75, $76::TEXT), (76, $77::TEXT), (77, "
+    "$78::TEXT), (78, $79::TEXT), (79, $80::TEXT),\n"
+    "(80, $81::TEXT), (81, $82::TEXT), (82, $83::TEXT), (83, $84::TEXT), (84, $85::TEXT), (85, "
+    "$86::TEXT), (86, $87::TEXT), (87, $88::TEXT),\n"
+    "(88, $89::TEXT), (89, $90::TEXT), (90, $91::TEXT), (91, $92::TEXT), (92, $93::TEXT), (93, "
+    "$94::TEXT), (94, $95::TEXT), (95, $96::TEXT),\n"
+    "(96, $97::TEXT), (97, $98::TEXT), (98, $99::TEXT), (99, $100::TEXT))\n"
     "SELECT t.id, t.name, t.settings, t.created_at, t.updated_at, p.i\n"
     "FROM p JOIN projects t ON t.id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql task_project_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.name, t.settings, t.created_at, t.updated_at, p.i\n"
+    "FROM p CROSS JOIN projects t ON t.id = p.k",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
+    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
+    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
+    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT))\n"
+    "SELECT t.id, t.name, t.settings, t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN projects t ON t.id = p.k\n"
+    "ORDER BY p.i"
 };
 
 int task_project_load(assoc_db *db, const Task *parents, size_t n, ProjectGroups *out)
@@ -1663,6 +1663,7 @@ int task_project_load(assoc_db *db, const Task *parents, size_t n, ProjectGroups
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1675,29 +1676,25 @@ int task_project_load(assoc_db *db, const Task *parents, size_t n, ProjectGroups
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &task_project_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &task_project_load__sql_chunk_small : &task_project_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].project_id);
+            rc = assoc_bind_text(db, st, idx, parents[at].project_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 5);
+        rc = assoc_load_rows(db, &acc, st, 5, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -1717,7 +1714,7 @@ int task_project_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn
 {
     assoc_stmt *st = NULL;
     Project row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1728,29 +1725,25 @@ int task_project_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &task_project_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &task_project_load__sql_chunk_small : &task_project_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].project_id);
+            rc = assoc_bind_text(db, st, idx, parents[at].project_id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &project__type, 5, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &project__type, 5, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -1768,7 +1761,8 @@ done:
 static const assoc_sql task_tags__sql = {
     "SELECT tags.id, tags.name\n"
     "FROM tags\n"
-    "WHERE tags.id IN (SELECT task_tags.tag_id FROM task_tags WHERE task_tags.task_id = $1)\n"
+    "JOIN task_tags ON task_tags.tag_id = tags.id\n"
+    "WHERE task_tags.task_id = $1\n"
     "ORDER BY tags.name, tags.id",
     NULL
 };
@@ -1791,7 +1785,7 @@ int task_tags(assoc_db *db, const Task *r, TagList *out)
     rc = assoc_bind_text(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &tag__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &tag__type, true, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -1800,7 +1794,7 @@ done:
 
 int task_tags_each(assoc_db *db, const Task *r, int (*fn)(const Tag *, void *), void *ctx)
 {
-    Tag row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -1814,11 +1808,12 @@ int task_tags_each(assoc_db *db, const Task *r, int (*fn)(const Tag *, void *), 
     rc = assoc_bind_text(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &tag__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &tag__type, true, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Tag *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1893,70 +1888,74 @@ done:
 }
 
 static const assoc_sql task_tags_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.name, p.i\n"
-    "FROM p JOIN tags t ON t.id IN (SELECT a.tag_id FROM task_tags a WHERE a.task_id = p.k)\n"
+    "FROM p JOIN task_tags a ON a.task_id = p.k\n"
+    "JOIN tags t ON t.id = a.tag_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.name, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::TEXT), ($3::BIGINT, $4::TEXT), ($5::BIGINT, $6::TEXT), "
-    "($7::BIGINT, $8::TEXT), ($9::BIGINT, $10::TEXT), ($11::BIGINT, $12::TEXT), ($13::BIGINT, "
-    "$14::TEXT), ($15::BIGINT, $16::TEXT),\n"
-    "($17::BIGINT, $18::TEXT), ($19::BIGINT, $20::TEXT), ($21::BIGINT, $22::TEXT), ($23::BIGINT, "
-    "$24::TEXT), ($25::BIGINT, $26::TEXT), ($27::BIGINT, $28::TEXT), ($29::BIGINT, $30::TEXT), "
-    "($31::BIGINT, $32::TEXT),\n"
-    "($33::BIGINT, $34::TEXT), ($35::BIGINT, $36::TEXT), ($37::BIGINT, $38::TEXT), ($39::BIGINT, "
-    "$40::TEXT), ($41::BIGINT, $42::TEXT), ($43::BIGINT, $44::TEXT), ($45::BIGINT, $46::TEXT), "
-    "($47::BIGINT, $48::TEXT),\n"
-    "($49::BIGINT, $50::TEXT), ($51::BIGINT, $52::TEXT), ($53::BIGINT, $54::TEXT), ($55::BIGINT, "
-    "$56::TEXT), ($57::BIGINT, $58::TEXT), ($59::BIGINT, $60::TEXT), ($61::BIGINT, $62::TEXT), "
-    "($63::BIGINT, $64::TEXT),\n"
-    "($65::BIGINT, $66::TEXT), ($67::BIGINT, $68::TEXT), ($69::BIGINT, $70::TEXT), ($71::BIGINT, "
-    "$72::TEXT), ($73::BIGINT, $74::TEXT), ($75::BIGINT, $76::TEXT), ($77::BIGINT, $78::TEXT), "
-    "($79::BIGINT, $80::TEXT),\n"
-    "($81::BIGINT, $82::TEXT), ($83::BIGINT, $84::TEXT), ($85::BIGINT, $86::TEXT), ($87::BIGINT, "
-    "$88::TEXT), ($89::BIGINT, $90::TEXT), ($91::BIGINT, $92::TEXT), ($93::BIGINT, $94::TEXT), "
-    "($95::BIGINT, $96::TEXT),\n"
-    "($97::BIGINT, $98::TEXT), ($99::BIGINT, $100::TEXT), ($101::BIGINT, $102::TEXT), ($103::BIGINT, "
-    "$104::TEXT), ($105::BIGINT, $106::TEXT), ($107::BIGINT, $108::TEXT), ($109::BIGINT, "
-    "$110::TEXT), ($111::BIGINT, $112::TEXT),\n"
-    "($113::BIGINT, $114::TEXT), ($115::BIGINT, $116::TEXT), ($117::BIGINT, $118::TEXT), "
-    "($119::BIGINT, $120::TEXT), ($121::BIGINT, $122::TEXT), ($123::BIGINT, $124::TEXT), "
-    "($125::BIGINT, $126::TEXT), ($127::BIGINT, $128::TEXT),\n"
-    "($129::BIGINT, $130::TEXT), ($131::BIGINT, $132::TEXT), ($133::BIGINT, $134::TEXT), "
-    "($135::BIGINT, $136::TEXT), ($137::BIGINT, $138::TEXT), ($139::BIGINT, $140::TEXT), "
-    "($141::BIGINT, $142::TEXT), ($143::BIGINT, $144::TEXT),\n"
-    "($145::BIGINT, $146::TEXT), ($147::BIGINT, $148::TEXT), ($149::BIGINT, $150::TEXT), "
-    "($151::BIGINT, $152::TEXT), ($153::BIGINT, $154::TEXT), ($155::BIGINT, $156::TEXT), "
-    "($157::BIGINT, $158::TEXT), ($159::BIGINT, $160::TEXT),\n"
-    "($161::BIGINT, $162::TEXT), ($163::BIGINT, $164::TEXT), ($165::BIGINT, $166::TEXT), "
-    "($167::BIGINT, $168::TEXT), ($169::BIGINT, $170::TEXT), ($171::BIGINT, $172::TEXT), "
-    "($173::BIGINT, $174::TEXT), ($175::BIGINT, $176::TEXT),\n"
-    "($177::BIGINT, $178::TEXT), ($179::BIGINT, $180::TEXT), ($181::BIGINT, $182::TEXT), "
-    "($183::BIGINT, $184::TEXT), ($185::BIGINT, $186::TEXT), ($187::BIGINT, $188::TEXT), "
-    "($189::BIGINT, $190::TEXT), ($191::BIGINT, $192::TEXT),\n"
-    "($193::BIGINT, $194::TEXT), ($195::BIGINT, $196::TEXT), ($197::BIGINT, $198::TEXT), "
-    "($199::BIGINT, $200::TEXT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
+    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
+    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
+    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT),\n"
+    "(16, $17::TEXT), (17, $18::TEXT), (18, $19::TEXT), (19, $20::TEXT), (20, $21::TEXT), (21, "
+    "$22::TEXT), (22, $23::TEXT), (23, $24::TEXT),\n"
+    "(24, $25::TEXT), (25, $26::TEXT), (26, $27::TEXT), (27, $28::TEXT), (28, $29::TEXT), (29, "
+    "$30::TEXT), (30, $31::TEXT), (31, $32::TEXT),\n"
+    "(32, $33::TEXT), (33, $34::TEXT), (34, $35::TEXT), (35, $36::TEXT), (36, $37::TEXT), (37, "
+    "$38::TEXT), (38, $39::TEXT), (39, $40::TEXT),\n"
+    "(40, $41::TEXT), (41, $42::TEXT), (42, $43::TEXT), (43, $44::TEXT), (44, $45::TEXT), (45, "
+    "$46::TEXT), (46, $47::TEXT), (47, $48::TEXT),\n"
+    "(48, $49::TEXT), (49, $50::TEXT), (50, $51::TEXT), (51, $52::TEXT), (52, $53::TEXT), (53, "
+    "$54::TEXT), (54, $55::TEXT), (55, $56::TEXT),\n"
+    "(56, $57::TEXT), (57, $58::TEXT), (58, $59::TEXT), (59, $60::TEXT), (60, $61::TEXT), (61, "
+    "$62::TEXT), (62, $63::TEXT), (63, $64::TEXT),\n"
+    "(64, $65::TEXT), (65, $66::TEXT), (66, $67::TEXT), (67, $68::TEXT), (68, $69::TEXT), (69, "
+    "$70::TEXT), (70, $71::TEXT), (71, $72::TEXT),\n"
+    "(72, $73::TEXT), (73, $74::TEXT), (74, $75::TEXT), (75, $76::TEXT), (76, $77::TEXT), (77, "
+    "$78::TEXT), (78, $79::TEXT), (79, $80::TEXT),\n"
+    "(80, $81::TEXT), (81, $82::TEXT), (82, $83::TEXT), (83, $84::TEXT), (84, $85::TEXT), (85, "
+    "$86::TEXT), (86, $87::TEXT), (87, $88::TEXT),\n"
+    "(88, $89::TEXT), (89, $90::TEXT), (90, $91::TEXT), (91, $92::TEXT), (92, $93::TEXT), (93, "
+    "$94::TEXT), (94, $95::TEXT), (95, $96::TEXT),\n"
+    "(96, $97::TEXT), (97, $98::TEXT), (98, $99::TEXT), (99, $100::TEXT))\n"
     "SELECT t.id, t.name, p.i\n"
-    "FROM p JOIN tags t ON t.id IN (SELECT a.tag_id FROM task_tags a WHERE a.task_id = p.k)\n"
+    "FROM p JOIN task_tags a ON a.task_id = p.k\n"
+    "JOIN tags t ON t.id = a.tag_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.name, t.id"
+};
+
+static const assoc_sql task_tags_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.name, p.i\n"
+    "FROM p JOIN task_tags a ON a.task_id = p.k\n"
+    "JOIN tags t ON t.id = a.tag_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.name, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
+    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
+    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
+    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT))\n"
+    "SELECT t.id, t.name, p.i\n"
+    "FROM p JOIN task_tags a ON a.task_id = p.k\n"
+    "JOIN tags t ON t.id = a.tag_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.name, t.id"
 };
 
@@ -1965,6 +1964,7 @@ int task_tags_load(assoc_db *db, const Task *parents, size_t n, TagGroups *out)
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1977,29 +1977,25 @@ int task_tags_load(assoc_db *db, const Task *parents, size_t n, TagGroups *out)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &task_tags_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &task_tags_load__sql_chunk_small : &task_tags_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_text(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 2);
+        rc = assoc_load_rows(db, &acc, st, 2, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -2019,7 +2015,7 @@ int task_tags_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(s
 {
     assoc_stmt *st = NULL;
     Tag row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2030,29 +2026,25 @@ int task_tags_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(s
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &task_tags_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &task_tags_load__sql_chunk_small : &task_tags_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_text(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &tag__type, 2, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &tag__type, 2, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;
@@ -3077,8 +3069,8 @@ static const assoc_sql tag_tasks__sql = {
     "SELECT tasks.id, tasks.project_id, tasks.title, tasks.body, tasks.status, tasks.position, "
     "tasks.labels, tasks.due_date, tasks.slug, tasks.created_at, tasks.updated_at\n"
     "FROM tasks\n"
-    "WHERE tasks.id IN (SELECT task_tags.task_id FROM task_tags WHERE task_tags.tag_id = $1)\n"
-    "ORDER BY tasks.id",
+    "JOIN task_tags ON task_tags.task_id = tasks.id\n"
+    "WHERE task_tags.tag_id = $1",
     NULL
 };
 
@@ -3100,7 +3092,7 @@ int tag_tasks(assoc_db *db, const Tag *r, TaskList *out)
     rc = assoc_bind_text(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    rc = assoc_rows_collect(db, st, &task__type, &items, &out->len);
+    rc = assoc_rows_unique(db, st, &task__type, false, &items, &out->len);
     out->items = items;
 done:
     assoc_stmt_release(db, st);
@@ -3109,7 +3101,7 @@ done:
 
 int tag_tasks_each(assoc_db *db, const Tag *r, int (*fn)(const Task *, void *), void *ctx)
 {
-    Task row;
+    assoc_kept kept = ASSOC_KEPT_INIT;
     assoc_stmt *st = NULL;
     int rc;
 
@@ -3123,11 +3115,12 @@ int tag_tasks_each(assoc_db *db, const Tag *r, int (*fn)(const Task *, void *), 
     rc = assoc_bind_text(db, st, 1, r->id);
     if (rc != ASSOC_OK)
         goto done;
-    while ((rc = assoc_row_next(db, st, &task__type, &row)) == ASSOC_ROW) {
-        rc = fn(&row, ctx);
-        if (rc != 0)
-            break;
-    }
+    rc = assoc_rows_keep(db, st, &task__type, false, &kept);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    for (size_t i = 0; rc == ASSOC_OK && i < kept.n; i++)
+        rc = fn((const Task *)kept.rows[i], ctx);
+    assoc_kept_free(db, &kept);
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3202,72 +3195,78 @@ done:
 }
 
 static const assoc_sql tag_tasks_load__sql_chunk = {
-    "WITH p(i, k) AS (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, "
-    "$14), ($15, $16),\n"
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32),\n"
-    "($33, $34), ($35, $36), ($37, $38), ($39, $40), ($41, $42), ($43, $44), ($45, $46), ($47, $48),\n"
-    "($49, $50), ($51, $52), ($53, $54), ($55, $56), ($57, $58), ($59, $60), ($61, $62), ($63, $64),\n"
-    "($65, $66), ($67, $68), ($69, $70), ($71, $72), ($73, $74), ($75, $76), ($77, $78), ($79, $80),\n"
-    "($81, $82), ($83, $84), ($85, $86), ($87, $88), ($89, $90), ($91, $92), ($93, $94), ($95, $96),\n"
-    "($97, $98), ($99, $100), ($101, $102), ($103, $104), ($105, $106), ($107, $108), ($109, $110), "
-    "($111, $112),\n"
-    "($113, $114), ($115, $116), ($117, $118), ($119, $120), ($121, $122), ($123, $124), ($125, "
-    "$126), ($127, $128),\n"
-    "($129, $130), ($131, $132), ($133, $134), ($135, $136), ($137, $138), ($139, $140), ($141, "
-    "$142), ($143, $144),\n"
-    "($145, $146), ($147, $148), ($149, $150), ($151, $152), ($153, $154), ($155, $156), ($157, "
-    "$158), ($159, $160),\n"
-    "($161, $162), ($163, $164), ($165, $166), ($167, $168), ($169, $170), ($171, $172), ($173, "
-    "$174), ($175, $176),\n"
-    "($177, $178), ($179, $180), ($181, $182), ($183, $184), ($185, $186), ($187, $188), ($189, "
-    "$190), ($191, $192),\n"
-    "($193, $194), ($195, $196), ($197, $198), ($199, $200))\n"
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
     "t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN tasks t ON t.id IN (SELECT a.task_id FROM task_tags a WHERE a.tag_id = p.k)\n"
+    "FROM p JOIN task_tags a ON a.tag_id = p.k\n"
+    "JOIN tasks t ON t.id = a.task_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES ($1::BIGINT, $2::TEXT), ($3::BIGINT, $4::TEXT), ($5::BIGINT, $6::TEXT), "
-    "($7::BIGINT, $8::TEXT), ($9::BIGINT, $10::TEXT), ($11::BIGINT, $12::TEXT), ($13::BIGINT, "
-    "$14::TEXT), ($15::BIGINT, $16::TEXT),\n"
-    "($17::BIGINT, $18::TEXT), ($19::BIGINT, $20::TEXT), ($21::BIGINT, $22::TEXT), ($23::BIGINT, "
-    "$24::TEXT), ($25::BIGINT, $26::TEXT), ($27::BIGINT, $28::TEXT), ($29::BIGINT, $30::TEXT), "
-    "($31::BIGINT, $32::TEXT),\n"
-    "($33::BIGINT, $34::TEXT), ($35::BIGINT, $36::TEXT), ($37::BIGINT, $38::TEXT), ($39::BIGINT, "
-    "$40::TEXT), ($41::BIGINT, $42::TEXT), ($43::BIGINT, $44::TEXT), ($45::BIGINT, $46::TEXT), "
-    "($47::BIGINT, $48::TEXT),\n"
-    "($49::BIGINT, $50::TEXT), ($51::BIGINT, $52::TEXT), ($53::BIGINT, $54::TEXT), ($55::BIGINT, "
-    "$56::TEXT), ($57::BIGINT, $58::TEXT), ($59::BIGINT, $60::TEXT), ($61::BIGINT, $62::TEXT), "
-    "($63::BIGINT, $64::TEXT),\n"
-    "($65::BIGINT, $66::TEXT), ($67::BIGINT, $68::TEXT), ($69::BIGINT, $70::TEXT), ($71::BIGINT, "
-    "$72::TEXT), ($73::BIGINT, $74::TEXT), ($75::BIGINT, $76::TEXT), ($77::BIGINT, $78::TEXT), "
-    "($79::BIGINT, $80::TEXT),\n"
-    "($81::BIGINT, $82::TEXT), ($83::BIGINT, $84::TEXT), ($85::BIGINT, $86::TEXT), ($87::BIGINT, "
-    "$88::TEXT), ($89::BIGINT, $90::TEXT), ($91::BIGINT, $92::TEXT), ($93::BIGINT, $94::TEXT), "
-    "($95::BIGINT, $96::TEXT),\n"
-    "($97::BIGINT, $98::TEXT), ($99::BIGINT, $100::TEXT), ($101::BIGINT, $102::TEXT), ($103::BIGINT, "
-    "$104::TEXT), ($105::BIGINT, $106::TEXT), ($107::BIGINT, $108::TEXT), ($109::BIGINT, "
-    "$110::TEXT), ($111::BIGINT, $112::TEXT),\n"
-    "($113::BIGINT, $114::TEXT), ($115::BIGINT, $116::TEXT), ($117::BIGINT, $118::TEXT), "
-    "($119::BIGINT, $120::TEXT), ($121::BIGINT, $122::TEXT), ($123::BIGINT, $124::TEXT), "
-    "($125::BIGINT, $126::TEXT), ($127::BIGINT, $128::TEXT),\n"
-    "($129::BIGINT, $130::TEXT), ($131::BIGINT, $132::TEXT), ($133::BIGINT, $134::TEXT), "
-    "($135::BIGINT, $136::TEXT), ($137::BIGINT, $138::TEXT), ($139::BIGINT, $140::TEXT), "
-    "($141::BIGINT, $142::TEXT), ($143::BIGINT, $144::TEXT),\n"
-    "($145::BIGINT, $146::TEXT), ($147::BIGINT, $148::TEXT), ($149::BIGINT, $150::TEXT), "
-    "($151::BIGINT, $152::TEXT), ($153::BIGINT, $154::TEXT), ($155::BIGINT, $156::TEXT), "
-    "($157::BIGINT, $158::TEXT), ($159::BIGINT, $160::TEXT),\n"
-    "($161::BIGINT, $162::TEXT), ($163::BIGINT, $164::TEXT), ($165::BIGINT, $166::TEXT), "
-    "($167::BIGINT, $168::TEXT), ($169::BIGINT, $170::TEXT), ($171::BIGINT, $172::TEXT), "
-    "($173::BIGINT, $174::TEXT), ($175::BIGINT, $176::TEXT),\n"
-    "($177::BIGINT, $178::TEXT), ($179::BIGINT, $180::TEXT), ($181::BIGINT, $182::TEXT), "
-    "($183::BIGINT, $184::TEXT), ($185::BIGINT, $186::TEXT), ($187::BIGINT, $188::TEXT), "
-    "($189::BIGINT, $190::TEXT), ($191::BIGINT, $192::TEXT),\n"
-    "($193::BIGINT, $194::TEXT), ($195::BIGINT, $196::TEXT), ($197::BIGINT, $198::TEXT), "
-    "($199::BIGINT, $200::TEXT))\n"
+    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
+    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
+    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
+    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT),\n"
+    "(16, $17::TEXT), (17, $18::TEXT), (18, $19::TEXT), (19, $20::TEXT), (20, $21::TEXT), (21, "
+    "$22::TEXT), (22, $23::TEXT), (23, $24::TEXT),\n"
+    "(24, $25::TEXT), (25, $26::TEXT), (26, $27::TEXT), (27, $28::TEXT), (28, $29::TEXT), (29, "
+    "$30::TEXT), (30, $31::TEXT), (31, $32::TEXT),\n"
+    "(32, $33::TEXT), (33, $34::TEXT), (34, $35::TEXT), (35, $36::TEXT), (36, $37::TEXT), (37, "
+    "$38::TEXT), (38, $39::TEXT), (39, $40::TEXT),\n"
+    "(40, $41::TEXT), (41, $42::TEXT), (42, $43::TEXT), (43, $44::TEXT), (44, $45::TEXT), (45, "
+    "$46::TEXT), (46, $47::TEXT), (47, $48::TEXT),\n"
+    "(48, $49::TEXT), (49, $50::TEXT), (50, $51::TEXT), (51, $52::TEXT), (52, $53::TEXT), (53, "
+    "$54::TEXT), (54, $55::TEXT), (55, $56::TEXT),\n"
+    "(56, $57::TEXT), (57, $58::TEXT), (58, $59::TEXT), (59, $60::TEXT), (60, $61::TEXT), (61, "
+    "$62::TEXT), (62, $63::TEXT), (63, $64::TEXT),\n"
+    "(64, $65::TEXT), (65, $66::TEXT), (66, $67::TEXT), (67, $68::TEXT), (68, $69::TEXT), (69, "
+    "$70::TEXT), (70, $71::TEXT), (71, $72::TEXT),\n"
+    "(72, $73::TEXT), (73, $74::TEXT), (74, $75::TEXT), (75, $76::TEXT), (76, $77::TEXT), (77, "
+    "$78::TEXT), (78, $79::TEXT), (79, $80::TEXT),\n"
+    "(80, $81::TEXT), (81, $82::TEXT), (82, $83::TEXT), (83, $84::TEXT), (84, $85::TEXT), (85, "
+    "$86::TEXT), (86, $87::TEXT), (87, $88::TEXT),\n"
+    "(88, $89::TEXT), (89, $90::TEXT), (90, $91::TEXT), (91, $92::TEXT), (92, $93::TEXT), (93, "
+    "$94::TEXT), (94, $95::TEXT), (95, $96::TEXT),\n"
+    "(96, $97::TEXT), (97, $98::TEXT), (98, $99::TEXT), (99, $100::TEXT))\n"
     "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
     "t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN tasks t ON t.id IN (SELECT a.task_id FROM task_tags a WHERE a.tag_id = p.k)\n"
+    "FROM p JOIN task_tags a ON a.tag_id = p.k\n"
+    "JOIN tasks t ON t.id = a.task_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id"
+};
+
+static const assoc_sql tag_tasks_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
+    "t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN task_tags a ON a.tag_id = p.k\n"
+    "JOIN tasks t ON t.id = a.task_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
+    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
+    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
+    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT))\n"
+    "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
+    "t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN task_tags a ON a.tag_id = p.k\n"
+    "JOIN tasks t ON t.id = a.task_id\n"
+    "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id"
 };
 
@@ -3276,6 +3275,7 @@ int tag_tasks_load(assoc_db *db, const Tag *parents, size_t n, TaskGroups *out)
     assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
+    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3288,29 +3288,25 @@ int tag_tasks_load(assoc_db *db, const Tag *parents, size_t n, TaskGroups *out)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &tag_tasks_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &tag_tasks_load__sql_chunk_small : &tag_tasks_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_text(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_load_rows(db, &acc, st, 11);
+        rc = assoc_load_rows(db, &acc, st, 11, base);
         assoc_stmt_release(db, st);
         st = NULL;
         if (rc != ASSOC_OK)
@@ -3330,7 +3326,7 @@ int tag_tasks_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(si
 {
     assoc_stmt *st = NULL;
     Task row;
-    size_t parent = 0;
+    size_t parent = 0, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3341,29 +3337,25 @@ int tag_tasks_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(si
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
-        rc = assoc_stmt_acquire(db, &tag_tasks_load__sql_chunk, &st);
+        places = n - base <= 16 ? 16 : 100;
+        rc = assoc_stmt_acquire(db, places == 16 ? &tag_tasks_load__sql_chunk_small : &tag_tasks_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
-        for (size_t j = 0; j < 100 && rc == ASSOC_OK; j++) {
+        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
             size_t at = base + j;
-            int idx = (int)(2 * j + 1);
+            int idx = (int)j + 1;
 
             if (at >= n) {
                 rc = assoc_bind_null(db, st, idx);
-                if (rc == ASSOC_OK)
-                    rc = assoc_bind_null(db, st, idx + 1);
                 continue;
             }
-            rc = assoc_bind_int64(db, st, idx, (int64_t)at);
-            if (rc != ASSOC_OK)
-                break;
-            rc = assoc_bind_text(db, st, idx + 1, parents[at].id);
+            rc = assoc_bind_text(db, st, idx, parents[at].id);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &task__type, 11, &row, &parent)) == ASSOC_ROW) {
+        while ((rc = assoc_load_next(db, st, &task__type, 11, base, &row, &parent)) == ASSOC_ROW) {
             rc = fn(parent, &row, ctx);
             if (rc != 0)
                 goto done;

@@ -456,7 +456,7 @@ static void test_null_db(void **state)
     assert_int_equal(len, 0);
     assert_int_equal(assoc_row_fetch(NULL, NULL, NULL, &b), ASSOC_MISUSE);
     assert_int_equal(assoc_row_next(NULL, NULL, NULL, &b), ASSOC_MISUSE);
-    assert_int_equal(assoc_read_failed(NULL, NULL, NULL, 0, ASSOC_NOMEM), ASSOC_NOMEM);
+    assert_int_equal(assoc_read_failed(NULL, NULL, NULL, 0, 0, ASSOC_NOMEM), ASSOC_NOMEM);
     assert_int_equal(assoc_cascade_setup(NULL, NULL), ASSOC_MISUSE);
     assert_int_equal(assoc_cascade_run(NULL, NULL, NULL), ASSOC_MISUSE);
     assert_null(assoc_pg(NULL));
@@ -2060,7 +2060,9 @@ static void test_open_with(void **state)
     /* The defaults. */
     assoc_options_init(&o);
     assert_int_equal(o.busy_timeout_ms, ASSOC_BUSY_TIMEOUT_MS);
-    assert_true(o.cache_kib == 0 && o.mmap_bytes == 0);
+    assert_true(o.cache_kib == ASSOC_CACHE_KIB && o.cache_kib == 65536 && o.mmap_bytes == 0);
+    assert_int_equal(o.page_size, ASSOC_PAGE_SIZE);
+    assert_int_equal(o.page_size, 8192);
     assert_false(o.secure_delete);
     assert_string_equal(o.journal, "WAL");
     assert_string_equal(o.synchronous, "NORMAL");
@@ -2077,7 +2079,10 @@ static void test_open_with(void **state)
     o.secure_delete = true;
     o.journal = "TRUNCATE";
     o.synchronous = "FULL";
+    o.page_size = 16384;
     assert_int_equal(assoc_open_with(t.path, &o, &db), ASSOC_OK);
+    exec_ok(db, "CREATE TABLE t(x)"); /* the file has pages now */
+    assert_int_equal(query_i64(db, "PRAGMA page_size"), 16384);
     assert_int_equal(query_i64(db, "PRAGMA busy_timeout"), 1234);
     assert_int_equal(query_i64(db, "PRAGMA cache_size"), -4096);
     assert_int_equal(query_i64(db, "PRAGMA mmap_size"), 1 << 20);
@@ -2099,6 +2104,7 @@ static void test_open_with(void **state)
     assoc_options_init(&o);
     o.journal = "delete";
     o.synchronous = "off";
+    o.cache_kib = 0;
     assert_int_equal(assoc_open_with(t.path, &o, &db), ASSOC_OK);
     assert_string_equal(query_text(db, "PRAGMA journal_mode", buf, sizeof buf), "delete");
     assert_int_equal(query_i64(db, "PRAGMA synchronous"), 0);
@@ -2108,10 +2114,27 @@ static void test_open_with(void **state)
     assert_int_equal(query_i64(db, "PRAGMA busy_timeout"), ASSOC_BUSY_TIMEOUT_MS);
     assoc_close(db);
 
-    /* NULL options are assoc_open's defaults: the file back in WAL. */
+    /* NULL options are assoc_open's defaults: the file back in WAL, its
+     * pages as they were made; a new file gets 8 KiB pages. */
     assert_int_equal(assoc_open_with(t.path, NULL, &db), ASSOC_OK);
     assert_string_equal(query_text(db, "PRAGMA journal_mode", buf, sizeof buf), "wal");
     assert_int_equal(query_i64(db, "PRAGMA synchronous"), 1);
+    assert_int_equal(query_i64(db, "PRAGMA cache_size"), -ASSOC_CACHE_KIB);
+    assert_int_equal(query_i64(db, "PRAGMA page_size"), 16384);
+    assoc_close(db);
+    tmpdb_remove(&t);
+    tmpdb_make(&t);
+    assert_int_equal(assoc_open(t.path, &db), ASSOC_OK);
+    exec_ok(db, "CREATE TABLE t(x)");
+    assert_int_equal(query_i64(db, "PRAGMA page_size"), 8192);
+    assoc_close(db);
+    tmpdb_remove(&t);
+    tmpdb_make(&t);
+    assoc_options_init(&o);
+    o.page_size = 0; /* SQLite's own */
+    assert_int_equal(assoc_open_with(t.path, &o, &db), ASSOC_OK);
+    exec_ok(db, "CREATE TABLE t(x)");
+    assert_int_equal(query_i64(db, "PRAGMA page_size"), 4096);
     assoc_close(db);
     tmpdb_remove(&t);
 
@@ -2129,7 +2152,7 @@ static void test_open_with(void **state)
     /* What cannot be right is ASSOC_MISUSE, before anything is opened:
      * no handle, no file. */
     tmpdb_make(&t);
-    for (int bad = 0; bad < 9; bad++) {
+    for (int bad = 0; bad < 12; bad++) {
         assoc_options_init(&o);
         switch (bad) {
         case 0: o.journal = "WAL; DROP TABLE t"; break;
@@ -2140,6 +2163,9 @@ static void test_open_with(void **state)
         case 5: o.synchronous = NULL; break;
         case 6: o.busy_timeout_ms = -1; break;
         case 7: o.cache_kib = -1; break;
+        case 8: o.page_size = 1000; break;
+        case 9: o.page_size = 256; break;
+        case 10: o.page_size = 131072; break;
         default: o.mmap_bytes = -1; break;
         }
         db = (assoc_db *)&db;
@@ -2325,47 +2351,47 @@ static const assoc_rowtype person_type;
 /* Strings and blobs person_read copied and person_release has not freed. */
 static long person_live;
 
-static int person_read(assoc_db *db, assoc_stmt *st, void *rec)
+static int person_read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     person *p = rec;
-    int rc = assoc_col_int64(db, st, 0, &p->id, NULL);
+    int rc = assoc_col_int64(db, st, at + 0, &p->id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 0, rc);
-    rc = assoc_column_text(db, st, 1, &p->name);
+        return assoc_read_failed(db, st, &person_type, at, 0, rc);
+    rc = assoc_column_text(db, st, at + 1, &p->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 1, rc);
+        return assoc_read_failed(db, st, &person_type, at, 1, rc);
     person_live += p->name != NULL;
-    rc = assoc_col_double(db, st, 2, &p->score, &p->has_score);
+    rc = assoc_col_double(db, st, at + 2, &p->score, &p->has_score);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &p->born, &p->has_born);
+        return assoc_read_failed(db, st, &person_type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &p->born, &p->has_born);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 3, rc);
-    rc = assoc_column_blob(db, st, 4, &p->photo);
+        return assoc_read_failed(db, st, &person_type, at, 3, rc);
+    rc = assoc_column_blob(db, st, at + 4, &p->photo);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 4, rc);
+        return assoc_read_failed(db, st, &person_type, at, 4, rc);
     person_live += p->photo.data != NULL;
     return ASSOC_OK;
 }
 
-static int person_view(assoc_db *db, assoc_stmt *st, void *rec)
+static int person_view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     person *p = rec;
-    int rc = assoc_col_int64(db, st, 0, &p->id, NULL);
+    int rc = assoc_col_int64(db, st, at + 0, &p->id, NULL);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 0, rc);
-    rc = assoc_column_text_ref(db, st, 1, &p->name);
+        return assoc_read_failed(db, st, &person_type, at, 0, rc);
+    rc = assoc_column_text_ref(db, st, at + 1, &p->name);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 1, rc);
-    rc = assoc_col_double(db, st, 2, &p->score, &p->has_score);
+        return assoc_read_failed(db, st, &person_type, at, 1, rc);
+    rc = assoc_col_double(db, st, at + 2, &p->score, &p->has_score);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 2, rc);
-    rc = assoc_column_time(db, st, 3, &p->born, &p->has_born);
+        return assoc_read_failed(db, st, &person_type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &p->born, &p->has_born);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 3, rc);
-    rc = assoc_column_blob_ref(db, st, 4, &p->photo);
+        return assoc_read_failed(db, st, &person_type, at, 3, rc);
+    rc = assoc_column_blob_ref(db, st, at + 4, &p->photo);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &person_type, 4, rc);
+        return assoc_read_failed(db, st, &person_type, at, 4, rc);
     return ASSOC_OK;
 }
 
@@ -2378,8 +2404,17 @@ static void person_release(void *rec)
     memset(p, 0, sizeof *p);
 }
 
+static int person_cmp(const void *a, const void *b)
+{
+    const person *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static const size_t person_texts[] = { offsetof(person, name) };
+static const size_t person_blobs[] = { offsetof(person, photo) };
 static const assoc_rowtype person_type = { "Person", "people", person_columns, 0, sizeof(person),
-                                           person_read, person_view, person_release, NULL };
+                                           person_read, person_view, person_release, person_cmp,
+                                           person_texts, 1, person_blobs, 1 };
 
 static const assoc_sql people_all = { "SELECT id, name, score, born, photo FROM people ORDER BY id", NULL };
 static const assoc_sql people_one = { "SELECT id, name, score, born, photo FROM people WHERE id = $1", NULL };
@@ -2471,6 +2506,123 @@ static void test_rows_collect(void **state)
     assert_int_equal(assoc_rows_collect(db, st, &person_type, NULL, &len), ASSOC_MISUSE);
     assert_int_equal(assoc_rows_collect(db, st, &person_type, &items, NULL), ASSOC_MISUSE);
     assoc_stmt_release(db, st);
+}
+
+/* The people by the ids of a VALUES list, in its order, repeats and all:
+ * what a join through an association table gives. */
+static const assoc_sql people_linked = {
+    "SELECT p.id, p.name, p.score, p.born, p.photo FROM (VALUES (3), (1), (3), (2), (1), (1)) v "
+    "CROSS JOIN people p ON p.id = v.column1", NULL };
+static const assoc_sql people_linked_ordered = {
+    "SELECT p.id, p.name, p.score, p.born, p.photo FROM (VALUES (3), (1), (3), (2), (1), (1)) v "
+    "JOIN people p ON p.id = v.column1 ORDER BY p.name DESC", NULL };
+/* 60 rows: ids 1..3 over and over, out of order (the merge sort's path). */
+static const assoc_sql people_many = {
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60) "
+    "SELECT p.id, p.name, p.score, p.born, p.photo FROM n CROSS JOIN people p ON p.id = (n.i * 7) % 3 + 1", NULL };
+
+/* assoc_rows_unique: the rows in key order, each once, the caller's; the
+ * repeats released. */
+static void test_rows_unique(void **state)
+{
+    assoc_db *db = *state;
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    size_t len = 0;
+
+    make_people(db);
+    assert_int_equal(assoc_stmt_acquire(db, &people_linked, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_unique(db, st, &person_type, false, &items, &len), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    check_people(items, len);
+    assert_int_equal(person_live, 5); /* the repeats' copies are gone */
+    assoc_rows_free(&person_type, items, len);
+    assert_int_equal(person_live, 0);
+
+    assert_int_equal(assoc_stmt_acquire(db, &people_many, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_unique(db, st, &person_type, false, &items, &len), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    check_people(items, len);
+    assert_int_equal(person_live, 5);
+    assoc_rows_free(&person_type, items, len);
+    assert_int_equal(person_live, 0);
+
+    /* Ordered by the statement (names descending): kept in that order. */
+    assert_int_equal(assoc_stmt_acquire(db, &people_linked_ordered, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_unique(db, st, &person_type, true, &items, &len), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_int_equal(len, 3);
+    const person *p = items;
+    assert_string_equal(p[0].name, "cy");
+    assert_string_equal(p[1].name, "bob");
+    assert_string_equal(p[2].name, "ada");
+    assoc_rows_free(&person_type, items, len);
+    assert_int_equal(person_live, 0);
+
+    /* None, and arguments. */
+    assert_int_equal(assoc_stmt_acquire(db, &people_none, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_unique(db, st, &person_type, false, &items, &len), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_null(items);
+    assert_int_equal(len, 0);
+    assert_int_equal(assoc_rows_unique(db, NULL, &person_type, false, &items, &len), ASSOC_MISUSE);
+}
+
+/* assoc_rows_keep: lent records, their strings and blobs copied, valid
+ * after the statement is released and while another collection is kept
+ * (an _each callback walking one); nothing allocated per row once warm. */
+static void test_rows_keep(void **state)
+{
+    assoc_db *db = *state;
+    assoc_stmt *st = NULL;
+    assoc_kept a = ASSOC_KEPT_INIT, b = ASSOC_KEPT_INIT;
+    person got[3];
+
+    make_people(db);
+    assert_int_equal(assoc_stmt_acquire(db, &people_linked, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_keep(db, st, &person_type, false, &a), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_int_equal(person_live, 0); /* nothing of the caller's to free */
+    assert_int_equal(a.n, 3);
+    for (size_t i = 0; i < 3; i++)
+        memcpy(&got[i], a.rows[i], sizeof got[i]);
+    check_people(got, 3);
+
+    /* A second collection while the first is held: both stay valid. */
+    assert_int_equal(assoc_stmt_acquire(db, &people_many, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_keep(db, st, &person_type, false, &b), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_int_equal(b.n, 3);
+    for (size_t i = 0; i < 3; i++)
+        memcpy(&got[i], b.rows[i], sizeof got[i]);
+    check_people(got, 3);
+    assoc_kept_free(db, &b);
+    for (size_t i = 0; i < 3; i++)
+        memcpy(&got[i], a.rows[i], sizeof got[i]);
+    check_people(got, 3);
+    assoc_kept_free(db, &a);
+    assert_null(a.rows);
+    assert_int_equal(a.n, 0);
+    assoc_kept_free(db, &a); /* twice: accepted */
+    assoc_kept_free(NULL, NULL);
+
+    /* Ordered by the statement: repeats dropped, the order kept. */
+    assert_int_equal(assoc_stmt_acquire(db, &people_linked_ordered, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_keep(db, st, &person_type, true, &a), ASSOC_OK);
+    assoc_stmt_release(db, st);
+    assert_int_equal(a.n, 3);
+    assert_string_equal(((const person *)a.rows[0])->name, "cy");
+    assert_string_equal(((const person *)a.rows[2])->name, "ada");
+    assoc_kept_free(db, &a);
+
+    /* A failing row: the error, an empty result. */
+    exec_ok(db, "UPDATE people SET born = 'not a time' WHERE id = 2");
+    assert_int_equal(assoc_stmt_acquire(db, &people_linked, &st), ASSOC_OK);
+    assert_int_equal(assoc_rows_keep(db, st, &person_type, false, &a), ASSOC_ERROR);
+    assoc_stmt_release(db, st);
+    assert_null(a.rows);
+    assert_int_equal(a.n, 0);
+    assert_int_equal(assoc_rows_keep(db, NULL, &person_type, false, &a), ASSOC_MISUSE);
 }
 
 /* assoc_row_fetch: the first row, or ASSOC_NOTFOUND naming the model. */
@@ -2625,11 +2777,11 @@ static void test_row_read_failure(void **state)
     assert_int_equal(assoc_bind_int64(db, st, 1, 2), ASSOC_OK);
     assert_int_equal(assoc_step(db, st), ASSOC_ROW);
     assoc_fail(db, ASSOC_NOMEM, "the cause");
-    assert_int_equal(assoc_read_failed(db, st, &person_type, 1, ASSOC_NOMEM), ASSOC_NOMEM);
+    assert_int_equal(assoc_read_failed(db, st, &person_type, 0, 1, ASSOC_NOMEM), ASSOC_NOMEM);
     assert_failed(db, ASSOC_NOMEM, ASSOC_NOMEM, "people.name", "id = \"2\"");
     assert_non_null(strstr(assoc_errmsg(db), "the cause"));
-    assert_int_equal(assoc_read_failed(NULL, st, &person_type, 1, ASSOC_ERROR), ASSOC_ERROR);
-    assert_int_equal(assoc_read_failed(db, st, NULL, 1, ASSOC_BUSY), ASSOC_BUSY);
+    assert_int_equal(assoc_read_failed(NULL, st, &person_type, 0, 1, ASSOC_ERROR), ASSOC_ERROR);
+    assert_int_equal(assoc_read_failed(db, st, NULL, 0, 1, ASSOC_BUSY), ASSOC_BUSY);
     assoc_stmt_release(db, st);
 }
 
@@ -2880,29 +3032,29 @@ typedef struct srow {
 static const char *const srow_columns[] = { "v", "b", "d" };
 static const assoc_rowtype srow_type;
 
-static int srow_read(assoc_db *db, assoc_stmt *st, void *rec)
+static int srow_read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     srow *r = rec;
-    int rc = assoc_column_text(db, st, 0, &r->v);
+    int rc = assoc_column_text(db, st, at + 0, &r->v);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &srow_type, 0, rc);
-    rc = assoc_column_blob(db, st, 1, &r->b);
+        return assoc_read_failed(db, st, &srow_type, at, 0, rc);
+    rc = assoc_column_blob(db, st, at + 1, &r->b);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &srow_type, 1, rc);
-    rc = assoc_column_time(db, st, 2, &r->d, &r->has_d);
+        return assoc_read_failed(db, st, &srow_type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &r->d, &r->has_d);
     if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &srow_type, 2, rc);
+        return assoc_read_failed(db, st, &srow_type, at, 2, rc);
     return ASSOC_OK;
 }
 
-static int srow_view(assoc_db *db, assoc_stmt *st, void *rec)
+static int srow_view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     srow *r = rec;
-    int rc = assoc_column_text_ref(db, st, 0, &r->v);
+    int rc = assoc_column_text_ref(db, st, at + 0, &r->v);
     if (rc == ASSOC_OK)
-        rc = assoc_column_blob_ref(db, st, 1, &r->b);
+        rc = assoc_column_blob_ref(db, st, at + 1, &r->b);
     if (rc == ASSOC_OK)
-        rc = assoc_column_time(db, st, 2, &r->d, &r->has_d);
+        rc = assoc_column_time(db, st, at + 2, &r->d, &r->has_d);
     return rc;
 }
 
@@ -2915,7 +3067,7 @@ static void srow_release(void *rec)
 }
 
 static const assoc_rowtype srow_type = { "Row", "t", srow_columns, 0, sizeof(srow), srow_read, srow_view,
-                                         srow_release, NULL };
+                                         srow_release, NULL, NULL, 0, NULL, 0 };
 
 /* One session; returns its first failure code. */
 static int session(void)
@@ -3128,6 +3280,8 @@ int main(void)
         T(test_open_with_huge_cache),
         T(test_tx_enter_write),
         TM(test_rows_collect),
+        TM(test_rows_unique),
+        TM(test_rows_keep),
         TM(test_row_fetch),
         TM(test_row_next),
         TM(test_row_read_failure),

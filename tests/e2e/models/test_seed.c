@@ -4,6 +4,7 @@
 #include "e2e.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "models.h"
 
@@ -38,6 +39,271 @@ static Product new_product(assoc_db *db, const char *title)
     p.title = (char *)title;
     OK(db, product_insert(db, &p));
     return p;
+}
+
+/* n orders of user u, product p (NULL: none), ids and dttm unset. */
+static void orders_of(Order *o, size_t n, const User *u, const Product *p)
+{
+    for (size_t i = 0; i < n; i++) {
+        o[i] = (Order)ORDER_INIT;
+        o[i].user_id = u->id;
+        o[i].has_user_id = true;
+        if (p != NULL) {
+            o[i].product_id = p->id;
+            o[i].has_product_id = true;
+        }
+    }
+}
+
+/* Each order is in the table as written back: its id, its user, its
+ * product and its dttm. */
+static void check_orders(assoc_db *db, const Order *o, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        Order got = ORDER_INIT;
+        assert_true(o[i].id > 0);
+        assert_true(o[i].has_dttm);
+        OK(db, order_get(db, o[i].id, &got));
+        assert_true(got.user_id == o[i].user_id && got.has_user_id == o[i].has_user_id);
+        assert_true(got.product_id == o[i].product_id && got.has_product_id == o[i].has_product_id);
+        assert_true(got.dttm == o[i].dttm);
+        for (size_t k = 0; k < i; k++)
+            assert_true(o[k].id != o[i].id);
+    }
+}
+
+/* insert_many: every row as _insert writes it, ids and defaults written
+ * back, in and out of a transaction, over several statements; a failure
+ * leaves the rows and the tables as they were. */
+static void test_insert_many(void **state)
+{
+    assoc_db *db = *state;
+    static const char *const order_table[] = { "orders" };
+    User u = new_user(db, "ada@example.com");
+    Product p = new_product(db, "anvil");
+    Order o[40], before[40];
+
+    RC(db, ASSOC_OK, order_insert_many(db, NULL, 0));
+    RC(db, ASSOC_MISUSE, order_insert_many(db, NULL, 1));
+    RC(db, ASSOC_MISUSE, order_insert_many(NULL, o, 1));
+
+    /* Outside a transaction: the ids follow the largest. */
+    Order one = ORDER_INIT;
+    one.user_id = u.id;
+    one.has_user_id = true;
+    OK(db, order_insert(db, &one));
+    orders_of(o, 3, &u, &p);
+    o[1].dttm = 1234567;
+    o[1].has_dttm = true; /* set: kept */
+    OK(db, order_insert_many(db, o, 3));
+    assert_true(o[0].id == one.id + 1 && o[2].id == one.id + 3);
+    assert_true(o[1].dttm == 1234567);
+    check_orders(db, o, 3);
+
+    /* Users: the server default, CURRENT_TIMESTAMP's form in the row. */
+    User us[2] = { USER_INIT, USER_INIT };
+    us[0].email = "bob@example.com";
+    us[1].email = "cyd@example.com";
+    OK(db, user_insert_many(db, us, 2));
+    assert_true(us[0].id == u.id + 1 && us[1].id == u.id + 2 && us[0].has_create_dttm);
+    assert_true(sql_int(db, "SELECT count(*) FROM users WHERE length(create_dttm) = 19") == 3);
+
+    /* In a transaction: calls that follow each other, and others' inserts
+     * between them, 40 rows (three statements). */
+    OK(db, assoc_begin(db));
+    orders_of(o, 5, &u, &p);
+    OK(db, order_insert_many(db, o, 5));
+    int64_t last = o[4].id;
+    orders_of(o, 5, &u, NULL);
+    OK(db, order_insert_many(db, o, 5));
+    assert_true(o[0].id == last + 1);
+    check_orders(db, o, 5);
+    OK(db, order_insert(db, &(Order){ .user_id = u.id, .has_user_id = true }));
+    orders_of(o, 40, &u, &p);
+    OK(db, order_insert_many(db, o, 40));
+    assert_true(o[0].id == o[4].id - 4 && o[39].id == o[0].id + 39);
+    check_orders(db, o, 40);
+    OK(db, assoc_commit(db));
+
+    /* Rows with ids of their own go in one by one, the others around them. */
+    orders_of(o, 3, &u, &p);
+    o[1].id = 100000;
+    OK(db, order_insert_many(db, o, 3));
+    assert_true(o[1].id == 100000 && o[2].id == 100001 && o[0].id < 100000);
+    check_orders(db, o, 3);
+
+    /* A failure (no such product) in the last statement: nothing of the
+     * call remains, in the table or in the rows; then the next call's ids
+     * are right, in the caller's transaction too. */
+    for (int in_tx = 0; in_tx < 2; in_tx++) {
+        int64_t next = sql_int(db, "SELECT max(id) FROM orders") + 1;
+        uint64_t fp = db_fingerprint(db, order_table, 1);
+        if (in_tx)
+            OK(db, assoc_begin(db));
+        orders_of(o, in_tx ? 10 : 40, &u, &p);
+        o[in_tx ? 7 : 35].product_id = 999999;
+        memcpy(before, o, sizeof o);
+        RC(db, ASSOC_CONSTRAINT, order_insert_many(db, o, in_tx ? 10 : 40));
+        assert_memory_equal(o, before, sizeof o);
+        assert_true(db_fingerprint(db, order_table, 1) == fp);
+        orders_of(o, 2, &u, &p);
+        OK(db, order_insert_many(db, o, 2));
+        assert_true(o[0].id == next && o[1].id == next + 1);
+        check_orders(db, o, 2);
+        if (in_tx)
+            OK(db, assoc_commit(db));
+    }
+
+    /* Ids at the end of the range: SQLite's own, row by row. */
+    Order top = ORDER_INIT;
+    top.id = INT64_MAX - 1;
+    OK(db, order_insert(db, &top));
+    orders_of(o, 4, &u, &p);
+    OK(db, order_insert_many(db, o, 4));
+    assert_true(o[0].id == INT64_MAX);
+    check_orders(db, o, 4);
+}
+
+/* insert_many on a table with triggers takes the rows one by one, each id
+ * as SQLite reports it; a trigger made by the connection itself after its
+ * last look is caught, not taken for the ids. */
+static void test_insert_many_triggers(void **state)
+{
+    assoc_db *db = *state;
+    User u = new_user(db, "ada@example.com");
+    Product p = new_product(db, "anvil");
+    Order o[4];
+
+    OK(db, assoc_begin(db));
+    orders_of(o, 2, &u, &p);
+    OK(db, order_insert_many(db, o, 2));
+    assert_int_equal(sqlite3_exec(assoc_sqlite(db),
+                                  "CREATE TRIGGER shadow AFTER INSERT ON orders WHEN NEW.product_id IS NOT NULL "
+                                  "BEGIN INSERT INTO orders(user_id) VALUES (NEW.user_id); END",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    orders_of(o, 3, &u, &p);
+    RC(db, ASSOC_ERROR, order_insert_many(db, o, 3));
+    OK(db, assoc_rollback(db));
+    /* Looked at anew: one by one, right. */
+    assert_int_equal(sqlite3_exec(assoc_sqlite(db),
+                                  "CREATE TRIGGER shadow AFTER INSERT ON orders WHEN NEW.product_id IS NOT NULL "
+                                  "BEGIN INSERT INTO orders(user_id) VALUES (NEW.user_id); END",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    orders_of(o, 4, &u, &p);
+    OK(db, order_insert_many(db, o, 4));
+    check_orders(db, o, 4);
+    assert_true(sql_int(db, "SELECT count(*) FROM orders WHERE product_id IS NULL") == 4);
+}
+
+/* insert_many's ids after another connection's insert between two
+ * transactions: read anew, not followed on from the last call's. */
+static void test_insert_many_two_connections(void **state)
+{
+    (void)state;
+    char path[256];
+    snprintf(path, sizeof path, "%s/many-XXXXXX", BUILDDIR);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    assoc_db *a = NULL, *b = NULL;
+    OK(a, assoc_open(path, &a));
+    OK(a, models_create_all(a));
+    OK(b, assoc_open(path, &b));
+    User u = new_user(a, "ada@example.com");
+    Order o[3];
+    /* The second and third rounds begin with the write lock (the table's
+     * last ids are then looked at under it, where the other connection's
+     * commit shows as a new data version). */
+    for (int round = 0; round < 3; round++) {
+        if (round == 0)
+            OK(a, assoc_begin(a));
+        else
+            assert_int_equal(sqlite3_exec(assoc_sqlite(a), "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+        orders_of(o, 3, &u, NULL);
+        OK(a, order_insert_many(a, o, 3));
+        check_orders(a, o, 3);
+        if (round == 0)
+            OK(a, assoc_commit(a));
+        else
+            assert_int_equal(sqlite3_exec(assoc_sqlite(a), "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+        Order other = ORDER_INIT;
+        OK(b, order_insert(b, &other));
+        assert_true(other.id == o[2].id + 1);
+    }
+    OK(a, assoc_begin(a));
+    orders_of(o, 3, &u, NULL);
+    OK(a, order_insert_many(a, o, 3));
+    assert_true(o[0].id == sql_int(a, "SELECT max(id) FROM orders") - 2);
+    OK(a, assoc_commit(a));
+    assoc_close(a);
+    assoc_close(b);
+    char side[300];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+}
+
+static int on_user_of_order(const Order *o, const User *u, void *ctx)
+{
+    assert_non_null(u);
+    assert_true(o->user_id == u->id);
+    *(int64_t *)ctx = u->id;
+    return 0;
+}
+
+typedef struct pairs {
+    int64_t order[8], product[8];
+    size_t n, stop_at;
+    assoc_db *db;
+} pairs;
+
+static int on_pair(const Order *o, const Product *p, void *ctx)
+{
+    pairs *x = ctx;
+    x->order[x->n] = o->id;
+    x->product[x->n++] = p != NULL ? p->id : 0;
+    if (p != NULL)
+        assert_true(o->has_product_id && o->product_id == p->id && p->title != NULL);
+    /* Back into the API while the row is lent: its own statement. */
+    int64_t n = 0;
+    OK(x->db, user_orders_count(x->db, &(User){ .id = o->user_id }, &n));
+    return x->n == x->stop_at ? 42 : 0;
+}
+
+/* user_orders_with_product_each: each order with its product, NULL for
+ * none, in the collection's order; a non-zero return stops. */
+static void test_each_with(void **state)
+{
+    assoc_db *db = *state;
+    User u = new_user(db, "ada@example.com"), nobody = USER_INIT;
+    Product a = new_product(db, "anvil"), b = new_product(db, "bolt");
+    Order o[3];
+    orders_of(o, 3, &u, &a);
+    o[1].has_product_id = false;
+    o[2].product_id = b.id;
+    OK(db, order_insert_many(db, o, 3));
+    pairs x = { .n = 0, .stop_at = 0, .db = db };
+    OK(db, user_orders_with_product_each(db, &u, on_pair, &x));
+    assert_int_equal(x.n, 3);
+    assert_true(x.order[0] == o[0].id && x.product[0] == a.id);
+    assert_true(x.order[1] == o[1].id && x.product[1] == 0);
+    assert_true(x.order[2] == o[2].id && x.product[2] == b.id);
+    x = (pairs){ .n = 0, .stop_at = 2, .db = db };
+    RC(db, 42, user_orders_with_product_each(db, &u, on_pair, &x));
+    assert_int_equal(x.n, 2);
+    x = (pairs){ .n = 0, .stop_at = 0, .db = db };
+    OK(db, user_orders_with_product_each(db, &nobody, on_pair, &x)); /* unsaved: none */
+    assert_int_equal(x.n, 0);
+    RC(db, ASSOC_MISUSE, user_orders_with_product_each(db, &u, NULL, &x));
+    /* The other way: product.orders with each order's user. */
+    int64_t seen = 0;
+    OK(db, product_orders_with_user_each(db, &a, on_user_of_order, &seen));
+    assert_true(seen == u.id);
 }
 
 /* insert writes back the row id, the client default (now) and the server
@@ -630,6 +896,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_to_one_view, setup, teardown),
         cmocka_unit_test_setup_teardown(test_null_foreign_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_datetime_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insert_many, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insert_many_triggers, setup, teardown),
+        cmocka_unit_test(test_insert_many_two_connections),
+        cmocka_unit_test_setup_teardown(test_each_with, setup, teardown),
     };
     return cmocka_run_group_tests_name("e2e seed models", tests, NULL, NULL);
 }

@@ -400,6 +400,24 @@ static void test_load_groups(void **state)
     product_groups_free(NULL);
     assert_null(g.start);
 
+    /* 105 parents: a chunk of 100, then the last 5 through the statement
+     * of 16 places; each parent's rows as its own load gives them. */
+    chunks = 0;
+    sqlite3_trace_v2(assoc_sqlite(db), SQLITE_TRACE_STMT, count_chunks, &chunks);
+    OK(db, user_products_load(db, parents + 3, 105, &g));
+    sqlite3_trace_v2(assoc_sqlite(db), 0, NULL, NULL);
+    assert_int_equal(chunks, 2);
+    assert_int_equal(g.n, 105);
+    for (size_t i = 0; i < 105; i++) {
+        ProductList one = PRODUCT_LIST_INIT;
+        OK(db, user_products(db, &parents[i + 3], &one));
+        assert_int_equal(g.start[i + 1] - g.start[i], one.len);
+        for (size_t k = g.start[i]; k < g.start[i + 1]; k++)
+            assert_int_equal(g.rows.items[g.link[k]].id, one.items[k - g.start[i]].id);
+        product_list_free(&one);
+    }
+    product_groups_free(&g);
+
     /* n = 0, and a to-one relationship whose target rows are shared */
     OK(db, user_products_load(db, parents, 0, &g));
     assert_int_equal(g.n, 0);
