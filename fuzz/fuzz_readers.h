@@ -66,7 +66,7 @@
 #include "edges.h"
 #include "models.h"
 
-enum { RD_MAX_ROWS = 48, RD_MAX_KEYS = 8, RD_STOP = 77 };
+enum { RD_MAX_ROWS = 48, RD_MAX_KEYS = 8, RD_STOP = 77, RD_MANY = 130 };
 
 /* What one input did, for the regression test to check that seeds reach
  * what they are meant to. */
@@ -90,6 +90,7 @@ typedef struct rd_ctx {
     int64_t stop_after;          /* the callback stops the loop after this many rows (-1: never) */
     bool nest;                   /* the callback calls into the API: */
     int (*nested)(assoc_db *, int64_t *);   /* user_count or thing_count */
+    bool in_callback;            /* the call is made inside another's loop */
     rd_stats stats;
 } rd_ctx;
 
@@ -139,7 +140,7 @@ static void rd_check(rd_ctx *c, const char *what, int rc, int allowed_extra)
         rd_failf(c, "%s returned %d: %s", what, rc, assoc_errmsg(c->db));
         return;
     }
-    if (!sqlite3_get_autocommit(assoc_sqlite(c->db))) {
+    if (!c->in_callback && !sqlite3_get_autocommit(assoc_sqlite(c->db))) {
         rd_failf(c, "%s (rc %d) left a transaction open", what, rc);
         return;
     }
@@ -466,7 +467,9 @@ static int rd_lent(rd_ctx *c)
     c->lent++;
     if (c->nest) {
         int64_t n;
+        c->in_callback = true;      /* the loop's own read transaction may be open */
         rd_check(c, "a _count inside a callback", c->nested(c->db, &n), -1);
+        c->in_callback = false;
     }
     return c->stop_after >= 0 && c->lent >= c->stop_after ? RD_STOP : 0;
 }
@@ -552,6 +555,13 @@ static void rd_loop(rd_ctx *c)
     c->lent = 0;
     c->stop_after = r % 4 == 0 ? 1 + (int64_t)(r >> 2) % 3 : -1;
     c->nest = (r >> 4) % 5 == 0;
+}
+
+/* How many parents a batched load gets: the n keys found, or (one time in
+ * three) RD_MANY of them, the keys over again. */
+static size_t rd_many(rd_ctx *c, size_t n)
+{
+    return n > 0 && rd_next(c) % 3 == 0 ? RD_MANY : n;
 }
 
 /* An _each's code: RD_STOP is fine when the callback stopped the loop. */
@@ -655,14 +665,20 @@ static void rd_models(rd_ctx *c, const rd_table *t, const bool *bad, int nt)
         rd_check(c, "user_orders_count", user_orders_count(db, &users[i], &n), -1);
     }
     {
+        /* Now and then more parents than one statement takes (100), the
+         * keys over again. */
+        User many[RD_MANY];
+        size_t nm = rd_many(c, nu);
+        for (size_t i = 0; i < nm; i++)
+            many[i] = users[i % nu];
         ProductGroups pg = PRODUCT_GROUPS_INIT;
-        rd_check(c, "user_products_load", user_products_load(db, users, nu, &pg), -1);
+        rd_check(c, "user_products_load", user_products_load(db, many, nm, &pg), -1);
         product_groups_free(&pg);
-        RD_EACH(c, "user_products_load_each", user_products_load_each(db, users, nu, rd_product_group_cb, c));
+        RD_EACH(c, "user_products_load_each", user_products_load_each(db, many, nm, rd_product_group_cb, c));
         OrderGroups og = ORDER_GROUPS_INIT;
-        rd_check(c, "user_orders_load", user_orders_load(db, users, nu, &og), -1);
+        rd_check(c, "user_orders_load", user_orders_load(db, many, nm, &og), -1);
         order_groups_free(&og);
-        RD_EACH(c, "user_orders_load_each", user_orders_load_each(db, users, nu, rd_order_group_cb, c));
+        RD_EACH(c, "user_orders_load_each", user_orders_load_each(db, many, nm, rd_order_group_cb, c));
     }
 
     Product products[RD_MAX_KEYS];
@@ -696,14 +712,18 @@ static void rd_models(rd_ctx *c, const rd_table *t, const bool *bad, int nt)
         rd_check(c, "user_bought_twice_exists", user_bought_twice_exists(db, &twice, &exists), -1);
     }
     {
+        Product many[RD_MANY];
+        size_t nm = rd_many(c, np);
+        for (size_t i = 0; i < nm; i++)
+            many[i] = products[i % np];
         UserGroups ug = USER_GROUPS_INIT;
-        rd_check(c, "product_users_load", product_users_load(db, products, np, &ug), -1);
+        rd_check(c, "product_users_load", product_users_load(db, many, nm, &ug), -1);
         user_groups_free(&ug);
-        RD_EACH(c, "product_users_load_each", product_users_load_each(db, products, np, rd_user_group_cb, c));
+        RD_EACH(c, "product_users_load_each", product_users_load_each(db, many, nm, rd_user_group_cb, c));
         OrderGroups og = ORDER_GROUPS_INIT;
-        rd_check(c, "product_orders_load", product_orders_load(db, products, np, &og), -1);
+        rd_check(c, "product_orders_load", product_orders_load(db, many, nm, &og), -1);
         order_groups_free(&og);
-        RD_EACH(c, "product_orders_load_each", product_orders_load_each(db, products, np, rd_order_group_cb, c));
+        RD_EACH(c, "product_orders_load_each", product_orders_load_each(db, many, nm, rd_order_group_cb, c));
         ProductList nl = PRODUCT_LIST_INIT;
         rd_check(c, "product_never_ordered", product_never_ordered(db, &nl), -1);
         product_list_free(&nl);
@@ -771,14 +791,18 @@ static void rd_models(rd_ctx *c, const rd_table *t, const bool *bad, int nt)
         rd_check(c, "order_recent_of_user_exists", order_recent_of_user_exists(db, &recent, &exists), -1);
     }
     {
+        Order many[RD_MANY];
+        size_t nm = rd_many(c, nord);
+        for (size_t i = 0; i < nm; i++)
+            many[i] = orders[i % nord];
         UserGroups ug = USER_GROUPS_INIT;
-        rd_check(c, "order_user_load", order_user_load(db, orders, nord, &ug), -1);
+        rd_check(c, "order_user_load", order_user_load(db, many, nm, &ug), -1);
         user_groups_free(&ug);
-        RD_EACH(c, "order_user_load_each", order_user_load_each(db, orders, nord, rd_user_group_cb, c));
+        RD_EACH(c, "order_user_load_each", order_user_load_each(db, many, nm, rd_user_group_cb, c));
         ProductGroups pg = PRODUCT_GROUPS_INIT;
-        rd_check(c, "order_product_load", order_product_load(db, orders, nord, &pg), -1);
+        rd_check(c, "order_product_load", order_product_load(db, many, nm, &pg), -1);
         product_groups_free(&pg);
-        RD_EACH(c, "order_product_load_each", order_product_load_each(db, orders, nord, rd_product_group_cb, c));
+        RD_EACH(c, "order_product_load_each", order_product_load_each(db, many, nm, rd_product_group_cb, c));
     }
     {
         static const char *const buyers[] = { NULL, "%", "%a%", "", "x@example.com" };
@@ -938,10 +962,14 @@ static void rd_edges(rd_ctx *c, const rd_table *t, const bool *bad, int nt)
         rd_check(c, "tag_things_count", tag_things_count(db, &tags[i], &n), -1);
     }
     {
+        Tag many[RD_MANY];
+        size_t nm = rd_many(c, nk);
+        for (size_t i = 0; i < nm; i++)
+            many[i] = tags[i % nk];
         ThingGroups g = THING_GROUPS_INIT;
-        rd_check(c, "tag_things_load", tag_things_load(db, tags, nk, &g), -1);
+        rd_check(c, "tag_things_load", tag_things_load(db, many, nm, &g), -1);
         thing_groups_free(&g);
-        RD_EACH(c, "tag_things_load_each", tag_things_load_each(db, tags, nk, rd_thing_group_cb, c));
+        RD_EACH(c, "tag_things_load_each", tag_things_load_each(db, many, nm, rd_thing_group_cb, c));
     }
     rd_free_keys(keys, nk);
 

@@ -15,12 +15,15 @@
 #   make fuzz-regress          replay the seeds and saved inputs once, no fuzzing
 #   make fuzz-coverage         line/branch coverage of the front end by the
 #                              corpus fuzzing has built -> $(B)/fuzz/coverage.txt
+#   make fuzz-readers-coverage the same for libassoc and the generated readers
+#                              -> $(B)/fuzz/readers-coverage.txt
 #   make reliability-tests     OOM, I/O error, crash, concurrency, injection and
 #                              integer-edge tests -> $(B)/reliability-results.txt
 #   make valgrind-tests        the e2e programs under valgrind
 #                              -> $(B)/valgrind-results.txt
 
-.PHONY: fuzz fuzz-frontend fuzz-readers fuzz-build fuzz-regress fuzz-coverage reliability-tests valgrind-tests
+.PHONY: fuzz fuzz-frontend fuzz-readers fuzz-build fuzz-regress fuzz-coverage fuzz-readers-coverage reliability-tests \
+        valgrind-tests
 
 # --- fuzzing ---------------------------------------------------------------
 FUZZ_TIME    ?= 60
@@ -106,6 +109,29 @@ fuzz-coverage: $(FUZZ_COV_DIR)/fuzz_frontend
 	llvm-cov report $(FUZZ_COV_DIR)/fuzz_frontend -instr-profile=$(FUZZ_COV_DIR)/run.profdata \
 	    $(FUZZ_GEN_SRC) $(B)/grammar/parser.c $(B)/grammar/scanner.c grammar/parser.y grammar/scanner.l \
 	    | tee $(FUZZ_DIR)/coverage.txt
+
+# The same for the readers' harness: line and branch coverage of libassoc
+# and of the two schemas' generated code by $(FUZZ_RD_CORPUS)
+# -> $(FUZZ_DIR)/readers-coverage.txt.
+FUZZ_RD_COV_OBJ := $(RT_SRC:%.c=$(FUZZ_COV_DIR)/%.o) $(FUZZ_COV_DIR)/gen-models.o $(FUZZ_COV_DIR)/gen-edges.o
+$(FUZZ_COV_DIR)/gen-models.o: $(B)/e2e/models/models.c $(B)/e2e/models/models.h runtime/assoc.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -Iruntime $(FUZZ_COV_FLAGS) -c -o $@ $<
+$(FUZZ_COV_DIR)/gen-edges.o: $(B)/reliability/edges/stamp runtime/assoc.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -Iruntime $(FUZZ_COV_FLAGS) -c -o $@ $(B)/reliability/edges/edges.c
+$(FUZZ_COV_DIR)/fuzz_readers: fuzz/fuzz_readers.c fuzz/fuzz_readers.h $(FUZZ_RD_COV_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_RD_INC) $(FUZZ_COV_FLAGS) -fsanitize=fuzzer \
+	    -o $@ fuzz/fuzz_readers.c $(FUZZ_RD_COV_OBJ) -lsqlite3 -lm
+
+fuzz-readers-coverage: $(FUZZ_COV_DIR)/fuzz_readers
+	@mkdir -p $(FUZZ_RD_CORPUS)
+	@rm -f $(FUZZ_COV_DIR)/readers.profraw
+	LLVM_PROFILE_FILE=$(FUZZ_COV_DIR)/readers.profraw $(FUZZ_COV_DIR)/fuzz_readers -runs=0 $(FUZZ_RD_CORPUS) \
+	    > $(FUZZ_COV_DIR)/readers-run.log 2>&1
+	llvm-profdata merge -sparse -o $(FUZZ_COV_DIR)/readers.profdata $(FUZZ_COV_DIR)/readers.profraw
+	llvm-cov report $(FUZZ_COV_DIR)/fuzz_readers -instr-profile=$(FUZZ_COV_DIR)/readers.profdata \
+	    $(RT_SRC) $(B)/e2e/models/models.c $(B)/reliability/edges/edges.c | tee $(FUZZ_DIR)/readers-coverage.txt
 
 fuzz-regress: $(FUZZ_BIN) $(FUZZ_RD_BIN)
 	@sh fuzz/make_corpus.sh $(FUZZ_DIR)/regress-corpus
