@@ -20,7 +20,7 @@ static assoc_db *start(sqla_fixture *f)
     assoc_db *db = sqla_open(f);
     OK(db, library_create_all(db));
     for (int i = 1; i <= 2; i++) {
-        char isbn[16];
+        char isbn[32];
         snprintf(isbn, sizeof isbn, "97800000000%d", i);
         Book b = BOOK_INIT;
         b.isbn = isbn;
