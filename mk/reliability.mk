@@ -3,18 +3,27 @@
 # $(CFLAGS), $(SAN), $(WARN), $(ASSOCGEN), $(LIBASSOC) and the e2e layout
 # ($(B)/e2e/models/models.o, $(B)/e2e/*/test_*).
 #
-#   make fuzz [FUZZ_TIME=60]   libFuzzer over the front end for FUZZ_TIME
-#                              seconds; fails on any crash, leak, timeout or
-#                              failed check (artifacts in $(B)/fuzz/artifacts)
+#   make fuzz [FUZZ_TIME=60]   both libFuzzer harnesses, FUZZ_TIME seconds each:
+#                              fuzz-frontend, then fuzz-readers; fails on any
+#                              crash, leak, timeout or failed check (artifacts
+#                              in $(B)/fuzz/artifacts, figures appended to
+#                              $(B)/fuzz/fuzz-stats.txt)
+#   make fuzz-frontend         the front end: model files in, every emitter
+#   make fuzz-readers          the generated readers: hostile rows and database
+#                              files in, every read function of the seed's
+#                              models and of tests/reliability/edges.def
 #   make fuzz-regress          replay the seeds and saved inputs once, no fuzzing
 #   make fuzz-coverage         line/branch coverage of the front end by the
 #                              corpus fuzzing has built -> $(B)/fuzz/coverage.txt
+#   make fuzz-readers-coverage the same for libassoc and the generated readers
+#                              -> $(B)/fuzz/readers-coverage.txt
 #   make reliability-tests     OOM, I/O error, crash, concurrency, injection and
 #                              integer-edge tests -> $(B)/reliability-results.txt
 #   make valgrind-tests        the e2e programs under valgrind
 #                              -> $(B)/valgrind-results.txt
 
-.PHONY: fuzz fuzz-build fuzz-regress fuzz-coverage reliability-tests valgrind-tests
+.PHONY: fuzz fuzz-frontend fuzz-readers fuzz-build fuzz-regress fuzz-coverage fuzz-readers-coverage reliability-tests \
+        valgrind-tests
 
 # --- fuzzing ---------------------------------------------------------------
 FUZZ_TIME    ?= 60
@@ -39,13 +48,41 @@ $(FUZZ_BIN): fuzz/fuzz_frontend.c fuzz/fuzz_oracle.h $(FUZZ_OBJ)
 	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -Ifuzz $(FUZZ_CFLAGS) -Wall -Wextra \
 	    -fsanitize=fuzzer -o $@ fuzz/fuzz_frontend.c $(FUZZ_OBJ) -lsqlite3
 
-fuzz-build: $(FUZZ_BIN)
+# The readers' harness: libassoc and the generated code of the seed's models
+# and of tests/reliability/edges.def, all under the fuzzer's sanitizers.
+FUZZ_RD_BIN    := $(FUZZ_DIR)/fuzz_readers
+FUZZ_RD_CORPUS := $(FUZZ_DIR)/readers-corpus
+FUZZ_RD_OBJ    := $(RT_SRC:%.c=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/gen-models.o $(FUZZ_DIR)/gen-edges.o
+FUZZ_RD_INC    := -Iruntime -Ifuzz -I$(B)/e2e/models -I$(B)/reliability/edges
 
-# The corpus in $(FUZZ_CORPUS) persists between runs (seeds are refreshed,
-# finds kept), so chunks of fuzzing add up.
-fuzz: $(FUZZ_BIN)
+$(FUZZ_DIR)/gen-models.o: $(B)/e2e/models/models.c $(B)/e2e/models/models.h runtime/assoc.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -Iruntime $(FUZZ_CFLAGS) -c -o $@ $<
+$(FUZZ_DIR)/gen-edges.o: $(B)/reliability/edges/stamp runtime/assoc.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -Iruntime $(FUZZ_CFLAGS) -c -o $@ $(B)/reliability/edges/edges.c
+
+$(FUZZ_RD_BIN): fuzz/fuzz_readers.c fuzz/fuzz_readers.h $(FUZZ_RD_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_RD_INC) $(FUZZ_CFLAGS) -Wall -Wextra \
+	    -fsanitize=fuzzer -o $@ fuzz/fuzz_readers.c $(FUZZ_RD_OBJ) -lsqlite3 -lm
+
+fuzz-build: $(FUZZ_BIN) $(FUZZ_RD_BIN)
+
+# The corpora in $(FUZZ_CORPUS) and $(FUZZ_RD_CORPUS) persist between runs
+# (seeds are refreshed, finds kept), so chunks of fuzzing add up.
+fuzz-frontend: $(FUZZ_BIN)
 	@sh fuzz/make_corpus.sh $(FUZZ_CORPUS)
 	@sh fuzz/run.sh $(FUZZ_BIN) $(FUZZ_CORPUS) $(FUZZ_TIME) $(FUZZ_DIR)
+
+fuzz-readers: $(FUZZ_RD_BIN)
+	@$(PYTHON) -B fuzz/make_readers_corpus.py $(FUZZ_RD_CORPUS) $(B)/e2e/models/models.sql $(B)/reliability/edges/edges.sql
+	@cp tests/reliability/readers-regress/* $(FUZZ_RD_CORPUS)/ 2>/dev/null || true
+	@sh fuzz/run.sh $(FUZZ_RD_BIN) $(FUZZ_RD_CORPUS) $(FUZZ_TIME) $(FUZZ_DIR) fuzz/readers.dict
+
+# Both, one after the other; the second runs even when the first fails.
+fuzz:
+	@st=0; $(MAKE) --no-print-directory fuzz-frontend || st=1; \
+	 $(MAKE) --no-print-directory fuzz-readers || st=1; exit $$st
 
 # Line and branch coverage of the front end by the corpus the fuzzer has
 # built so far: the harness again, with clang's source-based coverage, run
@@ -73,9 +110,35 @@ fuzz-coverage: $(FUZZ_COV_DIR)/fuzz_frontend
 	    $(FUZZ_GEN_SRC) $(B)/grammar/parser.c $(B)/grammar/scanner.c grammar/parser.y grammar/scanner.l \
 	    | tee $(FUZZ_DIR)/coverage.txt
 
-fuzz-regress: $(FUZZ_BIN)
+# The same for the readers' harness: line and branch coverage of libassoc
+# and of the two schemas' generated code by $(FUZZ_RD_CORPUS)
+# -> $(FUZZ_DIR)/readers-coverage.txt.
+FUZZ_RD_COV_OBJ := $(RT_SRC:%.c=$(FUZZ_COV_DIR)/%.o) $(FUZZ_COV_DIR)/gen-models.o $(FUZZ_COV_DIR)/gen-edges.o
+$(FUZZ_COV_DIR)/gen-models.o: $(B)/e2e/models/models.c $(B)/e2e/models/models.h runtime/assoc.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -Iruntime $(FUZZ_COV_FLAGS) -c -o $@ $<
+$(FUZZ_COV_DIR)/gen-edges.o: $(B)/reliability/edges/stamp runtime/assoc.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -Iruntime $(FUZZ_COV_FLAGS) -c -o $@ $(B)/reliability/edges/edges.c
+$(FUZZ_COV_DIR)/fuzz_readers: fuzz/fuzz_readers.c fuzz/fuzz_readers.h $(FUZZ_RD_COV_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_RD_INC) $(FUZZ_COV_FLAGS) -fsanitize=fuzzer \
+	    -o $@ fuzz/fuzz_readers.c $(FUZZ_RD_COV_OBJ) -lsqlite3 -lm
+
+fuzz-readers-coverage: $(FUZZ_COV_DIR)/fuzz_readers
+	@mkdir -p $(FUZZ_RD_CORPUS)
+	@rm -f $(FUZZ_COV_DIR)/readers.profraw
+	LLVM_PROFILE_FILE=$(FUZZ_COV_DIR)/readers.profraw $(FUZZ_COV_DIR)/fuzz_readers -runs=0 $(FUZZ_RD_CORPUS) \
+	    > $(FUZZ_COV_DIR)/readers-run.log 2>&1
+	llvm-profdata merge -sparse -o $(FUZZ_COV_DIR)/readers.profdata $(FUZZ_COV_DIR)/readers.profraw
+	llvm-cov report $(FUZZ_COV_DIR)/fuzz_readers -instr-profile=$(FUZZ_COV_DIR)/readers.profdata \
+	    $(RT_SRC) $(B)/e2e/models/models.c $(B)/reliability/edges/edges.c | tee $(FUZZ_DIR)/readers-coverage.txt
+
+fuzz-regress: $(FUZZ_BIN) $(FUZZ_RD_BIN)
 	@sh fuzz/make_corpus.sh $(FUZZ_DIR)/regress-corpus
 	$(FUZZ_BIN) -runs=0 -detect_leaks=1 $(FUZZ_DIR)/regress-corpus
+	@$(PYTHON) -B fuzz/make_readers_corpus.py $(FUZZ_DIR)/readers-regress $(B)/e2e/models/models.sql $(B)/reliability/edges/edges.sql
+	@cp tests/reliability/readers-regress/* $(FUZZ_DIR)/readers-regress/ 2>/dev/null || true
+	$(FUZZ_RD_BIN) -runs=0 -detect_leaks=1 $(FUZZ_DIR)/readers-regress
 
 # --- reliability tests -----------------------------------------------------
 # cmocka programs over the seed's generated API ($(B)/e2e/models/models.c)

@@ -175,7 +175,7 @@ static inline void sqla_stored_time(assoc_db *db, const char *column, const char
 
 /* A default(now) or onupdate(now) value: the clock of this test's run,
  * within a generous window (slow sanitizer runs). */
-static void sqla_recent(const char *what, bool has, assoc_time t, assoc_time since)
+static inline void sqla_recent(const char *what, bool has, assoc_time t, assoc_time since)
 {
     assoc_time now = assoc_now();
     if (!has)
