@@ -13,7 +13,8 @@
 #   NAME:same-tables the tables its generated DDL makes are the original's:
 #                    columns, keys, NOT NULL, affinity, defaults, foreign
 #                    keys with ON DELETE, unique constraints, indexes
-#                    (same_tables.py); tables left out are said to be
+#                    (same_tables.py); tables and indexes left out are said
+#                    to be
 #   NAME:read        (where readers/read_NAME.c exists) that program, built
 #                    on the generated code and libassoc, opens the ORIGINAL
 #                    database, reads every row through the generated _all
@@ -87,7 +88,8 @@ for name in $(cat "$here/databases"); do
     run "$name:compile" sh -c "'$assocgen' -o '$gen' '$work/out/$name.def' &&
         $CC $CFLAGS_STRICT -I'$root/runtime' -c -o '$gen/$name.o' '$gen/$name.c'"
     left_out=$(sed -n 's/^# table \(.*\) left out:.*/\1/p' "$work/out/$name.def" | paste -sd, -)
-    run "$name:same-tables" /usr/bin/python3 "$here/same_tables.py" "$db" "$gen/$name.sql" "$left_out"
+    left_idx=$(sed -n 's/^ *# \(unique \)\{0,1\}index \(.*\) left out: .*/\2/p' "$work/out/$name.def" | paste -sd, -)
+    run "$name:same-tables" /usr/bin/python3 "$here/same_tables.py" "$db" "$gen/$name.sql" "$left_out" "$left_idx"
     reader=$here/readers/read_$name.c
     [ -f "$reader" ] || continue
     case $name in
