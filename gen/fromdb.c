@@ -6,16 +6,24 @@
  *   1. read: sqlite_master, then per table table_xinfo, foreign_key_list,
  *      index_list, index_xinfo, in one read transaction of a read-only
  *      connection;
- *   2. columns: the language's type and server default, and whether the
- *      column can be written at all (a name that is no identifier, a
- *      generated column, a C field that another column's takes);
+ *   2. columns: the language's type (json for a declared JSON or a CHECK
+ *      (json_valid(col)), enum(...) for a CHECK col IN ('a', ...) of names,
+ *      both read from the CREATE TABLE text), and whether the column can
+ *      be written at all (a generated column, a name column("...") cannot
+ *      give);
  *   3. indexes: unique / index modifiers, unique(a, b) / index(a, b);
- *   4. foreign keys: single-column keys to a primary key or unique column,
- *      each taking the type of the column it refers to;
+ *   4. foreign keys: single-column keys to a primary key or unique column;
+ *      then what json and enum columns cannot be (unique json, an enum
+ *      key) goes back to text, server defaults, each key takes the type of
+ *      the column it refers to, and every column gets its member name
+ *      (column("SQL name") where that is no identifier or its C field
+ *      another column's);
  *   5. kinds: a model per table with a primary key, a plain table for an
  *      association table (SPEC 7) and for a table without a primary key;
- *   6. names: models, with every C name a model and its columns generate,
- *      then relationships, each name checked against all of those;
+ *   6. names: models, with every C name a model and its columns (enums
+ *      too) generate, then relationships, each name checked against all of
+ *      those; then post_update where two tables' keys refer to each other
+ *      and a delete reaches both (pass_cycles);
  *   7. the text, which the checker reads before anything is written.
  * Whatever the language cannot say is left out with a '#' comment in the
  * output and a warning line.
@@ -36,6 +44,7 @@
 
 #include "arena.h"
 #include "assocgen.h"
+#include "json.h"
 #include "reserved.h"
 #include "strbuf.h"
 #include "symtab.h"
@@ -56,8 +65,19 @@ typedef struct fcol {
     ftype type;
     long length;                      /* string(N); 0 for a bare string */
     const char *skip;                 /* why the column is left out, or NULL */
+    const char *member;               /* its name in the model; column("name") when not name */
     const char *def;                  /* server_default's argument, as written */
     bool unique, index;
+    const char *index_name;           /* index: the database's name for it */
+    bool json;                        /* json (type T_TEXT): declared JSON, or CHECK (json_valid(col)) */
+    const char **enum_vals;           /* enum(...) (type T_STRING or T_TEXT) when nenum > 0 */
+    size_t nenum;
+    /* What the table's CHECK constraints say of the column (read_checks). */
+    bool json_check;                  /* CHECK (json_valid(col)), or (col IS NULL OR json_valid(col)) */
+    size_t nin;                       /* CHECKs col IN ('a', ...) */
+    const char **in_vals;             /* the first one's strings; NULL when one was no string */
+    size_t nin_vals;
+    const char *collate;              /* COLLATE of its definition, or NULL */
     ffk *fk;                          /* the foreign key the column carries */
     notes notes;                      /* remarks on its line */
 } fcol;
@@ -68,10 +88,12 @@ struct ffk {
     const char *ondelete;             /* the language's word; NULL for NO ACTION */
     bool one_to_one;                  /* the column is unique: one child at most */
     bool fk_option;                   /* the relationship says foreign_keys = col */
+    bool post_update;                 /* the relationship says post_update = true (pass_cycles) */
     const char *rel, *back;           /* relationship and backref; rel NULL: none */
+    notes notes;                      /* remarks above its relationship */
 };
 
-typedef struct fcons { bool unique; fcol **cols; size_t n; } fcons;
+typedef struct fcons { bool unique; fcol **cols; size_t n; const char *name; } fcons;
 
 /* K_TABLE: not decided yet (pass 5 decides). */
 typedef enum { K_TABLE, K_SKIP, K_MODEL, K_PLAIN, K_ASSOC } fkind;
@@ -240,16 +262,23 @@ static bool is_c_taken(const char *s)
     return c_reserved(s, NULL) != C_FREE || strncmp(s, "assoc_", 6) == 0 || strncmp(s, "ASSOC_", 6) == 0;
 }
 
-/* The field a column becomes in its model's struct. */
-static const char *field_name(fctx *x, const fcol *c)
+/* The field a member becomes in its model's struct. */
+static const char *field_of(fctx *x, const char *member)
 {
-    return c_field_needs_underscore(c->name) ? xprintf(x, "%s_", c->name) : c->name;
+    return c_field_needs_underscore(member) ? xprintf(x, "%s_", member) : member;
 }
 
-/* A number, boolean or datetime column that can be unset has a has_ flag. */
+static const char *field_name(fctx *x, const fcol *c)
+{
+    return field_of(x, c->member);
+}
+
+/* A number, boolean, datetime or enum column that can be unset has a has_
+ * flag (the checker's sch_type_has_flag). */
 static bool has_flag(const fcol *c)
 {
-    bool number = c->type == T_INTEGER || c->type == T_FLOAT || c->type == T_BOOLEAN || c->type == T_DATETIME;
+    bool number = c->type == T_INTEGER || c->type == T_FLOAT || c->type == T_BOOLEAN || c->type == T_DATETIME ||
+                  c->nenum > 0;
     return number && !c->pk && (!c->notnull || c->def != NULL);
 }
 
@@ -655,9 +684,12 @@ static void map_type(fctx *x, fcol *c)
         c->length = 15;
         x->has_time = true;
         add_note(x, &c->notes, "TIME, read as its text (see the top)");
-    } else if (strcmp(key, "JSON") == 0 || strcmp(key, "JSONB") == 0) {
+    } else if (strcmp(key, "JSON") == 0) {
+        c->type = T_TEXT;     /* SQLAlchemy's JSON: JSON text */
+        c->json = true;
+    } else if (strcmp(key, "JSONB") == 0) {
         c->type = T_TEXT;
-        add_note(x, &c->notes, xprintf(x, "%s, read as its text", key));
+        add_note(x, &c->notes, "JSONB, read as its text (not json: SQLite's JSONB may be its binary form)");
     } else if (strcmp(key, "UUID") == 0 || strcmp(key, "GUID") == 0) {
         c->type = T_STRING;
         add_note(x, &c->notes, xprintf(x, "%s, read as its text", key));
@@ -672,6 +704,12 @@ static void map_type(fctx *x, fcol *c)
                                        numeric ? "NUMERIC" : c->type == T_INTEGER ? "INTEGER" :
                                        c->type == T_TEXT ? "TEXT" : c->type == T_BLOB ? "BLOB" : "REAL"));
     }
+}
+
+/* The column's type in the language, without its arguments. */
+static const char *type_word(const fcol *c)
+{
+    return c->nenum ? "enum" : c->json ? "json" : type_words[c->type];
 }
 
 /* Strip blanks and balanced outer parentheses: "( (0) )" -> "0". */
@@ -928,12 +966,25 @@ static void map_default(fctx *x, fcol *c)
     case T_STRING:
     case T_TEXT:
     case T_BLOB:
+        if (c->nenum > 0) {
+            /* one of the values, by its name */
+            for (size_t k = 0; str && k < c->nenum; k++)
+                if (strcmp(str, c->enum_vals[k]) == 0)
+                    def = c->enum_vals[k];
+            break;
+        }
         if (str == NULL && (is_int || is_real))
             str = e;   /* DEFAULT 5 on a text column stores '5' */
         if (str) {
             def = def_string(x, str);
             if (def && c->type == T_STRING && c->length > 0 && utf8_chars(str) > (size_t)c->length)
                 def = NULL;
+            if (def && c->json && !json_valid_text(str, strlen(str))) {
+                left_out(x, &c->notes, c->tab, c->name,
+                         xprintf(x, "DEFAULT %s left out: it is not JSON, as a json column's default must be",
+                                 clean(x, c->dflt, 60)));
+                return;
+            }
         }
         break;
     case T_DATETIME:
@@ -948,11 +999,358 @@ static void map_default(fctx *x, fcol *c)
     else
         left_out(x, &c->notes, c->tab, c->name,
                  xprintf(x, "DEFAULT %s left out: no server_default of %s %s column says it", clean(x, c->dflt, 60),
-                         c->type == T_INTEGER ? "an" : "a", type_words[c->type]));
+                         c->type == T_INTEGER || c->nenum ? "an" : "a", type_word(c)));
+}
+
+/* ------------------------------------------------------------------ */
+/* Pass 2, before the columns: what the table's CHECK constraints say   */
+/*
+ * SQLite keeps a table's CREATE TABLE text in sqlite_master; its CHECK
+ * constraints are read from it for two forms the language has a type for:
+ *   col IN ('a', 'b', ...)     SQLAlchemy's Enum(create_constraint=True)
+ *                              and our DDL's enum(a, b): an enum
+ *   json_valid(col)            our DDL's json: a json column
+ * each alone, in parentheses, or after "col IS NULL OR".  Any other CHECK
+ * stays the database's own (verify allows it).  The text is tokenized as
+ * SQLite does (quoted names, string literals, comments); a text this
+ * cannot read gives no CHECKs. */
+
+typedef enum { TK_WORD, TK_QUOTED, TK_STRING, TK_OTHER } tkind;
+typedef struct tok { tkind kind; const char *text; } tok;
+typedef struct toks { tok *v; size_t n, cap; } toks;
+
+static void add_tok(fctx *x, toks *ts, tkind kind, const char *text)
+{
+    tok *v = grow(x, ts->v, ts->n, &ts->cap, sizeof *v);
+    if (v == NULL)
+        return;
+    ts->v = v;
+    v[ts->n++] = (tok){ kind, text };
+}
+
+/* The quoted text at q up to its closing `close` (doubled, it stands for
+ * itself, except in [...]), unquoted; *end after it.  NULL when it does
+ * not close. */
+static const char *unquote(fctx *x, const char *q, char close, const char **end)
+{
+    strbuf sb = STRBUF_INIT;
+    const char *p = q + 1;
+    for (;;) {
+        if (*p == '\0') {
+            strbuf_free(&sb);
+            return NULL;
+        }
+        if (*p == close) {
+            if (close != ']' && p[1] == close) {
+                strbuf_putc(&sb, close);
+                p += 2;
+                continue;
+            }
+            break;
+        }
+        strbuf_putc(&sb, *p++);
+    }
+    *end = p + 1;
+    const char *out = sb.failed ? NULL : xstrdup(x, strbuf_str(&sb));
+    x->nomem |= sb.failed;
+    strbuf_free(&sb);
+    return out;
+}
+
+static bool word_char(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           c >= 0x80;
+}
+
+static bool tokenize(fctx *x, const char *sql, toks *ts)
+{
+    const char *p = sql;
+    while (*p && !x->nomem) {
+        unsigned char c = (unsigned char)*p;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+            p++;
+        } else if (c == '-' && p[1] == '-') {
+            p += strcspn(p, "\n");
+        } else if (c == '/' && p[1] == '*') {
+            const char *e = strstr(p + 2, "*/");
+            if (e == NULL)
+                return false;
+            p = e + 2;
+        } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
+            const char *end;
+            const char *v = unquote(x, p, c == '[' ? ']' : (char)c, &end);
+            if (v == NULL)
+                return false;
+            add_tok(x, ts, c == '\'' ? TK_STRING : TK_QUOTED, v);
+            p = end;
+        } else if (word_char(c)) {
+            size_t n = 1;
+            while (word_char((unsigned char)p[n]))
+                n++;
+            add_tok(x, ts, TK_WORD, xprintf(x, "%.*s", (int)n, p));
+            p += n;
+        } else {
+            add_tok(x, ts, TK_OTHER, xprintf(x, "%c", (char)c));
+            p++;
+        }
+    }
+    return !x->nomem;
+}
+
+static bool is_kw(const tok *t, const char *kw)
+{
+    return t->kind == TK_WORD && strcasecmp(t->text, kw) == 0;
+}
+
+static bool is_punct(const tok *t, char ch)
+{
+    return t->kind == TK_OTHER && t->text[0] == ch;
+}
+
+/* The index after the parenthesis that closes the one at v[i], or n. */
+static size_t close_paren(const tok *v, size_t i, size_t n)
+{
+    int depth = 0;
+    for (; i < n; i++) {
+        if (is_punct(&v[i], '('))
+            depth++;
+        else if (is_punct(&v[i], ')') && --depth == 0)
+            return i + 1;
+    }
+    return n;
+}
+
+/* Without the parentheses that hold all of it: "((a))" -> "a". */
+static void strip_parens(const tok **v, size_t *n)
+{
+    while (*n >= 2 && is_punct(&(*v)[0], '(') && close_paren(*v, 0, *n) == *n && is_punct(&(*v)[*n - 1], ')')) {
+        (*v)++;
+        *n -= 2;
+    }
+}
+
+/* A column named by one token. */
+static fcol *col_ref(const ftab *t, const tok *v)
+{
+    return v->kind == TK_WORD || v->kind == TK_QUOTED ? find_col(t, v->text) : NULL;
+}
+
+/* "col IS NULL" */
+static fcol *null_test(const ftab *t, const tok *v, size_t n)
+{
+    strip_parens(&v, &n);
+    return n == 3 && is_kw(&v[1], "IS") && is_kw(&v[2], "NULL") ? col_ref(t, &v[0]) : NULL;
+}
+
+/* "json_valid(col)" */
+static fcol *json_test(const ftab *t, const tok *v, size_t n)
+{
+    strip_parens(&v, &n);
+    return n == 4 && is_kw(&v[0], "json_valid") && is_punct(&v[1], '(') && is_punct(&v[3], ')')
+               ? col_ref(t, &v[2]) : NULL;
+}
+
+/* "col IN ('a', 'b')": the column; *vals NULL when a value is no string. */
+static fcol *in_test(fctx *x, const ftab *t, const tok *v, size_t n, const char ***vals, size_t *nvals)
+{
+    strip_parens(&v, &n);
+    if (n < 5 || !is_kw(&v[1], "IN") || !is_punct(&v[2], '(') || close_paren(v, 2, n) != n)
+        return NULL;
+    fcol *c = col_ref(t, &v[0]);
+    const char **out = xalloc(x, n * sizeof *out);
+    size_t k = 0;
+    bool strings = out != NULL;
+    for (size_t i = 3; i + 1 < n; i += 2) {
+        if (v[i].kind != TK_STRING)
+            strings = false;
+        else if (out)
+            out[k++] = v[i].text;
+        if (!is_punct(&v[i + 1], i + 2 == n ? ')' : ','))
+            return NULL;
+    }
+    *vals = strings ? out : NULL;
+    *nvals = strings ? k : 0;
+    return c;
+}
+
+/* One CHECK's expression: a test of the forms above, or "col IS NULL OR"
+ * one of them. */
+static void judge_check(fctx *x, const ftab *t, const tok *v, size_t n)
+{
+    strip_parens(&v, &n);
+    size_t or_at = 0, ors = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_punct(&v[i], '('))
+            i = close_paren(v, i, n) - 1;
+        else if (is_kw(&v[i], "OR"))
+            ors++, or_at = i;
+    }
+    if (ors > 1)
+        return;
+    const tok *test = v;
+    size_t tn = n;
+    fcol *nullable = NULL;
+    if (ors == 1) {
+        /* either side may be the IS NULL */
+        const tok *l = v, *r = v + or_at + 1;
+        size_t ln = or_at, rn = n - or_at - 1;
+        if ((nullable = null_test(t, l, ln)) != NULL)
+            test = r, tn = rn;
+        else if ((nullable = null_test(t, r, rn)) != NULL)
+            test = l, tn = ln;
+        else
+            return;
+    }
+    const char **vals = NULL;
+    size_t nvals = 0;
+    fcol *c;
+    if ((c = json_test(t, test, tn)) != NULL && (nullable == NULL || nullable == c)) {
+        c->json_check = true;
+    } else if ((c = in_test(x, t, test, tn, &vals, &nvals)) != NULL && (nullable == NULL || nullable == c)) {
+        if (c->nin++ == 0) {
+            c->in_vals = vals;
+            c->nin_vals = nvals;
+        }
+    }
+}
+
+/* One definition of the table's list: a column's (its CHECKs and COLLATE)
+ * or a table constraint (a CHECK of it). */
+static void read_definition(fctx *x, const ftab *t, const tok *v, size_t n)
+{
+    static const char *const constraint_words[] = { "CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN" };
+    if (n == 0)
+        return;
+    bool table_constraint = false;
+    for (size_t k = 0; k < sizeof constraint_words / sizeof constraint_words[0]; k++)
+        table_constraint |= is_kw(&v[0], constraint_words[k]);
+    fcol *own = table_constraint ? NULL : col_ref(t, &v[0]);
+    for (size_t k = table_constraint ? 0 : 1; k < n;) {
+        if (is_kw(&v[k], "CHECK") && k + 1 < n && is_punct(&v[k + 1], '(')) {
+            size_t e = close_paren(v, k + 1, n);
+            if (e - 1 > k + 2 && is_punct(&v[e - 1], ')'))
+                judge_check(x, t, v + k + 2, e - 1 - (k + 2));
+            k = e;
+        } else if (own && is_kw(&v[k], "COLLATE") && k + 1 < n) {
+            own->collate = v[k + 1].text;
+            k += 2;
+        } else if (is_punct(&v[k], '(')) {
+            k = close_paren(v, k, n);
+        } else {
+            k++;
+        }
+    }
+}
+
+static void read_checks(fctx *x, const ftab *t)
+{
+    toks ts = { 0 };
+    if (t->sql == NULL || !tokenize(x, t->sql, &ts))
+        return;
+    size_t i = 0;
+    while (i < ts.n && !is_punct(&ts.v[i], '('))
+        i++;
+    if (i == ts.n)
+        return;         /* CREATE TABLE ... AS SELECT: no definitions */
+    size_t end = close_paren(ts.v, i, ts.n) - 1;
+    for (i++; i < end;) {
+        size_t j = i;
+        while (j < end && !is_punct(&ts.v[j], ','))
+            j = is_punct(&ts.v[j], '(') ? close_paren(ts.v, j, end) : j + 1;
+        read_definition(x, t, ts.v + i, j - i);
+        i = j + 1;
+    }
+}
+
+/* A column's type from its CHECKs: json, or enum(...) for a text column
+ * whose values are names.  Where the language cannot say it, the CHECK
+ * stays the database's, and a comment says why. */
+static void unjson(fctx *x, fcol *c, const char *why)
+{
+    c->json = false;
+    add_note(x, &c->notes, xprintf(x, "text, not json: %s", why));
+}
+
+static void unenum(fctx *x, fcol *c, const char *why)
+{
+    c->nenum = 0;
+    c->enum_vals = NULL;
+    add_note(x, &c->notes, xprintf(x, "CHECK %s IN (...) kept in the database, not an enum: %s",
+                                   clean(x, c->name, 60), why));
+    if (c->def) {       /* a value's name: now a string */
+        c->def = NULL;
+        map_default(x, c);
+    }
+}
+
+static void apply_checks(fctx *x, fcol *c)
+{
+    bool textual = c->type == T_TEXT || c->type == T_STRING;
+    if (c->json_check && textual && !c->json) {
+        c->json = true;
+        c->type = T_TEXT;
+        c->length = 0;
+    }
+    if (c->json && c->pk)
+        unjson(x, c, "a json column cannot be a key (PostgreSQL's JSON has no equality)");
+    if (c->nin == 0 || !textual)
+        return;
+    const char *why = NULL;
+    if (c->nin > 1)
+        why = "it has several CHECKs of that form";
+    else if (c->in_vals == NULL)
+        why = "a value of its CHECK is not a string";
+    else if (c->json)
+        why = "it is json";
+    else if (c->pk)
+        why = "an enum column cannot be a key";
+    else if (c->collate && strcasecmp(c->collate, "BINARY") != 0)
+        why = xprintf(x, "COLLATE %s lets other spellings of the values in", clean(x, c->collate, 30));
+    const char **vals = why ? NULL : xalloc(x, (c->nin_vals + 1) * sizeof *vals);
+    size_t n = 0;
+    for (size_t i = 0; vals && i < c->nin_vals && !why; i++) {
+        const char *v = c->in_vals[i];
+        bool again = false;
+        if (!is_ident(v))
+            why = xprintf(x, "'%s' is not a name (letters, digits, '_')", clean(x, v, 60));
+        for (size_t k = 0; k < n && !why && !again; k++) {
+            if (strcmp(vals[k], v) == 0)
+                again = true;
+            else if (strcasecmp(vals[k], v) == 0)
+                why = xprintf(x, "'%s' and '%s' would be one C constant", vals[k], v);
+        }
+        if (!why && !again)
+            vals[n++] = v;
+    }
+    if (why) {
+        unenum(x, c, why);
+        return;
+    }
+    if (vals == NULL || n == 0)
+        return;
+    c->enum_vals = vals;
+    c->nenum = n;
+}
+
+/* Why column("name") cannot give the column's SQL name, or NULL. */
+static const char *sql_name_trouble(fctx *x, const char *name)
+{
+    if (name[0] == '\0')
+        return "its name is empty";
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return "its name holds a control character";
+    if (strlen(name) > 128)
+        return "its name is longer than 128 bytes (column(\"...\") takes up to 128)";
+    if (def_string(x, name) == NULL)
+        return "its name is not UTF-8";
+    return NULL;
 }
 
 static void pass_columns(fctx *x, ftab *t)
 {
+    read_checks(x, t);
     for (size_t i = 0; i < t->ncols; i++) {
         fcol *c = &t->cols[i];
         map_type(x, c);
@@ -961,18 +1359,18 @@ static void pass_columns(fctx *x, ftab *t)
         else if (c->hidden)
             c->skip = "a hidden column";
         else if (!is_ident(c->name))
-            c->skip = "its name is not an identifier (letters, digits, '_')";
+            c->skip = sql_name_trouble(x, c->name);
         if (c->skip)
             left_out(x, &t->notes, t, NULL, xprintf(x, "column '%s' left out: %s", clean(x, c->name, 60), c->skip));
         else
-            map_default(x, c);
+            apply_checks(x, c);     /* its default once its type is settled: pass_defaults */
     }
 }
 
 /* ------------------------------------------------------------------ */
 /* Pass 3: indexes and unique constraints                              */
 
-static void add_constraint(fctx *x, ftab *t, bool unique, fcol **cols, size_t n)
+static void add_constraint(fctx *x, ftab *t, bool unique, fcol **cols, size_t n, const char *name)
 {
     for (size_t i = 0; i < t->ncons; i++) {
         fcons *k = &t->cons[i];
@@ -988,7 +1386,7 @@ static void add_constraint(fctx *x, ftab *t, bool unique, fcol **cols, size_t n)
     if (cons == NULL)
         return;
     t->cons = cons;
-    t->cons[t->ncons++] = (fcons){ unique, cols, n };
+    t->cons[t->ncons++] = (fcons){ unique, cols, n, name };
 }
 
 static int pass_indexes(fctx *x, ftab *t)
@@ -1037,12 +1435,14 @@ static int pass_indexes(fctx *x, ftab *t)
             left_out(x, &t->notes, t, NULL, xprintf(x, "%s %s left out: %s", unique ? "unique index" : "index",
                                               clean(x, iname, 60), why));
         } else if (n == 1) {
-            if (!unique)
+            if (!unique) {
                 cols[0]->index = true;
+                cols[0]->index_name = iname;
+            }
             else if (!(cols[0]->pk && t->npk == 1))
                 cols[0]->unique = true;
         } else if (n > 1) {
-            add_constraint(x, t, unique, cols, n);
+            add_constraint(x, t, unique, cols, n, iname);
         }
     }
     if (rc == 0)
@@ -1144,29 +1544,81 @@ static int pass_fks(fctx *x, ftab *t)
     return finish(x, st, s == SQLITE_ROW ? SQLITE_DONE : s, t->name);
 }
 
+/* What a json or enum column cannot be, known once the indexes and keys
+ * are: json is neither unique, indexed nor a key (PostgreSQL's JSON has
+ * no equality); an enum is no foreign key, nor what one refers to.  Such
+ * a column stays text (or a string), but for an index of a json column,
+ * which is left out: verify does not look for indexes, and it takes a
+ * JSON column for json only. */
+static void pass_demote(fctx *x)
+{
+    for (size_t i = 0; i < x->ntabs; i++) {
+        ftab *t = &x->tabs[i];
+        if (t->kind == K_SKIP)
+            continue;
+        for (size_t k = 0; k < t->ncons; k++)
+            for (size_t j = 0; j < t->cons[k].n; j++)
+                if (t->cons[k].unique && t->cons[k].cols[j]->json)
+                    unjson(x, t->cons[k].cols[j], "it is in a unique constraint of several columns, which a json column cannot be (PostgreSQL's JSON has no equality)");
+        for (size_t k = 0; k < t->ncols; k++)
+            if (t->cols[k].json && t->cols[k].unique)
+                unjson(x, &t->cols[k], "a json column cannot be unique (PostgreSQL's JSON has no equality)");
+        for (size_t k = 0; k < t->ncols; k++)
+            if (t->cols[k].json && t->cols[k].index) {
+                t->cols[k].index = false;
+                left_out(x, &t->notes, t, NULL, xprintf(x, "index %s left out: %s is json, which cannot be indexed (PostgreSQL's JSON has no equality)",
+                                                  clean(x, t->cols[k].index_name, 60), clean(x, t->cols[k].name, 60)));
+            }
+        for (size_t k = 0; k < t->ncons; k++) {
+            fcons *cs = &t->cons[k];
+            const fcol *json = NULL;
+            for (size_t j = 0; j < cs->n && !json; j++)
+                if (!cs->unique && cs->cols[j]->json)
+                    json = cs->cols[j];
+            if (json == NULL)
+                continue;
+            left_out(x, &t->notes, t, NULL, xprintf(x, "index %s left out: %s is json, which cannot be indexed (PostgreSQL's JSON has no equality)",
+                                              clean(x, cs->name, 60), clean(x, json->name, 60)));
+            for (size_t j = k + 1; j < t->ncons; j++)
+                t->cons[j - 1] = t->cons[j];
+            t->ncons--;
+            k--;
+        }
+        for (size_t k = 0; k < t->nfks; k++) {
+            ffk *f = &t->fks[k];
+            if (f->col->json)
+                unjson(x, f->col, "a json column cannot be a foreign key");
+            if (f->col->nenum)
+                unenum(x, f->col, "an enum column cannot be a foreign key");
+            if (f->tcol->json)
+                unjson(x, f->tcol, xprintf(x, "%s.%s refers to it", clean(x, t->name, 60), clean(x, f->col->name, 60)));
+            if (f->tcol->nenum)
+                unenum(x, f->tcol, xprintf(x, "%s.%s refers to it", clean(x, t->name, 60), clean(x, f->col->name, 60)));
+        }
+    }
+}
+
+/* Defaults, once json and enum columns are what they will be. */
+static void pass_defaults(fctx *x)
+{
+    for (size_t i = 0; i < x->ntabs; i++)
+        for (size_t k = 0; x->tabs[i].kind != K_SKIP && k < x->tabs[i].ncols; k++)
+            if (!x->tabs[i].cols[k].skip)
+                map_default(x, &x->tabs[i].cols[k]);
+}
+
 /* The checker joins a foreign key and its target only as the same type
  * (string and text are one): the declared types of a key and of what it
  * refers to can differ in SQLite (a DATETIME column holding an INTEGER
  * key), and the generated code would not compile.  Such a key takes the
- * type of the column it refers to, and says so; unless that would give it
- * a has_ flag that another column's field takes, and then the foreign key
- * is left out.  Repeated, so a key to a key to a key settles. */
+ * type of the column it refers to, and says so (a has_ flag it gets that
+ * another column's field is makes that column's member another name:
+ * name_members runs after this).  Repeated, so a key to a key to a key
+ * settles. */
 static bool same_type(const fcol *a, const fcol *b)
 {
     bool ta = a->type == T_STRING || a->type == T_TEXT, tb = b->type == T_STRING || b->type == T_TEXT;
     return a->type == b->type || (ta && tb);
-}
-
-static void drop_fk(fctx *x, ftab *t, size_t k, const char *why)
-{
-    ffk *f = &t->fks[k];
-    left_out(x, &t->notes, t, NULL, xprintf(x, "foreign key %s -> %s left out: %s", f->col->name, f->target->name, why));
-    f->col->fk = NULL;
-    for (size_t i = k + 1; i < t->nfks; i++)
-        t->fks[i - 1] = t->fks[i];
-    t->nfks--;
-    for (size_t i = 0; i < t->nfks; i++)
-        t->fks[i].col->fk = &t->fks[i];
 }
 
 static void pass_fk_types(fctx *x)
@@ -1180,22 +1632,6 @@ static void pass_fk_types(fctx *x)
                 fcol *c = t->fks[k].col, *tc = t->fks[k].tcol;
                 if (same_type(c, tc))
                     continue;
-                fcol as = *c;
-                as.type = tc->type;
-                as.length = tc->length;
-                if (has_flag(&as) && !has_flag(c)) {
-                    const char *flag = xprintf(x, "has_%s", field_name(x, c));
-                    bool taken = false;
-                    for (size_t j = 0; j < t->ncols; j++)
-                        if (!t->cols[j].skip && strcmp(field_name(x, &t->cols[j]), flag) == 0)
-                            taken = true;
-                    if (taken) {
-                        drop_fk(x, t, k--, xprintf(x, "its type differs from %s.%s's, whose type would give it a %s flag, which is another column's field",
-                                                   tc->tab->name, tc->name, flag));
-                        changed = true;
-                        continue;
-                    }
-                }
                 add_note(x, &c->notes, xprintf(x, "declared %s: %s, the type of %s.%s, which it refers to",
                                                c->decl[0] ? clean(x, c->decl, 40) : "without a type",
                                                type_words[tc->type], clean(x, tc->tab->name, 60), clean(x, tc->name, 60)));
@@ -1240,34 +1676,91 @@ static bool assoc_shape(const ftab *t)
     return others == 0 || (others == 1 && !other->skip && other->pk && t->npk == 1 && other->type == T_INTEGER);
 }
 
-/* The C fields of a model's struct: a column whose field (or has_ flag)
- * another column's takes is left out; key columns are placed first. */
-static void check_fields(fctx *x, ftab *t)
+/* Members.  A column whose SQL name is an identifier is a member of that
+ * name, as before SPEC 9.  Any other (a blank, a '-' in it...) is a member
+ * named by its runs of ASCII letters and digits, lower-case, joined by '_'
+ * ("Task Title" -> task_title; "col_" before a leading digit, "col" when
+ * there are none), with column("Task Title").  In a model (where the
+ * columns are C fields) a member whose C field or has_ flag another
+ * column's takes (int_ beside int, whose field is int_; has_x beside a
+ * nullable x) gets _2, _3... after its name (less a trailing '_'), with
+ * column(...) too.  Identifier-named columns are named first, key columns
+ * first among them, each in the table's order, so a column keeps its name
+ * where it can. */
+static const char *member_base(fctx *x, const char *name)
 {
-    symtab fields = { 0 };
-    for (int round = 0; round < 2; round++)
+    strbuf sb = STRBUF_INIT;
+    bool gap = false;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        unsigned char ch = *p;
+        bool digit = ch >= '0' && ch <= '9';
+        if (!(digit || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))) {
+            gap = true;
+            continue;
+        }
+        if (sb.len == 0 && digit)
+            strbuf_puts(&sb, "col_");
+        else if (gap && sb.len)
+            strbuf_putc(&sb, '_');
+        gap = false;
+        strbuf_putc(&sb, ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : (char)ch);
+    }
+    if (sb.len == 0)
+        strbuf_puts(&sb, "col");
+    const char *out = sb.failed ? NULL : xstrdup(x, strbuf_str(&sb));
+    x->nomem |= sb.failed;
+    strbuf_free(&sb);
+    return out ? out : "col";
+}
+
+static bool member_free(fctx *x, symtab *names, symtab *fields, const fcol *c, const char *cand, bool fields_matter)
+{
+    if (symtab_get(names, lower(x, cand)))
+        return false;
+    if (!fields_matter)
+        return true;
+    const char *f = field_of(x, cand);
+    return !symtab_get(fields, f) && !(has_flag(c) && symtab_get(fields, xprintf(x, "has_%s", f)));
+}
+
+static void name_members(fctx *x, ftab *t, bool fields_matter)
+{
+    symtab names = { 0 }, fields = { 0 };
+    for (int round = 0; round < 4; round++)
         for (size_t i = 0; i < t->ncols; i++) {
             fcol *c = &t->cols[i];
-            if (c->skip || (round == 0) != (c->pk != 0))
+            bool ident = is_ident(c->name);
+            if (c->skip || ident != (round < 2) || (round % 2 == 0) != (c->pk != 0))
                 continue;
-            const char *f = field_name(x, c);
-            const char *h = has_flag(c) ? xprintf(x, "has_%s", f) : NULL;
-            const char *clash = symtab_get(&fields, f) ? f : h && symtab_get(&fields, h) ? h : NULL;
-            if (clash && c->pk) {
-                t->npk = 0;     /* its key cannot be written: no model */
-                left_out(x, &t->notes, t, NULL, xprintf(x, "key column '%s' would be the C field %s, which another key column takes: no model",
-                                                  c->name, clash));
+            const char *m = NULL;
+            if (ident && member_free(x, &names, &fields, c, c->name, fields_matter))
+                m = c->name;
+            const char *base = ident ? c->name : member_base(x, c->name);
+            if (ident) {
+                size_t n = strlen(base);
+                while (n > 1 && base[n - 1] == '_')
+                    n--;
+                base = xprintf(x, "%.*s", (int)n, base);
+            }
+            if (m == NULL && !ident && member_free(x, &names, &fields, c, base, fields_matter))
+                m = base;
+            for (int n = 2; m == NULL && n < 100000 && !x->nomem; n++) {
+                const char *cand = xprintf(x, "%s_%d", base, n);
+                if (member_free(x, &names, &fields, c, cand, fields_matter))
+                    m = cand;
+            }
+            if (m == NULL) {    /* out of memory */
+                c->member = c->name;
                 continue;
             }
-            if (clash) {
-                c->skip = "its C field would clash";
-                left_out(x, &t->notes, t, NULL, xprintf(x, "column '%s' left out: its C field %s is another column's", c->name, clash));
-                continue;
-            }
+            c->member = m;
+            put(x, &names, lower(x, m));
+            const char *f = field_of(x, m);
             put(x, &fields, f);
-            if (h)
-                put(x, &fields, h);
+            if (has_flag(c))
+                put(x, &fields, xprintf(x, "has_%s", f));
         }
+    symtab_free(&names);
     symtab_free(&fields);
 }
 
@@ -1352,9 +1845,9 @@ static bool column_names(fctx *x, ftab *t, const char *sn, bool claim)
         if (c->skip)
             continue;
         if (c->unique && !(c->pk && t->npk == 1))
-            fn[0] = xprintf(x, "%s_get_by_%s", sn, c->name);
+            fn[0] = xprintf(x, "%s_get_by_%s", sn, c->member);
         if (c->index)
-            fn[1] = xprintf(x, "%s_find_by_%s", sn, c->name);
+            fn[1] = xprintf(x, "%s_find_by_%s", sn, c->member);
         for (int k = 0; k < 2; k++) {
             if (fn[k] && !claim && symtab_get(&x->cnames, fn[k]))
                 return false;
@@ -1362,7 +1855,7 @@ static bool column_names(fctx *x, ftab *t, const char *sn, bool claim)
                 put(x, &x->cnames, fn[k]);
         }
         if (claim)
-            put(x, &t->members, c->name);
+            put(x, &t->members, c->member);
     }
     return true;
 }
@@ -1455,7 +1948,7 @@ static bool fk_name_ambiguous(const ffk *f)
     if (f->holder == f->target)
         return false;
     for (size_t i = 0; i < f->target->nfks; i++)
-        if (f->target->fks[i].target == f->holder && strcmp(f->target->fks[i].col->name, f->col->name) == 0)
+        if (f->target->fks[i].target == f->holder && strcmp(f->target->fks[i].col->member, f->col->member) == 0)
             return true;
     return false;
 }
@@ -1467,13 +1960,13 @@ static void name_fk(fctx *x, ffk *f)
     f->fk_option = n > 1;
     if (f->fk_option && fk_name_ambiguous(f)) {
         left_out(x, &t->notes, t, NULL, xprintf(x, "no relationship for %s: '%s' and '%s' both have a foreign key '%s' to each other, so foreign_keys = %s would be ambiguous",
-                                          f->col->name, t->name, u->name, f->col->name, f->col->name));
+                                          f->col->member, t->name, u->name, f->col->member, f->col->member));
         return;
     }
     f->one_to_one = is_unique_key(t, f->col);
-    const char *st = stem(x, f->col->name);
+    const char *st = stem(x, f->col->member);
     bool several = fks_between(t, u) > 1;
-    const char *prefix = st ? st : f->col->name;
+    const char *prefix = st ? st : f->col->member;
     /* The collection (or one-to-one) on the target: orders, or
      * sender_messages where two keys of messages point at users. */
     const char *coll = f->one_to_one ? singular_snake(x, t) : plural_snake(x, t);
@@ -1481,9 +1974,10 @@ static void name_fk(fctx *x, ffk *f)
     /* The many-to-one: user for user_id, else the target's singular. */
     const char *one_c[] = { st ? st : singular_snake(x, u), st ? singular_snake(x, u) : NULL, NULL };
     if (t == u) {
-        /* Declared on the "one" side: see put_fk_rel. */
-        f->rel = pick(x, t, coll_c);
-        f->back = f->rel ? pick(x, t, one_c) : NULL;
+        /* The many-to-one is declared, with remote_side (see put_fk_rel);
+         * the names are picked collection first, as they were before. */
+        f->back = pick(x, t, coll_c);
+        f->rel = f->back ? pick(x, t, one_c) : NULL;
     } else {
         f->rel = pick(x, t, one_c);
         f->back = f->rel ? pick(x, u, coll_c) : NULL;
@@ -1505,9 +1999,9 @@ static void name_assoc(fctx *x, ftab *a)
     if (t1 == t2) {
         /* follows(follower_id, followed_id): user.followed_users are the
          * users a user follows; user.follower_users, those who follow. */
-        const char *sf = stem(x, f->col->name), *sg = stem(x, g->col->name);
-        self_f = xprintf(x, "%s_%s", sf ? sf : f->col->name, plural_snake(x, t1));
-        self_g = xprintf(x, "%s_%s", sg ? sg : g->col->name, plural_snake(x, t1));
+        const char *sf = stem(x, f->col->member), *sg = stem(x, g->col->member);
+        self_f = xprintf(x, "%s_%s", sf ? sf : f->col->member, plural_snake(x, t1));
+        self_g = xprintf(x, "%s_%s", sg ? sg : g->col->member, plural_snake(x, t1));
     }
     const char *rel_c[] = { t1 == t2 ? self_g : plural_snake(x, t2), table_snake(x, a), NULL };
     const char *back_c[] = { t1 == t2 ? self_f : plural_snake(x, t1), table_snake(x, a), NULL };
@@ -1515,6 +2009,60 @@ static void name_assoc(fctx *x, ftab *a)
     a->m2m_back = a->m2m_rel ? pick(x, t2, back_c) : NULL;
     if (a->m2m_back == NULL)
         a->m2m_rel = NULL;
+}
+
+/* "status" -> "Status", "billing_state" -> "BillingState" (the checker's
+ * camel_case of a member in a C type name). */
+static const char *member_camel(fctx *x, const char *m)
+{
+    char *out = xalloc(x, strlen(m) + 1);
+    if (out == NULL)
+        return m;
+    size_t j = 0;
+    bool up = true;
+    for (const char *p = m; *p; p++) {
+        if (*p == '_') {
+            up = true;
+            continue;
+        }
+        out[j++] = up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+        up = false;
+    }
+    out[j] = '\0';
+    return out;
+}
+
+/* An enum column's C names (the checker's check_enum, api.c): its type
+ * <Model><Member> (Task.status: TaskStatus), a constant <MODEL_MEMBER>_<VALUE>
+ * each value, and the source's statics; where one is taken, the column
+ * stays a string and keeps its CHECK in the database. */
+static void claim_enums(fctx *x, ftab *t)
+{
+    for (size_t i = 0; i < t->ncols; i++) {
+        fcol *c = &t->cols[i];
+        if (c->skip || c->nenum == 0)
+            continue;
+        const char **names = xalloc(x, (c->nenum + 4) * sizeof *names);
+        if (names == NULL)
+            return;
+        size_t n = 0;
+        const char *up = upper(x, xprintf(x, "%s_%s", t->snake, c->member));
+        names[n++] = xprintf(x, "%s%s", t->model, member_camel(x, c->member));
+        names[n++] = xprintf(x, "%s__enum_%s", t->snake, field_name(x, c));
+        names[n++] = xprintf(x, "%s__enum_%s_names", t->snake, field_name(x, c));
+        for (size_t k = 0; k < c->nenum; k++)
+            names[n++] = xprintf(x, "%s_%s", up, upper(x, c->enum_vals[k]));
+        const char *taken = NULL;
+        for (size_t k = 0; k < n && !taken; k++)
+            if (symtab_get(&x->cnames, names[k]) || c_reserved(names[k], NULL) != C_FREE)
+                taken = names[k];
+        if (taken) {
+            unenum(x, c, xprintf(x, "its C name %s is taken", taken));
+            continue;
+        }
+        for (size_t k = 0; k < n; k++)
+            put(x, &x->cnames, names[k]);
+    }
 }
 
 static void pass_names(fctx *x)
@@ -1527,6 +2075,9 @@ static void pass_names(fctx *x)
             if (x->tabs[i].model == NULL)
                 x->tabs[i].kind = K_PLAIN;
         }
+    for (size_t i = 0; i < x->ntabs; i++)
+        if (x->tabs[i].kind == K_MODEL)
+            claim_enums(x, &x->tabs[i]);
     for (size_t i = 0; i < x->ntabs; i++) {
         ftab *t = &x->tabs[i];
         if (t->kind != K_MODEL)
@@ -1536,13 +2087,167 @@ static void pass_names(fctx *x)
             if (f->target->kind == K_MODEL)
                 name_fk(x, f);
             else
-                add_note(x, &t->notes, xprintf(x, "no relationship for %s: '%s' is not a model", f->col->name,
+                add_note(x, &t->notes, xprintf(x, "no relationship for %s: '%s' is not a model", f->col->member,
                                                f->target->name));
         }
     }
     for (size_t i = 0; i < x->ntabs; i++)
         if (x->tabs[i].kind == K_ASSOC)
             name_assoc(x, &x->tabs[i]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pass 6, then: rows that refer to each other (post_update)            */
+/*
+ * Two models whose foreign keys refer to each other (a topic's
+ * first_post_id, a post's topic_id) make a delete cycle where one delete
+ * reaches rows of both: deleting a topic deletes its posts (ON DELETE
+ * CASCADE, written cascade = "all"), and the generated delete, as
+ * SQLAlchemy's flush does, finds no order in which a topic and its first
+ * post can go (CircularDependencyError; nothing is deleted).  post_update =
+ * true on one key's relationship clears that key before the rows go, which
+ * breaks the cycle, as SQLAlchemy's post_update does.  It goes on a key
+ * that can hold NULL and has a relationship (the checker's rules); of
+ * two such, on the one that does not cascade, then on the one not named
+ * after its target (first_post_id rather than topic_id), then on the
+ * first table's.  Where neither key can take it, a comment and a warning
+ * say so.
+ */
+
+static const char *a_or_an(const char *word)
+{
+    return strchr("AEIOUaeiou", word[0]) ? "an" : "a";
+}
+
+static bool cascades_fk(const ffk *f)
+{
+    return f->rel && f->ondelete && strcmp(f->ondelete, "cascade") == 0;
+}
+
+/* topic_id for topics: the row's parent, not a row it points at. */
+static bool named_after_target(fctx *x, const ffk *f)
+{
+    const char *st = stem(x, f->col->member);
+    return st && strcasecmp(st, singular_snake(x, f->target)) == 0;
+}
+
+/* Why f cannot be post_update, or NULL. */
+static const char *no_post_update(fctx *x, const ffk *f)
+{
+    const char *where = xprintf(x, "%s.%s", clean(x, f->holder->name, 60), clean(x, f->col->name, 60));
+    if (f->col->pk)
+        return xprintf(x, "%s is a key", where);
+    if (f->col->notnull)
+        return xprintf(x, "%s is NOT NULL", where);
+    if (f->rel == NULL)
+        return xprintf(x, "%s has no relationship", where);
+    return NULL;
+}
+
+/* Whether a is a better place for post_update than b (both can take it). */
+static bool better(fctx *x, const ffk *a, const ffk *b)
+{
+    if (cascades_fk(a) != cascades_fk(b))
+        return !cascades_fk(a);
+    if (named_after_target(x, a) != named_after_target(x, b))
+        return !named_after_target(x, a);
+    return a->holder < b->holder;
+}
+
+static void pass_cycles(fctx *x)
+{
+    size_t n = x->ntabs;
+    /* reach[s * n + t]: deleting a row of s can delete rows of t, through
+     * the cascades written (target -> holder), found from each s in turn */
+    unsigned char *reach = xalloc(x, n * n + 1);
+    size_t *stack = xalloc(x, (n + 1) * sizeof *stack);
+    /* the cascades out of each table: holders first[t] .. first[t + 1] - 1 */
+    size_t *first = xalloc(x, (n + 2) * sizeof *first), nedges = 0;
+    for (size_t h = 0; h < n; h++)
+        for (size_t k = 0; k < x->tabs[h].nfks; k++)
+            nedges += cascades_fk(&x->tabs[h].fks[k]);
+    size_t *holder = xalloc(x, (nedges + 1) * sizeof *holder);
+    if (reach == NULL || stack == NULL || first == NULL || holder == NULL)
+        return;
+    memset(reach, 0, n * n + 1);
+    memset(first, 0, (n + 2) * sizeof *first);
+    for (size_t h = 0; h < n; h++)
+        for (size_t k = 0; k < x->tabs[h].nfks; k++)
+            if (cascades_fk(&x->tabs[h].fks[k]))
+                first[(size_t)(x->tabs[h].fks[k].target - x->tabs) + 2]++;
+    for (size_t t = 2; t < n + 2; t++)
+        first[t] += first[t - 1];
+    for (size_t h = 0; h < n; h++)
+        for (size_t k = 0; k < x->tabs[h].nfks; k++)
+            if (cascades_fk(&x->tabs[h].fks[k]))
+                holder[first[(size_t)(x->tabs[h].fks[k].target - x->tabs) + 1]++] = h;
+    for (size_t s = 0; s < n; s++) {
+        if (x->tabs[s].kind != K_MODEL)
+            continue;
+        size_t top = 0;
+        reach[s * n + s] = 1;
+        stack[top++] = s;
+        while (top > 0) {
+            size_t t = stack[--top];
+            for (size_t e = first[t]; e < first[t + 1]; e++)
+                if (!reach[s * n + holder[e]]) {
+                    reach[s * n + holder[e]] = 1;
+                    stack[top++] = holder[e];
+                }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        ftab *A = &x->tabs[i];
+        if (A->kind != K_MODEL)
+            continue;
+        for (size_t ka = 0; ka < A->nfks; ka++) {
+            ffk *a = &A->fks[ka];
+            ftab *B = a->target;
+            size_t j = (size_t)(B - x->tabs);
+            if (B == A || B->kind != K_MODEL || j < i)
+                continue;
+            for (size_t kb = 0; kb < B->nfks && !a->post_update; kb++) {
+                ffk *b = &B->fks[kb];
+                if (b->target != A || b->post_update)
+                    continue;
+                /* a delete that reaches both: of A, of B, else of another */
+                size_t s = reach[i * n + j] ? i : reach[j * n + i] ? j : n;
+                for (size_t k = 0; k < n && s == n; k++)
+                    if (reach[k * n + i] && reach[k * n + j])
+                        s = k;
+                if (s == n)
+                    continue;
+                const ftab *S = &x->tabs[s];
+                const char *what = S == A ? xprintf(x, "deleting %s %s deletes %s rows too", a_or_an(A->model), A->model, B->model)
+                                 : S == B ? xprintf(x, "deleting %s %s deletes %s rows too", a_or_an(B->model), B->model, A->model)
+                                 : xprintf(x, "deleting %s %s deletes %s and %s rows", a_or_an(S->model), S->model, A->model, B->model);
+                const char *why_a = no_post_update(x, a), *why_b = no_post_update(x, b);
+                ffk *f = why_a && why_b ? NULL : why_a ? b : why_b ? a : better(x, a, b) ? a : b;
+                ffk *other = f == a ? b : a;
+                if (f == NULL) {
+                    left_out(x, &A->notes, A, NULL,
+                             xprintf(x, "%s and %s.%s refer to each other, and %s; neither can be post_update (%s, %s), so a delete of rows that refer to each other stops on the cycle, as SQLAlchemy's CircularDependencyError",
+                                     a->col->member, clean(x, B->name, 60), b->col->member, what, why_a, why_b));
+                    continue;
+                }
+                f->post_update = true;
+                /* Said once for a table's keys to one other: then briefly. */
+                bool said = false;
+                for (size_t k = 0; k < f->holder->nfks; k++)
+                    said |= &f->holder->fks[k] != f && f->holder->fks[k].post_update &&
+                            f->holder->fks[k].target == f->target && f->holder->fks[k].notes.head;
+                if (said) {
+                    add_note(x, &f->notes, xprintf(x, "%s and %s.%s too: post_update", f->col->member,
+                                                   clean(x, other->holder->name, 60), other->col->member));
+                    continue;
+                }
+                add_note(x, &f->notes, xprintf(x, "%s and %s.%s refer to each other, and %s:", f->col->member,
+                                               clean(x, other->holder->name, 60), other->col->member, what));
+                add_note(x, &f->notes, xprintf(x, "post_update clears %s before the rows go, so rows that refer to each other", f->col->member));
+                add_note(x, &f->notes, "can be deleted (SQLAlchemy's post_update; without it such a delete stops on the cycle)");
+            }
+        }
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -1573,10 +2278,18 @@ static void put_notes(fctx *x, strbuf *sb, const notes *n, const char *indent)
 static void put_column(fctx *x, strbuf *sb, const ftab *t, const fcol *c, size_t width)
 {
     strbuf_puts(sb, "    ");
-    put_pad(sb, c->name, width);
-    strbuf_puts(sb, type_words[c->type]);
-    if (c->type == T_STRING && c->length > 0)
+    put_pad(sb, c->member, width);
+    strbuf_puts(sb, type_word(c));
+    if (c->nenum) {
+        strbuf_putc(sb, '(');
+        for (size_t k = 0; k < c->nenum; k++)
+            strbuf_printf(sb, "%s%s", k ? ", " : "", c->enum_vals[k]);
+        strbuf_putc(sb, ')');
+    } else if (c->type == T_STRING && c->length > 0) {
         strbuf_printf(sb, "(%ld)", c->length);
+    }
+    if (strcmp(c->member, c->name) != 0)
+        strbuf_printf(sb, " column(%s)", def_string(x, c->name));
     if (c->pk && t->write_pk)
         strbuf_puts(sb, " primary_key");
     else if (c->notnull)
@@ -1588,7 +2301,7 @@ static void put_column(fctx *x, strbuf *sb, const ftab *t, const fcol *c, size_t
     if (c->def)
         strbuf_printf(sb, " server_default(%s)", c->def);
     if (c->fk) {
-        const char *tn = c->fk->target->name, *cn = c->fk->tcol->name;
+        const char *tn = c->fk->target->name, *cn = c->fk->tcol->member;
         if (is_language_word(tn) || is_language_word(cn))
             strbuf_printf(sb, " foreign_key(\"%s.%s\"", tn, cn);
         else
@@ -1614,7 +2327,7 @@ static void put_constraints(strbuf *sb, const ftab *t)
                 continue;
             strbuf_printf(sb, "    %s(", unique ? "unique" : "index");
             for (size_t j = 0; j < k->n; j++)
-                strbuf_printf(sb, "%s%s", j ? ", " : "", k->cols[j]->name);
+                strbuf_printf(sb, "%s%s", j ? ", " : "", k->cols[j]->member);
             strbuf_puts(sb, ")\n");
         }
 }
@@ -1630,10 +2343,13 @@ static void put_backref(strbuf *sb, const char *name, bool one, bool cascade)
                   cascade ? ", cascade = \"all\"" : "");
 }
 
-/* A foreign key's relationship, on its holder.  ON DELETE CASCADE becomes
- * cascade "all" on the collection: the generated _delete then deletes the
- * children as the database would (without it, it would set their key to
- * NULL first). */
+/* A foreign key's relationship, the many-to-one on its holder, with its
+ * backref on the target.  ON DELETE CASCADE becomes cascade "all" on the
+ * collection: the generated _delete then deletes the children as the
+ * database would (without it, it would set their key to NULL first).  A
+ * self-referential one says remote_side = the column it refers to, as
+ * SQLAlchemy's adjacency list does: without it, a relationship of a model
+ * to itself is the one-to-many. */
 static void put_fk_rel(strbuf *sb, const ffk *f, size_t width)
 {
     bool cascade = f->ondelete && strcmp(f->ondelete, "cascade") == 0;
@@ -1641,15 +2357,11 @@ static void put_fk_rel(strbuf *sb, const ffk *f, size_t width)
     put_pad(sb, f->rel, width);
     strbuf_printf(sb, "relationship(%s", f->target->model);
     if (f->fk_option)
-        strbuf_printf(sb, ", foreign_keys = %s", f->col->name);
-    if (f->holder == f->target) {
-        if (f->one_to_one)
-            strbuf_puts(sb, ", uselist = false");
-        if (cascade)
-            strbuf_puts(sb, ", cascade = \"all\"");
-        strbuf_printf(sb, ", backref = %s)\n", f->back);
-        return;
-    }
+        strbuf_printf(sb, ", foreign_keys = %s", f->col->member);
+    if (f->holder == f->target)
+        strbuf_printf(sb, ", remote_side = %s", f->tcol->member);
+    if (f->post_update)
+        strbuf_puts(sb, ", post_update = true");
     strbuf_puts(sb, ", ");
     put_backref(sb, f->back, f->one_to_one, cascade);
     strbuf_puts(sb, ")\n");
@@ -1663,7 +2375,7 @@ static void put_m2m(strbuf *sb, const ftab *a, size_t width)
     strbuf_printf(sb, "relationship(%s, secondary = ", g->target->model);
     put_name(sb, a->name);
     if (f->target == g->target)
-        strbuf_printf(sb, ", foreign_keys = %s", f->col->name);
+        strbuf_printf(sb, ", foreign_keys = %s", f->col->member);
     strbuf_printf(sb, ", backref = %s)\n", a->m2m_back);
 }
 
@@ -1677,8 +2389,8 @@ static void put_table(fctx *x, strbuf *sb, const ftab *t)
     }
     size_t width = 0;
     for (size_t i = 0; i < t->ncols; i++)
-        if (!t->cols[i].skip && strlen(t->cols[i].name) > width)
-            width = strlen(t->cols[i].name);
+        if (!t->cols[i].skip && strlen(t->cols[i].member) > width)
+            width = strlen(t->cols[i].member);
     bool has_rels = false;
     if (t->kind == K_MODEL) {
         for (size_t i = 0; i < t->nfks; i++)
@@ -1719,10 +2431,11 @@ static void put_table(fctx *x, strbuf *sb, const ftab *t)
             if (!f->rel)
                 continue;
             if (f->holder == f->target)
-                strbuf_printf(sb, "    # %s is self-referential: today's checker reads relationship(%s) on %s as the\n"
-                                  "    # one-to-many (the rows whose %s is this row's key), and its backref %s is the\n"
-                                  "    # many-to-one (SPEC 9's remote_side will let the many-to-one be declared instead)\n",
-                              f->col->name, t->model, t->model, f->col->name, f->back);
+                strbuf_printf(sb, "    # %s refers to this table: %s is the many-to-one (remote_side = %s, as in\n"
+                                  "    # SQLAlchemy's adjacency list), its backref %s the %s whose %s is this row's %s\n",
+                              f->col->member, f->rel, f->tcol->member, f->back, f->one_to_one ? "row" : "rows",
+                              f->col->member, f->tcol->member);
+            put_notes(x, sb, &f->notes, "    ");
             put_fk_rel(sb, f, width);
         }
         for (size_t i = 0; i < x->ntabs; i++) {
@@ -1862,18 +2575,21 @@ int fromdb_generate(const char *db_path, const char *base, char **text, size_t *
         }
     }
     for (size_t i = 0; rc == 0 && i < x.ntabs && !x.nomem; i++)
-        if (x.tabs[i].kind != K_SKIP && has_pk(&x.tabs[i]))
-            check_fields(&x, &x.tabs[i]);
-    for (size_t i = 0; rc == 0 && i < x.ntabs && !x.nomem; i++)
         if (x.tabs[i].kind != K_SKIP)
             rc = pass_indexes(&x, &x.tabs[i]);
     for (size_t i = 0; rc == 0 && i < x.ntabs && !x.nomem; i++)
         if (x.tabs[i].kind != K_SKIP)
             rc = pass_fks(&x, &x.tabs[i]);
     if (rc == 0 && !x.nomem) {
+        pass_demote(&x);
+        pass_defaults(&x);
         pass_fk_types(&x);
+        for (size_t i = 0; i < x.ntabs; i++)
+            if (x.tabs[i].kind != K_SKIP)
+                name_members(&x, &x.tabs[i], has_pk(&x.tabs[i]));
         pass_kinds(&x);
         pass_names(&x);
+        pass_cycles(&x);
     }
     strbuf out = STRBUF_INIT;
     if (rc == 0 && !x.nomem)

@@ -2,8 +2,12 @@
  * database (SPEC section 7), one made by SQLAlchemy, Django or by hand.
  *
  * The database is opened read-only (a file: URI with mode=ro) and only read:
- * sqlite_master and the table_xinfo, foreign_key_list, index_list and
- * index_xinfo pragmas.  What the model language cannot say (a partial index,
+ * sqlite_master (its CREATE TABLE texts too, for the CHECKs that make json
+ * and enum columns) and the table_xinfo, foreign_key_list, index_list and
+ * index_xinfo pragmas.  SPEC 9's constructs are used where the database
+ * says so: json, enum(...), column("SQL name"), remote_side on a
+ * self-referential key, post_update where keys refer to each other.  What
+ * the model language cannot say (a partial index,
  * a default expression, a composite foreign key, a table without a primary
  * key's C API...) is left out with a '#' comment in the output saying so,
  * and the result is run through the checker before anything is written, so

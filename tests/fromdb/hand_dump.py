@@ -106,11 +106,12 @@ def keys(db):
 
 
 def names(db):
-    for r in db.execute('SELECT "id", "select", "group", "int", "default", "table", "model", "import", "index", '
-                        '"unique", "x", "struct" FROM "order" ORDER BY "id"'):
-        print("order %d%s" % (r[0], kv(select=text(r[1]), group=num(r[2]), int_=num(r[3]), default_=text(r[4]),
-                                        table=text(r[5]), model=num(r[6]), import_=blob(r[7]), index=num(r[8]),
-                                        unique=num(r[9]), x=num(r[10]), struct_=real(r[11]))))
+    for r in db.execute('SELECT "id", "select", "group", "int", "int_", "default", "table", "model", "import", '
+                        '"index", "unique", "x", "has_x", "first name", "struct" FROM "order" ORDER BY "id"'):
+        print("order %d%s" % (r[0], kv(select=text(r[1]), group=num(r[2]), int_=num(r[3]), int_2=num(r[4]),
+                                        default_=text(r[5]), table=text(r[6]), model=num(r[7]), import_=blob(r[8]),
+                                        index=num(r[9]), unique=num(r[10]), x=num(r[11]), has_x_2=num(r[12]),
+                                        first_name=text(r[13]), struct_=real(r[14]))))
         print("  order_tables:" + ids(col(db, 'SELECT id FROM "table" WHERE order_id = ? ORDER BY id', r[0])))
         print("  all_tables:" + ids(col(db, 'SELECT id FROM "table" WHERE all_id = ? ORDER BY id', r[0])))
     for tid, order_id, all_id, imp in db.execute('SELECT id, order_id, all_id, "import" FROM "table" ORDER BY id'):
@@ -145,8 +146,110 @@ def types(db):
                                        shape=num(r[23]))))
 
 
+def columns9(db):
+    for r in db.execute('SELECT id, "Author Code", "Full Name", note_text, "Note Text", "int", "int_", x, has_x, '
+                        '"2nd line", "%", "e-mail" FROM authors ORDER BY id'):
+        print("author %d%s" % (r[0], kv(author_code=text(r[1]), full_name=text(r[2]), note_text=text(r[3]),
+                                         note_text_2=text(r[4]), int_=num(r[5]), int_2=num(r[6]), x=num(r[7]),
+                                         has_x_2=num(r[8]), col_2nd_line=text(r[9]), col=real(r[10]),
+                                         e_mail=text(r[11]))))
+        print("  author_code_documents:" + ids(col(db, 'SELECT id FROM documents WHERE "Author Code" = ? '
+                                                       "ORDER BY id", r[1])))
+        print("  editor_documents:" + ids(col(db, 'SELECT id FROM documents WHERE "Editor Id" = ? ORDER BY id',
+                                              r[0])))
+    for r in db.execute('SELECT id, "Doc Title", "Author Code", "Editor Id", body, meta, extra, tags, notjson, '
+                        'indexed, state, "Kind", priority, mood, level, flag, list FROM documents ORDER BY id'):
+        print("document %d%s" % (r[0], kv(doc_title=text(r[1]), author_code=text(r[2]), editor_id=num(r[3]),
+                                           body=text(r[4]), meta=text(r[5]), extra=text(r[6]), tags=text(r[7]),
+                                           notjson=text(r[8]), indexed=text(r[9]), state=text(r[10]),
+                                           Kind=text(r[11]), priority=text(r[12]), mood=text(r[13]),
+                                           level=num(r[14]), flag=text(r[15]), list=text(r[16]))))
+        author = col(db, 'SELECT id FROM authors WHERE "Author Code" = ?', r[2])
+        print("  author: %s editor: %s" % (num(author[0]) if author else "none",
+                                            num(r[3]) if r[3] is not None else "none"))
+
+
+def cycles(db):
+    def one(v):
+        return "none" if v is None else str(v)
+
+    for r in db.execute('SELECT id, label, parent_id, twin_id, "Code", alias_of FROM nodes ORDER BY id'):
+        print("node %d%s" % (r[0], kv(label=text(r[1]), parent_id=num(r[2]), twin_id=num(r[3]), Code=text(r[4]),
+                                       alias_of=text(r[5]))))
+        twin_of = col(db, "SELECT id FROM nodes WHERE twin_id = ?", r[0])
+        alias = col(db, 'SELECT id FROM nodes WHERE "Code" = ?', r[5])
+        print("  parent: %s twin: %s node: %s twin_node: %s" % (one(r[2]), one(r[3]), one(alias[0] if alias else None),
+                                                               one(twin_of[0] if twin_of else None)))
+        print("  parent_nodes:" + ids(col(db, "SELECT id FROM nodes WHERE parent_id = ? ORDER BY id", r[0])))
+        print("  alias_of_nodes:" + ids(col(db, "SELECT id FROM nodes WHERE alias_of = ? ORDER BY id", r[4])))
+    for cid, name, parent in db.execute("SELECT id, name, parent_id FROM categories ORDER BY id"):
+        print("category %d%s" % (cid, kv(name=text(name), parent_id=num(parent))))
+        print("  parent: %s" % one(parent))
+        print("  categories:" + ids(col(db, "SELECT id FROM categories WHERE parent_id = ? ORDER BY id", cid)))
+    for fid, title in db.execute("SELECT id, title FROM forums ORDER BY id"):
+        print("forum %d%s" % (fid, kv(title=text(title))))
+        print("  topics:" + ids(col(db, "SELECT id FROM topics WHERE forum_id = ? ORDER BY id", fid)))
+    for tid, fid, title, first, last in db.execute("SELECT id, forum_id, title, first_post_id, last_post_id "
+                                                   "FROM topics ORDER BY id"):
+        print("topic %d%s" % (tid, kv(forum_id=num(fid), title=text(title), first_post_id=num(first),
+                                       last_post_id=num(last))))
+        print("  first_post: %s last_post: %s" % (one(first), one(last)))
+        print("  posts:" + ids(col(db, "SELECT id FROM posts WHERE topic_id = ? ORDER BY id", tid)))
+    for pid, tid, body in db.execute("SELECT id, topic_id, body FROM posts ORDER BY id"):
+        print("post %d%s" % (pid, kv(topic_id=num(tid), body=text(body))))
+        print("  first_post_topics:" + ids(col(db, "SELECT id FROM topics WHERE first_post_id = ? ORDER BY id", pid)))
+        print("  last_post_topics:" + ids(col(db, "SELECT id FROM topics WHERE last_post_id = ? ORDER BY id", pid)))
+    for bid, name in db.execute("SELECT id, name FROM boards ORDER BY id"):
+        print("board %d%s" % (bid, kv(name=text(name))))
+        print("  widgets:" + ids(col(db, "SELECT id FROM widgets WHERE board_id = ? ORDER BY id", bid)))
+        print("  entries:" + ids(col(db, "SELECT id FROM entries WHERE board_id = ? ORDER BY id", bid)))
+    for wid, bid, name, fav in db.execute("SELECT id, board_id, name, favorite_entry_id FROM widgets ORDER BY id"):
+        print("widget %d%s" % (wid, kv(board_id=num(bid), name=text(name), favorite_entry_id=num(fav))))
+        print("  favorite_entry: %s" % one(fav))
+        print("  entries:" + ids(col(db, "SELECT id FROM entries WHERE widget_id = ? ORDER BY id", wid)))
+    for eid, bid, wid, t in db.execute("SELECT id, board_id, widget_id, text FROM entries ORDER BY id"):
+        print("entry %d%s" % (eid, kv(board_id=num(bid), widget_id=num(wid), text=text(t))))
+        print("  widget: %s" % one(wid))
+    for aid, name, owner in db.execute("SELECT id, name, owner_contact_id FROM accounts ORDER BY id"):
+        print("account %d%s" % (aid, kv(name=text(name), owner_contact_id=num(owner))))
+        print("  contacts:" + ids(col(db, "SELECT id FROM contacts WHERE account_id = ? ORDER BY id", aid)))
+    for cid, aid, name in db.execute("SELECT id, account_id, name FROM contacts ORDER BY id"):
+        print("contact %d%s" % (cid, kv(account_id=num(aid), name=text(name))))
+        print("  accounts:" + ids(col(db, "SELECT id FROM accounts WHERE owner_contact_id = ? ORDER BY id", cid)))
+    for tid, name, captain in db.execute("SELECT id, name, captain_id FROM teams ORDER BY id"):
+        print("team %d%s" % (tid, kv(name=text(name), captain_id=num(captain))))
+        print("  players:" + ids(col(db, "SELECT id FROM players WHERE team_id = ? ORDER BY id", tid)))
+    for pid, name, team in db.execute("SELECT id, name, team_id FROM players ORDER BY id"):
+        print("player %d%s" % (pid, kv(name=text(name), team_id=num(team))))
+        print("  teams:" + ids(col(db, "SELECT id FROM teams WHERE captain_id = ? ORDER BY id", pid)))
+
+    # The deletes the reader makes in its copy.  Forum 1 and board 1, as
+    # the database's own ON DELETE actions take them (which is what the
+    # generated delete must do too, given post_update), in an in-memory
+    # copy with foreign keys enforced; category 2, whose child keeps its
+    # row with the key cleared (SQLAlchemy's rule for a backref without a
+    # delete cascade); account 1, refused as a cycle that no post_update
+    # breaks (both keys NOT NULL), nothing deleted.
+    mem = sqlite3.connect(":memory:")
+    db.backup(mem)
+    mem.execute("PRAGMA foreign_keys = ON")
+    for what, sql in (("forum 1", ["DELETE FROM forums WHERE id = 1"]),
+                      ("board 1", ["DELETE FROM boards WHERE id = 1"]),
+                      ("category 2", ["UPDATE categories SET parent_id = NULL WHERE parent_id = 2",
+                                      "DELETE FROM categories WHERE id = 2"])):
+        for stmt in sql:
+            mem.execute(stmt)
+        print("after deleting %s:" % what)
+        for table in ("forums", "topics", "posts", "boards", "widgets", "entries", "categories"):
+            print("  %s:%s" % (table, ids(col(mem, "SELECT id FROM %s ORDER BY id" % table))))
+    print("  category 3 parent_id=%s" % num(col(mem, "SELECT parent_id FROM categories WHERE id = 3")[0]))
+    print("deleting account 1: refused")
+    print("  accounts:%s contacts:%s" % (ids(col(mem, "SELECT id FROM accounts ORDER BY id")),
+                                         ids(col(mem, "SELECT id FROM contacts ORDER BY id"))))
+
+
 def main(argv):
-    dumps = {"keys": keys, "names": names, "types": types}
+    dumps = {"keys": keys, "names": names, "types": types, "columns9": columns9, "cycles": cycles}
     if len(argv) != 3 or argv[1] not in dumps:
         print(__doc__, file=sys.stderr)
         return 2

@@ -5,9 +5,12 @@ file that passes --check -Werror and whose generated code compiles.
 
 Names are drawn from the ones that trip C, SQL, the model language and the
 generated code (keywords, libassoc's prefix, the generated functions' own
-words and locals, has_ fields, plural/singular pairs, case variants);
-types, keys, foreign keys (to keys of any type, self-referential, to
-non-unique columns), defaults, indexes and association tables at random.
+words and locals, has_ fields, plural/singular pairs, case variants, names
+that are no identifiers); types, keys, foreign keys (to keys of any type,
+self-referential, to non-unique columns, added afterwards so that tables
+refer to each other), defaults, indexes, association tables and the CHECKs
+that make enum and json columns (values that are names or not, that clash
+in C) at random.
 The same SEED makes the same database.
 """
 import random
@@ -20,10 +23,22 @@ WORDS = ["user", "users", "order", "orders", "all", "get", "each", "count", "int
          "order_id", "all_id", "each_id", "get_id", "count_id", "node_id", "x_id", "NULL", "FILE",
          "errno", "list", "user_list", "groups", "a", "b", "c", "has_a", "a_", "Users", "USER", "_",
          "__", "id_", "insert", "delete", "free", "list_free", "first", "view", "load", "remove", "add",
-         "true", "false", "items", "item"]
+         "true", "false", "items", "item", "Task Title", "e-mail", "2nd", "%", "a b", "A B", "has x",
+         "x y", "List", "Int", "init"]
 TYPES = ["INTEGER", "TEXT", "VARCHAR(10)", "REAL", "BOOLEAN", "DATETIME", "DATE", "BLOB", "", "NUMERIC",
          "JSON", "CHAR(3)"]
-DEFAULTS = ["0", "'a'", "1.5", "CURRENT_TIMESTAMP", "TRUE", "NULL", "(1+1)", "'2024-01-01'", "-7"]
+DEFAULTS = ["0", "'a'", "1.5", "CURRENT_TIMESTAMP", "TRUE", "NULL", "(1+1)", "'2024-01-01'", "-7", "'{}'"]
+ENUMS = [["a", "b"], ["todo", "done"], ["x y", "z"], ["A", "a"], ["init", "list"], ["groups_init"], ["1", "2"]]
+
+
+def check(rnd, col):
+    """A CHECK of the column: an enum's or json's, in one of their forms."""
+    q = '"%s"' % col
+    if rnd.random() < 0.6:
+        values = ", ".join("'%s'" % v for v in rnd.choice(ENUMS))
+        return rnd.choice(["%s IN (%s)", "%s IS NULL OR %s IN (%s)"]).replace("%s IN", q + " IN", 1) \
+            .replace("%s IS", q + " IS").replace("(%s)", "(" + values + ")")
+    return rnd.choice(["json_valid(%s)" % q, "%s IS NULL OR json_valid(%s)" % (q, q)])
 
 
 def main(argv):
@@ -58,8 +73,12 @@ def main(argv):
                 extra += " NOT NULL"
             if rnd.random() < 0.2:
                 extra += " DEFAULT " + rnd.choice(DEFAULTS)
+            if rnd.random() < 0.25:
+                extra += " CHECK (%s)" % check(rnd, col)
             defs.append('"%s" %s%s' % (col, rnd.choice(TYPES), extra))
             cols.append(col)
+        if cols and rnd.random() < 0.2:
+            defs.append("CONSTRAINT ck CHECK (%s)" % check(rnd, rnd.choice(cols)))
         try:
             db.execute('CREATE TABLE "%s" (%s)' % (name, ", ".join(defs)))
         except sqlite3.Error:
@@ -74,6 +93,17 @@ def main(argv):
         try:
             db.execute('CREATE TABLE "%s_%s_link" ("%s" INTEGER REFERENCES "%s"("%s"), "%s2" INTEGER REFERENCES "%s"("%s"))'
                        % (rnd.choice(WORDS), i, rnd.choice(WORDS), a, acols[0], rnd.choice(WORDS), b, bcols[0]))
+        except sqlite3.Error:
+            pass
+    # keys added afterwards: tables may refer to each other
+    for i in range(rnd.randint(0, 3) if tables else 0):
+        (a, acols), (b, bcols) = rnd.choice(tables), rnd.choice(tables)
+        if not bcols:
+            continue
+        try:
+            db.execute('ALTER TABLE "%s" ADD COLUMN "%s_ref%d" INTEGER REFERENCES "%s"("%s")%s'
+                       % (a, rnd.choice(WORDS), i, b, bcols[0],
+                          rnd.choice(["", " ON DELETE CASCADE", " ON DELETE SET NULL"])))
         except sqlite3.Error:
             pass
     db.commit()

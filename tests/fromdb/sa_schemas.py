@@ -15,18 +15,35 @@ SCHEMA is one of:
          and nothing else (Flask-SQLAlchemy's many-to-many example)
   assoc  an association object with a composite key and extra data
          (SQLAlchemy's "Association Object" pattern)
+  tasks9 SPEC 9's columns as SQLAlchemy writes them: JSON, Enum(...,
+         create_constraint=True) from an enum class and from strings,
+         Column("Task Title", ...) and other SQL names of their own, and an
+         adjacency list (parent with remote_side=[id], backref children)
+  forum9 topics and posts whose keys refer to each other (a topic's first
+         and last post, a post's topic, ON DELETE CASCADE), with
+         post_update=True on the topic's two, as SQLAlchemy's docs have it
+
+dump, for tasks9 and forum9, then deletes rows through the same ORM in a
+copy of DBFILE (foreign keys enforced) and prints what is left: the C
+reader deletes the same rows in its copy through the code --from-db's
+model makes, so the two agree on what a delete does (remote_side's and
+post_update's semantics), not only on what is read.
 """
 import datetime as dt
+import enum
+import json
 import os
+import shutil
 import sys
+import tempfile
 
 sys.dont_write_bytecode = True   # leave no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "interop"))
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey,  # noqa: E402
-                        Integer, String, Table, Text, UniqueConstraint,
-                        create_engine)
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Enum, Float,  # noqa: E402
+                        ForeignKey, Integer, String, Table, Text,
+                        UniqueConstraint, create_engine, event)
 from sqlalchemy.orm import Session, declarative_base, relationship  # noqa: E402
 
 T0 = dt.datetime(2024, 3, 1, 12, 0, 0, 250000)
@@ -172,6 +189,185 @@ def assoc_dump(s):
         out("  parent: %d child: %d" % (a.parent.id, a.child.id))
 
 
+# ---------------------------------------------------------------- tasks9
+Tasks9Base = declarative_base()
+
+
+class Status(enum.Enum):
+    todo = 1
+    doing = 2
+    done = 3
+
+
+class Project9(Tasks9Base):
+    __tablename__ = "projects"
+    id = Column(Integer, primary_key=True)
+    name = Column("ProjectName", String(100), nullable=False, unique=True)
+    settings = Column(JSON(none_as_null=True), nullable=False)
+    tasks = relationship("Task9", back_populates="project", cascade="all, delete-orphan")
+
+
+class Task9(Tasks9Base):
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("ProjectRef", "Task Title"),)
+    id = Column(Integer, primary_key=True)
+    project_id = Column("ProjectRef", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False)
+    title = Column("Task Title", String(200), nullable=False)
+    status = Column("State", Enum(Status, create_constraint=True), nullable=False, default=Status.todo,
+                    index=True)
+    priority = Column(Enum("low", "normal", "high", name="priority", create_constraint=True))
+    labels = Column(JSON(none_as_null=True))
+    estimate = Column("Estimate (h)", Integer)
+    parent_id = Column(Integer, ForeignKey("tasks.id"), index=True)
+    project = relationship("Project9", back_populates="tasks")
+    parent = relationship("Task9", remote_side=[id], backref="children")
+
+
+def tasks9_make(s):
+    projects = [Project9(name="Project %d" % p, settings={"color": "c%d" % p, "public": p % 2 == 1})
+                for p in (1, 2)]
+    s.add_all(projects)
+    s.flush()
+    tasks = []
+    for t in range(1, 9):
+        task = Task9(title="Task %d's \u00e9" % t, project=projects[t % 2],
+                     priority=[None, "low", "normal", "high"][t % 4],
+                     labels=["l%d" % t, "x"] if t % 3 else None,
+                     estimate=t * 2 if t % 3 != 1 else None,
+                     parent=tasks[t // 2 - 1] if t > 2 else None)
+        if t % 4:
+            task.status = [Status.todo, Status.doing, Status.done][t % 3]
+        tasks.append(task)
+        s.add(task)
+        s.flush()
+
+
+def tasks9_print(s):
+    for p in s.query(Project9).order_by(Project9.id):
+        out("project %d name=%s settings=%s" % (p.id, text(p.name), json.dumps(p.settings)))
+        out("  tasks:" + ids(p.tasks))
+    for t in s.query(Task9).order_by(Task9.id):
+        out("task %d project_id=%d title=%s state=%s priority=%s labels=%s estimate=%s parent_id=%s"
+            % (t.id, t.project_id, text(t.title), t.status.name, text(t.priority),
+               text(json.dumps(t.labels) if t.labels is not None else None), num(t.estimate), num(t.parent_id)))
+        out("  parent: %s" % (t.parent.id if t.parent else "none"))
+        out("  children:" + ids(t.children))
+
+
+def tasks9_dump(s):
+    tasks9_print(s)
+
+
+def tasks9_delete(s):
+    # A parent: its children keep their rows, their parent_id cleared (the
+    # backref has no delete cascade).  Then a project: its tasks go with it
+    # (cascade), and the children of those in the other project are cleared.
+    for what, obj in (("task 3", lambda: s.get(Task9, 3)), ("project 1", lambda: s.get(Project9, 1))):
+        s.delete(obj())
+        s.flush()
+        out("after deleting %s:" % what)
+        for t in s.query(Task9).order_by(Task9.id):
+            out("  task %d project_id=%d parent_id=%s" % (t.id, t.project_id, num(t.parent_id)))
+
+
+# ---------------------------------------------------------------- forum9
+Forum9Base = declarative_base()
+
+
+class Forum9(Forum9Base):
+    __tablename__ = "forums"
+    id = Column(Integer, primary_key=True)
+    title = Column(String(100), nullable=False)
+    topics = relationship("Topic9", back_populates="forum", cascade="all, delete-orphan")
+
+
+class Topic9(Forum9Base):
+    __tablename__ = "topics"
+    id = Column(Integer, primary_key=True)
+    forum_id = Column(Integer, ForeignKey("forums.id", ondelete="CASCADE"), nullable=False)
+    title = Column(String(100), nullable=False)
+    first_post_id = Column(Integer, ForeignKey("posts.id", ondelete="SET NULL", use_alter=True,
+                                               name="fk_topics_first_post_id"))
+    last_post_id = Column(Integer, ForeignKey("posts.id", ondelete="SET NULL", use_alter=True,
+                                              name="fk_topics_last_post_id"))
+    forum = relationship("Forum9", back_populates="topics")
+    first_post = relationship("Post9", foreign_keys=[first_post_id], post_update=True)
+    last_post = relationship("Post9", foreign_keys=[last_post_id], post_update=True)
+    posts = relationship("Post9", foreign_keys="Post9.topic_id", back_populates="topic",
+                         cascade="all, delete-orphan")
+
+
+class Post9(Forum9Base):
+    __tablename__ = "posts"
+    id = Column(Integer, primary_key=True)
+    topic_id = Column(Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False)
+    body = Column(Text, nullable=False)
+    topic = relationship("Topic9", foreign_keys=[topic_id], back_populates="posts")
+
+
+def forum9_make(s):
+    forums = [Forum9(title="Announcements"), Forum9(title="Help")]
+    s.add_all(forums)
+    s.flush()
+    # (forum, title, posts): the first post is the topic's first, the last its last
+    for f, title, n in ((0, "Welcome", 2), (1, "Question", 3), (1, "Both ways", 1), (0, "Empty", 0)):
+        t = Topic9(forum=forums[f], title=title)
+        for k in range(n):
+            t.posts.append(Post9(body="%s, post %d" % (title, k + 1)))
+        if n:
+            t.first_post, t.last_post = t.posts[0], t.posts[-1]
+        s.add(t)
+        s.flush()   # SQLAlchemy orders the cycle: post_update writes the topic's keys last
+
+
+def forum9_print(s):
+    for f in s.query(Forum9).order_by(Forum9.id):
+        out("forum %d title=%s" % (f.id, text(f.title)))
+        out("  topics:" + ids(f.topics))
+    for t in s.query(Topic9).order_by(Topic9.id):
+        out("topic %d forum_id=%d title=%s first_post_id=%s last_post_id=%s"
+            % (t.id, t.forum_id, text(t.title), num(t.first_post_id), num(t.last_post_id)))
+        out("  first_post: %s last_post: %s" % (t.first_post.id if t.first_post else "none",
+                                                 t.last_post.id if t.last_post else "none"))
+        out("  posts:" + ids(t.posts))
+    for p in s.query(Post9).order_by(Post9.id):
+        out("post %d topic_id=%d body=%s" % (p.id, p.topic_id, text(p.body)))
+        out("  topic: %d" % p.topic.id)
+
+
+def forum9_dump(s):
+    forum9_print(s)
+
+
+def forum9_delete(s):
+    # A topic with its posts, which it refers to (first, last), then a forum
+    # with its topics and theirs: possible only with post_update.
+    for what, obj in (("topic 1", lambda: s.get(Topic9, 1)), ("forum 2", lambda: s.get(Forum9, 2))):
+        s.delete(obj())
+        s.flush()
+        out("after deleting %s:" % what)
+        out("  forums:" + ids(s.query(Forum9)))
+        out("  topics:" + ids(s.query(Topic9)))
+        out("  posts:" + ids(s.query(Post9)))
+
+
+def delete_in_copy(path, delete):
+    """delete(session) in a copy of path, foreign keys enforced."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, "copy.db")
+        shutil.copy(path, copy)
+        engine = create_engine("sqlite:///" + copy, future=True)
+
+        @event.listens_for(engine, "connect")
+        def _fk(dbapi_conn, _record):
+            dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+        with Session(engine, future=True) as s:
+            delete(s)
+            s.commit()
+        engine.dispose()
+
+
 # ---------------------------------------------------------------- output
 def out(line):
     print(line)
@@ -210,7 +406,11 @@ SCHEMAS = {
     "seed": (lambda: __import__("seed_models").BaseModel, seed_make, seed_dump),
     "tags": (lambda: TagsBase, tags_make, tags_dump),
     "assoc": (lambda: AssocBase, assoc_make, assoc_dump),
+    "tasks9": (lambda: Tasks9Base, tasks9_make, tasks9_dump),
+    "forum9": (lambda: Forum9Base, forum9_make, forum9_dump),
 }
+# After the dump: deletes in a copy (delete_in_copy).
+DELETES = {"tasks9": tasks9_delete, "forum9": forum9_delete}
 
 
 def main(argv):
@@ -232,6 +432,8 @@ def main(argv):
         with Session(engine, future=True) as s:
             dump(s)
     engine.dispose()
+    if argv[1] == "dump" and argv[2] in DELETES:
+        delete_in_copy(path, DELETES[argv[2]])
     return 0
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""same_tables.py ORIGINAL.db NEW.sql - the tables that the model made by
+"""same_tables.py ORIGINAL.db NEW.sql [LEFT_OUT [LEFT_OUT_INDEXES]] - the tables that the model made by
 `assocgen --from-db ORIGINAL.db` declares, created from the DDL generated
 from it (NEW.sql) in a fresh in-memory database, are the original's:
 
@@ -8,13 +8,15 @@ from it (NEW.sql) in a fresh in-memory database, are the original's:
 - every column of NEW is in ORIGINAL, in the same order, with the same
   primary key, NOT NULL (outside the key), and a type of the same affinity
   (or one of the mappings --from-db documents: a NUMERIC-affinity type read
-  as float (REAL), DATE, TIME, JSON or UUID read as text)
+  as float (REAL), DATE, TIME, JSONB or UUID read as text, JSON as json,
+  whose DDL is TEXT)
 - the same server defaults (their values, evaluated by SQLite)
 - foreign keys of the original, with their ON DELETE action (the ones
   --from-db leaves out, with a comment, are not in NEW)
 - the same unique constraints on the columns NEW has, and every index of
   ORIGINAL on columns NEW has (NEW may add indexes of its own on foreign
-  keys)
+  keys), but those named in LEFT_OUT_INDEXES (comma-separated: the model
+  says why, e.g. an index of a JSON column, which json cannot have)
 Prints each difference and exits 1 if there is one.
 """
 import datetime as dt
@@ -58,11 +60,11 @@ def fks(db, table):
     return out
 
 
-def indexes(db, table, unique):
+def indexes(db, table, unique, skip=()):
     out = set()
     for name, uniq, origin, partial in db.execute(
             'SELECT name, "unique", origin, partial FROM pragma_index_list(?)', (table,)):
-        if origin == "pk" or partial or bool(uniq) != unique:
+        if origin == "pk" or partial or bool(uniq) != unique or name in skip:
             continue
         cols = [r[0] for r in db.execute("SELECT name FROM pragma_index_info(?) ORDER BY seqno", (name,))]
         if None not in cols:
@@ -93,6 +95,7 @@ def main(argv):
     with open(argv[2]) as f:
         new.executescript(f.read())
     left_out = set(t.lower() for t in (argv[3].split(",") if len(argv) > 3 and argv[3] else []))
+    left_out_indexes = set(argv[4].split(",") if len(argv) > 4 and argv[4] else [])
     bad = []
     otables = {r[0].lower(): r[0] for r in orig.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")}
@@ -137,7 +140,7 @@ def main(argv):
         # DDL makes none for a column that leads another index or the key).
         serving = indexes(new, t, False) | indexes(new, t, True)
         serving.add(tuple(c["name"].lower() for c in sorted(ncols, key=lambda c: c["pk"]) if c["pk"]))
-        missing = [ix for ix in indexes(orig, o, False)
+        missing = [ix for ix in indexes(orig, o, False, left_out_indexes)
                    if set(ix) <= have and not any(s[:len(ix)] == ix for s in serving)]
         if missing:
             bad.append("%s: indexes %s are not made" % (t, missing))

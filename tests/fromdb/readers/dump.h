@@ -90,6 +90,34 @@ static inline void p_blob(const char *key, assoc_blob v)
     printf("'");
 }
 
+/* An enum field (SPEC 9), by its value's name: names[v - 1]; 0 is unset. */
+static inline void p_enum(const char *key, int v, bool has, const char *const *names, size_t n)
+{
+    if (!has || v == 0) {
+        printf(" %s=NULL", key);
+        return;
+    }
+    if (v < 1 || (size_t)v > n) {
+        fprintf(stderr, "enum %s: no value %d\n", key, v);
+        exit(1);
+    }
+    printf(" %s=%s", key, names[v - 1]);
+}
+#define NAMES(a) (a), sizeof(a) / sizeof((a)[0])
+
+/* After reading the original: close it and open the copy (argv[2], which
+ * OPEN_AND_CREATE_ALL gave to create_all), where the reader deletes rows;
+ * false when there is no copy. */
+static inline bool open_copy(int argc, char **argv)
+{
+    assoc_close(db);
+    db = NULL;
+    if (argc < 3)
+        return false;
+    CHECK(assoc_open(argv[2], &db));
+    return true;
+}
+
 /* <schema>_verify (SPEC 7) where the generated code has it: run.sh
  * defines FROMDB_VERIFY when the generated header declares it. */
 #ifdef FROMDB_VERIFY

@@ -1,7 +1,9 @@
 /* read_names.c - sql/names.sql's database read through the code generated
  * from `assocgen --from-db names.db`: SQL keywords as table and column
- * names, C keywords as fields (int_, default_, struct_), models renamed so
- * that no two share a name (compare with hand_dump.py names). */
+ * names, C keywords as fields (int_, default_, struct_), columns whose
+ * names are no identifiers or whose C field another column's takes read
+ * through members with column("...") (first_name, int_2, has_x_2), models
+ * renamed so that no two share a name (compare with hand_dump.py names). */
 #include "names.h"
 #include "dump.h"
 
@@ -29,6 +31,7 @@ int main(int argc, char **argv)
         p_text("select", o->select);
         p_int("group", o->group, o->has_group);
         p_int("int", o->int_, o->has_int_);
+        p_int("int_2", o->int_2, o->has_int_2);     /* "int_", whose field int_ is int's */
         p_text("default", o->default_);
         p_text("table", o->table);
         p_int("model", o->model, o->has_model);
@@ -36,6 +39,8 @@ int main(int argc, char **argv)
         p_int("index", o->index, o->has_index);
         p_int("unique", o->unique, o->has_unique);
         p_int("x", o->x, o->has_x);
+        p_int("has_x_2", o->has_x_2, o->has_has_x_2);     /* "has_x", x's flag */
+        p_text("first_name", o->first_name);        /* "first name" */
         p_real("struct", o->struct_, true);
         printf("\n");
         IDS("order_tables", TableList, TABLE_LIST_INIT, order_order_tables(db, o, &l_), table_list_free);
