@@ -36,6 +36,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 
@@ -53,6 +54,7 @@ NAMES = {
 PYTHON_IMPLS = ("typical", "tuned")
 TARGET_PHASE_RATIO = 1.10  # generated API vs hand-written libpq C, every phase
 TARGET_LOAD_SPEEDUP = 5.0  # batched load vs per-user loop
+SETTINGS = [("autovacuum", "off"), ("random_page_cost", "1.1")]  # the timed runs' (Server.quiet)
 DB = "assoc_bench"
 TEMPLATE = "assoc_bench_tmpl"
 
@@ -99,7 +101,7 @@ class Server:
         self.uri = base_uri(a)
         self.admin = psycopg2.connect(self.uri)
         self.admin.autocommit = True
-        self.autovacuum_off = False
+        self.settings = False
         self.bindir = a.bindir
 
     def sql(self, text):
@@ -107,10 +109,25 @@ class Server:
             c.execute(text)
 
     def quiet(self):
-        """No autovacuum while the timed runs go (reset by close())."""
-        self.sql("ALTER SYSTEM SET autovacuum = off")
+        """The server's settings for the timed runs (reset by close()): no
+        autovacuum, so that none starts in the middle of a phase (every
+        implementation runs ANALYZE after its insert phase instead); and
+        random_page_cost = 1.1, the usual setting for data in memory or on
+        SSD: with the default 4 the planner reads the whole products table
+        into a hash for every user's ten orders (0.42 ms against 0.04 ms a
+        query at N = 20,000) and the whole users table for every product's
+        hundred buyers (3.9 ms against 0.5 ms), in every implementation."""
+        for name, value in SETTINGS:
+            self.sql(f"ALTER SYSTEM SET {name} = {value}")
         self.sql("SELECT pg_reload_conf()")
-        self.autovacuum_off = True
+        self.settings = True
+
+    def backend(self, app):
+        """The pid of the server process serving the connection named app."""
+        with self.admin.cursor() as c:
+            c.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", (app,))
+            row = c.fetchone()
+        return row[0] if row else None
 
     def template(self):
         self.sql(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
@@ -129,8 +146,9 @@ class Server:
         try:
             self.sql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
             self.sql(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
-            if self.autovacuum_off:
-                self.sql("ALTER SYSTEM RESET autovacuum")
+            if self.settings:
+                for name, _ in SETTINGS:
+                    self.sql(f"ALTER SYSTEM RESET {name}")
                 self.sql("SELECT pg_reload_conf()")
         finally:
             self.admin.close()
@@ -155,50 +173,120 @@ def command(impl, a, n, uri):
     raise Failure(f"unknown implementation {impl!r}")
 
 
+def schedstat(pid):
+    """A process's time on a CPU and waiting for one (its run queue), in ms
+    (/proc/PID/schedstat, nanoseconds); None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            on_cpu, waiting = f.read().split()[:2]
+        return int(on_cpu) / 1e6, int(waiting) / 1e6
+    except (OSError, ValueError):
+        return None
+
+
+NAN = float("nan")
+RUNS = [0]
+
+
 def run(server, impl, a, n):
-    """Run one implementation on a fresh database: [(phase, rows, checksum, ms, cpu_ms)], in order."""
+    """Run one implementation on a fresh database.  Returns its phases in
+    order: (name, rows, checksum, ms, cpu_ms, server_cpu_ms, server_wait_ms,
+    client_wait_ms).  The C programs mark each phase's start and end
+    (bench.h's BENCH_MARKS) and wait while the server's backend (found by
+    its application_name) and the program itself are read: their CPU time
+    and their time waiting for a CPU, per phase; NaN where not measured."""
     uri = server.fresh()
     cmd = command(impl, a, n, uri)
+    RUNS[0] += 1
+    app = f"assoc_bench_{os.getpid()}_{RUNS[0]}"
+    marks_r, marks_w = os.pipe()  # the program writes its marks
+    ack_r, ack_w = os.pipe()  # and waits for a byte here
+    env = dict(os.environ, PGAPPNAME=app, BENCH_MARKS=f"{marks_w},{ack_r}")
     t0 = time.monotonic()
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        raise Failure(f"{name_of(impl)} failed (exit {p.returncode}): {' '.join(cmd)}\n{p.stderr[-3000:]}")
-    phases = []
-    for line in p.stdout.splitlines():
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, pass_fds=(marks_w, ack_r))
+        os.close(marks_w)
+        os.close(ack_r)
+        backend, at = None, {}
+        with os.fdopen(marks_r, "r") as marks:
+            count = {}
+            for line in marks:
+                what, name = line.split()
+                if backend is None:
+                    backend = server.backend(app)
+                srv = schedstat(backend) if backend else None
+                cli = schedstat(p.pid)
+                k = count.get((what, name), 0)
+                count[(what, name)] = k + 1
+                at[(what, name if k == 0 else f"{name}#{k}")] = (srv, cli)
+                try:
+                    os.write(ack_w, b".")
+                except OSError:
+                    break
+        os.close(ack_w)
+        rc = p.wait()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    if rc != 0:
+        raise Failure(f"{name_of(impl)} failed (exit {rc}): {' '.join(cmd)}\n{stderr[-3000:]}")
+
+    def delta(name, which, field):
+        a0, a1 = at.get(("start", name)), at.get(("stop", name))
+        if a0 is None or a1 is None or a0[which] is None or a1[which] is None:
+            return NAN
+        return a1[which][field] - a0[which][field]
+
+    phases, seen = [], {}
+    for line in stdout.splitlines():
         f = line.split()
-        if f and f[0] == "PHASE":
-            phases.append((f[1], int(f[2]), int(f[3]), float(f[4]), float(f[7]) if len(f) > 7 else float("nan")))
+        if not f or f[0] != "PHASE":
+            continue
+        name = f[1]
+        # a program that runs a phase several times (pg_load) marks each
+        # time: the k-th report goes with the k-th marks
+        k = seen.get(name, 0)
+        seen[name] = k + 1
+        key = name if k == 0 else f"{name}#{k}"
+        phases.append((name, int(f[2]), int(f[3]), float(f[4]), float(f[7]) if len(f) > 7 else NAN,
+                       delta(key, 0, 0), delta(key, 0, 1), delta(key, 1, 1)))
     if not phases:
-        raise Failure(f"{name_of(impl)} reported no phase:\n{p.stdout[-2000:]}{p.stderr[-2000:]}")
+        raise Failure(f"{name_of(impl)} reported no phase:\n{stdout[-2000:]}{stderr[-2000:]}")
     print(f"  {name_of(impl):<28} N = {n:,}: {time.monotonic() - t0:7.1f} s", file=sys.stderr, flush=True)
     return phases
+
+
+MS, CPU, SRV, SRV_WAIT, CLI_WAIT = 2, 3, 4, 5, 6  # fields of a phase's record, after rows and checksum
 
 
 class Results:
     def __init__(self, n):
         self.n = n
-        self.runs = {}  # impl -> [{phase: (rows, checksum, ms, cpu_ms)}]
+        self.runs = {}  # impl -> [{phase: (rows, checksum, ms, cpu_ms, server_cpu_ms, server_wait_ms, client_wait_ms)}]
 
     def add(self, impl, phases):
         self.runs.setdefault(impl, []).append({p[0]: p[1:] for p in phases})
 
-    def ms(self, impl, phase, how=statistics.median):
-        return how([r[phase][2] for r in self.runs[impl]])
+    def value(self, impl, phase, field=MS, run=None):
+        """One run's figure; phase "total" sums the phases; field "work" is
+        the client's CPU plus the server's."""
+        r = run
+        phases = PHASES if phase == "total" else [phase]
+        if field == "work":
+            return sum(r[p][CPU] + r[p][SRV] for p in phases)
+        return sum(r[p][field] for p in phases)
 
-    def cpu(self, impl, phase):
-        return statistics.median([r[phase][3] for r in self.runs[impl]])
+    def ms(self, impl, phase, field=MS):
+        return statistics.median([self.value(impl, phase, field, r) for r in self.runs[impl]])
 
-    def paired(self, impl, base, phase):
+    def best(self, impl, phase, field=MS):
+        return min(self.value(impl, phase, field, r) for r in self.runs[impl])
+
+    def paired(self, impl, base, phase, field=MS):
         """The median of impl's runs each divided by base's run of the same round."""
         pairs = zip(self.runs[impl], self.runs[base])
-        return statistics.median([x[phase][2] / y[phase][2] for x, y in pairs])
-
-    def total(self, impl):
-        return statistics.median([sum(r[p][2] for p in PHASES) for r in self.runs[impl]])
-
-    def paired_total(self, impl, base):
-        pairs = zip(self.runs[impl], self.runs[base])
-        return statistics.median([sum(x[p][2] for p in PHASES) / sum(y[p][2] for p in PHASES) for x, y in pairs])
+        return statistics.median([self.value(impl, phase, field, x) / self.value(base, phase, field, y)
+                                  for x, y in pairs])
 
     def verify(self, phases):
         """Every run of every implementation: the same rows and checksum per phase."""
@@ -221,20 +309,22 @@ class Results:
 
 
 def fmt_ms(ms):
+    if ms != ms:
+        return "-"
     return f"{ms:,.1f}" if ms < 100 else f"{ms:,.0f}"
 
 
-def cell(res, impl, phase, base="raw"):
+def cell(res, impl, phase, field=MS, base="raw"):
     if impl not in res.runs:
         return "-"
-    ms = res.ms(impl, phase) if phase != "total" else res.total(impl)
+    ms = res.ms(impl, phase, field)
+    if ms != ms:
+        return "-"
     if impl == base or base not in res.runs:
         return fmt_ms(ms)
     if impl in PYTHON_IMPLS:  # one run: the ratio of medians
-        b = res.ms(base, phase) if phase != "total" else res.total(base)
-        return f"{fmt_ms(ms)} ({ms / b:.2f}x)"
-    r = res.paired(impl, base, phase) if phase != "total" else res.paired_total(impl, base)
-    return f"{fmt_ms(ms)} ({r:.2f}x)"
+        return f"{fmt_ms(ms)} ({ms / res.ms(base, phase, field):.2f}x)"
+    return f"{fmt_ms(ms)} ({res.paired(impl, base, phase, field):.2f}x)"
 
 
 def workload(a):
@@ -267,57 +357,72 @@ def workload(a):
     if bad:
         print("DISAGREEMENT between implementations:\n  " + "\n  ".join(bad))
         return 1
+    if a.socket:
+        print(f"PostgreSQL workload, N = {a.n:,}: {', '.join(name_of(i) for i in impls)} agree on every phase")
+        return 0
     print_workload(res, res_sqla, c_impls, py_impls, a)
     if a.csv:
         write_csv(a.csv, [res, res_sqla] if py_impls and n_sqla != a.n else [res])
-    missed = print_targets(res, c_impls) if not a.socket else False
+    missed = print_targets(res, c_impls)
     return 1 if (missed and a.strict) else 0
 
 
-def print_workload(res, res_sqla, c_impls, py_impls, a):
-    cols = c_impls + [i for i in py_impls]
-    print()
-    print(f"PostgreSQL 15 over TCP on 127.0.0.1, N = {a.n:,} users"
-          f"{f' (SQLAlchemy at N = {res_sqla.n:,})' if py_impls and res_sqla.n != a.n else ''}: wall-clock ms, "
-          f"median of {a.repeat} alternated runs of each C program, one run of each SQLAlchemy variant; "
-          "(ratio) to the libpq C, the C programs' paired")
-    print()
-    head = ["phase", "rows"] + [name_of(i) for i in cols]
-    rows = []
-    for ph in PHASES + ["total"]:
-        r = [ph, f"{res.runs[c_impls[0]][0][ph][0]:,}" if ph != "total" else ""]
-        for i in cols:
-            src = res_sqla if i in PYTHON_IMPLS else res
-            r.append(cell(src, i, ph))
-        rows.append(r)
+def table(head, rows):
     print("| " + " | ".join(head) + " |")
     print("| " + " | ".join(["---"] + ["---:"] * (len(head) - 1)) + " |")
     for r in rows:
         print("| " + " | ".join(r) + " |")
     print()
-    print("Client CPU ms (the program's own; the server's is not in it), median:")
-    print("| phase | " + " | ".join(name_of(i) for i in c_impls) + " |")
-    print("| --- | " + " | ".join("---:" for _ in c_impls) + " |")
-    for ph in PHASES:
-        print(f"| {ph} | " + " | ".join(fmt_ms(res.cpu(i, ph)) for i in c_impls) + " |")
+
+
+def print_workload(res, res_sqla, c_impls, py_impls, a):
+    cols = c_impls + py_impls
     print()
+    print(f"PostgreSQL 15 over TCP on 127.0.0.1, N = {a.n:,} users"
+          f"{f' (SQLAlchemy at N = {res_sqla.n:,})' if py_impls and res_sqla.n != a.n else ''}: wall-clock ms, "
+          f"median of {a.repeat} alternated runs of each C program, one run of each SQLAlchemy variant; "
+          "(ratio) to the libpq C: for the C programs the median of the ratios of runs made one after the other")
+    print()
+    rows = []
+    for ph in PHASES + ["total"]:
+        r = [ph, f"{res.runs[c_impls[0]][0][ph][0]:,}" if ph != "total" else ""]
+        r += [cell(res_sqla if i in PYTHON_IMPLS else res, i, ph) for i in cols]
+        rows.append(r)
+    table(["phase", "rows"] + [name_of(i) for i in cols], rows)
+
+    print("CPU ms, the program's and the server's together (median; ratio as above); the machine's load moves it "
+          "less than the wall clock:")
+    print()
+    table(["phase"] + [name_of(i) for i in c_impls],
+          [[ph] + [cell(res, i, ph, "work") for i in c_impls] for ph in PHASES + ["total"]])
+
+    print("Where the time goes (medians, ms): the program's CPU / the server's CPU / the two's time waiting for "
+          "a CPU that another process held; the rest of the wall clock is the round trips' latency:")
+    print()
+    table(["phase"] + [name_of(i) for i in c_impls],
+          [[ph] + [" / ".join(fmt_ms(res.ms(i, ph, f)) for f in (CPU, SRV)) + " / " +
+                   fmt_ms(res.ms(i, ph, SRV_WAIT) + res.ms(i, ph, CLI_WAIT)) for i in c_impls]
+           for ph in PHASES])
 
 
 def print_targets(res, c_impls):
     missed = False
     if "api" in c_impls and "raw" in c_impls:
         print(f"Target: every phase of the generated API within {TARGET_PHASE_RATIO:.2f}x of the libpq C "
-              "(paired ratio, median):")
+              "(paired wall-clock ratio, median; best runs' ratio; CPU ratio):")
         for ph in PHASES:
             r = res.paired("api", "raw", ph)
             ok = r <= TARGET_PHASE_RATIO
             missed |= not ok
-            best = min(x[ph][2] for x in res.runs["api"]) / min(x[ph][2] for x in res.runs["raw"])
-            print(f"  {ph:<20} {r:6.2f}x (best runs {best:.2f}x)  {'met' if ok else 'MISSED'}")
+            best = res.best("api", ph) / res.best("raw", ph)
+            print(f"  {ph:<20} {r:6.2f}x (best runs {best:.2f}x, CPU {res.paired('api', 'raw', ph, 'work'):.2f}x)"
+                  f"  {'met' if ok else 'MISSED'}")
     if "api" in c_impls and "raw:api" in c_impls:
-        print("The API against the libpq C doing the API's round trips (--variant api; the library's own cost):")
+        print("The API against the libpq C making the API's round trips (--variant api): the library's own cost, "
+              "wall clock and CPU:")
         for ph in PHASES:
-            print(f"  {ph:<20} {res.paired('api', 'raw:api', ph):6.2f}x")
+            print(f"  {ph:<20} {res.paired('api', 'raw:api', ph):6.2f}x  CPU {res.paired('api', 'raw:api', ph, 'work'):.2f}x")
+    print()
     return missed
 
 
@@ -325,12 +430,13 @@ def write_csv(path, results):
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["n", "impl", "run", "phase", "rows", "checksum", "ms", "cpu_ms"])
+        w.writerow(["n", "impl", "run", "phase", "rows", "checksum", "ms", "cpu_ms", "server_cpu_ms",
+                    "server_wait_ms", "client_wait_ms"])
         for res in results:
             for impl, runs in res.runs.items():
                 for k, r in enumerate(runs):
-                    for ph, (rows, cs, ms, cpu) in r.items():
-                        w.writerow([res.n, impl, k + 1, ph, rows, cs, f"{ms:.3f}", f"{cpu:.3f}"])
+                    for ph, v in r.items():
+                        w.writerow([res.n, impl, k + 1, ph, v[0], v[1]] + [f"{x:.3f}" for x in v[2:]])
 
 
 # ---------------------------------------------------------------------------
@@ -348,40 +454,44 @@ def loads(a):
     finally:
         server.close()
     by = {}
-    for ph, rows, cs, ms, cpu in phases:
-        by.setdefault(ph, []).append((rows, cs, ms, cpu))
+    for ph, *v in phases:
+        by.setdefault(ph, []).append(v)  # rows, checksum, ms, cpu, server cpu, server wait, client wait
     ref = by["loop"][0][:2]
     bad = [f"{ph}: rows {r[0]} checksum {r[1]}, loop {ref[0]} / {ref[1]}" for ph, rs in by.items() for r in rs
            if r[:2] != ref]
     if bad:
         print("DISAGREEMENT between the loads:\n  " + "\n  ".join(bad))
         return 1
+    if a.socket:
+        print(f"user.products, N = {n:,}: the loop and the batched loads agree")
+        return 0
     print()
-    print(f"user.products for every user on PostgreSQL over TCP, N = {n:,} (rows {ref[0]:,}): wall-clock ms, "
-          f"median of {a.rounds} rounds; speed-up over the loop, paired by round")
+    print(f"user.products for every user through the API on PostgreSQL over TCP, N = {n:,} ({ref[0]:,} rows): "
+          f"wall-clock ms, median of {a.rounds} rounds; speed-up over the loop (user_products per user), "
+          "paired by round")
     print()
-    print("| how | queries | ms | client CPU ms | speed-up over the loop |")
-    print("| --- | ---: | ---: | ---: | ---: |")
     queries = {"loop": n, "each": n, "load100": -(-n // 100), "load1000": -(-n // 100)}
+    rows = []
     missed = False
     for ph in LOAD_PHASES:
-        ms = statistics.median(r[2] for r in by[ph])
-        cpu = statistics.median(r[3] for r in by[ph])
+        med = [statistics.median(r[f] for r in by[ph]) for f in (2, 3, 4)]
         sp = statistics.median(l[2] / x[2] for l, x in zip(by["loop"], by[ph]))
-        print(f"| {ph} | {queries[ph]:,} | {fmt_ms(ms)} | {fmt_ms(cpu)} | {sp:.2f}x |")
+        rows.append([ph, f"{queries[ph]:,}", fmt_ms(med[0]), fmt_ms(med[1]), fmt_ms(med[2]), f"{sp:.2f}x"])
         if ph.startswith("load"):
             missed |= sp < TARGET_LOAD_SPEEDUP
-    print()
+    table(["how", "statements", "ms", "program CPU ms", "server CPU ms", "speed-up over the loop"], rows)
     print(f"Target: the batched load at least {TARGET_LOAD_SPEEDUP:.0f}x faster than the per-user loop: "
           f"{'MISSED' if missed else 'met'}")
+    print()
     if a.csv_loads:
         os.makedirs(os.path.dirname(os.path.abspath(a.csv_loads)), exist_ok=True)
         with open(a.csv_loads, "w", newline="") as f:
             w = csv.writer(f)
-            w.writerow(["n", "phase", "round", "rows", "checksum", "ms", "cpu_ms"])
+            w.writerow(["n", "phase", "round", "rows", "checksum", "ms", "cpu_ms", "server_cpu_ms",
+                        "server_wait_ms", "client_wait_ms"])
             for ph, rs in by.items():
-                for k, (rows, cs, ms, cpu) in enumerate(rs):
-                    w.writerow([n, ph, k + 1, rows, cs, f"{ms:.3f}", f"{cpu:.3f}"])
+                for k, v in enumerate(rs):
+                    w.writerow([n, ph, k + 1, v[0], v[1]] + [f"{x:.3f}" for x in v[2:]])
     return 1 if (missed and a.strict) else 0
 
 
