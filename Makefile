@@ -171,7 +171,7 @@ compile-checks: $(ASSOCGEN)
 # benchmarks); each adds the targets it names to TEST_SUITES and writes
 # build/<target>.results ("name passed failed" lines).
 TEST_SUITES :=
-include $(wildcard mk/*.mk bench/bench.mk)
+include $(wildcard mk/*.mk bench/bench.mk bench/pg.mk)
 
 # `make test`: the plain build, then everything again under ASan+UBSan, then
 # the suites of the fragments.  Every run happens; the summary's exit status
