@@ -265,7 +265,8 @@ static void insert_many(src *x, const api_fn *f)
     SRC_LINE(x, "if (v == NULL)");
     SRC_LINE(x, "return assoc_fail(db, ASSOC_NOMEM, \"%s: out of memory for %%zu rows\", n);", f->name);
     SRC_LINE(x, "}");
-    SRC_LINE(x, "memcpy(v, rows, n * sizeof *v);");
+    SRC_LINE(x, "for (size_t i = 0; i < n; i++)");
+    SRC_LINE(x, "v[i] = rows[i];");
     SRC_LINE(x, "/* Several statements, or the ids read before the rows go in: one");
     SRC_LINE(x, " * transaction, unless the caller's is open and one statement does. */");
     SRC_LINE(x, "rc = assoc_tx_enter_for(db, n > %d || assoc_sqlite(db) == NULL, &entered);", per);
@@ -356,8 +357,10 @@ static void insert_many(src *x, const api_fn *f)
     SRC_LINE(x, "assoc_stmt_release(db, st);");
     SRC_LINE(x, "if (entered)");
     SRC_LINE(x, "rc = assoc_tx_leave(db, rc);");
-    SRC_LINE(x, "if (rc == ASSOC_OK)");
-    SRC_LINE(x, "memcpy(rows, v, n * sizeof *v);");
+    SRC_LINE(x, "if (rc == ASSOC_OK) {");
+    SRC_LINE(x, "for (size_t i = 0; i < n; i++)");
+    SRC_LINE(x, "rows[i] = v[i];");
+    SRC_LINE(x, "}");
     SRC_LINE(x, "if (v != buf)");
     SRC_LINE(x, "assoc_free(v);");
     SRC_LINE(x, "return rc;");

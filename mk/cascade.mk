@@ -20,7 +20,7 @@
 CASCADE_CASES ?= 48
 
 cascade-tests: $(ASSOCGEN) $(LIBASSOC)
-	@CASCADE_CASES=$(CASCADE_CASES) $(PYTHON) -B tests/cascade/run.py $(ASSOCGEN) $(LIBASSOC) $(B)/cascade-tests.results
+	@CASCADE_CASES=$(CASCADE_CASES) ASSOC_LIBS="$(ASSOC_LIBS)" $(PYTHON) -B tests/cascade/run.py $(ASSOCGEN) $(LIBASSOC) $(B)/cascade-tests.results
 
 cascade-reduce: $(ASSOCGEN) $(LIBASSOC)
 	$(PYTHON) -B tests/cascade/reduce.py $(ASSOCGEN) $(LIBASSOC) $(B)/cascade $(SEED)

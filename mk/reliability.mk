@@ -38,7 +38,7 @@ FUZZ_OBJ     := $(FUZZ_GEN_SRC:%.c=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/grammar/parser.o
 
 $(FUZZ_DIR)/%.o: %.c $(wildcard gen/*.h grammar/*.h) runtime/calendar.h $(B)/grammar/parser.h $(B)/gen/reserved.inc
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -I$(B)/gen -Iruntime $(FUZZ_CFLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -I$(B)/gen -Iruntime $(PG_CFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
 
 $(FUZZ_DIR)/grammar/parser.o $(FUZZ_DIR)/grammar/scanner.o: $(FUZZ_DIR)/grammar/%.o: $(B)/grammar/%.c $(B)/grammar/parser.h $(B)/grammar/scanner.h
 	@mkdir -p $(@D)
@@ -64,7 +64,7 @@ $(FUZZ_DIR)/gen-edges.o: $(B)/reliability/edges/stamp runtime/assoc.h
 
 $(FUZZ_RD_BIN): fuzz/fuzz_readers.c fuzz/fuzz_readers.h $(FUZZ_RD_OBJ)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_RD_INC) $(FUZZ_CFLAGS) -Wall -Wextra \
-	    -fsanitize=fuzzer -o $@ fuzz/fuzz_readers.c $(FUZZ_RD_OBJ) -lsqlite3 -lm
+	    -fsanitize=fuzzer -o $@ fuzz/fuzz_readers.c $(FUZZ_RD_OBJ) $(ASSOC_LIBS) -lm
 
 fuzz-build: $(FUZZ_BIN) $(FUZZ_RD_BIN)
 
@@ -92,7 +92,7 @@ FUZZ_COV_FLAGS := -std=c11 -g -O0 -fprofile-instr-generate -fcoverage-mapping
 FUZZ_COV_OBJ := $(FUZZ_GEN_SRC:%.c=$(FUZZ_COV_DIR)/%.o) $(FUZZ_COV_DIR)/grammar/parser.o $(FUZZ_COV_DIR)/grammar/scanner.o
 $(FUZZ_COV_DIR)/%.o: %.c $(wildcard gen/*.h grammar/*.h) runtime/calendar.h $(B)/grammar/parser.h $(B)/gen/reserved.inc
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -I$(B)/gen -Iruntime $(FUZZ_COV_FLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar -I$(B)/gen -Iruntime $(PG_CFLAGS) $(FUZZ_COV_FLAGS) -c -o $@ $<
 $(FUZZ_COV_DIR)/grammar/parser.o $(FUZZ_COV_DIR)/grammar/scanner.o: $(FUZZ_COV_DIR)/grammar/%.o: $(B)/grammar/%.c $(B)/grammar/parser.h $(B)/grammar/scanner.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) -Igen -Igrammar -I$(B)/grammar $(FUZZ_COV_FLAGS) -w -c -o $@ $<
@@ -122,7 +122,7 @@ $(FUZZ_COV_DIR)/gen-edges.o: $(B)/reliability/edges/stamp runtime/assoc.h
 	$(FUZZ_CC) $(CPPFLAGS) -Iruntime $(FUZZ_COV_FLAGS) -c -o $@ $(B)/reliability/edges/edges.c
 $(FUZZ_COV_DIR)/fuzz_readers: fuzz/fuzz_readers.c fuzz/fuzz_readers.h $(FUZZ_RD_COV_OBJ)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_RD_INC) $(FUZZ_COV_FLAGS) -fsanitize=fuzzer \
-	    -o $@ fuzz/fuzz_readers.c $(FUZZ_RD_COV_OBJ) -lsqlite3 -lm
+	    -o $@ fuzz/fuzz_readers.c $(FUZZ_RD_COV_OBJ) $(ASSOC_LIBS) -lm
 
 fuzz-readers-coverage: $(FUZZ_COV_DIR)/fuzz_readers
 	@mkdir -p $(FUZZ_RD_CORPUS)

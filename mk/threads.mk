@@ -16,7 +16,7 @@
 
 TSAN_CC    ?= clang
 TSAN_DIR   := $(B)/threads
-TSAN_FLAGS := $(CPPFLAGS) -Iruntime -I$(B)/e2e/models -O1 -g -fsanitize=thread $(WARN)
+TSAN_FLAGS := $(CPPFLAGS) $(PG_CFLAGS) -Iruntime -I$(B)/e2e/models -O1 -g -fsanitize=thread $(WARN)
 TSAN_RT    := $(RT_SRC:runtime/%.c=$(TSAN_DIR)/runtime/%.o)
 .SECONDARY: $(TSAN_RT)
 
@@ -29,7 +29,7 @@ $(TSAN_DIR)/models.o: $(B)/e2e/models/models.c $(B)/e2e/models/models.h runtime/
 	$(TSAN_CC) $(TSAN_FLAGS) -c -o $@ $<
 
 $(TSAN_DIR)/test_threads: tests/threads/test_threads.c $(TSAN_DIR)/models.o $(TSAN_RT)
-	$(TSAN_CC) $(TSAN_FLAGS) -o $@ $< $(TSAN_DIR)/models.o $(TSAN_RT) -lcmocka -lsqlite3 -lm -pthread
+	$(TSAN_CC) $(TSAN_FLAGS) -o $@ $< $(TSAN_DIR)/models.o $(TSAN_RT) -lcmocka $(ASSOC_LIBS) -lm -pthread
 
 # halt_on_error: the first race ends the program, which counts as a failure.
 thread-tests: $(TSAN_DIR)/test_threads

@@ -64,6 +64,8 @@ sys.dont_write_bytecode = True
 import cases  # noqa: E402
 
 # libassoc's headers: those of this tree, unless LIBASSOC is another's
+# What a program linking libassoc needs besides it (the Makefile's ASSOC_LIBS).
+ASSOC_LIBS = os.environ.get("ASSOC_LIBS", "-lsqlite3 -lpq").split()
 RUNTIME = os.environ.get("CASCADE_RUNTIME", os.path.join(ROOT, "runtime"))
 STRICT = os.environ.get("CASCADE_STRICT", "") not in ("", "0")
 CFLAGS = ["-std=c11", "-O0", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-D_POSIX_C_SOURCE=200809L"]
@@ -220,7 +222,7 @@ def check_case(case, d, assocgen, libassoc):
         return setup_failure("assocgen refuses the models SQLAlchemy accepts", p.stderr)
     driver = os.path.join(d, "driver")
     p = subprocess.run(["cc"] + CFLAGS + ["-I", d, "-I", RUNTIME, "-o", driver,
-                        os.path.join(d, "driver.c"), os.path.join(d, base + ".c"), libassoc, "-lsqlite3"],
+                        os.path.join(d, "driver.c"), os.path.join(d, base + ".c"), libassoc] + ASSOC_LIBS,
                        capture_output=True, text=True)
     if p.returncode != 0:
         return setup_failure("the generated code does not compile", p.stderr)

@@ -801,7 +801,8 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "user_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -886,8 +887,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;
@@ -4221,7 +4224,8 @@ int profile_insert_many(assoc_db *db, Profile *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "profile_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -4289,8 +4293,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;
@@ -8191,7 +8197,8 @@ int comment_insert_many(assoc_db *db, Comment *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "comment_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -8266,8 +8273,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;

@@ -728,7 +728,8 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "user_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -801,8 +802,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;
@@ -1552,7 +1555,8 @@ int category_insert_many(assoc_db *db, Category *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "category_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -1613,8 +1617,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;
@@ -2491,7 +2497,8 @@ int forum_insert_many(assoc_db *db, Forum *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "forum_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -2571,8 +2578,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;

@@ -771,7 +771,8 @@ int category_insert_many(assoc_db *db, Category *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "category_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -828,8 +829,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;
@@ -1569,7 +1572,8 @@ int warehouse_insert_many(assoc_db *db, Warehouse *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "warehouse_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -1657,8 +1661,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;
@@ -5807,7 +5813,8 @@ int stock_insert_many(assoc_db *db, Stock *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "stock_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -5865,8 +5872,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;
@@ -6948,7 +6957,8 @@ int transfer_insert_many(assoc_db *db, Transfer *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "transfer_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -7036,8 +7046,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;

@@ -771,7 +771,8 @@ int author_insert_many(assoc_db *db, Author *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "author_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -832,8 +833,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;
@@ -4161,7 +4164,8 @@ int member_insert_many(assoc_db *db, Member *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "member_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -4239,8 +4243,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;
@@ -5504,7 +5510,8 @@ int library_card_insert_many(assoc_db *db, LibraryCard *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "library_card_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -5573,8 +5580,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;
@@ -6150,7 +6159,8 @@ int loan_insert_many(assoc_db *db, Loan *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "loan_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -6237,8 +6247,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;

@@ -372,7 +372,8 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "user_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -437,8 +438,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;
@@ -1689,7 +1692,8 @@ int product_insert_many(assoc_db *db, Product *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "product_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -1751,8 +1755,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;
@@ -2984,7 +2990,8 @@ int order_insert_many(assoc_db *db, Order *rows, size_t n)
         if (v == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "order_insert_many: out of memory for %zu rows", n);
     }
-    memcpy(v, rows, n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = rows[i];
     /* Several statements, or the ids read before the rows go in: one
      * transaction, unless the caller's is open and one statement does. */
     rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
@@ -3049,8 +3056,10 @@ done:
     assoc_stmt_release(db, st);
     if (entered)
         rc = assoc_tx_leave(db, rc);
-    if (rc == ASSOC_OK)
-        memcpy(rows, v, n * sizeof *v);
+    if (rc == ASSOC_OK) {
+        for (size_t i = 0; i < n; i++)
+            rows[i] = v[i];
+    }
     if (v != buf)
         assoc_free(v);
     return rc;

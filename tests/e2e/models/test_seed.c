@@ -106,7 +106,8 @@ static void test_insert_many(void **state)
     us[1].email = "cyd@example.com";
     OK(db, user_insert_many(db, us, 2));
     assert_true(us[0].id == u.id + 1 && us[1].id == u.id + 2 && us[0].has_create_dttm);
-    assert_true(sql_int(db, "SELECT count(*) FROM users WHERE length(create_dttm) = 19") == 3);
+    if (!e2e_is_pg(db))   /* a TIMESTAMP column on PostgreSQL has no text form */
+        assert_true(sql_int(db, "SELECT count(*) FROM users WHERE length(create_dttm) = 19") == 3);
 
     /* In a transaction: calls that follow each other, and others' inserts
      * between them, 40 rows (three statements). */
@@ -148,13 +149,19 @@ static void test_insert_many(void **state)
         assert_true(db_fingerprint(db, order_table, 1) == fp);
         orders_of(o, 2, &u, &p);
         OK(db, order_insert_many(db, o, 2));
-        assert_true(o[0].id == next && o[1].id == next + 1);
+        /* PostgreSQL's sequences do not roll back: the next ids follow. */
+        assert_true(o[1].id == o[0].id + 1 && o[0].id >= next);
+        if (!e2e_is_pg(db))
+            assert_true(o[0].id == next);
         check_orders(db, o, 2);
         if (in_tx)
             OK(db, assoc_commit(db));
     }
 
-    /* Ids at the end of the range: SQLite's own, row by row. */
+    /* Ids at the end of the range: SQLite's own, row by row.  (PostgreSQL's
+     * come from the column's sequence, whatever the rows hold.) */
+    if (e2e_is_pg(db))
+        return;
     Order top = ORDER_INIT;
     top.id = INT64_MAX - 1;
     OK(db, order_insert(db, &top));
@@ -170,6 +177,7 @@ static void test_insert_many(void **state)
 static void test_insert_many_triggers(void **state)
 {
     assoc_db *db = *state;
+    SQLITE_ONLY(db);   /* SQLite's triggers and rowids */
     User u = new_user(db, "ada@example.com");
     Product p = new_product(db, "anvil");
     Order o[4];
