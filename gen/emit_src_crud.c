@@ -224,13 +224,14 @@ static void insert(src *x, const api_fn *f)
     SRC_BLANK(x);
 }
 
-/* insert_many: the rows in chunks of API_INSERT_ROWS (fewer where SQLite's
- * limit on parameters says so), each chunk one multi-row INSERT of the
- * insert's own statement, the ids SQLite assigns known in advance and
- * checked after (assoc_rowids); the records worked on are copies, handed
- * back when every row is in.  PostgreSQL, rows with ids of their own, a
- * table with triggers, ids past INT64_MAX: the rows one by one through
- * _insert. */
+/* insert_many: the rows in chunks of API_INSERT_ROWS (fewer where the
+ * database's limit on parameters says so), each chunk one multi-row INSERT
+ * from the plan's table of them (its entry v inserts v + 1 rows), the ids
+ * SQLite assigns known in advance and checked after (assoc_rowids),
+ * PostgreSQL's read from RETURNING; the records worked on are copies,
+ * handed back when every row is in.  Rows with ids of their own, a table
+ * with triggers, ids past INT64_MAX: the chunk's rows one by one through
+ * _insert, in an atomic section. */
 static void insert_many(src *x, const api_fn *f)
 {
     const plan_fn *pl = f->plan;
@@ -242,7 +243,7 @@ static void insert_many(src *x, const api_fn *f)
     char buf[600];
 
     src_open(x, f);
-    SRC_LINE(x, "%s%s buf[%d], *v = buf, *w;", P, m->name, per);
+    SRC_LINE(x, "%s%s buf[%d], *all = buf, *w;", P, m->name, per);
     if (pl->rowid)
         SRC_LINE(x, "int64_t first = 0;");
     if (ntimes)
@@ -252,7 +253,7 @@ static void insert_many(src *x, const api_fn *f)
         SRC_LINE(x, "char stamp_text[ASSOC_TIME_TEXT_SIZE] = \"\";");
     }
     SRC_LINE(x, "assoc_stmt *st = NULL;");
-    SRC_LINE(x, "size_t c = 0;");
+    SRC_LINE(x, "size_t c = 0, v;");
     SRC_LINE(x, "bool entered = false%s;", pl->rowid ? ", fits = true" : "");
     SRC_LINE(x, "int rc;");
     SRC_BLANK(x);
@@ -261,37 +262,38 @@ static void insert_many(src *x, const api_fn *f)
     SRC_LINE(x, "if (n == 0)");
     SRC_LINE(x, "return ASSOC_OK;");
     SRC_LINE(x, "if (n > %d) {", per);
-    SRC_LINE(x, "v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;");
-    SRC_LINE(x, "if (v == NULL)");
+    SRC_LINE(x, "all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;");
+    SRC_LINE(x, "if (all == NULL)");
     SRC_LINE(x, "return assoc_fail(db, ASSOC_NOMEM, \"%s: out of memory for %%zu rows\", n);", f->name);
     SRC_LINE(x, "}");
     SRC_LINE(x, "for (size_t i = 0; i < n; i++)");
-    SRC_LINE(x, "v[i] = rows[i];");
-    SRC_LINE(x, "/* Several statements, or the ids read before the rows go in: one");
-    SRC_LINE(x, " * transaction, unless the caller's is open and one statement does. */");
-    SRC_LINE(x, "rc = assoc_tx_enter_for(db, n > %d || assoc_sqlite(db) == NULL, &entered);", per);
+    SRC_LINE(x, "all[i] = rows[i];");
+    SRC_LINE(x, "/* Several statements, or (SQLite) the ids read before the rows go in:");
+    SRC_LINE(x, " * one transaction, unless the caller's is open and one statement does. */");
+    SRC_LINE(x, "rc = assoc_tx_enter_for(db, n > %d, &entered);", per);
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "goto done;");
-    SRC_LINE(x, "if (assoc_sqlite(db) == NULL) {");
-    SRC_LINE(x, "for (size_t i = 0; i < n && rc == ASSOC_OK; i++)");
-    SRC_LINE(x, "rc = %s(db, &v[i]);", one);
-    SRC_LINE(x, "goto done;");
-    SRC_LINE(x, "}");
     SRC_LINE(x, "for (size_t base = 0; base < n; base += c) {");
     SRC_LINE(x, "c = assoc_rows_fit(db, %zu, n - base < %d ? n - base : %d);", pl->stmt.nbinds, per, per);
-    SRC_LINE(x, "w = v + base;");
+    SRC_LINE(x, "w = all + base;");
     if (pl->rowid) {
         /* Rows that bring their own ids, a table with triggers, ids past
-         * INT64_MAX: one by one, each id as SQLite reports it. */
+         * INT64_MAX: one by one, each id as the database reports it. */
         SRC_LINE(x, "fits = true;");
         SRC_LINE(x, "for (size_t j = 0; j < c; j++)");
         SRC_LINE(x, "fits &= w[j].%s == 0;", pl->rowid->c_name);
-        SRC_LINE(x, "if (fits) {");
+        SRC_LINE(x, "if (fits && assoc_sqlite(db) != NULL) {");
         SRC_LINE(x, "rc = assoc_rowids(db, &%s, c, &first, &fits);", pl->max_sql->cname);
         SRC_LINE(x, "if (rc != ASSOC_OK)");
         SRC_LINE(x, "goto done;");
         SRC_LINE(x, "}");
         SRC_LINE(x, "if (!fits) {");
+        SRC_LINE(x, "/* Several statements where one was to do: atomic all the same. */");
+        SRC_LINE(x, "if (!entered && c > 1) {");
+        SRC_LINE(x, "rc = assoc_tx_enter_for(db, true, &entered);");
+        SRC_LINE(x, "if (rc != ASSOC_OK)");
+        SRC_LINE(x, "goto done;");
+        SRC_LINE(x, "}");
         SRC_LINE(x, "for (size_t j = 0; j < c && rc == ASSOC_OK; j++)");
         SRC_LINE(x, "rc = %s(db, &w[j]);", one);
         SRC_LINE(x, "if (rc != ASSOC_OK)");
@@ -306,9 +308,8 @@ static void insert_many(src *x, const api_fn *f)
         SRC_LINE(x, "if (rc != ASSOC_OK)");
         SRC_LINE(x, "goto done;");
     }
-    char expr[600];
-    snprintf(expr, sizeof expr, "assoc_stmt_acquire_rows(db, &%s, (int)c, &st)", pl->stmt.sql->cname);
-    SRC_LINE(x, "rc = %s;", expr);
+    SRC_LINE(x, "v = c - 1;");
+    SRC_LINE(x, "rc = assoc_stmt_acquire(db, %s[v], &st);", pl->qv->cname);
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "goto done;");
     SRC_LINE(x, "for (size_t j = 0; j < c; j++) {");
@@ -340,7 +341,20 @@ static void insert_many(src *x, const api_fn *f)
         src_bind_at(x, idx, &pl->stmt.binds[i]);
     }
     SRC_LINE(x, "}");
-    SRC_LINE(x, "rc = assoc_step(db, st);");
+    if (pl->rowid) {
+        /* PostgreSQL: RETURNING's rows, one per row in the VALUES list's
+         * order (the order in which its executor inserts them). */
+        SRC_LINE(x, "if (assoc_sqlite(db) == NULL) {");
+        SRC_LINE(x, "for (size_t j = 0; j < c && rc == ASSOC_OK; j++)");
+        SRC_LINE(x, "rc = assoc_insert_step(db, st, &w[j].%s);", pl->rowid->c_name);
+        SRC_LINE(x, "if (rc != ASSOC_OK)");
+        SRC_LINE(x, "goto done;");
+        SRC_LINE(x, "assoc_stmt_release(db, st);");
+        SRC_LINE(x, "st = NULL;");
+        SRC_LINE(x, "continue;");
+        SRC_LINE(x, "}");
+    }
+    SRC_LINE(x, "rc = assoc_insert_step(db, st, NULL);");
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "goto done;");
     SRC_LINE(x, "assoc_stmt_release(db, st);");
@@ -359,10 +373,10 @@ static void insert_many(src *x, const api_fn *f)
     SRC_LINE(x, "rc = assoc_tx_leave(db, rc);");
     SRC_LINE(x, "if (rc == ASSOC_OK) {");
     SRC_LINE(x, "for (size_t i = 0; i < n; i++)");
-    SRC_LINE(x, "rows[i] = v[i];");
+    SRC_LINE(x, "rows[i] = all[i];");
     SRC_LINE(x, "}");
-    SRC_LINE(x, "if (v != buf)");
-    SRC_LINE(x, "assoc_free(v);");
+    SRC_LINE(x, "if (all != buf)");
+    SRC_LINE(x, "assoc_free(all);");
     SRC_LINE(x, "return rc;");
     SRC_LINE(x, "}");
     SRC_BLANK(x);

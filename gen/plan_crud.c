@@ -188,10 +188,94 @@ static void plan_insert(planner *p, api_fn *f)
     sqlb_free(&b);
 }
 
+/* The text of `rows` rows of a one-row INSERT whose last "VALUES (...)"
+ * holds parameters only (what plan_insert writes): the tuple repeated,
+ * copy r's $k numbered $(r * np + k), np the tuple's parameters; what
+ * follows the tuple (PostgreSQL's RETURNING) once, after the last.  From
+ * the plan's arena; NULL when memory ran out or the text is not of that
+ * form (a defect of the planner, reported as such). */
+static const char *rows_text(planner *p, const char *sql, int rows)
+{
+    const char *v = NULL, *close, *t;
+    size_t np = 0;
+
+    for (t = strstr(sql, "VALUES ("); t != NULL; t = strstr(t + 1, "VALUES ("))
+        v = t;
+    if (v == NULL)
+        return NULL;
+    v += strlen("VALUES ");
+    close = strchr(v, ')');
+    if (close == NULL)
+        return NULL;
+    for (t = v; t < close; t++) {
+        if (*t == '\'' || *t == '"' || (*t == '(' && t != v))
+            return NULL;
+        if (*t == '$') {
+            size_t k = 0;
+            while (t + 1 < close && t[1] >= '0' && t[1] <= '9')
+                k = k * 10 + (size_t)(*++t - '0');
+            if (k > np)
+                np = k;
+        }
+    }
+    strbuf out = STRBUF_INIT;
+    strbuf_putn(&out, sql, (size_t)(v - sql));
+    for (int r = 0; r < rows; r++) {
+        strbuf_puts(&out, r ? ", " : "");
+        for (t = v; t <= close; t++) {
+            if (*t != '$') {
+                strbuf_putc(&out, *t);
+                continue;
+            }
+            size_t k = 0;
+            while (t + 1 < close && t[1] >= '0' && t[1] <= '9')
+                k = k * 10 + (size_t)(*++t - '0');
+            strbuf_printf(&out, "$%zu", k + (size_t)r * np);
+        }
+    }
+    strbuf_puts(&out, close + 1);
+    const char *text = out.failed ? NULL : arena_strdup(p->mem, strbuf_str(&out));
+    strbuf_free(&out);
+    return text;
+}
+
+/* The table of insert_many's statements: entry r - 1 inserts r rows, the
+ * first the insert's own statement (one), the others the same tuple r
+ * times, each a constant of its own (<fn>__sql_<r>).  On PostgreSQL
+ * RETURNING gives each row's id, in the order of the VALUES list. */
+static void plan_insert_rows(planner *p, api_fn *f, plan_sql *one)
+{
+    plan_variants *v = plan_alloc(p, sizeof *v);
+    if (v == NULL)
+        return;
+    v->n = API_INSERT_ROWS;
+    v->sql = plan_alloc(p, v->n * sizeof *v->sql);
+    if (v->sql == NULL)
+        return;
+    v->sql[0] = one;
+    v->cname = plan_printf(p, "%s__sql_rows", f->name);
+    v->first = f;
+    sqlb b;
+    sqlb_init(&b, p);
+    for (int r = 2; r <= API_INSERT_ROWS; r++) {
+        const char *lite = rows_text(p, one->text, r);
+        const char *pg = rows_text(p, one->pg ? one->pg : one->text, r);
+        if (lite == NULL || pg == NULL) {
+            p->nomem = true;
+            break;
+        }
+        sqlb_dialect(&b, lite, pg);
+        v->sql[r - 1] = sqlb_sql(&b, f, plan_printf(p, "%d", r), false);
+    }
+    sqlb_free(&b);
+    f->plan->qv = v;
+}
+
 /* insert_many: the insert's own statement without the row id (each row
- * gets the one SQLite assigns, and libassoc knows which: assoc_rowids),
- * its binds reading row w[j] of the chunk, whose caller's record is
- * rows[base + j]. */
+ * gets the one the database assigns: SQLite's, which libassoc knows in
+ * advance, assoc_rowids; PostgreSQL's by RETURNING), its binds reading row
+ * w[j] of the chunk, whose caller's record is rows[base + j]; the same
+ * statement of 2 .. API_INSERT_ROWS rows (plan_insert_rows). */
 static void plan_insert_many(planner *p, api_fn *f)
 {
     const sch_table *t = f->model->table;
@@ -220,6 +304,7 @@ static void plan_insert_many(planner *p, api_fn *f)
             b.obj = "w[j].";
         pl->stmt.binds[i] = b;
     }
+    plan_insert_rows(p, f, one->sql);
     if (!t->rowid)
         return;
     /* The largest row id, and whether triggers on the table (main's or

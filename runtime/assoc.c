@@ -86,7 +86,6 @@ static const char *const sys_sql[SYS_COUNT] = {
  * statement a caller holds. */
 typedef struct stmt_slot {
     const assoc_sql *sql;
-    int rows;                      /* 1, or the rows of assoc_stmt_acquire_rows */
     assoc_stmt *st;
 } stmt_slot;
 
@@ -934,14 +933,14 @@ static size_t ptr_hash(const void *p)
     return (size_t)x;
 }
 
-/* The slot holding (sql, rows), or the empty slot where it would go.
- * cap > 0, and the table is never full (load factor at most 1/2). */
-static size_t find_sql(const assoc_db *db, const assoc_sql *sql, int rows)
+/* The slot holding sql, or the empty slot where it would go.  cap > 0,
+ * and the table is never full (load factor at most 1/2). */
+static size_t find_sql(const assoc_db *db, const assoc_sql *sql)
 {
     size_t mask = db->cap - 1;
-    size_t i = (ptr_hash(sql) + (size_t)(rows - 1) * 0x9e3779b9u) & mask;
+    size_t i = ptr_hash(sql) & mask;
 
-    while (db->slots[i].sql != NULL && (db->slots[i].sql != sql || db->slots[i].rows != rows))
+    while (db->slots[i].sql != NULL && db->slots[i].sql != sql)
         i = (i + 1) & mask;
     return i;
 }
@@ -965,68 +964,16 @@ static int cache_grow(assoc_db *db)
     db->cap = ncap;
     for (size_t i = 0; i < ocap; i++)
         if (old[i].sql != NULL)
-            db->slots[find_sql(db, old[i].sql, old[i].rows)] = old[i];
+            db->slots[find_sql(db, old[i].sql)] = old[i];
     assoc_free(old);
     return ASSOC_OK;
 }
 
-/* The text of `rows` rows of a one-row INSERT (see assoc.h), from
- * assoc_malloc; NULL when sql is not of that form or memory ran out. */
-static char *rows_text(const char *sql, int rows)
-{
-    const char *v = NULL, *t, *end;
-    size_t p = 0, len = strlen(sql);
-
-    for (t = strstr(sql, "VALUES ("); t != NULL; t = strstr(t + 1, "VALUES ("))
-        v = t;
-    if (v == NULL || len == 0 || sql[len - 1] != ')' || rows < 1)
-        return NULL;
-    v += strlen("VALUES ");
-    end = sql + len;
-    /* The tuple's parameters: $1..$p, each a number. */
-    for (t = v; t < end; t++)
-        if (*t == '$') {
-            size_t k = 0;
-            while (t + 1 < end && t[1] >= '0' && t[1] <= '9' && k < 100000)
-                k = k * 10 + (size_t)(*++t - '0');
-            if (k > p)
-                p = k;
-        } else if (*t == '\'' || *t == '"') {
-            return NULL; /* parameters only */
-        }
-    size_t cap = (size_t)(v - sql) + (size_t)rows * ((size_t)(end - v) + 2 + 8 * (p + 1)) + 1;
-    char *out = assoc_malloc(cap), *o = out;
-    if (out == NULL)
-        return NULL;
-    memcpy(o, sql, (size_t)(v - sql));
-    o += v - sql;
-    for (int r = 0; r < rows; r++) {
-        if (r > 0) {
-            *o++ = ',';
-            *o++ = ' ';
-        }
-        for (t = v; t < end; t++) {
-            if (*t != '$') {
-                *o++ = *t;
-                continue;
-            }
-            size_t k = 0;
-            while (t + 1 < end && t[1] >= '0' && t[1] <= '9')
-                k = k * 10 + (size_t)(*++t - '0');
-            o += snprintf(o, (size_t)(out + cap - o), "$%zu", k + (size_t)r * p);
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
-/* Prepare sql (of `rows` rows, see rows_text) on the connection's
- * database.  SQLite's persistent flag tells it the statement will be
+/* Prepare sql on the connection's database.  SQLite's persistent flag tells it the statement will be
  * reused many times. */
-static int prepare_rows(assoc_db *db, const assoc_sql *sql, int rows, bool cached, assoc_stmt **out)
+static int prepare(assoc_db *db, const assoc_sql *sql, bool cached, assoc_stmt **out)
 {
     assoc_stmt *st = assoc_malloc(sizeof *st);
-    char *text = NULL;
     int rc;
 
     *out = NULL;
@@ -1039,12 +986,8 @@ static int prepare_rows(assoc_db *db, const assoc_sql *sql, int rows, bool cache
     if (db->pg != NULL) {
         rc = pg_status(db, assoc_pg_prepare(db->pg, sql->pg != NULL ? sql->pg : sql->text, &st->pg));
     } else {
-        if (rows > 1 && (text = rows_text(sql->text, rows)) == NULL)
-            rc = assoc_fail(db, ASSOC_MISUSE, "no INSERT of %d rows can be made of \"%.60s\"", rows, sql->text);
-        else
-            rc = assoc_status(db, sqlite3_prepare_v3(db->handle, text != NULL ? text : sql->text, -1,
-                                                     cached ? SQLITE_PREPARE_PERSISTENT : 0, &st->lite, NULL));
-        assoc_free(text);
+        rc = assoc_status(db, sqlite3_prepare_v3(db->handle, sql->text, -1,
+                                                 cached ? SQLITE_PREPARE_PERSISTENT : 0, &st->lite, NULL));
         if (rc == ASSOC_OK && st->lite == NULL) /* only white space or comments */
             rc = assoc_fail(db, ASSOC_MISUSE, "no SQL statement in \"%.60s\"", sql->text);
     }
@@ -1060,7 +1003,7 @@ static int prepare_rows(assoc_db *db, const assoc_sql *sql, int rows, bool cache
 /* Only the first statement of sql is prepared.  A statement that could be
  * prepared but not cached (no memory to grow the table) is handed out
  * anyway, as a private statement; the next acquire tries to cache again. */
-static int acquire(assoc_db *db, const assoc_sql *sql, int rows, assoc_stmt **out)
+int assoc_stmt_acquire(assoc_db *db, const assoc_sql *sql, assoc_stmt **out)
 {
     stmt_slot *s = NULL;
     assoc_stmt *st = NULL;
@@ -1077,7 +1020,7 @@ static int acquire(assoc_db *db, const assoc_sql *sql, int rows, assoc_stmt **ou
         return rc;
 
     if (db->cap != 0) {
-        size_t i = find_sql(db, sql, rows);
+        size_t i = find_sql(db, sql);
         if (db->slots[i].sql != NULL)
             s = &db->slots[i];
     }
@@ -1087,15 +1030,14 @@ static int acquire(assoc_db *db, const assoc_sql *sql, int rows, assoc_stmt **ou
         return ASSOC_OK;
     }
     if (s != NULL) /* reentered while the cached statement is stepping */
-        return prepare_rows(db, sql, rows, false, out);
+        return prepare(db, sql, false, out);
 
-    rc = prepare_rows(db, sql, rows, true, &st);
+    rc = prepare(db, sql, true, &st);
     if (rc != ASSOC_OK)
         return rc;
     if ((db->count + 1) * 2 <= db->cap || cache_grow(db) == ASSOC_OK) {
-        size_t i = find_sql(db, sql, rows);
+        size_t i = find_sql(db, sql);
         db->slots[i].sql = sql;
-        db->slots[i].rows = rows;
         db->slots[i].st = st;
         db->count++;
     } else {
@@ -1105,30 +1047,15 @@ static int acquire(assoc_db *db, const assoc_sql *sql, int rows, assoc_stmt **ou
     return ASSOC_OK;
 }
 
-int assoc_stmt_acquire(assoc_db *db, const assoc_sql *sql, assoc_stmt **out)
-{
-    return acquire(db, sql, 1, out);
-}
-
-int assoc_stmt_acquire_rows(assoc_db *db, const assoc_sql *sql, int rows, assoc_stmt **out)
-{
-    if (out != NULL)
-        *out = NULL;
-    if (db == NULL)
-        return ASSOC_MISUSE;
-    if (rows < 1 || db->handle == NULL)
-        return assoc_fail(db, ASSOC_MISUSE, "assoc_stmt_acquire_rows: %d rows%s", rows,
-                          db->handle == NULL ? " on PostgreSQL" : "");
-    return acquire(db, sql, rows, out);
-}
-
 size_t assoc_rows_fit(assoc_db *db, int params, size_t want)
 {
     size_t most;
 
-    if (db == NULL || db->handle == NULL || params < 1)
+    if (db == NULL || params < 1)
         return want > 0 ? 1 : 0;
-    most = (size_t)sqlite3_limit(db->handle, SQLITE_LIMIT_VARIABLE_NUMBER, -1) / (size_t)params;
+    /* PostgreSQL's protocol numbers parameters in 16 bits. */
+    most = (db->handle != NULL ? (size_t)sqlite3_limit(db->handle, SQLITE_LIMIT_VARIABLE_NUMBER, -1) : 65535) /
+           (size_t)params;
     if (most < 1)
         most = 1;
     return want < most ? want : most;

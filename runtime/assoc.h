@@ -561,15 +561,9 @@ int assoc_tx_enter_for(assoc_db *db, bool several, bool *entered);
 
 /* ---- Many rows in one INSERT (<m>_insert_many) ----
  *
- * assoc_stmt_acquire_rows: as assoc_stmt_acquire, the statement of `rows`
- * rows made from sql, a one-row INSERT whose SQLite text ends in
- * "VALUES (...)" holding parameters only: the tuple repeated, each copy's
- * numbered on (row r's $k is $(r * p + k), p the parameters of the
- * tuple).  Cached by sql and rows; rows == 1 is sql's own statement.
- * SQLite only: ASSOC_MISUSE on PostgreSQL.
  * assoc_rows_fit: how many rows of `params` parameters, at most `want`,
- * one statement may bind (SQLite's limit on parameters); at least 1. */
-int assoc_stmt_acquire_rows(assoc_db *db, const assoc_sql *sql, int rows, assoc_stmt **out);
+ * one statement may bind (the database's limit on parameters); at least 1.
+ * The generated code has a constant for each number of rows. */
 size_t assoc_rows_fit(assoc_db *db, int params, size_t want);
 
 /* The row ids SQLite gives the n rows of a multi-row INSERT into a table

@@ -374,6 +374,211 @@ done:
     return rc;
 }
 
+static const assoc_sql user_insert_many__sql_2 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_3 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_4 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_5 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_6 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_7 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_8 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_9 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_10 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_11 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_12 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_13 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_14 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_15 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_16 = {
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90), "
+    "($91, $92, $93, $94, $95, $96)",
+    /* PostgreSQL: */
+    "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90), "
+    "($91, $92, $93, $94, $95, $96)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql user_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'users' COLLATE "
@@ -383,15 +588,23 @@ static const assoc_sql user_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const user_insert_many__sql_rows[16] = {
+    &user_insert__sql, &user_insert_many__sql_2, &user_insert_many__sql_3, &user_insert_many__sql_4,
+    &user_insert_many__sql_5, &user_insert_many__sql_6, &user_insert_many__sql_7,
+    &user_insert_many__sql_8, &user_insert_many__sql_9, &user_insert_many__sql_10,
+    &user_insert_many__sql_11, &user_insert_many__sql_12, &user_insert_many__sql_13,
+    &user_insert_many__sql_14, &user_insert_many__sql_15, &user_insert_many__sql_16
+};
+
 int user_insert_many(assoc_db *db, User *rows, size_t n)
 {
-    User buf[16], *v = buf, *w;
+    User buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][1][ASSOC_TIME_TEXT_SIZE];
     assoc_time stamp = 0;
     char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -400,34 +613,35 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "user_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = user_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 6, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &user_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = user_insert(db, &w[j]);
             if (rc != ASSOC_OK)
@@ -437,7 +651,8 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
         rc = assoc_current_timestamp(db, &stamp, stamp_text);
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_stmt_acquire_rows(db, &user_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, user_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -475,7 +690,16 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -492,10 +716,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 
@@ -2585,6 +2809,189 @@ done:
     return rc;
 }
 
+static const assoc_sql profile_insert_many__sql_2 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)\n"
+    "RETURNING user_id"
+};
+
+static const assoc_sql profile_insert_many__sql_3 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12)\n"
+    "RETURNING user_id"
+};
+
+static const assoc_sql profile_insert_many__sql_4 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16)\n"
+    "RETURNING user_id"
+};
+
+static const assoc_sql profile_insert_many__sql_5 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20)\n"
+    "RETURNING user_id"
+};
+
+static const assoc_sql profile_insert_many__sql_6 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24)\n"
+    "RETURNING user_id"
+};
+
+static const assoc_sql profile_insert_many__sql_7 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28)\n"
+    "RETURNING user_id"
+};
+
+static const assoc_sql profile_insert_many__sql_8 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32)\n"
+    "RETURNING user_id"
+};
+
+static const assoc_sql profile_insert_many__sql_9 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36)\n"
+    "RETURNING user_id"
+};
+
+static const assoc_sql profile_insert_many__sql_10 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40)\n"
+    "RETURNING user_id"
+};
+
+static const assoc_sql profile_insert_many__sql_11 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44)\n"
+    "RETURNING user_id"
+};
+
+static const assoc_sql profile_insert_many__sql_12 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48)\n"
+    "RETURNING user_id"
+};
+
+static const assoc_sql profile_insert_many__sql_13 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52)\n"
+    "RETURNING user_id"
+};
+
+static const assoc_sql profile_insert_many__sql_14 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56)\n"
+    "RETURNING user_id"
+};
+
+static const assoc_sql profile_insert_many__sql_15 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60)\n"
+    "RETURNING user_id"
+};
+
+static const assoc_sql profile_insert_many__sql_16 = {
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60), ($61, $62, $63, $64)",
+    /* PostgreSQL: */
+    "INSERT INTO profile (avatar, website, location, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60), ($61, $62, $63, $64)\n"
+    "RETURNING user_id"
+};
+
 static const assoc_sql profile_insert_many__sql_max = {
     "SELECT max(user_id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'profile' COLLATE "
@@ -2594,13 +3001,22 @@ static const assoc_sql profile_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const profile_insert_many__sql_rows[16] = {
+    &profile_insert__sql, &profile_insert_many__sql_2, &profile_insert_many__sql_3,
+    &profile_insert_many__sql_4, &profile_insert_many__sql_5, &profile_insert_many__sql_6,
+    &profile_insert_many__sql_7, &profile_insert_many__sql_8, &profile_insert_many__sql_9,
+    &profile_insert_many__sql_10, &profile_insert_many__sql_11, &profile_insert_many__sql_12,
+    &profile_insert_many__sql_13, &profile_insert_many__sql_14, &profile_insert_many__sql_15,
+    &profile_insert_many__sql_16
+};
+
 int profile_insert_many(assoc_db *db, Profile *rows, size_t n)
 {
-    Profile buf[16], *v = buf, *w;
+    Profile buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][1][ASSOC_TIME_TEXT_SIZE];
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -2609,41 +3025,43 @@ int profile_insert_many(assoc_db *db, Profile *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "profile_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = profile_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 4, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].user_id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &profile_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = profile_insert(db, &w[j]);
             if (rc != ASSOC_OK)
                 goto done;
             continue;
         }
-        rc = assoc_stmt_acquire_rows(db, &profile_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, profile_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -2667,7 +3085,16 @@ int profile_insert_many(assoc_db *db, Profile *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].user_id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -2684,10 +3111,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 

@@ -700,6 +700,189 @@ done:
     return rc;
 }
 
+static const assoc_sql user_insert_many__sql_2 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_3 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_4 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_5 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_6 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_7 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_8 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_9 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_10 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_11 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_12 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_13 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_14 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_15 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_16 = {
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60), ($61, $62, $63, $64)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60), ($61, $62, $63, $64)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql user_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'users' COLLATE "
@@ -709,13 +892,21 @@ static const assoc_sql user_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const user_insert_many__sql_rows[16] = {
+    &user_insert__sql, &user_insert_many__sql_2, &user_insert_many__sql_3, &user_insert_many__sql_4,
+    &user_insert_many__sql_5, &user_insert_many__sql_6, &user_insert_many__sql_7,
+    &user_insert_many__sql_8, &user_insert_many__sql_9, &user_insert_many__sql_10,
+    &user_insert_many__sql_11, &user_insert_many__sql_12, &user_insert_many__sql_13,
+    &user_insert_many__sql_14, &user_insert_many__sql_15, &user_insert_many__sql_16
+};
+
 int user_insert_many(assoc_db *db, User *rows, size_t n)
 {
-    User buf[16], *v = buf, *w;
+    User buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][2][ASSOC_TIME_TEXT_SIZE];
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -724,41 +915,43 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "user_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = user_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 4, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &user_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = user_insert(db, &w[j]);
             if (rc != ASSOC_OK)
                 goto done;
             continue;
         }
-        rc = assoc_stmt_acquire_rows(db, &user_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, user_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -787,7 +980,16 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -804,10 +1006,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 
@@ -1528,6 +1730,157 @@ done:
     return rc;
 }
 
+static const assoc_sql category_insert_many__sql_2 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_3 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_4 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_5 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_6 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_7 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_8 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_9 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_10 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_11 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_12 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_13 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_14 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_15 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_16 = {
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (title, position)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql category_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'categories' COLLATE "
@@ -1537,12 +1890,21 @@ static const assoc_sql category_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const category_insert_many__sql_rows[16] = {
+    &category_insert__sql, &category_insert_many__sql_2, &category_insert_many__sql_3,
+    &category_insert_many__sql_4, &category_insert_many__sql_5, &category_insert_many__sql_6,
+    &category_insert_many__sql_7, &category_insert_many__sql_8, &category_insert_many__sql_9,
+    &category_insert_many__sql_10, &category_insert_many__sql_11, &category_insert_many__sql_12,
+    &category_insert_many__sql_13, &category_insert_many__sql_14, &category_insert_many__sql_15,
+    &category_insert_many__sql_16
+};
+
 int category_insert_many(assoc_db *db, Category *rows, size_t n)
 {
-    Category buf[16], *v = buf, *w;
+    Category buf[16], *all = buf, *w;
     int64_t first = 0;
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -1551,41 +1913,43 @@ int category_insert_many(assoc_db *db, Category *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "category_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = category_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 2, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &category_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = category_insert(db, &w[j]);
             if (rc != ASSOC_OK)
                 goto done;
             continue;
         }
-        rc = assoc_stmt_acquire_rows(db, &category_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, category_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -1602,7 +1966,16 @@ int category_insert_many(assoc_db *db, Category *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -1619,10 +1992,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 
@@ -2469,6 +2842,201 @@ done:
     return rc;
 }
 
+static const assoc_sql forum_insert_many__sql_2 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql forum_insert_many__sql_3 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql forum_insert_many__sql_4 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql forum_insert_many__sql_5 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql forum_insert_many__sql_6 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql forum_insert_many__sql_7 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql forum_insert_many__sql_8 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql forum_insert_many__sql_9 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql forum_insert_many__sql_10 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql forum_insert_many__sql_11 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql forum_insert_many__sql_12 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql forum_insert_many__sql_13 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql forum_insert_many__sql_14 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, $70)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, $70)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql forum_insert_many__sql_15 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql forum_insert_many__sql_16 = {
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75), ($76, $77, $78, $79, $80)",
+    /* PostgreSQL: */
+    "INSERT INTO forums (category_id, title, position, created_at, updated_at)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75), ($76, $77, $78, $79, $80)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql forum_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'forums' COLLATE "
@@ -2478,13 +3046,22 @@ static const assoc_sql forum_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const forum_insert_many__sql_rows[16] = {
+    &forum_insert__sql, &forum_insert_many__sql_2, &forum_insert_many__sql_3,
+    &forum_insert_many__sql_4, &forum_insert_many__sql_5, &forum_insert_many__sql_6,
+    &forum_insert_many__sql_7, &forum_insert_many__sql_8, &forum_insert_many__sql_9,
+    &forum_insert_many__sql_10, &forum_insert_many__sql_11, &forum_insert_many__sql_12,
+    &forum_insert_many__sql_13, &forum_insert_many__sql_14, &forum_insert_many__sql_15,
+    &forum_insert_many__sql_16
+};
+
 int forum_insert_many(assoc_db *db, Forum *rows, size_t n)
 {
-    Forum buf[16], *v = buf, *w;
+    Forum buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][2][ASSOC_TIME_TEXT_SIZE];
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -2493,41 +3070,43 @@ int forum_insert_many(assoc_db *db, Forum *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "forum_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = forum_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 5, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &forum_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = forum_insert(db, &w[j]);
             if (rc != ASSOC_OK)
                 goto done;
             continue;
         }
-        rc = assoc_stmt_acquire_rows(db, &forum_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, forum_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -2563,7 +3142,16 @@ int forum_insert_many(assoc_db *db, Forum *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -2580,10 +3168,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 

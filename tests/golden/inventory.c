@@ -744,6 +744,157 @@ done:
     return rc;
 }
 
+static const assoc_sql category_insert_many__sql_2 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_3 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_4 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_5 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_6 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_7 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_8 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_9 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_10 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_11 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_12 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_13 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_14 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_15 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql category_insert_many__sql_16 = {
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32)",
+    /* PostgreSQL: */
+    "INSERT INTO categories (name, \"group\")\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql category_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'categories' COLLATE "
@@ -753,12 +904,21 @@ static const assoc_sql category_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const category_insert_many__sql_rows[16] = {
+    &category_insert__sql, &category_insert_many__sql_2, &category_insert_many__sql_3,
+    &category_insert_many__sql_4, &category_insert_many__sql_5, &category_insert_many__sql_6,
+    &category_insert_many__sql_7, &category_insert_many__sql_8, &category_insert_many__sql_9,
+    &category_insert_many__sql_10, &category_insert_many__sql_11, &category_insert_many__sql_12,
+    &category_insert_many__sql_13, &category_insert_many__sql_14, &category_insert_many__sql_15,
+    &category_insert_many__sql_16
+};
+
 int category_insert_many(assoc_db *db, Category *rows, size_t n)
 {
-    Category buf[16], *v = buf, *w;
+    Category buf[16], *all = buf, *w;
     int64_t first = 0;
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -767,41 +927,43 @@ int category_insert_many(assoc_db *db, Category *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "category_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = category_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 2, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &category_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = category_insert(db, &w[j]);
             if (rc != ASSOC_OK)
                 goto done;
             continue;
         }
-        rc = assoc_stmt_acquire_rows(db, &category_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, category_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -814,7 +976,16 @@ int category_insert_many(assoc_db *db, Category *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -831,10 +1002,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 
@@ -1542,6 +1713,231 @@ done:
     return rc;
 }
 
+static const assoc_sql warehouse_insert_many__sql_2 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql warehouse_insert_many__sql_3 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql warehouse_insert_many__sql_4 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql warehouse_insert_many__sql_5 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql warehouse_insert_many__sql_6 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql warehouse_insert_many__sql_7 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql warehouse_insert_many__sql_8 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql warehouse_insert_many__sql_9 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql warehouse_insert_many__sql_10 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql warehouse_insert_many__sql_11 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql warehouse_insert_many__sql_12 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql warehouse_insert_many__sql_13 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql warehouse_insert_many__sql_14 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91), ($92, $93, $94, $95, $96, $97, $98)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91), ($92, $93, $94, $95, $96, $97, $98)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql warehouse_insert_many__sql_15 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91), ($92, $93, $94, $95, $96, $97, $98), ($99, $100, $101, $102, $103, $104, $105)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91), ($92, $93, $94, $95, $96, $97, $98), ($99, $100, $101, $102, $103, $104, $105)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql warehouse_insert_many__sql_16 = {
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91), ($92, $93, $94, $95, $96, $97, $98), ($99, $100, $101, $102, $103, $104, $105), ($106, "
+    "$107, $108, $109, $110, $111, $112)",
+    /* PostgreSQL: */
+    "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91), ($92, $93, $94, $95, $96, $97, $98), ($99, $100, $101, $102, $103, $104, $105), ($106, "
+    "$107, $108, $109, $110, $111, $112)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql warehouse_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'warehouses' COLLATE "
@@ -1551,15 +1947,24 @@ static const assoc_sql warehouse_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const warehouse_insert_many__sql_rows[16] = {
+    &warehouse_insert__sql, &warehouse_insert_many__sql_2, &warehouse_insert_many__sql_3,
+    &warehouse_insert_many__sql_4, &warehouse_insert_many__sql_5, &warehouse_insert_many__sql_6,
+    &warehouse_insert_many__sql_7, &warehouse_insert_many__sql_8, &warehouse_insert_many__sql_9,
+    &warehouse_insert_many__sql_10, &warehouse_insert_many__sql_11, &warehouse_insert_many__sql_12,
+    &warehouse_insert_many__sql_13, &warehouse_insert_many__sql_14, &warehouse_insert_many__sql_15,
+    &warehouse_insert_many__sql_16
+};
+
 int warehouse_insert_many(assoc_db *db, Warehouse *rows, size_t n)
 {
-    Warehouse buf[16], *v = buf, *w;
+    Warehouse buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][1][ASSOC_TIME_TEXT_SIZE];
     assoc_time stamp = 0;
     char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -1568,34 +1973,35 @@ int warehouse_insert_many(assoc_db *db, Warehouse *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "warehouse_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = warehouse_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 7, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &warehouse_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = warehouse_insert(db, &w[j]);
             if (rc != ASSOC_OK)
@@ -1605,7 +2011,8 @@ int warehouse_insert_many(assoc_db *db, Warehouse *rows, size_t n)
         rc = assoc_current_timestamp(db, &stamp, stamp_text);
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_stmt_acquire_rows(db, &warehouse_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, warehouse_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -1646,7 +2053,16 @@ int warehouse_insert_many(assoc_db *db, Warehouse *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -1663,10 +2079,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 
@@ -5795,12 +6211,146 @@ done:
     return rc;
 }
 
+static const assoc_sql stock_insert_many__sql_2 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)",
+    NULL
+};
+
+static const assoc_sql stock_insert_many__sql_3 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18)",
+    NULL
+};
+
+static const assoc_sql stock_insert_many__sql_4 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24)",
+    NULL
+};
+
+static const assoc_sql stock_insert_many__sql_5 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30)",
+    NULL
+};
+
+static const assoc_sql stock_insert_many__sql_6 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36)",
+    NULL
+};
+
+static const assoc_sql stock_insert_many__sql_7 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42)",
+    NULL
+};
+
+static const assoc_sql stock_insert_many__sql_8 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48)",
+    NULL
+};
+
+static const assoc_sql stock_insert_many__sql_9 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54)",
+    NULL
+};
+
+static const assoc_sql stock_insert_many__sql_10 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60)",
+    NULL
+};
+
+static const assoc_sql stock_insert_many__sql_11 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66)",
+    NULL
+};
+
+static const assoc_sql stock_insert_many__sql_12 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72)",
+    NULL
+};
+
+static const assoc_sql stock_insert_many__sql_13 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78)",
+    NULL
+};
+
+static const assoc_sql stock_insert_many__sql_14 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84)",
+    NULL
+};
+
+static const assoc_sql stock_insert_many__sql_15 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90)",
+    NULL
+};
+
+static const assoc_sql stock_insert_many__sql_16 = {
+    "INSERT INTO stock (warehouse_id, item_sku, quantity, reorder_at, bin, counted)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
+    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
+    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
+    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90), "
+    "($91, $92, $93, $94, $95, $96)",
+    NULL
+};
+
+static const assoc_sql *const stock_insert_many__sql_rows[16] = {
+    &stock_insert__sql, &stock_insert_many__sql_2, &stock_insert_many__sql_3,
+    &stock_insert_many__sql_4, &stock_insert_many__sql_5, &stock_insert_many__sql_6,
+    &stock_insert_many__sql_7, &stock_insert_many__sql_8, &stock_insert_many__sql_9,
+    &stock_insert_many__sql_10, &stock_insert_many__sql_11, &stock_insert_many__sql_12,
+    &stock_insert_many__sql_13, &stock_insert_many__sql_14, &stock_insert_many__sql_15,
+    &stock_insert_many__sql_16
+};
+
 int stock_insert_many(assoc_db *db, Stock *rows, size_t n)
 {
-    Stock buf[16], *v = buf, *w;
+    Stock buf[16], *all = buf, *w;
     char times[16][1][ASSOC_TIME_TEXT_SIZE];
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false;
     int rc;
 
@@ -5809,26 +6359,22 @@ int stock_insert_many(assoc_db *db, Stock *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "stock_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = stock_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 6, n - base < 16 ? n - base : 16);
-        w = v + base;
-        rc = assoc_stmt_acquire_rows(db, &stock_insert__sql, (int)c, &st);
+        w = all + base;
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, stock_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -5862,7 +6408,7 @@ int stock_insert_many(assoc_db *db, Stock *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -5874,10 +6420,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 
@@ -6927,6 +7473,275 @@ done:
     return rc;
 }
 
+static const assoc_sql transfer_insert_many__sql_2 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql transfer_insert_many__sql_3 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql transfer_insert_many__sql_4 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql transfer_insert_many__sql_5 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql transfer_insert_many__sql_6 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql transfer_insert_many__sql_7 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql transfer_insert_many__sql_8 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql transfer_insert_many__sql_9 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql transfer_insert_many__sql_10 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78, $79, $80)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78, $79, $80)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql transfer_insert_many__sql_11 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql transfer_insert_many__sql_12 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
+    "$91, $92, $93, $94, $95, $96)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
+    "$91, $92, $93, $94, $95, $96)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql transfer_insert_many__sql_13 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
+    "$91, $92, $93, $94, $95, $96), ($97, $98, $99, $100, $101, $102, $103, $104)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
+    "$91, $92, $93, $94, $95, $96), ($97, $98, $99, $100, $101, $102, $103, $104)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql transfer_insert_many__sql_14 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
+    "$91, $92, $93, $94, $95, $96), ($97, $98, $99, $100, $101, $102, $103, $104), ($105, $106, "
+    "$107, $108, $109, $110, $111, $112)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
+    "$91, $92, $93, $94, $95, $96), ($97, $98, $99, $100, $101, $102, $103, $104), ($105, $106, "
+    "$107, $108, $109, $110, $111, $112)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql transfer_insert_many__sql_15 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
+    "$91, $92, $93, $94, $95, $96), ($97, $98, $99, $100, $101, $102, $103, $104), ($105, $106, "
+    "$107, $108, $109, $110, $111, $112), ($113, $114, $115, $116, $117, $118, $119, $120)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
+    "$91, $92, $93, $94, $95, $96), ($97, $98, $99, $100, $101, $102, $103, $104), ($105, $106, "
+    "$107, $108, $109, $110, $111, $112), ($113, $114, $115, $116, $117, $118, $119, $120)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql transfer_insert_many__sql_16 = {
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
+    "$91, $92, $93, $94, $95, $96), ($97, $98, $99, $100, $101, $102, $103, $104), ($105, $106, "
+    "$107, $108, $109, $110, $111, $112), ($113, $114, $115, $116, $117, $118, $119, $120), ($121, "
+    "$122, $123, $124, $125, $126, $127, $128)",
+    /* PostgreSQL: */
+    "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
+    "urgent)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
+    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
+    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
+    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
+    "$91, $92, $93, $94, $95, $96), ($97, $98, $99, $100, $101, $102, $103, $104), ($105, $106, "
+    "$107, $108, $109, $110, $111, $112), ($113, $114, $115, $116, $117, $118, $119, $120), ($121, "
+    "$122, $123, $124, $125, $126, $127, $128)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql transfer_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'transfers' COLLATE "
@@ -6936,15 +7751,24 @@ static const assoc_sql transfer_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const transfer_insert_many__sql_rows[16] = {
+    &transfer_insert__sql, &transfer_insert_many__sql_2, &transfer_insert_many__sql_3,
+    &transfer_insert_many__sql_4, &transfer_insert_many__sql_5, &transfer_insert_many__sql_6,
+    &transfer_insert_many__sql_7, &transfer_insert_many__sql_8, &transfer_insert_many__sql_9,
+    &transfer_insert_many__sql_10, &transfer_insert_many__sql_11, &transfer_insert_many__sql_12,
+    &transfer_insert_many__sql_13, &transfer_insert_many__sql_14, &transfer_insert_many__sql_15,
+    &transfer_insert_many__sql_16
+};
+
 int transfer_insert_many(assoc_db *db, Transfer *rows, size_t n)
 {
-    Transfer buf[16], *v = buf, *w;
+    Transfer buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][2][ASSOC_TIME_TEXT_SIZE];
     assoc_time stamp = 0;
     char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -6953,34 +7777,35 @@ int transfer_insert_many(assoc_db *db, Transfer *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "transfer_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = transfer_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 8, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &transfer_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = transfer_insert(db, &w[j]);
             if (rc != ASSOC_OK)
@@ -6990,7 +7815,8 @@ int transfer_insert_many(assoc_db *db, Transfer *rows, size_t n)
         rc = assoc_current_timestamp(db, &stamp, stamp_text);
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_stmt_acquire_rows(db, &transfer_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, transfer_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -7031,7 +7857,16 @@ int transfer_insert_many(assoc_db *db, Transfer *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -7048,10 +7883,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 

@@ -743,6 +743,173 @@ done:
     return rc;
 }
 
+static const assoc_sql author_insert_many__sql_2 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql author_insert_many__sql_3 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql author_insert_many__sql_4 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql author_insert_many__sql_5 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql author_insert_many__sql_6 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql author_insert_many__sql_7 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql author_insert_many__sql_8 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql author_insert_many__sql_9 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql author_insert_many__sql_10 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql author_insert_many__sql_11 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql author_insert_many__sql_12 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql author_insert_many__sql_13 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql author_insert_many__sql_14 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39), ($40, $41, $42)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39), ($40, $41, $42)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql author_insert_many__sql_15 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39), ($40, $41, $42), ($43, $44, $45)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39), ($40, $41, $42), ($43, $44, $45)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql author_insert_many__sql_16 = {
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39), ($40, $41, $42), ($43, $44, $45), ($46, $47, $48)",
+    /* PostgreSQL: */
+    "INSERT INTO authors (name, born, country)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39), ($40, $41, $42), ($43, $44, $45), ($46, $47, $48)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql author_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'authors' COLLATE "
@@ -752,13 +919,22 @@ static const assoc_sql author_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const author_insert_many__sql_rows[16] = {
+    &author_insert__sql, &author_insert_many__sql_2, &author_insert_many__sql_3,
+    &author_insert_many__sql_4, &author_insert_many__sql_5, &author_insert_many__sql_6,
+    &author_insert_many__sql_7, &author_insert_many__sql_8, &author_insert_many__sql_9,
+    &author_insert_many__sql_10, &author_insert_many__sql_11, &author_insert_many__sql_12,
+    &author_insert_many__sql_13, &author_insert_many__sql_14, &author_insert_many__sql_15,
+    &author_insert_many__sql_16
+};
+
 int author_insert_many(assoc_db *db, Author *rows, size_t n)
 {
-    Author buf[16], *v = buf, *w;
+    Author buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][1][ASSOC_TIME_TEXT_SIZE];
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -767,41 +943,43 @@ int author_insert_many(assoc_db *db, Author *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "author_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = author_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 3, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &author_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = author_insert(db, &w[j]);
             if (rc != ASSOC_OK)
                 goto done;
             continue;
         }
-        rc = assoc_stmt_acquire_rows(db, &author_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, author_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -818,7 +996,16 @@ int author_insert_many(assoc_db *db, Author *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -835,10 +1022,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 
@@ -4134,6 +4321,201 @@ done:
     return rc;
 }
 
+static const assoc_sql member_insert_many__sql_2 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql member_insert_many__sql_3 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql member_insert_many__sql_4 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql member_insert_many__sql_5 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql member_insert_many__sql_6 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql member_insert_many__sql_7 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql member_insert_many__sql_8 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql member_insert_many__sql_9 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql member_insert_many__sql_10 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql member_insert_many__sql_11 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql member_insert_many__sql_12 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql member_insert_many__sql_13 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql member_insert_many__sql_14 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, $70)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, $70)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql member_insert_many__sql_15 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql member_insert_many__sql_16 = {
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75), ($76, $77, $78, $79, $80)",
+    /* PostgreSQL: */
+    "INSERT INTO members (card_no, name, email, active, joined)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75), ($76, $77, $78, $79, $80)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql member_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'members' COLLATE "
@@ -4143,15 +4525,24 @@ static const assoc_sql member_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const member_insert_many__sql_rows[16] = {
+    &member_insert__sql, &member_insert_many__sql_2, &member_insert_many__sql_3,
+    &member_insert_many__sql_4, &member_insert_many__sql_5, &member_insert_many__sql_6,
+    &member_insert_many__sql_7, &member_insert_many__sql_8, &member_insert_many__sql_9,
+    &member_insert_many__sql_10, &member_insert_many__sql_11, &member_insert_many__sql_12,
+    &member_insert_many__sql_13, &member_insert_many__sql_14, &member_insert_many__sql_15,
+    &member_insert_many__sql_16
+};
+
 int member_insert_many(assoc_db *db, Member *rows, size_t n)
 {
-    Member buf[16], *v = buf, *w;
+    Member buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][1][ASSOC_TIME_TEXT_SIZE];
     assoc_time stamp = 0;
     char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -4160,34 +4551,35 @@ int member_insert_many(assoc_db *db, Member *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "member_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = member_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 5, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &member_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = member_insert(db, &w[j]);
             if (rc != ASSOC_OK)
@@ -4197,7 +4589,8 @@ int member_insert_many(assoc_db *db, Member *rows, size_t n)
         rc = assoc_current_timestamp(db, &stamp, stamp_text);
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_stmt_acquire_rows(db, &member_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, member_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -4228,7 +4621,16 @@ int member_insert_many(assoc_db *db, Member *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -4245,10 +4647,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 
@@ -5482,6 +5884,189 @@ done:
     return rc;
 }
 
+static const assoc_sql library_card_insert_many__sql_2 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql library_card_insert_many__sql_3 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql library_card_insert_many__sql_4 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql library_card_insert_many__sql_5 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql library_card_insert_many__sql_6 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql library_card_insert_many__sql_7 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql library_card_insert_many__sql_8 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql library_card_insert_many__sql_9 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql library_card_insert_many__sql_10 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql library_card_insert_many__sql_11 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql library_card_insert_many__sql_12 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql library_card_insert_many__sql_13 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql library_card_insert_many__sql_14 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql library_card_insert_many__sql_15 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql library_card_insert_many__sql_16 = {
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60), ($61, $62, $63, $64)",
+    /* PostgreSQL: */
+    "INSERT INTO library_card (member_id, barcode, issued, expires)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60), ($61, $62, $63, $64)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql library_card_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'library_card' "
@@ -5491,13 +6076,22 @@ static const assoc_sql library_card_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const library_card_insert_many__sql_rows[16] = {
+    &library_card_insert__sql, &library_card_insert_many__sql_2, &library_card_insert_many__sql_3,
+    &library_card_insert_many__sql_4, &library_card_insert_many__sql_5, &library_card_insert_many__sql_6,
+    &library_card_insert_many__sql_7, &library_card_insert_many__sql_8, &library_card_insert_many__sql_9,
+    &library_card_insert_many__sql_10, &library_card_insert_many__sql_11, &library_card_insert_many__sql_12,
+    &library_card_insert_many__sql_13, &library_card_insert_many__sql_14, &library_card_insert_many__sql_15,
+    &library_card_insert_many__sql_16
+};
+
 int library_card_insert_many(assoc_db *db, LibraryCard *rows, size_t n)
 {
-    LibraryCard buf[16], *v = buf, *w;
+    LibraryCard buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][2][ASSOC_TIME_TEXT_SIZE];
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -5506,41 +6100,43 @@ int library_card_insert_many(assoc_db *db, LibraryCard *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "library_card_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = library_card_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 4, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &library_card_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = library_card_insert(db, &w[j]);
             if (rc != ASSOC_OK)
                 goto done;
             continue;
         }
-        rc = assoc_stmt_acquire_rows(db, &library_card_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, library_card_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -5565,7 +6161,16 @@ int library_card_insert_many(assoc_db *db, LibraryCard *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -5582,10 +6187,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 
@@ -6131,6 +6736,231 @@ done:
     return rc;
 }
 
+static const assoc_sql loan_insert_many__sql_2 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql loan_insert_many__sql_3 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql loan_insert_many__sql_4 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql loan_insert_many__sql_5 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql loan_insert_many__sql_6 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql loan_insert_many__sql_7 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql loan_insert_many__sql_8 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql loan_insert_many__sql_9 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql loan_insert_many__sql_10 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql loan_insert_many__sql_11 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql loan_insert_many__sql_12 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql loan_insert_many__sql_13 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql loan_insert_many__sql_14 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91), ($92, $93, $94, $95, $96, $97, $98)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91), ($92, $93, $94, $95, $96, $97, $98)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql loan_insert_many__sql_15 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91), ($92, $93, $94, $95, $96, $97, $98), ($99, $100, $101, $102, $103, $104, $105)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91), ($92, $93, $94, $95, $96, $97, $98), ($99, $100, $101, $102, $103, $104, $105)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql loan_insert_many__sql_16 = {
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91), ($92, $93, $94, $95, $96, $97, $98), ($99, $100, $101, $102, $103, $104, $105), ($106, "
+    "$107, $108, $109, $110, $111, $112)",
+    /* PostgreSQL: */
+    "INSERT INTO loans (book_id, member_id, out, due, returned, fine, renewals)\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
+    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
+    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
+    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
+    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
+    "$91), ($92, $93, $94, $95, $96, $97, $98), ($99, $100, $101, $102, $103, $104, $105), ($106, "
+    "$107, $108, $109, $110, $111, $112)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql loan_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'loans' COLLATE "
@@ -6140,13 +6970,21 @@ static const assoc_sql loan_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const loan_insert_many__sql_rows[16] = {
+    &loan_insert__sql, &loan_insert_many__sql_2, &loan_insert_many__sql_3, &loan_insert_many__sql_4,
+    &loan_insert_many__sql_5, &loan_insert_many__sql_6, &loan_insert_many__sql_7,
+    &loan_insert_many__sql_8, &loan_insert_many__sql_9, &loan_insert_many__sql_10,
+    &loan_insert_many__sql_11, &loan_insert_many__sql_12, &loan_insert_many__sql_13,
+    &loan_insert_many__sql_14, &loan_insert_many__sql_15, &loan_insert_many__sql_16
+};
+
 int loan_insert_many(assoc_db *db, Loan *rows, size_t n)
 {
-    Loan buf[16], *v = buf, *w;
+    Loan buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][3][ASSOC_TIME_TEXT_SIZE];
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -6155,41 +6993,43 @@ int loan_insert_many(assoc_db *db, Loan *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "loan_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = loan_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 7, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &loan_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = loan_insert(db, &w[j]);
             if (rc != ASSOC_OK)
                 goto done;
             continue;
         }
-        rc = assoc_stmt_acquire_rows(db, &loan_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, loan_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -6232,7 +7072,16 @@ int loan_insert_many(assoc_db *db, Loan *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -6249,10 +7098,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 

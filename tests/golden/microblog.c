@@ -461,6 +461,201 @@ done:
     return rc;
 }
 
+static const assoc_sql user_insert_many__sql_2 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_3 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_4 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_5 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_6 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_7 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_8 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_9 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_10 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_11 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_12 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_13 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_14 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, $70)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, $70)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_15 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_16 = {
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75), ($76, $77, $78, $79, $80)",
+    /* PostgreSQL: */
+    "INSERT INTO users (username, email, password_hash, about_me, last_seen)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75), ($76, $77, $78, $79, $80)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql user_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'users' COLLATE "
@@ -470,13 +665,21 @@ static const assoc_sql user_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const user_insert_many__sql_rows[16] = {
+    &user_insert__sql, &user_insert_many__sql_2, &user_insert_many__sql_3, &user_insert_many__sql_4,
+    &user_insert_many__sql_5, &user_insert_many__sql_6, &user_insert_many__sql_7,
+    &user_insert_many__sql_8, &user_insert_many__sql_9, &user_insert_many__sql_10,
+    &user_insert_many__sql_11, &user_insert_many__sql_12, &user_insert_many__sql_13,
+    &user_insert_many__sql_14, &user_insert_many__sql_15, &user_insert_many__sql_16
+};
+
 int user_insert_many(assoc_db *db, User *rows, size_t n)
 {
-    User buf[16], *v = buf, *w;
+    User buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][1][ASSOC_TIME_TEXT_SIZE];
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -485,41 +688,43 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "user_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = user_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 5, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &user_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = user_insert(db, &w[j]);
             if (rc != ASSOC_OK)
                 goto done;
             continue;
         }
-        rc = assoc_stmt_acquire_rows(db, &user_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, user_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -546,7 +751,16 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -563,10 +777,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 
@@ -1957,6 +2171,189 @@ done:
     return rc;
 }
 
+static const assoc_sql post_insert_many__sql_2 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql post_insert_many__sql_3 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql post_insert_many__sql_4 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql post_insert_many__sql_5 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql post_insert_many__sql_6 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql post_insert_many__sql_7 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql post_insert_many__sql_8 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql post_insert_many__sql_9 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql post_insert_many__sql_10 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql post_insert_many__sql_11 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql post_insert_many__sql_12 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql post_insert_many__sql_13 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql post_insert_many__sql_14 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql post_insert_many__sql_15 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql post_insert_many__sql_16 = {
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60), ($61, $62, $63, $64)",
+    /* PostgreSQL: */
+    "INSERT INTO posts (body, timestamp, user_id, language)\n"
+    "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12), ($13, $14, $15, $16), ($17, "
+    "$18, $19, $20), ($21, $22, $23, $24), ($25, $26, $27, $28), ($29, $30, $31, $32), ($33, $34, "
+    "$35, $36), ($37, $38, $39, $40), ($41, $42, $43, $44), ($45, $46, $47, $48), ($49, $50, $51, "
+    "$52), ($53, $54, $55, $56), ($57, $58, $59, $60), ($61, $62, $63, $64)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql post_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'posts' COLLATE "
@@ -1966,13 +2363,21 @@ static const assoc_sql post_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const post_insert_many__sql_rows[16] = {
+    &post_insert__sql, &post_insert_many__sql_2, &post_insert_many__sql_3, &post_insert_many__sql_4,
+    &post_insert_many__sql_5, &post_insert_many__sql_6, &post_insert_many__sql_7,
+    &post_insert_many__sql_8, &post_insert_many__sql_9, &post_insert_many__sql_10,
+    &post_insert_many__sql_11, &post_insert_many__sql_12, &post_insert_many__sql_13,
+    &post_insert_many__sql_14, &post_insert_many__sql_15, &post_insert_many__sql_16
+};
+
 int post_insert_many(assoc_db *db, Post *rows, size_t n)
 {
-    Post buf[16], *v = buf, *w;
+    Post buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][1][ASSOC_TIME_TEXT_SIZE];
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -1981,41 +2386,43 @@ int post_insert_many(assoc_db *db, Post *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "post_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = post_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 4, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &post_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = post_insert(db, &w[j]);
             if (rc != ASSOC_OK)
                 goto done;
             continue;
         }
-        rc = assoc_stmt_acquire_rows(db, &post_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, post_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -2039,7 +2446,16 @@ int post_insert_many(assoc_db *db, Post *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -2056,10 +2472,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 
@@ -3164,6 +3580,201 @@ done:
     return rc;
 }
 
+static const assoc_sql comment_insert_many__sql_2 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql comment_insert_many__sql_3 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql comment_insert_many__sql_4 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql comment_insert_many__sql_5 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql comment_insert_many__sql_6 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql comment_insert_many__sql_7 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql comment_insert_many__sql_8 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql comment_insert_many__sql_9 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql comment_insert_many__sql_10 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql comment_insert_many__sql_11 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql comment_insert_many__sql_12 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql comment_insert_many__sql_13 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql comment_insert_many__sql_14 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, $70)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, $70)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql comment_insert_many__sql_15 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql comment_insert_many__sql_16 = {
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75), ($76, $77, $78, $79, $80)",
+    /* PostgreSQL: */
+    "INSERT INTO comments (body, timestamp, post_id, author_id, parent_id)\n"
+    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
+    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
+    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
+    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
+    "$70), ($71, $72, $73, $74, $75), ($76, $77, $78, $79, $80)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql comment_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'comments' COLLATE "
@@ -3173,13 +3784,22 @@ static const assoc_sql comment_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const comment_insert_many__sql_rows[16] = {
+    &comment_insert__sql, &comment_insert_many__sql_2, &comment_insert_many__sql_3,
+    &comment_insert_many__sql_4, &comment_insert_many__sql_5, &comment_insert_many__sql_6,
+    &comment_insert_many__sql_7, &comment_insert_many__sql_8, &comment_insert_many__sql_9,
+    &comment_insert_many__sql_10, &comment_insert_many__sql_11, &comment_insert_many__sql_12,
+    &comment_insert_many__sql_13, &comment_insert_many__sql_14, &comment_insert_many__sql_15,
+    &comment_insert_many__sql_16
+};
+
 int comment_insert_many(assoc_db *db, Comment *rows, size_t n)
 {
-    Comment buf[16], *v = buf, *w;
+    Comment buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][1][ASSOC_TIME_TEXT_SIZE];
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -3188,41 +3808,43 @@ int comment_insert_many(assoc_db *db, Comment *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "comment_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = comment_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 5, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &comment_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = comment_insert(db, &w[j]);
             if (rc != ASSOC_OK)
                 goto done;
             continue;
         }
-        rc = assoc_stmt_acquire_rows(db, &comment_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, comment_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -3249,7 +3871,16 @@ int comment_insert_many(assoc_db *db, Comment *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -3266,10 +3897,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 

@@ -342,6 +342,157 @@ done:
     return rc;
 }
 
+static const assoc_sql user_insert_many__sql_2 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_3 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_4 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_5 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_6 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_7 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_8 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_9 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_10 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_11 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_12 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_13 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_14 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_15 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql user_insert_many__sql_16 = {
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32)",
+    /* PostgreSQL: */
+    "INSERT INTO users (email, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql user_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'users' COLLATE "
@@ -351,15 +502,23 @@ static const assoc_sql user_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const user_insert_many__sql_rows[16] = {
+    &user_insert__sql, &user_insert_many__sql_2, &user_insert_many__sql_3, &user_insert_many__sql_4,
+    &user_insert_many__sql_5, &user_insert_many__sql_6, &user_insert_many__sql_7,
+    &user_insert_many__sql_8, &user_insert_many__sql_9, &user_insert_many__sql_10,
+    &user_insert_many__sql_11, &user_insert_many__sql_12, &user_insert_many__sql_13,
+    &user_insert_many__sql_14, &user_insert_many__sql_15, &user_insert_many__sql_16
+};
+
 int user_insert_many(assoc_db *db, User *rows, size_t n)
 {
-    User buf[16], *v = buf, *w;
+    User buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][1][ASSOC_TIME_TEXT_SIZE];
     assoc_time stamp = 0;
     char stamp_text[ASSOC_TIME_TEXT_SIZE] = "";
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -368,34 +527,35 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "user_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = user_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 2, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &user_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = user_insert(db, &w[j]);
             if (rc != ASSOC_OK)
@@ -405,7 +565,8 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
         rc = assoc_current_timestamp(db, &stamp, stamp_text);
         if (rc != ASSOC_OK)
             goto done;
-        rc = assoc_stmt_acquire_rows(db, &user_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, user_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -423,7 +584,16 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -440,10 +610,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 
@@ -1664,6 +1834,157 @@ done:
     return rc;
 }
 
+static const assoc_sql product_insert_many__sql_2 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql product_insert_many__sql_3 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql product_insert_many__sql_4 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql product_insert_many__sql_5 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql product_insert_many__sql_6 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql product_insert_many__sql_7 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql product_insert_many__sql_8 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql product_insert_many__sql_9 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql product_insert_many__sql_10 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql product_insert_many__sql_11 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql product_insert_many__sql_12 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql product_insert_many__sql_13 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql product_insert_many__sql_14 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql product_insert_many__sql_15 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql product_insert_many__sql_16 = {
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32)",
+    /* PostgreSQL: */
+    "INSERT INTO products (title, create_dttm)\n"
+    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
+    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql product_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'products' COLLATE "
@@ -1673,13 +1994,22 @@ static const assoc_sql product_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const product_insert_many__sql_rows[16] = {
+    &product_insert__sql, &product_insert_many__sql_2, &product_insert_many__sql_3,
+    &product_insert_many__sql_4, &product_insert_many__sql_5, &product_insert_many__sql_6,
+    &product_insert_many__sql_7, &product_insert_many__sql_8, &product_insert_many__sql_9,
+    &product_insert_many__sql_10, &product_insert_many__sql_11, &product_insert_many__sql_12,
+    &product_insert_many__sql_13, &product_insert_many__sql_14, &product_insert_many__sql_15,
+    &product_insert_many__sql_16
+};
+
 int product_insert_many(assoc_db *db, Product *rows, size_t n)
 {
-    Product buf[16], *v = buf, *w;
+    Product buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][1][ASSOC_TIME_TEXT_SIZE];
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -1688,41 +2018,43 @@ int product_insert_many(assoc_db *db, Product *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "product_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = product_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 2, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &product_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = product_insert(db, &w[j]);
             if (rc != ASSOC_OK)
                 goto done;
             continue;
         }
-        rc = assoc_stmt_acquire_rows(db, &product_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, product_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -1740,7 +2072,16 @@ int product_insert_many(assoc_db *db, Product *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -1757,10 +2098,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 
@@ -2962,6 +3303,173 @@ done:
     return rc;
 }
 
+static const assoc_sql order_insert_many__sql_2 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql order_insert_many__sql_3 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql order_insert_many__sql_4 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql order_insert_many__sql_5 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql order_insert_many__sql_6 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql order_insert_many__sql_7 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql order_insert_many__sql_8 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql order_insert_many__sql_9 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql order_insert_many__sql_10 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql order_insert_many__sql_11 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql order_insert_many__sql_12 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql order_insert_many__sql_13 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql order_insert_many__sql_14 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39), ($40, $41, $42)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39), ($40, $41, $42)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql order_insert_many__sql_15 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39), ($40, $41, $42), ($43, $44, $45)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39), ($40, $41, $42), ($43, $44, $45)\n"
+    "RETURNING id"
+};
+
+static const assoc_sql order_insert_many__sql_16 = {
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39), ($40, $41, $42), ($43, $44, $45), ($46, $47, $48)",
+    /* PostgreSQL: */
+    "INSERT INTO orders (user_id, product_id, dttm)\n"
+    "VALUES ($1, $2, $3), ($4, $5, $6), ($7, $8, $9), ($10, $11, $12), ($13, $14, $15), ($16, $17, "
+    "$18), ($19, $20, $21), ($22, $23, $24), ($25, $26, $27), ($28, $29, $30), ($31, $32, $33), "
+    "($34, $35, $36), ($37, $38, $39), ($40, $41, $42), ($43, $44, $45), ($46, $47, $48)\n"
+    "RETURNING id"
+};
+
 static const assoc_sql order_insert_many__sql_max = {
     "SELECT max(id),\n"
     "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'orders' COLLATE "
@@ -2971,13 +3479,22 @@ static const assoc_sql order_insert_many__sql_max = {
     NULL
 };
 
+static const assoc_sql *const order_insert_many__sql_rows[16] = {
+    &order_insert__sql, &order_insert_many__sql_2, &order_insert_many__sql_3,
+    &order_insert_many__sql_4, &order_insert_many__sql_5, &order_insert_many__sql_6,
+    &order_insert_many__sql_7, &order_insert_many__sql_8, &order_insert_many__sql_9,
+    &order_insert_many__sql_10, &order_insert_many__sql_11, &order_insert_many__sql_12,
+    &order_insert_many__sql_13, &order_insert_many__sql_14, &order_insert_many__sql_15,
+    &order_insert_many__sql_16
+};
+
 int order_insert_many(assoc_db *db, Order *rows, size_t n)
 {
-    Order buf[16], *v = buf, *w;
+    Order buf[16], *all = buf, *w;
     int64_t first = 0;
     char times[16][1][ASSOC_TIME_TEXT_SIZE];
     assoc_stmt *st = NULL;
-    size_t c = 0;
+    size_t c = 0, v;
     bool entered = false, fits = true;
     int rc;
 
@@ -2986,41 +3503,43 @@ int order_insert_many(assoc_db *db, Order *rows, size_t n)
     if (n == 0)
         return ASSOC_OK;
     if (n > 16) {
-        v = n <= SIZE_MAX / sizeof *v ? assoc_malloc(n * sizeof *v) : NULL;
-        if (v == NULL)
+        all = n <= SIZE_MAX / sizeof *all ? assoc_malloc(n * sizeof *all) : NULL;
+        if (all == NULL)
             return assoc_fail(db, ASSOC_NOMEM, "order_insert_many: out of memory for %zu rows", n);
     }
     for (size_t i = 0; i < n; i++)
-        v[i] = rows[i];
-    /* Several statements, or the ids read before the rows go in: one
-     * transaction, unless the caller's is open and one statement does. */
-    rc = assoc_tx_enter_for(db, n > 16 || assoc_sqlite(db) == NULL, &entered);
+        all[i] = rows[i];
+    /* Several statements, or (SQLite) the ids read before the rows go in:
+     * one transaction, unless the caller's is open and one statement does. */
+    rc = assoc_tx_enter_for(db, n > 16, &entered);
     if (rc != ASSOC_OK)
         goto done;
-    if (assoc_sqlite(db) == NULL) {
-        for (size_t i = 0; i < n && rc == ASSOC_OK; i++)
-            rc = order_insert(db, &v[i]);
-        goto done;
-    }
     for (size_t base = 0; base < n; base += c) {
         c = assoc_rows_fit(db, 3, n - base < 16 ? n - base : 16);
-        w = v + base;
+        w = all + base;
         fits = true;
         for (size_t j = 0; j < c; j++)
             fits &= w[j].id == 0;
-        if (fits) {
+        if (fits && assoc_sqlite(db) != NULL) {
             rc = assoc_rowids(db, &order_insert_many__sql_max, c, &first, &fits);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (!fits) {
+            /* Several statements where one was to do: atomic all the same. */
+            if (!entered && c > 1) {
+                rc = assoc_tx_enter_for(db, true, &entered);
+                if (rc != ASSOC_OK)
+                    goto done;
+            }
             for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
                 rc = order_insert(db, &w[j]);
             if (rc != ASSOC_OK)
                 goto done;
             continue;
         }
-        rc = assoc_stmt_acquire_rows(db, &order_insert__sql, (int)c, &st);
+        v = c - 1;
+        rc = assoc_stmt_acquire(db, order_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < c; j++) {
@@ -3041,7 +3560,16 @@ int order_insert_many(assoc_db *db, Order *rows, size_t n)
             if (rc != ASSOC_OK)
                 goto done;
         }
-        rc = assoc_step(db, st);
+        if (assoc_sqlite(db) == NULL) {
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+                rc = assoc_insert_step(db, st, &w[j].id);
+            if (rc != ASSOC_OK)
+                goto done;
+            assoc_stmt_release(db, st);
+            st = NULL;
+            continue;
+        }
+        rc = assoc_insert_step(db, st, NULL);
         if (rc != ASSOC_OK)
             goto done;
         assoc_stmt_release(db, st);
@@ -3058,10 +3586,10 @@ done:
         rc = assoc_tx_leave(db, rc);
     if (rc == ASSOC_OK) {
         for (size_t i = 0; i < n; i++)
-            rows[i] = v[i];
+            rows[i] = all[i];
     }
-    if (v != buf)
-        assoc_free(v);
+    if (all != buf)
+        assoc_free(all);
     return rc;
 }
 

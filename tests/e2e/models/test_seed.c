@@ -132,6 +132,21 @@ static void test_insert_many(void **state)
     OK(db, order_insert_many(db, o, 3));
     assert_true(o[1].id == 100000 && o[2].id == 100001 && o[0].id < 100000);
     check_orders(db, o, 3);
+    /* ... atomically, in the caller's transaction too: the first row in,
+     * the third refused, nothing of the call remains. */
+    {
+        uint64_t fp = db_fingerprint(db, order_table, 1);
+        OK(db, assoc_begin(db));
+        orders_of(o, 3, &u, &p);
+        o[0].id = 200000;
+        o[2].product_id = 999999;
+        memcpy(before, o, sizeof o);
+        RC(db, ASSOC_CONSTRAINT, order_insert_many(db, o, 3));
+        assert_memory_equal(o, before, sizeof o);
+        assert_true(db_fingerprint(db, order_table, 1) == fp);
+        OK(db, assoc_commit(db));
+        assert_true(db_fingerprint(db, order_table, 1) == fp);
+    }
 
     /* A failure (no such product) in the last statement: nothing of the
      * call remains, in the table or in the rows; then the next call's ids
