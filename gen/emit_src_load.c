@@ -50,7 +50,7 @@ static void load(src *x, const api_fn *f)
     SRC_LINE(x, "if (db == NULL || out == NULL || (parents == NULL && n > 0))");
     SRC_LINE(x, "return assoc_fail(db, ASSOC_MISUSE, \"%s: NULL argument\");", f->name);
     SRC_LINE(x, "memset(out, 0, sizeof *out);");
-    SRC_LINE(x, "assoc_load_init(&acc, &%s, n);", type);
+    SRC_LINE(x, "assoc_load_init(&acc, &%s, n, %s);", type, l->by_key ? "true" : "false");
     /* More than one chunk reads in one transaction: one snapshot. */
     SRC_LINE(x, "if (n > %d) {", API_LOAD_CHUNK);
     SRC_LINE(x, "rc = assoc_tx_enter(db, false);");

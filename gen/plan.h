@@ -141,6 +141,7 @@ typedef struct plan_load {
     plan_sql *sql_small;
     const sch_column *key;     /* the parent's join value: a column of the parent */
     plan_bind key_bind;        /* parents[at].<key>, SQL NULL where the parent's is */
+    bool by_key;               /* rows unordered, repeats included: libassoc orders them by key */
 } plan_load;
 /* What create_all makes, as <schema>_verify and create_all compare it
  * with the database: libassoc's assoc_schema_spec (assoc.h), one entry per

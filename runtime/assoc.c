@@ -2136,11 +2136,12 @@ nomem:
  * Batched loads
  * ------------------------------------------------------------------- */
 
-void assoc_load_init(assoc_load *l, const assoc_rowtype *type, size_t nparents)
+void assoc_load_init(assoc_load *l, const assoc_rowtype *type, size_t nparents, bool by_key)
 {
     memset(l, 0, sizeof *l);
     l->type = type;
     l->nparents = nparents;
+    l->by_key = by_key;
 }
 
 void assoc_load_free(assoc_load *l)
@@ -2252,7 +2253,8 @@ int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, si
     *start = NULL;
     *link = NULL;
     idx = assoc_malloc((l->n + 1) * sizeof *idx);
-    tmp = assoc_malloc((l->n + 1) * sizeof *tmp);
+    /* the merge sort's room, then (by_key) a slot per parent */
+    tmp = assoc_malloc(((l->n > l->nparents ? l->n : l->nparents) + 1) * sizeof *tmp);
     row = assoc_malloc((l->n + 1) * sizeof *row);
     st = assoc_malloc((l->nparents + 1) * sizeof *st);
     lk = assoc_malloc((l->n + 1) * sizeof *lk);
@@ -2277,14 +2279,40 @@ int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, si
     }
     /* Each parent's rows together, in the order they came (the
      * relationship's, within a parent): counted per parent, then placed.
-     * Rows that came in parent order stay where they are. */
+     * Rows that came in parent order stay where they are.  by_key: taken
+     * in key order instead (idx), a parent's repeat of the row it was just
+     * given skipped (equal keys are neighbours in idx); tmp[i] is the last
+     * row parent i was given, so each pass counts or places each once. */
     memset(st, 0, (l->nparents + 1) * sizeof *st);
-    for (size_t k = 0; k < l->n; k++)
-        st[l->parent[k] + 1]++;
-    for (size_t i = 0; i < l->nparents; i++)
-        st[i + 1] += st[i];
-    for (size_t k = 0; k < l->n; k++)
-        lk[st[l->parent[k]]++] = row[k];
+    if (l->by_key) {
+        for (size_t i = 0; i < l->nparents; i++)
+            tmp[i] = SIZE_MAX;
+        for (size_t k = 0; k < l->n; k++) {
+            size_t par = l->parent[idx[k]];
+            if (tmp[par] != row[idx[k]]) {
+                tmp[par] = row[idx[k]];
+                st[par + 1]++;
+            }
+        }
+        for (size_t i = 0; i < l->nparents; i++)
+            st[i + 1] += st[i];
+        for (size_t i = 0; i < l->nparents; i++)
+            tmp[i] = SIZE_MAX;
+        for (size_t k = 0; k < l->n; k++) {
+            size_t par = l->parent[idx[k]];
+            if (tmp[par] != row[idx[k]]) {
+                tmp[par] = row[idx[k]];
+                lk[st[par]++] = row[idx[k]];
+            }
+        }
+    } else {
+        for (size_t k = 0; k < l->n; k++)
+            st[l->parent[k] + 1]++;
+        for (size_t i = 0; i < l->nparents; i++)
+            st[i + 1] += st[i];
+        for (size_t k = 0; k < l->n; k++)
+            lk[st[l->parent[k]]++] = row[k];
+    }
     for (size_t i = l->nparents; i > 0; i--)
         st[i] = st[i - 1];
     st[0] = 0;

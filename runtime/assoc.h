@@ -511,16 +511,19 @@ void assoc_kept_free(assoc_db *db, assoc_kept *k);
  * related row once -- rows shared by several parents are kept once -- in
  * key order (type->cmp), and for parent i its rows as items[link[k]] for
  * start[i] <= k < start[i + 1], in the order they came.  start has
- * nparents + 1 entries. */
+ * nparents + 1 entries.  by_key (assoc_load_init): the rows come in any
+ * order, a parent's repeats included (a target linked twice); finish gives
+ * each parent's rows in key order, each once. */
 typedef struct assoc_load {
     const assoc_rowtype *type;
     size_t nparents;
     unsigned char *recs;            /* the rows read, owned, in the order they came */
     size_t *parent;                 /* each one's parent */
     size_t n, cap;
+    bool by_key;
 } assoc_load;
 
-void assoc_load_init(assoc_load *l, const assoc_rowtype *type, size_t nparents);
+void assoc_load_init(assoc_load *l, const assoc_rowtype *type, size_t nparents, bool by_key);
 int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_t base);
 /* OUT: *items, *len, *start, *link (all assoc_malloc'd, the caller's);
  * the accumulator is emptied either way. */

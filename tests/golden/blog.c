@@ -1736,7 +1736,7 @@ int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_following_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &user__type, n);
+    assoc_load_init(&acc, &user__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -2069,7 +2069,7 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &user__type, n);
+    assoc_load_init(&acc, &user__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -2321,7 +2321,7 @@ int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_profile_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &profile__type, n);
+    assoc_load_init(&acc, &profile__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -2649,7 +2649,7 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_posts_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &post__type, n);
+    assoc_load_init(&acc, &post__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -2948,8 +2948,7 @@ static const assoc_sql user_edited_load__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
     "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.editor_id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p JOIN posts t ON t.editor_id = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -2978,8 +2977,7 @@ static const assoc_sql user_edited_load__sql_chunk = {
     "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
     "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.editor_id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "FROM p JOIN posts t ON t.editor_id = p.k"
 };
 
 static const assoc_sql user_edited_load__sql_chunk_small = {
@@ -2987,8 +2985,7 @@ static const assoc_sql user_edited_load__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
     "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.editor_id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p JOIN posts t ON t.editor_id = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -2996,8 +2993,7 @@ static const assoc_sql user_edited_load__sql_chunk_small = {
     "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
     "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.editor_id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "FROM p JOIN posts t ON t.editor_id = p.k"
 };
 
 int user_edited_load(assoc_db *db, const User *parents, size_t n, PostGroups *out)
@@ -3011,7 +3007,7 @@ int user_edited_load(assoc_db *db, const User *parents, size_t n, PostGroups *ou
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_edited_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &post__type, n);
+    assoc_load_init(&acc, &post__type, n, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -3052,6 +3048,74 @@ done:
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
+static const assoc_sql user_edited_load_each__sql_chunk = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
+    "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
+    "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN posts t ON t.editor_id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
+    "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN posts t ON t.editor_id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+static const assoc_sql user_edited_load_each__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
+    "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN posts t ON t.editor_id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
+    "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
+    "FROM p JOIN posts t ON t.editor_id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
 int user_edited_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
@@ -3068,7 +3132,7 @@ int user_edited_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)
     }
     for (size_t base = 0; base < n; base += 100) {
         places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_edited_load__sql_chunk_small : &user_edited_load__sql_chunk, &st);
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_edited_load_each__sql_chunk_small : &user_edited_load_each__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
@@ -3309,8 +3373,7 @@ static const assoc_sql user_comments_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
-    "FROM p JOIN comments t ON t.user_id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p JOIN comments t ON t.user_id = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -3338,24 +3401,21 @@ static const assoc_sql user_comments_load__sql_chunk = {
     "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
     "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
-    "FROM p JOIN comments t ON t.user_id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "FROM p JOIN comments t ON t.user_id = p.k"
 };
 
 static const assoc_sql user_comments_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
-    "FROM p JOIN comments t ON t.user_id = p.k\n"
-    "ORDER BY p.i, t.id",
+    "FROM p JOIN comments t ON t.user_id = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
     "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
     "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
-    "FROM p JOIN comments t ON t.user_id = p.k\n"
-    "ORDER BY p.i, t.id"
+    "FROM p JOIN comments t ON t.user_id = p.k"
 };
 
 int user_comments_load(assoc_db *db, const User *parents, size_t n, CommentGroups *out)
@@ -3369,7 +3429,7 @@ int user_comments_load(assoc_db *db, const User *parents, size_t n, CommentGroup
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_comments_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &comment__type, n);
+    assoc_load_init(&acc, &comment__type, n, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -3410,6 +3470,70 @@ done:
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
+static const assoc_sql user_comments_load_each__sql_chunk = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
+    "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
+    "FROM p JOIN comments t ON t.user_id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
+    "FROM p JOIN comments t ON t.user_id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
+static const assoc_sql user_comments_load_each__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
+    "FROM p JOIN comments t ON t.user_id = p.k\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
+    "FROM p JOIN comments t ON t.user_id = p.k\n"
+    "ORDER BY p.i, t.id"
+};
+
 int user_comments_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
@@ -3426,7 +3550,7 @@ int user_comments_load_each(assoc_db *db, const User *parents, size_t n, int (*f
     }
     for (size_t base = 0; base < n; base += 100) {
         places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_comments_load__sql_chunk_small : &user_comments_load__sql_chunk, &st);
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_comments_load_each__sql_chunk_small : &user_comments_load_each__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
@@ -5066,7 +5190,7 @@ int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "profile_user_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &user__type, n);
+    assoc_load_init(&acc, &user__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -5666,7 +5790,7 @@ int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_author_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &user__type, n);
+    assoc_load_init(&acc, &user__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -5812,7 +5936,7 @@ int post_editor_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_editor_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &user__type, n);
+    assoc_load_init(&acc, &user__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -6117,7 +6241,7 @@ int post_tags_load(assoc_db *db, const Post *parents, size_t n, TagGroups *out)
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_tags_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &tag__type, n);
+    assoc_load_init(&acc, &tag__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -6470,7 +6594,7 @@ int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroup
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_comments_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &comment__type, n);
+    assoc_load_init(&acc, &comment__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -8189,7 +8313,7 @@ int tag_posts_load(assoc_db *db, const Tag *parents, size_t n, PostGroups *out)
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "tag_posts_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &post__type, n);
+    assoc_load_init(&acc, &post__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -9271,7 +9395,7 @@ int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_post_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &post__type, n);
+    assoc_load_init(&acc, &post__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -9417,7 +9541,7 @@ int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGrou
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_author_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &user__type, n);
+    assoc_load_init(&acc, &user__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)

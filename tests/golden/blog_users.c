@@ -1282,7 +1282,7 @@ int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_following_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &user__type, n);
+    assoc_load_init(&acc, &user__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -1615,7 +1615,7 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &user__type, n);
+    assoc_load_init(&acc, &user__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -1867,7 +1867,7 @@ int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_profile_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &profile__type, n);
+    assoc_load_init(&acc, &profile__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -3455,7 +3455,7 @@ int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "profile_user_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &user__type, n);
+    assoc_load_init(&acc, &user__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)

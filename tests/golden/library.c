@@ -1516,7 +1516,7 @@ int author_books_load(assoc_db *db, const Author *parents, size_t n, BookGroups 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "author_books_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &book__type, n);
+    assoc_load_init(&acc, &book__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -2272,7 +2272,7 @@ int book_authors_load(assoc_db *db, const Book *parents, size_t n, AuthorGroups 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "book_authors_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &author__type, n);
+    assoc_load_init(&acc, &author__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -2614,7 +2614,7 @@ int book_copies_load(assoc_db *db, const Book *parents, size_t n, CopyGroups *ou
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "book_copies_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &copy__type, n);
+    assoc_load_init(&acc, &copy__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -2968,7 +2968,7 @@ int book_loans_load(assoc_db *db, const Book *parents, size_t n, LoanGroups *out
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "book_loans_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &loan__type, n);
+    assoc_load_init(&acc, &loan__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -4155,7 +4155,7 @@ int copy_book_load(assoc_db *db, const Copy *parents, size_t n, BookGroups *out)
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "copy_book_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &book__type, n);
+    assoc_load_init(&acc, &book__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -5108,7 +5108,7 @@ int member_card_load(assoc_db *db, const Member *parents, size_t n, LibraryCardG
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "member_card_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &library_card__type, n);
+    assoc_load_init(&acc, &library_card__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -5434,7 +5434,7 @@ int member_loans_load(assoc_db *db, const Member *parents, size_t n, LoanGroups 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "member_loans_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &loan__type, n);
+    assoc_load_init(&acc, &loan__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -5698,7 +5698,7 @@ int member_borrowed_load(assoc_db *db, const Member *parents, size_t n, BookGrou
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "member_borrowed_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &book__type, n);
+    assoc_load_init(&acc, &book__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -6563,7 +6563,7 @@ int library_card_member_load(assoc_db *db, const LibraryCard *parents, size_t n,
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "library_card_member_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &member__type, n);
+    assoc_load_init(&acc, &member__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -7397,7 +7397,7 @@ int loan_member_load(assoc_db *db, const Loan *parents, size_t n, MemberGroups *
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "loan_member_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &member__type, n);
+    assoc_load_init(&acc, &member__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -7539,7 +7539,7 @@ int loan_book_load(assoc_db *db, const Loan *parents, size_t n, BookGroups *out)
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "loan_book_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &book__type, n);
+    assoc_load_init(&acc, &book__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)

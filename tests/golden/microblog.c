@@ -1322,7 +1322,7 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_posts_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &post__type, n);
+    assoc_load_init(&acc, &post__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -1587,9 +1587,7 @@ static const assoc_sql user_followed_load__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
     "FROM p JOIN followers a ON a.follower_id = p.k\n"
-    "JOIN users t ON t.id = a.followed_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id",
+    "JOIN users t ON t.id = a.followed_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -1618,9 +1616,7 @@ static const assoc_sql user_followed_load__sql_chunk = {
     "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
     "FROM p JOIN followers a ON a.follower_id = p.k\n"
-    "JOIN users t ON t.id = a.followed_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id"
+    "JOIN users t ON t.id = a.followed_id"
 };
 
 static const assoc_sql user_followed_load__sql_chunk_small = {
@@ -1628,9 +1624,7 @@ static const assoc_sql user_followed_load__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
     "FROM p JOIN followers a ON a.follower_id = p.k\n"
-    "JOIN users t ON t.id = a.followed_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id",
+    "JOIN users t ON t.id = a.followed_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -1638,9 +1632,7 @@ static const assoc_sql user_followed_load__sql_chunk_small = {
     "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
     "FROM p JOIN followers a ON a.follower_id = p.k\n"
-    "JOIN users t ON t.id = a.followed_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id"
+    "JOIN users t ON t.id = a.followed_id"
 };
 
 int user_followed_load(assoc_db *db, const User *parents, size_t n, UserGroups *out)
@@ -1654,7 +1646,7 @@ int user_followed_load(assoc_db *db, const User *parents, size_t n, UserGroups *
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_followed_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &user__type, n);
+    assoc_load_init(&acc, &user__type, n, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -1695,6 +1687,78 @@ done:
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
+static const assoc_sql user_followed_load_each__sql_chunk = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
+    "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
+    "FROM p JOIN followers a ON a.follower_id = p.k\n"
+    "JOIN users t ON t.id = a.followed_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
+    "FROM p JOIN followers a ON a.follower_id = p.k\n"
+    "JOIN users t ON t.id = a.followed_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id"
+};
+
+static const assoc_sql user_followed_load_each__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
+    "FROM p JOIN followers a ON a.follower_id = p.k\n"
+    "JOIN users t ON t.id = a.followed_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
+    "FROM p JOIN followers a ON a.follower_id = p.k\n"
+    "JOIN users t ON t.id = a.followed_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id"
+};
+
 int user_followed_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
@@ -1711,7 +1775,7 @@ int user_followed_load_each(assoc_db *db, const User *parents, size_t n, int (*f
     }
     for (size_t base = 0; base < n; base += 100) {
         places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_followed_load__sql_chunk_small : &user_followed_load__sql_chunk, &st);
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_followed_load_each__sql_chunk_small : &user_followed_load_each__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
@@ -1919,9 +1983,7 @@ static const assoc_sql user_followers_load__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
     "FROM p JOIN followers a ON a.followed_id = p.k\n"
-    "JOIN users t ON t.id = a.follower_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id",
+    "JOIN users t ON t.id = a.follower_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -1950,9 +2012,7 @@ static const assoc_sql user_followers_load__sql_chunk = {
     "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
     "FROM p JOIN followers a ON a.followed_id = p.k\n"
-    "JOIN users t ON t.id = a.follower_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id"
+    "JOIN users t ON t.id = a.follower_id"
 };
 
 static const assoc_sql user_followers_load__sql_chunk_small = {
@@ -1960,9 +2020,7 @@ static const assoc_sql user_followers_load__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
     "FROM p JOIN followers a ON a.followed_id = p.k\n"
-    "JOIN users t ON t.id = a.follower_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id",
+    "JOIN users t ON t.id = a.follower_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -1970,9 +2028,7 @@ static const assoc_sql user_followers_load__sql_chunk_small = {
     "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
     "FROM p JOIN followers a ON a.followed_id = p.k\n"
-    "JOIN users t ON t.id = a.follower_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id"
+    "JOIN users t ON t.id = a.follower_id"
 };
 
 int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups *out)
@@ -1986,7 +2042,7 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &user__type, n);
+    assoc_load_init(&acc, &user__type, n, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -2027,6 +2083,78 @@ done:
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
+static const assoc_sql user_followers_load_each__sql_chunk = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
+    "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
+    "FROM p JOIN followers a ON a.followed_id = p.k\n"
+    "JOIN users t ON t.id = a.follower_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
+    "FROM p JOIN followers a ON a.followed_id = p.k\n"
+    "JOIN users t ON t.id = a.follower_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id"
+};
+
+static const assoc_sql user_followers_load_each__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
+    "FROM p JOIN followers a ON a.followed_id = p.k\n"
+    "JOIN users t ON t.id = a.follower_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
+    "FROM p JOIN followers a ON a.followed_id = p.k\n"
+    "JOIN users t ON t.id = a.follower_id\n"
+    "GROUP BY p.i, t.id\n"
+    "ORDER BY p.i, t.id"
+};
+
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
@@ -2043,7 +2171,7 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
     }
     for (size_t base = 0; base < n; base += 100) {
         places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load__sql_chunk_small : &user_followers_load__sql_chunk, &st);
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load_each__sql_chunk_small : &user_followers_load_each__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
@@ -3029,7 +3157,7 @@ int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_author_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &user__type, n);
+    assoc_load_init(&acc, &user__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -3392,7 +3520,7 @@ int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroup
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_comments_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &comment__type, n);
+    assoc_load_init(&acc, &comment__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -4310,7 +4438,7 @@ int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_post_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &post__type, n);
+    assoc_load_init(&acc, &post__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -4456,7 +4584,7 @@ int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGrou
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_author_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &user__type, n);
+    assoc_load_init(&acc, &user__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -4664,7 +4792,7 @@ int comment_parent_load(assoc_db *db, const Comment *parents, size_t n, CommentG
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_parent_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &comment__type, n);
+    assoc_load_init(&acc, &comment__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
@@ -5030,7 +5158,7 @@ int comment_replies_load(assoc_db *db, const Comment *parents, size_t n, Comment
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_replies_load: NULL argument");
     memset(out, 0, sizeof *out);
-    assoc_load_init(&acc, &comment__type, n);
+    assoc_load_init(&acc, &comment__type, n, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
