@@ -5411,6 +5411,17 @@ static const assoc_sql post_delete__sql = {
     NULL
 };
 
+static const assoc_sql post_delete__sql_pg = {
+    /* PostgreSQL only: */
+    "WITH d1 AS (DELETE FROM post_tags\n"
+    "WHERE post_tags.post_id = $1),\n"
+    "d2 AS (DELETE FROM comments\n"
+    "WHERE comments.post_id = $1)\n"
+    "DELETE FROM posts\n"
+    "WHERE posts.id = $1",
+    NULL
+};
+
 int post_delete(assoc_db *db, const Post *r)
 {
     assoc_stmt *st = NULL;
@@ -5420,6 +5431,25 @@ int post_delete(assoc_db *db, const Post *r)
         return assoc_fail(db, ASSOC_MISUSE, "post_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "post_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &post_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "post_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
@@ -7783,6 +7813,15 @@ static const assoc_sql tag_delete__sql = {
     NULL
 };
 
+static const assoc_sql tag_delete__sql_pg = {
+    /* PostgreSQL only: */
+    "WITH d1 AS (DELETE FROM post_tags\n"
+    "WHERE post_tags.tag_id = $1)\n"
+    "DELETE FROM tags\n"
+    "WHERE tags.id = $1",
+    NULL
+};
+
 int tag_delete(assoc_db *db, const Tag *r)
 {
     assoc_stmt *st = NULL;
@@ -7792,6 +7831,25 @@ int tag_delete(assoc_db *db, const Tag *r)
         return assoc_fail(db, ASSOC_MISUSE, "tag_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "tag_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &tag_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "tag_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;

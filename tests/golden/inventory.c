@@ -1089,6 +1089,16 @@ static const assoc_sql category_delete__sql = {
     NULL
 };
 
+static const assoc_sql category_delete__sql_pg = {
+    /* PostgreSQL only: */
+    "WITH d1 AS (UPDATE items\n"
+    "SET category_id = NULL\n"
+    "WHERE items.category_id = $1)\n"
+    "DELETE FROM categories\n"
+    "WHERE categories.id = $1",
+    NULL
+};
+
 int category_delete(assoc_db *db, const Category *r)
 {
     assoc_stmt *st = NULL;
@@ -1098,6 +1108,25 @@ int category_delete(assoc_db *db, const Category *r)
         return assoc_fail(db, ASSOC_MISUSE, "category_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "category_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &category_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "category_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
@@ -4097,6 +4126,18 @@ static const assoc_sql item_delete__sql = {
     NULL
 };
 
+static const assoc_sql item_delete__sql_pg = {
+    /* PostgreSQL only: */
+    "WITH d1 AS (UPDATE transfers\n"
+    "SET item_sku = NULL\n"
+    "WHERE transfers.item_sku = $1),\n"
+    "d2 AS (DELETE FROM stock\n"
+    "WHERE stock.item_sku = $1)\n"
+    "DELETE FROM items\n"
+    "WHERE items.sku = $1",
+    NULL
+};
+
 int item_delete(assoc_db *db, const Item *r)
 {
     assoc_stmt *st = NULL;
@@ -4106,6 +4147,25 @@ int item_delete(assoc_db *db, const Item *r)
         return assoc_fail(db, ASSOC_MISUSE, "item_delete: NULL argument");
     if (r->sku == NULL)
         return assoc_fail(db, ASSOC_NOTFOUND, "item_delete: no such row, the record has no key (sku is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &item_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_text(db, st, 1, r->sku);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "item_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;

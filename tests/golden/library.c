@@ -1112,6 +1112,15 @@ static const assoc_sql author_delete__sql = {
     NULL
 };
 
+static const assoc_sql author_delete__sql_pg = {
+    /* PostgreSQL only: */
+    "WITH d1 AS (DELETE FROM book_authors\n"
+    "WHERE book_authors.author_id = $1)\n"
+    "DELETE FROM authors\n"
+    "WHERE authors.id = $1",
+    NULL
+};
+
 int author_delete(assoc_db *db, const Author *r)
 {
     assoc_stmt *st = NULL;
@@ -1121,6 +1130,25 @@ int author_delete(assoc_db *db, const Author *r)
         return assoc_fail(db, ASSOC_MISUSE, "author_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "author_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &author_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "author_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
@@ -1816,6 +1844,20 @@ static const assoc_sql book_delete__sql = {
     NULL
 };
 
+static const assoc_sql book_delete__sql_pg = {
+    /* PostgreSQL only: */
+    "WITH d1 AS (DELETE FROM book_authors\n"
+    "WHERE book_authors.book_id = $1),\n"
+    "d2 AS (UPDATE loans\n"
+    "SET book_id = NULL\n"
+    "WHERE loans.book_id = $1),\n"
+    "d3 AS (DELETE FROM copies\n"
+    "WHERE copies.book_id = $1)\n"
+    "DELETE FROM books\n"
+    "WHERE books.id = $1",
+    NULL
+};
+
 int book_delete(assoc_db *db, const Book *r)
 {
     assoc_stmt *st = NULL;
@@ -1825,6 +1867,25 @@ int book_delete(assoc_db *db, const Book *r)
         return assoc_fail(db, ASSOC_MISUSE, "book_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "book_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &book_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "book_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
@@ -4750,6 +4811,18 @@ static const assoc_sql member_delete__sql = {
     NULL
 };
 
+static const assoc_sql member_delete__sql_pg = {
+    /* PostgreSQL only: */
+    "WITH d1 AS (UPDATE loans\n"
+    "SET member_id = NULL\n"
+    "WHERE loans.member_id = $1),\n"
+    "d2 AS (DELETE FROM library_card\n"
+    "WHERE library_card.member_id = $1)\n"
+    "DELETE FROM members\n"
+    "WHERE members.id = $1",
+    NULL
+};
+
 int member_delete(assoc_db *db, const Member *r)
 {
     assoc_stmt *st = NULL;
@@ -4759,6 +4832,25 @@ int member_delete(assoc_db *db, const Member *r)
         return assoc_fail(db, ASSOC_MISUSE, "member_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "member_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &member_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "member_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;

@@ -617,6 +617,121 @@ static void test_delete_is_atomic(void **state)
         assert_int_equal(sqlite3_get_autocommit(assoc_sqlite(db)), 1);
 }
 
+/* Round trips to PostgreSQL: libpq's trace of the protocol, in which the
+ * client ends each round trip with a Sync (a pipeline of several commands
+ * too).  trace_start, then the calls, then trace_syncs. */
+static FILE *trace_start(assoc_db *db)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    PQtrace(assoc_pg(db), f);
+    PQsetTraceFlags(assoc_pg(db), PQTRACE_SUPPRESS_TIMESTAMPS);
+    return f;
+}
+
+static int trace_syncs(assoc_db *db, FILE *f)
+{
+    char line[4096];
+    int n = 0;
+    PQuntrace(assoc_pg(db));
+    rewind(f);
+    while (fgets(line, sizeof line, f) != NULL)
+        n += strncmp(line, "F\t", 2) == 0 && strstr(line, "\tSync") != NULL;
+    fclose(f);
+    return n;
+}
+
+/* On PostgreSQL a delete whose steps are unconditional is one statement
+ * (data-modifying WITHs): one round trip, in a transaction or not, where
+ * the steps and the atomic section took four. */
+static void test_delete_one_round_trip(void **state)
+{
+    assoc_db *db = *state;
+    if (!e2e_is_pg(db))
+        skip();
+    User ada = new_user(db, "ada"), bob = new_user(db, "bob"), cy = new_user(db, "cy");
+    Product kb = new_product(db, "keyboard");
+    OK(db, user_products_add(db, &ada, &kb));
+    OK(db, user_products_add(db, &bob, &kb));
+    OK(db, user_delete(db, &cy));              /* its statement prepared: a round trip of its own */
+    FILE *f = trace_start(db);
+    OK(db, user_delete(db, &ada));
+    assert_int_equal(trace_syncs(db, f), 1);
+    OK(db, assoc_begin(db));
+    f = trace_start(db);
+    OK(db, user_delete(db, &bob));
+    assert_int_equal(trace_syncs(db, f), 1);
+    OK(db, assoc_commit(db));
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM users"), 0);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 0);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM products"), 1);
+}
+
+/* A delete of a row that is not there, inside the caller's transaction:
+ * ASSOC_NOTFOUND, nothing changed, and the transaction goes on. */
+static void test_delete_missing_in_transaction(void **state)
+{
+    assoc_db *db = *state;
+    User ada = new_user(db, "ada");
+    Product kb = new_product(db, "keyboard");
+    OK(db, user_products_add(db, &ada, &kb));
+    uint64_t before = db_fingerprint(db, all_tables, 3);
+    User ghost = ada;
+    ghost.id = ada.id + 1000;
+    OK(db, assoc_begin(db));
+    RC(db, ASSOC_NOTFOUND, user_delete(db, &ghost));
+    assert_non_null(strstr(assoc_errmsg(db), "no such row"));
+    assert_int_equal(db_fingerprint(db, all_tables, 3), before);
+    if (e2e_is_pg(db))
+        assert_int_equal(PQtransactionStatus(assoc_pg(db)), PQTRANS_INTRANS);
+    /* the transaction is usable: what follows commits */
+    User bob = new_user(db, "bob");
+    OK(db, user_delete(db, &ada));
+    RC(db, ASSOC_NOTFOUND, user_delete(db, &ada));
+    OK(db, assoc_commit(db));
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM users"), 1);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 0);
+    User back = USER_INIT;
+    OK(db, user_get(db, bob.id, &back));
+    user_free(&back);
+    /* and outside a transaction */
+    RC(db, ASSOC_NOTFOUND, user_delete(db, &ghost));
+}
+
+/* A delete that a foreign key refuses (a table the models do not know
+ * refers to the user, without ON DELETE) is ASSOC_CONSTRAINT with nothing
+ * changed: the user's orders, deleted before the user, stay.  In the
+ * caller's transaction too, which goes on. */
+static void test_delete_refused_by_foreign_key(void **state)
+{
+    assoc_db *db = *state;
+    User ada = new_user(db, "ada");
+    Product kb = new_product(db, "keyboard");
+    OK(db, user_products_add(db, &ada, &kb));
+    OK(db, user_products_add(db, &ada, &kb));
+    e2e_raw(db, "CREATE TABLE notes (id BIGINT PRIMARY KEY, user_id BIGINT REFERENCES users (id))");
+    char sql[128];
+    snprintf(sql, sizeof sql, "INSERT INTO notes (id, user_id) VALUES (1, %lld)", (long long)ada.id);
+    e2e_raw(db, sql);
+    uint64_t before = db_fingerprint(db, all_tables, 3);
+    RC(db, ASSOC_CONSTRAINT, user_delete(db, &ada));
+    assert_int_equal(db_fingerprint(db, all_tables, 3), before);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 2);
+    if (e2e_is_pg(db))
+        assert_int_equal(PQtransactionStatus(assoc_pg(db)), PQTRANS_IDLE);
+    else
+        assert_int_equal(sqlite3_get_autocommit(assoc_sqlite(db)), 1);
+
+    OK(db, assoc_begin(db));
+    RC(db, ASSOC_CONSTRAINT, user_delete(db, &ada));
+    assert_int_equal(db_fingerprint(db, all_tables, 3), before);
+    e2e_raw(db, "DELETE FROM notes");
+    OK(db, user_delete(db, &ada));
+    OK(db, assoc_commit(db));
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM users"), 0);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 0);
+}
+
 /* Values are bound, never spliced into SQL. */
 static void test_injection_round_trip(void **state)
 {
@@ -910,6 +1025,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_delete_cascades, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_in_caller_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_is_atomic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_one_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_missing_in_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_refused_by_foreign_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_injection_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_constraints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsaved_record, setup, teardown),
