@@ -271,10 +271,13 @@ void src_bind_at(src *x, const char *idx, const plan_bind *b)
         break;
     case PB_STAMP:
         /* The clock's own text where the default applied, so the row holds
-         * what DEFAULT (CURRENT_TIMESTAMP) would have put there. */
+         * what DEFAULT (CURRENT_TIMESTAMP) would have put there; NULL where
+         * the record is still unset (PostgreSQL, whose statement reads its
+         * clock: plan_default.pg_col). */
         SRC_LINE(x, "rc = %shas_%s ? assoc_bind_time_buf(db, st, %s, %s%s, true, time_text_%d) : "
-                    "assoc_bind_text(db, st, %s, stamp_text);",
-                 b->expr ? b->expr : "r->", col->c_name, idx, b->obj, col->c_name, next_time(x), idx);
+                    "%shas_%s ? assoc_bind_text(db, st, %s, stamp_text) : assoc_bind_null(db, st, %s);",
+                 b->expr ? b->expr : "r->", col->c_name, idx, b->obj, col->c_name, next_time(x), b->obj,
+                 col->c_name, idx, idx);
         break;
     case PB_DEFAULT: {
         strbuf d = STRBUF_INIT;

@@ -65,6 +65,11 @@ typedef struct plan_default {
     const sch_default *def;    /* the client default, or the server default's literal */
     bool stamp;                /* server_default(current_timestamp): the database's clock */
     bool dup;                  /* a string or blob: r gets the library's copy */
+    /* stamp: the column of PostgreSQL's RETURNING row that holds it.  Its
+     * statement takes COALESCE($n, LOCALTIMESTAMP), $n NULL when unset, so
+     * the clock is read by the insert itself, not by a round trip before
+     * (SQLite's clock is read in C, assoc_current_timestamp, no statement). */
+    int pg_col;
 } plan_default;
 
 /* One step of a delete. */
