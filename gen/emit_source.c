@@ -391,9 +391,9 @@ static void sql_literal(src *x, const char *s, bool last)
 
 static void sql_const(src *x, const plan_sql *sql)
 {
-    SRC_LINE(x, "static const assoc_sql %s = {", sql->cname);
     if (sql->pg_only)
         SRC_LINE(x, "/* PostgreSQL only: */");
+    SRC_LINE(x, "static const assoc_sql %s = {", sql->cname);
     sql_literal(x, sql->text, false);
     if (sql->pg) {
         SRC_LINE(x, "/* PostgreSQL: */");

@@ -5473,8 +5473,8 @@ static const assoc_sql post_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
 static const assoc_sql post_delete__sql_pg = {
-    /* PostgreSQL only: */
     "WITH d1 AS (DELETE FROM post_tags\n"
     "WHERE post_tags.post_id = $1),\n"
     "d2 AS (DELETE FROM comments\n"
@@ -7875,8 +7875,8 @@ static const assoc_sql tag_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
 static const assoc_sql tag_delete__sql_pg = {
-    /* PostgreSQL only: */
     "WITH d1 AS (DELETE FROM post_tags\n"
     "WHERE post_tags.tag_id = $1)\n"
     "DELETE FROM tags\n"

@@ -1102,8 +1102,8 @@ static const assoc_sql user_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
 static const assoc_sql user_delete__sql_pg = {
-    /* PostgreSQL only: */
     "WITH d1 AS (UPDATE posts\n"
     "SET user_id = NULL\n"
     "WHERE posts.user_id = $1)\n"

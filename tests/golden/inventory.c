@@ -1089,8 +1089,8 @@ static const assoc_sql category_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
 static const assoc_sql category_delete__sql_pg = {
-    /* PostgreSQL only: */
     "WITH d1 AS (UPDATE items\n"
     "SET category_id = NULL\n"
     "WHERE items.category_id = $1)\n"
@@ -4173,8 +4173,8 @@ static const assoc_sql item_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
 static const assoc_sql item_delete__sql_pg = {
-    /* PostgreSQL only: */
     "WITH d1 AS (UPDATE transfers\n"
     "SET item_sku = NULL\n"
     "WHERE transfers.item_sku = $1),\n"

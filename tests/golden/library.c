@@ -1112,8 +1112,8 @@ static const assoc_sql author_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
 static const assoc_sql author_delete__sql_pg = {
-    /* PostgreSQL only: */
     "WITH d1 AS (DELETE FROM book_authors\n"
     "WHERE book_authors.author_id = $1)\n"
     "DELETE FROM authors\n"
@@ -1844,8 +1844,8 @@ static const assoc_sql book_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
 static const assoc_sql book_delete__sql_pg = {
-    /* PostgreSQL only: */
     "WITH d1 AS (DELETE FROM book_authors\n"
     "WHERE book_authors.book_id = $1),\n"
     "d2 AS (UPDATE loans\n"
@@ -4861,8 +4861,8 @@ static const assoc_sql member_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
 static const assoc_sql member_delete__sql_pg = {
-    /* PostgreSQL only: */
     "WITH d1 AS (UPDATE loans\n"
     "SET member_id = NULL\n"
     "WHERE loans.member_id = $1),\n"

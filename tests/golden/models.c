@@ -748,8 +748,8 @@ static const assoc_sql user_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
 static const assoc_sql user_delete__sql_pg = {
-    /* PostgreSQL only: */
     "WITH d1 AS (DELETE FROM orders\n"
     "WHERE orders.user_id = $1)\n"
     "DELETE FROM users\n"
@@ -2264,8 +2264,8 @@ static const assoc_sql product_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
 static const assoc_sql product_delete__sql_pg = {
-    /* PostgreSQL only: */
     "WITH d1 AS (DELETE FROM orders\n"
     "WHERE orders.product_id = $1)\n"
     "DELETE FROM products\n"

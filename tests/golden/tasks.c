@@ -589,8 +589,8 @@ static const assoc_sql project_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
 static const assoc_sql project_delete__sql_pg = {
-    /* PostgreSQL only: */
     "WITH d1 AS (DELETE FROM task_tags\n"
     "WHERE task_tags.task_id IN (SELECT tasks.id FROM tasks WHERE tasks.project_id = $1)),\n"
     "d2 AS (DELETE FROM tasks\n"
@@ -1356,8 +1356,8 @@ static const assoc_sql task_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
 static const assoc_sql task_delete__sql_pg = {
-    /* PostgreSQL only: */
     "WITH d1 AS (DELETE FROM task_tags\n"
     "WHERE task_tags.task_id = $1)\n"
     "DELETE FROM tasks\n"
@@ -2938,8 +2938,8 @@ static const assoc_sql tag_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
 static const assoc_sql tag_delete__sql_pg = {
-    /* PostgreSQL only: */
     "WITH d1 AS (DELETE FROM task_tags\n"
     "WHERE task_tags.tag_id = $1)\n"
     "DELETE FROM tags\n"
