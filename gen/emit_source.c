@@ -120,14 +120,14 @@ void src_acquire(src *x, const plan_sql *sql)
 {
     SRC_LINE(x, "rc = assoc_stmt_acquire(db, &%s, &st);", sql->cname);
     SRC_LINE(x, "if (rc != ASSOC_OK)");
-    SRC_LINE(x, "goto done;");
+    SRC_LINE(x, "goto %s;", src_done(x));
 }
 
 void src_acquire_expr(src *x, const char *expr)
 {
     SRC_LINE(x, "rc = assoc_stmt_acquire(db, %s, &st);", expr);
     SRC_LINE(x, "if (rc != ASSOC_OK)");
-    SRC_LINE(x, "goto done;");
+    SRC_LINE(x, "goto %s;", src_done(x));
 }
 
 const char *src_null_cond(char *buf, size_t size, const char *obj, const sch_column *col)
@@ -271,10 +271,13 @@ void src_bind_at(src *x, const char *idx, const plan_bind *b)
         break;
     case PB_STAMP:
         /* The clock's own text where the default applied, so the row holds
-         * what DEFAULT (CURRENT_TIMESTAMP) would have put there. */
+         * what DEFAULT (CURRENT_TIMESTAMP) would have put there; NULL where
+         * the record is still unset (PostgreSQL, whose statement reads its
+         * clock: plan_default.pg_col). */
         SRC_LINE(x, "rc = %shas_%s ? assoc_bind_time_buf(db, st, %s, %s%s, true, time_text_%d) : "
-                    "assoc_bind_text(db, st, %s, stamp_text);",
-                 b->expr ? b->expr : "r->", col->c_name, idx, b->obj, col->c_name, next_time(x), idx);
+                    "%shas_%s ? assoc_bind_text(db, st, %s, stamp_text) : assoc_bind_null(db, st, %s);",
+                 b->expr ? b->expr : "r->", col->c_name, idx, b->obj, col->c_name, next_time(x), b->obj,
+                 col->c_name, idx, idx);
         break;
     case PB_DEFAULT: {
         strbuf d = STRBUF_INIT;
@@ -295,7 +298,7 @@ void src_bind_at(src *x, const char *idx, const plan_bind *b)
     }
     }
     SRC_LINE(x, "if (rc != ASSOC_OK)");
-    SRC_LINE(x, "goto done;");
+    SRC_LINE(x, "goto %s;", src_done(x));
 }
 
 void src_bind(src *x, int idx, const plan_bind *b)
@@ -315,14 +318,14 @@ void src_step_done(src *x)
 {
     SRC_LINE(x, "rc = assoc_step(db, st);");
     SRC_LINE(x, "if (rc != ASSOC_OK)");
-    SRC_LINE(x, "goto done;");
+    SRC_LINE(x, "goto %s;", src_done(x));
 }
 
 void src_changed_or_notfound(src *x, const char *fn, const char *what)
 {
     SRC_LINE(x, "if (assoc_changes(db) == 0) {");
     SRC_LINE(x, "rc = assoc_fail(db, ASSOC_NOTFOUND, \"%s: %s\");", fn, what);
-    SRC_LINE(x, "goto done;");
+    SRC_LINE(x, "goto %s;", src_done(x));
     SRC_LINE(x, "}");
 }
 
@@ -388,6 +391,8 @@ static void sql_literal(src *x, const char *s, bool last)
 
 static void sql_const(src *x, const plan_sql *sql)
 {
+    if (sql->pg_only)
+        SRC_LINE(x, "/* PostgreSQL only: */");
     SRC_LINE(x, "static const assoc_sql %s = {", sql->cname);
     sql_literal(x, sql->text, false);
     if (sql->pg) {

@@ -21,7 +21,16 @@ typedef struct src {
     /* The function being written: how many time_text_N buffers it
      * declared, and the next one a bind takes. */
     int times, next_time;
+    /* The label a failure jumps to: "done" when NULL.  A block with an
+     * exit of its own (a delete's PostgreSQL statement, before the atomic
+     * section that "done" leaves) names its label here. */
+    const char *done;
 } src;
+
+static inline const char *src_done(const src *x)
+{
+    return x->done ? x->done : "done";
+}
 
 #define SRC_LINE(x, ...) cp_line(&(x)->p, __VA_ARGS__)
 #define SRC_BLANK(x) cp_line(&(x)->p, "%s", "")

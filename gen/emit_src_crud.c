@@ -57,6 +57,31 @@ static bool made(const plan_default *d)
     return d->def->kind == SCH_DEFAULT_UUID || d->def->kind == SCH_DEFAULT_CALL;
 }
 
+/* The stamps still unset in <obj> (PostgreSQL's: its statement read the
+ * clock) from the row the insert returned: "rc = ..." for each, the
+ * caller checking rc after the last; ASSOC_OK when there are none. */
+static void read_stamps_rc(src *x, const plan_fn *pl, const char *obj, bool guard)
+{
+    for (size_t i = 0; i < pl->ndefaults; i++) {
+        const plan_default *d = &pl->defaults[i];
+        if (!d->stamp)
+            continue;
+        const char *c = d->col->c_name;
+        SRC_LINE(x, "if (%s!%shas_%s)", guard ? "rc == ASSOC_OK && " : "", obj, c);
+        SRC_LINE(x, "rc = assoc_column_time(db, st, %d, &%s%s, &%shas_%s);", d->pg_col, obj, c, obj, c);
+    }
+}
+
+static void read_stamps(src *x, const plan_fn *pl, const char *obj)
+{
+    if (pl->nstamps == 0)
+        return;
+    SRC_LINE(x, "/* PostgreSQL: the clock its statement read, returned. */");
+    read_stamps_rc(x, pl, obj, pl->nstamps > 1);
+    SRC_LINE(x, "if (rc != ASSOC_OK)");
+    SRC_LINE(x, "goto done;");
+}
+
 static void insert(src *x, const api_fn *f)
 {
     const plan_fn *pl = f->plan;
@@ -95,38 +120,44 @@ static void insert(src *x, const api_fn *f)
     if (pl->copy) {
         /* Defaults go into a copy; r changes only when the row is in. */
         SRC_LINE(x, "v = *r;");
-        if (pl->nstamps > 1) {
+        if (pl->nstamps) {
             /* One reading of the clock for every such column, as one
-             * statement's DEFAULT (CURRENT_TIMESTAMP) would give them all. */
+             * statement's DEFAULT (CURRENT_TIMESTAMP) would give them all:
+             * SQLite's, in C; PostgreSQL's statement reads its own and
+             * returns it (below). */
             strbuf cond = STRBUF_INIT;
             for (size_t i = 0; i < pl->ndefaults; i++)
                 if (pl->defaults[i].stamp)
                     strbuf_printf(&cond, "%s!v.has_%s", cond.len ? " || " : "", pl->defaults[i].col->c_name);
-            SRC_LINE(x, "if (%s) {", strbuf_str(&cond));
+            SRC_LINE(x, "if (%s%s%s && assoc_sqlite(db) != NULL) {", pl->nstamps > 1 ? "(" : "", strbuf_str(&cond),
+                     pl->nstamps > 1 ? ")" : "");
             strbuf_free(&cond);
             SRC_LINE(x, "rc = assoc_current_timestamp(db, &stamp, stamp_text);");
             SRC_LINE(x, "if (rc != ASSOC_OK)");
             SRC_LINE(x, "goto done;");
+            for (size_t i = 0; i < pl->ndefaults; i++) {
+                const plan_default *d = &pl->defaults[i];
+                if (!d->stamp)
+                    continue;
+                if (pl->nstamps > 1)
+                    SRC_LINE(x, "if (!v.has_%s) {", d->col->c_name);
+                SRC_LINE(x, "v.%s = stamp;", d->col->c_name);
+                SRC_LINE(x, "v.has_%s = true;", d->col->c_name);
+                if (pl->nstamps > 1)
+                    SRC_LINE(x, "}");
+            }
             SRC_LINE(x, "}");
         }
         for (size_t i = 0; i < pl->ndefaults; i++) {
             const plan_default *d = &pl->defaults[i];
-            if (made(d) && d->dup)
-                continue;           /* made with the copies, below */
+            if ((made(d) && d->dup) || d->stamp)
+                continue;           /* made with the copies, below; the clock's, above */
             SRC_LINE(x, "if (%s) {", src_null_cond(buf, sizeof buf, "v.", d->col));
             if (made(d)) {
                 /* default(call f) of a number, boolean, datetime or enum */
                 SRC_LINE(x, "rc = %s(db, &v.%s);", d->def->fn, d->col->c_name);
                 SRC_LINE(x, "if (rc != ASSOC_OK)");
                 SRC_LINE(x, "goto done;");
-                SRC_LINE(x, "v.has_%s = true;", d->col->c_name);
-            } else if (d->stamp) {
-                if (pl->nstamps == 1) {
-                    SRC_LINE(x, "rc = assoc_current_timestamp(db, &stamp, stamp_text);");
-                    SRC_LINE(x, "if (rc != ASSOC_OK)");
-                    SRC_LINE(x, "goto done;");
-                }
-                SRC_LINE(x, "v.%s = stamp;", d->col->c_name);
                 SRC_LINE(x, "v.has_%s = true;", d->col->c_name);
             } else {
                 apply_default(x, d->col, d->def);
@@ -180,6 +211,7 @@ static void insert(src *x, const api_fn *f)
     }
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "goto done;");
+    read_stamps(x, pl, "v.");
     if (pl->npost) {
         SRC_LINE(x, "assoc_stmt_release(db, st);");
         SRC_LINE(x, "st = NULL;");
@@ -303,10 +335,14 @@ static void insert_many(src *x, const api_fn *f)
     }
     if (pl->nstamps) {
         /* One reading of the database's clock for the chunk, as one
-         * statement's DEFAULT (CURRENT_TIMESTAMP) would give its rows. */
+         * statement's DEFAULT (CURRENT_TIMESTAMP) would give its rows:
+         * SQLite's, in C (stamp_text then holds it); PostgreSQL's
+         * statement reads its own, returned with each row. */
+        SRC_LINE(x, "if (assoc_sqlite(db) != NULL) {");
         SRC_LINE(x, "rc = assoc_current_timestamp(db, &stamp, stamp_text);");
         SRC_LINE(x, "if (rc != ASSOC_OK)");
         SRC_LINE(x, "goto done;");
+        SRC_LINE(x, "}");
     }
     SRC_LINE(x, "v = c - 1;");
     SRC_LINE(x, "rc = assoc_stmt_acquire(db, %s[v], &st);", pl->qv->cname);
@@ -319,7 +355,10 @@ static void insert_many(src *x, const api_fn *f)
     SRC_BLANK(x);
     for (size_t i = 0; i < pl->ndefaults; i++) {
         const plan_default *d = &pl->defaults[i];
-        SRC_LINE(x, "if (%s) {", src_null_cond(buf, sizeof buf, "w[j].", d->col));
+        if (d->stamp)
+            SRC_LINE(x, "if (%s && stamp_text[0] != '\\0') {", src_null_cond(buf, sizeof buf, "w[j].", d->col));
+        else
+            SRC_LINE(x, "if (%s) {", src_null_cond(buf, sizeof buf, "w[j].", d->col));
         if (made(d)) {
             /* default(call f) of a number, boolean, datetime or enum */
             SRC_LINE(x, "rc = %s(db, &w[j].%s);", d->def->fn, d->col->c_name);
@@ -341,12 +380,20 @@ static void insert_many(src *x, const api_fn *f)
         src_bind_at(x, idx, &pl->stmt.binds[i]);
     }
     SRC_LINE(x, "}");
-    if (pl->rowid) {
+    if (pl->rowid || pl->nstamps) {
         /* PostgreSQL: RETURNING's rows, one per row in the VALUES list's
-         * order (the order in which its executor inserts them). */
+         * order (the order in which its executor inserts them): each
+         * row's id, and its stamps where the clock gave them. */
         SRC_LINE(x, "if (assoc_sqlite(db) == NULL) {");
-        SRC_LINE(x, "for (size_t j = 0; j < c && rc == ASSOC_OK; j++)");
-        SRC_LINE(x, "rc = assoc_insert_step(db, st, &w[j].%s);", pl->rowid->c_name);
+        SRC_LINE(x, "for (size_t j = 0; j < c && rc == ASSOC_OK; j++)%s", pl->nstamps ? " {" : "");
+        if (pl->rowid)
+            SRC_LINE(x, "rc = assoc_insert_step(db, st, &w[j].%s);", pl->rowid->c_name);
+        else
+            SRC_LINE(x, "rc = assoc_insert_step(db, st, NULL);");
+        if (pl->nstamps) {
+            read_stamps_rc(x, pl, "w[j].", true);
+            SRC_LINE(x, "}");
+        }
         SRC_LINE(x, "if (rc != ASSOC_OK)");
         SRC_LINE(x, "goto done;");
         SRC_LINE(x, "assoc_stmt_release(db, st);");

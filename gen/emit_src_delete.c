@@ -1,6 +1,7 @@
 /* emit_src_delete.c - the bodies of _delete and the cascade descriptors of
  * general delete plans.  The plan (plan_delete.c) says which statements
- * run and why; this prints them in order inside one atomic section. */
+ * run and why; this prints them in order inside one atomic section, after
+ * PostgreSQL's one statement where the plan has it. */
 #include <stdio.h>
 #include <string.h>
 
@@ -86,10 +87,27 @@ void src_fn_delete(src *x, const api_fn *f)
     int ntimes = 0;
     for (size_t i = 0; i < del->nsteps; i++)
         ntimes += src_count_times(&del->steps[i].stmt);
+    if (del->pg_one.sql)
+        ntimes += src_count_times(&del->pg_one);
     src_open(x, f);
     src_locals(x, ntimes);
     src_misuse(x, f);
     src_key_guard(x, "r->", f->model->table, f->name, "ASSOC_NOTFOUND");
+    if (del->pg_one.sql) {
+        /* Its own exit: "done" leaves the atomic section it does not enter. */
+        SRC_LINE(x, "if (assoc_sqlite(db) == NULL) {");
+        SRC_LINE(x, "/* PostgreSQL: the steps below as one statement, atomic alone. */");
+        x->done = "pg_done";
+        src_acquire(x, del->pg_one.sql);
+        src_binds(x, &del->pg_one);
+        src_step_done(x);
+        src_changed_or_notfound(x, f->name, "no such row");
+        SRC_LINE(x, "pg_done:");
+        SRC_LINE(x, "assoc_stmt_release(db, st);");
+        SRC_LINE(x, "return rc;");
+        SRC_LINE(x, "}");
+        x->done = NULL;
+    }
     if (del->atomic) {
         SRC_LINE(x, "rc = assoc_tx_enter(db, true);");
         SRC_LINE(x, "if (rc != ASSOC_OK)");

@@ -48,6 +48,7 @@ typedef struct plan_sql {
     const char *cname;         /* the constant's C name (a static of the source) */
     const api_fn *first;       /* the function above which it is printed; NULL: the top */
     bool script;               /* several statements (DDL): run with assoc_exec */
+    bool pg_only;              /* run on PostgreSQL only (text is PostgreSQL's; pg NULL) */
 } plan_sql;
 
 /* A statement and the values of its parameters $1..$n, in order. */
@@ -64,6 +65,11 @@ typedef struct plan_default {
     const sch_default *def;    /* the client default, or the server default's literal */
     bool stamp;                /* server_default(current_timestamp): the database's clock */
     bool dup;                  /* a string or blob: r gets the library's copy */
+    /* stamp: the column of PostgreSQL's RETURNING row that holds it.  Its
+     * statement takes COALESCE($n, LOCALTIMESTAMP), $n NULL when unset, so
+     * the clock is read by the insert itself, not by a round trip before
+     * (SQLite's clock is read in C, assoc_current_timestamp, no statement). */
+    int pg_col;
 } plan_default;
 
 /* One step of a delete. */
@@ -110,6 +116,15 @@ typedef struct plan_delete {
     size_t nsteps;
     bool atomic;               /* several statements: in an atomic section */
     plan_cascade *cascade;     /* the general plan's engine, or NULL */
+    /* PostgreSQL: the same steps as one statement (sql NULL: none), each
+     * step before the row's own delete a data-modifying WITH of it.  One
+     * statement is atomic alone, so it runs without the atomic section,
+     * in one round trip where the steps take one each and the section
+     * two more.  Its command tag counts the row's delete: ASSOC_NOTFOUND
+     * when that changed nothing.  Only for plans whose steps touch
+     * distinct tables and find their rows by the row's key through
+     * foreign keys (plan_delete.c, one_statement_ok). */
+    plan_stmt pg_one;
 } plan_delete;
 
 /* A query function's statements (SPEC 6): one per combination of the

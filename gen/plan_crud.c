@@ -73,6 +73,8 @@ static void plan_insert(planner *p, api_fn *f)
         pd->def = d;
         pd->stamp = d->kind == SCH_DEFAULT_CURRENT_TIMESTAMP;
         pd->dup = c_is_pointer(col);
+        /* PostgreSQL's RETURNING: the row id first, where there is one */
+        pd->pg_col = pd->stamp ? (int)pl->nstamps + (t->rowid ? 1 : 0) : -1;
         pl->nstamps += pd->stamp;
     }
     /* post_update keys: NULL in the insert, then set by an UPDATE each once
@@ -109,17 +111,39 @@ static void plan_insert(planner *p, api_fn *f)
             bool stamp = false;
             for (size_t k = 0; k < pl->ndefaults; k++)
                 stamp |= pl->defaults[k].col == col && pl->defaults[k].stamp;
-            if (col->post_update)
+            if (col->post_update) {
                 sqlb_param(&b, (plan_bind){ PB_NULL, col, NULL, NULL });
-            else
-                sqlb_param(&b, stamp ? (plan_bind){ PB_STAMP, col, obj, NULL } : pb_field(col, obj));
+            } else if (stamp) {
+                /* PostgreSQL: NULL when unset, the statement's clock then
+                 * (what DEFAULT (CURRENT_TIMESTAMP) stores: LOCALTIMESTAMP
+                 * in the session's time zone, UTC), returned below */
+                sqlb_dialect(&b, "", "COALESCE(");
+                sqlb_param(&b, (plan_bind){ PB_STAMP, col, obj, NULL });
+                sqlb_dialect(&b, "", ", LOCALTIMESTAMP)");
+            } else {
+                sqlb_param(&b, pb_field(col, obj));
+            }
         }
         if (with_key && t->rowid) {
             sqlb_puts(&b, n++ ? ", " : "");
             sqlb_param(&b, pb_set(t->rowid, obj));
         }
         sqlb_puts(&b, ")");
+        /* ", create_dttm, ...": the stamps, as PostgreSQL's RETURNING
+         * gives them after the row id (plan_default.pg_col) */
+        strbuf stamps = STRBUF_INIT;
+        for (size_t k = 0; k < pl->ndefaults; k++)
+            if (pl->defaults[k].stamp) {
+                strbuf_puts(&stamps, ", ");
+                sql_ident(&stamps, pl->defaults[k].col->sql_name);
+            }
+        if (stamps.failed)
+            p->nomem = true;
         if (!t->rowid) {
+            if (pl->nstamps) {
+                sqlb_dialect(&b, "", "\nRETURNING ");
+                strbuf_puts(&b.pg, strbuf_str(&stamps) + 2);
+            }
             pl->stmt = sqlb_stmt(&b, f, "sql");
         } else if (with_key) {
             /* PostgreSQL: an explicit key does not move the identity's
@@ -131,8 +155,14 @@ static void plan_insert(planner *p, api_fn *f)
             strbuf_puts(&pre, strbuf_str(&b.pg));
             strbuf_puts(&pre, "\nRETURNING ");
             sql_ident(&pre, t->rowid->sql_name);
+            strbuf_puts(&pre, strbuf_str(&stamps));
             strbuf_puts(&pre, ")\nSELECT ins.");
             sql_ident(&pre, t->rowid->sql_name);
+            for (size_t k = 0; k < pl->ndefaults; k++)
+                if (pl->defaults[k].stamp) {
+                    strbuf_puts(&pre, ", ins.");
+                    sql_ident(&pre, pl->defaults[k].col->sql_name);
+                }
             strbuf_puts(&pre, ", setval(s.seq, GREATEST(ins.");
             sql_ident(&pre, t->rowid->sql_name);
             strbuf_puts(&pre, ", COALESCE(pg_sequence_last_value(s.seq), 1)))\nFROM ins, (SELECT pg_get_serial_sequence('");
@@ -161,10 +191,11 @@ static void plan_insert(planner *p, api_fn *f)
             pl->stmt = sqlb_stmt(&b, f, "key");
         } else {
             sqlb_dialect(&b, "", "\nRETURNING ");
-            strbuf_puts(&b.pg, "");
             sql_ident(&b.pg, t->rowid->sql_name);
+            strbuf_puts(&b.pg, strbuf_str(&stamps));
             pl->auto_stmt = sqlb_stmt(&b, f, "sql");
         }
+        strbuf_free(&stamps);
     }
     if (pl->npost) {
         pl->post = plan_alloc(p, pl->npost * sizeof *pl->post);
@@ -189,7 +220,8 @@ static void plan_insert(planner *p, api_fn *f)
 }
 
 /* The text of `rows` rows of a one-row INSERT whose last "VALUES (...)"
- * holds parameters only (what plan_insert writes): the tuple repeated,
+ * holds parameters only (what plan_insert writes; on PostgreSQL a stamp's
+ * in COALESCE($n, LOCALTIMESTAMP)): the tuple repeated,
  * copy r's $k numbered $(r * np + k), np the tuple's parameters; what
  * follows the tuple (PostgreSQL's RETURNING) once, after the last.  From
  * the plan's arena; NULL when memory ran out or the text is not of that
@@ -204,11 +236,17 @@ static const char *rows_text(planner *p, const char *sql, int rows)
     if (v == NULL)
         return NULL;
     v += strlen("VALUES ");
-    close = strchr(v, ')');
-    if (close == NULL)
+    int depth = 0;
+    for (close = v; *close != '\0'; close++) {
+        if (*close == '(')
+            depth++;
+        else if (*close == ')' && --depth == 0)
+            break;
+    }
+    if (*close == '\0')
         return NULL;
     for (t = v; t < close; t++) {
-        if (*t == '\'' || *t == '"' || (*t == '(' && t != v))
+        if (*t == '\'' || *t == '"')
             return NULL;
         if (*t == '$') {
             size_t k = 0;

@@ -195,6 +195,11 @@ typedef struct dplan {
     bool set;                  /* the rows of M are those in its key table, not the row r */
     pd_step *steps;
     size_t n, cap;
+    /* PostgreSQL's one statement (plan_delete.pg_one): each step a WITH
+     * of the row's delete instead of a step of its own */
+    bool one;
+    size_t nwith;
+    plan_stmt one_stmt;
 } dplan;
 
 static void add_step(dplan *d, pd_kind kind, plan_stmt st, const char *comment)
@@ -216,7 +221,9 @@ static void keys_table(sqlb *b, const sch_table *t);
 
 /* The condition that holds for the rows of reached model i that the delete
  * takes: the row itself for M (or the rows in its key table); for a child,
- * its key in the parent rows' join column. */
+ * its key in the parent rows' join column.  A field of r is bound once per
+ * statement (keyed by its column): PostgreSQL's one statement names the
+ * row's key in every WITH as the same $1. */
 static void cond(sqlb *b, const reach *r, size_t i, bool set)
 {
     const sch_rel *via = r->via[i];
@@ -242,7 +249,7 @@ static void cond(sqlb *b, const reach *r, size_t i, bool set)
                 sqlb_puts(b, " AND ");
             sqlb_col(b, t->pk[k]);
             sqlb_puts(b, " = ");
-            sqlb_param(b, pb_set(t->pk[k], "r->"));
+            sqlb_param_keyed(b, t->pk[k], pb_set(t->pk[k], "r->"));
         }
         return;
     }
@@ -250,7 +257,7 @@ static void cond(sqlb *b, const reach *r, size_t i, bool set)
     sqlb_col(b, via->target_col);
     if (parent == 0 && !set) {
         sqlb_puts(b, " = ");
-        sqlb_param(b, pb_field(via->owner_col, "r->"));
+        sqlb_param_keyed(b, via->owner_col, pb_field(via->owner_col, "r->"));
         return;
     }
     sqlb_puts(b, " IN (SELECT ");
@@ -270,7 +277,7 @@ static void joined_to(sqlb *b, const reach *r, size_t i, const sch_column *col, 
     sqlb_col(b, col);
     if (i == 0 && !set) {
         sqlb_puts(b, " = ");
-        sqlb_param(b, pb_field(owner_col, "r->"));
+        sqlb_param_keyed(b, owner_col, pb_field(owner_col, "r->"));
         return;
     }
     sqlb_puts(b, " IN (SELECT ");
@@ -307,6 +314,24 @@ static const char *post_update_comment(planner *p, const sch_table *t, const sch
     return plan_printf(p, "%s.%s (post_update) is cleared before the rows go.", t->name, col->name);
 }
 
+/* A step of the plan begins: on PostgreSQL's one statement, as the next
+ * WITH of the row's delete. */
+static void step_begin(dplan *d, sqlb *b)
+{
+    if (!d->one)
+        return;
+    d->nwith++;
+    sqlb_printf(b, "%sd%zu AS (", d->nwith > 1 ? ",\n" : "WITH ", d->nwith);
+}
+
+static void step_end(dplan *d, sqlb *b, const char *role, const char *comment)
+{
+    if (d->one)
+        sqlb_puts(b, ")");
+    else
+        add_step(d, PD_EXEC, sqlb_stmt(b, d->f, role), comment);
+}
+
 static void plan_direct(dplan *d)
 {
     planner *p = d->p;
@@ -322,13 +347,14 @@ static void plan_direct(dplan *d)
             const sch_column *col = t->columns[c];
             if (!col->post_update)
                 continue;
+            step_begin(d, &b);
             sqlb_puts(&b, "UPDATE ");
             sqlb_ident(&b, t->name);
             sqlb_puts(&b, "\nSET ");
             sqlb_ident(&b, col->sql_name);
             sqlb_puts(&b, " = NULL\nWHERE ");
             cond(&b, r, i, d->set);
-            add_step(d, PD_EXEC, sqlb_stmt(&b, d->f, "post"), post_update_comment(p, t, col));
+            step_end(d, &b, "post", post_update_comment(p, t, col));
         }
     }
     /* 1. Before any row goes: association rows, children's keys. */
@@ -339,21 +365,23 @@ static void plan_direct(dplan *d)
             if (e->viewonly)
                 continue;
             if (e->kind == SCH_MANY_TO_MANY && !assoc_rows_covered(x, e)) {
+                step_begin(d, &b);
                 sqlb_puts(&b, "DELETE FROM ");
                 sqlb_ident(&b, e->secondary->name);
                 sqlb_puts(&b, "\nWHERE ");
                 joined_to(&b, r, i, e->sec_owner_col, e->owner_col, d->set);
-                add_step(d, PD_EXEC, sqlb_stmt(&b, d->f, e->name),
+                step_end(d, &b, e->name,
                          plan_printf(p, "%s.%s: its rows in %s go with the %s%s.", x->name, e->name,
                                      e->secondary->name, x->name, i ? " rows deleted" : " row"));
             } else if (is_child(e) && !cascades(e)) {
+                step_begin(d, &b);
                 sqlb_puts(&b, "UPDATE ");
                 sqlb_ident(&b, e->target->table->name);
                 sqlb_puts(&b, "\nSET ");
                 sqlb_ident(&b, e->target_col->sql_name);
                 sqlb_puts(&b, " = NULL\nWHERE ");
                 joined_to(&b, r, i, e->target_col, e->owner_col, d->set);
-                add_step(d, PD_EXEC, sqlb_stmt(&b, d->f, e->name),
+                step_end(d, &b, e->name,
                          plan_printf(p, "%s.%s: the children stay, their %s set to NULL.", x->name, e->name,
                                      e->target_col->name));
             }
@@ -370,20 +398,28 @@ static void plan_direct(dplan *d)
             if (r->depth[i] != depth)
                 continue;
             const sch_rel *via = r->via[i];
+            step_begin(d, &b);
             sqlb_puts(&b, "DELETE FROM ");
             sqlb_ident(&b, r->m[i]->table->name);
             sqlb_puts(&b, "\nWHERE ");
             cond(&b, r, i, d->set);
-            add_step(d, PD_EXEC, sqlb_stmt(&b, d->f, via->name),
-                     plan_printf(p, "%s.%s cascades delete.", via->owner->name, via->name));
+            step_end(d, &b, via->name, plan_printf(p, "%s.%s cascades delete.", via->owner->name, via->name));
         }
     const sch_table *t = r->m[0]->table;
+    if (d->one)
+        sqlb_puts(&b, "\n");
     sqlb_puts(&b, "DELETE FROM ");
     sqlb_ident(&b, t->name);
     if (d->set) {
         sqlb_puts(&b, "\nWHERE ");
         cond(&b, r, 0, true);
         add_step(d, PD_ROWS, sqlb_stmt(&b, d->f, "rows"), plan_printf(p, "The %s rows themselves.", r->m[0]->name));
+    } else if (d->one) {
+        sqlb_puts(&b, "\nWHERE ");
+        cond(&b, r, 0, false);
+        d->one_stmt = sqlb_stmt(&b, d->f, "pg");
+        if (d->one_stmt.sql)
+            d->one_stmt.sql->pg_only = true;
     } else {
         sqlb_where_key(&b, t, PB_FIELD_SET, "r->");
         add_step(d, PD_ROW, sqlb_stmt(&b, d->f, "sql"), NULL);
@@ -875,6 +911,75 @@ static bool delete_is_one_statement(const reach *r)
     return r->direct && r->n == 1 && !plan_delete_has_rules(r->m[0]);
 }
 
+/* Table t is touched by one more statement: false when one touched it
+ * already (or there are too many to tell). */
+static bool touch_once(const sch_table **seen, size_t *n, size_t cap, const sch_table *t)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (seen[i] == t)
+            return false;
+    if (*n == cap)
+        return false;
+    seen[(*n)++] = t;
+    return true;
+}
+
+/* Can the direct plan of a row's delete be one statement on PostgreSQL,
+ * its steps data-modifying WITHs of the row's delete, with the same
+ * effect and the same ASSOC_NOTFOUND?  The WITHs and the delete run on
+ * one snapshot and none sees what another changes, where the steps ran
+ * one after the other; and the row's delete may find no row, where the
+ * atomic section undid what the steps had done.  So:
+ *   - each statement touches a table of its own: no row is changed by
+ *     two of them (PostgreSQL leaves unpredictable which change wins), and
+ *     no step changes what a later one reads (a step reads the reached
+ *     tables' keys, and the reached tables are deleted from alone);
+ *   - no post_update key: clearing it updates rows the plan then deletes;
+ *   - the statements that find rows by the row itself do so by its key
+ *     (one column), through a foreign key to it: without the row no row
+ *     refers to it (foreign keys are checked at once: create_all makes
+ *     none deferrable), so a delete that finds no row changes nothing.
+ * Foreign keys are checked, and their ON DELETE actions run, at the
+ * statement's end, when every WITH is done, as after the last step. */
+static bool one_statement_ok(const reach *r)
+{
+    const sch_table *t = r->m[0]->table;
+    if (t->npk != 1)
+        return false;
+    const sch_column *key = t->pk[0];
+    enum { MAX_TABLES = 64 };
+    const sch_table *seen[MAX_TABLES];
+    size_t nseen = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const sch_model *x = r->m[i];
+        for (size_t c = 0; c < x->table->ncolumns; c++)
+            if (x->table->columns[c]->post_update)
+                return false;
+        if (!touch_once(seen, &nseen, MAX_TABLES, x->table))
+            return false;
+        const sch_rel *via = r->via[i];
+        if (via && via->owner == r->m[0] && (via->owner_col != key || via->target_col->fk != key))
+            return false;
+        for (size_t k = 0; k < x->nrels; k++) {
+            const sch_rel *e = x->rels[k];
+            if (e->viewonly)
+                continue;
+            if (e->kind == SCH_MANY_TO_MANY && !assoc_rows_covered(x, e)) {
+                if (i == 0 && (e->owner_col != key || e->sec_owner_col->fk != key))
+                    return false;
+                if (!touch_once(seen, &nseen, MAX_TABLES, e->secondary))
+                    return false;
+            } else if (is_child(e) && !cascades(e)) {
+                if (i == 0 && (e->owner_col != key || e->target_col->fk != key))
+                    return false;
+                if (!touch_once(seen, &nseen, MAX_TABLES, e->target->table))
+                    return false;
+            }
+        }
+    }
+    return true;
+}
+
 plan_delete *plan_delete_of(planner *p, api_fn *f, const sch_model *m, bool from_set)
 {
     reach r;
@@ -888,6 +993,11 @@ plan_delete *plan_delete_of(planner *p, api_fn *f, const sch_model *m, bool from
     dplan d = { .p = p, .f = f, .r = &r, .set = from_set };
     if (r.direct) {
         plan_direct(&d);
+        if (!from_set && d.n > 1 && one_statement_ok(&r)) {
+            dplan one = { .p = p, .f = f, .r = &r, .one = true };
+            plan_direct(&one);
+            del->pg_one = one.one_stmt;
+        }
     } else if (from_set) {
         del->cascade = plan_general(p, f, &r);
         add_step(&d, PD_CASCADE, (plan_stmt){ 0 },

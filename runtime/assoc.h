@@ -333,11 +333,14 @@ int assoc_bind_time_buf(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, boo
 int assoc_bind_time_short(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, char text[ASSOC_TIME_TEXT_SIZE]);
 
 /* The database's CURRENT_TIMESTAMP, what a column declared DEFAULT
- * (CURRENT_TIMESTAMP) would receive.  OUT: *out (whole seconds, UTC) and
- * text, NUL-terminated, in the database's form ("YYYY-MM-DD HH:MM:SS").
- * Generated inserts read it once for their server_default(current_timestamp)
- * columns and bind the text, so the value they write back is the one
- * stored. */
+ * (CURRENT_TIMESTAMP) would receive.  OUT: *out (UTC; SQLite's whole
+ * seconds, PostgreSQL's LOCALTIMESTAMP with its microseconds) and text,
+ * NUL-terminated, in the database's form ("YYYY-MM-DD HH:MM:SS" on SQLite).
+ * Generated inserts on SQLite read it (no statement: SQLite's clock, read
+ * in C) once for their server_default(current_timestamp) columns and bind
+ * the text, so the value they write back is the one stored; on PostgreSQL
+ * their statement reads the clock itself and returns it (one round trip,
+ * not two). */
 int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_TEXT_SIZE]);
 
 /* ---- Reading a column (from 0) of the current row ----

@@ -694,9 +694,10 @@ static const assoc_sql user_insert__sql_key = {
     "VALUES ($1, $2, $3, $4, $5, $6, $7)",
     /* PostgreSQL: */
     "WITH ins AS (INSERT INTO users (handle, email, bio, is_admin, karma, joined_at, id)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7)\n"
-    "RETURNING id)\n"
-    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP), $7)\n"
+    "RETURNING id, joined_at)\n"
+    "SELECT ins.id, ins.joined_at, setval(s.seq, GREATEST(ins.id, "
+    "COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
     "FROM ins, (SELECT pg_get_serial_sequence('users', 'id')::regclass AS seq) s"
 };
 
@@ -705,8 +706,8 @@ static const assoc_sql user_insert__sql = {
     "VALUES ($1, $2, $3, $4, $5, $6)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 int user_insert(assoc_db *db, User *r)
@@ -721,6 +722,13 @@ int user_insert(assoc_db *db, User *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_insert: NULL argument");
     v = *r;
+    if (!v.has_joined_at && assoc_sqlite(db) != NULL) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+        v.joined_at = stamp;
+        v.has_joined_at = true;
+    }
     if (!v.has_is_admin) {
         v.is_admin = false;
         v.has_is_admin = true;
@@ -728,13 +736,6 @@ int user_insert(assoc_db *db, User *r)
     if (!v.has_karma) {
         v.karma = INT64_C(0);
         v.has_karma = true;
-    }
-    if (!v.has_joined_at) {
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
-        v.joined_at = stamp;
-        v.has_joined_at = true;
     }
     rc = assoc_stmt_acquire(db, v.id != 0 ? &user_insert__sql_key : &user_insert__sql, &st);
     if (rc != ASSOC_OK)
@@ -754,7 +755,7 @@ int user_insert(assoc_db *db, User *r)
     rc = assoc_bind_int64_opt(db, st, 5, v.karma, v.has_karma);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_joined_at ? assoc_bind_time_buf(db, st, 6, v.joined_at, true, time_text_1) : assoc_bind_text(db, st, 6, stamp_text);
+    rc = r->has_joined_at ? assoc_bind_time_buf(db, st, 6, v.joined_at, true, time_text_1) : v.has_joined_at ? assoc_bind_text(db, st, 6, stamp_text) : assoc_bind_null(db, st, 6);
     if (rc != ASSOC_OK)
         goto done;
     if (v.id != 0) {
@@ -763,6 +764,11 @@ int user_insert(assoc_db *db, User *r)
             goto done;
     }
     rc = assoc_insert_step(db, st, &v.id);
+    if (rc != ASSOC_OK)
+        goto done;
+    /* PostgreSQL: the clock its statement read, returned. */
+    if (!v.has_joined_at)
+        rc = assoc_column_time(db, st, 1, &v.joined_at, &v.has_joined_at);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -776,8 +782,9 @@ static const assoc_sql user_insert_many__sql_2 = {
     "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_3 = {
@@ -785,8 +792,9 @@ static const assoc_sql user_insert_many__sql_3 = {
     "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_4 = {
@@ -795,9 +803,10 @@ static const assoc_sql user_insert_many__sql_4 = {
     "($19, $20, $21, $22, $23, $24)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_5 = {
@@ -806,9 +815,11 @@ static const assoc_sql user_insert_many__sql_5 = {
     "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_6 = {
@@ -817,9 +828,11 @@ static const assoc_sql user_insert_many__sql_6 = {
     "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_7 = {
@@ -829,10 +842,12 @@ static const assoc_sql user_insert_many__sql_7 = {
     "($37, $38, $39, $40, $41, $42)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_8 = {
@@ -842,10 +857,13 @@ static const assoc_sql user_insert_many__sql_8 = {
     "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_9 = {
@@ -855,10 +873,13 @@ static const assoc_sql user_insert_many__sql_9 = {
     "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_10 = {
@@ -869,11 +890,14 @@ static const assoc_sql user_insert_many__sql_10 = {
     "($55, $56, $57, $58, $59, $60)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
-    "($55, $56, $57, $58, $59, $60)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP)), ($55, $56, $57, "
+    "$58, $59, COALESCE($60, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_11 = {
@@ -884,11 +908,15 @@ static const assoc_sql user_insert_many__sql_11 = {
     "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
-    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP)), ($55, $56, $57, "
+    "$58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, $63, $64, $65, COALESCE($66, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_12 = {
@@ -899,11 +927,15 @@ static const assoc_sql user_insert_many__sql_12 = {
     "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
-    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP)), ($55, $56, $57, "
+    "$58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, $63, $64, $65, COALESCE($66, "
+    "LOCALTIMESTAMP)), ($67, $68, $69, $70, $71, COALESCE($72, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_13 = {
@@ -915,12 +947,16 @@ static const assoc_sql user_insert_many__sql_13 = {
     "($73, $74, $75, $76, $77, $78)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
-    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP)), ($55, $56, $57, "
+    "$58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, $63, $64, $65, COALESCE($66, "
+    "LOCALTIMESTAMP)), ($67, $68, $69, $70, $71, COALESCE($72, LOCALTIMESTAMP)), ($73, $74, $75, "
+    "$76, $77, COALESCE($78, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_14 = {
@@ -932,12 +968,17 @@ static const assoc_sql user_insert_many__sql_14 = {
     "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
-    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP)), ($55, $56, $57, "
+    "$58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, $63, $64, $65, COALESCE($66, "
+    "LOCALTIMESTAMP)), ($67, $68, $69, $70, $71, COALESCE($72, LOCALTIMESTAMP)), ($73, $74, $75, "
+    "$76, $77, COALESCE($78, LOCALTIMESTAMP)), ($79, $80, $81, $82, $83, COALESCE($84, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_15 = {
@@ -949,12 +990,17 @@ static const assoc_sql user_insert_many__sql_15 = {
     "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
-    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP)), ($55, $56, $57, "
+    "$58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, $63, $64, $65, COALESCE($66, "
+    "LOCALTIMESTAMP)), ($67, $68, $69, $70, $71, COALESCE($72, LOCALTIMESTAMP)), ($73, $74, $75, "
+    "$76, $77, COALESCE($78, LOCALTIMESTAMP)), ($79, $80, $81, $82, $83, COALESCE($84, "
+    "LOCALTIMESTAMP)), ($85, $86, $87, $88, $89, COALESCE($90, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_16 = {
@@ -967,13 +1013,18 @@ static const assoc_sql user_insert_many__sql_16 = {
     "($91, $92, $93, $94, $95, $96)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
-    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90), "
-    "($91, $92, $93, $94, $95, $96)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP)), ($55, $56, $57, "
+    "$58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, $63, $64, $65, COALESCE($66, "
+    "LOCALTIMESTAMP)), ($67, $68, $69, $70, $71, COALESCE($72, LOCALTIMESTAMP)), ($73, $74, $75, "
+    "$76, $77, COALESCE($78, LOCALTIMESTAMP)), ($79, $80, $81, $82, $83, COALESCE($84, "
+    "LOCALTIMESTAMP)), ($85, $86, $87, $88, $89, COALESCE($90, LOCALTIMESTAMP)), ($91, $92, $93, "
+    "$94, $95, COALESCE($96, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_max = {
@@ -1045,9 +1096,11 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
                 goto done;
             continue;
         }
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
+        if (assoc_sqlite(db) != NULL) {
+            rc = assoc_current_timestamp(db, &stamp, stamp_text);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
         v = c - 1;
         rc = assoc_stmt_acquire(db, user_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
@@ -1064,7 +1117,7 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
                 w[j].karma = INT64_C(0);
                 w[j].has_karma = true;
             }
-            if (!w[j].has_joined_at) {
+            if (!w[j].has_joined_at && stamp_text[0] != '\0') {
                 w[j].joined_at = stamp;
                 w[j].has_joined_at = true;
             }
@@ -1083,13 +1136,16 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
             rc = assoc_bind_int64_opt(db, st, idx + 5, w[j].karma, w[j].has_karma);
             if (rc != ASSOC_OK)
                 goto done;
-            rc = rows[base + j].has_joined_at ? assoc_bind_time_buf(db, st, idx + 6, w[j].joined_at, true, time_text_1) : assoc_bind_text(db, st, idx + 6, stamp_text);
+            rc = rows[base + j].has_joined_at ? assoc_bind_time_buf(db, st, idx + 6, w[j].joined_at, true, time_text_1) : w[j].has_joined_at ? assoc_bind_text(db, st, idx + 6, stamp_text) : assoc_bind_null(db, st, idx + 6);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (assoc_sqlite(db) == NULL) {
-            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++) {
                 rc = assoc_insert_step(db, st, &w[j].id);
+                if (rc == ASSOC_OK && !w[j].has_joined_at)
+                    rc = assoc_column_time(db, st, 1, &w[j].joined_at, &w[j].has_joined_at);
+            }
             if (rc != ASSOC_OK)
                 goto done;
             assoc_stmt_release(db, st);
@@ -5288,9 +5344,10 @@ static const assoc_sql post_insert__sql_key = {
     /* PostgreSQL: */
     "WITH ins AS (INSERT INTO posts (author_id, editor_id, title, slug, body, status, published, "
     "pinned, score, created_at, updated_at, id)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)\n"
-    "RETURNING id)\n"
-    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11, LOCALTIMESTAMP), $12)\n"
+    "RETURNING id, updated_at)\n"
+    "SELECT ins.id, ins.updated_at, setval(s.seq, GREATEST(ins.id, "
+    "COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
     "FROM ins, (SELECT pg_get_serial_sequence('posts', 'id')::regclass AS seq) s"
 };
 
@@ -5301,8 +5358,8 @@ static const assoc_sql post_insert__sql = {
     /* PostgreSQL: */
     "INSERT INTO posts (author_id, editor_id, title, slug, body, status, published, pinned, score, "
     "created_at, updated_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11, LOCALTIMESTAMP))\n"
+    "RETURNING id, updated_at"
 };
 
 int post_insert(assoc_db *db, Post *r)
@@ -5320,6 +5377,13 @@ int post_insert(assoc_db *db, Post *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "post_insert: NULL argument");
     v = *r;
+    if (!v.has_updated_at && assoc_sqlite(db) != NULL) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+        v.updated_at = stamp;
+        v.has_updated_at = true;
+    }
     if (v.body == NULL) {
         v.body = (char *)"";
     }
@@ -5341,13 +5405,6 @@ int post_insert(assoc_db *db, Post *r)
     if (!v.has_created_at) {
         v.created_at = assoc_now();
         v.has_created_at = true;
-    }
-    if (!v.has_updated_at) {
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
-        v.updated_at = stamp;
-        v.has_updated_at = true;
     }
     if (r->body == NULL) {
         rc = assoc_strdup(db, v.body, &dup_body);
@@ -5392,7 +5449,7 @@ int post_insert(assoc_db *db, Post *r)
     rc = assoc_bind_time_buf(db, st, 10, v.created_at, v.has_created_at, time_text_1);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_updated_at ? assoc_bind_time_buf(db, st, 11, v.updated_at, true, time_text_2) : assoc_bind_text(db, st, 11, stamp_text);
+    rc = r->has_updated_at ? assoc_bind_time_buf(db, st, 11, v.updated_at, true, time_text_2) : v.has_updated_at ? assoc_bind_text(db, st, 11, stamp_text) : assoc_bind_null(db, st, 11);
     if (rc != ASSOC_OK)
         goto done;
     if (v.id != 0) {
@@ -5401,6 +5458,11 @@ int post_insert(assoc_db *db, Post *r)
             goto done;
     }
     rc = assoc_insert_step(db, st, &v.id);
+    if (rc != ASSOC_OK)
+        goto done;
+    /* PostgreSQL: the clock its statement read, returned. */
+    if (!v.has_updated_at)
+        rc = assoc_column_time(db, st, 1, &v.updated_at, &v.has_updated_at);
     if (rc != ASSOC_OK)
         goto done;
     if (dup_body) {
@@ -5535,6 +5597,17 @@ static const assoc_sql post_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
+static const assoc_sql post_delete__sql_pg = {
+    "WITH d1 AS (DELETE FROM post_tags\n"
+    "WHERE post_tags.post_id = $1),\n"
+    "d2 AS (DELETE FROM comments\n"
+    "WHERE comments.post_id = $1)\n"
+    "DELETE FROM posts\n"
+    "WHERE posts.id = $1",
+    NULL
+};
+
 int post_delete(assoc_db *db, const Post *r)
 {
     assoc_stmt *st = NULL;
@@ -5544,6 +5617,25 @@ int post_delete(assoc_db *db, const Post *r)
         return assoc_fail(db, ASSOC_MISUSE, "post_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "post_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &post_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "post_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
@@ -7907,6 +7999,15 @@ static const assoc_sql tag_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
+static const assoc_sql tag_delete__sql_pg = {
+    "WITH d1 AS (DELETE FROM post_tags\n"
+    "WHERE post_tags.tag_id = $1)\n"
+    "DELETE FROM tags\n"
+    "WHERE tags.id = $1",
+    NULL
+};
+
 int tag_delete(assoc_db *db, const Tag *r)
 {
     assoc_stmt *st = NULL;
@@ -7916,6 +8017,25 @@ int tag_delete(assoc_db *db, const Tag *r)
         return assoc_fail(db, ASSOC_MISUSE, "tag_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "tag_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &tag_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "tag_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;

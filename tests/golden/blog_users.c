@@ -297,9 +297,10 @@ static const assoc_sql user_insert__sql_key = {
     "VALUES ($1, $2, $3, $4, $5, $6, $7)",
     /* PostgreSQL: */
     "WITH ins AS (INSERT INTO users (handle, email, bio, is_admin, karma, joined_at, id)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7)\n"
-    "RETURNING id)\n"
-    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP), $7)\n"
+    "RETURNING id, joined_at)\n"
+    "SELECT ins.id, ins.joined_at, setval(s.seq, GREATEST(ins.id, "
+    "COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
     "FROM ins, (SELECT pg_get_serial_sequence('users', 'id')::regclass AS seq) s"
 };
 
@@ -308,8 +309,8 @@ static const assoc_sql user_insert__sql = {
     "VALUES ($1, $2, $3, $4, $5, $6)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 int user_insert(assoc_db *db, User *r)
@@ -324,6 +325,13 @@ int user_insert(assoc_db *db, User *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_insert: NULL argument");
     v = *r;
+    if (!v.has_joined_at && assoc_sqlite(db) != NULL) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+        v.joined_at = stamp;
+        v.has_joined_at = true;
+    }
     if (!v.has_is_admin) {
         v.is_admin = false;
         v.has_is_admin = true;
@@ -331,13 +339,6 @@ int user_insert(assoc_db *db, User *r)
     if (!v.has_karma) {
         v.karma = INT64_C(0);
         v.has_karma = true;
-    }
-    if (!v.has_joined_at) {
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
-        v.joined_at = stamp;
-        v.has_joined_at = true;
     }
     rc = assoc_stmt_acquire(db, v.id != 0 ? &user_insert__sql_key : &user_insert__sql, &st);
     if (rc != ASSOC_OK)
@@ -357,7 +358,7 @@ int user_insert(assoc_db *db, User *r)
     rc = assoc_bind_int64_opt(db, st, 5, v.karma, v.has_karma);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_joined_at ? assoc_bind_time_buf(db, st, 6, v.joined_at, true, time_text_1) : assoc_bind_text(db, st, 6, stamp_text);
+    rc = r->has_joined_at ? assoc_bind_time_buf(db, st, 6, v.joined_at, true, time_text_1) : v.has_joined_at ? assoc_bind_text(db, st, 6, stamp_text) : assoc_bind_null(db, st, 6);
     if (rc != ASSOC_OK)
         goto done;
     if (v.id != 0) {
@@ -366,6 +367,11 @@ int user_insert(assoc_db *db, User *r)
             goto done;
     }
     rc = assoc_insert_step(db, st, &v.id);
+    if (rc != ASSOC_OK)
+        goto done;
+    /* PostgreSQL: the clock its statement read, returned. */
+    if (!v.has_joined_at)
+        rc = assoc_column_time(db, st, 1, &v.joined_at, &v.has_joined_at);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -379,8 +385,9 @@ static const assoc_sql user_insert_many__sql_2 = {
     "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_3 = {
@@ -388,8 +395,9 @@ static const assoc_sql user_insert_many__sql_3 = {
     "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_4 = {
@@ -398,9 +406,10 @@ static const assoc_sql user_insert_many__sql_4 = {
     "($19, $20, $21, $22, $23, $24)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_5 = {
@@ -409,9 +418,11 @@ static const assoc_sql user_insert_many__sql_5 = {
     "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_6 = {
@@ -420,9 +431,11 @@ static const assoc_sql user_insert_many__sql_6 = {
     "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_7 = {
@@ -432,10 +445,12 @@ static const assoc_sql user_insert_many__sql_7 = {
     "($37, $38, $39, $40, $41, $42)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_8 = {
@@ -445,10 +460,13 @@ static const assoc_sql user_insert_many__sql_8 = {
     "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_9 = {
@@ -458,10 +476,13 @@ static const assoc_sql user_insert_many__sql_9 = {
     "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_10 = {
@@ -472,11 +493,14 @@ static const assoc_sql user_insert_many__sql_10 = {
     "($55, $56, $57, $58, $59, $60)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
-    "($55, $56, $57, $58, $59, $60)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP)), ($55, $56, $57, "
+    "$58, $59, COALESCE($60, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_11 = {
@@ -487,11 +511,15 @@ static const assoc_sql user_insert_many__sql_11 = {
     "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
-    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP)), ($55, $56, $57, "
+    "$58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, $63, $64, $65, COALESCE($66, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_12 = {
@@ -502,11 +530,15 @@ static const assoc_sql user_insert_many__sql_12 = {
     "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
-    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP)), ($55, $56, $57, "
+    "$58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, $63, $64, $65, COALESCE($66, "
+    "LOCALTIMESTAMP)), ($67, $68, $69, $70, $71, COALESCE($72, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_13 = {
@@ -518,12 +550,16 @@ static const assoc_sql user_insert_many__sql_13 = {
     "($73, $74, $75, $76, $77, $78)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
-    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP)), ($55, $56, $57, "
+    "$58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, $63, $64, $65, COALESCE($66, "
+    "LOCALTIMESTAMP)), ($67, $68, $69, $70, $71, COALESCE($72, LOCALTIMESTAMP)), ($73, $74, $75, "
+    "$76, $77, COALESCE($78, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_14 = {
@@ -535,12 +571,17 @@ static const assoc_sql user_insert_many__sql_14 = {
     "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
-    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP)), ($55, $56, $57, "
+    "$58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, $63, $64, $65, COALESCE($66, "
+    "LOCALTIMESTAMP)), ($67, $68, $69, $70, $71, COALESCE($72, LOCALTIMESTAMP)), ($73, $74, $75, "
+    "$76, $77, COALESCE($78, LOCALTIMESTAMP)), ($79, $80, $81, $82, $83, COALESCE($84, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_15 = {
@@ -552,12 +593,17 @@ static const assoc_sql user_insert_many__sql_15 = {
     "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
-    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP)), ($55, $56, $57, "
+    "$58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, $63, $64, $65, COALESCE($66, "
+    "LOCALTIMESTAMP)), ($67, $68, $69, $70, $71, COALESCE($72, LOCALTIMESTAMP)), ($73, $74, $75, "
+    "$76, $77, COALESCE($78, LOCALTIMESTAMP)), ($79, $80, $81, $82, $83, COALESCE($84, "
+    "LOCALTIMESTAMP)), ($85, $86, $87, $88, $89, COALESCE($90, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_16 = {
@@ -570,13 +616,18 @@ static const assoc_sql user_insert_many__sql_16 = {
     "($91, $92, $93, $94, $95, $96)",
     /* PostgreSQL: */
     "INSERT INTO users (handle, email, bio, is_admin, karma, joined_at)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18), "
-    "($19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30), ($31, $32, $33, $34, $35, $36), "
-    "($37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54), "
-    "($55, $56, $57, $58, $59, $60), ($61, $62, $63, $64, $65, $66), ($67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78), ($79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90), "
-    "($91, $92, $93, $94, $95, $96)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, COALESCE($6, LOCALTIMESTAMP)), ($7, $8, $9, $10, $11, COALESCE($12, "
+    "LOCALTIMESTAMP)), ($13, $14, $15, $16, $17, COALESCE($18, LOCALTIMESTAMP)), ($19, $20, $21, "
+    "$22, $23, COALESCE($24, LOCALTIMESTAMP)), ($25, $26, $27, $28, $29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, $32, $33, $34, $35, COALESCE($36, LOCALTIMESTAMP)), ($37, $38, $39, "
+    "$40, $41, COALESCE($42, LOCALTIMESTAMP)), ($43, $44, $45, $46, $47, COALESCE($48, "
+    "LOCALTIMESTAMP)), ($49, $50, $51, $52, $53, COALESCE($54, LOCALTIMESTAMP)), ($55, $56, $57, "
+    "$58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, $63, $64, $65, COALESCE($66, "
+    "LOCALTIMESTAMP)), ($67, $68, $69, $70, $71, COALESCE($72, LOCALTIMESTAMP)), ($73, $74, $75, "
+    "$76, $77, COALESCE($78, LOCALTIMESTAMP)), ($79, $80, $81, $82, $83, COALESCE($84, "
+    "LOCALTIMESTAMP)), ($85, $86, $87, $88, $89, COALESCE($90, LOCALTIMESTAMP)), ($91, $92, $93, "
+    "$94, $95, COALESCE($96, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined_at"
 };
 
 static const assoc_sql user_insert_many__sql_max = {
@@ -648,9 +699,11 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
                 goto done;
             continue;
         }
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
+        if (assoc_sqlite(db) != NULL) {
+            rc = assoc_current_timestamp(db, &stamp, stamp_text);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
         v = c - 1;
         rc = assoc_stmt_acquire(db, user_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
@@ -667,7 +720,7 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
                 w[j].karma = INT64_C(0);
                 w[j].has_karma = true;
             }
-            if (!w[j].has_joined_at) {
+            if (!w[j].has_joined_at && stamp_text[0] != '\0') {
                 w[j].joined_at = stamp;
                 w[j].has_joined_at = true;
             }
@@ -686,13 +739,16 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
             rc = assoc_bind_int64_opt(db, st, idx + 5, w[j].karma, w[j].has_karma);
             if (rc != ASSOC_OK)
                 goto done;
-            rc = rows[base + j].has_joined_at ? assoc_bind_time_buf(db, st, idx + 6, w[j].joined_at, true, time_text_1) : assoc_bind_text(db, st, idx + 6, stamp_text);
+            rc = rows[base + j].has_joined_at ? assoc_bind_time_buf(db, st, idx + 6, w[j].joined_at, true, time_text_1) : w[j].has_joined_at ? assoc_bind_text(db, st, idx + 6, stamp_text) : assoc_bind_null(db, st, idx + 6);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (assoc_sqlite(db) == NULL) {
-            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++) {
                 rc = assoc_insert_step(db, st, &w[j].id);
+                if (rc == ASSOC_OK && !w[j].has_joined_at)
+                    rc = assoc_column_time(db, st, 1, &w[j].joined_at, &w[j].has_joined_at);
+            }
             if (rc != ASSOC_OK)
                 goto done;
             assoc_stmt_release(db, st);

@@ -1102,6 +1102,16 @@ static const assoc_sql user_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
+static const assoc_sql user_delete__sql_pg = {
+    "WITH d1 AS (UPDATE posts\n"
+    "SET user_id = NULL\n"
+    "WHERE posts.user_id = $1)\n"
+    "DELETE FROM users\n"
+    "WHERE users.id = $1",
+    NULL
+};
+
 int user_delete(assoc_db *db, const User *r)
 {
     assoc_stmt *st = NULL;
@@ -1111,6 +1121,25 @@ int user_delete(assoc_db *db, const User *r)
         return assoc_fail(db, ASSOC_MISUSE, "user_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &user_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "user_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;

@@ -1089,6 +1089,16 @@ static const assoc_sql category_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
+static const assoc_sql category_delete__sql_pg = {
+    "WITH d1 AS (UPDATE items\n"
+    "SET category_id = NULL\n"
+    "WHERE items.category_id = $1)\n"
+    "DELETE FROM categories\n"
+    "WHERE categories.id = $1",
+    NULL
+};
+
 int category_delete(assoc_db *db, const Category *r)
 {
     assoc_stmt *st = NULL;
@@ -1098,6 +1108,25 @@ int category_delete(assoc_db *db, const Category *r)
         return assoc_fail(db, ASSOC_MISUSE, "category_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "category_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &category_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "category_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
@@ -1633,9 +1662,10 @@ static const assoc_sql warehouse_insert__sql_key = {
     /* PostgreSQL: */
     "WITH ins AS (INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened, "
     "id)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)\n"
-    "RETURNING id)\n"
-    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP), $8)\n"
+    "RETURNING id, opened)\n"
+    "SELECT ins.id, ins.opened, setval(s.seq, GREATEST(ins.id, "
+    "COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
     "FROM ins, (SELECT pg_get_serial_sequence('warehouses', 'id')::regclass AS seq) s"
 };
 
@@ -1644,8 +1674,8 @@ static const assoc_sql warehouse_insert__sql = {
     "VALUES ($1, $2, $3, $4, $5, $6, $7)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 int warehouse_insert(assoc_db *db, Warehouse *r)
@@ -1660,6 +1690,13 @@ int warehouse_insert(assoc_db *db, Warehouse *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_insert: NULL argument");
     v = *r;
+    if (!v.has_opened && assoc_sqlite(db) != NULL) {
+        rc = assoc_current_timestamp(db, &stamp, stamp_text);
+        if (rc != ASSOC_OK)
+            goto done;
+        v.opened = stamp;
+        v.has_opened = true;
+    }
     if (!v.has_capacity) {
         v.capacity = 1000.5;
         v.has_capacity = true;
@@ -1667,13 +1704,6 @@ int warehouse_insert(assoc_db *db, Warehouse *r)
     if (!v.has_active) {
         v.active = true;
         v.has_active = true;
-    }
-    if (!v.has_opened) {
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
-        v.opened = stamp;
-        v.has_opened = true;
     }
     rc = assoc_stmt_acquire(db, v.id != 0 ? &warehouse_insert__sql_key : &warehouse_insert__sql, &st);
     if (rc != ASSOC_OK)
@@ -1696,7 +1726,7 @@ int warehouse_insert(assoc_db *db, Warehouse *r)
     rc = assoc_bind_bool_opt(db, st, 6, v.active, v.has_active);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_opened ? assoc_bind_time_buf(db, st, 7, v.opened, true, time_text_1) : assoc_bind_text(db, st, 7, stamp_text);
+    rc = r->has_opened ? assoc_bind_time_buf(db, st, 7, v.opened, true, time_text_1) : v.has_opened ? assoc_bind_text(db, st, 7, stamp_text) : assoc_bind_null(db, st, 7);
     if (rc != ASSOC_OK)
         goto done;
     if (v.id != 0) {
@@ -1705,6 +1735,11 @@ int warehouse_insert(assoc_db *db, Warehouse *r)
             goto done;
     }
     rc = assoc_insert_step(db, st, &v.id);
+    if (rc != ASSOC_OK)
+        goto done;
+    /* PostgreSQL: the clock its statement read, returned. */
+    if (!v.has_opened)
+        rc = assoc_column_time(db, st, 1, &v.opened, &v.has_opened);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -1718,8 +1753,9 @@ static const assoc_sql warehouse_insert_many__sql_2 = {
     "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_3 = {
@@ -1728,9 +1764,9 @@ static const assoc_sql warehouse_insert_many__sql_3 = {
     "$19, $20, $21)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
-    "$19, $20, $21)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP)), ($15, $16, $17, $18, $19, $20, COALESCE($21, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_4 = {
@@ -1739,9 +1775,10 @@ static const assoc_sql warehouse_insert_many__sql_4 = {
     "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
-    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP)), ($15, $16, $17, $18, $19, $20, COALESCE($21, LOCALTIMESTAMP)), "
+    "($22, $23, $24, $25, $26, $27, COALESCE($28, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_5 = {
@@ -1750,9 +1787,11 @@ static const assoc_sql warehouse_insert_many__sql_5 = {
     "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
-    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP)), ($15, $16, $17, $18, $19, $20, COALESCE($21, LOCALTIMESTAMP)), "
+    "($22, $23, $24, $25, $26, $27, COALESCE($28, LOCALTIMESTAMP)), ($29, $30, $31, $32, $33, $34, "
+    "COALESCE($35, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_6 = {
@@ -1762,10 +1801,11 @@ static const assoc_sql warehouse_insert_many__sql_6 = {
     "$37, $38, $39, $40, $41, $42)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
-    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
-    "$37, $38, $39, $40, $41, $42)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP)), ($15, $16, $17, $18, $19, $20, COALESCE($21, LOCALTIMESTAMP)), "
+    "($22, $23, $24, $25, $26, $27, COALESCE($28, LOCALTIMESTAMP)), ($29, $30, $31, $32, $33, $34, "
+    "COALESCE($35, LOCALTIMESTAMP)), ($36, $37, $38, $39, $40, $41, COALESCE($42, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_7 = {
@@ -1775,10 +1815,12 @@ static const assoc_sql warehouse_insert_many__sql_7 = {
     "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
-    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
-    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP)), ($15, $16, $17, $18, $19, $20, COALESCE($21, LOCALTIMESTAMP)), "
+    "($22, $23, $24, $25, $26, $27, COALESCE($28, LOCALTIMESTAMP)), ($29, $30, $31, $32, $33, $34, "
+    "COALESCE($35, LOCALTIMESTAMP)), ($36, $37, $38, $39, $40, $41, COALESCE($42, LOCALTIMESTAMP)), "
+    "($43, $44, $45, $46, $47, $48, COALESCE($49, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_8 = {
@@ -1789,11 +1831,13 @@ static const assoc_sql warehouse_insert_many__sql_8 = {
     "$55, $56)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
-    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
-    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
-    "$55, $56)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP)), ($15, $16, $17, $18, $19, $20, COALESCE($21, LOCALTIMESTAMP)), "
+    "($22, $23, $24, $25, $26, $27, COALESCE($28, LOCALTIMESTAMP)), ($29, $30, $31, $32, $33, $34, "
+    "COALESCE($35, LOCALTIMESTAMP)), ($36, $37, $38, $39, $40, $41, COALESCE($42, LOCALTIMESTAMP)), "
+    "($43, $44, $45, $46, $47, $48, COALESCE($49, LOCALTIMESTAMP)), ($50, $51, $52, $53, $54, $55, "
+    "COALESCE($56, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_9 = {
@@ -1804,11 +1848,13 @@ static const assoc_sql warehouse_insert_many__sql_9 = {
     "$55, $56), ($57, $58, $59, $60, $61, $62, $63)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
-    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
-    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP)), ($15, $16, $17, $18, $19, $20, COALESCE($21, LOCALTIMESTAMP)), "
+    "($22, $23, $24, $25, $26, $27, COALESCE($28, LOCALTIMESTAMP)), ($29, $30, $31, $32, $33, $34, "
+    "COALESCE($35, LOCALTIMESTAMP)), ($36, $37, $38, $39, $40, $41, COALESCE($42, LOCALTIMESTAMP)), "
+    "($43, $44, $45, $46, $47, $48, COALESCE($49, LOCALTIMESTAMP)), ($50, $51, $52, $53, $54, $55, "
+    "COALESCE($56, LOCALTIMESTAMP)), ($57, $58, $59, $60, $61, $62, COALESCE($63, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_10 = {
@@ -1819,11 +1865,14 @@ static const assoc_sql warehouse_insert_many__sql_10 = {
     "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
-    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
-    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP)), ($15, $16, $17, $18, $19, $20, COALESCE($21, LOCALTIMESTAMP)), "
+    "($22, $23, $24, $25, $26, $27, COALESCE($28, LOCALTIMESTAMP)), ($29, $30, $31, $32, $33, $34, "
+    "COALESCE($35, LOCALTIMESTAMP)), ($36, $37, $38, $39, $40, $41, COALESCE($42, LOCALTIMESTAMP)), "
+    "($43, $44, $45, $46, $47, $48, COALESCE($49, LOCALTIMESTAMP)), ($50, $51, $52, $53, $54, $55, "
+    "COALESCE($56, LOCALTIMESTAMP)), ($57, $58, $59, $60, $61, $62, COALESCE($63, LOCALTIMESTAMP)), "
+    "($64, $65, $66, $67, $68, $69, COALESCE($70, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_11 = {
@@ -1835,12 +1884,15 @@ static const assoc_sql warehouse_insert_many__sql_11 = {
     "$73, $74, $75, $76, $77)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
-    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
-    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
-    "$73, $74, $75, $76, $77)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP)), ($15, $16, $17, $18, $19, $20, COALESCE($21, LOCALTIMESTAMP)), "
+    "($22, $23, $24, $25, $26, $27, COALESCE($28, LOCALTIMESTAMP)), ($29, $30, $31, $32, $33, $34, "
+    "COALESCE($35, LOCALTIMESTAMP)), ($36, $37, $38, $39, $40, $41, COALESCE($42, LOCALTIMESTAMP)), "
+    "($43, $44, $45, $46, $47, $48, COALESCE($49, LOCALTIMESTAMP)), ($50, $51, $52, $53, $54, $55, "
+    "COALESCE($56, LOCALTIMESTAMP)), ($57, $58, $59, $60, $61, $62, COALESCE($63, LOCALTIMESTAMP)), "
+    "($64, $65, $66, $67, $68, $69, COALESCE($70, LOCALTIMESTAMP)), ($71, $72, $73, $74, $75, $76, "
+    "COALESCE($77, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_12 = {
@@ -1852,12 +1904,15 @@ static const assoc_sql warehouse_insert_many__sql_12 = {
     "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
-    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
-    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
-    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP)), ($15, $16, $17, $18, $19, $20, COALESCE($21, LOCALTIMESTAMP)), "
+    "($22, $23, $24, $25, $26, $27, COALESCE($28, LOCALTIMESTAMP)), ($29, $30, $31, $32, $33, $34, "
+    "COALESCE($35, LOCALTIMESTAMP)), ($36, $37, $38, $39, $40, $41, COALESCE($42, LOCALTIMESTAMP)), "
+    "($43, $44, $45, $46, $47, $48, COALESCE($49, LOCALTIMESTAMP)), ($50, $51, $52, $53, $54, $55, "
+    "COALESCE($56, LOCALTIMESTAMP)), ($57, $58, $59, $60, $61, $62, COALESCE($63, LOCALTIMESTAMP)), "
+    "($64, $65, $66, $67, $68, $69, COALESCE($70, LOCALTIMESTAMP)), ($71, $72, $73, $74, $75, $76, "
+    "COALESCE($77, LOCALTIMESTAMP)), ($78, $79, $80, $81, $82, $83, COALESCE($84, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_13 = {
@@ -1870,13 +1925,16 @@ static const assoc_sql warehouse_insert_many__sql_13 = {
     "$91)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
-    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
-    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
-    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
-    "$91)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP)), ($15, $16, $17, $18, $19, $20, COALESCE($21, LOCALTIMESTAMP)), "
+    "($22, $23, $24, $25, $26, $27, COALESCE($28, LOCALTIMESTAMP)), ($29, $30, $31, $32, $33, $34, "
+    "COALESCE($35, LOCALTIMESTAMP)), ($36, $37, $38, $39, $40, $41, COALESCE($42, LOCALTIMESTAMP)), "
+    "($43, $44, $45, $46, $47, $48, COALESCE($49, LOCALTIMESTAMP)), ($50, $51, $52, $53, $54, $55, "
+    "COALESCE($56, LOCALTIMESTAMP)), ($57, $58, $59, $60, $61, $62, COALESCE($63, LOCALTIMESTAMP)), "
+    "($64, $65, $66, $67, $68, $69, COALESCE($70, LOCALTIMESTAMP)), ($71, $72, $73, $74, $75, $76, "
+    "COALESCE($77, LOCALTIMESTAMP)), ($78, $79, $80, $81, $82, $83, COALESCE($84, LOCALTIMESTAMP)), "
+    "($85, $86, $87, $88, $89, $90, COALESCE($91, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_14 = {
@@ -1889,13 +1947,17 @@ static const assoc_sql warehouse_insert_many__sql_14 = {
     "$91), ($92, $93, $94, $95, $96, $97, $98)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
-    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
-    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
-    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
-    "$91), ($92, $93, $94, $95, $96, $97, $98)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP)), ($15, $16, $17, $18, $19, $20, COALESCE($21, LOCALTIMESTAMP)), "
+    "($22, $23, $24, $25, $26, $27, COALESCE($28, LOCALTIMESTAMP)), ($29, $30, $31, $32, $33, $34, "
+    "COALESCE($35, LOCALTIMESTAMP)), ($36, $37, $38, $39, $40, $41, COALESCE($42, LOCALTIMESTAMP)), "
+    "($43, $44, $45, $46, $47, $48, COALESCE($49, LOCALTIMESTAMP)), ($50, $51, $52, $53, $54, $55, "
+    "COALESCE($56, LOCALTIMESTAMP)), ($57, $58, $59, $60, $61, $62, COALESCE($63, LOCALTIMESTAMP)), "
+    "($64, $65, $66, $67, $68, $69, COALESCE($70, LOCALTIMESTAMP)), ($71, $72, $73, $74, $75, $76, "
+    "COALESCE($77, LOCALTIMESTAMP)), ($78, $79, $80, $81, $82, $83, COALESCE($84, LOCALTIMESTAMP)), "
+    "($85, $86, $87, $88, $89, $90, COALESCE($91, LOCALTIMESTAMP)), ($92, $93, $94, $95, $96, $97, "
+    "COALESCE($98, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_15 = {
@@ -1908,13 +1970,18 @@ static const assoc_sql warehouse_insert_many__sql_15 = {
     "$91), ($92, $93, $94, $95, $96, $97, $98), ($99, $100, $101, $102, $103, $104, $105)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
-    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
-    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
-    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
-    "$91), ($92, $93, $94, $95, $96, $97, $98), ($99, $100, $101, $102, $103, $104, $105)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP)), ($15, $16, $17, $18, $19, $20, COALESCE($21, LOCALTIMESTAMP)), "
+    "($22, $23, $24, $25, $26, $27, COALESCE($28, LOCALTIMESTAMP)), ($29, $30, $31, $32, $33, $34, "
+    "COALESCE($35, LOCALTIMESTAMP)), ($36, $37, $38, $39, $40, $41, COALESCE($42, LOCALTIMESTAMP)), "
+    "($43, $44, $45, $46, $47, $48, COALESCE($49, LOCALTIMESTAMP)), ($50, $51, $52, $53, $54, $55, "
+    "COALESCE($56, LOCALTIMESTAMP)), ($57, $58, $59, $60, $61, $62, COALESCE($63, LOCALTIMESTAMP)), "
+    "($64, $65, $66, $67, $68, $69, COALESCE($70, LOCALTIMESTAMP)), ($71, $72, $73, $74, $75, $76, "
+    "COALESCE($77, LOCALTIMESTAMP)), ($78, $79, $80, $81, $82, $83, COALESCE($84, LOCALTIMESTAMP)), "
+    "($85, $86, $87, $88, $89, $90, COALESCE($91, LOCALTIMESTAMP)), ($92, $93, $94, $95, $96, $97, "
+    "COALESCE($98, LOCALTIMESTAMP)), ($99, $100, $101, $102, $103, $104, COALESCE($105, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_16 = {
@@ -1928,14 +1995,18 @@ static const assoc_sql warehouse_insert_many__sql_16 = {
     "$107, $108, $109, $110, $111, $112)",
     /* PostgreSQL: */
     "INSERT INTO warehouses (code, name, latitude, longitude, capacity, active, opened)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14), ($15, $16, $17, $18, "
-    "$19, $20, $21), ($22, $23, $24, $25, $26, $27, $28), ($29, $30, $31, $32, $33, $34, $35), ($36, "
-    "$37, $38, $39, $40, $41, $42), ($43, $44, $45, $46, $47, $48, $49), ($50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63), ($64, $65, $66, $67, $68, $69, $70), ($71, $72, "
-    "$73, $74, $75, $76, $77), ($78, $79, $80, $81, $82, $83, $84), ($85, $86, $87, $88, $89, $90, "
-    "$91), ($92, $93, $94, $95, $96, $97, $98), ($99, $100, $101, $102, $103, $104, $105), ($106, "
-    "$107, $108, $109, $110, $111, $112)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, LOCALTIMESTAMP)), ($8, $9, $10, $11, $12, $13, "
+    "COALESCE($14, LOCALTIMESTAMP)), ($15, $16, $17, $18, $19, $20, COALESCE($21, LOCALTIMESTAMP)), "
+    "($22, $23, $24, $25, $26, $27, COALESCE($28, LOCALTIMESTAMP)), ($29, $30, $31, $32, $33, $34, "
+    "COALESCE($35, LOCALTIMESTAMP)), ($36, $37, $38, $39, $40, $41, COALESCE($42, LOCALTIMESTAMP)), "
+    "($43, $44, $45, $46, $47, $48, COALESCE($49, LOCALTIMESTAMP)), ($50, $51, $52, $53, $54, $55, "
+    "COALESCE($56, LOCALTIMESTAMP)), ($57, $58, $59, $60, $61, $62, COALESCE($63, LOCALTIMESTAMP)), "
+    "($64, $65, $66, $67, $68, $69, COALESCE($70, LOCALTIMESTAMP)), ($71, $72, $73, $74, $75, $76, "
+    "COALESCE($77, LOCALTIMESTAMP)), ($78, $79, $80, $81, $82, $83, COALESCE($84, LOCALTIMESTAMP)), "
+    "($85, $86, $87, $88, $89, $90, COALESCE($91, LOCALTIMESTAMP)), ($92, $93, $94, $95, $96, $97, "
+    "COALESCE($98, LOCALTIMESTAMP)), ($99, $100, $101, $102, $103, $104, COALESCE($105, "
+    "LOCALTIMESTAMP)), ($106, $107, $108, $109, $110, $111, COALESCE($112, LOCALTIMESTAMP))\n"
+    "RETURNING id, opened"
 };
 
 static const assoc_sql warehouse_insert_many__sql_max = {
@@ -2008,9 +2079,11 @@ int warehouse_insert_many(assoc_db *db, Warehouse *rows, size_t n)
                 goto done;
             continue;
         }
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
+        if (assoc_sqlite(db) != NULL) {
+            rc = assoc_current_timestamp(db, &stamp, stamp_text);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
         v = c - 1;
         rc = assoc_stmt_acquire(db, warehouse_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
@@ -2027,7 +2100,7 @@ int warehouse_insert_many(assoc_db *db, Warehouse *rows, size_t n)
                 w[j].active = true;
                 w[j].has_active = true;
             }
-            if (!w[j].has_opened) {
+            if (!w[j].has_opened && stamp_text[0] != '\0') {
                 w[j].opened = stamp;
                 w[j].has_opened = true;
             }
@@ -2049,13 +2122,16 @@ int warehouse_insert_many(assoc_db *db, Warehouse *rows, size_t n)
             rc = assoc_bind_bool_opt(db, st, idx + 6, w[j].active, w[j].has_active);
             if (rc != ASSOC_OK)
                 goto done;
-            rc = rows[base + j].has_opened ? assoc_bind_time_buf(db, st, idx + 7, w[j].opened, true, time_text_1) : assoc_bind_text(db, st, idx + 7, stamp_text);
+            rc = rows[base + j].has_opened ? assoc_bind_time_buf(db, st, idx + 7, w[j].opened, true, time_text_1) : w[j].has_opened ? assoc_bind_text(db, st, idx + 7, stamp_text) : assoc_bind_null(db, st, idx + 7);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (assoc_sqlite(db) == NULL) {
-            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++) {
                 rc = assoc_insert_step(db, st, &w[j].id);
+                if (rc == ASSOC_OK && !w[j].has_opened)
+                    rc = assoc_column_time(db, st, 1, &w[j].opened, &w[j].has_opened);
+            }
             if (rc != ASSOC_OK)
                 goto done;
             assoc_stmt_release(db, st);
@@ -4165,6 +4241,18 @@ static const assoc_sql item_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
+static const assoc_sql item_delete__sql_pg = {
+    "WITH d1 AS (UPDATE transfers\n"
+    "SET item_sku = NULL\n"
+    "WHERE transfers.item_sku = $1),\n"
+    "d2 AS (DELETE FROM stock\n"
+    "WHERE stock.item_sku = $1)\n"
+    "DELETE FROM items\n"
+    "WHERE items.sku = $1",
+    NULL
+};
+
 int item_delete(assoc_db *db, const Item *r)
 {
     assoc_stmt *st = NULL;
@@ -4174,6 +4262,25 @@ int item_delete(assoc_db *db, const Item *r)
         return assoc_fail(db, ASSOC_MISUSE, "item_delete: NULL argument");
     if (r->sku == NULL)
         return assoc_fail(db, ASSOC_NOTFOUND, "item_delete: no such row, the record has no key (sku is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &item_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_text(db, st, 1, r->sku);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "item_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
@@ -7523,9 +7630,10 @@ static const assoc_sql transfer_insert__sql_key = {
     /* PostgreSQL: */
     "WITH ins AS (INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, "
     "manifest, urgent, id)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)\n"
-    "RETURNING id)\n"
-    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8, $9)\n"
+    "RETURNING id, requested)\n"
+    "SELECT ins.id, ins.requested, setval(s.seq, GREATEST(ins.id, "
+    "COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
     "FROM ins, (SELECT pg_get_serial_sequence('transfers', 'id')::regclass AS seq) s"
 };
 
@@ -7536,8 +7644,8 @@ static const assoc_sql transfer_insert__sql = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8)\n"
+    "RETURNING id, requested"
 };
 
 int transfer_insert(assoc_db *db, Transfer *r)
@@ -7553,7 +7661,7 @@ int transfer_insert(assoc_db *db, Transfer *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "transfer_insert: NULL argument");
     v = *r;
-    if (!v.has_requested) {
+    if (!v.has_requested && assoc_sqlite(db) != NULL) {
         rc = assoc_current_timestamp(db, &stamp, stamp_text);
         if (rc != ASSOC_OK)
             goto done;
@@ -7579,7 +7687,7 @@ int transfer_insert(assoc_db *db, Transfer *r)
     rc = assoc_bind_int64(db, st, 4, v.quantity);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_requested ? assoc_bind_time_buf(db, st, 5, v.requested, true, time_text_1) : assoc_bind_text(db, st, 5, stamp_text);
+    rc = r->has_requested ? assoc_bind_time_buf(db, st, 5, v.requested, true, time_text_1) : v.has_requested ? assoc_bind_text(db, st, 5, stamp_text) : assoc_bind_null(db, st, 5);
     if (rc != ASSOC_OK)
         goto done;
     rc = assoc_bind_time_buf(db, st, 6, v.shipped, v.has_shipped, time_text_2);
@@ -7599,6 +7707,11 @@ int transfer_insert(assoc_db *db, Transfer *r)
     rc = assoc_insert_step(db, st, &v.id);
     if (rc != ASSOC_OK)
         goto done;
+    /* PostgreSQL: the clock its statement read, returned. */
+    if (!v.has_requested)
+        rc = assoc_column_time(db, st, 1, &v.requested, &v.has_requested);
+    if (rc != ASSOC_OK)
+        goto done;
     *r = v;
 done:
     assoc_stmt_release(db, st);
@@ -7612,8 +7725,9 @@ static const assoc_sql transfer_insert_many__sql_2 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_3 = {
@@ -7624,9 +7738,10 @@ static const assoc_sql transfer_insert_many__sql_3 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
-    "$19, $20, $21, $22, $23, $24)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16), ($17, $18, $19, $20, COALESCE($21, "
+    "LOCALTIMESTAMP), $22, $23, $24)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_4 = {
@@ -7637,9 +7752,11 @@ static const assoc_sql transfer_insert_many__sql_4 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
-    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16), ($17, $18, $19, $20, COALESCE($21, "
+    "LOCALTIMESTAMP), $22, $23, $24), ($25, $26, $27, $28, COALESCE($29, LOCALTIMESTAMP), $30, $31, "
+    "$32)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_5 = {
@@ -7651,10 +7768,11 @@ static const assoc_sql transfer_insert_many__sql_5 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
-    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
-    "$37, $38, $39, $40)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16), ($17, $18, $19, $20, COALESCE($21, "
+    "LOCALTIMESTAMP), $22, $23, $24), ($25, $26, $27, $28, COALESCE($29, LOCALTIMESTAMP), $30, $31, "
+    "$32), ($33, $34, $35, $36, COALESCE($37, LOCALTIMESTAMP), $38, $39, $40)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_6 = {
@@ -7666,10 +7784,12 @@ static const assoc_sql transfer_insert_many__sql_6 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
-    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
-    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16), ($17, $18, $19, $20, COALESCE($21, "
+    "LOCALTIMESTAMP), $22, $23, $24), ($25, $26, $27, $28, COALESCE($29, LOCALTIMESTAMP), $30, $31, "
+    "$32), ($33, $34, $35, $36, COALESCE($37, LOCALTIMESTAMP), $38, $39, $40), ($41, $42, $43, $44, "
+    "COALESCE($45, LOCALTIMESTAMP), $46, $47, $48)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_7 = {
@@ -7682,11 +7802,13 @@ static const assoc_sql transfer_insert_many__sql_7 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
-    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
-    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
-    "$55, $56)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16), ($17, $18, $19, $20, COALESCE($21, "
+    "LOCALTIMESTAMP), $22, $23, $24), ($25, $26, $27, $28, COALESCE($29, LOCALTIMESTAMP), $30, $31, "
+    "$32), ($33, $34, $35, $36, COALESCE($37, LOCALTIMESTAMP), $38, $39, $40), ($41, $42, $43, $44, "
+    "COALESCE($45, LOCALTIMESTAMP), $46, $47, $48), ($49, $50, $51, $52, COALESCE($53, "
+    "LOCALTIMESTAMP), $54, $55, $56)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_8 = {
@@ -7699,11 +7821,14 @@ static const assoc_sql transfer_insert_many__sql_8 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
-    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
-    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16), ($17, $18, $19, $20, COALESCE($21, "
+    "LOCALTIMESTAMP), $22, $23, $24), ($25, $26, $27, $28, COALESCE($29, LOCALTIMESTAMP), $30, $31, "
+    "$32), ($33, $34, $35, $36, COALESCE($37, LOCALTIMESTAMP), $38, $39, $40), ($41, $42, $43, $44, "
+    "COALESCE($45, LOCALTIMESTAMP), $46, $47, $48), ($49, $50, $51, $52, COALESCE($53, "
+    "LOCALTIMESTAMP), $54, $55, $56), ($57, $58, $59, $60, COALESCE($61, LOCALTIMESTAMP), $62, $63, "
+    "$64)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_9 = {
@@ -7716,11 +7841,14 @@ static const assoc_sql transfer_insert_many__sql_9 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
-    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
-    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16), ($17, $18, $19, $20, COALESCE($21, "
+    "LOCALTIMESTAMP), $22, $23, $24), ($25, $26, $27, $28, COALESCE($29, LOCALTIMESTAMP), $30, $31, "
+    "$32), ($33, $34, $35, $36, COALESCE($37, LOCALTIMESTAMP), $38, $39, $40), ($41, $42, $43, $44, "
+    "COALESCE($45, LOCALTIMESTAMP), $46, $47, $48), ($49, $50, $51, $52, COALESCE($53, "
+    "LOCALTIMESTAMP), $54, $55, $56), ($57, $58, $59, $60, COALESCE($61, LOCALTIMESTAMP), $62, $63, "
+    "$64), ($65, $66, $67, $68, COALESCE($69, LOCALTIMESTAMP), $70, $71, $72)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_10 = {
@@ -7734,12 +7862,15 @@ static const assoc_sql transfer_insert_many__sql_10 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
-    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
-    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78, $79, $80)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16), ($17, $18, $19, $20, COALESCE($21, "
+    "LOCALTIMESTAMP), $22, $23, $24), ($25, $26, $27, $28, COALESCE($29, LOCALTIMESTAMP), $30, $31, "
+    "$32), ($33, $34, $35, $36, COALESCE($37, LOCALTIMESTAMP), $38, $39, $40), ($41, $42, $43, $44, "
+    "COALESCE($45, LOCALTIMESTAMP), $46, $47, $48), ($49, $50, $51, $52, COALESCE($53, "
+    "LOCALTIMESTAMP), $54, $55, $56), ($57, $58, $59, $60, COALESCE($61, LOCALTIMESTAMP), $62, $63, "
+    "$64), ($65, $66, $67, $68, COALESCE($69, LOCALTIMESTAMP), $70, $71, $72), ($73, $74, $75, $76, "
+    "COALESCE($77, LOCALTIMESTAMP), $78, $79, $80)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_11 = {
@@ -7753,12 +7884,16 @@ static const assoc_sql transfer_insert_many__sql_11 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
-    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
-    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16), ($17, $18, $19, $20, COALESCE($21, "
+    "LOCALTIMESTAMP), $22, $23, $24), ($25, $26, $27, $28, COALESCE($29, LOCALTIMESTAMP), $30, $31, "
+    "$32), ($33, $34, $35, $36, COALESCE($37, LOCALTIMESTAMP), $38, $39, $40), ($41, $42, $43, $44, "
+    "COALESCE($45, LOCALTIMESTAMP), $46, $47, $48), ($49, $50, $51, $52, COALESCE($53, "
+    "LOCALTIMESTAMP), $54, $55, $56), ($57, $58, $59, $60, COALESCE($61, LOCALTIMESTAMP), $62, $63, "
+    "$64), ($65, $66, $67, $68, COALESCE($69, LOCALTIMESTAMP), $70, $71, $72), ($73, $74, $75, $76, "
+    "COALESCE($77, LOCALTIMESTAMP), $78, $79, $80), ($81, $82, $83, $84, COALESCE($85, "
+    "LOCALTIMESTAMP), $86, $87, $88)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_12 = {
@@ -7773,13 +7908,17 @@ static const assoc_sql transfer_insert_many__sql_12 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
-    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
-    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
-    "$91, $92, $93, $94, $95, $96)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16), ($17, $18, $19, $20, COALESCE($21, "
+    "LOCALTIMESTAMP), $22, $23, $24), ($25, $26, $27, $28, COALESCE($29, LOCALTIMESTAMP), $30, $31, "
+    "$32), ($33, $34, $35, $36, COALESCE($37, LOCALTIMESTAMP), $38, $39, $40), ($41, $42, $43, $44, "
+    "COALESCE($45, LOCALTIMESTAMP), $46, $47, $48), ($49, $50, $51, $52, COALESCE($53, "
+    "LOCALTIMESTAMP), $54, $55, $56), ($57, $58, $59, $60, COALESCE($61, LOCALTIMESTAMP), $62, $63, "
+    "$64), ($65, $66, $67, $68, COALESCE($69, LOCALTIMESTAMP), $70, $71, $72), ($73, $74, $75, $76, "
+    "COALESCE($77, LOCALTIMESTAMP), $78, $79, $80), ($81, $82, $83, $84, COALESCE($85, "
+    "LOCALTIMESTAMP), $86, $87, $88), ($89, $90, $91, $92, COALESCE($93, LOCALTIMESTAMP), $94, $95, "
+    "$96)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_13 = {
@@ -7794,13 +7933,17 @@ static const assoc_sql transfer_insert_many__sql_13 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
-    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
-    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
-    "$91, $92, $93, $94, $95, $96), ($97, $98, $99, $100, $101, $102, $103, $104)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16), ($17, $18, $19, $20, COALESCE($21, "
+    "LOCALTIMESTAMP), $22, $23, $24), ($25, $26, $27, $28, COALESCE($29, LOCALTIMESTAMP), $30, $31, "
+    "$32), ($33, $34, $35, $36, COALESCE($37, LOCALTIMESTAMP), $38, $39, $40), ($41, $42, $43, $44, "
+    "COALESCE($45, LOCALTIMESTAMP), $46, $47, $48), ($49, $50, $51, $52, COALESCE($53, "
+    "LOCALTIMESTAMP), $54, $55, $56), ($57, $58, $59, $60, COALESCE($61, LOCALTIMESTAMP), $62, $63, "
+    "$64), ($65, $66, $67, $68, COALESCE($69, LOCALTIMESTAMP), $70, $71, $72), ($73, $74, $75, $76, "
+    "COALESCE($77, LOCALTIMESTAMP), $78, $79, $80), ($81, $82, $83, $84, COALESCE($85, "
+    "LOCALTIMESTAMP), $86, $87, $88), ($89, $90, $91, $92, COALESCE($93, LOCALTIMESTAMP), $94, $95, "
+    "$96), ($97, $98, $99, $100, COALESCE($101, LOCALTIMESTAMP), $102, $103, $104)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_14 = {
@@ -7816,14 +7959,18 @@ static const assoc_sql transfer_insert_many__sql_14 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
-    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
-    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
-    "$91, $92, $93, $94, $95, $96), ($97, $98, $99, $100, $101, $102, $103, $104), ($105, $106, "
-    "$107, $108, $109, $110, $111, $112)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16), ($17, $18, $19, $20, COALESCE($21, "
+    "LOCALTIMESTAMP), $22, $23, $24), ($25, $26, $27, $28, COALESCE($29, LOCALTIMESTAMP), $30, $31, "
+    "$32), ($33, $34, $35, $36, COALESCE($37, LOCALTIMESTAMP), $38, $39, $40), ($41, $42, $43, $44, "
+    "COALESCE($45, LOCALTIMESTAMP), $46, $47, $48), ($49, $50, $51, $52, COALESCE($53, "
+    "LOCALTIMESTAMP), $54, $55, $56), ($57, $58, $59, $60, COALESCE($61, LOCALTIMESTAMP), $62, $63, "
+    "$64), ($65, $66, $67, $68, COALESCE($69, LOCALTIMESTAMP), $70, $71, $72), ($73, $74, $75, $76, "
+    "COALESCE($77, LOCALTIMESTAMP), $78, $79, $80), ($81, $82, $83, $84, COALESCE($85, "
+    "LOCALTIMESTAMP), $86, $87, $88), ($89, $90, $91, $92, COALESCE($93, LOCALTIMESTAMP), $94, $95, "
+    "$96), ($97, $98, $99, $100, COALESCE($101, LOCALTIMESTAMP), $102, $103, $104), ($105, $106, "
+    "$107, $108, COALESCE($109, LOCALTIMESTAMP), $110, $111, $112)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_15 = {
@@ -7839,14 +7986,19 @@ static const assoc_sql transfer_insert_many__sql_15 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
-    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
-    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
-    "$91, $92, $93, $94, $95, $96), ($97, $98, $99, $100, $101, $102, $103, $104), ($105, $106, "
-    "$107, $108, $109, $110, $111, $112), ($113, $114, $115, $116, $117, $118, $119, $120)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16), ($17, $18, $19, $20, COALESCE($21, "
+    "LOCALTIMESTAMP), $22, $23, $24), ($25, $26, $27, $28, COALESCE($29, LOCALTIMESTAMP), $30, $31, "
+    "$32), ($33, $34, $35, $36, COALESCE($37, LOCALTIMESTAMP), $38, $39, $40), ($41, $42, $43, $44, "
+    "COALESCE($45, LOCALTIMESTAMP), $46, $47, $48), ($49, $50, $51, $52, COALESCE($53, "
+    "LOCALTIMESTAMP), $54, $55, $56), ($57, $58, $59, $60, COALESCE($61, LOCALTIMESTAMP), $62, $63, "
+    "$64), ($65, $66, $67, $68, COALESCE($69, LOCALTIMESTAMP), $70, $71, $72), ($73, $74, $75, $76, "
+    "COALESCE($77, LOCALTIMESTAMP), $78, $79, $80), ($81, $82, $83, $84, COALESCE($85, "
+    "LOCALTIMESTAMP), $86, $87, $88), ($89, $90, $91, $92, COALESCE($93, LOCALTIMESTAMP), $94, $95, "
+    "$96), ($97, $98, $99, $100, COALESCE($101, LOCALTIMESTAMP), $102, $103, $104), ($105, $106, "
+    "$107, $108, COALESCE($109, LOCALTIMESTAMP), $110, $111, $112), ($113, $114, $115, $116, "
+    "COALESCE($117, LOCALTIMESTAMP), $118, $119, $120)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_16 = {
@@ -7863,15 +8015,20 @@ static const assoc_sql transfer_insert_many__sql_16 = {
     /* PostgreSQL: */
     "INSERT INTO transfers (item_sku, from_id, to_id, quantity, requested, shipped, manifest, "
     "urgent)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, $10, $11, $12, $13, $14, $15, $16), ($17, $18, "
-    "$19, $20, $21, $22, $23, $24), ($25, $26, $27, $28, $29, $30, $31, $32), ($33, $34, $35, $36, "
-    "$37, $38, $39, $40), ($41, $42, $43, $44, $45, $46, $47, $48), ($49, $50, $51, $52, $53, $54, "
-    "$55, $56), ($57, $58, $59, $60, $61, $62, $63, $64), ($65, $66, $67, $68, $69, $70, $71, $72), "
-    "($73, $74, $75, $76, $77, $78, $79, $80), ($81, $82, $83, $84, $85, $86, $87, $88), ($89, $90, "
-    "$91, $92, $93, $94, $95, $96), ($97, $98, $99, $100, $101, $102, $103, $104), ($105, $106, "
-    "$107, $108, $109, $110, $111, $112), ($113, $114, $115, $116, $117, $118, $119, $120), ($121, "
-    "$122, $123, $124, $125, $126, $127, $128)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6, $7, $8), ($9, $10, $11, $12, "
+    "COALESCE($13, LOCALTIMESTAMP), $14, $15, $16), ($17, $18, $19, $20, COALESCE($21, "
+    "LOCALTIMESTAMP), $22, $23, $24), ($25, $26, $27, $28, COALESCE($29, LOCALTIMESTAMP), $30, $31, "
+    "$32), ($33, $34, $35, $36, COALESCE($37, LOCALTIMESTAMP), $38, $39, $40), ($41, $42, $43, $44, "
+    "COALESCE($45, LOCALTIMESTAMP), $46, $47, $48), ($49, $50, $51, $52, COALESCE($53, "
+    "LOCALTIMESTAMP), $54, $55, $56), ($57, $58, $59, $60, COALESCE($61, LOCALTIMESTAMP), $62, $63, "
+    "$64), ($65, $66, $67, $68, COALESCE($69, LOCALTIMESTAMP), $70, $71, $72), ($73, $74, $75, $76, "
+    "COALESCE($77, LOCALTIMESTAMP), $78, $79, $80), ($81, $82, $83, $84, COALESCE($85, "
+    "LOCALTIMESTAMP), $86, $87, $88), ($89, $90, $91, $92, COALESCE($93, LOCALTIMESTAMP), $94, $95, "
+    "$96), ($97, $98, $99, $100, COALESCE($101, LOCALTIMESTAMP), $102, $103, $104), ($105, $106, "
+    "$107, $108, COALESCE($109, LOCALTIMESTAMP), $110, $111, $112), ($113, $114, $115, $116, "
+    "COALESCE($117, LOCALTIMESTAMP), $118, $119, $120), ($121, $122, $123, $124, COALESCE($125, "
+    "LOCALTIMESTAMP), $126, $127, $128)\n"
+    "RETURNING id, requested"
 };
 
 static const assoc_sql transfer_insert_many__sql_max = {
@@ -7944,9 +8101,11 @@ int transfer_insert_many(assoc_db *db, Transfer *rows, size_t n)
                 goto done;
             continue;
         }
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
+        if (assoc_sqlite(db) != NULL) {
+            rc = assoc_current_timestamp(db, &stamp, stamp_text);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
         v = c - 1;
         rc = assoc_stmt_acquire(db, transfer_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
@@ -7956,7 +8115,7 @@ int transfer_insert_many(assoc_db *db, Transfer *rows, size_t n)
             char *time_text_1 = times[j][0];
             char *time_text_2 = times[j][1];
 
-            if (!w[j].has_requested) {
+            if (!w[j].has_requested && stamp_text[0] != '\0') {
                 w[j].requested = stamp;
                 w[j].has_requested = true;
             }
@@ -7976,7 +8135,7 @@ int transfer_insert_many(assoc_db *db, Transfer *rows, size_t n)
             rc = assoc_bind_int64(db, st, idx + 4, w[j].quantity);
             if (rc != ASSOC_OK)
                 goto done;
-            rc = rows[base + j].has_requested ? assoc_bind_time_buf(db, st, idx + 5, w[j].requested, true, time_text_1) : assoc_bind_text(db, st, idx + 5, stamp_text);
+            rc = rows[base + j].has_requested ? assoc_bind_time_buf(db, st, idx + 5, w[j].requested, true, time_text_1) : w[j].has_requested ? assoc_bind_text(db, st, idx + 5, stamp_text) : assoc_bind_null(db, st, idx + 5);
             if (rc != ASSOC_OK)
                 goto done;
             rc = assoc_bind_time_buf(db, st, idx + 6, w[j].shipped, w[j].has_shipped, time_text_2);
@@ -7990,8 +8149,11 @@ int transfer_insert_many(assoc_db *db, Transfer *rows, size_t n)
                 goto done;
         }
         if (assoc_sqlite(db) == NULL) {
-            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++) {
                 rc = assoc_insert_step(db, st, &w[j].id);
+                if (rc == ASSOC_OK && !w[j].has_requested)
+                    rc = assoc_column_time(db, st, 1, &w[j].requested, &w[j].has_requested);
+            }
             if (rc != ASSOC_OK)
                 goto done;
             assoc_stmt_release(db, st);

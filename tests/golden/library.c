@@ -1112,6 +1112,15 @@ static const assoc_sql author_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
+static const assoc_sql author_delete__sql_pg = {
+    "WITH d1 AS (DELETE FROM book_authors\n"
+    "WHERE book_authors.author_id = $1)\n"
+    "DELETE FROM authors\n"
+    "WHERE authors.id = $1",
+    NULL
+};
+
 int author_delete(assoc_db *db, const Author *r)
 {
     assoc_stmt *st = NULL;
@@ -1121,6 +1130,25 @@ int author_delete(assoc_db *db, const Author *r)
         return assoc_fail(db, ASSOC_MISUSE, "author_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "author_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &author_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "author_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
@@ -1816,6 +1844,20 @@ static const assoc_sql book_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
+static const assoc_sql book_delete__sql_pg = {
+    "WITH d1 AS (DELETE FROM book_authors\n"
+    "WHERE book_authors.book_id = $1),\n"
+    "d2 AS (UPDATE loans\n"
+    "SET book_id = NULL\n"
+    "WHERE loans.book_id = $1),\n"
+    "d3 AS (DELETE FROM copies\n"
+    "WHERE copies.book_id = $1)\n"
+    "DELETE FROM books\n"
+    "WHERE books.id = $1",
+    NULL
+};
+
 int book_delete(assoc_db *db, const Book *r)
 {
     assoc_stmt *st = NULL;
@@ -1825,6 +1867,25 @@ int book_delete(assoc_db *db, const Book *r)
         return assoc_fail(db, ASSOC_MISUSE, "book_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "book_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &book_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "book_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
@@ -4251,9 +4312,10 @@ static const assoc_sql member_insert__sql_key = {
     "VALUES ($1, $2, $3, $4, $5, $6)",
     /* PostgreSQL: */
     "WITH ins AS (INSERT INTO members (card_no, name, email, active, joined, id)\n"
-    "VALUES ($1, $2, $3, $4, $5, $6)\n"
-    "RETURNING id)\n"
-    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP), $6)\n"
+    "RETURNING id, joined)\n"
+    "SELECT ins.id, ins.joined, setval(s.seq, GREATEST(ins.id, "
+    "COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
     "FROM ins, (SELECT pg_get_serial_sequence('members', 'id')::regclass AS seq) s"
 };
 
@@ -4262,8 +4324,8 @@ static const assoc_sql member_insert__sql = {
     "VALUES ($1, $2, $3, $4, $5)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 int member_insert(assoc_db *db, Member *r)
@@ -4278,16 +4340,16 @@ int member_insert(assoc_db *db, Member *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "member_insert: NULL argument");
     v = *r;
-    if (!v.has_active) {
-        v.active = true;
-        v.has_active = true;
-    }
-    if (!v.has_joined) {
+    if (!v.has_joined && assoc_sqlite(db) != NULL) {
         rc = assoc_current_timestamp(db, &stamp, stamp_text);
         if (rc != ASSOC_OK)
             goto done;
         v.joined = stamp;
         v.has_joined = true;
+    }
+    if (!v.has_active) {
+        v.active = true;
+        v.has_active = true;
     }
     rc = assoc_stmt_acquire(db, v.id != 0 ? &member_insert__sql_key : &member_insert__sql, &st);
     if (rc != ASSOC_OK)
@@ -4304,7 +4366,7 @@ int member_insert(assoc_db *db, Member *r)
     rc = assoc_bind_bool_opt(db, st, 4, v.active, v.has_active);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_joined ? assoc_bind_time_buf(db, st, 5, v.joined, true, time_text_1) : assoc_bind_text(db, st, 5, stamp_text);
+    rc = r->has_joined ? assoc_bind_time_buf(db, st, 5, v.joined, true, time_text_1) : v.has_joined ? assoc_bind_text(db, st, 5, stamp_text) : assoc_bind_null(db, st, 5);
     if (rc != ASSOC_OK)
         goto done;
     if (v.id != 0) {
@@ -4313,6 +4375,11 @@ int member_insert(assoc_db *db, Member *r)
             goto done;
     }
     rc = assoc_insert_step(db, st, &v.id);
+    if (rc != ASSOC_OK)
+        goto done;
+    /* PostgreSQL: the clock its statement read, returned. */
+    if (!v.has_joined)
+        rc = assoc_column_time(db, st, 1, &v.joined, &v.has_joined);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -4326,8 +4393,9 @@ static const assoc_sql member_insert_many__sql_2 = {
     "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_3 = {
@@ -4335,8 +4403,9 @@ static const assoc_sql member_insert_many__sql_3 = {
     "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, $12, $13, $14, COALESCE($15, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_4 = {
@@ -4345,9 +4414,10 @@ static const assoc_sql member_insert_many__sql_4 = {
     "$19, $20)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
-    "$19, $20)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, $12, $13, $14, COALESCE($15, LOCALTIMESTAMP)), ($16, $17, $18, $19, "
+    "COALESCE($20, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_5 = {
@@ -4356,9 +4426,10 @@ static const assoc_sql member_insert_many__sql_5 = {
     "$19, $20), ($21, $22, $23, $24, $25)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
-    "$19, $20), ($21, $22, $23, $24, $25)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, $12, $13, $14, COALESCE($15, LOCALTIMESTAMP)), ($16, $17, $18, $19, "
+    "COALESCE($20, LOCALTIMESTAMP)), ($21, $22, $23, $24, COALESCE($25, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_6 = {
@@ -4367,9 +4438,11 @@ static const assoc_sql member_insert_many__sql_6 = {
     "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
-    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, $12, $13, $14, COALESCE($15, LOCALTIMESTAMP)), ($16, $17, $18, $19, "
+    "COALESCE($20, LOCALTIMESTAMP)), ($21, $22, $23, $24, COALESCE($25, LOCALTIMESTAMP)), ($26, $27, "
+    "$28, $29, COALESCE($30, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_7 = {
@@ -4378,9 +4451,11 @@ static const assoc_sql member_insert_many__sql_7 = {
     "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
-    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, $12, $13, $14, COALESCE($15, LOCALTIMESTAMP)), ($16, $17, $18, $19, "
+    "COALESCE($20, LOCALTIMESTAMP)), ($21, $22, $23, $24, COALESCE($25, LOCALTIMESTAMP)), ($26, $27, "
+    "$28, $29, COALESCE($30, LOCALTIMESTAMP)), ($31, $32, $33, $34, COALESCE($35, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_8 = {
@@ -4390,10 +4465,12 @@ static const assoc_sql member_insert_many__sql_8 = {
     "($36, $37, $38, $39, $40)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
-    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
-    "($36, $37, $38, $39, $40)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, $12, $13, $14, COALESCE($15, LOCALTIMESTAMP)), ($16, $17, $18, $19, "
+    "COALESCE($20, LOCALTIMESTAMP)), ($21, $22, $23, $24, COALESCE($25, LOCALTIMESTAMP)), ($26, $27, "
+    "$28, $29, COALESCE($30, LOCALTIMESTAMP)), ($31, $32, $33, $34, COALESCE($35, LOCALTIMESTAMP)), "
+    "($36, $37, $38, $39, COALESCE($40, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_9 = {
@@ -4403,10 +4480,13 @@ static const assoc_sql member_insert_many__sql_9 = {
     "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
-    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
-    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, $12, $13, $14, COALESCE($15, LOCALTIMESTAMP)), ($16, $17, $18, $19, "
+    "COALESCE($20, LOCALTIMESTAMP)), ($21, $22, $23, $24, COALESCE($25, LOCALTIMESTAMP)), ($26, $27, "
+    "$28, $29, COALESCE($30, LOCALTIMESTAMP)), ($31, $32, $33, $34, COALESCE($35, LOCALTIMESTAMP)), "
+    "($36, $37, $38, $39, COALESCE($40, LOCALTIMESTAMP)), ($41, $42, $43, $44, COALESCE($45, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_10 = {
@@ -4416,10 +4496,13 @@ static const assoc_sql member_insert_many__sql_10 = {
     "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
-    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
-    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, $12, $13, $14, COALESCE($15, LOCALTIMESTAMP)), ($16, $17, $18, $19, "
+    "COALESCE($20, LOCALTIMESTAMP)), ($21, $22, $23, $24, COALESCE($25, LOCALTIMESTAMP)), ($26, $27, "
+    "$28, $29, COALESCE($30, LOCALTIMESTAMP)), ($31, $32, $33, $34, COALESCE($35, LOCALTIMESTAMP)), "
+    "($36, $37, $38, $39, COALESCE($40, LOCALTIMESTAMP)), ($41, $42, $43, $44, COALESCE($45, "
+    "LOCALTIMESTAMP)), ($46, $47, $48, $49, COALESCE($50, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_11 = {
@@ -4430,11 +4513,14 @@ static const assoc_sql member_insert_many__sql_11 = {
     "$53, $54, $55)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
-    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
-    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
-    "$53, $54, $55)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, $12, $13, $14, COALESCE($15, LOCALTIMESTAMP)), ($16, $17, $18, $19, "
+    "COALESCE($20, LOCALTIMESTAMP)), ($21, $22, $23, $24, COALESCE($25, LOCALTIMESTAMP)), ($26, $27, "
+    "$28, $29, COALESCE($30, LOCALTIMESTAMP)), ($31, $32, $33, $34, COALESCE($35, LOCALTIMESTAMP)), "
+    "($36, $37, $38, $39, COALESCE($40, LOCALTIMESTAMP)), ($41, $42, $43, $44, COALESCE($45, "
+    "LOCALTIMESTAMP)), ($46, $47, $48, $49, COALESCE($50, LOCALTIMESTAMP)), ($51, $52, $53, $54, "
+    "COALESCE($55, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_12 = {
@@ -4445,11 +4531,14 @@ static const assoc_sql member_insert_many__sql_12 = {
     "$53, $54, $55), ($56, $57, $58, $59, $60)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
-    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
-    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
-    "$53, $54, $55), ($56, $57, $58, $59, $60)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, $12, $13, $14, COALESCE($15, LOCALTIMESTAMP)), ($16, $17, $18, $19, "
+    "COALESCE($20, LOCALTIMESTAMP)), ($21, $22, $23, $24, COALESCE($25, LOCALTIMESTAMP)), ($26, $27, "
+    "$28, $29, COALESCE($30, LOCALTIMESTAMP)), ($31, $32, $33, $34, COALESCE($35, LOCALTIMESTAMP)), "
+    "($36, $37, $38, $39, COALESCE($40, LOCALTIMESTAMP)), ($41, $42, $43, $44, COALESCE($45, "
+    "LOCALTIMESTAMP)), ($46, $47, $48, $49, COALESCE($50, LOCALTIMESTAMP)), ($51, $52, $53, $54, "
+    "COALESCE($55, LOCALTIMESTAMP)), ($56, $57, $58, $59, COALESCE($60, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_13 = {
@@ -4460,11 +4549,15 @@ static const assoc_sql member_insert_many__sql_13 = {
     "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
-    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
-    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
-    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, $12, $13, $14, COALESCE($15, LOCALTIMESTAMP)), ($16, $17, $18, $19, "
+    "COALESCE($20, LOCALTIMESTAMP)), ($21, $22, $23, $24, COALESCE($25, LOCALTIMESTAMP)), ($26, $27, "
+    "$28, $29, COALESCE($30, LOCALTIMESTAMP)), ($31, $32, $33, $34, COALESCE($35, LOCALTIMESTAMP)), "
+    "($36, $37, $38, $39, COALESCE($40, LOCALTIMESTAMP)), ($41, $42, $43, $44, COALESCE($45, "
+    "LOCALTIMESTAMP)), ($46, $47, $48, $49, COALESCE($50, LOCALTIMESTAMP)), ($51, $52, $53, $54, "
+    "COALESCE($55, LOCALTIMESTAMP)), ($56, $57, $58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, "
+    "$63, $64, COALESCE($65, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_14 = {
@@ -4475,11 +4568,15 @@ static const assoc_sql member_insert_many__sql_14 = {
     "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, $70)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
-    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
-    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
-    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, $70)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, $12, $13, $14, COALESCE($15, LOCALTIMESTAMP)), ($16, $17, $18, $19, "
+    "COALESCE($20, LOCALTIMESTAMP)), ($21, $22, $23, $24, COALESCE($25, LOCALTIMESTAMP)), ($26, $27, "
+    "$28, $29, COALESCE($30, LOCALTIMESTAMP)), ($31, $32, $33, $34, COALESCE($35, LOCALTIMESTAMP)), "
+    "($36, $37, $38, $39, COALESCE($40, LOCALTIMESTAMP)), ($41, $42, $43, $44, COALESCE($45, "
+    "LOCALTIMESTAMP)), ($46, $47, $48, $49, COALESCE($50, LOCALTIMESTAMP)), ($51, $52, $53, $54, "
+    "COALESCE($55, LOCALTIMESTAMP)), ($56, $57, $58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, "
+    "$63, $64, COALESCE($65, LOCALTIMESTAMP)), ($66, $67, $68, $69, COALESCE($70, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_15 = {
@@ -4491,12 +4588,16 @@ static const assoc_sql member_insert_many__sql_15 = {
     "$70), ($71, $72, $73, $74, $75)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
-    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
-    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
-    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
-    "$70), ($71, $72, $73, $74, $75)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, $12, $13, $14, COALESCE($15, LOCALTIMESTAMP)), ($16, $17, $18, $19, "
+    "COALESCE($20, LOCALTIMESTAMP)), ($21, $22, $23, $24, COALESCE($25, LOCALTIMESTAMP)), ($26, $27, "
+    "$28, $29, COALESCE($30, LOCALTIMESTAMP)), ($31, $32, $33, $34, COALESCE($35, LOCALTIMESTAMP)), "
+    "($36, $37, $38, $39, COALESCE($40, LOCALTIMESTAMP)), ($41, $42, $43, $44, COALESCE($45, "
+    "LOCALTIMESTAMP)), ($46, $47, $48, $49, COALESCE($50, LOCALTIMESTAMP)), ($51, $52, $53, $54, "
+    "COALESCE($55, LOCALTIMESTAMP)), ($56, $57, $58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, "
+    "$63, $64, COALESCE($65, LOCALTIMESTAMP)), ($66, $67, $68, $69, COALESCE($70, LOCALTIMESTAMP)), "
+    "($71, $72, $73, $74, COALESCE($75, LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_16 = {
@@ -4508,12 +4609,17 @@ static const assoc_sql member_insert_many__sql_16 = {
     "$70), ($71, $72, $73, $74, $75), ($76, $77, $78, $79, $80)",
     /* PostgreSQL: */
     "INSERT INTO members (card_no, name, email, active, joined)\n"
-    "VALUES ($1, $2, $3, $4, $5), ($6, $7, $8, $9, $10), ($11, $12, $13, $14, $15), ($16, $17, $18, "
-    "$19, $20), ($21, $22, $23, $24, $25), ($26, $27, $28, $29, $30), ($31, $32, $33, $34, $35), "
-    "($36, $37, $38, $39, $40), ($41, $42, $43, $44, $45), ($46, $47, $48, $49, $50), ($51, $52, "
-    "$53, $54, $55), ($56, $57, $58, $59, $60), ($61, $62, $63, $64, $65), ($66, $67, $68, $69, "
-    "$70), ($71, $72, $73, $74, $75), ($76, $77, $78, $79, $80)\n"
-    "RETURNING id"
+    "VALUES ($1, $2, $3, $4, COALESCE($5, LOCALTIMESTAMP)), ($6, $7, $8, $9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, $12, $13, $14, COALESCE($15, LOCALTIMESTAMP)), ($16, $17, $18, $19, "
+    "COALESCE($20, LOCALTIMESTAMP)), ($21, $22, $23, $24, COALESCE($25, LOCALTIMESTAMP)), ($26, $27, "
+    "$28, $29, COALESCE($30, LOCALTIMESTAMP)), ($31, $32, $33, $34, COALESCE($35, LOCALTIMESTAMP)), "
+    "($36, $37, $38, $39, COALESCE($40, LOCALTIMESTAMP)), ($41, $42, $43, $44, COALESCE($45, "
+    "LOCALTIMESTAMP)), ($46, $47, $48, $49, COALESCE($50, LOCALTIMESTAMP)), ($51, $52, $53, $54, "
+    "COALESCE($55, LOCALTIMESTAMP)), ($56, $57, $58, $59, COALESCE($60, LOCALTIMESTAMP)), ($61, $62, "
+    "$63, $64, COALESCE($65, LOCALTIMESTAMP)), ($66, $67, $68, $69, COALESCE($70, LOCALTIMESTAMP)), "
+    "($71, $72, $73, $74, COALESCE($75, LOCALTIMESTAMP)), ($76, $77, $78, $79, COALESCE($80, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, joined"
 };
 
 static const assoc_sql member_insert_many__sql_max = {
@@ -4586,9 +4692,11 @@ int member_insert_many(assoc_db *db, Member *rows, size_t n)
                 goto done;
             continue;
         }
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
+        if (assoc_sqlite(db) != NULL) {
+            rc = assoc_current_timestamp(db, &stamp, stamp_text);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
         v = c - 1;
         rc = assoc_stmt_acquire(db, member_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
@@ -4601,7 +4709,7 @@ int member_insert_many(assoc_db *db, Member *rows, size_t n)
                 w[j].active = true;
                 w[j].has_active = true;
             }
-            if (!w[j].has_joined) {
+            if (!w[j].has_joined && stamp_text[0] != '\0') {
                 w[j].joined = stamp;
                 w[j].has_joined = true;
             }
@@ -4617,13 +4725,16 @@ int member_insert_many(assoc_db *db, Member *rows, size_t n)
             rc = assoc_bind_bool_opt(db, st, idx + 4, w[j].active, w[j].has_active);
             if (rc != ASSOC_OK)
                 goto done;
-            rc = rows[base + j].has_joined ? assoc_bind_time_buf(db, st, idx + 5, w[j].joined, true, time_text_1) : assoc_bind_text(db, st, idx + 5, stamp_text);
+            rc = rows[base + j].has_joined ? assoc_bind_time_buf(db, st, idx + 5, w[j].joined, true, time_text_1) : w[j].has_joined ? assoc_bind_text(db, st, idx + 5, stamp_text) : assoc_bind_null(db, st, idx + 5);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (assoc_sqlite(db) == NULL) {
-            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++) {
                 rc = assoc_insert_step(db, st, &w[j].id);
+                if (rc == ASSOC_OK && !w[j].has_joined)
+                    rc = assoc_column_time(db, st, 1, &w[j].joined, &w[j].has_joined);
+            }
             if (rc != ASSOC_OK)
                 goto done;
             assoc_stmt_release(db, st);
@@ -4750,6 +4861,18 @@ static const assoc_sql member_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
+static const assoc_sql member_delete__sql_pg = {
+    "WITH d1 AS (UPDATE loans\n"
+    "SET member_id = NULL\n"
+    "WHERE loans.member_id = $1),\n"
+    "d2 AS (DELETE FROM library_card\n"
+    "WHERE library_card.member_id = $1)\n"
+    "DELETE FROM members\n"
+    "WHERE members.id = $1",
+    NULL
+};
+
 int member_delete(assoc_db *db, const Member *r)
 {
     assoc_stmt *st = NULL;
@@ -4759,6 +4882,25 @@ int member_delete(assoc_db *db, const Member *r)
         return assoc_fail(db, ASSOC_MISUSE, "member_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "member_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &member_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "member_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;

@@ -285,9 +285,10 @@ static const assoc_sql user_insert__sql_key = {
     "VALUES ($1, $2, $3)",
     /* PostgreSQL: */
     "WITH ins AS (INSERT INTO users (email, create_dttm, id)\n"
-    "VALUES ($1, $2, $3)\n"
-    "RETURNING id)\n"
-    "SELECT ins.id, setval(s.seq, GREATEST(ins.id, COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP), $3)\n"
+    "RETURNING id, create_dttm)\n"
+    "SELECT ins.id, ins.create_dttm, setval(s.seq, GREATEST(ins.id, "
+    "COALESCE(pg_sequence_last_value(s.seq), 1)))\n"
     "FROM ins, (SELECT pg_get_serial_sequence('users', 'id')::regclass AS seq) s"
 };
 
@@ -296,8 +297,8 @@ static const assoc_sql user_insert__sql = {
     "VALUES ($1, $2)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 int user_insert(assoc_db *db, User *r)
@@ -312,7 +313,7 @@ int user_insert(assoc_db *db, User *r)
     if (db == NULL || r == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "user_insert: NULL argument");
     v = *r;
-    if (!v.has_create_dttm) {
+    if (!v.has_create_dttm && assoc_sqlite(db) != NULL) {
         rc = assoc_current_timestamp(db, &stamp, stamp_text);
         if (rc != ASSOC_OK)
             goto done;
@@ -325,7 +326,7 @@ int user_insert(assoc_db *db, User *r)
     rc = assoc_bind_text(db, st, 1, v.email);
     if (rc != ASSOC_OK)
         goto done;
-    rc = r->has_create_dttm ? assoc_bind_time_buf(db, st, 2, v.create_dttm, true, time_text_1) : assoc_bind_text(db, st, 2, stamp_text);
+    rc = r->has_create_dttm ? assoc_bind_time_buf(db, st, 2, v.create_dttm, true, time_text_1) : v.has_create_dttm ? assoc_bind_text(db, st, 2, stamp_text) : assoc_bind_null(db, st, 2);
     if (rc != ASSOC_OK)
         goto done;
     if (v.id != 0) {
@@ -334,6 +335,11 @@ int user_insert(assoc_db *db, User *r)
             goto done;
     }
     rc = assoc_insert_step(db, st, &v.id);
+    if (rc != ASSOC_OK)
+        goto done;
+    /* PostgreSQL: the clock its statement read, returned. */
+    if (!v.has_create_dttm)
+        rc = assoc_column_time(db, st, 1, &v.create_dttm, &v.has_create_dttm);
     if (rc != ASSOC_OK)
         goto done;
     *r = v;
@@ -347,8 +353,8 @@ static const assoc_sql user_insert_many__sql_2 = {
     "VALUES ($1, $2), ($3, $4)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_3 = {
@@ -356,8 +362,9 @@ static const assoc_sql user_insert_many__sql_3 = {
     "VALUES ($1, $2), ($3, $4), ($5, $6)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4), ($5, $6)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP)), ($5, "
+    "COALESCE($6, LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_4 = {
@@ -365,8 +372,9 @@ static const assoc_sql user_insert_many__sql_4 = {
     "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP)), ($5, "
+    "COALESCE($6, LOCALTIMESTAMP)), ($7, COALESCE($8, LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_5 = {
@@ -374,8 +382,10 @@ static const assoc_sql user_insert_many__sql_5 = {
     "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP)), ($5, "
+    "COALESCE($6, LOCALTIMESTAMP)), ($7, COALESCE($8, LOCALTIMESTAMP)), ($9, COALESCE($10, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_6 = {
@@ -383,8 +393,10 @@ static const assoc_sql user_insert_many__sql_6 = {
     "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP)), ($5, "
+    "COALESCE($6, LOCALTIMESTAMP)), ($7, COALESCE($8, LOCALTIMESTAMP)), ($9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, COALESCE($12, LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_7 = {
@@ -392,8 +404,10 @@ static const assoc_sql user_insert_many__sql_7 = {
     "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP)), ($5, "
+    "COALESCE($6, LOCALTIMESTAMP)), ($7, COALESCE($8, LOCALTIMESTAMP)), ($9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, COALESCE($12, LOCALTIMESTAMP)), ($13, COALESCE($14, LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_8 = {
@@ -401,8 +415,11 @@ static const assoc_sql user_insert_many__sql_8 = {
     "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP)), ($5, "
+    "COALESCE($6, LOCALTIMESTAMP)), ($7, COALESCE($8, LOCALTIMESTAMP)), ($9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, COALESCE($12, LOCALTIMESTAMP)), ($13, COALESCE($14, LOCALTIMESTAMP)), "
+    "($15, COALESCE($16, LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_9 = {
@@ -411,9 +428,11 @@ static const assoc_sql user_insert_many__sql_9 = {
     "($17, $18)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
-    "($17, $18)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP)), ($5, "
+    "COALESCE($6, LOCALTIMESTAMP)), ($7, COALESCE($8, LOCALTIMESTAMP)), ($9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, COALESCE($12, LOCALTIMESTAMP)), ($13, COALESCE($14, LOCALTIMESTAMP)), "
+    "($15, COALESCE($16, LOCALTIMESTAMP)), ($17, COALESCE($18, LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_10 = {
@@ -422,9 +441,12 @@ static const assoc_sql user_insert_many__sql_10 = {
     "($17, $18), ($19, $20)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
-    "($17, $18), ($19, $20)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP)), ($5, "
+    "COALESCE($6, LOCALTIMESTAMP)), ($7, COALESCE($8, LOCALTIMESTAMP)), ($9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, COALESCE($12, LOCALTIMESTAMP)), ($13, COALESCE($14, LOCALTIMESTAMP)), "
+    "($15, COALESCE($16, LOCALTIMESTAMP)), ($17, COALESCE($18, LOCALTIMESTAMP)), ($19, COALESCE($20, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_11 = {
@@ -433,9 +455,12 @@ static const assoc_sql user_insert_many__sql_11 = {
     "($17, $18), ($19, $20), ($21, $22)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
-    "($17, $18), ($19, $20), ($21, $22)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP)), ($5, "
+    "COALESCE($6, LOCALTIMESTAMP)), ($7, COALESCE($8, LOCALTIMESTAMP)), ($9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, COALESCE($12, LOCALTIMESTAMP)), ($13, COALESCE($14, LOCALTIMESTAMP)), "
+    "($15, COALESCE($16, LOCALTIMESTAMP)), ($17, COALESCE($18, LOCALTIMESTAMP)), ($19, COALESCE($20, "
+    "LOCALTIMESTAMP)), ($21, COALESCE($22, LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_12 = {
@@ -444,9 +469,12 @@ static const assoc_sql user_insert_many__sql_12 = {
     "($17, $18), ($19, $20), ($21, $22), ($23, $24)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP)), ($5, "
+    "COALESCE($6, LOCALTIMESTAMP)), ($7, COALESCE($8, LOCALTIMESTAMP)), ($9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, COALESCE($12, LOCALTIMESTAMP)), ($13, COALESCE($14, LOCALTIMESTAMP)), "
+    "($15, COALESCE($16, LOCALTIMESTAMP)), ($17, COALESCE($18, LOCALTIMESTAMP)), ($19, COALESCE($20, "
+    "LOCALTIMESTAMP)), ($21, COALESCE($22, LOCALTIMESTAMP)), ($23, COALESCE($24, LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_13 = {
@@ -455,9 +483,13 @@ static const assoc_sql user_insert_many__sql_13 = {
     "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP)), ($5, "
+    "COALESCE($6, LOCALTIMESTAMP)), ($7, COALESCE($8, LOCALTIMESTAMP)), ($9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, COALESCE($12, LOCALTIMESTAMP)), ($13, COALESCE($14, LOCALTIMESTAMP)), "
+    "($15, COALESCE($16, LOCALTIMESTAMP)), ($17, COALESCE($18, LOCALTIMESTAMP)), ($19, COALESCE($20, "
+    "LOCALTIMESTAMP)), ($21, COALESCE($22, LOCALTIMESTAMP)), ($23, COALESCE($24, LOCALTIMESTAMP)), "
+    "($25, COALESCE($26, LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_14 = {
@@ -466,9 +498,13 @@ static const assoc_sql user_insert_many__sql_14 = {
     "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP)), ($5, "
+    "COALESCE($6, LOCALTIMESTAMP)), ($7, COALESCE($8, LOCALTIMESTAMP)), ($9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, COALESCE($12, LOCALTIMESTAMP)), ($13, COALESCE($14, LOCALTIMESTAMP)), "
+    "($15, COALESCE($16, LOCALTIMESTAMP)), ($17, COALESCE($18, LOCALTIMESTAMP)), ($19, COALESCE($20, "
+    "LOCALTIMESTAMP)), ($21, COALESCE($22, LOCALTIMESTAMP)), ($23, COALESCE($24, LOCALTIMESTAMP)), "
+    "($25, COALESCE($26, LOCALTIMESTAMP)), ($27, COALESCE($28, LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_15 = {
@@ -477,9 +513,14 @@ static const assoc_sql user_insert_many__sql_15 = {
     "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP)), ($5, "
+    "COALESCE($6, LOCALTIMESTAMP)), ($7, COALESCE($8, LOCALTIMESTAMP)), ($9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, COALESCE($12, LOCALTIMESTAMP)), ($13, COALESCE($14, LOCALTIMESTAMP)), "
+    "($15, COALESCE($16, LOCALTIMESTAMP)), ($17, COALESCE($18, LOCALTIMESTAMP)), ($19, COALESCE($20, "
+    "LOCALTIMESTAMP)), ($21, COALESCE($22, LOCALTIMESTAMP)), ($23, COALESCE($24, LOCALTIMESTAMP)), "
+    "($25, COALESCE($26, LOCALTIMESTAMP)), ($27, COALESCE($28, LOCALTIMESTAMP)), ($29, COALESCE($30, "
+    "LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_16 = {
@@ -488,9 +529,14 @@ static const assoc_sql user_insert_many__sql_16 = {
     "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32)",
     /* PostgreSQL: */
     "INSERT INTO users (email, create_dttm)\n"
-    "VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12), ($13, $14), ($15, $16), "
-    "($17, $18), ($19, $20), ($21, $22), ($23, $24), ($25, $26), ($27, $28), ($29, $30), ($31, $32)\n"
-    "RETURNING id"
+    "VALUES ($1, COALESCE($2, LOCALTIMESTAMP)), ($3, COALESCE($4, LOCALTIMESTAMP)), ($5, "
+    "COALESCE($6, LOCALTIMESTAMP)), ($7, COALESCE($8, LOCALTIMESTAMP)), ($9, COALESCE($10, "
+    "LOCALTIMESTAMP)), ($11, COALESCE($12, LOCALTIMESTAMP)), ($13, COALESCE($14, LOCALTIMESTAMP)), "
+    "($15, COALESCE($16, LOCALTIMESTAMP)), ($17, COALESCE($18, LOCALTIMESTAMP)), ($19, COALESCE($20, "
+    "LOCALTIMESTAMP)), ($21, COALESCE($22, LOCALTIMESTAMP)), ($23, COALESCE($24, LOCALTIMESTAMP)), "
+    "($25, COALESCE($26, LOCALTIMESTAMP)), ($27, COALESCE($28, LOCALTIMESTAMP)), ($29, COALESCE($30, "
+    "LOCALTIMESTAMP)), ($31, COALESCE($32, LOCALTIMESTAMP))\n"
+    "RETURNING id, create_dttm"
 };
 
 static const assoc_sql user_insert_many__sql_max = {
@@ -562,9 +608,11 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
                 goto done;
             continue;
         }
-        rc = assoc_current_timestamp(db, &stamp, stamp_text);
-        if (rc != ASSOC_OK)
-            goto done;
+        if (assoc_sqlite(db) != NULL) {
+            rc = assoc_current_timestamp(db, &stamp, stamp_text);
+            if (rc != ASSOC_OK)
+                goto done;
+        }
         v = c - 1;
         rc = assoc_stmt_acquire(db, user_insert_many__sql_rows[v], &st);
         if (rc != ASSOC_OK)
@@ -573,20 +621,23 @@ int user_insert_many(assoc_db *db, User *rows, size_t n)
             int idx = (int)j * 2;
             char *time_text_1 = times[j][0];
 
-            if (!w[j].has_create_dttm) {
+            if (!w[j].has_create_dttm && stamp_text[0] != '\0') {
                 w[j].create_dttm = stamp;
                 w[j].has_create_dttm = true;
             }
             rc = assoc_bind_text(db, st, idx + 1, w[j].email);
             if (rc != ASSOC_OK)
                 goto done;
-            rc = rows[base + j].has_create_dttm ? assoc_bind_time_buf(db, st, idx + 2, w[j].create_dttm, true, time_text_1) : assoc_bind_text(db, st, idx + 2, stamp_text);
+            rc = rows[base + j].has_create_dttm ? assoc_bind_time_buf(db, st, idx + 2, w[j].create_dttm, true, time_text_1) : w[j].has_create_dttm ? assoc_bind_text(db, st, idx + 2, stamp_text) : assoc_bind_null(db, st, idx + 2);
             if (rc != ASSOC_OK)
                 goto done;
         }
         if (assoc_sqlite(db) == NULL) {
-            for (size_t j = 0; j < c && rc == ASSOC_OK; j++)
+            for (size_t j = 0; j < c && rc == ASSOC_OK; j++) {
                 rc = assoc_insert_step(db, st, &w[j].id);
+                if (rc == ASSOC_OK && !w[j].has_create_dttm)
+                    rc = assoc_column_time(db, st, 1, &w[j].create_dttm, &w[j].has_create_dttm);
+            }
             if (rc != ASSOC_OK)
                 goto done;
             assoc_stmt_release(db, st);
@@ -697,6 +748,15 @@ static const assoc_sql user_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
+static const assoc_sql user_delete__sql_pg = {
+    "WITH d1 AS (DELETE FROM orders\n"
+    "WHERE orders.user_id = $1)\n"
+    "DELETE FROM users\n"
+    "WHERE users.id = $1",
+    NULL
+};
+
 int user_delete(assoc_db *db, const User *r)
 {
     assoc_stmt *st = NULL;
@@ -706,6 +766,25 @@ int user_delete(assoc_db *db, const User *r)
         return assoc_fail(db, ASSOC_MISUSE, "user_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "user_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &user_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "user_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
@@ -2309,6 +2388,15 @@ static const assoc_sql product_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
+static const assoc_sql product_delete__sql_pg = {
+    "WITH d1 AS (DELETE FROM orders\n"
+    "WHERE orders.product_id = $1)\n"
+    "DELETE FROM products\n"
+    "WHERE products.id = $1",
+    NULL
+};
+
 int product_delete(assoc_db *db, const Product *r)
 {
     assoc_stmt *st = NULL;
@@ -2318,6 +2406,25 @@ int product_delete(assoc_db *db, const Product *r)
         return assoc_fail(db, ASSOC_MISUSE, "product_delete: NULL argument");
     if (r->id == 0)
         return assoc_fail(db, ASSOC_NOTFOUND, "product_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &product_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_int64(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "product_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;

@@ -589,6 +589,17 @@ static const assoc_sql project_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
+static const assoc_sql project_delete__sql_pg = {
+    "WITH d1 AS (DELETE FROM task_tags\n"
+    "WHERE task_tags.task_id IN (SELECT tasks.id FROM tasks WHERE tasks.project_id = $1)),\n"
+    "d2 AS (DELETE FROM tasks\n"
+    "WHERE tasks.project_id = $1)\n"
+    "DELETE FROM projects\n"
+    "WHERE projects.id = $1",
+    NULL
+};
+
 int project_delete(assoc_db *db, const Project *r)
 {
     assoc_stmt *st = NULL;
@@ -598,6 +609,25 @@ int project_delete(assoc_db *db, const Project *r)
         return assoc_fail(db, ASSOC_MISUSE, "project_delete: NULL argument");
     if (r->id == NULL)
         return assoc_fail(db, ASSOC_NOTFOUND, "project_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &project_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_text(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "project_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
@@ -1326,6 +1356,15 @@ static const assoc_sql task_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
+static const assoc_sql task_delete__sql_pg = {
+    "WITH d1 AS (DELETE FROM task_tags\n"
+    "WHERE task_tags.task_id = $1)\n"
+    "DELETE FROM tasks\n"
+    "WHERE tasks.id = $1",
+    NULL
+};
+
 int task_delete(assoc_db *db, const Task *r)
 {
     assoc_stmt *st = NULL;
@@ -1335,6 +1374,25 @@ int task_delete(assoc_db *db, const Task *r)
         return assoc_fail(db, ASSOC_MISUSE, "task_delete: NULL argument");
     if (r->id == NULL)
         return assoc_fail(db, ASSOC_NOTFOUND, "task_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &task_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_text(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "task_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;
@@ -2880,6 +2938,15 @@ static const assoc_sql tag_delete__sql = {
     NULL
 };
 
+/* PostgreSQL only: */
+static const assoc_sql tag_delete__sql_pg = {
+    "WITH d1 AS (DELETE FROM task_tags\n"
+    "WHERE task_tags.tag_id = $1)\n"
+    "DELETE FROM tags\n"
+    "WHERE tags.id = $1",
+    NULL
+};
+
 int tag_delete(assoc_db *db, const Tag *r)
 {
     assoc_stmt *st = NULL;
@@ -2889,6 +2956,25 @@ int tag_delete(assoc_db *db, const Tag *r)
         return assoc_fail(db, ASSOC_MISUSE, "tag_delete: NULL argument");
     if (r->id == NULL)
         return assoc_fail(db, ASSOC_NOTFOUND, "tag_delete: no such row, the record has no key (id is unset)");
+    if (assoc_sqlite(db) == NULL) {
+        /* PostgreSQL: the steps below as one statement, atomic alone. */
+        rc = assoc_stmt_acquire(db, &tag_delete__sql_pg, &st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_bind_text(db, st, 1, r->id);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        rc = assoc_step(db, st);
+        if (rc != ASSOC_OK)
+            goto pg_done;
+        if (assoc_changes(db) == 0) {
+            rc = assoc_fail(db, ASSOC_NOTFOUND, "tag_delete: no such row");
+            goto pg_done;
+        }
+pg_done:
+        assoc_stmt_release(db, st);
+        return rc;
+    }
     rc = assoc_tx_enter(db, true);
     if (rc != ASSOC_OK)
         return rc;

@@ -72,6 +72,30 @@ static void check_orders(assoc_db *db, const Order *o, size_t n)
     }
 }
 
+/* Round trips to PostgreSQL: libpq's trace of the protocol, in which the
+ * client ends each round trip with a Sync (a pipeline of several commands
+ * too).  trace_start, then the calls, then trace_syncs. */
+static FILE *trace_start(assoc_db *db)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    PQtrace(assoc_pg(db), f);
+    PQsetTraceFlags(assoc_pg(db), PQTRACE_SUPPRESS_TIMESTAMPS);
+    return f;
+}
+
+static int trace_syncs(assoc_db *db, FILE *f)
+{
+    char line[4096];
+    int n = 0;
+    PQuntrace(assoc_pg(db));
+    rewind(f);
+    while (fgets(line, sizeof line, f) != NULL)
+        n += strncmp(line, "F\t", 2) == 0 && strstr(line, "\tSync") != NULL;
+    fclose(f);
+    return n;
+}
+
 /* insert_many: every row as _insert writes it, ids and defaults written
  * back, in and out of a transaction, over several statements; a failure
  * leaves the rows and the tables as they were. */
@@ -108,6 +132,21 @@ static void test_insert_many(void **state)
     assert_true(us[0].id == u.id + 1 && us[1].id == u.id + 2 && us[0].has_create_dttm);
     if (!e2e_is_pg(db))   /* a TIMESTAMP column on PostgreSQL has no text form */
         assert_true(sql_int(db, "SELECT count(*) FROM users WHERE length(create_dttm) = 19") == 3);
+    /* each row's stamp written back as the row holds it; one the caller
+     * set is kept */
+    User ux[3] = { USER_INIT, USER_INIT, USER_INIT };
+    ux[1].create_dttm = 7654321;
+    ux[1].has_create_dttm = true;
+    OK(db, user_insert_many(db, ux, 3));
+    assert_true(ux[1].create_dttm == 7654321);
+    assert_true(ux[0].has_create_dttm && ux[2].has_create_dttm && ux[0].create_dttm == ux[2].create_dttm);
+    for (size_t i = 0; i < 2 + 3; i++) {
+        const User *x = i < 2 ? &us[i] : &ux[i - 2];
+        User back = USER_INIT;
+        OK(db, user_get(db, x->id, &back));
+        assert_true(back.has_create_dttm && back.create_dttm == x->create_dttm);
+        user_free(&back);
+    }
 
     /* In a transaction: calls that follow each other, and others' inserts
      * between them, 40 rows (three statements). */
@@ -367,12 +406,46 @@ static void test_insert_writes_back(void **state)
     user_free(&back);
     assert_null(back.email);
 
-    /* An explicit id is kept. */
+    /* An explicit id is kept, and the default written back is the row's. */
     User v = USER_INIT;
     v.id = 1000;
     OK(db, user_insert(db, &v));
     assert_int_equal(v.id, 1000);
+    assert_true(v.has_create_dttm);
+    OK(db, user_get(db, 1000, &back));
+    assert_true(back.has_create_dttm && back.create_dttm == v.create_dttm);
+    user_free(&back);
     RC(db, ASSOC_CONSTRAINT, user_insert(db, &v));   /* the same id again */
+    /* A datetime the caller set is kept, not the clock's. */
+    User w = USER_INIT;
+    w.create_dttm = 1234567;
+    w.has_create_dttm = true;
+    OK(db, user_insert(db, &w));
+    assert_true(w.create_dttm == 1234567);
+    OK(db, user_get(db, w.id, &back));
+    assert_true(back.has_create_dttm && back.create_dttm == 1234567);
+    user_free(&back);
+}
+
+/* On PostgreSQL an insert with server_default(current_timestamp) is one
+ * round trip: the statement reads the server's clock and returns it, where
+ * a SELECT LOCALTIMESTAMP went before it. */
+static void test_insert_one_round_trip(void **state)
+{
+    assoc_db *db = *state;
+    if (!e2e_is_pg(db))
+        skip();
+    User u = new_user(db, "ada");               /* its statement prepared */
+    u = (User)USER_INIT;
+    u.email = "bob";
+    FILE *f = trace_start(db);
+    OK(db, user_insert(db, &u));
+    assert_int_equal(trace_syncs(db, f), 1);
+    assert_true(u.has_create_dttm);
+    User back = USER_INIT;
+    OK(db, user_get(db, u.id, &back));
+    assert_true(back.has_create_dttm && back.create_dttm == u.create_dttm);
+    user_free(&back);
 }
 
 static void test_crud(void **state)
@@ -615,6 +688,97 @@ static void test_delete_is_atomic(void **state)
         assert_int_equal(PQtransactionStatus(assoc_pg(db)), PQTRANS_IDLE);
     else
         assert_int_equal(sqlite3_get_autocommit(assoc_sqlite(db)), 1);
+}
+
+/* On PostgreSQL a delete whose steps are unconditional is one statement
+ * (data-modifying WITHs): one round trip, in a transaction or not, where
+ * the steps and the atomic section took four. */
+static void test_delete_one_round_trip(void **state)
+{
+    assoc_db *db = *state;
+    if (!e2e_is_pg(db))
+        skip();
+    User ada = new_user(db, "ada"), bob = new_user(db, "bob"), cy = new_user(db, "cy");
+    Product kb = new_product(db, "keyboard");
+    OK(db, user_products_add(db, &ada, &kb));
+    OK(db, user_products_add(db, &bob, &kb));
+    OK(db, user_delete(db, &cy));              /* its statement prepared: a round trip of its own */
+    FILE *f = trace_start(db);
+    OK(db, user_delete(db, &ada));
+    assert_int_equal(trace_syncs(db, f), 1);
+    OK(db, assoc_begin(db));
+    f = trace_start(db);
+    OK(db, user_delete(db, &bob));
+    assert_int_equal(trace_syncs(db, f), 1);
+    OK(db, assoc_commit(db));
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM users"), 0);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 0);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM products"), 1);
+}
+
+/* A delete of a row that is not there, inside the caller's transaction:
+ * ASSOC_NOTFOUND, nothing changed, and the transaction goes on. */
+static void test_delete_missing_in_transaction(void **state)
+{
+    assoc_db *db = *state;
+    User ada = new_user(db, "ada");
+    Product kb = new_product(db, "keyboard");
+    OK(db, user_products_add(db, &ada, &kb));
+    uint64_t before = db_fingerprint(db, all_tables, 3);
+    User ghost = ada;
+    ghost.id = ada.id + 1000;
+    OK(db, assoc_begin(db));
+    RC(db, ASSOC_NOTFOUND, user_delete(db, &ghost));
+    assert_non_null(strstr(assoc_errmsg(db), "no such row"));
+    assert_int_equal(db_fingerprint(db, all_tables, 3), before);
+    if (e2e_is_pg(db))
+        assert_int_equal(PQtransactionStatus(assoc_pg(db)), PQTRANS_INTRANS);
+    /* the transaction is usable: what follows commits */
+    User bob = new_user(db, "bob");
+    OK(db, user_delete(db, &ada));
+    RC(db, ASSOC_NOTFOUND, user_delete(db, &ada));
+    OK(db, assoc_commit(db));
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM users"), 1);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 0);
+    User back = USER_INIT;
+    OK(db, user_get(db, bob.id, &back));
+    user_free(&back);
+    /* and outside a transaction */
+    RC(db, ASSOC_NOTFOUND, user_delete(db, &ghost));
+}
+
+/* A delete that a foreign key refuses (a table the models do not know
+ * refers to the user, without ON DELETE) is ASSOC_CONSTRAINT with nothing
+ * changed: the user's orders, deleted before the user, stay.  In the
+ * caller's transaction too, which goes on. */
+static void test_delete_refused_by_foreign_key(void **state)
+{
+    assoc_db *db = *state;
+    User ada = new_user(db, "ada");
+    Product kb = new_product(db, "keyboard");
+    OK(db, user_products_add(db, &ada, &kb));
+    OK(db, user_products_add(db, &ada, &kb));
+    e2e_raw(db, "CREATE TABLE notes (id BIGINT PRIMARY KEY, user_id BIGINT REFERENCES users (id))");
+    char sql[128];
+    snprintf(sql, sizeof sql, "INSERT INTO notes (id, user_id) VALUES (1, %lld)", (long long)ada.id);
+    e2e_raw(db, sql);
+    uint64_t before = db_fingerprint(db, all_tables, 3);
+    RC(db, ASSOC_CONSTRAINT, user_delete(db, &ada));
+    assert_int_equal(db_fingerprint(db, all_tables, 3), before);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 2);
+    if (e2e_is_pg(db))
+        assert_int_equal(PQtransactionStatus(assoc_pg(db)), PQTRANS_IDLE);
+    else
+        assert_int_equal(sqlite3_get_autocommit(assoc_sqlite(db)), 1);
+
+    OK(db, assoc_begin(db));
+    RC(db, ASSOC_CONSTRAINT, user_delete(db, &ada));
+    assert_int_equal(db_fingerprint(db, all_tables, 3), before);
+    e2e_raw(db, "DELETE FROM notes");
+    OK(db, user_delete(db, &ada));
+    OK(db, assoc_commit(db));
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM users"), 0);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM orders"), 0);
 }
 
 /* Values are bound, never spliced into SQL. */
@@ -902,6 +1066,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_insert_writes_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insert_one_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crud, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relationships_both_ways, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_to_many_distinct, setup, teardown),
@@ -910,6 +1075,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_delete_cascades, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_in_caller_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_is_atomic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_one_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_missing_in_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_refused_by_foreign_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_injection_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_constraints, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsaved_record, setup, teardown),
