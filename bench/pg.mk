@@ -20,10 +20,7 @@
 # Knobs (make VAR=value):
 #   BENCH_PG_N=20000       users in the workload (a multiple of 10)
 #   BENCH_PG_N_SQLA=$(BENCH_PG_N)  users for the SQLAlchemy runs
-#   BENCH_PG_N_LOADS=5000  users for the loop against the batched load (the
-#                          generated batched load of a many-to-many is
-#                          quadratic on PostgreSQL: at 20,000 it takes minutes;
-#                          README.md, "PostgreSQL")
+#   BENCH_PG_N_LOADS=$(BENCH_PG_N)  users for the loop against the batched load
 #   BENCH_PG_REPEAT=5      runs of each C program, alternated (median, paired ratios)
 #   BENCH_PG_ROUNDS=3      rounds of the loads
 #   BENCH_PG_IMPLS=raw,api,pipeline,raw:api,typical,tuned
@@ -32,7 +29,7 @@
 
 BENCH_PG_N       ?= 20000
 BENCH_PG_N_SQLA  ?= $(BENCH_PG_N)
-BENCH_PG_N_LOADS ?= 5000
+BENCH_PG_N_LOADS ?= $(BENCH_PG_N)
 BENCH_PG_REPEAT  ?= 5
 BENCH_PG_ROUNDS  ?= 3
 BENCH_PG_IMPLS   ?= raw,api,pipeline,raw:api,typical,tuned
