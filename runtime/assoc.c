@@ -1549,9 +1549,8 @@ static int text_of(assoc_db *db, assoc_stmt *st, int col, const char **text, siz
     }
     if (check_column(db, st, col, fn) != ASSOC_OK)
         return ASSOC_MISUSE;
-    if (!assoc_pg_col_null(st->pg, col))
-        *text = assoc_pg_col_text(st->pg, col, len);
-    return ASSOC_OK;
+    /* A binary value's text is printed, which may need memory. */
+    return pg_status(db, assoc_pg_col_string(st->pg, col, text, len));
 }
 
 /* A blob's bytes.  SQLite's sqlite3_column_blob() returns NULL both for an
@@ -2654,6 +2653,14 @@ static int column_time_slow(assoc_db *db, assoc_stmt *st, int col, assoc_time *o
         rc = check_column(db, st, col, "assoc_column_time");
         if (rc != ASSOC_OK)
             return rc;
+        /* A binary timestamp in range needs no text; every other value
+         * (text results, infinity, BC, ...) is read from its text below,
+         * with the messages text has. */
+        if (assoc_pg_col_time_binary(st->pg, col, out)) {
+            if (has != NULL)
+                *has = true;
+            return ASSOC_OK;
+        }
         type = assoc_pg_col_null(st->pg, col) ? SQLITE_NULL : SQLITE_TEXT;
     }
     if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
