@@ -2575,6 +2575,17 @@ int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_
             rc = assoc_fail(db, ASSOC_ERROR, "%s gave no row", sql.text);
         goto done;
     }
+    /* A binary timestamp (pg.h): the value at once, and the server's text
+     * for it -- YYYY-MM-DD HH:MM:SS, the fraction without its trailing
+     * zeros -- from the binders' formatter rather than printed and parsed. */
+    if (st->pg != NULL && assoc_pg_col_time_binary(st->pg, 0, out) && format_time(db, *out, text)) {
+        size_t n = ASSOC_TIME_TEXT_SIZE - 1; /* "YYYY-MM-DD HH:MM:SS.ffffff" */
+        while (n > 20 && text[n - 1] == '0')
+            n--;
+        text[n == 20 ? 19 : n] = '\0';
+        rc = ASSOC_OK;
+        goto done;
+    }
     rc = text_of(db, st, 0, &t, &len, "assoc_current_timestamp");
     if (rc != ASSOC_OK)
         goto done;
