@@ -54,12 +54,14 @@ enum {
  * "-2.2250738585072014e-308" and "294276-12-31 23:59:59.999999 BC". */
 enum { CELL_TEXT_SIZE = 40 };
 
-/* One parameter's storage: numbers are formatted into num; text and blobs
- * are copied into buf, which grows and is reused. */
+/* One parameter's storage: numbers are formatted into num (or, for a
+ * parameter of their own type, put there in binary); text and blobs are
+ * copied into buf, which grows and is reused. */
 struct pg_param {
     char *buf;
     size_t cap;
     char num[NUM_SIZE];
+    Oid type; /* as the server inferred it at prepare */
 };
 
 /* One column's buffer for the current row: a hex bytea decoded (text
@@ -712,7 +714,6 @@ int assoc_pg_prepare(assoc_pgconn *c, const char *sql, assoc_pg_stmt **out)
     s->binary = nf > 0;
     for (int i = 0; i < nf && s->binary; i++)
         s->binary = decodes_binary(PQftype(desc, i));
-    clear_ops(ops, n);
 
     if (np > 0) {
         size_t un = (size_t)np;
@@ -721,6 +722,7 @@ int assoc_pg_prepare(assoc_pgconn *c, const char *sql, assoc_pg_stmt **out)
         s->formats = assoc_malloc(un * sizeof *s->formats);
         s->params = assoc_malloc(un * sizeof *s->params);
         if (!s->values || !s->lengths || !s->formats || !s->params) {
+            clear_ops(ops, n);
             deallocate(c, s->name);
             stmt_free(s);
             return fail(c, ASSOC_NOMEM, "out of memory");
@@ -732,8 +734,10 @@ int assoc_pg_prepare(assoc_pgconn *c, const char *sql, assoc_pg_stmt **out)
             s->formats[i] = 0;
             s->params[i].buf = NULL;
             s->params[i].cap = 0;
+            s->params[i].type = PQparamtype(desc, i);
         }
     }
+    clear_ops(ops, n);
     s->next = c->stmts;
     if (c->stmts)
         c->stmts->prev = s;
@@ -821,13 +825,47 @@ int assoc_pg_bind_null(assoc_pg_stmt *s, int idx)
     return ASSOC_OK;
 }
 
+/* A parameter of the value's own type (bigint, double precision,
+ * boolean) gets the value in binary: the same value as its text gives
+ * there, without printing it here and parsing it on the server.  Any other
+ * parameter type (integer, numeric, text, ...) gets the text, which the
+ * server converts or refuses as it always did.  n bytes at v, network byte
+ * order. */
+static int bind_binary(assoc_pg_stmt *s, int idx, struct pg_param *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        p->num[i] = (char)(unsigned char)(v >> (8 * (n - 1 - i)));
+    s->values[idx - 1] = p->num;
+    s->lengths[idx - 1] = n;
+    s->formats[idx - 1] = 1;
+    return ASSOC_OK;
+}
+
 int assoc_pg_bind_int64(assoc_pg_stmt *s, int idx, int64_t v)
 {
+    int rc;
+    struct pg_param *p = param(s, idx, &rc);
+    if (!p)
+        return rc;
+    if (p->type == INT8_OID)
+        return bind_binary(s, idx, p, (uint64_t)v, 8);
     return bind_num(s, idx, "%" PRId64, v);
 }
 
 int assoc_pg_bind_double(assoc_pg_stmt *s, int idx, double v)
 {
+    int rc;
+    struct pg_param *p = param(s, idx, &rc);
+    if (!p)
+        return rc;
+    if (p->type == FLOAT8_OID) {
+        /* Every NaN as the server's own (its float8in gives that one for
+         * "NaN"), so that the stored bits do not depend on the format. */
+        double d = isnan(v) ? (double)NAN : v;
+        uint64_t bits;
+        memcpy(&bits, &d, sizeof bits);
+        return bind_binary(s, idx, p, bits, 8);
+    }
     if (isnan(v))
         return bind_num(s, idx, "%s", "NaN");
     if (isinf(v))
@@ -837,6 +875,12 @@ int assoc_pg_bind_double(assoc_pg_stmt *s, int idx, double v)
 
 int assoc_pg_bind_bool(assoc_pg_stmt *s, int idx, bool v)
 {
+    int rc;
+    struct pg_param *p = param(s, idx, &rc);
+    if (!p)
+        return rc;
+    if (p->type == BOOL_OID)
+        return bind_binary(s, idx, p, v ? 1 : 0, 1);
     return bind_num(s, idx, "%s", v ? "t" : "f");
 }
 

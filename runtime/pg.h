@@ -201,8 +201,11 @@ int assoc_pg_param_count(const assoc_pg_stmt *s);
  * resets too, until bound again.  Binding a statement that has been stepped
  * and not reset is ASSOC_MISUSE, as is an idx out of range.  On
  * ASSOC_NOMEM the parameter keeps its previous value.  Values are sent in
- * text format, which the server converts to the parameter's type; blobs in
- * binary format (for a bytea parameter).
+ * text format, which the server converts to the parameter's type (as the
+ * server inferred it at prepare), except: an int64 for a bigint parameter,
+ * a double for a double precision one and a bool for a boolean one in
+ * binary (the same value, no text to print and parse; a NaN as the
+ * server's own NaN); blobs in binary format (for a bytea parameter).
  * double: exact (17 significant digits); NaN, Infinity, -Infinity as
  *   PostgreSQL spells them; -0.0 stays negative.
  * text: len bytes of UTF-8 without NUL; a NUL byte is ASSOC_MISUSE

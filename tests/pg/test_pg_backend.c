@@ -1075,6 +1075,63 @@ static void test_binary_other_types(void **state)
     assoc_pg_close(c);
 }
 
+/* Numbers for parameters of their own type go in binary, the others as
+ * text: the same values, the same conversions and refusals either way. */
+static void test_binary_parameters(void **state)
+{
+    (void)state;
+    assoc_pgconn *c = connect_ok();
+    assoc_pg_stmt *s = prepare_ok(c, "SELECT $1::bigint, $2::float8, $3::boolean, $4::numeric, $5::text,"
+                                     " $6::float8::text, $7::int4, $8::text, $9::bigint::text");
+    const int64_t ints[] = {INT64_MIN, -1, 0, INT64_MAX};
+    uint64_t nan_bits = UINT64_C(0xfff4000000000123); /* a negative signalling NaN with a payload */
+    double odd_nan;
+    memcpy(&odd_nan, &nan_bits, sizeof odd_nan);
+    const double dbls[] = {-0.0, 4.9406564584124654e-324, DBL_MAX, odd_nan};
+    for (int i = 0; i < 4; i++) {
+        char want[32];
+        OK(c, assoc_pg_bind_int64(s, 1, ints[i]));
+        OK(c, assoc_pg_bind_double(s, 2, dbls[i]));
+        OK(c, assoc_pg_bind_bool(s, 3, i % 2 == 0));
+        OK(c, assoc_pg_bind_int64(s, 4, ints[i]));
+        OK(c, assoc_pg_bind_int64(s, 5, ints[i]));
+        OK(c, assoc_pg_bind_double(s, 6, dbls[i]));
+        OK(c, assoc_pg_bind_int64(s, 7, i));
+        OK(c, assoc_pg_bind_bool(s, 8, i % 2 == 0));
+        OK(c, assoc_pg_bind_int64(s, 9, ints[i]));
+        EXPECT(c, assoc_pg_step(s), ASSOC_ROW);
+        int64_t v = 0;
+        OK(c, assoc_pg_col_int64(s, 0, &v));
+        assert_true(v == ints[i]);
+        double d = 0;
+        OK(c, assoc_pg_col_double(s, 1, &d));
+        assert_true(same_double(d, dbls[i]));
+        if (isnan(dbls[i])) { /* the server's NaN, as its text "NaN" gives */
+            double canon = strtod("NaN", NULL);
+            assert_memory_equal(&d, &canon, sizeof d);
+        }
+        bool b = i % 2 != 0;
+        OK(c, assoc_pg_col_bool(s, 2, &b));
+        assert_true(b == (i % 2 == 0));
+        snprintf(want, sizeof want, "%" PRId64, ints[i]);
+        assert_string_equal(assoc_pg_col_text(s, 3, NULL), want);
+        assert_string_equal(assoc_pg_col_text(s, 4, NULL), want);
+        assert_string_equal(assoc_pg_col_text(s, 8, NULL), want);
+        const char *dt[] = {"-0", "5e-324", "1.7976931348623157e+308", "NaN"};
+        assert_string_equal(assoc_pg_col_text(s, 5, NULL), dt[i]);
+        OK(c, assoc_pg_col_int64(s, 6, &v));
+        assert_true(v == i);
+        assert_string_equal(assoc_pg_col_text(s, 7, NULL), i % 2 == 0 ? "t" : "f"); /* text: as before */
+        assoc_pg_reset(s);
+    }
+    /* An int64 an integer parameter cannot hold: the server's refusal. */
+    OK(c, assoc_pg_bind_int64(s, 7, INT64_C(3000000000)));
+    EXPECT(c, assoc_pg_step(s), ASSOC_ERROR);
+    assert_true(contains(assoc_pg_errmsg(c), "out of range for type integer"));
+    assoc_pg_finalize(s);
+    assoc_pg_close(c);
+}
+
 /* ---------------------------------------------------------------------
  * Errors
  * ------------------------------------------------------------------- */
@@ -1915,6 +1972,7 @@ int main(void)
         cmocka_unit_test(test_binary_doubles),
         cmocka_unit_test(test_binary_timestamps),
         cmocka_unit_test(test_binary_other_types),
+        cmocka_unit_test(test_binary_parameters),
         cmocka_unit_test(test_constraints),
         cmocka_unit_test(test_values_the_type_refuses),
         cmocka_unit_test(test_sqlstate_mapping),
