@@ -85,6 +85,9 @@ struct assoc_pg_stmt {
     PGresult *res; /* the result of the last execution, or NULL */
     int row;       /* current row; -1 before the first, nrows after the last */
     int nrows;
+    int nfields;   /* res's columns (0 without res): asked of libpq once */
+    Oid *types;    /* the result's column types, from the Describe at prepare */
+    int ntypes;
     struct pg_colbuf *cols; /* per column, allocated when a reader first needs one */
     int ncols;
     bool protect; /* assoc_pg_stmt_set_protect(): false skips protection */
@@ -464,6 +467,7 @@ static void stmt_free(assoc_pg_stmt *s)
     for (int i = 0; i < s->ncols; i++)
         assoc_free(s->cols[i].p);
     assoc_free(s->cols);
+    assoc_free(s->types);
     assoc_free(s->params);
     assoc_free(s->formats);
     assoc_free(s->lengths);
@@ -714,6 +718,20 @@ int assoc_pg_prepare(assoc_pgconn *c, const char *sql, assoc_pg_stmt **out)
     s->binary = nf > 0;
     for (int i = 0; i < nf && s->binary; i++)
         s->binary = decodes_binary(PQftype(desc, i));
+    /* The readers look a cell's type up for every cell: kept here rather
+     * than asked of libpq each time. */
+    if (nf > 0) {
+        s->types = assoc_malloc((size_t)nf * sizeof *s->types);
+        if (!s->types) {
+            clear_ops(ops, n);
+            deallocate(c, s->name);
+            stmt_free(s);
+            return fail(c, ASSOC_NOMEM, "out of memory");
+        }
+        for (int i = 0; i < nf; i++)
+            s->types[i] = PQftype(desc, i);
+        s->ntypes = nf;
+    }
 
     if (np > 0) {
         size_t un = (size_t)np;
@@ -1003,6 +1021,7 @@ int assoc_pg_step(assoc_pg_stmt *s)
         note_changes(c, r);
         s->res = r;
         s->nrows = PQntuples(r);
+        s->nfields = PQnfields(r);
         s->row = -1;
     }
     if (s->row + 1 < s->nrows) {
@@ -1021,6 +1040,7 @@ void assoc_pg_reset(assoc_pg_stmt *s)
     s->res = NULL;
     s->row = -1;
     s->nrows = 0;
+    s->nfields = 0;
 }
 
 bool assoc_pg_binary_results(const assoc_pg_stmt *s)
@@ -1030,7 +1050,7 @@ bool assoc_pg_binary_results(const assoc_pg_stmt *s)
 
 int assoc_pg_column_count(const assoc_pg_stmt *s)
 {
-    return (s && s->res) ? PQnfields(s->res) : 0;
+    return s ? s->nfields : 0;
 }
 
 /* ---------------------------------------------------------------------
@@ -1340,9 +1360,15 @@ static int timestamp_text(int64_t pg_us, char *out)
  * Columns
  * ------------------------------------------------------------------- */
 
+/* Column col's type (col valid). */
+static Oid col_type(const assoc_pg_stmt *s, int col)
+{
+    return col < s->ntypes ? s->types[col] : PQftype(s->res, col);
+}
+
 static bool has_cell(const assoc_pg_stmt *s, int col)
 {
-    return s && s->res && s->row >= 0 && s->row < s->nrows && col >= 0 && col < PQnfields(s->res);
+    return s && s->res && s->row >= 0 && s->row < s->nrows && col >= 0 && col < s->nfields;
 }
 
 /* The cell (s's current row, col) as it came (text, or binary when
@@ -1421,7 +1447,7 @@ static int cell_text(assoc_pg_stmt *s, int col, const char **text, int *len)
     *text = v;
     if (!v || !s->binary)
         return rc;
-    Oid type = PQftype(s->res, col);
+    Oid type = col_type(s, col);
     switch (type) {
     case TEXT_OID:
     case VARCHAR_OID:
@@ -1511,7 +1537,7 @@ int assoc_pg_col_int64(assoc_pg_stmt *s, int col, int64_t *out)
     if (!t)
         return rc;
     if (s->binary) {
-        if (binary_int(PQftype(s->res, col), t, len, out))
+        if (binary_int(col_type(s, col), t, len, out))
             return ASSOC_OK;
         rc = cell_text(s, col, &t, &len);
         if (!t)
@@ -1536,7 +1562,7 @@ int assoc_pg_col_double(assoc_pg_stmt *s, int col, double *out)
     if (!t)
         return rc;
     if (s->binary) {
-        Oid type = PQftype(s->res, col);
+        Oid type = col_type(s, col);
         int64_t i;
         if (type == FLOAT8_OID && len == 8) {
             uint64_t bits = be64(t);
@@ -1634,7 +1660,7 @@ int assoc_pg_col_blob(assoc_pg_stmt *s, int col, const unsigned char **data, siz
     if (s->binary) {
         /* A binary bytea is its bytes (an empty one is libpq's "", not
          * NULL); anything else gives its text's bytes. */
-        if (PQftype(s->res, col) != BYTEA_OID) {
+        if (col_type(s, col) != BYTEA_OID) {
             rc = cell_text(s, col, &t, &n);
             if (!t)
                 return rc;
@@ -1643,7 +1669,7 @@ int assoc_pg_col_blob(assoc_pg_stmt *s, int col, const unsigned char **data, siz
         *len = (size_t)n;
         return ASSOC_OK;
     }
-    if (PQftype(s->res, col) != BYTEA_OID) {
+    if (col_type(s, col) != BYTEA_OID) {
         *data = (const unsigned char *)t;
         *len = (size_t)n;
         return ASSOC_OK;
@@ -1676,7 +1702,7 @@ bool assoc_pg_col_time_binary(const assoc_pg_stmt *s, int col, assoc_time *out)
 {
     int64_t pg_us;
     if (!s || !s->binary || !has_cell(s, col) || PQgetisnull(s->res, s->row, col) ||
-        !binary_timestamp(PQftype(s->res, col), PQgetvalue(s->res, s->row, col),
+        !binary_timestamp(col_type(s, col), PQgetvalue(s->res, s->row, col),
                           PQgetlength(s->res, s->row, col), &pg_us) ||
         pg_us < PG_TIME_MIN || pg_us > PG_TIME_MAX)
         return false;
