@@ -1549,9 +1549,8 @@ static int text_of(assoc_db *db, assoc_stmt *st, int col, const char **text, siz
     }
     if (check_column(db, st, col, fn) != ASSOC_OK)
         return ASSOC_MISUSE;
-    if (!assoc_pg_col_null(st->pg, col))
-        *text = assoc_pg_col_text(st->pg, col, len);
-    return ASSOC_OK;
+    /* A binary value's text is printed, which may need memory. */
+    return pg_status(db, assoc_pg_col_string(st->pg, col, text, len));
 }
 
 /* A blob's bytes.  SQLite's sqlite3_column_blob() returns NULL both for an
@@ -2604,6 +2603,17 @@ int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_
             rc = assoc_fail(db, ASSOC_ERROR, "%s gave no row", sql.text);
         goto done;
     }
+    /* A binary timestamp (pg.h): the value at once, and the server's text
+     * for it -- YYYY-MM-DD HH:MM:SS, the fraction without its trailing
+     * zeros -- from the binders' formatter rather than printed and parsed. */
+    if (st->pg != NULL && assoc_pg_col_time_binary(st->pg, 0, out) && format_time(db, *out, text)) {
+        size_t n = ASSOC_TIME_TEXT_SIZE - 1; /* "YYYY-MM-DD HH:MM:SS.ffffff" */
+        while (n > 20 && text[n - 1] == '0')
+            n--;
+        text[n == 20 ? 19 : n] = '\0';
+        rc = ASSOC_OK;
+        goto done;
+    }
     rc = text_of(db, st, 0, &t, &len, "assoc_current_timestamp");
     if (rc != ASSOC_OK)
         goto done;
@@ -2682,6 +2692,14 @@ static int column_time_slow(assoc_db *db, assoc_stmt *st, int col, assoc_time *o
         rc = check_column(db, st, col, "assoc_column_time");
         if (rc != ASSOC_OK)
             return rc;
+        /* A binary timestamp in range needs no text; every other value
+         * (text results, infinity, BC, ...) is read from its text below,
+         * with the messages text has. */
+        if (assoc_pg_col_time_binary(st->pg, col, out)) {
+            if (has != NULL)
+                *has = true;
+            return ASSOC_OK;
+        }
         type = assoc_pg_col_null(st->pg, col) ? SQLITE_NULL : SQLITE_TEXT;
     }
     if (type == SQLITE_TEXT || type == SQLITE_BLOB) {

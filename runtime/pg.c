@@ -2,7 +2,8 @@
  *
  * Layout: errors and their mapping; round trips (plain, and pipelines of
  * several commands for statement protection); connections; statements and
- * their parameters; reading columns; datetimes. */
+ * their parameters; datetimes; binary values (decoded, and printed as the
+ * server prints them); reading columns. */
 #include "pg.h"
 
 #include <libpq-fe.h>
@@ -27,20 +28,49 @@
 #define SP_SET_NAME "assoc_pg_savepoint"
 #define SP_RELEASE_NAME "assoc_pg_release"
 
-enum { NAME_SIZE = 32, NUM_SIZE = 32, BYTEA_OID = 17 };
+enum { NAME_SIZE = 32, NUM_SIZE = 32 };
 
-/* One parameter's storage: numbers are formatted into num; text and blobs
- * are copied into buf, which grows and is reused. */
+/* The types whose binary form the readers decode (PostgreSQL's pg_type
+ * OIDs, fixed since 7.x).  A statement asks for binary results only when
+ * every column of its result is one of these (assoc_pg_prepare), so that
+ * every other type still arrives as the server's text. */
+enum {
+    BOOL_OID = 16,
+    BYTEA_OID = 17,
+    NAME_OID = 19,
+    INT8_OID = 20,
+    INT2_OID = 21,
+    INT4_OID = 23,
+    TEXT_OID = 25,
+    JSON_OID = 114,
+    FLOAT8_OID = 701,
+    BPCHAR_OID = 1042,
+    VARCHAR_OID = 1043,
+    TIMESTAMP_OID = 1114,
+    JSONB_OID = 3802,
+};
+
+/* Room for the text of any decoded number or timestamp: the longest are
+ * "-2.2250738585072014e-308" and "294276-12-31 23:59:59.999999 BC". */
+enum { CELL_TEXT_SIZE = 40 };
+
+/* One parameter's storage: numbers are formatted into num (or, for a
+ * parameter of their own type, put there in binary); text and blobs are
+ * copied into buf, which grows and is reused. */
 struct pg_param {
     char *buf;
     size_t cap;
     char num[NUM_SIZE];
+    Oid type; /* as the server inferred it at prepare */
 };
 
-/* A decoded bytea column of the current row. */
+/* One column's buffer for the current row: a hex bytea decoded (text
+ * results), or the text of a binary value that a reader asked for as text
+ * (binary results): numbers and timestamps in text, bytea's hex in p. */
 struct pg_colbuf {
     unsigned char *p;
     size_t cap;
+    char text[CELL_TEXT_SIZE];
 };
 
 struct assoc_pg_stmt {
@@ -55,9 +85,13 @@ struct assoc_pg_stmt {
     PGresult *res; /* the result of the last execution, or NULL */
     int row;       /* current row; -1 before the first, nrows after the last */
     int nrows;
-    struct pg_colbuf *cols; /* per column, allocated on the first col_blob */
+    int nfields;   /* res's columns (0 without res): asked of libpq once */
+    Oid *types;    /* the result's column types, from the Describe at prepare */
+    int ntypes;
+    struct pg_colbuf *cols; /* per column, allocated when a reader first needs one */
     int ncols;
     bool protect; /* assoc_pg_stmt_set_protect(): false skips protection */
+    bool binary;  /* results in binary format: every column's type decodes */
 };
 
 struct assoc_pgconn {
@@ -261,7 +295,7 @@ static int run_pipeline(assoc_pgconn *c, struct pg_op *ops, int nops)
             break;
         default:
             ok = PQsendQueryPrepared(conn, op->stmt->name, op->stmt->nparams, op->stmt->values,
-                                     op->stmt->lengths, op->stmt->formats, 0);
+                                     op->stmt->lengths, op->stmt->formats, op->stmt->binary ? 1 : 0);
             break;
         }
         if (!ok)
@@ -433,6 +467,7 @@ static void stmt_free(assoc_pg_stmt *s)
     for (int i = 0; i < s->ncols; i++)
         assoc_free(s->cols[i].p);
     assoc_free(s->cols);
+    assoc_free(s->types);
     assoc_free(s->params);
     assoc_free(s->formats);
     assoc_free(s->lengths);
@@ -599,6 +634,29 @@ static void deallocate(assoc_pgconn *c, const char *name)
     PQclear(PQexec(c->conn, sql));
 }
 
+/* Whether the readers decode a column of this type from binary. */
+static bool decodes_binary(Oid type)
+{
+    switch (type) {
+    case BOOL_OID:
+    case BYTEA_OID:
+    case NAME_OID:
+    case INT8_OID:
+    case INT2_OID:
+    case INT4_OID:
+    case TEXT_OID:
+    case JSON_OID:
+    case FLOAT8_OID:
+    case BPCHAR_OID:
+    case VARCHAR_OID:
+    case TIMESTAMP_OID:
+    case JSONB_OID:
+        return true;
+    default:
+        return false;
+    }
+}
+
 int assoc_pg_prepare(assoc_pgconn *c, const char *sql, assoc_pg_stmt **out)
 {
     if (!c)
@@ -650,8 +708,30 @@ int assoc_pg_prepare(assoc_pgconn *c, const char *sql, assoc_pg_stmt **out)
         assoc_free(s);
         return rc;
     }
-    int np = PQnparams(ops[prep + 1].res);
-    clear_ops(ops, n);
+    const PGresult *desc = ops[prep + 1].res;
+    int np = PQnparams(desc), nf = PQnfields(desc);
+    /* Binary results save the client parsing every number and timestamp
+     * from text, but libpq takes one format for the whole row: only when
+     * the readers decode every column's type (a statement's result types
+     * never change: the server refuses to run it after a schema change
+     * that would). */
+    s->binary = nf > 0;
+    for (int i = 0; i < nf && s->binary; i++)
+        s->binary = decodes_binary(PQftype(desc, i));
+    /* The readers look a cell's type up for every cell: kept here rather
+     * than asked of libpq each time. */
+    if (nf > 0) {
+        s->types = assoc_malloc((size_t)nf * sizeof *s->types);
+        if (!s->types) {
+            clear_ops(ops, n);
+            deallocate(c, s->name);
+            stmt_free(s);
+            return fail(c, ASSOC_NOMEM, "out of memory");
+        }
+        for (int i = 0; i < nf; i++)
+            s->types[i] = PQftype(desc, i);
+        s->ntypes = nf;
+    }
 
     if (np > 0) {
         size_t un = (size_t)np;
@@ -660,6 +740,7 @@ int assoc_pg_prepare(assoc_pgconn *c, const char *sql, assoc_pg_stmt **out)
         s->formats = assoc_malloc(un * sizeof *s->formats);
         s->params = assoc_malloc(un * sizeof *s->params);
         if (!s->values || !s->lengths || !s->formats || !s->params) {
+            clear_ops(ops, n);
             deallocate(c, s->name);
             stmt_free(s);
             return fail(c, ASSOC_NOMEM, "out of memory");
@@ -671,8 +752,10 @@ int assoc_pg_prepare(assoc_pgconn *c, const char *sql, assoc_pg_stmt **out)
             s->formats[i] = 0;
             s->params[i].buf = NULL;
             s->params[i].cap = 0;
+            s->params[i].type = PQparamtype(desc, i);
         }
     }
+    clear_ops(ops, n);
     s->next = c->stmts;
     if (c->stmts)
         c->stmts->prev = s;
@@ -760,13 +843,47 @@ int assoc_pg_bind_null(assoc_pg_stmt *s, int idx)
     return ASSOC_OK;
 }
 
+/* A parameter of the value's own type (bigint, double precision,
+ * boolean) gets the value in binary: the same value as its text gives
+ * there, without printing it here and parsing it on the server.  Any other
+ * parameter type (integer, numeric, text, ...) gets the text, which the
+ * server converts or refuses as it always did.  n bytes at v, network byte
+ * order. */
+static int bind_binary(assoc_pg_stmt *s, int idx, struct pg_param *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        p->num[i] = (char)(unsigned char)(v >> (8 * (n - 1 - i)));
+    s->values[idx - 1] = p->num;
+    s->lengths[idx - 1] = n;
+    s->formats[idx - 1] = 1;
+    return ASSOC_OK;
+}
+
 int assoc_pg_bind_int64(assoc_pg_stmt *s, int idx, int64_t v)
 {
+    int rc;
+    struct pg_param *p = param(s, idx, &rc);
+    if (!p)
+        return rc;
+    if (p->type == INT8_OID)
+        return bind_binary(s, idx, p, (uint64_t)v, 8);
     return bind_num(s, idx, "%" PRId64, v);
 }
 
 int assoc_pg_bind_double(assoc_pg_stmt *s, int idx, double v)
 {
+    int rc;
+    struct pg_param *p = param(s, idx, &rc);
+    if (!p)
+        return rc;
+    if (p->type == FLOAT8_OID) {
+        /* Every NaN as the server's own (its float8in gives that one for
+         * "NaN"), so that the stored bits do not depend on the format. */
+        double d = isnan(v) ? (double)NAN : v;
+        uint64_t bits;
+        memcpy(&bits, &d, sizeof bits);
+        return bind_binary(s, idx, p, bits, 8);
+    }
     if (isnan(v))
         return bind_num(s, idx, "%s", "NaN");
     if (isinf(v))
@@ -776,6 +893,12 @@ int assoc_pg_bind_double(assoc_pg_stmt *s, int idx, double v)
 
 int assoc_pg_bind_bool(assoc_pg_stmt *s, int idx, bool v)
 {
+    int rc;
+    struct pg_param *p = param(s, idx, &rc);
+    if (!p)
+        return rc;
+    if (p->type == BOOL_OID)
+        return bind_binary(s, idx, p, v ? 1 : 0, 1);
     return bind_num(s, idx, "%s", v ? "t" : "f");
 }
 
@@ -848,7 +971,8 @@ static PGresult *execute(assoc_pg_stmt *s, int *rc)
 {
     assoc_pgconn *c = s->c;
     if (!s->protect || !needs_protect(c)) {
-        PGresult *r = PQexecPrepared(c->conn, s->name, s->nparams, s->values, s->lengths, s->formats, 0);
+        PGresult *r =
+            PQexecPrepared(c->conn, s->name, s->nparams, s->values, s->lengths, s->formats, s->binary ? 1 : 0);
         if (res_ok(r)) {
             *rc = ASSOC_OK;
             return r;
@@ -897,6 +1021,7 @@ int assoc_pg_step(assoc_pg_stmt *s)
         note_changes(c, r);
         s->res = r;
         s->nrows = PQntuples(r);
+        s->nfields = PQnfields(r);
         s->row = -1;
     }
     if (s->row + 1 < s->nrows) {
@@ -915,177 +1040,17 @@ void assoc_pg_reset(assoc_pg_stmt *s)
     s->res = NULL;
     s->row = -1;
     s->nrows = 0;
+    s->nfields = 0;
+}
+
+bool assoc_pg_binary_results(const assoc_pg_stmt *s)
+{
+    return s && s->binary;
 }
 
 int assoc_pg_column_count(const assoc_pg_stmt *s)
 {
-    return (s && s->res) ? PQnfields(s->res) : 0;
-}
-
-/* ---------------------------------------------------------------------
- * Columns
- * ------------------------------------------------------------------- */
-
-static bool has_cell(const assoc_pg_stmt *s, int col)
-{
-    return s && s->res && s->row >= 0 && s->row < s->nrows && col >= 0 && col < PQnfields(s->res);
-}
-
-/* The cell (s's current row, col) as text, or NULL with *rc set: MISUSE
- * (recorded) without a cell, OK for SQL NULL. */
-static const char *cell(assoc_pg_stmt *s, int col, int *len, int *rc)
-{
-    *rc = ASSOC_OK;
-    if (!s) {
-        *rc = ASSOC_MISUSE;
-        return NULL;
-    }
-    if (!has_cell(s, col)) {
-        *rc = fail(s->c, ASSOC_MISUSE, "column %d: no such column in the current row (%d columns%s)", col,
-                   s->res ? PQnfields(s->res) : 0,
-                   (s->res && s->row >= 0 && s->row < s->nrows) ? "" : ", and no current row");
-        return NULL;
-    }
-    if (PQgetisnull(s->res, s->row, col))
-        return NULL;
-    *len = PQgetlength(s->res, s->row, col);
-    return PQgetvalue(s->res, s->row, col);
-}
-
-bool assoc_pg_col_null(const assoc_pg_stmt *s, int col)
-{
-    return !has_cell(s, col) || PQgetisnull(s->res, s->row, col);
-}
-
-int assoc_pg_col_int64(assoc_pg_stmt *s, int col, int64_t *out)
-{
-    int rc, len = 0;
-    if (!out)
-        return s ? fail(s->c, ASSOC_MISUSE, "assoc_pg_col_int64: NULL out") : ASSOC_MISUSE;
-    *out = 0;
-    const char *t = cell(s, col, &len, &rc);
-    if (!t)
-        return rc;
-    char *end = NULL;
-    errno = 0;
-    long long v = (len > 0 && (t[0] == '-' || (t[0] >= '0' && t[0] <= '9'))) ? strtoll(t, &end, 10) : 0;
-    if (!end || end != t + len || errno == ERANGE)
-        return fail(s->c, ASSOC_ERROR, "column %d: '%.80s' is not a 64-bit integer", col, t);
-    *out = (int64_t)v;
-    return ASSOC_OK;
-}
-
-int assoc_pg_col_double(assoc_pg_stmt *s, int col, double *out)
-{
-    int rc, len = 0;
-    if (!out)
-        return s ? fail(s->c, ASSOC_MISUSE, "assoc_pg_col_double: NULL out") : ASSOC_MISUSE;
-    *out = 0.0;
-    const char *t = cell(s, col, &len, &rc);
-    if (!t)
-        return rc;
-    char *end = NULL;
-    double v = 0.0;
-    /* strtod reads "NaN", "Infinity" and "-Infinity"; it may say ERANGE
-     * for a denormal, which is still exact. */
-    if (len > 0 && t[0] != ' ')
-        v = strtod(t, &end);
-    if (!end || end != t + len)
-        return fail(s->c, ASSOC_ERROR, "column %d: '%.80s' is not a number", col, t);
-    *out = v;
-    return ASSOC_OK;
-}
-
-int assoc_pg_col_bool(assoc_pg_stmt *s, int col, bool *out)
-{
-    int rc, len = 0;
-    if (!out)
-        return s ? fail(s->c, ASSOC_MISUSE, "assoc_pg_col_bool: NULL out") : ASSOC_MISUSE;
-    *out = false;
-    const char *t = cell(s, col, &len, &rc);
-    if (!t)
-        return rc;
-    if (len == 1 && (t[0] == 't' || t[0] == 'f')) {
-        *out = t[0] == 't';
-        return ASSOC_OK;
-    }
-    return fail(s->c, ASSOC_ERROR, "column %d: '%.80s' is not a boolean ('t' or 'f')", col, t);
-}
-
-const char *assoc_pg_col_text(const assoc_pg_stmt *s, int col, size_t *len)
-{
-    if (len)
-        *len = 0;
-    if (!has_cell(s, col) || PQgetisnull(s->res, s->row, col))
-        return NULL;
-    if (len)
-        *len = (size_t)PQgetlength(s->res, s->row, col);
-    return PQgetvalue(s->res, s->row, col);
-}
-
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
-int assoc_pg_col_blob(assoc_pg_stmt *s, int col, const unsigned char **data, size_t *len)
-{
-    static const unsigned char empty[1] = {0};
-    int rc, n = 0;
-    if (!data || !len)
-        return s ? fail(s->c, ASSOC_MISUSE, "assoc_pg_col_blob: NULL out") : ASSOC_MISUSE;
-    *data = NULL;
-    *len = 0;
-    const char *t = cell(s, col, &n, &rc);
-    if (!t)
-        return rc;
-    if (PQftype(s->res, col) != BYTEA_OID) {
-        *data = (const unsigned char *)t;
-        *len = (size_t)n;
-        return ASSOC_OK;
-    }
-    if (n < 2 || t[0] != '\\' || t[1] != 'x' || (n % 2) != 0)
-        return fail(s->c, ASSOC_ERROR, "column %d: bytea text '%.40s' is not in hex format", col, t);
-    size_t bytes = (size_t)(n - 2) / 2;
-    if (bytes == 0) {
-        *data = empty;
-        return ASSOC_OK;
-    }
-    if (!s->cols) {
-        int nf = PQnfields(s->res);
-        s->cols = assoc_malloc((size_t)nf * sizeof *s->cols);
-        if (!s->cols)
-            return fail(s->c, ASSOC_NOMEM, "out of memory");
-        memset(s->cols, 0, (size_t)nf * sizeof *s->cols);
-        s->ncols = nf;
-    }
-    if (col >= s->ncols) { /* a re-execution with more columns: cannot happen, but stay safe */
-        return fail(s->c, ASSOC_MISUSE, "column %d: the statement's columns changed", col);
-    }
-    struct pg_colbuf *b = &s->cols[col];
-    if (b->cap < bytes) {
-        unsigned char *p = assoc_malloc(bytes);
-        if (!p)
-            return fail(s->c, ASSOC_NOMEM, "out of memory");
-        assoc_free(b->p);
-        b->p = p;
-        b->cap = bytes;
-    }
-    for (size_t i = 0; i < bytes; i++) {
-        int hi = hexval(t[2 + 2 * i]), lo = hexval(t[3 + 2 * i]);
-        if (hi < 0 || lo < 0)
-            return fail(s->c, ASSOC_ERROR, "column %d: bytea text is not valid hex", col);
-        b->p[i] = (unsigned char)(hi << 4 | lo);
-    }
-    *data = b->p;
-    *len = bytes;
-    return ASSOC_OK;
+    return s ? s->nfields : 0;
 }
 
 /* ---------------------------------------------------------------------
@@ -1149,13 +1114,614 @@ static int digits(const char *t, int n)
     return v;
 }
 
+/* ---------------------------------------------------------------------
+ * Binary values: their decoding, and their text as the server prints it
+ * ------------------------------------------------------------------- */
+
+/* Microseconds from 1970-01-01 to PostgreSQL's epoch, 2000-01-01, where
+ * a binary TIMESTAMP counts from. */
+static const int64_t PG_EPOCH_US = INT64_C(946684800000000);
+/* Years 0001-9999 (assoc_time's range) in PostgreSQL's count: from
+ * 0001-01-01 00:00:00 to 9999-12-31 23:59:59.999999. */
+static const int64_t PG_TIME_MIN = INT64_C(-62135596800000000) - INT64_C(946684800000000);
+static const int64_t PG_TIME_MAX = INT64_C(253402300799999999) - INT64_C(946684800000000);
+
+/* Network byte order, as the binary format sends every number. */
+static uint64_t be64(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint64_t)u[0] << 56 | (uint64_t)u[1] << 48 | (uint64_t)u[2] << 40 | (uint64_t)u[3] << 32 |
+           (uint64_t)u[4] << 24 | (uint64_t)u[5] << 16 | (uint64_t)u[6] << 8 | (uint64_t)u[7];
+}
+
+static uint32_t be32(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | (uint32_t)u[3];
+}
+
+/* The two's complement patterns as signed values (a cast of a value
+ * above the signed maximum is implementation-defined; a copy is not). */
+static int64_t i64_of(uint64_t u)
+{
+    int64_t v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+static int32_t i32_of(uint32_t u)
+{
+    int32_t v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+/* A binary int2, int4 or int8 cell (len bytes at v of a column of type
+ * `type`): true and *out its value; false for any other type or a length
+ * that does not fit the type. */
+static bool binary_int(Oid type, const char *v, int len, int64_t *out)
+{
+    switch (type) {
+    case INT8_OID:
+        if (len != 8)
+            return false;
+        *out = i64_of(be64(v));
+        return true;
+    case INT4_OID:
+        if (len != 4)
+            return false;
+        *out = i32_of(be32(v));
+        return true;
+    case INT2_OID:
+        if (len != 2)
+            return false;
+    {
+        uint16_t u = (uint16_t)((unsigned char)v[0] << 8 | (unsigned char)v[1]);
+        int16_t w;
+        memcpy(&w, &u, sizeof w);
+        *out = w;
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+/* A binary TIMESTAMP cell: true and *out its microseconds since
+ * 2000-01-01 (infinity and -infinity are INT64_MAX and INT64_MIN). */
+static bool binary_timestamp(Oid type, const char *v, int len, int64_t *out)
+{
+    if (type != TIMESTAMP_OID || len != 8)
+        return false;
+    *out = i64_of(be64(v));
+    return true;
+}
+
+/* Whether m * 10^k lies exactly halfway between the positive double v
+ * and a neighbour.  Both sides as an odd number times a power of two:
+ * v = n * 2^t, its midpoints (2n - 1) * 2^(t-1) and (2n + 1) * 2^(t-1),
+ * or (4n - 1) * 2^(t-2) below a power of two (whose lower neighbour is
+ * closer). */
+static bool on_midpoint(double v, uint64_t m, int k)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int be = (int)(bits >> 52 & 0x7ff);
+    uint64_t n = bits & ((UINT64_C(1) << 52) - 1);
+    int t = -1074;
+    if (be > 0) {
+        n |= UINT64_C(1) << 52;
+        t = be - 1075;
+    }
+    if (m == 0)
+        return false;
+    /* m * 10^k = odd * 2^e: the twos out first, so that trailing zeros
+     * do not overflow the odd part. */
+    int e = k;
+    while (m % 2 == 0) {
+        m /= 2;
+        e++;
+    }
+    for (; k < 0; k++) {
+        if (m % 5 != 0)
+            return false; /* not a dyadic rational: no midpoint */
+        m /= 5;
+    }
+    for (; k > 0; k--) {
+        if (m > UINT64_MAX / 5)
+            return false; /* more than 64 bits: midpoints have at most 55 */
+        m *= 5;
+    }
+    if (e == t - 1 && (m == 2 * n - 1 || m == 2 * n + 1))
+        return true;
+    return n == UINT64_C(1) << 52 && be > 1 && e == t - 2 && m == 4 * n - 1;
+}
+
+/* float8out with extra_float_digits > 0 (PostgreSQL 12 and later, Ryu):
+ * the shortest decimal strictly inside v's rounding interval -- among
+ * those of that length the one nearest v -- in fixed notation for a
+ * decimal exponent in [-4, 15) and as d.ddde+XX otherwise; NaN, Infinity,
+ * -Infinity, 0 and -0 by name.  "Strictly": PostgreSQL's Ryu never takes a
+ * decimal that lies exactly halfway to a neighbour, though strtod reads it
+ * back as v when v's mantissa is even (1e23 prints 9.999999999999999e+22).
+ * out: CELL_TEXT_SIZE bytes.  Returns the length.  Only text readers of a
+ * DOUBLE PRECISION column get here, so it may take several snprintf. */
+static int double_text(double v, char *out)
+{
+    if (isnan(v))
+        return snprintf(out, CELL_TEXT_SIZE, "NaN");
+    if (isinf(v))
+        return snprintf(out, CELL_TEXT_SIZE, "%s", v > 0 ? "Infinity" : "-Infinity");
+    if (v == 0)
+        return snprintf(out, CELL_TEXT_SIZE, "%s", signbit(v) ? "-0" : "0");
+
+    /* The digits (no point, no trailing zeros) and the decimal exponent of
+     * the first.  glibc's %e rounds correctly, so the p-digit decimal
+     * nearest v is the first candidate; when it lies below v and is
+     * outside, the next one up may still be inside (the interval of a
+     * power of two is narrower below), and is what Ryu picks. */
+    double a = fabs(v);
+    char e[40], digs[24];
+    int exp10 = 0, nd = 0;
+    for (int p = 1; p <= 17 && nd == 0; p++) {
+        snprintf(e, sizeof e, "%.*e", p - 1, a);
+        const char *x = strchr(e, 'e');
+        exp10 = atoi(x + 1);
+        uint64_t m = 0;
+        for (const char *q = e; q < x; q++)
+            if (*q >= '0' && *q <= '9') /* the point is the locale's */
+                m = m * 10 + (uint64_t)(*q - '0');
+        double back = strtod(e, NULL);
+        if (back != a || on_midpoint(a, m, exp10 - (p - 1))) {
+            if (back > a) /* above v and outside: the next one up is farther */
+                continue;
+            char up[40];
+            snprintf(up, sizeof up, "%" PRIu64 "e%d", m + 1, exp10 - (p - 1));
+            if (strtod(up, NULL) != a || on_midpoint(a, m + 1, exp10 - (p - 1)))
+                continue;
+            m++;
+        }
+        nd = snprintf(digs, sizeof digs, "%" PRIu64, m);
+        if (nd > p) /* 99..9 + 1: one more digit, one more power of ten */
+            exp10++;
+        while (nd > 1 && digs[nd - 1] == '0')
+            nd--;
+        digs[nd] = '\0';
+    }
+    if (nd == 0) /* cannot happen: 17 digits always read back */
+        return snprintf(out, CELL_TEXT_SIZE, "%.17g", v);
+
+    char *w = out;
+    if (v < 0)
+        *w++ = '-';
+    if (exp10 >= -4 && exp10 < 15) {
+        if (exp10 < 0) {
+            *w++ = '0';
+            *w++ = '.';
+            for (int i = -1; i > exp10; i--)
+                *w++ = '0';
+            memcpy(w, digs, (size_t)nd);
+            w += nd;
+        } else {
+            for (int i = 0; i < nd || i <= exp10; i++) {
+                if (i == exp10 + 1)
+                    *w++ = '.';
+                *w++ = i < nd ? digs[i] : '0';
+            }
+        }
+        *w = '\0';
+        return (int)(w - out);
+    }
+    *w++ = digs[0];
+    if (nd > 1) {
+        *w++ = '.';
+        memcpy(w, digs + 1, (size_t)nd - 1);
+        w += nd - 1;
+    }
+    return (int)(w - out) + snprintf(w, CELL_TEXT_SIZE - (size_t)(w - out), "e%c%02d", exp10 < 0 ? '-' : '+',
+                                     exp10 < 0 ? -exp10 : exp10);
+}
+
+/* A TIMESTAMP WITHOUT TIME ZONE (microseconds since 2000-01-01) as the
+ * server prints it in DateStyle ISO: YYYY-MM-DD HH:MM:SS, a fraction
+ * without its trailing zeros, years past 9999 in as many digits as they
+ * take, " BC" after the years before 1, infinity and -infinity by name.
+ * out: CELL_TEXT_SIZE bytes.  Returns the length. */
+static int timestamp_text(int64_t pg_us, char *out)
+{
+    if (pg_us == INT64_MAX)
+        return snprintf(out, CELL_TEXT_SIZE, "infinity");
+    if (pg_us == INT64_MIN)
+        return snprintf(out, CELL_TEXT_SIZE, "-infinity");
+    int64_t days = pg_us / USEC_PER_DAY, us = pg_us % USEC_PER_DAY;
+    if (us < 0) {
+        us += USEC_PER_DAY;
+        days--;
+    }
+    int64_t y;
+    int m, d;
+    civil_from_days(days + PG_EPOCH_US / USEC_PER_DAY, &y, &m, &d);
+    int64_t secs = us / 1000000;
+    int frac = (int)(us % 1000000);
+    int n = snprintf(out, CELL_TEXT_SIZE, "%04" PRId64 "-%02d-%02d %02d:%02d:%02d", y > 0 ? y : 1 - y, m, d,
+                     (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+    if (frac != 0) {
+        n += snprintf(out + n, CELL_TEXT_SIZE - (size_t)n, ".%06d", frac);
+        while (out[n - 1] == '0')
+            n--;
+        out[n] = '\0';
+    }
+    if (y <= 0)
+        n += snprintf(out + n, CELL_TEXT_SIZE - (size_t)n, " BC");
+    return n;
+}
+
+/* ---------------------------------------------------------------------
+ * Columns
+ * ------------------------------------------------------------------- */
+
+/* Column col's type (col valid). */
+static Oid col_type(const assoc_pg_stmt *s, int col)
+{
+    return col < s->ntypes ? s->types[col] : PQftype(s->res, col);
+}
+
+static bool has_cell(const assoc_pg_stmt *s, int col)
+{
+    return s && s->res && s->row >= 0 && s->row < s->nrows && col >= 0 && col < s->nfields;
+}
+
+/* The cell (s's current row, col) as it came (text, or binary when
+ * s->binary), or NULL with *rc set: MISUSE (recorded) without a cell, OK
+ * for SQL NULL. */
+static const char *cell(assoc_pg_stmt *s, int col, int *len, int *rc)
+{
+    *rc = ASSOC_OK;
+    if (!s) {
+        *rc = ASSOC_MISUSE;
+        return NULL;
+    }
+    if (!has_cell(s, col)) {
+        *rc = fail(s->c, ASSOC_MISUSE, "column %d: no such column in the current row (%d columns%s)", col,
+                   s->res ? PQnfields(s->res) : 0,
+                   (s->res && s->row >= 0 && s->row < s->nrows) ? "" : ", and no current row");
+        return NULL;
+    }
+    if (PQgetisnull(s->res, s->row, col))
+        return NULL;
+    *len = PQgetlength(s->res, s->row, col);
+    return PQgetvalue(s->res, s->row, col);
+}
+
+/* Column col's buffer (s->cols made on first use, one per column), or
+ * NULL (recorded). */
+static struct pg_colbuf *colbuf(assoc_pg_stmt *s, int col)
+{
+    if (!s->cols) {
+        int nf = PQnfields(s->res);
+        s->cols = assoc_malloc((size_t)nf * sizeof *s->cols);
+        if (!s->cols) {
+            fail(s->c, ASSOC_NOMEM, "out of memory");
+            return NULL;
+        }
+        memset(s->cols, 0, (size_t)nf * sizeof *s->cols);
+        s->ncols = nf;
+    }
+    if (col >= s->ncols) { /* a re-execution with more columns: cannot happen, but stay safe */
+        fail(s->c, ASSOC_MISUSE, "column %d: the statement's columns changed", col);
+        return NULL;
+    }
+    return &s->cols[col];
+}
+
+/* At least n bytes in b->p, or ASSOC_NOMEM (recorded); the old bytes are
+ * not kept. */
+static int colbuf_reserve(assoc_pg_stmt *s, struct pg_colbuf *b, size_t n)
+{
+    if (b->cap >= n)
+        return ASSOC_OK;
+    unsigned char *p = assoc_malloc(n);
+    if (!p)
+        return fail(s->c, ASSOC_NOMEM, "out of memory");
+    assoc_free(b->p);
+    b->p = p;
+    b->cap = n;
+    return ASSOC_OK;
+}
+
+/* The cell's text, as the server sends it in text format: a text-format
+ * result's bytes, and the bytes of a binary text, varchar, char, name or
+ * json as they are (the same in both formats); jsonb without its version
+ * byte; a binary number, boolean, timestamp or bytea printed as the
+ * session's settings print it (pg.h: extra_float_digits 3, DateStyle ISO,
+ * bytea_output hex) into the column's buffer.  So every reader that works
+ * on text reads what it read before binary results.  OUT: *text
+ * (NUL-terminated; NULL for SQL NULL and on failure), *len.  ASSOC_NOMEM,
+ * ASSOC_MISUSE without a cell, ASSOC_ERROR for a binary value that is not
+ * its type's (never from a working server). */
+static int cell_text(assoc_pg_stmt *s, int col, const char **text, int *len)
+{
+    int rc;
+    *len = 0;
+    const char *v = cell(s, col, len, &rc);
+    *text = v;
+    if (!v || !s->binary)
+        return rc;
+    Oid type = col_type(s, col);
+    switch (type) {
+    case TEXT_OID:
+    case VARCHAR_OID:
+    case BPCHAR_OID:
+    case NAME_OID:
+    case JSON_OID:
+        return ASSOC_OK;
+    case JSONB_OID:
+        if (*len >= 1 && v[0] == 1) {
+            *text = v + 1;
+            *len -= 1;
+            return ASSOC_OK;
+        }
+        break;
+    case BOOL_OID:
+        if (*len == 1) {
+            *text = v[0] ? "t" : "f";
+            return ASSOC_OK;
+        }
+        break;
+    default:
+        break;
+    }
+    struct pg_colbuf *b = colbuf(s, col);
+    if (!b) {
+        *text = NULL;
+        *len = 0;
+        return s->cols ? ASSOC_MISUSE : ASSOC_NOMEM;
+    }
+    int64_t i;
+    int n = -1;
+    if (binary_int(type, v, *len, &i))
+        n = snprintf(b->text, sizeof b->text, "%" PRId64, i);
+    else if (type == FLOAT8_OID && *len == 8) {
+        uint64_t bits = be64(v);
+        double d;
+        memcpy(&d, &bits, sizeof d);
+        n = double_text(d, b->text);
+    } else if (binary_timestamp(type, v, *len, &i)) {
+        n = timestamp_text(i, b->text);
+    } else if (type == BYTEA_OID) {
+        static const char hex[] = "0123456789abcdef";
+        size_t bytes = (size_t)*len;
+        rc = colbuf_reserve(s, b, 2 * bytes + 3);
+        if (rc != ASSOC_OK) {
+            *text = NULL;
+            *len = 0;
+            return rc;
+        }
+        char *w = (char *)b->p;
+        *w++ = '\\';
+        *w++ = 'x';
+        for (size_t k = 0; k < bytes; k++) {
+            unsigned char ch = (unsigned char)v[k];
+            *w++ = hex[ch >> 4];
+            *w++ = hex[ch & 15];
+        }
+        *w = '\0';
+        *text = (const char *)b->p;
+        *len = (int)(2 * bytes + 2);
+        return ASSOC_OK;
+    }
+    if (n < 0) {
+        int got = *len;
+        *text = NULL;
+        *len = 0;
+        return fail(s->c, ASSOC_ERROR, "column %d: %d bytes are no binary value of type %u", col, got,
+                    (unsigned)type);
+    }
+    *text = b->text;
+    *len = n;
+    return ASSOC_OK;
+}
+
+bool assoc_pg_col_null(const assoc_pg_stmt *s, int col)
+{
+    return !has_cell(s, col) || PQgetisnull(s->res, s->row, col);
+}
+
+int assoc_pg_col_int64(assoc_pg_stmt *s, int col, int64_t *out)
+{
+    int rc, len = 0;
+    if (!out)
+        return s ? fail(s->c, ASSOC_MISUSE, "assoc_pg_col_int64: NULL out") : ASSOC_MISUSE;
+    *out = 0;
+    const char *t = cell(s, col, &len, &rc);
+    if (!t)
+        return rc;
+    if (s->binary) {
+        if (binary_int(col_type(s, col), t, len, out))
+            return ASSOC_OK;
+        rc = cell_text(s, col, &t, &len);
+        if (!t)
+            return rc;
+    }
+    char *end = NULL;
+    errno = 0;
+    long long v = (len > 0 && (t[0] == '-' || (t[0] >= '0' && t[0] <= '9'))) ? strtoll(t, &end, 10) : 0;
+    if (!end || end != t + len || errno == ERANGE)
+        return fail(s->c, ASSOC_ERROR, "column %d: '%.80s' is not a 64-bit integer", col, t);
+    *out = (int64_t)v;
+    return ASSOC_OK;
+}
+
+int assoc_pg_col_double(assoc_pg_stmt *s, int col, double *out)
+{
+    int rc, len = 0;
+    if (!out)
+        return s ? fail(s->c, ASSOC_MISUSE, "assoc_pg_col_double: NULL out") : ASSOC_MISUSE;
+    *out = 0.0;
+    const char *t = cell(s, col, &len, &rc);
+    if (!t)
+        return rc;
+    if (s->binary) {
+        Oid type = col_type(s, col);
+        int64_t i;
+        if (type == FLOAT8_OID && len == 8) {
+            uint64_t bits = be64(t);
+            memcpy(out, &bits, sizeof *out);
+            return ASSOC_OK;
+        }
+        /* The integer's nearest double, as strtod gives for its text. */
+        if (binary_int(type, t, len, &i)) {
+            *out = (double)i;
+            return ASSOC_OK;
+        }
+        rc = cell_text(s, col, &t, &len);
+        if (!t)
+            return rc;
+    }
+    char *end = NULL;
+    double v = 0.0;
+    /* strtod reads "NaN", "Infinity" and "-Infinity"; it may say ERANGE
+     * for a denormal, which is still exact. */
+    if (len > 0 && t[0] != ' ')
+        v = strtod(t, &end);
+    if (!end || end != t + len)
+        return fail(s->c, ASSOC_ERROR, "column %d: '%.80s' is not a number", col, t);
+    *out = v;
+    return ASSOC_OK;
+}
+
+int assoc_pg_col_bool(assoc_pg_stmt *s, int col, bool *out)
+{
+    int rc, len = 0;
+    if (!out)
+        return s ? fail(s->c, ASSOC_MISUSE, "assoc_pg_col_bool: NULL out") : ASSOC_MISUSE;
+    *out = false;
+    const char *t = cell(s, col, &len, &rc);
+    if (!t)
+        return rc;
+    if (s->binary) {
+        rc = cell_text(s, col, &t, &len); /* a binary boolean's text costs nothing */
+        if (!t)
+            return rc;
+    }
+    if (len == 1 && (t[0] == 't' || t[0] == 'f')) {
+        *out = t[0] == 't';
+        return ASSOC_OK;
+    }
+    return fail(s->c, ASSOC_ERROR, "column %d: '%.80s' is not a boolean ('t' or 'f')", col, t);
+}
+
+int assoc_pg_col_string(assoc_pg_stmt *s, int col, const char **text, size_t *len)
+{
+    int rc, n = 0;
+    if (len)
+        *len = 0;
+    if (!text)
+        return s ? fail(s->c, ASSOC_MISUSE, "assoc_pg_col_string: NULL out") : ASSOC_MISUSE;
+    rc = cell_text(s, col, text, &n);
+    if (len && *text)
+        *len = (size_t)n;
+    return rc;
+}
+
+const char *assoc_pg_col_text(assoc_pg_stmt *s, int col, size_t *len)
+{
+    const char *t = NULL;
+    if (len)
+        *len = 0;
+    if (!has_cell(s, col))
+        return NULL;
+    assoc_pg_col_string(s, col, &t, len);
+    return t;
+}
+
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+int assoc_pg_col_blob(assoc_pg_stmt *s, int col, const unsigned char **data, size_t *len)
+{
+    static const unsigned char empty[1] = {0};
+    int rc, n = 0;
+    if (!data || !len)
+        return s ? fail(s->c, ASSOC_MISUSE, "assoc_pg_col_blob: NULL out") : ASSOC_MISUSE;
+    *data = NULL;
+    *len = 0;
+    const char *t = cell(s, col, &n, &rc);
+    if (!t)
+        return rc;
+    if (s->binary) {
+        /* A binary bytea is its bytes (an empty one is libpq's "", not
+         * NULL); anything else gives its text's bytes. */
+        if (col_type(s, col) != BYTEA_OID) {
+            rc = cell_text(s, col, &t, &n);
+            if (!t)
+                return rc;
+        }
+        *data = (const unsigned char *)t;
+        *len = (size_t)n;
+        return ASSOC_OK;
+    }
+    if (col_type(s, col) != BYTEA_OID) {
+        *data = (const unsigned char *)t;
+        *len = (size_t)n;
+        return ASSOC_OK;
+    }
+    if (n < 2 || t[0] != '\\' || t[1] != 'x' || (n % 2) != 0)
+        return fail(s->c, ASSOC_ERROR, "column %d: bytea text '%.40s' is not in hex format", col, t);
+    size_t bytes = (size_t)(n - 2) / 2;
+    if (bytes == 0) {
+        *data = empty;
+        return ASSOC_OK;
+    }
+    struct pg_colbuf *b = colbuf(s, col);
+    if (!b)
+        return s->cols ? ASSOC_MISUSE : ASSOC_NOMEM;
+    rc = colbuf_reserve(s, b, bytes);
+    if (rc != ASSOC_OK)
+        return rc;
+    for (size_t i = 0; i < bytes; i++) {
+        int hi = hexval(t[2 + 2 * i]), lo = hexval(t[3 + 2 * i]);
+        if (hi < 0 || lo < 0)
+            return fail(s->c, ASSOC_ERROR, "column %d: bytea text is not valid hex", col);
+        b->p[i] = (unsigned char)(hi << 4 | lo);
+    }
+    *data = b->p;
+    *len = bytes;
+    return ASSOC_OK;
+}
+
+bool assoc_pg_col_time_binary(const assoc_pg_stmt *s, int col, assoc_time *out)
+{
+    int64_t pg_us;
+    if (!s || !s->binary || !has_cell(s, col) || PQgetisnull(s->res, s->row, col) ||
+        !binary_timestamp(col_type(s, col), PQgetvalue(s->res, s->row, col),
+                          PQgetlength(s->res, s->row, col), &pg_us) ||
+        pg_us < PG_TIME_MIN || pg_us > PG_TIME_MAX)
+        return false;
+    *out = pg_us + PG_EPOCH_US;
+    return true;
+}
+
 int assoc_pg_col_time(assoc_pg_stmt *s, int col, assoc_time *out)
 {
     int rc, len = 0;
     if (!out)
         return s ? fail(s->c, ASSOC_MISUSE, "assoc_pg_col_time: NULL out") : ASSOC_MISUSE;
     *out = 0;
-    const char *t = cell(s, col, &len, &rc);
+    if (assoc_pg_col_time_binary(s, col, out))
+        return ASSOC_OK;
+    /* Everything else goes through the text: the same value and messages
+     * as for text results (infinity, BC and years past 9999 refused). */
+    const char *t = NULL;
+    rc = cell_text(s, col, &t, &len);
     if (!t)
         return rc;
     /* YYYY-MM-DD HH:MM:SS[.f{1,6}] */

@@ -54,6 +54,17 @@
  * ...): a failed script inside a transaction block aborts it, as in
  * PostgreSQL.
  *
+ * Result formats.  A statement whose result columns are all of types the
+ * readers decode -- bigint, integer, smallint, boolean, double precision,
+ * text, varchar, char, name, json, jsonb, bytea, timestamp without time
+ * zone -- gets its results in binary format (integers and timestamps
+ * arrive as network-order integers, not text to parse); any other (numeric,
+ * date, timestamptz, an enum type, ...) in text format, for the whole
+ * statement (libpq takes one format for all columns).  The format is chosen
+ * at prepare from the statement's result types.  The readers give the same
+ * values, texts and errors either way: a reader that works on text reads a
+ * binary value's text as the server would have printed it.
+ *
  * Memory: a statement's first step fetches its whole result into the client
  * (no single-row mode), so that other statements can run on the connection
  * while its rows are read (libassoc's _each callbacks call back into the
@@ -190,8 +201,11 @@ int assoc_pg_param_count(const assoc_pg_stmt *s);
  * resets too, until bound again.  Binding a statement that has been stepped
  * and not reset is ASSOC_MISUSE, as is an idx out of range.  On
  * ASSOC_NOMEM the parameter keeps its previous value.  Values are sent in
- * text format, which the server converts to the parameter's type; blobs in
- * binary format (for a bytea parameter).
+ * text format, which the server converts to the parameter's type (as the
+ * server inferred it at prepare), except: an int64 for a bigint parameter,
+ * a double for a double precision one and a bool for a boolean one in
+ * binary (the same value, no text to print and parse; a NaN as the
+ * server's own NaN); blobs in binary format (for a bytea parameter).
  * double: exact (17 significant digits); NaN, Infinity, -Infinity as
  *   PostgreSQL spells them; -0.0 stays negative.
  * text: len bytes of UTF-8 without NUL; a NUL byte is ASSOC_MISUSE
@@ -208,7 +222,8 @@ int assoc_pg_bind_blob(assoc_pg_stmt *s, int idx, const void *v, size_t len);
 int assoc_pg_bind_time(assoc_pg_stmt *s, int idx, assoc_time t);
 
 /* The first step after binding (or after a reset) executes s with its
- * current bindings (PQexecPrepared, text results, the whole result fetched)
+ * current bindings (PQexecPrepared, text or binary results as chosen at
+ * prepare (above), the whole result fetched)
  * and returns ASSOC_ROW for its first row; each later step moves to the
  * next row; after the last, ASSOC_OK (done), and ASSOC_OK again on further
  * steps until a reset.  A statement without rows (INSERT without
@@ -222,6 +237,11 @@ int assoc_pg_step(assoc_pg_stmt *s);
  * prepared statement stay.  NULL is accepted. */
 void assoc_pg_reset(assoc_pg_stmt *s);
 
+/* Whether s gets its results in binary format (see "Result formats" at
+ * the top of this file); false for NULL.  For tests and diagnostics: the
+ * readers behave the same either way. */
+bool assoc_pg_binary_results(const assoc_pg_stmt *s);
+
 /* Columns of s's result: 0 before the first step and after a reset. */
 int assoc_pg_column_count(const assoc_pg_stmt *s);
 
@@ -229,29 +249,45 @@ int assoc_pg_column_count(const assoc_pg_stmt *s);
  * Without a current row, or with col out of range: col_null is true and
  * the others return ASSOC_MISUSE (or NULL).  An SQL NULL reads as 0, 0.0,
  * false, NULL, NULL with ASSOC_OK: check assoc_pg_col_null() first.
- * int64: the column's text as a decimal integer in int64_t's range, else
- *   ASSOC_ERROR ("column N: 'text' is not a 64-bit integer").
- * double: the column's text as a number (NaN, Infinity, -Infinity too),
- *   else ASSOC_ERROR naming the column and the text.
- * bool: 't' or 'f', else ASSOC_ERROR.
- * text: PGresult's memory, NUL-terminated, *len (may be NULL) its length;
- *   valid until the next step or reset of s.  NULL for SQL NULL.
- * blob: a bytea column's hex text decoded into a buffer s owns (one per
- *   column), valid until the next step or reset of s; an empty bytea gives
- *   a non-NULL *data and *len 0; SQL NULL gives NULL and 0.  A column of
- *   another type gives its text's bytes.  ASSOC_NOMEM, or ASSOC_ERROR for
- *   text that is not hex bytea.
- * time: "YYYY-MM-DD HH:MM:SS" with an optional '.' and 1-6 digits (a
- *   TIMESTAMP WITHOUT TIME ZONE in DateStyle ISO) as microseconds since
- *   1970-01-01 UTC; anything else (a BC date, a year past 9999, infinity,
- *   a time zone) is ASSOC_ERROR naming the column and the text. */
+ * "The column's text" below is the value as the server prints it in text
+ * format with the session's settings, whichever format the result came in.
+ * int64: an integer column's value; otherwise the column's text as a
+ *   decimal integer in int64_t's range, else ASSOC_ERROR ("column N: 'text'
+ *   is not a 64-bit integer").
+ * double: a double precision column's value, an integer column's nearest
+ *   double; otherwise the column's text as a number (NaN, Infinity,
+ *   -Infinity too), else ASSOC_ERROR naming the column and the text.
+ * bool: the column's text 't' or 'f', else ASSOC_ERROR.
+ * string: the column's text, NUL-terminated, in PGresult's memory or (a
+ *   binary value printed) in a buffer s owns, one per column; *len (may be
+ *   NULL) its length; valid until the next step or reset of s.  SQL NULL:
+ *   *text NULL and ASSOC_OK.  ASSOC_NOMEM when printing needs memory.
+ * text: string's text, or NULL (for SQL NULL, and when string fails: the
+ *   failure is recorded).
+ * blob: a bytea column's bytes (decoded from hex text into a buffer s
+ *   owns, one per column, for text results), valid until the next step or
+ *   reset of s; an empty bytea gives a non-NULL *data and *len 0; SQL NULL
+ *   gives NULL and 0.  A column of another type gives its text's bytes.
+ *   ASSOC_NOMEM, or ASSOC_ERROR for text that is not hex bytea.
+ * time: the column's text "YYYY-MM-DD HH:MM:SS" with an optional '.' and
+ *   1-6 digits (a TIMESTAMP WITHOUT TIME ZONE in DateStyle ISO) as
+ *   microseconds since 1970-01-01 UTC; anything else (a BC date, a year
+ *   past 9999, infinity, a time zone) is ASSOC_ERROR naming the column and
+ *   the text.
+ * time_binary: true, and *out as time gives it, for a binary TIMESTAMP
+ *   WITHOUT TIME ZONE in years 0001-9999; false, with nothing recorded and
+ *   *out untouched, for anything else (text results, another type, NULL,
+ *   no cell, a value time refuses).  The common layer's fast path: it
+ *   reads every other value's text with its own parser and messages. */
 bool assoc_pg_col_null(const assoc_pg_stmt *s, int col);
 int assoc_pg_col_int64(assoc_pg_stmt *s, int col, int64_t *out);
 int assoc_pg_col_double(assoc_pg_stmt *s, int col, double *out);
 int assoc_pg_col_bool(assoc_pg_stmt *s, int col, bool *out);
-const char *assoc_pg_col_text(const assoc_pg_stmt *s, int col, size_t *len);
+int assoc_pg_col_string(assoc_pg_stmt *s, int col, const char **text, size_t *len);
+const char *assoc_pg_col_text(assoc_pg_stmt *s, int col, size_t *len);
 int assoc_pg_col_blob(assoc_pg_stmt *s, int col, const unsigned char **data, size_t *len);
 int assoc_pg_col_time(assoc_pg_stmt *s, int col, assoc_time *out);
+bool assoc_pg_col_time_binary(const assoc_pg_stmt *s, int col, assoc_time *out);
 
 #ifdef __cplusplus
 }

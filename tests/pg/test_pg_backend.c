@@ -1,7 +1,9 @@
 /* test_pg_backend.c - libassoc's PostgreSQL backend (runtime/pg.c) against a
  * real server: the URI comes from $ASSOC_PG_URI (tests/pg/with_server.sh
  * sets it).  Connections and session settings, scripts, every binder and
- * reader with their edge values, SQLSTATE mapping, statement-level atomicity
+ * reader with their edge values, binary results read as text results are
+ * (every reader, every decoded type, printed as the server prints),
+ * SQLSTATE mapping, statement-level atomicity
  * inside transactions, re-entrance, reset and re-execution, change counts,
  * serialization failures, deadlocks and lock timeouts between two
  * connections, a connection killed by the server (and, when $ASSOC_PG_DIR
@@ -669,6 +671,464 @@ static void test_time(void **state)
     assert_true(llabs(now - t) < INT64_C(5000000));
     assoc_pg_finalize(ins);
     exec_ok(c, "DROP TABLE tm");
+    assoc_pg_close(c);
+}
+
+/* ---------------------------------------------------------------------
+ * Binary results: the same readings as from text
+ * ------------------------------------------------------------------- */
+
+/* FNV-1a, to compare blobs in a line. */
+static uint64_t fnv(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3u;
+    return h;
+}
+
+/* What every reader makes of (s's current row, col) -- codes, values,
+ * messages -- as one line in buf. */
+static void read_all(assoc_pgconn *c, assoc_pg_stmt *s, int col, char *buf, size_t size)
+{
+    size_t k = 0;
+#define APPEND(...) (k += (size_t)snprintf(buf + k, k < size ? size - k : 0, __VA_ARGS__))
+    int64_t i = 7;
+    double d = 7;
+    bool b = true;
+    assoc_time t = 7;
+    const unsigned char *data = NULL;
+    size_t len = 99;
+    APPEND("null=%d", assoc_pg_col_null(s, col));
+    int rc = assoc_pg_col_int64(s, col, &i);
+    APPEND(" int64=%d:%" PRId64 ":%s", rc, i, rc ? assoc_pg_errmsg(c) : "");
+    rc = assoc_pg_col_double(s, col, &d);
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    APPEND(" double=%d:%016" PRIx64 ":%s", rc, isnan(d) ? 0 : bits, rc ? assoc_pg_errmsg(c) : "");
+    rc = assoc_pg_col_bool(s, col, &b);
+    APPEND(" bool=%d:%d:%s", rc, b, rc ? assoc_pg_errmsg(c) : "");
+    const char *text = assoc_pg_col_text(s, col, &len);
+    APPEND(" text=%zu:%.200s", len, text ? text : "(null)");
+    const char *str = NULL;
+    rc = assoc_pg_col_string(s, col, &str, &len);
+    APPEND(" string=%d:%d:%zu", rc, str == text, len);
+    rc = assoc_pg_col_blob(s, col, &data, &len);
+    APPEND(" blob=%d:%d:%zu:%016" PRIx64 ":%s", rc, data != NULL, len, data ? fnv(data, len) : 0,
+           rc ? assoc_pg_errmsg(c) : "");
+    rc = assoc_pg_col_time(s, col, &t);
+    APPEND(" time=%d:%" PRId64 ":%s", rc, t, rc ? assoc_pg_errmsg(c) : "");
+#undef APPEND
+}
+
+/* query's rows read by every reader, its result in binary format (when
+ * want_binary) and, with a numeric column added, in text: every reading
+ * the same.  Returns the rows. */
+static int same_in_both_formats(assoc_pgconn *c, const char *query, bool want_binary)
+{
+    char sql[4096];
+    snprintf(sql, sizeof sql, "SELECT * FROM (%s) q", query);
+    assoc_pg_stmt *bin = prepare_ok(c, sql);
+    snprintf(sql, sizeof sql, "SELECT *, 0::numeric FROM (%s) q", query);
+    assoc_pg_stmt *txt = prepare_ok(c, sql);
+    assert_int_equal(assoc_pg_binary_results(bin), want_binary);
+    assert_false(assoc_pg_binary_results(txt));
+    int rows = 0;
+    for (;;) {
+        int rb = assoc_pg_step(bin), rt = assoc_pg_step(txt);
+        assert_int_equal(rb, rt);
+        if (rb != ASSOC_ROW)
+            break;
+        rows++;
+        int n = assoc_pg_column_count(bin);
+        assert_int_equal(assoc_pg_column_count(txt), n + 1);
+        for (int col = 0; col < n; col++) {
+            static char a[2048], b[2048];
+            read_all(c, bin, col, a, sizeof a);
+            read_all(c, txt, col, b, sizeof b);
+            if (strcmp(a, b) != 0)
+                print_error("%s\nrow %d column %d\n binary: %s\n text:   %s\n", query, rows, col, a, b);
+            assert_string_equal(a, b);
+        }
+    }
+    assoc_pg_finalize(bin);
+    assoc_pg_finalize(txt);
+    return rows;
+}
+
+/* Column 0's text (a binary value printed by libassoc) against column 1
+ * (the server's ::text of it), for every row of sql. */
+static int printed_as_server_prints(assoc_pgconn *c, const char *sql)
+{
+    assoc_pg_stmt *s = prepare_ok(c, sql);
+    assert_true(assoc_pg_binary_results(s));
+    int rows = 0;
+    while (assoc_pg_step(s) == ASSOC_ROW) {
+        rows++;
+        const char *ours = assoc_pg_col_text(s, 0, NULL), *theirs = assoc_pg_col_text(s, 1, NULL);
+        if (!ours || !theirs || strcmp(ours, theirs) != 0)
+            print_error("%s: row %d: printed %s, the server prints %s\n", sql, rows, ours ? ours : "(null)",
+                        theirs ? theirs : "(null)");
+        assert_true(ours && theirs && strcmp(ours, theirs) == 0);
+    }
+    assoc_pg_finalize(s);
+    return rows;
+}
+
+/* Append to buf (of size) an array element for v, as bind_double spells it. */
+static void add_double(char *buf, size_t size, size_t *k, double v)
+{
+    if (isnan(v))
+        *k += (size_t)snprintf(buf + *k, size - *k, "%sNaN", *k > 1 ? "," : "");
+    else if (isinf(v))
+        *k += (size_t)snprintf(buf + *k, size - *k, "%s%sInfinity", *k > 1 ? "," : "", v < 0 ? "-" : "");
+    else
+        *k += (size_t)snprintf(buf + *k, size - *k, "%s%.17g", *k > 1 ? "," : "", v);
+    assert_true(*k < size);
+}
+
+/* The double next to v (finite, positive) away from or towards zero: its
+ * bit pattern plus or minus one (no libm in this program). */
+static double next_double(double v, int dir)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    bits += dir > 0 ? 1 : (uint64_t)-1;
+    memcpy(&v, &bits, sizeof v);
+    return v;
+}
+
+static void test_binary_doubles(void **state)
+{
+    (void)state;
+    assoc_pgconn *c = connect_ok();
+    exec_ok(c, "DROP TABLE IF EXISTS tf; CREATE TABLE tf(id bigint GENERATED ALWAYS AS IDENTITY, v float8)");
+    /* Powers of two (whose neighbours are closer below than above: the
+     * shortest decimal may lie above them), their neighbours, powers of
+     * ten and integers around the switch to exponents, the extremes, and
+     * random bit patterns. */
+    size_t size = 1u << 21, k = 0;
+    char *arr = malloc(size);
+    assert_non_null(arr);
+    arr[k++] = '{';
+    for (int e = -1074; e <= 1023; e++) {
+        char t[16];
+        snprintf(t, sizeof t, "0x1p%d", e);
+        double p = strtod(t, NULL);
+        add_double(arr, size, &k, p);
+        add_double(arr, size, &k, -p);
+        add_double(arr, size, &k, next_double(p, -1));
+        add_double(arr, size, &k, next_double(p, 1));
+        add_double(arr, size, &k, p * 3);
+    }
+    for (int e = -323; e <= 308; e++) {
+        char t[16];
+        snprintf(t, sizeof t, "1e%d", e);
+        double p = strtod(t, NULL);
+        add_double(arr, size, &k, p);
+        add_double(arr, size, &k, next_double(p, -1));
+        add_double(arr, size, &k, 1.5 * p);
+        add_double(arr, size, &k, 123456789012345678.0 * p);
+    }
+    /* Doubles next to a short decimal that lies exactly halfway to their
+     * neighbour (found with exact arithmetic): strtod reads the decimal
+     * back as the double of even mantissa, but PostgreSQL does not print
+     * it (1e23 is 9.999999999999999e+22). */
+    static const char ties[] =
+        "3.60571935808039e+16 4.18106657498073e+16 4.43081268802145e+16 6.82398284930079e+16 "
+        "8.1903138003267e+16 8.3548380792063e+16 8.6343186664439e+16 9.1403725268657e+16 9.6497929691689e+16 "
+        "1.4676194494657e+17 1.6395971245913e+17 1.6921243297055e+17 1.9547450546645e+17 "
+        "1.97415708658858e+17 2.2288023213789e+17 2.3158097122281e+17 2.40978937406538e+17 "
+        "2.7612992819349e+17 3.461491799801e+17 4.058095278317e+17 4.12467381098964e+17 4.495312278023e+17 "
+        "4.525365199181e+17 4.704752487961e+17 4.827746596941e+17 5.387013268717e+17 5.399703757279e+17 "
+        "5.559203674713e+17 7.0026403593116e+17 7.00894721473e+17 7.78772997599e+17 7.888697245322e+17 "
+        "8.15738586039e+17 8.17003247905e+17 8.42630922937e+17 8.90847495935e+17 9.76094099151e+17 "
+        "9.770935104446e+17 9.87133200351e+17 9.92705556900968e+17 1.48034747621e+18 1.74185967547e+18 "
+        "2.5068438191e+18 3.1777676999e+18 3.5387108115e+18 4.0604414713e+18 4.51977497306e+18 "
+        "4.5853980133e+18 5.2737206782e+18 5.4305529606e+18 5.972955127e+18 6.151838691e+18 6.2935382178e+18 "
+        "6.726319851336e+18 7.623099009e+18 7.7425395634e+18 7.9449113002e+18 8.026292671e+18 "
+        "8.14593238668e+18 8.5498995786e+18 8.859578107e+18 1.112765831e+19 2.01336325e+19 2.30480071e+19 "
+        "2.435549285872e+19 2.98670861861696e+19 3.52864965e+19 4.22411954e+19 6.4322197e+19 6.5782061e+19 "
+        "7.10455382e+19 7.418605e+19 7.4924367216e+19 7.76640588e+19 8.0835498e+19 8.967807e+19 "
+        "1.8661346e+20 1.955321e+20 2.17047684e+20 2.932335784e+20 3.44223e+20 4.068814e+20 4.66179e+20 "
+        "4.71081e+20 5.9409e+20 6.0053e+20 6.30134e+20 6.83202e+20 6.8569e+20 6.953748e+20 6.9843e+20 "
+        "7.01799088e+20 7.152476e+20 7.44098e+20 7.6457e+20 7.6607e+20 8.0789e+20 8.3465976e+20 9.3899e+20 "
+        "1.66633008e+21 1.7159e+21 1.7355e+21 1.7871e+21 1.8231e+21 1.9811e+21 2.12056848e+21 2.60684e+21 "
+        "2.747e+21 2.8202e+21 3.0986e+21 3.715e+21 5.1843104e+21 5.362e+21 5.36744e+21 5.61e+21 5.89e+21 "
+        "7.486e+21 7.71e+21 8.9860192e+21 9.5e+21 9.691808e+21 9.7e+21 9.82e+21 9.9e+21 1.01e+22 1.03e+22 "
+        "1.05e+22 1.07e+22 1.09e+22 1.11e+22 1.13e+22 1.15e+22 1.17e+22 1.19e+22 1.21e+22 1.23e+22 1.25e+22 "
+        "1.27e+22 1.29e+22 1.31e+22 1.33e+22 1.35e+22 1.37e+22 1.39e+22 1.41e+22 1.43e+22 1.45e+22 1.47e+22 "
+        "1.49e+22 1.51e+22 1.53e+22 1.55e+22 1.57e+22 1.59e+22 1.61e+22 1.63e+22 1.65e+22 1.67e+22 1.69e+22 "
+        "1.71e+22 1.73e+22 1.75e+22 1.77e+22 1.79e+22 1.81e+22 1.83e+22 1.85e+22 1.87e+22 1.9e+22 1.94e+22 "
+        "1.98e+22 2.1e+22 2.3e+22 2.5e+22 2.7e+22 2.9e+22 3.1e+22 3.3e+22 3.5e+22 3.7e+22 3.8e+22 3.88e+22 "
+        "4.2e+22 4.6e+22 5e+22 5.4e+22 5.6016e+22 5.72e+22 5.8e+22 6.2e+22 6.6e+22 7e+22 7.4e+22 7.6e+22 "
+        "8.4e+22 9.2e+22 1e+23 1.08e+23 1.16e+23 1.24e+23 1.32e+23 1.4e+23 1.48e+23 1.52e+23 1.68e+23 "
+        "1.84e+23 2e+23 2.8e+23 4e+23 5.6e+23 8e+23 9.28e+23 1.12e+24 1.6e+24 3.2e+24 6.4e+24 1.28e+25 ";
+    for (const char *t = ties;;) {
+        char *end;
+        double v = strtod(t, &end);
+        if (end == t)
+            break;
+        add_double(arr, size, &k, v);
+        add_double(arr, size, &k, -v);
+        add_double(arr, size, &k, next_double(v, 1));
+        add_double(arr, size, &k, next_double(v, -1));
+        t = end;
+    }
+    const double fixed[] = {0.0, -0.0, 1.0, 0.1, 1e23, 1.0 / 3.0, 100.0, 1e14, 1e15, 123456789012345.0,
+                            1234567890123456.0, 0.0001, 0.00001, 1.5e-7, DBL_MAX, -DBL_MAX, DBL_MIN,
+                            4.9406564584124654e-324, 9007199254740993.0, 9007199254740992.0, 5e-324,
+                            NAN, INFINITY, -INFINITY};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        add_double(arr, size, &k, fixed[i]);
+    uint64_t seed = 0x2545f4914f6cdd1du;
+    for (int i = 0; i < 20000; i++) {
+        uint64_t bits = xorshift(&seed);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        add_double(arr, size, &k, v);
+    }
+    arr[k++] = '}';
+    arr[k] = '\0';
+    assoc_pg_stmt *ins = prepare_ok(c, "INSERT INTO tf(v) SELECT unnest($1::float8[])");
+    OK(c, assoc_pg_bind_text(ins, 1, arr, k));
+    OK(c, assoc_pg_step(ins));
+    assoc_pg_finalize(ins);
+    free(arr);
+
+    int rows = printed_as_server_prints(c, "SELECT v, v::text FROM tf ORDER BY id");
+    print_message("binary doubles: %d printed as the server prints them\n", rows);
+    assert_true(rows > 30000);
+    /* Read back exactly. */
+    assoc_pg_stmt *s = prepare_ok(c, "SELECT v, v::text FROM tf ORDER BY id");
+    while (assoc_pg_step(s) == ASSOC_ROW) {
+        double v = 0;
+        OK(c, assoc_pg_col_double(s, 0, &v));
+        double want = strtod(assoc_pg_col_text(s, 1, NULL), NULL);
+        assert_true(same_double(v, want));
+    }
+    assoc_pg_finalize(s);
+    /* Every reader as from text, on a sample (reading every row twice over
+     * is slow under the sanitizers). */
+    same_in_both_formats(c, "SELECT v FROM tf WHERE id % 97 = 1 OR id < 40 ORDER BY id", true);
+    exec_ok(c, "DROP TABLE tf");
+    assoc_pg_close(c);
+}
+
+static void test_binary_timestamps(void **state)
+{
+    (void)state;
+    assoc_pgconn *c = connect_ok();
+    exec_ok(c, "DROP TABLE IF EXISTS tt; CREATE TABLE tt(id bigint GENERATED ALWAYS AS IDENTITY,"
+               " v timestamp without time zone)");
+    assoc_pg_stmt *ins = prepare_ok(c, "INSERT INTO tt(v) VALUES ($1::timestamp)");
+    const char *fixed[] = {
+        "0001-01-01 00:00:00", "0001-01-01 00:00:00.000001", "9999-12-31 23:59:59.999999",
+        "9999-12-31 23:59:59", "1970-01-01 00:00:00", "1969-12-31 23:59:59.999999",
+        "2000-01-01 00:00:00", "1999-12-31 23:59:59.999999", "2000-01-01 00:00:00.000001",
+        "2000-02-29 12:34:56.5", "1900-02-28 23:00:00.12", "2024-06-30 08:09:10.654321",
+        "0001-12-31 23:59:59.999999 BC", "0001-01-01 00:00:00 BC", "4713-01-01 00:00:00 BC",
+        "10000-01-01 00:00:00", "294276-12-31 23:59:59.999999", "infinity", "-infinity",
+    };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        OK(c, assoc_pg_bind_text(ins, 1, fixed[i], strlen(fixed[i])));
+        OK(c, assoc_pg_step(ins));
+        assoc_pg_reset(ins);
+    }
+    /* Random instants of every year from 4000 BC to 12000. */
+    uint64_t seed = 0x9e3779b97f4a7c15u;
+    exec_ok(c, "BEGIN");
+    for (int i = 0; i < 2000; i++) {
+        uint64_t r = xorshift(&seed);
+        int y = (int)(r % 16000) - 3999;
+        char buf[64];
+        int us = (int)((r >> 20) % 1000000);
+        if (i % 3 == 0)
+            us -= us % 1000;
+        snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06d%s", y > 0 ? y : 1 - y,
+                 (int)((r >> 14) % 12) + 1, (int)((r >> 24) % 28) + 1, (int)((r >> 32) % 24),
+                 (int)((r >> 40) % 60), (int)((r >> 48) % 60), us, y > 0 ? "" : " BC");
+        OK(c, assoc_pg_bind_text(ins, 1, buf, strlen(buf)));
+        OK(c, assoc_pg_step(ins));
+        assoc_pg_reset(ins);
+    }
+    exec_ok(c, "COMMIT");
+    assoc_pg_finalize(ins);
+
+    int rows = printed_as_server_prints(c, "SELECT v, v::text FROM tt ORDER BY id");
+    assert_int_equal(rows, 2000 + (int)(sizeof fixed / sizeof fixed[0]));
+    same_in_both_formats(c, "SELECT v FROM tt ORDER BY id", true);
+
+    /* The extremes of years 0001-9999 read; past them, refused by name. */
+    assoc_pg_stmt *s = prepare_ok(c, "SELECT v FROM tt ORDER BY id");
+    assoc_time t = 1;
+    EXPECT(c, assoc_pg_step(s), ASSOC_ROW);
+    OK(c, assoc_pg_col_time(s, 0, &t));
+    assert_true(t == INT64_C(-62135596800000000));
+    assoc_time fast = 1;
+    assert_true(assoc_pg_col_time_binary(s, 0, &fast) && fast == t);
+    EXPECT(c, assoc_pg_step(s), ASSOC_ROW);
+    EXPECT(c, assoc_pg_step(s), ASSOC_ROW);
+    OK(c, assoc_pg_col_time(s, 0, &t));
+    assert_true(t == INT64_C(253402300799999999));
+    for (size_t i = 3; i < sizeof fixed / sizeof fixed[0]; i++) {
+        EXPECT(c, assoc_pg_step(s), ASSOC_ROW);
+        bool refused = i >= 12;
+        char want[128];
+        snprintf(want, sizeof want, "column 0: '%s' is not a datetime of years 0001-9999", fixed[i]);
+        fast = 5;
+        if (refused) {
+            EXPECT(c, assoc_pg_col_time(s, 0, &t), ASSOC_ERROR);
+            assert_string_equal(assoc_pg_errmsg(c), want);
+            assert_false(assoc_pg_col_time_binary(s, 0, &fast));
+            assert_true(fast == 5);
+        } else {
+            OK(c, assoc_pg_col_time(s, 0, &t));
+            assoc_time parsed = 0;
+            assert_int_equal(assoc_time_parse(fixed[i], strlen(fixed[i]), &parsed), ASSOC_OK);
+            assert_true(t == parsed);
+            assert_true(assoc_pg_col_time_binary(s, 0, &fast) && fast == t);
+        }
+    }
+    assoc_pg_finalize(s);
+    exec_ok(c, "DROP TABLE tt");
+    assoc_pg_close(c);
+}
+
+static void test_binary_other_types(void **state)
+{
+    (void)state;
+    assoc_pgconn *c = connect_ok();
+    /* Integers of three widths, their extremes, NULL; literals are int4. */
+    same_in_both_formats(c,
+                         "SELECT * FROM (VALUES (1, (-9223372036854775808)::bigint, (-2147483648)::int4,"
+                         " (-32768)::int2), (2, 9223372036854775807, 2147483647, 32767), (3, 0, 0, 0),"
+                         " (4, -1, -1, -1), (5, NULL, NULL, NULL), (6, 253402300799, 1, 2)) v(id, a, b, c)"
+                         " ORDER BY id",
+                         true);
+    assoc_pg_stmt *s = prepare_ok(c, "SELECT (-9223372036854775808)::bigint, 9223372036854775807::bigint,"
+                                     " (-2147483648)::int4, (-32768)::int2, count(*) FROM (VALUES (1)) v");
+    EXPECT(c, assoc_pg_step(s), ASSOC_ROW);
+    int64_t v = 0;
+    OK(c, assoc_pg_col_int64(s, 0, &v));
+    assert_true(v == INT64_MIN);
+    OK(c, assoc_pg_col_int64(s, 1, &v));
+    assert_true(v == INT64_MAX);
+    OK(c, assoc_pg_col_int64(s, 2, &v));
+    assert_true(v == INT32_MIN);
+    OK(c, assoc_pg_col_int64(s, 3, &v));
+    assert_true(v == -32768);
+    OK(c, assoc_pg_col_int64(s, 4, &v));
+    assert_true(v == 1);
+    assert_string_equal(assoc_pg_col_text(s, 0, NULL), "-9223372036854775808");
+    double d = 0;
+    OK(c, assoc_pg_col_double(s, 1, &d));
+    assert_true(d == 9223372036854775808.0);
+    assoc_pg_finalize(s);
+
+    /* Booleans, and text that other readers take or refuse. */
+    same_in_both_formats(c,
+                         "SELECT * FROM (VALUES (1, true, 't'::text, '12'::varchar(5)), (2, false, 'f', ' 1'),"
+                         " (3, NULL, 'x', '1.5'), (4, true, '', '2020-01-01 00:00:00'), (5, false, 'NaN',"
+                         " '\\x41'), (6, true, '-0', 'abc')) v(id, b, t, s) ORDER BY id",
+                         true);
+    /* Every text type, json and jsonb (whose binary form has a version
+     * byte before the text). */
+    same_in_both_formats(c,
+                         "SELECT 'ab'::char(4), 'ünïcödé'::text, 'pg_class'::name, '{\"a\": [1, 2]}'::json,"
+                         " '{\"b\": 1, \"a\": [1, 2.50]}'::jsonb, '\"x\"'::jsonb, NULL::jsonb, ''::varchar",
+                         true);
+    s = prepare_ok(c, "SELECT '{\"b\": 1, \"a\": [1, 2.50]}'::jsonb, '12'::jsonb");
+    assert_true(assoc_pg_binary_results(s));
+    EXPECT(c, assoc_pg_step(s), ASSOC_ROW);
+    size_t len = 0;
+    assert_string_equal(assoc_pg_col_text(s, 0, &len), "{\"a\": [1, 2.50], \"b\": 1}");
+    assert_int_equal(len, strlen("{\"a\": [1, 2.50], \"b\": 1}"));
+    OK(c, assoc_pg_col_int64(s, 1, &v));
+    assert_true(v == 12);
+    assoc_pg_finalize(s);
+
+    /* bytea: its bytes as they are; its text the server's hex. */
+    same_in_both_formats(c,
+                         "SELECT * FROM (VALUES (1, '\\x'::bytea), (2, '\\x00ff41'::bytea), (3, NULL),"
+                         " (4, decode(repeat('ab01', 3000), 'hex')), (5, '\\x3132'::bytea)) v(id, b) ORDER BY id",
+                         true);
+    s = prepare_ok(c, "SELECT '\\x'::bytea, '\\x00ff41'::bytea");
+    EXPECT(c, assoc_pg_step(s), ASSOC_ROW);
+    const unsigned char *data = NULL;
+    OK(c, assoc_pg_col_blob(s, 0, &data, &len));
+    assert_non_null(data);
+    assert_int_equal(len, 0);
+    OK(c, assoc_pg_col_blob(s, 1, &data, &len));
+    assert_int_equal(len, 3);
+    assert_memory_equal(data, "\x00\xff\x41", 3);
+    assert_string_equal(assoc_pg_col_text(s, 1, NULL), "\\x00ff41");
+    assoc_pg_finalize(s);
+
+    /* A type the readers do not decode: the whole statement in text. */
+    same_in_both_formats(c, "SELECT 1::bigint, 2.50::numeric, '2020-01-02'::date", false);
+    /* Rows and no rows; a statement without a result. */
+    assert_int_equal(same_in_both_formats(c, "SELECT 1::bigint WHERE false", true), 0);
+    s = prepare_ok(c, "SELECT 1 WHERE false");
+    EXPECT(c, assoc_pg_step(s), ASSOC_OK);
+    assoc_pg_finalize(s);
+    assoc_pg_close(c);
+}
+
+/* Numbers for parameters of their own type go in binary, the others as
+ * text: the same values, the same conversions and refusals either way. */
+static void test_binary_parameters(void **state)
+{
+    (void)state;
+    assoc_pgconn *c = connect_ok();
+    assoc_pg_stmt *s = prepare_ok(c, "SELECT $1::bigint, $2::float8, $3::boolean, $4::numeric, $5::text,"
+                                     " $6::float8::text, $7::int4, $8::text, $9::bigint::text");
+    const int64_t ints[] = {INT64_MIN, -1, 0, INT64_MAX};
+    uint64_t nan_bits = UINT64_C(0xfff4000000000123); /* a negative signalling NaN with a payload */
+    double odd_nan;
+    memcpy(&odd_nan, &nan_bits, sizeof odd_nan);
+    const double dbls[] = {-0.0, 4.9406564584124654e-324, DBL_MAX, odd_nan};
+    for (int i = 0; i < 4; i++) {
+        char want[32];
+        OK(c, assoc_pg_bind_int64(s, 1, ints[i]));
+        OK(c, assoc_pg_bind_double(s, 2, dbls[i]));
+        OK(c, assoc_pg_bind_bool(s, 3, i % 2 == 0));
+        OK(c, assoc_pg_bind_int64(s, 4, ints[i]));
+        OK(c, assoc_pg_bind_int64(s, 5, ints[i]));
+        OK(c, assoc_pg_bind_double(s, 6, dbls[i]));
+        OK(c, assoc_pg_bind_int64(s, 7, i));
+        OK(c, assoc_pg_bind_bool(s, 8, i % 2 == 0));
+        OK(c, assoc_pg_bind_int64(s, 9, ints[i]));
+        EXPECT(c, assoc_pg_step(s), ASSOC_ROW);
+        int64_t v = 0;
+        OK(c, assoc_pg_col_int64(s, 0, &v));
+        assert_true(v == ints[i]);
+        double d = 0;
+        OK(c, assoc_pg_col_double(s, 1, &d));
+        assert_true(same_double(d, dbls[i]));
+        if (isnan(dbls[i])) { /* the server's NaN, as its text "NaN" gives */
+            double canon = strtod("NaN", NULL);
+            assert_memory_equal(&d, &canon, sizeof d);
+        }
+        bool b = i % 2 != 0;
+        OK(c, assoc_pg_col_bool(s, 2, &b));
+        assert_true(b == (i % 2 == 0));
+        snprintf(want, sizeof want, "%" PRId64, ints[i]);
+        assert_string_equal(assoc_pg_col_text(s, 3, NULL), want);
+        assert_string_equal(assoc_pg_col_text(s, 4, NULL), want);
+        assert_string_equal(assoc_pg_col_text(s, 8, NULL), want);
+        const char *dt[] = {"-0", "5e-324", "1.7976931348623157e+308", "NaN"};
+        assert_string_equal(assoc_pg_col_text(s, 5, NULL), dt[i]);
+        OK(c, assoc_pg_col_int64(s, 6, &v));
+        assert_true(v == i);
+        assert_string_equal(assoc_pg_col_text(s, 7, NULL), i % 2 == 0 ? "t" : "f"); /* text: as before */
+        assoc_pg_reset(s);
+    }
+    /* An int64 an integer parameter cannot hold: the server's refusal. */
+    OK(c, assoc_pg_bind_int64(s, 7, INT64_C(3000000000)));
+    EXPECT(c, assoc_pg_step(s), ASSOC_ERROR);
+    assert_true(contains(assoc_pg_errmsg(c), "out of range for type integer"));
+    assoc_pg_finalize(s);
     assoc_pg_close(c);
 }
 
@@ -1509,6 +1969,10 @@ int main(void)
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_blob),
         cmocka_unit_test(test_time),
+        cmocka_unit_test(test_binary_doubles),
+        cmocka_unit_test(test_binary_timestamps),
+        cmocka_unit_test(test_binary_other_types),
+        cmocka_unit_test(test_binary_parameters),
         cmocka_unit_test(test_constraints),
         cmocka_unit_test(test_values_the_type_refuses),
         cmocka_unit_test(test_sqlstate_mapping),

@@ -3,7 +3,9 @@
  * after the busy timeout), a deadlock between two writer processes
  * (ASSOC_BUSY for one, which rolls back and retries), a connection killed
  * in the middle of a cascade (ASSOC_ERROR with the server's message, later
- * calls fail without crashing, nothing of the cascade remains).  Values
+ * calls fail without crashing, nothing of the cascade remains); the
+ * server's clock as assoc_current_timestamp reads it (a binary result,
+ * whose text libassoc formats: the server's text for the value).  Values
  * against injection are test_seed's, which runs here too.  Run by make
  * pg-e2e-tests; on SQLite every test skips.
  */
@@ -267,12 +269,31 @@ static void test_connection_killed_mid_cascade(void **state)
     f->db = again;
 }
 
+/* What a server_default(current_timestamp) row gets: the value and its
+ * text as the server prints it (fraction without trailing zeros). */
+static void test_current_timestamp_text(void **state)
+{
+    fixture *f = *state;
+    PG_ONLY(f);
+    for (int i = 0; i < 200; i++) {
+        assoc_time t = 0, parsed = 1;
+        char text[ASSOC_TIME_TEXT_SIZE], sql[96], server[64];
+        assert_int_equal(assoc_current_timestamp(f->db, &t, text), ASSOC_OK);
+        assert_int_equal(assoc_time_parse(text, strlen(text), &parsed), ASSOC_OK);
+        assert_true(parsed == t);
+        snprintf(sql, sizeof sql, "SELECT '%s'::timestamp::text", text);
+        assert_string_equal(sql_text(f->db, sql, server, sizeof server), text);
+        assert_true(llabs(t - assoc_now()) < INT64_C(60000000));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_lock_held_is_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deadlock_is_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_connection_killed_mid_cascade, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_current_timestamp_text, setup, teardown),
     };
     return cmocka_run_group_tests_name("the seed on PostgreSQL under failure", tests, NULL, NULL);
 }
