@@ -693,8 +693,29 @@ static bool refers_within(const reach *r, const sch_column *fk)
            reach_table(r, fk->fk->table) >= 0;
 }
 
+/* Whether a relationship between reached models joins by fk.  One that
+ * does is declared on fk's table's model or on its target's (a backref on
+ * the other), both reached when refers_within holds. */
+static bool declared_fk(const reach *r, const sch_column *fk)
+{
+    for (size_t i = 0; i < r->n; i++)
+        for (size_t k = 0; k < r->m[i]->nrels; k++) {
+            const sch_rel *e = r->m[i]->rels[k];
+            if (e->kind != SCH_MANY_TO_MANY && (e->owner_col == fk || e->target_col == fk))
+                return true;
+        }
+    return false;
+}
+
 /* Rows of t in the set, candidates of round $1, that no row of the set
- * still there refers to (a row marked this round still counts). */
+ * still there refers to (a row marked this round still counts).  A key no
+ * relationship declares orders only what the database needs ordered, as
+ * SQLAlchemy (which does not see it) and the database leave it: not at all
+ * when its ON DELETE action takes care of the referring row (CASCADE, SET
+ * NULL, SET DEFAULT), and never a row by its reference to itself: SQLite
+ * and PostgreSQL check the key when the statement that deletes the row has
+ * deleted it (RESTRICT too: it only cannot be deferred), so nothing refers
+ * to it then. */
 static plan_sql *general_mark(planner *p, api_fn *f, const reach *r, const sch_table *t)
 {
     sqlb b;
@@ -707,6 +728,10 @@ static plan_sql *general_mark(planner *p, api_fn *f, const reach *r, const sch_t
         for (size_t c = 0; c < z->ncolumns; c++) {
             const sch_column *fk = z->columns[c];
             if (!refers_within(r, fk) || fk->fk->table != t)
+                continue;
+            bool undeclared = !declared_fk(r, fk);
+            if (undeclared && (fk->ondelete == SCH_FK_CASCADE || fk->ondelete == SCH_FK_SET_NULL ||
+                               fk->ondelete == SCH_FK_SET_DEFAULT))
                 continue;
             sqlb_puts(&b, "\nAND NOT EXISTS (SELECT 1 FROM ");
             sqlb_ident(&b, z->name);
@@ -725,6 +750,12 @@ static plan_sql *general_mark(planner *p, api_fn *f, const reach *r, const sch_t
                 sqlb_acol(&b, "x", fk->fk);
                 sqlb_puts(&b, " WHERE ");
                 key_join(&b, "x", t, "d");
+            }
+            if (undeclared && z == t) {
+                sqlb_puts(&b, " AND NOT (");
+                for (size_t k = 0; k < t->npk; k++)
+                    sqlb_printf(&b, "%sdz.k%zu = d.k%zu", k ? " AND " : "", k + 1, k + 1);
+                sqlb_puts(&b, ")");
             }
             sqlb_puts(&b, " AND (dz.gone IS NULL OR dz.gone = $1))");
         }
