@@ -204,11 +204,11 @@ typedef struct plan_fn {
     plan_stmt *post;
     const sch_column **post_cols;
     size_t npost;
-    /* API_INSERT_MANY: stmt is one row of the insert's statement (with the
-     * row id, bound from ids[j]), its binds reading record w[j], which the
-     * defaults above go into (as the insert's, whose they are); the SQLite
-     * text is repeated for several rows by libassoc (assoc.h).  max_sql
-     * reads the table's largest row id (assoc_rowids); NULL without one. */
+    /* API_INSERT_MANY: stmt is one row of the insert's statement without
+     * the row id, its binds reading record w[j], which the defaults above
+     * go into (as the insert's, whose they are); qv is the table of its
+     * statements of 1 .. API_INSERT_ROWS rows.  max_sql reads the table's
+     * largest row id (assoc_rowids, SQLite); NULL without one. */
     plan_sql *max_sql;
     const struct api_fn *one;  /* the model's _insert, for rows taken one by one */
     /* API_UPDATE: the statement binds `stamp`, one reading of the client's

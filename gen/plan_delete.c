@@ -438,19 +438,6 @@ static void keys_table(sqlb *b, const sch_table *t)
     sqlb_puts(b, t->name);
 }
 
-static const char *pg_type(const sch_column *col)
-{
-    switch (col->type) {
-    case SCH_INTEGER: return "BIGINT";
-    case SCH_FLOAT: return "DOUBLE PRECISION";
-    case SCH_BOOLEAN: return "BOOLEAN";
-    case SCH_TEXT: case SCH_STRING: case SCH_ENUM: return "TEXT";
-    case SCH_DATETIME: return "TIMESTAMP WITHOUT TIME ZONE";
-    case SCH_BLOB: return "BYTEA";
-    }
-    return "TEXT";
-}
-
 static const char *lite_type(const sch_column *col)
 {
     switch (col->type) {
@@ -516,7 +503,7 @@ static plan_sql *general_setup(planner *p, api_fn *f, const reach *r)
         keys_table(&b, t);
         sqlb_puts(&b, " (");
         for (size_t k = 0; k < t->npk; k++)
-            sqlb_printf(&b, "k%zu ", k + 1), sqlb_dialect(&b, lite_type(t->pk[k]), pg_type(t->pk[k])),
+            sqlb_printf(&b, "k%zu ", k + 1), sqlb_dialect(&b, lite_type(t->pk[k]), sqlb_pg_type(t->pk[k])),
                 sqlb_puts(&b, " NOT NULL, ");
         sqlb_dialect(&b, "rnd INTEGER, cand INTEGER, gone INTEGER", "rnd BIGINT, cand BIGINT, gone BIGINT");
         sqlb_puts(&b, ", PRIMARY KEY (");

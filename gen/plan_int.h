@@ -39,6 +39,9 @@ void sqlb_printf(sqlb *b, const char *fmt, ...) __attribute__((format(printf, 2,
 /* SQLite's words and PostgreSQL's. */
 void sqlb_dialect(sqlb *b, const char *lite, const char *pg);
 void sqlb_ident(sqlb *b, const char *name);
+/* PostgreSQL's type of a value of col's type (a cast, a temporary table's
+ * column). */
+const char *sqlb_pg_type(const sch_column *col);
 /* table.column */
 void sqlb_col(sqlb *b, const sch_column *col);
 /* alias.column */

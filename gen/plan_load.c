@@ -24,19 +24,6 @@
 
 #include "plan_int.h"
 
-static const char *pg_cast(const sch_column *col)
-{
-    switch (col->type) {
-    case SCH_INTEGER: return "BIGINT";
-    case SCH_FLOAT: return "DOUBLE PRECISION";
-    case SCH_BOOLEAN: return "BOOLEAN";
-    case SCH_TEXT: case SCH_STRING: case SCH_ENUM: return "TEXT";
-    case SCH_DATETIME: return "TIMESTAMP";
-    case SCH_BLOB: return "BYTEA";
-    }
-    return "TEXT";
-}
-
 /* ", t.title NULLS FIRST" and the like: the relationship's order_by column. */
 static void order_by_col(sqlb *b, const sch_rel *r, const char *alias)
 {
@@ -64,7 +51,7 @@ static plan_sql *chunk_sql(planner *p, const api_fn *first, const sch_rel *r, in
             sqlb_puts(&b, i % 8 == 0 ? ",\n" : ", ");
         strbuf lite = STRBUF_INIT, pg = STRBUF_INIT;
         strbuf_printf(&lite, "(%d, $%d)", i, i + 1);
-        strbuf_printf(&pg, "(%d, $%d::%s)", i, i + 1, pg_cast(r->owner_col));
+        strbuf_printf(&pg, "(%d, $%d::%s)", i, i + 1, sqlb_pg_type(r->owner_col));
         sqlb_dialect(&b, strbuf_str(&lite), strbuf_str(&pg));
         strbuf_free(&lite);
         strbuf_free(&pg);

@@ -378,3 +378,16 @@ plan_sql *sqlb_sql(sqlb *b, const api_fn *first, const char *role, bool script)
     sqlb_reset(b);
     return sql;
 }
+
+const char *sqlb_pg_type(const sch_column *col)
+{
+    switch (col->type) {
+    case SCH_INTEGER: return "BIGINT";
+    case SCH_FLOAT: return "DOUBLE PRECISION";
+    case SCH_BOOLEAN: return "BOOLEAN";
+    case SCH_TEXT: case SCH_STRING: case SCH_ENUM: return "TEXT";
+    case SCH_DATETIME: return "TIMESTAMP WITHOUT TIME ZONE";
+    case SCH_BLOB: return "BYTEA";
+    }
+    return "TEXT";
+}

@@ -2180,6 +2180,8 @@ int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_
     if (l == NULL || st == NULL || l->type == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_load_rows: NULL argument");
     t = l->type;
+    if (base >= l->nparents)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_load_rows: chunk at %zu of %zu parents", base, l->nparents);
     while ((rc = assoc_step(db, st)) == ASSOC_ROW) {
         size_t parent = 0;
         if (l->n == l->cap) {
@@ -2196,9 +2198,7 @@ int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_
             l->parent = par;
             l->cap = cap;
         }
-        rc = base < l->nparents ? parent_index(db, st, pcol, base, l->nparents, &parent)
-                                : assoc_fail(db, ASSOC_MISUSE, "assoc_load_rows: chunk at %zu of %zu parents", base,
-                                             l->nparents);
+        rc = parent_index(db, st, pcol, base, l->nparents, &parent);
         if (rc != ASSOC_OK)
             return rc;
         void *rec = l->recs + l->n * t->size;
@@ -2214,31 +2214,11 @@ int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_
     return rc;
 }
 
-/* A stable merge sort of the indexes idx[0..n) by their records' keys,
- * ties by index (C11 has no qsort with a context). */
-static void sort_by_key(const assoc_load *l, size_t *idx, size_t *tmp, size_t n)
-{
-    if (n < 2)
-        return;
-    size_t h = n / 2;
-    sort_by_key(l, idx, tmp, h);
-    sort_by_key(l, idx + h, tmp, n - h);
-    size_t i = 0, j = h, k = 0;
-    while (i < h && j < n) {
-        const void *a = l->recs + idx[i] * l->type->size, *b = l->recs + idx[j] * l->type->size;
-        tmp[k++] = l->type->cmp(b, a) < 0 ? idx[j++] : idx[i++];
-    }
-    while (i < h)
-        tmp[k++] = idx[i++];
-    while (j < n)
-        tmp[k++] = idx[j++];
-    memcpy(idx, tmp, n * sizeof *idx);
-}
-
 int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, size_t **start, size_t **link)
 {
     const assoc_rowtype *t;
     size_t *idx = NULL, *tmp = NULL, *row = NULL, *st = NULL, *lk = NULL, nrows = 0;
+    const void **ord = NULL, **otmp = NULL;
     unsigned char *rows = NULL;
     int rc = ASSOC_NOMEM;
 
@@ -2252,19 +2232,23 @@ int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, si
     *start = NULL;
     *link = NULL;
     idx = assoc_malloc((l->n + 1) * sizeof *idx);
-    /* the merge sort's room, then (by_key) a slot per parent */
-    tmp = assoc_malloc(((l->n > l->nparents ? l->n : l->nparents) + 1) * sizeof *tmp);
+    ord = assoc_malloc((l->n + 1) * sizeof *ord);
+    otmp = assoc_malloc((l->n + 1) * sizeof *otmp);
+    tmp = assoc_malloc((l->nparents + 1) * sizeof *tmp);   /* by_key: a slot per parent */
     row = assoc_malloc((l->n + 1) * sizeof *row);
     st = assoc_malloc((l->nparents + 1) * sizeof *st);
     lk = assoc_malloc((l->n + 1) * sizeof *lk);
     rows = assoc_malloc((l->n + 1) * t->size);
-    if (!idx || !tmp || !row || !st || !lk || !rows)
+    if (!idx || !ord || !otmp || !tmp || !row || !st || !lk || !rows)
         goto done;
     /* Each distinct key once, in key order; a row shared by several
      * parents (the same key read twice) is kept once. */
+    /* sort_ptrs is stable: rows of one key stay in the order they came */
     for (size_t k = 0; k < l->n; k++)
-        idx[k] = k;
-    sort_by_key(l, idx, tmp, l->n);
+        ord[k] = l->recs + k * t->size;
+    sort_ptrs(ord, otmp, l->n, t->cmp);
+    for (size_t k = 0; k < l->n; k++)
+        idx[k] = (size_t)((const unsigned char *)ord[k] - l->recs) / t->size;
     for (size_t k = 0; k < l->n; k++) {
         unsigned char *rec = l->recs + idx[k] * t->size;
         if (nrows > 0 && t->cmp(rows + (nrows - 1) * t->size, rec) == 0) {
@@ -2328,6 +2312,8 @@ int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, si
     st = lk = NULL;
     rc = ASSOC_OK;
 done:
+    assoc_free(ord);
+    assoc_free(otmp);
     assoc_free(idx);
     assoc_free(tmp);
     assoc_free(row);
@@ -2347,13 +2333,11 @@ int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int
     int rc = assoc_row_next(db, st, type, rec);
 
     if (rc == ASSOC_ROW) {
-        int64_t i = 0;
-        int prc = assoc_col_int64(db, st, pcol, &i, NULL);
+        /* _load_each does not say how many parents it has: no bound but
+         * size_t's */
+        int prc = parent_index(db, st, pcol, base, SIZE_MAX, parent);
         if (prc != ASSOC_OK)
             return prc;
-        if (i < 0 || (uint64_t)i > SIZE_MAX - base)
-            return assoc_fail(db, ASSOC_ERROR, "a batched load's row names parent %lld + %zu", (long long)i, base);
-        *parent = base + (size_t)i;
     }
     return rc;
 }

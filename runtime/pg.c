@@ -5,6 +5,7 @@
  * their parameters; datetimes; binary values (decoded, and printed as the
  * server prints them); reading columns. */
 #include "pg.h"
+#include "calendar.h"
 
 #include <libpq-fe.h>
 
@@ -1054,31 +1055,8 @@ int assoc_pg_column_count(const assoc_pg_stmt *s)
 }
 
 /* ---------------------------------------------------------------------
- * Datetimes: civil dates <-> days since 1970-01-01 (proleptic Gregorian)
+ * Datetimes: the calendar assocgen and libassoc share (calendar.h)
  * ------------------------------------------------------------------- */
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = era * 400 + yoe + (*m <= 2);
-}
 
 static const int64_t USEC_PER_DAY = INT64_C(86400000000);
 
@@ -1094,24 +1072,12 @@ int assoc_pg_bind_time(assoc_pg_stmt *s, int idx, assoc_time t)
     }
     int64_t y;
     int m, d;
-    civil_from_days(days, &y, &m, &d);
+    assoc_cal_civil_from_days(days, &y, &m, &d);
     if (y < 1 || y > 9999)
         return fail(s->c, ASSOC_MISUSE, "parameter $%d: time %" PRId64 " is outside years 0001-9999", idx, t);
     int64_t secs = us / 1000000;
     return bind_num(s, idx, "%04d-%02d-%02d %02d:%02d:%02d.%06d", (int)y, m, d, (int)(secs / 3600),
                     (int)(secs / 60 % 60), (int)(secs % 60), (int)(us % 1000000));
-}
-
-/* n decimal digits at t, or -1. */
-static int digits(const char *t, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (t[i] < '0' || t[i] > '9')
-            return -1;
-        v = v * 10 + (t[i] - '0');
-    }
-    return v;
 }
 
 /* ---------------------------------------------------------------------
@@ -1340,7 +1306,7 @@ static int timestamp_text(int64_t pg_us, char *out)
     }
     int64_t y;
     int m, d;
-    civil_from_days(days + PG_EPOCH_US / USEC_PER_DAY, &y, &m, &d);
+    assoc_cal_civil_from_days(days + PG_EPOCH_US / USEC_PER_DAY, &y, &m, &d);
     int64_t secs = us / 1000000;
     int frac = (int)(us % 1000000);
     int n = snprintf(out, CELL_TEXT_SIZE, "%04" PRId64 "-%02d-%02d %02d:%02d:%02d", y > 0 ? y : 1 - y, m, d,
@@ -1725,29 +1691,7 @@ int assoc_pg_col_time(assoc_pg_stmt *s, int col, assoc_time *out)
     if (!t)
         return rc;
     /* YYYY-MM-DD HH:MM:SS[.f{1,6}] */
-    bool ok = len >= 19 && t[4] == '-' && t[7] == '-' && (t[10] == ' ' || t[10] == 'T') && t[13] == ':' &&
-              t[16] == ':';
-    int y = ok ? digits(t, 4) : -1, mo = ok ? digits(t + 5, 2) : -1, d = ok ? digits(t + 8, 2) : -1;
-    int h = ok ? digits(t + 11, 2) : -1, mi = ok ? digits(t + 14, 2) : -1, sec = ok ? digits(t + 17, 2) : -1;
-    int64_t frac = 0;
-    if (ok && len > 19) {
-        int nf = len - 20;
-        if (t[19] != '.' || nf < 1 || nf > 6 || digits(t + 20, nf) < 0) {
-            ok = false;
-        } else {
-            frac = digits(t + 20, nf);
-            for (int i = nf; i < 6; i++)
-                frac *= 10;
-        }
-    }
-    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    ok = ok && y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= mdays[mo - 1] && h >= 0 && h <= 23 && mi >= 0 &&
-         mi <= 59 && sec >= 0 && sec <= 59;
-    if (ok && mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        ok = false;
-    if (!ok)
+    if (!assoc_cal_parse(t, (size_t)len, false, out))
         return fail(s->c, ASSOC_ERROR, "column %d: '%.60s' is not a datetime of years 0001-9999", col, t);
-    int64_t days = days_from_civil(y, mo, d);
-    *out = days * USEC_PER_DAY + ((int64_t)h * 3600 + mi * 60 + sec) * 1000000 + frac;
     return ASSOC_OK;
 }

@@ -55,3 +55,7 @@ INSERT INTO items (id, small, hexed, name, code, bare, notes, price, weight, rat
 INSERT INTO items (id, name) VALUES (2, 'plain');
 INSERT INTO events VALUES ('2024-01-01 00:00:00', 1, 'made'), ('2024-01-02 00:00:00', NULL, NULL);
 INSERT INTO search VALUES ('some text');
+
+-- a datetime default the calendar refuses (year 0000): left out with a
+-- note, not written where the checker would refuse the whole file
+CREATE TABLE old_dates (id INTEGER PRIMARY KEY, at DATETIME DEFAULT '0000-01-01');
