@@ -119,9 +119,13 @@ static void emit_struct(emit_ctx *e, const sch_model *m)
     emit_line(e, " }");
     emit_line(e, "#define %s%s_LIST_INIT { NULL, 0 }", P, up);
     emit_line(e, "%s", "");
-    if (api_find(e->a, API_GROUPS_FREE, m, NULL) == NULL)
+    const api_fn *gfree = api_find(e->a, API_GROUPS_FREE, m, NULL);
+    if (gfree == NULL)
         return;
     /* Batched loads (SPEC 6) of any relationship that leads here. */
+    emit_line(e, "/* What a batched load gives.  The rows' strings and blobs are held in the");
+    emit_line(e, " * groups' memory, valid until %s: copy what must outlive", gfree->name);
+    emit_line(e, " * it, and never free a row of it alone. */");
     emit_line(e, "typedef struct %s%sGroups {", P, m->name);
     size_t used = 4 + strlen(P) + strlen(m->name) + strlen("List rows;");
     emit_line(e, "    %s%sList rows;%*s/* every related row once, by key */", P, m->name,

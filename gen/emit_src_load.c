@@ -38,6 +38,7 @@ static void load(src *x, const api_fn *f)
     char type[300];
     src_type(x, r->target, type, sizeof type);
     bool dt = l->key->type == SCH_DATETIME;
+    const api_fn *gfree = api_find(x->e->a, API_GROUPS_FREE, r->target, NULL);
     src_open(x, f);
     SRC_LINE(x, "assoc_stmt *st = NULL;");
     SRC_LINE(x, "assoc_load acc;");
@@ -66,13 +67,22 @@ static void load(src *x, const api_fn *f)
     SRC_LINE(x, "goto done;");
     SRC_LINE(x, "}");
     SRC_LINE(x, "rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);");
+    SRC_LINE(x, "if (rc == ASSOC_OK) {");
     SRC_LINE(x, "out->rows.items = items;");
     SRC_LINE(x, "out->n = n;");
+    SRC_LINE(x, "}");
     SRC_LINE(x, "done:");
     SRC_LINE(x, "assoc_stmt_release(db, st);");
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "assoc_load_free(&acc);");
-    SRC_LINE(x, "return n > %d ? assoc_tx_leave(db, rc) : rc;", API_LOAD_CHUNK);
+    SRC_LINE(x, "if (n > %d) {", API_LOAD_CHUNK);
+    SRC_LINE(x, "rc = assoc_tx_leave(db, rc);");
+    /* A failed release (out of memory, I/O) fails the call: nothing is
+     * handed over. */
+    SRC_LINE(x, "if (rc != ASSOC_OK)");
+    SRC_LINE(x, "%s(out);", gfree->name);
+    SRC_LINE(x, "}");
+    SRC_LINE(x, "return rc;");
     SRC_LINE(x, "}");
     SRC_BLANK(x);
 }

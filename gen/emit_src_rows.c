@@ -216,7 +216,11 @@ void src_rows(src *x, const sch_model *m)
         SRC_LINE(x, "%s__read, %s__view, %s__release, %s__cmp,", s, s, s, s);
     else
         SRC_LINE(x, "%s__read, %s__read, NULL, %s__cmp,", s, s, s);
-    SRC_LINE(x, "%s, %zu, %s, %zu", texts, ntexts, blobs, nblobs);
+    SRC_LINE(x, "%s, %zu, %s, %zu,", texts, ntexts, blobs, nblobs);
+    if (t->rowid != NULL)
+        SRC_LINE(x, "true, offsetof(%s%s, %s)", P, m->name, t->rowid->c_name);
+    else
+        SRC_LINE(x, "false, 0");
     SRC_LINE(x, "};");
     SRC_BLANK(x);
 }
@@ -229,7 +233,7 @@ void src_fn_rows(src *x, const api_fn *f)
     if (f->kind == API_GROUPS_FREE) {
         SRC_LINE(x, "if (g == NULL)");
         SRC_LINE(x, "return;");
-        SRC_LINE(x, "assoc_rows_free(&%s__type, g->rows.items, g->rows.len);", m->snake);
+        SRC_LINE(x, "assoc_free(g->rows.items); /* the rows with their strings and blobs */");
         SRC_LINE(x, "assoc_free(g->start);");
         SRC_LINE(x, "assoc_free(g->link);");
         SRC_LINE(x, "memset(g, 0, sizeof *g);");

@@ -78,7 +78,7 @@ TEST_SUITES += pg-backend-tests
 # SQLAlchemy name a schema of their own in the URI they both open).  Those
 # not listed test SQLite's own machinery.
 PG_E2E := $(addprefix $(B)/e2e/,models/test_seed models/test_interop models/test_pg_verify models/test_pg_reliability rules/test_rules strkey/test_strkey widgets/test_widgets cycle/test_cycle \
-            cascade/test_cascade queries/test_queries forum/test_forum microblog/test_microblog tasks/test_tasks)
+            cascade/test_cascade queries/test_queries library/test_loads forum/test_forum microblog/test_microblog tasks/test_tasks)
 
 pg-e2e-tests: $(PG_E2E)
 	@rm -f $(B)/pg-e2e-tests.results

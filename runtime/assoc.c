@@ -1841,6 +1841,8 @@ struct assoc_keep_buf {
     const void **tmp;               /* the merge sort's other half */
     size_t ocap;
     keep_block *blocks, *cur;       /* strings and blobs; cur: the one being filled */
+    size_t *slots;                  /* batched loads: a hash of row ids -> record + 1; all 0 between uses */
+    size_t nslots;
     size_t held;                    /* bytes of all of the above */
 };
 
@@ -1858,6 +1860,7 @@ static void keep_buf_free(struct assoc_keep_buf *b)
     assoc_free(b->recs);
     assoc_free(b->order);
     assoc_free(b->tmp);
+    assoc_free(b->slots);
     assoc_free(b);
 }
 
@@ -1978,6 +1981,27 @@ static size_t order_unique(const unsigned char *recs, size_t n, size_t size, boo
     return w;
 }
 
+/* The connection's buffer, emptied, unless a call further up holds it (an
+ * _each callback walking another collection): then a new one.  NULL: out
+ * of memory. */
+static struct assoc_keep_buf *keep_take(assoc_db *db)
+{
+    struct assoc_keep_buf *b = db->keep;
+
+    db->keep = NULL;
+    if (b == NULL) {
+        b = assoc_malloc(sizeof *b);
+        if (b == NULL)
+            return NULL;
+        memset(b, 0, sizeof *b);
+    }
+    b->nrecs = 0;
+    b->cur = b->blocks;
+    for (keep_block *k = b->blocks; k != NULL; k = k->next)
+        k->used = 0;
+    return b;
+}
+
 /* Room for one more record and its order pointers. */
 static int keep_reserve(assoc_db *db, struct assoc_keep_buf *b, size_t size)
 {
@@ -2023,20 +2047,9 @@ int assoc_rows_keep(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, boo
         return ASSOC_MISUSE;
     if (st == NULL || type == NULL || out == NULL)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_rows_keep: NULL argument");
-    /* The connection's memory, unless a call further up holds it (an
-     * _each callback walking another collection). */
-    b = db->keep;
-    db->keep = NULL;
-    if (b == NULL) {
-        b = assoc_malloc(sizeof *b);
-        if (b == NULL)
-            return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
-        memset(b, 0, sizeof *b);
-    }
-    b->nrecs = 0;
-    b->cur = b->blocks;
-    for (keep_block *k = b->blocks; k != NULL; k = k->next)
-        k->used = 0;
+    b = keep_take(db);
+    if (b == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a collection");
     out->buf = b;
     while ((rc = assoc_step(db, st)) == ASSOC_ROW) {
         rc = keep_reserve(db, b, type->size);
@@ -2147,19 +2160,63 @@ void assoc_load_free(assoc_load *l)
 {
     if (l == NULL)
         return;
-    assoc_rows_free(l->type, l->recs, l->n);
-    assoc_free(l->parent);
-    l->recs = NULL;
-    l->parent = NULL;
-    l->n = l->cap = 0;
+    keep_buf_free(l->buf); /* the records own nothing: their bytes are the block's */
+    assoc_free(l->pairs);
+    assoc_free(l->blk);
+    l->buf = NULL;
+    l->pairs = NULL;
+    l->blk = NULL;
+    l->npairs = l->pcap = l->blen = l->bcap = 0;
+}
+
+static int64_t rec_rowid(const assoc_rowtype *t, const unsigned char *rec)
+{
+    int64_t k;
+
+    memcpy(&k, rec + t->rowid_at, sizeof k);
+    return k;
+}
+
+/* A row id's slot in a table of mask + 1 (a power of two) slots. */
+static size_t load_slot(int64_t key, size_t mask)
+{
+    uint64_t h = (uint64_t)key * UINT64_C(0x9E3779B97F4A7C15);
+
+    return (size_t)(h ^ (h >> 32)) & mask;
+}
+
+/* The accumulator's buffer back to db for its next load or collection, as
+ * assoc_kept_free() gives it (at most KEEP_RETAIN), the rest released. */
+static void load_release(assoc_db *db, assoc_load *l)
+{
+    struct assoc_keep_buf *b = l->buf;
+
+    if (b != NULL && db->keep == NULL && b->held <= KEEP_RETAIN) {
+        /* Empty the slots the records took (each is at or after its
+         * key's own slot), not the whole table. */
+        for (size_t r = 0; l->type->rowid_key && b->nslots != 0 && r < b->nrecs; r++) {
+            size_t h = load_slot(rec_rowid(l->type, b->recs + r * l->type->size), b->nslots - 1), tries = 0;
+            while (b->slots[h] != r + 1 && ++tries < b->nslots)
+                h = (h + 1) & (b->nslots - 1);
+            if (tries == b->nslots) { /* not there: cannot happen; empty them all */
+                memset(b->slots, 0, b->nslots * sizeof *b->slots);
+                break;
+            }
+            b->slots[h] = 0;
+        }
+        db->keep = b;
+        l->buf = NULL;
+    }
+    assoc_load_free(l);
 }
 
 /* The parent index of the current row: base + its place in the chunk, an
- * integer below nparents. */
+ * integer below nparents.  The place is an integer of the statement's
+ * VALUES list, never NULL: read as a row id is, in one call. */
 static int parent_index(assoc_db *db, assoc_stmt *st, int pcol, size_t base, size_t nparents, size_t *out)
 {
     int64_t i = 0;
-    int rc = assoc_col_int64(db, st, pcol, &i, NULL);
+    int rc = assoc_col_rowid(db, st, pcol, &i);
 
     if (rc != ASSOC_OK)
         return rc;
@@ -2167,6 +2224,108 @@ static int parent_index(assoc_db *db, assoc_stmt *st, int pcol, size_t base, siz
         return assoc_fail(db, ASSOC_ERROR, "a batched load's row names parent %lld + %zu of %zu", (long long)i, base,
                           nparents);
     *out = base + (size_t)i;
+    return ASSOC_OK;
+}
+
+/* Twice the slots (at least 256), every record held placed again. */
+static int slots_grow(assoc_db *db, assoc_load *l)
+{
+    const assoc_rowtype *t = l->type;
+    struct assoc_keep_buf *b = l->buf;
+    size_t n = b->nslots != 0 ? 2 * b->nslots : 256;
+    size_t *s;
+
+    if (n > SIZE_MAX / sizeof *s)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a batched load");
+    s = assoc_malloc(n * sizeof *s);
+    if (s == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a batched load");
+    memset(s, 0, n * sizeof *s);
+    for (size_t r = 0; r < b->nrecs; r++) {
+        size_t h = load_slot(rec_rowid(t, b->recs + r * t->size), n - 1);
+        while (s[h] != 0)
+            h = (h + 1) & (n - 1);
+        s[h] = r + 1;
+    }
+    b->held += (n - b->nslots) * sizeof *s;
+    assoc_free(b->slots);
+    b->slots = s;
+    b->nslots = n;
+    return ASSOC_OK;
+}
+
+/* Room for n more bytes in the block that becomes the groups' start: its
+ * nparents + 1 entries, then the strings and blobs of the rows read. */
+static int bytes_reserve(assoc_db *db, assoc_load *l, size_t n)
+{
+    if (l->bcap - l->blen >= n)
+        return ASSOC_OK;
+    size_t cap = l->bcap != 0 ? l->bcap : 4096;
+    while (cap - l->blen < n) {
+        if (cap > SIZE_MAX / 2)
+            return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a batched load");
+        cap *= 2;
+    }
+    unsigned char *p = assoc_realloc(l->blk, cap);
+    if (p == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a batched load");
+    l->blk = p;
+    l->bcap = cap;
+    return ASSOC_OK;
+}
+
+/* Copy n bytes to the block.  OUT: their offset, which is what the
+ * record holds for now (the block may still move): finish turns it into a
+ * pointer.  Never 0: the start entries come first. */
+static int bytes_add(assoc_db *db, assoc_load *l, const void *data, size_t n, uintptr_t *off)
+{
+    int rc = bytes_reserve(db, l, n);
+
+    if (rc != ASSOC_OK)
+        return rc;
+    if (n != 0)
+        memcpy(l->blk + l->blen, data, n);
+    *off = (uintptr_t)l->blen;
+    l->blen += n;
+    return ASSOC_OK;
+}
+
+/* Read the current row into a new record of the buffer, lent, then its
+ * strings and blobs copied into the block (as offsets).  OUT: *place. */
+static int load_read(assoc_db *db, assoc_load *l, assoc_stmt *st, size_t *place)
+{
+    struct assoc_keep_buf *b = l->buf;
+    const assoc_rowtype *t = l->type;
+    unsigned char *rec;
+    uintptr_t off;
+    int rc = keep_reserve(db, b, t->size);
+
+    if (rc != ASSOC_OK)
+        return rc;
+    rec = b->recs + b->nrecs * t->size;
+    memset(rec, 0, t->size);
+    rc = t->view(db, st, 0, rec);
+    if (rc != ASSOC_OK)
+        return rc;
+    for (size_t i = 0; i < t->ntexts; i++) {
+        char **sp = (char **)(void *)(rec + t->texts[i]);
+        if (*sp == NULL)
+            continue;
+        if ((rc = bytes_add(db, l, *sp, strlen(*sp) + 1, &off)) != ASSOC_OK)
+            return rc;
+        *sp = (char *)off;
+    }
+    for (size_t i = 0; i < t->nblobs; i++) {
+        assoc_blob *v = (assoc_blob *)(void *)(rec + t->blobs[i]);
+        if (v->data == NULL)
+            continue;
+        /* an empty blob still takes a byte: its data points into the block */
+        if ((rc = bytes_add(db, l, v->len != 0 ? v->data : (const unsigned char *)"", v->len != 0 ? v->len : 1,
+                            &off)) != ASSOC_OK)
+            return rc;
+        v->data = (unsigned char *)off;
+    }
+    *place = b->nrecs++;
     return ASSOC_OK;
 }
 
@@ -2182,43 +2341,187 @@ int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_
     t = l->type;
     if (base >= l->nparents)
         return assoc_fail(db, ASSOC_MISUSE, "assoc_load_rows: chunk at %zu of %zu parents", base, l->nparents);
+    if (l->buf == NULL && (l->buf = keep_take(db)) == NULL)
+        return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a batched load");
+    if (l->blk == NULL) {
+        if (l->nparents >= SIZE_MAX / sizeof(size_t) - 1)
+            return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a batched load");
+        rc = bytes_reserve(db, l, (l->nparents + 1) * sizeof(size_t));
+        if (rc != ASSOC_OK)
+            return rc;
+        l->blen = (l->nparents + 1) * sizeof(size_t);
+    }
     while ((rc = assoc_step(db, st)) == ASSOC_ROW) {
-        size_t parent = 0;
-        if (l->n == l->cap) {
-            size_t cap = l->cap;
-            void *recs = l->recs, *par = l->parent;
-            rc = assoc_list_reserve(db, &recs, &cap, l->n, t->size);
-            if (rc != ASSOC_OK)
-                return rc;
-            l->recs = recs;
-            cap = l->cap;
-            rc = assoc_list_reserve(db, &par, &cap, l->n, sizeof *l->parent);
-            if (rc != ASSOC_OK)
-                return rc;
-            l->parent = par;
-            l->cap = cap;
-        }
+        size_t parent = 0, place = 0;
         rc = parent_index(db, st, pcol, base, l->nparents, &parent);
         if (rc != ASSOC_OK)
             return rc;
-        void *rec = l->recs + l->n * t->size;
-        memset(rec, 0, t->size);
-        rc = t->read(db, st, 0, rec);
-        if (rc != ASSOC_OK) {
-            if (t->release != NULL)
-                t->release(rec);
-            return rc;
+        if (l->npairs == l->pcap) {
+            size_t cap = l->pcap != 0 ? 2 * l->pcap : 64;
+            size_t *p = cap <= SIZE_MAX / (2 * sizeof *p) ? assoc_realloc(l->pairs, cap * 2 * sizeof *p) : NULL;
+            if (p == NULL)
+                return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a batched load");
+            l->pairs = p;
+            l->pcap = cap;
         }
-        l->parent[l->n++] = parent;
+        if (t->rowid_key) {
+            /* A row held already (another parent's, or this one's again)
+             * is known by its key: the rest of it is not read. */
+            struct assoc_keep_buf *b = l->buf;
+            int64_t key = 0;
+            size_t h;
+            bool held = false;
+            rc = assoc_col_rowid(db, st, t->key_column, &key);
+            if (rc != ASSOC_OK)
+                return rc;
+            if (2 * (b->nrecs + 1) > b->nslots && (rc = slots_grow(db, l)) != ASSOC_OK)
+                return rc;
+            for (h = load_slot(key, b->nslots - 1); b->slots[h] != 0; h = (h + 1) & (b->nslots - 1))
+                if (rec_rowid(t, b->recs + (b->slots[h] - 1) * t->size) == key) {
+                    place = b->slots[h] - 1;
+                    held = true;
+                    break;
+                }
+            if (!held) {
+                rc = load_read(db, l, st, &place);
+                if (rc != ASSOC_OK)
+                    return rc;
+                b->slots[h] = place + 1;
+            }
+        } else {
+            rc = load_read(db, l, st, &place);
+            if (rc != ASSOC_OK)
+                return rc;
+        }
+        l->pairs[2 * l->npairs] = parent;
+        l->pairs[2 * l->npairs + 1] = place;
+        l->npairs++;
     }
     return rc;
+}
+
+/* sort_ptrs for records with a row id key at offset `at`: the same stable
+ * merge sort, the keys compared in place rather than through a pointer. */
+static void sort_rowids(const void **a, const void **tmp, size_t n, size_t at)
+{
+#define ROWID_OF(p) (*(const int64_t *)(const void *)((const unsigned char *)(p) + at))
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            const void *x = a[i];
+            int64_t kx = ROWID_OF(x);
+            size_t j = i;
+            for (; j > 0 && ROWID_OF(a[j - 1]) > kx; j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_rowids(a, tmp, h, at);
+    sort_rowids(a + h, tmp, n - h, at);
+    if (ROWID_OF(a[h - 1]) <= ROWID_OF(a[h]))
+        return;
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = ROWID_OF(a[j]) < ROWID_OF(a[i]) ? a[j++] : a[i++];
+    while (i < h)
+        tmp[k++] = a[i++];
+    memcpy(a, tmp, k * sizeof *a);
+#undef ROWID_OF
+}
+
+/* Heap sort's step: move a[r] down the heap a[0..n) to its place. */
+static void sift_down(size_t *a, size_t r, size_t n)
+{
+    for (size_t c; (c = 2 * r + 1) < n; r = c) {
+        if (c + 1 < n && a[c + 1] > a[c])
+            c++;
+        if (a[r] >= a[c])
+            return;
+        size_t x = a[r];
+        a[r] = a[c];
+        a[c] = x;
+    }
+}
+
+/* Sort n indexes ascending in place: insertion for a parent's few rows,
+ * a heap sort (no extra memory) for a long run. */
+static void sort_sizes(size_t *a, size_t n)
+{
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            size_t x = a[i], j = i;
+            for (; j > 0 && a[j - 1] > x; j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    for (size_t r = n / 2; r-- > 0;)
+        sift_down(a, r, n);
+    for (size_t end = n - 1; end > 0; end--) {
+        size_t x = a[0];
+        a[0] = a[end];
+        a[end] = x;
+        sift_down(a, 0, end);
+    }
+}
+
+/* Point a record's strings and blobs, held as offsets, into the block. */
+static void rec_point(const assoc_rowtype *t, unsigned char *rec, unsigned char *blk)
+{
+    for (size_t i = 0; i < t->ntexts; i++) {
+        char **sp = (char **)(void *)(rec + t->texts[i]);
+        if (*sp != NULL)
+            *sp = (char *)(blk + (uintptr_t)*sp);
+    }
+    for (size_t i = 0; i < t->nblobs; i++) {
+        assoc_blob *v = (assoc_blob *)(void *)(rec + t->blobs[i]);
+        if (v->data != NULL)
+            v->data = blk + (uintptr_t)v->data;
+    }
+}
+
+/* Put ord[0..n) -- records with distinct row ids -- in key order.  Keys
+ * that lie close together (as row ids mostly do) go by a counting sort,
+ * one pass each way; others by the merge sort.  false: out of memory. */
+static bool order_rowids(const void **ord, const void **tmp, size_t n, size_t at)
+{
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t k = 0; k < n; k++) {
+        int64_t key;
+        memcpy(&key, (const unsigned char *)ord[k] + at, sizeof key);
+        lo = key < lo ? key : lo;
+        hi = key > hi ? key : hi;
+    }
+    if (n < 2 || (uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)n + 64) {
+        sort_rowids(ord, tmp, n, at);
+        return true;
+    }
+    size_t range = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
+    const void **slot = assoc_malloc(range * sizeof *slot);
+    if (slot == NULL)
+        return false;
+    memset(slot, 0, range * sizeof *slot);
+    for (size_t k = 0; k < n; k++) {
+        int64_t key;
+        memcpy(&key, (const unsigned char *)ord[k] + at, sizeof key);
+        slot[(uint64_t)key - (uint64_t)lo] = ord[k];
+    }
+    size_t w = 0;
+    for (size_t r = 0; r < range; r++)
+        if (slot[r] != NULL)
+            ord[w++] = slot[r];
+    assoc_free(slot);
+    return true;
 }
 
 int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, size_t **start, size_t **link)
 {
     const assoc_rowtype *t;
-    size_t *idx = NULL, *tmp = NULL, *row = NULL, *st = NULL, *lk = NULL, nrows = 0;
+    size_t *rank = NULL, *st = NULL, *lk = NULL, nrecs, nrows = 0;
     const void **ord = NULL, **otmp = NULL;
+    unsigned char *recs;
     unsigned char *rows = NULL;
     int rc = ASSOC_NOMEM;
 
@@ -2231,99 +2534,95 @@ int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, si
     *len = 0;
     *start = NULL;
     *link = NULL;
-    idx = assoc_malloc((l->n + 1) * sizeof *idx);
-    ord = assoc_malloc((l->n + 1) * sizeof *ord);
-    otmp = assoc_malloc((l->n + 1) * sizeof *otmp);
-    tmp = assoc_malloc((l->nparents + 1) * sizeof *tmp);   /* by_key: a slot per parent */
-    row = assoc_malloc((l->n + 1) * sizeof *row);
-    st = assoc_malloc((l->nparents + 1) * sizeof *st);
-    lk = assoc_malloc((l->n + 1) * sizeof *lk);
-    rows = assoc_malloc((l->n + 1) * t->size);
-    if (!idx || !ord || !otmp || !tmp || !row || !st || !lk || !rows)
-        goto done;
-    /* Each distinct key once, in key order; a row shared by several
-     * parents (the same key read twice) is kept once. */
-    /* sort_ptrs is stable: rows of one key stay in the order they came */
-    for (size_t k = 0; k < l->n; k++)
-        ord[k] = l->recs + k * t->size;
-    sort_ptrs(ord, otmp, l->n, t->cmp);
-    for (size_t k = 0; k < l->n; k++)
-        idx[k] = (size_t)((const unsigned char *)ord[k] - l->recs) / t->size;
-    for (size_t k = 0; k < l->n; k++) {
-        unsigned char *rec = l->recs + idx[k] * t->size;
-        if (nrows > 0 && t->cmp(rows + (nrows - 1) * t->size, rec) == 0) {
-            if (t->release != NULL)
-                t->release(rec);
-        } else {
-            memcpy(rows + nrows * t->size, rec, t->size);
-            nrows++;
-        }
-        row[idx[k]] = nrows - 1;
+    nrecs = l->buf != NULL ? l->buf->nrecs : 0;
+    recs = l->buf != NULL ? l->buf->recs : NULL;
+    if (l->blk == NULL) { /* no chunk ran: n was 0 */
+        if (l->nparents >= SIZE_MAX / sizeof(size_t) - 1 ||
+            bytes_reserve(db, l, (l->nparents + 1) * sizeof(size_t)) != ASSOC_OK)
+            goto done;
+        l->blen = (l->nparents + 1) * sizeof(size_t);
     }
+    /* The block moves no more: the offsets become pointers. */
+    for (size_t r = 0; r < nrecs; r++)
+        rec_point(t, recs + r * t->size, l->blk);
+    rank = assoc_malloc((nrecs + 1) * sizeof *rank);
+    ord = assoc_malloc((nrecs + 1) * sizeof *ord);
+    otmp = assoc_malloc((nrecs + 1) * sizeof *otmp);
+    lk = assoc_malloc((l->npairs + 1) * sizeof *lk);
+    if (!rank || !ord || !otmp || !lk)
+        goto done;
+    /* Each distinct key once, in key order (ord, compacted); rank[r]: the
+     * place of record r's key among them.  With a row id key the records
+     * are distinct already; otherwise a repeat sorts next to the record
+     * kept (the sort is stable), whose place it takes. */
+    for (size_t k = 0; k < nrecs; k++)
+        ord[k] = recs + k * t->size;
+    if (t->rowid_key) {
+        if (!order_rowids(ord, otmp, nrecs, t->rowid_at))
+            goto done;
+    } else {
+        sort_ptrs(ord, otmp, nrecs, t->cmp);
+    }
+    for (size_t k = 0; k < nrecs; k++) {
+        size_t r = (size_t)((const unsigned char *)ord[k] - recs) / t->size;
+        if (!t->rowid_key && nrows > 0 && t->cmp(ord[nrows - 1], ord[k]) == 0) {
+            rank[r] = nrows - 1;
+            continue;
+        }
+        ord[nrows] = ord[k];
+        rank[r] = nrows++;
+    }
+    rows = assoc_malloc(nrows * t->size);
+    if (rows == NULL)
+        goto done;
+    for (size_t k = 0; k < nrows; k++)
+        memcpy(rows + k * t->size, ord[k], t->size);
     /* Each parent's rows together, in the order they came (the
      * relationship's, within a parent): counted per parent, then placed.
-     * Rows that came in parent order stay where they are.  by_key: taken
-     * in key order instead (idx), a parent's repeat of the row it was just
-     * given skipped (equal keys are neighbours in idx); tmp[i] is the last
-     * row parent i was given, so each pass counts or places each once. */
+     * by_key: then each parent's run sorted by key (the ranks are in key
+     * order) and its repeats dropped, the runs moved up to close the gaps.
+     * start is the block's head; the strings and blobs follow it. */
+    st = (size_t *)(void *)l->blk;
     memset(st, 0, (l->nparents + 1) * sizeof *st);
-    if (l->by_key) {
-        for (size_t i = 0; i < l->nparents; i++)
-            tmp[i] = SIZE_MAX;
-        for (size_t k = 0; k < l->n; k++) {
-            size_t par = l->parent[idx[k]];
-            if (tmp[par] != row[idx[k]]) {
-                tmp[par] = row[idx[k]];
-                st[par + 1]++;
-            }
-        }
-        for (size_t i = 0; i < l->nparents; i++)
-            st[i + 1] += st[i];
-        for (size_t i = 0; i < l->nparents; i++)
-            tmp[i] = SIZE_MAX;
-        for (size_t k = 0; k < l->n; k++) {
-            size_t par = l->parent[idx[k]];
-            if (tmp[par] != row[idx[k]]) {
-                tmp[par] = row[idx[k]];
-                lk[st[par]++] = row[idx[k]];
-            }
-        }
-    } else {
-        for (size_t k = 0; k < l->n; k++)
-            st[l->parent[k] + 1]++;
-        for (size_t i = 0; i < l->nparents; i++)
-            st[i + 1] += st[i];
-        for (size_t k = 0; k < l->n; k++)
-            lk[st[l->parent[k]]++] = row[k];
-    }
+    for (size_t k = 0; k < l->npairs; k++)
+        st[l->pairs[2 * k] + 1]++;
+    for (size_t i = 0; i < l->nparents; i++)
+        st[i + 1] += st[i];
+    for (size_t k = 0; k < l->npairs; k++)
+        lk[st[l->pairs[2 * k]]++] = rank[l->pairs[2 * k + 1]];
     for (size_t i = l->nparents; i > 0; i--)
         st[i] = st[i - 1];
     st[0] = 0;
-    assoc_free(l->recs);        /* its records moved into rows */
-    assoc_free(l->parent);
-    l->recs = NULL;
-    l->parent = NULL;
-    l->n = l->cap = 0;
+    if (l->by_key) {
+        size_t w = 0;
+        for (size_t i = 0; i < l->nparents; i++) {
+            size_t from = st[i], to = st[i + 1];
+            sort_sizes(lk + from, to - from);
+            st[i] = w;
+            for (size_t k = from; k < to; k++)
+                if (k == from || lk[k] != lk[w - 1])
+                    lk[w++] = lk[k];
+        }
+        st[l->nparents] = w;
+    }
     *items = rows;
     *len = nrows;
     *start = st;
     *link = lk;
+    l->blk = NULL; /* now *start */
+    l->blen = l->bcap = 0;
     rows = NULL;
-    st = lk = NULL;
+    lk = NULL;
     rc = ASSOC_OK;
 done:
+    assoc_free(rank);
     assoc_free(ord);
     assoc_free(otmp);
-    assoc_free(idx);
-    assoc_free(tmp);
-    assoc_free(row);
-    assoc_free(st);
     assoc_free(lk);
     assoc_free(rows);
-    if (rc != ASSOC_OK) {
-        assoc_load_free(l);
+    load_release(db, l);
+    if (rc != ASSOC_OK)
         return assoc_fail(db, rc, "out of memory gathering a batched load");
-    }
     return rc;
 }
 

@@ -442,6 +442,12 @@ typedef struct assoc_rowtype {
     size_t ntexts;
     const size_t *blobs;
     size_t nblobs;
+    /* The primary key is a row id (one integer column, key_column, read by
+     * assoc_col_rowid) held at offsetof rowid_at of a record: a batched
+     * load then knows a row it holds already by its key alone, before it
+     * reads the rest.  false for any other key. */
+    bool rowid_key;
+    size_t rowid_at;
 } assoc_rowtype;
 
 /* For a reader (of a row from column `at`) whose column `col` (of the
@@ -516,20 +522,32 @@ void assoc_kept_free(assoc_db *db, assoc_kept *k);
  * start[i] <= k < start[i + 1], in the order they came.  start has
  * nparents + 1 entries.  by_key (assoc_load_init): the rows come in any
  * order, a parent's repeats included (a target linked twice); finish gives
- * each parent's rows in key order, each once. */
+ * each parent's rows in key order, each once.
+ *
+ * The rows are read lent (type->view) and their strings and blobs copied
+ * into one block, not one allocation each; with a row id key
+ * (type->rowid_key) a row already held is recognised by its key and not
+ * read again.  That block becomes *start: its nparents + 1 entries, then
+ * the strings and blobs the rows of *items point at.  The caller frees
+ * *items, *start and *link with assoc_free() alone, never a row with
+ * type->release, and the rows only with *start. */
 typedef struct assoc_load {
     const assoc_rowtype *type;
     size_t nparents;
-    unsigned char *recs;            /* the rows read, owned, in the order they came */
-    size_t *parent;                 /* each one's parent */
-    size_t n, cap;
     bool by_key;
+    /* libassoc's: */
+    struct assoc_keep_buf *buf;     /* the rows read (each once, with a row id key), their bytes */
+    size_t *pairs;                  /* per row of the statements: parent, then its record in buf */
+    size_t npairs, pcap;
+    unsigned char *blk;             /* what becomes *start: nparents + 1 entries, then the rows' bytes */
+    size_t blen, bcap;
 } assoc_load;
 
 void assoc_load_init(assoc_load *l, const assoc_rowtype *type, size_t nparents, bool by_key);
 int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_t base);
-/* OUT: *items, *len, *start, *link (all assoc_malloc'd, the caller's);
- * the accumulator is emptied either way. */
+/* OUT: *items (the rows), *len, *start (with the rows' strings and blobs),
+ * *link, all assoc_malloc'd and the caller's; the accumulator is
+ * emptied either way, and given back to db for its next load. */
 int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, size_t **start, size_t **link);
 /* Release what the accumulator holds (after a failure). */
 void assoc_load_free(assoc_load *l);

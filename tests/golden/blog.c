@@ -92,7 +92,8 @@ static const size_t user__texts[] = {
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
     user__read, user__view, user__release, user__cmp,
-    user__texts, 3, NULL, 0
+    user__texts, 3, NULL, 0,
+    true, offsetof(User, id)
 };
 
 /* ---- Profile: rows of profile ---- */
@@ -176,7 +177,8 @@ static const size_t profile__blobs[] = {
 static const assoc_rowtype profile__type = {
     "Profile", "profile", profile__columns, 0, sizeof(Profile),
     profile__read, profile__view, profile__release, profile__cmp,
-    profile__texts, 2, profile__blobs, 1
+    profile__texts, 2, profile__blobs, 1,
+    true, offsetof(Profile, user_id)
 };
 
 /* ---- Post: rows of posts ---- */
@@ -298,7 +300,8 @@ static const size_t post__texts[] = {
 static const assoc_rowtype post__type = {
     "Post", "posts", post__columns, 0, sizeof(Post),
     post__read, post__view, post__release, post__cmp,
-    post__texts, 4, NULL, 0
+    post__texts, 4, NULL, 0,
+    true, offsetof(Post, id)
 };
 
 /* ---- Tag: rows of tags ---- */
@@ -366,7 +369,8 @@ static const size_t tag__texts[] = {
 static const assoc_rowtype tag__type = {
     "Tag", "tags", tag__columns, 0, sizeof(Tag),
     tag__read, tag__view, tag__release, tag__cmp,
-    tag__texts, 2, NULL, 0
+    tag__texts, 2, NULL, 0,
+    true, offsetof(Tag, id)
 };
 
 /* ---- Comment: rows of comments ---- */
@@ -452,7 +456,8 @@ static const size_t comment__texts[] = {
 static const assoc_rowtype comment__type = {
     "Comment", "comments", comment__columns, 0, sizeof(Comment),
     comment__read, comment__view, comment__release, comment__cmp,
-    comment__texts, 1, NULL, 0
+    comment__texts, 1, NULL, 0,
+    true, offsetof(Comment, id)
 };
 
 
@@ -1824,13 +1829,20 @@ int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups 
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
@@ -2157,13 +2169,20 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
@@ -2409,13 +2428,20 @@ int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            profile_groups_free(out);
+    }
+    return rc;
 }
 
 int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Profile *, void *), void *ctx)
@@ -2737,13 +2763,20 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            post_groups_free(out);
+    }
+    return rc;
 }
 
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
@@ -3095,13 +3128,20 @@ int user_edited_load(assoc_db *db, const User *parents, size_t n, PostGroups *ou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            post_groups_free(out);
+    }
+    return rc;
 }
 
 static const assoc_sql user_edited_load_each__sql_chunk = {
@@ -3517,13 +3557,20 @@ int user_comments_load(assoc_db *db, const User *parents, size_t n, CommentGroup
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            comment_groups_free(out);
+    }
+    return rc;
 }
 
 static const assoc_sql user_comments_load_each__sql_chunk = {
@@ -5278,13 +5325,20 @@ int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
@@ -5914,13 +5968,20 @@ int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
@@ -6060,13 +6121,20 @@ int post_editor_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 int post_editor_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
@@ -6365,13 +6433,20 @@ int post_tags_load(assoc_db *db, const Post *parents, size_t n, TagGroups *out)
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            tag_groups_free(out);
+    }
+    return rc;
 }
 
 int post_tags_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Tag *, void *), void *ctx)
@@ -6718,13 +6793,20 @@ int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroup
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            comment_groups_free(out);
+    }
+    return rc;
 }
 
 int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
@@ -8465,13 +8547,20 @@ int tag_posts_load(assoc_db *db, const Tag *parents, size_t n, PostGroups *out)
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            post_groups_free(out);
+    }
+    return rc;
 }
 
 int tag_posts_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
@@ -9547,13 +9636,20 @@ int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            post_groups_free(out);
+    }
+    return rc;
 }
 
 int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
@@ -9693,13 +9789,20 @@ int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGrou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
@@ -10142,7 +10245,7 @@ void user_groups_free(UserGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&user__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -10154,7 +10257,7 @@ void profile_groups_free(ProfileGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&profile__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -10166,7 +10269,7 @@ void post_groups_free(PostGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&post__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -10178,7 +10281,7 @@ void tag_groups_free(TagGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&tag__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -10190,7 +10293,7 @@ void comment_groups_free(CommentGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&comment__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);

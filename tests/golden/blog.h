@@ -41,6 +41,9 @@ typedef struct UserList {
 #define USER_INIT { 0, NULL, NULL, NULL, false, false, 0, false, 0, false }
 #define USER_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until user_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct UserGroups {
     UserList rows;                  /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -68,6 +71,9 @@ typedef struct ProfileList {
 #define PROFILE_INIT { 0, { NULL, 0 }, NULL, NULL, 0, false }
 #define PROFILE_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until profile_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct ProfileGroups {
     ProfileList rows;               /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -107,6 +113,9 @@ typedef struct PostList {
 #define POST_INIT { 0, 0, 0, false, NULL, NULL, NULL, NULL, false, false, false, false, 0, false, 0, false, 0, false }
 #define POST_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until post_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct PostGroups {
     PostList rows;                  /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -131,6 +140,9 @@ typedef struct TagList {
 #define TAG_INIT { 0, NULL, NULL }
 #define TAG_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until tag_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct TagGroups {
     TagList rows;                   /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -161,6 +173,9 @@ typedef struct CommentList {
 #define COMMENT_INIT { 0, 0, 0, false, NULL, false, false, 0, false }
 #define COMMENT_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until comment_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct CommentGroups {
     CommentList rows;               /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */

@@ -92,7 +92,8 @@ static const size_t user__texts[] = {
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
     user__read, user__view, user__release, user__cmp,
-    user__texts, 3, NULL, 0
+    user__texts, 3, NULL, 0,
+    true, offsetof(User, id)
 };
 
 /* ---- Profile: rows of profile ---- */
@@ -176,7 +177,8 @@ static const size_t profile__blobs[] = {
 static const assoc_rowtype profile__type = {
     "Profile", "profile", profile__columns, 0, sizeof(Profile),
     profile__read, profile__view, profile__release, profile__cmp,
-    profile__texts, 2, profile__blobs, 1
+    profile__texts, 2, profile__blobs, 1,
+    true, offsetof(Profile, user_id)
 };
 
 
@@ -1370,13 +1372,20 @@ int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups 
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
@@ -1703,13 +1712,20 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
@@ -1955,13 +1971,20 @@ int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            profile_groups_free(out);
+    }
+    return rc;
 }
 
 int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Profile *, void *), void *ctx)
@@ -3543,13 +3566,20 @@ int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
@@ -3606,7 +3636,7 @@ void user_groups_free(UserGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&user__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -3618,7 +3648,7 @@ void profile_groups_free(ProfileGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&profile__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);

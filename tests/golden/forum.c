@@ -80,7 +80,8 @@ static const size_t user__texts[] = {
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
     user__read, user__view, user__release, user__cmp,
-    user__texts, 2, NULL, 0
+    user__texts, 2, NULL, 0,
+    true, offsetof(User, id)
 };
 
 /* ---- Category: rows of categories ---- */
@@ -148,7 +149,8 @@ static const size_t category__texts[] = {
 static const assoc_rowtype category__type = {
     "Category", "categories", category__columns, 0, sizeof(Category),
     category__read, category__view, category__release, category__cmp,
-    category__texts, 1, NULL, 0
+    category__texts, 1, NULL, 0,
+    true, offsetof(Category, id)
 };
 
 /* ---- Forum: rows of forums ---- */
@@ -234,7 +236,8 @@ static const size_t forum__texts[] = {
 static const assoc_rowtype forum__type = {
     "Forum", "forums", forum__columns, 0, sizeof(Forum),
     forum__read, forum__view, forum__release, forum__cmp,
-    forum__texts, 1, NULL, 0
+    forum__texts, 1, NULL, 0,
+    true, offsetof(Forum, id)
 };
 
 /* ---- Topic: rows of topics ---- */
@@ -349,7 +352,8 @@ static const size_t topic__texts[] = {
 static const assoc_rowtype topic__type = {
     "Topic", "topics", topic__columns, 0, sizeof(Topic),
     topic__read, topic__view, topic__release, topic__cmp,
-    topic__texts, 1, NULL, 0
+    topic__texts, 1, NULL, 0,
+    true, offsetof(Topic, id)
 };
 
 /* ---- Post: rows of posts ---- */
@@ -435,7 +439,8 @@ static const size_t post__texts[] = {
 static const assoc_rowtype post__type = {
     "Post", "posts", post__columns, 0, sizeof(Post),
     post__read, post__view, post__release, post__cmp,
-    post__texts, 1, NULL, 0
+    post__texts, 1, NULL, 0,
+    true, offsetof(Post, id)
 };
 
 
@@ -1609,13 +1614,20 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            post_groups_free(out);
+    }
+    return rc;
 }
 
 static const assoc_sql user_posts_load_each__sql_chunk = {
@@ -2766,13 +2778,20 @@ int category_forums_load(assoc_db *db, const Category *parents, size_t n, ForumG
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            forum_groups_free(out);
+    }
+    return rc;
 }
 
 int category_forums_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Forum *, void *), void *ctx)
@@ -3740,13 +3759,20 @@ int forum_category_load(assoc_db *db, const Forum *parents, size_t n, CategoryGr
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            category_groups_free(out);
+    }
+    return rc;
 }
 
 int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx)
@@ -4150,13 +4176,20 @@ int forum_topics_load(assoc_db *db, const Forum *parents, size_t n, TopicGroups 
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            topic_groups_free(out);
+    }
+    return rc;
 }
 
 int forum_topics_load_each(assoc_db *db, const Forum *parents, size_t n, int (*fn)(size_t parent, const Topic *, void *), void *ctx)
@@ -4848,13 +4881,20 @@ int topic_forum_load(assoc_db *db, const Topic *parents, size_t n, ForumGroups *
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            forum_groups_free(out);
+    }
+    return rc;
 }
 
 int topic_forum_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Forum *, void *), void *ctx)
@@ -5056,13 +5096,20 @@ int topic_user_load(assoc_db *db, const Topic *parents, size_t n, UserGroups *ou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 int topic_user_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
@@ -5272,13 +5319,20 @@ int topic_first_post_load(assoc_db *db, const Topic *parents, size_t n, PostGrou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            post_groups_free(out);
+    }
+    return rc;
 }
 
 int topic_first_post_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
@@ -5418,13 +5472,20 @@ int topic_last_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroup
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            post_groups_free(out);
+    }
+    return rc;
 }
 
 int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
@@ -5743,13 +5804,20 @@ int topic_posts_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *o
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            post_groups_free(out);
+    }
+    return rc;
 }
 
 int topic_posts_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
@@ -6332,13 +6400,20 @@ int post_topic_load(assoc_db *db, const Post *parents, size_t n, TopicGroups *ou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            topic_groups_free(out);
+    }
+    return rc;
 }
 
 int post_topic_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Topic *, void *), void *ctx)
@@ -6478,13 +6553,20 @@ int post_user_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 int post_user_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
@@ -6541,7 +6623,7 @@ void user_groups_free(UserGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&user__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -6553,7 +6635,7 @@ void category_groups_free(CategoryGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&category__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -6565,7 +6647,7 @@ void forum_groups_free(ForumGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&forum__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -6577,7 +6659,7 @@ void topic_groups_free(TopicGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&topic__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -6589,7 +6671,7 @@ void post_groups_free(PostGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&post__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);

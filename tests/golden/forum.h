@@ -38,6 +38,9 @@ typedef struct UserList {
 #define USER_INIT { 0, NULL, NULL, 0, false, 0, false }
 #define USER_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until user_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct UserGroups {
     UserList rows;                  /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -63,6 +66,9 @@ typedef struct CategoryList {
 #define CATEGORY_INIT { 0, NULL, 0, false }
 #define CATEGORY_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until category_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct CategoryGroups {
     CategoryList rows;              /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -93,6 +99,9 @@ typedef struct ForumList {
 #define FORUM_INIT { 0, 0, NULL, 0, false, 0, false, 0, false }
 #define FORUM_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until forum_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct ForumGroups {
     ForumList rows;                 /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -136,6 +145,9 @@ typedef struct TopicList {
 #define TOPIC_INIT { 0, 0, NULL, 0, false, (TopicState)0, false, 0, false, 0, false, 0, false, 0, false }
 #define TOPIC_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until topic_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct TopicGroups {
     TopicList rows;                 /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -167,6 +179,9 @@ typedef struct PostList {
 #define POST_INIT { 0, 0, false, 0, false, NULL, 0, false, 0, false }
 #define POST_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until post_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct PostGroups {
     PostList rows;                  /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */

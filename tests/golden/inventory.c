@@ -68,7 +68,8 @@ static const size_t category__texts[] = {
 static const assoc_rowtype category__type = {
     "Category", "categories", category__columns, 0, sizeof(Category),
     category__read, category__view, category__release, category__cmp,
-    category__texts, 2, NULL, 0
+    category__texts, 2, NULL, 0,
+    true, offsetof(Category, id)
 };
 
 /* ---- Warehouse: rows of warehouses ---- */
@@ -166,7 +167,8 @@ static const size_t warehouse__texts[] = {
 static const assoc_rowtype warehouse__type = {
     "Warehouse", "warehouses", warehouse__columns, 0, sizeof(Warehouse),
     warehouse__read, warehouse__view, warehouse__release, warehouse__cmp,
-    warehouse__texts, 2, NULL, 0
+    warehouse__texts, 2, NULL, 0,
+    true, offsetof(Warehouse, id)
 };
 
 /* ---- Item: rows of items ---- */
@@ -288,7 +290,8 @@ static const size_t item__blobs[] = {
 static const assoc_rowtype item__type = {
     "Item", "items", item__columns, 0, sizeof(Item),
     item__read, item__view, item__release, item__cmp,
-    item__texts, 3, item__blobs, 2
+    item__texts, 3, item__blobs, 2,
+    false, 0
 };
 
 /* ---- Stock: rows of stock ---- */
@@ -378,7 +381,8 @@ static const size_t stock__texts[] = {
 static const assoc_rowtype stock__type = {
     "Stock", "stock", stock__columns, 0, sizeof(Stock),
     stock__read, stock__view, stock__release, stock__cmp,
-    stock__texts, 2, NULL, 0
+    stock__texts, 2, NULL, 0,
+    false, 0
 };
 
 /* ---- Transfer: rows of transfers ---- */
@@ -486,7 +490,8 @@ static const size_t transfer__blobs[] = {
 static const assoc_rowtype transfer__type = {
     "Transfer", "transfers", transfer__columns, 0, sizeof(Transfer),
     transfer__read, transfer__view, transfer__release, transfer__cmp,
-    transfer__texts, 1, transfer__blobs, 1
+    transfer__texts, 1, transfer__blobs, 1,
+    true, offsetof(Transfer, id)
 };
 
 
@@ -1566,13 +1571,20 @@ int category_items_load(assoc_db *db, const Category *parents, size_t n, ItemGro
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            item_groups_free(out);
+    }
+    return rc;
 }
 
 int category_items_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
@@ -2783,13 +2795,20 @@ int warehouse_stock_load(assoc_db *db, const Warehouse *parents, size_t n, Stock
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            stock_groups_free(out);
+    }
+    return rc;
 }
 
 int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx)
@@ -3043,13 +3062,20 @@ int warehouse_items_load(assoc_db *db, const Warehouse *parents, size_t n, ItemG
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            item_groups_free(out);
+    }
+    return rc;
 }
 
 static const assoc_sql warehouse_items_load_each__sql_chunk = {
@@ -3521,13 +3547,20 @@ int warehouse_outgoing_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            transfer_groups_free(out);
+    }
+    return rc;
 }
 
 int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
@@ -3923,13 +3956,20 @@ int warehouse_incoming_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            transfer_groups_free(out);
+    }
+    return rc;
 }
 
 int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
@@ -4630,13 +4670,20 @@ int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGrou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            category_groups_free(out);
+    }
+    return rc;
 }
 
 int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx)
@@ -4991,13 +5038,20 @@ int item_stock_load(assoc_db *db, const Item *parents, size_t n, StockGroups *ou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            stock_groups_free(out);
+    }
+    return rc;
 }
 
 int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx)
@@ -5395,13 +5449,20 @@ int item_transfers_load(assoc_db *db, const Item *parents, size_t n, TransferGro
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            transfer_groups_free(out);
+    }
+    return rc;
 }
 
 static const assoc_sql item_transfers_load_each__sql_chunk = {
@@ -7048,13 +7109,20 @@ int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, Warehouse
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            warehouse_groups_free(out);
+    }
+    return rc;
 }
 
 int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
@@ -7260,13 +7328,20 @@ int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *ou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            item_groups_free(out);
+    }
+    return rc;
 }
 
 int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
@@ -8516,13 +8591,20 @@ int transfer_item_load(assoc_db *db, const Transfer *parents, size_t n, ItemGrou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            item_groups_free(out);
+    }
+    return rc;
 }
 
 int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
@@ -8658,13 +8740,20 @@ int transfer_source_load(assoc_db *db, const Transfer *parents, size_t n, Wareho
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            warehouse_groups_free(out);
+    }
+    return rc;
 }
 
 int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
@@ -8800,13 +8889,20 @@ int transfer_destination_load(assoc_db *db, const Transfer *parents, size_t n, W
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            warehouse_groups_free(out);
+    }
+    return rc;
 }
 
 int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
@@ -9155,7 +9251,7 @@ void category_groups_free(CategoryGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&category__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -9167,7 +9263,7 @@ void warehouse_groups_free(WarehouseGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&warehouse__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -9179,7 +9275,7 @@ void item_groups_free(ItemGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&item__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -9191,7 +9287,7 @@ void stock_groups_free(StockGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&stock__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -9203,7 +9299,7 @@ void transfer_groups_free(TransferGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&transfer__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);

@@ -34,6 +34,9 @@ typedef struct CategoryList {
 #define CATEGORY_INIT { 0, NULL, NULL }
 #define CATEGORY_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until category_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct CategoryGroups {
     CategoryList rows;              /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -68,6 +71,9 @@ typedef struct WarehouseList {
 #define WAREHOUSE_INIT { 0, NULL, NULL, 0, false, 0, false, 0, false, false, false, 0, false }
 #define WAREHOUSE_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until warehouse_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct WarehouseGroups {
     WarehouseList rows;             /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -106,6 +112,9 @@ typedef struct ItemList {
 #define ITEM_INIT { NULL, 0, false, NULL, 0, false, 0, false, false, false, false, false, { NULL, 0 }, { NULL, 0 }, NULL, 0, false }
 #define ITEM_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until item_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct ItemGroups {
     ItemList rows;                  /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -136,6 +145,9 @@ typedef struct StockList {
 #define STOCK_INIT { 0, NULL, 0, false, 0, false, NULL, 0, false }
 #define STOCK_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until stock_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct StockGroups {
     StockList rows;                 /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -169,6 +181,9 @@ typedef struct TransferList {
 #define TRANSFER_INIT { 0, NULL, 0, 0, 0, 0, false, 0, false, { NULL, 0 }, false, false }
 #define TRANSFER_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until transfer_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct TransferGroups {
     TransferList rows;              /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */

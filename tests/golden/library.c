@@ -74,7 +74,8 @@ static const size_t author__texts[] = {
 static const assoc_rowtype author__type = {
     "Author", "authors", author__columns, 0, sizeof(Author),
     author__read, author__view, author__release, author__cmp,
-    author__texts, 2, NULL, 0
+    author__texts, 2, NULL, 0,
+    true, offsetof(Author, id)
 };
 
 /* ---- Book: rows of books ---- */
@@ -160,7 +161,8 @@ static const size_t book__texts[] = {
 static const assoc_rowtype book__type = {
     "Book", "books", book__columns, 0, sizeof(Book),
     book__read, book__view, book__release, book__cmp,
-    book__texts, 3, NULL, 0
+    book__texts, 3, NULL, 0,
+    true, offsetof(Book, id)
 };
 
 /* ---- Copy: rows of copies ---- */
@@ -242,7 +244,8 @@ static const size_t copy__texts[] = {
 static const assoc_rowtype copy__type = {
     "Copy", "copies", copy__columns, 0, sizeof(Copy),
     copy__read, copy__view, copy__release, copy__cmp,
-    copy__texts, 2, NULL, 0
+    copy__texts, 2, NULL, 0,
+    false, 0
 };
 
 /* ---- Member: rows of members ---- */
@@ -328,7 +331,8 @@ static const size_t member__texts[] = {
 static const assoc_rowtype member__type = {
     "Member", "members", member__columns, 0, sizeof(Member),
     member__read, member__view, member__release, member__cmp,
-    member__texts, 3, NULL, 0
+    member__texts, 3, NULL, 0,
+    true, offsetof(Member, id)
 };
 
 /* ---- LibraryCard: rows of library_card ---- */
@@ -408,7 +412,8 @@ static const size_t library_card__blobs[] = {
 static const assoc_rowtype library_card__type = {
     "LibraryCard", "library_card", library_card__columns, 0, sizeof(LibraryCard),
     library_card__read, library_card__view, library_card__release, library_card__cmp,
-    NULL, 0, library_card__blobs, 1
+    NULL, 0, library_card__blobs, 1,
+    true, offsetof(LibraryCard, id)
 };
 
 /* ---- Loan: rows of loans ---- */
@@ -464,7 +469,8 @@ static int loan__cmp(const void *a, const void *b)
 static const assoc_rowtype loan__type = {
     "Loan", "loans", loan__columns, 0, sizeof(Loan),
     loan__read, loan__read, NULL, loan__cmp,
-    NULL, 0, NULL, 0
+    NULL, 0, NULL, 0,
+    true, offsetof(Loan, id)
 };
 
 
@@ -1576,13 +1582,20 @@ int author_books_load(assoc_db *db, const Author *parents, size_t n, BookGroups 
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            book_groups_free(out);
+    }
+    return rc;
 }
 
 int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
@@ -2365,13 +2378,20 @@ int book_authors_load(assoc_db *db, const Book *parents, size_t n, AuthorGroups 
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            author_groups_free(out);
+    }
+    return rc;
 }
 
 int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Author *, void *), void *ctx)
@@ -2707,13 +2727,20 @@ int book_copies_load(assoc_db *db, const Book *parents, size_t n, CopyGroups *ou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            copy_groups_free(out);
+    }
+    return rc;
 }
 
 int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Copy *, void *), void *ctx)
@@ -3061,13 +3088,20 @@ int book_loans_load(assoc_db *db, const Book *parents, size_t n, LoanGroups *out
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            loan_groups_free(out);
+    }
+    return rc;
 }
 
 int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx)
@@ -4248,13 +4282,20 @@ int copy_book_load(assoc_db *db, const Copy *parents, size_t n, BookGroups *out)
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            book_groups_free(out);
+    }
+    return rc;
 }
 
 int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
@@ -5282,13 +5323,20 @@ int member_card_load(assoc_db *db, const Member *parents, size_t n, LibraryCardG
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            library_card_groups_free(out);
+    }
+    return rc;
 }
 
 int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const LibraryCard *, void *), void *ctx)
@@ -5608,13 +5656,20 @@ int member_loans_load(assoc_db *db, const Member *parents, size_t n, LoanGroups 
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            loan_groups_free(out);
+    }
+    return rc;
 }
 
 int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx)
@@ -5872,13 +5927,20 @@ int member_borrowed_load(assoc_db *db, const Member *parents, size_t n, BookGrou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            book_groups_free(out);
+    }
+    return rc;
 }
 
 int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
@@ -6737,13 +6799,20 @@ int library_card_member_load(assoc_db *db, const LibraryCard *parents, size_t n,
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            member_groups_free(out);
+    }
+    return rc;
 }
 
 int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx)
@@ -7571,13 +7640,20 @@ int loan_member_load(assoc_db *db, const Loan *parents, size_t n, MemberGroups *
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            member_groups_free(out);
+    }
+    return rc;
 }
 
 int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx)
@@ -7713,13 +7789,20 @@ int loan_book_load(assoc_db *db, const Loan *parents, size_t n, BookGroups *out)
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            book_groups_free(out);
+    }
+    return rc;
 }
 
 int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
@@ -8333,7 +8416,7 @@ void author_groups_free(AuthorGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&author__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -8345,7 +8428,7 @@ void book_groups_free(BookGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&book__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -8357,7 +8440,7 @@ void copy_groups_free(CopyGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&copy__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -8369,7 +8452,7 @@ void member_groups_free(MemberGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&member__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -8381,7 +8464,7 @@ void library_card_groups_free(LibraryCardGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&library_card__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -8393,7 +8476,7 @@ void loan_groups_free(LoanGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&loan__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);

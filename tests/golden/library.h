@@ -36,6 +36,9 @@ typedef struct AuthorList {
 #define AUTHOR_INIT { 0, NULL, 0, false, NULL }
 #define AUTHOR_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until author_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct AuthorGroups {
     AuthorList rows;                /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -65,6 +68,9 @@ typedef struct BookList {
 #define BOOK_INIT { 0, NULL, NULL, 0, false, 0, false, NULL }
 #define BOOK_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until book_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct BookGroups {
     BookList rows;                  /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -92,6 +98,9 @@ typedef struct CopyList {
 #define COPY_INIT { 0, 0, NULL, NULL, 0, false }
 #define COPY_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until copy_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct CopyGroups {
     CopyList rows;                  /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -121,6 +130,9 @@ typedef struct MemberList {
 #define MEMBER_INIT { 0, NULL, NULL, NULL, false, false, 0, false }
 #define MEMBER_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until member_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct MemberGroups {
     MemberList rows;                /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -149,6 +161,9 @@ typedef struct LibraryCardList {
 #define LIBRARY_CARD_INIT { 0, 0, { NULL, 0 }, 0, false, 0, false }
 #define LIBRARY_CARD_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until library_card_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct LibraryCardGroups {
     LibraryCardList rows;           /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -183,6 +198,9 @@ typedef struct LoanList {
 #define LOAN_INIT { 0, 0, 0, false, 0, false, 0, 0, false, 0, false, 0, false }
 #define LOAN_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until loan_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct LoanGroups {
     LoanList rows;                  /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */

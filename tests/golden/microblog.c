@@ -86,7 +86,8 @@ static const size_t user__texts[] = {
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
     user__read, user__view, user__release, user__cmp,
-    user__texts, 4, NULL, 0
+    user__texts, 4, NULL, 0,
+    true, offsetof(User, id)
 };
 
 /* ---- Post: rows of posts ---- */
@@ -166,7 +167,8 @@ static const size_t post__texts[] = {
 static const assoc_rowtype post__type = {
     "Post", "posts", post__columns, 0, sizeof(Post),
     post__read, post__view, post__release, post__cmp,
-    post__texts, 2, NULL, 0
+    post__texts, 2, NULL, 0,
+    true, offsetof(Post, id)
 };
 
 /* ---- Comment: rows of comments ---- */
@@ -252,7 +254,8 @@ static const size_t comment__texts[] = {
 static const assoc_rowtype comment__type = {
     "Comment", "comments", comment__columns, 0, sizeof(Comment),
     comment__read, comment__view, comment__release, comment__cmp,
-    comment__texts, 1, NULL, 0
+    comment__texts, 1, NULL, 0,
+    true, offsetof(Comment, id)
 };
 
 
@@ -1354,13 +1357,20 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            post_groups_free(out);
+    }
+    return rc;
 }
 
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
@@ -1678,13 +1688,20 @@ int user_followed_load(assoc_db *db, const User *parents, size_t n, UserGroups *
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 static const assoc_sql user_followed_load_each__sql_chunk = {
@@ -2074,13 +2091,20 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 static const assoc_sql user_followers_load_each__sql_chunk = {
@@ -3189,13 +3213,20 @@ int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
@@ -3552,13 +3583,20 @@ int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroup
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            comment_groups_free(out);
+    }
+    return rc;
 }
 
 int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
@@ -4470,13 +4508,20 @@ int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            post_groups_free(out);
+    }
+    return rc;
 }
 
 int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
@@ -4616,13 +4661,20 @@ int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGrou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
@@ -4824,13 +4876,20 @@ int comment_parent_load(assoc_db *db, const Comment *parents, size_t n, CommentG
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            comment_groups_free(out);
+    }
+    return rc;
 }
 
 int comment_parent_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
@@ -5190,13 +5249,20 @@ int comment_replies_load(assoc_db *db, const Comment *parents, size_t n, Comment
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            comment_groups_free(out);
+    }
+    return rc;
 }
 
 int comment_replies_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
@@ -5284,7 +5350,7 @@ void user_groups_free(UserGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&user__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -5296,7 +5362,7 @@ void post_groups_free(PostGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&post__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -5308,7 +5374,7 @@ void comment_groups_free(CommentGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&comment__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);

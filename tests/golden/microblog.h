@@ -38,6 +38,9 @@ typedef struct UserList {
 #define USER_INIT { 0, NULL, NULL, NULL, NULL, 0, false }
 #define USER_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until user_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct UserGroups {
     UserList rows;                  /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -65,6 +68,9 @@ typedef struct PostList {
 #define POST_INIT { 0, NULL, 0, false, 0, NULL }
 #define POST_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until post_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct PostGroups {
     PostList rows;                  /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -95,6 +101,9 @@ typedef struct CommentList {
 #define COMMENT_INIT { 0, NULL, 0, false, 0, 0, false, 0, false }
 #define COMMENT_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until comment_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct CommentGroups {
     CommentList rows;               /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */

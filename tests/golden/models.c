@@ -68,7 +68,8 @@ static const size_t user__texts[] = {
 static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
     user__read, user__view, user__release, user__cmp,
-    user__texts, 1, NULL, 0
+    user__texts, 1, NULL, 0,
+    true, offsetof(User, id)
 };
 
 /* ---- Product: rows of products ---- */
@@ -136,7 +137,8 @@ static const size_t product__texts[] = {
 static const assoc_rowtype product__type = {
     "Product", "products", product__columns, 0, sizeof(Product),
     product__read, product__view, product__release, product__cmp,
-    product__texts, 1, NULL, 0
+    product__texts, 1, NULL, 0,
+    true, offsetof(Product, id)
 };
 
 /* ---- Order: rows of orders ---- */
@@ -180,7 +182,8 @@ static int order__cmp(const void *a, const void *b)
 static const assoc_rowtype order__type = {
     "Order", "orders", order__columns, 0, sizeof(Order),
     order__read, order__read, NULL, order__cmp,
-    NULL, 0, NULL, 0
+    NULL, 0, NULL, 0,
+    true, offsetof(Order, id)
 };
 
 
@@ -1172,13 +1175,20 @@ int user_products_load(assoc_db *db, const User *parents, size_t n, ProductGroup
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            product_groups_free(out);
+    }
+    return rc;
 }
 
 static const assoc_sql user_products_load_each__sql_chunk = {
@@ -1594,13 +1604,20 @@ int user_orders_load(assoc_db *db, const User *parents, size_t n, OrderGroups *o
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            order_groups_free(out);
+    }
+    return rc;
 }
 
 static const assoc_sql user_orders_load_each__sql_chunk = {
@@ -2812,13 +2829,20 @@ int product_users_load(assoc_db *db, const Product *parents, size_t n, UserGroup
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 static const assoc_sql product_users_load_each__sql_chunk = {
@@ -3234,13 +3258,20 @@ int product_orders_load(assoc_db *db, const Product *parents, size_t n, OrderGro
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            order_groups_free(out);
+    }
+    return rc;
 }
 
 static const assoc_sql product_orders_load_each__sql_chunk = {
@@ -4317,13 +4348,20 @@ int order_user_load(assoc_db *db, const Order *parents, size_t n, UserGroups *ou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            user_groups_free(out);
+    }
+    return rc;
 }
 
 int order_user_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
@@ -4525,13 +4563,20 @@ int order_product_load(assoc_db *db, const Order *parents, size_t n, ProductGrou
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            product_groups_free(out);
+    }
+    return rc;
 }
 
 int order_product_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx)
@@ -5382,7 +5427,7 @@ void user_groups_free(UserGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&user__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -5394,7 +5439,7 @@ void product_groups_free(ProductGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&product__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -5406,7 +5451,7 @@ void order_groups_free(OrderGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&order__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);

@@ -35,6 +35,9 @@ typedef struct UserList {
 #define USER_INIT { 0, NULL, 0, false }
 #define USER_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until user_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct UserGroups {
     UserList rows;                  /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -60,6 +63,9 @@ typedef struct ProductList {
 #define PRODUCT_INIT { 0, NULL, 0, false }
 #define PRODUCT_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until product_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct ProductGroups {
     ProductList rows;               /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -88,6 +94,9 @@ typedef struct OrderList {
 #define ORDER_INIT { 0, 0, false, 0, false, 0, false }
 #define ORDER_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until order_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct OrderGroups {
     OrderList rows;                 /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */

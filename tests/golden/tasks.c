@@ -82,7 +82,8 @@ static const size_t project__texts[] = {
 static const assoc_rowtype project__type = {
     "Project", "projects", project__columns, 0, sizeof(Project),
     project__read, project__view, project__release, project__cmp,
-    project__texts, 3, NULL, 0
+    project__texts, 3, NULL, 0,
+    false, 0
 };
 
 /* ---- Task: rows of tasks ---- */
@@ -211,7 +212,8 @@ static const size_t task__texts[] = {
 static const assoc_rowtype task__type = {
     "Task", "tasks", task__columns, 0, sizeof(Task),
     task__read, task__view, task__release, task__cmp,
-    task__texts, 6, NULL, 0
+    task__texts, 6, NULL, 0,
+    false, 0
 };
 
 /* ---- Tag: rows of tags ---- */
@@ -275,7 +277,8 @@ static const size_t tag__texts[] = {
 static const assoc_rowtype tag__type = {
     "Tag", "tags", tag__columns, 0, sizeof(Tag),
     tag__read, tag__view, tag__release, tag__cmp,
-    tag__texts, 2, NULL, 0
+    tag__texts, 2, NULL, 0,
+    false, 0
 };
 
 
@@ -1053,13 +1056,20 @@ int project_tasks_load(assoc_db *db, const Project *parents, size_t n, TaskGroup
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            task_groups_free(out);
+    }
+    return rc;
 }
 
 int project_tasks_load_each(assoc_db *db, const Project *parents, size_t n, int (*fn)(size_t parent, const Task *, void *), void *ctx)
@@ -1759,13 +1769,20 @@ int task_project_load(assoc_db *db, const Task *parents, size_t n, ProjectGroups
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            project_groups_free(out);
+    }
+    return rc;
 }
 
 int task_project_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(size_t parent, const Project *, void *), void *ctx)
@@ -2060,13 +2077,20 @@ int task_tags_load(assoc_db *db, const Task *parents, size_t n, TagGroups *out)
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            tag_groups_free(out);
+    }
+    return rc;
 }
 
 int task_tags_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(size_t parent, const Tag *, void *), void *ctx)
@@ -3391,13 +3415,20 @@ int tag_tasks_load(assoc_db *db, const Tag *parents, size_t n, TaskGroups *out)
             goto done;
     }
     rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
-    out->rows.items = items;
-    out->n = n;
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
 done:
     assoc_stmt_release(db, st);
     if (rc != ASSOC_OK)
         assoc_load_free(&acc);
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            task_groups_free(out);
+    }
+    return rc;
 }
 
 static const assoc_sql tag_tasks_load_each__sql_chunk = {
@@ -3561,7 +3592,7 @@ void project_groups_free(ProjectGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&project__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -3573,7 +3604,7 @@ void task_groups_free(TaskGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&task__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);
@@ -3585,7 +3616,7 @@ void tag_groups_free(TagGroups *g)
 {
     if (g == NULL)
         return;
-    assoc_rows_free(&tag__type, g->rows.items, g->rows.len);
+    assoc_free(g->rows.items); /* the rows with their strings and blobs */
     assoc_free(g->start);
     assoc_free(g->link);
     memset(g, 0, sizeof *g);

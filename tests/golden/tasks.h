@@ -38,6 +38,9 @@ typedef struct ProjectList {
 #define PROJECT_INIT { NULL, NULL, NULL, 0, false, 0, false }
 #define PROJECT_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until project_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct ProjectGroups {
     ProjectList rows;               /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -82,6 +85,9 @@ typedef struct TaskList {
 #define TASK_INIT { NULL, NULL, NULL, NULL, (TaskStatus)0, false, 0, false, NULL, 0, false, NULL, 0, false, 0, false }
 #define TASK_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until task_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct TaskGroups {
     TaskList rows;                  /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */
@@ -105,6 +111,9 @@ typedef struct TagList {
 #define TAG_INIT { NULL, NULL }
 #define TAG_LIST_INIT { NULL, 0 }
 
+/* What a batched load gives.  The rows' strings and blobs are held in the
+ * groups' memory, valid until tag_groups_free: copy what must outlive
+ * it, and never free a row of it alone. */
 typedef struct TagGroups {
     TagList rows;                   /* every related row once, by key */
     size_t *start;                  /* parent i's rows: rows.items[link[k]] for start[i] <= k < start[i+1] */

@@ -241,6 +241,60 @@ FIX_COLL(user, User, orders, order, Order, 1)
 FIX_COLL(product, Product, users, user, User, 1)
 FIX_COLL(product, Product, orders, order, Order, 2)
 
+/* A batched load (SPEC 6) for 150 parents -- ids 1, 2, 3, 99 (none) over
+ * and over, so two chunks -- each parent's rows described in turn; and
+ * streamed.  A failed load leaves its groups empty. */
+#define LOAD_PARENTS 150
+#define FIX_LOAD(model, Model, rel, target, Target, make)                                              \
+    static int op_##model##_##rel##_load(assoc_db *db, rbuf *b)                                   \
+    {                                                                                              \
+        static const int64_t ids[] = { 1, 2, 3, 99 };                                              \
+        Model p[LOAD_PARENTS];                                                                     \
+        Target##Groups g;                                                                          \
+        for (size_t i_ = 0; i_ < LOAD_PARENTS; i_++)                                               \
+            p[i_] = make(ids[i_ % 4]);                                                             \
+        int rc = model##_##rel##_load(db, p, LOAD_PARENTS, &g);                                    \
+        if (rc == ASSOC_OK) {                                                                      \
+            for (size_t i_ = 0; i_ < g.n; i_++) {                                                  \
+                rbuf_add(b, "[");                                                                  \
+                for (size_t k_ = g.start[i_]; k_ < g.start[i_ + 1]; k_++)                          \
+                    ser_##target(b, &g.rows.items[g.link[k_]]);                                    \
+                rbuf_add(b, "]");                                                                  \
+            }                                                                                      \
+        } else if (g.rows.items != NULL || g.rows.len != 0 || g.start != NULL || g.link != NULL || \
+                   g.n != 0) {                                                                     \
+            rbuf_add(b, "OUTPUT-NOT-ZEROED");                                                      \
+        }                                                                                          \
+        target##_groups_free(&g);                                                                  \
+        return rc;                                                                                 \
+    }                                                                                              \
+    static int load_each_##model##_##rel(size_t parent, const Target *r, void *ctx)                \
+    {                                                                                              \
+        rbuf_add(ctx, "%zu:", parent);                                                             \
+        ser_##target(ctx, r);                                                                      \
+        return 0;                                                                                  \
+    }                                                                                              \
+    static int op_##model##_##rel##_load_each(assoc_db *db, rbuf *b)                              \
+    {                                                                                              \
+        static const int64_t ids[] = { 1, 2, 3, 99 };                                              \
+        Model p[LOAD_PARENTS];                                                                     \
+        for (size_t i_ = 0; i_ < LOAD_PARENTS; i_++)                                               \
+            p[i_] = make(ids[i_ % 4]);                                                             \
+        return model##_##rel##_load_each(db, p, LOAD_PARENTS, load_each_##model##_##rel, b);      \
+    }
+
+/* Orders as the fixture has them (99: none, and no product). */
+static inline Order fx_order_row(int64_t id)
+{
+    static const int64_t product[] = { 0, 1, 1, 2 };
+    return fx_order(id, id <= 3 ? 1 : 0, id <= 3 ? product[id] : 0);
+}
+
+FIX_LOAD(user, User, products, product, Product, fx_user)
+FIX_LOAD(user, User, orders, order, Order, fx_user)
+FIX_LOAD(product, Product, users, user, User, fx_product)
+FIX_LOAD(order, Order, product, product, Product, fx_order_row)
+
 /* ---- writes ---- */
 
 static inline int op_user_insert(assoc_db *db, rbuf *b)
@@ -571,6 +625,8 @@ static const seed_op seed_ops[] = {
     OP(product_users_1), OP(product_users_each_1), OP(product_users_add), OP(product_users_remove),
     OP(product_orders_2), OP(product_orders_each_2), OP(product_orders_add), OP(product_orders_remove),
     OP(order_user_1), OP(order_product_4), OP(order_user_null),
+    OP(user_products_load), OP(user_products_load_each), OP(user_orders_load), OP(user_orders_load_each),
+    OP(product_users_load), OP(product_users_load_each), OP(order_product_load), OP(order_product_load_each),
     OP(caller_transaction),
 };
 #undef OP
