@@ -1729,7 +1729,7 @@ static const assoc_sql user_following_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
-    "FROM p JOIN follows a ON a.follower_id = p.k\n"
+    "FROM p CROSS JOIN follows a ON a.follower_id = p.k\n"
     "JOIN users t ON t.id = a.followed_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.handle, t.id",
@@ -1770,7 +1770,7 @@ static const assoc_sql user_following_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
-    "FROM p JOIN follows a ON a.follower_id = p.k\n"
+    "FROM p CROSS JOIN follows a ON a.follower_id = p.k\n"
     "JOIN users t ON t.id = a.followed_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.handle, t.id",
@@ -2069,7 +2069,7 @@ static const assoc_sql user_followers_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
-    "FROM p JOIN follows a ON a.followed_id = p.k\n"
+    "FROM p CROSS JOIN follows a ON a.followed_id = p.k\n"
     "JOIN users t ON t.id = a.follower_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.handle, t.id",
@@ -2110,7 +2110,7 @@ static const assoc_sql user_followers_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
-    "FROM p JOIN follows a ON a.followed_id = p.k\n"
+    "FROM p CROSS JOIN follows a ON a.followed_id = p.k\n"
     "JOIN users t ON t.id = a.follower_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.handle, t.id",
@@ -2668,7 +2668,7 @@ static const assoc_sql user_posts_load__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
     "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.author_id = p.k\n"
+    "FROM p CROSS JOIN posts t ON t.author_id = p.k\n"
     "ORDER BY p.i, t.created_at DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -2707,7 +2707,7 @@ static const assoc_sql user_posts_load__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
     "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.author_id = p.k\n"
+    "FROM p CROSS JOIN posts t ON t.author_id = p.k\n"
     "ORDER BY p.i, t.created_at DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -3037,7 +3037,7 @@ static const assoc_sql user_edited_load__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
     "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.editor_id = p.k",
+    "FROM p CROSS JOIN posts t ON t.editor_id = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -3074,7 +3074,7 @@ static const assoc_sql user_edited_load__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
     "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.editor_id = p.k",
+    "FROM p CROSS JOIN posts t ON t.editor_id = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -3160,7 +3160,7 @@ static const assoc_sql user_edited_load_each__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
     "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.editor_id = p.k\n"
+    "FROM p CROSS JOIN posts t ON t.editor_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -3199,7 +3199,7 @@ static const assoc_sql user_edited_load_each__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
     "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.editor_id = p.k\n"
+    "FROM p CROSS JOIN posts t ON t.editor_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -3469,7 +3469,7 @@ static const assoc_sql user_comments_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
-    "FROM p JOIN comments t ON t.user_id = p.k",
+    "FROM p CROSS JOIN comments t ON t.user_id = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -3504,7 +3504,7 @@ static const assoc_sql user_comments_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
-    "FROM p JOIN comments t ON t.user_id = p.k",
+    "FROM p CROSS JOIN comments t ON t.user_id = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -3588,7 +3588,7 @@ static const assoc_sql user_comments_load_each__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
-    "FROM p JOIN comments t ON t.user_id = p.k\n"
+    "FROM p CROSS JOIN comments t ON t.user_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -3625,7 +3625,7 @@ static const assoc_sql user_comments_load_each__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
-    "FROM p JOIN comments t ON t.user_id = p.k\n"
+    "FROM p CROSS JOIN comments t ON t.user_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -6333,7 +6333,7 @@ static const assoc_sql post_tags_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.name, t.color, p.i\n"
-    "FROM p JOIN post_tags a ON a.post_id = p.k\n"
+    "FROM p CROSS JOIN post_tags a ON a.post_id = p.k\n"
     "JOIN tags t ON t.id = a.tag_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.name, t.id",
@@ -6374,7 +6374,7 @@ static const assoc_sql post_tags_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.name, t.color, p.i\n"
-    "FROM p JOIN post_tags a ON a.post_id = p.k\n"
+    "FROM p CROSS JOIN post_tags a ON a.post_id = p.k\n"
     "JOIN tags t ON t.id = a.tag_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.name, t.id",
@@ -6701,7 +6701,7 @@ static const assoc_sql post_comments_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
-    "FROM p JOIN comments t ON t.post_id = p.k\n"
+    "FROM p CROSS JOIN comments t ON t.post_id = p.k\n"
     "ORDER BY p.i, t.created_at, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -6738,7 +6738,7 @@ static const assoc_sql post_comments_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
-    "FROM p JOIN comments t ON t.post_id = p.k\n"
+    "FROM p CROSS JOIN comments t ON t.post_id = p.k\n"
     "ORDER BY p.i, t.created_at, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -8444,7 +8444,7 @@ static const assoc_sql tag_posts_load__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
     "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN post_tags a ON a.tag_id = p.k\n"
+    "FROM p CROSS JOIN post_tags a ON a.tag_id = p.k\n"
     "JOIN posts t ON t.id = a.post_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.created_at DESC, t.id",
@@ -8487,7 +8487,7 @@ static const assoc_sql tag_posts_load__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
     "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN post_tags a ON a.tag_id = p.k\n"
+    "FROM p CROSS JOIN post_tags a ON a.tag_id = p.k\n"
     "JOIN posts t ON t.id = a.post_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.created_at DESC, t.id",

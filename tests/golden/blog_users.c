@@ -1272,7 +1272,7 @@ static const assoc_sql user_following_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
-    "FROM p JOIN follows a ON a.follower_id = p.k\n"
+    "FROM p CROSS JOIN follows a ON a.follower_id = p.k\n"
     "JOIN users t ON t.id = a.followed_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.handle, t.id",
@@ -1313,7 +1313,7 @@ static const assoc_sql user_following_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
-    "FROM p JOIN follows a ON a.follower_id = p.k\n"
+    "FROM p CROSS JOIN follows a ON a.follower_id = p.k\n"
     "JOIN users t ON t.id = a.followed_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.handle, t.id",
@@ -1612,7 +1612,7 @@ static const assoc_sql user_followers_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
-    "FROM p JOIN follows a ON a.followed_id = p.k\n"
+    "FROM p CROSS JOIN follows a ON a.followed_id = p.k\n"
     "JOIN users t ON t.id = a.follower_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.handle, t.id",
@@ -1653,7 +1653,7 @@ static const assoc_sql user_followers_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.handle, t.email, t.bio, t.is_admin, t.karma, t.joined_at, p.i\n"
-    "FROM p JOIN follows a ON a.followed_id = p.k\n"
+    "FROM p CROSS JOIN follows a ON a.followed_id = p.k\n"
     "JOIN users t ON t.id = a.follower_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.handle, t.id",

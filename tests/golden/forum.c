@@ -1526,7 +1526,7 @@ static const assoc_sql user_posts_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.user_id = p.k",
+    "FROM p CROSS JOIN posts t ON t.user_id = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -1561,7 +1561,7 @@ static const assoc_sql user_posts_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.user_id = p.k",
+    "FROM p CROSS JOIN posts t ON t.user_id = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -1645,7 +1645,7 @@ static const assoc_sql user_posts_load_each__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.user_id = p.k\n"
+    "FROM p CROSS JOIN posts t ON t.user_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -1682,7 +1682,7 @@ static const assoc_sql user_posts_load_each__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.user_id = p.k\n"
+    "FROM p CROSS JOIN posts t ON t.user_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -2686,7 +2686,7 @@ static const assoc_sql category_forums_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.category_id, t.title, t.position, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN forums t ON t.category_id = p.k\n"
+    "FROM p CROSS JOIN forums t ON t.category_id = p.k\n"
     "ORDER BY p.i, t.position DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -2723,7 +2723,7 @@ static const assoc_sql category_forums_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.category_id, t.title, t.position, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN forums t ON t.category_id = p.k\n"
+    "FROM p CROSS JOIN forums t ON t.category_id = p.k\n"
     "ORDER BY p.i, t.position DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -4081,7 +4081,7 @@ static const assoc_sql forum_topics_load__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.forum_id, t.title, t.user_id, t.state, t.first_post_id, t.last_post_id, "
     "t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN topics t ON t.forum_id = p.k\n"
+    "FROM p CROSS JOIN topics t ON t.forum_id = p.k\n"
     "ORDER BY p.i, t.created_at DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -4120,7 +4120,7 @@ static const assoc_sql forum_topics_load__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.forum_id, t.title, t.user_id, t.state, t.first_post_id, t.last_post_id, "
     "t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN topics t ON t.forum_id = p.k\n"
+    "FROM p CROSS JOIN topics t ON t.forum_id = p.k\n"
     "ORDER BY p.i, t.created_at DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -5712,7 +5712,7 @@ static const assoc_sql topic_posts_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.topic_id = p.k\n"
+    "FROM p CROSS JOIN posts t ON t.topic_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -5749,7 +5749,7 @@ static const assoc_sql topic_posts_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.topic_id, t.user_id, t.content, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.topic_id = p.k\n"
+    "FROM p CROSS JOIN posts t ON t.topic_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "

@@ -1476,7 +1476,7 @@ static const assoc_sql category_items_load__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
     "t.thumbnail, t.description, t.added, p.i\n"
-    "FROM p JOIN items t ON t.category_id = p.k\n"
+    "FROM p CROSS JOIN items t ON t.category_id = p.k\n"
     "ORDER BY p.i, t.name, t.sku",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -1515,7 +1515,7 @@ static const assoc_sql category_items_load__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
     "t.thumbnail, t.description, t.added, p.i\n"
-    "FROM p JOIN items t ON t.category_id = p.k\n"
+    "FROM p CROSS JOIN items t ON t.category_id = p.k\n"
     "ORDER BY p.i, t.name, t.sku",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -2703,7 +2703,7 @@ static const assoc_sql warehouse_stock_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
-    "FROM p JOIN stock t ON t.warehouse_id = p.k\n"
+    "FROM p CROSS JOIN stock t ON t.warehouse_id = p.k\n"
     "ORDER BY p.i, t.quantity DESC, t.warehouse_id, t.item_sku",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -2740,7 +2740,7 @@ static const assoc_sql warehouse_stock_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
-    "FROM p JOIN stock t ON t.warehouse_id = p.k\n"
+    "FROM p CROSS JOIN stock t ON t.warehouse_id = p.k\n"
     "ORDER BY p.i, t.quantity DESC, t.warehouse_id, t.item_sku",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -2967,7 +2967,7 @@ static const assoc_sql warehouse_items_load__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
     "t.thumbnail, t.description, t.added, p.i\n"
-    "FROM p JOIN stock a ON a.warehouse_id = p.k\n"
+    "FROM p CROSS JOIN stock a ON a.warehouse_id = p.k\n"
     "JOIN items t ON t.sku = a.item_sku",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -3006,7 +3006,7 @@ static const assoc_sql warehouse_items_load__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
     "t.thumbnail, t.description, t.added, p.i\n"
-    "FROM p JOIN stock a ON a.warehouse_id = p.k\n"
+    "FROM p CROSS JOIN stock a ON a.warehouse_id = p.k\n"
     "JOIN items t ON t.sku = a.item_sku",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -3094,7 +3094,7 @@ static const assoc_sql warehouse_items_load_each__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
     "t.thumbnail, t.description, t.added, p.i\n"
-    "FROM p JOIN stock a ON a.warehouse_id = p.k\n"
+    "FROM p CROSS JOIN stock a ON a.warehouse_id = p.k\n"
     "JOIN items t ON t.sku = a.item_sku\n"
     "GROUP BY p.i, t.sku\n"
     "ORDER BY p.i, t.sku",
@@ -3137,7 +3137,7 @@ static const assoc_sql warehouse_items_load_each__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
     "t.thumbnail, t.description, t.added, p.i\n"
-    "FROM p JOIN stock a ON a.warehouse_id = p.k\n"
+    "FROM p CROSS JOIN stock a ON a.warehouse_id = p.k\n"
     "JOIN items t ON t.sku = a.item_sku\n"
     "GROUP BY p.i, t.sku\n"
     "ORDER BY p.i, t.sku",
@@ -3452,7 +3452,7 @@ static const assoc_sql warehouse_outgoing_load__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
     "t.urgent, p.i\n"
-    "FROM p JOIN transfers t ON t.from_id = p.k\n"
+    "FROM p CROSS JOIN transfers t ON t.from_id = p.k\n"
     "ORDER BY p.i, t.requested DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -3491,7 +3491,7 @@ static const assoc_sql warehouse_outgoing_load__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
     "t.urgent, p.i\n"
-    "FROM p JOIN transfers t ON t.from_id = p.k\n"
+    "FROM p CROSS JOIN transfers t ON t.from_id = p.k\n"
     "ORDER BY p.i, t.requested DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -3861,7 +3861,7 @@ static const assoc_sql warehouse_incoming_load__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
     "t.urgent, p.i\n"
-    "FROM p JOIN transfers t ON t.to_id = p.k\n"
+    "FROM p CROSS JOIN transfers t ON t.to_id = p.k\n"
     "ORDER BY p.i, t.requested DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -3900,7 +3900,7 @@ static const assoc_sql warehouse_incoming_load__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
     "t.urgent, p.i\n"
-    "FROM p JOIN transfers t ON t.to_id = p.k\n"
+    "FROM p CROSS JOIN transfers t ON t.to_id = p.k\n"
     "ORDER BY p.i, t.requested DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -4946,7 +4946,7 @@ static const assoc_sql item_stock_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
-    "FROM p JOIN stock t ON t.item_sku = p.k\n"
+    "FROM p CROSS JOIN stock t ON t.item_sku = p.k\n"
     "ORDER BY p.i, t.quantity, t.warehouse_id, t.item_sku",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
@@ -4983,7 +4983,7 @@ static const assoc_sql item_stock_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.warehouse_id, t.item_sku, t.quantity, t.reorder_at, t.bin, t.counted, p.i\n"
-    "FROM p JOIN stock t ON t.item_sku = p.k\n"
+    "FROM p CROSS JOIN stock t ON t.item_sku = p.k\n"
     "ORDER BY p.i, t.quantity, t.warehouse_id, t.item_sku",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
@@ -5358,7 +5358,7 @@ static const assoc_sql item_transfers_load__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
     "t.urgent, p.i\n"
-    "FROM p JOIN transfers t ON t.item_sku = p.k",
+    "FROM p CROSS JOIN transfers t ON t.item_sku = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
     "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
@@ -5395,7 +5395,7 @@ static const assoc_sql item_transfers_load__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
     "t.urgent, p.i\n"
-    "FROM p JOIN transfers t ON t.item_sku = p.k",
+    "FROM p CROSS JOIN transfers t ON t.item_sku = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
     "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
@@ -5481,7 +5481,7 @@ static const assoc_sql item_transfers_load_each__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
     "t.urgent, p.i\n"
-    "FROM p JOIN transfers t ON t.item_sku = p.k\n"
+    "FROM p CROSS JOIN transfers t ON t.item_sku = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
@@ -5520,7 +5520,7 @@ static const assoc_sql item_transfers_load_each__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
     "t.urgent, p.i\n"
-    "FROM p JOIN transfers t ON t.item_sku = p.k\n"
+    "FROM p CROSS JOIN transfers t ON t.item_sku = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "

@@ -1482,7 +1482,7 @@ static const assoc_sql author_books_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
-    "FROM p JOIN book_authors a ON a.author_id = p.k\n"
+    "FROM p CROSS JOIN book_authors a ON a.author_id = p.k\n"
     "JOIN books t ON t.id = a.book_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.published DESC NULLS LAST, t.id",
@@ -1523,7 +1523,7 @@ static const assoc_sql author_books_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
-    "FROM p JOIN book_authors a ON a.author_id = p.k\n"
+    "FROM p CROSS JOIN book_authors a ON a.author_id = p.k\n"
     "JOIN books t ON t.id = a.book_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.published DESC NULLS LAST, t.id",
@@ -2278,7 +2278,7 @@ static const assoc_sql book_authors_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.name, t.born, t.country, p.i\n"
-    "FROM p JOIN book_authors a ON a.book_id = p.k\n"
+    "FROM p CROSS JOIN book_authors a ON a.book_id = p.k\n"
     "JOIN authors t ON t.id = a.author_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.name, t.id",
@@ -2319,7 +2319,7 @@ static const assoc_sql book_authors_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.name, t.born, t.country, p.i\n"
-    "FROM p JOIN book_authors a ON a.book_id = p.k\n"
+    "FROM p CROSS JOIN book_authors a ON a.book_id = p.k\n"
     "JOIN authors t ON t.id = a.author_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.name, t.id",
@@ -2635,7 +2635,7 @@ static const assoc_sql book_copies_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.book_id, t.copy_no, t.shelf, t.condition, t.acquired, p.i\n"
-    "FROM p JOIN copies t ON t.book_id = p.k\n"
+    "FROM p CROSS JOIN copies t ON t.book_id = p.k\n"
     "ORDER BY p.i, t.copy_no, t.book_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -2672,7 +2672,7 @@ static const assoc_sql book_copies_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.book_id, t.copy_no, t.shelf, t.condition, t.acquired, p.i\n"
-    "FROM p JOIN copies t ON t.book_id = p.k\n"
+    "FROM p CROSS JOIN copies t ON t.book_id = p.k\n"
     "ORDER BY p.i, t.copy_no, t.book_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -2996,7 +2996,7 @@ static const assoc_sql book_loans_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
-    "FROM p JOIN loans t ON t.book_id = p.k\n"
+    "FROM p CROSS JOIN loans t ON t.book_id = p.k\n"
     "ORDER BY p.i, t.out DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -3033,7 +3033,7 @@ static const assoc_sql book_loans_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
-    "FROM p JOIN loans t ON t.book_id = p.k\n"
+    "FROM p CROSS JOIN loans t ON t.book_id = p.k\n"
     "ORDER BY p.i, t.out DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -5564,7 +5564,7 @@ static const assoc_sql member_loans_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
-    "FROM p JOIN loans t ON t.member_id = p.k\n"
+    "FROM p CROSS JOIN loans t ON t.member_id = p.k\n"
     "ORDER BY p.i, t.due DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -5601,7 +5601,7 @@ static const assoc_sql member_loans_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.book_id, t.member_id, t.out, t.due, t.returned, t.fine, t.renewals, p.i\n"
-    "FROM p JOIN loans t ON t.member_id = p.k\n"
+    "FROM p CROSS JOIN loans t ON t.member_id = p.k\n"
     "ORDER BY p.i, t.due DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -5827,7 +5827,7 @@ static const assoc_sql member_borrowed_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
-    "FROM p JOIN loans a ON a.member_id = p.k\n"
+    "FROM p CROSS JOIN loans a ON a.member_id = p.k\n"
     "JOIN books t ON t.id = a.book_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.title, t.id",
@@ -5868,7 +5868,7 @@ static const assoc_sql member_borrowed_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.isbn, t.title, t.published, t.pages, t.language, p.i\n"
-    "FROM p JOIN loans a ON a.member_id = p.k\n"
+    "FROM p CROSS JOIN loans a ON a.member_id = p.k\n"
     "JOIN books t ON t.id = a.book_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.title, t.id",

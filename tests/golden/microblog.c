@@ -1265,7 +1265,7 @@ static const assoc_sql user_posts_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.body, t.timestamp, t.user_id, t.language, p.i\n"
-    "FROM p JOIN posts t ON t.user_id = p.k\n"
+    "FROM p CROSS JOIN posts t ON t.user_id = p.k\n"
     "ORDER BY p.i, t.timestamp DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -1302,7 +1302,7 @@ static const assoc_sql user_posts_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.body, t.timestamp, t.user_id, t.language, p.i\n"
-    "FROM p JOIN posts t ON t.user_id = p.k\n"
+    "FROM p CROSS JOIN posts t ON t.user_id = p.k\n"
     "ORDER BY p.i, t.timestamp DESC, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -1596,7 +1596,7 @@ static const assoc_sql user_followed_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
-    "FROM p JOIN followers a ON a.follower_id = p.k\n"
+    "FROM p CROSS JOIN followers a ON a.follower_id = p.k\n"
     "JOIN users t ON t.id = a.followed_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -1633,7 +1633,7 @@ static const assoc_sql user_followed_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
-    "FROM p JOIN followers a ON a.follower_id = p.k\n"
+    "FROM p CROSS JOIN followers a ON a.follower_id = p.k\n"
     "JOIN users t ON t.id = a.followed_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -1719,7 +1719,7 @@ static const assoc_sql user_followed_load_each__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
-    "FROM p JOIN followers a ON a.follower_id = p.k\n"
+    "FROM p CROSS JOIN followers a ON a.follower_id = p.k\n"
     "JOIN users t ON t.id = a.followed_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
@@ -1760,7 +1760,7 @@ static const assoc_sql user_followed_load_each__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
-    "FROM p JOIN followers a ON a.follower_id = p.k\n"
+    "FROM p CROSS JOIN followers a ON a.follower_id = p.k\n"
     "JOIN users t ON t.id = a.followed_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
@@ -1999,7 +1999,7 @@ static const assoc_sql user_followers_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
-    "FROM p JOIN followers a ON a.followed_id = p.k\n"
+    "FROM p CROSS JOIN followers a ON a.followed_id = p.k\n"
     "JOIN users t ON t.id = a.follower_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -2036,7 +2036,7 @@ static const assoc_sql user_followers_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
-    "FROM p JOIN followers a ON a.followed_id = p.k\n"
+    "FROM p CROSS JOIN followers a ON a.followed_id = p.k\n"
     "JOIN users t ON t.id = a.follower_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -2122,7 +2122,7 @@ static const assoc_sql user_followers_load_each__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
-    "FROM p JOIN followers a ON a.followed_id = p.k\n"
+    "FROM p CROSS JOIN followers a ON a.followed_id = p.k\n"
     "JOIN users t ON t.id = a.follower_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
@@ -2163,7 +2163,7 @@ static const assoc_sql user_followers_load_each__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.username, t.email, t.password_hash, t.about_me, t.last_seen, p.i\n"
-    "FROM p JOIN followers a ON a.followed_id = p.k\n"
+    "FROM p CROSS JOIN followers a ON a.followed_id = p.k\n"
     "JOIN users t ON t.id = a.follower_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
@@ -3491,7 +3491,7 @@ static const assoc_sql post_comments_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
-    "FROM p JOIN comments t ON t.post_id = p.k\n"
+    "FROM p CROSS JOIN comments t ON t.post_id = p.k\n"
     "ORDER BY p.i, t.timestamp, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -3528,7 +3528,7 @@ static const assoc_sql post_comments_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
-    "FROM p JOIN comments t ON t.post_id = p.k\n"
+    "FROM p CROSS JOIN comments t ON t.post_id = p.k\n"
     "ORDER BY p.i, t.timestamp, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -5157,7 +5157,7 @@ static const assoc_sql comment_replies_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
-    "FROM p JOIN comments t ON t.parent_id = p.k\n"
+    "FROM p CROSS JOIN comments t ON t.parent_id = p.k\n"
     "ORDER BY p.i, t.timestamp, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -5194,7 +5194,7 @@ static const assoc_sql comment_replies_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.body, t.timestamp, t.post_id, t.author_id, t.parent_id, p.i\n"
-    "FROM p JOIN comments t ON t.parent_id = p.k\n"
+    "FROM p CROSS JOIN comments t ON t.parent_id = p.k\n"
     "ORDER BY p.i, t.timestamp, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "

@@ -1083,7 +1083,7 @@ static const assoc_sql user_products_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.title, t.create_dttm, p.i\n"
-    "FROM p JOIN orders a ON a.user_id = p.k\n"
+    "FROM p CROSS JOIN orders a ON a.user_id = p.k\n"
     "JOIN products t ON t.id = a.product_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -1120,7 +1120,7 @@ static const assoc_sql user_products_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.title, t.create_dttm, p.i\n"
-    "FROM p JOIN orders a ON a.user_id = p.k\n"
+    "FROM p CROSS JOIN orders a ON a.user_id = p.k\n"
     "JOIN products t ON t.id = a.product_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -1206,7 +1206,7 @@ static const assoc_sql user_products_load_each__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.title, t.create_dttm, p.i\n"
-    "FROM p JOIN orders a ON a.user_id = p.k\n"
+    "FROM p CROSS JOIN orders a ON a.user_id = p.k\n"
     "JOIN products t ON t.id = a.product_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
@@ -1247,7 +1247,7 @@ static const assoc_sql user_products_load_each__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.title, t.create_dttm, p.i\n"
-    "FROM p JOIN orders a ON a.user_id = p.k\n"
+    "FROM p CROSS JOIN orders a ON a.user_id = p.k\n"
     "JOIN products t ON t.id = a.product_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
@@ -1516,7 +1516,7 @@ static const assoc_sql user_orders_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p JOIN orders t ON t.user_id = p.k",
+    "FROM p CROSS JOIN orders t ON t.user_id = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -1551,7 +1551,7 @@ static const assoc_sql user_orders_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p JOIN orders t ON t.user_id = p.k",
+    "FROM p CROSS JOIN orders t ON t.user_id = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -1635,7 +1635,7 @@ static const assoc_sql user_orders_load_each__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p JOIN orders t ON t.user_id = p.k\n"
+    "FROM p CROSS JOIN orders t ON t.user_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -1672,7 +1672,7 @@ static const assoc_sql user_orders_load_each__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p JOIN orders t ON t.user_id = p.k\n"
+    "FROM p CROSS JOIN orders t ON t.user_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -2737,7 +2737,7 @@ static const assoc_sql product_users_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.email, t.create_dttm, p.i\n"
-    "FROM p JOIN orders a ON a.product_id = p.k\n"
+    "FROM p CROSS JOIN orders a ON a.product_id = p.k\n"
     "JOIN users t ON t.id = a.user_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -2774,7 +2774,7 @@ static const assoc_sql product_users_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.email, t.create_dttm, p.i\n"
-    "FROM p JOIN orders a ON a.product_id = p.k\n"
+    "FROM p CROSS JOIN orders a ON a.product_id = p.k\n"
     "JOIN users t ON t.id = a.user_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -2860,7 +2860,7 @@ static const assoc_sql product_users_load_each__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.email, t.create_dttm, p.i\n"
-    "FROM p JOIN orders a ON a.product_id = p.k\n"
+    "FROM p CROSS JOIN orders a ON a.product_id = p.k\n"
     "JOIN users t ON t.id = a.user_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
@@ -2901,7 +2901,7 @@ static const assoc_sql product_users_load_each__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.email, t.create_dttm, p.i\n"
-    "FROM p JOIN orders a ON a.product_id = p.k\n"
+    "FROM p CROSS JOIN orders a ON a.product_id = p.k\n"
     "JOIN users t ON t.id = a.user_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
@@ -3170,7 +3170,7 @@ static const assoc_sql product_orders_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p JOIN orders t ON t.product_id = p.k",
+    "FROM p CROSS JOIN orders t ON t.product_id = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -3205,7 +3205,7 @@ static const assoc_sql product_orders_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p JOIN orders t ON t.product_id = p.k",
+    "FROM p CROSS JOIN orders t ON t.product_id = p.k",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
     "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
@@ -3289,7 +3289,7 @@ static const assoc_sql product_orders_load_each__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p JOIN orders t ON t.product_id = p.k\n"
+    "FROM p CROSS JOIN orders t ON t.product_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
@@ -3326,7 +3326,7 @@ static const assoc_sql product_orders_load_each__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p JOIN orders t ON t.product_id = p.k\n"
+    "FROM p CROSS JOIN orders t ON t.product_id = p.k\n"
     "ORDER BY p.i, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "

@@ -961,7 +961,7 @@ static const assoc_sql project_tasks_load__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
     "t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN tasks t ON t.project_id = p.k\n"
+    "FROM p CROSS JOIN tasks t ON t.project_id = p.k\n"
     "ORDER BY p.i, t.position, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
@@ -1000,7 +1000,7 @@ static const assoc_sql project_tasks_load__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
     "t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN tasks t ON t.project_id = p.k\n"
+    "FROM p CROSS JOIN tasks t ON t.project_id = p.k\n"
     "ORDER BY p.i, t.position, t.id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
@@ -1977,7 +1977,7 @@ static const assoc_sql task_tags_load__sql_chunk = {
     "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.name, p.i\n"
-    "FROM p JOIN task_tags a ON a.task_id = p.k\n"
+    "FROM p CROSS JOIN task_tags a ON a.task_id = p.k\n"
     "JOIN tags t ON t.id = a.tag_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.name, t.id",
@@ -2018,7 +2018,7 @@ static const assoc_sql task_tags_load__sql_chunk_small = {
     "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.name, p.i\n"
-    "FROM p JOIN task_tags a ON a.task_id = p.k\n"
+    "FROM p CROSS JOIN task_tags a ON a.task_id = p.k\n"
     "JOIN tags t ON t.id = a.tag_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.name, t.id",
@@ -3320,7 +3320,7 @@ static const assoc_sql tag_tasks_load__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
     "t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN task_tags a ON a.tag_id = p.k\n"
+    "FROM p CROSS JOIN task_tags a ON a.tag_id = p.k\n"
     "JOIN tasks t ON t.id = a.task_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
@@ -3359,7 +3359,7 @@ static const assoc_sql tag_tasks_load__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
     "t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN task_tags a ON a.tag_id = p.k\n"
+    "FROM p CROSS JOIN task_tags a ON a.tag_id = p.k\n"
     "JOIN tasks t ON t.id = a.task_id",
     /* PostgreSQL: */
     "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
@@ -3447,7 +3447,7 @@ static const assoc_sql tag_tasks_load_each__sql_chunk = {
     "(96, $97), (97, $98), (98, $99), (99, $100))\n"
     "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
     "t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN task_tags a ON a.tag_id = p.k\n"
+    "FROM p CROSS JOIN task_tags a ON a.tag_id = p.k\n"
     "JOIN tasks t ON t.id = a.task_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
@@ -3490,7 +3490,7 @@ static const assoc_sql tag_tasks_load_each__sql_chunk_small = {
     "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
     "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
     "t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN task_tags a ON a.tag_id = p.k\n"
+    "FROM p CROSS JOIN task_tags a ON a.tag_id = p.k\n"
     "JOIN tasks t ON t.id = a.task_id\n"
     "GROUP BY p.i, t.id\n"
     "ORDER BY p.i, t.id",
