@@ -1950,18 +1950,61 @@ static void sort_ptrs(const void **a, const void **tmp, size_t n, int (*cmp)(con
     memcpy(a, tmp, k * sizeof *a);
 }
 
+/* sort_ptrs for records with a row id key at offset `at`: the same stable
+ * merge sort, the keys compared in place rather than through a pointer. */
+static void sort_rowids(const void **a, const void **tmp, size_t n, size_t at)
+{
+#define ROWID_OF(p) (*(const int64_t *)(const void *)((const unsigned char *)(p) + at))
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            const void *x = a[i];
+            int64_t kx = ROWID_OF(x);
+            size_t j = i;
+            for (; j > 0 && ROWID_OF(a[j - 1]) > kx; j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_rowids(a, tmp, h, at);
+    sort_rowids(a + h, tmp, n - h, at);
+    if (ROWID_OF(a[h - 1]) <= ROWID_OF(a[h]))
+        return;
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = ROWID_OF(a[j]) < ROWID_OF(a[i]) ? a[j++] : a[i++];
+    while (i < h)
+        tmp[k++] = a[i++];
+    memcpy(a, tmp, k * sizeof *a);
+#undef ROWID_OF
+}
+
+/* The order of two records of type t by key: the row id compared in
+ * place when the key is one, else through t->cmp. */
+static inline int rec_cmp(const assoc_rowtype *t, const void *a, const void *b)
+{
+    if (t->rowid_key) {
+        int64_t x, y;
+        memcpy(&x, (const unsigned char *)a + t->rowid_at, sizeof x);
+        memcpy(&y, (const unsigned char *)b + t->rowid_at, sizeof y);
+        return (x > y) - (x < y);
+    }
+    return t->cmp(a, b);
+}
+
 /* Point order[0..n) at the n records of recs (size bytes each) in key
  * order, each key once: OUT: the number kept.  One pass does it when the
  * records come in order (or `sorted`: ordered by the statement, repeats
  * adjacent); otherwise every record is sorted, then repeats dropped. */
-static size_t order_unique(const unsigned char *recs, size_t n, size_t size, bool sorted, const void **order,
-                           const void **tmp, int (*cmp)(const void *, const void *))
+static size_t order_unique(const unsigned char *recs, size_t n, const assoc_rowtype *t, bool sorted,
+                           const void **order, const void **tmp)
 {
-    size_t w = 0, i = 0;
+    size_t w = 0, i = 0, size = t->size;
     for (; i < n; i++) {
         const void *r = recs + i * size;
         if (w > 0) {
-            int c = cmp(order[w - 1], r);
+            int c = rec_cmp(t, order[w - 1], r);
             if (c == 0)
                 continue;               /* a repeat of the row before */
             if (c > 0 && !sorted)
@@ -1973,10 +2016,13 @@ static size_t order_unique(const unsigned char *recs, size_t n, size_t size, boo
         return w;
     for (i = 0; i < n; i++)
         order[i] = recs + i * size;
-    sort_ptrs(order, tmp, n, cmp);
+    if (t->rowid_key)
+        sort_rowids(order, tmp, n, t->rowid_at);
+    else
+        sort_ptrs(order, tmp, n, t->cmp);
     w = 0;
     for (i = 0; i < n; i++)
-        if (w == 0 || cmp(order[w - 1], order[i]) != 0)
+        if (w == 0 || rec_cmp(t, order[w - 1], order[i]) != 0)
             order[w++] = order[i];
     return w;
 }
@@ -2071,7 +2117,7 @@ int assoc_rows_keep(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, boo
         assoc_kept_free(db, out);
         return rc;
     }
-    out->n = order_unique(b->recs, b->nrecs, type->size, sorted, b->order, b->tmp, type->cmp);
+    out->n = order_unique(b->recs, b->nrecs, type, sorted, b->order, b->tmp);
     out->rows = b->order;
     return ASSOC_OK;
 }
@@ -2103,7 +2149,7 @@ int assoc_rows_unique(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, b
     tmp = assoc_malloc(n * sizeof *tmp);
     if (order == NULL || tmp == NULL)
         goto nomem;
-    w = order_unique(a, n, type->size, sorted, order, tmp, type->cmp);
+    w = order_unique(a, n, type, sorted, order, tmp);
     if (w == n) {
         size_t i = 0;
         while (i < n && order[i] == a + i * type->size)
@@ -2398,36 +2444,6 @@ int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_
         l->npairs++;
     }
     return rc;
-}
-
-/* sort_ptrs for records with a row id key at offset `at`: the same stable
- * merge sort, the keys compared in place rather than through a pointer. */
-static void sort_rowids(const void **a, const void **tmp, size_t n, size_t at)
-{
-#define ROWID_OF(p) (*(const int64_t *)(const void *)((const unsigned char *)(p) + at))
-    if (n <= 16) {
-        for (size_t i = 1; i < n; i++) {
-            const void *x = a[i];
-            int64_t kx = ROWID_OF(x);
-            size_t j = i;
-            for (; j > 0 && ROWID_OF(a[j - 1]) > kx; j--)
-                a[j] = a[j - 1];
-            a[j] = x;
-        }
-        return;
-    }
-    size_t h = n / 2;
-    sort_rowids(a, tmp, h, at);
-    sort_rowids(a + h, tmp, n - h, at);
-    if (ROWID_OF(a[h - 1]) <= ROWID_OF(a[h]))
-        return;
-    size_t i = 0, j = h, k = 0;
-    while (i < h && j < n)
-        tmp[k++] = ROWID_OF(a[j]) < ROWID_OF(a[i]) ? a[j++] : a[i++];
-    while (i < h)
-        tmp[k++] = a[i++];
-    memcpy(a, tmp, k * sizeof *a);
-#undef ROWID_OF
 }
 
 /* Heap sort's step: move a[r] down the heap a[0..n) to its place. */

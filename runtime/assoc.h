@@ -356,13 +356,20 @@ int assoc_current_timestamp(assoc_db *db, assoc_time *out, char text[ASSOC_TIME_
  *       outside years 0001-9999 included, is ASSOC_ERROR.
  * The outputs are written only on success, except text and blob, which are
  * NULL after a failure. */
+/* SQLite: the value is fetched once (sqlite3_column_value) and its kind
+ * and number read from it, one call into the statement where
+ * sqlite3_column_type then sqlite3_column_int64 make two.  The value is
+ * the statement's, read by the connection's one thread before it steps. */
 static inline int assoc_col_int64(assoc_db *db, assoc_stmt *st, int col, int64_t *out, bool *has)
 {
-    if (st->lite != NULL && sqlite3_column_type(st->lite, col) == SQLITE_INTEGER) {
-        *out = sqlite3_column_int64(st->lite, col);
-        if (has != NULL)
-            *has = true;
-        return ASSOC_OK;
+    if (st->lite != NULL) {
+        sqlite3_value *v = sqlite3_column_value(st->lite, col);
+        if (sqlite3_value_type(v) == SQLITE_INTEGER) {
+            *out = sqlite3_value_int64(v);
+            if (has != NULL)
+                *has = true;
+            return ASSOC_OK;
+        }
     }
     return assoc__col_int64(db, st, col, out, has);
 }
@@ -381,19 +388,23 @@ static inline int assoc_col_rowid(assoc_db *db, assoc_stmt *st, int col, int64_t
 
 static inline int assoc_col_double(assoc_db *db, assoc_stmt *st, int col, double *out, bool *has)
 {
-    if (st->lite != NULL && sqlite3_column_type(st->lite, col) == SQLITE_FLOAT) {
-        *out = sqlite3_column_double(st->lite, col);
-        if (has != NULL)
-            *has = true;
-        return ASSOC_OK;
+    if (st->lite != NULL) {
+        sqlite3_value *v = sqlite3_column_value(st->lite, col);
+        if (sqlite3_value_type(v) == SQLITE_FLOAT) {
+            *out = sqlite3_value_double(v);
+            if (has != NULL)
+                *has = true;
+            return ASSOC_OK;
+        }
     }
     return assoc__col_double(db, st, col, out, has);
 }
 
 static inline int assoc_col_bool(assoc_db *db, assoc_stmt *st, int col, bool *out, bool *has)
 {
-    if (st->lite != NULL && sqlite3_column_type(st->lite, col) == SQLITE_INTEGER) {
-        sqlite3_int64 v = sqlite3_column_int64(st->lite, col);
+    if (st->lite != NULL) {
+        sqlite3_value *val = sqlite3_column_value(st->lite, col);
+        sqlite3_int64 v = sqlite3_value_type(val) == SQLITE_INTEGER ? sqlite3_value_int64(val) : -1;
         if (v == 0 || v == 1) {
             *out = v == 1;
             if (has != NULL)
