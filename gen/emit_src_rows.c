@@ -16,13 +16,20 @@ static bool owns_memory(const sch_table *t)
     return false;
 }
 
+enum reader_kind { READ_OWN, READ_LEND, READ_REST };
+
 /* static int <m>__read / __view (db, st, rec): the columns in declaration
- * order, each checked; a failure names its table, column and row. */
-static void reader(src *x, const sch_model *m, bool borrow)
+ * order, each checked; a failure names its table, column and row.
+ * __rest: as __view without the row id, which the caller has read (a
+ * batched load looks a row up by its key before it reads the rest). */
+static void reader(src *x, const sch_model *m, enum reader_kind kind)
 {
     const char *P = x->e->prefix, *s = m->snake;
     const sch_table *t = m->table;
-    if (borrow) {
+    bool borrow = kind != READ_OWN;
+    if (kind == READ_REST) {
+        SRC_LINE(x, "/* As %s__view, but for the row id, which the caller has put in rec. */", s);
+    } else if (borrow) {
         SRC_LINE(x, "/* As %s__read, borrowing the strings and blobs of the row: valid until", s);
         SRC_LINE(x, " * st steps again.  For streaming without allocation. */");
     } else {
@@ -30,7 +37,8 @@ static void reader(src *x, const sch_model *m, bool borrow)
         SRC_LINE(x, " * declaration order, strings and blobs copied.  On failure rec holds what");
         SRC_LINE(x, " * was read so far, for %s%s_free. */", P, s);
     }
-    SRC_LINE(x, "static int %s__%s(assoc_db *db, assoc_stmt *st, int at, void *rec)", s, borrow ? "view" : "read");
+    SRC_LINE(x, "static int %s__%s(assoc_db *db, assoc_stmt *st, int at, void *rec)", s,
+             kind == READ_REST ? "rest" : borrow ? "view" : "read");
     SRC_LINE(x, "{");
     SRC_LINE(x, "%s%s *out = rec;", P, m->name);
     bool enums = false;
@@ -44,6 +52,8 @@ static void reader(src *x, const sch_model *m, bool borrow)
         const sch_column *col = t->columns[i];
         const char *f = col->c_name;
         char has[300], at[32];
+        if (kind == READ_REST && col == t->rowid)
+            continue;
         if (i == 0)
             snprintf(at, sizeof at, "at");
         else
@@ -131,10 +141,12 @@ void src_rows(src *x, const sch_model *m)
     for (size_t i = 0; i < t->ncolumns; i++)
         if (t->columns[i]->type == SCH_ENUM)
             enum_desc(x, m, t->columns[i]);
-    reader(x, m, false);
+    reader(x, m, READ_OWN);
     if (owns)
-        reader(x, m, true);
-    else
+        reader(x, m, READ_LEND);
+    if (t->rowid != NULL && t->ncolumns > 1)
+        reader(x, m, READ_REST);
+    if (!owns)
         SRC_LINE(x, "/* %s %s holds no strings or blobs: %s__read copies nothing, and lends. */",
                  strchr("AEIOUaeiou", m->name[0]) ? "An" : "A", m->name, s);
     /* By primary key, for gathering batched loads (SPEC 6). */
@@ -217,10 +229,12 @@ void src_rows(src *x, const sch_model *m)
     else
         SRC_LINE(x, "%s__read, %s__read, NULL, %s__cmp,", s, s, s);
     SRC_LINE(x, "%s, %zu, %s, %zu,", texts, ntexts, blobs, nblobs);
-    if (t->rowid != NULL)
-        SRC_LINE(x, "true, offsetof(%s%s, %s)", P, m->name, t->rowid->c_name);
+    if (t->rowid != NULL && t->ncolumns > 1)
+        SRC_LINE(x, "true, offsetof(%s%s, %s), %s__rest", P, m->name, t->rowid->c_name, s);
+    else if (t->rowid != NULL)
+        SRC_LINE(x, "true, offsetof(%s%s, %s), NULL", P, m->name, t->rowid->c_name);
     else
-        SRC_LINE(x, "false, 0");
+        SRC_LINE(x, "false, 0, NULL");
     SRC_LINE(x, "};");
     SRC_BLANK(x);
 }

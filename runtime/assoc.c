@@ -2337,8 +2337,10 @@ static int bytes_add(assoc_db *db, assoc_load *l, const void *data, size_t n, ui
 }
 
 /* Read the current row into a new record of the buffer, lent, then its
- * strings and blobs copied into the block (as offsets).  OUT: *place. */
-static int load_read(assoc_db *db, assoc_load *l, assoc_stmt *st, size_t *place)
+ * strings and blobs copied into the block (as offsets).  key: the row id
+ * read already (with a row id key), which is not read again.  OUT:
+ * *place. */
+static int load_read(assoc_db *db, assoc_load *l, assoc_stmt *st, const int64_t *key, size_t *place)
 {
     struct assoc_keep_buf *b = l->buf;
     const assoc_rowtype *t = l->type;
@@ -2350,7 +2352,12 @@ static int load_read(assoc_db *db, assoc_load *l, assoc_stmt *st, size_t *place)
         return rc;
     rec = b->recs + b->nrecs * t->size;
     memset(rec, 0, t->size);
-    rc = t->view(db, st, 0, rec);
+    if (key != NULL) {
+        memcpy(rec + t->rowid_at, key, sizeof *key);
+        rc = t->rest != NULL ? t->rest(db, st, 0, rec) : ASSOC_OK;
+    } else {
+        rc = t->view(db, st, 0, rec);
+    }
     if (rc != ASSOC_OK)
         return rc;
     for (size_t i = 0; i < t->ntexts; i++) {
@@ -2429,13 +2436,13 @@ int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_
                     break;
                 }
             if (!held) {
-                rc = load_read(db, l, st, &place);
+                rc = load_read(db, l, st, &key, &place);
                 if (rc != ASSOC_OK)
                     return rc;
                 b->slots[h] = place + 1;
             }
         } else {
-            rc = load_read(db, l, st, &place);
+            rc = load_read(db, l, st, NULL, &place);
             if (rc != ASSOC_OK)
                 return rc;
         }

@@ -459,6 +459,9 @@ typedef struct assoc_rowtype {
      * reads the rest.  false for any other key. */
     bool rowid_key;
     size_t rowid_at;
+    /* With a row id key: as view, but for the key, which the caller has
+     * put in the zeroed record (NULL: the key is the only column). */
+    int (*rest)(assoc_db *db, assoc_stmt *st, int at, void *rec);
 } assoc_rowtype;
 
 /* For a reader (of a row from column `at`) whose column `col` (of the

@@ -73,6 +73,33 @@ static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As user__view, but for the row id, which the caller has put in rec. */
+static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    User *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->handle);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->bio);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->is_admin, &out->has_is_admin);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->karma, &out->has_karma);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->joined_at, &out->has_joined_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 6, rc);
+    return ASSOC_OK;
+}
+
 static int user__cmp(const void *a, const void *b)
 {
     const User *x = a, *y = b;
@@ -93,7 +120,7 @@ static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
     user__read, user__view, user__release, user__cmp,
     user__texts, 3, NULL, 0,
-    true, offsetof(User, id)
+    true, offsetof(User, id), user__rest
 };
 
 /* ---- Profile: rows of profile ---- */
@@ -154,6 +181,27 @@ static int profile__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As profile__view, but for the row id, which the caller has put in rec. */
+static int profile__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Profile *out = rec;
+    int rc;
+
+    rc = assoc_column_blob_ref(db, st, at + 1, &out->avatar);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->website);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->location);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 4, rc);
+    return ASSOC_OK;
+}
+
 static int profile__cmp(const void *a, const void *b)
 {
     const Profile *x = a, *y = b;
@@ -178,7 +226,7 @@ static const assoc_rowtype profile__type = {
     "Profile", "profile", profile__columns, 0, sizeof(Profile),
     profile__read, profile__view, profile__release, profile__cmp,
     profile__texts, 2, profile__blobs, 1,
-    true, offsetof(Profile, user_id)
+    true, offsetof(Profile, user_id), profile__rest
 };
 
 /* ---- Post: rows of posts ---- */
@@ -281,6 +329,48 @@ static int post__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As post__view, but for the row id, which the caller has put in rec. */
+static int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Post *out = rec;
+    int rc;
+
+    rc = assoc_col_int64(db, st, at + 1, &out->author_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->editor_id, &out->has_editor_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->title);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_text_ref(db, st, at + 4, &out->slug);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
+    rc = assoc_column_text_ref(db, st, at + 5, &out->body);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 5, rc);
+    rc = assoc_column_text_ref(db, st, at + 6, &out->status);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 6, rc);
+    rc = assoc_col_bool(db, st, at + 7, &out->published, &out->has_published);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 7, rc);
+    rc = assoc_col_bool(db, st, at + 8, &out->pinned, &out->has_pinned);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 8, rc);
+    rc = assoc_col_double(db, st, at + 9, &out->score, &out->has_score);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 9, rc);
+    rc = assoc_column_time(db, st, at + 10, &out->created_at, &out->has_created_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 10, rc);
+    rc = assoc_column_time(db, st, at + 11, &out->updated_at, &out->has_updated_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 11, rc);
+    return ASSOC_OK;
+}
+
 static int post__cmp(const void *a, const void *b)
 {
     const Post *x = a, *y = b;
@@ -301,7 +391,7 @@ static const assoc_rowtype post__type = {
     "Post", "posts", post__columns, 0, sizeof(Post),
     post__read, post__view, post__release, post__cmp,
     post__texts, 4, NULL, 0,
-    true, offsetof(Post, id)
+    true, offsetof(Post, id), post__rest
 };
 
 /* ---- Tag: rows of tags ---- */
@@ -350,6 +440,21 @@ static int tag__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As tag__view, but for the row id, which the caller has put in rec. */
+static int tag__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Tag *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &tag__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->color);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &tag__type, at, 2, rc);
+    return ASSOC_OK;
+}
+
 static int tag__cmp(const void *a, const void *b)
 {
     const Tag *x = a, *y = b;
@@ -370,7 +475,7 @@ static const assoc_rowtype tag__type = {
     "Tag", "tags", tag__columns, 0, sizeof(Tag),
     tag__read, tag__view, tag__release, tag__cmp,
     tag__texts, 2, NULL, 0,
-    true, offsetof(Tag, id)
+    true, offsetof(Tag, id), tag__rest
 };
 
 /* ---- Comment: rows of comments ---- */
@@ -437,6 +542,30 @@ static int comment__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As comment__view, but for the row id, which the caller has put in rec. */
+static int comment__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Comment *out = rec;
+    int rc;
+
+    rc = assoc_col_int64(db, st, at + 1, &out->post_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->user_id, &out->has_user_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->body);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->approved, &out->has_approved);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->created_at, &out->has_created_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 5, rc);
+    return ASSOC_OK;
+}
+
 static int comment__cmp(const void *a, const void *b)
 {
     const Comment *x = a, *y = b;
@@ -457,7 +586,7 @@ static const assoc_rowtype comment__type = {
     "Comment", "comments", comment__columns, 0, sizeof(Comment),
     comment__read, comment__view, comment__release, comment__cmp,
     comment__texts, 1, NULL, 0,
-    true, offsetof(Comment, id)
+    true, offsetof(Comment, id), comment__rest
 };
 
 

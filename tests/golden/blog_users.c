@@ -73,6 +73,33 @@ static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As user__view, but for the row id, which the caller has put in rec. */
+static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    User *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->handle);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->bio);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->is_admin, &out->has_is_admin);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->karma, &out->has_karma);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->joined_at, &out->has_joined_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 6, rc);
+    return ASSOC_OK;
+}
+
 static int user__cmp(const void *a, const void *b)
 {
     const User *x = a, *y = b;
@@ -93,7 +120,7 @@ static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
     user__read, user__view, user__release, user__cmp,
     user__texts, 3, NULL, 0,
-    true, offsetof(User, id)
+    true, offsetof(User, id), user__rest
 };
 
 /* ---- Profile: rows of profile ---- */
@@ -154,6 +181,27 @@ static int profile__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As profile__view, but for the row id, which the caller has put in rec. */
+static int profile__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Profile *out = rec;
+    int rc;
+
+    rc = assoc_column_blob_ref(db, st, at + 1, &out->avatar);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->website);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->location);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 4, rc);
+    return ASSOC_OK;
+}
+
 static int profile__cmp(const void *a, const void *b)
 {
     const Profile *x = a, *y = b;
@@ -178,7 +226,7 @@ static const assoc_rowtype profile__type = {
     "Profile", "profile", profile__columns, 0, sizeof(Profile),
     profile__read, profile__view, profile__release, profile__cmp,
     profile__texts, 2, profile__blobs, 1,
-    true, offsetof(Profile, user_id)
+    true, offsetof(Profile, user_id), profile__rest
 };
 
 

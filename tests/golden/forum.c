@@ -61,6 +61,27 @@ static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As user__view, but for the row id, which the caller has put in rec. */
+static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    User *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->username);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->created_at, &out->has_created_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    return ASSOC_OK;
+}
+
 static int user__cmp(const void *a, const void *b)
 {
     const User *x = a, *y = b;
@@ -81,7 +102,7 @@ static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
     user__read, user__view, user__release, user__cmp,
     user__texts, 2, NULL, 0,
-    true, offsetof(User, id)
+    true, offsetof(User, id), user__rest
 };
 
 /* ---- Category: rows of categories ---- */
@@ -130,6 +151,21 @@ static int category__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As category__view, but for the row id, which the caller has put in rec. */
+static int category__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Category *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->title);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &category__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->position, &out->has_position);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &category__type, at, 2, rc);
+    return ASSOC_OK;
+}
+
 static int category__cmp(const void *a, const void *b)
 {
     const Category *x = a, *y = b;
@@ -150,7 +186,7 @@ static const assoc_rowtype category__type = {
     "Category", "categories", category__columns, 0, sizeof(Category),
     category__read, category__view, category__release, category__cmp,
     category__texts, 1, NULL, 0,
-    true, offsetof(Category, id)
+    true, offsetof(Category, id), category__rest
 };
 
 /* ---- Forum: rows of forums ---- */
@@ -217,6 +253,30 @@ static int forum__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As forum__view, but for the row id, which the caller has put in rec. */
+static int forum__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Forum *out = rec;
+    int rc;
+
+    rc = assoc_col_int64(db, st, at + 1, &out->category_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &forum__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &forum__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->position, &out->has_position);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &forum__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &forum__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &forum__type, at, 5, rc);
+    return ASSOC_OK;
+}
+
 static int forum__cmp(const void *a, const void *b)
 {
     const Forum *x = a, *y = b;
@@ -237,7 +297,7 @@ static const assoc_rowtype forum__type = {
     "Forum", "forums", forum__columns, 0, sizeof(Forum),
     forum__read, forum__view, forum__release, forum__cmp,
     forum__texts, 1, NULL, 0,
-    true, offsetof(Forum, id)
+    true, offsetof(Forum, id), forum__rest
 };
 
 /* ---- Topic: rows of topics ---- */
@@ -333,6 +393,41 @@ static int topic__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As topic__view, but for the row id, which the caller has put in rec. */
+static int topic__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Topic *out = rec;
+    int value = 0;
+    int rc;
+
+    rc = assoc_col_int64(db, st, at + 1, &out->forum_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->user_id, &out->has_user_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 3, rc);
+    rc = assoc_column_enum(db, st, at + 4, &topic__enum_state, &value, &out->has_state);
+    out->state = (TopicState)value;
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->first_post_id, &out->has_first_post_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 5, rc);
+    rc = assoc_col_int64(db, st, at + 6, &out->last_post_id, &out->has_last_post_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->created_at, &out->has_created_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 7, rc);
+    rc = assoc_column_time(db, st, at + 8, &out->updated_at, &out->has_updated_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 8, rc);
+    return ASSOC_OK;
+}
+
 static int topic__cmp(const void *a, const void *b)
 {
     const Topic *x = a, *y = b;
@@ -353,7 +448,7 @@ static const assoc_rowtype topic__type = {
     "Topic", "topics", topic__columns, 0, sizeof(Topic),
     topic__read, topic__view, topic__release, topic__cmp,
     topic__texts, 1, NULL, 0,
-    true, offsetof(Topic, id)
+    true, offsetof(Topic, id), topic__rest
 };
 
 /* ---- Post: rows of posts ---- */
@@ -420,6 +515,30 @@ static int post__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As post__view, but for the row id, which the caller has put in rec. */
+static int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Post *out = rec;
+    int rc;
+
+    rc = assoc_col_int64(db, st, at + 1, &out->topic_id, &out->has_topic_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->user_id, &out->has_user_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->content);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 5, rc);
+    return ASSOC_OK;
+}
+
 static int post__cmp(const void *a, const void *b)
 {
     const Post *x = a, *y = b;
@@ -440,7 +559,7 @@ static const assoc_rowtype post__type = {
     "Post", "posts", post__columns, 0, sizeof(Post),
     post__read, post__view, post__release, post__cmp,
     post__texts, 1, NULL, 0,
-    true, offsetof(Post, id)
+    true, offsetof(Post, id), post__rest
 };
 
 

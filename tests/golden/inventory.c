@@ -49,6 +49,21 @@ static int category__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As category__view, but for the row id, which the caller has put in rec. */
+static int category__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Category *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &category__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->group);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &category__type, at, 2, rc);
+    return ASSOC_OK;
+}
+
 static int category__cmp(const void *a, const void *b)
 {
     const Category *x = a, *y = b;
@@ -69,7 +84,7 @@ static const assoc_rowtype category__type = {
     "Category", "categories", category__columns, 0, sizeof(Category),
     category__read, category__view, category__release, category__cmp,
     category__texts, 2, NULL, 0,
-    true, offsetof(Category, id)
+    true, offsetof(Category, id), category__rest
 };
 
 /* ---- Warehouse: rows of warehouses ---- */
@@ -148,6 +163,36 @@ static int warehouse__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As warehouse__view, but for the row id, which the caller has put in rec. */
+static int warehouse__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Warehouse *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->code);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->name);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, at, 2, rc);
+    rc = assoc_col_double(db, st, at + 3, &out->latitude, &out->has_latitude);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, at, 3, rc);
+    rc = assoc_col_double(db, st, at + 4, &out->longitude, &out->has_longitude);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, at, 4, rc);
+    rc = assoc_col_double(db, st, at + 5, &out->capacity, &out->has_capacity);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, at, 5, rc);
+    rc = assoc_col_bool(db, st, at + 6, &out->active, &out->has_active);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->opened, &out->has_opened);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, at, 7, rc);
+    return ASSOC_OK;
+}
+
 static int warehouse__cmp(const void *a, const void *b)
 {
     const Warehouse *x = a, *y = b;
@@ -168,7 +213,7 @@ static const assoc_rowtype warehouse__type = {
     "Warehouse", "warehouses", warehouse__columns, 0, sizeof(Warehouse),
     warehouse__read, warehouse__view, warehouse__release, warehouse__cmp,
     warehouse__texts, 2, NULL, 0,
-    true, offsetof(Warehouse, id)
+    true, offsetof(Warehouse, id), warehouse__rest
 };
 
 /* ---- Item: rows of items ---- */
@@ -291,7 +336,7 @@ static const assoc_rowtype item__type = {
     "Item", "items", item__columns, 0, sizeof(Item),
     item__read, item__view, item__release, item__cmp,
     item__texts, 3, item__blobs, 2,
-    false, 0
+    false, 0, NULL
 };
 
 /* ---- Stock: rows of stock ---- */
@@ -382,7 +427,7 @@ static const assoc_rowtype stock__type = {
     "Stock", "stock", stock__columns, 0, sizeof(Stock),
     stock__read, stock__view, stock__release, stock__cmp,
     stock__texts, 2, NULL, 0,
-    false, 0
+    false, 0, NULL
 };
 
 /* ---- Transfer: rows of transfers ---- */
@@ -467,6 +512,39 @@ static int transfer__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As transfer__view, but for the row id, which the caller has put in rec. */
+static int transfer__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Transfer *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->item_sku);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->from_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->to_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->quantity, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->requested, &out->has_requested);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->shipped, &out->has_shipped);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 6, rc);
+    rc = assoc_column_blob_ref(db, st, at + 7, &out->manifest);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 7, rc);
+    rc = assoc_col_bool(db, st, at + 8, &out->urgent, &out->has_urgent);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 8, rc);
+    return ASSOC_OK;
+}
+
 static int transfer__cmp(const void *a, const void *b)
 {
     const Transfer *x = a, *y = b;
@@ -491,7 +569,7 @@ static const assoc_rowtype transfer__type = {
     "Transfer", "transfers", transfer__columns, 0, sizeof(Transfer),
     transfer__read, transfer__view, transfer__release, transfer__cmp,
     transfer__texts, 1, transfer__blobs, 1,
-    true, offsetof(Transfer, id)
+    true, offsetof(Transfer, id), transfer__rest
 };
 
 

@@ -55,6 +55,24 @@ static int author__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As author__view, but for the row id, which the caller has put in rec. */
+static int author__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Author *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &author__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->born, &out->has_born);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &author__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->country);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &author__type, at, 3, rc);
+    return ASSOC_OK;
+}
+
 static int author__cmp(const void *a, const void *b)
 {
     const Author *x = a, *y = b;
@@ -75,7 +93,7 @@ static const assoc_rowtype author__type = {
     "Author", "authors", author__columns, 0, sizeof(Author),
     author__read, author__view, author__release, author__cmp,
     author__texts, 2, NULL, 0,
-    true, offsetof(Author, id)
+    true, offsetof(Author, id), author__rest
 };
 
 /* ---- Book: rows of books ---- */
@@ -142,6 +160,30 @@ static int book__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As book__view, but for the row id, which the caller has put in rec. */
+static int book__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Book *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->isbn);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &book__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &book__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->published, &out->has_published);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &book__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->pages, &out->has_pages);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &book__type, at, 4, rc);
+    rc = assoc_column_text_ref(db, st, at + 5, &out->language);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &book__type, at, 5, rc);
+    return ASSOC_OK;
+}
+
 static int book__cmp(const void *a, const void *b)
 {
     const Book *x = a, *y = b;
@@ -162,7 +204,7 @@ static const assoc_rowtype book__type = {
     "Book", "books", book__columns, 0, sizeof(Book),
     book__read, book__view, book__release, book__cmp,
     book__texts, 3, NULL, 0,
-    true, offsetof(Book, id)
+    true, offsetof(Book, id), book__rest
 };
 
 /* ---- Copy: rows of copies ---- */
@@ -245,7 +287,7 @@ static const assoc_rowtype copy__type = {
     "Copy", "copies", copy__columns, 0, sizeof(Copy),
     copy__read, copy__view, copy__release, copy__cmp,
     copy__texts, 2, NULL, 0,
-    false, 0
+    false, 0, NULL
 };
 
 /* ---- Member: rows of members ---- */
@@ -312,6 +354,30 @@ static int member__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As member__view, but for the row id, which the caller has put in rec. */
+static int member__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Member *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->card_no);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &member__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->name);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &member__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->email);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &member__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->active, &out->has_active);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &member__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->joined, &out->has_joined);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &member__type, at, 5, rc);
+    return ASSOC_OK;
+}
+
 static int member__cmp(const void *a, const void *b)
 {
     const Member *x = a, *y = b;
@@ -332,7 +398,7 @@ static const assoc_rowtype member__type = {
     "Member", "members", member__columns, 0, sizeof(Member),
     member__read, member__view, member__release, member__cmp,
     member__texts, 3, NULL, 0,
-    true, offsetof(Member, id)
+    true, offsetof(Member, id), member__rest
 };
 
 /* ---- LibraryCard: rows of library_card ---- */
@@ -393,6 +459,27 @@ static int library_card__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As library_card__view, but for the row id, which the caller has put in rec. */
+static int library_card__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    LibraryCard *out = rec;
+    int rc;
+
+    rc = assoc_col_int64(db, st, at + 1, &out->member_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &library_card__type, at, 1, rc);
+    rc = assoc_column_blob_ref(db, st, at + 2, &out->barcode);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &library_card__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->issued, &out->has_issued);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &library_card__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->expires, &out->has_expires);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &library_card__type, at, 4, rc);
+    return ASSOC_OK;
+}
+
 static int library_card__cmp(const void *a, const void *b)
 {
     const LibraryCard *x = a, *y = b;
@@ -413,7 +500,7 @@ static const assoc_rowtype library_card__type = {
     "LibraryCard", "library_card", library_card__columns, 0, sizeof(LibraryCard),
     library_card__read, library_card__view, library_card__release, library_card__cmp,
     NULL, 0, library_card__blobs, 1,
-    true, offsetof(LibraryCard, id)
+    true, offsetof(LibraryCard, id), library_card__rest
 };
 
 /* ---- Loan: rows of loans ---- */
@@ -458,6 +545,36 @@ static int loan__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As loan__view, but for the row id, which the caller has put in rec. */
+static int loan__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Loan *out = rec;
+    int rc;
+
+    rc = assoc_col_int64(db, st, at + 1, &out->book_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &loan__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->member_id, &out->has_member_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &loan__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->out, &out->has_out);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &loan__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->due, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &loan__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->returned, &out->has_returned);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &loan__type, at, 5, rc);
+    rc = assoc_col_double(db, st, at + 6, &out->fine, &out->has_fine);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &loan__type, at, 6, rc);
+    rc = assoc_col_int64(db, st, at + 7, &out->renewals, &out->has_renewals);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &loan__type, at, 7, rc);
+    return ASSOC_OK;
+}
+
 /* A Loan holds no strings or blobs: loan__read copies nothing, and lends. */
 static int loan__cmp(const void *a, const void *b)
 {
@@ -470,7 +587,7 @@ static const assoc_rowtype loan__type = {
     "Loan", "loans", loan__columns, 0, sizeof(Loan),
     loan__read, loan__read, NULL, loan__cmp,
     NULL, 0, NULL, 0,
-    true, offsetof(Loan, id)
+    true, offsetof(Loan, id), loan__rest
 };
 
 

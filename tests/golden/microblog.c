@@ -67,6 +67,30 @@ static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As user__view, but for the row id, which the caller has put in rec. */
+static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    User *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->username);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->password_hash);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_column_text_ref(db, st, at + 4, &out->about_me);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->last_seen, &out->has_last_seen);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
+    return ASSOC_OK;
+}
+
 static int user__cmp(const void *a, const void *b)
 {
     const User *x = a, *y = b;
@@ -87,7 +111,7 @@ static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
     user__read, user__view, user__release, user__cmp,
     user__texts, 4, NULL, 0,
-    true, offsetof(User, id)
+    true, offsetof(User, id), user__rest
 };
 
 /* ---- Post: rows of posts ---- */
@@ -148,6 +172,27 @@ static int post__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As post__view, but for the row id, which the caller has put in rec. */
+static int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Post *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->body);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->user_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_text_ref(db, st, at + 4, &out->language);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
+    return ASSOC_OK;
+}
+
 static int post__cmp(const void *a, const void *b)
 {
     const Post *x = a, *y = b;
@@ -168,7 +213,7 @@ static const assoc_rowtype post__type = {
     "Post", "posts", post__columns, 0, sizeof(Post),
     post__read, post__view, post__release, post__cmp,
     post__texts, 2, NULL, 0,
-    true, offsetof(Post, id)
+    true, offsetof(Post, id), post__rest
 };
 
 /* ---- Comment: rows of comments ---- */
@@ -235,6 +280,30 @@ static int comment__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As comment__view, but for the row id, which the caller has put in rec. */
+static int comment__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Comment *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->body);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->post_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->author_id, &out->has_author_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->parent_id, &out->has_parent_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 5, rc);
+    return ASSOC_OK;
+}
+
 static int comment__cmp(const void *a, const void *b)
 {
     const Comment *x = a, *y = b;
@@ -255,7 +324,7 @@ static const assoc_rowtype comment__type = {
     "Comment", "comments", comment__columns, 0, sizeof(Comment),
     comment__read, comment__view, comment__release, comment__cmp,
     comment__texts, 1, NULL, 0,
-    true, offsetof(Comment, id)
+    true, offsetof(Comment, id), comment__rest
 };
 
 

@@ -49,6 +49,21 @@ static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As user__view, but for the row id, which the caller has put in rec. */
+static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    User *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->email);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    return ASSOC_OK;
+}
+
 static int user__cmp(const void *a, const void *b)
 {
     const User *x = a, *y = b;
@@ -69,7 +84,7 @@ static const assoc_rowtype user__type = {
     "User", "users", user__columns, 0, sizeof(User),
     user__read, user__view, user__release, user__cmp,
     user__texts, 1, NULL, 0,
-    true, offsetof(User, id)
+    true, offsetof(User, id), user__rest
 };
 
 /* ---- Product: rows of products ---- */
@@ -118,6 +133,21 @@ static int product__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As product__view, but for the row id, which the caller has put in rec. */
+static int product__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Product *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->title);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &product__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &product__type, at, 2, rc);
+    return ASSOC_OK;
+}
+
 static int product__cmp(const void *a, const void *b)
 {
     const Product *x = a, *y = b;
@@ -138,7 +168,7 @@ static const assoc_rowtype product__type = {
     "Product", "products", product__columns, 0, sizeof(Product),
     product__read, product__view, product__release, product__cmp,
     product__texts, 1, NULL, 0,
-    true, offsetof(Product, id)
+    true, offsetof(Product, id), product__rest
 };
 
 /* ---- Order: rows of orders ---- */
@@ -171,6 +201,24 @@ static int order__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
     return ASSOC_OK;
 }
 
+/* As order__view, but for the row id, which the caller has put in rec. */
+static int order__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Order *out = rec;
+    int rc;
+
+    rc = assoc_col_int64(db, st, at + 1, &out->user_id, &out->has_user_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &order__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->product_id, &out->has_product_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &order__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->dttm, &out->has_dttm);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &order__type, at, 3, rc);
+    return ASSOC_OK;
+}
+
 /* An Order holds no strings or blobs: order__read copies nothing, and lends. */
 static int order__cmp(const void *a, const void *b)
 {
@@ -183,7 +231,7 @@ static const assoc_rowtype order__type = {
     "Order", "orders", order__columns, 0, sizeof(Order),
     order__read, order__read, NULL, order__cmp,
     NULL, 0, NULL, 0,
-    true, offsetof(Order, id)
+    true, offsetof(Order, id), order__rest
 };
 
 

@@ -83,7 +83,7 @@ static const assoc_rowtype project__type = {
     "Project", "projects", project__columns, 0, sizeof(Project),
     project__read, project__view, project__release, project__cmp,
     project__texts, 3, NULL, 0,
-    false, 0
+    false, 0, NULL
 };
 
 /* ---- Task: rows of tasks ---- */
@@ -213,7 +213,7 @@ static const assoc_rowtype task__type = {
     "Task", "tasks", task__columns, 0, sizeof(Task),
     task__read, task__view, task__release, task__cmp,
     task__texts, 6, NULL, 0,
-    false, 0
+    false, 0, NULL
 };
 
 /* ---- Tag: rows of tags ---- */
@@ -278,7 +278,7 @@ static const assoc_rowtype tag__type = {
     "Tag", "tags", tag__columns, 0, sizeof(Tag),
     tag__read, tag__view, tag__release, tag__cmp,
     tag__texts, 2, NULL, 0,
-    false, 0
+    false, 0, NULL
 };
 
 

@@ -2426,7 +2426,7 @@ static const size_t person_texts[] = { offsetof(person, name) };
 static const size_t person_blobs[] = { offsetof(person, photo) };
 static const assoc_rowtype person_type = { "Person", "people", person_columns, 0, sizeof(person),
                                            person_read, person_view, person_release, person_cmp,
-                                           person_texts, 1, person_blobs, 1, false, 0 };
+                                           person_texts, 1, person_blobs, 1, false, 0, NULL };
 
 static const assoc_sql people_all = { "SELECT id, name, score, born, photo FROM people ORDER BY id", NULL };
 static const assoc_sql people_one = { "SELECT id, name, score, born, photo FROM people WHERE id = $1", NULL };
@@ -3079,7 +3079,7 @@ static void srow_release(void *rec)
 }
 
 static const assoc_rowtype srow_type = { "Row", "t", srow_columns, 0, sizeof(srow), srow_read, srow_view,
-                                         srow_release, NULL, NULL, 0, NULL, 0, false, 0 };
+                                         srow_release, NULL, NULL, 0, NULL, 0, false, 0, NULL };
 
 /* One session; returns its first failure code. */
 static int session(void)

@@ -349,6 +349,35 @@ static void test_groups_outlive_statements(void **state)
     book_list_free(&books);
 }
 
+/* A row that cannot be read fails the load, naming its table, column and
+ * row, whether the reader met it with the whole row or after the key (the
+ * look-up by row id reads the rest only); nothing is handed over, and the
+ * connection's next load is whole. */
+static void test_unreadable_row(void **state)
+{
+    assoc_db *db = *state;
+    SQLITE_ONLY(db);
+    e2e_exec(db, "UPDATE books SET published = 'not a time' WHERE id = 3");
+    AuthorList authors = AUTHOR_LIST_INIT;
+    OK(db, author_all(db, &authors));
+    static Author ap[NPARENTS];
+    PARENTS(Author, authors, ap);
+    BookGroups g = BOOK_GROUPS_INIT;
+    RC(db, ASSOC_ERROR, author_books_load(db, ap, NPARENTS, &g));
+    assert_non_null(strstr(assoc_errmsg(db), "books"));
+    assert_non_null(strstr(assoc_errmsg(db), "published"));
+    assert_null(g.rows.items);
+    assert_null(g.start);
+    assert_null(g.link);
+    assert_int_equal(g.n, 0);
+    book_groups_free(&g);
+    e2e_exec(db, "UPDATE books SET published = '1968-11-01 00:00:00' WHERE id = 3");
+    OK(db, author_books_load(db, ap, NPARENTS, &g));
+    CHECK_COLLECTION(db, Book, BookList, g, ap, author_books, eq_book, book_list_free);
+    book_groups_free(&g);
+    author_list_free(&authors);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +385,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_composite_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_to_one, setup, teardown),
         cmocka_unit_test_setup_teardown(test_groups_outlive_statements, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unreadable_row, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
