@@ -541,7 +541,8 @@ void assoc_kept_free(assoc_db *db, assoc_kept *k);
  * The rows are read lent (type->view) and their strings and blobs copied
  * into one block, not one allocation each; with a row id key
  * (type->rowid_key) a row already held is recognised by its key and not
- * read again.  That block becomes *start: its nparents + 1 entries, then
+ * read again, and a new one is read after its key (type->rest).  That
+ * block becomes *start: its nparents + 1 entries, then
  * the strings and blobs the rows of *items point at.  The caller frees
  * *items, *start and *link with assoc_free() alone, never a row with
  * type->release, and the rows only with *start. */
@@ -550,7 +551,7 @@ typedef struct assoc_load {
     size_t nparents;
     bool by_key;
     /* libassoc's: */
-    struct assoc_keep_buf *buf;     /* the rows read (each once, with a row id key), their bytes */
+    struct assoc_keep_buf *buf;     /* the rows read (each once, with a row id key), the key hash */
     size_t *pairs;                  /* per row of the statements: parent, then its record in buf */
     size_t npairs, pcap;
     unsigned char *blk;             /* what becomes *start: nparents + 1 entries, then the rows' bytes */
