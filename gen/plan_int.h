@@ -58,8 +58,16 @@ size_t sqlb_key_number(const sqlb *b, const void *key);
 void sqlb_select_list(sqlb *b, const sch_table *t);
 /* "WHERE t.k1 = $i AND ...": the key of t, bound to obj's fields. */
 void sqlb_where_key(sqlb *b, const sch_table *t, pb_kind kind, const char *obj);
-/* "\nORDER BY ..." by `first` (nullable columns with SQLite's NULL order on
- * both databases: first ascending, last descending), then the key. */
+/* A sort term's direction: " DESC" when desc, and for a nullable column
+ * SQLite's NULL order on both databases (first ascending, last
+ * descending). */
+void sqlb_order_dir(sqlb *b, bool nullable, bool desc);
+/* The terms of an order by `first` (may be NULL; its direction desc), then
+ * t's key columns not already in it: comma-separated, each alias.column,
+ * or table.column when alias is NULL.  A relationship's order is
+ * (r->target->table, alias, r->order_by, r->order_desc). */
+void sqlb_order_terms(sqlb *b, const sch_table *t, const char *alias, const sch_column *first, bool desc);
+/* "\nORDER BY " and the terms, table.column. */
 void sqlb_order(sqlb *b, const sch_table *t, const sch_column *first, bool desc);
 
 /* The statement built in b as a plan_stmt: its text interned (one constant

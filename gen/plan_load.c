@@ -28,17 +28,6 @@
 
 #include "plan_int.h"
 
-/* ", t.title NULLS FIRST" and the like: the relationship's order_by column. */
-static void order_by_col(sqlb *b, const sch_rel *r, const char *alias)
-{
-    sqlb_puts(b, ", ");
-    sqlb_acol(b, alias, r->order_by);
-    if (r->order_by->nullable)
-        sqlb_puts(b, r->order_desc ? " DESC NULLS LAST" : " NULLS FIRST");
-    else if (r->order_desc)
-        sqlb_puts(b, " DESC");
-}
-
 /* by_key: the collection's rows in no particular order and, through an
  * association table, a target as often as it is linked (plan_load's
  * by_key); else by place and in the relationship's order, each once. */
@@ -101,15 +90,7 @@ static plan_sql *chunk_sql(planner *p, const api_fn *first, const sch_rel *r, in
         sqlb_puts(&b, " x WHERE ");
         sqlb_acol(&b, "x", r->target_col);
         sqlb_puts(&b, " = p.k ORDER BY ");
-        if (r->order_by) {
-            sqlb_acol(&b, "x", r->order_by);
-            if (r->order_by->nullable)
-                sqlb_puts(&b, r->order_desc ? " DESC NULLS LAST" : " NULLS FIRST");
-            else if (r->order_desc)
-                sqlb_puts(&b, " DESC");
-            sqlb_puts(&b, ", ");
-        }
-        sqlb_acol(&b, "x", tt->pk[0]);
+        sqlb_order_terms(&b, tt, "x", r->order_by, r->order_desc);
         sqlb_puts(&b, " LIMIT 1)");
     } else {
         sqlb_ident(&b, tt->name);
@@ -120,14 +101,8 @@ static plan_sql *chunk_sql(planner *p, const api_fn *first, const sch_rel *r, in
     if (to_one) {
         sqlb_dialect(&b, "", "\nORDER BY p.i");
     } else if (!by_key) {
-        sqlb_puts(&b, "\nORDER BY p.i");
-        if (r->order_by)
-            order_by_col(&b, r, "t");
-        for (size_t k = 0; k < tt->npk; k++)
-            if (tt->pk[k] != r->order_by) {
-                sqlb_puts(&b, ", ");
-                sqlb_acol(&b, "t", tt->pk[k]);
-            }
+        sqlb_puts(&b, "\nORDER BY p.i, ");
+        sqlb_order_terms(&b, tt, "t", r->order_by, r->order_desc);
     }
     plan_sql *sql = sqlb_sql(&b, first, role, false);
     sqlb_free(&b);

@@ -174,27 +174,6 @@ static void hop_alias(qgen *g, const qscope *s, const sch_rel *const *rels, size
         scope_alias(g, s);
 }
 
-static void order_by_rel(qgen *g, const char *alias, const sch_rel *r)
-{
-    const sch_table *tt = r->target->table;
-    sqlb_puts(g->b, " ORDER BY ");
-    if (r->order_by) {
-        sqlb_acol(g->b, alias, r->order_by);
-        if (r->order_by->nullable)
-            sqlb_puts(g->b, r->order_desc ? " DESC NULLS LAST" : " NULLS FIRST");
-        else if (r->order_desc)
-            sqlb_puts(g->b, " DESC");
-    }
-    bool any = r->order_by != NULL;
-    for (size_t k = 0; k < tt->npk; k++) {
-        if (tt->pk[k] == r->order_by)
-            continue;
-        sqlb_puts(g->b, any ? ", " : "");
-        sqlb_acol(g->b, alias, tt->pk[k]);
-        any = true;
-    }
-}
-
 /* FROM the scope's table and its joins (LEFT JOINs, or JOINs where the
  * where needs the row: mark_inner).  A one-to-one (a one-to-many of one)
  * joins its first child only, as the relationship reads it. */
@@ -225,7 +204,8 @@ static void write_joins(qgen *g, const qscope *s)
             hop_alias(g, s, j->rels, j->n - 1);
             sqlb_puts(g->b, ".");
             sqlb_ident(g->b, r->owner_col->sql_name);
-            order_by_rel(g, "x", r);
+            sqlb_puts(g->b, " ORDER BY ");
+            sqlb_order_terms(g->b, tt, "x", r->order_by, r->order_desc);
             sqlb_puts(g->b, " LIMIT 1)");
         }
     }
@@ -507,12 +487,8 @@ static void write_order(qgen *g, const qscope *s, const qorder *o)
         if (i)
             sqlb_puts(g->b, ", ");
         path_col(g, s, &o->path[i]);
-        /* SQLite's rule on both: NULLs first ascending, last descending. */
-        bool nullable = o->path[i].col->nullable || o->path[i].nrels > 0;
-        if (nullable)
-            sqlb_puts(g->b, o->desc[i] ? " DESC NULLS LAST" : " NULLS FIRST");
-        else if (o->desc[i])
-            sqlb_puts(g->b, " DESC");
+        /* A column through a relationship is NULL where the row is missing. */
+        sqlb_order_dir(g->b, o->path[i].col->nullable || o->path[i].nrels > 0, o->desc[i]);
     }
 }
 

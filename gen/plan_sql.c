@@ -246,18 +246,31 @@ void sqlb_where_key(sqlb *b, const sch_table *t, pb_kind kind, const char *obj)
     }
 }
 
-void sqlb_order(sqlb *b, const sch_table *t, const sch_column *first, bool desc)
+void sqlb_order_dir(sqlb *b, bool nullable, bool desc)
 {
-    sqlb_puts(b, "\nORDER BY ");
+    /* SQLite sorts NULL first ascending and last descending; said so for
+     * PostgreSQL, whose default is the other way round, and harmless to
+     * SQLite, which still uses an index for it. */
+    if (nullable)
+        sqlb_puts(b, desc ? " DESC NULLS LAST" : " NULLS FIRST");
+    else if (desc)
+        sqlb_puts(b, " DESC");
+}
+
+/* alias.column, or table.column without an alias. */
+static void order_col(sqlb *b, const char *alias, const sch_column *col)
+{
+    if (alias)
+        sqlb_acol(b, alias, col);
+    else
+        sqlb_col(b, col);
+}
+
+void sqlb_order_terms(sqlb *b, const sch_table *t, const char *alias, const sch_column *first, bool desc)
+{
     if (first) {
-        sqlb_col(b, first);
-        /* SQLite sorts NULL first ascending and last descending; said so
-         * for PostgreSQL, whose default is the other way round, and
-         * harmless to SQLite, which still uses an index for it. */
-        if (first->nullable)
-            sqlb_puts(b, desc ? " DESC NULLS LAST" : " NULLS FIRST");
-        else if (desc)
-            sqlb_puts(b, " DESC");
+        order_col(b, alias, first);
+        sqlb_order_dir(b, first->nullable, desc);
     }
     bool any = first != NULL;
     for (size_t k = 0; k < t->npk; k++) {
@@ -265,9 +278,15 @@ void sqlb_order(sqlb *b, const sch_table *t, const sch_column *first, bool desc)
             continue;
         if (any)
             sqlb_puts(b, ", ");
-        sqlb_col(b, t->pk[k]);
+        order_col(b, alias, t->pk[k]);
         any = true;
     }
+}
+
+void sqlb_order(sqlb *b, const sch_table *t, const sch_column *first, bool desc)
+{
+    sqlb_puts(b, "\nORDER BY ");
+    sqlb_order_terms(b, t, NULL, first, desc);
 }
 
 plan_bind pb_field(const sch_column *col, const char *obj)
