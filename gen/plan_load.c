@@ -82,16 +82,7 @@ static plan_sql *chunk_sql(planner *p, const api_fn *first, const sch_rel *r, in
         /* The first child only, as the single load reads it. */
         sqlb_ident(&b, tt->name);
         sqlb_puts(&b, " t ON ");
-        sqlb_acol(&b, "t", tt->pk[0]);
-        sqlb_puts(&b, " = (SELECT ");
-        sqlb_acol(&b, "x", tt->pk[0]);
-        sqlb_puts(&b, " FROM ");
-        sqlb_ident(&b, tt->name);
-        sqlb_puts(&b, " x WHERE ");
-        sqlb_acol(&b, "x", r->target_col);
-        sqlb_puts(&b, " = p.k ORDER BY ");
-        sqlb_order_terms(&b, tt, "x", r->order_by, r->order_desc);
-        sqlb_puts(&b, " LIMIT 1)");
+        sqlb_first_child(&b, r, "t", "p.k");
     } else {
         sqlb_ident(&b, tt->name);
         sqlb_puts(&b, " t ON ");

@@ -61,14 +61,6 @@ static bool present(const qgen *g, const sq_expr *e)
 /* ------------------------------------------------------------------ */
 /* Joins                                                                */
 
-static void scope_alias(qgen *g, const qscope *s)
-{
-    if (s->alias)
-        sqlb_puts(g->b, s->alias);
-    else
-        sqlb_ident(g->b, s->m->table->name);
-}
-
 static const qjoin *find_join(const qscope *s, const sch_rel *const *rels, size_t n)
 {
     for (size_t i = 0; i < s->njoins; i++) {
@@ -152,26 +144,34 @@ static void collect(qgen *g, qscope *s, const sq_expr *e, bool top)
     }
 }
 
+/* "alias.column" as SQL text: col from the join the to-one hops rels[0..n)
+ * of scope s lead to, or from the scope's own row (its alias, or its
+ * table's name) when n is 0. */
+static const char *path_text(qgen *g, const qscope *s, const sch_rel *const *rels, size_t n, const sch_column *col)
+{
+    const qjoin *j = n ? find_join(s, rels, n) : NULL;
+    strbuf sb = STRBUF_INIT;
+    if (j)
+        strbuf_puts(&sb, j->alias);
+    else if (s->alias)
+        strbuf_puts(&sb, s->alias);
+    else
+        sql_ident(&sb, s->m->table->name);
+    strbuf_putc(&sb, '.');
+    sql_ident(&sb, col->sql_name);
+    const char *text = sb.failed ? NULL : plan_printf(g->p, "%s", strbuf_str(&sb));
+    strbuf_free(&sb);
+    if (text == NULL) {
+        g->p->nomem = true;
+        return "";
+    }
+    return text;
+}
+
 /* "alias.column" of a path from scope s. */
 static void path_col(qgen *g, const qscope *s, const sq_path *path)
 {
-    const qjoin *j = path->nrels ? find_join(s, path->rels, path->nrels) : NULL;
-    if (j)
-        sqlb_puts(g->b, j->alias);
-    else
-        scope_alias(g, s);
-    sqlb_puts(g->b, ".");
-    sqlb_ident(g->b, path->col->sql_name);
-}
-
-/* The alias the to-one hops of a path lead to (the scope's own with none). */
-static void hop_alias(qgen *g, const qscope *s, const sch_rel *const *rels, size_t n)
-{
-    const qjoin *j = n ? find_join(s, rels, n) : NULL;
-    if (j)
-        sqlb_puts(g->b, j->alias);
-    else
-        scope_alias(g, s);
+    sqlb_puts(g->b, path_text(g, s, path->rels, path->nrels, path->col));
 }
 
 /* FROM the scope's table and its joins (LEFT JOINs, or JOINs where the
@@ -188,25 +188,11 @@ static void write_joins(qgen *g, const qscope *s)
         sqlb_printf(g->b, " %s ON %s.", j->alias, j->alias);
         sqlb_ident(g->b, r->target_col->sql_name);
         sqlb_puts(g->b, " = ");
-        hop_alias(g, s, j->rels, j->n - 1);
-        sqlb_puts(g->b, ".");
-        sqlb_ident(g->b, r->owner_col->sql_name);
+        const char *parent = path_text(g, s, j->rels, j->n - 1, r->owner_col);
+        sqlb_puts(g->b, parent);
         if (r->kind == SCH_ONE_TO_ONE && tt->npk == 1) {
-            sqlb_printf(g->b, " AND %s.", j->alias);
-            sqlb_ident(g->b, tt->pk[0]->sql_name);
-            sqlb_puts(g->b, " = (SELECT x.");
-            sqlb_ident(g->b, tt->pk[0]->sql_name);
-            sqlb_puts(g->b, " FROM ");
-            sqlb_ident(g->b, tt->name);
-            sqlb_puts(g->b, " x WHERE x.");
-            sqlb_ident(g->b, r->target_col->sql_name);
-            sqlb_puts(g->b, " = ");
-            hop_alias(g, s, j->rels, j->n - 1);
-            sqlb_puts(g->b, ".");
-            sqlb_ident(g->b, r->owner_col->sql_name);
-            sqlb_puts(g->b, " ORDER BY ");
-            sqlb_order_terms(g->b, tt, "x", r->order_by, r->order_desc);
-            sqlb_puts(g->b, " LIMIT 1)");
+            sqlb_puts(g->b, " AND ");
+            sqlb_first_child(g->b, r, j->alias, parent);
         }
     }
 }
@@ -337,9 +323,7 @@ static void write_related(qgen *g, const qscope *outer, const sq_expr *e, bool n
         sqlb_ident(g->b, r->target_col->sql_name);
     }
     sqlb_puts(g->b, " = ");
-    hop_alias(g, outer, e->path.rels, e->path.nrels);
-    sqlb_puts(g->b, ".");
-    sqlb_ident(g->b, r->owner_col->sql_name);
+    sqlb_puts(g->b, path_text(g, outer, e->path.rels, e->path.nrels, r->owner_col));
     if (e->a) {
         sqlb_puts(g->b, negate_condition ? " AND NOT (" : " AND (");
         write_expr(g, &in, e->a);
@@ -552,9 +536,7 @@ static void select_cols(qgen *g, const qscope *s)
     for (size_t i = 0; i < t->ncolumns; i++) {
         if (i)
             sqlb_puts(g->b, ", ");
-        scope_alias(g, s);
-        sqlb_puts(g->b, ".");
-        sqlb_ident(g->b, t->columns[i]->sql_name);
+        sqlb_puts(g->b, path_text(g, s, NULL, 0, t->columns[i]));
     }
 }
 
@@ -564,9 +546,7 @@ static void key_cols(qgen *g, const qscope *s)
     for (size_t k = 0; k < t->npk; k++) {
         if (k)
             sqlb_puts(g->b, ", ");
-        scope_alias(g, s);
-        sqlb_puts(g->b, ".");
-        sqlb_ident(g->b, t->pk[k]->sql_name);
+        sqlb_puts(g->b, path_text(g, s, NULL, 0, t->pk[k]));
     }
 }
 

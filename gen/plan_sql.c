@@ -289,6 +289,21 @@ void sqlb_order(sqlb *b, const sch_table *t, const sch_column *first, bool desc)
     sqlb_order_terms(b, t, NULL, first, desc);
 }
 
+void sqlb_first_child(sqlb *b, const sch_rel *r, const char *alias, const char *parent)
+{
+    const sch_table *tt = r->target->table;
+    sqlb_acol(b, alias, tt->pk[0]);
+    sqlb_puts(b, " = (SELECT ");
+    sqlb_acol(b, "x", tt->pk[0]);
+    sqlb_puts(b, " FROM ");
+    sqlb_ident(b, tt->name);
+    sqlb_puts(b, " x WHERE ");
+    sqlb_acol(b, "x", r->target_col);
+    sqlb_printf(b, " = %s ORDER BY ", parent);
+    sqlb_order_terms(b, tt, "x", r->order_by, r->order_desc);
+    sqlb_puts(b, " LIMIT 1)");
+}
+
 plan_bind pb_field(const sch_column *col, const char *obj)
 {
     return (plan_bind){ PB_FIELD, col, obj, NULL };
