@@ -137,18 +137,6 @@ static const char *take_sb(mig *m, strbuf *sb)
     return s ? s : "";
 }
 
-/* 'text', quotes doubled. */
-static void str_lit(strbuf *sb, const char *s)
-{
-    strbuf_putc(sb, '\'');
-    for (; *s; s++) {
-        if (*s == '\'')
-            strbuf_putc(sb, '\'');
-        strbuf_putc(sb, *s);
-    }
-    strbuf_putc(sb, '\'');
-}
-
 static bool same(const char *a, const char *b)
 {
     return a && b && strcasecmp(a, b) == 0;
@@ -296,7 +284,7 @@ static void check_step(mig *m, bool after, const char *comment)
         if (list[i].cond == NULL)
             continue;
         strbuf_puts(&sb, "    SELECT RAISE(ROLLBACK, ");
-        str_lit(&sb, list[i].message);
+        sql_string(&sb, list[i].message);
         strbuf_printf(&sb, ")\n        WHERE %s;\n", list[i].cond);
     }
     strbuf_puts(&sb, "END");
@@ -672,7 +660,7 @@ static void fit_checks(mig *m, table_map *tm, const col_map *cm)
         strbuf in = STRBUF_INIT;
         for (size_t k = 0; k < n->enumv->nvalues; k++) {
             strbuf_puts(&in, k ? ", " : "");
-            str_lit(&in, n->enumv->values[k]);
+            sql_string(&in, n->enumv->values[k]);
         }
         check2(m, false, fmt(m, "EXISTS (SELECT 1 FROM %s WHERE %s IS NOT NULL AND %s NOT IN (%s))", T, C, C,
                              strbuf_str(&in)),
@@ -1304,7 +1292,7 @@ static void guard_checks(mig *m)
     for (size_t i = 0; i < m->old->ntables; i++) {
         const sch_table *t = m->old->tables[i];
         strbuf_reset(&name);
-        str_lit(&name, t->name);
+        sql_string(&name, t->name);
         check2(m, false,
                fmt(m, "NOT EXISTS (SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = %s COLLATE NOCASE)",
                    strbuf_str(&name)),
@@ -1324,7 +1312,7 @@ static void guard_checks(mig *m)
                 if (*low >= 'A' && *low <= 'Z')
                     *low = (char)(*low - 'A' + 'a');
             strbuf_puts(&pgsig, k ? ", " : "");
-            str_lit(&pgsig, psig);
+            sql_string(&pgsig, psig);
             for (int json = 0; json <= c->json; json++) {
                 const char *sig = fmt(m, "%s %s %s", c->sql_name, json ? "json" : affinity_name(c->type),
                                       c->primary_key ? "key" : c->not_null ? "not null" : "null");
@@ -1333,7 +1321,7 @@ static void guard_checks(mig *m)
                     if (*low >= 'A' && *low <= 'Z')
                         *low = (char)(*low - 'A' + 'a');
                 strbuf_puts(&sb, k || json ? ", " : "");
-                str_lit(&sb, sig);
+                sql_string(&sb, sig);
                 if (!json)
                     strbuf_printf(&shown, "%s%s %s %s", k ? "; " : "", c->sql_name, type_text(m, c),
                                   c->primary_key ? "key" : c->not_null ? "not null" : "null");
@@ -1367,7 +1355,7 @@ static void guard_checks(mig *m)
                 if (*low >= 'A' && *low <= 'Z')
                     *low = (char)(*low - 'A' + 'a');
             strbuf_puts(&sb, nfk ? ", " : "");
-            str_lit(&sb, sig);
+            sql_string(&sb, sig);
             strbuf_printf(&shown, "%s%s.%s references %s on delete %s", nfk ? "; " : "", t->name, c->sql_name,
                           c->fk->table->name, act);
             nfk++;
@@ -1394,7 +1382,7 @@ static void guard_checks(mig *m)
             if (names[j] == NULL)
                 continue;
             strbuf_reset(&name);
-            str_lit(&name, names[j]);
+            sql_string(&name, names[j]);
             /* (PostgreSQL rebuilds nothing: no temporary table.) */
             check2(m, false, fmt(m, "EXISTS (SELECT 1 FROM main.sqlite_master WHERE name = %s COLLATE NOCASE)",
                                  strbuf_str(&name)),
@@ -1409,9 +1397,9 @@ static void guard_checks(mig *m)
             if (cm->old && !cm->renamed)
                 continue;
             strbuf_reset(&name);
-            str_lit(&name, tm->old->name);
+            sql_string(&name, tm->old->name);
             strbuf_reset(&sb);
-            str_lit(&sb, cm->new->sql_name);
+            sql_string(&sb, cm->new->sql_name);
             check2(m, false,
                   fmt(m, "EXISTS (SELECT 1 FROM pragma_table_info(%s, 'main') WHERE name = %s COLLATE NOCASE)",
                       strbuf_str(&name), strbuf_str(&sb)),
@@ -1428,7 +1416,7 @@ static void guard_checks(mig *m)
         if (!tm->rebuild)
             continue;
         strbuf_reset(&name);
-        str_lit(&name, tm->old->name);
+        sql_string(&name, tm->old->name);
         check(m, false, fmt(m, "(SELECT count(*) FROM pragma_table_info(%s, 'main')) > %zu", strbuf_str(&name),
                             tm->old->ncolumns),
               fmt(m, "cannot migrate: table %s has columns %s does not declare, which rebuilding it would lose; "
@@ -1545,7 +1533,7 @@ static void fk_checks(mig *m)
         if (!check_it)
             continue;
         strbuf name = STRBUF_INIT;
-        str_lit(&name, t->name);
+        sql_string(&name, t->name);
         check(m, true, fmt(m, "EXISTS (SELECT 1 FROM pragma_foreign_key_check(%s, 'main'))", strbuf_str(&name)),
               fmt(m, "cannot migrate: a row of %s refers to a row that does not exist (PRAGMA "
                      "foreign_key_check(%s) lists them); fix those rows, then run the script again",
@@ -1669,11 +1657,11 @@ static void commit_step(mig *m)
     stmt_text(m, st, "DROP TABLE temp.assoc_migration_step");
     strbuf sb = STRBUF_INIT;
     strbuf_puts(&sb, "INSERT INTO assoc_migrations (id, from_file, to_file)\nVALUES (");
-    str_lit(&sb, m->plan->id);
+    sql_string(&sb, m->plan->id);
     strbuf_puts(&sb, ", ");
-    str_lit(&sb, m->o->old_file);
+    sql_string(&sb, m->o->old_file);
     strbuf_puts(&sb, ", ");
-    str_lit(&sb, m->o->new_file);
+    sql_string(&sb, m->o->new_file);
     strbuf_puts(&sb, ")");
     stmt(m, st, &sb);
     strbuf_free(&sb);
@@ -1826,7 +1814,7 @@ static void pg_check_step(mig *m, const char *comment)
         if (m->before[i].pg == NULL)
             continue;
         strbuf_printf(&sb, "    IF %s THEN\n        RAISE EXCEPTION '%%', ", m->before[i].pg);
-        str_lit(&sb, m->before[i].message);
+        sql_string(&sb, m->before[i].message);
         strbuf_puts(&sb, ";\n    END IF;\n");
     }
     strbuf_puts(&sb, "END\n$assoc$");
@@ -1846,7 +1834,7 @@ static void pg_wrapped2(mig *m, mig_step *st, const char *sql, const char *error
         if (k == 1 && errors2 == NULL)
             break;
         strbuf_printf(&sb, "\n    WHEN %s THEN\n        RAISE EXCEPTION '%%', ", k ? errors2 : errors);
-        str_lit(&sb, k ? message2 : message);
+        sql_string(&sb, k ? message2 : message);
         strbuf_puts(&sb, " USING DETAIL = SQLERRM;");
     }
     strbuf_puts(&sb, "\nEND\n$assoc$");
@@ -1866,7 +1854,7 @@ static void pg_drop(mig *m, const char *table, const char *kind, const sch_colum
     mig_step *st = step(m, MIG_DROP_CONSTRAINT, table, comment);
     strbuf sb = STRBUF_INIT;
     strbuf_puts(&sb, "CALL pg_temp.assoc_drop(");
-    str_lit(&sb, table);
+    sql_string(&sb, table);
     strbuf_printf(&sb, ", '%s', ", kind);
     if (n == 0) {
         strbuf_puts(&sb, "NULL");
@@ -1874,7 +1862,7 @@ static void pg_drop(mig *m, const char *table, const char *kind, const sch_colum
         strbuf_puts(&sb, "ARRAY[");
         for (size_t k = 0; k < n; k++) {
             strbuf_puts(&sb, k ? ", " : "");
-            str_lit(&sb, cols[k]->sql_name);
+            sql_string(&sb, cols[k]->sql_name);
         }
         strbuf_puts(&sb, "]");
     }
@@ -2094,9 +2082,9 @@ static void pg_table_steps(mig *m, table_map *tm)
                 pg_alter(m, st, T, "ALTER COLUMN %s SET NOT NULL", C);
             pg_alter(m, st, T, "ALTER COLUMN %s ADD GENERATED BY DEFAULT AS IDENTITY", C);
             strbuf_puts(&sb, "DO $assoc$\nBEGIN\n    PERFORM setval(pg_get_serial_sequence(");
-            str_lit(&sb, ident(m, T));
+            sql_string(&sb, ident(m, T));
             strbuf_puts(&sb, ", ");
-            str_lit(&sb, n->sql_name);
+            sql_string(&sb, n->sql_name);
             strbuf_printf(&sb, "), coalesce(max(%s), 0) + 1, false) FROM %s;\nEND\n$assoc$", C, ident(m, T));
             stmt(m, st, &sb);
         }
@@ -2251,11 +2239,11 @@ static void pg_commit_step(mig *m)
     stmt_text(m, st, "DROP FUNCTION pg_temp.assoc_table(text, boolean)");
     strbuf sb = STRBUF_INIT;
     strbuf_puts(&sb, "INSERT INTO assoc_migrations (id, from_file, to_file)\nVALUES (");
-    str_lit(&sb, m->plan->id);
+    sql_string(&sb, m->plan->id);
     strbuf_puts(&sb, ", ");
-    str_lit(&sb, m->o->old_file);
+    sql_string(&sb, m->o->old_file);
     strbuf_puts(&sb, ", ");
-    str_lit(&sb, m->o->new_file);
+    sql_string(&sb, m->o->new_file);
     strbuf_puts(&sb, ")");
     stmt(m, st, &sb);
     strbuf_free(&sb);

@@ -301,5 +301,7 @@ const char *plan_ddl_type(const sch_column *col, bool pg, char *buf, size_t size
  * SQLite or PostgreSQL, a name with upper-case letters (PostgreSQL folds
  * unquoted names to lower case), a name starting with sqlite_. */
 void sql_ident(strbuf *sb, const char *name);
+/* Append 'text', a SQL string literal: single quotes doubled. */
+void sql_string(strbuf *sb, const char *s);
 
 #endif

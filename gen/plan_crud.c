@@ -165,23 +165,16 @@ static void plan_insert(planner *p, api_fn *f)
                 }
             strbuf_puts(&pre, ", setval(s.seq, GREATEST(ins.");
             sql_ident(&pre, t->rowid->sql_name);
-            strbuf_puts(&pre, ", COALESCE(pg_sequence_last_value(s.seq), 1)))\nFROM ins, (SELECT pg_get_serial_sequence('");
+            strbuf_puts(&pre, ", COALESCE(pg_sequence_last_value(s.seq), 1)))\nFROM ins, (SELECT pg_get_serial_sequence(");
             strbuf tq = STRBUF_INIT;
             sql_ident(&tq, t->name);
-            for (const char *c = strbuf_str(&tq); *c; c++) {
-                if (*c == '\'')
-                    strbuf_putc(&pre, '\'');
-                strbuf_putc(&pre, *c);
-            }
+            sql_string(&pre, strbuf_str(&tq));
+            pre.failed |= tq.failed;
             strbuf_free(&tq);
-            strbuf_puts(&pre, "', '");
+            strbuf_puts(&pre, ", ");
             /* pg_get_serial_sequence takes the column's name as is */
-            for (const char *c = t->rowid->sql_name; *c; c++) {
-                if (*c == '\'')
-                    strbuf_putc(&pre, '\'');
-                strbuf_putc(&pre, *c);
-            }
-            strbuf_puts(&pre, "')::regclass AS seq) s");
+            sql_string(&pre, t->rowid->sql_name);
+            strbuf_puts(&pre, ")::regclass AS seq) s");
             strbuf_reset(&b.pg);
             strbuf_puts(&b.pg, strbuf_str(&pre));
             b.differs = true;
@@ -348,13 +341,7 @@ static void plan_insert_many(planner *p, api_fn *f)
     /* The largest row id, and whether triggers on the table (main's or
      * temp's) could change it while the rows go in. */
     strbuf lit = STRBUF_INIT;
-    strbuf_putc(&lit, '\'');
-    for (const char *c = t->name; *c; c++) {
-        if (*c == '\'')
-            strbuf_putc(&lit, '\'');
-        strbuf_putc(&lit, *c);
-    }
-    strbuf_putc(&lit, '\'');
+    sql_string(&lit, t->name);
     sqlb b;
     sqlb_init(&b, p);
     sqlb_puts(&b, "SELECT max(");

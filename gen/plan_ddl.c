@@ -20,17 +20,6 @@
 #include "calendar.h"
 #include "plan_int.h"
 
-static void sql_string(strbuf *sb, const char *s)
-{
-    strbuf_putc(sb, '\'');
-    for (; *s; s++) {
-        if (*s == '\'')
-            strbuf_putc(sb, '\'');
-        strbuf_putc(sb, *s);
-    }
-    strbuf_putc(sb, '\'');
-}
-
 static void sql_default_expr(strbuf *sb, const sch_column *col, const sch_default *def, bool pg)
 {
     char text[CAL_TEXT_SIZE];

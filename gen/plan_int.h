@@ -39,6 +39,8 @@ void sqlb_printf(sqlb *b, const char *fmt, ...) __attribute__((format(printf, 2,
 /* SQLite's words and PostgreSQL's. */
 void sqlb_dialect(sqlb *b, const char *lite, const char *pg);
 void sqlb_ident(sqlb *b, const char *name);
+/* 'text', quotes doubled (sql_string). */
+void sqlb_string(sqlb *b, const char *s);
 /* PostgreSQL's type of a value of col's type (a cast, a temporary table's
  * column). */
 const char *sqlb_pg_type(const sch_column *col);

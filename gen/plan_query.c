@@ -242,12 +242,7 @@ static void write_literal(qgen *g, const sch_column *col, const sch_default *v)
             strbuf_free(&pg);
             return;
         }
-        sqlb_puts(g->b, "'");
-        for (const char *c = v->s; *c; c++) {
-            char one[3] = { *c, *c == '\'' ? '\'' : '\0', '\0' };
-            sqlb_puts(g->b, one);
-        }
-        sqlb_puts(g->b, "'");
+        sqlb_string(g->b, v->s);
         return;
     default:
         sqlb_puts(g->b, "NULL");

@@ -92,6 +92,17 @@ void sql_ident(strbuf *sb, const char *name)
     }
 }
 
+void sql_string(strbuf *sb, const char *s)
+{
+    strbuf_putc(sb, '\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            strbuf_putc(sb, '\'');
+        strbuf_putc(sb, *s);
+    }
+    strbuf_putc(sb, '\'');
+}
+
 /* ------------------------------------------------------------------ */
 
 void *plan_alloc(planner *p, size_t n)
@@ -162,6 +173,12 @@ void sqlb_ident(sqlb *b, const char *name)
 {
     sql_ident(&b->lite, name);
     sql_ident(&b->pg, name);
+}
+
+void sqlb_string(sqlb *b, const char *s)
+{
+    sql_string(&b->lite, s);
+    sql_string(&b->pg, s);
 }
 
 void sqlb_col(sqlb *b, const sch_column *col)
