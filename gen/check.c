@@ -25,7 +25,6 @@
 #include "check.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +32,7 @@
 #include <strings.h>
 
 #include "api.h"
-#include "calendar.h"
+#include "check_literal.h"
 #include "check_query.h"
 #include "cnames.h"
 #include "json.h"
@@ -212,13 +211,38 @@ static size_t utf8_chars(const char *s)
 }
 
 /* ------------------------------------------------------------------ */
-/* Datetime literals in defaults: "YYYY-MM-DD[ HH:MM:SS[.ffffff]]", read by
- * the calendar the runtime uses (runtime/calendar.c), so that a default the
- * runtime could not write (year 0000, 29 February of 2023) is refused here. */
+/* The column types: a member's type names one.  enum comes last: it takes
+ * its values, and the words written alone are the others. */
 
-static bool parse_datetime(const char *s, int64_t *out)
+static const char *const type_names[] = {
+    "integer", "float", "boolean", "text", "string", "datetime", "blob", "json", "enum"
+};
+static const sch_type type_values[] = {
+    SCH_INTEGER, SCH_FLOAT, SCH_BOOLEAN, SCH_TEXT, SCH_STRING, SCH_DATETIME, SCH_BLOB,
+    SCH_TEXT /* json: text checked to hold JSON */, SCH_ENUM
+};
+enum { NTYPES = sizeof type_names / sizeof type_names[0], NTYPES_ALONE = NTYPES - 1 };
+
+/* The index of the type called name in type_names, or NTYPES. */
+static size_t type_index(const char *name)
 {
-    return assoc_cal_parse(s, strlen(s), true, out);
+    size_t ti = 0;
+    while (ti < NTYPES && strcmp(type_names[ti], name) != 0)
+        ti++;
+    return ti;
+}
+
+/* "integer, float, ..., enum(...)": the types, for a message. */
+static const char *type_list(checker *c)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < NTYPES; i++)
+        strbuf_printf(&sb, "%s%s%s", i ? ", " : "", type_names[i], type_values[i] == SCH_ENUM ? "(...)" : "");
+    const char *s = sb.failed ? NULL : arena_strdup(c->a, strbuf_str(&sb));
+    strbuf_free(&sb);
+    if (s == NULL)
+        c->nomem = true;
+    return s ? s : "";
 }
 
 /* ------------------------------------------------------------------ */
@@ -232,15 +256,8 @@ static bool name_miss_explained(checker *c, const char *name);
  * type.  (A column may still be called include: include integer.) */
 static bool is_include(const ast_member *m)
 {
-    static const char *const types[] = {
-        "integer", "float", "boolean", "text", "string", "datetime", "blob", "json", "enum", "relationship"
-    };
-    if (m->kind != AST_FIELD || strcmp(m->name, "include") != 0 || m->type == NULL)
-        return false;
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-        if (strcmp(m->type->name, types[i]) == 0)
-            return false;
-    return true;
+    return m->kind == AST_FIELD && strcmp(m->name, "include") == 0 && m->type != NULL &&
+           type_index(m->type->name) == NTYPES && strcmp(m->type->name, "relationship") != 0;
 }
 
 static void collect_mixins(checker *c, ast_file *const *files, size_t nfiles)
@@ -307,16 +324,13 @@ static void expand_members(checker *c, ast_decl *out, const ast_member *members,
             out->lost_unnamed = true;      /* what it held may explain later misses */
             if (name_miss_explained(c, ty->name))
                 continue;
-            static const char *const types[] = {
-                "integer", "float", "boolean", "text", "string", "datetime", "blob", "json"
-            };
             diag_suggest sg;
             diag_suggest_init(&sg, ty->name);
             for (size_t i = 0; i < c->mixins.cap; i++)
                 if (c->mixins.slots[i].key)
                     diag_suggest_offer(&sg, c->mixins.slots[i].key);
             const char *best = diag_suggest_result(&sg);
-            const char *type = best ? NULL : diag_closest(ty->name, types, sizeof types / sizeof types[0]);
+            const char *type = best ? NULL : diag_closest(ty->name, type_names, NTYPES_ALONE);
             if (type)
                 diag_error(c->d, ty->at, "unknown mixin '%s'; for a column called include, did you mean the type '%s'?",
                            ty->name, type);
@@ -544,16 +558,6 @@ static void pass_header(checker *c, chk_table *ct)
 
 /* ------------------------------------------------------------------ */
 /* Pass 2: columns                                                      */
-
-static const char *const type_names[] = {
-    "integer", "float", "boolean", "text", "string", "datetime", "blob", "json", "enum"
-};
-static const sch_type type_values[] = {
-    SCH_INTEGER, SCH_FLOAT, SCH_BOOLEAN, SCH_TEXT, SCH_STRING, SCH_DATETIME, SCH_BLOB,
-    SCH_TEXT /* json: text checked to hold JSON */, SCH_ENUM
-};
-enum { NTYPES = sizeof type_names / sizeof type_names[0] };
-#define TYPE_LIST "integer, float, boolean, text, string, datetime, blob, json, enum(...)"
 
 static const char *const modifier_names[] = {
     "primary_key", "not_null", "unique", "index", "default", "server_default", "foreign_key",
@@ -803,54 +807,9 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
         return true;
     }
 
-    switch (col->type) {
-    case SCH_INTEGER:
-        if (v->kind == AST_INT) {
-            errno = 0;
-            char *end;
-            long long n = strtoll(v->text, &end, 10);
-            if (errno == ERANGE || *end != '\0') {
-                diag_error(c->d, v->at, "integer %s does not fit a 64-bit integer column", v->text);
-                return false;
-            }
-            out->kind = SCH_DEFAULT_INT;
-            out->i = n;
-            return true;
-        }
-        break;
-    case SCH_FLOAT:
-        if (v->kind == AST_INT || v->kind == AST_DECIMAL) {
-            char *end;
-            double x = strtod(v->text, &end);
-            if (*end != '\0' || !isfinite(x)) {
-                diag_error(c->d, v->at, "number %s does not fit a float column", v->text);
-                return false;
-            }
-            out->kind = SCH_DEFAULT_FLOAT;
-            out->d = x;
-            return true;
-        }
-        break;
-    case SCH_BOOLEAN:
-        if (is_word(v, "true") || is_word(v, "false")) {
-            out->kind = SCH_DEFAULT_INT;
-            out->i = v->text[0] == 't';
-            return true;
-        }
-        if (v->kind == AST_INT && (strcmp(v->text, "0") == 0 || strcmp(v->text, "1") == 0)) {
-            out->kind = SCH_DEFAULT_INT;
-            out->i = v->text[0] == '1';
-            return true;
-        }
-        break;
-    case SCH_STRING:
-    case SCH_TEXT:
-    case SCH_BLOB:
-        if (v->kind == AST_STRING) {
-            if (v->has_nul) {
-                diag_error(c->d, v->at, "a default may not contain a NUL byte");
-                return false;
-            }
+    switch (check_literal(v, col->type, true, out)) {
+    case CHECK_LIT_OK:
+        if (out->kind == SCH_DEFAULT_STRING) {
             size_t chars = utf8_chars(v->text);
             if (col->type == SCH_STRING && col->length > 0 && chars > (size_t)col->length) {
                 diag_error(c->d, v->at, "default \"%s\" is %zu characters; '%s' holds at most %d",
@@ -862,27 +821,23 @@ static bool check_default(checker *c, sch_column *col, const ast_call *mod, bool
                            v->text, col->name, mod->name);
                 return false;
             }
-            out->kind = SCH_DEFAULT_STRING;
-            out->s = v->text;
-            out->len = strlen(v->text);
-            return true;
         }
-        break;
-    case SCH_DATETIME:
-        if (v->kind == AST_STRING) {
-            int64_t us;
-            if (!parse_datetime(v->text, &us)) {
-                diag_error(c->d, v->at, "\"%s\" is not a datetime of years 0001-9999; write \"YYYY-MM-DD HH:MM:SS\", now or current_timestamp",
-                           v->text);
-                return false;
-            }
-            out->kind = SCH_DEFAULT_INT;
-            out->i = us;
-            return true;
-        }
-        break;
-    case SCH_ENUM:
-        break;                      /* read above */
+        return true;
+    case CHECK_LIT_RANGE:
+        if (col->type == SCH_INTEGER)
+            diag_error(c->d, v->at, "integer %s does not fit a 64-bit integer column", v->text);
+        else
+            diag_error(c->d, v->at, "number %s does not fit a float column", v->text);
+        return false;
+    case CHECK_LIT_NUL:
+        diag_error(c->d, v->at, "a default may not contain a NUL byte");
+        return false;
+    case CHECK_LIT_DATETIME:
+        diag_error(c->d, v->at, "\"%s\" is not a datetime of years 0001-9999; write \"YYYY-MM-DD HH:MM:SS\", now or current_timestamp",
+                   v->text);
+        return false;
+    case CHECK_LIT_WRONG:
+        break;                      /* an enum's is read above */
     }
     static const char *const hint[] = {
         [SCH_INTEGER] = "write a whole number, e.g. default(0)",
@@ -1027,12 +982,10 @@ static sch_column *check_column(checker *c, chk_table *ct, const ast_member *mem
     bool ok = true;
 
     const ast_call *ty = mem->type;
-    size_t ti = 0;
-    while (ti < NTYPES && strcmp(type_names[ti], ty->name) != 0)
-        ti++;
+    size_t ti = type_index(ty->name);
     if (ti == NTYPES) {
-        diag_error(c->d, ty->at, "unknown type '%s'%s (types: " TYPE_LIST ")",
-                   ty->name, mean_list(c, ty->name, type_names, NTYPES));
+        diag_error(c->d, ty->at, "unknown type '%s'%s (types: %s)", ty->name,
+                   mean_list(c, ty->name, type_names, NTYPES), type_list(c));
         return NULL;
     }
     col->type = type_values[ti];

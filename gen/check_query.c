@@ -10,13 +10,10 @@
  */
 #include "check_query.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "calendar.h"
+#include "check_literal.h"
 #include "reserved.h"
 #include "strbuf.h"
 
@@ -245,56 +242,7 @@ static sq_param *param(qc *c, const ast_qoperand *o, sch_type type, const sch_co
 static bool literal(qc *c, const ast_expr *v, sch_type t, const sch_column *col, sch_default *out)
 {
     out->literal = v->text;
-    switch (t) {
-    case SCH_INTEGER:
-        if (v->kind == AST_INT) {
-            errno = 0;
-            char *end;
-            long long n = strtoll(v->text, &end, 10);
-            if (errno == ERANGE || *end != '\0') {
-                ERR(c, v->at, "query %s: %s does not fit a 64-bit integer", c->qname, v->text);
-                return false;
-            }
-            out->kind = SCH_DEFAULT_INT;
-            out->i = n;
-            return true;
-        }
-        break;
-    case SCH_FLOAT:
-        if (v->kind == AST_INT || v->kind == AST_DECIMAL) {
-            char *end;
-            double d = strtod(v->text, &end);
-            if (*end != '\0' || !isfinite(d)) {
-                ERR(c, v->at, "query %s: %s does not fit a float", c->qname, v->text);
-                return false;
-            }
-            out->kind = SCH_DEFAULT_FLOAT;
-            out->d = d;
-            return true;
-        }
-        break;
-    case SCH_BOOLEAN:
-        if (v->kind == AST_IDENT && (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0)) {
-            out->kind = SCH_DEFAULT_INT;
-            out->i = v->text[0] == 't';
-            return true;
-        }
-        break;
-    case SCH_STRING:
-    case SCH_TEXT:
-    case SCH_BLOB:
-        if (v->kind == AST_STRING) {
-            if (v->has_nul) {
-                ERR(c, v->at, "query %s: a value may not contain a NUL byte", c->qname);
-                return false;
-            }
-            out->kind = SCH_DEFAULT_STRING;
-            out->s = v->text;
-            out->len = strlen(v->text);
-            return true;
-        }
-        break;
-    case SCH_ENUM:
+    if (t == SCH_ENUM) {
         /* A member's name, as stored: "done" or done. */
         if (v->kind == AST_STRING || v->kind == AST_IDENT) {
             for (size_t i = 0; col && i < col->enumv->nvalues; i++)
@@ -312,20 +260,24 @@ static bool literal(qc *c, const ast_expr *v, sch_type t, const sch_column *col,
             strbuf_free(&names);
             return false;
         }
-        break;
-    case SCH_DATETIME:
-        if (v->kind == AST_STRING) {
-            int64_t us;
-            if (!assoc_cal_parse(v->text, strlen(v->text), true, &us)) {
-                ERR(c, v->at, "query %s: \"%s\" is not a datetime of years 0001-9999 (\"YYYY-MM-DD HH:MM:SS\")",
-                    c->qname, v->text);
-                return false;
-            }
-            out->kind = SCH_DEFAULT_INT;
-            out->i = us;
+    } else {
+        switch (check_literal(v, t, false, out)) {
+        case CHECK_LIT_OK:
             return true;
+        case CHECK_LIT_RANGE:
+            ERR(c, v->at, "query %s: %s does not fit %s", c->qname, v->text,
+                t == SCH_INTEGER ? "a 64-bit integer" : "a float");
+            return false;
+        case CHECK_LIT_NUL:
+            ERR(c, v->at, "query %s: a value may not contain a NUL byte", c->qname);
+            return false;
+        case CHECK_LIT_DATETIME:
+            ERR(c, v->at, "query %s: \"%s\" is not a datetime of years 0001-9999 (\"YYYY-MM-DD HH:MM:SS\")",
+                c->qname, v->text);
+            return false;
+        case CHECK_LIT_WRONG:
+            break;
         }
-        break;
     }
     if (col == NULL)
         ERR(c, v->at, "query %s: %s%s%s is not a count; count(...) is compared with an integer or a parameter",
