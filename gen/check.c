@@ -153,48 +153,6 @@ static const char *expr_name(const ast_expr *e)
     return NULL;
 }
 
-/* "users" -> snake_case of a model name: OrderLine -> order_line,
- * HTTPRequest -> http_request. */
-static const char *snake_case(checker *c, const char *name)
-{
-    size_t n = strlen(name);
-    char *out = arena_alloc(c->a, 2 * n + 1);
-    if (out == NULL) {
-        c->nomem = true;
-        return name;
-    }
-    size_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        char ch = name[i];
-        bool upper = ch >= 'A' && ch <= 'Z';
-        if (upper) {
-            bool prev_lower = i > 0 && ((name[i - 1] >= 'a' && name[i - 1] <= 'z') ||
-                                        (name[i - 1] >= '0' && name[i - 1] <= '9'));
-            bool next_lower = i + 1 < n && name[i + 1] >= 'a' && name[i + 1] <= 'z';
-            bool prev_upper = i > 0 && name[i - 1] >= 'A' && name[i - 1] <= 'Z';
-            if (j > 0 && out[j - 1] != '_' && (prev_lower || (prev_upper && next_lower)))
-                out[j++] = '_';
-            out[j++] = (char)(ch - 'A' + 'a');
-        } else {
-            out[j++] = ch;
-        }
-    }
-    out[j] = '\0';
-    return out;
-}
-
-/* [A-Za-z_][A-Za-z0-9_]*: what a name written as a string must also be,
- * so that every identifier that reaches SQL or C is plain. */
-static bool is_identifier(const char *s)
-{
-    if (s == NULL || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
-        return false;
-    for (s++; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
-            return false;
-    return true;
-}
-
 static bool is_word(const ast_expr *e, const char *w)
 {
     return e && e->kind == AST_IDENT && strcmp(e->text, w) == 0;
@@ -389,13 +347,6 @@ static void unused_mixins(checker *c, ast_file *const *files, size_t nfiles)
 /* ------------------------------------------------------------------ */
 /* Pass 1: declare models and tables                                   */
 
-/* Names a model cannot take: its name becomes a C type (User, UserList), so
- * not a keyword, nor anything the included headers declare, nor libassoc's. */
-static bool is_taken_type_name(const char *s)
-{
-    return c_reserved(s, NULL) != C_FREE || strncmp(s, "assoc_", 6) == 0 || strncmp(s, "ASSOC_", 6) == 0;
-}
-
 /* A lower-case copy in arena memory (SQL names ignore ASCII case). */
 static const char *lower(checker *c, const char *s)
 {
@@ -437,7 +388,7 @@ static chk_table *declare(checker *c, const ast_decl *decl)
                        decl->name, where(c, prev->decl->name_at));
             return NULL;
         }
-        bool keyword = is_taken_type_name(decl->name);
+        bool keyword = c_type_name_taken(decl->name);
         if (keyword || sch_c_local(decl->name)) {
             const char *from = NULL;
             c_reserved_kind rk = c_reserved(decl->name, &from);
@@ -457,8 +408,8 @@ static chk_table *declare(checker *c, const ast_decl *decl)
             return NULL;
         m->name = decl->name;
         m->at = decl->name_at;
-        m->snake = snake_case(c, decl->name);
-        if (strcmp(m->snake, "assoc") == 0 || strncmp(m->snake, "assoc_", 6) == 0) {
+        m->snake = c_snake_case(c->a, decl->name, &c->nomem);
+        if (c_snake_is_libassoc(m->snake)) {
             diag_error(c->d, decl->name_at, "model '%s' would generate functions named %s_..., and names starting with assoc_ belong to libassoc (assoc_free, assoc_open...); rename the model",
                        decl->name, m->snake);
             lose(c, decl, NULL);
@@ -470,7 +421,7 @@ static chk_table *declare(checker *c, const ast_decl *decl)
     } else {
         t->name = decl->name;
     }
-    if (!is_identifier(t->name)) {
+    if (!c_is_identifier(t->name)) {
         diag_error(c->d, table_at,
                    "table name \"%s\" is not an identifier: use letters, digits and '_', not starting with a digit",
                    t->name ? t->name : "");
@@ -610,42 +561,6 @@ static const char *member_sql_name(const ast_member *m)
     return m->name;
 }
 
-/* "status" -> "Status", "billing_state" -> "BillingState": a member's name
- * in a C type name. */
-static const char *camel_case(checker *c, const char *name)
-{
-    char *out = arena_alloc(c->a, strlen(name) + 1);
-    if (out == NULL) {
-        c->nomem = true;
-        return name;
-    }
-    size_t j = 0;
-    bool up = true;
-    for (const char *p = name; *p; p++) {
-        if (*p == '_') {
-            up = true;
-            continue;
-        }
-        out[j++] = up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
-        up = false;
-    }
-    out[j] = '\0';
-    return out;
-}
-
-static const char *upper(checker *c, const char *s)
-{
-    char *p = arena_strdup(c->a, s);
-    if (p == NULL) {
-        c->nomem = true;
-        return s;
-    }
-    for (char *q = p; *q; q++)
-        if (*q >= 'a' && *q <= 'z')
-            *q = (char)(*q - 'a' + 'A');
-    return p;
-}
-
 /* enum(a, b, c): the values, names each (written as identifiers or as
  * strings, as SQLAlchemy's Enum('a', 'b') has them), none twice, and none
  * two that make one C constant.  The C type is the model's name and the
@@ -667,7 +582,7 @@ static bool check_enum(checker *c, chk_table *ct, sch_column *col, const ast_cal
     bool ok = true;
     for (const ast_arg *a = ty->args; a; a = a->next) {
         const char *v = a->key ? NULL : expr_name(a->value);
-        if (v == NULL || !is_identifier(v)) {
+        if (v == NULL || !c_is_identifier(v)) {
             diag_error(c->d, a->key ? a->key_at : a->value->at,
                        "enum values are names (letters, digits and '_', not starting with a digit), e.g. enum(open, in_progress, done)");
             ok = false;
@@ -680,8 +595,8 @@ static bool check_enum(checker *c, chk_table *ct, sch_column *col, const ast_cal
                 dup = true;
             } else if (strcasecmp(values[k], v) == 0) {
                 diag_error(c->d, a->value->at, "enum values '%s' and '%s' would make one C constant, %s_%s; rename one",
-                           values[k], v, ct->t->model ? upper(c, arena_printf(c->a, "%s_%s", ct->t->model->snake, col->name)) : "",
-                           upper(c, v));
+                           values[k], v, ct->t->model ? c_upper_copy(c->a, arena_printf(c->a, "%s_%s", ct->t->model->snake, col->name), &c->nomem) : "",
+                           c_upper_copy(c->a, v, &c->nomem));
                 dup = true;
             }
         }
@@ -695,8 +610,8 @@ static bool check_enum(checker *c, chk_table *ct, sch_column *col, const ast_cal
     }
     e->values = values;
     if (ct->t->model) {
-        e->type = arena_printf(c->a, "%s%s", ct->t->model->name, camel_case(c, col->name));
-        e->upper = upper(c, arena_printf(c->a, "%s_%s", ct->t->model->snake, col->name));
+        e->type = arena_printf(c->a, "%s%s", ct->t->model->name, c_camel_case(c->a, col->name, &c->nomem));
+        e->upper = c_upper_copy(c->a, arena_printf(c->a, "%s_%s", ct->t->model->snake, col->name), &c->nomem);
         if (e->type == NULL || e->upper == NULL)
             c->nomem = true;
     }
@@ -756,7 +671,7 @@ static bool check_made_default(checker *c, const sch_column *col, bool server, c
         return false;
     }
     const char *fn = v->text2;
-    bool keyword = is_taken_type_name(fn);
+    bool keyword = c_type_name_taken(fn);
     if (keyword || sch_c_local(fn)) {
         diag_error(c->d, v->at2, "default(call %s): '%s' cannot name the function: %s; rename it",
                    fn, fn, keyword ? "it is a C keyword or a standard or libassoc name"
@@ -952,7 +867,7 @@ static bool check_renamed_from(checker *c, const ast_call *mod, const char *what
                    strcmp(what, "column") == 0 ? "mail" : "accounts");
         return false;
     }
-    if (arg->value->has_nul || !is_identifier(name)) {
+    if (arg->value->has_nul || !c_is_identifier(name)) {
         diag_error(c->d, arg->value->at,
                    "renamed_from(\"%s\"): a %s's name is an identifier (letters, digits and '_', not starting with a digit)",
                    arg->value->has_nul ? "" : name, what);
@@ -1706,10 +1621,10 @@ static bool string_name(checker *c, const ast_expr *e, const char *b, const char
     if (n) {
         out->qual = part(c, b, dots[0]);
         out->qual_at = string_at(e, (size_t)(b - e->text), out->qual, strlen(out->qual));
-        if (!is_identifier(out->qual))
+        if (!c_is_identifier(out->qual))
             return false;
     }
-    return is_identifier(out->col);
+    return c_is_identifier(out->col);
 }
 
 /* The string forms.  False when the text is none of them. */

@@ -75,3 +75,73 @@ bool c_rel_is_list(const sch_rel *r)
 {
     return r->kind == SCH_ONE_TO_MANY || r->kind == SCH_MANY_TO_MANY;
 }
+
+const char *c_snake_case(arena *a, const char *name, bool *nomem)
+{
+    size_t n = strlen(name);
+    char *out = arena_alloc(a, 2 * n + 1);
+    if (out == NULL) {
+        *nomem = true;
+        return name;
+    }
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = name[i];
+        if (ch >= 'A' && ch <= 'Z') {
+            bool prev_lower = i > 0 && ((name[i - 1] >= 'a' && name[i - 1] <= 'z') ||
+                                        (name[i - 1] >= '0' && name[i - 1] <= '9'));
+            bool next_lower = i + 1 < n && name[i + 1] >= 'a' && name[i + 1] <= 'z';
+            bool prev_upper = i > 0 && name[i - 1] >= 'A' && name[i - 1] <= 'Z';
+            if (j > 0 && out[j - 1] != '_' && (prev_lower || (prev_upper && next_lower)))
+                out[j++] = '_';
+            out[j++] = (char)(ch - 'A' + 'a');
+        } else {
+            out[j++] = ch;
+        }
+    }
+    out[j] = '\0';
+    return out;
+}
+
+const char *c_camel_case(arena *a, const char *name, bool *nomem)
+{
+    char *out = arena_alloc(a, strlen(name) + 1);
+    if (out == NULL) {
+        *nomem = true;
+        return name;
+    }
+    size_t j = 0;
+    bool up = true;
+    for (const char *p = name; *p; p++) {
+        if (*p == '_') {
+            up = true;
+            continue;
+        }
+        out[j++] = up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+        up = false;
+    }
+    out[j] = '\0';
+    return out;
+}
+
+const char *c_upper_copy(arena *a, const char *s, bool *nomem)
+{
+    size_t n = strlen(s) + 1;
+    char *p = arena_alloc(a, n);
+    if (p == NULL) {
+        *nomem = true;
+        return s;
+    }
+    c_upper(p, n, s);
+    return p;
+}
+
+bool c_is_identifier(const char *s)
+{
+    if (s == NULL || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return false;
+    for (s++; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}

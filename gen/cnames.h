@@ -40,4 +40,20 @@ const char *c_enum_const(char *buf, size_t size, const char *prefix, const sch_c
 /* True for one-to-many and many-to-many: the relationship is a list. */
 bool c_rel_is_list(const sch_rel *r);
 
+/* The rules that make C names of the model's names (the checker's, and
+ * --from-db's, which picks names the checker will take).  Each copy is in
+ * a's memory; when that ran out, *nomem is set and the name returned as
+ * it is. */
+/* OrderLine -> order_line, HTTPRequest -> http_request: a model's name in
+ * its functions' (order_line_insert). */
+const char *c_snake_case(arena *a, const char *name, bool *nomem);
+/* status -> Status, billing_state -> BillingState: a member's name in a C
+ * type name (an enum column's TaskStatus). */
+const char *c_camel_case(arena *a, const char *name, bool *nomem);
+/* A copy with ASCII letters in upper case: order_line -> ORDER_LINE. */
+const char *c_upper_copy(arena *a, const char *s, bool *nomem);
+/* [A-Za-z_][A-Za-z0-9_]*: what a name written as a string must also be,
+ * so that every identifier that reaches SQL or C is plain. */
+bool c_is_identifier(const char *s);
+
 #endif

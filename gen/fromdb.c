@@ -45,13 +45,12 @@
 
 #include "arena.h"
 #include "assocgen.h"
+#include "cnames.h"
 #include "json.h"
 #include "reserved.h"
 #include "strbuf.h"
 #include "symtab.h"
 
-typedef enum { T_INTEGER, T_FLOAT, T_BOOLEAN, T_TEXT, T_STRING, T_DATETIME, T_BLOB } ftype;
-static const char *const type_words[] = { "integer", "float", "boolean", "text", "string", "datetime", "blob" };
 
 typedef struct fnote { const char *text; struct fnote *next; } fnote;
 typedef struct notes { fnote *head, *tail; } notes;
@@ -63,15 +62,15 @@ typedef struct fcol {
     ftab *tab;
     const char *name, *decl, *dflt;   /* as the database has them */
     int notnull, pk, hidden;          /* table_xinfo */
-    ftype type;
+    sch_type type;                    /* never SCH_ENUM: an enum has nenum > 0 */
     long length;                      /* string(N); 0 for a bare string */
     const char *skip;                 /* why the column is left out, or NULL */
     const char *member;               /* its name in the model; column("name") when not name */
     const char *def;                  /* server_default's argument, as written */
     bool unique, index;
     const char *index_name;           /* index: the database's name for it */
-    bool json;                        /* json (type T_TEXT): declared JSON, or CHECK (json_valid(col)) */
-    const char **enum_vals;           /* enum(...) (type T_STRING or T_TEXT) when nenum > 0 */
+    bool json;                        /* json (type SCH_TEXT): declared JSON, or CHECK (json_valid(col)) */
+    const char **enum_vals;           /* enum(...) (type SCH_STRING or SCH_TEXT) when nenum > 0 */
     size_t nenum;
     /* What the table's CHECK constraints say of the column (read_checks). */
     bool json_check;                  /* CHECK (json_valid(col)), or (col IS NULL OR json_valid(col)) */
@@ -207,16 +206,6 @@ static void left_out(fctx *x, notes *n, const ftab *t, const char *col, const ch
                   col ? clean(x, col, 80) : "", col ? "'" : "", text);
 }
 
-static bool is_ident(const char *s)
-{
-    if (s == NULL || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
-        return false;
-    for (s++; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
-            return false;
-    return true;
-}
-
 static const char *lower(fctx *x, const char *s)
 {
     char *p = arena_strdup(&x->a, s);
@@ -256,13 +245,6 @@ static bool is_language_word(const char *s)
 /* ------------------------------------------------------------------ */
 /* Names C cannot take (the checker's rules, SPEC 1 "Diagnostics")     */
 
-/* A model name the checker refuses: a keyword, a name the included
- * headers declare, libassoc's prefix (check.c, is_taken_type_name). */
-static bool is_c_taken(const char *s)
-{
-    return c_reserved(s, NULL) != C_FREE || strncmp(s, "assoc_", 6) == 0 || strncmp(s, "ASSOC_", 6) == 0;
-}
-
 /* The field a member becomes in its model's struct. */
 static const char *field_of(fctx *x, const char *member)
 {
@@ -278,36 +260,7 @@ static const char *field_name(fctx *x, const fcol *c)
  * flag (the checker's sch_type_has_flag). */
 static bool has_flag(const fcol *c)
 {
-    bool number = c->type == T_INTEGER || c->type == T_FLOAT || c->type == T_BOOLEAN || c->type == T_DATETIME ||
-                  c->nenum > 0;
-    return number && !c->pk && (!c->notnull || c->def != NULL);
-}
-
-/* The checker's snake_case of a model name: OrderLine -> order_line,
- * HTTPRequest -> http_request. */
-static const char *snake_case(fctx *x, const char *name)
-{
-    size_t n = strlen(name);
-    char *out = xalloc(x, 2 * n + 1);
-    if (out == NULL)
-        return name;
-    size_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        char ch = name[i];
-        if (ch >= 'A' && ch <= 'Z') {
-            bool prev_lower = i > 0 && ((name[i - 1] >= 'a' && name[i - 1] <= 'z') ||
-                                        (name[i - 1] >= '0' && name[i - 1] <= '9'));
-            bool next_lower = i + 1 < n && name[i + 1] >= 'a' && name[i + 1] <= 'z';
-            bool prev_upper = i > 0 && name[i - 1] >= 'A' && name[i - 1] <= 'Z';
-            if (j > 0 && out[j - 1] != '_' && (prev_lower || (prev_upper && next_lower)))
-                out[j++] = '_';
-            out[j++] = (char)(ch - 'A' + 'a');
-        } else {
-            out[j++] = ch;
-        }
-    }
-    out[j] = '\0';
-    return out;
+    return sch_type_has_flag(c->nenum ? SCH_ENUM : c->type) && !c->pk && (!c->notnull || c->def != NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -380,7 +333,7 @@ static const char *plural(fctx *x, const char *s)
 /* A table's name as a lower-case snake name: OrderLines -> order_lines. */
 static const char *table_snake(fctx *x, const ftab *t)
 {
-    return snake_case(x, t->name);
+    return c_snake_case(&x->a, t->name, &x->nomem);
 }
 
 /* "the holding table's name, plural": orders -> orders, person -> people. */
@@ -621,19 +574,19 @@ static bool one_of(const char *key, const char *const *words)
 }
 
 /* SQLite's affinity rules (sqlite.org/datatype3.html 3.1), in their order. */
-static ftype by_affinity(const char *up, bool *numeric)
+static sch_type by_affinity(const char *up, bool *numeric)
 {
     *numeric = false;
     if (strstr(up, "INT"))
-        return T_INTEGER;
+        return SCH_INTEGER;
     if (strstr(up, "CHAR") || strstr(up, "CLOB") || strstr(up, "TEXT"))
-        return T_TEXT;
+        return SCH_TEXT;
     if (strstr(up, "BLOB") || up[0] == '\0')
-        return T_BLOB;
+        return SCH_BLOB;
     if (strstr(up, "REAL") || strstr(up, "FLOA") || strstr(up, "DOUB"))
-        return T_FLOAT;
+        return SCH_FLOAT;
     *numeric = true;
-    return T_FLOAT;
+    return SCH_FLOAT;
 }
 
 static void map_type(fctx *x, fcol *c)
@@ -655,9 +608,9 @@ static void map_type(fctx *x, fcol *c)
     const char *key = type_key(x, c->decl, &args);
 
     if (one_of(key, integers)) {
-        c->type = T_INTEGER;
+        c->type = SCH_INTEGER;
     } else if (one_of(key, strings)) {
-        c->type = T_STRING;
+        c->type = SCH_STRING;
         char *end;
         errno = 0;
         long n = args ? strtol(args, &end, 10) : 0;
@@ -668,49 +621,49 @@ static void map_type(fctx *x, fcol *c)
                 c->length = n;
         }
     } else if (one_of(key, texts)) {
-        c->type = T_TEXT;
+        c->type = SCH_TEXT;
     } else if (one_of(key, floats)) {
-        c->type = T_FLOAT;
+        c->type = SCH_FLOAT;
     } else if (one_of(key, booleans)) {
-        c->type = T_BOOLEAN;
+        c->type = SCH_BOOLEAN;
     } else if (one_of(key, datetimes) || strncmp(key, "TIMESTAMP ", 10) == 0) {
-        c->type = T_DATETIME;
+        c->type = SCH_DATETIME;
     } else if (strcmp(key, "DATE") == 0) {
-        c->type = T_STRING;
+        c->type = SCH_STRING;
         c->length = 10;
         x->has_date = true;
         add_note(x, &c->notes, "DATE, read as its text (see the top)");
     } else if (strcmp(key, "TIME") == 0 || strncmp(key, "TIME ", 5) == 0) {
-        c->type = T_STRING;
+        c->type = SCH_STRING;
         c->length = 15;
         x->has_time = true;
         add_note(x, &c->notes, "TIME, read as its text (see the top)");
     } else if (strcmp(key, "JSON") == 0) {
-        c->type = T_TEXT;     /* SQLAlchemy's JSON: JSON text */
+        c->type = SCH_TEXT;     /* SQLAlchemy's JSON: JSON text */
         c->json = true;
     } else if (strcmp(key, "JSONB") == 0) {
-        c->type = T_TEXT;
+        c->type = SCH_TEXT;
         add_note(x, &c->notes, "JSONB, read as its text (not json: SQLite's JSONB may be its binary form)");
     } else if (strcmp(key, "UUID") == 0 || strcmp(key, "GUID") == 0) {
-        c->type = T_STRING;
+        c->type = SCH_STRING;
         add_note(x, &c->notes, xprintf(x, "%s, read as its text", key));
     } else if (strcmp(key, "BLOB") == 0 || key[0] == '\0') {
-        c->type = T_BLOB;
+        c->type = SCH_BLOB;
         if (key[0] == '\0')
             add_note(x, &c->notes, "no declared type: BLOB affinity");
     } else {
         bool numeric;
         c->type = by_affinity(key, &numeric);
         add_note(x, &c->notes, xprintf(x, "declared %s: %s affinity", clean(x, c->decl, 40),
-                                       numeric ? "NUMERIC" : c->type == T_INTEGER ? "INTEGER" :
-                                       c->type == T_TEXT ? "TEXT" : c->type == T_BLOB ? "BLOB" : "REAL"));
+                                       numeric ? "NUMERIC" : c->type == SCH_INTEGER ? "INTEGER" :
+                                       c->type == SCH_TEXT ? "TEXT" : c->type == SCH_BLOB ? "BLOB" : "REAL"));
     }
 }
 
 /* The column's type in the language, without its arguments. */
 static const char *type_word(const fcol *c)
 {
-    return c->nenum ? "enum" : c->json ? "json" : type_words[c->type];
+    return c->nenum ? "enum" : c->json ? "json" : sch_type_name(c->type);
 }
 
 /* Strip blanks and balanced outer parentheses: "( (0) )" -> "0". */
@@ -919,7 +872,7 @@ static void map_default(fctx *x, fcol *c)
     if (strcasecmp(e, "NULL") == 0)
         return;
     switch (c->type) {
-    case T_INTEGER:
+    case SCH_INTEGER:
         if (str && parse_int(str, &iv))
             is_int = true;
         if (is_true || is_false)
@@ -929,7 +882,7 @@ static void map_default(fctx *x, fcol *c)
         else if (is_real && dv == floor(dv) && fabs(dv) < 9e15)
             def = xprintf(x, "%lld", (long long)dv);
         break;
-    case T_FLOAT:
+    case SCH_FLOAT:
         if (str && parse_real(str, &dv))
             is_real = true;
         if (is_int && !is_real)
@@ -937,7 +890,7 @@ static void map_default(fctx *x, fcol *c)
         else if (is_real)
             def = real_literal(x, dv);
         break;
-    case T_BOOLEAN:
+    case SCH_BOOLEAN:
         if (str && (strcmp(str, "0") == 0 || strcmp(str, "1") == 0))
             def = str[0] == '1' ? "true" : "false";
         else if (is_true || is_false)
@@ -945,9 +898,9 @@ static void map_default(fctx *x, fcol *c)
         else if (is_int && (iv == 0 || iv == 1))
             def = iv ? "true" : "false";
         break;
-    case T_STRING:
-    case T_TEXT:
-    case T_BLOB:
+    case SCH_STRING:
+    case SCH_TEXT:
+    case SCH_BLOB:
         if (c->nenum > 0) {
             /* one of the values, by its name */
             for (size_t k = 0; str && k < c->nenum; k++)
@@ -959,7 +912,7 @@ static void map_default(fctx *x, fcol *c)
             str = e;   /* DEFAULT 5 on a text column stores '5' */
         if (str) {
             def = def_string(x, str);
-            if (def && c->type == T_STRING && c->length > 0 && utf8_chars(str) > (size_t)c->length)
+            if (def && c->type == SCH_STRING && c->length > 0 && utf8_chars(str) > (size_t)c->length)
                 def = NULL;
             if (def && c->json && !json_valid_text(str, strlen(str))) {
                 left_out(x, &c->notes, c->tab, c->name,
@@ -969,11 +922,13 @@ static void map_default(fctx *x, fcol *c)
             }
         }
         break;
-    case T_DATETIME:
+    case SCH_DATETIME:
         if (strcasecmp(e, "CURRENT_TIMESTAMP") == 0)
             def = "current_timestamp";
         else if (str && is_datetime_text(str))
             def = def_string(x, str);
+        break;
+    case SCH_ENUM:
         break;
     }
     if (def)
@@ -981,7 +936,7 @@ static void map_default(fctx *x, fcol *c)
     else
         left_out(x, &c->notes, c->tab, c->name,
                  xprintf(x, "DEFAULT %s left out: no server_default of %s %s column says it", clean(x, c->dflt, 60),
-                         c->type == T_INTEGER || c->nenum ? "an" : "a", type_word(c)));
+                         c->type == SCH_INTEGER || c->nenum ? "an" : "a", type_word(c)));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1268,10 +1223,10 @@ static void unenum(fctx *x, fcol *c, const char *why)
 
 static void apply_checks(fctx *x, fcol *c)
 {
-    bool textual = c->type == T_TEXT || c->type == T_STRING;
+    bool textual = c->type == SCH_TEXT || c->type == SCH_STRING;
     if (c->json_check && textual && !c->json) {
         c->json = true;
-        c->type = T_TEXT;
+        c->type = SCH_TEXT;
         c->length = 0;
     }
     if (c->json && c->pk)
@@ -1294,7 +1249,7 @@ static void apply_checks(fctx *x, fcol *c)
     for (size_t i = 0; vals && i < c->nin_vals && !why; i++) {
         const char *v = c->in_vals[i];
         bool again = false;
-        if (!is_ident(v))
+        if (!c_is_identifier(v))
             why = xprintf(x, "'%s' is not a name (letters, digits, '_')", clean(x, v, 60));
         for (size_t k = 0; k < n && !why && !again; k++) {
             if (strcmp(vals[k], v) == 0)
@@ -1340,7 +1295,7 @@ static void pass_columns(fctx *x, ftab *t)
             c->skip = "a generated column (the language has none)";
         else if (c->hidden)
             c->skip = "a hidden column";
-        else if (!is_ident(c->name))
+        else if (!c_is_identifier(c->name))
             c->skip = sql_name_trouble(x, c->name);
         if (c->skip)
             left_out(x, &t->notes, t, NULL, xprintf(x, "column '%s' left out: %s", clean(x, c->name, 60), c->skip));
@@ -1599,7 +1554,7 @@ static void pass_defaults(fctx *x)
  * settles. */
 static bool same_type(const fcol *a, const fcol *b)
 {
-    bool ta = a->type == T_STRING || a->type == T_TEXT, tb = b->type == T_STRING || b->type == T_TEXT;
+    bool ta = a->type == SCH_STRING || a->type == SCH_TEXT, tb = b->type == SCH_STRING || b->type == SCH_TEXT;
     return a->type == b->type || (ta && tb);
 }
 
@@ -1616,7 +1571,7 @@ static void pass_fk_types(fctx *x)
                     continue;
                 add_note(x, &c->notes, xprintf(x, "declared %s: %s, the type of %s.%s, which it refers to",
                                                c->decl[0] ? clean(x, c->decl, 40) : "without a type",
-                                               type_words[tc->type], clean(x, tc->tab->name, 60), clean(x, tc->name, 60)));
+                                               sch_type_name(tc->type), clean(x, tc->tab->name, 60), clean(x, tc->name, 60)));
                 c->type = tc->type;
                 c->length = tc->length;
                 if (c->def) {
@@ -1655,7 +1610,7 @@ static bool assoc_shape(const ftab *t)
             others++;
             other = &t->cols[i];
         }
-    return others == 0 || (others == 1 && !other->skip && other->pk && t->npk == 1 && other->type == T_INTEGER);
+    return others == 0 || (others == 1 && !other->skip && other->pk && t->npk == 1 && other->type == SCH_INTEGER);
 }
 
 /* Members.  A column whose SQL name is an identifier is a member of that
@@ -1711,7 +1666,7 @@ static void name_members(fctx *x, ftab *t, bool fields_matter)
     for (int round = 0; round < 4; round++)
         for (size_t i = 0; i < t->ncols; i++) {
             fcol *c = &t->cols[i];
-            bool ident = is_ident(c->name);
+            bool ident = c_is_identifier(c->name);
             if (c->skip || ident != (round < 2) || (round % 2 == 0) != (c->pk != 0))
                 continue;
             const char *m = NULL;
@@ -1782,23 +1737,10 @@ static const char *const model_fns[] = {
 };
 static const char *const rel_fns[] = { "", "_each", "_add", "_remove", "_view", "_load", "_load_each", "_count" };
 
-static const char *upper(fctx *x, const char *s)
-{
-    char *p = arena_strdup(&x->a, s);
-    if (p == NULL) {
-        x->nomem = true;
-        return s;
-    }
-    for (char *q = p; *q; q++)
-        if (*q >= 'a' && *q <= 'z')
-            *q = (char)(*q - 'a' + 'A');
-    return p;
-}
-
 /* The C names a model takes; false when one is taken already. */
 static bool model_names(fctx *x, const char *name, const char *sn, bool claim)
 {
-    const char *up = upper(x, sn);
+    const char *up = c_upper_copy(&x->a, sn, &x->nomem);
     const char *names[32];
     size_t n = 0;
     names[n++] = name;
@@ -1844,10 +1786,10 @@ static bool column_names(fctx *x, ftab *t, const char *sn, bool claim)
 
 static bool model_name_ok(fctx *x, ftab *t, const char *name)
 {
-    if (!is_ident(name) || is_c_taken(name))
+    if (!c_is_identifier(name) || c_type_name_taken(name))
         return false;
-    const char *sn = snake_case(x, name);
-    if (strcmp(sn, "assoc") == 0 || strncmp(sn, "assoc_", 6) == 0)
+    const char *sn = c_snake_case(&x->a, name, &x->nomem);
+    if (c_snake_is_libassoc(sn))
         return false;
     return model_names(x, name, sn, false) && column_names(x, t, sn, false);
 }
@@ -1858,8 +1800,8 @@ static void name_model(fctx *x, ftab *t)
      * A name C or libassoc keeps for itself gets Tbl before it. */
     const char *cands[2] = { camel(x, t->name, true), camel(x, t->name, false) };
     for (size_t k = 0; k < 2; k++) {
-        const char *sn = snake_case(x, cands[k]);
-        if (is_c_taken(cands[k]) || strcmp(sn, "assoc") == 0 || strncmp(sn, "assoc_", 6) == 0)
+        const char *sn = c_snake_case(&x->a, cands[k], &x->nomem);
+        if (c_type_name_taken(cands[k]) || c_snake_is_libassoc(sn))
             cands[k] = xprintf(x, "Tbl%s", cands[k]);
     }
     const char *name = NULL;
@@ -1874,14 +1816,14 @@ static void name_model(fctx *x, ftab *t)
     if (name == NULL)
         return;
     t->model = name;
-    t->snake = snake_case(x, name);
+    t->snake = c_snake_case(&x->a, name, &x->nomem);
     model_names(x, name, t->snake, true);
     column_names(x, t, t->snake, true);
 }
 
 static bool rel_name_free(fctx *x, const ftab *owner, const char *name)
 {
-    if (name == NULL || !is_ident(name) || symtab_get(&owner->members, name))
+    if (name == NULL || !c_is_identifier(name) || symtab_get(&owner->members, name))
         return false;
     for (size_t k = 0; k < sizeof rel_fns / sizeof rel_fns[0]; k++)
         if (symtab_get(&x->cnames, xprintf(x, "%s_%s%s", owner->snake, name, rel_fns[k])))
@@ -1899,7 +1841,7 @@ static const char *pick(fctx *x, ftab *owner, const char *const *cands)
             name = cands[k];
     const char *base = NULL;
     for (size_t k = 0; cands[k] && !base; k++)
-        if (is_ident(cands[k]))
+        if (c_is_identifier(cands[k]))
             base = cands[k];
     for (int n = 2; !name && base && n < 100000 && !x->nomem; n++) {
         const char *c = xprintf(x, "%s_%d", base, n);
@@ -1993,27 +1935,6 @@ static void name_assoc(fctx *x, ftab *a)
         a->m2m_rel = NULL;
 }
 
-/* "status" -> "Status", "billing_state" -> "BillingState" (the checker's
- * camel_case of a member in a C type name). */
-static const char *member_camel(fctx *x, const char *m)
-{
-    char *out = xalloc(x, strlen(m) + 1);
-    if (out == NULL)
-        return m;
-    size_t j = 0;
-    bool up = true;
-    for (const char *p = m; *p; p++) {
-        if (*p == '_') {
-            up = true;
-            continue;
-        }
-        out[j++] = up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
-        up = false;
-    }
-    out[j] = '\0';
-    return out;
-}
-
 /* An enum column's C names (the checker's check_enum, api.c): its type
  * <Model><Member> (Task.status: TaskStatus), a constant <MODEL_MEMBER>_<VALUE>
  * each value, and the source's statics; where one is taken, the column
@@ -2028,12 +1949,12 @@ static void claim_enums(fctx *x, ftab *t)
         if (names == NULL)
             return;
         size_t n = 0;
-        const char *up = upper(x, xprintf(x, "%s_%s", t->snake, c->member));
-        names[n++] = xprintf(x, "%s%s", t->model, member_camel(x, c->member));
+        const char *up = c_upper_copy(&x->a, xprintf(x, "%s_%s", t->snake, c->member), &x->nomem);
+        names[n++] = xprintf(x, "%s%s", t->model, c_camel_case(&x->a, c->member, &x->nomem));
         names[n++] = xprintf(x, "%s__enum_%s", t->snake, field_name(x, c));
         names[n++] = xprintf(x, "%s__enum_%s_names", t->snake, field_name(x, c));
         for (size_t k = 0; k < c->nenum; k++)
-            names[n++] = xprintf(x, "%s_%s", up, upper(x, c->enum_vals[k]));
+            names[n++] = xprintf(x, "%s_%s", up, c_upper_copy(&x->a, c->enum_vals[k], &x->nomem));
         const char *taken = NULL;
         for (size_t k = 0; k < n && !taken; k++)
             if (symtab_get(&x->cnames, names[k]) || c_reserved(names[k], NULL) != C_FREE)
@@ -2267,7 +2188,7 @@ static void put_column(fctx *x, strbuf *sb, const ftab *t, const fcol *c, size_t
         for (size_t k = 0; k < c->nenum; k++)
             strbuf_printf(sb, "%s%s", k ? ", " : "", c->enum_vals[k]);
         strbuf_putc(sb, ')');
-    } else if (c->type == T_STRING && c->length > 0) {
+    } else if (c->type == SCH_STRING && c->length > 0) {
         strbuf_printf(sb, "(%ld)", c->length);
     }
     if (strcmp(c->member, c->name) != 0)
@@ -2390,7 +2311,7 @@ static void put_table(fctx *x, strbuf *sb, const ftab *t)
             }
         }
         strbuf_printf(sb, "\nmodel %s", t->model);
-        if (strcmp(snake_case(x, t->model), t->name) != 0) {
+        if (strcmp(c_snake_case(&x->a, t->model, &x->nomem), t->name) != 0) {
             strbuf_puts(sb, " table ");
             put_name(sb, t->name);
         }
@@ -2533,7 +2454,7 @@ int fromdb_generate(const char *db_path, const char *base, char **text, size_t *
             t->skip = "a virtual table (the language has plain tables only)";
         else if (t->list_type && strcmp(t->list_type, "shadow") == 0)
             t->skip = shadow_why;
-        else if (!is_ident(t->name))
+        else if (!c_is_identifier(t->name))
             t->skip = "its name is not an identifier (letters, digits, '_')";
         if (t->skip) {
             t->kind = K_SKIP;

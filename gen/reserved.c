@@ -73,3 +73,13 @@ bool c_field_needs_underscore(const char *name)
             return true;
     return false;
 }
+
+bool c_type_name_taken(const char *name)
+{
+    return c_reserved(name, NULL) != C_FREE || strncmp(name, "assoc_", 6) == 0 || strncmp(name, "ASSOC_", 6) == 0;
+}
+
+bool c_snake_is_libassoc(const char *sn)
+{
+    return strcmp(sn, "assoc") == 0 || strncmp(sn, "assoc_", 6) == 0;
+}

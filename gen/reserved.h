@@ -30,4 +30,12 @@ c_reserved_kind c_reserved(const char *name, const char **from);
  * standard headers a program includes beside ours (errno, assert, stdin). */
 bool c_field_needs_underscore(const char *name);
 
+/* Whether a model may not be called `name`: its name becomes a C type
+ * (User, UserList), so not a keyword, nor anything the included headers
+ * declare, nor a name with libassoc's prefix (assoc_, ASSOC_). */
+bool c_type_name_taken(const char *name);
+/* Whether a model's functions, named after its snake name sn (sn_insert),
+ * would take libassoc's names: sn is assoc or starts with assoc_. */
+bool c_snake_is_libassoc(const char *sn);
+
 #endif
