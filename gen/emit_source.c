@@ -34,20 +34,33 @@ void src_open(src *x, const api_fn *f)
     x->times = x->next_time = 0;
 }
 
+int src_bind_times(const plan_bind *binds, size_t n)
+{
+    int times = 0;
+    for (size_t i = 0; i < n; i++) {
+        const plan_bind *b = &binds[i];
+        if (b->col && b->col->type == SCH_DATETIME && b->kind != PB_INT && b->kind != PB_NULL)
+            times++;
+    }
+    return times;
+}
+
 int src_count_times(const plan_stmt *st)
 {
-    int n = 0;
-    for (size_t i = 0; i < st->nbinds; i++) {
-        const plan_bind *b = &st->binds[i];
-        if (b->col && b->col->type == SCH_DATETIME && b->kind != PB_INT && b->kind != PB_NULL)
-            n++;
-    }
-    return n;
+    return src_bind_times(st->binds, st->nbinds);
 }
 
 void src_locals(src *x, int ntimes)
 {
+    src_locals_with(x, NULL, 0, ntimes);
+}
+
+void src_locals_with(src *x, const char *const *more, size_t nmore, int ntimes)
+{
     SRC_LINE(x, "assoc_stmt *st = NULL;");
+    for (size_t i = 0; i < nmore; i++)
+        if (more[i])
+            SRC_LINE(x, "%s", more[i]);
     for (int i = 1; i <= ntimes; i++)
         SRC_LINE(x, "char time_text_%d[ASSOC_TIME_TEXT_SIZE];", i);
     SRC_LINE(x, "int rc;");

@@ -40,7 +40,11 @@ void src_open(src *x, const api_fn *f);
 /* The locals every statement needs (st, rc) and `ntimes` datetime
  * buffers, for statements whose binds src_count_times() counted. */
 void src_locals(src *x, int ntimes);
+/* The same with the declarations `more` (NULL ones left out) after st. */
+void src_locals_with(src *x, const char *const *more, size_t nmore, int ntimes);
 int src_count_times(const plan_stmt *st);
+/* The datetime buffers binding `binds` takes (a query's slots). */
+int src_bind_times(const plan_bind *binds, size_t n);
 /* "if (<null pointer args>) return ASSOC_MISUSE ...": the pointer
  * parameters of f but ctx and lookup values. */
 void src_misuse(src *x, const api_fn *f);

@@ -43,13 +43,13 @@ void src_variants(src *x, const plan_variants *v)
     SRC_BLANK(x);
 }
 
-static int slot_times(const plan_variants *v)
+/* "if (args->p <test>)", where an optional p is given. */
+static void if_param(src *x, const sq_param *p, const char *test)
 {
-    int n = 0;
-    for (size_t k = 0; k < v->nslots; k++)
-        if (v->slots[k].col && v->slots[k].col->type == SCH_DATETIME && v->slots[k].kind != PB_INT)
-            n++;
-    return n;
+    if (p->optional)
+        SRC_LINE(x, "if (args->has_%s && args->%s %s)", p->c_name, p->c_name, test);
+    else
+        SRC_LINE(x, "if (args->%s %s)", p->c_name, test);
 }
 
 /* The checks every function of the query makes of its arguments beyond
@@ -68,15 +68,11 @@ static void check_args(src *x, const api_fn *f)
     }
     const sq_operand *counts[2] = { q->limit, q->offset };
     static const char *const names[2] = { "limit", "offset" };
-    bool uses = f->kind == API_Q_LIST || f->kind == API_Q_EACH || f->kind == API_Q_FIRST || f->kind == API_Q_DELETE;
-    for (int k = 0; uses && k < 2; k++) {
+    for (int k = 0; f->plan->qv->limits && k < 2; k++) {
         const sq_operand *c = counts[k];
         if (c == NULL || c->kind != SQO_PARAM)
             continue;
-        if (c->param->optional)
-            SRC_LINE(x, "if (args->has_%s && args->%s < 0)", c->param->c_name, c->param->c_name);
-        else
-            SRC_LINE(x, "if (args->%s < 0)", c->param->c_name);
+        if_param(x, c->param, "< 0");
         SRC_LINE(x, "return assoc_fail(db, ASSOC_MISUSE, \"%s: %s :%s is negative\");", f->name, names[k],
                  c->param->name);
     }
@@ -137,19 +133,12 @@ static void acquire_bind(src *x, const plan_variants *v)
     }
 }
 
-static void locals(src *x, const plan_variants *v, const char *extra)
+/* The locals: src_locals' with `extra` and the variant v, and the
+ * datetime buffers of the slots and `more_times` more. */
+static void locals(src *x, const plan_variants *v, const char *extra, int more_times)
 {
-    SRC_LINE(x, "assoc_stmt *st = NULL;");
-    if (extra)
-        SRC_LINE(x, "%s", extra);
-    if (v->n > 1)
-        SRC_LINE(x, "unsigned v = 0;");
-    int times = slot_times(v);
-    for (int i = 1; i <= times; i++)
-        SRC_LINE(x, "char time_text_%d[ASSOC_TIME_TEXT_SIZE];", i);
-    SRC_LINE(x, "int rc;");
-    SRC_BLANK(x);
-    x->times = times;
+    const char *more[2] = { extra, v->n > 1 ? "unsigned v = 0;" : NULL };
+    src_locals_with(x, more, 2, src_bind_times(v->slots, v->nslots) + more_times);
 }
 
 static void fn_rows(src *x, const api_fn *f)
@@ -160,7 +149,7 @@ static void fn_rows(src *x, const api_fn *f)
     src_open(x, f);
     if (f->kind == API_Q_EACH)
         snprintf(row, sizeof row, "%s%s row;", x->e->prefix, f->model->name);
-    locals(x, v, f->kind == API_Q_LIST ? "void *items = NULL;" : f->kind == API_Q_EACH ? row : NULL);
+    locals(x, v, f->kind == API_Q_LIST ? "void *items = NULL;" : f->kind == API_Q_EACH ? row : NULL, 0);
     src_misuse(x, f);
     if (f->kind == API_Q_LIST) {
         SRC_LINE(x, "out->items = NULL;");
@@ -169,13 +158,9 @@ static void fn_rows(src *x, const api_fn *f)
         SRC_LINE(x, "memset(out, 0, sizeof *out);");
     }
     check_args(x, f);
-    const sch_query *q = f->query;
-    if (f->kind == API_Q_FIRST && q->limit && q->limit->kind == SQO_PARAM) {
+    if (v->zero_limit) {
         /* A limit of 0 leaves no first row. */
-        if (q->limit->param->optional)
-            SRC_LINE(x, "if (args->has_%s && args->%s == 0)", q->limit->param->c_name, q->limit->param->c_name);
-        else
-            SRC_LINE(x, "if (args->%s == 0)", q->limit->param->c_name);
+        if_param(x, v->zero_limit, "== 0");
         SRC_LINE(x, "return assoc_fail(db, ASSOC_NOTFOUND, \"no such %s: the limit is 0\");", f->model->name);
     }
     pick_variant(x, f, v);
@@ -203,7 +188,7 @@ static void fn_number(src *x, const api_fn *f)
 {
     const plan_variants *v = f->plan->qv;
     src_open(x, f);
-    locals(x, v, NULL);
+    locals(x, v, NULL, 0);
     src_misuse(x, f);
     SRC_LINE(x, "*out = %s;", f->kind == API_Q_EXISTS ? "false" : "0");
     check_args(x, f);
@@ -226,7 +211,7 @@ static void fn_page(src *x, const api_fn *f)
     char type[300];
     src_type(x, f->model, type, sizeof type);
     src_open(x, f);
-    locals(x, v, "void *items = NULL;");
+    locals(x, v, "void *items = NULL;", 0);
     src_misuse(x, f);
     SRC_LINE(x, "out->items = NULL;");
     SRC_LINE(x, "out->len = 0;");
@@ -246,18 +231,11 @@ static void fn_delete(src *x, const api_fn *f)
     const plan_variants *v = pl->qv;
     const plan_delete *del = pl->del;
     src_open(x, f);
-    int times = slot_times(v);
+    int times = 0;
     if (del)
         for (size_t i = 0; i < del->nsteps; i++)
             times += src_count_times(&del->steps[i].stmt);
-    SRC_LINE(x, "assoc_stmt *st = NULL;");
-    if (v->n > 1)
-        SRC_LINE(x, "unsigned v = 0;");
-    for (int i = 1; i <= times; i++)
-        SRC_LINE(x, "char time_text_%d[ASSOC_TIME_TEXT_SIZE];", i);
-    SRC_LINE(x, "int rc;");
-    SRC_BLANK(x);
-    x->times = times;
+    locals(x, v, NULL, times);
     src_misuse(x, f);
     SRC_LINE(x, "*deleted = 0;");
     check_args(x, f);

@@ -144,6 +144,10 @@ typedef struct plan_variants {
     const char *cname;         /* base name of the variant table, when n > 1 */
     const api_fn *first;       /* the function above which the table is printed */
     bool page_bit;             /* the highest bit is "after given" (_page) */
+    bool limits;               /* the statements take the query's limit and offset
+                                  (its rows, _first, _delete): a negative one is refused */
+    const sq_param *zero_limit; /* _first: the query's limit parameter, which its
+                                  statement (LIMIT 1) leaves out: 0 leaves no row */
 } plan_variants;
 
 /* A batched load (SPEC 6): one statement per chunk of API_LOAD_CHUNK

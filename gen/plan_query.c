@@ -623,6 +623,11 @@ static plan_variants *variants(planner *p, api_fn *f, qstmt kind, const char *ro
         return NULL;
     size_t nopt = q->noptional;
     v->page_bit = kind == QS_PAGE;
+    /* What write_limit writes: the query's limit and offset, but _first's
+     * limit, which LIMIT 1 replaces. */
+    v->limits = kind == QS_ROWS || kind == QS_FIRST || kind == QS_SEED || kind == QS_DELETE;
+    if (kind == QS_FIRST && q->limit && q->limit->kind == SQO_PARAM)
+        v->zero_limit = q->limit->param;
     v->n = (size_t)1 << (nopt + (v->page_bit ? 1 : 0));
     v->sql = plan_alloc(p, v->n * sizeof *v->sql);
     /* Slots: the parameters, then (page) the order's columns of after and
