@@ -42,7 +42,6 @@ typedef struct qscope {
 
 typedef struct qgen {
     planner *p;
-    api_fn *f;
     const sch_query *q;
     sqlb *b;
     unsigned mask;               /* the optional parameters present */
@@ -61,7 +60,9 @@ static bool present(const qgen *g, const sq_expr *e)
 /* ------------------------------------------------------------------ */
 /* Joins                                                                */
 
-static const qjoin *find_join(const qscope *s, const sch_rel *const *rels, size_t n)
+/* The join of the hops rels[0..n): its index in s->joins, or s->njoins
+ * when there is none. */
+static size_t join_at(const qscope *s, const sch_rel *const *rels, size_t n)
 {
     for (size_t i = 0; i < s->njoins; i++) {
         const qjoin *j = &s->joins[i];
@@ -71,9 +72,15 @@ static const qjoin *find_join(const qscope *s, const sch_rel *const *rels, size_
         for (size_t k = 0; k < n && same; k++)
             same = j->rels[k] == rels[k];
         if (same)
-            return j;
+            return i;
     }
-    return NULL;
+    return s->njoins;
+}
+
+static const qjoin *find_join(const qscope *s, const sch_rel *const *rels, size_t n)
+{
+    size_t i = join_at(s, rels, n);
+    return i < s->njoins ? &s->joins[i] : NULL;
 }
 
 static void add_joins(qgen *g, qscope *s, const sq_path *path)
@@ -100,15 +107,11 @@ static void add_joins(qgen *g, qscope *s, const sq_path *path)
  * JOIN -- which SQLite does not always see for itself (not for LIKE). */
 static void mark_inner(qscope *s, const sq_path *path)
 {
-    for (size_t n = 1; n <= path->nrels; n++)
-        for (size_t i = 0; i < s->njoins; i++) {
-            qjoin *j = &s->joins[i];
-            bool same = j->n == n;
-            for (size_t k = 0; k < n && same; k++)
-                same = j->rels[k] == path->rels[k];
-            if (same)
-                j->inner = true;
-        }
+    for (size_t n = 1; n <= path->nrels; n++) {
+        size_t i = join_at(s, path->rels, n);
+        if (i < s->njoins)
+            s->joins[i].inner = true;
+    }
 }
 
 /* The joins the conditions at this level need (not those inside a
@@ -405,19 +408,19 @@ static void write_expr(qgen *g, const qscope *s, const sq_expr *e)
 }
 
 /* The query's where under the mask: its top-level 'and' operands whose
- * optional parameter is absent are left out.  Returns whether anything
- * was written (after "\nWHERE " or " AND ", by `lead`). */
-static bool write_where(qgen *g, const qscope *s, const sq_expr *e, const char *lead, bool top, bool *started)
+ * optional parameter is absent are left out.  The first written follows
+ * `lead` ("\nWHERE "), the others " AND "; *started says whether any was. */
+static void write_where(qgen *g, const qscope *s, const sq_expr *e, const char *lead, bool top, bool *started)
 {
     if (e == NULL)
-        return false;
+        return;
     if (top && e->kind == SQ_AND) {
-        bool a = write_where(g, s, e->a, lead, true, started);
-        bool b = write_where(g, s, e->b, lead, true, started);
-        return a || b;
+        write_where(g, s, e->a, lead, true, started);
+        write_where(g, s, e->b, lead, true, started);
+        return;
     }
     if (top && !present(g, e))
-        return false;
+        return;
     sqlb_puts(g->b, *started ? " AND " : lead);
     *started = true;
     bool paren = e->kind == SQ_OR;
@@ -426,7 +429,6 @@ static bool write_where(qgen *g, const qscope *s, const sq_expr *e, const char *
     write_expr(g, s, e);
     if (paren)
         sqlb_puts(g->b, ")");
-    return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -658,7 +660,7 @@ static plan_variants *variants(planner *p, api_fn *f, qstmt kind, const char *ro
     sqlb b;
     sqlb_init(&b, p);
     for (size_t m = 0; m < v->n; m++) {
-        qgen g = { .p = p, .f = f, .q = q, .b = &b, .mask = (unsigned)(m & (((size_t)1 << nopt) - 1)) };
+        qgen g = { .p = p, .q = q, .b = &b, .mask = (unsigned)(m & (((size_t)1 << nopt) - 1)) };
         bool after = v->page_bit && (m >> nopt & 1u);
         write_stmt(&g, kind, after);
         if (g.overflow)
