@@ -347,20 +347,6 @@ static void unused_mixins(checker *c, ast_file *const *files, size_t nfiles)
 /* ------------------------------------------------------------------ */
 /* Pass 1: declare models and tables                                   */
 
-/* A lower-case copy in arena memory (SQL names ignore ASCII case). */
-static const char *lower(checker *c, const char *s)
-{
-    char *p = arena_strdup(c->a, s);
-    if (p == NULL) {
-        c->nomem = true;
-        return s;
-    }
-    for (char *q = p; *q; q++)
-        if (*q >= 'A' && *q <= 'Z')
-            *q = (char)(*q - 'A' + 'a');
-    return p;
-}
-
 /* A declaration that failed: its names resolve to nothing, silently. */
 static void lose(checker *c, const ast_decl *decl, const char *table)
 {
@@ -434,7 +420,7 @@ static chk_table *declare(checker *c, const ast_decl *decl)
         lose(c, decl, t->name);
         return NULL;
     }
-    const char *low = lower(c, t->name);
+    const char *low = c_lower_copy(c->a, t->name, &c->nomem);
     chk_table *prev = symtab_get(&c->lower_tables, low);
     if (prev) {
         bool exact = strcmp(prev->t->name, t->name) == 0;
@@ -486,7 +472,7 @@ static void pass_header(checker *c, chk_table *ct)
     sch_table *t = ct->t;
     if (seen == NULL || !check_renamed_from(c, seen, "table", t->name, &t->renamed_from, &t->renamed_at))
         return;
-    chk_table *other = symtab_get(&c->lower_tables, lower(c, t->renamed_from));
+    chk_table *other = symtab_get(&c->lower_tables, c_lower_copy(c->a, t->renamed_from, &c->nomem));
     if (other) {
         diag_error(c->d, t->renamed_at,
                    "%s %s renamed_from(%s): table '%s' is declared in this schema too (at %s); a table is renamed "
@@ -1094,7 +1080,7 @@ static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
         if (!is_relationship(m)) {
             /* By the SQL names, which column(...) may set. */
             const char *sql = member_sql_name(m);
-            const char *low = lower(c, sql);
+            const char *low = c_lower_copy(c->a, sql, &c->nomem);
             const ast_member *same = symtab_get(&ct->lower, low);
             if (same && (sql != m->name || member_sql_name(same) != same->name)) {
                 diag_error(c->d, m->at, "duplicate column: '%s' in %s has the SQL name \"%s\", as '%s' declared at %s has%s",
@@ -1152,7 +1138,7 @@ static void pass_columns(checker *c, chk_table *ct, fk_ref **fks_out)
         sch_column *col = t->columns[i];
         if (col->renamed_from == NULL)
             continue;
-        const ast_member *same = symtab_get(&ct->lower, lower(c, col->renamed_from));
+        const ast_member *same = symtab_get(&ct->lower, c_lower_copy(c->a, col->renamed_from, &c->nomem));
         for (size_t k = 0; k < t->ncolumns && same == NULL; k++)
             if (strcasecmp(t->columns[k]->name, col->renamed_from) == 0)
                 same = ct->col_at[k];

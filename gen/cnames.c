@@ -136,6 +136,19 @@ const char *c_upper_copy(arena *a, const char *s, bool *nomem)
     return p;
 }
 
+const char *c_lower_copy(arena *a, const char *s, bool *nomem)
+{
+    char *p = arena_strdup(a, s);
+    if (p == NULL) {
+        *nomem = true;
+        return s;
+    }
+    for (char *q = p; *q; q++)
+        if (*q >= 'A' && *q <= 'Z')
+            *q = (char)(*q - 'A' + 'a');
+    return p;
+}
+
 bool c_is_identifier(const char *s)
 {
     if (s == NULL || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))

@@ -52,6 +52,8 @@ const char *c_snake_case(arena *a, const char *name, bool *nomem);
 const char *c_camel_case(arena *a, const char *name, bool *nomem);
 /* A copy with ASCII letters in upper case: order_line -> ORDER_LINE. */
 const char *c_upper_copy(arena *a, const char *s, bool *nomem);
+/* A copy with ASCII letters in lower case (SQL names ignore ASCII case). */
+const char *c_lower_copy(arena *a, const char *s, bool *nomem);
 /* [A-Za-z_][A-Za-z0-9_]*: what a name written as a string must also be,
  * so that every identifier that reaches SQL or C is plain. */
 bool c_is_identifier(const char *s);

@@ -206,19 +206,6 @@ static void left_out(fctx *x, notes *n, const ftab *t, const char *col, const ch
                   col ? clean(x, col, 80) : "", col ? "'" : "", text);
 }
 
-static const char *lower(fctx *x, const char *s)
-{
-    char *p = arena_strdup(&x->a, s);
-    if (p == NULL) {
-        x->nomem = true;
-        return s;
-    }
-    for (char *q = p; *q; q++)
-        if (*q >= 'A' && *q <= 'Z')
-            *q = (char)(*q - 'A' + 'a');
-    return p;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
@@ -371,7 +358,7 @@ static const char *camel(fctx *x, const char *table, bool make_singular)
                 if (*q >= 'a' && *q <= 'z')
                     all_upper = false;
             if (all_upper)
-                word = lower(x, word);
+                word = c_lower_copy(&x->a, word, &x->nomem);
             if (make_singular && p[n] == '\0')
                 word = singular(x, word);
             char first = word[0];
@@ -485,7 +472,7 @@ static int read_tables(fctx *x)
         rc = finish(x, st, s, NULL);
     for (size_t i = 0; rc == 0 && i < x->ntabs; i++) {
         bool nomem = false;
-        symtab_put(&x->lower, lower(x, x->tabs[i].name), &x->tabs[i], &nomem);
+        symtab_put(&x->lower, c_lower_copy(&x->a, x->tabs[i].name, &x->nomem), &x->tabs[i], &nomem);
         x->nomem |= nomem;
     }
     symtab_free(&kinds);
@@ -1429,7 +1416,7 @@ static int pass_fks(fctx *x, ftab *t)
         }
         const char *what = xprintf(x, "foreign key %s -> %s", clean(x, from, 60), clean(x, ttable, 60));
         fcol *c = find_col(t, from);
-        ftab *target = ttable ? symtab_get(&x->lower, lower(x, ttable)) : NULL;
+        ftab *target = ttable ? symtab_get(&x->lower, c_lower_copy(&x->a, ttable, &x->nomem)) : NULL;
         fcol *tc = NULL;
         if (target && target->kind != K_SKIP && to)
             tc = find_col(target, to);
@@ -1652,7 +1639,7 @@ static const char *member_base(fctx *x, const char *name)
 
 static bool member_free(fctx *x, symtab *names, symtab *fields, const fcol *c, const char *cand, bool fields_matter)
 {
-    if (symtab_get(names, lower(x, cand)))
+    if (symtab_get(names, c_lower_copy(&x->a, cand, &x->nomem)))
         return false;
     if (!fields_matter)
         return true;
@@ -1691,7 +1678,7 @@ static void name_members(fctx *x, ftab *t, bool fields_matter)
                 continue;
             }
             c->member = m;
-            put(x, &names, lower(x, m));
+            put(x, &names, c_lower_copy(&x->a, m, &x->nomem));
             const char *f = field_of(x, m);
             put(x, &fields, f);
             if (has_flag(c))
