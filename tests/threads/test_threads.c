@@ -76,7 +76,7 @@ static void failed(worker *w, const char *what, int rc, assoc_db *db)
 {
     if (w->failure[0] == '\0')
         snprintf(w->failure, sizeof w->failure, "thread %d: %s returned %d: %s", w->k, what, rc,
-                 db ? assoc_errmsg(db) : "(no connection)");
+                 assoc_errmsg(db)); /* NULL db: the last failed open's message */
 }
 
 /* ASSOC_BUSY after the whole busy timeout is the contract; sooner is a
@@ -96,10 +96,14 @@ static bool ok(worker *w, const char *what, int rc, assoc_db *db, const struct t
 static void *opener(void *arg)
 {
     worker *w = arg;
-    for (int r = 0; r < ROUNDS && w->failure[0] == '\0'; r++) {
+    /* Every round waits at the barrier, also after a failure: a thread that
+     * left early would keep the others waiting there for ever. */
+    for (int r = 0; r < ROUNDS; r++) {
         assoc_db *db = NULL;
         struct timespec t0;
         pthread_barrier_wait(&barrier);
+        if (w->failure[0] != '\0')
+            continue;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         int rc = assoc_open(dbpath, &db);
         if (rc != ASSOC_OK) {
