@@ -203,16 +203,18 @@ int assoc_pg_param_count(const assoc_pg_stmt *s);
  * ASSOC_NOMEM the parameter keeps its previous value.  Values are sent in
  * text format, which the server converts to the parameter's type (as the
  * server inferred it at prepare), except: an int64 for a bigint parameter,
- * a double for a double precision one and a bool for a boolean one in
- * binary (the same value, no text to print and parse; a NaN as the
- * server's own NaN); blobs in binary format (for a bytea parameter).
+ * a double for a double precision one, a bool for a boolean one and a
+ * time for a timestamp one in binary (the same value, no text to print
+ * and parse; a NaN as the server's own NaN); blobs in binary format (for
+ * a bytea parameter).
  * double: exact (17 significant digits); NaN, Infinity, -Infinity as
  *   PostgreSQL spells them; -0.0 stays negative.
  * text: len bytes of UTF-8 without NUL; a NUL byte is ASSOC_MISUSE
  *   (PostgreSQL text cannot hold one); v == NULL binds NULL.
  * blob: v == NULL binds NULL; len == 0 with v != NULL an empty bytea.
- * time: "YYYY-MM-DD HH:MM:SS.ffffff" (UTC), for a TIMESTAMP WITHOUT TIME ZONE
- *   parameter; years 0001-9999, else ASSOC_MISUSE. */
+ * time: for a TIMESTAMP WITHOUT TIME ZONE parameter in binary (microseconds
+ *   since 2000-01-01), for any other "YYYY-MM-DD HH:MM:SS.ffffff" (UTC);
+ *   years 0001-9999, else ASSOC_MISUSE. */
 int assoc_pg_bind_null(assoc_pg_stmt *s, int idx);
 int assoc_pg_bind_int64(assoc_pg_stmt *s, int idx, int64_t v);
 int assoc_pg_bind_double(assoc_pg_stmt *s, int idx, double v);

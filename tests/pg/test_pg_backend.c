@@ -625,6 +625,19 @@ static void test_time(void **state)
     EXPECT(c, assoc_pg_bind_time(ins, 2, INT64_C(-62135596800000001)), ASSOC_MISUSE);
     EXPECT(c, assoc_pg_bind_time(ins, 2, INT64_C(253402300800000000)), ASSOC_MISUSE);
     assoc_pg_finalize(ins);
+    /* A parameter of another type than timestamp gets the text. */
+    assoc_pg_stmt *as_text = prepare_ok(c, "SELECT $1::text");
+    for (size_t i = 0; i < n; i++) {
+        assoc_time t = 0;
+        assert_int_equal(assoc_time_parse(texts[i].in, strlen(texts[i].in), &t), ASSOC_OK);
+        OK(c, assoc_pg_bind_time(as_text, 1, t));
+        EXPECT(c, assoc_pg_step(as_text), ASSOC_ROW);
+        char want[40];
+        snprintf(want, sizeof want, "%s%s", texts[i].in, strlen(texts[i].in) == 19 ? ".000000" : "");
+        assert_string_equal(assoc_pg_col_text(as_text, 0, NULL), want);
+        assoc_pg_reset(as_text);
+    }
+    assoc_pg_finalize(as_text);
 
     assoc_pg_stmt *sel = prepare_ok(c, "SELECT v FROM tm WHERE id % 100 = $1 ORDER BY id");
     for (size_t i = 0; i < n; i++) {
