@@ -1358,6 +1358,8 @@ static int bind_time(assoc_db *db, assoc_stmt *st, int idx, assoc_time t, bool h
         return assoc_fail(db, ASSOC_MISUSE, "%s: NULL argument", fn);
     if (!has)
         return assoc_bind_null(db, st, idx);
+    if (st->lite == NULL && t >= CAL_TIME_MIN && t <= CAL_TIME_MAX)
+        return pg_status(db, assoc_pg_bind_time(st->pg, idx, t)); /* binary for a TIMESTAMP parameter */
     if (!format_time(db, t, text))
         return assoc_fail(db, ASSOC_MISUSE, "%s: %lld us is outside years 0001-9999", fn, (long long)t);
     if (st->lite != NULL)

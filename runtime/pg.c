@@ -8,6 +8,7 @@
 #include "calendar.h"
 
 #include <libpq-fe.h>
+#include <libpq-events.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -21,9 +22,11 @@
 #error "libassoc's PostgreSQL backend needs libpq 14 or later (pipeline mode)"
 #endif
 
-/* The savepoint that protects one statement (pg.h): set, released, undone. */
+/* The savepoint that protects statements (pg.h): set, released, undone
+ * (and kept, standing), undone and released. */
 #define SP_SET "SAVEPOINT assoc_stmt"
 #define SP_RELEASE "RELEASE SAVEPOINT assoc_stmt"
+#define SP_UNDO_KEEP "ROLLBACK TO SAVEPOINT assoc_stmt"
 #define SP_UNDO "ROLLBACK TO SAVEPOINT assoc_stmt; RELEASE SAVEPOINT assoc_stmt"
 /* ... whose first two are prepared at connect under these names. */
 #define SP_SET_NAME "assoc_pg_savepoint"
@@ -93,11 +96,29 @@ struct assoc_pg_stmt {
     int ncols;
     bool protect; /* assoc_pg_stmt_set_protect(): false skips protection */
     bool binary;  /* results in binary format: every column's type decodes */
+    bool reads;   /* changes nothing, by its text (reads_only()): may run under a standing savepoint */
+};
+
+/* Where libassoc's savepoint assoc_stmt stands ("Statement protection" in
+ * pg.h). */
+enum sp_state {
+    SP_NONE,  /* none of ours is open, as far as c knows */
+    SP_CLEAN, /* ours is open, the innermost savepoint, and nothing has
+               * changed data since it was set: the undo point of the next
+               * statement as it stands */
+    SP_DIRTY, /* ours is open and the innermost, but data may have changed
+               * since (a write without protection, the raw handle's work):
+               * released before the next one is set */
 };
 
 struct assoc_pgconn {
     PGconn *conn;
     bool protect;
+    enum sp_state sp;
+    bool sp_off;        /* no standing savepoint until this transaction block ends */
+    bool sp_never;      /* nor ever: the raw handle is out and cannot be watched */
+    bool watched;       /* watch_raw() is registered: the raw handle has been handed out */
+    bool in_lib;        /* this module is talking to the server (watch_raw() ignores it) */
     bool dead;          /* the connection is lost or never came up */
     int64_t changes;
     uint64_t next_id;   /* for statement names */
@@ -273,7 +294,7 @@ struct pg_op {
  * when the round trip happened (each op's own result says how it went), or
  * the failure of the connection (recorded).  The connection is out of
  * pipeline mode afterwards, whatever happened. */
-static int run_pipeline(assoc_pgconn *c, struct pg_op *ops, int nops)
+static int pipeline_round_trip(assoc_pgconn *c, struct pg_op *ops, int nops)
 {
     PGconn *conn = c->conn;
     for (int i = 0; i < nops; i++)
@@ -337,12 +358,85 @@ static int run_pipeline(assoc_pgconn *c, struct pg_op *ops, int nops)
     return ASSOC_OK;
 }
 
+static int run_pipeline(assoc_pgconn *c, struct pg_op *ops, int nops)
+{
+    c->in_lib = true;
+    int rc = pipeline_round_trip(c, ops, nops);
+    c->in_lib = false;
+    return rc;
+}
+
+/* PQexec of this module's own. */
+static PGresult *lib_exec(assoc_pgconn *c, const char *sql)
+{
+    c->in_lib = true;
+    PGresult *r = PQexec(c->conn, sql);
+    c->in_lib = false;
+    return r;
+}
+
 static void clear_ops(struct pg_op *ops, int nops)
 {
     for (int i = 0; i < nops; i++) {
         PQclear(ops[i].res);
         ops[i].res = NULL;
     }
+}
+
+/* ---------------------------------------------------------------------
+ * Statement protection (pg.h): the savepoint, and when it may stand
+ *
+ * A savepoint is a valid undo point for a statement as long as nothing
+ * has changed data since it was set: rolling back to it then undoes that
+ * statement and nothing else.  So one savepoint, set before a read, serves
+ * every read after it ("standing"), and the first write after them too: a
+ * statement that fails rolls back to it, and it stays, a valid undo point
+ * again.  A write that succeeds ends that (its RELEASE goes in its own
+ * round trip): the next statement sets a new one.  c->sp says where ours
+ * stands.  Ours is always the innermost savepoint while it stands, so that
+ * rolling back to it never reaches past a savepoint of anyone else's:
+ *   - assoc_pg_exec() releases it first (in the same round trip) unless the
+ *     script begins by ending it anyway (COMMIT, ROLLBACK, RELEASE, ...):
+ *     libassoc's own levels and sections (BEGIN, SAVEPOINT, RELEASE,
+ *     ROLLBACK TO) and every script of the caller's go through there;
+ *   - the raw handle: once assoc_pg_conn() has handed it out, watch_raw()
+ *     sees every result libpq makes for a command that this module did not
+ *     send: after a query or a data-changing command ours is still the
+ *     innermost but no longer a valid undo point (SP_DIRTY, released before
+ *     the next one is set); after anything else (a savepoint, a transaction
+ *     command, a failure, DDL) c no longer knows where ours is, forgets it
+ *     and sets no standing savepoint until the transaction block ends
+ *     (sp_off): each statement is then protected alone, as below.  At most
+ *     one savepoint of ours is so forgotten per transaction block, open
+ *     under the caller's until the block ends or one of the caller's outer
+ *     savepoints is released or rolled back to.  libpq's fast path (PQfn,
+ *     and the large-object functions built on it) makes no result that
+ *     watch_raw() could see: a caller who writes through it inside a
+ *     transaction block calls assoc_pg_conn() (assoc_pg()) first, which
+ *     takes ours as no longer a valid undo point;
+ *   - a failed transaction (INERROR), a finished one (IDLE) or a lost
+ *     connection: nothing of ours is left to use (sp_sync()).
+ * Which statements only read is decided from their text at prepare
+ * (reads_only()). */
+
+/* Bring c->sp in line with the transaction's state as libpq last saw it:
+ * outside a transaction block, or in a failed one, no savepoint of ours
+ * can serve (a failed block is rolled back, or back to a savepoint that
+ * ours is inside); once the block has ended, savepoints may stand again. */
+static void sp_sync(assoc_pgconn *c)
+{
+    PGTransactionStatusType t = c->conn ? PQtransactionStatus(c->conn) : PQTRANS_UNKNOWN;
+    if (t != PQTRANS_INTRANS) {
+        c->sp = SP_NONE;
+        if (t == PQTRANS_IDLE)
+            c->sp_off = false;
+    }
+}
+
+/* May the savepoint set for a statement that only reads stay standing? */
+static bool may_stand(const assoc_pgconn *c)
+{
+    return !c->sp_off && !c->sp_never;
 }
 
 /* Does c need the protection of a savepoint for its next statement? */
@@ -352,12 +446,16 @@ static bool needs_protect(const assoc_pgconn *c)
 }
 
 /* Undo a protected statement that failed: back to the savepoint, which
- * goes.  The failure's message and code stay; a failure to undo is added. */
+ * stays as the standing one (a valid undo point again: nothing since it
+ * changed data any more), or goes when savepoints may not stand.  The
+ * failure's message and code stay; a failure to undo is added. */
 static int undo_protected(assoc_pgconn *c, int rc)
 {
+    c->sp = SP_NONE;
     if (c->dead || PQstatus(c->conn) != CONNECTION_OK)
         return rc;
-    PGresult *r = PQexec(c->conn, SP_UNDO);
+    bool keep = may_stand(c);
+    PGresult *r = lib_exec(c, keep ? SP_UNDO_KEEP : SP_UNDO);
     if (!res_ok(r)) {
         char first[ASSOC_PG_ERRMSG_SIZE];
         char st[6];
@@ -370,9 +468,66 @@ static int undo_protected(assoc_pgconn *c, int rc)
         memcpy(c->sqlstate, st, sizeof st);
         if (c->dead)
             rc = ASSOC_ERROR;
+    } else if (keep) {
+        c->sp = SP_CLEAN;
     }
     PQclear(r);
     return rc;
+}
+
+/* Does the command of res (made for a command this module did not send)
+ * leave the savepoints as they were?  A query's or a data-changing
+ * command's result does (and one without a command: a prepare, a
+ * describe, a pipeline's sync); a failure, a savepoint or transaction
+ * command, DDL and anything unknown are taken as not. */
+static bool keeps_savepoints(PGresult *res)
+{
+    switch (PQresultStatus(res)) {
+    case PGRES_EMPTY_QUERY:
+    case PGRES_PIPELINE_SYNC:
+        return true;
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+    case PGRES_SINGLE_TUPLE:
+    case PGRES_COPY_OUT:
+    case PGRES_COPY_IN:
+    case PGRES_COPY_BOTH:
+        break;
+    default:
+        return false;
+    }
+    const char *tag = PQcmdStatus(res);
+    if (!tag || !*tag)
+        return true;
+    static const char *const words[] = {"SELECT ", "INSERT ", "UPDATE ", "DELETE ",
+                                        "MERGE ",  "COPY ",   "FETCH ",  "MOVE "};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strncmp(tag, words[i], strlen(words[i])) == 0)
+            return true;
+    return false;
+}
+
+/* libpq's event procedure, registered when the raw handle is handed out
+ * (assoc_pg_conn()): see above. */
+static int watch_raw(PGEventId id, void *info, void *arg)
+{
+    assoc_pgconn *c = arg;
+    if (c->in_lib)
+        return 1;
+    if (id == PGEVT_RESULTCREATE) {
+        const PGEventResultCreate *e = info;
+        if (c->sp != SP_NONE) {
+            if (keeps_savepoints(e->result)) {
+                c->sp = SP_DIRTY;
+            } else {
+                c->sp = SP_NONE;
+                c->sp_off = true;
+            }
+        }
+    } else if (id == PGEVT_CONNRESET) {
+        c->sp = SP_NONE;
+    }
+    return 1;
 }
 
 /* DEALLOCATE the queued statements, once outside a transaction block. */
@@ -387,7 +542,7 @@ static void flush_pending(assoc_pgconn *c)
         sql[0] = '\0';
         for (; i < c->npending && n + NAME_SIZE + 16 < sizeof sql; i++)
             n += (size_t)snprintf(sql + n, sizeof sql - n, "DEALLOCATE %s;", c->pending[i]);
-        PQclear(PQexec(c->conn, sql)); /* best effort */
+        PQclear(lib_exec(c, sql)); /* best effort */
     }
     c->npending = 0;
 }
@@ -435,7 +590,7 @@ int assoc_pg_connect(const char *uri, assoc_pgconn **out)
         one_line(c->lost);
         return fail(c, ASSOC_ERROR, "%s", c->lost);
     }
-    PGresult *r = PQexec(c->conn, session_setup);
+    PGresult *r = lib_exec(c, session_setup);
     int rc = res_ok(r) ? ASSOC_OK : fail_result(c, r);
     PQclear(r);
     if (rc == ASSOC_OK) {
@@ -491,9 +646,29 @@ void assoc_pg_close(assoc_pgconn *c)
     assoc_free(c);
 }
 
+/* Handing the raw handle out: from now on what the caller runs through it
+ * is watched (watch_raw()), and what it may have run so far does not
+ * matter (ours was the innermost and is taken as no longer a valid undo
+ * point: a caller about to use libpq's fast path, which watch_raw() does
+ * not see, calls this first).  If the watch cannot be registered (out of
+ * memory), no savepoint of ours stands from now on, and the one that may
+ * stand now is forgotten: the caller may set savepoints of its own above it
+ * before the next statement. */
 PGconn *assoc_pg_conn(assoc_pgconn *c)
 {
-    return c ? c->conn : NULL;
+    if (!c)
+        return NULL;
+    if (c->conn && !c->watched && !c->sp_never) {
+        if (PQregisterEventProc(c->conn, watch_raw, "libassoc", c)) {
+            c->watched = true;
+        } else {
+            c->sp_never = true;
+            c->sp = SP_NONE;
+        }
+    }
+    if (c->sp == SP_CLEAN)
+        c->sp = SP_DIRTY;
+    return c->conn;
 }
 
 const char *assoc_pg_errmsg(const assoc_pgconn *c)
@@ -533,13 +708,12 @@ bool assoc_pg_in_transaction(const assoc_pgconn *c)
     return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
-/* Is the first keyword of sql COMMIT or END? */
-static bool is_commit(const char *sql)
+/* Is the first keyword of sql one of `words` (lower case, nw of them)? */
+static bool first_word_in(const char *sql, const char *const *words, size_t nw)
 {
     while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(')
         sql++;
-    const char *words[] = {"commit", "end"};
-    for (size_t w = 0; w < 2; w++) {
+    for (size_t w = 0; w < nw; w++) {
         size_t n = strlen(words[w]);
         size_t i = 0;
         while (i < n && sql[i] && (sql[i] | 0x20) == words[w][i])
@@ -555,6 +729,21 @@ static bool is_commit(const char *sql)
     return false;
 }
 
+/* Is the first keyword of sql COMMIT or END? */
+static bool is_commit(const char *sql)
+{
+    static const char *const words[] = {"commit", "end"};
+    return first_word_in(sql, words, 2);
+}
+
+/* Does sql begin by ending, or releasing or rolling back past, every
+ * savepoint of ours (which is always the innermost)? */
+static bool ends_ours(const char *sql)
+{
+    static const char *const words[] = {"commit", "end", "rollback", "abort", "release"};
+    return first_word_in(sql, words, 5);
+}
+
 int assoc_pg_exec(assoc_pgconn *c, const char *sql)
 {
     if (!c)
@@ -566,8 +755,35 @@ int assoc_pg_exec(assoc_pgconn *c, const char *sql)
         return rc;
     flush_pending(c);
     PGTransactionStatusType before = PQtransactionStatus(c->conn);
-    if (!PQsendQuery(c->conn, sql))
+    /* A savepoint of ours standing: released first, in the same round trip
+     * (the script may set savepoints of its own, or change data, after
+     * which ours could not serve). */
+    sp_sync(c);
+    bool release = c->sp != SP_NONE && !ends_ours(sql);
+    c->sp = SP_NONE;
+    char *script = NULL;
+    if (release) {
+        static const char prefix[] = SP_RELEASE "; ";
+        size_t n = strlen(sql);
+        script = assoc_malloc(sizeof prefix + n);
+        if (script) {
+            memcpy(script, prefix, sizeof prefix - 1);
+            memcpy(script + sizeof prefix - 1, sql, n + 1);
+        } else {
+            PGresult *r = lib_exec(c, SP_RELEASE);
+            rc = res_ok(r) ? ASSOC_OK : fail_result(c, r);
+            PQclear(r);
+            if (rc != ASSOC_OK)
+                return rc;
+        }
+    }
+    c->in_lib = true;
+    int sent = PQsendQuery(c->conn, script ? script : sql);
+    assoc_free(script);
+    if (!sent) {
+        c->in_lib = false;
         return fail_result(c, NULL);
+    }
     bool failed = false, commit_rolled_back = false;
     PGresult *r;
     while ((r = PQgetResult(c->conn)) != NULL) {
@@ -597,12 +813,227 @@ int assoc_pg_exec(assoc_pgconn *c, const char *sql)
         if (PQstatus(c->conn) != CONNECTION_OK)
             break;
     }
+    c->in_lib = false;
     if (!failed && PQstatus(c->conn) != CONNECTION_OK)
         rc = fail_result(c, NULL);
     else if (!failed && commit_rolled_back)
         rc = fail(c, ASSOC_ERROR,
                   "COMMIT failed: an earlier failure had aborted the transaction, which was rolled back");
     return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Which statements only read
+ * ------------------------------------------------------------------- */
+
+/* Does the word of n bytes at w equal upper (an upper-case ASCII word),
+ * ignoring case? */
+static bool word_is(const char *w, size_t n, const char *upper)
+{
+    size_t i = 0;
+    for (; i < n && upper[i]; i++) {
+        char ch = w[i];
+        if (ch >= 'a' && ch <= 'z')
+            ch = (char)(ch - 'a' + 'A');
+        if (ch != upper[i])
+            return false;
+    }
+    return i == n && upper[i] == '\0';
+}
+
+static bool word_in(const char *w, size_t n, const char *const *list)
+{
+    for (; *list; list++)
+        if (word_is(w, n, *list))
+            return true;
+    return false;
+}
+
+static bool ident_start(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || (unsigned char)ch >= 0x80;
+}
+
+static bool ident_char(char ch)
+{
+    return ident_start(ch) || (ch >= '0' && ch <= '9') || ch == '$';
+}
+
+/* Past white space and comments (nested block comments as PostgreSQL
+ * reads them); NULL for a block comment without its end. */
+static const char *skip_blank(const char *p)
+{
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
+            p++;
+        if (p[0] == '-' && p[1] == '-') {
+            while (*p && *p != '\n')
+                p++;
+        } else if (p[0] == '/' && p[1] == '*') {
+            int depth = 0;
+            do {
+                if (p[0] == '/' && p[1] == '*') {
+                    depth++;
+                    p += 2;
+                } else if (p[0] == '*' && p[1] == '/') {
+                    depth--;
+                    p += 2;
+                } else if (*p) {
+                    p++;
+                } else {
+                    return NULL;
+                }
+            } while (depth > 0);
+        } else {
+            return p;
+        }
+    }
+}
+
+/* Past a quoted string or name that starts at p (its quote q, doubled
+ * inside; a backslash escapes the next byte in an E'' string); NULL when
+ * it does not end. */
+static const char *skip_quoted(const char *p, char q, bool backslash)
+{
+    for (p++;; p++) {
+        if (*p == '\0')
+            return NULL;
+        if (backslash && *p == '\\' && p[1]) {
+            p++;
+        } else if (*p == q) {
+            if (p[1] != q)
+                return p + 1;
+            p++;
+        }
+    }
+}
+
+/* Whether the statement `sql` changes nothing, by its text alone: then the
+ * savepoint it runs under may stand for the statements after it (see
+ * "Statement protection" above).  The rule, which anything it does not
+ * recognise fails (a savepoint per statement then: slower, never wrong):
+ *   - the first word is SELECT, WITH, VALUES or TABLE;
+ *   - none of INSERT, UPDATE, DELETE, MERGE (a data-modifying WITH), INTO
+ *     (SELECT INTO makes a table) or SHARE (with UPDATE: the locking
+ *     clauses FOR UPDATE, FOR SHARE, ...: their row locks would go with
+ *     the savepoint if a later statement rolled back to it) appears as a
+ *     word outside literals, quoted names and comments;
+ *   - every name followed by "(" is a keyword or one of the built-in
+ *     functions of `calls`, which change nothing, or a type's modifier
+ *     (after "::"), or the name of a WITH query (before the statement's
+ *     main SELECT); any other function may write, lock or set (nextval,
+ *     set_config, pg_advisory_xact_lock, a function of the user's), as may
+ *     one whose name is quoted or qualified by a schema;
+ *   - one statement (nothing after a ';').
+ * What the text does not show: a view, a row security policy or an
+ * operator whose function writes.  libassoc's generated SQL reads tables
+ * and calls none. */
+static bool reads_only(const char *sql)
+{
+    static const char *const first_words[] = {"SELECT", "WITH", "VALUES", "TABLE", NULL};
+    static const char *const writes[] = {"INSERT", "UPDATE", "DELETE", "MERGE", "INTO", "SHARE", NULL};
+    static const char *const main_words[] = {"SELECT", "VALUES", "TABLE", NULL};
+    static const char *const calls[] = {
+        /* keywords a "(" may follow */
+        "ALL", "AND", "ANY", "ARRAY", "AS", "BETWEEN", "BY", "CASE", "CAST", "DISTINCT", "ELSE", "EXCEPT",
+        "EXISTS", "FILTER", "FROM", "HAVING", "ILIKE", "IN", "INTERSECT", "IS", "JOIN", "LATERAL", "LIKE",
+        "LIMIT", "MATERIALIZED", "NOT", "OFFSET", "ON", "OR", "OVER", "ROW", "SELECT", "SOME", "THEN",
+        "UNION", "USING", "VALUES", "WHEN", "WHERE", "WITHIN",
+        /* built-in functions that change nothing */
+        "ABS", "ARRAY_AGG", "AVG", "BOOL_AND", "BOOL_OR", "CHAR_LENGTH", "COALESCE", "CONCAT", "COUNT",
+        "DENSE_RANK", "EVERY", "EXTRACT", "GREATEST", "LEAST", "LENGTH", "LOWER", "MAX", "MIN", "NULLIF",
+        "OCTET_LENGTH", "POSITION", "RANK", "ROUND", "ROW_NUMBER", "STRING_AGG", "SUBSTR", "SUBSTRING", "SUM",
+        "TRIM", "UPPER", NULL};
+    const char *p = sql;
+    bool first = true, in_with = false, after_cast = false, after_dot = false, ended = false;
+    int depth = 0;
+    for (;;) {
+        p = skip_blank(p);
+        if (!p)
+            return false;
+        char ch = *p;
+        if (ch == '\0')
+            break;
+        if (ended)
+            return false;
+        bool cast = false, dot = false;
+        if (ch == ';') {
+            ended = true;
+            p++;
+        } else if (ch == '\'') {
+            p = skip_quoted(p, '\'', false);
+        } else if (ch == '"') {
+            p = skip_quoted(p, '"', false);
+            const char *q = p ? skip_blank(p) : NULL;
+            if (!q || *q == '(' || first)
+                return false;
+        } else if (ch == '$') {
+            if (p[1] >= '0' && p[1] <= '9') { /* a parameter */
+                p++;
+                while (*p >= '0' && *p <= '9')
+                    p++;
+            } else { /* a dollar-quoted string: $tag$ ... $tag$ */
+                const char *t = p + 1;
+                if (ident_start(*t))
+                    while (ident_char(*t) && *t != '$')
+                        t++;
+                if (*t != '$')
+                    return false;
+                size_t n = (size_t)(t + 1 - p);
+                const char *end = strstr(t + 1, "$");
+                while (end && strncmp(end, p, n) != 0)
+                    end = strstr(end + 1, "$");
+                if (!end)
+                    return false;
+                p = end + n;
+            }
+        } else if (ident_start(ch)) {
+            const char *w = p;
+            while (ident_char(*p))
+                p++;
+            size_t n = (size_t)(p - w);
+            if (n == 1 && (ch == 'E' || ch == 'e') && *p == '\'') {
+                p = skip_quoted(p, '\'', true);
+            } else {
+                if (first) {
+                    if (!word_in(w, n, first_words))
+                        return false;
+                    in_with = word_is(w, n, "WITH");
+                    first = false;
+                } else if (word_in(w, n, writes)) {
+                    return false;
+                } else if (in_with && depth == 0 && word_in(w, n, main_words)) {
+                    in_with = false;
+                }
+                const char *q = skip_blank(p);
+                if (!q)
+                    return false;
+                if (*q == '(' && !after_cast && !(in_with && depth == 0) &&
+                    (after_dot || !word_in(w, n, calls)))
+                    return false;
+            }
+        } else if (ch >= '0' && ch <= '9') {
+            while (ident_char(*p) || *p == '.')
+                p++;
+        } else {
+            if (ch == ':' && p[1] == ':') {
+                cast = true;
+                p++;
+            } else if (ch == '.') {
+                dot = true;
+            } else if (ch == '(') {
+                depth++;
+            } else if (ch == ')') {
+                depth--;
+            }
+            p++;
+        }
+        if (!p)
+            return false;
+        after_cast = cast;
+        after_dot = dot;
+    }
+    return !first;
 }
 
 /* ---------------------------------------------------------------------
@@ -632,7 +1063,7 @@ static void deallocate(assoc_pgconn *c, const char *name)
     }
     char sql[NAME_SIZE + 16];
     snprintf(sql, sizeof sql, "DEALLOCATE %s", name);
-    PQclear(PQexec(c->conn, sql));
+    PQclear(lib_exec(c, sql));
 }
 
 /* Whether the readers decode a column of this type from binary. */
@@ -680,17 +1111,30 @@ int assoc_pg_prepare(assoc_pgconn *c, const char *sql, assoc_pg_stmt **out)
     s->row = -1;
     s->protect = true;
     snprintf(s->name, sizeof s->name, "assoc_pg_%" PRIu64, ++c->next_id);
+    s->reads = reads_only(sql);
 
+    /* Preparing changes no data: protected (a statement that does not
+     * parse, or names a table that does not exist, would abort the
+     * transaction), its savepoint stays standing where savepoints may. */
+    sp_sync(c);
     bool protect = needs_protect(c);
-    struct pg_op ops[4];
-    int n = 0;
-    if (protect)
+    struct pg_op ops[5];
+    int n = 0, set = -1;
+    if (protect && c->sp == SP_DIRTY)
+        ops[n++] = (struct pg_op){OP_NAMED, NULL, SP_RELEASE_NAME, NULL, NULL};
+    if (protect && c->sp != SP_CLEAN) {
+        set = n;
         ops[n++] = (struct pg_op){OP_NAMED, NULL, SP_SET_NAME, NULL, NULL};
+    }
+    bool placed = protect && set < 0; /* ours stands already */
     int prep = n;
     ops[n++] = (struct pg_op){OP_PREPARE, sql, s->name, NULL, NULL};
     ops[n++] = (struct pg_op){OP_DESCRIBE, NULL, s->name, NULL, NULL};
-    if (protect)
+    bool keep = protect && may_stand(c);
+    if (protect && !keep)
         ops[n++] = (struct pg_op){OP_NAMED, NULL, SP_RELEASE_NAME, NULL, NULL};
+    if (protect)
+        c->sp = SP_NONE; /* until the results say otherwise */
     rc = run_pipeline(c, ops, n);
     if (rc == ASSOC_OK) {
         for (int i = 0; i < n; i++)
@@ -698,8 +1142,12 @@ int assoc_pg_prepare(assoc_pgconn *c, const char *sql, assoc_pg_stmt **out)
                 rc = fail_result(c, ops[i].res);
                 break;
             }
-        if (rc != ASSOC_OK && protect && res_ok(ops[0].res))
+        if (set >= 0 && res_ok(ops[set].res))
+            placed = true;
+        if (rc != ASSOC_OK && placed)
             rc = undo_protected(c, rc);
+        else if (rc == ASSOC_OK && keep)
+            c->sp = SP_CLEAN;
     }
     if (rc != ASSOC_OK) {
         bool prepared = res_ok(ops[prep].res);
@@ -967,14 +1415,23 @@ int assoc_pg_bind_blob(assoc_pg_stmt *s, int idx, const void *v, size_t len)
 }
 
 /* Execute s with its bindings: its result, or NULL with the failure
- * recorded in *rc. */
+ * recorded in *rc.  Protected, in one round trip: the standing savepoint
+ * released first if it is no longer a valid undo point (SP_DIRTY), a new
+ * one set unless one stands (SP_CLEAN), the statement, and, after a
+ * statement that may change data or where savepoints may not stand, the
+ * savepoint's RELEASE; a statement that only reads leaves it standing. */
 static PGresult *execute(assoc_pg_stmt *s, int *rc)
 {
     assoc_pgconn *c = s->c;
+    sp_sync(c);
     if (!s->protect || !needs_protect(c)) {
+        c->in_lib = true;
         PGresult *r =
             PQexecPrepared(c->conn, s->name, s->nparams, s->values, s->lengths, s->formats, s->binary ? 1 : 0);
+        c->in_lib = false;
         if (res_ok(r)) {
+            if (!s->reads && c->sp == SP_CLEAN)
+                c->sp = SP_DIRTY; /* it may have changed data since ours was set */
             *rc = ASSOC_OK;
             return r;
         }
@@ -982,27 +1439,41 @@ static PGresult *execute(assoc_pg_stmt *s, int *rc)
         PQclear(r);
         return NULL;
     }
-    struct pg_op ops[3] = {
-        {OP_NAMED, NULL, SP_SET_NAME, NULL, NULL},
-        {OP_EXEC, NULL, NULL, s, NULL},
-        {OP_NAMED, NULL, SP_RELEASE_NAME, NULL, NULL},
-    };
-    *rc = run_pipeline(c, ops, 3);
+    struct pg_op ops[4];
+    int n = 0, set = -1;
+    if (c->sp == SP_DIRTY)
+        ops[n++] = (struct pg_op){OP_NAMED, NULL, SP_RELEASE_NAME, NULL, NULL};
+    if (c->sp != SP_CLEAN) {
+        set = n;
+        ops[n++] = (struct pg_op){OP_NAMED, NULL, SP_SET_NAME, NULL, NULL};
+    }
+    bool placed = set < 0; /* ours stands already */
+    int ex = n;
+    ops[n++] = (struct pg_op){OP_EXEC, NULL, NULL, s, NULL};
+    bool keep = s->reads && may_stand(c);
+    if (!keep)
+        ops[n++] = (struct pg_op){OP_NAMED, NULL, SP_RELEASE_NAME, NULL, NULL};
+    c->sp = SP_NONE; /* until the results say otherwise */
+    *rc = run_pipeline(c, ops, n);
     if (*rc == ASSOC_OK) {
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < n; i++)
             if (!res_ok(ops[i].res)) {
                 *rc = fail_result(c, ops[i].res);
-                if (res_ok(ops[0].res))
+                if (set >= 0 && res_ok(ops[set].res))
+                    placed = true;
+                if (placed)
                     *rc = undo_protected(c, *rc);
                 break;
             }
+        if (*rc == ASSOC_OK && keep)
+            c->sp = SP_CLEAN;
     }
     PGresult *r = NULL;
     if (*rc == ASSOC_OK) {
-        r = ops[1].res;
-        ops[1].res = NULL;
+        r = ops[ex].res;
+        ops[ex].res = NULL;
     }
-    clear_ops(ops, 3);
+    clear_ops(ops, n);
     return r;
 }
 
@@ -1049,6 +1520,11 @@ bool assoc_pg_binary_results(const assoc_pg_stmt *s)
     return s && s->binary;
 }
 
+bool assoc_pg_stmt_reads_only(const assoc_pg_stmt *s)
+{
+    return s && s->reads;
+}
+
 int assoc_pg_column_count(const assoc_pg_stmt *s)
 {
     return s ? s->nfields : 0;
@@ -1060,11 +1536,21 @@ int assoc_pg_column_count(const assoc_pg_stmt *s)
 
 static const int64_t USEC_PER_DAY = INT64_C(86400000000);
 
+/* Microseconds from 1970-01-01 to 2000-01-01, where PostgreSQL's binary
+ * TIMESTAMP counts from. */
+#define PG_EPOCH_SHIFT INT64_C(946684800000000)
+
 int assoc_pg_bind_time(assoc_pg_stmt *s, int idx, assoc_time t)
 {
     int rc;
-    if (!param(s, idx, &rc))
+    struct pg_param *p = param(s, idx, &rc);
+    if (!p)
         return rc;
+    /* A TIMESTAMP parameter gets the value in binary: the same value as
+     * its text gives (microseconds, no time zone), without printing it
+     * here and parsing it on the server. */
+    if (p->type == TIMESTAMP_OID && t >= CAL_TIME_MIN && t <= CAL_TIME_MAX)
+        return bind_binary(s, idx, p, (uint64_t)(t - PG_EPOCH_SHIFT), 8);
     int64_t days = t / USEC_PER_DAY, us = t % USEC_PER_DAY;
     if (us < 0) {
         us += USEC_PER_DAY;
@@ -1086,7 +1572,7 @@ int assoc_pg_bind_time(assoc_pg_stmt *s, int idx, assoc_time t)
 
 /* Microseconds from 1970-01-01 to PostgreSQL's epoch, 2000-01-01, where
  * a binary TIMESTAMP counts from. */
-static const int64_t PG_EPOCH_US = INT64_C(946684800000000);
+static const int64_t PG_EPOCH_US = PG_EPOCH_SHIFT;
 /* Years 0001-9999 (assoc_time's range) in PostgreSQL's count: from
  * 0001-01-01 00:00:00 to 9999-12-31 23:59:59.999999. */
 static const int64_t PG_TIME_MIN = INT64_C(-62135596800000000) - INT64_C(946684800000000);

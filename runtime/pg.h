@@ -41,18 +41,41 @@
  * SQLite only that statement is undone.  So while protection is on (the
  * default; assoc_pg_set_protect()) and the connection is inside a
  * transaction block that has not failed, assoc_pg_prepare() and every
- * execution by assoc_pg_step() run as
- *     SAVEPOINT assoc_stmt; <the statement>; RELEASE SAVEPOINT assoc_stmt
- * in one round trip (libpq's pipeline mode; the SAVEPOINT and RELEASE are
- * statements prepared at connect, as "assoc_pg_savepoint" and
+ * execution by assoc_pg_step() run under a savepoint, assoc_stmt, sent in
+ * the same round trip (libpq's pipeline mode; its SAVEPOINT and RELEASE
+ * are statements prepared at connect, as "assoc_pg_savepoint" and
  * "assoc_pg_release", so a program that runs DEALLOCATE ALL or DISCARD ALL
  * through the raw handle breaks protection); when the statement fails, a
- * second round trip runs ROLLBACK TO SAVEPOINT assoc_stmt and RELEASE, so
- * the failure leaves the transaction as it was before the statement.
- * Outside a transaction block a statement is its own transaction and needs
- * nothing.  assoc_pg_exec() is never protected (it runs BEGIN, SAVEPOINT,
- * ...): a failed script inside a transaction block aborts it, as in
- * PostgreSQL.
+ * second round trip runs ROLLBACK TO SAVEPOINT assoc_stmt, so the failure
+ * leaves the transaction as it was before the statement.  A savepoint is a
+ * valid undo point as long as nothing has changed data since it was set,
+ * so the savepoint stands across statements that only read:
+ *     SAVEPOINT assoc_stmt; <a read>          (it stays)
+ *     <a read>                                (nothing more)
+ *     <a write>; RELEASE SAVEPOINT assoc_stmt (it goes)
+ *     SAVEPOINT assoc_stmt; <a write>; RELEASE SAVEPOINT assoc_stmt
+ * and after a failure rolled back to, it stays as well.  A statement only
+ * reads when its text says so at prepare: a SELECT (or WITH ... SELECT,
+ * VALUES, TABLE) without INSERT, UPDATE, DELETE, MERGE, INTO or a locking
+ * clause, calling no function but a few built-in ones that change nothing
+ * (pg.c, reads_only(), has the whole rule; preparing itself counts as a
+ * read).  The standing savepoint is always the innermost one, so that
+ * undoing a statement never reaches past anyone's savepoint or work:
+ * assoc_pg_exec() releases it first (in its round trip), and once the raw
+ * handle is out (assoc_pg_conn()) libpq's event system reports every
+ * command run through it, after which libassoc's savepoint no longer
+ * serves (a query or data-changing command: released before the next
+ * statement; a savepoint or transaction command, a failure, anything else:
+ * forgotten, open until the caller's enclosing savepoint or transaction
+ * ends, and every statement of the transaction block protected alone from
+ * then on).  libpq's fast path (PQfn, and the large-object functions) is
+ * not reported: call assoc_pg_conn() before writing through it inside a
+ * transaction block.  What rolling back to a savepoint set before earlier
+ * reads also undoes: the table locks (ACCESS SHARE) those reads took,
+ * which the next statement that reads the table takes again.  Outside a transaction block a statement is its own
+ * transaction and needs nothing.  assoc_pg_exec() is never protected (it
+ * runs BEGIN, SAVEPOINT, ...): a failed script inside a transaction block
+ * aborts it, as in PostgreSQL.
  *
  * Result formats.  A statement whose result columns are all of types the
  * readers decode -- bigint, integer, smallint, boolean, double precision,
@@ -121,7 +144,10 @@ int assoc_pg_connect(const char *uri, assoc_pgconn **out);
 void assoc_pg_close(assoc_pgconn *c);
 
 /* The raw libpq handle, for what this module does not cover (NULL for NULL
- * or a handle whose connect failed for lack of memory).  Owned by c. */
+ * or a handle whose connect failed for lack of memory).  Owned by c.  From
+ * the first call on, what runs through it is watched (libpq's event system:
+ * see "Statement-level atomicity" above); each call also takes the
+ * standing savepoint as no longer a valid undo point. */
 PGconn *assoc_pg_conn(assoc_pgconn *c);
 
 /* The message of the last failure on c or its statements ("not an error"
@@ -148,7 +174,10 @@ bool assoc_pg_set_protect(assoc_pgconn *c, bool on);
  * SAVEPOINT x, RELEASE x, ROLLBACK TO x; several statements separated by
  * ';' allowed; rows returned are ignored).  Outside a transaction block a
  * script of several statements runs as one transaction (PostgreSQL's simple
- * query).  Stops at the first failing statement and reports it.  COMMIT
+ * query).  Inside a transaction block, a standing savepoint of statement
+ * protection is released first, in the same round trip, unless the script
+ * begins with COMMIT, END, ROLLBACK, ABORT or RELEASE, which end it anyway.
+ * Stops at the first failing statement and reports it.  COMMIT
  * (or END) of a transaction that an earlier failure aborted fails with
  * ASSOC_ERROR: the server rolled it back.  Never protected.  COPY is not
  * supported (ASSOC_ERROR).  Updates assoc_pg_changes() from the script's
@@ -203,16 +232,18 @@ int assoc_pg_param_count(const assoc_pg_stmt *s);
  * ASSOC_NOMEM the parameter keeps its previous value.  Values are sent in
  * text format, which the server converts to the parameter's type (as the
  * server inferred it at prepare), except: an int64 for a bigint parameter,
- * a double for a double precision one and a bool for a boolean one in
- * binary (the same value, no text to print and parse; a NaN as the
- * server's own NaN); blobs in binary format (for a bytea parameter).
+ * a double for a double precision one, a bool for a boolean one and a
+ * time for a timestamp one in binary (the same value, no text to print
+ * and parse; a NaN as the server's own NaN); blobs in binary format (for
+ * a bytea parameter).
  * double: exact (17 significant digits); NaN, Infinity, -Infinity as
  *   PostgreSQL spells them; -0.0 stays negative.
  * text: len bytes of UTF-8 without NUL; a NUL byte is ASSOC_MISUSE
  *   (PostgreSQL text cannot hold one); v == NULL binds NULL.
  * blob: v == NULL binds NULL; len == 0 with v != NULL an empty bytea.
- * time: "YYYY-MM-DD HH:MM:SS.ffffff" (UTC), for a TIMESTAMP WITHOUT TIME ZONE
- *   parameter; years 0001-9999, else ASSOC_MISUSE. */
+ * time: for a TIMESTAMP WITHOUT TIME ZONE parameter in binary (microseconds
+ *   since 2000-01-01), for any other "YYYY-MM-DD HH:MM:SS.ffffff" (UTC);
+ *   years 0001-9999, else ASSOC_MISUSE. */
 int assoc_pg_bind_null(assoc_pg_stmt *s, int idx);
 int assoc_pg_bind_int64(assoc_pg_stmt *s, int idx, int64_t v);
 int assoc_pg_bind_double(assoc_pg_stmt *s, int idx, double v);
@@ -241,6 +272,11 @@ void assoc_pg_reset(assoc_pg_stmt *s);
  * the top of this file); false for NULL.  For tests and diagnostics: the
  * readers behave the same either way. */
 bool assoc_pg_binary_results(const assoc_pg_stmt *s);
+
+/* Whether s only reads, by its text (see "Statement-level atomicity" at
+ * the top of this file): its savepoint may stand after it.  False for NULL.
+ * For tests and diagnostics. */
+bool assoc_pg_stmt_reads_only(const assoc_pg_stmt *s);
 
 /* Columns of s's result: 0 before the first step and after a reset. */
 int assoc_pg_column_count(const assoc_pg_stmt *s);

@@ -3,7 +3,9 @@
  * Against $ASSOC_PG_URI (make pg-protect-bench starts a server), inside one
  * transaction, N statements each way, and prints microseconds per statement:
  *   unprotected        assoc_pgconn with protection off: PQexecPrepared, 1 round trip
- *   protected          assoc_pgconn's default: SAVEPOINT; stmt; RELEASE pipelined, 1 round trip
+ *   protected          assoc_pgconn's default, 1 round trip: the INSERT as SAVEPOINT; stmt;
+ *                      RELEASE pipelined, the SELECT under the savepoint that stands
+ *                      across reads (set by the first one only)
  *   three round trips  raw libpq: PQexec SAVEPOINT, PQexecPrepared, PQexec RELEASE
  *   protected, failing a statement that fails: pipeline + ROLLBACK TO, 2 round trips
  *   autocommit         outside a transaction (no protection needed), for reference

@@ -625,6 +625,19 @@ static void test_time(void **state)
     EXPECT(c, assoc_pg_bind_time(ins, 2, INT64_C(-62135596800000001)), ASSOC_MISUSE);
     EXPECT(c, assoc_pg_bind_time(ins, 2, INT64_C(253402300800000000)), ASSOC_MISUSE);
     assoc_pg_finalize(ins);
+    /* A parameter of another type than timestamp gets the text. */
+    assoc_pg_stmt *as_text = prepare_ok(c, "SELECT $1::text");
+    for (size_t i = 0; i < n; i++) {
+        assoc_time t = 0;
+        assert_int_equal(assoc_time_parse(texts[i].in, strlen(texts[i].in), &t), ASSOC_OK);
+        OK(c, assoc_pg_bind_time(as_text, 1, t));
+        EXPECT(c, assoc_pg_step(as_text), ASSOC_ROW);
+        char want[40];
+        snprintf(want, sizeof want, "%s%s", texts[i].in, strlen(texts[i].in) == 19 ? ".000000" : "");
+        assert_string_equal(assoc_pg_col_text(as_text, 0, NULL), want);
+        assoc_pg_reset(as_text);
+    }
+    assoc_pg_finalize(as_text);
 
     assoc_pg_stmt *sel = prepare_ok(c, "SELECT v FROM tm WHERE id % 100 = $1 ORDER BY id");
     for (size_t i = 0; i < n; i++) {
@@ -1379,6 +1392,330 @@ static void test_failed_statement_keeps_transaction(void **state)
     assoc_pg_close(c);
 }
 
+/* The savepoint that protects statements stands across reads (pg.h):
+ * whatever fails is undone alone, never with a write before it, and never
+ * past a savepoint of the caller's (set through exec or the raw handle). */
+
+/* step s once and reset it, expecting want. */
+#define STEP(c, s, want)                                                                                   \
+    do {                                                                                                   \
+        EXPECT(c, assoc_pg_step(s), want);                                                                 \
+        assoc_pg_reset(s);                                                                                 \
+    } while (0)
+
+static void ins_v(assoc_pgconn *c, assoc_pg_stmt *ins, int64_t v, int want)
+{
+    OK(c, assoc_pg_bind_int64(ins, 1, v));
+    STEP(c, ins, want);
+}
+
+/* The values in ts, as a number: each v adds 1 << v. */
+static int64_t ts_bits(assoc_pgconn *c)
+{
+    return q_i64(c, "SELECT COALESCE(sum(1::bigint << v::int), 0) FROM ts");
+}
+
+/* A read that fails (division by zero) after writes, and one right after a
+ * write: the writes stay, the transaction goes on. */
+static void test_standing_failed_read_keeps_writes(void **state)
+{
+    (void)state;
+    assoc_pgconn *c = connect_ok();
+    exec_ok(c, "CREATE TEMP TABLE ts(v bigint PRIMARY KEY)"); /* the session's own */
+    assoc_pg_stmt *ins = prepare_ok(c, "INSERT INTO ts VALUES ($1)");
+    assoc_pg_stmt *div = prepare_ok(c, "SELECT 1 / $1::bigint");
+    assoc_pg_stmt *cnt = prepare_ok(c, "SELECT count(*) FROM ts WHERE v >= $1");
+    OK(c, assoc_pg_bind_int64(cnt, 1, 0));
+    exec_ok(c, "BEGIN");
+    ins_v(c, ins, 1, ASSOC_OK);
+    STEP(c, cnt, ASSOC_ROW); /* a read: its savepoint stands */
+    ins_v(c, ins, 2, ASSOC_OK); /* a write under it: it goes */
+    STEP(c, cnt, ASSOC_ROW);
+    STEP(c, cnt, ASSOC_ROW);
+    OK(c, assoc_pg_bind_int64(div, 1, 0));
+    STEP(c, div, ASSOC_ERROR);
+    assert_string_equal(assoc_pg_sqlstate(c), "22012");
+    assert_true(assoc_pg_in_transaction(c));
+    OK(c, assoc_pg_bind_int64(div, 1, 1));
+    STEP(c, div, ASSOC_ROW); /* the transaction goes on */
+    ins_v(c, ins, 3, ASSOC_OK);
+    OK(c, assoc_pg_bind_int64(div, 1, 0));
+    STEP(c, div, ASSOC_ERROR); /* right after a write: the write stays */
+    STEP(c, div, ASSOC_ERROR); /* twice */
+    assert_int_equal(ts_bits(c), 2 + 4 + 8);
+    exec_ok(c, "COMMIT");
+    assert_int_equal(ts_bits(c), 2 + 4 + 8);
+    assoc_pg_finalize(ins);
+    assoc_pg_finalize(div);
+    assoc_pg_finalize(cnt);
+    assoc_pg_close(c);
+}
+
+/* A write that fails after reads (one of which failed too) is undone alone,
+ * under the savepoint that stood since before the reads. */
+static void test_standing_failed_write_after_reads(void **state)
+{
+    (void)state;
+    assoc_pgconn *c = connect_ok();
+    exec_ok(c, "CREATE TEMP TABLE ts(v bigint PRIMARY KEY)"); /* the session's own */
+    assoc_pg_stmt *ins = prepare_ok(c, "INSERT INTO ts VALUES ($1)");
+    assoc_pg_stmt *div = prepare_ok(c, "SELECT 1 / $1::bigint");
+    assoc_pg_stmt *cnt = prepare_ok(c, "WITH t AS (SELECT v FROM ts) SELECT count(*) FROM t WHERE v >= $1");
+    OK(c, assoc_pg_bind_int64(cnt, 1, 0));
+    exec_ok(c, "BEGIN");
+    ins_v(c, ins, 1, ASSOC_OK);
+    STEP(c, cnt, ASSOC_ROW);
+    OK(c, assoc_pg_bind_int64(div, 1, 0));
+    STEP(c, div, ASSOC_ERROR);
+    STEP(c, cnt, ASSOC_ROW);
+    ins_v(c, ins, 1, ASSOC_CONSTRAINT); /* the same key again */
+    assert_true(assoc_pg_in_transaction(c));
+    ins_v(c, ins, 1, ASSOC_CONSTRAINT); /* again, with nothing between */
+    /* A statement prepared inside the transaction, and one that does not
+     * prepare: neither takes anything with it. */
+    assoc_pg_stmt *bad = NULL;
+    EXPECT(c, assoc_pg_prepare(c, "SELECT * FROM no_such_table", &bad), ASSOC_ERROR);
+    assoc_pg_stmt *later = prepare_ok(c, "SELECT count(*) FROM ts");
+    ins_v(c, ins, 2, ASSOC_OK);
+    STEP(c, later, ASSOC_ROW);
+    STEP(c, div, ASSOC_ERROR);
+    assert_int_equal(ts_bits(c), 2 + 4);
+    exec_ok(c, "COMMIT");
+    assert_int_equal(ts_bits(c), 2 + 4);
+    assoc_pg_finalize(later);
+    assoc_pg_finalize(ins);
+    assoc_pg_finalize(div);
+    assoc_pg_finalize(cnt);
+    assoc_pg_close(c);
+}
+
+/* The caller's savepoints, set by exec or through the raw handle, are never
+ * crossed: a failed read inside one undoes only itself, and the caller's
+ * savepoint is still there to roll back to.  Work done through the raw
+ * handle is never undone by a failed read. */
+static void test_standing_callers_savepoints(void **state)
+{
+    (void)state;
+    assoc_pgconn *c = connect_ok();
+    exec_ok(c, "CREATE TEMP TABLE ts(v bigint PRIMARY KEY)"); /* the session's own */
+    assoc_pg_stmt *ins = prepare_ok(c, "INSERT INTO ts VALUES ($1)");
+    assoc_pg_stmt *div = prepare_ok(c, "SELECT 1 / $1::bigint");
+    assoc_pg_stmt *cnt = prepare_ok(c, "SELECT count(*) FROM ts");
+
+    /* exec's savepoints, nested. */
+    exec_ok(c, "BEGIN");
+    ins_v(c, ins, 1, ASSOC_OK);
+    STEP(c, cnt, ASSOC_ROW);
+    exec_ok(c, "SAVEPOINT mine");
+    ins_v(c, ins, 2, ASSOC_OK);
+    STEP(c, cnt, ASSOC_ROW);
+    exec_ok(c, "SAVEPOINT inner_one");
+    STEP(c, cnt, ASSOC_ROW);
+    ins_v(c, ins, 3, ASSOC_OK);
+    OK(c, assoc_pg_bind_int64(div, 1, 0));
+    STEP(c, div, ASSOC_ERROR);
+    assert_int_equal(ts_bits(c), 2 + 4 + 8);
+    exec_ok(c, "ROLLBACK TO SAVEPOINT inner_one");
+    assert_int_equal(ts_bits(c), 2 + 4);
+    STEP(c, cnt, ASSOC_ROW);
+    STEP(c, div, ASSOC_ERROR);
+    exec_ok(c, "ROLLBACK TO SAVEPOINT mine");
+    assert_int_equal(ts_bits(c), 2);
+    STEP(c, div, ASSOC_ERROR);
+    exec_ok(c, "RELEASE mine");
+    STEP(c, div, ASSOC_ERROR);
+    /* exec released the savepoint that stood, as it set the caller's: none
+     * of libassoc's is left under the caller's. */
+    STEP(c, cnt, ASSOC_ROW);
+    exec_ok(c, "SAVEPOINT mine; RELEASE mine");
+    raw_exec(assoc_pg_conn(c), "SAVEPOINT probe");
+    PGresult *res = PQexec(assoc_pg_conn(c), "RELEASE SAVEPOINT assoc_stmt");
+    assert_int_equal(PQresultStatus(res), PGRES_FATAL_ERROR);
+    assert_string_equal(PQresultErrorField(res, PG_DIAG_SQLSTATE), "3B001"); /* no such savepoint */
+    PQclear(res);
+    exec_ok(c, "ROLLBACK");
+    exec_ok(c, "BEGIN");
+    ins_v(c, ins, 1, ASSOC_OK);
+    exec_ok(c, "COMMIT");
+    assert_int_equal(ts_bits(c), 2);
+
+    /* The raw handle: a savepoint set through it (libassoc's standing one
+     * is below it), then a failed read. */
+    PGconn *raw = assoc_pg_conn(c);
+    exec_ok(c, "BEGIN");
+    ins_v(c, ins, 4, ASSOC_OK);
+    STEP(c, cnt, ASSOC_ROW);
+    raw_exec(raw, "SAVEPOINT raw_sp");
+    ins_v(c, ins, 5, ASSOC_OK);
+    STEP(c, cnt, ASSOC_ROW);
+    STEP(c, div, ASSOC_ERROR);
+    assert_int_equal(ts_bits(c), 2 + 16 + 32);
+    raw_exec(raw, "ROLLBACK TO SAVEPOINT raw_sp"); /* it is still there */
+    assert_int_equal(ts_bits(c), 2 + 16);
+    STEP(c, div, ASSOC_ERROR);
+    raw_exec(raw, "RELEASE SAVEPOINT raw_sp");
+    STEP(c, div, ASSOC_ERROR);
+    ins_v(c, ins, 6, ASSOC_OK);
+    exec_ok(c, "COMMIT");
+    assert_int_equal(ts_bits(c), 2 + 16 + 64);
+
+    /* The raw handle's writes between reads, and a failed read after them. */
+    exec_ok(c, "BEGIN");
+    STEP(c, cnt, ASSOC_ROW);
+    raw_exec(raw, "INSERT INTO ts VALUES (7)");
+    STEP(c, div, ASSOC_ERROR);
+    assert_int_equal(ts_bits(c), 2 + 16 + 64 + 128);
+    STEP(c, cnt, ASSOC_ROW);
+    raw_exec(raw, "INSERT INTO ts VALUES (8)");
+    ins_v(c, ins, 8, ASSOC_CONSTRAINT);
+    STEP(c, div, ASSOC_ERROR);
+    assert_int_equal(ts_bits(c), 2 + 16 + 64 + 128 + 256);
+    exec_ok(c, "COMMIT");
+    assert_int_equal(ts_bits(c), 2 + 16 + 64 + 128 + 256);
+
+    /* Protection off for a write (the caller's own savepoint covers it):
+     * the standing savepoint no longer serves after it. */
+    exec_ok(c, "BEGIN");
+    STEP(c, cnt, ASSOC_ROW);
+    assert_true(assoc_pg_stmt_set_protect(ins, false));
+    ins_v(c, ins, 9, ASSOC_OK);
+    assert_false(assoc_pg_stmt_set_protect(ins, true));
+    STEP(c, div, ASSOC_ERROR);
+    assert_int_equal(ts_bits(c), 2 + 16 + 64 + 128 + 256 + 512);
+    exec_ok(c, "COMMIT");
+    assert_int_equal(ts_bits(c), 2 + 16 + 64 + 128 + 256 + 512);
+
+    assoc_pg_finalize(ins);
+    assoc_pg_finalize(div);
+    assoc_pg_finalize(cnt);
+    assoc_pg_close(c);
+}
+
+/* Whether another connection finds row 1 of ts_rd locked. */
+static bool row_locked(PGconn *other)
+{
+    PGresult *r = PQexec(other, "SELECT v FROM ts_rd WHERE v = 1 FOR UPDATE NOWAIT");
+    bool locked = PQresultStatus(r) != PGRES_TUPLES_OK;
+    if (locked)
+        assert_string_equal(PQresultErrorField(r, PG_DIAG_SQLSTATE), "55P03");
+    PQclear(r);
+    return locked;
+}
+
+/* Which statements count as reads: the savepoint stands after a read (a
+ * later failure rolls back to it, which undoes nothing of the read's), and
+ * not after a statement that may change data, settings or row locks: a
+ * failed read after it leaves its effect. */
+static void test_standing_which_statements_read(void **state)
+{
+    (void)state;
+    assoc_pgconn *c = connect_ok();
+    PGconn *other = raw_connect();
+    exec_ok(c, "DROP TABLE IF EXISTS ts_rd; CREATE TABLE ts_rd(v bigint PRIMARY KEY); INSERT INTO ts_rd VALUES (1);"
+               " DROP SEQUENCE IF EXISTS ts_seq; CREATE SEQUENCE ts_seq;"
+               " CREATE OR REPLACE FUNCTION ts_fn(bigint) RETURNS bigint LANGUAGE sql AS 'SELECT $1'");
+    assoc_pg_stmt *div = prepare_ok(c, "SELECT 1 / $1::bigint");
+    OK(c, assoc_pg_bind_int64(div, 1, 0));
+    static const struct {
+        const char *sql;
+        const char *check; /* 1 after the failed read, or NULL: row 1 is locked */
+    } writers[] = {
+        {"WITH i AS (INSERT INTO ts_rd VALUES (2) RETURNING v) SELECT v FROM i", "SELECT count(*) FROM ts_rd WHERE v = 2"},
+        {"SELECT set_config('assoc.test', 'kept', true)", "SELECT (current_setting('assoc.test') = 'kept')::int"},
+        {"SELECT 2 AS v INTO TEMP tmp_ts", "SELECT count(*) FROM tmp_ts"},
+        {"SELECT v FROM ts_rd FOR UPDATE", NULL},
+        {"select/**/v\nfrom \"ts_rd\" -- the row\n for key share", NULL},
+        {"SELECT v FROM ts_rd WHERE v = 1 AND pg_catalog.pg_try_advisory_xact_lock(7) FOR NO KEY UPDATE", NULL},
+    };
+    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++) {
+        exec_ok(c, "BEGIN");
+        assoc_pg_stmt *w = prepare_ok(c, writers[i].sql);
+        assert_false(assoc_pg_stmt_reads_only(w));
+        int rc = assoc_pg_step(w);
+        if (rc != ASSOC_ROW && rc != ASSOC_OK)
+            print_error("%s: %d %s\n", writers[i].sql, rc, assoc_pg_errmsg(c));
+        assert_true(rc == ASSOC_ROW || rc == ASSOC_OK);
+        assoc_pg_finalize(w);
+        STEP(c, div, ASSOC_ERROR);
+        if (writers[i].check)
+            assert_int_equal(q_i64(c, writers[i].check), 1);
+        else
+            assert_true(row_locked(other));
+        exec_ok(c, "ROLLBACK");
+        assert_false(row_locked(other));
+    }
+    /* Reads: the failed read after them rolls back to the savepoint set
+     * before them, which leaves the transaction as it was. */
+    static const char *const readers[] = {
+        "SELECT v FROM ts_rd WHERE v = $1",
+        "WITH t(x) AS (SELECT v FROM ts_rd) SELECT count(*), max(x) FROM t WHERE x <> $1",
+        "SELECT 'INSERT INTO ts_rd VALUES (3)', \"v\" FROM ts_rd WHERE v = $1::bigint",
+        "VALUES ($1::bigint)",
+        "SELECT $$ DELETE $$, E'\\' UPDATE', v FROM ts_rd WHERE EXISTS (SELECT 1 WHERE $1 = 1)",
+    };
+    exec_ok(c, "BEGIN");
+    assoc_pg_stmt *ins = prepare_ok(c, "INSERT INTO ts_rd VALUES ($1)");
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+        assoc_pg_stmt *r = prepare_ok(c, readers[i]);
+        if (!assoc_pg_stmt_reads_only(r))
+            print_error("not taken as a read: %s\n", readers[i]);
+        assert_true(assoc_pg_stmt_reads_only(r));
+        OK(c, assoc_pg_bind_int64(r, 1, 1));
+        int rc = assoc_pg_step(r);
+        assert_true(rc == ASSOC_ROW || rc == ASSOC_OK);
+        assoc_pg_finalize(r);
+        STEP(c, div, ASSOC_ERROR);
+        ins_v(c, ins, 10 + (int64_t)i, ASSOC_OK);
+        STEP(c, div, ASSOC_ERROR);
+    }
+    exec_ok(c, "COMMIT");
+    assert_int_equal(q_i64(c, "SELECT count(*) FROM ts_rd WHERE v >= 10"), 5);
+    /* The rule on its own, on statements that prepare. */
+    static const struct {
+        const char *sql;
+        bool reads;
+    } texts[] = {
+        {"SELECT 1", true},
+        {"  (select 1)", true},
+        {"TABLE ts_rd", true},
+        {"WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t WHERE n < 3) SELECT n FROM t", true},
+        {"SELECT count(*), COALESCE(max(v), 0), $1::varchar(10) FROM ts_rd /* nested /* comment */ */", true},
+        {"SELECT v FROM ts_rd WHERE v IN (SELECT v FROM ts_rd) AND NOT EXISTS (SELECT 1)", true},
+        {"SELECT nextval('ts_seq')", false},
+        {"SELECT \"count\"(*) FROM ts_rd", false},
+        {"SELECT ts_fn(v) FROM ts_rd", false},
+        {"SELECT ts_fn (v) FROM ts_rd", false},
+        {"SELECT public.ts_fn(v) FROM ts_rd", false},
+        {"SELECT 1;", true},
+        {"SELECT $a$ $b$ DELETE $a$ AS t, v FROM ts_rd", true},
+        {"INSERT INTO ts_rd VALUES (1)", false},
+        {"UPDATE ts_rd SET v = 1", false},
+        {"DELETE FROM ts_rd", false},
+        {"MERGE INTO ts_rd USING ts_rd s ON true WHEN MATCHED THEN DO NOTHING", false},
+        {"WITH d AS (DELETE FROM ts_rd RETURNING v) SELECT v FROM d", false},
+        {"WITH d AS (SELECT 1) UPDATE ts_rd SET v = v", false},
+        {"SELECT * FROM ts_rd FOR UPDATE SKIP LOCKED", false},
+        {"SELECT * FROM ts_rd FOR SHARE", false},
+        {"SAVEPOINT x", false},
+        {"SET search_path TO public", false},
+        {"", false},
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        assoc_pg_stmt *t = NULL;
+        OK(c, assoc_pg_prepare(c, texts[i].sql, &t));
+        if (assoc_pg_stmt_reads_only(t) != texts[i].reads)
+            print_error("%s: reads_only %d\n", texts[i].sql, (int)texts[i].reads);
+        assert_int_equal(assoc_pg_stmt_reads_only(t), texts[i].reads);
+        assoc_pg_finalize(t);
+    }
+    assert_false(assoc_pg_stmt_reads_only(NULL));
+    assoc_pg_finalize(ins);
+    assoc_pg_finalize(div);
+    exec_ok(c, "DROP TABLE ts_rd; DROP SEQUENCE ts_seq; DROP FUNCTION ts_fn(bigint)");
+    PQfinish(other);
+    assoc_pg_close(c);
+}
+
 /* ---------------------------------------------------------------------
  * Statements: reset, re-execution, re-entrance, changes
  * ------------------------------------------------------------------- */
@@ -1977,6 +2314,10 @@ int main(void)
         cmocka_unit_test(test_values_the_type_refuses),
         cmocka_unit_test(test_sqlstate_mapping),
         cmocka_unit_test(test_failed_statement_keeps_transaction),
+        cmocka_unit_test(test_standing_failed_read_keeps_writes),
+        cmocka_unit_test(test_standing_failed_write_after_reads),
+        cmocka_unit_test(test_standing_callers_savepoints),
+        cmocka_unit_test(test_standing_which_statements_read),
         cmocka_unit_test(test_reset_and_reexecute),
         cmocka_unit_test(test_reentrant),
         cmocka_unit_test(test_changes),

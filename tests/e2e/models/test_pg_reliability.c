@@ -5,7 +5,9 @@
  * in the middle of a cascade (ASSOC_ERROR with the server's message, later
  * calls fail without crashing, nothing of the cascade remains); the
  * server's clock as assoc_current_timestamp reads it (a binary result,
- * whose text libassoc formats: the server's text for the value).  Values
+ * whose text libassoc formats: the server's text for the value); a read or
+ * a write that fails inside the caller's transaction, undone alone (after
+ * writes, inside an atomic section, inside the caller's savepoints).  Values
  * against injection are test_seed's, which runs here too.  Run by make
  * pg-e2e-tests; on SQLite every test skips.
  */
@@ -269,6 +271,199 @@ static void test_connection_killed_mid_cascade(void **state)
     f->db = again;
 }
 
+/* ---------------------------------------------------------------------
+ * A statement that fails inside the caller's transaction is undone alone
+ * (statement protection, whose savepoint stands across reads: pg.h)
+ * ------------------------------------------------------------------- */
+
+/* A read that fails: division by zero, by a SELECT with a parameter (as a
+ * declared query's) through the statement cache. */
+static int failing_read(assoc_db *db)
+{
+    static const assoc_sql div = { "SELECT 1 / $1::bigint", NULL };
+    assoc_stmt *st = NULL;
+    int rc = assoc_stmt_acquire(db, &div, &st);
+    if (rc == ASSOC_OK)
+        rc = assoc_bind_int64(db, st, 1, 0);
+    if (rc == ASSOC_OK)
+        rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static int64_t count_of(assoc_db *db, const char *table)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    return sql_int(db, sql);
+}
+
+/* A generated read that fails (a lock another connection holds, past the
+ * busy timeout) after writes in the caller's transaction: ASSOC_BUSY, the
+ * writes stay and the transaction goes on to commit. */
+static void test_failed_read_keeps_writes(void **state)
+{
+    fixture *f = *state;
+    PG_ONLY(f);
+    assoc_db *mine = NULL;
+    assoc_options quick;
+    assoc_options_init(&quick);
+    quick.busy_timeout_ms = 200;
+    OK(mine, assoc_open_with(f->uri, &quick, &mine));
+    /* user_products prepared (and its locks gone) before the transaction,
+     * so that it fails when it runs; product_count fails as it prepares. */
+    ProductList l = PRODUCT_LIST_INIT;
+    User none = USER_INIT;
+    none.id = 1;
+    OK(mine, user_products(mine, &none, &l));
+    OK(mine, assoc_begin(mine));
+    User a = add_user(mine, "a@example.com");
+    User got = USER_INIT;
+    OK(mine, user_get(mine, a.id, &got));
+    user_free(&got);
+    int64_t n = 0;
+    OK(mine, user_count(mine, &n));
+    User b = add_user(mine, "b@example.com");
+    OK(mine, user_get(mine, b.id, &got));
+    user_free(&got);
+    /* products, which this transaction has not touched, locked by another. */
+    e2e_raw(f->db, "BEGIN; LOCK TABLE products IN ACCESS EXCLUSIVE MODE");
+    RC(mine, ASSOC_BUSY, user_products(mine, &a, &l));
+    RC(mine, ASSOC_BUSY, user_products(mine, &b, &l));
+    RC(mine, ASSOC_BUSY, product_count(mine, &n));
+    e2e_raw(f->db, "ROLLBACK");
+    OK(mine, user_products(mine, &a, &l));
+    assert_int_equal(l.len, 0);
+    OK(mine, user_count(mine, &n));
+    assert_int_equal(n, 2);
+    Product p = add_product(mine, "lamp");
+    OK(mine, user_products_add(mine, &a, &p));
+    OK(mine, assoc_commit(mine));
+    assert_int_equal(count_of(f->db, "users"), 2);
+    assert_int_equal(count_of(f->db, "orders"), 1);
+    assoc_close(mine);
+}
+
+/* A read that fails inside an atomic section: leaving the section with the
+ * failure undoes the section alone; what the transaction did before it
+ * stays, and the transaction goes on (a failed read after the section is
+ * undone alone too). */
+static void test_failed_read_in_section(void **state)
+{
+    fixture *f = *state;
+    PG_ONLY(f);
+    assoc_db *db = f->db;
+    OK(db, assoc_begin(db));
+    User a = add_user(db, "a@example.com");
+    User got = USER_INIT;
+    OK(db, user_get(db, a.id, &got));
+    user_free(&got);
+    OK(db, assoc_tx_enter(db, true));
+    User b = add_user(db, "b@example.com");
+    OK(db, user_get(db, b.id, &got));
+    user_free(&got);
+    int rc = failing_read(db);
+    assert_int_equal(rc, ASSOC_ERROR);
+    assert_int_equal(assoc_tx_leave(db, rc), rc);
+    RC(db, ASSOC_NOTFOUND, user_get(db, b.id, &got));
+    OK(db, user_get(db, a.id, &got));
+    user_free(&got);
+    RC(db, ASSOC_ERROR, failing_read(db));
+    User c = add_user(db, "c@example.com");
+    RC(db, ASSOC_ERROR, failing_read(db));
+    /* A section that succeeds after reads, then a failed read. */
+    OK(db, assoc_tx_enter(db, true));
+    User d = add_user(db, "d@example.com");
+    OK(db, assoc_tx_leave(db, ASSOC_OK));
+    RC(db, ASSOC_ERROR, failing_read(db));
+    OK(db, assoc_commit(db));
+    assert_int_equal(count_of(db, "users"), 3);
+    OK(db, user_get(db, c.id, &got));
+    user_free(&got);
+    OK(db, user_get(db, d.id, &got));
+    user_free(&got);
+}
+
+/* A write that fails after reads (one of which failed) is undone alone:
+ * the rows written before the reads stay, and so does a write right before
+ * a failed read. */
+static void test_failed_write_after_reads(void **state)
+{
+    fixture *f = *state;
+    PG_ONLY(f);
+    assoc_db *db = f->db;
+    Product p = add_product(db, "pen");
+    OK(db, assoc_begin(db));
+    User a = add_user(db, "a@example.com");
+    User got = USER_INIT;
+    OK(db, user_get(db, a.id, &got));
+    user_free(&got);
+    int64_t n = 0;
+    OK(db, user_count(db, &n));
+    RC(db, ASSOC_ERROR, failing_read(db));
+    ProductList l = PRODUCT_LIST_INIT;
+    OK(db, user_products(db, &a, &l));
+    Order bad = ORDER_INIT;
+    bad.user_id = a.id;
+    bad.has_user_id = true;
+    bad.product_id = p.id + 1000; /* no such product */
+    bad.has_product_id = true;
+    RC(db, ASSOC_CONSTRAINT, order_insert(db, &bad));
+    RC(db, ASSOC_CONSTRAINT, order_insert(db, &bad));
+    OK(db, user_count(db, &n));
+    assert_int_equal(n, 1);
+    OK(db, user_products_add(db, &a, &p));
+    RC(db, ASSOC_ERROR, failing_read(db));
+    OK(db, user_products(db, &a, &l));
+    assert_int_equal(l.len, 1);
+    product_list_free(&l);
+    OK(db, assoc_commit(db));
+    assert_int_equal(count_of(db, "users"), 1);
+    assert_int_equal(count_of(db, "orders"), 1);
+}
+
+/* The caller's savepoints, nested levels of assoc_begin and savepoints set
+ * through the raw handle, are never crossed: a failed read inside one
+ * undoes only itself, and the level or savepoint is still there to roll
+ * back to. */
+static void test_failed_read_keeps_callers_savepoints(void **state)
+{
+    fixture *f = *state;
+    PG_ONLY(f);
+    assoc_db *db = f->db;
+    OK(db, assoc_begin(db));
+    User a = add_user(db, "a@example.com");
+    User got = USER_INIT;
+    OK(db, user_get(db, a.id, &got));
+    user_free(&got);
+    OK(db, assoc_begin(db)); /* a nested level: a savepoint */
+    User b = add_user(db, "b@example.com");
+    OK(db, user_get(db, b.id, &got));
+    user_free(&got);
+    RC(db, ASSOC_ERROR, failing_read(db));
+    assert_int_equal(count_of(db, "users"), 2);
+    OK(db, assoc_rollback(db));
+    assert_int_equal(count_of(db, "users"), 1);
+    RC(db, ASSOC_ERROR, failing_read(db));
+    e2e_raw(db, "SAVEPOINT raw_sp");
+    User c = add_user(db, "c@example.com");
+    OK(db, user_get(db, c.id, &got));
+    user_free(&got);
+    RC(db, ASSOC_ERROR, failing_read(db));
+    assert_int_equal(count_of(db, "users"), 2);
+    e2e_raw(db, "ROLLBACK TO SAVEPOINT raw_sp"); /* still there */
+    assert_int_equal(count_of(db, "users"), 1);
+    e2e_raw(db, "RELEASE SAVEPOINT raw_sp");
+    RC(db, ASSOC_ERROR, failing_read(db));
+    User d = add_user(db, "d@example.com");
+    OK(db, assoc_commit(db));
+    assert_int_equal(count_of(db, "users"), 2);
+    OK(db, user_get(db, a.id, &got));
+    user_free(&got);
+    OK(db, user_get(db, d.id, &got));
+    user_free(&got);
+}
+
 /* What a server_default(current_timestamp) row gets: the value and its
  * text as the server prints it (fraction without trailing zeros). */
 static void test_current_timestamp_text(void **state)
@@ -294,6 +489,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deadlock_is_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_connection_killed_mid_cascade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_current_timestamp_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_read_keeps_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_read_in_section, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_write_after_reads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_read_keeps_callers_savepoints, setup, teardown),
     };
     return cmocka_run_group_tests_name("the seed on PostgreSQL under failure", tests, NULL, NULL);
 }
