@@ -28,7 +28,8 @@ static void reader(src *x, const sch_model *m, enum reader_kind kind)
     const sch_table *t = m->table;
     bool borrow = kind != READ_OWN;
     if (kind == READ_REST) {
-        SRC_LINE(x, "/* As %s__view, but for the row id, which the caller has put in rec. */", s);
+        SRC_LINE(x, "/* As %s__%s, but for the row id, which the caller has put in rec. */", s,
+                 owns_memory(t) ? "view" : "read");
     } else if (borrow) {
         SRC_LINE(x, "/* As %s__read, borrowing the strings and blobs of the row: valid until", s);
         SRC_LINE(x, " * st steps again.  For streaming without allocation. */");
@@ -41,8 +42,11 @@ static void reader(src *x, const sch_model *m, enum reader_kind kind)
              kind == READ_REST ? "rest" : borrow ? "view" : "read");
     SRC_LINE(x, "{");
     SRC_LINE(x, "%s%s *out = rec;", P, m->name);
+    /* A reader that lends (a view, or the read of a model without strings
+     * or blobs) reads the row id and then calls __rest, not a copy of it. */
+    bool via_rest = kind != READ_REST && t->rowid != NULL && t->ncolumns > 1 && (borrow || !owns_memory(t));
     bool enums = false;
-    for (size_t i = 0; i < t->ncolumns; i++)
+    for (size_t i = 0; i < t->ncolumns && !via_rest; i++)
         enums |= t->columns[i]->type == SCH_ENUM;
     if (enums)
         SRC_LINE(x, "int value = 0;");
@@ -52,7 +56,7 @@ static void reader(src *x, const sch_model *m, enum reader_kind kind)
         const sch_column *col = t->columns[i];
         const char *f = col->c_name;
         char has[300], at[32];
-        if (kind == READ_REST && col == t->rowid)
+        if ((kind == READ_REST && col == t->rowid) || (via_rest && col != t->rowid))
             continue;
         if (i == 0)
             snprintf(at, sizeof at, "at");
@@ -93,7 +97,10 @@ static void reader(src *x, const sch_model *m, enum reader_kind kind)
         SRC_LINE(x, "if (rc != ASSOC_OK)");
         SRC_LINE(x, "return assoc_read_failed(db, st, &%s__type, at, %zu, rc);", s, i);
     }
-    SRC_LINE(x, "return ASSOC_OK;");
+    if (via_rest)
+        SRC_LINE(x, "return %s__rest(db, st, at, rec);", s);
+    else
+        SRC_LINE(x, "return ASSOC_OK;");
     SRC_LINE(x, "}");
     SRC_BLANK(x);
 }
@@ -141,11 +148,11 @@ void src_rows(src *x, const sch_model *m)
     for (size_t i = 0; i < t->ncolumns; i++)
         if (t->columns[i]->type == SCH_ENUM)
             enum_desc(x, m, t->columns[i]);
+    if (t->rowid != NULL && t->ncolumns > 1)
+        reader(x, m, READ_REST);
     reader(x, m, READ_OWN);
     if (owns)
         reader(x, m, READ_LEND);
-    if (t->rowid != NULL && t->ncolumns > 1)
-        reader(x, m, READ_REST);
     if (!owns)
         SRC_LINE(x, "/* %s %s holds no strings or blobs: %s__read copies nothing, and lends. */",
                  strchr("AEIOUaeiou", m->name[0]) ? "An" : "A", m->name, s);

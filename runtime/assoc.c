@@ -1948,73 +1948,49 @@ static bool keep_copy(struct assoc_keep_buf *b, const assoc_rowtype *t, unsigned
     return true;
 }
 
-/* A stable merge sort of n pointers by their records' keys. */
-static void sort_ptrs(const void **a, const void **tmp, size_t n, int (*cmp)(const void *, const void *))
+static int64_t rec_rowid(const assoc_rowtype *t, const void *rec)
 {
-    if (n <= 16) {
-        for (size_t i = 1; i < n; i++) {
-            const void *x = a[i];
-            size_t j = i;
-            for (; j > 0 && cmp(a[j - 1], x) > 0; j--)
-                a[j] = a[j - 1];
-            a[j] = x;
-        }
-        return;
-    }
-    size_t h = n / 2;
-    sort_ptrs(a, tmp, h, cmp);
-    sort_ptrs(a + h, tmp, n - h, cmp);
-    if (cmp(a[h - 1], a[h]) <= 0)
-        return;
-    size_t i = 0, j = h, k = 0;
-    while (i < h && j < n)
-        tmp[k++] = cmp(a[j], a[i]) < 0 ? a[j++] : a[i++];
-    while (i < h)
-        tmp[k++] = a[i++];
-    memcpy(a, tmp, k * sizeof *a);
+    int64_t k;
+
+    memcpy(&k, (const unsigned char *)rec + t->rowid_at, sizeof k);
+    return k;
 }
 
-/* sort_ptrs for records with a row id key at offset `at`: the same stable
- * merge sort, the keys compared in place rather than through a pointer. */
-static void sort_rowids(const void **a, const void **tmp, size_t n, size_t at)
-{
-#define ROWID_OF(p) (*(const int64_t *)(const void *)((const unsigned char *)(p) + at))
-    if (n <= 16) {
-        for (size_t i = 1; i < n; i++) {
-            const void *x = a[i];
-            int64_t kx = ROWID_OF(x);
-            size_t j = i;
-            for (; j > 0 && ROWID_OF(a[j - 1]) > kx; j--)
-                a[j] = a[j - 1];
-            a[j] = x;
-        }
-        return;
-    }
-    size_t h = n / 2;
-    sort_rowids(a, tmp, h, at);
-    sort_rowids(a + h, tmp, n - h, at);
-    if (ROWID_OF(a[h - 1]) <= ROWID_OF(a[h]))
-        return;
-    size_t i = 0, j = h, k = 0;
-    while (i < h && j < n)
-        tmp[k++] = ROWID_OF(a[j]) < ROWID_OF(a[i]) ? a[j++] : a[i++];
-    while (i < h)
-        tmp[k++] = a[i++];
-    memcpy(a, tmp, k * sizeof *a);
-#undef ROWID_OF
-}
-
-/* The order of two records of type t by key: the row id compared in
- * place when the key is one, else through t->cmp. */
+/* The order of two records of type t by key: a row id compared in place
+ * (no call through a pointer), any other key through t->cmp. */
 static inline int rec_cmp(const assoc_rowtype *t, const void *a, const void *b)
 {
     if (t->rowid_key) {
-        int64_t x, y;
-        memcpy(&x, (const unsigned char *)a + t->rowid_at, sizeof x);
-        memcpy(&y, (const unsigned char *)b + t->rowid_at, sizeof y);
+        int64_t x = rec_rowid(t, a), y = rec_rowid(t, b);
         return (x > y) - (x < y);
     }
     return t->cmp(a, b);
+}
+
+/* A stable merge sort of n pointers by their records' keys. */
+static void sort_recs(const void **a, const void **tmp, size_t n, const assoc_rowtype *t)
+{
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            const void *x = a[i];
+            size_t j = i;
+            for (; j > 0 && rec_cmp(t, a[j - 1], x) > 0; j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_recs(a, tmp, h, t);
+    sort_recs(a + h, tmp, n - h, t);
+    if (rec_cmp(t, a[h - 1], a[h]) <= 0)
+        return;
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = rec_cmp(t, a[j], a[i]) < 0 ? a[j++] : a[i++];
+    while (i < h)
+        tmp[k++] = a[i++];
+    memcpy(a, tmp, k * sizeof *a);
 }
 
 /* Point order[0..n) at the n records of recs (size bytes each) in key
@@ -2040,10 +2016,7 @@ static size_t order_unique(const unsigned char *recs, size_t n, const assoc_rowt
         return w;
     for (i = 0; i < n; i++)
         order[i] = recs + i * size;
-    if (t->rowid_key)
-        sort_rowids(order, tmp, n, t->rowid_at);
-    else
-        sort_ptrs(order, tmp, n, t->cmp);
+    sort_recs(order, tmp, n, t);
     w = 0;
     for (i = 0; i < n; i++)
         if (w == 0 || rec_cmp(t, order[w - 1], order[i]) != 0)
@@ -2239,13 +2212,6 @@ void assoc_load_free(assoc_load *l)
     l->npairs = l->pcap = l->blen = l->bcap = 0;
 }
 
-static int64_t rec_rowid(const assoc_rowtype *t, const unsigned char *rec)
-{
-    int64_t k;
-
-    memcpy(&k, rec + t->rowid_at, sizeof k);
-    return k;
-}
 
 /* A row id's slot in a table of mask + 1 (a power of two) slots. */
 static size_t load_slot(int64_t key, size_t mask)
@@ -2434,12 +2400,11 @@ int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_
         if (rc != ASSOC_OK)
             return rc;
         if (l->npairs == l->pcap) {
-            size_t cap = l->pcap != 0 ? 2 * l->pcap : 64;
-            size_t *p = cap <= SIZE_MAX / (2 * sizeof *p) ? assoc_realloc(l->pairs, cap * 2 * sizeof *p) : NULL;
-            if (p == NULL)
-                return assoc_fail(db, ASSOC_NOMEM, "out of memory gathering a batched load");
+            void *p = l->pairs;
+            rc = assoc_list_reserve(db, &p, &l->pcap, l->npairs, 2 * sizeof *l->pairs);
+            if (rc != ASSOC_OK)
+                return rc;
             l->pairs = p;
-            l->pcap = cap;
         }
         if (t->rowid_key) {
             /* A row held already (another parent's, or this one's again)
@@ -2529,20 +2494,19 @@ static void rec_point(const assoc_rowtype *t, unsigned char *rec, unsigned char 
     }
 }
 
-/* Put ord[0..n) -- records with distinct row ids -- in key order.  Keys
- * that lie close together (as row ids mostly do) go by a counting sort,
- * one pass each way; others by the merge sort.  false: out of memory. */
-static bool order_rowids(const void **ord, const void **tmp, size_t n, size_t at)
+/* Put ord[0..n) in key order.  Distinct row ids that lie close together
+ * (as row ids mostly do) go by a counting sort, one pass each way; other
+ * keys by the merge sort.  false: out of memory. */
+static bool order_recs(const void **ord, const void **tmp, size_t n, const assoc_rowtype *t)
 {
     int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (size_t k = 0; k < n; k++) {
-        int64_t key;
-        memcpy(&key, (const unsigned char *)ord[k] + at, sizeof key);
+    for (size_t k = 0; t->rowid_key && k < n; k++) {
+        int64_t key = rec_rowid(t, ord[k]);
         lo = key < lo ? key : lo;
         hi = key > hi ? key : hi;
     }
-    if (n < 2 || (uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)n + 64) {
-        sort_rowids(ord, tmp, n, at);
+    if (!t->rowid_key || n < 2 || (uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)n + 64) {
+        sort_recs(ord, tmp, n, t);
         return true;
     }
     size_t range = (size_t)((uint64_t)hi - (uint64_t)lo) + 1;
@@ -2550,11 +2514,8 @@ static bool order_rowids(const void **ord, const void **tmp, size_t n, size_t at
     if (slot == NULL)
         return false;
     memset(slot, 0, range * sizeof *slot);
-    for (size_t k = 0; k < n; k++) {
-        int64_t key;
-        memcpy(&key, (const unsigned char *)ord[k] + at, sizeof key);
-        slot[(uint64_t)key - (uint64_t)lo] = ord[k];
-    }
+    for (size_t k = 0; k < n; k++)
+        slot[(uint64_t)rec_rowid(t, ord[k]) - (uint64_t)lo] = ord[k];
     size_t w = 0;
     for (size_t r = 0; r < range; r++)
         if (slot[r] != NULL)
@@ -2604,12 +2565,8 @@ int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, si
      * kept (the sort is stable), whose place it takes. */
     for (size_t k = 0; k < nrecs; k++)
         ord[k] = recs + k * t->size;
-    if (t->rowid_key) {
-        if (!order_rowids(ord, otmp, nrecs, t->rowid_at))
-            goto done;
-    } else {
-        sort_ptrs(ord, otmp, nrecs, t->cmp);
-    }
+    if (!order_recs(ord, otmp, nrecs, t))
+        goto done;
     for (size_t k = 0; k < nrecs; k++) {
         size_t r = (size_t)((const unsigned char *)ord[k] - recs) / t->size;
         if (!t->rowid_key && nrows > 0 && t->cmp(ord[nrows - 1], ord[k]) == 0) {

@@ -10,6 +10,33 @@ static const char *const user__columns[] = {
 };
 static const assoc_rowtype user__type;
 
+/* As user__view, but for the row id, which the caller has put in rec. */
+static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    User *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->handle);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->bio);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->is_admin, &out->has_is_admin);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->karma, &out->has_karma);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->joined_at, &out->has_joined_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 6, rc);
+    return ASSOC_OK;
+}
+
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for user_free. */
@@ -52,52 +79,7 @@ static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &user__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->handle);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->bio);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 3, rc);
-    rc = assoc_col_bool(db, st, at + 4, &out->is_admin, &out->has_is_admin);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 4, rc);
-    rc = assoc_col_int64(db, st, at + 5, &out->karma, &out->has_karma);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 5, rc);
-    rc = assoc_column_time(db, st, at + 6, &out->joined_at, &out->has_joined_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 6, rc);
-    return ASSOC_OK;
-}
-
-/* As user__view, but for the row id, which the caller has put in rec. */
-static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    User *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->handle);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->bio);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 3, rc);
-    rc = assoc_col_bool(db, st, at + 4, &out->is_admin, &out->has_is_admin);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 4, rc);
-    rc = assoc_col_int64(db, st, at + 5, &out->karma, &out->has_karma);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 5, rc);
-    rc = assoc_column_time(db, st, at + 6, &out->joined_at, &out->has_joined_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 6, rc);
-    return ASSOC_OK;
+    return user__rest(db, st, at, rec);
 }
 
 static int user__cmp(const void *a, const void *b)
@@ -129,6 +111,27 @@ static const char *const profile__columns[] = {
     "user_id", "avatar", "website", "location", "updated_at"
 };
 static const assoc_rowtype profile__type;
+
+/* As profile__view, but for the row id, which the caller has put in rec. */
+static int profile__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Profile *out = rec;
+    int rc;
+
+    rc = assoc_column_blob_ref(db, st, at + 1, &out->avatar);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->website);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->location);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 4, rc);
+    return ASSOC_OK;
+}
 
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
@@ -166,40 +169,7 @@ static int profile__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->user_id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &profile__type, at, 0, rc);
-    rc = assoc_column_blob_ref(db, st, at + 1, &out->avatar);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->website);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->location);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 3, rc);
-    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 4, rc);
-    return ASSOC_OK;
-}
-
-/* As profile__view, but for the row id, which the caller has put in rec. */
-static int profile__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Profile *out = rec;
-    int rc;
-
-    rc = assoc_column_blob_ref(db, st, at + 1, &out->avatar);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->website);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->location);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 3, rc);
-    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 4, rc);
-    return ASSOC_OK;
+    return profile__rest(db, st, at, rec);
 }
 
 static int profile__cmp(const void *a, const void *b)
@@ -235,6 +205,48 @@ static const char *const post__columns[] = {
     "id", "author_id", "editor_id", "title", "slug", "body", "status", "published", "pinned", "score", "created_at", "updated_at"
 };
 static const assoc_rowtype post__type;
+
+/* As post__view, but for the row id, which the caller has put in rec. */
+static int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Post *out = rec;
+    int rc;
+
+    rc = assoc_col_int64(db, st, at + 1, &out->author_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->editor_id, &out->has_editor_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->title);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_text_ref(db, st, at + 4, &out->slug);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
+    rc = assoc_column_text_ref(db, st, at + 5, &out->body);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 5, rc);
+    rc = assoc_column_text_ref(db, st, at + 6, &out->status);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 6, rc);
+    rc = assoc_col_bool(db, st, at + 7, &out->published, &out->has_published);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 7, rc);
+    rc = assoc_col_bool(db, st, at + 8, &out->pinned, &out->has_pinned);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 8, rc);
+    rc = assoc_col_double(db, st, at + 9, &out->score, &out->has_score);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 9, rc);
+    rc = assoc_column_time(db, st, at + 10, &out->created_at, &out->has_created_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 10, rc);
+    rc = assoc_column_time(db, st, at + 11, &out->updated_at, &out->has_updated_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 11, rc);
+    return ASSOC_OK;
+}
 
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
@@ -293,82 +305,7 @@ static int post__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &post__type, at, 0, rc);
-    rc = assoc_col_int64(db, st, at + 1, &out->author_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 1, rc);
-    rc = assoc_col_int64(db, st, at + 2, &out->editor_id, &out->has_editor_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->title);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 3, rc);
-    rc = assoc_column_text_ref(db, st, at + 4, &out->slug);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 4, rc);
-    rc = assoc_column_text_ref(db, st, at + 5, &out->body);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 5, rc);
-    rc = assoc_column_text_ref(db, st, at + 6, &out->status);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 6, rc);
-    rc = assoc_col_bool(db, st, at + 7, &out->published, &out->has_published);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 7, rc);
-    rc = assoc_col_bool(db, st, at + 8, &out->pinned, &out->has_pinned);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 8, rc);
-    rc = assoc_col_double(db, st, at + 9, &out->score, &out->has_score);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 9, rc);
-    rc = assoc_column_time(db, st, at + 10, &out->created_at, &out->has_created_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 10, rc);
-    rc = assoc_column_time(db, st, at + 11, &out->updated_at, &out->has_updated_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 11, rc);
-    return ASSOC_OK;
-}
-
-/* As post__view, but for the row id, which the caller has put in rec. */
-static int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Post *out = rec;
-    int rc;
-
-    rc = assoc_col_int64(db, st, at + 1, &out->author_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 1, rc);
-    rc = assoc_col_int64(db, st, at + 2, &out->editor_id, &out->has_editor_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->title);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 3, rc);
-    rc = assoc_column_text_ref(db, st, at + 4, &out->slug);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 4, rc);
-    rc = assoc_column_text_ref(db, st, at + 5, &out->body);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 5, rc);
-    rc = assoc_column_text_ref(db, st, at + 6, &out->status);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 6, rc);
-    rc = assoc_col_bool(db, st, at + 7, &out->published, &out->has_published);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 7, rc);
-    rc = assoc_col_bool(db, st, at + 8, &out->pinned, &out->has_pinned);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 8, rc);
-    rc = assoc_col_double(db, st, at + 9, &out->score, &out->has_score);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 9, rc);
-    rc = assoc_column_time(db, st, at + 10, &out->created_at, &out->has_created_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 10, rc);
-    rc = assoc_column_time(db, st, at + 11, &out->updated_at, &out->has_updated_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 11, rc);
-    return ASSOC_OK;
+    return post__rest(db, st, at, rec);
 }
 
 static int post__cmp(const void *a, const void *b)
@@ -401,6 +338,21 @@ static const char *const tag__columns[] = {
 };
 static const assoc_rowtype tag__type;
 
+/* As tag__view, but for the row id, which the caller has put in rec. */
+static int tag__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Tag *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &tag__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->color);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &tag__type, at, 2, rc);
+    return ASSOC_OK;
+}
+
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for tag_free. */
@@ -431,28 +383,7 @@ static int tag__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &tag__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->color);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, at, 2, rc);
-    return ASSOC_OK;
-}
-
-/* As tag__view, but for the row id, which the caller has put in rec. */
-static int tag__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Tag *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->color);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &tag__type, at, 2, rc);
-    return ASSOC_OK;
+    return tag__rest(db, st, at, rec);
 }
 
 static int tag__cmp(const void *a, const void *b)
@@ -484,6 +415,30 @@ static const char *const comment__columns[] = {
     "id", "post_id", "user_id", "body", "approved", "created_at"
 };
 static const assoc_rowtype comment__type;
+
+/* As comment__view, but for the row id, which the caller has put in rec. */
+static int comment__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Comment *out = rec;
+    int rc;
+
+    rc = assoc_col_int64(db, st, at + 1, &out->post_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->user_id, &out->has_user_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->body);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->approved, &out->has_approved);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->created_at, &out->has_created_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 5, rc);
+    return ASSOC_OK;
+}
 
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
@@ -524,46 +479,7 @@ static int comment__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &comment__type, at, 0, rc);
-    rc = assoc_col_int64(db, st, at + 1, &out->post_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 1, rc);
-    rc = assoc_col_int64(db, st, at + 2, &out->user_id, &out->has_user_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->body);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 3, rc);
-    rc = assoc_col_bool(db, st, at + 4, &out->approved, &out->has_approved);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 4, rc);
-    rc = assoc_column_time(db, st, at + 5, &out->created_at, &out->has_created_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 5, rc);
-    return ASSOC_OK;
-}
-
-/* As comment__view, but for the row id, which the caller has put in rec. */
-static int comment__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Comment *out = rec;
-    int rc;
-
-    rc = assoc_col_int64(db, st, at + 1, &out->post_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 1, rc);
-    rc = assoc_col_int64(db, st, at + 2, &out->user_id, &out->has_user_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->body);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 3, rc);
-    rc = assoc_col_bool(db, st, at + 4, &out->approved, &out->has_approved);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 4, rc);
-    rc = assoc_column_time(db, st, at + 5, &out->created_at, &out->has_created_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 5, rc);
-    return ASSOC_OK;
+    return comment__rest(db, st, at, rec);
 }
 
 static int comment__cmp(const void *a, const void *b)

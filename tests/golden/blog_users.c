@@ -10,6 +10,33 @@ static const char *const user__columns[] = {
 };
 static const assoc_rowtype user__type;
 
+/* As user__view, but for the row id, which the caller has put in rec. */
+static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    User *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->handle);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->bio);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->is_admin, &out->has_is_admin);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->karma, &out->has_karma);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->joined_at, &out->has_joined_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 6, rc);
+    return ASSOC_OK;
+}
+
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for user_free. */
@@ -52,52 +79,7 @@ static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &user__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->handle);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->bio);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 3, rc);
-    rc = assoc_col_bool(db, st, at + 4, &out->is_admin, &out->has_is_admin);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 4, rc);
-    rc = assoc_col_int64(db, st, at + 5, &out->karma, &out->has_karma);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 5, rc);
-    rc = assoc_column_time(db, st, at + 6, &out->joined_at, &out->has_joined_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 6, rc);
-    return ASSOC_OK;
-}
-
-/* As user__view, but for the row id, which the caller has put in rec. */
-static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    User *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->handle);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->bio);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 3, rc);
-    rc = assoc_col_bool(db, st, at + 4, &out->is_admin, &out->has_is_admin);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 4, rc);
-    rc = assoc_col_int64(db, st, at + 5, &out->karma, &out->has_karma);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 5, rc);
-    rc = assoc_column_time(db, st, at + 6, &out->joined_at, &out->has_joined_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 6, rc);
-    return ASSOC_OK;
+    return user__rest(db, st, at, rec);
 }
 
 static int user__cmp(const void *a, const void *b)
@@ -129,6 +111,27 @@ static const char *const profile__columns[] = {
     "user_id", "avatar", "website", "location", "updated_at"
 };
 static const assoc_rowtype profile__type;
+
+/* As profile__view, but for the row id, which the caller has put in rec. */
+static int profile__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Profile *out = rec;
+    int rc;
+
+    rc = assoc_column_blob_ref(db, st, at + 1, &out->avatar);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->website);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->location);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &profile__type, at, 4, rc);
+    return ASSOC_OK;
+}
 
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
@@ -166,40 +169,7 @@ static int profile__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->user_id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &profile__type, at, 0, rc);
-    rc = assoc_column_blob_ref(db, st, at + 1, &out->avatar);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->website);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->location);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 3, rc);
-    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 4, rc);
-    return ASSOC_OK;
-}
-
-/* As profile__view, but for the row id, which the caller has put in rec. */
-static int profile__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Profile *out = rec;
-    int rc;
-
-    rc = assoc_column_blob_ref(db, st, at + 1, &out->avatar);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->website);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->location);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 3, rc);
-    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &profile__type, at, 4, rc);
-    return ASSOC_OK;
+    return profile__rest(db, st, at, rec);
 }
 
 static int profile__cmp(const void *a, const void *b)

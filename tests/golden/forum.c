@@ -10,6 +10,27 @@ static const char *const user__columns[] = {
 };
 static const assoc_rowtype user__type;
 
+/* As user__view, but for the row id, which the caller has put in rec. */
+static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    User *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->username);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->created_at, &out->has_created_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    return ASSOC_OK;
+}
+
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for user_free. */
@@ -46,40 +67,7 @@ static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &user__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->username);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 2, rc);
-    rc = assoc_column_time(db, st, at + 3, &out->created_at, &out->has_created_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 3, rc);
-    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 4, rc);
-    return ASSOC_OK;
-}
-
-/* As user__view, but for the row id, which the caller has put in rec. */
-static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    User *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->username);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 2, rc);
-    rc = assoc_column_time(db, st, at + 3, &out->created_at, &out->has_created_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 3, rc);
-    rc = assoc_column_time(db, st, at + 4, &out->updated_at, &out->has_updated_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 4, rc);
-    return ASSOC_OK;
+    return user__rest(db, st, at, rec);
 }
 
 static int user__cmp(const void *a, const void *b)
@@ -112,6 +100,21 @@ static const char *const category__columns[] = {
 };
 static const assoc_rowtype category__type;
 
+/* As category__view, but for the row id, which the caller has put in rec. */
+static int category__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Category *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->title);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &category__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->position, &out->has_position);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &category__type, at, 2, rc);
+    return ASSOC_OK;
+}
+
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for category_free. */
@@ -142,28 +145,7 @@ static int category__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &category__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->title);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, at, 1, rc);
-    rc = assoc_col_int64(db, st, at + 2, &out->position, &out->has_position);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, at, 2, rc);
-    return ASSOC_OK;
-}
-
-/* As category__view, but for the row id, which the caller has put in rec. */
-static int category__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Category *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->title);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, at, 1, rc);
-    rc = assoc_col_int64(db, st, at + 2, &out->position, &out->has_position);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, at, 2, rc);
-    return ASSOC_OK;
+    return category__rest(db, st, at, rec);
 }
 
 static int category__cmp(const void *a, const void *b)
@@ -195,6 +177,30 @@ static const char *const forum__columns[] = {
     "id", "category_id", "title", "position", "created_at", "updated_at"
 };
 static const assoc_rowtype forum__type;
+
+/* As forum__view, but for the row id, which the caller has put in rec. */
+static int forum__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Forum *out = rec;
+    int rc;
+
+    rc = assoc_col_int64(db, st, at + 1, &out->category_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &forum__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &forum__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->position, &out->has_position);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &forum__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &forum__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &forum__type, at, 5, rc);
+    return ASSOC_OK;
+}
 
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
@@ -235,46 +241,7 @@ static int forum__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &forum__type, at, 0, rc);
-    rc = assoc_col_int64(db, st, at + 1, &out->category_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, at, 2, rc);
-    rc = assoc_col_int64(db, st, at + 3, &out->position, &out->has_position);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, at, 3, rc);
-    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, at, 4, rc);
-    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, at, 5, rc);
-    return ASSOC_OK;
-}
-
-/* As forum__view, but for the row id, which the caller has put in rec. */
-static int forum__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Forum *out = rec;
-    int rc;
-
-    rc = assoc_col_int64(db, st, at + 1, &out->category_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, at, 2, rc);
-    rc = assoc_col_int64(db, st, at + 3, &out->position, &out->has_position);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, at, 3, rc);
-    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, at, 4, rc);
-    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &forum__type, at, 5, rc);
-    return ASSOC_OK;
+    return forum__rest(db, st, at, rec);
 }
 
 static int forum__cmp(const void *a, const void *b)
@@ -313,6 +280,41 @@ static const char *const topic__enum_state_names[] = {
 static const assoc_enum topic__enum_state = {
     "Topic.state", "TopicState", topic__enum_state_names, 3
 };
+
+/* As topic__view, but for the row id, which the caller has put in rec. */
+static int topic__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Topic *out = rec;
+    int value = 0;
+    int rc;
+
+    rc = assoc_col_int64(db, st, at + 1, &out->forum_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->user_id, &out->has_user_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 3, rc);
+    rc = assoc_column_enum(db, st, at + 4, &topic__enum_state, &value, &out->has_state);
+    out->state = (TopicState)value;
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->first_post_id, &out->has_first_post_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 5, rc);
+    rc = assoc_col_int64(db, st, at + 6, &out->last_post_id, &out->has_last_post_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->created_at, &out->has_created_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 7, rc);
+    rc = assoc_column_time(db, st, at + 8, &out->updated_at, &out->has_updated_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &topic__type, at, 8, rc);
+    return ASSOC_OK;
+}
 
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
@@ -359,73 +361,12 @@ static int topic__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
 static int topic__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Topic *out = rec;
-    int value = 0;
     int rc;
 
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &topic__type, at, 0, rc);
-    rc = assoc_col_int64(db, st, at + 1, &out->forum_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 2, rc);
-    rc = assoc_col_int64(db, st, at + 3, &out->user_id, &out->has_user_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 3, rc);
-    rc = assoc_column_enum(db, st, at + 4, &topic__enum_state, &value, &out->has_state);
-    out->state = (TopicState)value;
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 4, rc);
-    rc = assoc_col_int64(db, st, at + 5, &out->first_post_id, &out->has_first_post_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 5, rc);
-    rc = assoc_col_int64(db, st, at + 6, &out->last_post_id, &out->has_last_post_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 6, rc);
-    rc = assoc_column_time(db, st, at + 7, &out->created_at, &out->has_created_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 7, rc);
-    rc = assoc_column_time(db, st, at + 8, &out->updated_at, &out->has_updated_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 8, rc);
-    return ASSOC_OK;
-}
-
-/* As topic__view, but for the row id, which the caller has put in rec. */
-static int topic__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Topic *out = rec;
-    int value = 0;
-    int rc;
-
-    rc = assoc_col_int64(db, st, at + 1, &out->forum_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 2, rc);
-    rc = assoc_col_int64(db, st, at + 3, &out->user_id, &out->has_user_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 3, rc);
-    rc = assoc_column_enum(db, st, at + 4, &topic__enum_state, &value, &out->has_state);
-    out->state = (TopicState)value;
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 4, rc);
-    rc = assoc_col_int64(db, st, at + 5, &out->first_post_id, &out->has_first_post_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 5, rc);
-    rc = assoc_col_int64(db, st, at + 6, &out->last_post_id, &out->has_last_post_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 6, rc);
-    rc = assoc_column_time(db, st, at + 7, &out->created_at, &out->has_created_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 7, rc);
-    rc = assoc_column_time(db, st, at + 8, &out->updated_at, &out->has_updated_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &topic__type, at, 8, rc);
-    return ASSOC_OK;
+    return topic__rest(db, st, at, rec);
 }
 
 static int topic__cmp(const void *a, const void *b)
@@ -457,6 +398,30 @@ static const char *const post__columns[] = {
     "id", "topic_id", "user_id", "content", "created_at", "updated_at"
 };
 static const assoc_rowtype post__type;
+
+/* As post__view, but for the row id, which the caller has put in rec. */
+static int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Post *out = rec;
+    int rc;
+
+    rc = assoc_col_int64(db, st, at + 1, &out->topic_id, &out->has_topic_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->user_id, &out->has_user_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->content);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 5, rc);
+    return ASSOC_OK;
+}
 
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
@@ -497,46 +462,7 @@ static int post__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &post__type, at, 0, rc);
-    rc = assoc_col_int64(db, st, at + 1, &out->topic_id, &out->has_topic_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 1, rc);
-    rc = assoc_col_int64(db, st, at + 2, &out->user_id, &out->has_user_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->content);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 3, rc);
-    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 4, rc);
-    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 5, rc);
-    return ASSOC_OK;
-}
-
-/* As post__view, but for the row id, which the caller has put in rec. */
-static int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Post *out = rec;
-    int rc;
-
-    rc = assoc_col_int64(db, st, at + 1, &out->topic_id, &out->has_topic_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 1, rc);
-    rc = assoc_col_int64(db, st, at + 2, &out->user_id, &out->has_user_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->content);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 3, rc);
-    rc = assoc_column_time(db, st, at + 4, &out->created_at, &out->has_created_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 4, rc);
-    rc = assoc_column_time(db, st, at + 5, &out->updated_at, &out->has_updated_at);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 5, rc);
-    return ASSOC_OK;
+    return post__rest(db, st, at, rec);
 }
 
 static int post__cmp(const void *a, const void *b)

@@ -10,6 +10,21 @@ static const char *const category__columns[] = {
 };
 static const assoc_rowtype category__type;
 
+/* As category__view, but for the row id, which the caller has put in rec. */
+static int category__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Category *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &category__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->group);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &category__type, at, 2, rc);
+    return ASSOC_OK;
+}
+
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for category_free. */
@@ -40,28 +55,7 @@ static int category__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &category__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->group);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, at, 2, rc);
-    return ASSOC_OK;
-}
-
-/* As category__view, but for the row id, which the caller has put in rec. */
-static int category__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Category *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->group);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &category__type, at, 2, rc);
-    return ASSOC_OK;
+    return category__rest(db, st, at, rec);
 }
 
 static int category__cmp(const void *a, const void *b)
@@ -93,6 +87,36 @@ static const char *const warehouse__columns[] = {
     "id", "code", "name", "latitude", "longitude", "capacity", "active", "opened"
 };
 static const assoc_rowtype warehouse__type;
+
+/* As warehouse__view, but for the row id, which the caller has put in rec. */
+static int warehouse__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Warehouse *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->code);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->name);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, at, 2, rc);
+    rc = assoc_col_double(db, st, at + 3, &out->latitude, &out->has_latitude);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, at, 3, rc);
+    rc = assoc_col_double(db, st, at + 4, &out->longitude, &out->has_longitude);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, at, 4, rc);
+    rc = assoc_col_double(db, st, at + 5, &out->capacity, &out->has_capacity);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, at, 5, rc);
+    rc = assoc_col_bool(db, st, at + 6, &out->active, &out->has_active);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, at, 6, rc);
+    rc = assoc_column_time(db, st, at + 7, &out->opened, &out->has_opened);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &warehouse__type, at, 7, rc);
+    return ASSOC_OK;
+}
 
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
@@ -139,58 +163,7 @@ static int warehouse__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &warehouse__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->code);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->name);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, at, 2, rc);
-    rc = assoc_col_double(db, st, at + 3, &out->latitude, &out->has_latitude);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, at, 3, rc);
-    rc = assoc_col_double(db, st, at + 4, &out->longitude, &out->has_longitude);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, at, 4, rc);
-    rc = assoc_col_double(db, st, at + 5, &out->capacity, &out->has_capacity);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, at, 5, rc);
-    rc = assoc_col_bool(db, st, at + 6, &out->active, &out->has_active);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, at, 6, rc);
-    rc = assoc_column_time(db, st, at + 7, &out->opened, &out->has_opened);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, at, 7, rc);
-    return ASSOC_OK;
-}
-
-/* As warehouse__view, but for the row id, which the caller has put in rec. */
-static int warehouse__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Warehouse *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->code);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->name);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, at, 2, rc);
-    rc = assoc_col_double(db, st, at + 3, &out->latitude, &out->has_latitude);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, at, 3, rc);
-    rc = assoc_col_double(db, st, at + 4, &out->longitude, &out->has_longitude);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, at, 4, rc);
-    rc = assoc_col_double(db, st, at + 5, &out->capacity, &out->has_capacity);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, at, 5, rc);
-    rc = assoc_col_bool(db, st, at + 6, &out->active, &out->has_active);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, at, 6, rc);
-    rc = assoc_column_time(db, st, at + 7, &out->opened, &out->has_opened);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &warehouse__type, at, 7, rc);
-    return ASSOC_OK;
+    return warehouse__rest(db, st, at, rec);
 }
 
 static int warehouse__cmp(const void *a, const void *b)
@@ -437,6 +410,39 @@ static const char *const transfer__columns[] = {
 };
 static const assoc_rowtype transfer__type;
 
+/* As transfer__view, but for the row id, which the caller has put in rec. */
+static int transfer__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Transfer *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->item_sku);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 1, rc);
+    rc = assoc_col_int64(db, st, at + 2, &out->from_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->to_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->quantity, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->requested, &out->has_requested);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 5, rc);
+    rc = assoc_column_time(db, st, at + 6, &out->shipped, &out->has_shipped);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 6, rc);
+    rc = assoc_column_blob_ref(db, st, at + 7, &out->manifest);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 7, rc);
+    rc = assoc_col_bool(db, st, at + 8, &out->urgent, &out->has_urgent);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &transfer__type, at, 8, rc);
+    return ASSOC_OK;
+}
+
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for transfer_free. */
@@ -485,64 +491,7 @@ static int transfer__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &transfer__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->item_sku);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 1, rc);
-    rc = assoc_col_int64(db, st, at + 2, &out->from_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 2, rc);
-    rc = assoc_col_int64(db, st, at + 3, &out->to_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 3, rc);
-    rc = assoc_col_int64(db, st, at + 4, &out->quantity, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 4, rc);
-    rc = assoc_column_time(db, st, at + 5, &out->requested, &out->has_requested);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 5, rc);
-    rc = assoc_column_time(db, st, at + 6, &out->shipped, &out->has_shipped);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 6, rc);
-    rc = assoc_column_blob_ref(db, st, at + 7, &out->manifest);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 7, rc);
-    rc = assoc_col_bool(db, st, at + 8, &out->urgent, &out->has_urgent);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 8, rc);
-    return ASSOC_OK;
-}
-
-/* As transfer__view, but for the row id, which the caller has put in rec. */
-static int transfer__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Transfer *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->item_sku);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 1, rc);
-    rc = assoc_col_int64(db, st, at + 2, &out->from_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 2, rc);
-    rc = assoc_col_int64(db, st, at + 3, &out->to_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 3, rc);
-    rc = assoc_col_int64(db, st, at + 4, &out->quantity, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 4, rc);
-    rc = assoc_column_time(db, st, at + 5, &out->requested, &out->has_requested);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 5, rc);
-    rc = assoc_column_time(db, st, at + 6, &out->shipped, &out->has_shipped);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 6, rc);
-    rc = assoc_column_blob_ref(db, st, at + 7, &out->manifest);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 7, rc);
-    rc = assoc_col_bool(db, st, at + 8, &out->urgent, &out->has_urgent);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &transfer__type, at, 8, rc);
-    return ASSOC_OK;
+    return transfer__rest(db, st, at, rec);
 }
 
 static int transfer__cmp(const void *a, const void *b)

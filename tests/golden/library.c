@@ -10,6 +10,24 @@ static const char *const author__columns[] = {
 };
 static const assoc_rowtype author__type;
 
+/* As author__view, but for the row id, which the caller has put in rec. */
+static int author__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Author *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &author__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->born, &out->has_born);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &author__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->country);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &author__type, at, 3, rc);
+    return ASSOC_OK;
+}
+
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for author_free. */
@@ -43,34 +61,7 @@ static int author__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &author__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, at, 1, rc);
-    rc = assoc_column_time(db, st, at + 2, &out->born, &out->has_born);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->country);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, at, 3, rc);
-    return ASSOC_OK;
-}
-
-/* As author__view, but for the row id, which the caller has put in rec. */
-static int author__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Author *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->name);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, at, 1, rc);
-    rc = assoc_column_time(db, st, at + 2, &out->born, &out->has_born);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->country);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &author__type, at, 3, rc);
-    return ASSOC_OK;
+    return author__rest(db, st, at, rec);
 }
 
 static int author__cmp(const void *a, const void *b)
@@ -102,6 +93,30 @@ static const char *const book__columns[] = {
     "id", "isbn", "title", "published", "pages", "language"
 };
 static const assoc_rowtype book__type;
+
+/* As book__view, but for the row id, which the caller has put in rec. */
+static int book__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Book *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->isbn);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &book__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &book__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->published, &out->has_published);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &book__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->pages, &out->has_pages);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &book__type, at, 4, rc);
+    rc = assoc_column_text_ref(db, st, at + 5, &out->language);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &book__type, at, 5, rc);
+    return ASSOC_OK;
+}
 
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
@@ -142,46 +157,7 @@ static int book__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &book__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->isbn);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, at, 2, rc);
-    rc = assoc_column_time(db, st, at + 3, &out->published, &out->has_published);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, at, 3, rc);
-    rc = assoc_col_int64(db, st, at + 4, &out->pages, &out->has_pages);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, at, 4, rc);
-    rc = assoc_column_text_ref(db, st, at + 5, &out->language);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, at, 5, rc);
-    return ASSOC_OK;
-}
-
-/* As book__view, but for the row id, which the caller has put in rec. */
-static int book__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Book *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->isbn);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->title);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, at, 2, rc);
-    rc = assoc_column_time(db, st, at + 3, &out->published, &out->has_published);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, at, 3, rc);
-    rc = assoc_col_int64(db, st, at + 4, &out->pages, &out->has_pages);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, at, 4, rc);
-    rc = assoc_column_text_ref(db, st, at + 5, &out->language);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &book__type, at, 5, rc);
-    return ASSOC_OK;
+    return book__rest(db, st, at, rec);
 }
 
 static int book__cmp(const void *a, const void *b)
@@ -297,6 +273,30 @@ static const char *const member__columns[] = {
 };
 static const assoc_rowtype member__type;
 
+/* As member__view, but for the row id, which the caller has put in rec. */
+static int member__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Member *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->card_no);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &member__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->name);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &member__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->email);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &member__type, at, 3, rc);
+    rc = assoc_col_bool(db, st, at + 4, &out->active, &out->has_active);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &member__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->joined, &out->has_joined);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &member__type, at, 5, rc);
+    return ASSOC_OK;
+}
+
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for member_free. */
@@ -336,46 +336,7 @@ static int member__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &member__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->card_no);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->name);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->email);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, at, 3, rc);
-    rc = assoc_col_bool(db, st, at + 4, &out->active, &out->has_active);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, at, 4, rc);
-    rc = assoc_column_time(db, st, at + 5, &out->joined, &out->has_joined);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, at, 5, rc);
-    return ASSOC_OK;
-}
-
-/* As member__view, but for the row id, which the caller has put in rec. */
-static int member__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Member *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->card_no);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->name);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->email);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, at, 3, rc);
-    rc = assoc_col_bool(db, st, at + 4, &out->active, &out->has_active);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, at, 4, rc);
-    rc = assoc_column_time(db, st, at + 5, &out->joined, &out->has_joined);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &member__type, at, 5, rc);
-    return ASSOC_OK;
+    return member__rest(db, st, at, rec);
 }
 
 static int member__cmp(const void *a, const void *b)
@@ -407,6 +368,27 @@ static const char *const library_card__columns[] = {
     "id", "member_id", "barcode", "issued", "expires"
 };
 static const assoc_rowtype library_card__type;
+
+/* As library_card__view, but for the row id, which the caller has put in rec. */
+static int library_card__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    LibraryCard *out = rec;
+    int rc;
+
+    rc = assoc_col_int64(db, st, at + 1, &out->member_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &library_card__type, at, 1, rc);
+    rc = assoc_column_blob_ref(db, st, at + 2, &out->barcode);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &library_card__type, at, 2, rc);
+    rc = assoc_column_time(db, st, at + 3, &out->issued, &out->has_issued);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &library_card__type, at, 3, rc);
+    rc = assoc_column_time(db, st, at + 4, &out->expires, &out->has_expires);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &library_card__type, at, 4, rc);
+    return ASSOC_OK;
+}
 
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
@@ -444,40 +426,7 @@ static int library_card__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &library_card__type, at, 0, rc);
-    rc = assoc_col_int64(db, st, at + 1, &out->member_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, at, 1, rc);
-    rc = assoc_column_blob_ref(db, st, at + 2, &out->barcode);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, at, 2, rc);
-    rc = assoc_column_time(db, st, at + 3, &out->issued, &out->has_issued);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, at, 3, rc);
-    rc = assoc_column_time(db, st, at + 4, &out->expires, &out->has_expires);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, at, 4, rc);
-    return ASSOC_OK;
-}
-
-/* As library_card__view, but for the row id, which the caller has put in rec. */
-static int library_card__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    LibraryCard *out = rec;
-    int rc;
-
-    rc = assoc_col_int64(db, st, at + 1, &out->member_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, at, 1, rc);
-    rc = assoc_column_blob_ref(db, st, at + 2, &out->barcode);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, at, 2, rc);
-    rc = assoc_column_time(db, st, at + 3, &out->issued, &out->has_issued);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, at, 3, rc);
-    rc = assoc_column_time(db, st, at + 4, &out->expires, &out->has_expires);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &library_card__type, at, 4, rc);
-    return ASSOC_OK;
+    return library_card__rest(db, st, at, rec);
 }
 
 static int library_card__cmp(const void *a, const void *b)
@@ -510,42 +459,7 @@ static const char *const loan__columns[] = {
 };
 static const assoc_rowtype loan__type;
 
-/* Fill the zeroed record rec from the current row of st, columns in
- * declaration order, strings and blobs copied.  On failure rec holds what
- * was read so far, for loan_free. */
-static int loan__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Loan *out = rec;
-    int rc;
-
-    rc = assoc_col_rowid(db, st, at, &out->id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, at, 0, rc);
-    rc = assoc_col_int64(db, st, at + 1, &out->book_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, at, 1, rc);
-    rc = assoc_col_int64(db, st, at + 2, &out->member_id, &out->has_member_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, at, 2, rc);
-    rc = assoc_column_time(db, st, at + 3, &out->out, &out->has_out);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, at, 3, rc);
-    rc = assoc_column_time(db, st, at + 4, &out->due, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, at, 4, rc);
-    rc = assoc_column_time(db, st, at + 5, &out->returned, &out->has_returned);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, at, 5, rc);
-    rc = assoc_col_double(db, st, at + 6, &out->fine, &out->has_fine);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, at, 6, rc);
-    rc = assoc_col_int64(db, st, at + 7, &out->renewals, &out->has_renewals);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &loan__type, at, 7, rc);
-    return ASSOC_OK;
-}
-
-/* As loan__view, but for the row id, which the caller has put in rec. */
+/* As loan__read, but for the row id, which the caller has put in rec. */
 static int loan__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Loan *out = rec;
@@ -573,6 +487,20 @@ static int loan__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &loan__type, at, 7, rc);
     return ASSOC_OK;
+}
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for loan_free. */
+static int loan__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Loan *out = rec;
+    int rc;
+
+    rc = assoc_col_rowid(db, st, at, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &loan__type, at, 0, rc);
+    return loan__rest(db, st, at, rec);
 }
 
 /* A Loan holds no strings or blobs: loan__read copies nothing, and lends. */

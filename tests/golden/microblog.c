@@ -10,6 +10,30 @@ static const char *const user__columns[] = {
 };
 static const assoc_rowtype user__type;
 
+/* As user__view, but for the row id, which the caller has put in rec. */
+static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    User *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->username);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    rc = assoc_column_text_ref(db, st, at + 3, &out->password_hash);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 3, rc);
+    rc = assoc_column_text_ref(db, st, at + 4, &out->about_me);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 4, rc);
+    rc = assoc_column_time(db, st, at + 5, &out->last_seen, &out->has_last_seen);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 5, rc);
+    return ASSOC_OK;
+}
+
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for user_free. */
@@ -49,46 +73,7 @@ static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &user__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->username);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->password_hash);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 3, rc);
-    rc = assoc_column_text_ref(db, st, at + 4, &out->about_me);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 4, rc);
-    rc = assoc_column_time(db, st, at + 5, &out->last_seen, &out->has_last_seen);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 5, rc);
-    return ASSOC_OK;
-}
-
-/* As user__view, but for the row id, which the caller has put in rec. */
-static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    User *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->username);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 1, rc);
-    rc = assoc_column_text_ref(db, st, at + 2, &out->email);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 2, rc);
-    rc = assoc_column_text_ref(db, st, at + 3, &out->password_hash);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 3, rc);
-    rc = assoc_column_text_ref(db, st, at + 4, &out->about_me);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 4, rc);
-    rc = assoc_column_time(db, st, at + 5, &out->last_seen, &out->has_last_seen);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 5, rc);
-    return ASSOC_OK;
+    return user__rest(db, st, at, rec);
 }
 
 static int user__cmp(const void *a, const void *b)
@@ -120,6 +105,27 @@ static const char *const post__columns[] = {
     "id", "body", "timestamp", "user_id", "language"
 };
 static const assoc_rowtype post__type;
+
+/* As post__view, but for the row id, which the caller has put in rec. */
+static int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Post *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->body);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->user_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 3, rc);
+    rc = assoc_column_text_ref(db, st, at + 4, &out->language);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &post__type, at, 4, rc);
+    return ASSOC_OK;
+}
 
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
@@ -157,40 +163,7 @@ static int post__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &post__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->body);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 1, rc);
-    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 2, rc);
-    rc = assoc_col_int64(db, st, at + 3, &out->user_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 3, rc);
-    rc = assoc_column_text_ref(db, st, at + 4, &out->language);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 4, rc);
-    return ASSOC_OK;
-}
-
-/* As post__view, but for the row id, which the caller has put in rec. */
-static int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Post *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->body);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 1, rc);
-    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 2, rc);
-    rc = assoc_col_int64(db, st, at + 3, &out->user_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 3, rc);
-    rc = assoc_column_text_ref(db, st, at + 4, &out->language);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &post__type, at, 4, rc);
-    return ASSOC_OK;
+    return post__rest(db, st, at, rec);
 }
 
 static int post__cmp(const void *a, const void *b)
@@ -222,6 +195,30 @@ static const char *const comment__columns[] = {
     "id", "body", "timestamp", "post_id", "author_id", "parent_id"
 };
 static const assoc_rowtype comment__type;
+
+/* As comment__view, but for the row id, which the caller has put in rec. */
+static int comment__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Comment *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->body);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 2, rc);
+    rc = assoc_col_int64(db, st, at + 3, &out->post_id, NULL);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 3, rc);
+    rc = assoc_col_int64(db, st, at + 4, &out->author_id, &out->has_author_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 4, rc);
+    rc = assoc_col_int64(db, st, at + 5, &out->parent_id, &out->has_parent_id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &comment__type, at, 5, rc);
+    return ASSOC_OK;
+}
 
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
@@ -262,46 +259,7 @@ static int comment__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &comment__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->body);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 1, rc);
-    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 2, rc);
-    rc = assoc_col_int64(db, st, at + 3, &out->post_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 3, rc);
-    rc = assoc_col_int64(db, st, at + 4, &out->author_id, &out->has_author_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 4, rc);
-    rc = assoc_col_int64(db, st, at + 5, &out->parent_id, &out->has_parent_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 5, rc);
-    return ASSOC_OK;
-}
-
-/* As comment__view, but for the row id, which the caller has put in rec. */
-static int comment__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Comment *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->body);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 1, rc);
-    rc = assoc_column_time(db, st, at + 2, &out->timestamp, &out->has_timestamp);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 2, rc);
-    rc = assoc_col_int64(db, st, at + 3, &out->post_id, NULL);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 3, rc);
-    rc = assoc_col_int64(db, st, at + 4, &out->author_id, &out->has_author_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 4, rc);
-    rc = assoc_col_int64(db, st, at + 5, &out->parent_id, &out->has_parent_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &comment__type, at, 5, rc);
-    return ASSOC_OK;
+    return comment__rest(db, st, at, rec);
 }
 
 static int comment__cmp(const void *a, const void *b)

@@ -10,6 +10,21 @@ static const char *const user__columns[] = {
 };
 static const assoc_rowtype user__type;
 
+/* As user__view, but for the row id, which the caller has put in rec. */
+static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    User *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->email);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &user__type, at, 2, rc);
+    return ASSOC_OK;
+}
+
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for user_free. */
@@ -40,28 +55,7 @@ static int user__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &user__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->email);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 1, rc);
-    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 2, rc);
-    return ASSOC_OK;
-}
-
-/* As user__view, but for the row id, which the caller has put in rec. */
-static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    User *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->email);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 1, rc);
-    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &user__type, at, 2, rc);
-    return ASSOC_OK;
+    return user__rest(db, st, at, rec);
 }
 
 static int user__cmp(const void *a, const void *b)
@@ -94,6 +88,21 @@ static const char *const product__columns[] = {
 };
 static const assoc_rowtype product__type;
 
+/* As product__view, but for the row id, which the caller has put in rec. */
+static int product__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Product *out = rec;
+    int rc;
+
+    rc = assoc_column_text_ref(db, st, at + 1, &out->title);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &product__type, at, 1, rc);
+    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &product__type, at, 2, rc);
+    return ASSOC_OK;
+}
+
 /* Fill the zeroed record rec from the current row of st, columns in
  * declaration order, strings and blobs copied.  On failure rec holds what
  * was read so far, for product_free. */
@@ -124,28 +133,7 @@ static int product__view(assoc_db *db, assoc_stmt *st, int at, void *rec)
     rc = assoc_col_rowid(db, st, at, &out->id);
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &product__type, at, 0, rc);
-    rc = assoc_column_text_ref(db, st, at + 1, &out->title);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, at, 1, rc);
-    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, at, 2, rc);
-    return ASSOC_OK;
-}
-
-/* As product__view, but for the row id, which the caller has put in rec. */
-static int product__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Product *out = rec;
-    int rc;
-
-    rc = assoc_column_text_ref(db, st, at + 1, &out->title);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, at, 1, rc);
-    rc = assoc_column_time(db, st, at + 2, &out->create_dttm, &out->has_create_dttm);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &product__type, at, 2, rc);
-    return ASSOC_OK;
+    return product__rest(db, st, at, rec);
 }
 
 static int product__cmp(const void *a, const void *b)
@@ -178,30 +166,7 @@ static const char *const order__columns[] = {
 };
 static const assoc_rowtype order__type;
 
-/* Fill the zeroed record rec from the current row of st, columns in
- * declaration order, strings and blobs copied.  On failure rec holds what
- * was read so far, for order_free. */
-static int order__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
-{
-    Order *out = rec;
-    int rc;
-
-    rc = assoc_col_rowid(db, st, at, &out->id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &order__type, at, 0, rc);
-    rc = assoc_col_int64(db, st, at + 1, &out->user_id, &out->has_user_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &order__type, at, 1, rc);
-    rc = assoc_col_int64(db, st, at + 2, &out->product_id, &out->has_product_id);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &order__type, at, 2, rc);
-    rc = assoc_column_time(db, st, at + 3, &out->dttm, &out->has_dttm);
-    if (rc != ASSOC_OK)
-        return assoc_read_failed(db, st, &order__type, at, 3, rc);
-    return ASSOC_OK;
-}
-
-/* As order__view, but for the row id, which the caller has put in rec. */
+/* As order__read, but for the row id, which the caller has put in rec. */
 static int order__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Order *out = rec;
@@ -217,6 +182,20 @@ static int order__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
     if (rc != ASSOC_OK)
         return assoc_read_failed(db, st, &order__type, at, 3, rc);
     return ASSOC_OK;
+}
+
+/* Fill the zeroed record rec from the current row of st, columns in
+ * declaration order, strings and blobs copied.  On failure rec holds what
+ * was read so far, for order_free. */
+static int order__read(assoc_db *db, assoc_stmt *st, int at, void *rec)
+{
+    Order *out = rec;
+    int rc;
+
+    rc = assoc_col_rowid(db, st, at, &out->id);
+    if (rc != ASSOC_OK)
+        return assoc_read_failed(db, st, &order__type, at, 0, rc);
+    return order__rest(db, st, at, rec);
 }
 
 /* An Order holds no strings or blobs: order__read copies nothing, and lends. */

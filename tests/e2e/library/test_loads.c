@@ -189,7 +189,7 @@ static int teardown(void **state)
 }
 
 /* The parents: all of them, over and over, NPARENTS in all. */
-#define PARENTS(T, all, out)                                                                            \
+#define PARENTS(all, out)                                                                               \
     do {                                                                                                \
         for (size_t i_ = 0; i_ < NPARENTS; i_++)                                                        \
             (out)[i_] = (all).items[(i_ * 7 + i_ / 5) % (all).len];                                     \
@@ -197,7 +197,7 @@ static int teardown(void **state)
 
 /* Check g against the accessor `one` for each parent: the same rows, in
  * the same order, every field equal; rows.items once per key, by key. */
-#define CHECK_COLLECTION(db, T, L, g, parents, one, eq, keyless)                                        \
+#define CHECK_COLLECTION(db, L, g, parents, one, eq, list_free)                                           \
     do {                                                                                                \
         assert_int_equal((g).n, NPARENTS);                                                              \
         for (size_t i_ = 0; i_ < NPARENTS; i_++) {                                                      \
@@ -206,7 +206,7 @@ static int teardown(void **state)
             assert_int_equal((g).start[i_ + 1] - (g).start[i_], list_.len);                             \
             for (size_t k_ = (g).start[i_]; k_ < (g).start[i_ + 1]; k_++)                               \
                 eq(&(g).rows.items[(g).link[k_]], &list_.items[k_ - (g).start[i_]]);                    \
-            keyless(&list_);                                                                            \
+            list_free(&list_);                                                                          \
         }                                                                                               \
     } while (0)
 
@@ -222,13 +222,13 @@ static void test_many_to_many(void **state)
     static Author ap[NPARENTS];
     static Book bp[NPARENTS];
     static Member mp[NPARENTS];
-    PARENTS(Author, authors, ap);
-    PARENTS(Book, books, bp);
-    PARENTS(Member, members, mp);
+    PARENTS(authors, ap);
+    PARENTS(books, bp);
+    PARENTS(members, mp);
     for (int round = 0; round < 2; round++) {
         BookGroups bg = BOOK_GROUPS_INIT;
         OK(db, author_books_load(db, ap, NPARENTS, &bg));
-        CHECK_COLLECTION(db, Book, BookList, bg, ap, author_books, eq_book, book_list_free);
+        CHECK_COLLECTION(db, BookList, bg, ap, author_books, eq_book, book_list_free);
         assert_int_equal(bg.rows.len, 5);       /* book 6 has no author */
         for (size_t k = 1; k < bg.rows.len; k++)
             assert_true(bg.rows.items[k - 1].id < bg.rows.items[k].id);
@@ -236,13 +236,13 @@ static void test_many_to_many(void **state)
 
         AuthorGroups ag = AUTHOR_GROUPS_INIT;
         OK(db, book_authors_load(db, bp, NPARENTS, &ag));
-        CHECK_COLLECTION(db, Author, AuthorList, ag, bp, book_authors, eq_author, author_list_free);
+        CHECK_COLLECTION(db, AuthorList, ag, bp, book_authors, eq_author, author_list_free);
         assert_int_equal(ag.rows.len, 3);
         author_groups_free(&ag);
 
         /* book 2 borrowed twice by member 1: once in its rows */
         OK(db, member_borrowed_load(db, mp, NPARENTS, &bg));
-        CHECK_COLLECTION(db, Book, BookList, bg, mp, member_borrowed, eq_book, book_list_free);
+        CHECK_COLLECTION(db, BookList, bg, mp, member_borrowed, eq_book, book_list_free);
         assert_int_equal(bg.rows.len, 4);
         book_groups_free(&bg);
     }
@@ -259,11 +259,11 @@ static void test_composite_key(void **state)
     BookList books = BOOK_LIST_INIT;
     OK(db, book_all(db, &books));
     static Book bp[NPARENTS];
-    PARENTS(Book, books, bp);
+    PARENTS(books, bp);
     for (int round = 0; round < 2; round++) {
         CopyGroups g = COPY_GROUPS_INIT;
         OK(db, book_copies_load(db, bp, NPARENTS, &g));
-        CHECK_COLLECTION(db, Copy, CopyList, g, bp, book_copies, eq_copy, copy_list_free);
+        CHECK_COLLECTION(db, CopyList, g, bp, book_copies, eq_copy, copy_list_free);
         assert_int_equal(g.rows.len, 6);
         for (size_t k = 1; k < g.rows.len; k++)
             assert_true(g.rows.items[k - 1].book_id < g.rows.items[k].book_id ||
@@ -285,8 +285,8 @@ static void test_to_one(void **state)
     OK(db, copy_all(db, &copies));
     static Member mp[NPARENTS];
     static Copy cp[NPARENTS];
-    PARENTS(Member, members, mp);
-    PARENTS(Copy, copies, cp);
+    PARENTS(members, mp);
+    PARENTS(copies, cp);
     for (int round = 0; round < 2; round++) {
         LibraryCardGroups g = LIBRARY_CARD_GROUPS_INIT;
         OK(db, member_card_load(db, mp, NPARENTS, &g));
@@ -361,7 +361,7 @@ static void test_unreadable_row(void **state)
     AuthorList authors = AUTHOR_LIST_INIT;
     OK(db, author_all(db, &authors));
     static Author ap[NPARENTS];
-    PARENTS(Author, authors, ap);
+    PARENTS(authors, ap);
     BookGroups g = BOOK_GROUPS_INIT;
     RC(db, ASSOC_ERROR, author_books_load(db, ap, NPARENTS, &g));
     assert_non_null(strstr(assoc_errmsg(db), "books"));
@@ -373,7 +373,7 @@ static void test_unreadable_row(void **state)
     book_groups_free(&g);
     e2e_exec(db, "UPDATE books SET published = '1968-11-01 00:00:00' WHERE id = 3");
     OK(db, author_books_load(db, ap, NPARENTS, &g));
-    CHECK_COLLECTION(db, Book, BookList, g, ap, author_books, eq_book, book_list_free);
+    CHECK_COLLECTION(db, BookList, g, ap, author_books, eq_book, book_list_free);
     book_groups_free(&g);
     author_list_free(&authors);
 }
