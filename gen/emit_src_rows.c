@@ -38,7 +38,7 @@ static void reader(src *x, const sch_model *m, enum reader_kind kind)
         SRC_LINE(x, " * declaration order, strings and blobs copied.  On failure rec holds what");
         SRC_LINE(x, " * was read so far, for %s%s_free. */", P, s);
     }
-    SRC_LINE(x, "static int %s__%s(assoc_db *db, assoc_stmt *st, int at, void *rec)", s,
+    SRC_LINE(x, "static %sint %s__%s(assoc_db *db, assoc_stmt *st, int at, void *rec)", kind == READ_REST ? "inline " : "", s,
              kind == READ_REST ? "rest" : borrow ? "view" : "read");
     SRC_LINE(x, "{");
     SRC_LINE(x, "%s%s *out = rec;", P, m->name);

@@ -11,7 +11,7 @@ static const char *const user__columns[] = {
 static const assoc_rowtype user__type;
 
 /* As user__view, but for the row id, which the caller has put in rec. */
-static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
@@ -113,7 +113,7 @@ static const char *const profile__columns[] = {
 static const assoc_rowtype profile__type;
 
 /* As profile__view, but for the row id, which the caller has put in rec. */
-static int profile__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int profile__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Profile *out = rec;
     int rc;
@@ -207,7 +207,7 @@ static const char *const post__columns[] = {
 static const assoc_rowtype post__type;
 
 /* As post__view, but for the row id, which the caller has put in rec. */
-static int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Post *out = rec;
     int rc;
@@ -339,7 +339,7 @@ static const char *const tag__columns[] = {
 static const assoc_rowtype tag__type;
 
 /* As tag__view, but for the row id, which the caller has put in rec. */
-static int tag__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int tag__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Tag *out = rec;
     int rc;
@@ -417,7 +417,7 @@ static const char *const comment__columns[] = {
 static const assoc_rowtype comment__type;
 
 /* As comment__view, but for the row id, which the caller has put in rec. */
-static int comment__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int comment__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Comment *out = rec;
     int rc;

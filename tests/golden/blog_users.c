@@ -11,7 +11,7 @@ static const char *const user__columns[] = {
 static const assoc_rowtype user__type;
 
 /* As user__view, but for the row id, which the caller has put in rec. */
-static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
@@ -113,7 +113,7 @@ static const char *const profile__columns[] = {
 static const assoc_rowtype profile__type;
 
 /* As profile__view, but for the row id, which the caller has put in rec. */
-static int profile__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int profile__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Profile *out = rec;
     int rc;

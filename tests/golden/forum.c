@@ -11,7 +11,7 @@ static const char *const user__columns[] = {
 static const assoc_rowtype user__type;
 
 /* As user__view, but for the row id, which the caller has put in rec. */
-static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
@@ -101,7 +101,7 @@ static const char *const category__columns[] = {
 static const assoc_rowtype category__type;
 
 /* As category__view, but for the row id, which the caller has put in rec. */
-static int category__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int category__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Category *out = rec;
     int rc;
@@ -179,7 +179,7 @@ static const char *const forum__columns[] = {
 static const assoc_rowtype forum__type;
 
 /* As forum__view, but for the row id, which the caller has put in rec. */
-static int forum__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int forum__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Forum *out = rec;
     int rc;
@@ -282,7 +282,7 @@ static const assoc_enum topic__enum_state = {
 };
 
 /* As topic__view, but for the row id, which the caller has put in rec. */
-static int topic__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int topic__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Topic *out = rec;
     int value = 0;
@@ -400,7 +400,7 @@ static const char *const post__columns[] = {
 static const assoc_rowtype post__type;
 
 /* As post__view, but for the row id, which the caller has put in rec. */
-static int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Post *out = rec;
     int rc;

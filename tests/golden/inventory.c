@@ -11,7 +11,7 @@ static const char *const category__columns[] = {
 static const assoc_rowtype category__type;
 
 /* As category__view, but for the row id, which the caller has put in rec. */
-static int category__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int category__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Category *out = rec;
     int rc;
@@ -89,7 +89,7 @@ static const char *const warehouse__columns[] = {
 static const assoc_rowtype warehouse__type;
 
 /* As warehouse__view, but for the row id, which the caller has put in rec. */
-static int warehouse__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int warehouse__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Warehouse *out = rec;
     int rc;
@@ -411,7 +411,7 @@ static const char *const transfer__columns[] = {
 static const assoc_rowtype transfer__type;
 
 /* As transfer__view, but for the row id, which the caller has put in rec. */
-static int transfer__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int transfer__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Transfer *out = rec;
     int rc;

@@ -11,7 +11,7 @@ static const char *const author__columns[] = {
 static const assoc_rowtype author__type;
 
 /* As author__view, but for the row id, which the caller has put in rec. */
-static int author__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int author__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Author *out = rec;
     int rc;
@@ -95,7 +95,7 @@ static const char *const book__columns[] = {
 static const assoc_rowtype book__type;
 
 /* As book__view, but for the row id, which the caller has put in rec. */
-static int book__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int book__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Book *out = rec;
     int rc;
@@ -274,7 +274,7 @@ static const char *const member__columns[] = {
 static const assoc_rowtype member__type;
 
 /* As member__view, but for the row id, which the caller has put in rec. */
-static int member__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int member__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Member *out = rec;
     int rc;
@@ -370,7 +370,7 @@ static const char *const library_card__columns[] = {
 static const assoc_rowtype library_card__type;
 
 /* As library_card__view, but for the row id, which the caller has put in rec. */
-static int library_card__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int library_card__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     LibraryCard *out = rec;
     int rc;
@@ -460,7 +460,7 @@ static const char *const loan__columns[] = {
 static const assoc_rowtype loan__type;
 
 /* As loan__read, but for the row id, which the caller has put in rec. */
-static int loan__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int loan__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Loan *out = rec;
     int rc;

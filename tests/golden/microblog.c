@@ -11,7 +11,7 @@ static const char *const user__columns[] = {
 static const assoc_rowtype user__type;
 
 /* As user__view, but for the row id, which the caller has put in rec. */
-static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
@@ -107,7 +107,7 @@ static const char *const post__columns[] = {
 static const assoc_rowtype post__type;
 
 /* As post__view, but for the row id, which the caller has put in rec. */
-static int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int post__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Post *out = rec;
     int rc;
@@ -197,7 +197,7 @@ static const char *const comment__columns[] = {
 static const assoc_rowtype comment__type;
 
 /* As comment__view, but for the row id, which the caller has put in rec. */
-static int comment__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int comment__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Comment *out = rec;
     int rc;

@@ -11,7 +11,7 @@ static const char *const user__columns[] = {
 static const assoc_rowtype user__type;
 
 /* As user__view, but for the row id, which the caller has put in rec. */
-static int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int user__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     User *out = rec;
     int rc;
@@ -89,7 +89,7 @@ static const char *const product__columns[] = {
 static const assoc_rowtype product__type;
 
 /* As product__view, but for the row id, which the caller has put in rec. */
-static int product__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int product__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Product *out = rec;
     int rc;
@@ -167,7 +167,7 @@ static const char *const order__columns[] = {
 static const assoc_rowtype order__type;
 
 /* As order__read, but for the row id, which the caller has put in rec. */
-static int order__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
+static inline int order__rest(assoc_db *db, assoc_stmt *st, int at, void *rec)
 {
     Order *out = rec;
     int rc;
