@@ -542,6 +542,16 @@ static void query_fns(builder *b, const sch_model *m, const sch_query *q)
     }
 }
 
+const char *const api_model_fns[] = {
+    "insert", "insert_many", "get", "update", "delete", "first", "all", "each", "count", "free", "list_free",
+    "groups_free", NULL,
+};
+/* The row readers (emit_src_rows.c) and the row type's tables. */
+const char *const api_model_statics[] = {
+    "read", "view", "rest", "release", "type", "columns", "cmp", "texts", "blobs", NULL,
+};
+const char *const api_rel_fns[] = { "", "_each", "_add", "_remove", "_view", "_load", "_load_each", "_count", NULL };
+
 /* The names of a model's types; then (model_macros) its macros and the
  * generated source's own statics for it. */
 static void model_names(builder *b, const sch_model *m)
@@ -572,9 +582,8 @@ static void model_macros(builder *b, const sch_model *m)
     name(b, arena_printf(b->mem, "%sGroups", m->name), who, m->at);
     name(b, arena_printf(b->mem, "%s_GROUPS_INIT", up), who, m->at);
     name(b, arena_printf(b->mem, "%s_LIST_INIT", up), who, m->at);
-    static const char *const statics[] = { "read", "view", "release", "type", "columns", "cmp", "texts", "blobs" };
-    for (size_t k = 0; k < sizeof statics / sizeof statics[0]; k++)
-        name(b, arena_printf(b->mem, "%s__%s", m->snake, statics[k]), who, m->at);
+    for (size_t k = 0; api_model_statics[k] != NULL; k++)
+        name(b, arena_printf(b->mem, "%s__%s", m->snake, api_model_statics[k]), who, m->at);
     for (size_t i = 0; i < m->table->ncolumns; i++)
         if (m->table->columns[i]->type == SCH_ENUM) {
             name(b, arena_printf(b->mem, "%s__enum_%s", m->snake, m->table->columns[i]->c_name), who, m->at);

@@ -111,6 +111,17 @@ typedef struct api {
     size_t nnames;
 } api;
 
+/* The C names a model M (snake m) takes besides its types and macros,
+ * NULL-terminated: functions m_<fn> (api_model_fns; insert_many only where
+ * free), the generated source's statics m__<name> (api_model_statics), and
+ * for each relationship rel, m_rel<suffix> (api_rel_fns: "" is the getter;
+ * _view and _count only for some kinds).  api_build's own, and --from-db's,
+ * which picks names the checker will take; test_emit checks that every
+ * name api_build gives a model is one of these. */
+extern const char *const api_model_fns[];
+extern const char *const api_model_statics[];
+extern const char *const api_rel_fns[];
+
 /* Build the table for the schema (whose base is its C name) and prefix
  * (never NULL; "" for none).  NULL when memory ran out. */
 api *api_build(const sch_schema *s, const char *prefix, arena *a);

@@ -43,6 +43,7 @@
 
 #include <sqlite3.h>
 
+#include "api.h"
 #include "arena.h"
 #include "assocgen.h"
 #include "cnames.h"
@@ -1718,17 +1719,14 @@ static void pass_kinds(fctx *x)
 /* ------------------------------------------------------------------ */
 /* Pass 6: names                                                       */
 
-static const char *const model_fns[] = {
-    "insert", "get", "update", "delete", "first", "all", "each", "count", "free", "list_free",
-    "groups_free", "_read", "_view", "_collect", "_stream", "_fetch",
-};
-static const char *const rel_fns[] = { "", "_each", "_add", "_remove", "_view", "_load", "_load_each", "_count" };
+/* The names come from api.c's tables (api_model_fns, api_model_statics,
+ * api_rel_fns), the ones api_build gives. */
 
 /* The C names a model takes; false when one is taken already. */
 static bool model_names(fctx *x, const char *name, const char *sn, bool claim)
 {
     const char *up = c_upper_copy(&x->a, sn, &x->nomem);
-    const char *names[32];
+    const char *names[64];
     size_t n = 0;
     names[n++] = name;
     names[n++] = xprintf(x, "%sList", name);
@@ -1736,8 +1734,10 @@ static bool model_names(fctx *x, const char *name, const char *sn, bool claim)
     names[n++] = xprintf(x, "%s_INIT", up);
     names[n++] = xprintf(x, "%s_LIST_INIT", up);
     names[n++] = xprintf(x, "%s_GROUPS_INIT", up);
-    for (size_t k = 0; k < sizeof model_fns / sizeof model_fns[0]; k++)
-        names[n++] = xprintf(x, "%s_%s", sn, model_fns[k]);
+    for (size_t k = 0; api_model_fns[k] != NULL && n < sizeof names / sizeof names[0]; k++)
+        names[n++] = xprintf(x, "%s_%s", sn, api_model_fns[k]);
+    for (size_t k = 0; api_model_statics[k] != NULL && n < sizeof names / sizeof names[0]; k++)
+        names[n++] = xprintf(x, "%s__%s", sn, api_model_statics[k]);
     for (size_t k = 0; k < n; k++) {
         if (!claim && symtab_get(&x->cnames, names[k]))
             return false;
@@ -1812,8 +1812,8 @@ static bool rel_name_free(fctx *x, const ftab *owner, const char *name)
 {
     if (name == NULL || !c_is_identifier(name) || symtab_get(&owner->members, name))
         return false;
-    for (size_t k = 0; k < sizeof rel_fns / sizeof rel_fns[0]; k++)
-        if (symtab_get(&x->cnames, xprintf(x, "%s_%s%s", owner->snake, name, rel_fns[k])))
+    for (size_t k = 0; api_rel_fns[k] != NULL; k++)
+        if (symtab_get(&x->cnames, xprintf(x, "%s_%s%s", owner->snake, name, api_rel_fns[k])))
             return false;
     return true;
 }
@@ -1838,8 +1838,8 @@ static const char *pick(fctx *x, ftab *owner, const char *const *cands)
     if (name == NULL)
         return NULL;
     put(x, &owner->members, name);
-    for (size_t k = 0; k < sizeof rel_fns / sizeof rel_fns[0]; k++)
-        put(x, &x->cnames, xprintf(x, "%s_%s%s", owner->snake, name, rel_fns[k]));
+    for (size_t k = 0; api_rel_fns[k] != NULL; k++)
+        put(x, &x->cnames, xprintf(x, "%s_%s%s", owner->snake, name, api_rel_fns[k]));
     return name;
 }
 

@@ -11,6 +11,9 @@
 
 #include <sqlite3.h>
 
+#include "api.h"
+#include "arena.h"
+#include "cnames.h"
 #include "memfs.h"
 
 /* Generate `text` as t.def; returns the output with `suffix` (malloc'd). */
@@ -323,6 +326,131 @@ static void test_view_only_where_free(void **state)
     free(c);
 }
 
+/* Every C name api_build gives a model, its columns and relationships is
+ * one the tables of api.h describe (what --from-db claims before it picks a
+ * name), and every <model>__ static the generated source defines is one the
+ * api table lists (what the checker refuses a clash with): a name the
+ * emitter invents and neither knows is a clash nobody checks. */
+static bool in_list(const char *name, const char *stem, const char *sep, const char *const *list)
+{
+    size_t n = strlen(stem), m = strlen(sep);
+    if (strncmp(name, stem, n) != 0 || strncmp(name + n, sep, m) != 0)
+        return false;
+    for (size_t k = 0; list[k] != NULL; k++)
+        if (strcmp(name + n + m, list[k]) == 0)
+            return true;
+    return false;
+}
+
+static bool starts(const char *s, const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    return strncmp(s, a, n) == 0 && strncmp(s + n, b, strlen(b)) == 0;
+}
+
+static void test_api_names_in_tables(void **state)
+{
+    (void)state;
+    static const char def[] =
+        "model User table users {\n id integer primary_key\n email string(255) unique\n"
+        " state enum(active, gone)\n nick string(40) index\n"
+        " products relationship(Product, secondary = orders)\n"
+        " profile relationship(Profile, uselist = false)\n"
+        " query by_state {\n where state = :state\n order_by email\n }\n}\n"
+        "model Profile table profiles {\n id integer primary_key\n user_id integer foreign_key(users.id)\n"
+        " bio text\n picture blob\n"
+        " user relationship(User)\n}\n"
+        "model Product table products {\n id integer primary_key\n title string(255)\n"
+        " users relationship(User, secondary = orders)\n}\n"
+        "model Order table orders {\n id integer primary_key\n user_id integer foreign_key(users.id)\n"
+        " product_id integer foreign_key(products.id)\n"
+        " user relationship(User, backref = backref(orders, cascade = \"all, delete-orphan\"))\n"
+        " product relationship(Product, backref = backref(orders, cascade = \"all, delete-orphan\"))\n}\n"
+        "model Tag table tags {\n name string(40) primary_key\n}\n"
+        "table item_tags {\n item_id integer foreign_key(products.id)\n tag string(40) foreign_key(tags.name)\n}\n";
+    memfile files[] = { { "t.def", def }, { NULL, NULL } };
+    int rc;
+    assocgen *g = memfs_load(files, &rc);
+    for (const diagnostic *d = assocgen_diagnostics(g); d; d = d->next)
+        fputs(d->rendered, stderr);
+    assert_int_equal(rc, 0);
+    const sch_schema *s = assocgen_schema(g);
+    arena mem = { 0 };
+    api *a = api_build(s, "", &mem);
+    assert_non_null(a);
+    char buf[512];
+    size_t checked = 0;
+    for (size_t i = 0; i < a->nnames; i++) {
+        const char *n = a->names[i].name, *what = a->names[i].what;
+        bool ok = strcmp(what, "the schema") == 0 || strncmp(what, "query ", 6) == 0;
+        for (size_t k = 0; k < s->nmodels && !ok; k++) {
+            const sch_model *m = s->models[k];
+            char up[256];
+            c_upper(up, sizeof up, m->snake);
+            snprintf(buf, sizeof buf, "model %s", m->name);
+            if (strcmp(what, buf) == 0) {
+                const char *own[] = { "", "List", "Groups" }, *macros[] = { "_INIT", "_LIST_INIT", "_GROUPS_INIT" };
+                for (size_t j = 0; j < 3 && !ok; j++)
+                    ok = (starts(n, m->name, own[j]) && strlen(n) == strlen(m->name) + strlen(own[j])) ||
+                         (starts(n, up, macros[j]) && strlen(n) == strlen(up) + strlen(macros[j]));
+                ok = ok || in_list(n, m->snake, "_", api_model_fns) || in_list(n, m->snake, "__", api_model_statics) ||
+                     starts(n, m->snake, "__enum_");
+                checked++;
+            }
+            snprintf(buf, sizeof buf, "column %s.", m->name);
+            if (strncmp(what, buf, strlen(buf)) == 0)
+                ok = starts(n, m->snake, "_get_by_") || starts(n, m->snake, "_find_by_") ||
+                     strstr(what, "(an enum)") != NULL;
+            for (size_t r = 0; r < m->nrels && !ok; r++) {
+                snprintf(buf, sizeof buf, "relationship %s.%s", m->name, m->rels[r]->name);
+                if (strncmp(what, buf, strlen(buf)) != 0)
+                    continue;
+                char stem[300];
+                snprintf(stem, sizeof stem, "%s_%s", m->snake, m->rels[r]->name);
+                ok = in_list(n, stem, "", api_rel_fns) || (starts(n, stem, "_with_") && strstr(n, "_each") != NULL);
+                checked++;
+            }
+        }
+        if (!ok)
+            fail_msg("%s: %s makes a name api.h's tables do not describe", n, what);
+    }
+    assert_true(checked > 40);
+
+    /* The source's statics named after a model: each one the api lists. */
+    assert_int_equal(assocgen_generate(g, ASSOCGEN_EMIT_SOURCE, NULL), 0);
+    const char *c = NULL;
+    for (size_t i = 0; i < assocgen_output_count(g); i++)
+        if (strcmp(assocgen_output_at(g, i)->suffix, ".c") == 0)
+            c = assocgen_output_at(g, i)->text;
+    assert_non_null(c);
+    size_t statics = 0;
+    for (const char *p = strstr(c, "\nstatic "); p != NULL; p = strstr(p + 1, "\nstatic ")) {
+        const char *open = strpbrk(p + 1, "(=[;");
+        if (open == NULL)
+            break;
+        const char *end = open;
+        while (end > p && end[-1] == ' ')
+            end--;
+        const char *start = end;
+        while (start > p && (start[-1] == '_' || (start[-1] >= 'a' && start[-1] <= 'z') ||
+                             (start[-1] >= '0' && start[-1] <= '9') || (start[-1] >= 'A' && start[-1] <= 'Z')))
+            start--;
+        snprintf(buf, sizeof buf, "%.*s", (int)(end - start), start);
+        const char *dunder = strstr(buf, "__");
+        if (dunder == NULL || strstr(buf, "__sql") != NULL)
+            continue;
+        bool listed = false;
+        for (size_t i = 0; i < a->nnames && !listed; i++)
+            listed = strcmp(a->names[i].name, buf) == 0;
+        if (!listed)
+            fail_msg("the source defines %s, a name the api table does not list", buf);
+        statics++;
+    }
+    assert_true(statics >= 10);
+    arena_free(&mem);
+    assocgen_destroy(g);
+}
+
 /* Two server_default(current_timestamp) columns: one reading of the
  * database's clock for both, as one DEFAULT-applying statement would give. */
 static void test_one_clock_reading_per_insert(void **state)
@@ -362,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_rejected_constraint_slot_reused),
         cmocka_unit_test(test_columns_named_like_c_library),
         cmocka_unit_test(test_view_only_where_free),
+        cmocka_unit_test(test_api_names_in_tables),
         cmocka_unit_test(test_one_clock_reading_per_insert),
     };
     return cmocka_run_group_tests_name("emitters", tests, NULL, NULL);
