@@ -19,6 +19,9 @@
  *   owned      user_orders, then order_product per order, a Product of its
  *              own (its title copied) freed after use
  *   memstatus  leave SQLite's memory statistics on
+ *   cache_kib=K  open with assoc_open_with, a page cache of K KiB instead of
+ *              the default (make bench-memory BENCH_MEM_CACHE_KIB=K runs
+ *              both C programs with it)
  */
 #include "bench.h"
 #include "models.h"
@@ -41,6 +44,21 @@ static bool has(const char *variant, const char *word)
         p += len + (e != NULL);
     }
     return false;
+}
+
+/* The value of the variant's word NAME=VALUE (ending at its comma), or
+ * NULL. */
+static const char *value_of(const char *variant, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = variant; *p != '\0';) {
+        const char *e = strchr(p, ',');
+        size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
+        if (len > n && memcmp(p, name, n) == 0 && p[n] == '=')
+            return p + n + 1;
+        p += len + (e != NULL);
+    }
+    return NULL;
 }
 
 static void check(int rc, const char *what)
@@ -192,7 +210,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "api: sqlite3_config(SQLITE_CONFIG_MEMSTATUS) failed\n");
         return 1;
     }
-    check(assoc_open(o.db, &db), "assoc_open");
+    assoc_options opts = ASSOC_OPTIONS_INIT;
+    const char *cache = value_of(o.variant, "cache_kib");
+    if (cache != NULL)
+        opts.cache_kib = strtoll(cache, NULL, 10);
+    check(assoc_open_with(o.db, &opts, &db), "assoc_open_with");
     check(models_create_all(db), "models_create_all");
 
     int64_t *uid = malloc((size_t)N * sizeof *uid), *pid = malloc((size_t)P * sizeof *pid);

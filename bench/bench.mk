@@ -37,6 +37,10 @@
 #   BENCH_IMPLS=raw,api,typical,tuned  (also api-owned: the API loading
 #                          order.product as a record of its own)
 #   BENCH_MEM_SIZES=100000,1000000  BENCH_MEM_REPEAT=3
+#   BENCH_MEM_CACHE_KIB=0,262144  bench-memory's page caches in KiB (both C
+#                          programs), a scale test each: 0 is their own
+#                          64 MiB; 256 MiB holds the indexes the 1,000,000
+#                          run's inserts and deletes change at random
 #   BENCH_GEN_SIZES=100,1000,10000
 #   BENCH_CG_N=10000       users for bench-instructions (callgrind is ~50x slower)
 #   BENCH_MIGRATE_ROWS=1000000  BENCH_MIGRATE_REPEAT=5   (bench-migrate)
@@ -55,6 +59,7 @@ BENCH_REPEAT    ?= 5
 BENCH_IMPLS     ?= raw,api,typical,tuned
 BENCH_MEM_SIZES ?= 100000,1000000
 BENCH_MEM_REPEAT ?= 3
+BENCH_MEM_CACHE_KIB ?= 0,262144
 BENCH_GEN_SIZES ?= 100,1000,10000
 BENCH_CG_N      ?= 10000
 BENCH_TMPDIR    ?=
@@ -112,6 +117,7 @@ BENCH_WORKLOAD = $(BENCH_RUN) workload $(BENCH_COMMON) --n $(BENCH_N) --n-sqla $
     --repeat $(BENCH_REPEAT) --impls $(BENCH_IMPLS) --csv $(BENCH_DIR)/results.csv --chart bench/results.svg
 BENCH_INSTRUCTIONS = $(BENCH_RUN) instructions $(BENCH_COMMON) --n $(BENCH_CG_N) --csv $(BENCH_DIR)/instructions.csv
 BENCH_MEMORY = $(BENCH_RUN) memory $(BENCH_COMMON) --sizes $(BENCH_MEM_SIZES) --repeat $(BENCH_MEM_REPEAT) \
+    --cache-kib $(BENCH_MEM_CACHE_KIB) \
     --csv $(BENCH_DIR)/memory.csv
 BENCH_GENERATOR = $(BENCH_RUN) generator $(BENCH_COMMON) --sizes $(BENCH_GEN_SIZES) --assocgen $(ASSOCGEN) \
     --cc '$(CC)' --cflags '$(CPPFLAGS) $(WARN) -O0' --csv $(BENCH_DIR)/generator.csv

@@ -62,10 +62,15 @@ def fresh_db(path):
 
 
 def command(impl, a, n, db):
+    # make bench-memory BENCH_MEM_CACHE_KIB=K: both C programs with a page
+    # cache of K KiB instead of their 64 MiB.
+    cache = getattr(a, "cache_now", 0)
     if impl == "raw":
-        return [os.path.join(a.bindir, "raw"), "-n", str(n), "--db", db, "--schema", a.schema]
+        cmd = [os.path.join(a.bindir, "raw"), "-n", str(n), "--db", db, "--schema", a.schema]
+        return cmd + ["--variant", f"cache_size=-{cache}"] if cache else cmd
     if impl == "api":
-        return [os.path.join(a.bindir, "api"), "-n", str(n), "--db", db]
+        cmd = [os.path.join(a.bindir, "api"), "-n", str(n), "--db", db]
+        return cmd + ["--variant", f"cache_kib={cache}"] if cache else cmd
     if impl == "api-owned":  # order.product through order_product, a record of its own
         return [os.path.join(a.bindir, "api"), "-n", str(n), "--db", db, "--variant", "owned"]
     return [a.python, os.path.join(HERE, "sqla.py"), "--variant", impl, "-n", str(n), "--db", db, "--schema", a.schema]
@@ -431,6 +436,27 @@ plot {", ".join(plots)}
 # memory
 
 def memory(a):
+    """The scale test once for each page cache of --cache-kib (0: the
+    programs' own 64 MiB): both C programs at each N, alternating."""
+    caches = [int(c) for c in str(a.cache_kib).split(",")]
+    rows, ok = [], True
+    for cache in caches:
+        a.cache_now = cache
+        what = "64 MiB, the programs' own" if cache == 0 else f"{fmt_int(cache)} KiB"
+        print(f"\n=== page cache: {what} (both programs) ===", flush=True)
+        ok &= memory_at(a, cache, rows)
+    os.makedirs(os.path.dirname(os.path.abspath(a.csv)), exist_ok=True)
+    with open(a.csv, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["cache_kib", "n", "implementation", "phase", "peak_rss_kb", "start_rss_kb", "growth_kb"])
+        w.writerows(rows)
+    print(f"wrote {a.csv}")
+    return 0 if ok else 1
+
+
+def memory_at(a, cache, rows):
+    """One scale test with the page cache `cache` KiB (0: the programs' own):
+    its tables printed, its CSV rows appended to rows; False on a failure."""
     sizes = [int(s) for s in a.sizes.split(",")]
     tmp = tempfile.mkdtemp(prefix="assocgen-bench-", dir=a.tmpdir)
     db = os.path.join(tmp, "bench.db")
@@ -458,23 +484,22 @@ def memory(a):
         head += f" | {'N=' + fmt_int(n) + ' peak':>18} {'growth':>8}"
     print(head)
     print("-" * len(head))
-    rows = []
     for ph in PHASES:
         line = f"{ph:<20}"
         for n in sizes:
             _, _, _, peak, start, _ = runs[n].runs["api"][0][0][ph]
             line += f" | {peak / 1024:>18.1f} {(peak - start) / 1024:>8.1f}"
-            rows.append([n, "api", ph, peak, start, peak - start])
+            rows.append([cache, n, "api", ph, peak, start, peak - start])
         print(line)
     line = f"{'whole run':<20}"
     for n in sizes:
         line += f" | {runs[n].peak('api') / 1024:>18.1f} {'':>8}"
-        rows.append([n, "api", "whole_run", runs[n].peak("api"), "", ""])
+        rows.append([cache, n, "api", "whole_run", runs[n].peak("api"), "", ""])
     print(line)
     line = f"{'(hand-written C)':<20}"
     for n in sizes:
         line += f" | {runs[n].peak('raw') / 1024:>18.1f} {'':>8}"
-        rows.append([n, "raw", "whole_run", runs[n].peak("raw"), "", ""])
+        rows.append([cache, n, "raw", "whole_run", runs[n].peak("raw"), "", ""])
     print(line)
     # Flat: the _each phases grow by no more at the largest N than at the smallest, within 1 MB.
     lo, hi = sizes[0], sizes[-1]
@@ -486,20 +511,14 @@ def memory(a):
         flat &= ok
         print(f"  streaming phase {ph}: growth {g_lo / 1024:.1f} MB at N={fmt_int(lo)}, {g_hi / 1024:.1f} MB at"
               f" N={fmt_int(hi)}: {'flat' if ok else 'NOT FLAT'}")
-    os.makedirs(os.path.dirname(os.path.abspath(a.csv)), exist_ok=True)
-    with open(a.csv, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["n", "implementation", "phase", "peak_rss_kb", "start_rss_kb", "growth_kb"])
-        w.writerows(rows)
-    print(f"wrote {a.csv}")
     if bad:
         print("\nFAIL: the implementations disagree:\n" + "\n".join(bad))
-        return 1
+        return False
     if a.strict and not (flat and scale_ok):
         print("FAIL: memory of the streaming phases is not flat, or a phase's time per row grew more than"
               f" {TARGET_SCALE}x (--strict)")
-        return 1
-    return 0
+        return False
+    return True
 
 
 def scale_table(runs, sizes):
@@ -653,6 +672,8 @@ def main():
     common(m, "memory.csv")
     m.add_argument("--sizes", default="100000,1000000")
     m.add_argument("--repeat", type=int, default=1, help="runs of each program at each N, alternating")
+    m.add_argument("--cache-kib", default="0", help="comma list: the page caches in KiB, both C programs, one scale"
+                   " test each (0: their own 64 MiB)")
 
     g = sub.add_parser("generator")
     common(g, "generator.csv")
