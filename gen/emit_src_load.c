@@ -87,6 +87,10 @@ static void load(src *x, const api_fn *f)
     SRC_BLANK(x);
 }
 
+/* As load, a chunk at a time: the chunk's rows gathered as load gathers
+ * them (the same statements), lent to fn parent by parent, and released
+ * before the next chunk, so that memory holds one chunk's rows whatever n
+ * is, and fn may call back into the library (no statement is running). */
 static void load_each(src *x, const api_fn *f)
 {
     const plan_load *l = f->plan->load;
@@ -96,34 +100,47 @@ static void load_each(src *x, const api_fn *f)
     bool dt = l->key->type == SCH_DATETIME;
     src_open(x, f);
     SRC_LINE(x, "assoc_stmt *st = NULL;");
-    SRC_LINE(x, "%s%s row;", x->e->prefix, r->target->name);
-    SRC_LINE(x, "size_t parent = 0, places;");
+    SRC_LINE(x, "assoc_load acc;");
+    SRC_LINE(x, "void *items = NULL;");
+    SRC_LINE(x, "size_t *start = NULL, *link = NULL, len, places;");
     if (dt)
         SRC_LINE(x, "char time_text_1[ASSOC_TIME_TEXT_SIZE];");
     SRC_LINE(x, "int rc = ASSOC_OK;");
     SRC_BLANK(x);
     SRC_LINE(x, "if (db == NULL || fn == NULL || (parents == NULL && n > 0))");
     SRC_LINE(x, "return assoc_fail(db, ASSOC_MISUSE, \"%s: NULL argument\");", f->name);
+    SRC_LINE(x, "assoc_load_init(&acc, &%s, 0, %s);", type, l->by_key ? "true" : "false");
     SRC_LINE(x, "if (n > %d) {", API_LOAD_CHUNK);
     SRC_LINE(x, "rc = assoc_tx_enter(db, false);");
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "return rc;");
     SRC_LINE(x, "}");
     SRC_LINE(x, "for (size_t base = 0; base < n; base += %d) {", API_LOAD_CHUNK);
+    SRC_LINE(x, "size_t m = n - base < %d ? n - base : %d;", API_LOAD_CHUNK, API_LOAD_CHUNK);
+    SRC_BLANK(x);
     acquire_chunk(x, f);
-    SRC_LINE(x, "while ((rc = assoc_load_next(db, st, &%s, %zu, base, &row, &parent)) == ASSOC_ROW) {", type,
-             r->target->table->ncolumns);
-    SRC_LINE(x, "rc = fn(parent, &row, ctx);");
-    SRC_LINE(x, "if (rc != 0)");
-    SRC_LINE(x, "goto done;");
-    SRC_LINE(x, "}");
+    /* The chunk's parents are 0..m-1 to the accumulator. */
+    SRC_LINE(x, "assoc_load_init(&acc, &%s, m, %s);", type, l->by_key ? "true" : "false");
+    SRC_LINE(x, "rc = assoc_load_rows(db, &acc, st, %zu, 0);", r->target->table->ncolumns);
     SRC_LINE(x, "assoc_stmt_release(db, st);");
     SRC_LINE(x, "st = NULL;");
+    SRC_LINE(x, "if (rc == ASSOC_OK)");
+    SRC_LINE(x, "rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);");
+    SRC_LINE(x, "for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {");
+    SRC_LINE(x, "for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)");
+    SRC_LINE(x, "rc = fn(base + i, (const %s%s *)items + link[k], ctx);", x->e->prefix, r->target->name);
+    SRC_LINE(x, "}");
+    SRC_LINE(x, "assoc_free(items);");
+    SRC_LINE(x, "assoc_free(start);");
+    SRC_LINE(x, "assoc_free(link);");
+    SRC_LINE(x, "items = NULL;");
+    SRC_LINE(x, "start = link = NULL;");
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "goto done;");
     SRC_LINE(x, "}");
     SRC_LINE(x, "done:");
     SRC_LINE(x, "assoc_stmt_release(db, st);");
+    SRC_LINE(x, "assoc_load_free(&acc);");
     SRC_LINE(x, "return n > %d ? assoc_tx_leave(db, rc) : rc;", API_LOAD_CHUNK);
     SRC_LINE(x, "}");
     SRC_BLANK(x);

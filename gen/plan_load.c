@@ -109,17 +109,17 @@ static void plan_chunk(planner *p, api_fn *f)
     f->plan->load = l;
     l->key = r->owner_col;
     l->key_bind = pb_field(r->owner_col, "parents[at].");
-    /* A collection in key order (no order_by) is gathered by _load with
-     * neither GROUP BY nor ORDER BY: libassoc puts each parent's rows in
-     * key order and keeps each once (assoc_load_init's by_key), where the
-     * database would sort the whole chunk (SQLite's sorter took two thirds
-     * of the statement's steps).  _load_each lends rows as they come, so
-     * its statement orders them; where the two are alike they share the
-     * texts, which the first names. */
+    /* A collection in key order (no order_by) is gathered with neither
+     * GROUP BY nor ORDER BY: libassoc puts each parent's rows in key order
+     * and keeps each once (assoc_load_init's by_key), where the database
+     * would sort the whole chunk (SQLite's sorter took two thirds of the
+     * statement's steps).  _load_each gathers each chunk as _load does and
+     * lends its rows before the next: the two share the texts, which
+     * _load names. */
     bool collection = r->kind == SCH_ONE_TO_MANY || r->kind == SCH_MANY_TO_MANY;
-    l->by_key = collection && r->order_by == NULL && f->kind == API_REL_LOAD;
+    l->by_key = collection && r->order_by == NULL;
     const api_fn *first = f;
-    if (f->kind == API_REL_LOAD_EACH && !(collection && r->order_by == NULL)) {
+    if (f->kind == API_REL_LOAD_EACH) {
         const api_fn *load = api_find(p->a, API_REL_LOAD, f->model, r);
         if (load)
             first = load;

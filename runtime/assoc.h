@@ -566,11 +566,6 @@ int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_
 int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, size_t **start, size_t **link);
 /* Release what the accumulator holds (after a failure). */
 void assoc_load_free(assoc_load *l);
-/* For _load_each: step st and lend the next row (type->view) and its
- * parent's index (base + the place in column pcol): ASSOC_ROW, ASSOC_OK at
- * the end, or a failure. */
-int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int pcol, size_t base, void *rec,
-                    size_t *parent);
 
 /* Orders of values, for the generated key comparators: NULL first. */
 int assoc_cmp_text(const char *a, const char *b);

@@ -1893,18 +1893,22 @@ done:
 int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    User row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_following_load_each: NULL argument");
+    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &user_following_load__sql_chunk_small : &user_following_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -1923,18 +1927,27 @@ int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 7, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &user__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 7, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const User *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2233,18 +2246,22 @@ done:
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    User row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_load_each: NULL argument");
+    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load__sql_chunk_small : &user_followers_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -2263,18 +2280,27 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 7, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &user__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 7, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const User *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2492,18 +2518,22 @@ done:
 int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Profile *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Profile row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_profile_load_each: NULL argument");
+    assoc_load_init(&acc, &profile__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &user_profile_load__sql_chunk_small : &user_profile_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -2522,18 +2552,27 @@ int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &profile__type, 5, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &profile__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 5, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Profile *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2827,18 +2866,22 @@ done:
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Post row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_posts_load_each: NULL argument");
+    assoc_load_init(&acc, &post__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &user_posts_load__sql_chunk_small : &user_posts_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -2857,18 +2900,27 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &post__type, 12, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &post__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 12, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Post *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3189,91 +3241,27 @@ done:
     return rc;
 }
 
-static const assoc_sql user_edited_load_each__sql_chunk = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
-    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
-    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
-    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
-    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
-    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
-    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
-    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
-    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
-    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
-    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
-    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
-    "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
-    "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p CROSS JOIN posts t ON t.editor_id = p.k\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
-    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
-    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
-    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
-    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
-    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
-    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
-    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
-    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
-    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
-    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
-    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
-    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
-    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
-    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
-    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
-    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
-    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
-    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
-    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
-    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
-    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
-    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
-    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
-    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
-    "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
-    "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.editor_id = p.k\n"
-    "ORDER BY p.i, t.id"
-};
-
-static const assoc_sql user_edited_load_each__sql_chunk_small = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
-    "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
-    "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p CROSS JOIN posts t ON t.editor_id = p.k\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
-    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
-    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
-    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
-    "SELECT t.id, t.author_id, t.editor_id, t.title, t.slug, t.body, t.status, t.published, "
-    "t.pinned, t.score, t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN posts t ON t.editor_id = p.k\n"
-    "ORDER BY p.i, t.id"
-};
-
 int user_edited_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Post row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_edited_load_each: NULL argument");
+    assoc_load_init(&acc, &post__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_edited_load_each__sql_chunk_small : &user_edited_load_each__sql_chunk, &st);
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_edited_load__sql_chunk_small : &user_edited_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
@@ -3290,18 +3278,27 @@ int user_edited_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &post__type, 12, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &post__type, m, true);
+        rc = assoc_load_rows(db, &acc, st, 12, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Post *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3618,87 +3615,27 @@ done:
     return rc;
 }
 
-static const assoc_sql user_comments_load_each__sql_chunk = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
-    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
-    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
-    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
-    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
-    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
-    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
-    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
-    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
-    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
-    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
-    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
-    "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
-    "FROM p CROSS JOIN comments t ON t.user_id = p.k\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
-    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
-    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
-    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
-    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
-    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
-    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
-    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
-    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
-    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
-    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
-    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
-    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
-    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
-    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
-    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
-    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
-    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
-    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
-    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
-    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
-    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
-    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
-    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
-    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
-    "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
-    "FROM p JOIN comments t ON t.user_id = p.k\n"
-    "ORDER BY p.i, t.id"
-};
-
-static const assoc_sql user_comments_load_each__sql_chunk_small = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
-    "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
-    "FROM p CROSS JOIN comments t ON t.user_id = p.k\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
-    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
-    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
-    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
-    "SELECT t.id, t.post_id, t.user_id, t.body, t.approved, t.created_at, p.i\n"
-    "FROM p JOIN comments t ON t.user_id = p.k\n"
-    "ORDER BY p.i, t.id"
-};
-
 int user_comments_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Comment row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_comments_load_each: NULL argument");
+    assoc_load_init(&acc, &comment__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_comments_load_each__sql_chunk_small : &user_comments_load_each__sql_chunk, &st);
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_comments_load__sql_chunk_small : &user_comments_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
@@ -3715,18 +3652,27 @@ int user_comments_load_each(assoc_db *db, const User *parents, size_t n, int (*f
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &comment__type, 6, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &comment__type, m, true);
+        rc = assoc_load_rows(db, &acc, st, 6, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Comment *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -5389,18 +5335,22 @@ done:
 int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    User row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "profile_user_load_each: NULL argument");
+    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -5419,18 +5369,27 @@ int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 7, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &user__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 7, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const User *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -6032,18 +5991,22 @@ done:
 int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    User row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_author_load_each: NULL argument");
+    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -6062,18 +6025,27 @@ int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 7, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &user__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 7, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const User *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -6185,18 +6157,22 @@ done:
 int post_editor_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    User row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_editor_load_each: NULL argument");
+    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -6215,18 +6191,27 @@ int post_editor_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 7, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &user__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 7, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const User *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -6497,18 +6482,22 @@ done:
 int post_tags_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Tag *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Tag row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_tags_load_each: NULL argument");
+    assoc_load_init(&acc, &tag__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &post_tags_load__sql_chunk_small : &post_tags_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -6527,18 +6516,27 @@ int post_tags_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(s
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &tag__type, 3, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &tag__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 3, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Tag *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -6857,18 +6855,22 @@ done:
 int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Comment row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_comments_load_each: NULL argument");
+    assoc_load_init(&acc, &comment__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &post_comments_load__sql_chunk_small : &post_comments_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -6887,18 +6889,27 @@ int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*f
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &comment__type, 6, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &comment__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 6, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Comment *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -8611,18 +8622,22 @@ done:
 int tag_posts_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Post row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "tag_posts_load_each: NULL argument");
+    assoc_load_init(&acc, &post__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &tag_posts_load__sql_chunk_small : &tag_posts_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -8641,18 +8656,27 @@ int tag_posts_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(si
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &post__type, 12, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &post__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 12, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Post *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -9700,18 +9724,22 @@ done:
 int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Post row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_post_load_each: NULL argument");
+    assoc_load_init(&acc, &post__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &comment_post_load__sql_chunk_small : &comment_post_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -9730,18 +9758,27 @@ int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &post__type, 12, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &post__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 12, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Post *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -9853,18 +9890,22 @@ done:
 int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    User row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_author_load_each: NULL argument");
+    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -9883,18 +9924,27 @@ int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 7, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &user__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 7, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const User *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 

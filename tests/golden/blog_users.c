@@ -1409,18 +1409,22 @@ done:
 int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    User row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_following_load_each: NULL argument");
+    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &user_following_load__sql_chunk_small : &user_following_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -1439,18 +1443,27 @@ int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 7, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &user__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 7, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const User *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -1749,18 +1762,22 @@ done:
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    User row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_load_each: NULL argument");
+    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load__sql_chunk_small : &user_followers_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -1779,18 +1796,27 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 7, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &user__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 7, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const User *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2008,18 +2034,22 @@ done:
 int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Profile *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Profile row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_profile_load_each: NULL argument");
+    assoc_load_init(&acc, &profile__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &user_profile_load__sql_chunk_small : &user_profile_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -2038,18 +2068,27 @@ int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &profile__type, 5, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &profile__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 5, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Profile *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3603,18 +3642,22 @@ done:
 int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    User row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "profile_user_load_each: NULL argument");
+    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -3633,18 +3676,27 @@ int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 7, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &user__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 7, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const User *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 

@@ -1617,18 +1617,22 @@ done:
 int category_items_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Item row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "category_items_load_each: NULL argument");
+    assoc_load_init(&acc, &item__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &category_items_load__sql_chunk_small : &category_items_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -1647,18 +1651,27 @@ int category_items_load_each(assoc_db *db, const Category *parents, size_t n, in
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &item__type, 11, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &item__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 11, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Item *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2841,18 +2854,22 @@ done:
 int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Stock row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_load_each: NULL argument");
+    assoc_load_init(&acc, &stock__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_stock_load__sql_chunk_small : &warehouse_stock_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -2871,18 +2888,27 @@ int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &stock__type, 6, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &stock__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 6, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Stock *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3105,99 +3131,27 @@ done:
     return rc;
 }
 
-static const assoc_sql warehouse_items_load_each__sql_chunk = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
-    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
-    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
-    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
-    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
-    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
-    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
-    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
-    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
-    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
-    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
-    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
-    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
-    "t.thumbnail, t.description, t.added, p.i\n"
-    "FROM p CROSS JOIN stock a ON a.warehouse_id = p.k\n"
-    "JOIN items t ON t.sku = a.item_sku\n"
-    "GROUP BY p.i, t.sku\n"
-    "ORDER BY p.i, t.sku",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
-    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
-    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
-    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
-    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
-    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
-    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
-    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
-    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
-    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
-    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
-    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
-    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
-    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
-    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
-    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
-    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
-    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
-    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
-    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
-    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
-    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
-    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
-    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
-    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
-    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
-    "t.thumbnail, t.description, t.added, p.i\n"
-    "FROM p JOIN stock a ON a.warehouse_id = p.k\n"
-    "JOIN items t ON t.sku = a.item_sku\n"
-    "GROUP BY p.i, t.sku\n"
-    "ORDER BY p.i, t.sku"
-};
-
-static const assoc_sql warehouse_items_load_each__sql_chunk_small = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
-    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
-    "t.thumbnail, t.description, t.added, p.i\n"
-    "FROM p CROSS JOIN stock a ON a.warehouse_id = p.k\n"
-    "JOIN items t ON t.sku = a.item_sku\n"
-    "GROUP BY p.i, t.sku\n"
-    "ORDER BY p.i, t.sku",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
-    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
-    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
-    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
-    "SELECT t.sku, t.category_id, t.name, t.unit_price, t.weight_kg, t.taxable, t.fragile, t.photo, "
-    "t.thumbnail, t.description, t.added, p.i\n"
-    "FROM p JOIN stock a ON a.warehouse_id = p.k\n"
-    "JOIN items t ON t.sku = a.item_sku\n"
-    "GROUP BY p.i, t.sku\n"
-    "ORDER BY p.i, t.sku"
-};
-
 int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Item row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_items_load_each: NULL argument");
+    assoc_load_init(&acc, &item__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_items_load_each__sql_chunk_small : &warehouse_items_load_each__sql_chunk, &st);
+        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_items_load__sql_chunk_small : &warehouse_items_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
@@ -3214,18 +3168,27 @@ int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &item__type, 11, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &item__type, m, true);
+        rc = assoc_load_rows(db, &acc, st, 11, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Item *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3593,18 +3556,22 @@ done:
 int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Transfer row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_load_each: NULL argument");
+    assoc_load_init(&acc, &transfer__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_outgoing_load__sql_chunk_small : &warehouse_outgoing_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -3623,18 +3590,27 @@ int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t 
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &transfer__type, 9, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &transfer__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 9, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Transfer *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -4002,18 +3978,22 @@ done:
 int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Transfer row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_load_each: NULL argument");
+    assoc_load_init(&acc, &transfer__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_incoming_load__sql_chunk_small : &warehouse_incoming_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -4032,18 +4012,27 @@ int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t 
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &transfer__type, 9, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &transfer__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 9, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Transfer *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -4716,18 +4705,22 @@ done:
 int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Category row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "item_category_load_each: NULL argument");
+    assoc_load_init(&acc, &category__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &item_category_load__sql_chunk_small : &item_category_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -4746,18 +4739,27 @@ int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*f
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &category__type, 3, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &category__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 3, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Category *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -5084,18 +5086,22 @@ done:
 int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Stock row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "item_stock_load_each: NULL argument");
+    assoc_load_init(&acc, &stock__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &item_stock_load__sql_chunk_small : &item_stock_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -5114,18 +5120,27 @@ int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &stock__type, 6, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &stock__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 6, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Stock *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -5492,91 +5507,27 @@ done:
     return rc;
 }
 
-static const assoc_sql item_transfers_load_each__sql_chunk = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
-    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
-    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
-    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
-    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
-    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
-    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
-    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
-    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
-    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
-    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
-    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
-    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
-    "t.urgent, p.i\n"
-    "FROM p CROSS JOIN transfers t ON t.item_sku = p.k\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
-    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
-    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
-    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT),\n"
-    "(16, $17::TEXT), (17, $18::TEXT), (18, $19::TEXT), (19, $20::TEXT), (20, $21::TEXT), (21, "
-    "$22::TEXT), (22, $23::TEXT), (23, $24::TEXT),\n"
-    "(24, $25::TEXT), (25, $26::TEXT), (26, $27::TEXT), (27, $28::TEXT), (28, $29::TEXT), (29, "
-    "$30::TEXT), (30, $31::TEXT), (31, $32::TEXT),\n"
-    "(32, $33::TEXT), (33, $34::TEXT), (34, $35::TEXT), (35, $36::TEXT), (36, $37::TEXT), (37, "
-    "$38::TEXT), (38, $39::TEXT), (39, $40::TEXT),\n"
-    "(40, $41::TEXT), (41, $42::TEXT), (42, $43::TEXT), (43, $44::TEXT), (44, $45::TEXT), (45, "
-    "$46::TEXT), (46, $47::TEXT), (47, $48::TEXT),\n"
-    "(48, $49::TEXT), (49, $50::TEXT), (50, $51::TEXT), (51, $52::TEXT), (52, $53::TEXT), (53, "
-    "$54::TEXT), (54, $55::TEXT), (55, $56::TEXT),\n"
-    "(56, $57::TEXT), (57, $58::TEXT), (58, $59::TEXT), (59, $60::TEXT), (60, $61::TEXT), (61, "
-    "$62::TEXT), (62, $63::TEXT), (63, $64::TEXT),\n"
-    "(64, $65::TEXT), (65, $66::TEXT), (66, $67::TEXT), (67, $68::TEXT), (68, $69::TEXT), (69, "
-    "$70::TEXT), (70, $71::TEXT), (71, $72::TEXT),\n"
-    "(72, $73::TEXT), (73, $74::TEXT), (74, $75::TEXT), (75, $76::TEXT), (76, $77::TEXT), (77, "
-    "$78::TEXT), (78, $79::TEXT), (79, $80::TEXT),\n"
-    "(80, $81::TEXT), (81, $82::TEXT), (82, $83::TEXT), (83, $84::TEXT), (84, $85::TEXT), (85, "
-    "$86::TEXT), (86, $87::TEXT), (87, $88::TEXT),\n"
-    "(88, $89::TEXT), (89, $90::TEXT), (90, $91::TEXT), (91, $92::TEXT), (92, $93::TEXT), (93, "
-    "$94::TEXT), (94, $95::TEXT), (95, $96::TEXT),\n"
-    "(96, $97::TEXT), (97, $98::TEXT), (98, $99::TEXT), (99, $100::TEXT))\n"
-    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
-    "t.urgent, p.i\n"
-    "FROM p JOIN transfers t ON t.item_sku = p.k\n"
-    "ORDER BY p.i, t.id"
-};
-
-static const assoc_sql item_transfers_load_each__sql_chunk_small = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
-    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
-    "t.urgent, p.i\n"
-    "FROM p CROSS JOIN transfers t ON t.item_sku = p.k\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
-    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
-    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
-    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT))\n"
-    "SELECT t.id, t.item_sku, t.from_id, t.to_id, t.quantity, t.requested, t.shipped, t.manifest, "
-    "t.urgent, p.i\n"
-    "FROM p JOIN transfers t ON t.item_sku = p.k\n"
-    "ORDER BY p.i, t.id"
-};
-
 int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Transfer row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "item_transfers_load_each: NULL argument");
+    assoc_load_init(&acc, &transfer__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &item_transfers_load_each__sql_chunk_small : &item_transfers_load_each__sql_chunk, &st);
+        rc = assoc_stmt_acquire(db, places == 16 ? &item_transfers_load__sql_chunk_small : &item_transfers_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
@@ -5593,18 +5544,27 @@ int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &transfer__type, 9, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &transfer__type, m, true);
+        rc = assoc_load_rows(db, &acc, st, 9, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Transfer *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -7155,18 +7115,22 @@ done:
 int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Warehouse row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "stock_warehouse_load_each: NULL argument");
+    assoc_load_init(&acc, &warehouse__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -7185,18 +7149,27 @@ int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int 
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &warehouse__type, 8, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &warehouse__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 8, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Warehouse *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -7374,18 +7347,22 @@ done:
 int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Item row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "stock_item_load_each: NULL argument");
+    assoc_load_init(&acc, &item__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &stock_item_load__sql_chunk_small : &stock_item_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -7404,18 +7381,27 @@ int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &item__type, 11, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &item__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 11, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Item *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -8637,18 +8623,22 @@ done:
 int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Item row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "transfer_item_load_each: NULL argument");
+    assoc_load_init(&acc, &item__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &stock_item_load__sql_chunk_small : &stock_item_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -8667,18 +8657,27 @@ int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &item__type, 11, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &item__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 11, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Item *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -8786,18 +8785,22 @@ done:
 int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Warehouse row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "transfer_source_load_each: NULL argument");
+    assoc_load_init(&acc, &warehouse__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -8816,18 +8819,27 @@ int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, i
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &warehouse__type, 8, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &warehouse__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 8, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Warehouse *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -8935,18 +8947,22 @@ done:
 int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Warehouse row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "transfer_destination_load_each: NULL argument");
+    assoc_load_init(&acc, &warehouse__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -8965,18 +8981,27 @@ int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &warehouse__type, 8, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &warehouse__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 8, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Warehouse *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 

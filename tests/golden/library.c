@@ -1646,18 +1646,22 @@ done:
 int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Book row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "author_books_load_each: NULL argument");
+    assoc_load_init(&acc, &book__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &author_books_load__sql_chunk_small : &author_books_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -1676,18 +1680,27 @@ int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &book__type, 6, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &book__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 6, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Book *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2442,18 +2455,22 @@ done:
 int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Author *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Author row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "book_authors_load_each: NULL argument");
+    assoc_load_init(&acc, &author__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &book_authors_load__sql_chunk_small : &book_authors_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -2472,18 +2489,27 @@ int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &author__type, 4, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &author__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 4, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Author *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2791,18 +2817,22 @@ done:
 int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Copy *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Copy row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "book_copies_load_each: NULL argument");
+    assoc_load_init(&acc, &copy__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &book_copies_load__sql_chunk_small : &book_copies_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -2821,18 +2851,27 @@ int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &copy__type, 5, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &copy__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 5, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Copy *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3152,18 +3191,22 @@ done:
 int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Loan row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "book_loans_load_each: NULL argument");
+    assoc_load_init(&acc, &loan__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &book_loans_load__sql_chunk_small : &book_loans_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -3182,18 +3225,27 @@ int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &loan__type, 8, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &loan__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 8, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Loan *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -4346,18 +4398,22 @@ done:
 int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Book row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "copy_book_load_each: NULL argument");
+    assoc_load_init(&acc, &book__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &copy_book_load__sql_chunk_small : &copy_book_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -4376,18 +4432,27 @@ int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(s
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &book__type, 6, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &book__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 6, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Book *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -5387,18 +5452,22 @@ done:
 int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const LibraryCard *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    LibraryCard row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "member_card_load_each: NULL argument");
+    assoc_load_init(&acc, &library_card__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &member_card_load__sql_chunk_small : &member_card_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -5417,18 +5486,27 @@ int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*f
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &library_card__type, 5, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &library_card__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 5, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const LibraryCard *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -5720,18 +5798,22 @@ done:
 int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Loan row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "member_loans_load_each: NULL argument");
+    assoc_load_init(&acc, &loan__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &member_loans_load__sql_chunk_small : &member_loans_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -5750,18 +5832,27 @@ int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &loan__type, 8, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &loan__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 8, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Loan *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -5991,18 +6082,22 @@ done:
 int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Book row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "member_borrowed_load_each: NULL argument");
+    assoc_load_init(&acc, &book__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &member_borrowed_load__sql_chunk_small : &member_borrowed_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -6021,18 +6116,27 @@ int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &book__type, 6, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &book__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 6, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Book *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -6863,18 +6967,22 @@ done:
 int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Member row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "library_card_member_load_each: NULL argument");
+    assoc_load_init(&acc, &member__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &library_card_member_load__sql_chunk_small : &library_card_member_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -6893,18 +7001,27 @@ int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &member__type, 6, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &member__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 6, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Member *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -7704,18 +7821,22 @@ done:
 int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Member row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "loan_member_load_each: NULL argument");
+    assoc_load_init(&acc, &member__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &library_card_member_load__sql_chunk_small : &library_card_member_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -7734,18 +7855,27 @@ int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &member__type, 6, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &member__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 6, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Member *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -7853,18 +7983,22 @@ done:
 int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Book row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "loan_book_load_each: NULL argument");
+    assoc_load_init(&acc, &book__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &copy_book_load__sql_chunk_small : &copy_book_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -7883,18 +8017,27 @@ int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(s
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &book__type, 6, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &book__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 6, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Book *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 

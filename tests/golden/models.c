@@ -1218,95 +1218,27 @@ done:
     return rc;
 }
 
-static const assoc_sql user_products_load_each__sql_chunk = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
-    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
-    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
-    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
-    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
-    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
-    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
-    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
-    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
-    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
-    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
-    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
-    "SELECT t.id, t.title, t.create_dttm, p.i\n"
-    "FROM p CROSS JOIN orders a ON a.user_id = p.k\n"
-    "JOIN products t ON t.id = a.product_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
-    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
-    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
-    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
-    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
-    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
-    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
-    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
-    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
-    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
-    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
-    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
-    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
-    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
-    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
-    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
-    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
-    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
-    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
-    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
-    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
-    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
-    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
-    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
-    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
-    "SELECT t.id, t.title, t.create_dttm, p.i\n"
-    "FROM p JOIN orders a ON a.user_id = p.k\n"
-    "JOIN products t ON t.id = a.product_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id"
-};
-
-static const assoc_sql user_products_load_each__sql_chunk_small = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
-    "SELECT t.id, t.title, t.create_dttm, p.i\n"
-    "FROM p CROSS JOIN orders a ON a.user_id = p.k\n"
-    "JOIN products t ON t.id = a.product_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
-    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
-    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
-    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
-    "SELECT t.id, t.title, t.create_dttm, p.i\n"
-    "FROM p JOIN orders a ON a.user_id = p.k\n"
-    "JOIN products t ON t.id = a.product_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id"
-};
-
 int user_products_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Product row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_products_load_each: NULL argument");
+    assoc_load_init(&acc, &product__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_products_load_each__sql_chunk_small : &user_products_load_each__sql_chunk, &st);
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_products_load__sql_chunk_small : &user_products_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
@@ -1323,18 +1255,27 @@ int user_products_load_each(assoc_db *db, const User *parents, size_t n, int (*f
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &product__type, 3, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &product__type, m, true);
+        rc = assoc_load_rows(db, &acc, st, 3, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Product *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -1647,87 +1588,27 @@ done:
     return rc;
 }
 
-static const assoc_sql user_orders_load_each__sql_chunk = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
-    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
-    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
-    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
-    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
-    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
-    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
-    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
-    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
-    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
-    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
-    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
-    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p CROSS JOIN orders t ON t.user_id = p.k\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
-    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
-    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
-    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
-    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
-    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
-    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
-    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
-    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
-    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
-    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
-    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
-    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
-    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
-    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
-    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
-    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
-    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
-    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
-    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
-    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
-    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
-    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
-    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
-    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
-    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p JOIN orders t ON t.user_id = p.k\n"
-    "ORDER BY p.i, t.id"
-};
-
-static const assoc_sql user_orders_load_each__sql_chunk_small = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
-    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p CROSS JOIN orders t ON t.user_id = p.k\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
-    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
-    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
-    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
-    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p JOIN orders t ON t.user_id = p.k\n"
-    "ORDER BY p.i, t.id"
-};
-
 int user_orders_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Order *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Order row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_orders_load_each: NULL argument");
+    assoc_load_init(&acc, &order__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_orders_load_each__sql_chunk_small : &user_orders_load_each__sql_chunk, &st);
+        rc = assoc_stmt_acquire(db, places == 16 ? &user_orders_load__sql_chunk_small : &user_orders_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
@@ -1744,18 +1625,27 @@ int user_orders_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &order__type, 4, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &order__type, m, true);
+        rc = assoc_load_rows(db, &acc, st, 4, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Order *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2872,95 +2762,27 @@ done:
     return rc;
 }
 
-static const assoc_sql product_users_load_each__sql_chunk = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
-    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
-    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
-    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
-    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
-    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
-    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
-    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
-    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
-    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
-    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
-    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
-    "SELECT t.id, t.email, t.create_dttm, p.i\n"
-    "FROM p CROSS JOIN orders a ON a.product_id = p.k\n"
-    "JOIN users t ON t.id = a.user_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
-    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
-    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
-    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
-    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
-    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
-    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
-    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
-    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
-    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
-    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
-    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
-    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
-    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
-    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
-    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
-    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
-    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
-    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
-    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
-    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
-    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
-    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
-    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
-    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
-    "SELECT t.id, t.email, t.create_dttm, p.i\n"
-    "FROM p JOIN orders a ON a.product_id = p.k\n"
-    "JOIN users t ON t.id = a.user_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id"
-};
-
-static const assoc_sql product_users_load_each__sql_chunk_small = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
-    "SELECT t.id, t.email, t.create_dttm, p.i\n"
-    "FROM p CROSS JOIN orders a ON a.product_id = p.k\n"
-    "JOIN users t ON t.id = a.user_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
-    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
-    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
-    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
-    "SELECT t.id, t.email, t.create_dttm, p.i\n"
-    "FROM p JOIN orders a ON a.product_id = p.k\n"
-    "JOIN users t ON t.id = a.user_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id"
-};
-
 int product_users_load_each(assoc_db *db, const Product *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    User row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "product_users_load_each: NULL argument");
+    assoc_load_init(&acc, &user__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &product_users_load_each__sql_chunk_small : &product_users_load_each__sql_chunk, &st);
+        rc = assoc_stmt_acquire(db, places == 16 ? &product_users_load__sql_chunk_small : &product_users_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
@@ -2977,18 +2799,27 @@ int product_users_load_each(assoc_db *db, const Product *parents, size_t n, int 
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 3, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &user__type, m, true);
+        rc = assoc_load_rows(db, &acc, st, 3, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const User *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3301,87 +3132,27 @@ done:
     return rc;
 }
 
-static const assoc_sql product_orders_load_each__sql_chunk = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
-    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
-    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
-    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
-    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
-    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
-    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
-    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
-    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
-    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
-    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
-    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
-    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p CROSS JOIN orders t ON t.product_id = p.k\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
-    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
-    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
-    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
-    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
-    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
-    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
-    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
-    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
-    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
-    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
-    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
-    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
-    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
-    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
-    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
-    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
-    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
-    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
-    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
-    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
-    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
-    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
-    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
-    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
-    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p JOIN orders t ON t.product_id = p.k\n"
-    "ORDER BY p.i, t.id"
-};
-
-static const assoc_sql product_orders_load_each__sql_chunk_small = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
-    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p CROSS JOIN orders t ON t.product_id = p.k\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
-    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
-    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
-    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
-    "SELECT t.id, t.user_id, t.product_id, t.dttm, p.i\n"
-    "FROM p JOIN orders t ON t.product_id = p.k\n"
-    "ORDER BY p.i, t.id"
-};
-
 int product_orders_load_each(assoc_db *db, const Product *parents, size_t n, int (*fn)(size_t parent, const Order *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Order row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "product_orders_load_each: NULL argument");
+    assoc_load_init(&acc, &order__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &product_orders_load_each__sql_chunk_small : &product_orders_load_each__sql_chunk, &st);
+        rc = assoc_stmt_acquire(db, places == 16 ? &product_orders_load__sql_chunk_small : &product_orders_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
@@ -3398,18 +3169,27 @@ int product_orders_load_each(assoc_db *db, const Product *parents, size_t n, int
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &order__type, 4, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &order__type, m, true);
+        rc = assoc_load_rows(db, &acc, st, 4, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Order *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -4394,18 +4174,22 @@ done:
 int order_user_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    User row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "order_user_load_each: NULL argument");
+    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &order_user_load__sql_chunk_small : &order_user_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -4424,18 +4208,27 @@ int order_user_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &user__type, 3, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &user__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 3, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const User *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -4609,18 +4402,22 @@ done:
 int order_product_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Product row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "order_product_load_each: NULL argument");
+    assoc_load_init(&acc, &product__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &order_product_load__sql_chunk_small : &order_product_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -4639,18 +4436,27 @@ int order_product_load_each(assoc_db *db, const Order *parents, size_t n, int (*
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &product__type, 3, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &product__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 3, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Product *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 

@@ -1075,18 +1075,22 @@ done:
 int project_tasks_load_each(assoc_db *db, const Project *parents, size_t n, int (*fn)(size_t parent, const Task *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Task row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "project_tasks_load_each: NULL argument");
+    assoc_load_init(&acc, &task__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &project_tasks_load__sql_chunk_small : &project_tasks_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -1105,18 +1109,27 @@ int project_tasks_load_each(assoc_db *db, const Project *parents, size_t n, int 
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &task__type, 11, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &task__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 11, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Task *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -1788,18 +1801,22 @@ done:
 int task_project_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(size_t parent, const Project *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Project row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "task_project_load_each: NULL argument");
+    assoc_load_init(&acc, &project__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &task_project_load__sql_chunk_small : &task_project_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -1818,18 +1835,27 @@ int task_project_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &project__type, 5, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &project__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 5, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Project *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2096,18 +2122,22 @@ done:
 int task_tags_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(size_t parent, const Tag *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Tag row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "task_tags_load_each: NULL argument");
+    assoc_load_init(&acc, &tag__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
         rc = assoc_stmt_acquire(db, places == 16 ? &task_tags_load__sql_chunk_small : &task_tags_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
@@ -2126,18 +2156,27 @@ int task_tags_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(s
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &tag__type, 2, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &tag__type, m, false);
+        rc = assoc_load_rows(db, &acc, st, 2, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Tag *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3431,99 +3470,27 @@ done:
     return rc;
 }
 
-static const assoc_sql tag_tasks_load_each__sql_chunk = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
-    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
-    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
-    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
-    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
-    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
-    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
-    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
-    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
-    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
-    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
-    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
-    "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
-    "t.created_at, t.updated_at, p.i\n"
-    "FROM p CROSS JOIN task_tags a ON a.tag_id = p.k\n"
-    "JOIN tasks t ON t.id = a.task_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
-    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
-    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
-    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT),\n"
-    "(16, $17::TEXT), (17, $18::TEXT), (18, $19::TEXT), (19, $20::TEXT), (20, $21::TEXT), (21, "
-    "$22::TEXT), (22, $23::TEXT), (23, $24::TEXT),\n"
-    "(24, $25::TEXT), (25, $26::TEXT), (26, $27::TEXT), (27, $28::TEXT), (28, $29::TEXT), (29, "
-    "$30::TEXT), (30, $31::TEXT), (31, $32::TEXT),\n"
-    "(32, $33::TEXT), (33, $34::TEXT), (34, $35::TEXT), (35, $36::TEXT), (36, $37::TEXT), (37, "
-    "$38::TEXT), (38, $39::TEXT), (39, $40::TEXT),\n"
-    "(40, $41::TEXT), (41, $42::TEXT), (42, $43::TEXT), (43, $44::TEXT), (44, $45::TEXT), (45, "
-    "$46::TEXT), (46, $47::TEXT), (47, $48::TEXT),\n"
-    "(48, $49::TEXT), (49, $50::TEXT), (50, $51::TEXT), (51, $52::TEXT), (52, $53::TEXT), (53, "
-    "$54::TEXT), (54, $55::TEXT), (55, $56::TEXT),\n"
-    "(56, $57::TEXT), (57, $58::TEXT), (58, $59::TEXT), (59, $60::TEXT), (60, $61::TEXT), (61, "
-    "$62::TEXT), (62, $63::TEXT), (63, $64::TEXT),\n"
-    "(64, $65::TEXT), (65, $66::TEXT), (66, $67::TEXT), (67, $68::TEXT), (68, $69::TEXT), (69, "
-    "$70::TEXT), (70, $71::TEXT), (71, $72::TEXT),\n"
-    "(72, $73::TEXT), (73, $74::TEXT), (74, $75::TEXT), (75, $76::TEXT), (76, $77::TEXT), (77, "
-    "$78::TEXT), (78, $79::TEXT), (79, $80::TEXT),\n"
-    "(80, $81::TEXT), (81, $82::TEXT), (82, $83::TEXT), (83, $84::TEXT), (84, $85::TEXT), (85, "
-    "$86::TEXT), (86, $87::TEXT), (87, $88::TEXT),\n"
-    "(88, $89::TEXT), (89, $90::TEXT), (90, $91::TEXT), (91, $92::TEXT), (92, $93::TEXT), (93, "
-    "$94::TEXT), (94, $95::TEXT), (95, $96::TEXT),\n"
-    "(96, $97::TEXT), (97, $98::TEXT), (98, $99::TEXT), (99, $100::TEXT))\n"
-    "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
-    "t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN task_tags a ON a.tag_id = p.k\n"
-    "JOIN tasks t ON t.id = a.task_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id"
-};
-
-static const assoc_sql tag_tasks_load_each__sql_chunk_small = {
-    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
-    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
-    "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
-    "t.created_at, t.updated_at, p.i\n"
-    "FROM p CROSS JOIN task_tags a ON a.tag_id = p.k\n"
-    "JOIN tasks t ON t.id = a.task_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id",
-    /* PostgreSQL: */
-    "WITH p(i, k) AS (VALUES (0, $1::TEXT), (1, $2::TEXT), (2, $3::TEXT), (3, $4::TEXT), (4, "
-    "$5::TEXT), (5, $6::TEXT), (6, $7::TEXT), (7, $8::TEXT),\n"
-    "(8, $9::TEXT), (9, $10::TEXT), (10, $11::TEXT), (11, $12::TEXT), (12, $13::TEXT), (13, "
-    "$14::TEXT), (14, $15::TEXT), (15, $16::TEXT))\n"
-    "SELECT t.id, t.project_id, t.title, t.body, t.status, t.position, t.labels, t.due_date, t.slug, "
-    "t.created_at, t.updated_at, p.i\n"
-    "FROM p JOIN task_tags a ON a.tag_id = p.k\n"
-    "JOIN tasks t ON t.id = a.task_id\n"
-    "GROUP BY p.i, t.id\n"
-    "ORDER BY p.i, t.id"
-};
-
 int tag_tasks_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(size_t parent, const Task *, void *), void *ctx)
 {
     assoc_stmt *st = NULL;
-    Task row;
-    size_t parent = 0, places;
+    assoc_load acc;
+    void *items = NULL;
+    size_t *start = NULL, *link = NULL, len, places;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "tag_tasks_load_each: NULL argument");
+    assoc_load_init(&acc, &task__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
     for (size_t base = 0; base < n; base += 100) {
+        size_t m = n - base < 100 ? n - base : 100;
+
         places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &tag_tasks_load_each__sql_chunk_small : &tag_tasks_load_each__sql_chunk, &st);
+        rc = assoc_stmt_acquire(db, places == 16 ? &tag_tasks_load__sql_chunk_small : &tag_tasks_load__sql_chunk, &st);
         if (rc != ASSOC_OK)
             goto done;
         for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
@@ -3540,18 +3507,27 @@ int tag_tasks_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(si
         }
         if (rc != ASSOC_OK)
             goto done;
-        while ((rc = assoc_load_next(db, st, &task__type, 11, base, &row, &parent)) == ASSOC_ROW) {
-            rc = fn(parent, &row, ctx);
-            if (rc != 0)
-                goto done;
-        }
+        assoc_load_init(&acc, &task__type, m, true);
+        rc = assoc_load_rows(db, &acc, st, 11, 0);
         assoc_stmt_release(db, st);
         st = NULL;
+        if (rc == ASSOC_OK)
+            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
+                rc = fn(base + i, (const Task *)items + link[k], ctx);
+        }
+        assoc_free(items);
+        assoc_free(start);
+        assoc_free(link);
+        items = NULL;
+        start = link = NULL;
         if (rc != ASSOC_OK)
             goto done;
     }
 done:
     assoc_stmt_release(db, st);
+    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 

@@ -11,7 +11,8 @@
  * compares every parent's rows, field by field, with the relationship's
  * own accessor for that parent, over 233 parents (chunks of 100, 100, 33;
  * each parent repeated), twice on one connection, loads of different
- * types in between. */
+ * types in between.  _load_each must lend the same pairs in the same
+ * order, field for field, a chunk at a time. */
 #include "e2e.h"
 
 #include "library.h"
@@ -378,6 +379,128 @@ static void test_unreadable_row(void **state)
     author_list_free(&authors);
 }
 
+/* _load_each against _load: fn(parent, row) for each parent in order and
+ * each of its rows in the groups' order, every field equal. */
+#define EACH_CHECKER(T, G, eq)                                                                          \
+    typedef struct {                                                                                    \
+        const G *g;                                                                                     \
+        size_t i, k;                                                                                    \
+    } each_##T##_ctx;                                                                                   \
+    static int each_##T(size_t parent, const T *row, void *ctx)                                         \
+    {                                                                                                   \
+        each_##T##_ctx *c = ctx;                                                                        \
+        while (c->i < c->g->n && c->k == c->g->start[c->i + 1])                                         \
+            c->i++;                                                                                     \
+        assert_true(c->i < c->g->n);                                                                    \
+        assert_int_equal(parent, c->i);                                                                 \
+        eq(row, &c->g->rows.items[c->g->link[c->k]]);                                                   \
+        c->k++;                                                                                         \
+        return 0;                                                                                       \
+    }
+
+EACH_CHECKER(Book, BookGroups, eq_book)
+EACH_CHECKER(Author, AuthorGroups, eq_author)
+EACH_CHECKER(Copy, CopyGroups, eq_copy)
+EACH_CHECKER(LibraryCard, LibraryCardGroups, eq_card)
+
+#define CHECK_EACH(db, T, G, GINIT, load, load_each, parents, gfree)                                    \
+    do {                                                                                                \
+        G g_ = GINIT;                                                                                   \
+        OK(db, load(db, parents, NPARENTS, &g_));                                                       \
+        each_##T##_ctx c_ = { &g_, 0, 0 };                                                              \
+        OK(db, load_each(db, parents, NPARENTS, each_##T, &c_));                                        \
+        assert_int_equal(c_.k, g_.start[g_.n]);                                                         \
+        assert_true(c_.k > 0);                                                                          \
+        gfree(&g_);                                                                                     \
+    } while (0)
+
+static void test_load_each_as_load(void **state)
+{
+    assoc_db *db = *state;
+    AuthorList authors = AUTHOR_LIST_INIT;
+    BookList books = BOOK_LIST_INIT;
+    MemberList members = MEMBER_LIST_INIT;
+    CopyList copies = COPY_LIST_INIT;
+    OK(db, author_all(db, &authors));
+    OK(db, book_all(db, &books));
+    OK(db, member_all(db, &members));
+    OK(db, copy_all(db, &copies));
+    static Author ap[NPARENTS];
+    static Book bp[NPARENTS];
+    static Member mp[NPARENTS];
+    static Copy cp[NPARENTS];
+    PARENTS(authors, ap);
+    PARENTS(books, bp);
+    PARENTS(members, mp);
+    PARENTS(copies, cp);
+    for (int round = 0; round < 2; round++) {
+        CHECK_EACH(db, Book, BookGroups, BOOK_GROUPS_INIT, author_books_load, author_books_load_each, ap,
+                   book_groups_free);
+        CHECK_EACH(db, Author, AuthorGroups, AUTHOR_GROUPS_INIT, book_authors_load, book_authors_load_each, bp,
+                   author_groups_free);
+        CHECK_EACH(db, Book, BookGroups, BOOK_GROUPS_INIT, member_borrowed_load, member_borrowed_load_each, mp,
+                   book_groups_free);
+        CHECK_EACH(db, Copy, CopyGroups, COPY_GROUPS_INIT, book_copies_load, book_copies_load_each, bp,
+                   copy_groups_free);
+        CHECK_EACH(db, LibraryCard, LibraryCardGroups, LIBRARY_CARD_GROUPS_INIT, member_card_load,
+                   member_card_load_each, mp, library_card_groups_free);
+        CHECK_EACH(db, Book, BookGroups, BOOK_GROUPS_INIT, copy_book_load, copy_book_load_each, cp,
+                   book_groups_free);
+    }
+    author_list_free(&authors);
+    book_list_free(&books);
+    member_list_free(&members);
+    copy_list_free(&copies);
+}
+
+/* fn may use the connection (no statement of the load is running while it
+ * is called: a load of another relationship inside it is whole), and a
+ * non-zero return stops the load in its second chunk, is returned, and
+ * leaves no transaction open. */
+typedef struct {
+    assoc_db *db;
+    size_t calls, stop_at;
+} reenter_ctx;
+
+static int reenter(size_t parent, const Book *row, void *ctx)
+{
+    reenter_ctx *c = ctx;
+    (void)parent;
+    CopyGroups g = COPY_GROUPS_INIT;
+    OK(c->db, book_copies_load(c->db, row, 1, &g));
+    CopyList one = COPY_LIST_INIT;
+    OK(c->db, book_copies(c->db, row, &one));
+    assert_int_equal(g.start[1], one.len);
+    for (size_t k = 0; k < one.len; k++)
+        eq_copy(&g.rows.items[g.link[k]], &one.items[k]);
+    copy_list_free(&one);
+    copy_groups_free(&g);
+    return ++c->calls == c->stop_at ? 7 : 0;
+}
+
+static void test_load_each_reenters_and_stops(void **state)
+{
+    assoc_db *db = *state;
+    AuthorList authors = AUTHOR_LIST_INIT;
+    OK(db, author_all(db, &authors));
+    static Author ap[NPARENTS];
+    PARENTS(authors, ap);
+    reenter_ctx all = { db, 0, 0 };
+    OK(db, author_books_load_each(db, ap, NPARENTS, reenter, &all));
+    BookGroups g = BOOK_GROUPS_INIT;
+    OK(db, author_books_load(db, ap, NPARENTS, &g));
+    assert_int_equal(all.calls, g.start[g.n]);
+    /* stop in the second chunk (parents 100..199) */
+    size_t stop = g.start[150] + 1;
+    book_groups_free(&g);
+    reenter_ctx some = { db, 0, stop };
+    assert_int_equal(author_books_load_each(db, ap, NPARENTS, reenter, &some), 7);
+    assert_int_equal(some.calls, stop);
+    /* no transaction left open */
+    RC(db, ASSOC_MISUSE, assoc_commit(db));
+    author_list_free(&authors);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +509,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_to_one, setup, teardown),
         cmocka_unit_test_setup_teardown(test_groups_outlive_statements, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreadable_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_each_as_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_each_reenters_and_stops, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
