@@ -246,13 +246,18 @@ FIX_COLL(product, Product, orders, order, Order, 2)
  * streamed.  A failed load leaves its groups empty. */
 #define LOAD_PARENTS 150
 #define FIX_LOAD(model, Model, rel, target, Target, make)                                              \
-    static int op_##model##_##rel##_load(assoc_db *db, rbuf *b)                                   \
+    /* the parents: rows 1, 2, 3 and one that does not exist, over and over */                   \
+    static void parents_##model##_##rel(Model *p)                                                  \
     {                                                                                              \
         static const int64_t ids[] = { 1, 2, 3, 99 };                                              \
-        Model p[LOAD_PARENTS];                                                                     \
-        Target##Groups g;                                                                          \
         for (size_t i_ = 0; i_ < LOAD_PARENTS; i_++)                                               \
             p[i_] = make(ids[i_ % 4]);                                                             \
+    }                                                                                              \
+    static int op_##model##_##rel##_load(assoc_db *db, rbuf *b)                                   \
+    {                                                                                              \
+        Model p[LOAD_PARENTS];                                                                     \
+        Target##Groups g;                                                                          \
+        parents_##model##_##rel(p);                                                                \
         int rc = model##_##rel##_load(db, p, LOAD_PARENTS, &g);                                    \
         if (rc == ASSOC_OK) {                                                                      \
             for (size_t i_ = 0; i_ < g.n; i_++) {                                                  \
@@ -276,10 +281,8 @@ FIX_COLL(product, Product, orders, order, Order, 2)
     }                                                                                              \
     static int op_##model##_##rel##_load_each(assoc_db *db, rbuf *b)                              \
     {                                                                                              \
-        static const int64_t ids[] = { 1, 2, 3, 99 };                                              \
         Model p[LOAD_PARENTS];                                                                     \
-        for (size_t i_ = 0; i_ < LOAD_PARENTS; i_++)                                               \
-            p[i_] = make(ids[i_ % 4]);                                                             \
+        parents_##model##_##rel(p);                                                                \
         return model##_##rel##_load_each(db, p, LOAD_PARENTS, load_each_##model##_##rel, b);      \
     }
 
