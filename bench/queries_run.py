@@ -223,13 +223,13 @@ def verdict(results, check, py_impls):
         r = paired(base, results["api"], "query_pages", "cpu")
         if r is not None:
             ok = r <= TARGET_PAGES
-            print(f"query_pages: generated API / hand C = {r:.2f}x paired CPU (target <= {TARGET_PAGES:.2f}x): "
+            print(f"query_pages: generated API / hand C = {r:.3f}x paired CPU (target <= {TARGET_PAGES:.2f}x): "
                   + ("met" if ok else "MISSED"))
             missed += [] if ok else ["query_pages"]
         r = paired(base, results["api"], "user_products_load", "cpu")
         if r is not None:
             ok = r <= TARGET_LOAD
-            print(f"user_products_load: generated API / per-user loop = {r:.2f}x paired CPU "
+            print(f"user_products_load: generated API / per-user loop = {r:.3f}x paired CPU "
                   f"(target <= {TARGET_LOAD:.2f}x): " + ("met" if ok else "MISSED"))
             missed += [] if ok else ["user_products_load"]
     if "typical" in py_impls and "api" in check:

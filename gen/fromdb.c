@@ -1719,31 +1719,36 @@ static void pass_kinds(fctx *x)
 /* ------------------------------------------------------------------ */
 /* Pass 6: names                                                       */
 
-/* The names come from api.c's tables (api_model_fns, api_model_statics,
- * api_rel_fns), the ones api_build gives. */
+/* The C names a model takes (api.c's tables api_model_fns and
+ * api_model_statics, the ones api_build gives, besides its types and
+ * macros); false when one is taken already. */
+static bool model_name_taken(fctx *x, const char *cname, bool claim)
+{
+    if (claim)
+        put(x, &x->cnames, cname);
+    return !claim && symtab_get(&x->cnames, cname) != NULL;
+}
 
-/* The C names a model takes; false when one is taken already. */
 static bool model_names(fctx *x, const char *name, const char *sn, bool claim)
 {
     const char *up = c_upper_copy(&x->a, sn, &x->nomem);
-    const char *names[64];
-    size_t n = 0;
-    names[n++] = name;
-    names[n++] = xprintf(x, "%sList", name);
-    names[n++] = xprintf(x, "%sGroups", name);
-    names[n++] = xprintf(x, "%s_INIT", up);
-    names[n++] = xprintf(x, "%s_LIST_INIT", up);
-    names[n++] = xprintf(x, "%s_GROUPS_INIT", up);
-    for (size_t k = 0; api_model_fns[k] != NULL && n < sizeof names / sizeof names[0]; k++)
-        names[n++] = xprintf(x, "%s_%s", sn, api_model_fns[k]);
-    for (size_t k = 0; api_model_statics[k] != NULL && n < sizeof names / sizeof names[0]; k++)
-        names[n++] = xprintf(x, "%s__%s", sn, api_model_statics[k]);
-    for (size_t k = 0; k < n; k++) {
-        if (!claim && symtab_get(&x->cnames, names[k]))
+    const char *own[] = {
+        name,
+        xprintf(x, "%sList", name),
+        xprintf(x, "%sGroups", name),
+        xprintf(x, "%s_INIT", up),
+        xprintf(x, "%s_LIST_INIT", up),
+        xprintf(x, "%s_GROUPS_INIT", up),
+    };
+    for (size_t k = 0; k < sizeof own / sizeof own[0]; k++)
+        if (model_name_taken(x, own[k], claim))
             return false;
-        if (claim)
-            put(x, &x->cnames, names[k]);
-    }
+    for (size_t k = 0; api_model_fns[k] != NULL; k++)
+        if (model_name_taken(x, xprintf(x, "%s_%s", sn, api_model_fns[k]), claim))
+            return false;
+    for (size_t k = 0; api_model_statics[k] != NULL; k++)
+        if (model_name_taken(x, xprintf(x, "%s__%s", sn, api_model_statics[k]), claim))
+            return false;
     return true;
 }
 
@@ -1812,7 +1817,7 @@ static bool rel_name_free(fctx *x, const ftab *owner, const char *name)
 {
     if (name == NULL || !c_is_identifier(name) || symtab_get(&owner->members, name))
         return false;
-    for (size_t k = 0; api_rel_fns[k] != NULL; k++)
+    for (size_t k = 0; api_rel_fns[k] != NULL; k++) /* api.c's table */
         if (symtab_get(&x->cnames, xprintf(x, "%s_%s%s", owner->snake, name, api_rel_fns[k])))
             return false;
     return true;
