@@ -416,6 +416,8 @@ static void load_fns(builder *b, const sch_model *m, const sch_rel *r)
 {
     const char *M = m->name, *s = m->snake, *n = r->name, *T = r->target->name;
     const char *rw = arena_printf(b->mem, "relationship %s.%s%s", M, n, r->is_backref ? " (a backref)" : "");
+    /* the source's static that runs one chunk for both (plan_load's chunk_fn) */
+    name(b, arena_printf(b->mem, "%s_%s__chunk", s, n), rw, r->at);
     api_fn *f = fn(b, API_REL_LOAD, rw, r->at, "%s_%s_load", s, n);
     db_param(b, f);
     param(b, f, ty(b, "const %s%s *", M), "parents");
@@ -550,7 +552,9 @@ const char *const api_model_fns[] = {
 const char *const api_model_statics[] = {
     "read", "view", "rest", "release", "type", "columns", "cmp", "texts", "blobs", NULL,
 };
-const char *const api_rel_fns[] = { "", "_each", "_add", "_remove", "_view", "_load", "_load_each", "_count", NULL };
+const char *const api_rel_fns[] = {
+    "", "_each", "_add", "_remove", "_view", "_load", "_load_each", "_count", "__chunk", NULL,
+};
 
 /* The names of a model's types; then (model_macros) its macros and the
  * generated source's own statics for it. */

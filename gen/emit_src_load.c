@@ -7,13 +7,29 @@
 
 #include "emit_src.h"
 
-/* The chunk's statement -- of API_LOAD_SMALL places when that many are
- * left, else of API_LOAD_CHUNK -- and its binds: for each place j, the
- * join value of parent base + j, or NULL past the last parent. */
-static void acquire_chunk(src *x, const api_fn *f)
+/* static int <m>_<rel>__chunk: one chunk of the load, parents[base..],
+ * into the accumulator, whose parent base + j is number first + j: the
+ * statement of API_LOAD_SMALL places when that many are left, else of
+ * API_LOAD_CHUNK, and for each place j the join value of parent base + j,
+ * or NULL past the last parent.  _load and _load_each both call it. */
+static void chunk_fn(src *x, const api_fn *f)
 {
     const plan_load *l = f->plan->load;
-    SRC_LINE(x, "places = n - base <= %d ? %d : %d;", API_LOAD_SMALL, API_LOAD_SMALL, API_LOAD_CHUNK);
+    const sch_rel *r = f->rel;
+    SRC_LINE(x, "/* %s.%s of parents[base..], at most %d of them, into acc as its", f->model->name, r->name,
+             API_LOAD_CHUNK);
+    SRC_LINE(x, " * parents first, first + 1, ...: the statement of %d places when that", API_LOAD_SMALL);
+    SRC_LINE(x, " * many are left, else of %d; each place's join value bound, NULL past", API_LOAD_CHUNK);
+    SRC_LINE(x, " * the last parent. */");
+    SRC_LINE(x, "static int %s(assoc_db *db, const %s%s *parents, size_t n, size_t base, assoc_load *acc, size_t first)",
+             l->chunk_fn, x->e->prefix, f->model->name);
+    SRC_LINE(x, "{");
+    SRC_LINE(x, "assoc_stmt *st = NULL;");
+    SRC_LINE(x, "size_t places = n - base <= %d ? %d : %d;", API_LOAD_SMALL, API_LOAD_SMALL, API_LOAD_CHUNK);
+    if (l->key->type == SCH_DATETIME)
+        SRC_LINE(x, "char time_text_1[ASSOC_TIME_TEXT_SIZE];");
+    SRC_LINE(x, "int rc;");
+    SRC_BLANK(x);
     char expr[600];
     snprintf(expr, sizeof expr, "places == %d ? &%s : &%s", API_LOAD_SMALL, l->sql_small->cname, l->sql->cname);
     src_acquire_expr(x, expr);
@@ -27,8 +43,13 @@ static void acquire_chunk(src *x, const api_fn *f)
     SRC_LINE(x, "}");
     src_bind_at(x, "idx", &l->key_bind);
     SRC_LINE(x, "}");
-    SRC_LINE(x, "if (rc != ASSOC_OK)");
-    SRC_LINE(x, "goto done;");
+    SRC_LINE(x, "if (rc == ASSOC_OK)");
+    SRC_LINE(x, "rc = assoc_load_rows(db, acc, st, %zu, first);", r->target->table->ncolumns);
+    SRC_LINE(x, "done:");
+    SRC_LINE(x, "assoc_stmt_release(db, st);");
+    SRC_LINE(x, "return rc;");
+    SRC_LINE(x, "}");
+    SRC_BLANK(x);
 }
 
 static void load(src *x, const api_fn *f)
@@ -37,15 +58,11 @@ static void load(src *x, const api_fn *f)
     const sch_rel *r = f->rel;
     char type[300];
     src_type(x, r->target, type, sizeof type);
-    bool dt = l->key->type == SCH_DATETIME;
     const api_fn *gfree = api_find(x->e->a, API_GROUPS_FREE, r->target, NULL);
+    chunk_fn(x, f);
     src_open(x, f);
-    SRC_LINE(x, "assoc_stmt *st = NULL;");
     SRC_LINE(x, "assoc_load acc;");
     SRC_LINE(x, "void *items = NULL;");
-    SRC_LINE(x, "size_t places;");
-    if (dt)
-        SRC_LINE(x, "char time_text_1[ASSOC_TIME_TEXT_SIZE];");
     SRC_LINE(x, "int rc = ASSOC_OK;");
     SRC_BLANK(x);
     SRC_LINE(x, "if (db == NULL || out == NULL || (parents == NULL && n > 0))");
@@ -58,23 +75,16 @@ static void load(src *x, const api_fn *f)
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "return rc;");
     SRC_LINE(x, "}");
-    SRC_LINE(x, "for (size_t base = 0; base < n; base += %d) {", API_LOAD_CHUNK);
-    acquire_chunk(x, f);
-    SRC_LINE(x, "rc = assoc_load_rows(db, &acc, st, %zu, base);", r->target->table->ncolumns);
-    SRC_LINE(x, "assoc_stmt_release(db, st);");
-    SRC_LINE(x, "st = NULL;");
-    SRC_LINE(x, "if (rc != ASSOC_OK)");
-    SRC_LINE(x, "goto done;");
-    SRC_LINE(x, "}");
+    SRC_LINE(x, "for (size_t base = 0; base < n && rc == ASSOC_OK; base += %d)", API_LOAD_CHUNK);
+    SRC_LINE(x, "rc = %s(db, parents, n, base, &acc, base);", l->chunk_fn);
+    SRC_LINE(x, "if (rc == ASSOC_OK)");
     SRC_LINE(x, "rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);");
+    SRC_LINE(x, "else");
+    SRC_LINE(x, "assoc_load_free(&acc);");
     SRC_LINE(x, "if (rc == ASSOC_OK) {");
     SRC_LINE(x, "out->rows.items = items;");
     SRC_LINE(x, "out->n = n;");
     SRC_LINE(x, "}");
-    SRC_LINE(x, "done:");
-    SRC_LINE(x, "assoc_stmt_release(db, st);");
-    SRC_LINE(x, "if (rc != ASSOC_OK)");
-    SRC_LINE(x, "assoc_load_free(&acc);");
     SRC_LINE(x, "if (n > %d) {", API_LOAD_CHUNK);
     SRC_LINE(x, "rc = assoc_tx_leave(db, rc);");
     /* A failed release (out of memory, I/O) fails the call: nothing is
@@ -88,44 +98,39 @@ static void load(src *x, const api_fn *f)
 }
 
 /* As load, a chunk at a time: the chunk's rows gathered as load gathers
- * them (the same statements), lent to fn parent by parent, and released
- * before the next chunk, so that memory holds one chunk's rows whatever n
- * is, and fn may call back into the library (no statement is running). */
+ * them (the same statements, through the same __chunk), lent to fn parent
+ * by parent, and released before the next chunk, so that memory holds one
+ * chunk's rows whatever n is, and fn may call back into the library (no
+ * statement is running). */
 static void load_each(src *x, const api_fn *f)
 {
     const plan_load *l = f->plan->load;
     const sch_rel *r = f->rel;
     char type[300];
     src_type(x, r->target, type, sizeof type);
-    bool dt = l->key->type == SCH_DATETIME;
     src_open(x, f);
-    SRC_LINE(x, "assoc_stmt *st = NULL;");
     SRC_LINE(x, "assoc_load acc;");
     SRC_LINE(x, "void *items = NULL;");
-    SRC_LINE(x, "size_t *start = NULL, *link = NULL, len, places;");
-    if (dt)
-        SRC_LINE(x, "char time_text_1[ASSOC_TIME_TEXT_SIZE];");
+    SRC_LINE(x, "size_t *start = NULL, *link = NULL, len;");
     SRC_LINE(x, "int rc = ASSOC_OK;");
     SRC_BLANK(x);
     SRC_LINE(x, "if (db == NULL || fn == NULL || (parents == NULL && n > 0))");
     SRC_LINE(x, "return assoc_fail(db, ASSOC_MISUSE, \"%s: NULL argument\");", f->name);
-    SRC_LINE(x, "assoc_load_init(&acc, &%s, 0, %s);", type, l->by_key ? "true" : "false");
     SRC_LINE(x, "if (n > %d) {", API_LOAD_CHUNK);
     SRC_LINE(x, "rc = assoc_tx_enter(db, false);");
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "return rc;");
     SRC_LINE(x, "}");
-    SRC_LINE(x, "for (size_t base = 0; base < n; base += %d) {", API_LOAD_CHUNK);
+    SRC_LINE(x, "for (size_t base = 0; base < n && rc == ASSOC_OK; base += %d) {", API_LOAD_CHUNK);
     SRC_LINE(x, "size_t m = n - base < %d ? n - base : %d;", API_LOAD_CHUNK, API_LOAD_CHUNK);
     SRC_BLANK(x);
-    acquire_chunk(x, f);
     /* The chunk's parents are 0..m-1 to the accumulator. */
     SRC_LINE(x, "assoc_load_init(&acc, &%s, m, %s);", type, l->by_key ? "true" : "false");
-    SRC_LINE(x, "rc = assoc_load_rows(db, &acc, st, %zu, 0);", r->target->table->ncolumns);
-    SRC_LINE(x, "assoc_stmt_release(db, st);");
-    SRC_LINE(x, "st = NULL;");
+    SRC_LINE(x, "rc = %s(db, parents, n, base, &acc, 0);", l->chunk_fn);
     SRC_LINE(x, "if (rc == ASSOC_OK)");
     SRC_LINE(x, "rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);");
+    SRC_LINE(x, "else");
+    SRC_LINE(x, "assoc_load_free(&acc);");
     SRC_LINE(x, "for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {");
     SRC_LINE(x, "for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)");
     SRC_LINE(x, "rc = fn(base + i, (const %s%s *)items + link[k], ctx);", x->e->prefix, r->target->name);
@@ -135,12 +140,7 @@ static void load_each(src *x, const api_fn *f)
     SRC_LINE(x, "assoc_free(link);");
     SRC_LINE(x, "items = NULL;");
     SRC_LINE(x, "start = link = NULL;");
-    SRC_LINE(x, "if (rc != ASSOC_OK)");
-    SRC_LINE(x, "goto done;");
     SRC_LINE(x, "}");
-    SRC_LINE(x, "done:");
-    SRC_LINE(x, "assoc_stmt_release(db, st);");
-    SRC_LINE(x, "assoc_load_free(&acc);");
     SRC_LINE(x, "return n > %d ? assoc_tx_leave(db, rc) : rc;", API_LOAD_CHUNK);
     SRC_LINE(x, "}");
     SRC_BLANK(x);

@@ -161,6 +161,8 @@ typedef struct plan_load {
     const sch_column *key;     /* the parent's join value: a column of the parent */
     plan_bind key_bind;        /* parents[at].<key>, SQL NULL where the parent's is */
     bool by_key;               /* rows unordered, repeats included: libassoc orders them by key */
+    const char *chunk_fn;      /* the static that runs one chunk into an accumulator
+                                * (<m>_<rel>__chunk), which _load and _load_each share */
 } plan_load;
 /* What create_all makes, as <schema>_verify and create_all compare it
  * with the database: libassoc's assoc_schema_spec (assoc.h), one entry per

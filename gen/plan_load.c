@@ -124,6 +124,9 @@ static void plan_chunk(planner *p, api_fn *f)
         if (load)
             first = load;
     }
+    l->chunk_fn = plan_printf(p, "%s_%s__chunk", f->model->snake, r->name);
+    if (l->chunk_fn == NULL)
+        p->nomem = true;
     l->sql = chunk_sql(p, first, r, API_LOAD_CHUNK, l->by_key, "chunk");
     l->sql_small = chunk_sql(p, first, r, API_LOAD_SMALL, l->by_key, "chunk_small");
 }

@@ -1831,12 +1831,42 @@ static const assoc_sql user_following_load__sql_chunk_small = {
     "ORDER BY p.i, t.handle, t.id"
 };
 
-int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups *out)
+/* User.following of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int user_following__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &user_following_load__sql_chunk_small : &user_following_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 7, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1848,40 +1878,16 @@ int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_following_load__sql_chunk_small : &user_following_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 7, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = user_following__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -1892,47 +1898,27 @@ done:
 
 int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_following_load_each: NULL argument");
-    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_following_load__sql_chunk_small : &user_following_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &user__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 7, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = user_following__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const User *)items + link[k], ctx);
@@ -1942,12 +1928,7 @@ int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2184,12 +2165,42 @@ static const assoc_sql user_followers_load__sql_chunk_small = {
     "ORDER BY p.i, t.handle, t.id"
 };
 
-int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups *out)
+/* User.followers of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int user_followers__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load__sql_chunk_small : &user_followers_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 7, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2201,40 +2212,16 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load__sql_chunk_small : &user_followers_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 7, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = user_followers__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -2245,47 +2232,27 @@ done:
 
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_load_each: NULL argument");
-    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load__sql_chunk_small : &user_followers_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &user__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 7, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = user_followers__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const User *)items + link[k], ctx);
@@ -2295,12 +2262,7 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2456,12 +2418,42 @@ static const assoc_sql user_profile_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups *out)
+/* User.profile of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int user_profile__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &user_profile_load__sql_chunk_small : &user_profile_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 5, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2473,40 +2465,16 @@ int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_profile_load__sql_chunk_small : &user_profile_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 5, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = user_profile__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -2517,47 +2485,27 @@ done:
 
 int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Profile *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_profile_load_each: NULL argument");
-    assoc_load_init(&acc, &profile__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_profile_load__sql_chunk_small : &user_profile_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &profile__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 5, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = user_profile__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Profile *)items + link[k], ctx);
@@ -2567,12 +2515,7 @@ int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2804,12 +2747,42 @@ static const assoc_sql user_posts_load__sql_chunk_small = {
     "ORDER BY p.i, t.created_at DESC, t.id"
 };
 
-int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out)
+/* User.posts of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int user_posts__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &user_posts_load__sql_chunk_small : &user_posts_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 12, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2821,40 +2794,16 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_posts_load__sql_chunk_small : &user_posts_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 12, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = user_posts__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -2865,47 +2814,27 @@ done:
 
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_posts_load_each: NULL argument");
-    assoc_load_init(&acc, &post__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_posts_load__sql_chunk_small : &user_posts_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &post__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 12, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = user_posts__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Post *)items + link[k], ctx);
@@ -2915,12 +2844,7 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3182,12 +3106,42 @@ static const assoc_sql user_edited_load__sql_chunk_small = {
     "FROM p JOIN posts t ON t.editor_id = p.k"
 };
 
-int user_edited_load(assoc_db *db, const User *parents, size_t n, PostGroups *out)
+/* User.edited of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int user_edited__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &user_edited_load__sql_chunk_small : &user_edited_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 12, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int user_edited_load(assoc_db *db, const User *parents, size_t n, PostGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3199,40 +3153,16 @@ int user_edited_load(assoc_db *db, const User *parents, size_t n, PostGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_edited_load__sql_chunk_small : &user_edited_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 12, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = user_edited__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -3243,47 +3173,27 @@ done:
 
 int user_edited_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_edited_load_each: NULL argument");
-    assoc_load_init(&acc, &post__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_edited_load__sql_chunk_small : &user_edited_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &post__type, m, true);
-        rc = assoc_load_rows(db, &acc, st, 12, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = user_edited__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Post *)items + link[k], ctx);
@@ -3293,12 +3203,7 @@ int user_edited_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3556,12 +3461,42 @@ static const assoc_sql user_comments_load__sql_chunk_small = {
     "FROM p JOIN comments t ON t.user_id = p.k"
 };
 
-int user_comments_load(assoc_db *db, const User *parents, size_t n, CommentGroups *out)
+/* User.comments of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int user_comments__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &user_comments_load__sql_chunk_small : &user_comments_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 6, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int user_comments_load(assoc_db *db, const User *parents, size_t n, CommentGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3573,40 +3508,16 @@ int user_comments_load(assoc_db *db, const User *parents, size_t n, CommentGroup
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_comments_load__sql_chunk_small : &user_comments_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 6, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = user_comments__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -3617,47 +3528,27 @@ done:
 
 int user_comments_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_comments_load_each: NULL argument");
-    assoc_load_init(&acc, &comment__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_comments_load__sql_chunk_small : &user_comments_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &comment__type, m, true);
-        rc = assoc_load_rows(db, &acc, st, 6, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = user_comments__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Comment *)items + link[k], ctx);
@@ -3667,12 +3558,7 @@ int user_comments_load_each(assoc_db *db, const User *parents, size_t n, int (*f
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -5273,12 +5159,42 @@ static const assoc_sql profile_user_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups *out)
+/* Profile.user of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int profile_user__chunk(assoc_db *db, const Profile *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].user_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 7, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -5290,40 +5206,16 @@ int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].user_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 7, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = profile_user__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -5334,47 +5226,27 @@ done:
 
 int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "profile_user_load_each: NULL argument");
-    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].user_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &user__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 7, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = profile_user__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const User *)items + link[k], ctx);
@@ -5384,12 +5256,7 @@ int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -5929,12 +5796,42 @@ done:
     return rc;
 }
 
-int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
+/* Post.author of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int post_author__chunk(assoc_db *db, const Post *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].author_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 7, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -5946,40 +5843,16 @@ int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].author_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 7, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = post_author__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -5990,47 +5863,27 @@ done:
 
 int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_author_load_each: NULL argument");
-    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].author_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &user__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 7, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = post_author__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const User *)items + link[k], ctx);
@@ -6040,12 +5893,7 @@ int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -6095,12 +5943,42 @@ done:
     return rc;
 }
 
-int post_editor_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
+/* Post.editor of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int post_editor__chunk(assoc_db *db, const Post *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64_opt(db, st, idx, parents[at].editor_id, parents[at].has_editor_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 7, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int post_editor_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -6112,40 +5990,16 @@ int post_editor_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].editor_id, parents[at].has_editor_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 7, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = post_editor__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -6156,47 +6010,27 @@ done:
 
 int post_editor_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_editor_load_each: NULL argument");
-    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].editor_id, parents[at].has_editor_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &user__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 7, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = post_editor__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const User *)items + link[k], ctx);
@@ -6206,12 +6040,7 @@ int post_editor_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -6420,12 +6249,42 @@ static const assoc_sql post_tags_load__sql_chunk_small = {
     "ORDER BY p.i, t.name, t.id"
 };
 
-int post_tags_load(assoc_db *db, const Post *parents, size_t n, TagGroups *out)
+/* Post.tags of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int post_tags__chunk(assoc_db *db, const Post *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &post_tags_load__sql_chunk_small : &post_tags_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 3, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int post_tags_load(assoc_db *db, const Post *parents, size_t n, TagGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -6437,40 +6296,16 @@ int post_tags_load(assoc_db *db, const Post *parents, size_t n, TagGroups *out)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &post_tags_load__sql_chunk_small : &post_tags_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 3, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = post_tags__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -6481,47 +6316,27 @@ done:
 
 int post_tags_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Tag *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_tags_load_each: NULL argument");
-    assoc_load_init(&acc, &tag__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &post_tags_load__sql_chunk_small : &post_tags_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &tag__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 3, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = post_tags__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Tag *)items + link[k], ctx);
@@ -6531,12 +6346,7 @@ int post_tags_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(s
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -6793,12 +6603,42 @@ static const assoc_sql post_comments_load__sql_chunk_small = {
     "ORDER BY p.i, t.created_at, t.id"
 };
 
-int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroups *out)
+/* Post.comments of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int post_comments__chunk(assoc_db *db, const Post *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &post_comments_load__sql_chunk_small : &post_comments_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 6, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -6810,40 +6650,16 @@ int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroup
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &post_comments_load__sql_chunk_small : &post_comments_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 6, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = post_comments__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -6854,47 +6670,27 @@ done:
 
 int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_comments_load_each: NULL argument");
-    assoc_load_init(&acc, &comment__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &post_comments_load__sql_chunk_small : &post_comments_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &comment__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 6, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = post_comments__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Comment *)items + link[k], ctx);
@@ -6904,12 +6700,7 @@ int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*f
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -8560,12 +8351,42 @@ static const assoc_sql tag_posts_load__sql_chunk_small = {
     "ORDER BY p.i, t.created_at DESC, t.id"
 };
 
-int tag_posts_load(assoc_db *db, const Tag *parents, size_t n, PostGroups *out)
+/* Tag.posts of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int tag_posts__chunk(assoc_db *db, const Tag *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &tag_posts_load__sql_chunk_small : &tag_posts_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 12, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int tag_posts_load(assoc_db *db, const Tag *parents, size_t n, PostGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -8577,40 +8398,16 @@ int tag_posts_load(assoc_db *db, const Tag *parents, size_t n, PostGroups *out)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &tag_posts_load__sql_chunk_small : &tag_posts_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 12, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = tag_posts__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -8621,47 +8418,27 @@ done:
 
 int tag_posts_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "tag_posts_load_each: NULL argument");
-    assoc_load_init(&acc, &post__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &tag_posts_load__sql_chunk_small : &tag_posts_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &post__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 12, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = tag_posts__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Post *)items + link[k], ctx);
@@ -8671,12 +8448,7 @@ int tag_posts_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(si
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -9662,12 +9434,42 @@ static const assoc_sql comment_post_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups *out)
+/* Comment.post of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int comment_post__chunk(assoc_db *db, const Comment *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &comment_post_load__sql_chunk_small : &comment_post_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].post_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 12, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -9679,40 +9481,16 @@ int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &comment_post_load__sql_chunk_small : &comment_post_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].post_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 12, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = comment_post__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -9723,47 +9501,27 @@ done:
 
 int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_post_load_each: NULL argument");
-    assoc_load_init(&acc, &post__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &comment_post_load__sql_chunk_small : &comment_post_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].post_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &post__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 12, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = comment_post__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Post *)items + link[k], ctx);
@@ -9773,12 +9531,7 @@ int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -9828,12 +9581,42 @@ done:
     return rc;
 }
 
-int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGroups *out)
+/* Comment.author of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int comment_author__chunk(assoc_db *db, const Comment *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 7, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -9845,40 +9628,16 @@ int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGrou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 7, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = comment_author__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -9889,47 +9648,27 @@ done:
 
 int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_author_load_each: NULL argument");
-    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &user__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 7, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = comment_author__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const User *)items + link[k], ctx);
@@ -9939,12 +9678,7 @@ int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 

@@ -1347,12 +1347,42 @@ static const assoc_sql user_following_load__sql_chunk_small = {
     "ORDER BY p.i, t.handle, t.id"
 };
 
-int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups *out)
+/* User.following of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int user_following__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &user_following_load__sql_chunk_small : &user_following_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 7, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1364,40 +1394,16 @@ int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_following_load__sql_chunk_small : &user_following_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 7, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = user_following__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -1408,47 +1414,27 @@ done:
 
 int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_following_load_each: NULL argument");
-    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_following_load__sql_chunk_small : &user_following_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &user__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 7, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = user_following__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const User *)items + link[k], ctx);
@@ -1458,12 +1444,7 @@ int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -1700,12 +1681,42 @@ static const assoc_sql user_followers_load__sql_chunk_small = {
     "ORDER BY p.i, t.handle, t.id"
 };
 
-int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups *out)
+/* User.followers of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int user_followers__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load__sql_chunk_small : &user_followers_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 7, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1717,40 +1728,16 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load__sql_chunk_small : &user_followers_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 7, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = user_followers__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -1761,47 +1748,27 @@ done:
 
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_load_each: NULL argument");
-    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load__sql_chunk_small : &user_followers_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &user__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 7, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = user_followers__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const User *)items + link[k], ctx);
@@ -1811,12 +1778,7 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -1972,12 +1934,42 @@ static const assoc_sql user_profile_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups *out)
+/* User.profile of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int user_profile__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &user_profile_load__sql_chunk_small : &user_profile_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 5, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1989,40 +1981,16 @@ int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_profile_load__sql_chunk_small : &user_profile_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 5, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = user_profile__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -2033,47 +2001,27 @@ done:
 
 int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Profile *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_profile_load_each: NULL argument");
-    assoc_load_init(&acc, &profile__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_profile_load__sql_chunk_small : &user_profile_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &profile__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 5, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = user_profile__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Profile *)items + link[k], ctx);
@@ -2083,12 +2031,7 @@ int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3580,12 +3523,42 @@ static const assoc_sql profile_user_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups *out)
+/* Profile.user of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int profile_user__chunk(assoc_db *db, const Profile *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].user_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 7, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3597,40 +3570,16 @@ int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].user_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 7, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = profile_user__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -3641,47 +3590,27 @@ done:
 
 int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "profile_user_load_each: NULL argument");
-    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &profile_user_load__sql_chunk_small : &profile_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].user_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &user__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 7, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = profile_user__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const User *)items + link[k], ctx);
@@ -3691,12 +3620,7 @@ int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 

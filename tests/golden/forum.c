@@ -1616,12 +1616,42 @@ static const assoc_sql user_posts_load__sql_chunk_small = {
     "FROM p JOIN posts t ON t.user_id = p.k"
 };
 
-int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out)
+/* User.posts of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int user_posts__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &user_posts_load__sql_chunk_small : &user_posts_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 6, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1633,40 +1663,16 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_posts_load__sql_chunk_small : &user_posts_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 6, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = user_posts__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -1677,47 +1683,27 @@ done:
 
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_posts_load_each: NULL argument");
-    assoc_load_init(&acc, &post__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_posts_load__sql_chunk_small : &user_posts_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &post__type, m, true);
-        rc = assoc_load_rows(db, &acc, st, 6, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = user_posts__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Post *)items + link[k], ctx);
@@ -1727,12 +1713,7 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2729,12 +2710,42 @@ static const assoc_sql category_forums_load__sql_chunk_small = {
     "ORDER BY p.i, t.position DESC, t.id"
 };
 
-int category_forums_load(assoc_db *db, const Category *parents, size_t n, ForumGroups *out)
+/* Category.forums of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int category_forums__chunk(assoc_db *db, const Category *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &category_forums_load__sql_chunk_small : &category_forums_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 6, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int category_forums_load(assoc_db *db, const Category *parents, size_t n, ForumGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2746,40 +2757,16 @@ int category_forums_load(assoc_db *db, const Category *parents, size_t n, ForumG
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &category_forums_load__sql_chunk_small : &category_forums_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 6, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = category_forums__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -2790,47 +2777,27 @@ done:
 
 int category_forums_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Forum *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "category_forums_load_each: NULL argument");
-    assoc_load_init(&acc, &forum__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &category_forums_load__sql_chunk_small : &category_forums_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &forum__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 6, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = category_forums__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Forum *)items + link[k], ctx);
@@ -2840,12 +2807,7 @@ int category_forums_load_each(assoc_db *db, const Category *parents, size_t n, i
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3723,12 +3685,42 @@ static const assoc_sql forum_category_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int forum_category_load(assoc_db *db, const Forum *parents, size_t n, CategoryGroups *out)
+/* Forum.category of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int forum_category__chunk(assoc_db *db, const Forum *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &forum_category_load__sql_chunk_small : &forum_category_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].category_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 3, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int forum_category_load(assoc_db *db, const Forum *parents, size_t n, CategoryGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3740,40 +3732,16 @@ int forum_category_load(assoc_db *db, const Forum *parents, size_t n, CategoryGr
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &forum_category_load__sql_chunk_small : &forum_category_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].category_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 3, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = forum_category__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -3784,47 +3752,27 @@ done:
 
 int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "forum_category_load_each: NULL argument");
-    assoc_load_init(&acc, &category__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &forum_category_load__sql_chunk_small : &forum_category_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].category_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &category__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 3, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = forum_category__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Category *)items + link[k], ctx);
@@ -3834,12 +3782,7 @@ int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -4153,12 +4096,42 @@ static const assoc_sql forum_topics_load__sql_chunk_small = {
     "ORDER BY p.i, t.created_at DESC, t.id"
 };
 
-int forum_topics_load(assoc_db *db, const Forum *parents, size_t n, TopicGroups *out)
+/* Forum.topics of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int forum_topics__chunk(assoc_db *db, const Forum *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &forum_topics_load__sql_chunk_small : &forum_topics_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 9, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int forum_topics_load(assoc_db *db, const Forum *parents, size_t n, TopicGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -4170,40 +4143,16 @@ int forum_topics_load(assoc_db *db, const Forum *parents, size_t n, TopicGroups 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &forum_topics_load__sql_chunk_small : &forum_topics_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 9, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = forum_topics__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -4214,47 +4163,27 @@ done:
 
 int forum_topics_load_each(assoc_db *db, const Forum *parents, size_t n, int (*fn)(size_t parent, const Topic *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "forum_topics_load_each: NULL argument");
-    assoc_load_init(&acc, &topic__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &forum_topics_load__sql_chunk_small : &forum_topics_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &topic__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 9, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = forum_topics__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Topic *)items + link[k], ctx);
@@ -4264,12 +4193,7 @@ int forum_topics_load_each(assoc_db *db, const Forum *parents, size_t n, int (*f
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -4871,12 +4795,42 @@ static const assoc_sql topic_forum_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int topic_forum_load(assoc_db *db, const Topic *parents, size_t n, ForumGroups *out)
+/* Topic.forum of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int topic_forum__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &topic_forum_load__sql_chunk_small : &topic_forum_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].forum_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 6, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int topic_forum_load(assoc_db *db, const Topic *parents, size_t n, ForumGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -4888,40 +4842,16 @@ int topic_forum_load(assoc_db *db, const Topic *parents, size_t n, ForumGroups *
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &topic_forum_load__sql_chunk_small : &topic_forum_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].forum_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 6, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = topic_forum__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -4932,47 +4862,27 @@ done:
 
 int topic_forum_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Forum *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "topic_forum_load_each: NULL argument");
-    assoc_load_init(&acc, &forum__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &topic_forum_load__sql_chunk_small : &topic_forum_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].forum_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &forum__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 6, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = topic_forum__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Forum *)items + link[k], ctx);
@@ -4982,12 +4892,7 @@ int topic_forum_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -5099,12 +5004,42 @@ static const assoc_sql topic_user_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int topic_user_load(assoc_db *db, const Topic *parents, size_t n, UserGroups *out)
+/* Topic.user of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int topic_user__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &topic_user_load__sql_chunk_small : &topic_user_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 5, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int topic_user_load(assoc_db *db, const Topic *parents, size_t n, UserGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -5116,40 +5051,16 @@ int topic_user_load(assoc_db *db, const Topic *parents, size_t n, UserGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &topic_user_load__sql_chunk_small : &topic_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 5, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = topic_user__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -5160,47 +5071,27 @@ done:
 
 int topic_user_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "topic_user_load_each: NULL argument");
-    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &topic_user_load__sql_chunk_small : &topic_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &user__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 5, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = topic_user__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const User *)items + link[k], ctx);
@@ -5210,12 +5101,7 @@ int topic_user_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -5335,12 +5221,42 @@ static const assoc_sql topic_first_post_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int topic_first_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *out)
+/* Topic.first_post of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int topic_first_post__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &topic_first_post_load__sql_chunk_small : &topic_first_post_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64_opt(db, st, idx, parents[at].first_post_id, parents[at].has_first_post_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 6, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int topic_first_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -5352,40 +5268,16 @@ int topic_first_post_load(assoc_db *db, const Topic *parents, size_t n, PostGrou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &topic_first_post_load__sql_chunk_small : &topic_first_post_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].first_post_id, parents[at].has_first_post_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 6, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = topic_first_post__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -5396,47 +5288,27 @@ done:
 
 int topic_first_post_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "topic_first_post_load_each: NULL argument");
-    assoc_load_init(&acc, &post__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &topic_first_post_load__sql_chunk_small : &topic_first_post_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].first_post_id, parents[at].has_first_post_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &post__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 6, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = topic_first_post__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Post *)items + link[k], ctx);
@@ -5446,12 +5318,7 @@ int topic_first_post_load_each(assoc_db *db, const Topic *parents, size_t n, int
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -5501,12 +5368,42 @@ done:
     return rc;
 }
 
-int topic_last_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *out)
+/* Topic.last_post of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int topic_last_post__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &topic_first_post_load__sql_chunk_small : &topic_first_post_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64_opt(db, st, idx, parents[at].last_post_id, parents[at].has_last_post_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 6, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int topic_last_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -5518,40 +5415,16 @@ int topic_last_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroup
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &topic_first_post_load__sql_chunk_small : &topic_first_post_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].last_post_id, parents[at].has_last_post_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 6, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = topic_last_post__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -5562,47 +5435,27 @@ done:
 
 int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "topic_last_post_load_each: NULL argument");
-    assoc_load_init(&acc, &post__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &topic_first_post_load__sql_chunk_small : &topic_first_post_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].last_post_id, parents[at].has_last_post_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &post__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 6, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = topic_last_post__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Post *)items + link[k], ctx);
@@ -5612,12 +5465,7 @@ int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int 
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -5846,12 +5694,42 @@ static const assoc_sql topic_posts_load__sql_chunk_small = {
     "ORDER BY p.i, t.id"
 };
 
-int topic_posts_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *out)
+/* Topic.posts of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int topic_posts__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &topic_posts_load__sql_chunk_small : &topic_posts_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 6, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int topic_posts_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -5863,40 +5741,16 @@ int topic_posts_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *o
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &topic_posts_load__sql_chunk_small : &topic_posts_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 6, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = topic_posts__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -5907,47 +5761,27 @@ done:
 
 int topic_posts_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "topic_posts_load_each: NULL argument");
-    assoc_load_init(&acc, &post__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &topic_posts_load__sql_chunk_small : &topic_posts_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &post__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 6, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = topic_posts__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Post *)items + link[k], ctx);
@@ -5957,12 +5791,7 @@ int topic_posts_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -6455,12 +6284,42 @@ static const assoc_sql post_topic_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int post_topic_load(assoc_db *db, const Post *parents, size_t n, TopicGroups *out)
+/* Post.topic of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int post_topic__chunk(assoc_db *db, const Post *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &post_topic_load__sql_chunk_small : &post_topic_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64_opt(db, st, idx, parents[at].topic_id, parents[at].has_topic_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 9, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int post_topic_load(assoc_db *db, const Post *parents, size_t n, TopicGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -6472,40 +6331,16 @@ int post_topic_load(assoc_db *db, const Post *parents, size_t n, TopicGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &post_topic_load__sql_chunk_small : &post_topic_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].topic_id, parents[at].has_topic_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 9, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = post_topic__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -6516,47 +6351,27 @@ done:
 
 int post_topic_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Topic *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_topic_load_each: NULL argument");
-    assoc_load_init(&acc, &topic__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &post_topic_load__sql_chunk_small : &post_topic_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].topic_id, parents[at].has_topic_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &topic__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 9, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = post_topic__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Topic *)items + link[k], ctx);
@@ -6566,12 +6381,7 @@ int post_topic_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -6621,12 +6431,42 @@ done:
     return rc;
 }
 
-int post_user_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
+/* Post.user of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int post_user__chunk(assoc_db *db, const Post *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &topic_user_load__sql_chunk_small : &topic_user_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 5, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int post_user_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -6638,40 +6478,16 @@ int post_user_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &topic_user_load__sql_chunk_small : &topic_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 5, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = post_user__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -6682,47 +6498,27 @@ done:
 
 int post_user_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_user_load_each: NULL argument");
-    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &topic_user_load__sql_chunk_small : &topic_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &user__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 5, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = post_user__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const User *)items + link[k], ctx);
@@ -6732,12 +6528,7 @@ int post_user_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(s
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 

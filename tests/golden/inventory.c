@@ -1555,12 +1555,42 @@ static const assoc_sql category_items_load__sql_chunk_small = {
     "ORDER BY p.i, t.name, t.sku"
 };
 
-int category_items_load(assoc_db *db, const Category *parents, size_t n, ItemGroups *out)
+/* Category.items of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int category_items__chunk(assoc_db *db, const Category *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &category_items_load__sql_chunk_small : &category_items_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 11, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int category_items_load(assoc_db *db, const Category *parents, size_t n, ItemGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1572,40 +1602,16 @@ int category_items_load(assoc_db *db, const Category *parents, size_t n, ItemGro
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &category_items_load__sql_chunk_small : &category_items_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 11, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = category_items__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -1616,47 +1622,27 @@ done:
 
 int category_items_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "category_items_load_each: NULL argument");
-    assoc_load_init(&acc, &item__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &category_items_load__sql_chunk_small : &category_items_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &item__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 11, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = category_items__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Item *)items + link[k], ctx);
@@ -1666,12 +1652,7 @@ int category_items_load_each(assoc_db *db, const Category *parents, size_t n, in
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2792,12 +2773,42 @@ static const assoc_sql warehouse_stock_load__sql_chunk_small = {
     "ORDER BY p.i, t.quantity DESC, t.warehouse_id, t.item_sku"
 };
 
-int warehouse_stock_load(assoc_db *db, const Warehouse *parents, size_t n, StockGroups *out)
+/* Warehouse.stock of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int warehouse_stock__chunk(assoc_db *db, const Warehouse *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_stock_load__sql_chunk_small : &warehouse_stock_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 6, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int warehouse_stock_load(assoc_db *db, const Warehouse *parents, size_t n, StockGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2809,40 +2820,16 @@ int warehouse_stock_load(assoc_db *db, const Warehouse *parents, size_t n, Stock
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_stock_load__sql_chunk_small : &warehouse_stock_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 6, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = warehouse_stock__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -2853,47 +2840,27 @@ done:
 
 int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_load_each: NULL argument");
-    assoc_load_init(&acc, &stock__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_stock_load__sql_chunk_small : &warehouse_stock_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &stock__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 6, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = warehouse_stock__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Stock *)items + link[k], ctx);
@@ -2903,12 +2870,7 @@ int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3072,12 +3034,42 @@ static const assoc_sql warehouse_items_load__sql_chunk_small = {
     "JOIN items t ON t.sku = a.item_sku"
 };
 
-int warehouse_items_load(assoc_db *db, const Warehouse *parents, size_t n, ItemGroups *out)
+/* Warehouse.items of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int warehouse_items__chunk(assoc_db *db, const Warehouse *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_items_load__sql_chunk_small : &warehouse_items_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 11, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int warehouse_items_load(assoc_db *db, const Warehouse *parents, size_t n, ItemGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3089,40 +3081,16 @@ int warehouse_items_load(assoc_db *db, const Warehouse *parents, size_t n, ItemG
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_items_load__sql_chunk_small : &warehouse_items_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 11, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = warehouse_items__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -3133,47 +3101,27 @@ done:
 
 int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_items_load_each: NULL argument");
-    assoc_load_init(&acc, &item__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_items_load__sql_chunk_small : &warehouse_items_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &item__type, m, true);
-        rc = assoc_load_rows(db, &acc, st, 11, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = warehouse_items__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Item *)items + link[k], ctx);
@@ -3183,12 +3131,7 @@ int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3494,12 +3437,42 @@ static const assoc_sql warehouse_outgoing_load__sql_chunk_small = {
     "ORDER BY p.i, t.requested DESC, t.id"
 };
 
-int warehouse_outgoing_load(assoc_db *db, const Warehouse *parents, size_t n, TransferGroups *out)
+/* Warehouse.outgoing of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int warehouse_outgoing__chunk(assoc_db *db, const Warehouse *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_outgoing_load__sql_chunk_small : &warehouse_outgoing_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 9, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int warehouse_outgoing_load(assoc_db *db, const Warehouse *parents, size_t n, TransferGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3511,40 +3484,16 @@ int warehouse_outgoing_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_outgoing_load__sql_chunk_small : &warehouse_outgoing_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 9, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = warehouse_outgoing__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -3555,47 +3504,27 @@ done:
 
 int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_load_each: NULL argument");
-    assoc_load_init(&acc, &transfer__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_outgoing_load__sql_chunk_small : &warehouse_outgoing_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &transfer__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 9, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = warehouse_outgoing__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Transfer *)items + link[k], ctx);
@@ -3605,12 +3534,7 @@ int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t 
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3916,12 +3840,42 @@ static const assoc_sql warehouse_incoming_load__sql_chunk_small = {
     "ORDER BY p.i, t.requested DESC, t.id"
 };
 
-int warehouse_incoming_load(assoc_db *db, const Warehouse *parents, size_t n, TransferGroups *out)
+/* Warehouse.incoming of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int warehouse_incoming__chunk(assoc_db *db, const Warehouse *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_incoming_load__sql_chunk_small : &warehouse_incoming_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 9, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int warehouse_incoming_load(assoc_db *db, const Warehouse *parents, size_t n, TransferGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3933,40 +3887,16 @@ int warehouse_incoming_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_incoming_load__sql_chunk_small : &warehouse_incoming_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 9, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = warehouse_incoming__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -3977,47 +3907,27 @@ done:
 
 int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_load_each: NULL argument");
-    assoc_load_init(&acc, &transfer__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_incoming_load__sql_chunk_small : &warehouse_incoming_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &transfer__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 9, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = warehouse_incoming__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Transfer *)items + link[k], ctx);
@@ -4027,12 +3937,7 @@ int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t 
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -4643,12 +4548,42 @@ static const assoc_sql item_category_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGroups *out)
+/* Item.category of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int item_category__chunk(assoc_db *db, const Item *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &item_category_load__sql_chunk_small : &item_category_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64_opt(db, st, idx, parents[at].category_id, parents[at].has_category_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 3, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -4660,40 +4595,16 @@ int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGrou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &item_category_load__sql_chunk_small : &item_category_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].category_id, parents[at].has_category_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 3, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = item_category__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -4704,47 +4615,27 @@ done:
 
 int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "item_category_load_each: NULL argument");
-    assoc_load_init(&acc, &category__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &item_category_load__sql_chunk_small : &item_category_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].category_id, parents[at].has_category_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &category__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 3, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = item_category__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Category *)items + link[k], ctx);
@@ -4754,12 +4645,7 @@ int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*f
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -5024,12 +4910,42 @@ static const assoc_sql item_stock_load__sql_chunk_small = {
     "ORDER BY p.i, t.quantity, t.warehouse_id, t.item_sku"
 };
 
-int item_stock_load(assoc_db *db, const Item *parents, size_t n, StockGroups *out)
+/* Item.stock of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int item_stock__chunk(assoc_db *db, const Item *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &item_stock_load__sql_chunk_small : &item_stock_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_text(db, st, idx, parents[at].sku);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 6, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int item_stock_load(assoc_db *db, const Item *parents, size_t n, StockGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -5041,40 +4957,16 @@ int item_stock_load(assoc_db *db, const Item *parents, size_t n, StockGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &item_stock_load__sql_chunk_small : &item_stock_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_text(db, st, idx, parents[at].sku);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 6, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = item_stock__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -5085,47 +4977,27 @@ done:
 
 int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "item_stock_load_each: NULL argument");
-    assoc_load_init(&acc, &stock__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &item_stock_load__sql_chunk_small : &item_stock_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_text(db, st, idx, parents[at].sku);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &stock__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 6, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = item_stock__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Stock *)items + link[k], ctx);
@@ -5135,12 +5007,7 @@ int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -5448,12 +5315,42 @@ static const assoc_sql item_transfers_load__sql_chunk_small = {
     "FROM p JOIN transfers t ON t.item_sku = p.k"
 };
 
-int item_transfers_load(assoc_db *db, const Item *parents, size_t n, TransferGroups *out)
+/* Item.transfers of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int item_transfers__chunk(assoc_db *db, const Item *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &item_transfers_load__sql_chunk_small : &item_transfers_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_text(db, st, idx, parents[at].sku);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 9, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int item_transfers_load(assoc_db *db, const Item *parents, size_t n, TransferGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -5465,40 +5362,16 @@ int item_transfers_load(assoc_db *db, const Item *parents, size_t n, TransferGro
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &item_transfers_load__sql_chunk_small : &item_transfers_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_text(db, st, idx, parents[at].sku);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 9, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = item_transfers__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -5509,47 +5382,27 @@ done:
 
 int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "item_transfers_load_each: NULL argument");
-    assoc_load_init(&acc, &transfer__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &item_transfers_load__sql_chunk_small : &item_transfers_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_text(db, st, idx, parents[at].sku);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &transfer__type, m, true);
-        rc = assoc_load_rows(db, &acc, st, 9, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = item_transfers__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Transfer *)items + link[k], ctx);
@@ -5559,12 +5412,7 @@ int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -7053,12 +6901,42 @@ static const assoc_sql stock_warehouse_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, WarehouseGroups *out)
+/* Stock.warehouse of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int stock_warehouse__chunk(assoc_db *db, const Stock *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].warehouse_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 8, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, WarehouseGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -7070,40 +6948,16 @@ int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, Warehouse
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].warehouse_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 8, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = stock_warehouse__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -7114,47 +6968,27 @@ done:
 
 int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "stock_warehouse_load_each: NULL argument");
-    assoc_load_init(&acc, &warehouse__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].warehouse_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &warehouse__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 8, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = stock_warehouse__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Warehouse *)items + link[k], ctx);
@@ -7164,12 +6998,7 @@ int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int 
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -7285,12 +7114,42 @@ static const assoc_sql stock_item_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *out)
+/* Stock.item of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int stock_item__chunk(assoc_db *db, const Stock *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &stock_item_load__sql_chunk_small : &stock_item_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_text(db, st, idx, parents[at].item_sku);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 11, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -7302,40 +7161,16 @@ int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &stock_item_load__sql_chunk_small : &stock_item_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_text(db, st, idx, parents[at].item_sku);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 11, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = stock_item__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -7346,47 +7181,27 @@ done:
 
 int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "stock_item_load_each: NULL argument");
-    assoc_load_init(&acc, &item__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &stock_item_load__sql_chunk_small : &stock_item_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_text(db, st, idx, parents[at].item_sku);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &item__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 11, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = stock_item__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Item *)items + link[k], ctx);
@@ -7396,12 +7211,7 @@ int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -8561,12 +8371,42 @@ done:
     return rc;
 }
 
-int transfer_item_load(assoc_db *db, const Transfer *parents, size_t n, ItemGroups *out)
+/* Transfer.item of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int transfer_item__chunk(assoc_db *db, const Transfer *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &stock_item_load__sql_chunk_small : &stock_item_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_text(db, st, idx, parents[at].item_sku);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 11, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int transfer_item_load(assoc_db *db, const Transfer *parents, size_t n, ItemGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -8578,40 +8418,16 @@ int transfer_item_load(assoc_db *db, const Transfer *parents, size_t n, ItemGrou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &stock_item_load__sql_chunk_small : &stock_item_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_text(db, st, idx, parents[at].item_sku);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 11, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = transfer_item__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -8622,47 +8438,27 @@ done:
 
 int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "transfer_item_load_each: NULL argument");
-    assoc_load_init(&acc, &item__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &stock_item_load__sql_chunk_small : &stock_item_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_text(db, st, idx, parents[at].item_sku);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &item__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 11, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = transfer_item__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Item *)items + link[k], ctx);
@@ -8672,12 +8468,7 @@ int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -8723,12 +8514,42 @@ done:
     return rc;
 }
 
-int transfer_source_load(assoc_db *db, const Transfer *parents, size_t n, WarehouseGroups *out)
+/* Transfer.source of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int transfer_source__chunk(assoc_db *db, const Transfer *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].from_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 8, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int transfer_source_load(assoc_db *db, const Transfer *parents, size_t n, WarehouseGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -8740,40 +8561,16 @@ int transfer_source_load(assoc_db *db, const Transfer *parents, size_t n, Wareho
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].from_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 8, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = transfer_source__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -8784,47 +8581,27 @@ done:
 
 int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "transfer_source_load_each: NULL argument");
-    assoc_load_init(&acc, &warehouse__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].from_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &warehouse__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 8, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = transfer_source__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Warehouse *)items + link[k], ctx);
@@ -8834,12 +8611,7 @@ int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, i
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -8885,12 +8657,42 @@ done:
     return rc;
 }
 
-int transfer_destination_load(assoc_db *db, const Transfer *parents, size_t n, WarehouseGroups *out)
+/* Transfer.destination of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int transfer_destination__chunk(assoc_db *db, const Transfer *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].to_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 8, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int transfer_destination_load(assoc_db *db, const Transfer *parents, size_t n, WarehouseGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -8902,40 +8704,16 @@ int transfer_destination_load(assoc_db *db, const Transfer *parents, size_t n, W
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].to_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 8, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = transfer_destination__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -8946,47 +8724,27 @@ done:
 
 int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "transfer_destination_load_each: NULL argument");
-    assoc_load_init(&acc, &warehouse__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].to_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &warehouse__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 8, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = transfer_destination__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Warehouse *)items + link[k], ctx);
@@ -8996,12 +8754,7 @@ int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 

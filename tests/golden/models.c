@@ -1159,12 +1159,42 @@ static const assoc_sql user_products_load__sql_chunk_small = {
     "JOIN products t ON t.id = a.product_id"
 };
 
-int user_products_load(assoc_db *db, const User *parents, size_t n, ProductGroups *out)
+/* User.products of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int user_products__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &user_products_load__sql_chunk_small : &user_products_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 3, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int user_products_load(assoc_db *db, const User *parents, size_t n, ProductGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1176,40 +1206,16 @@ int user_products_load(assoc_db *db, const User *parents, size_t n, ProductGroup
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_products_load__sql_chunk_small : &user_products_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 3, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = user_products__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -1220,47 +1226,27 @@ done:
 
 int user_products_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_products_load_each: NULL argument");
-    assoc_load_init(&acc, &product__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_products_load__sql_chunk_small : &user_products_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &product__type, m, true);
-        rc = assoc_load_rows(db, &acc, st, 3, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = user_products__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Product *)items + link[k], ctx);
@@ -1270,12 +1256,7 @@ int user_products_load_each(assoc_db *db, const User *parents, size_t n, int (*f
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -1529,12 +1510,42 @@ static const assoc_sql user_orders_load__sql_chunk_small = {
     "FROM p JOIN orders t ON t.user_id = p.k"
 };
 
-int user_orders_load(assoc_db *db, const User *parents, size_t n, OrderGroups *out)
+/* User.orders of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int user_orders__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &user_orders_load__sql_chunk_small : &user_orders_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 4, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int user_orders_load(assoc_db *db, const User *parents, size_t n, OrderGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -1546,40 +1557,16 @@ int user_orders_load(assoc_db *db, const User *parents, size_t n, OrderGroups *o
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_orders_load__sql_chunk_small : &user_orders_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 4, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = user_orders__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -1590,47 +1577,27 @@ done:
 
 int user_orders_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Order *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_orders_load_each: NULL argument");
-    assoc_load_init(&acc, &order__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &user_orders_load__sql_chunk_small : &user_orders_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &order__type, m, true);
-        rc = assoc_load_rows(db, &acc, st, 4, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = user_orders__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Order *)items + link[k], ctx);
@@ -1640,12 +1607,7 @@ int user_orders_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -2703,12 +2665,42 @@ static const assoc_sql product_users_load__sql_chunk_small = {
     "JOIN users t ON t.id = a.user_id"
 };
 
-int product_users_load(assoc_db *db, const Product *parents, size_t n, UserGroups *out)
+/* Product.users of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int product_users__chunk(assoc_db *db, const Product *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &product_users_load__sql_chunk_small : &product_users_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 3, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int product_users_load(assoc_db *db, const Product *parents, size_t n, UserGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -2720,40 +2712,16 @@ int product_users_load(assoc_db *db, const Product *parents, size_t n, UserGroup
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &product_users_load__sql_chunk_small : &product_users_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 3, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = product_users__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -2764,47 +2732,27 @@ done:
 
 int product_users_load_each(assoc_db *db, const Product *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "product_users_load_each: NULL argument");
-    assoc_load_init(&acc, &user__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &product_users_load__sql_chunk_small : &product_users_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &user__type, m, true);
-        rc = assoc_load_rows(db, &acc, st, 3, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = product_users__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const User *)items + link[k], ctx);
@@ -2814,12 +2762,7 @@ int product_users_load_each(assoc_db *db, const Product *parents, size_t n, int 
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -3073,12 +3016,42 @@ static const assoc_sql product_orders_load__sql_chunk_small = {
     "FROM p JOIN orders t ON t.product_id = p.k"
 };
 
-int product_orders_load(assoc_db *db, const Product *parents, size_t n, OrderGroups *out)
+/* Product.orders of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int product_orders__chunk(assoc_db *db, const Product *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &product_orders_load__sql_chunk_small : &product_orders_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 4, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int product_orders_load(assoc_db *db, const Product *parents, size_t n, OrderGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -3090,40 +3063,16 @@ int product_orders_load(assoc_db *db, const Product *parents, size_t n, OrderGro
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &product_orders_load__sql_chunk_small : &product_orders_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 4, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = product_orders__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -3134,47 +3083,27 @@ done:
 
 int product_orders_load_each(assoc_db *db, const Product *parents, size_t n, int (*fn)(size_t parent, const Order *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "product_orders_load_each: NULL argument");
-    assoc_load_init(&acc, &order__type, 0, true);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &product_orders_load__sql_chunk_small : &product_orders_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64(db, st, idx, parents[at].id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &order__type, m, true);
-        rc = assoc_load_rows(db, &acc, st, 4, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = product_orders__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Order *)items + link[k], ctx);
@@ -3184,12 +3113,7 @@ int product_orders_load_each(assoc_db *db, const Product *parents, size_t n, int
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -4112,12 +4036,42 @@ static const assoc_sql order_user_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int order_user_load(assoc_db *db, const Order *parents, size_t n, UserGroups *out)
+/* Order.user of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int order_user__chunk(assoc_db *db, const Order *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &order_user_load__sql_chunk_small : &order_user_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 3, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int order_user_load(assoc_db *db, const Order *parents, size_t n, UserGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -4129,40 +4083,16 @@ int order_user_load(assoc_db *db, const Order *parents, size_t n, UserGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &order_user_load__sql_chunk_small : &order_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 3, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = order_user__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -4173,47 +4103,27 @@ done:
 
 int order_user_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "order_user_load_each: NULL argument");
-    assoc_load_init(&acc, &user__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &order_user_load__sql_chunk_small : &order_user_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].user_id, parents[at].has_user_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &user__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 3, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = order_user__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const User *)items + link[k], ctx);
@@ -4223,12 +4133,7 @@ int order_user_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
@@ -4340,12 +4245,42 @@ static const assoc_sql order_product_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-int order_product_load(assoc_db *db, const Order *parents, size_t n, ProductGroups *out)
+/* Order.product of parents[base..], at most 100 of them, into acc as its
+ * parents first, first + 1, ...: the statement of 16 places when that
+ * many are left, else of 100; each place's join value bound, NULL past
+ * the last parent. */
+static int order_product__chunk(assoc_db *db, const Order *parents, size_t n, size_t base, assoc_load *acc, size_t first)
 {
     assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    rc = assoc_stmt_acquire(db, places == 16 ? &order_product_load__sql_chunk_small : &order_product_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64_opt(db, st, idx, parents[at].product_id, parents[at].has_product_id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_rows(db, acc, st, 3, first);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int order_product_load(assoc_db *db, const Order *parents, size_t n, ProductGroups *out)
+{
     assoc_load acc;
     void *items = NULL;
-    size_t places;
     int rc = ASSOC_OK;
 
     if (db == NULL || out == NULL || (parents == NULL && n > 0))
@@ -4357,40 +4292,16 @@ int order_product_load(assoc_db *db, const Order *parents, size_t n, ProductGrou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &order_product_load__sql_chunk_small : &order_product_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].product_id, parents[at].has_product_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
-        rc = assoc_load_rows(db, &acc, st, 3, base);
-        assoc_stmt_release(db, st);
-        st = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
-    }
-    rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
+        rc = order_product__chunk(db, parents, n, base, &acc, base);
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
     if (rc == ASSOC_OK) {
         out->rows.items = items;
         out->n = n;
     }
-done:
-    assoc_stmt_release(db, st);
-    if (rc != ASSOC_OK)
-        assoc_load_free(&acc);
     if (n > 100) {
         rc = assoc_tx_leave(db, rc);
         if (rc != ASSOC_OK)
@@ -4401,47 +4312,27 @@ done:
 
 int order_product_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx)
 {
-    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
-    size_t *start = NULL, *link = NULL, len, places;
+    size_t *start = NULL, *link = NULL, len;
     int rc = ASSOC_OK;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "order_product_load_each: NULL argument");
-    assoc_load_init(&acc, &product__type, 0, false);
     if (n > 100) {
         rc = assoc_tx_enter(db, false);
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        places = n - base <= 16 ? 16 : 100;
-        rc = assoc_stmt_acquire(db, places == 16 ? &order_product_load__sql_chunk_small : &order_product_load__sql_chunk, &st);
-        if (rc != ASSOC_OK)
-            goto done;
-        for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
-            size_t at = base + j;
-            int idx = (int)j + 1;
-
-            if (at >= n) {
-                rc = assoc_bind_null(db, st, idx);
-                continue;
-            }
-            rc = assoc_bind_int64_opt(db, st, idx, parents[at].product_id, parents[at].has_product_id);
-            if (rc != ASSOC_OK)
-                goto done;
-        }
-        if (rc != ASSOC_OK)
-            goto done;
         assoc_load_init(&acc, &product__type, m, false);
-        rc = assoc_load_rows(db, &acc, st, 3, 0);
-        assoc_stmt_release(db, st);
-        st = NULL;
+        rc = order_product__chunk(db, parents, n, base, &acc, 0);
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
+        else
+            assoc_load_free(&acc);
         for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
             for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
                 rc = fn(base + i, (const Product *)items + link[k], ctx);
@@ -4451,12 +4342,7 @@ int order_product_load_each(assoc_db *db, const Order *parents, size_t n, int (*
         assoc_free(link);
         items = NULL;
         start = link = NULL;
-        if (rc != ASSOC_OK)
-            goto done;
     }
-done:
-    assoc_stmt_release(db, st);
-    assoc_load_free(&acc);
     return n > 100 ? assoc_tx_leave(db, rc) : rc;
 }
 
