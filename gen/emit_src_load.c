@@ -101,7 +101,10 @@ static void load(src *x, const api_fn *f)
  * them (the same statements, through the same __chunk), lent to fn parent
  * by parent, and released before the next chunk, so that memory holds one
  * chunk's rows whatever n is, and fn may call back into the library (no
- * statement is running). */
+ * statement is running).  More than one chunk reads in one atomic section
+ * (one snapshot); fn runs inside it, so a failure of a later chunk undoes
+ * what fn wrote, and a stop (fn's non-zero return) ends it as the end of
+ * the parents does. */
 static void load_each(src *x, const api_fn *f)
 {
     const plan_load *l = f->plan->load;
@@ -109,10 +112,13 @@ static void load_each(src *x, const api_fn *f)
     char type[300];
     src_type(x, r->target, type, sizeof type);
     src_open(x, f);
+    /* The target's type first: a local declared after could hide it (a
+     * model may be called link or m). */
+    SRC_LINE(x, "const %s%s *rows = NULL;", x->e->prefix, r->target->name);
     SRC_LINE(x, "assoc_load acc;");
     SRC_LINE(x, "void *items = NULL;");
     SRC_LINE(x, "size_t *start = NULL, *link = NULL, len;");
-    SRC_LINE(x, "int rc = ASSOC_OK;");
+    SRC_LINE(x, "int rc = ASSOC_OK, stop = 0;");
     SRC_BLANK(x);
     SRC_LINE(x, "if (db == NULL || fn == NULL || (parents == NULL && n > 0))");
     SRC_LINE(x, "return assoc_fail(db, ASSOC_MISUSE, \"%s: NULL argument\");", f->name);
@@ -121,7 +127,7 @@ static void load_each(src *x, const api_fn *f)
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "return rc;");
     SRC_LINE(x, "}");
-    SRC_LINE(x, "for (size_t base = 0; base < n && rc == ASSOC_OK; base += %d) {", API_LOAD_CHUNK);
+    SRC_LINE(x, "for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += %d) {", API_LOAD_CHUNK);
     SRC_LINE(x, "size_t m = n - base < %d ? n - base : %d;", API_LOAD_CHUNK, API_LOAD_CHUNK);
     SRC_BLANK(x);
     /* The chunk's parents are 0..m-1 to the accumulator. */
@@ -131,9 +137,10 @@ static void load_each(src *x, const api_fn *f)
     SRC_LINE(x, "rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);");
     SRC_LINE(x, "else");
     SRC_LINE(x, "assoc_load_free(&acc);");
-    SRC_LINE(x, "for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {");
-    SRC_LINE(x, "for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)");
-    SRC_LINE(x, "rc = fn(base + i, (const %s%s *)items + link[k], ctx);", x->e->prefix, r->target->name);
+    SRC_LINE(x, "rows = items;");
+    SRC_LINE(x, "for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {");
+    SRC_LINE(x, "for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)");
+    SRC_LINE(x, "stop = fn(base + i, &rows[link[k]], ctx);");
     SRC_LINE(x, "}");
     SRC_LINE(x, "assoc_free(items);");
     SRC_LINE(x, "assoc_free(start);");
@@ -141,7 +148,11 @@ static void load_each(src *x, const api_fn *f)
     SRC_LINE(x, "items = NULL;");
     SRC_LINE(x, "start = link = NULL;");
     SRC_LINE(x, "}");
-    SRC_LINE(x, "return n > %d ? assoc_tx_leave(db, rc) : rc;", API_LOAD_CHUNK);
+    /* fn's stop is no failure: the section ends as the load's own end would
+     * (what fn wrote stays), and its value is returned. */
+    SRC_LINE(x, "if (n > %d)", API_LOAD_CHUNK);
+    SRC_LINE(x, "rc = assoc_tx_leave(db, rc);");
+    SRC_LINE(x, "return rc != ASSOC_OK ? rc : stop;");
     SRC_LINE(x, "}");
     SRC_BLANK(x);
 }

@@ -1719,9 +1719,8 @@ static void pass_kinds(fctx *x)
 /* ------------------------------------------------------------------ */
 /* Pass 6: names                                                       */
 
-/* The C names a model takes (api.c's tables api_model_fns and
- * api_model_statics, the ones api_build gives, besides its types and
- * macros); false when one is taken already. */
+/* claim: take cname for a model and return false; else whether another
+ * name has it already. */
 static bool model_name_taken(fctx *x, const char *cname, bool claim)
 {
     if (claim)
@@ -1729,6 +1728,9 @@ static bool model_name_taken(fctx *x, const char *cname, bool claim)
     return !claim && symtab_get(&x->cnames, cname) != NULL;
 }
 
+/* The C names a model takes (its types and macros, then api.c's tables
+ * api_model_fns and api_model_statics, the ones api_build gives); false
+ * when one is taken already.  claim: take them all. */
 static bool model_names(fctx *x, const char *name, const char *sn, bool claim)
 {
     const char *up = c_upper_copy(&x->a, sn, &x->nomem);

@@ -153,8 +153,10 @@ typedef struct plan_variants {
 /* A batched load (SPEC 6): one statement per chunk of API_LOAD_CHUNK
  * parents (sql), or of API_LOAD_SMALL for a last chunk that small
  * (sql_small); $i+1 is the join value of the chunk's parent i.  Exactly
- * each parent's related rows come, in the relationship's order, with the
- * parent's place in the chunk after their own columns. */
+ * each parent's related rows come, in the relationship's order (by_key:
+ * in any order, a target linked twice coming twice), with the parent's
+ * place in the chunk after their own columns.  _load and _load_each of a
+ * relationship share the statements and chunk_fn. */
 typedef struct plan_load {
     plan_sql *sql;
     plan_sql *sql_small;

@@ -20,8 +20,9 @@
  * relationship has at most one row per parent: no sort; libassoc groups
  * rows by place whatever their order, so nothing depends on it but speed.
  * A collection is ordered by place and the relationship's order, or (by
- * key) not at all; PostgreSQL, which has no such rule, always orders by
- * place.  PostgreSQL types the VALUES by their first row, hence its casts.
+ * key) not at all; PostgreSQL, which has no such rule, orders a to-one
+ * load by place.  PostgreSQL types the VALUES by their first row, hence
+ * its casts.
  */
 #include <stdio.h>
 #include <string.h>

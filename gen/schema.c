@@ -10,6 +10,9 @@ bool sch_c_local(const char *name)
     static const char *const locals[] = {
         "db", "st", "rc", "sql", "out", "r", "t", "v", "fn", "ctx", "child", "value", "row",
         "stamp", "stamp_text", "copy", "old", "old_has", "items", "cap", "prev",
+        /* the parameters of _insert_many and the batched loads, whose
+         * signatures name a model's type after them */
+        "rows", "n", "parents", "parent", "at",
     };
     for (size_t i = 0; i < sizeof locals / sizeof locals[0]; i++)
         if (strcmp(locals[i], name) == 0)

@@ -2630,6 +2630,21 @@ done:
     return rc;
 }
 
+int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int pcol, size_t base, void *rec,
+                    size_t *parent)
+{
+    int rc = assoc_row_next(db, st, type, rec);
+
+    if (rc == ASSOC_ROW) {
+        /* the caller does not say how many parents it has: no bound but
+         * size_t's */
+        int prc = parent_index(db, st, pcol, base, SIZE_MAX, parent);
+        if (prc != ASSOC_OK)
+            return prc;
+    }
+    return rc;
+}
+
 int assoc_cmp_text(const char *a, const char *b)
 {
     if (a == NULL || b == NULL)

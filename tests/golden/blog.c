@@ -1898,10 +1898,11 @@ int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups 
 
 int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
+    const User *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_following_load_each: NULL argument");
@@ -1910,7 +1911,7 @@ int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, false);
@@ -1919,9 +1920,10 @@ int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const User *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -1929,7 +1931,9 @@ int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql user_following_count__sql = {
@@ -2232,10 +2236,11 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
 
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
+    const User *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_load_each: NULL argument");
@@ -2244,7 +2249,7 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, false);
@@ -2253,9 +2258,10 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const User *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -2263,7 +2269,9 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql user_followers_count__sql = {
@@ -2485,10 +2493,11 @@ int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups
 
 int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Profile *, void *), void *ctx)
 {
+    const Profile *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_profile_load_each: NULL argument");
@@ -2497,7 +2506,7 @@ int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &profile__type, m, false);
@@ -2506,9 +2515,10 @@ int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Profile *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -2516,7 +2526,9 @@ int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql user_posts__sql = {
@@ -2814,10 +2826,11 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
 
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
+    const Post *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_posts_load_each: NULL argument");
@@ -2826,7 +2839,7 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &post__type, m, false);
@@ -2835,9 +2848,10 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Post *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -2845,7 +2859,9 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql user_posts_count__sql = {
@@ -3173,10 +3189,11 @@ int user_edited_load(assoc_db *db, const User *parents, size_t n, PostGroups *ou
 
 int user_edited_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
+    const Post *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_edited_load_each: NULL argument");
@@ -3185,7 +3202,7 @@ int user_edited_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &post__type, m, true);
@@ -3194,9 +3211,10 @@ int user_edited_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Post *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -3204,7 +3222,9 @@ int user_edited_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql user_edited_count__sql = {
@@ -3528,10 +3548,11 @@ int user_comments_load(assoc_db *db, const User *parents, size_t n, CommentGroup
 
 int user_comments_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
 {
+    const Comment *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_comments_load_each: NULL argument");
@@ -3540,7 +3561,7 @@ int user_comments_load_each(assoc_db *db, const User *parents, size_t n, int (*f
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &comment__type, m, true);
@@ -3549,9 +3570,10 @@ int user_comments_load_each(assoc_db *db, const User *parents, size_t n, int (*f
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Comment *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -3559,7 +3581,9 @@ int user_comments_load_each(assoc_db *db, const User *parents, size_t n, int (*f
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql user_comments_count__sql = {
@@ -5226,10 +5250,11 @@ int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups
 
 int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
+    const User *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "profile_user_load_each: NULL argument");
@@ -5238,7 +5263,7 @@ int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, false);
@@ -5247,9 +5272,10 @@ int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const User *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -5257,7 +5283,9 @@ int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 /* ---- Post ---- */
@@ -5863,10 +5891,11 @@ int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
 
 int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
+    const User *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_author_load_each: NULL argument");
@@ -5875,7 +5904,7 @@ int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, false);
@@ -5884,9 +5913,10 @@ int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const User *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -5894,7 +5924,9 @@ int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 int post_editor(assoc_db *db, const Post *r, User *out)
@@ -6010,10 +6042,11 @@ int post_editor_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
 
 int post_editor_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
+    const User *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_editor_load_each: NULL argument");
@@ -6022,7 +6055,7 @@ int post_editor_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, false);
@@ -6031,9 +6064,10 @@ int post_editor_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const User *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -6041,7 +6075,9 @@ int post_editor_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql post_tags__sql = {
@@ -6316,10 +6352,11 @@ int post_tags_load(assoc_db *db, const Post *parents, size_t n, TagGroups *out)
 
 int post_tags_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Tag *, void *), void *ctx)
 {
+    const Tag *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_tags_load_each: NULL argument");
@@ -6328,7 +6365,7 @@ int post_tags_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(s
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &tag__type, m, false);
@@ -6337,9 +6374,10 @@ int post_tags_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(s
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Tag *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -6347,7 +6385,9 @@ int post_tags_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(s
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql post_tags_count__sql = {
@@ -6670,10 +6710,11 @@ int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroup
 
 int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
 {
+    const Comment *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_comments_load_each: NULL argument");
@@ -6682,7 +6723,7 @@ int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*f
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &comment__type, m, false);
@@ -6691,9 +6732,10 @@ int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*f
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Comment *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -6701,7 +6743,9 @@ int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*f
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql post_comments_count__sql = {
@@ -8418,10 +8462,11 @@ int tag_posts_load(assoc_db *db, const Tag *parents, size_t n, PostGroups *out)
 
 int tag_posts_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
+    const Post *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "tag_posts_load_each: NULL argument");
@@ -8430,7 +8475,7 @@ int tag_posts_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(si
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &post__type, m, false);
@@ -8439,9 +8484,10 @@ int tag_posts_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(si
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Post *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -8449,7 +8495,9 @@ int tag_posts_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(si
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql tag_posts_count__sql = {
@@ -9501,10 +9549,11 @@ int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups
 
 int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
+    const Post *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_post_load_each: NULL argument");
@@ -9513,7 +9562,7 @@ int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &post__type, m, false);
@@ -9522,9 +9571,10 @@ int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Post *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -9532,7 +9582,9 @@ int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 int comment_author(assoc_db *db, const Comment *r, User *out)
@@ -9648,10 +9700,11 @@ int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGrou
 
 int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
+    const User *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_author_load_each: NULL argument");
@@ -9660,7 +9713,7 @@ int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, false);
@@ -9669,9 +9722,10 @@ int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const User *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -9679,7 +9733,9 @@ int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql comment_pending__sql_rows0 = {

@@ -286,7 +286,9 @@ int user_following_remove(assoc_db *db, const User *r, const User *t);
 int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_following_count(assoc_db *db, const User *r, int64_t *out);
@@ -306,7 +308,9 @@ int user_followers_remove(assoc_db *db, const User *r, const User *t);
 int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_followers_count(assoc_db *db, const User *r, int64_t *out);
@@ -325,7 +329,9 @@ int user_profile_view(assoc_db *db, const User *r, int (*fn)(const Profile *, vo
 int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Profile *, void *), void *ctx);
 
 /* User.posts: one-to-many to Post, joined on users.id = posts.author_id (a backref). */
@@ -347,7 +353,9 @@ int user_posts_remove(assoc_db *db, const User *r, const Post *child);
 int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_posts_count(assoc_db *db, const User *r, int64_t *out);
@@ -371,7 +379,9 @@ int user_edited_remove(assoc_db *db, const User *r, const Post *child);
 int user_edited_load(assoc_db *db, const User *parents, size_t n, PostGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_edited_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_edited_count(assoc_db *db, const User *r, int64_t *out);
@@ -395,7 +405,9 @@ int user_comments_remove(assoc_db *db, const User *r, const Comment *child);
 int user_comments_load(assoc_db *db, const User *parents, size_t n, CommentGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_comments_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_comments_count(assoc_db *db, const User *r, int64_t *out);
@@ -477,7 +489,9 @@ int profile_user_view(assoc_db *db, const Profile *r, int (*fn)(const User *, vo
 int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
@@ -522,7 +536,9 @@ int post_author_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *
 int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Post.editor: many-to-one to User, joined on posts.editor_id = users.id. */
@@ -539,7 +555,9 @@ int post_editor_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *
 int post_editor_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int post_editor_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Post.tags: many-to-many to Tag through post_tags. */
@@ -557,7 +575,9 @@ int post_tags_remove(assoc_db *db, const Post *r, const Tag *t);
 int post_tags_load(assoc_db *db, const Post *parents, size_t n, TagGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int post_tags_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Tag *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int post_tags_count(assoc_db *db, const Post *r, int64_t *out);
@@ -581,7 +601,9 @@ int post_comments_remove(assoc_db *db, const Post *r, const Comment *child);
 int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int post_comments_count(assoc_db *db, const Post *r, int64_t *out);
@@ -685,7 +707,9 @@ int tag_posts_remove(assoc_db *db, const Tag *r, const Post *t);
 int tag_posts_load(assoc_db *db, const Tag *parents, size_t n, PostGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int tag_posts_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int tag_posts_count(assoc_db *db, const Tag *r, int64_t *out);
@@ -750,7 +774,9 @@ int comment_post_view(assoc_db *db, const Comment *r, int (*fn)(const Post *, vo
 int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 
 /* Comment.author: many-to-one to User, joined on comments.user_id = users.id. */
@@ -767,7 +793,9 @@ int comment_author_view(assoc_db *db, const Comment *r, int (*fn)(const User *, 
 int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Comment.pending: a declared query. */

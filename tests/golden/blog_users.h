@@ -156,7 +156,9 @@ int user_following_remove(assoc_db *db, const User *r, const User *t);
 int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_following_count(assoc_db *db, const User *r, int64_t *out);
@@ -176,7 +178,9 @@ int user_followers_remove(assoc_db *db, const User *r, const User *t);
 int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_followers_count(assoc_db *db, const User *r, int64_t *out);
@@ -195,7 +199,9 @@ int user_profile_view(assoc_db *db, const User *r, int (*fn)(const Profile *, vo
 int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Profile *, void *), void *ctx);
 
 /* User.popular: a declared query. */
@@ -275,7 +281,9 @@ int profile_user_view(assoc_db *db, const Profile *r, int (*fn)(const User *, vo
 int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* UserGroups: the rows of a relationship for many parents. */

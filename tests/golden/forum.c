@@ -1683,10 +1683,11 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
 
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
+    const Post *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_posts_load_each: NULL argument");
@@ -1695,7 +1696,7 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &post__type, m, true);
@@ -1704,9 +1705,10 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Post *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -1714,7 +1716,9 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql user_posts_count__sql = {
@@ -2777,10 +2781,11 @@ int category_forums_load(assoc_db *db, const Category *parents, size_t n, ForumG
 
 int category_forums_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Forum *, void *), void *ctx)
 {
+    const Forum *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "category_forums_load_each: NULL argument");
@@ -2789,7 +2794,7 @@ int category_forums_load_each(assoc_db *db, const Category *parents, size_t n, i
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &forum__type, m, false);
@@ -2798,9 +2803,10 @@ int category_forums_load_each(assoc_db *db, const Category *parents, size_t n, i
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Forum *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -2808,7 +2814,9 @@ int category_forums_load_each(assoc_db *db, const Category *parents, size_t n, i
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql category_forums_count__sql = {
@@ -3752,10 +3760,11 @@ int forum_category_load(assoc_db *db, const Forum *parents, size_t n, CategoryGr
 
 int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx)
 {
+    const Category *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "forum_category_load_each: NULL argument");
@@ -3764,7 +3773,7 @@ int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &category__type, m, false);
@@ -3773,9 +3782,10 @@ int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Category *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -3783,7 +3793,9 @@ int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql forum_topics__sql = {
@@ -4163,10 +4175,11 @@ int forum_topics_load(assoc_db *db, const Forum *parents, size_t n, TopicGroups 
 
 int forum_topics_load_each(assoc_db *db, const Forum *parents, size_t n, int (*fn)(size_t parent, const Topic *, void *), void *ctx)
 {
+    const Topic *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "forum_topics_load_each: NULL argument");
@@ -4175,7 +4188,7 @@ int forum_topics_load_each(assoc_db *db, const Forum *parents, size_t n, int (*f
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &topic__type, m, false);
@@ -4184,9 +4197,10 @@ int forum_topics_load_each(assoc_db *db, const Forum *parents, size_t n, int (*f
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Topic *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -4194,7 +4208,9 @@ int forum_topics_load_each(assoc_db *db, const Forum *parents, size_t n, int (*f
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql forum_topics_count__sql = {
@@ -4862,10 +4878,11 @@ int topic_forum_load(assoc_db *db, const Topic *parents, size_t n, ForumGroups *
 
 int topic_forum_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Forum *, void *), void *ctx)
 {
+    const Forum *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "topic_forum_load_each: NULL argument");
@@ -4874,7 +4891,7 @@ int topic_forum_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &forum__type, m, false);
@@ -4883,9 +4900,10 @@ int topic_forum_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Forum *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -4893,7 +4911,9 @@ int topic_forum_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 int topic_user(assoc_db *db, const Topic *r, User *out)
@@ -5071,10 +5091,11 @@ int topic_user_load(assoc_db *db, const Topic *parents, size_t n, UserGroups *ou
 
 int topic_user_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
+    const User *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "topic_user_load_each: NULL argument");
@@ -5083,7 +5104,7 @@ int topic_user_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, false);
@@ -5092,9 +5113,10 @@ int topic_user_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const User *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -5102,7 +5124,9 @@ int topic_user_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql topic_first_post__sql = {
@@ -5288,10 +5312,11 @@ int topic_first_post_load(assoc_db *db, const Topic *parents, size_t n, PostGrou
 
 int topic_first_post_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
+    const Post *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "topic_first_post_load_each: NULL argument");
@@ -5300,7 +5325,7 @@ int topic_first_post_load_each(assoc_db *db, const Topic *parents, size_t n, int
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &post__type, m, false);
@@ -5309,9 +5334,10 @@ int topic_first_post_load_each(assoc_db *db, const Topic *parents, size_t n, int
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Post *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -5319,7 +5345,9 @@ int topic_first_post_load_each(assoc_db *db, const Topic *parents, size_t n, int
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 int topic_last_post(assoc_db *db, const Topic *r, Post *out)
@@ -5435,10 +5463,11 @@ int topic_last_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroup
 
 int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
+    const Post *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "topic_last_post_load_each: NULL argument");
@@ -5447,7 +5476,7 @@ int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &post__type, m, false);
@@ -5456,9 +5485,10 @@ int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int 
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Post *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -5466,7 +5496,9 @@ int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int 
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql topic_posts__sql = {
@@ -5761,10 +5793,11 @@ int topic_posts_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *o
 
 int topic_posts_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
+    const Post *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "topic_posts_load_each: NULL argument");
@@ -5773,7 +5806,7 @@ int topic_posts_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &post__type, m, false);
@@ -5782,9 +5815,10 @@ int topic_posts_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Post *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -5792,7 +5826,9 @@ int topic_posts_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql topic_posts_count__sql = {
@@ -6351,10 +6387,11 @@ int post_topic_load(assoc_db *db, const Post *parents, size_t n, TopicGroups *ou
 
 int post_topic_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Topic *, void *), void *ctx)
 {
+    const Topic *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_topic_load_each: NULL argument");
@@ -6363,7 +6400,7 @@ int post_topic_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &topic__type, m, false);
@@ -6372,9 +6409,10 @@ int post_topic_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Topic *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -6382,7 +6420,9 @@ int post_topic_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 int post_user(assoc_db *db, const Post *r, User *out)
@@ -6498,10 +6538,11 @@ int post_user_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
 
 int post_user_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
+    const User *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_user_load_each: NULL argument");
@@ -6510,7 +6551,7 @@ int post_user_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(s
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, false);
@@ -6519,9 +6560,10 @@ int post_user_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(s
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const User *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -6529,7 +6571,9 @@ int post_user_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(s
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 /* ---- User ---- */

@@ -255,7 +255,9 @@ int user_posts_remove(assoc_db *db, const User *r, const Post *child);
 int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_posts_count(assoc_db *db, const User *r, int64_t *out);
@@ -305,7 +307,9 @@ int category_forums_remove(assoc_db *db, const Category *r, const Forum *child);
 int category_forums_load(assoc_db *db, const Category *parents, size_t n, ForumGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int category_forums_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Forum *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int category_forums_count(assoc_db *db, const Category *r, int64_t *out);
@@ -354,7 +358,9 @@ int forum_category_view(assoc_db *db, const Forum *r, int (*fn)(const Category *
 int forum_category_load(assoc_db *db, const Forum *parents, size_t n, CategoryGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx);
 
 /* Forum.topics: one-to-many to Topic, joined on forums.id = topics.forum_id. */
@@ -382,7 +388,9 @@ int forum_topics_remove(assoc_db *db, const Forum *r, const Topic *child);
 int forum_topics_load(assoc_db *db, const Forum *parents, size_t n, TopicGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int forum_topics_load_each(assoc_db *db, const Forum *parents, size_t n, int (*fn)(size_t parent, const Topic *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int forum_topics_count(assoc_db *db, const Forum *r, int64_t *out);
@@ -426,7 +434,9 @@ int topic_forum_view(assoc_db *db, const Topic *r, int (*fn)(const Forum *, void
 int topic_forum_load(assoc_db *db, const Topic *parents, size_t n, ForumGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int topic_forum_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Forum *, void *), void *ctx);
 
 /* Topic.user: many-to-one to User, joined on topics.user_id = users.id. */
@@ -443,7 +453,9 @@ int topic_user_view(assoc_db *db, const Topic *r, int (*fn)(const User *, void *
 int topic_user_load(assoc_db *db, const Topic *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int topic_user_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Topic.first_post: many-to-one to Post, joined on topics.first_post_id = posts.id. */
@@ -460,7 +472,9 @@ int topic_first_post_view(assoc_db *db, const Topic *r, int (*fn)(const Post *, 
 int topic_first_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int topic_first_post_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 
 /* Topic.last_post: many-to-one to Post, joined on topics.last_post_id = posts.id. */
@@ -477,7 +491,9 @@ int topic_last_post_view(assoc_db *db, const Topic *r, int (*fn)(const Post *, v
 int topic_last_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 
 /* Topic.posts: one-to-many to Post, joined on topics.id = posts.topic_id. */
@@ -499,7 +515,9 @@ int topic_posts_remove(assoc_db *db, const Topic *r, const Post *child);
 int topic_posts_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int topic_posts_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int topic_posts_count(assoc_db *db, const Topic *r, int64_t *out);
@@ -543,7 +561,9 @@ int post_topic_view(assoc_db *db, const Post *r, int (*fn)(const Topic *, void *
 int post_topic_load(assoc_db *db, const Post *parents, size_t n, TopicGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int post_topic_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Topic *, void *), void *ctx);
 
 /* Post.user: many-to-one to User, joined on posts.user_id = users.id. */
@@ -560,7 +580,9 @@ int post_user_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *),
 int post_user_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int post_user_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* UserGroups: the rows of a relationship for many parents. */

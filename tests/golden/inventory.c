@@ -1622,10 +1622,11 @@ int category_items_load(assoc_db *db, const Category *parents, size_t n, ItemGro
 
 int category_items_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
+    const Item *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "category_items_load_each: NULL argument");
@@ -1634,7 +1635,7 @@ int category_items_load_each(assoc_db *db, const Category *parents, size_t n, in
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &item__type, m, false);
@@ -1643,9 +1644,10 @@ int category_items_load_each(assoc_db *db, const Category *parents, size_t n, in
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Item *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -1653,7 +1655,9 @@ int category_items_load_each(assoc_db *db, const Category *parents, size_t n, in
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql category_items_count__sql = {
@@ -2840,10 +2844,11 @@ int warehouse_stock_load(assoc_db *db, const Warehouse *parents, size_t n, Stock
 
 int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx)
 {
+    const Stock *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_stock_load_each: NULL argument");
@@ -2852,7 +2857,7 @@ int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &stock__type, m, false);
@@ -2861,9 +2866,10 @@ int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Stock *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -2871,7 +2877,9 @@ int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql warehouse_stock_count__sql = {
@@ -3101,10 +3109,11 @@ int warehouse_items_load(assoc_db *db, const Warehouse *parents, size_t n, ItemG
 
 int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
+    const Item *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_items_load_each: NULL argument");
@@ -3113,7 +3122,7 @@ int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &item__type, m, true);
@@ -3122,9 +3131,10 @@ int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Item *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -3132,7 +3142,9 @@ int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql warehouse_items_count__sql = {
@@ -3504,10 +3516,11 @@ int warehouse_outgoing_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
 
 int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
 {
+    const Transfer *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_outgoing_load_each: NULL argument");
@@ -3516,7 +3529,7 @@ int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &transfer__type, m, false);
@@ -3525,9 +3538,10 @@ int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t 
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Transfer *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -3535,7 +3549,9 @@ int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t 
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql warehouse_outgoing_count__sql = {
@@ -3907,10 +3923,11 @@ int warehouse_incoming_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
 
 int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
 {
+    const Transfer *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "warehouse_incoming_load_each: NULL argument");
@@ -3919,7 +3936,7 @@ int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &transfer__type, m, false);
@@ -3928,9 +3945,10 @@ int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t 
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Transfer *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -3938,7 +3956,9 @@ int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t 
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql warehouse_incoming_count__sql = {
@@ -4615,10 +4635,11 @@ int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGrou
 
 int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx)
 {
+    const Category *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "item_category_load_each: NULL argument");
@@ -4627,7 +4648,7 @@ int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*f
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &category__type, m, false);
@@ -4636,9 +4657,10 @@ int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*f
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Category *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -4646,7 +4668,9 @@ int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*f
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql item_stock__sql = {
@@ -4977,10 +5001,11 @@ int item_stock_load(assoc_db *db, const Item *parents, size_t n, StockGroups *ou
 
 int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx)
 {
+    const Stock *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "item_stock_load_each: NULL argument");
@@ -4989,7 +5014,7 @@ int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &stock__type, m, false);
@@ -4998,9 +5023,10 @@ int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Stock *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -5008,7 +5034,9 @@ int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql item_stock_count__sql = {
@@ -5382,10 +5410,11 @@ int item_transfers_load(assoc_db *db, const Item *parents, size_t n, TransferGro
 
 int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
 {
+    const Transfer *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "item_transfers_load_each: NULL argument");
@@ -5394,7 +5423,7 @@ int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &transfer__type, m, true);
@@ -5403,9 +5432,10 @@ int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Transfer *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -5413,7 +5443,9 @@ int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql item_transfers_count__sql = {
@@ -6968,10 +7000,11 @@ int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, Warehouse
 
 int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
 {
+    const Warehouse *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "stock_warehouse_load_each: NULL argument");
@@ -6980,7 +7013,7 @@ int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &warehouse__type, m, false);
@@ -6989,9 +7022,10 @@ int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int 
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Warehouse *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -6999,7 +7033,9 @@ int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int 
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 int stock_item(assoc_db *db, const Stock *r, Item *out)
@@ -7181,10 +7217,11 @@ int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *ou
 
 int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
+    const Item *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "stock_item_load_each: NULL argument");
@@ -7193,7 +7230,7 @@ int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &item__type, m, false);
@@ -7202,9 +7239,10 @@ int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Item *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -7212,7 +7250,9 @@ int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql stock_to_reorder__sql_rows0 = {
@@ -8438,10 +8478,11 @@ int transfer_item_load(assoc_db *db, const Transfer *parents, size_t n, ItemGrou
 
 int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
+    const Item *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "transfer_item_load_each: NULL argument");
@@ -8450,7 +8491,7 @@ int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &item__type, m, false);
@@ -8459,9 +8500,10 @@ int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Item *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -8469,7 +8511,9 @@ int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 int transfer_source(assoc_db *db, const Transfer *r, Warehouse *out)
@@ -8581,10 +8625,11 @@ int transfer_source_load(assoc_db *db, const Transfer *parents, size_t n, Wareho
 
 int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
 {
+    const Warehouse *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "transfer_source_load_each: NULL argument");
@@ -8593,7 +8638,7 @@ int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, i
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &warehouse__type, m, false);
@@ -8602,9 +8647,10 @@ int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, i
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Warehouse *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -8612,7 +8658,9 @@ int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, i
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 int transfer_destination(assoc_db *db, const Transfer *r, Warehouse *out)
@@ -8724,10 +8772,11 @@ int transfer_destination_load(assoc_db *db, const Transfer *parents, size_t n, W
 
 int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
 {
+    const Warehouse *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "transfer_destination_load_each: NULL argument");
@@ -8736,7 +8785,7 @@ int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &warehouse__type, m, false);
@@ -8745,9 +8794,10 @@ int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Warehouse *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -8755,7 +8805,9 @@ int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql transfer_open__sql_rows0 = {

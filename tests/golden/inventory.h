@@ -272,7 +272,9 @@ int category_items_remove(assoc_db *db, const Category *r, const Item *child);
 int category_items_load(assoc_db *db, const Category *parents, size_t n, ItemGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int category_items_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int category_items_count(assoc_db *db, const Category *r, int64_t *out);
@@ -327,7 +329,9 @@ int warehouse_stock_remove(assoc_db *db, const Warehouse *r, const Stock *child)
 int warehouse_stock_load(assoc_db *db, const Warehouse *parents, size_t n, StockGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int warehouse_stock_count(assoc_db *db, const Warehouse *r, int64_t *out);
@@ -343,7 +347,9 @@ int warehouse_items_each(assoc_db *db, const Warehouse *r, int (*fn)(const Item 
 int warehouse_items_load(assoc_db *db, const Warehouse *parents, size_t n, ItemGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int warehouse_items_count(assoc_db *db, const Warehouse *r, int64_t *out);
@@ -370,7 +376,9 @@ int warehouse_outgoing_remove(assoc_db *db, const Warehouse *r, const Transfer *
 int warehouse_outgoing_load(assoc_db *db, const Warehouse *parents, size_t n, TransferGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int warehouse_outgoing_count(assoc_db *db, const Warehouse *r, int64_t *out);
@@ -397,7 +405,9 @@ int warehouse_incoming_remove(assoc_db *db, const Warehouse *r, const Transfer *
 int warehouse_incoming_load(assoc_db *db, const Warehouse *parents, size_t n, TransferGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int warehouse_incoming_count(assoc_db *db, const Warehouse *r, int64_t *out);
@@ -444,7 +454,9 @@ int item_category_view(assoc_db *db, const Item *r, int (*fn)(const Category *, 
 int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx);
 
 /* Item.stock: one-to-many to Stock, joined on items.sku = stock.item_sku (a backref). */
@@ -467,7 +479,9 @@ int item_stock_remove(assoc_db *db, const Item *r, const Stock *child);
 int item_stock_load(assoc_db *db, const Item *parents, size_t n, StockGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int item_stock_count(assoc_db *db, const Item *r, int64_t *out);
@@ -495,7 +509,9 @@ int item_transfers_remove(assoc_db *db, const Item *r, const Transfer *child);
 int item_transfers_load(assoc_db *db, const Item *parents, size_t n, TransferGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int item_transfers_count(assoc_db *db, const Item *r, int64_t *out);
@@ -582,7 +598,9 @@ int stock_warehouse_view(assoc_db *db, const Stock *r, int (*fn)(const Warehouse
 int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, WarehouseGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx);
 
 /* Stock.item: many-to-one to Item, joined on stock.item_sku = items.sku. */
@@ -599,7 +617,9 @@ int stock_item_view(assoc_db *db, const Stock *r, int (*fn)(const Item *, void *
 int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx);
 
 /* Stock.to_reorder: a declared query. */
@@ -662,7 +682,9 @@ int transfer_item_view(assoc_db *db, const Transfer *r, int (*fn)(const Item *, 
 int transfer_item_load(assoc_db *db, const Transfer *parents, size_t n, ItemGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx);
 
 /* Transfer.source: many-to-one to Warehouse, joined on transfers.from_id = warehouses.id. */
@@ -679,7 +701,9 @@ int transfer_source_view(assoc_db *db, const Transfer *r, int (*fn)(const Wareho
 int transfer_source_load(assoc_db *db, const Transfer *parents, size_t n, WarehouseGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx);
 
 /* Transfer.destination: many-to-one to Warehouse, joined on transfers.to_id = warehouses.id. */
@@ -696,7 +720,9 @@ int transfer_destination_view(assoc_db *db, const Transfer *r, int (*fn)(const W
 int transfer_destination_load(assoc_db *db, const Transfer *parents, size_t n, WarehouseGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx);
 
 /* Transfer.open: a declared query. */

@@ -1651,10 +1651,11 @@ int author_books_load(assoc_db *db, const Author *parents, size_t n, BookGroups 
 
 int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
 {
+    const Book *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "author_books_load_each: NULL argument");
@@ -1663,7 +1664,7 @@ int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &book__type, m, false);
@@ -1672,9 +1673,10 @@ int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Book *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -1682,7 +1684,9 @@ int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql author_books_count__sql = {
@@ -2441,10 +2445,11 @@ int book_authors_load(assoc_db *db, const Book *parents, size_t n, AuthorGroups 
 
 int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Author *, void *), void *ctx)
 {
+    const Author *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "book_authors_load_each: NULL argument");
@@ -2453,7 +2458,7 @@ int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &author__type, m, false);
@@ -2462,9 +2467,10 @@ int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Author *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -2472,7 +2478,9 @@ int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql book_authors_count__sql = {
@@ -2784,10 +2792,11 @@ int book_copies_load(assoc_db *db, const Book *parents, size_t n, CopyGroups *ou
 
 int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Copy *, void *), void *ctx)
 {
+    const Copy *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "book_copies_load_each: NULL argument");
@@ -2796,7 +2805,7 @@ int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &copy__type, m, false);
@@ -2805,9 +2814,10 @@ int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Copy *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -2815,7 +2825,9 @@ int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql book_copies_count__sql = {
@@ -3139,10 +3151,11 @@ int book_loans_load(assoc_db *db, const Book *parents, size_t n, LoanGroups *out
 
 int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx)
 {
+    const Loan *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "book_loans_load_each: NULL argument");
@@ -3151,7 +3164,7 @@ int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &loan__type, m, false);
@@ -3160,9 +3173,10 @@ int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Loan *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -3170,7 +3184,9 @@ int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql book_loans_count__sql = {
@@ -4327,10 +4343,11 @@ int copy_book_load(assoc_db *db, const Copy *parents, size_t n, BookGroups *out)
 
 int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
 {
+    const Book *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "copy_book_load_each: NULL argument");
@@ -4339,7 +4356,7 @@ int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(s
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &book__type, m, false);
@@ -4348,9 +4365,10 @@ int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(s
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Book *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -4358,7 +4376,9 @@ int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(s
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 /* ---- Member ---- */
@@ -5362,10 +5382,11 @@ int member_card_load(assoc_db *db, const Member *parents, size_t n, LibraryCardG
 
 int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const LibraryCard *, void *), void *ctx)
 {
+    const LibraryCard *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "member_card_load_each: NULL argument");
@@ -5374,7 +5395,7 @@ int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*f
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &library_card__type, m, false);
@@ -5383,9 +5404,10 @@ int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*f
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const LibraryCard *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -5393,7 +5415,9 @@ int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*f
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql member_loans__sql = {
@@ -5689,10 +5713,11 @@ int member_loans_load(assoc_db *db, const Member *parents, size_t n, LoanGroups 
 
 int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx)
 {
+    const Loan *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "member_loans_load_each: NULL argument");
@@ -5701,7 +5726,7 @@ int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &loan__type, m, false);
@@ -5710,9 +5735,10 @@ int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Loan *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -5720,7 +5746,9 @@ int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql member_loans_count__sql = {
@@ -5954,10 +5982,11 @@ int member_borrowed_load(assoc_db *db, const Member *parents, size_t n, BookGrou
 
 int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
 {
+    const Book *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "member_borrowed_load_each: NULL argument");
@@ -5966,7 +5995,7 @@ int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &book__type, m, false);
@@ -5975,9 +6004,10 @@ int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Book *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -5985,7 +6015,9 @@ int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql member_borrowed_count__sql = {
@@ -6820,10 +6852,11 @@ int library_card_member_load(assoc_db *db, const LibraryCard *parents, size_t n,
 
 int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx)
 {
+    const Member *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "library_card_member_load_each: NULL argument");
@@ -6832,7 +6865,7 @@ int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &member__type, m, false);
@@ -6841,9 +6874,10 @@ int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Member *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -6851,7 +6885,9 @@ int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 /* ---- Loan ---- */
@@ -7655,10 +7691,11 @@ int loan_member_load(assoc_db *db, const Loan *parents, size_t n, MemberGroups *
 
 int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx)
 {
+    const Member *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "loan_member_load_each: NULL argument");
@@ -7667,7 +7704,7 @@ int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &member__type, m, false);
@@ -7676,9 +7713,10 @@ int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Member *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -7686,7 +7724,9 @@ int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 int loan_book(assoc_db *db, const Loan *r, Book *out)
@@ -7798,10 +7838,11 @@ int loan_book_load(assoc_db *db, const Loan *parents, size_t n, BookGroups *out)
 
 int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
 {
+    const Book *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "loan_book_load_each: NULL argument");
@@ -7810,7 +7851,7 @@ int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(s
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &book__type, m, false);
@@ -7819,9 +7860,10 @@ int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(s
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Book *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -7829,7 +7871,9 @@ int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(s
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql loan_overdue__sql_rows0 = {

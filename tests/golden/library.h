@@ -290,7 +290,9 @@ int author_books_remove(assoc_db *db, const Author *r, const Book *t);
 int author_books_load(assoc_db *db, const Author *parents, size_t n, BookGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int author_books_count(assoc_db *db, const Author *r, int64_t *out);
@@ -340,7 +342,9 @@ int book_authors_remove(assoc_db *db, const Book *r, const Author *t);
 int book_authors_load(assoc_db *db, const Book *parents, size_t n, AuthorGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Author *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int book_authors_count(assoc_db *db, const Book *r, int64_t *out);
@@ -361,7 +365,9 @@ int book_copies_remove(assoc_db *db, const Book *r, const Copy *child);
 int book_copies_load(assoc_db *db, const Book *parents, size_t n, CopyGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Copy *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int book_copies_count(assoc_db *db, const Book *r, int64_t *out);
@@ -385,7 +391,9 @@ int book_loans_remove(assoc_db *db, const Book *r, const Loan *child);
 int book_loans_load(assoc_db *db, const Book *parents, size_t n, LoanGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int book_loans_count(assoc_db *db, const Book *r, int64_t *out);
@@ -466,7 +474,9 @@ int copy_book_view(assoc_db *db, const Copy *r, int (*fn)(const Book *, void *),
 int copy_book_load(assoc_db *db, const Copy *parents, size_t n, BookGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
@@ -516,7 +526,9 @@ int member_card_view(assoc_db *db, const Member *r, int (*fn)(const LibraryCard 
 int member_card_load(assoc_db *db, const Member *parents, size_t n, LibraryCardGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const LibraryCard *, void *), void *ctx);
 
 /* Member.loans: one-to-many to Loan, joined on members.id = loans.member_id. */
@@ -538,7 +550,9 @@ int member_loans_remove(assoc_db *db, const Member *r, const Loan *child);
 int member_loans_load(assoc_db *db, const Member *parents, size_t n, LoanGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int member_loans_count(assoc_db *db, const Member *r, int64_t *out);
@@ -554,7 +568,9 @@ int member_borrowed_each(assoc_db *db, const Member *r, int (*fn)(const Book *, 
 int member_borrowed_load(assoc_db *db, const Member *parents, size_t n, BookGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int member_borrowed_count(assoc_db *db, const Member *r, int64_t *out);
@@ -604,7 +620,9 @@ int library_card_member_view(assoc_db *db, const LibraryCard *r, int (*fn)(const
 int library_card_member_load(assoc_db *db, const LibraryCard *parents, size_t n, MemberGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
@@ -650,7 +668,9 @@ int loan_member_view(assoc_db *db, const Loan *r, int (*fn)(const Member *, void
 int loan_member_load(assoc_db *db, const Loan *parents, size_t n, MemberGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx);
 
 /* Loan.book: many-to-one to Book, joined on loans.book_id = books.id. */
@@ -667,7 +687,9 @@ int loan_book_view(assoc_db *db, const Loan *r, int (*fn)(const Book *, void *),
 int loan_book_load(assoc_db *db, const Loan *parents, size_t n, BookGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx);
 
 /* Loan.overdue: a declared query. */

@@ -1408,10 +1408,11 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
 
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
+    const Post *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_posts_load_each: NULL argument");
@@ -1420,7 +1421,7 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &post__type, m, false);
@@ -1429,9 +1430,10 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Post *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -1439,7 +1441,9 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql user_posts_count__sql = {
@@ -1733,10 +1737,11 @@ int user_followed_load(assoc_db *db, const User *parents, size_t n, UserGroups *
 
 int user_followed_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
+    const User *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_followed_load_each: NULL argument");
@@ -1745,7 +1750,7 @@ int user_followed_load_each(assoc_db *db, const User *parents, size_t n, int (*f
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, true);
@@ -1754,9 +1759,10 @@ int user_followed_load_each(assoc_db *db, const User *parents, size_t n, int (*f
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const User *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -1764,7 +1770,9 @@ int user_followed_load_each(assoc_db *db, const User *parents, size_t n, int (*f
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql user_followed_count__sql = {
@@ -2058,10 +2066,11 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
 
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
+    const User *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "user_followers_load_each: NULL argument");
@@ -2070,7 +2079,7 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, true);
@@ -2079,9 +2088,10 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const User *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -2089,7 +2099,9 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql user_followers_count__sql = {
@@ -3102,10 +3114,11 @@ int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
 
 int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
+    const User *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_author_load_each: NULL argument");
@@ -3114,7 +3127,7 @@ int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, false);
@@ -3123,9 +3136,10 @@ int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const User *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -3133,7 +3147,9 @@ int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql post_comments__sql = {
@@ -3466,10 +3482,11 @@ int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroup
 
 int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
 {
+    const Comment *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "post_comments_load_each: NULL argument");
@@ -3478,7 +3495,7 @@ int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*f
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &comment__type, m, false);
@@ -3487,9 +3504,10 @@ int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*f
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Comment *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -3497,7 +3515,9 @@ int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*f
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql post_comments_count__sql = {
@@ -4385,10 +4405,11 @@ int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups
 
 int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
+    const Post *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_post_load_each: NULL argument");
@@ -4397,7 +4418,7 @@ int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &post__type, m, false);
@@ -4406,9 +4427,10 @@ int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Post *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -4416,7 +4438,9 @@ int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 int comment_author(assoc_db *db, const Comment *r, User *out)
@@ -4532,10 +4556,11 @@ int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGrou
 
 int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
+    const User *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_author_load_each: NULL argument");
@@ -4544,7 +4569,7 @@ int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, false);
@@ -4553,9 +4578,10 @@ int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const User *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -4563,7 +4589,9 @@ int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 int comment_parent(assoc_db *db, const Comment *r, Comment *out)
@@ -4741,10 +4769,11 @@ int comment_parent_load(assoc_db *db, const Comment *parents, size_t n, CommentG
 
 int comment_parent_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
 {
+    const Comment *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_parent_load_each: NULL argument");
@@ -4753,7 +4782,7 @@ int comment_parent_load_each(assoc_db *db, const Comment *parents, size_t n, int
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &comment__type, m, false);
@@ -4762,9 +4791,10 @@ int comment_parent_load_each(assoc_db *db, const Comment *parents, size_t n, int
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Comment *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -4772,7 +4802,9 @@ int comment_parent_load_each(assoc_db *db, const Comment *parents, size_t n, int
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql comment_replies__sql = {
@@ -5108,10 +5140,11 @@ int comment_replies_load(assoc_db *db, const Comment *parents, size_t n, Comment
 
 int comment_replies_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
 {
+    const Comment *rows = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
-    int rc = ASSOC_OK;
+    int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
         return assoc_fail(db, ASSOC_MISUSE, "comment_replies_load_each: NULL argument");
@@ -5120,7 +5153,7 @@ int comment_replies_load_each(assoc_db *db, const Comment *parents, size_t n, in
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &comment__type, m, false);
@@ -5129,9 +5162,10 @@ int comment_replies_load_each(assoc_db *db, const Comment *parents, size_t n, in
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
             assoc_load_free(&acc);
-        for (size_t i = 0; i < m && rc == ASSOC_OK; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && rc == ASSOC_OK; k++)
-                rc = fn(base + i, (const Comment *)items + link[k], ctx);
+        rows = items;
+        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
+            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[link[k]], ctx);
         }
         assoc_free(items);
         assoc_free(start);
@@ -5139,7 +5173,9 @@ int comment_replies_load_each(assoc_db *db, const Comment *parents, size_t n, in
         items = NULL;
         start = link = NULL;
     }
-    return n > 100 ? assoc_tx_leave(db, rc) : rc;
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
 }
 
 static const assoc_sql comment_replies_count__sql = {

@@ -173,7 +173,9 @@ int user_posts_remove(assoc_db *db, const User *r, const Post *child);
 int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_posts_count(assoc_db *db, const User *r, int64_t *out);
@@ -193,7 +195,9 @@ int user_followed_remove(assoc_db *db, const User *r, const User *t);
 int user_followed_load(assoc_db *db, const User *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_followed_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_followed_count(assoc_db *db, const User *r, int64_t *out);
@@ -213,7 +217,9 @@ int user_followers_remove(assoc_db *db, const User *r, const User *t);
 int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_followers_count(assoc_db *db, const User *r, int64_t *out);
@@ -265,7 +271,9 @@ int post_author_view(assoc_db *db, const Post *r, int (*fn)(const User *, void *
 int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Post.comments: one-to-many to Comment, joined on posts.id = comments.post_id (a backref). */
@@ -290,7 +298,9 @@ int post_comments_remove(assoc_db *db, const Post *r, const Comment *child);
 int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int post_comments_count(assoc_db *db, const Post *r, int64_t *out);
@@ -338,7 +348,9 @@ int comment_post_view(assoc_db *db, const Comment *r, int (*fn)(const Post *, vo
 int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 
 /* Comment.author: many-to-one to User, joined on comments.author_id = users.id. */
@@ -355,7 +367,9 @@ int comment_author_view(assoc_db *db, const Comment *r, int (*fn)(const User *, 
 int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Comment.parent: many-to-one to Comment, joined on comments.parent_id = comments.id. */
@@ -372,7 +386,9 @@ int comment_parent_view(assoc_db *db, const Comment *r, int (*fn)(const Comment 
 int comment_parent_load(assoc_db *db, const Comment *parents, size_t n, CommentGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int comment_parent_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx);
 
 /* Comment.replies: one-to-many to Comment, joined on comments.id = comments.parent_id (a backref). */
@@ -397,7 +413,9 @@ int comment_replies_remove(assoc_db *db, const Comment *r, const Comment *child)
 int comment_replies_load(assoc_db *db, const Comment *parents, size_t n, CommentGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int comment_replies_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int comment_replies_count(assoc_db *db, const Comment *r, int64_t *out);

@@ -180,7 +180,9 @@ int user_products_remove(assoc_db *db, const User *r, const Product *t);
 int user_products_load(assoc_db *db, const User *parents, size_t n, ProductGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_products_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_products_count(assoc_db *db, const User *r, int64_t *out);
@@ -204,7 +206,9 @@ int user_orders_remove(assoc_db *db, const User *r, const Order *child);
 int user_orders_load(assoc_db *db, const User *parents, size_t n, OrderGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int user_orders_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Order *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_orders_count(assoc_db *db, const User *r, int64_t *out);
@@ -270,7 +274,9 @@ int product_users_remove(assoc_db *db, const Product *r, const User *t);
 int product_users_load(assoc_db *db, const Product *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int product_users_load_each(assoc_db *db, const Product *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int product_users_count(assoc_db *db, const Product *r, int64_t *out);
@@ -294,7 +300,9 @@ int product_orders_remove(assoc_db *db, const Product *r, const Order *child);
 int product_orders_load(assoc_db *db, const Product *parents, size_t n, OrderGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int product_orders_load_each(assoc_db *db, const Product *parents, size_t n, int (*fn)(size_t parent, const Order *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int product_orders_count(assoc_db *db, const Product *r, int64_t *out);
@@ -359,7 +367,9 @@ int order_user_view(assoc_db *db, const Order *r, int (*fn)(const User *, void *
 int order_user_load(assoc_db *db, const Order *parents, size_t n, UserGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int order_user_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Order.product: many-to-one to Product, joined on orders.product_id = products.id. */
@@ -376,7 +386,9 @@ int order_product_view(assoc_db *db, const Order *r, int (*fn)(const Product *, 
 int order_product_load(assoc_db *db, const Order *parents, size_t n, ProductGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int order_product_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx);
 
 /* Order.recent_of_user: a declared query. */

@@ -190,7 +190,9 @@ int project_tasks_remove(assoc_db *db, const Project *r, const Task *child);
 int project_tasks_load(assoc_db *db, const Project *parents, size_t n, TaskGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int project_tasks_load_each(assoc_db *db, const Project *parents, size_t n, int (*fn)(size_t parent, const Task *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int project_tasks_count(assoc_db *db, const Project *r, int64_t *out);
@@ -245,7 +247,9 @@ int task_project_view(assoc_db *db, const Task *r, int (*fn)(const Project *, vo
 int task_project_load(assoc_db *db, const Task *parents, size_t n, ProjectGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int task_project_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(size_t parent, const Project *, void *), void *ctx);
 
 /* Task.tags: many-to-many to Tag through task_tags. */
@@ -263,7 +267,9 @@ int task_tags_remove(assoc_db *db, const Task *r, const Tag *t);
 int task_tags_load(assoc_db *db, const Task *parents, size_t n, TagGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int task_tags_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(size_t parent, const Tag *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int task_tags_count(assoc_db *db, const Task *r, int64_t *out);
@@ -328,7 +334,9 @@ int tag_tasks_remove(assoc_db *db, const Tag *r, const Task *t);
 int tag_tasks_load(assoc_db *db, const Tag *parents, size_t n, TaskGroups *out);
 /* The same, streamed: fn(parent index, row, ctx) once per parent and related
  * row, a repeated parent once per occurrence; the row is valid during the
- * call only.  A non-zero return from fn stops and is returned. */
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if a later chunk fails. */
 int tag_tasks_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(size_t parent, const Task *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int tag_tasks_count(assoc_db *db, const Tag *r, int64_t *out);

@@ -295,6 +295,35 @@ static void test_columns_named_like_c_library(void **state)
     free(c);
 }
 
+/* Models named like the locals of the generated loads (m, i, k, start,
+ * link, len, base, acc, first, places, j, idx), as a relationship's owner
+ * and as its target: the code compiles, as C11 and the header as C++
+ * (a local declared before a use of the model's type would hide it). */
+static void test_models_named_like_load_locals(void **state)
+{
+    (void)state;
+    static const char *const names[] = { "m", "i", "k", "start", "link", "len", "base", "acc", "first", "places",
+                                         "j", "idx" };
+    for (size_t w = 0; w < sizeof names / sizeof names[0]; w++) {
+        const char *nm = names[w];
+        char def[1024];
+        snprintf(def, sizeof def,
+                 "model User table users {\n id integer primary_key\n things relationship(%s)\n"
+                 " tags relationship(Tag, secondary = taggings)\n}\n"
+                 "model %s table %s_t {\n id integer primary_key\n user_id integer foreign_key(users.id)\n"
+                 " title string(20)\n owner relationship(User)\n kids relationship(Kid)\n}\n"
+                 "model Kid table kids {\n id integer primary_key\n parent_id integer foreign_key(%s_t.id)\n}\n"
+                 "model Tag table tags {\n id integer primary_key\n}\n"
+                 "table taggings {\n user_id integer foreign_key(users.id)\n tag_id integer foreign_key(tags.id)\n}\n",
+                 nm, nm, nm, nm);
+        char *h = generate(def, ASSOCGEN_EMIT_HEADER, ".h");
+        char *c = generate(def, ASSOCGEN_EMIT_SOURCE, ".c");
+        assert_compiles(h, c);
+        free(h);
+        free(c);
+    }
+}
+
 /* The to-one borrowing loader <m>_<rel>_view is beyond the spec's names:
  * generated where its name is free, left out (silently) where a spec name
  * takes it, so no schema the spec accepts is refused for it.  A model
@@ -489,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_one_column_constraints_give_lookups),
         cmocka_unit_test(test_rejected_constraint_slot_reused),
         cmocka_unit_test(test_columns_named_like_c_library),
+        cmocka_unit_test(test_models_named_like_load_locals),
         cmocka_unit_test(test_view_only_where_free),
         cmocka_unit_test(test_api_names_in_tables),
         cmocka_unit_test(test_one_clock_reading_per_insert),

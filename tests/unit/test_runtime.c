@@ -2461,6 +2461,35 @@ static void check_people(const person *p, size_t len)
     assert_int_equal(p[2].photo.len, 0);
 }
 
+/* assoc_load_next (kept for code generated before _load_each gathered its
+ * chunks): each row lent with its parent, base + the place in column pcol;
+ * ASSOC_OK at the end; a place that is no parent's is an error. */
+static void test_load_next(void **state)
+{
+    assoc_db *db = *state;
+    static const assoc_sql rows = { "SELECT id, name, score, born, photo, id - 1 FROM people ORDER BY id", NULL };
+    static const assoc_sql bad = { "SELECT id, name, score, born, photo, -1 FROM people", NULL };
+    assoc_stmt *st = NULL;
+    person p;
+    size_t parent = 0, n = 0;
+    int rc;
+
+    make_people(db);
+    assert_int_equal(assoc_stmt_acquire(db, &rows, &st), ASSOC_OK);
+    while ((rc = assoc_load_next(db, st, &person_type, 5, 10, &p, &parent)) == ASSOC_ROW) {
+        assert_int_equal(parent, 10 + n);
+        assert_int_equal(p.id, (int64_t)n + 1);
+        n++;
+    }
+    assert_int_equal(rc, ASSOC_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(person_live, 0); /* lent, not copied */
+    assoc_stmt_release(db, st);
+    assert_int_equal(assoc_stmt_acquire(db, &bad, &st), ASSOC_OK);
+    assert_int_equal(assoc_load_next(db, st, &person_type, 5, 0, &p, &parent), ASSOC_ERROR);
+    assoc_stmt_release(db, st);
+}
+
 /* assoc_rows_collect: every row read into a list the caller owns. */
 static void test_rows_collect(void **state)
 {
@@ -3291,6 +3320,7 @@ int main(void)
         T(test_open_with_unknown_words),
         T(test_open_with_huge_cache),
         T(test_tx_enter_write),
+        TM(test_load_next),
         TM(test_rows_collect),
         TM(test_rows_unique),
         TM(test_rows_keep),

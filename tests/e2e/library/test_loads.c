@@ -501,6 +501,45 @@ static void test_load_each_reenters_and_stops(void **state)
     author_list_free(&authors);
 }
 
+/* What fn writes stays when fn stops the load, with one chunk (no section
+ * of the load's own) or several (fn inside the load's section). */
+typedef struct {
+    assoc_db *db;
+    size_t calls, stop_at;
+} writer_ctx;
+
+static int writer(size_t parent, const Book *row, void *ctx)
+{
+    writer_ctx *c = ctx;
+    (void)parent;
+    (void)row;
+    Author a = AUTHOR_INIT;
+    a.name = "written in fn";
+    OK(c->db, author_insert(c->db, &a));
+    return ++c->calls == c->stop_at ? 9 : 0;
+}
+
+static void test_load_each_stop_keeps_writes(void **state)
+{
+    assoc_db *db = *state;
+    AuthorList authors = AUTHOR_LIST_INIT;
+    OK(db, author_all(db, &authors));
+    static Author ap[NPARENTS];
+    PARENTS(authors, ap);
+    author_list_free(&authors);
+    static const size_t sizes[] = { 100, NPARENTS };
+    for (size_t w = 0; w < 2; w++) {
+        int64_t before = 0, after = 0;
+        OK(db, author_count(db, &before));
+        writer_ctx c = { db, 0, 120 };
+        assert_int_equal(author_books_load_each(db, ap, sizes[w], writer, &c), 9);
+        assert_int_equal(c.calls, 120);
+        OK(db, author_count(db, &after));
+        assert_int_equal(after - before, 120);
+        RC(db, ASSOC_MISUSE, assoc_commit(db));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -511,6 +550,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unreadable_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_each_as_load, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_each_reenters_and_stops, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_each_stop_keeps_writes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
