@@ -7,21 +7,22 @@
 
 #include "emit_src.h"
 
-/* static int <m>_<rel>__chunk: one chunk of the load, parents[base..],
- * into the accumulator, whose parent base + j is number first + j: the
- * statement of API_LOAD_SMALL places when that many are left, else of
- * API_LOAD_CHUNK, and for each place j the join value of parent base + j,
- * or NULL past the last parent.  _load and _load_each both call it. */
+/* static int <m>_<rel>__chunk: the statement of parents[base..], bound,
+ * for the caller to step and release: the statement of API_LOAD_SMALL
+ * places when that many are left, else of API_LOAD_CHUNK, and for each
+ * place j the join value of parent base + j, or NULL past the last parent.
+ * _load and _load_each both call it. */
 static void chunk_fn(src *x, const api_fn *f)
 {
     const plan_load *l = f->plan->load;
     const sch_rel *r = f->rel;
-    SRC_LINE(x, "/* %s.%s of parents[base..], at most %d of them, into acc as its", f->model->name, r->name,
+    SRC_LINE(x, "/* The statement of %s.%s for parents[base..], at most %d of them, bound:", f->model->name, r->name,
              API_LOAD_CHUNK);
-    SRC_LINE(x, " * parents first, first + 1, ...: the statement of %d places when that", API_LOAD_SMALL);
-    SRC_LINE(x, " * many are left, else of %d; each place's join value bound, NULL past", API_LOAD_CHUNK);
-    SRC_LINE(x, " * the last parent. */");
-    SRC_LINE(x, "static int %s(assoc_db *db, const %s%s *parents, size_t n, size_t base, assoc_load *acc, size_t first)",
+    SRC_LINE(x, " * of %d places when that many are left, else of %d; each place's join", API_LOAD_SMALL,
+             API_LOAD_CHUNK);
+    SRC_LINE(x, " * value, NULL past the last parent.  OUT: *out, for the caller to step");
+    SRC_LINE(x, " * and release (NULL on failure). */");
+    SRC_LINE(x, "static int %s(assoc_db *db, const %s%s *parents, size_t n, size_t base, assoc_stmt **out)",
              l->chunk_fn, x->e->prefix, f->model->name);
     SRC_LINE(x, "{");
     SRC_LINE(x, "assoc_stmt *st = NULL;");
@@ -30,6 +31,7 @@ static void chunk_fn(src *x, const api_fn *f)
         SRC_LINE(x, "char time_text_1[ASSOC_TIME_TEXT_SIZE];");
     SRC_LINE(x, "int rc;");
     SRC_BLANK(x);
+    SRC_LINE(x, "*out = NULL;");
     char expr[600];
     snprintf(expr, sizeof expr, "places == %d ? &%s : &%s", API_LOAD_SMALL, l->sql_small->cname, l->sql->cname);
     src_acquire_expr(x, expr);
@@ -43,13 +45,27 @@ static void chunk_fn(src *x, const api_fn *f)
     SRC_LINE(x, "}");
     src_bind_at(x, "idx", &l->key_bind);
     SRC_LINE(x, "}");
-    SRC_LINE(x, "if (rc == ASSOC_OK)");
-    SRC_LINE(x, "rc = assoc_load_rows(db, acc, st, %zu, first);", r->target->table->ncolumns);
+    SRC_LINE(x, "if (rc == ASSOC_OK) {");
+    SRC_LINE(x, "*out = st;");
+    SRC_LINE(x, "return ASSOC_OK;");
+    SRC_LINE(x, "}");
     SRC_LINE(x, "done:");
     SRC_LINE(x, "assoc_stmt_release(db, st);");
     SRC_LINE(x, "return rc;");
     SRC_LINE(x, "}");
     SRC_BLANK(x);
+}
+
+/* The chunk at base gathered into acc, its parents numbered from first:
+ * the statement stepped and released. */
+static void gather_chunk(src *x, const api_fn *f, const char *first)
+{
+    const plan_load *l = f->plan->load;
+    SRC_LINE(x, "rc = %s(db, parents, n, base, &st);", l->chunk_fn);
+    SRC_LINE(x, "if (rc == ASSOC_OK)");
+    SRC_LINE(x, "rc = assoc_load_rows(db, &acc, st, %zu, %s);", f->rel->target->table->ncolumns, first);
+    SRC_LINE(x, "assoc_stmt_release(db, st);");
+    SRC_LINE(x, "st = NULL;");
 }
 
 static void load(src *x, const api_fn *f)
@@ -61,6 +77,7 @@ static void load(src *x, const api_fn *f)
     const api_fn *gfree = api_find(x->e->a, API_GROUPS_FREE, r->target, NULL);
     chunk_fn(x, f);
     src_open(x, f);
+    SRC_LINE(x, "assoc_stmt *st = NULL;");
     SRC_LINE(x, "assoc_load acc;");
     SRC_LINE(x, "void *items = NULL;");
     SRC_LINE(x, "int rc = ASSOC_OK;");
@@ -75,8 +92,9 @@ static void load(src *x, const api_fn *f)
     SRC_LINE(x, "if (rc != ASSOC_OK)");
     SRC_LINE(x, "return rc;");
     SRC_LINE(x, "}");
-    SRC_LINE(x, "for (size_t base = 0; base < n && rc == ASSOC_OK; base += %d)", API_LOAD_CHUNK);
-    SRC_LINE(x, "rc = %s(db, parents, n, base, &acc, base);", l->chunk_fn);
+    SRC_LINE(x, "for (size_t base = 0; base < n && rc == ASSOC_OK; base += %d) {", API_LOAD_CHUNK);
+    gather_chunk(x, f, "base");
+    SRC_LINE(x, "}");
     SRC_LINE(x, "if (rc == ASSOC_OK)");
     SRC_LINE(x, "rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);");
     SRC_LINE(x, "else");
@@ -97,14 +115,16 @@ static void load(src *x, const api_fn *f)
     SRC_BLANK(x);
 }
 
-/* As load, a chunk at a time: the chunk's rows gathered as load gathers
- * them (the same statements, through the same __chunk), lent to fn parent
- * by parent, and released before the next chunk, so that memory holds one
- * chunk's rows whatever n is, and fn may call back into the library (no
- * statement is running).  More than one chunk reads in one atomic section
- * (one snapshot); fn runs inside it, so a failure of a later chunk undoes
- * what fn wrote, and a stop (fn's non-zero return) ends it as the end of
- * the parents does. */
+/* As load, a chunk at a time, each chunk's rows lent to fn: a collection's
+ * gathered as load gathers them (the same statements, through the same
+ * __chunk), lent parent by parent and released before the next chunk, so
+ * that memory holds one chunk's rows whatever n is and no statement is
+ * running while fn is called; a to-one load's rows lent as the statement
+ * gives them (each_streams).  fn may call back into the library either
+ * way.  More than one chunk reads in one atomic section (one snapshot);
+ * fn runs inside it, so a failure of a later chunk undoes what fn wrote,
+ * and a stop (fn's non-zero return) ends it as the end of the parents
+ * does. */
 static void load_each(src *x, const api_fn *f)
 {
     const plan_load *l = f->plan->load;
@@ -114,10 +134,17 @@ static void load_each(src *x, const api_fn *f)
     src_open(x, f);
     /* The target's type first: a local declared after could hide it (a
      * model may be called link or m). */
-    SRC_LINE(x, "const %s%s *rows = NULL;", x->e->prefix, r->target->name);
-    SRC_LINE(x, "assoc_load acc;");
-    SRC_LINE(x, "void *items = NULL;");
-    SRC_LINE(x, "size_t *start = NULL, *link = NULL, len;");
+    if (l->each_streams) {
+        SRC_LINE(x, "%s%s row;", x->e->prefix, r->target->name);
+        SRC_LINE(x, "assoc_stmt *st = NULL;");
+        SRC_LINE(x, "size_t parent = 0;");
+    } else {
+        SRC_LINE(x, "const %s%s *rows = NULL;", x->e->prefix, r->target->name);
+        SRC_LINE(x, "assoc_stmt *st = NULL;");
+        SRC_LINE(x, "assoc_load acc;");
+        SRC_LINE(x, "void *items = NULL;");
+        SRC_LINE(x, "size_t *start = NULL, *link = NULL, len;");
+    }
     SRC_LINE(x, "int rc = ASSOC_OK, stop = 0;");
     SRC_BLANK(x);
     SRC_LINE(x, "if (db == NULL || fn == NULL || (parents == NULL && n > 0))");
@@ -128,25 +155,39 @@ static void load_each(src *x, const api_fn *f)
     SRC_LINE(x, "return rc;");
     SRC_LINE(x, "}");
     SRC_LINE(x, "for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += %d) {", API_LOAD_CHUNK);
-    SRC_LINE(x, "size_t m = n - base < %d ? n - base : %d;", API_LOAD_CHUNK, API_LOAD_CHUNK);
-    SRC_BLANK(x);
-    /* The chunk's parents are 0..m-1 to the accumulator. */
-    SRC_LINE(x, "assoc_load_init(&acc, &%s, m, %s);", type, l->by_key ? "true" : "false");
-    SRC_LINE(x, "rc = %s(db, parents, n, base, &acc, 0);", l->chunk_fn);
-    SRC_LINE(x, "if (rc == ASSOC_OK)");
-    SRC_LINE(x, "rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);");
-    SRC_LINE(x, "else");
-    SRC_LINE(x, "assoc_load_free(&acc);");
-    SRC_LINE(x, "rows = items;");
-    SRC_LINE(x, "for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {");
-    SRC_LINE(x, "for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)");
-    SRC_LINE(x, "stop = fn(base + i, &rows[link[k]], ctx);");
-    SRC_LINE(x, "}");
-    SRC_LINE(x, "assoc_free(items);");
-    SRC_LINE(x, "assoc_free(start);");
-    SRC_LINE(x, "assoc_free(link);");
-    SRC_LINE(x, "items = NULL;");
-    SRC_LINE(x, "start = link = NULL;");
+    if (l->each_streams) {
+        SRC_LINE(x, "rc = %s(db, parents, n, base, &st);", l->chunk_fn);
+        SRC_LINE(x, "while (rc == ASSOC_OK && stop == 0) {");
+        SRC_LINE(x, "rc = assoc_load_next(db, st, &%s, %zu, base, &row, &parent);", type,
+                 r->target->table->ncolumns);
+        SRC_LINE(x, "if (rc != ASSOC_ROW)");
+        SRC_LINE(x, "break;");
+        SRC_LINE(x, "rc = ASSOC_OK;");
+        SRC_LINE(x, "stop = fn(parent, &row, ctx);");
+        SRC_LINE(x, "}");
+        SRC_LINE(x, "assoc_stmt_release(db, st);");
+        SRC_LINE(x, "st = NULL;");
+    } else {
+        SRC_LINE(x, "size_t m = n - base < %d ? n - base : %d;", API_LOAD_CHUNK, API_LOAD_CHUNK);
+        SRC_BLANK(x);
+        /* The chunk's parents are 0..m-1 to the accumulator. */
+        SRC_LINE(x, "assoc_load_init(&acc, &%s, m, %s);", type, l->by_key ? "true" : "false");
+        gather_chunk(x, f, "0");
+        SRC_LINE(x, "if (rc == ASSOC_OK)");
+        SRC_LINE(x, "rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);");
+        SRC_LINE(x, "else");
+        SRC_LINE(x, "assoc_load_free(&acc);");
+        SRC_LINE(x, "rows = items;");
+        SRC_LINE(x, "for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {");
+        SRC_LINE(x, "for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)");
+        SRC_LINE(x, "stop = fn(base + i, &rows[link[k]], ctx);");
+        SRC_LINE(x, "}");
+        SRC_LINE(x, "assoc_free(items);");
+        SRC_LINE(x, "assoc_free(start);");
+        SRC_LINE(x, "assoc_free(link);");
+        SRC_LINE(x, "items = NULL;");
+        SRC_LINE(x, "start = link = NULL;");
+    }
     SRC_LINE(x, "}");
     /* fn's stop is no failure: the section ends as the load's own end would
      * (what fn wrote stays), and its value is returned. */

@@ -163,8 +163,11 @@ typedef struct plan_load {
     const sch_column *key;     /* the parent's join value: a column of the parent */
     plan_bind key_bind;        /* parents[at].<key>, SQL NULL where the parent's is */
     bool by_key;               /* rows unordered, repeats included: libassoc orders them by key */
-    const char *chunk_fn;      /* the static that runs one chunk into an accumulator
+    const char *chunk_fn;      /* the static that acquires a chunk's statement and binds it
                                 * (<m>_<rel>__chunk), which _load and _load_each share */
+    bool each_streams;         /* _load_each lends the statement's rows as they come (a
+                                * to-one load: a row a parent at most, in the list's
+                                * order), where a collection's chunk is gathered first */
 } plan_load;
 /* What create_all makes, as <schema>_verify and create_all compare it
  * with the database: libassoc's assoc_schema_spec (assoc.h), one entry per

@@ -126,6 +126,11 @@ static void plan_chunk(planner *p, api_fn *f)
             first = load;
     }
     l->chunk_fn = plan_printf(p, "%s_%s__chunk", f->model->snake, r->name);
+    /* A to-one load has no order to make and no repeats to drop: _load_each
+     * lends its rows as the statement gives them, in the list's order
+     * (SQLite reads the list first, as CROSS JOIN makes it; PostgreSQL's
+     * text orders by place), without copying them into a chunk first. */
+    l->each_streams = !collection;
     if (l->chunk_fn == NULL)
         p->nomem = true;
     l->sql = chunk_sql(p, first, r, API_LOAD_CHUNK, l->by_key, "chunk");

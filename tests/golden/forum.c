@@ -1616,16 +1616,17 @@ static const assoc_sql user_posts_load__sql_chunk_small = {
     "FROM p JOIN posts t ON t.user_id = p.k"
 };
 
-/* User.posts of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int user_posts__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of User.posts for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int user_posts__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &user_posts_load__sql_chunk_small : &user_posts_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1641,8 +1642,10 @@ static int user_posts__chunk(assoc_db *db, const User *parents, size_t n, size_t
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1650,6 +1653,7 @@ done:
 
 int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -1663,8 +1667,13 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = user_posts__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = user_posts__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -1684,6 +1693,7 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
     const Post *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -1700,7 +1710,11 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &post__type, m, true);
-        rc = user_posts__chunk(db, parents, n, base, &acc, 0);
+        rc = user_posts__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -2714,16 +2728,17 @@ static const assoc_sql category_forums_load__sql_chunk_small = {
     "ORDER BY p.i, t.position DESC, t.id"
 };
 
-/* Category.forums of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int category_forums__chunk(assoc_db *db, const Category *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Category.forums for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int category_forums__chunk(assoc_db *db, const Category *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &category_forums_load__sql_chunk_small : &category_forums_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2739,8 +2754,10 @@ static int category_forums__chunk(assoc_db *db, const Category *parents, size_t 
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2748,6 +2765,7 @@ done:
 
 int category_forums_load(assoc_db *db, const Category *parents, size_t n, ForumGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -2761,8 +2779,13 @@ int category_forums_load(assoc_db *db, const Category *parents, size_t n, ForumG
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = category_forums__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = category_forums__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -2782,6 +2805,7 @@ int category_forums_load(assoc_db *db, const Category *parents, size_t n, ForumG
 int category_forums_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Forum *, void *), void *ctx)
 {
     const Forum *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -2798,7 +2822,11 @@ int category_forums_load_each(assoc_db *db, const Category *parents, size_t n, i
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &forum__type, m, false);
-        rc = category_forums__chunk(db, parents, n, base, &acc, 0);
+        rc = category_forums__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -3693,16 +3721,17 @@ static const assoc_sql forum_category_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Forum.category of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int forum_category__chunk(assoc_db *db, const Forum *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Forum.category for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int forum_category__chunk(assoc_db *db, const Forum *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &forum_category_load__sql_chunk_small : &forum_category_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3718,8 +3747,10 @@ static int forum_category__chunk(assoc_db *db, const Forum *parents, size_t n, s
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 3, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3727,6 +3758,7 @@ done:
 
 int forum_category_load(assoc_db *db, const Forum *parents, size_t n, CategoryGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -3740,8 +3772,13 @@ int forum_category_load(assoc_db *db, const Forum *parents, size_t n, CategoryGr
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = forum_category__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = forum_category__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 3, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -3760,10 +3797,9 @@ int forum_category_load(assoc_db *db, const Forum *parents, size_t n, CategoryGr
 
 int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx)
 {
-    const Category *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Category row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3774,24 +3810,16 @@ int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &category__type, m, false);
-        rc = forum_category__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = forum_category__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &category__type, 3, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -4108,16 +4136,17 @@ static const assoc_sql forum_topics_load__sql_chunk_small = {
     "ORDER BY p.i, t.created_at DESC, t.id"
 };
 
-/* Forum.topics of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int forum_topics__chunk(assoc_db *db, const Forum *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Forum.topics for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int forum_topics__chunk(assoc_db *db, const Forum *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &forum_topics_load__sql_chunk_small : &forum_topics_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -4133,8 +4162,10 @@ static int forum_topics__chunk(assoc_db *db, const Forum *parents, size_t n, siz
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 9, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -4142,6 +4173,7 @@ done:
 
 int forum_topics_load(assoc_db *db, const Forum *parents, size_t n, TopicGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -4155,8 +4187,13 @@ int forum_topics_load(assoc_db *db, const Forum *parents, size_t n, TopicGroups 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = forum_topics__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = forum_topics__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 9, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -4176,6 +4213,7 @@ int forum_topics_load(assoc_db *db, const Forum *parents, size_t n, TopicGroups 
 int forum_topics_load_each(assoc_db *db, const Forum *parents, size_t n, int (*fn)(size_t parent, const Topic *, void *), void *ctx)
 {
     const Topic *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -4192,7 +4230,11 @@ int forum_topics_load_each(assoc_db *db, const Forum *parents, size_t n, int (*f
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &topic__type, m, false);
-        rc = forum_topics__chunk(db, parents, n, base, &acc, 0);
+        rc = forum_topics__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 9, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -4811,16 +4853,17 @@ static const assoc_sql topic_forum_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Topic.forum of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int topic_forum__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Topic.forum for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int topic_forum__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &topic_forum_load__sql_chunk_small : &topic_forum_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -4836,8 +4879,10 @@ static int topic_forum__chunk(assoc_db *db, const Topic *parents, size_t n, size
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -4845,6 +4890,7 @@ done:
 
 int topic_forum_load(assoc_db *db, const Topic *parents, size_t n, ForumGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -4858,8 +4904,13 @@ int topic_forum_load(assoc_db *db, const Topic *parents, size_t n, ForumGroups *
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = topic_forum__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = topic_forum__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -4878,10 +4929,9 @@ int topic_forum_load(assoc_db *db, const Topic *parents, size_t n, ForumGroups *
 
 int topic_forum_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Forum *, void *), void *ctx)
 {
-    const Forum *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Forum row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4892,24 +4942,16 @@ int topic_forum_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &forum__type, m, false);
-        rc = topic_forum__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = topic_forum__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &forum__type, 6, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -5024,16 +5066,17 @@ static const assoc_sql topic_user_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Topic.user of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int topic_user__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Topic.user for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int topic_user__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &topic_user_load__sql_chunk_small : &topic_user_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -5049,8 +5092,10 @@ static int topic_user__chunk(assoc_db *db, const Topic *parents, size_t n, size_
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 5, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -5058,6 +5103,7 @@ done:
 
 int topic_user_load(assoc_db *db, const Topic *parents, size_t n, UserGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -5071,8 +5117,13 @@ int topic_user_load(assoc_db *db, const Topic *parents, size_t n, UserGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = topic_user__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = topic_user__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 5, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -5091,10 +5142,9 @@ int topic_user_load(assoc_db *db, const Topic *parents, size_t n, UserGroups *ou
 
 int topic_user_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    const User *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    User row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -5105,24 +5155,16 @@ int topic_user_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &user__type, m, false);
-        rc = topic_user__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = topic_user__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &user__type, 5, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -5245,16 +5287,17 @@ static const assoc_sql topic_first_post_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Topic.first_post of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int topic_first_post__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Topic.first_post for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int topic_first_post__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &topic_first_post_load__sql_chunk_small : &topic_first_post_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -5270,8 +5313,10 @@ static int topic_first_post__chunk(assoc_db *db, const Topic *parents, size_t n,
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -5279,6 +5324,7 @@ done:
 
 int topic_first_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -5292,8 +5338,13 @@ int topic_first_post_load(assoc_db *db, const Topic *parents, size_t n, PostGrou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = topic_first_post__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = topic_first_post__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -5312,10 +5363,9 @@ int topic_first_post_load(assoc_db *db, const Topic *parents, size_t n, PostGrou
 
 int topic_first_post_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
-    const Post *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Post row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -5326,24 +5376,16 @@ int topic_first_post_load_each(assoc_db *db, const Topic *parents, size_t n, int
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &post__type, m, false);
-        rc = topic_first_post__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = topic_first_post__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &post__type, 6, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -5396,16 +5438,17 @@ done:
     return rc;
 }
 
-/* Topic.last_post of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int topic_last_post__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Topic.last_post for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int topic_last_post__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &topic_first_post_load__sql_chunk_small : &topic_first_post_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -5421,8 +5464,10 @@ static int topic_last_post__chunk(assoc_db *db, const Topic *parents, size_t n, 
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -5430,6 +5475,7 @@ done:
 
 int topic_last_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -5443,8 +5489,13 @@ int topic_last_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroup
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = topic_last_post__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = topic_last_post__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -5463,10 +5514,9 @@ int topic_last_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroup
 
 int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
-    const Post *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Post row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -5477,24 +5527,16 @@ int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int 
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &post__type, m, false);
-        rc = topic_last_post__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = topic_last_post__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &post__type, 6, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -5726,16 +5768,17 @@ static const assoc_sql topic_posts_load__sql_chunk_small = {
     "ORDER BY p.i, t.id"
 };
 
-/* Topic.posts of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int topic_posts__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Topic.posts for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int topic_posts__chunk(assoc_db *db, const Topic *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &topic_posts_load__sql_chunk_small : &topic_posts_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -5751,8 +5794,10 @@ static int topic_posts__chunk(assoc_db *db, const Topic *parents, size_t n, size
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -5760,6 +5805,7 @@ done:
 
 int topic_posts_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -5773,8 +5819,13 @@ int topic_posts_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *o
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = topic_posts__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = topic_posts__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -5794,6 +5845,7 @@ int topic_posts_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *o
 int topic_posts_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
     const Post *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -5810,7 +5862,11 @@ int topic_posts_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &post__type, m, false);
-        rc = topic_posts__chunk(db, parents, n, base, &acc, 0);
+        rc = topic_posts__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -6320,16 +6376,17 @@ static const assoc_sql post_topic_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Post.topic of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int post_topic__chunk(assoc_db *db, const Post *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Post.topic for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int post_topic__chunk(assoc_db *db, const Post *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &post_topic_load__sql_chunk_small : &post_topic_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -6345,8 +6402,10 @@ static int post_topic__chunk(assoc_db *db, const Post *parents, size_t n, size_t
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 9, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -6354,6 +6413,7 @@ done:
 
 int post_topic_load(assoc_db *db, const Post *parents, size_t n, TopicGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -6367,8 +6427,13 @@ int post_topic_load(assoc_db *db, const Post *parents, size_t n, TopicGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = post_topic__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = post_topic__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 9, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -6387,10 +6452,9 @@ int post_topic_load(assoc_db *db, const Post *parents, size_t n, TopicGroups *ou
 
 int post_topic_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Topic *, void *), void *ctx)
 {
-    const Topic *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Topic row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -6401,24 +6465,16 @@ int post_topic_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &topic__type, m, false);
-        rc = post_topic__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = post_topic__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &topic__type, 9, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -6471,16 +6527,17 @@ done:
     return rc;
 }
 
-/* Post.user of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int post_user__chunk(assoc_db *db, const Post *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Post.user for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int post_user__chunk(assoc_db *db, const Post *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &topic_user_load__sql_chunk_small : &topic_user_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -6496,8 +6553,10 @@ static int post_user__chunk(assoc_db *db, const Post *parents, size_t n, size_t 
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 5, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -6505,6 +6564,7 @@ done:
 
 int post_user_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -6518,8 +6578,13 @@ int post_user_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = post_user__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = post_user__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 5, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -6538,10 +6603,9 @@ int post_user_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
 
 int post_user_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    const User *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    User row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -6552,24 +6616,16 @@ int post_user_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(s
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &user__type, m, false);
-        rc = post_user__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = post_user__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &user__type, 5, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);

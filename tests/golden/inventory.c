@@ -1555,16 +1555,17 @@ static const assoc_sql category_items_load__sql_chunk_small = {
     "ORDER BY p.i, t.name, t.sku"
 };
 
-/* Category.items of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int category_items__chunk(assoc_db *db, const Category *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Category.items for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int category_items__chunk(assoc_db *db, const Category *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &category_items_load__sql_chunk_small : &category_items_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1580,8 +1581,10 @@ static int category_items__chunk(assoc_db *db, const Category *parents, size_t n
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 11, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1589,6 +1592,7 @@ done:
 
 int category_items_load(assoc_db *db, const Category *parents, size_t n, ItemGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -1602,8 +1606,13 @@ int category_items_load(assoc_db *db, const Category *parents, size_t n, ItemGro
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = category_items__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = category_items__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 11, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -1623,6 +1632,7 @@ int category_items_load(assoc_db *db, const Category *parents, size_t n, ItemGro
 int category_items_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
     const Item *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -1639,7 +1649,11 @@ int category_items_load_each(assoc_db *db, const Category *parents, size_t n, in
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &item__type, m, false);
-        rc = category_items__chunk(db, parents, n, base, &acc, 0);
+        rc = category_items__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 11, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -2777,16 +2791,17 @@ static const assoc_sql warehouse_stock_load__sql_chunk_small = {
     "ORDER BY p.i, t.quantity DESC, t.warehouse_id, t.item_sku"
 };
 
-/* Warehouse.stock of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int warehouse_stock__chunk(assoc_db *db, const Warehouse *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Warehouse.stock for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int warehouse_stock__chunk(assoc_db *db, const Warehouse *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_stock_load__sql_chunk_small : &warehouse_stock_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2802,8 +2817,10 @@ static int warehouse_stock__chunk(assoc_db *db, const Warehouse *parents, size_t
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2811,6 +2828,7 @@ done:
 
 int warehouse_stock_load(assoc_db *db, const Warehouse *parents, size_t n, StockGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -2824,8 +2842,13 @@ int warehouse_stock_load(assoc_db *db, const Warehouse *parents, size_t n, Stock
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = warehouse_stock__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = warehouse_stock__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -2845,6 +2868,7 @@ int warehouse_stock_load(assoc_db *db, const Warehouse *parents, size_t n, Stock
 int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx)
 {
     const Stock *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -2861,7 +2885,11 @@ int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &stock__type, m, false);
-        rc = warehouse_stock__chunk(db, parents, n, base, &acc, 0);
+        rc = warehouse_stock__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -3042,16 +3070,17 @@ static const assoc_sql warehouse_items_load__sql_chunk_small = {
     "JOIN items t ON t.sku = a.item_sku"
 };
 
-/* Warehouse.items of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int warehouse_items__chunk(assoc_db *db, const Warehouse *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Warehouse.items for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int warehouse_items__chunk(assoc_db *db, const Warehouse *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_items_load__sql_chunk_small : &warehouse_items_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3067,8 +3096,10 @@ static int warehouse_items__chunk(assoc_db *db, const Warehouse *parents, size_t
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 11, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3076,6 +3107,7 @@ done:
 
 int warehouse_items_load(assoc_db *db, const Warehouse *parents, size_t n, ItemGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -3089,8 +3121,13 @@ int warehouse_items_load(assoc_db *db, const Warehouse *parents, size_t n, ItemG
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = warehouse_items__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = warehouse_items__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 11, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -3110,6 +3147,7 @@ int warehouse_items_load(assoc_db *db, const Warehouse *parents, size_t n, ItemG
 int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
     const Item *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -3126,7 +3164,11 @@ int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &item__type, m, true);
-        rc = warehouse_items__chunk(db, parents, n, base, &acc, 0);
+        rc = warehouse_items__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 11, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -3449,16 +3491,17 @@ static const assoc_sql warehouse_outgoing_load__sql_chunk_small = {
     "ORDER BY p.i, t.requested DESC, t.id"
 };
 
-/* Warehouse.outgoing of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int warehouse_outgoing__chunk(assoc_db *db, const Warehouse *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Warehouse.outgoing for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int warehouse_outgoing__chunk(assoc_db *db, const Warehouse *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_outgoing_load__sql_chunk_small : &warehouse_outgoing_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3474,8 +3517,10 @@ static int warehouse_outgoing__chunk(assoc_db *db, const Warehouse *parents, siz
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 9, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3483,6 +3528,7 @@ done:
 
 int warehouse_outgoing_load(assoc_db *db, const Warehouse *parents, size_t n, TransferGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -3496,8 +3542,13 @@ int warehouse_outgoing_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = warehouse_outgoing__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = warehouse_outgoing__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 9, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -3517,6 +3568,7 @@ int warehouse_outgoing_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
 int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
 {
     const Transfer *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -3533,7 +3585,11 @@ int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t 
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &transfer__type, m, false);
-        rc = warehouse_outgoing__chunk(db, parents, n, base, &acc, 0);
+        rc = warehouse_outgoing__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 9, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -3856,16 +3912,17 @@ static const assoc_sql warehouse_incoming_load__sql_chunk_small = {
     "ORDER BY p.i, t.requested DESC, t.id"
 };
 
-/* Warehouse.incoming of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int warehouse_incoming__chunk(assoc_db *db, const Warehouse *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Warehouse.incoming for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int warehouse_incoming__chunk(assoc_db *db, const Warehouse *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &warehouse_incoming_load__sql_chunk_small : &warehouse_incoming_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3881,8 +3938,10 @@ static int warehouse_incoming__chunk(assoc_db *db, const Warehouse *parents, siz
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 9, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3890,6 +3949,7 @@ done:
 
 int warehouse_incoming_load(assoc_db *db, const Warehouse *parents, size_t n, TransferGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -3903,8 +3963,13 @@ int warehouse_incoming_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = warehouse_incoming__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = warehouse_incoming__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 9, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -3924,6 +3989,7 @@ int warehouse_incoming_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
 int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
 {
     const Transfer *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -3940,7 +4006,11 @@ int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t 
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &transfer__type, m, false);
-        rc = warehouse_incoming__chunk(db, parents, n, base, &acc, 0);
+        rc = warehouse_incoming__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 9, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -4568,16 +4638,17 @@ static const assoc_sql item_category_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Item.category of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int item_category__chunk(assoc_db *db, const Item *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Item.category for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int item_category__chunk(assoc_db *db, const Item *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &item_category_load__sql_chunk_small : &item_category_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -4593,8 +4664,10 @@ static int item_category__chunk(assoc_db *db, const Item *parents, size_t n, siz
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 3, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -4602,6 +4675,7 @@ done:
 
 int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -4615,8 +4689,13 @@ int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGrou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = item_category__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = item_category__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 3, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -4635,10 +4714,9 @@ int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGrou
 
 int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx)
 {
-    const Category *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Category row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4649,24 +4727,16 @@ int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*f
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &category__type, m, false);
-        rc = item_category__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = item_category__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &category__type, 3, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -4934,16 +5004,17 @@ static const assoc_sql item_stock_load__sql_chunk_small = {
     "ORDER BY p.i, t.quantity, t.warehouse_id, t.item_sku"
 };
 
-/* Item.stock of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int item_stock__chunk(assoc_db *db, const Item *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Item.stock for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int item_stock__chunk(assoc_db *db, const Item *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &item_stock_load__sql_chunk_small : &item_stock_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -4959,8 +5030,10 @@ static int item_stock__chunk(assoc_db *db, const Item *parents, size_t n, size_t
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -4968,6 +5041,7 @@ done:
 
 int item_stock_load(assoc_db *db, const Item *parents, size_t n, StockGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -4981,8 +5055,13 @@ int item_stock_load(assoc_db *db, const Item *parents, size_t n, StockGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = item_stock__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = item_stock__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -5002,6 +5081,7 @@ int item_stock_load(assoc_db *db, const Item *parents, size_t n, StockGroups *ou
 int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx)
 {
     const Stock *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -5018,7 +5098,11 @@ int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &stock__type, m, false);
-        rc = item_stock__chunk(db, parents, n, base, &acc, 0);
+        rc = item_stock__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -5343,16 +5427,17 @@ static const assoc_sql item_transfers_load__sql_chunk_small = {
     "FROM p JOIN transfers t ON t.item_sku = p.k"
 };
 
-/* Item.transfers of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int item_transfers__chunk(assoc_db *db, const Item *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Item.transfers for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int item_transfers__chunk(assoc_db *db, const Item *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &item_transfers_load__sql_chunk_small : &item_transfers_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -5368,8 +5453,10 @@ static int item_transfers__chunk(assoc_db *db, const Item *parents, size_t n, si
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 9, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -5377,6 +5464,7 @@ done:
 
 int item_transfers_load(assoc_db *db, const Item *parents, size_t n, TransferGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -5390,8 +5478,13 @@ int item_transfers_load(assoc_db *db, const Item *parents, size_t n, TransferGro
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = item_transfers__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = item_transfers__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 9, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -5411,6 +5504,7 @@ int item_transfers_load(assoc_db *db, const Item *parents, size_t n, TransferGro
 int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx)
 {
     const Transfer *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -5427,7 +5521,11 @@ int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &transfer__type, m, true);
-        rc = item_transfers__chunk(db, parents, n, base, &acc, 0);
+        rc = item_transfers__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 9, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -6933,16 +7031,17 @@ static const assoc_sql stock_warehouse_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Stock.warehouse of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int stock_warehouse__chunk(assoc_db *db, const Stock *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Stock.warehouse for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int stock_warehouse__chunk(assoc_db *db, const Stock *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -6958,8 +7057,10 @@ static int stock_warehouse__chunk(assoc_db *db, const Stock *parents, size_t n, 
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 8, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -6967,6 +7068,7 @@ done:
 
 int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, WarehouseGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -6980,8 +7082,13 @@ int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, Warehouse
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = stock_warehouse__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = stock_warehouse__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 8, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -7000,10 +7107,9 @@ int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, Warehouse
 
 int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
 {
-    const Warehouse *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Warehouse row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -7014,24 +7120,16 @@ int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int 
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &warehouse__type, m, false);
-        rc = stock_warehouse__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = stock_warehouse__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &warehouse__type, 8, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -7150,16 +7248,17 @@ static const assoc_sql stock_item_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Stock.item of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int stock_item__chunk(assoc_db *db, const Stock *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Stock.item for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int stock_item__chunk(assoc_db *db, const Stock *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &stock_item_load__sql_chunk_small : &stock_item_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -7175,8 +7274,10 @@ static int stock_item__chunk(assoc_db *db, const Stock *parents, size_t n, size_
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 11, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -7184,6 +7285,7 @@ done:
 
 int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -7197,8 +7299,13 @@ int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = stock_item__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = stock_item__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 11, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -7217,10 +7324,9 @@ int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *ou
 
 int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
-    const Item *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Item row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -7231,24 +7337,16 @@ int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &item__type, m, false);
-        rc = stock_item__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = stock_item__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &item__type, 11, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -8411,16 +8509,17 @@ done:
     return rc;
 }
 
-/* Transfer.item of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int transfer_item__chunk(assoc_db *db, const Transfer *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Transfer.item for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int transfer_item__chunk(assoc_db *db, const Transfer *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &stock_item_load__sql_chunk_small : &stock_item_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -8436,8 +8535,10 @@ static int transfer_item__chunk(assoc_db *db, const Transfer *parents, size_t n,
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 11, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -8445,6 +8546,7 @@ done:
 
 int transfer_item_load(assoc_db *db, const Transfer *parents, size_t n, ItemGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -8458,8 +8560,13 @@ int transfer_item_load(assoc_db *db, const Transfer *parents, size_t n, ItemGrou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = transfer_item__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = transfer_item__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 11, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -8478,10 +8585,9 @@ int transfer_item_load(assoc_db *db, const Transfer *parents, size_t n, ItemGrou
 
 int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx)
 {
-    const Item *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Item row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -8492,24 +8598,16 @@ int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &item__type, m, false);
-        rc = transfer_item__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = transfer_item__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &item__type, 11, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -8558,16 +8656,17 @@ done:
     return rc;
 }
 
-/* Transfer.source of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int transfer_source__chunk(assoc_db *db, const Transfer *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Transfer.source for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int transfer_source__chunk(assoc_db *db, const Transfer *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -8583,8 +8682,10 @@ static int transfer_source__chunk(assoc_db *db, const Transfer *parents, size_t 
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 8, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -8592,6 +8693,7 @@ done:
 
 int transfer_source_load(assoc_db *db, const Transfer *parents, size_t n, WarehouseGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -8605,8 +8707,13 @@ int transfer_source_load(assoc_db *db, const Transfer *parents, size_t n, Wareho
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = transfer_source__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = transfer_source__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 8, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -8625,10 +8732,9 @@ int transfer_source_load(assoc_db *db, const Transfer *parents, size_t n, Wareho
 
 int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
 {
-    const Warehouse *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Warehouse row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -8639,24 +8745,16 @@ int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, i
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &warehouse__type, m, false);
-        rc = transfer_source__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = transfer_source__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &warehouse__type, 8, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -8705,16 +8803,17 @@ done:
     return rc;
 }
 
-/* Transfer.destination of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int transfer_destination__chunk(assoc_db *db, const Transfer *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Transfer.destination for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int transfer_destination__chunk(assoc_db *db, const Transfer *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &stock_warehouse_load__sql_chunk_small : &stock_warehouse_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -8730,8 +8829,10 @@ static int transfer_destination__chunk(assoc_db *db, const Transfer *parents, si
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 8, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -8739,6 +8840,7 @@ done:
 
 int transfer_destination_load(assoc_db *db, const Transfer *parents, size_t n, WarehouseGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -8752,8 +8854,13 @@ int transfer_destination_load(assoc_db *db, const Transfer *parents, size_t n, W
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = transfer_destination__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = transfer_destination__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 8, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -8772,10 +8879,9 @@ int transfer_destination_load(assoc_db *db, const Transfer *parents, size_t n, W
 
 int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx)
 {
-    const Warehouse *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Warehouse row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -8786,24 +8892,16 @@ int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &warehouse__type, m, false);
-        rc = transfer_destination__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = transfer_destination__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &warehouse__type, 8, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);

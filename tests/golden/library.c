@@ -1584,16 +1584,17 @@ static const assoc_sql author_books_load__sql_chunk_small = {
     "ORDER BY p.i, t.published DESC NULLS LAST, t.id"
 };
 
-/* Author.books of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int author_books__chunk(assoc_db *db, const Author *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Author.books for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int author_books__chunk(assoc_db *db, const Author *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &author_books_load__sql_chunk_small : &author_books_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1609,8 +1610,10 @@ static int author_books__chunk(assoc_db *db, const Author *parents, size_t n, si
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1618,6 +1621,7 @@ done:
 
 int author_books_load(assoc_db *db, const Author *parents, size_t n, BookGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -1631,8 +1635,13 @@ int author_books_load(assoc_db *db, const Author *parents, size_t n, BookGroups 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = author_books__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = author_books__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -1652,6 +1661,7 @@ int author_books_load(assoc_db *db, const Author *parents, size_t n, BookGroups 
 int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
 {
     const Book *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -1668,7 +1678,11 @@ int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &book__type, m, false);
-        rc = author_books__chunk(db, parents, n, base, &acc, 0);
+        rc = author_books__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -2378,16 +2392,17 @@ static const assoc_sql book_authors_load__sql_chunk_small = {
     "ORDER BY p.i, t.name, t.id"
 };
 
-/* Book.authors of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int book_authors__chunk(assoc_db *db, const Book *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Book.authors for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int book_authors__chunk(assoc_db *db, const Book *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &book_authors_load__sql_chunk_small : &book_authors_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2403,8 +2418,10 @@ static int book_authors__chunk(assoc_db *db, const Book *parents, size_t n, size
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 4, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2412,6 +2429,7 @@ done:
 
 int book_authors_load(assoc_db *db, const Book *parents, size_t n, AuthorGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -2425,8 +2443,13 @@ int book_authors_load(assoc_db *db, const Book *parents, size_t n, AuthorGroups 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = book_authors__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = book_authors__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 4, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -2446,6 +2469,7 @@ int book_authors_load(assoc_db *db, const Book *parents, size_t n, AuthorGroups 
 int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Author *, void *), void *ctx)
 {
     const Author *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -2462,7 +2486,11 @@ int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &author__type, m, false);
-        rc = book_authors__chunk(db, parents, n, base, &acc, 0);
+        rc = book_authors__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 4, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -2725,16 +2753,17 @@ static const assoc_sql book_copies_load__sql_chunk_small = {
     "ORDER BY p.i, t.copy_no, t.book_id"
 };
 
-/* Book.copies of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int book_copies__chunk(assoc_db *db, const Book *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Book.copies for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int book_copies__chunk(assoc_db *db, const Book *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &book_copies_load__sql_chunk_small : &book_copies_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2750,8 +2779,10 @@ static int book_copies__chunk(assoc_db *db, const Book *parents, size_t n, size_
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 5, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2759,6 +2790,7 @@ done:
 
 int book_copies_load(assoc_db *db, const Book *parents, size_t n, CopyGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -2772,8 +2804,13 @@ int book_copies_load(assoc_db *db, const Book *parents, size_t n, CopyGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = book_copies__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = book_copies__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 5, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -2793,6 +2830,7 @@ int book_copies_load(assoc_db *db, const Book *parents, size_t n, CopyGroups *ou
 int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Copy *, void *), void *ctx)
 {
     const Copy *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -2809,7 +2847,11 @@ int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &copy__type, m, false);
-        rc = book_copies__chunk(db, parents, n, base, &acc, 0);
+        rc = book_copies__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 5, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -3084,16 +3126,17 @@ static const assoc_sql book_loans_load__sql_chunk_small = {
     "ORDER BY p.i, t.out DESC, t.id"
 };
 
-/* Book.loans of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int book_loans__chunk(assoc_db *db, const Book *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Book.loans for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int book_loans__chunk(assoc_db *db, const Book *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &book_loans_load__sql_chunk_small : &book_loans_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3109,8 +3152,10 @@ static int book_loans__chunk(assoc_db *db, const Book *parents, size_t n, size_t
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 8, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3118,6 +3163,7 @@ done:
 
 int book_loans_load(assoc_db *db, const Book *parents, size_t n, LoanGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -3131,8 +3177,13 @@ int book_loans_load(assoc_db *db, const Book *parents, size_t n, LoanGroups *out
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = book_loans__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = book_loans__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 8, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -3152,6 +3203,7 @@ int book_loans_load(assoc_db *db, const Book *parents, size_t n, LoanGroups *out
 int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx)
 {
     const Loan *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -3168,7 +3220,11 @@ int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &loan__type, m, false);
-        rc = book_loans__chunk(db, parents, n, base, &acc, 0);
+        rc = book_loans__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 8, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -4276,16 +4332,17 @@ static const assoc_sql copy_book_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Copy.book of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int copy_book__chunk(assoc_db *db, const Copy *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Copy.book for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int copy_book__chunk(assoc_db *db, const Copy *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &copy_book_load__sql_chunk_small : &copy_book_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -4301,8 +4358,10 @@ static int copy_book__chunk(assoc_db *db, const Copy *parents, size_t n, size_t 
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -4310,6 +4369,7 @@ done:
 
 int copy_book_load(assoc_db *db, const Copy *parents, size_t n, BookGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -4323,8 +4383,13 @@ int copy_book_load(assoc_db *db, const Copy *parents, size_t n, BookGroups *out)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = copy_book__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = copy_book__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -4343,10 +4408,9 @@ int copy_book_load(assoc_db *db, const Copy *parents, size_t n, BookGroups *out)
 
 int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
 {
-    const Book *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Book row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4357,24 +4421,16 @@ int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(s
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &book__type, m, false);
-        rc = copy_book__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = copy_book__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &book__type, 6, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -5315,16 +5371,17 @@ static const assoc_sql member_card_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Member.card of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int member_card__chunk(assoc_db *db, const Member *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Member.card for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int member_card__chunk(assoc_db *db, const Member *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &member_card_load__sql_chunk_small : &member_card_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -5340,8 +5397,10 @@ static int member_card__chunk(assoc_db *db, const Member *parents, size_t n, siz
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 5, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -5349,6 +5408,7 @@ done:
 
 int member_card_load(assoc_db *db, const Member *parents, size_t n, LibraryCardGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -5362,8 +5422,13 @@ int member_card_load(assoc_db *db, const Member *parents, size_t n, LibraryCardG
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = member_card__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = member_card__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 5, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -5382,10 +5447,9 @@ int member_card_load(assoc_db *db, const Member *parents, size_t n, LibraryCardG
 
 int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const LibraryCard *, void *), void *ctx)
 {
-    const LibraryCard *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    LibraryCard row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -5396,24 +5460,16 @@ int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*f
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &library_card__type, m, false);
-        rc = member_card__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = member_card__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &library_card__type, 5, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -5646,16 +5702,17 @@ static const assoc_sql member_loans_load__sql_chunk_small = {
     "ORDER BY p.i, t.due DESC, t.id"
 };
 
-/* Member.loans of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int member_loans__chunk(assoc_db *db, const Member *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Member.loans for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int member_loans__chunk(assoc_db *db, const Member *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &member_loans_load__sql_chunk_small : &member_loans_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -5671,8 +5728,10 @@ static int member_loans__chunk(assoc_db *db, const Member *parents, size_t n, si
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 8, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -5680,6 +5739,7 @@ done:
 
 int member_loans_load(assoc_db *db, const Member *parents, size_t n, LoanGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -5693,8 +5753,13 @@ int member_loans_load(assoc_db *db, const Member *parents, size_t n, LoanGroups 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = member_loans__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = member_loans__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 8, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -5714,6 +5779,7 @@ int member_loans_load(assoc_db *db, const Member *parents, size_t n, LoanGroups 
 int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx)
 {
     const Loan *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -5730,7 +5796,11 @@ int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &loan__type, m, false);
-        rc = member_loans__chunk(db, parents, n, base, &acc, 0);
+        rc = member_loans__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 8, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -5915,16 +5985,17 @@ static const assoc_sql member_borrowed_load__sql_chunk_small = {
     "ORDER BY p.i, t.title, t.id"
 };
 
-/* Member.borrowed of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int member_borrowed__chunk(assoc_db *db, const Member *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Member.borrowed for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int member_borrowed__chunk(assoc_db *db, const Member *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &member_borrowed_load__sql_chunk_small : &member_borrowed_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -5940,8 +6011,10 @@ static int member_borrowed__chunk(assoc_db *db, const Member *parents, size_t n,
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -5949,6 +6022,7 @@ done:
 
 int member_borrowed_load(assoc_db *db, const Member *parents, size_t n, BookGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -5962,8 +6036,13 @@ int member_borrowed_load(assoc_db *db, const Member *parents, size_t n, BookGrou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = member_borrowed__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = member_borrowed__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -5983,6 +6062,7 @@ int member_borrowed_load(assoc_db *db, const Member *parents, size_t n, BookGrou
 int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
 {
     const Book *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -5999,7 +6079,11 @@ int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &book__type, m, false);
-        rc = member_borrowed__chunk(db, parents, n, base, &acc, 0);
+        rc = member_borrowed__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -6785,16 +6869,17 @@ static const assoc_sql library_card_member_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* LibraryCard.member of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int library_card_member__chunk(assoc_db *db, const LibraryCard *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of LibraryCard.member for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int library_card_member__chunk(assoc_db *db, const LibraryCard *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &library_card_member_load__sql_chunk_small : &library_card_member_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -6810,8 +6895,10 @@ static int library_card_member__chunk(assoc_db *db, const LibraryCard *parents, 
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -6819,6 +6906,7 @@ done:
 
 int library_card_member_load(assoc_db *db, const LibraryCard *parents, size_t n, MemberGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -6832,8 +6920,13 @@ int library_card_member_load(assoc_db *db, const LibraryCard *parents, size_t n,
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = library_card_member__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = library_card_member__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -6852,10 +6945,9 @@ int library_card_member_load(assoc_db *db, const LibraryCard *parents, size_t n,
 
 int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx)
 {
-    const Member *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Member row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -6866,24 +6958,16 @@ int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &member__type, m, false);
-        rc = library_card_member__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = library_card_member__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &member__type, 6, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -7624,16 +7708,17 @@ done:
     return rc;
 }
 
-/* Loan.member of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int loan_member__chunk(assoc_db *db, const Loan *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Loan.member for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int loan_member__chunk(assoc_db *db, const Loan *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &library_card_member_load__sql_chunk_small : &library_card_member_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -7649,8 +7734,10 @@ static int loan_member__chunk(assoc_db *db, const Loan *parents, size_t n, size_
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -7658,6 +7745,7 @@ done:
 
 int loan_member_load(assoc_db *db, const Loan *parents, size_t n, MemberGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -7671,8 +7759,13 @@ int loan_member_load(assoc_db *db, const Loan *parents, size_t n, MemberGroups *
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = loan_member__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = loan_member__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -7691,10 +7784,9 @@ int loan_member_load(assoc_db *db, const Loan *parents, size_t n, MemberGroups *
 
 int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx)
 {
-    const Member *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Member row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -7705,24 +7797,16 @@ int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &member__type, m, false);
-        rc = loan_member__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = loan_member__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &member__type, 6, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -7771,16 +7855,17 @@ done:
     return rc;
 }
 
-/* Loan.book of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int loan_book__chunk(assoc_db *db, const Loan *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Loan.book for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int loan_book__chunk(assoc_db *db, const Loan *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &copy_book_load__sql_chunk_small : &copy_book_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -7796,8 +7881,10 @@ static int loan_book__chunk(assoc_db *db, const Loan *parents, size_t n, size_t 
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -7805,6 +7892,7 @@ done:
 
 int loan_book_load(assoc_db *db, const Loan *parents, size_t n, BookGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -7818,8 +7906,13 @@ int loan_book_load(assoc_db *db, const Loan *parents, size_t n, BookGroups *out)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = loan_book__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = loan_book__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -7838,10 +7931,9 @@ int loan_book_load(assoc_db *db, const Loan *parents, size_t n, BookGroups *out)
 
 int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx)
 {
-    const Book *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Book row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -7852,24 +7944,16 @@ int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(s
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &book__type, m, false);
-        rc = loan_book__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = loan_book__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &book__type, 6, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);

@@ -1341,16 +1341,17 @@ static const assoc_sql user_posts_load__sql_chunk_small = {
     "ORDER BY p.i, t.timestamp DESC, t.id"
 };
 
-/* User.posts of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int user_posts__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of User.posts for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int user_posts__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &user_posts_load__sql_chunk_small : &user_posts_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1366,8 +1367,10 @@ static int user_posts__chunk(assoc_db *db, const User *parents, size_t n, size_t
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 5, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1375,6 +1378,7 @@ done:
 
 int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -1388,8 +1392,13 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = user_posts__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = user_posts__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 5, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -1409,6 +1418,7 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
     const Post *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -1425,7 +1435,11 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &post__type, m, false);
-        rc = user_posts__chunk(db, parents, n, base, &acc, 0);
+        rc = user_posts__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 5, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -1670,16 +1684,17 @@ static const assoc_sql user_followed_load__sql_chunk_small = {
     "JOIN users t ON t.id = a.followed_id"
 };
 
-/* User.followed of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int user_followed__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of User.followed for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int user_followed__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &user_followed_load__sql_chunk_small : &user_followed_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1695,8 +1710,10 @@ static int user_followed__chunk(assoc_db *db, const User *parents, size_t n, siz
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1704,6 +1721,7 @@ done:
 
 int user_followed_load(assoc_db *db, const User *parents, size_t n, UserGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -1717,8 +1735,13 @@ int user_followed_load(assoc_db *db, const User *parents, size_t n, UserGroups *
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = user_followed__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = user_followed__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -1738,6 +1761,7 @@ int user_followed_load(assoc_db *db, const User *parents, size_t n, UserGroups *
 int user_followed_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     const User *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -1754,7 +1778,11 @@ int user_followed_load_each(assoc_db *db, const User *parents, size_t n, int (*f
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, true);
-        rc = user_followed__chunk(db, parents, n, base, &acc, 0);
+        rc = user_followed__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -1999,16 +2027,17 @@ static const assoc_sql user_followers_load__sql_chunk_small = {
     "JOIN users t ON t.id = a.follower_id"
 };
 
-/* User.followers of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int user_followers__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of User.followers for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int user_followers__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &user_followers_load__sql_chunk_small : &user_followers_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2024,8 +2053,10 @@ static int user_followers__chunk(assoc_db *db, const User *parents, size_t n, si
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2033,6 +2064,7 @@ done:
 
 int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -2046,8 +2078,13 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = user_followers__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = user_followers__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -2067,6 +2104,7 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     const User *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -2083,7 +2121,11 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, true);
-        rc = user_followers__chunk(db, parents, n, base, &acc, 0);
+        rc = user_followers__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -3047,16 +3089,17 @@ static const assoc_sql post_author_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Post.author of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int post_author__chunk(assoc_db *db, const Post *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Post.author for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int post_author__chunk(assoc_db *db, const Post *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &post_author_load__sql_chunk_small : &post_author_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3072,8 +3115,10 @@ static int post_author__chunk(assoc_db *db, const Post *parents, size_t n, size_
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3081,6 +3126,7 @@ done:
 
 int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -3094,8 +3140,13 @@ int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = post_author__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = post_author__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -3114,10 +3165,9 @@ int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
 
 int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    const User *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    User row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3128,24 +3178,16 @@ int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &user__type, m, false);
-        rc = post_author__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = post_author__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &user__type, 6, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -3415,16 +3457,17 @@ static const assoc_sql post_comments_load__sql_chunk_small = {
     "ORDER BY p.i, t.timestamp, t.id"
 };
 
-/* Post.comments of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int post_comments__chunk(assoc_db *db, const Post *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Post.comments for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int post_comments__chunk(assoc_db *db, const Post *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &post_comments_load__sql_chunk_small : &post_comments_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3440,8 +3483,10 @@ static int post_comments__chunk(assoc_db *db, const Post *parents, size_t n, siz
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3449,6 +3494,7 @@ done:
 
 int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -3462,8 +3508,13 @@ int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroup
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = post_comments__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = post_comments__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -3483,6 +3534,7 @@ int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroup
 int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
 {
     const Comment *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -3499,7 +3551,11 @@ int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*f
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &comment__type, m, false);
-        rc = post_comments__chunk(db, parents, n, base, &acc, 0);
+        rc = post_comments__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -4338,16 +4394,17 @@ static const assoc_sql comment_post_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Comment.post of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int comment_post__chunk(assoc_db *db, const Comment *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Comment.post for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int comment_post__chunk(assoc_db *db, const Comment *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &comment_post_load__sql_chunk_small : &comment_post_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -4363,8 +4420,10 @@ static int comment_post__chunk(assoc_db *db, const Comment *parents, size_t n, s
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 5, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -4372,6 +4431,7 @@ done:
 
 int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -4385,8 +4445,13 @@ int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = comment_post__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = comment_post__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 5, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -4405,10 +4470,9 @@ int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups
 
 int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx)
 {
-    const Post *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Post row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4419,24 +4483,16 @@ int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &post__type, m, false);
-        rc = comment_post__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = comment_post__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &post__type, 5, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -4489,16 +4545,17 @@ done:
     return rc;
 }
 
-/* Comment.author of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int comment_author__chunk(assoc_db *db, const Comment *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Comment.author for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int comment_author__chunk(assoc_db *db, const Comment *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &post_author_load__sql_chunk_small : &post_author_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -4514,8 +4571,10 @@ static int comment_author__chunk(assoc_db *db, const Comment *parents, size_t n,
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -4523,6 +4582,7 @@ done:
 
 int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -4536,8 +4596,13 @@ int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGrou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = comment_author__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = comment_author__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -4556,10 +4621,9 @@ int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGrou
 
 int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    const User *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    User row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4570,24 +4634,16 @@ int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &user__type, m, false);
-        rc = comment_author__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = comment_author__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &user__type, 6, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -4702,16 +4758,17 @@ static const assoc_sql comment_parent_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Comment.parent of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int comment_parent__chunk(assoc_db *db, const Comment *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Comment.parent for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int comment_parent__chunk(assoc_db *db, const Comment *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &comment_parent_load__sql_chunk_small : &comment_parent_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -4727,8 +4784,10 @@ static int comment_parent__chunk(assoc_db *db, const Comment *parents, size_t n,
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -4736,6 +4795,7 @@ done:
 
 int comment_parent_load(assoc_db *db, const Comment *parents, size_t n, CommentGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -4749,8 +4809,13 @@ int comment_parent_load(assoc_db *db, const Comment *parents, size_t n, CommentG
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = comment_parent__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = comment_parent__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -4769,10 +4834,9 @@ int comment_parent_load(assoc_db *db, const Comment *parents, size_t n, CommentG
 
 int comment_parent_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
 {
-    const Comment *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Comment row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4783,24 +4847,16 @@ int comment_parent_load_each(assoc_db *db, const Comment *parents, size_t n, int
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &comment__type, m, false);
-        rc = comment_parent__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = comment_parent__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &comment__type, 6, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -5073,16 +5129,17 @@ static const assoc_sql comment_replies_load__sql_chunk_small = {
     "ORDER BY p.i, t.timestamp, t.id"
 };
 
-/* Comment.replies of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int comment_replies__chunk(assoc_db *db, const Comment *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Comment.replies for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int comment_replies__chunk(assoc_db *db, const Comment *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &comment_replies_load__sql_chunk_small : &comment_replies_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -5098,8 +5155,10 @@ static int comment_replies__chunk(assoc_db *db, const Comment *parents, size_t n
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 6, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -5107,6 +5166,7 @@ done:
 
 int comment_replies_load(assoc_db *db, const Comment *parents, size_t n, CommentGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -5120,8 +5180,13 @@ int comment_replies_load(assoc_db *db, const Comment *parents, size_t n, Comment
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = comment_replies__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = comment_replies__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -5141,6 +5206,7 @@ int comment_replies_load(assoc_db *db, const Comment *parents, size_t n, Comment
 int comment_replies_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx)
 {
     const Comment *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -5157,7 +5223,11 @@ int comment_replies_load_each(assoc_db *db, const Comment *parents, size_t n, in
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &comment__type, m, false);
-        rc = comment_replies__chunk(db, parents, n, base, &acc, 0);
+        rc = comment_replies__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 6, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else

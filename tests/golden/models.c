@@ -1159,16 +1159,17 @@ static const assoc_sql user_products_load__sql_chunk_small = {
     "JOIN products t ON t.id = a.product_id"
 };
 
-/* User.products of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int user_products__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of User.products for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int user_products__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &user_products_load__sql_chunk_small : &user_products_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1184,8 +1185,10 @@ static int user_products__chunk(assoc_db *db, const User *parents, size_t n, siz
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 3, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1193,6 +1196,7 @@ done:
 
 int user_products_load(assoc_db *db, const User *parents, size_t n, ProductGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -1206,8 +1210,13 @@ int user_products_load(assoc_db *db, const User *parents, size_t n, ProductGroup
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = user_products__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = user_products__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 3, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -1227,6 +1236,7 @@ int user_products_load(assoc_db *db, const User *parents, size_t n, ProductGroup
 int user_products_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx)
 {
     const Product *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -1243,7 +1253,11 @@ int user_products_load_each(assoc_db *db, const User *parents, size_t n, int (*f
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &product__type, m, true);
-        rc = user_products__chunk(db, parents, n, base, &acc, 0);
+        rc = user_products__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 3, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -1514,16 +1528,17 @@ static const assoc_sql user_orders_load__sql_chunk_small = {
     "FROM p JOIN orders t ON t.user_id = p.k"
 };
 
-/* User.orders of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int user_orders__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of User.orders for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int user_orders__chunk(assoc_db *db, const User *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &user_orders_load__sql_chunk_small : &user_orders_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1539,8 +1554,10 @@ static int user_orders__chunk(assoc_db *db, const User *parents, size_t n, size_
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 4, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1548,6 +1565,7 @@ done:
 
 int user_orders_load(assoc_db *db, const User *parents, size_t n, OrderGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -1561,8 +1579,13 @@ int user_orders_load(assoc_db *db, const User *parents, size_t n, OrderGroups *o
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = user_orders__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = user_orders__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 4, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -1582,6 +1605,7 @@ int user_orders_load(assoc_db *db, const User *parents, size_t n, OrderGroups *o
 int user_orders_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Order *, void *), void *ctx)
 {
     const Order *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -1598,7 +1622,11 @@ int user_orders_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &order__type, m, true);
-        rc = user_orders__chunk(db, parents, n, base, &acc, 0);
+        rc = user_orders__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 4, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -2673,16 +2701,17 @@ static const assoc_sql product_users_load__sql_chunk_small = {
     "JOIN users t ON t.id = a.user_id"
 };
 
-/* Product.users of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int product_users__chunk(assoc_db *db, const Product *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Product.users for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int product_users__chunk(assoc_db *db, const Product *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &product_users_load__sql_chunk_small : &product_users_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2698,8 +2727,10 @@ static int product_users__chunk(assoc_db *db, const Product *parents, size_t n, 
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 3, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2707,6 +2738,7 @@ done:
 
 int product_users_load(assoc_db *db, const Product *parents, size_t n, UserGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -2720,8 +2752,13 @@ int product_users_load(assoc_db *db, const Product *parents, size_t n, UserGroup
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = product_users__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = product_users__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 3, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -2741,6 +2778,7 @@ int product_users_load(assoc_db *db, const Product *parents, size_t n, UserGroup
 int product_users_load_each(assoc_db *db, const Product *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
     const User *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -2757,7 +2795,11 @@ int product_users_load_each(assoc_db *db, const Product *parents, size_t n, int 
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &user__type, m, true);
-        rc = product_users__chunk(db, parents, n, base, &acc, 0);
+        rc = product_users__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 3, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -3028,16 +3070,17 @@ static const assoc_sql product_orders_load__sql_chunk_small = {
     "FROM p JOIN orders t ON t.product_id = p.k"
 };
 
-/* Product.orders of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int product_orders__chunk(assoc_db *db, const Product *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Product.orders for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int product_orders__chunk(assoc_db *db, const Product *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &product_orders_load__sql_chunk_small : &product_orders_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3053,8 +3096,10 @@ static int product_orders__chunk(assoc_db *db, const Product *parents, size_t n,
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 4, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3062,6 +3107,7 @@ done:
 
 int product_orders_load(assoc_db *db, const Product *parents, size_t n, OrderGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -3075,8 +3121,13 @@ int product_orders_load(assoc_db *db, const Product *parents, size_t n, OrderGro
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = product_orders__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = product_orders__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 4, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -3096,6 +3147,7 @@ int product_orders_load(assoc_db *db, const Product *parents, size_t n, OrderGro
 int product_orders_load_each(assoc_db *db, const Product *parents, size_t n, int (*fn)(size_t parent, const Order *, void *), void *ctx)
 {
     const Order *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -3112,7 +3164,11 @@ int product_orders_load_each(assoc_db *db, const Product *parents, size_t n, int
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &order__type, m, true);
-        rc = product_orders__chunk(db, parents, n, base, &acc, 0);
+        rc = product_orders__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 4, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -4052,16 +4108,17 @@ static const assoc_sql order_user_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Order.user of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int order_user__chunk(assoc_db *db, const Order *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Order.user for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int order_user__chunk(assoc_db *db, const Order *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &order_user_load__sql_chunk_small : &order_user_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -4077,8 +4134,10 @@ static int order_user__chunk(assoc_db *db, const Order *parents, size_t n, size_
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 3, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -4086,6 +4145,7 @@ done:
 
 int order_user_load(assoc_db *db, const Order *parents, size_t n, UserGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -4099,8 +4159,13 @@ int order_user_load(assoc_db *db, const Order *parents, size_t n, UserGroups *ou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = order_user__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = order_user__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 3, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -4119,10 +4184,9 @@ int order_user_load(assoc_db *db, const Order *parents, size_t n, UserGroups *ou
 
 int order_user_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx)
 {
-    const User *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    User row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4133,24 +4197,16 @@ int order_user_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &user__type, m, false);
-        rc = order_user__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = order_user__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &user__type, 3, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -4265,16 +4321,17 @@ static const assoc_sql order_product_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Order.product of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int order_product__chunk(assoc_db *db, const Order *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Order.product for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int order_product__chunk(assoc_db *db, const Order *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &order_product_load__sql_chunk_small : &order_product_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -4290,8 +4347,10 @@ static int order_product__chunk(assoc_db *db, const Order *parents, size_t n, si
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 3, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -4299,6 +4358,7 @@ done:
 
 int order_product_load(assoc_db *db, const Order *parents, size_t n, ProductGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -4312,8 +4372,13 @@ int order_product_load(assoc_db *db, const Order *parents, size_t n, ProductGrou
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = order_product__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = order_product__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 3, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -4332,10 +4397,9 @@ int order_product_load(assoc_db *db, const Order *parents, size_t n, ProductGrou
 
 int order_product_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx)
 {
-    const Product *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Product row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4346,24 +4410,16 @@ int order_product_load_each(assoc_db *db, const Order *parents, size_t n, int (*
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &product__type, m, false);
-        rc = order_product__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = order_product__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &product__type, 3, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);

@@ -1013,16 +1013,17 @@ static const assoc_sql project_tasks_load__sql_chunk_small = {
     "ORDER BY p.i, t.position, t.id"
 };
 
-/* Project.tasks of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int project_tasks__chunk(assoc_db *db, const Project *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Project.tasks for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int project_tasks__chunk(assoc_db *db, const Project *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &project_tasks_load__sql_chunk_small : &project_tasks_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1038,8 +1039,10 @@ static int project_tasks__chunk(assoc_db *db, const Project *parents, size_t n, 
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 11, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1047,6 +1050,7 @@ done:
 
 int project_tasks_load(assoc_db *db, const Project *parents, size_t n, TaskGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -1060,8 +1064,13 @@ int project_tasks_load(assoc_db *db, const Project *parents, size_t n, TaskGroup
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = project_tasks__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = project_tasks__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 11, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -1081,6 +1090,7 @@ int project_tasks_load(assoc_db *db, const Project *parents, size_t n, TaskGroup
 int project_tasks_load_each(assoc_db *db, const Project *parents, size_t n, int (*fn)(size_t parent, const Task *, void *), void *ctx)
 {
     const Task *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -1097,7 +1107,11 @@ int project_tasks_load_each(assoc_db *db, const Project *parents, size_t n, int 
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &task__type, m, false);
-        rc = project_tasks__chunk(db, parents, n, base, &acc, 0);
+        rc = project_tasks__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 11, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -1724,16 +1738,17 @@ static const assoc_sql task_project_load__sql_chunk_small = {
     "ORDER BY p.i"
 };
 
-/* Task.project of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int task_project__chunk(assoc_db *db, const Task *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Task.project for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int task_project__chunk(assoc_db *db, const Task *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &task_project_load__sql_chunk_small : &task_project_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -1749,8 +1764,10 @@ static int task_project__chunk(assoc_db *db, const Task *parents, size_t n, size
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 5, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -1758,6 +1775,7 @@ done:
 
 int task_project_load(assoc_db *db, const Task *parents, size_t n, ProjectGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -1771,8 +1789,13 @@ int task_project_load(assoc_db *db, const Task *parents, size_t n, ProjectGroups
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = task_project__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = task_project__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 5, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -1791,10 +1814,9 @@ int task_project_load(assoc_db *db, const Task *parents, size_t n, ProjectGroups
 
 int task_project_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(size_t parent, const Project *, void *), void *ctx)
 {
-    const Project *rows = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    Project row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1805,24 +1827,16 @@ int task_project_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn
             return rc;
     }
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
-        size_t m = n - base < 100 ? n - base : 100;
-
-        assoc_load_init(&acc, &project__type, m, false);
-        rc = task_project__chunk(db, parents, n, base, &acc, 0);
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
-        for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+        rc = task_project__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &project__type, 5, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_stmt_release(db, st);
+        st = NULL;
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -2030,16 +2044,17 @@ static const assoc_sql task_tags_load__sql_chunk_small = {
     "ORDER BY p.i, t.name, t.id"
 };
 
-/* Task.tags of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int task_tags__chunk(assoc_db *db, const Task *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Task.tags for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int task_tags__chunk(assoc_db *db, const Task *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &task_tags_load__sql_chunk_small : &task_tags_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -2055,8 +2070,10 @@ static int task_tags__chunk(assoc_db *db, const Task *parents, size_t n, size_t 
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 2, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -2064,6 +2081,7 @@ done:
 
 int task_tags_load(assoc_db *db, const Task *parents, size_t n, TagGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -2077,8 +2095,13 @@ int task_tags_load(assoc_db *db, const Task *parents, size_t n, TagGroups *out)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = task_tags__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = task_tags__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 2, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -2098,6 +2121,7 @@ int task_tags_load(assoc_db *db, const Task *parents, size_t n, TagGroups *out)
 int task_tags_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(size_t parent, const Tag *, void *), void *ctx)
 {
     const Tag *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -2114,7 +2138,11 @@ int task_tags_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(s
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &tag__type, m, false);
-        rc = task_tags__chunk(db, parents, n, base, &acc, 0);
+        rc = task_tags__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 2, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else
@@ -3366,16 +3394,17 @@ static const assoc_sql tag_tasks_load__sql_chunk_small = {
     "JOIN tasks t ON t.id = a.task_id"
 };
 
-/* Tag.tasks of parents[base..], at most 100 of them, into acc as its
- * parents first, first + 1, ...: the statement of 16 places when that
- * many are left, else of 100; each place's join value bound, NULL past
- * the last parent. */
-static int tag_tasks__chunk(assoc_db *db, const Tag *parents, size_t n, size_t base, assoc_load *acc, size_t first)
+/* The statement of Tag.tasks for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int tag_tasks__chunk(assoc_db *db, const Tag *parents, size_t n, size_t base, assoc_stmt **out)
 {
     assoc_stmt *st = NULL;
     size_t places = n - base <= 16 ? 16 : 100;
     int rc;
 
+    *out = NULL;
     rc = assoc_stmt_acquire(db, places == 16 ? &tag_tasks_load__sql_chunk_small : &tag_tasks_load__sql_chunk, &st);
     if (rc != ASSOC_OK)
         goto done;
@@ -3391,8 +3420,10 @@ static int tag_tasks__chunk(assoc_db *db, const Tag *parents, size_t n, size_t b
         if (rc != ASSOC_OK)
             goto done;
     }
-    if (rc == ASSOC_OK)
-        rc = assoc_load_rows(db, acc, st, 11, first);
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
 done:
     assoc_stmt_release(db, st);
     return rc;
@@ -3400,6 +3431,7 @@ done:
 
 int tag_tasks_load(assoc_db *db, const Tag *parents, size_t n, TaskGroups *out)
 {
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     int rc = ASSOC_OK;
@@ -3413,8 +3445,13 @@ int tag_tasks_load(assoc_db *db, const Tag *parents, size_t n, TaskGroups *out)
         if (rc != ASSOC_OK)
             return rc;
     }
-    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100)
-        rc = tag_tasks__chunk(db, parents, n, base, &acc, base);
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = tag_tasks__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 11, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
     if (rc == ASSOC_OK)
         rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
     else
@@ -3434,6 +3471,7 @@ int tag_tasks_load(assoc_db *db, const Tag *parents, size_t n, TaskGroups *out)
 int tag_tasks_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(size_t parent, const Task *, void *), void *ctx)
 {
     const Task *rows = NULL;
+    assoc_stmt *st = NULL;
     assoc_load acc;
     void *items = NULL;
     size_t *start = NULL, *link = NULL, len;
@@ -3450,7 +3488,11 @@ int tag_tasks_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(si
         size_t m = n - base < 100 ? n - base : 100;
 
         assoc_load_init(&acc, &task__type, m, true);
-        rc = tag_tasks__chunk(db, parents, n, base, &acc, 0);
+        rc = tag_tasks__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 11, 0);
+        assoc_stmt_release(db, st);
+        st = NULL;
         if (rc == ASSOC_OK)
             rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
         else

@@ -2461,8 +2461,8 @@ static void check_people(const person *p, size_t len)
     assert_int_equal(p[2].photo.len, 0);
 }
 
-/* assoc_load_next (kept for code generated before _load_each gathered its
- * chunks): each row lent with its parent, base + the place in column pcol;
+/* assoc_load_next (a to-one _load_each's): each row lent with its parent,
+ * base + the place in column pcol;
  * ASSOC_OK at the end; a place that is no parent's is an error. */
 static void test_load_next(void **state)
 {
