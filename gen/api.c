@@ -445,7 +445,7 @@ static void load_fns(builder *b, const sch_model *m, const sch_rel *r)
                  "row, a repeated parent once per occurrence; the row is valid during the\n"
                  "call only.  A non-zero return from fn stops and is returned.  fn may use\n"
                  "db; past one chunk it runs in the load's transaction, and what it wrote\n"
-                 "is undone if a later chunk fails.";
+                 "is undone if the load fails after it.";
     }
     if (c_rel_is_list(r)) {
         f = fn(b, API_REL_COUNT, rw, r->at, "%s_%s_count", s, n);

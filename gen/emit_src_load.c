@@ -121,10 +121,10 @@ static void load(src *x, const api_fn *f)
  * that memory holds one chunk's rows whatever n is and no statement is
  * running while fn is called; a to-one load's rows lent as the statement
  * gives them (each_streams).  fn may call back into the library either
- * way.  More than one chunk reads in one atomic section (one snapshot);
- * fn runs inside it, so a failure of a later chunk undoes what fn wrote,
- * and a stop (fn's non-zero return) ends it as the end of the parents
- * does. */
+ * way (a to-one load's later rows then show what fn changed).  More than
+ * one chunk reads in one atomic section (one snapshot); fn runs inside
+ * it, so a failure of the load after fn undoes what fn wrote, and a stop
+ * (fn's non-zero return) ends it as the end of the parents does. */
 static void load_each(src *x, const api_fn *f)
 {
     const plan_load *l = f->plan->load;

@@ -72,9 +72,10 @@ void sqlb_order_terms(sqlb *b, const sch_table *t, const char *alias, const sch_
 /* "\nORDER BY " and the terms, table.column. */
 void sqlb_order(sqlb *b, const sch_table *t, const sch_column *first, bool desc);
 /* "alias.key = (SELECT x.key FROM target x WHERE x.fk = parent ORDER BY
- * ... LIMIT 1)": the row `alias` is the first child of a one-to-one r
- * whose target's key is one column, in r's order (the row the
- * relationship reads); parent is the SQL of the owner's join value. */
+ * ... LIMIT 1)", "(alias.a, alias.b) = (SELECT x.a, x.b ...)" for a key
+ * of two columns: the row `alias` is the first child of a one-to-one r,
+ * in r's order (the row the relationship reads); parent is the SQL of the
+ * owner's join value. */
 void sqlb_first_child(sqlb *b, const sch_rel *r, const char *alias, const char *parent);
 
 /* The statement built in b as a plan_stmt: its text interned (one constant

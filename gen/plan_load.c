@@ -17,8 +17,10 @@
  * run (a tenth of the instructions of user_products_load went there), and
  * the rows come in the list's order.  The owner's column is indexed (the
  * checker's fk_indexed), so each place is one index search.  A to-one
- * relationship has at most one row per parent: no sort; libassoc groups
- * rows by place whatever their order, so nothing depends on it but speed.
+ * relationship has at most one row per parent (a one-to-one its first
+ * child, whatever the target's key): no sort; _load groups rows by place
+ * whatever their order, and _load_each of a to-one lends them in the
+ * list's order (each_streams).
  * A collection is ordered by place and the relationship's order, or (by
  * key) not at all; PostgreSQL, which has no such rule, orders a to-one
  * load by place.  PostgreSQL types the VALUES by their first row, hence
@@ -79,7 +81,7 @@ static plan_sql *chunk_sql(planner *p, const api_fn *first, const sch_rel *r, in
                 sqlb_acol(&b, "t", tt->pk[k]);
             }
         }
-    } else if (r->kind == SCH_ONE_TO_ONE && tt->npk == 1) {
+    } else if (r->kind == SCH_ONE_TO_ONE) {
         /* The first child only, as the single load reads it. */
         sqlb_ident(&b, tt->name);
         sqlb_puts(&b, " t ON ");

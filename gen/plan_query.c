@@ -193,7 +193,7 @@ static void write_joins(qgen *g, const qscope *s)
         sqlb_puts(g->b, " = ");
         const char *parent = path_text(g, s, j->rels, j->n - 1, r->owner_col);
         sqlb_puts(g->b, parent);
-        if (r->kind == SCH_ONE_TO_ONE && tt->npk == 1) {
+        if (r->kind == SCH_ONE_TO_ONE) {
             sqlb_puts(g->b, " AND ");
             sqlb_first_child(g->b, r, j->alias, parent);
         }

@@ -309,9 +309,19 @@ void sqlb_order(sqlb *b, const sch_table *t, const sch_column *first, bool desc)
 void sqlb_first_child(sqlb *b, const sch_rel *r, const char *alias, const char *parent)
 {
     const sch_table *tt = r->target->table;
-    sqlb_acol(b, alias, tt->pk[0]);
-    sqlb_puts(b, " = (SELECT ");
-    sqlb_acol(b, "x", tt->pk[0]);
+    /* a key of several columns compares as a row value (SQLite 3.15 and
+     * PostgreSQL alike) */
+    bool row = tt->npk > 1;
+    sqlb_puts(b, row ? "(" : "");
+    for (size_t k = 0; k < tt->npk; k++) {
+        sqlb_puts(b, k ? ", " : "");
+        sqlb_acol(b, alias, tt->pk[k]);
+    }
+    sqlb_puts(b, row ? ") = (SELECT " : " = (SELECT ");
+    for (size_t k = 0; k < tt->npk; k++) {
+        sqlb_puts(b, k ? ", " : "");
+        sqlb_acol(b, "x", tt->pk[k]);
+    }
     sqlb_puts(b, " FROM ");
     sqlb_ident(b, tt->name);
     sqlb_puts(b, " x WHERE ");

@@ -288,7 +288,7 @@ int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups 
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_following_count(assoc_db *db, const User *r, int64_t *out);
@@ -310,7 +310,7 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_followers_count(assoc_db *db, const User *r, int64_t *out);
@@ -331,7 +331,7 @@ int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Profile *, void *), void *ctx);
 
 /* User.posts: one-to-many to Post, joined on users.id = posts.author_id (a backref). */
@@ -355,7 +355,7 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_posts_count(assoc_db *db, const User *r, int64_t *out);
@@ -381,7 +381,7 @@ int user_edited_load(assoc_db *db, const User *parents, size_t n, PostGroups *ou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_edited_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_edited_count(assoc_db *db, const User *r, int64_t *out);
@@ -407,7 +407,7 @@ int user_comments_load(assoc_db *db, const User *parents, size_t n, CommentGroup
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_comments_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_comments_count(assoc_db *db, const User *r, int64_t *out);
@@ -491,7 +491,7 @@ int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
@@ -538,7 +538,7 @@ int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Post.editor: many-to-one to User, joined on posts.editor_id = users.id. */
@@ -557,7 +557,7 @@ int post_editor_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int post_editor_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Post.tags: many-to-many to Tag through post_tags. */
@@ -577,7 +577,7 @@ int post_tags_load(assoc_db *db, const Post *parents, size_t n, TagGroups *out);
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int post_tags_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Tag *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int post_tags_count(assoc_db *db, const Post *r, int64_t *out);
@@ -603,7 +603,7 @@ int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroup
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int post_comments_count(assoc_db *db, const Post *r, int64_t *out);
@@ -709,7 +709,7 @@ int tag_posts_load(assoc_db *db, const Tag *parents, size_t n, PostGroups *out);
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int tag_posts_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int tag_posts_count(assoc_db *db, const Tag *r, int64_t *out);
@@ -776,7 +776,7 @@ int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 
 /* Comment.author: many-to-one to User, joined on comments.user_id = users.id. */
@@ -795,7 +795,7 @@ int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGrou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Comment.pending: a declared query. */

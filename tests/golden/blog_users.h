@@ -158,7 +158,7 @@ int user_following_load(assoc_db *db, const User *parents, size_t n, UserGroups 
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_following_count(assoc_db *db, const User *r, int64_t *out);
@@ -180,7 +180,7 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_followers_count(assoc_db *db, const User *r, int64_t *out);
@@ -201,7 +201,7 @@ int user_profile_load(assoc_db *db, const User *parents, size_t n, ProfileGroups
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_profile_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Profile *, void *), void *ctx);
 
 /* User.popular: a declared query. */
@@ -283,7 +283,7 @@ int profile_user_load(assoc_db *db, const Profile *parents, size_t n, UserGroups
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int profile_user_load_each(assoc_db *db, const Profile *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* UserGroups: the rows of a relationship for many parents. */

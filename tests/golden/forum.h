@@ -257,7 +257,7 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_posts_count(assoc_db *db, const User *r, int64_t *out);
@@ -309,7 +309,7 @@ int category_forums_load(assoc_db *db, const Category *parents, size_t n, ForumG
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int category_forums_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Forum *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int category_forums_count(assoc_db *db, const Category *r, int64_t *out);
@@ -360,7 +360,7 @@ int forum_category_load(assoc_db *db, const Forum *parents, size_t n, CategoryGr
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int forum_category_load_each(assoc_db *db, const Forum *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx);
 
 /* Forum.topics: one-to-many to Topic, joined on forums.id = topics.forum_id. */
@@ -390,7 +390,7 @@ int forum_topics_load(assoc_db *db, const Forum *parents, size_t n, TopicGroups 
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int forum_topics_load_each(assoc_db *db, const Forum *parents, size_t n, int (*fn)(size_t parent, const Topic *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int forum_topics_count(assoc_db *db, const Forum *r, int64_t *out);
@@ -436,7 +436,7 @@ int topic_forum_load(assoc_db *db, const Topic *parents, size_t n, ForumGroups *
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int topic_forum_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Forum *, void *), void *ctx);
 
 /* Topic.user: many-to-one to User, joined on topics.user_id = users.id. */
@@ -455,7 +455,7 @@ int topic_user_load(assoc_db *db, const Topic *parents, size_t n, UserGroups *ou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int topic_user_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Topic.first_post: many-to-one to Post, joined on topics.first_post_id = posts.id. */
@@ -474,7 +474,7 @@ int topic_first_post_load(assoc_db *db, const Topic *parents, size_t n, PostGrou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int topic_first_post_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 
 /* Topic.last_post: many-to-one to Post, joined on topics.last_post_id = posts.id. */
@@ -493,7 +493,7 @@ int topic_last_post_load(assoc_db *db, const Topic *parents, size_t n, PostGroup
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int topic_last_post_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 
 /* Topic.posts: one-to-many to Post, joined on topics.id = posts.topic_id. */
@@ -517,7 +517,7 @@ int topic_posts_load(assoc_db *db, const Topic *parents, size_t n, PostGroups *o
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int topic_posts_load_each(assoc_db *db, const Topic *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int topic_posts_count(assoc_db *db, const Topic *r, int64_t *out);
@@ -563,7 +563,7 @@ int post_topic_load(assoc_db *db, const Post *parents, size_t n, TopicGroups *ou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int post_topic_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Topic *, void *), void *ctx);
 
 /* Post.user: many-to-one to User, joined on posts.user_id = users.id. */
@@ -582,7 +582,7 @@ int post_user_load(assoc_db *db, const Post *parents, size_t n, UserGroups *out)
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int post_user_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* UserGroups: the rows of a relationship for many parents. */

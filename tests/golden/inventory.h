@@ -274,7 +274,7 @@ int category_items_load(assoc_db *db, const Category *parents, size_t n, ItemGro
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int category_items_load_each(assoc_db *db, const Category *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int category_items_count(assoc_db *db, const Category *r, int64_t *out);
@@ -331,7 +331,7 @@ int warehouse_stock_load(assoc_db *db, const Warehouse *parents, size_t n, Stock
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int warehouse_stock_count(assoc_db *db, const Warehouse *r, int64_t *out);
@@ -349,7 +349,7 @@ int warehouse_items_load(assoc_db *db, const Warehouse *parents, size_t n, ItemG
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int warehouse_items_count(assoc_db *db, const Warehouse *r, int64_t *out);
@@ -378,7 +378,7 @@ int warehouse_outgoing_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int warehouse_outgoing_count(assoc_db *db, const Warehouse *r, int64_t *out);
@@ -407,7 +407,7 @@ int warehouse_incoming_load(assoc_db *db, const Warehouse *parents, size_t n, Tr
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int warehouse_incoming_count(assoc_db *db, const Warehouse *r, int64_t *out);
@@ -456,7 +456,7 @@ int item_category_load(assoc_db *db, const Item *parents, size_t n, CategoryGrou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int item_category_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Category *, void *), void *ctx);
 
 /* Item.stock: one-to-many to Stock, joined on items.sku = stock.item_sku (a backref). */
@@ -481,7 +481,7 @@ int item_stock_load(assoc_db *db, const Item *parents, size_t n, StockGroups *ou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Stock *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int item_stock_count(assoc_db *db, const Item *r, int64_t *out);
@@ -511,7 +511,7 @@ int item_transfers_load(assoc_db *db, const Item *parents, size_t n, TransferGro
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(size_t parent, const Transfer *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int item_transfers_count(assoc_db *db, const Item *r, int64_t *out);
@@ -600,7 +600,7 @@ int stock_warehouse_load(assoc_db *db, const Stock *parents, size_t n, Warehouse
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int stock_warehouse_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx);
 
 /* Stock.item: many-to-one to Item, joined on stock.item_sku = items.sku. */
@@ -619,7 +619,7 @@ int stock_item_load(assoc_db *db, const Stock *parents, size_t n, ItemGroups *ou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int stock_item_load_each(assoc_db *db, const Stock *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx);
 
 /* Stock.to_reorder: a declared query. */
@@ -684,7 +684,7 @@ int transfer_item_load(assoc_db *db, const Transfer *parents, size_t n, ItemGrou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int transfer_item_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Item *, void *), void *ctx);
 
 /* Transfer.source: many-to-one to Warehouse, joined on transfers.from_id = warehouses.id. */
@@ -703,7 +703,7 @@ int transfer_source_load(assoc_db *db, const Transfer *parents, size_t n, Wareho
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int transfer_source_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx);
 
 /* Transfer.destination: many-to-one to Warehouse, joined on transfers.to_id = warehouses.id. */
@@ -722,7 +722,7 @@ int transfer_destination_load(assoc_db *db, const Transfer *parents, size_t n, W
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int transfer_destination_load_each(assoc_db *db, const Transfer *parents, size_t n, int (*fn)(size_t parent, const Warehouse *, void *), void *ctx);
 
 /* Transfer.open: a declared query. */

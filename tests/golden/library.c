@@ -2903,6 +2903,232 @@ done:
     return rc;
 }
 
+static const assoc_sql book_newest_copy__sql = {
+    "SELECT copies.book_id, copies.copy_no, copies.shelf, copies.condition, copies.acquired\n"
+    "FROM copies\n"
+    "WHERE copies.book_id = $1\n"
+    "ORDER BY copies.copy_no DESC, copies.book_id\n"
+    "LIMIT 1",
+    NULL
+};
+
+int book_newest_copy(assoc_db *db, const Book *r, Copy *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_copy: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (r->id == 0)
+        return assoc_fail(db, ASSOC_NOTFOUND, "book_newest_copy: the record has no key (id is unset)");
+    rc = assoc_stmt_acquire(db, &book_newest_copy__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_row_fetch(db, st, &copy__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int book_newest_copy_view(assoc_db *db, const Book *r, int (*fn)(const Copy *, void *), void *ctx)
+{
+    Copy row;
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || r == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_copy_view: NULL argument");
+    if (r->id == 0)
+        return ASSOC_OK;
+    rc = assoc_stmt_acquire(db, &book_newest_copy__sql, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_int64(db, st, 1, r->id);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_row_next(db, st, &copy__type, &row);
+    if (rc == ASSOC_ROW)
+        rc = fn(&row, ctx);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_newest_copy_load__sql_chunk = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16),\n"
+    "(16, $17), (17, $18), (18, $19), (19, $20), (20, $21), (21, $22), (22, $23), (23, $24),\n"
+    "(24, $25), (25, $26), (26, $27), (27, $28), (28, $29), (29, $30), (30, $31), (31, $32),\n"
+    "(32, $33), (33, $34), (34, $35), (35, $36), (36, $37), (37, $38), (38, $39), (39, $40),\n"
+    "(40, $41), (41, $42), (42, $43), (43, $44), (44, $45), (45, $46), (46, $47), (47, $48),\n"
+    "(48, $49), (49, $50), (50, $51), (51, $52), (52, $53), (53, $54), (54, $55), (55, $56),\n"
+    "(56, $57), (57, $58), (58, $59), (59, $60), (60, $61), (61, $62), (62, $63), (63, $64),\n"
+    "(64, $65), (65, $66), (66, $67), (67, $68), (68, $69), (69, $70), (70, $71), (71, $72),\n"
+    "(72, $73), (73, $74), (74, $75), (75, $76), (76, $77), (77, $78), (78, $79), (79, $80),\n"
+    "(80, $81), (81, $82), (82, $83), (83, $84), (84, $85), (85, $86), (86, $87), (87, $88),\n"
+    "(88, $89), (89, $90), (90, $91), (91, $92), (92, $93), (93, $94), (94, $95), (95, $96),\n"
+    "(96, $97), (97, $98), (98, $99), (99, $100))\n"
+    "SELECT t.book_id, t.copy_no, t.shelf, t.condition, t.acquired, p.i\n"
+    "FROM p CROSS JOIN copies t ON (t.book_id, t.copy_no) = (SELECT x.book_id, "
+    "x.copy_no FROM copies x WHERE x.book_id = p.k ORDER BY x.copy_no DESC, x.book_id LIMIT 1)",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT),\n"
+    "(16, $17::BIGINT), (17, $18::BIGINT), (18, $19::BIGINT), (19, $20::BIGINT), (20, $21::BIGINT), "
+    "(21, $22::BIGINT), (22, $23::BIGINT), (23, $24::BIGINT),\n"
+    "(24, $25::BIGINT), (25, $26::BIGINT), (26, $27::BIGINT), (27, $28::BIGINT), (28, $29::BIGINT), "
+    "(29, $30::BIGINT), (30, $31::BIGINT), (31, $32::BIGINT),\n"
+    "(32, $33::BIGINT), (33, $34::BIGINT), (34, $35::BIGINT), (35, $36::BIGINT), (36, $37::BIGINT), "
+    "(37, $38::BIGINT), (38, $39::BIGINT), (39, $40::BIGINT),\n"
+    "(40, $41::BIGINT), (41, $42::BIGINT), (42, $43::BIGINT), (43, $44::BIGINT), (44, $45::BIGINT), "
+    "(45, $46::BIGINT), (46, $47::BIGINT), (47, $48::BIGINT),\n"
+    "(48, $49::BIGINT), (49, $50::BIGINT), (50, $51::BIGINT), (51, $52::BIGINT), (52, $53::BIGINT), "
+    "(53, $54::BIGINT), (54, $55::BIGINT), (55, $56::BIGINT),\n"
+    "(56, $57::BIGINT), (57, $58::BIGINT), (58, $59::BIGINT), (59, $60::BIGINT), (60, $61::BIGINT), "
+    "(61, $62::BIGINT), (62, $63::BIGINT), (63, $64::BIGINT),\n"
+    "(64, $65::BIGINT), (65, $66::BIGINT), (66, $67::BIGINT), (67, $68::BIGINT), (68, $69::BIGINT), "
+    "(69, $70::BIGINT), (70, $71::BIGINT), (71, $72::BIGINT),\n"
+    "(72, $73::BIGINT), (73, $74::BIGINT), (74, $75::BIGINT), (75, $76::BIGINT), (76, $77::BIGINT), "
+    "(77, $78::BIGINT), (78, $79::BIGINT), (79, $80::BIGINT),\n"
+    "(80, $81::BIGINT), (81, $82::BIGINT), (82, $83::BIGINT), (83, $84::BIGINT), (84, $85::BIGINT), "
+    "(85, $86::BIGINT), (86, $87::BIGINT), (87, $88::BIGINT),\n"
+    "(88, $89::BIGINT), (89, $90::BIGINT), (90, $91::BIGINT), (91, $92::BIGINT), (92, $93::BIGINT), "
+    "(93, $94::BIGINT), (94, $95::BIGINT), (95, $96::BIGINT),\n"
+    "(96, $97::BIGINT), (97, $98::BIGINT), (98, $99::BIGINT), (99, $100::BIGINT))\n"
+    "SELECT t.book_id, t.copy_no, t.shelf, t.condition, t.acquired, p.i\n"
+    "FROM p JOIN copies t ON (t.book_id, t.copy_no) = (SELECT x.book_id, "
+    "x.copy_no FROM copies x WHERE x.book_id = p.k ORDER BY x.copy_no DESC, x.book_id LIMIT 1)\n"
+    "ORDER BY p.i"
+};
+
+static const assoc_sql book_newest_copy_load__sql_chunk_small = {
+    "WITH p(i, k) AS (VALUES (0, $1), (1, $2), (2, $3), (3, $4), (4, $5), (5, $6), (6, $7), (7, $8),\n"
+    "(8, $9), (9, $10), (10, $11), (11, $12), (12, $13), (13, $14), (14, $15), (15, $16))\n"
+    "SELECT t.book_id, t.copy_no, t.shelf, t.condition, t.acquired, p.i\n"
+    "FROM p CROSS JOIN copies t ON (t.book_id, t.copy_no) = (SELECT x.book_id, "
+    "x.copy_no FROM copies x WHERE x.book_id = p.k ORDER BY x.copy_no DESC, x.book_id LIMIT 1)",
+    /* PostgreSQL: */
+    "WITH p(i, k) AS (VALUES (0, $1::BIGINT), (1, $2::BIGINT), (2, $3::BIGINT), (3, $4::BIGINT), (4, "
+    "$5::BIGINT), (5, $6::BIGINT), (6, $7::BIGINT), (7, $8::BIGINT),\n"
+    "(8, $9::BIGINT), (9, $10::BIGINT), (10, $11::BIGINT), (11, $12::BIGINT), (12, $13::BIGINT), "
+    "(13, $14::BIGINT), (14, $15::BIGINT), (15, $16::BIGINT))\n"
+    "SELECT t.book_id, t.copy_no, t.shelf, t.condition, t.acquired, p.i\n"
+    "FROM p JOIN copies t ON (t.book_id, t.copy_no) = (SELECT x.book_id, "
+    "x.copy_no FROM copies x WHERE x.book_id = p.k ORDER BY x.copy_no DESC, x.book_id LIMIT 1)\n"
+    "ORDER BY p.i"
+};
+
+/* The statement of Book.newest_copy for parents[base..], at most 100 of them, bound:
+ * of 16 places when that many are left, else of 100; each place's join
+ * value, NULL past the last parent.  OUT: *out, for the caller to step
+ * and release (NULL on failure). */
+static int book_newest_copy__chunk(assoc_db *db, const Book *parents, size_t n, size_t base, assoc_stmt **out)
+{
+    assoc_stmt *st = NULL;
+    size_t places = n - base <= 16 ? 16 : 100;
+    int rc;
+
+    *out = NULL;
+    rc = assoc_stmt_acquire(db, places == 16 ? &book_newest_copy_load__sql_chunk_small : &book_newest_copy_load__sql_chunk, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    for (size_t j = 0; j < places && rc == ASSOC_OK; j++) {
+        size_t at = base + j;
+        int idx = (int)j + 1;
+
+        if (at >= n) {
+            rc = assoc_bind_null(db, st, idx);
+            continue;
+        }
+        rc = assoc_bind_int64(db, st, idx, parents[at].id);
+        if (rc != ASSOC_OK)
+            goto done;
+    }
+    if (rc == ASSOC_OK) {
+        *out = st;
+        return ASSOC_OK;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int book_newest_copy_load(assoc_db *db, const Book *parents, size_t n, CopyGroups *out)
+{
+    assoc_stmt *st = NULL;
+    assoc_load acc;
+    void *items = NULL;
+    int rc = ASSOC_OK;
+
+    if (db == NULL || out == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_copy_load: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, &copy__type, n, false);
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n && rc == ASSOC_OK; base += 100) {
+        rc = book_newest_copy__chunk(db, parents, n, base, &st);
+        if (rc == ASSOC_OK)
+            rc = assoc_load_rows(db, &acc, st, 5, base);
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
+    if (rc == ASSOC_OK)
+        rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);
+    else
+        assoc_load_free(&acc);
+    if (rc == ASSOC_OK) {
+        out->rows.items = items;
+        out->n = n;
+    }
+    if (n > 100) {
+        rc = assoc_tx_leave(db, rc);
+        if (rc != ASSOC_OK)
+            copy_groups_free(out);
+    }
+    return rc;
+}
+
+int book_newest_copy_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Copy *, void *), void *ctx)
+{
+    Copy row;
+    assoc_stmt *st = NULL;
+    size_t parent = 0;
+    int rc = ASSOC_OK, stop = 0;
+
+    if (db == NULL || fn == NULL || (parents == NULL && n > 0))
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_copy_load_each: NULL argument");
+    if (n > 100) {
+        rc = assoc_tx_enter(db, false);
+        if (rc != ASSOC_OK)
+            return rc;
+    }
+    for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
+        rc = book_newest_copy__chunk(db, parents, n, base, &st);
+        while (rc == ASSOC_OK && stop == 0) {
+            rc = assoc_load_next(db, st, &copy__type, 5, base, &row, &parent);
+            if (rc != ASSOC_ROW)
+                break;
+            rc = ASSOC_OK;
+            stop = fn(parent, &row, ctx);
+        }
+        assoc_stmt_release(db, st);
+        st = NULL;
+    }
+    if (n > 100)
+        rc = assoc_tx_leave(db, rc);
+    return rc != ASSOC_OK ? rc : stop;
+}
+
 static const assoc_sql book_loans__sql = {
     "SELECT loans.id, loans.book_id, loans.member_id, loans.out, loans.due, loans.returned, "
     "loans.fine, loans.renewals\n"
@@ -3642,6 +3868,245 @@ int book_by_author_delete(assoc_db *db, const BookByAuthorArgs *args, int64_t *d
         if (rc != ASSOC_OK)
             goto done;
     }
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Book.authors: its rows in book_authors go with the Book row. */
+    rc = assoc_stmt_acquire(db, &book_by_author_delete__sql_authors, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Book.loans: the children stay, their book_id set to NULL. */
+    rc = assoc_stmt_acquire(db, &book_by_author_delete__sql_loans, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* Book.copies cascades delete. */
+    rc = assoc_stmt_acquire(db, &book_by_author_delete__sql_copies, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    assoc_stmt_release(db, st);
+    st = NULL;
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The Book rows themselves. */
+    rc = assoc_stmt_acquire(db, &book_by_author_delete__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc != ASSOC_OK)
+        goto done;
+    *deleted = assoc_changes(db);
+done:
+    assoc_stmt_release(db, st);
+    return assoc_tx_leave(db, rc);
+}
+
+static const assoc_sql book_newest_on__sql_rows = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "JOIN copies j1 ON j1.book_id = books.id AND (j1.book_id, j1.copy_no) = (SELECT x.book_id, "
+    "x.copy_no FROM copies x WHERE x.book_id = books.id ORDER BY x.copy_no DESC, x.book_id LIMIT 1)\n"
+    "WHERE j1.shelf = $1\n"
+    "ORDER BY books.title, books.id",
+    NULL
+};
+
+int book_newest_on(assoc_db *db, const BookNewestOnArgs *args, BookList *out)
+{
+    assoc_stmt *st = NULL;
+    void *items = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_on: NULL argument");
+    out->items = NULL;
+    out->len = 0;
+    if (args->shelf == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_on: parameter :shelf is NULL");
+    rc = assoc_stmt_acquire(db, &book_newest_on__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, args->shelf);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_rows_collect(db, st, &book__type, &items, &out->len);
+    out->items = items;
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+int book_newest_on_each(assoc_db *db, const BookNewestOnArgs *args, int (*fn)(const Book *, void *), void *ctx)
+{
+    assoc_stmt *st = NULL;
+    Book row;
+    int rc;
+
+    if (db == NULL || args == NULL || fn == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_on_each: NULL argument");
+    if (args->shelf == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_on_each: parameter :shelf is NULL");
+    rc = assoc_stmt_acquire(db, &book_newest_on__sql_rows, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, args->shelf);
+    if (rc != ASSOC_OK)
+        goto done;
+    while ((rc = assoc_row_next(db, st, &book__type, &row)) == ASSOC_ROW) {
+        rc = fn(&row, ctx);
+        if (rc != 0)
+            break;
+    }
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_newest_on_first__sql_first = {
+    "SELECT books.id, books.isbn, books.title, books.published, books.pages, books.language\n"
+    "FROM books\n"
+    "JOIN copies j1 ON j1.book_id = books.id AND (j1.book_id, j1.copy_no) = (SELECT x.book_id, "
+    "x.copy_no FROM copies x WHERE x.book_id = books.id ORDER BY x.copy_no DESC, x.book_id LIMIT 1)\n"
+    "WHERE j1.shelf = $1\n"
+    "ORDER BY books.title, books.id\n"
+    "LIMIT 1",
+    NULL
+};
+
+int book_newest_on_first(assoc_db *db, const BookNewestOnArgs *args, Book *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_on_first: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (args->shelf == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_on_first: parameter :shelf is NULL");
+    rc = assoc_stmt_acquire(db, &book_newest_on_first__sql_first, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, args->shelf);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_row_fetch(db, st, &book__type, out);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_newest_on_count__sql_count = {
+    "SELECT count(*)\n"
+    "FROM books\n"
+    "JOIN copies j1 ON j1.book_id = books.id AND (j1.book_id, j1.copy_no) = (SELECT x.book_id, "
+    "x.copy_no FROM copies x WHERE x.book_id = books.id ORDER BY x.copy_no DESC, x.book_id LIMIT 1)\n"
+    "WHERE j1.shelf = $1",
+    NULL
+};
+
+int book_newest_on_count(assoc_db *db, const BookNewestOnArgs *args, int64_t *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_on_count: NULL argument");
+    *out = 0;
+    if (args->shelf == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_on_count: parameter :shelf is NULL");
+    rc = assoc_stmt_acquire(db, &book_newest_on_count__sql_count, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, args->shelf);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_int64(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_newest_on_exists__sql_exists = {
+    "SELECT EXISTS (SELECT 1\n"
+    "FROM books\n"
+    "JOIN copies j1 ON j1.book_id = books.id AND (j1.book_id, j1.copy_no) = (SELECT x.book_id, "
+    "x.copy_no FROM copies x WHERE x.book_id = books.id ORDER BY x.copy_no DESC, x.book_id LIMIT 1)\n"
+    "WHERE j1.shelf = $1)",
+    NULL
+};
+
+int book_newest_on_exists(assoc_db *db, const BookNewestOnArgs *args, bool *out)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_on_exists: NULL argument");
+    *out = false;
+    if (args->shelf == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_on_exists: parameter :shelf is NULL");
+    rc = assoc_stmt_acquire(db, &book_newest_on_exists__sql_exists, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, args->shelf);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_step(db, st);
+    if (rc == ASSOC_ROW)
+        rc = assoc_col_bool(db, st, 0, out, NULL);
+done:
+    assoc_stmt_release(db, st);
+    return rc;
+}
+
+static const assoc_sql book_newest_on_delete__sql_seed = {
+    "INSERT INTO assoc_del_books (k1, rnd, cand)\n"
+    "SELECT books.id, 0, 0\n"
+    "FROM books\n"
+    "JOIN copies j1 ON j1.book_id = books.id AND (j1.book_id, j1.copy_no) = (SELECT x.book_id, "
+    "x.copy_no FROM copies x WHERE x.book_id = books.id ORDER BY x.copy_no DESC, x.book_id LIMIT 1)\n"
+    "WHERE j1.shelf = $1\n"
+    "ORDER BY books.title, books.id",
+    NULL
+};
+
+int book_newest_on_delete(assoc_db *db, const BookNewestOnArgs *args, int64_t *deleted)
+{
+    assoc_stmt *st = NULL;
+    int rc;
+
+    if (db == NULL || args == NULL || deleted == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_on_delete: NULL argument");
+    *deleted = 0;
+    if (args->shelf == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "book_newest_on_delete: parameter :shelf is NULL");
+    rc = assoc_tx_enter(db, true);
+    if (rc != ASSOC_OK)
+        return rc;
+    rc = assoc_exec(db, &book_by_author_delete__sql_setup);
+    if (rc != ASSOC_OK)
+        goto done;
+    /* The keys of the rows the query returns. */
+    rc = assoc_stmt_acquire(db, &book_newest_on_delete__sql_seed, &st);
+    if (rc != ASSOC_OK)
+        goto done;
+    rc = assoc_bind_text(db, st, 1, args->shelf);
+    if (rc != ASSOC_OK)
+        goto done;
     rc = assoc_step(db, st);
     assoc_stmt_release(db, st);
     st = NULL;

@@ -216,6 +216,11 @@ typedef struct BookByAuthorArgs {
     const char *language;           /* optional: NULL leaves its condition out */
 } BookByAuthorArgs;
 
+/* The parameters of query Book.newest_on, in order of first appearance. */
+typedef struct BookNewestOnArgs {
+    const char *shelf;
+} BookNewestOnArgs;
+
 /* The parameters of query Book.all_out, in order of first appearance. */
 typedef struct BookAllOutArgs {
     int64_t n;
@@ -292,7 +297,7 @@ int author_books_load(assoc_db *db, const Author *parents, size_t n, BookGroups 
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int author_books_load_each(assoc_db *db, const Author *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int author_books_count(assoc_db *db, const Author *r, int64_t *out);
@@ -344,7 +349,7 @@ int book_authors_load(assoc_db *db, const Book *parents, size_t n, AuthorGroups 
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int book_authors_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Author *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int book_authors_count(assoc_db *db, const Book *r, int64_t *out);
@@ -367,10 +372,29 @@ int book_copies_load(assoc_db *db, const Book *parents, size_t n, CopyGroups *ou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int book_copies_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Copy *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int book_copies_count(assoc_db *db, const Book *r, int64_t *out);
+
+/* Book.newest_copy: one-to-one to Copy, joined on books.id = copies.book_id, view only. */
+/* OUT: *out; ASSOC_NOTFOUND when there is no related row. */
+int book_newest_copy(assoc_db *db, const Book *r, Copy *out);
+/* The related row, if any, lent to fn without copying (valid during
+ * the call only): fn runs once, or not at all and ASSOC_OK is returned;
+ * a non-zero return from fn is returned. */
+int book_newest_copy_view(assoc_db *db, const Book *r, int (*fn)(const Copy *, void *), void *ctx);
+/* Book.newest_copy of every parent at once (parents may repeat; n may be 0), a constant
+ * number of statements per chunk of 100 parents.  OUT: *out: each related row
+ * once, by key, and each parent's rows in the relationship's order (release
+ * with copy_groups_free). */
+int book_newest_copy_load(assoc_db *db, const Book *parents, size_t n, CopyGroups *out);
+/* The same, streamed: fn(parent index, row, ctx) once per parent and related
+ * row, a repeated parent once per occurrence; the row is valid during the
+ * call only.  A non-zero return from fn stops and is returned.  fn may use
+ * db; past one chunk it runs in the load's transaction, and what it wrote
+ * is undone if the load fails after it. */
+int book_newest_copy_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Copy *, void *), void *ctx);
 
 /* Book.loans: one-to-many to Loan, joined on books.id = loans.book_id (a backref). */
 /* OUT: *out, the related rows, by order_by. */
@@ -393,7 +417,7 @@ int book_loans_load(assoc_db *db, const Book *parents, size_t n, LoanGroups *out
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int book_loans_load_each(assoc_db *db, const Book *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int book_loans_count(assoc_db *db, const Book *r, int64_t *out);
@@ -414,6 +438,23 @@ int book_by_author_exists(assoc_db *db, const BookByAuthorArgs *args, bool *out)
 /* Delete exactly the rows book_by_author returns, with the relationship rules
  * of each, atomically.  OUT: *deleted, the rows of Book that went. */
 int book_by_author_delete(assoc_db *db, const BookByAuthorArgs *args, int64_t *deleted);
+
+/* Book.newest_on: a declared query. */
+/* The rows that match, in the query's order, after its offset, at most its
+ * limit.  OUT: *out (release with book_list_free). */
+int book_newest_on(assoc_db *db, const BookNewestOnArgs *args, BookList *out);
+/* The same rows streamed to fn, valid during the call only; a non-zero
+ * return from fn stops and is returned. */
+int book_newest_on_each(assoc_db *db, const BookNewestOnArgs *args, int (*fn)(const Book *, void *), void *ctx);
+/* The first of those rows.  OUT: *out; ASSOC_NOTFOUND when none. */
+int book_newest_on_first(assoc_db *db, const BookNewestOnArgs *args, Book *out);
+/* OUT: *out, how many rows match, whatever the order, limit and offset. */
+int book_newest_on_count(assoc_db *db, const BookNewestOnArgs *args, int64_t *out);
+/* OUT: *out, whether any row matches. */
+int book_newest_on_exists(assoc_db *db, const BookNewestOnArgs *args, bool *out);
+/* Delete exactly the rows book_newest_on returns, with the relationship rules
+ * of each, atomically.  OUT: *deleted, the rows of Book that went. */
+int book_newest_on_delete(assoc_db *db, const BookNewestOnArgs *args, int64_t *deleted);
 
 /* Book.all_out: a declared query. */
 /* The rows that match, in the query's order, after its offset, at most its
@@ -476,7 +517,7 @@ int copy_book_load(assoc_db *db, const Copy *parents, size_t n, BookGroups *out)
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int copy_book_load_each(assoc_db *db, const Copy *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
@@ -528,7 +569,7 @@ int member_card_load(assoc_db *db, const Member *parents, size_t n, LibraryCardG
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int member_card_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const LibraryCard *, void *), void *ctx);
 
 /* Member.loans: one-to-many to Loan, joined on members.id = loans.member_id. */
@@ -552,7 +593,7 @@ int member_loans_load(assoc_db *db, const Member *parents, size_t n, LoanGroups 
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int member_loans_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Loan *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int member_loans_count(assoc_db *db, const Member *r, int64_t *out);
@@ -570,7 +611,7 @@ int member_borrowed_load(assoc_db *db, const Member *parents, size_t n, BookGrou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int member_borrowed_load_each(assoc_db *db, const Member *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int member_borrowed_count(assoc_db *db, const Member *r, int64_t *out);
@@ -622,7 +663,7 @@ int library_card_member_load(assoc_db *db, const LibraryCard *parents, size_t n,
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int library_card_member_load_each(assoc_db *db, const LibraryCard *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx);
 
 /* Insert r.  A row id of 0 is assigned; unset columns take their defaults,
@@ -670,7 +711,7 @@ int loan_member_load(assoc_db *db, const Loan *parents, size_t n, MemberGroups *
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int loan_member_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Member *, void *), void *ctx);
 
 /* Loan.book: many-to-one to Book, joined on loans.book_id = books.id. */
@@ -689,7 +730,7 @@ int loan_book_load(assoc_db *db, const Loan *parents, size_t n, BookGroups *out)
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int loan_book_load_each(assoc_db *db, const Loan *parents, size_t n, int (*fn)(size_t parent, const Book *, void *), void *ctx);
 
 /* Loan.overdue: a declared query. */

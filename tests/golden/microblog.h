@@ -175,7 +175,7 @@ int user_posts_load(assoc_db *db, const User *parents, size_t n, PostGroups *out
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_posts_count(assoc_db *db, const User *r, int64_t *out);
@@ -197,7 +197,7 @@ int user_followed_load(assoc_db *db, const User *parents, size_t n, UserGroups *
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_followed_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_followed_count(assoc_db *db, const User *r, int64_t *out);
@@ -219,7 +219,7 @@ int user_followers_load(assoc_db *db, const User *parents, size_t n, UserGroups 
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_followers_count(assoc_db *db, const User *r, int64_t *out);
@@ -273,7 +273,7 @@ int post_author_load(assoc_db *db, const Post *parents, size_t n, UserGroups *ou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int post_author_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Post.comments: one-to-many to Comment, joined on posts.id = comments.post_id (a backref). */
@@ -300,7 +300,7 @@ int post_comments_load(assoc_db *db, const Post *parents, size_t n, CommentGroup
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int post_comments_count(assoc_db *db, const Post *r, int64_t *out);
@@ -350,7 +350,7 @@ int comment_post_load(assoc_db *db, const Comment *parents, size_t n, PostGroups
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int comment_post_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Post *, void *), void *ctx);
 
 /* Comment.author: many-to-one to User, joined on comments.author_id = users.id. */
@@ -369,7 +369,7 @@ int comment_author_load(assoc_db *db, const Comment *parents, size_t n, UserGrou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int comment_author_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Comment.parent: many-to-one to Comment, joined on comments.parent_id = comments.id. */
@@ -388,7 +388,7 @@ int comment_parent_load(assoc_db *db, const Comment *parents, size_t n, CommentG
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int comment_parent_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx);
 
 /* Comment.replies: one-to-many to Comment, joined on comments.id = comments.parent_id (a backref). */
@@ -415,7 +415,7 @@ int comment_replies_load(assoc_db *db, const Comment *parents, size_t n, Comment
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int comment_replies_load_each(assoc_db *db, const Comment *parents, size_t n, int (*fn)(size_t parent, const Comment *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int comment_replies_count(assoc_db *db, const Comment *r, int64_t *out);

@@ -182,7 +182,7 @@ int user_products_load(assoc_db *db, const User *parents, size_t n, ProductGroup
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_products_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_products_count(assoc_db *db, const User *r, int64_t *out);
@@ -208,7 +208,7 @@ int user_orders_load(assoc_db *db, const User *parents, size_t n, OrderGroups *o
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int user_orders_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(size_t parent, const Order *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int user_orders_count(assoc_db *db, const User *r, int64_t *out);
@@ -276,7 +276,7 @@ int product_users_load(assoc_db *db, const Product *parents, size_t n, UserGroup
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int product_users_load_each(assoc_db *db, const Product *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int product_users_count(assoc_db *db, const Product *r, int64_t *out);
@@ -302,7 +302,7 @@ int product_orders_load(assoc_db *db, const Product *parents, size_t n, OrderGro
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int product_orders_load_each(assoc_db *db, const Product *parents, size_t n, int (*fn)(size_t parent, const Order *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int product_orders_count(assoc_db *db, const Product *r, int64_t *out);
@@ -369,7 +369,7 @@ int order_user_load(assoc_db *db, const Order *parents, size_t n, UserGroups *ou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int order_user_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const User *, void *), void *ctx);
 
 /* Order.product: many-to-one to Product, joined on orders.product_id = products.id. */
@@ -388,7 +388,7 @@ int order_product_load(assoc_db *db, const Order *parents, size_t n, ProductGrou
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int order_product_load_each(assoc_db *db, const Order *parents, size_t n, int (*fn)(size_t parent, const Product *, void *), void *ctx);
 
 /* Order.recent_of_user: a declared query. */

@@ -192,7 +192,7 @@ int project_tasks_load(assoc_db *db, const Project *parents, size_t n, TaskGroup
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int project_tasks_load_each(assoc_db *db, const Project *parents, size_t n, int (*fn)(size_t parent, const Task *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int project_tasks_count(assoc_db *db, const Project *r, int64_t *out);
@@ -249,7 +249,7 @@ int task_project_load(assoc_db *db, const Task *parents, size_t n, ProjectGroups
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int task_project_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(size_t parent, const Project *, void *), void *ctx);
 
 /* Task.tags: many-to-many to Tag through task_tags. */
@@ -269,7 +269,7 @@ int task_tags_load(assoc_db *db, const Task *parents, size_t n, TagGroups *out);
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int task_tags_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(size_t parent, const Tag *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int task_tags_count(assoc_db *db, const Task *r, int64_t *out);
@@ -336,7 +336,7 @@ int tag_tasks_load(assoc_db *db, const Tag *parents, size_t n, TaskGroups *out);
  * row, a repeated parent once per occurrence; the row is valid during the
  * call only.  A non-zero return from fn stops and is returned.  fn may use
  * db; past one chunk it runs in the load's transaction, and what it wrote
- * is undone if a later chunk fails. */
+ * is undone if the load fails after it. */
 int tag_tasks_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(size_t parent, const Task *, void *), void *ctx);
 /* OUT: *out, the size of r's collection, without loading it. */
 int tag_tasks_count(assoc_db *db, const Tag *r, int64_t *out);

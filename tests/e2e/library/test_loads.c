@@ -453,6 +453,53 @@ static void test_load_each_as_load(void **state)
     copy_list_free(&copies);
 }
 
+/* A one-to-one whose target's key has two columns (Book.newest_copy, the
+ * copy with the highest number): the load, _load_each and a query through
+ * it take each parent's first child as the relationship's getter reads it,
+ * never every child. */
+static void test_one_to_one_composite_key(void **state)
+{
+    assoc_db *db = *state;
+    BookList books = BOOK_LIST_INIT;
+    OK(db, book_all(db, &books));
+    static Book bp[NPARENTS];
+    PARENTS(books, bp);
+    for (int round = 0; round < 2; round++) {
+        CopyGroups g = COPY_GROUPS_INIT;
+        OK(db, book_newest_copy_load(db, bp, NPARENTS, &g));
+        assert_int_equal(g.rows.len, 3);     /* (1,2), (2,1), (4,3) */
+        for (size_t i = 0; i < NPARENTS; i++) {
+            Copy one = COPY_INIT;
+            int rc = book_newest_copy(db, &bp[i], &one);
+            if (rc == ASSOC_NOTFOUND) {
+                assert_int_equal(g.start[i + 1] - g.start[i], 0);
+                continue;
+            }
+            OK(db, rc);
+            assert_int_equal(g.start[i + 1] - g.start[i], 1);
+            eq_copy(&g.rows.items[g.link[g.start[i]]], &one);
+            copy_free(&one);
+        }
+        each_Copy_ctx c = { &g, 0, 0 };
+        OK(db, book_newest_copy_load_each(db, bp, NPARENTS, each_Copy, &c));
+        assert_int_equal(c.k, g.start[g.n]);
+        copy_groups_free(&g);
+    }
+    /* book 4's newest copy stands on C3 (as two of its copies do); book 1's
+     * newest has no shelf, though its first stands on A1 */
+    BookList found = BOOK_LIST_INIT;
+    BookNewestOnArgs args = { "C3" };
+    OK(db, book_newest_on(db, &args, &found));
+    assert_int_equal(found.len, 1);
+    assert_int_equal(found.items[0].id, 4);
+    book_list_free(&found);
+    args.shelf = "A1";
+    OK(db, book_newest_on(db, &args, &found));
+    assert_int_equal(found.len, 0);
+    book_list_free(&found);
+    book_list_free(&books);
+}
+
 /* fn may use the connection (no statement of the load is running while it
  * is called: a load of another relationship inside it is whole), and a
  * non-zero return stops the load in its second chunk, is returned, and
@@ -549,6 +596,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_groups_outlive_statements, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreadable_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_each_as_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_to_one_composite_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_each_reenters_and_stops, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_each_stop_keeps_writes, setup, teardown),
     };
