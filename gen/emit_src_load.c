@@ -56,18 +56,6 @@ static void chunk_fn(src *x, const api_fn *f)
     SRC_BLANK(x);
 }
 
-/* The chunk at base gathered into acc, its parents numbered from first:
- * the statement stepped and released. */
-static void gather_chunk(src *x, const api_fn *f, const char *first)
-{
-    const plan_load *l = f->plan->load;
-    SRC_LINE(x, "rc = %s(db, parents, n, base, &st);", l->chunk_fn);
-    SRC_LINE(x, "if (rc == ASSOC_OK)");
-    SRC_LINE(x, "rc = assoc_load_rows(db, &acc, st, %zu, %s);", f->rel->target->table->ncolumns, first);
-    SRC_LINE(x, "assoc_stmt_release(db, st);");
-    SRC_LINE(x, "st = NULL;");
-}
-
 static void load(src *x, const api_fn *f)
 {
     const plan_load *l = f->plan->load;
@@ -93,7 +81,11 @@ static void load(src *x, const api_fn *f)
     SRC_LINE(x, "return rc;");
     SRC_LINE(x, "}");
     SRC_LINE(x, "for (size_t base = 0; base < n && rc == ASSOC_OK; base += %d) {", API_LOAD_CHUNK);
-    gather_chunk(x, f, "base");
+    SRC_LINE(x, "rc = %s(db, parents, n, base, &st);", l->chunk_fn);
+    SRC_LINE(x, "if (rc == ASSOC_OK)");
+    SRC_LINE(x, "rc = assoc_load_rows(db, &acc, st, %zu, base);", r->target->table->ncolumns);
+    SRC_LINE(x, "assoc_stmt_release(db, st);");
+    SRC_LINE(x, "st = NULL;");
     SRC_LINE(x, "}");
     SRC_LINE(x, "if (rc == ASSOC_OK)");
     SRC_LINE(x, "rc = assoc_load_finish(db, &acc, &items, &out->rows.len, &out->start, &out->link);");
@@ -141,9 +133,7 @@ static void load_each(src *x, const api_fn *f)
     } else {
         SRC_LINE(x, "const %s%s *rows = NULL;", x->e->prefix, r->target->name);
         SRC_LINE(x, "assoc_stmt *st = NULL;");
-        SRC_LINE(x, "assoc_load acc;");
-        SRC_LINE(x, "void *items = NULL;");
-        SRC_LINE(x, "size_t *start = NULL, *link = NULL, len;");
+        SRC_LINE(x, "assoc_load_chunk chunk = { NULL, 0, NULL, NULL };");
     }
     SRC_LINE(x, "int rc = ASSOC_OK, stop = 0;");
     SRC_BLANK(x);
@@ -170,23 +160,19 @@ static void load_each(src *x, const api_fn *f)
     } else {
         SRC_LINE(x, "size_t m = n - base < %d ? n - base : %d;", API_LOAD_CHUNK, API_LOAD_CHUNK);
         SRC_BLANK(x);
-        /* The chunk's parents are 0..m-1 to the accumulator. */
-        SRC_LINE(x, "assoc_load_init(&acc, &%s, m, %s);", type, l->by_key ? "true" : "false");
-        gather_chunk(x, f, "0");
+        /* The chunk's parents are 0..m-1 to libassoc. */
+        SRC_LINE(x, "rc = %s(db, parents, n, base, &st);", l->chunk_fn);
         SRC_LINE(x, "if (rc == ASSOC_OK)");
-        SRC_LINE(x, "rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);");
-        SRC_LINE(x, "else");
-        SRC_LINE(x, "assoc_load_free(&acc);");
-        SRC_LINE(x, "rows = items;");
+        SRC_LINE(x, "rc = assoc_load_chunk_read(db, &%s, m, %s, st, %zu, &chunk);", type, l->by_key ? "true" : "false",
+                 r->target->table->ncolumns);
+        SRC_LINE(x, "assoc_stmt_release(db, st);");
+        SRC_LINE(x, "st = NULL;");
+        SRC_LINE(x, "rows = chunk.items;");
         SRC_LINE(x, "for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {");
-        SRC_LINE(x, "for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)");
-        SRC_LINE(x, "stop = fn(base + i, &rows[link[k]], ctx);");
+        SRC_LINE(x, "for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)");
+        SRC_LINE(x, "stop = fn(base + i, &rows[chunk.link[k]], ctx);");
         SRC_LINE(x, "}");
-        SRC_LINE(x, "assoc_free(items);");
-        SRC_LINE(x, "assoc_free(start);");
-        SRC_LINE(x, "assoc_free(link);");
-        SRC_LINE(x, "items = NULL;");
-        SRC_LINE(x, "start = link = NULL;");
+        SRC_LINE(x, "assoc_load_chunk_free(&chunk);");
     }
     SRC_LINE(x, "}");
     /* fn's stop is no failure: the section ends as the load's own end would

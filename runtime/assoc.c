@@ -2500,11 +2500,12 @@ static void rec_point(const assoc_rowtype *t, unsigned char *rec, unsigned char 
 static bool order_recs(const void **ord, const void **tmp, size_t n, const assoc_rowtype *t)
 {
     int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (size_t k = 0; t->rowid_key && k < n; k++) {
-        int64_t key = rec_rowid(t, ord[k]);
-        lo = key < lo ? key : lo;
-        hi = key > hi ? key : hi;
-    }
+    if (t->rowid_key && n >= 2)
+        for (size_t k = 0; k < n; k++) {
+            int64_t key = rec_rowid(t, ord[k]);
+            lo = key < lo ? key : lo;
+            hi = key > hi ? key : hi;
+        }
     if (!t->rowid_key || n < 2 || (uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)n + 64) {
         sort_recs(ord, tmp, n, t);
         return true;
@@ -2628,6 +2629,36 @@ done:
     if (rc != ASSOC_OK)
         return assoc_fail(db, rc, "out of memory gathering a batched load");
     return rc;
+}
+
+int assoc_load_chunk_read(assoc_db *db, const assoc_rowtype *type, size_t nparents, bool by_key, assoc_stmt *st,
+                          int pcol, assoc_load_chunk *out)
+{
+    assoc_load acc;
+    int rc;
+
+    if (db == NULL)
+        return ASSOC_MISUSE;
+    if (out == NULL)
+        return assoc_fail(db, ASSOC_MISUSE, "assoc_load_chunk_read: NULL argument");
+    memset(out, 0, sizeof *out);
+    assoc_load_init(&acc, type, nparents, by_key);
+    rc = assoc_load_rows(db, &acc, st, pcol, 0);
+    if (rc != ASSOC_OK) {
+        assoc_load_free(&acc);
+        return rc;
+    }
+    return assoc_load_finish(db, &acc, &out->items, &out->len, &out->start, &out->link);
+}
+
+void assoc_load_chunk_free(assoc_load_chunk *c)
+{
+    if (c == NULL)
+        return;
+    assoc_free(c->items);
+    assoc_free(c->start);
+    assoc_free(c->link);
+    memset(c, 0, sizeof *c);
 }
 
 int assoc_load_next(assoc_db *db, assoc_stmt *st, const assoc_rowtype *type, int pcol, size_t base, void *rec,

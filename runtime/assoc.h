@@ -564,6 +564,20 @@ int assoc_load_rows(assoc_db *db, assoc_load *l, assoc_stmt *st, int pcol, size_
  * *link, all assoc_malloc'd and the caller's; the accumulator is
  * emptied either way, and given back to db for its next load. */
 int assoc_load_finish(assoc_db *db, assoc_load *l, void **items, size_t *len, size_t **start, size_t **link);
+/* One chunk of a collection's _load_each: the rows of st gathered as
+ * assoc_load_rows gathers them, for nparents parents numbered from 0, and
+ * finished as assoc_load_finish finishes them.  OUT: *out (emptied first;
+ * on failure empty), freed with assoc_load_chunk_free(); st is stepped to
+ * its end and left to the caller to release. */
+typedef struct assoc_load_chunk {
+    void *items;
+    size_t len;
+    size_t *start, *link;
+} assoc_load_chunk;
+int assoc_load_chunk_read(assoc_db *db, const assoc_rowtype *type, size_t nparents, bool by_key, assoc_stmt *st,
+                          int pcol, assoc_load_chunk *out);
+/* Free what *c holds and empty it.  NULL is accepted. */
+void assoc_load_chunk_free(assoc_load_chunk *c);
 /* Release what the accumulator holds and empty it (after a failure, or
  * for an accumulator that no chunk ran into).  assoc_load_init takes an
  * accumulator that is new, or emptied by assoc_load_finish or this:

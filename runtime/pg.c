@@ -1536,9 +1536,9 @@ int assoc_pg_column_count(const assoc_pg_stmt *s)
 
 static const int64_t USEC_PER_DAY = INT64_C(86400000000);
 
-/* Microseconds from 1970-01-01 to 2000-01-01, where PostgreSQL's binary
- * TIMESTAMP counts from. */
-#define PG_EPOCH_SHIFT INT64_C(946684800000000)
+/* Microseconds from 1970-01-01 to PostgreSQL's epoch, 2000-01-01, where
+ * a binary TIMESTAMP counts from. */
+static const int64_t PG_EPOCH_US = INT64_C(946684800000000);
 
 int assoc_pg_bind_time(assoc_pg_stmt *s, int idx, assoc_time t)
 {
@@ -1550,29 +1550,18 @@ int assoc_pg_bind_time(assoc_pg_stmt *s, int idx, assoc_time t)
      * its text gives (microseconds, no time zone), without printing it
      * here and parsing it on the server. */
     if (p->type == TIMESTAMP_OID && t >= CAL_TIME_MIN && t <= CAL_TIME_MAX)
-        return bind_binary(s, idx, p, (uint64_t)(t - PG_EPOCH_SHIFT), 8);
-    int64_t days = t / USEC_PER_DAY, us = t % USEC_PER_DAY;
-    if (us < 0) {
-        us += USEC_PER_DAY;
-        days--;
-    }
-    int64_t y;
-    int m, d;
-    assoc_cal_civil_from_days(days, &y, &m, &d);
-    if (y < 1 || y > 9999)
+        return bind_binary(s, idx, p, (uint64_t)(t - PG_EPOCH_US), 8);
+    /* Any other parameter type: the text SQLite's binds give. */
+    char text[CAL_TEXT_SIZE];
+    if (!assoc_cal_format(t, text))
         return fail(s->c, ASSOC_MISUSE, "parameter $%d: time %" PRId64 " is outside years 0001-9999", idx, t);
-    int64_t secs = us / 1000000;
-    return bind_num(s, idx, "%04d-%02d-%02d %02d:%02d:%02d.%06d", (int)y, m, d, (int)(secs / 3600),
-                    (int)(secs / 60 % 60), (int)(secs % 60), (int)(us % 1000000));
+    return bind_num(s, idx, "%s", text);
 }
 
 /* ---------------------------------------------------------------------
  * Binary values: their decoding, and their text as the server prints it
  * ------------------------------------------------------------------- */
 
-/* Microseconds from 1970-01-01 to PostgreSQL's epoch, 2000-01-01, where
- * a binary TIMESTAMP counts from. */
-static const int64_t PG_EPOCH_US = PG_EPOCH_SHIFT;
 /* Years 0001-9999 (assoc_time's range) in PostgreSQL's count: from
  * 0001-01-01 00:00:00 to 9999-12-31 23:59:59.999999. */
 static const int64_t PG_TIME_MIN = INT64_C(-62135596800000000) - INT64_C(946684800000000);

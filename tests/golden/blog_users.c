@@ -1425,9 +1425,7 @@ int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*
 {
     const User *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1440,26 +1438,17 @@ int user_following_load_each(assoc_db *db, const User *parents, size_t n, int (*
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &user__type, m, false);
         rc = user_following__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 7, 0);
+            rc = assoc_load_chunk_read(db, &user__type, m, false, st, 7, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -1777,9 +1766,7 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
 {
     const User *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1792,26 +1779,17 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &user__type, m, false);
         rc = user_followers__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 7, 0);
+            rc = assoc_load_chunk_read(db, &user__type, m, false, st, 7, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);

@@ -1633,9 +1633,7 @@ int category_items_load_each(assoc_db *db, const Category *parents, size_t n, in
 {
     const Item *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1648,26 +1646,17 @@ int category_items_load_each(assoc_db *db, const Category *parents, size_t n, in
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &item__type, m, false);
         rc = category_items__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 11, 0);
+            rc = assoc_load_chunk_read(db, &item__type, m, false, st, 11, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -2869,9 +2858,7 @@ int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
 {
     const Stock *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2884,26 +2871,17 @@ int warehouse_stock_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &stock__type, m, false);
         rc = warehouse_stock__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 6, 0);
+            rc = assoc_load_chunk_read(db, &stock__type, m, false, st, 6, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -3148,9 +3126,7 @@ int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
 {
     const Item *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3163,26 +3139,17 @@ int warehouse_items_load_each(assoc_db *db, const Warehouse *parents, size_t n, 
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &item__type, m, true);
         rc = warehouse_items__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 11, 0);
+            rc = assoc_load_chunk_read(db, &item__type, m, true, st, 11, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -3569,9 +3536,7 @@ int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t 
 {
     const Transfer *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3584,26 +3549,17 @@ int warehouse_outgoing_load_each(assoc_db *db, const Warehouse *parents, size_t 
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &transfer__type, m, false);
         rc = warehouse_outgoing__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 9, 0);
+            rc = assoc_load_chunk_read(db, &transfer__type, m, false, st, 9, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -3990,9 +3946,7 @@ int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t 
 {
     const Transfer *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -4005,26 +3959,17 @@ int warehouse_incoming_load_each(assoc_db *db, const Warehouse *parents, size_t 
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &transfer__type, m, false);
         rc = warehouse_incoming__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 9, 0);
+            rc = assoc_load_chunk_read(db, &transfer__type, m, false, st, 9, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -5082,9 +5027,7 @@ int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(
 {
     const Stock *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -5097,26 +5040,17 @@ int item_stock_load_each(assoc_db *db, const Item *parents, size_t n, int (*fn)(
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &stock__type, m, false);
         rc = item_stock__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 6, 0);
+            rc = assoc_load_chunk_read(db, &stock__type, m, false, st, 6, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -5505,9 +5439,7 @@ int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*
 {
     const Transfer *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -5520,26 +5452,17 @@ int item_transfers_load_each(assoc_db *db, const Item *parents, size_t n, int (*
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &transfer__type, m, true);
         rc = item_transfers__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 9, 0);
+            rc = assoc_load_chunk_read(db, &transfer__type, m, true, st, 9, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);

@@ -1419,9 +1419,7 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
 {
     const Post *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1434,26 +1432,17 @@ int user_posts_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)(
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &post__type, m, false);
         rc = user_posts__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 5, 0);
+            rc = assoc_load_chunk_read(db, &post__type, m, false, st, 5, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -1762,9 +1751,7 @@ int user_followed_load_each(assoc_db *db, const User *parents, size_t n, int (*f
 {
     const User *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1777,26 +1764,17 @@ int user_followed_load_each(assoc_db *db, const User *parents, size_t n, int (*f
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &user__type, m, true);
         rc = user_followed__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 6, 0);
+            rc = assoc_load_chunk_read(db, &user__type, m, true, st, 6, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -2105,9 +2083,7 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
 {
     const User *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2120,26 +2096,17 @@ int user_followers_load_each(assoc_db *db, const User *parents, size_t n, int (*
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &user__type, m, true);
         rc = user_followers__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 6, 0);
+            rc = assoc_load_chunk_read(db, &user__type, m, true, st, 6, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -3535,9 +3502,7 @@ int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*f
 {
     const Comment *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3550,26 +3515,17 @@ int post_comments_load_each(assoc_db *db, const Post *parents, size_t n, int (*f
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &comment__type, m, false);
         rc = post_comments__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 6, 0);
+            rc = assoc_load_chunk_read(db, &comment__type, m, false, st, 6, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -5207,9 +5163,7 @@ int comment_replies_load_each(assoc_db *db, const Comment *parents, size_t n, in
 {
     const Comment *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -5222,26 +5176,17 @@ int comment_replies_load_each(assoc_db *db, const Comment *parents, size_t n, in
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &comment__type, m, false);
         rc = comment_replies__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 6, 0);
+            rc = assoc_load_chunk_read(db, &comment__type, m, false, st, 6, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);

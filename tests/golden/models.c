@@ -1237,9 +1237,7 @@ int user_products_load_each(assoc_db *db, const User *parents, size_t n, int (*f
 {
     const Product *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1252,26 +1250,17 @@ int user_products_load_each(assoc_db *db, const User *parents, size_t n, int (*f
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &product__type, m, true);
         rc = user_products__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 3, 0);
+            rc = assoc_load_chunk_read(db, &product__type, m, true, st, 3, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -1606,9 +1595,7 @@ int user_orders_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)
 {
     const Order *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1621,26 +1608,17 @@ int user_orders_load_each(assoc_db *db, const User *parents, size_t n, int (*fn)
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &order__type, m, true);
         rc = user_orders__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 4, 0);
+            rc = assoc_load_chunk_read(db, &order__type, m, true, st, 4, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -2779,9 +2757,7 @@ int product_users_load_each(assoc_db *db, const Product *parents, size_t n, int 
 {
     const User *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2794,26 +2770,17 @@ int product_users_load_each(assoc_db *db, const Product *parents, size_t n, int 
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &user__type, m, true);
         rc = product_users__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 3, 0);
+            rc = assoc_load_chunk_read(db, &user__type, m, true, st, 3, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -3148,9 +3115,7 @@ int product_orders_load_each(assoc_db *db, const Product *parents, size_t n, int
 {
     const Order *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3163,26 +3128,17 @@ int product_orders_load_each(assoc_db *db, const Product *parents, size_t n, int
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &order__type, m, true);
         rc = product_orders__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 4, 0);
+            rc = assoc_load_chunk_read(db, &order__type, m, true, st, 4, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);

@@ -1091,9 +1091,7 @@ int project_tasks_load_each(assoc_db *db, const Project *parents, size_t n, int 
 {
     const Task *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -1106,26 +1104,17 @@ int project_tasks_load_each(assoc_db *db, const Project *parents, size_t n, int 
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &task__type, m, false);
         rc = project_tasks__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 11, 0);
+            rc = assoc_load_chunk_read(db, &task__type, m, false, st, 11, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -2122,9 +2111,7 @@ int task_tags_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(s
 {
     const Tag *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -2137,26 +2124,17 @@ int task_tags_load_each(assoc_db *db, const Task *parents, size_t n, int (*fn)(s
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &tag__type, m, false);
         rc = task_tags__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 2, 0);
+            rc = assoc_load_chunk_read(db, &tag__type, m, false, st, 2, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);
@@ -3472,9 +3450,7 @@ int tag_tasks_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(si
 {
     const Task *rows = NULL;
     assoc_stmt *st = NULL;
-    assoc_load acc;
-    void *items = NULL;
-    size_t *start = NULL, *link = NULL, len;
+    assoc_load_chunk chunk = { NULL, 0, NULL, NULL };
     int rc = ASSOC_OK, stop = 0;
 
     if (db == NULL || fn == NULL || (parents == NULL && n > 0))
@@ -3487,26 +3463,17 @@ int tag_tasks_load_each(assoc_db *db, const Tag *parents, size_t n, int (*fn)(si
     for (size_t base = 0; base < n && rc == ASSOC_OK && stop == 0; base += 100) {
         size_t m = n - base < 100 ? n - base : 100;
 
-        assoc_load_init(&acc, &task__type, m, true);
         rc = tag_tasks__chunk(db, parents, n, base, &st);
         if (rc == ASSOC_OK)
-            rc = assoc_load_rows(db, &acc, st, 11, 0);
+            rc = assoc_load_chunk_read(db, &task__type, m, true, st, 11, &chunk);
         assoc_stmt_release(db, st);
         st = NULL;
-        if (rc == ASSOC_OK)
-            rc = assoc_load_finish(db, &acc, &items, &len, &start, &link);
-        else
-            assoc_load_free(&acc);
-        rows = items;
+        rows = chunk.items;
         for (size_t i = 0; i < m && rc == ASSOC_OK && stop == 0; i++) {
-            for (size_t k = start[i]; k < start[i + 1] && stop == 0; k++)
-                stop = fn(base + i, &rows[link[k]], ctx);
+            for (size_t k = chunk.start[i]; k < chunk.start[i + 1] && stop == 0; k++)
+                stop = fn(base + i, &rows[chunk.link[k]], ctx);
         }
-        assoc_free(items);
-        assoc_free(start);
-        assoc_free(link);
-        items = NULL;
-        start = link = NULL;
+        assoc_load_chunk_free(&chunk);
     }
     if (n > 100)
         rc = assoc_tx_leave(db, rc);

@@ -295,15 +295,16 @@ static void test_columns_named_like_c_library(void **state)
     free(c);
 }
 
-/* Models named like the locals of the generated loads (m, i, k, start,
- * link, len, base, acc, first, places, j, idx), as a relationship's owner
+/* Models named like the locals of the generated loads (and of what they
+ * were: m, i, k, start, link, len, base, acc, first, places, j, idx,
+ * chunk, stop), as a relationship's owner
  * and as its target: the code compiles, as C11 and the header as C++
  * (a local declared before a use of the model's type would hide it). */
 static void test_models_named_like_load_locals(void **state)
 {
     (void)state;
     static const char *const names[] = { "m", "i", "k", "start", "link", "len", "base", "acc", "first", "places",
-                                         "j", "idx" };
+                                         "j", "idx", "chunk", "stop" };
     for (size_t w = 0; w < sizeof names / sizeof names[0]; w++) {
         const char *nm = names[w];
         char def[1024];
